@@ -1,0 +1,28 @@
+# Parley build entry points. Every Go command needs the duckdb_arrow tag:
+# go-duckdb only compiles its Arrow API with it.
+GO      ?= go
+export GOFLAGS := -tags=duckdb_arrow
+BIN     := bin/parley
+DEMO_DIR ?= demo-out
+BENCH_SIZES ?= S,M
+
+.PHONY: build demo test bench lint clean
+
+build:
+	$(GO) build -o $(BIN) ./cmd/parley
+
+demo: build
+	./$(BIN) demo --dir $(DEMO_DIR)
+
+test:
+	$(GO) test -count=1 -timeout 25m ./...
+
+bench: build
+	$(GO) run ./bench/cmd/parley-bench --sizes $(BENCH_SIZES) --parley $(BIN)
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+clean:
+	rm -rf bin $(DEMO_DIR)

@@ -1,0 +1,73 @@
+// Command parley is the single binary of Parley: every stage of the pipeline is a subcommand.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	_ "time/tzdata" // time zones work on machines without /usr/share/zoneinfo
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := newRootCmd().ExecuteContext(ctx)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "parley:", err)
+		var ue usageError
+		if errors.As(err, &ue) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "parley",
+		Short: "Conversation analytics and QA for customer-messaging support teams",
+		Long: `Parley turns a stream of conversation events into trustworthy KPIs,
+dashboards, QA review samples and staffing forecasts, on one machine.
+
+Data flows one way:
+  Kafka topic --(ingest)--> Parquet lake --(build)--> DuckDB warehouse
+  warehouse --(report)--> HTML dashboards
+  warehouse --(qa sample)--> redacted review packets
+  warehouse --(forecast, staffing)--> agents needed per interval
+
+Start with "parley demo": it runs the whole pipeline on generated data
+with an embedded Kafka broker and needs nothing else.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(
+		newDemoCmd(),
+		newGenerateCmd(),
+		newIngestCmd(),
+		newImportCmd(),
+		newCompactCmd(),
+		newBuildCmd(),
+		newSQLCmd(),
+		newExportCmd(),
+		newReportCmd(),
+		newQACmd(),
+		newForecastCmd(),
+		newStaffingCmd(),
+	)
+	return root
+}
+
+// usageError marks errors caused by how the command was called; main exits 2 on them.
+type usageError struct{ error }
+
+func (e usageError) Unwrap() error { return e.error }
+
+func usageErrorf(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}

@@ -1,0 +1,181 @@
+package event
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+	"unicode/utf8"
+)
+
+// MaxEventBytes caps one raw event. Kafka's default message limit is 1 MB;
+// anything larger is almost certainly a producer bug and would bloat row groups.
+const MaxEventBytes = 1 << 20
+
+// Earliest and Latest bound occurred_at: timestamps outside them are typos
+// or zero values, not conversations.
+var (
+	Earliest = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+	Latest   = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// Reason is a machine-readable cause for rejecting an event; the dead-letter
+// store and the counters group by it.
+type Reason string
+
+// Reasons an event can be rejected for.
+const (
+	ReasonTooLarge     Reason = "too_large"
+	ReasonInvalidUTF8  Reason = "invalid_utf8"
+	ReasonMalformed    Reason = "malformed_json"
+	ReasonWrongType    Reason = "wrong_json_type"
+	ReasonMissingField Reason = "missing_field"
+	ReasonBadValue     Reason = "invalid_value"
+	ReasonBadTimestamp Reason = "invalid_timestamp"
+)
+
+// InvalidError says why an event breaks the contract.
+type InvalidError struct {
+	Reason Reason
+	Field  string // the offending field, dotted (e.g. "message.text"); empty for whole-event problems
+	Detail string
+}
+
+func (e *InvalidError) Error() string {
+	if e.Field == "" {
+		return fmt.Sprintf("invalid event: %s: %s", e.Reason, e.Detail)
+	}
+	return fmt.Sprintf("invalid event: %s: %s: %s", e.Reason, e.Field, e.Detail)
+}
+
+func invalid(r Reason, field, format string, args ...any) *InvalidError {
+	return &InvalidError{Reason: r, Field: field, Detail: fmt.Sprintf(format, args...)}
+}
+
+var knownFields = []string{"event_id", "conversation_id", "type", "occurred_at", "channel", "actor", "queue", "message", "to", "csat", "attributes"}
+
+// Decode parses one raw event and validates it against contract v1. Every
+// error it returns is an *InvalidError.
+func Decode(raw []byte) (Event, error) {
+	var ev Event
+	if len(raw) > MaxEventBytes {
+		return ev, invalid(ReasonTooLarge, "", "%d bytes exceeds the %d-byte limit", len(raw), MaxEventBytes)
+	}
+	if !utf8.Valid(raw) {
+		return ev, invalid(ReasonInvalidUTF8, "", "event is not valid UTF-8")
+	}
+	if err := json.Unmarshal(raw, &ev); err != nil {
+		return ev, classify(err)
+	}
+	if err := ev.captureExtra(raw); err != nil {
+		return ev, err
+	}
+	return ev, ev.Validate()
+}
+
+// classify turns a JSON error into a reason a reader of the dead-letter store can act on.
+func classify(err error) *InvalidError {
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) {
+		return invalid(ReasonWrongType, typeErr.Field, "got JSON %s, want %s", typeErr.Value, typeErr.Type)
+	}
+	var timeErr *time.ParseError
+	if errors.As(err, &timeErr) {
+		return invalid(ReasonBadTimestamp, "occurred_at", "not an RFC 3339 timestamp with offset: %q", timeErr.Value)
+	}
+	return invalid(ReasonMalformed, "", "%v", err)
+}
+
+func (e *Event) captureExtra(raw []byte) *InvalidError {
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &all); err != nil {
+		return classify(err)
+	}
+	for k, v := range all {
+		if slices.Contains(knownFields, k) {
+			continue
+		}
+		if e.Extra == nil {
+			e.Extra = make(map[string]json.RawMessage)
+		}
+		e.Extra[k] = bytes.Clone(v)
+	}
+	return nil
+}
+
+// Validate checks the rules of contract v1 that JSON decoding cannot.
+// It returns the first problem found as an *InvalidError.
+func (e *Event) Validate() error {
+	if e.EventID == "" {
+		return invalid(ReasonMissingField, "event_id", "required")
+	}
+	if e.ConversationID == "" {
+		return invalid(ReasonMissingField, "conversation_id", "required")
+	}
+	if e.Type == "" {
+		return invalid(ReasonMissingField, "type", "required")
+	}
+	if !slices.Contains(Types, e.Type) {
+		return invalid(ReasonBadValue, "type", "unknown type %q", e.Type)
+	}
+	if e.OccurredAt.IsZero() {
+		return invalid(ReasonMissingField, "occurred_at", "required")
+	}
+	if e.OccurredAt.Before(Earliest) || !e.OccurredAt.Before(Latest) {
+		return invalid(ReasonBadTimestamp, "occurred_at", "%s is outside %d-%d", e.OccurredAt.Format(time.RFC3339), Earliest.Year(), Latest.Year()-1)
+	}
+	if e.Channel != "" && !slices.Contains(Channels, e.Channel) {
+		return invalid(ReasonBadValue, "channel", "unknown channel %q", e.Channel)
+	}
+	if e.Actor != nil && !slices.Contains([]string{RoleCustomer, RoleAgent, RoleBot, RoleSystem}, e.Actor.Role) {
+		return invalid(ReasonBadValue, "actor.role", "unknown role %q", e.Actor.Role)
+	}
+	switch e.Type {
+	case MessageSent:
+		if e.Message == nil {
+			return invalid(ReasonMissingField, "message", "required for type=message")
+		}
+		if e.Actor == nil {
+			return invalid(ReasonMissingField, "actor", "required for type=message")
+		}
+	case Assigned, Escalated, Transferred:
+		if e.To == nil {
+			return invalid(ReasonMissingField, "to", "required for type=%s", e.Type)
+		}
+		if e.To.Role != RoleAgent && e.To.Role != RoleBot {
+			return invalid(ReasonBadValue, "to.role", "must be agent or bot, got %q", e.To.Role)
+		}
+	case CSATAnswered:
+		if e.CSAT == nil {
+			return invalid(ReasonMissingField, "csat", "required for type=csat")
+		}
+		if e.CSAT.Score < 1 || e.CSAT.Score > 5 {
+			return invalid(ReasonBadValue, "csat.score", "must be 1..5, got %d", e.CSAT.Score)
+		}
+	}
+	return nil
+}
+
+// MarshalJSON writes the event in contract form, unknown fields included.
+func (e Event) MarshalJSON() ([]byte, error) {
+	type plain Event // drops this method, so the call below does not recurse
+	known, err := json.Marshal(plain(e))
+	if err != nil {
+		return nil, err
+	}
+	if len(e.Extra) == 0 {
+		return known, nil
+	}
+	var merged map[string]json.RawMessage
+	if err := json.Unmarshal(known, &merged); err != nil {
+		return nil, err
+	}
+	for k, v := range e.Extra {
+		if _, clash := merged[k]; !clash {
+			merged[k] = v
+		}
+	}
+	return json.Marshal(merged)
+}

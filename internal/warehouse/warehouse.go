@@ -1,0 +1,73 @@
+// Package warehouse opens Parley's DuckDB warehouse file and reads query results into Go through Arrow.
+package warehouse
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/marcboeker/go-duckdb/v2"
+)
+
+// ErrNoWarehouse is returned when a read-only open names a file that does not exist.
+var ErrNoWarehouse = errors.New("warehouse file does not exist (run `parley build` first)")
+
+// DB is an open warehouse.
+type DB struct {
+	*sql.DB
+	connector *duckdb.Connector
+}
+
+// Open opens the warehouse at path. Read-only opens fail with ErrNoWarehouse
+// rather than creating an empty file, and reject writes at the DuckDB level.
+func Open(path string, readOnly bool) (*DB, error) {
+	dsn := path
+	if readOnly {
+		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("warehouse: open %s: %w", path, ErrNoWarehouse)
+		}
+		dsn += "?access_mode=read_only"
+	}
+	c, err := duckdb.NewConnector(dsn, nil)
+	if err != nil {
+		return nil, fmt.Errorf("warehouse: open %s: %w", path, err)
+	}
+	return &DB{DB: sql.OpenDB(c), connector: c}, nil
+}
+
+// Close closes the pool and the underlying DuckDB database.
+func (db *DB) Close() error {
+	return errors.Join(db.DB.Close(), db.connector.Close())
+}
+
+// Arrow runs query with args and calls fn for each Arrow record batch of the
+// result. The batch is released after fn returns; fn must copy what it keeps.
+func (db *DB) Arrow(ctx context.Context, fn func(arrow.Record) error, query string, args ...any) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("warehouse: connect: %w", err)
+	}
+	defer conn.Close()
+	return conn.Raw(func(raw any) error {
+		ar, err := duckdb.NewArrowFromConn(raw.(driver.Conn))
+		if err != nil {
+			return fmt.Errorf("warehouse: arrow interface: %w", err)
+		}
+		rdr, err := ar.QueryContext(ctx, query, args...)
+		if err != nil {
+			return fmt.Errorf("warehouse: query: %w", err)
+		}
+		defer rdr.Release()
+		for rdr.Next() {
+			if err := fn(rdr.Record()); err != nil {
+				return err
+			}
+		}
+		return rdr.Err()
+	})
+}
+
