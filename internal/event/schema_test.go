@@ -45,7 +45,7 @@ func TestSchemaMatchesValidator(t *testing.T) {
 	}
 	checks := []struct {
 		name       string
-		schema, go []string
+		schema, code []string
 	}{
 		{"type", schema.Properties.Type.Enum, asStrings(Types)},
 		{"channel", schema.Properties.Channel.Enum, asStrings(Channels)},
@@ -53,8 +53,8 @@ func TestSchemaMatchesValidator(t *testing.T) {
 		{"required", schema.Required, []string{"event_id", "conversation_id", "type", "occurred_at"}},
 	}
 	for _, c := range checks {
-		if !slices.Equal(c.schema, c.go) {
-			t.Errorf("%s: schema has %v, validator has %v", c.name, c.schema, c.go)
+		if !slices.Equal(c.schema, c.code) {
+			t.Errorf("%s: schema has %v, validator has %v", c.name, c.schema, c.code)
 		}
 	}
 }
