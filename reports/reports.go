@@ -1,0 +1,171 @@
+// Package reports is the shared kit for Parley's self-contained HTML pages: one page shell, one stylesheet, a strict Content-Security-Policy and the embedded ECharts library.
+//
+// Every HTML output of Parley (dashboards, QA packets, forecast charts) is a
+// single file that opens from file://, an intranet share or an e-mail
+// attachment with no network. A page is built like this:
+//
+//	bar := charts.NewBar() // any go-echarts chart, configured as usual
+//	chart, err := reports.Chart(bar, "360px")
+//	body, err := reports.Fragment(myTemplate, data) // html/template: text is escaped
+//	err = reports.WritePage(filepath.Join(out, "index.html"), reports.Page{
+//		Title:     "Overview",
+//		Period:    "2026-10-01 to 2026-10-31",
+//		TimeZone:  "Europe/Berlin",
+//		Freshness: "data to 2026-10-31 23:58, built 2026-11-01 06:00",
+//		Nav:       []reports.Link{{Href: "index.html", Label: "Overview", Current: true}},
+//		Body:      body,
+//	})
+//
+// Safety: all text reaches HTML through html/template, so it is escaped.
+// Chart options travel as JSON data blocks (never executed, with <, > and &
+// escaped), and the page's CSP allows exactly two scripts by hash (ECharts
+// and the kit's small boot script), so even markup that slipped through
+// escaping could neither run a script nor fetch anything from the network.
+package reports
+
+import (
+	"bytes"
+	"crypto/sha256"
+	_ "embed"
+	"encoding/base64"
+	"fmt"
+	"html/template"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Page is one self-contained HTML page. Title, Period, TimeZone and
+// Freshness are plain text shown in the header; Body is trusted markup that
+// the caller built with html/template (see Fragment), Chart and Table.
+type Page struct {
+	Title     string
+	Subtitle  string // optional line under the title
+	Period    string // the period the numbers cover, e.g. "2026-10-01 to 2026-10-31"
+	TimeZone  string // the org time zone dates and hours are shown in
+	Freshness string // how fresh the data is, e.g. "data to 2026-10-31 23:58; built 2026-11-01 06:00"
+	Nav       []Link
+	Body      template.HTML
+	// Footer is optional plain text under the body (e.g. where the numbers come from).
+	Footer string
+}
+
+// Link is one entry of a page's navigation bar.
+type Link struct {
+	Href    string // relative, so pages work from any folder
+	Label   string
+	Current bool // marks the page being shown
+}
+
+var (
+	//go:embed page.tmpl
+	pageSource string
+	//go:embed style.css
+	styleCSS string
+	//go:embed boot.js
+	bootJS string
+	//go:embed assets/echarts.min.js
+	echartsJS string
+
+	pageTmpl = template.Must(template.New("page").Parse(pageSource))
+)
+
+// EChartsVersion is the version of the vendored assets/echarts.min.js
+// (taken from the npm registry; go-echarts v2.6.7 targets it).
+const EChartsVersion = "5.4.3"
+
+// chartMarker is the class of the JSON block Chart emits; a page carries the
+// 1 MB ECharts library only when its body holds at least one chart.
+const chartMarker = `class="chart-option"`
+
+// CSP is the Content-Security-Policy every page carries: nothing may be
+// loaded from anywhere (default-src 'none'), images only as data: URLs, and
+// only the two known inline scripts may run, pinned by their SHA-256.
+var CSP = "default-src 'none'; " +
+	"script-src " + scriptHash(echartsJS) + " " + scriptHash(bootJS) + "; " +
+	"style-src 'unsafe-inline'; img-src data:; font-src data:; " +
+	"connect-src 'none'; base-uri 'none'; form-action 'none'"
+
+func scriptHash(src string) string {
+	sum := sha256.Sum256([]byte(src))
+	return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+}
+
+type pageData struct {
+	Page
+	CSP     string
+	CSS     template.CSS
+	ECharts template.JS
+	Boot    template.JS
+	Charts  bool
+}
+
+// Render writes p as a complete HTML document to w.
+func Render(w io.Writer, p Page) error {
+	d := pageData{
+		Page:    p,
+		CSP:     CSP,
+		CSS:     template.CSS(styleCSS),
+		ECharts: template.JS(echartsJS),
+		Boot:    template.JS(bootJS),
+		Charts:  strings.Contains(string(p.Body), chartMarker),
+	}
+	if err := pageTmpl.Execute(w, d); err != nil {
+		return fmt.Errorf("reports: render page %q: %w", p.Title, err)
+	}
+	return nil
+}
+
+// WritePage renders p to path atomically: it writes a temporary file in the
+// same folder and renames it, so a reader never sees half a page. The
+// folder is created if needed.
+func WritePage(path string, p Page) error {
+	var buf bytes.Buffer
+	if err := Render(&buf, p); err != nil {
+		return err
+	}
+	return WriteFileAtomic(path, buf.Bytes())
+}
+
+// WriteFileAtomic writes data to path through a temporary file and a rename.
+// QA and forecast outputs that are not pages (CSV, JSON) use it too.
+func WriteFileAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("reports: create folder %s: %w", dir, err)
+	}
+	f, err := os.CreateTemp(dir, "_tmp-"+filepath.Base(path)+"-*")
+	if err != nil {
+		return fmt.Errorf("reports: create temp file for %s: %w", path, err)
+	}
+	tmp := f.Name()
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return fmt.Errorf("reports: write %s: %w", tmp, err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("reports: close %s: %w", tmp, err)
+	}
+	if err := os.Chmod(tmp, 0o644); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("reports: chmod %s: %w", tmp, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("reports: rename %s to %s: %w", tmp, path, err)
+	}
+	return nil
+}
+
+// Fragment executes an html/template into markup for Page.Body, so every
+// value it prints is escaped for its context.
+func Fragment(t *template.Template, data any) (template.HTML, error) {
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, data); err != nil {
+		return "", fmt.Errorf("reports: execute template %s: %w", t.Name(), err)
+	}
+	return template.HTML(buf.String()), nil
+}
