@@ -1,0 +1,145 @@
+package redact
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestText(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		// E-mail addresses.
+		{"email", "write to jane.doe+support@example.co.uk please", "write to [email] please"},
+		{"email in brackets", "<ops@mail.example.com>", "<[email]>"},
+		{"email with digits", "reach me at j0hn.5551234567@example.org", "reach me at [email]"},
+		{"twitter handle is not email", "@AmazonHelp thanks", "@AmazonHelp thanks"},
+
+		// Phone numbers in the shapes the generator and real customers use.
+		{"e164 solid", "call +14155550132 now", "call [phone] now"},
+		{"international spaced", "my number is +44 20 7946 0958.", "my number is [phone]."},
+		{"international with parens", "+1 (415) 555-0132", "[phone]"},
+		{"international dashes", "+49-30-1234567", "[phone]"},
+		{"nanp parens", "ring (415) 555-0132 today", "ring [phone] today"},
+		{"nanp dashes", "415-555-0132", "[phone]"},
+		{"nanp dots", "415.555.0132, thanks", "[phone], thanks"},
+		{"nanp spaces", "it's 415 555 0132", "it's [phone]"},
+		{"national trunk zero", "020 7946 0958", "[phone]"},
+		{"uk mobile", "07700 900123!", "[phone]!"},
+		{"phone then another number", "call +44 20 7946 0958 at 10:30", "call [phone] at 10:30"},
+
+		// Card numbers pass Luhn, with or without separators.
+		{"visa spaces", "card 4111 1111 1111 1111 exp 12/28", "card [card] exp 12/28"},
+		{"mastercard dashes", "5500-0000-0000-0004", "[card]"},
+		{"visa solid", "number:4012888888881881.", "number:[card]."},
+		{"amex 15 digits", "3782 822463 10005", "[card]"},
+		{"card then year", "4111 1111 1111 1111 2026", "[card] 2026"},
+
+		// IBANs pass mod-97, grouped or solid, any case.
+		{"iban de grouped", "IBAN DE89 3704 0044 0532 0130 00 please", "IBAN [iban] please"},
+		{"iban gb letters", "GB82 WEST 1234 5698 7654 32", "[iban]"},
+		{"iban nl solid", "to NL91ABNA0417164300.", "to [iban]."},
+		{"iban fr odd tail", "FR14 2004 1010 0505 0001 3M02 606", "[iban]"},
+		{"iban lower case", "de89370400440532013000", "[iban]"},
+
+		// Several kinds in one message, in the generator's style.
+		{"mixed", "I'm ann@example.com, +1 415 555 0132, card 4111-1111-1111-1111",
+			"I'm [email], [phone], card [card]"},
+
+		// Ordinary numbers stay.
+		{"order id", "order #123456 is late", "order #123456 is late"},
+		{"long order id", "order #4111111111111111", "order #4111111111111111"},
+		{"iso date", "since 2026-03-29", "since 2026-03-29"},
+		{"eu date", "on 29.03.2026 and 03/29/2026", "on 29.03.2026 and 03/29/2026"},
+		{"amount", "charged $1,234.56 twice", "charged $1,234.56 twice"},
+		{"euro amount", "1.234,56 EUR", "1.234,56 EUR"},
+		{"time", "at 10:30 or 14:05:59", "at 10:30 or 14:05:59"},
+		{"luhn invalid 16 digits", "ref 4111 1111 1111 1112", "ref 4111 1111 1111 1112"},
+		{"luhn invalid with zero group", "ref 4111-0111-1111-1112", "ref 4111-0111-1111-1112"},
+		{"luhn invalid solid", "tracking 1234567890123456", "tracking 1234567890123456"},
+		{"all zeros passes luhn but is no card", "0000 0000 0000 0000", "0000 0000 0000 0000"},
+		{"short numbers", "3 items, 42 days, code 5512", "3 items, 42 days, code 5512"},
+		{"seven digit local", "555-0132", "555-0132"},
+		{"iban bad checksum", "DE89 3704 0044 0532 0130 01", "DE89 3704 0044 0532 0130 01"},
+		{"timestamp offset", "Tue Oct 31 22:10:47 +0000 2017", "Tue Oct 31 22:10:47 +0000 2017"},
+		{"version and sku", "v2.3.1 SKU AB12-3456", "v2.3.1 SKU AB12-3456"},
+		{"empty", "", ""},
+		{"non ascii kept", "Grüße, 東京 +81 3 1234 5678", "Grüße, 東京 [phone]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Text(tt.in); got != tt.want {
+				t.Errorf("Text(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestChecks(t *testing.T) {
+	tests := []struct {
+		name  string
+		check func(string) bool
+		in    string
+		want  bool
+	}{
+		{"luhn visa", validCard, "4111111111111111", true},
+		{"luhn off by one", validCard, "4111111111111112", false},
+		{"luhn 12 digits too short", validCard, "411111111113", false},
+		{"luhn 20 digits too long", validCard, "41111111111111111113", false},
+		{"iban de", validIBAN, "DE89370400440532013000", true},
+		{"iban swapped digits", validIBAN, "DE98370400440532013000", false},
+		{"iban too short", validIBAN, "DE8937040044", false},
+		{"iban punctuation", validIBAN, "DE89-3704-0044-0532-0130-00", false},
+		{"phone 7 digits", validPhone, "+1 555 013", false},
+		{"phone 16 digits", validPhone, "+1234567890123456", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.check(tt.in); got != tt.want {
+				t.Errorf("check(%q) = %v, want %v", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+// A huge digit run must be scanned once, not once per digit.
+func TestTextLongInputIsLinear(t *testing.T) {
+	in := strings.Repeat("1234567890", 100_000)
+	if got := Text(in); got != in {
+		t.Errorf("a 1 MB digit run was changed")
+	}
+}
+
+func FuzzText(f *testing.F) {
+	for _, s := range []string{"call +44 20 7946 0958", "4111 1111 1111 1111", "a@b.co", "DE89370400440532013000", "#123", "\xff0207946095"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := Text(s)
+		// Every kind needs an '@' or at least two digits; without them the
+		// text must come back untouched.
+		if strings.IndexByte(s, '@') < 0 && countDigits(s) < 2 && out != s {
+			t.Errorf("Text(%q) = %q, changed text with no candidate", s, out)
+		}
+		if utf8.ValidString(s) && !utf8.ValidString(out) {
+			t.Errorf("Text(%q) = %q, broke UTF-8", s, out)
+		}
+	})
+}
+
+func countDigits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if isDigit(s[i]) {
+			n++
+		}
+	}
+	return n
+}
+
+func ExampleText() {
+	fmt.Println(Text("Hi, I'm ann@example.com, call +1 415 555 0132 about order #123456"))
+	// Output: Hi, I'm [email], call [phone] about order #123456
+}
