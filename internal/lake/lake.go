@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/parley-cx/parley/internal/event"
@@ -100,4 +102,82 @@ func FromEvent(ev *event.Event, source string, partition int32, offset int64, in
 		r.Extra = string(b)
 	}
 	return r, nil
+}
+
+// OffsetsDir holds one checkpoint per Kafka partition: the next offset to
+// read, written only after every file of a batch is durable. It is the
+// record ingest resumes from, so replays never duplicate nor skip.
+const OffsetsDir = "_offsets"
+
+// ParquetExt ends every complete data file; temporary files never end in it.
+const ParquetExt = ".parquet"
+
+// DeadLetterPartitionDir is the directory of the dead letters received on one UTC date.
+func DeadLetterPartitionDir(root string, day time.Time) string {
+	return filepath.Join(root, DeadLetterDir, "date="+day.UTC().Format(time.DateOnly))
+}
+
+// DeadLetterGlob is the pattern that matches every complete dead-letter file under root.
+func DeadLetterGlob(root string) string {
+	return filepath.Join(root, DeadLetterDir, "date=*", "*.parquet")
+}
+
+// CheckpointPath is the offset checkpoint of one Kafka partition.
+func CheckpointPath(root, topic string, partition int32) string {
+	return filepath.Join(root, OffsetsDir, topic, strconv.Itoa(int(partition))+".json")
+}
+
+// KafkaFileName names the file holding offsets first..last of one Kafka
+// partition. Every file of one batch (one per date, plus dead letters)
+// carries the same name, so a batch is recognisable across directories.
+func KafkaFileName(topic string, partition int32, first, last int64) string {
+	return fmt.Sprintf("%s-%d-%d-%d%s", topic, partition, first, last, ParquetExt)
+}
+
+// ImportFileName names the file holding input lines first..last of an import source.
+func ImportFileName(source string, first, last int64) string {
+	return fmt.Sprintf("%s-%d-%d%s", source, first, last, ParquetExt)
+}
+
+// ParseKafkaFileName reports the offset range of name if it is a data file
+// of the given topic and partition. Names are parsed from a fixed prefix, so
+// topics that contain dashes or digits cannot be confused with each other.
+func ParseKafkaFileName(name, topic string, partition int32) (first, last int64, ok bool) {
+	prefix := topic + "-" + strconv.Itoa(int(partition)) + "-"
+	rest, found := strings.CutPrefix(name, prefix)
+	if !found {
+		return 0, 0, false
+	}
+	rest, found = strings.CutSuffix(rest, ParquetExt)
+	if !found {
+		return 0, 0, false
+	}
+	a, b, found := strings.Cut(rest, "-")
+	if !found {
+		return 0, 0, false
+	}
+	first, err1 := strconv.ParseInt(a, 10, 64)
+	last, err2 := strconv.ParseInt(b, 10, 64)
+	if err1 != nil || err2 != nil || first < 0 || last < first {
+		return 0, 0, false
+	}
+	return first, last, true
+}
+
+// DeadLetter is one rejected input as stored in the dead-letter store: the
+// raw bytes exactly as received (cut at event.MaxEventBytes), where they came
+// from, and why they were rejected.
+type DeadLetter struct {
+	Source    string `parquet:"source,dict"`
+	Partition int32  `parquet:"partition"`
+	// Offset is the Kafka offset, or the line number for imports.
+	Offset int64  `parquet:"offset"`
+	Key    []byte `parquet:"key,optional"`
+	Raw    []byte `parquet:"raw"`
+	// RawSize is the size received; larger than len(Raw) when Raw was cut.
+	RawSize    int64     `parquet:"raw_size"`
+	Reason     string    `parquet:"reason,dict"`
+	Field      string    `parquet:"field,optional,dict"`
+	Detail     string    `parquet:"detail"`
+	ReceivedAt time.Time `parquet:"received_at,timestamp(microsecond)"`
 }

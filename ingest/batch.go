@@ -1,0 +1,204 @@
+package ingest
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/parley-cx/parley/internal/event"
+	"github.com/parley-cx/parley/internal/lake"
+)
+
+const secondsPerDay = 24 * 60 * 60
+
+// batch accumulates the decoded rows and dead letters of a contiguous range
+// of one source (a Kafka partition, or lines of an import input) until it is
+// flushed as one set of files sharing one name.
+type batch struct {
+	source    string
+	partition int32 // -1 for imports
+	first     int64 // first offset or line in the batch
+	last      int64
+	messages  int   // rows + dead letters + skipped blank lines
+	bytes     int64 // raw input bytes, for the flush-by-size rule
+	started   time.Time
+	rows      []lake.Row
+	dead      []lake.DeadLetter
+	reasons   map[event.Reason]int64
+}
+
+func newBatch(source string, partition int32) *batch {
+	return &batch{source: source, partition: partition, reasons: make(map[event.Reason]int64)}
+}
+
+func (b *batch) empty() bool { return b.messages == 0 }
+
+// note extends the batch's range to pos without adding a row; imports use
+// it for blank lines so that file names still cover every line read.
+func (b *batch) note(pos int64, size int, now time.Time) {
+	if b.messages == 0 {
+		b.first, b.started = pos, now
+	}
+	b.last = pos
+	b.messages++
+	b.bytes += int64(size)
+}
+
+// add decodes raw and keeps it as a row, or as a dead letter with its reason.
+func (b *batch) add(raw, key []byte, pos int64, now time.Time) {
+	b.note(pos, len(raw), now)
+	ev, err := event.Decode(raw)
+	if err == nil {
+		var row lake.Row
+		row, err = lake.FromEvent(&ev, b.source, b.partition, pos, now)
+		if err == nil {
+			b.rows = append(b.rows, row)
+			return
+		}
+	}
+	b.addDead(raw, int64(len(raw)), key, pos, now, err)
+}
+
+// addDead keeps a rejected input. raw may be a prefix of an input of size
+// bytes; it is copied, cut at event.MaxEventBytes, because callers reuse buffers.
+func (b *batch) addDead(raw []byte, size int64, key []byte, pos int64, now time.Time, cause error) {
+	inv := &event.InvalidError{Reason: event.ReasonMalformed, Detail: cause.Error()}
+	errors.As(cause, &inv)
+	if len(raw) > event.MaxEventBytes {
+		raw = raw[:event.MaxEventBytes]
+	}
+	b.dead = append(b.dead, lake.DeadLetter{
+		Source:     b.source,
+		Partition:  b.partition,
+		Offset:     pos,
+		Key:        bytes.Clone(key),
+		Raw:        bytes.Clone(raw),
+		RawSize:    size,
+		Reason:     string(inv.Reason),
+		Field:      inv.Field,
+		Detail:     inv.Detail,
+		ReceivedAt: now.UTC(),
+	})
+	b.reasons[inv.Reason]++
+}
+
+// due reports whether the batch should be flushed under the given limits.
+func (b *batch) due(maxRows int, maxBytes int64, maxAge time.Duration, now time.Time) bool {
+	if b.empty() {
+		return false
+	}
+	return len(b.rows)+len(b.dead) >= maxRows || b.bytes >= maxBytes || now.Sub(b.started) >= maxAge
+}
+
+func (b *batch) fileName() string {
+	if b.partition < 0 {
+		return lake.ImportFileName(b.source, b.first, b.last)
+	}
+	return lake.KafkaFileName(b.source, b.partition, b.first, b.last)
+}
+
+// write writes the batch's files (one per event date, one per dead-letter
+// date) to temporary names and publishes them. It returns the number of
+// files published.
+func (b *batch) write(root string) (int, error) {
+	var fs fileSet
+	n, err := b.writeTemp(root, &fs)
+	if err == nil {
+		err = fs.publish()
+	}
+	if err != nil {
+		return 0, errors.Join(err, fs.abort())
+	}
+	return n, nil
+}
+
+func (b *batch) writeTemp(root string, fs *fileSet) (int, error) {
+	name := b.fileName()
+	day := func(t time.Time) int64 { return t.Unix() / secondsPerDay }
+	// A stable sort keeps source order within each day, so the file needs no
+	// extra copy of the rows and readers see events in offset order.
+	slices.SortStableFunc(b.rows, func(x, y lake.Row) int { return int(day(x.OccurredAt) - day(y.OccurredAt)) })
+	files := 0
+	for rows := b.rows; len(rows) > 0; {
+		d := day(rows[0].OccurredAt)
+		n := 1
+		for n < len(rows) && day(rows[n].OccurredAt) == d {
+			n++
+		}
+		if err := writeParquet(fs, lake.PartitionDir(root, rows[0].OccurredAt), name, rows[:n]); err != nil {
+			return 0, err
+		}
+		files++
+		rows = rows[n:]
+	}
+	// Dead letters have no trustworthy event date, so they are filed under
+	// the date they were received; the whole batch shares one.
+	if len(b.dead) > 0 {
+		if err := writeParquet(fs, lake.DeadLetterPartitionDir(root, b.dead[0].ReceivedAt), name, b.dead); err != nil {
+			return 0, err
+		}
+		files++
+	}
+	return files, nil
+}
+
+// reset empties the batch for reuse, keeping its buffers.
+func (b *batch) reset() {
+	clear(b.rows) // drop references to message texts so they can be collected
+	b.rows = b.rows[:0]
+	clear(b.dead)
+	b.dead = b.dead[:0]
+	clear(b.reasons)
+	b.messages, b.bytes = 0, 0
+}
+
+// Stats counts what a run read and wrote.
+type Stats struct {
+	// Events is the number of valid events written to the lake.
+	Events int64
+	// DeadLetters is the number of inputs rejected into the dead-letter store.
+	DeadLetters int64
+	// Files is the number of Parquet files published (events and dead letters).
+	Files int64
+	// Bytes is the raw input size read.
+	Bytes int64
+	// Reasons counts dead letters by rejection reason.
+	Reasons map[event.Reason]int64
+	// Elapsed is the wall time of the run.
+	Elapsed time.Duration
+}
+
+// add folds a flushed batch into the totals.
+func (s *Stats) add(b *batch, files int) {
+	s.Events += int64(len(b.rows))
+	s.DeadLetters += int64(len(b.dead))
+	s.Files += int64(files)
+	s.Bytes += b.bytes
+	if s.Reasons == nil {
+		s.Reasons = make(map[event.Reason]int64)
+	}
+	for r, n := range b.reasons {
+		s.Reasons[r] += n
+	}
+}
+
+// merge adds other's totals to s.
+func (s *Stats) merge(other Stats) {
+	s.Events += other.Events
+	s.DeadLetters += other.DeadLetters
+	s.Files += other.Files
+	s.Bytes += other.Bytes
+	if s.Reasons == nil {
+		s.Reasons = make(map[event.Reason]int64)
+	}
+	for r, n := range other.Reasons {
+		s.Reasons[r] += n
+	}
+}
+
+// String is a one-line summary for logs and the CLI.
+func (s Stats) String() string {
+	return fmt.Sprintf("%d events, %d dead letters, %d files, %.1f MB in %s", s.Events, s.DeadLetters, s.Files, float64(s.Bytes)/1e6, s.Elapsed.Round(time.Millisecond))
+}

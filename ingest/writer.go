@@ -1,0 +1,175 @@
+package ingest
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/compress/zstd"
+
+	"github.com/parley-cx/parley/internal/lake"
+)
+
+// rowGroupRows matches DuckDB's own row-group size, the unit of its parallel
+// scans: smaller groups cost metadata, larger ones serialise reads.
+const rowGroupRows = 122_880
+
+// writeBufferBytes batches the small writes the Parquet encoder makes.
+const writeBufferBytes = 1 << 20
+
+// parquetOptions are the writer settings every lake file shares. The schema
+// itself (microsecond timestamps, dictionary columns) comes from the row
+// types' struct tags in internal/lake.
+func parquetOptions() []parquet.WriterOption {
+	return []parquet.WriterOption{
+		parquet.Compression(&zstd.Codec{Level: zstd.SpeedFastest}),
+		parquet.MaxRowsPerRowGroup(rowGroupRows),
+		parquet.CreatedBy("parley", "", ""),
+	}
+}
+
+// fileSet collects the temporary files of one batch so that they become
+// visible together (as far as a file system allows: rename by rename, with
+// the checkpoint written only after the last one) or not at all.
+type fileSet struct {
+	tmp, final []string
+	// dirs to fsync after the renames: every target directory, plus the
+	// parents of any directory this batch created.
+	dirs map[string]struct{}
+}
+
+// ensureDir creates dir if needed and remembers which directories must be
+// fsynced for the new entries to survive a crash.
+func (fs *fileSet) ensureDir(dir string) error {
+	if fs.dirs == nil {
+		fs.dirs = make(map[string]struct{})
+	}
+	fs.dirs[dir] = struct{}{}
+	if _, err := os.Stat(dir); err == nil {
+		return nil
+	}
+	// Walk up to the first existing ancestor: each created level needs its
+	// parent fsynced, or the new directory entry can vanish in a crash.
+	for d := dir; ; d = filepath.Dir(d) {
+		parent := filepath.Dir(d)
+		fs.dirs[parent] = struct{}{}
+		if _, err := os.Stat(parent); err == nil || parent == d {
+			break
+		}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("ingest: create directory %s: %w", dir, err)
+	}
+	return nil
+}
+
+// writeParquet writes rows to a temporary file in dir that becomes name on publish.
+func writeParquet[T any](fs *fileSet, dir, name string, rows []T) error {
+	if err := fs.ensureDir(dir); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, lake.TempPrefix+strings.TrimSuffix(name, lake.ParquetExt)+"-*.part")
+	if err != nil {
+		return fmt.Errorf("ingest: create temporary file for %s: %w", name, err)
+	}
+	fs.tmp = append(fs.tmp, f.Name())
+	fs.final = append(fs.final, filepath.Join(dir, name))
+	bw := bufio.NewWriterSize(f, writeBufferBytes)
+	w := parquet.NewGenericWriter[T](bw, parquetOptions()...)
+	_, err = w.Write(rows)
+	if err == nil {
+		err = w.Close()
+	}
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	// A Close error on a file we wrote is a write error, so it is never dropped.
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("ingest: write %s: %w", f.Name(), err)
+	}
+	return nil
+}
+
+// publish renames every temporary file to its final name and fsyncs the
+// directories, after which the files survive a crash.
+func (fs *fileSet) publish() error {
+	for i, tmp := range fs.tmp {
+		if err := os.Rename(tmp, fs.final[i]); err != nil {
+			return fmt.Errorf("ingest: publish %s: %w", fs.final[i], err)
+		}
+	}
+	fs.tmp, fs.final = nil, nil
+	for dir := range fs.dirs {
+		if err := syncDir(dir); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// abort removes the temporary files of a batch that will not be published.
+func (fs *fileSet) abort() error {
+	var errs []error
+	for _, tmp := range fs.tmp {
+		if err := os.Remove(tmp); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, fmt.Errorf("ingest: remove temporary file %s: %w", tmp, err))
+		}
+	}
+	fs.tmp, fs.final = nil, nil
+	return errors.Join(errs...)
+}
+
+// syncDir makes the directory entries of dir (new names, renames) durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("ingest: open directory %s for fsync: %w", dir, err)
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("ingest: fsync directory %s: %w", dir, err)
+	}
+	return nil
+}
+
+// writeFileAtomic replaces path with data so that a reader or a crash sees
+// either the old content or the new one, never a mix.
+func writeFileAtomic(path string, data []byte) error {
+	var fs fileSet
+	dir := filepath.Dir(path)
+	if err := fs.ensureDir(dir); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, lake.TempPrefix+filepath.Base(path)+"-*.part")
+	if err != nil {
+		return fmt.Errorf("ingest: create temporary file for %s: %w", path, err)
+	}
+	fs.tmp, fs.final = []string{f.Name()}, []string{path}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = fs.publish()
+	}
+	if err != nil {
+		return errors.Join(fmt.Errorf("ingest: write %s: %w", path, err), fs.abort())
+	}
+	return nil
+}
