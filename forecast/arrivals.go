@@ -1,0 +1,198 @@
+package forecast
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// CSVSource describes a delimited file of arrival history from any system:
+// one row per arrival (event times), or one row per interval with a count.
+type CSVSource struct {
+	Path string
+	// TimeCol names the column holding the arrival time (or interval start).
+	TimeCol string
+	// CountCol, if set, names a column with the number of arrivals at that
+	// time; without it every row is one arrival.
+	CountCol string
+	// DateCol, if set, names a column holding the date while TimeCol holds
+	// only the time of day (e.g. call logs with date 990201 and time 7:02:47).
+	DateCol string
+	// Sep is the field separator; 0 detects tab, semicolon or comma from the header line.
+	Sep rune
+}
+
+// timestamp layouts tried in order. Layouts with a zone are converted to the
+// org time zone; the others are taken as wall-clock time in it already.
+var (
+	zonedLayouts = []string{time.RFC3339, "2006-01-02 15:04:05Z07:00", "2006-01-02 15:04:05 -0700", "2006-01-02 15:04:05 MST", time.RubyDate, time.RFC1123Z}
+	localLayouts = []string{"2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02T15:04", "2006-01-02 15:04", "2006/01/02 15:04:05", "2006/01/02 15:04", "2006-01-02"}
+	dateLayouts  = []string{"2006-01-02", "060102", "20060102", "2006/01/02"}
+	clockLayouts = []string{"15:04:05", "15:04"}
+)
+
+// layoutCache remembers the layout that parsed the previous value, which
+// is almost always the one for the next.
+type layoutCache struct{ last string }
+
+func (c *layoutCache) parse(v string, layouts ...[]string) (time.Time, bool, error) {
+	if c.last != "" {
+		if t, err := time.Parse(c.last, v); err == nil {
+			return t, slices.Contains(zonedLayouts, c.last), nil
+		}
+	}
+	for _, group := range layouts {
+		for _, l := range group {
+			if t, err := time.Parse(l, v); err == nil {
+				c.last = l
+				return t, slices.Contains(zonedLayouts, l), nil
+			}
+		}
+	}
+	return time.Time{}, false, fmt.Errorf("%q is not a recognised date/time (e.g. 2026-03-02T09:15:00Z, 2026-03-02 09:15, 990201, 7:02:47)", v)
+}
+
+// ReadCSV reads src into a Series with intervals of step, converting zoned
+// timestamps to wall-clock time in loc. Rows with an empty time are skipped and counted.
+func ReadCSV(src CSVSource, step time.Duration, loc *time.Location) (Series, int, error) {
+	f, err := os.Open(src.Path)
+	if err != nil {
+		return Series{}, 0, fmt.Errorf("forecast: open arrivals: %w", err)
+	}
+	defer f.Close()
+	s, skipped, err := readCSV(f, src, step, loc)
+	if err != nil {
+		return Series{}, 0, fmt.Errorf("forecast: arrivals %s: %w", src.Path, err)
+	}
+	return s, skipped, nil
+}
+
+func readCSV(r io.Reader, src CSVSource, step time.Duration, loc *time.Location) (Series, int, error) {
+	b, err := NewBucketer(step)
+	if err != nil {
+		return Series{}, 0, err
+	}
+	br := bufio.NewReader(r)
+	sep := src.Sep
+	if sep == 0 {
+		head, err := br.Peek(br.Size())
+		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+			return Series{}, 0, fmt.Errorf("read header: %w", err)
+		}
+		sep = detectSep(head)
+	}
+	cr := csv.NewReader(br)
+	cr.Comma = sep
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	header, err := cr.Read()
+	if err != nil {
+		return Series{}, 0, fmt.Errorf("read header: %w", err)
+	}
+	header = slices.Clone(header)
+	col := func(flag, name string) (int, error) {
+		if name == "" {
+			return -1, nil
+		}
+		for i, h := range header {
+			if strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")) == name {
+				return i, nil
+			}
+		}
+		return -1, fmt.Errorf("--%s: column %q is not in the header %q (separator %q)", flag, name, header, sep)
+	}
+	tc, err := col("time-col", src.TimeCol)
+	if err != nil {
+		return Series{}, 0, err
+	}
+	if tc < 0 {
+		return Series{}, 0, errors.New("--time-col: required")
+	}
+	cc, err := col("count-col", src.CountCol)
+	if err != nil {
+		return Series{}, 0, err
+	}
+	dc, err := col("date-col", src.DateCol)
+	if err != nil {
+		return Series{}, 0, err
+	}
+	var tCache, dCache layoutCache
+	skipped := 0
+	for line := 2; ; line++ {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return Series{}, 0, fmt.Errorf("line %d: %w", line, err)
+		}
+		field := func(i int) string {
+			if i < len(rec) {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
+		}
+		tv := field(tc)
+		if tv == "" {
+			skipped++
+			continue
+		}
+		var at time.Time
+		if dc >= 0 {
+			d, _, err := dCache.parse(field(dc), dateLayouts)
+			if err != nil {
+				return Series{}, 0, fmt.Errorf("line %d, --date-col %s: %w", line, src.DateCol, err)
+			}
+			c, _, err := tCache.parse(tv, clockLayouts)
+			if err != nil {
+				return Series{}, 0, fmt.Errorf("line %d, --time-col %s: %w", line, src.TimeCol, err)
+			}
+			at = d.Add(time.Duration(c.Hour())*time.Hour + time.Duration(c.Minute())*time.Minute + time.Duration(c.Second())*time.Second)
+		} else {
+			t, zoned, err := tCache.parse(tv, zonedLayouts, localLayouts)
+			if err != nil {
+				return Series{}, 0, fmt.Errorf("line %d, --time-col %s: %w", line, src.TimeCol, err)
+			}
+			at = t
+			if zoned {
+				at = WallClock(t, loc)
+			}
+		}
+		n := 1.0
+		if cc >= 0 {
+			n, err = strconv.ParseFloat(field(cc), 64)
+			if err != nil || n < 0 {
+				return Series{}, 0, fmt.Errorf("line %d, --count-col %s: %q is not a count >= 0", line, src.CountCol, field(cc))
+			}
+		}
+		b.Add(at, n)
+	}
+	s := b.Series()
+	if len(s.Days) == 0 {
+		return Series{}, skipped, errors.New("no arrivals in the file")
+	}
+	return s, skipped, nil
+}
+
+// detectSep picks the separator that occurs in the header line: tab, then semicolon, then comma.
+func detectSep(head []byte) rune {
+	if i := bytes.IndexByte(head, '\n'); i >= 0 {
+		head = head[:i]
+	}
+	switch {
+	case bytes.IndexByte(head, '\t') >= 0:
+		return '\t'
+	case bytes.IndexByte(head, ';') >= 0 && bytes.IndexByte(head, ',') < 0:
+		return ';'
+	default:
+		return ','
+	}
+}

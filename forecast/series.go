@@ -1,0 +1,111 @@
+package forecast
+
+import (
+	"fmt"
+	"time"
+)
+
+// Series is a regular history of arrival counts on wall-clock days in the
+// organisation's time zone. Day i is First+i days; each day has
+// 24h/Step slots indexed by wall-clock time, so a DST day simply has empty
+// (spring) or doubled (autumn) slots instead of a shifted grid. Dates and
+// times are carried as time.Time in UTC holding the wall clock, like the
+// warehouse's *_local columns.
+type Series struct {
+	Step  time.Duration
+	First time.Time
+	Days  [][]float64
+}
+
+// SlotsPerDay is the number of intervals in one wall-clock day.
+func (s Series) SlotsPerDay() int { return int(24 * time.Hour / s.Step) }
+
+// Date is the wall-clock date of day i.
+func (s Series) Date(i int) time.Time { return s.First.AddDate(0, 0, i) }
+
+// Start is the wall-clock start of slot j of day i.
+func (s Series) Start(i, j int) time.Time { return s.Date(i).Add(time.Duration(j) * s.Step) }
+
+// Slice returns days [from, to) as a series sharing the counts.
+func (s Series) Slice(from, to int) Series {
+	return Series{Step: s.Step, First: s.Date(from), Days: s.Days[from:to]}
+}
+
+// Total is the number of arrivals in the series.
+func (s Series) Total() float64 {
+	var t float64
+	for _, d := range s.Days {
+		for _, v := range d {
+			t += v
+		}
+	}
+	return t
+}
+
+// validStep reports whether step can tile a day: a whole number of minutes that divides 24h.
+func validStep(step time.Duration) error {
+	if step <= 0 || step%time.Minute != 0 || (24*time.Hour)%step != 0 {
+		return fmt.Errorf("interval: %v must be a whole number of minutes that divides 24h (e.g. 15m, 30m, 1h)", step)
+	}
+	return nil
+}
+
+// Bucketer accumulates arrivals into a Series.
+type Bucketer struct {
+	step   time.Duration
+	counts map[time.Time][]float64 // wall-clock date → slots
+	first  time.Time
+	last   time.Time
+}
+
+// NewBucketer counts arrivals into intervals of step.
+func NewBucketer(step time.Duration) (*Bucketer, error) {
+	if err := validStep(step); err != nil {
+		return nil, err
+	}
+	return &Bucketer{step: step, counts: map[time.Time][]float64{}}, nil
+}
+
+// Add counts n arrivals at wall-clock time t (a time.Time whose UTC fields are the local wall clock).
+func (b *Bucketer) Add(t time.Time, n float64) {
+	t = t.UTC()
+	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	slots, ok := b.counts[day]
+	if !ok {
+		slots = make([]float64, int(24*time.Hour/b.step))
+		b.counts[day] = slots
+		if b.first.IsZero() || day.Before(b.first) {
+			b.first = day
+		}
+		if day.After(b.last) {
+			b.last = day
+		}
+	}
+	slots[int(t.Sub(day)/b.step)] += n
+}
+
+// Series returns the counts from the first to the last day seen; days
+// without arrivals in between are zero (closed).
+func (b *Bucketer) Series() Series {
+	s := Series{Step: b.step, First: b.first}
+	if len(b.counts) == 0 {
+		return s
+	}
+	n := int(b.last.Sub(b.first).Hours()/24) + 1
+	per := int(24 * time.Hour / b.step)
+	s.Days = make([][]float64, n)
+	for i := range s.Days {
+		if c, ok := b.counts[b.first.AddDate(0, 0, i)]; ok {
+			s.Days[i] = c
+		} else {
+			s.Days[i] = make([]float64, per)
+		}
+	}
+	return s
+}
+
+// WallClock re-expresses an instant as the wall clock in loc, carried in UTC fields.
+func WallClock(t time.Time, loc *time.Location) time.Time {
+	l := t.In(loc)
+	return time.Date(l.Year(), l.Month(), l.Day(), l.Hour(), l.Minute(), l.Second(), l.Nanosecond(), time.UTC)
+}
