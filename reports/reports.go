@@ -66,7 +66,10 @@ var (
 	//go:embed boot.js
 	bootJS string
 	//go:embed assets/echarts.min.js
-	echartsJS string
+	echartsFile string
+	// echartsJS is the library as the browser will see it: HTML parsing turns
+	// CR LF into LF inside <script>, and the CSP hash must match that text.
+	echartsJS = strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(echartsFile)
 
 	pageTmpl = template.Must(template.New("page").Parse(pageSource))
 )

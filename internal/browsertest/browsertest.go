@@ -1,0 +1,329 @@
+// Package browsertest loads Parley's HTML pages in a real headless Chromium with the network cut off and reports what a reader would see: console errors, requests that tried to leave the page, and whether each chart was drawn.
+//
+// Dashboards and QA tests share it:
+//
+//	b := browsertest.New(t)                  // one Chromium for the test
+//	p := b.Open(t, filepath.Join(out, "index.html"))
+//	p.RequireClean(t)                        // no console errors, no requests out, every chart painted
+//	if p.Eval(t, `window.pwned === true`) { ... }
+//
+// Chromium is Debian's `chromium` package (`.ci/run` installs it); set
+// PARLEY_CHROMIUM to use another binary. A missing browser fails the test
+// rather than skipping it, so CI cannot silently lose the check.
+package browsertest
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/fetch"
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// Viewport is the window size pages are checked at: a common laptop screen.
+const (
+	ViewportWidth  = 1366
+	ViewportHeight = 900
+)
+
+// pageTimeout bounds loading one page.
+const pageTimeout = 20 * time.Second
+
+// Browser is one headless Chromium process, closed when the test ends.
+type Browser struct {
+	// ChartWait bounds the wait for a page's charts to draw (default 5s);
+	// a working chart draws within milliseconds.
+	ChartWait time.Duration
+	ctx       context.Context
+}
+
+// New starts Chromium with a fresh profile under t.TempDir(), no GPU, no
+// background networking, and every host name unresolvable and every proxy
+// dead, so nothing can reach the network even if a request escapes the
+// interception in Open.
+func New(t testing.TB) *Browser {
+	t.Helper()
+	bin := os.Getenv("PARLEY_CHROMIUM")
+	if bin == "" {
+		var err error
+		if bin, err = exec.LookPath("chromium"); err != nil {
+			t.Fatalf("browsertest: no chromium on PATH (apt-get install chromium, or set PARLEY_CHROMIUM): %v", err)
+		}
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(bin),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("no-default-browser-check", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("mute-audio", true),
+		chromedp.Flag("hide-scrollbars", true),
+		chromedp.Flag("proxy-server", "http://127.0.0.1:9"),
+		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND"),
+		chromedp.WindowSize(ViewportWidth, ViewportHeight),
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	t.Cleanup(func() { cancel(); cancelAlloc() })
+	// Start the browser now so a launch failure is reported here, not at the first page.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("browsertest: start %s: %v", bin, err)
+	}
+	return &Browser{ChartWait: 5 * time.Second, ctx: ctx}
+}
+
+// Page is one loaded page and what happened while it loaded.
+type Page struct {
+	Path string
+	URL  string
+	// ConsoleErrors holds console.error calls, uncaught exceptions and
+	// browser log errors (CSP violations and failed loads land there).
+	ConsoleErrors []string
+	// Requests holds every URL the page asked for other than itself and
+	// data: URLs; each was refused.
+	Requests []string
+	// Charts is the pixel census of each chart, in page order.
+	Charts []Chart
+
+	ctx context.Context
+	mu  sync.Mutex
+}
+
+// Chart is what one chart element (div.chart, as the reports kit emits it) holds.
+type Chart struct {
+	Canvases int // canvas elements ECharts created
+	Width    int // of the first canvas, in device pixels
+	Height   int
+	Painted  int // pixels with non-zero alpha, over all canvases
+}
+
+// Open loads the file at path in a new tab with every network request
+// refused, waits for the load and for the charts to draw (or the timeout),
+// and records what happened. The tab closes when the test ends.
+func (b *Browser) Open(t testing.TB, path string) *Page {
+	t.Helper()
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		t.Fatalf("browsertest: %s: %v", path, err)
+	}
+	u := (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
+	p := &Page{Path: abs, URL: u}
+	// The listener runs in the tab's read loop, so every event that arrived
+	// before a command's reply is recorded when that command returns.
+	tab, cancel := chromedp.NewContext(b.ctx, chromedp.WithListener(p.listen))
+	t.Cleanup(cancel)
+	p.ctx = tab
+
+	paused := chromedp.Events(tab, fetch.RequestPaused)
+	go p.gate(tab, paused)
+
+	ctx, stop := context.WithTimeout(tab, pageTimeout)
+	defer stop()
+	if _, err := chromedp.Call(ctx, fetch.Enable, fetch.EnableParams{
+		Patterns: []*fetch.RequestPattern{{URLPattern: "*"}},
+	}); err != nil {
+		t.Fatalf("browsertest: intercept requests: %v", err)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.EmulateViewport(ViewportWidth, ViewportHeight),
+		chromedp.Navigate(u),
+		chromedp.WaitReady("body"),
+	)
+	if err != nil {
+		t.Fatalf("browsertest: load %s: %v", u, err)
+	}
+	p.Charts = p.waitCharts(ctx, t, time.Now().Add(b.ChartWait))
+	return p
+}
+
+// gate answers every intercepted request: the page's own file goes
+// through, anything else is recorded and refused. It ends with the tab.
+func (p *Page) gate(tab context.Context, paused iter.Seq2[fetch.EventRequestPaused, error]) {
+	for ev, err := range paused {
+		if err != nil {
+			return
+		}
+		if p.own(ev.Request.URL) {
+			if _, err := chromedp.Call(tab, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: ev.RequestID}); err != nil {
+				return // the tab is closing
+			}
+			continue
+		}
+		p.add(&p.Requests, ev.Request.URL)
+		if _, err := chromedp.Call(tab, fetch.FailRequest, fetch.FailRequestParams{
+			RequestID: ev.RequestID, ErrorReason: network.ErrorReasonBlockedByClient,
+		}); err != nil {
+			return
+		}
+	}
+}
+
+// listen records console errors and requests; it must return fast and run no command.
+func (p *Page) listen(ev any) {
+	switch e := ev.(type) {
+	case *network.EventRequestWillBeSent:
+		// Requests that Fetch does not pause for still count.
+		if !p.own(e.Request.URL) {
+			p.add(&p.Requests, e.Request.URL)
+		}
+	case *runtime.EventConsoleAPICalled:
+		if e.Type == runtime.ConsoleAPICalledTypeError || e.Type == runtime.ConsoleAPICalledTypeAssert {
+			var parts []string
+			for _, a := range e.Args {
+				if len(a.Value) > 0 {
+					parts = append(parts, string(a.Value))
+				} else {
+					parts = append(parts, a.Description)
+				}
+			}
+			p.add(&p.ConsoleErrors, "console."+string(e.Type)+": "+strings.Join(parts, " "))
+		}
+	case *runtime.EventExceptionThrown:
+		d := e.ExceptionDetails
+		msg := d.Text
+		if d.Exception != nil && d.Exception.Description != "" {
+			msg += " " + d.Exception.Description
+		}
+		p.add(&p.ConsoleErrors, fmt.Sprintf("exception at %d:%d: %s", d.LineNumber, d.ColumnNumber, msg))
+	case *log.EventEntryAdded:
+		if e.Entry.Level == log.EntryLevelError {
+			p.add(&p.ConsoleErrors, fmt.Sprintf("%s: %s %s", e.Entry.Source, e.Entry.Text, e.Entry.URL))
+		}
+	}
+}
+
+// own reports whether u is the page itself or inline data, which are not requests leaving the page.
+func (p *Page) own(u string) bool {
+	if strings.HasPrefix(u, "data:") || strings.HasPrefix(u, "about:") {
+		return true
+	}
+	base, _, _ := strings.Cut(u, "#")
+	return base == p.URL
+}
+
+func (p *Page) add(list *[]string, s string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, have := range *list {
+		if have == s {
+			return
+		}
+	}
+	*list = append(*list, s)
+}
+
+// chartCensus counts, for every chart, its canvases and the pixels drawn on them.
+const chartCensus = `Array.from(document.querySelectorAll("div.chart")).map(function (el) {
+  var r = {canvases: 0, width: 0, height: 0, painted: 0};
+  el.querySelectorAll("canvas").forEach(function (c) {
+    if (r.canvases === 0) { r.width = c.width; r.height = c.height; }
+    r.canvases++;
+    if (!c.width || !c.height) { return; }
+    var d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+    for (var i = 3; i < d.length; i += 4) { if (d[i] !== 0) { r.painted++; } }
+  });
+  return r;
+})`
+
+// waitCharts polls the chart census until every chart has painted pixels or
+// the deadline passes; ECharts draws on the next animation frame, not at once.
+func (p *Page) waitCharts(ctx context.Context, t testing.TB, deadline time.Time) []Chart {
+	t.Helper()
+	for {
+		raw, err := chromedp.Run(ctx, chromedp.Evaluate[[]struct{ Canvases, Width, Height, Painted int }](chartCensus))
+		if err != nil {
+			t.Fatalf("browsertest: inspect charts of %s: %v", p.URL, err)
+		}
+		charts := make([]Chart, len(raw))
+		done := true
+		for i, r := range raw {
+			charts[i] = Chart(r)
+			done = done && r.Painted > 0
+		}
+		if done || time.Now().After(deadline) {
+			return charts
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// Eval evaluates a JavaScript expression in the page and returns its value
+// decoded into T.
+func Eval[T any](t testing.TB, p *Page, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(p.ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		t.Fatalf("browsertest: evaluate %q on %s: %v", expr, p.URL, err)
+	}
+	return v
+}
+
+// Text is the page's visible text (document.body.innerText).
+func (p *Page) Text(t testing.TB) string {
+	t.Helper()
+	return Eval[string](t, p, "document.body.innerText")
+}
+
+// Screenshot saves a full-page PNG under t.TempDir() (or in the folder
+// named by PARLEY_SCREENSHOTS, to keep it after the test), logs its path and
+// returns it.
+func (p *Page) Screenshot(t testing.TB) string {
+	t.Helper()
+	png, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("browsertest: screenshot %s: %v", p.URL, err)
+	}
+	name := strings.TrimSuffix(filepath.Base(p.Path), filepath.Ext(p.Path)) + ".png"
+	dir := os.Getenv("PARLEY_SCREENSHOTS")
+	if dir == "" {
+		dir = t.TempDir()
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatalf("browsertest: screenshot folder: %v", err)
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatalf("browsertest: save screenshot: %v", err)
+	}
+	t.Logf("screenshot of %s: %s", filepath.Base(p.Path), path)
+	return path
+}
+
+// RequireClean fails the test unless the page logged no console error, sent
+// no request off the page, and drew every chart; it saves a screenshot
+// either way, so a failure can be looked at.
+func (p *Page) RequireClean(t testing.TB) {
+	t.Helper()
+	p.Screenshot(t)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, e := range p.ConsoleErrors {
+		t.Errorf("%s: console error: %s", filepath.Base(p.Path), e)
+	}
+	for _, r := range p.Requests {
+		t.Errorf("%s: request left the page: %s", filepath.Base(p.Path), r)
+	}
+	for i, c := range p.Charts {
+		if c.Canvases == 0 || c.Painted == 0 {
+			t.Errorf("%s: chart %d is blank (%d canvases, %d painted pixels)", filepath.Base(p.Path), i+1, c.Canvases, c.Painted)
+		}
+	}
+}

@@ -1,0 +1,120 @@
+package browsertest
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+
+	"github.com/parley-cx/parley/reports"
+)
+
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestHarnessSeesWhatItMust checks the harness against pages with known
+// faults, so that a clean result on a real page means something.
+func TestHarnessSeesWhatItMust(t *testing.T) {
+	b := New(t)
+	b.ChartWait = time.Second // one case is a chart that never draws
+
+	bar := charts.NewBar()
+	bar.SetXAxis([]string{"a", "b"}).AddSeries("n", []opts.BarData{{Value: 3}, {Value: 5}})
+	chart, err := reports.Chart(bar, "240px")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kitPage := filepath.Join(t.TempDir(), "kit.html")
+	if err := reports.WritePage(kitPage, reports.Page{Title: "kit", Body: chart}); err != nil {
+		t.Fatal(err)
+	}
+
+	tests := []struct {
+		name         string
+		path         string
+		wantErrors   bool
+		wantRequests []string
+		wantCharts   int
+		wantBlank    bool
+	}{
+		{name: "kit page with a chart", path: kitPage, wantCharts: 1},
+		{
+			name:         "external image and script",
+			path:         writeFile(t, "ext.html", `<img src="https://example.com/x.png"><script src="http://cdn.example/e.js"></script>`),
+			wantErrors:   true, // the refused loads are logged
+			wantRequests: []string{"https://example.com/x.png", "http://cdn.example/e.js"},
+		},
+		{
+			name:       "script error",
+			path:       writeFile(t, "err.html", `<script>console.error("boom"); undefinedFn();</script>`),
+			wantErrors: true,
+		},
+		{
+			name:       "chart div never drawn",
+			path:       writeFile(t, "blank.html", `<div class="chart"><canvas width="10" height="10"></canvas></div>`),
+			wantCharts: 1,
+			wantBlank:  true,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := b.Open(t, tt.path)
+			if got := len(p.ConsoleErrors) > 0; got != tt.wantErrors {
+				t.Errorf("console errors %q, want some = %v", p.ConsoleErrors, tt.wantErrors)
+			}
+			for _, want := range tt.wantRequests {
+				found := false
+				for _, r := range p.Requests {
+					found = found || r == want
+				}
+				if !found {
+					t.Errorf("request %s not recorded; got %q", want, p.Requests)
+				}
+			}
+			if len(tt.wantRequests) == 0 && len(p.Requests) > 0 {
+				t.Errorf("unexpected requests %q", p.Requests)
+			}
+			if len(p.Charts) != tt.wantCharts {
+				t.Fatalf("%d charts, want %d", len(p.Charts), tt.wantCharts)
+			}
+			for _, c := range p.Charts {
+				if blank := c.Painted == 0; blank != tt.wantBlank {
+					t.Errorf("chart %+v: blank = %v, want %v", c, blank, tt.wantBlank)
+				}
+			}
+			if !tt.wantErrors && len(tt.wantRequests) == 0 && !tt.wantBlank {
+				p.RequireClean(t)
+			}
+		})
+	}
+}
+
+func TestScriptTextStaysText(t *testing.T) {
+	const msg = `<script>window.pwned = true</script><img src=x onerror="window.pwned = true">`
+	table, err := reports.Table{Columns: []reports.Column{{Label: "message"}}, Rows: [][]reports.Cell{{{Text: msg}}}}.HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "xss.html")
+	if err := reports.WritePage(path, reports.Page{Title: msg, Body: table}); err != nil {
+		t.Fatal(err)
+	}
+	p := New(t).Open(t, path)
+	p.RequireClean(t)
+	if Eval[bool](t, p, "window.pwned === true") {
+		t.Fatal("customer text ran as script")
+	}
+	if !strings.Contains(p.Text(t), msg) {
+		t.Errorf("customer text not shown verbatim")
+	}
+}
