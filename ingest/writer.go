@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress/zstd"
@@ -30,6 +29,15 @@ func parquetOptions() []parquet.WriterOption {
 		parquet.MaxRowsPerRowGroup(rowGroupRows),
 		parquet.CreatedBy("parley", "", ""),
 	}
+}
+
+// tempSuffix ends every temporary file, so no glob for *.parquet matches it.
+const tempSuffix = ".part"
+
+// tempPattern names the temporary file of final name as
+// _tmp-<name>.<random>.part: recovery can tell whose it is from the name.
+func tempPattern(name string) string {
+	return lake.TempPrefix + name + ".*" + tempSuffix
 }
 
 // fileSet collects the temporary files of one batch so that they become
@@ -72,7 +80,7 @@ func writeParquet[T any](fs *fileSet, dir, name string, rows []T) error {
 	if err := fs.ensureDir(dir); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(dir, lake.TempPrefix+strings.TrimSuffix(name, lake.ParquetExt)+"-*.part")
+	f, err := os.CreateTemp(dir, tempPattern(name))
 	if err != nil {
 		return fmt.Errorf("ingest: create temporary file for %s: %w", name, err)
 	}
@@ -153,7 +161,7 @@ func writeFileAtomic(path string, data []byte) error {
 	if err := fs.ensureDir(dir); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(dir, lake.TempPrefix+filepath.Base(path)+"-*.part")
+	f, err := os.CreateTemp(dir, tempPattern(filepath.Base(path)))
 	if err != nil {
 		return fmt.Errorf("ingest: create temporary file for %s: %w", path, err)
 	}

@@ -1,0 +1,147 @@
+package ingest
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/parley-cx/parley/internal/lake"
+)
+
+// checkpoint is the lake's record of one partition: every offset below
+// NextOffset is in the lake (as a row or a dead letter), nothing at or
+// above it is. NextOffset -1 means nothing is yet, start at the earliest.
+type checkpoint struct {
+	Topic      string    `json:"topic"`
+	Partition  int32     `json:"partition"`
+	NextOffset int64     `json:"next_offset"`
+	WrittenAt  time.Time `json:"written_at"`
+}
+
+func readCheckpoint(root, topic string, partition int32) (checkpoint, bool, error) {
+	path := lake.CheckpointPath(root, topic, partition)
+	raw, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return checkpoint{}, false, nil
+	}
+	if err != nil {
+		return checkpoint{}, false, fmt.Errorf("ingest: read checkpoint %s: %w", path, err)
+	}
+	var cp checkpoint
+	if err := json.Unmarshal(raw, &cp); err != nil {
+		return checkpoint{}, false, fmt.Errorf("ingest: parse checkpoint %s: %w", path, err)
+	}
+	if cp.Topic != topic || cp.Partition != partition || cp.NextOffset < -1 {
+		return checkpoint{}, false, fmt.Errorf("ingest: checkpoint %s is for %s/%d at %d, not %s/%d", path, cp.Topic, cp.Partition, cp.NextOffset, topic, partition)
+	}
+	return cp, true, nil
+}
+
+func writeCheckpoint(root, topic string, partition int32, next int64) error {
+	raw, err := json.Marshal(checkpoint{Topic: topic, Partition: partition, NextOffset: next, WrittenAt: time.Now().UTC()})
+	if err != nil {
+		return fmt.Errorf("ingest: encode checkpoint: %w", err)
+	}
+	return writeFileAtomic(lake.CheckpointPath(root, topic, partition), append(raw, '\n'))
+}
+
+// partitionFile is a data file of one partition found in the lake.
+type partitionFile struct {
+	path        string
+	first, last int64
+	temp        bool
+}
+
+// partitionFiles lists every file of topic/partition under events/ and
+// deadletter/, complete or temporary.
+func partitionFiles(root, topic string, partition int32) ([]partitionFile, error) {
+	var out []partitionFile
+	for _, top := range []string{lake.EventsDir, lake.DeadLetterDir} {
+		days, err := filepath.Glob(filepath.Join(root, top, "date=*"))
+		if err != nil {
+			return nil, fmt.Errorf("ingest: list %s: %w", top, err)
+		}
+		for _, day := range days {
+			entries, err := os.ReadDir(day)
+			if err != nil {
+				return nil, fmt.Errorf("ingest: list %s: %w", day, err)
+			}
+			for _, e := range entries {
+				name, temp := finalName(e.Name())
+				if first, last, ok := lake.ParseKafkaFileName(name, topic, partition); ok {
+					out = append(out, partitionFile{path: filepath.Join(day, e.Name()), first: first, last: last, temp: temp})
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// finalName maps a temporary file's name to the name it was going to get.
+func finalName(name string) (string, bool) {
+	rest, ok := strings.CutPrefix(name, lake.TempPrefix)
+	if !ok {
+		return name, false
+	}
+	rest, ok = strings.CutSuffix(rest, tempSuffix)
+	if i := strings.LastIndexByte(rest, '.'); ok && i > 0 {
+		return rest[:i], true
+	}
+	return "", true
+}
+
+// recoverPartition makes the lake consistent with the partition's checkpoint
+// and returns the offset to resume from (-1: the earliest available). Files
+// at or past the checkpoint belong to a batch that did not finish (the
+// process died between its renames and its checkpoint), and temporary files
+// to one that never got that far: both are removed, because the batch will
+// be read again from Kafka.
+func recoverPartition(root, topic string, partition int32) (next int64, removed int, err error) {
+	files, err := partitionFiles(root, topic, partition)
+	if err != nil {
+		return 0, 0, err
+	}
+	cp, ok, err := readCheckpoint(root, topic, partition)
+	if err != nil {
+		return 0, 0, err
+	}
+	next = cp.NextOffset
+	if !ok {
+		// No checkpoint but files: the checkpoint was deleted by hand. The
+		// files are the best record left; trust them, since a first batch
+		// always writes a -1 checkpoint before any file.
+		next = -1
+		for _, f := range files {
+			if !f.temp && f.last+1 > next {
+				next = f.last + 1
+			}
+		}
+	}
+	dirs := make(map[string]struct{})
+	for _, f := range files {
+		if f.temp || (ok && f.first >= next) {
+			if err := os.Remove(f.path); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return 0, removed, fmt.Errorf("ingest: remove unfinished batch file %s: %w", f.path, err)
+			}
+			dirs[filepath.Dir(f.path)] = struct{}{}
+			removed++
+		}
+	}
+	for d := range dirs {
+		if err := syncDir(d); err != nil {
+			return 0, removed, err
+		}
+	}
+	if !ok {
+		// Record the starting point before the first batch, so that a crash
+		// inside the first batch is recognised as such on the next start.
+		if err := writeCheckpoint(root, topic, partition, next); err != nil {
+			return 0, removed, err
+		}
+	}
+	return next, removed, nil
+}

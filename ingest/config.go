@@ -1,0 +1,117 @@
+package ingest
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+)
+
+// Defaults for the zero values of Config.
+const (
+	DefaultGroup          = "parley-ingest"
+	DefaultFlushRows      = 200_000
+	DefaultFlushBytes     = 64 << 20
+	DefaultFlushInterval  = 10 * time.Second
+	DefaultProgressEvery  = 10 * time.Second
+	DefaultSessionTimeout = 10 * time.Second
+)
+
+// Config configures Run. Zero values take the defaults above.
+type Config struct {
+	// Brokers are the bootstrap brokers, host:port.
+	Brokers []string
+	// Topic is the topic to consume.
+	Topic string
+	// Group is the consumer group; processes sharing it split the partitions.
+	Group string
+	// Lake is the lake root directory.
+	Lake string
+	// FlushRows, FlushBytes and FlushInterval bound a partition's batch:
+	// whichever is reached first flushes it to files. They bound memory too.
+	FlushRows     int
+	FlushBytes    int64
+	FlushInterval time.Duration
+	// UntilIdle, if set, makes Run return after this long without a new
+	// message; otherwise Run consumes until ctx ends.
+	UntilIdle time.Duration
+	// SessionTimeout is how long the group coordinator waits for a silent
+	// member (such as a killed process) before giving its partitions away.
+	SessionTimeout time.Duration
+	// Dialer connects to the brokers (TLS, SASL); nil means plain TCP.
+	Dialer *kafka.Dialer
+	// Log receives progress and problems; nil discards them.
+	Log *slog.Logger
+	// ProgressEvery is the interval of the progress log line.
+	ProgressEvery time.Duration
+	// Metrics, if set, is updated as Run goes (see NewMetrics).
+	Metrics *Metrics
+}
+
+// Kafka's own rule for topic names; it also keeps them safe as path elements.
+var topicName = regexp.MustCompile(`^[A-Za-z0-9._-]{1,249}$`)
+
+// Validate checks the configuration without changing it and returns every
+// problem, each naming its field.
+func (c *Config) Validate() error {
+	var errs []error
+	if len(c.Brokers) == 0 {
+		errs = append(errs, errors.New("brokers: at least one host:port required"))
+	}
+	for i, b := range c.Brokers {
+		if b == "" {
+			errs = append(errs, fmt.Errorf("brokers[%d]: empty", i))
+		}
+	}
+	if !topicName.MatchString(c.Topic) || c.Topic == "." || c.Topic == ".." {
+		errs = append(errs, fmt.Errorf("topic: %q is not a Kafka topic name (1-249 of A-Z a-z 0-9 . _ -)", c.Topic))
+	}
+	if c.Lake == "" {
+		errs = append(errs, errors.New("lake: required"))
+	}
+	for _, f := range []struct {
+		name string
+		bad  bool
+	}{
+		{"flush_rows", c.FlushRows < 0},
+		{"flush_bytes", c.FlushBytes < 0},
+		{"flush_interval", c.FlushInterval < 0},
+		{"until_idle", c.UntilIdle < 0},
+		{"session_timeout", c.SessionTimeout < 0 || (c.SessionTimeout > 0 && c.SessionTimeout < time.Second)},
+		{"progress_every", c.ProgressEvery < 0},
+	} {
+		if f.bad {
+			errs = append(errs, fmt.Errorf("%s: must not be negative (session_timeout: at least 1s)", f.name))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// withDefaults returns c with zero values replaced by the defaults.
+func (c Config) withDefaults() Config {
+	if c.Group == "" {
+		c.Group = DefaultGroup
+	}
+	if c.FlushRows == 0 {
+		c.FlushRows = DefaultFlushRows
+	}
+	if c.FlushBytes == 0 {
+		c.FlushBytes = DefaultFlushBytes
+	}
+	if c.FlushInterval == 0 {
+		c.FlushInterval = DefaultFlushInterval
+	}
+	if c.ProgressEvery == 0 {
+		c.ProgressEvery = DefaultProgressEvery
+	}
+	if c.SessionTimeout == 0 {
+		c.SessionTimeout = DefaultSessionTimeout
+	}
+	if c.Log == nil {
+		c.Log = slog.New(slog.DiscardHandler)
+	}
+	return c
+}

@@ -1,0 +1,333 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+)
+
+// finalFlushAttempts bounds the retries of the last flush on shutdown: the
+// batch is not lost if they all fail, only read again on the next start.
+const finalFlushAttempts = 3
+
+// maxRetryBackoff caps the wait between attempts to write a failing batch.
+const maxRetryBackoff = 10 * time.Second
+
+// fetchQueue is how many fetched messages may wait for decoding per partition.
+const fetchQueue = 4096
+
+// Run consumes cfg.Topic as a member of cfg.Group and writes every message
+// to the lake exactly once: valid events as rows, the rest as dead letters.
+// It returns when ctx ends or, with UntilIdle, after that long without a new
+// message; either way it first flushes and commits what it has read.
+func Run(ctx context.Context, cfg Config) (Stats, error) {
+	start := time.Now()
+	cfg = cfg.withDefaults()
+	if err := cfg.Validate(); err != nil {
+		return Stats{}, fmt.Errorf("ingest: config: %w", err)
+	}
+	r := &runner{cfg: cfg, log: cfg.Log, parts: make(map[int32]*partitionState)}
+	st, err := r.run(ctx)
+	st.Elapsed = time.Since(start)
+	return st, err
+}
+
+// runner is one Run: the group membership and the partitions it owns.
+type runner struct {
+	cfg Config
+	log *slog.Logger
+
+	mu    sync.Mutex
+	stats Stats
+	parts map[int32]*partitionState
+	err   error
+
+	lastMessage atomic.Int64 // unix nanoseconds; 0 until the first assignment
+	stop        context.CancelFunc
+}
+
+// partitionState is what progress reporting reads about a partition.
+type partitionState struct {
+	next atomic.Int64 // next offset to read
+	hwm  atomic.Int64 // high watermark seen in the last fetch
+}
+
+func (r *runner) run(ctx context.Context) (Stats, error) {
+	stopCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	r.stop = stop
+	cg, err := kafka.NewConsumerGroup(kafka.ConsumerGroupConfig{
+		ID:                r.cfg.Group,
+		Brokers:           r.cfg.Brokers,
+		Dialer:            r.cfg.Dialer,
+		Topics:            []string{r.cfg.Topic},
+		StartOffset:       kafka.FirstOffset,
+		SessionTimeout:    r.cfg.SessionTimeout,
+		RebalanceTimeout:  r.cfg.SessionTimeout,
+		HeartbeatInterval: r.cfg.SessionTimeout / 5,
+		JoinGroupBackoff:  time.Second,
+		ErrorLogger:       kafka.LoggerFunc(func(msg string, args ...any) { r.log.Debug(fmt.Sprintf(msg, args...)) }),
+	})
+	if err != nil {
+		return Stats{}, fmt.Errorf("ingest: consumer group %s: %w", r.cfg.Group, err)
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { r.progress(stopCtx) })
+	if r.cfg.UntilIdle > 0 {
+		wg.Go(func() { r.watchIdle(stopCtx) })
+	}
+	r.log.Info("ingest starting", "topic", r.cfg.Topic, "group", r.cfg.Group, "brokers", strings.Join(r.cfg.Brokers, ","), "lake", r.cfg.Lake)
+	for {
+		gen, err := cg.Next(stopCtx)
+		if stopCtx.Err() != nil {
+			break
+		}
+		if err != nil {
+			// kafka-go has already backed off; a join error is usually a
+			// broker or coordinator moving, so keep trying but say so.
+			r.log.Warn("ingest: join consumer group failed, retrying", "group", r.cfg.Group, "err", err)
+			continue
+		}
+		assigned := gen.Assignments[r.cfg.Topic]
+		ids := make([]int32, 0, len(assigned))
+		for _, pa := range assigned {
+			ids = append(ids, int32(pa.ID))
+		}
+		slices.Sort(ids)
+		r.log.Info("partitions assigned", "generation", gen.ID, "partitions", ids)
+		r.lastMessage.CompareAndSwap(0, time.Now().UnixNano())
+		for _, p := range ids {
+			gen.Start(func(gctx context.Context) { r.consume(gctx, stopCtx, gen, p) })
+		}
+	}
+	// Close ends the generation, which waits for every partition to flush
+	// and commit, then leaves the group so the partitions move at once.
+	cerr := cg.Close()
+	stop()
+	wg.Wait()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.log.Info("ingest stopped", "summary", r.stats.String())
+	if cerr != nil {
+		r.err = errors.Join(r.err, fmt.Errorf("ingest: leave group %s: %w", r.cfg.Group, cerr))
+	}
+	if r.err == nil && ctx.Err() != nil && !errors.Is(ctx.Err(), context.Canceled) {
+		r.err = ctx.Err()
+	}
+	return r.stats, r.err
+}
+
+// fail records a fatal error and stops the run.
+func (r *runner) fail(err error) {
+	r.mu.Lock()
+	r.err = errors.Join(r.err, err)
+	r.mu.Unlock()
+	r.log.Error("ingest: stopping", "err", err)
+	r.stop()
+}
+
+// watchIdle stops the run once no message has arrived for UntilIdle.
+func (r *runner) watchIdle(ctx context.Context) {
+	t := time.NewTicker(min(r.cfg.UntilIdle/4, 250*time.Millisecond))
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			last := r.lastMessage.Load()
+			if last != 0 && time.Since(time.Unix(0, last)) >= r.cfg.UntilIdle {
+				r.log.Info("idle, stopping", "idle_for", r.cfg.UntilIdle)
+				r.stop()
+				return
+			}
+		}
+	}
+}
+
+// progress logs a line every ProgressEvery: rate, lag per partition, totals.
+func (r *runner) progress(ctx context.Context) {
+	t := time.NewTicker(r.cfg.ProgressEvery)
+	defer t.Stop()
+	var prevEvents int64
+	prev := time.Now()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			r.mu.Lock()
+			st := r.stats
+			var lags []string
+			for _, p := range slices.Sorted(maps.Keys(r.parts)) {
+				ps := r.parts[p]
+				lags = append(lags, fmt.Sprintf("%d:%d", p, max(0, ps.hwm.Load()-ps.next.Load())))
+			}
+			r.mu.Unlock()
+			rate := float64(st.Events-prevEvents) / now.Sub(prev).Seconds()
+			prevEvents, prev = st.Events, now
+			r.log.Info("progress", "events_per_s", int64(rate), "lag", strings.Join(lags, " "), "events", st.Events, "dead_letters", st.DeadLetters, "files", st.Files)
+		}
+	}
+}
+
+// consume owns one partition for one generation: it resumes from the
+// lake's checkpoint, batches messages and flushes them, until the
+// generation ends (rebalance) or the run stops.
+func (r *runner) consume(gctx, stopCtx context.Context, gen *kafka.Generation, partition int32) {
+	ctx, cancel := context.WithCancel(stopCtx)
+	defer cancel()
+	unwatch := context.AfterFunc(gctx, cancel)
+	defer unwatch()
+
+	topic := r.cfg.Topic
+	next, removed, err := recoverPartition(r.cfg.Lake, topic, partition)
+	if err != nil {
+		r.fail(fmt.Errorf("ingest: recover %s/%d: %w", topic, partition, err))
+		return
+	}
+	if removed > 0 {
+		r.log.Warn("removed files of an unfinished batch; it will be read again", "topic", topic, "partition", partition, "files", removed, "resume_at", next)
+	}
+	ps := &partitionState{}
+	ps.next.Store(max(next, 0))
+	r.mu.Lock()
+	r.parts[partition] = ps
+	r.mu.Unlock()
+	defer func() {
+		r.mu.Lock()
+		delete(r.parts, partition)
+		r.mu.Unlock()
+	}()
+
+	reader := kafka.NewReader(kafka.ReaderConfig{
+		Brokers:     r.cfg.Brokers,
+		Topic:       topic,
+		Partition:   int(partition),
+		Dialer:      r.cfg.Dialer,
+		MinBytes:    1,
+		MaxBytes:    16 << 20,
+		MaxWait:     250 * time.Millisecond,
+		ErrorLogger: kafka.LoggerFunc(func(msg string, args ...any) { r.log.Warn("kafka: " + fmt.Sprintf(msg, args...)) }),
+	})
+	defer reader.Close()
+	start := next
+	if start < 0 {
+		start = kafka.FirstOffset
+	}
+	if err := reader.SetOffset(start); err != nil {
+		r.fail(fmt.Errorf("ingest: seek %s/%d to %d: %w", topic, partition, start, err))
+		return
+	}
+	msgs := make(chan kafka.Message, fetchQueue)
+	go func() {
+		defer close(msgs)
+		for {
+			m, err := reader.FetchMessage(ctx)
+			if err != nil {
+				if ctx.Err() == nil {
+					r.fail(fmt.Errorf("ingest: fetch %s/%d: %w", topic, partition, err))
+				}
+				return
+			}
+			msgs <- m
+		}
+	}()
+
+	b := newBatch(topic, partition)
+	tick := time.NewTicker(min(r.cfg.FlushInterval/2, time.Second))
+	defer tick.Stop()
+	for done := false; !done; {
+		select {
+		case m, ok := <-msgs:
+			if !ok {
+				done = true
+				break
+			}
+			if m.Offset < next {
+				continue // already in the lake: a replayed fetch must not duplicate it
+			}
+			now := time.Now()
+			b.add(m.Value, m.Key, m.Offset, now)
+			next = m.Offset + 1
+			ps.next.Store(next)
+			ps.hwm.Store(m.HighWaterMark)
+			r.lastMessage.Store(now.UnixNano())
+			// A flush that fails until the generation or run ends falls
+			// through to the final flush below, which says so loudly.
+			if b.due(r.cfg.FlushRows, r.cfg.FlushBytes, r.cfg.FlushInterval, now) && !r.flush(ctx, gen, b, 0) {
+				done = true
+			}
+		case now := <-tick.C:
+			r.cfg.Metrics.setLag(topic, partition, max(0, ps.hwm.Load()-ps.next.Load()))
+			if b.due(r.cfg.FlushRows, r.cfg.FlushBytes, r.cfg.FlushInterval, now) && !r.flush(ctx, gen, b, 0) {
+				done = true
+			}
+		}
+	}
+	// Drain what was fetched before the stop, so that a clean shutdown
+	// leaves nothing for the next start to read again.
+	cancel()
+	for m := range msgs {
+		if m.Offset >= next {
+			b.add(m.Value, m.Key, m.Offset, time.Now())
+			next = m.Offset + 1
+		}
+	}
+	if !b.empty() && !r.flush(context.WithoutCancel(ctx), gen, b, finalFlushAttempts) {
+		r.fail(fmt.Errorf("ingest: final flush of %s/%d offsets %d-%d failed; they will be read again on the next start", topic, partition, b.first, b.last))
+	}
+}
+
+// flush makes the batch durable, then advances the lake checkpoint, then
+// commits the offset to Kafka, in that order: a crash between any two steps
+// leaves the lake as the record to resume from. A failing write is retried
+// with backoff (offsets stay uncommitted meanwhile) until it succeeds, ctx
+// ends, or attempts (if > 0) run out. It reports whether the batch was flushed.
+func (r *runner) flush(ctx context.Context, gen *kafka.Generation, b *batch, attempts int) bool {
+	topic, partition := r.cfg.Topic, b.partition
+	backoff := 100 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		began := time.Now()
+		files, err := b.write(r.cfg.Lake)
+		if err == nil {
+			err = writeCheckpoint(r.cfg.Lake, topic, partition, b.last+1)
+		}
+		if err == nil {
+			r.cfg.Metrics.flushed(b, files, time.Since(began).Seconds())
+			r.mu.Lock()
+			r.stats.add(b, files)
+			r.mu.Unlock()
+			if len(b.dead) > 0 {
+				r.log.Warn("messages dead-lettered", "topic", topic, "partition", partition, "count", len(b.dead), "reasons", fmt.Sprint(b.reasons))
+			}
+			// The lake already records this batch; a failed commit only
+			// makes the group's lag look larger until the next one.
+			if cerr := gen.CommitOffsets(map[string]map[int]int64{topic: {int(partition): b.last + 1}}); cerr != nil {
+				r.log.Warn("ingest: commit offset to Kafka failed (the lake checkpoint is authoritative)", "topic", topic, "partition", partition, "offset", b.last+1, "err", cerr)
+			}
+			b.reset()
+			return true
+		}
+		r.cfg.Metrics.flushFailed()
+		r.log.Error("ingest: writing batch failed; offsets not committed, retrying", "topic", topic, "partition", partition, "offsets", fmt.Sprintf("%d-%d", b.first, b.last), "attempt", attempt, "err", err)
+		if attempts > 0 && attempt >= attempts {
+			return false
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, maxRetryBackoff)
+	}
+}

@@ -1,0 +1,128 @@
+// Package broker runs an embedded Kafka-compatible broker (franz-go's kfake) on 127.0.0.1, for `parley demo` and tests.
+package broker
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+)
+
+// SASL mechanisms the broker can require.
+const (
+	Plain       = "PLAIN"
+	ScramSHA256 = "SCRAM-SHA-256"
+	ScramSHA512 = "SCRAM-SHA-512"
+)
+
+// User is a SASL login the broker accepts.
+type User struct {
+	Mechanism string // Plain, ScramSHA256 or ScramSHA512
+	Name      string
+	Password  string
+}
+
+// Config describes the broker to start.
+type Config struct {
+	// Partitions is the partition count of every topic in Topics (default 1).
+	Partitions int32
+	// Topics are created at start.
+	Topics []string
+	// Port is the listening port; 0 picks a free one.
+	Port int
+	// DataDir, if set, persists the log so that a broker restarted on the
+	// same port and directory keeps its messages and group offsets.
+	DataDir string
+	// TLS, if set, makes the listener speak TLS only.
+	TLS *tls.Config
+	// Users, if any, turn on SASL and are the only accepted logins.
+	Users []User
+}
+
+// Validate checks the configuration and returns every problem, each naming its field.
+func (c *Config) Validate() error {
+	var errs []error
+	if c.Partitions < 0 {
+		errs = append(errs, fmt.Errorf("partitions: must be >= 0, got %d", c.Partitions))
+	}
+	if c.Port < 0 || c.Port > 65535 {
+		errs = append(errs, fmt.Errorf("port: must be 0..65535, got %d", c.Port))
+	}
+	for i, u := range c.Users {
+		switch u.Mechanism {
+		case Plain, ScramSHA256, ScramSHA512:
+		default:
+			errs = append(errs, fmt.Errorf("users[%d].mechanism: must be %s, %s or %s, got %q", i, Plain, ScramSHA256, ScramSHA512, u.Mechanism))
+		}
+		if u.Name == "" {
+			errs = append(errs, fmt.Errorf("users[%d].name: required", i))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Broker is a running embedded broker.
+type Broker struct {
+	cluster *kfake.Cluster
+	once    sync.Once
+}
+
+// Start starts a broker listening on 127.0.0.1. It stops when ctx ends or
+// Close is called, whichever comes first.
+func Start(ctx context.Context, cfg Config) (*Broker, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("broker: config: %w", err)
+	}
+	partitions := cfg.Partitions
+	if partitions == 0 {
+		partitions = 1
+	}
+	opts := []kfake.Opt{
+		kfake.NumBrokers(1),
+		kfake.Ports(cfg.Port),
+		kfake.DefaultNumPartitions(int(partitions)),
+	}
+	if len(cfg.Topics) > 0 {
+		opts = append(opts, kfake.SeedTopics(partitions, cfg.Topics...))
+	}
+	if cfg.DataDir != "" {
+		opts = append(opts, kfake.DataDir(cfg.DataDir))
+	}
+	if cfg.TLS != nil {
+		opts = append(opts, kfake.TLS(cfg.TLS))
+	}
+	if len(cfg.Users) > 0 {
+		opts = append(opts, kfake.EnableSASL())
+		for _, u := range cfg.Users {
+			opts = append(opts, kfake.Superuser(u.Mechanism, u.Name, u.Password))
+		}
+	}
+	c, err := kfake.NewCluster(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("broker: start: %w", err)
+	}
+	b := &Broker{cluster: c}
+	context.AfterFunc(ctx, b.Close)
+	return b, nil
+}
+
+// Addr is the broker's host:port, always on 127.0.0.1.
+func (b *Broker) Addr() string {
+	return b.cluster.ListenAddrs()[0]
+}
+
+// Cluster exposes the underlying kfake cluster, for tests that inject
+// faults (ControlKey) or move partitions.
+func (b *Broker) Cluster() *kfake.Cluster {
+	return b.cluster
+}
+
+// Close stops the broker. It is safe to call more than once.
+func (b *Broker) Close() {
+	b.once.Do(func() {
+		b.cluster.Close()
+	})
+}
