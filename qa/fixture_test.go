@@ -1,0 +1,195 @@
+package qa
+
+import (
+	"context"
+	"database/sql/driver"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/marcboeker/go-duckdb/v2"
+
+	"github.com/parley-cx/parley/internal/warehouse"
+)
+
+// fconv is a hand-made conversation for a fixture warehouse. Its metrics
+// are set directly, so tests know exactly which strata it belongs to.
+type fconv struct {
+	id, agent string
+	day       int // local date = fixtureStart + day
+	complete  bool
+	csat      int // 0: no answer
+	friction  float64
+	escalated bool
+	reopens   int
+	abandoned bool
+	sla       string // "met", "missed" or "" (no target)
+	messages  int    // customer messages (plus one agent reply when agent is set)
+	queue     string
+	channel   string
+	texts     []string // customer message texts; default "hello"
+	customer  string
+}
+
+var fixtureStart = time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+
+// fixtureNow is a fixed run time: packets are dated 2026-03-20.
+var fixtureNow = time.Date(2026, 3, 20, 8, 0, 0, 0, time.UTC)
+
+// newWarehouse writes a DuckDB warehouse with the contract's tables holding
+// convs, and returns its path.
+func newWarehouse(t testing.TB, convs []fconv) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "warehouse.duckdb")
+	db, err := warehouse.Open(path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	schema, err := os.ReadFile("testdata/schema.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, string(schema)); err != nil {
+		t.Fatalf("create fixture schema: %v", err)
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var last time.Time
+	err = conn.Raw(func(raw any) error {
+		convApp, err := duckdb.NewAppenderFromConn(raw.(driver.Conn), "", "conversations")
+		if err != nil {
+			return err
+		}
+		evApp, err := duckdb.NewAppenderFromConn(raw.(driver.Conn), "", "events")
+		if err != nil {
+			return err
+		}
+		for _, c := range convs {
+			row, evs := c.rows()
+			if err := convApp.AppendRow(row...); err != nil {
+				return fmt.Errorf("conversation %s: %w", c.id, err)
+			}
+			for _, e := range evs {
+				if err := evApp.AppendRow(e...); err != nil {
+					return fmt.Errorf("event of %s: %w", c.id, err)
+				}
+				if at := e[3].(time.Time); at.After(last) {
+					last = at
+				}
+			}
+		}
+		if err := convApp.Close(); err != nil {
+			return err
+		}
+		if err := evApp.Close(); err != nil {
+			return err
+		}
+		info, err := duckdb.NewAppenderFromConn(raw.(driver.Conn), "", "warehouse_info")
+		if err != nil {
+			return err
+		}
+		if err := info.AppendRow(fixtureNow, "UTC", int64(0), int64(len(convs)), fixtureStart, last); err != nil {
+			return err
+		}
+		return info.Close()
+	})
+	if err != nil {
+		t.Fatalf("fill fixture warehouse: %v", err)
+	}
+	return path
+}
+
+// rows returns the conversations row and the events rows of c, in table
+// column order.
+func (c fconv) rows() ([]driver.Value, [][]driver.Value) {
+	start := fixtureStart.AddDate(0, 0, c.day).Add(9 * time.Hour)
+	queue, channel, customer := c.queue, c.channel, c.customer
+	if queue == "" {
+		queue = "general"
+	}
+	if channel == "" {
+		channel = "webchat"
+	}
+	if customer == "" {
+		customer = "cust-" + c.id
+	}
+	texts := c.texts
+	for len(texts) < max(c.messages, 1) {
+		texts = append(texts, "hello")
+	}
+	var evs [][]driver.Value
+	at := start
+	ev := func(typ, role, id string, text any, private bool, toRole, toID, toQueue string, csat any) {
+		n := int64(len(evs) + 1)
+		evs = append(evs, []driver.Value{
+			fmt.Sprintf("%s-e%d", c.id, n), c.id, typ, at, int32(0), channel, role, id, queue,
+			text, private, false, nilIfEmpty(toRole), nilIfEmpty(toID), nilIfEmpty(toQueue), csat,
+			nil, nil, "fixture", int32(-1), n, at, n, int32(1), at,
+		})
+		at = at.Add(time.Minute)
+	}
+	ev("conversation_started", "customer", customer, nil, false, "", "", "", nil)
+	for _, tx := range texts {
+		ev("message", "customer", customer, tx, false, "", "", "", nil)
+	}
+	var agentMsgs int64
+	var frt any
+	if c.agent != "" {
+		ev("message", "agent", c.agent, "internal: check the order", true, "", "", "", nil)
+		ev("message", "agent", c.agent, "Thanks, looking into it.", false, "", "", "", nil)
+		agentMsgs, frt = 1, float64(len(texts)+1)*60
+	}
+	if c.escalated {
+		ev("escalated", "agent", c.agent, nil, false, "agent", "", "tier2", nil)
+	}
+	if c.complete && !c.abandoned {
+		ev("resolved", "agent", c.agent, nil, false, "", "", "", nil)
+	}
+	var csat any
+	if c.csat > 0 {
+		csat = int32(c.csat)
+		ev("csat", "customer", customer, nil, false, "", "", "", csat)
+	}
+	var slaMet, slaTarget any
+	if c.sla != "" {
+		slaMet, slaTarget = c.sla == "met", 300.0
+	}
+	resolved := c.complete && !c.abandoned
+	var resolution any
+	if resolved {
+		resolution = at.Sub(start).Seconds()
+	}
+	var escalations int64
+	if c.escalated {
+		escalations = 1
+	}
+	agent := nilIfEmpty(c.agent)
+	row := []driver.Value{
+		c.id, customer, channel, queue, queue,
+		start, start, start.Truncate(24 * time.Hour), at,
+		agent, agent, agent,
+		int64(len(texts)), agentMsgs, int64(0),
+		frt, frt, frt,
+		slaTarget, slaMet, nil, nil,
+		resolved, resolution, resolution, resolution,
+		int64(c.reopens), c.escalated, escalations, int64(0),
+		false, false, false, false,
+		c.abandoned, false, resolved && c.reopens == 0, csat, c.complete,
+		c.friction, c.friction / 100, 0.0, 0.0, 0.0,
+	}
+	return row, evs
+}
+
+func nilIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

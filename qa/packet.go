@@ -1,0 +1,366 @@
+package qa
+
+import (
+	"cmp"
+	"context"
+	_ "embed"
+	"fmt"
+	"html/template"
+	"math"
+	"path"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/parley-cx/parley/internal/redact"
+	"github.com/parley-cx/parley/internal/warehouse"
+	"github.com/parley-cx/parley/reports"
+)
+
+var (
+	//go:embed packet.tmpl
+	packetSource string
+	packetTmpl   = template.Must(template.New("packet").Parse(packetSource))
+)
+
+// transcriptDir holds the transcript pages inside a packet folder.
+const transcriptDir = "transcripts"
+
+// writePacket loads the picks' metrics and events and writes the packet
+// folder: the manifests, one page per transcript and the index page.
+func writePacket(ctx context.Context, db *warehouse.DB, cfg Config, p plan, picks []Pick, short []Shortfall) error {
+	ids := make([]string, len(picks))
+	for i, pk := range picks {
+		ids[i] = pk.ConversationID
+	}
+	convs, err := loadConversations(ctx, db, ids)
+	if err != nil {
+		return err
+	}
+	text := redact.Text
+	if cfg.NoRedact {
+		text = func(s string) string { return s }
+	}
+
+	rows := make([]manifestRow, len(picks))
+	width := len(strconv.Itoa(len(picks)))
+	for i, pk := range picks {
+		c, ok := convs[pk.ConversationID]
+		if !ok {
+			return fmt.Errorf("qa: sampled conversation %q vanished from the warehouse", pk.ConversationID)
+		}
+		rows[i] = newManifestRow(i+1, width, pk, c, cfg.AttributeTo, p)
+	}
+
+	csvData, jsonl, err := encodeManifest(rows)
+	if err != nil {
+		return err
+	}
+	if err := reports.WriteFileAtomic(filepath.Join(p.dir, "manifest.csv"), csvData); err != nil {
+		return fmt.Errorf("qa: %w", err)
+	}
+	if err := reports.WriteFileAtomic(filepath.Join(p.dir, "manifest.jsonl"), jsonl); err != nil {
+		return fmt.Errorf("qa: %w", err)
+	}
+
+	for i, r := range rows {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("qa: write transcripts: %w", err)
+		}
+		page, err := transcriptPage(rows, i, convs[r.ConversationID], p, text)
+		if err != nil {
+			return err
+		}
+		if err := reports.WritePage(filepath.Join(p.dir, filepath.FromSlash(r.Page)), page); err != nil {
+			return fmt.Errorf("qa: %w", err)
+		}
+		if (i+1)%100 == 0 {
+			cfg.Log.Info("qa: transcripts written", "done", i+1, "of", len(rows))
+		}
+	}
+
+	page, err := indexPage(cfg, p, rows, short)
+	if err != nil {
+		return err
+	}
+	if err := reports.WritePage(filepath.Join(p.dir, "index.html"), page); err != nil {
+		return fmt.Errorf("qa: %w", err)
+	}
+	return nil
+}
+
+func newManifestRow(n, width int, pk Pick, c *conversation, attributeTo string, p plan) manifestRow {
+	r := manifestRow{
+		N: n, ConversationID: pk.ConversationID, Agent: pk.Agent, AttributedBy: attributeTo,
+		Queue: c.LastQueue, Channel: c.Channel, LocalDate: c.LocalDate,
+		Reason: pk.Reason, Strata: pk.Strata, Run: p.run, Seed: p.rules.seed,
+		CSAT: c.CSAT, FrictionScore: c.Friction, FirstResponseS: c.FirstResponseS,
+		ResolutionS: c.ResolutionS, Resolved: c.Resolved, SLAMet: c.SLAMet,
+		Reopens: c.Reopens, Escalations: c.Escalations, Transfers: c.Transfers,
+		Messages: c.CustomerMessages + c.AgentMessages + c.BotMessages,
+		// Pages are named by position, never by id: ids are untrusted and may
+		// hold "../" or characters a file system rejects.
+		Page: path.Join(transcriptDir, fmt.Sprintf("%0*d.html", width, n)),
+	}
+	if pk.Short != nil {
+		r.QuotaNote = fmt.Sprintf("agent had %d of %d", pk.Short.Had, pk.Short.Wanted)
+	}
+	return r
+}
+
+func indexPage(cfg Config, p plan, rows []manifestRow, short []Shortfall) (reports.Page, error) {
+	t := reports.Table{
+		Caption:  fmt.Sprintf("%d conversations", len(rows)),
+		Sortable: true,
+		Columns: []reports.Column{
+			{Label: "#", Numeric: true}, {Label: "Conversation"}, {Label: "Agent"}, {Label: "Queue"},
+			{Label: "Channel"}, {Label: "Date"}, {Label: "Reason"}, {Label: "Strata"},
+			{Label: "CSAT", Numeric: true}, {Label: "Friction", Numeric: true, Title: "friction_score, 0..100"},
+			{Label: "First response", Numeric: true, Title: "first human reply, calendar time"},
+		},
+	}
+	for _, r := range rows {
+		t.Rows = append(t.Rows, []reports.Cell{
+			{Text: strconv.Itoa(r.N)},
+			{Text: r.ConversationID, Href: r.Page},
+			{Text: cmp.Or(r.Agent, "no human agent")},
+			{Text: r.Queue}, {Text: r.Channel}, {Text: r.LocalDate},
+			{Text: r.Reason + quotaSuffix(r.QuotaNote)},
+			{Text: strings.Join(r.Strata, ", ")},
+			{Text: optInt(r.CSAT)},
+			{Text: fmtScore(r.FrictionScore), Sort: optFloat(r.FrictionScore)},
+			{Text: fmtDuration(r.FirstResponseS), Sort: optFloat(r.FirstResponseS)},
+		})
+	}
+	table, err := t.HTML()
+	if err != nil {
+		return reports.Page{}, fmt.Errorf("qa: index table: %w", err)
+	}
+	selection := fmt.Sprintf("%d conversations", p.rules.size)
+	if p.rules.perAgent > 0 {
+		selection = fmt.Sprintf("%d per agent", p.rules.perAgent)
+	}
+	selection += fmt.Sprintf(", %.0f%% drawn at random, the rest from strata", 100*p.rules.randomShare)
+	strata := strings.Join(p.rules.strata, ", ")
+	if strata == "" {
+		strata = "none (random only)"
+	}
+	filters := "all queues and channels"
+	if cfg.Queue != "" || cfg.Channel != "" {
+		filters = "queue " + cmp.Or(cfg.Queue, "any") + ", channel " + cmp.Or(cfg.Channel, "any")
+	}
+	redaction := "e-mail addresses, phone numbers, card numbers and IBANs are replaced by placeholders such as " + redact.Email
+	if cfg.NoRedact {
+		redaction = "OFF (--no-redact): transcripts show personal data as written"
+	}
+	body, err := reports.Fragment(packetTmpl.Lookup("index"), map[string]any{
+		"Run": p.run, "Seed": p.rules.seed, "Selection": selection, "Strata": strata, "Filters": filters,
+		"Candidates": p.candidates, "Skipped": p.skipped, "AttributeTo": cfg.AttributeTo,
+		"Redaction": redaction, "Short": short, "Table": table,
+	})
+	if err != nil {
+		return reports.Page{}, fmt.Errorf("qa: %w", err)
+	}
+	return reports.Page{
+		Title:     "QA review sample",
+		Subtitle:  "Run " + p.run,
+		Period:    p.from + " to " + p.to,
+		TimeZone:  p.loc.String(),
+		Freshness: "data to " + p.dataTo,
+		Nav:       []reports.Link{{Href: "index.html", Label: "Sample", Current: true}},
+		Body:      body,
+		Footer:    "Parley QA sample. Manifests: manifest.csv, manifest.jsonl.",
+	}, nil
+}
+
+// line is one row of a rendered transcript: a message (Speaker set) or an
+// event such as a transfer (Speaker empty).
+type line struct {
+	When, Speaker, Class, Text string
+	Badges                     []string
+	Mark                       bool // escalations, transfers and reopens stand out
+}
+
+type metric struct{ Label, Value string }
+
+func transcriptPage(rows []manifestRow, i int, c *conversation, p plan, text func(string) string) (reports.Page, error) {
+	r := rows[i]
+	var lines []line
+	for _, e := range c.Events {
+		lines = append(lines, transcriptLine(e, text))
+	}
+	body, err := reports.Fragment(packetTmpl.Lookup("transcript"), map[string]any{
+		"Reason": r.Reason, "Strata": r.Strata, "QuotaNote": r.QuotaNote, "Agent": r.Agent,
+		"Customer": cmp.Or(text(c.CustomerID), "unknown"), "Channel": c.Channel, "Queue": c.LastQueue,
+		"Started": c.StartedLocal.Format("2006-01-02 15:04:05"),
+		"Lines":   lines, "Metrics": metrics(c),
+	})
+	if err != nil {
+		return reports.Page{}, fmt.Errorf("qa: transcript of %s: %w", r.ConversationID, err)
+	}
+	// Links are relative to the transcripts folder.
+	nav := []reports.Link{{Href: "../index.html", Label: "← Sample"}}
+	if i > 0 {
+		nav = append(nav, reports.Link{Href: path.Base(rows[i-1].Page), Label: "Previous"})
+	}
+	nav = append(nav, reports.Link{Href: path.Base(r.Page), Label: fmt.Sprintf("%d of %d", r.N, len(rows)), Current: true})
+	if i+1 < len(rows) {
+		nav = append(nav, reports.Link{Href: path.Base(rows[i+1].Page), Label: "Next"})
+	}
+	return reports.Page{
+		Title:    "Conversation " + r.ConversationID,
+		Subtitle: fmt.Sprintf("QA sample %s, #%d", p.run, r.N),
+		Period:   c.LocalDate,
+		TimeZone: p.loc.String(),
+		Nav:      nav,
+		Body:     body,
+	}, nil
+}
+
+// transcriptLine renders one event. Customer ids may be phone numbers or
+// e-mail addresses (SMS, WhatsApp, e-mail channels), so they pass through
+// text like message bodies do.
+func transcriptLine(e event, text func(string) string) line {
+	l := line{When: e.Local.Format("2006-01-02 15:04:05")}
+	if e.Type == "message" {
+		l.Speaker, l.Class = speaker(e.ActorRole, e.ActorID, text), e.ActorRole
+		if e.Private {
+			l.Class = "note"
+			l.Badges = append(l.Badges, "internal note")
+		}
+		if e.Automated {
+			l.Badges = append(l.Badges, "automated")
+		}
+		l.Text = text(deref(e.Text))
+		return l
+	}
+	by := speaker(e.ActorRole, e.ActorID, text)
+	to := target(e.ToRole, e.ToID, e.ToQueue, text)
+	switch e.Type {
+	case "conversation_started":
+		l.Text = "Conversation started by " + by + queueSuffix(e.Queue)
+	case "assigned":
+		l.Text = "Assigned to " + to
+	case "escalated":
+		l.Text, l.Mark = "Escalated by "+by+" to "+to, true
+	case "transferred":
+		l.Text, l.Mark = "Transferred by "+by+" to "+to, true
+	case "resolved":
+		l.Text = "Resolved by " + by
+	case "reopened":
+		l.Text, l.Mark = fmt.Sprintf("Reopened by %s (episode %d)", by, e.Episode), true
+	case "csat":
+		l.Text = "CSAT answer: " + optInt(e.CSAT) + " of 5"
+	default:
+		l.Text = e.Type + " by " + by
+	}
+	return l
+}
+
+func speaker(role, id string, text func(string) string) string {
+	switch role {
+	case "customer":
+		return "Customer"
+	case "agent":
+		return "Agent " + cmp.Or(id, "(unknown)")
+	case "bot":
+		return strings.TrimSpace("Bot " + id)
+	case "":
+		return "unknown"
+	}
+	return strings.TrimSpace(text(role + " " + id))
+}
+
+func target(role, id, queue string, text func(string) string) string {
+	var parts []string
+	if role != "" || id != "" {
+		parts = append(parts, strings.TrimSpace(text(role+" "+id)))
+	}
+	if queue != "" {
+		parts = append(parts, "queue "+queue)
+	}
+	return cmp.Or(strings.Join(parts, ", "), "unknown")
+}
+
+func queueSuffix(q string) string {
+	if q == "" {
+		return ""
+	}
+	return " in queue " + q
+}
+
+func quotaSuffix(note string) string {
+	if note == "" {
+		return ""
+	}
+	return " (" + note + ")"
+}
+
+func metrics(c *conversation) []metric {
+	yesNo := func(b bool) string {
+		if b {
+			return "yes"
+		}
+		return "no"
+	}
+	sla := "no target"
+	if c.SLAMet != nil {
+		sla = map[bool]string{true: "met", false: "missed"}[*c.SLAMet]
+	}
+	return []metric{
+		{"First response", fmtDuration(c.FirstResponseS)},
+		{"First response, business hours", fmtDuration(c.FirstResponseBusinessS)},
+		{"SLA target", fmtDuration(c.SLATargetS)},
+		{"SLA", sla},
+		{"Resolved", yesNo(c.Resolved)},
+		{"Resolution time", fmtDuration(c.ResolutionS)},
+		{"Reopens", strconv.FormatInt(c.Reopens, 10)},
+		{"Escalations", strconv.FormatInt(c.Escalations, 10)},
+		{"Transfers", strconv.FormatInt(c.Transfers, 10)},
+		{"Abandoned", yesNo(c.Abandoned)},
+		{"CSAT", cmp.Or(optInt(c.CSAT), "no answer")},
+		{"Friction score", fmtScore(c.Friction)},
+		{"· time", fmtShare(c.FrictionTime)},
+		{"· impersonal", fmtShare(c.FrictionImpersonal)},
+		{"· directness", fmtShare(c.FrictionDirectness)},
+		{"· effort", fmtShare(c.FrictionEffort)},
+		{"Messages: customer / agent / bot", fmt.Sprintf("%d / %d / %d", c.CustomerMessages, c.AgentMessages, c.BotMessages)},
+		{"Complete", yesNo(c.Complete)},
+	}
+}
+
+// fmtDuration writes seconds the way reviewers read them: "45s", "4m 10s",
+// "2h 05m", "3d 4h"; "–" for NULL.
+func fmtDuration(s *float64) string {
+	if s == nil || math.IsNaN(*s) {
+		return "–"
+	}
+	sec := int64(math.Round(*s))
+	sign := ""
+	if sec < 0 {
+		sign, sec = "-", -sec
+	}
+	switch {
+	case sec < 60:
+		return fmt.Sprintf("%s%ds", sign, sec)
+	case sec < 3600:
+		return fmt.Sprintf("%s%dm %02ds", sign, sec/60, sec%60)
+	case sec < 86400:
+		return fmt.Sprintf("%s%dh %02dm", sign, sec/3600, sec%3600/60)
+	}
+	return fmt.Sprintf("%s%dd %dh", sign, sec/86400, sec%86400/3600)
+}
+
+func fmtScore(f *float64) string {
+	if f == nil {
+		return "–"
+	}
+	return strconv.FormatFloat(*f, 'f', 1, 64)
+}
+
+func fmtShare(f *float64) string {
+	if f == nil {
+		return "–"
+	}
+	return strconv.FormatFloat(*f, 'f', 2, 64)
+}

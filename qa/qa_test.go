@@ -1,0 +1,516 @@
+package qa
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// runSample runs Sample with the fixture clock and returns its result and
+// the rows of the manifest.jsonl it wrote.
+func runSample(t *testing.T, cfg Config) (Result, []manifestRow) {
+	t.Helper()
+	if cfg.Out == "" {
+		cfg.Out = t.TempDir()
+	}
+	if cfg.Now.IsZero() {
+		cfg.Now = fixtureNow
+	}
+	res, err := Sample(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("Sample: %v", err)
+	}
+	return res, readManifest(t, filepath.Join(res.Dir, "manifest.jsonl"))
+}
+
+func readManifest(t *testing.T, path string) []manifestRow {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var rows []manifestRow
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var r manifestRow
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		rows = append(rows, r)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+func ids(rows []manifestRow) []string {
+	var out []string
+	for _, r := range rows {
+		out = append(out, r.ConversationID)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// strataFixture holds 20 conversations on one day; c19 and c20 are still
+// open. Its strata, worked out by hand from the definitions in docs/qa.md:
+//   - high_friction: friction is 4×i; the 18 complete ones have a top
+//     decile of ceil(18/10) = 2: c18 (72) and c17 (68). c19, c20 score higher but are open.
+//   - long: c05, c06, c07 have 10 messages, the others 2 (c20 has 50 but is
+//     open); the 2nd largest is 10, and ties at the cut are in: all three.
+//   - low_csat: c02 (1), c03 (2); not c04 (3) nor the open c19 (1).
+//   - escalated c08, c09; reopened c10; abandoned c11; sla_breach c12 (c13 met).
+func strataFixture() ([]fconv, map[string][]string) {
+	var convs []fconv
+	for i := 1; i <= 20; i++ {
+		convs = append(convs, fconv{
+			id: fmt.Sprintf("c%02d", i), agent: "a1", day: 10,
+			complete: i <= 18, friction: float64(4 * i), messages: 1,
+		})
+	}
+	set := func(id string, f func(*fconv)) { f(&convs[slices.IndexFunc(convs, func(c fconv) bool { return c.id == id })]) }
+	set("c02", func(c *fconv) { c.csat = 1 })
+	set("c03", func(c *fconv) { c.csat = 2 })
+	set("c04", func(c *fconv) { c.csat = 3 })
+	set("c19", func(c *fconv) { c.csat = 1; c.abandoned = true })
+	for _, id := range []string{"c05", "c06", "c07"} {
+		set(id, func(c *fconv) { c.messages = 9 })
+	}
+	set("c20", func(c *fconv) { c.messages = 49; c.escalated = true; c.sla = "missed" })
+	set("c08", func(c *fconv) { c.escalated = true })
+	set("c09", func(c *fconv) { c.escalated = true })
+	set("c10", func(c *fconv) { c.reopens = 2 })
+	set("c11", func(c *fconv) { c.abandoned = true })
+	set("c12", func(c *fconv) { c.sla = "missed" })
+	set("c13", func(c *fconv) { c.sla = "met" })
+	member := map[string][]string{
+		"c02": {LowCSAT}, "c03": {LowCSAT},
+		"c05": {Long}, "c06": {Long}, "c07": {Long},
+		"c08": {Escalated}, "c09": {Escalated}, "c10": {Reopened}, "c11": {Abandoned},
+		"c12": {SLABreach}, "c17": {HighFriction}, "c18": {HighFriction},
+	}
+	return convs, member
+}
+
+func TestSampleStrata(t *testing.T) {
+	convs, member := strataFixture()
+	db := newWarehouse(t, convs)
+	for _, stratum := range AllStrata {
+		t.Run(stratum, func(t *testing.T) {
+			var want []string
+			for id, ss := range member {
+				if slices.Contains(ss, stratum) {
+					want = append(want, id)
+				}
+			}
+			slices.Sort(want)
+			_, rows := runSample(t, Config{DB: db, Size: 5, Strata: []string{stratum}, RandomShare: TargetedOnly})
+			if len(rows) != 5 {
+				t.Fatalf("sampled %d, want 5", len(rows))
+			}
+			var got []string
+			for _, r := range rows {
+				if !slices.Equal(r.Strata, member[r.ConversationID]) && !(len(r.Strata) == 0 && member[r.ConversationID] == nil) {
+					t.Errorf("%s: strata %v, want %v", r.ConversationID, r.Strata, member[r.ConversationID])
+				}
+				switch r.Reason {
+				case stratum:
+					got = append(got, r.ConversationID)
+				case ReasonRandom:
+					// the stratum ran dry; the rest is topped up at random
+				default:
+					t.Errorf("%s: reason %q, want %s or random", r.ConversationID, r.Reason, stratum)
+				}
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, want) {
+				t.Errorf("picked from %s: %v, want %v", stratum, got, want)
+			}
+		})
+	}
+}
+
+func TestSampleMix(t *testing.T) {
+	convs, _ := strataFixture()
+	db := newWarehouse(t, convs)
+	tests := []struct {
+		name string
+		cfg  Config
+		want map[string]int // picks per reason
+	}{
+		// 6 × 0.5 = 3 at random; 3 targeted take one each from the first three strata.
+		{"half random", Config{Size: 6, RandomShare: 0.5}, map[string]int{ReasonRandom: 3, LowCSAT: 1, HighFriction: 1, Escalated: 1}},
+		// Rotation: low_csat, long, low_csat, long.
+		{"rotation", Config{Size: 4, RandomShare: TargetedOnly, Strata: []string{LowCSAT, Long}}, map[string]int{LowCSAT: 2, Long: 2}},
+		// low_csat has 2 and long 3; the sixth is topped up at random.
+		{"dry strata", Config{Size: 6, RandomShare: TargetedOnly, Strata: []string{LowCSAT, Long}}, map[string]int{LowCSAT: 2, Long: 3, ReasonRandom: 1}},
+		{"no strata", Config{Size: 4, Strata: []string{NoStrata}}, map[string]int{ReasonRandom: 4}},
+		{"all random", Config{Size: 4, RandomShare: 1}, map[string]int{ReasonRandom: 4}},
+		// 20 candidates, fewer than asked: all of them, none drawn.
+		{"fewer than size", Config{Size: 30}, map[string]int{ReasonAll: 20}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := tt.cfg
+			cfg.DB = db
+			_, rows := runSample(t, cfg)
+			got := map[string]int{}
+			for _, r := range rows {
+				got[r.Reason]++
+			}
+			if !maps.Equal(got, tt.want) {
+				t.Errorf("reasons %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// varied is a fixture of n conversations over a week, three agents and a
+// few bot-only ones, with flags spread so that every stratum has members.
+func varied(n int) []fconv {
+	var out []fconv
+	for i := range n {
+		c := fconv{
+			id: fmt.Sprintf("conv-%03d", i), day: 4 + i%7, complete: i%9 != 0,
+			friction: float64(i*37%100) + 0.5, messages: 1 + i%5,
+			escalated: i%6 == 0, reopens: i % 11 / 10, abandoned: i%13 == 0,
+			queue: []string{"billing", "tech"}[i%2], channel: []string{"webchat", "email", "sms"}[i%3],
+		}
+		if i%10 != 7 {
+			c.agent = []string{"ana", "bo", "cy"}[i%3]
+		}
+		if i%4 == 0 {
+			c.csat = 1 + i%5
+		}
+		if i%5 == 0 {
+			c.sla = []string{"met", "missed"}[i%2]
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func TestSampleReproducible(t *testing.T) {
+	db := newWarehouse(t, varied(120))
+	cfg := Config{DB: db, Size: 20, Seed: 42}
+	a, rowsA := runSample(t, cfg)
+	b, rowsB := runSample(t, cfg)
+	if a.Run != "2026-03-20-42" {
+		t.Errorf("run %q, want 2026-03-20-42", a.Run)
+	}
+	filesA, filesB := readTree(t, a.Dir), readTree(t, b.Dir)
+	if len(filesA) < 23 { // index, 2 manifests, 20 transcripts
+		t.Fatalf("packet has %d files: %v", len(filesA), slices.Sorted(maps.Keys(filesA)))
+	}
+	if !slices.Equal(slices.Sorted(maps.Keys(filesA)), slices.Sorted(maps.Keys(filesB))) {
+		t.Fatalf("file lists differ: %v vs %v", slices.Sorted(maps.Keys(filesA)), slices.Sorted(maps.Keys(filesB)))
+	}
+	for name, data := range filesA {
+		if !bytes.Equal(data, filesB[name]) {
+			t.Errorf("%s differs between two runs with the same seed", name)
+		}
+	}
+	if !slices.Equal(ids(rowsA), ids(rowsB)) {
+		t.Errorf("samples differ: %v vs %v", ids(rowsA), ids(rowsB))
+	}
+
+	cfg.Seed = 43
+	_, rowsC := runSample(t, cfg)
+	if slices.Equal(ids(rowsA), ids(rowsC)) {
+		t.Errorf("seeds 42 and 43 drew the same sample %v", ids(rowsA))
+	}
+}
+
+func readTree(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		out[rel], err = os.ReadFile(p)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestSamplePerAgent(t *testing.T) {
+	var convs []fconv
+	add := func(agent string, n int) {
+		for i := range n {
+			convs = append(convs, fconv{id: fmt.Sprintf("%s-%02d", agent, i), agent: agent, day: 10, complete: true, csat: 1 + i%5})
+		}
+	}
+	add("ana", 10)
+	add("bo", 3)
+	add("cy", 6)
+	add("", 4) // bot-only: no agent to hold to a quota
+	db := newWarehouse(t, convs)
+
+	res, rows := runSample(t, Config{DB: db, PerAgent: 5})
+	got := map[string]int{}
+	for _, r := range rows {
+		got[r.Agent]++
+		wantNote := ""
+		if r.Agent == "bo" {
+			wantNote = "agent had 3 of 5"
+		}
+		if r.QuotaNote != wantNote {
+			t.Errorf("%s: quota note %q, want %q", r.ConversationID, r.QuotaNote, wantNote)
+		}
+	}
+	if want := map[string]int{"ana": 5, "bo": 3, "cy": 5}; !maps.Equal(got, want) {
+		t.Errorf("per agent %v, want %v", got, want)
+	}
+	if want := []Shortfall{{Agent: "bo", Wanted: 5, Had: 3}}; !slices.Equal(res.Short, want) {
+		t.Errorf("Short = %v, want %v", res.Short, want)
+	}
+	index, err := os.ReadFile(filepath.Join(res.Dir, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(index), "bo: 3 of 5 available") {
+		t.Errorf("index.html does not report bo's short quota")
+	}
+}
+
+// Each agent's picks come from its own random stream: more conversations
+// for one agent leave every other agent's sample as it was.
+func TestDrawAgentsIndependent(t *testing.T) {
+	mk := func(bo int) []candidate {
+		var cs []candidate
+		for i := range 30 {
+			cs = append(cs, candidate{id: fmt.Sprintf("ana-%02d", i), agent: "ana", complete: true})
+		}
+		for i := range bo {
+			cs = append(cs, candidate{id: fmt.Sprintf("bo-%02d", i), agent: "bo", complete: true})
+		}
+		slices.SortFunc(cs, func(a, b candidate) int { return strings.Compare(a.id, b.id) })
+		return cs
+	}
+	r := rules{perAgent: 4, randomShare: 1, seed: 7}
+	of := func(picks []Pick, agent string) []string {
+		var out []string
+		for _, p := range picks {
+			if p.Agent == agent {
+				out = append(out, p.ConversationID)
+			}
+		}
+		return out
+	}
+	few, _, _ := draw(mk(5), nil, r)
+	many, _, _ := draw(mk(25), nil, r)
+	if !slices.Equal(of(few, "ana"), of(many, "ana")) {
+		t.Errorf("ana's picks changed with bo's workload: %v vs %v", of(few, "ana"), of(many, "ana"))
+	}
+	if slices.Equal(of(few, "bo"), of(many, "bo")) && len(of(few, "bo")) == 4 {
+		t.Errorf("bo's picks did not change with bo's pool")
+	}
+}
+
+// The ledger keeps later runs from repeating conversations; a rerun of the
+// same run reproduces it, and --allow-repeat ignores the ledger.
+func TestSampleLedger(t *testing.T) {
+	var convs []fconv
+	for i := range 12 {
+		convs = append(convs, fconv{id: fmt.Sprintf("c%02d", i), agent: "ana", day: 10, complete: true})
+	}
+	db := newWarehouse(t, convs)
+	out := t.TempDir()
+	day := func(d int) time.Time { return fixtureNow.AddDate(0, 0, d) }
+	base := Config{DB: db, Out: out, Size: 5, Seed: 1, RandomShare: 1}
+
+	cfg := base
+	cfg.Now = day(0)
+	_, first := runSample(t, cfg)
+	cfg.Now = day(1)
+	_, second := runSample(t, cfg)
+	if overlap := intersect(ids(first), ids(second)); len(overlap) > 0 {
+		t.Errorf("second run repeated %v", overlap)
+	}
+	_, again := runSample(t, cfg)
+	if !slices.Equal(ids(again), ids(second)) {
+		t.Errorf("rerun of the same run drew %v, first time %v", ids(again), ids(second))
+	}
+	ledger := readLedgerRows(t, filepath.Join(out, DefaultLedgerName))
+	if len(ledger) != 10 {
+		t.Errorf("ledger has %d rows after 5+5 (and a rerun), want 10", len(ledger))
+	}
+	for _, row := range ledger {
+		if row[0] != "2026-03-20-1" && row[0] != "2026-03-21-1" {
+			t.Errorf("ledger row with run %q", row[0])
+		}
+	}
+
+	cfg.Now = day(2)
+	res, third := runSample(t, cfg)
+	if want := setMinus(ids(convsIDs(convs)), append(ids(first), ids(second)...)); !slices.Equal(ids(third), want) {
+		t.Errorf("third run drew %v, want the 2 never sampled %v", ids(third), want)
+	}
+	if res.Skipped != 10 {
+		t.Errorf("Skipped = %d, want 10", res.Skipped)
+	}
+	cfg.Now, cfg.AllowRepeat = day(3), true
+	_, fourth := runSample(t, cfg)
+	if len(fourth) != 5 {
+		t.Errorf("with AllowRepeat drew %d, want 5", len(fourth))
+	}
+}
+
+func readLedgerRows(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(rows[0], ledgerHeader) {
+		t.Fatalf("ledger header %v", rows[0])
+	}
+	return rows[1:]
+}
+
+func convsIDs(cs []fconv) []manifestRow {
+	var out []manifestRow
+	for _, c := range cs {
+		out = append(out, manifestRow{ConversationID: c.id})
+	}
+	return out
+}
+
+func intersect(a, b []string) []string {
+	var out []string
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func setMinus(a, b []string) []string {
+	var out []string
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// Filters are bound parameters: injection strings match nothing and break nothing.
+func TestSampleFilters(t *testing.T) {
+	db := newWarehouse(t, varied(60))
+	tests := []struct {
+		name           string
+		queue, channel string
+		from, to       string
+		want           int // candidates, counted by hand from varied(60)
+	}{
+		{"all week", "", "", "", "", 60},
+		{"queue", "billing", "", "", "", 30},
+		{"queue and channel", "tech", "email", "", "", 10},
+		{"one day", "", "", "2026-03-06", "2026-03-06", 9}, // day 4: i%7 == 0
+		{"injection in queue", "billing' OR '1'='1", "", "", "", 0},
+		{"injection in channel", "", "x'); DROP TABLE conversations; --", "", "", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := Config{DB: db, Queue: tt.queue, Channel: tt.channel, Size: 100, AllowRepeat: true}
+			if tt.from != "" {
+				cfg.From, _ = time.Parse(time.DateOnly, tt.from)
+				cfg.To, _ = time.Parse(time.DateOnly, tt.to)
+			}
+			res, rows := runSample(t, cfg)
+			if res.Candidates != tt.want || len(rows) != tt.want {
+				t.Errorf("candidates %d, sampled %d, want %d", res.Candidates, len(rows), tt.want)
+			}
+			for _, r := range rows {
+				if (tt.queue != "" && r.Queue != tt.queue) || (tt.channel != "" && r.Channel != tt.channel) {
+					t.Errorf("%s is in %s/%s", r.ConversationID, r.Queue, r.Channel)
+				}
+			}
+		})
+	}
+	// The warehouse is untouched.
+	res, _ := runSample(t, Config{DB: db, Size: 1})
+	if res.Candidates != 60 {
+		t.Errorf("after the injection attempts the period has %d conversations, want 60", res.Candidates)
+	}
+}
+
+func TestSampleDefaultPeriod(t *testing.T) {
+	db := newWarehouse(t, varied(30)) // days 4..10: 2026-03-06 .. 2026-03-12
+	res, _ := runSample(t, Config{DB: db, Size: 1})
+	if res.From != "2026-03-06" || res.To != "2026-03-12" {
+		t.Errorf("default period %s to %s, want 2026-03-06 to 2026-03-12", res.From, res.To)
+	}
+	if res.Seed != 20260320 {
+		t.Errorf("default seed %d, want the run date 20260320", res.Seed)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	ok := Config{DB: "w.duckdb", Out: "out"}
+	tests := []struct {
+		name  string
+		edit  func(*Config)
+		field string // "" for valid
+	}{
+		{"defaults", func(*Config) {}, ""},
+		{"no db", func(c *Config) { c.DB = "" }, "db:"},
+		{"no out", func(c *Config) { c.Out = "" }, "out:"},
+		{"both quotas", func(c *Config) { c.Size, c.PerAgent = 5, 2 }, "size, per-agent:"},
+		{"negative size", func(c *Config) { c.Size = -1 }, "size:"},
+		{"share above one", func(c *Config) { c.RandomShare = 1.5 }, "random-share:"},
+		{"targeted only", func(c *Config) { c.RandomShare = TargetedOnly }, ""},
+		{"unknown stratum", func(c *Config) { c.Strata = []string{"low_csat", "angry"} }, `strata: unknown stratum "angry"`},
+		{"none with others", func(c *Config) { c.Strata = []string{"none", "long"} }, `unknown stratum "none"`},
+		{"attribute", func(c *Config) { c.AttributeTo = "busiest" }, "attribute-to:"},
+		{"from after to", func(c *Config) {
+			c.From = time.Date(2026, 3, 5, 0, 0, 0, 0, time.UTC)
+			c.To = time.Date(2026, 3, 4, 0, 0, 0, 0, time.UTC)
+		}, "from: 2026-03-05 is after to: 2026-03-04"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := ok
+			tt.edit(&c)
+			err := c.Validate()
+			switch {
+			case tt.field == "" && err != nil:
+				t.Errorf("Validate() = %v, want nil", err)
+			case tt.field != "" && (err == nil || !strings.Contains(err.Error(), tt.field)):
+				t.Errorf("Validate() = %v, want an error naming %q", err, tt.field)
+			}
+		})
+	}
+}
+
+func TestSampleMissingWarehouse(t *testing.T) {
+	_, err := Sample(context.Background(), Config{DB: filepath.Join(t.TempDir(), "none.duckdb"), Out: t.TempDir()})
+	if err == nil || !strings.Contains(err.Error(), "parley build") {
+		t.Errorf("Sample on a missing warehouse: %v, want a hint to run parley build", err)
+	}
+}

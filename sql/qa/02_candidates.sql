@@ -1,0 +1,27 @@
+-- QA candidates: one row per conversation that started (local date) in the
+-- period, optionally limited to one last queue and one channel, with what
+-- sampling needs to attribute it to an agent and place it in strata.
+-- The decile strata (high_friction, long) are ranked in Go over these rows.
+--
+-- Parameters: $1 first local date, $2 last local date (inclusive),
+-- $3 queue ('' = any; matches last_queue, as kpi_daily does), $4 channel ('' = any).
+-- One pass over conversations; sorted by id so sampling is reproducible.
+SELECT
+    conversation_id,
+    coalesce(most_active_agent_id, '')                      AS most_active_agent_id,
+    coalesce(first_agent_id, '')                            AS first_agent_id,
+    coalesce(last_agent_id, '')                             AS last_agent_id,
+    coalesce(complete, false)                               AS complete,
+    coalesce(csat <= 2, false)                              AS low_csat,
+    coalesce(escalated, false)                              AS escalated,
+    coalesce(reopens > 0, false)                            AS reopened,
+    coalesce(abandoned, false)                              AS abandoned,
+    coalesce(NOT sla_met, false)                            AS sla_breach,
+    CAST(coalesce(friction_score, 0) AS DOUBLE)             AS friction_score,
+    CAST(coalesce(customer_messages, 0) + coalesce(agent_messages, 0)
+        + coalesce(bot_messages, 0) AS BIGINT)              AS messages
+FROM conversations
+WHERE local_date BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)
+  AND ($3 = '' OR last_queue = $3)
+  AND ($4 = '' OR channel = $4)
+ORDER BY conversation_id
