@@ -7,6 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -17,15 +21,142 @@ type Config struct {
 	// TimeZone is the organisation's IANA time zone: local dates, daily
 	// rollups and hour-of-week heatmaps are bucketed in it.
 	TimeZone string `yaml:"timezone"`
+	// BusinessHours is the schedule of every queue not listed in Queues.
+	// Empty Hours means open around the clock.
+	BusinessHours Schedule `yaml:"business_hours"`
+	// Queues holds per-queue settings, by queue name.
+	Queues map[string]Queue `yaml:"queues"`
+	// SLA holds the first-response target of each channel, by channel name.
+	SLA map[string]SLA `yaml:"sla"`
+	// Windows are the look-ahead periods of the time-based metrics.
+	Windows Windows `yaml:"windows"`
+	// Friction configures the friction score.
+	Friction Friction `yaml:"friction"`
+	// ReplyWindows is how long the business may take to answer a customer
+	// on each channel before the channel restricts replies (WhatsApp,
+	// Messenger: 24 h). Channels not listed have no window.
+	ReplyWindows map[string]Duration `yaml:"reply_windows"`
+}
+
+// Queue is the settings of one queue.
+type Queue struct {
+	Hours Schedule `yaml:"hours"`
+}
+
+// Schedule is a weekly opening schedule in an IANA time zone.
+type Schedule struct {
+	// TimeZone of the wall-clock times below; empty means the org time zone.
+	TimeZone string `yaml:"timezone"`
+	// Weekly maps a weekday (mon..sun) to its opening intervals, each
+	// "HH:MM-HH:MM". An interval whose end is not after its start crosses
+	// midnight and closes on the next day ("22:00-06:00"); "24:00" ends a day.
+	Weekly map[string][]string `yaml:"weekly"`
+	// Holidays are local dates (YYYY-MM-DD) on which no interval opens.
+	Holidays []string `yaml:"holidays"`
+}
+
+// SLA is a first-response target: Goal of first responses within FirstResponse.
+type SLA struct {
+	FirstResponse Duration `yaml:"first_response"`
+	// Goal is the share (0..1] of conversations that should meet the target.
+	Goal float64 `yaml:"goal"`
+}
+
+// Windows are the time windows of the metric definitions (see docs/metrics.md).
+type Windows struct {
+	// RepeatContact: a new conversation by the same customer within it after a resolution is a repeat contact.
+	RepeatContact Duration `yaml:"repeat_contact"`
+	// EscalationEffective: an escalation resolved within it is effective.
+	EscalationEffective Duration `yaml:"escalation_effective"`
+	// Reopen: a reopen within it after the resolution makes an escalation ineffective.
+	Reopen Duration `yaml:"reopen"`
+	// IdleComplete: a conversation idle this long before the data's last event is complete.
+	IdleComplete Duration `yaml:"idle_complete"`
+}
+
+// Friction holds the weights of the four friction components.
+type Friction struct {
+	Weights FrictionWeights `yaml:"weights"`
+}
+
+// FrictionWeights weigh the friction components; they need not sum to 1.
+type FrictionWeights struct {
+	Time       float64 `yaml:"time"`
+	Impersonal float64 `yaml:"impersonal"`
+	Directness float64 `yaml:"directness"`
+	Effort     float64 `yaml:"effort"`
+}
+
+// Duration is a time.Duration written in YAML as "90s", "15m", "24h" or "7d".
+type Duration time.Duration
+
+// UnmarshalYAML accepts Go duration strings plus a whole-day suffix "d".
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	var s string
+	if err := n.Decode(&s); err != nil {
+		return fmt.Errorf("line %d: duration must be a string like \"24h\" or \"7d\"", n.Line)
+	}
+	v, err := ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("line %d: %w", n.Line, err)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalYAML writes the duration the way UnmarshalYAML reads it.
+func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }
+
+// Seconds is the duration in seconds.
+func (d Duration) Seconds() float64 { return time.Duration(d).Seconds() }
+
+// ParseDuration parses a Go duration or a whole number of days ("7d").
+func ParseDuration(s string) (time.Duration, error) {
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil {
+			return 0, fmt.Errorf("invalid duration %q", s)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("invalid duration %q", s)
+	}
+	return v, nil
 }
 
 // Default is the configuration used when no parley.yaml is given.
 func Default() *Config {
-	return &Config{TimeZone: "UTC"}
+	return &Config{
+		TimeZone: "UTC",
+		SLA: map[string]SLA{
+			"webchat":   {FirstResponse: Duration(time.Minute), Goal: 0.8},
+			"in_app":    {FirstResponse: Duration(time.Minute), Goal: 0.8},
+			"sms":       {FirstResponse: Duration(15 * time.Minute), Goal: 0.8},
+			"whatsapp":  {FirstResponse: Duration(15 * time.Minute), Goal: 0.8},
+			"messenger": {FirstResponse: Duration(15 * time.Minute), Goal: 0.8},
+			"line":      {FirstResponse: Duration(15 * time.Minute), Goal: 0.8},
+			"email":     {FirstResponse: Duration(24 * time.Hour), Goal: 0.8},
+		},
+		Windows: Windows{
+			RepeatContact:       Duration(7 * 24 * time.Hour),
+			EscalationEffective: Duration(24 * time.Hour),
+			Reopen:              Duration(7 * 24 * time.Hour),
+			IdleComplete:        Duration(24 * time.Hour),
+		},
+		Friction: Friction{Weights: FrictionWeights{Time: 0.35, Impersonal: 0.2, Directness: 0.25, Effort: 0.2}},
+		ReplyWindows: map[string]Duration{
+			"whatsapp":  Duration(24 * time.Hour),
+			"messenger": Duration(24 * time.Hour),
+		},
+	}
 }
 
 // Load reads path over the defaults and validates the result. An empty
 // path returns the defaults. Unknown keys are errors, so typos surface.
+// Maps in the file (sla, reply_windows, queues) replace the defaults' maps
+// key by key: listing one channel keeps the defaults of the others.
 func Load(path string) (*Config, error) {
 	cfg := Default()
 	if path == "" {
@@ -46,14 +177,138 @@ func Load(path string) (*Config, error) {
 	return cfg, nil
 }
 
+// Weekdays are the keys of Schedule.Weekly, Monday first.
+var Weekdays = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+
 // Validate checks the configuration without changing it and returns every
 // problem found, each naming its field.
 func (c *Config) Validate() error {
 	var errs []error
+	add := func(field, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", field, fmt.Sprintf(format, args...)))
+	}
 	if _, err := time.LoadLocation(c.TimeZone); err != nil || c.TimeZone == "" {
-		errs = append(errs, fmt.Errorf("timezone: %q is not an IANA time zone", c.TimeZone))
+		add("timezone", "%q is not an IANA time zone", c.TimeZone)
+	}
+	errs = append(errs, c.BusinessHours.validate("business_hours")...)
+	for _, name := range sortedKeys(c.Queues) {
+		if name == "" {
+			add("queues", "queue name must not be empty")
+		}
+		errs = append(errs, c.Queues[name].Hours.validate("queues."+name+".hours")...)
+	}
+	for _, ch := range sortedKeys(c.SLA) {
+		s := c.SLA[ch]
+		if s.FirstResponse <= 0 {
+			add("sla."+ch+".first_response", "must be > 0")
+		}
+		if s.Goal <= 0 || s.Goal > 1 {
+			add("sla."+ch+".goal", "must be in (0, 1], got %g", s.Goal)
+		}
+	}
+	for _, w := range []struct {
+		field string
+		d     Duration
+	}{
+		{"windows.repeat_contact", c.Windows.RepeatContact},
+		{"windows.escalation_effective", c.Windows.EscalationEffective},
+		{"windows.reopen", c.Windows.Reopen},
+		{"windows.idle_complete", c.Windows.IdleComplete},
+	} {
+		if w.d <= 0 {
+			add(w.field, "must be > 0")
+		}
+	}
+	fw := c.Friction.Weights
+	for _, w := range []struct {
+		field string
+		v     float64
+	}{
+		{"friction.weights.time", fw.Time},
+		{"friction.weights.impersonal", fw.Impersonal},
+		{"friction.weights.directness", fw.Directness},
+		{"friction.weights.effort", fw.Effort},
+	} {
+		if w.v < 0 {
+			add(w.field, "must be >= 0, got %g", w.v)
+		}
+	}
+	if fw.Time+fw.Impersonal+fw.Directness+fw.Effort <= 0 {
+		add("friction.weights", "at least one weight must be > 0")
+	}
+	for _, ch := range sortedKeys(c.ReplyWindows) {
+		if c.ReplyWindows[ch] <= 0 {
+			add("reply_windows."+ch, "must be > 0")
+		}
 	}
 	return errors.Join(errs...)
+}
+
+func (s Schedule) validate(field string) []error {
+	var errs []error
+	if s.TimeZone != "" {
+		if _, err := time.LoadLocation(s.TimeZone); err != nil {
+			errs = append(errs, fmt.Errorf("%s.timezone: %q is not an IANA time zone", field, s.TimeZone))
+		}
+	}
+	for _, day := range sortedKeys(s.Weekly) {
+		if !slices.Contains(Weekdays, day) {
+			errs = append(errs, fmt.Errorf("%s.weekly.%s: not a weekday (want one of %s)", field, day, strings.Join(Weekdays, ", ")))
+			continue
+		}
+		for i, span := range s.Weekly[day] {
+			if _, _, err := ParseSpan(span); err != nil {
+				errs = append(errs, fmt.Errorf("%s.weekly.%s[%d]: %w", field, day, i, err))
+			}
+		}
+	}
+	for i, h := range s.Holidays {
+		if _, err := time.Parse(time.DateOnly, h); err != nil {
+			errs = append(errs, fmt.Errorf("%s.holidays[%d]: %q is not a YYYY-MM-DD date", field, i, h))
+		}
+	}
+	return errs
+}
+
+// ParseSpan parses "HH:MM-HH:MM" into minutes after midnight. An end that
+// is not after the start means the span closes on the next day.
+func ParseSpan(s string) (start, end int, err error) {
+	a, b, ok := strings.Cut(s, "-")
+	if !ok {
+		return 0, 0, fmt.Errorf("%q is not HH:MM-HH:MM", s)
+	}
+	if start, err = parseClock(strings.TrimSpace(a)); err != nil || start == 24*60 {
+		return 0, 0, fmt.Errorf("%q: bad start time", s)
+	}
+	if end, err = parseClock(strings.TrimSpace(b)); err != nil {
+		return 0, 0, fmt.Errorf("%q: bad end time", s)
+	}
+	if start == end {
+		return 0, 0, fmt.Errorf("%q: empty span (use 00:00-24:00 for a whole day)", s)
+	}
+	return start, end, nil
+}
+
+func parseClock(s string) (int, error) {
+	h, m, ok := strings.Cut(s, ":")
+	if !ok || len(h) != 2 || len(m) != 2 {
+		return 0, fmt.Errorf("not HH:MM")
+	}
+	hh, err1 := strconv.Atoi(h)
+	mm, err2 := strconv.Atoi(m)
+	if err1 != nil || err2 != nil || hh < 0 || mm < 0 || mm > 59 || hh > 24 || (hh == 24 && mm != 0) {
+		return 0, fmt.Errorf("not HH:MM")
+	}
+	return hh*60 + mm, nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // Location is the organisation's time zone. It must only be called on a validated Config.
@@ -63,4 +318,13 @@ func (c *Config) Location() *time.Location {
 		panic(fmt.Sprintf("config: Location called on unvalidated config: %v", err))
 	}
 	return loc
+}
+
+// ScheduleFor is the business-hours schedule of queue: its own if the
+// queue is configured, else business_hours.
+func (c *Config) ScheduleFor(queue string) Schedule {
+	if q, ok := c.Queues[queue]; ok {
+		return q.Hours
+	}
+	return c.BusinessHours
 }

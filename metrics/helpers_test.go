@@ -1,0 +1,225 @@
+package metrics_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/parley-cx/parley/internal/config"
+	"github.com/parley-cx/parley/internal/event"
+	"github.com/parley-cx/parley/internal/lake"
+	"github.com/parley-cx/parley/internal/warehouse"
+	"github.com/parley-cx/parley/metrics"
+	"github.com/parley-cx/parley/transform"
+)
+
+// readFixture decodes a JSON-lines fixture from testdata/metrics.
+func readFixture(t *testing.T, name string) []event.Event {
+	t.Helper()
+	f, err := os.Open(filepath.Join("..", "testdata", "metrics", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	var evs []event.Event
+	sc := bufio.NewScanner(f)
+	for line := 1; sc.Scan(); line++ {
+		ev, err := event.Decode(sc.Bytes())
+		if err != nil {
+			t.Fatalf("%s:%d: %v", name, line, err)
+		}
+		evs = append(evs, ev)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return evs
+}
+
+// writeLake writes events, in the order given (duplicates and disorder
+// included), as lake Parquet files partitioned by UTC date, the way ingest does.
+func writeLake(t *testing.T, root string, evs []event.Event) {
+	t.Helper()
+	ingested := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
+	byDate := map[string][]lake.Row{}
+	for i := range evs {
+		row, err := lake.FromEvent(&evs[i], "fixture", -1, int64(i+1), ingested)
+		if err != nil {
+			t.Fatal(err)
+		}
+		day := evs[i].OccurredAt.UTC().Format(time.DateOnly)
+		byDate[day] = append(byDate[day], row)
+	}
+	for day, rows := range byDate {
+		dir := lake.PartitionDir(root, mustDate(t, day))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		name := fmt.Sprintf("fixture-%d-%d.parquet", rows[0].Offset, rows[len(rows)-1].Offset)
+		if err := parquet.WriteFile(filepath.Join(dir, name), rows); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A file still being written must be ignored by the build.
+	tmp := filepath.Join(lake.PartitionDir(root, evs[0].OccurredAt), lake.TempPrefix+"half-written")
+	if err := os.WriteFile(tmp, []byte("not parquet"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mustDate(t *testing.T, s string) time.Time {
+	t.Helper()
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// build runs transform and metrics over evs with settings and opens the result read-only.
+func build(t *testing.T, evs []event.Event, settings *config.Config) *warehouse.DB {
+	t.Helper()
+	dir := t.TempDir()
+	root := filepath.Join(dir, "lake")
+	writeLake(t, root, evs)
+	dbPath := filepath.Join(dir, "warehouse.duckdb")
+	ctx := context.Background()
+	if _, err := transform.Run(ctx, transform.Config{Lake: root, DB: dbPath, Settings: settings}); err != nil {
+		t.Fatal(err)
+	}
+	if err := metrics.Run(ctx, metrics.Config{DB: dbPath, Settings: settings}); err != nil {
+		t.Fatal(err)
+	}
+	db, err := warehouse.Open(dbPath, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func loadConfig(t *testing.T, name string) *config.Config {
+	t.Helper()
+	cfg, err := config.Load(filepath.Join("..", "testdata", "metrics", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// row is one result row by column name.
+type row map[string]any
+
+// queryRows runs query and returns its rows by column name.
+func queryRows(t *testing.T, db *warehouse.DB, query string, args ...any) []row {
+	t.Helper()
+	rows, err := db.Query(query, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []row
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		r := row{}
+		for i, c := range cols {
+			r[c] = vals[i]
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// checkRow compares the columns named in want with got, and reports each mismatch.
+// Float columns compare to 1e-9; dates may be given as "YYYY-MM-DD" strings and
+// timestamps as RFC 3339 strings; integers as Go ints.
+func checkRow(t *testing.T, label string, got row, want map[string]any) {
+	t.Helper()
+	cols := make([]string, 0, len(want))
+	for c := range want {
+		cols = append(cols, c)
+	}
+	sort.Strings(cols)
+	for _, c := range cols {
+		g, ok := got[c]
+		if !ok {
+			t.Errorf("%s: no column %s", label, c)
+			continue
+		}
+		if !equalValue(g, want[c]) {
+			t.Errorf("%s.%s = %v (%T), want %v", label, c, g, g, want[c])
+		}
+	}
+}
+
+func equalValue(got, want any) bool {
+	if want == nil || got == nil {
+		return want == nil && got == nil
+	}
+	switch w := want.(type) {
+	case float64:
+		g, ok := got.(float64)
+		return ok && math.Abs(g-w) <= 1e-9*math.Max(1, math.Abs(w))
+	case int:
+		switch g := got.(type) {
+		case int64:
+			return g == int64(w)
+		case int32:
+			return int(g) == w
+		}
+		return false
+	case string:
+		switch g := got.(type) {
+		case string:
+			return g == w
+		case time.Time:
+			if len(w) == len(time.DateOnly) {
+				return g.Format(time.DateOnly) == w
+			}
+			wt, err := time.Parse(time.RFC3339, w)
+			return err == nil && g.Equal(wt)
+		}
+		return false
+	default:
+		return got == want
+	}
+}
+
+// Friction building blocks exactly as docs/metrics.md states them, used to
+// turn hand-counted drivers into expected component values.
+func sat(x, h float64) float64 { return x / (x + h) }
+
+func noisyOr(parts ...float64) float64 {
+	p := 1.0
+	for _, x := range parts {
+		p *= 1 - x
+	}
+	return 1 - p
+}
+
+// frictionScore uses the default weights 0.35, 0.2, 0.25, 0.2 (sum 1).
+func frictionScore(tm, imp, dir, eff float64) float64 {
+	return 100 * (0.35*tm + 0.2*imp + 0.25*dir + 0.2*eff)
+}

@@ -1,0 +1,67 @@
+-- 210_messages.sql — table `messages`: one row per message event, with reply waits.
+--
+-- From `events`. A human reply is a public (private = false), non-automated
+-- message by an agent; bot messages, automated messages and private notes
+-- never are. `burst` numbers the stretches between human replies: a customer
+-- message's burst is the number of human replies before it, so the customer
+-- messages of burst k are answered by the human reply whose own burst is k
+-- (the (k+1)-th human reply). reply_wait_s is set on that reply: seconds from
+-- the burst's first customer message to it.
+--
+-- queue is the conversation's current queue at the message: the last queue
+-- named by any earlier event (to_queue for routing events, else queue).
+CREATE OR REPLACE TABLE messages AS
+WITH ev AS (
+    SELECT
+        *,
+        last_value(coalesce(to_queue, queue) IGNORE NULLS) OVER (
+            PARTITION BY conversation_id ORDER BY seq
+            ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+        ) AS current_queue,
+        first_value(channel IGNORE NULLS) OVER (
+            PARTITION BY conversation_id ORDER BY seq
+            ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+        ) AS conversation_channel
+    FROM events
+),
+m AS (
+    SELECT
+        conversation_id,
+        event_id,
+        seq,
+        episode,
+        occurred_at,
+        occurred_local,
+        actor_role                          AS sender_role,
+        actor_id                            AS sender_id,
+        message_text                        AS text,
+        coalesce(message_private, false)    AS private,
+        coalesce(message_automated, false)  AS automated,
+        current_queue                       AS queue,
+        conversation_channel                AS channel,
+        actor_role = 'agent'
+            AND NOT coalesce(message_private, false)
+            AND NOT coalesce(message_automated, false) AS human_reply
+    FROM ev
+    WHERE type = 'message'
+),
+bursts AS (
+    SELECT
+        *,
+        coalesce(count(*) FILTER (WHERE human_reply) OVER (
+            PARTITION BY conversation_id ORDER BY seq
+            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+        ), 0)::INTEGER AS burst
+    FROM m
+)
+SELECT
+    conversation_id, event_id, seq, episode, occurred_at, occurred_local,
+    sender_role, sender_id, text, private, automated, queue, channel,
+    CASE WHEN human_reply THEN secs(
+        min(occurred_at) FILTER (WHERE sender_role = 'customer') OVER (PARTITION BY conversation_id, burst),
+        occurred_at
+    ) END AS reply_wait_s,
+    human_reply,
+    burst
+FROM bursts
+ORDER BY conversation_id, seq;

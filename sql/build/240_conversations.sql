@@ -1,0 +1,235 @@
+-- 240_conversations.sql — table `conversations`: one row per conversation, every headline metric.
+--
+-- From `events`, `messages`, `escalations`, build_settings, sla_targets and
+-- business_open. Each column is defined in docs/metrics.md; the CTEs below
+-- follow the same order: event facts, message facts, agents, business time,
+-- repeat contacts, then the friction score.
+CREATE OR REPLACE TABLE conversations AS
+WITH ev AS (
+    -- Facts from the whole event stream of each conversation.
+    SELECT
+        conversation_id,
+        arg_min(actor_id, seq) FILTER (WHERE actor_role = 'customer' AND actor_id IS NOT NULL) AS customer_id,
+        arg_min(channel, seq) FILTER (WHERE channel IS NOT NULL) AS channel,
+        arg_min(coalesce(queue, to_queue), seq) FILTER (WHERE coalesce(queue, to_queue) IS NOT NULL) AS first_queue,
+        arg_max(coalesce(to_queue, queue), seq) FILTER (WHERE coalesce(to_queue, queue) IS NOT NULL) AS last_queue,
+        min(occurred_at) AS started_at,
+        arg_min(occurred_local, seq) AS started_local,
+        max(occurred_at) AS ended_at,
+        arg_max(type, seq) FILTER (WHERE type IN ('resolved', 'reopened')) AS last_status,
+        min(occurred_at) FILTER (WHERE type = 'resolved') AS first_resolved_at,
+        max(occurred_at) FILTER (WHERE type = 'resolved') AS last_resolved_at,
+        count(*) FILTER (WHERE type = 'reopened') AS reopens,
+        count(*) FILTER (WHERE type = 'escalated') AS escalations,
+        count(*) FILTER (WHERE type = 'transferred') AS transfers,
+        arg_max(csat_score, seq) FILTER (WHERE type = 'csat' AND csat_score IS NOT NULL) AS csat,
+        min(seq) FILTER (WHERE type IN ('assigned', 'escalated', 'transferred') AND to_role = 'bot') AS first_bot_routing_seq,
+        list(seq ORDER BY seq) FILTER (WHERE type IN ('assigned', 'escalated', 'transferred') AND to_role = 'agent') AS agent_routing_seqs
+    FROM events
+    GROUP BY conversation_id
+),
+msg_marked AS (
+    SELECT
+        *,
+        min(seq) FILTER (WHERE sender_role = 'customer') OVER (PARTITION BY conversation_id) AS first_customer_seq,
+        min(seq) FILTER (WHERE human_reply) OVER (PARTITION BY conversation_id) AS first_human_reply_seq,
+        -- Customer messages after lower-casing and dropping everything but letters and digits,
+        -- to spot the same message sent again.
+        CASE WHEN sender_role = 'customer'
+             THEN nullif(regexp_replace(lower(coalesce(text, '')), '[^[:alnum:]]+', '', 'g'), '') END AS normalized_text,
+        lag(occurred_at) OVER (PARTITION BY conversation_id, burst, sender_role = 'customer' ORDER BY seq) AS previous_in_burst_at
+    FROM messages
+),
+msg AS (
+    -- Facts from the messages of each conversation.
+    SELECT
+        conversation_id,
+        count(*) FILTER (WHERE sender_role = 'customer') AS customer_messages,
+        count(*) FILTER (WHERE human_reply) AS agent_messages,
+        count(*) FILTER (WHERE sender_role = 'bot') AS bot_messages,
+        count(*) FILTER (WHERE sender_role = 'bot' AND seq < coalesce(first_human_reply_seq, 9223372036854775807)) AS bot_messages_before_human,
+        count(*) FILTER (WHERE automated) AS automated_messages,
+        min(occurred_at) FILTER (WHERE seq = first_customer_seq) AS first_customer_at,
+        min(occurred_at) FILTER (WHERE human_reply AND seq > first_customer_seq) AS first_reply_at,
+        min(occurred_at) FILTER (WHERE sender_role IN ('agent', 'bot') AND NOT private AND seq > first_customer_seq) AS first_any_reply_at,
+        min(seq) FILTER (WHERE human_reply) AS first_human_seq,
+        min(seq) FILTER (WHERE sender_role = 'bot' AND NOT private) AS first_bot_seq,
+        count(*) FILTER (WHERE sender_role = 'bot' AND NOT private) AS bot_public_messages,
+        median(reply_wait_s) AS median_reply_s,
+        coalesce(sum(reply_wait_s), 0) AS answered_wait_s,
+        arg_min(sender_id, seq) FILTER (WHERE human_reply) AS first_agent_id,
+        arg_max(sender_id, seq) FILTER (WHERE human_reply) AS last_agent_id,
+        count(DISTINCT sender_id) FILTER (WHERE human_reply) AS replying_agents,
+        max(burst) AS last_burst,
+        count(*) FILTER (WHERE human_reply) AS human_replies,
+        min(occurred_at) FILTER (WHERE sender_role = 'customer' AND burst = human_replies_total) AS last_burst_unanswered_at,
+        count(*) FILTER (WHERE sender_role = 'customer' AND normalized_text IS NOT NULL) - count(DISTINCT normalized_text) AS repeated_messages,
+        count(*) FILTER (WHERE sender_role = 'customer' AND previous_in_burst_at IS NOT NULL
+                         AND secs(previous_in_burst_at, occurred_at) >= 120) AS customer_nudges
+    FROM (
+        SELECT *, count(*) FILTER (WHERE human_reply) OVER (PARTITION BY conversation_id) AS human_replies_total
+        FROM msg_marked
+    )
+    GROUP BY conversation_id
+),
+agent_counts AS (
+    SELECT conversation_id, sender_id, count(*) AS replies, min(seq) AS first_seq
+    FROM messages
+    WHERE human_reply AND sender_id IS NOT NULL
+    GROUP BY conversation_id, sender_id
+),
+most_active AS (
+    SELECT conversation_id, arg_min(sender_id, (-replies, first_seq)) AS most_active_agent_id
+    FROM agent_counts
+    GROUP BY conversation_id
+),
+handoff AS (
+    SELECT conversation_id, arg_min(handoff_wait_s, escalated_at) AS handoff_wait_s
+    FROM escalations
+    WHERE source = 'bot' AND to_role = 'agent'
+    GROUP BY conversation_id
+),
+base AS (
+    SELECT
+        ev.*,
+        msg.* EXCLUDE (conversation_id),
+        ma.most_active_agent_id,
+        h.handoff_wait_s,
+        coalesce(ev.last_status = 'resolved', false) AS resolved,
+        -- Bot-handled: a bot replied, or the conversation was routed to a bot, before any human reply.
+        coalesce(least(msg.first_bot_seq, ev.first_bot_routing_seq) < coalesce(msg.first_human_seq, 9223372036854775807), false) AS bot_handled,
+        -- Handed off: after the bot came in, a human replied or the conversation was routed to an agent.
+        coalesce(msg.first_human_seq IS NOT NULL
+                 OR len(list_filter(ev.agent_routing_seqs, s -> s > least(msg.first_bot_seq, ev.first_bot_routing_seq))) > 0, false) AS handed_to_human
+    FROM ev
+    LEFT JOIN msg USING (conversation_id)
+    LEFT JOIN most_active ma USING (conversation_id)
+    LEFT JOIN handoff h USING (conversation_id)
+),
+business_points AS (
+    -- Instants whose open-time-so-far we need, each on the schedule of the queue that owns that clock.
+    SELECT conversation_id, 'frt_start' AS point, first_queue AS queue, first_customer_at AS at FROM base WHERE first_reply_at IS NOT NULL
+    UNION ALL
+    SELECT conversation_id, 'frt_end', first_queue, first_reply_at FROM base WHERE first_reply_at IS NOT NULL
+    UNION ALL
+    SELECT conversation_id, 'res_start', last_queue, started_at FROM base WHERE resolved
+    UNION ALL
+    SELECT conversation_id, 'res_end', last_queue, last_resolved_at FROM base WHERE resolved
+),
+open_so_far AS (
+    -- Open seconds of the queue before each instant: the open time before the
+    -- last interval that opened at or before it, plus the part of that interval already past.
+    SELECT
+        p.conversation_id,
+        p.point,
+        coalesce(b.open_before_s + least(greatest(secs(b.open_at, p.at), 0), secs(b.open_at, b.close_at)), 0) AS open_s
+    FROM business_points p
+    ASOF LEFT JOIN business_open b ON b.queue = coalesce(p.queue, '') AND p.at >= b.open_at
+),
+business AS (
+    SELECT
+        conversation_id,
+        max(open_s) FILTER (WHERE point = 'frt_end') - max(open_s) FILTER (WHERE point = 'frt_start') AS first_response_business_s,
+        max(open_s) FILTER (WHERE point = 'res_end') - max(open_s) FILTER (WHERE point = 'res_start') AS resolution_business_s
+    FROM open_so_far
+    GROUP BY conversation_id
+),
+next_contact AS (
+    -- The same customer's next conversation started after this one's last resolution.
+    SELECT a.conversation_id, b.started_at AS next_started_at
+    FROM base a
+    ASOF JOIN (SELECT customer_id, started_at FROM base WHERE customer_id IS NOT NULL) b
+        ON b.customer_id = a.customer_id AND b.started_at > a.last_resolved_at
+    WHERE a.resolved
+),
+measured AS (
+    SELECT
+        b.*,
+        secs(b.first_customer_at, b.first_reply_at) AS first_response_s,
+        secs(b.first_customer_at, b.first_any_reply_at) AS first_response_any_s,
+        bz.first_response_business_s,
+        bz.resolution_business_s,
+        secs(b.started_at, b.first_resolved_at) AS first_resolution_s,
+        CASE WHEN b.resolved THEN secs(b.started_at, b.last_resolved_at) END AS resolution_s,
+        coalesce(b.resolved AND secs(b.last_resolved_at, n.next_started_at) <= s.repeat_contact_s, false) AS repeat_contact,
+        b.resolved OR secs(b.ended_at, (SELECT max(occurred_at) FROM events)) >= s.idle_complete_s AS complete,
+        sla.first_response_s AS sla_target_s,
+        -- Customer wait for humans: answered bursts, plus a final burst no human
+        -- answered in a conversation left unresolved, until its last event.
+        coalesce(b.answered_wait_s, 0)
+            + CASE WHEN NOT b.resolved THEN coalesce(secs(b.last_burst_unanswered_at, b.ended_at), 0) ELSE 0 END AS total_wait_s,
+        (NOT b.resolved AND b.last_burst_unanswered_at IS NOT NULL)::INTEGER AS unanswered_bursts,
+        s.weight_time, s.weight_impersonal, s.weight_directness, s.weight_effort
+    FROM base b
+    CROSS JOIN build_settings s
+    LEFT JOIN business bz USING (conversation_id)
+    LEFT JOIN next_contact n USING (conversation_id)
+    LEFT JOIN sla_targets sla ON sla.channel = b.channel
+),
+friction AS (
+    SELECT
+        *,
+        1 - (1 - sat(total_wait_s, 1800)) * (1 - sat(secs(started_at, ended_at), 86400)) AS friction_time,
+        1 - (1 - sat(bot_messages_before_human, 3))
+          * (1 - sat(automated_messages, 2))
+          * (1 - sat(greatest(replying_agents - 1, 0), 1)) AS friction_impersonal,
+        1 - (1 - sat(transfers, 1)) * (1 - sat(escalations, 1)) * (1 - sat(reopens, 1))
+          * (1 - 0.5 * repeat_contact::INTEGER) AS friction_directness,
+        1 - (1 - sat(customer_messages, 8)) * (1 - sat(unanswered_bursts, 1))
+          * (1 - sat(repeated_messages, 1)) * (1 - sat(customer_nudges, 1)) AS friction_effort
+    FROM measured
+)
+SELECT
+    conversation_id,
+    customer_id,
+    channel,
+    first_queue,
+    last_queue,
+    started_at,
+    started_local,
+    started_local::DATE AS local_date,
+    ended_at,
+    most_active_agent_id,
+    first_agent_id,
+    last_agent_id,
+    coalesce(customer_messages, 0) AS customer_messages,
+    coalesce(agent_messages, 0) AS agent_messages,
+    coalesce(bot_messages, 0) AS bot_messages,
+    first_response_s,
+    first_response_any_s,
+    first_response_business_s,
+    sla_target_s,
+    CASE WHEN sla_target_s IS NOT NULL AND first_response_business_s IS NOT NULL
+         THEN first_response_business_s <= sla_target_s END AS sla_met,
+    handoff_wait_s,
+    median_reply_s,
+    resolved,
+    first_resolution_s,
+    resolution_s,
+    resolution_business_s,
+    reopens,
+    escalations > 0 AS escalated,
+    escalations,
+    transfers,
+    bot_handled,
+    bot_handled AND NOT handed_to_human AND resolved AS bot_contained,
+    bot_handled AND handed_to_human AS bot_handed_off,
+    bot_handled AND NOT handed_to_human AND NOT resolved AS bot_abandoned,
+    complete AND NOT resolved AND coalesce(customer_messages, 0) > 0 AND coalesce(agent_messages, 0) = 0 AS abandoned,
+    repeat_contact,
+    resolved AND reopens = 0 AND NOT repeat_contact AS fcr,
+    csat::INTEGER AS csat,
+    complete,
+    100 * (weight_time * friction_time + weight_impersonal * friction_impersonal
+           + weight_directness * friction_directness + weight_effort * friction_effort)
+        / (weight_time + weight_impersonal + weight_directness + weight_effort) AS friction_score,
+    friction_time,
+    friction_impersonal,
+    friction_directness,
+    friction_effort,
+    coalesce(repeated_messages, 0) AS repeated_messages,
+    coalesce(customer_nudges, 0) AS customer_nudges,
+    unanswered_bursts,
+    total_wait_s AS human_wait_s
+FROM friction
+ORDER BY conversation_id;

@@ -1,0 +1,59 @@
+-- 250_rollups.sql — views `kpi_daily` and `agent_daily`: daily rollups of `conversations`.
+--
+-- Every conversation is counted once, on its local_date (org time zone), so
+-- summing any count column over days, channels and queues gives the matching
+-- count of `conversations`. Medians and p90s are per bucket and do not add up.
+-- kpi_daily groups by the conversation's last queue; agent_daily by its most
+-- active agent (conversations without a human reply have none and are left out).
+CREATE OR REPLACE VIEW kpi_daily AS
+WITH esc AS (
+    SELECT conversation_id, count(*) AS escalations, count(*) FILTER (WHERE effective) AS effective
+    FROM escalations
+    GROUP BY conversation_id
+)
+SELECT
+    c.local_date,
+    c.channel,
+    c.last_queue AS queue,
+    count(*) AS conversations,
+    count(c.first_response_s) AS responded,
+    median(c.first_response_s) AS frt_median_s,
+    quantile_cont(c.first_response_s, 0.9) AS frt_p90_s,
+    count(*) FILTER (WHERE c.sla_met) AS sla_met,
+    count(c.sla_met) AS sla_measured,
+    count(*) FILTER (WHERE c.resolved) AS resolved,
+    count(*) FILTER (WHERE c.fcr) AS fcr,
+    count(*) FILTER (WHERE c.reopens > 0) AS reopened,
+    count(*) FILTER (WHERE c.repeat_contact) AS repeat_contacts,
+    count(*) FILTER (WHERE c.abandoned) AS abandoned,
+    count(*) FILTER (WHERE c.bot_handled) AS bot_handled,
+    count(*) FILTER (WHERE c.bot_contained) AS bot_contained,
+    count(*) FILTER (WHERE c.bot_handed_off) AS bot_handed_off,
+    count(*) FILTER (WHERE c.bot_abandoned) AS bot_abandoned,
+    count(*) FILTER (WHERE c.escalated) AS escalated,
+    coalesce(sum(e.escalations), 0)::BIGINT AS escalations,
+    coalesce(sum(e.effective), 0)::BIGINT AS escalations_effective,
+    count(c.csat) AS csat_responses,
+    coalesce(sum(c.csat), 0)::BIGINT AS csat_sum,
+    sum(c.friction_score) AS friction_sum,
+    median(c.friction_score) AS friction_median,
+    count(*) FILTER (WHERE c.complete) AS complete
+FROM conversations c
+LEFT JOIN esc e USING (conversation_id)
+GROUP BY c.local_date, c.channel, c.last_queue;
+
+CREATE OR REPLACE VIEW agent_daily AS
+SELECT
+    local_date,
+    most_active_agent_id AS agent_id,
+    count(*) AS conversations,
+    sum(agent_messages)::BIGINT AS agent_messages,
+    count(first_response_s) AS responded,
+    median(first_response_s) AS frt_median_s,
+    count(*) FILTER (WHERE resolved) AS resolved,
+    count(csat) AS csat_responses,
+    coalesce(sum(csat), 0)::BIGINT AS csat_sum,
+    sum(friction_score) AS friction_sum
+FROM conversations
+WHERE most_active_agent_id IS NOT NULL
+GROUP BY local_date, most_active_agent_id;

@@ -1,0 +1,12 @@
+-- 260_warehouse_info.sql — table `warehouse_info`: one row describing this build.
+--
+-- From `events`, `conversations` and build_settings. built_at is UTC.
+CREATE OR REPLACE TABLE warehouse_info AS
+SELECT
+    timezone('UTC', now()) AS built_at,
+    s.timezone,
+    (SELECT count(*) FROM events) AS events,
+    (SELECT count(*) FROM conversations) AS conversations,
+    (SELECT min(occurred_at) FROM events) AS first_event_at,
+    (SELECT max(occurred_at) FROM events) AS last_event_at
+FROM build_settings s;

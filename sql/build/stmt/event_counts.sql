@@ -1,0 +1,2 @@
+-- Deduplicated events and distinct conversations of the events table.
+SELECT count(*), count(DISTINCT conversation_id) FROM events;
