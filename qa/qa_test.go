@@ -81,7 +81,9 @@ func strataFixture() ([]fconv, map[string][]string) {
 			complete: i <= 18, friction: float64(4 * i), messages: 1,
 		})
 	}
-	set := func(id string, f func(*fconv)) { f(&convs[slices.IndexFunc(convs, func(c fconv) bool { return c.id == id })]) }
+	set := func(id string, f func(*fconv)) {
+		f(&convs[slices.IndexFunc(convs, func(c fconv) bool { return c.id == id })])
+	}
 	set("c02", func(c *fconv) { c.csat = 1 })
 	set("c03", func(c *fconv) { c.csat = 2 })
 	set("c04", func(c *fconv) { c.csat = 3 })

@@ -1,0 +1,125 @@
+package qa
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/parley-cx/parley/internal/browsertest"
+	"github.com/parley-cx/parley/reports"
+)
+
+// hostileFixture is one conversation whose customer writes markup and
+// personal data, and whose customer id is a phone number (as on WhatsApp).
+func hostileFixture() []fconv {
+	return []fconv{{
+		id: "c-1", agent: "ana", day: 10, complete: true, csat: 2, friction: 40, escalated: true,
+		customer: "+44 20 7946 0958",
+		texts: []string{
+			`<script>window.pwned = true</script><img src=x onerror="window.pwned=true">`,
+			"I'm ann@example.com, card 4111 1111 1111 1111, IBAN DE89 3704 0044 0532 0130 00",
+			"order #123456 from 2026-03-01 cost $1,234.56 at 10:30",
+		},
+	}}
+}
+
+func TestPacketRedactsAndEscapes(t *testing.T) {
+	db := newWarehouse(t, hostileFixture())
+	tests := []struct {
+		name       string
+		noRedact   bool
+		present    []string // in the transcript's visible text
+		notPresent []string // nowhere in the transcript file
+	}{
+		{
+			name: "redacted",
+			present: []string{
+				"I'm [email], card [card], IBAN [iban]",
+				"order #123456 from 2026-03-01 cost $1,234.56 at 10:30",
+				"Customer\n", "[phone]", "internal note", "Escalated by Agent ana to agent, queue tier2",
+			},
+			notPresent: []string{"ann@example.com", "4111 1111 1111 1111", "DE89 3704", "7946 0958"},
+		},
+		{
+			name:       "no redact",
+			noRedact:   true,
+			present:    []string{"I'm ann@example.com, card 4111 1111 1111 1111", "+44 20 7946 0958"},
+			notPresent: []string{"[email]", "[card]"},
+		},
+	}
+	b := browsertest.New(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, rows := runSample(t, Config{DB: db, Size: 1, NoRedact: tt.noRedact})
+			page := filepath.Join(res.Dir, filepath.FromSlash(rows[0].Page))
+			raw, err := os.ReadFile(page)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range tt.notPresent {
+				if strings.Contains(string(raw), s) {
+					t.Errorf("transcript file contains %q", s)
+				}
+			}
+
+			p := b.Open(t, page)
+			p.RequireClean(t)
+			csp := browsertest.Eval[string](t, p, `document.querySelector('meta[http-equiv="Content-Security-Policy"]').content`)
+			if csp != reports.CSP {
+				t.Errorf("transcript page CSP %q, want the kit's %q", csp, reports.CSP)
+			}
+			text := p.Text(t)
+			// The markup arrives as text a reviewer can read, and never runs.
+			if !strings.Contains(text, `<script>window.pwned = true</script><img src=x onerror="window.pwned=true">`) {
+				t.Errorf("the <script> message is not shown as text; page text:\n%s", text)
+			}
+			if browsertest.Eval[bool](t, p, `window.pwned === true`) {
+				t.Errorf("the customer's script ran")
+			}
+			if n := browsertest.Eval[int](t, p, `document.querySelectorAll("main script, main img").length`); n != 0 {
+				t.Errorf("%d script/img elements in the transcript body", n)
+			}
+			for _, s := range tt.present {
+				if !strings.Contains(text, s) {
+					t.Errorf("page text lacks %q; page text:\n%s", s, text)
+				}
+			}
+
+			idx := b.Open(t, filepath.Join(res.Dir, "index.html"))
+			idx.RequireClean(t)
+			if n := browsertest.Eval[int](t, idx, `document.querySelectorAll("table.data tbody a[href='`+rows[0].Page+`']").length`); n != 1 {
+				t.Errorf("index links %d times to %s, want 1", n, rows[0].Page)
+			}
+		})
+	}
+}
+
+// Conversation ids are untrusted: pages are named by position, so an id
+// with "../" cannot place a file outside the packet.
+func TestPacketHostileIDs(t *testing.T) {
+	convs := []fconv{
+		{id: "../../escape", agent: "ana", day: 10, complete: true},
+		{id: `"><script>alert(1)</script>`, agent: "ana", day: 10, complete: true},
+	}
+	db := newWarehouse(t, convs)
+	out := t.TempDir()
+	res, rows := runSample(t, Config{DB: db, Out: out, Size: 2})
+	if len(rows) != 2 {
+		t.Fatalf("sampled %d, want 2", len(rows))
+	}
+	files := readTree(t, out)
+	for name := range files {
+		if strings.Contains(name, "escape") || !strings.HasPrefix(name, res.Run+string(filepath.Separator)) && name != DefaultLedgerName {
+			t.Errorf("unexpected file %s", name)
+		}
+	}
+	index := string(files[filepath.Join(res.Run, "index.html")])
+	if strings.Contains(index, "<script>alert(1)</script>") {
+		t.Errorf("index.html holds the id's markup unescaped")
+	}
+	jsonl := string(files[filepath.Join(res.Run, "manifest.jsonl")])
+	if strings.Contains(jsonl, "<script>") {
+		t.Errorf("manifest.jsonl holds raw markup; want it \\u003c-escaped")
+	}
+}
