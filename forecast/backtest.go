@@ -1,6 +1,7 @@
 package forecast
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 )
@@ -18,6 +19,28 @@ type Score struct {
 	// Coverage80 is the share of actuals inside the 80% interval, over the
 	// intervals where the actual or the forecast is non-zero; only the model has intervals.
 	Coverage80 *float64 `json:"coverage_80,omitempty"`
+}
+
+// MarshalJSON writes undefined scores (NaN: MAPE without non-zero actuals,
+// MASE on a history that never changes week to week) as null, which JSON can carry.
+func (s Score) MarshalJSON() ([]byte, error) {
+	num := func(v float64) *float64 {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil
+		}
+		return &v
+	}
+	var cov *float64
+	if s.Coverage80 != nil {
+		cov = num(*s.Coverage80)
+	}
+	return json.Marshal(struct {
+		Method     string   `json:"method"`
+		MAE        float64  `json:"mae"`
+		MAPE       *float64 `json:"mape"`
+		MASE       *float64 `json:"mase"`
+		Coverage80 *float64 `json:"coverage_80,omitempty"`
+	}{s.Method, s.MAE, num(s.MAPE), num(s.MASE), cov})
 }
 
 // Backtest is the result of holding out the last weeks of a series.

@@ -31,15 +31,27 @@ var ErrShortHistory = errors.New("forecast: need at least one week of history")
 //     that is empty on more than half of those days is closed and gets
 //     nothing; the open slots share the whole day.
 //   - Interval variance is φ·f + κ·f² (Poisson-like noise plus a level
-//     error that scales with the forecast f), fitted to in-sample squared
-//     residuals; the 80% interval is f ± 1.2816·√variance, cut at zero.
+//     error that scales with the forecast f), fitted robustly to in-sample
+//     squared residuals and scaled up for the profile's own estimation error,
+//     plus f² times the variance of the estimated log level (few days per
+//     weekday, trend extrapolation); the 80% interval is f ± 1.2816·√variance,
+//     cut at zero.
 type Model struct {
 	hist    Series
 	level   [7]float64 // log daily total per weekday (time.Weekday order) on the last history day
 	open    [7]bool    // whether the weekday had any open day
 	trend   float64    // growth of the log daily total per day
 	bias    float64    // lognormal mean correction σ²/2
+	// Parameter uncertainty of the log-level regression, so that bands widen
+	// where the level rests on few days or a trend is extrapolated far.
+	col      [7]int        // design column of each open weekday
+	trendCol int           // design column of the trend, -1 without one
+	cov      *mat.SymDense // σ²·(XᵀX)⁻¹
 	profile [7][]float64
+	// inflate[w] turns in-sample residual variance into out-of-sample
+	// variance for weekday w: a profile averaged over n days fits its own
+	// days by a factor (n−1)/n too well and misses a new day by (n+1)/n.
+	inflate [7]float64
 	phi     float64
 	kappa   float64
 }
@@ -88,7 +100,7 @@ func (m *Model) fitLevel(totals []float64, use []bool, withTrend bool) error {
 			m.open[m.weekday(i)] = true
 		}
 	}
-	col := [7]int{}
+	col := &m.col
 	cols := 0
 	for w := range 7 {
 		if m.open[w] {
@@ -101,6 +113,7 @@ func (m *Model) fitLevel(totals []float64, use []bool, withTrend bool) error {
 		trendCol = cols
 		cols++
 	}
+	defer func() { m.trendCol = trendCol }()
 	var rows []int
 	for i, u := range use {
 		if u {
@@ -141,10 +154,33 @@ func (m *Model) fitLevel(totals []float64, use []bool, withTrend bool) error {
 		ss += e * e
 	}
 	m.bias = 0
+	m.cov = mat.NewSymDense(cols, nil)
 	if dof := len(rows) - cols; dof > 0 {
-		m.bias = ss / float64(dof) / 2
+		sigma2 := ss / float64(dof)
+		m.bias = sigma2 / 2
+		var xtx mat.SymDense
+		xtx.SymOuterK(1, x.T())
+		var ch mat.Cholesky
+		if ch.Factorize(&xtx) {
+			if err := ch.InverseTo(m.cov); err != nil {
+				return fmt.Errorf("forecast: level covariance: %w", err)
+			}
+			m.cov.ScaleSym(sigma2, m.cov)
+		}
 	}
 	return nil
+}
+
+// levelVar is the variance of the estimated log level of day i (an open
+// weekday): xᵀ·cov·x for its design row x.
+func (m *Model) levelVar(i int) float64 {
+	c := m.col[m.weekday(i)]
+	v := m.cov.At(c, c)
+	if m.trendCol >= 0 {
+		t := m.dayT(i)
+		v += 2*t*m.cov.At(c, m.trendCol) + t*t*m.cov.At(m.trendCol, m.trendCol)
+	}
+	return v
 }
 
 // logLevel is the regression's log daily total for day i (an open weekday).
@@ -210,6 +246,10 @@ func (m *Model) fitProfiles(totals []float64, use []bool) {
 				}
 			}
 		}
+		m.inflate[w] = 3 // a profile from a single day
+		if days > 1 {
+			m.inflate[w] = float64(days+1) / float64(days-1)
+		}
 		var sum float64
 		for j := range share {
 			if days == 0 || 2*empty[j] > days {
@@ -226,43 +266,56 @@ func (m *Model) fitProfiles(totals []float64, use []bool) {
 	}
 }
 
-// fitVariance fits squared in-sample residuals r² ≈ φ·f + κ·f² by least
-// squares with both coefficients kept non-negative.
+// fitVariance fits the interval variance v = φ·f + κ·f² to in-sample
+// squared residuals by iteratively reweighted least squares: each round
+// weights a residual by 1/v² (the variance of a squared residual grows as
+// v²) and caps it at 3 standard deviations, so one burst — a system outage
+// sending everyone to the phone at once — cannot blow up the bands for
+// every interval. Both coefficients are kept non-negative.
 func (m *Model) fitVariance(use []bool) {
-	var sff, sf3, sf4, sr2f, sr2f2 float64
+	type obs struct{ f, r2 float64 }
+	var data []obs
 	for i, u := range use {
 		if !u {
 			continue
 		}
 		lvl := m.dayLevel(i)
 		for j, y := range m.hist.Days[i] {
-			f := lvl * m.profile[m.weekday(i)][j]
-			if f <= 0 {
-				continue
+			if f := lvl * m.profile[m.weekday(i)][j]; f > 0 {
+				data = append(data, obs{f, (y - f) * (y - f)})
 			}
-			r2 := (y - f) * (y - f)
-			sff += f * f
-			sf3 += f * f * f
-			sf4 += f * f * f * f
-			sr2f += r2 * f
-			sr2f2 += r2 * f * f
 		}
 	}
-	if sff == 0 {
-		return
-	}
-	det := sff*sf4 - sf3*sf3
-	if det > 0 {
-		m.phi = (sr2f*sf4 - sr2f2*sf3) / det
-		m.kappa = (sff*sr2f2 - sf3*sr2f) / det
-	}
-	switch {
-	case det <= 0 || (m.phi < 0 && m.kappa < 0):
-		m.phi, m.kappa = sr2f/sff, 0
-	case m.phi < 0:
-		m.phi, m.kappa = 0, sr2f2/sf4
-	case m.kappa < 0:
-		m.phi, m.kappa = sr2f/sff, 0
+	m.phi, m.kappa = 1, 0 // Poisson to start
+	for range 10 {
+		var a11, a12, a22, b1, b2 float64
+		for _, o := range data {
+			v := m.phi*o.f + m.kappa*o.f*o.f
+			w := 1 / (v * v)
+			u := math.Min(o.r2, 9*v)
+			a11 += w * o.f * o.f
+			a12 += w * o.f * o.f * o.f
+			a22 += w * o.f * o.f * o.f * o.f
+			b1 += w * o.f * u
+			b2 += w * o.f * o.f * u
+		}
+		if a11 == 0 {
+			return
+		}
+		phi, kappa := 0.0, 0.0
+		if det := a11*a22 - a12*a12; det > 0 {
+			phi, kappa = (b1*a22-b2*a12)/det, (a11*b2-a12*b1)/det
+		}
+		switch {
+		case phi <= 0 && kappa <= 0, kappa < 0:
+			phi, kappa = b1/a11, 0
+		case phi < 0:
+			phi, kappa = 0, b2/a22
+		}
+		if phi == 0 && kappa == 0 {
+			return // a perfect fit: no noise to describe
+		}
+		m.phi, m.kappa = phi, kappa
 	}
 }
 
@@ -288,9 +341,13 @@ func (m *Model) Predict(days, baselineWeeks int) []Point {
 		lvl := m.dayLevel(i)
 		prof := m.profile[m.weekday(i)]
 		lastWeek := n - 7 + h%7
+		var lv float64
+		if lvl > 0 {
+			lv = m.levelVar(i)
+		}
 		for j := range per {
 			f := lvl * prof[j]
-			half := z80 * math.Sqrt(m.phi*f+m.kappa*f*f)
+			half := z80 * math.Sqrt(m.inflate[m.weekday(i)]*(m.phi*f+m.kappa*f*f)+lv*f*f)
 			var sum float64
 			k := 0
 			for ; k < baselineWeeks && lastWeek-7*k >= 0; k++ {

@@ -57,7 +57,7 @@ func TestBacktestUSBank(t *testing.T) {
 			t.Errorf("model MASE %.3f does not beat %s MASE %.3f", model.MASE, base.Method, base.MASE)
 		}
 	}
-	if c := *model.Coverage80; c < 0.6 || c > 0.95 {
+	if c := *model.Coverage80; c < 0.7 || c > 0.9 {
 		t.Errorf("80%% interval coverage %.2f is far from 0.8", c)
 	}
 }

@@ -1,0 +1,23 @@
+-- Arrivals per interval for `parley forecast --db`, read from the warehouse's `messages` view.
+-- A conversation arrives at its first customer message (lowest seq), counted at that
+-- message's wall-clock time in the org time zone (occurred_local), so intervals and days
+-- follow the organisation's clock, DST included.
+-- Parameters: $1 interval length in seconds (divides 24 h, so buckets start at midnight);
+--             $2 queue, $3 channel: '' keeps all, otherwise only arrivals whose first
+--             customer message was in that queue / on that channel.
+WITH first_customer AS (
+    SELECT conversation_id,
+           arg_min(occurred_local, seq) AS arrived_local,
+           arg_min(queue, seq)          AS queue,
+           arg_min(channel, seq)        AS channel
+    FROM messages
+    WHERE sender_role = 'customer'
+    GROUP BY conversation_id
+)
+SELECT time_bucket(to_seconds(CAST($1 AS BIGINT)), arrived_local) AS interval_start,
+       count(*) AS arrivals
+FROM first_customer
+WHERE (CAST($2 AS VARCHAR) = '' OR queue = $2)
+  AND (CAST($3 AS VARCHAR) = '' OR channel = $3)
+GROUP BY ALL
+ORDER BY interval_start;
