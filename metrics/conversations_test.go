@@ -52,7 +52,7 @@ func TestConversationsBasic(t *testing.T) {
 		}), time: sat(60, 86400), impersonal: sat(1, 3), effort: sat(1, 8)},
 		{id: "c-bot-handoff", want: with(map[string]any{
 			"customer_id": "cust-2", "first_queue": "support", "last_queue": "billing",
-			"ended_at": "2026-03-02T10:08:00Z",
+			"ended_at":             "2026-03-02T10:08:00Z",
 			"most_active_agent_id": "ag-1", "first_agent_id": "ag-1", "last_agent_id": "ag-1",
 			"customer_messages": 2, "agent_messages": 2, "bot_messages": 1,
 			// 10:00:00 customer → 10:02:10 agent; the bot answered at 10:00:02
@@ -62,7 +62,7 @@ func TestConversationsBasic(t *testing.T) {
 			"handoff_wait_s": 120.0,
 			// bursts waited 130 s and 60 s
 			"median_reply_s": 95.0,
-			"resolved": true, "first_resolution_s": 420.0, "resolution_s": 420.0,
+			"resolved":       true, "first_resolution_s": 420.0, "resolution_s": 420.0,
 			"escalated": true, "escalations": 1, "bot_handled": true, "bot_handed_off": true,
 			"repeat_contact": false, "fcr": true, "csat": int32(4),
 		}),
@@ -103,7 +103,7 @@ func TestConversationsBasic(t *testing.T) {
 			"first_response_s": 300.0, "sla_target_s": 900.0, "sla_met": true,
 			// bursts: 14:00:00 → 14:05:00 (300 s), 14:10:00 → 14:12:00 (120 s)
 			"median_reply_s": 210.0,
-			"resolved": true, "resolution_s": 780.0, "fcr": true,
+			"resolved":       true, "resolution_s": 780.0, "fcr": true,
 			"repeated_messages": 1, "customer_nudges": 1, "unanswered_bursts": 0,
 		}),
 			// "Hi" repeats "hi"; "hello??" came 160 s after the previous message of its burst
@@ -113,14 +113,14 @@ func TestConversationsBasic(t *testing.T) {
 			"most_active_agent_id": "ag-1", "first_agent_id": "ag-1", "last_agent_id": "ag-6",
 			"agent_messages": 3, "first_response_s": 120.0, "median_reply_s": 120.0,
 			"handoff_wait_s": nil, // a tier escalation is not a bot handoff
-			"escalated": true, "escalations": 1, "transfers": 1,
+			"escalated":      true, "escalations": 1, "transfers": 1,
 			"resolved": true, "resolution_s": 6300.0, "fcr": true,
 		}),
 			// three agents (two changes), one escalation and one transfer
 			time: noisyOr(sat(120, 1800), sat(6300, 86400)), impersonal: sat(2, 1), directness: noisyOr(sat(1, 1), sat(1, 1)), effort: sat(1, 8)},
 		{id: "c-outbound", want: with(map[string]any{
 			"customer_id": "cust-8", "channel": "sms", "first_queue": "sales",
-			"started_at": "2026-03-02T16:00:00Z",
+			"started_at":        "2026-03-02T16:00:00Z",
 			"customer_messages": 1, "agent_messages": 2,
 			// the clock starts at the customer's 18:00 answer, not the agent's 16:00 opener
 			"first_response_s": 1200.0, "first_response_any_s": 1200.0, "sla_target_s": 900.0, "sla_met": false,
