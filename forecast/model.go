@@ -37,17 +37,17 @@ var ErrShortHistory = errors.New("forecast: need at least one week of history")
 //     weekday, trend extrapolation); the 80% interval is f ± 1.2816·√variance,
 //     cut at zero.
 type Model struct {
-	hist    Series
-	level   [7]float64 // log daily total per weekday (time.Weekday order) on the last history day
-	open    [7]bool    // whether the weekday had any open day
-	trend   float64    // growth of the log daily total per day
-	bias    float64    // lognormal mean correction σ²/2
+	hist  Series
+	level [7]float64 // log daily total per weekday (time.Weekday order) on the last history day
+	open  [7]bool    // whether the weekday had any open day
+	trend float64    // growth of the log daily total per day
+	bias  float64    // lognormal mean correction σ²/2
 	// Parameter uncertainty of the log-level regression, so that bands widen
 	// where the level rests on few days or a trend is extrapolated far.
 	col      [7]int        // design column of each open weekday
 	trendCol int           // design column of the trend, -1 without one
 	cov      *mat.SymDense // σ²·(XᵀX)⁻¹
-	profile [7][]float64
+	profile  [7][]float64
 	// inflate[w] turns in-sample residual variance into out-of-sample
 	// variance for weekday w: a profile averaged over n days fits its own
 	// days by a factor (n−1)/n too well and misses a new day by (n+1)/n.
