@@ -1,0 +1,233 @@
+// Package dashboards renders the CX dashboards of `parley report`: linked, self-contained HTML pages built from the warehouse's public views.
+//
+// Every number comes from one query in sql/reports/ over the public views,
+// with the period bound as $from and $to, so it can be reproduced with
+// `parley sql`. The pages use the reports kit: they open offline, carry a
+// CSP that forbids any request, and escape every value that came from
+// events (conversation IDs, agent IDs, queue and channel names).
+package dashboards
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/parley-cx/parley/internal/config"
+	"github.com/parley-cx/parley/internal/warehouse"
+	"github.com/parley-cx/parley/reports"
+)
+
+// Config says which warehouse to read, where to write and which period to show.
+type Config struct {
+	// DB is the warehouse file written by `parley build`; it is opened read-only.
+	DB string
+	// Out is the folder the pages are written to (created if needed).
+	Out string
+	// From and To are the first and last local dates of the period, in the
+	// org time zone; only their dates count. Zero means the data's first
+	// (or last) date.
+	From, To time.Time
+	// Settings is the organisation's parley.yaml; nil means the defaults.
+	// Its time zone must match the warehouse's (a mismatch is logged).
+	Settings *config.Config
+	// QALink, when set, turns conversation IDs into links: "{id}" in it is
+	// replaced by the (URL-escaped) conversation ID, e.g.
+	// "https://qa.example.com/conversations/{id}".
+	QALink string
+	// Log receives progress; nil discards it.
+	Log *slog.Logger
+}
+
+// Result lists the pages written.
+type Result struct {
+	Period Period
+	Files  []File
+	// Elapsed is the time taken to query and render everything.
+	Elapsed time.Duration
+}
+
+// File is one written page.
+type File struct {
+	Path  string
+	Bytes int64
+}
+
+// Period is an inclusive range of local dates in the org time zone.
+type Period struct {
+	From, To time.Time
+}
+
+// Days is the number of dates in the period.
+func (p Period) Days() int {
+	return int(p.To.Sub(p.From).Hours()/24+0.5) + 1
+}
+
+// Previous is the period of the same length that ends the day before p starts.
+func (p Period) Previous() Period {
+	return Period{From: p.From.AddDate(0, 0, -p.Days()), To: p.From.AddDate(0, 0, -1)}
+}
+
+// String shows the period as the page headers do.
+func (p Period) String() string {
+	days := "days"
+	if p.Days() == 1 {
+		days = "day"
+	}
+	return fmt.Sprintf("%s to %s (%d %s)", p.From.Format(time.DateOnly), p.To.Format(time.DateOnly), p.Days(), days)
+}
+
+// ErrNoData is returned when the warehouse holds no conversations and no period was given.
+var ErrNoData = errors.New("the warehouse holds no conversations")
+
+// page is one dashboard page: its file, its nav label, and how its body is built.
+type page struct {
+	file, label, title, subtitle string
+	body                         func(*run, context.Context) (template.HTML, error)
+}
+
+var pages = []page{
+	{"index.html", "Overview", "Overview", "Volume, speed, resolution and satisfaction at a glance.", (*run).overview},
+	{"responsiveness.html", "Responsiveness", "Responsiveness", "How fast customers get a first human answer, and how often within the target.", (*run).responsiveness},
+	{"resolution.html", "Resolution & escalation", "Resolution and escalation", "How conversations end: resolution, reopens, repeat contacts, bot outcomes and escalations.", (*run).resolution},
+	{"friction.html", "Friction", "Friction", "Where customers work hardest to get help.", (*run).friction},
+	{"team.html", "Agents & queues", "Agents and queues", "Per agent and per queue; click a heading to sort.", (*run).team},
+}
+
+// run holds what every page of one Render needs.
+type run struct {
+	cfg    Config
+	db     *warehouse.DB
+	period Period
+	loc    *time.Location
+}
+
+// Render reads the warehouse and writes Out/index.html and the other pages.
+func Render(ctx context.Context, cfg Config) (Result, error) {
+	start := time.Now()
+	log := cfg.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.DB == "" || cfg.Out == "" {
+		return Result{}, errors.New("dashboards: Config.DB and Config.Out are required")
+	}
+	db, err := warehouse.Open(cfg.DB, true)
+	if err != nil {
+		return Result{}, fmt.Errorf("dashboards: %w", err)
+	}
+	defer db.Close()
+
+	info, err := loadInfo(ctx, db)
+	if err != nil {
+		return Result{}, err
+	}
+	loc, err := time.LoadLocation(info.TimeZone)
+	if err != nil {
+		return Result{}, fmt.Errorf("dashboards: warehouse time zone %q: %w", info.TimeZone, err)
+	}
+	if cfg.Settings != nil && cfg.Settings.TimeZone != info.TimeZone {
+		log.Warn("config time zone differs from the warehouse's; showing the warehouse's (rebuild to change it)",
+			"config", cfg.Settings.TimeZone, "warehouse", info.TimeZone)
+	}
+	p, err := resolvePeriod(cfg.From, cfg.To, info)
+	if err != nil {
+		return Result{}, err
+	}
+	r := &run{cfg: cfg, db: db, period: p, loc: loc}
+	header := reports.Page{
+		Period:    p.String(),
+		TimeZone:  info.TimeZone,
+		Freshness: info.freshness(loc),
+		Footer: "Every number is a query in sql/reports/ over the warehouse's public views, with $from and $to bound to the period " +
+			"(see docs/dashboards.md). Generated by parley report.",
+	}
+	res := Result{Period: p}
+	for _, pg := range pages {
+		body, err := pg.body(r, ctx)
+		if err != nil {
+			return res, fmt.Errorf("dashboards: page %s: %w", pg.file, err)
+		}
+		hp := header
+		hp.Title, hp.Subtitle, hp.Body = pg.title, pg.subtitle, body
+		hp.Nav = nav(pg.file)
+		path := filepath.Join(cfg.Out, pg.file)
+		if err := reports.WritePage(path, hp); err != nil {
+			return res, fmt.Errorf("dashboards: %w", err)
+		}
+		st, err := os.Stat(path)
+		if err != nil {
+			return res, fmt.Errorf("dashboards: %w", err)
+		}
+		res.Files = append(res.Files, File{Path: path, Bytes: st.Size()})
+		log.Info("wrote page", "file", path, "bytes", st.Size())
+	}
+	res.Elapsed = time.Since(start)
+	return res, nil
+}
+
+func nav(current string) []reports.Link {
+	links := make([]reports.Link, len(pages))
+	for i, pg := range pages {
+		links[i] = reports.Link{Href: pg.file, Label: pg.label, Current: pg.file == current}
+	}
+	return links
+}
+
+// warehouseInfo is the row of period.sql.
+type warehouseInfo struct {
+	FirstDate     *time.Time `json:"first_date"`
+	LastDate      *time.Time `json:"last_date"`
+	TimeZone      string     `json:"timezone"`
+	BuiltAt       time.Time  `json:"built_at"`
+	LastEventAt   *time.Time `json:"last_event_at"`
+	Events        int64      `json:"events"`
+	Conversations int64      `json:"conversations"`
+}
+
+func loadInfo(ctx context.Context, db *warehouse.DB) (warehouseInfo, error) {
+	rows, err := query[warehouseInfo](ctx, db.DB, "period")
+	if err != nil {
+		return warehouseInfo{}, err
+	}
+	if len(rows) != 1 {
+		return warehouseInfo{}, fmt.Errorf("dashboards: warehouse_info has %d rows, want 1", len(rows))
+	}
+	return rows[0], nil
+}
+
+// freshness says how recent the data is, in the org time zone.
+func (i warehouseInfo) freshness(loc *time.Location) string {
+	const layout = "2006-01-02 15:04"
+	built := i.BuiltAt.In(loc).Format(layout)
+	if i.LastEventAt == nil {
+		return "no events; built " + built
+	}
+	return fmt.Sprintf("events to %s; built %s", i.LastEventAt.In(loc).Format(layout), built)
+}
+
+func resolvePeriod(from, to time.Time, info warehouseInfo) (Period, error) {
+	date := func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
+	if (from.IsZero() || to.IsZero()) && (info.FirstDate == nil || info.LastDate == nil) {
+		return Period{}, fmt.Errorf("dashboards: %w; give a period or build from a lake with events", ErrNoData)
+	}
+	p := Period{}
+	if from.IsZero() {
+		p.From = date(*info.FirstDate)
+	} else {
+		p.From = date(from)
+	}
+	if to.IsZero() {
+		p.To = date(*info.LastDate)
+	} else {
+		p.To = date(to)
+	}
+	if p.To.Before(p.From) {
+		return Period{}, fmt.Errorf("dashboards: period ends (%s) before it starts (%s)", p.To.Format(time.DateOnly), p.From.Format(time.DateOnly))
+	}
+	return p, nil
+}

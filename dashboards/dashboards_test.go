@@ -1,0 +1,300 @@
+package dashboards
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parley-cx/parley/internal/browsertest"
+	"github.com/parley-cx/parley/internal/warehouse"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+// fixturePeriod is the period the fixture's hand-computed figures are for.
+var fixturePeriod = Period{From: day("2026-10-05"), To: day("2026-10-07")}
+
+func day(s string) time.Time {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// fixtureDB builds the hand-made warehouse of testdata/fixture.sql and returns its path.
+func fixtureDB(t *testing.T) string {
+	t.Helper()
+	script, err := os.ReadFile(filepath.Join("testdata", "fixture.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "warehouse.duckdb")
+	db, err := warehouse.Open(path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(string(script)); err != nil {
+		t.Fatalf("fixture: %v", err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func openRO(t *testing.T, path string) *warehouse.DB {
+	t.Helper()
+	db, err := warehouse.Open(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestOverviewKPIsByHand(t *testing.T) {
+	db := openRO(t, fixtureDB(t))
+	d, err := loadOverview(context.Background(), db.DB, fixturePeriod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Worked out from fixture.sql: see the comments for each figure.
+	tests := []struct {
+		name string
+		got  *float64
+		want *float64
+	}{
+		{"conversations", f(float64(d.KPIs.Conversations)), f(8)},
+		// FRTs 30, 90, 120, 400, 5000, 20000: median (120+400)/2.
+		{"frt median", d.KPIs.FRTMedianS, f(260)},
+		// p90 by linear interpolation at rank 4.5: 5000 + 0.5 * 15000.
+		{"frt p90", d.KPIs.FRTP90S, f(12500)},
+		// SLA measured on c1 c2 c3 c4 c7 c8, met by c1 c3 c4 c7.
+		{"sla", d.KPIs.SLAPct, f(66.7)},
+		{"resolution", d.KPIs.ResolutionPct, f(75)},                          // 6 of 8
+		{"fcr", d.KPIs.FCRPct, f(66.7)},                                      // c1 c3 c4 c5 of 6 resolved
+		{"bot containment", d.KPIs.BotContainmentPct, f(33.3)},               // c5 of c4 c5 c6
+		{"escalation effectiveness", d.KPIs.EscalationEffectivePct, f(66.7)}, // e1 e3 of 3
+		{"csat", d.KPIs.CSATAvg, f(3.4)},                                     // (5+2+4+5+1)/5
+		{"csat responses", f(float64(d.KPIs.CSATResponses)), f(5)},
+		{"friction median", d.KPIs.FrictionMedian, f(37.5)}, // (30+45)/2
+		{"previous conversations", f(float64(d.Previous.Conversations)), f(2)},
+		{"previous frt median", d.Previous.FRTMedianS, f(3030)}, // (60+6000)/2
+		{"previous escalation effectiveness", d.Previous.EscalationEffectivePct, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			switch {
+			case tt.want == nil && tt.got != nil:
+				t.Errorf("got %v, want NULL", *tt.got)
+			case tt.want != nil && tt.got == nil:
+				t.Errorf("got NULL, want %v", *tt.want)
+			case tt.want != nil && math.Abs(*tt.got-*tt.want) > 1e-9:
+				t.Errorf("got %v, want %v", *tt.got, *tt.want)
+			}
+		})
+	}
+	if len(d.Daily) != 3 || d.Daily[0].Day != "2026-10-05" || d.Daily[0].Conversations != 3 {
+		t.Errorf("daily rows %+v, want 3 days starting 2026-10-05 with 3 conversations", d.Daily)
+	}
+}
+
+func TestBotOutcomesPartition(t *testing.T) {
+	db := openRO(t, fixtureDB(t))
+	d, err := loadResolution(context.Background(), db.DB, fixturePeriod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Bot) == 0 || d.Bot[0].Channel != "All channels" || d.Bot[0].BotHandled != 3 {
+		t.Fatalf("bot outcomes %+v, want an All channels row with 3 bot-handled", d.Bot)
+	}
+	for _, b := range d.Bot {
+		if b.Contained+b.HandedOff+b.Abandoned != b.BotHandled {
+			t.Errorf("%s: %d + %d + %d != %d bot-handled", b.Channel, b.Contained, b.HandedOff, b.Abandoned, b.BotHandled)
+		}
+		if sum := b.ContainedPct + b.HandedOffPct + b.AbandonedPct; math.Abs(sum-100) > 1e-9 {
+			t.Errorf("%s: shares sum to %v, want 100", b.Channel, sum)
+		}
+	}
+}
+
+// TestChartDataGolden pins the data every chart and table receives.
+// Run `go test ./dashboards -run Golden -update` after an intended change
+// and review the diff of testdata/golden.
+func TestChartDataGolden(t *testing.T) {
+	db := openRO(t, fixtureDB(t))
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		load func() (any, error)
+	}{
+		{"overview", func() (any, error) { return loadOverview(ctx, db.DB, fixturePeriod) }},
+		{"responsiveness", func() (any, error) { return loadResponsiveness(ctx, db.DB, fixturePeriod) }},
+		{"resolution", func() (any, error) { return loadResolution(ctx, db.DB, fixturePeriod) }},
+		{"friction", func() (any, error) { return loadFriction(ctx, db.DB, fixturePeriod) }},
+		{"team", func() (any, error) { return loadTeam(ctx, db.DB, fixturePeriod) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data, err := tt.load()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := json.MarshalIndent(data, "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, '\n')
+			path := filepath.Join("testdata", "golden", tt.name+".json")
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if d := diff(string(want), string(got)); d != "" {
+				t.Errorf("chart data differs from %s (-want +got):\n%s", path, d)
+			}
+		})
+	}
+}
+
+// diff is a small line diff: the changed lines with a little context.
+func diff(want, got string) string {
+	a, b := strings.Split(want, "\n"), strings.Split(got, "\n")
+	// Longest common subsequence table, fine for files of a few hundred lines.
+	lcs := make([][]int, len(a)+1)
+	for i := range lcs {
+		lcs[i] = make([]int, len(b)+1)
+	}
+	for i := len(a) - 1; i >= 0; i-- {
+		for j := len(b) - 1; j >= 0; j-- {
+			if a[i] == b[j] {
+				lcs[i][j] = lcs[i+1][j+1] + 1
+			} else {
+				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
+			}
+		}
+	}
+	var out strings.Builder
+	changed := false
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		switch {
+		case i < len(a) && j < len(b) && a[i] == b[j]:
+			i, j = i+1, j+1
+		case j < len(b) && (i == len(a) || lcs[i][j+1] >= lcs[i+1][j]):
+			out.WriteString("+ " + b[j] + "\n")
+			j, changed = j+1, true
+		default:
+			out.WriteString("- " + a[i] + "\n")
+			i, changed = i+1, true
+		}
+	}
+	if !changed {
+		return ""
+	}
+	return out.String()
+}
+
+func TestResolvePeriod(t *testing.T) {
+	first, last := day("2026-09-01"), day("2026-09-30")
+	info := warehouseInfo{FirstDate: &first, LastDate: &last}
+	tests := []struct {
+		name     string
+		from, to time.Time
+		info     warehouseInfo
+		want     Period
+		wantErr  bool
+	}{
+		{name: "whole data", info: info, want: Period{first, last}},
+		{name: "from only", from: day("2026-09-10"), info: info, want: Period{day("2026-09-10"), last}},
+		{name: "both, beyond the data", from: day("2026-08-01"), to: day("2026-10-31"), info: info, want: Period{day("2026-08-01"), day("2026-10-31")}},
+		{name: "time of day ignored", from: time.Date(2026, 9, 2, 23, 59, 0, 0, time.UTC), to: day("2026-09-03"), info: info, want: Period{day("2026-09-02"), day("2026-09-03")}},
+		{name: "reversed", from: day("2026-09-10"), to: day("2026-09-09"), info: info, wantErr: true},
+		{name: "empty warehouse", wantErr: true},
+		{name: "empty warehouse with a period", from: day("2026-09-01"), to: day("2026-09-02"), want: Period{day("2026-09-01"), day("2026-09-02")}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := resolvePeriod(tt.from, tt.to, tt.info)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("err = %v, want error %v", err, tt.wantErr)
+			}
+			if !tt.wantErr && (!got.From.Equal(tt.want.From) || !got.To.Equal(tt.want.To)) {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+	if p := (Period{day("2026-10-05"), day("2026-10-07")}).Previous(); !p.From.Equal(day("2026-10-02")) || !p.To.Equal(day("2026-10-04")) {
+		t.Errorf("previous of 2026-10-05..07 = %v, want 2026-10-02..04", p)
+	}
+}
+
+func TestRenderNeedsAWarehouse(t *testing.T) {
+	_, err := Render(context.Background(), Config{DB: filepath.Join(t.TempDir(), "missing.duckdb"), Out: t.TempDir()})
+	if !errors.Is(err, warehouse.ErrNoWarehouse) {
+		t.Fatalf("err = %v, want ErrNoWarehouse", err)
+	}
+}
+
+// TestPagesInBrowser renders the fixture and opens every page in headless
+// Chromium with the network refused: no console error, no request out,
+// every chart drawn, and the hostile text in c7 shown as text, never run.
+func TestPagesInBrowser(t *testing.T) {
+	out := t.TempDir()
+	res, err := Render(context.Background(), Config{DB: fixtureDB(t), Out: out, From: fixturePeriod.From, To: fixturePeriod.To,
+		QALink: "https://qa.example/conversations/{id}"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Files) != len(pages) {
+		t.Fatalf("wrote %d files, want %d", len(res.Files), len(pages))
+	}
+	b := browsertest.New(t)
+	wantCharts := map[string]int{"index.html": 4, "responsiveness.html": 3, "resolution.html": 5, "friction.html": 2, "team.html": 0}
+	for _, file := range res.Files {
+		name := filepath.Base(file.Path)
+		t.Run(name, func(t *testing.T) {
+			t.Logf("%s: %d bytes", name, file.Bytes)
+			p := b.Open(t, file.Path)
+			p.RequireClean(t)
+			if len(p.Charts) != wantCharts[name] {
+				t.Errorf("%d charts, want %d", len(p.Charts), wantCharts[name])
+			}
+			if v := browsertest.Eval[any](t, p, "window.pwned"); v != nil {
+				t.Errorf("hostile text ran as script: window.pwned = %v", v)
+			}
+			text := p.Text(t)
+			if !strings.Contains(text, "Europe/Berlin") || !strings.Contains(text, "2026-10-05 to 2026-10-07") {
+				t.Errorf("header lacks the time zone or the period")
+			}
+			switch name {
+			case "team.html":
+				for _, s := range []string{"<script>window.pwned=1</script>", "<img src=x onerror=window.pwned=2>"} {
+					if !strings.Contains(text, s) {
+						t.Errorf("hostile agent or queue name %q not shown as text", s)
+					}
+				}
+			case "friction.html":
+				if !strings.Contains(text, `c7"><script>window.pwned=3</script>`) {
+					t.Errorf("hostile conversation ID not shown as text")
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,62 @@
+-- fixture.sql — a hand-made warehouse with the public views' names and columns (as tables), for
+-- the dashboard tests. Ten conversations: eight in the period 2026-10-05..07 (Europe/Berlin) and
+-- two in the previous three days. The expected figures in dashboards_test.go are worked out by
+-- hand from these rows. Conversation c7 carries hostile text in every field that reaches a page.
+CREATE TABLE conversations (
+    conversation_id VARCHAR, customer_id VARCHAR, channel VARCHAR, first_queue VARCHAR, last_queue VARCHAR,
+    started_at TIMESTAMP, started_local TIMESTAMP, local_date DATE, ended_at TIMESTAMP,
+    most_active_agent_id VARCHAR, first_agent_id VARCHAR, last_agent_id VARCHAR,
+    customer_messages BIGINT, agent_messages BIGINT, bot_messages BIGINT,
+    first_response_s DOUBLE, first_response_any_s DOUBLE, first_response_business_s DOUBLE,
+    sla_target_s DOUBLE, sla_met BOOLEAN, handoff_wait_s DOUBLE, median_reply_s DOUBLE,
+    resolved BOOLEAN, first_resolution_s DOUBLE, resolution_s DOUBLE, resolution_business_s DOUBLE,
+    reopens BIGINT, escalated BOOLEAN, escalations BIGINT, transfers BIGINT,
+    bot_handled BOOLEAN, bot_contained BOOLEAN, bot_handed_off BOOLEAN, bot_abandoned BOOLEAN,
+    abandoned BOOLEAN, repeat_contact BOOLEAN, fcr BOOLEAN, csat INTEGER, complete BOOLEAN,
+    friction_score DOUBLE, friction_time DOUBLE, friction_impersonal DOUBLE, friction_directness DOUBLE, friction_effort DOUBLE
+);
+
+INSERT INTO conversations (conversation_id, channel, last_queue, started_local, local_date, most_active_agent_id,
+    agent_messages, first_response_s, first_response_any_s, first_response_business_s, sla_target_s, sla_met,
+    resolved, resolution_s, reopens, escalated, transfers, bot_handled, bot_contained, bot_handed_off, bot_abandoned,
+    abandoned, repeat_contact, fcr, csat, complete, friction_score, friction_time, friction_impersonal, friction_directness, friction_effort)
+VALUES
+    ('c1', 'chat', 'billing', '2026-10-05 09:10', '2026-10-05', 'ann', 3, 30, 5, 30, 300, true,
+     true, 3000, 0, false, 0, false, false, false, false, false, false, true, 5, true, 10, 0.1, 0.0, 0.1, 0.2),
+    ('c2', 'chat', 'billing', '2026-10-05 09:40', '2026-10-05', 'ann', 6, 400, 400, 400, 300, false,
+     true, 7200, 1, false, 1, false, false, false, false, false, false, false, 2, true, 55, 0.6, 0.2, 0.5, 0.4),
+    ('c3', 'email', 'tech', '2026-10-05 14:00', '2026-10-05', 'bob', 2, 5000, 5000, 3000, 14400, true,
+     true, 90000, 0, false, 0, false, false, false, false, false, false, true, NULL, true, 30, 0.3, 0.1, 0.2, 0.3),
+    ('c4', 'whatsapp', 'tech', '2026-10-06 10:05', '2026-10-06', 'bob', 4, 120, 3, 120, 300, true,
+     true, 1800, 0, true, 0, true, false, true, false, false, false, true, 4, true, 25, 0.2, 0.3, 0.2, 0.2),
+    ('c5', 'whatsapp', 'general', '2026-10-06 11:00', '2026-10-06', NULL, 0, NULL, 2, NULL, 300, NULL,
+     true, 600, 0, false, 0, true, true, false, false, false, false, true, 5, true, 5, 0.0, 0.1, 0.0, 0.0),
+    ('c6', 'whatsapp', 'general', '2026-10-06 23:30', '2026-10-06', NULL, 0, NULL, 4, NULL, 300, NULL,
+     false, NULL, 0, false, 0, true, false, false, true, true, false, false, NULL, true, 70, 0.5, 0.9, 0.6, 0.7),
+    ('c7"><script>window.pwned=3</script>', 'chat', '<img src=x onerror=window.pwned=2>', '2026-10-07 08:15', '2026-10-07',
+     '<script>window.pwned=1</script>', 5, 90, 90, 90, 300, true,
+     true, 5400, 0, true, 0, false, false, false, false, false, true, false, 1, true, 80, 0.7, 0.4, 0.9, 0.8),
+    ('c8', 'email', 'billing', '2026-10-07 16:45', '2026-10-07', 'ann', 1, 20000, 20000, 7000, 14400, false,
+     false, NULL, 0, false, 0, false, false, false, false, false, false, false, NULL, false, 45, 0.8, 0.1, 0.3, 0.2),
+    ('p1', 'chat', 'billing', '2026-10-03 10:00', '2026-10-03', 'ann', 2, 60, 60, 60, 300, true,
+     true, 1200, 0, false, 0, false, false, false, false, false, false, true, 4, true, 20, 0.2, 0.1, 0.1, 0.1),
+    ('p2', 'email', 'tech', '2026-10-04 12:00', '2026-10-04', 'bob', 2, 6000, 6000, 6000, 14400, true,
+     true, 20000, 0, false, 0, false, false, false, false, false, false, true, 3, true, 35, 0.4, 0.1, 0.2, 0.3);
+
+CREATE TABLE escalations (
+    conversation_id VARCHAR, event_id VARCHAR, escalated_at TIMESTAMP, local_date DATE, channel VARCHAR,
+    source VARCHAR, from_queue VARCHAR, to_queue VARCHAR, to_role VARCHAR, effective BOOLEAN, handoff_wait_s DOUBLE
+);
+
+INSERT INTO escalations VALUES
+    ('c4', 'e1', '2026-10-06 08:07', '2026-10-06', 'whatsapp', 'bot', 'general', 'tech', 'agent', true, 120),
+    ('c7"><script>window.pwned=3</script>', 'e2', '2026-10-07 06:40', '2026-10-07', 'chat', 'tier', 'tech',
+     '<img src=x onerror=window.pwned=2>', 'agent', false, 600),
+    ('c2', 'e3', '2026-10-05 07:55', '2026-10-05', 'chat', 'tier', 'billing', NULL, 'supervisor', true, 2000);
+
+CREATE TABLE warehouse_info (
+    built_at TIMESTAMP, timezone VARCHAR, events BIGINT, conversations BIGINT, first_event_at TIMESTAMP, last_event_at TIMESTAMP
+);
+
+INSERT INTO warehouse_info VALUES
+    ('2026-10-08 04:00', 'Europe/Berlin', 120, 10, '2026-10-03 08:00', '2026-10-07 16:00');
