@@ -46,7 +46,7 @@ func common(title, subtitle string) []charts.GlobalOpts {
 		charts.WithTitleOpts(opts.Title{Title: title, Subtitle: subtitle, Left: "8"}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "44", Left: "8"}),
-		charts.WithGridOpts(opts.Grid{Left: "12", Right: "24", Top: "84", Bottom: "12", ContainLabel: opts.Bool(true)}),
+		charts.WithGridOpts(opts.Grid{Left: "12", Right: "32", Top: "96", Bottom: "12", ContainLabel: opts.Bool(true)}),
 		charts.WithColorsOpts(palette),
 	}
 }
@@ -94,10 +94,9 @@ func groupedBar(title, subtitle string, categories []string, ss []series, val ax
 			charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: categories, Inverse: opts.Bool(true)}),
 		)
 	} else {
-		bar.SetGlobalOptions(
-			charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: categories}),
-			charts.WithYAxisOpts(val.y()),
-		)
+		// go-echarts fills the category axis from SetXAxis when it validates the chart.
+		bar.SetGlobalOptions(charts.WithYAxisOpts(val.y()))
+		bar.SetXAxis(categories)
 	}
 	for _, s := range ss {
 		var so []charts.SeriesOpts

@@ -99,10 +99,11 @@ func heatmapChart(cells []heatCell, tz string) *charts.HeatMap {
 	}
 	hm := charts.NewHeatMap()
 	hm.SetGlobalOptions(
-		charts.WithTitleOpts(opts.Title{Title: "Conversations by hour of week", Subtitle: "start time in " + tz, Left: "8"}),
+		charts.WithTitleOpts(opts.Title{Title: "Conversations by hour of week", Subtitle: "hour the conversation started, in " + tz, Left: "8"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
 		charts.WithGridOpts(opts.Grid{Left: "12", Right: "24", Top: "64", Bottom: "56", ContainLabel: opts.Bool(true)}),
-		charts.WithXAxisOpts(opts.XAxis{Type: "category", Name: "hour", Data: hours}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: hours}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: weekdays, Inverse: opts.Bool(true)}),
 		charts.WithVisualMapOpts(opts.VisualMap{
 			Calculable: opts.Bool(false), Min: 0, Max: float32(max(most, 1)),

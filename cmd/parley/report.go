@@ -1,16 +1,99 @@
 package main
 
 import (
-	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/parley-cx/parley/dashboards"
+	"github.com/parley-cx/parley/internal/config"
 )
 
-// Placeholder until the owning package lands.
 func newReportCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "report",
-		Short: "(not built yet)",
-		RunE:  func(*cobra.Command, []string) error { return errors.New("report: not built yet") },
+	var (
+		cfg            dashboards.Config
+		from, to, conf string
+	)
+	cmd := &cobra.Command{
+		Use:   "report --db FILE --out DIR",
+		Short: "Write the CX dashboards: linked, self-contained HTML pages",
+		Long: `Write the CX dashboards from a warehouse built by "parley build":
+
+  DIR/index.html           Overview: KPI tiles with the change against the previous
+                           period, daily trends, hour-of-week heatmap, channel mix
+  DIR/responsiveness.html  first-response distribution per channel (calendar and
+                           business time), SLA attainment per queue
+  DIR/resolution.html      resolution time and quality, bot outcomes, escalation
+                           effectiveness per target, handoff wait
+  DIR/friction.html        friction distribution, components, top drivers and the
+                           highest-friction conversations
+  DIR/team.html            sortable tables per agent and per queue
+
+Every page is one file that opens offline (from a laptop, a share or an e-mail
+attachment): the chart library is inside it and its Content-Security-Policy
+forbids any network request. The header shows the period, the time zone and how
+fresh the data is.
+
+The period is a range of local dates in the org time zone, both ends included;
+by default the whole data. Each number is a query in sql/reports/ over the
+warehouse's public views with the period bound as $from and $to, so it can be
+reproduced with "parley sql" (see docs/dashboards.md).
+
+Example:
+  parley report --db warehouse.duckdb --out report
+  parley report --db warehouse.duckdb --out report/march \
+      --from 2026-03-01 --to 2026-03-31 \
+      --qa-link 'https://qa.example.com/conversations/{id}'`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if cfg.DB == "" {
+				return usageErrorf("report: --db is required (the warehouse file written by parley build)")
+			}
+			if cfg.Out == "" {
+				return usageErrorf("report: --out is required (the folder to write the pages to)")
+			}
+			if cfg.QALink != "" && !strings.Contains(cfg.QALink, "{id}") {
+				return usageErrorf("report: --qa-link %q must contain {id}, where the conversation ID goes", cfg.QALink)
+			}
+			var err error
+			if cfg.From, err = parseDateFlag("from", from); err != nil {
+				return err
+			}
+			if cfg.To, err = parseDateFlag("to", to); err != nil {
+				return err
+			}
+			if !cfg.From.IsZero() && !cfg.To.IsZero() && cfg.To.Before(cfg.From) {
+				return usageErrorf("report: --to %s is before --from %s", to, from)
+			}
+			if conf != "" {
+				if cfg.Settings, err = config.Load(conf); err != nil {
+					return err
+				}
+			}
+			cfg.Log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+			res, err := dashboards.Render(cmd.Context(), cfg)
+			if err != nil {
+				return err
+			}
+			var total int64
+			for _, f := range res.Files {
+				total += f.Bytes
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "wrote %d pages (%.1f MB) for %s in %s\nopen %s\n",
+				len(res.Files), float64(total)/1e6, res.Period, res.Elapsed.Round(1e6), filepath.Join(cfg.Out, "index.html"))
+			return nil
+		},
 	}
+	f := cmd.Flags()
+	f.StringVar(&cfg.DB, "db", "", "warehouse file written by parley build (required)")
+	f.StringVar(&cfg.Out, "out", "", "folder to write the pages to, created if needed (required)")
+	f.StringVar(&from, "from", "", "first local date of the period, YYYY-MM-DD (default: the first date in the data)")
+	f.StringVar(&to, "to", "", "last local date of the period, YYYY-MM-DD (default: the last date in the data)")
+	f.StringVar(&conf, "config", "", "parley.yaml; its time zone is checked against the warehouse's")
+	f.StringVar(&cfg.QALink, "qa-link", "", "URL template that turns conversation IDs into links; {id} is replaced")
+	return cmd
 }
