@@ -76,11 +76,12 @@ func timeline(hist Series, n int) (labels []string, histLen int) {
 	return labels, histLen
 }
 
-func baseLine(yName string) *charts.Line {
+// baseLine is a zoomable line chart whose legend lists the given series (the band's helper line stays out).
+func baseLine(yName string, legend ...string) *charts.Line {
 	line := charts.NewLine()
 	line.SetGlobalOptions(
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true)}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Data: legend}),
 		charts.WithDataZoomOpts(opts.DataZoom{Type: "inside", Start: 60, End: 100}, opts.DataZoom{Type: "slider", Start: 60, End: 100}),
 		charts.WithYAxisOpts(opts.YAxis{Name: yName, Min: 0}),
 	)
@@ -125,18 +126,21 @@ func forecastBody(rep *Report) (template.HTML, error) {
 	per := hist.SlotsPerDay()
 	rows := rep.Rows
 
-	line := baseLine("arrivals")
+	staffed := rows[0].Agents != nil
+	legend := []string{"history", "80% interval", "forecast", "seasonal naive", "weekly mean"}
+	if staffed {
+		legend = append(legend, "agents with shrinkage")
+	}
+	line := baseLine("arrivals", legend...)
 	line.SetXAxis(labels)
 	line.AddSeries("history", series(total, 0, func(k int) float64 { return hist.Days[from+k/per][k%per] }, histLen), lineOpts(colourHistory, 0, "")...)
 	addBand(line, total, histLen, func(k int) float64 { return rows[k].Lower80 }, func(k int) float64 { return rows[k].Upper80 }, len(rows))
 	line.AddSeries("forecast", series(total, histLen, func(k int) float64 { return rows[k].Forecast }, len(rows)), lineOpts(colourForecast, 0, "")...)
 	line.AddSeries("seasonal naive", series(total, histLen, func(k int) float64 { return rows[k].SeasonalNaive }, len(rows)), lineOpts(colourNaive, 0, "")...)
 	line.AddSeries("weekly mean", series(total, histLen, func(k int) float64 { return rows[k].WeeklyMean }, len(rows)), lineOpts(colourMean, 0, "")...)
-	staffed := rows[0].Agents != nil
 	if staffed {
 		line.ExtendYAxis(opts.YAxis{Name: "agents", Min: 0, Position: "right"})
-		line.AddSeries("agents with shrinkage", series(total, histLen, func(k int) float64 { return float64(*rows[k].AgentsWithShrinkage) }, len(rows)),
-			append(lineOpts(colourAgents, 1, ""), charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false), YAxisIndex: 1, Step: "start"}))...)
+		line.AddSeries("agents with shrinkage", series(total, histLen, func(k int) float64 { return float64(*rows[k].AgentsWithShrinkage) }, len(rows)), lineOpts(colourAgents, 1, "")...)
 	}
 	chart, err := reports.Chart(line, "440px")
 	if err != nil {
@@ -144,26 +148,33 @@ func forecastBody(rep *Report) (template.HTML, error) {
 	}
 
 	// Daily summary: what a planner reads first.
-	cols := []reports.Column{{Label: "day"}, {Label: "forecast", Numeric: true}, {Label: "80% interval (sum of intervals)", Numeric: true}, {Label: "seasonal naive", Numeric: true}, {Label: "weekly mean", Numeric: true}}
+	cols := []reports.Column{{Label: "day"}, {Label: "forecast", Numeric: true}, {Label: "seasonal naive", Numeric: true}, {Label: "weekly mean", Numeric: true}, {Label: "busiest interval"}}
 	if staffed {
 		cols = append(cols, reports.Column{Label: "peak agents with shrinkage", Numeric: true, Title: "the most agents any interval of the day needs, shrinkage included"})
 	}
 	var cells [][]reports.Cell
 	for d := 0; d*per < len(rows); d++ {
-		var f, lo, hi, sn, wm float64
-		peak := 0
+		var f, sn, wm float64
+		peak, busiest := 0, rows[d*per]
 		for _, r := range rows[d*per : (d+1)*per] {
-			f, lo, hi, sn, wm = f+r.Forecast, lo+r.Lower80, hi+r.Upper80, sn+r.SeasonalNaive, wm+r.WeeklyMean
+			f, sn, wm = f+r.Forecast, sn+r.SeasonalNaive, wm+r.WeeklyMean
+			if r.Forecast > busiest.Forecast {
+				busiest = r
+			}
 			if staffed {
 				peak = max(peak, *r.AgentsWithShrinkage)
 			}
 		}
+		busy := "closed"
+		if busiest.Forecast > 0 {
+			busy = fmt.Sprintf("%s (%.0f)", busiest.Start.Format("15:04"), busiest.Forecast)
+		}
 		row := []reports.Cell{
 			{Text: rows[d*per].Start.Format("Mon 2006-01-02")},
 			{Text: strconv.FormatFloat(f, 'f', 0, 64)},
-			{Text: fmt.Sprintf("%.0f–%.0f", lo, hi), Sort: strconv.FormatFloat(lo, 'f', 1, 64)},
 			{Text: strconv.FormatFloat(sn, 'f', 0, 64)},
 			{Text: strconv.FormatFloat(wm, 'f', 0, 64)},
+			{Text: busy},
 		}
 		if staffed {
 			row = append(row, reports.Cell{Text: strconv.Itoa(peak)})
@@ -190,7 +201,7 @@ func backtestBody(rep *Report) (template.HTML, error) {
 	per := hist.SlotsPerDay()
 	pts := bt.Points
 
-	line := baseLine("arrivals")
+	line := baseLine("arrivals", "history", "80% interval", "actual (held out)", "model", "seasonal naive", "weekly mean")
 	line.SetXAxis(labels)
 	line.AddSeries("history", series(total, 0, func(k int) float64 { return hist.Days[from+k/per][k%per] }, histLen), lineOpts(colourHistory, 0, "")...)
 	addBand(line, total, histLen, func(k int) float64 { return pts[k].Lower }, func(k int) float64 { return pts[k].Upper }, len(pts))

@@ -156,7 +156,7 @@ func Run(ctx context.Context, c Config) error {
 	if progress == nil {
 		progress = io.Discard
 	}
-	rep := &Report{Interval: c.Interval.String()}
+	rep := &Report{Interval: formatStep(c.Interval)}
 	var (
 		s   Series
 		db  *warehouse.DB

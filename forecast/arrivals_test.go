@@ -1,0 +1,144 @@
+package forecast
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestReadCSV(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := func(s string) time.Time {
+		d, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	type cell struct {
+		day  string
+		slot int
+		n    float64
+	}
+	tests := []struct {
+		name    string
+		content string
+		src     CSVSource
+		loc     *time.Location
+		first   string
+		days    int
+		cells   []cell // every non-zero interval
+		skipped int
+	}{
+		{
+			name: "event times with zones, converted to the org clock",
+			// 22:50Z on 30 March is 00:50 on the 31st in Berlin (CEST, +2): slot 00:30.
+			content: "id,created\n1,2026-03-30T22:50:00Z\n2,2026-03-31T01:10:00+02:00\n3,2026-03-31T00:59:59+02:00\n4,\n",
+			src:     CSVSource{TimeCol: "created"},
+			loc:     berlin,
+			first:   "2026-03-31", days: 1,
+			cells:   []cell{{"2026-03-31", 1, 2}, {"2026-03-31", 2, 1}},
+			skipped: 1,
+		},
+		{
+			name:    "per-interval counts, semicolons, wall-clock times",
+			content: "start;calls\n2026-01-05 09:00;12\n2026-01-05 09:30;7.5\n2026-01-07 23:30;1\n",
+			src:     CSVSource{TimeCol: "start", CountCol: "calls"},
+			loc:     berlin,
+			first:   "2026-01-05", days: 3,
+			cells:   []cell{{"2026-01-05", 18, 12}, {"2026-01-05", 19, 7.5}, {"2026-01-07", 47, 1}},
+		},
+		{
+			name:    "date and time of day in two columns, tab-separated (call-log layout)",
+			content: "date\tvru_entry\tserver\n990201\t7:02:47\tDORIT\n990201\t7:31:45\tNO_SERVER\n990202\t23:59:59\tX\n",
+			src:     CSVSource{TimeCol: "vru_entry", DateCol: "date"},
+			loc:     time.UTC,
+			first:   "1999-02-01", days: 2,
+			cells:   []cell{{"1999-02-01", 14, 1}, {"1999-02-01", 15, 1}, {"1999-02-02", 47, 1}},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.src.Path = writeFile(t, "in.csv", tc.content)
+			s, skipped, err := ReadCSV(tc.src, 30*time.Minute, tc.loc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !s.First.Equal(day(tc.first)) || len(s.Days) != tc.days || skipped != tc.skipped {
+				t.Fatalf("first %v, %d days, %d skipped; want %s, %d, %d", s.First, len(s.Days), skipped, tc.first, tc.days, tc.skipped)
+			}
+			want := map[[2]int]float64{}
+			for _, c := range tc.cells {
+				want[[2]int{int(day(c.day).Sub(s.First).Hours() / 24), c.slot}] = c.n
+			}
+			for i, d := range s.Days {
+				for j, v := range d {
+					if v != want[[2]int{i, j}] {
+						t.Errorf("%s slot %d = %v, want %v", s.Date(i).Format(time.DateOnly), j, v, want[[2]int{i, j}])
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestReadCSVErrors(t *testing.T) {
+	tests := []struct {
+		name, content string
+		src           CSVSource
+		want          string
+	}{
+		{"missing time column", "a,b\n1,2\n", CSVSource{TimeCol: "when"}, `--time-col: column "when" is not in the header`},
+		{"missing count column", "when,n\n2026-01-01 10:00,2\n", CSVSource{TimeCol: "when", CountCol: "calls"}, `--count-col: column "calls"`},
+		{"unparseable time", "when\n2026-01-01 10:00\nyesterday\n", CSVSource{TimeCol: "when"}, `line 3, --time-col when: "yesterday" is not a recognised date/time`},
+		{"negative count", "when,n\n2026-01-01 10:00,-3\n", CSVSource{TimeCol: "when", CountCol: "n"}, `line 2, --count-col n: "-3" is not a count >= 0`},
+		{"bad date column", "d,t\n1999-13-45,10:00\n", CSVSource{TimeCol: "t", DateCol: "d"}, `line 2, --date-col d`},
+		{"no rows", "when\n", CSVSource{TimeCol: "when"}, "no arrivals in the file"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.src.Path = writeFile(t, "in.csv", tc.content)
+			_, _, err := ReadCSV(tc.src, 30*time.Minute, time.UTC)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want it to contain %q", err, tc.want)
+			}
+		})
+	}
+	if _, _, err := ReadCSV(CSVSource{Path: "in.csv", TimeCol: "t"}, 7*time.Minute, time.UTC); err == nil || !strings.Contains(err.Error(), "interval:") {
+		t.Errorf("7-minute intervals accepted: %v", err)
+	}
+}
+
+func TestBucketerDSTDay(t *testing.T) {
+	// Berlin's autumn change repeats 02:00–03:00 on 25 Oct 2026: both
+	// instants land in the same wall-clock slot; the day keeps 48 slots.
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := NewBucketer(30 * time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := time.Date(2026, 10, 25, 0, 10, 0, 0, time.UTC) // 02:10 CEST
+	b.Add(WallClock(first, berlin), 1)
+	b.Add(WallClock(first.Add(time.Hour), berlin), 1) // 02:10 CET, an hour later
+	s := b.Series()
+	if len(s.Days) != 1 || len(s.Days[0]) != 48 || s.Days[0][4] != 2 {
+		t.Errorf("DST day: %d days, slot 02:00 = %v; want both arrivals in it", len(s.Days), s.Days[0][4])
+	}
+}

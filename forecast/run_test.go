@@ -1,0 +1,383 @@
+package forecast
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parley-cx/parley/internal/browsertest"
+	"github.com/parley-cx/parley/internal/warehouse"
+	"github.com/parley-cx/parley/staffing"
+)
+
+// countsCSV writes a series as a per-interval counts file (intervals with arrivals only).
+func countsCSV(t *testing.T, dir, name string, s Series) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("start,n\n")
+	for i, d := range s.Days {
+		for j, v := range d {
+			if v > 0 {
+				fmt.Fprintf(&b, "%s,%g\n", s.Start(i, j).Format("2006-01-02 15:04"), v)
+			}
+		}
+	}
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func csvConfig(path, format string, out *bytes.Buffer) Config {
+	return Config{
+		CSV:      &CSVSource{Path: path, TimeCol: "start", CountCol: "n"},
+		Location: time.UTC, Interval: 30 * time.Minute,
+		HorizonDays: 7, HistoryDays: 84, BaselineWeeks: 4,
+		Format: format, Out: out,
+	}
+}
+
+func staffed() *Staffing {
+	return &Staffing{Input: staffing.Input{
+		AHT: 4 * time.Minute, TargetLevel: 0.8, TargetTime: 60 * time.Second,
+		Concurrency: 1, MaxOccupancy: 1, Shrinkage: 0.25,
+	}}
+}
+
+func TestRunFormats(t *testing.T) {
+	dir := t.TempDir()
+	hist := newSynthetic().series(42)
+	path := countsCSV(t, dir, "history.csv", hist)
+	ctx := context.Background()
+
+	t.Run("json keeps every interval with staffing", func(t *testing.T) {
+		var out bytes.Buffer
+		c := csvConfig(path, FormatJSON, &out)
+		c.Staffing = staffed()
+		if err := Run(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		var rep struct {
+			Interval  string           `json:"interval"`
+			Arrivals  float64          `json:"history_arrivals"`
+			AHT       float64          `json:"aht_s"`
+			Intervals []map[string]any `json:"intervals"`
+		}
+		if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+			t.Fatal(err)
+		}
+		if rep.Interval != "30m" || rep.Arrivals != hist.Total() || rep.AHT != 240 || len(rep.Intervals) != 7*48 {
+			t.Fatalf("report header: interval %q, %v arrivals (want %v), aht %v, %d intervals", rep.Interval, rep.Arrivals, hist.Total(), rep.AHT, len(rep.Intervals))
+		}
+		// The file ends on Saturday 2026-02-14 (closed Sundays leave no rows),
+		// so the forecast starts on Sunday; Monday 11:00 is open.
+		open := rep.Intervals[48+22]
+		var keys []string
+		for k := range open {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		want := []string{"agents", "agents_with_shrinkage", "forecast", "interval_start", "lower_80", "seasonal_naive", "service_level", "upper_80", "weekly_mean"}
+		if !slices.Equal(keys, want) || open["interval_start"] != "2026-02-16T11:00" {
+			t.Fatalf("interval keys %v (start %v), want %v", keys, open["interval_start"], want)
+		}
+		// The agents are the calculator's answer for the forecast volume.
+		r, err := staffing.Required(staffing.Input{Volume: open["forecast"].(float64), Interval: 30 * time.Minute,
+			AHT: 4 * time.Minute, TargetLevel: 0.8, TargetTime: time.Minute, Concurrency: 1, MaxOccupancy: 1, Shrinkage: 0.25})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if open["agents"] != float64(r.Agents) || open["agents_with_shrinkage"] != float64(r.AgentsWithShrinkage) || r.Agents < 5 {
+			t.Errorf("11:00 staffing %v/%v, calculator says %d/%d", open["agents"], open["agents_with_shrinkage"], r.Agents, r.AgentsWithShrinkage)
+		}
+		if night := rep.Intervals[2]; night["agents"] != 0.0 || night["service_level"] != nil {
+			t.Errorf("closed 01:00 interval staffed: %v", night)
+		}
+	})
+
+	t.Run("csv has a header and one row per interval", func(t *testing.T) {
+		var out bytes.Buffer
+		if err := Run(ctx, csvConfig(path, FormatCSV, &out)); err != nil {
+			t.Fatal(err)
+		}
+		recs, err := csv.NewReader(&out).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(recs) != 1+7*48 || strings.Join(recs[0], ",") != "interval_start,forecast,lower_80,upper_80,seasonal_naive,weekly_mean" {
+			t.Errorf("%d records, header %v", len(recs), recs[0])
+		}
+	})
+
+	t.Run("table leaves closed intervals out", func(t *testing.T) {
+		var out bytes.Buffer
+		if err := Run(ctx, csvConfig(path, FormatTable, &out)); err != nil {
+			t.Fatal(err)
+		}
+		text := out.String()
+		// Six open days of 24 half-hours, a header, a title and a blank line; Sunday is closed.
+		if n := strings.Count(text, "\n"); n != 6*24+3 || strings.Contains(text, "Sun 2026-02-22") || !strings.Contains(text, "Mon 2026-02-16 08:00") {
+			t.Errorf("table has %d lines:\n%s", n, text)
+		}
+	})
+
+	t.Run("backtest table scores all three methods", func(t *testing.T) {
+		var out bytes.Buffer
+		c := csvConfig(path, FormatTable, &out)
+		c.BacktestWeeks = 2
+		if err := Run(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range []string{MethodModel, MethodSeasonalNaive, MethodWeeklyMean, "MASE", "held out 2026-02-01 to 2026-02-14"} {
+			if !strings.Contains(out.String(), m) {
+				t.Errorf("backtest table lacks %q:\n%s", m, out.String())
+			}
+		}
+	})
+}
+
+func TestConfigValidate(t *testing.T) {
+	var out bytes.Buffer
+	base := csvConfig("x.csv", FormatTable, &out)
+	tests := []struct {
+		name string
+		set  func(*Config)
+		want string
+	}{
+		{"no source", func(c *Config) { c.CSV = nil }, "--db or --arrivals"},
+		{"two sources", func(c *Config) { c.DB = "w.duckdb" }, "give only one"},
+		{"no time column", func(c *Config) { c.CSV.TimeCol = "" }, "--time-col"},
+		{"queue on a file", func(c *Config) { c.Filter.Queue = "billing" }, "--queue/--channel"},
+		{"odd interval", func(c *Config) { c.Interval = 7 * time.Minute }, "--interval"},
+		{"short history", func(c *Config) { c.HistoryDays = 3 }, "--history"},
+		{"no horizon", func(c *Config) { c.HorizonDays = 0 }, "--horizon"},
+		{"bad format", func(c *Config) { c.Format = "xml" }, "--format"},
+		{"auto AHT without warehouse", func(c *Config) { c.Staffing = staffed(); c.Staffing.AutoAHT = true }, "--aht auto"},
+		{"impossible target", func(c *Config) { c.Staffing = staffed(); c.Staffing.TargetLevel = 1.5 }, "target:"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := base
+			src := *base.CSV
+			c.CSV = &src
+			tc.set(&c)
+			if err := c.Validate(); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want it to name %q", err, tc.want)
+			}
+		})
+	}
+	if err := base.Validate(); err != nil {
+		t.Errorf("valid config rejected: %v", err)
+	}
+}
+
+// TestHTMLInBrowser renders a staffed forecast and a backtest and loads both
+// in headless Chromium: charts drawn, nothing fetched, hostile text inert.
+func TestHTMLInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	dir := t.TempDir()
+	// The file name reaches the page's subtitle: it must arrive as text.
+	path := countsCSV(t, dir, `<img src=x onerror="window.pwned=true">.csv`, newSynthetic().series(42))
+	b := browsertest.New(t)
+	for _, backtest := range []int{0, 2} {
+		var out bytes.Buffer
+		c := csvConfig(path, FormatHTML, &out)
+		c.BacktestWeeks = backtest
+		if backtest == 0 {
+			c.Staffing = staffed()
+		}
+		if err := Run(context.Background(), c); err != nil {
+			t.Fatal(err)
+		}
+		page := filepath.Join(dir, fmt.Sprintf("forecast-%d.html", backtest))
+		if err := os.WriteFile(page, out.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		p := b.Open(t, page)
+		p.RequireClean(t)
+		if len(p.Charts) != 1 {
+			t.Errorf("%d charts, want 1", len(p.Charts))
+		}
+		if browsertest.Eval[bool](t, p, `window.pwned === true`) {
+			t.Error("markup in the file name ran in the page")
+		}
+		text := p.Text(t)
+		for _, want := range []string{`<img src=x onerror="window.pwned=true">.csv`, "seasonal naive", "weekly mean"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("page text lacks %q", want)
+			}
+		}
+		if backtest == 0 && !strings.Contains(text, "peak agents with shrinkage") {
+			t.Error("staffed forecast page lacks the agents column")
+		}
+		if backtest > 0 && !strings.Contains(text, "MASE") {
+			t.Error("backtest page lacks the score table")
+		}
+	}
+}
+
+// fixtureWarehouse builds a warehouse with the contract's columns and known
+// traffic: over 14 days from Monday 2026-03-02 (New York time), a
+// conversation arrives at every hour from 09:00 to 16:00, alternating
+// between two queues. Each opens with a bot greeting a minute before the
+// customer writes (so the first message is not the arrival), then an agent
+// replies after 2 minutes, the customer again at +30 min, the agent at +40
+// min (10 min later: capped at 5) and a private note follows.
+func fixtureWarehouse(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "warehouse.duckdb")
+	db, err := warehouse.Open(path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ddl, err := os.ReadFile(filepath.Join("testdata", "warehouse.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(string(ddl)); err != nil {
+		t.Fatal(err)
+	}
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO warehouse_info (timezone) VALUES (?)`, "America/New_York"); err != nil {
+		t.Fatal(err)
+	}
+	type msg struct {
+		role          string
+		offset        time.Duration
+		private, auto bool
+	}
+	script := []msg{{"bot", -time.Minute, false, true}, {"customer", 0, false, false}, {"agent", 2 * time.Minute, false, false},
+		{"customer", 30 * time.Minute, false, false}, {"agent", 40 * time.Minute, false, false}, {"agent", 41 * time.Minute, true, false}}
+	for d := range 14 {
+		for h := 9; h <= 16; h++ {
+			arrive := time.Date(2026, 3, 2+d, h, 0, 0, 0, ny) // crosses the 8 March DST change
+			id := fmt.Sprintf("c-%02d-%02d", d, h)
+			queue := []string{"billing", "O'Brien's queue"}[h%2]
+			if _, err := db.Exec(`INSERT INTO conversations (conversation_id, channel, first_queue, started_local) VALUES (?, ?, ?, ?)`,
+				id, "chat", queue, WallClock(arrive.Add(-time.Minute), ny)); err != nil {
+				t.Fatal(err)
+			}
+			for seq, m := range script {
+				at := arrive.Add(m.offset)
+				if _, err := db.Exec(`INSERT INTO messages (conversation_id, seq, occurred_at, occurred_local, sender_role, private, automated, queue, channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+					id, seq+1, at.UTC(), WallClock(at, ny), m.role, m.private, m.auto, queue, "chat"); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	return path
+}
+
+func TestWarehouseArrivalsAndHandleTime(t *testing.T) {
+	path := fixtureWarehouse(t)
+	ctx := context.Background()
+	db, err := warehouse.Open(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+
+	tests := []struct {
+		filter Filter
+		hours  []int
+	}{
+		{Filter{}, []int{9, 10, 11, 12, 13, 14, 15, 16}},
+		{Filter{Queue: "billing"}, []int{10, 12, 14, 16}},
+		{Filter{Queue: "O'Brien's queue", Channel: "chat"}, []int{9, 11, 13, 15}},
+	}
+	for _, tc := range tests {
+		s, err := ReadWarehouse(ctx, db.DB, time.Hour, tc.filter)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(s.Days) != 14 || s.First.Format(time.DateOnly) != "2026-03-02" {
+			t.Fatalf("%+v: %d days from %v", tc.filter, len(s.Days), s.First)
+		}
+		for i, d := range s.Days {
+			for h, v := range d {
+				want := 0.0
+				if slices.Contains(tc.hours, h) {
+					want = 1
+				}
+				if v != want {
+					t.Errorf("%+v: %s %02d:00 has %v arrivals, want %v", tc.filter, s.Date(i).Format(time.DateOnly), h, v, want)
+				}
+			}
+		}
+	}
+	if _, err := ReadWarehouse(ctx, db.DB, time.Hour, Filter{Channel: "whatsapp"}); err == nil || !strings.Contains(err.Error(), `on channel "whatsapp"`) {
+		t.Errorf("empty filter result: %v", err)
+	}
+
+	// Without agent_handle_s: 2 min + min(10 min, 5 min) = 7 min per conversation.
+	h, err := ReadHandleTime(ctx, db.DB, time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), Filter{Queue: "billing"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.AHT != 7*time.Minute || h.Source != "message gaps" || h.Conversations != 14*4 {
+		t.Errorf("message-gap handle time: %+v, want 7m over 56 conversations", h)
+	}
+}
+
+func TestRunFromWarehouse(t *testing.T) {
+	path := fixtureWarehouse(t)
+	run := func(t *testing.T, concurrency int) (rep struct {
+		TimeZone  string  `json:"time_zone"`
+		Arrivals  float64 `json:"history_arrivals"`
+		AHT       float64 `json:"aht_s"`
+		AHTSource string  `json:"aht_source"`
+	}) {
+		t.Helper()
+		var out bytes.Buffer
+		c := Config{DB: path, Filter: Filter{Queue: "O'Brien's queue"}, Interval: time.Hour, HorizonDays: 7, HistoryDays: 84, BaselineWeeks: 4, Format: FormatJSON, Out: &out}
+		c.Staffing = staffed()
+		c.Staffing.AutoAHT, c.Staffing.Concurrency = true, concurrency
+		if err := Run(context.Background(), c); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+			t.Fatal(err)
+		}
+		return rep
+	}
+	rep := run(t, 2)
+	if rep.TimeZone != "America/New_York" || rep.Arrivals != 14*4 || rep.AHTSource != "message gaps" || rep.AHT != 2*420 {
+		t.Errorf("report %+v; want New York, 56 arrivals, AHT 2 × 420 s from message gaps", rep)
+	}
+
+	// Once the warehouse has agent_handle_s, --aht auto uses it.
+	db, err := warehouse.Open(path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range []string{
+		`ALTER TABLE conversations ADD COLUMN agent_handle_s DOUBLE`,
+		`UPDATE conversations SET agent_handle_s = CASE WHEN first_queue = 'billing' THEN 600 ELSE 300 END`,
+	} {
+		if _, err := db.Exec(stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if rep := run(t, 1); rep.AHTSource != "agent_handle_s" || rep.AHT != 300 {
+		t.Errorf("with agent_handle_s: %+v, want 300 s from agent_handle_s", rep)
+	}
+}
