@@ -60,7 +60,7 @@ func TestReadCSV(t *testing.T) {
 			src:     CSVSource{TimeCol: "start", CountCol: "calls"},
 			loc:     berlin,
 			first:   "2026-01-05", days: 3,
-			cells:   []cell{{"2026-01-05", 18, 12}, {"2026-01-05", 19, 7.5}, {"2026-01-07", 47, 1}},
+			cells: []cell{{"2026-01-05", 18, 12}, {"2026-01-05", 19, 7.5}, {"2026-01-07", 47, 1}},
 		},
 		{
 			name:    "date and time of day in two columns, tab-separated (call-log layout)",
@@ -68,7 +68,7 @@ func TestReadCSV(t *testing.T) {
 			src:     CSVSource{TimeCol: "vru_entry", DateCol: "date"},
 			loc:     time.UTC,
 			first:   "1999-02-01", days: 2,
-			cells:   []cell{{"1999-02-01", 14, 1}, {"1999-02-01", 15, 1}, {"1999-02-02", 47, 1}},
+			cells: []cell{{"1999-02-01", 14, 1}, {"1999-02-01", 15, 1}, {"1999-02-02", 47, 1}},
 		},
 	}
 	for _, tc := range tests {
