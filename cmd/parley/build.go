@@ -1,16 +1,76 @@
 package main
 
 import (
-	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/parley-cx/parley/internal/config"
+	"github.com/parley-cx/parley/metrics"
+	"github.com/parley-cx/parley/transform"
 )
 
-// Placeholder until the owning package lands.
+// defaultDB is where build writes when --db is not given: next to the lake folder.
+func defaultDB(lakeDir string) string {
+	return filepath.Join(filepath.Dir(filepath.Clean(lakeDir)), "warehouse.duckdb")
+}
+
 func newBuildCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "build",
-		Short: "(not built yet)",
-		RunE:  func(*cobra.Command, []string) error { return errors.New("build: not built yet") },
+	var lakeDir, dbPath, configPath string
+	cmd := &cobra.Command{
+		Use:   "build --lake DIR [--db FILE] [--config parley.yaml]",
+		Short: "Build the DuckDB warehouse (events, conversations, KPIs) from the Parquet lake",
+		Long: `Build reads every complete events file of the lake
+(DIR/events/date=*/*.parquet; files still being written are ignored) and
+(re)creates the DuckDB warehouse:
+
+  transform  deduplicate by event_id, order each conversation by time,
+             split it into episodes at each reopen        -> events
+  metrics    messages, episodes, escalations, conversations,
+             kpi_daily, agent_daily, warehouse_info
+
+Every table and column is documented in docs/metrics.md; the SQL is in
+sql/build/. Settings (time zone, business hours, SLA targets, windows,
+friction weights) come from --config; see docs/config.md. Without --db the
+warehouse is written next to the lake folder: --lake demo/lake writes
+demo/warehouse.duckdb. Progress goes to stderr.
+
+Example:
+  parley build --lake lake/ --config parley.yaml
+  parley build --lake /data/lake --db /data/warehouse.duckdb
+  parley sql --db warehouse.duckdb "SELECT local_date, sum(conversations) FROM kpi_daily GROUP BY 1 ORDER BY 1"`,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if lakeDir == "" {
+				return usageErrorf("build: --lake is required (the folder holding events/)")
+			}
+			if dbPath == "" {
+				dbPath = defaultDB(lakeDir)
+			}
+			settings, err := config.Load(configPath)
+			if err != nil {
+				return usageErrorf("build: --config: %w", err)
+			}
+			log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
+			start := time.Now()
+			ctx := cmd.Context()
+			stats, err := transform.Run(ctx, transform.Config{Lake: lakeDir, DB: dbPath, Settings: settings, Log: log})
+			if err != nil {
+				return err
+			}
+			if err := metrics.Run(ctx, metrics.Config{DB: dbPath, Settings: settings, Log: log}); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "built %s: %d events (%d duplicates dropped) in %d conversations from %d files in %s\n",
+				dbPath, stats.Events, stats.Duplicates, stats.Conversations, stats.Files, time.Since(start).Round(time.Millisecond))
+			return nil
+		},
 	}
+	f := cmd.Flags()
+	f.StringVar(&lakeDir, "lake", "", "lake folder written by parley ingest or import (required)")
+	f.StringVar(&dbPath, "db", "", "warehouse file to write (default: warehouse.duckdb next to the lake folder)")
+	f.StringVar(&configPath, "config", "", "parley.yaml with time zone, business hours, SLAs, windows and friction weights (default: built-in defaults)")
+	return cmd
 }

@@ -1,0 +1,247 @@
+package metrics
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/parley-cx/parley/internal/warehouse"
+	parleysql "github.com/parley-cx/parley/sql"
+)
+
+// Format is an output format of Query.
+type Format string
+
+// The formats of Query (table, csv, json) and QueryToFile (parquet, csv).
+const (
+	FormatTable   Format = "table"
+	FormatCSV     Format = "csv"
+	FormatJSON    Format = "json"
+	FormatParquet Format = "parquet"
+)
+
+// ErrReadOnly is returned when a statement tries to change the read-only warehouse.
+var ErrReadOnly = errors.New("the warehouse is opened read-only; parley sql only reads (rebuild it with parley build)")
+
+// Query runs query on db and writes its result to w in format (table, csv or json).
+// JSON is an array of objects in column order; NULL is null in JSON, empty in CSV
+// and "NULL" in a table.
+func Query(ctx context.Context, db *warehouse.DB, query string, format Format, w io.Writer) error {
+	var out resultWriter
+	switch format {
+	case FormatTable:
+		out = &tableWriter{w: w}
+	case FormatCSV:
+		out = &csvWriter{w: csv.NewWriter(w)}
+	case FormatJSON:
+		out = &jsonWriter{w: w}
+	default:
+		return fmt.Errorf("query: format %q cannot be printed (want table, csv or json)", format)
+	}
+	if err := db.Arrow(ctx, out.write, query); err != nil {
+		return queryError(err)
+	}
+	return out.close()
+}
+
+// QueryToFile runs query on db and writes its result to path as Parquet
+// (zstd) or CSV with a header, through DuckDB's COPY. query must be one
+// SELECT (or other statement returning rows); a trailing semicolon is allowed.
+func QueryToFile(ctx context.Context, db *warehouse.DB, query string, format Format, path string) error {
+	var stmt string
+	switch format {
+	case FormatParquet:
+		stmt = parleysql.File("build/stmt/copy_parquet.sql")
+	case FormatCSV:
+		stmt = parleysql.File("build/stmt/copy_csv.sql")
+	default:
+		return fmt.Errorf("query: format %q cannot be written to a file (want parquet or csv)", format)
+	}
+	// The user's own query is the subject of COPY, so it is spliced in; the
+	// output path stays a bound parameter.
+	query = strings.TrimRight(strings.TrimSpace(query), "; \t\n")
+	stmt = strings.Replace(stmt, queryMarker, query, 1)
+	if _, err := db.ExecContext(ctx, stmt, path); err != nil {
+		return fmt.Errorf("query: write %s: %w", path, queryError(err))
+	}
+	return nil
+}
+
+// queryMarker is where copy_*.sql take the query to copy.
+const queryMarker = "/*query*/"
+
+// Export writes every public table and view of db as dir/<name>.parquet and
+// returns the paths written, in PublicObjects order. Each file is written
+// under a temporary name and renamed, so a reader never sees half a file.
+func Export(ctx context.Context, db *warehouse.DB, dir string) ([]string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("export: create %s: %w", dir, err)
+	}
+	var paths []string
+	for _, name := range PublicObjects {
+		path := filepath.Join(dir, name+".parquet")
+		tmp := filepath.Join(dir, ".tmp-"+name+".parquet")
+		if _, err := db.ExecContext(ctx, parleysql.File("build/stmt/export_object.sql"), name, tmp); err != nil {
+			os.Remove(tmp)
+			return paths, fmt.Errorf("export: %s: %w", name, err)
+		}
+		if err := os.Rename(tmp, path); err != nil {
+			return paths, fmt.Errorf("export: %s: %w", name, err)
+		}
+		paths = append(paths, path)
+	}
+	return paths, nil
+}
+
+// queryError turns DuckDB's read-only refusal into ErrReadOnly, keeping its text.
+func queryError(err error) error {
+	if strings.Contains(err.Error(), "read-only mode") {
+		return fmt.Errorf("%w: %v", ErrReadOnly, err)
+	}
+	return err
+}
+
+// resultWriter receives the record batches of one result.
+type resultWriter interface {
+	write(arrow.Record) error
+	close() error
+}
+
+type tableWriter struct {
+	w    io.Writer
+	tw   *tabwriter.Writer
+	rows int
+}
+
+func (t *tableWriter) write(rec arrow.Record) error {
+	if t.tw == nil {
+		t.tw = tabwriter.NewWriter(t.w, 0, 0, 2, ' ', 0)
+		var head, rule []string
+		for _, f := range rec.Schema().Fields() {
+			head = append(head, f.Name)
+			rule = append(rule, strings.Repeat("-", len(f.Name)))
+		}
+		fmt.Fprintln(t.tw, strings.Join(head, "\t"))
+		fmt.Fprintln(t.tw, strings.Join(rule, "\t"))
+	}
+	cells := make([]string, rec.NumCols())
+	for r := range int(rec.NumRows()) {
+		for c := range cells {
+			cells[c] = cellString(rec.Column(c), r, "NULL")
+		}
+		fmt.Fprintln(t.tw, strings.Join(cells, "\t"))
+		t.rows++
+	}
+	return nil
+}
+
+func (t *tableWriter) close() error {
+	if t.tw == nil { // no batch at all: the statement returned nothing
+		_, err := fmt.Fprintln(t.w, "(no rows)")
+		return err
+	}
+	if err := t.tw.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(t.w, "(%d rows)\n", t.rows)
+	return err
+}
+
+type csvWriter struct {
+	w      *csv.Writer
+	header bool
+}
+
+func (c *csvWriter) write(rec arrow.Record) error {
+	if !c.header {
+		var head []string
+		for _, f := range rec.Schema().Fields() {
+			head = append(head, f.Name)
+		}
+		if err := c.w.Write(head); err != nil {
+			return err
+		}
+		c.header = true
+	}
+	cells := make([]string, rec.NumCols())
+	for r := range int(rec.NumRows()) {
+		for i := range cells {
+			cells[i] = cellString(rec.Column(i), r, "")
+		}
+		if err := c.w.Write(cells); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *csvWriter) close() error {
+	c.w.Flush()
+	return c.w.Error()
+}
+
+type jsonWriter struct {
+	w    io.Writer
+	rows int
+}
+
+func (j *jsonWriter) write(rec arrow.Record) error {
+	fields := rec.Schema().Fields()
+	for r := range int(rec.NumRows()) {
+		var b strings.Builder
+		if j.rows == 0 {
+			b.WriteString("[\n")
+		} else {
+			b.WriteString(",\n")
+		}
+		b.WriteString("  {")
+		for c, f := range fields {
+			if c > 0 {
+				b.WriteString(", ")
+			}
+			name, err := json.Marshal(f.Name)
+			if err != nil {
+				return err
+			}
+			val, err := json.Marshal(rec.Column(c).GetOneForMarshal(r))
+			if err != nil {
+				return fmt.Errorf("encode column %s: %w", f.Name, err)
+			}
+			b.Write(name)
+			b.WriteString(": ")
+			b.Write(val)
+		}
+		b.WriteString("}")
+		if _, err := io.WriteString(j.w, b.String()); err != nil {
+			return err
+		}
+		j.rows++
+	}
+	return nil
+}
+
+func (j *jsonWriter) close() error {
+	if j.rows == 0 {
+		_, err := io.WriteString(j.w, "[]\n")
+		return err
+	}
+	_, err := io.WriteString(j.w, "\n]\n")
+	return err
+}
+
+// cellString formats one value for text output.
+func cellString(col arrow.Array, row int, null string) string {
+	if col.IsNull(row) {
+		return null
+	}
+	return col.ValueStr(row)
+}
