@@ -121,6 +121,15 @@ func recoverPartition(root, topic string, partition int32) (next int64, removed 
 			}
 		}
 	}
+	// A crash while the checkpoint itself was being replaced leaves its temporary file.
+	cpPath := lake.CheckpointPath(root, topic, partition)
+	cpTemps, err := filepath.Glob(filepath.Join(filepath.Dir(cpPath), tempPattern(filepath.Base(cpPath))))
+	if err != nil {
+		return 0, 0, fmt.Errorf("ingest: list temporary checkpoints: %w", err)
+	}
+	for _, tmp := range cpTemps {
+		files = append(files, partitionFile{path: tmp, temp: true})
+	}
 	dirs := make(map[string]struct{})
 	for _, f := range files {
 		if f.temp || (ok && f.first >= next) {

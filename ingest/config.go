@@ -80,12 +80,15 @@ func (c *Config) Validate() error {
 		{"flush_bytes", c.FlushBytes < 0},
 		{"flush_interval", c.FlushInterval < 0},
 		{"until_idle", c.UntilIdle < 0},
-		{"session_timeout", c.SessionTimeout < 0 || (c.SessionTimeout > 0 && c.SessionTimeout < time.Second)},
+		{"session_timeout", c.SessionTimeout < 0},
 		{"progress_every", c.ProgressEvery < 0},
 	} {
 		if f.bad {
-			errs = append(errs, fmt.Errorf("%s: must not be negative (session_timeout: at least 1s)", f.name))
+			errs = append(errs, fmt.Errorf("%s: must not be negative", f.name))
 		}
+	}
+	if c.SessionTimeout > 0 && c.SessionTimeout < time.Second {
+		errs = append(errs, fmt.Errorf("session_timeout: must be at least 1s, got %s", c.SessionTimeout))
 	}
 	return errors.Join(errs...)
 }

@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
@@ -33,6 +34,13 @@ func startBroker(t testing.TB, partitions int32) *broker.Broker {
 // produce writes msgs to the topic, spreading them over partitions by key.
 func produce(t testing.TB, addr string, msgs []kafka.Message) {
 	t.Helper()
+	if err := produceErr(addr, msgs); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// produceErr is produce for goroutines other than the test's own.
+func produceErr(addr string, msgs []kafka.Message) error {
 	w := &kafka.Writer{
 		Addr:         kafka.TCP(addr),
 		Topic:        testTopic,
@@ -44,11 +52,9 @@ func produce(t testing.TB, addr string, msgs []kafka.Message) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := w.WriteMessages(ctx, msgs...); err != nil {
-		t.Fatalf("produce: %v", err)
+		return errors.Join(fmt.Errorf("produce: %w", err), w.Close())
 	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	return w.Close()
 }
 
 // mixedMessages returns valid events (some sent twice) with bad messages

@@ -1,16 +1,146 @@
 package main
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/spf13/cobra"
+
+	"github.com/parley-cx/parley/ingest"
+	"github.com/parley-cx/parley/internal/kafkaconn"
 )
 
-// Placeholder until the owning package lands.
+// saslPasswordEnv lets the password stay out of the process list.
+const saslPasswordEnv = "PARLEY_SASL_PASSWORD"
+
 func newIngestCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "ingest",
-		Short: "(not built yet)",
-		RunE:  func(*cobra.Command, []string) error { return errors.New("ingest: not built yet") },
+	var (
+		cfg         ingest.Config
+		brokers     string
+		sec         kafkaconn.Options
+		metricsAddr string
+	)
+	cmd := &cobra.Command{
+		Use:   "ingest --brokers HOST:PORT[,...] --topic T --lake DIR",
+		Short: "Consume conversation events from Kafka into the Parquet lake, exactly once",
+		Long: `Ingest consumes a Kafka topic as a member of a consumer group and writes every
+message to the lake exactly once: valid events to
+DIR/events/date=YYYY-MM-DD/<topic>-<partition>-<firstOffset>-<lastOffset>.parquet,
+messages that break the event contract to DIR/deadletter/ with their raw bytes
+and the reason.
+
+A batch is flushed when it reaches --flush-rows, --flush-bytes or
+--flush-interval: its files are written under temporary names, fsynced and
+renamed, and only then is the partition's checkpoint in DIR/_offsets advanced
+and the offset committed to Kafka. After a crash, ingest resumes from the
+checkpoint, so nothing is lost or written twice.
+
+Run several processes with the same --group to split the partitions between
+them. Without --until-idle, ingest runs until SIGINT/SIGTERM, then flushes,
+commits and exits 0. Progress is logged to stderr every --progress-every.
+
+Example:
+  parley ingest --brokers kafka1:9092,kafka2:9092 --topic conversation-events \
+      --lake /data/lake --metrics-addr :9464
+  PARLEY_SASL_PASSWORD=secret parley ingest --brokers kafka:9093 --topic events \
+      --lake lake/ --tls --tls-ca ca.pem --sasl-mechanism SCRAM-SHA-512 --sasl-user parley
+  parley ingest --brokers 127.0.0.1:9092 --topic events --lake lake/ --until-idle 5s`,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			for _, b := range strings.Split(brokers, ",") {
+				if b = strings.TrimSpace(b); b != "" {
+					cfg.Brokers = append(cfg.Brokers, b)
+				}
+			}
+			if sec.Password == "" {
+				sec.Password = os.Getenv(saslPasswordEnv)
+			}
+			if err := errors.Join(cfg.Validate(), sec.Validate()); err != nil {
+				return usageErrorf("ingest: %w", ingestFlagNames(err))
+			}
+			dialer, err := sec.Dialer()
+			if err != nil {
+				return err
+			}
+			cfg.Dialer = dialer
+			cfg.Log = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
+			ctx := cmd.Context()
+			if metricsAddr != "" {
+				stop, err := serveMetrics(ctx, metricsAddr, &cfg)
+				if err != nil {
+					return err
+				}
+				defer stop()
+			}
+			st, err := ingest.Run(ctx, cfg)
+			fmt.Fprintf(cmd.OutOrStdout(), "ingested %s\n", st)
+			return err
+		},
 	}
+	f := cmd.Flags()
+	f.StringVar(&brokers, "brokers", "", "bootstrap brokers, comma-separated host:port (required)")
+	f.StringVar(&cfg.Topic, "topic", "", "topic to consume (required)")
+	f.StringVar(&cfg.Group, "group", ingest.DefaultGroup, "consumer group; processes sharing it split the partitions")
+	f.StringVar(&cfg.Lake, "lake", "", "lake root directory (required)")
+	f.IntVar(&cfg.FlushRows, "flush-rows", ingest.DefaultFlushRows, "flush a partition's batch at this many messages")
+	f.Int64Var(&cfg.FlushBytes, "flush-bytes", ingest.DefaultFlushBytes, "flush a partition's batch at this many raw bytes")
+	f.DurationVar(&cfg.FlushInterval, "flush-interval", ingest.DefaultFlushInterval, "flush a partition's batch when its first message is this old")
+	f.DurationVar(&cfg.UntilIdle, "until-idle", 0, "exit 0 after this long without a new message (0: run until SIGINT/SIGTERM)")
+	f.DurationVar(&cfg.SessionTimeout, "session-timeout", ingest.DefaultSessionTimeout, "how long the group waits for a silent member before moving its partitions")
+	f.DurationVar(&cfg.ProgressEvery, "progress-every", ingest.DefaultProgressEvery, "interval of the progress log line")
+	f.StringVar(&metricsAddr, "metrics-addr", "", "serve Prometheus metrics at http://ADDR/metrics (e.g. :9464)")
+	f.BoolVar(&sec.TLS, "tls", false, "connect with TLS")
+	f.StringVar(&sec.CAFile, "tls-ca", "", "PEM file of CA certificates to trust (default: system roots)")
+	f.StringVar(&sec.CertFile, "tls-cert", "", "PEM client certificate (with --tls-key)")
+	f.StringVar(&sec.KeyFile, "tls-key", "", "PEM client key (with --tls-cert)")
+	f.BoolVar(&sec.InsecureSkipVerify, "tls-insecure-skip-verify", false, "do not verify the broker's certificate (test clusters only)")
+	f.StringVar(&sec.SASLMechanism, "sasl-mechanism", "", "SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512")
+	f.StringVar(&sec.Username, "sasl-user", "", "SASL user name")
+	f.StringVar(&sec.Password, "sasl-password", "", "SASL password (better: set "+saslPasswordEnv+")")
+	return cmd
+}
+
+// ingestFlagNames rewrites the field names in Validate errors into the flag names
+// the user typed (flush_rows: → --flush-rows:).
+func ingestFlagNames(err error) error {
+	msg := err.Error()
+	for _, field := range []string{"brokers", "topic", "lake", "flush_rows", "flush_bytes", "flush_interval", "until_idle", "session_timeout", "progress_every", "tls_cert", "tls_key", "tls", "sasl_mechanism", "sasl_user"} {
+		msg = strings.ReplaceAll(msg, field+":", "--"+strings.ReplaceAll(field, "_", "-")+":")
+		msg = strings.ReplaceAll(msg, field+"[", "--"+strings.ReplaceAll(field, "_", "-")+"[")
+	}
+	return errors.New(msg)
+}
+
+// serveMetrics serves Prometheus metrics at addr until the returned stop is called.
+func serveMetrics(ctx context.Context, addr string, cfg *ingest.Config) (stop func(), err error) {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if cfg.Metrics, err = ingest.NewMetrics(reg); err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, usageErrorf("ingest: --metrics-addr %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln) //nolint:errcheck // returns ErrServerClosed on shutdown
+	cfg.Log.Info("serving metrics", "url", "http://"+ln.Addr().String()+"/metrics")
+	return func() {
+		shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(shutdownCtx); err != nil {
+			cfg.Log.Warn("metrics server shutdown", "err", err)
+		}
+	}, nil
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
 )
@@ -84,6 +85,9 @@ func Start(ctx context.Context, cfg Config) (*Broker, error) {
 		kfake.NumBrokers(1),
 		kfake.Ports(cfg.Port),
 		kfake.DefaultNumPartitions(int(partitions)),
+		// Short sessions let tests and the demo move partitions away from a
+		// killed consumer in about a second instead of Kafka's 6s minimum.
+		kfake.GroupMinSessionTimeout(time.Second),
 	}
 	if len(cfg.Topics) > 0 {
 		opts = append(opts, kfake.SeedTopics(partitions, cfg.Topics...))
