@@ -290,6 +290,20 @@ func TestPagesInBrowser(t *testing.T) {
 						t.Errorf("hostile agent or queue name %q not shown as text", s)
 					}
 				}
+				// Clicking a heading sorts by its values: Median FRT sorts by minutes, not by the shown text.
+				sorted := func() string {
+					return browsertest.Eval[string](t, p, `(function () {
+						document.querySelector("table.sortable th:nth-child(4)").click();
+						return Array.from(document.querySelectorAll("table.sortable")[0].tBodies[0].rows).map(r => r.cells[0].textContent).join("|");
+					})()`)
+				}
+				// Median FRT: ann 6m 42s, bob 42m 42s, the hostile agent 1m 30s.
+				if got, want := sorted(), "<script>window.pwned=1</script>|ann|bob"; got != want {
+					t.Errorf("ascending by median FRT: %q, want %q", got, want)
+				}
+				if got, want := sorted(), "bob|ann|<script>window.pwned=1</script>"; got != want {
+					t.Errorf("descending by median FRT: %q, want %q", got, want)
+				}
 			case "friction.html":
 				if !strings.Contains(text, `c7"><script>window.pwned=3</script>`) {
 					t.Errorf("hostile conversation ID not shown as text")

@@ -166,7 +166,8 @@ func (r *run) responsiveness(ctx context.Context) (template.HTML, error) {
 	return render(
 		section{Title: "First response time distribution", Note: "Calendar time counts every minute the customer waited; business time only the queue's opening hours.", Items: dist},
 		section{Title: "Per channel", Items: []template.HTML{chTable}, Wide: true},
-		section{Title: "SLA attainment per queue", Items: []template.HTML{slaChart, qTable}},
+		section{Title: "SLA attainment per queue", Items: []template.HTML{slaChart}},
+		section{Title: "Per queue", Items: []template.HTML{qTable}, Wide: true},
 	)
 }
 
