@@ -1,7 +1,13 @@
 package forecast
 
 import (
+	"bytes"
+	"context"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -255,4 +261,30 @@ func BenchmarkFitPredict12Weeks(b *testing.B) {
 		m.Predict(14, 4)
 	}
 	b.ReportMetric(float64(84*48*b.N)/b.Elapsed().Seconds(), "intervals/s")
+}
+
+// BenchmarkStaffedForecast is a planner's whole request: fit 12 weeks of
+// 30-minute history, forecast 14 days and staff each of the 672 intervals.
+func BenchmarkStaffedForecast(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "history.csv")
+	hist := newSynthetic().series(84)
+	var sb strings.Builder
+	sb.WriteString("start,n\n")
+	for i, d := range hist.Days {
+		for j, v := range d {
+			fmt.Fprintf(&sb, "%s,%g\n", hist.Start(i, j).Format("2006-01-02 15:04"), v)
+		}
+	}
+	if err := os.WriteFile(path, []byte(sb.String()), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	c := csvConfig(path, FormatJSON, nil)
+	c.HorizonDays, c.Staffing = 14, staffed()
+	for b.Loop() {
+		var out bytes.Buffer
+		c.Out = &out
+		if err := Run(context.Background(), c); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -253,7 +253,11 @@ func fixtureWarehouse(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Exec(`INSERT INTO warehouse_info (timezone) VALUES (?)`, "America/New_York"); err != nil {
+	tx, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(`INSERT INTO warehouse_info (timezone) VALUES (?)`, "America/New_York"); err != nil {
 		t.Fatal(err)
 	}
 	type msg struct {
@@ -268,18 +272,21 @@ func fixtureWarehouse(t *testing.T) string {
 			arrive := time.Date(2026, 3, 2+d, h, 0, 0, 0, ny) // crosses the 8 March DST change
 			id := fmt.Sprintf("c-%02d-%02d", d, h)
 			queue := []string{"billing", "O'Brien's queue"}[h%2]
-			if _, err := db.Exec(`INSERT INTO conversations (conversation_id, channel, first_queue, started_local) VALUES (?, ?, ?, ?)`,
+			if _, err := tx.Exec(`INSERT INTO conversations (conversation_id, channel, first_queue, started_local) VALUES (?, ?, ?, ?)`,
 				id, "chat", queue, WallClock(arrive.Add(-time.Minute), ny)); err != nil {
 				t.Fatal(err)
 			}
 			for seq, m := range script {
 				at := arrive.Add(m.offset)
-				if _, err := db.Exec(`INSERT INTO messages (conversation_id, seq, occurred_at, occurred_local, sender_role, private, automated, queue, channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				if _, err := tx.Exec(`INSERT INTO messages (conversation_id, seq, occurred_at, occurred_local, sender_role, private, automated, queue, channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 					id, seq+1, at.UTC(), WallClock(at, ny), m.role, m.private, m.auto, queue, "chat"); err != nil {
 					t.Fatal(err)
 				}
 			}
 		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
 	}
 	return path
 }

@@ -346,3 +346,26 @@ func TestValidate(t *testing.T) {
 		t.Error("zero agents accepted")
 	}
 }
+
+func BenchmarkRequired(b *testing.B) {
+	for _, tc := range []struct {
+		name     string
+		volume   float64
+		patience time.Duration
+	}{
+		{"ErlangC/10E", 100, 0},
+		{"ErlangC/500E", 5000, 0},
+		{"ErlangA/10E", 100, 2 * time.Minute},
+		{"ErlangA/500E", 5000, 2 * time.Minute},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			in := classic()
+			in.Volume, in.Patience = tc.volume, tc.patience
+			for b.Loop() {
+				if _, err := Required(in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
