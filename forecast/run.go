@@ -107,6 +107,9 @@ func (c Config) Validate() error {
 			bad("staffing: %w", err)
 		}
 	}
+	if c.Staffing != nil && c.BacktestWeeks > 0 {
+		bad("--staffing: a backtest scores arrivals only; drop --staffing or --backtest")
+	}
 	if c.Out == nil {
 		bad("output: no writer")
 	}
@@ -242,7 +245,7 @@ func addStaffing(ctx context.Context, c Config, db *warehouse.DB, since time.Tim
 	}
 	aht := in.AHT.Seconds()
 	rep.AHTS = &aht
-	rep.Target = fmt.Sprintf("%g%% in %v", in.TargetLevel*100, in.TargetTime)
+	rep.Target = fmt.Sprintf("%g%% in %s", in.TargetLevel*100, formatStep(in.TargetTime))
 	for i := range rep.Rows {
 		in.Volume = rep.Rows[i].Forecast
 		r, err := staffing.Required(in)

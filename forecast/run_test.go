@@ -163,6 +163,7 @@ func TestConfigValidate(t *testing.T) {
 		{"bad format", func(c *Config) { c.Format = "xml" }, "--format"},
 		{"auto AHT without warehouse", func(c *Config) { c.Staffing = staffed(); c.Staffing.AutoAHT = true }, "--aht auto"},
 		{"impossible target", func(c *Config) { c.Staffing = staffed(); c.Staffing.TargetLevel = 1.5 }, "target:"},
+		{"staffing a backtest", func(c *Config) { c.Staffing = staffed(); c.BacktestWeeks = 2 }, "--staffing"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
