@@ -11,6 +11,11 @@ type erlangAMetrics struct {
 	probWait, probAbandon, serviceLevel, asa float64
 }
 
+// maxQueueStates bounds the chain beyond the servers. Only a queue that can
+// hardly drain (traffic at or above the slots with near-endless patience)
+// comes close; the mass cut off there is below any printed digit.
+const maxQueueStates = 1 << 22
+
 // logTailCut is how far (in natural log) below the largest stationary term
 // the chain is truncated: e^−42 ≈ 6e−19, far below float64 resolution of 1.
 const logTailCut = 42
@@ -36,7 +41,7 @@ func erlangA(s int, a, theta, t float64) erlangAMetrics {
 		logw = append(logw, next)
 		peak = math.Max(peak, next)
 		// Once the death rate exceeds the arrival rate the terms only shrink.
-		if float64(s)+float64(k)*theta > a && next < peak-logTailCut {
+		if (float64(s)+float64(k)*theta > a && next < peak-logTailCut) || k == maxQueueStates {
 			break
 		}
 	}
