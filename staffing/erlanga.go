@@ -12,8 +12,8 @@ type erlangAMetrics struct {
 }
 
 // maxQueueStates bounds the chain beyond the servers. Only a queue that can
-// hardly drain (traffic at or above the slots with near-endless patience)
-// comes close; the mass cut off there is below any printed digit.
+// hardly drain (traffic near the slots with near-endless patience) comes
+// close; Evaluate refuses inputs that would need more.
 const maxQueueStates = 1 << 22
 
 // logTailCut is how far (in natural log) below the largest stationary term

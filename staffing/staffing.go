@@ -158,8 +158,14 @@ func Evaluate(in Input, agents int) (Result, error) {
 		return Result{}, fmt.Errorf("staffing: agents: must be >= 1, got %d", agents)
 	}
 	a := in.Traffic()
-	if in.Patience == 0 && float64(agents*in.Concurrency) <= a {
+	slots := float64(agents * in.Concurrency)
+	if in.Patience == 0 && slots <= a {
 		return Result{}, fmt.Errorf("staffing: %d agents cannot carry %.4g Erlangs without abandonment: the queue grows without bound", agents, a)
+	}
+	// With abandonment the queue settles where abandonments make up the
+	// shortfall: about (a − slots)/θ contacts deep.
+	if theta := in.AHT.Seconds() / in.Patience.Seconds(); in.Patience > 0 && (a-slots)/theta > maxQueueStates/2 {
+		return Result{}, fmt.Errorf("staffing: %d agents leave a queue of about %.3g contacts at %.4g Erlangs; add agents", agents, (a-slots)/theta, a)
 	}
 	return in.evaluate(agents, a), nil
 }

@@ -345,6 +345,11 @@ func TestValidate(t *testing.T) {
 	if _, err := Evaluate(classic(), 0); err == nil {
 		t.Error("zero agents accepted")
 	}
+	endless := classic()
+	endless.Patience = 1e6 * time.Hour
+	if _, err := Evaluate(endless, 5); err == nil || !strings.Contains(err.Error(), "add agents") {
+		t.Errorf("5 agents for 10 Erlangs with endless patience: %v", err)
+	}
 }
 
 func BenchmarkRequired(b *testing.B) {
