@@ -30,24 +30,30 @@ func day(s string) time.Time {
 }
 
 // fixtureDB builds the hand-made warehouse of testdata/fixture.sql and returns its path.
-func fixtureDB(t *testing.T) string {
-	t.Helper()
+func fixtureDB(tb testing.TB) string {
+	tb.Helper()
 	script, err := os.ReadFile(filepath.Join("testdata", "fixture.sql"))
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	path := filepath.Join(t.TempDir(), "warehouse.duckdb")
+	path := filepath.Join(tb.TempDir(), "warehouse.duckdb")
+	execScript(tb, path, string(script))
+	return path
+}
+
+// execScript runs SQL statements against the warehouse file at path (created if missing).
+func execScript(tb testing.TB, path, script string) {
+	tb.Helper()
 	db, err := warehouse.Open(path, false)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	if _, err := db.Exec(string(script)); err != nil {
-		t.Fatalf("fixture: %v", err)
+	if _, err := db.Exec(script); err != nil {
+		tb.Fatalf("fixture: %v", err)
 	}
 	if err := db.Close(); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	return path
 }
 
 func openRO(t *testing.T, path string) *warehouse.DB {

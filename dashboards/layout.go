@@ -83,7 +83,12 @@ func change(cur, prev *float64, dir direction, show func(float64) string) (text,
 func kpiTiles(cur, prev kpis) (template.HTML, error) {
 	points := func(v float64) string { return fmt.Sprintf("%.1f pts", v) }
 	secs := func(v float64) string { return duration(&v) }
-	conv := func(k kpis) *float64 { return f(float64(k.Conversations)) }
+	conv := func(k kpis) *float64 {
+		if k.Conversations == 0 { // no data before the period: no comparison, rather than "+100%"
+			return nil
+		}
+		return f(float64(k.Conversations))
+	}
 	var convDelta func(float64) string = func(v float64) string { return count(int64(v)) }
 	if prev.Conversations > 0 {
 		convDelta = func(v float64) string { return fmt.Sprintf("%.0f%%", 100*v/float64(prev.Conversations)) }

@@ -91,11 +91,19 @@ func heatmapChart(cells []heatCell, tz string) *charts.HeatMap {
 	for h := range hours {
 		hours[h] = fmt.Sprintf("%02d", h)
 	}
-	var most int64
+	// The colour scale spans the busiest and the quietest hour; an hour
+	// without conversations (absent from the query) makes the floor zero.
+	var most, least int64
 	data := make([]opts.HeatMapData, 0, len(cells))
-	for _, c := range cells {
+	for i, c := range cells {
 		data = append(data, opts.HeatMapData{Value: [3]any{c.Hour, c.DOW - 1, c.Conversations}})
 		most = max(most, c.Conversations)
+		if i == 0 || c.Conversations < least {
+			least = c.Conversations
+		}
+	}
+	if len(cells) < 7*24 {
+		least = 0
 	}
 	hm := charts.NewHeatMap()
 	hm.SetGlobalOptions(
@@ -106,7 +114,7 @@ func heatmapChart(cells []heatCell, tz string) *charts.HeatMap {
 		charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: hours}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: weekdays, Inverse: opts.Bool(true)}),
 		charts.WithVisualMapOpts(opts.VisualMap{
-			Calculable: opts.Bool(false), Min: 0, Max: float32(max(most, 1)),
+			Calculable: opts.Bool(false), Min: float32(least), Max: float32(max(most, least+1)),
 			Orient: "horizontal", Left: "center", Bottom: "0",
 			InRange: &opts.VisualMapInRange{Color: []string{"#eff6ff", "#1d4ed8"}},
 		}),
