@@ -1,7 +1,9 @@
 package staffing
 
 import (
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -372,5 +374,61 @@ func BenchmarkRequired(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// simulateErlangA runs an M/M/s+M queue (unit mean service time) for n
+// contacts, first come first served: each contact takes the earliest free
+// slot if it frees up before the contact's patience runs out, else abandons
+// without using a slot. It is an independent check of the chain solution.
+func simulateErlangA(s int, a, theta, t float64, n int, seed uint64) (probWait, probAbandon, serviceLevel, asa float64) {
+	rng := rand.New(rand.NewPCG(seed, 2))
+	free := make([]float64, s) // when each slot frees up
+	var now, waited, abandoned, inTime, waitSum float64
+	for range n {
+		now += rng.ExpFloat64() / a
+		k := 0 // the earliest free slot (s is small: a linear scan is fine)
+		for i := range free {
+			if free[i] < free[k] {
+				k = i
+			}
+		}
+		start := math.Max(now, free[k])
+		wait := start - now
+		if wait > 0 {
+			waited++
+		}
+		if wait > rng.ExpFloat64()/theta {
+			abandoned++
+			continue
+		}
+		free[k] = start + rng.ExpFloat64()
+		waitSum += wait
+		if wait <= t {
+			inTime++
+		}
+	}
+	total := float64(n)
+	return waited / total, abandoned / total, inTime / total, waitSum / (total - abandoned)
+}
+
+func TestErlangAAgainstSimulation(t *testing.T) {
+	tests := []struct {
+		s        int
+		a, theta float64
+		tm       float64
+	}{
+		{12, 10, 0.5, 0.2},
+		{10, 10, 2, 0.1},
+		{3, 4, 0.25, 0.5},
+	}
+	for _, tc := range tests {
+		m := erlangA(tc.s, tc.a, tc.theta, tc.tm)
+		pw, pa, sl, asa := simulateErlangA(tc.s, tc.a, tc.theta, tc.tm, 400_000, 11)
+		name := fmt.Sprintf("s=%d a=%v theta=%v", tc.s, tc.a, tc.theta)
+		near(t, name+" prob wait", m.probWait, pw, 0.01)
+		near(t, name+" prob abandon", m.probAbandon, pa, 0.01)
+		near(t, name+" service level", m.serviceLevel, sl, 0.01)
+		near(t, name+" asa", m.asa, asa, 0.02*math.Max(asa, 0.1))
 	}
 }
