@@ -18,14 +18,16 @@ import (
 // enough to compare the coming weeks with the recent ones without drowning them.
 const shownHistoryDays = 28
 
-// Chart colours follow the dashboards' palette order: history neutral, forecast blue, agents amber.
+// Chart colours are taken from the dashboards' palette (dashboards/charts.go)
+// so a planner sees the same blue for "forecast" and amber for "agents".
 const (
-	colourHistory  = "#6b7280"
+	colourHistory  = "#64748b"
 	colourForecast = "#2563eb"
-	colourBand     = "#93c5fd"
-	colourNaive    = "#9333ea"
-	colourMean     = "#059669"
-	colourAgents   = "#d97706"
+	colourBand     = "#93c5fd" // a light tint of the forecast blue
+	colourNaive    = "#8b5cf6"
+	colourMean     = "#10b981"
+	colourAgents   = "#f59e0b"
+	colourActual   = "#1f2933" // the page's ink colour
 )
 
 func round1(v float64) float64 { return math.Round(v*10) / 10 }
@@ -205,7 +207,7 @@ func backtestBody(rep *Report) (template.HTML, error) {
 	line.SetXAxis(labels)
 	line.AddSeries("history", series(total, 0, func(k int) float64 { return hist.Days[from+k/per][k%per] }, histLen), lineOpts(colourHistory, 0, "")...)
 	addBand(line, total, histLen, func(k int) float64 { return pts[k].Lower }, func(k int) float64 { return pts[k].Upper }, len(pts))
-	line.AddSeries("actual (held out)", series(total, histLen, func(k int) float64 { return bt.Actuals[k] }, len(pts)), lineOpts("#111827", 0, "")...)
+	line.AddSeries("actual (held out)", series(total, histLen, func(k int) float64 { return bt.Actuals[k] }, len(pts)), lineOpts(colourActual, 0, "")...)
 	line.AddSeries("model", series(total, histLen, func(k int) float64 { return pts[k].Forecast }, len(pts)), lineOpts(colourForecast, 0, "")...)
 	line.AddSeries("seasonal naive", series(total, histLen, func(k int) float64 { return pts[k].SeasonalNaive }, len(pts)), lineOpts(colourNaive, 0, "")...)
 	line.AddSeries("weekly mean", series(total, histLen, func(k int) float64 { return pts[k].WeeklyMean }, len(pts)), lineOpts(colourMean, 0, "")...)
