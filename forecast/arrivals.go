@@ -129,6 +129,7 @@ func readCSV(r io.Reader, src CSVSource, step time.Duration, loc *time.Location)
 	}
 	var tCache, dCache layoutCache
 	skipped := 0
+	grid := 0 // gcd of the count rows' seconds after midnight: the file's own interval
 	for line := 2; ; line++ {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -171,6 +172,7 @@ func readCSV(r io.Reader, src CSVSource, step time.Duration, loc *time.Location)
 		}
 		n := 1.0
 		if cc >= 0 {
+			grid = gcd(grid, int(at.Sub(at.Truncate(24*time.Hour))/time.Second))
 			n, err = strconv.ParseFloat(field(cc), 64)
 			if err != nil || n < 0 {
 				return Series{}, 0, fmt.Errorf("line %d, --count-col %s: %q is not a count >= 0", line, src.CountCol, field(cc))
@@ -182,7 +184,22 @@ func readCSV(r io.Reader, src CSVSource, step time.Duration, loc *time.Location)
 	if len(s.Days) == 0 {
 		return Series{}, skipped, errors.New("no arrivals in the file")
 	}
+	// Counts per hour read into half-hours would leave every second
+	// half-hour empty, which the model would take for closed.
+	if fileStep := time.Duration(grid) * time.Second; cc >= 0 && (grid == 0 || fileStep > step) && fileStep%step == 0 {
+		if grid == 0 {
+			fileStep = 24 * time.Hour
+		}
+		return Series{}, 0, fmt.Errorf("--interval %s is finer than the counts in the file, which are %s apart: use --interval %s or coarser", formatStep(step), formatStep(fileStep), formatStep(fileStep))
+	}
 	return s, skipped, nil
+}
+
+func gcd(a, b int) int {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
 }
 
 // detectSep picks the separator that occurs in the header line: tab, then semicolon, then comma.

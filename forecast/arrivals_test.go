@@ -108,6 +108,8 @@ func TestReadCSVErrors(t *testing.T) {
 		{"negative count", "when,n\n2026-01-01 10:00,-3\n", CSVSource{TimeCol: "when", CountCol: "n"}, `line 2, --count-col n: "-3" is not a count >= 0`},
 		{"bad date column", "d,t\n1999-13-45,10:00\n", CSVSource{TimeCol: "t", DateCol: "d"}, `line 2, --date-col d`},
 		{"no rows", "when\n", CSVSource{TimeCol: "when"}, "no arrivals in the file"},
+		{"hourly counts into half-hours", "when,n\n2026-01-01 10:00,3\n2026-01-01 11:00,4\n2026-01-02 09:00,1\n", CSVSource{TimeCol: "when", CountCol: "n"}, "--interval 30m is finer than the counts in the file, which are 1h apart"},
+		{"daily counts into half-hours", "when,n\n2026-01-01,3\n2026-01-02,4\n", CSVSource{TimeCol: "when", CountCol: "n"}, "which are 24h apart"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
