@@ -104,7 +104,7 @@ Examples:
 					return err
 				}
 				if patience != "" {
-					if s.Patience, err = parseDurationFlag("patience", patience); err != nil {
+					if s.Patience, err = parsePatience(patience); err != nil {
 						return err
 					}
 				}

@@ -63,7 +63,7 @@ Example:
 				return err
 			}
 			if patient != "" {
-				if in.Patience, err = parseDurationFlag("patience", patient); err != nil {
+				if in.Patience, err = parsePatience(patient); err != nil {
 					return err
 				}
 			}
@@ -95,11 +95,6 @@ Example:
 	f.IntVar(&in.Concurrency, "concurrency", 1, "conversations one agent handles at once")
 	f.StringVar(&patient, "patience", "", "mean time before a waiting customer abandons (enables Erlang A)")
 	f.StringVar(&format, "format", "table", "output format: table or json")
-	for _, name := range []string{"volume", "aht"} {
-		if err := cmd.MarkFlagRequired(name); err != nil {
-			panic(err)
-		}
-	}
 	return cmd
 }
 
@@ -123,6 +118,19 @@ func parseDurationFlag(flag, s string) (time.Duration, error) {
 	d, err := time.ParseDuration(s)
 	if err != nil {
 		return 0, usageErrorf("--%s: %q is not a duration (e.g. 180s, 30m, 1h)", flag, s)
+	}
+	return d, nil
+}
+
+// parsePatience reads --patience, which must be positive when given: the
+// package's zero value means "no abandonment", which "--patience 0" does not.
+func parsePatience(s string) (time.Duration, error) {
+	d, err := parseDurationFlag("patience", s)
+	if err != nil {
+		return 0, err
+	}
+	if d <= 0 {
+		return 0, usageErrorf("--patience: must be > 0 (omit it for no abandonment), got %q", s)
 	}
 	return d, nil
 }
