@@ -94,8 +94,13 @@ func groupedBar(title, subtitle string, categories []string, ss []series, val ax
 			charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: categories, Inverse: opts.Bool(true)}),
 		)
 	} else {
-		// go-echarts fills the category axis from SetXAxis when it validates the chart.
-		bar.SetGlobalOptions(charts.WithYAxisOpts(val.y()))
+		// Every category gets its label (ECharts would skip some to avoid
+		// overlap, hiding which bar is which); go-echarts fills the axis
+		// data from SetXAxis when it validates the chart.
+		bar.SetGlobalOptions(
+			charts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: &opts.AxisLabel{Interval: "0"}}),
+			charts.WithYAxisOpts(val.y()),
+		)
 		bar.SetXAxis(categories)
 	}
 	for _, s := range ss {
