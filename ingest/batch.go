@@ -103,7 +103,7 @@ func (b *batch) fileName() string {
 // date) to temporary names and publishes them. It returns the number of
 // files published.
 func (b *batch) write(root string) (int, error) {
-	var fs fileSet
+	fs := fileSet{root: root}
 	n, err := b.writeTemp(root, &fs)
 	if err == nil {
 		err = fs.publish()

@@ -44,6 +44,8 @@ func tempPattern(name string) string {
 // visible together (as far as a file system allows: rename by rename, with
 // the checkpoint written only after the last one) or not at all.
 type fileSet struct {
+	// root, if set, is the lake whose lock is held while publishing.
+	root       string
 	tmp, final []string
 	// dirs to fsync after the renames: every target directory, plus the
 	// parents of any directory this batch created.
@@ -77,6 +79,14 @@ func (fs *fileSet) ensureDir(dir string) error {
 
 // writeParquet writes rows to a temporary file in dir that becomes name on publish.
 func writeParquet[T any](fs *fileSet, dir, name string, rows []T) error {
+	return writeParquetWith(fs, dir, name, func(w *parquet.GenericWriter[T]) error {
+		_, err := w.Write(rows)
+		return err
+	})
+}
+
+// writeParquetWith is writeParquet for callers that stream their rows into w.
+func writeParquetWith[T any](fs *fileSet, dir, name string, fill func(w *parquet.GenericWriter[T]) error) error {
 	if err := fs.ensureDir(dir); err != nil {
 		return err
 	}
@@ -88,7 +98,7 @@ func writeParquet[T any](fs *fileSet, dir, name string, rows []T) error {
 	fs.final = append(fs.final, filepath.Join(dir, name))
 	bw := bufio.NewWriterSize(f, writeBufferBytes)
 	w := parquet.NewGenericWriter[T](bw, parquetOptions()...)
-	_, err = w.Write(rows)
+	err = fill(w)
 	if err == nil {
 		err = w.Close()
 	}
@@ -110,7 +120,16 @@ func writeParquet[T any](fs *fileSet, dir, name string, rows []T) error {
 
 // publish renames every temporary file to its final name and fsyncs the
 // directories, after which the files survive a crash.
-func (fs *fileSet) publish() error {
+func (fs *fileSet) publish() (err error) {
+	if fs.root != "" {
+		// Shared: many writers may publish at once, but never while compact
+		// swaps a date directory, which would strand the new file in the old one.
+		unlock, err := lockLake(fs.root, false)
+		if err != nil {
+			return err
+		}
+		defer func() { err = errors.Join(err, unlock()) }()
+	}
 	for i, tmp := range fs.tmp {
 		if err := os.Rename(tmp, fs.final[i]); err != nil {
 			return fmt.Errorf("ingest: publish %s: %w", fs.final[i], err)

@@ -1,0 +1,315 @@
+package ingest
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/parquet-go/parquet-go"
+	"golang.org/x/sys/unix"
+
+	"github.com/parley-cx/parley/internal/lake"
+)
+
+// DefaultSmallFileBytes is the size under which compact considers a file small.
+const DefaultSmallFileBytes = 64 << 20
+
+// CompactConfig configures Compact.
+type CompactConfig struct {
+	// Lake is the lake root directory.
+	Lake string
+	// SmallFileBytes: files below it are merged (default DefaultSmallFileBytes).
+	SmallFileBytes int64
+	// DryRun reports what would be merged without changing anything.
+	DryRun bool
+	// Log receives one line per merge; nil discards them.
+	Log *slog.Logger
+}
+
+// Validate checks the configuration and returns every problem, each naming its field.
+func (c *CompactConfig) Validate() error {
+	var errs []error
+	if c.Lake == "" {
+		errs = append(errs, errors.New("lake: required"))
+	}
+	if c.SmallFileBytes < 0 {
+		errs = append(errs, errors.New("small_file_bytes: must not be negative"))
+	}
+	return errors.Join(errs...)
+}
+
+// CompactStats counts what Compact did.
+type CompactStats struct {
+	// Partitions is the number of date partitions rewritten.
+	Partitions int
+	// FilesBefore were merged into FilesAfter.
+	FilesBefore, FilesAfter int
+	// Rows is the number of rows rewritten.
+	Rows int64
+}
+
+// kafkaFile is a complete events file of a Kafka partition.
+type kafkaFile struct {
+	name        string
+	topic       string
+	partition   int32
+	first, last int64
+	size        int64
+}
+
+// parseAnyKafkaName splits <topic>-<partition>-<first>-<last>.parquet from
+// the right. Import files (<source>-<first>-<last>, source without dashes)
+// have one numeric field too few and are left alone: re-importing replaces
+// them by name, which a merged file would break.
+func parseAnyKafkaName(name string) (kafkaFile, bool) {
+	base, ok := strings.CutSuffix(name, lake.ParquetExt)
+	if !ok || strings.HasPrefix(name, lake.TempPrefix) {
+		return kafkaFile{}, false
+	}
+	f := strings.Split(base, "-")
+	if len(f) < 4 {
+		return kafkaFile{}, false
+	}
+	p, err := strconv.ParseInt(f[len(f)-3], 10, 32)
+	if err != nil {
+		return kafkaFile{}, false
+	}
+	topic := strings.Join(f[:len(f)-3], "-")
+	first, last, ok := lake.ParseKafkaFileName(name, topic, int32(p))
+	if !ok {
+		return kafkaFile{}, false
+	}
+	return kafkaFile{name: name, topic: topic, partition: int32(p), first: first, last: last}, true
+}
+
+// Compact merges, in every date partition of the events, the small files of
+// each Kafka partition into one file named after the offsets it covers. Only
+// files below the partition's checkpoint are merged, so resumption and
+// recovery are unaffected. Each date directory is swapped in one atomic
+// rename: a reader sees the files before or after, never both or neither.
+func Compact(ctx context.Context, cfg CompactConfig) (CompactStats, error) {
+	var st CompactStats
+	if err := cfg.Validate(); err != nil {
+		return st, fmt.Errorf("ingest: compact config: %w", err)
+	}
+	if cfg.SmallFileBytes == 0 {
+		cfg.SmallFileBytes = DefaultSmallFileBytes
+	}
+	log := cfg.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	days, err := filepath.Glob(filepath.Join(cfg.Lake, lake.EventsDir, "date=*"))
+	if err != nil {
+		return st, fmt.Errorf("ingest: compact: list partitions: %w", err)
+	}
+	checkpoints := make(map[string]int64)
+	for _, day := range days {
+		if err := ctx.Err(); err != nil {
+			return st, fmt.Errorf("ingest: compact: %w", err)
+		}
+		groups, err := mergeGroups(cfg, day, checkpoints)
+		if err != nil {
+			return st, err
+		}
+		if len(groups) == 0 {
+			continue
+		}
+		for _, g := range groups {
+			log.Info("merge", "partition_dir", filepath.Base(day), "files", len(g), "into", mergedName(g), "dry_run", cfg.DryRun)
+			st.FilesBefore += len(g)
+			st.FilesAfter++
+		}
+		st.Partitions++
+		if cfg.DryRun {
+			continue
+		}
+		rows, err := compactDay(ctx, cfg.Lake, day, groups)
+		if err != nil {
+			return st, err
+		}
+		st.Rows += rows
+	}
+	return st, nil
+}
+
+// mergeGroups picks, per Kafka partition, the committed small files of one
+// date directory; groups of fewer than two files are left as they are.
+func mergeGroups(cfg CompactConfig, day string, checkpoints map[string]int64) ([][]kafkaFile, error) {
+	entries, err := os.ReadDir(day)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: compact: list %s: %w", day, err)
+	}
+	byPart := make(map[string][]kafkaFile)
+	for _, e := range entries {
+		f, ok := parseAnyKafkaName(e.Name())
+		if !ok {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil {
+			return nil, fmt.Errorf("ingest: compact: stat %s: %w", e.Name(), err)
+		}
+		if f.size = info.Size(); f.size >= cfg.SmallFileBytes {
+			continue
+		}
+		key := f.topic + "/" + strconv.Itoa(int(f.partition))
+		next, seen := checkpoints[key]
+		if !seen {
+			cp, ok, err := readCheckpoint(cfg.Lake, f.topic, f.partition)
+			if err != nil {
+				return nil, err
+			}
+			next = -1
+			if ok {
+				next = cp.NextOffset
+			}
+			checkpoints[key] = next
+		}
+		// A file at or past the checkpoint may belong to a batch still being
+		// published; recovery would delete it, so it must stay separate.
+		if f.last < next {
+			byPart[key] = append(byPart[key], f)
+		}
+	}
+	var groups [][]kafkaFile
+	for _, key := range slices.Sorted(maps.Keys(byPart)) {
+		g := byPart[key]
+		if len(g) < 2 {
+			continue
+		}
+		slices.SortFunc(g, func(a, b kafkaFile) int { return cmp.Compare(a.first, b.first) })
+		groups = append(groups, g)
+	}
+	return groups, nil
+}
+
+func mergedName(g []kafkaFile) string {
+	return lake.KafkaFileName(g[0].topic, g[0].partition, g[0].first, g[len(g)-1].last)
+}
+
+// compactDay builds the compacted copy of day in a staging directory (merged
+// files, plus hard links to every other file) and exchanges the two
+// directories in one rename.
+func compactDay(ctx context.Context, root, day string, groups [][]kafkaFile) (int64, error) {
+	stage, err := os.MkdirTemp(filepath.Dir(day), lake.TempPrefix+filepath.Base(day)+"-")
+	if err != nil {
+		return 0, fmt.Errorf("ingest: compact: create staging directory: %w", err)
+	}
+	defer os.RemoveAll(stage) // after the exchange it holds the old files
+	var rows int64
+	merged := make(map[string]bool)
+	for _, g := range groups {
+		fs := fileSet{}
+		n, err := mergeFiles(ctx, &fs, day, stage, g)
+		if err == nil {
+			err = fs.publish()
+		}
+		if err != nil {
+			return rows, errors.Join(err, fs.abort())
+		}
+		rows += n
+		for _, f := range g {
+			merged[f.name] = true
+		}
+	}
+
+	unlock, err := lockLake(root, true)
+	if err != nil {
+		return rows, err
+	}
+	defer unlock() //nolint:errcheck // closing a lock file we only read; the lock is released either way
+	// Under the lock nothing is published, so this listing is final: link in
+	// whatever arrived while merging, and check the inputs are still there.
+	entries, err := os.ReadDir(day)
+	if err != nil {
+		return rows, fmt.Errorf("ingest: compact: list %s: %w", day, err)
+	}
+	present := 0
+	for _, e := range entries {
+		if merged[e.Name()] {
+			present++
+			continue
+		}
+		if err := os.Link(filepath.Join(day, e.Name()), filepath.Join(stage, e.Name())); err != nil {
+			return rows, fmt.Errorf("ingest: compact: link %s into staging: %w", e.Name(), err)
+		}
+	}
+	if present != len(merged) {
+		return rows, fmt.Errorf("ingest: compact: files of %s changed while merging (another compact?); nothing swapped", day)
+	}
+	if err := syncDir(stage); err != nil {
+		return rows, err
+	}
+	if err := unix.Renameat2(unix.AT_FDCWD, stage, unix.AT_FDCWD, day, unix.RENAME_EXCHANGE); err != nil {
+		return rows, fmt.Errorf("ingest: compact: swap %s atomically (needs Linux renameat2 RENAME_EXCHANGE): %w", day, err)
+	}
+	if err := syncDir(filepath.Dir(day)); err != nil {
+		return rows, err
+	}
+	return rows, nil
+}
+
+// mergeFiles copies the row groups of g, in offset order, into one file in stage.
+func mergeFiles(ctx context.Context, fs *fileSet, day, stage string, g []kafkaFile) (int64, error) {
+	var rows int64
+	err := writeParquetWith(fs, stage, mergedName(g), func(w *parquet.GenericWriter[lake.Row]) error {
+		for _, f := range g {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			n, err := copyRowGroups(w, filepath.Join(day, f.name))
+			rows += n
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return rows, err
+}
+
+// copyRowGroups appends the rows of the file at path to w as Parquet rows,
+// without decoding them into Go values (the schemas are the same). Rows, not
+// row groups, are copied so that the merged file gets full-size row groups.
+func copyRowGroups(w *parquet.GenericWriter[lake.Row], path string) (int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, fmt.Errorf("ingest: compact: open %s: %w", path, err)
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return 0, fmt.Errorf("ingest: compact: stat %s: %w", path, err)
+	}
+	pf, err := parquet.OpenFile(f, info.Size())
+	if err != nil {
+		return 0, fmt.Errorf("ingest: compact: open Parquet %s: %w", path, err)
+	}
+	var total int64
+	for _, rg := range pf.RowGroups() {
+		rows := rg.Rows()
+		n, err := parquet.CopyRows(w, rows)
+		total += n
+		if cerr := rows.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return total, fmt.Errorf("ingest: compact: copy %s: %w", path, err)
+		}
+	}
+	return total, nil
+}
+
+// String is a one-line summary for the CLI.
+func (s CompactStats) String() string {
+	return fmt.Sprintf("%d files merged into %d in %d date partitions (%d rows)", s.FilesBefore, s.FilesAfter, s.Partitions, s.Rows)
+}
