@@ -108,6 +108,12 @@ func (m *Model) fitLevel(totals []float64, use []bool, withTrend bool) error {
 			m.open[m.weekday(i)] = true
 		}
 	}
+	var rows []int
+	for i, u := range use {
+		if u {
+			rows = append(rows, i)
+		}
+	}
 	col := &m.col
 	cols := 0
 	for w := range 7 {
@@ -116,31 +122,22 @@ func (m *Model) fitLevel(totals []float64, use []bool, withTrend bool) error {
 			cols++
 		}
 	}
-	trendCol := -1
-	if withTrend {
-		trendCol = cols
+	m.trendCol = -1
+	if withTrend && len(rows) > cols { // a trend needs a day more than the weekday means do
+		m.trendCol = cols
 		cols++
-	}
-	defer func() { m.trendCol = trendCol }()
-	var rows []int
-	for i, u := range use {
-		if u {
-			rows = append(rows, i)
-		}
-	}
-	if len(rows) < cols {
-		withTrend, trendCol, cols = false, -1, cols-1
 	}
 	x := mat.NewDense(len(rows), cols, nil)
 	y := mat.NewVecDense(len(rows), nil)
+	sqrtW := make([]float64, len(rows))
 	for r, i := range rows {
 		// Weighted least squares: scaling a row by √weight weights its squared residual.
-		w := math.Sqrt(math.Pow(0.5, -m.dayT(i)/levelHalfLife))
-		x.Set(r, col[m.weekday(i)], w)
-		if withTrend {
-			x.Set(r, trendCol, w*m.dayT(i))
+		sqrtW[r] = math.Sqrt(math.Pow(0.5, -m.dayT(i)/levelHalfLife))
+		x.Set(r, col[m.weekday(i)], sqrtW[r])
+		if m.trendCol >= 0 {
+			x.Set(r, m.trendCol, sqrtW[r]*m.dayT(i))
 		}
-		y.SetVec(r, w*math.Log(totals[i]))
+		y.SetVec(r, sqrtW[r]*math.Log(totals[i]))
 	}
 	var beta mat.VecDense
 	if err := beta.SolveVec(x, y); err != nil {
@@ -153,14 +150,14 @@ func (m *Model) fitLevel(totals []float64, use []bool, withTrend bool) error {
 		}
 	}
 	m.trend = 0
-	if withTrend {
-		m.trend = beta.AtVec(trendCol)
+	if m.trendCol >= 0 {
+		m.trend = beta.AtVec(m.trendCol)
 	}
 	// exp of a mean log is a geometric mean; the lognormal correction
 	// exp(σ²/2) turns it back into the mean daily total.
 	var ss float64
 	for r, i := range rows {
-		e := y.AtVec(r) - x.At(r, col[m.weekday(i)])*m.logLevel(i) // weighted residual
+		e := y.AtVec(r) - sqrtW[r]*m.logLevel(i) // weighted residual
 		ss += e * e
 	}
 	m.bias = 0
