@@ -54,7 +54,7 @@ func writeHTML(w io.Writer, rep *Report) error {
 	}
 	return reports.Render(w, reports.Page{
 		Title:     title,
-		Subtitle:  fmt.Sprintf("Arrivals per %s interval from %s", rep.Interval, rep.Source),
+		Subtitle:  fmt.Sprintf("Arrivals per %s interval from %s%s", rep.Interval, rep.Source, Filter{rep.Queue, rep.Channel}.describe()),
 		Period:    period,
 		TimeZone:  rep.TimeZone,
 		Freshness: fmt.Sprintf("learned from %s to %s (%.0f arrivals)", rep.HistoryFrom, rep.HistoryTo, rep.HistoryArrivals),

@@ -134,6 +134,8 @@ type Row struct {
 // Report is everything one run produced.
 type Report struct {
 	Source          string    `json:"source"`
+	Queue           string    `json:"queue,omitempty"`
+	Channel         string    `json:"channel,omitempty"`
 	TimeZone        string    `json:"time_zone"`
 	Interval        string    `json:"interval"`
 	HistoryFrom     string    `json:"history_from"`
@@ -176,7 +178,7 @@ func Run(ctx context.Context, c Config) error {
 			fmt.Fprintf(progress, "forecast: skipped %d rows with an empty %s\n", skipped, c.CSV.TimeCol)
 		}
 	} else {
-		rep.Source = c.DB
+		rep.Source, rep.Queue, rep.Channel = c.DB, c.Filter.Queue, c.Filter.Channel
 		db, err = warehouse.Open(c.DB, true)
 		if err != nil {
 			return fmt.Errorf("forecast: %w", err)
