@@ -56,7 +56,9 @@ intervals with arrivals) and MASE for the model and both baselines.
 --staffing adds agents per interval (Erlang C, or Erlang A with --patience;
 see "parley staffing --help"). --aht auto takes the handle time from the
 warehouse: the mean conversations.agent_handle_s when the warehouse has it,
-else an estimate from message timing (docs/forecasting.md).
+else an estimate from message timing (docs/forecasting.md). That is agent
+working time; with --concurrency C it is multiplied by C, the time a
+conversation holds one of the agent's C slots.
 
 Examples:
   parley forecast --db warehouse.duckdb --horizon 14d --staffing --aht auto --target 80/60s --concurrency 3 --shrinkage 0.3
