@@ -52,6 +52,7 @@ type runner struct {
 	err   error
 
 	lastMessage atomic.Int64 // unix nanoseconds; 0 until the first assignment
+	consumed    atomic.Int64 // messages read, flushed or not
 	stop        context.CancelFunc
 }
 
@@ -158,7 +159,7 @@ func (r *runner) watchIdle(ctx context.Context) {
 func (r *runner) progress(ctx context.Context) {
 	t := time.NewTicker(r.cfg.ProgressEvery)
 	defer t.Stop()
-	var prevEvents int64
+	var prevRead int64
 	prev := time.Now()
 	for {
 		select {
@@ -173,9 +174,10 @@ func (r *runner) progress(ctx context.Context) {
 				lags = append(lags, fmt.Sprintf("%d:%d", p, max(0, ps.hwm.Load()-ps.next.Load())))
 			}
 			r.mu.Unlock()
-			rate := float64(st.Events-prevEvents) / now.Sub(prev).Seconds()
-			prevEvents, prev = st.Events, now
-			r.log.Info("progress", "events_per_s", int64(rate), "lag", strings.Join(lags, " "), "events", st.Events, "dead_letters", st.DeadLetters, "files", st.Files)
+			read := r.consumed.Load()
+			rate := float64(read-prevRead) / now.Sub(prev).Seconds()
+			prevRead, prev = read, now
+			r.log.Info("progress", "read_per_s", int64(rate), "lag", strings.Join(lags, " "), "read", read, "events_written", st.Events, "dead_letters", st.DeadLetters, "files", st.Files)
 		}
 	}
 }
@@ -217,7 +219,10 @@ func (r *runner) consume(gctx, stopCtx context.Context, gen *kafka.Generation, p
 		MinBytes:    1,
 		MaxBytes:    16 << 20,
 		MaxWait:     250 * time.Millisecond,
-		ErrorLogger: kafka.LoggerFunc(func(msg string, args ...any) { r.log.Warn("kafka: " + fmt.Sprintf(msg, args...)) }),
+		// kafka-go reports every retried fetch here, including the routine
+		// timeout of a long poll at the end of a partition; real failures
+		// surface as fetch errors or as lag in the progress line.
+		ErrorLogger: kafka.LoggerFunc(func(msg string, args ...any) { r.log.Debug("kafka: " + fmt.Sprintf(msg, args...)) }),
 	})
 	defer reader.Close()
 	start := next
@@ -262,6 +267,7 @@ func (r *runner) consume(gctx, stopCtx context.Context, gen *kafka.Generation, p
 			ps.next.Store(next)
 			ps.hwm.Store(m.HighWaterMark)
 			r.lastMessage.Store(now.UnixNano())
+			r.consumed.Add(1)
 			// A flush that fails until the generation or run ends falls
 			// through to the final flush below, which says so loudly.
 			if b.due(r.cfg.FlushRows, r.cfg.FlushBytes, r.cfg.FlushInterval, now) && !r.flush(ctx, gen, b, 0) {

@@ -29,6 +29,9 @@ Example:
   parley compact --lake /data/lake --dry-run
   parley compact --lake /data/lake`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if cfg.Lake == "" {
+				return usageErrorf("compact: --lake is required")
+			}
 			if err := cfg.Validate(); err != nil {
 				return usageErrorf("compact: %w", err)
 			}

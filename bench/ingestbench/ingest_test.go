@@ -1,0 +1,184 @@
+// Package ingestbench measures `parley ingest` against the floor of raw kafka-go consumption of the same topic, in the same run.
+package ingestbench
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+
+	"github.com/parley-cx/parley/ingest"
+	"github.com/parley-cx/parley/internal/broker"
+	"github.com/parley-cx/parley/internal/event"
+)
+
+const (
+	topic      = "conversation-events"
+	partitions = 4
+	// untilIdle ends each ingest run; it is subtracted from the measured time.
+	untilIdle = 300 * time.Millisecond
+)
+
+var words = strings.Fields(`hi there my order has not arrived yet and the tracking page says delivered
+can you check the refund for invoice please I was charged twice this month thanks for waiting
+let me look into that for you I have escalated the ticket to billing the parcel is with the courier`)
+
+// realisticEvent is a ~400-byte message event with free text, like the demo's.
+func realisticEvent(rng *rand.Rand, i int) []byte {
+	var text strings.Builder
+	for text.Len() < 160 {
+		text.WriteString(words[rng.IntN(len(words))])
+		text.WriteByte(' ')
+	}
+	ev := event.Event{
+		EventID:        fmt.Sprintf("3f6c1a2e-%08x-4b1d-9c7e-%012x", i, rng.Int64N(1<<40)),
+		ConversationID: fmt.Sprintf("conv-%08d", i/12),
+		Type:           event.MessageSent,
+		OccurredAt:     time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC).Add(time.Duration(i) * 3 * time.Second),
+		Channel:        event.WhatsApp,
+		Actor:          &event.Actor{Role: event.RoleAgent, ID: fmt.Sprintf("agent-%03d", rng.IntN(120))},
+		Queue:          "billing",
+		Message:        &event.Message{Text: text.String()},
+		Attributes:     map[string]string{"locale": "en-GB", "plan": "pro"},
+	}
+	b, err := json.Marshal(ev)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// loadedBroker starts a broker holding n realistic events.
+func loadedBroker(b *testing.B, n int) (*broker.Broker, int64) {
+	b.Helper()
+	br, err := broker.Start(context.Background(), broker.Config{Partitions: partitions, Topics: []string{topic}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(br.Close)
+	w := &kafka.Writer{Addr: kafka.TCP(br.Addr()), Topic: topic, Balancer: &kafka.RoundRobin{}, BatchSize: 5000, BatchBytes: 8 << 20, BatchTimeout: 10 * time.Millisecond, Compression: kafka.Lz4}
+	rng := rand.New(rand.NewPCG(1, 1))
+	var bytes int64
+	msgs := make([]kafka.Message, 0, 5000)
+	for i := range n {
+		v := realisticEvent(rng, i)
+		bytes += int64(len(v))
+		msgs = append(msgs, kafka.Message{Value: v})
+		if len(msgs) == cap(msgs) || i == n-1 {
+			if err := w.WriteMessages(context.Background(), msgs...); err != nil {
+				b.Fatal(err)
+			}
+			msgs = msgs[:0]
+		}
+	}
+	if err := w.Close(); err != nil {
+		b.Fatal(err)
+	}
+	return br, bytes
+}
+
+// rawConsume reads every message of every partition with kafka-go and
+// does nothing else: the floor any Kafka sink built on kafka-go stands on.
+func rawConsume(b *testing.B, addr string, n int) time.Duration {
+	b.Helper()
+	start := time.Now()
+	var wg sync.WaitGroup
+	var got atomic.Int64
+	for p := range partitions {
+		wg.Go(func() {
+			r := kafka.NewReader(kafka.ReaderConfig{Brokers: []string{addr}, Topic: topic, Partition: p, MinBytes: 1, MaxBytes: 16 << 20, MaxWait: 250 * time.Millisecond})
+			defer r.Close()
+			for {
+				m, err := r.FetchMessage(context.Background())
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				got.Add(1)
+				if m.Offset+1 >= m.HighWaterMark {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if got.Load() != int64(n) {
+		b.Fatalf("raw consume read %d messages, want %d", got.Load(), n)
+	}
+	return time.Since(start)
+}
+
+// peakHeap samples the heap in use until stop is closed.
+func peakHeap(stop <-chan struct{}) func() uint64 {
+	var peak atomic.Uint64
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(20 * time.Millisecond)
+		defer t.Stop()
+		var ms runtime.MemStats
+		for {
+			runtime.ReadMemStats(&ms)
+			if ms.HeapInuse > peak.Load() {
+				peak.Store(ms.HeapInuse)
+			}
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() uint64 { <-done; return peak.Load() }
+}
+
+// BenchmarkIngest reports ingest's rate from a loaded topic to durable
+// Parquet next to the raw consume floor measured on the same topic.
+func BenchmarkIngest(b *testing.B) {
+	sizes := []int{20_000, 200_000}
+	if testing.Short() {
+		sizes = sizes[:1]
+	}
+	for _, n := range sizes {
+		b.Run(fmt.Sprintf("events=%d", n), func(b *testing.B) {
+			br, size := loadedBroker(b, n)
+			b.SetBytes(size)
+			var raw, ing time.Duration
+			var peak uint64
+			for i := 0; b.Loop(); i++ {
+				raw += rawConsume(b, br.Addr(), n)
+				runtime.GC()
+				stop := make(chan struct{})
+				wait := peakHeap(stop)
+				start := time.Now()
+				st, err := ingest.Run(context.Background(), ingest.Config{
+					Brokers: []string{br.Addr()}, Topic: topic, Group: fmt.Sprint("bench-", i),
+					Lake: b.TempDir(), UntilIdle: untilIdle,
+				})
+				ing += time.Since(start) - untilIdle
+				close(stop)
+				peak = max(peak, wait())
+				if err != nil {
+					b.Fatal(err)
+				}
+				if st.Events != int64(n) {
+					b.Fatalf("ingested %d events, want %d", st.Events, n)
+				}
+			}
+			rawRate := float64(n*b.N) / raw.Seconds()
+			ingRate := float64(n*b.N) / ing.Seconds()
+			b.ReportMetric(rawRate, "raw-events/s")
+			b.ReportMetric(ingRate, "ingest-events/s")
+			b.ReportMetric(ingRate/rawRate, "ingest/raw")
+			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+		})
+	}
+}
