@@ -186,11 +186,11 @@ func readCSV(r io.Reader, src CSVSource, step time.Duration, loc *time.Location)
 	}
 	// Counts per hour read into half-hours would leave every second
 	// half-hour empty, which the model would take for closed.
-	if fileStep := time.Duration(grid) * time.Second; cc >= 0 && (grid == 0 || fileStep > step) && fileStep%step == 0 {
+	if fileStep := time.Duration(grid) * time.Second; cc >= 0 && (grid == 0 || fileStep > step) {
 		if grid == 0 {
 			fileStep = 24 * time.Hour
 		}
-		return Series{}, 0, fmt.Errorf("--interval %s is finer than the counts in the file, which are %s apart: use --interval %s or coarser", formatStep(step), formatStep(fileStep), formatStep(fileStep))
+		return Series{}, 0, fmt.Errorf("--interval %s is finer than the counts in the file, which are %s apart: use --interval %s or a multiple of it", formatStep(step), formatStep(fileStep), formatStep(fileStep))
 	}
 	return s, skipped, nil
 }

@@ -101,6 +101,7 @@ func TestReadCSVErrors(t *testing.T) {
 		name, content string
 		src           CSVSource
 		want          string
+		step          time.Duration // 30m when zero
 	}{
 		{"missing time column", "a,b\n1,2\n", CSVSource{TimeCol: "when"}, `--time-col: column "when" is not in the header`},
 		{"missing count column", "when,n\n2026-01-01 10:00,2\n", CSVSource{TimeCol: "when", CountCol: "calls"}, `--count-col: column "calls"`},
@@ -109,12 +110,17 @@ func TestReadCSVErrors(t *testing.T) {
 		{"bad date column", "d,t\n1999-13-45,10:00\n", CSVSource{TimeCol: "t", DateCol: "d"}, `line 2, --date-col d`},
 		{"no rows", "when\n", CSVSource{TimeCol: "when"}, "no arrivals in the file"},
 		{"hourly counts into half-hours", "when,n\n2026-01-01 10:00,3\n2026-01-01 11:00,4\n2026-01-02 09:00,1\n", CSVSource{TimeCol: "when", CountCol: "n"}, "--interval 30m is finer than the counts in the file, which are 1h apart"},
+		{"five-minute counts into two-minute intervals", "when,n\n2026-01-01 10:00,3\n2026-01-01 10:05,4\n", CSVSource{TimeCol: "when", CountCol: "n"}, "which are 5m apart: use --interval 5m or a multiple of it", 2 * time.Minute},
 		{"daily counts into half-hours", "when,n\n2026-01-01,3\n2026-01-02,4\n", CSVSource{TimeCol: "when", CountCol: "n"}, "which are 24h apart"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.src.Path = writeFile(t, "in.csv", tc.content)
-			_, _, err := ReadCSV(tc.src, 30*time.Minute, time.UTC)
+			step := tc.step
+			if step == 0 {
+				step = 30 * time.Minute
+			}
+			_, _, err := ReadCSV(tc.src, step, time.UTC)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error %v, want it to contain %q", err, tc.want)
 			}
