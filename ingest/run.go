@@ -2,6 +2,8 @@ package ingest
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -93,6 +95,10 @@ func (r *runner) run(ctx context.Context) (Stats, error) {
 			break
 		}
 		if err != nil {
+			if permanent(err) {
+				r.fail(fmt.Errorf("ingest: join consumer group %s: %w", r.cfg.Group, err))
+				break
+			}
 			// kafka-go has already backed off; a join error is usually a
 			// broker or coordinator moving, so keep trying but say so.
 			r.log.Warn("ingest: join consumer group failed, retrying", "group", r.cfg.Group, "err", err)
@@ -212,13 +218,13 @@ func (r *runner) consume(gctx, stopCtx context.Context, gen *kafka.Generation, p
 	}()
 
 	reader := kafka.NewReader(kafka.ReaderConfig{
-		Brokers:     r.cfg.Brokers,
-		Topic:       topic,
-		Partition:   int(partition),
-		Dialer:      r.cfg.Dialer,
-		MinBytes:    1,
-		MaxBytes:    16 << 20,
-		MaxWait:     250 * time.Millisecond,
+		Brokers:   r.cfg.Brokers,
+		Topic:     topic,
+		Partition: int(partition),
+		Dialer:    r.cfg.Dialer,
+		MinBytes:  1,
+		MaxBytes:  16 << 20,
+		MaxWait:   250 * time.Millisecond,
 		// kafka-go reports every retried fetch here, including the routine
 		// timeout of a long poll at the end of a partition; real failures
 		// surface as fetch errors or as lag in the progress line.
@@ -336,4 +342,16 @@ func (r *runner) flush(ctx context.Context, gen *kafka.Generation, b *batch, att
 		}
 		backoff = min(2*backoff, maxRetryBackoff)
 	}
+}
+
+// permanent reports errors that retrying cannot fix: wrong credentials or an
+// untrusted certificate. They end the run instead of looping forever.
+func permanent(err error) bool {
+	var certErr *tls.CertificateVerificationError
+	var unknownCA x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	return errors.Is(err, kafka.SASLAuthenticationFailed) ||
+		errors.Is(err, kafka.UnsupportedSASLMechanism) ||
+		errors.Is(err, kafka.IllegalSASLState) ||
+		errors.As(err, &certErr) || errors.As(err, &unknownCA) || errors.As(err, &hostErr)
 }
