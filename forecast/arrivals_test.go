@@ -103,15 +103,15 @@ func TestReadCSVErrors(t *testing.T) {
 		want          string
 		step          time.Duration // 30m when zero
 	}{
-		{"missing time column", "a,b\n1,2\n", CSVSource{TimeCol: "when"}, `--time-col: column "when" is not in the header`},
-		{"missing count column", "when,n\n2026-01-01 10:00,2\n", CSVSource{TimeCol: "when", CountCol: "calls"}, `--count-col: column "calls"`},
-		{"unparseable time", "when\n2026-01-01 10:00\nyesterday\n", CSVSource{TimeCol: "when"}, `line 3, --time-col when: "yesterday" is not a recognised date/time`},
-		{"negative count", "when,n\n2026-01-01 10:00,-3\n", CSVSource{TimeCol: "when", CountCol: "n"}, `line 2, --count-col n: "-3" is not a count >= 0`},
-		{"bad date column", "d,t\n1999-13-45,10:00\n", CSVSource{TimeCol: "t", DateCol: "d"}, `line 2, --date-col d`},
-		{"no rows", "when\n", CSVSource{TimeCol: "when"}, "no arrivals in the file"},
-		{"hourly counts into half-hours", "when,n\n2026-01-01 10:00,3\n2026-01-01 11:00,4\n2026-01-02 09:00,1\n", CSVSource{TimeCol: "when", CountCol: "n"}, "--interval 30m is finer than the counts in the file, which are 1h apart"},
+		{"missing time column", "a,b\n1,2\n", CSVSource{TimeCol: "when"}, `--time-col: column "when" is not in the header`, 0},
+		{"missing count column", "when,n\n2026-01-01 10:00,2\n", CSVSource{TimeCol: "when", CountCol: "calls"}, `--count-col: column "calls"`, 0},
+		{"unparseable time", "when\n2026-01-01 10:00\nyesterday\n", CSVSource{TimeCol: "when"}, `line 3, --time-col when: "yesterday" is not a recognised date/time`, 0},
+		{"negative count", "when,n\n2026-01-01 10:00,-3\n", CSVSource{TimeCol: "when", CountCol: "n"}, `line 2, --count-col n: "-3" is not a count >= 0`, 0},
+		{"bad date column", "d,t\n1999-13-45,10:00\n", CSVSource{TimeCol: "t", DateCol: "d"}, `line 2, --date-col d`, 0},
+		{"no rows", "when\n", CSVSource{TimeCol: "when"}, "no arrivals in the file", 0},
+		{"hourly counts into half-hours", "when,n\n2026-01-01 10:00,3\n2026-01-01 11:00,4\n2026-01-02 09:00,1\n", CSVSource{TimeCol: "when", CountCol: "n"}, "--interval 30m is finer than the counts in the file, which are 1h apart", 0},
 		{"five-minute counts into two-minute intervals", "when,n\n2026-01-01 10:00,3\n2026-01-01 10:05,4\n", CSVSource{TimeCol: "when", CountCol: "n"}, "which are 5m apart: use --interval 5m or a multiple of it", 2 * time.Minute},
-		{"daily counts into half-hours", "when,n\n2026-01-01,3\n2026-01-02,4\n", CSVSource{TimeCol: "when", CountCol: "n"}, "which are 24h apart"},
+		{"daily counts into half-hours", "when,n\n2026-01-01,3\n2026-01-02,4\n", CSVSource{TimeCol: "when", CountCol: "n"}, "which are 24h apart", 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
