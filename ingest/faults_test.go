@@ -1,0 +1,102 @@
+package ingest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os/exec"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kmsg"
+)
+
+// TestRunSurvivesBrokerFaults drops the connection on the first requests of
+// one kind (kfake's ControlKey) and checks ingest retries its way to an
+// exactly-once lake.
+func TestRunSurvivesBrokerFaults(t *testing.T) {
+	tests := []struct {
+		name  string
+		key   kmsg.Key
+		fails int32
+	}{
+		{"fetch errors", kmsg.Fetch, 3},
+		{"offset commit errors", kmsg.OffsetCommit, 1}, // a dropped commit connection ends the generation: one is enough
+		{"join group errors", kmsg.JoinGroup, 2},
+		{"coordinator lookups fail", kmsg.FindCoordinator, 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			b := startBroker(t, 2)
+			msgs, _, _ := mixedMessages(t, 600)
+			produce(t, b.Addr(), msgs)
+			var injected atomic.Int32
+			c := b.Cluster()
+			c.ControlKey(int16(tc.key), func(kmsg.Request) (kmsg.Response, error, bool) {
+				if injected.Add(1) > tc.fails {
+					return nil, nil, false // let the broker answer from now on
+				}
+				c.KeepControl()
+				return nil, errors.New("injected fault"), true // kfake drops the connection
+			})
+			lakeDir := t.TempDir()
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			st, err := Run(ctx, Config{Brokers: []string{b.Addr()}, Topic: testTopic, Lake: lakeDir, FlushRows: 150, UntilIdle: 1500 * time.Millisecond})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if injected.Load() < tc.fails {
+				t.Fatalf("only %d of %d faults were injected: the test did not exercise %s", injected.Load(), tc.fails, tc.name)
+			}
+			if st.Events+st.DeadLetters != int64(len(msgs)) {
+				t.Errorf("stats %+v account for %d messages, want %d", st, st.Events+st.DeadLetters, len(msgs))
+			}
+			assertExactlyOnce(t, openDuck(t), lakeDir, int64(len(msgs)))
+		})
+	}
+}
+
+// TestTwoProcessesRebalance runs two ingest processes in one group while
+// events arrive: the second joins mid-way (partitions move to it), then the
+// first is stopped with SIGTERM (they move back). The lake must end exactly once.
+func TestTwoProcessesRebalance(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs two processes for several seconds")
+	}
+	b := startBroker(t, 4)
+	msgs, _, _ := mixedMessages(t, 3000)
+	lakeDir := t.TempDir()
+	var logs1, logs2 bytes.Buffer
+	chunks := 0
+	p1 := ingestProcess(t, b.Addr(), lakeDir, 90, 0, &logs1)
+	var p2 *exec.Cmd
+	for chunk := range slicesChunk(msgs, 200) {
+		produce(t, b.Addr(), chunk)
+		time.Sleep(150 * time.Millisecond)
+		chunks++
+		switch chunks {
+		case 4:
+			p2 = ingestProcess(t, b.Addr(), lakeDir, 70, 2*time.Second, &logs2)
+		case 12:
+			if err := p1.Process.Signal(syscall.SIGTERM); err != nil {
+				t.Fatal(err)
+			}
+			if err := p1.Wait(); err != nil {
+				t.Fatalf("first process after SIGTERM: %v\n%s", err, logs1.String())
+			}
+		}
+	}
+	if err := p2.Wait(); err != nil {
+		t.Fatalf("second process: %v\n%s", err, logs2.String())
+	}
+	for i, logs := range []*bytes.Buffer{&logs1, &logs2} {
+		if n := bytes.Count(logs.Bytes(), []byte("partitions assigned")); n < 2 {
+			t.Errorf("process %d saw %d assignments, want a rebalance (at least 2)", i+1, n)
+		}
+	}
+	assertExactlyOnce(t, openDuck(t), lakeDir, int64(len(msgs)))
+	assertNoTempFiles(t, lakeDir)
+}
