@@ -13,9 +13,46 @@ type action struct {
 	a     *agent
 }
 
-func (x *action) before(y *action) bool {
+// actionQueue orders actions by (at, seq). The heap holds small,
+// pointer-free keys into a slab of actions, so sifting does not pay the
+// GC write barrier on every swap.
+type actionQueue struct {
+	keys minHeap[actionKey, *actionKey]
+	slab []action
+	free []int32
+}
+
+type actionKey struct {
+	at  int64
+	seq uint64
+	idx int32
+}
+
+func (x *actionKey) before(y *actionKey) bool {
 	return x.at < y.at || (x.at == y.at && x.seq < y.seq)
 }
+
+func (q *actionQueue) push(a action) {
+	var idx int32
+	if n := len(q.free); n > 0 {
+		idx, q.free = q.free[n-1], q.free[:n-1]
+		q.slab[idx] = a
+	} else {
+		idx = int32(len(q.slab))
+		q.slab = append(q.slab, a)
+	}
+	q.keys.push(actionKey{a.at, a.seq, idx})
+}
+
+func (q *actionQueue) pop() action {
+	k := q.keys.pop()
+	a := q.slab[k.idx]
+	q.slab[k.idx] = action{} // let finished conversations be collected
+	q.free = append(q.free, k.idx)
+	return a
+}
+
+func (q *actionQueue) len() int { return len(q.keys) }
 
 // held is an event whose emission is delayed (a late delivery or a duplicate).
 type held struct {

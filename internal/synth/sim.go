@@ -185,7 +185,7 @@ type sim struct {
 	end       int64     // local midnight after the last day
 	now       int64
 	seq       uint64
-	actions   minHeap[action, *action]
+	actions   actionQueue
 	held      minHeap[held, *held]
 	arr       *arrivals
 	next      arrival
@@ -242,7 +242,7 @@ func mix64(x uint64) uint64 {
 func (s *sim) run(ctx context.Context) error {
 	s.nextArrival()
 	s.schedule(s.start.UnixMilli(), kDay, nil, nil, 0)
-	for i := 0; len(s.actions) > 0; i++ {
+	for i := 0; s.actions.len() > 0; i++ {
 		if i&4095 == 0 {
 			if err := ctx.Err(); err != nil {
 				return fmt.Errorf("synth: %w", err)
