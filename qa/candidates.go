@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -64,8 +65,8 @@ type candidate struct {
 }
 
 // loadCandidates runs the candidate query, one pass over conversations read
-// as Arrow batches, and marks each candidate's strata, including the
-// decile strata ranked over the complete candidates of the period.
+// as Arrow batches, sorts the candidates by id and marks each one's strata,
+// including the decile strata ranked over the complete candidates of the period.
 func loadCandidates(ctx context.Context, db *warehouse.DB, from, to, queue, channel, attributeTo string) ([]candidate, error) {
 	agentCol := map[string]string{
 		AttributeMostActive: "most_active_agent_id",
@@ -137,6 +138,7 @@ func loadCandidates(ctx context.Context, db *warehouse.DB, from, to, queue, chan
 	if err != nil {
 		return nil, fmt.Errorf("qa: load candidates: %w", err)
 	}
+	slices.SortFunc(out, func(a, b candidate) int { return strings.Compare(a.id, b.id) })
 	markDeciles(out)
 	return out, nil
 }

@@ -5,7 +5,8 @@
 --
 -- Parameters: $1 first local date, $2 last local date (inclusive),
 -- $3 queue ('' = any; matches last_queue, as kpi_daily does), $4 channel ('' = any).
--- One pass over conversations; sorted by id so sampling is reproducible.
+-- One pass over conversations. Go sorts the rows by id (cheaper there than a
+-- DuckDB ORDER BY over every candidate), so sampling is reproducible.
 SELECT
     conversation_id,
     coalesce(most_active_agent_id, '')                      AS most_active_agent_id,
@@ -24,4 +25,3 @@ FROM conversations
 WHERE local_date BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)
   AND ($3 = '' OR last_queue = $3)
   AND ($4 = '' OR channel = $4)
-ORDER BY conversation_id

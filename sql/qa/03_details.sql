@@ -11,5 +11,5 @@ SELECT
     abandoned, complete, csat,
     friction_score, friction_time, friction_impersonal, friction_directness, friction_effort
 FROM conversations
-WHERE conversation_id IN (SELECT unnest($1::VARCHAR[]))
+SEMI JOIN (SELECT unnest($1::VARCHAR[]) AS id) AS sampled ON conversation_id = sampled.id
 ORDER BY conversation_id

@@ -9,5 +9,5 @@ SELECT
     to_role, to_id, to_queue,
     csat_score
 FROM events
-WHERE conversation_id IN (SELECT unnest($1::VARCHAR[]))
+SEMI JOIN (SELECT unnest($1::VARCHAR[]) AS id) AS sampled ON conversation_id = sampled.id
 ORDER BY conversation_id, seq
