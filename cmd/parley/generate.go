@@ -139,18 +139,16 @@ func generateToFile(ctx context.Context, cfg synth.Config, path string, stdout i
 		dst, name = file, path
 	}
 	w := bufio.NewWriterSize(dst, 1<<20)
-	st, err := synth.Generate(ctx, cfg, func(ev *event.Event) error {
-		b, err := ev.MarshalJSON()
-		if err != nil {
-			return err
+	st, err := pipeline(ctx, cfg, p, 4096, func(_ context.Context, evs []*event.Event) error {
+		for _, ev := range evs {
+			b, err := ev.MarshalJSON()
+			if err != nil {
+				return fmt.Errorf("encode event %s: %w", ev.EventID, err)
+			}
+			if _, err := w.Write(append(b, '\n')); err != nil {
+				return fmt.Errorf("write %s: %w", name, err)
+			}
 		}
-		if _, err := w.Write(b); err != nil {
-			return fmt.Errorf("write %s: %w", name, err)
-		}
-		if err := w.WriteByte('\n'); err != nil {
-			return fmt.Errorf("write %s: %w", name, err)
-		}
-		p.event(ev)
 		return nil
 	})
 	if err == nil {
@@ -170,36 +168,49 @@ func generateToFile(ctx context.Context, cfg synth.Config, path string, stdout i
 	return nil
 }
 
-// generateToKafka runs the simulation and the producer side by side: the
-// simulation fills batches while the previous one is being written.
 func generateToKafka(ctx context.Context, cfg synth.Config, pc produce.Config, p *progress) error {
 	w := produce.New(pc)
+	st, err := pipeline(ctx, cfg, p, produceBatch, w.WriteEvents)
+	if cerr := w.Close(); cerr != nil && err == nil {
+		err = fmt.Errorf("generate: %w", cerr)
+	}
+	if err != nil {
+		return err
+	}
+	p.done(st, "topic "+pc.Topic)
+	return nil
+}
+
+// pipeline runs the simulation and sink side by side, on two cores: the
+// simulation fills the next batch while sink encodes and writes the last.
+// A sink error stops the simulation.
+func pipeline(ctx context.Context, cfg synth.Config, p *progress, size int, sink func(context.Context, []*event.Event) error) (synth.Stats, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	batches := make(chan []*event.Event, 2)
-	written := make(chan error, 1)
+	sunk := make(chan error, 1)
 	go func() {
 		var err error
 		for b := range batches {
 			if err == nil {
-				if err = w.WriteEvents(ctx, b); err != nil {
-					cancel() // stop the simulation; the error below explains why
+				if err = sink(ctx, b); err != nil {
+					cancel()
 				}
 			}
 		}
-		written <- err
+		sunk <- err
 	}()
-	batch := make([]*event.Event, 0, produceBatch)
+	batch := make([]*event.Event, 0, size)
 	st, genErr := synth.Generate(ctx, cfg, func(ev *event.Event) error {
 		batch = append(batch, ev)
 		p.event(ev)
-		if len(batch) == produceBatch {
+		if len(batch) == size {
 			select {
 			case batches <- batch:
 			case <-ctx.Done():
 				return ctx.Err()
 			}
-			batch = make([]*event.Event, 0, produceBatch)
+			batch = make([]*event.Event, 0, size)
 		}
 		return nil
 	})
@@ -207,19 +218,14 @@ func generateToKafka(ctx context.Context, cfg synth.Config, pc produce.Config, p
 		batches <- batch
 	}
 	close(batches)
-	err := <-written
-	if cerr := w.Close(); cerr != nil && err == nil {
-		err = cerr
-	}
-	if err != nil {
+	if err := <-sunk; err != nil {
 		// A failed write cancels the simulation, so genErr adds nothing.
-		return fmt.Errorf("generate: %w", err)
+		return st, fmt.Errorf("generate: %w", err)
 	}
 	if genErr != nil {
-		return fmt.Errorf("generate: %w", genErr)
+		return st, fmt.Errorf("generate: %w", genErr)
 	}
-	p.done(st, "topic "+pc.Topic)
-	return nil
+	return st, nil
 }
 
 // progress reports on stderr every few seconds of wall time.
