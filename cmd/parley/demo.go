@@ -1,16 +1,152 @@
 package main
 
 import (
-	"errors"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/parley-cx/parley/dashboards"
+	"github.com/parley-cx/parley/ingest"
+	"github.com/parley-cx/parley/internal/broker"
+	"github.com/parley-cx/parley/internal/config"
+	"github.com/parley-cx/parley/internal/produce"
+	"github.com/parley-cx/parley/internal/synth"
+	"github.com/parley-cx/parley/metrics"
+	"github.com/parley-cx/parley/qa"
+	"github.com/parley-cx/parley/transform"
 )
 
-// Placeholder until the owning package lands.
+const demoTopic = "conversation-events"
+
+type demoOptions struct {
+	dir        string
+	days       int
+	perDay     float64
+	seed       int64
+	start      string
+	partitions int32
+	configPath string
+}
+
 func newDemoCmd() *cobra.Command {
-	return &cobra.Command{
+	o := demoOptions{dir: "demo-out", days: 28, perDay: 2000, seed: 1, partitions: 6}
+	cmd := &cobra.Command{
 		Use:   "demo",
-		Short: "(not built yet)",
-		RunE:  func(*cobra.Command, []string) error { return errors.New("demo: not built yet") },
+		Short: "Run the whole pipeline on generated data with an embedded Kafka broker",
+		Long: `demo runs every stage of Parley end to end with no outside services:
+
+  1. starts an embedded Kafka-protocol broker on 127.0.0.1 (kfake);
+  2. generates a realistic support operation (parley generate) and produces it to the topic;
+  3. ingests the topic exactly once into DIR/lake (parley ingest);
+  4. builds DIR/warehouse.duckdb (parley build);
+  5. renders the dashboards into DIR/out (parley report);
+  6. draws a QA sample into DIR/out/qa (parley qa sample);
+  7. prints a summary.
+
+A previous demo's lake, warehouse and out folders in DIR are replaced; nothing
+else in DIR is touched.`,
+		Example: `  parley demo                          # 28 days x ~2,000 conversations/day into ./demo-out
+  parley demo --dir /tmp/p --days 7    # a smaller, faster run
+  parley sql --db demo-out/warehouse.duckdb "SELECT channel, count(*) FROM conversations GROUP BY 1"`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runDemo(cmd.Context(), o, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
 	}
+	f := cmd.Flags()
+	f.StringVar(&o.dir, "dir", o.dir, "folder for the lake, warehouse and HTML output")
+	f.IntVar(&o.days, "days", o.days, "days of history to generate")
+	f.Float64Var(&o.perDay, "per-day", o.perDay, "mean conversations per day before seasonality")
+	f.Int64Var(&o.seed, "seed", o.seed, "random seed: the same seed gives the same data")
+	f.StringVar(&o.start, "start", "", "first day YYYY-MM-DD (default: the generator's default)")
+	f.Int32Var(&o.partitions, "partitions", o.partitions, "partitions of the demo topic")
+	f.StringVar(&o.configPath, "config", "", "parley.yaml for build, report and QA (default: built-in defaults)")
+	return cmd
+}
+
+func runDemo(ctx context.Context, o demoOptions, stdout, stderr io.Writer) error {
+	if o.days < 1 || o.perDay <= 0 || o.partitions < 1 {
+		return usageErrorf("demo: --days, --per-day and --partitions must be positive")
+	}
+	settings, err := config.Load(o.configPath)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	lakeDir := filepath.Join(o.dir, "lake")
+	dbPath := filepath.Join(o.dir, "warehouse.duckdb")
+	outDir := filepath.Join(o.dir, "out")
+	for _, p := range []string{lakeDir, dbPath, dbPath + ".wal", outDir} {
+		if err := os.RemoveAll(p); err != nil {
+			return fmt.Errorf("demo: clear previous output %s: %w", p, err)
+		}
+	}
+	step := newStepper(stderr)
+
+	genCfg := synth.DefaultConfig()
+	genCfg.Seed, genCfg.Days, genCfg.PerDay = o.seed, o.days, o.perDay
+	if o.start != "" {
+		day, err := time.ParseInLocation(time.DateOnly, o.start, genCfg.TZ)
+		if err != nil {
+			return usageErrorf("demo: --start %q: want YYYY-MM-DD", o.start)
+		}
+		genCfg.Start = day
+	}
+	if err := genCfg.Validate(); err != nil {
+		return usageErrorf("demo: %v", err)
+	}
+
+	step.start("starting embedded Kafka broker")
+	b, err := broker.Start(ctx, broker.Config{Partitions: o.partitions, Topics: []string{demoTopic}})
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	step.done(b.Addr())
+
+	step.start("generating and producing events")
+	if err := generateToKafka(ctx, genCfg, produce.Config{Brokers: []string{b.Addr()}, Topic: demoTopic}, newProgress(stderr)); err != nil {
+		return err
+	}
+	step.done("topic " + demoTopic)
+
+	step.start("ingesting into the Parquet lake")
+	ing, err := ingest.Run(ctx, ingest.Config{
+		Brokers: []string{b.Addr()}, Topic: demoTopic, Group: "parley-demo", Lake: lakeDir,
+		UntilIdle: time.Second, Log: log,
+	})
+	if err != nil {
+		return err
+	}
+	step.done(fmt.Sprintf("%d events, %d dead letters, %d files", ing.Events, ing.DeadLetters, ing.Files))
+
+	step.start("building the warehouse")
+	if _, err := transform.Run(ctx, transform.Config{Lake: lakeDir, DB: dbPath, Settings: settings, Log: log}); err != nil {
+		return err
+	}
+	if err := metrics.Run(ctx, metrics.Config{DB: dbPath, Settings: settings, Log: log}); err != nil {
+		return err
+	}
+	step.done(dbPath)
+
+	step.start("rendering dashboards")
+	if _, err := dashboards.Render(ctx, dashboards.Config{DB: dbPath, Out: outDir, Settings: settings, Log: log}); err != nil {
+		return err
+	}
+	step.done(filepath.Join(outDir, "index.html"))
+
+	step.start("drawing a QA sample")
+	sample, err := qa.Sample(ctx, qa.Config{DB: dbPath, Out: filepath.Join(outDir, "qa"), Size: 50, Seed: uint64(o.seed), Settings: settings, Log: log})
+	if err != nil {
+		return err
+	}
+	step.done(sample.Dir)
+
+	return printDemoSummary(ctx, stdout, dbPath, o.dir, sample.Dir, step.total())
 }
