@@ -28,6 +28,15 @@ func TestText(t *testing.T) {
 		{"nanp spaces", "it's 415 555 0132", "it's [phone]"},
 		{"national trunk zero", "020 7946 0958", "[phone]"},
 		{"uk mobile", "07700 900123!", "[phone]!"},
+		// The shapes internal/synth plants.
+		{"synth uk mobile intl", "You can call me on +44 7700 900364", "You can call me on [phone]"},
+		{"synth us intl", "+1 212 555 0123.", "[phone]."},
+		{"synth us dashes", "212-555-0199", "[phone]"},
+		{"synth ireland", "+353 85 123 4567", "[phone]"},
+		{"synth germany", "+49 30 1234 5678", "[phone]"},
+		{"synth france", "+33 6 12 34 56 78", "[phone]"},
+		{"synth spain", "+34 612 345 678", "[phone]"},
+		{"synth netherlands", "+31 6 1234 5678", "[phone]"},
 		{"phone then another number", "call +44 20 7946 0958 at 10:30", "call [phone] at 10:30"},
 
 		// Card numbers pass Luhn, with or without separators.
@@ -60,6 +69,10 @@ func TestText(t *testing.T) {
 		{"luhn invalid with zero group", "ref 4111-0111-1111-1112", "ref 4111-0111-1111-1112"},
 		{"luhn invalid solid", "tracking 1234567890123456", "tracking 1234567890123456"},
 		{"all zeros passes luhn but is no card", "0000 0000 0000 0000", "0000 0000 0000 0000"},
+		{"invoice and order refs", "INV-2026-0898 and ORD-60907", "INV-2026-0898 and ORD-60907"},
+		{"dates with dots and slashes", "left on 06.03.2026, renewed 04/03/2026", "left on 06.03.2026, renewed 04/03/2026"},
+		{"euro amounts", "€ 246,01 or 63,99 €", "€ 246,01 or 63,99 €"},
+		{"card last four", "Card ending in 4417.", "Card ending in 4417."},
 		{"short numbers", "3 items, 42 days, code 5512", "3 items, 42 days, code 5512"},
 		{"seven digit local", "555-0132", "555-0132"},
 		{"iban bad checksum", "DE89 3704 0044 0532 0130 01", "DE89 3704 0044 0532 0130 01"},
