@@ -30,6 +30,7 @@ const (
 	kResolve                // resolution by whoever holds the conversation
 	kCSAT                   // survey answer (n = score)
 	kReopen                 // the customer reopens a resolved conversation
+	kDispatch               // the router offers queue n's waiting conversations to free agents
 	// Timers below are cancelled by any change of the conversation's epoch.
 	kWaitNudge     // customer nudges while queued
 	kAbandon       // customer gives up waiting
@@ -315,6 +316,8 @@ func (s *sim) handle(a *action) {
 		s.emit(ev)
 	case kReopen:
 		s.onReopen(c)
+	case kDispatch:
+		s.dispatch(int8(a.n))
 	case kWaitNudge:
 		s.onWaitNudge(c)
 	case kAbandon:
@@ -673,7 +676,10 @@ func (s *sim) enqueue(c *conv, q int8) {
 	if c.ch.pace == paceLive && s.queues[q].size() >= 3 && s.rng.Float64() < 0.6 {
 		s.after(between(s.rng, 2*second, 6*second), kSystemMsg, c, sysPosition)
 	}
-	s.dispatch(q)
+	// Routing takes a moment, which also keeps the assignment from sharing
+	// a timestamp with the hand-off that queued the conversation (ties on
+	// occurred_at are ordered by type downstream, assigned before escalated).
+	s.schedule(s.now+between(s.rng, 300, 1500), kDispatch, nil, nil, int(q))
 }
 
 // dispatch hands waiting conversations of q to free agents: the least
@@ -705,16 +711,22 @@ func freest(agents []*agent) *agent {
 // other queues has waited longest.
 func (s *sim) pull(a *agent) {
 	for a.onShift && a.load < a.max {
-		var from *waitQueue
-		if a.primary {
-			if s.queues[a.queues[0]].front() != nil {
-				from = &s.queues[a.queues[0]]
+		// A conversation queued this very instant is left to the router's
+		// dispatch, so that its assignment never shares the hand-off's timestamp.
+		ready := func(q int8) *conv {
+			if c := s.queues[q].front(); c != nil && c.waitStart < s.now {
+				return c
 			}
+			return nil
+		}
+		var from *waitQueue
+		if a.primary && ready(a.queues[0]) != nil {
+			from = &s.queues[a.queues[0]]
 		}
 		if from == nil {
 			oldest := int64(math.MaxInt64)
 			for _, q := range a.queues {
-				if c := s.queues[q].front(); c != nil && c.waitStart < oldest {
+				if c := ready(q); c != nil && c.waitStart < oldest {
 					oldest, from = c.waitStart, &s.queues[q]
 				}
 			}

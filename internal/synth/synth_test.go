@@ -100,6 +100,48 @@ func TestEveryEventValid(t *testing.T) {
 	}
 }
 
+// Downstream, events are ordered by occurred_at with ties broken by type
+// (docs/metrics.md) and then by event_id. Without late or duplicate events
+// the emitted order is the causal order, and that ordering must reproduce
+// it: a hand-off must never share its instant with the assignment it
+// causes, nor two messages theirs.
+func TestOrderSurvivesTieBreak(t *testing.T) {
+	cfg := small(5)
+	cfg.Days, cfg.DuplicateRate, cfg.LateRate = 7, 0, 0
+	rank := map[event.Type]int{}
+	for i, typ := range []event.Type{event.ConversationStarted, event.Reopened, event.MessageSent, event.Assigned,
+		event.Escalated, event.Transferred, event.Resolved, event.CSATAnswered} {
+		rank[typ] = i
+	}
+	byConv := map[string][]*event.Event{}
+	var order []string
+	for _, ev := range generate(t, cfg) {
+		if byConv[ev.ConversationID] == nil {
+			order = append(order, ev.ConversationID)
+		}
+		byConv[ev.ConversationID] = append(byConv[ev.ConversationID], ev)
+	}
+	for _, id := range order {
+		emitted := byConv[id]
+		sorted := slices.Clone(emitted)
+		slices.SortStableFunc(sorted, func(a, b *event.Event) int {
+			if c := a.OccurredAt.Compare(b.OccurredAt); c != 0 {
+				return c
+			}
+			if c := rank[a.Type] - rank[b.Type]; c != 0 {
+				return c
+			}
+			return strings.Compare(a.EventID, b.EventID)
+		})
+		for i := range emitted {
+			if emitted[i] != sorted[i] {
+				t.Fatalf("conversation %s: event %d is %s at %s when ordered, emitted as %s at %s",
+					id, i, sorted[i].Type, sorted[i].OccurredAt.Format(time.RFC3339Nano), emitted[i].Type, emitted[i].OccurredAt.Format(time.RFC3339Nano))
+			}
+		}
+	}
+}
+
 func TestValidate(t *testing.T) {
 	tests := []struct {
 		name   string
