@@ -46,7 +46,7 @@ func readFixture(t *testing.T, name string) []event.Event {
 
 // writeLake writes events, in the order given (duplicates and disorder
 // included), as lake Parquet files partitioned by UTC date, the way ingest does.
-func writeLake(t *testing.T, root string, evs []event.Event) {
+func writeLake(t testing.TB, root string, evs []event.Event) {
 	t.Helper()
 	ingested := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
 	byDate := map[string][]lake.Row{}
@@ -75,7 +75,7 @@ func writeLake(t *testing.T, root string, evs []event.Event) {
 	}
 }
 
-func mustDate(t *testing.T, s string) time.Time {
+func mustDate(t testing.TB, s string) time.Time {
 	t.Helper()
 	d, err := time.Parse(time.DateOnly, s)
 	if err != nil {

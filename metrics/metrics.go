@@ -156,6 +156,10 @@ func fillReference(ctx context.Context, conn *sql.Conn, s *config.Config) error 
 					return fmt.Errorf("metrics: queue %q: time zone: %w", q, err)
 				}
 			}
+			alwaysOpen := len(sched.Weekly) == 0 && len(sched.Holidays) == 0
+			if _, err := tx.ExecContext(ctx, parleysql.File("build/stmt/queue_hours.sql"), q, alwaysOpen); err != nil {
+				return fmt.Errorf("metrics: insert hours of queue %q: %w", q, err)
+			}
 			var before float64
 			for _, iv := range OpenIntervals(sched, loc, from, to) {
 				if _, err := stmt.ExecContext(ctx, q, iv.Open, iv.Close, before); err != nil {

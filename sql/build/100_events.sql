@@ -12,68 +12,89 @@
 --
 -- Parameters: $1 the lake glob, $2 the organisation's IANA time zone.
 CREATE OR REPLACE TABLE events AS
-WITH raw AS (
+WITH lake_keys AS (
+    -- The few narrow columns that decide which rows are kept and in what
+    -- order; the wide ones (texts, attributes) are read once, at the end.
     SELECT
         event_id,
         conversation_id,
         type,
-        timezone('UTC', occurred_at)  AS occurred_at,
-        occurred_offset_s,
-        nullif(channel, '')           AS channel,
-        nullif(actor_role, '')        AS actor_role,
-        nullif(actor_id, '')          AS actor_id,
-        nullif(queue, '')             AS queue,
-        message_text,
-        message_private,
-        message_automated,
-        nullif(to_role, '')           AS to_role,
-        nullif(to_id, '')             AS to_id,
-        nullif(to_queue, '')          AS to_queue,
-        csat_score,
-        attributes,
-        nullif(extra, '')             AS extra,
+        occurred_at,
+        ingested_at,
         source,
         "partition",
         "offset",
-        timezone('UTC', ingested_at)  AS ingested_at
-    FROM read_parquet($1, hive_partitioning = true, union_by_name = true)
+        filename        AS lake_file,
+        file_row_number AS lake_row
+    FROM read_parquet($1, hive_partitioning = true, union_by_name = true, filename = true, file_row_number = true)
 ),
-deduplicated AS (
-    SELECT *
-    FROM raw
+duplicated AS (
+    -- Duplicates are rare, so find them with a cheap aggregate first ...
+    SELECT event_id FROM lake_keys GROUP BY event_id HAVING count(*) > 1
+),
+later_copies AS (
+    -- ... and rank only their copies: all but the first ingested are dropped.
+    SELECT lake_file, lake_row
+    FROM lake_keys
+    SEMI JOIN duplicated USING (event_id)
     QUALIFY row_number() OVER (
         PARTITION BY event_id
         ORDER BY ingested_at, source, "partition", "offset"
-    ) = 1
+    ) > 1
 ),
 ordered AS (
     SELECT
-        *,
-        row_number() OVER (
-            PARTITION BY conversation_id
-            ORDER BY
-                occurred_at,
-                CASE type
-                    WHEN 'conversation_started' THEN 0
-                    WHEN 'reopened'             THEN 1
-                    WHEN 'message'              THEN 2
-                    WHEN 'assigned'             THEN 3
-                    WHEN 'escalated'            THEN 4
-                    WHEN 'transferred'          THEN 5
-                    WHEN 'resolved'             THEN 6
-                    WHEN 'csat'                 THEN 7
-                    ELSE 8
-                END,
-                event_id
-        ) AS seq
-    FROM deduplicated
+        lake_file,
+        lake_row,
+        row_number() OVER conversation_order AS seq,
+        (1 + count(*) FILTER (WHERE type = 'reopened') OVER conversation_order)::INTEGER AS episode
+    FROM lake_keys
+    ANTI JOIN later_copies USING (lake_file, lake_row)
+    WINDOW conversation_order AS (
+        PARTITION BY conversation_id
+        ORDER BY
+            occurred_at,
+            CASE type
+                WHEN 'conversation_started' THEN 0
+                WHEN 'reopened'             THEN 1
+                WHEN 'message'              THEN 2
+                WHEN 'assigned'             THEN 3
+                WHEN 'escalated'            THEN 4
+                WHEN 'transferred'          THEN 5
+                WHEN 'resolved'             THEN 6
+                WHEN 'csat'                 THEN 7
+                ELSE 8
+            END,
+            event_id
+        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+    )
 )
 SELECT
-    *,
-    (1 + count(*) FILTER (WHERE type = 'reopened') OVER (
-        PARTITION BY conversation_id ORDER BY seq
-        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-    ))::INTEGER AS episode,
-    timezone($2, occurred_at AT TIME ZONE 'UTC') AS occurred_local
-FROM ordered
-ORDER BY conversation_id, seq;
+    r.event_id,
+    r.conversation_id,
+    r.type,
+    -- TIMESTAMP WITH TIME ZONE -> TIMESTAMP holding UTC, by plain arithmetic
+    make_timestamp(epoch_us(r.occurred_at)) AS occurred_at,
+    r.occurred_offset_s,
+    nullif(r.channel, '')           AS channel,
+    nullif(r.actor_role, '')        AS actor_role,
+    nullif(r.actor_id, '')          AS actor_id,
+    nullif(r.queue, '')             AS queue,
+    r.message_text,
+    r.message_private,
+    r.message_automated,
+    nullif(r.to_role, '')           AS to_role,
+    nullif(r.to_id, '')             AS to_id,
+    nullif(r.to_queue, '')          AS to_queue,
+    r.csat_score,
+    r.attributes,
+    nullif(r.extra, '')             AS extra,
+    r.source,
+    r."partition",
+    r."offset",
+    make_timestamp(epoch_us(r.ingested_at)) AS ingested_at,
+    o.seq,
+    o.episode,
+    timezone($2, r.occurred_at) AS occurred_local
+FROM read_parquet($1, hive_partitioning = true, union_by_name = true, filename = true, file_row_number = true) r
+JOIN ordered o ON o.lake_file = r.filename AND o.lake_row = r.file_row_number;

@@ -4,7 +4,9 @@
 -- reply window) come from parley.yaml; business_open holds each queue's open
 -- intervals in UTC, expanded from its weekly schedule by the build (see
 -- docs/metrics.md, "Business hours"). The queue '' stands for "no queue" and
--- every queue without a schedule of its own. open_before_s is the open time
+-- every queue without a schedule of its own. queue_hours says which queues are
+-- open around the clock, so their business time is simply calendar time and
+-- needs no interval lookup. open_before_s is the open time
 -- of the queue before the interval starts, so the open time between two
 -- instants is a difference of two lookups (see 240_conversations.sql).
 CREATE OR REPLACE TABLE sla_targets (
@@ -16,6 +18,11 @@ CREATE OR REPLACE TABLE sla_targets (
 CREATE OR REPLACE TABLE reply_windows (
     channel  VARCHAR PRIMARY KEY,
     window_s DOUBLE NOT NULL
+);
+
+CREATE OR REPLACE TABLE queue_hours (
+    queue       VARCHAR PRIMARY KEY,
+    always_open BOOLEAN NOT NULL
 );
 
 CREATE OR REPLACE TABLE business_open (

@@ -30,15 +30,24 @@ WITH ev AS (
 ),
 msg_marked AS (
     SELECT
-        *,
-        min(seq) FILTER (WHERE sender_role = 'customer') OVER (PARTITION BY conversation_id) AS first_customer_seq,
-        min(seq) FILTER (WHERE human_reply) OVER (PARTITION BY conversation_id) AS first_human_reply_seq,
+        conversation_id, seq, occurred_at, sender_role, sender_id, private, automated,
+        human_reply, burst, reply_wait_s,
+        min(seq) FILTER (WHERE sender_role = 'customer') OVER whole AS first_customer_seq,
+        min(seq) FILTER (WHERE human_reply) OVER whole AS first_human_reply_seq,
+        count(*) FILTER (WHERE human_reply) OVER whole AS human_replies_total,
         -- Customer messages after lower-casing and dropping everything but letters and digits,
         -- to spot the same message sent again.
         CASE WHEN sender_role = 'customer'
              THEN nullif(regexp_replace(lower(coalesce(text, '')), '[^[:alnum:]]+', '', 'g'), '') END AS normalized_text,
-        lag(occurred_at) OVER (PARTITION BY conversation_id, burst, sender_role = 'customer' ORDER BY seq) AS previous_in_burst_at
+        -- The previous customer message, if it is in the same burst.
+        CASE WHEN last_value(CASE WHEN sender_role = 'customer' THEN burst END IGNORE NULLS) OVER earlier = burst
+             THEN last_value(CASE WHEN sender_role = 'customer' THEN occurred_at END IGNORE NULLS) OVER earlier
+        END AS previous_in_burst_at
     FROM messages
+    -- Both windows share one sort by (conversation_id, seq).
+    WINDOW
+        whole AS (PARTITION BY conversation_id ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING),
+        earlier AS (PARTITION BY conversation_id ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
 ),
 msg AS (
     -- Facts from the messages of each conversation.
@@ -66,10 +75,7 @@ msg AS (
         count(*) FILTER (WHERE sender_role = 'customer' AND normalized_text IS NOT NULL) - count(DISTINCT normalized_text) AS repeated_messages,
         count(*) FILTER (WHERE sender_role = 'customer' AND previous_in_burst_at IS NOT NULL
                          AND secs(previous_in_burst_at, occurred_at) >= 120) AS customer_nudges
-    FROM (
-        SELECT *, count(*) FILTER (WHERE human_reply) OVER (PARTITION BY conversation_id) AS human_replies_total
-        FROM msg_marked
-    )
+    FROM msg_marked
     GROUP BY conversation_id
 ),
 agent_counts AS (
@@ -107,14 +113,23 @@ base AS (
     LEFT JOIN handoff h USING (conversation_id)
 ),
 business_points AS (
-    -- Instants whose open-time-so-far we need, each on the schedule of the queue that owns that clock.
-    SELECT conversation_id, 'frt_start' AS point, first_queue AS queue, first_customer_at AS at FROM base WHERE first_reply_at IS NOT NULL
+    -- Instants whose open-time-so-far we need, each on the schedule of the
+    -- queue that owns that clock; queues open around the clock need none.
+    SELECT b.conversation_id, 'frt_start' AS point, h.queue, b.first_customer_at AS at
+    FROM base b JOIN queue_hours h ON h.queue = coalesce(b.first_queue, '') AND NOT h.always_open
+    WHERE b.first_reply_at IS NOT NULL
     UNION ALL
-    SELECT conversation_id, 'frt_end', first_queue, first_reply_at FROM base WHERE first_reply_at IS NOT NULL
+    SELECT b.conversation_id, 'frt_end', h.queue, b.first_reply_at
+    FROM base b JOIN queue_hours h ON h.queue = coalesce(b.first_queue, '') AND NOT h.always_open
+    WHERE b.first_reply_at IS NOT NULL
     UNION ALL
-    SELECT conversation_id, 'res_start', last_queue, started_at FROM base WHERE resolved
+    SELECT b.conversation_id, 'res_start', h.queue, b.started_at
+    FROM base b JOIN queue_hours h ON h.queue = coalesce(b.last_queue, '') AND NOT h.always_open
+    WHERE b.resolved
     UNION ALL
-    SELECT conversation_id, 'res_end', last_queue, last_resolved_at FROM base WHERE resolved
+    SELECT b.conversation_id, 'res_end', h.queue, b.last_resolved_at
+    FROM base b JOIN queue_hours h ON h.queue = coalesce(b.last_queue, '') AND NOT h.always_open
+    WHERE b.resolved
 ),
 open_so_far AS (
     -- Open seconds of the queue before each instant: the open time before the
@@ -124,7 +139,7 @@ open_so_far AS (
         p.point,
         coalesce(b.open_before_s + least(greatest(secs(b.open_at, p.at), 0), secs(b.open_at, b.close_at)), 0) AS open_s
     FROM business_points p
-    ASOF LEFT JOIN business_open b ON b.queue = coalesce(p.queue, '') AND p.at >= b.open_at
+    ASOF LEFT JOIN business_open b ON b.queue = p.queue AND p.at >= b.open_at
 ),
 business AS (
     SELECT
@@ -147,8 +162,10 @@ measured AS (
         b.*,
         secs(b.first_customer_at, b.first_reply_at) AS first_response_s,
         secs(b.first_customer_at, b.first_any_reply_at) AS first_response_any_s,
-        bz.first_response_business_s,
-        bz.resolution_business_s,
+        CASE WHEN fq.always_open THEN secs(b.first_customer_at, b.first_reply_at)
+             ELSE bz.first_response_business_s END AS first_response_business_s,
+        CASE WHEN lq.always_open AND b.resolved THEN secs(b.started_at, b.last_resolved_at)
+             ELSE bz.resolution_business_s END AS resolution_business_s,
         secs(b.started_at, b.first_resolved_at) AS first_resolution_s,
         CASE WHEN b.resolved THEN secs(b.started_at, b.last_resolved_at) END AS resolution_s,
         coalesce(b.resolved AND secs(b.last_resolved_at, n.next_started_at) <= s.repeat_contact_s, false) AS repeat_contact,
@@ -163,6 +180,8 @@ measured AS (
     FROM base b
     CROSS JOIN build_settings s
     LEFT JOIN business bz USING (conversation_id)
+    LEFT JOIN queue_hours fq ON fq.queue = coalesce(b.first_queue, '')
+    LEFT JOIN queue_hours lq ON lq.queue = coalesce(b.last_queue, '')
     LEFT JOIN next_contact n USING (conversation_id)
     LEFT JOIN sla_targets sla ON sla.channel = b.channel
 ),
@@ -231,5 +250,4 @@ SELECT
     coalesce(customer_nudges, 0) AS customer_nudges,
     unanswered_bursts,
     total_wait_s AS human_wait_s
-FROM friction
-ORDER BY conversation_id;
+FROM friction;
