@@ -39,26 +39,34 @@ var fixtureStart = time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 var fixtureNow = time.Date(2026, 3, 20, 8, 0, 0, 0, time.UTC)
 
 // newWarehouse writes a DuckDB warehouse with the contract's tables holding
-// convs, and returns its path.
+// convs in a temporary folder, and returns its path.
 func newWarehouse(t testing.TB, convs []fconv) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "warehouse.duckdb")
+	if err := buildWarehouse(path, convs); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// buildWarehouse writes the fixture warehouse at path.
+func buildWarehouse(path string, convs []fconv) error {
 	db, err := warehouse.Open(path, false)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	defer db.Close()
 	ctx := context.Background()
 	schema, err := os.ReadFile("testdata/schema.sql")
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	if _, err := db.ExecContext(ctx, string(schema)); err != nil {
-		t.Fatalf("create fixture schema: %v", err)
+		return fmt.Errorf("create fixture schema: %w", err)
 	}
 	conn, err := db.Conn(ctx)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	defer conn.Close()
 	var last time.Time
@@ -101,9 +109,9 @@ func newWarehouse(t testing.TB, convs []fconv) string {
 		return info.Close()
 	})
 	if err != nil {
-		t.Fatalf("fill fixture warehouse: %v", err)
+		return fmt.Errorf("fill fixture warehouse: %w", err)
 	}
-	return path
+	return nil
 }
 
 // rows returns the conversations row and the events rows of c, in table
