@@ -1,0 +1,148 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func writeFile(t *testing.T, body string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "parley.yaml")
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestLoadOverridesDefaultsKeyByKey(t *testing.T) {
+	path := writeFile(t, `
+timezone: Europe/Berlin
+sla:
+  webchat: {first_response: 2m, goal: 0.9}
+windows:
+  repeat_contact: 3d
+reply_windows:
+  sms: 12h
+queues:
+  night:
+    hours:
+      timezone: America/New_York
+      weekly: {fri: ["22:00-06:00"]}
+      holidays: ["2026-12-25"]
+`)
+	cfg, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checks := []struct {
+		name      string
+		got, want any
+	}{
+		{"timezone", cfg.TimeZone, "Europe/Berlin"},
+		{"sla.webchat.first_response", time.Duration(cfg.SLA["webchat"].FirstResponse), 2 * time.Minute},
+		{"sla.webchat.goal", cfg.SLA["webchat"].Goal, 0.9},
+		{"sla.email kept from defaults", time.Duration(cfg.SLA["email"].FirstResponse), 24 * time.Hour},
+		{"windows.repeat_contact", time.Duration(cfg.Windows.RepeatContact), 72 * time.Hour},
+		{"windows.reopen kept from defaults", time.Duration(cfg.Windows.Reopen), 7 * 24 * time.Hour},
+		{"reply_windows.sms", time.Duration(cfg.ReplyWindows["sms"]), 12 * time.Hour},
+		{"reply_windows.whatsapp kept from defaults", time.Duration(cfg.ReplyWindows["whatsapp"]), 24 * time.Hour},
+		{"friction weights kept from defaults", cfg.Friction.Weights.Time, 0.35},
+		{"queue schedule", cfg.ScheduleFor("night").Weekly["fri"][0], "22:00-06:00"},
+		{"unlisted queue uses business_hours", len(cfg.ScheduleFor("other").Weekly), 0},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
+		}
+	}
+}
+
+func TestValidateNamesEveryBadField(t *testing.T) {
+	path := writeFile(t, `
+timezone: Mars/Olympus
+business_hours:
+  weekly:
+    funday: ["09:00-17:00"]
+    mon: ["9-17", "10:00-10:00"]
+  holidays: ["25/12/2026"]
+queues:
+  night:
+    hours:
+      timezone: Nowhere/City
+sla:
+  webchat: {first_response: 0s, goal: 1.5}
+windows:
+  reopen: -1h
+friction:
+  weights: {time: -1, impersonal: 0, directness: 0, effort: 0}
+reply_windows:
+  whatsapp: 0s
+`)
+	_, err := Load(path)
+	if err == nil {
+		t.Fatal("Load accepted an invalid file")
+	}
+	for _, field := range []string{
+		"timezone:", "business_hours.weekly.funday", "business_hours.weekly.mon[0]", "business_hours.weekly.mon[1]",
+		"business_hours.holidays[0]", "queues.night.hours.timezone", "sla.webchat.first_response", "sla.webchat.goal",
+		"windows.reopen", "friction.weights.time", "friction.weights:", "reply_windows.whatsapp",
+	} {
+		if !strings.Contains(err.Error(), field) {
+			t.Errorf("error does not name %s:\n%v", field, err)
+		}
+	}
+}
+
+func TestLoadRejectsUnknownKeysAndBadDurations(t *testing.T) {
+	cases := []struct{ name, body, want string }{
+		{"typo", "timezon: UTC\n", "timezon"},
+		{"bad duration", "windows:\n  reopen: soon\n", `invalid duration "soon"`},
+		{"number duration", "windows:\n  reopen: 5\n", "invalid duration"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Load(writeFile(t, c.body))
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("error %v, want it to mention %q", err, c.want)
+			}
+		})
+	}
+}
+
+func TestParseSpan(t *testing.T) {
+	cases := []struct {
+		in         string
+		start, end int
+		bad        bool
+	}{
+		{in: "09:00-17:30", start: 540, end: 1050},
+		{in: "22:00-06:00", start: 1320, end: 360},
+		{in: "00:00-24:00", start: 0, end: 1440},
+		{in: "24:00-06:00", bad: true},
+		{in: "09:00-09:00", bad: true},
+		{in: "9:00-17:00", bad: true},
+		{in: "09:60-17:00", bad: true},
+		{in: "09:00", bad: true},
+	}
+	for _, c := range cases {
+		start, end, err := ParseSpan(c.in)
+		if c.bad {
+			if err == nil {
+				t.Errorf("ParseSpan(%q) accepted", c.in)
+			}
+			continue
+		}
+		if err != nil || start != c.start || end != c.end {
+			t.Errorf("ParseSpan(%q) = %d, %d, %v; want %d, %d", c.in, start, end, err, c.start, c.end)
+		}
+	}
+}
+
+func TestDefaultIsValid(t *testing.T) {
+	if err := Default().Validate(); err != nil {
+		t.Fatal(err)
+	}
+}
