@@ -84,12 +84,19 @@ func (b *batch) addDead(raw []byte, size int64, key []byte, pos int64, now time.
 	b.reasons[inv.Reason]++
 }
 
-// due reports whether the batch should be flushed under the given limits.
-func (b *batch) due(maxRows int, maxBytes int64, maxAge time.Duration, now time.Time) bool {
+// limits bound one batch: whichever is reached first flushes it.
+type limits struct {
+	rows  int
+	bytes int64
+	age   time.Duration
+}
+
+// due reports whether the batch should be flushed under lim.
+func (b *batch) due(lim limits, now time.Time) bool {
 	if b.empty() {
 		return false
 	}
-	return len(b.rows)+len(b.dead) >= maxRows || b.bytes >= maxBytes || now.Sub(b.started) >= maxAge
+	return len(b.rows)+len(b.dead) >= lim.rows || b.bytes >= lim.bytes || now.Sub(b.started) >= lim.age
 }
 
 func (b *batch) fileName() string {

@@ -13,8 +13,8 @@ import (
 // Defaults for the zero values of Config.
 const (
 	DefaultGroup          = "parley-ingest"
-	DefaultFlushRows      = 200_000
-	DefaultFlushBytes     = 64 << 20
+	DefaultFlushRows      = 100_000
+	DefaultFlushBytes     = 48 << 20
 	DefaultFlushInterval  = 10 * time.Second
 	DefaultProgressEvery  = 10 * time.Second
 	DefaultSessionTimeout = 10 * time.Second
@@ -30,8 +30,11 @@ type Config struct {
 	Group string
 	// Lake is the lake root directory.
 	Lake string
-	// FlushRows, FlushBytes and FlushInterval bound a partition's batch:
-	// whichever is reached first flushes it to files. They bound memory too.
+	// FlushRows and FlushBytes bound the messages a process holds before
+	// writing them, split evenly across the partitions it owns;
+	// FlushInterval bounds a batch's age.
+	// Whichever is reached first flushes a partition's batch to files, so
+	// they also bound memory, whatever the topic size.
 	FlushRows     int
 	FlushBytes    int64
 	FlushInterval time.Duration

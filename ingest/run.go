@@ -112,8 +112,15 @@ func (r *runner) run(ctx context.Context) (Stats, error) {
 		slices.Sort(ids)
 		r.log.Info("partitions assigned", "generation", gen.ID, "partitions", ids)
 		r.lastMessage.CompareAndSwap(0, time.Now().UnixNano())
+		// The flush limits are the process's memory budget, so each
+		// partition gets an equal share of them.
+		lim := limits{
+			rows:  max(r.cfg.FlushRows/max(len(ids), 1), 1),
+			bytes: max(r.cfg.FlushBytes/int64(max(len(ids), 1)), 1),
+			age:   r.cfg.FlushInterval,
+		}
 		for _, p := range ids {
-			gen.Start(func(gctx context.Context) { r.consume(gctx, stopCtx, gen, p) })
+			gen.Start(func(gctx context.Context) { r.consume(gctx, stopCtx, gen, p, lim) })
 		}
 	}
 	// Close ends the generation, which waits for every partition to flush
@@ -191,7 +198,7 @@ func (r *runner) progress(ctx context.Context) {
 // consume owns one partition for one generation: it resumes from the
 // lake's checkpoint, batches messages and flushes them, until the
 // generation ends (rebalance) or the run stops.
-func (r *runner) consume(gctx, stopCtx context.Context, gen *kafka.Generation, partition int32) {
+func (r *runner) consume(gctx, stopCtx context.Context, gen *kafka.Generation, partition int32, lim limits) {
 	ctx, cancel := context.WithCancel(stopCtx)
 	defer cancel()
 	unwatch := context.AfterFunc(gctx, cancel)
@@ -276,12 +283,12 @@ func (r *runner) consume(gctx, stopCtx context.Context, gen *kafka.Generation, p
 			r.consumed.Add(1)
 			// A flush that fails until the generation or run ends falls
 			// through to the final flush below, which says so loudly.
-			if b.due(r.cfg.FlushRows, r.cfg.FlushBytes, r.cfg.FlushInterval, now) && !r.flush(ctx, gen, b, 0) {
+			if b.due(lim, now) && !r.flush(ctx, gen, b, 0) {
 				done = true
 			}
 		case now := <-tick.C:
 			r.cfg.Metrics.setLag(topic, partition, max(0, ps.hwm.Load()-ps.next.Load()))
-			if b.due(r.cfg.FlushRows, r.cfg.FlushBytes, r.cfg.FlushInterval, now) && !r.flush(ctx, gen, b, 0) {
+			if b.due(lim, now) && !r.flush(ctx, gen, b, 0) {
 				done = true
 			}
 		}

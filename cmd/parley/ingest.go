@@ -39,8 +39,9 @@ DIR/events/date=YYYY-MM-DD/<topic>-<partition>-<firstOffset>-<lastOffset>.parque
 messages that break the event contract to DIR/deadletter/ with their raw bytes
 and the reason.
 
-A batch is flushed when it reaches --flush-rows, --flush-bytes or
---flush-interval: its files are written under temporary names, fsynced and
+A partition's batch is flushed when it reaches its share of --flush-rows or
+--flush-bytes (both are per process, split across the partitions it owns, so
+they bound memory) or --flush-interval: its files are written under temporary names, fsynced and
 renamed, and only then is the partition's checkpoint in DIR/_offsets advanced
 and the offset committed to Kafka. After a crash, ingest resumes from the
 checkpoint, so nothing is lost or written twice.
@@ -91,8 +92,8 @@ Example:
 	f.StringVar(&cfg.Topic, "topic", "", "topic to consume (required)")
 	f.StringVar(&cfg.Group, "group", ingest.DefaultGroup, "consumer group; processes sharing it split the partitions")
 	f.StringVar(&cfg.Lake, "lake", "", "lake root directory (required)")
-	f.IntVar(&cfg.FlushRows, "flush-rows", ingest.DefaultFlushRows, "flush a partition's batch at this many messages")
-	f.Int64Var(&cfg.FlushBytes, "flush-bytes", ingest.DefaultFlushBytes, "flush a partition's batch at this many raw bytes")
+	f.IntVar(&cfg.FlushRows, "flush-rows", ingest.DefaultFlushRows, "messages held in memory before writing, per process (split across its partitions)")
+	f.Int64Var(&cfg.FlushBytes, "flush-bytes", ingest.DefaultFlushBytes, "raw bytes held in memory before writing, per process (split across its partitions)")
 	f.DurationVar(&cfg.FlushInterval, "flush-interval", ingest.DefaultFlushInterval, "flush a partition's batch when its first message is this old")
 	f.DurationVar(&cfg.UntilIdle, "until-idle", 0, "exit 0 after this long without a new message (0: run until SIGINT/SIGTERM)")
 	f.DurationVar(&cfg.SessionTimeout, "session-timeout", ingest.DefaultSessionTimeout, "how long the group waits for a silent member before moving its partitions")
