@@ -1,0 +1,89 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+
+	"github.com/parley-cx/parley/internal/broker"
+)
+
+func TestIngestAndCompactCommands(t *testing.T) {
+	b, err := broker.Start(context.Background(), broker.Config{Partitions: 2, Topics: []string{"events"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.Close)
+	w := &kafka.Writer{Addr: kafka.TCP(b.Addr()), Topic: "events", BatchTimeout: time.Millisecond}
+	var msgs []kafka.Message
+	for i := range 50 {
+		msgs = append(msgs, kafka.Message{Value: fmt.Appendf(nil, `{"event_id":"e%d","conversation_id":"c%d","type":"resolved","occurred_at":"2026-03-0%dT10:00:00Z"}`, i, i%5, 1+i%3)})
+	}
+	msgs = append(msgs, kafka.Message{Value: []byte("not json")})
+	if err := w.WriteMessages(context.Background(), msgs...); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	lakeDir := t.TempDir()
+	run := func(args ...string) (string, error) {
+		cmd := newRootCmd()
+		var out bytes.Buffer
+		cmd.SetOut(&out)
+		cmd.SetErr(&out)
+		cmd.SetArgs(args)
+		err := cmd.ExecuteContext(context.Background())
+		return out.String(), err
+	}
+	out, err := run("ingest", "--brokers", b.Addr(), "--topic", "events", "--lake", lakeDir, "--flush-rows", "10", "--until-idle", "1s", "--metrics-addr", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("ingest: %v\n%s", err, out)
+	}
+	if !strings.Contains(out, "ingested 50 events, 1 dead letters") {
+		t.Errorf("ingest output does not report 50 events and 1 dead letter:\n%s", out)
+	}
+	files, _ := filepath.Glob(filepath.Join(lakeDir, "events", "date=*", "*.parquet"))
+	out, err = run("compact", "--lake", lakeDir)
+	if err != nil {
+		t.Fatalf("compact: %v\n%s", err, out)
+	}
+	after, _ := filepath.Glob(filepath.Join(lakeDir, "events", "date=*", "*.parquet"))
+	if len(after) >= len(files) || len(after) > 6 {
+		t.Errorf("compact left %d of %d files, want at most one per partition and date (6)", len(after), len(files))
+	}
+}
+
+func TestIngestCommandRejectsBadFlags(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"ingest", "--topic", "t", "--lake", "l"}, "--brokers: at least one"},
+		{[]string{"ingest", "--brokers", "h:1", "--topic", "a/b", "--lake", "l"}, "--topic:"},
+		{[]string{"ingest", "--brokers", "h:1", "--topic", "t", "--lake", "l", "--sasl-mechanism", "GSSAPI", "--sasl-user", "u"}, "--sasl-mechanism: must be"},
+		{[]string{"ingest", "--brokers", "h:1", "--topic", "t", "--lake", "l", "--tls-ca", "ca.pem"}, "need TLS"},
+		{[]string{"import", "x.jsonl"}, "--lake is required"},
+		{[]string{"compact"}, "--lake is required"},
+	}
+	for _, tc := range tests {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			cmd := newRootCmd()
+			cmd.SetOut(&bytes.Buffer{})
+			cmd.SetErr(&bytes.Buffer{})
+			cmd.SetArgs(tc.args)
+			err := cmd.ExecuteContext(context.Background())
+			var ue usageError
+			if !errors.As(err, &ue) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error = %v, want a usage error containing %q", err, tc.want)
+			}
+		})
+	}
+}
