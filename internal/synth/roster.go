@@ -60,18 +60,16 @@ type group struct {
 	cursor int // rotation: who works next, so days off are spread fairly
 }
 
-// roster holds every agent and decides who works which day.
+// roster holds every agent, in shift groups, and decides who works which day.
 type roster struct {
 	staffing float64
 	perDay   float64
-	start    time.Time
 	human    [numQueues]float64 // expected share of arrivals reaching each queue
 	groups   []*group
-	agents   []*agent
 }
 
-func newRoster(cfg Config, start time.Time, rng *rand.Rand) *roster {
-	r := &roster{staffing: cfg.Staffing, perDay: cfg.PerDay, start: start}
+func newRoster(cfg Config, rng *rand.Rand) *roster {
+	r := &roster{staffing: cfg.Staffing, perDay: cfg.PerDay}
 	if r.staffing == 0 {
 		r.staffing = 1
 	}
@@ -121,7 +119,6 @@ func newRoster(cfg Config, start time.Time, rng *rand.Rand) *roster {
 				a.max = 3
 			}
 			grp.pool = append(grp.pool, a)
-			r.agents = append(r.agents, a)
 		}
 	}
 	return r

@@ -225,7 +225,7 @@ func newSim(cfg Config, emit func(*event.Event) error) *sim {
 		s.keys[i] = mix64(uint64(cfg.Seed) + uint64(i+1)*0x9E3779B97F4A7C15)
 	}
 	s.arr = newArrivals(cfg, start)
-	s.roster = newRoster(cfg, start, s.rng)
+	s.roster = newRoster(cfg, s.rng)
 	return s
 }
 
