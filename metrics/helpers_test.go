@@ -45,43 +45,38 @@ func readFixture(t *testing.T, name string) []event.Event {
 }
 
 // writeLake writes events, in the order given (duplicates and disorder
-// included), as lake Parquet files partitioned by UTC date, the way ingest does.
+// included), as lake Parquet files partitioned by UTC date, the way ingest
+// does, plus a half-written temporary file the build must ignore.
 func writeLake(t testing.TB, root string, evs []event.Event) {
 	t.Helper()
+	if err := writeLakeFiles(root, evs); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func writeLakeFiles(root string, evs []event.Event) error {
 	ingested := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
 	byDate := map[string][]lake.Row{}
 	for i := range evs {
 		row, err := lake.FromEvent(&evs[i], "fixture", -1, int64(i+1), ingested)
 		if err != nil {
-			t.Fatal(err)
+			return err
 		}
 		day := evs[i].OccurredAt.UTC().Format(time.DateOnly)
 		byDate[day] = append(byDate[day], row)
 	}
-	for day, rows := range byDate {
-		dir := lake.PartitionDir(root, mustDate(t, day))
+	for _, rows := range byDate {
+		dir := lake.PartitionDir(root, rows[0].OccurredAt)
 		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
+			return err
 		}
 		name := fmt.Sprintf("fixture-%d-%d.parquet", rows[0].Offset, rows[len(rows)-1].Offset)
 		if err := parquet.WriteFile(filepath.Join(dir, name), rows); err != nil {
-			t.Fatal(err)
+			return err
 		}
 	}
-	// A file still being written must be ignored by the build.
 	tmp := filepath.Join(lake.PartitionDir(root, evs[0].OccurredAt), lake.TempPrefix+"half-written")
-	if err := os.WriteFile(tmp, []byte("not parquet"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func mustDate(t testing.TB, s string) time.Time {
-	t.Helper()
-	d, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
+	return os.WriteFile(tmp, []byte("not parquet"), 0o644)
 }
 
 // build runs transform and metrics over evs with settings and opens the result read-only.
