@@ -146,3 +146,14 @@ func TestDefaultIsValid(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestExampleFileLoads keeps parley.example.yaml at the repository root valid.
+func TestExampleFileLoads(t *testing.T) {
+	cfg, err := Load(filepath.Join("..", "..", "parley.example.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.ScheduleFor("night-desk").Weekly["mon"]; len(got) != 1 || got[0] != "22:00-06:00" {
+		t.Errorf("night-desk monday = %v", got)
+	}
+}
