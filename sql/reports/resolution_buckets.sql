@@ -1,15 +1,16 @@
 -- resolution_buckets.sql — time to final resolution (resolution_s) of resolved conversations.
 -- Reads: conversations. Params: $from, $to (local dates, inclusive).
-WITH buckets(idx, label, lo, hi) AS (
-    VALUES (1, '< 1 h', 0, 3600), (2, '1–4 h', 3600, 14400), (3, '4–24 h', 14400, 86400),
-           (4, '1–3 days', 86400, 259200), (5, '3–7 days', 259200, 604800), (6, '7 days+', 604800, NULL)
-), c AS (
-    SELECT resolution_s AS s FROM conversations
-    WHERE local_date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE) AND resolved
+WITH buckets(idx, label) AS (
+    VALUES (1, '< 1 h'), (2, '1–4 h'), (3, '4–24 h'), (4, '1–3 days'), (5, '3–7 days'), (6, '7 days+')
+), binned AS (
+    SELECT CASE WHEN resolution_s < 3600 THEN 1 WHEN resolution_s < 14400 THEN 2 WHEN resolution_s < 86400 THEN 3
+                WHEN resolution_s < 259200 THEN 4 WHEN resolution_s < 604800 THEN 5 ELSE 6 END AS idx,
+        count(*) AS conversations
+    FROM conversations
+    WHERE local_date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE) AND resolved AND resolution_s IS NOT NULL
+    GROUP BY ALL
 )
-SELECT b.idx, b.label, count(c.s) AS conversations,
-    round(100 * count(c.s) / nullif(sum(count(c.s)) OVER (), 0), 1)::DOUBLE AS pct
-FROM buckets AS b
-LEFT JOIN c ON c.s >= b.lo AND (b.hi IS NULL OR c.s < b.hi)
-GROUP BY ALL
+SELECT b.idx, b.label, coalesce(binned.conversations, 0) AS conversations,
+    round(100 * coalesce(binned.conversations, 0) / nullif(sum(coalesce(binned.conversations, 0)) OVER (), 0), 1)::DOUBLE AS pct
+FROM buckets AS b LEFT JOIN binned ON binned.idx = b.idx
 ORDER BY b.idx

@@ -1,19 +1,20 @@
 -- resolution_handoff.sql — handoff wait after an escalation, from the bot and between tiers.
 -- Reads: escalations. Params: $from, $to (local dates, inclusive).
 -- 'not picked up' counts escalations no human answered (handoff_wait_s IS NULL).
-WITH buckets(idx, label, lo, hi) AS (
-    VALUES (1, '< 1 min', 0, 60), (2, '1–5 min', 60, 300), (3, '5–15 min', 300, 900),
-           (4, '15–60 min', 900, 3600), (5, '1–4 h', 3600, 14400), (6, '4 h+', 14400, NULL),
-           (7, 'not picked up', NULL, NULL)
-), e AS (
-    SELECT source, handoff_wait_s AS s FROM escalations
+WITH buckets(idx, label) AS (
+    VALUES (1, '< 1 min'), (2, '1–5 min'), (3, '5–15 min'), (4, '15–60 min'), (5, '1–4 h'), (6, '4 h+'), (7, 'not picked up')
+), binned AS (
+    SELECT source,
+        CASE WHEN handoff_wait_s IS NULL THEN 7 WHEN handoff_wait_s < 60 THEN 1 WHEN handoff_wait_s < 300 THEN 2
+             WHEN handoff_wait_s < 900 THEN 3 WHEN handoff_wait_s < 3600 THEN 4 WHEN handoff_wait_s < 14400 THEN 5 ELSE 6 END AS idx,
+        count(*) AS escalations
+    FROM escalations
     WHERE local_date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
+    GROUP BY ALL
 ), sources AS (
-    SELECT DISTINCT source FROM e
+    SELECT DISTINCT source FROM binned
 )
-SELECT sources.source, b.idx, b.label, count(e.source) AS escalations
+SELECT sources.source, b.idx, b.label, coalesce(binned.escalations, 0) AS escalations
 FROM sources CROSS JOIN buckets AS b
-LEFT JOIN e ON e.source = sources.source AND (
-    (b.lo IS NULL AND e.s IS NULL) OR (e.s >= b.lo AND (b.hi IS NULL OR e.s < b.hi)))
-GROUP BY ALL
+LEFT JOIN binned ON binned.source = sources.source AND binned.idx = b.idx
 ORDER BY sources.source, b.idx
