@@ -7,6 +7,7 @@
 //	bar := charts.NewBar() // any go-echarts chart, configured as usual
 //	chart, err := reports.Chart(bar, "360px")
 //	body, err := reports.Fragment(myTemplate, data) // html/template: text is escaped
+//	table, err := reports.Table{Columns: cols, Rows: rows, Sortable: true}.HTML()
 //	err = reports.WritePage(filepath.Join(out, "index.html"), reports.Page{
 //		Title:     "Overview",
 //		Period:    "2026-10-01 to 2026-10-31",

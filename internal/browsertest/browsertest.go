@@ -5,7 +5,8 @@
 //	b := browsertest.New(t)                  // one Chromium for the test
 //	p := b.Open(t, filepath.Join(out, "index.html"))
 //	p.RequireClean(t)                        // no console errors, no requests out, every chart painted
-//	if p.Eval(t, `window.pwned === true`) { ... }
+//	if browsertest.Eval[bool](t, p, "window.pwned === true") { ... }
+//	if !strings.Contains(p.Text(t), "<script>") { ... } // shown as text
 //
 // Chromium is Debian's `chromium` package (`.ci/run` installs it); set
 // PARLEY_CHROMIUM to use another binary. A missing browser fails the test
