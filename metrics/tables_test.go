@@ -81,6 +81,25 @@ func TestDerivedTables(t *testing.T) {
 			checkRow(t, c.id, got[0], c.want)
 		}
 	})
+
+	t.Run("escalation effectiveness", func(t *testing.T) {
+		got := queryRows(t, db, "SELECT * FROM escalation_effectiveness ORDER BY queue")
+		if len(got) != 2 {
+			t.Fatalf("%d rows, want 2", len(got))
+		}
+		// billing is the last queue of c-bot-handoff (escalated, CSAT 4), c-tier
+		// (escalated, no CSAT) and c-reopen (not escalated, no CSAT).
+		checkRow(t, "billing", got[0], map[string]any{
+			"queue": "billing", "source": "bot", "escalations": 1, "effective": 1, "effective_share": 1.0,
+			"handoff_wait_p50_s": 120.0, "queue_conversations": 3, "queue_escalation_rate": 2.0 / 3,
+			"csat_escalated": 4.0, "csat_not_escalated": nil,
+		})
+		// No conversation ends in tier2 (c-tier moved on to billing).
+		checkRow(t, "tier2", got[1], map[string]any{
+			"queue": "tier2", "source": "tier", "escalations": 1, "effective": 0, "effective_share": 0.0,
+			"handoff_wait_p90_s": 1800.0, "queue_conversations": nil,
+		})
+	})
 }
 
 // TestRollupsReconcile checks that every count in kpi_daily and agent_daily

@@ -1,4 +1,4 @@
--- 250_rollups.sql — views `kpi_daily` and `agent_daily`: daily rollups of `conversations`.
+-- 250_rollups.sql — views `kpi_daily`, `agent_daily` (daily rollups of `conversations`) and `escalation_effectiveness`.
 --
 -- Every conversation is counted once, on its local_date (org time zone), so
 -- summing any count column over days, channels and queues gives the matching
@@ -57,3 +57,33 @@ SELECT
 FROM conversations
 WHERE most_active_agent_id IS NOT NULL
 GROUP BY local_date, most_active_agent_id;
+
+-- escalation_effectiveness: per target queue and source (bot or tier), how
+-- escalations end, and how escalated conversations compare with the others
+-- of the same queue (their last queue) on CSAT.
+CREATE OR REPLACE VIEW escalation_effectiveness AS
+WITH queue_outcomes AS (
+    SELECT
+        last_queue AS queue,
+        count(*) AS conversations,
+        count(*) FILTER (WHERE escalated) AS escalated_conversations,
+        avg(csat) FILTER (WHERE escalated) AS csat_escalated,
+        avg(csat) FILTER (WHERE NOT escalated) AS csat_not_escalated
+    FROM conversations
+    GROUP BY last_queue
+)
+SELECT
+    e.to_queue AS queue,
+    e.source,
+    count(*) AS escalations,
+    count(*) FILTER (WHERE e.effective) AS effective,
+    count(*) FILTER (WHERE e.effective) / count(*) AS effective_share,
+    quantile_cont(e.handoff_wait_s, 0.5) AS handoff_wait_p50_s,
+    quantile_cont(e.handoff_wait_s, 0.9) AS handoff_wait_p90_s,
+    any_value(q.conversations) AS queue_conversations,
+    any_value(q.escalated_conversations) / any_value(q.conversations) AS queue_escalation_rate,
+    any_value(q.csat_escalated) AS csat_escalated,
+    any_value(q.csat_not_escalated) AS csat_not_escalated
+FROM escalations e
+LEFT JOIN queue_outcomes q ON q.queue IS NOT DISTINCT FROM e.to_queue
+GROUP BY e.to_queue, e.source;
