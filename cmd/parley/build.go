@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -36,7 +38,9 @@ Every table and column is documented in docs/metrics.md; the SQL is in
 sql/build/. Settings (time zone, business hours, SLA targets, windows,
 friction weights) come from --config; see docs/config.md. Without --db the
 warehouse is written next to the lake folder: --lake demo/lake writes
-demo/warehouse.duckdb. Progress goes to stderr.
+demo/warehouse.duckdb. The new warehouse is built as FILE.building and
+renamed over FILE at the end, so readers never see a half-built one and a
+failed build leaves the previous one in place. Progress goes to stderr.
 
 Example:
   parley build --lake lake/ --config parley.yaml
@@ -45,6 +49,9 @@ Example:
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if lakeDir == "" {
 				return usageErrorf("build: --lake is required (the folder holding events/)")
+			}
+			if fi, err := os.Stat(lakeDir); err != nil || !fi.IsDir() {
+				return usageErrorf("build: --lake %s: not a directory", lakeDir)
 			}
 			if dbPath == "" {
 				dbPath = defaultDB(lakeDir)
@@ -56,12 +63,27 @@ Example:
 			log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
 			start := time.Now()
 			ctx := cmd.Context()
-			stats, err := transform.Run(ctx, transform.Config{Lake: lakeDir, DB: dbPath, Settings: settings, Log: log})
-			if err != nil {
+			// Build next to the target and rename at the end, so readers never
+			// see a half-built warehouse and a failed build keeps the old one.
+			tmp := dbPath + ".building"
+			if err := removeWarehouse(tmp); err != nil {
 				return err
 			}
-			if err := metrics.Run(ctx, metrics.Config{DB: dbPath, Settings: settings, Log: log}); err != nil {
+			stats, err := transform.Run(ctx, transform.Config{Lake: lakeDir, DB: tmp, Settings: settings, Log: log})
+			if err == nil {
+				err = metrics.Run(ctx, metrics.Config{DB: tmp, Settings: settings, Log: log})
+			}
+			if err != nil {
+				if rmErr := removeWarehouse(tmp); rmErr != nil {
+					log.Warn("build: could not remove the partial warehouse", "path", tmp, "err", rmErr)
+				}
+				if errors.Is(err, transform.ErrNoEvents) {
+					return usageErrorf("build: --lake %s: %w", lakeDir, err)
+				}
 				return err
+			}
+			if err := os.Rename(tmp, dbPath); err != nil {
+				return fmt.Errorf("build: replace %s: %w", dbPath, err)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "built %s: %d events (%d duplicates dropped) in %d conversations from %d files in %s\n",
 				dbPath, stats.Events, stats.Duplicates, stats.Conversations, stats.Files, time.Since(start).Round(time.Millisecond))
@@ -73,4 +95,14 @@ Example:
 	f.StringVar(&dbPath, "db", "", "warehouse file to write (default: warehouse.duckdb next to the lake folder)")
 	f.StringVar(&configPath, "config", "", "parley.yaml with time zone, business hours, SLAs, windows and friction weights (default: built-in defaults)")
 	return cmd
+}
+
+// removeWarehouse deletes a DuckDB file and its write-ahead log, if present.
+func removeWarehouse(path string) error {
+	for _, p := range []string{path, path + ".wal"} {
+		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("build: remove %s: %w", p, err)
+		}
+	}
+	return nil
 }
