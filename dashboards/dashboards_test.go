@@ -318,3 +318,23 @@ func TestPagesInBrowser(t *testing.T) {
 		})
 	}
 }
+
+// TestEmptyPeriod renders a period with no conversations: the pages must
+// still be written and open cleanly, with dashes and "No data" instead of numbers.
+func TestEmptyPeriod(t *testing.T) {
+	out := t.TempDir()
+	res, err := Render(context.Background(), Config{DB: fixtureDB(t), Out: out, From: day("2030-01-01"), To: day("2030-01-07")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := browsertest.New(t)
+	for _, file := range res.Files {
+		t.Run(filepath.Base(file.Path), func(t *testing.T) {
+			p := b.Open(t, file.Path)
+			p.RequireClean(t)
+			if text := p.Text(t); !strings.Contains(text, "2030-01-01 to 2030-01-07 (7 days)") {
+				t.Errorf("header lacks the empty period")
+			}
+		})
+	}
+}

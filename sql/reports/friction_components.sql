@@ -10,4 +10,5 @@ SELECT
 FROM conversations
 WHERE local_date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE) AND friction_score IS NOT NULL
 GROUP BY GROUPING SETS ((channel), ())
+HAVING count(*) > 0 -- the grand total exists even for an empty period
 ORDER BY grouping(channel) DESC, conversations DESC, channel

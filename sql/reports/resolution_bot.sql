@@ -17,4 +17,5 @@ SELECT
 FROM conversations
 WHERE local_date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE) AND bot_handled
 GROUP BY GROUPING SETS ((channel), ())
+HAVING count(*) > 0 -- the grand total exists even for an empty period
 ORDER BY grouping(channel) DESC, bot_handled DESC, channel
