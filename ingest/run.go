@@ -53,7 +53,7 @@ type runner struct {
 	parts map[int32]*partitionState
 	err   error
 
-	lastMessage atomic.Int64 // unix nanoseconds; 0 until the first assignment
+	lastMessage atomic.Int64 // unix nanoseconds of the last message or flush; 0 until the first assignment
 	consumed    atomic.Int64 // messages read, flushed or not
 	stop        context.CancelFunc
 }
@@ -159,13 +159,27 @@ func (r *runner) watchIdle(ctx context.Context) {
 			return
 		case <-t.C:
 			last := r.lastMessage.Load()
-			if last != 0 && time.Since(time.Unix(0, last)) >= r.cfg.UntilIdle {
+			if last != 0 && time.Since(time.Unix(0, last)) >= r.cfg.UntilIdle && r.caughtUp() {
 				r.log.Info("idle, stopping", "idle_for", r.cfg.UntilIdle)
 				r.stop()
 				return
 			}
 		}
 	}
+}
+
+// caughtUp reports whether every owned partition has been read up to the
+// high watermark its last fetch reported. Without it, a slow flush (no
+// messages read meanwhile) would pass for an idle topic.
+func (r *runner) caughtUp() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, ps := range r.parts {
+		if ps.hwm.Load() > ps.next.Load() {
+			return false
+		}
+	}
+	return true
 }
 
 // progress logs a line every ProgressEvery: rate, lag per partition, totals.
@@ -246,6 +260,13 @@ func (r *runner) consume(gctx, stopCtx context.Context, gen *kafka.Generation, p
 		r.fail(fmt.Errorf("ingest: seek %s/%d to %d: %w", topic, partition, start, err))
 		return
 	}
+	// Learn the partition's end before the first fetch, so that UntilIdle
+	// cannot mistake a partition that has not answered yet for a drained one.
+	lagCtx, lagCancel := context.WithTimeout(ctx, 5*time.Second)
+	if lag, err := reader.ReadLag(lagCtx); err == nil {
+		ps.hwm.Store(max(next, 0) + lag)
+	}
+	lagCancel()
 	msgs := make(chan kafka.Message, fetchQueue)
 	go func() {
 		defer close(msgs)
@@ -322,6 +343,7 @@ func (r *runner) flush(ctx context.Context, gen *kafka.Generation, b *batch, att
 			err = writeCheckpoint(r.cfg.Lake, topic, partition, b.last+1)
 		}
 		if err == nil {
+			r.lastMessage.Store(time.Now().UnixNano()) // a flush is activity too, for UntilIdle
 			r.cfg.Metrics.flushed(b, files, time.Since(began).Seconds())
 			r.mu.Lock()
 			r.stats.add(b, files)
