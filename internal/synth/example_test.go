@@ -15,7 +15,7 @@ func ExampleGenerate() {
 	cfg.Days, cfg.PerDay = 2, 100
 	var first []*event.Event
 	st, err := synth.Generate(context.Background(), cfg, func(ev *event.Event) error {
-		if len(first) < 3 {
+		if len(first) < 2 {
 			first = append(first, ev)
 		}
 		return nil
@@ -25,12 +25,11 @@ func ExampleGenerate() {
 		return
 	}
 	for _, ev := range first {
-		fmt.Println(ev.OccurredAt.Format("15:04:05"), ev.Type, ev.Channel, ev.Actor.Role, ev.Queue)
+		fmt.Println(ev.OccurredAt.Format("2006-01-02"), ev.Type, ev.Actor.Role)
 	}
 	fmt.Println(st.Conversations > 150, st.Events > 10*st.Conversations)
 	// Output:
-	// 01:24:50 conversation_started email customer accounts
-	// 01:24:52 message email customer accounts
-	// 01:24:54 assigned email system accounts
+	// 2026-03-09 conversation_started customer
+	// 2026-03-09 message customer
 	// true true
 }

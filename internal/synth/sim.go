@@ -109,6 +109,7 @@ type conv struct {
 	// agent holds the chat in stAgent; otherwise it is the last agent,
 	// who gets it back when the customer returns, if free.
 	agent      *agent
+	routedBy   *agent // who transferred or escalated it last: not the one to pick it up
 	botOutcome int
 	proactive  bool
 	tier2      bool
@@ -130,6 +131,9 @@ type conv struct {
 	episode           int
 	// Details that stay the same within the conversation.
 	order, amount, date string
+	// lineSeed and custLines walk the customer's answers in a
+	// conversation-specific order, so that they do not repeat too soon.
+	lineSeed, custLines int
 }
 
 // waitQueue is a FIFO of conversations. Entries go stale instead of being
@@ -378,6 +382,7 @@ func (s *sim) newConv(cu *customer, intentIdx, channelIdx int, proactive bool) *
 		queue:     in.queue,
 		home:      in.queue,
 		proactive: proactive,
+		lineSeed:  s.rng.IntN(64),
 	}
 	if !proactive && s.rng.Float64() < 0.08 {
 		// Misrouted by the menu or the bot: a tier-1 agent will transfer it.
@@ -481,7 +486,8 @@ func (s *sim) onCustomer(c *conv, left int) {
 		case sayBotThanks:
 			t = oneOf(s.rng, tBotThanks)
 		case sayAnswer:
-			t = oneOf(s.rng, it.more)
+			t = it.more[(c.lineSeed+c.custLines)%len(it.more)]
+			c.custLines++
 		case sayThanks:
 			t = oneOf(s.rng, tThanks)
 		case sayReopen:
@@ -686,9 +692,10 @@ func (s *sim) enqueue(c *conv, q int8) {
 // loaded of the queue's own agents first, then helpers.
 func (s *sim) dispatch(q int8) {
 	for s.queues[q].front() != nil {
-		a := freest(s.prim[q])
+		c := s.queues[q].front()
+		a := freest(s.prim[q], c.routedBy)
 		if a == nil {
-			a = freest(s.sec[q])
+			a = freest(s.sec[q], c.routedBy)
 		}
 		if a == nil {
 			return
@@ -697,10 +704,10 @@ func (s *sim) dispatch(q int8) {
 	}
 }
 
-func freest(agents []*agent) *agent {
+func freest(agents []*agent, not *agent) *agent {
 	var best *agent
 	for _, a := range agents {
-		if a.load < a.max && (best == nil || a.load < best.load) {
+		if a != not && a.load < a.max && (best == nil || a.load < best.load) {
 			best = a
 		}
 	}
@@ -714,7 +721,7 @@ func (s *sim) pull(a *agent) {
 		// A conversation queued this very instant is left to the router's
 		// dispatch, so that its assignment never shares the hand-off's timestamp.
 		ready := func(q int8) *conv {
-			if c := s.queues[q].front(); c != nil && c.waitStart < s.now {
+			if c := s.queues[q].front(); c != nil && c.waitStart < s.now && c.routedBy != a {
 				return c
 			}
 			return nil
@@ -854,7 +861,13 @@ func (s *sim) onAgentReply(c *conv) {
 	if c.rounds > 0 {
 		c.rounds--
 		c.round++
-		s.message(c, a.actor, s.agentText(c, oneOf(s.rng, it.ask)), false, false)
+		// Each agent opens with the intent's first question; follow-ups
+		// go through the rest without repeating themselves.
+		t := it.ask[0]
+		if c.round > 1 {
+			t = it.ask[1+(c.lineSeed+c.round)%(len(it.ask)-1)]
+		}
+		s.message(c, a.actor, s.agentText(c, t), false, false)
 		s.awaitCustomer(c)
 		return
 	}
@@ -1020,7 +1033,7 @@ func (s *sim) onRoute(c *conv, route int) {
 		ev.To = &event.Target{Role: event.RoleAgent, Queue: queueNames[target]}
 		s.emit(ev)
 		a.load--
-		c.agent, c.planned = nil, false
+		c.agent, c.routedBy, c.planned = nil, a, false
 		s.enqueue(c, target)
 		s.pull(a)
 	}

@@ -24,7 +24,7 @@ var texts = [numIntents]intentText{
 		topic:   "tracking an order",
 		keyword: []string{"where is my order", "order status", "tracking", "yes, my order {order}"},
 		open: []string{
-			"Hi, where is my order {order}? It said it would arrive by {date}.",
+			"Hi, where is my order {order}? I ordered it on {date} and it still hasn't arrived.",
 			"hello I ordered something on {date} and still no tracking info",
 			"Can you tell me when order {order} will be delivered?",
 			"My parcel hasn't moved in the tracking for 3 days. Order {order}.",
@@ -48,7 +48,7 @@ var texts = [numIntents]intentText{
 		},
 		fix: []string{
 			"Good news: the courier has it out for delivery tomorrow. I've also refunded the {amount} delivery fee for the delay.",
-			"Your order {order} is now scheduled for delivery on {date}. You'll get a text with a time slot the day before.",
+			"Your order {order} is now scheduled for delivery on Friday. You'll get a text with a time slot the day before.",
 			"I've upgraded the shipment to express at no cost, it should be with you within 48 hours.",
 		},
 		note: []string{
@@ -117,13 +117,13 @@ var texts = [numIntents]intentText{
 		fix: []string{
 			"I've sent a replacement on express delivery, no need to return the damaged one.",
 			"The courier confirmed they lost the parcel. I've refunded {amount} in full.",
-			"The missing item ships today from our other warehouse, you'll have it by {date}.",
+			"The missing item ships today from our other warehouse, you'll have it within 2 working days.",
 		},
 		note: []string{
 			"Courier claim opened, ref {ticket}. Photo evidence attached.",
 			"Third delivery issue for this address this quarter; flagged to logistics.",
 		},
-		proactive: "Hi {name}, {agent} here from the Orders team. Your order {order} is delayed at the courier's depot; we now expect it on {date}. Reply here if you'd rather have a refund.",
+		proactive: "Hi {name}, {agent} here from the Orders team. Your order {order} is delayed at the courier's depot; it was sent on {date} and we now expect it within 3 working days. Reply here if you'd rather have a refund.",
 	},
 	iPaymentFailed: {
 		topic:   "a failed payment",
@@ -242,7 +242,7 @@ var texts = [numIntents]intentText{
 			"I can see a cancellation request on {date}, but it wasn't completed. Let me look into why.",
 		},
 		fix: []string{
-			"Your subscription is cancelled. You'll keep access until {date} and won't be charged again.",
+			"Your subscription is cancelled. You'll keep access until the end of this billing period and won't be charged again.",
 			"I've cancelled the plan and refunded the {amount} charged after your cancellation.",
 		},
 		note: []string{"Retention offer declined. Cancelled and refunded last cycle."},
