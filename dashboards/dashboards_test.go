@@ -258,6 +258,26 @@ func TestRenderNeedsAWarehouse(t *testing.T) {
 	}
 }
 
+// tooltipSweep shows the tooltip of every data item of every chart and
+// returns how many tooltips held text.
+const tooltipSweep = `(function () {
+  var shown = 0;
+  document.querySelectorAll("div.chart").forEach(function (el) {
+    var chart = echarts.getInstanceByDom(el);
+    var series = chart.getOption().series;
+    series.forEach(function (s, si) {
+      for (var i = 0; i < Math.min((s.data || []).length, 200); i++) {
+        chart.dispatchAction({type: "showTip", seriesIndex: si, dataIndex: i});
+        el.querySelectorAll("div").forEach(function (d) {
+          if (d.style.zIndex === "9999999" && d.textContent.length > 0) { shown++; }
+        });
+      }
+    });
+    chart.dispatchAction({type: "hideTip"});
+  });
+  return shown;
+})()`
+
 // TestPagesInBrowser renders the fixture and opens every page in headless
 // Chromium with the network refused: no console error, no request out,
 // every chart drawn, and the hostile text in c7 shown as text, never run.
@@ -278,6 +298,12 @@ func TestPagesInBrowser(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Logf("%s: %d bytes", name, file.Bytes)
 			p := b.Open(t, file.Path)
+			// Hover every data point of every chart: tooltips are HTML built
+			// from category and series names, some of them hostile here.
+			shown := browsertest.Eval[int](t, p, tooltipSweep)
+			if wantCharts[name] > 0 && shown == 0 {
+				t.Errorf("no tooltip was shown")
+			}
 			p.RequireClean(t)
 			if len(p.Charts) != wantCharts[name] {
 				t.Errorf("%d charts, want %d", len(p.Charts), wantCharts[name])

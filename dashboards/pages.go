@@ -96,7 +96,10 @@ func heatmapChart(cells []heatCell, tz string) *charts.HeatMap {
 	var most, least int64
 	data := make([]opts.HeatMapData, 0, len(cells))
 	for i, c := range cells {
-		data = append(data, opts.HeatMapData{Value: [3]any{c.Hour, c.DOW - 1, c.Conversations}})
+		data = append(data, opts.HeatMapData{
+			Name:  fmt.Sprintf("%s %02d:00–%02d:00", weekdays[c.DOW-1], c.Hour, c.Hour+1),
+			Value: [3]any{c.Hour, c.DOW - 1, c.Conversations},
+		})
 		most = max(most, c.Conversations)
 		if i == 0 || c.Conversations < least {
 			least = c.Conversations
