@@ -18,6 +18,9 @@ import (
 // are set directly, so tests know exactly which strata it belongs to.
 type fconv struct {
 	id, agent string
+	// first and last, when set, are the first and last replying agents
+	// (default: agent, who is always the most active one).
+	first, last string
 	day       int // local date = fixtureStart + day
 	complete  bool
 	csat      int // 0: no answer
@@ -179,10 +182,17 @@ func (c fconv) rows() ([]driver.Value, [][]driver.Value) {
 		escalations = 1
 	}
 	agent := nilIfEmpty(c.agent)
+	first, last := agent, agent
+	if c.first != "" {
+		first = c.first
+	}
+	if c.last != "" {
+		last = c.last
+	}
 	row := []driver.Value{
 		c.id, customer, channel, queue, queue,
 		start, start, start.Truncate(24 * time.Hour), at,
-		agent, agent, agent,
+		agent, first, last,
 		int64(len(texts)), agentMsgs, int64(0),
 		frt, frt, frt,
 		slaTarget, slaMet, nil, nil,

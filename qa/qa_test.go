@@ -3,6 +3,7 @@ package qa
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -290,6 +291,40 @@ func TestSamplePerAgent(t *testing.T) {
 	}
 	if !strings.Contains(string(index), "bo: 3 of 5 available") {
 		t.Errorf("index.html does not report bo's short quota")
+	}
+}
+
+func TestSampleAttribution(t *testing.T) {
+	// Two conversations that ana replied to most, opened by bo and closed by cy,
+	// and one handled by cy alone.
+	db := newWarehouse(t, []fconv{
+		{id: "c1", agent: "ana", first: "bo", last: "cy", day: 10, complete: true},
+		{id: "c2", agent: "ana", first: "bo", last: "cy", day: 10, complete: true},
+		{id: "c3", agent: "cy", day: 10, complete: true},
+	})
+	tests := []struct {
+		attribute string
+		want      map[string]int
+	}{
+		{"", map[string]int{"ana": 2, "cy": 1}},
+		{AttributeMostActive, map[string]int{"ana": 2, "cy": 1}},
+		{AttributeFirst, map[string]int{"bo": 2, "cy": 1}},
+		{AttributeLast, map[string]int{"cy": 3}},
+	}
+	for _, tt := range tests {
+		t.Run(cmp.Or(tt.attribute, "default"), func(t *testing.T) {
+			_, rows := runSample(t, Config{DB: db, PerAgent: 5, AttributeTo: tt.attribute})
+			got := map[string]int{}
+			for _, r := range rows {
+				got[r.Agent]++
+				if want := cmp.Or(tt.attribute, AttributeMostActive); r.AttributedBy != want {
+					t.Errorf("%s: attributed_by %q, want %q", r.ConversationID, r.AttributedBy, want)
+				}
+			}
+			if !maps.Equal(got, tt.want) {
+				t.Errorf("per agent %v, want %v", got, tt.want)
+			}
+		})
 	}
 }
 
