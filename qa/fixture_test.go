@@ -21,19 +21,19 @@ type fconv struct {
 	// first and last, when set, are the first and last replying agents
 	// (default: agent, who is always the most active one).
 	first, last string
-	day       int // local date = fixtureStart + day
-	complete  bool
-	csat      int // 0: no answer
-	friction  float64
-	escalated bool
-	reopens   int
-	abandoned bool
-	sla       string // "met", "missed" or "" (no target)
-	messages  int    // customer messages (plus one agent reply when agent is set)
-	queue     string
-	channel   string
-	texts     []string // customer message texts; default "hello"
-	customer  string
+	day         int // local date = fixtureStart + day
+	complete    bool
+	csat        int // 0: no answer
+	friction    float64
+	escalated   bool
+	reopens     int
+	abandoned   bool
+	sla         string // "met", "missed" or "" (no target)
+	messages    int    // customer messages (plus one agent reply when agent is set)
+	queue       string
+	channel     string
+	texts       []string // customer message texts; default "hello"
+	customer    string
 }
 
 var fixtureStart = time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
