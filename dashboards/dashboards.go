@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -42,6 +43,25 @@ type Config struct {
 	QALink string
 	// Log receives progress; nil discards it.
 	Log *slog.Logger
+}
+
+// Validate checks the configuration without changing it and returns every
+// problem found, each named as the matching `parley report` flag.
+func (c Config) Validate() error {
+	var errs []error
+	if c.DB == "" {
+		errs = append(errs, errors.New("db: required (the warehouse file written by parley build)"))
+	}
+	if c.Out == "" {
+		errs = append(errs, errors.New("out: required (the folder to write the pages to)"))
+	}
+	if !c.From.IsZero() && !c.To.IsZero() && c.To.Before(c.From) {
+		errs = append(errs, fmt.Errorf("to: %s is before from %s", c.To.Format(time.DateOnly), c.From.Format(time.DateOnly)))
+	}
+	if c.QALink != "" && !strings.Contains(c.QALink, "{id}") {
+		errs = append(errs, fmt.Errorf("qa-link: %q must contain {id}, where the conversation ID goes", c.QALink))
+	}
+	return errors.Join(errs...)
 }
 
 // Result lists the pages written.
@@ -114,8 +134,8 @@ func Render(ctx context.Context, cfg Config) (Result, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	if cfg.DB == "" || cfg.Out == "" {
-		return Result{}, errors.New("dashboards: Config.DB and Config.Out are required")
+	if err := cfg.Validate(); err != nil {
+		return Result{}, fmt.Errorf("dashboards: %w", err)
 	}
 	db, err := warehouse.Open(cfg.DB, true)
 	if err != nil {

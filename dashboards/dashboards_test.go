@@ -251,6 +251,33 @@ func TestResolvePeriod(t *testing.T) {
 	}
 }
 
+func TestConfigValidate(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  Config
+		want []string // substrings of the error; none = valid
+	}{
+		{"valid", Config{DB: "w.duckdb", Out: "out"}, nil},
+		{"valid with period and link", Config{DB: "w", Out: "o", From: day("2026-01-01"), To: day("2026-01-01"), QALink: "https://qa/{id}"}, nil},
+		{"missing both", Config{}, []string{"db: required", "out: required"}},
+		{"reversed period", Config{DB: "w", Out: "o", From: day("2026-01-02"), To: day("2026-01-01")}, []string{"to: 2026-01-01 is before from 2026-01-02"}},
+		{"link without id", Config{DB: "w", Out: "o", QALink: "https://qa/"}, []string{"qa-link:"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.cfg.Validate()
+			if (err != nil) != (len(tt.want) > 0) {
+				t.Fatalf("err = %v, want errors %q", err, tt.want)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+		})
+	}
+}
+
 func TestRenderNeedsAWarehouse(t *testing.T) {
 	_, err := Render(context.Background(), Config{DB: filepath.Join(t.TempDir(), "missing.duckdb"), Out: t.TempDir()})
 	if !errors.Is(err, warehouse.ErrNoWarehouse) {

@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -50,15 +49,6 @@ Example:
       --qa-link 'https://qa.example.com/conversations/{id}'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if cfg.DB == "" {
-				return usageErrorf("report: --db is required (the warehouse file written by parley build)")
-			}
-			if cfg.Out == "" {
-				return usageErrorf("report: --out is required (the folder to write the pages to)")
-			}
-			if cfg.QALink != "" && !strings.Contains(cfg.QALink, "{id}") {
-				return usageErrorf("report: --qa-link %q must contain {id}, where the conversation ID goes", cfg.QALink)
-			}
 			var err error
 			if cfg.From, err = parseDateFlag("from", from); err != nil {
 				return err
@@ -66,8 +56,9 @@ Example:
 			if cfg.To, err = parseDateFlag("to", to); err != nil {
 				return err
 			}
-			if !cfg.From.IsZero() && !cfg.To.IsZero() && cfg.To.Before(cfg.From) {
-				return usageErrorf("report: --to %s is before --from %s", to, from)
+			// Field names in Validate's messages are the flags' names.
+			if err := cfg.Validate(); err != nil {
+				return usageErrorf("report: %w", err)
 			}
 			if conf != "" {
 				if cfg.Settings, err = config.Load(conf); err != nil {
