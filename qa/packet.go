@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html/template"
 	"math"
+	"os"
 	"path"
 	"path/filepath"
 	"strconv"
@@ -23,12 +24,44 @@ var (
 	packetTmpl   = template.Must(template.New("packet").Parse(packetSource))
 )
 
-// transcriptDir holds the transcript pages inside a packet folder.
-const transcriptDir = "transcripts"
+const (
+	// transcriptDir holds the transcript pages inside a packet folder.
+	transcriptDir = "transcripts"
+	// tempPrefix starts the name of a packet folder still being written, as
+	// it does for every temporary file Parley writes.
+	tempPrefix = "_tmp-"
+)
+
+// replacePacket writes the packet into a temporary folder next to p.dir and
+// then puts it in place of any earlier attempt of the same run, so a rerun
+// leaves no stale pages behind and a reader never sees half a packet.
+func replacePacket(ctx context.Context, db *warehouse.DB, cfg Config, p plan, picks []Pick, short []Shortfall) error {
+	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
+		return fmt.Errorf("qa: create output folder: %w", err)
+	}
+	tmp, err := os.MkdirTemp(cfg.Out, tempPrefix+p.run+"-")
+	if err != nil {
+		return fmt.Errorf("qa: create packet folder: %w", err)
+	}
+	defer os.RemoveAll(tmp) // a no-op once renamed
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return fmt.Errorf("qa: packet folder: %w", err)
+	}
+	if err := writePacket(ctx, db, cfg, p, tmp, picks, short); err != nil {
+		return err
+	}
+	if err := os.RemoveAll(p.dir); err != nil {
+		return fmt.Errorf("qa: remove the earlier packet of run %s: %w", p.run, err)
+	}
+	if err := os.Rename(tmp, p.dir); err != nil {
+		return fmt.Errorf("qa: move packet into place: %w", err)
+	}
+	return nil
+}
 
 // writePacket loads the picks' metrics and events and writes the packet
-// folder: the manifests, one page per transcript and the index page.
-func writePacket(ctx context.Context, db *warehouse.DB, cfg Config, p plan, picks []Pick, short []Shortfall) error {
+// into dir: the manifests, one page per transcript and the index page.
+func writePacket(ctx context.Context, db *warehouse.DB, cfg Config, p plan, dir string, picks []Pick, short []Shortfall) error {
 	ids := make([]string, len(picks))
 	for i, pk := range picks {
 		ids[i] = pk.ConversationID
@@ -56,10 +89,10 @@ func writePacket(ctx context.Context, db *warehouse.DB, cfg Config, p plan, pick
 	if err != nil {
 		return err
 	}
-	if err := reports.WriteFileAtomic(filepath.Join(p.dir, "manifest.csv"), csvData); err != nil {
+	if err := reports.WriteFileAtomic(filepath.Join(dir, "manifest.csv"), csvData); err != nil {
 		return fmt.Errorf("qa: %w", err)
 	}
-	if err := reports.WriteFileAtomic(filepath.Join(p.dir, "manifest.jsonl"), jsonl); err != nil {
+	if err := reports.WriteFileAtomic(filepath.Join(dir, "manifest.jsonl"), jsonl); err != nil {
 		return fmt.Errorf("qa: %w", err)
 	}
 
@@ -71,7 +104,7 @@ func writePacket(ctx context.Context, db *warehouse.DB, cfg Config, p plan, pick
 		if err != nil {
 			return err
 		}
-		if err := reports.WritePage(filepath.Join(p.dir, filepath.FromSlash(r.Page)), page); err != nil {
+		if err := reports.WritePage(filepath.Join(dir, filepath.FromSlash(r.Page)), page); err != nil {
 			return fmt.Errorf("qa: %w", err)
 		}
 		if (i+1)%100 == 0 {
@@ -83,7 +116,7 @@ func writePacket(ctx context.Context, db *warehouse.DB, cfg Config, p plan, pick
 	if err != nil {
 		return err
 	}
-	if err := reports.WritePage(filepath.Join(p.dir, "index.html"), page); err != nil {
+	if err := reports.WritePage(filepath.Join(dir, "index.html"), page); err != nil {
 		return fmt.Errorf("qa: %w", err)
 	}
 	return nil

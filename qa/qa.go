@@ -220,7 +220,7 @@ func Sample(ctx context.Context, cfg Config) (Result, error) {
 	p.candidates, p.skipped = len(cands), skipped
 	log.Info("qa: sample drawn", "sampled", len(picks), "skipped_in_ledger", skipped)
 
-	if err := writePacket(ctx, db, cfg, p, picks, short); err != nil {
+	if err := replacePacket(ctx, db, cfg, p, picks, short); err != nil {
 		return Result{}, err
 	}
 	if err := led.record(cfg.Ledger, p.run, cfg.Now, p.rules.seed, picks); err != nil {

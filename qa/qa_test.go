@@ -411,6 +411,33 @@ func TestSampleLedger(t *testing.T) {
 	}
 }
 
+// A rerun of the same run replaces its packet: no page of the earlier
+// attempt is left behind, and no temporary folder either.
+func TestSampleRerunReplacesPacket(t *testing.T) {
+	db := newWarehouse(t, varied(40))
+	out := t.TempDir()
+	runSample(t, Config{DB: db, Out: out, Size: 12, Seed: 5})
+	res, rows := runSample(t, Config{DB: db, Out: out, Size: 3, Seed: 5})
+	pages, err := os.ReadDir(filepath.Join(res.Dir, transcriptDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pages) != 3 || len(rows) != 3 {
+		t.Errorf("after the rerun: %d pages, %d manifest rows, want 3 each", len(pages), len(rows))
+	}
+	entries, err := os.ReadDir(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if want := []string{res.Run, DefaultLedgerName}; !slices.Equal(names, want) {
+		t.Errorf("output folder holds %v, want %v", names, want)
+	}
+}
+
 func readLedgerRows(t *testing.T, path string) [][]string {
 	t.Helper()
 	f, err := os.Open(path)
