@@ -10,7 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/parley-cx/parley/internal/broker"
 )
 
 // TestRunSurvivesBrokerFaults drops the connection on the first requests of
@@ -99,4 +102,54 @@ func TestTwoProcessesRebalance(t *testing.T) {
 	}
 	assertExactlyOnce(t, openDuck(t), lakeDir, int64(len(msgs)))
 	assertNoTempFiles(t, lakeDir)
+}
+
+// TestRunFollowsLeaderAndCoordinatorMoves moves partition leaders and the
+// group coordinator between three brokers while ingest runs.
+func TestRunFollowsLeaderAndCoordinatorMoves(t *testing.T) {
+	if testing.Short() {
+		t.Skip("producing through leader moves takes seconds")
+	}
+	b, err := broker.Start(context.Background(), broker.Config{Partitions: 3, Nodes: 3, Topics: []string{testTopic}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.Close)
+	msgs, _, _ := mixedMessages(t, 900)
+	lakeDir := t.TempDir()
+	m, err := NewMetrics(prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// No UntilIdle: producing through leader moves stalls for seconds, which
+	// would look idle. The run is stopped once everything is in the lake.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		_, err := Run(ctx, Config{Brokers: []string{b.Addr()}, Topic: testTopic, Lake: lakeDir, FlushRows: 120, FlushInterval: 300 * time.Millisecond, Metrics: m})
+		done <- err
+	}()
+	c := b.Cluster()
+	i := int32(0)
+	for chunk := range slicesChunk(msgs, 150) {
+		produce(t, b.Addr(), chunk)
+		for p := range int32(3) {
+			if err := c.MoveTopicPartition(testTopic, p, (p+i)%3); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if i%2 == 1 {
+			c.RehashCoordinators()
+		}
+		i++
+	}
+	waitFor(t, "every message written", func() bool {
+		return counterValue(t, m.events)+sumDead(t, m) >= float64(len(msgs))
+	})
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	assertExactlyOnce(t, openDuck(t), lakeDir, int64(len(msgs)))
 }

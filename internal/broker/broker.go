@@ -30,6 +30,9 @@ type User struct {
 type Config struct {
 	// Partitions is the partition count of every topic in Topics (default 1).
 	Partitions int32
+	// Nodes is the number of brokers in the cluster (default 1); tests use
+	// more to move partition leaders and group coordinators between them.
+	Nodes int
 	// Topics are created at start.
 	Topics []string
 	// Port is the listening port; 0 picks a free one.
@@ -48,6 +51,12 @@ func (c *Config) Validate() error {
 	var errs []error
 	if c.Partitions < 0 {
 		errs = append(errs, fmt.Errorf("partitions: must be >= 0, got %d", c.Partitions))
+	}
+	if c.Nodes < 0 {
+		errs = append(errs, fmt.Errorf("nodes: must be >= 0, got %d", c.Nodes))
+	}
+	if c.Nodes > 1 && c.Port != 0 {
+		errs = append(errs, errors.New("port: only a single-node broker can be given a fixed port"))
 	}
 	if c.Port < 0 || c.Port > 65535 {
 		errs = append(errs, fmt.Errorf("port: must be 0..65535, got %d", c.Port))
@@ -82,8 +91,7 @@ func Start(ctx context.Context, cfg Config) (*Broker, error) {
 		partitions = 1
 	}
 	opts := []kfake.Opt{
-		kfake.NumBrokers(1),
-		kfake.Ports(cfg.Port),
+		kfake.NumBrokers(max(cfg.Nodes, 1)),
 		kfake.DefaultNumPartitions(int(partitions)),
 		// Short sessions let tests and the demo move partitions away from a
 		// killed consumer in about a second instead of Kafka's 6s minimum.
@@ -91,6 +99,9 @@ func Start(ctx context.Context, cfg Config) (*Broker, error) {
 	}
 	if len(cfg.Topics) > 0 {
 		opts = append(opts, kfake.SeedTopics(partitions, cfg.Topics...))
+	}
+	if cfg.Port != 0 {
+		opts = append(opts, kfake.Ports(cfg.Port))
 	}
 	if cfg.DataDir != "" {
 		opts = append(opts, kfake.DataDir(cfg.DataDir))
@@ -113,7 +124,8 @@ func Start(ctx context.Context, cfg Config) (*Broker, error) {
 	return b, nil
 }
 
-// Addr is the broker's host:port, always on 127.0.0.1.
+// Addr is the first broker's host:port, always on 127.0.0.1; it is enough
+// to bootstrap any client.
 func (b *Broker) Addr() string {
 	return b.cluster.ListenAddrs()[0]
 }
