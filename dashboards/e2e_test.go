@@ -100,12 +100,45 @@ func TestEndToEnd(t *testing.T) {
 	if convs == 0 || convs != rollup {
 		t.Errorf("conversations in the period %d, kpi_daily sums to %d", convs, rollup)
 	}
-	kpis := pageKPIs(t, w.DB, from, to)
-	if kpis.conversations != convs {
-		t.Errorf("overview shows %d conversations, the view holds %d", kpis.conversations, convs)
+	kpis := reportRows(t, w.DB, "overview_kpis", from, to)[0]
+	if kpis["conversations"] != convs {
+		t.Errorf("overview shows %v conversations, the view holds %d", kpis["conversations"], convs)
 	}
-	if want := fmt.Sprintf("%.1f", 100*float64(slaMet)/float64(slaMeasured)); fmt.Sprintf("%.1f", kpis.slaPct) != want {
-		t.Errorf("overview SLA %.1f%%, kpi_daily gives %s%%", kpis.slaPct, want)
+	if got, want := fmt.Sprintf("%.1f", kpis["sla_pct"]), fmt.Sprintf("%.1f", 100*float64(slaMet)/float64(slaMeasured)); got != want {
+		t.Errorf("overview SLA %s%%, kpi_daily gives %s%%", got, want)
+	}
+	// Over a period that holds all the data, escalations per target must
+	// match the escalation_effectiveness view (summed over its sources).
+	perQueue := map[string][2]int64{}
+	rows, err := w.Query(`SELECT queue, sum(escalations)::BIGINT, sum(effective)::BIGINT FROM escalation_effectiveness WHERE queue IS NOT NULL GROUP BY queue`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var q string
+		var n, eff int64
+		if err := rows.Scan(&q, &n, &eff); err != nil {
+			t.Fatal(err)
+		}
+		perQueue[q] = [2]int64{n, eff}
+	}
+	if err := rows.Close(); err != nil {
+		t.Fatal(err)
+	}
+	matched := 0
+	for _, r := range reportRows(t, w.DB, "resolution_escalations", "2000-01-01", "2100-12-31") {
+		want, ok := perQueue[r["target"].(string)]
+		if !ok {
+			continue // a target named by role only
+		}
+		matched++
+		if r["escalations"] != want[0] || r["effective"] != want[1] {
+			t.Errorf("target %v: %v escalations, %v effective; escalation_effectiveness has %d, %d",
+				r["target"], r["escalations"], r["effective"], want[0], want[1])
+		}
+	}
+	if matched == 0 {
+		t.Errorf("no escalation target matched the escalation_effectiveness view (%d queues there)", len(perQueue))
 	}
 
 	b := browsertest.New(t)
@@ -116,15 +149,11 @@ func TestEndToEnd(t *testing.T) {
 	}
 }
 
-type shownKPIs struct {
-	conversations int64
-	slaPct        float64
-}
-
-// pageKPIs runs the Overview's own query, as a data team would with parley sql.
-func pageKPIs(t *testing.T, db *sql.DB, from, to string) shownKPIs {
+// reportRows runs one of the dashboards' own queries, as a data team would
+// with parley sql, and returns its rows by column name.
+func reportRows(t *testing.T, db *sql.DB, name, from, to string) []map[string]any {
 	t.Helper()
-	q, err := os.ReadFile(filepath.Join("..", "sql", "reports", "overview_kpis.sql"))
+	q, err := os.ReadFile(filepath.Join("..", "sql", "reports", name+".sql"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,25 +166,24 @@ func pageKPIs(t *testing.T, db *sql.DB, from, to string) shownKPIs {
 	if err != nil {
 		t.Fatal(err)
 	}
-	vals := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
+	var out []map[string]any
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		row := map[string]any{}
+		for i, c := range cols {
+			row[c] = vals[i]
+		}
+		out = append(out, row)
 	}
-	if !rows.Next() {
-		t.Fatal("overview_kpis returned no row")
-	}
-	if err := rows.Scan(ptrs...); err != nil {
+	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	var k shownKPIs
-	for i, c := range cols {
-		switch c {
-		case "conversations":
-			k.conversations = vals[i].(int64)
-		case "sla_pct":
-			k.slaPct = vals[i].(float64)
-		}
-	}
-	return k
+	return out
 }
