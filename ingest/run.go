@@ -25,7 +25,12 @@ const finalFlushAttempts = 3
 const maxRetryBackoff = 10 * time.Second
 
 // fetchQueue is how many fetched messages may wait for decoding per partition.
-const fetchQueue = 4096
+const fetchQueue = 1024
+
+// FetchMaxBytes caps one fetch response per partition. kafka-go holds a
+// whole response (and its decompressed copy) in memory, so this, not the
+// flush budget, dominates memory on a large backlog.
+const FetchMaxBytes = 4 << 20
 
 // Run consumes cfg.Topic as a member of cfg.Group and writes every message
 // to the lake exactly once: valid events as rows, the rest as dead letters.

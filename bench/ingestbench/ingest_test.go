@@ -6,10 +6,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"runtime"
+	"os"
+	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -97,7 +100,7 @@ func rawConsume(b *testing.B, addr string, n int) time.Duration {
 	var got atomic.Int64
 	for p := range partitions {
 		wg.Go(func() {
-			r := kafka.NewReader(kafka.ReaderConfig{Brokers: []string{addr}, Topic: topic, Partition: p, MinBytes: 1, MaxBytes: 16 << 20, MaxWait: 250 * time.Millisecond})
+			r := kafka.NewReader(kafka.ReaderConfig{Brokers: []string{addr}, Topic: topic, Partition: p, MinBytes: 1, MaxBytes: ingest.FetchMaxBytes, MaxWait: 250 * time.Millisecond})
 			defer r.Close()
 			for {
 				m, err := r.FetchMessage(context.Background())
@@ -119,34 +122,55 @@ func rawConsume(b *testing.B, addr string, n int) time.Duration {
 	return time.Since(start)
 }
 
-// peakHeap samples the heap in use until stop is closed.
-func peakHeap(stop <-chan struct{}) func() uint64 {
-	var peak atomic.Uint64
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		t := time.NewTicker(20 * time.Millisecond)
-		defer t.Stop()
-		var ms runtime.MemStats
-		for {
-			runtime.ReadMemStats(&ms)
-			if ms.HeapInuse > peak.Load() {
-				peak.Store(ms.HeapInuse)
-			}
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	return func() uint64 { <-done; return peak.Load() }
+// helperEnv makes the test binary run ingest alone, so that its peak RSS
+// is measured without the in-process broker holding the whole topic.
+const helperEnv = "PARLEY_INGESTBENCH_HELPER"
+
+func TestMain(m *testing.M) {
+	if addr := os.Getenv(helperEnv); addr != "" {
+		os.Exit(helperMain(addr))
+	}
+	os.Exit(m.Run())
+}
+
+func helperMain(addr string) int {
+	st, err := ingest.Run(context.Background(), ingest.Config{
+		Brokers: []string{addr}, Topic: topic, Group: os.Getenv(helperEnv + "_GROUP"),
+		Lake: os.Getenv(helperEnv + "_LAKE"), UntilIdle: untilIdle, FlushRows: flushRows,
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	fmt.Println(st.Events)
+	return 0
+}
+
+// ingestProcess runs ingest in a child process and returns the events it
+// wrote, its wall time less the idle wait, and its peak RSS in bytes.
+func ingestProcess(b *testing.B, addr, group string) (int64, time.Duration, int64) {
+	b.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$", "-test.bench=^$")
+	cmd.Env = append(os.Environ(), helperEnv+"="+addr, helperEnv+"_GROUP="+group, helperEnv+"_LAKE="+b.TempDir())
+	cmd.Stderr = os.Stderr
+	start := time.Now()
+	out, err := cmd.Output()
+	elapsed := time.Since(start) - untilIdle
+	if err != nil {
+		b.Fatalf("ingest process: %v", err)
+	}
+	events, err := strconv.ParseInt(strings.TrimSpace(string(out)), 10, 64)
+	if err != nil {
+		b.Fatalf("ingest process printed %q: %v", out, err)
+	}
+	rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss * 1024 // Linux reports KiB
+	return events, elapsed, rss
 }
 
 // BenchmarkIngest reports ingest's rate from a loaded topic to durable
 // Parquet next to the raw consume floor measured on the same topic.
 func BenchmarkIngest(b *testing.B) {
-	sizes := []int{20_000, 200_000}
+	sizes := []int{20_000, 200_000, 600_000}
 	if testing.Short() {
 		sizes = sizes[:1]
 	}
@@ -155,25 +179,14 @@ func BenchmarkIngest(b *testing.B) {
 			br, size := loadedBroker(b, n)
 			b.SetBytes(size)
 			var raw, ing time.Duration
-			var peak uint64
+			var peak int64
 			for i := 0; b.Loop(); i++ {
 				raw += rawConsume(b, br.Addr(), n)
-				runtime.GC()
-				stop := make(chan struct{})
-				wait := peakHeap(stop)
-				start := time.Now()
-				st, err := ingest.Run(context.Background(), ingest.Config{
-					Brokers: []string{br.Addr()}, Topic: topic, Group: fmt.Sprint("bench-", i),
-					Lake: b.TempDir(), UntilIdle: untilIdle, FlushRows: flushRows,
-				})
-				ing += time.Since(start) - untilIdle
-				close(stop)
-				peak = max(peak, wait())
-				if err != nil {
-					b.Fatal(err)
-				}
-				if st.Events != int64(n) {
-					b.Fatalf("ingested %d events, want %d", st.Events, n)
+				events, elapsed, rss := ingestProcess(b, br.Addr(), fmt.Sprint("bench-", i))
+				ing += elapsed
+				peak = max(peak, rss)
+				if events != int64(n) {
+					b.Fatalf("ingested %d events, want %d", events, n)
 				}
 			}
 			rawRate := float64(n*b.N) / raw.Seconds()
@@ -181,7 +194,7 @@ func BenchmarkIngest(b *testing.B) {
 			b.ReportMetric(rawRate, "raw-events/s")
 			b.ReportMetric(ingRate, "ingest-events/s")
 			b.ReportMetric(ingRate/rawRate, "ingest/raw")
-			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+			b.ReportMetric(float64(peak)/(1<<20), "ingest-peak-RSS-MB")
 		})
 	}
 }
