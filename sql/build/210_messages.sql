@@ -11,72 +11,33 @@
 -- queue is the conversation's current queue at the message: the last queue
 -- named by any earlier event (to_queue for routing events, else queue).
 CREATE OR REPLACE TABLE messages AS
-WITH queue_at AS (
+WITH ctx AS (
+    -- One sort by (conversation_id, seq) serves all three windows.
     SELECT
-        event_id,
-        last_value(coalesce(to_queue, queue) IGNORE NULLS) OVER (
-            PARTITION BY conversation_id ORDER BY seq
-            ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-        ) AS queue
-    FROM events
-),
-conversation_channel AS (
-    SELECT conversation_id, arg_min(channel, seq) AS channel
-    FROM events
-    WHERE channel IS NOT NULL
-    GROUP BY conversation_id
-),
-m AS (
-    SELECT
-        event_id,
-        conversation_id,
-        seq,
-        occurred_at,
-        actor_role,
-        actor_role = 'agent'
+        conversation_id, event_id, seq, episode, occurred_at, occurred_local, type,
+        actor_role, actor_id, message_text, message_private, message_automated,
+        type = 'message' AND actor_role = 'agent'
             AND NOT coalesce(message_private, false)
-            AND NOT coalesce(message_automated, false) AS human_reply
+            AND NOT coalesce(message_automated, false) AS human_reply,
+        last_value(coalesce(to_queue, queue) IGNORE NULLS) OVER upto AS queue,
+        first_value(channel IGNORE NULLS) OVER whole AS channel,
+        coalesce(count(*) FILTER (WHERE type = 'message' AND actor_role = 'agent'
+            AND NOT coalesce(message_private, false)
+            AND NOT coalesce(message_automated, false)) OVER before, 0)::INTEGER AS burst
     FROM events
-    WHERE type = 'message'
-),
-bursts AS (
-    SELECT
-        *,
-        coalesce(count(*) FILTER (WHERE human_reply) OVER (
-            PARTITION BY conversation_id ORDER BY seq
-            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
-        ), 0)::INTEGER AS burst
-    FROM m
-),
-waits AS (
-    SELECT
-        event_id,
-        human_reply,
-        burst,
-        CASE WHEN human_reply THEN secs(
-            min(occurred_at) FILTER (WHERE actor_role = 'customer') OVER (PARTITION BY conversation_id, burst),
-            occurred_at
-        ) END AS reply_wait_s
-    FROM bursts
+    WINDOW
+        upto AS (PARTITION BY conversation_id ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
+        whole AS (PARTITION BY conversation_id ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING),
+        before AS (PARTITION BY conversation_id ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
 )
 SELECT
-    e.conversation_id,
-    e.event_id,
-    e.seq,
-    e.episode,
-    e.occurred_at,
-    e.occurred_local,
-    e.actor_role                          AS sender_role,
-    e.actor_id                            AS sender_id,
-    e.message_text                        AS text,
-    coalesce(e.message_private, false)    AS private,
-    coalesce(e.message_automated, false)  AS automated,
-    q.queue,
-    c.channel,
-    w.reply_wait_s,
-    w.human_reply,
-    w.burst
-FROM events e
-JOIN waits w USING (event_id)
-JOIN queue_at q USING (event_id)
-LEFT JOIN conversation_channel c USING (conversation_id);
+    conversation_id, event_id, seq, episode, occurred_at, occurred_local,
+    actor_role AS sender_role, actor_id AS sender_id, message_text AS text,
+    coalesce(message_private, false) AS private, coalesce(message_automated, false) AS automated,
+    queue, channel,
+    CASE WHEN human_reply THEN secs(
+        min(occurred_at) FILTER (WHERE actor_role = 'customer') OVER (PARTITION BY conversation_id, burst),
+        occurred_at) END AS reply_wait_s,
+    human_reply, burst
+FROM ctx
+WHERE type = 'message';
