@@ -506,7 +506,7 @@ func (s *sim) onCustomer(c *conv, left int) {
 		}
 	}
 	if c.ch.pace == paceEmail {
-		text = "Hi,\n\n" + text + "\n\nThanks,\n" + c.cust.first + " " + c.cust.last
+		text = "Hi,\n\n" + text + "\n\nThanks,\n" + c.cust.first() + " " + c.cust.last()
 	}
 	s.message(c, c.cust.actor, text, false, false)
 	c.burstIdx++
@@ -833,7 +833,7 @@ func (s *sim) routeTarget(c *conv) int8 {
 func (s *sim) agentText(c *conv, t tmpl) string {
 	text := s.render(t, c, c.agent)
 	if c.ch.pace == paceEmail {
-		text = "Hi " + c.cust.first + ",\n\n" + text + "\n\n" + s.render(tEmailSign, c, c.agent)
+		text = "Hi " + c.cust.first() + ",\n\n" + text + "\n\n" + s.render(tEmailSign, c, c.agent)
 	}
 	return text
 }

@@ -115,15 +115,20 @@ func compileIntents() [numIntents]intentTmpl {
 }
 
 // customer is a person who writes in; their personal data is drawn the
-// first time a message needs it and then stays the same.
+// first time a message needs it and then stays the same. Names and
+// categories are small indexes: a long run keeps every customer.
 type customer struct {
-	actor                   *event.Actor
-	first, last             string
-	firstASCII, lastASCII   string
-	locale, tier            int
-	email, phone, card, iba string
-	device                  string
+	actor                    *event.Actor
+	firstIdx, lastIdx        uint8 // into custFirst, custLast
+	locale, tier             uint8
+	email, phone, card, iban string
+	device                   string
 }
+
+func (cu *customer) first() string      { return custFirst[cu.firstIdx][0] }
+func (cu *customer) last() string       { return custLast[cu.lastIdx][0] }
+func (cu *customer) firstASCII() string { return custFirst[cu.firstIdx][1] }
+func (cu *customer) lastASCII() string  { return custLast[cu.lastIdx][1] }
 
 // render fills a template for conversation c (and agent a, if any) into a new string.
 func (s *sim) render(t tmpl, c *conv, a *agent) string {
@@ -133,16 +138,16 @@ func (s *sim) render(t tmpl, c *conv, a *agent) string {
 		switch p.slot {
 		case slotNone:
 		case slotName:
-			b = append(b, c.cust.first...)
+			b = append(b, c.cust.first()...)
 		case slotCommaName:
 			if c.ch.ch == event.InApp || c.ch.pace == paceAsync { // the app and messaging profiles carry a name
 				b = append(b, ", "...)
-				b = append(b, c.cust.first...)
+				b = append(b, c.cust.first()...)
 			}
 		case slotFull:
-			b = append(b, c.cust.first...)
+			b = append(b, c.cust.first()...)
 			b = append(b, ' ')
-			b = append(b, c.cust.last...)
+			b = append(b, c.cust.last()...)
 		case slotAgent:
 			if a != nil {
 				b = append(b, a.name...)
@@ -280,11 +285,11 @@ func (s *sim) email(cu *customer) string {
 		dom := emailDomains[s.rng.IntN(len(emailDomains))]
 		switch s.rng.IntN(3) {
 		case 0:
-			cu.email = cu.firstASCII + "." + cu.lastASCII + "@" + dom
+			cu.email = cu.firstASCII() + "." + cu.lastASCII() + "@" + dom
 		case 1:
-			cu.email = cu.firstASCII + cu.lastASCII + strconv.Itoa(10+s.rng.IntN(90)) + "@" + dom
+			cu.email = cu.firstASCII() + cu.lastASCII() + strconv.Itoa(10+s.rng.IntN(90)) + "@" + dom
 		default:
-			cu.email = cu.firstASCII + "_" + cu.lastASCII[:1] + strconv.Itoa(100+s.rng.IntN(900)) + "@" + dom
+			cu.email = cu.firstASCII() + "_" + cu.lastASCII()[:1] + strconv.Itoa(100+s.rng.IntN(900)) + "@" + dom
 		}
 	}
 	return cu.email
@@ -381,8 +386,8 @@ var ibanFormats = map[string][2]string{
 }
 
 func (s *sim) iban(cu *customer) string {
-	if cu.iba != "" {
-		return cu.iba
+	if cu.iban != "" {
+		return cu.iban
 	}
 	f := ibanFormats[locales[cu.locale]]
 	bban := make([]byte, len(f[1]))
@@ -396,7 +401,7 @@ func (s *sim) iban(cu *customer) string {
 	check := ibanCheck(f[0], string(bban))
 	raw := f[0] + check + string(bban)
 	if s.rng.IntN(3) == 0 {
-		cu.iba = raw
+		cu.iban = raw
 		return raw
 	}
 	var b strings.Builder
@@ -406,8 +411,8 @@ func (s *sim) iban(cu *customer) string {
 		}
 		b.WriteString(raw[i:min(i+4, len(raw))])
 	}
-	cu.iba = b.String()
-	return cu.iba
+	cu.iban = b.String()
+	return cu.iban
 }
 
 // ibanCheck computes ISO 13616 check digits: 98 − (BBAN + country + "00" mod 97),
@@ -430,16 +435,12 @@ func ibanCheck(country, bban string) string {
 func (s *sim) newCustomer(r *rand.Rand) *customer {
 	n := uint32(len(s.customers))
 	id := n*0x9E3779B1 ^ uint32(s.keys[2])
-	f := custFirst[r.IntN(len(custFirst))]
-	l := custLast[r.IntN(len(custLast))]
 	cu := &customer{
-		actor:      &event.Actor{Role: event.RoleCustomer, ID: fmt.Sprintf("cus_%08x", id)},
-		first:      f[0],
-		last:       l[0],
-		firstASCII: f[1],
-		lastASCII:  l[1],
-		locale:     pick(r, localeMix),
-		tier:       pick(r, tierMix),
+		actor:    &event.Actor{Role: event.RoleCustomer, ID: fmt.Sprintf("cus_%08x", id)},
+		firstIdx: uint8(r.IntN(len(custFirst))),
+		lastIdx:  uint8(r.IntN(len(custLast))),
+		locale:   uint8(pick(r, localeMix)),
+		tier:     uint8(pick(r, tierMix)),
 	}
 	s.customers = append(s.customers, cu)
 	return cu
