@@ -68,11 +68,6 @@ type candidate struct {
 // as Arrow batches, sorts the candidates by id and marks each one's strata,
 // including the decile strata ranked over the complete candidates of the period.
 func loadCandidates(ctx context.Context, db *warehouse.DB, from, to, queue, channel, attributeTo string) ([]candidate, error) {
-	agentCol := map[string]string{
-		AttributeMostActive: "most_active_agent_id",
-		AttributeFirst:      "first_agent_id",
-		AttributeLast:       "last_agent_id",
-	}[attributeTo]
 	flagCols := []struct {
 		col     string
 		stratum string
@@ -89,7 +84,7 @@ func loadCandidates(ctx context.Context, db *warehouse.DB, from, to, queue, chan
 		if err != nil {
 			return err
 		}
-		agentIDs, err := r.strings(agentCol)
+		agentIDs, err := r.strings("agent_id")
 		if err != nil {
 			return err
 		}
@@ -134,7 +129,7 @@ func loadCandidates(ctx context.Context, db *warehouse.DB, from, to, queue, chan
 			out = append(out, c)
 		}
 		return nil
-	}, parleysql.File("qa/02_candidates.sql"), from, to, queue, channel)
+	}, parleysql.File("qa/02_candidates.sql"), from, to, queue, channel, attributeTo)
 	if err != nil {
 		return nil, fmt.Errorf("qa: load candidates: %w", err)
 	}

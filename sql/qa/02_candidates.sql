@@ -4,14 +4,17 @@
 -- The decile strata (high_friction, long) are ranked in Go over these rows.
 --
 -- Parameters: $1 first local date, $2 last local date (inclusive),
--- $3 queue ('' = any; matches last_queue, as kpi_daily does), $4 channel ('' = any).
+-- $3 queue ('' = any; matches last_queue, as kpi_daily does), $4 channel ('' = any),
+-- $5 who a conversation counts for: 'most-active', 'first' or 'last' (replying agent).
 -- One pass over conversations. Go sorts the rows by id (cheaper there than a
 -- DuckDB ORDER BY over every candidate), so sampling is reproducible.
 SELECT
     conversation_id,
-    coalesce(most_active_agent_id, '')                      AS most_active_agent_id,
-    coalesce(first_agent_id, '')                            AS first_agent_id,
-    coalesce(last_agent_id, '')                             AS last_agent_id,
+    coalesce(CASE $5
+        WHEN 'first' THEN first_agent_id
+        WHEN 'last'  THEN last_agent_id
+        ELSE most_active_agent_id
+    END, '')                                                AS agent_id,
     coalesce(complete, false)                               AS complete,
     coalesce(csat <= 2, false)                              AS low_csat,
     coalesce(escalated, false)                              AS escalated,
