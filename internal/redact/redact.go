@@ -56,13 +56,14 @@ var rules = []rule{
 	newRule(`(?i)[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?`, true, never, validIBAN, IBAN),
 	// 13 to 19 digits, optionally in groups separated by one space or dash.
 	newRule(`[0-9](?:[ \-]?[0-9]){12,18}`, true, never, validCard, Card),
-	// The shapes people type phone numbers in: international (+CC ...),
-	// North American ((415) 555-0132, 415-555-0132, 415 555 0132) and
-	// national numbers with a trunk 0 (020 7946 0958, 07700 900123). Bare
-	// digit runs without one of these shapes are order numbers, not phones.
-	newRule(`\+[1-9][0-9]{0,2}(?:[ .\-]?\(?[0-9]{1,5}\)?){2,6}`+
+	// The shapes people type phone numbers in: international (+CC ... or
+	// 00CC ...), North American ((415) 555-0132, 415-555-0132, 1-800-555-0132,
+	// 415 555 0132) and national numbers with a trunk 0 (020 7946 0958,
+	// 07700 900123). Bare digit runs without one of these shapes are order
+	// numbers, not phones.
+	newRule(`(?:\+|00)[1-9][0-9]{0,2}(?:[ .\-]?\(?[0-9]{1,5}\)?){2,6}`+
 		`|\([0-9]{3}\)[ .\-]?[0-9]{3}[ .\-][0-9]{4}`+
-		`|[0-9]{3}[.\-][0-9]{3}[.\-][0-9]{4}|[0-9]{3} [0-9]{3} [0-9]{4}`+
+		`|(?:1[.\-])?[0-9]{3}[.\-][0-9]{3}[.\-][0-9]{4}|(?:1 )?[0-9]{3} [0-9]{3} [0-9]{4}`+
 		`|0[0-9]{2,4}[ \-]?[0-9]{3,4}[ \-]?[0-9]{3,4}`, true, unprefixed, validPhone, Phone),
 }
 
@@ -153,7 +154,10 @@ func standalone(s string, start, end int, spaceGlues bool) bool {
 		if isAlnum(c) || strings.IndexByte("#$", c) >= 0 {
 			return false
 		}
-		if strings.IndexByte(" -.,/:", c) >= 0 && start > 1 && isDigit(s[start-2]) {
+		// A "+" or "(" marks where a number starts, whatever came before
+		// ("ref 02152/+380671277946").
+		marked := s[start] == '+' || s[start] == '('
+		if !marked && strings.IndexByte(" -.,/:", c) >= 0 && start > 1 && isDigit(s[start-2]) {
 			return false
 		}
 	}

@@ -37,6 +37,13 @@ func TestText(t *testing.T) {
 		{"synth france", "+33 6 12 34 56 78", "[phone]"},
 		{"synth spain", "+34 612 345 678", "[phone]"},
 		{"synth netherlands", "+31 6 1234 5678", "[phone]"},
+		// Shapes seen in real customer-support tweets (twcs_sample_5000.csv).
+		{"00 international prefix", "@British_Airways 00447900248601, anytime today", "@British_Airways [phone], anytime today"},
+		{"nanp with 1-", "Please call 1-800-869-3557 to have this rectified.", "Please call [phone] to have this rectified."},
+		{"nanp with 1 space", "call 1 800 869 3557", "call [phone]"},
+		{"plus after a slash", "Sergii D/02152/+380671277946", "Sergii D/02152/[phone]"},
+		{"plus glued to parens", "+1(818)930-5703", "[phone]"},
+		{"japanese freephone", "フリーダイヤル：0120-999-373へ", "フリーダイヤル：[phone]へ"},
 		{"phone then another number", "call +44 20 7946 0958 at 10:30", "call [phone] at 10:30"},
 
 		// Card numbers pass Luhn, with or without separators.
@@ -73,6 +80,10 @@ func TestText(t *testing.T) {
 		{"dates with dots and slashes", "left on 06.03.2026, renewed 04/03/2026", "left on 06.03.2026, renewed 04/03/2026"},
 		{"euro amounts", "€ 246,01 or 63,99 €", "€ 246,01 or 63,99 €"},
 		{"card last four", "Card ending in 4417.", "Card ending in 4417."},
+		{"tweet ids and counters", "@116971 3/3 Please also", "@116971 3/3 Please also"},
+		{"ip address", "[4.16.70.182]", "[4.16.70.182]"},
+		{"tracking id", "Tracking ID TBA566517950000 it says", "Tracking ID TBA566517950000 it says"},
+		{"app version", "Spotify 8.4.25.906 and iOS 11", "Spotify 8.4.25.906 and iOS 11"},
 		{"short numbers", "3 items, 42 days, code 5512", "3 items, 42 days, code 5512"},
 		{"seven digit local", "555-0132", "555-0132"},
 		{"iban bad checksum", "DE89 3704 0044 0532 0130 01", "DE89 3704 0044 0532 0130 01"},
