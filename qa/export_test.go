@@ -1,6 +1,9 @@
 package qa
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // BuildExampleWarehouse writes a small fixture warehouse for ExampleSample:
 // 30 conversations over a week for agents ana (15), bo (12) and cy (3).
@@ -19,5 +22,5 @@ func BuildExampleWarehouse(path string) error {
 			complete: true, csat: 1 + i%5, friction: float64(i * 3),
 		})
 	}
-	return buildWarehouse(path, convs)
+	return buildWarehouse(path, time.UTC, convs)
 }

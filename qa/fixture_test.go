@@ -46,14 +46,15 @@ var fixtureNow = time.Date(2026, 3, 20, 8, 0, 0, 0, time.UTC)
 func newWarehouse(t testing.TB, convs []fconv) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "warehouse.duckdb")
-	if err := buildWarehouse(path, convs); err != nil {
+	if err := buildWarehouse(path, time.UTC, convs); err != nil {
 		t.Fatal(err)
 	}
 	return path
 }
 
-// buildWarehouse writes the fixture warehouse at path.
-func buildWarehouse(path string, convs []fconv) error {
+// buildWarehouse writes the fixture warehouse at path, built as if the
+// organisation's time zone were loc.
+func buildWarehouse(path string, loc *time.Location, convs []fconv) error {
 	db, err := warehouse.Open(path, false)
 	if err != nil {
 		return err
@@ -83,7 +84,7 @@ func buildWarehouse(path string, convs []fconv) error {
 			return err
 		}
 		for _, c := range convs {
-			row, evs := c.rows()
+			row, evs := c.rows(loc)
 			if err := convApp.AppendRow(row...); err != nil {
 				return fmt.Errorf("conversation %s: %w", c.id, err)
 			}
@@ -106,7 +107,7 @@ func buildWarehouse(path string, convs []fconv) error {
 		if err != nil {
 			return err
 		}
-		if err := info.AppendRow(fixtureNow, "UTC", int64(0), int64(len(convs)), fixtureStart, last); err != nil {
+		if err := info.AppendRow(fixtureNow, loc.String(), int64(0), int64(len(convs)), fixtureStart, last); err != nil {
 			return err
 		}
 		return info.Close()
@@ -118,8 +119,12 @@ func buildWarehouse(path string, convs []fconv) error {
 }
 
 // rows returns the conversations row and the events rows of c, in table
-// column order.
-func (c fconv) rows() ([]driver.Value, [][]driver.Value) {
+// column order; *_local columns hold the wall clock in loc.
+func (c fconv) rows(loc *time.Location) ([]driver.Value, [][]driver.Value) {
+	local := func(t time.Time) time.Time {
+		l := t.In(loc)
+		return time.Date(l.Year(), l.Month(), l.Day(), l.Hour(), l.Minute(), l.Second(), l.Nanosecond(), time.UTC)
+	}
 	start := fixtureStart.AddDate(0, 0, c.day).Add(9 * time.Hour)
 	queue, channel, customer := c.queue, c.channel, c.customer
 	if queue == "" {
@@ -142,7 +147,7 @@ func (c fconv) rows() ([]driver.Value, [][]driver.Value) {
 		evs = append(evs, []driver.Value{
 			fmt.Sprintf("%s-e%d", c.id, n), c.id, typ, at, int32(0), channel, role, id, queue,
 			text, private, false, nilIfEmpty(toRole), nilIfEmpty(toID), nilIfEmpty(toQueue), csat,
-			nil, nil, "fixture", int32(-1), n, at, n, int32(1), at,
+			nil, nil, "fixture", int32(-1), n, at, n, int32(1), local(at),
 		})
 		at = at.Add(time.Minute)
 	}
@@ -191,7 +196,7 @@ func (c fconv) rows() ([]driver.Value, [][]driver.Value) {
 	}
 	row := []driver.Value{
 		c.id, customer, channel, queue, queue,
-		start, start, start.Truncate(24 * time.Hour), at,
+		start, local(start), start.Truncate(24 * time.Hour), at,
 		agent, first, last,
 		int64(len(texts)), agentMsgs, int64(0),
 		frt, frt, frt,

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/parley-cx/parley/internal/browsertest"
 	"github.com/parley-cx/parley/reports"
@@ -92,6 +93,32 @@ func TestPacketRedactsAndEscapes(t *testing.T) {
 				t.Errorf("index links %d times to %s, want 1", n, rows[0].Page)
 			}
 		})
+	}
+}
+
+// Transcript times are the org's wall clock, as the warehouse recorded it.
+func TestPacketLocalTimes(t *testing.T) {
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "warehouse.duckdb")
+	// Day 10 is 2026-03-12, 09:00 UTC: 05:00 in New York (EDT since 8 March).
+	if err := buildWarehouse(path, ny, []fconv{{id: "c1", agent: "ana", day: 10, complete: true}}); err != nil {
+		t.Fatal(err)
+	}
+	res, rows := runSample(t, Config{DB: path, Size: 1})
+	page, err := os.ReadFile(filepath.Join(res.Dir, filepath.FromSlash(rows[0].Page)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"2026-03-12 05:00:00", "2026-03-12 05:01:00", "America/New_York"} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("transcript lacks %q", want)
+		}
+	}
+	if strings.Contains(string(page), "2026-03-12 09:01:00") {
+		t.Errorf("transcript shows UTC times")
 	}
 }
 
