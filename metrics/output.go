@@ -13,6 +13,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/parley-cx/parley/internal/warehouse"
 	parleysql "github.com/parley-cx/parley/sql"
@@ -212,7 +213,7 @@ func (j *jsonWriter) write(rec arrow.Record) error {
 			if err != nil {
 				return err
 			}
-			val, err := json.Marshal(rec.Column(c).GetOneForMarshal(r))
+			val, err := json.Marshal(cellJSON(rec.Column(c), r))
 			if err != nil {
 				return fmt.Errorf("encode column %s: %w", f.Name, err)
 			}
@@ -243,5 +244,33 @@ func cellString(col arrow.Array, row int, null string) string {
 	if col.IsNull(row) {
 		return null
 	}
+	if ts, ok := naiveTimestamp(col, row); ok {
+		return ts
+	}
 	return col.ValueStr(row)
+}
+
+// cellJSON is one value for JSON output.
+func cellJSON(col arrow.Array, row int) any {
+	if !col.IsNull(row) {
+		if ts, ok := naiveTimestamp(col, row); ok {
+			return ts
+		}
+	}
+	return col.GetOneForMarshal(row)
+}
+
+// naiveTimestamp formats a TIMESTAMP without time zone the way DuckDB
+// prints it. Arrow would append "Z", which would claim UTC for the
+// wall-clock *_local columns.
+func naiveTimestamp(col arrow.Array, row int) (string, bool) {
+	arr, ok := col.(*array.Timestamp)
+	if !ok {
+		return "", false
+	}
+	typ := arr.DataType().(*arrow.TimestampType)
+	if typ.TimeZone != "" {
+		return "", false
+	}
+	return arr.Value(row).ToTime(typ.Unit).Format("2006-01-02 15:04:05.999999"), true
 }

@@ -16,17 +16,18 @@ import (
 func TestQueryFormats(t *testing.T) {
 	db := build(t, readFixture(t, "basic.jsonl"), config.Default())
 	ctx := context.Background()
-	const q = "SELECT conversation_id, first_response_s, csat FROM conversations WHERE conversation_id IN ('c-bot-handoff', 'c-open') ORDER BY 1"
+	const q = "SELECT conversation_id, first_response_s, csat, started_at FROM conversations WHERE conversation_id IN ('c-bot-handoff', 'c-open') ORDER BY 1"
 	cases := []struct {
 		format metrics.Format
 		want   string
 	}{
-		{metrics.FormatCSV, "conversation_id,first_response_s,csat\nc-bot-handoff,130,4\nc-open,,\n"},
+		// TIMESTAMP (no zone) prints as DuckDB prints it, without a "Z" that would claim UTC for *_local columns.
+		{metrics.FormatCSV, "conversation_id,first_response_s,csat,started_at\nc-bot-handoff,130,4,2026-03-02 10:00:00\nc-open,,,2026-03-10 11:00:00\n"},
 		{metrics.FormatTable, "" +
-			"conversation_id  first_response_s  csat\n" +
-			"---------------  ----------------  ----\n" +
-			"c-bot-handoff    130               4\n" +
-			"c-open           NULL              NULL\n" +
+			"conversation_id  first_response_s  csat  started_at\n" +
+			"---------------  ----------------  ----  ----------\n" +
+			"c-bot-handoff    130               4     2026-03-02 10:00:00\n" +
+			"c-open           NULL              NULL  2026-03-10 11:00:00\n" +
 			"(2 rows)\n"},
 	}
 	for _, c := range cases {
@@ -46,7 +47,7 @@ func TestQueryFormats(t *testing.T) {
 	if err := json.Unmarshal(buf.Bytes(), &rows); err != nil {
 		t.Fatalf("json output does not parse: %v\n%s", err, buf.String())
 	}
-	if len(rows) != 2 || rows[0]["first_response_s"] != 130.0 || rows[1]["csat"] != nil {
+	if len(rows) != 2 || rows[0]["first_response_s"] != 130.0 || rows[1]["csat"] != nil || rows[0]["started_at"] != "2026-03-02 10:00:00" {
 		t.Errorf("json rows = %v", rows)
 	}
 }
