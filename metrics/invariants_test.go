@@ -2,12 +2,15 @@ package metrics_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/event"
 	"github.com/parley-cx/parley/internal/synth"
+	parleysql "github.com/parley-cx/parley/sql"
 )
 
 // TestInvariantsOnSimulatedOperation builds ten days of the generator's
@@ -29,25 +32,14 @@ func TestInvariantsOnSimulatedOperation(t *testing.T) {
 	settings.TimeZone = "Europe/London"
 	db := build(t, evs, settings)
 
-	// Each query counts rows that break a property; all must be 0.
-	violations := []struct{ name, query string }{
-		{"one row per event_id", "SELECT count(*) - count(DISTINCT event_id) FROM events"},
-		{"seq is 1..n per conversation", "SELECT count(*) FROM (SELECT conversation_id FROM events GROUP BY 1 HAVING max(seq) <> count(*) OR min(seq) <> 1)"},
-		{"episodes = reopens + 1", "SELECT count(*) FROM conversations c JOIN (SELECT conversation_id, count(*) AS n FROM episodes GROUP BY 1) e USING (conversation_id) WHERE e.n <> c.reopens + 1"},
-		{"kpi_daily reconciles", "SELECT abs((SELECT sum(conversations) FROM kpi_daily) - (SELECT count(*) FROM conversations))"},
-		{"kpi_daily escalations reconcile", "SELECT abs((SELECT sum(escalations) FROM kpi_daily) - (SELECT count(*) FROM escalations))"},
-		{"agent_daily reconciles", "SELECT abs((SELECT sum(conversations) FROM agent_daily) - (SELECT count(most_active_agent_id) FROM conversations))"},
-		{"bot outcomes partition bot_handled", "SELECT count(*) FROM conversations WHERE bot_handled <> (bot_contained::INT + bot_handed_off::INT + bot_abandoned::INT = 1) OR (NOT bot_handled AND (bot_contained OR bot_handed_off OR bot_abandoned))"},
-		{"bot replies never shorten the human first response", "SELECT count(*) FROM conversations WHERE first_response_any_s > first_response_s OR first_response_s < 0"},
-		{"24/7 business time equals calendar time", "SELECT count(*) FROM conversations WHERE first_response_business_s IS DISTINCT FROM first_response_s OR resolution_business_s IS DISTINCT FROM resolution_s"},
-		{"resolution after first resolution", "SELECT count(*) FROM conversations WHERE resolution_s < first_resolution_s OR (resolved AND resolution_s IS NULL)"},
-		{"fcr implies resolved, no reopen, no repeat", "SELECT count(*) FROM conversations WHERE fcr AND (NOT resolved OR reopens > 0 OR repeat_contact)"},
-		{"friction in range", "SELECT count(*) FROM conversations WHERE NOT (friction_score BETWEEN 0 AND 100) OR NOT (friction_time BETWEEN 0 AND 1) OR NOT (friction_effort BETWEEN 0 AND 1) OR NOT (friction_impersonal BETWEEN 0 AND 1) OR NOT (friction_directness BETWEEN 0 AND 1)"},
-		{"message counts match messages", "SELECT count(*) FROM conversations c LEFT JOIN (SELECT conversation_id, count(*) FILTER (WHERE sender_role = 'customer') AS n FROM messages GROUP BY 1) m USING (conversation_id) WHERE coalesce(m.n, 0) <> c.customer_messages"},
-		{"escalation counts match escalations", "SELECT count(*) FROM conversations c LEFT JOIN (SELECT conversation_id, count(*) AS n FROM escalations GROUP BY 1) e USING (conversation_id) WHERE coalesce(e.n, 0) <> c.escalations"},
-		{"abandoned conversations are complete and unresolved", "SELECT count(*) FROM conversations WHERE abandoned AND (resolved OR NOT complete)"},
+	checks, err := parseChecks(parleysql.File("build/checks/invariants.sql"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, v := range violations {
+	if len(checks) < 10 {
+		t.Fatalf("only %d checks parsed", len(checks))
+	}
+	for _, v := range checks {
 		var n int64
 		if err := db.QueryRow(v.query).Scan(&n); err != nil {
 			t.Fatalf("%s: %v", v.name, err)
@@ -90,4 +82,19 @@ func TestInvariantsOnSimulatedOperation(t *testing.T) {
 	if checked == 0 {
 		t.Fatal("no conversations")
 	}
+}
+
+type check struct{ name, query string }
+
+// parseChecks splits a checks file into its "-- check: name" queries.
+func parseChecks(text string) ([]check, error) {
+	var out []check
+	for _, part := range strings.Split(text, "\n-- check: ")[1:] {
+		name, query, ok := strings.Cut(part, "\n")
+		if !ok || strings.TrimSpace(query) == "" {
+			return nil, fmt.Errorf("check %q has no query", name)
+		}
+		out = append(out, check{strings.TrimSpace(name), strings.TrimRight(strings.TrimSpace(query), ";")})
+	}
+	return out, nil
 }

@@ -1,0 +1,51 @@
+-- checks/invariants.sql — properties every Parley warehouse must have, whatever the data.
+--
+-- Each check is one query counting the rows that break it; all must return 0.
+-- metrics/invariants_test.go runs them on a simulated operation; run them on
+-- your own warehouse after a build, one at a time (parley sql --db FILE "...").
+-- Each starts with a "check:" comment line naming it.
+
+-- check: one row per event_id
+SELECT count(*) - count(DISTINCT event_id) FROM events;
+
+-- check: seq is 1..n per conversation
+SELECT count(*) FROM (SELECT conversation_id FROM events GROUP BY 1 HAVING max(seq) <> count(*) OR min(seq) <> 1);
+
+-- check: episodes = reopens + 1
+SELECT count(*) FROM conversations c JOIN (SELECT conversation_id, count(*) AS n FROM episodes GROUP BY 1) e USING (conversation_id) WHERE e.n <> c.reopens + 1;
+
+-- check: kpi_daily reconciles
+SELECT abs((SELECT sum(conversations) FROM kpi_daily) - (SELECT count(*) FROM conversations));
+
+-- check: kpi_daily escalations reconcile
+SELECT abs((SELECT sum(escalations) FROM kpi_daily) - (SELECT count(*) FROM escalations));
+
+-- check: agent_daily reconciles
+SELECT abs((SELECT sum(conversations) FROM agent_daily) - (SELECT count(most_active_agent_id) FROM conversations));
+
+-- check: bot outcomes partition bot_handled
+SELECT count(*) FROM conversations WHERE bot_handled <> (bot_contained::INT + bot_handed_off::INT + bot_abandoned::INT = 1) OR (NOT bot_handled AND (bot_contained OR bot_handed_off OR bot_abandoned));
+
+-- check: bot replies never shorten the human first response
+SELECT count(*) FROM conversations WHERE first_response_any_s > first_response_s OR first_response_s < 0;
+
+-- check: 24/7 business time equals calendar time
+SELECT count(*) FROM conversations WHERE first_response_business_s IS DISTINCT FROM first_response_s OR resolution_business_s IS DISTINCT FROM resolution_s;
+
+-- check: resolution after first resolution
+SELECT count(*) FROM conversations WHERE resolution_s < first_resolution_s OR (resolved AND resolution_s IS NULL);
+
+-- check: fcr implies resolved, no reopen, no repeat
+SELECT count(*) FROM conversations WHERE fcr AND (NOT resolved OR reopens > 0 OR repeat_contact);
+
+-- check: friction in range
+SELECT count(*) FROM conversations WHERE NOT (friction_score BETWEEN 0 AND 100) OR NOT (friction_time BETWEEN 0 AND 1) OR NOT (friction_effort BETWEEN 0 AND 1) OR NOT (friction_impersonal BETWEEN 0 AND 1) OR NOT (friction_directness BETWEEN 0 AND 1);
+
+-- check: message counts match messages
+SELECT count(*) FROM conversations c LEFT JOIN (SELECT conversation_id, count(*) FILTER (WHERE sender_role = 'customer') AS n FROM messages GROUP BY 1) m USING (conversation_id) WHERE coalesce(m.n, 0) <> c.customer_messages;
+
+-- check: escalation counts match escalations
+SELECT count(*) FROM conversations c LEFT JOIN (SELECT conversation_id, count(*) AS n FROM escalations GROUP BY 1) e USING (conversation_id) WHERE coalesce(e.n, 0) <> c.escalations;
+
+-- check: abandoned conversations are complete and unresolved
+SELECT count(*) FROM conversations WHERE abandoned AND (resolved OR NOT complete);
