@@ -33,7 +33,10 @@ type fconv struct {
 	queue       string
 	channel     string
 	texts       []string // customer message texts; default "hello"
-	customer    string
+	// dialogue, when set, replaces texts and the agent's reply: (role, text)
+	// pairs in order, role customer, agent, bot or system.
+	dialogue [][2]string
+	customer string
 }
 
 var fixtureStart = time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
@@ -152,12 +155,19 @@ func (c fconv) rows(loc *time.Location) ([]driver.Value, [][]driver.Value) {
 		at = at.Add(time.Minute)
 	}
 	ev("conversation_started", "customer", customer, nil, false, "", "", "", nil)
+	var agentMsgs int64
+	var frt any
+	for _, d := range c.dialogue {
+		id := map[string]string{"customer": customer, "agent": c.agent, "bot": "bot"}[d[0]]
+		ev("message", d[0], id, d[1], false, "", "", "", nil)
+	}
+	if c.dialogue != nil {
+		texts = nil
+	}
 	for _, tx := range texts {
 		ev("message", "customer", customer, tx, false, "", "", "", nil)
 	}
-	var agentMsgs int64
-	var frt any
-	if c.agent != "" {
+	if c.agent != "" && c.dialogue == nil {
 		ev("message", "agent", c.agent, "internal: check the order", true, "", "", "", nil)
 		ev("message", "agent", c.agent, "Thanks, looking into it.", false, "", "", "", nil)
 		agentMsgs, frt = 1, float64(len(texts)+1)*60

@@ -298,6 +298,8 @@ func speaker(role, id string, text func(string) string) string {
 		return "Agent " + cmp.Or(id, "(unknown)")
 	case "bot":
 		return strings.TrimSpace("Bot " + id)
+	case "system":
+		return "System"
 	case "":
 		return "unknown"
 	}

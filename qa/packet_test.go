@@ -1,6 +1,8 @@
 package qa
 
 import (
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,6 +10,7 @@ import (
 	"time"
 
 	"github.com/parley-cx/parley/internal/browsertest"
+	"github.com/parley-cx/parley/internal/redact"
 	"github.com/parley-cx/parley/reports"
 )
 
@@ -148,5 +151,93 @@ func TestPacketHostileIDs(t *testing.T) {
 	jsonl := string(files[filepath.Join(res.Run, "manifest.jsonl")])
 	if strings.Contains(jsonl, "<script>") {
 		t.Errorf("manifest.jsonl holds raw markup; want it \\u003c-escaped")
+	}
+}
+
+// abcdPath holds three real customer-agent dialogues from ASAPP's ABCD data
+// set (see /work/shared/data/README.md), with the customers' e-mail
+// addresses, phone numbers and order ids in the text.
+const abcdPath = "../../shared/data/abcd_sample.json"
+
+// Real dialogues render as transcripts with the customers' contact details
+// redacted and their order ids kept.
+func TestPacketRealDialogues(t *testing.T) {
+	raw, err := os.ReadFile(abcdPath)
+	if os.IsNotExist(err) {
+		t.Skipf("real data not present at %s", abcdPath)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dialogues []struct {
+		ID       int `json:"convo_id"`
+		Scenario struct {
+			Personal struct{ Email, Phone string }
+			Order    struct {
+				OrderID string `json:"order_id"`
+			}
+		}
+		Original [][2]string
+	}
+	if err := json.Unmarshal(raw, &dialogues); err != nil {
+		t.Fatalf("%s: %v", abcdPath, err)
+	}
+	var convs []fconv
+	for _, d := range dialogues {
+		c := fconv{id: fmt.Sprintf("abcd-%d", d.ID), agent: "agent-1", day: 10, complete: true}
+		for _, turn := range d.Original {
+			role := turn[0]
+			if role == "action" {
+				role = "system" // the agent's tool actions
+			}
+			c.dialogue = append(c.dialogue, [2]string{role, turn[1]})
+		}
+		convs = append(convs, c)
+	}
+	res, rows := runSample(t, Config{DB: newWarehouse(t, convs), Size: 10})
+	if len(rows) != len(dialogues) {
+		t.Fatalf("sampled %d of %d dialogues", len(rows), len(dialogues))
+	}
+	var pages strings.Builder
+	for _, r := range rows {
+		b, err := os.ReadFile(filepath.Join(res.Dir, filepath.FromSlash(r.Page)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages.Write(b)
+	}
+	all := pages.String()
+	var checked, orderIDs int
+	for _, d := range dialogues {
+		var said strings.Builder
+		for _, turn := range d.Original {
+			said.WriteString(turn[1] + "\n")
+		}
+		for _, pii := range []string{d.Scenario.Personal.Email, d.Scenario.Personal.Phone} {
+			if pii == "" || !strings.Contains(said.String(), pii) {
+				continue // not written in this dialogue
+			}
+			checked++
+			if strings.Contains(all, pii) {
+				t.Errorf("dialogue %d: %q is in the packet", d.ID, pii)
+			}
+		}
+		if id := d.Scenario.Order.OrderID; id != "" && strings.Contains(said.String(), id) && strings.Contains(all, id) {
+			orderIDs++
+		}
+	}
+	if checked == 0 {
+		t.Errorf("no dialogue writes its customer's e-mail or phone; the test checks nothing")
+	}
+	if !strings.Contains(all, redact.Email) {
+		t.Errorf("no %s placeholder in the packet", redact.Email)
+	}
+	if orderIDs == 0 {
+		t.Errorf("no order id survived; order ids are not personal data")
+	}
+	for _, want := range []string{"Customer", "Agent agent-1", "I&#39;m a bronze"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("transcripts lack %q", want)
+		}
 	}
 }
