@@ -66,7 +66,7 @@ else in DIR is touched.`,
 	f.Int64Var(&o.seed, "seed", o.seed, "random seed: the same seed gives the same data")
 	f.StringVar(&o.start, "start", "", "first day YYYY-MM-DD (default: the generator's default)")
 	f.Int32Var(&o.partitions, "partitions", o.partitions, "partitions of the demo topic")
-	f.StringVar(&o.configPath, "config", "", "parley.yaml for build, report and QA (default: built-in defaults)")
+	f.StringVar(&o.configPath, "config", "", "parley.yaml for build, report and QA (default: built-in defaults in the generator's time zone)")
 	return cmd
 }
 
@@ -100,6 +100,10 @@ func runDemo(ctx context.Context, o demoOptions, stdout, stderr io.Writer) error
 	}
 	if err := genCfg.Validate(); err != nil {
 		return usageErrorf("demo: %v", err)
+	}
+	if o.configPath == "" {
+		// The generated operation lives in the generator's zone; report it there.
+		settings.TimeZone = genCfg.TZ.String()
 	}
 
 	step.start("starting embedded Kafka broker")
