@@ -1,0 +1,93 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestBuildSQLExportCommands drives build, sql and export through the CLI
+// on the hand-made fixture, including the errors a user meets first.
+func TestBuildSQLExportCommands(t *testing.T) {
+	dir := t.TempDir()
+	lakeDir := filepath.Join(dir, "lake")
+	run := func(args ...string) (string, error) {
+		t.Helper()
+		cmd := newRootCmd()
+		var out bytes.Buffer
+		cmd.SetOut(&out)
+		cmd.SetErr(&out)
+		cmd.SetArgs(args)
+		err := cmd.ExecuteContext(context.Background())
+		return out.String(), err
+	}
+	if out, err := run("import", "--lake", lakeDir, filepath.Join("..", "..", "testdata", "metrics", "basic.jsonl")); err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	out, err := run("build", "--lake", lakeDir)
+	if err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	db := filepath.Join(dir, "warehouse.duckdb") // next to the lake folder by default
+	if !strings.Contains(out, "77 events (2 duplicates dropped) in 14 conversations") {
+		t.Errorf("build output:\n%s", out)
+	}
+	if _, err := os.Stat(db + ".building"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the temporary warehouse was left behind: %v", err)
+	}
+
+	out, err = run("sql", "--db", db, "--format", "csv", "SELECT conversation_id, first_response_s FROM conversations WHERE conversation_id = 'c-notes'")
+	if err != nil || out != "conversation_id,first_response_s\nc-notes,240\n" {
+		t.Errorf("sql: %v\n%q", err, out)
+	}
+	query := filepath.Join(dir, "q.sql")
+	if err := os.WriteFile(query, []byte("SELECT count(*) AS n FROM kpi_daily;\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err = run("sql", "--db", db, "--format", "json", "-f", query); err != nil || !strings.Contains(out, `"n": `) {
+		t.Errorf("sql -f: %v\n%s", err, out)
+	}
+	if out, err = run("export", "--db", db, "--out", filepath.Join(dir, "export")); err != nil {
+		t.Fatalf("export: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "export", "conversations.parquet")); err != nil {
+		t.Error(err)
+	}
+
+	errCases := []struct {
+		name  string
+		args  []string
+		usage bool
+		want  string
+	}{
+		{"build without --lake", []string{"build"}, true, "--lake is required"},
+		{"lake without events", []string{"build", "--lake", t.TempDir()}, true, "no complete events files"},
+		{"bad config", []string{"build", "--lake", lakeDir, "--config", query}, true, "--config"},
+		{"missing warehouse", []string{"sql", "--db", filepath.Join(dir, "nope.duckdb"), "SELECT 1"}, true, "does not exist"},
+		{"bad format", []string{"sql", "--db", db, "--format", "xml", "SELECT 1"}, true, `--format "xml"`},
+		{"no query", []string{"sql", "--db", db}, true, "no query"},
+		{"bad SQL", []string{"sql", "--db", db, "SELEC 1"}, false, "syntax error"},
+		{"write attempt", []string{"sql", "--db", db, "DELETE FROM conversations"}, false, "read-only"},
+		{"export without --out", []string{"export", "--db", db}, true, "--out is required"},
+	}
+	for _, c := range errCases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := run(c.args...)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("error %v, want one containing %q", err, c.want)
+			}
+			var ue usageError
+			if errors.As(err, &ue) != c.usage {
+				t.Errorf("usage error = %v, want %v (exit 2 only for misuse)", !c.usage, c.usage)
+			}
+		})
+	}
+	out, err = run("sql", "--db", db, "--format", "csv", "SELECT count(*) FROM conversations")
+	if err != nil || out != "count_star()\n14\n" {
+		t.Errorf("warehouse changed by the refused write: %v %q", err, out)
+	}
+}
