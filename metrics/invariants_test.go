@@ -48,6 +48,11 @@ func TestInvariantsOnSimulatedOperation(t *testing.T) {
 			t.Errorf("%s: %d violations", v.name, n)
 		}
 	}
+	// With the default settings every queue is open around the clock.
+	var differ int64
+	if err := db.QueryRow("SELECT count(*) FROM conversations WHERE first_response_business_s IS DISTINCT FROM first_response_s OR resolution_business_s IS DISTINCT FROM resolution_s").Scan(&differ); err != nil || differ != 0 {
+		t.Errorf("24/7 business time differs from calendar time in %d conversations (%v)", differ, err)
+	}
 	// The simulation must actually exercise what the properties are about.
 	var bots, escalated, reopened, resolved int64
 	if err := db.QueryRow("SELECT count(*) FILTER (WHERE bot_handled), count(*) FILTER (WHERE escalated), count(*) FILTER (WHERE reopens > 0), count(*) FILTER (WHERE resolved) FROM conversations").Scan(&bots, &escalated, &reopened, &resolved); err != nil {

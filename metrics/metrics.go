@@ -160,12 +160,12 @@ func fillReference(ctx context.Context, conn *sql.Conn, s *config.Config) error 
 			if _, err := tx.ExecContext(ctx, parleysql.File("build/stmt/queue_hours.sql"), q, alwaysOpen); err != nil {
 				return fmt.Errorf("metrics: insert hours of queue %q: %w", q, err)
 			}
-			var before float64
+			var before int64 // microseconds, so that sums stay exact
 			for _, iv := range OpenIntervals(sched, loc, from, to) {
 				if _, err := stmt.ExecContext(ctx, q, iv.Open, iv.Close, before); err != nil {
 					return fmt.Errorf("metrics: insert business hours of queue %q: %w", q, err)
 				}
-				before += iv.Close.Sub(iv.Open).Seconds()
+				before += iv.Close.Sub(iv.Open).Microseconds()
 			}
 		}
 	}

@@ -6,7 +6,7 @@
 -- docs/metrics.md, "Business hours"). The queue '' stands for "no queue" and
 -- every queue without a schedule of its own. queue_hours says which queues are
 -- open around the clock, so their business time is simply calendar time and
--- needs no interval lookup. open_before_s is the open time
+-- needs no interval lookup. open_before_us is the open time (microseconds)
 -- of the queue before the interval starts, so the open time between two
 -- instants is a difference of two lookups (see 240_conversations.sql).
 CREATE OR REPLACE TABLE sla_targets (
@@ -29,7 +29,7 @@ CREATE OR REPLACE TABLE business_open (
     queue         VARCHAR   NOT NULL,
     open_at       TIMESTAMP NOT NULL,
     close_at      TIMESTAMP NOT NULL,
-    open_before_s DOUBLE    NOT NULL
+    open_before_us BIGINT   NOT NULL
 );
 
 -- secs(a, b): seconds from timestamp a to timestamp b, to the microsecond.

@@ -137,15 +137,17 @@ open_so_far AS (
     SELECT
         p.conversation_id,
         p.point,
-        coalesce(b.open_before_s + least(greatest(secs(b.open_at, p.at), 0), secs(b.open_at, b.close_at)), 0) AS open_s
+        -- in whole microseconds, so differences of large sums stay exact
+        coalesce(b.open_before_us + least(greatest(date_diff('microsecond', b.open_at, p.at), 0),
+                                          date_diff('microsecond', b.open_at, b.close_at)), 0) AS open_us
     FROM business_points p
     ASOF LEFT JOIN business_open b ON b.queue = p.queue AND p.at >= b.open_at
 ),
 business AS (
     SELECT
         conversation_id,
-        max(open_s) FILTER (WHERE point = 'frt_end') - max(open_s) FILTER (WHERE point = 'frt_start') AS first_response_business_s,
-        max(open_s) FILTER (WHERE point = 'res_end') - max(open_s) FILTER (WHERE point = 'res_start') AS resolution_business_s
+        (max(open_us) FILTER (WHERE point = 'frt_end') - max(open_us) FILTER (WHERE point = 'frt_start')) / 1e6 AS first_response_business_s,
+        (max(open_us) FILTER (WHERE point = 'res_end') - max(open_us) FILTER (WHERE point = 'res_start')) / 1e6 AS resolution_business_s
     FROM open_so_far
     GROUP BY conversation_id
 ),

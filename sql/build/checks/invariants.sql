@@ -29,8 +29,8 @@ SELECT count(*) FROM conversations WHERE bot_handled <> (bot_contained::INT + bo
 -- check: bot replies never shorten the human first response
 SELECT count(*) FROM conversations WHERE first_response_any_s > first_response_s OR first_response_s < 0;
 
--- check: 24/7 business time equals calendar time
-SELECT count(*) FROM conversations WHERE first_response_business_s IS DISTINCT FROM first_response_s OR resolution_business_s IS DISTINCT FROM resolution_s;
+-- check: business time never exceeds calendar time
+SELECT count(*) FROM conversations WHERE first_response_business_s > first_response_s OR resolution_business_s > resolution_s OR first_response_business_s < 0 OR resolution_business_s < 0;
 
 -- check: resolution after first resolution
 SELECT count(*) FROM conversations WHERE resolution_s < first_resolution_s OR (resolved AND resolution_s IS NULL);
