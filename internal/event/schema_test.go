@@ -44,7 +44,7 @@ func TestSchemaMatchesValidator(t *testing.T) {
 		return out
 	}
 	checks := []struct {
-		name       string
+		name         string
 		schema, code []string
 	}{
 		{"type", schema.Properties.Type.Enum, asStrings(Types)},

@@ -70,4 +70,3 @@ func (db *DB) Arrow(ctx context.Context, fn func(arrow.Record) error, query stri
 		return rdr.Err()
 	})
 }
-
