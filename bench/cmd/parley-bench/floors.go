@@ -1,0 +1,279 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	_ "embed"
+	"errors"
+	"fmt"
+	"path"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/marcboeker/go-duckdb/v2"
+	"github.com/segmentio/kafka-go"
+
+	"github.com/parley-cx/parley/ingest"
+	"github.com/parley-cx/parley/internal/warehouse"
+	parleysql "github.com/parley-cx/parley/sql"
+)
+
+// scanSQL is the build's floor; see its header.
+//
+//go:embed scan.sql
+var scanSQL string
+
+// topicSize sums the high watermarks of the topic's partitions.
+func topicSize(ctx context.Context, addr string, partitions int32) (int64, error) {
+	var n int64
+	for p := range int(partitions) {
+		conn, err := kafka.DialLeader(ctx, "tcp", addr, topic, p)
+		if err != nil {
+			return 0, fmt.Errorf("dial partition %d: %w", p, err)
+		}
+		last, err := conn.ReadLastOffset()
+		if cerr := conn.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return 0, fmt.Errorf("last offset of partition %d: %w", p, err)
+		}
+		n += last
+	}
+	return n, nil
+}
+
+// rawConsume reads every message of every partition with kafka-go, with
+// ingest's fetch size, one reader per partition as ingest has, and does
+// nothing with them: the floor of any kafka-go sink.
+func rawConsume(ctx context.Context, addr string, partitions int32) (time.Duration, error) {
+	start := time.Now()
+	var wg sync.WaitGroup
+	errs := make([]error, partitions)
+	for p := range int(partitions) {
+		wg.Go(func() {
+			conn, err := kafka.DialLeader(ctx, "tcp", addr, topic, p)
+			if err != nil {
+				errs[p] = fmt.Errorf("raw consume: dial partition %d: %w", p, err)
+				return
+			}
+			last, err := conn.ReadLastOffset()
+			if cerr := conn.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil || last == 0 {
+				errs[p] = err
+				return
+			}
+			r := kafka.NewReader(kafka.ReaderConfig{Brokers: []string{addr}, Topic: topic, Partition: p,
+				MinBytes: 1, MaxBytes: ingest.FetchMaxBytes, MaxWait: 250 * time.Millisecond})
+			defer r.Close()
+			for {
+				m, err := r.FetchMessage(ctx)
+				if err != nil {
+					errs[p] = fmt.Errorf("raw consume: partition %d: %w", p, err)
+					return
+				}
+				if m.Offset+1 >= last {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return time.Since(start), errors.Join(errs...)
+}
+
+// scanLake runs scan.sql over the lake in an in-memory DuckDB and returns
+// the rows it saw and its wall time.
+func scanLake(ctx context.Context, glob string) (int64, time.Duration, error) {
+	c, err := duckdb.NewConnector("", nil)
+	if err != nil {
+		return 0, 0, fmt.Errorf("scan floor: open duckdb: %w", err)
+	}
+	db := sql.OpenDB(c)
+	defer db.Close()
+	start := time.Now()
+	rows, err := db.QueryContext(ctx, scanSQL, glob)
+	if err != nil {
+		return 0, 0, fmt.Errorf("scan floor: %w", err)
+	}
+	defer rows.Close()
+	var n int64
+	if _, err := drain(rows, func(vals []any) { n = vals[0].(int64) }); err != nil {
+		return 0, 0, fmt.Errorf("scan floor: %w", err)
+	}
+	return n, time.Since(start), nil
+}
+
+// warehouseInfo is what the floors need to know about a built warehouse.
+type warehouseInfo struct {
+	First, Last   time.Time
+	Conversations int64
+}
+
+// describeWarehouse reads the period and size of a warehouse with the
+// dashboards' own period query.
+func describeWarehouse(ctx context.Context, dbPath string) (warehouseInfo, error) {
+	var w warehouseInfo
+	err := withWarehouse(dbPath, func(db *warehouse.DB) error {
+		var (
+			tz                string
+			built, lastEvent  sql.NullTime
+			events            int64
+			first, last       sql.NullTime
+			conversationCount int64
+		)
+		if err := db.QueryRowContext(ctx, parleysql.File("reports/period.sql")).
+			Scan(&first, &last, &tz, &built, &lastEvent, &events, &conversationCount); err != nil {
+			return err
+		}
+		if !first.Valid || !last.Valid {
+			return errors.New("warehouse has no conversations")
+		}
+		w = warehouseInfo{First: first.Time, Last: last.Time, Conversations: conversationCount}
+		return nil
+	})
+	if err != nil {
+		return w, fmt.Errorf("describe warehouse: %w", err)
+	}
+	return w, nil
+}
+
+// reportQueries runs every query behind the dashboards once over the whole
+// period, reading every row, and returns their total wall time.
+func reportQueries(ctx context.Context, dbPath string, w warehouseInfo) (time.Duration, error) {
+	names, err := parleysql.Dir("reports")
+	if err != nil {
+		return 0, err
+	}
+	var elapsed time.Duration
+	err = withWarehouse(dbPath, func(db *warehouse.DB) error {
+		start := time.Now()
+		for _, name := range names {
+			if path.Base(name) == "demo_summary.sql" { // parley demo's, not the dashboards'
+				continue
+			}
+			q := parleysql.File(name)
+			var args []any
+			if strings.Contains(q, "$from") {
+				args = append(args, sql.Named("from", w.First.Format(time.DateOnly)), sql.Named("to", w.Last.Format(time.DateOnly)))
+			}
+			if strings.Contains(q, "$limit") {
+				args = append(args, sql.Named("limit", 25))
+			}
+			if err := query(ctx, db, q, args...); err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+		}
+		elapsed = time.Since(start)
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("report floor: %w", err)
+	}
+	return elapsed, nil
+}
+
+// qaQueries runs the QA sampler's queries as it does: the period, the
+// candidates as Arrow batches, then details and transcripts of qaSize ids.
+func qaQueries(ctx context.Context, dbPath string, w warehouseInfo) (time.Duration, error) {
+	var elapsed time.Duration
+	err := withWarehouse(dbPath, func(db *warehouse.DB) error {
+		start := time.Now()
+		if err := query(ctx, db, parleysql.File("qa/01_period.sql")); err != nil {
+			return err
+		}
+		var ids []string
+		err := db.Arrow(ctx, func(rec arrow.Record) error {
+			col, ok := rec.Column(0).(interface{ Value(int) string })
+			if !ok {
+				return fmt.Errorf("candidates: conversation_id is %s", rec.Column(0).DataType())
+			}
+			for i := 0; i < int(rec.NumRows()) && len(ids) < qaSize; i++ {
+				ids = append(ids, strings.Clone(col.Value(i))) // the batch is released after fn
+			}
+			return nil
+		}, parleysql.File("qa/02_candidates.sql"), w.First.Format(time.DateOnly), w.Last.Format(time.DateOnly), "", "", "most-active")
+		if err != nil {
+			return fmt.Errorf("candidates: %w", err)
+		}
+		for _, name := range []string{"qa/03_details.sql", "qa/04_transcripts.sql"} {
+			if err := query(ctx, db, parleysql.File(name), ids); err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+		}
+		elapsed = time.Since(start)
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("qa floor: %w", err)
+	}
+	return elapsed, nil
+}
+
+// arrivalsQuery runs the forecast's arrivals count (30-minute intervals, all
+// queues and channels) alone.
+func arrivalsQuery(ctx context.Context, dbPath string) (time.Duration, error) {
+	var elapsed time.Duration
+	err := withWarehouse(dbPath, func(db *warehouse.DB) error {
+		start := time.Now()
+		if err := query(ctx, db, parleysql.File("forecast/01_arrivals.sql"), int64(1800), "", ""); err != nil {
+			return err
+		}
+		elapsed = time.Since(start)
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("forecast floor: %w", err)
+	}
+	return elapsed, nil
+}
+
+// withWarehouse opens the warehouse read-only for fn and closes it before
+// the next stage's process opens it.
+func withWarehouse(dbPath string, fn func(*warehouse.DB) error) error {
+	db, err := warehouse.Open(dbPath, true)
+	if err != nil {
+		return err
+	}
+	return errors.Join(fn(db), db.Close())
+}
+
+// query runs q and reads every row of its result into Go values, as the
+// stages do, then throws them away.
+func query(ctx context.Context, db *warehouse.DB, q string, args ...any) error {
+	rows, err := db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	_, err = drain(rows, nil)
+	return err
+}
+
+// drain scans every row of rows, handing each to fn when fn is not nil.
+func drain(rows *sql.Rows, fn func([]any)) (int64, error) {
+	cols, err := rows.Columns()
+	if err != nil {
+		return 0, err
+	}
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	var n int64
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return n, err
+		}
+		if fn != nil {
+			fn(vals)
+		}
+		n++
+	}
+	return n, rows.Err()
+}

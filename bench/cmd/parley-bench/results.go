@@ -1,0 +1,201 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// stageInfo says what a stage's units and floor are, for the table headings.
+var stageInfo = map[string]struct{ unit, floor string }{
+	stGenerate: {"events", ""},
+	stProduce:  {"events", "the generator alone, writing JSON lines to a file"},
+	stIngest:   {"events", "raw kafka-go consumption of the same topic, one reader per partition, no decode, no write"},
+	stBuild:    {"lake rows", "one DuckDB scan of every lake column the build reads, aggregated (bench/cmd/parley-bench/scan.sql)"},
+	stReport:   {"conversations", "the dashboards' queries (sql/reports/) alone over the same period, every row read"},
+	stQA:       {"conversations", "the sampler's queries (sql/qa/) alone: period, candidates (Arrow), details and transcripts of 200 ids"},
+	stForecast: {"conversations", "the arrivals query (sql/forecast/01_arrivals.sql) alone"},
+}
+
+// report is one run of the ladder.
+type report struct {
+	Started, Finished time.Time
+	Machine           string
+	LoadEnd           string
+	Sizes             []sizeResult
+	Year              measure
+}
+
+func (r *report) writeMarkdown(w io.Writer) {
+	fmt.Fprintf(w, "# Benchmark ladder, %s\n\n", r.Started.Format("2006-01-02 15:04 UTC"))
+	fmt.Fprintf(w, "%s\n", r.Machine)
+	fmt.Fprintf(w, "Load average at the end (1, 5, 15 min): %s. Run time %s.\n\n", r.LoadEnd, r.Finished.Sub(r.Started).Round(time.Second))
+	fmt.Fprintf(w, "Each size is %d days of generated history; `×floor` is the stage's wall time over its floor's, measured in the same run. Peak RSS is the stage's own `parley` process (rusage maxrss).\n\n", days)
+	fmt.Fprintln(w, "| size | --per-day | conversations | events |")
+	fmt.Fprintln(w, "|---|--:|--:|--:|")
+	for _, s := range r.Sizes {
+		fmt.Fprintf(w, "| %s | %.1f | %s | %s |\n", s.Size.Name, s.PerDay, groupDigits(s.Conversations), groupDigits(s.Events))
+	}
+	fmt.Fprintln(w)
+	for _, st := range stageOrder {
+		info := stageInfo[st]
+		fmt.Fprintf(w, "## %s\n\n", st)
+		if info.floor != "" {
+			fmt.Fprintf(w, "Floor: %s.\n\n", info.floor)
+		}
+		fmt.Fprintf(w, "| size | %s | wall | %s/s | peak RSS | floor | ×floor |\n", info.unit, info.unit)
+		fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|")
+		for _, s := range r.Sizes {
+			m := s.Stages[st]
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", s.Size.Name, groupDigits(m.Units),
+				formatDuration(m.Wall), groupDigits(int64(rate(m.Units, m.Wall))), formatBytes(m.RSS),
+				formatDuration(m.Floor), ratio(m.Wall, m.Floor))
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "## forecast, one year of 30-minute history\n\n")
+	fmt.Fprintf(w, "`parley forecast --arrivals` on %s intervals (a generated CSV), 14 days ahead: %s, peak RSS %s.\n\n",
+		groupDigits(r.Year.Units), formatDuration(r.Year.Wall), formatBytes(r.Year.RSS))
+	r.writeGrowth(w)
+}
+
+// writeGrowth prints how each stage's wall time and peak RSS grow from one
+// size to the next; the data grows 10× per step, so ≈10 is linear time and
+// ≈1 is flat memory.
+func (r *report) writeGrowth(w io.Writer) {
+	type pair struct{ a, b sizeResult }
+	var pairs []pair
+	for i := 1; i < len(r.Sizes); i++ {
+		pairs = append(pairs, pair{r.Sizes[i-1], r.Sizes[i]})
+	}
+	if len(pairs) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "## growth")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Each step is 10× the conversations: a wall-time factor of ≈10 is linear, an RSS factor of ≈1 is flat.")
+	fmt.Fprintln(w)
+	head, rule := "| stage |", "|---|"
+	for _, p := range pairs {
+		head += fmt.Sprintf(" wall %s/%s | RSS %s/%s |", p.b.Size.Name, p.a.Size.Name, p.b.Size.Name, p.a.Size.Name)
+		rule += "--:|--:|"
+	}
+	fmt.Fprintln(w, head)
+	fmt.Fprintln(w, rule)
+	for _, st := range stageOrder {
+		line := "| " + st + " |"
+		for _, p := range pairs {
+			a, b := p.a.Stages[st], p.b.Stages[st]
+			line += fmt.Sprintf(" %s | %s |", factor(float64(b.Wall), float64(a.Wall)), factor(float64(b.RSS), float64(a.RSS)))
+		}
+		fmt.Fprintln(w, line)
+	}
+	fmt.Fprintln(w)
+}
+
+func rate(units int64, d time.Duration) float64 {
+	if d <= 0 {
+		return 0
+	}
+	return float64(units) / d.Seconds()
+}
+
+// ratio is a stage's wall time over its floor's, or a dash without a floor.
+func ratio(d, floor time.Duration) string {
+	if floor <= 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.2f", float64(d)/float64(floor))
+}
+
+func factor(b, a float64) string {
+	if a <= 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.1f", b/a)
+}
+
+func formatDuration(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return "–"
+	case d < time.Second:
+		return fmt.Sprintf("%d ms", d.Milliseconds())
+	default:
+		return fmt.Sprintf("%.2f s", d.Seconds())
+	}
+}
+
+func formatBytes(n int64) string {
+	if n <= 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%d MiB", (n+1<<19)>>20)
+}
+
+// groupDigits writes n with thousands separators: 1234567 -> 1,234,567.
+func groupDigits(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// describeMachine is the results' header: commit, CPU, memory, load.
+func describeMachine(ctx context.Context) string {
+	commit := "unknown"
+	if out, err := exec.CommandContext(ctx, "git", "rev-parse", "--short", "HEAD").Output(); err == nil {
+		commit = strings.TrimSpace(string(out))
+	}
+	return fmt.Sprintf("Commit %s, %s/%s, %d CPUs (%s), %s RAM, %s. Load average at the start (1, 5, 15 min): %s.\n",
+		commit, runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), procField("/proc/cpuinfo", "model name"),
+		procField("/proc/meminfo", "MemTotal"), runtime.Version(), loadAverage())
+}
+
+// procField returns the value of the first "key: value" line of a /proc file.
+func procField(path, key string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return "unknown"
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), ":")
+		if ok && strings.TrimSpace(k) == key {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unknown"
+}
+
+// loadAverage is the 1, 5 and 15 minute load average: other work on the
+// machine skews the figures, so the results say how busy it was.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], ", ")
+}

@@ -1,0 +1,48 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"syscall"
+	"time"
+)
+
+// rusageHelperEnv makes this binary run one command and report its wall
+// time and peak RSS on file descriptor 3, instead of running the ladder.
+//
+// Why a helper: Go starts children with vfork (CLONE_VM), and Linux carries
+// the parent's peak RSS over into the child's at execve. Started straight
+// from the driver, whose embedded broker holds the whole topic, every stage
+// would report at least the driver's peak. Started from this small process,
+// a stage reports its own peak.
+const rusageHelperEnv = "PARLEY_BENCH_RUSAGE_HELPER"
+
+// rusageHelper runs args, and writes "<wall ns> <peak RSS bytes>" to fd 3.
+// It returns the exit code for the process.
+func rusageHelper(args []string) int {
+	out := os.NewFile(3, "rusage")
+	if out == nil || len(args) == 0 {
+		fmt.Fprintln(os.Stderr, "parley-bench: rusage helper needs fd 3 and a command")
+		return 2
+	}
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "parley-bench:", err)
+		return 1
+	}
+	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	if !ok {
+		fmt.Fprintln(os.Stderr, "parley-bench: no rusage on this platform")
+		return 1
+	}
+	if _, err := fmt.Fprintf(out, "%d %d\n", wall.Nanoseconds(), ru.Maxrss*1024); err != nil { // Linux reports KiB
+		fmt.Fprintln(os.Stderr, "parley-bench: report rusage:", err)
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,272 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/parley-cx/parley/internal/broker"
+)
+
+const (
+	topic = "conversation-events"
+	// days of generated history: twelve weeks, what the forecast learns from
+	// by default, so every size keeps the same calendar and only the
+	// conversations per day grow.
+	days = 84
+	// conversationsPerUnit is conversations per day per unit of --per-day:
+	// repeat contacts and retries come on top (docs/generator.md: 28 days
+	// at 2,000 give about 63,500).
+	conversationsPerUnit = 63_500.0 / (28 * 2_000)
+	// untilIdle ends the ingest process; it is taken off its wall time.
+	untilIdle = time.Second
+	// qaSize is the sample the qa stage draws.
+	qaSize = 200
+)
+
+// Stage names, in pipeline order.
+const (
+	stGenerate = "generate"
+	stProduce  = "produce"
+	stIngest   = "ingest"
+	stBuild    = "build"
+	stReport   = "report"
+	stQA       = "qa sample"
+	stForecast = "forecast"
+)
+
+var stageOrder = []string{stGenerate, stProduce, stIngest, stBuild, stReport, stQA, stForecast}
+
+// measure is one stage at one size.
+type measure struct {
+	Wall  time.Duration
+	Units int64         // events or rows the stage handled, see stageInfo
+	RSS   int64         // peak resident set of the stage's process, bytes
+	Floor time.Duration // the floor's wall time in the same run; 0: none
+}
+
+// sizeResult is every stage at one size.
+type sizeResult struct {
+	Size          size
+	PerDay        float64
+	Conversations int64 // in the warehouse
+	Events        int64 // on the topic, duplicates included
+	Stages        map[string]measure
+}
+
+// perDay is the generator's --per-day that lands near sz.Conversations over days.
+func perDay(sz size) float64 {
+	return float64(sz.Conversations) / days / conversationsPerUnit
+}
+
+// benchSize runs every stage at one size in a fresh work folder.
+func benchSize(ctx context.Context, o options, sz size, progress io.Writer) (sizeResult, error) {
+	res := sizeResult{Size: sz, PerDay: perDay(sz), Stages: map[string]measure{}}
+	dir, err := filepath.Abs(filepath.Join(o.work, sz.Name))
+	if err != nil {
+		return res, fmt.Errorf("work folder: %w", err)
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return res, fmt.Errorf("clear work folder: %w", err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return res, fmt.Errorf("work folder: %w", err)
+	}
+	var (
+		eventsFile = filepath.Join(dir, "events.jsonl")
+		lakeDir    = filepath.Join(dir, "lake")
+		dbPath     = filepath.Join(dir, "warehouse.duckdb")
+		genArgs    = []string{"--seed", "1", "--days", strconv.Itoa(days), "--per-day", strconv.FormatFloat(res.PerDay, 'f', 1, 64)}
+	)
+	say := func(stage string, m measure) {
+		fmt.Fprintf(progress, "%s %-9s %8s  %s units  peak RSS %s  floor %s\n", sz.Name, stage,
+			m.Wall.Round(time.Millisecond), groupDigits(m.Units), formatBytes(m.RSS), m.Floor.Round(time.Millisecond))
+		res.Stages[stage] = m
+	}
+	fmt.Fprintf(progress, "%s: %d days x %.1f conversations/day in %s\n", sz.Name, days, res.PerDay, dir)
+
+	// generate: the simulation writing JSON lines, alone.
+	gen, err := parley(ctx, o.parley, append([]string{"generate", "--out", eventsFile}, genArgs...)...)
+	if err != nil {
+		return res, err
+	}
+	if gen.Units, err = countLines(eventsFile); err != nil {
+		return res, err
+	}
+	say(stGenerate, gen)
+	if err := os.Remove(eventsFile); err != nil {
+		return res, fmt.Errorf("remove generated file: %w", err)
+	}
+
+	// produce: the same simulation produced to Kafka; the generator alone is its floor.
+	b, err := broker.Start(ctx, broker.Config{Partitions: o.partitions, Topics: []string{topic}})
+	if err != nil {
+		return res, fmt.Errorf("start broker: %w", err)
+	}
+	defer b.Close()
+	prod, err := parley(ctx, o.parley, append([]string{"generate", "--brokers", b.Addr(), "--topic", topic}, genArgs...)...)
+	if err != nil {
+		return res, err
+	}
+	if res.Events, err = topicSize(ctx, b.Addr(), o.partitions); err != nil {
+		return res, err
+	}
+	if res.Events != gen.Units {
+		return res, fmt.Errorf("topic holds %d messages, the generator wrote %d events", res.Events, gen.Units)
+	}
+	prod.Units, prod.Floor = res.Events, gen.Wall
+	say(stProduce, prod)
+
+	// ingest vs. reading the topic with kafka-go and doing nothing else.
+	raw, err := rawConsume(ctx, b.Addr(), o.partitions)
+	if err != nil {
+		return res, err
+	}
+	ing, err := parley(ctx, o.parley, "ingest", "--brokers", b.Addr(), "--topic", topic, "--group", "parley-bench",
+		"--lake", lakeDir, "--until-idle", untilIdle.String(), "--progress-every", "1h")
+	if err != nil {
+		return res, err
+	}
+	ing.Wall -= untilIdle
+	ing.Units, ing.Floor = res.Events, raw
+	say(stIngest, ing)
+	b.Close()
+
+	// build vs. one DuckDB scan of the columns it reads.
+	glob := filepath.Join(lakeDir, "events", "date=*", "*.parquet")
+	scanned, scan, err := scanLake(ctx, glob)
+	if err != nil {
+		return res, err
+	}
+	if scanned != res.Events {
+		return res, fmt.Errorf("lake holds %d rows, the topic %d messages", scanned, res.Events)
+	}
+	bld, err := parley(ctx, o.parley, "build", "--lake", lakeDir, "--db", dbPath)
+	if err != nil {
+		return res, err
+	}
+	bld.Units, bld.Floor = scanned, scan
+	say(stBuild, bld)
+
+	w, err := describeWarehouse(ctx, dbPath)
+	if err != nil {
+		return res, err
+	}
+	res.Conversations = w.Conversations
+
+	// report vs. its queries alone.
+	repFloor, err := reportQueries(ctx, dbPath, w)
+	if err != nil {
+		return res, err
+	}
+	rep, err := parley(ctx, o.parley, "report", "--db", dbPath, "--out", filepath.Join(dir, "out"))
+	if err != nil {
+		return res, err
+	}
+	rep.Units, rep.Floor = w.Conversations, repFloor
+	say(stReport, rep)
+
+	// qa sample over the whole period vs. its queries alone.
+	qaFloor, err := qaQueries(ctx, dbPath, w)
+	if err != nil {
+		return res, err
+	}
+	from, to := w.First.Format(time.DateOnly), w.Last.Format(time.DateOnly)
+	qa, err := parley(ctx, o.parley, "qa", "sample", "--db", dbPath, "--out", filepath.Join(dir, "qa"),
+		"--size", strconv.Itoa(qaSize), "--seed", "1", "--date", to, "--from", from, "--to", to)
+	if err != nil {
+		return res, err
+	}
+	qa.Units, qa.Floor = w.Conversations, qaFloor
+	say(stQA, qa)
+
+	// forecast from the warehouse's twelve weeks vs. its arrivals query alone.
+	fcFloor, err := arrivalsQuery(ctx, dbPath)
+	if err != nil {
+		return res, err
+	}
+	fc, err := parley(ctx, o.parley, "forecast", "--db", dbPath, "--history", "12w", "--horizon", "14d",
+		"--format", "csv", "--out", filepath.Join(dir, "forecast.csv"))
+	if err != nil {
+		return res, err
+	}
+	fc.Units, fc.Floor = w.Conversations, fcFloor
+	say(stForecast, fc)
+	return res, nil
+}
+
+// parley runs one parley subcommand to completion through the rusage
+// helper (see rusage.go) and measures it.
+func parley(ctx context.Context, bin string, args ...string) (measure, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return measure{}, fmt.Errorf("parley %s: find own binary for the rusage helper: %w", args[0], err)
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		return measure{}, fmt.Errorf("parley %s: %w", args[0], err)
+	}
+	defer r.Close()
+	cmd := exec.CommandContext(ctx, self, append([]string{bin}, args...)...)
+	cmd.Env = append(os.Environ(), rusageHelperEnv+"=1")
+	cmd.ExtraFiles = []*os.File{w}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err = cmd.Start()
+	w.Close() // the helper holds its own copy; EOF comes when it exits
+	if err != nil {
+		return measure{}, fmt.Errorf("parley %s: start rusage helper: %w", args[0], err)
+	}
+	report, readErr := io.ReadAll(r)
+	if err := cmd.Wait(); err != nil {
+		return measure{}, fmt.Errorf("parley %s: %w\n%s", args[0], err, lastLines(stderr.Bytes(), 10))
+	}
+	if readErr != nil {
+		return measure{}, fmt.Errorf("parley %s: read rusage: %w", args[0], readErr)
+	}
+	var m measure
+	if _, err := fmt.Sscan(string(report), &m.Wall, &m.RSS); err != nil {
+		return measure{}, fmt.Errorf("parley %s: rusage helper said %q: %w", args[0], report, err)
+	}
+	return m, nil
+}
+
+// lastLines keeps the end of a failed stage's log for the error message.
+func lastLines(b []byte, n int) []byte {
+	b = bytes.TrimRight(b, "\n")
+	for i := len(b) - 1; i >= 0; i-- {
+		if b[i] == '\n' {
+			if n--; n == 0 {
+				return b[i+1:]
+			}
+		}
+	}
+	return b
+}
+
+// countLines counts the JSON lines of a generated file.
+func countLines(path string) (int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, fmt.Errorf("count events: %w", err)
+	}
+	defer f.Close()
+	var n int64
+	buf := make([]byte, 1<<20)
+	for {
+		k, err := f.Read(buf)
+		n += int64(bytes.Count(buf[:k], []byte{'\n'}))
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			return 0, fmt.Errorf("count events in %s: %w", path, err)
+		}
+	}
+}
