@@ -49,7 +49,9 @@ func TestConversationsBasic(t *testing.T) {
 			"sla_target_s": 60.0, "sla_met": nil, "median_reply_s": nil,
 			"resolved": true, "first_resolution_s": 60.0, "resolution_s": 60.0, "resolution_business_s": 60.0,
 			"bot_handled": true, "bot_contained": true, "repeat_contact": false, "fcr": true,
-		}), time: sat(60, 86400), impersonal: sat(1, 3), effort: sat(1, 8)},
+			// the bot's reply ends the customer's wait; the business then waits 55 s until the resolution
+			"waiting_on_agent_s": 5.0, "waiting_on_customer_s": 55.0, "agent_handle_s": 0.0, "nudges": 0, "window_breaches": nil,
+		}), time: sat(5, 86400), impersonal: sat(1, 3), effort: sat(1, 8)},
 		{id: "c-bot-handoff", want: with(map[string]any{
 			"customer_id": "cust-2", "first_queue": "support", "last_queue": "billing",
 			"ended_at":             "2026-03-02T10:08:00Z",
@@ -65,18 +67,22 @@ func TestConversationsBasic(t *testing.T) {
 			"resolved":       true, "first_resolution_s": 420.0, "resolution_s": 420.0,
 			"escalated": true, "escalations": 1, "bot_handled": true, "bot_handed_off": true,
 			"repeat_contact": false, "fcr": true, "csat": int32(4),
+			// waits on the business: 2 s (the bot) and 60 s; on the customer: 128 s
+			// (bot → agent, no nudge: another sender), 170 s and 60 s
+			"waiting_on_agent_s": 62.0, "waiting_on_customer_s": 358.0, "agent_handle_s": 128.0 + 60, "nudges": 0,
 		}),
-			// waits 130+60 s; 8 minutes long; one bot message before the human; one escalation; two customer messages
-			time: noisyOr(sat(190, 1800), sat(480, 86400)), impersonal: sat(1, 3), directness: sat(1, 1), effort: sat(2, 8)},
+			// human waits 130+60 s; waited on the business 62 s; one bot message before the human; one escalation; two customer messages
+			time: noisyOr(sat(190, 1800), sat(62, 86400)), impersonal: sat(1, 3), directness: sat(1, 1), effort: sat(2, 8)},
 		{id: "c-bot-abandoned", want: with(map[string]any{
 			"customer_id": "cust-3", "ended_at": "2026-03-02T10:00:33Z",
 			"customer_messages": 2, "agent_messages": 0, "bot_messages": 2,
 			"first_response_s": nil, "first_response_any_s": 3.0, "sla_met": nil,
 			"resolved": false, "first_resolution_s": nil, "resolution_s": nil, "resolution_business_s": nil,
 			"bot_handled": true, "bot_abandoned": true, "abandoned": true, "fcr": false, "repeat_contact": false,
+			"waiting_on_agent_s": 6.0, "waiting_on_customer_s": 27.0, "agent_handle_s": 0.0,
 		}),
 			// the unanswered burst waited 33 s until the last event; two bot messages; an unanswered burst
-			time: noisyOr(sat(33, 1800), sat(33, 86400)), impersonal: sat(2, 3), effort: noisyOr(sat(2, 8), sat(1, 1))},
+			time: noisyOr(sat(33, 1800), sat(6, 86400)), impersonal: sat(2, 3), effort: noisyOr(sat(2, 8), sat(1, 1))},
 		{id: "c-reopen", want: with(map[string]any{
 			"customer_id": "cust-4", "channel": "email", "first_queue": "billing", "last_queue": "billing",
 			"started_at": "2026-03-02T09:00:00Z", "ended_at": "2026-03-07T10:40:00Z",
@@ -89,15 +95,23 @@ func TestConversationsBasic(t *testing.T) {
 			"resolved": true, "first_resolution_s": 2400.0,
 			"resolution_s": 5*86400.0 + 6000, "resolution_business_s": 5*86400.0 + 6000,
 			"reopens": 1, "repeat_contact": false, "fcr": false,
+			// 1800 s + 600 s on the business, 600 s + 2940 s on the customer; the five
+			// closed days belong to neither
+			"waiting_on_agent_s": 2400.0, "waiting_on_customer_s": 3540.0,
+			"resolution_waiting_on_agent_s": 2400.0, "resolution_waiting_on_customer_s": 3540.0,
+			"agent_handle_s": 600.0, // two replies after gaps of 30 and 10 min, capped at 5
 		}),
-			time: noisyOr(sat(1800+600, 1800), sat(438000, 86400)), impersonal: sat(1, 1), directness: sat(1, 1), effort: sat(2, 8)},
+			time: noisyOr(sat(1800+600, 1800), sat(2400, 86400)), impersonal: sat(1, 1), directness: sat(1, 1), effort: sat(2, 8)},
 		{id: "c-notes", want: with(map[string]any{
 			"customer_messages": 1, "agent_messages": 1,
 			// the automated reply at +1 s counts only in the "any" figure; the private note nowhere
 			"first_response_s": 240.0, "first_response_any_s": 1.0, "first_response_business_s": 240.0,
 			"sla_met": false, "median_reply_s": 240.0,
 			"resolved": true, "first_resolution_s": 300.0, "resolution_s": 300.0, "fcr": true,
-		}), time: noisyOr(sat(240, 1800), sat(300, 86400)), impersonal: sat(1, 2), effort: sat(1, 8)},
+			// the public automated reply ends the wait after 1 s; the human answer
+			// after it is no nudge; its work counts from the note at 12:01
+			"waiting_on_agent_s": 1.0, "waiting_on_customer_s": 299.0, "nudges": 0, "agent_handle_s": 180.0,
+		}), time: noisyOr(sat(240, 1800), sat(1, 86400)), impersonal: sat(1, 2), effort: sat(1, 8)},
 		{id: "c-bursts", want: with(map[string]any{
 			"channel": "whatsapp", "customer_messages": 5, "agent_messages": 3,
 			"first_response_s": 300.0, "sla_target_s": 900.0, "sla_met": true,
@@ -105,9 +119,12 @@ func TestConversationsBasic(t *testing.T) {
 			"median_reply_s": 210.0,
 			"resolved":       true, "resolution_s": 780.0, "fcr": true,
 			"repeated_messages": 1, "customer_nudges": 1, "unanswered_bursts": 0,
+			// the second agent message 30 s after the first is no nudge
+			"waiting_on_agent_s": 420.0, "waiting_on_customer_s": 360.0, "nudges": 0, "window_breaches": 0,
+			"agent_handle_s": 120.0 + 30 + 60,
 		}),
 			// "Hi" repeats "hi"; "hello??" came 160 s after the previous message of its burst
-			time: noisyOr(sat(420, 1800), sat(780, 86400)), effort: noisyOr(sat(5, 8), sat(1, 1), sat(1, 1))},
+			time: noisyOr(sat(420, 1800), sat(420, 86400)), effort: noisyOr(sat(5, 8), sat(1, 1), sat(1, 1))},
 		{id: "c-tier", want: with(map[string]any{
 			"first_queue": "support", "last_queue": "billing",
 			"most_active_agent_id": "ag-1", "first_agent_id": "ag-1", "last_agent_id": "ag-6",
@@ -115,9 +132,11 @@ func TestConversationsBasic(t *testing.T) {
 			"handoff_wait_s": nil, // a tier escalation is not a bot handoff
 			"escalated":      true, "escalations": 1, "transfers": 1,
 			"resolved": true, "resolution_s": 6300.0, "fcr": true,
+			// the tier agents' messages follow another agent's: no nudges
+			"waiting_on_agent_s": 120.0, "waiting_on_customer_s": 6180.0, "nudges": 0, "agent_handle_s": 120.0 + 300 + 300,
 		}),
 			// three agents (two changes), one escalation and one transfer
-			time: noisyOr(sat(120, 1800), sat(6300, 86400)), impersonal: sat(2, 1), directness: noisyOr(sat(1, 1), sat(1, 1)), effort: sat(1, 8)},
+			time: noisyOr(sat(120, 1800), sat(120, 86400)), impersonal: sat(2, 1), directness: noisyOr(sat(1, 1), sat(1, 1)), effort: sat(1, 8)},
 		{id: "c-outbound", want: with(map[string]any{
 			"customer_id": "cust-8", "channel": "sms", "first_queue": "sales",
 			"started_at":        "2026-03-02T16:00:00Z",
@@ -125,28 +144,32 @@ func TestConversationsBasic(t *testing.T) {
 			// the clock starts at the customer's 18:00 answer, not the agent's 16:00 opener
 			"first_response_s": 1200.0, "first_response_any_s": 1200.0, "sla_target_s": 900.0, "sla_met": false,
 			"median_reply_s": 1200.0, "resolved": true, "first_resolution_s": 8460.0, "resolution_s": 8460.0, "fcr": true,
-		}), time: noisyOr(sat(1200, 1800), sat(8460, 86400)), effort: sat(1, 8)},
+			// the opener hands the clock to the customer for 2 h; the opener counts a full 5 min of work
+			"waiting_on_agent_s": 1200.0, "waiting_on_customer_s": 7260.0, "agent_handle_s": 600.0, "window_breaches": nil,
+		}), time: noisyOr(sat(1200, 1800), sat(1200, 86400)), effort: sat(1, 8)},
 		{id: "c-dups", want: with(map[string]any{
 			"customer_id": "cust-9", "customer_messages": 1, "agent_messages": 1,
 			"first_response_s": 300.0, "resolution_s": 600.0, "fcr": true,
-		}), time: noisyOr(sat(300, 1800), sat(600, 86400)), effort: sat(1, 8)},
+		}), time: noisyOr(sat(300, 1800), sat(300, 86400)), effort: sat(1, 8)},
 		{id: "c-rep-a", want: with(map[string]any{
 			"customer_id": "cust-10", "local_date": "2026-03-03",
 			"first_response_s": 300.0, "resolution_s": 360.0,
 			// cust-10 came back three days after the resolution
 			"repeat_contact": true, "fcr": false,
-		}), time: noisyOr(sat(300, 1800), sat(360, 86400)), directness: 0.5, effort: sat(1, 8)},
+		}), time: noisyOr(sat(300, 1800), sat(300, 86400)), directness: 0.5, effort: sat(1, 8)},
 		{id: "c-rep-b", want: with(map[string]any{
 			"customer_id": "cust-10", "local_date": "2026-03-06", "first_response_s": 600.0,
 			"resolution_s": 660.0, "repeat_contact": false, "fcr": true,
-		}), time: noisyOr(sat(600, 1800), sat(660, 86400)), effort: sat(1, 8)},
+		}), time: noisyOr(sat(600, 1800), sat(600, 86400)), effort: sat(1, 8)},
 		{id: "c-norep-a", want: with(map[string]any{
 			// cust-11's next conversation starts eight days later: outside the 7-day window
 			"first_response_s": 45.0, "sla_met": true, "resolution_s": 60.0, "repeat_contact": false, "fcr": true,
-		}), time: noisyOr(sat(45, 1800), sat(60, 86400)), effort: sat(1, 8)},
+		}), time: noisyOr(sat(45, 1800), sat(45, 86400)), effort: sat(1, 8)},
 		{id: "c-norep-b", want: with(map[string]any{
 			"first_response_s": 1800.0, "sla_met": false, "resolution_s": 7200.0, "fcr": true,
-		}), time: noisyOr(sat(1800, 1800), sat(7200, 86400)), effort: sat(1, 8)},
+			"waiting_on_agent_s": 1800.0, "waiting_on_customer_s": 5400.0, "agent_handle_s": 300.0,
+			"resolution_waiting_on_agent_s": 1800.0, "resolution_waiting_on_customer_s": 5400.0,
+		}), time: noisyOr(sat(1800, 1800), sat(1800, 86400)), effort: sat(1, 8)},
 		{id: "c-open", want: with(map[string]any{
 			// idle one hour before the data's last event (12:00): not complete, so not abandoned
 			"customer_messages": 1, "first_response_s": nil, "resolved": false, "complete": false,

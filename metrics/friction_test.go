@@ -16,8 +16,10 @@ type drivers struct {
 	transfers, escalations   int
 	reopens                  int
 	repeat                   bool
-	customerMsgs, repeats    int // repeats: how many of customerMsgs repeat the first one's text
-	nudges                   int // how many customer messages come 3 minutes after the previous one
+	customerMsgs, repeats    int  // repeats: how many of customerMsgs repeat the first one's text
+	nudges                   int  // how many customer messages come 3 minutes after the previous one
+	agentNudges              int  // how many messages the last agent sends 3 minutes apart after its reply
+	followUp                 bool // the customer writes again 5 minutes after the agent's last message and gets no answer
 }
 
 func baseDrivers() drivers {
@@ -69,6 +71,14 @@ func (d drivers) conversation(id, customer string, start time.Time) []event.Even
 	for i := range d.agents {
 		add(d.replyAfter+time.Duration(i)*time.Minute, event.MessageSent, event.RoleAgent, fmt.Sprintf("ag-%d", i), msg("on it", false))
 	}
+	last := d.replyAfter + time.Duration(d.agents-1)*time.Minute
+	for i := range d.agentNudges {
+		last += 3 * time.Minute
+		add(last, event.MessageSent, event.RoleAgent, fmt.Sprintf("ag-%d", d.agents-1), msg(fmt.Sprintf("still there? (%d)", i), false))
+	}
+	if d.followUp {
+		add(last+5*time.Minute, event.MessageSent, event.RoleCustomer, customer, msg("one more thing", false))
+	}
 	steps := d.replyAfter + 10*time.Minute
 	for range d.transfers {
 		steps += time.Second
@@ -93,25 +103,31 @@ func (d drivers) conversation(id, customer string, start time.Time) []event.Even
 
 // TestFrictionMonotone checks that the friction score, and the component
 // each driver feeds, rises strictly when that one driver grows and every
-// other driver stays put.
+// other driver stays put; and that the customer's own pause (a later
+// resolution while the business waits on the customer) changes nothing.
 func TestFrictionMonotone(t *testing.T) {
 	series := []struct {
 		name      string
 		component string
 		vary      func(*drivers, int)
+		flat      bool // the score and component must stay equal instead
 	}{
-		{"customer wait", "friction_time", func(d *drivers, i int) { d.replyAfter = time.Duration(15+10*i) * time.Minute }},
-		{"duration", "friction_time", func(d *drivers, i int) { d.resolveAfter = time.Duration(1+3*i) * time.Hour }},
-		{"bot messages", "friction_impersonal", func(d *drivers, i int) { d.bots = i }},
-		{"automated messages", "friction_impersonal", func(d *drivers, i int) { d.automated = i }},
-		{"agent changes", "friction_impersonal", func(d *drivers, i int) { d.agents = 1 + i }},
-		{"transfers", "friction_directness", func(d *drivers, i int) { d.transfers = i }},
-		{"escalations", "friction_directness", func(d *drivers, i int) { d.escalations = i }},
-		{"reopens", "friction_directness", func(d *drivers, i int) { d.reopens = i }},
-		{"repeat contact", "friction_directness", func(d *drivers, i int) { d.repeat = i > 0 }},
-		{"customer messages", "friction_effort", func(d *drivers, i int) { d.customerMsgs = 2 + 2*i }},
-		{"repeated messages", "friction_effort", func(d *drivers, i int) { d.repeats = i }},
-		{"customer nudges", "friction_effort", func(d *drivers, i int) { d.nudges = i }},
+		{"customer wait", "friction_time", func(d *drivers, i int) { d.replyAfter = time.Duration(15+10*i) * time.Minute }, false},
+		{"waiting on agent", "friction_time", func(d *drivers, i int) {
+			d.followUp, d.resolveAfter = true, time.Duration(1+3*i)*time.Hour
+		}, false},
+		{"customer pause", "friction_time", func(d *drivers, i int) { d.resolveAfter = time.Duration(1+24*i) * time.Hour }, true},
+		{"bot messages", "friction_impersonal", func(d *drivers, i int) { d.bots = i }, false},
+		{"automated messages", "friction_impersonal", func(d *drivers, i int) { d.automated = i }, false},
+		{"agent changes", "friction_impersonal", func(d *drivers, i int) { d.agents = 1 + i }, false},
+		{"transfers", "friction_directness", func(d *drivers, i int) { d.transfers = i }, false},
+		{"escalations", "friction_directness", func(d *drivers, i int) { d.escalations = i }, false},
+		{"reopens", "friction_directness", func(d *drivers, i int) { d.reopens = i }, false},
+		{"repeat contact", "friction_directness", func(d *drivers, i int) { d.repeat = i > 0 }, false},
+		{"customer messages", "friction_effort", func(d *drivers, i int) { d.customerMsgs = 2 + 2*i }, false},
+		{"repeated messages", "friction_effort", func(d *drivers, i int) { d.repeats = i }, false},
+		{"customer nudges", "friction_effort", func(d *drivers, i int) { d.nudges = i }, false},
+		{"agent nudges", "friction_impersonal", func(d *drivers, i int) { d.agentNudges = i }, false},
 	}
 	const steps = 3
 	var evs []event.Event
@@ -138,6 +154,13 @@ func TestFrictionMonotone(t *testing.T) {
 			}
 			for i := 1; i < len(rows); i++ {
 				prev, cur := rows[i-1], rows[i]
+				if sr.flat {
+					if cur["friction_score"] != prev["friction_score"] || cur["component"] != prev["component"] {
+						t.Errorf("%s: score %v, %s %v after %v, %v (%s → %s): want unchanged", sr.name,
+							cur["friction_score"], sr.component, cur["component"], prev["friction_score"], prev["component"], prev["conversation_id"], cur["conversation_id"])
+					}
+					continue
+				}
 				if !(cur["friction_score"].(float64) > prev["friction_score"].(float64)) {
 					t.Errorf("%s: score %v after %v (%s → %s): not rising", sr.name, cur["friction_score"], prev["friction_score"], prev["conversation_id"], cur["conversation_id"])
 				}

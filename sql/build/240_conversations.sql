@@ -1,9 +1,9 @@
 -- 240_conversations.sql — table `conversations`: one row per conversation, every headline metric.
 --
--- From `events`, `messages`, `escalations`, build_settings, sla_targets and
--- business_open. Each column is defined in docs/metrics.md; the CTEs below
--- follow the same order: event facts, message facts, agents, business time,
--- repeat contacts, then the friction score.
+-- From `events`, `messages`, `escalations`, build_settings, sla_targets,
+-- reply_windows and business_open. Each column is defined in docs/metrics.md;
+-- the CTEs below follow the same order: event facts, message facts, who holds
+-- the clock, agents, business time, repeat contacts, then the friction score.
 CREATE OR REPLACE TABLE conversations AS
 WITH ev AS (
     -- Facts from the whole event stream of each conversation.
@@ -42,7 +42,8 @@ msg_marked AS (
         -- The previous customer message, if it is in the same burst.
         CASE WHEN last_value(CASE WHEN sender_role = 'customer' THEN burst END IGNORE NULLS) OVER earlier = burst
              THEN last_value(CASE WHEN sender_role = 'customer' THEN occurred_at END IGNORE NULLS) OVER earlier
-        END AS previous_in_burst_at
+        END AS previous_in_burst_at,
+        last_value(occurred_at) OVER earlier AS previous_message_at
     FROM messages
     -- Both windows share one sort by (conversation_id, seq).
     WINDOW
@@ -74,8 +75,99 @@ msg AS (
         min(occurred_at) FILTER (WHERE sender_role = 'customer' AND burst = human_replies_total) AS last_burst_unanswered_at,
         count(*) FILTER (WHERE sender_role = 'customer' AND normalized_text IS NOT NULL) - count(DISTINCT normalized_text) AS repeated_messages,
         count(*) FILTER (WHERE sender_role = 'customer' AND previous_in_burst_at IS NOT NULL
-                         AND secs(previous_in_burst_at, occurred_at) >= 120) AS customer_nudges
+                         AND secs(previous_in_burst_at, occurred_at) >= 120) AS customer_nudges,
+        -- Agent working time: each human reply stands for the time since the
+        -- previous message (reading, looking up, writing), at most 5 minutes;
+        -- a longer gap is time the conversation waited, not work. A reply
+        -- with nothing before it (an outbound opener) counts the full 5 minutes.
+        sum(least(coalesce(secs(previous_message_at, occurred_at), 300), 300)) FILTER (WHERE human_reply) AS agent_handle_s
     FROM msg_marked
+    GROUP BY conversation_id
+),
+clock AS (
+    -- Who holds the clock after each clock event: a customer message makes
+    -- the customer wait on the business ('agent'); a public agent or bot
+    -- message (automated or not) hands the wait to the customer ('customer');
+    -- resolved and reopened stop the clock ('none'). Private notes, system
+    -- messages and routing events change nothing. Each clock event holds the
+    -- clock until the next one (the last until the conversation's last event).
+    -- wait_no numbers the waits on the business: the customer messages with
+    -- the same wait_no form one wait, ended by the next clock event.
+    SELECT
+        conversation_id, seq, occurred_at, actor_role, actor_id, waiting_on,
+        lead(occurred_at) OVER w AS next_at,
+        lead(waiting_on) OVER w AS next_waiting_on,
+        lag(occurred_at) OVER w AS previous_at,
+        lag(CASE WHEN human_reply THEN actor_id END) OVER w AS previous_human_reply_by,
+        count(*) FILTER (WHERE waiting_on <> 'agent') OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS wait_no,
+        max(seq) FILTER (WHERE is_resolved)
+            OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS last_resolved_seq
+    FROM (
+        SELECT
+            conversation_id, seq, occurred_at, actor_role, actor_id, type = 'resolved' AS is_resolved,
+            type = 'message' AND actor_role = 'agent' AND NOT coalesce(message_automated, false) AS human_reply,
+            CASE WHEN type <> 'message' THEN 'none'
+                 WHEN actor_role = 'customer' THEN 'agent'
+                 ELSE 'customer' END AS waiting_on
+        FROM events
+        WHERE type IN ('resolved', 'reopened')
+           OR (type = 'message' AND (actor_role = 'customer'
+               OR (actor_role IN ('agent', 'bot') AND NOT coalesce(message_private, false))))
+    )
+    WINDOW w AS (PARTITION BY conversation_id ORDER BY seq)
+),
+clock_spans AS (
+    SELECT
+        c.*,
+        secs(c.occurred_at, coalesce(c.next_at, ev.ended_at)) AS held_s,
+        ev.channel
+    FROM clock c
+    JOIN ev USING (conversation_id)
+),
+waits AS (
+    -- One row per wait on the business, with the channel's reply window.
+    -- A wait ended by a reply is breached when the reply came after the
+    -- window; one still unanswered when the customer's wait ends with the
+    -- data is breached once the window has passed by the warehouse's last
+    -- event; one ended by resolution is not (the business chose to close).
+    SELECT
+        s.conversation_id,
+        min(s.occurred_at) AS wait_started_at,
+        sum(s.held_s) AS wait_s,
+        arg_max(s.next_waiting_on, s.seq) AS ended_by,
+        any_value(rw.window_s) AS window_s
+    FROM clock_spans s
+    LEFT JOIN reply_windows rw ON rw.channel = s.channel
+    WHERE s.waiting_on = 'agent'
+    GROUP BY s.conversation_id, s.wait_no
+),
+breaches AS (
+    SELECT
+        conversation_id,
+        count(*) FILTER (WHERE (ended_by = 'customer' AND wait_s > window_s)
+                            OR (ended_by IS NULL AND secs(wait_started_at, (SELECT max(occurred_at) FROM events)) > window_s)) AS window_breaches
+    FROM waits
+    WHERE window_s IS NOT NULL
+    GROUP BY conversation_id
+),
+clock_totals AS (
+    SELECT
+        conversation_id,
+        coalesce(sum(held_s) FILTER (WHERE waiting_on = 'agent'), 0) AS waiting_on_agent_s,
+        coalesce(sum(held_s) FILTER (WHERE waiting_on = 'customer'), 0) AS waiting_on_customer_s,
+        -- the same, within started_at → last resolution (every span before
+        -- the last resolved event ends by it)
+        coalesce(sum(held_s) FILTER (WHERE waiting_on = 'agent' AND seq < last_resolved_seq), 0) AS resolution_waiting_on_agent_s,
+        coalesce(sum(held_s) FILTER (WHERE waiting_on = 'customer' AND seq < last_resolved_seq), 0) AS resolution_waiting_on_customer_s,
+        -- Nudges: a public agent message (automated or not) right after the
+        -- same agent's own human reply, with no customer message in between,
+        -- 2 minutes or more later. A reply split over quick messages, the
+        -- first words of an agent taking over from a bot or a colleague, and
+        -- the human answer after an auto-acknowledgement are not nudges.
+        count(*) FILTER (WHERE waiting_on = 'customer' AND actor_role = 'agent'
+                         AND previous_human_reply_by = actor_id
+                         AND secs(previous_at, occurred_at) >= 120) AS nudges
+    FROM clock_spans
     GROUP BY conversation_id
 ),
 agent_counts AS (
@@ -101,6 +193,8 @@ base AS (
         msg.* EXCLUDE (conversation_id),
         ma.most_active_agent_id,
         h.handoff_wait_s,
+        ct.* EXCLUDE (conversation_id),
+        CASE WHEN rw.window_s IS NOT NULL THEN coalesce(br.window_breaches, 0) END AS window_breaches,
         coalesce(ev.last_status = 'resolved', false) AS resolved,
         -- Bot-handled: a bot replied, or the conversation was routed to a bot, before any human reply.
         coalesce(least(msg.first_bot_seq, ev.first_bot_routing_seq) < coalesce(msg.first_human_seq, 9223372036854775807), false) AS bot_handled,
@@ -111,6 +205,9 @@ base AS (
     LEFT JOIN msg USING (conversation_id)
     LEFT JOIN most_active ma USING (conversation_id)
     LEFT JOIN handoff h USING (conversation_id)
+    LEFT JOIN clock_totals ct USING (conversation_id)
+    LEFT JOIN breaches br USING (conversation_id)
+    LEFT JOIN reply_windows rw ON rw.channel = ev.channel
 ),
 business_points AS (
     -- Instants whose open-time-so-far we need, each on the schedule of the
@@ -190,10 +287,12 @@ measured AS (
 friction AS (
     SELECT
         *,
-        1 - (1 - sat(total_wait_s, 1800)) * (1 - sat(secs(started_at, ended_at), 86400)) AS friction_time,
+        -- waiting_on_agent_s, not the calendar duration: the customer's own pauses are no friction
+        1 - (1 - sat(total_wait_s, 1800)) * (1 - sat(waiting_on_agent_s, 86400)) AS friction_time,
         1 - (1 - sat(bot_messages_before_human, 3))
           * (1 - sat(automated_messages, 2))
-          * (1 - sat(greatest(replying_agents - 1, 0), 1)) AS friction_impersonal,
+          * (1 - sat(greatest(replying_agents - 1, 0), 1))
+          * (1 - sat(nudges, 1)) AS friction_impersonal,
         1 - (1 - sat(transfers, 1)) * (1 - sat(escalations, 1)) * (1 - sat(reopens, 1))
           * (1 - 0.5 * repeat_contact::INTEGER) AS friction_directness,
         1 - (1 - sat(customer_messages, 8)) * (1 - sat(unanswered_bursts, 1))
@@ -251,5 +350,12 @@ SELECT
     coalesce(repeated_messages, 0) AS repeated_messages,
     coalesce(customer_nudges, 0) AS customer_nudges,
     unanswered_bursts,
-    total_wait_s AS human_wait_s
+    total_wait_s AS human_wait_s,
+    coalesce(waiting_on_agent_s, 0) AS waiting_on_agent_s,
+    coalesce(waiting_on_customer_s, 0) AS waiting_on_customer_s,
+    coalesce(agent_handle_s, 0) AS agent_handle_s,
+    window_breaches,
+    coalesce(nudges, 0) AS nudges,
+    CASE WHEN resolved THEN coalesce(resolution_waiting_on_agent_s, 0) END AS resolution_waiting_on_agent_s,
+    CASE WHEN resolved THEN coalesce(resolution_waiting_on_customer_s, 0) END AS resolution_waiting_on_customer_s
 FROM friction;

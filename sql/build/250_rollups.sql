@@ -5,6 +5,9 @@
 -- count of `conversations`. Medians and p90s are per bucket and do not add up.
 -- kpi_daily groups by the conversation's last queue; agent_daily by its most
 -- active agent (conversations without a human reply have none and are left out).
+-- The asynchronous-messaging columns keep additive counts and sums
+-- (window_breaches, window_measured, nudged, nudges, the two waiting totals)
+-- next to their rates; roll rates up by summing the counts, then dividing.
 CREATE OR REPLACE VIEW kpi_daily AS
 WITH esc AS (
     SELECT conversation_id, count(*) AS escalations, count(*) FILTER (WHERE effective) AS effective
@@ -37,7 +40,16 @@ SELECT
     coalesce(sum(c.csat), 0)::BIGINT AS csat_sum,
     sum(c.friction_score) AS friction_sum,
     median(c.friction_score) AS friction_median,
-    count(*) FILTER (WHERE c.complete) AS complete
+    count(*) FILTER (WHERE c.complete) AS complete,
+    coalesce(sum(c.window_breaches), 0)::BIGINT AS window_breaches,
+    count(*) FILTER (WHERE c.window_breaches > 0) AS window_breached,
+    count(c.window_breaches) AS window_measured,
+    count(*) FILTER (WHERE c.window_breaches > 0) / nullif(count(c.window_breaches), 0) AS window_breach_rate,
+    sum(c.nudges)::BIGINT AS nudges,
+    count(*) FILTER (WHERE c.nudges > 0) AS nudged,
+    count(*) FILTER (WHERE c.nudges > 0) / count(*) AS nudge_rate,
+    sum(c.waiting_on_agent_s) AS waiting_on_agent_s,
+    sum(c.waiting_on_customer_s) AS waiting_on_customer_s
 FROM conversations c
 LEFT JOIN esc e USING (conversation_id)
 GROUP BY c.local_date, c.channel, c.last_queue;
@@ -53,7 +65,16 @@ SELECT
     count(*) FILTER (WHERE resolved) AS resolved,
     count(csat) AS csat_responses,
     coalesce(sum(csat), 0)::BIGINT AS csat_sum,
-    sum(friction_score) AS friction_sum
+    sum(friction_score) AS friction_sum,
+    coalesce(sum(window_breaches), 0)::BIGINT AS window_breaches,
+    count(*) FILTER (WHERE window_breaches > 0) AS window_breached,
+    count(window_breaches) AS window_measured,
+    count(*) FILTER (WHERE window_breaches > 0) / nullif(count(window_breaches), 0) AS window_breach_rate,
+    sum(nudges)::BIGINT AS nudges,
+    count(*) FILTER (WHERE nudges > 0) AS nudged,
+    count(*) FILTER (WHERE nudges > 0) / count(*) AS nudge_rate,
+    sum(waiting_on_agent_s) AS waiting_on_agent_s,
+    sum(waiting_on_customer_s) AS waiting_on_customer_s
 FROM conversations
 WHERE most_active_agent_id IS NOT NULL
 GROUP BY local_date, most_active_agent_id;
@@ -87,3 +108,21 @@ SELECT
 FROM escalations e
 LEFT JOIN queue_outcomes q ON q.queue IS NOT DISTINCT FROM e.to_queue
 GROUP BY e.to_queue, e.source;
+
+-- resolution_split: each resolved conversation's calendar resolution time
+-- (started_at → last resolution) split by who held the clock: the business
+-- (the customer waited for a reply), the customer (the business waited for
+-- them), and the rest (before the first message, or closed between a
+-- resolution and a reopen). The three parts sum to resolution_s.
+CREATE OR REPLACE VIEW resolution_split AS
+SELECT
+    conversation_id,
+    local_date,
+    channel,
+    last_queue AS queue,
+    resolution_s,
+    resolution_waiting_on_agent_s AS business_s,
+    resolution_waiting_on_customer_s AS customer_s,
+    resolution_s - resolution_waiting_on_agent_s - resolution_waiting_on_customer_s AS other_s
+FROM conversations
+WHERE resolved;

@@ -49,3 +49,12 @@ SELECT count(*) FROM conversations c LEFT JOIN (SELECT conversation_id, count(*)
 
 -- check: abandoned conversations are complete and unresolved
 SELECT count(*) FROM conversations WHERE abandoned AND (resolved OR NOT complete);
+
+-- check: who held the clock: waits are non-negative and fit in the conversation
+SELECT count(*) FROM conversations WHERE waiting_on_agent_s < 0 OR waiting_on_customer_s < 0 OR agent_handle_s < 0 OR nudges < 0 OR window_breaches < 0 OR waiting_on_agent_s + waiting_on_customer_s > date_diff('microsecond', started_at, ended_at) / 1e6 + 1e-6;
+
+-- check: resolution_split parts are non-negative and sum to resolution_s
+SELECT count(*) FROM resolution_split WHERE business_s < 0 OR customer_s < 0 OR other_s < -1e-6;
+
+-- check: kpi_daily waiting totals and breaches reconcile
+SELECT count(*) FROM (SELECT sum(waiting_on_agent_s) AS a, sum(window_breaches) AS b, sum(nudges) AS n FROM kpi_daily) k, (SELECT sum(waiting_on_agent_s) AS a, coalesce(sum(window_breaches), 0) AS b, sum(nudges) AS n FROM conversations) c WHERE abs(k.a - c.a) > 1e-3 OR k.b <> c.b OR k.n <> c.n;
