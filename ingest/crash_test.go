@@ -119,7 +119,11 @@ func TestCrashSafety(t *testing.T) {
 		default:
 		}
 	}
-	cmd := ingestProcess(t, b.Addr(), lakeDir, 100, 1500*time.Millisecond, &logs)
+	// The last killed member still holds partitions until its 1s session
+	// expires; a final process that joined earlier could go idle on the
+	// partitions it got before the group gives it the rest.
+	time.Sleep(1500 * time.Millisecond)
+	cmd := ingestProcess(t, b.Addr(), lakeDir, 100, 3*time.Second, &logs)
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("final ingest run: %v\n%s", err, logs.String())
 	}
