@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net"
 	"os/exec"
 	"sync/atomic"
 	"syscall"
@@ -147,6 +148,55 @@ func TestRunFollowsLeaderAndCoordinatorMoves(t *testing.T) {
 	waitFor(t, "every message written", func() bool {
 		return counterValue(t, m.events)+sumDead(t, m) >= float64(len(msgs))
 	})
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	assertExactlyOnce(t, openDuck(t), lakeDir, int64(len(msgs)))
+}
+
+// TestRunSurvivesBrokerRestart stops the broker mid-run and starts it again
+// on the same port and data directory: ingest reconnects with backoff and
+// the lake ends exactly once.
+func TestRunSurvivesBrokerRestart(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	if err := ln.Close(); err != nil {
+		t.Fatal(err)
+	}
+	cfg := broker.Config{Partitions: 2, Topics: []string{testTopic}, Port: port, DataDir: t.TempDir()}
+	b, err := broker.Start(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs, _, _ := mixedMessages(t, 800)
+	half := len(msgs) / 2
+	produce(t, b.Addr(), msgs[:half])
+	m, err := NewMetrics(prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	lakeDir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		_, err := Run(ctx, Config{Brokers: []string{b.Addr()}, Topic: testTopic, Lake: lakeDir, FlushRows: 100, FlushInterval: 200 * time.Millisecond, SessionTimeout: 2 * time.Second, Metrics: m})
+		done <- err
+	}()
+	waitFor(t, "the first half written", func() bool { return counterValue(t, m.events)+sumDead(t, m) >= float64(half) })
+	b.Close()
+	time.Sleep(time.Second)
+	b, err = broker.Start(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("restart broker on port %d: %v", port, err)
+	}
+	t.Cleanup(b.Close)
+	produce(t, b.Addr(), msgs[half:])
+	waitFor(t, "every message written", func() bool { return counterValue(t, m.events)+sumDead(t, m) >= float64(len(msgs)) })
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
