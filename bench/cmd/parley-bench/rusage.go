@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -28,6 +30,9 @@ func rusageHelper(args []string) int {
 	}
 	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	// The command is not a helper: without this, another parley-bench (the
+	// tests' own binary) would take itself for one.
+	cmd.Env = slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, rusageHelperEnv+"=") })
 	start := time.Now()
 	err := cmd.Run()
 	wall := time.Since(start)
