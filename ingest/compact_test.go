@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/parley-cx/parley/internal/lake"
 )
 
@@ -142,4 +144,58 @@ func TestCompactLeavesUncommittedAndImportFilesAlone(t *testing.T) {
 	if st.FilesBefore != 0 {
 		t.Errorf("compact merged %+v, want nothing", st)
 	}
+}
+
+// TestCompactWhileIngesting compacts repeatedly while ingest keeps writing
+// into the same date directories: nothing published meanwhile may be lost.
+func TestCompactWhileIngesting(t *testing.T) {
+	b := startBroker(t, 2)
+	msgs, _, _ := mixedMessages(t, 1500)
+	lakeDir := t.TempDir()
+	m, err := NewMetrics(prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		_, err := Run(ctx, Config{Brokers: []string{b.Addr()}, Topic: testTopic, Lake: lakeDir, FlushRows: 40, FlushInterval: 100 * time.Millisecond, Metrics: m})
+		done <- err
+	}()
+	compactions := make(chan int, 1)
+	stopCompact := make(chan struct{})
+	go func() {
+		merged := 0
+		for {
+			select {
+			case <-stopCompact:
+				compactions <- merged
+				return
+			default:
+			}
+			st, err := Compact(context.Background(), CompactConfig{Lake: lakeDir})
+			if err != nil {
+				t.Error(err)
+			}
+			merged += st.FilesBefore
+			time.Sleep(50 * time.Millisecond)
+		}
+	}()
+	for chunk := range slicesChunk(msgs, 100) {
+		produce(t, b.Addr(), chunk)
+		time.Sleep(40 * time.Millisecond)
+	}
+	waitFor(t, "every message written", func() bool { return counterValue(t, m.events)+sumDead(t, m) >= float64(len(msgs)) })
+	close(stopCompact)
+	merged := <-compactions
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if merged == 0 {
+		t.Error("no compaction merged anything while ingest ran; the test exercised nothing")
+	}
+	assertExactlyOnce(t, openDuck(t), lakeDir, int64(len(msgs)))
+	assertNoTempFiles(t, lakeDir)
 }
