@@ -113,6 +113,45 @@ func TestOverviewKPIsByHand(t *testing.T) {
 	}
 }
 
+// TestResponsivenessAsync checks the reply-window and wait-split figures
+// against the fixture's rows, worked out by hand.
+func TestResponsivenessAsync(t *testing.T) {
+	db := openRO(t, fixtureDB(t))
+	d, err := loadResponsiveness(context.Background(), db.DB, fixturePeriod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Only whatsapp has a window: c4 (tech), c5 and c6 (general); c6 breached once.
+	wantWindows := []windowBreaches{
+		{Dimension: "channel", Name: "whatsapp", Measured: 3, Breached: 1, Breaches: 1, BreachedPct: f(33.3)},
+		{Dimension: "queue", Name: "general", Measured: 2, Breached: 1, Breaches: 1, BreachedPct: f(50)},
+		{Dimension: "queue", Name: "tech", Measured: 1, Breached: 0, Breaches: 0, BreachedPct: f(0)},
+	}
+	if got, want := asJSON(t, d.Windows), asJSON(t, wantWindows); got != want {
+		t.Errorf("windows\n got %s\nwant %s", got, want)
+	}
+	// Resolved chat c1 c2 c7: 15600 s, of which the business 600+1800+2000 and the
+	// customer 2400+5000+3000; whatsapp c4 c5: 2400 s, 310 and 2090; email c3: 90000 s, 30000 and 60000.
+	wantSplit := []waitSplit{
+		{Channel: "chat", Resolved: 3, ResolutionH: 4.3, BusinessPct: f(28.2), CustomerPct: f(66.7), OtherPct: f(5.1)},
+		{Channel: "whatsapp", Resolved: 2, ResolutionH: 0.7, BusinessPct: f(12.9), CustomerPct: f(87.1), OtherPct: f(0)},
+		{Channel: "email", Resolved: 1, ResolutionH: 25, BusinessPct: f(33.3), CustomerPct: f(66.7), OtherPct: f(0)},
+	}
+	if got, want := asJSON(t, d.WaitSplit), asJSON(t, wantSplit); got != want {
+		t.Errorf("wait split\n got %s\nwant %s", got, want)
+	}
+}
+
+// asJSON renders v with pointer fields followed, for comparison and readable failures.
+func asJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
 func TestBotOutcomesPartition(t *testing.T) {
 	db := openRO(t, fixtureDB(t))
 	d, err := loadResolution(context.Background(), db.DB, fixturePeriod)
@@ -319,7 +358,7 @@ func TestPagesInBrowser(t *testing.T) {
 		t.Fatalf("wrote %d files, want %d", len(res.Files), len(pages))
 	}
 	b := browsertest.New(t)
-	wantCharts := map[string]int{"index.html": 4, "responsiveness.html": 3, "resolution.html": 5, "friction.html": 2, "team.html": 0}
+	wantCharts := map[string]int{"index.html": 4, "responsiveness.html": 6, "resolution.html": 5, "friction.html": 2, "team.html": 0}
 	for _, file := range res.Files {
 		name := filepath.Base(file.Path)
 		t.Run(name, func(t *testing.T) {

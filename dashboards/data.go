@@ -83,10 +83,32 @@ type queueSLA struct {
 	FRTMedianMin *float64 `json:"frt_median_min"`
 }
 
+// windowBreaches is one channel's or queue's reply-window record.
+type windowBreaches struct {
+	Dimension   string   `json:"dimension"` // "channel" or "queue"
+	Name        string   `json:"name"`
+	Measured    int64    `json:"measured"`
+	Breached    int64    `json:"breached"`
+	Breaches    int64    `json:"breaches"`
+	BreachedPct *float64 `json:"breached_pct"`
+}
+
+// waitSplit is how one channel's resolution time splits by who held the clock.
+type waitSplit struct {
+	Channel     string   `json:"channel"`
+	Resolved    int64    `json:"resolved"`
+	ResolutionH float64  `json:"resolution_h"`
+	BusinessPct *float64 `json:"business_pct"`
+	CustomerPct *float64 `json:"customer_pct"`
+	OtherPct    *float64 `json:"other_pct"`
+}
+
 type responsivenessData struct {
-	Buckets  []frtBucket  `json:"buckets"`
-	Channels []channelFRT `json:"channels"`
-	Queues   []queueSLA   `json:"queues"`
+	Buckets   []frtBucket      `json:"buckets"`
+	Channels  []channelFRT     `json:"channels"`
+	Queues    []queueSLA       `json:"queues"`
+	Windows   []windowBreaches `json:"windows"`
+	WaitSplit []waitSplit      `json:"wait_split"`
 }
 
 type bucket struct {
@@ -246,7 +268,13 @@ func loadResponsiveness(ctx context.Context, db *sql.DB, p Period) (d responsive
 	if d.Channels, err = query[channelFRT](ctx, db, "responsiveness_channels", period(p)...); err != nil {
 		return d, err
 	}
-	d.Queues, err = query[queueSLA](ctx, db, "responsiveness_sla_queues", period(p)...)
+	if d.Queues, err = query[queueSLA](ctx, db, "responsiveness_sla_queues", period(p)...); err != nil {
+		return d, err
+	}
+	if d.Windows, err = query[windowBreaches](ctx, db, "responsiveness_windows", period(p)...); err != nil {
+		return d, err
+	}
+	d.WaitSplit, err = query[waitSplit](ctx, db, "responsiveness_wait_split", period(p)...)
 	return d, err
 }
 

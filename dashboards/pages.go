@@ -174,12 +174,59 @@ func (r *run) responsiveness(ctx context.Context) (template.HTML, error) {
 	if err != nil {
 		return "", err
 	}
+	windows, err := windowCharts(d.Windows)
+	if err != nil {
+		return "", err
+	}
+	split, err := reports.Chart(waitSplitChart(d.WaitSplit), fmt.Sprintf("%dpx", 130+32*max(len(d.WaitSplit), 3)))
+	if err != nil {
+		return "", err
+	}
 	return render(
 		section{Title: "First response time distribution", Note: "Calendar time counts every minute the customer waited; business time only the queue's opening hours.", Items: dist},
 		section{Title: "Per channel", Items: []template.HTML{chTable}, Wide: true},
 		section{Title: "SLA attainment per queue", Items: []template.HTML{slaChart}},
 		section{Title: "Per queue", Items: []template.HTML{qTable}, Wide: true},
+		section{Title: "Reply windows", Note: "WhatsApp and Messenger let the business answer freely for 24 hours after the customer writes; later, only paid templates. A conversation is breached when a customer waited longer than the channel's window for any reply.", Items: windows},
+		section{Title: "Who held the clock", Note: "Calendar resolution time of resolved conversations: the customer waiting for the business, the business waiting for the customer, and neither (before the first message, or closed until a reopen).", Items: []template.HTML{split}},
 	)
+}
+
+// windowCharts draws the reply-window breach rate per channel and per queue
+// (only conversations on channels with a window count).
+func windowCharts(rows []windowBreaches) ([]template.HTML, error) {
+	out := make([]template.HTML, 0, 2)
+	for _, dim := range []struct{ key, title string }{{"channel", "Reply-window breaches per channel"}, {"queue", "Reply-window breaches per queue"}} {
+		var names []string
+		var rates []any
+		for _, w := range rows {
+			if w.Dimension == dim.key {
+				names, rates = append(names, w.Name), append(rates, num(w.BreachedPct))
+			}
+		}
+		h, err := reports.Chart(groupedBar(dim.title, "% of conversations with a wait longer than the channel's reply window",
+			names, []series{{name: "Breached (%)", values: rates, colour: colourBad}}, axis{name: "%", unit: " %", min: 0, max: 100}, true, false),
+			fmt.Sprintf("%dpx", 120+28*max(len(names), 3)))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, nil
+}
+
+// waitSplitChart stacks each channel's resolution time by who held the clock.
+func waitSplitChart(rows []waitSplit) *charts.Bar {
+	names := make([]string, len(rows))
+	business, customer, other := make([]any, len(rows)), make([]any, len(rows)), make([]any, len(rows))
+	for i, w := range rows {
+		names[i], business[i], customer[i], other[i] = w.Channel, num(w.BusinessPct), num(w.CustomerPct), num(w.OtherPct)
+	}
+	return groupedBar("Resolution time by who was waited on", "% of each channel's calendar resolution time (sums to 100%)", names,
+		[]series{{name: "Customer waiting on the business", values: business, colour: colourBad},
+			{name: "Business waiting on the customer", values: customer, colour: colourNeutral},
+			{name: "Neither", values: other, colour: palette[7]}},
+		axis{name: "%", unit: " %", min: 0, max: 100}, true, true)
 }
 
 func frtDistributionChart(buckets []frtBucket, basis, title, subtitle string) *charts.Bar {

@@ -43,6 +43,34 @@ VALUES
     ('p2', 'email', 'tech', '2026-10-04 12:00', '2026-10-04', 'bob', 2, 6000, 6000, 6000, 14400, true,
      true, 20000, 0, false, 0, false, false, false, false, false, false, true, 3, true, 35, 0.4, 0.1, 0.2, 0.3);
 
+-- The asynchronous-messaging columns (issue 11). Only whatsapp has a reply window here, as
+-- with the default parley.yaml, so window_breaches is NULL elsewhere. For resolved
+-- conversations the waits all lie before the resolution, so resolution_waiting_on_* equal them.
+ALTER TABLE conversations ADD COLUMN waiting_on_agent_s DOUBLE;
+ALTER TABLE conversations ADD COLUMN waiting_on_customer_s DOUBLE;
+ALTER TABLE conversations ADD COLUMN agent_handle_s DOUBLE;
+ALTER TABLE conversations ADD COLUMN window_breaches BIGINT;
+ALTER TABLE conversations ADD COLUMN nudges BIGINT;
+ALTER TABLE conversations ADD COLUMN resolution_waiting_on_agent_s DOUBLE;
+ALTER TABLE conversations ADD COLUMN resolution_waiting_on_customer_s DOUBLE;
+UPDATE conversations SET waiting_on_agent_s = v.a, waiting_on_customer_s = v.c, agent_handle_s = v.h,
+    window_breaches = v.b, nudges = v.n,
+    resolution_waiting_on_agent_s = CASE WHEN resolved THEN v.a END,
+    resolution_waiting_on_customer_s = CASE WHEN resolved THEN v.c END
+FROM (VALUES
+    ('c1', 600, 2400, 300, NULL, 0),
+    ('c2', 1800, 5000, 900, NULL, 1),
+    ('c3', 30000, 60000, 600, NULL, 0),
+    ('c4', 300, 1500, 600, 0, 0),
+    ('c5', 10, 590, 0, 0, 0),
+    ('c6', 90000, 0, 0, 1, 0),
+    ('c7"><script>window.pwned=3</script>', 2000, 3000, 1200, NULL, 2),
+    ('c8', 20000, 1000, 300, NULL, 0),
+    ('p1', 60, 1140, 120, NULL, 0),
+    ('p2', 6000, 14000, 300, NULL, 0)
+) AS v(id, a, c, h, b, n)
+WHERE conversation_id = v.id;
+
 CREATE TABLE escalations (
     conversation_id VARCHAR, event_id VARCHAR, escalated_at TIMESTAMP, local_date DATE, channel VARCHAR,
     source VARCHAR, from_queue VARCHAR, to_queue VARCHAR, to_role VARCHAR, effective BOOLEAN, handoff_wait_s DOUBLE
