@@ -116,49 +116,46 @@ clock AS (
     )
     WINDOW w AS (PARTITION BY conversation_id ORDER BY seq)
 ),
-clock_spans AS (
-    SELECT
-        c.*,
-        secs(c.occurred_at, coalesce(c.next_at, ev.ended_at)) AS held_s,
-        ev.channel
-    FROM clock c
-    JOIN ev USING (conversation_id)
-),
 waits AS (
-    -- One row per wait on the business, with the channel's reply window.
-    -- A wait ended by a reply is breached when the reply came after the
-    -- window; one still unanswered when the customer's wait ends with the
-    -- data is breached once the window has passed by the warehouse's last
-    -- event; one ended by resolution is not (the business chose to close).
+    -- One row per wait on the business. wait_s is only used for waits ended
+    -- by a reply, so the open span of a conversation's last event (next_at
+    -- NULL, added in clock_totals) does not matter here.
     SELECT
-        s.conversation_id,
-        min(s.occurred_at) AS wait_started_at,
-        sum(s.held_s) AS wait_s,
-        arg_max(s.next_waiting_on, s.seq) AS ended_by,
-        any_value(rw.window_s) AS window_s
-    FROM clock_spans s
-    LEFT JOIN reply_windows rw ON rw.channel = s.channel
-    WHERE s.waiting_on = 'agent'
-    GROUP BY s.conversation_id, s.wait_no
+        conversation_id,
+        min(occurred_at) AS wait_started_at,
+        sum(secs(occurred_at, next_at)) AS wait_s,
+        arg_max(next_waiting_on, seq) AS ended_by
+    FROM clock
+    WHERE waiting_on = 'agent'
+    GROUP BY conversation_id, wait_no
 ),
 breaches AS (
+    -- A wait ended by a reply is breached when the reply came after the
+    -- channel's window; one still unanswered at the end of the conversation
+    -- once the window has passed by the warehouse's last event; one ended by
+    -- resolution never (the business chose to close).
     SELECT
-        conversation_id,
-        count(*) FILTER (WHERE (ended_by = 'customer' AND wait_s > window_s)
-                            OR (ended_by IS NULL AND secs(wait_started_at, (SELECT max(occurred_at) FROM events)) > window_s)) AS window_breaches
-    FROM waits
-    WHERE window_s IS NOT NULL
-    GROUP BY conversation_id
+        w.conversation_id,
+        count(*) FILTER (WHERE (w.ended_by = 'customer' AND w.wait_s > rw.window_s)
+                            OR (w.ended_by IS NULL AND secs(w.wait_started_at, (SELECT max(occurred_at) FROM events)) > rw.window_s)) AS window_breaches
+    FROM waits w
+    JOIN ev USING (conversation_id)
+    JOIN reply_windows rw ON rw.channel = ev.channel
+    GROUP BY w.conversation_id
 ),
 clock_totals AS (
+    -- Spans up to each next clock event; the span from the last clock event
+    -- to the conversation's last event is added in `measured`.
     SELECT
         conversation_id,
-        coalesce(sum(held_s) FILTER (WHERE waiting_on = 'agent'), 0) AS waiting_on_agent_s,
-        coalesce(sum(held_s) FILTER (WHERE waiting_on = 'customer'), 0) AS waiting_on_customer_s,
-        -- the same, within started_at → last resolution (every span before
+        coalesce(sum(secs(occurred_at, next_at)) FILTER (WHERE waiting_on = 'agent'), 0) AS agent_spans_s,
+        coalesce(sum(secs(occurred_at, next_at)) FILTER (WHERE waiting_on = 'customer'), 0) AS customer_spans_s,
+        arg_max(waiting_on, seq) AS last_waiting_on,
+        max(occurred_at) AS last_clock_at,
+        -- the same within started_at → last resolution (every span before
         -- the last resolved event ends by it)
-        coalesce(sum(held_s) FILTER (WHERE waiting_on = 'agent' AND seq < last_resolved_seq), 0) AS resolution_waiting_on_agent_s,
-        coalesce(sum(held_s) FILTER (WHERE waiting_on = 'customer' AND seq < last_resolved_seq), 0) AS resolution_waiting_on_customer_s,
+        coalesce(sum(secs(occurred_at, next_at)) FILTER (WHERE waiting_on = 'agent' AND seq < last_resolved_seq), 0) AS resolution_waiting_on_agent_s,
+        coalesce(sum(secs(occurred_at, next_at)) FILTER (WHERE waiting_on = 'customer' AND seq < last_resolved_seq), 0) AS resolution_waiting_on_customer_s,
         -- Nudges: a public agent message (automated or not) right after the
         -- same agent's own human reply, with no customer message in between,
         -- 2 minutes or more later. A reply split over quick messages, the
@@ -167,7 +164,7 @@ clock_totals AS (
         count(*) FILTER (WHERE waiting_on = 'customer' AND actor_role = 'agent'
                          AND previous_human_reply_by = actor_id
                          AND secs(previous_at, occurred_at) >= 120) AS nudges
-    FROM clock_spans
+    FROM clock
     GROUP BY conversation_id
 ),
 agent_counts AS (
@@ -270,6 +267,8 @@ measured AS (
         coalesce(b.resolved AND secs(b.last_resolved_at, n.next_started_at) <= s.repeat_contact_s, false) AS repeat_contact,
         b.resolved OR secs(b.ended_at, (SELECT max(occurred_at) FROM events)) >= s.idle_complete_s AS complete,
         sla.first_response_s AS sla_target_s,
+        b.agent_spans_s + CASE WHEN b.last_waiting_on = 'agent' THEN secs(b.last_clock_at, b.ended_at) ELSE 0 END AS waiting_on_agent_s,
+        b.customer_spans_s + CASE WHEN b.last_waiting_on = 'customer' THEN secs(b.last_clock_at, b.ended_at) ELSE 0 END AS waiting_on_customer_s,
         -- Customer wait for humans: answered bursts, plus a final burst no human
         -- answered in a conversation left unresolved, until its last event.
         coalesce(b.answered_wait_s, 0)
