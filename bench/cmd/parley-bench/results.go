@@ -163,6 +163,10 @@ func describeMachine(ctx context.Context) string {
 	commit := "unknown"
 	if out, err := exec.CommandContext(ctx, "git", "rev-parse", "--short", "HEAD").Output(); err == nil {
 		commit = strings.TrimSpace(string(out))
+		// make bench builds the working tree, which may be ahead of HEAD.
+		if dirty, err := exec.CommandContext(ctx, "git", "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(dirty) > 0 {
+			commit += " plus uncommitted changes"
+		}
 	}
 	return fmt.Sprintf("Commit %s, %s/%s, %d CPUs (%s), %s RAM, %s. Load average at the start (1, 5, 15 min): %s.\n",
 		commit, runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), procField("/proc/cpuinfo", "model name"),
