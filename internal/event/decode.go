@@ -6,8 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
+
+	fastjson "github.com/goccy/go-json"
 )
 
 // MaxEventBytes caps one raw event. Kafka's default message limit is 1 MB;
@@ -66,17 +69,37 @@ func Decode(raw []byte) (Event, error) {
 	if !utf8.Valid(raw) {
 		return ev, invalid(ReasonInvalidUTF8, "", "event is not valid UTF-8")
 	}
-	if err := json.Unmarshal(raw, &ev); err != nil {
-		return ev, classify(err)
-	}
-	if err := ev.captureExtra(raw); err != nil {
-		return ev, err
+	// Most events carry only contract fields: one strict pass decodes them.
+	// Only when it meets an unknown field is the event parsed a second time
+	// to keep those fields.
+	dec := fastjson.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	switch err := dec.Decode(&ev); {
+	case err != nil && strings.Contains(err.Error(), "unknown field"):
+		ev = Event{}
+		if err := fastjson.Unmarshal(raw, &ev); err != nil {
+			return ev, classify(raw, err)
+		}
+		if err := ev.captureExtra(raw); err != nil {
+			return ev, err
+		}
+	case err != nil:
+		return ev, classify(raw, err)
+	case dec.More():
+		return ev, invalid(ReasonMalformed, "", "trailing data after the JSON object")
 	}
 	return ev, ev.Validate()
 }
 
-// classify turns a JSON error into a reason a reader of the dead-letter store can act on.
-func classify(err error) *InvalidError {
+// classify turns a decoding failure into a reason a reader of the
+// dead-letter store can act on. The fast decoder's messages are terse, so
+// the (rare) failures are parsed again by encoding/json, whose errors name
+// the JSON field path.
+func classify(raw []byte, fastErr error) *InvalidError {
+	err := json.Unmarshal(raw, new(Event))
+	if err == nil {
+		err = fastErr
+	}
 	var typeErr *json.UnmarshalTypeError
 	if errors.As(err, &typeErr) {
 		return invalid(ReasonWrongType, typeErr.Field, "got JSON %s, want %s", typeErr.Value, typeErr.Type)
@@ -90,8 +113,8 @@ func classify(err error) *InvalidError {
 
 func (e *Event) captureExtra(raw []byte) *InvalidError {
 	var all map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &all); err != nil {
-		return classify(err)
+	if err := fastjson.Unmarshal(raw, &all); err != nil {
+		return classify(raw, err)
 	}
 	for k, v := range all {
 		if slices.Contains(knownFields, k) {

@@ -61,6 +61,8 @@ func TestDecodeRejects(t *testing.T) {
 		{"not json", `{"event_id":`, ReasonMalformed, ""},
 		{"empty", ``, ReasonMalformed, ""},
 		{"array", `[1,2]`, ReasonWrongType, ""},
+		{"trailing data", valid + `{}`, ReasonMalformed, ""},
+		{"nested wrong type", strings.Replace(valid, `"private":false`, `"private":"no"`, 1), ReasonWrongType, "message.private"},
 		{"invalid utf8", "{\"event_id\":\"\xff\xfe\"}", ReasonInvalidUTF8, ""},
 		{"too large", `{"x":"` + strings.Repeat("a", MaxEventBytes) + `"}`, ReasonTooLarge, ""},
 		{"number for string", strings.Replace(valid, `"event_id":"e1"`, `"event_id":17`, 1), ReasonWrongType, "event_id"},
