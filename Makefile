@@ -17,8 +17,11 @@ demo: build
 test:
 	$(GO) test -count=1 -timeout 25m ./...
 
+# The ladder times every stage against its floor; the ingest benchmark adds
+# ingest vs. raw consume at three topic sizes, with peak RSS for each.
 bench: build
 	$(GO) run ./bench/cmd/parley-bench --sizes $(BENCH_SIZES) --parley $(BIN)
+	$(GO) test ./bench/ingestbench -run '^$$' -bench . -benchtime 1x
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
