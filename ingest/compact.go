@@ -222,7 +222,7 @@ func compactDay(ctx context.Context, root, day string, groups [][]kafkaFile) (in
 		}
 	}
 
-	unlock, err := lockLake(root, true)
+	unlock, err := lake.Lock(root, true)
 	if err != nil {
 		return rows, err
 	}

@@ -124,7 +124,7 @@ func (fs *fileSet) publish() (err error) {
 	if fs.root != "" {
 		// Shared: many writers may publish at once, but never while compact
 		// swaps a date directory, which would strand the new file in the old one.
-		unlock, err := lockLake(fs.root, false)
+		unlock, err := lake.Lock(fs.root, false)
 		if err != nil {
 			return err
 		}
