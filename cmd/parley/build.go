@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -63,27 +64,12 @@ Example:
 			log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
 			start := time.Now()
 			ctx := cmd.Context()
-			// Build next to the target and rename at the end, so readers never
-			// see a half-built warehouse and a failed build keeps the old one.
-			tmp := dbPath + ".building"
-			if err := removeWarehouse(tmp); err != nil {
-				return err
-			}
-			stats, err := transform.Run(ctx, transform.Config{Lake: lakeDir, DB: tmp, Settings: settings, Log: log})
-			if err == nil {
-				err = metrics.Run(ctx, metrics.Config{DB: tmp, Settings: settings, Log: log})
+			stats, err := buildWarehouse(ctx, lakeDir, dbPath, settings, log)
+			if errors.Is(err, transform.ErrNoEvents) {
+				return usageErrorf("build: --lake %s: %w", lakeDir, err)
 			}
 			if err != nil {
-				if rmErr := removeWarehouse(tmp); rmErr != nil {
-					log.Warn("build: could not remove the partial warehouse", "path", tmp, "err", rmErr)
-				}
-				if errors.Is(err, transform.ErrNoEvents) {
-					return usageErrorf("build: --lake %s: %w", lakeDir, err)
-				}
 				return err
-			}
-			if err := os.Rename(tmp, dbPath); err != nil {
-				return fmt.Errorf("build: replace %s: %w", dbPath, err)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "built %s: %d events (%d duplicates dropped) in %d conversations from %d files in %s\n",
 				dbPath, stats.Events, stats.Duplicates, stats.Conversations, stats.Files, time.Since(start).Round(time.Millisecond))
@@ -95,6 +81,30 @@ Example:
 	f.StringVar(&dbPath, "db", "", "warehouse file to write (default: warehouse.duckdb next to the lake folder)")
 	f.StringVar(&configPath, "config", "", "parley.yaml with time zone, business hours, SLAs, windows and friction weights (default: built-in defaults)")
 	return cmd
+}
+
+// buildWarehouse runs the transform and metric stages into dbPath.
+// It builds next to the target and renames at the end, so readers never see
+// a half-built warehouse and a failed build keeps the old one.
+func buildWarehouse(ctx context.Context, lakeDir, dbPath string, settings *config.Config, log *slog.Logger) (transform.Stats, error) {
+	tmp := dbPath + ".building"
+	if err := removeWarehouse(tmp); err != nil {
+		return transform.Stats{}, err
+	}
+	stats, err := transform.Run(ctx, transform.Config{Lake: lakeDir, DB: tmp, Settings: settings, Log: log})
+	if err == nil {
+		err = metrics.Run(ctx, metrics.Config{DB: tmp, Settings: settings, Log: log})
+	}
+	if err != nil {
+		if rmErr := removeWarehouse(tmp); rmErr != nil {
+			log.Warn("build: could not remove the partial warehouse", "path", tmp, "err", rmErr)
+		}
+		return stats, err
+	}
+	if err := os.Rename(tmp, dbPath); err != nil {
+		return stats, fmt.Errorf("build: replace %s: %w", dbPath, err)
+	}
+	return stats, nil
 }
 
 // removeWarehouse deletes a DuckDB file and its write-ahead log, if present.

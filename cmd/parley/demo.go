@@ -17,9 +17,7 @@ import (
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/produce"
 	"github.com/parley-cx/parley/internal/synth"
-	"github.com/parley-cx/parley/metrics"
 	"github.com/parley-cx/parley/qa"
-	"github.com/parley-cx/parley/transform"
 )
 
 const demoTopic = "conversation-events"
@@ -131,13 +129,11 @@ func runDemo(ctx context.Context, o demoOptions, stdout, stderr io.Writer) error
 	step.done(fmt.Sprintf("%d events, %d dead letters, %d files", ing.Events, ing.DeadLetters, ing.Files))
 
 	step.start("building the warehouse")
-	if _, err := transform.Run(ctx, transform.Config{Lake: lakeDir, DB: dbPath, Settings: settings, Log: log}); err != nil {
+	built, err := buildWarehouse(ctx, lakeDir, dbPath, settings, log)
+	if err != nil {
 		return err
 	}
-	if err := metrics.Run(ctx, metrics.Config{DB: dbPath, Settings: settings, Log: log}); err != nil {
-		return err
-	}
-	step.done(dbPath)
+	step.done(fmt.Sprintf("%d events (%d duplicates dropped), %d conversations", built.Events, built.Duplicates, built.Conversations))
 
 	step.start("rendering dashboards")
 	if _, err := dashboards.Render(ctx, dashboards.Config{DB: dbPath, Out: outDir, Settings: settings, Log: log}); err != nil {
