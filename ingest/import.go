@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parley-cx/parley/importers"
 	"github.com/parley-cx/parley/internal/event"
 )
 
@@ -32,6 +34,9 @@ type ImportConfig struct {
 	Inputs []string
 	// Stdin is read for "-"; nil means os.Stdin.
 	Stdin io.Reader
+	// Format reads inputs in another layout than JSON lines (a CSV export
+	// with a mapping, the Twitter support data); nil reads JSON lines.
+	Format importers.Format
 	// Log receives progress; nil discards it.
 	Log *slog.Logger
 }
@@ -81,12 +86,37 @@ func SourceName(input string) string {
 	return name
 }
 
-// Import reads JSON lines of contract v1 and writes them to the lake through
-// the same validation and writer as Run. Line numbers (from 1) take the place
-// of offsets. Importing the same input again replaces its files.
-func Import(ctx context.Context, cfg ImportConfig) (Stats, error) {
+// ImportStats counts what an import read and wrote.
+type ImportStats struct {
+	Stats
+	// Read is the number of input records (JSON lines or CSV rows, header and
+	// blank lines excluded): Events + DeadLetters + Skipped.
+	Read int64
+	// Skipped counts rows a mapping deliberately leaves out (type "skip").
+	Skipped int64
+}
+
+// String is a one-line summary for logs and the CLI.
+func (s ImportStats) String() string {
+	if s.Skipped == 0 {
+		return fmt.Sprintf("%d read: %s", s.Read, s.Stats)
+	}
+	return fmt.Sprintf("%d read, %d skipped by the mapping: %s", s.Read, s.Skipped, s.Stats)
+}
+
+func (s *ImportStats) merge(other ImportStats) {
+	s.Stats.merge(other.Stats)
+	s.Read += other.Read
+	s.Skipped += other.Skipped
+}
+
+// Import reads JSON lines of contract v1 (or, with a Format, another layout
+// mapped to it) and writes them to the lake through the same validation and
+// writer as Run. Line numbers (from 1) take the place of offsets. Importing
+// the same input again replaces its files.
+func Import(ctx context.Context, cfg ImportConfig) (ImportStats, error) {
 	start := time.Now()
-	var total Stats
+	var total ImportStats
 	if err := cfg.Validate(); err != nil {
 		return total, fmt.Errorf("ingest: import config: %w", err)
 	}
@@ -101,14 +131,14 @@ func Import(ctx context.Context, cfg ImportConfig) (Stats, error) {
 			total.Elapsed = time.Since(start)
 			return total, err
 		}
-		log.Info("imported", "input", in, "source", SourceName(in), "events", st.Events, "dead_letters", st.DeadLetters, "files", st.Files)
+		log.Info("imported", "input", in, "source", SourceName(in), "read", st.Read, "events", st.Events, "dead_letters", st.DeadLetters, "skipped", st.Skipped, "files", st.Files)
 	}
 	total.Elapsed = time.Since(start)
 	return total, nil
 }
 
-func importOne(ctx context.Context, cfg ImportConfig, input string, log *slog.Logger) (Stats, error) {
-	var st Stats
+func importOne(ctx context.Context, cfg ImportConfig, input string, log *slog.Logger) (ImportStats, error) {
+	var st ImportStats
 	var r io.Reader
 	if input == "-" {
 		r = cfg.Stdin
@@ -123,57 +153,142 @@ func importOne(ctx context.Context, cfg ImportConfig, input string, log *slog.Lo
 		defer f.Close()
 		r = f
 	}
-	b := newBatch(SourceName(input), -1)
-	flush := func() error {
-		if b.empty() {
-			return nil
-		}
-		files, err := b.write(cfg.Lake)
-		if err != nil {
-			return fmt.Errorf("ingest: import %s lines %d-%d: %w", input, b.first, b.last, err)
-		}
-		st.add(b, files)
-		b.reset()
+	imp := importer{cfg: cfg, input: input, st: &st, b: newBatch(SourceName(input), -1)}
+	var err error
+	if cfg.Format == nil {
+		err = imp.jsonLines(ctx, r)
+	} else {
+		err = imp.records(ctx, r)
+	}
+	if err == nil {
+		err = imp.flush()
+	}
+	if err != nil {
+		return st, err
+	}
+	if st.DeadLetters > 0 {
+		log.Warn("rejected input went to the dead-letter store", "input", input, "dead_letters", st.DeadLetters)
+	}
+	return st, nil
+}
+
+// importer feeds one input's records to batches of fixed size.
+type importer struct {
+	cfg   ImportConfig
+	input string
+	st    *ImportStats
+	b     *batch
+}
+
+func (imp *importer) flush() error {
+	b := imp.b
+	if b.empty() {
 		return nil
 	}
+	files, err := b.write(imp.cfg.Lake)
+	if err != nil {
+		return fmt.Errorf("ingest: import %s lines %d-%d: %w", imp.input, b.first, b.last, err)
+	}
+	imp.st.add(b, files)
+	b.reset()
+	return nil
+}
+
+// flushIfFull cuts the batch at fixed sizes, so the same input always gives
+// the same file names.
+func (imp *importer) flushIfFull() error {
+	if imp.b.messages >= importChunkLines || imp.b.bytes >= importChunkBytes {
+		return imp.flush()
+	}
+	return nil
+}
+
+func (imp *importer) jsonLines(ctx context.Context, r io.Reader) error {
+	b := imp.b
 	lr := lineReader{r: bufio.NewReaderSize(r, 1<<20)}
 	for lineNo := int64(1); ; lineNo++ {
 		if err := ctx.Err(); err != nil {
-			return st, fmt.Errorf("ingest: import %s: %w", input, err)
+			return fmt.Errorf("ingest: import %s: %w", imp.input, err)
 		}
 		line, size, err := lr.next()
 		if errors.Is(err, io.EOF) {
-			break
+			return nil
 		}
 		if err != nil {
-			return st, fmt.Errorf("ingest: import: read %s line %d: %w", input, lineNo, err)
+			return fmt.Errorf("ingest: import: read %s line %d: %w", imp.input, lineNo, err)
 		}
 		now := time.Now()
 		switch {
 		case len(bytes.TrimSpace(line)) == 0 && size == int64(len(line)):
 			b.note(lineNo, int(size), now)
 		case size > int64(len(line)):
+			imp.st.Read++
 			b.note(lineNo, len(line), now)
 			b.addDead(line, size, nil, lineNo, now, &event.InvalidError{
 				Reason: event.ReasonTooLarge,
 				Detail: fmt.Sprintf("%d bytes exceeds the %d-byte limit", size, event.MaxEventBytes),
 			})
 		default:
+			imp.st.Read++
 			b.add(line, nil, lineNo, now)
 		}
-		if b.messages >= importChunkLines || b.bytes >= importChunkBytes {
-			if err := flush(); err != nil {
-				return st, err
-			}
+		if err := imp.flushIfFull(); err != nil {
+			return err
 		}
 	}
-	if err := flush(); err != nil {
-		return st, err
+}
+
+// records imports an input through cfg.Format. Each mapped event is encoded
+// in the contract's JSON and goes through the very decoder and validation
+// that Kafka ingest uses; a row that cannot be mapped, or whose event fails
+// validation, is kept in the dead-letter store as the source row.
+func (imp *importer) records(ctx context.Context, r io.Reader) (err error) {
+	rd, err := imp.cfg.Format.Open(r)
+	if err != nil {
+		return fmt.Errorf("ingest: import %s: %w", imp.input, err)
 	}
-	if st.DeadLetters > 0 {
-		log.Warn("rejected lines went to the dead-letter store", "input", input, "dead_letters", st.DeadLetters)
+	defer func() {
+		if cerr := rd.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("ingest: import %s: %w", imp.input, cerr)
+		}
+	}()
+	b := imp.b
+	for {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("ingest: import %s: %w", imp.input, err)
+		}
+		rec, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("ingest: import %s: %w", imp.input, err)
+		}
+		imp.st.Read++
+		now := time.Now()
+		switch {
+		case rec.Skip:
+			imp.st.Skipped++
+			b.note(rec.Line, len(rec.Raw), now)
+		case rec.Err != nil:
+			b.note(rec.Line, len(rec.Raw), now)
+			b.addDead(rec.Raw, int64(len(rec.Raw)), nil, rec.Line, now, rec.Err)
+		default:
+			raw, jerr := json.Marshal(rec.Event)
+			if jerr == nil {
+				_, jerr = event.Decode(raw)
+			}
+			if jerr != nil {
+				b.note(rec.Line, len(rec.Raw), now)
+				b.addDead(rec.Raw, int64(len(rec.Raw)), nil, rec.Line, now, jerr)
+			} else {
+				b.add(raw, nil, rec.Line, now)
+			}
+		}
+		if err := imp.flushIfFull(); err != nil {
+			return err
+		}
 	}
-	return st, nil
 }
 
 // lineReader yields lines without their terminator (\n or \r\n), keeping at

@@ -3,36 +3,73 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 
 	"github.com/spf13/cobra"
 
+	"github.com/parley-cx/parley/importers"
 	"github.com/parley-cx/parley/ingest"
 )
 
 func newImportCmd() *cobra.Command {
 	cfg := ingest.ImportConfig{}
+	var format, mapping string
 	cmd := &cobra.Command{
-		Use:   "import --lake DIR FILE...",
-		Short: "Load JSON-lines event files (or stdin) into the Parquet lake",
-		Long: `Import is the offline twin of "parley ingest", for backfills: it reads files of
-JSON lines in event contract v1 (one event per line; "-" reads stdin), validates
-each line exactly as ingest does, and writes valid events to
-DIR/events/date=YYYY-MM-DD/<source>-<firstLine>-<lastLine>.parquet and rejected
-lines, with their line number and reason, to DIR/deadletter/.
+		Use:   "import [--format jsonl|csv|twcs] [--mapping FILE.yaml] --lake DIR FILE...",
+		Short: "Load history (JSON-lines events, a mapped CSV export, Twitter support data) into the Parquet lake",
+		Long: `Import is the offline twin of "parley ingest", for backfills and for history
+exported from another tool. Every row becomes one event of contract v1 and is
+validated exactly as ingest validates Kafka messages; valid events go to
+DIR/events/date=YYYY-MM-DD/<source>-<firstLine>-<lastLine>.parquet, rejected
+rows, with their line number, raw bytes and reason, to DIR/deadletter/.
+
+Formats (--format):
+  jsonl  JSON lines in event contract v1, one event per line (the default).
+  csv    any CSV export, one row per message or event, mapped by a YAML file
+         given with --mapping: which column is the conversation id, the
+         timestamp (format, time zone), the sender role (with value mapping,
+         e.g. inbound True → customer), the text, the event type. Examples are
+         in docs/mappings/.
+  twcs   the "Customer Support on Twitter" data set: conversations are
+         rebuilt from reply threads, company accounts are agents and each
+         conversation's queue is the company that answered it.
 
 The source name is the file's base name without extensions (stdin: "stdin").
-Importing the same file again replaces its earlier files rather than adding
-duplicates.
+Event ids are derived from the source rows, and importing the same file again
+replaces its earlier files, so a repeated import adds nothing.
 
 Example:
   parley import --lake lake/ exports/2026-03.jsonl
-  zcat old.jsonl.gz | parley import --lake lake/ -`,
+  zcat old.jsonl.gz | parley import --lake lake/ -
+  parley import --lake lake/ --format csv --mapping docs/mappings/helpdesk.yaml helpdesk_event_log.csv
+  parley import --lake lake/ --format twcs twcs.csv`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usageErrorf("import: give at least one FILE (or - for stdin)")
 			}
 			if cfg.Lake == "" {
 				return usageErrorf("import: --lake is required")
+			}
+			switch format {
+			case "jsonl", "twcs":
+				if mapping != "" {
+					return usageErrorf("import: --mapping is only for --format csv (got --format %s)", format)
+				}
+				if format == "twcs" {
+					cfg.Format = importers.TWCS{}
+				}
+			case "csv":
+				if mapping == "" {
+					return usageErrorf("import: --format csv needs --mapping FILE.yaml (examples in docs/mappings/)")
+				}
+				m, err := importers.LoadMapping(mapping)
+				if err != nil {
+					return usageErrorf("import: --mapping: %w", err)
+				}
+				cfg.Format = m
+			default:
+				return usageErrorf("import: --format %q: want jsonl, csv or twcs", format)
 			}
 			cfg.Inputs = args
 			cfg.Stdin = cmd.InOrStdin()
@@ -45,12 +82,14 @@ Example:
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "imported %s\n", st)
-			for reason, n := range st.Reasons {
-				fmt.Fprintf(cmd.OutOrStdout(), "  dead letters, %s: %d\n", reason, n)
+			for _, reason := range slices.Sorted(maps.Keys(st.Reasons)) {
+				fmt.Fprintf(cmd.OutOrStdout(), "  dead letters, %s: %d\n", reason, st.Reasons[reason])
 			}
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&cfg.Lake, "lake", "", "lake root directory (required)")
+	cmd.Flags().StringVar(&format, "format", "jsonl", "input layout: jsonl, csv (with --mapping) or twcs")
+	cmd.Flags().StringVar(&mapping, "mapping", "", "YAML file mapping CSV columns to event fields (--format csv)")
 	return cmd
 }

@@ -1,0 +1,410 @@
+package importers
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/parley-cx/parley/internal/event"
+)
+
+// Value says where one event field comes from: a fixed Value, or a Column
+// of the CSV, optionally translated through Values (source value → contract
+// value; unlisted source values pass through unchanged, or become Default
+// when it is set). In YAML a bare string is shorthand for {column: ...}.
+type Value struct {
+	Column  string            `yaml:"column"`
+	Value   string            `yaml:"value"`
+	Values  map[string]string `yaml:"values"`
+	Default string            `yaml:"default"`
+}
+
+// UnmarshalYAML accepts the bare-string shorthand for a column.
+func (v *Value) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		v.Column = n.Value
+		return nil
+	}
+	type plain Value // drops this method, so the call below does not recurse
+	return n.Decode((*plain)(v))
+}
+
+func (v *Value) set() bool { return v != nil && (v.Column != "" || v.Value != "") }
+
+// Timestamp says which column holds when the event happened and how to read it.
+type Timestamp struct {
+	Column string `yaml:"column"`
+	// Format is a strftime pattern (%Y-%m-%d %H:%M:%S), a Go layout
+	// (2006-01-02 15:04:05), or one of rfc3339 (the default), unix, unix_ms.
+	Format string `yaml:"format"`
+	// TimeZone is the IANA zone of timestamps that carry no offset; default UTC.
+	TimeZone string `yaml:"time_zone"`
+}
+
+// Target maps the destination of assigned, escalated and transferred events.
+type Target struct {
+	Role  *Value `yaml:"role"`
+	ID    *Value `yaml:"id"`
+	Queue *Value `yaml:"queue"`
+}
+
+// Mapping describes how the rows of one CSV export become contract events:
+// one event per row. Load it with LoadMapping or ParseMapping, which validate it.
+type Mapping struct {
+	// Delimiter separates fields; default ",". "\t" (or "tab") reads TSV.
+	Delimiter string `yaml:"delimiter"`
+	// EventID is the column of a stable unique id per row, if the export has
+	// one; otherwise ids are derived from each row's bytes.
+	EventID        *Value            `yaml:"event_id"`
+	ConversationID *Value            `yaml:"conversation_id"`
+	Timestamp      Timestamp         `yaml:"timestamp"`
+	Type           *Value            `yaml:"type"`
+	Role           *Value            `yaml:"role"`
+	ActorID        *Value            `yaml:"actor_id"`
+	Text           *Value            `yaml:"text"`
+	Channel        *Value            `yaml:"channel"`
+	Queue          *Value            `yaml:"queue"`
+	To             *Target           `yaml:"to"`
+	CSAT           *Value            `yaml:"csat"`
+	Attributes     map[string]string `yaml:"attributes"` // attribute name → column
+
+	comma rune
+	clock timeParser
+}
+
+// LoadMapping reads and validates a mapping file.
+func LoadMapping(path string) (*Mapping, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("importers: read mapping: %w", err)
+	}
+	m, err := ParseMapping(b)
+	if err != nil {
+		return nil, fmt.Errorf("importers: mapping %s: %w", path, err)
+	}
+	return m, nil
+}
+
+// ParseMapping decodes and validates a mapping; unknown keys are errors, so
+// a misspelt field is never silently ignored.
+func ParseMapping(b []byte) (*Mapping, error) {
+	var m Mapping
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&m); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("decode YAML: %w", err)
+	}
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+// Validate checks the mapping and returns every problem, each naming its field.
+func (m *Mapping) Validate() error {
+	var errs []error
+	bad := func(field, format string, args ...any) {
+		errs = append(errs, fmt.Errorf(field+": "+format, args...))
+	}
+	switch d := m.Delimiter; {
+	case d == "":
+		m.comma = ','
+	case d == `\t` || d == "tab" || d == "\t":
+		m.comma = '\t'
+	case utf8.RuneCountInString(d) == 1 && d != `"` && d != "\n" && d != "\r":
+		m.comma, _ = utf8.DecodeRuneInString(d)
+	default:
+		bad("delimiter", "want one character (or tab), got %q", d)
+	}
+	check := func(field string, v *Value, required bool, allowed []string) {
+		if !v.set() {
+			if required {
+				bad(field, "required (a column name, or {column: ..., values: {...}}, or {value: ...})")
+			}
+			return
+		}
+		if v.Column != "" && v.Value != "" {
+			bad(field, "give column or value, not both")
+		}
+		if allowed == nil {
+			return
+		}
+		if v.Value != "" && !slices.Contains(allowed, v.Value) {
+			bad(field+".value", "%q is not one of %s", v.Value, strings.Join(allowed, ", "))
+		}
+		for src, to := range v.Values {
+			if !slices.Contains(allowed, to) {
+				bad(field+".values", "%q maps to %q, which is not one of %s", src, to, strings.Join(allowed, ", "))
+			}
+		}
+		if v.Default != "" && !slices.Contains(allowed, v.Default) {
+			bad(field+".default", "%q is not one of %s", v.Default, strings.Join(allowed, ", "))
+		}
+	}
+	types := []string{Skip}
+	for _, t := range event.Types {
+		types = append(types, string(t))
+	}
+	roles := []string{event.RoleCustomer, event.RoleAgent, event.RoleBot, event.RoleSystem}
+	channels := make([]string, len(event.Channels))
+	for i, c := range event.Channels {
+		channels[i] = string(c)
+	}
+	check("event_id", m.EventID, false, nil)
+	check("conversation_id", m.ConversationID, true, nil)
+	check("type", m.Type, true, types)
+	check("role", m.Role, false, roles)
+	check("actor_id", m.ActorID, false, nil)
+	check("text", m.Text, false, nil)
+	check("channel", m.Channel, false, channels)
+	check("queue", m.Queue, false, nil)
+	check("csat", m.CSAT, false, nil)
+	if m.To != nil {
+		check("to.role", m.To.Role, true, []string{event.RoleAgent, event.RoleBot})
+		check("to.id", m.To.ID, false, nil)
+		check("to.queue", m.To.Queue, false, nil)
+	}
+	if m.Type.set() && m.mayBe(event.MessageSent) && !m.Role.set() {
+		bad("role", "required when type can be %q (who sent the message)", event.MessageSent)
+	}
+	if m.Type.set() && m.To == nil && (m.mayBe(event.Assigned) || m.mayBe(event.Escalated) || m.mayBe(event.Transferred)) {
+		bad("to", "required when type can be assigned, escalated or transferred (at least to.role)")
+	}
+	if m.Type.set() && m.mayBe(event.CSATAnswered) && !m.CSAT.set() {
+		bad("csat", "required when type can be %q (the score column)", event.CSATAnswered)
+	}
+	for name, col := range m.Attributes {
+		if name == "" || col == "" {
+			bad("attributes", "entry %q: %q needs both a name and a column", name, col)
+		}
+	}
+	if m.Timestamp.Column == "" {
+		bad("timestamp.column", "required")
+	}
+	clock, err := newTimeParser(m.Timestamp.Format, m.Timestamp.TimeZone)
+	if err != nil {
+		bad("timestamp", "%v", err)
+	}
+	m.clock = clock
+	return errors.Join(errs...)
+}
+
+// mayBe reports whether some row could map to type t.
+func (m *Mapping) mayBe(t event.Type) bool {
+	v := m.Type
+	if v.Value != "" {
+		return v.Value == string(t)
+	}
+	// A column without a value list may hold any type.
+	return len(v.Values) == 0 || v.Default == string(t) || slices.Contains(mapValues(v.Values), string(t))
+}
+
+func mapValues(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
+}
+
+// Open reads the header, checks that every mapped column is in it, and
+// returns a Reader that maps each following row to one event.
+func (m *Mapping) Open(r io.Reader) (Reader, error) {
+	if m.comma == 0 {
+		if err := m.Validate(); err != nil {
+			return nil, fmt.Errorf("importers: mapping: %w", err)
+		}
+	}
+	rr := newRowReader(r, m.comma)
+	cols, names, err := rr.header()
+	if err != nil {
+		return nil, fmt.Errorf("importers: csv: %w", err)
+	}
+	c := &csvReader{m: m, rows: rr, header: names, ids: newRowID("csv-")}
+	var errs []error
+	index := func(field string, v *Value) column {
+		if !v.set() {
+			return column{}
+		}
+		if v.Value != "" {
+			return column{v: v, i: -1}
+		}
+		i, ok := cols[v.Column]
+		if !ok {
+			errs = append(errs, missingColumn(field+".column", v.Column, names))
+		}
+		return column{v: v, i: i}
+	}
+	c.eventID = index("event_id", m.EventID)
+	c.conv = index("conversation_id", m.ConversationID)
+	c.typ = index("type", m.Type)
+	c.role = index("role", m.Role)
+	c.actor = index("actor_id", m.ActorID)
+	c.text = index("text", m.Text)
+	c.channel = index("channel", m.Channel)
+	c.queue = index("queue", m.Queue)
+	c.csat = index("csat", m.CSAT)
+	c.at = index("timestamp", &Value{Column: m.Timestamp.Column})
+	if m.To != nil {
+		c.toRole = index("to.role", m.To.Role)
+		c.toID = index("to.id", m.To.ID)
+		c.toQueue = index("to.queue", m.To.Queue)
+	}
+	names2 := make([]string, 0, len(m.Attributes))
+	for name := range m.Attributes {
+		names2 = append(names2, name)
+	}
+	slices.Sort(names2)
+	for _, name := range names2 {
+		c.attrs = append(c.attrs, attrColumn{name: name, col: index("attributes."+name, &Value{Column: m.Attributes[name]})})
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("importers: csv: %w", err)
+	}
+	return c, nil
+}
+
+// column is a mapped field resolved against the header: i is the column's
+// index, or -1 for a fixed value; a zero column (v == nil) is unmapped.
+type column struct {
+	v *Value
+	i int
+}
+
+// get resolves the field for one row. ok is false only when the row is too
+// short to have the column.
+func (c column) get(fields []string) (s string, ok bool) {
+	if c.v == nil {
+		return "", true
+	}
+	if c.i < 0 {
+		return c.v.Value, true
+	}
+	raw, ok := lookup(fields, c.i)
+	if !ok {
+		return "", false
+	}
+	if to, hit := c.v.Values[raw]; hit {
+		return to, true
+	}
+	if c.v.Default != "" {
+		return c.v.Default, true
+	}
+	return raw, true
+}
+
+type attrColumn struct {
+	name string
+	col  column
+}
+
+type csvReader struct {
+	m      *Mapping
+	rows   *rowReader
+	header []string
+	ids    *rowID
+
+	eventID, conv, typ, role, actor, text, channel, queue, csat, at column
+	toRole, toID, toQueue                                           column
+	attrs                                                           []attrColumn
+}
+
+func (c *csvReader) Close() error { return nil }
+
+func (c *csvReader) Next() (Record, error) {
+	fields, line, raw, err := c.rows.next()
+	if errors.Is(err, io.EOF) {
+		return Record{}, io.EOF
+	}
+	rec := Record{Line: line, Raw: raw}
+	if err != nil {
+		if line == 0 {
+			return rec, fmt.Errorf("importers: csv: %w", err)
+		}
+		rec.Err = invalid(ReasonMalformedRow, "", "%v", err)
+		return rec, nil
+	}
+	rec.Event, rec.Skip, rec.Err = c.mapRow(fields, raw)
+	return rec, nil
+}
+
+// mapRow builds the event of one row. Problems the contract's validation
+// would catch anyway (an unknown type, say) are left to it, so that CSV and
+// JSON imports reject the same things for the same reasons.
+func (c *csvReader) mapRow(fields []string, raw []byte) (event.Event, bool, error) {
+	var ev event.Event
+	short := false
+	get := func(col column) string {
+		s, ok := col.get(fields)
+		short = short || !ok
+		return strings.TrimSpace(s)
+	}
+	typ := get(c.typ)
+	if short {
+		return ev, false, shortRow(fields, c.header)
+	}
+	if typ == Skip {
+		return ev, true, nil
+	}
+	ev.Type = event.Type(typ)
+	ev.ConversationID = get(c.conv)
+	if id := get(c.eventID); id != "" {
+		ev.EventID = id
+	} else {
+		ev.EventID = c.ids.next(raw)
+	}
+	ts := get(c.at)
+	ev.Channel = event.Channel(get(c.channel))
+	ev.Queue = get(c.queue)
+	role, actorID := get(c.role), get(c.actor)
+	if role != "" || actorID != "" {
+		ev.Actor = &event.Actor{Role: role, ID: actorID}
+	}
+	if c.typ.v != nil && ev.Type == event.MessageSent {
+		s, ok := c.text.get(fields) // text keeps its spaces
+		short = short || !ok
+		ev.Message = &event.Message{Text: s}
+	}
+	if c.toRole.v != nil && (ev.Type == event.Assigned || ev.Type == event.Escalated || ev.Type == event.Transferred) {
+		ev.To = &event.Target{Role: get(c.toRole), ID: get(c.toID), Queue: get(c.toQueue)}
+	}
+	var score string
+	if ev.Type == event.CSATAnswered {
+		score = get(c.csat)
+	}
+	for _, a := range c.attrs {
+		if v := get(a.col); v != "" {
+			if ev.Attributes == nil {
+				ev.Attributes = make(map[string]string, len(c.attrs))
+			}
+			ev.Attributes[a.name] = v
+		}
+	}
+	if short {
+		return ev, false, shortRow(fields, c.header)
+	}
+	if ts == "" {
+		return ev, false, invalid(event.ReasonMissingField, "occurred_at", "column %q is empty", c.m.Timestamp.Column)
+	}
+	at, err := c.m.clock.parse(ts)
+	if err != nil {
+		return ev, false, invalid(event.ReasonBadTimestamp, "occurred_at", "column %q: %v", c.m.Timestamp.Column, err)
+	}
+	ev.OccurredAt = at
+	if ev.Type == event.CSATAnswered {
+		n, err := strconv.Atoi(score)
+		if err != nil {
+			return ev, false, invalid(event.ReasonBadValue, "csat.score", "column %q: not a whole number: %q", c.m.CSAT.Column, score)
+		}
+		ev.CSAT = &event.CSAT{Score: n}
+	}
+	return ev, false, nil
+}
