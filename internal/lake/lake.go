@@ -9,6 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/compress/zstd"
+
 	"github.com/parley-cx/parley/internal/event"
 )
 
@@ -180,4 +183,15 @@ type DeadLetter struct {
 	Field      string    `parquet:"field,optional,dict"`
 	Detail     string    `parquet:"detail"`
 	ReceivedAt time.Time `parquet:"received_at,timestamp(microsecond)"`
+}
+
+// WriterOptions are the Parquet writer settings of lake files that are
+// rewritten in place (erase): zstd, and row groups of DuckDB's own size, the
+// unit of its parallel scans. The schema comes from the row types' tags.
+func WriterOptions() []parquet.WriterOption {
+	return []parquet.WriterOption{
+		parquet.Compression(&zstd.Codec{Level: zstd.SpeedFastest}),
+		parquet.MaxRowsPerRowGroup(122_880),
+		parquet.CreatedBy("parley", "", ""),
+	}
 }

@@ -1,0 +1,204 @@
+package governance
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/parley-cx/parley/internal/lake"
+)
+
+// RetentionConfig configures Retention.
+type RetentionConfig struct {
+	// Lake is the lake root directory.
+	Lake string
+	// Keep is the retention window: a date partition goes once its whole day
+	// lies before Now - Keep.
+	Keep time.Duration
+	// DryRun lists what would be dropped and changes nothing but the audit log.
+	DryRun bool
+	// Reason is recorded in the audit log.
+	Reason string
+	// Now is the end of the window; zero means time.Now.
+	Now time.Time
+	// Log receives one line per dropped partition; nil discards them.
+	Log *slog.Logger
+}
+
+// Validate checks the configuration and returns every problem, each naming its field.
+func (c *RetentionConfig) Validate() error {
+	var errs []error
+	if c.Lake == "" {
+		errs = append(errs, errors.New("lake: required"))
+	}
+	if c.Keep < 24*time.Hour {
+		errs = append(errs, fmt.Errorf("keep: must be at least one day (1d), got %s", c.Keep))
+	}
+	return errors.Join(errs...)
+}
+
+// RetentionStats counts what Retention dropped (or, in a dry run, would drop).
+type RetentionStats struct {
+	// Oldest is the first date kept; every partition before it was dropped.
+	Oldest time.Time
+	// EventPartitions and DeadLetterPartitions dropped, holding Files files of Bytes bytes.
+	EventPartitions, DeadLetterPartitions int
+	Files                                 int
+	Bytes                                 int64
+}
+
+// String is a one-line summary for the CLI.
+func (s RetentionStats) String() string {
+	return fmt.Sprintf("dropped %d events and %d dead-letter date partitions before %s (%d files, %.1f MB)",
+		s.EventPartitions, s.DeadLetterPartitions, s.Oldest.Format(time.DateOnly), s.Files, float64(s.Bytes)/1e6)
+}
+
+// Retention drops the lake's date partitions, of events and of dead letters,
+// that lie wholly outside the retention window. Each partition is first
+// renamed to a temporary name (which no reader's glob matches, so it
+// vanishes from the lake in one step) and then deleted. It holds the lake's
+// exclusive lock, and appends an entry to the audit log whether it succeeds
+// or fails part way. Checkpoints are untouched: dropped files all lie below
+// them, so ingest neither re-reads nor skips anything.
+func Retention(ctx context.Context, cfg RetentionConfig) (RetentionStats, error) {
+	var st RetentionStats
+	if err := cfg.Validate(); err != nil {
+		return st, fmt.Errorf("governance: retention: %w", err)
+	}
+	log := cfg.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	now := cfg.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	// The day holding the window's edge still has data inside the window, so
+	// it is the oldest day kept; every day before it lies wholly outside.
+	edge := now.UTC().Add(-cfg.Keep)
+	st.Oldest = time.Date(edge.Year(), edge.Month(), edge.Day(), 0, 0, 0, 0, time.UTC)
+	unlock, err := lake.Lock(cfg.Lake, true)
+	if err != nil {
+		return st, fmt.Errorf("governance: retention: %w", err)
+	}
+	defer unlock() //nolint:errcheck // closing the lock file releases the lock either way
+
+	var runErr error
+	for _, top := range []struct {
+		dir   string
+		count *int
+	}{{lake.EventsDir, &st.EventPartitions}, {lake.DeadLetterDir, &st.DeadLetterPartitions}} {
+		if runErr = dropBefore(ctx, filepath.Join(cfg.Lake, top.dir), st.Oldest, cfg.DryRun, top.count, &st, log); runErr != nil {
+			break
+		}
+	}
+	e := newEntry("retention", cfg.Reason, cfg.DryRun, now)
+	e.Params["keep"] = cfg.Keep.String()
+	e.Params["oldest_kept"] = st.Oldest.Format(time.DateOnly)
+	e.Counts["event_partitions"] = int64(st.EventPartitions)
+	e.Counts["dead_letter_partitions"] = int64(st.DeadLetterPartitions)
+	e.Counts["files"] = int64(st.Files)
+	e.Counts["bytes"] = st.Bytes
+	if runErr != nil {
+		e.Error = runErr.Error()
+	}
+	return st, errors.Join(runErr, appendAudit(cfg.Lake, e))
+}
+
+// dropBefore removes the date=YYYY-MM-DD directories of dir dated before oldest.
+func dropBefore(ctx context.Context, dir string, oldest time.Time, dryRun bool, count *int, st *RetentionStats, log *slog.Logger) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("governance: retention: list %s: %w", dir, err)
+	}
+	dropped := false
+	for _, e := range entries {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if strings.HasPrefix(e.Name(), dropPrefix) && !dryRun {
+			// Left by a run that failed while deleting.
+			if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+				return fmt.Errorf("governance: retention: delete leftover %s: %w", e.Name(), err)
+			}
+			continue
+		}
+		ds, ok := strings.CutPrefix(e.Name(), "date=")
+		if !ok {
+			continue
+		}
+		day, err := time.Parse(time.DateOnly, ds)
+		if err != nil || !day.Before(oldest) {
+			continue
+		}
+		path := filepath.Join(dir, e.Name())
+		files, bytes, err := measure(path, e.Type())
+		if err != nil {
+			return err
+		}
+		if !dryRun {
+			if err := dropDir(path); err != nil {
+				return err
+			}
+			dropped = true
+		}
+		*count++
+		st.Files += files
+		st.Bytes += bytes
+		log.Info("retention: dropped", "partition", path, "files", files, "bytes", bytes, "dry_run", dryRun)
+	}
+	if dropped {
+		return syncDir(dir)
+	}
+	return nil
+}
+
+// measure counts the files and bytes of a partition. A symlinked partition
+// counts as nothing: dropping it removes the link, never what it points to.
+func measure(path string, typ fs.FileMode) (files int, bytes int64, err error) {
+	if typ&fs.ModeSymlink != 0 {
+		return 0, 0, nil
+	}
+	entries, err := os.ReadDir(path)
+	if err != nil {
+		return 0, 0, fmt.Errorf("governance: retention: list %s: %w", path, err)
+	}
+	for _, e := range entries {
+		info, err := e.Info()
+		if err != nil {
+			return 0, 0, fmt.Errorf("governance: retention: stat %s: %w", filepath.Join(path, e.Name()), err)
+		}
+		if info.Mode().IsRegular() {
+			files++
+			bytes += info.Size()
+		}
+	}
+	return files, bytes, nil
+}
+
+// dropPrefix names a partition taken out of the lake and being deleted.
+const dropPrefix = lake.TempPrefix + "drop-"
+
+// dropDir makes the partition vanish from the lake with one rename, then
+// deletes it. If the deletion fails part way, what is left sits under a
+// temporary name that no reader sees and the next run removes.
+func dropDir(path string) error {
+	gone := filepath.Join(filepath.Dir(path), dropPrefix+filepath.Base(path))
+	if err := os.Rename(path, gone); err != nil {
+		return fmt.Errorf("governance: retention: take %s out of the lake: %w", path, err)
+	}
+	// RemoveAll does not follow symlinks: a planted link goes, its target stays.
+	if err := os.RemoveAll(gone); err != nil {
+		return fmt.Errorf("governance: retention: delete %s: %w", gone, err)
+	}
+	return nil
+}

@@ -1,0 +1,176 @@
+package governance
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/parley-cx/parley/internal/lake"
+)
+
+// readChunk is how many rows are decoded at a time: enough to amortise the
+// reader's per-call cost, small enough that a chunk of 1 MB messages fits.
+const readChunk = 256
+
+// edit decides the fate of one row: drop it, or keep it (possibly changed in
+// place, which counts as a change).
+type edit[T any] func(row *T) (keep, changed bool)
+
+// rewriteResult counts what one file rewrite did.
+type rewriteResult struct {
+	rows, removed, changed int64
+}
+
+// scanFile applies ed to every row of the Parquet file at path without
+// writing anything, and reports what a rewrite would do.
+func scanFile[T any](ctx context.Context, path string, ed edit[T]) (rewriteResult, error) {
+	var res rewriteResult
+	err := eachRow(ctx, path, func(row *T) error {
+		res.rows++
+		keep, changed := ed(row)
+		switch {
+		case !keep:
+			res.removed++
+		case changed:
+			res.changed++
+		}
+		return nil
+	})
+	return res, err
+}
+
+// rewriteFile replaces the Parquet file at path by one holding only the rows
+// ed keeps, under the same name (lake file names carry the offset ranges
+// ingest recovers and compacts by). The new file is written beside the old
+// one with the temporary prefix, fsynced, and renamed over it, so readers
+// see the old file or the new one, never a mix. A file whose every row goes
+// stays as an empty file, keeping its name.
+func rewriteFile[T any](ctx context.Context, path string, ed edit[T]) (res rewriteResult, err error) {
+	dir, name := filepath.Split(path)
+	tmp, err := os.CreateTemp(dir, lake.TempPrefix+name+".*.erase")
+	if err != nil {
+		return res, fmt.Errorf("governance: create temporary file for %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			if rmErr := os.Remove(tmp.Name()); rmErr != nil && !errors.Is(rmErr, fs.ErrNotExist) {
+				err = errors.Join(err, fmt.Errorf("governance: remove %s: %w", tmp.Name(), rmErr))
+			}
+		}
+	}()
+	bw := bufio.NewWriterSize(tmp, 1<<20)
+	w := parquet.NewGenericWriter[T](bw, lake.WriterOptions()...)
+	one := make([]T, 1)
+	err = eachRow(ctx, path, func(row *T) error {
+		res.rows++
+		keep, changed := ed(row)
+		if !keep {
+			res.removed++
+			return nil
+		}
+		if changed {
+			res.changed++
+		}
+		one[0] = *row
+		_, err := w.Write(one)
+		return err
+	})
+	if err == nil {
+		err = w.Close()
+	}
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil {
+		err = tmp.Sync()
+	}
+	// A Close error on a file we wrote is a write error.
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return res, fmt.Errorf("governance: rewrite %s: %w", path, err)
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return res, fmt.Errorf("governance: replace %s: %w", path, err)
+	}
+	return res, syncDir(dir)
+}
+
+// eachRow calls fn for every row of the Parquet file at path, in order.
+func eachRow[T any](ctx context.Context, path string, fn func(*T) error) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("governance: open %s: %w", path, err)
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("governance: stat %s: %w", path, err)
+	}
+	pf, err := parquet.OpenFile(f, info.Size())
+	if err != nil {
+		return fmt.Errorf("governance: open Parquet %s: %w", path, err)
+	}
+	r := parquet.NewGenericReader[T](pf)
+	defer r.Close()
+	buf := make([]T, readChunk)
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		// Fresh zero values: the reader reuses maps and slices it finds.
+		clear(buf)
+		n, err := r.Read(buf)
+		for i := range n {
+			if ferr := fn(&buf[i]); ferr != nil {
+				return fmt.Errorf("governance: %s: %w", path, ferr)
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("governance: read %s: %w", path, err)
+		}
+	}
+}
+
+// lakeFiles lists the complete Parquet files matching glob under root.
+// A file that is not a regular file, or that resolves outside root (a
+// symlink planted in the lake, or a symlinked date directory), is an error
+// rather than followed, so a rewrite can never land outside the lake.
+func lakeFiles(root, glob string) ([]string, error) {
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return nil, fmt.Errorf("governance: resolve lake %s: %w", root, err)
+	}
+	paths, err := filepath.Glob(glob)
+	if err != nil {
+		return nil, fmt.Errorf("governance: list %s: %w", glob, err)
+	}
+	for _, p := range paths {
+		info, err := os.Lstat(p)
+		if err != nil {
+			return nil, fmt.Errorf("governance: stat %s: %w", p, err)
+		}
+		if !info.Mode().IsRegular() {
+			return nil, fmt.Errorf("governance: %s is not a regular file (%s); refusing to rewrite it", p, info.Mode().Type())
+		}
+		real, err := filepath.EvalSymlinks(p)
+		if err != nil {
+			return nil, fmt.Errorf("governance: resolve %s: %w", p, err)
+		}
+		if rel, err := filepath.Rel(realRoot, real); err != nil || !filepath.IsLocal(rel) {
+			return nil, fmt.Errorf("governance: %s resolves to %s, outside the lake; refusing to rewrite it", p, real)
+		}
+	}
+	return paths, nil
+}
