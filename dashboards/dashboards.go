@@ -113,7 +113,7 @@ type page struct {
 
 var pages = []page{
 	{"index.html", "Overview", "Overview", "Volume, speed, resolution and satisfaction at a glance.", (*run).overview},
-	{"responsiveness.html", "Responsiveness", "Responsiveness", "How fast customers get a first human answer, and how often within the target.", (*run).responsiveness},
+	{"responsiveness.html", "Responsiveness", "Responsiveness", "How fast customers get a first human answer, how often within the target, and whether messaging channels answer within their reply window.", (*run).responsiveness},
 	{"resolution.html", "Resolution & escalation", "Resolution and escalation", "How conversations end: resolution, reopens, repeat contacts, bot outcomes and escalations.", (*run).resolution},
 	{"friction.html", "Friction", "Friction", "Where customers work hardest to get help.", (*run).friction},
 	{"team.html", "Agents & queues", "Agents and queues", "Per agent and per queue; click a heading to sort.", (*run).team},
