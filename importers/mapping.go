@@ -258,12 +258,12 @@ func (m *Mapping) Open(r io.Reader) (Reader, error) {
 		c.toID = index("to.id", m.To.ID)
 		c.toQueue = index("to.queue", m.To.Queue)
 	}
-	names2 := make([]string, 0, len(m.Attributes))
+	attrNames := make([]string, 0, len(m.Attributes))
 	for name := range m.Attributes {
-		names2 = append(names2, name)
+		attrNames = append(attrNames, name)
 	}
-	slices.Sort(names2)
-	for _, name := range names2 {
+	slices.Sort(attrNames)
+	for _, name := range attrNames {
 		c.attrs = append(c.attrs, attrColumn{name: name, col: index("attributes."+name, &Value{Column: m.Attributes[name]})})
 	}
 	if err := errors.Join(errs...); err != nil {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -173,31 +174,36 @@ func (t *twcsReader) parent(id string) string {
 }
 
 // root follows parents to the top of the thread. A cycle (which a
-// well-formed export cannot have) ends at the tweet where it closes.
+// well-formed export cannot have) is rooted at its smallest id, so the
+// answer does not depend on where the walk entered it.
 func (t *twcsReader) root(id string) string {
 	if r, ok := t.roots[id]; ok {
 		return r
 	}
 	path := []string{id}
-	seen := map[string]bool{id: true}
-	cur := id
+	at := map[string]int{id: 0} // position in path
+	top := id
 	for {
-		p := t.parent(cur)
-		if p == "" || seen[p] {
+		p := t.parent(top)
+		if p == "" {
 			break
 		}
 		if r, ok := t.roots[p]; ok {
-			cur = r
+			top = r
 			break
 		}
+		if i, cycle := at[p]; cycle {
+			top = slices.Min(path[i:])
+			break
+		}
+		at[p] = len(path)
 		path = append(path, p)
-		seen[p] = true
-		cur = p
+		top = p
 	}
 	for _, n := range path {
-		t.roots[n] = cur
+		t.roots[n] = top
 	}
-	return cur
+	return top
 }
 
 // parsedTweet is one row, checked.
