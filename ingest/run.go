@@ -24,6 +24,10 @@ const finalFlushAttempts = 3
 // maxRetryBackoff caps the wait between attempts to write a failing batch.
 const maxRetryBackoff = 10 * time.Second
 
+// commitEvery spaces a partition's offset commits to Kafka, which only
+// serve lag monitoring: the lake checkpoint is what ingest resumes from.
+const commitEvery = time.Second
+
 // fetchQueue is how many fetched messages may wait for decoding per partition.
 const fetchQueue = 1024
 
@@ -67,6 +71,10 @@ type runner struct {
 type partitionState struct {
 	next atomic.Int64 // next offset to read
 	hwm  atomic.Int64 // high watermark seen in the last fetch
+
+	// committedAt is when the last offset went to Kafka. Only the
+	// partition's one flush in flight reads and writes it.
+	committedAt time.Time
 }
 
 func (r *runner) run(ctx context.Context) (Stats, error) {
@@ -249,7 +257,7 @@ func (r *runner) consume(gctx, stopCtx context.Context, gen *kafka.Generation, p
 		Partition: int(partition),
 		Dialer:    r.cfg.Dialer,
 		MinBytes:  1,
-		MaxBytes:  16 << 20,
+		MaxBytes:  FetchMaxBytes,
 		MaxWait:   250 * time.Millisecond,
 		// kafka-go reports every retried fetch here, including the routine
 		// timeout of a long poll at the end of a partition; real failures
@@ -287,7 +295,43 @@ func (r *runner) consume(gctx, stopCtx context.Context, gen *kafka.Generation, p
 		}
 	}()
 
-	b := newBatch(topic, partition)
+	// Two batches take turns: one fills while the other is written, so
+	// decoding goes on during a flush's encoding and fsyncs. Only one flush
+	// per partition is in flight, which keeps files and checkpoints in offset
+	// order, and a batch that comes due while the other is still being
+	// written waits for it, which bounds memory at two batches per partition.
+	b, spare := newBatch(topic, partition), newBatch(topic, partition)
+	var (
+		writing   *batch    // the batch being flushed, or one whose flush failed for good
+		flushDone chan bool // receives the result of writing's flush
+	)
+	// finished records the result of the flush in flight.
+	finished := func(ok bool) bool {
+		if ok {
+			spare, writing = writing, nil
+		}
+		flushDone = nil // on failure writing stays, for the final flush
+		return ok
+	}
+	// settle waits for the flush in flight and reports whether nothing is
+	// left unwritten by it.
+	settle := func() bool {
+		if flushDone == nil {
+			return writing == nil
+		}
+		return finished(<-flushDone)
+	}
+	// startFlush hands b to a background flush once the previous one is done.
+	// A flush fails only once ctx ends; the final flush below retries it.
+	startFlush := func() bool {
+		if !settle() {
+			return false
+		}
+		writing, b, spare = b, spare, nil
+		flushDone = make(chan bool, 1)
+		go func(full *batch, done chan<- bool) { done <- r.flush(ctx, gen, ps, full, 0) }(writing, flushDone)
+		return true
+	}
 	tick := time.NewTicker(min(r.cfg.FlushInterval/2, time.Second))
 	defer tick.Stop()
 	for done := false; !done; {
@@ -309,12 +353,16 @@ func (r *runner) consume(gctx, stopCtx context.Context, gen *kafka.Generation, p
 			r.consumed.Add(1)
 			// A flush that fails until the generation or run ends falls
 			// through to the final flush below, which says so loudly.
-			if b.due(lim, now) && !r.flush(ctx, gen, b, 0) {
+			if b.due(lim, now) && !startFlush() {
+				done = true
+			}
+		case ok := <-flushDone:
+			if !finished(ok) {
 				done = true
 			}
 		case now := <-tick.C:
 			r.cfg.Metrics.setLag(topic, partition, max(0, ps.hwm.Load()-ps.next.Load()))
-			if b.due(lim, now) && !r.flush(ctx, gen, b, 0) {
+			if b.due(lim, now) && !startFlush() {
 				done = true
 			}
 		}
@@ -328,8 +376,13 @@ func (r *runner) consume(gctx, stopCtx context.Context, gen *kafka.Generation, p
 			next = m.Offset + 1
 		}
 	}
-	if !b.empty() && !r.flush(context.WithoutCancel(ctx), gen, b, finalFlushAttempts) {
-		r.fail(fmt.Errorf("ingest: final flush of %s/%d offsets %d-%d failed; they will be read again on the next start", topic, partition, b.first, b.last))
+	final := context.WithoutCancel(ctx)
+	settle()
+	for _, fb := range []*batch{writing, b} {
+		if fb != nil && !fb.empty() && !r.flush(final, gen, ps, fb, finalFlushAttempts) {
+			r.fail(fmt.Errorf("ingest: final flush of %s/%d offsets %d-%d failed; they will be read again on the next start", topic, partition, fb.first, next-1))
+			return
+		}
 	}
 }
 
@@ -338,7 +391,7 @@ func (r *runner) consume(gctx, stopCtx context.Context, gen *kafka.Generation, p
 // leaves the lake as the record to resume from. A failing write is retried
 // with backoff (offsets stay uncommitted meanwhile) until it succeeds, ctx
 // ends, or attempts (if > 0) run out. It reports whether the batch was flushed.
-func (r *runner) flush(ctx context.Context, gen *kafka.Generation, b *batch, attempts int) bool {
+func (r *runner) flush(ctx context.Context, gen *kafka.Generation, ps *partitionState, b *batch, attempts int) bool {
 	topic, partition := r.cfg.Topic, b.partition
 	backoff := 100 * time.Millisecond
 	for attempt := 1; ; attempt++ {
@@ -357,9 +410,15 @@ func (r *runner) flush(ctx context.Context, gen *kafka.Generation, b *batch, att
 				r.log.Warn("messages dead-lettered", "topic", topic, "partition", partition, "count", len(b.dead), "reasons", fmt.Sprint(b.reasons))
 			}
 			// The lake already records this batch; a failed commit only
-			// makes the group's lag look larger until the next one.
-			if cerr := gen.CommitOffsets(map[string]map[int]int64{topic: {int(partition): b.last + 1}}); cerr != nil {
-				r.log.Warn("ingest: commit offset to Kafka failed (the lake checkpoint is authoritative)", "topic", topic, "partition", partition, "offset", b.last+1, "err", cerr)
+			// makes the group's lag look larger until the next one. Commits
+			// are spaced (the final flush always commits) because partitions
+			// share the group's one coordinator connection, on which
+			// kafka-go makes concurrent commits wait for each other.
+			if now := time.Now(); attempts > 0 || now.Sub(ps.committedAt) >= commitEvery {
+				ps.committedAt = now
+				if cerr := gen.CommitOffsets(map[string]map[int]int64{topic: {int(partition): b.last + 1}}); cerr != nil {
+					r.log.Warn("ingest: commit offset to Kafka failed (the lake checkpoint is authoritative)", "topic", topic, "partition", partition, "offset", b.last+1, "err", cerr)
+				}
 			}
 			b.reset()
 			return true

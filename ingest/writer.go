@@ -20,12 +20,17 @@ const rowGroupRows = 122_880
 // writeBufferBytes batches the small writes the Parquet encoder makes.
 const writeBufferBytes = 1 << 20
 
+// zstdCodec is shared by every writer: it pools its encoders, and a fresh
+// encoder per file cost more than the compression itself (its history
+// buffers are allocated and cleared on first use).
+var zstdCodec = &zstd.Codec{Level: zstd.SpeedFastest}
+
 // parquetOptions are the writer settings every lake file shares. The schema
 // itself (microsecond timestamps, dictionary columns) comes from the row
 // types' struct tags in internal/lake.
 func parquetOptions() []parquet.WriterOption {
 	return []parquet.WriterOption{
-		parquet.Compression(&zstd.Codec{Level: zstd.SpeedFastest}),
+		parquet.Compression(zstdCodec),
 		parquet.MaxRowsPerRowGroup(rowGroupRows),
 		parquet.CreatedBy("parley", "", ""),
 	}

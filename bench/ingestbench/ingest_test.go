@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -133,7 +134,25 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// profileEnv, if set in the benchmark's environment, names a file that
+// receives the CPU profile of the ingest process (the part worth profiling;
+// -test.cpuprofile would profile the broker and the raw floor instead).
+const profileEnv = "PARLEY_INGESTBENCH_CPUPROFILE"
+
 func helperMain(addr string) int {
+	if path := os.Getenv(profileEnv); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer pprof.StopCPUProfile()
+	}
 	st, err := ingest.Run(context.Background(), ingest.Config{
 		Brokers: []string{addr}, Topic: topic, Group: os.Getenv(helperEnv + "_GROUP"),
 		Lake: os.Getenv(helperEnv + "_LAKE"), UntilIdle: untilIdle, FlushRows: flushRows,
