@@ -30,7 +30,7 @@ Formats (--format):
          given with --mapping: which column is the conversation id, the
          timestamp (format, time zone), the sender role (with value mapping,
          e.g. inbound True → customer), the text, the event type. Examples are
-         in docs/mappings/.
+         in docs/mappings/, every key in docs/real-data.md.
   twcs   the "Customer Support on Twitter" data set: conversations are
          rebuilt from reply threads, company accounts are agents and each
          conversation's queue is the company that answered it.
