@@ -153,7 +153,7 @@ func importOne(ctx context.Context, cfg ImportConfig, input string, log *slog.Lo
 		defer f.Close()
 		r = f
 	}
-	imp := importer{cfg: cfg, input: input, st: &st, b: newBatch(SourceName(input), -1)}
+	imp := importer{cfg: cfg, input: input, log: log, st: &st, b: newBatch(SourceName(input), -1)}
 	var err error
 	if cfg.Format == nil {
 		err = imp.jsonLines(ctx, r)
@@ -176,6 +176,7 @@ func importOne(ctx context.Context, cfg ImportConfig, input string, log *slog.Lo
 type importer struct {
 	cfg   ImportConfig
 	input string
+	log   *slog.Logger
 	st    *ImportStats
 	b     *batch
 }
@@ -195,11 +196,16 @@ func (imp *importer) flush() error {
 }
 
 // flushIfFull cuts the batch at fixed sizes, so the same input always gives
-// the same file names.
+// the same file names, and reports progress through long inputs.
 func (imp *importer) flushIfFull() error {
-	if imp.b.messages >= importChunkLines || imp.b.bytes >= importChunkBytes {
-		return imp.flush()
+	if imp.b.messages < importChunkLines && imp.b.bytes < importChunkBytes {
+		return nil
 	}
+	last := imp.b.last
+	if err := imp.flush(); err != nil {
+		return err
+	}
+	imp.log.Info("import progress", "input", imp.input, "through_line", last, "read", imp.st.Read, "events", imp.st.Events, "dead_letters", imp.st.DeadLetters)
 	return nil
 }
 

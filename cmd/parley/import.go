@@ -36,8 +36,8 @@ Formats (--format):
          conversation's queue is the company that answered it.
 
 The source name is the file's base name without extensions (stdin: "stdin").
-Event ids are derived from the source rows, and importing the same file again
-replaces its earlier files, so a repeated import adds nothing.
+Importing the same file again replaces its earlier files, so a repeated import
+adds nothing; csv and twcs derive event ids from the source rows to the same end.
 
 Example:
   parley import --lake lake/ exports/2026-03.jsonl
