@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"strconv"
@@ -75,9 +76,6 @@ type Mapping struct {
 	To             *Target           `yaml:"to"`
 	CSAT           *Value            `yaml:"csat"`
 	Attributes     map[string]string `yaml:"attributes"` // attribute name → column
-
-	comma rune
-	clock timeParser
 }
 
 // LoadMapping reads and validates a mapping file.
@@ -114,15 +112,8 @@ func (m *Mapping) Validate() error {
 	bad := func(field, format string, args ...any) {
 		errs = append(errs, fmt.Errorf(field+": "+format, args...))
 	}
-	switch d := m.Delimiter; {
-	case d == "":
-		m.comma = ','
-	case d == `\t` || d == "tab" || d == "\t":
-		m.comma = '\t'
-	case utf8.RuneCountInString(d) == 1 && d != `"` && d != "\n" && d != "\r":
-		m.comma, _ = utf8.DecodeRuneInString(d)
-	default:
-		bad("delimiter", "want one character (or tab), got %q", d)
+	if _, err := m.delimiter(); err != nil {
+		bad("delimiter", "%v", err)
 	}
 	check := func(field string, v *Value, required bool, allowed []string) {
 		if !v.set() {
@@ -189,12 +180,24 @@ func (m *Mapping) Validate() error {
 	if m.Timestamp.Column == "" {
 		bad("timestamp.column", "required")
 	}
-	clock, err := newTimeParser(m.Timestamp.Format, m.Timestamp.TimeZone)
-	if err != nil {
+	if _, err := newTimeParser(m.Timestamp.Format, m.Timestamp.TimeZone); err != nil {
 		bad("timestamp", "%v", err)
 	}
-	m.clock = clock
 	return errors.Join(errs...)
+}
+
+// delimiter is the field separator Delimiter names.
+func (m *Mapping) delimiter() (rune, error) {
+	switch d := m.Delimiter; {
+	case d == "":
+		return ',', nil
+	case d == `\t` || d == "tab" || d == "\t":
+		return '\t', nil
+	case utf8.RuneCountInString(d) == 1 && d != `"` && d != "\n" && d != "\r":
+		r, _ := utf8.DecodeRuneInString(d)
+		return r, nil
+	}
+	return 0, fmt.Errorf("want one character (or tab), got %q", m.Delimiter)
 }
 
 // mayBe reports whether some row could map to type t.
@@ -204,31 +207,24 @@ func (m *Mapping) mayBe(t event.Type) bool {
 		return v.Value == string(t)
 	}
 	// A column without a value list may hold any type.
-	return len(v.Values) == 0 || v.Default == string(t) || slices.Contains(mapValues(v.Values), string(t))
-}
-
-func mapValues(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for _, v := range m {
-		out = append(out, v)
-	}
-	return out
+	return len(v.Values) == 0 || v.Default == string(t) || slices.Contains(slices.Collect(maps.Values(v.Values)), string(t))
 }
 
 // Open reads the header, checks that every mapped column is in it, and
 // returns a Reader that maps each following row to one event.
 func (m *Mapping) Open(r io.Reader) (Reader, error) {
-	if m.comma == 0 {
-		if err := m.Validate(); err != nil {
-			return nil, fmt.Errorf("importers: mapping: %w", err)
-		}
+	// Validated again because a Mapping may be built in Go rather than loaded.
+	if err := m.Validate(); err != nil {
+		return nil, fmt.Errorf("importers: mapping: %w", err)
 	}
-	rr := newRowReader(r, m.comma)
+	comma, _ := m.delimiter()
+	clock, _ := newTimeParser(m.Timestamp.Format, m.Timestamp.TimeZone)
+	rr := newRowReader(r, comma)
 	cols, names, err := rr.header()
 	if err != nil {
 		return nil, fmt.Errorf("importers: csv: %w", err)
 	}
-	c := &csvReader{m: m, rows: rr, header: names, ids: newRowID("csv-")}
+	c := &csvReader{m: m, clock: clock, rows: rr, header: names, ids: newRowID("csv-")}
 	var errs []error
 	index := func(field string, v *Value) column {
 		if !v.set() {
@@ -308,6 +304,7 @@ type attrColumn struct {
 
 type csvReader struct {
 	m      *Mapping
+	clock  timeParser
 	rows   *rowReader
 	header []string
 	ids    *rowID
@@ -394,7 +391,7 @@ func (c *csvReader) mapRow(fields []string, raw []byte) (event.Event, bool, erro
 	if ts == "" {
 		return ev, false, invalid(event.ReasonMissingField, "occurred_at", "column %q is empty", c.m.Timestamp.Column)
 	}
-	at, err := c.m.clock.parse(ts)
+	at, err := c.clock.parse(ts)
 	if err != nil {
 		return ev, false, invalid(event.ReasonBadTimestamp, "occurred_at", "column %q: %v", c.m.Timestamp.Column, err)
 	}
