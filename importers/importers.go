@@ -188,6 +188,3 @@ func shortRow(fields []string, header []string) *event.InvalidError {
 
 // Skip, as a mapped event type, leaves the row out of the import (counted, not rejected).
 const Skip = "skip"
-
-// isSkip reports whether a mapped value means "leave this row out".
-func isSkip(v string) bool { return v == Skip }
