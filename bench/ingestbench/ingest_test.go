@@ -165,9 +165,16 @@ func helperMain(addr string) int {
 	return 0
 }
 
-// ingestProcess runs ingest in a child process and returns the events it
-// wrote, its wall time less the idle wait, and its peak RSS in bytes.
-func ingestProcess(b *testing.B, addr, group string) (int64, time.Duration, int64) {
+// ingestRun is what one ingest process did and cost.
+type ingestRun struct {
+	events  int64
+	elapsed time.Duration // wall time less the idle wait
+	cpu     time.Duration // user + system, all threads
+	peakRSS int64         // bytes
+}
+
+// ingestProcess runs ingest in a child process and measures it.
+func ingestProcess(b *testing.B, addr, group string) ingestRun {
 	b.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$", "-test.bench=^$")
 	cmd.Env = append(os.Environ(), helperEnv+"="+addr, helperEnv+"_GROUP="+group, helperEnv+"_LAKE="+b.TempDir())
@@ -182,8 +189,13 @@ func ingestProcess(b *testing.B, addr, group string) (int64, time.Duration, int6
 	if err != nil {
 		b.Fatalf("ingest process printed %q: %v", out, err)
 	}
-	rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss * 1024 // Linux reports KiB
-	return events, elapsed, rss
+	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	return ingestRun{
+		events:  events,
+		elapsed: elapsed,
+		cpu:     time.Duration(ru.Utime.Nano() + ru.Stime.Nano()),
+		peakRSS: ru.Maxrss * 1024, // Linux reports KiB
+	}
 }
 
 // BenchmarkIngest reports ingest's rate from a loaded topic to durable
@@ -197,15 +209,16 @@ func BenchmarkIngest(b *testing.B) {
 		b.Run(fmt.Sprintf("events=%d", n), func(b *testing.B) {
 			br, size := loadedBroker(b, n)
 			b.SetBytes(size)
-			var raw, ing time.Duration
+			var raw, ing, cpu time.Duration
 			var peak int64
 			for i := 0; b.Loop(); i++ {
 				raw += rawConsume(b, br.Addr(), n)
-				events, elapsed, rss := ingestProcess(b, br.Addr(), fmt.Sprint("bench-", i))
-				ing += elapsed
-				peak = max(peak, rss)
-				if events != int64(n) {
-					b.Fatalf("ingested %d events, want %d", events, n)
+				run := ingestProcess(b, br.Addr(), fmt.Sprint("bench-", i))
+				ing += run.elapsed
+				cpu += run.cpu
+				peak = max(peak, run.peakRSS)
+				if run.events != int64(n) {
+					b.Fatalf("ingested %d events, want %d", run.events, n)
 				}
 			}
 			rawRate := float64(n*b.N) / raw.Seconds()
@@ -214,6 +227,9 @@ func BenchmarkIngest(b *testing.B) {
 			b.ReportMetric(ingRate, "ingest-events/s")
 			b.ReportMetric(ingRate/rawRate, "ingest/raw")
 			b.ReportMetric(float64(peak)/(1<<20), "ingest-peak-RSS-MB")
+			// CPU time per event depends far less on the other load of a
+			// shared machine than the rates do.
+			b.ReportMetric(float64(cpu.Microseconds())/float64(n*b.N), "ingest-CPU-µs/event")
 		})
 	}
 }
