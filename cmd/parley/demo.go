@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/parley-cx/parley/dashboards"
+	"github.com/parley-cx/parley/importers"
 	"github.com/parley-cx/parley/ingest"
 	"github.com/parley-cx/parley/internal/broker"
 	"github.com/parley-cx/parley/internal/config"
@@ -30,10 +31,23 @@ type demoOptions struct {
 	start      string
 	partitions int32
 	configPath string
+	data       string
+	dataFile   string
 }
 
+// The demo's data sources.
+const (
+	demoSynthetic = "synthetic"
+	demoTWCS      = "twcs"
+)
+
+// twcsFrom starts the TWCS demo's report: the sample's threads reach back to
+// a handful of 2016 tweets, which would stretch every daily chart across a year.
+var twcsFrom = time.Date(2017, 10, 1, 0, 0, 0, 0, time.UTC)
+
 func newDemoCmd() *cobra.Command {
-	o := demoOptions{dir: "demo-out", days: 28, perDay: 2000, seed: 1, partitions: 6}
+	o := demoOptions{dir: "demo-out", days: 28, perDay: 2000, seed: 1, partitions: 6, data: demoSynthetic,
+		dataFile: filepath.Join("..", "shared", "data", "twcs_sample_5000.csv")}
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Run the whole pipeline on generated data with an embedded Kafka broker",
@@ -47,10 +61,15 @@ func newDemoCmd() *cobra.Command {
   6. draws a QA sample into DIR/out/qa (parley qa sample);
   7. prints a summary.
 
+With --data twcs, steps 1-3 are replaced by "parley import --format twcs" of
+the public Customer Support on Twitter sample (real conversations), so the
+dashboards and QA packet show Parley on data nobody here wrote.
+
 A previous demo's lake, warehouse and out folders in DIR are replaced; nothing
 else in DIR is touched.`,
 		Example: `  parley demo                          # 28 days x ~2,000 conversations/day into ./demo-out
   parley demo --dir /tmp/p --days 7    # a smaller, faster run
+  parley demo --data twcs --dir twcs   # real Twitter support threads from ../shared/data
   parley sql --db demo-out/warehouse.duckdb "SELECT channel, count(*) FROM conversations GROUP BY 1"`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -64,6 +83,8 @@ else in DIR is touched.`,
 	f.Int64Var(&o.seed, "seed", o.seed, "random seed: the same seed gives the same data")
 	f.StringVar(&o.start, "start", "", "first day YYYY-MM-DD (default: the generator's default)")
 	f.Int32Var(&o.partitions, "partitions", o.partitions, "partitions of the demo topic")
+	f.StringVar(&o.data, "data", o.data, "where the events come from: synthetic (generated, through Kafka) or twcs (real tweets, imported)")
+	f.StringVar(&o.dataFile, "data-file", o.dataFile, "the TWCS CSV file for --data twcs")
 	f.StringVar(&o.configPath, "config", "", "parley.yaml for build, report and QA (default: built-in defaults in the generator's time zone)")
 	return cmd
 }
@@ -86,7 +107,50 @@ func runDemo(ctx context.Context, o demoOptions, stdout, stderr io.Writer) error
 		}
 	}
 	step := newStepper(stderr)
+	var from time.Time
+	switch o.data {
+	case demoSynthetic:
+		if err := generateAndIngest(ctx, o, settings, lakeDir, step, stderr, log); err != nil {
+			return err
+		}
+	case demoTWCS:
+		step.start("importing the TWCS sample " + o.dataFile)
+		imp, err := ingest.Import(ctx, ingest.ImportConfig{Lake: lakeDir, Inputs: []string{o.dataFile}, Format: importers.TWCS{}, Log: log})
+		if err != nil {
+			return fmt.Errorf("demo: --data twcs: %w", err)
+		}
+		step.done(fmt.Sprintf("%d events, %d dead letters", imp.Events, imp.DeadLetters))
+		from = twcsFrom
+	default:
+		return usageErrorf("demo: --data %q: want %s or %s", o.data, demoSynthetic, demoTWCS)
+	}
 
+	step.start("building the warehouse")
+	built, err := buildWarehouse(ctx, lakeDir, dbPath, settings, log)
+	if err != nil {
+		return err
+	}
+	step.done(fmt.Sprintf("%d events (%d duplicates dropped), %d conversations", built.Events, built.Duplicates, built.Conversations))
+
+	step.start("rendering dashboards")
+	if _, err := dashboards.Render(ctx, dashboards.Config{DB: dbPath, Out: outDir, From: from, Settings: settings, Log: log}); err != nil {
+		return err
+	}
+	step.done(filepath.Join(outDir, "index.html"))
+
+	step.start("drawing a QA sample")
+	sample, err := qa.Sample(ctx, qa.Config{DB: dbPath, Out: filepath.Join(outDir, "qa"), Size: 50, Seed: uint64(o.seed), Settings: settings, Log: log})
+	if err != nil {
+		return err
+	}
+	step.done(sample.Dir)
+
+	return printDemoSummary(ctx, stdout, dbPath, o.dir, sample.Dir, step.total())
+}
+
+// generateAndIngest is the synthetic demo's first half: an embedded broker,
+// the generator producing into it, and ingest draining it into the lake.
+func generateAndIngest(ctx context.Context, o demoOptions, settings *config.Config, lakeDir string, step *stepper, stderr io.Writer, log *slog.Logger) error {
 	genCfg := synth.DefaultConfig()
 	genCfg.Seed, genCfg.Days, genCfg.PerDay = o.seed, o.days, o.perDay
 	if o.start != "" {
@@ -127,26 +191,5 @@ func runDemo(ctx context.Context, o demoOptions, stdout, stderr io.Writer) error
 		return err
 	}
 	step.done(fmt.Sprintf("%d events, %d dead letters, %d files", ing.Events, ing.DeadLetters, ing.Files))
-
-	step.start("building the warehouse")
-	built, err := buildWarehouse(ctx, lakeDir, dbPath, settings, log)
-	if err != nil {
-		return err
-	}
-	step.done(fmt.Sprintf("%d events (%d duplicates dropped), %d conversations", built.Events, built.Duplicates, built.Conversations))
-
-	step.start("rendering dashboards")
-	if _, err := dashboards.Render(ctx, dashboards.Config{DB: dbPath, Out: outDir, Settings: settings, Log: log}); err != nil {
-		return err
-	}
-	step.done(filepath.Join(outDir, "index.html"))
-
-	step.start("drawing a QA sample")
-	sample, err := qa.Sample(ctx, qa.Config{DB: dbPath, Out: filepath.Join(outDir, "qa"), Size: 50, Seed: uint64(o.seed), Settings: settings, Log: log})
-	if err != nil {
-		return err
-	}
-	step.done(sample.Dir)
-
-	return printDemoSummary(ctx, stdout, dbPath, o.dir, sample.Dir, step.total())
+	return nil
 }

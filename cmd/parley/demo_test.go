@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,7 +18,7 @@ import (
 // and checks that every distinct generated event reached the warehouse
 // exactly once, and that every promised output exists.
 func TestDemoEndToEnd(t *testing.T) {
-	o := demoOptions{dir: t.TempDir(), days: 3, perDay: 250, seed: 11, partitions: 3}
+	o := demoOptions{dir: t.TempDir(), days: 3, perDay: 250, seed: 11, partitions: 3, data: demoSynthetic}
 	var stdout, stderr bytes.Buffer
 	if err := runDemo(context.Background(), o, &stdout, &stderr); err != nil {
 		t.Fatalf("demo: %v\nstderr:\n%s", err, stderr.String())
@@ -73,5 +74,43 @@ func TestDemoEndToEnd(t *testing.T) {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("summary lacks %q:\n%s", want, stdout.String())
 		}
+	}
+}
+
+// TestDemoTWCS runs the demo on the real Twitter support sample.
+func TestDemoTWCS(t *testing.T) {
+	data := filepath.Join("..", "..", "..", "shared", "data", "twcs_sample_5000.csv")
+	if _, err := os.Stat(data); err != nil {
+		t.Skipf("real data not available beside the repo (%v); see ../shared/data/README.md", err)
+	}
+	o := demoOptions{dir: t.TempDir(), days: 1, perDay: 1, seed: 3, partitions: 1, data: demoTWCS, dataFile: data}
+	var stdout, stderr bytes.Buffer
+	if err := runDemo(context.Background(), o, &stdout, &stderr); err != nil {
+		t.Fatalf("demo --data twcs: %v\nstderr:\n%s", err, stderr.String())
+	}
+	db, err := warehouse.Open(filepath.Join(o.dir, "warehouse.duckdb"), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	var conversations, companies int
+	if err := db.QueryRow(`SELECT count(*), count(DISTINCT first_queue) FROM conversations`).Scan(&conversations, &companies); err != nil {
+		t.Fatal(err)
+	}
+	// 5,000 tweets thread into 1,312 conversations answered by 76 company accounts.
+	if conversations != 1312 || companies < 70 {
+		t.Errorf("TWCS demo built %d conversations across %d queues, want 1312 across the ~76 companies", conversations, companies)
+	}
+	if _, err := os.Stat(filepath.Join(o.dir, "out", "index.html")); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestDemoRejectsUnknownData(t *testing.T) {
+	o := demoOptions{dir: t.TempDir(), days: 1, perDay: 1, partitions: 1, data: "kaggle"}
+	err := runDemo(context.Background(), o, &bytes.Buffer{}, &bytes.Buffer{})
+	var ue usageError
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), `--data "kaggle"`) {
+		t.Errorf("err = %v, want a usage error naming --data", err)
 	}
 }
