@@ -22,6 +22,11 @@ type Config struct {
 	DB string
 	// Settings are the organisation's settings; nil means config.Default().
 	Settings *config.Config
+	// Incremental updates the metric tables of a warehouse built before,
+	// recomputing only the conversations transform's incremental run listed
+	// in build_affected (and those whose rows depend on them); otherwise DB
+	// holds no metric tables yet and they are built whole.
+	Incremental bool
 	// Log receives progress; nil discards it.
 	Log *slog.Logger
 }
@@ -32,7 +37,7 @@ var PublicObjects = []string{"events", "messages", "episodes", "conversations", 
 // stagePrefix selects this stage's files in sql/build.
 const stagePrefix = "2"
 
-// Run (re)creates every public metric table and view in cfg.DB.
+// Run creates, or with cfg.Incremental updates, every public metric table and view in cfg.DB.
 func Run(ctx context.Context, cfg Config) error {
 	log := cfg.Log
 	if log == nil {
@@ -45,18 +50,31 @@ func Run(ctx context.Context, cfg Config) error {
 	if err := settings.Validate(); err != nil {
 		return fmt.Errorf("metrics: settings: %w", err)
 	}
-	db, err := warehouse.Open(cfg.DB, false)
+	db, err := warehouse.Open(settings.Build.DSN(cfg.DB), false)
 	if err != nil {
 		return fmt.Errorf("metrics: %w", err)
 	}
-	runErr := run(ctx, db, settings, log)
+	runErr := run(ctx, db, settings, cfg.Incremental, log)
 	if err := db.Close(); err != nil && runErr == nil {
 		runErr = fmt.Errorf("metrics: close %s: %w", cfg.DB, err)
 	}
 	return runErr
 }
 
-func run(ctx context.Context, db *warehouse.DB, s *config.Config, log *slog.Logger) error {
+// scopeBefore names, by the file they precede, the statements that say
+// which conversations the following files compute (stmt/scope_<mode>_<name>.sql):
+// each defines views over a table the previous files have just written.
+var scopeBefore = map[string]string{
+	"210_messages.sql":      "events",
+	"220_episodes.sql":      "messages",
+	"240_conversations.sql": "escalations",
+}
+
+func run(ctx context.Context, db *warehouse.DB, s *config.Config, incremental bool, log *slog.Logger) error {
+	mode := "all"
+	if incremental {
+		mode = "affected"
+	}
 	names, err := parleysql.Dir("build")
 	if err != nil {
 		return fmt.Errorf("metrics: %w", err)
@@ -86,6 +104,12 @@ func run(ctx context.Context, db *warehouse.DB, s *config.Config, log *slog.Logg
 			continue
 		}
 		t := time.Now()
+		if scope, ok := scopeBefore[base]; ok {
+			stmt := "build/stmt/scope_" + mode + "_" + scope + ".sql"
+			if _, err := conn.ExecContext(ctx, parleysql.File(stmt)); err != nil {
+				return fmt.Errorf("metrics: run %s: %w", stmt, err)
+			}
+		}
 		if _, err := conn.ExecContext(ctx, parleysql.File(name), args[base]...); err != nil {
 			return fmt.Errorf("metrics: run %s: %w", name, err)
 		}

@@ -3,11 +3,14 @@ package transform
 
 import (
 	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/parley-cx/parley/internal/config"
@@ -19,33 +22,53 @@ import (
 // ErrNoEvents is returned when the lake holds no complete events file.
 var ErrNoEvents = errors.New("no complete events files in the lake")
 
+// ErrFullRebuild is returned by an incremental run when the warehouse
+// cannot be updated in place and must be rebuilt from scratch: it was built
+// by other settings or SQL, or a lake file it was built from is gone or was
+// rewritten (compaction, erasure, retention). The error says which.
+var ErrFullRebuild = errors.New("the warehouse needs a full rebuild")
+
 // Config says where to read and write.
 type Config struct {
 	// Lake is the lake root (the folder holding events/).
 	Lake string
-	// DB is the warehouse file; it is created if missing and its tables replaced.
+	// DB is the warehouse file. A full run expects a new, empty file; an
+	// incremental run updates the warehouse a previous run wrote there.
 	DB string
-	// Settings supplies the organisation's time zone; nil means config.Default().
+	// Settings supplies the organisation's time zone and the build's DuckDB
+	// resources; nil means config.Default().
 	Settings *config.Config
+	// Incremental reads only the lake files DB was not built from and
+	// replaces the events of the conversations they touch.
+	Incremental bool
 	// Log receives progress; nil discards it.
 	Log *slog.Logger
 }
 
 // Stats describes one transform run.
 type Stats struct {
-	Files         int   // lake files read
-	RawRows       int64 // rows in those files, duplicates included
+	Files         int   // lake files in the lake
+	NewFiles      int   // lake files not built before (all of them in a full run)
+	RawRows       int64 // rows in the lake files, duplicates included
 	Events        int64 // rows of the events table
 	Duplicates    int64 // RawRows - Events
 	Conversations int64
-	Elapsed       time.Duration
+	// Incremental says the run updated a warehouse built before.
+	Incremental bool
+	// Affected is how many conversations an incremental run recomputed.
+	Affected int64
+	Elapsed  time.Duration
 }
 
-// stagePrefix selects this stage's files in sql/build.
-const stagePrefix = "1"
+// lakeFile is one complete lake file as the file system reports it now.
+type lakeFile struct {
+	path     string
+	size     int64
+	modified time.Time
+}
 
-// Run reads every complete events file under cfg.Lake and (re)creates the
-// warehouse's events table in cfg.DB.
+// Run builds the warehouse's events table in cfg.DB from the lake: all of
+// it, or with cfg.Incremental only what changed since the last run.
 func Run(ctx context.Context, cfg Config) (Stats, error) {
 	start := time.Now()
 	log := cfg.Log
@@ -60,20 +83,28 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 		return Stats{}, fmt.Errorf("transform: settings: %w", err)
 	}
 	glob := lake.EventsGlob(cfg.Lake)
-	files, err := filepath.Glob(glob)
+	files, err := listFiles(glob)
 	if err != nil {
-		return Stats{}, fmt.Errorf("transform: list %s: %w", glob, err)
+		return Stats{}, err
 	}
 	if len(files) == 0 {
 		return Stats{}, fmt.Errorf("transform: %s: %w", glob, ErrNoEvents)
 	}
-	log.Info("transform: reading lake", "files", len(files), "lake", cfg.Lake)
+	log.Info("transform: reading lake", "files", len(files), "lake", cfg.Lake, "incremental", cfg.Incremental)
 
-	db, err := warehouse.Open(cfg.DB, false)
+	db, err := warehouse.Open(settings.Build.DSN(cfg.DB), false)
 	if err != nil {
 		return Stats{}, fmt.Errorf("transform: %w", err)
 	}
-	stats, runErr := run(ctx, db, glob, settings.TimeZone, log)
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return Stats{}, errors.Join(fmt.Errorf("transform: connect: %w", err), db.Close())
+	}
+	r := &runner{conn: conn, log: log, timeZone: settings.TimeZone, fingerprint: Fingerprint(settings)}
+	stats, runErr := r.run(ctx, glob, files, cfg.Incremental)
+	if err := conn.Close(); err != nil && runErr == nil {
+		runErr = fmt.Errorf("transform: close connection: %w", err)
+	}
 	if err := db.Close(); err != nil && runErr == nil {
 		runErr = fmt.Errorf("transform: close %s: %w", cfg.DB, err)
 	}
@@ -83,32 +114,230 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 	stats.Files = len(files)
 	stats.Elapsed = time.Since(start)
 	log.Info("transform: done", "events", stats.Events, "duplicates", stats.Duplicates,
-		"conversations", stats.Conversations, "elapsed", stats.Elapsed.Round(time.Millisecond))
+		"conversations", stats.Conversations, "new_files", stats.NewFiles, "affected", stats.Affected,
+		"elapsed", stats.Elapsed.Round(time.Millisecond))
 	return stats, nil
 }
 
-func run(ctx context.Context, db *warehouse.DB, glob, timeZone string, log *slog.Logger) (Stats, error) {
+// Fingerprint identifies what a build computes: the settings that shape the
+// metrics and every SQL file of the build. Warehouses with different
+// fingerprints are never updated into one another.
+func Fingerprint(settings *config.Config) string {
+	h := sha256.New()
+	h.Write([]byte(settings.Fingerprint()))
 	names, err := parleysql.Dir("build")
 	if err != nil {
-		return Stats{}, fmt.Errorf("transform: %w", err)
+		// The files are compiled in; an unreadable folder is a programming error.
+		panic(fmt.Sprintf("transform: list build SQL: %v", err))
 	}
 	for _, name := range names {
-		if !strings.HasPrefix(filepath.Base(name), stagePrefix) {
+		h.Write([]byte(name))
+		h.Write([]byte(parleysql.File(name)))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func listFiles(glob string) ([]lakeFile, error) {
+	paths, err := filepath.Glob(glob)
+	if err != nil {
+		return nil, fmt.Errorf("transform: list %s: %w", glob, err)
+	}
+	files := make([]lakeFile, 0, len(paths))
+	for _, p := range paths {
+		fi, err := os.Stat(p)
+		if errors.Is(err, os.ErrNotExist) {
+			continue // removed since the listing (retention, compaction): not part of this build
+		}
+		if err != nil {
+			return nil, fmt.Errorf("transform: stat %s: %w", p, err)
+		}
+		// Microseconds: what a DuckDB TIMESTAMP keeps, so the stored value compares equal.
+		files = append(files, lakeFile{path: p, size: fi.Size(), modified: fi.ModTime().UTC().Truncate(time.Microsecond)})
+	}
+	return files, nil
+}
+
+type runner struct {
+	conn        *sql.Conn
+	log         *slog.Logger
+	timeZone    string
+	fingerprint string
+}
+
+func (r *runner) exec(ctx context.Context, name string, args ...any) error {
+	t := time.Now()
+	if _, err := r.conn.ExecContext(ctx, parleysql.File(name), args...); err != nil {
+		return fmt.Errorf("transform: run %s: %w", name, err)
+	}
+	r.log.Info("transform: ran "+filepath.Base(name), "elapsed", time.Since(t).Round(time.Millisecond))
+	return nil
+}
+
+func (r *runner) run(ctx context.Context, glob string, files []lakeFile, incremental bool) (Stats, error) {
+	s := Stats{Incremental: incremental}
+	if err := r.exec(ctx, "build/100_tables.sql"); err != nil {
+		return s, err
+	}
+	toRead, newFiles := files, files
+	scope := "build/stmt/lake_scope_all.sql"
+	if incremental {
+		var err error
+		if newFiles, err = r.newFiles(ctx, files); err != nil {
+			return s, err
+		}
+		if len(newFiles) == 0 {
+			r.log.Info("transform: no new lake files; the warehouse is up to date")
+			return s, r.count(ctx, glob, &s)
+		}
+		if err := r.exec(ctx, "build/110_affected.sql", paths(newFiles)); err != nil {
+			return s, err
+		}
+		if toRead, err = r.filesToReread(ctx, files, newFiles); err != nil {
+			return s, err
+		}
+		if err := r.conn.QueryRowContext(ctx, parleysql.File("build/stmt/affected_count.sql")).Scan(&s.Affected); err != nil {
+			return s, fmt.Errorf("transform: count affected conversations: %w", err)
+		}
+		scope = "build/stmt/lake_scope_affected.sql"
+		r.log.Info("transform: incremental", "new_files", len(newFiles), "files_read", len(toRead), "conversations", s.Affected)
+	}
+	s.NewFiles = len(newFiles)
+	if err := r.exec(ctx, scope); err != nil {
+		return s, err
+	}
+	if err := r.exec(ctx, "build/stmt/forget_events.sql"); err != nil {
+		return s, err
+	}
+	if err := r.exec(ctx, "build/120_events.sql", paths(toRead), r.timeZone); err != nil {
+		return s, err
+	}
+	if err := r.record(ctx, newFiles); err != nil {
+		return s, err
+	}
+	return s, r.count(ctx, glob, &s)
+}
+
+// newFiles compares the lake with the files the warehouse was built from
+// and returns the ones not built yet, or ErrFullRebuild.
+func (r *runner) newFiles(ctx context.Context, files []lakeFile) ([]lakeFile, error) {
+	var fp string
+	switch err := r.conn.QueryRowContext(ctx, parleysql.File("build/stmt/build_state.sql")).Scan(&fp); {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, fmt.Errorf("transform: %w: the warehouse does not record how it was built", ErrFullRebuild)
+	case err != nil:
+		return nil, fmt.Errorf("transform: read build state: %w", err)
+	case fp != r.fingerprint:
+		return nil, fmt.Errorf("transform: %w: it was built with other settings or by another version of the build SQL", ErrFullRebuild)
+	}
+	rows, err := r.conn.QueryContext(ctx, parleysql.File("build/stmt/build_files.sql"))
+	if err != nil {
+		return nil, fmt.Errorf("transform: read built files: %w", err)
+	}
+	built := map[string]lakeFile{}
+	for rows.Next() {
+		var f lakeFile
+		if err := rows.Scan(&f.path, &f.size, &f.modified); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("transform: read built files: %w", err)
+		}
+		built[f.path] = f
+	}
+	if err := rows.Close(); err != nil {
+		return nil, fmt.Errorf("transform: read built files: %w", err)
+	}
+	var fresh []lakeFile
+	for _, f := range files {
+		old, ok := built[f.path]
+		if !ok {
+			fresh = append(fresh, f)
 			continue
 		}
-		t := time.Now()
-		if _, err := db.ExecContext(ctx, parleysql.File(name), glob, timeZone); err != nil {
-			return Stats{}, fmt.Errorf("transform: run %s: %w", name, err)
+		delete(built, f.path)
+		if old.size != f.size || !old.modified.Equal(f.modified) {
+			return nil, fmt.Errorf("transform: %w: lake file %s changed since the last build", ErrFullRebuild, f.path)
 		}
-		log.Info("transform: ran "+filepath.Base(name), "elapsed", time.Since(t).Round(time.Millisecond))
 	}
-	var s Stats
-	if err := db.QueryRowContext(ctx, parleysql.File("build/stmt/raw_rows.sql"), glob).Scan(&s.RawRows); err != nil {
-		return Stats{}, fmt.Errorf("transform: count lake rows: %w", err)
+	for p := range built {
+		return nil, fmt.Errorf("transform: %w: lake file %s is gone since the last build", ErrFullRebuild, p)
 	}
-	if err := db.QueryRowContext(ctx, parleysql.File("build/stmt/event_counts.sql")).Scan(&s.Events, &s.Conversations); err != nil {
-		return Stats{}, fmt.Errorf("transform: count events: %w", err)
+	return fresh, nil
+}
+
+// filesToReread is the new files plus the old files of every date
+// partition where an affected conversation already has events: all the lake
+// rows of those conversations, duplicates included.
+func (r *runner) filesToReread(ctx context.Context, files, newFiles []lakeFile) ([]lakeFile, error) {
+	rows, err := r.conn.QueryContext(ctx, parleysql.File("build/stmt/affected_dates.sql"))
+	if err != nil {
+		return nil, fmt.Errorf("transform: dates of affected conversations: %w", err)
+	}
+	dates := map[string]bool{}
+	for rows.Next() {
+		var d string
+		if err := rows.Scan(&d); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("transform: dates of affected conversations: %w", err)
+		}
+		dates["date="+d] = true
+	}
+	if err := rows.Close(); err != nil {
+		return nil, fmt.Errorf("transform: dates of affected conversations: %w", err)
+	}
+	isNew := map[string]bool{}
+	for _, f := range newFiles {
+		isNew[f.path] = true
+	}
+	var read []lakeFile
+	for _, f := range files {
+		if isNew[f.path] || dates[filepath.Base(filepath.Dir(f.path))] {
+			read = append(read, f)
+		}
+	}
+	return read, nil
+}
+
+// record stores the new files and the fingerprint, so the next
+// incremental run knows what this one built.
+func (r *runner) record(ctx context.Context, newFiles []lakeFile) error {
+	tx, err := r.conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("transform: begin recording built files: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit; Commit's error is the one that counts
+	stmt, err := tx.PrepareContext(ctx, parleysql.File("build/stmt/build_file.sql"))
+	if err != nil {
+		return fmt.Errorf("transform: prepare recording built files: %w", err)
+	}
+	defer stmt.Close()
+	for _, f := range newFiles {
+		if _, err := stmt.ExecContext(ctx, f.path, f.size, f.modified); err != nil {
+			return fmt.Errorf("transform: record built file %s: %w", f.path, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, parleysql.File("build/stmt/set_build_state.sql"), r.fingerprint); err != nil {
+		return fmt.Errorf("transform: record build state: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("transform: commit built files: %w", err)
+	}
+	return nil
+}
+
+func (r *runner) count(ctx context.Context, glob string, s *Stats) error {
+	if err := r.conn.QueryRowContext(ctx, parleysql.File("build/stmt/raw_rows.sql"), glob).Scan(&s.RawRows); err != nil {
+		return fmt.Errorf("transform: count lake rows: %w", err)
+	}
+	if err := r.conn.QueryRowContext(ctx, parleysql.File("build/stmt/event_counts.sql")).Scan(&s.Events, &s.Conversations); err != nil {
+		return fmt.Errorf("transform: count events: %w", err)
 	}
 	s.Duplicates = s.RawRows - s.Events
-	return s, nil
+	return nil
+}
+
+func paths(files []lakeFile) []string {
+	out := make([]string, len(files))
+	for i, f := range files {
+		out[i] = f.path
+	}
+	return out
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -23,12 +24,13 @@ func defaultDB(lakeDir string) string {
 
 func newBuildCmd() *cobra.Command {
 	var lakeDir, dbPath, configPath string
+	var full bool
 	cmd := &cobra.Command{
-		Use:   "build --lake DIR [--db FILE] [--config parley.yaml]",
+		Use:   "build --lake DIR [--db FILE] [--config parley.yaml] [--full]",
 		Short: "Build the DuckDB warehouse (events, conversations, KPIs) from the Parquet lake",
-		Long: `Build reads every complete events file of the lake
+		Long: `Build reads the complete events files of the lake
 (DIR/events/date=*/*.parquet; files still being written are ignored) and
-(re)creates the DuckDB warehouse:
+builds the DuckDB warehouse:
 
   transform  deduplicate by event_id, order each conversation by time,
              split it into episodes at each reopen        -> events
@@ -37,15 +39,28 @@ func newBuildCmd() *cobra.Command {
 
 Every table and column is documented in docs/metrics.md; the SQL is in
 sql/build/. Settings (time zone, business hours, SLA targets, windows,
-friction weights) come from --config; see docs/config.md. Without --db the
-warehouse is written next to the lake folder: --lake demo/lake writes
-demo/warehouse.duckdb. The new warehouse is built as FILE.building and
-renamed over FILE at the end, so readers never see a half-built one and a
-failed build leaves the previous one in place. Progress goes to stderr.
+friction weights, and the build's DuckDB memory_limit, temp_dir and threads)
+come from --config; see docs/config.md. Without --db the warehouse is
+written next to the lake folder: --lake demo/lake writes
+demo/warehouse.duckdb.
+
+Builds are incremental: when FILE exists, build reads only the lake files
+added since it was built and recomputes the conversations they touch (late
+events for old dates and duplicates included), plus the conversations whose
+repeat contacts or completeness depend on them. The result is the same as a
+full rebuild. Build falls back to a full rebuild by itself, saying why, when
+FILE was built with other settings or another version of parley, or a lake
+file it was built from is gone or changed (compact, erase, retention);
+--full forces one.
+
+Either way the new warehouse is written as FILE.building (a copy of FILE
+when incremental) and renamed over FILE at the end, so readers never see a
+half-built one and a failed build leaves the previous one in place. Progress
+goes to stderr.
 
 Example:
   parley build --lake lake/ --config parley.yaml
-  parley build --lake /data/lake --db /data/warehouse.duckdb
+  parley build --lake /data/lake --db /data/warehouse.duckdb --full
   parley sql --db warehouse.duckdb "SELECT local_date, sum(conversations) FROM kpi_daily GROUP BY 1 ORDER BY 1"`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if lakeDir == "" {
@@ -64,36 +79,75 @@ Example:
 			log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
 			start := time.Now()
 			ctx := cmd.Context()
-			stats, err := buildWarehouse(ctx, lakeDir, dbPath, settings, log)
+			stats, err := buildWarehouseWith(ctx, lakeDir, dbPath, settings, log, full)
 			if errors.Is(err, transform.ErrNoEvents) {
 				return usageErrorf("build: --lake %s: %w", lakeDir, err)
 			}
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "built %s: %d events (%d duplicates dropped) in %d conversations from %d files in %s\n",
-				dbPath, stats.Events, stats.Duplicates, stats.Conversations, stats.Files, time.Since(start).Round(time.Millisecond))
+			elapsed := time.Since(start).Round(time.Millisecond)
+			switch {
+			case stats.Incremental && stats.NewFiles == 0:
+				fmt.Fprintf(cmd.OutOrStdout(), "%s is up to date: no new lake files among %d\n", dbPath, stats.Files)
+			case stats.Incremental:
+				fmt.Fprintf(cmd.OutOrStdout(), "updated %s: %d new files, %d conversations recomputed; now %d events (%d duplicates dropped) in %d conversations from %d files in %s\n",
+					dbPath, stats.NewFiles, stats.Affected, stats.Events, stats.Duplicates, stats.Conversations, stats.Files, elapsed)
+			default:
+				fmt.Fprintf(cmd.OutOrStdout(), "built %s: %d events (%d duplicates dropped) in %d conversations from %d files in %s\n",
+					dbPath, stats.Events, stats.Duplicates, stats.Conversations, stats.Files, elapsed)
+			}
 			return nil
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&lakeDir, "lake", "", "lake folder written by parley ingest or import (required)")
 	f.StringVar(&dbPath, "db", "", "warehouse file to write (default: warehouse.duckdb next to the lake folder)")
-	f.StringVar(&configPath, "config", "", "parley.yaml with time zone, business hours, SLAs, windows and friction weights (default: built-in defaults)")
+	f.StringVar(&configPath, "config", "", "parley.yaml with time zone, business hours, SLAs, windows, friction weights and build resources (default: built-in defaults)")
+	f.BoolVar(&full, "full", false, "rebuild the whole warehouse instead of updating it with the new lake files")
 	return cmd
 }
 
-// buildWarehouse runs the transform and metric stages into dbPath.
-// It builds next to the target and renames at the end, so readers never see
-// a half-built warehouse and a failed build keeps the old one.
+// buildWarehouse builds dbPath from the lake, incrementally when it exists.
 func buildWarehouse(ctx context.Context, lakeDir, dbPath string, settings *config.Config, log *slog.Logger) (transform.Stats, error) {
+	return buildWarehouseWith(ctx, lakeDir, dbPath, settings, log, false)
+}
+
+// buildWarehouseWith runs the transform and metric stages into dbPath:
+// as an update of a copy of the existing warehouse unless full is set or
+// the warehouse cannot be updated, else from scratch. Either way it builds
+// next to the target and renames at the end, so readers never see a
+// half-built warehouse and a failed build keeps the old one.
+func buildWarehouseWith(ctx context.Context, lakeDir, dbPath string, settings *config.Config, log *slog.Logger, full bool) (transform.Stats, error) {
 	tmp := dbPath + ".building"
 	if err := removeWarehouse(tmp); err != nil {
 		return transform.Stats{}, err
 	}
-	stats, err := transform.Run(ctx, transform.Config{Lake: lakeDir, DB: tmp, Settings: settings, Log: log})
+	stats, err := transform.Stats{}, error(nil)
+	incremental := false
+	if !full {
+		if incremental, err = copyWarehouse(dbPath, tmp); err != nil {
+			return stats, err
+		}
+	}
+	if incremental {
+		stats, err = transform.Run(ctx, transform.Config{Lake: lakeDir, DB: tmp, Settings: settings, Log: log, Incremental: true})
+		switch {
+		case errors.Is(err, transform.ErrFullRebuild):
+			log.Info("build: rebuilding in full", "reason", err)
+			incremental = false
+			if err = removeWarehouse(tmp); err != nil {
+				return stats, err
+			}
+		case err == nil && stats.NewFiles == 0:
+			return stats, removeWarehouse(tmp)
+		}
+	}
+	if !incremental && err == nil {
+		stats, err = transform.Run(ctx, transform.Config{Lake: lakeDir, DB: tmp, Settings: settings, Log: log})
+	}
 	if err == nil {
-		err = metrics.Run(ctx, metrics.Config{DB: tmp, Settings: settings, Log: log})
+		err = metrics.Run(ctx, metrics.Config{DB: tmp, Settings: settings, Incremental: incremental, Log: log})
 	}
 	if err != nil {
 		if rmErr := removeWarehouse(tmp); rmErr != nil {
@@ -105,6 +159,42 @@ func buildWarehouse(ctx context.Context, lakeDir, dbPath string, settings *confi
 		return stats, fmt.Errorf("build: replace %s: %w", dbPath, err)
 	}
 	return stats, nil
+}
+
+// copyWarehouse copies the warehouse at from (and its write-ahead log, if
+// any) to to, and reports whether there was one to copy.
+func copyWarehouse(from, to string) (bool, error) {
+	if _, err := os.Stat(from); errors.Is(err, os.ErrNotExist) {
+		return false, nil
+	}
+	for _, suffix := range []string{"", ".wal"} {
+		if err := copyFile(from+suffix, to+suffix); err != nil {
+			if suffix != "" && errors.Is(err, os.ErrNotExist) {
+				continue
+			}
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+func copyFile(from, to string) error {
+	src, err := os.Open(from)
+	if err != nil {
+		return fmt.Errorf("build: copy warehouse: %w", err)
+	}
+	defer src.Close()
+	dst, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return fmt.Errorf("build: copy warehouse: %w", err)
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		return errors.Join(fmt.Errorf("build: copy %s to %s: %w", from, to, err), dst.Close())
+	}
+	if err := dst.Close(); err != nil {
+		return fmt.Errorf("build: copy %s to %s: %w", from, to, err)
+	}
+	return nil
 }
 
 // removeWarehouse deletes a DuckDB file and its write-ahead log, if present.

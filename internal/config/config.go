@@ -3,10 +3,14 @@ package config
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -36,6 +40,73 @@ type Config struct {
 	// on each channel before the channel restricts replies (WhatsApp,
 	// Messenger: 24 h). Channels not listed have no window.
 	ReplyWindows map[string]Duration `yaml:"reply_windows"`
+	// Build bounds the resources DuckDB may use while `parley build` runs.
+	// It changes how fast a build goes, never what it computes.
+	Build Build `yaml:"build"`
+}
+
+// Build holds the DuckDB resource settings of `parley build`.
+type Build struct {
+	// MemoryLimit caps DuckDB's memory ("4GiB", "512MB"); past it, DuckDB
+	// spills to TempDir. Empty means DuckDB's default, 80 % of the machine's RAM.
+	MemoryLimit string `yaml:"memory_limit"`
+	// TempDir is where DuckDB spills; empty means next to the warehouse
+	// file being built (FILE.building.tmp).
+	TempDir string `yaml:"temp_dir"`
+	// Threads is how many DuckDB worker threads the build uses; 0 means one per core.
+	Threads int `yaml:"threads"`
+}
+
+// memoryLimitRE matches the byte sizes DuckDB's memory_limit accepts.
+var memoryLimitRE = regexp.MustCompile(`^(?i)[0-9]+(\.[0-9]+)?\s*(b|bytes|kb|mb|gb|tb|kib|mib|gib|tib)$`)
+
+// DSN is the DuckDB data source name of the warehouse file path opened
+// with these settings: the path plus the DuckDB options that are set.
+// It must only be called on a validated Config.
+func (b Build) DSN(path string) string {
+	opts := url.Values{}
+	if b.MemoryLimit != "" {
+		opts.Set("memory_limit", b.MemoryLimit)
+	}
+	if b.TempDir != "" {
+		opts.Set("temp_directory", b.TempDir)
+	}
+	if b.Threads > 0 {
+		opts.Set("threads", strconv.Itoa(b.Threads))
+	}
+	if len(opts) == 0 {
+		return path
+	}
+	return path + "?" + opts.Encode()
+}
+
+func (b Build) validate() []error {
+	var errs []error
+	if b.MemoryLimit != "" && !memoryLimitRE.MatchString(strings.TrimSpace(b.MemoryLimit)) {
+		errs = append(errs, fmt.Errorf("build.memory_limit: %q is not a size like \"4GiB\" or \"512MB\"", b.MemoryLimit))
+	}
+	if b.Threads < 0 {
+		errs = append(errs, fmt.Errorf("build.threads: must be >= 0 (0 means one per core), got %d", b.Threads))
+	}
+	if strings.ContainsAny(b.TempDir, "?#") {
+		errs = append(errs, fmt.Errorf("build.temp_dir: %q must not contain '?' or '#'", b.TempDir))
+	}
+	return errs
+}
+
+// Fingerprint identifies the settings that decide what a build computes
+// (everything but Build), so a warehouse built with other settings is
+// rebuilt in full rather than updated. It must only be called on a validated Config.
+func (c *Config) Fingerprint() string {
+	semantic := *c
+	semantic.Build = Build{}
+	raw, err := yaml.Marshal(&semantic)
+	if err != nil {
+		// Every field marshals; a failure is a programming error.
+		panic(fmt.Sprintf("config: marshal for fingerprint: %v", err))
+	}
+	sum := sha256.Sum256(raw)
+	return hex.EncodeToString(sum[:])
 }
 
 // Queue is the settings of one queue.
@@ -241,6 +312,7 @@ func (c *Config) Validate() error {
 			add("reply_windows."+ch, "must be > 0")
 		}
 	}
+	errs = append(errs, c.Build.validate()...)
 	return errors.Join(errs...)
 }
 

@@ -1,8 +1,10 @@
--- 100_events.sql — table `events`: the lake's events, deduplicated and ordered.
+-- 120_events.sql — table `events`: the lake's events, deduplicated and ordered.
 --
--- Reads every complete lake file (events/date=*/*.parquet; files still being
--- written start with _tmp- and never match) and keeps one row per event_id:
--- the copy ingested first. Timestamps become TIMESTAMP values holding UTC.
+-- Reads the rows lake_scope gives (a full build: every complete lake file,
+-- events/date=*/*.parquet, whose files still being written start with _tmp-
+-- and never match; an incremental build: every row of the conversations in
+-- build_affected, whose old events stmt/forget_events.sql deleted) and keeps
+-- one row per event_id: the copy ingested first. Timestamps become TIMESTAMP values holding UTC.
 --
 -- seq orders the events of a conversation by when they happened, not when they
 -- arrived, so late and out-of-order delivery do not matter. Ties on
@@ -10,8 +12,8 @@
 -- at the same instant, a resolution after it), then by event_id.
 -- episode starts at 1 and goes up by one at each `reopened` event.
 --
--- Parameters: $1 the lake glob, $2 the organisation's IANA time zone.
-CREATE OR REPLACE TABLE events AS
+-- Parameters: $1 the list of lake files to read, $2 the organisation's IANA time zone.
+INSERT INTO events BY NAME
 WITH lake_keys AS (
     -- The few narrow columns that decide which rows are kept and in what
     -- order; the wide ones (texts, attributes) are read once, at the end.
@@ -26,7 +28,7 @@ WITH lake_keys AS (
         "offset",
         filename        AS lake_file,
         file_row_number AS lake_row
-    FROM read_parquet($1, hive_partitioning = true, union_by_name = true, filename = true, file_row_number = true)
+    FROM lake_scope($1)
 ),
 duplicated AS (
     -- Duplicates are rare, so find them with a cheap aggregate first ...
@@ -96,5 +98,5 @@ SELECT
     o.seq,
     o.episode,
     timezone($2, r.occurred_at) AS occurred_local
-FROM read_parquet($1, hive_partitioning = true, union_by_name = true, filename = true, file_row_number = true) r
+FROM lake_scope($1) r
 JOIN ordered o ON o.lake_file = r.filename AND o.lake_row = r.file_row_number;

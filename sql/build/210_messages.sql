@@ -1,6 +1,6 @@
 -- 210_messages.sql — table `messages`: one row per message event, with reply waits.
 --
--- From `events`. A human reply is a public (private = false), non-automated
+-- From `events` (scope_events: the conversations in scope, see stmt/scope_*_events.sql). A human reply is a public (private = false), non-automated
 -- message by an agent; bot messages, automated messages and private notes
 -- never are. `burst` numbers the stretches between human replies: a customer
 -- message's burst is the number of human replies before it, so the customer
@@ -10,7 +10,7 @@
 --
 -- queue is the conversation's current queue at the message: the last queue
 -- named by any earlier event (to_queue for routing events, else queue).
-CREATE OR REPLACE TABLE messages AS
+CREATE OR REPLACE TEMP VIEW messages_delta AS
 WITH ctx AS (
     -- One sort by (conversation_id, seq) serves all three windows.
     SELECT
@@ -24,7 +24,7 @@ WITH ctx AS (
         coalesce(count(*) FILTER (WHERE type = 'message' AND actor_role = 'agent'
             AND NOT coalesce(message_private, false)
             AND NOT coalesce(message_automated, false)) OVER before, 0)::INTEGER AS burst
-    FROM events
+    FROM scope_events
     WINDOW
         upto AS (PARTITION BY conversation_id ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
         whole AS (PARTITION BY conversation_id ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING),
@@ -41,3 +41,8 @@ SELECT
     human_reply, burst
 FROM ctx
 WHERE type = 'message';
+
+-- Replace the rows of the conversations in scope (none exist yet in a full build).
+CREATE TABLE IF NOT EXISTS messages AS FROM messages_delta LIMIT 0;
+DELETE FROM messages WHERE conversation_id IN (SELECT conversation_id FROM build_affected);
+INSERT INTO messages FROM messages_delta;

@@ -1,6 +1,6 @@
 -- 230_escalations.sql — table `escalations`: one row per `escalated` event, with its effectiveness.
 --
--- From `events` and `messages`, using build_settings for the windows.
+-- From `events` and `messages` (of the conversations in scope: scope_events, scope_messages), using build_settings for the windows.
 -- source: 'bot' when the conversation was with the bot at the escalation —
 -- the escalation was made by the bot, or the last earlier routing event went
 -- to a bot, or (no earlier routing) a bot had replied and no human had —
@@ -10,7 +10,7 @@
 -- between, and no `reopened` within windows.reopen after that resolution.
 -- local_date and channel are the conversation's, so escalations reconcile
 -- with `conversations` in every daily rollup.
-CREATE OR REPLACE TABLE escalations AS
+CREATE OR REPLACE TEMP VIEW escalations_delta AS
 WITH ev AS (
     SELECT
         e.*,
@@ -21,7 +21,7 @@ WITH ev AS (
                          AND NOT coalesce(message_automated, false)) OVER before AS human_replies_before,
         first_value(channel IGNORE NULLS) OVER whole AS conversation_channel,
         first_value(occurred_local) OVER whole AS conversation_started_local
-    FROM events e
+    FROM scope_events e
     WINDOW
         before AS (PARTITION BY conversation_id ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
         whole AS (PARTITION BY conversation_id ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
@@ -48,7 +48,7 @@ esc AS (
 next_resolution AS (
     SELECT x.event_id, min(e.seq) AS resolved_seq, min(e.occurred_at) AS resolved_at
     FROM esc x
-    JOIN events e ON e.conversation_id = x.conversation_id AND e.seq > x.seq AND e.type = 'resolved'
+    JOIN scope_events e ON e.conversation_id = x.conversation_id AND e.seq > x.seq AND e.type = 'resolved'
     GROUP BY x.event_id
 ),
 after AS (
@@ -60,13 +60,13 @@ after AS (
     FROM esc x
     JOIN next_resolution n USING (event_id)
     CROSS JOIN build_settings s
-    JOIN events e ON e.conversation_id = x.conversation_id AND e.seq > x.seq
+    JOIN scope_events e ON e.conversation_id = x.conversation_id AND e.seq > x.seq
     GROUP BY x.event_id
 ),
 next_reply AS (
     SELECT x.event_id, min(m.occurred_at) AS replied_at
     FROM esc x
-    JOIN messages m ON m.conversation_id = x.conversation_id AND m.seq > x.seq AND m.human_reply
+    JOIN scope_messages m ON m.conversation_id = x.conversation_id AND m.seq > x.seq AND m.human_reply
     GROUP BY x.event_id
 )
 SELECT
@@ -92,3 +92,8 @@ LEFT JOIN next_resolution n USING (event_id)
 LEFT JOIN after a USING (event_id)
 LEFT JOIN next_reply r USING (event_id)
 ORDER BY x.conversation_id, x.escalated_at;
+
+-- Replace the rows of the conversations in scope (none exist yet in a full build).
+CREATE TABLE IF NOT EXISTS escalations AS FROM escalations_delta LIMIT 0;
+DELETE FROM escalations WHERE conversation_id IN (SELECT conversation_id FROM build_affected);
+INSERT INTO escalations FROM escalations_delta;

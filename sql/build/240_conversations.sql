@@ -1,10 +1,14 @@
 -- 240_conversations.sql — table `conversations`: one row per conversation, every headline metric.
 --
--- From `events`, `messages`, `escalations`, build_settings, sla_targets,
--- reply_windows and business_open. Each column is defined in docs/metrics.md;
+-- From `events`, `messages`, `escalations` (of the conversations in scope:
+-- scope_conv_events, scope_conv_messages, scope_conv_escalations; see
+-- stmt/scope_*_events.sql), other_conversation_starts (the conversations
+-- kept from the previous build, for repeat contacts), build_settings,
+-- sla_targets, reply_windows and business_open. `complete` and reply-window
+-- breaches compare with the last event of all of `events`. Each column is defined in docs/metrics.md;
 -- the CTEs below follow the same order: event facts, message facts, who holds
 -- the clock, agents, business time, repeat contacts, then the friction score.
-CREATE OR REPLACE TABLE conversations AS
+CREATE OR REPLACE TEMP VIEW conversations_delta AS
 WITH ev AS (
     -- Facts from the whole event stream of each conversation.
     SELECT
@@ -25,7 +29,7 @@ WITH ev AS (
         arg_max(csat_score, seq) FILTER (WHERE type = 'csat' AND csat_score IS NOT NULL) AS csat,
         min(seq) FILTER (WHERE type IN ('assigned', 'escalated', 'transferred') AND to_role = 'bot') AS first_bot_routing_seq,
         list(seq ORDER BY seq) FILTER (WHERE type IN ('assigned', 'escalated', 'transferred') AND to_role = 'agent') AS agent_routing_seqs
-    FROM events
+    FROM scope_conv_events
     GROUP BY conversation_id
 ),
 msg_marked AS (
@@ -44,7 +48,7 @@ msg_marked AS (
              THEN last_value(CASE WHEN sender_role = 'customer' THEN occurred_at END IGNORE NULLS) OVER earlier
         END AS previous_in_burst_at,
         last_value(occurred_at) OVER earlier AS previous_message_at
-    FROM messages
+    FROM scope_conv_messages
     -- Both windows share one sort by (conversation_id, seq).
     WINDOW
         whole AS (PARTITION BY conversation_id ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING),
@@ -109,7 +113,7 @@ clock AS (
             CASE WHEN type <> 'message' THEN 'none'
                  WHEN actor_role = 'customer' THEN 'agent'
                  ELSE 'customer' END AS waiting_on
-        FROM events
+        FROM scope_conv_events
         WHERE type IN ('resolved', 'reopened')
            OR (type = 'message' AND (actor_role = 'customer'
                OR (actor_role IN ('agent', 'bot') AND NOT coalesce(message_private, false))))
@@ -169,7 +173,7 @@ clock_totals AS (
 ),
 agent_counts AS (
     SELECT conversation_id, sender_id, count(*) AS replies, min(seq) AS first_seq
-    FROM messages
+    FROM scope_conv_messages
     WHERE human_reply AND sender_id IS NOT NULL
     GROUP BY conversation_id, sender_id
 ),
@@ -180,7 +184,7 @@ most_active AS (
 ),
 handoff AS (
     SELECT conversation_id, arg_min(handoff_wait_s, escalated_at) AS handoff_wait_s
-    FROM escalations
+    FROM scope_conv_escalations
     WHERE source = 'bot' AND to_role = 'agent'
     GROUP BY conversation_id
 ),
@@ -249,7 +253,11 @@ next_contact AS (
     -- The same customer's next conversation started after this one's last resolution.
     SELECT a.conversation_id, b.started_at AS next_started_at
     FROM base a
-    ASOF JOIN (SELECT customer_id, started_at FROM base WHERE customer_id IS NOT NULL) b
+    ASOF JOIN (
+        SELECT customer_id, started_at FROM base WHERE customer_id IS NOT NULL
+        UNION ALL
+        SELECT customer_id, started_at FROM other_conversation_starts WHERE customer_id IS NOT NULL
+    ) b
         ON b.customer_id = a.customer_id AND b.started_at > a.last_resolved_at
     WHERE a.resolved
 ),
@@ -358,3 +366,8 @@ SELECT
     CASE WHEN resolved THEN coalesce(resolution_waiting_on_agent_s, 0) END AS resolution_waiting_on_agent_s,
     CASE WHEN resolved THEN coalesce(resolution_waiting_on_customer_s, 0) END AS resolution_waiting_on_customer_s
 FROM friction;
+
+-- Replace the rows of the conversations in scope (none exist yet in a full build).
+CREATE TABLE IF NOT EXISTS conversations AS FROM conversations_delta LIMIT 0;
+DELETE FROM conversations WHERE conversation_id IN (SELECT conversation_id FROM build_affected_conversations);
+INSERT INTO conversations FROM conversations_delta;

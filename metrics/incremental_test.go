@@ -1,0 +1,280 @@
+package metrics_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/parley-cx/parley/internal/config"
+	"github.com/parley-cx/parley/internal/event"
+	"github.com/parley-cx/parley/internal/lake"
+	"github.com/parley-cx/parley/internal/warehouse"
+	"github.com/parley-cx/parley/metrics"
+	"github.com/parley-cx/parley/transform"
+)
+
+// writeBatch writes evs as one delivery: one lake file per UTC date, named
+// after source, every row ingested at the given instant.
+func writeBatch(t testing.TB, root, source string, ingested time.Time, evs []event.Event) {
+	t.Helper()
+	byDate := map[string][]lake.Row{}
+	for i := range evs {
+		row, err := lake.FromEvent(&evs[i], source, -1, int64(i+1), ingested)
+		if err != nil {
+			t.Fatal(err)
+		}
+		day := evs[i].OccurredAt.UTC().Format(time.DateOnly)
+		byDate[day] = append(byDate[day], row)
+	}
+	for _, rows := range byDate {
+		dir := lake.PartitionDir(root, rows[0].OccurredAt)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		name := fmt.Sprintf("%s-%d-%d.parquet", source, rows[0].Offset, rows[len(rows)-1].Offset)
+		if err := parquet.WriteFile(filepath.Join(dir, name), rows); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// splitDelivery splits evs the way a lake grows: first everything before
+// cut, then the rest plus late arrivals for old dates (about one in
+// lateEvery of the earlier events, held back) and re-deliveries of
+// earlier events (copies with the same event_id).
+func splitDelivery(evs []event.Event, cut time.Time, lateEvery, dupEvery int) (first, second []event.Event) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, ev := range evs {
+		switch {
+		case !ev.OccurredAt.Before(cut):
+			second = append(second, ev)
+		case rng.IntN(lateEvery) == 0:
+			second = append(second, ev)
+		default:
+			first = append(first, ev)
+			if rng.IntN(dupEvery) == 0 {
+				second = append(second, ev)
+			}
+		}
+	}
+	return first, second
+}
+
+// fullBuild builds dbPath from scratch.
+func fullBuild(t testing.TB, root, dbPath string, settings *config.Config) transform.Stats {
+	t.Helper()
+	ctx := context.Background()
+	stats, err := transform.Run(ctx, transform.Config{Lake: root, DB: dbPath, Settings: settings})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := metrics.Run(ctx, metrics.Config{DB: dbPath, Settings: settings}); err != nil {
+		t.Fatal(err)
+	}
+	return stats
+}
+
+// incrementalBuild updates dbPath with the lake files added since it was built.
+func incrementalBuild(t testing.TB, root, dbPath string, settings *config.Config) transform.Stats {
+	t.Helper()
+	ctx := context.Background()
+	stats, err := transform.Run(ctx, transform.Config{Lake: root, DB: dbPath, Settings: settings, Incremental: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := metrics.Run(ctx, metrics.Config{DB: dbPath, Settings: settings, Incremental: true}); err != nil {
+		t.Fatal(err)
+	}
+	return stats
+}
+
+// assertSameWarehouse compares every public object of two warehouses as
+// multisets of rows (EXCEPT ALL both ways), all but warehouse_info.built_at.
+func assertSameWarehouse(t testing.TB, pathA, pathB string) {
+	t.Helper()
+	db, err := warehouse.Open("", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	conn, err := db.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	for _, q := range []string{
+		fmt.Sprintf("ATTACH '%s' AS a (READ_ONLY)", pathA),
+		fmt.Sprintf("ATTACH '%s' AS b (READ_ONLY)", pathB),
+	} {
+		if _, err := conn.ExecContext(context.Background(), q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range metrics.PublicObjects {
+		cols := comparedColumns(t, conn, name)
+		var rows, onlyA, onlyB int64
+		err := conn.QueryRowContext(context.Background(), fmt.Sprintf(`SELECT
+			(SELECT count(*) FROM a.%[1]s),
+			(SELECT count(*) FROM (SELECT %[2]s FROM a.%[1]s EXCEPT ALL SELECT %[2]s FROM b.%[1]s)),
+			(SELECT count(*) FROM (SELECT %[2]s FROM b.%[1]s EXCEPT ALL SELECT %[2]s FROM a.%[1]s))`, name, cols)).Scan(&rows, &onlyA, &onlyB)
+		if err != nil {
+			t.Fatalf("compare %s: %v", name, err)
+		}
+		if onlyA != 0 || onlyB != 0 {
+			t.Errorf("%s: %d rows only in the first warehouse, %d only in the second (of %d)", name, onlyA, onlyB, rows)
+		}
+		if rows == 0 {
+			t.Errorf("%s is empty: the comparison proves nothing", name)
+		}
+	}
+}
+
+// comparedColumns is the select list that compares object name: every
+// column but warehouse_info.built_at; the DOUBLE columns of the rollup views
+// rounded to 6 decimals, because their sums and quantiles add the same
+// values in whatever order the rows are stored, and floating-point addition
+// is not associative. Table columns are compared bit for bit.
+func comparedColumns(t testing.TB, conn *sql.Conn, name string) string {
+	t.Helper()
+	rows, err := conn.QueryContext(context.Background(),
+		"SELECT c.column_name, c.data_type, t.table_type = 'VIEW' FROM information_schema.columns c JOIN information_schema.tables t USING (table_catalog, table_schema, table_name) WHERE c.table_catalog = 'a' AND c.table_name = ? ORDER BY c.ordinal_position", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var cols []string
+	for rows.Next() {
+		var col, typ string
+		var view bool
+		if err := rows.Scan(&col, &typ, &view); err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case name == "warehouse_info" && col == "built_at":
+		case view && typ == "DOUBLE":
+			cols = append(cols, fmt.Sprintf("round(%q, 6)", col))
+		default:
+			cols = append(cols, fmt.Sprintf("%q", col))
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(cols) == 0 {
+		t.Fatalf("%s has no columns", name)
+	}
+	return strings.Join(cols, ", ")
+}
+
+// TestIncrementalEqualsFull builds a lake in two deliveries — the second
+// with the next days, late events for old dates and re-delivered copies —
+// once incrementally on top of the first build and once in full, and
+// requires every public table and view to be the same.
+func TestIncrementalEqualsFull(t *testing.T) {
+	evs := syntheticEvents(20_000)
+	cut := time.Date(2026, 4, 25, 0, 0, 0, 0, time.UTC)
+	// Unanswered conversations that go quiet just before the cut: only the
+	// second delivery's later last event makes them complete and abandoned,
+	// and breaches WhatsApp's reply window.
+	for i, ch := range []event.Channel{event.Webchat, event.WhatsApp} {
+		id, at := fmt.Sprintf("quiet-%d", i), cut.Add(-3*time.Hour)
+		who := &event.Actor{Role: event.RoleCustomer, ID: "quiet-customer"}
+		evs = append(evs,
+			event.Event{EventID: id + "-1", ConversationID: id, Type: event.ConversationStarted, OccurredAt: at, Channel: ch, Queue: "support", Actor: who},
+			event.Event{EventID: id + "-2", ConversationID: id, Type: event.MessageSent, OccurredAt: at.Add(time.Minute), Channel: ch, Queue: "support", Actor: who,
+				Message: &event.Message{Text: "hello?"}})
+	}
+	first, second := splitDelivery(evs, cut, 200, 100)
+	cases := []struct {
+		name     string
+		settings func() *config.Config
+	}{
+		{"defaults", config.Default},
+		{"business hours and a short repeat window", func() *config.Config {
+			s := loadConfig(t, "america.yaml")
+			s.Windows.RepeatContact = config.Duration(36 * time.Hour)
+			return s
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			settings := tc.settings()
+			dir := t.TempDir()
+			root := filepath.Join(dir, "lake")
+			writeBatch(t, root, "first", time.Date(2026, 4, 26, 0, 0, 0, 0, time.UTC), first)
+			incr := filepath.Join(dir, "incremental.duckdb")
+			fullBuild(t, root, incr, settings)
+			writeBatch(t, root, "second", time.Date(2026, 5, 2, 0, 0, 0, 0, time.UTC), second)
+			stats := incrementalBuild(t, root, incr, settings)
+			full := filepath.Join(dir, "full.duckdb")
+			want := fullBuild(t, root, full, settings)
+			if stats.Events != want.Events || stats.Duplicates != want.Duplicates || stats.Duplicates == 0 {
+				t.Errorf("incremental: %d events, %d duplicates; full: %d, %d", stats.Events, stats.Duplicates, want.Events, want.Duplicates)
+			}
+			if stats.Affected == 0 || stats.Affected >= want.Conversations {
+				t.Errorf("incremental run recomputed %d of %d conversations", stats.Affected, want.Conversations)
+			}
+			assertSameWarehouse(t, incr, full)
+		})
+	}
+}
+
+// TestIncrementalNeedsFullRebuild: the incremental run refuses to update a
+// warehouse built with other settings, or from a lake file since removed or
+// rewritten, and has nothing to do when no file is new.
+func TestIncrementalNeedsFullRebuild(t *testing.T) {
+	evs := syntheticEvents(2_000)
+	cases := []struct {
+		name     string
+		change   func(t *testing.T, root string, s *config.Config)
+		wantFull bool
+	}{
+		{"nothing new", func(*testing.T, string, *config.Config) {}, false},
+		{"other settings", func(_ *testing.T, _ string, s *config.Config) {
+			s.Windows.IdleComplete = config.Duration(2 * time.Hour)
+		}, true},
+		{"other build resources only", func(_ *testing.T, _ string, s *config.Config) {
+			s.Build.Threads = 1
+		}, false},
+		{"file removed", func(t *testing.T, root string, _ *config.Config) {
+			files, _ := filepath.Glob(lake.EventsGlob(root))
+			if err := os.Remove(files[0]); err != nil {
+				t.Fatal(err)
+			}
+		}, true},
+		{"file rewritten", func(t *testing.T, root string, _ *config.Config) {
+			files, _ := filepath.Glob(lake.EventsGlob(root))
+			later := time.Now().Add(time.Hour)
+			if err := os.Chtimes(files[0], later, later); err != nil {
+				t.Fatal(err)
+			}
+		}, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			root := filepath.Join(dir, "lake")
+			writeBatch(t, root, "first", time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC), evs)
+			dbPath := filepath.Join(dir, "w.duckdb")
+			settings := config.Default()
+			fullBuild(t, root, dbPath, settings)
+			tc.change(t, root, settings)
+			stats, err := transform.Run(context.Background(), transform.Config{Lake: root, DB: dbPath, Settings: settings, Incremental: true})
+			if got := errors.Is(err, transform.ErrFullRebuild); got != tc.wantFull {
+				t.Fatalf("full rebuild needed: %v (err %v), want %v", got, err, tc.wantFull)
+			}
+			if err == nil && (stats.NewFiles != 0 || stats.Affected != 0 || stats.Events == 0) {
+				t.Errorf("stats %+v: want no new files, no conversations recomputed, the old events kept", stats)
+			}
+		})
+	}
+}

@@ -1,0 +1,2 @@
+-- How many conversations an incremental build recomputes.
+SELECT count(*) FROM build_affected;

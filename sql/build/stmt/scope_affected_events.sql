@@ -1,0 +1,68 @@
+-- Scope of an incremental build, before 210 (the objects are those of
+-- stmt/scope_all_events.sql). It runs after transform replaced the events of
+-- build_affected and before any metric table changes, so `conversations`
+-- and warehouse_info still describe the previous build.
+--
+-- Messages, episodes and escalations depend only on their own conversation's
+-- events: they are recomputed for build_affected. A `conversations` row also
+-- depends on other conversations and on the data's last event, so
+-- build_affected_conversations adds:
+--   - repeat contacts: the conversations of every customer of an affected
+--     conversation (before or after its new events) that ended no earlier
+--     than the repeat_contact window before that affected conversation
+--     started — only their "next contact" can have changed;
+--   - `complete` (and `abandoned`) and reply-window breaches still open,
+--     which compare with the last event of the warehouse: if that moved, the
+--     conversations that ended within the longer of windows.idle_complete
+--     and the longest reply window before the earlier of the two last events.
+CREATE OR REPLACE TABLE build_affected_conversations AS
+WITH affected_starts AS (
+    SELECT conversation_id, min(occurred_at) AS started_at
+    FROM events
+    WHERE conversation_id IN (SELECT conversation_id FROM build_affected)
+    GROUP BY conversation_id
+),
+touched_customers AS (
+    -- Each customer of an affected conversation, with the earliest start of
+    -- its affected conversations (old or new; any customer actor counts).
+    SELECT customer_id, min(started_at) AS earliest_start
+    FROM (
+        SELECT c.customer_id, c.started_at
+        FROM conversations c
+        WHERE c.conversation_id IN (SELECT conversation_id FROM build_affected) AND c.customer_id IS NOT NULL
+        UNION ALL
+        SELECT e.actor_id, a.started_at
+        FROM events e
+        JOIN affected_starts a USING (conversation_id)
+        WHERE e.actor_role = 'customer' AND e.actor_id IS NOT NULL
+    )
+    GROUP BY customer_id
+),
+ends AS (
+    SELECT
+        (SELECT last_event_at FROM warehouse_info) AS old_last,
+        (SELECT max(occurred_at) FROM events) AS new_last,
+        greatest((SELECT idle_complete_s FROM build_settings),
+                 coalesce((SELECT max(window_s) FROM reply_windows), 0)) AS horizon_s
+)
+SELECT conversation_id FROM build_affected
+UNION
+SELECT c.conversation_id
+FROM conversations c
+JOIN touched_customers t USING (customer_id)
+CROSS JOIN build_settings s
+WHERE secs(c.ended_at, t.earliest_start) <= s.repeat_contact_s
+UNION
+SELECT c.conversation_id
+FROM conversations c, ends
+WHERE ends.old_last IS DISTINCT FROM ends.new_last
+  AND secs(c.ended_at, least(ends.old_last, ends.new_last)) <= ends.horizon_s;
+
+CREATE OR REPLACE TEMP VIEW scope_events AS
+FROM events WHERE conversation_id IN (SELECT conversation_id FROM build_affected);
+CREATE OR REPLACE TEMP VIEW scope_conv_events AS
+FROM events WHERE conversation_id IN (SELECT conversation_id FROM build_affected_conversations);
+CREATE OR REPLACE TEMP VIEW other_conversation_starts AS
+SELECT customer_id, started_at
+FROM conversations
+WHERE conversation_id NOT IN (SELECT conversation_id FROM build_affected_conversations);

@@ -1,0 +1,2 @@
+-- Scope of a full build, before 240: every conversation's escalations (see stmt/scope_all_events.sql).
+CREATE OR REPLACE TEMP VIEW scope_conv_escalations AS FROM escalations;
