@@ -103,13 +103,15 @@ func run(ctx context.Context, db *warehouse.DB, s *config.Config, incremental bo
 		if !strings.HasPrefix(base, stagePrefix) {
 			continue
 		}
-		t := time.Now()
 		if scope, ok := scopeBefore[base]; ok {
+			t := time.Now()
 			stmt := "build/stmt/scope_" + mode + "_" + scope + ".sql"
 			if _, err := conn.ExecContext(ctx, parleysql.File(stmt)); err != nil {
 				return fmt.Errorf("metrics: run %s: %w", stmt, err)
 			}
+			log.Info("metrics: ran "+path.Base(stmt), "elapsed", time.Since(t).Round(time.Millisecond))
 		}
+		t := time.Now()
 		if _, err := conn.ExecContext(ctx, parleysql.File(name), args[base]...); err != nil {
 			return fmt.Errorf("metrics: run %s: %w", name, err)
 		}

@@ -35,5 +35,9 @@ CREATE OR REPLACE TABLE business_open (
 -- secs(a, b): seconds from timestamp a to timestamp b, to the microsecond.
 CREATE OR REPLACE MACRO secs(a, b) AS date_diff('microsecond', a, b) / 1e6;
 
+-- us(a, b): whole microseconds from a to b, for sums that must be exact
+-- (floating-point sums depend on the order of their terms).
+CREATE OR REPLACE MACRO us(a, b) AS date_diff('microsecond', a, b);
+
 -- sat(x, h): a saturating curve, 0 at x = 0, 1/2 at x = h, towards 1 as x grows.
 CREATE OR REPLACE MACRO sat(x, h) AS coalesce(x, 0) / (coalesce(x, 0) + h);

@@ -70,7 +70,9 @@ msg AS (
         min(seq) FILTER (WHERE sender_role = 'bot' AND NOT private) AS first_bot_seq,
         count(*) FILTER (WHERE sender_role = 'bot' AND NOT private) AS bot_public_messages,
         median(reply_wait_s) AS median_reply_s,
-        coalesce(sum(reply_wait_s), 0) AS answered_wait_s,
+        -- Sums of durations add whole microseconds (us, 201_reference.sql): exact,
+        -- so they do not depend on the order rows are stored in.
+        coalesce(sum(round(reply_wait_s * 1e6)::BIGINT) / 1e6, 0) AS answered_wait_s,
         arg_min(sender_id, seq) FILTER (WHERE human_reply) AS first_agent_id,
         arg_max(sender_id, seq) FILTER (WHERE human_reply) AS last_agent_id,
         count(DISTINCT sender_id) FILTER (WHERE human_reply) AS replying_agents,
@@ -84,7 +86,7 @@ msg AS (
         -- previous message (reading, looking up, writing), at most 5 minutes;
         -- a longer gap is time the conversation waited, not work. A reply
         -- with nothing before it (an outbound opener) counts the full 5 minutes.
-        sum(least(coalesce(secs(previous_message_at, occurred_at), 300), 300)) FILTER (WHERE human_reply) AS agent_handle_s
+        sum(least(coalesce(us(previous_message_at, occurred_at), 300000000), 300000000)) FILTER (WHERE human_reply) / 1e6 AS agent_handle_s
     FROM msg_marked
     GROUP BY conversation_id
 ),
@@ -127,7 +129,7 @@ waits AS (
     SELECT
         conversation_id,
         min(occurred_at) AS wait_started_at,
-        sum(secs(occurred_at, next_at)) AS wait_s,
+        sum(us(occurred_at, next_at)) / 1e6 AS wait_s,
         arg_max(next_waiting_on, seq) AS ended_by
     FROM clock
     WHERE waiting_on = 'agent'
@@ -152,14 +154,14 @@ clock_totals AS (
     -- to the conversation's last event is added in `measured`.
     SELECT
         conversation_id,
-        coalesce(sum(secs(occurred_at, next_at)) FILTER (WHERE waiting_on = 'agent'), 0) AS agent_spans_s,
-        coalesce(sum(secs(occurred_at, next_at)) FILTER (WHERE waiting_on = 'customer'), 0) AS customer_spans_s,
+        coalesce(sum(us(occurred_at, next_at)) FILTER (WHERE waiting_on = 'agent') / 1e6, 0) AS agent_spans_s,
+        coalesce(sum(us(occurred_at, next_at)) FILTER (WHERE waiting_on = 'customer') / 1e6, 0) AS customer_spans_s,
         arg_max(waiting_on, seq) AS last_waiting_on,
         max(occurred_at) AS last_clock_at,
         -- the same within started_at → last resolution (every span before
         -- the last resolved event ends by it)
-        coalesce(sum(secs(occurred_at, next_at)) FILTER (WHERE waiting_on = 'agent' AND seq < last_resolved_seq), 0) AS resolution_waiting_on_agent_s,
-        coalesce(sum(secs(occurred_at, next_at)) FILTER (WHERE waiting_on = 'customer' AND seq < last_resolved_seq), 0) AS resolution_waiting_on_customer_s,
+        coalesce(sum(us(occurred_at, next_at)) FILTER (WHERE waiting_on = 'agent' AND seq < last_resolved_seq) / 1e6, 0) AS resolution_waiting_on_agent_s,
+        coalesce(sum(us(occurred_at, next_at)) FILTER (WHERE waiting_on = 'customer' AND seq < last_resolved_seq) / 1e6, 0) AS resolution_waiting_on_customer_s,
         -- Nudges: a public agent message (automated or not) right after the
         -- same agent's own human reply, with no customer message in between,
         -- 2 minutes or more later. A reply split over quick messages, the

@@ -1,3 +1,3 @@
 -- Scope of an incremental build, before 240 (see stmt/scope_affected_events.sql).
-CREATE OR REPLACE TEMP VIEW scope_conv_escalations AS
+CREATE OR REPLACE TEMP TABLE scope_conv_escalations AS
 FROM escalations WHERE conversation_id IN (SELECT conversation_id FROM build_affected_conversations);

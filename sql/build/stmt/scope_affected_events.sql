@@ -1,7 +1,9 @@
 -- Scope of an incremental build, before 210 (the objects are those of
--- stmt/scope_all_events.sql). It runs after transform replaced the events of
--- build_affected and before any metric table changes, so `conversations`
--- and warehouse_info still describe the previous build.
+-- stmt/scope_all_events.sql, but the scope_* ones are temporary tables: they
+-- hold a small share of the rows, which the metric SQL then reads several
+-- times without filtering all of `events` again). It runs after transform
+-- replaced the events of build_affected and before any metric table
+-- changes, so `conversations` and warehouse_info still describe the previous build.
 --
 -- Messages, episodes and escalations depend only on their own conversation's
 -- events: they are recomputed for build_affected. A `conversations` row also
@@ -58,10 +60,11 @@ FROM conversations c, ends
 WHERE ends.old_last IS DISTINCT FROM ends.new_last
   AND secs(c.ended_at, least(ends.old_last, ends.new_last)) <= ends.horizon_s;
 
-CREATE OR REPLACE TEMP VIEW scope_events AS
-FROM events WHERE conversation_id IN (SELECT conversation_id FROM build_affected);
-CREATE OR REPLACE TEMP VIEW scope_conv_events AS
+-- build_affected is part of build_affected_conversations: read `events` once.
+CREATE OR REPLACE TEMP TABLE scope_conv_events AS
 FROM events WHERE conversation_id IN (SELECT conversation_id FROM build_affected_conversations);
+CREATE OR REPLACE TEMP TABLE scope_events AS
+FROM scope_conv_events WHERE conversation_id IN (SELECT conversation_id FROM build_affected);
 CREATE OR REPLACE TEMP VIEW other_conversation_starts AS
 SELECT customer_id, started_at
 FROM conversations
