@@ -6,7 +6,7 @@ BIN     := bin/parley
 DEMO_DIR ?= demo-out
 BENCH_SIZES ?= S,M
 
-.PHONY: build demo test bench lint clean
+.PHONY: build demo test bench soak lint clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/parley
@@ -22,6 +22,14 @@ test:
 bench: build
 	$(GO) run ./bench/cmd/parley-bench --sizes $(BENCH_SIZES) --parley $(BIN)
 	$(GO) test ./bench/ingestbench -run '^$$' -bench . -benchtime 1x
+
+# A bounded steady-load run of `parley ingest` (5 minutes unless
+# SOAK_DURATION says otherwise): flat memory, no growth in goroutines or open
+# files, every event exactly once. Not part of `make test`.
+SOAK_DURATION ?= 5m
+soak: build
+	PARLEY_SOAK=1 PARLEY_SOAK_DURATION=$(SOAK_DURATION) PARLEY_BIN=$(abspath $(BIN)) \
+		$(GO) test -count=1 -v -run '^TestSoak$$' -timeout 30m ./internal/hostile/
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
