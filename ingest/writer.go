@@ -22,6 +22,10 @@ const rowGroupRows = 122_880
 // writeBufferBytes batches the small writes the Parquet encoder makes.
 const writeBufferBytes = 1 << 20
 
+// writeBuffers are reused across files: allocating and clearing 1 MiB for
+// every file showed up in ingest's profile.
+var writeBuffers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, writeBufferBytes) }}
+
 // pageCodec compresses every lake file's pages. It is parquet-go's zstd
 // codec (fastest level) with one change: its encoders use a zstd window of
 // zstdWindow instead of 8 MiB. A page is compressed on its own, so a
@@ -137,7 +141,12 @@ func writeParquetWith[T any](fs *fileSet, dir, name string, fill func(w *parquet
 	}
 	fs.tmp = append(fs.tmp, f.Name())
 	fs.final = append(fs.final, filepath.Join(dir, name))
-	bw := bufio.NewWriterSize(f, writeBufferBytes)
+	bw := writeBuffers.Get().(*bufio.Writer)
+	bw.Reset(f)
+	defer func() {
+		bw.Reset(nil) // drop the file, and any unflushed bytes of a failed write
+		writeBuffers.Put(bw)
+	}()
 	w := parquet.NewGenericWriter[T](bw, parquetOptions()...)
 	err = fill(w)
 	if err == nil {
