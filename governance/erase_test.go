@@ -311,3 +311,56 @@ func TestEraseRefusesSymlinks(t *testing.T) {
 		t.Errorf("failed run not audited with its error: %+v", entries)
 	}
 }
+
+// TestEraseAndRetentionWaitForPublishers: both take the lake's lock
+// exclusively, so while any writer holds it shared (ingest publishing a
+// batch) they wait, and they change nothing until it is released.
+func TestEraseAndRetentionWaitForPublishers(t *testing.T) {
+	runs := []struct {
+		name string
+		run  func(root string) error
+	}{
+		{"erase", func(root string) error {
+			_, err := Erase(context.Background(), EraseConfig{Lake: root, Customer: target})
+			return err
+		}},
+		{"retention", func(root string) error {
+			_, err := Retention(context.Background(), RetentionConfig{Lake: root, Keep: 24 * time.Hour})
+			return err
+		}},
+	}
+	for _, r := range runs {
+		t.Run(r.name, func(t *testing.T) {
+			root := importLake(t, "lock", testLines())
+			before := snapshot(t, root)
+			unlock, err := lake.Lock(root, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- r.run(root) }()
+			select {
+			case err := <-done:
+				t.Fatalf("%s finished while a publisher held the lock: %v", r.name, err)
+			case <-time.After(300 * time.Millisecond):
+			}
+			if !maps.Equal(snapshot(t, root), before) {
+				t.Errorf("%s changed the lake while waiting for the lock", r.name)
+			}
+			if err := unlock(); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatal(err)
+				}
+			case <-time.After(30 * time.Second):
+				t.Fatalf("%s still waiting after the lock was released", r.name)
+			}
+			if maps.Equal(snapshot(t, root), before) {
+				t.Errorf("%s changed nothing once it had the lock", r.name)
+			}
+		})
+	}
+}
