@@ -123,22 +123,28 @@ func erase(ctx context.Context, cfg EraseConfig, log *slog.Logger, st *EraseStat
 	isCustomer := func(r *lake.Row) bool {
 		return r.ActorRole == event.RoleCustomer && r.ActorID == cfg.Customer
 	}
-	// The customer's conversations: needed to erase them whole, and counted either way.
+	// The customer's conversations: counted either way, and needed up front
+	// (one extra pass over the lake) only to erase them whole.
 	convs := make(map[string]bool)
-	for _, path := range events {
-		err := eachRow(ctx, path, func(r *lake.Row) error {
-			if isCustomer(r) {
-				convs[r.ConversationID] = true
+	if cfg.Conversations {
+		for _, path := range events {
+			err := eachRow(ctx, path, func(r *lake.Row) error {
+				if isCustomer(r) {
+					convs[r.ConversationID] = true
+				}
+				return nil
+			})
+			if err != nil {
+				return err
 			}
-			return nil
-		})
-		if err != nil {
-			return err
 		}
 	}
-	st.Conversations = int64(len(convs))
 	dropEvent := func(r *lake.Row) (keep, changed bool) {
-		return !(isCustomer(r) || cfg.Conversations && convs[r.ConversationID]), false
+		if isCustomer(r) {
+			convs[r.ConversationID] = true
+			return false, false
+		}
+		return !(cfg.Conversations && convs[r.ConversationID]), false
 	}
 	for _, path := range events {
 		n, err := apply(ctx, path, dropEvent, cfg.DryRun, log)
@@ -147,6 +153,7 @@ func erase(ctx context.Context, cfg EraseConfig, log *slog.Logger, st *EraseStat
 			st.FilesRewritten++
 		}
 		st.Events += n.removed
+		st.Conversations = int64(len(convs))
 		if err != nil {
 			return err
 		}
