@@ -162,22 +162,34 @@ func (r *runner) fail(err error) {
 	r.stop()
 }
 
-// watchIdle stops the run once no message has arrived for UntilIdle.
+// watchIdle stops the run once no message has arrived for UntilIdle. It
+// sleeps until the moment the run would become idle rather than polling, so
+// a batch run ends UntilIdle after its last message, not up to a poll later.
 func (r *runner) watchIdle(ctx context.Context) {
-	t := time.NewTicker(min(r.cfg.UntilIdle/4, 250*time.Millisecond))
+	t := time.NewTimer(r.cfg.UntilIdle)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			last := r.lastMessage.Load()
-			if last != 0 && time.Since(time.Unix(0, last)) >= r.cfg.UntilIdle && r.caughtUp() {
+		}
+		wait := r.cfg.UntilIdle // no partitions assigned yet
+		if last := r.lastMessage.Load(); last != 0 {
+			switch idle := time.Since(time.Unix(0, last)); {
+			case idle < r.cfg.UntilIdle:
+				wait = r.cfg.UntilIdle - idle
+			case r.caughtUp():
 				r.log.Info("idle, stopping", "idle_for", r.cfg.UntilIdle)
 				r.stop()
 				return
+			default:
+				// Quiet but behind the high watermark: a fetch or a flush
+				// is slow, so look again soon.
+				wait = min(r.cfg.UntilIdle/4, 250*time.Millisecond)
 			}
 		}
+		t.Reset(wait)
 	}
 }
 
