@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -89,5 +90,49 @@ func TestBuildSQLExportCommands(t *testing.T) {
 	out, err = run("sql", "--db", db, "--format", "csv", "SELECT count(*) FROM conversations")
 	if err != nil || out != "count_star()\n14\n" {
 		t.Errorf("warehouse changed by the refused write: %v %q", err, out)
+	}
+}
+
+// TestBuildIsIncremental: a second build with no new lake files changes
+// nothing, one after an import updates the warehouse in place of a full
+// rebuild, and --full rebuilds it; every count matches a full build.
+func TestBuildIsIncremental(t *testing.T) {
+	dir := t.TempDir()
+	lakeDir := filepath.Join(dir, "lake")
+	run := func(args ...string) string {
+		t.Helper()
+		cmd := newRootCmd()
+		var out, errOut bytes.Buffer
+		cmd.SetOut(&out)
+		cmd.SetErr(&errOut)
+		cmd.SetArgs(args)
+		if err := cmd.ExecuteContext(context.Background()); err != nil {
+			t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, errOut.String())
+		}
+		return out.String()
+	}
+	fixture := func(name string) string { return filepath.Join("..", "..", "testdata", "metrics", name) }
+	run("import", "--lake", lakeDir, fixture("basic.jsonl"))
+	if out := run("build", "--lake", lakeDir); !strings.HasPrefix(out, "built ") {
+		t.Errorf("first build: %s", out)
+	}
+	if out := run("build", "--lake", lakeDir); !strings.Contains(out, "is up to date: no new lake files") {
+		t.Errorf("second build: %s", out)
+	}
+	run("import", "--lake", lakeDir, fixture("async.jsonl"))
+	updated := run("build", "--lake", lakeDir)
+	if !strings.HasPrefix(updated, "updated ") || !strings.Contains(updated, "conversations recomputed") {
+		t.Errorf("build after an import: %s", updated)
+	}
+	full := run("build", "--lake", lakeDir, "--full")
+	if !strings.HasPrefix(full, "built ") {
+		t.Errorf("build --full: %s", full)
+	}
+	counts := regexp.MustCompile(`\d+ events \(\d+ duplicates dropped\) in \d+ conversations from \d+ files`)
+	if a, b := counts.FindString(updated), counts.FindString(full); a == "" || a != b {
+		t.Errorf("incremental build says %q, full build %q", a, b)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "warehouse.duckdb.building")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the temporary warehouse was left behind: %v", err)
 	}
 }
