@@ -42,13 +42,15 @@ func synthEvents(t *testing.T, days int, perDay float64) ([]*event.Event, int64)
 	return evs, int64(len(ids))
 }
 
-// buildInto runs the whole build (transform, then metrics) into db.
-func buildInto(ctx context.Context, root, db string) (transform.Stats, error) {
-	st, err := transform.Run(ctx, transform.Config{Lake: root, DB: db})
+// buildInto runs the whole build (transform, then metrics) into db, as
+// `parley build` does: from scratch into a new file, or incrementally over
+// the warehouse an earlier build left there.
+func buildInto(ctx context.Context, root, db string, incremental bool) (transform.Stats, error) {
+	st, err := transform.Run(ctx, transform.Config{Lake: root, DB: db, Incremental: incremental})
 	if err != nil {
 		return st, err
 	}
-	return st, metrics.Run(ctx, metrics.Config{DB: db})
+	return st, metrics.Run(ctx, metrics.Config{DB: db, Incremental: incremental})
 }
 
 // fingerprint is, per public table, its row count and a hash of its rows
@@ -114,10 +116,11 @@ func fingerprint(t *testing.T, path string) map[string]string {
 }
 
 // TestBuildDuringIngest builds the warehouse again and again while ingest
-// is writing the lake from a live topic. Every build must succeed (a
-// half-written or temporary file in its input would fail the Parquet read)
-// and see a growing prefix of the data; once ingest is done, building again
-// over the last warehouse must give exactly what a build from scratch gives.
+// is writing the lake from a live topic: first from scratch, then, like
+// `parley build` on an existing warehouse, incrementally. Every build must
+// succeed (a half-written or temporary file in its input would fail the
+// Parquet read) and see a growing prefix of the data; once ingest is done,
+// the next build must give exactly what a build from scratch gives.
 func TestBuildDuringIngest(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
@@ -167,7 +170,7 @@ func TestBuildDuringIngest(t *testing.T) {
 			continue
 		default:
 		}
-		st, err := buildInto(ctx, root, db)
+		st, err := buildInto(ctx, root, db, len(counts) > 0)
 		if errors.Is(err, transform.ErrNoEvents) {
 			time.Sleep(20 * time.Millisecond)
 			continue
@@ -188,8 +191,8 @@ func TestBuildDuringIngest(t *testing.T) {
 		t.Errorf("builds during ingest saw %v events: want a non-decreasing series up to %d", counts, distinct)
 	}
 
-	// The second build, over the warehouse built mid-ingest, and a build from scratch.
-	again, err := buildInto(ctx, root, db)
+	// The next build, over the warehouse built mid-ingest, and a build from scratch.
+	again, err := buildInto(ctx, root, db, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +200,7 @@ func TestBuildDuringIngest(t *testing.T) {
 		t.Errorf("after ingest: %d events, want every distinct event (%d)", again.Events, distinct)
 	}
 	fresh := filepath.Join(t.TempDir(), "fresh.duckdb")
-	if _, err := buildInto(ctx, root, fresh); err != nil {
+	if _, err := buildInto(ctx, root, fresh, false); err != nil {
 		t.Fatal(err)
 	}
 	a, f := fingerprint(t, db), fingerprint(t, fresh)
