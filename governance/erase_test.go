@@ -2,6 +2,7 @@ package governance
 
 import (
 	"context"
+	"errors"
 	"maps"
 	"os"
 	"path/filepath"
@@ -12,6 +13,8 @@ import (
 
 	"github.com/parley-cx/parley/internal/lake"
 	"github.com/parley-cx/parley/internal/warehouse"
+	"github.com/parley-cx/parley/metrics"
+	"github.com/parley-cx/parley/transform"
 )
 
 const (
@@ -203,6 +206,22 @@ func TestEraseLeavesNoTrace(t *testing.T) {
 
 	if _, err := Erase(context.Background(), EraseConfig{Lake: root, Customer: target}); err != nil {
 		t.Fatal(err)
+	}
+	// `parley build` updates an existing warehouse incrementally: it must
+	// notice the rewritten files (and rebuild) rather than keep erased rows.
+	ctx := context.Background()
+	switch _, err := transform.Run(ctx, transform.Config{Lake: root, DB: wh, Incremental: true}); {
+	case errors.Is(err, transform.ErrFullRebuild): // the CLI then builds from scratch, checked below
+		t.Log(err)
+	case err != nil:
+		t.Fatal(err)
+	default:
+		if err := metrics.Run(ctx, metrics.Config{DB: wh, Incremental: true}); err != nil {
+			t.Fatal(err)
+		}
+		if n := warehouseHits(t, wh, secrets); n != 0 {
+			t.Errorf("an incremental build after the erase kept %d values of the target's text", n)
+		}
 	}
 	wh = build(t, root)
 	if n := decodedHits(t, wh); n != 0 {
