@@ -26,7 +26,7 @@ WITH lake_keys AS (
         source,
         "partition",
         "offset",
-        filename        AS lake_file,
+        file_index      AS lake_file, -- position in the file list: a small integer, cheap to hash and join on
         file_row_number AS lake_row
     FROM lake_scope($1)
 ),
@@ -99,4 +99,4 @@ SELECT
     o.episode,
     timezone($2, r.occurred_at) AS occurred_local
 FROM lake_scope($1) r
-JOIN ordered o ON o.lake_file = r.filename AND o.lake_row = r.file_row_number;
+JOIN ordered o ON o.lake_file = r.file_index AND o.lake_row = r.file_row_number;
