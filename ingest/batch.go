@@ -21,12 +21,15 @@ type batch struct {
 	partition int32 // -1 for imports
 	first     int64 // first offset or line in the batch
 	last      int64
-	messages  int   // rows + dead letters + skipped blank lines
-	bytes     int64 // raw input bytes, for the flush-by-size rule
-	started   time.Time
-	rows      []lake.Row
-	dead      []lake.DeadLetter
-	reasons   map[event.Reason]int64
+	// after is the lake checkpoint this batch continues (Kafka batches
+	// only): publishing it is valid only while the checkpoint still says so.
+	after    int64
+	messages int   // rows + dead letters + skipped blank lines
+	bytes    int64 // raw input bytes, for the flush-by-size rule
+	started  time.Time
+	rows     []lake.Row
+	dead     []lake.DeadLetter
+	reasons  map[event.Reason]int64
 }
 
 func newBatch(source string, partition int32) *batch {

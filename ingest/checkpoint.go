@@ -154,3 +154,41 @@ func recoverPartition(root, topic string, partition int32) (next int64, removed 
 	}
 	return next, removed, nil
 }
+
+// errFenced reports that another owner moved a partition's checkpoint
+// since a batch began: the partition was reassigned, and the new owner is
+// (re)writing those offsets, so this batch must not be published.
+var errFenced = errors.New("the partition's checkpoint was moved by another owner")
+
+// publishKafkaBatch writes b to the lake and advances its partition's
+// checkpoint past it, as one step for every other process: under the
+// partition lock it checks that the checkpoint still stands where b began,
+// and otherwise discards b's files and returns errFenced. This is what keeps
+// a process that stalled past its session timeout from duplicating offsets
+// the group has already given to someone else.
+func publishKafkaBatch(root, topic string, b *batch) (files int, err error) {
+	fs := fileSet{root: root}
+	if files, err = b.writeTemp(root, &fs); err != nil {
+		return 0, errors.Join(err, fs.abort())
+	}
+	unlock, err := lake.LockPartition(root, topic, b.partition)
+	if err != nil {
+		return 0, errors.Join(err, fs.abort())
+	}
+	defer func() { err = errors.Join(err, unlock()) }()
+	cp, ok, err := readCheckpoint(root, topic, b.partition)
+	if err != nil {
+		return 0, errors.Join(err, fs.abort())
+	}
+	if current := cp.NextOffset; !ok || current != b.after {
+		if !ok {
+			current = -1
+		}
+		return 0, errors.Join(fmt.Errorf("ingest: %s/%d offsets %d-%d continue checkpoint %d, but the lake is at %d: %w",
+			topic, b.partition, b.first, b.last, b.after, current, errFenced), fs.abort())
+	}
+	if err := fs.publish(); err != nil {
+		return 0, errors.Join(err, fs.abort())
+	}
+	return files, writeCheckpoint(root, topic, b.partition, b.last+1)
+}

@@ -1,6 +1,8 @@
 package ingest
 
 import (
+	"errors"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -94,5 +96,72 @@ func TestRecoverPartition(t *testing.T) {
 				t.Errorf("checkpoint after recovery = %+v, %v, %v; want next %d", cp, ok, err, tc.wantNext)
 			}
 		})
+	}
+}
+
+// TestPublishFencesStaleOwner plays the zombie of a rebalance: two owners
+// read the same partition from the same checkpoint; the first to publish
+// wins and the other's batch is discarded, so no offset lands twice.
+func TestPublishFencesStaleOwner(t *testing.T) {
+	root := t.TempDir()
+	const topic = "t"
+	next, _, err := recoverPartition(root, topic, 0)
+	if err != nil || next != -1 {
+		t.Fatalf("recover an empty lake: next %d, err %v", next, err)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	batchOf := func(first, last, after int64) *batch {
+		b := newBatch(topic, 0)
+		for off := first; off <= last; off++ {
+			b.add(mustJSON(t, testEvent(rng, int(off), int(off%3))), nil, off, time.Now())
+		}
+		b.after = after
+		return b
+	}
+	steps := []struct {
+		name       string
+		b          *batch
+		wantFenced bool
+		wantNext   int64
+	}{
+		{"new owner publishes from the start", batchOf(0, 9, -1), false, 10},
+		{"stalled old owner publishes the same start", batchOf(0, 14, -1), true, 10},
+		{"new owner continues", batchOf(10, 19, 10), false, 20},
+		{"old owner's second batch is stale too", batchOf(15, 24, 15), true, 20},
+	}
+	for _, s := range steps {
+		_, err := publishKafkaBatch(root, topic, s.b)
+		if got := errors.Is(err, errFenced); got != s.wantFenced || (err != nil && !got) {
+			t.Fatalf("%s: err = %v, want fenced %v", s.name, err, s.wantFenced)
+		}
+		cp, _, err := readCheckpoint(root, topic, 0)
+		if err != nil || cp.NextOffset != s.wantNext {
+			t.Fatalf("%s: checkpoint %d (%v), want %d", s.name, cp.NextOffset, err, s.wantNext)
+		}
+	}
+	files, err := partitionFiles(root, topic, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ranges [][2]int64
+	for _, f := range files {
+		if f.temp {
+			t.Errorf("a fenced batch left its temporary file %s", f.path)
+		}
+		ranges = append(ranges, [2]int64{f.first, f.last})
+	}
+	slices.SortFunc(ranges, func(a, b [2]int64) int { return int(a[0] - b[0]) })
+	if len(ranges) == 0 || ranges[0][0] != 0 || ranges[len(ranges)-1][1] != 19 {
+		t.Fatalf("files cover %v, want exactly offsets 0-19", ranges)
+	}
+	for i := 1; i < len(ranges); i++ {
+		if ranges[i][0] <= ranges[i-1][1] && ranges[i] != ranges[i-1] {
+			t.Errorf("overlapping files %v and %v: an offset was published twice", ranges[i-1], ranges[i])
+		}
+	}
+	db := openDuck(t)
+	if n, distinct := queryInt(t, db, "SELECT count(*) FROM "+lakeEvents(root)),
+		queryInt(t, db, "SELECT count(DISTINCT \"offset\") FROM "+lakeEvents(root)); n != 20 || distinct != 20 {
+		t.Errorf("lake holds %d rows with %d distinct offsets, want 20 and 20", n, distinct)
 	}
 }

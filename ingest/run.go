@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/segmentio/kafka-go"
+
+	"github.com/parley-cx/parley/internal/lake"
 )
 
 // finalFlushAttempts bounds the retries of the last flush on shutdown: the
@@ -71,6 +73,9 @@ type runner struct {
 type partitionState struct {
 	next atomic.Int64 // next offset to read
 	hwm  atomic.Int64 // high watermark seen in the last fetch
+	// fenced is set when another owner moved the checkpoint: this process
+	// lost the partition and must publish nothing more of it.
+	fenced atomic.Bool
 
 	// committedAt is when the last offset went to Kafka. Only the
 	// partition's one flush in flight reads and writes it.
@@ -244,7 +249,7 @@ func (r *runner) consume(gctx, stopCtx context.Context, gen *kafka.Generation, p
 	defer unwatch()
 
 	topic := r.cfg.Topic
-	next, removed, err := recoverPartition(r.cfg.Lake, topic, partition)
+	next, removed, err := r.recover(partition)
 	if err != nil {
 		r.fail(fmt.Errorf("ingest: recover %s/%d: %w", topic, partition, err))
 		return
@@ -313,6 +318,8 @@ func (r *runner) consume(gctx, stopCtx context.Context, gen *kafka.Generation, p
 	// order, and a batch that comes due while the other is still being
 	// written waits for it, which bounds memory at two batches per partition.
 	b, spare := newBatch(topic, partition), newBatch(topic, partition)
+	// expect is the checkpoint the next sealed batch continues.
+	expect := next
 	var (
 		writing   *batch    // the batch being flushed, or one whose flush failed for good
 		flushDone chan bool // receives the result of writing's flush
@@ -339,6 +346,7 @@ func (r *runner) consume(gctx, stopCtx context.Context, gen *kafka.Generation, p
 		if !settle() {
 			return false
 		}
+		b.after, expect = expect, b.last+1
 		writing, b, spare = b, spare, nil
 		flushDone = make(chan bool, 1)
 		go func(full *batch, done chan<- bool) { done <- r.flush(ctx, gen, ps, full, 0) }(writing, flushDone)
@@ -390,12 +398,29 @@ func (r *runner) consume(gctx, stopCtx context.Context, gen *kafka.Generation, p
 	}
 	final := context.WithoutCancel(ctx)
 	settle()
+	if ps.fenced.Load() {
+		return // the partition's new owner reads everything from its checkpoint on
+	}
+	if !b.empty() {
+		b.after = expect
+	}
 	for _, fb := range []*batch{writing, b} {
 		if fb != nil && !fb.empty() && !r.flush(final, gen, ps, fb, finalFlushAttempts) {
 			r.fail(fmt.Errorf("ingest: final flush of %s/%d offsets %d-%d failed; they will be read again on the next start", topic, partition, fb.first, next-1))
 			return
 		}
 	}
+}
+
+// recover makes the partition's files agree with its checkpoint, under the
+// partition lock, so it cannot interleave with a publish by a previous owner.
+func (r *runner) recover(partition int32) (next int64, removed int, err error) {
+	unlock, err := lake.LockPartition(r.cfg.Lake, r.cfg.Topic, partition)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer func() { err = errors.Join(err, unlock()) }()
+	return recoverPartition(r.cfg.Lake, r.cfg.Topic, partition)
 }
 
 // flush makes the batch durable, then advances the lake checkpoint, then
@@ -408,9 +433,12 @@ func (r *runner) flush(ctx context.Context, gen *kafka.Generation, ps *partition
 	backoff := 100 * time.Millisecond
 	for attempt := 1; ; attempt++ {
 		began := time.Now()
-		files, err := b.write(r.cfg.Lake)
-		if err == nil {
-			err = writeCheckpoint(r.cfg.Lake, topic, partition, b.last+1)
+		files, err := publishKafkaBatch(r.cfg.Lake, topic, b)
+		if errors.Is(err, errFenced) {
+			r.log.Warn("ingest: partition taken over by another process; dropping this batch, which the new owner reads again", "err", err)
+			ps.fenced.Store(true)
+			b.reset()
+			return false
 		}
 		if err == nil {
 			r.lastMessage.Store(time.Now().UnixNano()) // a flush is activity too, for UntilIdle

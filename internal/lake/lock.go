@@ -21,7 +21,25 @@ func Lock(root string, exclusive bool) (unlock func() error, err error) {
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return nil, fmt.Errorf("lake: create %s: %w", root, err)
 	}
-	path := filepath.Join(root, LockFile)
+	return flock(filepath.Join(root, LockFile), exclusive)
+}
+
+// LockPartition takes the exclusive lock of one Kafka partition's
+// checkpoint. Whoever holds it may compare the checkpoint with what it
+// expects and move it: that compare-and-move is what fences off a process
+// that lost the partition in a rebalance but still has a batch to publish.
+func LockPartition(root, topic string, partition int32) (unlock func() error, err error) {
+	path := CheckpointPath(root, topic, partition) + ".lock"
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("lake: create %s: %w", filepath.Dir(path), err)
+	}
+	return flock(path, true)
+}
+
+// flock locks path, creating it if needed. The lock lives until unlock is
+// called; it is also released if the process dies, so a crash never leaves
+// the lake locked.
+func flock(path string, exclusive bool) (unlock func() error, err error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("lake: open lock %s: %w", path, err)
