@@ -101,7 +101,7 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 		return Stats{}, errors.Join(fmt.Errorf("transform: connect: %w", err), db.Close())
 	}
 	r := &runner{conn: conn, log: log, timeZone: settings.TimeZone, fingerprint: Fingerprint(settings)}
-	stats, runErr := r.run(ctx, glob, files, cfg.Incremental)
+	stats, runErr := r.run(ctx, files, cfg.Incremental)
 	if err := conn.Close(); err != nil && runErr == nil {
 		runErr = fmt.Errorf("transform: close connection: %w", err)
 	}
@@ -173,7 +173,7 @@ func (r *runner) exec(ctx context.Context, name string, args ...any) error {
 	return nil
 }
 
-func (r *runner) run(ctx context.Context, glob string, files []lakeFile, incremental bool) (Stats, error) {
+func (r *runner) run(ctx context.Context, files []lakeFile, incremental bool) (Stats, error) {
 	s := Stats{Incremental: incremental}
 	if err := r.exec(ctx, "build/100_tables.sql"); err != nil {
 		return s, err
@@ -187,7 +187,7 @@ func (r *runner) run(ctx context.Context, glob string, files []lakeFile, increme
 		}
 		if len(newFiles) == 0 {
 			r.log.Info("transform: no new lake files; the warehouse is up to date")
-			return s, r.count(ctx, glob, &s)
+			return s, r.count(ctx, &s)
 		}
 		if err := r.exec(ctx, "build/110_affected.sql", paths(newFiles)); err != nil {
 			return s, err
@@ -214,7 +214,7 @@ func (r *runner) run(ctx context.Context, glob string, files []lakeFile, increme
 	if err := r.record(ctx, newFiles); err != nil {
 		return s, err
 	}
-	return s, r.count(ctx, glob, &s)
+	return s, r.count(ctx, &s)
 }
 
 // newFiles compares the lake with the files the warehouse was built from
@@ -299,20 +299,21 @@ func (r *runner) filesToReread(ctx context.Context, files, newFiles []lakeFile) 
 // record stores the new files and the fingerprint, so the next
 // incremental run knows what this one built.
 func (r *runner) record(ctx context.Context, newFiles []lakeFile) error {
+	t := time.Now()
+	defer func() {
+		r.log.Info("transform: recorded built files", "files", len(newFiles), "elapsed", time.Since(t).Round(time.Millisecond))
+	}()
 	tx, err := r.conn.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("transform: begin recording built files: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit; Commit's error is the one that counts
-	stmt, err := tx.PrepareContext(ctx, parleysql.File("build/stmt/build_file.sql"))
-	if err != nil {
-		return fmt.Errorf("transform: prepare recording built files: %w", err)
+	sizes, modified := make([]int64, len(newFiles)), make([]time.Time, len(newFiles))
+	for i, f := range newFiles {
+		sizes[i], modified[i] = f.size, f.modified
 	}
-	defer stmt.Close()
-	for _, f := range newFiles {
-		if _, err := stmt.ExecContext(ctx, f.path, f.size, f.modified); err != nil {
-			return fmt.Errorf("transform: record built file %s: %w", f.path, err)
-		}
+	if _, err := tx.ExecContext(ctx, parleysql.File("build/stmt/record_files.sql"), paths(newFiles), sizes, modified); err != nil {
+		return fmt.Errorf("transform: record built files: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, parleysql.File("build/stmt/set_build_state.sql"), r.fingerprint); err != nil {
 		return fmt.Errorf("transform: record build state: %w", err)
@@ -323,8 +324,10 @@ func (r *runner) record(ctx context.Context, newFiles []lakeFile) error {
 	return nil
 }
 
-func (r *runner) count(ctx context.Context, glob string, s *Stats) error {
-	if err := r.conn.QueryRowContext(ctx, parleysql.File("build/stmt/raw_rows.sql"), glob).Scan(&s.RawRows); err != nil {
+func (r *runner) count(ctx context.Context, s *Stats) error {
+	t := time.Now()
+	defer func() { r.log.Info("transform: counted rows", "elapsed", time.Since(t).Round(time.Millisecond)) }()
+	if err := r.conn.QueryRowContext(ctx, parleysql.File("build/stmt/raw_rows.sql")).Scan(&s.RawRows); err != nil {
 		return fmt.Errorf("transform: count lake rows: %w", err)
 	}
 	if err := r.conn.QueryRowContext(ctx, parleysql.File("build/stmt/event_counts.sql")).Scan(&s.Events, &s.Conversations); err != nil {

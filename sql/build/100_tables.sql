@@ -4,8 +4,9 @@
 -- over an existing warehouse) keeps them and updates them in place:
 --
 --   build_files     every lake file already built, with the size and
---                   modification time it had then; a file missing or changed
---                   since forces a full rebuild, a file not listed is new.
+--                   modification time it had then, and its rows; a file
+--                   missing or changed since forces a full rebuild, a file
+--                   not listed is new.
 --   build_state     the fingerprint of the settings and build SQL the
 --                   warehouse was built with; another fingerprint forces a full rebuild.
 --   build_affected  the conversations whose rows this run replaces: those
@@ -16,7 +17,8 @@
 CREATE TABLE IF NOT EXISTS build_files (
     file        VARCHAR PRIMARY KEY,
     size        BIGINT    NOT NULL,
-    modified_at TIMESTAMP NOT NULL
+    modified_at TIMESTAMP NOT NULL,
+    num_rows    BIGINT    NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS build_state (

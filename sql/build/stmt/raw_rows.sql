@@ -1,2 +1,2 @@
--- Rows in the lake files, duplicates included (from the Parquet footers). Parameter: $1 the lake glob.
-SELECT coalesce(sum(num_rows), 0) FROM parquet_file_metadata($1);
+-- Rows in the lake files built, duplicates included (recorded from their Parquet footers).
+SELECT coalesce(sum(num_rows), 0) FROM build_files;

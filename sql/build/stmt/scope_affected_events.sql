@@ -61,8 +61,14 @@ WHERE ends.old_last IS DISTINCT FROM ends.new_last
   AND secs(c.ended_at, least(ends.old_last, ends.new_last)) <= ends.horizon_s;
 
 -- build_affected is part of build_affected_conversations: read `events` once.
+-- Find the rows by conversation_id alone, then fetch them by rowid: a filter
+-- on all columns would decompress every message text of the warehouse.
 CREATE OR REPLACE TEMP TABLE scope_conv_events AS
-FROM events WHERE conversation_id IN (SELECT conversation_id FROM build_affected_conversations);
+FROM events
+WHERE rowid IN (
+    SELECT rowid FROM events
+    WHERE conversation_id IN (SELECT conversation_id FROM build_affected_conversations)
+);
 CREATE OR REPLACE TEMP TABLE scope_events AS
 FROM scope_conv_events WHERE conversation_id IN (SELECT conversation_id FROM build_affected);
 CREATE OR REPLACE TEMP VIEW other_conversation_starts AS
