@@ -32,10 +32,14 @@ func OpenIntervals(sched config.Schedule, loc *time.Location, from, to time.Time
 		holidays[h] = true
 	}
 	var out []Interval
-	// Start a day early so an overnight interval opened the day before from is seen.
+	// Walk civil dates (held as UTC midnights), not local midnights: a zone
+	// that skipped a whole date (Pacific/Apia on 2011-12-30) normalises that
+	// local midnight back onto the previous day, and a local walk would never
+	// advance. Start a day early so an overnight interval opened the day
+	// before from is seen.
 	fy, fm, fd := from.In(loc).AddDate(0, 0, -1).Date()
-	for day := time.Date(fy, fm, fd, 0, 0, 0, 0, loc); day.Before(to); day = time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, loc) {
-		if holidays[day.Format(time.DateOnly)] {
+	for day := time.Date(fy, fm, fd, 0, 0, 0, 0, time.UTC); time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, loc).Before(to); day = day.AddDate(0, 0, 1) {
+		if holidays[day.Format(time.DateOnly)] || !dateExists(day, loc) {
 			continue
 		}
 		key := config.Weekdays[(int(day.Weekday())+6)%7]
@@ -47,7 +51,7 @@ func OpenIntervals(sched config.Schedule, loc *time.Location, from, to time.Time
 			open := wallClock(day, startMin, loc)
 			closeDay := day
 			if endMin <= startMin {
-				closeDay = time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, loc)
+				closeDay = day.AddDate(0, 0, 1)
 			}
 			closeAt := wallClock(closeDay, endMin, loc)
 			if !closeAt.After(from) || !open.Before(to) || !closeAt.After(open) {
@@ -68,7 +72,15 @@ func OpenIntervals(sched config.Schedule, loc *time.Location, from, to time.Time
 	return merged
 }
 
-// wallClock is minutes after local midnight of day, as an instant; 24:00 is the next midnight.
+// dateExists reports whether the civil date day happened in loc at all.
+// Noon tells: a DST gap is an hour or two, but a zone that skipped a date
+// (Pacific/Apia, 2011-12-30) normalises every time of it onto another date.
+func dateExists(day time.Time, loc *time.Location) bool {
+	return time.Date(day.Year(), day.Month(), day.Day(), 12, 0, 0, 0, loc).Day() == day.Day()
+}
+
+// wallClock is minutes after local midnight of the civil date day (only
+// its year, month and day are read), as an instant in loc; 24:00 is the next midnight.
 func wallClock(day time.Time, minutes int, loc *time.Location) time.Time {
 	return time.Date(day.Year(), day.Month(), day.Day(), minutes/60, minutes%60, 0, 0, loc)
 }

@@ -79,3 +79,35 @@ func TestOpenIntervals(t *testing.T) {
 		})
 	}
 }
+
+// Samoa skipped Friday 2011-12-30 entirely (UTC-10 → UTC+14). The schedule
+// walk must still advance past it, and the date that never was opens nothing.
+func TestOpenIntervalsSkippedDate(t *testing.T) {
+	apia, err := time.LoadLocation("Pacific/Apia")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sched := config.Schedule{Weekly: map[string][]string{"thu": {"09:00-17:00"}, "fri": {"09:00-17:00"}, "sat": {"09:00-17:00"}}}
+	from := time.Date(2011, 12, 29, 10, 0, 0, 0, time.UTC) // Thursday 00:00 at UTC-10
+	to := time.Date(2011, 12, 31, 10, 0, 0, 0, time.UTC)   // Sunday 00:00 at UTC+14
+	done := make(chan []metrics.Interval, 1)
+	go func() { done <- metrics.OpenIntervals(sched, apia, from, to) }()
+	var got []metrics.Interval
+	select {
+	case got = <-done:
+	case <-time.After(time.Minute): // a hang detector, not a speed limit
+		t.Fatal("OpenIntervals did not return: the walk is stuck on the skipped date")
+	}
+	want := []metrics.Interval{
+		{Open: time.Date(2011, 12, 29, 19, 0, 0, 0, time.UTC), Close: time.Date(2011, 12, 30, 3, 0, 0, 0, time.UTC)}, // Thu at UTC-10
+		{Open: time.Date(2011, 12, 30, 19, 0, 0, 0, time.UTC), Close: time.Date(2011, 12, 31, 3, 0, 0, 0, time.UTC)}, // Sat at UTC+14
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+	for i := range want {
+		if !got[i].Open.Equal(want[i].Open) || !got[i].Close.Equal(want[i].Close) {
+			t.Errorf("interval %d = %v, want %v", i, got[i], want[i])
+		}
+	}
+}
