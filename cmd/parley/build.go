@@ -123,8 +123,11 @@ func buildWarehouseWith(ctx context.Context, lakeDir, dbPath string, settings *c
 	if err := removeWarehouse(tmp); err != nil {
 		return transform.Stats{}, err
 	}
-	stats, err := transform.Stats{}, error(nil)
-	incremental := false
+	var (
+		stats       transform.Stats
+		err         error
+		incremental bool
+	)
 	if !full {
 		if incremental, err = copyWarehouse(dbPath, tmp); err != nil {
 			return stats, err
