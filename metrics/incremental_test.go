@@ -49,14 +49,16 @@ func writeBatch(t testing.TB, root, source string, ingested time.Time, evs []eve
 
 // splitDelivery splits evs the way a lake grows: first everything before
 // cut, then the rest plus late arrivals for old dates (about one in
-// lateEvery of the earlier events, held back) and re-deliveries of
-// earlier events (copies with the same event_id).
-func splitDelivery(evs []event.Event, cut time.Time, lateEvery, dupEvery int) (first, second []event.Event) {
+// lateEvery of the earlier events since lateSince, held back) and
+// re-deliveries of such earlier events (copies with the same event_id).
+func splitDelivery(evs []event.Event, cut, lateSince time.Time, lateEvery, dupEvery int) (first, second []event.Event) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for _, ev := range evs {
 		switch {
 		case !ev.OccurredAt.Before(cut):
 			second = append(second, ev)
+		case ev.OccurredAt.Before(lateSince):
+			first = append(first, ev)
 		case rng.IntN(lateEvery) == 0:
 			second = append(second, ev)
 		default:
@@ -193,7 +195,8 @@ func TestIncrementalEqualsFull(t *testing.T) {
 			event.Event{EventID: id + "-2", ConversationID: id, Type: event.MessageSent, OccurredAt: at.Add(time.Minute), Channel: ch, Queue: "support", Actor: who,
 				Message: &event.Message{Text: "hello?"}})
 	}
-	first, second := splitDelivery(evs, cut, 200, 100)
+	// Late events and copies from any earlier date: the hardest case.
+	first, second := splitDelivery(evs, cut, time.Time{}, 200, 100)
 	cases := []struct {
 		name     string
 		settings func() *config.Config
