@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/url"
 	"os"
 	"regexp"
@@ -188,6 +189,10 @@ func ParseDuration(s string) (time.Duration, error) {
 		if err != nil {
 			return 0, fmt.Errorf("invalid duration %q", s)
 		}
+		const maxDays = int(math.MaxInt64 / int64(24*time.Hour))
+		if n > maxDays || n < -maxDays {
+			return 0, fmt.Errorf("duration %q is too large (at most %dd)", s, maxDays)
+		}
 		return time.Duration(n) * 24 * time.Hour, nil
 	}
 	v, err := time.ParseDuration(s)
@@ -273,7 +278,7 @@ func (c *Config) Validate() error {
 		if s.FirstResponse <= 0 {
 			add("sla."+ch+".first_response", "must be > 0")
 		}
-		if s.Goal <= 0 || s.Goal > 1 {
+		if !(s.Goal > 0 && s.Goal <= 1) {
 			add("sla."+ch+".goal", "must be in (0, 1], got %g", s.Goal)
 		}
 	}
@@ -300,8 +305,8 @@ func (c *Config) Validate() error {
 		{"friction.weights.directness", fw.Directness},
 		{"friction.weights.effort", fw.Effort},
 	} {
-		if w.v < 0 {
-			add(w.field, "must be >= 0, got %g", w.v)
+		if !(w.v >= 0) || math.IsInf(w.v, 1) { // NaN fails every comparison, so test for what is valid
+			add(w.field, "must be a finite number >= 0, got %g", w.v)
 		}
 	}
 	if fw.Time+fw.Impersonal+fw.Directness+fw.Effort <= 0 {

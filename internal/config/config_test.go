@@ -101,6 +101,10 @@ func TestLoadRejectsUnknownKeysAndBadDurations(t *testing.T) {
 		{"typo", "timezon: UTC\n", "timezon"},
 		{"bad duration", "windows:\n  reopen: soon\n", `invalid duration "soon"`},
 		{"number duration", "windows:\n  reopen: 5\n", "invalid duration"},
+		{"days overflowing a duration", "windows:\n  reopen: 400000d\n", `duration "400000d" is too large`},
+		{"NaN weight", "friction:\n  weights:\n    time: .nan\n", "friction.weights.time: must be a finite number >= 0"},
+		{"infinite weight", "friction:\n  weights:\n    effort: .inf\n", "friction.weights.effort: must be a finite number >= 0"},
+		{"NaN SLA goal", "sla:\n  webchat:\n    goal: .nan\n", "sla.webchat"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
