@@ -39,7 +39,7 @@ func TestEraseRetentionCommands(t *testing.T) {
 		{[]string{"retention", "--lake", lakeDir}, "--keep is required"},
 		{[]string{"retention", "--lake", lakeDir, "--keep", "forever"}, "--keep: invalid duration"},
 		{[]string{"retention", "--lake", lakeDir, "--keep", "2h"}, "--keep: must be at least one day"},
-		{[]string{"retention", "--lake", lakeDir, "--keep", "400000d"}, "--keep 400000d: too large"},
+		{[]string{"retention", "--lake", lakeDir, "--keep", "400000d"}, `duration "400000d" is too large`},
 	}
 	for _, u := range usage {
 		_, err := run(u.args...)

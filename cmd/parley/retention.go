@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -46,9 +45,6 @@ Example:
 			d, err := config.ParseDuration(keep)
 			if err != nil {
 				return usageErrorf("retention: --keep: %w (want days like 400d)", err)
-			}
-			if d < 0 && !strings.HasPrefix(keep, "-") {
-				return usageErrorf("retention: --keep %s: too large", keep)
 			}
 			cfg.Keep = d
 			if err := cfg.Validate(); err != nil {
