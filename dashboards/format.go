@@ -2,31 +2,12 @@ package dashboards
 
 import (
 	"fmt"
-	"math"
 	"net/url"
 	"strings"
 )
 
 // dash stands for a value that has no base in the period (no responses, no CSAT answers).
 const dash = "–"
-
-// duration shows seconds the way a CX lead reads them: 45s, 4m 10s, 2h 05m, 3d 4h.
-func duration(s *float64) string {
-	if s == nil {
-		return dash
-	}
-	v := math.Round(*s)
-	switch {
-	case v < 60:
-		return fmt.Sprintf("%.0fs", v)
-	case v < 3600:
-		return fmt.Sprintf("%dm %02ds", int(v)/60, int(v)%60)
-	case v < 86400:
-		return fmt.Sprintf("%dh %02dm", int(v)/3600, int(v)%3600/60)
-	default:
-		return fmt.Sprintf("%dd %dh", int(v)/86400, int(v)%86400/3600)
-	}
-}
 
 func pct(v *float64) string {
 	if v == nil {

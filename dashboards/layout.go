@@ -82,7 +82,7 @@ func change(cur, prev *float64, dir direction, show func(float64) string) (text,
 
 func kpiTiles(cur, prev kpis) (template.HTML, error) {
 	points := func(v float64) string { return fmt.Sprintf("%.1f pts", v) }
-	secs := func(v float64) string { return duration(&v) }
+	secs := func(v float64) string { return reports.Duration(&v) }
 	conv := func(k kpis) *float64 {
 		if k.Conversations == 0 { // no data before the period: no comparison, rather than "+100%"
 			return nil
@@ -102,8 +102,8 @@ func kpiTiles(cur, prev kpis) (template.HTML, error) {
 	}
 	specs := []spec{
 		{"Conversations", "Conversations started in the period", conv(cur), conv(prev), count(cur.Conversations), neutral, convDelta},
-		{"Median first response", "Median time to the first human reply (calendar time)", cur.FRTMedianS, prev.FRTMedianS, duration(cur.FRTMedianS), lowerBetter, secs},
-		{"P90 first response", "90% of first replies came faster than this", cur.FRTP90S, prev.FRTP90S, duration(cur.FRTP90S), lowerBetter, secs},
+		{"Median first response", "Median time to the first human reply (calendar time)", cur.FRTMedianS, prev.FRTMedianS, reports.Duration(cur.FRTMedianS), lowerBetter, secs},
+		{"P90 first response", "90% of first replies came faster than this", cur.FRTP90S, prev.FRTP90S, reports.Duration(cur.FRTP90S), lowerBetter, secs},
 		{"Within SLA target", "Share of conversations with a target whose first response met it", cur.SLAPct, prev.SLAPct, pct(cur.SLAPct), higherBetter, points},
 		{"Resolution rate", "Resolved conversations over all conversations", cur.ResolutionPct, prev.ResolutionPct, pct(cur.ResolutionPct), higherBetter, points},
 		{"First-contact resolution", "Resolved with no reopen and no repeat contact, over resolved", cur.FCRPct, prev.FCRPct, pct(cur.FCRPct), higherBetter, points},

@@ -287,7 +287,7 @@ func minutesCell(min *float64) reports.Cell {
 	if min == nil {
 		return reports.Cell{Text: dash}
 	}
-	return reports.Cell{Text: duration(f(*min * 60)), Sort: sortKey(min)}
+	return reports.Cell{Text: reports.Duration(f(*min * 60)), Sort: sortKey(min)}
 }
 
 // hoursCell shows a value in hours as a duration, sorting by the hours.
@@ -295,7 +295,7 @@ func hoursCell(h *float64) reports.Cell {
 	if h == nil {
 		return reports.Cell{Text: dash}
 	}
-	return reports.Cell{Text: duration(f(*h * 3600)), Sort: sortKey(h)}
+	return reports.Cell{Text: reports.Duration(f(*h * 3600)), Sort: sortKey(h)}
 }
 
 func (r *run) resolution(ctx context.Context) (template.HTML, error) {

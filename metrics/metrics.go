@@ -6,8 +6,9 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"maps"
 	"path"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -43,11 +44,8 @@ func Run(ctx context.Context, cfg Config) error {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	settings := cfg.Settings
-	if settings == nil {
-		settings = config.Default()
-	}
-	if err := settings.Validate(); err != nil {
+	settings, err := config.OrDefault(cfg.Settings)
+	if err != nil {
 		return fmt.Errorf("metrics: settings: %w", err)
 	}
 	db, err := warehouse.Open(settings.Build.DSN(cfg.DB), false)
@@ -154,13 +152,13 @@ func fillReference(ctx context.Context, conn *sql.Conn, s *config.Config) error 
 		return fmt.Errorf("metrics: begin reference tables: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit; Commit's error is the one that counts
-	for _, ch := range sortedKeys(s.SLA) {
+	for _, ch := range slices.Sorted(maps.Keys(s.SLA)) {
 		t := s.SLA[ch]
 		if _, err := tx.ExecContext(ctx, parleysql.File("build/stmt/sla_target.sql"), ch, t.FirstResponse.Seconds(), t.Goal); err != nil {
 			return fmt.Errorf("metrics: insert sla target %s: %w", ch, err)
 		}
 	}
-	for _, ch := range sortedKeys(s.ReplyWindows) {
+	for _, ch := range slices.Sorted(maps.Keys(s.ReplyWindows)) {
 		if _, err := tx.ExecContext(ctx, parleysql.File("build/stmt/reply_window.sql"), ch, s.ReplyWindows[ch].Seconds()); err != nil {
 			return fmt.Errorf("metrics: insert reply window %s: %w", ch, err)
 		}
@@ -199,13 +197,4 @@ func fillReference(ctx context.Context, conn *sql.Conn, s *config.Config) error 
 		return fmt.Errorf("metrics: commit reference tables: %w", err)
 	}
 	return nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -6,7 +6,6 @@ import (
 	_ "embed"
 	"fmt"
 	"html/template"
-	"math"
 	"os"
 	"path"
 	"path/filepath"
@@ -162,7 +161,7 @@ func indexPage(cfg Config, p plan, rows []manifestRow, short []Shortfall) (repor
 			{Text: strings.Join(r.Strata, ", ")},
 			{Text: optInt(r.CSAT)},
 			{Text: fmtScore(r.FrictionScore), Sort: optFloat(r.FrictionScore)},
-			{Text: fmtDuration(r.FirstResponseS), Sort: optFloat(r.FirstResponseS)},
+			{Text: reports.Duration(r.FirstResponseS), Sort: optFloat(r.FirstResponseS)},
 		})
 	}
 	table, err := t.HTML()
@@ -343,12 +342,12 @@ func metrics(c *conversation) []metric {
 		sla = map[bool]string{true: "met", false: "missed"}[*c.SLAMet]
 	}
 	return []metric{
-		{"First response", fmtDuration(c.FirstResponseS)},
-		{"First response, business hours", fmtDuration(c.FirstResponseBusinessS)},
-		{"SLA target", fmtDuration(c.SLATargetS)},
+		{"First response", reports.Duration(c.FirstResponseS)},
+		{"First response, business hours", reports.Duration(c.FirstResponseBusinessS)},
+		{"SLA target", reports.Duration(c.SLATargetS)},
 		{"SLA", sla},
 		{"Resolved", yesNo(c.Resolved)},
-		{"Resolution time", fmtDuration(c.ResolutionS)},
+		{"Resolution time", reports.Duration(c.ResolutionS)},
 		{"Reopens", strconv.FormatInt(c.Reopens, 10)},
 		{"Escalations", strconv.FormatInt(c.Escalations, 10)},
 		{"Transfers", strconv.FormatInt(c.Transfers, 10)},
@@ -362,28 +361,6 @@ func metrics(c *conversation) []metric {
 		{"Messages: customer / agent / bot", fmt.Sprintf("%d / %d / %d", c.CustomerMessages, c.AgentMessages, c.BotMessages)},
 		{"Complete", yesNo(c.Complete)},
 	}
-}
-
-// fmtDuration writes seconds the way reviewers read them: "45s", "4m 10s",
-// "2h 05m", "3d 4h"; "–" for NULL.
-func fmtDuration(s *float64) string {
-	if s == nil || math.IsNaN(*s) {
-		return "–"
-	}
-	sec := int64(math.Round(*s))
-	sign := ""
-	if sec < 0 {
-		sign, sec = "-", -sec
-	}
-	switch {
-	case sec < 60:
-		return fmt.Sprintf("%s%ds", sign, sec)
-	case sec < 3600:
-		return fmt.Sprintf("%s%dm %02ds", sign, sec/60, sec%60)
-	case sec < 86400:
-		return fmt.Sprintf("%s%dh %02dm", sign, sec/3600, sec%3600/60)
-	}
-	return fmt.Sprintf("%s%dd %dh", sign, sec/86400, sec%86400/3600)
 }
 
 func fmtScore(f *float64) string {

@@ -241,25 +241,3 @@ func TestPacketRealDialogues(t *testing.T) {
 		}
 	}
 }
-
-func TestFmtDuration(t *testing.T) {
-	f := func(v float64) *float64 { return &v }
-	tests := []struct {
-		in   *float64
-		want string
-	}{
-		{nil, "–"},
-		{f(0), "0s"},
-		{f(44.6), "45s"},
-		{f(250), "4m 10s"},
-		{f(3600), "1h 00m"},
-		{f(7500), "2h 05m"},
-		{f(86400*3 + 3600*4 + 59), "3d 4h"},
-		{f(-90), "-1m 30s"},
-	}
-	for _, tt := range tests {
-		if got := fmtDuration(tt.in); got != tt.want {
-			t.Errorf("fmtDuration(%v) = %q, want %q", deref(tt.in), got, tt.want)
-		}
-	}
-}

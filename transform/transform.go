@@ -75,11 +75,8 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	settings := cfg.Settings
-	if settings == nil {
-		settings = config.Default()
-	}
-	if err := settings.Validate(); err != nil {
+	settings, err := config.OrDefault(cfg.Settings)
+	if err != nil {
 		return Stats{}, fmt.Errorf("transform: settings: %w", err)
 	}
 	glob := lake.EventsGlob(cfg.Lake)

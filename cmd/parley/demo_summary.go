@@ -2,13 +2,13 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"io"
 	"path/filepath"
 	"time"
 
 	"github.com/parley-cx/parley/internal/warehouse"
+	"github.com/parley-cx/parley/reports"
 	parleysql "github.com/parley-cx/parley/sql"
 )
 
@@ -43,7 +43,7 @@ func printDemoSummary(ctx context.Context, w io.Writer, dbPath, dir, qaDir strin
 	defer db.Close()
 	var (
 		events, conversations int64
-		medianFRT, resolved   sql.NullFloat64
+		medianFRT, resolved   *float64
 	)
 	row := db.QueryRowContext(ctx, parleysql.File("reports/demo_summary.sql"))
 	if err := row.Scan(&events, &conversations, &medianFRT, &resolved); err != nil {
@@ -52,7 +52,7 @@ func printDemoSummary(ctx context.Context, w io.Writer, dbPath, dir, qaDir strin
 	fmt.Fprintf(w, "\nParley demo finished in %.1fs\n", took.Seconds())
 	fmt.Fprintf(w, "  events            %d\n", events)
 	fmt.Fprintf(w, "  conversations     %d\n", conversations)
-	fmt.Fprintf(w, "  median first response  %s\n", formatSeconds(medianFRT))
+	fmt.Fprintf(w, "  median first response  %s\n", reports.Duration(medianFRT))
 	fmt.Fprintf(w, "  resolution rate   %s\n", formatPercent(resolved))
 	fmt.Fprintf(w, "  lake              %s\n", filepath.Join(dir, "lake"))
 	fmt.Fprintf(w, "  warehouse         %s\n", dbPath)
@@ -61,16 +61,9 @@ func printDemoSummary(ctx context.Context, w io.Writer, dbPath, dir, qaDir strin
 	return nil
 }
 
-func formatSeconds(v sql.NullFloat64) string {
-	if !v.Valid {
-		return "n/a"
+func formatPercent(share *float64) string {
+	if share == nil {
+		return reports.Missing
 	}
-	return (time.Duration(v.Float64 * float64(time.Second))).Round(time.Second).String()
-}
-
-func formatPercent(v sql.NullFloat64) string {
-	if !v.Valid {
-		return "n/a"
-	}
-	return fmt.Sprintf("%.1f%%", 100*v.Float64)
+	return fmt.Sprintf("%.1f%%", 100**share)
 }

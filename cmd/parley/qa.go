@@ -138,15 +138,3 @@ Example:
 	f.StringVar(&configPath, "config", "", "parley.yaml (its time zone is used when the warehouse records none)")
 	return cmd
 }
-
-// parseDateFlag parses an optional YYYY-MM-DD flag value; "" is the zero time.
-func parseDateFlag(name, v string) (time.Time, error) {
-	if v == "" {
-		return time.Time{}, nil
-	}
-	t, err := time.Parse(time.DateOnly, v)
-	if err != nil {
-		return time.Time{}, usageErrorf("--%s: %q is not a date like 2026-03-31", name, v)
-	}
-	return t, nil
-}

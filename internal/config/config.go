@@ -8,12 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"net/url"
 	"os"
 	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -256,6 +256,18 @@ func Load(path string) (*Config, error) {
 // Weekdays are the keys of Schedule.Weekly, Monday first.
 var Weekdays = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
 
+// OrDefault is c, or the defaults when c is nil, checked with Validate:
+// what a stage runs with when its caller may pass no settings.
+func OrDefault(c *Config) (*Config, error) {
+	if c == nil {
+		c = Default()
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
 // Validate checks the configuration without changing it and returns every
 // problem found, each naming its field.
 func (c *Config) Validate() error {
@@ -267,13 +279,13 @@ func (c *Config) Validate() error {
 		add("timezone", "%q is not an IANA time zone", c.TimeZone)
 	}
 	errs = append(errs, c.BusinessHours.validate("business_hours")...)
-	for _, name := range sortedKeys(c.Queues) {
+	for _, name := range slices.Sorted(maps.Keys(c.Queues)) {
 		if name == "" {
 			add("queues", "queue name must not be empty")
 		}
 		errs = append(errs, c.Queues[name].Hours.validate("queues."+name+".hours")...)
 	}
-	for _, ch := range sortedKeys(c.SLA) {
+	for _, ch := range slices.Sorted(maps.Keys(c.SLA)) {
 		s := c.SLA[ch]
 		if s.FirstResponse <= 0 {
 			add("sla."+ch+".first_response", "must be > 0")
@@ -312,7 +324,7 @@ func (c *Config) Validate() error {
 	if fw.Time+fw.Impersonal+fw.Directness+fw.Effort <= 0 {
 		add("friction.weights", "at least one weight must be > 0")
 	}
-	for _, ch := range sortedKeys(c.ReplyWindows) {
+	for _, ch := range slices.Sorted(maps.Keys(c.ReplyWindows)) {
 		if c.ReplyWindows[ch] <= 0 {
 			add("reply_windows."+ch, "must be > 0")
 		}
@@ -328,7 +340,7 @@ func (s Schedule) validate(field string) []error {
 			errs = append(errs, fmt.Errorf("%s.timezone: %q is not an IANA time zone", field, s.TimeZone))
 		}
 	}
-	for _, day := range sortedKeys(s.Weekly) {
+	for _, day := range slices.Sorted(maps.Keys(s.Weekly)) {
 		if !slices.Contains(Weekdays, day) {
 			errs = append(errs, fmt.Errorf("%s.weekly.%s: not a weekday (want one of %s)", field, day, strings.Join(Weekdays, ", ")))
 			continue
@@ -377,15 +389,6 @@ func parseClock(s string) (int, error) {
 		return 0, fmt.Errorf("not HH:MM")
 	}
 	return hh*60 + mm, nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // Location is the organisation's time zone. It must only be called on a validated Config.

@@ -2,8 +2,10 @@ package config
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -64,7 +66,7 @@ func FuzzLoad(f *testing.F) {
 func checkUsable(t *testing.T, cfg *Config) {
 	t.Helper()
 	_ = cfg.Location() // panics on an unvalidated zone
-	queues := append(sortedKeys(cfg.Queues), "no-such-queue")
+	queues := append(slices.Sorted(maps.Keys(cfg.Queues)), "no-such-queue")
 	for _, q := range queues {
 		s := cfg.ScheduleFor(q)
 		for day, spans := range s.Weekly {
