@@ -89,11 +89,10 @@ func rawConsume(ctx context.Context, addr string, partitions int32) (time.Durati
 // scanLake runs scan.sql over the lake in an in-memory DuckDB and returns
 // the rows it saw and its wall time.
 func scanLake(ctx context.Context, glob string) (int64, time.Duration, error) {
-	c, err := duckdb.NewConnector("", nil)
+	db, err := inMemory()
 	if err != nil {
-		return 0, 0, fmt.Errorf("scan floor: open duckdb: %w", err)
+		return 0, 0, fmt.Errorf("scan floor: %w", err)
 	}
-	db := sql.OpenDB(c)
 	defer db.Close()
 	start := time.Now()
 	rows, err := db.QueryContext(ctx, scanSQL, glob)
@@ -106,6 +105,15 @@ func scanLake(ctx context.Context, glob string) (int64, time.Duration, error) {
 		return 0, 0, fmt.Errorf("scan floor: %w", err)
 	}
 	return n, time.Since(start), nil
+}
+
+// inMemory opens a DuckDB without a file, for queries straight over the lake.
+func inMemory() (*sql.DB, error) {
+	c, err := duckdb.NewConnector("", nil)
+	if err != nil {
+		return nil, fmt.Errorf("open duckdb: %w", err)
+	}
+	return sql.OpenDB(c), nil
 }
 
 // warehouseInfo is what the floors need to know about a built warehouse.

@@ -55,6 +55,8 @@ type options struct {
 	work       string // scratch data, removed and rewritten per size
 	results    string // folder of the dated markdown results
 	partitions int32
+	// memoryLimit is build.memory_limit for the memory-limited build stage.
+	memoryLimit string
 }
 
 func main() {
@@ -92,6 +94,7 @@ Flags:
 	fs.StringVar(&o.work, "work", "bench/work", "scratch folder for generated data, lakes and warehouses (gitignored)")
 	fs.StringVar(&o.results, "results", "bench/results", "folder for the dated results file")
 	partitions := fs.Int("partitions", 6, "partitions of the benchmark topic")
+	fs.StringVar(&o.memoryLimit, "memory-limit", "3GiB", "build.memory_limit of the memory-limited build stage; 3GiB leaves room for Go and the Parquet readers under 4 GiB")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil

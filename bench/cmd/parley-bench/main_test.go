@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -116,7 +118,10 @@ func TestParleyReportsAFailedStage(t *testing.T) {
 
 // TestScanLakeReadsEveryRow imports generated events into a real lake and
 // checks the build's floor query sees every one of them.
-func TestScanLakeReadsEveryRow(t *testing.T) {
+// importLake writes the events gen emits as JSON lines and imports them
+// into a lake in a temporary folder, returning the lake and the count.
+func importLake(t *testing.T, gen func(emit func(*event.Event) error) error) (string, int64) {
+	t.Helper()
 	dir := t.TempDir()
 	lines := filepath.Join(dir, "events.jsonl")
 	f, err := os.Create(lines)
@@ -124,15 +129,13 @@ func TestScanLakeReadsEveryRow(t *testing.T) {
 		t.Fatal(err)
 	}
 	w := bufio.NewWriter(f)
-	cfg := synth.DefaultConfig()
-	cfg.Days, cfg.PerDay = 2, 30
-	var want int64
-	if _, err := synth.Generate(context.Background(), cfg, func(ev *event.Event) error {
+	var n int64
+	if err := gen(func(ev *event.Event) error {
 		b, err := json.Marshal(ev)
 		if err != nil {
 			return err
 		}
-		want++
+		n++
 		if _, err := w.Write(b); err != nil {
 			return err
 		}
@@ -150,6 +153,16 @@ func TestScanLakeReadsEveryRow(t *testing.T) {
 	if _, err := ingest.Import(context.Background(), ingest.ImportConfig{Lake: lake, Inputs: []string{lines}}); err != nil {
 		t.Fatal(err)
 	}
+	return lake, n
+}
+
+func TestScanLakeReadsEveryRow(t *testing.T) {
+	cfg := synth.DefaultConfig()
+	cfg.Days, cfg.PerDay = 2, 30
+	lake, want := importLake(t, func(emit func(*event.Event) error) error {
+		_, err := synth.Generate(context.Background(), cfg, emit)
+		return err
+	})
 	got, elapsed, err := scanLake(context.Background(), filepath.Join(lake, "events", "date=*", "*.parquet"))
 	if err != nil {
 		t.Fatal(err)
@@ -159,6 +172,34 @@ func TestScanLakeReadsEveryRow(t *testing.T) {
 	}
 	if elapsed <= 0 {
 		t.Errorf("scan took %v, want > 0", elapsed)
+	}
+}
+
+func TestLastFullDayTakesTheLateDaysWithIt(t *testing.T) {
+	// Rows per day: three full days, then the late trickle a generated lake
+	// ends with (fewer than half the median day's rows).
+	perDay := []int{10, 12, 10, 4, 1}
+	lake, _ := importLake(t, func(emit func(*event.Event) error) error {
+		for d, n := range perDay {
+			for i := range n {
+				at := time.Date(2026, 3, 1+d, 9, i, 0, 0, time.UTC)
+				if err := emit(&event.Event{
+					EventID: fmt.Sprintf("e-%d-%d", d, i), ConversationID: fmt.Sprintf("c-%d-%d", d, i),
+					Type: event.ConversationStarted, OccurredAt: at, Channel: event.Webchat,
+				}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	days, rows, err := lastFullDay(context.Background(), filepath.Join(lake, "events", "date=*", "*.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"2026-03-03", "2026-03-04", "2026-03-05"}
+	if !slices.Equal(days, want) || rows != 10+4+1 {
+		t.Errorf("held back %v (%d rows), want %v (15 rows)", days, rows, want)
 	}
 }
 
@@ -236,6 +277,9 @@ func TestMarkdownGrowthAndFloors(t *testing.T) {
 		{Size: size{Name: "M"}, Stages: stage(20*time.Second, 4*time.Second, 100<<20)},
 		{Size: size{Name: "L"}, Stages: stage(250*time.Second, 50*time.Second, 300<<20)},
 	}}
+	failed := r.Sizes[2].Stages[stLimited]
+	failed.Failed = "Out of Memory Error: could not allocate block | spill"
+	r.Sizes[2].Stages[stLimited] = failed
 	var b strings.Builder
 	r.writeMarkdown(&b)
 	out := b.String()
@@ -244,6 +288,7 @@ func TestMarkdownGrowthAndFloors(t *testing.T) {
 		"| build | 10.0 | 1.0 | 12.5 | 3.0 |",
 		"| S | 1,000 | 2.00 s | 500 | 100 MiB | 1.00 s | 2.00 |",
 		"| M | 1,000 | 20.00 s | 50 | 100 MiB | 4.00 s | 5.00 |",
+		"| L | 1,000 | failed: Out of Memory Error: could not allocate block \\| spill | | 300 MiB | 50.00 s | |",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("markdown lacks %q:\n%s", want, out)

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/parley-cx/parley/internal/broker"
@@ -36,12 +37,14 @@ const (
 	stProduce  = "produce"
 	stIngest   = "ingest"
 	stBuild    = "build"
+	stLimited  = "build (memory_limit)"
+	stIncr     = "build (incremental)"
 	stReport   = "report"
 	stQA       = "qa sample"
 	stForecast = "forecast"
 )
 
-var stageOrder = []string{stGenerate, stProduce, stIngest, stBuild, stReport, stQA, stForecast}
+var stageOrder = []string{stGenerate, stProduce, stIngest, stBuild, stLimited, stIncr, stReport, stQA, stForecast}
 
 // measure is one stage at one size.
 type measure struct {
@@ -49,6 +52,9 @@ type measure struct {
 	Units int64         // events or rows the stage handled, see stageInfo
 	RSS   int64         // peak resident set of the stage's process, bytes
 	Floor time.Duration // the floor's wall time in the same run; 0: none
+	// Failed is why the stage failed, for a stage whose failure is itself the
+	// finding (a build under a memory limit) rather than the end of the run.
+	Failed string
 }
 
 // sizeResult is every stage at one size.
@@ -85,6 +91,9 @@ func benchSize(ctx context.Context, o options, sz size, progress io.Writer) (siz
 		genArgs    = []string{"--seed", "1", "--days", strconv.Itoa(days), "--per-day", strconv.FormatFloat(res.PerDay, 'f', 1, 64)}
 	)
 	say := func(stage string, m measure) {
+		if m.Failed != "" {
+			fmt.Fprintf(progress, "%s %-9s FAILED: %s\n", sz.Name, stage, m.Failed)
+		}
 		fmt.Fprintf(progress, "%s %-9s %8s  %s units  peak RSS %s  floor %s\n", sz.Name, stage,
 			m.Wall.Round(time.Millisecond), groupDigits(m.Units), formatBytes(m.RSS), m.Floor.Round(time.Millisecond))
 		res.Stages[stage] = m
@@ -157,6 +166,23 @@ func benchSize(ctx context.Context, o options, sz size, progress io.Writer) (siz
 	}
 	bld.Units, bld.Floor = scanned, scan
 	say(stBuild, bld)
+
+	// the same full build under build.memory_limit, spilling to disk.
+	lim, err := buildLimited(ctx, o, dir, lakeDir)
+	if err != nil {
+		lim.Failed = lastLine(err.Error())
+	}
+	lim.Units, lim.Floor = scanned, scan
+	say(stLimited, lim)
+
+	// one more day landing on a warehouse of the days before, against the
+	// full rebuild; the result must equal the full build.
+	inc, err := buildIncremental(ctx, o, dir, lakeDir, dbPath)
+	if err != nil {
+		return res, err
+	}
+	inc.Floor = bld.Wall
+	say(stIncr, inc)
 
 	w, err := describeWarehouse(ctx, dbPath)
 	if err != nil {
@@ -291,6 +317,13 @@ func lastLines(b []byte, n int) []byte {
 		}
 	}
 	return b
+}
+
+// lastLine is the last non-empty line of a failed stage's error, which
+// carries the stage's own last log lines.
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.TrimSpace(lines[len(lines)-1])
 }
 
 // countLines counts the JSON lines of a generated file.
