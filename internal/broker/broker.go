@@ -77,6 +77,7 @@ func (c *Config) Validate() error {
 // Broker is a running embedded broker.
 type Broker struct {
 	cluster *kfake.Cluster
+	addr    string
 	once    sync.Once
 }
 
@@ -119,7 +120,7 @@ func Start(ctx context.Context, cfg Config) (*Broker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("broker: start: %w", err)
 	}
-	b := &Broker{cluster: c}
+	b := &Broker{cluster: c, addr: c.ListenAddrs()[0]}
 	context.AfterFunc(ctx, b.Close)
 	return b, nil
 }
@@ -127,11 +128,11 @@ func Start(ctx context.Context, cfg Config) (*Broker, error) {
 // Addr is the first broker's host:port, always on 127.0.0.1; it is enough
 // to bootstrap any client.
 func (b *Broker) Addr() string {
-	return b.cluster.ListenAddrs()[0]
+	return b.addr
 }
 
 // Cluster exposes the underlying kfake cluster, for tests that inject
-// faults (ControlKey) or move partitions.
+// faults (ControlKey) or move partitions. It is nil after Close.
 func (b *Broker) Cluster() *kfake.Cluster {
 	return b.cluster
 }
@@ -140,5 +141,8 @@ func (b *Broker) Cluster() *kfake.Cluster {
 func (b *Broker) Close() {
 	b.once.Do(func() {
 		b.cluster.Close()
+		// The cluster holds every record produced; dropping it lets them
+		// be collected while the Broker itself is still referenced.
+		b.cluster = nil
 	})
 }

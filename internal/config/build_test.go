@@ -63,3 +63,25 @@ func TestFingerprintIgnoresBuildResources(t *testing.T) {
 		}
 	}
 }
+
+func TestMemoryLimitBytes(t *testing.T) {
+	tests := []struct {
+		limit string
+		want  int64
+		ok    bool
+	}{
+		{"", 0, false},
+		{"3GiB", 3 << 30, true},
+		{"400 MiB", 400 << 20, true},
+		{"512MB", 512_000_000, true},
+		{"1.5gb", 1_500_000_000, true},
+		{"2048 bytes", 2048, true},
+		{" 4GiB ", 4 << 30, true},
+	}
+	for _, tc := range tests {
+		got, ok := Build{MemoryLimit: tc.limit}.MemoryLimitBytes()
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("MemoryLimitBytes(%q) = %d, %v; want %d, %v", tc.limit, got, ok, tc.want, tc.ok)
+		}
+	}
+}

@@ -59,7 +59,29 @@ type Build struct {
 }
 
 // memoryLimitRE matches the byte sizes DuckDB's memory_limit accepts.
-var memoryLimitRE = regexp.MustCompile(`^(?i)[0-9]+(\.[0-9]+)?\s*(b|bytes|kb|mb|gb|tb|kib|mib|gib|tib)$`)
+var memoryLimitRE = regexp.MustCompile(`^(?i)([0-9]+(?:\.[0-9]+)?)\s*(b|bytes|kb|mb|gb|tb|kib|mib|gib|tib)$`)
+
+// byteUnits are memoryLimitRE's units as DuckDB reads them: KB, MB, … are
+// powers of 1000, KiB, MiB, … powers of 1024.
+var byteUnits = map[string]float64{
+	"b": 1, "bytes": 1,
+	"kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12,
+	"kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30, "tib": 1 << 40,
+}
+
+// MemoryLimitBytes is MemoryLimit in bytes, and false when it is not set.
+// It must only be called on a validated Config.
+func (b Build) MemoryLimitBytes() (int64, bool) {
+	m := memoryLimitRE.FindStringSubmatch(strings.TrimSpace(b.MemoryLimit))
+	if m == nil {
+		return 0, false
+	}
+	n, err := strconv.ParseFloat(m[1], 64)
+	if err != nil {
+		return 0, false
+	}
+	return int64(n * byteUnits[strings.ToLower(m[2])]), true
+}
 
 // DSN is the DuckDB data source name of the warehouse file path opened
 // with these settings: the path plus the DuckDB options that are set.

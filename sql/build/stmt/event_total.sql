@@ -1,0 +1,2 @@
+-- Rows of `events`, to size the passes of a chunked full build.
+SELECT count(*) FROM events;

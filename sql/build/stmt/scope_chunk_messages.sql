@@ -1,0 +1,8 @@
+-- Scope of one pass of a chunked full build, before 220 (see stmt/scope_chunk_events.sql).
+CREATE OR REPLACE TEMP TABLE scope_conv_messages AS
+FROM messages
+WHERE rowid IN (
+    SELECT rowid FROM messages
+    WHERE hash(conversation_id) % (SELECT n FROM build_chunk) = (SELECT k FROM build_chunk)
+);
+CREATE OR REPLACE TEMP VIEW scope_messages AS FROM scope_conv_messages;
