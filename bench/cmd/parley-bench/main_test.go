@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -116,8 +117,21 @@ func TestParleyReportsAFailedStage(t *testing.T) {
 	}
 }
 
-// TestScanLakeReadsEveryRow imports generated events into a real lake and
-// checks the build's floor query sees every one of them.
+func TestFailureNamesTheReason(t *testing.T) {
+	_, err := parley(context.Background(), "/bin/sh", "-c",
+		"echo 'time=... level=INFO msg=ran' >&2; echo 'parley: metrics: run 210_messages.sql: Out of Memory Error: 2.9 GiB/3.0 GiB used' >&2; "+
+			"echo >&2; echo 'Possible solutions:' >&2; echo '* Reducing the number of threads' >&2; exit 1")
+	if err == nil {
+		t.Fatal("the stage did not fail")
+	}
+	if got, want := failure(err), "parley: metrics: run 210_messages.sql: Out of Memory Error: 2.9 GiB/3.0 GiB used"; got != want {
+		t.Errorf("failure = %q, want %q", got, want)
+	}
+	if got := failure(errors.New("start: no such file\nexit status 1")); got != "exit status 1" {
+		t.Errorf("failure without a parley line = %q, want the last line", got)
+	}
+}
+
 // importLake writes the events gen emits as JSON lines and imports them
 // into a lake in a temporary folder, returning the lake and the count.
 func importLake(t *testing.T, gen func(emit func(*event.Event) error) error) (string, int64) {
@@ -156,6 +170,8 @@ func importLake(t *testing.T, gen func(emit func(*event.Event) error) error) (st
 	return lake, n
 }
 
+// TestScanLakeReadsEveryRow imports generated events into a real lake and
+// checks the build's floor query sees every one of them.
 func TestScanLakeReadsEveryRow(t *testing.T) {
 	cfg := synth.DefaultConfig()
 	cfg.Days, cfg.PerDay = 2, 30

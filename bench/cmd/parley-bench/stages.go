@@ -175,7 +175,7 @@ func benchSize(ctx context.Context, o options, sz size, progress io.Writer) (siz
 	// the same full build under build.memory_limit, spilling to disk.
 	lim, err := buildLimited(ctx, o, dir, lakeDir)
 	if err != nil {
-		lim.Failed = lastLine(err.Error())
+		lim.Failed = failure(err)
 	}
 	lim.Units, lim.Floor = scanned, scan
 	say(stLimited, lim)
@@ -324,10 +324,15 @@ func lastLines(b []byte, n int) []byte {
 	return b
 }
 
-// lastLine is the last non-empty line of a failed stage's error, which
-// carries the stage's own last log lines.
-func lastLine(s string) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
+// failure is the line of a failed stage's error that says why: parley's
+// own "parley: ..." line from the stage's log, else the last line.
+func failure(err error) string {
+	lines := strings.Split(strings.TrimSpace(err.Error()), "\n")
+	for _, l := range lines {
+		if strings.HasPrefix(l, "parley: ") {
+			return l
+		}
+	}
 	return strings.TrimSpace(lines[len(lines)-1])
 }
 
