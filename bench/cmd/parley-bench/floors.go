@@ -6,6 +6,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"os"
 	"path"
 	"strings"
 	"sync"
@@ -24,6 +25,11 @@ import (
 //
 //go:embed scan.sql
 var scanSQL string
+
+// copySQL is the build's second reference; see its header.
+//
+//go:embed copy.sql
+var copySQL string
 
 // topicSize sums the high watermarks of the topic's partitions.
 func topicSize(ctx context.Context, addr string, partitions int32) (int64, error) {
@@ -114,6 +120,24 @@ func inMemory() (*sql.DB, error) {
 		return nil, fmt.Errorf("open duckdb: %w", err)
 	}
 	return sql.OpenDB(c), nil
+}
+
+// copyLake runs copy.sql into a new DuckDB file at path, which it removes
+// afterwards, and returns its wall time up to the file being closed (and
+// so checkpointed).
+func copyLake(ctx context.Context, glob, path string) (time.Duration, error) {
+	defer os.Remove(path)
+	c, err := duckdb.NewConnector(path, nil)
+	if err != nil {
+		return 0, fmt.Errorf("copy reference: open %s: %w", path, err)
+	}
+	db := sql.OpenDB(c)
+	start := time.Now()
+	_, err = db.ExecContext(ctx, copySQL, glob)
+	if err := errors.Join(err, db.Close(), c.Close()); err != nil {
+		return 0, fmt.Errorf("copy reference: %w", err)
+	}
+	return time.Since(start), nil
 }
 
 // warehouseInfo is what the floors need to know about a built warehouse.

@@ -290,7 +290,7 @@ func TestMarkdownGrowthAndFloors(t *testing.T) {
 	}
 	r := report{Sizes: []sizeResult{
 		{Size: size{Name: "S"}, Stages: stage(2*time.Second, time.Second, 100<<20)},
-		{Size: size{Name: "M"}, Stages: stage(20*time.Second, 4*time.Second, 100<<20)},
+		{Size: size{Name: "M"}, Stages: stage(20*time.Second, 4*time.Second, 100<<20), Copy: 10 * time.Second},
 		{Size: size{Name: "L"}, Stages: stage(250*time.Second, 50*time.Second, 300<<20)},
 	}}
 	failed := r.Sizes[2].Stages[stLimited]
@@ -304,6 +304,7 @@ func TestMarkdownGrowthAndFloors(t *testing.T) {
 		"| build | 10.0 | 1.0 | 12.5 | 3.0 |",
 		"| S | 1,000 | 2.00 s | 500 | 100 MiB | 1.00 s | 2.00 |",
 		"| M | 1,000 | 20.00 s | 50 | 100 MiB | 4.00 s | 5.00 |",
+		"| M | 10.00 s | 2.50 | 2.00 |",
 		"| L | 1,000 | failed: Out of Memory Error: could not allocate block \\| spill | | 300 MiB | 50.00 s | |",
 	} {
 		if !strings.Contains(out, want) {

@@ -66,11 +66,28 @@ func (r *report) writeMarkdown(w io.Writer) {
 				formatDuration(m.Floor), ratio(m.Wall, m.Floor))
 		}
 		fmt.Fprintln(w)
+		if st == stBuild {
+			r.writeCopy(w)
+		}
 	}
 	fmt.Fprintf(w, "## forecast, one year of 30-minute history\n\n")
 	fmt.Fprintf(w, "`parley forecast --arrivals` on %s intervals (a generated CSV), 14 days ahead: %s, peak RSS %s.\n\n",
 		groupDigits(r.Year.Units), formatDuration(r.Year.Wall), formatBytes(r.Year.RSS))
 	r.writeGrowth(w)
+}
+
+// writeCopy prints the build's second reference: the lake copied into one
+// DuckDB table, which any build keeping the events must at least write.
+func (r *report) writeCopy(w io.Writer) {
+	fmt.Fprintln(w, "The lake copied as it is into one table of a new DuckDB file (bench/cmd/parley-bench/copy.sql, one run): what any build that keeps the `events` table writes at least.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| size | copy | copy ÷ scan floor | build ÷ copy |")
+	fmt.Fprintln(w, "|---|--:|--:|--:|")
+	for _, s := range r.Sizes {
+		b := s.Stages[stBuild]
+		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", s.Size.Name, formatDuration(s.Copy), ratio(s.Copy, b.Floor), ratio(b.Wall, s.Copy))
+	}
+	fmt.Fprintln(w)
 }
 
 // writeGrowth prints how each stage's wall time and peak RSS grow from one

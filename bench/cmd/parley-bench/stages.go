@@ -64,7 +64,10 @@ type sizeResult struct {
 	PerDay        float64
 	Conversations int64 // in the warehouse
 	Events        int64 // on the topic, duplicates included
-	Stages        map[string]measure
+	// Copy is the lake copied into one DuckDB table (copy.sql): what any
+	// build that keeps the events writes at least.
+	Copy   time.Duration
+	Stages map[string]measure
 }
 
 // perDay is the generator's --per-day that lands near sz.Conversations over days.
@@ -171,6 +174,10 @@ func benchSize(ctx context.Context, o options, sz size, progress io.Writer) (siz
 	}
 	bld.Units, bld.Floor = scanned, scan
 	say(stBuild, bld)
+	if res.Copy, err = copyLake(ctx, glob, filepath.Join(dir, "copy.duckdb")); err != nil {
+		return res, err
+	}
+	fmt.Fprintf(progress, "%s copy of the lake into DuckDB %s\n", sz.Name, res.Copy.Round(time.Millisecond))
 
 	// the same full build under build.memory_limit, spilling to disk.
 	lim, err := buildLimited(ctx, o, dir, lakeDir)
