@@ -4,13 +4,13 @@ package ingestbench
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"runtime"
 	"runtime/pprof"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -162,7 +162,12 @@ func helperMain(addr string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	fmt.Println(st.Events)
+	hwm, err := peakRSS()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	fmt.Println(st.Events, hwm)
 	return 0
 }
 
@@ -175,6 +180,27 @@ func selfCPU(b *testing.B) time.Duration {
 		b.Fatal(err)
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// peakRSS is this process's peak resident set in bytes (VmHWM). Not
+// rusage's maxrss: Go starts children with vfork, and Linux carries the
+// parent's peak (here the broker holding the whole topic) into the child's
+// maxrss at execve, while VmHWM belongs to the child's own memory.
+func peakRSS() (int64, error) {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, fmt.Errorf("peak RSS: %w", err)
+	}
+	for line := range strings.Lines(string(status)) {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kib int64
+			if _, err := fmt.Sscanf(rest, "%d kB", &kib); err != nil {
+				return 0, fmt.Errorf("peak RSS: parse %q: %w", line, err)
+			}
+			return kib << 10, nil
+		}
+	}
+	return 0, errors.New("peak RSS: no VmHWM in /proc/self/status")
 }
 
 // ingestRun is what one ingest process did and cost.
@@ -197,8 +223,8 @@ func ingestProcess(b *testing.B, addr, group string) ingestRun {
 	if err != nil {
 		b.Fatalf("ingest process: %v", err)
 	}
-	events, err := strconv.ParseInt(strings.TrimSpace(string(out)), 10, 64)
-	if err != nil {
+	var events, hwm int64
+	if _, err := fmt.Sscan(string(out), &events, &hwm); err != nil {
 		b.Fatalf("ingest process printed %q: %v", out, err)
 	}
 	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
@@ -206,7 +232,7 @@ func ingestProcess(b *testing.B, addr, group string) ingestRun {
 		events:  events,
 		elapsed: elapsed,
 		cpu:     time.Duration(ru.Utime.Nano() + ru.Stime.Nano()),
-		peakRSS: ru.Maxrss * 1024, // Linux reports KiB
+		peakRSS: hwm,
 	}
 }
 
