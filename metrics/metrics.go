@@ -141,6 +141,13 @@ func run(ctx context.Context, db *warehouse.DB, s *config.Config, cfg Config, lo
 				if err := exec("build/stmt/scope_" + mode + "_" + scope + ".sql"); err != nil {
 					return err
 				}
+				// Once the scope is known, an update deletes the rows it
+				// replaces, all before the first insert (see the file).
+				if mode == "affected" && scope == "events" {
+					if err := exec("build/stmt/forget_metrics.sql"); err != nil {
+						return err
+					}
+				}
 			}
 			if err := exec(name, args[base]...); err != nil {
 				return err

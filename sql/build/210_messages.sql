@@ -42,7 +42,7 @@ SELECT
 FROM ctx
 WHERE type = 'message';
 
--- Replace the rows of the conversations in scope (none exist yet in a full build).
+-- Add the rows of the conversations in scope: a full build starts empty, an
+-- incremental one deleted their old rows first (stmt/forget_metrics.sql).
 CREATE TABLE IF NOT EXISTS messages AS FROM messages_delta LIMIT 0;
-DELETE FROM messages WHERE conversation_id IN (SELECT conversation_id FROM build_affected);
 INSERT INTO messages FROM messages_delta;

@@ -44,7 +44,7 @@ LEFT JOIN first_customer c USING (conversation_id, episode)
 LEFT JOIN first_reply r USING (conversation_id, episode)
 ORDER BY ep.conversation_id, ep.episode;
 
--- Replace the rows of the conversations in scope (none exist yet in a full build).
+-- Add the rows of the conversations in scope: a full build starts empty, an
+-- incremental one deleted their old rows first (stmt/forget_metrics.sql).
 CREATE TABLE IF NOT EXISTS episodes AS FROM episodes_delta LIMIT 0;
-DELETE FROM episodes WHERE conversation_id IN (SELECT conversation_id FROM build_affected);
 INSERT INTO episodes FROM episodes_delta;

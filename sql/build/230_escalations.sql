@@ -93,7 +93,7 @@ LEFT JOIN after a USING (event_id)
 LEFT JOIN next_reply r USING (event_id)
 ORDER BY x.conversation_id, x.escalated_at;
 
--- Replace the rows of the conversations in scope (none exist yet in a full build).
+-- Add the rows of the conversations in scope: a full build starts empty, an
+-- incremental one deleted their old rows first (stmt/forget_metrics.sql).
 CREATE TABLE IF NOT EXISTS escalations AS FROM escalations_delta LIMIT 0;
-DELETE FROM escalations WHERE conversation_id IN (SELECT conversation_id FROM build_affected);
 INSERT INTO escalations FROM escalations_delta;

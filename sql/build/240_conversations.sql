@@ -369,7 +369,7 @@ SELECT
     CASE WHEN resolved THEN coalesce(resolution_waiting_on_customer_s, 0) END AS resolution_waiting_on_customer_s
 FROM friction;
 
--- Replace the rows of the conversations in scope (none exist yet in a full build).
+-- Add the rows of the conversations in scope: a full build starts empty, an
+-- incremental one deleted their old rows first (stmt/forget_metrics.sql).
 CREATE TABLE IF NOT EXISTS conversations AS FROM conversations_delta LIMIT 0;
-DELETE FROM conversations WHERE conversation_id IN (SELECT conversation_id FROM build_affected_conversations);
 INSERT INTO conversations FROM conversations_delta;

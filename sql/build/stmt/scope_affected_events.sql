@@ -18,10 +18,15 @@
 --     conversations that ended within the longer of windows.idle_complete
 --     and the longest reply window before the earlier of the two last events.
 CREATE OR REPLACE TABLE build_affected_conversations AS
-WITH affected_starts AS (
-    SELECT conversation_id, min(occurred_at) AS started_at
+WITH affected_events AS (
+    -- One pass over `events` serves both steps below.
+    SELECT conversation_id, occurred_at, actor_role, actor_id
     FROM events
     WHERE conversation_id IN (SELECT conversation_id FROM build_affected)
+),
+affected_starts AS (
+    SELECT conversation_id, min(occurred_at) AS started_at
+    FROM affected_events
     GROUP BY conversation_id
 ),
 touched_customers AS (
@@ -34,7 +39,7 @@ touched_customers AS (
         WHERE c.conversation_id IN (SELECT conversation_id FROM build_affected) AND c.customer_id IS NOT NULL
         UNION ALL
         SELECT e.actor_id, a.started_at
-        FROM events e
+        FROM affected_events e
         JOIN affected_starts a USING (conversation_id)
         WHERE e.actor_role = 'customer' AND e.actor_id IS NOT NULL
     )
