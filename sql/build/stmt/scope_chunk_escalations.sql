@@ -1,4 +1,4 @@
 -- Scope of one pass of a chunked full build, before 240 (see stmt/scope_chunk_events.sql).
 CREATE OR REPLACE TEMP TABLE scope_conv_escalations AS
 FROM escalations
-WHERE hash(conversation_id) % (SELECT n FROM build_chunk) = (SELECT k FROM build_chunk);
+WHERE in_build_chunk(conversation_id);

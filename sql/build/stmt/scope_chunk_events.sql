@@ -11,10 +11,10 @@ CREATE OR REPLACE TEMP TABLE scope_conv_events AS
 FROM events
 WHERE rowid IN (
     SELECT rowid FROM events
-    WHERE hash(conversation_id) % (SELECT n FROM build_chunk) = (SELECT k FROM build_chunk)
+    WHERE in_build_chunk(conversation_id)
 );
 CREATE OR REPLACE TEMP VIEW scope_events AS FROM scope_conv_events;
 CREATE OR REPLACE TEMP VIEW other_conversation_starts AS
 SELECT customer_id, started_at
 FROM build_conversation_starts
-WHERE hash(conversation_id) % (SELECT n FROM build_chunk) <> (SELECT k FROM build_chunk);
+WHERE NOT in_build_chunk(conversation_id);

@@ -3,6 +3,6 @@ CREATE OR REPLACE TEMP TABLE scope_conv_messages AS
 FROM messages
 WHERE rowid IN (
     SELECT rowid FROM messages
-    WHERE hash(conversation_id) % (SELECT n FROM build_chunk) = (SELECT k FROM build_chunk)
+    WHERE in_build_chunk(conversation_id)
 );
 CREATE OR REPLACE TEMP VIEW scope_messages AS FROM scope_conv_messages;
