@@ -101,71 +101,49 @@ var perConversation = map[string]bool{
 	"240_conversations.sql": true,
 }
 
+// runner runs the stage's files on one connection: the reference tables
+// are filled in a transaction on it, and the scopes live in its temp tables.
+type runner struct {
+	conn     *sql.Conn
+	settings *config.Config
+	log      *slog.Logger
+	// args are the parameters of the files that take some; after fills in
+	// from Go what a file created.
+	args  map[string][]any
+	after map[string]func(context.Context, *sql.Conn, *config.Config) error
+}
+
 func run(ctx context.Context, db *warehouse.DB, s *config.Config, cfg Config, log *slog.Logger) error {
 	names, err := parleysql.Dir("build")
 	if err != nil {
 		return fmt.Errorf("metrics: %w", err)
 	}
-	// Files that take parameters or need Go to fill what they create.
-	args := map[string][]any{
-		"200_settings.sql": {
-			s.TimeZone,
-			s.Windows.RepeatContact.Seconds(), s.Windows.EscalationEffective.Seconds(),
-			s.Windows.Reopen.Seconds(), s.Windows.IdleComplete.Seconds(),
-			s.Friction.Weights.Time, s.Friction.Weights.Impersonal,
-			s.Friction.Weights.Directness, s.Friction.Weights.Effort,
-		},
-	}
-	after := map[string]func(context.Context, *sql.Conn, *config.Config) error{
-		"201_reference.sql": fillReference,
-	}
-	// One connection throughout: the reference tables are filled in a
-	// transaction on it, and the chunk scope lives in its temp tables.
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("metrics: connect: %w", err)
 	}
 	defer conn.Close()
-	exec := func(name string, args ...any) error {
-		t := time.Now()
-		if _, err := conn.ExecContext(ctx, parleysql.File(name), args...); err != nil {
-			return fmt.Errorf("metrics: run %s: %w", name, err)
-		}
-		log.Info("metrics: ran "+path.Base(name), "elapsed", time.Since(t).Round(time.Millisecond))
-		return nil
+	r := &runner{
+		conn: conn, settings: s, log: log,
+		args: map[string][]any{
+			"200_settings.sql": {
+				s.TimeZone,
+				s.Windows.RepeatContact.Seconds(), s.Windows.EscalationEffective.Seconds(),
+				s.Windows.Reopen.Seconds(), s.Windows.IdleComplete.Seconds(),
+				s.Friction.Weights.Time, s.Friction.Weights.Impersonal,
+				s.Friction.Weights.Directness, s.Friction.Weights.Effort,
+			},
+		},
+		after: map[string]func(context.Context, *sql.Conn, *config.Config) error{
+			"201_reference.sql": fillReference,
+		},
 	}
-	runFiles := func(files []string, mode string) error {
-		for _, name := range files {
-			base := path.Base(name)
-			if scope, ok := scopeBefore[base]; ok {
-				if err := exec("build/stmt/scope_" + mode + "_" + scope + ".sql"); err != nil {
-					return err
-				}
-				// Once the scope is known, an update deletes the rows it
-				// replaces, all before the first insert (see the file).
-				if mode == "affected" && scope == "events" {
-					if err := exec("build/stmt/forget_metrics.sql"); err != nil {
-						return err
-					}
-				}
-			}
-			if err := exec(name, args[base]...); err != nil {
-				return err
-			}
-			if fill := after[base]; fill != nil {
-				t := time.Now()
-				if err := fill(ctx, conn, s); err != nil {
-					return err
-				}
-				log.Info("metrics: filled the tables of "+base, "elapsed", time.Since(t).Round(time.Millisecond))
-			}
-		}
-		return nil
-	}
+	// The files before the per-conversation ones set up what they read;
+	// those after (rollup views, warehouse_info) read the finished tables.
 	var before, each, rest []string
 	for _, name := range names {
 		switch base := path.Base(name); {
-		case !strings.HasPrefix(base, stagePrefix):
+		case !strings.HasPrefix(base, stagePrefix): // the transform's
 		case perConversation[base]:
 			each = append(each, name)
 		case len(each) == 0:
@@ -174,59 +152,86 @@ func run(ctx context.Context, db *warehouse.DB, s *config.Config, cfg Config, lo
 			rest = append(rest, name)
 		}
 	}
-	if err := runFiles(before, "all"); err != nil {
+	if err := r.files(ctx, before, "all"); err != nil {
 		return err
 	}
-	chunks, err := chunkCount(ctx, conn, s, cfg)
+	chunks, err := r.chunkCount(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	switch {
 	case cfg.Incremental:
-		err = runFiles(each, "affected")
+		err = r.files(ctx, each, "affected")
 	case chunks <= 1:
-		err = runFiles(each, "all")
+		err = r.files(ctx, each, "all")
 	default:
-		err = runChunks(ctx, conn, chunks, each, exec, runFiles, log)
+		err = r.chunks(ctx, each, chunks)
 	}
 	if err != nil {
 		return err
 	}
-	return runFiles(rest, "all")
+	return r.files(ctx, rest, "all")
+}
+
+func (r *runner) exec(ctx context.Context, name string, args ...any) error {
+	return parleysql.Exec(ctx, r.conn, r.log, "metrics", name, args...)
+}
+
+// files runs the build files in order, each after the scope statement of
+// mode (all, affected or chunk) it needs, if any.
+func (r *runner) files(ctx context.Context, files []string, mode string) error {
+	for _, name := range files {
+		base := path.Base(name)
+		if scope, ok := scopeBefore[base]; ok {
+			if err := r.exec(ctx, "build/stmt/scope_"+mode+"_"+scope+".sql"); err != nil {
+				return err
+			}
+		}
+		if err := r.exec(ctx, name, r.args[base]...); err != nil {
+			return err
+		}
+		if fill := r.after[base]; fill != nil {
+			t := time.Now()
+			if err := fill(ctx, r.conn, r.settings); err != nil {
+				return err
+			}
+			r.log.Info("metrics: filled the tables of "+base, "elapsed", time.Since(t).Round(time.Millisecond))
+		}
+	}
+	return nil
 }
 
 // chunkCount is cfg.Chunks, or the passes build.memory_limit calls for.
-func chunkCount(ctx context.Context, conn *sql.Conn, s *config.Config, cfg Config) (int, error) {
+func (r *runner) chunkCount(ctx context.Context, cfg Config) (int, error) {
 	if cfg.Chunks > 0 || cfg.Incremental {
 		return max(cfg.Chunks, 1), nil
 	}
-	limit, ok := s.Build.MemoryLimitBytes()
+	limit, ok := r.settings.Build.MemoryLimitBytes()
 	if !ok {
 		return 1, nil
 	}
 	var rows int64
-	if err := conn.QueryRowContext(ctx, parleysql.File("build/stmt/event_total.sql")).Scan(&rows); err != nil {
+	if err := r.conn.QueryRowContext(ctx, parleysql.File("build/stmt/event_total.sql")).Scan(&rows); err != nil {
 		return 0, fmt.Errorf("metrics: count events: %w", err)
 	}
 	return chunksFor(rows, limit), nil
 }
 
-// runChunks runs the per-conversation files once per chunk of conversations.
-func runChunks(ctx context.Context, conn *sql.Conn, chunks int, files []string,
-	exec func(string, ...any) error, runFiles func([]string, string) error, log *slog.Logger) error {
-	if err := exec("build/stmt/chunk_starts.sql"); err != nil {
+// chunks runs the per-conversation files once per chunk of conversations.
+func (r *runner) chunks(ctx context.Context, files []string, n int) error {
+	if err := r.exec(ctx, "build/stmt/chunk_starts.sql"); err != nil {
 		return err
 	}
-	for k := range chunks {
+	for k := range n {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("metrics: %w", err)
 		}
-		log.Info("metrics: chunk", "chunk", k+1, "of", chunks)
-		if err := exec("build/stmt/set_chunk.sql", k, chunks); err != nil {
+		r.log.Info("metrics: chunk", "chunk", k+1, "of", n)
+		if err := r.exec(ctx, "build/stmt/set_chunk.sql", k, n); err != nil {
 			return err
 		}
-		if err := runFiles(files, "chunk"); err != nil {
-			return fmt.Errorf("%w (chunk %d of %d)", err, k+1, chunks)
+		if err := r.files(ctx, files, "chunk"); err != nil {
+			return fmt.Errorf("%w (chunk %d of %d)", err, k+1, n)
 		}
 	}
 	return nil

@@ -6,11 +6,15 @@
 package sql
 
 import (
+	"context"
+	dsql "database/sql"
 	"embed"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"path"
 	"slices"
+	"time"
 )
 
 // FS holds every .sql file, by path relative to this folder.
@@ -42,4 +46,16 @@ func Dir(dir string) ([]string, error) {
 	}
 	slices.Sort(names)
 	return names, nil
+}
+
+// Exec runs one embedded file on conn and logs how long it took as
+// "STAGE: ran FILE"; its error names the stage and the file. The build's
+// stages run their files through it.
+func Exec(ctx context.Context, conn *dsql.Conn, log *slog.Logger, stage, name string, args ...any) error {
+	t := time.Now()
+	if _, err := conn.ExecContext(ctx, File(name), args...); err != nil {
+		return fmt.Errorf("%s: run %s: %w", stage, name, err)
+	}
+	log.Info(stage+": ran "+path.Base(name), "elapsed", time.Since(t).Round(time.Millisecond))
+	return nil
 }

@@ -162,12 +162,7 @@ type runner struct {
 }
 
 func (r *runner) exec(ctx context.Context, name string, args ...any) error {
-	t := time.Now()
-	if _, err := r.conn.ExecContext(ctx, parleysql.File(name), args...); err != nil {
-		return fmt.Errorf("transform: run %s: %w", name, err)
-	}
-	r.log.Info("transform: ran "+filepath.Base(name), "elapsed", time.Since(t).Round(time.Millisecond))
-	return nil
+	return parleysql.Exec(ctx, r.conn, r.log, "transform", name, args...)
 }
 
 func (r *runner) run(ctx context.Context, files []lakeFile, incremental bool) (Stats, error) {

@@ -58,6 +58,11 @@ when incremental) and renamed over FILE at the end, so readers never see a
 half-built one and a failed build leaves the previous one in place. Progress
 goes to stderr.
 
+On a small machine set build.memory_limit: a full build then computes the
+metrics in passes over groups of conversations (about limit / 512 bytes
+events each), with the same result. DuckDB uses 0.6-1 GiB beyond the limit,
+so on a 4 GiB machine set about 2.5GiB.
+
 Example:
   parley build --lake lake/ --config parley.yaml
   parley build --lake /data/lake --db /data/warehouse.duckdb --full

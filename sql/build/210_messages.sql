@@ -43,6 +43,6 @@ FROM ctx
 WHERE type = 'message';
 
 -- Add the rows of the conversations in scope: a full build starts empty, an
--- incremental one deleted their old rows first (stmt/forget_metrics.sql).
+-- incremental one deleted their old rows first (end of stmt/scope_affected_events.sql).
 CREATE TABLE IF NOT EXISTS messages AS FROM messages_delta LIMIT 0;
 INSERT INTO messages FROM messages_delta;

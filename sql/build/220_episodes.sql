@@ -45,6 +45,6 @@ LEFT JOIN first_reply r USING (conversation_id, episode)
 ORDER BY ep.conversation_id, ep.episode;
 
 -- Add the rows of the conversations in scope: a full build starts empty, an
--- incremental one deleted their old rows first (stmt/forget_metrics.sql).
+-- incremental one deleted their old rows first (end of stmt/scope_affected_events.sql).
 CREATE TABLE IF NOT EXISTS episodes AS FROM episodes_delta LIMIT 0;
 INSERT INTO episodes FROM episodes_delta;

@@ -94,6 +94,6 @@ LEFT JOIN next_reply r USING (event_id)
 ORDER BY x.conversation_id, x.escalated_at;
 
 -- Add the rows of the conversations in scope: a full build starts empty, an
--- incremental one deleted their old rows first (stmt/forget_metrics.sql).
+-- incremental one deleted their old rows first (end of stmt/scope_affected_events.sql).
 CREATE TABLE IF NOT EXISTS escalations AS FROM escalations_delta LIMIT 0;
 INSERT INTO escalations FROM escalations_delta;

@@ -370,6 +370,6 @@ SELECT
 FROM friction;
 
 -- Add the rows of the conversations in scope: a full build starts empty, an
--- incremental one deleted their old rows first (stmt/forget_metrics.sql).
+-- incremental one deleted their old rows first (end of stmt/scope_affected_events.sql).
 CREATE TABLE IF NOT EXISTS conversations AS FROM conversations_delta LIMIT 0;
 INSERT INTO conversations FROM conversations_delta;

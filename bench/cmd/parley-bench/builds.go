@@ -107,14 +107,8 @@ func lastFullDay(ctx context.Context, glob string) ([]string, int64, error) {
 			return err
 		}
 		defer rows.Close()
-		for rows.Next() {
-			var d day
-			if err := rows.Scan(&d.name, &d.rows); err != nil {
-				return err
-			}
-			days = append(days, d)
-		}
-		return rows.Err()
+		_, err = drain(rows, func(v []any) { days = append(days, day{v[0].(string), v[1].(int64)}) })
+		return err
 	}()
 	if err != nil {
 		return nil, 0, fmt.Errorf("incremental build: rows per day: %w", err)

@@ -134,7 +134,7 @@ func copyLake(ctx context.Context, glob, path string) (time.Duration, error) {
 	db := sql.OpenDB(c)
 	start := time.Now()
 	_, err = db.ExecContext(ctx, copySQL, glob)
-	if err := errors.Join(err, db.Close(), c.Close()); err != nil {
+	if err := errors.Join(err, db.Close()); err != nil { // closes c too
 		return 0, fmt.Errorf("copy reference: %w", err)
 	}
 	return time.Since(start), nil

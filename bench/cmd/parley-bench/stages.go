@@ -95,12 +95,13 @@ func benchSize(ctx context.Context, o options, sz size, progress io.Writer) (siz
 		genArgs    = []string{"--seed", "1", "--days", strconv.Itoa(days), "--per-day", strconv.FormatFloat(res.PerDay, 'f', 1, 64)}
 	)
 	say := func(stage string, m measure) {
+		res.Stages[stage] = m
 		if m.Failed != "" {
 			fmt.Fprintf(progress, "%s %-9s FAILED: %s\n", sz.Name, stage, m.Failed)
+			return
 		}
 		fmt.Fprintf(progress, "%s %-9s %8s  %s units  peak RSS %s  floor %s\n", sz.Name, stage,
 			m.Wall.Round(time.Millisecond), groupDigits(m.Units), formatBytes(m.RSS), m.Floor.Round(time.Millisecond))
-		res.Stages[stage] = m
 	}
 	fmt.Fprintf(progress, "%s: %d days x %.1f conversations/day in %s\n", sz.Name, days, res.PerDay, dir)
 
