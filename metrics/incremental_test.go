@@ -202,22 +202,40 @@ func TestIncrementalEqualsFull(t *testing.T) {
 			event.Event{EventID: id + "-2", ConversationID: id, Type: event.MessageSent, OccurredAt: at.Add(time.Minute), Channel: ch, Queue: "support", Actor: who,
 				Message: &event.Message{Text: "hello?"}})
 	}
-	// Late events and copies from any earlier date: the hardest case.
-	first, second := splitDelivery(evs, cut, time.Time{}, 200, 100)
+	// A conversation that started three days before the cut and whose reply,
+	// written before the cut, arrives only with the second delivery: its
+	// early events lie before every other new row.
+	slow, slowAt := &event.Actor{Role: event.RoleCustomer, ID: "slow-customer"}, cut.Add(-72*time.Hour)
+	evs = append(evs,
+		event.Event{EventID: "slow-1", ConversationID: "slow", Type: event.ConversationStarted, OccurredAt: slowAt, Channel: event.Webchat, Queue: "support", Actor: slow},
+		event.Event{EventID: "slow-2", ConversationID: "slow", Type: event.MessageSent, OccurredAt: slowAt.Add(time.Minute), Channel: event.Webchat, Queue: "support", Actor: slow,
+			Message: &event.Message{Text: "anyone there?"}})
+	lateReply := event.Event{EventID: "slow-3", ConversationID: "slow", Type: event.MessageSent, OccurredAt: cut.Add(-2 * time.Hour), Channel: event.Webchat, Queue: "support",
+		Actor: &event.Actor{Role: event.RoleAgent, ID: "slow-agent"}, Message: &event.Message{Text: "sorry for the wait"}}
 	cases := []struct {
 		name     string
 		settings func() *config.Config
+		// lateSince is the earliest date late events and copies come from.
+		lateSince time.Time
 	}{
-		{"defaults", config.Default},
+		// Late events and copies from any earlier date: the hardest case.
+		{"defaults", config.Default, time.Time{}},
 		{"business hours and a short repeat window", func() *config.Config {
 			s := loadConfig(t, "america.yaml")
 			s.Windows.RepeatContact = config.Duration(36 * time.Hour)
 			return s
-		}},
+		}, time.Time{}},
+		// Late events from the last day only, as when the next day lands:
+		// the affected conversations' lookups are bounded in time
+		// (build_affected.since), and conversations that started days
+		// before their late events must still be read whole.
+		{"late events from the last day", config.Default, cut.Add(-24 * time.Hour)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			settings := tc.settings()
+			first, second := splitDelivery(evs, cut, tc.lateSince, 200, 100)
+			second = append(second, lateReply)
 			dir := t.TempDir()
 			root := filepath.Join(dir, "lake")
 			writeBatch(t, root, "first", time.Date(2026, 4, 26, 0, 0, 0, 0, time.UTC), first)

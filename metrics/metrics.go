@@ -161,7 +161,9 @@ func run(ctx context.Context, db *warehouse.DB, s *config.Config, cfg Config, lo
 	}
 	switch {
 	case cfg.Incremental:
-		err = r.files(ctx, each, "affected")
+		if err = r.exec(ctx, "build/stmt/ranges.sql"); err == nil {
+			err = r.files(ctx, each, "affected")
+		}
 	case chunks <= 1:
 		err = r.files(ctx, each, "all")
 	default:

@@ -39,7 +39,8 @@ type Config struct {
 	// resources; nil means config.Default().
 	Settings *config.Config
 	// Incremental reads only the lake files DB was not built from and
-	// replaces the events of the conversations they touch.
+	// replaces the events of the conversations they touch, ranking their new
+	// rows together with the events DB kept for them.
 	Incremental bool
 	// Log receives progress; nil discards it.
 	Log *slog.Logger
@@ -170,7 +171,7 @@ func (r *runner) run(ctx context.Context, files []lakeFile, incremental bool) (S
 	if err := r.exec(ctx, "build/100_tables.sql"); err != nil {
 		return s, err
 	}
-	toRead, newFiles := files, files
+	newFiles := files
 	scope := "build/stmt/lake_scope_all.sql"
 	if incremental {
 		var err error
@@ -184,23 +185,22 @@ func (r *runner) run(ctx context.Context, files []lakeFile, incremental bool) (S
 		if err := r.exec(ctx, "build/110_affected.sql", paths(newFiles)); err != nil {
 			return s, err
 		}
-		if toRead, err = r.filesToReread(ctx, files, newFiles); err != nil {
-			return s, err
-		}
 		if err := r.conn.QueryRowContext(ctx, parleysql.File("build/stmt/affected_count.sql")).Scan(&s.Affected); err != nil {
 			return s, fmt.Errorf("transform: count affected conversations: %w", err)
 		}
+		r.log.Info("transform: incremental", "new_files", len(newFiles), "conversations", s.Affected)
+		for _, name := range []string{"build/stmt/ranges.sql", "build/stmt/old_events.sql"} {
+			if err := r.exec(ctx, name); err != nil {
+				return s, err
+			}
+		}
 		scope = "build/stmt/lake_scope_affected.sql"
-		r.log.Info("transform: incremental", "new_files", len(newFiles), "files_read", len(toRead), "conversations", s.Affected)
 	}
 	s.NewFiles = len(newFiles)
 	if err := r.exec(ctx, scope); err != nil {
 		return s, err
 	}
-	if err := r.exec(ctx, "build/stmt/forget_events.sql"); err != nil {
-		return s, err
-	}
-	if err := r.exec(ctx, "build/120_events.sql", paths(toRead), r.timeZone); err != nil {
+	if err := r.exec(ctx, "build/120_events.sql", paths(newFiles), r.timeZone); err != nil {
 		return s, err
 	}
 	if err := r.record(ctx, newFiles); err != nil {
@@ -253,39 +253,6 @@ func (r *runner) newFiles(ctx context.Context, files []lakeFile) ([]lakeFile, er
 		return nil, fmt.Errorf("transform: %w: lake file %s is gone since the last build", ErrFullRebuild, p)
 	}
 	return fresh, nil
-}
-
-// filesToReread is the new files plus the old files of every date
-// partition where an affected conversation already has events: all the lake
-// rows of those conversations, duplicates included.
-func (r *runner) filesToReread(ctx context.Context, files, newFiles []lakeFile) ([]lakeFile, error) {
-	rows, err := r.conn.QueryContext(ctx, parleysql.File("build/stmt/affected_dates.sql"))
-	if err != nil {
-		return nil, fmt.Errorf("transform: dates of affected conversations: %w", err)
-	}
-	dates := map[string]bool{}
-	for rows.Next() {
-		var d string
-		if err := rows.Scan(&d); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("transform: dates of affected conversations: %w", err)
-		}
-		dates["date="+d] = true
-	}
-	if err := rows.Close(); err != nil {
-		return nil, fmt.Errorf("transform: dates of affected conversations: %w", err)
-	}
-	isNew := map[string]bool{}
-	for _, f := range newFiles {
-		isNew[f.path] = true
-	}
-	var read []lakeFile
-	for _, f := range files {
-		if isNew[f.path] || dates[filepath.Base(filepath.Dir(f.path))] {
-			read = append(read, f)
-		}
-	}
-	return read, nil
 }
 
 // record stores the new files and the fingerprint, so the next

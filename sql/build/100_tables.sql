@@ -10,8 +10,9 @@
 --   build_state     the fingerprint of the settings and build SQL the
 --                   warehouse was built with; another fingerprint forces a full rebuild.
 --   build_affected  the conversations whose rows this run replaces: those
---                   with an event in a new file. Empty in a full build, where
---                   there is nothing to replace.
+--                   with an event in a new file, with the first and last
+--                   instant among those new rows. Empty in a full build,
+--                   where there is nothing to replace.
 --
 -- events is documented in docs/metrics.md and filled by 120_events.sql.
 CREATE TABLE IF NOT EXISTS build_files (
@@ -26,7 +27,9 @@ CREATE TABLE IF NOT EXISTS build_state (
 );
 
 CREATE TABLE IF NOT EXISTS build_affected (
-    conversation_id VARCHAR NOT NULL
+    conversation_id VARCHAR NOT NULL,
+    first_new_at    TIMESTAMP,
+    last_new_at     TIMESTAMP
 );
 
 CREATE TABLE IF NOT EXISTS events (

@@ -39,10 +39,6 @@ msg_marked AS (
         min(seq) FILTER (WHERE sender_role = 'customer') OVER whole AS first_customer_seq,
         min(seq) FILTER (WHERE human_reply) OVER whole AS first_human_reply_seq,
         count(*) FILTER (WHERE human_reply) OVER whole AS human_replies_total,
-        -- Customer messages after lower-casing and dropping everything but letters and digits,
-        -- to spot the same message sent again.
-        CASE WHEN sender_role = 'customer'
-             THEN nullif(regexp_replace(lower(coalesce(text, '')), '[^[:alnum:]]+', '', 'g'), '') END AS normalized_text,
         -- The previous customer message, if it is in the same burst.
         CASE WHEN last_value(CASE WHEN sender_role = 'customer' THEN burst END IGNORE NULLS) OVER earlier = burst
              THEN last_value(CASE WHEN sender_role = 'customer' THEN occurred_at END IGNORE NULLS) OVER earlier
@@ -79,7 +75,6 @@ msg AS (
         max(burst) AS last_burst,
         count(*) FILTER (WHERE human_reply) AS human_replies,
         min(occurred_at) FILTER (WHERE sender_role = 'customer' AND burst = human_replies_total) AS last_burst_unanswered_at,
-        count(*) FILTER (WHERE sender_role = 'customer' AND normalized_text IS NOT NULL) - count(DISTINCT normalized_text) AS repeated_messages,
         count(*) FILTER (WHERE sender_role = 'customer' AND previous_in_burst_at IS NOT NULL
                          AND secs(previous_in_burst_at, occurred_at) >= 120) AS customer_nudges,
         -- Agent working time: each human reply stands for the time since the
@@ -88,6 +83,19 @@ msg AS (
         -- with nothing before it (an outbound opener) counts the full 5 minutes.
         sum(least(coalesce(us(previous_message_at, occurred_at), 300000000), 300000000)) FILTER (WHERE human_reply) / 1e6 AS agent_handle_s
     FROM msg_marked
+    GROUP BY conversation_id
+),
+repeats AS (
+    -- Customer messages sent again: the same text after lower-casing and
+    -- dropping everything but letters and digits. Read from the events (the
+    -- same texts as messages.text), so that an incremental build need not
+    -- read the texts of `messages` (stmt/scope_affected_messages.sql).
+    SELECT conversation_id, count(normalized_text) - count(DISTINCT normalized_text) AS repeated_messages
+    FROM (
+        SELECT conversation_id, nullif(regexp_replace(lower(coalesce(message_text, '')), '[^[:alnum:]]+', '', 'g'), '') AS normalized_text
+        FROM scope_conv_events
+        WHERE type = 'message' AND actor_role = 'customer'
+    )
     GROUP BY conversation_id
 ),
 clock AS (
@@ -194,6 +202,7 @@ base AS (
     SELECT
         ev.*,
         msg.* EXCLUDE (conversation_id),
+        rp.repeated_messages,
         ma.most_active_agent_id,
         h.handoff_wait_s,
         ct.* EXCLUDE (conversation_id),
@@ -206,6 +215,7 @@ base AS (
                  OR len(list_filter(ev.agent_routing_seqs, s -> s > least(msg.first_bot_seq, ev.first_bot_routing_seq))) > 0, false) AS handed_to_human
     FROM ev
     LEFT JOIN msg USING (conversation_id)
+    LEFT JOIN repeats rp USING (conversation_id)
     LEFT JOIN most_active ma USING (conversation_id)
     LEFT JOIN handoff h USING (conversation_id)
     LEFT JOIN clock_totals ct USING (conversation_id)

@@ -17,12 +17,24 @@
 --     which compare with the last event of the warehouse: if that moved, the
 --     conversations that ended within the longer of windows.idle_complete
 --     and the longest reply window before the earlier of the two last events.
+--
+-- Lookups in `events` are bounded in time (stmt/ranges.sql): the events of
+-- build_affected lie within their old `conversations` row's span or their
+-- new rows' (110_affected.sql), those of the other conversations within
+-- their row's span, as they did not change.
+INSERT INTO build_intervals
+SELECT first_new_at AS lo, last_new_at AS hi FROM build_affected
+UNION ALL
+SELECT started_at, ended_at FROM conversations SEMI JOIN build_affected USING (conversation_id);
+SET VARIABLE build_ranges = (FROM build_ranges());
+
 CREATE OR REPLACE TABLE build_affected_conversations AS
 WITH affected_events AS (
     -- One pass over `events` serves both steps below.
     SELECT conversation_id, occurred_at, actor_role, actor_id
     FROM events
-    WHERE conversation_id IN (SELECT conversation_id FROM build_affected)
+    WHERE in_build_ranges(occurred_at)
+      AND conversation_id IN (SELECT conversation_id FROM build_affected)
 ),
 affected_starts AS (
     SELECT conversation_id, min(occurred_at) AS started_at
@@ -66,14 +78,13 @@ WHERE ends.old_last IS DISTINCT FROM ends.new_last
   AND secs(c.ended_at, least(ends.old_last, ends.new_last)) <= ends.horizon_s;
 
 -- build_affected is part of build_affected_conversations: read `events` once.
--- Find the rows by conversation_id alone, then fetch them by rowid: a filter
--- on all columns would decompress every message text of the warehouse.
+INSERT INTO build_intervals
+SELECT started_at, ended_at FROM conversations SEMI JOIN build_affected_conversations USING (conversation_id);
+SET VARIABLE build_ranges = (FROM build_ranges());
 CREATE OR REPLACE TEMP TABLE scope_conv_events AS
 FROM events
-WHERE rowid IN (
-    SELECT rowid FROM events
-    WHERE conversation_id IN (SELECT conversation_id FROM build_affected_conversations)
-);
+WHERE in_build_ranges(occurred_at)
+  AND conversation_id IN (SELECT conversation_id FROM build_affected_conversations);
 CREATE OR REPLACE TEMP TABLE scope_events AS
 FROM scope_conv_events WHERE conversation_id IN (SELECT conversation_id FROM build_affected);
 CREATE OR REPLACE TEMP VIEW other_conversation_starts AS
@@ -85,7 +96,7 @@ WHERE conversation_id NOT IN (SELECT conversation_id FROM build_affected_convers
 -- and escalations of build_affected; conversations of
 -- build_affected_conversations; other_conversation_starts above is a view,
 -- so it is unchanged), and checkpoint before any is inserted, for the reason
--- given in stmt/forget_events.sql: a checkpoint that finds deletes and
+-- given in stmt/old_events.sql: a checkpoint that finds deletes and
 -- appends in one table rewrites every row group the deletes touched, which
 -- for a day's conversations is nearly all of them (measured at L: the
 -- closing checkpoint took 2.5 s when each of 210-240 deleted its own rows).

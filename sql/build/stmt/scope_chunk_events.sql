@@ -5,14 +5,10 @@
 -- statement there computes a conversation from its own rows only, except the
 -- repeat contacts of 240, which read the other chunks' starts below.
 -- Defines the same objects as stmt/scope_all_events.sql.
--- By rowid, for the reason given in stmt/scope_affected_events.sql.
 CREATE OR REPLACE TABLE build_affected_conversations (conversation_id VARCHAR NOT NULL);
 CREATE OR REPLACE TEMP TABLE scope_conv_events AS
 FROM events
-WHERE rowid IN (
-    SELECT rowid FROM events
-    WHERE in_build_chunk(conversation_id)
-);
+WHERE in_build_chunk(conversation_id);
 CREATE OR REPLACE TEMP VIEW scope_events AS FROM scope_conv_events;
 CREATE OR REPLACE TEMP VIEW other_conversation_starts AS
 SELECT customer_id, started_at
