@@ -201,6 +201,15 @@ func TestIncrementalEqualsFull(t *testing.T) {
 			event.Event{EventID: id + "-1", ConversationID: id, Type: event.ConversationStarted, OccurredAt: at, Channel: ch, Queue: "support", Actor: who},
 			event.Event{EventID: id + "-2", ConversationID: id, Type: event.MessageSent, OccurredAt: at.Add(time.Minute), Channel: ch, Queue: "support", Actor: who,
 				Message: &event.Message{Text: "hello?"}})
+		// Resolved, then written to again: still waiting on a reply, which
+		// the later last event makes a breach of WhatsApp's window.
+		id = fmt.Sprintf("after-resolution-%d", i)
+		evs = append(evs,
+			event.Event{EventID: id + "-1", ConversationID: id, Type: event.ConversationStarted, OccurredAt: at, Channel: ch, Queue: "support", Actor: who},
+			event.Event{EventID: id + "-2", ConversationID: id, Type: event.Resolved, OccurredAt: at.Add(time.Minute), Channel: ch, Queue: "support",
+				Actor: &event.Actor{Role: event.RoleAgent, ID: "quiet-agent"}},
+			event.Event{EventID: id + "-3", ConversationID: id, Type: event.MessageSent, OccurredAt: at.Add(2 * time.Minute), Channel: ch, Queue: "support", Actor: who,
+				Message: &event.Message{Text: "one more thing"}})
 	}
 	// A conversation that started three days before the cut and whose reply,
 	// written before the cut, arrives only with the second delivery: its

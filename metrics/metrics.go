@@ -76,9 +76,12 @@ func Run(ctx context.Context, cfg Config) error {
 		return fmt.Errorf("metrics: %w", err)
 	}
 	runErr := run(ctx, db, settings, cfg, log)
+	t := time.Now()
 	if err := db.Close(); err != nil && runErr == nil {
 		runErr = fmt.Errorf("metrics: close %s: %w", cfg.DB, err)
 	}
+	// Closing checkpoints: DuckDB writes the tables' new rows to the file then.
+	log.Info("metrics: closed the warehouse", "elapsed", time.Since(t).Round(time.Millisecond))
 	return runErr
 }
 

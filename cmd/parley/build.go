@@ -134,8 +134,12 @@ func buildWarehouseWith(ctx context.Context, lakeDir, dbPath string, settings *c
 		incremental bool
 	)
 	if !full {
+		t := time.Now()
 		if incremental, err = copyWarehouse(dbPath, tmp); err != nil {
 			return stats, err
+		}
+		if incremental {
+			log.Info("build: copied the warehouse to update it", "to", tmp, "elapsed", time.Since(t).Round(time.Millisecond))
 		}
 	}
 	if incremental {

@@ -1,7 +1,7 @@
 -- Scope of an incremental build, before 210 (the objects are those of
--- stmt/scope_all_events.sql, but the scope_* ones are temporary tables: they
--- hold a small share of the rows, which the metric SQL then reads several
--- times without filtering all of `events` again). It runs after transform
+-- stmt/scope_all_events.sql, but scope_conv_events is a temporary table: it
+-- holds a small share of the rows, which the metric SQL then reads several
+-- times without looking them up in `events` again). It runs after transform
 -- replaced the events of build_affected and before any metric table
 -- changes, so `conversations` and warehouse_info still describe the previous build.
 --
@@ -16,7 +16,8 @@
 --   - `complete` (and `abandoned`) and reply-window breaches still open,
 --     which compare with the last event of the warehouse: if that moved, the
 --     conversations that ended within the longer of windows.idle_complete
---     and the longest reply window before the earlier of the two last events.
+--     and the longest reply window before the earlier of the two last
+--     events, unless they ended with their resolution.
 --
 -- Lookups in `events` are bounded in time (stmt/ranges.sql): the events of
 -- build_affected lie within their old `conversations` row's span or their
@@ -75,7 +76,11 @@ UNION
 SELECT c.conversation_id
 FROM conversations c, ends
 WHERE ends.old_last IS DISTINCT FROM ends.new_last
-  AND secs(c.ended_at, least(ends.old_last, ends.new_last)) <= ends.horizon_s;
+  AND secs(c.ended_at, least(ends.old_last, ends.new_last)) <= ends.horizon_s
+  -- A resolved conversation is complete whatever the last event, and its
+  -- waits all ended by a reply or the resolution unless something happened
+  -- after it (a customer message left unanswered).
+  AND (NOT c.resolved OR secs(c.started_at, c.ended_at) > c.resolution_s);
 
 -- build_affected is part of build_affected_conversations: read `events` once.
 INSERT INTO build_intervals
@@ -85,7 +90,7 @@ CREATE OR REPLACE TEMP TABLE scope_conv_events AS
 FROM events
 WHERE in_build_ranges(occurred_at)
   AND conversation_id IN (SELECT conversation_id FROM build_affected_conversations);
-CREATE OR REPLACE TEMP TABLE scope_events AS
+CREATE OR REPLACE TEMP VIEW scope_events AS
 FROM scope_conv_events WHERE conversation_id IN (SELECT conversation_id FROM build_affected);
 CREATE OR REPLACE TEMP VIEW other_conversation_starts AS
 SELECT customer_id, started_at
