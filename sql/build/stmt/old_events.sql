@@ -6,8 +6,9 @@
 -- copy kept before is the first ingested of the old copies, so the first
 -- ingested of it and the new copies is the first of all.
 --
--- A conversation's old events lie between the started_at and ended_at of its
--- `conversations` row, which bound the lookup (stmt/ranges.sql).
+-- A conversation's old events lie within the spans of its `episodes` rows,
+-- which bound the lookup (stmt/ranges.sql): tighter than the conversation's
+-- span, which for a conversation reopened weeks later covers weeks.
 --
 -- The checkpoint right after the delete is cheap; one that finds both the
 -- deletes and the rows appended after them rewrites the row groups they
@@ -15,7 +16,7 @@
 -- 0.96 s at close with it).
 INSERT INTO build_intervals
 SELECT started_at AS lo, ended_at AS hi
-FROM conversations
+FROM episodes
 SEMI JOIN build_affected USING (conversation_id);
 SET VARIABLE build_ranges = (FROM build_ranges());
 CREATE OR REPLACE TEMP TABLE build_old_events AS

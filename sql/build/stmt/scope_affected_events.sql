@@ -20,13 +20,13 @@
 --     events, unless they ended with their resolution.
 --
 -- Lookups in `events` are bounded in time (stmt/ranges.sql): the events of
--- build_affected lie within their old `conversations` row's span or their
--- new rows' (110_affected.sql), those of the other conversations within
--- their row's span, as they did not change.
+-- build_affected lie within the spans of their old `episodes` rows or of
+-- their new rows (110_affected.sql), those of the other conversations
+-- within their episodes' spans, as they did not change.
 INSERT INTO build_intervals
 SELECT first_new_at AS lo, last_new_at AS hi FROM build_affected
 UNION ALL
-SELECT started_at, ended_at FROM conversations SEMI JOIN build_affected USING (conversation_id);
+SELECT started_at, ended_at FROM episodes SEMI JOIN build_affected USING (conversation_id);
 SET VARIABLE build_ranges = (FROM build_ranges());
 
 CREATE OR REPLACE TABLE build_affected_conversations AS
@@ -84,7 +84,7 @@ WHERE ends.old_last IS DISTINCT FROM ends.new_last
 
 -- build_affected is part of build_affected_conversations: read `events` once.
 INSERT INTO build_intervals
-SELECT started_at, ended_at FROM conversations SEMI JOIN build_affected_conversations USING (conversation_id);
+SELECT started_at, ended_at FROM episodes SEMI JOIN build_affected_conversations USING (conversation_id);
 SET VARIABLE build_ranges = (FROM build_ranges());
 CREATE OR REPLACE TEMP TABLE scope_conv_events AS
 FROM events
