@@ -2,9 +2,10 @@
 --
 -- Reads the rows lake_scope gives (a full build: every complete lake file,
 -- events/date=*/*.parquet, whose files still being written start with _tmp-
--- and never match; an incremental build: every row of the conversations in
--- build_affected, whose old events stmt/forget_events.sql deleted) and keeps
--- one row per event_id: the copy ingested first. Timestamps become TIMESTAMP values holding UTC.
+-- and never match; an incremental build: the new files' rows and the old
+-- events of the conversations in build_affected, which stmt/old_events.sql
+-- took out of `events`) and keeps one row per event_id: the copy ingested
+-- first. Timestamps become TIMESTAMP values holding UTC.
 --
 -- seq orders the events of a conversation by when they happened, not when they
 -- arrived, so late and out-of-order delivery do not matter. Ties on
