@@ -203,6 +203,7 @@ func copyFile(from, to string) error {
 	if _, err := io.Copy(dst, src); err != nil {
 		return errors.Join(fmt.Errorf("build: copy %s to %s: %w", from, to, err), dst.Close())
 	}
+	startWriteback(dst)
 	if err := dst.Close(); err != nil {
 		return fmt.Errorf("build: copy %s to %s: %w", from, to, err)
 	}

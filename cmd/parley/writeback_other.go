@@ -1,0 +1,9 @@
+//go:build !linux
+
+package main
+
+import "os"
+
+// startWriteback does nothing where sync_file_range(2) does not exist; see
+// writeback_linux.go.
+func startWriteback(*os.File) {}
