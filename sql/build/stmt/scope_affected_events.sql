@@ -82,7 +82,9 @@ WHERE ends.old_last IS DISTINCT FROM ends.new_last
   -- after it (a customer message left unanswered).
   AND (NOT c.resolved OR secs(c.started_at, c.ended_at) > c.resolution_s);
 
--- build_affected is part of build_affected_conversations: read `events` once.
+-- Widen the ranges to the added conversations' episodes (the intervals of
+-- build_affected stay in), then read `events` once: build_affected is part
+-- of build_affected_conversations.
 INSERT INTO build_intervals
 SELECT started_at, ended_at FROM episodes SEMI JOIN build_affected_conversations USING (conversation_id);
 SET VARIABLE build_ranges = (FROM build_ranges());
