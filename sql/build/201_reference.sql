@@ -61,6 +61,11 @@ CREATE OR REPLACE MACRO is_human_reply(type, actor_role, private, automated) AS
 CREATE OR REPLACE MACRO is_any_reply(type, actor_role, private) AS
     type = 'message' AND actor_role IN ('agent', 'bot') AND NOT coalesce(private, false);
 
+-- A bot reply: a public message by a bot (whether a bot has replied decides
+-- bot handling and bot escalations).
+CREATE OR REPLACE MACRO is_bot_reply(type, actor_role, private) AS
+    type = 'message' AND actor_role = 'bot' AND NOT coalesce(private, false);
+
 -- A routing event moves the conversation, to to.queue when it names one.
 CREATE OR REPLACE MACRO is_routing(type) AS type IN ('assigned', 'escalated', 'transferred');
 

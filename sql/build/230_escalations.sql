@@ -26,7 +26,7 @@ WITH marked AS (
         conversation_id, event_id, seq, type, occurred_at, occurred_local, channel,
         actor_role, to_role, to_queue, queue,
         is_human_reply(type, actor_role, message_private, message_automated) AS human_reply,
-        type = 'message' AND actor_role = 'bot' AND NOT coalesce(message_private, false) AS bot_reply,
+        is_bot_reply(type, actor_role, message_private) AS bot_reply,
         event_queue(type, to_queue, queue) AS named_queue
     FROM scope_events
 ),

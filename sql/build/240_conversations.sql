@@ -68,7 +68,7 @@ msg AS (
         count(*) FILTER (WHERE sender_role = 'bot' AND seq < coalesce(first_human_reply_seq, 9223372036854775807)) AS bot_messages_before_human,
         count(*) FILTER (WHERE automated) AS automated_messages,
         min(seq) FILTER (WHERE human_reply) AS first_human_seq,
-        min(seq) FILTER (WHERE sender_role = 'bot' AND NOT private) AS first_bot_seq,
+        min(seq) FILTER (WHERE is_bot_reply('message', sender_role, private)) AS first_bot_seq,
         median(reply_wait_s) AS median_reply_s,
         -- Sums of durations add whole microseconds (us, 201_reference.sql): exact,
         -- so they do not depend on the order rows are stored in.
