@@ -124,7 +124,7 @@ func TestCompactLeavesUncommittedAndImportFilesAlone(t *testing.T) {
 	if err := os.MkdirAll(day, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := writeCheckpoint(root, "t", 0, 100); err != nil {
+	if err := writeCheckpoint(root, "t", 0, 0, 100); err != nil {
 		t.Fatal(err)
 	}
 	names := []string{
