@@ -72,7 +72,7 @@ func TestRecoverPartition(t *testing.T) {
 			epoch:      1,
 			files: []string{
 				"events/date=2026-03-01/t-0-0-499.parquet", "_gaps/t/0-500-599.json", // read before the reset, above the new checkpoint
-				"events/date=2026-03-01/t-0-0-19.r1.parquet",                          // the new epoch, checkpointed
+				"events/date=2026-03-01/t-0-0-19.r1.parquet",                             // the new epoch, checkpointed
 				"events/date=2026-03-02/t-0-20-29.r1.parquet", "_gaps/t/0-30-39.r1.json", // the new epoch, not checkpointed
 			},
 			wantNext:  20,

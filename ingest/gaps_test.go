@@ -190,9 +190,9 @@ func runIngest(t *testing.T, cfg Config) (Stats, error) {
 // for exactly once: as a row, a dead letter, or inside a gap.
 func TestRunRecordsOffsetsDeletedBeforeRead(t *testing.T) {
 	tests := []struct {
-		name            string
-		read, unread    int   // messages ingested first, then produced and left unread
-		deleteBefore    int64 // retention deletes every offset below this one
+		name             string
+		read, unread     int   // messages ingested first, then produced and left unread
+		deleteBefore     int64 // retention deletes every offset below this one
 		wantFrom, wantTo int64
 	}{
 		{"part of the unread offsets", 30, 40, 55, 30, 54},
