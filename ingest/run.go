@@ -292,6 +292,9 @@ func (r *runner) consume(gctx, stopCtx context.Context, gen *kafka.Generation, p
 		r.fail(err)
 		return
 	}
+	r.mu.Lock()
+	delete(r.stopped, partition) // reset by another member of the group meanwhile
+	r.mu.Unlock()
 	r.cfg.Metrics.setStopped(topic, partition, false)
 	next := cp.NextOffset
 	ps := &partitionState{}
