@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -296,6 +297,87 @@ func TestRunRecordsOffsetsDeletedBeforeRead(t *testing.T) {
 				t.Errorf("second run left %d gap records, want %d", n, len(gaps))
 			}
 		})
+	}
+}
+
+// TestRunRecordsGapWhileReading deletes offsets while ingest runs, between
+// offsets it has read but not yet flushed and offsets it has yet to read:
+// the gap lands in the same batch, between the two, and every offset is
+// accounted for once.
+func TestRunRecordsGapWhileReading(t *testing.T) {
+	b := startBroker(t, 1)
+	cl := kafkaClient(t, b.Addr())
+	produceTo(t, cl, 0, eventValues(t, 0, 20))
+	// Fetches can be held off (kfake drops their connection) while the
+	// topic changes under ingest.
+	var holdFetches atomic.Bool
+	var held atomic.Int32
+	c := b.Cluster()
+	c.ControlKey(int16(kmsg.Fetch), func(kmsg.Request) (kmsg.Response, error, bool) {
+		c.KeepControl()
+		if !holdFetches.Load() {
+			return nil, nil, false
+		}
+		held.Add(1)
+		return nil, errors.New("fetches held by the test"), true
+	})
+	m, err := NewMetrics(prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	lakeDir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		// Batches are flushed only by the gap, or at the end.
+		_, err := Run(ctx, Config{Brokers: []string{b.Addr()}, Topic: testTopic, Lake: lakeDir, FlushRows: 10_000, FlushInterval: time.Hour, Metrics: m})
+		done <- err
+	}()
+	waitFor(t, "the first 20 offsets read", func() bool {
+		ch := make(chan prometheus.Metric, 1)
+		m.lag.Collect(ch)
+		close(ch)
+		for g := range ch {
+			return gaugeValue(t, g) == 0
+		}
+		return false
+	})
+	holdFetches.Store(true)
+	// Once a fetch has been refused, none is in flight: nothing produced
+	// from now on can have been read.
+	waitFor(t, "a fetch held", func() bool { return held.Load() > 0 })
+	produceTo(t, cl, 0, eventValues(t, 20, 30))
+	deleteRecords(t, cl, 0, 40)
+	holdFetches.Store(false)
+	waitFor(t, "the gap recorded", func() bool { return counterValue(t, m.gaps.WithLabelValues(testTopic, "0")) == 1 })
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	// The gap came due at once, with the 20 offsets read before it.
+	if m, _ := filepath.Glob(filepath.Join(lakeDir, lake.EventsDir, "date=*", lake.KafkaFileName(testTopic, 0, 0, 0, 39))); len(m) == 0 {
+		t.Errorf("no file for the batch of offsets 0-39 (20 events, then the gap)")
+	}
+	// Whatever the stop left unread is read by the next run.
+	if _, err := runIngest(t, Config{Brokers: []string{b.Addr()}, Lake: lakeDir}); err != nil {
+		t.Fatal(err)
+	}
+	gaps := readGaps(t, lakeDir)
+	if len(gaps) != 1 || gaps[0].From != 20 || gaps[0].To != 39 {
+		t.Fatalf("gap records %+v, want offsets 20-39", gaps)
+	}
+	var want []int64
+	for o := int64(0); o < 50; o++ {
+		if o < 20 || o >= 40 {
+			want = append(want, o)
+		}
+	}
+	if got := lakeOffsets(t, lakeDir, 0); !slices.Equal(got, want) {
+		t.Errorf("lake holds offsets %v, want 0-19 and 40-49", got)
+	}
+	if cp, _, err := readCheckpoint(lakeDir, testTopic, 0); err != nil || cp.NextOffset != 50 {
+		t.Errorf("checkpoint %+v (%v), want 50", cp, err)
 	}
 }
 
