@@ -10,10 +10,8 @@ import (
 // (shorter messages, nearly all with a candidate in them).
 func BenchmarkText(b *testing.B) {
 	var corpus []string
-	for _, l := range readLines(b, "testdata/planted.tsv") {
-		if f := strings.Split(l, "\t"); len(f) == 3 && !strings.HasPrefix(l, "#") {
-			corpus = append(corpus, strings.Replace(f[2], "{}", f[1], 1))
-		}
+	for _, c := range readPlanted(b, "testdata/planted.tsv") {
+		corpus = append(corpus, c.in())
 	}
 	for _, l := range readLines(b, "testdata/ordinary.txt") {
 		if l != "" && !strings.HasPrefix(l, "#") {

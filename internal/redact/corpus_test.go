@@ -44,7 +44,7 @@ var corpusClasses = map[string]struct {
 
 // readPlanted parses the planted corpus: tab-separated class, planted
 // string and text, a field starting with '"' being a Go string literal.
-func readPlanted(t *testing.T, path string) []plantedCase {
+func readPlanted(t testing.TB, path string) []plantedCase {
 	t.Helper()
 	var cases []plantedCase
 	for n, line := range readLines(t, path) {

@@ -2,6 +2,7 @@ package redact
 
 import (
 	"encoding/csv"
+	"encoding/json"
 	"os"
 	"strings"
 	"testing"
@@ -97,4 +98,49 @@ func TestTextOnRealTweets(t *testing.T) {
 		t.Errorf("%d phone placeholders, want at least the 15 known numbers", n)
 	}
 	t.Logf("placeholders beyond phone numbers and IP addresses: %v", count)
+}
+
+// abcdPath holds three real customer-agent dialogues from ASAPP's ABCD data
+// set (see /work/shared/data/README.md).
+const abcdPath = "../../../shared/data/abcd_sample.json"
+
+// In real dialogues the customers' e-mail addresses and phone numbers go,
+// and nothing else does: order ids, amounts and the rest stay as written.
+func TestTextOnRealDialogues(t *testing.T) {
+	raw, err := os.ReadFile(abcdPath)
+	if os.IsNotExist(err) {
+		t.Skipf("real data not present at %s", abcdPath)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dialogues []struct {
+		Original [][2]string
+	}
+	if err := json.Unmarshal(raw, &dialogues); err != nil {
+		t.Fatalf("%s: %v", abcdPath, err)
+	}
+	turns, changed := 0, 0
+	for _, d := range dialogues {
+		for _, turn := range d.Original {
+			turns++
+			in, out := turn[1], Text(turn[1])
+			if in == out {
+				continue
+			}
+			changed++
+			// What may change: contact details, nothing else.
+			for _, kind := range []string{Card, IBAN, SSN, NINO, DNI, Passport, DOB, IP} {
+				if strings.Contains(out, kind) {
+					t.Errorf("false %s: %q -> %q", kind, in, out)
+				}
+			}
+		}
+	}
+	// Each dialogue's customer writes an e-mail address or phone number;
+	// the phone is also echoed in an agent action.
+	if changed < len(dialogues) || changed > 8 {
+		t.Errorf("%d of %d turns changed, want the few with contact details", changed, turns)
+	}
+	t.Logf("%d of %d turns changed", changed, turns)
 }

@@ -45,9 +45,18 @@ const (
 type rule struct {
 	placeholder string
 	pattern     string
-	re          *regexp.Regexp
-	// whole is re anchored at both ends, to re-test a shortened candidate.
-	whole *regexp.Regexp
+	// first reports whether a match can start with byte c; matches are
+	// only looked for where a word or number starts with such a byte.
+	// starts is first as a table.
+	first  func(c byte) bool
+	starts [256]bool
+	// prefix is pattern anchored at the start, whole at both ends (to
+	// re-test a shortened candidate).
+	prefix, whole *regexp.Regexp
+	// maxLen bounds the bytes a match may span (default numberLen), so a
+	// text made of one long run of letters, dots and digits costs a bounded
+	// try per word in it.
+	maxLen int
 	// standalone rules only accept a candidate that is not glued to a longer
 	// number or word (Go's regexp has no look-around, so this is checked in
 	// Go); the others only check that the candidate starts a word.
@@ -61,30 +70,47 @@ type rule struct {
 	check func(match string) bool
 	// context, when set, must come right before a candidate.
 	context *context
-	// minDigits and needs let a text skip the rule's scan: a text with
-	// fewer ASCII digits, or (when needs is set) none of its strings in
-	// its ASCII-lower-cased form, cannot hold a match.
+	// minDigits and maybe let a text skip the rule: a text with fewer
+	// ASCII digits, or whose ASCII-lower-cased form maybe rejects, cannot
+	// hold a match. A rule with a context also needs one of its words.
 	minDigits int
-	needs     []string
+	maybe     func(lower string) bool
 }
 
 // compile compiles each rule's pattern; a context's words are what a text must hold.
 func compile(rules []rule) []rule {
 	for i := range rules {
 		r := &rules[i]
-		r.re = regexp.MustCompile(r.pattern)
+		r.prefix = regexp.MustCompile(`^(?:` + r.pattern + `)`)
 		r.whole = regexp.MustCompile(`^(?:` + r.pattern + `)$`)
+		for c := range r.starts {
+			r.starts[c] = r.first(byte(c))
+		}
+		if r.maxLen == 0 {
+			r.maxLen = numberLen
+		}
 		if r.context != nil {
-			r.needs = r.context.words
+			words, own := containsAny(r.context.words...), r.maybe
+			r.maybe = func(lower string) bool { return words(lower) && (own == nil || own(lower)) }
 		}
 	}
 	return rules
 }
 
+// numberLen is more than the longest number or date any rule matches (a
+// 19-digit card grouped by double spaces, a spelled-out date); emailLen
+// more than an e-mail address's 254 characters, spelled out.
+const (
+	numberLen = 80
+	emailLen  = 320
+)
+
 // context is a keyword that announces a kind of data ("passport no.",
 // "born on"): the candidate must follow it within maxGap bytes of at most
 // three words, with no digit or clause break (",;!?" or a new line) in
-// between, so "born last week, order of 2026-03-02" is not a date of birth.
+// between, each word a filler ("is", "on", "number", "nr.") or a name
+// ("born in Leeds on"). So "born last week, order of 2026-03-02" and
+// "a birthday present for 2026-03-08" hold no date of birth.
 type context struct {
 	// words are lower case; those that start or end with a letter or digit
 	// must start or end a word in the text.
@@ -95,9 +121,19 @@ type context struct {
 // contextWindow is how far before a candidate a keyword is looked for.
 const contextWindow = 64
 
+// fillers are the words that may stand between a keyword and its value,
+// in the keywords' languages.
+var fillers = map[string]bool{
+	"is": true, "was": true, "are": true, "my": true, "me": true, "to": true, "on": true, "at": true, "of": true,
+	"the": true, "in": true, "number": true, "no.": true, "no": true, "nr.": true, "nr": true, "n°": true,
+	"num": true, "id": true, "am": true, "ist": true, "der": true, "den": true, "le": true, "la": true,
+	"est": true, "el": true, "es": true, "de": true, "il": true, "è": true, "op": true,
+}
+
 // before reports whether one of the words ends close enough before
-// start in lower, the text's ASCII-lower-cased form.
-func (c *context) before(lower string, start int) bool {
+// start in sc's text.
+func (c *context) before(sc *scan, start int) bool {
+	lower := sc.lowered()
 	from := max(0, start-contextWindow)
 	best := -1 // where the gap starts: the end of the keyword nearest start
 	for _, w := range c.words {
@@ -118,7 +154,17 @@ func (c *context) before(lower string, start int) bool {
 		return false
 	}
 	gap := lower[best:start]
-	return len(gap) <= c.maxGap && !strings.ContainsAny(gap, "0123456789,;!?\n") && len(strings.Fields(gap)) <= 3
+	if len(gap) > c.maxGap || strings.ContainsAny(gap, "0123456789,;!?\n") {
+		return false
+	}
+	words := strings.Fields(sc.text[best:start])
+	for _, w := range words {
+		first, _ := utf8.DecodeRuneInString(w)
+		if !fillers[strings.ToLower(w)] && !unicode.IsUpper(first) && strings.IndexFunc(w, unicode.IsLetter) >= 0 {
+			return false
+		}
+	}
+	return len(words) <= 3
 }
 
 // edge reports whether a keyword whose first (or last) byte is c may start
@@ -190,37 +236,39 @@ var (
 // numbers and an IBAN's digits could pass for a card or phone number, so the
 // more specific kinds go first; a matched span is hidden from later rules.
 var rules = compile([]rule{
-	{placeholder: Email, pattern: email(`@| @ `, ""), needs: []string{"@"}},
-	{placeholder: Email, pattern: email(`(?i) ?[\(\[] ?at ?[\)\]] ?`, `(?i) ?[\(\[] ?dot ?[\)\]] ?`),
-		needs: []string{"(at", "[at", "( at", "[ at"}},
+	{placeholder: Email, pattern: email(`@| @ `, ""), first: emailStart, maxLen: emailLen, maybe: localAt},
+	{placeholder: Email, pattern: email(`(?i) ?[\(\[] ?at ?[\)\]] ?`, `(?i) ?[\(\[] ?dot ?[\)\]] ?`), first: emailStart, maxLen: emailLen,
+		maybe: containsAny("(at", "[at", "( at", "[ at")},
 	// "at" and "dot" as words read as an address only after "e-mail" and the like:
 	// "members only at Target dot com" is not one.
-	{placeholder: Email, pattern: email(`(?i) at `, `(?i) dot `), context: emailWords},
+	{placeholder: Email, pattern: email(`(?i) at `, `(?i) dot `), first: emailStart, maxLen: emailLen, context: emailWords,
+		maybe: containsAny(" at ")},
 	// Two letters, two check digits, then 11 to 30 letters and digits,
 	// printed either solid or in groups of four.
 	{placeholder: IBAN, pattern: `(?i)[A-Z]{2}[0-9]{2}(?:[ \-]?[A-Z0-9]{4}){2,7}(?:[ \-]?[A-Z0-9]{1,4})?`,
-		standalone: true, check: validIBAN, minDigits: 4},
+		first: isLetter, standalone: true, check: validIBAN, minDigits: 4, maybe: lettersDigits},
 	// 13 to 19 digits, optionally in groups separated by a space, dash, dot or slash.
-	{placeholder: Card, pattern: `[0-9](?:[ \-./]?[0-9]){12,18}`, standalone: true, check: validCard, minDigits: 13},
+	{placeholder: Card, pattern: `[0-9](?:[ \-./]?[0-9]){12,18}`, first: isDigit, standalone: true, check: validCard, minDigits: 13},
 	// IPv6 first: it may end in an IPv4 address (::ffff:192.0.2.128). Its
 	// colons and hex letters set it apart from numbers, so only its start is
 	// checked, like an e-mail address's ("IPv6 2001:db8::1").
-	{placeholder: IP, pattern: `(?i)[0-9a-f]*:[0-9a-f]*:[0-9a-f:.]*[0-9a-f]`, check: validIPv6, minDigits: 1, needs: []string{":"}},
-	{placeholder: IP, pattern: `[0-9]{1,3}(?:\.[0-9]{1,3}){3}`, standalone: true, check: validIPv4, minDigits: 4},
+	{placeholder: IP, pattern: `(?i)[0-9a-f]*:[0-9a-f]*:[0-9a-f:.]*[0-9a-f]`, first: hexStart, check: validIPv6, minDigits: 2,
+		maybe: func(lower string) bool { return strings.Contains(lower, "::") || strings.Count(lower, ":") >= 7 }},
+	{placeholder: IP, pattern: `[0-9]{1,3}(?:\.[0-9]{1,3}){3}(?::[0-9]{1,5})?`, first: isDigit, standalone: true, check: validIPv4, minDigits: 4},
 	// DNI: 8 digits and a control letter; NIE: X, Y or Z, 7 digits and the letter.
 	{placeholder: DNI, pattern: `(?i)[0-9]{8}-?[A-Z]|[0-9]{2}\.[0-9]{3}\.[0-9]{3}-?[A-Z]|[XYZ]-?[0-9]{7}-?[A-Z]`,
-		standalone: true, check: validDNI, minDigits: 7},
+		first: dniStart, standalone: true, check: validDNI, minDigits: 7},
 	// National Insurance: two prefix letters, six digits, a suffix A to D;
 	// HMRC's example prefix QQ, and any other, when the words come first.
-	{placeholder: NINO, pattern: nino, standalone: true, check: validNINO, minDigits: 6},
-	{placeholder: NINO, pattern: nino, standalone: true, context: ninoWords, minDigits: 6},
-	{placeholder: SSN, pattern: `[0-9]{3}-[0-9]{2}-[0-9]{4}|[0-9]{3} [0-9]{2} [0-9]{4}`,
-		standalone: true, spaceGlues: always, check: validSSN, minDigits: 9},
-	{placeholder: SSN, pattern: `[0-9]{9}`, standalone: true, check: validSSN, context: ssnWords, minDigits: 9},
+	{placeholder: NINO, pattern: nino, first: isLetter, standalone: true, check: validNINO, minDigits: 6, maybe: lettersDigits},
+	{placeholder: NINO, pattern: nino, first: isLetter, standalone: true, context: ninoWords, minDigits: 6, maybe: lettersDigits},
+	{placeholder: SSN, pattern: `[0-9]{3}-[0-9]{2}-[0-9]{4}|[0-9]{3} [0-9]{2} [0-9]{4}|[0-9]{3}\.[0-9]{2}\.[0-9]{4}`,
+		first: isDigit, standalone: true, spaceGlues: always, check: validSSN, minDigits: 9},
+	{placeholder: SSN, pattern: `[0-9]{9}`, first: isDigit, standalone: true, check: validSSN, context: ssnWords, minDigits: 9},
 	// Passport numbers have no public check: 6 to 9 letters and digits, at
 	// least two of them digits, right after the word.
-	{placeholder: Passport, pattern: `(?i)[A-Z0-9]{6,9}`, standalone: true, check: passportShape, context: passportWords, minDigits: 2},
-	{placeholder: DOB, pattern: date, standalone: true, check: validDate, context: birthWords, minDigits: 3},
+	{placeholder: Passport, pattern: `(?i)[A-Z0-9]{6,9}`, first: isAlnum, standalone: true, check: passportShape, context: passportWords, minDigits: 2},
+	{placeholder: DOB, pattern: date, first: textStart, standalone: true, check: validDate, context: birthWords, minDigits: 3},
 	// The shapes people type phone numbers in: international (+CC ... or
 	// 00CC ...), North American ((415) 555-0132, 415-555-0132, 1-800-555-0132,
 	// 415 555 0132, 415/555-0132), national numbers with a trunk 0 (020 7946
@@ -231,15 +279,26 @@ var rules = compile([]rule{
 		`|(?:1[.\-])?[0-9]{3}[.\-][0-9]{3}[.\-][0-9]{4}|(?:1 )?[0-9]{3} [0-9]{3} [0-9]{4}|[0-9]{3}/[0-9]{3}[ .\-][0-9]{4}` +
 		`|0[1-9](?: [0-9]{2}){4}|0[1-9](?:\.[0-9]{2}){4}|0[1-9](?:-[0-9]{2}){4}` +
 		`|0[0-9]{2,4}[ \-]?[0-9]{3,4}[ \-]?[0-9]{3,4}`,
-		standalone: true, spaceGlues: unprefixed, check: validPhone, minDigits: 8},
+		first: phoneStart, standalone: true, spaceGlues: unprefixed, check: validPhone, minDigits: 8},
 	// Any digits right after a messaging scheme are a phone number.
-	{placeholder: Phone, pattern: `\+?[0-9]{8,15}`, standalone: true, context: schemes, minDigits: 8},
+	{placeholder: Phone, pattern: `\+?[0-9]{8,15}`, first: phoneStart, standalone: true, context: schemes, minDigits: 8},
 })
 
 // nino is the shape of a UK National Insurance number.
 const nino = `(?i)[A-Z]{2} ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D]`
 
 func always(string) bool { return true }
+
+// The bytes each kind's matches can start with.
+func isLetter(c byte) bool   { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }
+func phoneStart(c byte) bool { return isDigit(c) || c == '+' || c == '(' }
+func dniStart(c byte) bool   { return isDigit(c) || strings.IndexByte("XYZxyz", c) >= 0 }
+func hexStart(c byte) bool   { return isDigit(c) || c == ':' || (c|0x20 >= 'a' && c|0x20 <= 'f') }
+
+// textStart also accepts the first byte of a non-ASCII character (a
+// letter of another script, as in a month's name).
+func textStart(c byte) bool  { return isAlnum(c) || c >= 0xC0 }
+func emailStart(c byte) bool { return textStart(c) || strings.IndexByte("_%+-", c) >= 0 }
 
 // unprefixed reports whether a phone candidate lacks the "+" or "(" that
 // marks where a phone number starts.
@@ -329,45 +388,94 @@ func (sc *scan) mask(found []span) {
 }
 
 // skips reports whether the text cannot hold a match of r, so r's
-// patterns need not run over it.
+// pattern need not run over it.
 func (r rule) skips(sc *scan) bool {
-	if sc.digits < r.minDigits {
-		return true
-	}
-	if r.needs == nil {
-		return false
-	}
-	lower := sc.lowered()
-	for _, w := range r.needs {
-		if strings.Contains(lower, w) {
-			return false
-		}
-	}
-	return true
+	return sc.digits < r.minDigits || (r.maybe != nil && !r.maybe(sc.lowered()))
 }
 
-// apply returns the confirmed matches of one rule. A rejected candidate
-// skips the whole word or number it starts in, so a long digit run costs one
-// regexp scan, not one per digit.
+// containsAny returns a maybe that looks for any of words.
+func containsAny(words ...string) func(string) bool {
+	return func(lower string) bool {
+		for _, w := range words {
+			if strings.Contains(lower, w) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// localAt reports whether an '@' in s can be an e-mail address's: it
+// follows a character of a local part ("ann@", not "@AmazonHelp" after a
+// space), or stands between spaces ("john @ example . com").
+func localAt(s string) bool {
+	for i := strings.IndexByte(s, '@'); i >= 0; {
+		if i > 0 && (emailStart(s[i-1]) || s[i-1] >= utf8.RuneSelf || s[i-1] == '.' ||
+			(s[i-1] == ' ' && i+1 < len(s) && s[i+1] == ' ')) {
+			return true
+		}
+		j := strings.IndexByte(s[i+1:], '@')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return false
+}
+
+// lettersDigits reports whether s holds two letters followed by two
+// digits, with at most a space between them, as IBANs ("DE89") and
+// National Insurance numbers ("AB 12") start.
+func lettersDigits(s string) bool {
+	for i := 0; i+4 <= len(s); i++ {
+		if isLetter(s[i]) && isLetter(s[i+1]) {
+			j := i + 2
+			if s[j] == ' ' {
+				j++
+			}
+			if j+2 <= len(s) && isDigit(s[j]) && isDigit(s[j+1]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// apply returns the confirmed matches of one rule. A match can only start
+// where a word or number starts (standalone checks that, and so does
+// wordStart), so the pattern is only tried there, anchored: a long digit
+// run costs one try, and a text without a possible first byte none.
 func (r rule) apply(sc *scan) []span {
 	s := sc.text
 	var found []span
-	pos := 0
-	for pos < len(s) {
-		loc := r.re.FindStringIndex(s[pos:])
-		if loc == nil {
+	for pos := 0; pos < len(s); {
+		start := r.nextStart(s, pos)
+		if start < 0 {
 			break
 		}
-		start := pos + loc[0]
-		end, ok := r.accept(sc, start, pos+loc[1])
-		if !ok {
-			pos = tokenEnd(s, start)
+		pos = start + 1
+		loc := r.prefix.FindStringIndex(s[start:min(len(s), start+r.maxLen)])
+		if loc == nil {
 			continue
 		}
-		found = append(found, span{start, end, r.placeholder})
-		pos = end
+		if end, ok := r.accept(sc, start, start+loc[1]); ok {
+			found = append(found, span{start, end, r.placeholder})
+			pos = end
+		}
 	}
 	return found
+}
+
+// nextStart returns the first index from pos where a word or number starts
+// (the byte before is no ASCII letter or digit) with a byte that can start
+// a match, or -1.
+func (r rule) nextStart(s string, pos int) int {
+	for i := pos; i < len(s); i++ {
+		if r.starts[s[i]] && (i == 0 || !isAlnum(s[i-1])) {
+			return i
+		}
+	}
+	return -1
 }
 
 // accept returns the end of the valid match that starts at start, trying
@@ -382,7 +490,7 @@ func (r rule) accept(sc *scan, start, end int) (int, bool) {
 		c := s[start:end]
 		glues := r.spaceGlues != nil && r.spaceGlues(c)
 		if (!r.standalone || standalone(s, start, end, glues)) && r.whole.MatchString(c) && (r.check == nil || r.check(c)) {
-			if r.context != nil && !r.context.before(sc.lowered(), start) {
+			if r.context != nil && !r.context.before(sc, start) {
 				return 0, false
 			}
 			return end, true
@@ -405,17 +513,6 @@ func (r rule) wordStart(s string, start int) bool {
 	}
 	c, _ := utf8.DecodeLastRuneInString(s[:start])
 	return !unicode.IsLetter(c) && !unicode.IsDigit(c) && !strings.ContainsRune("._%+-", c)
-}
-
-// tokenEnd is the end of the run of letters and digits that starts at i
-// (at least one character past i, so scanning always moves on).
-func tokenEnd(s string, i int) int {
-	_, size := utf8.DecodeRuneInString(s[i:])
-	j := i + size
-	for j < len(s) && isAlnum(s[j]) {
-		j++
-	}
-	return j
 }
 
 // standalone reports whether s[start:end] is a token of its own rather than
@@ -454,9 +551,7 @@ func standalone(s string, start, end int, spaceGlues bool) bool {
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
-func isAlnum(c byte) bool {
-	return isDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-}
+func isAlnum(c byte) bool { return isDigit(c) || isLetter(c) }
 
 // digits returns the ASCII digits of s, in order.
 func digits(s string) []byte {
@@ -469,38 +564,43 @@ func digits(s string) []byte {
 	return d
 }
 
-// groups splits a number at its separators and reports whether it uses one
-// kind of separator throughout ("4111.1111.1111.1111", not "06.03-2026").
-func groups(s string, seps string) ([]string, bool) {
-	var sep rune
+// groups splits a number at its separators and reports whether it keeps
+// to one kind of them: spaces and dashes, which people mix
+// ("4111-1111 1111-1111"), or only dots, or only slashes; so "06.03-2026"
+// is no card.
+func groups(s string) ([]string, bool) {
+	kind := func(c rune) rune {
+		if c == '-' {
+			return ' '
+		}
+		return c
+	}
+	var k rune
+	same := true
 	f := strings.FieldsFunc(s, func(c rune) bool {
-		if !strings.ContainsRune(seps, c) {
+		if !strings.ContainsRune(" -./", c) {
 			return false
 		}
-		if sep == 0 {
-			sep = c
+		if k == 0 {
+			k = kind(c)
 		}
+		same = same && kind(c) == k
 		return true
 	})
-	for _, c := range s {
-		if strings.ContainsRune(seps, c) && c != sep {
-			return f, false
-		}
-	}
-	return f, true
+	return f, same
 }
 
 // validCard reports whether the digits of s form a card number: 13 to 19
 // digits with a valid Luhn check digit, and not all one digit (0000 0000 ...
 // passes Luhn but is a placeholder, not a card). A grouped number uses one
-// separator and starts with a group of at least three digits, as cards are
+// kind of separator and starts with a group of at least three digits, as cards are
 // printed, so "1.234.567.890.123,45" is an amount.
 func validCard(s string) bool {
 	d := digits(s)
 	if len(d) < 13 || len(d) > 19 {
 		return false
 	}
-	g, same := groups(s, " -./")
+	g, same := groups(s)
 	if !same || len(g[0]) < 3 {
 		return false
 	}
@@ -530,9 +630,6 @@ func luhn(d []byte) bool {
 // validIBAN reports whether s, ignoring spaces, dashes and case, is 15 to
 // 34 characters that pass the ISO 13616 mod-97 check.
 func validIBAN(s string) bool {
-	if _, same := groups(s, " -"); !same {
-		return false
-	}
 	s = strings.ToUpper(strings.NewReplacer(" ", "", "-", "").Replace(s))
 	if len(s) < 15 || len(s) > 34 {
 		return false
@@ -645,26 +742,26 @@ func validDate(s string) bool {
 }
 
 // validIPv4 reports whether s is a dotted-quad IPv4 address (each part 0 to
-// 255, no leading zeros), so "8.4.25.906" stays a version number.
+// 255, no leading zeros), maybe with a port, so "8.4.25.906" stays a
+// version number.
 func validIPv4(s string) bool {
+	if strings.Contains(s, ":") {
+		ap, err := netip.ParseAddrPort(s)
+		return err == nil && ap.Addr().Is4()
+	}
 	a, err := netip.ParseAddr(s)
 	return err == nil && a.Is4()
 }
 
 // validIPv6 reports whether s is an IPv6 address with at least five hex
-// digits, so "22:10:47" and "a::b" stay text.
+// digits, two of them decimal, so "22:10:47", "a::b" and "std::vector"
+// stay text.
 func validIPv6(s string) bool {
 	a, err := netip.ParseAddr(s)
-	if err != nil || !a.Is6() {
+	if err != nil || !a.Is6() || len(digits(s)) < 2 {
 		return false
 	}
-	hex := 0
-	for _, c := range s {
-		if c != ':' && c != '.' {
-			hex++
-		}
-	}
-	return hex >= 5
+	return len(strings.NewReplacer(":", "", ".", "").Replace(s)) >= 5
 }
 
 // phoneID is a customer id that is a phone number and nothing else, as
