@@ -68,16 +68,16 @@ type rule struct {
 	spaceGlues func(candidate string) bool
 	// check confirms a candidate; nil accepts every one.
 	check func(match string) bool
-	// context, when set, must come right before a candidate.
-	context *context
+	// after, when set, are the words a candidate must come right after.
+	after *keywords
 	// minDigits and maybe let a text skip the rule: a text with fewer
 	// ASCII digits, or whose ASCII-lower-cased form maybe rejects, cannot
-	// hold a match. A rule with a context also needs one of its words.
+	// hold a match. A rule with keywords also needs one of them.
 	minDigits int
 	maybe     func(lower string) bool
 }
 
-// compile compiles each rule's pattern; a context's words are what a text must hold.
+// compile compiles each rule's pattern and adds its keywords to what a text must hold.
 func compile(rules []rule) []rule {
 	for i := range rules {
 		r := &rules[i]
@@ -89,8 +89,8 @@ func compile(rules []rule) []rule {
 		if r.maxLen == 0 {
 			r.maxLen = numberLen
 		}
-		if r.context != nil {
-			words, own := containsAny(r.context.words...), r.maybe
+		if r.after != nil {
+			words, own := containsAny(r.after.words...), r.maybe
 			r.maybe = func(lower string) bool { return words(lower) && (own == nil || own(lower)) }
 		}
 	}
@@ -105,21 +105,21 @@ const (
 	emailLen  = 320
 )
 
-// context is a keyword that announces a kind of data ("passport no.",
-// "born on"): the candidate must follow it within maxGap bytes of at most
+// keywords announce a kind of data ("passport no.", "born on"): the
+// candidate must follow one of them within maxGap bytes of at most
 // three words, with no digit or clause break (",;!?" or a new line) in
 // between, each word a filler ("is", "on", "number", "nr.") or a name
 // ("born in Leeds on"). So "born last week, order of 2026-03-02" and
 // "a birthday present for 2026-03-08" hold no date of birth.
-type context struct {
+type keywords struct {
 	// words are lower case; those that start or end with a letter or digit
 	// must start or end a word in the text.
 	words  []string
 	maxGap int
 }
 
-// contextWindow is how far before a candidate a keyword is looked for.
-const contextWindow = 64
+// keywordWindow is how far before a candidate a keyword is looked for.
+const keywordWindow = 64
 
 // fillers are the words that may stand between a keyword and its value,
 // in the keywords' languages.
@@ -132,11 +132,11 @@ var fillers = map[string]bool{
 
 // before reports whether one of the words ends close enough before
 // start in sc's text.
-func (c *context) before(sc *scan, start int) bool {
+func (k *keywords) before(sc *scan, start int) bool {
 	lower := sc.lowered()
-	from := max(0, start-contextWindow)
+	from := max(0, start-keywordWindow)
 	best := -1 // where the gap starts: the end of the keyword nearest start
-	for _, w := range c.words {
+	for _, w := range k.words {
 		for end := start; end > from; {
 			i := strings.LastIndex(lower[from:end], w)
 			if i < 0 {
@@ -154,7 +154,7 @@ func (c *context) before(sc *scan, start int) bool {
 		return false
 	}
 	gap := lower[best:start]
-	if len(gap) > c.maxGap || strings.ContainsAny(gap, "0123456789,;!?\n") {
+	if len(gap) > k.maxGap || strings.ContainsAny(gap, "0123456789,;!?\n") {
 		return false
 	}
 	words := strings.Fields(sc.text[best:start])
@@ -219,17 +219,17 @@ const date = `[0-9]{4}[\-/.][0-9]{1,2}[\-/.][0-9]{1,2}` +
 // languages Parley's users write most (English, German, French, Spanish,
 // Italian, Dutch).
 var (
-	birthWords = &context{maxGap: 24, words: []string{"born", "dob", "d.o.b", "date of birth", "birth date", "birthdate",
+	birthWords = &keywords{maxGap: 24, words: []string{"born", "dob", "d.o.b", "date of birth", "birth date", "birthdate",
 		"birthday", "geboren", "geb.", "geburtsdatum", "geburtstag", "fecha de nacimiento", "nacido", "nacida",
 		"date de naissance", "né", "née", "data di nascita", "nato", "nata", "geboortedatum"}}
-	passportWords = &context{maxGap: 16, words: []string{"passport", "reisepass", "pasaporte", "passeport",
+	passportWords = &keywords{maxGap: 16, words: []string{"passport", "reisepass", "pasaporte", "passeport",
 		"passaporto", "paspoort", "paszport"}}
-	ssnWords   = &context{maxGap: 24, words: []string{"ssn", "social security", "social"}}
-	ninoWords  = &context{maxGap: 24, words: []string{"ni", "nino", "nin", "national insurance"}}
-	emailWords = &context{maxGap: 24, words: []string{"email", "e-mail", "mail", "contact", "reach", "write",
+	ssnWords   = &keywords{maxGap: 24, words: []string{"ssn", "social security", "social"}}
+	ninoWords  = &keywords{maxGap: 24, words: []string{"ni", "nino", "nin", "national insurance"}}
+	emailWords = &keywords{maxGap: 24, words: []string{"email", "e-mail", "mail", "contact", "reach", "write",
 		"address", "correo", "courriel", "adresse"}}
 	// A messaging scheme glued to the number: whatsapp:447700900123.
-	schemes = &context{words: []string{"whatsapp:", "wa:", "tel:", "sms:", "viber:", "signal:", "telegram:", "callto:"}}
+	schemes = &keywords{words: []string{"whatsapp:", "wa:", "tel:", "sms:", "viber:", "signal:", "telegram:", "callto:"}}
 )
 
 // Order matters: e-mail addresses may hold digits that look like phone
@@ -241,7 +241,7 @@ var rules = compile([]rule{
 		maybe: containsAny("(at", "[at", "( at", "[ at")},
 	// "at" and "dot" as words read as an address only after "e-mail" and the like:
 	// "members only at Target dot com" is not one.
-	{placeholder: Email, pattern: email(`(?i) at `, `(?i) dot `), first: emailStart, maxLen: emailLen, context: emailWords,
+	{placeholder: Email, pattern: email(`(?i) at `, `(?i) dot `), first: emailStart, maxLen: emailLen, after: emailWords,
 		maybe: containsAny(" at ")},
 	// Two letters, two check digits, then 11 to 30 letters and digits,
 	// printed either solid or in groups of four.
@@ -261,14 +261,14 @@ var rules = compile([]rule{
 	// National Insurance: two prefix letters, six digits, a suffix A to D;
 	// HMRC's example prefix QQ, and any other, when the words come first.
 	{placeholder: NINO, pattern: nino, first: isLetter, standalone: true, check: validNINO, minDigits: 6, maybe: lettersDigits},
-	{placeholder: NINO, pattern: nino, first: isLetter, standalone: true, context: ninoWords, minDigits: 6, maybe: lettersDigits},
+	{placeholder: NINO, pattern: nino, first: isLetter, standalone: true, after: ninoWords, minDigits: 6, maybe: lettersDigits},
 	{placeholder: SSN, pattern: `[0-9]{3}-[0-9]{2}-[0-9]{4}|[0-9]{3} [0-9]{2} [0-9]{4}|[0-9]{3}\.[0-9]{2}\.[0-9]{4}`,
 		first: isDigit, standalone: true, spaceGlues: always, check: validSSN, minDigits: 9},
-	{placeholder: SSN, pattern: `[0-9]{9}`, first: isDigit, standalone: true, check: validSSN, context: ssnWords, minDigits: 9},
+	{placeholder: SSN, pattern: `[0-9]{9}`, first: isDigit, standalone: true, check: validSSN, after: ssnWords, minDigits: 9},
 	// Passport numbers have no public check: 6 to 9 letters and digits, at
 	// least two of them digits, right after the word.
-	{placeholder: Passport, pattern: `(?i)[A-Z0-9]{6,9}`, first: isAlnum, standalone: true, check: passportShape, context: passportWords, minDigits: 2},
-	{placeholder: DOB, pattern: date, first: textStart, standalone: true, check: validDate, context: birthWords, minDigits: 3},
+	{placeholder: Passport, pattern: `(?i)[A-Z0-9]{6,9}`, first: isAlnum, standalone: true, check: passportShape, after: passportWords, minDigits: 2},
+	{placeholder: DOB, pattern: date, first: textStart, standalone: true, check: validDate, after: birthWords, minDigits: 4},
 	// The shapes people type phone numbers in: international (+CC ... or
 	// 00CC ...), North American ((415) 555-0132, 415-555-0132, 1-800-555-0132,
 	// 415 555 0132, 415/555-0132), national numbers with a trunk 0 (020 7946
@@ -281,7 +281,7 @@ var rules = compile([]rule{
 		`|0[0-9]{2,4}[ \-]?[0-9]{3,4}[ \-]?[0-9]{3,4}`,
 		first: phoneStart, standalone: true, spaceGlues: unprefixed, check: validPhone, minDigits: 8},
 	// Any digits right after a messaging scheme are a phone number.
-	{placeholder: Phone, pattern: `\+?[0-9]{8,15}`, first: phoneStart, standalone: true, context: schemes, minDigits: 8},
+	{placeholder: Phone, pattern: `\+?[0-9]{8,15}`, first: phoneStart, standalone: true, after: schemes, minDigits: 8},
 })
 
 // nino is the shape of a UK National Insurance number.
@@ -342,6 +342,9 @@ func Text(s string) string {
 	last := 0
 	for _, sp := range spans {
 		from, to := n.original(sp.start, sp.end)
+		// Two spans may end and start inside one character that normalises
+		// to several (NFKC turns "⑫" into "12"); the first takes it whole.
+		from = max(from, last)
 		out.WriteString(s[last:from])
 		out.WriteString(sp.placeholder)
 		last = to
@@ -490,7 +493,7 @@ func (r rule) accept(sc *scan, start, end int) (int, bool) {
 		c := s[start:end]
 		glues := r.spaceGlues != nil && r.spaceGlues(c)
 		if (!r.standalone || standalone(s, start, end, glues)) && r.whole.MatchString(c) && (r.check == nil || r.check(c)) {
-			if r.context != nil && !r.context.before(sc, start) {
+			if r.after != nil && !r.after.before(sc, start) {
 				return 0, false
 			}
 			return end, true
