@@ -211,6 +211,11 @@ func countDigits(s string) int {
 	return n
 }
 
+func ExampleID() {
+	fmt.Println(ID("whatsapp:447700900123"), ID("447700900123"), ID("cus_1a2b3c4d"))
+	// Output: whatsapp:[phone] [phone] cus_1a2b3c4d
+}
+
 func ExampleText() {
 	fmt.Println(Text("Hi, I'm ann@example.com, call +1 415 555 0132 about order #123456"))
 	// Output: Hi, I'm [email], call [phone] about order #123456
