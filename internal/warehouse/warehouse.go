@@ -53,20 +53,6 @@ func (db *DB) Arrow(ctx context.Context, fn func(arrow.Record) error, query stri
 	}
 	defer conn.Close()
 	return conn.Raw(func(raw any) error {
-		ar, err := duckdb.NewArrowFromConn(raw.(driver.Conn))
-		if err != nil {
-			return fmt.Errorf("warehouse: arrow interface: %w", err)
-		}
-		rdr, err := ar.QueryContext(ctx, query, args...)
-		if err != nil {
-			return fmt.Errorf("warehouse: query: %w", err)
-		}
-		defer rdr.Release()
-		for rdr.Next() {
-			if err := fn(rdr.Record()); err != nil {
-				return err
-			}
-		}
-		return rdr.Err()
+		return queryArrow(ctx, raw.(driver.Conn), fn, query, args...)
 	})
 }
