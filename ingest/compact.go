@@ -14,7 +14,6 @@ import (
 	"strings"
 
 	"github.com/parquet-go/parquet-go"
-	"golang.org/x/sys/unix"
 
 	"github.com/parley-cx/parley/internal/lake"
 )
@@ -251,8 +250,8 @@ func compactDay(ctx context.Context, root, day string, groups [][]kafkaFile) (in
 	if err := syncDir(stage); err != nil {
 		return rows, err
 	}
-	if err := unix.Renameat2(unix.AT_FDCWD, stage, unix.AT_FDCWD, day, unix.RENAME_EXCHANGE); err != nil {
-		return rows, fmt.Errorf("ingest: compact: swap %s atomically (needs Linux renameat2 RENAME_EXCHANGE): %w", day, err)
+	if err := lake.SwapDirs(day, stage); err != nil {
+		return rows, fmt.Errorf("ingest: compact: %w", err)
 	}
 	if err := syncDir(filepath.Dir(day)); err != nil {
 		return rows, err

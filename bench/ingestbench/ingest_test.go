@@ -1,4 +1,7 @@
+//go:build linux
+
 // Package ingestbench measures `parley ingest` against the floor of raw kafka-go consumption of the same topic, in the same run.
+// It reads CPU time from getrusage and peak memory from /proc, so it is built on Linux only.
 package ingestbench
 
 import (

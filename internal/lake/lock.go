@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"syscall"
 )
 
 // LockFile is the lake's advisory lock, relative to the root. Writers
@@ -17,11 +16,41 @@ const LockFile = ".lock"
 // Lock takes the lake's lock, shared or exclusive, blocking until it is
 // free. The lock lives as long as the returned unlock is not called; it is
 // also released if the process dies, so a crash never leaves a lake locked.
+//
+// A directory swap that a crash interrupted half-way (possible only where
+// SwapDirs takes two renames, see swap.go) is finished first, under the
+// exclusive lock, so no writer ever publishes into a half-swapped lake.
 func Lock(root string, exclusive bool) (unlock func() error, err error) {
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return nil, fmt.Errorf("lake: create %s: %w", root, err)
 	}
-	return flock(filepath.Join(root, LockFile), exclusive)
+	path := filepath.Join(root, LockFile)
+	events := filepath.Join(root, EventsDir)
+	for {
+		unlock, err := lockFile(path, exclusive)
+		if err != nil || !swapPending(events) {
+			return unlock, err
+		}
+		if exclusive {
+			if err := RecoverSwap(events); err != nil {
+				return nil, errors.Join(err, unlock())
+			}
+			return unlock, nil
+		}
+		// Recovery renames directories: it needs the lock to itself. Take
+		// it exclusively, recover, and start again for the shared lock.
+		if err := unlock(); err != nil {
+			return nil, fmt.Errorf("lake: unlock %s: %w", path, err)
+		}
+		unlockEx, err := lockFile(path, true)
+		if err != nil {
+			return nil, err
+		}
+		err = RecoverSwap(events)
+		if err = errors.Join(err, unlockEx()); err != nil {
+			return nil, err
+		}
+	}
 }
 
 // LockPartition takes the exclusive lock of one Kafka partition's
@@ -33,22 +62,19 @@ func LockPartition(root, topic string, partition int32) (unlock func() error, er
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("lake: create %s: %w", filepath.Dir(path), err)
 	}
-	return flock(path, true)
+	return lockFile(path, true)
 }
 
-// flock locks path, creating it if needed. The lock lives until unlock is
-// called; it is also released if the process dies, so a crash never leaves
-// the lake locked.
-func flock(path string, exclusive bool) (unlock func() error, err error) {
+// lockFile locks path, creating it if needed, with the platform's advisory
+// whole-file lock (flock on Unix, LockFileEx on Windows). The lock lives
+// until unlock is called; it is also released if the process dies, so a
+// crash never leaves the lake locked.
+func lockFile(path string, exclusive bool) (unlock func() error, err error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("lake: open lock %s: %w", path, err)
 	}
-	how := syscall.LOCK_SH
-	if exclusive {
-		how = syscall.LOCK_EX
-	}
-	if err := syscall.Flock(int(f.Fd()), how); err != nil {
+	if err := lockFD(f, exclusive); err != nil {
 		return nil, errors.Join(fmt.Errorf("lake: lock %s: %w", path, err), f.Close())
 	}
 	// Closing the descriptor releases the lock.
