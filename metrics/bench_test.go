@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
@@ -63,16 +62,6 @@ func BenchmarkBuild(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(evs))*float64(b.N)/b.Elapsed().Seconds(), "events/s")
 	b.ReportMetric((cpuSeconds(b)-cpu0)/float64(b.N), "cpu-s/op")
-}
-
-// cpuSeconds is the user + system CPU time this process has used so far.
-func cpuSeconds(b *testing.B) float64 {
-	b.Helper()
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }
 
 // BenchmarkIncrementalBuild measures an incremental build after one more

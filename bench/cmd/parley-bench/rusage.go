@@ -6,7 +6,6 @@ import (
 	"os/exec"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -40,12 +39,12 @@ func rusageHelper(args []string) int {
 		fmt.Fprintln(os.Stderr, "parley-bench:", err)
 		return 1
 	}
-	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	peak, ok := peakRSS(cmd.ProcessState)
 	if !ok {
 		fmt.Fprintln(os.Stderr, "parley-bench: no rusage on this platform")
 		return 1
 	}
-	if _, err := fmt.Fprintf(out, "%d %d\n", wall.Nanoseconds(), ru.Maxrss*1024); err != nil { // Linux reports KiB
+	if _, err := fmt.Fprintf(out, "%d %d\n", wall.Nanoseconds(), peak); err != nil {
 		fmt.Fprintln(os.Stderr, "parley-bench: report rusage:", err)
 		return 1
 	}

@@ -1,0 +1,17 @@
+//go:build darwin
+
+package main
+
+import (
+	"os"
+	"syscall"
+)
+
+// peakRSS is the peak resident set of the finished process ps, in bytes.
+func peakRSS(ps *os.ProcessState) (int64, bool) {
+	ru, ok := ps.SysUsage().(*syscall.Rusage)
+	if !ok {
+		return 0, false
+	}
+	return ru.Maxrss, true // macOS reports bytes
+}
