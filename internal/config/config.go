@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/parley-cx/parley/internal/event"
 )
 
 // Config is the whole of parley.yaml. The zero value is not valid; start from Default.
@@ -103,10 +105,19 @@ func (b Build) DSN(path string) string {
 	return path + "?" + opts.Encode()
 }
 
+// MinMemoryLimit is the smallest build.memory_limit accepted, 128 MiB:
+// with DuckDB 1.4.3 a full build of a lake of a few thousand events ran out
+// of memory at 112 MB and passed at 120 MB, whatever the number of threads
+// (1 to 8), so less cannot build any lake. Larger lakes need more; the
+// build splits its work into passes to stay within the limit.
+const MinMemoryLimit = 128 << 20
+
 func (b Build) validate() []error {
 	var errs []error
 	if b.MemoryLimit != "" && !memoryLimitRE.MatchString(strings.TrimSpace(b.MemoryLimit)) {
 		errs = append(errs, fmt.Errorf("build.memory_limit: %q is not a size like \"4GiB\" or \"512MB\"", b.MemoryLimit))
+	} else if n, ok := b.MemoryLimitBytes(); ok && n < MinMemoryLimit {
+		errs = append(errs, fmt.Errorf("build.memory_limit: %q is below the minimum a build needs, 128MiB (DuckDB runs out of memory below it even on a small lake)", b.MemoryLimit))
 	}
 	if b.Threads < 0 {
 		errs = append(errs, fmt.Errorf("build.threads: must be >= 0 (0 means one per core), got %d", b.Threads))
@@ -121,15 +132,31 @@ func (b Build) validate() []error {
 // (everything but Build), so a warehouse built with other settings is
 // rebuilt in full rather than updated. It must only be called on a validated Config.
 func (c *Config) Fingerprint() string {
+	sum := sha256.Sum256([]byte(c.SemanticYAML()))
+	return hex.EncodeToString(sum[:])
+}
+
+// SemanticYAML is the YAML of the settings that decide what a build
+// computes (everything but Build): what Fingerprint hashes, and what a
+// warehouse records so that the next build can say which settings changed.
+func (c *Config) SemanticYAML() string {
 	semantic := *c
 	semantic.Build = Build{}
-	raw, err := yaml.Marshal(&semantic)
+	return string(c.marshal(&semantic))
+}
+
+// YAML is the whole configuration as parley.yaml text that Load reads back.
+func (c *Config) YAML() []byte {
+	return c.marshal(c)
+}
+
+func (c *Config) marshal(v *Config) []byte {
+	raw, err := yaml.Marshal(v)
 	if err != nil {
 		// Every field marshals; a failure is a programming error.
-		panic(fmt.Sprintf("config: marshal for fingerprint: %v", err))
+		panic(fmt.Sprintf("config: marshal: %v", err))
 	}
-	sum := sha256.Sum256(raw)
-	return hex.EncodeToString(sum[:])
+	return raw
 }
 
 // Queue is the settings of one queue.
@@ -252,9 +279,11 @@ func Default() *Config {
 }
 
 // Load reads path over the defaults and validates the result. An empty
-// path returns the defaults. Unknown keys are errors, so typos surface.
-// Maps in the file (sla, reply_windows, queues) replace the defaults' maps
-// key by key: listing one channel keeps the defaults of the others.
+// path returns the defaults. Unknown keys are errors, so typos surface, and
+// so is a second YAML document after "---". Maps in the file (sla,
+// reply_windows, queues) replace the defaults' maps key by key: listing one
+// channel keeps the defaults of the others, and an empty or null map keeps
+// them all.
 func Load(path string) (*Config, error) {
 	cfg := Default()
 	if path == "" {
@@ -268,6 +297,20 @@ func Load(path string) (*Config, error) {
 	dec.KnownFields(true)
 	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("config: parse %s: %w", path, err)
+	}
+	var second yaml.Node
+	if err := dec.Decode(&second); !errors.Is(err, io.EOF) {
+		// Read with one Decode, a second document would be ignored silently.
+		return nil, fmt.Errorf("config: parse %s: a second YAML document (after \"---\", line %d) is not allowed: parley.yaml holds one", path, second.Line)
+	}
+	// "sla:" with no value decodes to a nil map; it means "nothing to
+	// change", as an empty map does, not "no targets at all".
+	def := Default()
+	if cfg.SLA == nil {
+		cfg.SLA = def.SLA
+	}
+	if cfg.ReplyWindows == nil {
+		cfg.ReplyWindows = def.ReplyWindows
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("config: %s: %w", path, err)
@@ -297,8 +340,8 @@ func (c *Config) Validate() error {
 	add := func(field, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s: %s", field, fmt.Sprintf(format, args...)))
 	}
-	if _, err := time.LoadLocation(c.TimeZone); err != nil || c.TimeZone == "" {
-		add("timezone", "%q is not an IANA time zone", c.TimeZone)
+	if err := checkTimeZone(c.TimeZone); err != nil {
+		add("timezone", "%v", err)
 	}
 	errs = append(errs, c.BusinessHours.validate("business_hours")...)
 	for _, name := range slices.Sorted(maps.Keys(c.Queues)) {
@@ -355,11 +398,65 @@ func (c *Config) Validate() error {
 	return errors.Join(errs...)
 }
 
+// notZones are names time.LoadLocation accepts that are not time zones a
+// warehouse can be built in: each machine reads them differently, and
+// DuckDB does not know them.
+var notZones = map[string]string{
+	"Local":      "the zone of whichever machine runs parley, not a fixed one",
+	"localtime":  "the zone of whichever machine runs parley, not a fixed one",
+	"posixrules": "a file of the zoneinfo database (its DST rules), not a time zone",
+}
+
+// checkTimeZone accepts an IANA time zone name such as "Europe/London" or "UTC".
+func checkTimeZone(name string) error {
+	if why, ok := notZones[name]; ok {
+		return fmt.Errorf("%q is %s; name the IANA time zone, such as \"Europe/London\" or \"UTC\"", name, why)
+	}
+	if _, err := time.LoadLocation(name); err != nil || name == "" {
+		return fmt.Errorf("%q is not an IANA time zone", name)
+	}
+	return nil
+}
+
+// Warnings are the settings that are valid but probably not what was
+// meant: sla and reply_windows entries for channels no event can carry (the
+// contract's channels and "unknown", the channel of conversations without
+// one). They apply to nothing, so a typo would otherwise pass unnoticed.
+// It must only be called on a validated Config.
+func (c *Config) Warnings() []string {
+	var out []string
+	for _, m := range []struct {
+		field    string
+		channels []string
+	}{
+		{"sla", slices.Sorted(maps.Keys(c.SLA))},
+		{"reply_windows", slices.Sorted(maps.Keys(c.ReplyWindows))},
+	} {
+		for _, ch := range m.channels {
+			if !slices.Contains(Channels, ch) {
+				out = append(out, fmt.Sprintf("%s.%s: no event has channel %q, so this setting applies to nothing (channels: %s)",
+					m.field, ch, ch, strings.Join(Channels, ", ")))
+			}
+		}
+	}
+	return out
+}
+
+// Channels are the channel names a conversation can have in the warehouse:
+// those of the event contract and "unknown".
+var Channels = func() []string {
+	var out []string
+	for _, ch := range event.Channels {
+		out = append(out, string(ch))
+	}
+	return append(out, "unknown")
+}()
+
 func (s Schedule) validate(field string) []error {
 	var errs []error
 	if s.TimeZone != "" {
-		if _, err := time.LoadLocation(s.TimeZone); err != nil {
-			errs = append(errs, fmt.Errorf("%s.timezone: %q is not an IANA time zone", field, s.TimeZone))
+		if err := checkTimeZone(s.TimeZone); err != nil {
+			errs = append(errs, fmt.Errorf("%s.timezone: %w", field, err))
 		}
 	}
 	for _, day := range slices.Sorted(maps.Keys(s.Weekly)) {
@@ -429,4 +526,95 @@ func (c *Config) ScheduleFor(queue string) Schedule {
 		return q.Hours
 	}
 	return c.BusinessHours
+}
+
+// Change is one setting that differs between two configurations.
+type Change struct {
+	// Setting is the setting's path in parley.yaml, such as "timezone" or
+	// "sla.webchat.first_response".
+	Setting string
+	// Old and New are its values as YAML; "" where it is not set.
+	Old, New string
+}
+
+// Effect says what the change does to a build: which metrics move.
+func (ch Change) Effect() string {
+	top, _, _ := strings.Cut(ch.Setting, ".")
+	switch top {
+	case "timezone":
+		return fmt.Sprintf("local dates, daily rollups and hour-of-week heatmaps are counted in %s instead of %s", orUnset(ch.New), orUnset(ch.Old))
+	case "business_hours", "queues":
+		return "business-hours clocks change: SLA and after-hours figures move"
+	case "sla":
+		return "first-response SLA attainment is measured against other targets"
+	case "windows":
+		return "repeat contacts, escalation effectiveness, reopens or completeness are judged over other windows"
+	case "friction":
+		return "friction scores change"
+	case "reply_windows":
+		return "reply-window breaches change"
+	}
+	return "the metrics are computed differently"
+}
+
+func orUnset(v string) string {
+	if v == "" {
+		return "(not set)"
+	}
+	return v
+}
+
+// ChangesFrom lists, in order, the settings that decide what a build
+// computes and that differ between the configuration whose SemanticYAML is
+// prev (what a warehouse recorded) and c.
+func (c *Config) ChangesFrom(prev string) ([]Change, error) {
+	var before, after any
+	if err := yaml.Unmarshal([]byte(prev), &before); err != nil {
+		return nil, fmt.Errorf("config: read recorded settings: %w", err)
+	}
+	if err := yaml.Unmarshal([]byte(c.SemanticYAML()), &after); err != nil {
+		return nil, fmt.Errorf("config: read settings: %w", err)
+	}
+	old, cur := map[string]string{}, map[string]string{}
+	flatten("", before, old)
+	flatten("", after, cur)
+	keys := map[string]bool{}
+	for k := range old {
+		keys[k] = true
+	}
+	for k := range cur {
+		keys[k] = true
+	}
+	var out []Change
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
+		if old[k] != cur[k] {
+			out = append(out, Change{Setting: k, Old: old[k], New: cur[k]})
+		}
+	}
+	return out, nil
+}
+
+// flatten records every leaf of the YAML value v under its dotted path;
+// a list is one leaf. Empty values are left out, so a map or list the file
+// leaves empty equals one it does not mention.
+func flatten(path string, v any, into map[string]string) {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, sub := range v {
+			p := k
+			if path != "" {
+				p = path + "." + k
+			}
+			flatten(p, sub, into)
+		}
+	case nil:
+	case []any:
+		if len(v) > 0 {
+			into[path] = fmt.Sprint(v)
+		}
+	default:
+		if s := fmt.Sprint(v); s != "" {
+			into[path] = s
+		}
+	}
 }

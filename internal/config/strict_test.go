@@ -1,0 +1,134 @@
+package config
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestLoadStrict: what the file format refuses, each with the reason named.
+func TestLoadStrict(t *testing.T) {
+	cases := []struct{ name, body, want string }{
+		{"Local", "timezone: Local\n", `timezone: "Local" is the zone of whichever machine runs parley`},
+		{"localtime", "timezone: localtime\n", `timezone: "localtime" is the zone of whichever machine`},
+		{"posixrules", "timezone: posixrules\n", `timezone: "posixrules" is a file of the zoneinfo database`},
+		{"posixrules in a queue", "queues:\n  q:\n    hours:\n      timezone: posixrules\n", `queues.q.hours.timezone: "posixrules"`},
+		{"second document", "timezone: Europe/Paris\n---\ntimezone: UTC\n", "a second YAML document"},
+		{"second empty document", "timezone: Europe/Paris\n---\n", "a second YAML document"},
+		{"memory below the minimum", "build:\n  memory_limit: 100MB\n", `build.memory_limit: "100MB" is below the minimum a build needs, 128MiB`},
+		{"memory in bytes below the minimum", "build:\n  memory_limit: 134217727 bytes\n", "below the minimum"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Load(writeFile(t, c.body))
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("Load: %v, want an error containing %q", err, c.want)
+			}
+		})
+	}
+}
+
+// TestLoadAccepts: the neighbours of what TestLoadStrict refuses still load.
+func TestLoadAccepts(t *testing.T) {
+	cases := []struct{ name, body string }{
+		{"leading document marker", "---\ntimezone: Europe/Paris\n"},
+		{"document end marker", "timezone: Europe/Paris\n...\n"},
+		{"memory at the minimum", "build:\n  memory_limit: 128MiB\n"},
+		{"UTC", "timezone: UTC\n"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if _, err := Load(writeFile(t, c.body)); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// TestNullMapsKeepDefaults: "sla:" or "reply_windows:" with no value, or an
+// empty map, changes nothing, as the docs say; it does not drop every target.
+func TestNullMapsKeepDefaults(t *testing.T) {
+	for _, body := range []string{"sla:\nreply_windows:\n", "sla: ~\nreply_windows: null\n", "sla: {}\nreply_windows: {}\n"} {
+		cfg, err := Load(writeFile(t, body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := time.Duration(cfg.SLA["webchat"].FirstResponse), time.Minute; got != want || len(cfg.SLA) != len(Default().SLA) {
+			t.Errorf("%q: sla has %d channels, webchat %v; want the %d defaults", body, len(cfg.SLA), got, len(Default().SLA))
+		}
+		if len(cfg.ReplyWindows) != len(Default().ReplyWindows) {
+			t.Errorf("%q: reply_windows has %d channels, want the defaults", body, len(cfg.ReplyWindows))
+		}
+	}
+}
+
+// TestWarnings: a setting for a channel no event can carry is reported.
+func TestWarnings(t *testing.T) {
+	cfg, err := Load(writeFile(t, "sla:\n  webchta: {first_response: 2m, goal: 0.9}\n  unknown: {first_response: 1h, goal: 0.5}\nreply_windows:\n  telegram: 24h\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := cfg.Warnings()
+	if len(got) != 2 || !strings.HasPrefix(got[0], `sla.webchta: no event has channel "webchta"`) || !strings.HasPrefix(got[1], "reply_windows.telegram:") {
+		t.Errorf("warnings %q, want sla.webchta and reply_windows.telegram (and not sla.unknown)", got)
+	}
+	if w := Default().Warnings(); len(w) != 0 {
+		t.Errorf("the defaults warn: %q", w)
+	}
+}
+
+// TestChangesFrom names every setting that differs from the recorded ones,
+// and nothing for the same settings or for build resources.
+func TestChangesFrom(t *testing.T) {
+	before := Default()
+	before.TimeZone = "Europe/London"
+	cfg, err := Load(writeFile(t, `
+sla:
+  webchat: {first_response: 2m, goal: 0.8}
+business_hours:
+  weekly: {mon: ["09:00-17:00"]}
+build: {threads: 1}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	changes, err := cfg.ChangesFrom(before.SemanticYAML())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range changes {
+		got = append(got, c.Setting+": "+c.Old+" -> "+c.New)
+	}
+	want := []string{
+		"business_hours.weekly.mon:  -> [09:00-17:00]",
+		"sla.webchat.first_response: 1m0s -> 2m0s",
+		"timezone: Europe/London -> UTC",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("changes\n%q\nwant\n%q", got, want)
+	}
+	if eff := changes[2].Effect(); !strings.Contains(eff, "counted in UTC instead of Europe/London") {
+		t.Errorf("timezone effect %q", eff)
+	}
+	if same, err := cfg.ChangesFrom(cfg.SemanticYAML()); err != nil || len(same) != 0 {
+		t.Errorf("changes from the same settings: %v, %v", same, err)
+	}
+}
+
+// TestYAMLRoundTrips: the YAML a configuration writes (parley demo's
+// parley.yaml) loads back as the same settings.
+func TestYAMLRoundTrips(t *testing.T) {
+	cfg, err := Load(writeFile(t, "timezone: Europe/London\nqueues:\n  night:\n    hours:\n      weekly: {fri: [\"22:00-06:00\"]}\nbuild: {memory_limit: 2GiB}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := Load(writeFile(t, string(cfg.YAML())))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Fingerprint() != cfg.Fingerprint() || back.Build != cfg.Build {
+		t.Errorf("written and read back:\n%s\ndiffers from\n%s", back.YAML(), cfg.YAML())
+	}
+}
