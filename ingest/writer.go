@@ -72,7 +72,7 @@ func parquetOptions() []parquet.WriterOption {
 	return []parquet.WriterOption{
 		parquet.Compression(pageCodec),
 		parquet.MaxRowsPerRowGroup(rowGroupRows),
-		parquet.CreatedBy("parley", "", ""),
+		lake.CreatedBy(),
 	}
 }
 

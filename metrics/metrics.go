@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/parley-cx/parley/internal/config"
+	"github.com/parley-cx/parley/internal/version"
 	"github.com/parley-cx/parley/internal/warehouse"
 	parleysql "github.com/parley-cx/parley/sql"
 )
@@ -136,6 +137,7 @@ func run(ctx context.Context, db *warehouse.DB, s *config.Config, cfg Config, lo
 				s.Friction.Weights.Time, s.Friction.Weights.Impersonal,
 				s.Friction.Weights.Directness, s.Friction.Weights.Effort,
 			},
+			"260_warehouse_info.sql": {version.Get().Module, version.Get().Revision},
 		},
 		after: map[string]func(context.Context, *sql.Conn, *config.Config) error{
 			"201_reference.sql": fillReference,

@@ -46,7 +46,9 @@ Start with "parley demo": it runs the whole pipeline on generated data
 with an embedded Kafka broker and needs nothing else.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       versionText(),
 	}
+	root.SetVersionTemplate("{{.Version}}")
 	root.AddCommand(
 		newDemoCmd(),
 		newGenerateCmd(),
@@ -62,6 +64,7 @@ with an embedded Kafka broker and needs nothing else.`,
 		newQACmd(),
 		newForecastCmd(),
 		newStaffingCmd(),
+		newVersionCmd(),
 	)
 	return root
 }

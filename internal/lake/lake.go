@@ -13,6 +13,7 @@ import (
 	"github.com/parquet-go/parquet-go/compress/zstd"
 
 	"github.com/parley-cx/parley/internal/event"
+	"github.com/parley-cx/parley/internal/version"
 )
 
 // Lake layout, relative to the lake root. These paths are a public contract:
@@ -221,6 +222,15 @@ func WriterOptions() []parquet.WriterOption {
 	return []parquet.WriterOption{
 		parquet.Compression(&zstd.Codec{Level: zstd.SpeedFastest}),
 		parquet.MaxRowsPerRowGroup(122_880),
-		parquet.CreatedBy("parley", "", ""),
+		CreatedBy(),
 	}
+}
+
+// CreatedBy is the created_by of every Parquet file Parley writes:
+// "parley version <module version> (build <VCS revision>)".
+func CreatedBy() parquet.WriterOption {
+	v := version.Get()
+	// parquet-go writes "<app> version <version>(build <build>)"; the space
+	// gives the "<app> version <v> (build <b>)" form Parquet readers parse.
+	return parquet.CreatedBy("parley", v.Module+" ", v.Revision)
 }

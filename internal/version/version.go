@@ -4,7 +4,6 @@ package version
 
 import (
 	"runtime/debug"
-	"strings"
 	"sync"
 )
 
@@ -49,19 +48,4 @@ func fromBuildInfo(bi *debug.BuildInfo) Info {
 		info.Revision += "-modified"
 	}
 	return info
-}
-
-// ShortRevision is the revision cut to 12 hex digits (keeping "-modified"), or "unknown".
-func (i Info) ShortRevision() string {
-	if i.Revision == "" {
-		return "unknown"
-	}
-	rev, mod, _ := strings.Cut(i.Revision, "-")
-	if len(rev) > 12 {
-		rev = rev[:12]
-	}
-	if mod != "" {
-		rev += "-" + mod
-	}
-	return rev
 }

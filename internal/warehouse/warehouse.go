@@ -10,6 +10,7 @@ import (
 	"os"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/marcboeker/go-duckdb/mapping"
 	"github.com/marcboeker/go-duckdb/v2"
 )
 
@@ -37,6 +38,11 @@ func Open(path string, readOnly bool) (*DB, error) {
 		return nil, fmt.Errorf("warehouse: open %s: %w", path, err)
 	}
 	return &DB{DB: sql.OpenDB(c), connector: c}, nil
+}
+
+// DuckDBVersion is the version of the DuckDB library linked into parley, such as "v1.4.3".
+func DuckDBVersion() string {
+	return mapping.LibraryVersion()
 }
 
 // Close closes the pool and the underlying DuckDB database.

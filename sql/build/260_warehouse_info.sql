@@ -1,6 +1,7 @@
 -- 260_warehouse_info.sql — table `warehouse_info`: one row describing this build.
 --
 -- From `events`, `conversations`, `ingest_gaps` and build_settings. built_at is UTC.
+-- Parameters: $1 parley's module version, $2 its VCS revision (from the binary's build info).
 CREATE OR REPLACE TABLE warehouse_info AS
 SELECT
     timezone('UTC', now()) AS built_at,
@@ -10,5 +11,8 @@ SELECT
     (SELECT min(occurred_at) FROM events) AS first_event_at,
     (SELECT max(occurred_at) FROM events) AS last_event_at,
     (SELECT count(*) FROM ingest_gaps) AS offset_gaps,
-    (SELECT coalesce(sum(messages), 0) FROM ingest_gaps)::BIGINT AS offset_gap_messages
+    (SELECT coalesce(sum(messages), 0) FROM ingest_gaps)::BIGINT AS offset_gap_messages,
+    $1::VARCHAR AS parley_version,
+    $2::VARCHAR AS parley_revision,
+    version() AS duckdb_version
 FROM build_settings s;
