@@ -123,4 +123,3 @@ func createdBy(t *testing.T, path string) string {
 	}
 	return pf.Metadata().CreatedBy
 }
-
