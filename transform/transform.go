@@ -110,7 +110,7 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 	if err != nil {
 		return Stats{}, errors.Join(fmt.Errorf("transform: connect: %w", err), db.Close())
 	}
-	r := &runner{conn: conn, log: log, timeZone: settings.TimeZone, fingerprint: Fingerprint(settings)}
+	r := &runner{conn: conn, log: log, timeZone: settings.TimeZone, fingerprint: Fingerprint(settings), settings: settings.SemanticYAML()}
 	stats, runErr := r.run(ctx, files, gaps, cfg.Incremental)
 	if err := conn.Close(); err != nil && runErr == nil {
 		runErr = fmt.Errorf("transform: close connection: %w", err)
@@ -192,6 +192,9 @@ type runner struct {
 	log         *slog.Logger
 	timeZone    string
 	fingerprint string
+	// settings is the SemanticYAML recorded beside the fingerprint, for
+	// BuiltWith to say which settings a later build changes.
+	settings string
 }
 
 func (r *runner) exec(ctx context.Context, name string, args ...any) error {
@@ -325,6 +328,37 @@ func (r *runner) newFiles(ctx context.Context, files []lakeFile) ([]lakeFile, er
 	return fresh, nil
 }
 
+// BuildState is how a warehouse was built, as it recorded.
+type BuildState struct {
+	// Fingerprint is Fingerprint of the settings and build SQL.
+	Fingerprint string
+	// Settings is the settings' config.SemanticYAML; "" for a warehouse
+	// built before Parley recorded them.
+	Settings string
+}
+
+// BuiltWith reads how the warehouse file db was built; ok is false when
+// there is no warehouse there yet or it records nothing.
+func BuiltWith(ctx context.Context, db string) (state BuildState, ok bool, err error) {
+	if _, err := os.Stat(db); errors.Is(err, os.ErrNotExist) {
+		return state, false, nil
+	}
+	w, err := warehouse.Open(db, true)
+	if err != nil {
+		return state, false, fmt.Errorf("transform: %w", err)
+	}
+	defer w.Close()
+	var settings sql.NullString
+	switch err := w.QueryRowContext(ctx, parleysql.File("build/stmt/built_with.sql")).Scan(&state.Fingerprint, &settings); {
+	case errors.Is(err, sql.ErrNoRows):
+		return state, false, nil
+	case err != nil:
+		return state, false, fmt.Errorf("transform: read how %s was built: %w", db, err)
+	}
+	state.Settings = settings.String
+	return state, true, nil
+}
+
 // record stores the new files and the fingerprint, so the next
 // incremental run knows what this one built.
 func (r *runner) record(ctx context.Context, newFiles []lakeFile) error {
@@ -344,7 +378,7 @@ func (r *runner) record(ctx context.Context, newFiles []lakeFile) error {
 	if _, err := tx.ExecContext(ctx, parleysql.File("build/stmt/record_files.sql"), paths(newFiles), sizes, modified); err != nil {
 		return fmt.Errorf("transform: record built files: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, parleysql.File("build/stmt/set_build_state.sql"), r.fingerprint); err != nil {
+	if _, err := tx.ExecContext(ctx, parleysql.File("build/stmt/set_build_state.sql"), r.fingerprint, r.settings); err != nil {
 		return fmt.Errorf("transform: record build state: %w", err)
 	}
 	if err := tx.Commit(); err != nil {

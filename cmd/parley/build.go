@@ -80,13 +80,14 @@ Example:
 			if dbPath == "" {
 				dbPath = defaultDB(lakeDir)
 			}
-			settings, err := config.Load(configPath)
+			settings, err := loadSettings(cmd.ErrOrStderr(), configPath)
 			if err != nil {
 				return usageErrorf("build: --config: %w", err)
 			}
 			log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
 			start := time.Now()
 			ctx := cmd.Context()
+			warnChangedSettings(ctx, cmd.OutOrStdout(), log, dbPath, settings)
 			stats, err := buildWarehouseWith(ctx, lakeDir, dbPath, settings, log, full)
 			if errors.Is(err, transform.ErrNoEvents) {
 				return usageErrorf("build: --lake %s: %w", lakeDir, err)
@@ -117,6 +118,35 @@ Example:
 	f.StringVar(&configPath, "config", "", "parley.yaml with time zone, business hours, SLAs, windows, friction weights and build resources (default: built-in defaults)")
 	f.BoolVar(&full, "full", false, "rebuild the whole warehouse instead of updating it with the new lake files")
 	return cmd
+}
+
+// warnChangedSettings prints a WARNING naming each setting that differs
+// from those dbPath was built with, and what the change does, before the
+// build recomputes the warehouse with the new ones. Settings the warehouse
+// did not record (built by an earlier parley) cannot be compared; the build
+// log says it rebuilds in full.
+func warnChangedSettings(ctx context.Context, w io.Writer, log *slog.Logger, dbPath string, settings *config.Config) {
+	state, ok, err := transform.BuiltWith(ctx, dbPath)
+	if err != nil {
+		log.Warn("build: cannot tell which settings the warehouse was built with", "err", err)
+		return
+	}
+	if !ok || state.Settings == "" || state.Fingerprint == transform.Fingerprint(settings) {
+		return
+	}
+	changes, err := settings.ChangesFrom(state.Settings)
+	if err != nil {
+		log.Warn("build: cannot compare the settings with the warehouse's", "err", err)
+		return
+	}
+	if len(changes) == 0 {
+		return // the same settings, other build SQL: the log says why it rebuilds
+	}
+	fmt.Fprintf(w, "WARNING: %s was built with other settings; it is rebuilt in full with these changes:\n", dbPath)
+	for _, c := range changes {
+		fmt.Fprintf(w, "WARNING:   %s\n", c)
+	}
+	fmt.Fprintln(w, "WARNING: to keep the earlier settings, pass the parley.yaml they came from with --config.")
 }
 
 // buildWarehouse builds dbPath from the lake, incrementally when it exists.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -183,5 +184,60 @@ func TestBuildPicksUpNewGapRecords(t *testing.T) {
 		if out := run("sql", "--db", db, "--format", "csv", "SELECT offset_gaps, offset_gap_messages FROM warehouse_info"); out != "offset_gaps,offset_gap_messages\n1,50\n" {
 			t.Errorf("build %d: warehouse_info says %q, want 1 gap of 50 messages", i+1, out)
 		}
+	}
+}
+
+// TestBuildWarnsOnChangedSettings: a build with settings that differ from
+// the warehouse's names each changed setting and what it does before
+// rebuilding; the same settings, or other build resources, warn of nothing.
+func TestBuildWarnsOnChangedSettings(t *testing.T) {
+	dir := t.TempDir()
+	lakeDir := filepath.Join(dir, "lake")
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	london := write("london.yaml", "timezone: Europe/London\nsla:\n  webchat: {first_response: 2m, goal: 0.9}\n")
+	londonThreads := write("london-threads.yaml", "timezone: Europe/London\nsla:\n  webchat: {first_response: 2m, goal: 0.9}\nbuild: {threads: 1}\n")
+	run := func(args ...string) string {
+		t.Helper()
+		cmd := newRootCmd()
+		var out bytes.Buffer
+		cmd.SetOut(&out)
+		cmd.SetErr(io.Discard)
+		cmd.SetArgs(args)
+		if err := cmd.ExecuteContext(context.Background()); err != nil {
+			t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out.String())
+		}
+		return out.String()
+	}
+	run("import", "--lake", lakeDir, filepath.Join("..", "..", "testdata", "metrics", "basic.jsonl"))
+	if out := run("build", "--lake", lakeDir, "--config", london); strings.Contains(out, "WARNING") {
+		t.Errorf("first build warns:\n%s", out)
+	}
+	if out := run("build", "--lake", lakeDir, "--config", londonThreads); strings.Contains(out, "WARNING") || !strings.Contains(out, "up to date") {
+		t.Errorf("a build with other build resources only warns or rebuilds:\n%s", out)
+	}
+	out := run("build", "--lake", lakeDir) // the defaults: UTC, webchat 1m
+	db := filepath.Join(dir, "warehouse.duckdb")
+	for _, want := range []string{
+		"WARNING: " + db + " was built with other settings; it is rebuilt in full with these changes:\n",
+		"WARNING:   sla.webchat.first_response: 2m0s -> 1m0s: first-response SLA attainment is measured against other targets\n",
+		"WARNING:   sla.webchat.goal: 0.9 -> 0.8:",
+		"WARNING:   timezone: Europe/London -> UTC: local dates, daily rollups and hour-of-week heatmaps are counted in UTC instead of Europe/London\n",
+		"built " + db,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("build with the defaults after Europe/London printed\n%s\nwant %q", out, want)
+		}
+	}
+	if strings.Index(out, "WARNING") > strings.Index(out, "built ") {
+		t.Error("the warning comes after the build, not before it")
+	}
+	if out := run("build", "--lake", lakeDir); strings.Contains(out, "WARNING") {
+		t.Errorf("a build with the same settings warns:\n%s", out)
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/parley-cx/parley/internal/produce"
 	"github.com/parley-cx/parley/internal/synth"
 	"github.com/parley-cx/parley/qa"
+	"github.com/parley-cx/parley/reports"
 )
 
 const demoTopic = "conversation-events"
@@ -65,12 +66,20 @@ With --data twcs, steps 1-3 are replaced by "parley import --format twcs" of
 the public Customer Support on Twitter sample (real conversations), so the
 dashboards and QA packet show Parley on data nobody here wrote.
 
-A previous demo's lake, warehouse and out folders in DIR are replaced; nothing
-else in DIR is touched.`,
+The settings the demo used (the generated operation's time zone, unless
+--config says otherwise) are written to DIR/parley.yaml, and the summary
+ends with the commands that go on with them: pass --config DIR/parley.yaml
+to parley build, report and qa sample, or a later build recomputes the
+warehouse with the defaults (UTC) and says so.
+
+A previous demo's lake, warehouse, out folder and parley.yaml in DIR are
+replaced (parley.yaml is kept when it is the --config given); nothing else
+in DIR is touched.`,
 		Example: `  parley demo                          # 28 days x ~2,000 conversations/day into ./demo-out
   parley demo --dir /tmp/p --days 7    # a smaller, faster run
   parley demo --data twcs --dir twcs   # real Twitter support threads from ../shared/data
-  parley sql --db demo-out/warehouse.duckdb "SELECT channel, count(*) FROM conversations GROUP BY 1"`,
+  parley sql --db demo-out/warehouse.duckdb "SELECT channel, count(*) FROM conversations GROUP BY 1"
+  parley build --lake demo-out/lake --config demo-out/parley.yaml   # again, with the demo's settings`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runDemo(cmd.Context(), o, cmd.OutOrStdout(), cmd.ErrOrStderr())
@@ -93,7 +102,7 @@ func runDemo(ctx context.Context, o demoOptions, stdout, stderr io.Writer) error
 	if o.days < 1 || o.perDay <= 0 || o.partitions < 1 {
 		return usageErrorf("demo: --days, --per-day and --partitions must be positive")
 	}
-	settings, err := config.Load(o.configPath)
+	settings, err := loadSettings(stderr, o.configPath)
 	if err != nil {
 		return err
 	}
@@ -124,6 +133,10 @@ func runDemo(ctx context.Context, o demoOptions, stdout, stderr io.Writer) error
 	default:
 		return usageErrorf("demo: --data %q: want %s or %s", o.data, demoSynthetic, demoTWCS)
 	}
+	settingsPath, err := writeDemoSettings(o, settings)
+	if err != nil {
+		return err
+	}
 
 	step.start("building the warehouse")
 	built, err := buildWarehouse(ctx, lakeDir, dbPath, settings, log)
@@ -145,7 +158,44 @@ func runDemo(ctx context.Context, o demoOptions, stdout, stderr io.Writer) error
 	}
 	step.done(sample.Dir)
 
-	return printDemoSummary(ctx, stdout, dbPath, o.dir, sample.Dir, step.total())
+	if err := printDemoSummary(ctx, stdout, dbPath, o.dir, sample.Dir, step.total()); err != nil {
+		return err
+	}
+	return printDemoNext(stdout, o.dir, lakeDir, dbPath, settingsPath, settings)
+}
+
+// writeDemoSettings writes the settings the demo runs with to
+// DIR/parley.yaml, so that later commands can be given the same ones, and
+// returns its path. A --config that is that very file is left as it is.
+func writeDemoSettings(o demoOptions, settings *config.Config) (string, error) {
+	path := filepath.Join(o.dir, "parley.yaml")
+	if o.configPath != "" {
+		given, err1 := os.Stat(o.configPath)
+		target, err2 := os.Stat(path)
+		if err1 == nil && err2 == nil && os.SameFile(given, target) {
+			return path, nil
+		}
+	}
+	header := fmt.Sprintf(`# The settings "parley demo" used for %s. Give them to the next commands
+# with --config %s, or a build recomputes the warehouse with the defaults (UTC).
+# Every setting is explained in docs/config.md.
+`, o.dir, path)
+	if err := reports.WriteFileAtomic(path, append([]byte(header), settings.YAML()...)); err != nil {
+		return "", fmt.Errorf("demo: write %s: %w", path, err)
+	}
+	return path, nil
+}
+
+// printDemoNext prints the commands that go on from the demo with its settings.
+func printDemoNext(w io.Writer, dir, lakeDir, dbPath, settingsPath string, settings *config.Config) error {
+	_, err := fmt.Fprintf(w, `  settings          %s (time zone %s)
+
+Next, with the demo's settings:
+  parley build --lake %s --config %s
+  parley report --db %s --out %s --config %s
+  parley sql --db %s "SELECT local_date, sum(conversations) FROM kpi_daily GROUP BY 1 ORDER BY 1"
+`, settingsPath, settings.TimeZone, lakeDir, settingsPath, dbPath, filepath.Join(dir, "out"), settingsPath, dbPath)
+	return err
 }
 
 // generateAndIngest is the synthetic demo's first half: an embedded broker,

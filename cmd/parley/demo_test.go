@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/event"
 	"github.com/parley-cx/parley/internal/synth"
 	"github.com/parley-cx/parley/internal/warehouse"
@@ -74,6 +75,30 @@ func TestDemoEndToEnd(t *testing.T) {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("summary lacks %q:\n%s", want, stdout.String())
 		}
+	}
+
+	// The demo's settings are in DIR/parley.yaml, and the summary says to pass them on.
+	settingsPath := filepath.Join(o.dir, "parley.yaml")
+	settings, err := config.Load(settingsPath)
+	if err != nil {
+		t.Fatalf("the demo's parley.yaml: %v", err)
+	}
+	if settings.TimeZone != cfg.TZ.String() {
+		t.Errorf("parley.yaml has time zone %s, the generated data %s", settings.TimeZone, cfg.TZ)
+	}
+	lakeDir := filepath.Join(o.dir, "lake")
+	next := "parley build --lake " + lakeDir + " --config " + settingsPath + "\n"
+	if !strings.Contains(stdout.String(), next) {
+		t.Errorf("summary does not say %q:\n%s", next, stdout.String())
+	}
+	// Built again with them, the warehouse is up to date; without them,
+	// the build says it recomputes everything in UTC.
+	if out := mustParley(t, "build", "--lake", lakeDir, "--config", settingsPath); !strings.Contains(out, "is up to date") {
+		t.Errorf("build with the demo's parley.yaml: %s", out)
+	}
+	out := mustParley(t, "build", "--lake", lakeDir)
+	if want := "WARNING:   timezone: " + cfg.TZ.String() + " -> UTC:"; !strings.Contains(out, want) {
+		t.Errorf("build without the demo's settings printed\n%s\nwant %q", out, want)
 	}
 }
 

@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/parley-cx/parley/forecast"
-	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/reports"
 	"github.com/parley-cx/parley/staffing"
 )
@@ -85,7 +84,7 @@ Examples:
 				}
 				c.CSV = &src
 			}
-			cfg, err := config.Load(configPath)
+			cfg, err := loadSettings(cmd.ErrOrStderr(), configPath)
 			if err != nil {
 				return err
 			}

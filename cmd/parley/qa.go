@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/qa"
 )
 
@@ -95,7 +94,7 @@ Example:
 			if cmd.Flags().Changed("random-share") && share == 0 {
 				cfg.RandomShare = qa.TargetedOnly
 			}
-			if cfg.Settings, err = config.Load(configPath); err != nil {
+			if cfg.Settings, err = loadSettings(cmd.ErrOrStderr(), configPath); err != nil {
 				return err
 			}
 			if date != "" {

@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/parley-cx/parley/dashboards"
-	"github.com/parley-cx/parley/internal/config"
 )
 
 func newReportCmd() *cobra.Command {
@@ -61,7 +60,7 @@ Example:
 				return usageErrorf("report: %w", err)
 			}
 			if conf != "" {
-				if cfg.Settings, err = config.Load(conf); err != nil {
+				if cfg.Settings, err = loadSettings(cmd.ErrOrStderr(), conf); err != nil {
 					return err
 				}
 			}

@@ -537,6 +537,11 @@ type Change struct {
 	Old, New string
 }
 
+// String is "<setting>: <old> -> <new>: <effect>".
+func (ch Change) String() string {
+	return fmt.Sprintf("%s: %s -> %s: %s", ch.Setting, orUnset(ch.Old), orUnset(ch.New), ch.Effect())
+}
+
 // Effect says what the change does to a build: which metrics move.
 func (ch Change) Effect() string {
 	top, _, _ := strings.Cut(ch.Setting, ".")

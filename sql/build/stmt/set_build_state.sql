@@ -1,2 +1,4 @@
--- Records the fingerprint of this build's settings and SQL. Parameter: $1 the fingerprint.
-CREATE OR REPLACE TABLE build_state AS SELECT $1::VARCHAR AS fingerprint;
+-- Records how this build was made: $1 the fingerprint of its settings and SQL,
+-- $2 the settings themselves (the YAML of the ones that decide what it computes),
+-- so that the next build can name the settings it changes.
+CREATE OR REPLACE TABLE build_state AS SELECT $1::VARCHAR AS fingerprint, $2::VARCHAR AS settings;
