@@ -28,6 +28,7 @@ replaces its files by name). Dead letters are not compacted.
 Example:
   parley compact --lake /data/lake --dry-run
   parley compact --lake /data/lake`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if cfg.Lake == "" {
 				return usageErrorf("compact: --lake is required")

@@ -37,6 +37,7 @@ Example:
   parley erase --lake /data/lake --customer cust-1842 --dry-run
   parley erase --lake /data/lake --customer cust-1842 --conversations --reason DSR-2026-117
   parley build --lake /data/lake`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if cfg.Lake == "" {
 				return usageErrorf("erase: --lake is required")

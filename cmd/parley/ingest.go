@@ -73,6 +73,7 @@ Example:
       --lake lake/ --tls --tls-ca ca.pem --sasl-mechanism SCRAM-SHA-512 --sasl-user parley
   parley ingest --brokers 127.0.0.1:9092 --topic events --lake lake/ --until-idle 5s
   parley ingest --brokers kafka:9092 --topic events --lake lake/ --reset-partition 3 --reset-partition 5=latest`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			for _, b := range strings.Split(brokers, ",") {
 				if b = strings.TrimSpace(b); b != "" {

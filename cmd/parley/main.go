@@ -69,6 +69,7 @@ with an embedded Kafka broker and needs nothing else.`,
 		newStaffingCmd(),
 		newVersionCmd(),
 	)
+	teachUsage(root)
 	return root
 }
 

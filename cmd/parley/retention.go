@@ -35,6 +35,7 @@ DIR/_audit/audit.jsonl. Rebuild the warehouse afterwards ("parley build").
 Example:
   parley retention --lake /data/lake --keep 400d --dry-run
   parley retention --lake /data/lake --keep 400d --reason "policy RP-7"`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if cfg.Lake == "" {
 				return usageErrorf("retention: --lake is required")

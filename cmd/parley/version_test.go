@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -72,6 +73,12 @@ func TestVersionOfBuiltBinary(t *testing.T) {
 		if !strings.Contains(printed, want) {
 			t.Errorf("parley version printed\n%s\nwant a line %q", printed, want)
 		}
+	}
+
+	// main turns usage errors into exit status 2.
+	var exit *exec.ExitError
+	if out, err := exec.Command(bin, "biuld").CombinedOutput(); !errors.As(err, &exit) || exit.ExitCode() != 2 || !strings.Contains(string(out), "did you mean build?") {
+		t.Errorf("parley biuld: %v\n%s\nwant exit status 2 and a suggestion", err, out)
 	}
 
 	lakeDir := filepath.Join(dir, "lake")

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// How parley treats being called wrongly: an unknown subcommand, an unknown
+// or malformed flag, or arguments a command does not take are usage errors
+// (exit status 2), and the message suggests the nearest valid name and the
+// --help to read.
+
+// teachUsage makes every command in the tree under c report wrong calls as
+// usage errors with a suggestion. Commands that take no arguments must say
+// so (Args: cobra.NoArgs), or cobra would accept and ignore them.
+func teachUsage(c *cobra.Command) {
+	c.SuggestionsMinimumDistance = 2
+	c.SetFlagErrorFunc(flagError)
+	switch {
+	case c.HasSubCommands():
+		c.Args = unknownSubcommand
+		if c.RunE == nil && c.Run == nil {
+			// Without a Run, cobra itself rejects an unknown subcommand
+			// before Args is consulted, as a plain error (exit 1).
+			c.RunE = func(c *cobra.Command, _ []string) error { return c.Help() }
+		}
+	case c.Args != nil:
+		validate := c.Args
+		c.Args = func(c *cobra.Command, args []string) error {
+			err := validate(c, args)
+			if err == nil {
+				return nil
+			}
+			// cobra.NoArgs calls a stray argument an unknown command.
+			if strings.HasPrefix(err.Error(), "unknown command") {
+				err = fmt.Errorf("unexpected argument %q: %s takes no arguments, only flags", args[0], c.CommandPath())
+			}
+			return usageError{fmt.Errorf("%s%w (see %s --help)", prefix(c), err, c.CommandPath())}
+		}
+	}
+	for _, sub := range c.Commands() {
+		teachUsage(sub)
+	}
+}
+
+// unknownSubcommand accepts no arguments for a command that groups
+// subcommands: what reaches it was meant as a subcommand that does not exist.
+func unknownSubcommand(c *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	return usageError{fmt.Errorf("unknown command %q for %q%s (see %s --help)",
+		args[0], c.CommandPath(), didYouMean(c.SuggestionsFor(args[0]), ""), c.CommandPath())}
+}
+
+// unknownFlagRE finds the name in pflag's "unknown flag: --name".
+var unknownFlagRE = regexp.MustCompile(`^unknown flag: --([^\s=]+)`)
+
+// flagError turns a flag parsing error into a usage error naming the
+// nearest flag the command has.
+func flagError(c *cobra.Command, err error) error {
+	hint := ""
+	if m := unknownFlagRE.FindStringSubmatch(err.Error()); m != nil {
+		var names []string
+		c.Flags().VisitAll(func(f *pflag.Flag) {
+			if !f.Hidden && closeTo(m[1], f.Name) {
+				names = append(names, f.Name)
+			}
+		})
+		hint = didYouMean(names, "--")
+	}
+	return usageError{fmt.Errorf("%s%w%s (see %s --help)", prefix(c), err, hint, c.CommandPath())}
+}
+
+// prefix starts an error of command c the way main's "parley: " continues
+// it: "build: ", "qa sample: ", nothing for parley itself.
+func prefix(c *cobra.Command) string {
+	path := strings.TrimPrefix(c.CommandPath(), c.Root().Name())
+	if path == "" {
+		return ""
+	}
+	return strings.TrimSpace(path) + ": "
+}
+
+// didYouMean is "; did you mean X?" for the suggestions, or "".
+func didYouMean(names []string, prefix string) string {
+	if len(names) == 0 {
+		return ""
+	}
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		quoted[i] = prefix + n
+	}
+	return "; did you mean " + strings.Join(quoted, " or ") + "?"
+}
+
+// closeTo says whether typed is probably a misspelling of name: at most two
+// edits apart, as cobra suggests subcommands, or a prefix of it.
+func closeTo(typed, name string) bool {
+	typed, name = strings.ToLower(typed), strings.ToLower(name)
+	return strings.HasPrefix(name, typed) || editDistance(typed, name) <= 2
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
