@@ -48,7 +48,7 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 	if err := cfg.Validate(); err != nil {
 		return Stats{}, fmt.Errorf("ingest: config: %w", err)
 	}
-	r := &runner{cfg: cfg, log: cfg.Log, parts: make(map[int32]*partitionState), stopped: make(map[int32]error)}
+	r := &runner{cfg: cfg, log: cfg.Log, start: start, parts: make(map[int32]*partitionState), stopped: make(map[int32]error)}
 	st, err := r.run(ctx)
 	st.Elapsed = time.Since(start)
 	return st, err
@@ -56,8 +56,9 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 
 // runner is one Run: the group membership and the partitions it owns.
 type runner struct {
-	cfg Config
-	log *slog.Logger
+	cfg   Config
+	log   *slog.Logger
+	start time.Time // when Run began: the summary's elapsed time
 
 	client *partitionClient
 
@@ -158,6 +159,7 @@ func (r *runner) run(ctx context.Context) (Stats, error) {
 	wg.Wait()
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.stats.Elapsed = time.Since(r.start)
 	r.log.Info("ingest stopped", "summary", r.stats.String())
 	if cerr != nil {
 		r.err = errors.Join(r.err, fmt.Errorf("ingest: leave group %s: %w", r.cfg.Group, cerr))

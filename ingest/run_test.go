@@ -1,12 +1,14 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -157,5 +159,33 @@ func assertExactlyOnce(t *testing.T, db *sql.DB, root string, produced int64) {
 	}
 	if rows != produced || distinct != produced || span != produced || maxLow != 0 {
 		t.Errorf("lake holds %d offsets (%d distinct, spanning %d, lowest start %d), want exactly the %d produced from 0", rows, distinct, span, maxLow, produced)
+	}
+}
+
+// TestRunLogsElapsed: the "ingest stopped" log line carries the run's
+// elapsed time, which includes the idle wait, not the "0s" it had when the
+// summary was logged before Run timed it.
+func TestRunLogsElapsed(t *testing.T) {
+	b := startBroker(t, 1)
+	msgs, _, _ := mixedMessages(t, 50)
+	produce(t, b.Addr(), msgs)
+	var logs bytes.Buffer
+	st, err := runIngest(t, Config{Brokers: []string{b.Addr()}, Lake: t.TempDir(), Log: testLogger(&logs)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`msg="ingest stopped" summary="[^"]* in ([^" ;]+)`).FindStringSubmatch(logs.String())
+	if m == nil {
+		t.Fatalf("no summary in the log:\n%s", logs.String())
+	}
+	logged, err := time.ParseDuration(m[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The run waited a whole UntilIdle (1s) before stopping; the summary is
+	// logged before Run returns, so it cannot exceed st.Elapsed (both are
+	// printed rounded to the millisecond).
+	if logged < time.Second || logged > st.Elapsed.Round(time.Millisecond) {
+		t.Errorf("summary logged %s, want between the idle wait (1s) and the run's %s", logged, st.Elapsed)
 	}
 }
