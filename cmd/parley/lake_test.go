@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+
+	"github.com/parley-cx/parley/internal/broker"
+	"github.com/parley-cx/parley/internal/lake"
+	"github.com/parley-cx/parley/internal/warehouse"
+)
+
+// TestLakeStatus: parley lake status on a lake of imports only (no dead
+// letters, checkpoints or gaps: every part says "none"), then after a Kafka
+// ingest with bad messages, a gap record and a file left by a crash.
+func TestLakeStatus(t *testing.T) {
+	dir := t.TempDir()
+	lakeDir := filepath.Join(dir, "lake")
+	mustParley(t, "import", "--lake", lakeDir, filepath.Join("..", "..", "testdata", "metrics", "basic.jsonl"))
+	out := status(t, lakeDir)
+	for _, line := range []string{"dead letters", "checkpoints", "gap records", "temporary"} {
+		if !strings.Contains(out, "\n"+line+" none\n") {
+			t.Errorf("status of an imports-only lake lacks %q none:\n%s", line, out)
+		}
+	}
+	wantRows := lakeRows(t, dir, lake.EventsGlob(lakeDir))
+	if !strings.Contains(out, fmt.Sprintf("\nevents %d rows in ", wantRows)) {
+		t.Errorf("status does not count the %d rows DuckDB reads:\n%s", wantRows, out)
+	}
+
+	b, err := broker.Start(context.Background(), broker.Config{Partitions: 2, Topics: []string{"events"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.Close)
+	var msgs []kafka.Message
+	for i := range 20 {
+		msgs = append(msgs, kafka.Message{Value: fmt.Appendf(nil, `{"event_id":"k%d","conversation_id":"kc%d","type":"resolved","occurred_at":"2026-03-05T10:00:00Z"}`, i, i%4)})
+	}
+	for range 3 {
+		msgs = append(msgs, kafka.Message{Value: []byte("not json")})
+	}
+	for range 2 {
+		msgs = append(msgs, kafka.Message{Value: []byte(`{"conversation_id":"kc1","type":"resolved","occurred_at":"2026-03-05T10:00:00Z"}`)})
+	}
+	w := &kafka.Writer{Addr: kafka.TCP(b.Addr()), Topic: "events", BatchTimeout: time.Millisecond}
+	if err := w.WriteMessages(context.Background(), msgs...); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	mustParley(t, "ingest", "--brokers", b.Addr(), "--topic", "events", "--lake", lakeDir, "--until-idle", "1s")
+	g := lake.OffsetGap{Topic: "events", Partition: 1, From: 100, To: 149, DetectedAt: time.Date(2026, 3, 6, 1, 2, 3, 0, time.UTC)}
+	raw, err := json.Marshal(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(lake.GapDir(lakeDir, g.Topic), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(lake.GapDir(lakeDir, g.Topic), lake.GapFileName(g)), raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	days, _ := filepath.Glob(filepath.Join(lakeDir, lake.EventsDir, "date=*"))
+	if err := os.WriteFile(filepath.Join(days[0], lake.TempPrefix+"crashed.parquet.1.part"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	out = status(t, lakeDir)
+	for _, want := range []string{
+		"\ndead letters 5 in 2 files, by reason:\n malformed_json 3\n missing_field 2\n",
+		"\ncheckpoints 2 Kafka partitions\n",
+		"\ngap records 1: 50 Kafka offsets deleted before ingest read them\n",
+		"\n events/1 offsets 100-149 (50 messages), epoch 0, detected 2026-03-06 01:02:03 UTC\n",
+		"\ntemporary 1 files being written or left by a crash",
+		"\nsources 2\n events 2 files\n import basic 5 files\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("status lacks %q:\n%s", want, out)
+		}
+	}
+	// Every message read is below a checkpoint: the next offsets add up to the 25 produced.
+	next := 0
+	for _, m := range regexp.MustCompile(`\n events/\d next offset (\d+),`).FindAllStringSubmatch(out, -1) {
+		n, _ := strconv.Atoi(m[1])
+		next += n
+	}
+	if next != len(msgs) {
+		t.Errorf("checkpoints add up to %d, want the %d messages produced:\n%s", next, len(msgs), out)
+	}
+	if rows := lakeRows(t, dir, lake.EventsGlob(lakeDir)); !strings.Contains(out, fmt.Sprintf("\nevents %d rows in ", rows)) {
+		t.Errorf("status does not count the %d rows DuckDB reads:\n%s", rows, out)
+	}
+}
+
+// status runs parley lake status with the table's runs of spaces as one.
+func status(t *testing.T, lakeDir string) string {
+	t.Helper()
+	return regexp.MustCompile(` +`).ReplaceAllString(mustParley(t, "lake", "status", "--lake", lakeDir), " ")
+}
+
+// lakeRows counts the rows of the Parquet files matching glob with DuckDB.
+func lakeRows(t *testing.T, dir, glob string) int64 {
+	t.Helper()
+	db, err := warehouse.Open(filepath.Join(dir, "count.duckdb"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int64
+	if err := db.QueryRow("SELECT count(*) FROM read_parquet(?)", glob).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
