@@ -63,7 +63,7 @@ func TestParseMappingErrors(t *testing.T) {
 		{"column and value", base + "type: {value: resolved, column: kind}\n", []string{"type: give column or value, not both"}},
 		{"bad channel default", base + "type: {value: resolved}\nchannel: {column: ch, default: chat}\n", []string{`channel.default: "chat" is not one of`}},
 		{"bad time zone", "conversation_id: t\ntype: {value: resolved}\ntimestamp: {column: at, time_zone: Mars/Olympus}\n", []string{"timestamp: time_zone: unknown time zone Mars/Olympus"}},
-		{"bad strftime", "conversation_id: t\ntype: {value: resolved}\ntimestamp: {column: at, format: '%Y-%Q'}\n", []string{"%Q is not supported"}},
+		{"bad strftime", "conversation_id: t\ntype: {value: resolved}\ntimestamp: {column: at, format: '%Y-%Q'}\n", []string{"unsupported directive: %Q"}},
 		{"not a layout", "conversation_id: t\ntype: {value: resolved}\ntimestamp: {column: at, format: 'day month year'}\n", []string{"neither a strftime pattern nor a Go layout"}},
 		{"bad delimiter", base + "type: {value: resolved}\ndelimiter: ';;'\n", []string{"delimiter: want one character"}},
 		{"attribute without column", base + "type: {value: resolved}\nattributes: {tier: ''}\n", []string{"attributes: entry \"tier\""}},
@@ -227,6 +227,12 @@ func TestTimestampFormats(t *testing.T) {
 		{"unix_ms", "", "1772355600500", "2026-03-01T09:00:00.5Z"},
 		{"unix", "", "yesterday", ""},
 		{"%Y-%m-%d", "", "2026-02-30", ""},
+		// strptime's rules (go-strftime): numbers need no padding, and
+		// fractions after %S are read without %f.
+		{"%d/%m/%Y %H:%M:%S", "Europe/London", "3/2/2017 9:05:07", "2017-02-03T09:05:07Z"},
+		{"%d/%m/%Y %H:%M:%S", "Europe/London", "3/7/2017 9:05:07", "2017-07-03T08:05:07Z"},
+		{"%Y-%m-%d %H:%M:%S", "UTC", "2026-03-01 09:00:00.25", "2026-03-01T09:00:00.25Z"},
+		{"%F %T %Z", "", "2026-03-01 09:00:00 UTC", "2026-03-01T09:00:00Z"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.format+" "+tc.value, func(t *testing.T) {

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ncruces/go-strftime"
 )
 
 // Named timestamp formats a mapping may use instead of a layout.
@@ -14,52 +16,18 @@ const (
 	FormatUnixMs  = "unix_ms" // milliseconds since 1970
 )
 
-// strftime maps the strftime directives exports use most to Go layout elements.
-var strftime = map[byte]string{
-	'Y': "2006", 'y': "06", 'm': "01", 'd': "02", 'e': "_2", 'j': "002",
-	'H': "15", 'I': "03", 'M': "04", 'S': "05", 'p': "PM", 'f': "999999999",
-	'b': "Jan", 'h': "Jan", 'B': "January", 'a': "Mon", 'A': "Monday",
-	'z': "-0700", 'Z': "MST", 'F': "2006-01-02", 'T': "15:04:05", '%': "%",
-}
-
-// goLayout turns a format as written in a mapping into a Go time layout: a
-// strftime pattern (anything with %) is translated, anything else is taken
-// to be a Go layout already.
-func goLayout(format string) (string, error) {
-	if !strings.Contains(format, "%") {
-		return format, nil
-	}
-	var b strings.Builder
-	for i := 0; i < len(format); i++ {
-		c := format[i]
-		if c != '%' {
-			b.WriteByte(c)
-			continue
-		}
-		if i+1 >= len(format) {
-			return "", fmt.Errorf("format %q ends with a lone %%", format)
-		}
-		i++
-		if format[i] == ':' && i+1 < len(format) && format[i+1] == 'z' {
-			b.WriteString("-07:00")
-			i++
-			continue
-		}
-		el, ok := strftime[format[i]]
-		if !ok {
-			return "", fmt.Errorf("format %q: %%%c is not supported (use a Go layout such as 2006-01-02 15:04:05)", format, format[i])
-		}
-		b.WriteString(el)
-	}
-	return b.String(), nil
-}
-
 // timeParser parses one column's timestamps.
 type timeParser struct {
-	format string // a named format, or "" when layout is used
-	layout string
+	format string // a named format, formatStrftime, or "" when layout is a Go layout
+	layout string // the Go layout, or the strftime pattern
+	zoned  bool   // the strftime pattern reads an offset (%z, %:z, %Z)
 	loc    *time.Location
 }
+
+// formatStrftime marks a timeParser whose layout is a strftime pattern,
+// parsed with github.com/ncruces/go-strftime (strptime's rules: numbers may
+// be unpadded, "3/2/2017" matches %d/%m/%Y).
+const formatStrftime = "strftime"
 
 func newTimeParser(format, zone string) (timeParser, error) {
 	loc := time.UTC
@@ -76,16 +44,23 @@ func newTimeParser(format, zone string) (timeParser, error) {
 	case FormatUnix, FormatUnixMs:
 		return timeParser{format: format, loc: loc}, nil
 	}
-	layout, err := goLayout(format)
-	if err != nil {
-		return timeParser{}, fmt.Errorf("format: %w", err)
-	}
-	// A layout that cannot even format a known instant and read it back is a typo.
+	// A pattern that cannot even format a known instant and read it back is a typo.
 	probe := time.Date(2017, 10, 31, 22, 10, 47, 0, loc)
-	if _, err := time.ParseInLocation(layout, probe.Format(layout), loc); err != nil || !strings.ContainsAny(layout, "0123456789") {
+	if strings.Contains(format, "%") {
+		goLayout, err := strftime.Layout(format)
+		if err != nil {
+			return timeParser{}, fmt.Errorf("format %q: %w (or write a Go layout such as 2006-01-02 15:04:05)", format, err)
+		}
+		p := timeParser{format: formatStrftime, layout: format, loc: loc, zoned: strings.Contains(goLayout, "-07") || strings.Contains(goLayout, "MST")}
+		if _, err := p.parse(strftime.Format(format, probe)); err != nil {
+			return timeParser{}, fmt.Errorf("format %q cannot read back what it writes: %w", format, err)
+		}
+		return p, nil
+	}
+	if _, err := time.ParseInLocation(format, probe.Format(format), loc); err != nil || !strings.ContainsAny(format, "0123456789") {
 		return timeParser{}, fmt.Errorf("format: %q is neither a strftime pattern nor a Go layout (e.g. 2006-01-02 15:04:05)", format)
 	}
-	return timeParser{layout: layout, loc: loc}, nil
+	return timeParser{layout: format, loc: loc}, nil
 }
 
 // parse reads one timestamp; a value without an offset is in the parser's zone.
@@ -108,6 +83,13 @@ func (p timeParser) parse(v string) (time.Time, error) {
 		}
 		sec := int64(f)
 		return time.Unix(sec, int64((f-float64(sec))*1e9)).In(p.loc), nil
+	case formatStrftime:
+		t, err := strftime.Parse(p.layout, v)
+		if err != nil || p.zoned {
+			return t, err
+		}
+		// Without an offset in the pattern, the clock reading is in the mapping's zone.
+		return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), p.loc), nil
 	}
 	return time.ParseInLocation(p.layout, v, p.loc)
 }
