@@ -24,6 +24,10 @@ var (
 	Latest   = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
 )
 
+// MaxOffset bounds occurred_at's UTC offset, in seconds: ±18:00, the widest
+// any time zone has used (and ISO 8601's and java.time's limit).
+const MaxOffset = 18 * 3600
+
 // Reason is a machine-readable cause for rejecting an event; the dead-letter
 // store and the counters group by it.
 type Reason string
@@ -85,8 +89,17 @@ func Decode(raw []byte) (Event, error) {
 		}
 	case err != nil:
 		return ev, classify(raw, err)
-	case dec.More():
-		return ev, invalid(ReasonMalformed, "", "trailing data after the JSON object")
+	}
+	seen, ierr := checkKeys(raw)
+	if ierr != nil {
+		return ev, ierr
+	}
+	// What the struct cannot tell apart: a key given with an empty value.
+	if seen.has("occurred_at") && ev.OccurredAt.IsZero() {
+		return ev, invalid(ReasonBadTimestamp, "occurred_at", "%s is outside %d-%d", ev.OccurredAt.Format(time.RFC3339), Earliest.Year(), Latest.Year()-1)
+	}
+	if seen.has("channel") && ev.Channel == "" {
+		return ev, invalid(ReasonBadValue, "channel", "empty (leave channel out when it is not known)")
 	}
 	return ev, ev.Validate()
 }
@@ -96,6 +109,14 @@ func Decode(raw []byte) (Event, error) {
 // the (rare) failures are parsed again by encoding/json, whose errors name
 // the JSON field path.
 func classify(raw []byte, fastErr error) *InvalidError {
+	// A contract key with a value of the wrong JSON type (a number for
+	// occurred_at, null anywhere) is named by the key walk, whatever
+	// error the decoder gave.
+	if json.Valid(raw) {
+		if _, err := checkKeys(raw); err != nil {
+			return err
+		}
+	}
 	err := json.Unmarshal(raw, new(Event))
 	if err == nil {
 		err = fastErr
@@ -131,11 +152,13 @@ func (e *Event) captureExtra(raw []byte) *InvalidError {
 // Validate checks the rules of contract v1 that JSON decoding cannot.
 // It returns the first problem found as an *InvalidError.
 func (e *Event) Validate() error {
-	if e.EventID == "" {
-		return invalid(ReasonMissingField, "event_id", "required")
+	// Blank is what strings.TrimSpace removes: Unicode white space. The
+	// JSON Schema's pattern for the ids lists the same characters.
+	if strings.TrimSpace(e.EventID) == "" {
+		return invalid(ReasonMissingField, "event_id", "required (empty or only white space)")
 	}
-	if e.ConversationID == "" {
-		return invalid(ReasonMissingField, "conversation_id", "required")
+	if strings.TrimSpace(e.ConversationID) == "" {
+		return invalid(ReasonMissingField, "conversation_id", "required (empty or only white space)")
 	}
 	if e.Type == "" {
 		return invalid(ReasonMissingField, "type", "required")
@@ -146,8 +169,15 @@ func (e *Event) Validate() error {
 	if e.OccurredAt.IsZero() {
 		return invalid(ReasonMissingField, "occurred_at", "required")
 	}
-	if e.OccurredAt.Before(Earliest) || !e.OccurredAt.Before(Latest) {
+	// The bounds apply to the date as written, in its own offset: that is
+	// what the JSON Schema's pattern can check too.
+	written := time.Date(e.OccurredAt.Year(), e.OccurredAt.Month(), e.OccurredAt.Day(), e.OccurredAt.Hour(),
+		e.OccurredAt.Minute(), e.OccurredAt.Second(), e.OccurredAt.Nanosecond(), time.UTC)
+	if written.Before(Earliest) || !written.Before(Latest) {
 		return invalid(ReasonBadTimestamp, "occurred_at", "%s is outside %d-%d", e.OccurredAt.Format(time.RFC3339), Earliest.Year(), Latest.Year()-1)
+	}
+	if _, off := e.OccurredAt.Zone(); off < -MaxOffset || off > MaxOffset {
+		return invalid(ReasonBadTimestamp, "occurred_at", "UTC offset %s is beyond ±18:00", e.OccurredAt.Format("-07:00"))
 	}
 	if e.Channel != "" && !slices.Contains(Channels, e.Channel) {
 		return invalid(ReasonBadValue, "channel", "unknown channel %q", e.Channel)
@@ -167,16 +197,17 @@ func (e *Event) Validate() error {
 		if e.To == nil {
 			return invalid(ReasonMissingField, "to", "required for type=%s", e.Type)
 		}
-		if e.To.Role != RoleAgent && e.To.Role != RoleBot {
-			return invalid(ReasonBadValue, "to.role", "must be agent or bot, got %q", e.To.Role)
-		}
 	case CSATAnswered:
 		if e.CSAT == nil {
 			return invalid(ReasonMissingField, "csat", "required for type=csat")
 		}
-		if e.CSAT.Score < 1 || e.CSAT.Score > 5 {
-			return invalid(ReasonBadValue, "csat.score", "must be 1..5, got %d", e.CSAT.Score)
-		}
+	}
+	// A target or score is checked wherever it appears, as the schema does.
+	if e.To != nil && e.To.Role != RoleAgent && e.To.Role != RoleBot {
+		return invalid(ReasonBadValue, "to.role", "must be agent or bot, got %q", e.To.Role)
+	}
+	if e.CSAT != nil && (e.CSAT.Score < 1 || e.CSAT.Score > 5) {
+		return invalid(ReasonBadValue, "csat.score", "must be 1..5, got %d", e.CSAT.Score)
 	}
 	return nil
 }

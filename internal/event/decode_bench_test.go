@@ -29,3 +29,16 @@ func BenchmarkDecode(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCheckKeys is the key walk alone (part of every Decode), to read
+// against BenchmarkDecode/contract-only in the same run.
+func BenchmarkCheckKeys(b *testing.B) {
+	raw := []byte(typical)
+	b.SetBytes(int64(len(raw)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := checkKeys(raw); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -51,39 +51,46 @@ func TestDecodeKeepsUnknownFields(t *testing.T) {
 	}
 }
 
+// contractCase is one raw event and the decoder's verdict: the reason it
+// is rejected for, or "" when it is valid.
+type contractCase struct {
+	name   string
+	raw    string
+	reason Reason
+	field  string
+}
+
+// rejects are events the contract refuses; contract_test.go adds more, and
+// valid ones, and runs all of them through the JSON Schema too.
+var rejects = []contractCase{
+	{"not json", `{"event_id":`, ReasonMalformed, ""},
+	{"empty", ``, ReasonMalformed, ""},
+	{"array", `[1,2]`, ReasonWrongType, ""},
+	{"trailing data", valid + `{}`, ReasonMalformed, ""},
+	{"nested wrong type", strings.Replace(valid, `"private":false`, `"private":"no"`, 1), ReasonWrongType, "message.private"},
+	{"invalid utf8", "{\"event_id\":\"\xff\xfe\"}", ReasonInvalidUTF8, ""},
+	{"too large", `{"x":"` + strings.Repeat("a", MaxEventBytes) + `"}`, ReasonTooLarge, ""},
+	{"number for string", strings.Replace(valid, `"event_id":"e1"`, `"event_id":17`, 1), ReasonWrongType, "event_id"},
+	{"missing event_id", strings.Replace(valid, `"event_id":"e1",`, ``, 1), ReasonMissingField, "event_id"},
+	{"missing conversation", strings.Replace(valid, `"conversation_id":"c1",`, ``, 1), ReasonMissingField, "conversation_id"},
+	{"unknown type", strings.Replace(valid, `"type":"message"`, `"type":"deleted"`, 1), ReasonBadValue, "type"},
+	{"no offset", strings.Replace(valid, `+01:00`, ``, 1), ReasonBadTimestamp, "occurred_at"},
+	{"missing timestamp", strings.Replace(valid, `"occurred_at":"2026-03-29T01:30:00.250+01:00",`, ``, 1), ReasonMissingField, "occurred_at"},
+	{"year 1", strings.Replace(valid, `2026-03-29`, `0001-01-01`, 1), ReasonBadTimestamp, "occurred_at"},
+	{"year 9999", strings.Replace(valid, `2026-03-29`, `9999-12-31`, 1), ReasonBadTimestamp, "occurred_at"},
+	{"unknown channel", strings.Replace(valid, `"whatsapp"`, `"fax"`, 1), ReasonBadValue, "channel"},
+	{"unknown role", strings.Replace(valid, `"role":"customer"`, `"role":"admin"`, 1), ReasonBadValue, "actor.role"},
+	{"message without body", `{"event_id":"e","conversation_id":"c","type":"message","occurred_at":"2026-01-01T00:00:00Z","actor":{"role":"agent"}}`, ReasonMissingField, "message"},
+	{"message without actor", `{"event_id":"e","conversation_id":"c","type":"message","occurred_at":"2026-01-01T00:00:00Z","message":{"text":"x"}}`, ReasonMissingField, "actor"},
+	{"escalation without target", `{"event_id":"e","conversation_id":"c","type":"escalated","occurred_at":"2026-01-01T00:00:00Z"}`, ReasonMissingField, "to"},
+	{"transfer to customer", `{"event_id":"e","conversation_id":"c","type":"transferred","occurred_at":"2026-01-01T00:00:00Z","to":{"role":"customer"}}`, ReasonBadValue, "to.role"},
+	{"csat out of range", `{"event_id":"e","conversation_id":"c","type":"csat","occurred_at":"2026-01-01T00:00:00Z","csat":{"score":6}}`, ReasonBadValue, "csat.score"},
+	{"csat missing", `{"event_id":"e","conversation_id":"c","type":"csat","occurred_at":"2026-01-01T00:00:00Z"}`, ReasonMissingField, "csat"},
+	{"deep nesting", `{"attributes":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}`, ReasonMalformed, ""},
+}
+
 func TestDecodeRejects(t *testing.T) {
-	tests := []struct {
-		name   string
-		raw    string
-		reason Reason
-		field  string
-	}{
-		{"not json", `{"event_id":`, ReasonMalformed, ""},
-		{"empty", ``, ReasonMalformed, ""},
-		{"array", `[1,2]`, ReasonWrongType, ""},
-		{"trailing data", valid + `{}`, ReasonMalformed, ""},
-		{"nested wrong type", strings.Replace(valid, `"private":false`, `"private":"no"`, 1), ReasonWrongType, "message.private"},
-		{"invalid utf8", "{\"event_id\":\"\xff\xfe\"}", ReasonInvalidUTF8, ""},
-		{"too large", `{"x":"` + strings.Repeat("a", MaxEventBytes) + `"}`, ReasonTooLarge, ""},
-		{"number for string", strings.Replace(valid, `"event_id":"e1"`, `"event_id":17`, 1), ReasonWrongType, "event_id"},
-		{"missing event_id", strings.Replace(valid, `"event_id":"e1",`, ``, 1), ReasonMissingField, "event_id"},
-		{"missing conversation", strings.Replace(valid, `"conversation_id":"c1",`, ``, 1), ReasonMissingField, "conversation_id"},
-		{"unknown type", strings.Replace(valid, `"type":"message"`, `"type":"deleted"`, 1), ReasonBadValue, "type"},
-		{"no offset", strings.Replace(valid, `+01:00`, ``, 1), ReasonBadTimestamp, "occurred_at"},
-		{"missing timestamp", strings.Replace(valid, `"occurred_at":"2026-03-29T01:30:00.250+01:00",`, ``, 1), ReasonMissingField, "occurred_at"},
-		{"year 1", strings.Replace(valid, `2026-03-29`, `0001-01-01`, 1), ReasonBadTimestamp, "occurred_at"},
-		{"year 9999", strings.Replace(valid, `2026-03-29`, `9999-12-31`, 1), ReasonBadTimestamp, "occurred_at"},
-		{"unknown channel", strings.Replace(valid, `"whatsapp"`, `"fax"`, 1), ReasonBadValue, "channel"},
-		{"unknown role", strings.Replace(valid, `"role":"customer"`, `"role":"admin"`, 1), ReasonBadValue, "actor.role"},
-		{"message without body", `{"event_id":"e","conversation_id":"c","type":"message","occurred_at":"2026-01-01T00:00:00Z","actor":{"role":"agent"}}`, ReasonMissingField, "message"},
-		{"message without actor", `{"event_id":"e","conversation_id":"c","type":"message","occurred_at":"2026-01-01T00:00:00Z","message":{"text":"x"}}`, ReasonMissingField, "actor"},
-		{"escalation without target", `{"event_id":"e","conversation_id":"c","type":"escalated","occurred_at":"2026-01-01T00:00:00Z"}`, ReasonMissingField, "to"},
-		{"transfer to customer", `{"event_id":"e","conversation_id":"c","type":"transferred","occurred_at":"2026-01-01T00:00:00Z","to":{"role":"customer"}}`, ReasonBadValue, "to.role"},
-		{"csat out of range", `{"event_id":"e","conversation_id":"c","type":"csat","occurred_at":"2026-01-01T00:00:00Z","csat":{"score":6}}`, ReasonBadValue, "csat.score"},
-		{"csat missing", `{"event_id":"e","conversation_id":"c","type":"csat","occurred_at":"2026-01-01T00:00:00Z"}`, ReasonMissingField, "csat"},
-		{"deep nesting", `{"attributes":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}`, ReasonMalformed, ""},
-	}
-	for _, tt := range tests {
+	for _, tt := range rejects {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Decode([]byte(tt.raw))
 			var inv *InvalidError

@@ -3,6 +3,8 @@ package event
 
 import (
 	"encoding/json"
+	"math"
+	"reflect"
 	"time"
 )
 
@@ -75,6 +77,29 @@ type Target struct {
 // CSAT is a customer satisfaction answer.
 type CSAT struct {
 	Score int `json:"score"`
+}
+
+// UnmarshalJSON reads the score as JSON Schema reads an integer: 4 and 4.0
+// are both the integer 4 (the contract's schema says "type": "integer"); 4.5
+// is not an integer and is a wrong JSON type. Scores too large for an int
+// are kept as the largest int, which Validate rejects as out of range.
+func (c *CSAT) UnmarshalJSON(b []byte) error {
+	var raw struct {
+		Score *json.Number `json:"score"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	if raw.Score == nil {
+		*c = CSAT{}
+		return nil
+	}
+	f, err := raw.Score.Float64()
+	if err != nil || f != math.Trunc(f) {
+		return &json.UnmarshalTypeError{Value: "number " + raw.Score.String(), Type: reflect.TypeFor[int](), Field: "score"}
+	}
+	c.Score = int(max(min(f, math.MaxInt32), math.MinInt32))
+	return nil
 }
 
 // Event is one conversation event of contract v1. Fields the contract does
