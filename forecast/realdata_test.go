@@ -1,24 +1,18 @@
 package forecast
 
 import (
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/parley-cx/parley/internal/realdata"
 )
 
-// sharedData locates a file of the shared real-data folder beside the
-// repository (../shared/data from the repo root), skipping when it is absent.
+// sharedData locates a file of the shared real-data folder, skipping when it is absent.
 func sharedData(t testing.TB, name string) string {
 	t.Helper()
-	p := filepath.Join("..", "..", "shared", "data", name)
-	if _, err := os.Stat(p); errors.Is(err, os.ErrNotExist) {
-		t.Skipf("real data %s not found (expected beside the repository in ../shared/data)", p)
-	}
-	return p
+	return realdata.Path(t, name)
 }
 
 func backtestTable(bt *Backtest) string {

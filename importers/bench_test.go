@@ -6,14 +6,13 @@ import (
 	"io"
 	"os"
 	"testing"
+
+	"github.com/parley-cx/parley/internal/realdata"
 )
 
 // BenchmarkTWCS reads the 5,000 real tweets (both passes) per iteration.
 func BenchmarkTWCS(b *testing.B) {
-	data, err := os.ReadFile("../../shared/data/twcs_sample_5000.csv")
-	if errors.Is(err, os.ErrNotExist) {
-		b.Skip("real data not present at ../../shared/data")
-	}
+	data, err := os.ReadFile(realdata.Path(b, "twcs_sample_5000.csv"))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -40,10 +39,7 @@ func BenchmarkTWCS(b *testing.B) {
 
 // BenchmarkCSVMapping maps the 21,348-row real help-desk log per iteration.
 func BenchmarkCSVMapping(b *testing.B) {
-	data, err := os.ReadFile("../../shared/data/helpdesk_event_log.csv")
-	if errors.Is(err, os.ErrNotExist) {
-		b.Skip("real data not present at ../../shared/data")
-	}
+	data, err := os.ReadFile(realdata.Path(b, "helpdesk_event_log.csv"))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -2,23 +2,19 @@ package importers
 
 import (
 	"encoding/csv"
-	"errors"
 	"os"
 	"testing"
 	"time"
 
 	"github.com/parley-cx/parley/internal/event"
+	"github.com/parley-cx/parley/internal/realdata"
 )
 
-// openRealData opens a file of the public real data (../shared/data from
-// the repository root), skipping the test when it is absent.
+// openRealData opens a file of the public real data, skipping the test
+// when it is absent.
 func openRealData(t *testing.T, name string) *os.File {
 	t.Helper()
-	p := "../../shared/data/" + name
-	f, err := os.Open(p)
-	if errors.Is(err, os.ErrNotExist) {
-		t.Skipf("real data not present at %s", p)
-	}
+	f, err := os.Open(realdata.Path(t, name))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package metrics_test
 
 import (
 	"encoding/csv"
-	"errors"
 	"io"
 	"os"
 	"sort"
@@ -12,22 +11,17 @@ import (
 
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/event"
+	"github.com/parley-cx/parley/internal/realdata"
 	parleysql "github.com/parley-cx/parley/sql"
 )
-
-// twcsPath is the public "Customer Support on Twitter" sample (see
-// /work/shared/data/README.md), relative to this package.
-const twcsPath = "../../shared/data/twcs_sample_5000.csv"
 
 // twcsEvents turns the tweets into conversations: each reply chain is one
 // conversation named after its root tweet; customer tweets (inbound) are
 // customer messages, company tweets are public agent messages.
 func twcsEvents(t *testing.T) []event.Event {
 	t.Helper()
-	f, err := os.Open(twcsPath)
-	if errors.Is(err, os.ErrNotExist) {
-		t.Skipf("real data not present at %s", twcsPath)
-	}
+	// The public "Customer Support on Twitter" sample (docs/real-data.md).
+	f, err := os.Open(realdata.Path(t, "twcs_sample_5000.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}

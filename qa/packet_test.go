@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/parley-cx/parley/internal/browsertest"
+	"github.com/parley-cx/parley/internal/realdata"
 	"github.com/parley-cx/parley/internal/redact"
 	"github.com/parley-cx/parley/reports"
 )
@@ -154,18 +155,14 @@ func TestPacketHostileIDs(t *testing.T) {
 	}
 }
 
-// abcdPath holds three real customer-agent dialogues from ASAPP's ABCD data
-// set (see /work/shared/data/README.md), with the customers' e-mail
-// addresses, phone numbers and order ids in the text.
-const abcdPath = "../../shared/data/abcd_sample.json"
-
 // Real dialogues render as transcripts with the customers' contact details
 // redacted and their order ids kept.
 func TestPacketRealDialogues(t *testing.T) {
+	// Three real customer-agent dialogues from ASAPP's ABCD data set
+	// (docs/real-data.md), with the customers' e-mail addresses, phone
+	// numbers and order ids in the text.
+	abcdPath := realdata.Path(t, "abcd_sample.json")
 	raw, err := os.ReadFile(abcdPath)
-	if os.IsNotExist(err) {
-		t.Skipf("real data not present at %s", abcdPath)
-	}
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -104,10 +104,7 @@ func TestDemoEndToEnd(t *testing.T) {
 
 // TestDemoTWCS runs the demo on the real Twitter support sample.
 func TestDemoTWCS(t *testing.T) {
-	data := filepath.Join("..", "..", "..", "shared", "data", "twcs_sample_5000.csv")
-	if _, err := os.Stat(data); err != nil {
-		t.Skipf("real data not available beside the repo (%v); see ../shared/data/README.md", err)
-	}
+	data := realData(t, "twcs_sample_5000.csv")
 	o := demoOptions{dir: t.TempDir(), days: 1, perDay: 1, seed: 3, partitions: 1, data: demoTWCS, dataFile: data}
 	var stdout, stderr bytes.Buffer
 	if err := runDemo(context.Background(), o, &stdout, &stderr); err != nil {

@@ -18,19 +18,13 @@ import (
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/parley-cx/parley/internal/lake"
+	"github.com/parley-cx/parley/internal/realdata"
 )
 
-// sharedData is the folder of public real data (../shared/data from the repo root).
-var sharedData = filepath.Join("..", "..", "..", "shared", "data")
-
-// realData returns the path of a file in sharedData, skipping the test when it is absent.
+// realData returns the path of a real-data file, skipping the test when it is absent.
 func realData(t *testing.T, name string) string {
 	t.Helper()
-	p := filepath.Join(sharedData, name)
-	if _, err := os.Stat(p); errors.Is(err, os.ErrNotExist) {
-		t.Skipf("real data not present at %s (see docs/real-data.md)", p)
-	}
-	return p
+	return realdata.Path(t, name)
 }
 
 // parley runs the CLI in-process and returns what it printed on stdout.

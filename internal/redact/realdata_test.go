@@ -6,20 +6,17 @@ import (
 	"os"
 	"strings"
 	"testing"
-)
 
-// twcsPath is the public "Customer Support on Twitter" sample (see
-// /work/shared/data/README.md), relative to this package.
-const twcsPath = "../../../shared/data/twcs_sample_5000.csv"
+	"github.com/parley-cx/parley/internal/realdata"
+)
 
 // tweetRows returns the rows of the tweet sample after its header, or
 // skips the test when the shared data is absent.
 func tweetRows(tb testing.TB) [][]string {
 	tb.Helper()
+	// The public "Customer Support on Twitter" sample (docs/real-data.md).
+	twcsPath := realdata.Path(tb, "twcs_sample_5000.csv")
 	f, err := os.Open(twcsPath)
-	if os.IsNotExist(err) {
-		tb.Skipf("real data not present at %s", twcsPath)
-	}
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -100,17 +97,12 @@ func TestTextOnRealTweets(t *testing.T) {
 	t.Logf("placeholders beyond phone numbers and IP addresses: %v", count)
 }
 
-// abcdPath holds three real customer-agent dialogues from ASAPP's ABCD data
-// set (see /work/shared/data/README.md).
-const abcdPath = "../../../shared/data/abcd_sample.json"
-
 // In real dialogues the customers' e-mail addresses and phone numbers go,
 // and nothing else does: order ids, amounts and the rest stay as written.
 func TestTextOnRealDialogues(t *testing.T) {
+	// Three real customer-agent dialogues from ASAPP's ABCD data set (docs/real-data.md).
+	abcdPath := realdata.Path(t, "abcd_sample.json")
 	raw, err := os.ReadFile(abcdPath)
-	if os.IsNotExist(err) {
-		t.Skipf("real data not present at %s", abcdPath)
-	}
 	if err != nil {
 		t.Fatal(err)
 	}
