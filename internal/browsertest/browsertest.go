@@ -8,9 +8,11 @@
 //	if browsertest.Eval[bool](t, p, "window.pwned === true") { ... }
 //	if !strings.Contains(p.Text(t), "<script>") { ... } // shown as text
 //
-// Chromium is Debian's `chromium` package (`.ci/run` installs it); set
-// PARLEY_CHROMIUM to use another binary. A missing browser fails the test
-// rather than skipping it, so CI cannot silently lose the check.
+// The browser is PARLEY_CHROMIUM if set, else the first of Chromium or
+// Google Chrome found on PATH or in /Applications (macOS). Where there is
+// none, the test is skipped with a message saying how to install one, except
+// under CI (CI set, as .ci/run has it, which installs Debian's chromium),
+// where a missing browser fails the test: CI cannot silently lose the check.
 package browsertest
 
 import (
@@ -50,18 +52,43 @@ type Browser struct {
 	ctx       context.Context
 }
 
+// chromiumNames and chromiumApps are where findChromium looks, in order.
+var (
+	chromiumNames = []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"}
+	chromiumApps  = []string{"/Applications/Chromium.app/Contents/MacOS/Chromium", "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome"}
+)
+
+// findChromium is the browser to run, or "" when there is none.
+func findChromium() string {
+	if bin := os.Getenv("PARLEY_CHROMIUM"); bin != "" {
+		return bin
+	}
+	for _, name := range chromiumNames {
+		if bin, err := exec.LookPath(name); err == nil {
+			return bin
+		}
+	}
+	for _, app := range chromiumApps {
+		if _, err := os.Stat(app); err == nil {
+			return app
+		}
+	}
+	return ""
+}
+
 // New starts Chromium with a fresh profile under t.TempDir(), no GPU, no
 // background networking, and every host name unresolvable and every proxy
 // dead, so nothing can reach the network even if a request escapes the
 // interception in Open.
 func New(t testing.TB) *Browser {
 	t.Helper()
-	bin := os.Getenv("PARLEY_CHROMIUM")
+	bin := findChromium()
 	if bin == "" {
-		var err error
-		if bin, err = exec.LookPath("chromium"); err != nil {
-			t.Fatalf("browsertest: no chromium on PATH (apt-get install chromium, or set PARLEY_CHROMIUM): %v", err)
+		const msg = "browsertest: no Chromium or Chrome found (looked for PARLEY_CHROMIUM, %s on PATH, and %s); install one (Debian: apt-get install chromium; macOS: brew install --cask chromium) or set PARLEY_CHROMIUM"
+		if os.Getenv("CI") != "" {
+			t.Fatalf(msg, strings.Join(chromiumNames, ", "), strings.Join(chromiumApps, ", "))
 		}
+		t.Skipf(msg, strings.Join(chromiumNames, ", "), strings.Join(chromiumApps, ", "))
 	}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(bin),

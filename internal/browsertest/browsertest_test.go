@@ -2,6 +2,7 @@ package browsertest
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -116,5 +117,27 @@ func TestScriptTextStaysText(t *testing.T) {
 	}
 	if !strings.Contains(p.Text(t), msg) {
 		t.Errorf("customer text not shown verbatim")
+	}
+}
+
+// TestMissingBrowser: with no browser to be found, New skips the test and
+// says how to get one; under CI it fails instead. It runs this test binary
+// again with an empty PATH, as a machine without Chromium is.
+func TestMissingBrowser(t *testing.T) {
+	if os.Getenv("BROWSERTEST_CHILD") == "1" {
+		New(t)
+		return
+	}
+	for _, ci := range []string{"", "true"} {
+		cmd := exec.Command(os.Args[0], "-test.run", "^TestMissingBrowser$", "-test.v")
+		cmd.Env = append(os.Environ(), "BROWSERTEST_CHILD=1", "PATH=/nonexistent", "PARLEY_CHROMIUM=", "CI="+ci)
+		out, _ := cmd.CombinedOutput()
+		want := "--- SKIP: TestMissingBrowser"
+		if ci != "" {
+			want = "--- FAIL: TestMissingBrowser"
+		}
+		if !strings.Contains(string(out), want) || !strings.Contains(string(out), "no Chromium or Chrome found") || !strings.Contains(string(out), "apt-get install chromium") {
+			t.Errorf("CI=%q: want %q with the reason:\n%s", ci, want, out)
+		}
 	}
 }
