@@ -148,7 +148,7 @@ func importOne(ctx context.Context, cfg ImportConfig, input string, log *slog.Lo
 	} else {
 		f, err := os.Open(input)
 		if err != nil {
-			return st, fmt.Errorf("ingest: import: open %s: %w", input, err)
+			return st, fmt.Errorf("ingest: import: %w", err) // os.Open names the file
 		}
 		defer f.Close()
 		r = f

@@ -93,7 +93,7 @@ in DIR is touched.`,
 	f.StringVar(&o.start, "start", "", "first day YYYY-MM-DD (default: the generator's default)")
 	f.Int32Var(&o.partitions, "partitions", o.partitions, "partitions of the demo topic")
 	f.StringVar(&o.data, "data", o.data, "where the events come from: synthetic (generated, through Kafka) or twcs (real tweets, imported)")
-	f.StringVar(&o.dataFile, "data-file", o.dataFile, "the TWCS CSV file for --data twcs")
+	f.StringVar(&o.dataFile, "data-file", o.dataFile, "the TWCS CSV file for --data twcs: the public \"Customer Support on Twitter\" data set or a sample of it (docs/real-data.md)")
 	f.StringVar(&o.configPath, "config", "", "parley.yaml for build, report and QA (default: built-in defaults in the generator's time zone)")
 	return cmd
 }
@@ -123,6 +123,13 @@ func runDemo(ctx context.Context, o demoOptions, stdout, stderr io.Writer) error
 			return err
 		}
 	case demoTWCS:
+		if _, err := os.Stat(o.dataFile); err != nil {
+			return usageErrorf(`demo: --data twcs reads the "Customer Support on Twitter" sample, and %w.
+The default --data-file is ../shared/data/twcs_sample_5000.csv, relative to the folder you run parley in
+(beside a checkout of the repository, where the project keeps its public real data). Elsewhere, download
+twcs.csv of the public "Customer Support on Twitter" data set (docs/real-data.md says where) and pass it:
+  parley demo --data twcs --data-file path/to/twcs.csv --dir twcs`, err)
+		}
 		step.start("importing the TWCS sample " + o.dataFile)
 		imp, err := ingest.Import(ctx, ingest.ImportConfig{Lake: lakeDir, Inputs: []string{o.dataFile}, Format: importers.TWCS{}, Log: log})
 		if err != nil {
