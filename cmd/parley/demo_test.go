@@ -136,3 +136,22 @@ func TestDemoRejectsUnknownData(t *testing.T) {
 		t.Errorf("err = %v, want a usage error naming --data", err)
 	}
 }
+
+// TestDemoTWCSWithoutData: without the sample, --data twcs says what the
+// file is, where it is looked for and which flag names another.
+func TestDemoTWCSWithoutData(t *testing.T) {
+	o := demoOptions{dir: t.TempDir(), days: 1, perDay: 1, partitions: 1, data: demoTWCS, dataFile: filepath.Join(t.TempDir(), "twcs.csv")}
+	err := runDemo(context.Background(), o, &bytes.Buffer{}, &bytes.Buffer{})
+	var ue usageError
+	if !errors.As(err, &ue) {
+		t.Fatalf("err = %v, want a usage error", err)
+	}
+	for _, want := range []string{`"Customer Support on Twitter"`, "no such file", "../shared/data/twcs_sample_5000.csv", "--data-file", "docs/real-data.md"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+	if strings.Count(err.Error(), o.dataFile) != 1 {
+		t.Errorf("error names %s other than once:\n%v", o.dataFile, err)
+	}
+}
