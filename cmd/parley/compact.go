@@ -19,8 +19,9 @@ Kafka partition left (frequent flushes, late events) into one file per Kafka
 partition, named after the offsets it covers so that ingest resumes exactly
 as before. It is safe to run while "parley ingest" is writing: only files
 already recorded in the partition's checkpoint are merged, and each date
-directory is swapped in a single atomic rename, so a reader sees either the
-old files or the merged one, never both and never neither.
+directory is swapped in a single atomic rename (Linux, macOS), so a reader
+sees either the old files or the merged one, never both and never neither.
+On Windows the swap takes three renames under a journal (docs/ingest.md).
 
 Files written by "parley import" are left alone (importing a file again
 replaces its files by name). Dead letters are not compacted.
