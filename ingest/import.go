@@ -113,7 +113,8 @@ func (s *ImportStats) merge(other ImportStats) {
 // Import reads JSON lines of contract v1 (or, with a Format, another layout
 // mapped to it) and writes them to the lake through the same validation and
 // writer as Run. Line numbers (from 1) take the place of offsets. Importing
-// the same input again replaces its files.
+// the same input again replaces its files. Like Run, it starts by removing
+// what interrupted lake commands left behind (lake.Sweep).
 func Import(ctx context.Context, cfg ImportConfig) (ImportStats, error) {
 	start := time.Now()
 	var total ImportStats
@@ -123,6 +124,9 @@ func Import(ctx context.Context, cfg ImportConfig) (ImportStats, error) {
 	log := cfg.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
+	}
+	if _, err := sweepLake(cfg.Lake, false, log); err != nil {
+		return total, fmt.Errorf("ingest: import: %w", err)
 	}
 	for _, in := range cfg.Inputs {
 		st, err := importOne(ctx, cfg, in, log)
