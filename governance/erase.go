@@ -54,12 +54,22 @@ type EraseStats struct {
 	Events, Conversations int64
 	// DeadLetters whose raw bytes (and key) were scrubbed.
 	DeadLetters int64
+	// Leftovers of interrupted lake commands removed first (lake.Sweep),
+	// and LeftoversInUse: temporary entries live processes were writing.
+	Leftovers, LeftoversInUse int
 }
 
 // String is a one-line summary for the CLI.
 func (s EraseStats) String() string {
-	return fmt.Sprintf("%d events of %d conversations removed, %d dead letters scrubbed, %d of %d files rewritten",
+	out := fmt.Sprintf("%d events of %d conversations removed, %d dead letters scrubbed, %d of %d files rewritten",
 		s.Events, s.Conversations, s.DeadLetters, s.FilesRewritten, s.FilesScanned)
+	if s.Leftovers > 0 {
+		out += fmt.Sprintf(", %d leftovers of interrupted commands removed", s.Leftovers)
+	}
+	if s.LeftoversInUse > 0 {
+		out += fmt.Sprintf(", %d temporary entries of live processes left alone", s.LeftoversInUse)
+	}
+	return out
 }
 
 // erasedDetail replaces a scrubbed dead letter's detail, which may quote the input.
@@ -68,8 +78,11 @@ const erasedDetail = "raw bytes erased by parley erase"
 // Erase removes the customer's events from every events file of the lake,
 // and scrubs the raw bytes of their dead letters, each file by atomic
 // rewrite under its own name. It holds the lake's exclusive lock throughout,
-// so ingest publishes and compaction wait for it, and it appends an entry to
-// the audit log whether it succeeds or fails part way.
+// so ingest publishes and compaction wait for it. It first removes what
+// interrupted lake commands left behind (lake.Sweep): copies of events that
+// no reader sees, such as the old files of a compact killed after its swap.
+// It records itself in the audit log before it changes anything and again
+// when it ends, whether it succeeds or fails part way (auditedRun).
 //
 // Dead letters keep their row (source, offset, reason), so received = written
 // + dead-lettered still reconciles; only Raw, Key and Detail are cleared. A
@@ -96,22 +109,36 @@ func Erase(ctx context.Context, cfg EraseConfig) (EraseStats, error) {
 	}
 	defer unlock() //nolint:errcheck // closing the lock file releases the lock either way
 
-	runErr := erase(ctx, cfg, log, &st)
 	e := newEntry("erase", cfg.Reason, cfg.DryRun, now)
 	e.Params["customer_sha256"] = CustomerDigest(cfg.Customer)
 	e.Params["conversations"] = strconv.FormatBool(cfg.Conversations)
-	e.Counts["events"] = st.Events
-	e.Counts["conversations"] = st.Conversations
-	e.Counts["dead_letters"] = st.DeadLetters
-	e.Counts["files_scanned"] = int64(st.FilesScanned)
-	e.Counts["files_rewritten"] = int64(st.FilesRewritten)
-	if runErr != nil {
-		e.Error = runErr.Error()
-	}
-	return st, errors.Join(runErr, appendAudit(cfg.Lake, e))
+	err = auditedRun(cfg.Lake, e, log, func(e *Entry) error {
+		runErr := erase(ctx, cfg, log, &st)
+		e.Counts["events"] = st.Events
+		e.Counts["conversations"] = st.Conversations
+		e.Counts["dead_letters"] = st.DeadLetters
+		e.Counts["files_scanned"] = int64(st.FilesScanned)
+		e.Counts["files_rewritten"] = int64(st.FilesRewritten)
+		e.Counts["leftovers_removed"] = int64(st.Leftovers)
+		e.Counts["leftovers_in_use"] = int64(st.LeftoversInUse)
+		return runErr
+	})
+	return st, err
 }
 
 func erase(ctx context.Context, cfg EraseConfig, log *slog.Logger, st *EraseStats) error {
+	// Leftovers of interrupted commands hold copies of events no reader
+	// sees, and so no rewrite below would reach: they go first.
+	sw, err := lake.Sweep(cfg.Lake, lake.SweepOptions{DryRun: cfg.DryRun, Log: log})
+	st.Leftovers, st.LeftoversInUse = len(sw.Removed), len(sw.InUse)
+	if err != nil {
+		return fmt.Errorf("governance: erase: %w", err)
+	}
+	if len(sw.InUse) > 0 {
+		log.Warn("erase: live processes are writing temporary files this erase cannot reach: an ingest or import batch not yet published "+
+			"(new input, published after this erase: erase again once it is in) or a compact's merge (refused at its swap if it read a file this erase rewrites)",
+			"entries", sw.InUse)
+	}
 	events, err := lakeFiles(cfg.Lake, lake.EventsGlob(cfg.Lake))
 	if err != nil {
 		return err

@@ -46,6 +46,11 @@ func scanFile[T any](ctx context.Context, path string, ed edit[T]) (rewriteResul
 	return res, err
 }
 
+// testHookBeforeReplace, when set by a test, runs when a rewritten file is
+// complete and about to replace the original: the moment a crash leaves a
+// finished temporary copy and no end line in the audit log.
+var testHookBeforeReplace func()
+
 // rewriteFile replaces the Parquet file at path by one holding only the rows
 // ed keeps, under the same name (lake file names carry the offset ranges
 // ingest recovers and compacts by). The new file is written beside the old
@@ -97,6 +102,9 @@ func rewriteFile[T any](ctx context.Context, path string, ed edit[T]) (res rewri
 	}
 	if err != nil {
 		return res, fmt.Errorf("governance: rewrite %s: %w", path, err)
+	}
+	if testHookBeforeReplace != nil {
+		testHookBeforeReplace()
 	}
 	if err = os.Rename(tmp.Name(), path); err != nil {
 		return res, fmt.Errorf("governance: replace %s: %w", path, err)

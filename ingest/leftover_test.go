@@ -168,3 +168,70 @@ func queryString(t *testing.T, db *sql.DB, q string) string {
 	}
 	return s
 }
+
+// TestCompactRefusesInputsRewrittenWhileMerging: compact merges without the
+// lake lock; if erase rewrites one of its inputs meanwhile (same name, new
+// file), swapping the merged file in would bring the erased rows back. The
+// swap must be refused, the rewritten file kept, and the staging removed.
+func TestCompactRefusesInputsRewrittenWhileMerging(t *testing.T) {
+	b := startBroker(t, 1)
+	msgs, _, _ := mixedMessages(t, 300)
+	produce(t, b.Addr(), msgs)
+	root := t.TempDir()
+	ingestSmallFiles(t, b.Addr(), root)
+	days := mustGlob(t, filepath.Join(root, lake.EventsDir, "date=*"))
+	var day string
+	var groups [][]kafkaFile
+	for _, d := range days {
+		g, err := mergeGroups(CompactConfig{Lake: root, SmallFileBytes: DefaultSmallFileBytes}, d, map[string]int64{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(g) > 0 {
+			day, groups = d, g
+			break
+		}
+	}
+	if day == "" {
+		t.Fatal("no date directory has files to merge")
+	}
+	input := filepath.Join(day, groups[0][0].name)
+
+	// Holding the lake lock parks compact between its merge and its swap.
+	unlock, err := lake.Lock(root, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := compactDay(context.Background(), root, day, groups)
+		done <- err
+	}()
+	merged := filepath.Join(filepath.Dir(day), lake.StagePrefix+"*", mergedName(groups[0]))
+	waitFor(t, "the merged file in the staging directory", func() bool { return len(mustGlob(t, merged)) == 1 })
+	// What erase does to a file: a new file renamed over it under its name.
+	data, err := os.ReadFile(input)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(input+".new", data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(input+".new", input); err != nil {
+		t.Fatal(err)
+	}
+	if err := unlock(); err != nil {
+		t.Fatal(err)
+	}
+	err = <-done
+	if err == nil || !strings.Contains(err.Error(), "rewritten or removed while merging") {
+		t.Fatalf("compact after an input was rewritten: %v, want the swap refused", err)
+	}
+	if _, err := os.Stat(input); err != nil {
+		t.Errorf("the rewritten input is gone from the live directory: %v", err)
+	}
+	if m := mustGlob(t, filepath.Join(day, mergedName(groups[0]))); len(m) != 0 {
+		t.Errorf("the merged file was swapped in: %v", m)
+	}
+	assertNoTempFiles(t, root)
+}

@@ -213,7 +213,11 @@ func (s *sweeper) compactIsFree() (bool, error) {
 		return true, nil
 	}
 	if s.compactFree == "" {
-		f, err := os.OpenFile(filepath.Join(s.root, CompactLockFile), os.O_RDWR|os.O_CREATE, 0o644)
+		f, err := os.OpenFile(filepath.Join(s.root, CompactLockFile), os.O_RDWR, 0)
+		if errors.Is(err, fs.ErrNotExist) {
+			s.compactFree = "yes" // every compact creates it before staging anything
+			return true, nil
+		}
 		if err != nil {
 			return false, fmt.Errorf("lake: sweep: open compaction lock: %w", err)
 		}
