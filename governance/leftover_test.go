@@ -176,3 +176,35 @@ func TestEraseRemovesCompactLeftover(t *testing.T) {
 		})
 	}
 }
+
+// TestAuditSurvivesTornLine: a run killed while appending its line leaves
+// half a line at the end of the log. The next run still records itself on
+// lines of their own, and reading the log returns every whole entry with an
+// error naming the torn line.
+func TestAuditSurvivesTornLine(t *testing.T) {
+	root := importLake(t, "torn", testLines())
+	if _, err := Erase(context.Background(), EraseConfig{Lake: root, Customer: other, DryRun: true}); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(root, lake.AuditDir, AuditFile)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString(`{"time":"2026-03-04T10:00:00Z","action":"erase","run":"cut`); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Erase(context.Background(), EraseConfig{Lake: root, Customer: target}); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := ReadAudit(root)
+	if err == nil || !strings.Contains(err.Error(), "line 3") {
+		t.Errorf("read error %v, want one naming line 3", err)
+	}
+	if len(entries) != 4 || entries[3].Status != StatusCompleted || entries[3].Counts["events"] != 4 {
+		t.Errorf("entries %+v, want both runs' start and end lines", entries)
+	}
+}
