@@ -61,18 +61,21 @@ func (b *batch) add(raw, key []byte, pos int64, now time.Time) {
 			return
 		}
 	}
-	b.addDead(raw, int64(len(raw)), key, pos, now, err)
+	b.addDead(raw, int64(len(raw)), event.ScanIDs(raw), key, pos, now, err)
 }
 
-// addDead keeps a rejected input. raw may be a prefix of an input of size
-// bytes; it is copied, cut at event.MaxEventBytes, because callers reuse buffers.
-func (b *batch) addDead(raw []byte, size int64, key []byte, pos int64, now time.Time, cause error) {
+// addDead keeps a rejected input, with the IDs read from all of it. raw
+// may be a prefix of an input of size bytes; it is copied, cut at
+// event.MaxEventBytes, because callers reuse buffers.
+func (b *batch) addDead(raw []byte, size int64, ids event.IDs, key []byte, pos int64, now time.Time, cause error) {
 	inv := &event.InvalidError{Reason: event.ReasonMalformed, Detail: cause.Error()}
 	errors.As(cause, &inv)
 	if len(raw) > event.MaxEventBytes {
 		raw = raw[:event.MaxEventBytes]
 	}
 	b.dead = append(b.dead, lake.DeadLetter{
+		ConversationID: &ids.ConversationID,
+		ActorID:        &ids.ActorID,
 		Source:     b.source,
 		Partition:  b.partition,
 		Offset:     pos,

@@ -234,7 +234,7 @@ func (imp *importer) jsonLines(ctx context.Context, r io.Reader) error {
 		case size > int64(len(line)):
 			imp.st.Read++
 			b.note(lineNo, len(line), now)
-			b.addDead(line, size, nil, lineNo, now, &event.InvalidError{
+			b.addDead(line, size, lr.ids.IDs(), nil, lineNo, now, &event.InvalidError{
 				Reason: event.ReasonTooLarge,
 				Detail: fmt.Sprintf("%d bytes exceeds the %d-byte limit", size, event.MaxEventBytes),
 			})
@@ -281,16 +281,19 @@ func (imp *importer) records(ctx context.Context, r io.Reader) (err error) {
 			imp.st.Skipped++
 			b.note(rec.Line, len(rec.Raw), now)
 		case rec.Err != nil:
+			// The row could not be mapped, so it names no IDs Parley can
+			// trust; erase still finds the customer's ID in its raw bytes.
 			b.note(rec.Line, len(rec.Raw), now)
-			b.addDead(rec.Raw, int64(len(rec.Raw)), nil, rec.Line, now, rec.Err)
+			b.addDead(rec.Raw, int64(len(rec.Raw)), event.IDs{}, nil, rec.Line, now, rec.Err)
 		default:
 			raw, jerr := json.Marshal(rec.Event)
 			if jerr == nil {
 				_, jerr = event.Decode(raw)
 			}
 			if jerr != nil {
+				// The mapped event names the IDs the source row holds.
 				b.note(rec.Line, len(rec.Raw), now)
-				b.addDead(rec.Raw, int64(len(rec.Raw)), nil, rec.Line, now, jerr)
+				b.addDead(rec.Raw, int64(len(rec.Raw)), event.ScanIDs(raw), nil, rec.Line, now, jerr)
 			} else {
 				b.add(raw, nil, rec.Line, now)
 			}
@@ -307,15 +310,27 @@ func (imp *importer) records(ctx context.Context, r io.Reader) (err error) {
 type lineReader struct {
 	r   *bufio.Reader
 	buf []byte
+	// ids reads the IDs of a line longer than what is kept, as all of it
+	// streams past, so its dead letter names them even if they come after the cut.
+	ids event.IDScanner
 }
 
 func (lr *lineReader) next() (line []byte, size int64, err error) {
 	lr.buf = lr.buf[:0]
-	newline := false
+	lr.ids = event.IDScanner{}
+	newline, long := false, false
 	for {
 		chunk, err := lr.r.ReadSlice('\n')
 		size += int64(len(chunk))
-		if room := event.MaxEventBytes + 1 - len(lr.buf); room > 0 {
+		room := event.MaxEventBytes + 1 - len(lr.buf)
+		if !long && len(chunk) > room {
+			long = true
+			lr.ids.Write(lr.buf) //nolint:errcheck // never fails
+		}
+		if long {
+			lr.ids.Write(chunk) //nolint:errcheck // never fails
+		}
+		if room > 0 {
 			lr.buf = append(lr.buf, chunk[:min(room, len(chunk))]...)
 		}
 		if errors.Is(err, bufio.ErrBufferFull) {

@@ -183,6 +183,14 @@ type DeadLetter struct {
 	Field      string    `parquet:"field,optional,dict"`
 	Detail     string    `parquet:"detail"`
 	ReceivedAt time.Time `parquet:"received_at,timestamp(microsecond)"`
+	// ConversationID and ActorID are the conversation_id and actor.id the
+	// message named (event.IDScanner), read from the whole message as it
+	// arrived, past the cut of Raw and past any decoding error, so that
+	// erasure never depends on the stored bytes. Empty when the message
+	// named none or was not JSON; NULL in files written before these
+	// columns existed (DuckDB: read with union_by_name = true).
+	ConversationID *string `parquet:"conversation_id,optional"`
+	ActorID        *string `parquet:"actor_id,optional"`
 }
 
 // WriterOptions are the Parquet writer settings of lake files that are
