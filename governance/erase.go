@@ -1,12 +1,12 @@
 package governance
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"strconv"
 	"time"
 
@@ -54,6 +54,10 @@ type EraseStats struct {
 	Events, Conversations int64
 	// DeadLetters whose raw bytes (and key) were scrubbed.
 	DeadLetters int64
+	// DeadLettersUnverifiable were cut at 1 MiB and written before ingest
+	// recorded the IDs of whole messages: the customer may be named after
+	// the cut, which no longer exists, so they are kept and reported.
+	DeadLettersUnverifiable int64
 	// Leftovers of interrupted lake commands removed first (lake.Sweep),
 	// and LeftoversInUse: temporary entries live processes were writing.
 	Leftovers, LeftoversInUse int
@@ -65,6 +69,9 @@ func (s EraseStats) String() string {
 		s.Events, s.Conversations, s.DeadLetters, s.FilesRewritten, s.FilesScanned)
 	if s.Leftovers > 0 {
 		out += fmt.Sprintf(", %d leftovers of interrupted commands removed", s.Leftovers)
+	}
+	if s.DeadLettersUnverifiable > 0 {
+		out += fmt.Sprintf(", %d dead letters cut before their IDs were recorded left to check by hand", s.DeadLettersUnverifiable)
 	}
 	if s.LeftoversInUse > 0 {
 		out += fmt.Sprintf(", %d temporary entries of live processes left alone", s.LeftoversInUse)
@@ -85,11 +92,14 @@ const erasedDetail = "raw bytes erased by parley erase"
 // when it ends, whether it succeeds or fails part way (auditedRun).
 //
 // Dead letters keep their row (source, offset, reason), so received = written
-// + dead-lettered still reconciles; only Raw, Key and Detail are cleared. A
-// dead letter is the customer's if its bytes decode far enough to name them
-// as actor (or, with Conversations, name one of their conversations), or if
-// they contain the customer ID as a JSON string anywhere: invalid input is
-// erased generously rather than kept on a technicality.
+// + dead-lettered still reconciles; Raw, Key, Detail and the ID columns are
+// cleared. A dead letter is the customer's if the IDs ingest read from the
+// whole message name them as actor (or, with Conversations, name one of
+// their conversations), if its key is the ID, or if its bytes hold the ID
+// as a JSON string (compared decoded) or as a whole word: invalid input is
+// erased generously rather than kept on a technicality. Cut dead letters
+// from before the ID columns existed cannot be attributed; they are kept,
+// counted and logged (EraseStats.DeadLettersUnverifiable).
 func Erase(ctx context.Context, cfg EraseConfig) (EraseStats, error) {
 	var st EraseStats
 	if err := cfg.Validate(); err != nil {
@@ -117,6 +127,7 @@ func Erase(ctx context.Context, cfg EraseConfig) (EraseStats, error) {
 		e.Counts["events"] = st.Events
 		e.Counts["conversations"] = st.Conversations
 		e.Counts["dead_letters"] = st.DeadLetters
+		e.Counts["dead_letters_unverifiable"] = st.DeadLettersUnverifiable
 		e.Counts["files_scanned"] = int64(st.FilesScanned)
 		e.Counts["files_rewritten"] = int64(st.FilesRewritten)
 		e.Counts["leftovers_removed"] = int64(st.Leftovers)
@@ -186,18 +197,25 @@ func erase(ctx context.Context, cfg EraseConfig, log *slog.Logger, st *EraseStat
 		}
 	}
 
-	quotedID, err := json.Marshal(cfg.Customer)
-	if err != nil {
-		return fmt.Errorf("governance: erase: encode customer ID: %w", err)
+	var wholeConvs map[string]bool
+	if cfg.Conversations {
+		wholeConvs = convs
 	}
+	m := newDeadLetterMatcher(cfg.Customer, wholeConvs)
+	// Keyed by origin: apply may call scrub twice per row (scan, rewrite).
+	unknown := make(map[string]bool)
 	scrub := func(d *lake.DeadLetter) (keep, changed bool) {
 		if d.Raw == nil && d.Key == nil && d.Detail == erasedDetail {
 			return true, false // scrubbed by an earlier run
 		}
-		if !deadLetterOf(d, cfg.Customer, quotedID, cfg.Conversations, convs) {
+		if !m.matches(d) {
+			if unverifiable(d) {
+				unknown[fmt.Sprintf("%s/%d/%d", d.Source, d.Partition, d.Offset)] = true
+			}
 			return true, false
 		}
-		d.Raw, d.Key, d.Detail = nil, nil, erasedDetail
+		// The ID columns name the customer too.
+		d.Raw, d.Key, d.Detail, d.ActorID, d.ConversationID = nil, nil, erasedDetail, nil, nil
 		return true, true
 	}
 	for _, path := range dead {
@@ -210,6 +228,12 @@ func erase(ctx context.Context, cfg EraseConfig, log *slog.Logger, st *EraseStat
 		if err != nil {
 			return err
 		}
+	}
+	st.DeadLettersUnverifiable = int64(len(unknown))
+	if len(unknown) > 0 {
+		log.Warn("erase: dead letters cut at 1 MiB before ingest recorded message IDs may name the customer after the cut; they were kept. "+
+			"Inspect them (source/partition/offset) and scrub by hand if they are the customer's",
+			"count", len(unknown), "dead_letters", slices.Sorted(maps.Keys(unknown)))
 	}
 	return nil
 }
@@ -225,27 +249,4 @@ func apply[T any](ctx context.Context, path string, ed edit[T], dryRun bool, log
 		log.Info("erase: rewrote", "file", path, "rows", n.rows, "removed", n.removed, "scrubbed", n.changed)
 	}
 	return n, err
-}
-
-// deadLetterOf reports whether the dead letter d belongs to the customer.
-func deadLetterOf(d *lake.DeadLetter, customer string, quotedID []byte, wholeConversations bool, convs map[string]bool) bool {
-	// Loosely typed on purpose: dead letters failed strict decoding.
-	var probe struct {
-		ConversationID any `json:"conversation_id"`
-		Actor          struct {
-			ID any `json:"id"`
-		} `json:"actor"`
-	}
-	if json.Unmarshal(d.Raw, &probe) == nil {
-		if id, ok := probe.Actor.ID.(string); ok && id == customer {
-			return true
-		}
-		if c, ok := probe.ConversationID.(string); ok && wholeConversations && convs[c] {
-			return true
-		}
-	}
-	if bytes.Contains(d.Raw, quotedID) || bytes.Equal(d.Key, []byte(customer)) {
-		return true
-	}
-	return wholeConversations && convs[string(d.Key)]
 }
