@@ -44,7 +44,7 @@ func TestEraseDeadLetters(t *testing.T) {
 		late,
 		`2026-03-02,cust-csv,my phone is 555`,
 		`{"event_id":"d5","actor":{"role":"customer","id":"a&bc"},"type":"x"}`, // another customer
-		`2026-03-02,cust-csvx,not the same person`,                           // another customer
+		`2026-03-02,cust-csvx,not the same person`,                             // another customer
 	}
 	escaped := []byte(`{"actor":{"id":"a\u0026b"},"oops`)
 	old := []oldDeadLetter{

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/parley-cx/parley/internal/event"
@@ -31,6 +33,17 @@ type EraseConfig struct {
 	Now time.Time
 	// Log receives one line per rewritten file; nil discards them.
 	Log *slog.Logger
+	// Outputs are folders (or files) of outputs made from the lake: QA
+	// packets and ledgers, `parley export` and `parley sql --out` files. The
+	// customer's conversations are removed from them too, whole, and every
+	// file under them is then checked for what is left (an
+	// *OutputsStillHoldError lists what is).
+	Outputs []string
+	// OutputRewriters rewrite the kinds of output whose layout this package
+	// does not own; cmd/parley passes QA's (packets and ledgers). Tables
+	// (CSV with a header, Parquet) with conversation_id, customer_id or
+	// actor_id columns are rewritten here.
+	OutputRewriters []OutputRewriter
 }
 
 // Validate checks the configuration and returns every problem, each naming its field.
@@ -42,7 +55,31 @@ func (c *EraseConfig) Validate() error {
 	if c.Customer == "" {
 		errs = append(errs, errors.New("customer: required"))
 	}
+	for _, out := range c.Outputs {
+		if err := outsideLake(c.Lake, out); err != nil {
+			errs = append(errs, fmt.Errorf("outputs: %w", err))
+		}
+	}
 	return errors.Join(errs...)
+}
+
+// outsideLake checks that out exists and neither lies in the lake nor holds
+// it: the lake's files are erased by their own rules, not as outputs.
+func outsideLake(lakeDir, out string) error {
+	realOut, err := filepath.EvalSymlinks(out)
+	if err != nil {
+		return err
+	}
+	realLake, err := filepath.EvalSymlinks(lakeDir)
+	if err != nil {
+		return nil //nolint:nilerr // no lake yet, so no overlap; the lake field reports it
+	}
+	for _, pair := range [][2]string{{realLake, realOut}, {realOut, realLake}} {
+		if rel, err := filepath.Rel(pair[0], pair[1]); err == nil && filepath.IsLocal(rel) || rel == "." {
+			return fmt.Errorf("%s overlaps the lake %s; give folders of outputs only", out, lakeDir)
+		}
+	}
+	return nil
 }
 
 // EraseStats counts what Erase did (or, in a dry run, would do).
@@ -61,6 +98,8 @@ type EraseStats struct {
 	// Leftovers of interrupted lake commands removed first (lake.Sweep),
 	// and LeftoversInUse: temporary entries live processes were writing.
 	Leftovers, LeftoversInUse int
+	// Outputs is what erasing from EraseConfig.Outputs did.
+	Outputs OutputStats
 }
 
 // String is a one-line summary for the CLI.
@@ -75,6 +114,10 @@ func (s EraseStats) String() string {
 	}
 	if s.LeftoversInUse > 0 {
 		out += fmt.Sprintf(", %d temporary entries of live processes left alone", s.LeftoversInUse)
+	}
+	if o := s.Outputs; o.FilesChecked > 0 {
+		out += fmt.Sprintf("; outputs: %d rows and pages removed, %d of %d files rewritten, %d still holding the customer",
+			o.Removed, o.FilesRewritten, o.FilesChecked, o.StillHolding)
 	}
 	return out
 }
@@ -122,8 +165,22 @@ func Erase(ctx context.Context, cfg EraseConfig) (EraseStats, error) {
 	e := newEntry("erase", cfg.Reason, cfg.DryRun, now)
 	e.Params["customer_sha256"] = CustomerDigest(cfg.Customer)
 	e.Params["conversations"] = strconv.FormatBool(cfg.Conversations)
+	if len(cfg.Outputs) > 0 {
+		e.Params["outputs"] = strings.Join(cfg.Outputs, ",")
+	}
 	err = auditedRun(cfg.Lake, e, log, func(e *Entry) error {
-		runErr := erase(ctx, cfg, log, &st)
+		convs, runErr := erase(ctx, cfg, log, &st)
+		// By digest only, like the customer: a later run with --also-outputs
+		// recognises these conversations once the lake no longer holds them.
+		if len(convs) > 0 {
+			e.Params["conversations_sha256"] = digestList(convs)
+		}
+		if len(cfg.Outputs) > 0 {
+			e.Counts["outputs_files_checked"] = int64(st.Outputs.FilesChecked)
+			e.Counts["outputs_files_rewritten"] = int64(st.Outputs.FilesRewritten)
+			e.Counts["outputs_removed"] = st.Outputs.Removed
+			e.Counts["outputs_still_holding"] = int64(st.Outputs.StillHolding)
+		}
 		e.Counts["events"] = st.Events
 		e.Counts["conversations"] = st.Conversations
 		e.Counts["dead_letters"] = st.DeadLetters
@@ -137,13 +194,49 @@ func Erase(ctx context.Context, cfg EraseConfig) (EraseStats, error) {
 	return st, err
 }
 
-func erase(ctx context.Context, cfg EraseConfig, log *slog.Logger, st *EraseStats) error {
+// erase does the work of Erase and returns the customer's conversations.
+func erase(ctx context.Context, cfg EraseConfig, log *slog.Logger, st *EraseStats) (map[string]bool, error) {
+	convs, err := eraseLake(ctx, cfg, log, st)
+	if err != nil || len(cfg.Outputs) == 0 {
+		return convs, err
+	}
+	o := outputEraser{cfg: cfg, log: log, convs: convs, hashed: conversationDigests(cfg.Lake, cfg.Customer), st: &st.Outputs}
+	if len(convs) == 0 && len(o.hashed) == 0 {
+		log.Warn("erase: neither the lake nor the audit log knows a conversation of the customer; outputs are checked for the customer's ID and customer_id/actor_id columns only")
+	}
+	err = o.run(ctx)
+	st.Outputs.StillHolding = len(o.remaining)
+	if err == nil && len(o.remaining) > 0 {
+		err = &OutputsStillHoldError{Files: o.remaining, DryRun: cfg.DryRun}
+	}
+	return convs, err
+}
+
+// OutputsStillHoldError lists the files under the outputs that still name
+// the customer or one of their conversations after erasing from them (in
+// a dry run: before), in a form erase cannot rewrite: pages it did not
+// write (dashboards), files in other formats, links.
+type OutputsStillHoldError struct {
+	Files  []string
+	DryRun bool
+}
+
+func (e *OutputsStillHoldError) Error() string {
+	verb := "still hold"
+	if e.DryRun {
+		verb = "hold (dry run: before any rewrite)"
+	}
+	return fmt.Sprintf("governance: erase: %d files under the outputs %s the customer or their conversations; delete them or make them again from the rebuilt warehouse:\n  %s",
+		len(e.Files), verb, strings.Join(e.Files, "\n  "))
+}
+
+func eraseLake(ctx context.Context, cfg EraseConfig, log *slog.Logger, st *EraseStats) (map[string]bool, error) {
 	// Leftovers of interrupted commands hold copies of events no reader
 	// sees, and so no rewrite below would reach: they go first.
 	sw, err := lake.Sweep(cfg.Lake, lake.SweepOptions{DryRun: cfg.DryRun, Log: log})
 	st.Leftovers, st.LeftoversInUse = len(sw.Removed), len(sw.InUse)
 	if err != nil {
-		return fmt.Errorf("governance: erase: %w", err)
+		return nil, fmt.Errorf("governance: erase: %w", err)
 	}
 	if len(sw.InUse) > 0 {
 		log.Warn("erase: live processes are writing temporary files this erase cannot reach: an ingest or import batch not yet published "+
@@ -152,11 +245,11 @@ func erase(ctx context.Context, cfg EraseConfig, log *slog.Logger, st *EraseStat
 	}
 	events, err := lakeFiles(cfg.Lake, lake.EventsGlob(cfg.Lake))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	dead, err := lakeFiles(cfg.Lake, lake.DeadLetterGlob(cfg.Lake))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	isCustomer := func(r *lake.Row) bool {
 		return r.ActorRole == event.RoleCustomer && r.ActorID == cfg.Customer
@@ -173,7 +266,7 @@ func erase(ctx context.Context, cfg EraseConfig, log *slog.Logger, st *EraseStat
 				return nil
 			})
 			if err != nil {
-				return err
+				return nil, err
 			}
 		}
 	}
@@ -193,7 +286,7 @@ func erase(ctx context.Context, cfg EraseConfig, log *slog.Logger, st *EraseStat
 		st.Events += n.removed
 		st.Conversations = int64(len(convs))
 		if err != nil {
-			return err
+			return nil, err
 		}
 	}
 
@@ -226,7 +319,7 @@ func erase(ctx context.Context, cfg EraseConfig, log *slog.Logger, st *EraseStat
 		}
 		st.DeadLetters += n.changed
 		if err != nil {
-			return err
+			return nil, err
 		}
 	}
 	st.DeadLettersUnverifiable = int64(len(unknown))
@@ -235,7 +328,7 @@ func erase(ctx context.Context, cfg EraseConfig, log *slog.Logger, st *EraseStat
 			"Inspect them (source/partition/offset) and scrub by hand if they are the customer's",
 			"count", len(unknown), "dead_letters", slices.Sorted(maps.Keys(unknown)))
 	}
-	return nil
+	return convs, nil
 }
 
 // apply scans the file and, unless dryRun, rewrites it if ed changes anything.

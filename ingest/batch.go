@@ -74,8 +74,6 @@ func (b *batch) addDead(raw []byte, size int64, ids event.IDs, key []byte, pos i
 		raw = raw[:event.MaxEventBytes]
 	}
 	b.dead = append(b.dead, lake.DeadLetter{
-		ConversationID: &ids.ConversationID,
-		ActorID:        &ids.ActorID,
 		Source:     b.source,
 		Partition:  b.partition,
 		Offset:     pos,
@@ -86,6 +84,9 @@ func (b *batch) addDead(raw []byte, size int64, ids event.IDs, key []byte, pos i
 		Field:      inv.Field,
 		Detail:     inv.Detail,
 		ReceivedAt: now.UTC(),
+		// Read from all of raw, not only the part kept.
+		ConversationID: &ids.ConversationID,
+		ActorID:        &ids.ActorID,
 	})
 	b.reasons[inv.Reason]++
 }

@@ -68,7 +68,8 @@ func (l ledger) sampledBefore(run string) map[string]bool {
 
 // record rewrites the ledger at path with run's picks replacing any rows an
 // earlier attempt of the same run left, atomically, so an interrupted write
-// never loses the history.
+// never loses the history. An empty run replaces nothing: the ledger's rows
+// are written back as they are, followed by picks.
 func (l ledger) record(path, run string, now time.Time, seed uint64, picks []Pick) error {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
@@ -76,7 +77,7 @@ func (l ledger) record(path, run string, now time.Time, seed uint64, picks []Pic
 		return fmt.Errorf("qa: write ledger: %w", err)
 	}
 	for _, row := range l.rows {
-		if row[0] == run {
+		if run != "" && row[0] == run {
 			continue
 		}
 		if err := w.Write(row); err != nil {

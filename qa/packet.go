@@ -230,7 +230,20 @@ func transcriptPage(rows []manifestRow, i int, c *conversation, p plan, text fun
 	if err != nil {
 		return reports.Page{}, fmt.Errorf("qa: transcript of %s: %w", r.ConversationID, err)
 	}
-	// Links are relative to the transcripts folder.
+	return reports.Page{
+		Title:    "Conversation " + r.ConversationID,
+		Subtitle: fmt.Sprintf("QA sample %s, #%d", p.run, r.N),
+		Period:   c.LocalDate,
+		TimeZone: p.loc.String(),
+		Nav:      transcriptNav(rows, i),
+		Body:     body,
+	}, nil
+}
+
+// transcriptNav links transcript i to the sample and to its neighbours.
+// Links are relative to the transcripts folder.
+func transcriptNav(rows []manifestRow, i int) []reports.Link {
+	r := rows[i]
 	nav := []reports.Link{{Href: "../index.html", Label: "← Sample"}}
 	if i > 0 {
 		nav = append(nav, reports.Link{Href: path.Base(rows[i-1].Page), Label: "Previous"})
@@ -239,14 +252,7 @@ func transcriptPage(rows []manifestRow, i int, c *conversation, p plan, text fun
 	if i+1 < len(rows) {
 		nav = append(nav, reports.Link{Href: path.Base(rows[i+1].Page), Label: "Next"})
 	}
-	return reports.Page{
-		Title:    "Conversation " + r.ConversationID,
-		Subtitle: fmt.Sprintf("QA sample %s, #%d", p.run, r.N),
-		Period:   c.LocalDate,
-		TimeZone: p.loc.String(),
-		Nav:      nav,
-		Body:     body,
-	}, nil
+	return nav
 }
 
 // transcriptLine renders one event. Customer ids may be phone numbers or

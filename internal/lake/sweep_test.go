@@ -60,7 +60,7 @@ func TestSweep(t *testing.T) {
 			for _, rel := range kept {
 				write(rel)
 			}
-			write("events/date=2026-03-01/_tmp-t-0-0-4.parquet.1.part")    // ingest died mid-batch
+			write("events/date=2026-03-01/_tmp-t-0-0-4.parquet.1.part")     // ingest died mid-batch
 			write("deadletter/date=2026-03-01/_tmp-t-0-5-9.parquet.2.part") // ditto, dead letters
 			write("events/date=2026-03-01/_tmp-src-1-9.parquet.1.erase")    // erase died mid-rewrite
 			write("events/_tmp-date=2026-03-01-77/t-0-0-9.parquet")         // compact died after its swap
