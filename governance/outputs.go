@@ -34,7 +34,7 @@ type OutputRewriter func(ctx context.Context, path string, drop func(conversatio
 type OutputRewrite struct {
 	// Handled says path was of the rewriter's kind.
 	Handled bool
-	// Files rewritten (or, in a dry run, that would be).
+	// Files rewritten (or, in a dry run, that would be), as paths.
 	Files []string
 	// Removed counts the entries (rows, pages) removed.
 	Removed int
@@ -124,9 +124,7 @@ func (o *outputEraser) run(ctx context.Context) error {
 				return err
 			}
 			if res.Handled {
-				for _, f := range res.Files {
-					o.count(filepath.Join(path, f), res.Removed)
-				}
+				o.count(res.Files, res.Removed)
 				if d.IsDir() {
 					return fs.SkipDir
 				}
@@ -138,7 +136,7 @@ func (o *outputEraser) run(ctx context.Context) error {
 		}
 		removed, _, err := o.table(ctx, path, !o.cfg.DryRun)
 		if removed > 0 {
-			o.count(path, int(removed))
+			o.count([]string{path}, int(removed))
 		}
 		return err
 	})
@@ -148,11 +146,13 @@ func (o *outputEraser) run(ctx context.Context) error {
 	return o.check(ctx)
 }
 
-// count records one rewritten file; removed is what its output lost.
-func (o *outputEraser) count(file string, removed int) {
-	o.st.FilesRewritten++
+// count records the files of one output rewritten, and the rows and pages it lost.
+func (o *outputEraser) count(files []string, removed int) {
+	o.st.FilesRewritten += len(files)
 	o.st.Removed += int64(removed)
-	o.log.Info("erase: output rewritten", "file", file, "removed", removed, "dry_run", o.cfg.DryRun)
+	if len(files) > 0 {
+		o.log.Info("erase: output rewritten", "files", files, "removed", removed, "dry_run", o.cfg.DryRun)
+	}
 }
 
 // walk calls fn for every folder and regular file under the outputs.

@@ -23,7 +23,7 @@ import (
 
 // Erased is what EraseConversations removed from one QA output.
 type Erased struct {
-	// Files rewritten (or, in a dry run, that would be), relative to the output.
+	// Files rewritten (or, in a dry run, that would be).
 	Files []string
 	// Conversations removed.
 	Conversations int
@@ -58,7 +58,7 @@ func EraseConversations(ctx context.Context, path string, drop func(conversation
 	kept := slices.DeleteFunc(slices.Clone(led.rows), func(row []string) bool { return drop(row[2]) })
 	var e Erased
 	if removed := len(led.rows) - len(kept); removed > 0 {
-		e = Erased{Files: []string{filepath.Base(path)}, Conversations: removed}
+		e = Erased{Files: []string{path}, Conversations: removed}
 		if !dryRun {
 			if err := (ledger{rows: kept}).record(path, "", now, 0, nil); err != nil {
 				return e, true, fmt.Errorf("qa: erase: %w", err)
@@ -100,9 +100,11 @@ func erasePacket(ctx context.Context, dir string, drop func(string) bool, dryRun
 	}
 	e := Erased{Conversations: len(gone)}
 	for _, i := range gone {
-		e.Files = append(e.Files, filepath.FromSlash(rows[i].Page))
+		e.Files = append(e.Files, filepath.Join(dir, filepath.FromSlash(rows[i].Page)))
 	}
-	e.Files = append(e.Files, "index.html", "manifest.csv", "manifest.jsonl")
+	for _, name := range []string{"index.html", "manifest.csv", "manifest.jsonl"} {
+		e.Files = append(e.Files, filepath.Join(dir, name))
+	}
 	if dryRun {
 		return e, true, nil
 	}
