@@ -12,6 +12,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -193,6 +194,12 @@ func (o *outputEraser) check(ctx context.Context) error {
 			}
 		}
 	}
+	// Conversations known only by digest (from earlier runs) and met in no
+	// table: text is split into tokens, and each token's digest compared.
+	unresolved := maps.Clone(o.hashed)
+	for c := range o.convs {
+		delete(unresolved, CustomerDigest(c))
+	}
 	for _, root := range o.cfg.Outputs {
 		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
@@ -211,10 +218,13 @@ func (o *outputEraser) check(ctx context.Context) error {
 			o.st.FilesChecked++
 			holds, isParquet := false, false
 			if strings.HasSuffix(path, lake.ParquetExt) {
-				holds, isParquet, err = parquetHolds(path, func(v []byte) bool { return string(v) == o.cfg.Customer || o.convs[string(v)] })
+				holds, isParquet, err = parquetHolds(path, func(v []byte) bool { return string(v) == o.cfg.Customer || o.drop(string(v)) })
 			}
 			if err == nil && !isParquet {
 				holds, err = fileHoldsWord(path, words)
+			}
+			if err == nil && !holds && !isParquet && len(unresolved) > 0 {
+				holds, err = fileHoldsToken(path, func(tok []byte) bool { return unresolved[CustomerDigest(string(tok))] })
 			}
 			if err != nil {
 				return err
@@ -284,6 +294,44 @@ func fileHoldsWord(path string, words [][]byte) (bool, error) {
 		}
 		keep := min(len(buf), longest+1)
 		buf = append(buf[:0], buf[len(buf)-keep:]...)
+	}
+}
+
+// maxToken bounds the tokens fileHoldsToken considers: longer ones are no ID.
+const maxToken = 1 << 10
+
+// fileHoldsToken reports whether match accepts any token of the file: a run
+// of bytes between white space and the delimiters of CSV, HTML and JSON.
+func fileHoldsToken(path string, match func([]byte) bool) (bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return false, fmt.Errorf("governance: check %s: %w", path, err)
+	}
+	defer f.Close()
+	r := bufio.NewReaderSize(f, 1<<20)
+	tok := make([]byte, 0, maxToken)
+	long := false
+	for {
+		b, err := r.ReadByte()
+		eof := errors.Is(err, io.EOF)
+		if err != nil && !eof {
+			return false, fmt.Errorf("governance: check %s: %w", path, err)
+		}
+		if eof || strings.IndexByte(" \t\r\n\"',;<>&=()[]{}", b) >= 0 {
+			if !long && len(tok) > 0 && match(tok) {
+				return true, nil
+			}
+			tok, long = tok[:0], false
+			if eof {
+				return false, nil
+			}
+			continue
+		}
+		if len(tok) == maxToken {
+			long = true
+			continue
+		}
+		tok = append(tok, b)
 	}
 }
 
