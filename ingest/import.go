@@ -125,9 +125,7 @@ func Import(ctx context.Context, cfg ImportConfig) (ImportStats, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	if _, err := sweepLake(cfg.Lake, false, log); err != nil {
-		return total, fmt.Errorf("ingest: import: %w", err)
-	}
+	sweepLake(cfg.Lake, false, log)
 	for _, in := range cfg.Inputs {
 		st, err := importOne(ctx, cfg, in, log)
 		total.merge(st)

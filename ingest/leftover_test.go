@@ -123,10 +123,7 @@ func TestSweepLeavesBatchesInProgress(t *testing.T) {
 	if err != nil || files != 2 {
 		t.Fatalf("writeTemp: %d files, %v", files, err)
 	}
-	sw, err := sweepLake(root, false, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sw := sweepLocked(t, root)
 	if len(sw.Removed) != 0 || len(sw.InUse) != 2 {
 		t.Fatalf("sweep %+v, want both temporary files left alone as in use", sw)
 	}
@@ -141,14 +138,26 @@ func TestSweepLeavesBatchesInProgress(t *testing.T) {
 	if err := os.WriteFile(dead, []byte("half"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	sw, err = sweepLake(root, false, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sw = sweepLocked(t, root)
 	if len(sw.Removed) != 1 || len(sw.InUse) != 0 {
 		t.Errorf("second sweep %+v, want only the dead writer's file removed", sw)
 	}
 	assertNoTempFiles(t, root)
+}
+
+// sweepLocked sweeps the lake as another command starting would.
+func sweepLocked(t *testing.T, root string) lake.Swept {
+	t.Helper()
+	unlock, err := lake.Lock(root, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock() //nolint:errcheck // test cleanup
+	sw, err := lake.Sweep(root, lake.SweepOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sw
 }
 
 func mustGlob(t *testing.T, pattern string) []string {

@@ -49,9 +49,7 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 	if err := cfg.Validate(); err != nil {
 		return Stats{}, fmt.Errorf("ingest: config: %w", err)
 	}
-	if _, err := sweepLake(cfg.Lake, false, cfg.Log); err != nil {
-		return Stats{}, fmt.Errorf("ingest: %w", err)
-	}
+	sweepLake(cfg.Lake, false, cfg.Log)
 	r := &runner{cfg: cfg, log: cfg.Log, parts: make(map[int32]*partitionState)}
 	st, err := r.run(ctx)
 	st.Elapsed = time.Since(start)

@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"errors"
-	"fmt"
 	"log/slog"
 	"os"
 
@@ -12,18 +11,19 @@ import (
 // sweepLake removes what interrupted lake commands left behind (lake.Sweep)
 // under the lake's exclusive lock, held only for the sweep. Every command
 // that writes the lake starts with it, so a crash's leftovers last until
-// the next command at most. A lake that does not exist yet has none.
-func sweepLake(root string, holdsCompactLock bool, log *slog.Logger) (lake.Swept, error) {
+// the next command at most. A sweep that fails (a lake not writable yet,
+// which ingest waits out) is logged at ERROR and does not stop the
+// command; erase, which must not leave copies behind, fails instead.
+func sweepLake(root string, holdsCompactLock bool, log *slog.Logger) {
 	if _, err := os.Stat(root); errors.Is(err, os.ErrNotExist) {
-		return lake.Swept{}, nil
+		return
 	}
 	unlock, err := lake.Lock(root, true)
-	if err != nil {
-		return lake.Swept{}, err
+	if err == nil {
+		_, err = lake.Sweep(root, lake.SweepOptions{HoldsCompactLock: holdsCompactLock, Log: log})
+		err = errors.Join(err, unlock())
 	}
-	sw, err := lake.Sweep(root, lake.SweepOptions{HoldsCompactLock: holdsCompactLock, Log: log})
 	if err != nil {
-		err = fmt.Errorf("remove leftovers of interrupted commands: %w", err)
+		log.Error("could not remove the leftovers of interrupted commands; the next command tries again", "lake", root, "err", err)
 	}
-	return sw, errors.Join(err, unlock())
 }
