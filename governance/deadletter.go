@@ -87,6 +87,13 @@ func anyJSONString(raw []byte, maxEncoded int, match func(string) bool) bool {
 // '_' or '-' (nor a UTF-8 letter) right before or after it, so that
 // "cust-1" is found in `2026-03-01,cust-1,hi` but not in "cust-12".
 func containsWord(raw, word []byte) bool {
+	return containsWordIn(raw, word, true)
+}
+
+// containsWordIn is containsWord for a piece of a longer text: unless
+// endIsBoundary, a word touching the end of raw does not count, since the
+// byte after it is not known yet.
+func containsWordIn(raw, word []byte, endIsBoundary bool) bool {
 	if len(word) == 0 {
 		return false
 	}
@@ -96,7 +103,7 @@ func containsWord(raw, word []byte) bool {
 			return false
 		}
 		start, end := off+k, off+k+len(word)
-		if (start == 0 || !wordByte(raw[start-1])) && (end == len(raw) || !wordByte(raw[end])) {
+		if (start == 0 || !wordByte(raw[start-1])) && (end == len(raw) && endIsBoundary || end < len(raw) && !wordByte(raw[end])) {
 			return true
 		}
 		off = start + 1

@@ -75,7 +75,7 @@ func outsideLake(lakeDir, out string) error {
 		return nil //nolint:nilerr // no lake yet, so no overlap; the lake field reports it
 	}
 	for _, pair := range [][2]string{{realLake, realOut}, {realOut, realLake}} {
-		if rel, err := filepath.Rel(pair[0], pair[1]); err == nil && filepath.IsLocal(rel) || rel == "." {
+		if rel, err := filepath.Rel(pair[0], pair[1]); err == nil && filepath.IsLocal(rel) {
 			return fmt.Errorf("%s overlaps the lake %s; give folders of outputs only", out, lakeDir)
 		}
 	}
@@ -214,7 +214,7 @@ func erase(ctx context.Context, cfg EraseConfig, log *slog.Logger, st *EraseStat
 
 // OutputsStillHoldError lists the files under the outputs that still name
 // the customer or one of their conversations after erasing from them (in
-// a dry run: before), in a form erase cannot rewrite: pages it did not
+// a dry run: that would), in a form erase cannot rewrite: pages it did not
 // write (dashboards), files in other formats, links.
 type OutputsStillHoldError struct {
 	Files  []string
@@ -224,7 +224,7 @@ type OutputsStillHoldError struct {
 func (e *OutputsStillHoldError) Error() string {
 	verb := "still hold"
 	if e.DryRun {
-		verb = "hold (dry run: before any rewrite)"
+		verb = "would still hold (dry run)"
 	}
 	return fmt.Sprintf("governance: erase: %d files under the outputs %s the customer or their conversations; delete them or make them again from the rebuilt warehouse:\n  %s",
 		len(e.Files), verb, strings.Join(e.Files, "\n  "))

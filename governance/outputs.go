@@ -68,6 +68,8 @@ type outputEraser struct {
 	st            *OutputStats
 	// remaining are the files check found still holding them.
 	remaining []string
+	// rewritten are the files rewritten (in a dry run: that would be).
+	rewritten map[string]bool
 }
 
 // drop reports whether conversation id is the customer's, learning it when
@@ -149,6 +151,12 @@ func (o *outputEraser) run(ctx context.Context) error {
 
 // count records the files of one output rewritten, and the rows and pages it lost.
 func (o *outputEraser) count(files []string, removed int) {
+	if o.rewritten == nil {
+		o.rewritten = make(map[string]bool)
+	}
+	for _, f := range files {
+		o.rewritten[f] = true
+	}
 	o.st.FilesRewritten += len(files)
 	o.st.Removed += int64(removed)
 	if len(files) > 0 {
@@ -180,7 +188,8 @@ func (o *outputEraser) walk(fn func(path string, d fs.DirEntry) error) error {
 // ID or a conversation ID of theirs: Parquet files by their decoded string
 // values, every other file by its bytes, in the forms Parley writes IDs in
 // (as is, HTML-escaped, JSON-escaped, CSV-quoted), as whole words. Links
-// are listed too: they were not followed.
+// are listed too: they were not followed. A dry run lists the files a real
+// run would leave holding them: those it would not rewrite.
 func (o *outputEraser) check(ctx context.Context) error {
 	ids := []string{o.cfg.Customer}
 	for c := range o.convs {
@@ -216,6 +225,9 @@ func (o *outputEraser) check(ctx context.Context) error {
 				return nil
 			}
 			o.st.FilesChecked++
+			if o.cfg.DryRun && o.rewritten[path] {
+				return nil // a real run rewrites it; the check is for what it cannot
+			}
 			holds, isParquet := false, false
 			if strings.HasSuffix(path, lake.ParquetExt) {
 				holds, isParquet, err = parquetHolds(path, func(v []byte) bool { return string(v) == o.cfg.Customer || o.drop(string(v)) })
@@ -285,7 +297,7 @@ func fileHoldsWord(path string, words [][]byte) (bool, error) {
 		}
 		for _, w := range words {
 			// Short of the end, a word touching the piece's end waits for the next piece.
-			if containsWord(buf, w) && (eof || containsWord(buf[:len(buf)-1], w)) {
+			if containsWordIn(buf, w, eof) {
 				return true, nil
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -141,10 +142,33 @@ func TestEraseAlsoOutputs(t *testing.T) {
 	if err != nil || len(exported) == 0 {
 		t.Fatalf("export wrote %v (%v)", exported, err)
 	}
+	// Everyone else's rows, every column, and the schema: unchanged by the erase.
+	others := func(f string) string {
+		t.Helper()
+		conn, err := warehouse.Open("", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		var schema, rows string
+		if err := conn.QueryRow(`SELECT string_agg(column_name || ' ' || column_type, ', ') FROM (DESCRIBE SELECT * FROM read_parquet(?))`, f).Scan(&schema); err != nil {
+			t.Fatal(err)
+		}
+		q := `SELECT count(*) || ':' || coalesce(sum(hash(t::VARCHAR)), 0) FROM read_parquet(?) t`
+		if duck(`SELECT count(*) FROM parquet_schema(?) WHERE name = 'conversation_id'`, f) > 0 {
+			q += ` WHERE conversation_id IS NULL OR conversation_id NOT IN ('c-rep-a', 'c-rep-b')`
+		}
+		if err := conn.QueryRow(q, f).Scan(&rows); err != nil {
+			t.Fatal(err)
+		}
+		return schema + " | " + rows
+	}
 	rowsBefore := map[string]int64{}
+	othersBefore := map[string]string{}
 	withTarget := 0
 	for _, f := range exported {
 		rowsBefore[f] = duck(`SELECT count(*) FROM read_parquet(?)`, f)
+		othersBefore[f] = others(f)
 		if n := duck(`SELECT count(*) FROM parquet_schema(?) WHERE name = 'conversation_id'`, f); n > 0 && targetRows(f) > 0 {
 			withTarget++
 		}
@@ -159,11 +183,38 @@ func TestEraseAlsoOutputs(t *testing.T) {
 		}
 	}
 
-	out := must("erase", "--lake", lakeDir, "--customer", "cust-10", "--reason", "DSR-9", "--also-outputs", qaDir, "--also-outputs", exportDir)
+	tree := func() map[string]string {
+		t.Helper()
+		m := map[string]string{}
+		for _, root := range []string{qaDir, exportDir} {
+			err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+				if err != nil || d.IsDir() {
+					return err
+				}
+				b, err := os.ReadFile(p)
+				m[p] = string(b)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		return m
+	}
+	before := tree()
+	out := must("erase", "--lake", lakeDir, "--customer", "cust-10", "--dry-run", "--also-outputs", qaDir, "--also-outputs", exportDir)
+	if !strings.Contains(out, "0 still holding the customer") || !maps.Equal(tree(), before) {
+		t.Errorf("dry run changed outputs, or found files it could not rewrite:\n%s", out)
+	}
+
+	out = must("erase", "--lake", lakeDir, "--customer", "cust-10", "--reason", "DSR-9", "--also-outputs", qaDir, "--also-outputs", exportDir)
 	if !strings.Contains(out, "0 still holding the customer") {
 		t.Errorf("erase output:\n%s", out)
 	}
 	for _, f := range exported {
+		if got := others(f); got != othersBefore[f] {
+			t.Errorf("%s: other rows or schema changed:\n got %s\nwant %s", f, got, othersBefore[f])
+		}
 		if n := duck(`SELECT count(*) FROM parquet_schema(?) WHERE name = 'conversation_id'`, f); n == 0 {
 			continue
 		}
