@@ -2,18 +2,13 @@
 package governance
 
 import (
-	"bufio"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
-	"os"
-	"os/user"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -22,35 +17,11 @@ import (
 
 // AuditFile is the audit log inside the lake's audit directory: one JSON
 // object per line, only ever appended to.
-const AuditFile = "audit.jsonl"
+const AuditFile = lake.AuditFile
 
-// Entry is one line of the audit log. It says who ran what, when, and how
-// much it touched; it never holds erased content, and it names a customer
-// only by the SHA-256 of their ID, so the log itself holds no personal data
-// yet still proves, to anyone who knows the ID, that the request was done.
-//
-// A run writes two lines sharing its Run ID: one with Status "started"
-// before it changes anything, and one with Status "completed" or "failed"
-// and its counts at the end. A run killed in between has no end line; the
-// next erase or retention adds one for it with Status "interrupted".
-type Entry struct {
-	Time   time.Time `json:"time"`
-	Action string    `json:"action"` // "erase" or "retention"
-	// Run identifies one run; its lines share it. Empty in lines written
-	// before runs were recorded from their start (one line per run).
-	Run string `json:"run,omitempty"`
-	// Status is StatusStarted, StatusCompleted, StatusFailed or StatusInterrupted.
-	Status string `json:"status,omitempty"`
-	User   string `json:"user"`
-	Host   string `json:"host"`
-	// Reason is the operator's reference for the run (a ticket, a request ID).
-	Reason string            `json:"reason,omitempty"`
-	DryRun bool              `json:"dry_run"`
-	Params map[string]string `json:"params"`
-	Counts map[string]int64  `json:"counts"`
-	// Error is set when the run failed part way; Counts then say what was done.
-	Error string `json:"error,omitempty"`
-}
+// Entry is one line of the audit log (see lake.AuditEntry). The log lives in
+// internal/lake because ingest records partition resets in it too.
+type Entry = lake.AuditEntry
 
 // Statuses of audit entries.
 const (
@@ -72,98 +43,19 @@ func CustomerDigest(id string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// appendAudit adds e to the lake's audit log and makes it durable before
-// returning: an erase whose record could be lost did not happen, as far as
-// an auditor can tell.
-func appendAudit(root string, e Entry) error {
-	dir := filepath.Join(root, lake.AuditDir)
-	created := false
-	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return fmt.Errorf("governance: create audit directory %s: %w", dir, err)
-		}
-		created = true
-	}
-	line, err := json.Marshal(e)
-	if err != nil {
-		return fmt.Errorf("governance: encode audit entry: %w", err)
-	}
-	path := filepath.Join(dir, AuditFile)
-	// O_APPEND: concurrent writers never overwrite each other's lines.
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o640)
-	if err != nil {
-		return fmt.Errorf("governance: open audit log %s: %w", path, err)
-	}
-	torn, err := endsTorn(f)
-	if err == nil {
-		if torn {
-			// A run killed while appending left half a line; end it, so
-			// this entry stays a line of its own.
-			line = append([]byte{'\n'}, line...)
-		}
-		_, err = f.Write(append(line, '\n'))
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("governance: append to audit log %s: %w", path, err)
-	}
-	if created {
-		if err := syncDir(root); err != nil {
-			return err
-		}
-	}
-	return nil
+// appendAudit adds e to the lake's audit log and makes it durable.
+func appendAudit(root string, e Entry) error { return lake.AppendAudit(root, e) }
+
+// ReadAudit returns every entry of the lake's audit log, oldest first.
+func ReadAudit(root string) ([]Entry, error) { return lake.ReadAudit(root) }
+
+// newEntry starts an audit entry for action, naming the OS user and host.
+func newEntry(action, reason string, dryRun bool, now time.Time) Entry {
+	return lake.NewAuditEntry(action, reason, dryRun, now)
 }
 
-// endsTorn reports whether f is not empty and does not end with a newline.
-func endsTorn(f *os.File) (bool, error) {
-	info, err := f.Stat()
-	if err != nil || info.Size() == 0 {
-		return false, err
-	}
-	last := make([]byte, 1)
-	if _, err := f.ReadAt(last, info.Size()-1); err != nil {
-		return false, err
-	}
-	return last[0] != '\n', nil
-}
-
-// ReadAudit returns every entry of the lake's audit log, oldest first. A
-// line that does not decode (half a line, left by a run killed while
-// appending it) is skipped and named in the error, which comes with every
-// entry that did decode.
-func ReadAudit(root string) ([]Entry, error) {
-	path := filepath.Join(root, lake.AuditDir, AuditFile)
-	f, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("governance: open audit log: %w", err)
-	}
-	defer f.Close()
-	var out []Entry
-	var bad []error
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), 16<<20)
-	for n := 1; sc.Scan(); n++ {
-		var e Entry
-		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
-			bad = append(bad, fmt.Errorf("governance: audit log %s line %d: %w", path, n, err))
-			continue
-		}
-		out = append(out, e)
-	}
-	if err := sc.Err(); err != nil {
-		return out, fmt.Errorf("governance: read audit log %s: %w", path, err)
-	}
-	return out, errors.Join(bad...)
-}
+// syncDir makes the directory entries of dir (new names, renames) durable.
+func syncDir(dir string) error { return lake.SyncDir(dir) }
 
 // auditedRun runs do between the two lines of a run in the audit log: the
 // "started" line, written (and fsynced) before do may change anything, and
@@ -239,35 +131,6 @@ func endInterrupted(root string, e *Entry, log *slog.Logger) error {
 	}
 	if len(retries) > 0 {
 		e.Params["retry_of"] = strings.Join(retries, ",")
-	}
-	return nil
-}
-
-// newEntry starts an audit entry for action, naming the OS user and host.
-func newEntry(action, reason string, dryRun bool, now time.Time) Entry {
-	who := os.Getenv("USER")
-	if u, err := user.Current(); err == nil {
-		who = u.Username
-	}
-	host, _ := os.Hostname() // an unknown host name is recorded as empty, not fatal
-	return Entry{
-		Time: now.UTC(), Action: action, User: who, Host: host, Reason: reason, DryRun: dryRun,
-		Params: map[string]string{}, Counts: map[string]int64{},
-	}
-}
-
-// syncDir makes the directory entries of dir (new names, renames) durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("governance: open directory %s: %w", dir, err)
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("governance: sync directory %s: %w", dir, err)
 	}
 	return nil
 }

@@ -61,12 +61,13 @@ type kafkaFile struct {
 	name        string
 	topic       string
 	partition   int32
+	epoch       int
 	first, last int64
 	size        int64
 }
 
-// parseAnyKafkaName splits <topic>-<partition>-<first>-<last>.parquet from
-// the right. Import files (<source>-<first>-<last>, source without dashes)
+// parseAnyKafkaName splits <topic>-<partition>-<first>-<last>[.r<epoch>].parquet
+// from the right. Import files (<source>-<first>-<last>, source without dashes)
 // have one numeric field too few and are left alone: re-importing replaces
 // them by name, which a merged file would break.
 func parseAnyKafkaName(name string) (kafkaFile, bool) {
@@ -83,11 +84,11 @@ func parseAnyKafkaName(name string) (kafkaFile, bool) {
 		return kafkaFile{}, false
 	}
 	topic := strings.Join(f[:len(f)-3], "-")
-	first, last, ok := lake.ParseKafkaFileName(name, topic, int32(p))
+	first, last, epoch, ok := lake.ParseKafkaFileName(name, topic, int32(p))
 	if !ok {
 		return kafkaFile{}, false
 	}
-	return kafkaFile{name: name, topic: topic, partition: int32(p), first: first, last: last}, true
+	return kafkaFile{name: name, topic: topic, partition: int32(p), epoch: epoch, first: first, last: last}, true
 }
 
 // Compact merges, in every date partition of the events, the small files of
@@ -130,7 +131,7 @@ func Compact(ctx context.Context, cfg CompactConfig) (CompactStats, error) {
 	if err != nil {
 		return st, fmt.Errorf("ingest: compact: list partitions: %w", err)
 	}
-	checkpoints := make(map[string]int64)
+	checkpoints := make(map[string]checkpoint)
 	for _, day := range days {
 		if err := ctx.Err(); err != nil {
 			return st, fmt.Errorf("ingest: compact: %w", err)
@@ -162,7 +163,7 @@ func Compact(ctx context.Context, cfg CompactConfig) (CompactStats, error) {
 
 // mergeGroups picks, per Kafka partition, the committed small files of one
 // date directory; groups of fewer than two files are left as they are.
-func mergeGroups(cfg CompactConfig, day string, checkpoints map[string]int64) ([][]kafkaFile, error) {
+func mergeGroups(cfg CompactConfig, day string, checkpoints map[string]checkpoint) ([][]kafkaFile, error) {
 	entries, err := os.ReadDir(day)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: compact: list %s: %w", day, err)
@@ -180,22 +181,23 @@ func mergeGroups(cfg CompactConfig, day string, checkpoints map[string]int64) ([
 		if f.size = info.Size(); f.size >= cfg.SmallFileBytes {
 			continue
 		}
-		key := f.topic + "/" + strconv.Itoa(int(f.partition))
-		next, seen := checkpoints[key]
+		cpKey := f.topic + "/" + strconv.Itoa(int(f.partition))
+		cp, seen := checkpoints[cpKey]
 		if !seen {
-			cp, ok, err := readCheckpoint(cfg.Lake, f.topic, f.partition)
-			if err != nil {
+			var ok bool
+			if cp, ok, err = readCheckpoint(cfg.Lake, f.topic, f.partition); err != nil {
 				return nil, err
 			}
-			next = -1
-			if ok {
-				next = cp.NextOffset
+			if !ok {
+				cp.NextOffset = -1
 			}
-			checkpoints[key] = next
+			checkpoints[cpKey] = cp
 		}
 		// A file at or past the checkpoint may belong to a batch still being
 		// published; recovery would delete it, so it must stay separate.
-		if f.last < next {
+		// Files of an earlier epoch were all complete before the reset.
+		if f.epoch < cp.Epoch || (f.epoch == cp.Epoch && f.last < cp.NextOffset) {
+			key := cpKey + "/" + strconv.Itoa(f.epoch)
 			byPart[key] = append(byPart[key], f)
 		}
 	}
@@ -212,7 +214,7 @@ func mergeGroups(cfg CompactConfig, day string, checkpoints map[string]int64) ([
 }
 
 func mergedName(g []kafkaFile) string {
-	return lake.KafkaFileName(g[0].topic, g[0].partition, g[0].first, g[len(g)-1].last)
+	return lake.KafkaFileName(g[0].topic, g[0].partition, g[0].epoch, g[0].first, g[len(g)-1].last)
 }
 
 // testHookAfterSwap, when set by a test, runs right after a date directory

@@ -192,7 +192,7 @@ func TestCompactRefusesInputsRewrittenWhileMerging(t *testing.T) {
 	var day string
 	var groups [][]kafkaFile
 	for _, d := range days {
-		g, err := mergeGroups(CompactConfig{Lake: root, SmallFileBytes: DefaultSmallFileBytes}, d, map[string]int64{})
+		g, err := mergeGroups(CompactConfig{Lake: root, SmallFileBytes: DefaultSmallFileBytes}, d, map[string]checkpoint{})
 		if err != nil {
 			t.Fatal(err)
 		}

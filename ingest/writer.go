@@ -264,15 +264,13 @@ func syncDir(dir string) error {
 	return nil
 }
 
-// writeFileAtomic replaces path with data so that a reader or a crash sees
-// either the old content or the new one, never a mix.
-func writeFileAtomic(path string, data []byte) error {
-	var fs fileSet
-	dir := filepath.Dir(path)
+// writeTempFile writes data to a temporary file in dir, synced, that
+// becomes name when fs is published.
+func writeTempFile(fs *fileSet, dir, name string, data []byte) error {
 	if err := fs.ensureDir(dir); err != nil {
 		return err
 	}
-	f, err := fs.createTemp(dir, filepath.Base(path))
+	f, err := fs.createTemp(dir, name)
 	if err != nil {
 		return err
 	}
@@ -283,6 +281,17 @@ func writeFileAtomic(path string, data []byte) error {
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
+	if err != nil {
+		return fmt.Errorf("ingest: write %s: %w", f.Name(), err)
+	}
+	return nil
+}
+
+// writeFileAtomic replaces path with data so that a reader or a crash sees
+// either the old content or the new one, never a mix.
+func writeFileAtomic(path string, data []byte) error {
+	var fs fileSet
+	err := writeTempFile(&fs, filepath.Dir(path), filepath.Base(path), data)
 	if err == nil {
 		err = fs.publish()
 	}

@@ -82,10 +82,15 @@ func writeLakeFiles(root string, evs []event.Event) error {
 // build runs transform and metrics over evs with settings and opens the result read-only.
 func build(t *testing.T, evs []event.Event, settings *config.Config) *warehouse.DB {
 	t.Helper()
-	dir := t.TempDir()
-	root := filepath.Join(dir, "lake")
+	root := filepath.Join(t.TempDir(), "lake")
 	writeLake(t, root, evs)
-	dbPath := filepath.Join(dir, "warehouse.duckdb")
+	return buildLake(t, root, settings)
+}
+
+// buildLake runs transform and metrics over the lake at root and opens the result read-only.
+func buildLake(t *testing.T, root string, settings *config.Config) *warehouse.DB {
+	t.Helper()
+	dbPath := filepath.Join(t.TempDir(), "warehouse.duckdb")
 	ctx := context.Background()
 	if _, err := transform.Run(ctx, transform.Config{Lake: root, DB: dbPath, Settings: settings}); err != nil {
 		t.Fatal(err)

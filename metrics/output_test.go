@@ -8,8 +8,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/parley-cx/parley/internal/config"
+	"github.com/parley-cx/parley/internal/lake"
 	"github.com/parley-cx/parley/metrics"
 )
 
@@ -74,7 +76,10 @@ func TestQueryErrors(t *testing.T) {
 }
 
 func TestQueryToFileAndExport(t *testing.T) {
-	db := build(t, readFixture(t, "basic.jsonl"), config.Default())
+	root := filepath.Join(t.TempDir(), "lake")
+	writeLake(t, root, readFixture(t, "basic.jsonl"))
+	writeGap(t, root, lake.OffsetGap{Topic: "events", Partition: 0, From: 5, To: 9, DetectedAt: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)})
+	db := buildLake(t, root, config.Default())
 	ctx := context.Background()
 	dir := t.TempDir()
 	out := filepath.Join(dir, "frt.parquet")

@@ -50,6 +50,12 @@ type Page struct {
 	Body      template.HTML
 	// Footer is optional plain text under the body (e.g. where the numbers come from).
 	Footer string
+	// Alert is optional plain text about data known to be missing or wrong
+	// (e.g. Kafka messages lost before Parley read them). It is shown loudly
+	// twice: as a banner under the header, and at the top of the footer
+	// followed by AlertDetails, one plain-text line each.
+	Alert        string
+	AlertDetails []string
 }
 
 // Link is one entry of a page's navigation bar.

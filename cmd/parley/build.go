@@ -36,6 +36,9 @@ builds the DuckDB warehouse:
              split it into episodes at each reopen        -> events
   metrics    messages, episodes, escalations, conversations,
              kpi_daily, agent_daily, warehouse_info
+  gaps       the lake's record of Kafka offsets deleted before ingest
+             read them (DIR/_gaps)                          -> ingest_gaps,
+             counted in warehouse_info and shown on every dashboard page
 
 Every table and column is documented in docs/metrics.md; the SQL is in
 sql/build/. Settings (time zone, business hours, SLA targets, windows,
@@ -93,7 +96,7 @@ Example:
 			}
 			elapsed := time.Since(start).Round(time.Millisecond)
 			switch {
-			case stats.Incremental && stats.NewFiles == 0:
+			case stats.Incremental && stats.NewFiles == 0 && !stats.GapsChanged:
 				fmt.Fprintf(cmd.OutOrStdout(), "%s is up to date: no new lake files among %d\n", dbPath, stats.Files)
 			case stats.Incremental:
 				fmt.Fprintf(cmd.OutOrStdout(), "updated %s: %d new files, %d conversations recomputed; now %d events (%d duplicates dropped) in %d conversations from %d files in %s\n",
@@ -101,6 +104,9 @@ Example:
 			default:
 				fmt.Fprintf(cmd.OutOrStdout(), "built %s: %d events (%d duplicates dropped) in %d conversations from %d files in %s\n",
 					dbPath, stats.Events, stats.Duplicates, stats.Conversations, stats.Files, elapsed)
+			}
+			if stats.OffsetGaps > 0 {
+				fmt.Fprintf(cmd.OutOrStdout(), "WARNING: the lake records %d offset gaps: Kafka messages deleted before ingest read them are missing (SELECT * FROM ingest_gaps; see docs/operations.md)\n", stats.OffsetGaps)
 			}
 			return nil
 		},
@@ -151,7 +157,7 @@ func buildWarehouseWith(ctx context.Context, lakeDir, dbPath string, settings *c
 			if err = removeWarehouse(tmp); err != nil {
 				return stats, err
 			}
-		case err == nil && stats.NewFiles == 0:
+		case err == nil && stats.NewFiles == 0 && !stats.GapsChanged:
 			return stats, removeWarehouse(tmp)
 		}
 	}

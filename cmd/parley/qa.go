@@ -65,8 +65,12 @@ The same warehouse, options, --date and --seed give the same packet, byte for
 byte. Conversations in the ledger are skipped unless --allow-repeat; rerunning
 the same date and seed reproduces that run rather than skipping its own picks.
 
-Personal data (e-mail addresses, phone numbers, card numbers, IBANs) is
-replaced by placeholders such as [email] in every output unless --no-redact.
+Personal data (e-mail addresses, phone numbers, card numbers, IBANs, US SSNs,
+UK National Insurance, Spanish DNI/NIE and passport numbers, dates of birth,
+IP addresses; customer ids that are phone numbers, as on WhatsApp) is replaced
+by placeholders such as [email] in every output unless --no-redact. Full-width
+digits, no-break spaces and en-dashes do not hide it; docs/qa.md lists what
+is not detected.
 
 Example:
   parley qa sample --db warehouse.duckdb --out qa --per-agent 5 \

@@ -96,7 +96,7 @@ func Sweep(root string, opt SweepOptions) (Swept, error) {
 		}
 	}
 	for dir := range s.synced {
-		if err := syncDir(dir); err != nil {
+		if err := SyncDir(dir); err != nil {
 			return s.out, err
 		}
 	}
@@ -265,20 +265,4 @@ func (s *sweeper) rel(path string) string {
 		return r
 	}
 	return path
-}
-
-// syncDir makes the removal of entries of dir durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("lake: open directory %s: %w", dir, err)
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("lake: sync directory %s: %w", dir, err)
-	}
-	return nil
 }
