@@ -82,6 +82,17 @@ func writeLakeFiles(root string, evs []event.Event) error {
 // build runs transform and metrics over evs with settings and opens the result read-only.
 func build(t *testing.T, evs []event.Event, settings *config.Config) *warehouse.DB {
 	t.Helper()
+	db, err := warehouse.Open(buildFile(t, evs, settings), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// buildFile runs transform and metrics over evs with settings and returns the warehouse's path.
+func buildFile(t *testing.T, evs []event.Event, settings *config.Config) string {
+	t.Helper()
 	dir := t.TempDir()
 	root := filepath.Join(dir, "lake")
 	writeLake(t, root, evs)
@@ -93,12 +104,7 @@ func build(t *testing.T, evs []event.Event, settings *config.Config) *warehouse.
 	if err := metrics.Run(ctx, metrics.Config{DB: dbPath, Settings: settings}); err != nil {
 		t.Fatal(err)
 	}
-	db, err := warehouse.Open(dbPath, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	return dbPath
 }
 
 func loadConfig(t *testing.T, name string) *config.Config {

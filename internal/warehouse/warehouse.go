@@ -20,6 +20,7 @@ var ErrNoWarehouse = errors.New("warehouse file does not exist (run `parley buil
 type DB struct {
 	*sql.DB
 	connector *duckdb.Connector
+	scratch   string // OpenSandbox's private output folder, removed by Close
 }
 
 // Open opens the warehouse at path. Read-only opens fail with ErrNoWarehouse
@@ -39,9 +40,16 @@ func Open(path string, readOnly bool) (*DB, error) {
 	return &DB{DB: sql.OpenDB(c), connector: c}, nil
 }
 
-// Close closes the pool and the underlying DuckDB database.
+// Close closes the pool and the underlying DuckDB database, and removes
+// the scratch folder of OpenSandbox.
 func (db *DB) Close() error {
-	return errors.Join(db.DB.Close(), db.connector.Close())
+	err := errors.Join(db.DB.Close(), db.connector.Close())
+	if db.scratch != "" {
+		if rerr := os.RemoveAll(db.scratch); rerr != nil {
+			err = errors.Join(err, fmt.Errorf("warehouse: remove scratch folder: %w", rerr))
+		}
+	}
+	return err
 }
 
 // Arrow runs query with args and calls fn for each Arrow record batch of the

@@ -1,0 +1,238 @@
+package warehouse
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// smallWarehouse writes a real DuckDB file with one table and one view.
+func smallWarehouse(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "w.duckdb")
+	db, err := Open(path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("CREATE TABLE t AS SELECT range AS i FROM range(3); CREATE VIEW v AS SELECT i * 2 AS j FROM t"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func openSandbox(t *testing.T, path string, sb Sandbox) *DB {
+	t.Helper()
+	db, err := OpenSandbox(path, sb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// TestOpenSandboxLocksEveryConnection: the settings belong to the
+// database, so a second connection of the pool is as locked as the first.
+func TestOpenSandboxLocksEveryConnection(t *testing.T) {
+	db := openSandbox(t, smallWarehouse(t), Sandbox{})
+	ctx := context.Background()
+	var conns []*sql.Conn
+	for range 2 {
+		c, err := db.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		conns = append(conns, c)
+	}
+	const q = `SELECT current_setting('enable_external_access'), current_setting('lock_configuration'),
+		current_setting('access_mode'), current_setting('autoinstall_known_extensions'), current_setting('autoload_known_extensions')`
+	for i, conn := range conns {
+		var ext, lock, install, load bool
+		var mode string
+		if err := conn.QueryRowContext(ctx, q).Scan(&ext, &lock, &mode, &install, &load); err != nil {
+			t.Fatal(err)
+		}
+		if ext || !lock || !strings.EqualFold(mode, "read_only") || install || load {
+			t.Errorf("connection %d: external access %v, lock %v, access mode %s, autoinstall %v, autoload %v", i+1, ext, lock, mode, install, load)
+		}
+		if _, err := conn.ExecContext(ctx, "SET enable_external_access = true"); err == nil {
+			t.Errorf("connection %d: SET enable_external_access = true succeeded", i+1)
+		}
+	}
+	var n int
+	if err := db.QueryRow("SELECT sum(j) FROM v").Scan(&n); err != nil || n != 6 {
+		t.Errorf("the warehouse's own view: %d, %v", n, err)
+	}
+}
+
+func TestCheckQuery(t *testing.T) {
+	db := openSandbox(t, smallWarehouse(t), Sandbox{})
+	cases := []struct {
+		stmt string
+		want error // nil: allowed; errNoPrepare: DuckDB's own error
+	}{
+		{"SELECT * FROM v", nil},
+		{"WITH x AS (SELECT 1) SELECT * FROM x;", nil},
+		{"FROM t", nil},
+		{"VALUES (1)", nil},
+		{"DESCRIBE t", nil},
+		{"SHOW TABLES", nil},
+		{"SUMMARIZE t", nil},
+		{"PRAGMA table_info('t')", nil},
+		{"SELECT 1; SELECT 2", ErrManyStatements},
+		{"SELECT 1; DROP TABLE t", ErrManyStatements},
+		{"DELETE FROM t", ErrReadOnly},
+		{"DROP TABLE t", ErrReadOnly},
+		{"CREATE TEMP TABLE x AS SELECT 1", ErrReadOnly},
+		{"SET threads = 1", ErrReadOnly},
+		{"SET VARIABLE x = 1", ErrReadOnly},
+		{"INSTALL httpfs", ErrReadOnly},
+		{"LOAD httpfs", ErrReadOnly},
+		{"CALL pragma_version()", ErrReadOnly},
+		{"CHECKPOINT", ErrReadOnly},
+		{"EXPLAIN SELECT 1", ErrReadOnly},
+		{"EXPLAIN ANALYZE SELECT 1", ErrReadOnly},
+		{"ATTACH ':memory:' AS m", ErrReadOnly},
+		{"", ErrNoStatement},
+		{"SELEC 1", errNoPrepare},
+		{"SELECT * FROM read_text('/etc/passwd')", errNoPrepare},
+	}
+	for _, c := range cases {
+		err := db.CheckQuery(context.Background(), c.stmt)
+		switch {
+		case c.want == nil && err != nil:
+			t.Errorf("%q: %v, want it allowed", c.stmt, err)
+		case c.want == errNoPrepare && (err == nil || errors.Is(err, ErrReadOnly) || errors.Is(err, ErrManyStatements)):
+			t.Errorf("%q: %v, want DuckDB's error", c.stmt, err)
+		case c.want != nil && c.want != errNoPrepare && !errors.Is(err, c.want):
+			t.Errorf("%q: %v, want %v", c.stmt, err, c.want)
+		}
+	}
+}
+
+// errNoPrepare marks the statements DuckDB itself refuses to prepare.
+var errNoPrepare = errors.New("DuckDB's error")
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestAllowRead: files inside an --allow-read folder are readable by
+// absolute and by relative path; files outside it are not, through ".."
+// or otherwise; a folder with a link leading out of it is refused at open.
+func TestAllowRead(t *testing.T) {
+	wh := smallWarehouse(t)
+	root := t.TempDir()
+	data := filepath.Join(root, "data")
+	writeFile(t, filepath.Join(data, "in.csv"), "a,b\n1,x\n")
+	writeFile(t, filepath.Join(data, "sub", "deep.csv"), "a,b\n2,y\n")
+	writeFile(t, filepath.Join(root, "secret.csv"), "a,b\n9,secret\n")
+	// A link that stays inside is fine.
+	if err := os.Symlink(filepath.Join(data, "sub"), filepath.Join(data, "alias")); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(root)
+
+	db := openSandbox(t, wh, Sandbox{AllowRead: []string{"data"}})
+	count := func(path string) (int, error) {
+		var n int
+		err := db.QueryRow("SELECT count(*) FROM read_csv(?)", path).Scan(&n)
+		return n, err
+	}
+	for _, p := range []string{filepath.Join(data, "in.csv"), "data/in.csv", "data/sub/deep.csv", "data/alias/deep.csv", filepath.Join(data, "*.csv")} {
+		if n, err := count(p); err != nil || n != 1 {
+			t.Errorf("read %s: %d rows, %v", p, n, err)
+		}
+	}
+	for _, p := range []string{filepath.Join(root, "secret.csv"), "secret.csv", "data/../secret.csv", filepath.Join(data, "..", "secret.csv"), filepath.Join(data, "sub", "..", "..", "secret.csv"), "/etc/passwd"} {
+		if _, err := count(p); err == nil || !strings.Contains(err.Error(), "Permission Error") {
+			t.Errorf("read %s: %v, want a permission error", p, err)
+		}
+	}
+
+	refused := []struct {
+		name  string
+		setup func(dir string)
+	}{
+		{"link to a file outside", func(dir string) {
+			if err := os.Symlink(filepath.Join(root, "secret.csv"), filepath.Join(dir, "link.csv")); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"link to a folder outside", func(dir string) {
+			if err := os.Symlink(root, filepath.Join(dir, "sub", "up")); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"dangling link", func(dir string) {
+			if err := os.Symlink(filepath.Join(root, "not-yet"), filepath.Join(dir, "later.csv")); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	}
+	for _, c := range refused {
+		t.Run(c.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "d")
+			writeFile(t, filepath.Join(dir, "sub", "ok.csv"), "a\n1\n")
+			c.setup(dir)
+			db, err := OpenSandbox(wh, Sandbox{AllowRead: []string{dir}})
+			if err == nil {
+				db.Close()
+				t.Fatal("opened")
+			}
+			if !errors.Is(err, ErrReadFolder) {
+				t.Errorf("error %v, want ErrReadFolder", err)
+			}
+		})
+	}
+	for _, bad := range []string{filepath.Join(root, "missing"), filepath.Join(root, "secret.csv")} {
+		if db, err := OpenSandbox(wh, Sandbox{AllowRead: []string{bad}}); !errors.Is(err, ErrReadFolder) {
+			if err == nil {
+				db.Close()
+			}
+			t.Errorf("allow-read %s: %v, want ErrReadFolder", bad, err)
+		}
+	}
+}
+
+// TestScratch: DuckDB may write parley's own files into the scratch folder
+// and nowhere else, and Close removes the folder.
+func TestScratch(t *testing.T) {
+	out := t.TempDir()
+	db, err := OpenSandbox(smallWarehouse(t), Sandbox{WriteIn: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	scratch := db.Scratch()
+	if filepath.Dir(scratch) != out {
+		t.Fatalf("scratch folder %s is not inside %s", scratch, out)
+	}
+	if _, err := db.Exec("COPY t TO '" + filepath.Join(scratch, "t.parquet") + "' (FORMAT parquet)"); err != nil {
+		t.Errorf("write into the scratch folder: %v", err)
+	}
+	if _, err := db.Exec("COPY t TO '" + filepath.Join(out, "t.parquet") + "' (FORMAT parquet)"); err == nil {
+		t.Error("wrote next to the scratch folder")
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(scratch); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("scratch folder left after Close: %v", err)
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 0 {
+		t.Errorf("left in %s: %v", out, entries)
+	}
+}
