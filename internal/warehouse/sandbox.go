@@ -40,6 +40,10 @@ type Sandbox struct {
 // outside sb's folders, and the configuration locked so that no later
 // statement can undo any of it. Callers still check each user statement
 // with CheckQuery: DuckDB itself would let one write inside sb's folders.
+//
+// DuckDB shares one instance per file within a process, so while a
+// sandbox is open, opening the same file again in this process fails
+// (its configuration is locked, or differs) rather than sharing it.
 func OpenSandbox(path string, sb Sandbox) (*DB, error) {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("warehouse: open %s: %w", path, ErrNoWarehouse)

@@ -73,7 +73,9 @@ func TestOpenSandboxLocksEveryConnection(t *testing.T) {
 }
 
 func TestCheckQuery(t *testing.T) {
-	db := openSandbox(t, smallWarehouse(t), Sandbox{})
+	allowed := t.TempDir()
+	db := openSandbox(t, smallWarehouse(t), Sandbox{AllowRead: []string{allowed}})
+	dump := filepath.Join(allowed, "dump")
 	cases := []struct {
 		stmt string
 		want error // nil: allowed; errNoPrepare: DuckDB's own error
@@ -85,7 +87,10 @@ func TestCheckQuery(t *testing.T) {
 		{"DESCRIBE t", nil},
 		{"SHOW TABLES", nil},
 		{"SUMMARIZE t", nil},
-		{"PRAGMA table_info('t')", nil},
+		{"SELECT * FROM pragma_table_info('t')", nil},
+		{"PRAGMA table_info('t')", ErrReadOnly},
+		{"COPY t TO '" + filepath.Join(allowed, "t.csv") + "'", ErrReadOnly},
+		{"EXPORT DATABASE '" + dump + "'", ErrReadOnly},
 		{"SELECT 1; SELECT 2", ErrManyStatements},
 		{"SELECT 1; DROP TABLE t", ErrManyStatements},
 		{"DELETE FROM t", ErrReadOnly},
@@ -114,6 +119,10 @@ func TestCheckQuery(t *testing.T) {
 		case c.want != nil && c.want != errNoPrepare && !errors.Is(err, c.want):
 			t.Errorf("%q: %v, want %v", c.stmt, err, c.want)
 		}
+	}
+	// Refused before it was prepared: preparing EXPORT DATABASE creates its folder.
+	if entries, _ := os.ReadDir(allowed); len(entries) != 0 {
+		t.Errorf("checking left %v in the allowed folder", entries)
 	}
 }
 
@@ -183,12 +192,15 @@ func TestAllowRead(t *testing.T) {
 			}
 		}},
 	}
+	// DuckDB shares one instance per file within a process, and db's is
+	// locked: the refusals use a warehouse of their own.
+	wh2 := smallWarehouse(t)
 	for _, c := range refused {
 		t.Run(c.name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "d")
 			writeFile(t, filepath.Join(dir, "sub", "ok.csv"), "a\n1\n")
 			c.setup(dir)
-			db, err := OpenSandbox(wh, Sandbox{AllowRead: []string{dir}})
+			db, err := OpenSandbox(wh2, Sandbox{AllowRead: []string{dir}})
 			if err == nil {
 				db.Close()
 				t.Fatal("opened")
@@ -198,8 +210,16 @@ func TestAllowRead(t *testing.T) {
 			}
 		})
 	}
+	// The same folders without the escaping links open.
+	ok := filepath.Join(t.TempDir(), "d")
+	writeFile(t, filepath.Join(ok, "sub", "ok.csv"), "a\n1\n")
+	if db, err := OpenSandbox(wh2, Sandbox{AllowRead: []string{ok}}); err != nil {
+		t.Errorf("a folder without links: %v", err)
+	} else {
+		db.Close()
+	}
 	for _, bad := range []string{filepath.Join(root, "missing"), filepath.Join(root, "secret.csv")} {
-		if db, err := OpenSandbox(wh, Sandbox{AllowRead: []string{bad}}); !errors.Is(err, ErrReadFolder) {
+		if db, err := OpenSandbox(wh2, Sandbox{AllowRead: []string{bad}}); !errors.Is(err, ErrReadFolder) {
 			if err == nil {
 				db.Close()
 			}

@@ -10,12 +10,14 @@ import (
 
 	"github.com/marcboeker/go-duckdb/mapping"
 	"github.com/marcboeker/go-duckdb/v2"
+
+	parleysql "github.com/parley-cx/parley/sql"
 )
 
 // ErrReadOnly is returned by CheckQuery for a statement that is not a
-// query; the error names the statement's kind.
+// query; the error quotes the statement's start.
 var ErrReadOnly = errors.New("the warehouse is read-only here and only queries run " +
-	"(SELECT, WITH, FROM, VALUES, DESCRIBE, SHOW, SUMMARIZE, PRAGMA table_info and other PRAGMAs that return a table)")
+	"(SELECT, WITH, FROM, VALUES, TABLE, DESCRIBE, SHOW, SUMMARIZE)")
 
 // ErrManyStatements is returned by CheckQuery for text holding more than one statement.
 var ErrManyStatements = errors.New("more than one statement")
@@ -75,14 +77,15 @@ func nextSemicolon(s string, i int) int {
 	return i + 1 + j
 }
 
-// CheckQuery returns nil if stmt is exactly one statement that DuckDB
-// classifies as a query (SELECT, which DuckDB also uses for WITH, FROM,
-// VALUES, DESCRIBE, SHOW, SUMMARIZE and table PRAGMAs). Anything else is
-// refused with ErrManyStatements or ErrReadOnly before it runs: COPY,
-// EXPORT, ATTACH, SET, INSTALL, LOAD, CALL, CREATE (even TEMP), and EXPLAIN,
-// since EXPLAIN ANALYZE runs the statement it explains. A statement DuckDB
-// cannot prepare (a syntax error, a file outside the sandbox) returns
-// DuckDB's error.
+// CheckQuery returns nil if stmt is exactly one statement that is a query:
+// a SELECT to DuckDB's parser, which includes WITH, FROM, VALUES, TABLE,
+// DESCRIBE, SHOW and SUMMARIZE. Anything else is refused with
+// ErrManyStatements or ErrReadOnly before it is even prepared (preparing
+// EXPORT DATABASE already creates its folder): COPY, EXPORT, ATTACH, SET,
+// PRAGMA, INSTALL, LOAD, CALL, CREATE (even TEMP), and EXPLAIN, since
+// EXPLAIN ANALYZE runs the statement it explains. A query is then prepared,
+// so one DuckDB cannot bind (a missing table, a file outside the sandbox)
+// returns DuckDB's error before anything runs.
 func (db *DB) CheckQuery(ctx context.Context, stmt string) error {
 	p, err := sharedParser()
 	if err != nil {
@@ -96,6 +99,14 @@ func (db *DB) CheckQuery(ctx context.Context, stmt string) error {
 		return fmt.Errorf("warehouse: %w", ErrNoStatement)
 	case n > 1:
 		return fmt.Errorf("warehouse: %w (%d found)", ErrManyStatements, n)
+	}
+	var isQuery bool
+	var reason string
+	if err := db.QueryRowContext(ctx, parleysql.File("sandbox/is_query.sql"), stmt).Scan(&isQuery, &reason); err != nil {
+		return fmt.Errorf("warehouse: classify statement: %w", err)
+	}
+	if !isQuery {
+		return fmt.Errorf("%w; refused %s", ErrReadOnly, excerpt(stmt))
 	}
 	conn, err := db.Conn(ctx)
 	if err != nil {
@@ -116,53 +127,19 @@ func (db *DB) CheckQuery(ctx context.Context, stmt string) error {
 	if err != nil {
 		return fmt.Errorf("warehouse: %w", err)
 	}
-	if typ != duckdb.STATEMENT_TYPE_SELECT {
-		return fmt.Errorf("%w; refused a %s statement", ErrReadOnly, statementKind(typ))
+	if typ != duckdb.STATEMENT_TYPE_SELECT { // the parser and the binder disagree: refuse
+		return fmt.Errorf("%w; refused %s (DuckDB statement type %d)", ErrReadOnly, excerpt(stmt), typ)
 	}
 	return nil
 }
 
-// statementKind names a statement type in an error message.
-func statementKind(t duckdb.StmtType) string {
-	switch t {
-	case duckdb.STATEMENT_TYPE_INSERT:
-		return "INSERT"
-	case duckdb.STATEMENT_TYPE_UPDATE:
-		return "UPDATE"
-	case duckdb.STATEMENT_TYPE_DELETE:
-		return "DELETE"
-	case duckdb.STATEMENT_TYPE_EXPLAIN:
-		return "EXPLAIN"
-	case duckdb.STATEMENT_TYPE_CREATE, duckdb.STATEMENT_TYPE_CREATE_FUNC:
-		return "CREATE"
-	case duckdb.STATEMENT_TYPE_DROP:
-		return "DROP"
-	case duckdb.STATEMENT_TYPE_ALTER:
-		return "ALTER"
-	case duckdb.STATEMENT_TYPE_COPY:
-		return "COPY"
-	case duckdb.STATEMENT_TYPE_EXPORT:
-		return "EXPORT"
-	case duckdb.STATEMENT_TYPE_ATTACH:
-		return "ATTACH"
-	case duckdb.STATEMENT_TYPE_DETACH:
-		return "DETACH"
-	case duckdb.STATEMENT_TYPE_SET, duckdb.STATEMENT_TYPE_VARIABLE_SET:
-		return "SET"
-	case duckdb.STATEMENT_TYPE_LOAD, duckdb.STATEMENT_TYPE_EXTENSION:
-		return "INSTALL/LOAD"
-	case duckdb.STATEMENT_TYPE_PRAGMA:
-		return "PRAGMA"
-	case duckdb.STATEMENT_TYPE_CALL:
-		return "CALL or CHECKPOINT"
-	case duckdb.STATEMENT_TYPE_TRANSACTION:
-		return "transaction"
-	case duckdb.STATEMENT_TYPE_VACUUM, duckdb.STATEMENT_TYPE_ANALYZE:
-		return "VACUUM/ANALYZE"
-	case duckdb.STATEMENT_TYPE_PREPARE, duckdb.STATEMENT_TYPE_EXECUTE:
-		return "PREPARE/EXECUTE"
+// excerpt quotes the start of a statement for an error message.
+func excerpt(stmt string) string {
+	s := strings.Join(strings.Fields(stmt), " ")
+	if r := []rune(s); len(r) > 60 {
+		s = string(r[:60]) + "…"
 	}
-	return fmt.Sprintf("non-query (DuckDB statement type %d)", t)
+	return fmt.Sprintf("%q", s)
 }
 
 // parser is an in-memory DuckDB used only for its SQL parser: it counts the
