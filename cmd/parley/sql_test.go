@@ -266,3 +266,50 @@ func TestSQLSandboxReads(t *testing.T) {
 		t.Errorf("the data folder holds %v: a scratch folder or a stray file was left", names)
 	}
 }
+
+// TestExportSandbox: parley export takes no SQL, but it runs the views the
+// warehouse file defines. A warehouse from elsewhere whose view reads a
+// file must fail to export, not copy the file into the export.
+func TestExportSandbox(t *testing.T) {
+	fx := newSandboxFixture(t)
+	hostile, err := warehouse.Open(fx.other, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := hostile.Exec("DROP TABLE warehouse_info; CREATE VIEW warehouse_info AS SELECT content FROM read_text('" + fx.secret + "')"); err != nil {
+		t.Fatal(err)
+	}
+	if err := hostile.Close(); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(fx.dir, "export")
+	_, err = sqlRun("", "export", "--db", fx.other, "--out", out)
+	if err == nil || !strings.Contains(err.Error(), "Permission Error") {
+		t.Errorf("export of a view reading a file: %v, want a permission error", err)
+	}
+	filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		if b, _ := os.ReadFile(p); bytes.Contains(b, []byte("TOP-SECRET")) {
+			t.Errorf("%s holds the secret", p)
+		}
+		if strings.HasPrefix(d.Name(), "_tmp-") || strings.Contains(p, "_tmp-") {
+			t.Errorf("left behind: %s", p)
+		}
+		return nil
+	})
+	// The genuine warehouse exports, and only its files are left.
+	if _, err := sqlRun("", "export", "--db", fx.db, "--out", out); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".parquet") || e.IsDir() {
+			t.Errorf("export folder holds %s", e.Name())
+		}
+	}
+}
