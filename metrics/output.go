@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"context"
+	"database/sql"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -36,12 +38,14 @@ const (
 // warehouse.ErrReadOnly, so errors.Is matches either name.
 var ErrReadOnly = warehouse.ErrReadOnly
 
-// Query runs query on db and writes its result to w in format (table, csv or json).
-// query must be exactly one query (warehouse.CheckQuery): a second
-// statement or a statement that is not a query is refused before anything runs.
+// Query runs query on db with args and writes its result to w in format
+// (table, csv or json). query must be exactly one query
+// (warehouse.CheckQuery): a second statement or a statement that is not a
+// query is refused before anything runs. Its parameters ($name) are bound
+// from args, which must be sql.NamedArg values.
 // JSON is an array of objects in column order; NULL is null in JSON, empty in CSV
 // and "NULL" in a table. CSV text cells are neutralised for spreadsheets (csvsafe).
-func Query(ctx context.Context, db *warehouse.DB, query string, format Format, w io.Writer) error {
+func Query(ctx context.Context, db *warehouse.DB, query string, format Format, w io.Writer, args ...any) error {
 	var out resultWriter
 	switch format {
 	case FormatTable:
@@ -53,32 +57,32 @@ func Query(ctx context.Context, db *warehouse.DB, query string, format Format, w
 	default:
 		return fmt.Errorf("query: format %q cannot be printed (want table, csv or json)", format)
 	}
-	if err := db.CheckQuery(ctx, query); err != nil {
+	if err := db.CheckQuery(ctx, query, args...); err != nil {
 		return queryError(err)
 	}
-	if err := db.Arrow(ctx, out.write, query); err != nil {
+	if err := db.Arrow(ctx, out.write, query, args...); err != nil {
 		return queryError(err)
 	}
 	return out.close()
 }
 
-// QueryToFile runs query on db and writes its result to path, replacing it
+// QueryToFile runs query on db with args and writes its result to path, replacing it
 // only once the whole file is written: CSV with a header (as Query writes
 // it), or Parquet (zstd) through DuckDB's COPY. query must be exactly one
-// query, as for Query; a trailing semicolon is allowed. Parquet is written
+// query with named args, as for Query; a trailing semicolon is allowed. Parquet is written
 // into db's scratch folder, so db must come from warehouse.OpenSandbox with
 // WriteIn set to path's folder.
-func QueryToFile(ctx context.Context, db *warehouse.DB, query string, format Format, path string) error {
+func QueryToFile(ctx context.Context, db *warehouse.DB, query string, format Format, path string, args ...any) error {
 	if format != FormatParquet && format != FormatCSV {
 		return fmt.Errorf("query: format %q cannot be written to a file (want parquet or csv)", format)
 	}
-	if err := db.CheckQuery(ctx, query); err != nil {
+	if err := db.CheckQuery(ctx, query, args...); err != nil {
 		return queryError(err)
 	}
 	if format == FormatCSV {
 		err := reports.WriteAtomic(path, func(w io.Writer) error {
 			out := &csvWriter{w: csv.NewWriter(w)}
-			if err := db.Arrow(ctx, out.write, query); err != nil {
+			if err := db.Arrow(ctx, out.write, query, args...); err != nil {
 				return queryError(err)
 			}
 			return out.close()
@@ -92,15 +96,16 @@ func QueryToFile(ctx context.Context, db *warehouse.DB, query string, format For
 		return errors.New("query: Parquet output needs the warehouse opened by warehouse.OpenSandbox with WriteIn set")
 	}
 	// The user's own query is the subject of COPY, so it is spliced in; the
-	// output path stays a bound parameter. The query was checked to be one
-	// query, and the spliced text must still be one statement.
+	// output path stays a bound parameter, named because DuckDB does not mix
+	// named and positional ones. The query was checked to be one query, and
+	// the spliced text must still be one statement.
 	query = strings.TrimRight(strings.TrimSpace(query), "; \t\n")
 	stmt := strings.Replace(parleysql.File("build/stmt/copy_parquet.sql"), queryMarker, query, 1)
 	if stmts, err := warehouse.SplitStatements(stmt); err != nil || len(stmts) != 1 {
 		return fmt.Errorf("query: the query does not fit in COPY (...) TO as one statement: %v", err)
 	}
 	tmp := filepath.Join(db.Scratch(), filepath.Base(path))
-	if _, err := db.ExecContext(ctx, stmt, tmp); err != nil {
+	if _, err := db.ExecContext(ctx, stmt, slices.Concat(args, []any{sql.Named("parley_out", tmp)})...); err != nil {
 		return fmt.Errorf("query: write %s: %w", path, queryError(err))
 	}
 	if err := os.Rename(tmp, path); err != nil {

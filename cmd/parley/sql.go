@@ -1,6 +1,7 @@
 package main
 
 import (
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -16,7 +17,7 @@ import (
 
 func newSQLCmd() *cobra.Command {
 	var dbPath, file, format, out string
-	var allowRead []string
+	var allowRead, params []string
 	cmd := &cobra.Command{
 		Use:   `sql --db FILE [--format table|csv|json] [--allow-read DIR] "SELECT ..." | -f script.sql`,
 		Short: "Run read-only SQL queries on the warehouse, in a sandbox",
@@ -40,6 +41,11 @@ are printed one after another. No file, folder or URL can be read
 folder given with --allow-read; no extension is installed or loaded; and the
 configuration is locked, so no statement can undo any of it.
 
+--param NAME=VALUE binds the query's named parameter $NAME to VALUE, a
+string the query casts as it needs (CAST($from AS DATE)): the way to run the
+dashboards' own queries in sql/reports/ for a period (docs/dashboards.md).
+A parameter the query uses without a --param is an error.
+
 --allow-read DIR lets queries read the files in DIR and below it
 (read_csv, read_parquet, read_json, glob), named by absolute path or by the
 path as given (--allow-read data: 'data/x.csv'). Nothing can be written there.
@@ -54,6 +60,8 @@ Example:
   parley sql --db warehouse.duckdb "SELECT channel, count(*) FROM conversations GROUP BY 1"
   parley sql --db warehouse.duckdb --format csv -f weekly.sql > weekly.csv
   parley sql --db warehouse.duckdb -f - < weekly.sql
+  parley sql --db warehouse.duckdb -f sql/reports/overview_kpis.sql \
+      --param from=2026-03-01 --param to=2026-03-31
   parley sql --db warehouse.duckdb --out frt.parquet --format parquet \
       "SELECT conversation_id, first_response_s FROM conversations"
   parley sql --db warehouse.duckdb --allow-read targets/ \
@@ -92,6 +100,14 @@ Example:
 			if out != "" && f != metrics.FormatParquet && f != metrics.FormatCSV {
 				return usageErrorf("sql: --format %q cannot be written with --out: want parquet or csv", format)
 			}
+			var bind []any
+			for _, p := range params {
+				name, value, ok := strings.Cut(p, "=")
+				if !ok || name == "" {
+					return usageErrorf("sql: --param %q: want NAME=VALUE, e.g. --param from=2026-03-01", p)
+				}
+				bind = append(bind, sql.Named(name, value))
+			}
 			stmts, err := warehouse.SplitStatements(query)
 			if err != nil {
 				return fmt.Errorf("sql: %w", err)
@@ -118,12 +134,15 @@ Example:
 			defer db.Close()
 			// The whole script is checked before its first statement runs.
 			for i, s := range stmts {
-				if err := db.CheckQuery(cmd.Context(), s); err != nil {
+				if err := db.CheckQuery(cmd.Context(), s, bind...); err != nil {
+					if errors.Is(err, warehouse.ErrMissingParam) {
+						return usageErrorf("sql: %s%w (give each with --param NAME=VALUE)", statementLabel(i, len(stmts)), err)
+					}
 					return fmt.Errorf("sql: %s%w", statementLabel(i, len(stmts)), err)
 				}
 			}
 			if out != "" {
-				if err := metrics.QueryToFile(cmd.Context(), db, stmts[0], f, out); err != nil {
+				if err := metrics.QueryToFile(cmd.Context(), db, stmts[0], f, out, bind...); err != nil {
 					return fmt.Errorf("sql: %w", err)
 				}
 				fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s\n", out)
@@ -134,7 +153,7 @@ Example:
 				if i > 0 && f != metrics.FormatJSON { // JSON: one array per statement, a stream jq reads
 					fmt.Fprintln(w)
 				}
-				if err := metrics.Query(cmd.Context(), db, s, f, w); err != nil {
+				if err := metrics.Query(cmd.Context(), db, s, f, w, bind...); err != nil {
 					return fmt.Errorf("sql: %s%w", statementLabel(i, len(stmts)), err)
 				}
 			}
@@ -146,6 +165,7 @@ Example:
 	fl.StringVarP(&file, "file", "f", "", "read the query, or a script of queries, from this file (- for standard input)")
 	fl.StringVar(&format, "format", "table", "output format: table, csv or json; with --out: parquet or csv")
 	fl.StringVar(&out, "out", "", "write the result to this file instead of printing it")
+	fl.StringArrayVar(&params, "param", nil, "bind the query's parameter $NAME, as NAME=VALUE, e.g. --param from=2026-03-01 (repeatable)")
 	fl.StringArrayVar(&allowRead, "allow-read", nil, "let queries read the files in this folder, e.g. --allow-read targets/ (repeatable; read-only)")
 	return cmd
 }

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
 )
 
 // smallWarehouse writes a real DuckDB file with one table and one view.
@@ -254,5 +256,28 @@ func TestScratch(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(out); len(entries) != 0 {
 		t.Errorf("left in %s: %v", out, entries)
+	}
+}
+
+// TestArrowNamedArgs: go-duckdb's Arrow interface binds by position only;
+// Arrow binds sql.NamedArg values by name whatever their order, and a
+// parameter no argument names is an error, not the value at its position.
+func TestArrowNamedArgs(t *testing.T) {
+	db := openSandbox(t, smallWarehouse(t), Sandbox{})
+	ctx := context.Background()
+	const q = "SELECT $b::VARCHAR || $a::VARCHAR AS s"
+	var got string
+	read := func(rec arrow.Record) error {
+		got = strings.Clone(rec.Column(0).ValueStr(0)) // the batch is released after read returns
+		return nil
+	}
+	if err := db.Arrow(ctx, read, q, sql.Named("a", "1"), sql.Named("b", "2")); err != nil || got != "21" {
+		t.Errorf("got %q, %v; want 21", got, err)
+	}
+	if err := db.CheckQuery(ctx, q, sql.Named("a", "1")); !errors.Is(err, ErrMissingParam) || !strings.Contains(err.Error(), "$b") {
+		t.Errorf("CheckQuery without $b: %v, want ErrMissingParam naming $b", err)
+	}
+	if err := db.Arrow(ctx, read, q, sql.Named("a", "1"), sql.Named("c", "3")); !errors.Is(err, ErrMissingParam) {
+		t.Errorf("Arrow without $b: %v, want ErrMissingParam", err)
 	}
 }

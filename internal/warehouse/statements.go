@@ -2,9 +2,11 @@ package warehouse
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -21,6 +23,10 @@ var ErrReadOnly = errors.New("the warehouse is read-only here and only queries r
 
 // ErrManyStatements is returned by CheckQuery for text holding more than one statement.
 var ErrManyStatements = errors.New("more than one statement")
+
+// ErrMissingParam is returned by CheckQuery for a parameter of the
+// statement ($name) that no sql.NamedArg gives a value for.
+var ErrMissingParam = errors.New("statement parameter without a value")
 
 // ErrNoStatement is returned for text holding no statement (only blanks, comments or semicolons).
 var ErrNoStatement = errors.New("no statement")
@@ -85,8 +91,10 @@ func nextSemicolon(s string, i int) int {
 // PRAGMA, INSTALL, LOAD, CALL, CREATE (even TEMP), and EXPLAIN, since
 // EXPLAIN ANALYZE runs the statement it explains. A query is then prepared,
 // so one DuckDB cannot bind (a missing table, a file outside the sandbox)
-// returns DuckDB's error before anything runs.
-func (db *DB) CheckQuery(ctx context.Context, stmt string) error {
+// returns DuckDB's error before anything runs, and one whose parameters
+// ($name) args do not all name returns ErrMissingParam: go-duckdb would
+// bind a missing name to whatever argument sits at its position.
+func (db *DB) CheckQuery(ctx context.Context, stmt string, args ...any) error {
 	p, err := sharedParser()
 	if err != nil {
 		return err
@@ -114,6 +122,7 @@ func (db *DB) CheckQuery(ctx context.Context, stmt string) error {
 	}
 	defer conn.Close()
 	var typ duckdb.StmtType
+	var missing []string
 	err = conn.Raw(func(raw any) error {
 		// One statement, so go-duckdb prepares it and runs nothing.
 		st, err := raw.(driver.ConnPrepareContext).PrepareContext(ctx, stmt)
@@ -121,14 +130,29 @@ func (db *DB) CheckQuery(ctx context.Context, stmt string) error {
 			return err
 		}
 		defer st.Close()
-		typ, err = st.(*duckdb.Stmt).StatementType()
-		return err
+		ds := st.(*duckdb.Stmt)
+		if typ, err = ds.StatementType(); err != nil {
+			return err
+		}
+		for i := 1; i <= ds.NumInput(); i++ {
+			name, err := ds.ParamName(i)
+			if err != nil {
+				return err
+			}
+			if !slices.ContainsFunc(args, func(a any) bool { n, ok := a.(sql.NamedArg); return ok && n.Name == name }) {
+				missing = append(missing, "$"+name)
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("warehouse: %w", err)
 	}
 	if typ != duckdb.STATEMENT_TYPE_SELECT { // the parser and the binder disagree: refuse
 		return fmt.Errorf("%w; refused %s (DuckDB statement type %d)", ErrReadOnly, excerpt(stmt), typ)
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("warehouse: %w: %s", ErrMissingParam, strings.Join(missing, ", "))
 	}
 	return nil
 }
