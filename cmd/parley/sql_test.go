@@ -213,6 +213,10 @@ func TestSQLSandboxReads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	invariants, err := filepath.Abs(filepath.Join("..", "..", "sql", "build", "checks", "invariants.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	fx := newSandboxFixture(t)
 	frt := filepath.Join(fx.data, "frt.parquet")
 	if _, err := sqlRun("", "sql", "--db", fx.db, "--out", frt, "--format", "parquet", "SELECT conversation_id, first_response_s FROM conversations"); err != nil {
@@ -260,6 +264,21 @@ func TestSQLSandboxReads(t *testing.T) {
 				t.Errorf("output %q, want %q", out, c.want)
 			}
 		})
+	}
+	// The invariant checks run as one script, as their header says: one
+	// block per check, each a header and a 0.
+	out, err := sqlRun("", "sql", "--db", fx.db, "--format", "csv", "-f", invariants)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := strings.Split(strings.TrimSuffix(out, "\n"), "\n\n")
+	if len(blocks) < 10 {
+		t.Errorf("invariants.sql printed %d results:\n%s", len(blocks), out)
+	}
+	for _, b := range blocks {
+		if lines := strings.Split(b, "\n"); len(lines) != 2 || lines[1] != "0" {
+			t.Errorf("invariant result %q, want a header and 0", b)
+		}
 	}
 	// A parameter without a --param is refused: go-duckdb would bind it to
 	// whatever value sits at its position.
