@@ -33,7 +33,9 @@ open the same file.
 The sandbox: only queries run (SELECT, WITH, FROM, VALUES, DESCRIBE, SHOW,
 SUMMARIZE, PRAGMA table_info). Everything else is refused before it runs:
 INSERT/UPDATE/DELETE, CREATE (even TEMP), COPY, EXPORT DATABASE, ATTACH, SET,
-INSTALL, LOAD, CALL, EXPLAIN. One statement per call; a second one
+INSTALL, LOAD, CALL, EXPLAIN; so are table functions that do more than read
+(enable_logging, checkpoint, query('...'), ...: docs/operations.md lists the
+allowed ones). One statement per call; a second one
 ("SELECT 1; COPY ...") is refused, unless -f gives a script, whose every
 statement must be a query and is checked before the first runs; the results
 are printed one after another. No file, folder or URL can be read

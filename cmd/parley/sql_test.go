@@ -64,6 +64,15 @@ func newSandboxFixture(t *testing.T) sandboxFixture {
 	return fx
 }
 
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 // sqlRun runs parley sql in-process with stdin and returns what it printed on stdout.
 func sqlRun(stdin string, args ...string) (string, error) {
 	cmd := newRootCmd()
@@ -144,6 +153,10 @@ func TestSQLSandboxRefusesEscapes(t *testing.T) {
 		{name: "query hiding a COPY", args: []string{"SELECT 1; COPY (SELECT 1) TO '" + filepath.Join(fx.dir, "hidden.csv") + "'"}, usage: true, want: "one statement per call", target: filepath.Join(fx.dir, "hidden.csv")},
 		{name: "script with a COPY after a query", script: "SELECT 42 AS answer;\nCOPY (SELECT 1) TO '" + filepath.Join(fx.dir, "late.csv") + "';\n", args: []string{"-f", script}, want: "statement 2 of 2", target: filepath.Join(fx.dir, "late.csv")},
 		{name: "script from stdin with a DELETE", stdin: "SELECT 1;\nDELETE FROM conversations;\n", args: []string{"-f", "-"}, want: "read-only"},
+		{name: "logging into an allowed folder", script: "SELECT * FROM enable_logging(level = 'trace', storage = 'file', storage_config = {'path': 'data/logs'});\nSELECT count(*) FROM conversations;\n",
+			args: []string{"--allow-read", "data", "-f", script}, want: "enable_logging", target: filepath.Join(fx.data, "logs")},
+		{name: "logging to a folder outside", args: []string{"SELECT * FROM enable_logging(storage = 'file', storage_config = {'path': '" + filepath.Join(fx.dir, "logs") + "'})"}, want: "table function not allowed", target: filepath.Join(fx.dir, "logs")},
+		{name: "SQL hidden in a string", args: []string{"FROM query('SELECT * FROM enable_logging()')"}, want: "query"},
 		{name: "CREATE TEMP", args: []string{"CREATE TEMP TABLE t AS SELECT 1"}, want: "CREATE"},
 		{name: "CALL", args: []string{"CALL pragma_version()"}, want: "CALL"},
 		{name: "CHECKPOINT", args: []string{"CHECKPOINT"}, want: "CHECKPOINT"},
@@ -305,20 +318,28 @@ func TestSQLSandboxReads(t *testing.T) {
 // file must fail to export, not copy the file into the export.
 func TestExportSandbox(t *testing.T) {
 	fx := newSandboxFixture(t)
-	hostile, err := warehouse.Open(fx.other, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := hostile.Exec("DROP TABLE warehouse_info; CREATE VIEW warehouse_info AS SELECT content FROM read_text('" + fx.secret + "')"); err != nil {
-		t.Fatal(err)
-	}
-	if err := hostile.Close(); err != nil {
-		t.Fatal(err)
-	}
 	out := filepath.Join(fx.dir, "export")
-	_, err = sqlRun("", "export", "--db", fx.other, "--out", out)
-	if err == nil || !strings.Contains(err.Error(), "Permission Error") {
-		t.Errorf("export of a view reading a file: %v, want a permission error", err)
+	for _, c := range []struct{ name, view, want string }{
+		{"a view reading a file", "SELECT content FROM read_text('" + fx.secret + "')", "Permission Error"},
+		{"a view turning logging on", "SELECT * FROM enable_logging(storage = 'file', storage_config = {'path': '" + out + "'})", "enable_logging"},
+	} {
+		hostile := filepath.Join(fx.dir, "hostile.duckdb")
+		if err := os.WriteFile(hostile, mustRead(t, fx.db), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		db, err := warehouse.Open(hostile, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec("DROP TABLE warehouse_info; CREATE VIEW warehouse_info AS " + c.view); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := sqlRun("", "export", "--db", hostile, "--out", out); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("export of %s: %v, want an error containing %q", c.name, err, c.want)
+		}
 	}
 	filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {

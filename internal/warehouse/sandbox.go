@@ -38,8 +38,10 @@ type Sandbox struct {
 // write (parley sql, parley export of views a warehouse may define):
 // read-only, with no extension installed or loaded, no file or URL opened
 // outside sb's folders, and the configuration locked so that no later
-// statement can undo any of it. Callers still check each user statement
-// with CheckQuery: DuckDB itself would let one write inside sb's folders.
+// statement can undo any of it. The views and macros the file defines
+// must call only AllowedTableFunctions (else ErrFunctionRefused). Callers
+// still check each user statement with CheckQuery: DuckDB itself would let
+// one write inside sb's folders.
 //
 // DuckDB shares one instance per file within a process, so while a
 // sandbox is open, opening the same file again in this process fails
@@ -74,6 +76,9 @@ func OpenSandbox(path string, sb Sandbox) (*DB, error) {
 	}
 	db := &DB{DB: sql.OpenDB(c), connector: c, scratch: scratch}
 	if err := db.lock(allowed); err != nil {
+		return nil, errors.Join(fmt.Errorf("warehouse: sandbox %s: %w", path, err), db.Close())
+	}
+	if err := db.checkDefinitions(context.Background()); err != nil {
 		return nil, errors.Join(fmt.Errorf("warehouse: sandbox %s: %w", path, err), db.Close())
 	}
 	return db, nil

@@ -107,6 +107,12 @@ func TestCheckQuery(t *testing.T) {
 		{"EXPLAIN SELECT 1", ErrReadOnly},
 		{"EXPLAIN ANALYZE SELECT 1", ErrReadOnly},
 		{"ATTACH ':memory:' AS m", ErrReadOnly},
+		{"SELECT * FROM range(3) r, duckdb_tables() t", nil},
+		{"SELECT * FROM enable_logging(storage = 'file', storage_config = {'path': '" + allowed + "'})", ErrFunctionRefused},
+		{"SELECT 1 WHERE 1 IN (FROM system.main.disable_logging())", ErrFunctionRefused},
+		{"WITH c AS (FROM checkpoint()) SELECT 1", ErrFunctionRefused},
+		{"FROM query('SELECT * FROM enable_logging()')", ErrFunctionRefused},
+		{"FROM json_execute_serialized_sql(json_serialize_sql('SELECT 1'))", ErrFunctionRefused},
 		{"", ErrNoStatement},
 		{"SELEC 1", errNoPrepare},
 		{"SELECT * FROM read_text('/etc/passwd')", errNoPrepare},
@@ -279,5 +285,48 @@ func TestArrowNamedArgs(t *testing.T) {
 	}
 	if err := db.Arrow(ctx, read, q, sql.Named("a", "1"), sql.Named("c", "3")); !errors.Is(err, ErrMissingParam) {
 		t.Errorf("Arrow without $b: %v, want ErrMissingParam", err)
+	}
+}
+
+// TestOpenSandboxChecksDefinitions: a warehouse whose views or macros call
+// a refused table function is refused at open, since any query naming them
+// would run the call. A view's name may hold " AS " to hide its body.
+func TestOpenSandboxChecksDefinitions(t *testing.T) {
+	cases := []struct {
+		name, ddl string
+		refused   bool
+	}{
+		{"parley's own kinds of views and macros", `CREATE MACRO us(a, b) AS date_diff('microsecond', a, b);
+			CREATE VIEW w AS WITH x AS (SELECT i AS "a AS b" FROM t) SELECT us(TIMESTAMP '2026-01-01', TIMESTAMP '2026-01-02') AS n FROM x, range(2)`, false},
+		{"view calling enable_logging", `CREATE VIEW w AS SELECT * FROM enable_logging(storage = 'file')`, true},
+		{"view hiding its body behind a name", `CREATE VIEW "w AS SELECT 1 --" AS SELECT * FROM t, enable_logging()`, true},
+		{"view in a subquery", `CREATE VIEW w AS SELECT * FROM t WHERE i IN (SELECT 1 FROM checkpoint())`, true},
+		{"scalar macro with a subquery", `CREATE MACRO m(a) AS (SELECT count(*) FROM disable_logging()) + a`, true},
+		{"table macro shadowing range", `CREATE MACRO range(n) AS TABLE SELECT * FROM truncate_duckdb_logs()`, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			path := smallWarehouse(t)
+			db, err := Open(path, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.Exec(c.ddl); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Close(); err != nil {
+				t.Fatal(err)
+			}
+			sb, err := OpenSandbox(path, Sandbox{})
+			if err == nil {
+				sb.Close()
+			}
+			if c.refused != errors.Is(err, ErrFunctionRefused) {
+				t.Errorf("OpenSandbox: %v; want refused = %v", err, c.refused)
+			}
+			if !c.refused && err != nil {
+				t.Errorf("OpenSandbox: %v", err)
+			}
+		})
 	}
 }

@@ -28,6 +28,11 @@ var ErrManyStatements = errors.New("more than one statement")
 // statement ($name) that no sql.NamedArg gives a value for.
 var ErrMissingParam = errors.New("statement parameter without a value")
 
+// ErrFunctionRefused is returned for a query that calls a table function
+// outside AllowedTableFunctions, itself or through a view or macro of the
+// warehouse.
+var ErrFunctionRefused = errors.New("table function not allowed in the sandbox")
+
 // ErrNoStatement is returned for text holding no statement (only blanks, comments or semicolons).
 var ErrNoStatement = errors.New("no statement")
 
@@ -56,7 +61,7 @@ func SplitStatements(script string) ([]string, error) {
 	rest := script
 	for ; n > 1; n-- {
 		cut := -1
-		for i := strings.IndexByte(rest, ';'); i >= 0; i = nextSemicolon(rest, i) {
+		for i := strings.IndexByte(rest, ';'); i >= 0; i = nextIndex(rest, ";", i) {
 			if h, err := p.count(rest[:i+1]); err != nil || h != 1 {
 				continue
 			}
@@ -74,26 +79,19 @@ func SplitStatements(script string) ([]string, error) {
 	return append(stmts, strings.TrimSpace(rest)), nil
 }
 
-// nextSemicolon returns the index of the next ';' in s after i, or -1.
-func nextSemicolon(s string, i int) int {
-	j := strings.IndexByte(s[i+1:], ';')
-	if j < 0 {
-		return -1
-	}
-	return i + 1 + j
-}
-
 // CheckQuery returns nil if stmt is exactly one statement that is a query:
 // a SELECT to DuckDB's parser, which includes WITH, FROM, VALUES, TABLE,
 // DESCRIBE, SHOW and SUMMARIZE. Anything else is refused with
 // ErrManyStatements or ErrReadOnly before it is even prepared (preparing
 // EXPORT DATABASE already creates its folder): COPY, EXPORT, ATTACH, SET,
 // PRAGMA, INSTALL, LOAD, CALL, CREATE (even TEMP), and EXPLAIN, since
-// EXPLAIN ANALYZE runs the statement it explains. A query is then prepared,
-// so one DuckDB cannot bind (a missing table, a file outside the sandbox)
-// returns DuckDB's error before anything runs, and one whose parameters
-// ($name) args do not all name returns ErrMissingParam: go-duckdb would
-// bind a missing name to whatever argument sits at its position.
+// EXPLAIN ANALYZE runs the statement it explains. A query that calls a
+// table function outside AllowedTableFunctions is refused with
+// ErrFunctionRefused. A query is then prepared, so one DuckDB cannot bind
+// (a missing table, a file outside the sandbox) returns DuckDB's error
+// before anything runs, and one whose parameters ($name) args do not all
+// name returns ErrMissingParam: go-duckdb would bind a missing name to
+// whatever argument sits at its position.
 func (db *DB) CheckQuery(ctx context.Context, stmt string, args ...any) error {
 	p, err := sharedParser()
 	if err != nil {
@@ -108,13 +106,15 @@ func (db *DB) CheckQuery(ctx context.Context, stmt string, args ...any) error {
 	case n > 1:
 		return fmt.Errorf("warehouse: %w (%d found)", ErrManyStatements, n)
 	}
-	var isQuery bool
-	var reason string
-	if err := db.QueryRowContext(ctx, parleysql.File("sandbox/is_query.sql"), stmt).Scan(&isQuery, &reason); err != nil {
-		return fmt.Errorf("warehouse: classify statement: %w", err)
+	found, err := db.inspect(ctx, []string{stmt})
+	if err != nil {
+		return err
 	}
-	if !isQuery {
+	if !found[0].isQuery {
 		return fmt.Errorf("%w; refused %s", ErrReadOnly, excerpt(stmt))
+	}
+	if refused := found[0].refused(); len(refused) > 0 {
+		return fmt.Errorf("warehouse: %w: %s", ErrFunctionRefused, strings.Join(refused, ", "))
 	}
 	conn, err := db.Conn(ctx)
 	if err != nil {
@@ -155,6 +155,156 @@ func (db *DB) CheckQuery(ctx context.Context, stmt string, args ...any) error {
 		return fmt.Errorf("warehouse: %w: %s", ErrMissingParam, strings.Join(missing, ", "))
 	}
 	return nil
+}
+
+// AllowedTableFunctions are the table functions a sandboxed query may call:
+// DuckDB's file readers (which the sandbox confines to the allowed
+// folders) and its functions that describe the database. Anything else is
+// refused, so a table function a later DuckDB adds stays refused until
+// someone looks at it. Refused on purpose: enable_logging, disable_logging
+// and truncate_duckdb_logs (they change the logging configuration despite
+// lock_configuration and write log files into an allowed folder, or abort
+// the process on a folder that is not), checkpoint and force_checkpoint,
+// query and json_execute_serialized_sql (they run SQL held in a string,
+// which this check cannot see), arrow_scan (reads memory at an address),
+// and every macro the warehouse defines as a table.
+var AllowedTableFunctions = map[string]bool{
+	// Files: every path is checked against the sandbox's folders.
+	"read_csv": true, "read_csv_auto": true, "sniff_csv": true, "read_parquet": true, "parquet_scan": true,
+	"parquet_metadata": true, "parquet_schema": true, "parquet_file_metadata": true, "parquet_kv_metadata": true,
+	"parquet_bloom_probe": true, "read_json": true, "read_json_auto": true, "read_json_objects": true,
+	"read_json_objects_auto": true, "read_ndjson": true, "read_ndjson_auto": true, "read_ndjson_objects": true,
+	"read_text": true, "read_blob": true, "glob": true,
+	// Values.
+	"range": true, "generate_series": true, "unnest": true, "repeat": true, "repeat_row": true,
+	"json_each": true, "json_tree": true, "summary": true, "histogram": true, "histogram_values": true,
+	"icu_calendar_names": true, "pg_timezone_names": true, "query_table": true,
+	// The database described.
+	"duckdb_columns": true, "duckdb_constraints": true, "duckdb_databases": true, "duckdb_dependencies": true,
+	"duckdb_extensions": true, "duckdb_functions": true, "duckdb_indexes": true, "duckdb_keywords": true,
+	"duckdb_memory": true, "duckdb_optimizers": true, "duckdb_schemas": true, "duckdb_sequences": true,
+	"duckdb_settings": true, "duckdb_tables": true, "duckdb_temporary_files": true, "duckdb_types": true,
+	"duckdb_variables": true, "duckdb_views": true, "pragma_collations": true, "pragma_database_size": true,
+	"pragma_metadata_info": true, "pragma_platform": true, "pragma_show": true, "pragma_storage_info": true,
+	"pragma_table_info": true, "pragma_user_agent": true, "pragma_version": true,
+}
+
+// inspection is what DuckDB's parser says of one text (sandbox/inspect.sql).
+type inspection struct {
+	isQuery   bool
+	functions []string // the table functions it calls
+}
+
+// refused returns the table functions that AllowedTableFunctions lacks.
+func (in inspection) refused() []string {
+	var out []string
+	for _, f := range in.functions {
+		if !AllowedTableFunctions[f] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// inspect parses texts with DuckDB's parser, without binding or running
+// them, and returns one inspection per text, in order.
+func (db *DB) inspect(ctx context.Context, texts []string) ([]inspection, error) {
+	out := make([]inspection, len(texts))
+	rows, err := db.QueryContext(ctx, parleysql.File("sandbox/inspect.sql"), texts)
+	if err != nil {
+		return nil, fmt.Errorf("warehouse: inspect SQL: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var i int
+		var isQuery bool
+		var function sql.NullString
+		if err := rows.Scan(&i, &isQuery, &function); err != nil {
+			return nil, fmt.Errorf("warehouse: inspect SQL: %w", err)
+		}
+		out[i-1].isQuery = isQuery
+		if function.Valid {
+			out[i-1].functions = append(out[i-1].functions, function.String)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("warehouse: inspect SQL: %w", err)
+	}
+	return out, nil
+}
+
+// checkDefinitions applies the table function rule to the SQL the
+// warehouse itself defines (sandbox/definitions.sql), since a query runs a
+// view's or a macro's body without naming what it calls. The body of a
+// view is the text after " AS " in its CREATE VIEW statement; an " AS "
+// can also sit inside a quoted name, so every text after one is inspected
+// and a refused function in any of them refuses the warehouse.
+func (db *DB) checkDefinitions(ctx context.Context) error {
+	rows, err := db.QueryContext(ctx, parleysql.File("sandbox/definitions.sql"))
+	if err != nil {
+		return fmt.Errorf("warehouse: list views and macros: %w", err)
+	}
+	type definition struct{ kind, name string }
+	var defs []definition
+	var texts []string
+	var owner []int // texts[i] belongs to defs[owner[i]]
+	for rows.Next() {
+		var d definition
+		var body string
+		if err := rows.Scan(&d.kind, &d.name, &body); err != nil {
+			rows.Close()
+			return fmt.Errorf("warehouse: list views and macros: %w", err)
+		}
+		var candidates []string
+		switch d.kind {
+		case "view":
+			for i := strings.Index(body, " AS "); i >= 0; i = nextIndex(body, " AS ", i) {
+				candidates = append(candidates, strings.TrimSuffix(strings.TrimSpace(body[i+4:]), ";"))
+			}
+		case "table_macro":
+			candidates = []string{body}
+		default: // a scalar macro's body is an expression
+			candidates = []string{"SELECT " + body}
+		}
+		for _, c := range candidates {
+			texts = append(texts, c)
+			owner = append(owner, len(defs))
+		}
+		defs = append(defs, d)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return fmt.Errorf("warehouse: list views and macros: %w", err)
+	}
+	if len(texts) == 0 {
+		return nil
+	}
+	found, err := db.inspect(ctx, texts)
+	if err != nil {
+		return err
+	}
+	read := make([]bool, len(defs))
+	for i, in := range found {
+		d := defs[owner[i]]
+		read[owner[i]] = read[owner[i]] || in.isQuery
+		if refused := in.refused(); in.isQuery && len(refused) > 0 {
+			return fmt.Errorf("warehouse: %w: %s in %s %s, which the warehouse defines", ErrFunctionRefused, strings.Join(refused, ", "), d.kind, d.name)
+		}
+	}
+	for i, ok := range read {
+		if !ok {
+			return fmt.Errorf("warehouse: cannot check the table functions of %s %s", defs[i].kind, defs[i].name)
+		}
+	}
+	return nil
+}
+
+// nextIndex returns the index of the next sep in s after the one at i, or -1.
+func nextIndex(s, sep string, i int) int {
+	j := strings.Index(s[i+1:], sep)
+	if j < 0 {
+		return -1
+	}
+	return i + 1 + j
 }
 
 // excerpt quotes the start of a statement for an error message.
