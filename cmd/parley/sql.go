@@ -31,9 +31,10 @@ docs/metrics.md. Any other DuckDB client (duckdb CLI, Python, DBeaver) can
 open the same file.
 
 The sandbox: only queries run (SELECT, WITH, FROM, VALUES, DESCRIBE, SHOW,
-SUMMARIZE, PRAGMA table_info). Everything else is refused before it runs:
-INSERT/UPDATE/DELETE, CREATE (even TEMP), COPY, EXPORT DATABASE, ATTACH, SET,
-INSTALL, LOAD, CALL, EXPLAIN; so are table functions that do more than read
+SUMMARIZE). Everything else is refused before it runs: INSERT/UPDATE/DELETE,
+CREATE (even TEMP), COPY, EXPORT DATABASE, ATTACH, SET, PRAGMA (use the table
+functions: SELECT * FROM pragma_table_info('events')), INSTALL, LOAD, CALL,
+EXPLAIN; so are table functions that do more than read
 (enable_logging, checkpoint, query('...'), ...: docs/operations.md lists the
 allowed ones). One statement per call; a second one
 ("SELECT 1; COPY ...") is refused, unless -f gives a script, whose every
@@ -67,7 +68,7 @@ Example:
   parley sql --db warehouse.duckdb --out frt.parquet --format parquet \
       "SELECT conversation_id, first_response_s FROM conversations"
   parley sql --db warehouse.duckdb --allow-read targets/ \
-      "SELECT c.channel, t.target_s FROM read_csv('targets/frt.csv') t JOIN kpi_daily c USING (channel)"`,
+      "SELECT channel, k.frt_median_s, t.target_s FROM kpi_daily k JOIN read_csv('targets/frt.csv') t USING (channel)"`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if dbPath == "" {
