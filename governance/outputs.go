@@ -20,6 +20,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/parley-cx/parley/internal/csvsafe"
 	"github.com/parley-cx/parley/internal/lake"
 )
 
@@ -418,13 +419,17 @@ func csvRows(ctx context.Context, path string, drop func([len(idColumns)]string)
 		if err != nil {
 			return removed, hasIDs, fmt.Errorf("governance: read %s: %w", path, err)
 		}
-		var ids [len(idColumns)]string
+		var ids, unescaped [len(idColumns)]string
 		for i, c := range cols {
 			if c >= 0 && c < len(rec) {
 				ids[i] = rec[c]
+				// Parley's CSVs put a quote before a text cell a spreadsheet
+				// would run ("'-abc"); a CSV from elsewhere may not. Either
+				// reading counts, and the row is written back as it was read.
+				unescaped[i] = csvsafe.Unescape(rec[c])
 			}
 		}
-		if drop(ids) {
+		if drop(ids) || unescaped != ids && drop(unescaped) {
 			removed++
 			continue
 		}

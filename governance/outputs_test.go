@@ -76,3 +76,34 @@ func TestAnyJSONString(t *testing.T) {
 		t.Error("escaped quotes taken for strings")
 	}
 }
+
+// TestCSVRowsDropped: the rows of a CSV output that name the customer or
+// one of their conversations go, also when a cell was neutralised for
+// spreadsheets ("'-c9"); every other line is written back as it was read.
+func TestCSVRowsDropped(t *testing.T) {
+	in := "conversation_id,customer_id,note\n" +
+		"c-1,cust-a,\"kept, quoted\"\n" +
+		"'-c9,cust-z,neutralised id of a conversation of the customer\n" +
+		"c-2,cust-b,other customer\n" +
+		"c-3,cust-x,the customer's own row\n" +
+		"'=c-4,cust-c,kept\n"
+	path := filepath.Join(t.TempDir(), "out.csv")
+	if err := os.WriteFile(path, []byte(in), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	o := outputEraser{cfg: EraseConfig{Customer: "cust-x"}, convs: map[string]bool{"-c9": true}, hashed: map[string]bool{}}
+	removed, hasIDs, err := o.table(t.Context(), path, true)
+	if err != nil || !hasIDs || removed != 2 {
+		t.Fatalf("table: %d removed, ids %v, %v; want 2", removed, hasIDs, err)
+	}
+	want := "conversation_id,customer_id,note\n" +
+		"c-1,cust-a,\"kept, quoted\"\n" +
+		"c-2,cust-b,other customer\n" +
+		"'=c-4,cust-c,kept\n"
+	if got, err := os.ReadFile(path); err != nil || string(got) != want {
+		t.Errorf("rewritten CSV:\n%s\nwant:\n%s", got, want)
+	}
+	if !o.convs["c-3"] {
+		t.Error("the conversation of the customer's own row was not learned")
+	}
+}

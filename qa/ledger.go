@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/parley-cx/parley/internal/csvsafe"
 	"github.com/parley-cx/parley/reports"
 )
 
@@ -50,7 +51,24 @@ func readLedger(path string) (ledger, error) {
 	if err != nil {
 		return ledger{}, fmt.Errorf("qa: read ledger %s: %w", path, err)
 	}
+	for _, row := range rows {
+		for i := range row {
+			row[i] = csvsafe.Unescape(row[i])
+		}
+	}
 	return ledger{rows: rows}, nil
+}
+
+// writeRow writes one ledger row, spreadsheet-safe. Every column is text
+// or a number parley formats (a timestamp, a seed) that never starts with
+// a character csvsafe escapes, so escaping every cell changes only text,
+// and readLedger unescapes every cell.
+func writeRow(w *csv.Writer, row []string) error {
+	cells := make([]string, len(row))
+	for i, c := range row {
+		cells[i] = csvsafe.Escape(c)
+	}
+	return w.Write(cells)
 }
 
 // sampledBefore returns the ids sampled by runs other than run. A rerun of
@@ -80,14 +98,14 @@ func (l ledger) record(path, run string, now time.Time, seed uint64, picks []Pic
 		if run != "" && row[0] == run {
 			continue
 		}
-		if err := w.Write(row); err != nil {
+		if err := writeRow(w, row); err != nil {
 			return fmt.Errorf("qa: write ledger: %w", err)
 		}
 	}
 	at := now.UTC().Format(time.RFC3339)
 	s := strconv.FormatUint(seed, 10)
 	for _, p := range picks {
-		if err := w.Write([]string{run, at, p.ConversationID, p.Agent, p.Reason, s}); err != nil {
+		if err := writeRow(w, []string{run, at, p.ConversationID, p.Agent, p.Reason, s}); err != nil {
 			return fmt.Errorf("qa: write ledger: %w", err)
 		}
 	}
