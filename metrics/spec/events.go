@@ -140,7 +140,8 @@ func dateOf(wall time.Time) time.Time {
 }
 
 // eventRow is the `events` row of one event: "all internal/lake.Row columns plus seq, episode,
-// occurred_local". Optional lake columns that are empty are NULL, as the lake stores them.
+// occurred_local". Optional lake strings that are empty are NULL, as the lake stores them; the
+// attributes map is NULL only when the lake row has none at all.
 func eventRow(e Event) EventRow {
 	r := EventRow{
 		EventID:          e.EventID,
@@ -168,8 +169,8 @@ func eventRow(e Event) EventRow {
 		Episode:          e.Episode,
 		OccurredLocal:    e.OccurredLocal,
 	}
-	if len(e.Attributes) > 0 {
-		r.Attributes = e.Attributes
+	if e.Attributes != nil {
+		r.Attributes = e.Attributes // an empty map in the lake is {}, not NULL
 	}
 	return r
 }

@@ -15,24 +15,26 @@ import (
 	"github.com/parley-cx/parley/metrics/spec"
 )
 
-// WriteSummary prints what was verified and the agreement of every column, the disagreeing
-// columns marked with ✗.
-func (r *Report) WriteSummary(w io.Writer) error {
+// WriteSummary prints what was verified and the agreement of every column (with agreeing
+// false, of the disagreeing columns only), the disagreeing ones marked with ✗.
+func (r *Report) WriteSummary(w io.Writer, agreeing bool) error {
 	scope := fmt.Sprintf("a sample of %d of %d conversations", r.Verified, r.LakeConversations)
 	if r.All {
 		scope = fmt.Sprintf("all %d conversations", r.Verified)
 	}
 	fmt.Fprintf(w, "verified %s (%d lake rows, duplicates included) against the specification\n\n", scope, r.LakeRows)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  \ttable.column\tagree\tof rows\t")
+	fmt.Fprintln(tw, "  \ttable.column\tagree\tof rows\tsmallest disagreeing conversation\t")
 	bad := 0
 	for _, c := range r.Columns {
 		mark := " "
 		if c.Agreed != c.Compared {
 			mark = "✗"
 			bad++
+		} else if !agreeing {
+			continue
 		}
-		fmt.Fprintf(tw, "%s \t%s.%s\t%d\t%d\t\n", mark, c.Table, c.Column, c.Agreed, c.Compared)
+		fmt.Fprintf(tw, "%s \t%s.%s\t%d\t%d\t%s\t\n", mark, c.Table, c.Column, c.Agreed, c.Compared, c.Example)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

@@ -1,7 +1,6 @@
 package verify_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"os"
@@ -83,7 +82,7 @@ func build(t testing.TB, rows []lake.Row, settings *config.Config) (lakeDir, db 
 func requireAgreement(t testing.TB, label string, rows []lake.Row, settings *config.Config) *verify.Report {
 	t.Helper()
 	lakeDir, db := build(t, rows, settings)
-	rep, err := verify.Run(context.Background(), verify.Config{DB: db, Lake: lakeDir, Settings: settings, Show: 3})
+	rep, err := verify.Run(context.Background(), verify.Config{DB: db, Lake: lakeDir, Settings: settings, Show: 30})
 	if err != nil {
 		t.Fatalf("%s: verify: %v", label, err)
 	}
@@ -92,7 +91,7 @@ func requireAgreement(t testing.TB, label string, rows []lake.Row, settings *con
 	}
 	if !rep.OK() {
 		var b bytes.Buffer
-		if err := rep.WriteSummary(onlyDisagreeing{&b}); err != nil {
+		if err := rep.WriteSummary(&b, false); err != nil {
 			t.Fatal(err)
 		}
 		if err := rep.WriteMismatches(&b); err != nil {
@@ -101,22 +100,6 @@ func requireAgreement(t testing.TB, label string, rows []lake.Row, settings *con
 		t.Errorf("%s: the warehouse disagrees with the specification:\n%s", label, b.String())
 	}
 	return rep
-}
-
-// onlyDisagreeing drops the summary lines of agreeing columns (those not marked ✗), so that a
-// failing test prints what matters.
-type onlyDisagreeing struct{ w *bytes.Buffer }
-
-func (o onlyDisagreeing) Write(p []byte) (int, error) {
-	sc := bufio.NewScanner(bytes.NewReader(p))
-	for sc.Scan() {
-		line := sc.Text()
-		if len(line) > 0 && line[0] == ' ' && !bytes.Contains([]byte(line), []byte("table.column")) {
-			continue
-		}
-		o.w.WriteString(line + "\n")
-	}
-	return len(p), nil
 }
 
 // readFixture decodes one of the hand-made fixtures of testdata/metrics with the contract's

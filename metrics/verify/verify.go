@@ -28,7 +28,8 @@ type Config struct {
 	// also checks that the warehouse has no conversation the lake lacks).
 	Sample int
 	Seed   int64
-	// Show is how many disagreeing conversations the report details (default 5).
+	// Show is how many disagreeing conversations the report details (default 5): for each
+	// disagreeing column in turn, the smallest conversation that disagrees on it.
 	Show int
 	// Batch is how many conversations are read from the warehouse at a time (default 1000).
 	Batch int
@@ -52,7 +53,8 @@ type Report struct {
 	Unverified []string
 	// Disagreeing is how many verified conversations disagree somewhere.
 	Disagreeing int
-	// Mismatches details the first Config.Show of them.
+	// Mismatches details up to Config.Show of them: the smallest example of each disagreeing
+	// column, column by column.
 	Mismatches []Mismatch
 	// OnlyInWarehouse lists conversations of the warehouse the lake does not have (with All).
 	OnlyInWarehouse []string
@@ -62,6 +64,8 @@ type Report struct {
 type ColumnAgreement struct {
 	Table, Column    string
 	Compared, Agreed int64
+	// Example is the disagreeing conversation with the fewest events, if any disagrees.
+	Example string
 }
 
 // Mismatch is one disagreeing conversation: its events as the specification orders them, and
@@ -139,7 +143,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	for from := 0; from < len(ids); from += cfg.Batch {
 		batch := ids[from:min(from+cfg.Batch, len(ids))]
-		if err := verifyBatch(ctx, db, idx.ctx, batch, raw, t, rep, cfg.Show); err != nil {
+		if err := verifyBatch(ctx, db, idx.ctx, batch, raw, t, rep); err != nil {
 			return nil, err
 		}
 		rep.Verified += len(batch)
@@ -147,11 +151,12 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			"disagreeing", rep.Disagreeing, "elapsed", time.Since(start).Round(time.Millisecond))
 	}
 	rep.Columns = t.columns()
+	rep.Mismatches = t.examples(cfg.Show)
 	return rep, nil
 }
 
 // verifyBatch compares one batch of conversations, every table.
-func verifyBatch(ctx context.Context, db *warehouse.DB, sc spec.Context, batch []string, raw map[string][]lake.Row, t *tally, rep *Report, show int) error {
+func verifyBatch(ctx context.Context, db *warehouse.DB, sc spec.Context, batch []string, raw map[string][]lake.Row, t *tally, rep *Report) error {
 	wh := map[string]map[string][]record{}
 	for _, tb := range tables {
 		recs, err := readRecords(ctx, db, tb.name, batch)
@@ -174,9 +179,7 @@ func verifyBatch(ctx context.Context, db *warehouse.DB, sc spec.Context, batch [
 			continue
 		}
 		rep.Disagreeing++
-		if len(rep.Mismatches) < show {
-			rep.Mismatches = append(rep.Mismatches, Mismatch{ConversationID: id, Events: res.Events, Rows: diffs})
-		}
+		t.example(Mismatch{ConversationID: id, Events: res.Events, Rows: diffs})
 	}
 	return nil
 }
@@ -204,13 +207,17 @@ func fileSize(path string) (int64, error) {
 	return fi.Size(), nil
 }
 
-// tally counts agreement by table and column, in declaration order.
+// tally counts agreement by table and column, in declaration order, and keeps the smallest
+// disagreeing conversation of each column.
 type tally struct {
-	order []string
-	by    map[string]*ColumnAgreement
+	order    []string
+	by       map[string]*ColumnAgreement
+	smallest map[string]Mismatch
 }
 
-func newTally() *tally { return &tally{by: map[string]*ColumnAgreement{}} }
+func newTally() *tally {
+	return &tally{by: map[string]*ColumnAgreement{}, smallest: map[string]Mismatch{}}
+}
 
 func (t *tally) declare(table string, columns []string) {
 	for _, c := range append([]string{"(row)"}, columns...) {
@@ -228,6 +235,41 @@ func (t *tally) add(table string) func(column string, agreed bool) {
 			a.Agreed++
 		}
 	}
+}
+
+// example offers a disagreeing conversation as the example of each column it disagrees on.
+func (t *tally) example(m Mismatch) {
+	for _, d := range m.Rows {
+		for _, c := range d.Cells {
+			k := d.Table + "." + c.Column
+			if d.Missing != "" {
+				k = d.Table + ".(row)"
+			}
+			if !c.Differs {
+				continue
+			}
+			if old, ok := t.smallest[k]; !ok || len(m.Events) < len(old.Events) {
+				t.smallest[k] = m
+				t.by[k].Example = m.ConversationID
+			}
+		}
+	}
+}
+
+// examples lists the examples of the disagreeing columns in column order, each conversation once,
+// at most n.
+func (t *tally) examples(n int) []Mismatch {
+	var out []Mismatch
+	seen := map[string]bool{}
+	for _, k := range t.order {
+		m, ok := t.smallest[k]
+		if !ok || seen[m.ConversationID] || len(out) >= n {
+			continue
+		}
+		seen[m.ConversationID] = true
+		out = append(out, m)
+	}
+	return out
 }
 
 func (t *tally) columns() []ColumnAgreement {
