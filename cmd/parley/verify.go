@@ -44,11 +44,11 @@ specification, differences marked ✗. It exits 0 only if everything agrees,
 --sample N verifies N conversations chosen by --seed (the same ones for the
 same seed and lake; default 1000); --all verifies every conversation and also
 that the warehouse holds no conversation the lake lacks. Repeat contacts and
-completeness look beyond one conversation, so verify reads the lake twice:
-once to index every conversation (its customer, its start, the last event),
-once for the events of the conversations it verifies, which it holds in
-memory (with --all, the whole lake: about 0.5 KB per event). Progress goes
-to stderr.
+completeness look beyond one conversation, so verify first reads the whole
+lake to index every conversation (its customer, its start, the last event),
+then reads it again for each batch of 10,000 conversations it verifies.
+Memory grows with the lake: about 600 MB for 213,000 events with --all.
+Progress goes to stderr.
 
 The warehouse must have been built from this lake (verify stops if the lake
 has files the build did not read: run parley build first) with the same

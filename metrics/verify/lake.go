@@ -85,16 +85,21 @@ func indexLake(ctx context.Context, root string, sc spec.Context, log func(strin
 			log("verify: indexing the lake", "files", fmt.Sprintf("%d/%d", i+1, len(files)), "rows", idx.rows)
 		}
 	}
-	byConversation := map[string][]lake.Row{}
+	byConversation := map[string][]keyRow{}
 	for id, k := range kept {
 		idx.owner[id] = k.conversationID
-		byConversation[k.conversationID] = append(byConversation[k.conversationID], k.row())
+		byConversation[k.conversationID] = append(byConversation[k.conversationID], k)
 		if k.occurredAt.After(sc.LastEventAt) {
 			sc.LastEventAt = k.occurredAt.UTC()
 		}
 	}
+	clear(kept)
 	sc.Starts = map[string][]spec.Start{}
-	for id, rows := range byConversation {
+	for id, keys := range byConversation {
+		rows := make([]lake.Row, len(keys))
+		for i, k := range keys {
+			rows[i] = k.row()
+		}
 		customer, start, err := spec.StartOf(rows)
 		if err != nil {
 			return nil, fmt.Errorf("verify: conversation %s: %w", id, err)
@@ -139,8 +144,8 @@ func sample(ids []string, n int, seed int64) []string {
 	return out
 }
 
-// readConversations is the second pass: every copy (duplicates included) of every event whose
-// kept copy belongs to one of the wanted conversations, by conversation.
+// readConversations reads the lake again for the events of a batch of conversations: every copy
+// (duplicates included) of every event whose kept copy belongs to one of them, by conversation.
 func readConversations(ctx context.Context, idx *lakeIndex, wanted []string) (map[string][]lake.Row, error) {
 	want := map[string]bool{}
 	for _, id := range wanted {

@@ -31,7 +31,8 @@ type Config struct {
 	// Show is how many disagreeing conversations the report details (default 5): for each
 	// disagreeing column in turn, the smallest conversation that disagrees on it.
 	Show int
-	// Batch is how many conversations are read from the warehouse at a time (default 1000).
+	// Batch is how many conversations are verified at a time (default 10000): each batch reads
+	// the lake once more and holds its conversations' events in memory.
 	Batch int
 	// Log receives progress; nil discards it.
 	Log *slog.Logger
@@ -94,7 +95,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		cfg.Show = 5
 	}
 	if cfg.Batch <= 0 {
-		cfg.Batch = 1000
+		cfg.Batch = 10000
 	}
 	db, err := warehouse.Open(cfg.DB, true)
 	if err != nil {
@@ -122,11 +123,6 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			return nil, err
 		}
 	}
-	raw, err := readConversations(ctx, idx, ids)
-	if err != nil {
-		return nil, err
-	}
-
 	t := newTally()
 	for _, tb := range tables {
 		cols, err := tableColumns(ctx, db, tb.name)
@@ -143,12 +139,21 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	for from := 0; from < len(ids); from += cfg.Batch {
 		batch := ids[from:min(from+cfg.Batch, len(ids))]
-		if err := verifyBatch(ctx, db, idx.ctx, batch, raw, t, rep); err != nil {
+		raw, err := readConversations(ctx, idx, batch)
+		if err != nil {
 			return nil, err
 		}
-		rep.Verified += len(batch)
-		log.Info("verify: compared", "conversations", fmt.Sprintf("%d/%d", rep.Verified, len(ids)),
-			"disagreeing", rep.Disagreeing, "elapsed", time.Since(start).Round(time.Millisecond))
+		// The warehouse's rows are read a tenth of a batch at a time: as Go maps they
+		// take more room than the lake's rows.
+		for wfrom := 0; wfrom < len(batch); wfrom += max(cfg.Batch/10, 1) {
+			part := batch[wfrom:min(wfrom+max(cfg.Batch/10, 1), len(batch))]
+			if err := verifyBatch(ctx, db, idx.ctx, part, raw, t, rep); err != nil {
+				return nil, err
+			}
+			rep.Verified += len(part)
+			log.Info("verify: compared", "conversations", fmt.Sprintf("%d/%d", rep.Verified, len(ids)),
+				"disagreeing", rep.Disagreeing, "elapsed", time.Since(start).Round(time.Millisecond))
+		}
 	}
 	rep.Columns = t.columns()
 	rep.Mismatches = t.examples(cfg.Show)
