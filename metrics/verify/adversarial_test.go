@@ -142,10 +142,11 @@ func (g *advGen) rows(t testing.TB) []lake.Row {
 	return out
 }
 
-// changedCopy is a second delivery of ev with the same event_id and other content.
+// changedCopy is a second delivery of ev with the same event_id and other content, even another
+// conversation_id.
 func (g *advGen) changedCopy(ev event.Event) event.Event {
 	dup := ev
-	switch g.r.IntN(5) {
+	switch g.r.IntN(6) {
 	case 0:
 		if ev.Message != nil {
 			m := *ev.Message
@@ -166,6 +167,10 @@ func (g *advGen) changedCopy(ev event.Event) event.Event {
 		}
 	case 4:
 		dup.Attributes = map[string]string{"copy": "second", "ü": "✓"}
+	case 5:
+		// The same event_id in another conversation: whichever copy is kept decides where it is.
+		other := g.events[g.r.IntN(len(g.events))].ConversationID
+		dup.ConversationID = other
 	}
 	return dup
 }
