@@ -64,7 +64,7 @@ func conversationRow(evs []Event, episodes []EpisodeRow, escalations []Escalatio
 	}
 	// "window_breaches: waits not answered within the channel's reply window (reply_windows);
 	// NULL when the channel has no window"
-	if w, ok := c.Settings.ReplyWindows[channelOf(evs)]; ok && channelOf(evs) != "" {
+	if w, ok := c.Settings.ReplyWindows[channelOf(evs)]; ok {
 		r.WindowBreaches = ptr(windowBreaches(evs, time.Duration(w), c.LastEventAt))
 	}
 
@@ -96,14 +96,19 @@ func customerID(evs []Event) string {
 	return ""
 }
 
-// channelOf: "channel: first non-empty channel of the conversation".
+// unknownChannel is the channel of a conversation no event names one for.
+const unknownChannel = "unknown"
+
+// channelOf: "The conversation's channel: its first non-empty channel, or unknown when no event
+// names one (the channel is optional in the event contract). Every table and rollup that shows a
+// channel shows this one."
 func channelOf(evs []Event) string {
 	for _, e := range evs {
 		if e.Channel != "" {
 			return e.Channel
 		}
 	}
-	return ""
+	return unknownChannel
 }
 
 // firstQueue: "first_queue: first ... non-empty current queue"; issue 16: "the first non-empty
@@ -166,16 +171,17 @@ func agents(evs []Event) (mostActive, first, last *string) {
 // firstResponses fills first_response_s, first_response_any_s, first_response_business_s,
 // sla_target_s and sla_met.
 //
-// Issue 16 (settled): "The conversation's first_response_s and first_response_any_s are episode
-// 1's; a reply after a reopen belongs to the reopened episode only." So a conversation whose first
-// customer message comes after a reopen has no first response (NULL).
+// docs/metrics.md, First response: "The conversation's first response is its episode 1's. The
+// clock starts at the episode's first customer message. It stops at the first human reply after
+// that in the same episode"; "no customer message in episode 1, or no human reply in it yet →
+// NULL".
 // "first_response_business_s: first_response_s counting only open hours of first_queue";
 // "sla_target_s: the channel's first-response target from sla.<channel>.first_response; NULL if
 // none"; "sla_met: first_response_business_s <= sla_target_s; NULL if no target or no human reply".
 func firstResponses(r *ConversationRow, evs []Event, episodes []EpisodeRow, c Context) error {
 	episode1 := episodeEvents(evs)[0]
 	r.FirstResponseS = episodes[0].FirstResponseS
-	r.FirstResponseAnyS = firstResponse(episode1, isAnyReply)
+	r.FirstResponseAnyS = episodes[0].FirstResponseAnyS
 	if from, to, ok := firstResponseSpan(episode1, isHumanReply); ok {
 		s, err := businessSeconds(c.Settings, firstQueue(evs), from.OccurredAt, to.OccurredAt)
 		if err != nil {
@@ -183,7 +189,7 @@ func firstResponses(r *ConversationRow, evs []Event, episodes []EpisodeRow, c Co
 		}
 		r.FirstResponseBusinessS = ptr(s)
 	}
-	if target, ok := c.Settings.SLA[channelOf(evs)]; ok && channelOf(evs) != "" {
+	if target, ok := c.Settings.SLA[channelOf(evs)]; ok {
 		r.SLATargetS = ptr(target.FirstResponse.Seconds())
 	}
 	if r.SLATargetS != nil && r.FirstResponseBusinessS != nil {

@@ -134,6 +134,57 @@ func TestWorkedExamples(t *testing.T) {
 			return map[string]any{"effective": r.Escalations[0].Effective}
 		}, map[string]any{"effective": true}},
 
+		{"messages: a resolution ends a burst (r-burst-resolve)", func(t *testing.T) map[string]any {
+			r := newConv(t, "c", "webchat").customer("09:00:00", "hi").resolve("09:01:00").customer("09:10:00", "a").
+				customer("09:12:00", "b").agent("09:15:00", "ana").resolve("09:20:00").compute(nil, "")
+			var bursts []int32
+			var waits []any
+			for _, m := range r.Messages {
+				bursts, waits = append(bursts, m.Burst), append(waits, f(m.ReplyWaitS))
+			}
+			return map[string]any{"burst": bursts, "reply_wait_s": waits, "frt": f(r.Conversation.FirstResponseS)}
+		}, map[string]any{"burst": "[0 1 1 1]", "reply_wait_s": "[<nil> <nil> <nil> 300]", "frt": 900.0}},
+
+		{"episodes: a reply after a reopen answers the reopened episode (r-frt-episode1)", func(t *testing.T) map[string]any {
+			r := newConv(t, "c", "webchat").customer("2026-06-01 13:00:00", "hi").say("13:00:05", event.RoleBot, "bot", "answer", false, false).
+				status("13:01:00", event.Resolved, event.RoleBot).reopen("2026-06-04 13:00:00").customer("13:01:00", "back").
+				agent("13:11:00", "ana").compute(nil, "")
+			e1, e2 := r.Episodes[0], r.Episodes[1]
+			return map[string]any{"ep1 frt": f(e1.FirstResponseS), "ep1 any": f(e1.FirstResponseAnyS), "ep2 frt": f(e2.FirstResponseS),
+				"ep2 from": e2.FirstCustomerAt.Format("15:04"), "ep2 to": e2.FirstReplyAt.Format("15:04"), "ep1 to": e1.FirstReplyAt,
+				"frt": f(r.Conversation.FirstResponseS), "any": f(r.Conversation.FirstResponseAnyS)}
+		}, map[string]any{"ep1 frt": nil, "ep1 any": 5.0, "ep2 frt": 600.0, "ep2 from": "13:01", "ep2 to": "13:11", "ep1 to": "<nil>",
+			"frt": nil, "any": 5.0}},
+
+		{"channel: unknown when no event names one", func(t *testing.T) map[string]any {
+			r := newConv(t, "c", "").customer("09:00:00", "hi").agent("09:01:00", "ana").
+				route("09:02:00", event.Escalated, event.RoleAgent, event.RoleAgent, "tier2").compute(nil, "")
+			return map[string]any{"conversation": str(r.Conversation.Channel), "message": str(r.Messages[0].Channel),
+				"escalation": str(r.Escalations[0].Channel), "sla": f(r.Conversation.SLATargetS), "breaches": i64(r.Conversation.WindowBreaches)}
+		}, map[string]any{"conversation": "unknown", "message": "unknown", "escalation": "unknown", "sla": nil, "breaches": nil}},
+
+		{"nudges: two agents alternating (r-nudges)", func(t *testing.T) map[string]any {
+			r := newConv(t, "c", "webchat").customer("10:00:00", "q").agent("10:01:00", "A").agent("10:02:00", "B").
+				agent("10:03:30", "B").agent("10:05:00", "A").say("10:07:00", event.RoleAgent, "B", "auto", false, true).
+				agent("10:08:00", "A").customer("10:09:00", "here").agent("10:10:00", "A").compute(nil, "")
+			return map[string]any{"nudges": r.Conversation.Nudges}
+		}, map[string]any{"nudges": 3}},
+
+		{"repeated messages: Unicode letters and digits (r-unicode)", func(t *testing.T) map[string]any {
+			r := newConv(t, "c", "webchat").customer("09:00:00", "Café").customer("09:00:01", "Caf").
+				customer("09:00:02", "日本語です").customer("09:00:03", "日本語です。").customer("09:00:04", "CAFE\u0301").
+				customer("09:00:05", "!!!").customer("09:00:06", "!!!").customer("09:00:07", "🙂🙂").customer("09:00:08", "🙂🙂").compute(nil, "")
+			return map[string]any{"repeated": r.Conversation.RepeatedMessages}
+		}, map[string]any{"repeated": 2}},
+
+		{"escalations: from the running queue to to.queue (r-from-queue)", func(t *testing.T) map[string]any {
+			c := newConv(t, "c", "webchat")
+			c.queue = "q1"
+			c.customer("09:00:00", "hi").route("09:01:00", event.Transferred, event.RoleAgent, event.RoleAgent, "q2")
+			r := c.route("09:02:00", event.Escalated, event.RoleAgent, event.RoleAgent, "q3").compute(nil, "")
+			return map[string]any{"from": str(r.Escalations[0].FromQueue), "to": str(r.Escalations[0].ToQueue)}
+		}, map[string]any{"from": "q2", "to": "q3"}},
+
 		// Issue 16's rules.
 		{"issue 16: an unanswered final wait of several messages is a breach", func(t *testing.T) map[string]any {
 			r := newConv(t, "c", "whatsapp").customer("2026-06-01 09:00:00", "a").customer("09:10:00", "b").

@@ -15,18 +15,33 @@ func episodeEvents(evs []Event) [][]Event {
 // episodeRows is one `episodes` row per episode.
 //
 // docs/metrics.md, episodes: "One row per conversation episode (episode 1 begins at the
-// conversation's first event, each later one at a reopened event)."
+// conversation's first event, each later one at a reopened event that is not the conversation's
+// first)." "first_response_any_s: the same clock as first_response_s, stopped by any reply (bots
+// and automated messages included) in the episode".
 func episodeRows(evs []Event) []EpisodeRow {
 	var out []EpisodeRow
 	for _, ep := range episodeEvents(evs) {
 		first, last := ep[0], ep[len(ep)-1]
 		row := EpisodeRow{
-			ConversationID: first.ConversationID,
-			Episode:        first.Episode,
-			StartedAt:      first.OccurredAt,
-			EndedAt:        last.OccurredAt,
-			FirstResponseS: firstResponse(ep, isHumanReply),
-			Resolved:       endsResolved(ep),
+			ConversationID:    first.ConversationID,
+			Episode:           first.Episode,
+			StartedAt:         first.OccurredAt,
+			EndedAt:           last.OccurredAt,
+			FirstResponseS:    firstResponse(ep, isHumanReply),
+			Resolved:          endsResolved(ep),
+			FirstResponseAnyS: firstResponse(ep, isAnyReply),
+		}
+		// "first_customer_at, first_reply_at: the instants first_response_s runs between: the
+		// episode's first customer message, and the first human reply after it in the episode
+		// (NULL if none)"
+		for _, e := range ep {
+			if isCustomerMessage(e) {
+				row.FirstCustomerAt = ptr(e.OccurredAt)
+				break
+			}
+		}
+		if _, reply, ok := firstResponseSpan(ep, isHumanReply); ok {
+			row.FirstReplyAt = ptr(reply.OccurredAt)
 		}
 		if row.Resolved {
 			row.ResolutionS = ptr(seconds(first, lastResolved(ep)))

@@ -113,9 +113,9 @@ func Order(kept []lake.Row, loc *time.Location) ([]Event, error) {
 
 // episodeNumbers sets Episode on conversation-ordered events.
 //
-// docs/metrics.md, episodes: "episode 1 begins at the conversation's first event, each later one
-// at a reopened event"; issue 16: "A conversation whose first event is reopened still has an
-// episode 1." So a reopened event that is the conversation's first event opens episode 1, not 2.
+// docs/metrics.md, events: "episode: 1-based; a new episode starts at each reopened event, except
+// a reopened that is the conversation's first event (its earlier events lie outside the data):
+// episode 1 starts with it".
 func episodeNumbers(evs []Event) {
 	episode := int32(1)
 	for i := range evs {

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // friction fills friction_score and its four components from the row's drivers.
@@ -141,10 +143,11 @@ func customerNudges(evs []Event) int64 {
 	return n
 }
 
-// repeatedMessages: "repeated_messages — same text as an earlier customer message after
-// lower-casing and dropping everything but letters and digits"; issue 16: "letters and digits
-// means Unicode letters and digits (Café ≠ Caf; Japanese texts are not all the same). A text that
-// normalises to nothing (only punctuation or emoji) is never a repeat."
+// repeatedMessages: "repeated_messages — same text as an earlier customer message of the
+// conversation after Unicode normalisation (NFC), lower-casing and dropping everything but
+// Unicode letters (\p{L}) and decimal digits (\p{Nd})"; "a text that normalises to nothing
+// (!!!, 🙂🙂) is never a repeat, however often it is sent". Any customer message counts, whoever
+// sent it (with or without an actor.id).
 func repeatedMessages(evs []Event) int64 {
 	seen := map[string]bool{}
 	var n int64
@@ -164,11 +167,12 @@ func repeatedMessages(evs []Event) int64 {
 	return n
 }
 
-// normaliseText lower-cases a text and keeps only its letters (Unicode category L) and decimal
-// digits (Nd). Combining marks are dropped, so a decomposed "é" (e + U+0301) keeps its "e".
+// normaliseText composes a text (NFC), lower-cases it and keeps only its letters (Unicode
+// category L) and decimal digits (Nd): "CAFE" + U+0301 becomes "café", like "Café". Combining marks
+// that compose with nothing are dropped with the rest.
 func normaliseText(s string) string {
 	var b strings.Builder
-	for _, r := range strings.ToLower(s) {
+	for _, r := range strings.ToLower(norm.NFC.String(s)) {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			b.WriteRune(r)
 		}

@@ -14,10 +14,10 @@ func (b burst) open() bool { return b.answeredBy < 0 && b.closedBy < 0 }
 
 // bursts splits the conversation's customer messages into bursts.
 //
-// docs/metrics.md: "Burst: the customer messages between two human replies (or from the start).
-// Its clock starts at its first message." Issue 16 (settled): "A resolved or reopened event ends a
-// customer burst: reply waits, median_reply_s, human_wait_s and customer_nudges never run across a
-// resolution." Bot replies, notes, automated messages and routing events do not end a burst.
+// docs/metrics.md: "Burst: the customer messages between two burst ends. A burst end is a human
+// reply or a status event: a resolution (or a reopen) closes whatever the customer had written
+// before it, so no reply wait runs across it. A burst's clock starts at its first customer
+// message." Bot replies, notes, automated messages and routing events do not end a burst.
 func bursts(evs []Event) []burst {
 	var out []burst
 	cur := -1 // index in out of the burst still open, or -1
@@ -95,17 +95,16 @@ func replyWaits(evs []Event) map[int]*float64 {
 
 // burstNumbers is the burst column by event index.
 //
-// docs/metrics.md, messages: "burst: number of human replies before this message: customer
-// messages with the same burst form one burst, answered by the human reply with that burst".
-// The column is taken as written, a count of earlier human replies; since issue 16 a resolution
-// also ends a burst, so two bursts split by a resolution share a number (see bursts).
+// docs/metrics.md, messages: "burst: number of burst ends (human replies, resolved and reopened
+// events) before this message: customer messages with the same burst form one burst, answered by
+// the human reply with that burst if there is one".
 func burstNumbers(evs []Event) []int32 {
 	out := make([]int32, len(evs))
-	var before int32
+	var ends int32
 	for i, e := range evs {
-		out[i] = before
-		if isHumanReply(e) {
-			before++
+		out[i] = ends
+		if isHumanReply(e) || isStatus(e) {
+			ends++
 		}
 	}
 	return out

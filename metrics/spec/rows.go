@@ -59,13 +59,16 @@ type MessageRow struct {
 
 // EpisodeRow is one row of `episodes`.
 type EpisodeRow struct {
-	ConversationID string    `col:"conversation_id"`
-	Episode        int32     `col:"episode"`
-	StartedAt      time.Time `col:"started_at"`
-	EndedAt        time.Time `col:"ended_at"`
-	FirstResponseS *float64  `col:"first_response_s"`
-	Resolved       bool      `col:"resolved"`
-	ResolutionS    *float64  `col:"resolution_s"`
+	ConversationID    string     `col:"conversation_id"`
+	Episode           int32      `col:"episode"`
+	StartedAt         time.Time  `col:"started_at"`
+	EndedAt           time.Time  `col:"ended_at"`
+	FirstResponseS    *float64   `col:"first_response_s"`
+	Resolved          bool       `col:"resolved"`
+	ResolutionS       *float64   `col:"resolution_s"`
+	FirstResponseAnyS *float64   `col:"first_response_any_s"`
+	FirstCustomerAt   *time.Time `col:"first_customer_at"`
+	FirstReplyAt      *time.Time `col:"first_reply_at"`
 }
 
 // EscalationRow is one row of `escalations`.
