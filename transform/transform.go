@@ -8,8 +8,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
+	"path"
 	"path/filepath"
 	"time"
 
@@ -118,21 +120,41 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 }
 
 // Fingerprint identifies what a build computes: the settings that shape the
-// metrics and every SQL file of the build. Warehouses with different
-// fingerprints are never updated into one another.
+// metrics and every SQL file of the build (sql/build and its subfolders,
+// the statements Go runs with parameters included). Warehouses with
+// different fingerprints are never updated into one another.
 func Fingerprint(settings *config.Config) string {
-	h := sha256.New()
-	h.Write([]byte(settings.Fingerprint()))
-	names, err := parleysql.Dir("build")
+	sum, err := fingerprint(parleysql.FS, settings)
 	if err != nil {
 		// The files are compiled in; an unreadable folder is a programming error.
-		panic(fmt.Sprintf("transform: list build SQL: %v", err))
+		panic(fmt.Sprintf("transform: fingerprint the build SQL: %v", err))
 	}
-	for _, name := range names {
-		h.Write([]byte(name))
-		h.Write([]byte(parleysql.File(name)))
+	return sum
+}
+
+// fingerprint hashes settings and every .sql file under build/ in fsys, by
+// path and content, in the order fs.WalkDir visits them (lexical).
+func fingerprint(fsys fs.FS, settings *config.Config) (string, error) {
+	h := sha256.New()
+	h.Write([]byte(settings.Fingerprint()))
+	err := fs.WalkDir(fsys, "build", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || path.Ext(name) != ".sql" {
+			return err
+		}
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return err
+		}
+		// The length first, so that no split of bytes between a name and a
+		// content hashes like another.
+		fmt.Fprintf(h, "%s\x00%d\x00", name, len(b))
+		h.Write(b)
+		return nil
+	})
+	if err != nil {
+		return "", err
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 func listFiles(glob string) ([]lakeFile, error) {
