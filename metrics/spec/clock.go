@@ -60,8 +60,8 @@ func clockSpans(evs []Event) []clockSpan {
 // waitingSeconds sums the spans held by who, cut at until (the zero time: not cut).
 //
 // docs/metrics.md: "waiting_on_agent_s: the sum of every wait, i.e. from the first message of each
-// customer burst to the next public agent or bot reply, or to resolution if none. A wait still
-// open at the end of the conversation counts up to the conversation's last event";
+// wait to the next public agent or bot reply, or to the status event that ended it if none. A
+// wait still open at the end of the conversation counts up to the conversation's last event";
 // "waiting_on_customer_s: the sum of the spans from each public reply to the next customer
 // message, or to resolution, or to the conversation's last event. An agent's outbound opener
 // starts such a span too." A run of replies is one span, from its first reply, as a run of
@@ -123,16 +123,12 @@ func waits(evs []Event) []wait {
 //
 // docs/metrics.md, Reply windows: "window_breaches counts the conversation's waits that: were
 // ended by a reply more than the window after the wait started (a reply exactly at the window's
-// end is inside it), or are still unanswered at the conversation's end, when the window had run
-// out by the warehouse's last event (the window expires whether or not anything else happens).
-// A wait ended by a resolution without a reply (the customer's "thanks, bye") is no breach: the
-// business chose to close." Issue 16: "an unanswered wait at the conversation's end counts ...
-// whatever the number of customer messages in it"; "A wait that starts after the conversation's
-// final resolution (the customer's "thanks" on a closed thread) is no reply-window breach."
-//
-// "Final resolution" is read as the last resolved event of a conversation that ends resolved: a
-// conversation reopened after its last resolution is not closed, so its later waits count. "Run
-// out by" the last event is strict, like the reply: the window covers [start, start + window].
+// end is inside it), or are still unanswered at the conversation's end, when more than the window
+// has passed between the wait's start and the warehouse's last event (the window expires whether
+// or not anything else happens), whatever the number of customer messages in the wait. Never
+// breaches: a wait ended by a resolution or a reopen without a reply: the business chose to
+// close; a wait that starts after the conversation's final resolution, in a conversation that is
+// resolved (the customer's "thanks" on a closed thread), however long it stays open."
 func windowBreaches(evs []Event, window time.Duration, lastEventAt time.Time) int64 {
 	var closedAfter int64 = -1 // seq of the final resolution of a resolved conversation
 	if endsResolved(evs) {

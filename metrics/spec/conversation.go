@@ -85,8 +85,8 @@ func count(evs []Event, match func(Event) bool) int64 {
 	return n
 }
 
-// customerID: "customer_id: actor.id of the first customer event"; issue 16: "customer_id is the
-// first customer event's actor.id that is present." Any event type counts, not only messages.
+// customerID: "customer_id: the first actor.id present on a customer event (a customer event
+// without an id is skipped)". Any event type counts, not only messages.
 func customerID(evs []Event) string {
 	for _, e := range evs {
 		if e.ActorRole == event.RoleCustomer && e.ActorID != "" {
@@ -111,8 +111,9 @@ func channelOf(evs []Event) string {
 	return unknownChannel
 }
 
-// firstQueue: "first_queue: first ... non-empty current queue"; issue 16: "the first non-empty
-// current queue as defined in the docs (a routing event's to.queue first)".
+// firstQueue: "first_queue: first ... non-empty current queue an event names (a routing event's
+// to.queue first, see Current queue); business-hours first response uses first_queue, the queue
+// that owned the clock".
 func firstQueue(evs []Event) string {
 	for _, e := range evs {
 		if q := currentQueue(e); q != "" {
@@ -287,10 +288,10 @@ func complete(r ConversationRow, c Context) bool {
 }
 
 // repeatContact: "repeat_contact: the same customer started another conversation within
-// windows.repeat_contact (default 7 d) after this one's last resolution"; issue 16: "after this
-// conversation's last resolution, even if it was reopened later". The other conversation starts
-// strictly after the resolution and at most the window after it; a conversation without a
-// customer_id or never resolved is no repeat contact.
+// windows.repeat_contact (default 7 d) after this one's last resolved event, even if this one was
+// reopened later; false if it was never resolved". The other conversation starts strictly after
+// the resolution and at most the window after it; a conversation without a customer_id is no
+// repeat contact.
 func repeatContact(evs []Event, c Context) bool {
 	cust := customerID(evs)
 	if cust == "" {
@@ -348,11 +349,11 @@ func agentHandle(evs []Event) float64 {
 	return total
 }
 
-// nudges: issue 16 (settled): "a public agent message that follows the same agent's own human
-// reply with no customer message in between, 2 min or more after that reply, whatever other
-// agents wrote in between." docs/metrics.md: "public agent messages (automated or not)". "That
-// reply" is the agent's latest human reply, so a reply split over quick messages is no nudge;
-// an agent is known by actor.id, so a message without one nudges nobody.
+// nudges: "nudges counts public agent messages (automated or not) that follow the same agent's own
+// human reply with no customer message in between, 2 minutes or more after that reply, whatever
+// other agents wrote in between. "That reply" is the agent's latest human reply before the
+// message; an agent message without an actor.id is never a nudge (there is no "same" agent to
+// compare)."
 func nudges(evs []Event) int64 {
 	const after = 2 * time.Minute
 	var n int64

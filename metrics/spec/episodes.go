@@ -65,9 +65,10 @@ func firstResponse(span []Event, stops func(Event) bool) *float64 {
 // message to the first event after it that stops accepts.
 //
 // docs/metrics.md, episodes: "first_response_s: first customer message of the episode → first
-// human reply after it in the episode". First response: "The clock starts at the conversation's
-// first customer message. It stops at the first human reply after that." "first_response_any_s:
-// same clock, ended by any reply (bots and automated messages included)". A reply at the same
+// human reply after it in the episode". First response: "The clock starts at the episode's first
+// customer message. It stops at the first human reply after that in the same episode."
+// "first_response_any_s: the same clock as first_response_s, stopped by any reply (bots and
+// automated messages included) in the episode". A reply at the same
 // instant but ordered after the customer message counts (0 s); one ordered before it does not.
 func firstResponseSpan(span []Event, stops func(Event) bool) (from, to Event, ok bool) {
 	start := -1

@@ -47,10 +47,9 @@ func escalationRows(evs []Event, settings *config.Config) []EscalationRow {
 
 // queueBefore is from_queue of the routing event at evs[i].
 //
-// docs/metrics.md: "from_queue: current queue before the event"; issue 16: "the current queue
-// just before the event (the running state), not the event's own queue field." Before any event
-// names a queue there is no running state; the event's own queue field, which says where the
-// conversation is "at that moment" (docs/events.md), is then the only word on it and is used.
+// docs/metrics.md: "from_queue: the conversation's current queue just before the event (the
+// running state: the last queue named by an earlier event), or the event's own queue when no
+// earlier event named one".
 func queueBefore(evs []Event, i int) string {
 	if i > 0 {
 		if q := queueAt(evs[:i])[i-1]; q != "" {
@@ -63,9 +62,9 @@ func queueBefore(evs []Event, i int) string {
 // escalationSource is bot or tier.
 //
 // docs/metrics.md: "A conversation is with the bot at an event when the last routing event before
-// it went to a bot, or, with no earlier routing, when a bot has replied and no human has.
-// escalated events from that state are bot escalations (source='bot'); all others are tier
-// escalations." Issue 16: "An escalation made by a bot actor is a bot escalation."
+// it went to a bot, or, with no earlier routing, when a bot has replied and no human has. An
+// escalated event is a bot escalation (source='bot') when a bot actor made it (actor.role=bot),
+// or when the conversation was with the bot at it; all others are tier escalations."
 func escalationSource(evs []Event, i int) string {
 	if evs[i].ActorRole == event.RoleBot || withBot(evs[:i]) {
 		return sourceBot

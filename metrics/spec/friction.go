@@ -95,8 +95,9 @@ func agentChanges(evs []Event) int {
 	return max(len(ids)-1, 0)
 }
 
-// humanWait: "human_wait_s: the sum of reply_wait_s, plus, when the conversation is unresolved, the
-// wait of its unanswered last burst until its last event".
+// humanWait: "human_wait_s: the sum of reply_wait_s, plus, when the conversation is unresolved and
+// its last burst is still open (unanswered_bursts = 1), that burst's wait from its first customer
+// message until the conversation's last event".
 func humanWait(evs []Event, resolved bool) float64 {
 	total := 0.0
 	for _, w := range replyWaits(evs) {
@@ -108,9 +109,8 @@ func humanWait(evs []Event, resolved bool) float64 {
 	return total
 }
 
-// unansweredBursts: "1 when the conversation is unresolved and its last burst got no human reply,
-// else 0". Since a resolution ends a burst (issue 16), the last burst is the one still open at the
-// end: customer messages after the last human reply and after the last resolved/reopened event.
+// unansweredBursts: "1 when the conversation is unresolved and its last burst with a customer
+// message is still open (no human reply, resolution or reopen came after it began), else 0".
 func unansweredBursts(evs []Event, resolved bool) int32 {
 	if _, ok := lastOpenBurst(evs); ok && !resolved {
 		return 1
@@ -127,9 +127,8 @@ func lastOpenBurst(evs []Event) (burst, bool) {
 	return bs[len(bs)-1], true
 }
 
-// customerNudges: "customer follow-ups sent 2 min or more after the previous message of their
-// burst": every customer message but a burst's first, 2 min or more after the customer message
-// before it in the burst.
+// customerNudges: "customer follow-ups sent 2 min or more after the previous customer message of
+// their burst": every customer message but a burst's first.
 func customerNudges(evs []Event) int64 {
 	const after = 2 * time.Minute
 	var n int64

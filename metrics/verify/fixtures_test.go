@@ -9,6 +9,7 @@ func TestDifferentialFixtures(t *testing.T) {
 		{"basic.jsonl", ""},
 		{"async.jsonl", ""},
 		{"edge.jsonl", ""},
+		{"rules.jsonl", ""},
 		{"europe.jsonl", "europe.yaml"},
 		{"america.jsonl", "america.yaml"},
 	} {
