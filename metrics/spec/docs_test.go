@@ -261,6 +261,20 @@ func TestWorkedExamples(t *testing.T) {
 			c := newConv(t, "c", "webchat").say("09:00:00", event.RoleCustomer, "", "anonymous", false, false).customer("09:01:00", "me")
 			return map[string]any{"customer": str(c.compute(nil, "").Conversation.CustomerID)}
 		}, map[string]any{"customer": "cust-1"}},
+
+		// Readings of sentences the docs leave open (see each function's comment).
+		{"reading: first/last_agent_id are the authors of the first and last human reply, NULL when unnamed", func(t *testing.T) map[string]any {
+			r := newConv(t, "c", "webchat").customer("09:00:00", "q").agent("09:01:00", "").agent("09:02:00", "ana").
+				agent("09:03:00", "").compute(nil, "")
+			cv := r.Conversation
+			return map[string]any{"first": str(cv.FirstAgentID), "last": str(cv.LastAgentID), "most active": str(cv.MostActiveAgentID)}
+		}, map[string]any{"first": nil, "last": nil, "most active": "ana"}},
+
+		{"reading: idle for exactly windows.idle_complete is complete", func(t *testing.T) map[string]any {
+			c := newConv(t, "c", "webchat").customer("2026-06-01 09:00:00", "q")
+			return map[string]any{"exactly": c.compute(nil, "2026-06-02 09:00:00").Conversation.Complete,
+				"a second less": c.compute(nil, "2026-06-02 08:59:59").Conversation.Complete}
+		}, map[string]any{"exactly": true, "a second less": false}},
 	} {
 		t.Run(tc.name, func(t *testing.T) { check(t, tc.run(t), tc.want) })
 	}
