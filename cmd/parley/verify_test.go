@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -100,10 +101,22 @@ func TestVerifyCommand(t *testing.T) {
 		})
 	}
 
-	// A lake file added after the build: the warehouse is older than its lake.
+	// A lake file added after the build, then one removed: the warehouse is not the lake's.
 	mustRun("import", "--lake", lakeDir, fixture("edge.jsonl"))
-	if _, _, err := run("verify", "--db", db, "--all"); err == nil || !strings.Contains(err.Error(), "run parley build first") {
-		t.Errorf("verify of a stale warehouse: %v", err)
+	if _, _, err := run("verify", "--db", db, "--all"); err == nil || !strings.Contains(err.Error(), "new or changed since the build") {
+		t.Errorf("verify of a warehouse older than its lake: %v", err)
+	}
+	mustRun("build", "--lake", lakeDir, "--full") // --full: an update would keep the corrupted row
+	mustRun("verify", "--db", db, "--all")
+	files, err := filepath.Glob(filepath.Join(lakeDir, "events", "date=*", "basic-*.parquet"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("lake files: %v %v", files, err)
+	}
+	if err := os.Remove(files[0]); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := run("verify", "--db", db, "--all"); err == nil || !strings.Contains(err.Error(), "are gone (first: ") {
+		t.Errorf("verify of a warehouse whose lake lost a file: %v", err)
 	}
 }
 

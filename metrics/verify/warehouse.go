@@ -148,9 +148,10 @@ func orNone(v []float64) any {
 	return v
 }
 
-// checkFresh fails when the lake holds an events file the warehouse was not built from (or one
-// that changed size since): the spec would see events the warehouse never saw. Files are matched
-// by their path below the lake root, so the lake may be given by another path than build's.
+// checkFresh fails unless the lake holds exactly the events files the warehouse was built from: a
+// file new or changed since the build holds events the warehouse never saw, a file gone since
+// (retention, erase, compaction) events the spec would not see. Files are matched by their path
+// below the lake root and their size, so the lake may be given by another path than build's.
 func checkFresh(ctx context.Context, db *warehouse.DB, files []string, size func(string) (int64, error)) error {
 	rows, err := db.QueryContext(ctx, query("build_files"))
 	if err != nil {
@@ -169,19 +170,26 @@ func checkFresh(ctx context.Context, db *warehouse.DB, files []string, size func
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("verify: read build_files: %w", err)
 	}
-	var missing []string
+	var changed []string
 	for _, f := range files {
 		n, err := size(f)
 		if err != nil {
 			return fmt.Errorf("verify: %w", err)
 		}
-		if b, ok := built[lakeRelative(f)]; !ok || b != n {
-			missing = append(missing, f)
+		rel := lakeRelative(f)
+		if b, ok := built[rel]; !ok || b != n {
+			changed = append(changed, f)
 		}
+		delete(built, rel)
 	}
-	if len(missing) > 0 {
+	if len(changed) > 0 {
 		return fmt.Errorf("verify: %w: %d lake files are new or changed since the build (first: %s); run parley build first",
-			ErrStale, len(missing), missing[0])
+			ErrStale, len(changed), changed[0])
+	}
+	if len(built) > 0 {
+		gone := slices.Sorted(maps.Keys(built))
+		return fmt.Errorf("verify: %w: %d lake files the warehouse was built from are gone (first: %s); run parley build first",
+			ErrStale, len(gone), gone[0])
 	}
 	return nil
 }
