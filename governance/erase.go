@@ -259,7 +259,7 @@ func eraseLake(ctx context.Context, cfg EraseConfig, log *slog.Logger, st *Erase
 	convs := make(map[string]bool)
 	if cfg.Conversations {
 		for _, path := range events {
-			err := eachRow(ctx, path, func(r *lake.Row) error {
+			err := lake.EachRow(ctx, path, func(r *lake.Row) error {
 				if isCustomer(r) {
 					convs[r.ConversationID] = true
 				}

@@ -489,7 +489,7 @@ func parquetRows(ctx context.Context, path string, drop func([len(idColumns)]str
 	}
 	r := parquet.NewReader(pf)
 	defer r.Close()
-	buf := make([]parquet.Row, readChunk)
+	buf := make([]parquet.Row, lake.ReadChunk)
 	var removed int64
 	for {
 		if err := ctx.Err(); err != nil {
@@ -551,7 +551,7 @@ func parquetHolds(path string, match func([]byte) bool) (holds, isParquet bool, 
 	}
 	r := parquet.NewReader(pf)
 	defer r.Close()
-	buf := make([]parquet.Row, readChunk)
+	buf := make([]parquet.Row, lake.ReadChunk)
 	for {
 		n, err := r.ReadRows(buf)
 		for _, row := range buf[:n] {

@@ -15,10 +15,6 @@ import (
 	"github.com/parley-cx/parley/internal/lake"
 )
 
-// readChunk is how many rows are decoded at a time: enough to amortise the
-// reader's per-call cost, small enough that a chunk of 1 MB messages fits.
-const readChunk = 256
-
 // edit decides the fate of one row: drop it, or keep it (possibly changed in
 // place, which counts as a change).
 type edit[T any] func(row *T) (keep, changed bool)
@@ -32,7 +28,7 @@ type rewriteResult struct {
 // writing anything, and reports what a rewrite would do.
 func scanFile[T any](ctx context.Context, path string, ed edit[T]) (rewriteResult, error) {
 	var res rewriteResult
-	err := eachRow(ctx, path, func(row *T) error {
+	err := lake.EachRow(ctx, path, func(row *T) error {
 		res.rows++
 		keep, changed := ed(row)
 		switch {
@@ -59,7 +55,7 @@ func rewriteFile[T any](ctx context.Context, path string, ed edit[T]) (res rewri
 	err = replaceFile(path, func(out io.Writer) error {
 		w := parquet.NewGenericWriter[T](out, lake.WriterOptions()...)
 		one := make([]T, 1)
-		err := eachRow(ctx, path, func(row *T) error {
+		err := lake.EachRow(ctx, path, func(row *T) error {
 			res.rows++
 			keep, changed := ed(row)
 			if !keep {
@@ -128,45 +124,6 @@ func replaceFile(path string, write func(w io.Writer) error) (err error) {
 		return fmt.Errorf("governance: replace %s: %w", path, err)
 	}
 	return syncDir(dir)
-}
-
-// eachRow calls fn for every row of the Parquet file at path, in order.
-func eachRow[T any](ctx context.Context, path string, fn func(*T) error) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("governance: open %s: %w", path, err)
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return fmt.Errorf("governance: stat %s: %w", path, err)
-	}
-	pf, err := parquet.OpenFile(f, info.Size())
-	if err != nil {
-		return fmt.Errorf("governance: open Parquet %s: %w", path, err)
-	}
-	r := parquet.NewGenericReader[T](pf)
-	defer r.Close()
-	buf := make([]T, readChunk)
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		// Fresh zero values: the reader reuses maps and slices it finds.
-		clear(buf)
-		n, err := r.Read(buf)
-		for i := range n {
-			if ferr := fn(&buf[i]); ferr != nil {
-				return fmt.Errorf("governance: %s: %w", path, ferr)
-			}
-		}
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("governance: read %s: %w", path, err)
-		}
-	}
 }
 
 // lakeFiles lists the complete Parquet files matching glob under root.
