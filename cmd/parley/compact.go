@@ -22,8 +22,8 @@ already recorded in the partition's checkpoint are merged, and each date
 directory is swapped in a single atomic rename, so a reader sees either the
 old files or the merged one, never both and never neither.
 
-Files written by "parley import" are left alone (importing a file again
-replaces its files by name). Dead letters are not compacted.
+Files written by "parley import" are left alone (each input's record in
+_imports/ lists its files by name). Dead letters are not compacted.
 
 Example:
   parley compact --lake /data/lake --dry-run
