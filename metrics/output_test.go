@@ -74,7 +74,12 @@ func TestQueryErrors(t *testing.T) {
 }
 
 func TestQueryToFileAndExport(t *testing.T) {
-	db := build(t, readFixture(t, "basic.jsonl"), config.Default())
+	evs := readFixture(t, "basic.jsonl")
+	// A later copy of the first event with another queue, so that
+	// duplicate_conflicts has a row to export.
+	edited := evs[0]
+	edited.Queue += "-edited"
+	db := build(t, append(evs, edited), config.Default())
 	ctx := context.Background()
 	dir := t.TempDir()
 	out := filepath.Join(dir, "frt.parquet")

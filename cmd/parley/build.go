@@ -32,10 +32,17 @@ func newBuildCmd() *cobra.Command {
 (DIR/events/date=*/*.parquet; files still being written are ignored) and
 builds the DuckDB warehouse:
 
-  transform  deduplicate by event_id, order each conversation by time,
-             split it into episodes at each reopen        -> events
+  transform  deduplicate by event_id (the first-ingested copy wins),
+             order each conversation by time, split it into
+             episodes at each reopen                      -> events
+             list copies that differ from the kept one    -> duplicate_conflicts
   metrics    messages, episodes, escalations, conversations,
              kpi_daily, agent_daily, warehouse_info
+
+An event delivered twice with different content (another text, time or
+even conversation) keeps its first-ingested copy; the others are counted in
+warehouse_info, logged at WARN and listed, with the fields that differ, by
+  parley sql --db FILE "SELECT * FROM duplicate_conflicts"
 
 Every table and column is documented in docs/metrics.md; the SQL is in
 sql/build/. Settings (time zone, business hours, SLA targets, windows,
@@ -101,6 +108,9 @@ Example:
 			default:
 				fmt.Fprintf(cmd.OutOrStdout(), "built %s: %d events (%d duplicates dropped) in %d conversations from %d files in %s\n",
 					dbPath, stats.Events, stats.Duplicates, stats.Conversations, stats.Files, elapsed)
+			}
+			if stats.Conflicts > 0 {
+				fmt.Fprintf(cmd.OutOrStdout(), "%d dropped duplicates differ from the copy kept: see SELECT * FROM duplicate_conflicts\n", stats.Conflicts)
 			}
 			return nil
 		},
