@@ -166,7 +166,8 @@ func eventLines(t *testing.T, firstID, n int) []byte {
 // line numbers and dates; each keeps its own files, whether imported in
 // one run or two.
 func TestImportSameBaseNameKeepsBoth(t *testing.T) {
-	day1, day2 := eventLines(t, 0, 400), eventLines(t, 1000, 300)
+	// Same length, so that the line ranges, and the names files once had, coincide.
+	day1, day2 := eventLines(t, 0, 400), eventLines(t, 1000, 400)
 	tests := []struct {
 		name string
 		runs func(t *testing.T, dir string) []ImportConfig
@@ -206,11 +207,11 @@ func TestImportSameBaseNameKeepsBoth(t *testing.T) {
 				}
 			}
 			db := openDuck(t)
-			if n := queryInt(t, db, "SELECT count(*) FROM "+lakeEvents(root)); n != 700 {
-				t.Errorf("lake rows = %d, want 400 + 300", n)
+			if n := queryInt(t, db, "SELECT count(*) FROM "+lakeEvents(root)); n != 800 {
+				t.Errorf("lake rows = %d, want 400 + 400", n)
 			}
-			if n := queryInt(t, db, "SELECT count(DISTINCT event_id) FROM "+lakeEvents(root)); n != 700 {
-				t.Errorf("distinct event ids = %d, want 700", n)
+			if n := queryInt(t, db, "SELECT count(DISTINCT event_id) FROM "+lakeEvents(root)); n != 800 {
+				t.Errorf("distinct event ids = %d, want 800", n)
 			}
 			records, _ := filepath.Glob(filepath.Join(root, lake.ImportsDir, "*.json"))
 			if len(records) != 2 {
