@@ -214,7 +214,10 @@ func alreadyImported(log *slog.Logger, input string, rec importRecord) ImportSta
 // A regular file is hashed whole at once and rewound; anything else is
 // hashed as the import reads it.
 func openInput(cfg ImportConfig, input string) (io.Reader, *inputSum, func(), error) {
-	sum := newInputSum(cfg.Format)
+	sum, err := newInputSum(cfg.Format)
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	var r io.Reader
 	closeInput := func() {}
 	if input == "-" {
@@ -227,7 +230,8 @@ func openInput(cfg ImportConfig, input string) (io.Reader, *inputSum, func(), er
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("ingest: import: open %s: %w", input, err)
 		}
-		r, closeInput = f, func() { f.Close() }
+		r, closeInput = f, func() { f.Close() } //nolint:errcheck // only read from
+
 	}
 	// Only an input that starts at its beginning is rewound there: a
 	// stdin left part-read by the caller is hashed as it streams.
@@ -257,7 +261,7 @@ type inputSum struct {
 	done bool // every byte of the input is in h
 }
 
-func newInputSum(f importers.Format) *inputSum {
+func newInputSum(f importers.Format) (*inputSum, error) {
 	s := &inputSum{h: sha256.New()}
 	if f != nil {
 		// The format's type and exported settings, as JSON (fields in
@@ -265,11 +269,11 @@ func newInputSum(f importers.Format) *inputSum {
 		// however its YAML was laid out.
 		b, err := json.Marshal(f)
 		if err != nil {
-			b = []byte(err.Error()) // an unencodable format still gets a name of its own
+			return nil, fmt.Errorf("ingest: import: describe the format %T: %w", f, err)
 		}
 		fmt.Fprintf(s.h, "%T %s\n", f, b)
 	}
-	return s
+	return s, nil
 }
 
 // finish hashes what is left of a streamed input after the import stopped

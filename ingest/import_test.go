@@ -3,6 +3,8 @@ package ingest
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"io"
 	"maps"
@@ -13,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parley-cx/parley/importers"
 	"github.com/parley-cx/parley/internal/event"
 	"github.com/parley-cx/parley/internal/lake"
 )
@@ -455,5 +458,51 @@ func assertNoTempFiles(t *testing.T, root string) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestInputSumNamesFormatAndMapping: a JSON-lines input is named by its
+// plain SHA-256; the same bytes read through another format or another
+// mapping are another input, and the same mapping written differently is not.
+func TestInputSumNamesFormatAndMapping(t *testing.T) {
+	data := []byte("ticket,sent_at\n1,01/03/2026 10:00:00\n")
+	mapping := func(yaml string) importers.Format {
+		m, err := importers.ParseMapping([]byte(yaml))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	const base = "conversation_id: ticket\ntype: {value: message}\nrole: {value: customer}\ntimestamp: {column: sent_at, format: \"%d/%m/%Y %H:%M:%S\"}\n"
+	sum := func(f importers.Format) string {
+		t.Helper()
+		s, err := newInputSum(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.h.Write(data)
+		return s.hex()
+	}
+	plain := sha256.Sum256(data)
+	if got := sum(nil); got != hex.EncodeToString(plain[:]) {
+		t.Errorf("JSON lines: %s, want the plain SHA-256 %x", got, plain)
+	}
+	tests := []struct {
+		name string
+		a, b importers.Format
+		same bool
+	}{
+		{"the same mapping laid out differently", mapping(base),
+			mapping("# the same, in another order\ntimestamp:\n  format: \"%d/%m/%Y %H:%M:%S\"\n  column: sent_at\nrole: {value: customer}\nconversation_id: {column: ticket}\ntype: {value: message}\n"), true},
+		{"another time zone", mapping(base), mapping(strings.Replace(base, "format:", "time_zone: Europe/Berlin, format:", 1)), false},
+		{"a mapping or twcs", mapping(base), importers.TWCS{}, false},
+		{"twcs or JSON lines", importers.TWCS{}, nil, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if a, b := sum(tc.a), sum(tc.b); (a == b) != tc.same {
+				t.Errorf("sums %s and %s: same %v, want %v", a, b, a == b, tc.same)
+			}
+		})
 	}
 }
