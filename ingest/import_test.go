@@ -506,3 +506,37 @@ func TestInputSumNamesFormatAndMapping(t *testing.T) {
 		})
 	}
 }
+
+// TestImportSameInputConcurrently: two imports of the same input at once
+// publish it once, whichever finishes first; the other says it found it.
+func TestImportSameInputConcurrently(t *testing.T) {
+	data, _ := importInput(t, 300)
+	dir := t.TempDir()
+	root := filepath.Join(dir, "lake")
+	p := writeInput(t, dir, "backfill.jsonl", data)
+	results := make(chan ImportStats, 2)
+	errs := make(chan error, 2)
+	for range 2 {
+		go func() {
+			st, err := Import(context.Background(), ImportConfig{Lake: root, Inputs: []string{p}})
+			results <- st
+			errs <- err
+		}()
+	}
+	var already, events int64
+	for range 2 {
+		st := <-results
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+		already += st.AlreadyImported
+		events += st.Events
+	}
+	if already != 1 || events != 301 {
+		t.Errorf("two imports of one input: %d found it imported, %d events written; want 1 and 301", already, events)
+	}
+	if n := queryInt(t, openDuck(t), "SELECT count(*) FROM "+lakeEvents(root)); n != 301 {
+		t.Errorf("lake rows = %d, want 301", n)
+	}
+	assertNoTempFiles(t, root)
+}
