@@ -48,15 +48,15 @@ type Config struct {
 
 // Stats describes one transform run.
 type Stats struct {
-	Files      int   // lake files in the lake
-	NewFiles   int   // lake files not built before (all of them in a full run)
-	RawRows    int64 // rows in the lake files, duplicates included
-	Events     int64 // rows of the events table
-	Duplicates int64 // RawRows - Events
+	Files         int   // lake files in the lake
+	NewFiles      int   // lake files not built before (all of them in a full run)
+	RawRows       int64 // rows in the lake files, duplicates included
+	Events        int64 // rows of the events table
+	Duplicates    int64 // RawRows - Events
+	Conversations int64
 	// Conflicts counts the dropped copies whose content differed from the
 	// kept copy of their event_id: the rows of duplicate_conflicts.
-	Conflicts     int64
-	Conversations int64
+	Conflicts int64
 	// Incremental says the run updated a warehouse built before.
 	Incremental bool
 	// Affected is how many conversations an incremental run recomputed.
