@@ -18,10 +18,13 @@ test:
 	$(GO) test -count=1 -timeout 25m ./...
 
 # The ladder times every stage against its floor; the ingest benchmark adds
-# ingest vs. raw consume at three topic sizes, with peak RSS for each.
+# ingest vs. raw consume at three topic sizes, with peak RSS for each; the
+# long-conversation benchmark builds 100k events held by one conversation
+# against the same events over 10k conversations (x-spread, target <= 2).
 bench: build
 	$(GO) run ./bench/cmd/parley-bench --sizes $(BENCH_SIZES) --parley $(BIN)
 	$(GO) test ./bench/ingestbench -run '^$$' -bench . -benchtime 1x
+	$(GO) test ./metrics -run '^$$' -bench '^BenchmarkLongConversation$$' -benchtime 1x
 
 # A bounded steady-load run of `parley ingest` (5 minutes unless
 # SOAK_DURATION says otherwise): flat memory, no growth in goroutines or open

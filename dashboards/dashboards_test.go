@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -426,6 +427,72 @@ func TestEmptyPeriod(t *testing.T) {
 			p.RequireClean(t)
 			if text := p.Text(t); !strings.Contains(text, "2030-01-01 to 2030-01-07 (7 days)") {
 				t.Errorf("header lacks the empty period")
+			}
+		})
+	}
+}
+
+// TestGapWarningOnEveryPage records offset gaps in the fixture warehouse:
+// every page must then carry the warning, in view as it opens and in full
+// in the footer, with the gaps' text escaped; without gaps, no page has it.
+func TestGapWarningOnEveryPage(t *testing.T) {
+	const hostile = `<script>window.pwned=4</script>`
+	tests := []struct {
+		name string
+		gaps int
+	}{
+		{"no gaps", 0},
+		{"gaps", gapsListed + 5},
+	}
+	b := browsertest.New(t)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			path := fixtureDB(t)
+			if tc.gaps > 0 {
+				execScript(t, path, `
+					INSERT INTO ingest_gaps
+					SELECT CASE WHEN i = 0 THEN '`+hostile+`' ELSE 'conversation-events' END, i % 3, 0, 1000 * i, 1000 * i + 249, 250,
+					       TIMESTAMP '2026-10-06 10:00' + i * INTERVAL 1 MINUTE
+					FROM range(`+fmt.Sprint(tc.gaps)+`) t(i);
+					UPDATE warehouse_info SET offset_gaps = (SELECT count(*) FROM ingest_gaps), offset_gap_messages = (SELECT sum(messages) FROM ingest_gaps);`)
+			}
+			res, err := Render(context.Background(), Config{DB: path, Out: t.TempDir(), From: fixturePeriod.From, To: fixturePeriod.To})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, file := range res.Files {
+				name := filepath.Base(file.Path)
+				t.Run(name, func(t *testing.T) {
+					p := b.Open(t, file.Path)
+					p.RequireClean(t)
+					// The banner must be visible without scrolling.
+					inView := browsertest.Eval[int](t, p, `Array.from(document.querySelectorAll(".alert")).filter(e => {
+						const r = e.getBoundingClientRect(); return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight; }).length`)
+					footer := browsertest.Eval[string](t, p, `(document.querySelector("footer .alert") || {innerText: ""}).innerText`)
+					if tc.gaps == 0 {
+						if n := browsertest.Eval[int](t, p, `document.querySelectorAll(".alert").length`); n != 0 {
+							t.Errorf("%d warnings on a page of a warehouse without offset gaps", n)
+						}
+						return
+					}
+					if inView != 1 {
+						t.Errorf("%d warnings in view as the page opens, want the banner", inView)
+					}
+					wantLost := count(int64(250 * tc.gaps))
+					for _, want := range []string{"data is missing", wantLost + " messages", count(int64(tc.gaps)) + " offset gaps",
+						"Topic " + hostile + ", partition 0: offsets 0 to 249 (250 messages) lost, found 2026-10-06 12:00",
+						"Topic conversation-events, partition 1: offsets 1000 to 1249", "and 5 more offset gaps"} {
+						if !strings.Contains(footer, want) {
+							t.Errorf("footer warning lacks %q:\n%s", want, footer)
+						}
+					}
+					if banner := browsertest.Eval[string](t, p, `document.querySelector("div.alert").innerText`); !strings.Contains(banner, wantLost+" messages") {
+						t.Errorf("banner %q does not say how many messages are missing", banner)
+					}
+					if v := browsertest.Eval[any](t, p, "window.pwned"); v != nil {
+						t.Errorf("a topic name ran as script: window.pwned = %v", v)
+					}
+				})
 			}
 		})
 	}

@@ -58,34 +58,32 @@ func (f Filter) describe() string {
 	return ""
 }
 
-// MessageGapCap bounds the work one agent message can stand for in the
-// message-timing estimate of handle time.
-const MessageGapCap = 5 * time.Minute
-
 // HandleTime is an average handle time read from the warehouse, with how it was obtained.
 type HandleTime struct {
 	AHT           time.Duration
 	Conversations int64
-	// Source is "agent_handle_s" when conversations carries the working-time
-	// column, else "message gaps" for the estimate from message timing.
+	// Source is the column the figure comes from: "agent_handle_s".
 	Source string
 }
 
+// ErrNoHandleTime is returned for a warehouse built before
+// conversations.agent_handle_s existed: rebuilding it adds the column.
+var ErrNoHandleTime = errors.New("the warehouse has no conversations.agent_handle_s (built by an older parley): rebuild it with `parley build`, or give --aht explicitly")
+
 // ReadHandleTime derives the average handle time of conversations that
 // started on or after since (wall clock): the mean of
-// conversations.agent_handle_s where the warehouse has it, otherwise the
-// message-gap estimate of sql/forecast/04_aht_messages.sql.
+// conversations.agent_handle_s, the one handle-time rule of the build
+// (docs/metrics.md, "Agent handle time").
 func ReadHandleTime(ctx context.Context, db *sql.DB, since time.Time, f Filter) (HandleTime, error) {
 	var has bool
 	if err := db.QueryRowContext(ctx, parleysql.File("forecast/02_has_agent_handle.sql")).Scan(&has); err != nil {
 		return HandleTime{}, fmt.Errorf("forecast: look for agent_handle_s: %w", err)
 	}
-	h := HandleTime{Source: "message gaps"}
-	query, args := parleysql.File("forecast/04_aht_messages.sql"), []any{since, f.Queue, f.Channel, MessageGapCap.Seconds()}
-	if has {
-		h.Source = "agent_handle_s"
-		query, args = parleysql.File("forecast/03_aht_agent_handle.sql"), args[:3]
+	if !has {
+		return HandleTime{}, fmt.Errorf("forecast: --aht auto: %w", ErrNoHandleTime)
 	}
+	h := HandleTime{Source: "agent_handle_s"}
+	query, args := parleysql.File("forecast/03_aht_agent_handle.sql"), []any{since, f.Queue, f.Channel}
 	var avg sql.NullFloat64
 	if err := db.QueryRowContext(ctx, query, args...).Scan(&avg, &h.Conversations); err != nil {
 		return HandleTime{}, fmt.Errorf("forecast: average handle time from %s: %w", h.Source, err)

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -19,6 +20,7 @@ const secondsPerDay = 24 * 60 * 60
 type batch struct {
 	source    string
 	partition int32 // -1 for imports
+	epoch     int   // the partition's reset count (Kafka batches only), part of file names
 	first     int64 // first offset or line in the batch
 	last      int64
 	// after is the lake checkpoint this batch continues (Kafka batches
@@ -29,24 +31,46 @@ type batch struct {
 	started  time.Time
 	rows     []lake.Row
 	dead     []lake.DeadLetter
-	reasons  map[event.Reason]int64
+	// gaps are ranges of offsets (Kafka batches only) that were deleted
+	// before they were read; they are recorded with the batch.
+	gaps    []lake.OffsetGap
+	reasons map[event.Reason]int64
 }
 
 func newBatch(source string, partition int32) *batch {
 	return &batch{source: source, partition: partition, reasons: make(map[event.Reason]int64)}
 }
 
-func (b *batch) empty() bool { return b.messages == 0 }
+func (b *batch) empty() bool { return b.messages == 0 && len(b.gaps) == 0 }
 
 // note extends the batch's range to pos without adding a row; imports use
 // it for blank lines so that file names still cover every line read.
 func (b *batch) note(pos int64, size int, now time.Time) {
-	if b.messages == 0 {
+	if b.empty() {
 		b.first, b.started = pos, now
 	}
 	b.last = pos
 	b.messages++
 	b.bytes += int64(size)
+}
+
+// addGap records that offsets from..to of the batch's partition were
+// deleted before they were read.
+func (b *batch) addGap(from, to int64, now time.Time) {
+	if b.empty() {
+		b.first, b.started = from, now
+	}
+	b.last = to
+	b.gaps = append(b.gaps, lake.OffsetGap{Topic: b.source, Partition: b.partition, From: from, To: to, DetectedAt: now.UTC(), Epoch: b.epoch})
+}
+
+// skipTo extends a non-empty batch over offsets up to next (exclusive) that
+// held nothing to keep (transaction markers, aborted records), so that its
+// checkpoint lands past them; an empty batch has no checkpoint to move.
+func (b *batch) skipTo(next int64) {
+	if !b.empty() && next-1 > b.last {
+		b.last = next - 1
+	}
 }
 
 // add decodes raw and keeps it as a row, or as a dead letter with its reason.
@@ -61,12 +85,13 @@ func (b *batch) add(raw, key []byte, pos int64, now time.Time) {
 			return
 		}
 	}
-	b.addDead(raw, int64(len(raw)), key, pos, now, err)
+	b.addDead(raw, int64(len(raw)), event.ScanIDs(raw), key, pos, now, err)
 }
 
-// addDead keeps a rejected input. raw may be a prefix of an input of size
-// bytes; it is copied, cut at event.MaxEventBytes, because callers reuse buffers.
-func (b *batch) addDead(raw []byte, size int64, key []byte, pos int64, now time.Time, cause error) {
+// addDead keeps a rejected input, with the IDs read from all of it. raw
+// may be a prefix of an input of size bytes; it is copied, cut at
+// event.MaxEventBytes, because callers reuse buffers.
+func (b *batch) addDead(raw []byte, size int64, ids event.IDs, key []byte, pos int64, now time.Time, cause error) {
 	inv := &event.InvalidError{Reason: event.ReasonMalformed, Detail: cause.Error()}
 	errors.As(cause, &inv)
 	if len(raw) > event.MaxEventBytes {
@@ -83,6 +108,9 @@ func (b *batch) addDead(raw []byte, size int64, key []byte, pos int64, now time.
 		Field:      inv.Field,
 		Detail:     inv.Detail,
 		ReceivedAt: now.UTC(),
+		// Read from all of raw, not only the part kept.
+		ConversationID: &ids.ConversationID,
+		ActorID:        &ids.ActorID,
 	})
 	b.reasons[inv.Reason]++
 }
@@ -94,12 +122,13 @@ type limits struct {
 	age   time.Duration
 }
 
-// due reports whether the batch should be flushed under lim.
+// due reports whether the batch should be flushed under lim. A batch with
+// a gap is due at once: the loss is recorded (and logged) without delay.
 func (b *batch) due(lim limits, now time.Time) bool {
 	if b.empty() {
 		return false
 	}
-	return len(b.rows)+len(b.dead) >= lim.rows || b.bytes >= lim.bytes || now.Sub(b.started) >= lim.age
+	return len(b.gaps) > 0 || len(b.rows)+len(b.dead) >= lim.rows || b.bytes >= lim.bytes || now.Sub(b.started) >= lim.age
 }
 
 func (b *batch) fileName() string {
@@ -109,7 +138,7 @@ func (b *batch) fileName() string {
 		// their temporary names show this one.
 		return fmt.Sprintf("%s-%d-%d%s", b.source, b.first, b.last, lake.ParquetExt)
 	}
-	return lake.KafkaFileName(b.source, b.partition, b.first, b.last)
+	return lake.KafkaFileName(b.source, b.partition, b.epoch, b.first, b.last)
 }
 
 // writeTemp writes the batch's files (one per event date, one per
@@ -142,6 +171,15 @@ func (b *batch) writeTemp(root string, fs *fileSet) (int, error) {
 		}
 		files++
 	}
+	for _, g := range b.gaps {
+		raw, err := json.Marshal(g)
+		if err != nil {
+			return 0, fmt.Errorf("ingest: encode gap record: %w", err)
+		}
+		if err := writeTempFile(fs, lake.GapDir(root, g.Topic), lake.GapFileName(g), append(raw, '\n')); err != nil {
+			return 0, err
+		}
+	}
 	return files, nil
 }
 
@@ -151,6 +189,7 @@ func (b *batch) reset() {
 	b.rows = b.rows[:0]
 	clear(b.dead)
 	b.dead = b.dead[:0]
+	b.gaps = b.gaps[:0]
 	clear(b.reasons)
 	b.messages, b.bytes = 0, 0
 }
@@ -167,6 +206,9 @@ type Stats struct {
 	Bytes int64
 	// Reasons counts dead letters by rejection reason.
 	Reasons map[event.Reason]int64
+	// Gaps and GapOffsets count the ranges of Kafka offsets found deleted
+	// before they were read, and the offsets in them.
+	Gaps, GapOffsets int64
 	// Elapsed is the wall time of the run.
 	Elapsed time.Duration
 }
@@ -177,6 +219,10 @@ func (s *Stats) add(b *batch, files int) {
 	s.DeadLetters += int64(len(b.dead))
 	s.Files += int64(files)
 	s.Bytes += b.bytes
+	for _, g := range b.gaps {
+		s.Gaps++
+		s.GapOffsets += g.Messages()
+	}
 	if s.Reasons == nil {
 		s.Reasons = make(map[event.Reason]int64)
 	}
@@ -191,6 +237,8 @@ func (s *Stats) merge(other Stats) {
 	s.DeadLetters += other.DeadLetters
 	s.Files += other.Files
 	s.Bytes += other.Bytes
+	s.Gaps += other.Gaps
+	s.GapOffsets += other.GapOffsets
 	if s.Reasons == nil {
 		s.Reasons = make(map[event.Reason]int64)
 	}
@@ -201,5 +249,9 @@ func (s *Stats) merge(other Stats) {
 
 // String is a one-line summary for logs and the CLI.
 func (s Stats) String() string {
-	return fmt.Sprintf("%d events, %d dead letters, %d files, %.1f MB in %s", s.Events, s.DeadLetters, s.Files, float64(s.Bytes)/1e6, s.Elapsed.Round(time.Millisecond))
+	line := fmt.Sprintf("%d events, %d dead letters, %d files, %.1f MB in %s", s.Events, s.DeadLetters, s.Files, float64(s.Bytes)/1e6, s.Elapsed.Round(time.Millisecond))
+	if s.Gaps > 0 {
+		line += fmt.Sprintf("; %d OFFSET GAPS: %d offsets were deleted from Kafka before they were read (recorded in %s/)", s.Gaps, s.GapOffsets, lake.GapsDir)
+	}
+	return line
 }

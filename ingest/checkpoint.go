@@ -13,13 +13,18 @@ import (
 )
 
 // checkpoint is the lake's record of one partition: every offset below
-// NextOffset is in the lake (as a row or a dead letter), nothing at or
-// above it is. NextOffset -1 means nothing is yet, start at the earliest.
+// NextOffset is in the lake (as a row, a dead letter or part of a gap
+// record) or held nothing to keep (a transaction marker, an aborted
+// record); nothing at or above it is. NextOffset -1 means nothing is yet,
+// start at the earliest.
 type checkpoint struct {
-	Topic      string    `json:"topic"`
-	Partition  int32     `json:"partition"`
-	NextOffset int64     `json:"next_offset"`
-	WrittenAt  time.Time `json:"written_at"`
+	Topic      string `json:"topic"`
+	Partition  int32  `json:"partition"`
+	NextOffset int64  `json:"next_offset"`
+	// Epoch counts the partition's resets (--reset-partition); NextOffset
+	// and the files named with this epoch belong together.
+	Epoch     int       `json:"epoch,omitempty"`
+	WrittenAt time.Time `json:"written_at"`
 }
 
 func readCheckpoint(root, topic string, partition int32) (checkpoint, bool, error) {
@@ -35,31 +40,35 @@ func readCheckpoint(root, topic string, partition int32) (checkpoint, bool, erro
 	if err := json.Unmarshal(raw, &cp); err != nil {
 		return checkpoint{}, false, fmt.Errorf("ingest: parse checkpoint %s: %w", path, err)
 	}
-	if cp.Topic != topic || cp.Partition != partition || cp.NextOffset < -1 {
+	if cp.Topic != topic || cp.Partition != partition || cp.NextOffset < -1 || cp.Epoch < 0 {
 		return checkpoint{}, false, fmt.Errorf("ingest: checkpoint %s is for %s/%d at %d, not %s/%d", path, cp.Topic, cp.Partition, cp.NextOffset, topic, partition)
 	}
 	return cp, true, nil
 }
 
-func writeCheckpoint(root, topic string, partition int32, next int64) error {
-	raw, err := json.Marshal(checkpoint{Topic: topic, Partition: partition, NextOffset: next, WrittenAt: time.Now().UTC()})
+func writeCheckpoint(root, topic string, partition int32, epoch int, next int64) error {
+	raw, err := json.Marshal(checkpoint{Topic: topic, Partition: partition, NextOffset: next, Epoch: epoch, WrittenAt: time.Now().UTC()})
 	if err != nil {
 		return fmt.Errorf("ingest: encode checkpoint: %w", err)
 	}
 	return writeFileAtomic(lake.CheckpointPath(root, topic, partition), append(raw, '\n'))
 }
 
-// partitionFile is a data file of one partition found in the lake.
+// partitionFile is a data file or gap record of one partition found in the lake.
 type partitionFile struct {
 	path        string
 	first, last int64
+	epoch       int
 	temp        bool
 }
 
 // partitionFiles lists every file of topic/partition under events/ and
-// deadletter/, complete or temporary.
+// deadletter/, and its gap records, complete or temporary.
 func partitionFiles(root, topic string, partition int32) ([]partitionFile, error) {
-	var out []partitionFile
+	out, err := gapFiles(root, topic, partition)
+	if err != nil {
+		return nil, err
+	}
 	for _, top := range []string{lake.EventsDir, lake.DeadLetterDir} {
 		days, err := filepath.Glob(filepath.Join(root, top, "date=*"))
 		if err != nil {
@@ -72,10 +81,30 @@ func partitionFiles(root, topic string, partition int32) ([]partitionFile, error
 			}
 			for _, e := range entries {
 				name, temp := finalName(e.Name())
-				if first, last, ok := lake.ParseKafkaFileName(name, topic, partition); ok {
-					out = append(out, partitionFile{path: filepath.Join(day, e.Name()), first: first, last: last, temp: temp})
+				if first, last, epoch, ok := lake.ParseKafkaFileName(name, topic, partition); ok {
+					out = append(out, partitionFile{path: filepath.Join(day, e.Name()), first: first, last: last, epoch: epoch, temp: temp})
 				}
 			}
+		}
+	}
+	return out, nil
+}
+
+// gapFiles lists the gap records of topic/partition, complete or temporary.
+func gapFiles(root, topic string, partition int32) ([]partitionFile, error) {
+	dir := lake.GapDir(root, topic)
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("ingest: list %s: %w", dir, err)
+	}
+	var out []partitionFile
+	for _, e := range entries {
+		name, temp := finalName(e.Name())
+		if from, to, epoch, ok := lake.ParseGapFileName(name, partition); ok {
+			out = append(out, partitionFile{path: filepath.Join(dir, e.Name()), first: from, last: to, epoch: epoch, temp: temp})
 		}
 	}
 	return out, nil
@@ -95,29 +124,34 @@ func finalName(name string) (string, bool) {
 }
 
 // recoverPartition makes the lake consistent with the partition's checkpoint
-// and returns the offset to resume from (-1: the earliest available). Files
-// at or past the checkpoint belong to a batch that did not finish (the
-// process died between its renames and its checkpoint), and temporary files
-// to one that never got that far: both are removed, because the batch will
-// be read again from Kafka.
-func recoverPartition(root, topic string, partition int32) (next int64, removed int, err error) {
+// and returns it (NextOffset -1: resume at the earliest available offset).
+// Files of the checkpoint's epoch at or past the checkpoint belong to a
+// batch that did not finish (the process died between its renames and its
+// checkpoint), and temporary files to one that never got that far: both are
+// removed, because the batch will be read again from Kafka. Files of earlier
+// epochs were all read before a reset and are never touched.
+func recoverPartition(root, topic string, partition int32) (cp checkpoint, removed int, err error) {
 	files, err := partitionFiles(root, topic, partition)
 	if err != nil {
-		return 0, 0, err
+		return cp, 0, err
 	}
 	cp, ok, err := readCheckpoint(root, topic, partition)
 	if err != nil {
-		return 0, 0, err
+		return cp, 0, err
 	}
-	next = cp.NextOffset
 	if !ok {
 		// No checkpoint but files: the checkpoint was deleted by hand. The
 		// files are the best record left; trust them, since a first batch
-		// always writes a -1 checkpoint before any file.
-		next = -1
+		// always writes a -1 checkpoint before any file, and a reset its
+		// new epoch.
+		cp = checkpoint{Topic: topic, Partition: partition, NextOffset: -1}
 		for _, f := range files {
-			if !f.temp && f.last+1 > next {
-				next = f.last + 1
+			switch {
+			case f.temp:
+			case f.epoch > cp.Epoch:
+				cp.Epoch, cp.NextOffset = f.epoch, f.last+1
+			case f.epoch == cp.Epoch && f.last+1 > cp.NextOffset:
+				cp.NextOffset = f.last + 1
 			}
 		}
 	}
@@ -125,16 +159,16 @@ func recoverPartition(root, topic string, partition int32) (next int64, removed 
 	cpPath := lake.CheckpointPath(root, topic, partition)
 	cpTemps, err := filepath.Glob(filepath.Join(filepath.Dir(cpPath), tempPattern(filepath.Base(cpPath))))
 	if err != nil {
-		return 0, 0, fmt.Errorf("ingest: list temporary checkpoints: %w", err)
+		return cp, 0, fmt.Errorf("ingest: list temporary checkpoints: %w", err)
 	}
 	for _, tmp := range cpTemps {
 		files = append(files, partitionFile{path: tmp, temp: true})
 	}
 	dirs := make(map[string]struct{})
 	for _, f := range files {
-		if f.temp || (ok && f.first >= next) {
+		if f.temp || (ok && f.epoch == cp.Epoch && f.first >= cp.NextOffset) {
 			if err := os.Remove(f.path); err != nil && !errors.Is(err, os.ErrNotExist) {
-				return 0, removed, fmt.Errorf("ingest: remove unfinished batch file %s: %w", f.path, err)
+				return cp, removed, fmt.Errorf("ingest: remove unfinished batch file %s: %w", f.path, err)
 			}
 			dirs[filepath.Dir(f.path)] = struct{}{}
 			removed++
@@ -142,17 +176,17 @@ func recoverPartition(root, topic string, partition int32) (next int64, removed 
 	}
 	for d := range dirs {
 		if err := syncDir(d); err != nil {
-			return 0, removed, err
+			return cp, removed, err
 		}
 	}
 	if !ok {
 		// Record the starting point before the first batch, so that a crash
 		// inside the first batch is recognised as such on the next start.
-		if err := writeCheckpoint(root, topic, partition, next); err != nil {
-			return 0, removed, err
+		if err := writeCheckpoint(root, topic, partition, cp.Epoch, cp.NextOffset); err != nil {
+			return cp, removed, err
 		}
 	}
-	return next, removed, nil
+	return cp, removed, nil
 }
 
 // errFenced reports that another owner moved a partition's checkpoint
@@ -180,15 +214,15 @@ func publishKafkaBatch(root, topic string, b *batch) (files int, err error) {
 	if err != nil {
 		return 0, errors.Join(err, fs.abort())
 	}
-	if current := cp.NextOffset; !ok || current != b.after {
+	if current := cp.NextOffset; !ok || current != b.after || cp.Epoch != b.epoch {
 		if !ok {
 			current = -1
 		}
-		return 0, errors.Join(fmt.Errorf("ingest: %s/%d offsets %d-%d continue checkpoint %d, but the lake is at %d: %w",
-			topic, b.partition, b.first, b.last, b.after, current, errFenced), fs.abort())
+		return 0, errors.Join(fmt.Errorf("ingest: %s/%d offsets %d-%d (epoch %d) continue checkpoint %d, but the lake is at %d (epoch %d): %w",
+			topic, b.partition, b.first, b.last, b.epoch, b.after, current, cp.Epoch, errFenced), fs.abort())
 	}
 	if err := fs.publish(); err != nil {
 		return 0, errors.Join(err, fs.abort())
 	}
-	return files, writeCheckpoint(root, topic, b.partition, b.last+1)
+	return files, writeCheckpoint(root, topic, b.partition, b.epoch, b.last+1)
 }

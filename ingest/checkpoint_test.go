@@ -18,8 +18,10 @@ func TestRecoverPartition(t *testing.T) {
 	tests := []struct {
 		name       string
 		checkpoint int64 // -2: no checkpoint file
+		epoch      int
 		files      []string
 		wantNext   int64
+		wantEpoch  int
 		wantKept   []string
 	}{
 		{
@@ -52,6 +54,45 @@ func TestRecoverPartition(t *testing.T) {
 			wantNext:   61,
 			wantKept:   []string{"events/date=2026-03-01/t-0-0-49.parquet", "deadletter/date=2026-03-02/t-0-50-60.parquet"},
 		},
+		{
+			name:       "gap records are part of their batch",
+			checkpoint: 100,
+			files: []string{
+				"_gaps/t/0-50-60.json", "events/date=2026-03-01/t-0-61-99.parquet", // a gap then rows, checkpointed
+				"_gaps/t/0-100-120.json", "events/date=2026-03-01/t-0-121-130.parquet", // published, not checkpointed
+				"_gaps/t/_tmp-0-131-140.json.7.part", // never published
+				"_gaps/t/1-100-120.json",             // another partition's
+			},
+			wantNext: 100,
+			wantKept: []string{"_gaps/t/0-50-60.json", "events/date=2026-03-01/t-0-61-99.parquet", "_gaps/t/1-100-120.json"},
+		},
+		{
+			name:       "after a reset only the new epoch's unfinished batch is removed",
+			checkpoint: 20,
+			epoch:      1,
+			files: []string{
+				"events/date=2026-03-01/t-0-0-499.parquet", "_gaps/t/0-500-599.json", // read before the reset, above the new checkpoint
+				"events/date=2026-03-01/t-0-0-19.r1.parquet",                             // the new epoch, checkpointed
+				"events/date=2026-03-02/t-0-20-29.r1.parquet", "_gaps/t/0-30-39.r1.json", // the new epoch, not checkpointed
+			},
+			wantNext:  20,
+			wantEpoch: 1,
+			wantKept: []string{
+				"events/date=2026-03-01/t-0-0-499.parquet", "_gaps/t/0-500-599.json", "events/date=2026-03-01/t-0-0-19.r1.parquet",
+			},
+		},
+		{
+			name:       "checkpoint deleted by hand after a reset: the latest epoch's files are trusted",
+			checkpoint: -2,
+			files: []string{
+				"events/date=2026-03-01/t-0-0-499.parquet", "events/date=2026-03-01/t-0-0-19.r1.parquet", "_gaps/t/0-20-29.r1.json",
+			},
+			wantNext:  30,
+			wantEpoch: 1,
+			wantKept: []string{
+				"events/date=2026-03-01/t-0-0-499.parquet", "events/date=2026-03-01/t-0-0-19.r1.parquet", "_gaps/t/0-20-29.r1.json",
+			},
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -62,7 +103,7 @@ func TestRecoverPartition(t *testing.T) {
 				}
 			}
 			if tc.checkpoint > -2 {
-				if err := writeCheckpoint(root, "t", 0, tc.checkpoint); err != nil {
+				if err := writeCheckpoint(root, "t", 0, tc.epoch, tc.checkpoint); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -75,12 +116,12 @@ func TestRecoverPartition(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			next, _, err := recoverPartition(root, "t", 0)
+			got, _, err := recoverPartition(root, "t", 0)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if next != tc.wantNext {
-				t.Errorf("next = %d, want %d", next, tc.wantNext)
+			if got.NextOffset != tc.wantNext || got.Epoch != tc.wantEpoch {
+				t.Errorf("recovered next %d epoch %d, want %d epoch %d", got.NextOffset, got.Epoch, tc.wantNext, tc.wantEpoch)
 			}
 			var kept []string
 			for _, f := range tc.files {
@@ -92,8 +133,8 @@ func TestRecoverPartition(t *testing.T) {
 				t.Errorf("kept %q, want %q", kept, tc.wantKept)
 			}
 			cp, ok, err := readCheckpoint(root, "t", 0)
-			if err != nil || !ok || cp.NextOffset != tc.wantNext {
-				t.Errorf("checkpoint after recovery = %+v, %v, %v; want next %d", cp, ok, err, tc.wantNext)
+			if err != nil || !ok || cp.NextOffset != tc.wantNext || cp.Epoch != tc.wantEpoch {
+				t.Errorf("checkpoint after recovery = %+v, %v, %v; want next %d epoch %d", cp, ok, err, tc.wantNext, tc.wantEpoch)
 			}
 		})
 	}
@@ -105,9 +146,9 @@ func TestRecoverPartition(t *testing.T) {
 func TestPublishFencesStaleOwner(t *testing.T) {
 	root := t.TempDir()
 	const topic = "t"
-	next, _, err := recoverPartition(root, topic, 0)
-	if err != nil || next != -1 {
-		t.Fatalf("recover an empty lake: next %d, err %v", next, err)
+	cp, _, err := recoverPartition(root, topic, 0)
+	if err != nil || cp.NextOffset != -1 {
+		t.Fatalf("recover an empty lake: next %d, err %v", cp.NextOffset, err)
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	batchOf := func(first, last, after int64) *batch {

@@ -61,12 +61,13 @@ type kafkaFile struct {
 	name        string
 	topic       string
 	partition   int32
+	epoch       int
 	first, last int64
 	size        int64
 }
 
-// parseAnyKafkaName splits <topic>-<partition>-<first>-<last>.parquet from
-// the right. Import files are left alone, since their input's record in
+// parseAnyKafkaName splits <topic>-<partition>-<first>-<last>[.r<epoch>].parquet
+// from the right. Import files are left alone, since their input's record in
 // _imports/ lists them by name: <source>-<hash>-<first>-<last> has a
 // 16-digit hash where the partition goes, which is never how a partition
 // number is written (ParseKafkaFileName compares the decimal form), and
@@ -86,11 +87,11 @@ func parseAnyKafkaName(name string) (kafkaFile, bool) {
 		return kafkaFile{}, false
 	}
 	topic := strings.Join(f[:len(f)-3], "-")
-	first, last, ok := lake.ParseKafkaFileName(name, topic, int32(p))
+	first, last, epoch, ok := lake.ParseKafkaFileName(name, topic, int32(p))
 	if !ok {
 		return kafkaFile{}, false
 	}
-	return kafkaFile{name: name, topic: topic, partition: int32(p), first: first, last: last}, true
+	return kafkaFile{name: name, topic: topic, partition: int32(p), epoch: epoch, first: first, last: last}, true
 }
 
 // Compact merges, in every date partition of the events, the small files of
@@ -98,6 +99,10 @@ func parseAnyKafkaName(name string) (kafkaFile, bool) {
 // files below the partition's checkpoint are merged, so resumption and
 // recovery are unaffected. Each date directory is swapped in one atomic
 // rename: a reader sees the files before or after, never both or neither.
+//
+// One compact runs at a time (the lake's compaction lock). It first removes
+// what interrupted lake commands left behind (lake.Sweep), staging
+// directories of an earlier compact included.
 func Compact(ctx context.Context, cfg CompactConfig) (CompactStats, error) {
 	var st CompactStats
 	if err := cfg.Validate(); err != nil {
@@ -110,11 +115,26 @@ func Compact(ctx context.Context, cfg CompactConfig) (CompactStats, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	if _, err := os.Stat(cfg.Lake); errors.Is(err, os.ErrNotExist) {
+		return st, nil // no lake, nothing to compact
+	}
+	if !cfg.DryRun {
+		// Held until every staging directory of this run is gone, so that a
+		// sweep by another command can tell them from a dead compact's. The
+		// sweep comes first, under the exclusive lake lock: a sweep running
+		// meanwhile elsewhere therefore finishes before this run stages anything.
+		unlock, err := lake.LockCompact(cfg.Lake)
+		if err != nil {
+			return st, fmt.Errorf("ingest: compact: %w", err)
+		}
+		defer unlock() //nolint:errcheck // closing the lock file releases the lock either way
+		sweepLake(cfg.Lake, true, log)
+	}
 	days, err := filepath.Glob(filepath.Join(cfg.Lake, lake.EventsDir, "date=*"))
 	if err != nil {
 		return st, fmt.Errorf("ingest: compact: list partitions: %w", err)
 	}
-	checkpoints := make(map[string]int64)
+	checkpoints := make(map[string]checkpoint)
 	for _, day := range days {
 		if err := ctx.Err(); err != nil {
 			return st, fmt.Errorf("ingest: compact: %w", err)
@@ -146,7 +166,7 @@ func Compact(ctx context.Context, cfg CompactConfig) (CompactStats, error) {
 
 // mergeGroups picks, per Kafka partition, the committed small files of one
 // date directory; groups of fewer than two files are left as they are.
-func mergeGroups(cfg CompactConfig, day string, checkpoints map[string]int64) ([][]kafkaFile, error) {
+func mergeGroups(cfg CompactConfig, day string, checkpoints map[string]checkpoint) ([][]kafkaFile, error) {
 	entries, err := os.ReadDir(day)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: compact: list %s: %w", day, err)
@@ -164,22 +184,23 @@ func mergeGroups(cfg CompactConfig, day string, checkpoints map[string]int64) ([
 		if f.size = info.Size(); f.size >= cfg.SmallFileBytes {
 			continue
 		}
-		key := f.topic + "/" + strconv.Itoa(int(f.partition))
-		next, seen := checkpoints[key]
+		cpKey := f.topic + "/" + strconv.Itoa(int(f.partition))
+		cp, seen := checkpoints[cpKey]
 		if !seen {
-			cp, ok, err := readCheckpoint(cfg.Lake, f.topic, f.partition)
-			if err != nil {
+			var ok bool
+			if cp, ok, err = readCheckpoint(cfg.Lake, f.topic, f.partition); err != nil {
 				return nil, err
 			}
-			next = -1
-			if ok {
-				next = cp.NextOffset
+			if !ok {
+				cp.NextOffset = -1
 			}
-			checkpoints[key] = next
+			checkpoints[cpKey] = cp
 		}
 		// A file at or past the checkpoint may belong to a batch still being
 		// published; recovery would delete it, so it must stay separate.
-		if f.last < next {
+		// Files of an earlier epoch were all complete before the reset.
+		if f.epoch < cp.Epoch || (f.epoch == cp.Epoch && f.last < cp.NextOffset) {
+			key := cpKey + "/" + strconv.Itoa(f.epoch)
 			byPart[key] = append(byPart[key], f)
 		}
 	}
@@ -196,23 +217,29 @@ func mergeGroups(cfg CompactConfig, day string, checkpoints map[string]int64) ([
 }
 
 func mergedName(g []kafkaFile) string {
-	return lake.KafkaFileName(g[0].topic, g[0].partition, g[0].first, g[len(g)-1].last)
+	return lake.KafkaFileName(g[0].topic, g[0].partition, g[0].epoch, g[0].first, g[len(g)-1].last)
 }
+
+// testHookAfterSwap, when set by a test, runs right after a date directory
+// is swapped: the moment a crash leaves the old files in the staging directory.
+var testHookAfterSwap func()
 
 // compactDay builds the compacted copy of day in a staging directory (merged
 // files, plus hard links to every other file) and exchanges the two
-// directories in one rename.
+// directories in one rename. The caller holds the compaction lock.
 func compactDay(ctx context.Context, root, day string, groups [][]kafkaFile) (int64, error) {
-	stage, err := os.MkdirTemp(filepath.Dir(day), lake.TempPrefix+filepath.Base(day)+"-")
+	stage, err := os.MkdirTemp(filepath.Dir(day), lake.StagePrefix+strings.TrimPrefix(filepath.Base(day), "date=")+"-")
 	if err != nil {
 		return 0, fmt.Errorf("ingest: compact: create staging directory: %w", err)
 	}
-	defer os.RemoveAll(stage) // after the exchange it holds the old files
+	defer os.RemoveAll(stage) // on failure; after a swap it is removed under the lock
 	var rows int64
-	merged := make(map[string]bool)
+	// merged records each input as it was read, to check under the lock
+	// that it is still the same file (erase replaces files under their names).
+	merged := make(map[string]os.FileInfo)
 	for _, g := range groups {
 		fs := fileSet{}
-		n, err := mergeFiles(ctx, &fs, day, stage, g)
+		n, err := mergeFiles(ctx, &fs, day, stage, g, merged)
 		if err == nil {
 			err = fs.publish()
 		}
@@ -220,9 +247,6 @@ func compactDay(ctx context.Context, root, day string, groups [][]kafkaFile) (in
 			return rows, errors.Join(err, fs.abort())
 		}
 		rows += n
-		for _, f := range g {
-			merged[f.name] = true
-		}
 	}
 
 	unlock, err := lake.Lock(root, true)
@@ -238,8 +262,16 @@ func compactDay(ctx context.Context, root, day string, groups [][]kafkaFile) (in
 	}
 	present := 0
 	for _, e := range entries {
-		if merged[e.Name()] {
-			present++
+		if read, ok := merged[e.Name()]; ok {
+			now, err := e.Info()
+			if err != nil {
+				return rows, fmt.Errorf("ingest: compact: stat %s: %w", e.Name(), err)
+			}
+			// A file rewritten since it was read (erase) would bring back
+			// what the rewrite removed.
+			if os.SameFile(read, now) && read.ModTime().Equal(now.ModTime()) && read.Size() == now.Size() {
+				present++
+			}
 			continue
 		}
 		if err := os.Link(filepath.Join(day, e.Name()), filepath.Join(stage, e.Name())); err != nil {
@@ -247,7 +279,7 @@ func compactDay(ctx context.Context, root, day string, groups [][]kafkaFile) (in
 		}
 	}
 	if present != len(merged) {
-		return rows, fmt.Errorf("ingest: compact: files of %s changed while merging (another compact?); nothing swapped", day)
+		return rows, fmt.Errorf("ingest: compact: files of %s were rewritten or removed while merging (erase or retention ran); nothing swapped, run compact again", day)
 	}
 	if err := syncDir(stage); err != nil {
 		return rows, err
@@ -255,25 +287,35 @@ func compactDay(ctx context.Context, root, day string, groups [][]kafkaFile) (in
 	if err := unix.Renameat2(unix.AT_FDCWD, stage, unix.AT_FDCWD, day, unix.RENAME_EXCHANGE); err != nil {
 		return rows, fmt.Errorf("ingest: compact: swap %s atomically (needs Linux renameat2 RENAME_EXCHANGE): %w", day, err)
 	}
+	if testHookAfterSwap != nil {
+		testHookAfterSwap()
+	}
 	if err := syncDir(filepath.Dir(day)); err != nil {
 		return rows, err
+	}
+	// The old files go before the lock is released, so no erase can run
+	// while a copy of what it removes still sits in the lake.
+	if err := os.RemoveAll(stage); err != nil {
+		return rows, fmt.Errorf("ingest: compact: remove the replaced files of %s: %w", day, err)
 	}
 	return rows, nil
 }
 
-// mergeFiles copies the row groups of g, in offset order, into one file in stage.
-func mergeFiles(ctx context.Context, fs *fileSet, day, stage string, g []kafkaFile) (int64, error) {
+// mergeFiles copies the row groups of g, in offset order, into one file in
+// stage, and records in read each input file as it was read.
+func mergeFiles(ctx context.Context, fs *fileSet, day, stage string, g []kafkaFile, read map[string]os.FileInfo) (int64, error) {
 	var rows int64
 	err := writeParquetWith(fs, stage, mergedName(g), func(w *parquet.GenericWriter[lake.Row]) error {
 		for _, f := range g {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			n, err := copyRowGroups(w, filepath.Join(day, f.name))
+			n, info, err := copyRowGroups(w, filepath.Join(day, f.name))
 			rows += n
 			if err != nil {
 				return err
 			}
+			read[f.name] = info
 		}
 		return nil
 	})
@@ -283,19 +325,20 @@ func mergeFiles(ctx context.Context, fs *fileSet, day, stage string, g []kafkaFi
 // copyRowGroups appends the rows of the file at path to w as Parquet rows,
 // without decoding them into Go values (the schemas are the same). Rows, not
 // row groups, are copied so that the merged file gets full-size row groups.
-func copyRowGroups(w *parquet.GenericWriter[lake.Row], path string) (int64, error) {
+// It returns the file's identity as opened.
+func copyRowGroups(w *parquet.GenericWriter[lake.Row], path string) (int64, os.FileInfo, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return 0, fmt.Errorf("ingest: compact: open %s: %w", path, err)
+		return 0, nil, fmt.Errorf("ingest: compact: open %s: %w", path, err)
 	}
 	defer f.Close()
 	info, err := f.Stat()
 	if err != nil {
-		return 0, fmt.Errorf("ingest: compact: stat %s: %w", path, err)
+		return 0, nil, fmt.Errorf("ingest: compact: stat %s: %w", path, err)
 	}
 	pf, err := parquet.OpenFile(f, info.Size())
 	if err != nil {
-		return 0, fmt.Errorf("ingest: compact: open Parquet %s: %w", path, err)
+		return 0, nil, fmt.Errorf("ingest: compact: open Parquet %s: %w", path, err)
 	}
 	var total int64
 	for _, rg := range pf.RowGroups() {
@@ -306,10 +349,10 @@ func copyRowGroups(w *parquet.GenericWriter[lake.Row], path string) (int64, erro
 			err = cerr
 		}
 		if err != nil {
-			return total, fmt.Errorf("ingest: compact: copy %s: %w", path, err)
+			return total, nil, fmt.Errorf("ingest: compact: copy %s: %w", path, err)
 		}
 	}
-	return total, nil
+	return total, info, nil
 }
 
 // String is a one-line summary for the CLI.

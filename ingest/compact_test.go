@@ -2,13 +2,16 @@ package ingest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/parquet-go/parquet-go"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/parley-cx/parley/internal/lake"
@@ -130,7 +133,7 @@ func TestCompactLeavesUncommittedAndImportFilesAlone(t *testing.T) {
 		topic     string
 		partition int32
 	}{{"t", 0}, {"backfill", 12}} {
-		if err := writeCheckpoint(root, cp.topic, cp.partition, 100); err != nil {
+		if err := writeCheckpoint(root, cp.topic, cp.partition, 0, 100); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -152,6 +155,55 @@ func TestCompactLeavesUncommittedAndImportFilesAlone(t *testing.T) {
 	}
 	if st.FilesBefore != 0 {
 		t.Errorf("compact merged %+v, want nothing", st)
+	}
+}
+
+// TestCompactKeepsEpochsApart: after a reset, files of the earlier epoch
+// (all complete) and of the current one below the checkpoint are merged,
+// each epoch into its own file; the current epoch's files past the
+// checkpoint are left alone.
+func TestCompactKeepsEpochsApart(t *testing.T) {
+	root := t.TempDir()
+	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	day := lake.PartitionDir(root, at)
+	if err := os.MkdirAll(day, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeCheckpoint(root, "u", 0, 1, 15); err != nil {
+		t.Fatal(err)
+	}
+	rows := 0
+	for _, f := range []struct {
+		epoch       int
+		first, last int64
+	}{{0, 0, 9}, {0, 10, 19}, {1, 0, 4}, {1, 5, 9}, {1, 15, 19}} {
+		var batch []lake.Row
+		for o := f.first; o <= f.last; o++ {
+			batch = append(batch, lake.Row{EventID: fmt.Sprintf("e%d-%d", f.epoch, o), ConversationID: "c", Type: "resolved", OccurredAt: at, Source: "u", Offset: o})
+		}
+		rows += len(batch)
+		if err := parquet.WriteFile(filepath.Join(day, lake.KafkaFileName("u", 0, f.epoch, f.first, f.last)), batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := Compact(context.Background(), CompactConfig{Lake: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	want := []string{"u-0-0-19.parquet", "u-0-0-9.r1.parquet", "u-0-15-19.r1.parquet"}
+	if !slices.Equal(names, want) || st.FilesBefore != 4 || st.FilesAfter != 2 {
+		t.Errorf("after compact: %v (%+v), want %v", names, st, want)
+	}
+	if n := queryInt(t, openDuck(t), "SELECT count(DISTINCT event_id) FROM "+lakeEvents(root)); n != int64(rows) {
+		t.Errorf("lake holds %d events after compact, want %d", n, rows)
 	}
 }
 

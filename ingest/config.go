@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/segmentio/kafka-go"
@@ -52,6 +54,57 @@ type Config struct {
 	ProgressEvery time.Duration
 	// Metrics, if set, is updated as Run goes (see NewMetrics).
 	Metrics *Metrics
+	// Resets says what to do with a partition whose lake checkpoint stands
+	// above the partition's end (the topic was deleted and recreated, or the
+	// broker lost data), keyed by partition or AllPartitions. Without an
+	// entry such a partition is not read and Run reports why; with one, the
+	// partition starts a new epoch at its earliest offset or at its end, and
+	// the reset is recorded in the lake's audit log. A partition whose
+	// checkpoint is within its offsets is never reset, so an entry left in
+	// place does nothing more.
+	Resets map[int32]ResetMode
+}
+
+// ResetMode is where a reset partition resumes.
+type ResetMode string
+
+// Reset modes: read the whole partition as it is now, or only what arrives from now on.
+const (
+	ResetEarliest ResetMode = "earliest"
+	ResetLatest   ResetMode = "latest"
+)
+
+// AllPartitions as a key of Config.Resets applies to every partition.
+const AllPartitions int32 = -1
+
+// ParseReset parses one --reset-partition value: PARTITION or all,
+// optionally followed by =earliest (the default) or =latest.
+func ParseReset(s string) (partition int32, mode ResetMode, err error) {
+	p, m, hasMode := strings.Cut(s, "=")
+	mode = ResetEarliest
+	if hasMode {
+		mode = ResetMode(m)
+	}
+	if mode != ResetEarliest && mode != ResetLatest {
+		return 0, "", fmt.Errorf("reset_partition: %q: the mode after = must be earliest or latest", s)
+	}
+	if p == "all" {
+		return AllPartitions, mode, nil
+	}
+	n, err := strconv.ParseInt(p, 10, 32)
+	if err != nil || n < 0 {
+		return 0, "", fmt.Errorf("reset_partition: %q: want a partition number or all, optionally =earliest or =latest (e.g. 3, 3=latest, all)", s)
+	}
+	return int32(n), mode, nil
+}
+
+// resetFor returns the reset asked for partition, if any.
+func (c *Config) resetFor(partition int32) (ResetMode, bool) {
+	if m, ok := c.Resets[partition]; ok {
+		return m, true
+	}
+	m, ok := c.Resets[AllPartitions]
+	return m, ok
 }
 
 // Kafka's own rule for topic names; it also keeps them safe as path elements.
@@ -88,6 +141,11 @@ func (c *Config) Validate() error {
 	} {
 		if f.bad {
 			errs = append(errs, fmt.Errorf("%s: must not be negative", f.name))
+		}
+	}
+	for p, m := range c.Resets {
+		if p < AllPartitions || (m != ResetEarliest && m != ResetLatest) {
+			errs = append(errs, fmt.Errorf("reset_partition: partition %d mode %q: want a partition >= 0 (or all) and earliest or latest", p, m))
 		}
 	}
 	if c.SessionTimeout > 0 && c.SessionTimeout < time.Second {

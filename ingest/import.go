@@ -117,7 +117,9 @@ func (s *ImportStats) merge(other ImportStats) {
 
 // Import reads JSON lines of contract v1 (or, with a Format, another layout
 // mapped to it) and writes them to the lake through the same validation and
-// writer as Run. Line numbers (from 1) take the place of offsets.
+// writer as Run. Line numbers (from 1) take the place of offsets. Like Run,
+// it starts by removing what interrupted lake commands left behind
+// (lake.Sweep).
 //
 // Each input is published whole or not at all: its files are written under
 // temporary names and renamed into place after its last line, named after
@@ -135,6 +137,7 @@ func Import(ctx context.Context, cfg ImportConfig) (ImportStats, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	sweepLake(cfg.Lake, false, log)
 	for _, in := range cfg.Inputs {
 		st, err := importOne(ctx, cfg, in, log)
 		total.merge(st)
@@ -443,7 +446,7 @@ func (imp *importer) jsonLines(ctx context.Context, r io.Reader) error {
 		case size > int64(len(line)):
 			imp.st.Read++
 			b.note(lineNo, len(line), now)
-			b.addDead(line, size, nil, lineNo, now, &event.InvalidError{
+			b.addDead(line, size, lr.ids.IDs(), nil, lineNo, now, &event.InvalidError{
 				Reason: event.ReasonTooLarge,
 				Detail: fmt.Sprintf("%d bytes exceeds the %d-byte limit", size, event.MaxEventBytes),
 			})
@@ -490,16 +493,19 @@ func (imp *importer) records(ctx context.Context, r io.Reader) (err error) {
 			imp.st.Skipped++
 			b.note(rec.Line, len(rec.Raw), now)
 		case rec.Err != nil:
+			// The row could not be mapped, so it names no IDs Parley can
+			// trust; erase still finds the customer's ID in its raw bytes.
 			b.note(rec.Line, len(rec.Raw), now)
-			b.addDead(rec.Raw, int64(len(rec.Raw)), nil, rec.Line, now, rec.Err)
+			b.addDead(rec.Raw, int64(len(rec.Raw)), event.IDs{}, nil, rec.Line, now, rec.Err)
 		default:
 			raw, jerr := json.Marshal(rec.Event)
 			if jerr == nil {
 				_, jerr = event.Decode(raw)
 			}
 			if jerr != nil {
+				// The mapped event names the IDs the source row holds.
 				b.note(rec.Line, len(rec.Raw), now)
-				b.addDead(rec.Raw, int64(len(rec.Raw)), nil, rec.Line, now, jerr)
+				b.addDead(rec.Raw, int64(len(rec.Raw)), event.ScanIDs(raw), nil, rec.Line, now, jerr)
 			} else {
 				b.add(raw, nil, rec.Line, now)
 			}
@@ -516,15 +522,27 @@ func (imp *importer) records(ctx context.Context, r io.Reader) (err error) {
 type lineReader struct {
 	r   *bufio.Reader
 	buf []byte
+	// ids reads the IDs of a line longer than what is kept, as all of it
+	// streams past, so its dead letter names them even if they come after the cut.
+	ids event.IDScanner
 }
 
 func (lr *lineReader) next() (line []byte, size int64, err error) {
 	lr.buf = lr.buf[:0]
-	newline := false
+	lr.ids = event.IDScanner{}
+	newline, long := false, false
 	for {
 		chunk, err := lr.r.ReadSlice('\n')
 		size += int64(len(chunk))
-		if room := event.MaxEventBytes + 1 - len(lr.buf); room > 0 {
+		room := event.MaxEventBytes + 1 - len(lr.buf)
+		if !long && len(chunk) > room {
+			long = true
+			lr.ids.Write(lr.buf) //nolint:errcheck // never fails
+		}
+		if long {
+			lr.ids.Write(chunk) //nolint:errcheck // never fails
+		}
+		if room > 0 {
 			lr.buf = append(lr.buf, chunk[:min(room, len(chunk))]...)
 		}
 		if errors.Is(err, bufio.ErrBufferFull) {

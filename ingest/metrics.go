@@ -15,6 +15,9 @@ type Metrics struct {
 	flushErrors prometheus.Counter
 	flushTime   prometheus.Histogram
 	lag         *prometheus.GaugeVec
+	gaps        *prometheus.CounterVec
+	gapOffsets  *prometheus.CounterVec
+	stopped     *prometheus.GaugeVec
 }
 
 // NewMetrics creates the ingest series and registers them with reg.
@@ -39,8 +42,17 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		lag: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "parley_ingest_lag_messages", Help: "Messages in the partition not yet read by this process.",
 		}, []string{"topic", "partition"}),
+		gaps: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "parley_ingest_offset_gaps_total", Help: "Ranges of offsets Kafka deleted before ingest read them (each recorded in the lake's _gaps/).",
+		}, []string{"topic", "partition"}),
+		gapOffsets: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "parley_ingest_offset_gap_messages_total", Help: "Offsets Kafka deleted before ingest read them: messages lost.",
+		}, []string{"topic", "partition"}),
+		stopped: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "parley_ingest_partition_stopped", Help: "1 while a partition is not read because its lake checkpoint stands above its end (see --reset-partition).",
+		}, []string{"topic", "partition"}),
 	}
-	for _, c := range []prometheus.Collector{m.events, m.deadLetters, m.files, m.flushErrors, m.flushTime, m.lag} {
+	for _, c := range []prometheus.Collector{m.events, m.deadLetters, m.files, m.flushErrors, m.flushTime, m.lag, m.gaps, m.gapOffsets, m.stopped} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("ingest: register metrics: %w", err)
 		}
@@ -58,6 +70,11 @@ func (m *Metrics) flushed(b *batch, files int, seconds float64) {
 	}
 	m.files.Add(float64(files))
 	m.flushTime.Observe(seconds)
+	for _, g := range b.gaps {
+		p := strconv.Itoa(int(g.Partition))
+		m.gaps.WithLabelValues(g.Topic, p).Inc()
+		m.gapOffsets.WithLabelValues(g.Topic, p).Add(float64(g.Messages()))
+	}
 }
 
 func (m *Metrics) flushFailed() {
@@ -70,4 +87,15 @@ func (m *Metrics) setLag(topic string, partition int32, lag int64) {
 	if m != nil {
 		m.lag.WithLabelValues(topic, strconv.Itoa(int(partition))).Set(float64(lag))
 	}
+}
+
+func (m *Metrics) setStopped(topic string, partition int32, stopped bool) {
+	if m == nil {
+		return
+	}
+	v := 0.0
+	if stopped {
+		v = 1
+	}
+	m.stopped.WithLabelValues(topic, strconv.Itoa(int(partition))).Set(v)
 }

@@ -41,14 +41,16 @@ const FetchMaxBytes = 4 << 20
 // Run consumes cfg.Topic as a member of cfg.Group and writes every message
 // to the lake exactly once: valid events as rows, the rest as dead letters.
 // It returns when ctx ends or, with UntilIdle, after that long without a new
-// message; either way it first flushes and commits what it has read.
+// message; either way it first flushes and commits what it has read. It
+// starts by removing what interrupted lake commands left behind (lake.Sweep).
 func Run(ctx context.Context, cfg Config) (Stats, error) {
 	start := time.Now()
 	cfg = cfg.withDefaults()
 	if err := cfg.Validate(); err != nil {
 		return Stats{}, fmt.Errorf("ingest: config: %w", err)
 	}
-	r := &runner{cfg: cfg, log: cfg.Log, parts: make(map[int32]*partitionState)}
+	sweepLake(cfg.Lake, false, cfg.Log)
+	r := &runner{cfg: cfg, log: cfg.Log, parts: make(map[int32]*partitionState), stopped: make(map[int32]error)}
 	st, err := r.run(ctx)
 	st.Elapsed = time.Since(start)
 	return st, err
@@ -59,10 +61,15 @@ type runner struct {
 	cfg Config
 	log *slog.Logger
 
+	client *partitionClient
+
 	mu    sync.Mutex
 	stats Stats
 	parts map[int32]*partitionState
 	err   error
+	// stopped holds, per partition, why it is not being read (a checkpoint
+	// above its end); the run goes on with the others and reports them at the end.
+	stopped map[int32]error
 
 	lastMessage atomic.Int64 // unix nanoseconds of the last message or flush; 0 until the first assignment
 	consumed    atomic.Int64 // messages read, flushed or not
@@ -86,6 +93,11 @@ func (r *runner) run(ctx context.Context) (Stats, error) {
 	stopCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	r.stop = stop
+	// The partitions' client outlives stopCtx: the final flushes come after it.
+	clientCtx, closeClient := context.WithCancel(context.WithoutCancel(ctx))
+	defer closeClient()
+	r.client = newPartitionClient(clientCtx, r.cfg.Brokers, r.cfg.Topic, r.cfg.Dialer, r.log)
+	defer r.client.transport.CloseIdleConnections()
 	cg, err := kafka.NewConsumerGroup(kafka.ConsumerGroupConfig{
 		ID:                r.cfg.Group,
 		Brokers:           r.cfg.Brokers,
@@ -152,6 +164,9 @@ func (r *runner) run(ctx context.Context) (Stats, error) {
 	if cerr != nil {
 		r.err = errors.Join(r.err, fmt.Errorf("ingest: leave group %s: %w", r.cfg.Group, cerr))
 	}
+	for _, p := range slices.Sorted(maps.Keys(r.stopped)) {
+		r.err = errors.Join(r.err, r.stopped[p])
+	}
 	if r.err == nil && ctx.Err() != nil && !errors.Is(ctx.Err(), context.Canceled) {
 		r.err = ctx.Err()
 	}
@@ -165,6 +180,16 @@ func (r *runner) fail(err error) {
 	r.mu.Unlock()
 	r.log.Error("ingest: stopping", "err", err)
 	r.stop()
+}
+
+// partitionStopped records that partition will not be read (its checkpoint
+// stands above its end): loudly, without stopping the other partitions.
+func (r *runner) partitionStopped(partition int32, err error) {
+	r.mu.Lock()
+	r.stopped[partition] = err
+	r.mu.Unlock()
+	r.log.Error("ingest: partition stopped", "topic", r.cfg.Topic, "partition", partition, "err", err)
+	r.cfg.Metrics.setStopped(r.cfg.Topic, partition, true)
 }
 
 // watchIdle stops the run once no message has arrived for UntilIdle. It
@@ -249,16 +274,34 @@ func (r *runner) consume(gctx, stopCtx context.Context, gen *kafka.Generation, p
 	defer unwatch()
 
 	topic := r.cfg.Topic
-	next, removed, err := r.recover(partition)
+	cp, removed, err := r.recover(partition)
 	if err != nil {
 		r.fail(fmt.Errorf("ingest: recover %s/%d: %w", topic, partition, err))
 		return
 	}
 	if removed > 0 {
-		r.log.Warn("removed files of an unfinished batch; it will be read again", "topic", topic, "partition", partition, "files", removed, "resume_at", next)
+		r.log.Warn("removed files of an unfinished batch; it will be read again", "topic", topic, "partition", partition, "files", removed, "resume_at", cp.NextOffset)
 	}
+	cp, end, err := r.checkEnd(ctx, partition, cp)
+	var above *errAboveEnd
+	switch {
+	case ctx.Err() != nil:
+		return
+	case errors.As(err, &above):
+		r.partitionStopped(partition, err)
+		return
+	case err != nil:
+		r.fail(err)
+		return
+	}
+	r.mu.Lock()
+	delete(r.stopped, partition) // reset by another member of the group meanwhile
+	r.mu.Unlock()
+	r.cfg.Metrics.setStopped(topic, partition, false)
+	next := cp.NextOffset
 	ps := &partitionState{}
 	ps.next.Store(max(next, 0))
+	ps.hwm.Store(end)
 	r.mu.Lock()
 	r.parts[partition] = ps
 	r.mu.Unlock()
@@ -268,47 +311,19 @@ func (r *runner) consume(gctx, stopCtx context.Context, gen *kafka.Generation, p
 		r.mu.Unlock()
 	}()
 
-	reader := kafka.NewReader(kafka.ReaderConfig{
-		Brokers:   r.cfg.Brokers,
-		Topic:     topic,
-		Partition: int(partition),
-		Dialer:    r.cfg.Dialer,
-		MinBytes:  1,
-		MaxBytes:  FetchMaxBytes,
-		MaxWait:   250 * time.Millisecond,
-		// kafka-go reports every retried fetch here, including the routine
-		// timeout of a long poll at the end of a partition; real failures
-		// surface as fetch errors or as lag in the progress line.
-		ErrorLogger: kafka.LoggerFunc(func(msg string, args ...any) { r.log.Debug("kafka: " + fmt.Sprintf(msg, args...)) }),
-	})
-	defer reader.Close()
-	start := next
-	if start < 0 {
-		start = kafka.FirstOffset
-	}
-	if err := reader.SetOffset(start); err != nil {
-		r.fail(fmt.Errorf("ingest: seek %s/%d to %d: %w", topic, partition, start, err))
-		return
-	}
-	// Learn the partition's end before the first fetch, so that UntilIdle
-	// cannot mistake a partition that has not answered yet for a drained one.
-	lagCtx, lagCancel := context.WithTimeout(ctx, 5*time.Second)
-	if lag, err := reader.ReadLag(lagCtx); err == nil {
-		ps.hwm.Store(max(next, 0) + lag)
-	}
-	lagCancel()
-	msgs := make(chan kafka.Message, fetchQueue)
+	msgs := make(chan fetched, fetchQueue)
 	go func() {
 		defer close(msgs)
-		for {
-			m, err := reader.FetchMessage(ctx)
-			if err != nil {
-				if ctx.Err() == nil {
-					r.fail(fmt.Errorf("ingest: fetch %s/%d: %w", topic, partition, err))
-				}
-				return
-			}
-			msgs <- m
+		err := r.client.fetchPartition(ctx, partition, next, msgs)
+		var lost *errAboveEnd
+		switch {
+		case ctx.Err() != nil:
+		case errors.As(err, &lost):
+			// The partition lost what the checkpoint holds while being read
+			// (the topic was recreated): stop it, as at the start.
+			r.partitionStopped(partition, err)
+		default:
+			r.fail(fmt.Errorf("ingest: fetch %s/%d: %w", topic, partition, err))
 		}
 	}()
 
@@ -318,6 +333,7 @@ func (r *runner) consume(gctx, stopCtx context.Context, gen *kafka.Generation, p
 	// order, and a batch that comes due while the other is still being
 	// written waits for it, which bounds memory at two batches per partition.
 	b, spare := newBatch(topic, partition), newBatch(topic, partition)
+	b.epoch, spare.epoch = cp.Epoch, cp.Epoch
 	// expect is the checkpoint the next sealed batch continues.
 	expect := next
 	var (
@@ -352,25 +368,38 @@ func (r *runner) consume(gctx, stopCtx context.Context, gen *kafka.Generation, p
 		go func(full *batch, done chan<- bool) { done <- r.flush(ctx, gen, ps, full, 0) }(writing, flushDone)
 		return true
 	}
+	// take adds one fetched item to b and moves the partition's position.
+	take := func(it fetched, now time.Time) {
+		switch it.kind {
+		case fetchedMessage:
+			b.add(it.value, it.key, it.offset, now)
+			next = it.offset + 1
+			r.lastMessage.Store(now.UnixNano())
+			r.consumed.Add(1)
+		case fetchedGap:
+			b.addGap(it.offset, it.last, now)
+			next = it.last + 1
+			ps.hwm.Store(it.end)
+			r.lastMessage.Store(now.UnixNano())
+		case fetchedPosition:
+			// Not activity for --until-idle: an idle partition answers every fetch.
+			b.skipTo(it.offset)
+			next = max(next, it.offset)
+			ps.hwm.Store(it.end)
+		}
+		ps.next.Store(next)
+	}
 	tick := time.NewTicker(min(r.cfg.FlushInterval/2, time.Second))
 	defer tick.Stop()
 	for done := false; !done; {
 		select {
-		case m, ok := <-msgs:
+		case it, ok := <-msgs:
 			if !ok {
 				done = true
 				break
 			}
-			if m.Offset < next {
-				continue // already in the lake: a replayed fetch must not duplicate it
-			}
 			now := time.Now()
-			b.add(m.Value, m.Key, m.Offset, now)
-			next = m.Offset + 1
-			ps.next.Store(next)
-			ps.hwm.Store(m.HighWaterMark)
-			r.lastMessage.Store(now.UnixNano())
-			r.consumed.Add(1)
+			take(it, now)
 			// A flush that fails until the generation or run ends falls
 			// through to the final flush below, which says so loudly.
 			if b.due(lim, now) && !startFlush() {
@@ -390,11 +419,8 @@ func (r *runner) consume(gctx, stopCtx context.Context, gen *kafka.Generation, p
 	// Drain what was fetched before the stop, so that a clean shutdown
 	// leaves nothing for the next start to read again.
 	cancel()
-	for m := range msgs {
-		if m.Offset >= next {
-			b.add(m.Value, m.Key, m.Offset, time.Now())
-			next = m.Offset + 1
-		}
+	for it := range msgs {
+		take(it, time.Now())
 	}
 	final := context.WithoutCancel(ctx)
 	settle()
@@ -412,12 +438,80 @@ func (r *runner) consume(gctx, stopCtx context.Context, gen *kafka.Generation, p
 	}
 }
 
+// checkEnd learns the partition's end before the first fetch (so that
+// UntilIdle cannot mistake a partition that has not answered yet for a
+// drained one) and compares the checkpoint with it. A checkpoint above the
+// end is an *errAboveEnd, unless Config.Resets asks for a reset, which then
+// returns the new checkpoint.
+func (r *runner) checkEnd(ctx context.Context, partition int32, cp checkpoint) (checkpoint, int64, error) {
+	var first, end int64
+	err := r.client.retry(ctx, partition, "list offsets", func() (err error) {
+		first, end, err = r.client.offsets(ctx, partition)
+		return err
+	})
+	if err != nil {
+		return cp, 0, err
+	}
+	if cp.NextOffset <= end {
+		return cp, end, nil
+	}
+	above := &errAboveEnd{topic: r.cfg.Topic, partition: partition, next: cp.NextOffset, first: first, end: end}
+	mode, ok := r.cfg.resetFor(partition)
+	if !ok {
+		return cp, end, above
+	}
+	cp, err = r.reset(partition, cp, first, end, mode)
+	return cp, end, err
+}
+
+// reset starts a new epoch of the partition, at its earliest offset or at
+// its end: the audit log records it first, then the checkpoint moves, both
+// under the partition's lock and only if no other owner moved the
+// checkpoint meanwhile. Files of the old epoch stay as they are.
+func (r *runner) reset(partition int32, cp checkpoint, first, end int64, mode ResetMode) (_ checkpoint, err error) {
+	topic := r.cfg.Topic
+	unlock, err := lake.LockPartition(r.cfg.Lake, topic, partition)
+	if err != nil {
+		return cp, fmt.Errorf("ingest: reset %s/%d: %w", topic, partition, err)
+	}
+	defer func() { err = errors.Join(err, unlock()) }()
+	cur, ok, err := readCheckpoint(r.cfg.Lake, topic, partition)
+	if err != nil {
+		return cp, fmt.Errorf("ingest: reset %s/%d: %w", topic, partition, err)
+	}
+	if !ok || cur.NextOffset != cp.NextOffset || cur.Epoch != cp.Epoch {
+		return cp, fmt.Errorf("ingest: reset %s/%d: the checkpoint moved while deciding (another process owns the partition now): %w", topic, partition, errFenced)
+	}
+	reset := checkpoint{Topic: topic, Partition: partition, NextOffset: -1, Epoch: cp.Epoch + 1}
+	skipped := int64(0)
+	if mode == ResetLatest {
+		reset.NextOffset, skipped = end, end-first
+	}
+	e := lake.NewAuditEntry("reset-partition", "", false, time.Now())
+	e.Params = map[string]string{"topic": topic, "partition": fmt.Sprint(partition), "mode": string(mode)}
+	e.Counts = map[string]int64{
+		"old_next_offset": cp.NextOffset, "old_epoch": int64(cp.Epoch),
+		"new_next_offset": reset.NextOffset, "new_epoch": int64(reset.Epoch),
+		"earliest_offset": first, "high_watermark": end, "offsets_skipped": skipped,
+	}
+	if err := lake.AppendAudit(r.cfg.Lake, e); err != nil {
+		return cp, fmt.Errorf("ingest: reset %s/%d: %w", topic, partition, err)
+	}
+	if err := writeCheckpoint(r.cfg.Lake, topic, partition, reset.Epoch, reset.NextOffset); err != nil {
+		return cp, fmt.Errorf("ingest: reset %s/%d: %w", topic, partition, err)
+	}
+	r.log.Warn("ingest: partition reset: its checkpoint stood above its end; a new epoch starts (recorded in the audit log)",
+		"topic", topic, "partition", partition, "mode", mode, "old_next_offset", cp.NextOffset, "high_watermark", end,
+		"earliest_offset", first, "offsets_skipped", skipped, "epoch", reset.Epoch)
+	return reset, nil
+}
+
 // recover makes the partition's files agree with its checkpoint, under the
 // partition lock, so it cannot interleave with a publish by a previous owner.
-func (r *runner) recover(partition int32) (next int64, removed int, err error) {
+func (r *runner) recover(partition int32) (cp checkpoint, removed int, err error) {
 	unlock, err := lake.LockPartition(r.cfg.Lake, r.cfg.Topic, partition)
 	if err != nil {
-		return 0, 0, err
+		return cp, 0, err
 	}
 	defer func() { err = errors.Join(err, unlock()) }()
 	return recoverPartition(r.cfg.Lake, r.cfg.Topic, partition)
@@ -446,6 +540,10 @@ func (r *runner) flush(ctx context.Context, gen *kafka.Generation, ps *partition
 			r.mu.Lock()
 			r.stats.add(b, files)
 			r.mu.Unlock()
+			for _, g := range b.gaps {
+				r.log.Error("ingest: OFFSET GAP: Kafka deleted these offsets before ingest read them; their messages are lost (recorded in the lake's gap records)",
+					"topic", topic, "partition", partition, "from", g.From, "to", g.To, "offsets", g.Messages(), "epoch", g.Epoch)
+			}
 			if len(b.dead) > 0 {
 				r.log.Warn("messages dead-lettered", "topic", topic, "partition", partition, "count", len(b.dead), "reasons", fmt.Sprint(b.reasons))
 			}

@@ -16,7 +16,8 @@ func TestConversationsEdgeCases(t *testing.T) {
 		want map[string]any
 	}{
 		{"c-only-resolved", map[string]any{
-			"customer_id": nil, "channel": nil, "first_queue": nil, "customer_messages": 0,
+			// no event names a channel (it is optional): 'unknown', in every rollup too
+			"customer_id": nil, "channel": "unknown", "first_queue": nil, "customer_messages": 0,
 			"first_response_s": nil, "resolved": true, "first_resolution_s": 0.0, "resolution_s": 0.0,
 			"bot_handled": false, "abandoned": false, "fcr": true,
 			// nothing happened to anyone: no friction, and not NULL either

@@ -50,9 +50,10 @@ func writePacket(ctx context.Context, db *warehouse.DB, cfg Config, p plan, dir 
 	if err != nil {
 		return err
 	}
-	text := redact.Text
+	show := shown{text: redact.Text, id: redact.ID}
 	if cfg.NoRedact {
-		text = func(s string) string { return s }
+		asWritten := func(s string) string { return s }
+		show = shown{text: asWritten, id: asWritten}
 	}
 
 	rows := make([]manifestRow, len(picks))
@@ -80,7 +81,7 @@ func writePacket(ctx context.Context, db *warehouse.DB, cfg Config, p plan, dir 
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("qa: write transcripts: %w", err)
 		}
-		page, err := transcriptPage(rows, i, convs[r.ConversationID], p, text)
+		page, err := transcriptPage(rows, i, convs[r.ConversationID], p, show)
 		if err != nil {
 			return err
 		}
@@ -162,7 +163,9 @@ func indexPage(cfg Config, p plan, rows []manifestRow, short []Shortfall) (repor
 	if cfg.Queue != "" || cfg.Channel != "" {
 		filters = "queue " + cmp.Or(cfg.Queue, "any") + ", channel " + cmp.Or(cfg.Channel, "any")
 	}
-	redaction := "e-mail addresses, phone numbers, card numbers and IBANs are replaced by placeholders such as " + redact.Email
+	redaction := "e-mail addresses, phone numbers (customer ids included), card numbers, IBANs, SSNs, " +
+		"National Insurance, DNI/NIE and passport numbers, dates of birth and IP addresses are replaced by " +
+		"placeholders such as " + redact.Email
 	if cfg.NoRedact {
 		redaction = "OFF (--no-redact): transcripts show personal data as written"
 	}
@@ -196,22 +199,42 @@ type line struct {
 
 type metric struct{ Label, Value string }
 
-func transcriptPage(rows []manifestRow, i int, c *conversation, p plan, text func(string) string) (reports.Page, error) {
+// shown is how a packet shows what people wrote (text) and the ids of the
+// people in a conversation (id): redacted, or as written under --no-redact.
+// Ids get their own redaction because a customer id that is only digits is
+// a phone number (WhatsApp), while the same digits in a message may be an
+// order number.
+type shown struct{ text, id func(string) string }
+
+func transcriptPage(rows []manifestRow, i int, c *conversation, p plan, show shown) (reports.Page, error) {
 	r := rows[i]
 	var lines []line
 	for _, e := range c.Events {
-		lines = append(lines, transcriptLine(e, text))
+		lines = append(lines, transcriptLine(e, show))
 	}
 	body, err := reports.Fragment(packetTmpl.Lookup("transcript"), map[string]any{
 		"Reason": r.Reason, "Strata": r.Strata, "QuotaNote": r.QuotaNote, "Agent": r.Agent,
-		"Customer": cmp.Or(text(c.CustomerID), "unknown"), "Channel": c.Channel, "Queue": c.LastQueue,
+		"Customer": cmp.Or(show.id(c.CustomerID), "unknown"), "Channel": c.Channel, "Queue": c.LastQueue,
 		"Started": c.StartedLocal.Format("2006-01-02 15:04:05"),
 		"Lines":   lines, "Metrics": metrics(c),
 	})
 	if err != nil {
 		return reports.Page{}, fmt.Errorf("qa: transcript of %s: %w", r.ConversationID, err)
 	}
-	// Links are relative to the transcripts folder.
+	return reports.Page{
+		Title:    "Conversation " + r.ConversationID,
+		Subtitle: fmt.Sprintf("QA sample %s, #%d", p.run, r.N),
+		Period:   c.LocalDate,
+		TimeZone: p.loc.String(),
+		Nav:      transcriptNav(rows, i),
+		Body:     body,
+	}, nil
+}
+
+// transcriptNav links transcript i to the sample and to its neighbours.
+// Links are relative to the transcripts folder.
+func transcriptNav(rows []manifestRow, i int) []reports.Link {
+	r := rows[i]
 	nav := []reports.Link{{Href: "../index.html", Label: "← Sample"}}
 	if i > 0 {
 		nav = append(nav, reports.Link{Href: path.Base(rows[i-1].Page), Label: "Previous"})
@@ -220,23 +243,16 @@ func transcriptPage(rows []manifestRow, i int, c *conversation, p plan, text fun
 	if i+1 < len(rows) {
 		nav = append(nav, reports.Link{Href: path.Base(rows[i+1].Page), Label: "Next"})
 	}
-	return reports.Page{
-		Title:    "Conversation " + r.ConversationID,
-		Subtitle: fmt.Sprintf("QA sample %s, #%d", p.run, r.N),
-		Period:   c.LocalDate,
-		TimeZone: p.loc.String(),
-		Nav:      nav,
-		Body:     body,
-	}, nil
+	return nav
 }
 
 // transcriptLine renders one event. Customer ids may be phone numbers or
-// e-mail addresses (SMS, WhatsApp, e-mail channels), so they pass through
-// text like message bodies do.
-func transcriptLine(e event, text func(string) string) line {
+// e-mail addresses (SMS, WhatsApp, e-mail channels), so ids pass through
+// show.id as message bodies pass through show.text.
+func transcriptLine(e event, show shown) line {
 	l := line{When: e.Local.Format("2006-01-02 15:04:05")}
 	if e.Type == "message" {
-		l.Speaker, l.Class = speaker(e.ActorRole, e.ActorID, text), e.ActorRole
+		l.Speaker, l.Class = speaker(e.ActorRole, e.ActorID, show), e.ActorRole
 		if e.Private {
 			l.Class = "note"
 			l.Badges = append(l.Badges, "internal note")
@@ -244,11 +260,11 @@ func transcriptLine(e event, text func(string) string) line {
 		if e.Automated {
 			l.Badges = append(l.Badges, "automated")
 		}
-		l.Text = text(deref(e.Text))
+		l.Text = show.text(deref(e.Text))
 		return l
 	}
-	by := speaker(e.ActorRole, e.ActorID, text)
-	to := target(e.ToRole, e.ToID, e.ToQueue, text)
+	by := speaker(e.ActorRole, e.ActorID, show)
+	to := target(e.ToRole, e.ToID, e.ToQueue, show)
 	switch e.Type {
 	case "conversation_started":
 		l.Text = "Conversation started by " + by + queueSuffix(e.Queue)
@@ -270,7 +286,7 @@ func transcriptLine(e event, text func(string) string) line {
 	return l
 }
 
-func speaker(role, id string, text func(string) string) string {
+func speaker(role, id string, show shown) string {
 	switch role {
 	case "customer":
 		return "Customer"
@@ -283,13 +299,13 @@ func speaker(role, id string, text func(string) string) string {
 	case "":
 		return "unknown"
 	}
-	return strings.TrimSpace(text(role + " " + id))
+	return strings.TrimSpace(show.text(role) + " " + show.id(id))
 }
 
-func target(role, id, queue string, text func(string) string) string {
+func target(role, id, queue string, show shown) string {
 	var parts []string
 	if role != "" || id != "" {
-		parts = append(parts, strings.TrimSpace(text(role+" "+id)))
+		parts = append(parts, strings.TrimSpace(show.text(role)+" "+show.id(id)))
 	}
 	if queue != "" {
 		parts = append(parts, "queue "+queue)

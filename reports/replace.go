@@ -12,9 +12,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// stagePrefix starts the name of a folder of outputs still being written,
-// as "_tmp-" starts every temporary file Parley writes.
-const stagePrefix = "_tmp-"
+// TempPrefix starts the name of every file and folder this kit writes
+// before it is complete (WriteFileAtomic, ReplaceEntries), as it does for
+// every temporary file Parley writes.
+const TempPrefix = "_tmp-"
 
 // ReplaceEntries writes a set of outputs (pages, a packet folder) into dir
 // so that a failure never leaves some of them new and others old or gone.
@@ -41,7 +42,7 @@ func ReplaceEntries(dir, name string, fill func(stage string) error) (err error)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("reports: create folder %s: %w", dir, err)
 	}
-	stage, lock, err := newStage(dir, stagePrefix+name+"-")
+	stage, lock, err := newStage(dir, TempPrefix+name+"-")
 	if err != nil {
 		return err
 	}

@@ -8,8 +8,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
+	"path"
 	"path/filepath"
 	"time"
 
@@ -61,7 +63,13 @@ type Stats struct {
 	Incremental bool
 	// Affected is how many conversations an incremental run recomputed.
 	Affected int64
-	Elapsed  time.Duration
+	// OffsetGaps is how many gap records the lake holds (Kafka offsets
+	// deleted before ingest read them; table ingest_gaps).
+	OffsetGaps int
+	// GapsChanged says the gap records differ from those the warehouse was
+	// built with: an incremental run with no new files must still go on.
+	GapsChanged bool
+	Elapsed     time.Duration
 }
 
 // lakeFile is one complete lake file as the file system reports it now.
@@ -91,6 +99,10 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 	if len(files) == 0 {
 		return Stats{}, fmt.Errorf("transform: %s: %w", glob, ErrNoEvents)
 	}
+	gaps, err := filepath.Glob(lake.GapsGlob(cfg.Lake))
+	if err != nil {
+		return Stats{}, fmt.Errorf("transform: list gap records: %w", err)
+	}
 	log.Info("transform: reading lake", "files", len(files), "lake", cfg.Lake, "incremental", cfg.Incremental)
 
 	db, err := warehouse.Open(settings.Build.DSN(cfg.DB), false)
@@ -102,7 +114,7 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 		return Stats{}, errors.Join(fmt.Errorf("transform: connect: %w", err), db.Close())
 	}
 	r := &runner{conn: conn, log: log, timeZone: settings.TimeZone, fingerprint: Fingerprint(settings)}
-	stats, runErr := r.run(ctx, files, cfg.Incremental)
+	stats, runErr := r.run(ctx, files, gaps, cfg.Incremental)
 	if err := conn.Close(); err != nil && runErr == nil {
 		runErr = fmt.Errorf("transform: close connection: %w", err)
 	}
@@ -127,21 +139,41 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 }
 
 // Fingerprint identifies what a build computes: the settings that shape the
-// metrics and every SQL file of the build. Warehouses with different
-// fingerprints are never updated into one another.
+// metrics and every SQL file of the build (sql/build and its subfolders,
+// the statements Go runs with parameters included). Warehouses with
+// different fingerprints are never updated into one another.
 func Fingerprint(settings *config.Config) string {
-	h := sha256.New()
-	h.Write([]byte(settings.Fingerprint()))
-	names, err := parleysql.Dir("build")
+	sum, err := fingerprint(parleysql.FS, settings)
 	if err != nil {
 		// The files are compiled in; an unreadable folder is a programming error.
-		panic(fmt.Sprintf("transform: list build SQL: %v", err))
+		panic(fmt.Sprintf("transform: fingerprint the build SQL: %v", err))
 	}
-	for _, name := range names {
-		h.Write([]byte(name))
-		h.Write([]byte(parleysql.File(name)))
+	return sum
+}
+
+// fingerprint hashes settings and every .sql file under build/ in fsys, by
+// path and content, in the order fs.WalkDir visits them (lexical).
+func fingerprint(fsys fs.FS, settings *config.Config) (string, error) {
+	h := sha256.New()
+	h.Write([]byte(settings.Fingerprint()))
+	err := fs.WalkDir(fsys, "build", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || path.Ext(name) != ".sql" {
+			return err
+		}
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return err
+		}
+		// The length first, so that no split of bytes between a name and a
+		// content hashes like another.
+		fmt.Fprintf(h, "%s\x00%d\x00", name, len(b))
+		h.Write(b)
+		return nil
+	})
+	if err != nil {
+		return "", err
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 func listFiles(glob string) ([]lakeFile, error) {
@@ -175,19 +207,31 @@ func (r *runner) exec(ctx context.Context, name string, args ...any) error {
 	return parleysql.Exec(ctx, r.conn, r.log, "transform", name, args...)
 }
 
-func (r *runner) run(ctx context.Context, files []lakeFile, incremental bool) (Stats, error) {
-	s := Stats{Incremental: incremental}
+func (r *runner) run(ctx context.Context, files []lakeFile, gaps []string, incremental bool) (Stats, error) {
+	s := Stats{Incremental: incremental, OffsetGaps: len(gaps)}
 	if err := r.exec(ctx, "build/100_tables.sql"); err != nil {
+		return s, err
+	}
+	var err error
+	if s.GapsChanged, err = r.loadGaps(ctx, gaps); err != nil {
 		return s, err
 	}
 	newFiles := files
 	if incremental {
-		var err error
 		if newFiles, err = r.newFiles(ctx, files); err != nil {
 			return s, err
 		}
 		if len(newFiles) == 0 {
-			r.log.Info("transform: no new lake files; the warehouse is up to date")
+			if !s.GapsChanged {
+				r.log.Info("transform: no new lake files; the warehouse is up to date")
+				return s, r.count(ctx, &s)
+			}
+			// New gap records only: no conversation changes, but what
+			// reads the whole warehouse (warehouse_info) must be recomputed.
+			r.log.Info("transform: no new lake files, but new offset gap records", "gap_records", len(gaps))
+			if err := r.exec(ctx, "build/stmt/clear_affected.sql"); err != nil {
+				return s, err
+			}
 			return s, r.count(ctx, &s)
 		}
 	}
@@ -233,6 +277,32 @@ func (r *runner) run(ctx context.Context, files []lakeFile, incremental bool) (S
 		return s, err
 	}
 	return s, r.count(ctx, &s)
+}
+
+// loadGaps replaces ingest_gaps with the lake's gap records and reports
+// whether they differ from those the table held.
+func (r *runner) loadGaps(ctx context.Context, gaps []string) (changed bool, err error) {
+	if err := r.exec(ctx, "build/130_ingest_gaps.sql"); err != nil {
+		return false, err
+	}
+	var before, after string
+	digest := parleysql.File("build/stmt/ingest_gaps_digest.sql")
+	if err := r.conn.QueryRowContext(ctx, digest).Scan(&before); err != nil {
+		return false, fmt.Errorf("transform: read ingest_gaps: %w", err)
+	}
+	if err := r.exec(ctx, "build/stmt/clear_ingest_gaps.sql"); err != nil {
+		return false, err
+	}
+	if len(gaps) > 0 {
+		if err := r.exec(ctx, "build/stmt/load_ingest_gaps.sql", gaps); err != nil {
+			return false, err
+		}
+		r.log.Warn("transform: the lake records offset gaps: Kafka messages deleted before ingest read them (table ingest_gaps)", "gap_records", len(gaps))
+	}
+	if err := r.conn.QueryRowContext(ctx, digest).Scan(&after); err != nil {
+		return false, fmt.Errorf("transform: read ingest_gaps: %w", err)
+	}
+	return before != after, nil
 }
 
 // newFiles compares the lake with the files the warehouse was built from

@@ -38,6 +38,9 @@ builds the DuckDB warehouse:
              list copies that differ from the kept one    -> duplicate_conflicts
   metrics    messages, episodes, escalations, conversations,
              kpi_daily, agent_daily, warehouse_info
+  gaps       the lake's record of Kafka offsets deleted before ingest
+             read them (DIR/_gaps)                          -> ingest_gaps,
+             counted in warehouse_info and shown on every dashboard page
 
 An event delivered twice with different content (another text, time or
 even conversation) keeps its first-ingested copy; the others are counted in
@@ -100,7 +103,7 @@ Example:
 			}
 			elapsed := time.Since(start).Round(time.Millisecond)
 			switch {
-			case stats.Incremental && stats.NewFiles == 0:
+			case stats.Incremental && stats.NewFiles == 0 && !stats.GapsChanged:
 				fmt.Fprintf(cmd.OutOrStdout(), "%s is up to date: no new lake files among %d\n", dbPath, stats.Files)
 			case stats.Incremental:
 				fmt.Fprintf(cmd.OutOrStdout(), "updated %s: %d new files, %d conversations recomputed; now %d events (%d duplicates dropped) in %d conversations from %d files in %s\n",
@@ -111,6 +114,9 @@ Example:
 			}
 			if stats.Conflicts > 0 {
 				fmt.Fprintf(cmd.OutOrStdout(), "%d dropped duplicates differ from the copy kept: see SELECT * FROM duplicate_conflicts\n", stats.Conflicts)
+			}
+			if stats.OffsetGaps > 0 {
+				fmt.Fprintf(cmd.OutOrStdout(), "WARNING: the lake records %d offset gaps: Kafka messages deleted before ingest read them are missing (SELECT * FROM ingest_gaps; see docs/operations.md)\n", stats.OffsetGaps)
 			}
 			return nil
 		},
@@ -161,7 +167,7 @@ func buildWarehouseWith(ctx context.Context, lakeDir, dbPath string, settings *c
 			if err = removeWarehouse(tmp); err != nil {
 				return stats, err
 			}
-		case err == nil && stats.NewFiles == 0:
+		case err == nil && stats.NewFiles == 0 && !stats.GapsChanged:
 			return stats, removeWarehouse(tmp)
 		}
 	}

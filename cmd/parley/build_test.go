@@ -3,12 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/parley-cx/parley/internal/lake"
 )
 
 // TestBuildSQLExportCommands drives build, sql and export through the CLI
@@ -134,6 +138,51 @@ func TestBuildIsIncremental(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "warehouse.duckdb.building")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the temporary warehouse was left behind: %v", err)
+	}
+}
+
+// TestBuildPicksUpNewGapRecords: a gap record that ingest wrote with no new
+// events file must still reach warehouse_info through an incremental build
+// (not "up to date"), and every build says the lake records gaps.
+func TestBuildPicksUpNewGapRecords(t *testing.T) {
+	dir := t.TempDir()
+	lakeDir := filepath.Join(dir, "lake")
+	run := func(args ...string) string {
+		t.Helper()
+		cmd := newRootCmd()
+		var out, errOut bytes.Buffer
+		cmd.SetOut(&out)
+		cmd.SetErr(&errOut)
+		cmd.SetArgs(args)
+		if err := cmd.ExecuteContext(context.Background()); err != nil {
+			t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, errOut.String())
+		}
+		return out.String()
+	}
+	run("import", "--lake", lakeDir, filepath.Join("..", "..", "testdata", "metrics", "basic.jsonl"))
+	if out := run("build", "--lake", lakeDir); strings.Contains(out, "WARNING") {
+		t.Errorf("build of a lake without gaps warns: %s", out)
+	}
+	g := lake.OffsetGap{Topic: "events", Partition: 2, From: 100, To: 149, DetectedAt: time.Now().UTC()}
+	raw, err := json.Marshal(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(lake.GapDir(lakeDir, g.Topic), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(lake.GapDir(lakeDir, g.Topic), lake.GapFileName(g)), raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "warehouse.duckdb")
+	for i, want := range []string{"updated ", "is up to date"} {
+		out := run("build", "--lake", lakeDir)
+		if !strings.Contains(out, want) || !strings.Contains(out, "WARNING: the lake records 1 offset gaps") {
+			t.Errorf("build %d after the gap record: want %q and the warning:\n%s", i+1, want, out)
+		}
+		if out := run("sql", "--db", db, "--format", "csv", "SELECT offset_gaps, offset_gap_messages FROM warehouse_info"); out != "offset_gaps,offset_gap_messages\n1,50\n" {
+			t.Errorf("build %d: warehouse_info says %q, want 1 gap of 50 messages", i+1, out)
+		}
 	}
 }
 

@@ -29,6 +29,7 @@ func newIngestCmd() *cobra.Command {
 		brokers     string
 		sec         kafkaconn.Options
 		metricsAddr string
+		resets      []string
 	)
 	cmd := &cobra.Command{
 		Use:   "ingest --brokers HOST:PORT[,...] --topic T --lake DIR",
@@ -50,12 +51,28 @@ Run several processes with the same --group to split the partitions between
 them. Without --until-idle, ingest runs until SIGINT/SIGTERM, then flushes,
 commits and exits 0. Progress is logged to stderr every --progress-every.
 
+Transactions are read committed: records of aborted transactions and the
+transaction markers are skipped. Nothing is skipped silently otherwise:
+
+  offsets Kafka deleted before ingest read them (retention, DeleteRecords)
+      are recorded as a gap in DIR/_gaps/<topic>/, logged at ERROR and
+      counted; parley build shows them in warehouse_info and the dashboards.
+  a checkpoint above the partition's end (the topic was deleted and
+      recreated, or the broker lost data) stops that partition with an
+      error; the others go on and ingest exits 1 when it stops. To proceed,
+      --reset-partition P reads P again from its earliest offset, and
+      --reset-partition P=latest skips to its end; "all" names every
+      partition. A reset applies only to a partition in that state, starts a
+      new epoch (files named ...-<first>-<last>.r<epoch>.parquet, the old files
+      stay) and is recorded in DIR/_audit/audit.jsonl.
+
 Example:
   parley ingest --brokers kafka1:9092,kafka2:9092 --topic conversation-events \
       --lake /data/lake --metrics-addr :9464
   PARLEY_SASL_PASSWORD=secret parley ingest --brokers kafka:9093 --topic events \
       --lake lake/ --tls --tls-ca ca.pem --sasl-mechanism SCRAM-SHA-512 --sasl-user parley
-  parley ingest --brokers 127.0.0.1:9092 --topic events --lake lake/ --until-idle 5s`,
+  parley ingest --brokers 127.0.0.1:9092 --topic events --lake lake/ --until-idle 5s
+  parley ingest --brokers kafka:9092 --topic events --lake lake/ --reset-partition 3 --reset-partition 5=latest`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			for _, b := range strings.Split(brokers, ",") {
 				if b = strings.TrimSpace(b); b != "" {
@@ -64,6 +81,16 @@ Example:
 			}
 			if sec.Password == "" {
 				sec.Password = os.Getenv(saslPasswordEnv)
+			}
+			for _, v := range resets {
+				p, mode, err := ingest.ParseReset(v)
+				if err != nil {
+					return usageErrorf("ingest: %w", ingestFlagNames(err))
+				}
+				if cfg.Resets == nil {
+					cfg.Resets = make(map[int32]ingest.ResetMode)
+				}
+				cfg.Resets[p] = mode
 			}
 			if err := errors.Join(cfg.Validate(), sec.Validate()); err != nil {
 				return usageErrorf("ingest: %w", ingestFlagNames(err))
@@ -99,6 +126,7 @@ Example:
 	f.DurationVar(&cfg.SessionTimeout, "session-timeout", ingest.DefaultSessionTimeout, "how long the group waits for a silent member before moving its partitions")
 	f.DurationVar(&cfg.ProgressEvery, "progress-every", ingest.DefaultProgressEvery, "interval of the progress log line")
 	f.StringVar(&metricsAddr, "metrics-addr", "", "serve Prometheus metrics at http://ADDR/metrics (e.g. :9464)")
+	f.StringArrayVar(&resets, "reset-partition", nil, "P[=earliest|latest] or all[=...]: when partition P's checkpoint stands above its end (topic recreated), start it again at its earliest offset (default) or its end; repeatable, recorded in the audit log (e.g. --reset-partition 3=latest)")
 	f.BoolVar(&sec.TLS, "tls", false, "connect with TLS")
 	f.StringVar(&sec.CAFile, "tls-ca", "", "PEM file of CA certificates to trust (default: system roots)")
 	f.StringVar(&sec.CertFile, "tls-cert", "", "PEM client certificate (with --tls-key)")
@@ -114,7 +142,7 @@ Example:
 // the user typed (flush_rows: → --flush-rows:).
 func ingestFlagNames(err error) error {
 	msg := err.Error()
-	for _, field := range []string{"brokers", "topic", "lake", "flush_rows", "flush_bytes", "flush_interval", "until_idle", "session_timeout", "progress_every", "tls_cert", "tls_key", "tls", "sasl_mechanism", "sasl_user"} {
+	for _, field := range []string{"brokers", "topic", "lake", "flush_rows", "flush_bytes", "flush_interval", "until_idle", "session_timeout", "progress_every", "reset_partition", "tls_cert", "tls_key", "tls", "sasl_mechanism", "sasl_user"} {
 		msg = strings.ReplaceAll(msg, field+":", "--"+strings.ReplaceAll(field, "_", "-")+":")
 		msg = strings.ReplaceAll(msg, field+"[", "--"+strings.ReplaceAll(field, "_", "-")+"[")
 	}

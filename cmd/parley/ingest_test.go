@@ -70,6 +70,8 @@ func TestIngestCommandRejectsBadFlags(t *testing.T) {
 		{[]string{"ingest", "--brokers", "h:1", "--topic", "a/b", "--lake", "l"}, "--topic:"},
 		{[]string{"ingest", "--brokers", "h:1", "--topic", "t", "--lake", "l", "--sasl-mechanism", "GSSAPI", "--sasl-user", "u"}, "--sasl-mechanism: must be"},
 		{[]string{"ingest", "--brokers", "h:1", "--topic", "t", "--lake", "l", "--tls-ca", "ca.pem"}, "need TLS"},
+		{[]string{"ingest", "--brokers", "h:1", "--topic", "t", "--lake", "l", "--reset-partition", "three"}, "--reset-partition: \"three\": want a partition number or all"},
+		{[]string{"ingest", "--brokers", "h:1", "--topic", "t", "--lake", "l", "--reset-partition", "3=oldest"}, "must be earliest or latest"},
 		{[]string{"import", "x.jsonl"}, "--lake is required"},
 		{[]string{"compact"}, "--lake is required"},
 	}
@@ -85,5 +87,60 @@ func TestIngestCommandRejectsBadFlags(t *testing.T) {
 				t.Errorf("error = %v, want a usage error containing %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestIngestCommandStopsAtRecreatedTopic deletes and recreates the topic
+// under a lake that read it: ingest must fail naming --reset-partition
+// instead of reporting "ingested 0 events", and succeed with it.
+func TestIngestCommandStopsAtRecreatedTopic(t *testing.T) {
+	b, err := broker.Start(context.Background(), broker.Config{Partitions: 1, Topics: []string{"events"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.Close)
+	produceEvents := func(first, n int) {
+		t.Helper()
+		w := &kafka.Writer{Addr: kafka.TCP(b.Addr()), Topic: "events", BatchTimeout: time.Millisecond}
+		var msgs []kafka.Message
+		for i := first; i < first+n; i++ {
+			msgs = append(msgs, kafka.Message{Value: fmt.Appendf(nil, `{"event_id":"e%d","conversation_id":"c%d","type":"resolved","occurred_at":"2026-03-01T10:00:00Z"}`, i, i)})
+		}
+		if err := errors.Join(w.WriteMessages(context.Background(), msgs...), w.Close()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run := func(args ...string) (string, error) {
+		cmd := newRootCmd()
+		var out bytes.Buffer
+		cmd.SetOut(&out)
+		cmd.SetErr(&out)
+		cmd.SetArgs(args)
+		err := cmd.ExecuteContext(context.Background())
+		return out.String(), err
+	}
+	lakeDir := t.TempDir()
+	ingestArgs := []string{"ingest", "--brokers", b.Addr(), "--topic", "events", "--lake", lakeDir, "--until-idle", "1s"}
+	produceEvents(0, 20)
+	if out, err := run(ingestArgs...); err != nil {
+		t.Fatalf("ingest: %v\n%s", err, out)
+	}
+	admin := &kafka.Client{Addr: kafka.TCP(b.Addr())}
+	ctx := context.Background()
+	if res, err := admin.DeleteTopics(ctx, &kafka.DeleteTopicsRequest{Topics: []string{"events"}}); err != nil || res.Errors["events"] != nil {
+		t.Fatalf("delete topic: %v %v", err, res)
+	}
+	if res, err := admin.CreateTopics(ctx, &kafka.CreateTopicsRequest{Topics: []kafka.TopicConfig{{Topic: "events", NumPartitions: 1, ReplicationFactor: 1}}}); err != nil || res.Errors["events"] != nil {
+		t.Fatalf("create topic: %v %v", err, res)
+	}
+	produceEvents(100, 3)
+
+	out, err := run(ingestArgs...)
+	if err == nil || !strings.Contains(err.Error(), "--reset-partition 0") || !strings.Contains(out, "level=ERROR") {
+		t.Fatalf("ingest over a recreated topic: err %v, want an error naming --reset-partition 0 and an ERROR log\n%s", err, out)
+	}
+	out, err = run(append(ingestArgs, "--reset-partition", "all")...)
+	if err != nil || !strings.Contains(out, "ingested 3 events") {
+		t.Fatalf("ingest --reset-partition all: %v, want the 3 new events\n%s", err, out)
 	}
 }

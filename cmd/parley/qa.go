@@ -68,8 +68,12 @@ The packet is written into a temporary folder in DIR and swapped in place of
 that run's earlier packet only when complete, so a failure part-way leaves the
 earlier packet as it was; nothing else in DIR is touched.
 
-Personal data (e-mail addresses, phone numbers, card numbers, IBANs) is
-replaced by placeholders such as [email] in every output unless --no-redact.
+Personal data (e-mail addresses, phone numbers, card numbers, IBANs, US SSNs,
+UK National Insurance, Spanish DNI/NIE and passport numbers, dates of birth,
+IP addresses; customer ids that are phone numbers, as on WhatsApp) is replaced
+by placeholders such as [email] in every output unless --no-redact. Full-width
+digits, no-break spaces and en-dashes do not hide it; docs/qa.md lists what
+is not detected.
 
 Example:
   parley qa sample --db warehouse.duckdb --out qa --per-agent 5 \

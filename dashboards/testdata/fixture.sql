@@ -83,8 +83,14 @@ INSERT INTO escalations VALUES
     ('c2', 'e3', '2026-10-05 07:55', '2026-10-05', 'chat', 'tier', 'billing', NULL, 'supervisor', true, 2000);
 
 CREATE TABLE warehouse_info (
-    built_at TIMESTAMP, timezone VARCHAR, events BIGINT, conversations BIGINT, first_event_at TIMESTAMP, last_event_at TIMESTAMP
+    built_at TIMESTAMP, timezone VARCHAR, events BIGINT, conversations BIGINT, first_event_at TIMESTAMP, last_event_at TIMESTAMP,
+    offset_gaps BIGINT, offset_gap_messages BIGINT
 );
 
 INSERT INTO warehouse_info VALUES
-    ('2026-10-08 04:00', 'Europe/Berlin', 120, 10, '2026-10-03 08:00', '2026-10-07 16:00');
+    ('2026-10-08 04:00', 'Europe/Berlin', 120, 10, '2026-10-03 08:00', '2026-10-07 16:00', 0, 0);
+
+-- No offset gaps: TestGapWarningOnEveryPage adds some.
+CREATE TABLE ingest_gaps (
+    topic VARCHAR, "partition" INTEGER, epoch INTEGER, from_offset BIGINT, to_offset BIGINT, messages BIGINT, detected_at TIMESTAMP
+);

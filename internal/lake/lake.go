@@ -133,8 +133,12 @@ func CheckpointPath(root, topic string, partition int32) string {
 // KafkaFileName names the file holding offsets first..last of one Kafka
 // partition. Every file of one batch (one per date, plus dead letters)
 // carries the same name, so a batch is recognisable across directories.
-func KafkaFileName(topic string, partition int32, first, last int64) string {
-	return fmt.Sprintf("%s-%d-%d-%d%s", topic, partition, first, last, ParquetExt)
+// epoch counts the partition's resets (--reset-partition): after one, the
+// partition's offsets start again, so files of a later epoch carry it in
+// their name (<topic>-<partition>-<first>-<last>.r<epoch>.parquet) and never
+// collide with the files read before the reset.
+func KafkaFileName(topic string, partition int32, epoch int, first, last int64) string {
+	return fmt.Sprintf("%s-%d-%s%s", topic, partition, rangeName(epoch, first, last), ParquetExt)
 }
 
 // ImportsDir holds one record per imported input (ImportRecordPath),
@@ -170,29 +174,54 @@ func ImportRecordPath(root, source, hash string) string {
 	return filepath.Join(root, ImportsDir, strings.TrimSuffix(ImportFilePrefix(source, hash), "-")+".json")
 }
 
-// ParseKafkaFileName reports the offset range of name if it is a data file
-// of the given topic and partition. Names are parsed from a fixed prefix, so
-// topics that contain dashes or digits cannot be confused with each other.
-func ParseKafkaFileName(name, topic string, partition int32) (first, last int64, ok bool) {
-	prefix := topic + "-" + strconv.Itoa(int(partition)) + "-"
-	rest, found := strings.CutPrefix(name, prefix)
+// ParseKafkaFileName reports the offset range and epoch of name if it is a
+// data file of the given topic and partition. Names are parsed from a fixed
+// prefix, so topics that contain dashes or digits cannot be confused with
+// each other.
+func ParseKafkaFileName(name, topic string, partition int32) (first, last int64, epoch int, ok bool) {
+	rest, found := strings.CutPrefix(name, topic+"-"+strconv.Itoa(int(partition))+"-")
 	if !found {
-		return 0, 0, false
+		return 0, 0, 0, false
 	}
-	rest, found = strings.CutSuffix(rest, ParquetExt)
-	if !found {
-		return 0, 0, false
+	return parseRange(rest, ParquetExt)
+}
+
+// rangeName is the <first>-<last>[.r<epoch>] part of the names of a
+// partition's data files and gap records.
+func rangeName(epoch int, first, last int64) string {
+	if epoch == 0 {
+		return fmt.Sprintf("%d-%d", first, last)
 	}
-	a, b, found := strings.Cut(rest, "-")
+	return fmt.Sprintf("%d-%d%s%d", first, last, epochMark, epoch)
+}
+
+// epochMark introduces the epoch in a name; topics cannot contain it
+// followed by digits at the end of a name, because the offsets come after.
+const epochMark = ".r"
+
+// parseRange parses <first>-<last>[.r<epoch>]<ext>, the inverse of rangeName.
+func parseRange(s, ext string) (first, last int64, epoch int, ok bool) {
+	s, found := strings.CutSuffix(s, ext)
 	if !found {
-		return 0, 0, false
+		return 0, 0, 0, false
+	}
+	if i := strings.LastIndex(s, epochMark); i >= 0 {
+		e, err := strconv.Atoi(s[i+len(epochMark):])
+		if err != nil || e <= 0 || strconv.Itoa(e) != s[i+len(epochMark):] {
+			return 0, 0, 0, false
+		}
+		s, epoch = s[:i], e
+	}
+	a, b, found := strings.Cut(s, "-")
+	if !found {
+		return 0, 0, 0, false
 	}
 	first, err1 := strconv.ParseInt(a, 10, 64)
 	last, err2 := strconv.ParseInt(b, 10, 64)
 	if err1 != nil || err2 != nil || first < 0 || last < first {
-		return 0, 0, false
+		return 0, 0, 0, false
 	}
-	return first, last, true
+	return first, last, epoch, true
 }
 
 // DeadLetter is one rejected input as stored in the dead-letter store: the
@@ -211,6 +240,14 @@ type DeadLetter struct {
 	Field      string    `parquet:"field,optional,dict"`
 	Detail     string    `parquet:"detail"`
 	ReceivedAt time.Time `parquet:"received_at,timestamp(microsecond)"`
+	// ConversationID and ActorID are the conversation_id and actor.id the
+	// message named (event.IDScanner), read from the whole message as it
+	// arrived, past the cut of Raw and past any decoding error, so that
+	// erasure never depends on the stored bytes. Empty when the message
+	// named none or was not JSON; NULL in files written before these
+	// columns existed (DuckDB: read with union_by_name = true).
+	ConversationID *string `parquet:"conversation_id,optional"`
+	ActorID        *string `parquet:"actor_id,optional"`
 }
 
 // WriterOptions are the Parquet writer settings of lake files that are

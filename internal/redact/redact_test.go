@@ -2,6 +2,7 @@ package redact
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -81,7 +82,7 @@ func TestText(t *testing.T) {
 		{"euro amounts", "€ 246,01 or 63,99 €", "€ 246,01 or 63,99 €"},
 		{"card last four", "Card ending in 4417.", "Card ending in 4417."},
 		{"tweet ids and counters", "@116971 3/3 Please also", "@116971 3/3 Please also"},
-		{"ip address", "[4.16.70.182]", "[4.16.70.182]"},
+		{"ip address", "[4.16.70.182]", "[[ip]]"},
 		{"tracking id", "Tracking ID TBA566517950000 it says", "Tracking ID TBA566517950000 it says"},
 		{"app version", "Spotify 8.4.25.906 and iOS 11", "Spotify 8.4.25.906 and iOS 11"},
 		{"short numbers", "3 items, 42 days, code 5512", "3 items, 42 days, code 5512"},
@@ -101,6 +102,30 @@ func TestText(t *testing.T) {
 	}
 }
 
+// Customer ids: digits alone are a phone number (WhatsApp writes E.164
+// without its "+"), an id with a scheme keeps the scheme, e-mail ids become
+// [email] and opaque ids stay.
+func TestID(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"447700900123", "[phone]"},
+		{"+447700900123", "[phone]"},
+		{"whatsapp:447700900123", "whatsapp:[phone]"},
+		{"whatsapp:+447700900123", "whatsapp:[phone]"},
+		{"４４７７００９００１２３", "[phone]"},
+		{"WhatsApp:+44 7700 900123", "WhatsApp:[phone]"},
+		{"ann@example.com", "[email]"},
+		{"cus_1a2b3c4d", "cus_1a2b3c4d"},
+		{"1234567", "1234567"},                   // 7 digits: too short to dial across a region
+		{"1234567890123456", "1234567890123456"}, // 16: longer than E.164 allows
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := ID(tt.in); got != tt.want {
+			t.Errorf("ID(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
 func TestChecks(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -115,7 +140,9 @@ func TestChecks(t *testing.T) {
 		{"iban de", validIBAN, "DE89370400440532013000", true},
 		{"iban swapped digits", validIBAN, "DE98370400440532013000", false},
 		{"iban too short", validIBAN, "DE8937040044", false},
-		{"iban punctuation", validIBAN, "DE89-3704-0044-0532-0130-00", false},
+		{"iban dashes", validIBAN, "DE89-3704-0044-0532-0130-00", true},
+		{"iban mixed spaces and dashes", validIBAN, "DE89-3704 0044-0532 0130-00", true},
+		{"iban dots", validIBAN, "DE89.3704.0044.0532.0130.00", false},
 		{"phone 7 digits", validPhone, "+1 555 013", false},
 		{"phone 16 digits", validPhone, "+1234567890123456", false},
 	}
@@ -137,18 +164,39 @@ func TestTextLongInputIsLinear(t *testing.T) {
 }
 
 func FuzzText(f *testing.F) {
-	for _, s := range []string{"call +44 20 7946 0958", "4111 1111 1111 1111", "a@b.co", "DE89370400440532013000", "#123", "\xff0207946095"} {
+	for _, s := range []string{"call +44 20 7946 0958", "4111 1111 1111 1111", "a@b.co", "DE89370400440532013000", "#123", "\xff0207946095",
+		"４１１１\u00a0１１１１ 1111–1111", "j o h n @ example . com", "john (at) example (dot) com", "DOB: 14 March 1985",
+		"2001:db8::1 [192.168.1.23]", "whatsapp:447700900123", "NI QQ 12 34 56 C, DNI 12.345.678-Z", "e\u0301\u200b@x.de"} {
 		f.Add(s)
 	}
+	placeholders := regexp.MustCompile(`\[(?:email|phone|card|iban|ssn|nino|dni|passport|dob|ip)\]`)
 	f.Fuzz(func(t *testing.T, s string) {
 		out := Text(s)
-		// Every kind needs an '@' or at least two digits; without them the
+		// Every kind needs an '@', the letters "at" (an address spelled
+		// out) or at least two digits once normalised; without them the
 		// text must come back untouched.
-		if strings.IndexByte(s, '@') < 0 && countDigits(s) < 2 && out != s {
+		n := normalize(s).text
+		if !strings.Contains(n, "@") && !strings.Contains(strings.ToLower(n), "at") && countDigits(n) < 2 && out != s {
 			t.Errorf("Text(%q) = %q, changed text with no candidate", s, out)
 		}
-		if utf8.ValidString(s) && !utf8.ValidString(out) {
+		if !utf8.ValidString(s) {
+			return
+		}
+		if !utf8.ValidString(out) {
 			t.Errorf("Text(%q) = %q, broke UTF-8", s, out)
+		}
+		// Everything but the placeholders is the original text, byte for
+		// byte: s is out with each placeholder standing for some text.
+		var pattern strings.Builder
+		pattern.WriteString(`^(?s)`)
+		last := 0
+		for _, loc := range placeholders.FindAllStringIndex(out, -1) {
+			pattern.WriteString(regexp.QuoteMeta(out[last:loc[0]]) + `(?:.*?)`)
+			last = loc[1]
+		}
+		pattern.WriteString(regexp.QuoteMeta(out[last:]) + `$`)
+		if !regexp.MustCompile(pattern.String()).MatchString(s) {
+			t.Errorf("Text(%q) = %q changed text outside its placeholders", s, out)
 		}
 	})
 }
@@ -161,6 +209,11 @@ func countDigits(s string) int {
 		}
 	}
 	return n
+}
+
+func ExampleID() {
+	fmt.Println(ID("whatsapp:447700900123"), ID("447700900123"), ID("cus_1a2b3c4d"))
+	// Output: whatsapp:[phone] [phone] cus_1a2b3c4d
 }
 
 func ExampleText() {

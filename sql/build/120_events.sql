@@ -16,7 +16,8 @@
 -- arrived, so late and out-of-order delivery do not matter. Ties on
 -- occurred_at are broken by type (a start or reopen comes before what happens
 -- at the same instant, a resolution after it), then by event_id.
--- episode starts at 1 and goes up by one at each `reopened` event.
+-- episode starts at 1 and goes up by one at each `reopened` event, except a
+-- `reopened` that is the conversation's first event, which is episode 1's start.
 --
 -- Reads the variable build_lake_files (stmt/lake_files.sql).
 -- Parameters: $1 the organisation's IANA time zone.
@@ -98,7 +99,12 @@ ordered AS (
         lake_file,
         lake_row,
         row_number() OVER conversation_order AS seq,
-        (1 + count(*) FILTER (WHERE type = 'reopened') OVER conversation_order)::INTEGER AS episode
+        -- A reopen that is the conversation's first event (its earlier events
+        -- lie outside the data) opens no new episode: episode 1 starts with it.
+        -- sum(), not count(*) FILTER: DuckDB 1.4 recounts a running FILTER
+        -- aggregate per row, quadratic in a long conversation.
+        (1 + sum((type = 'reopened')::INTEGER) OVER conversation_order
+           - (first_value(type) OVER conversation_order = 'reopened')::INTEGER)::INTEGER AS episode
     FROM lake_keys
     ANTI JOIN (SELECT lake_file, lake_row FROM build_copies WHERE copy > 1) USING (lake_file, lake_row)
     WINDOW conversation_order AS (

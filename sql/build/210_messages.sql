@@ -1,30 +1,41 @@
 -- 210_messages.sql — table `messages`: one row per message event, with reply waits.
 --
--- From `events` (scope_events: the conversations in scope, see stmt/scope_*_events.sql). A human reply is a public (private = false), non-automated
--- message by an agent; bot messages, automated messages and private notes
--- never are. `burst` numbers the stretches between human replies: a customer
--- message's burst is the number of human replies before it, so the customer
--- messages of burst k are answered by the human reply whose own burst is k
--- (the (k+1)-th human reply). reply_wait_s is set on that reply: seconds from
--- the burst's first customer message to it.
+-- From `events` (scope_events: the conversations in scope, see
+-- stmt/scope_*_events.sql). A human reply (is_human_reply, 201_reference.sql)
+-- is a public, non-automated message by an agent; bot messages, automated
+-- messages and private notes never are.
+--
+-- `burst` numbers the stretches of the conversation between burst ends: a
+-- human reply, a `resolved` or a `reopened` event. A message's burst is the
+-- number of burst ends before it, so the customer messages of burst k are
+-- answered by the human reply whose own burst is k, if one comes before the
+-- next status event; customer messages followed by a resolution or a reopen
+-- before any human reply are no wait for a reply (docs/metrics.md,
+-- "messages"). reply_wait_s is set on that reply: seconds from the burst's
+-- first customer message to it.
 --
 -- queue is the conversation's current queue at the message: the last queue
--- named by any earlier event (to_queue for routing events, else queue).
+-- named by it or an earlier event (event_queue: to_queue for routing events,
+-- else queue). channel is the conversation's (conversation_channel).
 CREATE OR REPLACE TEMP VIEW messages_delta AS
-WITH ctx AS (
-    -- One sort by (conversation_id, seq) serves all three windows.
+WITH marked AS (
+    SELECT
+        *,
+        is_human_reply(type, actor_role, message_private, message_automated) AS human_reply,
+        event_queue(type, to_queue, queue) AS named_queue
+    FROM scope_events
+),
+ctx AS (
+    -- One sort by (conversation_id, seq) serves all three windows. Running
+    -- counts are sum()s: DuckDB 1.4 recounts a running count(*) FILTER per
+    -- row, quadratic in a long conversation.
     SELECT
         conversation_id, event_id, seq, episode, occurred_at, occurred_local, type,
-        actor_role, actor_id, message_text, message_private, message_automated,
-        type = 'message' AND actor_role = 'agent'
-            AND NOT coalesce(message_private, false)
-            AND NOT coalesce(message_automated, false) AS human_reply,
-        last_value(coalesce(to_queue, queue) IGNORE NULLS) OVER upto AS queue,
-        first_value(channel IGNORE NULLS) OVER whole AS channel,
-        coalesce(count(*) FILTER (WHERE type = 'message' AND actor_role = 'agent'
-            AND NOT coalesce(message_private, false)
-            AND NOT coalesce(message_automated, false)) OVER before, 0)::INTEGER AS burst
-    FROM scope_events
+        actor_role, actor_id, message_text, message_private, message_automated, human_reply,
+        last_value(named_queue IGNORE NULLS) OVER upto AS queue,
+        conversation_channel(first_value(channel IGNORE NULLS) OVER whole) AS channel,
+        coalesce(sum((human_reply OR is_status(type))::INTEGER) OVER before, 0)::INTEGER AS burst
+    FROM marked
     WINDOW
         upto AS (PARTITION BY conversation_id ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
         whole AS (PARTITION BY conversation_id ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING),

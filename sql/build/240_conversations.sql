@@ -1,34 +1,43 @@
 -- 240_conversations.sql — table `conversations`: one row per conversation, every headline metric.
 --
--- From `events`, `messages`, `escalations` (of the conversations in scope:
--- scope_conv_events, scope_conv_messages, scope_conv_escalations; see
--- stmt/scope_*_events.sql), other_conversation_starts (the conversations
--- kept from the previous build, for repeat contacts), build_settings,
--- sla_targets, reply_windows and business_open. `complete` and reply-window
--- breaches compare with the last event of all of `events`. Each column is defined in docs/metrics.md;
--- the CTEs below follow the same order: event facts, message facts, who holds
--- the clock, agents, business time, repeat contacts, then the friction score.
+-- From `events`, `messages`, `episodes`, `escalations` (of the conversations
+-- in scope: scope_conv_events, scope_conv_messages, scope_conv_episodes,
+-- scope_conv_escalations; see stmt/scope_*_events.sql), other_conversation_starts
+-- (the conversations kept from the previous build, for repeat contacts),
+-- build_settings, sla_targets, reply_windows and business_open. `complete`
+-- and reply-window breaches compare with the last event of all of `events`.
+-- Each column is defined in docs/metrics.md; the CTEs below follow the same
+-- order: event facts, message facts, who holds the clock, agents, business
+-- time, repeat contacts, then the friction score. The words they share
+-- (human reply, any reply, current queue, status event, the conversation's
+-- channel) are the macros of 201_reference.sql; the first response is
+-- episode 1's, computed once in 220_episodes.sql.
+--
+-- Running counts over windows are sum()s: DuckDB 1.4 recounts a running
+-- count(*) FILTER per row, quadratic in a long conversation.
 CREATE OR REPLACE TEMP VIEW conversations_delta AS
 WITH ev AS (
     -- Facts from the whole event stream of each conversation.
     SELECT
         conversation_id,
         arg_min(actor_id, seq) FILTER (WHERE actor_role = 'customer' AND actor_id IS NOT NULL) AS customer_id,
-        arg_min(channel, seq) FILTER (WHERE channel IS NOT NULL) AS channel,
-        arg_min(coalesce(queue, to_queue), seq) FILTER (WHERE coalesce(queue, to_queue) IS NOT NULL) AS first_queue,
-        arg_max(coalesce(to_queue, queue), seq) FILTER (WHERE coalesce(to_queue, queue) IS NOT NULL) AS last_queue,
+        conversation_channel(arg_min(channel, seq) FILTER (WHERE channel IS NOT NULL)) AS channel,
+        arg_min(event_queue(type, to_queue, queue), seq) FILTER (WHERE event_queue(type, to_queue, queue) IS NOT NULL) AS first_queue,
+        arg_max(event_queue(type, to_queue, queue), seq) FILTER (WHERE event_queue(type, to_queue, queue) IS NOT NULL) AS last_queue,
         min(occurred_at) AS started_at,
         arg_min(occurred_local, seq) AS started_local,
         max(occurred_at) AS ended_at,
-        arg_max(type, seq) FILTER (WHERE type IN ('resolved', 'reopened')) AS last_status,
+        arg_max(type, seq) FILTER (WHERE is_status(type)) AS last_status,
         min(occurred_at) FILTER (WHERE type = 'resolved') AS first_resolved_at,
         max(occurred_at) FILTER (WHERE type = 'resolved') AS last_resolved_at,
         count(*) FILTER (WHERE type = 'reopened') AS reopens,
         count(*) FILTER (WHERE type = 'escalated') AS escalations,
         count(*) FILTER (WHERE type = 'transferred') AS transfers,
         arg_max(csat_score, seq) FILTER (WHERE type = 'csat' AND csat_score IS NOT NULL) AS csat,
-        min(seq) FILTER (WHERE type IN ('assigned', 'escalated', 'transferred') AND to_role = 'bot') AS first_bot_routing_seq,
-        list(seq ORDER BY seq) FILTER (WHERE type IN ('assigned', 'escalated', 'transferred') AND to_role = 'agent') AS agent_routing_seqs
+        -- burst ends (210_messages.sql): human replies and status events
+        count(*) FILTER (WHERE is_human_reply(type, actor_role, message_private, message_automated) OR is_status(type)) AS burst_ends,
+        min(seq) FILTER (WHERE is_routing(type) AND to_role = 'bot') AS first_bot_routing_seq,
+        list(seq ORDER BY seq) FILTER (WHERE is_routing(type) AND to_role = 'agent') AS agent_routing_seqs
     FROM scope_conv_events
     GROUP BY conversation_id
 ),
@@ -36,9 +45,8 @@ msg_marked AS (
     SELECT
         conversation_id, seq, occurred_at, sender_role, sender_id, private, automated,
         human_reply, burst, reply_wait_s,
-        min(seq) FILTER (WHERE sender_role = 'customer') OVER whole AS first_customer_seq,
         min(seq) FILTER (WHERE human_reply) OVER whole AS first_human_reply_seq,
-        count(*) FILTER (WHERE human_reply) OVER whole AS human_replies_total,
+        max(burst) FILTER (WHERE sender_role = 'customer') OVER whole AS last_customer_burst,
         -- The previous customer message, if it is in the same burst.
         CASE WHEN last_value(CASE WHEN sender_role = 'customer' THEN burst END IGNORE NULLS) OVER earlier = burst
              THEN last_value(CASE WHEN sender_role = 'customer' THEN occurred_at END IGNORE NULLS) OVER earlier
@@ -59,22 +67,18 @@ msg AS (
         count(*) FILTER (WHERE sender_role = 'bot') AS bot_messages,
         count(*) FILTER (WHERE sender_role = 'bot' AND seq < coalesce(first_human_reply_seq, 9223372036854775807)) AS bot_messages_before_human,
         count(*) FILTER (WHERE automated) AS automated_messages,
-        min(occurred_at) FILTER (WHERE seq = first_customer_seq) AS first_customer_at,
-        min(occurred_at) FILTER (WHERE human_reply AND seq > first_customer_seq) AS first_reply_at,
-        min(occurred_at) FILTER (WHERE sender_role IN ('agent', 'bot') AND NOT private AND seq > first_customer_seq) AS first_any_reply_at,
         min(seq) FILTER (WHERE human_reply) AS first_human_seq,
-        min(seq) FILTER (WHERE sender_role = 'bot' AND NOT private) AS first_bot_seq,
-        count(*) FILTER (WHERE sender_role = 'bot' AND NOT private) AS bot_public_messages,
+        min(seq) FILTER (WHERE is_bot_reply('message', sender_role, private)) AS first_bot_seq,
         median(reply_wait_s) AS median_reply_s,
         -- Sums of durations add whole microseconds (us, 201_reference.sql): exact,
         -- so they do not depend on the order rows are stored in.
-        coalesce(sum(round(reply_wait_s * 1e6)::BIGINT) / 1e6, 0) AS answered_wait_s,
+        coalesce(sum_seconds(reply_wait_s), 0) AS answered_wait_s,
         arg_min(sender_id, seq) FILTER (WHERE human_reply) AS first_agent_id,
         arg_max(sender_id, seq) FILTER (WHERE human_reply) AS last_agent_id,
         count(DISTINCT sender_id) FILTER (WHERE human_reply) AS replying_agents,
-        max(burst) AS last_burst,
-        count(*) FILTER (WHERE human_reply) AS human_replies,
-        min(occurred_at) FILTER (WHERE sender_role = 'customer' AND burst = human_replies_total) AS last_burst_unanswered_at,
+        -- the last burst with a customer message, and when it began
+        any_value(last_customer_burst) AS last_customer_burst,
+        min(occurred_at) FILTER (WHERE sender_role = 'customer' AND burst = last_customer_burst) AS last_customer_burst_at,
         count(*) FILTER (WHERE sender_role = 'customer' AND previous_in_burst_at IS NOT NULL
                          AND secs(previous_in_burst_at, occurred_at) >= 120) AS customer_nudges,
         -- Agent working time: each human reply stands for the time since the
@@ -86,72 +90,104 @@ msg AS (
     GROUP BY conversation_id
 ),
 repeats AS (
-    -- Customer messages sent again: the same text after lower-casing and
-    -- dropping everything but letters and digits. Read from the events (the
-    -- same texts as messages.text), so that an incremental build need not
-    -- read the texts of `messages` (stmt/scope_affected_messages.sql).
+    -- Customer messages sent again: the same text after Unicode (NFC)
+    -- normalisation, lower-casing and dropping everything but Unicode letters
+    -- and decimal digits; a text left empty (punctuation, emoji) is never a
+    -- repeat. Read from the events (the same texts as messages.text), so that
+    -- an incremental build need not read the texts of `messages`
+    -- (stmt/scope_affected_messages.sql).
     SELECT conversation_id, count(normalized_text) - count(DISTINCT normalized_text) AS repeated_messages
     FROM (
-        SELECT conversation_id, nullif(regexp_replace(lower(coalesce(message_text, '')), '[^[:alnum:]]+', '', 'g'), '') AS normalized_text
+        SELECT conversation_id,
+               nullif(regexp_replace(lower(nfc_normalize(coalesce(message_text, ''))), '[^\p{L}\p{Nd}]+', '', 'g'), '') AS normalized_text
         FROM scope_conv_events
         WHERE type = 'message' AND actor_role = 'customer'
     )
     GROUP BY conversation_id
 ),
-clock AS (
-    -- Who holds the clock after each clock event: a customer message makes
-    -- the customer wait on the business ('agent'); a public agent or bot
-    -- message (automated or not) hands the wait to the customer ('customer');
-    -- resolved and reopened stop the clock ('none'). Private notes, system
-    -- messages and routing events change nothing. Each clock event holds the
-    -- clock until the next one (the last until the conversation's last event).
-    -- wait_no numbers the waits on the business: the customer messages with
-    -- the same wait_no form one wait, ended by the next clock event.
+clock_events AS (
+    -- The clock events: a customer message makes the customer wait on the
+    -- business ('agent'); any reply (a public agent or bot message, automated
+    -- or not) hands the wait to the customer ('customer'); resolved and
+    -- reopened stop the clock ('none'). Private notes, system messages,
+    -- routing events and CSAT change nothing.
     SELECT
-        conversation_id, seq, occurred_at, actor_role, actor_id, waiting_on,
+        conversation_id, seq, occurred_at, actor_role, actor_id, type = 'resolved' AS is_resolved,
+        is_human_reply(type, actor_role, message_private, message_automated) AS human_reply,
+        CASE WHEN type <> 'message' THEN 'none'
+             WHEN actor_role = 'customer' THEN 'agent'
+             ELSE 'customer' END AS waiting_on
+    FROM scope_conv_events
+    WHERE is_status(type)
+       OR (type = 'message' AND actor_role = 'customer')
+       OR is_any_reply(type, actor_role, message_private)
+),
+clock AS (
+    -- Each clock event holds the clock until the next one (the last until
+    -- the conversation's last event). wait_no numbers the waits on the
+    -- business: the customer messages with the same wait_no form one wait,
+    -- ended by the next clock event.
+    SELECT
+        *,
         lead(occurred_at) OVER w AS next_at,
         lead(waiting_on) OVER w AS next_waiting_on,
-        lag(occurred_at) OVER w AS previous_at,
-        lag(CASE WHEN human_reply THEN actor_id END) OVER w AS previous_human_reply_by,
-        count(*) FILTER (WHERE waiting_on <> 'agent') OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS wait_no,
+        coalesce(sum((waiting_on <> 'agent')::INTEGER) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS wait_no,
+        max(CASE WHEN actor_role = 'customer' THEN seq END) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS previous_customer_seq,
         max(seq) FILTER (WHERE is_resolved)
             OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS last_resolved_seq
-    FROM (
-        SELECT
-            conversation_id, seq, occurred_at, actor_role, actor_id, type = 'resolved' AS is_resolved,
-            type = 'message' AND actor_role = 'agent' AND NOT coalesce(message_automated, false) AS human_reply,
-            CASE WHEN type <> 'message' THEN 'none'
-                 WHEN actor_role = 'customer' THEN 'agent'
-                 ELSE 'customer' END AS waiting_on
-        FROM scope_conv_events
-        WHERE type IN ('resolved', 'reopened')
-           OR (type = 'message' AND (actor_role = 'customer'
-               OR (actor_role IN ('agent', 'bot') AND NOT coalesce(message_private, false))))
-    )
+    FROM clock_events
     WINDOW w AS (PARTITION BY conversation_id ORDER BY seq)
 ),
+nudges AS (
+    -- Nudges: a public agent message (automated or not) that follows the
+    -- same agent's own human reply, with no customer message in between,
+    -- 2 minutes or more after that reply, whatever other agents wrote in
+    -- between. "That reply" is the agent's latest human reply before the
+    -- message; an agent message without an actor id is never one.
+    SELECT conversation_id, count(*) AS nudges
+    FROM (
+        SELECT
+            conversation_id, occurred_at, previous_customer_seq,
+            last_value(CASE WHEN human_reply THEN {'seq': seq, 'at': occurred_at} END IGNORE NULLS) OVER (
+                PARTITION BY conversation_id, actor_id ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+            ) AS own_reply
+        FROM clock
+        WHERE waiting_on = 'customer' AND actor_role = 'agent' AND actor_id IS NOT NULL
+    )
+    WHERE own_reply.seq > coalesce(previous_customer_seq, 0)
+      AND secs(own_reply.at, occurred_at) >= 120
+    GROUP BY conversation_id
+),
 waits AS (
-    -- One row per wait on the business. wait_s is only used for waits ended
-    -- by a reply, so the open span of a conversation's last event (next_at
-    -- NULL, added in clock_totals) does not matter here.
+    -- One row per wait on the business: when it started (its first
+    -- message), how long until the clock event that ended it, and what
+    -- ended it ('customer': a reply; 'none': a resolution or reopen; 'open':
+    -- nothing yet).
     SELECT
         conversation_id,
+        min(seq) AS first_seq,
         min(occurred_at) AS wait_started_at,
         sum(us(occurred_at, next_at)) / 1e6 AS wait_s,
-        arg_max(next_waiting_on, seq) AS ended_by
+        arg_max(coalesce(next_waiting_on, 'open'), seq) AS ended_by,
+        any_value(last_resolved_seq) AS last_resolved_seq
     FROM clock
     WHERE waiting_on = 'agent'
     GROUP BY conversation_id, wait_no
 ),
 breaches AS (
     -- A wait ended by a reply is breached when the reply came after the
-    -- channel's window; one still unanswered at the end of the conversation
-    -- once the window has passed by the warehouse's last event; one ended by
-    -- resolution never (the business chose to close).
+    -- channel's window; one still open at the end of the conversation when
+    -- the window has passed by the warehouse's last event; one ended by a
+    -- resolution or reopen never (the business chose to close), nor one
+    -- that started after the final resolution of a resolved conversation
+    -- (the customer's "thanks" on a closed thread).
     SELECT
         w.conversation_id,
-        count(*) FILTER (WHERE (w.ended_by = 'customer' AND w.wait_s > rw.window_s)
-                            OR (w.ended_by IS NULL AND secs(w.wait_started_at, (SELECT max(occurred_at) FROM events)) > rw.window_s)) AS window_breaches
+        count(*) FILTER (
+            WHERE NOT coalesce(ev.last_status = 'resolved' AND w.first_seq > w.last_resolved_seq, false)
+              AND ((w.ended_by = 'customer' AND w.wait_s > rw.window_s)
+                OR (w.ended_by = 'open' AND secs(w.wait_started_at, (SELECT max(occurred_at) FROM events)) > rw.window_s))
+        ) AS window_breaches
     FROM waits w
     JOIN ev USING (conversation_id)
     JOIN reply_windows rw ON rw.channel = ev.channel
@@ -169,15 +205,7 @@ clock_totals AS (
         -- the same within started_at → last resolution (every span before
         -- the last resolved event ends by it)
         coalesce(sum(us(occurred_at, next_at)) FILTER (WHERE waiting_on = 'agent' AND seq < last_resolved_seq) / 1e6, 0) AS resolution_waiting_on_agent_s,
-        coalesce(sum(us(occurred_at, next_at)) FILTER (WHERE waiting_on = 'customer' AND seq < last_resolved_seq) / 1e6, 0) AS resolution_waiting_on_customer_s,
-        -- Nudges: a public agent message (automated or not) right after the
-        -- same agent's own human reply, with no customer message in between,
-        -- 2 minutes or more later. A reply split over quick messages, the
-        -- first words of an agent taking over from a bot or a colleague, and
-        -- the human answer after an auto-acknowledgement are not nudges.
-        count(*) FILTER (WHERE waiting_on = 'customer' AND actor_role = 'agent'
-                         AND previous_human_reply_by = actor_id
-                         AND secs(previous_at, occurred_at) >= 120) AS nudges
+        coalesce(sum(us(occurred_at, next_at)) FILTER (WHERE waiting_on = 'customer' AND seq < last_resolved_seq) / 1e6, 0) AS resolution_waiting_on_customer_s
     FROM clock
     GROUP BY conversation_id
 ),
@@ -206,8 +234,17 @@ base AS (
         ma.most_active_agent_id,
         h.handoff_wait_s,
         ct.* EXCLUDE (conversation_id),
+        nu.nudges,
+        -- the first response: episode 1's (220_episodes.sql)
+        e1.first_customer_at,
+        e1.first_reply_at,
+        e1.first_response_s,
+        e1.first_response_any_s,
         CASE WHEN rw.window_s IS NOT NULL THEN coalesce(br.window_breaches, 0) END AS window_breaches,
         coalesce(ev.last_status = 'resolved', false) AS resolved,
+        -- The last burst with a customer message is still open: no human
+        -- reply, resolution or reopen came after it began.
+        msg.last_customer_burst = ev.burst_ends AS open_last_burst,
         -- Bot-handled: a bot replied, or the conversation was routed to a bot, before any human reply.
         coalesce(least(msg.first_bot_seq, ev.first_bot_routing_seq) < coalesce(msg.first_human_seq, 9223372036854775807), false) AS bot_handled,
         -- Handed off: after the bot came in, a human replied or the conversation was routed to an agent.
@@ -219,7 +256,9 @@ base AS (
     LEFT JOIN most_active ma USING (conversation_id)
     LEFT JOIN handoff h USING (conversation_id)
     LEFT JOIN clock_totals ct USING (conversation_id)
+    LEFT JOIN nudges nu USING (conversation_id)
     LEFT JOIN breaches br USING (conversation_id)
+    LEFT JOIN scope_conv_episodes e1 ON e1.conversation_id = ev.conversation_id AND e1.episode = 1
     LEFT JOIN reply_windows rw ON rw.channel = ev.channel
 ),
 business_points AS (
@@ -271,29 +310,28 @@ next_contact AS (
         SELECT customer_id, started_at FROM other_conversation_starts WHERE customer_id IS NOT NULL
     ) b
         ON b.customer_id = a.customer_id AND b.started_at > a.last_resolved_at
-    WHERE a.resolved
+    -- after the last resolution, even if the conversation was reopened since
+    WHERE a.last_resolved_at IS NOT NULL
 ),
 measured AS (
     SELECT
         b.*,
-        secs(b.first_customer_at, b.first_reply_at) AS first_response_s,
-        secs(b.first_customer_at, b.first_any_reply_at) AS first_response_any_s,
-        CASE WHEN fq.always_open THEN secs(b.first_customer_at, b.first_reply_at)
+        CASE WHEN fq.always_open THEN b.first_response_s
              ELSE bz.first_response_business_s END AS first_response_business_s,
         CASE WHEN lq.always_open AND b.resolved THEN secs(b.started_at, b.last_resolved_at)
              ELSE bz.resolution_business_s END AS resolution_business_s,
         secs(b.started_at, b.first_resolved_at) AS first_resolution_s,
         CASE WHEN b.resolved THEN secs(b.started_at, b.last_resolved_at) END AS resolution_s,
-        coalesce(b.resolved AND secs(b.last_resolved_at, n.next_started_at) <= s.repeat_contact_s, false) AS repeat_contact,
+        coalesce(secs(b.last_resolved_at, n.next_started_at) <= s.repeat_contact_s, false) AS repeat_contact,
         b.resolved OR secs(b.ended_at, (SELECT max(occurred_at) FROM events)) >= s.idle_complete_s AS complete,
         sla.first_response_s AS sla_target_s,
         b.agent_spans_s + CASE WHEN b.last_waiting_on = 'agent' THEN secs(b.last_clock_at, b.ended_at) ELSE 0 END AS waiting_on_agent_s,
         b.customer_spans_s + CASE WHEN b.last_waiting_on = 'customer' THEN secs(b.last_clock_at, b.ended_at) ELSE 0 END AS waiting_on_customer_s,
-        -- Customer wait for humans: answered bursts, plus a final burst no human
-        -- answered in a conversation left unresolved, until its last event.
+        -- Customer wait for humans: answered bursts, plus the last burst when
+        -- it is still open in a conversation left unresolved, until its last event.
         coalesce(b.answered_wait_s, 0)
-            + CASE WHEN NOT b.resolved THEN coalesce(secs(b.last_burst_unanswered_at, b.ended_at), 0) ELSE 0 END AS total_wait_s,
-        (NOT b.resolved AND b.last_burst_unanswered_at IS NOT NULL)::INTEGER AS unanswered_bursts,
+            + CASE WHEN NOT b.resolved AND b.open_last_burst THEN secs(b.last_customer_burst_at, b.ended_at) ELSE 0 END AS total_wait_s,
+        coalesce(NOT b.resolved AND b.open_last_burst, false)::INTEGER AS unanswered_bursts,
         s.weight_time, s.weight_impersonal, s.weight_directness, s.weight_effort
     FROM base b
     CROSS JOIN build_settings s

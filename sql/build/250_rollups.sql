@@ -8,6 +8,10 @@
 -- The asynchronous-messaging columns keep additive counts and sums
 -- (window_breaches, window_measured, nudged, nudges, the two waiting totals)
 -- next to their rates; roll rates up by summing the counts, then dividing.
+-- Sums of durations and scores are exact (sum_seconds, sum_exact in
+-- 201_reference.sql), so the same lake gives the same bits in every build.
+-- A conversation without a channel is counted under 'unknown' (its
+-- `conversations.channel`).
 CREATE OR REPLACE VIEW kpi_daily AS
 WITH esc AS (
     SELECT conversation_id, count(*) AS escalations, count(*) FILTER (WHERE effective) AS effective
@@ -38,7 +42,7 @@ SELECT
     coalesce(sum(e.effective), 0)::BIGINT AS escalations_effective,
     count(c.csat) AS csat_responses,
     coalesce(sum(c.csat), 0)::BIGINT AS csat_sum,
-    sum(c.friction_score) AS friction_sum,
+    sum_exact(c.friction_score) AS friction_sum,
     median(c.friction_score) AS friction_median,
     count(*) FILTER (WHERE c.complete) AS complete,
     coalesce(sum(c.window_breaches), 0)::BIGINT AS window_breaches,
@@ -48,8 +52,8 @@ SELECT
     sum(c.nudges)::BIGINT AS nudges,
     count(*) FILTER (WHERE c.nudges > 0) AS nudged,
     count(*) FILTER (WHERE c.nudges > 0) / count(*) AS nudge_rate,
-    sum(c.waiting_on_agent_s) AS waiting_on_agent_s,
-    sum(c.waiting_on_customer_s) AS waiting_on_customer_s
+    sum_seconds(c.waiting_on_agent_s) AS waiting_on_agent_s,
+    sum_seconds(c.waiting_on_customer_s) AS waiting_on_customer_s
 FROM conversations c
 LEFT JOIN esc e USING (conversation_id)
 GROUP BY c.local_date, c.channel, c.last_queue;
@@ -65,7 +69,7 @@ SELECT
     count(*) FILTER (WHERE resolved) AS resolved,
     count(csat) AS csat_responses,
     coalesce(sum(csat), 0)::BIGINT AS csat_sum,
-    sum(friction_score) AS friction_sum,
+    sum_exact(friction_score) AS friction_sum,
     coalesce(sum(window_breaches), 0)::BIGINT AS window_breaches,
     count(*) FILTER (WHERE window_breaches > 0) AS window_breached,
     count(window_breaches) AS window_measured,
@@ -73,8 +77,8 @@ SELECT
     sum(nudges)::BIGINT AS nudges,
     count(*) FILTER (WHERE nudges > 0) AS nudged,
     count(*) FILTER (WHERE nudges > 0) / count(*) AS nudge_rate,
-    sum(waiting_on_agent_s) AS waiting_on_agent_s,
-    sum(waiting_on_customer_s) AS waiting_on_customer_s
+    sum_seconds(waiting_on_agent_s) AS waiting_on_agent_s,
+    sum_seconds(waiting_on_customer_s) AS waiting_on_customer_s
 FROM conversations
 WHERE most_active_agent_id IS NOT NULL
 GROUP BY local_date, most_active_agent_id;

@@ -17,7 +17,7 @@
 --     which compare with the last event of the warehouse: if that moved, the
 --     conversations that ended within the longer of windows.idle_complete
 --     and the longest reply window before the earlier of the two last
---     events, unless they ended with their resolution.
+--     events, unless they are resolved.
 --
 -- Lookups in `events` are bounded in time (stmt/ranges.sql): the events of
 -- build_affected lie within the spans of their old `episodes` rows or of
@@ -78,9 +78,9 @@ FROM conversations c, ends
 WHERE ends.old_last IS DISTINCT FROM ends.new_last
   AND secs(c.ended_at, least(ends.old_last, ends.new_last)) <= ends.horizon_s
   -- A resolved conversation is complete whatever the last event, and its
-  -- waits all ended by a reply or the resolution unless something happened
-  -- after it (a customer message left unanswered).
-  AND (NOT c.resolved OR secs(c.started_at, c.ended_at) > c.resolution_s);
+  -- waits all ended by a reply or a status event, except those that began
+  -- after its final resolution, which are never breaches.
+  AND NOT c.resolved;
 
 -- Widen the ranges to the added conversations' episodes (the intervals of
 -- build_affected stay in), then read `events` once: build_affected is part
