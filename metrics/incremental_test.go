@@ -402,7 +402,9 @@ func TestIncrementalNeedsFullRebuild(t *testing.T) {
 func TestIncrementalPicksUpNewGapRecords(t *testing.T) {
 	dir := t.TempDir()
 	root := filepath.Join(dir, "lake")
-	writeBatch(t, root, "first", time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC), syntheticEvents(2_000))
+	evs := syntheticEvents(2_000)
+	writeBatch(t, root, "first", time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC), evs)
+	writeBatch(t, root, "again", time.Date(2026, 6, 1, 1, 0, 0, 0, time.UTC), conflictingCopies(evs))
 	settings := config.Default()
 	incr := filepath.Join(dir, "incremental.duckdb")
 	fullBuild(t, root, incr, settings)
