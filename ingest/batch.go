@@ -133,26 +133,17 @@ func (b *batch) due(lim limits, now time.Time) bool {
 
 func (b *batch) fileName() string {
 	if b.partition < 0 {
-		return lake.ImportFileName(b.source, b.first, b.last)
+		// An import's files are named after the hash of its whole input,
+		// known after its last line (importer.publish); until then only
+		// their temporary names show this one.
+		return fmt.Sprintf("%s-%d-%d%s", b.source, b.first, b.last, lake.ParquetExt)
 	}
 	return lake.KafkaFileName(b.source, b.partition, b.epoch, b.first, b.last)
 }
 
-// write writes the batch's files (one per event date, one per dead-letter
-// date) to temporary names and publishes them. It returns the number of
-// files published.
-func (b *batch) write(root string) (int, error) {
-	fs := fileSet{root: root}
-	n, err := b.writeTemp(root, &fs)
-	if err == nil {
-		err = fs.publish()
-	}
-	if err != nil {
-		return 0, errors.Join(err, fs.abort())
-	}
-	return n, nil
-}
-
+// writeTemp writes the batch's files (one per event date, one per
+// dead-letter date) under temporary names into fs, which publishes them,
+// and returns how many it wrote.
 func (b *batch) writeTemp(root string, fs *fileSet) (int, error) {
 	name := b.fileName()
 	day := func(t time.Time) int64 { return t.Unix() / secondsPerDay }

@@ -67,9 +67,12 @@ type kafkaFile struct {
 }
 
 // parseAnyKafkaName splits <topic>-<partition>-<first>-<last>[.r<epoch>].parquet
-// from the right. Import files (<source>-<first>-<last>, source without dashes)
-// have one numeric field too few and are left alone: re-importing replaces
-// them by name, which a merged file would break.
+// from the right. Import files are left alone, since their input's record in
+// _imports/ lists them by name: <source>-<hash>-<first>-<last> has a
+// 16-digit hash where the partition goes, which is never how a partition
+// number is written (ParseKafkaFileName compares the decimal form), and
+// files imported before names carried a hash, <source>-<first>-<last>
+// with a source without dashes, have one numeric field too few.
 func parseAnyKafkaName(name string) (kafkaFile, bool) {
 	base, ok := strings.CutSuffix(name, lake.ParquetExt)
 	if !ok || strings.HasPrefix(name, lake.TempPrefix) {

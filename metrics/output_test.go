@@ -134,7 +134,12 @@ func TestQueryCSVIsSpreadsheetSafe(t *testing.T) {
 
 func TestQueryToFileAndExport(t *testing.T) {
 	root := filepath.Join(t.TempDir(), "lake")
-	writeLake(t, root, readFixture(t, "basic.jsonl"))
+	evs := readFixture(t, "basic.jsonl")
+	// A later copy of the first event with another queue, so that
+	// duplicate_conflicts has a row to export.
+	edited := evs[0]
+	edited.Queue += "-edited"
+	writeLake(t, root, append(evs, edited))
 	writeGap(t, root, lake.OffsetGap{Topic: "events", Partition: 0, From: 5, To: 9, DetectedAt: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)})
 	path := buildLakeFile(t, root, config.Default())
 	ctx := context.Background()

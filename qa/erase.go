@@ -224,7 +224,7 @@ func dropIndexRows(dir string, pages []string, kept int) error {
 	}
 	drawn := 0
 	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".html") && !strings.HasPrefix(e.Name(), tempPrefix) {
+		if strings.HasSuffix(e.Name(), ".html") && !strings.HasPrefix(e.Name(), reports.TempPrefix) {
 			drawn++
 		}
 	}

@@ -155,7 +155,7 @@ func WriteAtomic(path string, write func(io.Writer) error) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("reports: create folder %s: %w", dir, err)
 	}
-	f, err := os.CreateTemp(dir, "_tmp-"+filepath.Base(path)+"-*")
+	f, err := os.CreateTemp(dir, TempPrefix+filepath.Base(path)+"-*")
 	if err != nil {
 		return fmt.Errorf("reports: create temp file for %s: %w", path, err)
 	}

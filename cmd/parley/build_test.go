@@ -185,3 +185,71 @@ func TestBuildPicksUpNewGapRecords(t *testing.T) {
 		}
 	}
 }
+
+// TestImportAndBuildKeepFirstCopy: two exports with the same file name,
+// the second resending an event with other content in another
+// conversation, are both imported; the build keeps the first-ingested copy,
+// says how many copies differed (stdout, WARN log, warehouse_info) and lists
+// them in duplicate_conflicts; importing the first export again changes
+// nothing, so the same copy stays kept.
+func TestImportAndBuildKeepFirstCopy(t *testing.T) {
+	dir := t.TempDir()
+	lakeDir := filepath.Join(dir, "lake")
+	db := filepath.Join(dir, "warehouse.duckdb")
+	run := func(args ...string) (stdout, stderr string) {
+		t.Helper()
+		cmd := newRootCmd()
+		var out, errOut bytes.Buffer
+		cmd.SetOut(&out)
+		cmd.SetErr(&errOut)
+		cmd.SetArgs(args)
+		if err := cmd.ExecuteContext(context.Background()); err != nil {
+			t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, errOut.String())
+		}
+		return out.String(), errOut.String()
+	}
+	export := func(day string, lines ...string) string {
+		t.Helper()
+		p := filepath.Join(dir, day, "events.jsonl")
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	day1 := export("day1",
+		`{"event_id":"e1","conversation_id":"c1","type":"conversation_started","occurred_at":"2026-03-01T09:00:00Z","channel":"webchat","actor":{"role":"customer","id":"u1"}}`,
+		`{"event_id":"e2","conversation_id":"c1","type":"message","occurred_at":"2026-03-01T09:01:00Z","channel":"webchat","actor":{"role":"customer","id":"u1"},"message":{"text":"where is my order?"}}`)
+	day2 := export("day2",
+		`{"event_id":"e3","conversation_id":"c2","type":"conversation_started","occurred_at":"2026-03-01T09:00:00Z","channel":"webchat","actor":{"role":"customer","id":"u2"}}`,
+		`{"event_id":"e2","conversation_id":"c2","type":"message","occurred_at":"2026-03-01T09:01:00Z","channel":"webchat","actor":{"role":"customer","id":"u2"},"message":{"text":"cancel it"}}`)
+	run("import", "--lake", lakeDir, day1)
+	run("import", "--lake", lakeDir, day2)
+	out, log := run("build", "--lake", lakeDir, "--db", db)
+	if !strings.Contains(out, "3 events (1 duplicates dropped)") || !strings.Contains(out, "1 dropped duplicates differ from the copy kept") {
+		t.Errorf("build output:\n%s", out)
+	}
+	if !strings.Contains(log, "level=WARN") || !strings.Contains(log, "conflicts=1") {
+		t.Errorf("build log has no warning of the conflict:\n%s", log)
+	}
+	const query = `SELECT e.conversation_id, e.message_text, i.duplicate_conflicts,
+		array_to_string(d.differing_fields, ' '), d.kept_conversation_id, d.dropped_conversation_id
+		FROM events e, warehouse_info i, duplicate_conflicts d WHERE e.event_id = 'e2' AND d.event_id = 'e2'`
+	const want = "c1,where is my order?,1,conversation_id actor_id message_text,c1,c2\n"
+	if got, _ := run("sql", "--db", db, "--format", "csv", query); !strings.HasSuffix(got, want) {
+		t.Errorf("kept copy and conflict:\n%s\nwant the row %q", got, want)
+	}
+
+	if out, _ := run("import", "--lake", lakeDir, day1); !strings.Contains(out, "1 input(s) already in the lake") {
+		t.Errorf("importing day1 again: %s", out)
+	}
+	if out, _ := run("build", "--lake", lakeDir, "--db", db); !strings.Contains(out, "is up to date") {
+		t.Errorf("build after importing day1 again: %s", out)
+	}
+	run("build", "--lake", lakeDir, "--db", db, "--full")
+	if got, _ := run("sql", "--db", db, "--format", "csv", query); !strings.HasSuffix(got, want) {
+		t.Errorf("after importing day1 again and rebuilding:\n%s\nwant the row %q", got, want)
+	}
+}

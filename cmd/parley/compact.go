@@ -27,8 +27,8 @@ removes what interrupted lake commands left behind (for example the old
 files of a compact killed right after its swap, in events/_tmp-date=...),
 and logs each removal; as ingest, import, erase and retention do.
 
-Files written by "parley import" are left alone (importing a file again
-replaces its files by name). Dead letters are not compacted.
+Files written by "parley import" are left alone (each input's record in
+_imports/ lists its files by name). Dead letters are not compacted.
 
 Example:
   parley compact --lake /data/lake --dry-run

@@ -18,7 +18,7 @@ func newExportCmd() *cobra.Command {
 		Short: "Write every public warehouse table and view as Parquet",
 		Long: `Export opens the warehouse read-only and writes each public table and view
 (events, messages, episodes, conversations, escalations, kpi_daily,
-agent_daily, warehouse_info, ingest_gaps) to DIR/<name>.parquet, zstd-compressed, for
+agent_daily, warehouse_info, ingest_gaps, duplicate_conflicts) to DIR/<name>.parquet, zstd-compressed, for
 Spark, Trino, pandas or any Parquet reader. Columns are documented in
 docs/metrics.md. Existing files of the same name are replaced.
 

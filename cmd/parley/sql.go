@@ -26,7 +26,7 @@ an aligned table (default), CSV or a JSON array of objects. With --out the
 result is written to a file instead, as Parquet or CSV (--format parquet|csv).
 
 The public tables and views (events, messages, episodes, conversations,
-escalations, kpi_daily, agent_daily, warehouse_info) are documented in
+escalations, kpi_daily, agent_daily, duplicate_conflicts, warehouse_info) are documented in
 docs/metrics.md. Any other DuckDB client (duckdb CLI, Python, DBeaver) can
 open the same file.
 

@@ -36,6 +36,18 @@ func LockPartition(root, topic string, partition int32) (unlock func() error, er
 	return flock(path, true)
 }
 
+// LockImport takes the exclusive lock of one import input, named by its
+// source and SHA-256 (the lock file sits beside ImportRecordPath). Whoever
+// holds it may check the input's record and publish the input, so two
+// imports of the same input at once cannot both publish it.
+func LockImport(root, source, hash string) (unlock func() error, err error) {
+	path := ImportRecordPath(root, source, hash) + ".lock"
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("lake: create %s: %w", filepath.Dir(path), err)
+	}
+	return flock(path, true)
+}
+
 // flock locks path, creating it if needed. The lock lives until unlock is
 // called; it is also released if the process dies, so a crash never leaves
 // the lake locked.

@@ -1,6 +1,6 @@
 -- 260_warehouse_info.sql — table `warehouse_info`: one row describing this build.
 --
--- From `events`, `conversations`, `ingest_gaps` and build_settings. built_at is UTC.
+-- From `events`, `conversations`, `ingest_gaps`, `duplicate_conflicts` and build_settings. built_at is UTC.
 CREATE OR REPLACE TABLE warehouse_info AS
 SELECT
     timezone('UTC', now()) AS built_at,
@@ -10,5 +10,6 @@ SELECT
     (SELECT min(occurred_at) FROM events) AS first_event_at,
     (SELECT max(occurred_at) FROM events) AS last_event_at,
     (SELECT count(*) FROM ingest_gaps) AS offset_gaps,
-    (SELECT coalesce(sum(messages), 0) FROM ingest_gaps)::BIGINT AS offset_gap_messages
+    (SELECT coalesce(sum(messages), 0) FROM ingest_gaps)::BIGINT AS offset_gap_messages,
+    (SELECT count(*) FROM duplicate_conflicts) AS duplicate_conflicts
 FROM build_settings s;
