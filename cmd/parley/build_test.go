@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"os"
@@ -20,17 +18,8 @@ import (
 func TestBuildSQLExportCommands(t *testing.T) {
 	dir := t.TempDir()
 	lakeDir := filepath.Join(dir, "lake")
-	run := func(args ...string) (string, error) {
-		t.Helper()
-		cmd := newRootCmd()
-		var out bytes.Buffer
-		cmd.SetOut(&out)
-		cmd.SetErr(&out)
-		cmd.SetArgs(args)
-		err := cmd.ExecuteContext(context.Background())
-		return out.String(), err
-	}
-	if out, err := run("import", "--lake", lakeDir, filepath.Join("..", "..", "testdata", "metrics", "basic.jsonl")); err != nil {
+	run := func(args ...string) (string, error) { return parleyCombined(t, args...) }
+	if out, err := run("import", "--lake", lakeDir, metricsFixture("basic.jsonl")); err != nil {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
 	out, err := run("build", "--lake", lakeDir)
@@ -103,27 +92,15 @@ func TestBuildSQLExportCommands(t *testing.T) {
 func TestBuildIsIncremental(t *testing.T) {
 	dir := t.TempDir()
 	lakeDir := filepath.Join(dir, "lake")
-	run := func(args ...string) string {
-		t.Helper()
-		cmd := newRootCmd()
-		var out, errOut bytes.Buffer
-		cmd.SetOut(&out)
-		cmd.SetErr(&errOut)
-		cmd.SetArgs(args)
-		if err := cmd.ExecuteContext(context.Background()); err != nil {
-			t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, errOut.String())
-		}
-		return out.String()
-	}
-	fixture := func(name string) string { return filepath.Join("..", "..", "testdata", "metrics", name) }
-	run("import", "--lake", lakeDir, fixture("basic.jsonl"))
+	run := func(args ...string) string { return mustParley(t, args...) }
+	run("import", "--lake", lakeDir, metricsFixture("basic.jsonl"))
 	if out := run("build", "--lake", lakeDir); !strings.HasPrefix(out, "built ") {
 		t.Errorf("first build: %s", out)
 	}
 	if out := run("build", "--lake", lakeDir); !strings.Contains(out, "is up to date: no new lake files") {
 		t.Errorf("second build: %s", out)
 	}
-	run("import", "--lake", lakeDir, fixture("async.jsonl"))
+	run("import", "--lake", lakeDir, metricsFixture("async.jsonl"))
 	updated := run("build", "--lake", lakeDir)
 	if !strings.HasPrefix(updated, "updated ") || !strings.Contains(updated, "conversations recomputed") {
 		t.Errorf("build after an import: %s", updated)
@@ -147,19 +124,8 @@ func TestBuildIsIncremental(t *testing.T) {
 func TestBuildPicksUpNewGapRecords(t *testing.T) {
 	dir := t.TempDir()
 	lakeDir := filepath.Join(dir, "lake")
-	run := func(args ...string) string {
-		t.Helper()
-		cmd := newRootCmd()
-		var out, errOut bytes.Buffer
-		cmd.SetOut(&out)
-		cmd.SetErr(&errOut)
-		cmd.SetArgs(args)
-		if err := cmd.ExecuteContext(context.Background()); err != nil {
-			t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, errOut.String())
-		}
-		return out.String()
-	}
-	run("import", "--lake", lakeDir, filepath.Join("..", "..", "testdata", "metrics", "basic.jsonl"))
+	run := func(args ...string) string { return mustParley(t, args...) }
+	run("import", "--lake", lakeDir, metricsFixture("basic.jsonl"))
 	if out := run("build", "--lake", lakeDir); strings.Contains(out, "WARNING") {
 		t.Errorf("build of a lake without gaps warns: %s", out)
 	}
@@ -196,18 +162,7 @@ func TestImportAndBuildKeepFirstCopy(t *testing.T) {
 	dir := t.TempDir()
 	lakeDir := filepath.Join(dir, "lake")
 	db := filepath.Join(dir, "warehouse.duckdb")
-	run := func(args ...string) (stdout, stderr string) {
-		t.Helper()
-		cmd := newRootCmd()
-		var out, errOut bytes.Buffer
-		cmd.SetOut(&out)
-		cmd.SetErr(&errOut)
-		cmd.SetArgs(args)
-		if err := cmd.ExecuteContext(context.Background()); err != nil {
-			t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, errOut.String())
-		}
-		return out.String(), errOut.String()
-	}
+	run := func(args ...string) (stdout, stderr string) { return mustParleyLog(t, args...) }
 	export := func(day string, lines ...string) string {
 		t.Helper()
 		p := filepath.Join(dir, day, "events.jsonl")

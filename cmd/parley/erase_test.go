@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"errors"
 	"maps"
 	"os"
@@ -20,17 +18,8 @@ import (
 // real run, and the audit trail they leave.
 func TestEraseRetentionCommands(t *testing.T) {
 	lakeDir := filepath.Join(t.TempDir(), "lake")
-	run := func(args ...string) (string, error) {
-		t.Helper()
-		cmd := newRootCmd()
-		var out, errOut bytes.Buffer
-		cmd.SetOut(&out)
-		cmd.SetErr(&errOut)
-		cmd.SetArgs(args)
-		err := cmd.ExecuteContext(context.Background())
-		return out.String(), err
-	}
-	if out, err := run("import", "--lake", lakeDir, filepath.Join("..", "..", "testdata", "metrics", "basic.jsonl")); err != nil {
+	run := func(args ...string) (string, error) { return parley(t, args...) }
+	if out, err := run("import", "--lake", lakeDir, metricsFixture("basic.jsonl")); err != nil {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
 	usage := []struct {
@@ -94,16 +83,7 @@ func TestEraseAlsoOutputs(t *testing.T) {
 	lakeDir := filepath.Join(dir, "lake")
 	db := filepath.Join(dir, "warehouse.duckdb")
 	qaDir, exportDir, later := filepath.Join(dir, "qa"), filepath.Join(dir, "export"), filepath.Join(dir, "later")
-	run := func(args ...string) (string, error) {
-		t.Helper()
-		cmd := newRootCmd()
-		var out bytes.Buffer
-		cmd.SetOut(&out)
-		cmd.SetErr(&out)
-		cmd.SetArgs(args)
-		err := cmd.ExecuteContext(context.Background())
-		return out.String(), err
-	}
+	run := func(args ...string) (string, error) { return parleyCombined(t, args...) }
 	must := func(args ...string) string {
 		t.Helper()
 		out, err := run(args...)
@@ -112,7 +92,7 @@ func TestEraseAlsoOutputs(t *testing.T) {
 		}
 		return out
 	}
-	must("import", "--lake", lakeDir, filepath.Join("..", "..", "testdata", "metrics", "basic.jsonl"))
+	must("import", "--lake", lakeDir, metricsFixture("basic.jsonl"))
 	must("build", "--lake", lakeDir, "--db", db)
 	must("qa", "sample", "--db", db, "--out", qaDir, "--from", "2026-03-01", "--to", "2026-03-10", "--size", "14", "--date", "2026-03-20")
 	must("export", "--db", db, "--out", exportDir)

@@ -2,9 +2,7 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -75,14 +73,8 @@ func mustRead(t *testing.T, path string) []byte {
 
 // sqlRun runs parley sql in-process with stdin and returns what it printed on stdout.
 func sqlRun(stdin string, args ...string) (string, error) {
-	cmd := newRootCmd()
-	var out bytes.Buffer
-	cmd.SetIn(strings.NewReader(stdin))
-	cmd.SetOut(&out)
-	cmd.SetErr(io.Discard)
-	cmd.SetArgs(args)
-	err := cmd.ExecuteContext(context.Background())
-	return out.String(), err
+	out, _, err := cli(strings.NewReader(stdin), args...)
+	return out, err
 }
 
 // untouched checks that a path an escape aimed at is as it was: absent, or with the same bytes.

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -20,26 +18,9 @@ func TestVerifyCommand(t *testing.T) {
 	dir := t.TempDir()
 	lakeDir := filepath.Join(dir, "lake")
 	db := filepath.Join(dir, "warehouse.duckdb")
-	fixture := func(name string) string { return filepath.Join("..", "..", "testdata", "metrics", name) }
-	run := func(args ...string) (stdout, stderr string, err error) {
-		t.Helper()
-		cmd := newRootCmd()
-		var out, errOut bytes.Buffer
-		cmd.SetOut(&out)
-		cmd.SetErr(&errOut)
-		cmd.SetArgs(args)
-		err = cmd.ExecuteContext(context.Background())
-		return out.String(), errOut.String(), err
-	}
-	mustRun := func(args ...string) string {
-		t.Helper()
-		out, errOut, err := run(args...)
-		if err != nil {
-			t.Fatalf("parley %s: %v\n%s\n%s", strings.Join(args, " "), err, out, errOut)
-		}
-		return out
-	}
-	mustRun("import", "--lake", lakeDir, fixture("basic.jsonl"))
+	run := func(args ...string) (stdout, stderr string, err error) { return cli(strings.NewReader(""), args...) }
+	mustRun := func(args ...string) string { return mustParley(t, args...) }
+	mustRun("import", "--lake", lakeDir, metricsFixture("basic.jsonl"))
 	mustRun("build", "--lake", lakeDir)
 
 	out, progress, err := run("verify", "--db", db, "--all") // the lake next to the warehouse by default
@@ -87,7 +68,7 @@ func TestVerifyCommand(t *testing.T) {
 		{"no --db", []string{"verify"}, true, "--db is required"},
 		{"sample and all", []string{"verify", "--db", db, "--sample", "3", "--all"}, true, "not both"},
 		{"no lake", []string{"verify", "--db", filepath.Join(t.TempDir(), "w.duckdb")}, true, "not a directory"},
-		{"other settings", []string{"verify", "--db", db, "--config", fixture("europe.yaml")}, true, "timezone: warehouse UTC, --config Europe/Berlin"},
+		{"other settings", []string{"verify", "--db", db, "--config", metricsFixture("europe.yaml")}, true, "timezone: warehouse UTC, --config Europe/Berlin"},
 		{"missing warehouse", []string{"verify", "--db", filepath.Join(dir, "nope.duckdb"), "--lake", lakeDir}, false, "does not exist"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -102,7 +83,7 @@ func TestVerifyCommand(t *testing.T) {
 	}
 
 	// A lake file added after the build, then one removed: the warehouse is not the lake's.
-	mustRun("import", "--lake", lakeDir, fixture("edge.jsonl"))
+	mustRun("import", "--lake", lakeDir, metricsFixture("edge.jsonl"))
 	if _, _, err := run("verify", "--db", db, "--all"); err == nil || !strings.Contains(err.Error(), "new or changed since the build") {
 		t.Errorf("verify of a warehouse older than its lake: %v", err)
 	}
