@@ -93,26 +93,26 @@ var tables = []struct {
 
 // specRecords is every row of one table that the spec gives for one conversation.
 func specRecords(table string, r spec.Result) []record {
-	var out []record
 	switch table {
 	case "conversations":
-		out = append(out, specRecord(r.Conversation))
+		return []record{specRecord(r.Conversation)}
 	case "events":
-		for _, x := range r.Events {
-			out = append(out, specRecord(x))
-		}
+		return recordsOf(r.Events)
 	case "messages":
-		for _, x := range r.Messages {
-			out = append(out, specRecord(x))
-		}
+		return recordsOf(r.Messages)
 	case "episodes":
-		for _, x := range r.Episodes {
-			out = append(out, specRecord(x))
-		}
+		return recordsOf(r.Episodes)
 	case "escalations":
-		for _, x := range r.Escalations {
-			out = append(out, specRecord(x))
-		}
+		return recordsOf(r.Escalations)
+	}
+	return nil
+}
+
+// recordsOf turns the spec's rows of one table into records.
+func recordsOf[T any](rows []T) []record {
+	out := make([]record, len(rows))
+	for i, x := range rows {
+		out[i] = specRecord(x)
 	}
 	return out
 }
