@@ -46,7 +46,7 @@ func TestBacktestUSBank(t *testing.T) {
 	if got := s.Total(); got < 5e6 {
 		t.Fatalf("read %.0f calls; the series holds over five million", got)
 	}
-	bt, err := RunBacktest(s, 4, 84, 4)
+	bt, err := RunBacktest(s, 4, 84, 4, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestBacktestIsraeliBank(t *testing.T) {
 	if got := s.Total(); got != 33344 || len(s.Days) != 28 {
 		t.Fatalf("read %.0f calls over %d days, want 33344 over 28", got, len(s.Days))
 	}
-	bt, err := RunBacktest(s, 1, 84, 4)
+	bt, err := RunBacktest(s, 1, 84, 4, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

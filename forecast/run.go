@@ -39,6 +39,8 @@ type Config struct {
 	// BacktestWeeks, when > 0, holds out that many final weeks and scores
 	// the model and baselines on them instead of forecasting the future.
 	BacktestWeeks int
+	// Holidays are known holiday dates (parley.yaml and --holidays).
+	Holidays []time.Time
 	// Staffing, when set, adds the agents each forecast interval needs.
 	Staffing *Staffing
 	Format   string
@@ -197,7 +199,7 @@ func Run(ctx context.Context, c Config) error {
 	}
 
 	if c.BacktestWeeks > 0 {
-		bt, err := RunBacktest(s, c.BacktestWeeks, c.HistoryDays, c.BaselineWeeks)
+		bt, err := RunBacktest(s, c.BacktestWeeks, c.HistoryDays, c.BaselineWeeks, Options{Holidays: c.Holidays})
 		if err != nil {
 			return err
 		}
@@ -211,7 +213,7 @@ func Run(ctx context.Context, c Config) error {
 	rep.History = hist
 	rep.HistoryFrom, rep.HistoryTo = hist.First.Format(time.DateOnly), hist.Date(len(hist.Days)-1).Format(time.DateOnly)
 	rep.HistoryArrivals = hist.Total()
-	m, err := Fit(hist)
+	m, err := Fit(hist, Options{Holidays: c.Holidays})
 	if err != nil {
 		return err
 	}
