@@ -186,6 +186,7 @@ func RunBacktest(s Series, weeks, historyDays, baselineWeeks int, opt Options) (
 type Rolling struct {
 	Weeks       int     `json:"weeks"`
 	HorizonDays int     `json:"horizon_days"`
+	HistoryDays int     `json:"history_days"`
 	Intervals   int     `json:"intervals"`
 	ActualTotal float64 `json:"actual_total"`
 	// Scores: the model, the seasonal naive and the calendar mean for each k of RollingBaselineWeeks.
@@ -227,7 +228,7 @@ func RunRolling(ctx context.Context, s Series, weeks, horizonDays, historyDays i
 	if first < 7 {
 		return nil, fmt.Errorf("backtest: %d rolling weeks of %d days leave %d days before the first origin: %w", weeks, n, max(first, 0), ErrShortHistory)
 	}
-	r := &Rolling{Weeks: weeks, HorizonDays: horizonDays}
+	r := &Rolling{Weeks: weeks, HorizonDays: horizonDays, HistoryDays: historyDays}
 	scorers := []*scorer{{method: MethodModel, withBand: true}, {method: MethodSeasonalNaive}}
 	for _, k := range RollingBaselineWeeks {
 		scorers = append(scorers, &scorer{method: MethodCalendarMean(k)})

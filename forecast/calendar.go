@@ -31,6 +31,9 @@ var featureNames = [numFeatures]string{"month_start_1", "month_start_2", "month_
 // String is the feature's name as reports print it.
 func (f Feature) String() string { return featureNames[f] }
 
+// MarshalText writes the feature by name in JSON.
+func (f Feature) MarshalText() ([]byte, error) { return []byte(f.String()), nil }
+
 // calendar classifies the days of a history and of the days after it: which
 // weekdays the organisation opens on, which days were closures or known
 // holidays, and which calendar features each business day has. Day indices

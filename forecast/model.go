@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -67,6 +68,23 @@ type Spec struct {
 	Features   []Feature `json:"calendar_effects"`
 	Trend      bool      `json:"trend"`
 	LevelWeeks int       `json:"level_weeks"`
+}
+
+// String describes the form for people: "level over 4w, no trend, month_start_1+after_closure".
+func (s Spec) String() string {
+	trend := "no trend"
+	if s.Trend {
+		trend = "trend"
+	}
+	effects := "no calendar effects"
+	if len(s.Features) > 0 {
+		names := make([]string, len(s.Features))
+		for k, f := range s.Features {
+			names[k] = f.String()
+		}
+		effects = strings.Join(names, "+")
+	}
+	return fmt.Sprintf("level over %dw, %s, %s", s.LevelWeeks, trend, effects)
 }
 
 type spec struct {
@@ -639,11 +657,17 @@ type Point struct {
 // and the weekly mean averages the same interval over the last
 // baselineWeeks weeks (fewer when the history is shorter).
 func (m *Model) Predict(days, baselineWeeks int) []Point {
-	n := len(m.hist.Days)
+	return m.PredictFrom(m.hist.Date(len(m.hist.Days)), days, baselineWeeks)
+}
+
+// PredictFrom is Predict for the days from start (a wall-clock date on or
+// after the day that follows the history): a forecast for next week made
+// from a history that ends a few days before it.
+func (m *Model) PredictFrom(start time.Time, days, baselineWeeks int) []Point {
+	first := max(len(m.hist.Days), int(start.Sub(m.hist.First).Hours()/24))
 	per := m.hist.SlotsPerDay()
 	out := make([]Point, 0, days*per)
-	for h := range days {
-		i := n + h
+	for i := first; i < first+days; i++ {
 		total := m.day.total(i)
 		prof := m.prof[m.cal.weekday(i)]
 		for j := range per {

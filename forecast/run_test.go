@@ -42,7 +42,7 @@ func csvConfig(path, format string, out *bytes.Buffer) Config {
 	return Config{
 		CSV:      &CSVSource{Path: path, TimeCol: "start", CountCol: "n"},
 		Location: time.UTC, Interval: 30 * time.Minute,
-		HorizonDays: 7, HistoryDays: 84, BaselineWeeks: 4,
+		HorizonDays: 7, HistoryDays: 84, BaselineWeeks: 4, HoursPerFTE: 40,
 		Format: format, Out: out,
 	}
 }
@@ -87,7 +87,8 @@ func TestRunFormats(t *testing.T) {
 			keys = append(keys, k)
 		}
 		slices.Sort(keys)
-		want := []string{"agents", "agents_with_shrinkage", "forecast", "interval_start", "lower_80", "seasonal_naive", "service_level", "upper_80", "weekly_mean"}
+		want := []string{"agents", "agents_with_shrinkage", "aht_s", "asa_s", "concurrency", "forecast", "interval_start", "lower_80", "occupancy",
+			"seasonal_naive", "service_level", "slot_time_s", "time_zone", "traffic_erlangs", "upper_80", "weekly_mean"}
 		if !slices.Equal(keys, want) || open["interval_start"] != "2026-02-16T11:00" {
 			t.Fatalf("interval keys %v (start %v), want %v", keys, open["interval_start"], want)
 		}
@@ -347,11 +348,12 @@ func TestRunFromWarehouse(t *testing.T) {
 		TimeZone  string  `json:"time_zone"`
 		Arrivals  float64 `json:"history_arrivals"`
 		AHT       float64 `json:"aht_s"`
+		SlotTime  float64 `json:"slot_time_s"`
 		AHTSource string  `json:"aht_source"`
 	}) {
 		t.Helper()
 		var out bytes.Buffer
-		c := Config{DB: path, Filter: Filter{Queue: "O'Brien's queue"}, Interval: time.Hour, HorizonDays: 7, HistoryDays: 84, BaselineWeeks: 4, Format: FormatJSON, Out: &out}
+		c := Config{DB: path, Filter: Filter{Queue: "O'Brien's queue"}, Interval: time.Hour, HorizonDays: 7, HistoryDays: 84, BaselineWeeks: 4, HoursPerFTE: 40, Format: FormatJSON, Out: &out}
 		c.Staffing = staffed()
 		c.Staffing.AutoAHT, c.Staffing.Concurrency = true, concurrency
 		if err := Run(context.Background(), c); err != nil {
@@ -378,12 +380,12 @@ func TestRunFromWarehouse(t *testing.T) {
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if rep := run(t, 1); rep.TimeZone != "America/New_York" || rep.Arrivals != 14*4 || rep.AHTSource != "agent_handle_s" || rep.AHT != 300 {
+	if rep := run(t, 1); rep.TimeZone != "America/New_York" || rep.Arrivals != 14*4 || rep.AHTSource != "agent_handle_s" || rep.AHT != 300 || rep.SlotTime != 300 {
 		t.Errorf("report %+v; want New York, 56 arrivals, 300 s from agent_handle_s", rep)
 	}
-	// With two conversations per agent, a conversation holds a slot for
-	// twice the working time.
-	if rep := run(t, 2); rep.AHT != 2*300 {
-		t.Errorf("concurrency 2: %+v, want AHT 2 × 300 s", rep)
+	// With two conversations per agent, the working time stays what it is
+	// and a conversation holds a slot for twice as long.
+	if rep := run(t, 2); rep.AHT != 300 || rep.SlotTime != 2*300 {
+		t.Errorf("concurrency 2: %+v, want 300 s of work and 600 s slot time", rep)
 	}
 }
