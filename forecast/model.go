@@ -27,6 +27,10 @@ const (
 	// profileDays is how many recent business days of a weekday its
 	// intraday profile averages.
 	profileDays = 8
+	// profileShrink is how many days' weight the recent shape of all
+	// weekdays gets in each weekday's profile (1 scored best of 0, 1, 2, 4
+	// and 8 on both real series).
+	profileShrink = 1.0
 	// clipMADs is how many robust standard deviations a day's share of an
 	// interval may stray from the median share before it is clipped.
 	clipMADs = 2.5
@@ -365,7 +369,8 @@ func (d *dailyFit) total(i int) float64 {
 	return lvl * d.factor(i)
 }
 
-// fitProfiles computes each weekday's intraday profile from its recent business days.
+// fitProfiles computes each weekday's intraday profile from its recent
+// business days, shrunk toward the shape of the last 4·profileDays business days.
 func fitProfiles(hist Series, cal *calendar) [7][]float64 {
 	per := hist.SlotsPerDay()
 	var prof [7][]float64
@@ -379,16 +384,34 @@ func fitProfiles(hist Series, cal *calendar) [7][]float64 {
 		if len(byWeekday[w]) < profileDays {
 			byWeekday[w] = append(byWeekday[w], hist.Days[i])
 		}
-		if len(pooledDays) < profileDays {
+		if len(pooledDays) < 4*profileDays {
 			pooledDays = append(pooledDays, hist.Days[i])
 		}
 	}
+	pool := profileOf(pooledDays, per, cal)
 	for w := range 7 {
 		days := byWeekday[w]
 		if len(days) == 0 {
-			days = pooledDays // a weekday never open in recent weeks borrows the recent shape
+			prof[w] = pool // a weekday never open in recent weeks borrows the recent shape
+			continue
 		}
 		prof[w] = profileOf(days, per, cal)
+		// Shrink toward the recent shape of all weekdays, as if it were
+		// profileShrink more days of this one: a profile from two or three
+		// days is mostly noise in a low-volume queue.
+		n := float64(len(days))
+		var sum float64
+		for j, v := range prof[w] {
+			if v > 0 { // a closed interval stays closed
+				prof[w][j] = (n*v + profileShrink*pool[j]) / (n + profileShrink)
+				sum += prof[w][j]
+			}
+		}
+		for j := range prof[w] {
+			if sum > 0 {
+				prof[w][j] /= sum
+			}
+		}
 	}
 	return prof
 }
