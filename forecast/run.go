@@ -269,7 +269,7 @@ func Run(ctx context.Context, c Config) error {
 	if progress == nil {
 		progress = io.Discard
 	}
-	rep := &Report{Interval: formatStep(c.Interval), grouped: c.ByQueue || c.ByChannel}
+	rep := &Report{Interval: FormatStep(c.Interval), grouped: c.ByQueue || c.ByChannel}
 	var (
 		groups []Group
 		db     *warehouse.DB
@@ -472,7 +472,7 @@ func addStaffing(ctx context.Context, c Config, db *warehouse.DB, g Group, gr *G
 	}
 	aht, slot := in.AHT.Seconds(), in.SlotTime().Seconds()
 	gr.AHTS, gr.SlotTimeS, gr.Concurrency = &aht, &slot, in.Concurrency
-	gr.Target, gr.TargetSource = fmt.Sprintf("%g%% in %s", in.TargetLevel*100, formatStep(in.TargetTime)), targetSource
+	gr.Target, gr.TargetSource = fmt.Sprintf("%g%% in %s", in.TargetLevel*100, FormatStep(in.TargetTime)), targetSource
 	var hours, shrunk float64
 	step := c.Interval.Hours()
 	for i := range gr.rows {

@@ -125,8 +125,8 @@ func WallClock(t time.Time, loc *time.Location) time.Time {
 	return time.Date(l.Year(), l.Month(), l.Day(), l.Hour(), l.Minute(), l.Second(), l.Nanosecond(), time.UTC)
 }
 
-// formatStep prints a duration without zero units: 30m, 1h, 1h30m, 20s.
-func formatStep(d time.Duration) string {
+// FormatStep prints a duration without zero units: 30m, 1h, 1h30m, 20s.
+func FormatStep(d time.Duration) string {
 	s := d.String()
 	if strings.HasSuffix(s, "m0s") {
 		s = strings.TrimSuffix(s, "0s")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -11,8 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parley-cx/parley/forecast"
 	"github.com/parley-cx/parley/internal/browsertest"
 	"github.com/parley-cx/parley/internal/config"
+	"github.com/parley-cx/parley/staffing"
 )
 
 func writeFile(t *testing.T, dir, name, body string) string {
@@ -179,5 +182,60 @@ func TestScheduleHTMLInBrowser(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("page lacks %q", want)
 		}
+	}
+}
+
+// The plan `parley forecast --staffing --format csv` writes is what
+// schedule reads: every interval's agents_with_shrinkage becomes the
+// requirement, and shifts around the clock cover all of it.
+func TestScheduleReadsTheForecastPlan(t *testing.T) {
+	dir := t.TempDir()
+	var hist strings.Builder
+	hist.WriteString("start,n\n")
+	first := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
+	for d := range 28 {
+		for h := 8; h < 20; h++ {
+			fmt.Fprintf(&hist, "%s,%d\n", first.AddDate(0, 0, d).Add(time.Duration(h)*time.Hour).Format("2006-01-02 15:04"), 20+3*(h%5)+d%3)
+		}
+	}
+	var plan bytes.Buffer
+	err := forecast.Run(context.Background(), forecast.Config{
+		CSV: &forecast.CSVSource{Path: writeFile(t, dir, "history.csv", hist.String()), TimeCol: "start", CountCol: "n"}, Location: time.UTC,
+		Interval: time.Hour, HorizonDays: 7, HistoryDays: 364, BaselineWeeks: 4, HoursPerFTE: 40, Format: forecast.FormatCSV, Out: &plan,
+		Staffing: &forecast.Staffing{Input: staffing.Input{AHT: 5 * time.Minute, TargetLevel: 0.8, TargetTime: 30 * time.Second, Concurrency: 1, MaxOccupancy: 1, Shrinkage: 0.25}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reqs, err := ReadPlan(writeFile(t, dir, "plan.csv", plan.String()), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(strings.NewReader(plan.String())).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, rec := range recs[1:] {
+		n, _ := strconv.Atoi(rec[11]) // agents_with_shrinkage
+		total += n
+	}
+	sum := 0
+	for _, n := range reqs[0].Agents {
+		sum += n
+	}
+	if len(reqs) != 1 || len(reqs[0].Agents) != 7*24 || sum != total || total == 0 {
+		t.Fatalf("read %d requirements of %d intervals summing to %d agents; the plan has %d", len(reqs), len(reqs[0].Agents), sum, total)
+	}
+	var starts []string
+	for h := range 24 {
+		starts = append(starts, fmt.Sprintf("%02d:00", h))
+	}
+	res, err := Solve(context.Background(), reqs[0], &Shifts{Shifts: []ShiftType{{Name: "four", Starts: starts, Length: config.Duration(4 * time.Hour)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.UnderHours != 0 || res.PaidHours < res.RequiredHours || res.PaidHours < res.LPBound-1e-9 {
+		t.Errorf("schedule of the forecast plan: %s", res.summary())
 	}
 }

@@ -2,10 +2,10 @@ package main
 
 import (
 	"bytes"
-	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/parley-cx/parley/forecast"
 	"github.com/parley-cx/parley/reports"
 	"github.com/parley-cx/parley/schedule"
 )
@@ -60,8 +60,7 @@ Examples:
 			if err != nil {
 				return usageErrorf("%w", err)
 			}
-			step := strings.TrimSuffix(strings.TrimSuffix(reqs[0].Step.String(), "0s"), "0m") // 30m0s → 30m
-			rep := &schedule.Report{Plan: plan, ShiftFile: shifts, Interval: step}
+			rep := &schedule.Report{Plan: plan, ShiftFile: shifts, Interval: forecast.FormatStep(reqs[0].Step)}
 			for _, r := range reqs {
 				res, err := schedule.Solve(cmd.Context(), r, st)
 				if err != nil {
