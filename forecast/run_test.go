@@ -166,6 +166,12 @@ func TestConfigValidate(t *testing.T) {
 		{"auto AHT without warehouse", func(c *Config) { c.Staffing = staffed(); c.Staffing.AutoAHT = true }, "--aht auto"},
 		{"impossible target", func(c *Config) { c.Staffing = staffed(); c.Staffing.TargetLevel = 1.5 }, "target:"},
 		{"staffing a backtest", func(c *Config) { c.Staffing = staffed(); c.BacktestWeeks = 2 }, "--staffing"},
+		{"rolling without weeks", func(c *Config) { c.Rolling = true }, "--rolling"},
+		{"by on a file", func(c *Config) { c.ByQueue = true }, "--by"},
+		{"by in a backtest", func(c *Config) { c.CSV = nil; c.DB = "w.duckdb"; c.ByChannel = true; c.BacktestWeeks = 3 }, "--by"},
+		{"start in a backtest", func(c *Config) { c.Start = time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC); c.BacktestWeeks = 3 }, "--start"},
+		{"daily without staffing", func(c *Config) { c.Daily = &bytes.Buffer{} }, "--daily"},
+		{"no hours per FTE", func(c *Config) { c.Staffing = staffed(); c.HoursPerFTE = 0 }, "--hours-per-fte"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -387,5 +393,39 @@ func TestRunFromWarehouse(t *testing.T) {
 	// and a conversation holds a slot for twice as long.
 	if rep := run(t, 2); rep.AHT != 300 || rep.SlotTime != 2*300 {
 		t.Errorf("concurrency 2: %+v, want 300 s of work and 600 s slot time", rep)
+	}
+}
+
+// --start forecasts from a given date: data on and after it is ignored, and
+// a start after the history's end leaves the days between unknown.
+func TestRunStart(t *testing.T) {
+	dir := t.TempDir()
+	hist := newSynthetic().series(42) // 2026-01-05 (Monday) to 2026-02-15
+	path := countsCSV(t, dir, "history.csv", hist)
+	run := func(start time.Time) Report {
+		var out bytes.Buffer
+		c := csvConfig(path, FormatJSON, &out)
+		c.Start = start
+		if err := Run(context.Background(), c); err != nil {
+			t.Fatal(err)
+		}
+		var rep Report
+		if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+			t.Fatal(err)
+		}
+		return rep
+	}
+	past := run(time.Date(2026, 2, 2, 0, 0, 0, 0, time.UTC))
+	if past.HistoryTo != "2026-02-01" || past.Rows[0].IntervalStart != "2026-02-02T00:00" || past.HistoryArrivals != hist.Slice(0, 28).Total() {
+		t.Errorf("start 2026-02-02: history to %s (%v arrivals), first interval %s", past.HistoryTo, past.HistoryArrivals, past.Rows[0].IntervalStart)
+	}
+	// The file ends on Saturday 2026-02-14 (closed Sundays leave no rows);
+	// starting on Monday the 16th does not shift the week by a day.
+	later := run(time.Date(2026, 2, 16, 0, 0, 0, 0, time.UTC))
+	if later.HistoryTo != "2026-02-14" || later.Rows[0].IntervalStart != "2026-02-16T00:00" {
+		t.Errorf("start 2026-02-16: history to %s, first interval %s", later.HistoryTo, later.Rows[0].IntervalStart)
+	}
+	if monday := later.Rows[22]; monday.Forecast < 20 {
+		t.Errorf("Monday 11:00 forecast %v: the Monday profile was not used", monday.Forecast)
 	}
 }
