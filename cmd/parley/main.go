@@ -63,6 +63,7 @@ with an embedded Kafka broker and needs nothing else.`,
 		newQACmd(),
 		newForecastCmd(),
 		newStaffingCmd(),
+		newScheduleCmd(),
 	)
 	return root
 }

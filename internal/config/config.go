@@ -44,6 +44,9 @@ type Config struct {
 	// Build bounds the resources DuckDB may use while `parley build` runs.
 	// It changes how fast a build goes, never what it computes.
 	Build Build `yaml:"build"`
+	// Staffing holds workforce-planning settings (staffing.go); it never
+	// changes what a build computes.
+	Staffing Staffing `yaml:"staffing"`
 }
 
 // Build holds the DuckDB resource settings of `parley build`.
@@ -118,11 +121,12 @@ func (b Build) validate() []error {
 }
 
 // Fingerprint identifies the settings that decide what a build computes
-// (everything but Build), so a warehouse built with other settings is
+// (everything but Build and Staffing), so a warehouse built with other settings is
 // rebuilt in full rather than updated. It must only be called on a validated Config.
 func (c *Config) Fingerprint() string {
 	semantic := *c
 	semantic.Build = Build{}
+	semantic.Staffing = Staffing{}
 	raw, err := yaml.Marshal(&semantic)
 	if err != nil {
 		// Every field marshals; a failure is a programming error.
@@ -352,6 +356,7 @@ func (c *Config) Validate() error {
 		}
 	}
 	errs = append(errs, c.Build.validate()...)
+	errs = append(errs, c.Staffing.validate()...)
 	return errors.Join(errs...)
 }
 
