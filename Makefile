@@ -6,7 +6,7 @@ BIN     := bin/parley
 DEMO_DIR ?= demo-out
 BENCH_SIZES ?= S,M
 
-.PHONY: build demo test bench soak lint clean
+.PHONY: build demo test bench soak verify lint clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/parley
@@ -41,10 +41,16 @@ soak: build
 	PARLEY_SOAK_DURATION=$(SOAK_DURATION) PARLEY_BIN=$(abspath $(BIN)) \
 		$(GO) test -tags soak -count=1 -v -run '^TestSoak$$' -timeout 30m ./internal/hostile/
 
+# The differential test of the SQL build against the executable specification
+# (metrics/spec), at length: more generator seeds and days, 200 adversarial
+# seeds. `make test` runs its short form. Not part of `make test`.
+verify:
+	PARLEY_VERIFY_LONG=1 $(GO) test -tags verify_long -count=1 -timeout 60m -run 'TestDifferential|TestAdversarialLong|FuzzAdversarial' ./metrics/verify/
+
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
-	$(GO) vet -tags duckdb_arrow,soak ./...
+	$(GO) vet -tags duckdb_arrow,soak,verify_long ./...
 
 clean:
 	rm -rf bin $(DEMO_DIR)

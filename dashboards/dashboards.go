@@ -129,6 +129,9 @@ type run struct {
 }
 
 // Render reads the warehouse and writes Out/index.html and the other pages.
+// The pages are written into a temporary folder in Out and moved into place
+// only once all are written (reports.ReplaceEntries): a failure leaves the
+// previous report whole, and other files in Out are never touched.
 func Render(ctx context.Context, cfg Config) (Result, error) {
 	start := time.Now()
 	log := cfg.Log
@@ -189,14 +192,24 @@ func Render(ctx context.Context, cfg Config) (Result, error) {
 	if err := errors.Join(errs...); err != nil {
 		return res, err
 	}
-	for i, pg := range pages {
-		hp := header
-		hp.Title, hp.Subtitle, hp.Body = pg.title, pg.subtitle, bodies[i]
-		hp.Nav = nav(pg.file)
-		path := filepath.Join(cfg.Out, pg.file)
-		if err := reports.WritePage(path, hp); err != nil {
-			return res, fmt.Errorf("dashboards: %w", err)
+	// Every page is written before any replaces the previous report's, so
+	// a failure (a full disk) leaves that report whole.
+	err = reports.ReplaceEntries(cfg.Out, "report", func(stage string) error {
+		for i, pg := range pages {
+			hp := header
+			hp.Title, hp.Subtitle, hp.Body = pg.title, pg.subtitle, bodies[i]
+			hp.Nav = nav(pg.file)
+			if err := reports.WritePage(filepath.Join(stage, pg.file), hp); err != nil {
+				return err
+			}
 		}
+		return nil
+	})
+	if err != nil {
+		return res, fmt.Errorf("dashboards: %w", err)
+	}
+	for _, pg := range pages {
+		path := filepath.Join(cfg.Out, pg.file)
 		st, err := os.Stat(path)
 		if err != nil {
 			return res, fmt.Errorf("dashboards: %w", err)

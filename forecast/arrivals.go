@@ -190,7 +190,7 @@ func readCSV(r io.Reader, src CSVSource, step time.Duration, loc *time.Location)
 		if grid == 0 {
 			fileStep = 24 * time.Hour
 		}
-		return Series{}, 0, fmt.Errorf("--interval %s is finer than the counts in the file, which are %s apart: use --interval %s or a multiple of it", formatStep(step), formatStep(fileStep), formatStep(fileStep))
+		return Series{}, 0, fmt.Errorf("--interval %s is finer than the counts in the file, which are %s apart: use --interval %s or a multiple of it", FormatStep(step), FormatStep(fileStep), FormatStep(fileStep))
 	}
 	return s, skipped, nil
 }

@@ -19,7 +19,7 @@ func ExampleFit() {
 		}
 		s.Days = append(s.Days, day)
 	}
-	m, err := forecast.Fit(s)
+	m, err := forecast.Fit(s, forecast.Options{})
 	if err != nil {
 		panic(err)
 	}

@@ -40,11 +40,25 @@ func writeHTML(w io.Writer, rep *Report) error {
 		period string
 		err    error
 	)
-	if rep.Backtest != nil {
+	footer := "Model: calendar-adjusted daily level (recent level × weekday index, calendar effects and trend only where they earn their place on the history) times each weekday's intraday profile; band: 80% prediction interval. See docs/forecasting.md."
+	switch {
+	case rep.Rolling != nil:
+		r := rep.Rolling
+		title = "Forecast rolling-origin backtest"
+		period = r.Origins[0].Date + " to " + r.Origins[len(r.Origins)-1].Date
+		body, err = rollingBody(rep)
+	case rep.Backtest != nil:
 		title = "Forecast backtest"
 		period = rep.Backtest.TestFrom + " to " + rep.Backtest.TestTo
 		body, err = backtestBody(rep)
-	} else {
+	case len(rep.Groups) > 1 || rep.grouped:
+		title = "Arrival forecast and staffing plan"
+		if rep.Days == nil {
+			title = "Arrival forecast by queue and channel"
+		}
+		period = rep.Rows[0].Start.Format(time.DateOnly) + " to " + rep.Rows[len(rep.Rows)-1].Start.Format(time.DateOnly)
+		body, err = groupsBody(rep)
+	default:
 		title = "Arrival forecast"
 		period = rep.Rows[0].Start.Format(time.DateOnly) + " to " + rep.Rows[len(rep.Rows)-1].Start.Format(time.DateOnly)
 		body, err = forecastBody(rep)
@@ -59,7 +73,7 @@ func writeHTML(w io.Writer, rep *Report) error {
 		TimeZone:  rep.TimeZone,
 		Freshness: fmt.Sprintf("learned from %s to %s (%.0f arrivals)", rep.HistoryFrom, rep.HistoryTo, rep.HistoryArrivals),
 		Body:      body,
-		Footer:    "Model: daily level (log-linear in weekday and trend) times each weekday's intraday profile; band: 80% prediction interval. See docs/forecasting.md.",
+		Footer:    footer,
 	})
 }
 
@@ -185,7 +199,7 @@ func forecastBody(rep *Report) (template.HTML, error) {
 	}
 	caption := "Forecast per day"
 	if staffed {
-		caption += fmt.Sprintf(" — staffing for %s, AHT %.0fs (%s)", rep.Target, *rep.AHTS, rep.AHTSource)
+		caption += fmt.Sprintf(" — staffing for %s, %.0fs of agent work per conversation (%s), %.0fs slot time", rep.Target, *rep.AHTS, rep.AHTSource, *rep.SlotTimeS)
 	}
 	table, err := reports.Table{Caption: caption, Columns: cols, Rows: cells, Sortable: true}.HTML()
 	if err != nil {
@@ -215,27 +229,156 @@ func backtestBody(rep *Report) (template.HTML, error) {
 	if err != nil {
 		return "", err
 	}
-	var cells [][]reports.Cell
-	for _, s := range bt.Scores {
-		cov := "—"
-		if s.Coverage80 != nil {
-			cov = fnum(100**s.Coverage80, 1) + "%"
-		}
-		cells = append(cells, []reports.Cell{{Text: s.Method}, {Text: fnum(s.MAE, 2)}, {Text: fnum(s.MAPE, 2)}, {Text: fnum(s.MASE, 3)}, {Text: cov}})
-	}
-	table, err := reports.Table{
-		Caption: fmt.Sprintf("Accuracy over the last %d held-out weeks (%d intervals, %.0f arrivals)", bt.Weeks, bt.Intervals, bt.ActualTotal),
-		Columns: []reports.Column{
-			{Label: "method"},
-			{Label: "MAE", Numeric: true, Title: "mean absolute error per interval"},
-			{Label: "MAPE %", Numeric: true, Title: "mean absolute percentage error over intervals with arrivals"},
-			{Label: "MASE", Numeric: true, Title: "MAE divided by the in-sample MAE of last week's numbers; below 1 beats them"},
-			{Label: "80% coverage", Numeric: true, Title: "share of actuals inside the model's 80% interval"},
-		},
-		Rows: cells,
-	}.HTML()
+	table, err := scoreTable(fmt.Sprintf("Accuracy over the last %d held-out weeks (%d intervals, %.0f arrivals); model: %s", bt.Weeks, bt.Intervals, bt.ActualTotal, bt.Model), bt.Scores)
 	if err != nil {
 		return "", err
 	}
 	return chart + table, nil
+}
+
+// scoreTable is the accuracy table of a backtest page.
+func scoreTable(caption string, scores []Score) (template.HTML, error) {
+	var cells [][]reports.Cell
+	for _, s := range scores {
+		row := []reports.Cell{{Text: s.Method}}
+		for _, v := range scoreCells(s) {
+			if v == "" {
+				v = "—"
+			}
+			row = append(row, reports.Cell{Text: v})
+		}
+		cells = append(cells, row)
+	}
+	return reports.Table{
+		Caption: caption,
+		Columns: []reports.Column{
+			{Label: "method"},
+			{Label: "MAE", Numeric: true, Title: "mean absolute error per interval"},
+			{Label: "MAPE %", Numeric: true, Title: "mean absolute percentage error over intervals with arrivals"},
+			{Label: "MASE", Numeric: true, Title: "absolute error divided by the in-sample MAE of last week's numbers; below 1 beats them"},
+			{Label: "bias", Numeric: true, Title: "mean of forecast minus actual per interval"},
+			{Label: "80% coverage", Numeric: true, Title: "share of actuals inside the model's 80% interval"},
+			{Label: "80% width", Numeric: true, Title: "mean width of the 80% interval over the mean forecast"},
+		},
+		Rows: cells,
+	}.HTML()
+}
+
+func rollingBody(rep *Report) (template.HTML, error) {
+	r := rep.Rolling
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
+		charts.WithYAxisOpts(opts.YAxis{Name: "model MAE", Min: 0}),
+	)
+	var labels []string
+	var maes []opts.BarData
+	for _, o := range r.Origins {
+		labels = append(labels, o.Date)
+		maes = append(maes, opts.BarData{Value: round1(o.ModelMAE)})
+	}
+	bar.SetXAxis(labels).AddSeries("model MAE per origin", maes, charts.WithItemStyleOpts(opts.ItemStyle{Color: colourForecast}))
+	chart, err := reports.Chart(bar, "300px")
+	if err != nil {
+		return "", err
+	}
+	scores, err := scoreTable(fmt.Sprintf("Accuracy over %d weekly origins, each forecasting %d days from the history before it (%d intervals, %.0f arrivals)", len(r.Origins), r.HorizonDays, r.Intervals, r.ActualTotal), r.Scores)
+	if err != nil {
+		return "", err
+	}
+	var cells [][]reports.Cell
+	for _, o := range r.Origins {
+		cells = append(cells, []reports.Cell{{Text: o.Date}, {Text: o.TrainFrom}, {Text: strconv.Itoa(o.Scored)}, {Text: fnum(o.ModelMAE, 2)}, {Text: o.Model.String()}})
+	}
+	origins, err := reports.Table{
+		Caption: "Per origin: the model's form, chosen on the history before it",
+		Columns: []reports.Column{{Label: "origin"}, {Label: "learned from"}, {Label: "intervals", Numeric: true}, {Label: "model MAE", Numeric: true}, {Label: "form"}},
+		Rows:    cells,
+	}.HTML()
+	if err != nil {
+		return "", err
+	}
+	return chart + scores + origins, nil
+}
+
+// groupsBody shows a forecast of several queues or channels: forecast and
+// (staffed) agents per group on one time axis, the groups' settings, and
+// the daily table.
+func groupsBody(rep *Report) (template.HTML, error) {
+	g0 := rep.Groups[0].rows
+	labels := make([]string, len(g0))
+	for k, r := range g0 {
+		labels[k] = r.Start.Format("Mon 01-02 15:04")
+	}
+	staffed := rep.Days != nil
+	names := make([]string, len(rep.Groups))
+	for k, g := range rep.Groups {
+		names[k] = groupName(g.Queue, g.Channel)
+	}
+	arrivals := baseLine("arrivals", names...)
+	arrivals.SetXAxis(labels)
+	for k, g := range rep.Groups {
+		arrivals.AddSeries(names[k], series(len(labels), 0, func(i int) float64 { return g.rows[i].Forecast }, len(labels)),
+			charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}))
+	}
+	body, err := reports.Chart(arrivals, "380px")
+	if err != nil {
+		return "", err
+	}
+	if staffed {
+		agents := baseLine("agents with shrinkage", names...)
+		agents.SetXAxis(labels)
+		for k, g := range rep.Groups {
+			agents.AddSeries(names[k], series(len(labels), 0, func(i int) float64 { return float64(*g.rows[i].AgentsWithShrinkage) }, len(labels)),
+				charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false), Stack: "agents"}),
+				charts.WithAreaStyleOpts(opts.AreaStyle{Opacity: opts.Float(0.5)}))
+		}
+		chart, err := reports.Chart(agents, "380px")
+		if err != nil {
+			return "", err
+		}
+		body += chart
+	}
+	cols := []reports.Column{{Label: "queue"}, {Label: "channel"}, {Label: "history arrivals", Numeric: true}, {Label: "model form"}}
+	if staffed {
+		cols = append(cols, reports.Column{Label: "target"}, reports.Column{Label: "agent work per conversation", Numeric: true},
+			reports.Column{Label: "concurrency", Numeric: true}, reports.Column{Label: "slot time", Numeric: true},
+			reports.Column{Label: "agent-hours with shrinkage", Numeric: true}, reports.Column{Label: "FTE", Numeric: true, Title: fmt.Sprintf("at %g paid hours a week", *rep.HoursPerFTE)})
+	}
+	var cells [][]reports.Cell
+	for _, g := range rep.Groups {
+		row := []reports.Cell{{Text: g.Queue}, {Text: g.Channel}, {Text: fnum(g.HistoryArrivals, 0)}, {Text: g.Model.String()}}
+		if staffed {
+			row = append(row, reports.Cell{Text: g.Target + " (" + g.TargetSource + ")"}, reports.Cell{Text: fnum(*g.AHTS, 0) + " s (" + g.AHTSource + ")"},
+				reports.Cell{Text: strconv.Itoa(g.Concurrency)}, reports.Cell{Text: fnum(*g.SlotTimeS, 0) + " s"},
+				reports.Cell{Text: fnum(*g.AgentHoursWithShrinkage, 1)}, reports.Cell{Text: fnum(*g.FTE, 1)})
+		}
+		cells = append(cells, row)
+	}
+	groups, err := reports.Table{Caption: "Queues and channels", Columns: cols, Rows: cells, Sortable: true}.HTML()
+	if err != nil {
+		return "", err
+	}
+	body += groups
+	if !staffed {
+		return body, nil
+	}
+	cells = nil
+	for _, d := range rep.Days {
+		cells = append(cells, []reports.Cell{{Text: d.Queue}, {Text: d.Channel}, {Text: d.Date}, {Text: fnum(d.Forecast, 0)},
+			{Text: fnum(d.AgentHours, 1)}, {Text: fnum(d.AgentHoursWithShrinkage, 1)}, {Text: fnum(d.FTE, 1)}, {Text: strconv.Itoa(d.PeakAgentsWithShrinkage)}})
+	}
+	days, err := reports.Table{
+		Caption: "Per day",
+		Columns: []reports.Column{{Label: "queue"}, {Label: "channel"}, {Label: "day"}, {Label: "forecast", Numeric: true},
+			{Label: "agent-hours", Numeric: true}, {Label: "with shrinkage", Numeric: true},
+			{Label: "FTE", Numeric: true, Title: "agent-hours with shrinkage × 7 ÷ paid hours a week: full-time agents if every day were like this one"},
+			{Label: "peak agents with shrinkage", Numeric: true}},
+		Rows:     cells,
+		Sortable: true,
+	}.HTML()
+	if err != nil {
+		return "", err
+	}
+	return body + days, nil
 }

@@ -5,17 +5,9 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
-
-	"gonum.org/v1/gonum/mat"
 )
-
-// levelHalfLife is the age in days at which a day counts half as much in the
-// daily-level fit. Recent weeks say more about next week than older ones
-// (the idea of exponential smoothing); 14 days kept the model ahead of both
-// baselines at every horizon from 1 to 8 weeks on the US bank series, where
-// equal weights lost at 6 and 8 weeks (docs/forecasting.md).
-const levelHalfLife = 14.0
 
 // z80 is the standard normal quantile that leaves 10% in each tail: an 80% interval.
 const z80 = 1.2815515655446004
@@ -23,281 +15,628 @@ const z80 = 1.2815515655446004
 // ErrShortHistory is returned when there is less than one week of history to learn from.
 var ErrShortHistory = errors.New("forecast: need at least one week of history")
 
-// Model is a fitted daily-level × intraday-profile forecaster (the approach of
-// Weinberg, Brown & Stroud 2007 and of most workforce tools, with a
-// regression for the daily level instead of their Bayesian one):
+// Model settings. Each was measured on the rolling origin of both real
+// series (docs/forecasting.md, "How the model was chosen"); the choices the
+// data can make for itself (calendar effects, trend, level window) are made
+// per history by selectSpec instead.
+const (
+	// refRadius is how far (days) on either side of a special day its
+	// ordinary same-weekday neighbours are looked for when measuring how
+	// much it ran above or below them.
+	refRadius = 21
+	// profileDays is how many recent business days of a weekday its
+	// intraday profile averages.
+	profileDays = 8
+	// profileShrink is how many days' weight the recent shape of all
+	// weekdays gets in each weekday's profile (1 scored best of 0, 1, 2, 4
+	// and 8 on both real series).
+	profileShrink = 1.0
+	// clipMADs is how many robust standard deviations a day's share of an
+	// interval may stray from the median share before it is clipped.
+	clipMADs = 2.5
+	// trendDays is the window (days) over which a trend is measured.
+	trendDays = 56
+	// selectWeeks is how many weekly origins at the end of the history the
+	// model's form is chosen on.
+	selectWeeks = 10
+	// selectMinDays is the shortest history an inner origin may stand on.
+	selectMinDays = 28
+	// selectZ is how many standard errors a change's gain in the selection
+	// error must reach: the paired day-by-day differences must show that the
+	// gain is not the noise of a few days (0 overfitted synthetic series with
+	// no calendar effects; 1 also scored better on the US bank series).
+	selectZ = 1.0
+	// indexWeeks is the window (weeks) of the weekday index.
+	indexWeeks = 8
+)
+
+// levelWindows are the numbers of recent weeks the daily level may stand
+// on; selectSpec picks one per history.
+var levelWindows = []int{1, 2, 3, 4, 6, 8}
+
+// defaultLevelWeeks is the level window before selection (and on histories too short to select on).
+const defaultLevelWeeks = 4
+
+// Options are what Fit takes besides the history.
+type Options struct {
+	// Holidays are known holiday dates (their wall-clock date counts). A
+	// known holiday is forecast as the holidays in the history ran (closed,
+	// if the history holds none), and the day after one may run high.
+	Holidays []time.Time
+}
+
+// Spec is the form of a fitted model: which calendar effects it applies,
+// whether it extrapolates a trend, and over how many recent weeks its daily
+// level is taken. Fit chooses it on the history (see Model).
+type Spec struct {
+	Features   []Feature `json:"calendar_effects"`
+	Trend      bool      `json:"trend"`
+	LevelWeeks int       `json:"level_weeks"`
+}
+
+// String describes the form for people: "level over 4w, no trend, month_start_1+after_closure".
+func (s Spec) String() string {
+	trend := "no trend"
+	if s.Trend {
+		trend = "trend"
+	}
+	effects := "no calendar effects"
+	if len(s.Features) > 0 {
+		names := make([]string, len(s.Features))
+		for k, f := range s.Features {
+			names[k] = f.String()
+		}
+		effects = strings.Join(names, "+")
+	}
+	return fmt.Sprintf("level over %dw, %s, %s", s.LevelWeeks, trend, effects)
+}
+
+type spec struct {
+	features   [numFeatures]bool
+	trend      bool
+	levelWeeks int
+}
+
+func (s spec) export() Spec {
+	out := Spec{Trend: s.trend, LevelWeeks: s.levelWeeks, Features: []Feature{}}
+	for f, on := range s.features {
+		if on {
+			out.Features = append(out.Features, Feature(f))
+		}
+	}
+	return out
+}
+
+// Model is a fitted daily-level × intraday-profile forecaster in the manner
+// of the call-centre literature (Weinberg, Brown & Stroud 2007; Taylor 2008;
+// Ibrahim & L'Ecuyer 2013):
 //
-//   - The log of each day's total is regressed on day-of-week dummies and a
-//     linear trend (weighted least squares through gonum's QR, weights
-//     halving every 14 days back), so weekdays keep their ratios, growth is a
-//     percentage and the level follows recent weeks. Days with no arrivals are closed
-//     (holidays, outages) and left out, as are days the first fit calls
-//     outliers (|residual| > 3.5 robust standard deviations), so that neither
-//     pulls the level down.
-//   - Each day of the week has its own intraday profile: the mean share of
-//     the day's arrivals in each slot over the open days of history. A slot
-//     that is empty on more than half of those days is closed and gets
-//     nothing; the open slots share the whole day.
-//   - Interval variance is φ·f + κ·f² (Poisson-like noise plus a level
-//     error that scales with the forecast f), fitted robustly to in-sample
-//     squared residuals and scaled up for the profile's own estimation error,
-//     plus f² times the variance of the estimated log level (few days per
-//     weekday, trend extrapolation); the 80% interval is f ± 1.2816·√variance,
-//     cut at zero.
+//   - Calendar effects: the first and second business day of a month, the
+//     last and second-to-last, and the first business day after a closure,
+//     each measured over the whole history as the median ratio of such days
+//     to the ordinary days of the same weekday within three weeks of them.
+//   - Daily level = recent level × weekday index. Every business day's total
+//     is first divided by the calendar effects the model uses. The weekday
+//     index is each weekday's 20%-trimmed mean over the last eight weeks,
+//     relative to the mean over the open weekdays; the recent level is the
+//     trimmed mean of the last few weeks' business days, each divided by its
+//     weekday index, so every recent day tells about every weekday.
+//     Closures (a usual business weekday with no arrivals, or a known
+//     holiday) never enter either, so they never pull the forecast down.
+//   - A trend in the log daily level (Theil–Sen slope over eight weeks),
+//     only if it earns its place.
+//   - Each weekday's intraday profile: the mean share of each interval over
+//     its last eight business days, with shares more than 2.5 robust
+//     standard deviations from their median clipped to that bound, so one
+//     outage burst does not shape every future Monday. An interval empty
+//     on more than half of those days is closed and forecast as 0.
+//
+// Which calendar effects, whether a trend, and how many weeks the recent
+// level averages are chosen by a rolling-origin evaluation on the history
+// itself: each of its last ten weeks is forecast from the days before it,
+// and a change is kept only where it lowers the absolute error of the daily
+// totals by more than a standard error (forward selection). The 80%
+// interval is f ± z·√(φ·f + κ·f²), with φ and κ fitted to the squared
+// errors of those same out-of-sample forecasts and z the multiple that held
+// 80% of them, so the band is as wide as the model's real misses.
 type Model struct {
 	hist  Series
-	level [7]float64 // log daily total per weekday (time.Weekday order) on the last history day
-	open  [7]bool    // whether the weekday had any open day
-	trend float64    // growth of the log daily total per day
-	bias  float64    // lognormal mean correction σ²/2
-	// Parameter uncertainty of the log-level regression, so that bands widen
-	// where the level rests on few days or a trend is extrapolated far.
-	col      [7]int        // design column of each open weekday
-	trendCol int           // design column of the trend, -1 without one
-	cov      *mat.SymDense // σ²·(XᵀX)⁻¹
-	profile  [7][]float64
-	// inflate[w] turns in-sample residual variance into out-of-sample
-	// variance for weekday w: a profile averaged over n days fits its own
-	// days by a factor (n−1)/n too well and misses a new day by (n+1)/n.
-	inflate [7]float64
-	phi     float64
-	kappa   float64
+	cal   *calendar
+	day   dailyFit
+	prof  [7][]float64
+	phi   float64
+	kappa float64
+	z     float64 // the multiple of the standard deviation that makes the 80% interval
+	// outOfSample is whether φ and κ come from out-of-sample errors (false
+	// on histories too short for the rolling evaluation).
+	outOfSample bool
 }
 
 // Fit learns the model from hist, which must hold at least 7 days.
-func Fit(hist Series) (*Model, error) {
+func Fit(hist Series, opt Options) (*Model, error) {
 	n := len(hist.Days)
 	if n < 7 {
 		return nil, fmt.Errorf("%w (got %d days)", ErrShortHistory, n)
 	}
-	m := &Model{hist: hist}
-	totals := make([]float64, n)
-	use := make([]bool, n) // days the level and profile are learned from
-	for i, d := range hist.Days {
-		for _, v := range d {
-			totals[i] += v
-		}
-		use[i] = totals[i] > 0
-	}
-	if !slices.Contains(use, true) {
+	cal := newCalendar(hist, opt.Holidays)
+	if !slices.ContainsFunc(cal.totals, func(t float64) bool { return t > 0 }) {
 		return nil, errors.New("forecast: the history holds no arrivals")
 	}
-	withTrend := n >= 21 // under three weeks a trend is mostly noise
-	if err := m.fitLevel(totals, use, withTrend); err != nil {
-		return nil, err
-	}
-	if m.dropOutliers(totals, use) {
-		if err := m.fitLevel(totals, use, withTrend); err != nil {
-			return nil, err
-		}
-	}
-	m.fitProfiles(totals, use)
-	m.fitVariance(use)
+	sp := selectSpec(hist, opt.Holidays)
+	m := &Model{hist: hist, cal: cal}
+	m.day = fitDaily(cal, sp)
+	m.prof = fitProfiles(hist, cal)
+	m.fitVariance(opt.Holidays)
 	return m, nil
 }
 
-func (m *Model) weekday(i int) time.Weekday { return m.hist.Date(i).Weekday() }
+// Spec is the form Fit chose for this history.
+func (m *Model) Spec() Spec { return m.day.spec.export() }
 
-// dayT is the trend regressor of history day i: 0 on the last history day, h on h days after it.
-func (m *Model) dayT(i int) float64 { return float64(i - (len(m.hist.Days) - 1)) }
-
-func (m *Model) fitLevel(totals []float64, use []bool, withTrend bool) error {
-	m.open = [7]bool{}
-	for i, u := range use {
-		if u {
-			m.open[m.weekday(i)] = true
-		}
-	}
-	var rows []int
-	for i, u := range use {
-		if u {
-			rows = append(rows, i)
-		}
-	}
-	col := &m.col
-	cols := 0
-	for w := range 7 {
-		if m.open[w] {
-			col[w] = cols
-			cols++
-		}
-	}
-	m.trendCol = -1
-	if withTrend && len(rows) > cols { // a trend needs a day more than the weekday means do
-		m.trendCol = cols
-		cols++
-	}
-	x := mat.NewDense(len(rows), cols, nil)
-	y := mat.NewVecDense(len(rows), nil)
-	sqrtW := make([]float64, len(rows))
-	for r, i := range rows {
-		// Weighted least squares: scaling a row by √weight weights its squared residual.
-		sqrtW[r] = math.Sqrt(math.Pow(0.5, -m.dayT(i)/levelHalfLife))
-		x.Set(r, col[m.weekday(i)], sqrtW[r])
-		if m.trendCol >= 0 {
-			x.Set(r, m.trendCol, sqrtW[r]*m.dayT(i))
-		}
-		y.SetVec(r, sqrtW[r]*math.Log(totals[i]))
-	}
-	var beta mat.VecDense
-	if err := beta.SolveVec(x, y); err != nil {
-		return fmt.Errorf("forecast: fit daily level: %w", err)
-	}
-	m.level = [7]float64{}
-	for w := range 7 {
-		if m.open[w] {
-			m.level[w] = beta.AtVec(col[w])
-		}
-	}
-	m.trend = 0
-	if m.trendCol >= 0 {
-		m.trend = beta.AtVec(m.trendCol)
-	}
-	// exp of a mean log is a geometric mean; the lognormal correction
-	// exp(σ²/2) turns it back into the mean daily total.
-	var ss float64
-	for r, i := range rows {
-		e := y.AtVec(r) - sqrtW[r]*m.logLevel(i) // weighted residual
-		ss += e * e
-	}
-	m.bias = 0
-	m.cov = mat.NewSymDense(cols, nil)
-	if dof := len(rows) - cols; dof > 0 {
-		sigma2 := ss / float64(dof)
-		m.bias = sigma2 / 2
-		var xtx mat.SymDense
-		xtx.SymOuterK(1, x.T())
-		var ch mat.Cholesky
-		if ch.Factorize(&xtx) {
-			if err := ch.InverseTo(m.cov); err != nil {
-				return fmt.Errorf("forecast: level covariance: %w", err)
-			}
-			m.cov.ScaleSym(sigma2, m.cov)
-		}
-	}
-	return nil
+// dailyFit is the daily-total part of the model.
+type dailyFit struct {
+	cal    *calendar
+	spec   spec
+	effect [numFeatures]float64 // multiplicative effect of each feature (1: none measured)
+	// holidayFactor is the ratio of known holidays in the history to ordinary days (0: closed, or none seen).
+	holidayFactor float64
+	level         [7]float64 // calendar-adjusted daily total per weekday
+	center        [7]float64 // mean day index the level stands on (where the trend is anchored)
+	trend         float64    // growth of the log daily total per day
 }
 
-// levelVar is the variance of the estimated log level of day i (an open
-// weekday): xᵀ·cov·x for its design row x.
-func (m *Model) levelVar(i int) float64 {
-	c := m.col[m.weekday(i)]
-	v := m.cov.At(c, c)
-	if m.trendCol >= 0 {
-		t := m.dayT(i)
-		v += 2*t*m.cov.At(c, m.trendCol) + t*t*m.cov.At(m.trendCol, m.trendCol)
-	}
-	return v
-}
-
-// logLevel is the regression's log daily total for day i (an open weekday).
-func (m *Model) logLevel(i int) float64 {
-	return m.level[m.weekday(i)] + m.trend*m.dayT(i)
-}
-
-// dayLevel is the fitted (or forecast) daily total of day i, counted from the start of history.
-func (m *Model) dayLevel(i int) float64 {
-	if !m.open[m.weekday(i)] {
-		return 0
-	}
-	return math.Exp(m.logLevel(i) + m.bias)
-}
-
-// dropOutliers unmarks days whose total is far from the fit (a holiday
-// half-day, an outage, a marketing spike) and reports whether any went.
-func (m *Model) dropOutliers(totals []float64, use []bool) bool {
-	resid := func(i int) float64 { return math.Abs(math.Log(totals[i]) - m.logLevel(i)) }
-	var abs []float64
-	for i, u := range use {
-		if u {
-			abs = append(abs, resid(i))
+// plainDays marks the history's business days without any calendar feature:
+// the ordinary days special ones are compared with.
+func (c *calendar) plainDays() []bool {
+	plain := make([]bool, len(c.totals))
+	for i := range plain {
+		if c.business(i) {
+			fs := c.features(i)
+			plain[i] = !slices.Contains(fs[:], true)
 		}
 	}
-	slices.Sort(abs)
-	scale := 1.4826 * abs[len(abs)/2] // robust standard deviation from the median absolute residual
-	if scale == 0 {
-		return false
-	}
-	var left [7]int // open days kept per weekday: never drop a weekday's last one
-	for i, u := range use {
-		if u {
-			left[m.weekday(i)]++
-		}
-	}
-	dropped := false
-	for i, u := range use {
-		if u && left[m.weekday(i)] > 1 && resid(i) > 3.5*scale {
-			use[i] = false
-			left[m.weekday(i)]--
-			dropped = true
-		}
-	}
-	return dropped
+	return plain
 }
 
-func (m *Model) fitProfiles(totals []float64, use []bool) {
-	per := m.hist.SlotsPerDay()
-	for w := range 7 {
-		share := make([]float64, per)
-		empty := make([]int, per)
-		days := 0
-		for i, u := range use {
-			if !u || m.weekday(i) != time.Weekday(w) {
+// ref is the median total of plain days of day i's weekday within
+// refRadius days of it (i itself excluded), and false with fewer than two.
+func (c *calendar) ref(i int, plain []bool) (float64, bool) {
+	var near []float64
+	for k := i - refRadius; k <= i+refRadius; k += 7 {
+		if k != i && k >= 0 && k < len(plain) && plain[k] {
+			near = append(near, c.totals[k])
+		}
+	}
+	if len(near) < 2 {
+		return 0, false
+	}
+	return median(near), true
+}
+
+// measureEffects estimates each feature's effect and the holiday factor from
+// the whole history: the median log ratio of the days with the feature to
+// their ordinary neighbours, other features' effects divided out.
+func (c *calendar) measureEffects() (effect [numFeatures]float64, holidayFactor float64) {
+	plain := c.plainDays()
+	type obs struct {
+		fs  [numFeatures]bool
+		lr  float64 // log ratio to the neighbours
+		day int
+	}
+	var data []obs
+	var holidayRatios []float64
+	for i := range c.totals {
+		switch {
+		case c.business(i):
+			fs := c.features(i)
+			if !slices.Contains(fs[:], true) {
 				continue
 			}
-			days++
-			for j, v := range m.hist.Days[i] {
-				share[j] += v / totals[i]
-				if v == 0 {
-					empty[j]++
+			if r, ok := c.ref(i, plain); ok {
+				data = append(data, obs{fs, math.Log(c.totals[i] / r), i})
+			}
+		case c.holiday(i) && c.normallyOpen(i):
+			if r, ok := c.ref(i, plain); ok {
+				holidayRatios = append(holidayRatios, c.totals[i]/r)
+			}
+		}
+	}
+	var logEff [numFeatures]float64
+	for range 3 { // days with two features: divide out the other's current estimate
+		for f := range numFeatures {
+			var lrs []float64
+			for _, o := range data {
+				if !o.fs[f] {
+					continue
+				}
+				lr := o.lr
+				for g := range numFeatures {
+					if g != f && o.fs[g] {
+						lr -= logEff[g]
+					}
+				}
+				lrs = append(lrs, lr)
+			}
+			logEff[f] = 0
+			if len(lrs) >= 2 {
+				logEff[f] = median(lrs)
+			}
+		}
+	}
+	for f := range effect {
+		effect[f] = math.Exp(logEff[f])
+	}
+	if len(holidayRatios) > 0 {
+		holidayFactor = median(holidayRatios)
+	}
+	return effect, holidayFactor
+}
+
+// factor is the product of the used calendar effects of day i.
+func (d *dailyFit) factor(i int) float64 {
+	fs := d.cal.features(i)
+	x := 1.0
+	for f, on := range fs {
+		if on && d.spec.features[f] {
+			x *= d.effect[f]
+		}
+	}
+	return x
+}
+
+func fitDaily(cal *calendar, sp spec) dailyFit {
+	eff, hol := cal.effectsCached()
+	return fitDailyWith(cal, sp, eff, hol)
+}
+
+func fitDailyWith(cal *calendar, sp spec, eff [numFeatures]float64, hol float64) dailyFit {
+	d := dailyFit{cal: cal, spec: sp, effect: eff, holidayFactor: hol}
+	n := len(cal.totals)
+	adj := func(i int) float64 { return cal.totals[i] / d.factor(i) }
+	// The weekday index: each weekday's calendar-adjusted trimmed mean over
+	// the last indexWeeks weeks, relative to the mean over the open weekdays.
+	var byWeekday [7][]float64
+	for i := n - 1; i >= 0 && i >= n-7*indexWeeks; i-- {
+		if cal.business(i) {
+			byWeekday[cal.weekday(i)] = append(byWeekday[cal.weekday(i)], adj(i))
+		}
+	}
+	var index [7]float64
+	var sum float64
+	open := 0
+	for w, vals := range byWeekday {
+		if len(vals) > 0 {
+			index[w] = trimmedMean(vals)
+			sum += index[w]
+			open++
+		}
+	}
+	if open == 0 {
+		return d // no business day in the recent weeks: nothing to forecast from
+	}
+	for w := range index {
+		index[w] /= sum / float64(open)
+	}
+	// The recent level: the last levelWeeks weeks' business days, each
+	// adjusted for its calendar effects and its weekday.
+	var vals, idx []float64
+	for i := n - 1; i >= 0 && len(vals) < sp.levelWeeks*open; i-- {
+		if w := cal.weekday(i); cal.business(i) && index[w] > 0 {
+			vals = append(vals, adj(i)/index[w])
+			idx = append(idx, float64(i))
+		}
+	}
+	lvl, center := trimmedMean(vals), mean(idx)
+	for w := range 7 {
+		d.level[w], d.center[w] = lvl*index[w], center
+	}
+	if sp.trend {
+		// Theil–Sen slope of the log adjusted totals, relative to their
+		// weekday's level, over pairs at least a week apart.
+		type pt struct{ x, y float64 }
+		var pts []pt
+		for i := max(0, n-trendDays); i < n; i++ {
+			if w := cal.weekday(i); cal.business(i) && d.level[w] > 0 {
+				pts = append(pts, pt{float64(i), math.Log(adj(i) / d.level[w])})
+			}
+		}
+		var slopes []float64
+		for a := range pts {
+			for b := a + 1; b < len(pts); b++ {
+				if dx := pts[b].x - pts[a].x; dx >= 7 {
+					slopes = append(slopes, (pts[b].y-pts[a].y)/dx)
 				}
 			}
 		}
-		m.inflate[w] = 3 // a profile from a single day
-		if days > 1 {
-			m.inflate[w] = float64(days+1) / float64(days-1)
+		if len(slopes) > 0 {
+			d.trend = median(slopes)
 		}
+	}
+	return d
+}
+
+// total is the forecast daily total of day i (any index, usually after the history).
+func (d *dailyFit) total(i int) float64 {
+	cal := d.cal
+	w := cal.weekday(i)
+	if !cal.normallyOpen(i) {
+		return 0
+	}
+	lvl := d.level[w] * math.Exp(d.trend*(float64(i)-d.center[w]))
+	if cal.holiday(i) {
+		return lvl * d.holidayFactor
+	}
+	return lvl * d.factor(i)
+}
+
+// fitProfiles computes each weekday's intraday profile from its recent
+// business days, shrunk toward the shape of the last 4·profileDays business days.
+func fitProfiles(hist Series, cal *calendar) [7][]float64 {
+	per := hist.SlotsPerDay()
+	var prof [7][]float64
+	pooledDays := [][]float64{}
+	byWeekday := [7][][]float64{}
+	for i := len(hist.Days) - 1; i >= 0; i-- {
+		if !cal.business(i) {
+			continue
+		}
+		w := cal.weekday(i)
+		if len(byWeekday[w]) < profileDays {
+			byWeekday[w] = append(byWeekday[w], hist.Days[i])
+		}
+		if len(pooledDays) < 4*profileDays {
+			pooledDays = append(pooledDays, hist.Days[i])
+		}
+	}
+	pool := profileOf(pooledDays, per, cal)
+	for w := range 7 {
+		days := byWeekday[w]
+		if len(days) == 0 {
+			prof[w] = pool // a weekday never open in recent weeks borrows the recent shape
+			continue
+		}
+		prof[w] = profileOf(days, per, cal)
+		// Shrink toward the recent shape of all weekdays, as if it were
+		// profileShrink more days of this one: a profile from two or three
+		// days is mostly noise in a low-volume queue.
+		n := float64(len(days))
 		var sum float64
+		for j, v := range prof[w] {
+			if v > 0 { // a closed interval stays closed
+				prof[w][j] = (n*v + profileShrink*pool[j]) / (n + profileShrink)
+				sum += prof[w][j]
+			}
+		}
+		for j := range prof[w] {
+			if sum > 0 {
+				prof[w][j] /= sum
+			}
+		}
+	}
+	return prof
+}
+
+// profileOf is the clipped mean share of each slot over days.
+func profileOf(days [][]float64, per int, cal *calendar) []float64 {
+	share := make([]float64, per)
+	if len(days) == 0 {
+		return share
+	}
+	shares := make([][]float64, per) // per slot, one share per day
+	empty := make([]int, per)
+	for _, d := range days {
+		var tot float64
+		for _, v := range d {
+			tot += v
+		}
+		for j, v := range d {
+			shares[j] = append(shares[j], v/tot)
+			if v == 0 {
+				empty[j]++
+			}
+		}
+	}
+	var sum float64
+	buf := make([]float64, len(days))
+	for j := range share {
+		if 2*empty[j] > len(days) {
+			continue // closed
+		}
+		s := shares[j]
+		med := median(s)
+		for k, v := range s {
+			buf[k] = math.Abs(v - med)
+		}
+		bound := clipMADs * 1.4826 * median(buf[:len(s)])
+		for _, v := range s {
+			share[j] += math.Min(math.Max(v, med-bound), med+bound)
+		}
+		share[j] /= float64(len(s))
+		sum += share[j]
+	}
+	if sum > 0 {
 		for j := range share {
-			if days == 0 || 2*empty[j] > days {
-				share[j] = 0
-			}
-			sum += share[j]
+			share[j] /= sum
 		}
-		if sum > 0 {
-			for j := range share {
-				share[j] /= sum
+	}
+	return share
+}
+
+// selectSpec chooses the model's form on the history alone by forward
+// selection: starting from the plain weekday level, it tries each calendar
+// effect, the trend and each level window, scoring every candidate by the
+// absolute error of its daily totals over the last selectWeeks weeks, each
+// forecast from the days before it; it takes the best change while it
+// lowers that error. (Demanding a minimum gain of 0.3% or 1% before taking
+// a change scored worse on both real series.)
+func selectSpec(hist Series, holidays []time.Time) spec {
+	best := spec{levelWeeks: defaultLevelWeeks}
+	type fold struct {
+		cal        *calendar
+		eff        [numFeatures]float64
+		hol        float64
+		from, to   int // the days scored: [from, to) of the whole history
+		actual     []float64
+		scoredDays []bool
+	}
+	n := len(hist.Days)
+	var folds []fold
+	for q := 1; q <= selectWeeks; q++ {
+		cut := n - 7*q
+		if cut < selectMinDays {
+			break
+		}
+		cal := newCalendar(hist.Slice(0, cut), holidays)
+		eff, hol := cal.effectsCached()
+		f := fold{cal: cal, eff: eff, hol: hol, from: cut, to: min(cut+7, n)}
+		full := dayTotals(hist.Slice(f.from, f.to))
+		for k, t := range full {
+			f.actual = append(f.actual, t)
+			// Score ordinary open days: a closure nobody announced is no model's to predict.
+			f.scoredDays = append(f.scoredDays, t > 0 && cal.normallyOpen(cut+k))
+		}
+		folds = append(folds, f)
+	}
+	if len(folds) == 0 {
+		return best
+	}
+	errs := func(sp spec) []float64 {
+		var e []float64
+		for _, f := range folds {
+			d := fitDailyWith(f.cal, sp, f.eff, f.hol)
+			for k, y := range f.actual {
+				if f.scoredDays[k] {
+					e = append(e, math.Abs(d.total(f.from+k)-y))
+				}
 			}
 		}
-		m.profile[w] = share
+		return e
+	}
+	cur := errs(best)
+	for {
+		var cands []spec
+		for f := range numFeatures {
+			if !best.features[f] {
+				c := best
+				c.features[f] = true
+				cands = append(cands, c)
+			}
+		}
+		if !best.trend {
+			c := best
+			c.trend = true
+			cands = append(cands, c)
+		}
+		for _, lw := range levelWindows {
+			if lw != best.levelWeeks {
+				c := best
+				c.levelWeeks = lw
+				cands = append(cands, c)
+			}
+		}
+		improved := false
+		bestGain := 0.0
+		base := cur
+		for _, c := range cands {
+			e := errs(c)
+			if g, ok := earns(base, e); ok && g > bestGain {
+				best, cur, bestGain, improved = c, e, g, true
+			}
+		}
+		if !improved {
+			return best
+		}
 	}
 }
 
-// fitVariance fits the interval variance v = φ·f + κ·f² to in-sample
-// squared residuals by iteratively reweighted least squares: each round
-// weights a residual by 1/v² (the variance of a squared residual grows as
-// v²) and caps it at 3 standard deviations, so one burst — a system outage
-// sending everyone to the phone at once — cannot blow up the bands for
-// every interval. Both coefficients are kept non-negative.
-func (m *Model) fitVariance(use []bool) {
-	type obs struct{ f, r2 float64 }
-	var data []obs
-	for i, u := range use {
-		if !u {
-			continue
+// earns reports whether errors cand improve on errors base (the same days,
+// in the same order) by more than selectZ standard errors of the paired
+// differences, and the total gain.
+func earns(base, cand []float64) (float64, bool) {
+	n := float64(len(base))
+	if n < 2 {
+		return 0, false
+	}
+	var sum, sq float64
+	for k := range base {
+		d := base[k] - cand[k]
+		sum += d
+		sq += d * d
+	}
+	meanD := sum / n
+	sd := math.Sqrt(math.Max(0, (sq-n*meanD*meanD)/(n-1)))
+	return sum, meanD > 0 && meanD > selectZ*sd/math.Sqrt(n)
+}
+
+// fitVariance fits the interval variance v = φ·f + κ·f² to the squared
+// errors of out-of-sample forecasts: each of the last selectWeeks weeks
+// forecast, in the chosen form, from the days before it. Histories too
+// short for that fall back to the in-sample errors, doubled.
+func (m *Model) fitVariance(holidays []time.Time) {
+	var data []varObs
+	n := len(m.hist.Days)
+	for q := 1; q <= selectWeeks; q++ {
+		cut := n - 7*q
+		if cut < selectMinDays {
+			break
 		}
-		lvl := m.dayLevel(i)
-		for j, y := range m.hist.Days[i] {
-			if f := lvl * m.profile[m.weekday(i)][j]; f > 0 {
-				data = append(data, obs{f, (y - f) * (y - f)})
-			}
+		train := m.hist.Slice(0, cut)
+		cal := newCalendar(train, holidays)
+		d := fitDaily(cal, m.day.spec)
+		prof := fitProfiles(train, cal)
+		for i := cut; i < min(cut+7, n); i++ {
+			data = appendResiduals(data, d.total(i), prof[cal.weekday(i)], m.hist.Days[i], m.cal.business(i))
 		}
 	}
-	m.phi, m.kappa = 1, 0 // Poisson to start
+	m.outOfSample = len(data) > 0
+	scale := 1.0
+	if !m.outOfSample {
+		for i := range n {
+			data = appendResiduals(data, m.day.total(i), m.prof[m.cal.weekday(i)], m.hist.Days[i], m.cal.business(i))
+		}
+		scale = 2 // in-sample errors understate the misses of a new day
+	}
+	m.phi, m.kappa = fitVarianceCurve(data)
+	m.phi *= scale
+	m.kappa *= scale
+	m.z = z80
+	if m.outOfSample {
+		// The misses are not normal (more small ones, a few large): take the
+		// multiple of √v that held 80% of the out-of-sample misses.
+		zs := make([]float64, len(data))
+		for k, o := range data {
+			zs[k] = math.Sqrt(o.r2 / (m.phi*o.f + m.kappa*o.f*o.f))
+		}
+		slices.Sort(zs)
+		m.z = zs[int(0.8*float64(len(zs)-1))]
+	}
+}
+
+type varObs struct{ f, r2 float64 }
+
+func appendResiduals(data []varObs, total float64, prof, actual []float64, business bool) []varObs {
+	if !business {
+		return data
+	}
+	for j, y := range actual {
+		if f := total * prof[j]; f > 0 {
+			data = append(data, varObs{f, (y - f) * (y - f)})
+		}
+	}
+	return data
+}
+
+// fitVarianceCurve fits v = φ·f + κ·f² to squared residuals by
+// iteratively reweighted least squares: each round weights a residual by
+// 1/v² (the variance of a squared residual grows as v²) and caps it at 3
+// standard deviations, so one burst cannot blow up every band. Both
+// coefficients stay non-negative; with no data it returns Poisson (1, 0).
+func fitVarianceCurve(data []varObs) (phi, kappa float64) {
+	phi, kappa = 1, 0
 	for range 10 {
 		var a11, a12, a22, b1, b2 float64
 		for _, o := range data {
-			v := m.phi*o.f + m.kappa*o.f*o.f
+			v := phi*o.f + kappa*o.f*o.f
 			w := 1 / (v * v)
 			u := math.Min(o.r2, 9*v)
 			a11 += w * o.f * o.f
@@ -307,23 +646,24 @@ func (m *Model) fitVariance(use []bool) {
 			b2 += w * o.f * o.f * u
 		}
 		if a11 == 0 {
-			return
+			return phi, kappa
 		}
-		phi, kappa := 0.0, 0.0
+		p, k := 0.0, 0.0
 		if det := a11*a22 - a12*a12; det > 0 {
-			phi, kappa = (b1*a22-b2*a12)/det, (a11*b2-a12*b1)/det
+			p, k = (b1*a22-b2*a12)/det, (a11*b2-a12*b1)/det
 		}
 		switch {
-		case phi <= 0 && kappa <= 0, kappa < 0:
-			phi, kappa = b1/a11, 0
-		case phi < 0:
-			phi, kappa = 0, b2/a22
+		case p <= 0 && k <= 0, k < 0:
+			p, k = b1/a11, 0
+		case p < 0:
+			p, k = 0, b2/a22
 		}
-		if phi == 0 && kappa == 0 {
-			return // a perfect fit: no noise to describe
+		if p == 0 && k == 0 {
+			return phi, kappa // a perfect fit: no noise to describe
 		}
-		m.phi, m.kappa = phi, kappa
+		phi, kappa = p, k
 	}
+	return phi, kappa
 }
 
 // Point is the forecast of one interval, with both baselines beside it.
@@ -340,35 +680,75 @@ type Point struct {
 // and the weekly mean averages the same interval over the last
 // baselineWeeks weeks (fewer when the history is shorter).
 func (m *Model) Predict(days, baselineWeeks int) []Point {
-	n := len(m.hist.Days)
+	return m.PredictFrom(m.hist.Date(len(m.hist.Days)), days, baselineWeeks)
+}
+
+// PredictFrom is Predict for the days from start (a wall-clock date on or
+// after the day that follows the history): a forecast for next week made
+// from a history that ends a few days before it.
+func (m *Model) PredictFrom(start time.Time, days, baselineWeeks int) []Point {
+	first := max(len(m.hist.Days), int(start.Sub(m.hist.First).Hours()/24))
 	per := m.hist.SlotsPerDay()
 	out := make([]Point, 0, days*per)
-	for h := range days {
-		i := n + h
-		lvl := m.dayLevel(i)
-		prof := m.profile[m.weekday(i)]
-		lastWeek := n - 7 + h%7
-		var lv float64
-		if lvl > 0 {
-			lv = m.levelVar(i)
-		}
+	for i := first; i < first+days; i++ {
+		total := m.day.total(i)
+		prof := m.prof[m.cal.weekday(i)]
 		for j := range per {
-			f := lvl * prof[j]
-			half := z80 * math.Sqrt(m.inflate[m.weekday(i)]*(m.phi*f+m.kappa*f*f)+lv*f*f)
-			var sum float64
-			k := 0
-			for ; k < baselineWeeks && lastWeek-7*k >= 0; k++ {
-				sum += m.hist.Days[lastWeek-7*k][j]
-			}
+			f := total * prof[j]
+			half := m.z * math.Sqrt(m.phi*f+m.kappa*f*f)
 			out = append(out, Point{
 				Start:         m.hist.Start(i, j),
 				Forecast:      f,
 				Lower:         math.Max(0, f-half),
 				Upper:         f + half,
-				SeasonalNaive: m.hist.Days[lastWeek][j],
-				WeeklyMean:    sum / float64(k),
+				SeasonalNaive: calendarMean(m.hist, i, j, 1),
+				WeeklyMean:    calendarMean(m.hist, i, j, baselineWeeks),
 			})
 		}
 	}
 	return out
+}
+
+// calendarMean is the planner's spreadsheet: the mean of slot j on the
+// same weekday as day i (any day at or after the history's end) over the
+// last k weeks of s, fewer when s is shorter. k = 1 is the seasonal naive.
+func calendarMean(s Series, i, j, k int) float64 {
+	last := len(s.Days) - 7 + (i-len(s.Days))%7 // the same weekday in the last week of history
+	var sum float64
+	used := 0
+	for ; used < k && last-7*used >= 0; used++ {
+		sum += s.Days[last-7*used][j]
+	}
+	return sum / float64(used)
+}
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+func mean(xs []float64) float64 {
+	var s float64
+	for _, x := range xs {
+		s += x
+	}
+	return s / float64(len(xs))
+}
+
+// trimmedMean is the 20% trimmed mean (at least the largest and smallest
+// value dropped once there are four or more): robust to an odd day, less
+// wasteful than a median.
+func trimmedMean(xs []float64) float64 {
+	if len(xs) < 4 {
+		return mean(xs)
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	cut := max(1, len(s)/5)
+	return mean(s[cut : len(s)-cut])
 }

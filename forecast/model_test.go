@@ -88,7 +88,7 @@ func TestFitRecoversSeasonality(t *testing.T) {
 			g.trend = tc.trend
 			g.closed = map[int]bool{30: true} // a holiday inside history
 			hist := g.series(84)
-			m, err := Fit(hist)
+			m, err := Fit(hist, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -155,12 +155,12 @@ func TestFitRecoversSeasonality(t *testing.T) {
 func TestClosedDaysDoNotPullTheLevelDown(t *testing.T) {
 	g := newSynthetic()
 	g.noNoise = true
-	base, err := Fit(g.series(84))
+	base, err := Fit(g.series(84), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	g.closed = map[int]bool{21: true, 35: true, 49: true, 63: true} // four Mondays lost to holidays
-	holidays, err := Fit(g.series(84))
+	holidays, err := Fit(g.series(84), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +179,7 @@ func TestClosedDaysDoNotPullTheLevelDown(t *testing.T) {
 func TestBaselines(t *testing.T) {
 	g := newSynthetic()
 	hist := g.series(21)
-	m, err := Fit(hist)
+	m, err := Fit(hist, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,17 +202,17 @@ func TestBaselines(t *testing.T) {
 
 func TestFitErrors(t *testing.T) {
 	g := newSynthetic()
-	if _, err := Fit(g.series(6)); !errors.Is(err, ErrShortHistory) {
+	if _, err := Fit(g.series(6), Options{}); !errors.Is(err, ErrShortHistory) {
 		t.Errorf("6 days: %v, want ErrShortHistory", err)
 	}
 	empty := Series{Step: time.Hour, First: g.first, Days: make([][]float64, 14)}
 	for i := range empty.Days {
 		empty.Days[i] = make([]float64, 24)
 	}
-	if _, err := Fit(empty); err == nil {
+	if _, err := Fit(empty, Options{}); err == nil {
 		t.Error("history without arrivals accepted")
 	}
-	if _, err := RunBacktest(g.series(20), 2, 84, 4); !errors.Is(err, ErrShortHistory) {
+	if _, err := RunBacktest(g.series(20), 2, 84, 4, Options{}); !errors.Is(err, ErrShortHistory) {
 		t.Errorf("backtest leaving 6 days: %v, want ErrShortHistory", err)
 	}
 }
@@ -221,7 +221,7 @@ func TestBacktestScores(t *testing.T) {
 	// A noiseless weekly pattern: the model and both baselines are exact, MASE is 0.
 	g := newSynthetic()
 	g.noNoise = true
-	bt, err := RunBacktest(g.series(70), 2, 84, 4)
+	bt, err := RunBacktest(g.series(70), 2, 84, 4, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +233,7 @@ func TestBacktestScores(t *testing.T) {
 	}
 	// With noise, the model's pooled estimate beats last week's single draw.
 	g.noNoise = false
-	bt, err = RunBacktest(g.series(70), 2, 84, 4)
+	bt, err = RunBacktest(g.series(70), 2, 84, 4, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +254,7 @@ func BenchmarkFitPredict12Weeks(b *testing.B) {
 	hist := newSynthetic().series(84)
 	b.ReportAllocs()
 	for b.Loop() {
-		m, err := Fit(hist)
+		m, err := Fit(hist, Options{})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -42,7 +42,7 @@ func csvConfig(path, format string, out *bytes.Buffer) Config {
 	return Config{
 		CSV:      &CSVSource{Path: path, TimeCol: "start", CountCol: "n"},
 		Location: time.UTC, Interval: 30 * time.Minute,
-		HorizonDays: 7, HistoryDays: 84, BaselineWeeks: 4,
+		HorizonDays: 7, HistoryDays: 84, BaselineWeeks: 4, HoursPerFTE: 40,
 		Format: format, Out: out,
 	}
 }
@@ -87,7 +87,8 @@ func TestRunFormats(t *testing.T) {
 			keys = append(keys, k)
 		}
 		slices.Sort(keys)
-		want := []string{"agents", "agents_with_shrinkage", "forecast", "interval_start", "lower_80", "seasonal_naive", "service_level", "upper_80", "weekly_mean"}
+		want := []string{"agents", "agents_with_shrinkage", "aht_s", "asa_s", "concurrency", "forecast", "interval_start", "lower_80", "occupancy",
+			"seasonal_naive", "service_level", "slot_time_s", "time_zone", "traffic_erlangs", "upper_80", "weekly_mean"}
 		if !slices.Equal(keys, want) || open["interval_start"] != "2026-02-16T11:00" {
 			t.Fatalf("interval keys %v (start %v), want %v", keys, open["interval_start"], want)
 		}
@@ -165,6 +166,12 @@ func TestConfigValidate(t *testing.T) {
 		{"auto AHT without warehouse", func(c *Config) { c.Staffing = staffed(); c.Staffing.AutoAHT = true }, "--aht auto"},
 		{"impossible target", func(c *Config) { c.Staffing = staffed(); c.Staffing.TargetLevel = 1.5 }, "target:"},
 		{"staffing a backtest", func(c *Config) { c.Staffing = staffed(); c.BacktestWeeks = 2 }, "--staffing"},
+		{"rolling without weeks", func(c *Config) { c.Rolling = true }, "--rolling"},
+		{"by on a file", func(c *Config) { c.ByQueue = true }, "--by"},
+		{"by in a backtest", func(c *Config) { c.CSV = nil; c.DB = "w.duckdb"; c.ByChannel = true; c.BacktestWeeks = 3 }, "--by"},
+		{"start in a backtest", func(c *Config) { c.Start = time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC); c.BacktestWeeks = 3 }, "--start"},
+		{"daily without staffing", func(c *Config) { c.Daily = &bytes.Buffer{} }, "--daily"},
+		{"no hours per FTE", func(c *Config) { c.Staffing = staffed(); c.HoursPerFTE = 0 }, "--hours-per-fte"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -347,11 +354,12 @@ func TestRunFromWarehouse(t *testing.T) {
 		TimeZone  string  `json:"time_zone"`
 		Arrivals  float64 `json:"history_arrivals"`
 		AHT       float64 `json:"aht_s"`
+		SlotTime  float64 `json:"slot_time_s"`
 		AHTSource string  `json:"aht_source"`
 	}) {
 		t.Helper()
 		var out bytes.Buffer
-		c := Config{DB: path, Filter: Filter{Queue: "O'Brien's queue"}, Interval: time.Hour, HorizonDays: 7, HistoryDays: 84, BaselineWeeks: 4, Format: FormatJSON, Out: &out}
+		c := Config{DB: path, Filter: Filter{Queue: "O'Brien's queue"}, Interval: time.Hour, HorizonDays: 7, HistoryDays: 84, BaselineWeeks: 4, HoursPerFTE: 40, Format: FormatJSON, Out: &out}
 		c.Staffing = staffed()
 		c.Staffing.AutoAHT, c.Staffing.Concurrency = true, concurrency
 		if err := Run(context.Background(), c); err != nil {
@@ -378,12 +386,46 @@ func TestRunFromWarehouse(t *testing.T) {
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if rep := run(t, 1); rep.TimeZone != "America/New_York" || rep.Arrivals != 14*4 || rep.AHTSource != "agent_handle_s" || rep.AHT != 300 {
+	if rep := run(t, 1); rep.TimeZone != "America/New_York" || rep.Arrivals != 14*4 || rep.AHTSource != "agent_handle_s" || rep.AHT != 300 || rep.SlotTime != 300 {
 		t.Errorf("report %+v; want New York, 56 arrivals, 300 s from agent_handle_s", rep)
 	}
-	// With two conversations per agent, a conversation holds a slot for
-	// twice the working time.
-	if rep := run(t, 2); rep.AHT != 2*300 {
-		t.Errorf("concurrency 2: %+v, want AHT 2 × 300 s", rep)
+	// With two conversations per agent, the working time stays what it is
+	// and a conversation holds a slot for twice as long.
+	if rep := run(t, 2); rep.AHT != 300 || rep.SlotTime != 2*300 {
+		t.Errorf("concurrency 2: %+v, want 300 s of work and 600 s slot time", rep)
+	}
+}
+
+// --start forecasts from a given date: data on and after it is ignored, and
+// a start after the history's end leaves the days between unknown.
+func TestRunStart(t *testing.T) {
+	dir := t.TempDir()
+	hist := newSynthetic().series(42) // 2026-01-05 (Monday) to 2026-02-15
+	path := countsCSV(t, dir, "history.csv", hist)
+	run := func(start time.Time) Report {
+		var out bytes.Buffer
+		c := csvConfig(path, FormatJSON, &out)
+		c.Start = start
+		if err := Run(context.Background(), c); err != nil {
+			t.Fatal(err)
+		}
+		var rep Report
+		if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+			t.Fatal(err)
+		}
+		return rep
+	}
+	past := run(time.Date(2026, 2, 2, 0, 0, 0, 0, time.UTC))
+	if past.HistoryTo != "2026-02-01" || past.Rows[0].IntervalStart != "2026-02-02T00:00" || past.HistoryArrivals != hist.Slice(0, 28).Total() {
+		t.Errorf("start 2026-02-02: history to %s (%v arrivals), first interval %s", past.HistoryTo, past.HistoryArrivals, past.Rows[0].IntervalStart)
+	}
+	// The file ends on Saturday 2026-02-14 (closed Sundays leave no rows);
+	// starting on Monday the 16th does not shift the week by a day.
+	later := run(time.Date(2026, 2, 16, 0, 0, 0, 0, time.UTC))
+	if later.HistoryTo != "2026-02-14" || later.Rows[0].IntervalStart != "2026-02-16T00:00" {
+		t.Errorf("start 2026-02-16: history to %s, first interval %s", later.HistoryTo, later.Rows[0].IntervalStart)
+	}
+	if monday := later.Rows[22]; monday.Forecast < 20 {
+		t.Errorf("Monday 11:00 forecast %v: the Monday profile was not used", monday.Forecast)
 	}
 }

@@ -88,15 +88,21 @@ func (b *Bucketer) Add(t time.Time, n float64) {
 // Series returns the counts from the first to the last day seen; days
 // without arrivals in between are zero (closed).
 func (b *Bucketer) Series() Series {
-	s := Series{Step: b.step, First: b.first}
 	if len(b.counts) == 0 {
-		return s
+		return Series{Step: b.step, First: b.first}
 	}
-	n := int(b.last.Sub(b.first).Hours()/24) + 1
+	return b.SeriesSpanning(b.first, b.last)
+}
+
+// SeriesSpanning returns the counts of the days from first to last (UTC
+// midnights holding wall-clock dates); days without arrivals are zero.
+func (b *Bucketer) SeriesSpanning(first, last time.Time) Series {
+	s := Series{Step: b.step, First: first}
+	n := int(last.Sub(first).Hours()/24) + 1
 	per := int(24 * time.Hour / b.step)
-	s.Days = make([][]float64, n)
+	s.Days = make([][]float64, max(n, 0))
 	for i := range s.Days {
-		if c, ok := b.counts[b.first.AddDate(0, 0, i)]; ok {
+		if c, ok := b.counts[first.AddDate(0, 0, i)]; ok {
 			s.Days[i] = c
 		} else {
 			s.Days[i] = make([]float64, per)
@@ -105,14 +111,22 @@ func (b *Bucketer) Series() Series {
 	return s
 }
 
+// Before returns the days of s before date (a wall-clock date): the history
+// a forecast that starts on date learns from. It is all of s when s ends
+// earlier: the days in between are unknown, not closed.
+func (s Series) Before(date time.Time) Series {
+	n := int(date.Sub(s.First).Hours() / 24)
+	return s.Slice(0, min(max(n, 0), len(s.Days)))
+}
+
 // WallClock re-expresses an instant as the wall clock in loc, carried in UTC fields.
 func WallClock(t time.Time, loc *time.Location) time.Time {
 	l := t.In(loc)
 	return time.Date(l.Year(), l.Month(), l.Day(), l.Hour(), l.Minute(), l.Second(), l.Nanosecond(), time.UTC)
 }
 
-// formatStep prints a duration without zero units: 30m, 1h, 1h30m, 20s.
-func formatStep(d time.Duration) string {
+// FormatStep prints a duration without zero units: 30m, 1h, 1h30m, 20s.
+func FormatStep(d time.Duration) string {
 	s := d.String()
 	if strings.HasSuffix(s, "m0s") {
 		s = strings.TrimSuffix(s, "0s")

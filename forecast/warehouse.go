@@ -1,10 +1,13 @@
 package forecast
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	parleysql "github.com/parley-cx/parley/sql"
@@ -19,31 +22,94 @@ type Filter struct {
 // view: a conversation arrives at its first customer message, at its
 // wall-clock time in the org time zone (see sql/forecast/01_arrivals.sql).
 func ReadWarehouse(ctx context.Context, db *sql.DB, step time.Duration, f Filter) (Series, error) {
-	b, err := NewBucketer(step)
+	groups, err := readWarehouse(ctx, db, step, f, func(string, string) Filter { return f })
 	if err != nil {
 		return Series{}, err
 	}
+	return groups[0].Series, nil
+}
+
+// Group is the arrival history of one queue, channel, or (queue, channel)
+// pair of a `--by` forecast.
+type Group struct {
+	Filter
+	Series Series
+	// MainChannel is the channel most of the group's arrivals came on (its
+	// own channel when it is grouped by channel): whose sla target it gets.
+	MainChannel string
+}
+
+// ReadWarehouseGroups counts arrivals per interval like ReadWarehouse, split
+// into one series per queue (byQueue), per channel (byChannel) or per
+// (queue, channel) pair (both), in name order. Every series spans the same
+// days, from the first to the last day with any arrival, so that all groups
+// are forecast from the same start.
+func ReadWarehouseGroups(ctx context.Context, db *sql.DB, step time.Duration, f Filter, byQueue, byChannel bool) ([]Group, error) {
+	return readWarehouse(ctx, db, step, f, func(queue, channel string) Filter {
+		g := f
+		if byQueue {
+			g.Queue = queue
+		}
+		if byChannel {
+			g.Channel = channel
+		}
+		return g
+	})
+}
+
+func readWarehouse(ctx context.Context, db *sql.DB, step time.Duration, f Filter, key func(queue, channel string) Filter) ([]Group, error) {
+	all, err := NewBucketer(step)
+	if err != nil {
+		return nil, err
+	}
+	byGroup := map[Filter]*Bucketer{}
+	perChannel := map[Filter]map[string]float64{}
 	rows, err := db.QueryContext(ctx, parleysql.File("forecast/01_arrivals.sql"), int64(step/time.Second), f.Queue, f.Channel)
 	if err != nil {
-		return Series{}, fmt.Errorf("forecast: count arrivals: %w", err)
+		return nil, fmt.Errorf("forecast: count arrivals: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var at time.Time
+		var queue, channel string
 		var n int64
-		if err := rows.Scan(&at, &n); err != nil {
-			return Series{}, fmt.Errorf("forecast: read arrivals: %w", err)
+		if err := rows.Scan(&at, &queue, &channel, &n); err != nil {
+			return nil, fmt.Errorf("forecast: read arrivals: %w", err)
+		}
+		k := key(queue, channel)
+		b, ok := byGroup[k]
+		if !ok {
+			b, _ = NewBucketer(step) // step was checked above
+			byGroup[k] = b
+			perChannel[k] = map[string]float64{}
 		}
 		b.Add(at, float64(n))
+		all.Add(at, float64(n))
+		perChannel[k][channel] += float64(n)
 	}
 	if err := rows.Err(); err != nil {
-		return Series{}, fmt.Errorf("forecast: read arrivals: %w", err)
+		return nil, fmt.Errorf("forecast: read arrivals: %w", err)
 	}
-	s := b.Series()
-	if len(s.Days) == 0 {
-		return Series{}, fmt.Errorf("forecast: the warehouse has no customer messages%s", f.describe())
+	span := all.Series()
+	if len(span.Days) == 0 {
+		return nil, fmt.Errorf("forecast: the warehouse has no customer messages%s", f.describe())
 	}
-	return s, nil
+	last := span.Date(len(span.Days) - 1)
+	keys := slices.SortedFunc(maps.Keys(byGroup), func(a, b Filter) int {
+		return cmp.Or(cmp.Compare(a.Queue, b.Queue), cmp.Compare(a.Channel, b.Channel))
+	})
+	out := make([]Group, 0, len(keys))
+	for _, k := range keys {
+		g := Group{Filter: k, Series: byGroup[k].SeriesSpanning(span.First, last)}
+		var most float64
+		for _, ch := range slices.Sorted(maps.Keys(perChannel[k])) {
+			if n := perChannel[k][ch]; n > most {
+				g.MainChannel, most = ch, n
+			}
+		}
+		out = append(out, g)
+	}
+	return out, nil
 }
 
 func (f Filter) describe() string {

@@ -1,13 +1,15 @@
 package governance
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
+	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/parley-cx/parley/internal/event"
@@ -31,6 +33,17 @@ type EraseConfig struct {
 	Now time.Time
 	// Log receives one line per rewritten file; nil discards them.
 	Log *slog.Logger
+	// Outputs are folders (or files) of outputs made from the lake: QA
+	// packets and ledgers, `parley export` and `parley sql --out` files. The
+	// customer's conversations are removed from them too, whole, and every
+	// file under them is then checked for what is left (an
+	// *OutputsStillHoldError lists what is).
+	Outputs []string
+	// OutputRewriters rewrite the kinds of output whose layout this package
+	// does not own; cmd/parley passes QA's (packets and ledgers). Tables
+	// (CSV with a header, Parquet) with conversation_id, customer_id or
+	// actor_id columns are rewritten here.
+	OutputRewriters []OutputRewriter
 }
 
 // Validate checks the configuration and returns every problem, each naming its field.
@@ -42,7 +55,31 @@ func (c *EraseConfig) Validate() error {
 	if c.Customer == "" {
 		errs = append(errs, errors.New("customer: required"))
 	}
+	for _, out := range c.Outputs {
+		if err := outsideLake(c.Lake, out); err != nil {
+			errs = append(errs, fmt.Errorf("outputs: %w", err))
+		}
+	}
 	return errors.Join(errs...)
+}
+
+// outsideLake checks that out exists and neither lies in the lake nor holds
+// it: the lake's files are erased by their own rules, not as outputs.
+func outsideLake(lakeDir, out string) error {
+	realOut, err := filepath.EvalSymlinks(out)
+	if err != nil {
+		return err
+	}
+	realLake, err := filepath.EvalSymlinks(lakeDir)
+	if err != nil {
+		return nil //nolint:nilerr // no lake yet, so no overlap; the lake field reports it
+	}
+	for _, pair := range [][2]string{{realLake, realOut}, {realOut, realLake}} {
+		if rel, err := filepath.Rel(pair[0], pair[1]); err == nil && filepath.IsLocal(rel) {
+			return fmt.Errorf("%s overlaps the lake %s; give folders of outputs only", out, lakeDir)
+		}
+	}
+	return nil
 }
 
 // EraseStats counts what Erase did (or, in a dry run, would do).
@@ -54,12 +91,35 @@ type EraseStats struct {
 	Events, Conversations int64
 	// DeadLetters whose raw bytes (and key) were scrubbed.
 	DeadLetters int64
+	// DeadLettersUnverifiable were cut at 1 MiB and written before ingest
+	// recorded the IDs of whole messages: the customer may be named after
+	// the cut, which no longer exists, so they are kept and reported.
+	DeadLettersUnverifiable int64
+	// Leftovers of interrupted lake commands removed first (lake.Sweep),
+	// and LeftoversInUse: temporary entries live processes were writing.
+	Leftovers, LeftoversInUse int
+	// Outputs is what erasing from EraseConfig.Outputs did.
+	Outputs OutputStats
 }
 
 // String is a one-line summary for the CLI.
 func (s EraseStats) String() string {
-	return fmt.Sprintf("%d events of %d conversations removed, %d dead letters scrubbed, %d of %d files rewritten",
+	out := fmt.Sprintf("%d events of %d conversations removed, %d dead letters scrubbed, %d of %d files rewritten",
 		s.Events, s.Conversations, s.DeadLetters, s.FilesRewritten, s.FilesScanned)
+	if s.Leftovers > 0 {
+		out += fmt.Sprintf(", %d leftovers of interrupted commands removed", s.Leftovers)
+	}
+	if s.DeadLettersUnverifiable > 0 {
+		out += fmt.Sprintf(", %d dead letters cut before their IDs were recorded left to check by hand", s.DeadLettersUnverifiable)
+	}
+	if s.LeftoversInUse > 0 {
+		out += fmt.Sprintf(", %d temporary entries of live processes left alone", s.LeftoversInUse)
+	}
+	if o := s.Outputs; o.FilesChecked > 0 {
+		out += fmt.Sprintf("; outputs: %d rows and pages removed, %d of %d files rewritten, %d still holding the customer",
+			o.Removed, o.FilesRewritten, o.FilesChecked, o.StillHolding)
+	}
+	return out
 }
 
 // erasedDetail replaces a scrubbed dead letter's detail, which may quote the input.
@@ -68,15 +128,21 @@ const erasedDetail = "raw bytes erased by parley erase"
 // Erase removes the customer's events from every events file of the lake,
 // and scrubs the raw bytes of their dead letters, each file by atomic
 // rewrite under its own name. It holds the lake's exclusive lock throughout,
-// so ingest publishes and compaction wait for it, and it appends an entry to
-// the audit log whether it succeeds or fails part way.
+// so ingest publishes and compaction wait for it. It first removes what
+// interrupted lake commands left behind (lake.Sweep): copies of events that
+// no reader sees, such as the old files of a compact killed after its swap.
+// It records itself in the audit log before it changes anything and again
+// when it ends, whether it succeeds or fails part way (auditedRun).
 //
 // Dead letters keep their row (source, offset, reason), so received = written
-// + dead-lettered still reconciles; only Raw, Key and Detail are cleared. A
-// dead letter is the customer's if its bytes decode far enough to name them
-// as actor (or, with Conversations, name one of their conversations), or if
-// they contain the customer ID as a JSON string anywhere: invalid input is
-// erased generously rather than kept on a technicality.
+// + dead-lettered still reconciles; Raw, Key, Detail and the ID columns are
+// cleared. A dead letter is the customer's if the IDs ingest read from the
+// whole message name them as actor (or, with Conversations, name one of
+// their conversations), if its key is the ID, or if its bytes hold the ID
+// as a JSON string (compared decoded) or as a whole word: invalid input is
+// erased generously rather than kept on a technicality. Cut dead letters
+// from before the ID columns existed cannot be attributed; they are kept,
+// counted and logged (EraseStats.DeadLettersUnverifiable).
 func Erase(ctx context.Context, cfg EraseConfig) (EraseStats, error) {
 	var st EraseStats
 	if err := cfg.Validate(); err != nil {
@@ -96,29 +162,94 @@ func Erase(ctx context.Context, cfg EraseConfig) (EraseStats, error) {
 	}
 	defer unlock() //nolint:errcheck // closing the lock file releases the lock either way
 
-	runErr := erase(ctx, cfg, log, &st)
 	e := newEntry("erase", cfg.Reason, cfg.DryRun, now)
 	e.Params["customer_sha256"] = CustomerDigest(cfg.Customer)
 	e.Params["conversations"] = strconv.FormatBool(cfg.Conversations)
-	e.Counts["events"] = st.Events
-	e.Counts["conversations"] = st.Conversations
-	e.Counts["dead_letters"] = st.DeadLetters
-	e.Counts["files_scanned"] = int64(st.FilesScanned)
-	e.Counts["files_rewritten"] = int64(st.FilesRewritten)
-	if runErr != nil {
-		e.Error = runErr.Error()
+	if len(cfg.Outputs) > 0 {
+		e.Params["outputs"] = strings.Join(cfg.Outputs, ",")
 	}
-	return st, errors.Join(runErr, appendAudit(cfg.Lake, e))
+	err = auditedRun(cfg.Lake, e, log, func(e *Entry) error {
+		convs, runErr := erase(ctx, cfg, log, &st)
+		// By digest only, like the customer: a later run with --also-outputs
+		// recognises these conversations once the lake no longer holds them.
+		if len(convs) > 0 {
+			e.Params["conversations_sha256"] = digestList(convs)
+		}
+		if len(cfg.Outputs) > 0 {
+			e.Counts["outputs_files_checked"] = int64(st.Outputs.FilesChecked)
+			e.Counts["outputs_files_rewritten"] = int64(st.Outputs.FilesRewritten)
+			e.Counts["outputs_removed"] = st.Outputs.Removed
+			e.Counts["outputs_still_holding"] = int64(st.Outputs.StillHolding)
+		}
+		e.Counts["events"] = st.Events
+		e.Counts["conversations"] = st.Conversations
+		e.Counts["dead_letters"] = st.DeadLetters
+		e.Counts["dead_letters_unverifiable"] = st.DeadLettersUnverifiable
+		e.Counts["files_scanned"] = int64(st.FilesScanned)
+		e.Counts["files_rewritten"] = int64(st.FilesRewritten)
+		e.Counts["leftovers_removed"] = int64(st.Leftovers)
+		e.Counts["leftovers_in_use"] = int64(st.LeftoversInUse)
+		return runErr
+	})
+	return st, err
 }
 
-func erase(ctx context.Context, cfg EraseConfig, log *slog.Logger, st *EraseStats) error {
+// erase does the work of Erase and returns the customer's conversations.
+func erase(ctx context.Context, cfg EraseConfig, log *slog.Logger, st *EraseStats) (map[string]bool, error) {
+	convs, err := eraseLake(ctx, cfg, log, st)
+	if err != nil || len(cfg.Outputs) == 0 {
+		return convs, err
+	}
+	o := outputEraser{cfg: cfg, log: log, convs: convs, hashed: conversationDigests(cfg.Lake, cfg.Customer), st: &st.Outputs}
+	if len(convs) == 0 && len(o.hashed) == 0 {
+		log.Warn("erase: neither the lake nor the audit log knows a conversation of the customer; outputs are checked for the customer's ID and customer_id/actor_id columns only")
+	}
+	err = o.run(ctx)
+	st.Outputs.StillHolding = len(o.remaining)
+	if err == nil && len(o.remaining) > 0 {
+		err = &OutputsStillHoldError{Files: o.remaining, DryRun: cfg.DryRun}
+	}
+	return convs, err
+}
+
+// OutputsStillHoldError lists the files under the outputs that still name
+// the customer or one of their conversations after erasing from them (in
+// a dry run: that would), in a form erase cannot rewrite: pages it did not
+// write (dashboards), files in other formats, links.
+type OutputsStillHoldError struct {
+	Files  []string
+	DryRun bool
+}
+
+func (e *OutputsStillHoldError) Error() string {
+	verb := "still hold"
+	if e.DryRun {
+		verb = "would still hold (dry run)"
+	}
+	return fmt.Sprintf("governance: erase: %d files under the outputs %s the customer or their conversations; delete them or make them again from the rebuilt warehouse:\n  %s",
+		len(e.Files), verb, strings.Join(e.Files, "\n  "))
+}
+
+func eraseLake(ctx context.Context, cfg EraseConfig, log *slog.Logger, st *EraseStats) (map[string]bool, error) {
+	// Leftovers of interrupted commands hold copies of events no reader
+	// sees, and so no rewrite below would reach: they go first.
+	sw, err := lake.Sweep(cfg.Lake, lake.SweepOptions{DryRun: cfg.DryRun, Log: log})
+	st.Leftovers, st.LeftoversInUse = len(sw.Removed), len(sw.InUse)
+	if err != nil {
+		return nil, fmt.Errorf("governance: erase: %w", err)
+	}
+	if len(sw.InUse) > 0 {
+		log.Warn("erase: live processes are writing temporary files this erase cannot reach: an ingest or import batch not yet published "+
+			"(new input, published after this erase: erase again once it is in) or a compact's merge (refused at its swap if it read a file this erase rewrites)",
+			"entries", sw.InUse)
+	}
 	events, err := lakeFiles(cfg.Lake, lake.EventsGlob(cfg.Lake))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	dead, err := lakeFiles(cfg.Lake, lake.DeadLetterGlob(cfg.Lake))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	isCustomer := func(r *lake.Row) bool {
 		return r.ActorRole == event.RoleCustomer && r.ActorID == cfg.Customer
@@ -128,14 +259,14 @@ func erase(ctx context.Context, cfg EraseConfig, log *slog.Logger, st *EraseStat
 	convs := make(map[string]bool)
 	if cfg.Conversations {
 		for _, path := range events {
-			err := eachRow(ctx, path, func(r *lake.Row) error {
+			err := lake.EachRow(ctx, path, func(r *lake.Row) error {
 				if isCustomer(r) {
 					convs[r.ConversationID] = true
 				}
 				return nil
 			})
 			if err != nil {
-				return err
+				return nil, err
 			}
 		}
 	}
@@ -155,22 +286,29 @@ func erase(ctx context.Context, cfg EraseConfig, log *slog.Logger, st *EraseStat
 		st.Events += n.removed
 		st.Conversations = int64(len(convs))
 		if err != nil {
-			return err
+			return nil, err
 		}
 	}
 
-	quotedID, err := json.Marshal(cfg.Customer)
-	if err != nil {
-		return fmt.Errorf("governance: erase: encode customer ID: %w", err)
+	var wholeConvs map[string]bool
+	if cfg.Conversations {
+		wholeConvs = convs
 	}
+	m := newDeadLetterMatcher(cfg.Customer, wholeConvs)
+	// Keyed by origin: apply may call scrub twice per row (scan, rewrite).
+	unknown := make(map[string]bool)
 	scrub := func(d *lake.DeadLetter) (keep, changed bool) {
 		if d.Raw == nil && d.Key == nil && d.Detail == erasedDetail {
 			return true, false // scrubbed by an earlier run
 		}
-		if !deadLetterOf(d, cfg.Customer, quotedID, cfg.Conversations, convs) {
+		if !m.matches(d) {
+			if unverifiable(d) {
+				unknown[fmt.Sprintf("%s/%d/%d", d.Source, d.Partition, d.Offset)] = true
+			}
 			return true, false
 		}
-		d.Raw, d.Key, d.Detail = nil, nil, erasedDetail
+		// The ID columns name the customer too.
+		d.Raw, d.Key, d.Detail, d.ActorID, d.ConversationID = nil, nil, erasedDetail, nil, nil
 		return true, true
 	}
 	for _, path := range dead {
@@ -181,10 +319,16 @@ func erase(ctx context.Context, cfg EraseConfig, log *slog.Logger, st *EraseStat
 		}
 		st.DeadLetters += n.changed
 		if err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	st.DeadLettersUnverifiable = int64(len(unknown))
+	if len(unknown) > 0 {
+		log.Warn("erase: dead letters cut at 1 MiB before ingest recorded message IDs may name the customer after the cut; they were kept. "+
+			"Inspect them (source/partition/offset) and scrub by hand if they are the customer's",
+			"count", len(unknown), "dead_letters", slices.Sorted(maps.Keys(unknown)))
+	}
+	return convs, nil
 }
 
 // apply scans the file and, unless dryRun, rewrites it if ed changes anything.
@@ -198,27 +342,4 @@ func apply[T any](ctx context.Context, path string, ed edit[T], dryRun bool, log
 		log.Info("erase: rewrote", "file", path, "rows", n.rows, "removed", n.removed, "scrubbed", n.changed)
 	}
 	return n, err
-}
-
-// deadLetterOf reports whether the dead letter d belongs to the customer.
-func deadLetterOf(d *lake.DeadLetter, customer string, quotedID []byte, wholeConversations bool, convs map[string]bool) bool {
-	// Loosely typed on purpose: dead letters failed strict decoding.
-	var probe struct {
-		ConversationID any `json:"conversation_id"`
-		Actor          struct {
-			ID any `json:"id"`
-		} `json:"actor"`
-	}
-	if json.Unmarshal(d.Raw, &probe) == nil {
-		if id, ok := probe.Actor.ID.(string); ok && id == customer {
-			return true
-		}
-		if c, ok := probe.ConversationID.(string); ok && wholeConversations && convs[c] {
-			return true
-		}
-	}
-	if bytes.Contains(d.Raw, quotedID) || bytes.Equal(d.Key, []byte(customer)) {
-		return true
-	}
-	return wholeConversations && convs[string(d.Key)]
 }

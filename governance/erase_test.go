@@ -144,11 +144,15 @@ func TestErase(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(entries) != 1 {
-				t.Fatalf("audit entries = %d, want 1", len(entries))
+			// One run, two lines: started before anything changed, then its result.
+			if len(entries) != 2 {
+				t.Fatalf("audit entries = %d, want 2", len(entries))
 			}
-			e := entries[0]
-			if e.Action != "erase" || e.DryRun != tt.dryRun || e.Reason != "DSR-42" || e.Params["customer_sha256"] != CustomerDigest(target) ||
+			if s := entries[0]; s.Status != StatusStarted || s.Run == "" || s.Action != "erase" || len(s.Counts) != 0 || s.Params["customer_sha256"] != CustomerDigest(target) {
+				t.Errorf("start line = %+v", s)
+			}
+			e := entries[1]
+			if e.Action != "erase" || e.Status != StatusCompleted || e.Run != entries[0].Run || e.DryRun != tt.dryRun || e.Reason != "DSR-42" || e.Params["customer_sha256"] != CustomerDigest(target) ||
 				e.Counts["events"] != tt.want.Events || e.Counts["dead_letters"] != tt.want.DeadLetters || e.User == "" || e.Error != "" {
 				t.Errorf("audit entry = %+v", e)
 			}
@@ -326,7 +330,7 @@ func TestEraseRefusesSymlinks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(entries) != 1 || entries[0].Error == "" {
+	if len(entries) != 2 || entries[1].Status != StatusFailed || entries[1].Error == "" {
 		t.Errorf("failed run not audited with its error: %+v", entries)
 	}
 }

@@ -47,13 +47,15 @@ func ExampleErase() {
 		return
 	}
 	for _, e := range log {
-		fmt.Println(e.Action, e.DryRun, e.Counts["events"], e.Params["customer_sha256"] == governance.CustomerDigest("cust-7"))
+		fmt.Println(e.Action, e.Status, e.DryRun, e.Counts["events"], e.Params["customer_sha256"] == governance.CustomerDigest("cust-7"))
 	}
 	// Output:
 	// dry run true: 2 events of 1 conversations removed, 0 dead letters scrubbed, 1 of 1 files rewritten
 	// dry run false: 2 events of 1 conversations removed, 0 dead letters scrubbed, 1 of 1 files rewritten
-	// erase true 2 true
-	// erase false 2 true
+	// erase started true 0 true
+	// erase completed true 2 true
+	// erase started false 0 true
+	// erase completed false 2 true
 }
 
 // Drop everything older than 400 days, as a daily job would.

@@ -51,20 +51,27 @@ type RetentionStats struct {
 	EventPartitions, DeadLetterPartitions int
 	Files                                 int
 	Bytes                                 int64
+	// Leftovers of interrupted lake commands removed first (lake.Sweep).
+	Leftovers int
 }
 
 // String is a one-line summary for the CLI.
 func (s RetentionStats) String() string {
-	return fmt.Sprintf("dropped %d events and %d dead-letter date partitions before %s (%d files, %.1f MB)",
+	out := fmt.Sprintf("dropped %d events and %d dead-letter date partitions before %s (%d files, %.1f MB)",
 		s.EventPartitions, s.DeadLetterPartitions, s.Oldest.Format(time.DateOnly), s.Files, float64(s.Bytes)/1e6)
+	if s.Leftovers > 0 {
+		out += fmt.Sprintf(", %d leftovers of interrupted commands removed", s.Leftovers)
+	}
+	return out
 }
 
 // Retention drops the lake's date partitions, of events and of dead letters,
 // that lie wholly outside the retention window. Each partition is first
 // renamed to a temporary name (which no reader's glob matches, so it
 // vanishes from the lake in one step) and then deleted. It holds the lake's
-// exclusive lock, and appends an entry to the audit log whether it succeeds
-// or fails part way. Checkpoints are untouched: dropped files all lie below
+// exclusive lock, starts by removing what interrupted lake commands left
+// behind (lake.Sweep), and records itself in the audit log before it
+// changes anything and when it ends, whether it succeeds or fails part way. Checkpoints are untouched: dropped files all lie below
 // them, so ingest neither re-reads nor skips anything.
 func Retention(ctx context.Context, cfg RetentionConfig) (RetentionStats, error) {
 	var st RetentionStats
@@ -89,26 +96,37 @@ func Retention(ctx context.Context, cfg RetentionConfig) (RetentionStats, error)
 	}
 	defer unlock() //nolint:errcheck // closing the lock file releases the lock either way
 
-	var runErr error
+	e := newEntry("retention", cfg.Reason, cfg.DryRun, now)
+	e.Params["keep"] = cfg.Keep.String()
+	e.Params["oldest_kept"] = st.Oldest.Format(time.DateOnly)
+	err = auditedRun(cfg.Lake, e, log, func(e *Entry) error {
+		runErr := retain(ctx, cfg, &st, log)
+		e.Counts["event_partitions"] = int64(st.EventPartitions)
+		e.Counts["dead_letter_partitions"] = int64(st.DeadLetterPartitions)
+		e.Counts["files"] = int64(st.Files)
+		e.Counts["bytes"] = st.Bytes
+		e.Counts["leftovers_removed"] = int64(st.Leftovers)
+		return runErr
+	})
+	return st, err
+}
+
+func retain(ctx context.Context, cfg RetentionConfig, st *RetentionStats, log *slog.Logger) error {
+	// A partition an interrupted run was deleting, among other leftovers.
+	sw, err := lake.Sweep(cfg.Lake, lake.SweepOptions{DryRun: cfg.DryRun, Log: log})
+	st.Leftovers = len(sw.Removed)
+	if err != nil {
+		return fmt.Errorf("governance: retention: %w", err)
+	}
 	for _, top := range []struct {
 		dir   string
 		count *int
 	}{{lake.EventsDir, &st.EventPartitions}, {lake.DeadLetterDir, &st.DeadLetterPartitions}} {
-		if runErr = dropBefore(ctx, filepath.Join(cfg.Lake, top.dir), st.Oldest, cfg.DryRun, top.count, &st, log); runErr != nil {
-			break
+		if err := dropBefore(ctx, filepath.Join(cfg.Lake, top.dir), st.Oldest, cfg.DryRun, top.count, st, log); err != nil {
+			return err
 		}
 	}
-	e := newEntry("retention", cfg.Reason, cfg.DryRun, now)
-	e.Params["keep"] = cfg.Keep.String()
-	e.Params["oldest_kept"] = st.Oldest.Format(time.DateOnly)
-	e.Counts["event_partitions"] = int64(st.EventPartitions)
-	e.Counts["dead_letter_partitions"] = int64(st.DeadLetterPartitions)
-	e.Counts["files"] = int64(st.Files)
-	e.Counts["bytes"] = st.Bytes
-	if runErr != nil {
-		e.Error = runErr.Error()
-	}
-	return st, errors.Join(runErr, appendAudit(cfg.Lake, e))
+	return nil
 }
 
 // dropBefore removes the date=YYYY-MM-DD directories of dir dated before oldest.
@@ -124,13 +142,6 @@ func dropBefore(ctx context.Context, dir string, oldest time.Time, dryRun bool, 
 	for _, e := range entries {
 		if err := ctx.Err(); err != nil {
 			return err
-		}
-		if strings.HasPrefix(e.Name(), dropPrefix) && !dryRun {
-			// Left by a run that failed while deleting.
-			if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
-				return fmt.Errorf("governance: retention: delete leftover %s: %w", e.Name(), err)
-			}
-			continue
 		}
 		ds, ok := strings.CutPrefix(e.Name(), "date=")
 		if !ok {
@@ -185,14 +196,11 @@ func measure(path string, typ fs.FileMode) (files int, bytes int64, err error) {
 	return files, bytes, nil
 }
 
-// dropPrefix names a partition taken out of the lake and being deleted.
-const dropPrefix = lake.TempPrefix + "drop-"
-
 // dropDir makes the partition vanish from the lake with one rename, then
 // deletes it. If the deletion fails part way, what is left sits under a
 // temporary name that no reader sees and the next run removes.
 func dropDir(path string) error {
-	gone := filepath.Join(filepath.Dir(path), dropPrefix+filepath.Base(path))
+	gone := filepath.Join(filepath.Dir(path), lake.DropPrefix+filepath.Base(path))
 	if err := os.Rename(path, gone); err != nil {
 		return fmt.Errorf("governance: retention: take %s out of the lake: %w", path, err)
 	}

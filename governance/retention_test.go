@@ -79,11 +79,11 @@ func TestRetention(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(entries) != 1 {
-				t.Fatalf("audit entries = %d, want 1", len(entries))
+			if len(entries) != 2 || entries[0].Status != StatusStarted || entries[0].Run != entries[1].Run {
+				t.Fatalf("audit entries = %+v, want a start line and an end line of one run", entries)
 			}
-			e := entries[0]
-			if e.Action != "retention" || e.DryRun != tt.dryRun || e.Params["oldest_kept"] != tt.wantOldest ||
+			e := entries[1]
+			if e.Action != "retention" || e.Status != StatusCompleted || e.DryRun != tt.dryRun || e.Params["oldest_kept"] != tt.wantOldest ||
 				e.Counts["event_partitions"] != int64(tt.wantStats.EventPartitions) || !e.Time.Equal(now) {
 				t.Errorf("audit entry = %+v", e)
 			}

@@ -15,10 +15,6 @@ import (
 	"github.com/parley-cx/parley/internal/lake"
 )
 
-// readChunk is how many rows are decoded at a time: enough to amortise the
-// reader's per-call cost, small enough that a chunk of 1 MB messages fits.
-const readChunk = 256
-
 // edit decides the fate of one row: drop it, or keep it (possibly changed in
 // place, which counts as a change).
 type edit[T any] func(row *T) (keep, changed bool)
@@ -32,7 +28,7 @@ type rewriteResult struct {
 // writing anything, and reports what a rewrite would do.
 func scanFile[T any](ctx context.Context, path string, ed edit[T]) (rewriteResult, error) {
 	var res rewriteResult
-	err := eachRow(ctx, path, func(row *T) error {
+	err := lake.EachRow(ctx, path, func(row *T) error {
 		res.rows++
 		keep, changed := ed(row)
 		switch {
@@ -46,17 +42,55 @@ func scanFile[T any](ctx context.Context, path string, ed edit[T]) (rewriteResul
 	return res, err
 }
 
+// testHookBeforeReplace, when set by a test, runs when a rewritten file is
+// complete and about to replace the original: the moment a crash leaves a
+// finished temporary copy and no end line in the audit log.
+var testHookBeforeReplace func()
+
 // rewriteFile replaces the Parquet file at path by one holding only the rows
 // ed keeps, under the same name (lake file names carry the offset ranges
-// ingest recovers and compacts by). The new file is written beside the old
-// one with the temporary prefix, fsynced, and renamed over it, so readers
-// see the old file or the new one, never a mix. A file whose every row goes
-// stays as an empty file, keeping its name.
+// ingest recovers and compacts by). A file whose every row goes stays as an
+// empty file, keeping its name.
 func rewriteFile[T any](ctx context.Context, path string, ed edit[T]) (res rewriteResult, err error) {
+	err = replaceFile(path, func(out io.Writer) error {
+		w := parquet.NewGenericWriter[T](out, lake.WriterOptions()...)
+		one := make([]T, 1)
+		err := lake.EachRow(ctx, path, func(row *T) error {
+			res.rows++
+			keep, changed := ed(row)
+			if !keep {
+				res.removed++
+				return nil
+			}
+			if changed {
+				res.changed++
+			}
+			one[0] = *row
+			_, err := w.Write(one)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		return w.Close()
+	})
+	return res, err
+}
+
+// replaceFile writes a new version of the file at path through write into
+// a temporary file beside it (_tmp-<name>.<random>.erase, which no reader's
+// glob matches and lake.Sweep removes if a crash leaves it), fsyncs it and
+// renames it over path, so readers see the old file or the new one, never a
+// mix. The new file keeps the old one's permissions.
+func replaceFile(path string, write func(w io.Writer) error) (err error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("governance: rewrite %s: %w", path, err)
+	}
 	dir, name := filepath.Split(path)
 	tmp, err := os.CreateTemp(dir, lake.TempPrefix+name+".*.erase")
 	if err != nil {
-		return res, fmt.Errorf("governance: create temporary file for %s: %w", path, err)
+		return fmt.Errorf("governance: create temporary file for %s: %w", path, err)
 	}
 	defer func() {
 		if err != nil {
@@ -66,27 +100,12 @@ func rewriteFile[T any](ctx context.Context, path string, ed edit[T]) (res rewri
 		}
 	}()
 	bw := bufio.NewWriterSize(tmp, 1<<20)
-	w := parquet.NewGenericWriter[T](bw, lake.WriterOptions()...)
-	one := make([]T, 1)
-	err = eachRow(ctx, path, func(row *T) error {
-		res.rows++
-		keep, changed := ed(row)
-		if !keep {
-			res.removed++
-			return nil
-		}
-		if changed {
-			res.changed++
-		}
-		one[0] = *row
-		_, err := w.Write(one)
-		return err
-	})
-	if err == nil {
-		err = w.Close()
-	}
+	err = write(bw)
 	if err == nil {
 		err = bw.Flush()
+	}
+	if err == nil {
+		err = tmp.Chmod(info.Mode().Perm())
 	}
 	if err == nil {
 		err = tmp.Sync()
@@ -96,51 +115,15 @@ func rewriteFile[T any](ctx context.Context, path string, ed edit[T]) (res rewri
 		err = cerr
 	}
 	if err != nil {
-		return res, fmt.Errorf("governance: rewrite %s: %w", path, err)
+		return fmt.Errorf("governance: rewrite %s: %w", path, err)
+	}
+	if testHookBeforeReplace != nil {
+		testHookBeforeReplace()
 	}
 	if err = os.Rename(tmp.Name(), path); err != nil {
-		return res, fmt.Errorf("governance: replace %s: %w", path, err)
+		return fmt.Errorf("governance: replace %s: %w", path, err)
 	}
-	return res, syncDir(dir)
-}
-
-// eachRow calls fn for every row of the Parquet file at path, in order.
-func eachRow[T any](ctx context.Context, path string, fn func(*T) error) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("governance: open %s: %w", path, err)
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return fmt.Errorf("governance: stat %s: %w", path, err)
-	}
-	pf, err := parquet.OpenFile(f, info.Size())
-	if err != nil {
-		return fmt.Errorf("governance: open Parquet %s: %w", path, err)
-	}
-	r := parquet.NewGenericReader[T](pf)
-	defer r.Close()
-	buf := make([]T, readChunk)
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		// Fresh zero values: the reader reuses maps and slices it finds.
-		clear(buf)
-		n, err := r.Read(buf)
-		for i := range n {
-			if ferr := fn(&buf[i]); ferr != nil {
-				return fmt.Errorf("governance: %s: %w", path, ferr)
-			}
-		}
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("governance: read %s: %w", path, err)
-		}
-	}
+	return syncDir(dir)
 }
 
 // lakeFiles lists the complete Parquet files matching glob under root.

@@ -85,12 +85,13 @@ func (b *batch) add(raw, key []byte, pos int64, now time.Time) {
 			return
 		}
 	}
-	b.addDead(raw, int64(len(raw)), key, pos, now, err)
+	b.addDead(raw, int64(len(raw)), event.ScanIDs(raw), key, pos, now, err)
 }
 
-// addDead keeps a rejected input. raw may be a prefix of an input of size
-// bytes; it is copied, cut at event.MaxEventBytes, because callers reuse buffers.
-func (b *batch) addDead(raw []byte, size int64, key []byte, pos int64, now time.Time, cause error) {
+// addDead keeps a rejected input, with the IDs read from all of it. raw
+// may be a prefix of an input of size bytes; it is copied, cut at
+// event.MaxEventBytes, because callers reuse buffers.
+func (b *batch) addDead(raw []byte, size int64, ids event.IDs, key []byte, pos int64, now time.Time, cause error) {
 	inv := &event.InvalidError{Reason: event.ReasonMalformed, Detail: cause.Error()}
 	errors.As(cause, &inv)
 	if len(raw) > event.MaxEventBytes {
@@ -107,6 +108,9 @@ func (b *batch) addDead(raw []byte, size int64, key []byte, pos int64, now time.
 		Field:      inv.Field,
 		Detail:     inv.Detail,
 		ReceivedAt: now.UTC(),
+		// Read from all of raw, not only the part kept.
+		ConversationID: &ids.ConversationID,
+		ActorID:        &ids.ActorID,
 	})
 	b.reasons[inv.Reason]++
 }
@@ -129,26 +133,17 @@ func (b *batch) due(lim limits, now time.Time) bool {
 
 func (b *batch) fileName() string {
 	if b.partition < 0 {
-		return lake.ImportFileName(b.source, b.first, b.last)
+		// An import's files are named after the hash of its whole input,
+		// known after its last line (importer.publish); until then only
+		// their temporary names show this one.
+		return fmt.Sprintf("%s-%d-%d%s", b.source, b.first, b.last, lake.ParquetExt)
 	}
 	return lake.KafkaFileName(b.source, b.partition, b.epoch, b.first, b.last)
 }
 
-// write writes the batch's files (one per event date, one per dead-letter
-// date) to temporary names and publishes them. It returns the number of
-// files published.
-func (b *batch) write(root string) (int, error) {
-	fs := fileSet{root: root}
-	n, err := b.writeTemp(root, &fs)
-	if err == nil {
-		err = fs.publish()
-	}
-	if err != nil {
-		return 0, errors.Join(err, fs.abort())
-	}
-	return n, nil
-}
-
+// writeTemp writes the batch's files (one per event date, one per
+// dead-letter date) under temporary names into fs, which publishes them,
+// and returns how many it wrote.
 func (b *batch) writeTemp(root string, fs *fileSet) (int, error) {
 	name := b.fileName()
 	day := func(t time.Time) int64 { return t.Unix() / secondsPerDay }

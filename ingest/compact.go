@@ -66,9 +66,12 @@ type kafkaFile struct {
 }
 
 // parseAnyKafkaName splits <topic>-<partition>-<first>-<last>[.r<epoch>].parquet
-// from the right. Import files (<source>-<first>-<last>, source without dashes)
-// have one numeric field too few and are left alone: re-importing replaces
-// them by name, which a merged file would break.
+// from the right. Import files are left alone, since their input's record in
+// _imports/ lists them by name: <source>-<hash>-<first>-<last> has a
+// 16-digit hash where the partition goes, which is never how a partition
+// number is written (ParseKafkaFileName compares the decimal form), and
+// files imported before names carried a hash, <source>-<first>-<last>
+// with a source without dashes, have one numeric field too few.
 func parseAnyKafkaName(name string) (kafkaFile, bool) {
 	base, ok := strings.CutSuffix(name, lake.ParquetExt)
 	if !ok || strings.HasPrefix(name, lake.TempPrefix) {
@@ -95,6 +98,10 @@ func parseAnyKafkaName(name string) (kafkaFile, bool) {
 // files below the partition's checkpoint are merged, so resumption and
 // recovery are unaffected. Each date directory is swapped in one atomic
 // rename: a reader sees the files before or after, never both or neither.
+//
+// One compact runs at a time (the lake's compaction lock). It first removes
+// what interrupted lake commands left behind (lake.Sweep), staging
+// directories of an earlier compact included.
 func Compact(ctx context.Context, cfg CompactConfig) (CompactStats, error) {
 	var st CompactStats
 	if err := cfg.Validate(); err != nil {
@@ -106,6 +113,21 @@ func Compact(ctx context.Context, cfg CompactConfig) (CompactStats, error) {
 	log := cfg.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
+	}
+	if _, err := os.Stat(cfg.Lake); errors.Is(err, os.ErrNotExist) {
+		return st, nil // no lake, nothing to compact
+	}
+	if !cfg.DryRun {
+		// Held until every staging directory of this run is gone, so that a
+		// sweep by another command can tell them from a dead compact's. The
+		// sweep comes first, under the exclusive lake lock: a sweep running
+		// meanwhile elsewhere therefore finishes before this run stages anything.
+		unlock, err := lake.LockCompact(cfg.Lake)
+		if err != nil {
+			return st, fmt.Errorf("ingest: compact: %w", err)
+		}
+		defer unlock() //nolint:errcheck // closing the lock file releases the lock either way
+		sweepLake(cfg.Lake, true, log)
 	}
 	days, err := filepath.Glob(filepath.Join(cfg.Lake, lake.EventsDir, "date=*"))
 	if err != nil {
@@ -197,20 +219,26 @@ func mergedName(g []kafkaFile) string {
 	return lake.KafkaFileName(g[0].topic, g[0].partition, g[0].epoch, g[0].first, g[len(g)-1].last)
 }
 
+// testHookAfterSwap, when set by a test, runs right after a date directory
+// is swapped: the moment a crash leaves the old files in the staging directory.
+var testHookAfterSwap func()
+
 // compactDay builds the compacted copy of day in a staging directory (merged
 // files, plus hard links to every other file) and exchanges the two
-// directories in one rename.
+// directories in one rename. The caller holds the compaction lock.
 func compactDay(ctx context.Context, root, day string, groups [][]kafkaFile) (int64, error) {
-	stage, err := os.MkdirTemp(filepath.Dir(day), lake.TempPrefix+filepath.Base(day)+"-")
+	stage, err := os.MkdirTemp(filepath.Dir(day), lake.StagePrefix+strings.TrimPrefix(filepath.Base(day), "date=")+"-")
 	if err != nil {
 		return 0, fmt.Errorf("ingest: compact: create staging directory: %w", err)
 	}
-	defer os.RemoveAll(stage) // after the exchange it holds the old files
+	defer os.RemoveAll(stage) // on failure; after a swap it is removed under the lock
 	var rows int64
-	merged := make(map[string]bool)
+	// merged records each input as it was read, to check under the lock
+	// that it is still the same file (erase replaces files under their names).
+	merged := make(map[string]os.FileInfo)
 	for _, g := range groups {
 		fs := fileSet{}
-		n, err := mergeFiles(ctx, &fs, day, stage, g)
+		n, err := mergeFiles(ctx, &fs, day, stage, g, merged)
 		if err == nil {
 			err = fs.publish()
 		}
@@ -218,9 +246,6 @@ func compactDay(ctx context.Context, root, day string, groups [][]kafkaFile) (in
 			return rows, errors.Join(err, fs.abort())
 		}
 		rows += n
-		for _, f := range g {
-			merged[f.name] = true
-		}
 	}
 
 	unlock, err := lake.Lock(root, true)
@@ -236,8 +261,16 @@ func compactDay(ctx context.Context, root, day string, groups [][]kafkaFile) (in
 	}
 	present := 0
 	for _, e := range entries {
-		if merged[e.Name()] {
-			present++
+		if read, ok := merged[e.Name()]; ok {
+			now, err := e.Info()
+			if err != nil {
+				return rows, fmt.Errorf("ingest: compact: stat %s: %w", e.Name(), err)
+			}
+			// A file rewritten since it was read (erase) would bring back
+			// what the rewrite removed.
+			if os.SameFile(read, now) && read.ModTime().Equal(now.ModTime()) && read.Size() == now.Size() {
+				present++
+			}
 			continue
 		}
 		if err := os.Link(filepath.Join(day, e.Name()), filepath.Join(stage, e.Name())); err != nil {
@@ -245,7 +278,7 @@ func compactDay(ctx context.Context, root, day string, groups [][]kafkaFile) (in
 		}
 	}
 	if present != len(merged) {
-		return rows, fmt.Errorf("ingest: compact: files of %s changed while merging (another compact?); nothing swapped", day)
+		return rows, fmt.Errorf("ingest: compact: files of %s were rewritten or removed while merging (erase or retention ran); nothing swapped, run compact again", day)
 	}
 	if err := syncDir(stage); err != nil {
 		return rows, err
@@ -253,25 +286,35 @@ func compactDay(ctx context.Context, root, day string, groups [][]kafkaFile) (in
 	if err := lake.SwapDirs(day, stage); err != nil {
 		return rows, fmt.Errorf("ingest: compact: %w", err)
 	}
+	if testHookAfterSwap != nil {
+		testHookAfterSwap()
+	}
 	if err := syncDir(filepath.Dir(day)); err != nil {
 		return rows, err
+	}
+	// The old files go before the lock is released, so no erase can run
+	// while a copy of what it removes still sits in the lake.
+	if err := os.RemoveAll(stage); err != nil {
+		return rows, fmt.Errorf("ingest: compact: remove the replaced files of %s: %w", day, err)
 	}
 	return rows, nil
 }
 
-// mergeFiles copies the row groups of g, in offset order, into one file in stage.
-func mergeFiles(ctx context.Context, fs *fileSet, day, stage string, g []kafkaFile) (int64, error) {
+// mergeFiles copies the row groups of g, in offset order, into one file in
+// stage, and records in read each input file as it was read.
+func mergeFiles(ctx context.Context, fs *fileSet, day, stage string, g []kafkaFile, read map[string]os.FileInfo) (int64, error) {
 	var rows int64
 	err := writeParquetWith(fs, stage, mergedName(g), func(w *parquet.GenericWriter[lake.Row]) error {
 		for _, f := range g {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			n, err := copyRowGroups(w, filepath.Join(day, f.name))
+			n, info, err := copyRowGroups(w, filepath.Join(day, f.name))
 			rows += n
 			if err != nil {
 				return err
 			}
+			read[f.name] = info
 		}
 		return nil
 	})
@@ -281,19 +324,20 @@ func mergeFiles(ctx context.Context, fs *fileSet, day, stage string, g []kafkaFi
 // copyRowGroups appends the rows of the file at path to w as Parquet rows,
 // without decoding them into Go values (the schemas are the same). Rows, not
 // row groups, are copied so that the merged file gets full-size row groups.
-func copyRowGroups(w *parquet.GenericWriter[lake.Row], path string) (int64, error) {
+// It returns the file's identity as opened.
+func copyRowGroups(w *parquet.GenericWriter[lake.Row], path string) (int64, os.FileInfo, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return 0, fmt.Errorf("ingest: compact: open %s: %w", path, err)
+		return 0, nil, fmt.Errorf("ingest: compact: open %s: %w", path, err)
 	}
 	defer f.Close()
 	info, err := f.Stat()
 	if err != nil {
-		return 0, fmt.Errorf("ingest: compact: stat %s: %w", path, err)
+		return 0, nil, fmt.Errorf("ingest: compact: stat %s: %w", path, err)
 	}
 	pf, err := parquet.OpenFile(f, info.Size())
 	if err != nil {
-		return 0, fmt.Errorf("ingest: compact: open Parquet %s: %w", path, err)
+		return 0, nil, fmt.Errorf("ingest: compact: open Parquet %s: %w", path, err)
 	}
 	var total int64
 	for _, rg := range pf.RowGroups() {
@@ -304,10 +348,10 @@ func copyRowGroups(w *parquet.GenericWriter[lake.Row], path string) (int64, erro
 			err = cerr
 		}
 		if err != nil {
-			return total, fmt.Errorf("ingest: compact: copy %s: %w", path, err)
+			return total, nil, fmt.Errorf("ingest: compact: copy %s: %w", path, err)
 		}
 	}
-	return total, nil
+	return total, info, nil
 }
 
 // String is a one-line summary for the CLI.

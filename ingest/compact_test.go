@@ -127,12 +127,21 @@ func TestCompactLeavesUncommittedAndImportFilesAlone(t *testing.T) {
 	if err := os.MkdirAll(day, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := writeCheckpoint(root, "t", 0, 0, 100); err != nil {
-		t.Fatal(err)
+	// A topic named like an import source, with a partition whose number
+	// an all-digit import hash could be mistaken for.
+	for _, cp := range []struct {
+		topic     string
+		partition int32
+	}{{"t", 0}, {"backfill", 12}} {
+		if err := writeCheckpoint(root, cp.topic, cp.partition, 0, 100); err != nil {
+			t.Fatal(err)
+		}
 	}
 	names := []string{
 		"t-0-100-149.parquet", "t-0-150-199.parquet", // past the checkpoint: maybe mid-publish
-		"backfill-1-100.parquet", "backfill-101-200.parquet", // import files
+		"backfill-1-100.parquet", "backfill-101-200.parquet", // import files named before inputs were hashed
+		"backfill-0000000000000012-1-10.parquet", "backfill-0000000000000012-11-20.parquet", // import files
+		"backfill-3f9a0c1d2e4b5a69-1-10.parquet", "backfill-3f9a0c1d2e4b5a69-11-20.parquet",
 		"t-1-0-9.parquet", "t-1-10-19.parquet", // no checkpoint for t/1
 	}
 	for _, n := range names {

@@ -23,9 +23,19 @@ import (
 // tests can SIGKILL a real process rather than cancel a goroutine.
 const helperEnv = "PARLEY_INGEST_HELPER"
 
+// compactCrashEnv switches the test binary into a `compact` process that
+// SIGKILLs itself right after its first directory swap.
+const compactCrashEnv = "PARLEY_COMPACT_CRASH_LAKE"
+
 func TestMain(m *testing.M) {
 	if os.Getenv(helperEnv) != "" {
 		os.Exit(helperMain())
+	}
+	if root := os.Getenv(compactCrashEnv); root != "" {
+		testHookAfterSwap = func() { _ = syscall.Kill(os.Getpid(), syscall.SIGKILL) }
+		_, err := Compact(context.Background(), CompactConfig{Lake: root})
+		fmt.Fprintln(os.Stderr, "compact helper: not killed after a swap:", err)
+		os.Exit(3)
 	}
 	os.Exit(m.Run())
 }

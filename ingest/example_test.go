@@ -39,5 +39,5 @@ func ExampleImport() {
 	}
 	// Output:
 	// 2 events, 1 dead letter: map[invalid_value:1]
-	// events/date=2026-03-01/stdin-1-3.parquet
+	// events/date=2026-03-01/stdin-50e2f500217411d6-1-3.parquet
 }

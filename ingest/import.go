@@ -4,9 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"log/slog"
 	"os"
@@ -16,11 +19,12 @@ import (
 
 	"github.com/parley-cx/parley/importers"
 	"github.com/parley-cx/parley/internal/event"
+	"github.com/parley-cx/parley/internal/lake"
 )
 
-// Import chunking is fixed rather than configurable so that importing the
-// same input again produces the same file names and replaces the earlier
-// files instead of duplicating them.
+// Import chunking is fixed rather than configurable so that the same input
+// always gives the same files: an import interrupted while publishing is
+// recognised and completed by the next one.
 const (
 	importChunkLines = 100_000
 	importChunkBytes = 64 << 20
@@ -49,14 +53,6 @@ func (c *ImportConfig) Validate() error {
 	}
 	if len(c.Inputs) == 0 {
 		errs = append(errs, errors.New("inputs: at least one file (or - for stdin) required"))
-	}
-	seen := make(map[string]string)
-	for _, in := range c.Inputs {
-		src := SourceName(in)
-		if prev, dup := seen[src]; dup {
-			errs = append(errs, fmt.Errorf("inputs: %s and %s share the source name %q, so their files would overwrite each other; rename one", prev, in, src))
-		}
-		seen[src] = in
 	}
 	return errors.Join(errs...)
 }
@@ -94,26 +90,43 @@ type ImportStats struct {
 	Read int64
 	// Skipped counts rows a mapping deliberately leaves out (type "skip").
 	Skipped int64
+	// AlreadyImported counts the inputs the lake held already (same source
+	// name, same bytes, same format): nothing of them was written, and
+	// nothing of them is counted above.
+	AlreadyImported int64
 }
 
 // String is a one-line summary for logs and the CLI.
 func (s ImportStats) String() string {
-	if s.Skipped == 0 {
-		return fmt.Sprintf("%d read: %s", s.Read, s.Stats)
+	out := fmt.Sprintf("%d read: %s", s.Read, s.Stats)
+	if s.Skipped != 0 {
+		out = fmt.Sprintf("%d read, %d skipped by the mapping: %s", s.Read, s.Skipped, s.Stats)
 	}
-	return fmt.Sprintf("%d read, %d skipped by the mapping: %s", s.Read, s.Skipped, s.Stats)
+	if s.AlreadyImported != 0 {
+		out += fmt.Sprintf("; %d input(s) already in the lake, not imported again", s.AlreadyImported)
+	}
+	return out
 }
 
 func (s *ImportStats) merge(other ImportStats) {
 	s.Stats.merge(other.Stats)
 	s.Read += other.Read
 	s.Skipped += other.Skipped
+	s.AlreadyImported += other.AlreadyImported
 }
 
 // Import reads JSON lines of contract v1 (or, with a Format, another layout
 // mapped to it) and writes them to the lake through the same validation and
-// writer as Run. Line numbers (from 1) take the place of offsets. Importing
-// the same input again replaces its files.
+// writer as Run. Line numbers (from 1) take the place of offsets. Like Run,
+// it starts by removing what interrupted lake commands left behind
+// (lake.Sweep).
+//
+// Each input is published whole or not at all: its files are written under
+// temporary names and renamed into place after its last line, named after
+// the input's hash (lake.ImportFileName), and a record of the input is
+// written to lake.ImportsDir after them. An input whose record exists is
+// not imported again, so repeating an import adds nothing and leaves the
+// earlier files, and their ingested_at, as they were.
 func Import(ctx context.Context, cfg ImportConfig) (ImportStats, error) {
 	start := time.Now()
 	var total ImportStats
@@ -124,6 +137,7 @@ func Import(ctx context.Context, cfg ImportConfig) (ImportStats, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	sweepLake(cfg.Lake, false, log)
 	for _, in := range cfg.Inputs {
 		st, err := importOne(ctx, cfg, in, log)
 		total.merge(st)
@@ -131,30 +145,34 @@ func Import(ctx context.Context, cfg ImportConfig) (ImportStats, error) {
 			total.Elapsed = time.Since(start)
 			return total, err
 		}
-		log.Info("imported", "input", in, "source", SourceName(in), "read", st.Read, "events", st.Events, "dead_letters", st.DeadLetters, "skipped", st.Skipped, "files", st.Files)
+		if st.AlreadyImported == 0 {
+			log.Info("imported", "input", in, "source", SourceName(in), "read", st.Read, "events", st.Events, "dead_letters", st.DeadLetters, "skipped", st.Skipped, "files", st.Files)
+		}
 	}
 	total.Elapsed = time.Since(start)
 	return total, nil
 }
 
 func importOne(ctx context.Context, cfg ImportConfig, input string, log *slog.Logger) (ImportStats, error) {
-	var st ImportStats
-	var r io.Reader
-	if input == "-" {
-		r = cfg.Stdin
-		if r == nil {
-			r = os.Stdin
-		}
-	} else {
-		f, err := os.Open(input)
-		if err != nil {
-			return st, fmt.Errorf("ingest: import: %w", err) // os.Open names the file
-		}
-		defer f.Close()
-		r = f
+	r, sum, closeInput, err := openInput(cfg, input)
+	if err != nil {
+		return ImportStats{}, err
 	}
-	imp := importer{cfg: cfg, input: input, log: log, st: &st, b: newBatch(SourceName(input), -1)}
-	var err error
+	defer closeInput()
+	source := SourceName(input)
+	if sum.done {
+		// A file is hashed before it is read, so an input the lake already
+		// holds costs one read of its bytes, not a conversion.
+		rec, found, err := readImportRecord(cfg.Lake, source, sum.hex())
+		if err != nil {
+			return ImportStats{}, err
+		}
+		if found {
+			return alreadyImported(log, input, rec), nil
+		}
+	}
+	var st ImportStats
+	imp := importer{cfg: cfg, input: input, log: log, st: &st, b: newBatch(source, -1), fs: fileSet{root: cfg.Lake}}
 	if cfg.Format == nil {
 		err = imp.jsonLines(ctx, r)
 	} else {
@@ -163,8 +181,24 @@ func importOne(ctx context.Context, cfg ImportConfig, input string, log *slog.Lo
 	if err == nil {
 		err = imp.flush()
 	}
-	if err != nil {
-		return st, err
+	if err == nil && !sum.done {
+		err = sum.finish(r)
+	}
+	var (
+		rec   importRecord
+		found bool
+	)
+	if err == nil {
+		rec, found, err = imp.publish(sum.hex())
+	}
+	if err != nil || found {
+		// Nothing of this input is published (or, after a failed rename,
+		// not all of it and without its record, which the next import of
+		// it replaces): its temporary files go.
+		if aerr := imp.fs.abort(); aerr != nil || err != nil {
+			return ImportStats{}, errors.Join(err, aerr)
+		}
+		return alreadyImported(log, input, rec), nil
 	}
 	if st.DeadLetters > 0 {
 		log.Warn("rejected input went to the dead-letter store", "input", input, "dead_letters", st.DeadLetters)
@@ -172,13 +206,133 @@ func importOne(ctx context.Context, cfg ImportConfig, input string, log *slog.Lo
 	return st, nil
 }
 
-// importer feeds one input's records to batches of fixed size.
+// alreadyImported is importOne's result for an input whose record was found.
+func alreadyImported(log *slog.Logger, input string, rec importRecord) ImportStats {
+	log.Warn("input already in the lake: not imported again", "input", input, "source", rec.Source,
+		"imported_at", rec.ImportedAt, "as", rec.Input, "events", rec.Events, "dead_letters", rec.DeadLetters)
+	return ImportStats{AlreadyImported: 1}
+}
+
+// openInput opens input (a file, or stdin for "-") and starts its hash.
+// A regular file is hashed whole at once and rewound; anything else is
+// hashed as the import reads it.
+func openInput(cfg ImportConfig, input string) (io.Reader, *inputSum, func(), error) {
+	sum, err := newInputSum(cfg.Format)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var r io.Reader
+	closeInput := func() {}
+	if input == "-" {
+		r = cfg.Stdin
+		if r == nil {
+			r = os.Stdin
+		}
+	} else {
+		f, err := os.Open(input)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("ingest: import: %w", err) // os.Open names the file
+		}
+		r, closeInput = f, func() { f.Close() } //nolint:errcheck // only read from
+
+	}
+	// Only an input that starts at its beginning is rewound there: a
+	// stdin left part-read by the caller is hashed as it streams.
+	if s, ok := r.(io.ReadSeeker); ok {
+		if pos, err := s.Seek(0, io.SeekCurrent); err == nil && pos == 0 {
+			if _, err := io.Copy(sum.h, s); err != nil {
+				closeInput()
+				return nil, nil, nil, fmt.Errorf("ingest: import: hash %s: %w", input, err)
+			}
+			if _, err := s.Seek(0, io.SeekStart); err != nil {
+				closeInput()
+				return nil, nil, nil, fmt.Errorf("ingest: import: rewind %s: %w", input, err)
+			}
+			sum.done = true
+			return r, sum, closeInput, nil
+		}
+	}
+	return io.TeeReader(r, sum.h), sum, closeInput, nil
+}
+
+// inputSum is the SHA-256 that names an import input: of its bytes, preceded
+// for another layout than JSON lines by the format and its settings (a CSV
+// mapping), since the same bytes read through another mapping are other
+// events. For JSON lines it is the file's plain SHA-256, as sha256sum prints it.
+type inputSum struct {
+	h    hash.Hash
+	done bool // every byte of the input is in h
+}
+
+func newInputSum(f importers.Format) (*inputSum, error) {
+	s := &inputSum{h: sha256.New()}
+	if f != nil {
+		// The format's type and exported settings, as JSON (fields in
+		// declaration order, map keys sorted): the same for the same mapping
+		// however its YAML was laid out.
+		b, err := json.Marshal(f)
+		if err != nil {
+			return nil, fmt.Errorf("ingest: import: describe the format %T: %w", f, err)
+		}
+		fmt.Fprintf(s.h, "%T %s\n", f, b)
+	}
+	return s, nil
+}
+
+// finish hashes what is left of a streamed input after the import stopped
+// reading it, so the sum covers every byte.
+func (s *inputSum) finish(r io.Reader) error {
+	if _, err := io.Copy(io.Discard, r); err != nil {
+		return fmt.Errorf("ingest: import: hash the rest of the input: %w", err)
+	}
+	s.done = true
+	return nil
+}
+
+func (s *inputSum) hex() string { return hex.EncodeToString(s.h.Sum(nil)) }
+
+// importRecord is what lake.ImportRecordPath holds about an imported input.
+type importRecord struct {
+	Source string `json:"source"`
+	// Input is the path given to import ("-" for stdin).
+	Input       string    `json:"input"`
+	SHA256      string    `json:"sha256"`
+	Read        int64     `json:"read"`
+	Events      int64     `json:"events"`
+	DeadLetters int64     `json:"dead_letters"`
+	Skipped     int64     `json:"skipped"`
+	Files       []string  `json:"files"` // relative to the lake root
+	ImportedAt  time.Time `json:"imported_at"`
+}
+
+func readImportRecord(root, source, sum string) (importRecord, bool, error) {
+	var rec importRecord
+	path := lake.ImportRecordPath(root, source, sum)
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return rec, false, nil
+	}
+	if err == nil {
+		err = json.Unmarshal(b, &rec)
+	}
+	if err != nil {
+		return rec, false, fmt.Errorf("ingest: import: read record %s: %w", path, err)
+	}
+	return rec, true, nil
+}
+
+// importer feeds one input's records to batches of fixed size, whose files
+// it keeps under temporary names until the whole input has been read.
 type importer struct {
 	cfg   ImportConfig
 	input string
 	log   *slog.Logger
 	st    *ImportStats
 	b     *batch
+	// fs holds the temporary files of every batch so far; ranges[i] is the
+	// line range of fs.final[i], which names it once the input's hash is known.
+	fs     fileSet
+	ranges [][2]int64
 }
 
 func (imp *importer) flush() error {
@@ -186,17 +340,79 @@ func (imp *importer) flush() error {
 	if b.empty() {
 		return nil
 	}
-	files, err := b.write(imp.cfg.Lake)
+	files, err := b.writeTemp(imp.cfg.Lake, &imp.fs)
 	if err != nil {
 		return fmt.Errorf("ingest: import %s lines %d-%d: %w", imp.input, b.first, b.last, err)
+	}
+	for range files {
+		imp.ranges = append(imp.ranges, [2]int64{b.first, b.last})
 	}
 	imp.st.add(b, files)
 	b.reset()
 	return nil
 }
 
+// publish gives the input's temporary files their final names and renames
+// them into place, then writes the input's record, all under the input's
+// lock. If the record exists already, another import published this input
+// first: publish returns it and leaves the temporary files to the caller.
+func (imp *importer) publish(sum string) (rec importRecord, found bool, err error) {
+	root, source := imp.cfg.Lake, imp.b.source
+	unlock, err := lake.LockImport(root, source, sum)
+	if err != nil {
+		return rec, false, err
+	}
+	defer func() { err = errors.Join(err, unlock()) }()
+	if rec, found, err = readImportRecord(root, source, sum); found || err != nil {
+		return rec, found, err
+	}
+	// Files of this input without its record are what an import stopped
+	// half-way through publishing left (the same input gives the same
+	// files, but its dead letters are filed under the day they were read).
+	prefix := lake.ImportFilePrefix(source, sum)
+	var stale []string
+	for _, top := range []string{lake.EventsDir, lake.DeadLetterDir} {
+		m, err := filepath.Glob(filepath.Join(root, top, "date=*", prefix+"*"+lake.ParquetExt))
+		if err != nil {
+			return rec, false, fmt.Errorf("ingest: import: list earlier files of %s: %w", imp.input, err)
+		}
+		stale = append(stale, m...)
+	}
+	for _, p := range stale {
+		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return rec, false, fmt.Errorf("ingest: import: remove %s, left by an unfinished import of %s: %w", p, imp.input, err)
+		}
+	}
+	if len(stale) > 0 {
+		imp.log.Warn("removed the files of an unfinished earlier import of the same input", "input", imp.input, "files", len(stale))
+	}
+	rec = importRecord{
+		Source: source, Input: imp.input, SHA256: sum,
+		Read: imp.st.Read, Events: imp.st.Events, DeadLetters: imp.st.DeadLetters, Skipped: imp.st.Skipped,
+		Files: make([]string, len(imp.fs.final)), ImportedAt: time.Now().UTC(),
+	}
+	for i, final := range imp.fs.final {
+		dir := filepath.Dir(final)
+		imp.fs.final[i] = filepath.Join(dir, lake.ImportFileName(source, sum, imp.ranges[i][0], imp.ranges[i][1]))
+		if rec.Files[i], err = filepath.Rel(root, imp.fs.final[i]); err != nil {
+			return rec, false, fmt.Errorf("ingest: import: %w", err)
+		}
+	}
+	if err := imp.fs.publish(); err != nil {
+		return rec, false, fmt.Errorf("ingest: import %s: %w", imp.input, err)
+	}
+	b, err := json.MarshalIndent(rec, "", "  ")
+	if err != nil {
+		return rec, false, fmt.Errorf("ingest: import: encode record: %w", err)
+	}
+	if err := writeFileAtomic(lake.ImportRecordPath(root, source, sum), append(b, '\n')); err != nil {
+		return rec, false, fmt.Errorf("ingest: import %s: its files are published but its record is not, so the next import of it replaces them: %w", imp.input, err)
+	}
+	return rec, false, nil
+}
+
 // flushIfFull cuts the batch at fixed sizes, so the same input always gives
-// the same file names, and reports progress through long inputs.
+// the same files, and reports progress through long inputs.
 func (imp *importer) flushIfFull() error {
 	if imp.b.messages < importChunkLines && imp.b.bytes < importChunkBytes {
 		return nil
@@ -230,7 +446,7 @@ func (imp *importer) jsonLines(ctx context.Context, r io.Reader) error {
 		case size > int64(len(line)):
 			imp.st.Read++
 			b.note(lineNo, len(line), now)
-			b.addDead(line, size, nil, lineNo, now, &event.InvalidError{
+			b.addDead(line, size, lr.ids.IDs(), nil, lineNo, now, &event.InvalidError{
 				Reason: event.ReasonTooLarge,
 				Detail: fmt.Sprintf("%d bytes exceeds the %d-byte limit", size, event.MaxEventBytes),
 			})
@@ -277,16 +493,19 @@ func (imp *importer) records(ctx context.Context, r io.Reader) (err error) {
 			imp.st.Skipped++
 			b.note(rec.Line, len(rec.Raw), now)
 		case rec.Err != nil:
+			// The row could not be mapped, so it names no IDs Parley can
+			// trust; erase still finds the customer's ID in its raw bytes.
 			b.note(rec.Line, len(rec.Raw), now)
-			b.addDead(rec.Raw, int64(len(rec.Raw)), nil, rec.Line, now, rec.Err)
+			b.addDead(rec.Raw, int64(len(rec.Raw)), event.IDs{}, nil, rec.Line, now, rec.Err)
 		default:
 			raw, jerr := json.Marshal(rec.Event)
 			if jerr == nil {
 				_, jerr = event.Decode(raw)
 			}
 			if jerr != nil {
+				// The mapped event names the IDs the source row holds.
 				b.note(rec.Line, len(rec.Raw), now)
-				b.addDead(rec.Raw, int64(len(rec.Raw)), nil, rec.Line, now, jerr)
+				b.addDead(rec.Raw, int64(len(rec.Raw)), event.ScanIDs(raw), nil, rec.Line, now, jerr)
 			} else {
 				b.add(raw, nil, rec.Line, now)
 			}
@@ -303,15 +522,27 @@ func (imp *importer) records(ctx context.Context, r io.Reader) (err error) {
 type lineReader struct {
 	r   *bufio.Reader
 	buf []byte
+	// ids reads the IDs of a line longer than what is kept, as all of it
+	// streams past, so its dead letter names them even if they come after the cut.
+	ids event.IDScanner
 }
 
 func (lr *lineReader) next() (line []byte, size int64, err error) {
 	lr.buf = lr.buf[:0]
-	newline := false
+	lr.ids = event.IDScanner{}
+	newline, long := false, false
 	for {
 		chunk, err := lr.r.ReadSlice('\n')
 		size += int64(len(chunk))
-		if room := event.MaxEventBytes + 1 - len(lr.buf); room > 0 {
+		room := event.MaxEventBytes + 1 - len(lr.buf)
+		if !long && len(chunk) > room {
+			long = true
+			lr.ids.Write(lr.buf) //nolint:errcheck // never fails
+		}
+		if long {
+			lr.ids.Write(chunk) //nolint:errcheck // never fails
+		}
+		if room > 0 {
 			lr.buf = append(lr.buf, chunk[:min(room, len(chunk))]...)
 		}
 		if errors.Is(err, bufio.ErrBufferFull) {

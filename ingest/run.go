@@ -41,13 +41,15 @@ const FetchMaxBytes = 4 << 20
 // Run consumes cfg.Topic as a member of cfg.Group and writes every message
 // to the lake exactly once: valid events as rows, the rest as dead letters.
 // It returns when ctx ends or, with UntilIdle, after that long without a new
-// message; either way it first flushes and commits what it has read.
+// message; either way it first flushes and commits what it has read. It
+// starts by removing what interrupted lake commands left behind (lake.Sweep).
 func Run(ctx context.Context, cfg Config) (Stats, error) {
 	start := time.Now()
 	cfg = cfg.withDefaults()
 	if err := cfg.Validate(); err != nil {
 		return Stats{}, fmt.Errorf("ingest: config: %w", err)
 	}
+	sweepLake(cfg.Lake, false, cfg.Log)
 	r := &runner{cfg: cfg, log: cfg.Log, start: start, parts: make(map[int32]*partitionState), stopped: make(map[int32]error)}
 	st, err := r.run(ctx)
 	st.Elapsed = time.Since(start)

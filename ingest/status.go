@@ -144,13 +144,13 @@ func (st *LakeStatus) eachFile(dir string, fn func(path string, size int64) erro
 }
 
 // sourceOf is the source an events file's name says: the topic of a Kafka
-// file, else the import's source name.
+// file, else the import's source name (lake.ImportFileName).
 func sourceOf(name string) string {
 	if f, ok := parseAnyKafkaName(name); ok {
 		return f.topic
 	}
 	base := strings.TrimSuffix(name, lake.ParquetExt)
-	for range 2 { // <source>-<firstLine>-<lastLine>
+	for range 3 { // <source>-<hash>-<firstLine>-<lastLine>
 		if i := strings.LastIndexByte(base, '-'); i > 0 {
 			base = base[:i]
 		}

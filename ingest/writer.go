@@ -89,9 +89,12 @@ func tempPattern(name string) string {
 // visible together (as far as a file system allows: rename by rename, with
 // the checkpoint written only after the last one) or not at all.
 type fileSet struct {
-	// root, if set, is the lake whose lock is held while publishing.
+	// root, if set, is the lake whose lock is held while creating and
+	// publishing files, and whose sweep must leave these files alone.
 	root       string
 	tmp, final []string
+	// release lets go of the temporary files held against the lake's sweep.
+	release []func() error
 	// dirs to fsync after the renames: every target directory, plus the
 	// parents of any directory this batch created.
 	dirs map[string]struct{}
@@ -135,12 +138,10 @@ func writeParquetWith[T any](fs *fileSet, dir, name string, fill func(w *parquet
 	if err := fs.ensureDir(dir); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(dir, tempPattern(name))
+	f, err := fs.createTemp(dir, name)
 	if err != nil {
-		return fmt.Errorf("ingest: create temporary file for %s: %w", name, err)
+		return err
 	}
-	fs.tmp = append(fs.tmp, f.Name())
-	fs.final = append(fs.final, filepath.Join(dir, name))
 	bw := writeBuffers.Get().(*bufio.Writer)
 	bw.Reset(f)
 	defer func() {
@@ -168,6 +169,44 @@ func writeParquetWith[T any](fs *fileSet, dir, name string, fill func(w *parquet
 	return nil
 }
 
+// createTemp creates the temporary file that becomes dir/name on publish.
+// In a lake, it is created and held under the shared lock, so that a sweep
+// (which runs under the exclusive lock) never takes it for the leftover of
+// a process that died.
+func (fs *fileSet) createTemp(dir, name string) (_ *os.File, err error) {
+	if fs.root != "" {
+		unlock, err := lake.Lock(fs.root, false)
+		if err != nil {
+			return nil, err
+		}
+		defer func() { err = errors.Join(err, unlock()) }()
+	}
+	f, err := os.CreateTemp(dir, tempPattern(name))
+	if err != nil {
+		return nil, fmt.Errorf("ingest: create temporary file for %s: %w", name, err)
+	}
+	fs.tmp = append(fs.tmp, f.Name())
+	fs.final = append(fs.final, filepath.Join(dir, name))
+	if fs.root != "" {
+		release, err := lake.HoldTemp(f.Name())
+		if err != nil {
+			return nil, errors.Join(err, f.Close())
+		}
+		fs.release = append(fs.release, release)
+	}
+	return f, nil
+}
+
+// letGo releases the holds on the batch's files, once they are published or removed.
+func (fs *fileSet) letGo() error {
+	var errs []error
+	for _, release := range fs.release {
+		errs = append(errs, release())
+	}
+	fs.release = nil
+	return errors.Join(errs...)
+}
+
 // publish renames every temporary file to its final name and fsyncs the
 // directories, after which the files survive a crash.
 func (fs *fileSet) publish() (err error) {
@@ -186,6 +225,9 @@ func (fs *fileSet) publish() (err error) {
 		}
 	}
 	fs.tmp, fs.final = nil, nil
+	if err := fs.letGo(); err != nil {
+		return fmt.Errorf("ingest: release published files: %w", err)
+	}
 	for dir := range fs.dirs {
 		if err := syncDir(dir); err != nil {
 			return err
@@ -203,7 +245,7 @@ func (fs *fileSet) abort() error {
 		}
 	}
 	fs.tmp, fs.final = nil, nil
-	return errors.Join(errs...)
+	return errors.Join(append(errs, fs.letGo())...)
 }
 
 // syncDir makes the directory entries of dir (new names, renames) durable.
@@ -228,12 +270,10 @@ func writeTempFile(fs *fileSet, dir, name string, data []byte) error {
 	if err := fs.ensureDir(dir); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(dir, tempPattern(name))
+	f, err := fs.createTemp(dir, name)
 	if err != nil {
-		return fmt.Errorf("ingest: create temporary file for %s: %w", name, err)
+		return err
 	}
-	fs.tmp = append(fs.tmp, f.Name())
-	fs.final = append(fs.final, filepath.Join(dir, name))
 	_, err = f.Write(data)
 	if err == nil {
 		err = f.Sync()

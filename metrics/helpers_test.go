@@ -82,13 +82,25 @@ func writeLakeFiles(root string, evs []event.Event) error {
 // build runs transform and metrics over evs with settings and opens the result read-only.
 func build(t *testing.T, evs []event.Event, settings *config.Config) *warehouse.DB {
 	t.Helper()
+	return openBuilt(t, buildFile(t, evs, settings))
+}
+
+// buildFile runs transform and metrics over evs with settings and returns the warehouse's path.
+func buildFile(t *testing.T, evs []event.Event, settings *config.Config) string {
+	t.Helper()
 	root := filepath.Join(t.TempDir(), "lake")
 	writeLake(t, root, evs)
-	return buildLake(t, root, settings)
+	return buildLakeFile(t, root, settings)
 }
 
 // buildLake runs transform and metrics over the lake at root and opens the result read-only.
 func buildLake(t *testing.T, root string, settings *config.Config) *warehouse.DB {
+	t.Helper()
+	return openBuilt(t, buildLakeFile(t, root, settings))
+}
+
+// buildLakeFile runs transform and metrics over the lake at root and returns the warehouse's path.
+func buildLakeFile(t *testing.T, root string, settings *config.Config) string {
 	t.Helper()
 	dbPath := filepath.Join(t.TempDir(), "warehouse.duckdb")
 	ctx := context.Background()
@@ -98,7 +110,13 @@ func buildLake(t *testing.T, root string, settings *config.Config) *warehouse.DB
 	if err := metrics.Run(ctx, metrics.Config{DB: dbPath, Settings: settings}); err != nil {
 		t.Fatal(err)
 	}
-	db, err := warehouse.Open(dbPath, true)
+	return dbPath
+}
+
+// openBuilt opens a built warehouse read-only for the rest of the test.
+func openBuilt(t *testing.T, path string) *warehouse.DB {
+	t.Helper()
+	db, err := warehouse.Open(path, true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -89,6 +89,26 @@ func splitDelivery(evs []event.Event, cut, lateSince time.Time, lateEvery, dupEv
 	return first, second
 }
 
+// conflictingCopies returns copies of a few of evs with other content:
+// another text, another conversation (that of an event further on), another
+// time. As a later delivery they are dropped and listed in duplicate_conflicts.
+func conflictingCopies(evs []event.Event) []event.Event {
+	var out []event.Event
+	for i := 100; i+200 < len(evs) && len(out) < 6; i += 997 {
+		ev := evs[i]
+		switch len(out) % 3 {
+		case 0:
+			ev.Queue += "-edited"
+		case 1:
+			ev.ConversationID = evs[i+200].ConversationID
+		case 2:
+			ev.OccurredAt = ev.OccurredAt.Add(time.Second)
+		}
+		out = append(out, ev)
+	}
+	return out
+}
+
 // fullBuild builds dbPath from scratch.
 func fullBuild(t testing.TB, root, dbPath string, settings *config.Config) transform.Stats {
 	t.Helper()
@@ -256,6 +276,12 @@ func TestIncrementalEqualsFull(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			settings := tc.settings()
 			first, second := splitDelivery(evs, cut, tc.lateSince, 200, 100)
+			// Copies with other content: of events built before (one of them
+			// moved to another conversation, whose kept copy must leave the
+			// conversation it is in no more than a full build does), and of
+			// events new in this delivery.
+			second = append(second, conflictingCopies(first)...)
+			second = append(second, conflictingCopies(second)...)
 			second = append(second, lateReply)
 			dir := t.TempDir()
 			root := filepath.Join(dir, "lake")
@@ -268,8 +294,10 @@ func TestIncrementalEqualsFull(t *testing.T) {
 			stats := incrementalBuild(t, root, incr, settings)
 			full := filepath.Join(dir, "full.duckdb")
 			want := fullBuild(t, root, full, settings)
-			if stats.Events != want.Events || stats.Duplicates != want.Duplicates || stats.Duplicates == 0 {
-				t.Errorf("incremental: %d events, %d duplicates; full: %d, %d", stats.Events, stats.Duplicates, want.Events, want.Duplicates)
+			if stats.Events != want.Events || stats.Duplicates != want.Duplicates || stats.Duplicates == 0 ||
+				stats.Conflicts != want.Conflicts || stats.Conflicts == 0 {
+				t.Errorf("incremental: %d events, %d duplicates, %d conflicts; full: %d, %d, %d",
+					stats.Events, stats.Duplicates, stats.Conflicts, want.Events, want.Duplicates, want.Conflicts)
 			}
 			if stats.Affected == 0 || stats.Affected >= want.Conversations {
 				t.Errorf("incremental run recomputed %d of %d conversations", stats.Affected, want.Conversations)
@@ -287,7 +315,9 @@ func TestChunkedEqualsOnePass(t *testing.T) {
 	settings.Windows.RepeatContact = config.Duration(36 * time.Hour)
 	dir := t.TempDir()
 	root := filepath.Join(dir, "lake")
-	writeLake(t, root, syntheticEvents(20_000))
+	evs := syntheticEvents(20_000)
+	writeLake(t, root, evs)
+	writeBatch(t, root, "again", time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC), conflictingCopies(evs))
 	writeGap(t, root, lake.OffsetGap{Topic: "events", Partition: 1, From: 10, To: 19, DetectedAt: time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)})
 	one := filepath.Join(dir, "one.duckdb")
 	chunkedBuild(t, root, one, settings, 1)
@@ -332,6 +362,11 @@ func TestIncrementalNeedsFullRebuild(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, true},
+		// A copy ingested before the one built (a batch published late):
+		// the copies dropped before were compared with another kept copy.
+		{"copy ingested before the kept one", func(t *testing.T, root string, _ *config.Config) {
+			writeBatch(t, root, "early", time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC), evs[:1])
+		}, true},
 		{"file rewritten", func(t *testing.T, root string, _ *config.Config) {
 			files, _ := filepath.Glob(lake.EventsGlob(root))
 			later := time.Now().Add(time.Hour)
@@ -367,7 +402,9 @@ func TestIncrementalNeedsFullRebuild(t *testing.T) {
 func TestIncrementalPicksUpNewGapRecords(t *testing.T) {
 	dir := t.TempDir()
 	root := filepath.Join(dir, "lake")
-	writeBatch(t, root, "first", time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC), syntheticEvents(2_000))
+	evs := syntheticEvents(2_000)
+	writeBatch(t, root, "first", time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC), evs)
+	writeBatch(t, root, "again", time.Date(2026, 6, 1, 1, 0, 0, 0, time.UTC), conflictingCopies(evs))
 	settings := config.Default()
 	incr := filepath.Join(dir, "incremental.duckdb")
 	fullBuild(t, root, incr, settings)

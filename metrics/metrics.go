@@ -57,7 +57,7 @@ func chunksFor(rows, limit int64) int {
 }
 
 // PublicObjects lists the warehouse's public tables and views, the contract of docs/metrics.md.
-var PublicObjects = []string{"events", "messages", "episodes", "conversations", "escalations", "kpi_daily", "agent_daily", "escalation_effectiveness", "resolution_split", "warehouse_info", "ingest_gaps"}
+var PublicObjects = []string{"events", "messages", "episodes", "conversations", "escalations", "kpi_daily", "agent_daily", "escalation_effectiveness", "resolution_split", "warehouse_info", "ingest_gaps", "duplicate_conflicts"}
 
 // stagePrefix selects this stage's files in sql/build.
 const stagePrefix = "2"

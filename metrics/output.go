@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"context"
+	"database/sql"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -9,13 +10,16 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 
+	"github.com/parley-cx/parley/internal/csvsafe"
 	"github.com/parley-cx/parley/internal/warehouse"
+	"github.com/parley-cx/parley/reports"
 	parleysql "github.com/parley-cx/parley/sql"
 )
 
@@ -30,13 +34,18 @@ const (
 	FormatParquet Format = "parquet"
 )
 
-// ErrReadOnly is returned when a statement tries to change the read-only warehouse.
-var ErrReadOnly = errors.New("the warehouse is opened read-only; parley sql only reads (rebuild it with parley build)")
+// ErrReadOnly is returned for a statement that is not a query; it is
+// warehouse.ErrReadOnly, so errors.Is matches either name.
+var ErrReadOnly = warehouse.ErrReadOnly
 
-// Query runs query on db and writes its result to w in format (table, csv or json).
+// Query runs query on db with args and writes its result to w in format
+// (table, csv or json). query must be exactly one query
+// (warehouse.CheckQuery): a second statement or a statement that is not a
+// query is refused before anything runs. Its parameters ($name) are bound
+// from args, which must be sql.NamedArg values.
 // JSON is an array of objects in column order; NULL is null in JSON, empty in CSV
-// and "NULL" in a table.
-func Query(ctx context.Context, db *warehouse.DB, query string, format Format, w io.Writer) error {
+// and "NULL" in a table. CSV text cells are neutralised for spreadsheets (csvsafe).
+func Query(ctx context.Context, db *warehouse.DB, query string, format Format, w io.Writer, args ...any) error {
 	var out resultWriter
 	switch format {
 	case FormatTable:
@@ -48,53 +57,84 @@ func Query(ctx context.Context, db *warehouse.DB, query string, format Format, w
 	default:
 		return fmt.Errorf("query: format %q cannot be printed (want table, csv or json)", format)
 	}
-	if err := db.Arrow(ctx, out.write, query); err != nil {
+	if err := db.CheckQuery(ctx, query, args...); err != nil {
+		return queryError(err)
+	}
+	if err := db.Arrow(ctx, out.write, query, args...); err != nil {
 		return queryError(err)
 	}
 	return out.close()
 }
 
-// QueryToFile runs query on db and writes its result to path as Parquet
-// (zstd) or CSV with a header, through DuckDB's COPY. query must be one
-// SELECT (or other statement returning rows); a trailing semicolon is allowed.
-func QueryToFile(ctx context.Context, db *warehouse.DB, query string, format Format, path string) error {
-	var stmt string
-	switch format {
-	case FormatParquet:
-		stmt = parleysql.File("build/stmt/copy_parquet.sql")
-	case FormatCSV:
-		stmt = parleysql.File("build/stmt/copy_csv.sql")
-	default:
+// QueryToFile runs query on db with args and writes its result to path, replacing it
+// only once the whole file is written: CSV with a header (as Query writes
+// it), or Parquet (zstd) through DuckDB's COPY. query must be exactly one
+// query with named args, as for Query; a trailing semicolon is allowed. Parquet is written
+// into db's scratch folder, so db must come from warehouse.OpenSandbox with
+// WriteIn set to path's folder.
+func QueryToFile(ctx context.Context, db *warehouse.DB, query string, format Format, path string, args ...any) error {
+	if format != FormatParquet && format != FormatCSV {
 		return fmt.Errorf("query: format %q cannot be written to a file (want parquet or csv)", format)
 	}
+	if err := db.CheckQuery(ctx, query, args...); err != nil {
+		return queryError(err)
+	}
+	if format == FormatCSV {
+		err := reports.WriteAtomic(path, func(w io.Writer) error {
+			out := &csvWriter{w: csv.NewWriter(w)}
+			if err := db.Arrow(ctx, out.write, query, args...); err != nil {
+				return queryError(err)
+			}
+			return out.close()
+		})
+		if err != nil {
+			return fmt.Errorf("query: %w", err)
+		}
+		return nil
+	}
+	if db.Scratch() == "" {
+		return errors.New("query: Parquet output needs the warehouse opened by warehouse.OpenSandbox with WriteIn set")
+	}
 	// The user's own query is the subject of COPY, so it is spliced in; the
-	// output path stays a bound parameter.
+	// output path stays a bound parameter, named because DuckDB does not mix
+	// named and positional ones. The query was checked to be one query, and
+	// the spliced text must still be one statement.
 	query = strings.TrimRight(strings.TrimSpace(query), "; \t\n")
-	stmt = strings.Replace(stmt, queryMarker, query, 1)
-	if _, err := db.ExecContext(ctx, stmt, path); err != nil {
+	stmt := strings.Replace(parleysql.File("build/stmt/copy_parquet.sql"), queryMarker, query, 1)
+	if stmts, err := warehouse.SplitStatements(stmt); err != nil || len(stmts) != 1 {
+		return fmt.Errorf("query: the query does not fit in COPY (...) TO as one statement: %v", err)
+	}
+	tmp := filepath.Join(db.Scratch(), filepath.Base(path))
+	if _, err := db.ExecContext(ctx, stmt, slices.Concat(args, []any{sql.Named("parley_out", tmp)})...); err != nil {
 		return fmt.Errorf("query: write %s: %w", path, queryError(err))
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("query: %w", err)
 	}
 	return nil
 }
 
-// queryMarker is where copy_*.sql take the query to copy.
+// queryMarker is where copy_parquet.sql takes the query to copy.
 const queryMarker = "/*query*/"
 
 // Export writes every public table and view of db as dir/<name>.parquet and
 // returns the paths written, in PublicObjects order. Each file is written
-// under a temporary name and renamed, so a reader never sees half a file.
+// in db's scratch folder and renamed into dir, so a reader never sees half
+// a file; db must come from warehouse.OpenSandbox with WriteIn set to dir.
 func Export(ctx context.Context, db *warehouse.DB, dir string) ([]string, error) {
+	if db.Scratch() == "" {
+		return nil, errors.New("export: needs the warehouse opened by warehouse.OpenSandbox with WriteIn set to the output folder")
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("export: create %s: %w", dir, err)
 	}
 	var paths []string
 	for _, name := range PublicObjects {
-		path := filepath.Join(dir, name+".parquet")
-		tmp := filepath.Join(dir, ".tmp-"+name+".parquet")
+		tmp := filepath.Join(db.Scratch(), name+".parquet")
 		if _, err := db.ExecContext(ctx, parleysql.File("build/stmt/export_object.sql"), name, tmp); err != nil {
-			os.Remove(tmp)
 			return paths, fmt.Errorf("export: %s: %w", name, err)
 		}
+		path := filepath.Join(dir, name+".parquet")
 		if err := os.Rename(tmp, path); err != nil {
 			return paths, fmt.Errorf("export: %s: %w", name, err)
 		}
@@ -105,7 +145,7 @@ func Export(ctx context.Context, db *warehouse.DB, dir string) ([]string, error)
 
 // queryError turns DuckDB's read-only refusal into ErrReadOnly, keeping its text.
 func queryError(err error) error {
-	if strings.Contains(err.Error(), "read-only mode") {
+	if !errors.Is(err, ErrReadOnly) && strings.Contains(err.Error(), "read-only mode") {
 		return fmt.Errorf("%w: %v", ErrReadOnly, err)
 	}
 	return err
@@ -157,6 +197,8 @@ func (t *tableWriter) close() error {
 	return err
 }
 
+// csvWriter writes CSV for spreadsheets: numbers as they are, every other
+// cell neutralised by csvsafe.Escape.
 type csvWriter struct {
 	w      *csv.Writer
 	header bool
@@ -176,7 +218,11 @@ func (c *csvWriter) write(rec arrow.Record) error {
 	cells := make([]string, rec.NumCols())
 	for r := range int(rec.NumRows()) {
 		for i := range cells {
-			cells[i] = cellString(rec.Column(i), r, "")
+			col := rec.Column(i)
+			cells[i] = cellString(col, r, "")
+			if !numeric(col.DataType()) {
+				cells[i] = csvsafe.Escape(cells[i])
+			}
 		}
 		if err := c.w.Write(cells); err != nil {
 			return err
@@ -237,6 +283,13 @@ func (j *jsonWriter) close() error {
 	}
 	_, err := io.WriteString(j.w, "\n]\n")
 	return err
+}
+
+// numeric reports whether values of t are numbers, which a spreadsheet
+// must be able to sum (and which may be negative): they are not escaped.
+func numeric(t arrow.DataType) bool {
+	id := t.ID()
+	return arrow.IsInteger(id) || arrow.IsFloating(id) || arrow.IsDecimal(id)
 }
 
 // cellString formats one value for text output.

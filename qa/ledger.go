@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/parley-cx/parley/internal/csvsafe"
 	"github.com/parley-cx/parley/reports"
 )
 
@@ -50,7 +51,24 @@ func readLedger(path string) (ledger, error) {
 	if err != nil {
 		return ledger{}, fmt.Errorf("qa: read ledger %s: %w", path, err)
 	}
+	for _, row := range rows {
+		for i := range row {
+			row[i] = csvsafe.Unescape(row[i])
+		}
+	}
 	return ledger{rows: rows}, nil
+}
+
+// writeRow writes one ledger row, spreadsheet-safe. Every column is text
+// or a number parley formats (a timestamp, a seed) that never starts with
+// a character csvsafe escapes, so escaping every cell changes only text,
+// and readLedger unescapes every cell.
+func writeRow(w *csv.Writer, row []string) error {
+	cells := make([]string, len(row))
+	for i, c := range row {
+		cells[i] = csvsafe.Escape(c)
+	}
+	return w.Write(cells)
 }
 
 // sampledBefore returns the ids sampled by runs other than run. A rerun of
@@ -68,7 +86,8 @@ func (l ledger) sampledBefore(run string) map[string]bool {
 
 // record rewrites the ledger at path with run's picks replacing any rows an
 // earlier attempt of the same run left, atomically, so an interrupted write
-// never loses the history.
+// never loses the history. An empty run replaces nothing: the ledger's rows
+// are written back as they are, followed by picks.
 func (l ledger) record(path, run string, now time.Time, seed uint64, picks []Pick) error {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
@@ -76,17 +95,17 @@ func (l ledger) record(path, run string, now time.Time, seed uint64, picks []Pic
 		return fmt.Errorf("qa: write ledger: %w", err)
 	}
 	for _, row := range l.rows {
-		if row[0] == run {
+		if run != "" && row[0] == run {
 			continue
 		}
-		if err := w.Write(row); err != nil {
+		if err := writeRow(w, row); err != nil {
 			return fmt.Errorf("qa: write ledger: %w", err)
 		}
 	}
 	at := now.UTC().Format(time.RFC3339)
 	s := strconv.FormatUint(seed, 10)
 	for _, p := range picks {
-		if err := w.Write([]string{run, at, p.ConversationID, p.Agent, p.Reason, s}); err != nil {
+		if err := writeRow(w, []string{run, at, p.ConversationID, p.Agent, p.Reason, s}); err != nil {
 			return fmt.Errorf("qa: write ledger: %w", err)
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/parley-cx/parley/internal/csvsafe"
 )
 
 // manifestRow is one sampled conversation as QA tools import it. The JSON
@@ -45,14 +47,19 @@ var manifestHeader = []string{
 	"transfers", "messages", "page",
 }
 
+// csv is the row's CSV record. Text cells go through csvsafe.Escape, since
+// ids, queues and channels come from the events and a spreadsheet would
+// run one starting with "="; numbers are written as they are.
 func (r manifestRow) csv() []string {
+	text := csvsafe.Escape
 	return []string{
-		strconv.Itoa(r.N), r.ConversationID, r.Agent, r.AttributedBy, r.Queue, r.Channel, r.LocalDate,
-		r.Reason, strings.Join(r.Strata, ";"), r.QuotaNote, r.Run, strconv.FormatUint(r.Seed, 10),
+		strconv.Itoa(r.N), text(r.ConversationID), text(r.Agent), text(r.AttributedBy), text(r.Queue),
+		text(r.Channel), text(r.LocalDate), text(r.Reason), text(strings.Join(r.Strata, ";")),
+		text(r.QuotaNote), text(r.Run), strconv.FormatUint(r.Seed, 10),
 		optInt(r.CSAT), optFloat(r.FrictionScore), optFloat(r.FirstResponseS), optFloat(r.ResolutionS),
 		strconv.FormatBool(r.Resolved), optBool(r.SLAMet), strconv.FormatInt(r.Reopens, 10),
 		strconv.FormatInt(r.Escalations, 10), strconv.FormatInt(r.Transfers, 10),
-		strconv.FormatInt(r.Messages, 10), r.Page,
+		strconv.FormatInt(r.Messages, 10), text(r.Page),
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	_ "embed"
 	"fmt"
 	"html/template"
-	"os"
 	"path"
 	"path/filepath"
 	"strconv"
@@ -23,37 +22,19 @@ var (
 	packetTmpl   = template.Must(template.New("packet").Parse(packetSource))
 )
 
-const (
-	// transcriptDir holds the transcript pages inside a packet folder.
-	transcriptDir = "transcripts"
-	// tempPrefix starts the name of a packet folder still being written, as
-	// it does for every temporary file Parley writes.
-	tempPrefix = "_tmp-"
-)
+// transcriptDir holds the transcript pages inside a packet folder.
+const transcriptDir = "transcripts"
 
-// replacePacket writes the packet into a temporary folder next to p.dir and
-// then puts it in place of any earlier attempt of the same run, so a rerun
-// leaves no stale pages behind and a reader never sees half a packet.
+// replacePacket writes the packet into a temporary folder in cfg.Out and
+// then swaps it in place of any earlier attempt of the same run
+// (reports.ReplaceEntries), so a rerun leaves no stale pages behind, and a
+// reader, or a failure part-way, never leaves half a packet.
 func replacePacket(ctx context.Context, db *warehouse.DB, cfg Config, p plan, picks []Pick, short []Shortfall) error {
-	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
-		return fmt.Errorf("qa: create output folder: %w", err)
-	}
-	tmp, err := os.MkdirTemp(cfg.Out, tempPrefix+p.run+"-")
+	err := reports.ReplaceEntries(cfg.Out, "packet", func(stage string) error {
+		return writePacket(ctx, db, cfg, p, filepath.Join(stage, p.run), picks, short)
+	})
 	if err != nil {
-		return fmt.Errorf("qa: create packet folder: %w", err)
-	}
-	defer os.RemoveAll(tmp) // a no-op once renamed
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return fmt.Errorf("qa: packet folder: %w", err)
-	}
-	if err := writePacket(ctx, db, cfg, p, tmp, picks, short); err != nil {
-		return err
-	}
-	if err := os.RemoveAll(p.dir); err != nil {
-		return fmt.Errorf("qa: remove the earlier packet of run %s: %w", p.run, err)
-	}
-	if err := os.Rename(tmp, p.dir); err != nil {
-		return fmt.Errorf("qa: move packet into place: %w", err)
+		return fmt.Errorf("qa: write packet %s: %w", p.run, err)
 	}
 	return nil
 }
@@ -240,7 +221,20 @@ func transcriptPage(rows []manifestRow, i int, c *conversation, p plan, show sho
 	if err != nil {
 		return reports.Page{}, fmt.Errorf("qa: transcript of %s: %w", r.ConversationID, err)
 	}
-	// Links are relative to the transcripts folder.
+	return reports.Page{
+		Title:    "Conversation " + r.ConversationID,
+		Subtitle: fmt.Sprintf("QA sample %s, #%d", p.run, r.N),
+		Period:   c.LocalDate,
+		TimeZone: p.loc.String(),
+		Nav:      transcriptNav(rows, i),
+		Body:     body,
+	}, nil
+}
+
+// transcriptNav links transcript i to the sample and to its neighbours.
+// Links are relative to the transcripts folder.
+func transcriptNav(rows []manifestRow, i int) []reports.Link {
+	r := rows[i]
 	nav := []reports.Link{{Href: "../index.html", Label: "← Sample"}}
 	if i > 0 {
 		nav = append(nav, reports.Link{Href: path.Base(rows[i-1].Page), Label: "Previous"})
@@ -249,14 +243,7 @@ func transcriptPage(rows []manifestRow, i int, c *conversation, p plan, show sho
 	if i+1 < len(rows) {
 		nav = append(nav, reports.Link{Href: path.Base(rows[i+1].Page), Label: "Next"})
 	}
-	return reports.Page{
-		Title:    "Conversation " + r.ConversationID,
-		Subtitle: fmt.Sprintf("QA sample %s, #%d", p.run, r.N),
-		Period:   c.LocalDate,
-		TimeZone: p.loc.String(),
-		Nav:      nav,
-		Body:     body,
-	}, nil
+	return nav
 }
 
 // transcriptLine renders one event. Customer ids may be phone numbers or

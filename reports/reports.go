@@ -141,16 +141,26 @@ func WritePage(path string, p Page) error {
 // WriteFileAtomic writes data to path through a temporary file and a rename.
 // QA and forecast outputs that are not pages (CSV, JSON) use it too.
 func WriteFileAtomic(path string, data []byte) error {
+	return WriteAtomic(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// WriteAtomic is WriteFileAtomic for output too large to hold in memory:
+// write streams the content into a temporary file in path's folder, which
+// is renamed to path only if write and the close succeed.
+func WriteAtomic(path string, write func(io.Writer) error) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("reports: create folder %s: %w", dir, err)
 	}
-	f, err := os.CreateTemp(dir, "_tmp-"+filepath.Base(path)+"-*")
+	f, err := os.CreateTemp(dir, TempPrefix+filepath.Base(path)+"-*")
 	if err != nil {
 		return fmt.Errorf("reports: create temp file for %s: %w", path, err)
 	}
 	tmp := f.Name()
-	if _, err := f.Write(data); err != nil {
+	if err := write(f); err != nil {
 		f.Close()
 		os.Remove(tmp)
 		return fmt.Errorf("reports: write %s: %w", tmp, err)

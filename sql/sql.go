@@ -1,8 +1,9 @@
 // Package sql embeds every SQL statement Parley runs, so data teams read and reuse the same definitions the dashboards use.
 //
 // Each folder belongs to one stage: build/ makes the warehouse (files run in
-// name order), reports/ feeds the dashboards, qa/ the review samples and
-// forecast/ the arrival counts. Import it as parleysql to keep database/sql's name free.
+// name order), reports/ feeds the dashboards, qa/ the review samples,
+// forecast/ the arrival counts and sandbox/ locks down the warehouse for
+// parley sql and parley export. Import it as parleysql to keep database/sql's name free.
 package sql
 
 import (
@@ -19,7 +20,7 @@ import (
 
 // FS holds every .sql file, by path relative to this folder.
 //
-//go:embed build reports qa forecast
+//go:embed build reports qa forecast sandbox
 var FS embed.FS
 
 // File returns one embedded statement. A missing name is a programming error

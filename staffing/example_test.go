@@ -23,11 +23,12 @@ func ExampleRequired() {
 	// Output: 10 Erlangs: 14 agents, 20 scheduled; service level 88.8%, ASA 7.8s
 }
 
-// Messaging: each agent holds three chats at once and customers give up
-// after ten minutes on average.
+// Messaging: each agent holds three chats at once, working 4 minutes on each
+// (so a chat holds one of the agent's three slots for 12 minutes), and
+// customers give up after ten minutes on average.
 func ExampleRequired_erlangA() {
 	r, err := staffing.Required(staffing.Input{
-		Volume: 400, Interval: time.Hour, AHT: 12 * time.Minute,
+		Volume: 400, Interval: time.Hour, AHT: 4 * time.Minute,
 		TargetLevel: 0.9, TargetTime: 2 * time.Minute,
 		MaxOccupancy: 1, Concurrency: 3, Patience: 10 * time.Minute,
 	})

@@ -17,15 +17,15 @@
 // tagged contact through the queue by uniformization.
 //
 // Messaging concurrency: an agent holding C conversations at once is C servers
-// ("slots"), so N agents are an M/M/(N·C) (or M/M/(N·C)+M) system and AHT is the
-// elapsed time a conversation occupies its slot. This is the special case of the
-// customer-service-chat model of Tezcan & Zhang (2014), "Routing and staffing in
-// customer service chat systems with impatient customers", Operations Research
-// 62(4):943–956, in which the per-conversation service rate does not depend on
-// how many conversations the agent holds. We use that case because the handle
-// time a messaging platform records is already the elapsed time under the
-// agent's usual concurrency, so no slow-down curve has to be guessed; C = 1 is
-// exactly classic Erlang C. See docs/forecasting.md.
+// ("slots"), so N agents are an M/M/(N·C) (or M/M/(N·C)+M) system. AHT is the
+// agent's working time per conversation, always; the agent's attention is
+// shared by its C conversations, so a conversation holds its slot for the
+// slot time AHT·C. This is the special case of the customer-service-chat
+// model of Tezcan & Zhang (2014), "Routing and staffing in customer service
+// chat systems with impatient customers", Operations Research 62(4):943–956,
+// in which the per-conversation service rate does not depend on how many
+// conversations the agent holds. C = 1 is exactly classic Erlang C. See
+// docs/forecasting.md.
 package staffing
 
 import (
@@ -41,7 +41,8 @@ type Input struct {
 	Volume float64
 	// Interval is the length of the interval the volume arrives in.
 	Interval time.Duration
-	// AHT is the average handle time of one contact (per slot when Concurrency > 1).
+	// AHT is the average agent working time per contact. With Concurrency C
+	// a contact holds one of the agent's C slots for AHT·C (SlotTime).
 	AHT time.Duration
 	// TargetLevel is the fraction of contacts to answer within TargetTime, in (0, 1).
 	TargetLevel float64
@@ -60,7 +61,10 @@ type Input struct {
 
 // Result is the staffing answer for one interval. The JSON keys are a public contract.
 type Result struct {
-	TrafficErlangs      float64 `json:"traffic_erlangs"`
+	// TrafficErlangs is the workload in agents' worth of work: volume × AHT / interval.
+	TrafficErlangs float64 `json:"traffic_erlangs"`
+	// SlotTimeS is how long a contact holds one of an agent's slots, AHT × concurrency, in seconds.
+	SlotTimeS           float64 `json:"slot_time_s"`
 	Agents              int     `json:"agents"`
 	AgentsWithShrinkage int     `json:"agents_with_shrinkage"`
 	// ServiceLevel is the fraction of contacts answered within the target time;
@@ -116,9 +120,18 @@ func (in Input) Validate() error {
 	return errors.Join(errs...)
 }
 
-// Traffic is the offered load in Erlangs: volume × AHT / interval.
+// Traffic is the offered workload in Erlangs: volume × AHT / interval, the
+// number of agents that would be busy all the time. It does not depend on
+// concurrency.
 func (in Input) Traffic() float64 {
 	return in.Volume * in.AHT.Seconds() / in.Interval.Seconds()
+}
+
+// SlotTime is how long a contact holds one of an agent's Concurrency slots:
+// AHT × Concurrency, since the agent's working time is shared by its
+// conversations. It equals AHT for voice.
+func (in Input) SlotTime() time.Duration {
+	return in.AHT * time.Duration(in.Concurrency)
 }
 
 // Required returns the smallest number of agents that meets the service-level
@@ -129,13 +142,12 @@ func Required(in Input) (Result, error) {
 	}
 	a := in.Traffic()
 	if a == 0 {
-		return Result{ProbAbandon: in.abandonPtr(0)}, nil
+		return Result{SlotTimeS: in.SlotTime().Seconds(), ProbAbandon: in.abandonPtr(0)}, nil
 	}
-	c := float64(in.Concurrency)
 	// Below this, the occupancy cap (or, without abandonment, stability) fails for sure.
-	start := int(math.Ceil(a / (c * in.MaxOccupancy)))
+	start := int(math.Ceil(a / in.MaxOccupancy))
 	if in.Patience == 0 {
-		start = max(start, int(math.Floor(a/c))+1)
+		start = max(start, int(math.Floor(a))+1)
 	}
 	start = max(start, 1)
 	for n := start; n <= MaxAgents; n++ {
@@ -149,7 +161,7 @@ func Required(in Input) (Result, error) {
 
 // Evaluate returns the performance of the interval staffed with the given
 // number of agents (after shrinkage is accounted for separately). Without
-// abandonment the agents must be able to carry the traffic (agents × concurrency > traffic).
+// abandonment the agents must be able to carry the workload (agents > traffic).
 func Evaluate(in Input, agents int) (Result, error) {
 	if err := in.Validate(); err != nil {
 		return Result{}, fmt.Errorf("staffing: %w", err)
@@ -158,36 +170,41 @@ func Evaluate(in Input, agents int) (Result, error) {
 		return Result{}, fmt.Errorf("staffing: agents: must be >= 1, got %d", agents)
 	}
 	a := in.Traffic()
-	slots := float64(agents * in.Concurrency)
-	if in.Patience == 0 && slots <= a {
+	if in.Patience == 0 && float64(agents) <= a {
 		return Result{}, fmt.Errorf("staffing: %d agents cannot carry %.4g Erlangs without abandonment: the queue grows without bound", agents, a)
 	}
 	// With abandonment the queue settles where abandonments make up the
-	// shortfall: about (a − slots)/θ contacts deep.
-	if theta := in.AHT.Seconds() / in.Patience.Seconds(); in.Patience > 0 && (a-slots)/theta > maxQueueStates/2 {
-		return Result{}, fmt.Errorf("staffing: %d agents leave a queue of about %.3g contacts at %.4g Erlangs; add agents", agents, (a-slots)/theta, a)
+	// shortfall: about (slot load − slots)/θ contacts deep.
+	c := float64(in.Concurrency)
+	if theta := in.SlotTime().Seconds() / in.Patience.Seconds(); in.Patience > 0 && c*(a-float64(agents))/theta > maxQueueStates/2 {
+		return Result{}, fmt.Errorf("staffing: %d agents leave a queue of about %.3g contacts at %.4g Erlangs; add agents", agents, c*(a-float64(agents))/theta, a)
 	}
 	return in.evaluate(agents, a), nil
 }
 
+// evaluate computes the performance of agents agents offered workload a
+// (agent-Erlangs). The queue is one of agents·C slots, each contact holding
+// a slot for the slot time, so the slot load is a·C Erlangs of slot time.
 func (in Input) evaluate(agents int, a float64) Result {
 	slots := agents * in.Concurrency
-	t := in.TargetTime.Seconds() / in.AHT.Seconds() // target time in units of AHT
-	r := Result{TrafficErlangs: a, Agents: agents}
+	hold := in.SlotTime().Seconds()
+	sa := a * float64(in.Concurrency)   // load on the slots, in Erlangs of slot time
+	t := in.TargetTime.Seconds() / hold // target time in units of the slot time
+	r := Result{TrafficErlangs: a, SlotTimeS: hold, Agents: agents}
 	if in.Patience == 0 {
 		s := float64(slots)
-		pw := ErlangC(slots, a)
+		pw := ErlangC(slots, sa)
 		r.ProbWait = pw
-		r.ServiceLevel = 1 - pw*math.Exp(-(s-a)*t)
-		r.ASAS = pw * in.AHT.Seconds() / (s - a)
-		r.Occupancy = a / s
+		r.ServiceLevel = 1 - pw*math.Exp(-(s-sa)*t)
+		r.ASAS = pw * hold / (s - sa)
+		r.Occupancy = sa / s
 	} else {
-		theta := in.AHT.Seconds() / in.Patience.Seconds() // abandonment rate per AHT
-		m := erlangA(slots, a, theta, t)
+		theta := hold / in.Patience.Seconds() // abandonment rate per slot time
+		m := erlangA(slots, sa, theta, t)
 		r.ProbWait = m.probWait
 		r.ServiceLevel = m.serviceLevel
-		r.ASAS = m.asa * in.AHT.Seconds()
-		r.Occupancy = a * (1 - m.probAbandon) / float64(slots)
+		r.ASAS = m.asa * hold
+		r.Occupancy = sa * (1 - m.probAbandon) / float64(slots)
 		r.ProbAbandon = in.abandonPtr(m.probAbandon)
 	}
 	r.AgentsWithShrinkage = int(math.Ceil(float64(agents)/(1-in.Shrinkage) - 1e-9))

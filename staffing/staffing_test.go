@@ -184,32 +184,34 @@ func TestConcurrency(t *testing.T) {
 	if r, _ := Required(base); r != r1 {
 		t.Errorf("concurrency 1 differs from classic Erlang C: %+v vs %+v", r, r1)
 	}
-	// With C slots per agent, N agents perform exactly like N·C single-slot agents.
+	// AHT is working time: with C slots per agent a contact holds its slot
+	// for C·AHT, so N agents perform exactly like N·C single-slot agents
+	// whose handle time is C·AHT, and carry the same workload as at C = 1.
 	for _, c := range []int{2, 3, 4} {
 		in := classic()
 		in.Concurrency = c
-		for _, n := range []int{4, 5, 7} {
-			if float64(n*c) <= in.Traffic() {
-				continue
-			}
+		if in.Traffic() != one.Traffic() || in.SlotTime() != time.Duration(c)*one.AHT {
+			t.Errorf("C=%d: traffic %v, slot time %v; want %v and %v", c, in.Traffic(), in.SlotTime(), one.Traffic(), time.Duration(c)*one.AHT)
+		}
+		single := classic()
+		single.AHT *= time.Duration(c)
+		for _, n := range []int{11, 12, 14} {
 			got, err := Evaluate(in, n)
 			if err != nil {
 				t.Fatal(err)
 			}
-			want, err := Evaluate(classic(), n*c)
+			want, err := Evaluate(single, n*c)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.ServiceLevel != want.ServiceLevel || got.ProbWait != want.ProbWait || got.Occupancy != want.Occupancy {
-				t.Errorf("C=%d N=%d: %+v, want the performance of %d single agents %+v", c, n, got, n*c, want)
+			if got.ServiceLevel != want.ServiceLevel || got.ProbWait != want.ProbWait || got.ASAS != want.ASAS ||
+				math.Abs(got.Occupancy-want.Occupancy) > 1e-12 || got.SlotTimeS != want.SlotTimeS {
+				t.Errorf("C=%d N=%d: %+v, want the performance of %d single agents at %v %+v", c, n, got, n*c, single.AHT, want)
 			}
-		}
-		r, err := Required(in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if r.Agents >= r1.Agents || r.Agents < r1.Agents/c {
-			t.Errorf("concurrency %d needs %d agents; want fewer than %d but at least %d", c, r.Agents, r1.Agents, r1.Agents/c)
+			// Occupancy per slot is the agents' occupancy: workload / agents.
+			if math.Abs(got.Occupancy-in.Traffic()/float64(n)) > 1e-12 {
+				t.Errorf("C=%d N=%d: occupancy %v, want %v", c, n, got.Occupancy, in.Traffic()/float64(n))
+			}
 		}
 	}
 }

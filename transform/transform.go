@@ -56,6 +56,9 @@ type Stats struct {
 	Events        int64 // rows of the events table
 	Duplicates    int64 // RawRows - Events
 	Conversations int64
+	// Conflicts counts the dropped copies whose content differed from the
+	// kept copy of their event_id: the rows of duplicate_conflicts.
+	Conflicts int64
 	// Incremental says the run updated a warehouse built before.
 	Incremental bool
 	// Affected is how many conversations an incremental run recomputed.
@@ -126,6 +129,12 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 	log.Info("transform: done", "events", stats.Events, "duplicates", stats.Duplicates,
 		"conversations", stats.Conversations, "new_files", stats.NewFiles, "affected", stats.Affected,
 		"elapsed", stats.Elapsed.Round(time.Millisecond))
+	if stats.Conflicts > 0 {
+		// Only the first-ingested copy of each event is kept; these others
+		// said something else, which no metric shows.
+		log.Warn("transform: events delivered more than once with different content; the first-ingested copies are kept, the others are listed in the table duplicate_conflicts",
+			"conflicts", stats.Conflicts, "query", "SELECT * FROM duplicate_conflicts")
+	}
 	return stats, nil
 }
 
@@ -211,7 +220,6 @@ func (r *runner) run(ctx context.Context, files []lakeFile, gaps []string, incre
 		return s, err
 	}
 	newFiles := files
-	scope := "build/stmt/lake_scope_all.sql"
 	if incremental {
 		if newFiles, err = r.newFiles(ctx, files); err != nil {
 			return s, err
@@ -229,7 +237,13 @@ func (r *runner) run(ctx context.Context, files []lakeFile, gaps []string, incre
 			}
 			return s, r.count(ctx, &s)
 		}
-		if err := r.exec(ctx, "build/110_affected.sql", paths(newFiles)); err != nil {
+	}
+	if err := r.exec(ctx, "build/stmt/lake_files.sql", paths(newFiles)); err != nil {
+		return s, err
+	}
+	scope := "build/stmt/lake_scope_all.sql"
+	if incremental {
+		if err := r.exec(ctx, "build/110_affected.sql"); err != nil {
 			return s, err
 		}
 		if err := r.conn.QueryRowContext(ctx, parleysql.File("build/stmt/affected_count.sql")).Scan(&s.Affected); err != nil {
@@ -247,7 +261,19 @@ func (r *runner) run(ctx context.Context, files []lakeFile, gaps []string, incre
 	if err := r.exec(ctx, scope); err != nil {
 		return s, err
 	}
-	if err := r.exec(ctx, "build/120_events.sql", paths(newFiles), r.timeZone); err != nil {
+	if err := r.exec(ctx, "build/120_events.sql", r.timeZone); err != nil {
+		return s, err
+	}
+	if incremental {
+		var lost int64
+		if err := r.conn.QueryRowContext(ctx, parleysql.File("build/stmt/lost_kept.sql")).Scan(&lost); err != nil {
+			return s, fmt.Errorf("transform: check kept copies: %w", err)
+		}
+		if lost > 0 {
+			return s, fmt.Errorf("transform: %w: new lake files hold %d copies of events built before that were ingested before the copies kept", ErrFullRebuild, lost)
+		}
+	}
+	if err := r.exec(ctx, "build/125_duplicate_conflicts.sql"); err != nil {
 		return s, err
 	}
 	if err := r.record(ctx, newFiles); err != nil {
@@ -393,7 +419,7 @@ func (r *runner) count(ctx context.Context, s *Stats) error {
 	if err := r.conn.QueryRowContext(ctx, parleysql.File("build/stmt/raw_rows.sql")).Scan(&s.RawRows); err != nil {
 		return fmt.Errorf("transform: count lake rows: %w", err)
 	}
-	if err := r.conn.QueryRowContext(ctx, parleysql.File("build/stmt/event_counts.sql")).Scan(&s.Events, &s.Conversations); err != nil {
+	if err := r.conn.QueryRowContext(ctx, parleysql.File("build/stmt/event_counts.sql")).Scan(&s.Events, &s.Conversations, &s.Conflicts); err != nil {
 		return fmt.Errorf("transform: count events: %w", err)
 	}
 	s.Duplicates = s.RawRows - s.Events

@@ -32,13 +32,20 @@ func newBuildCmd() *cobra.Command {
 (DIR/events/date=*/*.parquet; files still being written are ignored) and
 builds the DuckDB warehouse:
 
-  transform  deduplicate by event_id, order each conversation by time,
-             split it into episodes at each reopen        -> events
+  transform  deduplicate by event_id (the first-ingested copy wins),
+             order each conversation by time, split it into
+             episodes at each reopen                      -> events
+             list copies that differ from the kept one    -> duplicate_conflicts
   metrics    messages, episodes, escalations, conversations,
              kpi_daily, agent_daily, warehouse_info
   gaps       the lake's record of Kafka offsets deleted before ingest
              read them (DIR/_gaps)                          -> ingest_gaps,
              counted in warehouse_info and shown on every dashboard page
+
+An event delivered twice with different content (another text, time or
+even conversation) keeps its first-ingested copy; the others are counted in
+warehouse_info, logged at WARN and listed, with the fields that differ, by
+  parley sql --db FILE "SELECT * FROM duplicate_conflicts"
 
 Every table and column is documented in docs/metrics.md; the SQL is in
 sql/build/. Settings (time zone, business hours, SLA targets, windows,
@@ -106,6 +113,9 @@ Example:
 			default:
 				fmt.Fprintf(cmd.OutOrStdout(), "built %s: %d events (%d duplicates dropped) in %d conversations from %d files in %s\n",
 					dbPath, stats.Events, stats.Duplicates, stats.Conversations, stats.Files, elapsed)
+			}
+			if stats.Conflicts > 0 {
+				fmt.Fprintf(cmd.OutOrStdout(), "%d dropped duplicates differ from the copy kept: see SELECT * FROM duplicate_conflicts\n", stats.Conflicts)
 			}
 			if stats.OffsetGaps > 0 {
 				fmt.Fprintf(cmd.OutOrStdout(), "WARNING: the lake records %d offset gaps: Kafka messages deleted before ingest read them are missing (SELECT * FROM ingest_gaps; see docs/operations.md)\n", stats.OffsetGaps)

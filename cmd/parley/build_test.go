@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -21,17 +18,8 @@ import (
 func TestBuildSQLExportCommands(t *testing.T) {
 	dir := t.TempDir()
 	lakeDir := filepath.Join(dir, "lake")
-	run := func(args ...string) (string, error) {
-		t.Helper()
-		cmd := newRootCmd()
-		var out bytes.Buffer
-		cmd.SetOut(&out)
-		cmd.SetErr(&out)
-		cmd.SetArgs(args)
-		err := cmd.ExecuteContext(context.Background())
-		return out.String(), err
-	}
-	if out, err := run("import", "--lake", lakeDir, filepath.Join("..", "..", "testdata", "metrics", "basic.jsonl")); err != nil {
+	run := func(args ...string) (string, error) { return parleyCombined(t, args...) }
+	if out, err := run("import", "--lake", lakeDir, metricsFixture("basic.jsonl")); err != nil {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
 	out, err := run("build", "--lake", lakeDir)
@@ -104,27 +92,15 @@ func TestBuildSQLExportCommands(t *testing.T) {
 func TestBuildIsIncremental(t *testing.T) {
 	dir := t.TempDir()
 	lakeDir := filepath.Join(dir, "lake")
-	run := func(args ...string) string {
-		t.Helper()
-		cmd := newRootCmd()
-		var out, errOut bytes.Buffer
-		cmd.SetOut(&out)
-		cmd.SetErr(&errOut)
-		cmd.SetArgs(args)
-		if err := cmd.ExecuteContext(context.Background()); err != nil {
-			t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, errOut.String())
-		}
-		return out.String()
-	}
-	fixture := func(name string) string { return filepath.Join("..", "..", "testdata", "metrics", name) }
-	run("import", "--lake", lakeDir, fixture("basic.jsonl"))
+	run := func(args ...string) string { return mustParley(t, args...) }
+	run("import", "--lake", lakeDir, metricsFixture("basic.jsonl"))
 	if out := run("build", "--lake", lakeDir); !strings.HasPrefix(out, "built ") {
 		t.Errorf("first build: %s", out)
 	}
 	if out := run("build", "--lake", lakeDir); !strings.Contains(out, "is up to date: no new lake files") {
 		t.Errorf("second build: %s", out)
 	}
-	run("import", "--lake", lakeDir, fixture("async.jsonl"))
+	run("import", "--lake", lakeDir, metricsFixture("async.jsonl"))
 	updated := run("build", "--lake", lakeDir)
 	if !strings.HasPrefix(updated, "updated ") || !strings.Contains(updated, "conversations recomputed") {
 		t.Errorf("build after an import: %s", updated)
@@ -148,19 +124,8 @@ func TestBuildIsIncremental(t *testing.T) {
 func TestBuildPicksUpNewGapRecords(t *testing.T) {
 	dir := t.TempDir()
 	lakeDir := filepath.Join(dir, "lake")
-	run := func(args ...string) string {
-		t.Helper()
-		cmd := newRootCmd()
-		var out, errOut bytes.Buffer
-		cmd.SetOut(&out)
-		cmd.SetErr(&errOut)
-		cmd.SetArgs(args)
-		if err := cmd.ExecuteContext(context.Background()); err != nil {
-			t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, errOut.String())
-		}
-		return out.String()
-	}
-	run("import", "--lake", lakeDir, filepath.Join("..", "..", "testdata", "metrics", "basic.jsonl"))
+	run := func(args ...string) string { return mustParley(t, args...) }
+	run("import", "--lake", lakeDir, metricsFixture("basic.jsonl"))
 	if out := run("build", "--lake", lakeDir); strings.Contains(out, "WARNING") {
 		t.Errorf("build of a lake without gaps warns: %s", out)
 	}
@@ -187,6 +152,63 @@ func TestBuildPicksUpNewGapRecords(t *testing.T) {
 	}
 }
 
+// TestImportAndBuildKeepFirstCopy: two exports with the same file name,
+// the second resending an event with other content in another
+// conversation, are both imported; the build keeps the first-ingested copy,
+// says how many copies differed (stdout, WARN log, warehouse_info) and lists
+// them in duplicate_conflicts; importing the first export again changes
+// nothing, so the same copy stays kept.
+func TestImportAndBuildKeepFirstCopy(t *testing.T) {
+	dir := t.TempDir()
+	lakeDir := filepath.Join(dir, "lake")
+	db := filepath.Join(dir, "warehouse.duckdb")
+	run := func(args ...string) (stdout, stderr string) { return mustParleyLog(t, args...) }
+	export := func(day string, lines ...string) string {
+		t.Helper()
+		p := filepath.Join(dir, day, "events.jsonl")
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	day1 := export("day1",
+		`{"event_id":"e1","conversation_id":"c1","type":"conversation_started","occurred_at":"2026-03-01T09:00:00Z","channel":"webchat","actor":{"role":"customer","id":"u1"}}`,
+		`{"event_id":"e2","conversation_id":"c1","type":"message","occurred_at":"2026-03-01T09:01:00Z","channel":"webchat","actor":{"role":"customer","id":"u1"},"message":{"text":"where is my order?"}}`)
+	day2 := export("day2",
+		`{"event_id":"e3","conversation_id":"c2","type":"conversation_started","occurred_at":"2026-03-01T09:00:00Z","channel":"webchat","actor":{"role":"customer","id":"u2"}}`,
+		`{"event_id":"e2","conversation_id":"c2","type":"message","occurred_at":"2026-03-01T09:01:00Z","channel":"webchat","actor":{"role":"customer","id":"u2"},"message":{"text":"cancel it"}}`)
+	run("import", "--lake", lakeDir, day1)
+	run("import", "--lake", lakeDir, day2)
+	out, log := run("build", "--lake", lakeDir, "--db", db)
+	if !strings.Contains(out, "3 events (1 duplicates dropped)") || !strings.Contains(out, "1 dropped duplicates differ from the copy kept") {
+		t.Errorf("build output:\n%s", out)
+	}
+	if !strings.Contains(log, "level=WARN") || !strings.Contains(log, "conflicts=1") {
+		t.Errorf("build log has no warning of the conflict:\n%s", log)
+	}
+	const query = `SELECT e.conversation_id, e.message_text, i.duplicate_conflicts,
+		array_to_string(d.differing_fields, ' '), d.kept_conversation_id, d.dropped_conversation_id
+		FROM events e, warehouse_info i, duplicate_conflicts d WHERE e.event_id = 'e2' AND d.event_id = 'e2'`
+	const want = "c1,where is my order?,1,conversation_id actor_id message_text,c1,c2\n"
+	if got, _ := run("sql", "--db", db, "--format", "csv", query); !strings.HasSuffix(got, want) {
+		t.Errorf("kept copy and conflict:\n%s\nwant the row %q", got, want)
+	}
+
+	if out, _ := run("import", "--lake", lakeDir, day1); !strings.Contains(out, "1 input(s) already in the lake") {
+		t.Errorf("importing day1 again: %s", out)
+	}
+	if out, _ := run("build", "--lake", lakeDir, "--db", db); !strings.Contains(out, "is up to date") {
+		t.Errorf("build after importing day1 again: %s", out)
+	}
+	run("build", "--lake", lakeDir, "--db", db, "--full")
+	if got, _ := run("sql", "--db", db, "--format", "csv", query); !strings.HasSuffix(got, want) {
+		t.Errorf("after importing day1 again and rebuilding:\n%s\nwant the row %q", got, want)
+	}
+}
+
 // TestBuildWarnsOnChangedSettings: a build with settings that differ from
 // the warehouse's names each changed setting and what it does before
 // rebuilding; the same settings, or other build resources, warn of nothing.
@@ -202,26 +224,14 @@ func TestBuildWarnsOnChangedSettings(t *testing.T) {
 	}
 	london := write("london.yaml", "timezone: Europe/London\nsla:\n  webchat: {first_response: 2m, goal: 0.9}\n")
 	londonThreads := write("london-threads.yaml", "timezone: Europe/London\nsla:\n  webchat: {first_response: 2m, goal: 0.9}\nbuild: {threads: 1}\n")
-	run := func(args ...string) string {
-		t.Helper()
-		cmd := newRootCmd()
-		var out bytes.Buffer
-		cmd.SetOut(&out)
-		cmd.SetErr(io.Discard)
-		cmd.SetArgs(args)
-		if err := cmd.ExecuteContext(context.Background()); err != nil {
-			t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out.String())
-		}
-		return out.String()
-	}
-	run("import", "--lake", lakeDir, filepath.Join("..", "..", "testdata", "metrics", "basic.jsonl"))
-	if out := run("build", "--lake", lakeDir, "--config", london); strings.Contains(out, "WARNING") {
+	mustParley(t, "import", "--lake", lakeDir, metricsFixture("basic.jsonl"))
+	if out := mustParley(t, "build", "--lake", lakeDir, "--config", london); strings.Contains(out, "WARNING") {
 		t.Errorf("first build warns:\n%s", out)
 	}
-	if out := run("build", "--lake", lakeDir, "--config", londonThreads); strings.Contains(out, "WARNING") || !strings.Contains(out, "up to date") {
+	if out := mustParley(t, "build", "--lake", lakeDir, "--config", londonThreads); strings.Contains(out, "WARNING") || !strings.Contains(out, "up to date") {
 		t.Errorf("a build with other build resources only warns or rebuilds:\n%s", out)
 	}
-	out := run("build", "--lake", lakeDir) // the defaults: UTC, webchat 1m
+	out := mustParley(t, "build", "--lake", lakeDir) // the defaults: UTC, webchat 1m
 	db := filepath.Join(dir, "warehouse.duckdb")
 	for _, want := range []string{
 		"WARNING: " + db + " was built with other settings; it is rebuilt in full with these changes:\n",
@@ -237,7 +247,7 @@ func TestBuildWarnsOnChangedSettings(t *testing.T) {
 	if strings.Index(out, "WARNING") > strings.Index(out, "built ") {
 		t.Error("the warning comes after the build, not before it")
 	}
-	if out := run("build", "--lake", lakeDir); strings.Contains(out, "WARNING") {
+	if out := mustParley(t, "build", "--lake", lakeDir); strings.Contains(out, "WARNING") {
 		t.Errorf("a build with the same settings warns:\n%s", out)
 	}
 }

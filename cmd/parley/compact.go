@@ -23,8 +23,13 @@ directory is swapped in a single atomic rename (Linux, macOS), so a reader
 sees either the old files or the merged one, never both and never neither.
 On Windows the swap takes three renames under a journal (docs/ingest.md).
 
-Files written by "parley import" are left alone (importing a file again
-replaces its files by name). Dead letters are not compacted.
+One compact runs at a time; a second waits for the first. Compact first
+removes what interrupted lake commands left behind (for example the old
+files of a compact killed right after its swap, in events/_tmp-date=...),
+and logs each removal; as ingest, import, erase and retention do.
+
+Files written by "parley import" are left alone (each input's record in
+_imports/ lists its files by name). Dead letters are not compacted.
 
 Example:
   parley compact --lake /data/lake --dry-run

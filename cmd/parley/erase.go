@@ -1,19 +1,22 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/parley-cx/parley/governance"
+	"github.com/parley-cx/parley/qa"
 )
 
 func newEraseCmd() *cobra.Command {
 	var cfg governance.EraseConfig
 	cmd := &cobra.Command{
-		Use:   "erase --lake DIR --customer ID [--conversations] [--dry-run]",
+		Use:   "erase --lake DIR --customer ID [--conversations] [--dry-run] [--also-outputs DIR]...",
 		Short: "Erase a customer's events from the lake (right to erasure), audited",
 		Long: `Erase removes every event whose actor is the customer ID from every Parquet
 file of the lake, and scrubs the raw bytes of the customer's dead letters
@@ -27,15 +30,34 @@ see the old file or the new one, never a mix. Erase holds the lake's
 exclusive lock: ingest and compact wait until it is done. It never writes
 outside DIR and refuses symlinks that lead out of it.
 
-Every run, dry or not, appends an entry to DIR/_audit/audit.jsonl: who,
-when, the SHA-256 of the customer ID, the reason and the counts, never the
-erased text. Run "parley build" afterwards: the warehouse is rebuilt from
-the lake, so it no longer holds the customer either. See docs/operations.md
+Erase first removes what interrupted lake commands left behind (the old
+files of a compact killed after its swap, a killed erase's temporary
+copies): they hold events no reader sees and no rewrite reaches.
+
+--also-outputs DIR (repeat it, or separate folders with commas) also
+removes the customer's conversations, whole, from what was made from the
+lake: in QA packets their manifest rows and index rows go and their
+transcript pages become a page saying they were erased; ledger.csv files
+lose their rows; Parquet and CSV files with conversation_id, customer_id or
+actor_id columns (parley export, parley sql --out) lose their rows. Then
+every file under DIR is checked for the customer's ID and their
+conversation IDs: any still holding them (a dashboard, a spreadsheet, a
+link) is listed and erase exits non-zero. Conversations are known from the
+lake, or from the audit log of an earlier erase of the same customer, so a
+later run still finds them once the lake no longer does.
+
+Every run, dry or not, appends to DIR/_audit/audit.jsonl a line when it
+starts and one when it ends: who, when, the SHA-256 of the customer ID
+(and of their conversation IDs), the reason and the counts, never the
+erased text. A run killed in between is recorded as interrupted by the
+next. Run "parley build" afterwards: the warehouse is rebuilt from the
+lake, so it no longer holds the customer either. See docs/operations.md
 for what erasure does not reach (backups, re-imported source files).
 
 Example:
   parley erase --lake /data/lake --customer cust-1842 --dry-run
-  parley erase --lake /data/lake --customer cust-1842 --conversations --reason DSR-2026-117
+  parley erase --lake /data/lake --customer cust-1842 --conversations --reason DSR-2026-117 \
+      --also-outputs /data/out/qa --also-outputs /data/export
   parley build --lake /data/lake`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -48,9 +70,20 @@ Example:
 			if fi, err := os.Stat(cfg.Lake); err != nil || !fi.IsDir() {
 				return usageErrorf("erase: --lake %s: not a directory", cfg.Lake)
 			}
+			for _, out := range cfg.Outputs {
+				if _, err := os.Stat(out); err != nil {
+					return usageErrorf("erase: --also-outputs %s: %w", out, err)
+				}
+			}
+			if err := cfg.Validate(); err != nil {
+				return usageErrorf("erase: %w", err)
+			}
 			cfg.Log = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
+			cfg.OutputRewriters = []governance.OutputRewriter{qaOutputs(cfg.Now)}
 			st, err := governance.Erase(cmd.Context(), cfg)
 			if err != nil {
+				// The counts say how far it got, outputs checked included.
+				fmt.Fprintf(cmd.OutOrStdout(), "erase stopped: %s\n", st)
 				return err
 			}
 			verb := "erased"
@@ -66,5 +99,18 @@ Example:
 	cmd.Flags().BoolVar(&cfg.Conversations, "conversations", false, "also erase every event of the conversations the customer took part in")
 	cmd.Flags().BoolVar(&cfg.DryRun, "dry-run", false, "count what would be erased, change nothing (still audited)")
 	cmd.Flags().StringVar(&cfg.Reason, "reason", "", "reference recorded in the audit log, e.g. the request or ticket ID")
+	cmd.Flags().StringSliceVar(&cfg.Outputs, "also-outputs", nil, "folder of outputs (QA packets and ledgers, parley export or sql --out files) to remove the customer's conversations from too, e.g. --also-outputs out/qa --also-outputs export/")
 	return cmd
+}
+
+// qaOutputs hands QA packet folders and ledgers to the qa package, which
+// owns their layout; now dates the pages of erased transcripts.
+func qaOutputs(now time.Time) governance.OutputRewriter {
+	return func(ctx context.Context, path string, drop func(string) bool, dryRun bool) (governance.OutputRewrite, error) {
+		if now.IsZero() {
+			now = time.Now()
+		}
+		e, ok, err := qa.EraseConversations(ctx, path, drop, dryRun, now)
+		return governance.OutputRewrite{Handled: ok, Files: e.Files, Removed: e.Conversations}, err
+	}
 }

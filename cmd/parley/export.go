@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -17,9 +18,16 @@ func newExportCmd() *cobra.Command {
 		Short: "Write every public warehouse table and view as Parquet",
 		Long: `Export opens the warehouse read-only and writes each public table and view
 (events, messages, episodes, conversations, escalations, kpi_daily,
-agent_daily, warehouse_info, ingest_gaps) to DIR/<name>.parquet, zstd-compressed, for
+agent_daily, warehouse_info, ingest_gaps, duplicate_conflicts) to DIR/<name>.parquet, zstd-compressed, for
 Spark, Trino, pandas or any Parquet reader. Columns are documented in
 docs/metrics.md. Existing files of the same name are replaced.
+
+Export takes no SQL, and opens the warehouse in the same sandbox as
+parley sql (docs/operations.md): the views a warehouse file defines run with
+external access off, so a warehouse from elsewhere cannot read your files
+into the export. DuckDB writes each file into a private scratch folder
+inside DIR (_tmp-parley-*), the only place it may write, and parley renames
+it into DIR when it is complete; the scratch folder is removed at the end.
 
 Example:
   parley export --db warehouse.duckdb --out export/
@@ -32,19 +40,21 @@ Example:
 			if outDir == "" {
 				return usageErrorf("export: --out is required (the folder to write the Parquet files to)")
 			}
-			db, err := warehouse.Open(dbPath, true)
+			if err := os.MkdirAll(outDir, 0o755); err != nil {
+				return fmt.Errorf("export: %w", err)
+			}
+			db, err := warehouse.OpenSandbox(dbPath, warehouse.Sandbox{WriteIn: outDir})
 			if err != nil {
 				if errors.Is(err, warehouse.ErrNoWarehouse) {
 					return usageErrorf("export: --db %s: %w", dbPath, warehouse.ErrNoWarehouse)
 				}
 				return fmt.Errorf("export: %w", err)
 			}
-			defer db.Close()
 			paths, err := metrics.Export(cmd.Context(), db, outDir)
 			for _, p := range paths {
 				fmt.Fprintln(cmd.ErrOrStderr(), "wrote", p)
 			}
-			return err
+			return errors.Join(err, db.Close())
 		},
 	}
 	cmd.Flags().StringVar(&dbPath, "db", "", "warehouse file written by parley build (required)")

@@ -21,8 +21,9 @@ func newImportCmd() *cobra.Command {
 		Long: `Import is the offline twin of "parley ingest", for backfills and for history
 exported from another tool. Every row becomes one event of contract v1 and is
 validated exactly as ingest validates Kafka messages; valid events go to
-DIR/events/date=YYYY-MM-DD/<source>-<firstLine>-<lastLine>.parquet, rejected
-rows, with their line number, raw bytes and reason, to DIR/deadletter/.
+DIR/events/date=YYYY-MM-DD/<source>-<hash>-<firstLine>-<lastLine>.parquet,
+rejected rows, with their line number, raw bytes and reason, to
+DIR/deadletter/.
 
 Formats (--format):
   jsonl  JSON lines in event contract v1, one event per line (the default).
@@ -35,9 +36,19 @@ Formats (--format):
          rebuilt from reply threads, company accounts are agents and each
          conversation's queue is the company that answered it.
 
-The source name is the file's base name without extensions (stdin: "stdin").
-Importing the same file again replaces its earlier files, so a repeated import
-adds nothing; csv and twcs derive event ids from the source rows to the same end.
+The source name is the file's base name without extensions (stdin: "stdin");
+<hash> is the first 16 hex digits of the input's SHA-256 (for jsonl what
+sha256sum prints; for csv and twcs taken over the format and mapping too), so
+two different inputs with the same name (day1/events.jsonl, day2/events.jsonl,
+two imports from stdin) never replace each other's files. Each input appears
+in the lake whole, after its last line is read, with a record of it in
+DIR/_imports/<source>-<hash>.json. Importing an input the lake already holds
+(same name, same bytes, same format and mapping) writes nothing and says so,
+so repeating an import is harmless. A file that changed since (more lines
+appended, say) is a new input: all of it is imported again, and parley build
+keeps the first copy of each repeated event. csv and twcs derive event ids
+from the source rows, so re-importing with another mapping gives the same ids
+with other content, which parley build reports as duplicate_conflicts.
 
 Example:
   parley import --lake lake/ exports/2026-03.jsonl

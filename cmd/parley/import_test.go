@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/csv"
 	"errors"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -25,27 +22,6 @@ import (
 func realData(t *testing.T, name string) string {
 	t.Helper()
 	return realdata.Path(t, name)
-}
-
-// parley runs the CLI in-process and returns what it printed on stdout.
-func parley(t *testing.T, args ...string) (string, error) {
-	t.Helper()
-	cmd := newRootCmd()
-	var out bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(io.Discard)
-	cmd.SetArgs(args)
-	err := cmd.ExecuteContext(context.Background())
-	return out.String(), err
-}
-
-func mustParley(t *testing.T, args ...string) string {
-	t.Helper()
-	out, err := parley(t, args...)
-	if err != nil {
-		t.Fatalf("parley %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return out
 }
 
 // lakeFiles lists the lake's complete files, relative to it.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -34,15 +33,7 @@ func TestIngestAndCompactCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	lakeDir := t.TempDir()
-	run := func(args ...string) (string, error) {
-		cmd := newRootCmd()
-		var out bytes.Buffer
-		cmd.SetOut(&out)
-		cmd.SetErr(&out)
-		cmd.SetArgs(args)
-		err := cmd.ExecuteContext(context.Background())
-		return out.String(), err
-	}
+	run := func(args ...string) (string, error) { return parleyCombined(t, args...) }
 	out, err := run("ingest", "--brokers", b.Addr(), "--topic", "events", "--lake", lakeDir, "--flush-rows", "10", "--until-idle", "1s", "--metrics-addr", "127.0.0.1:0")
 	if err != nil {
 		t.Fatalf("ingest: %v\n%s", err, out)
@@ -77,11 +68,7 @@ func TestIngestCommandRejectsBadFlags(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
-			cmd := newRootCmd()
-			cmd.SetOut(&bytes.Buffer{})
-			cmd.SetErr(&bytes.Buffer{})
-			cmd.SetArgs(tc.args)
-			err := cmd.ExecuteContext(context.Background())
+			_, err := parley(t, tc.args...)
 			var ue usageError
 			if !errors.As(err, &ue) || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error = %v, want a usage error containing %q", err, tc.want)
@@ -110,15 +97,7 @@ func TestIngestCommandStopsAtRecreatedTopic(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	run := func(args ...string) (string, error) {
-		cmd := newRootCmd()
-		var out bytes.Buffer
-		cmd.SetOut(&out)
-		cmd.SetErr(&out)
-		cmd.SetArgs(args)
-		err := cmd.ExecuteContext(context.Background())
-		return out.String(), err
-	}
+	run := func(args ...string) (string, error) { return parleyCombined(t, args...) }
 	lakeDir := t.TempDir()
 	ingestArgs := []string{"ingest", "--brokers", b.Addr(), "--topic", "events", "--lake", lakeDir, "--until-idle", "1s"}
 	produceEvents(0, 20)

@@ -64,10 +64,12 @@ with an embedded Kafka broker and needs nothing else.`,
 		newBuildCmd(),
 		newSQLCmd(),
 		newExportCmd(),
+		newVerifyCmd(),
 		newReportCmd(),
 		newQACmd(),
 		newForecastCmd(),
 		newStaffingCmd(),
+		newScheduleCmd(),
 		newVersionCmd(),
 	)
 	teachUsage(root)

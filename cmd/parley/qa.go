@@ -63,6 +63,9 @@ conversations, and a stratum that runs dry is topped up at random:
 The same warehouse, options, --date and --seed give the same packet, byte for
 byte. Conversations in the ledger are skipped unless --allow-repeat; rerunning
 the same date and seed reproduces that run rather than skipping its own picks.
+The packet is written into a temporary folder in DIR and swapped in place of
+that run's earlier packet only when complete, so a failure part-way leaves the
+earlier packet as it was; nothing else in DIR is touched.
 
 Personal data (e-mail addresses, phone numbers, card numbers, IBANs, US SSNs,
 UK National Insurance, Spanish DNI/NIE and passport numbers, dates of birth,

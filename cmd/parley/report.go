@@ -36,6 +36,12 @@ attachment): the chart library is inside it and its Content-Security-Policy
 forbids any network request. The header shows the period, the time zone and how
 fresh the data is.
 
+The pages are written into a temporary folder in DIR and moved into place
+only when all are written: a failure (a full disk) leaves the previous report
+as it was. Other files and folders in DIR (another report, QA packets, your
+own files) are never touched; if a folder holds the name of a page, report
+stops before replacing anything.
+
 The period is a range of local dates in the org time zone, both ends included;
 by default the whole data. Each number is a query in sql/reports/ over the
 warehouse's public views with the period bound as $from and $to, so it can be

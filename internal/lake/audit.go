@@ -20,11 +20,22 @@ const AuditFile = "audit.jsonl"
 // customer only by the SHA-256 of their ID, so the log itself holds no
 // personal data yet still proves, to anyone who knows the ID, that the
 // request was done.
+//
+// An erase or retention run writes two lines sharing its Run ID: one with
+// Status "started" before it changes anything, and one with Status
+// "completed" or "failed" and its counts at the end. A run killed in
+// between has no end line; the next erase or retention adds one for it with
+// Status "interrupted" (see governance).
 type AuditEntry struct {
 	Time   time.Time `json:"time"`
 	Action string    `json:"action"` // "erase", "retention" or "reset-partition"
-	User   string    `json:"user"`
-	Host   string    `json:"host"`
+	// Run identifies one run; its lines share it. Empty in one-line entries
+	// (partition resets, and runs logged before runs had two lines).
+	Run string `json:"run,omitempty"`
+	// Status is "started", "completed", "failed" or "interrupted"; empty in one-line entries.
+	Status string `json:"status,omitempty"`
+	User   string `json:"user"`
+	Host   string `json:"host"`
 	// Reason is the operator's reference for the run (a ticket, a request ID).
 	Reason string            `json:"reason,omitempty"`
 	DryRun bool              `json:"dry_run"`
@@ -65,11 +76,19 @@ func AppendAudit(root string, e AuditEntry) error {
 	}
 	path := filepath.Join(dir, AuditFile)
 	// O_APPEND: concurrent writers never overwrite each other's lines.
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o640)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o640)
 	if err != nil {
 		return fmt.Errorf("lake: open audit log %s: %w", path, err)
 	}
-	_, err = f.Write(append(line, '\n'))
+	torn, err := endsTorn(f)
+	if err == nil {
+		if torn {
+			// A run killed while appending left half a line; end it, so
+			// this entry stays a line of its own.
+			line = append([]byte{'\n'}, line...)
+		}
+		_, err = f.Write(append(line, '\n'))
+	}
 	if err == nil {
 		err = f.Sync()
 	}
@@ -85,7 +104,23 @@ func AppendAudit(root string, e AuditEntry) error {
 	return nil
 }
 
-// ReadAudit returns every entry of the lake's audit log, oldest first.
+// endsTorn reports whether f is not empty and does not end with a newline.
+func endsTorn(f *os.File) (bool, error) {
+	info, err := f.Stat()
+	if err != nil || info.Size() == 0 {
+		return false, err
+	}
+	last := make([]byte, 1)
+	if _, err := f.ReadAt(last, info.Size()-1); err != nil {
+		return false, err
+	}
+	return last[0] != '\n', nil
+}
+
+// ReadAudit returns every entry of the lake's audit log, oldest first. A
+// line that does not decode (half a line, left by a process killed while
+// appending it) is skipped and named in the error, which comes with every
+// entry that did decode.
 func ReadAudit(root string) ([]AuditEntry, error) {
 	path := filepath.Join(root, AuditDir, AuditFile)
 	f, err := os.Open(path)
@@ -97,19 +132,21 @@ func ReadAudit(root string) ([]AuditEntry, error) {
 	}
 	defer f.Close()
 	var out []AuditEntry
+	var bad []error
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 64<<10), 16<<20)
 	for n := 1; sc.Scan(); n++ {
 		var e AuditEntry
 		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
-			return out, fmt.Errorf("lake: audit log %s line %d: %w", path, n, err)
+			bad = append(bad, fmt.Errorf("lake: audit log %s line %d: %w", path, n, err))
+			continue
 		}
 		out = append(out, e)
 	}
 	if err := sc.Err(); err != nil {
 		return out, fmt.Errorf("lake: read audit log %s: %w", path, err)
 	}
-	return out, nil
+	return out, errors.Join(bad...)
 }
 
 // SyncDir makes the directory entries of dir (new names, renames) durable.

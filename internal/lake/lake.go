@@ -142,9 +142,37 @@ func KafkaFileName(topic string, partition int32, epoch int, first, last int64) 
 	return fmt.Sprintf("%s-%d-%s%s", topic, partition, rangeName(epoch, first, last), ParquetExt)
 }
 
-// ImportFileName names the file holding input lines first..last of an import source.
-func ImportFileName(source string, first, last int64) string {
-	return fmt.Sprintf("%s-%d-%d%s", source, first, last, ParquetExt)
+// ImportsDir holds one record per imported input (ImportRecordPath),
+// written after every file of the import is published: it is what makes
+// importing the same input again a no-op.
+const ImportsDir = "_imports"
+
+// ImportHashLen is the number of hex digits of an input's SHA-256 that its
+// file names carry: 64 bits, enough to tell any two inputs of one source
+// apart. A hash is never a valid partition number (at most 11 characters
+// as a decimal int32), so import names cannot be read as Kafka names.
+const ImportHashLen = 16
+
+// ImportFileName names the file holding lines first..last of the import
+// input whose SHA-256 (in hex) is hash:
+// <source>-<first 16 hex digits of hash>-<first>-<last>.parquet. The hash
+// makes the names of two different inputs with the same source name (two
+// days' events.jsonl, two imports from stdin) differ, so neither replaces
+// the other's files.
+func ImportFileName(source, hash string, first, last int64) string {
+	return fmt.Sprintf("%s%d-%d%s", ImportFilePrefix(source, hash), first, last, ParquetExt)
+}
+
+// ImportFilePrefix starts the name of every file of one import input:
+// <source>-<first 16 hex digits of hash>-.
+func ImportFilePrefix(source, hash string) string {
+	return source + "-" + hash[:ImportHashLen] + "-"
+}
+
+// ImportRecordPath is the record of the input of source whose SHA-256 is
+// hash: _imports/<source>-<first 16 hex digits of hash>.json.
+func ImportRecordPath(root, source, hash string) string {
+	return filepath.Join(root, ImportsDir, strings.TrimSuffix(ImportFilePrefix(source, hash), "-")+".json")
 }
 
 // ParseKafkaFileName reports the offset range and epoch of name if it is a
@@ -213,6 +241,14 @@ type DeadLetter struct {
 	Field      string    `parquet:"field,optional,dict"`
 	Detail     string    `parquet:"detail"`
 	ReceivedAt time.Time `parquet:"received_at,timestamp(microsecond)"`
+	// ConversationID and ActorID are the conversation_id and actor.id the
+	// message named (event.IDScanner), read from the whole message as it
+	// arrived, past the cut of Raw and past any decoding error, so that
+	// erasure never depends on the stored bytes. Empty when the message
+	// named none or was not JSON; NULL in files written before these
+	// columns existed (DuckDB: read with union_by_name = true).
+	ConversationID *string `parquet:"conversation_id,optional"`
+	ActorID        *string `parquet:"actor_id,optional"`
 }
 
 // WriterOptions are the Parquet writer settings of lake files that are

@@ -65,6 +65,18 @@ func LockPartition(root, topic string, partition int32) (unlock func() error, er
 	return lockFile(path, true)
 }
 
+// LockImport takes the exclusive lock of one import input, named by its
+// source and SHA-256 (the lock file sits beside ImportRecordPath). Whoever
+// holds it may check the input's record and publish the input, so two
+// imports of the same input at once cannot both publish it.
+func LockImport(root, source, hash string) (unlock func() error, err error) {
+	path := ImportRecordPath(root, source, hash) + ".lock"
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("lake: create %s: %w", filepath.Dir(path), err)
+	}
+	return lockFile(path, true)
+}
+
 // lockFile locks path, creating it if needed, with the platform's advisory
 // whole-file lock (flock on Unix, LockFileEx on Windows). The lock lives
 // until unlock is called; it is also released if the process dies, so a
@@ -79,4 +91,16 @@ func lockFile(path string, exclusive bool) (unlock func() error, err error) {
 	}
 	// Closing the descriptor releases the lock.
 	return f.Close, nil
+}
+
+// LockOpen takes the platform's advisory lock (flock on Unix, LockFileEx on
+// Windows) on the open file f, shared or exclusive. With wait it blocks
+// until the lock is free; without, it reports false at once when another
+// process holds a conflicting lock. Closing f releases the lock, as does
+// the process's death.
+func LockOpen(f *os.File, exclusive, wait bool) (locked bool, err error) {
+	if wait {
+		return true, lockFD(f, exclusive)
+	}
+	return tryLockFD(f, exclusive)
 }

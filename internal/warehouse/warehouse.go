@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/marcboeker/go-duckdb/mapping"
@@ -21,6 +22,7 @@ var ErrNoWarehouse = errors.New("warehouse file does not exist (run `parley buil
 type DB struct {
 	*sql.DB
 	connector *duckdb.Connector
+	scratch   string // OpenSandbox's private output folder, removed by Close
 }
 
 // Open opens the warehouse at path. Read-only opens fail with ErrNoWarehouse
@@ -45,13 +47,22 @@ func DuckDBVersion() string {
 	return mapping.LibraryVersion()
 }
 
-// Close closes the pool and the underlying DuckDB database.
+// Close closes the pool and the underlying DuckDB database, and removes
+// the scratch folder of OpenSandbox.
 func (db *DB) Close() error {
-	return errors.Join(db.DB.Close(), db.connector.Close())
+	err := errors.Join(db.DB.Close(), db.connector.Close())
+	if db.scratch != "" {
+		if rerr := os.RemoveAll(db.scratch); rerr != nil {
+			err = errors.Join(err, fmt.Errorf("warehouse: remove scratch folder: %w", rerr))
+		}
+	}
+	return err
 }
 
 // Arrow runs query with args and calls fn for each Arrow record batch of the
 // result. The batch is released after fn returns; fn must copy what it keeps.
+// Arguments are bound by position, or by name when they are all
+// sql.NamedArg; query must then be one statement.
 func (db *DB) Arrow(ctx context.Context, fn func(arrow.Record) error, query string, args ...any) error {
 	conn, err := db.Conn(ctx)
 	if err != nil {
@@ -59,6 +70,37 @@ func (db *DB) Arrow(ctx context.Context, fn func(arrow.Record) error, query stri
 	}
 	defer conn.Close()
 	return conn.Raw(func(raw any) error {
+		if len(args) > 0 && !slices.ContainsFunc(args, func(a any) bool { _, ok := a.(sql.NamedArg); return !ok }) {
+			var err error
+			if args, err = byPosition(ctx, raw.(driver.ConnPrepareContext), query, args); err != nil {
+				return err
+			}
+		}
 		return queryArrow(ctx, raw.(driver.Conn), fn, query, args...)
 	})
+}
+
+// byPosition orders named args as query's parameters, so that they bind
+// as the positional ones do. A parameter no arg names is an error
+// (ErrMissingParam) rather than whatever argument sits at its position.
+func byPosition(ctx context.Context, conn driver.ConnPrepareContext, query string, args []any) ([]any, error) {
+	st, err := conn.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, fmt.Errorf("warehouse: query: %w", err)
+	}
+	defer st.Close()
+	ds := st.(*duckdb.Stmt)
+	out := make([]any, ds.NumInput())
+	for i := range out {
+		name, err := ds.ParamName(i + 1)
+		if err != nil {
+			return nil, fmt.Errorf("warehouse: query: %w", err)
+		}
+		j := slices.IndexFunc(args, func(a any) bool { return a.(sql.NamedArg).Name == name })
+		if j < 0 {
+			return nil, fmt.Errorf("warehouse: %w: $%s", ErrMissingParam, name)
+		}
+		out[i] = args[j].(sql.NamedArg).Value
+	}
+	return out, nil
 }

@@ -10,11 +10,13 @@
 --   build_state     the fingerprint of the settings and build SQL the
 --                   warehouse was built with; another fingerprint forces a full rebuild.
 --   build_affected  the conversations whose rows this run replaces: those
---                   with an event in a new file, with the first and last
---                   instant among those new rows. Empty in a full build,
---                   where there is nothing to replace.
+--                   with an event in a new file, or holding the kept copy
+--                   of an event a new file has another copy of, with the
+--                   first and last instant among those rows. Empty in a
+--                   full build, where there is nothing to replace.
 --
--- events is documented in docs/metrics.md and filled by 120_events.sql.
+-- events and duplicate_conflicts are documented in docs/metrics.md and
+-- filled by 120_events.sql and 125_duplicate_conflicts.sql.
 CREATE TABLE IF NOT EXISTS build_files (
     file        VARCHAR PRIMARY KEY,
     size        BIGINT    NOT NULL,
@@ -58,4 +60,21 @@ CREATE TABLE IF NOT EXISTS events (
     seq               BIGINT,
     episode           INTEGER,
     occurred_local    TIMESTAMP
+);
+
+CREATE TABLE IF NOT EXISTS duplicate_conflicts (
+    event_id                VARCHAR,
+    differing_fields        VARCHAR[],
+    kept_conversation_id    VARCHAR,
+    kept_occurred_at        TIMESTAMP,
+    kept_source             VARCHAR,
+    kept_partition          INTEGER,
+    kept_offset             BIGINT,
+    kept_ingested_at        TIMESTAMP,
+    dropped_conversation_id VARCHAR,
+    dropped_occurred_at     TIMESTAMP,
+    dropped_source          VARCHAR,
+    dropped_partition       INTEGER,
+    dropped_offset          BIGINT,
+    dropped_ingested_at     TIMESTAMP
 );

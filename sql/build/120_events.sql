@@ -5,7 +5,12 @@
 -- and never match; an incremental build: the new files' rows and the old
 -- events of the conversations in build_affected, which stmt/old_events.sql
 -- took out of `events`) and keeps one row per event_id: the copy ingested
--- first. Timestamps become TIMESTAMP values holding UTC.
+-- first (ties: source, partition, offset). Timestamps become TIMESTAMP
+-- values holding UTC.
+--
+-- The copies of every event_id seen more than once are numbered in the
+-- temporary table build_copies (copy 1 is kept), which
+-- 125_duplicate_conflicts.sql reads to compare the others with it.
 --
 -- seq orders the events of a conversation by when they happened, not when they
 -- arrived, so late and out-of-order delivery do not matter. Ties on
@@ -14,37 +19,80 @@
 -- episode starts at 1 and goes up by one at each `reopened` event, except a
 -- `reopened` that is the conversation's first event, which is episode 1's start.
 --
--- Parameters: $1 the list of lake files to read, $2 the organisation's IANA time zone.
-INSERT INTO events BY NAME
-WITH lake_keys AS (
-    -- The few narrow columns that decide which rows are kept and in what
-    -- order; the wide ones (texts, attributes) are read once, at the end.
+-- Reads the variable build_lake_files (stmt/lake_files.sql).
+-- Parameters: $1 the organisation's IANA time zone.
+
+-- lake_events(files): lake_scope's rows in the shape of `events` (without
+-- seq, episode and occurred_local), plus occurred_instant (occurred_at as
+-- the lake holds it) and the file_index and file_row_number that locate
+-- each row. 125_duplicate_conflicts.sql reads the copies through it too.
+CREATE OR REPLACE TEMP MACRO lake_events(files) AS TABLE
+SELECT
+    event_id,
+    conversation_id,
+    type,
+    -- TIMESTAMP WITH TIME ZONE -> TIMESTAMP holding UTC, by plain arithmetic
+    make_timestamp(epoch_us(occurred_at)) AS occurred_at,
+    occurred_offset_s,
+    nullif(channel, '')           AS channel,
+    nullif(actor_role, '')        AS actor_role,
+    nullif(actor_id, '')          AS actor_id,
+    nullif(queue, '')             AS queue,
+    message_text,
+    message_private,
+    message_automated,
+    nullif(to_role, '')           AS to_role,
+    nullif(to_id, '')             AS to_id,
+    nullif(to_queue, '')          AS to_queue,
+    csat_score,
+    attributes,
+    nullif(extra, '')             AS extra,
+    source,
+    "partition",
+    "offset",
+    make_timestamp(epoch_us(ingested_at)) AS ingested_at,
+    occurred_at AS occurred_instant,
+    file_index,
+    file_row_number
+FROM lake_scope(files);
+
+-- Duplicates are rare, so find them with a cheap aggregate over the narrow
+-- columns that rank copies first, and number only their copies.
+CREATE OR REPLACE TEMP TABLE build_copies AS
+WITH copy_keys AS (
     SELECT
         event_id,
-        conversation_id,
-        type,
-        occurred_at,
         ingested_at,
         source,
         "partition",
         "offset",
         file_index      AS lake_file, -- position in the file list: a small integer, cheap to hash and join on
         file_row_number AS lake_row
-    FROM lake_scope($1)
-),
-duplicated AS (
-    -- Duplicates are rare, so find them with a cheap aggregate first ...
-    SELECT event_id FROM lake_keys GROUP BY event_id HAVING count(*) > 1
-),
-later_copies AS (
-    -- ... and rank only their copies: all but the first ingested are dropped.
-    SELECT lake_file, lake_row
-    FROM lake_keys
-    SEMI JOIN duplicated USING (event_id)
-    QUALIFY row_number() OVER (
+    FROM lake_scope(getvariable('build_lake_files'))
+)
+SELECT
+    event_id,
+    lake_file,
+    lake_row,
+    row_number() OVER (
         PARTITION BY event_id
         ORDER BY ingested_at, source, "partition", "offset"
-    ) > 1
+    ) AS copy
+FROM copy_keys
+SEMI JOIN (SELECT event_id FROM copy_keys GROUP BY event_id HAVING count(*) > 1) USING (event_id);
+
+INSERT INTO events BY NAME
+WITH lake_keys AS (
+    -- The few narrow columns that order the kept rows; the wide ones
+    -- (texts, attributes) are read once, at the end.
+    SELECT
+        event_id,
+        conversation_id,
+        type,
+        occurred_at,
+        file_index      AS lake_file,
+        file_row_number AS lake_row
+    FROM lake_scope(getvariable('build_lake_files'))
 ),
 ordered AS (
     SELECT
@@ -58,7 +106,7 @@ ordered AS (
         (1 + sum((type = 'reopened')::INTEGER) OVER conversation_order
            - (first_value(type) OVER conversation_order = 'reopened')::INTEGER)::INTEGER AS episode
     FROM lake_keys
-    ANTI JOIN later_copies USING (lake_file, lake_row)
+    ANTI JOIN (SELECT lake_file, lake_row FROM build_copies WHERE copy > 1) USING (lake_file, lake_row)
     WINDOW conversation_order AS (
         PARTITION BY conversation_id
         ORDER BY
@@ -79,31 +127,9 @@ ordered AS (
     )
 )
 SELECT
-    r.event_id,
-    r.conversation_id,
-    r.type,
-    -- TIMESTAMP WITH TIME ZONE -> TIMESTAMP holding UTC, by plain arithmetic
-    make_timestamp(epoch_us(r.occurred_at)) AS occurred_at,
-    r.occurred_offset_s,
-    nullif(r.channel, '')           AS channel,
-    nullif(r.actor_role, '')        AS actor_role,
-    nullif(r.actor_id, '')          AS actor_id,
-    nullif(r.queue, '')             AS queue,
-    r.message_text,
-    r.message_private,
-    r.message_automated,
-    nullif(r.to_role, '')           AS to_role,
-    nullif(r.to_id, '')             AS to_id,
-    nullif(r.to_queue, '')          AS to_queue,
-    r.csat_score,
-    r.attributes,
-    nullif(r.extra, '')             AS extra,
-    r.source,
-    r."partition",
-    r."offset",
-    make_timestamp(epoch_us(r.ingested_at)) AS ingested_at,
+    r.* EXCLUDE (occurred_instant, file_index, file_row_number),
     o.seq,
     o.episode,
-    timezone($2, r.occurred_at) AS occurred_local
-FROM lake_scope($1) r
+    timezone($1, r.occurred_instant) AS occurred_local
+FROM lake_events(getvariable('build_lake_files')) r
 JOIN ordered o ON o.lake_file = r.file_index AND o.lake_row = r.file_row_number;

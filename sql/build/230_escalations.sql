@@ -29,6 +29,9 @@ WITH marked AS (
         is_bot_reply(type, actor_role, message_private) AS bot_reply,
         event_queue(type, to_queue, queue) AS named_queue
     FROM scope_events
+    -- Only conversations with an escalation have rows here: the windows
+    -- below need not sort the others' events (about half of them).
+    WHERE conversation_id IN (SELECT conversation_id FROM scope_events WHERE type = 'escalated')
 ),
 running AS (
     SELECT

@@ -1,6 +1,6 @@
 -- 260_warehouse_info.sql — table `warehouse_info`: one row describing this build.
 --
--- From `events`, `conversations`, `ingest_gaps` and build_settings. built_at is UTC.
+-- From `events`, `conversations`, `ingest_gaps`, `duplicate_conflicts` and build_settings. built_at is UTC.
 -- Parameters: $1 parley's module version, $2 its VCS revision (from the binary's build info).
 CREATE OR REPLACE TABLE warehouse_info AS
 SELECT
@@ -12,6 +12,7 @@ SELECT
     (SELECT max(occurred_at) FROM events) AS last_event_at,
     (SELECT count(*) FROM ingest_gaps) AS offset_gaps,
     (SELECT coalesce(sum(messages), 0) FROM ingest_gaps)::BIGINT AS offset_gap_messages,
+    (SELECT count(*) FROM duplicate_conflicts) AS duplicate_conflicts,
     $1::VARCHAR AS parley_version,
     $2::VARCHAR AS parley_revision,
     version() AS duckdb_version

@@ -9,4 +9,5 @@ UNION ALL SELECT 'messages', count(*), sum(hash(t)::HUGEINT) FROM messages t
 UNION ALL SELECT 'episodes', count(*), sum(hash(t)::HUGEINT) FROM episodes t
 UNION ALL SELECT 'escalations', count(*), sum(hash(t)::HUGEINT) FROM escalations t
 UNION ALL SELECT 'conversations', count(*), sum(hash(t)::HUGEINT) FROM conversations t
+UNION ALL SELECT 'duplicate_conflicts', count(*), sum(hash(t)::HUGEINT) FROM duplicate_conflicts t
 ORDER BY 1;

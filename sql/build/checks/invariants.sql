@@ -2,7 +2,8 @@
 --
 -- Each check is one query counting the rows that break it; all must return 0.
 -- metrics/invariants_test.go runs them on a simulated operation; run them on
--- your own warehouse after a build, one at a time (parley sql --db FILE "...").
+-- your own warehouse after a build, all at once as a script
+-- (parley sql --db FILE --format csv -f sql/build/checks/invariants.sql) or one at a time.
 -- Each starts with a "check:" comment line naming it.
 
 -- check: one row per event_id

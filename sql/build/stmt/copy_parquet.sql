@@ -1,5 +1,7 @@
 -- The result of a user's query to a Parquet file (parley sql --out F --format parquet).
--- The query replaces the marker below (on its own line, so a trailing -- comment in it is harmless); parameter $1 is the output path.
+-- The query replaces the marker below (on its own line, so a trailing -- comment in it is harmless).
+-- Parameters: $parley_out, the output file in the sandbox's scratch folder, the only place DuckDB
+-- may write (sql/sandbox/), renamed to F afterwards; and the query's own named parameters (--param).
 COPY (
 /*query*/
-) TO $1 (FORMAT parquet, COMPRESSION zstd);
+) TO $parley_out (FORMAT parquet, COMPRESSION zstd);

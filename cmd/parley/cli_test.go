@@ -1,0 +1,67 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// cli runs the CLI in-process with stdin and returns what it printed on
+// stdout and on stderr.
+func cli(stdin io.Reader, args ...string) (stdout, stderr string, err error) {
+	cmd := newRootCmd()
+	var out, errOut bytes.Buffer
+	cmd.SetIn(stdin)
+	cmd.SetOut(&out)
+	cmd.SetErr(&errOut)
+	cmd.SetArgs(args)
+	err = cmd.ExecuteContext(context.Background())
+	return out.String(), errOut.String(), err
+}
+
+// parley runs the CLI in-process and returns what it printed on stdout.
+func parley(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	out, _, err := cli(strings.NewReader(""), args...)
+	return out, err
+}
+
+// parleyCombined runs the CLI in-process and returns stdout and stderr
+// together, in the order written, for tests that read warnings and errors.
+func parleyCombined(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	cmd := newRootCmd()
+	var out bytes.Buffer
+	cmd.SetIn(strings.NewReader(""))
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	cmd.SetArgs(args)
+	err := cmd.ExecuteContext(context.Background())
+	return out.String(), err
+}
+
+// mustParley runs the CLI in-process, fails the test with stderr on an
+// error, and returns stdout.
+func mustParley(t *testing.T, args ...string) string {
+	t.Helper()
+	out, _ := mustParleyLog(t, args...)
+	return out
+}
+
+// mustParleyLog is mustParley that also returns stderr (the log).
+func mustParleyLog(t *testing.T, args ...string) (stdout, stderr string) {
+	t.Helper()
+	out, errOut, err := cli(strings.NewReader(""), args...)
+	if err != nil {
+		t.Fatalf("parley %s: %v\n%s\n%s", strings.Join(args, " "), err, out, errOut)
+	}
+	return out, errOut
+}
+
+// metricsFixture is the path of a hand-made fixture of testdata/metrics.
+func metricsFixture(name string) string {
+	return filepath.Join("..", "..", "testdata", "metrics", name)
+}

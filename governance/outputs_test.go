@@ -1,0 +1,109 @@
+package governance
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestFileHoldsWord: an ID is found in every form Parley writes it in, as a
+// whole word only, wherever it falls relative to the pieces a large file is
+// read in.
+func TestFileHoldsWord(t *testing.T) {
+	const piece = 1 << 20 // what fileHoldsWord reads at a time
+	pad := func(n int) string { return strings.Repeat(" ", n) }
+	tests := []struct {
+		name, id, text string
+		want           bool
+	}{
+		{"as is", "cust-10", "note about cust-10 today", true},
+		{"prefix of a longer ID", "cust-1", "note about cust-10 today", false},
+		{"inside a longer ID", "rep-a", "c-rep-a", false},
+		{"HTML-escaped by html/template", "+447700900123", "<dd>&#43;447700900123</dd>", true},
+		{"JSON-escaped", "a&b", `{"id":"a\u0026b"}`, true},
+		{"CSV-quoted", `say "hi"`, `1,"say ""hi""",2`, true},
+		{"across two pieces", "cust-10", pad(piece-3) + "cust-10 ", true},
+		{"at the very end", "cust-10", pad(piece-7) + "cust-10", true},
+		{"longer ID across two pieces", "cust-1", pad(piece-6) + "cust-10", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "f.txt")
+			if err := os.WriteFile(path, []byte(tt.text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			var words [][]byte
+			for _, w := range encodings(tt.id) {
+				words = append(words, []byte(w))
+			}
+			got, err := fileHoldsWord(path, words)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Errorf("fileHoldsWord(%q) = %v, want %v", tt.id, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestAnyJSONString: strings are compared decoded, in valid and broken
+// JSON alike, and one pass suffices whatever the input holds.
+func TestAnyJSONString(t *testing.T) {
+	tests := []struct {
+		name, raw, want string
+		found           bool
+	}{
+		{"escaped ampersand", `{"id":"a\u0026b"`, "a&b", true},
+		{"escaped digit", `x "c\u0031" y`, "c1", true},
+		// Escaped quotes end no string (containsWord finds such mentions).
+		{"escaped quotes inside", `{"t":"he said \"c1\""}`, "c1", false},
+		{"in an odd quote parity", `oops " {"id":"c1"}`, "c1", true},
+		{"not a whole string", `{"id":"c12"}`, "c1", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := anyJSONString([]byte(tt.raw), 6*len(tt.want)+2, func(s string) bool { return s == tt.want }); got != tt.found {
+				t.Errorf("anyJSONString(%s) = %v, want %v", tt.raw, got, tt.found)
+			}
+		})
+	}
+	// A megabyte of escaped quotes is one pass, not one per quote.
+	raw := bytes.Repeat([]byte(`\"`), 1<<19)
+	if anyJSONString(raw, 1<<20, func(string) bool { return true }) {
+		t.Error("escaped quotes taken for strings")
+	}
+}
+
+// TestCSVRowsDropped: the rows of a CSV output that name the customer or
+// one of their conversations go, also when a cell was neutralised for
+// spreadsheets ("'-c9"); every other line is written back as it was read.
+func TestCSVRowsDropped(t *testing.T) {
+	in := "conversation_id,customer_id,note\n" +
+		"c-1,cust-a,\"kept, quoted\"\n" +
+		"'-c9,cust-z,neutralised id of a conversation of the customer\n" +
+		"c-2,cust-b,other customer\n" +
+		"c-3,cust-x,the customer's own row\n" +
+		"'=c-4,cust-c,kept\n"
+	path := filepath.Join(t.TempDir(), "out.csv")
+	if err := os.WriteFile(path, []byte(in), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	o := outputEraser{cfg: EraseConfig{Customer: "cust-x"}, convs: map[string]bool{"-c9": true}, hashed: map[string]bool{}}
+	removed, hasIDs, err := o.table(t.Context(), path, true)
+	if err != nil || !hasIDs || removed != 2 {
+		t.Fatalf("table: %d removed, ids %v, %v; want 2", removed, hasIDs, err)
+	}
+	want := "conversation_id,customer_id,note\n" +
+		"c-1,cust-a,\"kept, quoted\"\n" +
+		"c-2,cust-b,other customer\n" +
+		"'=c-4,cust-c,kept\n"
+	if got, err := os.ReadFile(path); err != nil || string(got) != want {
+		t.Errorf("rewritten CSV:\n%s\nwant:\n%s", got, want)
+	}
+	if !o.convs["c-3"] {
+		t.Error("the conversation of the customer's own row was not learned")
+	}
+}

@@ -1,0 +1,2 @@
+-- The build fingerprint (settings and build SQL) the warehouse records.
+SELECT fingerprint FROM build_state

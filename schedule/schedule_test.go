@@ -1,0 +1,241 @@
+package schedule
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parley-cx/parley/forecast"
+	"github.com/parley-cx/parley/internal/browsertest"
+	"github.com/parley-cx/parley/internal/config"
+	"github.com/parley-cx/parley/staffing"
+)
+
+func writeFile(t *testing.T, dir, name, body string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// planCSV writes a plan in the forecast's column layout with the given
+// agents_with_shrinkage per hour from 2026-03-02 (a Monday) 00:00.
+func planCSV(t *testing.T, dir, queue string, agents []int) string {
+	t.Helper()
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.Write([]string{"queue", "channel", "time_zone", "interval_start", "forecast", "agents_with_shrinkage"})
+	first := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	for k, n := range agents {
+		w.Write([]string{queue, "chat", "Europe/Berlin", first.Add(time.Duration(k) * time.Hour).Format("2006-01-02T15:04"), "1", itoa(n)})
+	}
+	w.Flush()
+	return writeFile(t, dir, "plan.csv", b.String())
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// The known optimum through the whole path (plan file, shifts.yaml, break
+// rule): 08:00, 09:00 and 10:00 each need one agent; a 3-hour split shift
+// from 08:00 has an unpaid hour's break at 09:00, short 2-hour shifts start
+// at 08:00 or 09:00. Half of each would do (LP: 3 paid hours); whole agents
+// need two shifts, 4 paid hours, one agent-hour over.
+func TestScheduleKnownOptimum(t *testing.T) {
+	dir := t.TempDir()
+	agents := make([]int, 24)
+	agents[8], agents[9], agents[10] = 1, 1, 1
+	plan := planCSV(t, dir, "billing", agents)
+	shifts := writeFile(t, dir, "shifts.yaml", `
+breaks: {min_shift: 3h, after: 1h, length: 1h, paid: false}
+shifts:
+  - {name: split, starts: ["08:00"], length: 3h}
+  - {name: short, starts: ["08:00", "09:00"], length: 2h}
+`)
+	st, err := LoadShifts(shifts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reqs, err := ReadPlan(plan, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reqs) != 1 || reqs[0].Queue != "billing" || reqs[0].Step != time.Hour || len(reqs[0].Agents) != 24 {
+		t.Fatalf("plan read as %+v", reqs)
+	}
+	res, err := Solve(context.Background(), reqs[0], st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.PaidHours != 4 || res.LPBound < 3-1e-9 || res.LPBound > 3+1e-9 || !res.Optimal || res.Gap != 0.25 {
+		t.Errorf("paid %v, LP bound %v, gap %v, optimal %v; want 4, 3, 0.25, true", res.PaidHours, res.LPBound, res.Gap, res.Optimal)
+	}
+	agentsStarted := 0
+	for _, s := range res.Shifts {
+		agentsStarted += s.Agents
+	}
+	if agentsStarted != 2 || res.RequiredHours != 3 || res.OverHours != 1 || res.UnderHours != 0 {
+		t.Errorf("%d agents started, required %v h, over %v h, under %v h; want 2, 3, 1, 0", agentsStarted, res.RequiredHours, res.OverHours, res.UnderHours)
+	}
+	for _, iv := range res.Coverage[8:11] {
+		if iv.Scheduled < 1 || iv.Under != 0 {
+			t.Errorf("%s: %+v", iv.StartText, iv)
+		}
+	}
+}
+
+// A requirement no shift reaches stays under-staffed and is reported, while
+// the rest is still covered.
+func TestScheduleReportsWhatNoShiftReaches(t *testing.T) {
+	dir := t.TempDir()
+	agents := make([]int, 24)
+	agents[3], agents[9], agents[10] = 2, 3, 1
+	reqs, err := ReadPlan(planCSV(t, dir, "night", agents), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := &Shifts{Shifts: []ShiftType{{Name: "day", Starts: []string{"08:00", "09:00"}, Length: config.Duration(2 * time.Hour)}}}
+	res, err := Solve(context.Background(), reqs[0], st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.UnderHours != 2 || res.Coverage[3].Under != 2 || res.Coverage[9].Under != 0 || res.Coverage[10].Under != 0 || res.PaidHours != 6 {
+		t.Errorf("under %v h, 03:00 %+v, paid %v; want 2 h short at 03:00 only, 6 paid hours", res.UnderHours, res.Coverage[3], res.PaidHours)
+	}
+}
+
+func TestShiftsErrorsNameTheirField(t *testing.T) {
+	dir := t.TempDir()
+	cases := []struct{ yaml, field string }{
+		{`shifts: []`, "shifts:"},
+		{`shifts: [{name: a, starts: ["7:00"], length: 8h}]`, "shifts[0].starts[0]"},
+		{`shifts: [{name: a, starts: ["07:00"], length: 0s}]`, "shifts[0].length"},
+		{`shifts: [{name: a, starts: ["07:00"], length: 8h, days: [monday]}]`, "shifts[0].days[0]"},
+		{`shifts: [{name: a, starts: ["07:00"], length: 8h}, {name: a, starts: ["08:00"], length: 8h}]`, "shifts[1].name"},
+		{`shifts: [{name: "", starts: ["07:00"], length: 8h}]`, "shifts[0].name"},
+		{"breaks: {min_shift: 4h, after: 4h, length: 30m}\nshifts: [{name: a, starts: [\"07:00\"], length: 8h}]", "breaks.after"},
+		{`shifts: [{name: a, starts: ["07:00"], lenght: 8h}]`, "lenght"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.field, func(t *testing.T) {
+			_, err := LoadShifts(writeFile(t, dir, "s.yaml", tc.yaml))
+			if err == nil || !strings.Contains(err.Error(), tc.field) {
+				t.Errorf("LoadShifts: %v, want an error naming %s", err, tc.field)
+			}
+		})
+	}
+}
+
+// The schedule page shows requirements, the chosen shifts and coverage per
+// interval, self-contained and clean in headless Chromium; a queue name
+// with markup arrives as text.
+func TestScheduleHTMLInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	dir := t.TempDir()
+	agents := make([]int, 48)
+	for k := 8; k < 20; k++ {
+		agents[k], agents[24+k] = 2+k%3, 1+k%2
+	}
+	hostile := `<img src=x onerror="window.pwned=true">`
+	reqs, err := ReadPlan(planCSV(t, dir, hostile, agents), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := &Shifts{
+		Breaks: BreakRule{MinShift: config.Duration(6 * time.Hour), After: config.Duration(3 * time.Hour), Length: config.Duration(time.Hour)},
+		Shifts: []ShiftType{{Name: "full", Starts: []string{"08:00", "10:00", "12:00"}, Length: config.Duration(8 * time.Hour)},
+			{Name: "part", Starts: []string{"08:00", "12:00", "16:00"}, Length: config.Duration(4 * time.Hour)}},
+	}
+	res, err := Solve(context.Background(), reqs[0], st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.UnderHours != 0 || !res.Optimal || res.PaidHours < res.LPBound-1e-9 {
+		t.Fatalf("schedule %s", res.summary())
+	}
+	var out bytes.Buffer
+	if err := Write(&out, FormatHTML, &Report{Plan: "plan.csv", ShiftFile: "shifts.yaml", Interval: "1h0m0s", Results: []Result{res}}); err != nil {
+		t.Fatal(err)
+	}
+	page := writeFile(t, dir, "schedule.html", out.String())
+	b := browsertest.New(t)
+	p := b.Open(t, page)
+	p.RequireClean(t)
+	if len(p.Charts) != 1 {
+		t.Errorf("%d charts, want 1", len(p.Charts))
+	}
+	if browsertest.Eval[bool](t, p, `window.pwned === true`) {
+		t.Error("markup in the queue name ran in the page")
+	}
+	text := p.Text(t)
+	for _, want := range []string{hostile, "Chosen shifts", "Coverage per interval", "full", "part", "LP lower bound", "proven optimal"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+}
+
+// The plan `parley forecast --staffing --format csv` writes is what
+// schedule reads: every interval's agents_with_shrinkage becomes the
+// requirement, and shifts around the clock cover all of it.
+func TestScheduleReadsTheForecastPlan(t *testing.T) {
+	dir := t.TempDir()
+	var hist strings.Builder
+	hist.WriteString("start,n\n")
+	first := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
+	for d := range 28 {
+		for h := 8; h < 20; h++ {
+			fmt.Fprintf(&hist, "%s,%d\n", first.AddDate(0, 0, d).Add(time.Duration(h)*time.Hour).Format("2006-01-02 15:04"), 20+3*(h%5)+d%3)
+		}
+	}
+	var plan bytes.Buffer
+	err := forecast.Run(context.Background(), forecast.Config{
+		CSV: &forecast.CSVSource{Path: writeFile(t, dir, "history.csv", hist.String()), TimeCol: "start", CountCol: "n"}, Location: time.UTC,
+		Interval: time.Hour, HorizonDays: 7, HistoryDays: 364, BaselineWeeks: 4, HoursPerFTE: 40, Format: forecast.FormatCSV, Out: &plan,
+		Staffing: &forecast.Staffing{Input: staffing.Input{AHT: 5 * time.Minute, TargetLevel: 0.8, TargetTime: 30 * time.Second, Concurrency: 1, MaxOccupancy: 1, Shrinkage: 0.25}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reqs, err := ReadPlan(writeFile(t, dir, "plan.csv", plan.String()), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(strings.NewReader(plan.String())).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, rec := range recs[1:] {
+		n, _ := strconv.Atoi(rec[11]) // agents_with_shrinkage
+		total += n
+	}
+	sum := 0
+	for _, n := range reqs[0].Agents {
+		sum += n
+	}
+	if len(reqs) != 1 || len(reqs[0].Agents) != 7*24 || sum != total || total == 0 {
+		t.Fatalf("read %d requirements of %d intervals summing to %d agents; the plan has %d", len(reqs), len(reqs[0].Agents), sum, total)
+	}
+	var starts []string
+	for h := range 24 {
+		starts = append(starts, fmt.Sprintf("%02d:00", h))
+	}
+	res, err := Solve(context.Background(), reqs[0], &Shifts{Shifts: []ShiftType{{Name: "four", Starts: starts, Length: config.Duration(4 * time.Hour)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.UnderHours != 0 || res.PaidHours < res.RequiredHours || res.PaidHours < res.LPBound-1e-9 {
+		t.Errorf("schedule of the forecast plan: %s", res.summary())
+	}
+}

@@ -1,0 +1,269 @@
+package schedule
+
+import (
+	"container/heap"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/optimize/convex/lp"
+)
+
+// cover is the integer program of a shift plan (the model of pyworkforce's
+// MinRequiredResources, with under-staffing allowed at a penalty):
+//
+//	minimise   Σⱼ cost_j·x_j + penalty·Σₖ u_k
+//	subject to Σⱼ a_kj·x_j + u_k − e_k = req_k   for every interval k
+//	           x_j ∈ {0, 1, 2, …}, u_k, e_k ≥ 0
+//
+// x_j is how many agents start shift j (a shift type on a day at a start
+// time), a_kj is 1 where shift j has its agents working in interval k (not
+// on break), u_k the agents missing and e_k the agents over the requirement.
+// The penalty is more than any shift costs, so the program leaves an
+// interval short only where no shift can reach it.
+type cover struct {
+	cost    []float64 // per shift variable
+	rows    [][]int   // per shift variable: the intervals (rows) it covers, ascending
+	req     []float64 // per row
+	penalty float64
+	// step is the granularity of every objective value (the gcd of the
+	// costs): a node whose bound rounds up to the incumbent cannot improve it.
+	step float64
+}
+
+// solution is the outcome of solving a cover.
+type solution struct {
+	x []int
+	// objective is the cost of x with its under-staffing penalty.
+	objective float64
+	// lpBound is the linear-programming relaxation's optimum at the root: no
+	// integer plan costs less.
+	lpBound float64
+	// bound is the best lower bound the search proved (lpBound rounded up
+	// to the cost granularity at least); equal to objective when optimal.
+	bound   float64
+	optimal bool
+	nodes   int
+}
+
+// maxNodes bounds the branch-and-bound search; past it the best plan found
+// is returned with its proven gap.
+const maxNodes = 20000
+
+// errNoShift is returned for a plan that no shift can cover any of.
+var errNoShift = errors.New("no allowed shift works in any interval with a requirement")
+
+// lpTol is the reduced-cost tolerance of the simplex and the integrality tolerance of the search.
+const lpTol = 1e-9
+
+// node is a subproblem: bounds on the shift variables.
+type node struct {
+	lb, ub []float64 // ub may be +Inf
+	bound  float64   // its LP optimum
+	x      []float64 // its LP solution
+}
+
+type nodeQueue []*node
+
+func (q nodeQueue) Len() int           { return len(q) }
+func (q nodeQueue) Less(i, j int) bool { return q[i].bound < q[j].bound }
+func (q nodeQueue) Swap(i, j int)      { q[i], q[j] = q[j], q[i] }
+func (q *nodeQueue) Push(v any)        { *q = append(*q, v.(*node)) }
+func (q *nodeQueue) Pop() any {
+	old := *q
+	n := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return n
+}
+
+// solve finds a least-cost integer plan by best-first branch and bound,
+// each node's linear relaxation solved by gonum's simplex.
+func (p *cover) solve(ctx context.Context) (solution, error) {
+	n := len(p.cost)
+	if n == 0 {
+		return solution{}, errNoShift
+	}
+	root := &node{lb: make([]float64, n), ub: make([]float64, n)}
+	for j := range root.ub {
+		root.ub[j] = math.Inf(1)
+	}
+	if err := p.relax(root); err != nil {
+		return solution{}, fmt.Errorf("schedule: linear relaxation: %w", err)
+	}
+	sol := solution{lpBound: root.bound}
+	best, bestObj := p.roundUp(root.x)
+	queue := &nodeQueue{root}
+	for queue.Len() > 0 && sol.nodes < maxNodes {
+		if err := ctx.Err(); err != nil {
+			return solution{}, err
+		}
+		nd := heap.Pop(queue).(*node)
+		sol.nodes++
+		if p.ceil(nd.bound) >= bestObj-lpTol {
+			continue // cannot improve on the incumbent
+		}
+		j, frac := -1, 0.0
+		for k, v := range nd.x {
+			if f := math.Abs(v - math.Round(v)); f > 1e-6 && f > frac {
+				j, frac = k, f
+			}
+		}
+		if j < 0 { // integral
+			x, obj := p.roundUp(nd.x)
+			if obj < bestObj {
+				best, bestObj = x, obj
+			}
+			continue
+		}
+		for _, up := range []bool{false, true} {
+			child := &node{lb: append([]float64(nil), nd.lb...), ub: append([]float64(nil), nd.ub...)}
+			if up {
+				child.lb[j] = math.Ceil(nd.x[j])
+			} else {
+				child.ub[j] = math.Floor(nd.x[j])
+			}
+			if err := p.relax(child); err != nil {
+				if errors.Is(err, lp.ErrInfeasible) {
+					continue
+				}
+				return solution{}, fmt.Errorf("schedule: linear relaxation: %w", err)
+			}
+			if x, obj := p.roundUp(child.x); obj < bestObj {
+				best, bestObj = x, obj
+			}
+			if p.ceil(child.bound) < bestObj-lpTol {
+				heap.Push(queue, child)
+			}
+		}
+	}
+	sol.x, sol.objective = best, bestObj
+	sol.bound = math.Min(bestObj, p.ceil(root.bound))
+	if queue.Len() == 0 {
+		sol.bound, sol.optimal = bestObj, true
+	} else {
+		open := math.Inf(1)
+		for _, nd := range *queue {
+			open = math.Min(open, nd.bound)
+		}
+		sol.bound = math.Min(bestObj, p.ceil(open))
+	}
+	return sol, nil
+}
+
+// ceil rounds an objective bound up to the cost granularity.
+func (p *cover) ceil(v float64) float64 {
+	if p.step <= 0 {
+		return v
+	}
+	return math.Ceil(v/p.step-1e-7) * p.step
+}
+
+// roundUp turns an LP solution into an integer plan by rounding every
+// start count up (every coefficient is non-negative, so coverage only
+// grows) and returns it with its objective.
+func (p *cover) roundUp(x []float64) ([]int, float64) {
+	out := make([]int, len(x))
+	for j, v := range x {
+		out[j] = int(math.Ceil(v - 1e-6))
+	}
+	return out, p.objective(out)
+}
+
+// objective is the cost of plan x plus the penalty of what it leaves short.
+func (p *cover) objective(x []int) float64 {
+	have := make([]float64, len(p.req))
+	var obj float64
+	for j, v := range x {
+		obj += float64(v) * p.cost[j]
+		for _, k := range p.rows[j] {
+			have[k] += float64(v)
+		}
+	}
+	for k, r := range p.req {
+		obj += p.penalty * math.Max(0, r-have[k])
+	}
+	return obj
+}
+
+// relax solves node's linear relaxation in standard form for gonum's
+// simplex. Lower bounds are substituted out (x = lb + x'), finite upper
+// bounds become rows x' + s = ub − lb, and a variable fixed by its bounds
+// leaves the program. Every row has a column that starts it feasible (u_k
+// for a requirement still to cover, e_k for one already exceeded, s_j for a
+// bound), so no phase one is needed.
+func (p *cover) relax(nd *node) (err error) {
+	defer func() {
+		if r := recover(); r != nil { // gonum panics on numerically singular bases
+			err = fmt.Errorf("simplex failed: %v", r)
+		}
+	}()
+	m, n := len(p.req), len(p.cost)
+	rhs := append([]float64(nil), p.req...)
+	base := 0.0
+	var free, bounded []int
+	for j := range n {
+		if nd.lb[j] > nd.ub[j] {
+			return lp.ErrInfeasible
+		}
+		if nd.lb[j] > 0 {
+			base += nd.lb[j] * p.cost[j]
+			for _, k := range p.rows[j] {
+				rhs[k] -= nd.lb[j]
+			}
+		}
+		if nd.ub[j] > nd.lb[j] {
+			free = append(free, j)
+			if !math.IsInf(nd.ub[j], 1) {
+				bounded = append(bounded, j)
+			}
+		}
+	}
+	rowsN := m + len(bounded)
+	cols := len(free) + 2*m + len(bounded)
+	a := mat.NewDense(rowsN, cols, nil)
+	c := make([]float64, cols)
+	b := make([]float64, rowsN)
+	copy(b, rhs)
+	basic := make([]int, rowsN)
+	boundRow := map[int]int{}
+	for r, j := range bounded {
+		boundRow[j] = m + r
+	}
+	for col, j := range free {
+		c[col] = p.cost[j]
+		for _, k := range p.rows[j] {
+			a.Set(k, col, 1)
+		}
+		if r, ok := boundRow[j]; ok {
+			a.Set(r, col, 1)
+		}
+	}
+	uCol, eCol, sCol := len(free), len(free)+m, len(free)+2*m
+	for k := range m {
+		a.Set(k, uCol+k, 1)
+		a.Set(k, eCol+k, -1)
+		c[uCol+k] = p.penalty
+		if rhs[k] >= 0 {
+			basic[k] = uCol + k
+		} else {
+			basic[k] = eCol + k
+		}
+	}
+	for r, j := range bounded {
+		a.Set(m+r, sCol+r, 1)
+		b[m+r] = nd.ub[j] - nd.lb[j]
+		basic[m+r] = sCol + r
+	}
+	obj, x, err := lp.Simplex(c, a, b, lpTol, basic)
+	if err != nil {
+		return err
+	}
+	nd.x = append([]float64(nil), nd.lb...)
+	for col, j := range free {
+		nd.x[j] += x[col]
+	}
+	nd.bound = base + obj
+	return nil
+}
