@@ -44,6 +44,8 @@ type Config struct {
 	// Build bounds the resources DuckDB may use while `parley build` runs.
 	// It changes how fast a build goes, never what it computes.
 	Build Build `yaml:"build"`
+	// QA holds the scorecards of quality reviews (see qa.go).
+	QA QA `yaml:"qa"`
 }
 
 // Build holds the DuckDB resource settings of `parley build`.
@@ -118,11 +120,14 @@ func (b Build) validate() []error {
 }
 
 // Fingerprint identifies the settings that decide what a build computes
-// (everything but Build), so a warehouse built with other settings is
+// (everything but Build and QA), so a warehouse built with other settings is
 // rebuilt in full rather than updated. It must only be called on a validated Config.
 func (c *Config) Fingerprint() string {
 	semantic := *c
 	semantic.Build = Build{}
+	// Reviews store the scale and weight of every rating, so a changed
+	// scorecard re-scores nothing the build computes.
+	semantic.QA = QA{}
 	raw, err := yaml.Marshal(&semantic)
 	if err != nil {
 		// Every field marshals; a failure is a programming error.
@@ -352,6 +357,7 @@ func (c *Config) Validate() error {
 		}
 	}
 	errs = append(errs, c.Build.validate()...)
+	errs = append(errs, c.QA.validate()...)
 	return errors.Join(errs...)
 }
 
