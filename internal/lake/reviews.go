@@ -69,7 +69,7 @@ type ReviewRow struct {
 	Comment          string         `parquet:"comment,optional"`
 	Ratings          []ReviewRating `parquet:"ratings,list"`
 	// By filed the dispute (an agent) or the resolution (a lead).
-	By string `parquet:"by,optional"`
+	By string `parquet:"filed_by,optional"`
 	// Reason is the dispute's reason.
 	Reason string `parquet:"reason,optional"`
 	// Decision of a resolution: DecisionAccept or DecisionReject.
