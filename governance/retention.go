@@ -51,8 +51,8 @@ type RetentionStats struct {
 	// reviews dataset, dated by the day each file was recorded) dropped,
 	// holding Files files of Bytes bytes.
 	EventPartitions, DeadLetterPartitions, ReviewPartitions int
-	Files                                 int
-	Bytes                                 int64
+	Files                                                   int
+	Bytes                                                   int64
 	// Leftovers of interrupted lake commands removed first (lake.Sweep).
 	Leftovers int
 }
