@@ -231,7 +231,11 @@ func TestImportIdempotentAndVersions(t *testing.T) {
 	// rv-2 rescored.
 	b := writeFile(t, dir, "b.jsonl",
 		scoreLine(t, func(m map[string]any) { m["reviewed_at"] = "2026-03-22T10:00:00Z" }),
-		scoreLine(t, func(m map[string]any) { second(m); m["reviewed_at"] = "2026-03-22T11:00:00Z"; rating(m, 0)["rating"] = 2 }))
+		scoreLine(t, func(m map[string]any) {
+			second(m)
+			m["reviewed_at"] = "2026-03-22T11:00:00Z"
+			rating(m, 0)["rating"] = 2
+		}))
 	res, err = importFiles(t, root, b)
 	if err != nil || res.Stored != 1 || res.Unchanged != 1 {
 		t.Errorf("import of a later download: %+v, %v; want 1 stored, 1 unchanged", res, err)
