@@ -4,7 +4,7 @@
 // a targeted share from strata such as low CSAT or high friction, either as
 // one total or as a quota per agent. The same warehouse, options and seed
 // give the same packet byte for byte; a ledger keeps later samples from
-// repeating conversations already reviewed.
+// repeating conversations already sampled.
 package qa
 
 import (

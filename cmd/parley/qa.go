@@ -147,7 +147,7 @@ Example:
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "sampled %d of %d conversations (%s to %s, %d skipped as already reviewed)\npacket: %s\nledger: %s\n",
+			fmt.Fprintf(cmd.OutOrStdout(), "sampled %d of %d conversations (%s to %s, %d skipped as sampled before, see the ledger)\npacket: %s\nledger: %s\n",
 				len(res.Sampled), res.Candidates, res.From, res.To, res.Skipped, res.Dir, res.Ledger)
 			for _, s := range res.Short {
 				fmt.Fprintf(cmd.OutOrStdout(), "agent %s had %d of %d conversations: all included\n", s.Agent, s.Had, s.Wanted)

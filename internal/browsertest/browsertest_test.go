@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 
@@ -117,4 +118,28 @@ func TestScriptTextStaysText(t *testing.T) {
 	if !strings.Contains(p.Text(t), msg) {
 		t.Errorf("customer text not shown verbatim")
 	}
+}
+
+// TestDownloads: a page's blob download lands in the Downloads folder; it
+// sends nothing off the page.
+func TestDownloads(t *testing.T) {
+	b := New(t)
+	dir := t.TempDir()
+	b.Downloads(t, dir)
+	page := writeFile(t, "dl.html", `<button id="go">save</button><script>
+document.getElementById("go").addEventListener("click", function () {
+  var a = document.createElement("a");
+  a.href = URL.createObjectURL(new Blob(["hello\n"], {type: "text/plain"}));
+  a.download = "hello.txt";
+  document.body.appendChild(a);
+  a.click();
+});
+</script>`)
+	p := b.Open(t, page)
+	p.Run(t, chromedp.Click("#go"))
+	got, err := os.ReadFile(b.Downloaded(t, "hello.txt"))
+	if err != nil || string(got) != "hello\n" {
+		t.Errorf("downloaded %q, %v; want hello", got, err)
+	}
+	p.RequireClean(t)
 }
