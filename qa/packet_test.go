@@ -84,6 +84,11 @@ func TestPacketRedactsAndEscapes(t *testing.T) {
 			if n := browsertest.Eval[int](t, p, `document.querySelectorAll("main script:not([type='application/json']), main img").length`); n != 0 {
 				t.Errorf("%d script/img elements in the transcript body", n)
 			}
+			// The review form's handlers are attached by its script: no element
+			// carries an inline handler, which the CSP would refuse anyway.
+			if n := browsertest.Eval[int](t, p, `[...document.querySelectorAll("*")].filter(e => [...e.attributes].some(a => a.name.startsWith("on"))).length`); n != 0 {
+				t.Errorf("%d elements with inline event handlers", n)
+			}
 			for _, s := range tt.present {
 				if !strings.Contains(text, s) {
 					t.Errorf("page text lacks %q; page text:\n%s", s, text)

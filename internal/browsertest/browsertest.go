@@ -8,6 +8,10 @@
 //	if browsertest.Eval[bool](t, p, "window.pwned === true") { ... }
 //	if !strings.Contains(p.Text(t), "<script>") { ... } // shown as text
 //
+// Pages can be used as a person would: p.Run(t, chromedp.Click("#qa-download"))
+// clicks and types, and after b.Downloads(t, dir) the files pages download
+// land in dir (b.Downloaded waits for one).
+//
 // Chromium is Debian's `chromium` package (`.ci/run` installs it); set
 // PARLEY_CHROMIUM to use another binary. A missing browser fails the test
 // rather than skipping it, so CI cannot silently lose the check.
