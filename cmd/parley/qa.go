@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -178,6 +179,12 @@ Example:
 	return cmd
 }
 
+// asFlags names the fields of a Validate error, one per line, as the flags
+// they come from: "review: required" becomes "--review: required".
+func asFlags(err error) error {
+	return errors.New("--" + strings.ReplaceAll(err.Error(), "\n", "\n--"))
+}
+
 func newQAImportCmd() *cobra.Command {
 	var (
 		cfg        qa.ImportConfig
@@ -267,7 +274,7 @@ Example:
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := cfg.Validate(); err != nil {
-				return usageErrorf("qa dispute: --%w", err)
+				return usageErrorf("qa dispute: %w", asFlags(err))
 			}
 			cfg.Log = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
 			file, err := qa.Dispute(cmd.Context(), cfg)
@@ -319,7 +326,7 @@ Example:
 			}
 			cfg.Settings = settings
 			if err := cfg.Validate(); err != nil {
-				return usageErrorf("qa resolve: --%w", err)
+				return usageErrorf("qa resolve: %w", asFlags(err))
 			}
 			cfg.Log = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
 			file, err := qa.ResolveDispute(cmd.Context(), cfg)

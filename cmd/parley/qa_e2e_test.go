@@ -6,7 +6,9 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"math"
 	"os"
@@ -444,4 +446,38 @@ func treeOf(t *testing.T, root string) map[string]string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// TestQACommandUsage: the QA commands' flag errors are usage errors that
+// name the flag to fix.
+func TestQACommandUsage(t *testing.T) {
+	lakeDir := t.TempDir()
+	tests := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"qa", "import", "x.jsonl"}, []string{"--lake is required"}},
+		{[]string{"qa", "import", "--lake", lakeDir}, []string{"give at least one scores file"}},
+		{[]string{"qa", "dispute", "--lake", lakeDir}, []string{"--review: required", "--by: required", "--reason: required"}},
+		{[]string{"qa", "resolve", "--lake", lakeDir, "--review", "rv-1", "--by", "lead"}, []string{"give --accept or --reject"}},
+		{[]string{"qa", "resolve", "--lake", lakeDir, "--review", "rv-1", "--by", "lead", "--accept"}, []string{"--rescore: an accepted dispute changes the review"}},
+		{[]string{"qa", "sample", "--db", "w.duckdb", "--out", lakeDir, "--reviewers", "ana", "--calibration", "2"}, []string{"calibration: 2 conversations need at least two reviewers"}},
+	}
+	for _, tt := range tests {
+		cmd := newRootCmd()
+		cmd.SetOut(io.Discard)
+		cmd.SetErr(io.Discard)
+		cmd.SetArgs(tt.args)
+		err := cmd.ExecuteContext(context.Background())
+		var ue usageError
+		if !errors.As(err, &ue) {
+			t.Errorf("%v: %v, want a usage error", tt.args, err)
+			continue
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%v: %v, want it to say %q", tt.args, err, w)
+			}
+		}
+	}
 }
