@@ -340,24 +340,13 @@ func eraseLake(ctx context.Context, cfg EraseConfig, log *slog.Logger, st *Erase
 	return convs, nil
 }
 
-// ErasedConversationID is what an erase with Conversations leaves of a
-// conversation ID in the QA reviews dataset: "erased-" and the first 16
-// hex digits of its SHA-256, so that the review still counts for its
-// agent and reviewer and its versions still group, while nothing names
-// the conversation (the audit log knows it by the same digest).
-func ErasedConversationID(id string) string {
-	return erasedPrefix + CustomerDigest(id)[:16]
-}
-
-const erasedPrefix = "erased-"
-
 // eraseReviews scrubs the customer's conversations from the QA reviews
 // dataset. A review is the reviewed agent's record and the reviewer's
 // work, not the customer's data, so its scores, agent, reviewer, scorecard
 // and times stay; what could quote or point at the customer goes: the
 // review's and every rating's comment and a dispute's reason are cleared,
 // and with Conversations (the conversation is gone from the lake) its
-// conversation ID becomes ErasedConversationID. The customer's
+// conversation ID becomes lake.ErasedConversationID. The customer's
 // conversations are those the lake holds, and those an earlier erase of
 // the same customer recorded by digest in the audit log (a scores file
 // imported after that erase).
@@ -381,7 +370,7 @@ func eraseReviews(ctx context.Context, cfg EraseConfig, convs map[string]bool, l
 			}
 		}
 		if cfg.Conversations {
-			r.ConversationID, changed = ErasedConversationID(r.ConversationID), true
+			r.ConversationID, changed = lake.ErasedConversationID(r.ConversationID), true
 		}
 		return true, changed
 	}

@@ -100,7 +100,7 @@ func TestEraseReviews(t *testing.T) {
 		t.Fatalf("erase --conversations: %+v, %v; want the 2 rows renamed", st, err)
 	}
 	rows = readReviewRows(t, root)
-	if got, want := rows["rv-1/review"].ConversationID, ErasedConversationID("c-target-1"); got != want || rows["rv-1/dispute"].ConversationID != want {
+	if got, want := rows["rv-1/review"].ConversationID, lake.ErasedConversationID("c-target-1"); got != want || rows["rv-1/dispute"].ConversationID != want {
 		t.Errorf("conversation id %q, want %q on the review and its dispute", got, want)
 	}
 	if st, err := Erase(ctx, EraseConfig{Lake: root, Customer: target, Conversations: true}); err != nil || st.Reviews != 0 {
@@ -115,7 +115,7 @@ func TestEraseReviews(t *testing.T) {
 	if st, err := Erase(ctx, EraseConfig{Lake: root, Customer: target, Conversations: true}); err != nil || st.Reviews != 1 {
 		t.Errorf("erase after a late import: %+v, %v; want its review scrubbed", st, err)
 	}
-	if r := readReviewRows(t, root)["rv-3/review"]; r.Comment != "" || r.ConversationID != ErasedConversationID("c-target-1") {
+	if r := readReviewRows(t, root)["rv-3/review"]; r.Comment != "" || r.ConversationID != lake.ErasedConversationID("c-target-1") {
 		t.Errorf("the late review survives: %+v", r)
 	}
 

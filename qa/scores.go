@@ -185,7 +185,8 @@ func (s *reviewStore) close() {
 
 // conflicts finds incoming versions that cannot be stored beside what the
 // lake and the other incoming lines hold: a review id that names another
-// conversation, or the same review id and reviewed_at scored differently.
+// conversation (the erased form of the same one is the same), or the same
+// review id and reviewed_at scored differently on two lines.
 func (s *reviewStore) conflicts(incoming []lake.ReviewRow) []Problem {
 	type seen struct {
 		row   lake.ReviewRow
@@ -206,7 +207,8 @@ func (s *reviewStore) conflicts(incoming []lake.ReviewRow) []Problem {
 		bad := func(field, format string, args ...any) {
 			probs = append(probs, Problem{File: r.Source, Line: int(r.Line), Field: field, Msg: fmt.Sprintf(format, args...)})
 		}
-		if c, ok := conv[r.ReviewID]; ok && c.row.ConversationID != r.ConversationID {
+		// A review erased with its conversation names it by digest.
+		if c, ok := conv[r.ReviewID]; ok && c.row.ConversationID != r.ConversationID && c.row.ConversationID != lake.ErasedConversationID(r.ConversationID) {
 			bad("conversation_id", "review %s is of conversation %q in %s, not %q", r.ReviewID, c.row.ConversationID, c.where, r.ConversationID)
 			continue
 		}

@@ -392,3 +392,33 @@ func TestImportMarksLedger(t *testing.T) {
 		t.Errorf("c-2: %v, want sampled only", got)
 	}
 }
+
+// TestImportAfterErase: once parley erase --conversations has replaced a
+// review's conversation id by its digest and cleared its comments,
+// importing the old scores file again is no conflict and brings nothing back.
+func TestImportAfterErase(t *testing.T) {
+	dir := t.TempDir()
+	root := newLake(t)
+	file := writeFile(t, dir, "a.jsonl", scoreLine(t, nil))
+	res, err := importFiles(t, root, file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What the erase leaves, in place of the file the import wrote.
+	rows := storedRows(t, root)
+	rows[0].ConversationID, rows[0].Comment, rows[0].Ratings[0].Comment = lake.ErasedConversationID("c-1"), "", ""
+	if err := os.Remove(res.File); err != nil {
+		t.Fatal(err)
+	}
+	if err := lake.PublishParquet(root, filepath.Dir(res.File), "erased.parquet", rows); err != nil {
+		t.Fatal(err)
+	}
+	before := dataFiles(t, root)
+	res, err = importFiles(t, root, file)
+	if err != nil || res.Known != 1 || res.Stored != 0 {
+		t.Errorf("import after the erase: %+v, %v; want the review known, nothing stored", res, err)
+	}
+	if !maps.Equal(dataFiles(t, root), before) {
+		t.Error("the import changed the lake")
+	}
+}

@@ -2,6 +2,8 @@ package lake
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -94,6 +96,17 @@ type ReviewRating struct {
 	Weight   float64 `parquet:"weight"`
 	Critical bool    `parquet:"critical"`
 	AllowNA  bool    `parquet:"allow_na"`
+}
+
+// ErasedConversationID is what `parley erase --conversations` leaves of a
+// conversation ID in the reviews dataset: "erased-" and the first 16 hex
+// digits of its SHA-256, so that the review still counts for its agent and
+// reviewer and its versions still group, while nothing names the
+// conversation (the audit log knows it by the same digest). An import
+// recognises a stored review of the conversation by it.
+func ErasedConversationID(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return "erased-" + hex.EncodeToString(sum[:])[:16]
 }
 
 // ReviewsLockFile, relative to the root, is held exclusively by the
