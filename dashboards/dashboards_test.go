@@ -428,8 +428,12 @@ func TestEmptyPeriod(t *testing.T) {
 		t.Run(filepath.Base(file.Path), func(t *testing.T) {
 			p := b.Open(t, file.Path)
 			p.RequireClean(t)
-			if text := p.Text(t); !strings.Contains(text, "2030-01-01 to 2030-01-07 (7 days)") {
+			text := p.Text(t)
+			if !strings.Contains(text, "2030-01-01 to 2030-01-07 (7 days)") {
 				t.Errorf("header lacks the empty period")
+			}
+			if filepath.Base(file.Path) == "quality.html" && !strings.Contains(text, "No reviews of conversations of this period yet") {
+				t.Errorf("the Quality page does not say there are no reviews")
 			}
 		})
 	}

@@ -200,6 +200,10 @@ func (r *run) quality(ctx context.Context) (template.HTML, error) {
 		return "", err
 	}
 	note := "Reviews count in the period of their conversation's local date; calibration reviews measure reviewers and are left out of agents' scores."
+	if k.Reviews == 0 && k.CalibrationReviews == 0 {
+		note = "No reviews of conversations of this period yet: reviewers score conversations in the forms of a QA packet (parley qa sample), " +
+			"and parley qa import stores their scores for the next parley build (docs/qa.md)."
+	}
 	if k.UnknownConversations > 0 {
 		note += fmt.Sprintf(" %s reviews are of conversations the warehouse does not hold (qa_reviews.conversation_found = false).", count(k.UnknownConversations))
 	}
