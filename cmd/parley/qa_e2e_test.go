@@ -248,7 +248,11 @@ func TestQAReviewLoopEndToEnd(t *testing.T) {
 	}
 	cyScore := func() float64 {
 		t.Helper()
-		return sql("SELECT mean_score FROM qa_agent_weekly WHERE agent_id = 'cy'")[0]["mean_score"].(float64)
+		rows := sql("SELECT mean_score FROM qa_agent_weekly WHERE agent_id = 'cy'")
+		if len(rows) != 1 {
+			t.Fatalf("qa_agent_weekly has %d rows for cy, want 1 (did the build pick up the reviews?)", len(rows))
+		}
+		return rows[0]["mean_score"].(float64)
 	}
 	if got := cyScore(); math.Abs(got-68.75) > 1e-9 {
 		t.Errorf("cy's quality before the dispute = %v, want (37.5 + 100) / 2", got)
