@@ -118,6 +118,7 @@ var pages = []page{
 	{"resolution.html", "Resolution & escalation", "Resolution and escalation", "How conversations end: resolution, reopens, repeat contacts, bot outcomes and escalations.", (*run).resolution},
 	{"friction.html", "Friction", "Friction", "Where customers work hardest to get help.", (*run).friction},
 	{"team.html", "Agents & queues", "Agents and queues", "Per agent and per queue; click a heading to sort.", (*run).team},
+	{"quality.html", "Quality", "Quality", "Review scores, critical fails, disputes, reviewer agreement, and the rubric beside what customers say.", (*run).quality},
 }
 
 // run holds what every page of one Render needs.

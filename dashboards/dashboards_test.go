@@ -15,6 +15,7 @@ import (
 
 	"github.com/parley-cx/parley/internal/browsertest"
 	"github.com/parley-cx/parley/internal/warehouse"
+	parleysql "github.com/parley-cx/parley/sql"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -39,6 +40,8 @@ func fixtureDB(tb testing.TB) string {
 	}
 	path := filepath.Join(tb.TempDir(), "warehouse.duckdb")
 	execScript(tb, path, string(script))
+	// The QA views, as the build defines them, over the fixture's qa_reviews and qa_ratings.
+	execScript(tb, path, parleysql.File("build/201_reference.sql")+parleysql.File("build/246_qa_quality.sql"))
 	return path
 }
 
@@ -359,7 +362,7 @@ func TestPagesInBrowser(t *testing.T) {
 		t.Fatalf("wrote %d files, want %d", len(res.Files), len(pages))
 	}
 	b := browsertest.New(t)
-	wantCharts := map[string]int{"index.html": 4, "responsiveness.html": 6, "resolution.html": 5, "friction.html": 2, "team.html": 0}
+	wantCharts := map[string]int{"index.html": 4, "responsiveness.html": 6, "resolution.html": 5, "friction.html": 2, "team.html": 0, "quality.html": 4}
 	for _, file := range res.Files {
 		name := filepath.Base(file.Path)
 		t.Run(name, func(t *testing.T) {
@@ -425,8 +428,12 @@ func TestEmptyPeriod(t *testing.T) {
 		t.Run(filepath.Base(file.Path), func(t *testing.T) {
 			p := b.Open(t, file.Path)
 			p.RequireClean(t)
-			if text := p.Text(t); !strings.Contains(text, "2030-01-01 to 2030-01-07 (7 days)") {
+			text := p.Text(t)
+			if !strings.Contains(text, "2030-01-01 to 2030-01-07 (7 days)") {
 				t.Errorf("header lacks the empty period")
+			}
+			if filepath.Base(file.Path) == "quality.html" && !strings.Contains(text, "No reviews of conversations of this period yet") {
+				t.Errorf("the Quality page does not say there are no reviews")
 			}
 		})
 	}

@@ -91,6 +91,11 @@ type EraseStats struct {
 	Events, Conversations int64
 	// DeadLetters whose raw bytes (and key) were scrubbed.
 	DeadLetters int64
+	// Reviews are the rows of the QA reviews dataset (review versions,
+	// disputes, resolutions) of the customer's conversations whose free
+	// text was cleared (and, with Conversations, whose conversation ID was
+	// replaced by ErasedConversationID).
+	Reviews int64
 	// DeadLettersUnverifiable were cut at 1 MiB and written before ingest
 	// recorded the IDs of whole messages: the customer may be named after
 	// the cut, which no longer exists, so they are kept and reported.
@@ -104,8 +109,8 @@ type EraseStats struct {
 
 // String is a one-line summary for the CLI.
 func (s EraseStats) String() string {
-	out := fmt.Sprintf("%d events of %d conversations removed, %d dead letters scrubbed, %d of %d files rewritten",
-		s.Events, s.Conversations, s.DeadLetters, s.FilesRewritten, s.FilesScanned)
+	out := fmt.Sprintf("%d events of %d conversations removed, %d dead letters scrubbed, %d QA review rows scrubbed, %d of %d files rewritten",
+		s.Events, s.Conversations, s.DeadLetters, s.Reviews, s.FilesRewritten, s.FilesScanned)
 	if s.Leftovers > 0 {
 		out += fmt.Sprintf(", %d leftovers of interrupted commands removed", s.Leftovers)
 	}
@@ -185,6 +190,7 @@ func Erase(ctx context.Context, cfg EraseConfig) (EraseStats, error) {
 		e.Counts["conversations"] = st.Conversations
 		e.Counts["dead_letters"] = st.DeadLetters
 		e.Counts["dead_letters_unverifiable"] = st.DeadLettersUnverifiable
+		e.Counts["reviews"] = st.Reviews
 		e.Counts["files_scanned"] = int64(st.FilesScanned)
 		e.Counts["files_rewritten"] = int64(st.FilesRewritten)
 		e.Counts["leftovers_removed"] = int64(st.Leftovers)
@@ -328,7 +334,58 @@ func eraseLake(ctx context.Context, cfg EraseConfig, log *slog.Logger, st *Erase
 			"Inspect them (source/partition/offset) and scrub by hand if they are the customer's",
 			"count", len(unknown), "dead_letters", slices.Sorted(maps.Keys(unknown)))
 	}
+	if err := eraseReviews(ctx, cfg, convs, log, st); err != nil {
+		return nil, err
+	}
 	return convs, nil
+}
+
+// eraseReviews scrubs the customer's conversations from the QA reviews
+// dataset. A review is the reviewed agent's record and the reviewer's
+// work, not the customer's data, so its scores, agent, reviewer, scorecard
+// and times stay; what could quote or point at the customer goes: the
+// review's and every rating's comment and a dispute's reason are cleared,
+// and with Conversations (the conversation is gone from the lake) its
+// conversation ID becomes lake.ErasedConversationID. The customer's
+// conversations are those the lake holds, and those an earlier erase of
+// the same customer recorded by digest in the audit log (a scores file
+// imported after that erase).
+func eraseReviews(ctx context.Context, cfg EraseConfig, convs map[string]bool, log *slog.Logger, st *EraseStats) error {
+	files, err := lakeFiles(cfg.Lake, lake.ReviewsGlob(cfg.Lake))
+	if err != nil || len(files) == 0 {
+		return err
+	}
+	hashed := conversationDigests(cfg.Lake, cfg.Customer)
+	theirs := func(id string) bool { return convs[id] || hashed[CustomerDigest(id)] }
+	scrub := func(r *lake.ReviewRow) (keep, changed bool) {
+		if !theirs(r.ConversationID) {
+			return true, false
+		}
+		if r.Comment != "" || r.Reason != "" {
+			r.Comment, r.Reason, changed = "", "", true
+		}
+		for i := range r.Ratings {
+			if r.Ratings[i].Comment != "" {
+				r.Ratings[i].Comment, changed = "", true
+			}
+		}
+		if cfg.Conversations {
+			r.ConversationID, changed = lake.ErasedConversationID(r.ConversationID), true
+		}
+		return true, changed
+	}
+	for _, path := range files {
+		n, err := apply(ctx, path, scrub, cfg.DryRun, log)
+		st.FilesScanned++
+		if n.changed > 0 {
+			st.FilesRewritten++
+		}
+		st.Reviews += n.changed
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // apply scans the file and, unless dryRun, rewrites it if ed changes anything.

@@ -175,6 +175,8 @@ func TestErase(t *testing.T) {
 // Each check is first shown to find the text before the erase.
 func TestEraseLeavesNoTrace(t *testing.T) {
 	root := importLake(t, "trace", testLines())
+	// QA reviews quoting the target, in comments and a dispute.
+	writeReviewRows(t, root, "import-1", reviewRows(day2))
 	secrets := []string{secretA, secretB, deadSecret}
 
 	decodedHits := func(t *testing.T, whDB string) int64 {
@@ -184,6 +186,7 @@ func TestEraseLeavesNoTrace(t *testing.T) {
 		for _, s := range secrets {
 			n += queryInt(t, db, "SELECT count(*) FROM read_parquet(?) AS t WHERE contains(t::VARCHAR, ?)", lake.EventsGlob(root), s)
 			n += queryInt(t, db, "SELECT count(*) FROM read_parquet(?) AS t WHERE contains(t::VARCHAR, ?) OR contains(raw::VARCHAR, ?)", lake.DeadLetterGlob(root), s, s)
+			n += queryInt(t, db, "SELECT count(*) FROM read_parquet(?) AS t WHERE contains(t::VARCHAR, ?)", lake.ReviewsGlob(root), s)
 		}
 		n += warehouseHits(t, whDB, secrets)
 		return n

@@ -50,8 +50,8 @@ func ExampleErase() {
 		fmt.Println(e.Action, e.Status, e.DryRun, e.Counts["events"], e.Params["customer_sha256"] == governance.CustomerDigest("cust-7"))
 	}
 	// Output:
-	// dry run true: 2 events of 1 conversations removed, 0 dead letters scrubbed, 1 of 1 files rewritten
-	// dry run false: 2 events of 1 conversations removed, 0 dead letters scrubbed, 1 of 1 files rewritten
+	// dry run true: 2 events of 1 conversations removed, 0 dead letters scrubbed, 0 QA review rows scrubbed, 1 of 1 files rewritten
+	// dry run false: 2 events of 1 conversations removed, 0 dead letters scrubbed, 0 QA review rows scrubbed, 1 of 1 files rewritten
 	// erase started true 0 true
 	// erase completed true 2 true
 	// erase started false 0 true
@@ -80,5 +80,5 @@ func ExampleRetention() {
 	}
 	fmt.Println(st)
 	// Output:
-	// dropped 1 events and 0 dead-letter date partitions before 2025-01-27 (0 files, 0.0 MB)
+	// dropped 1 events, 0 dead-letter and 0 QA review date partitions before 2025-01-27 (0 files, 0.0 MB)
 }

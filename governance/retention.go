@@ -47,26 +47,29 @@ func (c *RetentionConfig) Validate() error {
 type RetentionStats struct {
 	// Oldest is the first date kept; every partition before it was dropped.
 	Oldest time.Time
-	// EventPartitions and DeadLetterPartitions dropped, holding Files files of Bytes bytes.
-	EventPartitions, DeadLetterPartitions int
-	Files                                 int
-	Bytes                                 int64
+	// EventPartitions, DeadLetterPartitions and ReviewPartitions (of the QA
+	// reviews dataset, dated by the day each file was recorded) dropped,
+	// holding Files files of Bytes bytes.
+	EventPartitions, DeadLetterPartitions, ReviewPartitions int
+	Files                                                   int
+	Bytes                                                   int64
 	// Leftovers of interrupted lake commands removed first (lake.Sweep).
 	Leftovers int
 }
 
 // String is a one-line summary for the CLI.
 func (s RetentionStats) String() string {
-	out := fmt.Sprintf("dropped %d events and %d dead-letter date partitions before %s (%d files, %.1f MB)",
-		s.EventPartitions, s.DeadLetterPartitions, s.Oldest.Format(time.DateOnly), s.Files, float64(s.Bytes)/1e6)
+	out := fmt.Sprintf("dropped %d events, %d dead-letter and %d QA review date partitions before %s (%d files, %.1f MB)",
+		s.EventPartitions, s.DeadLetterPartitions, s.ReviewPartitions, s.Oldest.Format(time.DateOnly), s.Files, float64(s.Bytes)/1e6)
 	if s.Leftovers > 0 {
 		out += fmt.Sprintf(", %d leftovers of interrupted commands removed", s.Leftovers)
 	}
 	return out
 }
 
-// Retention drops the lake's date partitions, of events and of dead letters,
-// that lie wholly outside the retention window. Each partition is first
+// Retention drops the lake's date partitions, of events, dead letters and
+// QA reviews (reviews/date=…, the day a review file was recorded), that lie
+// wholly outside the retention window. Each partition is first
 // renamed to a temporary name (which no reader's glob matches, so it
 // vanishes from the lake in one step) and then deleted. It holds the lake's
 // exclusive lock, starts by removing what interrupted lake commands left
@@ -103,6 +106,7 @@ func Retention(ctx context.Context, cfg RetentionConfig) (RetentionStats, error)
 		runErr := retain(ctx, cfg, &st, log)
 		e.Counts["event_partitions"] = int64(st.EventPartitions)
 		e.Counts["dead_letter_partitions"] = int64(st.DeadLetterPartitions)
+		e.Counts["review_partitions"] = int64(st.ReviewPartitions)
 		e.Counts["files"] = int64(st.Files)
 		e.Counts["bytes"] = st.Bytes
 		e.Counts["leftovers_removed"] = int64(st.Leftovers)
@@ -121,7 +125,7 @@ func retain(ctx context.Context, cfg RetentionConfig, st *RetentionStats, log *s
 	for _, top := range []struct {
 		dir   string
 		count *int
-	}{{lake.EventsDir, &st.EventPartitions}, {lake.DeadLetterDir, &st.DeadLetterPartitions}} {
+	}{{lake.EventsDir, &st.EventPartitions}, {lake.DeadLetterDir, &st.DeadLetterPartitions}, {lake.ReviewsDir, &st.ReviewPartitions}} {
 		if err := dropBefore(ctx, filepath.Join(cfg.Lake, top.dir), st.Oldest, cfg.DryRun, top.count, st, log); err != nil {
 			return err
 		}

@@ -18,12 +18,7 @@ func sweepLake(root string, holdsCompactLock bool, log *slog.Logger) {
 	if _, err := os.Stat(root); errors.Is(err, os.ErrNotExist) {
 		return
 	}
-	unlock, err := lake.Lock(root, true)
-	if err == nil {
-		_, err = lake.Sweep(root, lake.SweepOptions{HoldsCompactLock: holdsCompactLock, Log: log})
-		err = errors.Join(err, unlock())
-	}
-	if err != nil {
+	if _, err := lake.SweepLocked(root, lake.SweepOptions{HoldsCompactLock: holdsCompactLock, Log: log}); err != nil {
 		log.Error("could not remove the leftovers of interrupted commands; the next command tries again", "lake", root, "err", err)
 	}
 }

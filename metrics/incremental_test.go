@@ -287,10 +287,18 @@ func TestIncrementalEqualsFull(t *testing.T) {
 			root := filepath.Join(dir, "lake")
 			writeBatch(t, root, "first", time.Date(2026, 4, 26, 0, 0, 0, 0, time.UTC), first)
 			writeGap(t, root, lake.OffsetGap{Topic: "events", Partition: 2, From: 100, To: 149, DetectedAt: cut})
+			// Reviews of conversations of both deliveries: those of the
+			// second are not found until it arrives.
+			reviews := syntheticReviews(evs, cut)
+			// A review naming no agent: the conversation's most active
+			// agent stands in, whom only the second delivery's reply makes.
+			reviews = append(reviews, review("rv-late", lateReply.ConversationID, "", "alice", cut, rate("solution", 4, 1, 5, 1, false)))
+			writeReviews(t, root, "import-1", cut, reviews)
 			incr := filepath.Join(dir, "incremental.duckdb")
 			fullBuild(t, root, incr, settings)
 			writeBatch(t, root, "second", time.Date(2026, 5, 2, 0, 0, 0, 0, time.UTC), second)
 			writeGap(t, root, lake.OffsetGap{Topic: "events", Partition: 0, From: 7, To: 7, DetectedAt: cut.Add(time.Hour), Epoch: 1})
+			writeReviews(t, root, "dispute-1", cut.Add(24*time.Hour), dispute(reviews[3].ReviewID, reviews[3].ConversationID, cut.Add(24*time.Hour), lake.DecisionReject, nil))
 			stats := incrementalBuild(t, root, incr, settings)
 			full := filepath.Join(dir, "full.duckdb")
 			want := fullBuild(t, root, full, settings)
@@ -319,6 +327,8 @@ func TestChunkedEqualsOnePass(t *testing.T) {
 	writeLake(t, root, evs)
 	writeBatch(t, root, "again", time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC), conflictingCopies(evs))
 	writeGap(t, root, lake.OffsetGap{Topic: "events", Partition: 1, From: 10, To: 19, DetectedAt: time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)})
+	at := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+	writeReviews(t, root, "import-1", at, syntheticReviews(evs, at))
 	one := filepath.Join(dir, "one.duckdb")
 	chunkedBuild(t, root, one, settings, 1)
 	chunked := filepath.Join(dir, "chunked.duckdb")
@@ -405,6 +415,8 @@ func TestIncrementalPicksUpNewGapRecords(t *testing.T) {
 	evs := syntheticEvents(2_000)
 	writeBatch(t, root, "first", time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC), evs)
 	writeBatch(t, root, "again", time.Date(2026, 6, 1, 1, 0, 0, 0, time.UTC), conflictingCopies(evs))
+	at := time.Date(2026, 6, 1, 2, 0, 0, 0, time.UTC)
+	writeReviews(t, root, "import-1", at, syntheticReviews(evs, at))
 	settings := config.Default()
 	incr := filepath.Join(dir, "incremental.duckdb")
 	fullBuild(t, root, incr, settings)

@@ -141,6 +141,9 @@ func TestQueryToFileAndExport(t *testing.T) {
 	edited.Queue += "-edited"
 	writeLake(t, root, append(evs, edited))
 	writeGap(t, root, lake.OffsetGap{Topic: "events", Partition: 0, From: 5, To: 9, DetectedAt: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)})
+	// And reviews, so that the QA tables and views have rows to export.
+	at := time.Date(2026, 3, 5, 0, 0, 0, 0, time.UTC)
+	writeReviews(t, root, "import-1", at, syntheticReviews(evs, at))
 	path := buildLakeFile(t, root, config.Default())
 	ctx := context.Background()
 	dir := t.TempDir()

@@ -2,6 +2,7 @@ package qa
 
 import (
 	"cmp"
+	"fmt"
 	"hash/fnv"
 	"math"
 	"math/rand/v2"
@@ -11,6 +12,10 @@ import (
 // ReasonAll marks the conversations of an agent who had no more than the
 // per-agent quota: all of them are in the sample, so none was drawn.
 const ReasonAll = "all_available"
+
+// ReasonCalibration marks the conversations drawn for calibration
+// (Config.Calibration): every reviewer scores them.
+const ReasonCalibration = "calibration"
 
 // strataSet is a set of strata, one bit per entry of AllStrata.
 type strataSet uint16
@@ -40,6 +45,10 @@ type rules struct {
 	randomShare    float64
 	strata         []string
 	seed           uint64
+	// reviewers share the sample (Config.Reviewers); calibration more
+	// conversations are scored by all of them.
+	reviewers   []string
+	calibration int
 }
 
 // Pick is one sampled conversation and why it was chosen.
@@ -53,6 +62,11 @@ type Pick struct {
 	Strata []string
 	// Short is set on every pick of an agent who had fewer conversations than the quota.
 	Short *Shortfall
+	// Reviewer is the reviewer assigned to score it ("" without
+	// Config.Reviewers, and for calibration conversations).
+	Reviewer string
+	// Calibration marks a conversation every reviewer scores.
+	Calibration bool
 }
 
 // draw chooses the sample from cands (sorted by id). Conversations in seen
@@ -188,9 +202,77 @@ func (p *picker) next(rng *rand.Rand, taken map[int]bool) (int, bool) {
 // stream is the random source for one quota: the seed, and the agent's id
 // hashed into the PCG stream selector.
 func stream(seed uint64, agent string) *rand.Rand {
+	return streamOf(seed, "parley-qa\x00"+agent)
+}
+
+// streamOf is the random source named key: the seed, and key hashed into
+// the PCG stream selector.
+func streamOf(seed uint64, key string) *rand.Rand {
 	h := fnv.New64a()
-	h.Write([]byte("parley-qa\x00" + agent))
+	h.Write([]byte(key))
 	return rand.New(rand.NewPCG(seed, h.Sum64()))
+}
+
+// drawCalibration picks n conversations for every reviewer to score,
+// uniformly at random from its own stream (so it changes no other pick):
+// complete conversations that a human agent who is not a reviewer
+// answered, not sampled already nor in the ledger. They come in id order.
+func drawCalibration(cands []candidate, seen map[string]bool, picked []Pick, r rules) []Pick {
+	if r.calibration == 0 {
+		return nil
+	}
+	taken := map[string]bool{}
+	for _, p := range picked {
+		taken[p.ConversationID] = true
+	}
+	var pool []int
+	for i, c := range cands {
+		if c.complete && c.agent != "" && !slices.Contains(r.reviewers, c.agent) && !seen[c.id] && !taken[c.id] {
+			pool = append(pool, i)
+		}
+	}
+	all := &picker{idx: pool}
+	rng := streamOf(r.seed, "parley-qa-calibration")
+	var out []Pick
+	for range r.calibration {
+		i, ok := all.next(rng, nil)
+		if !ok {
+			break
+		}
+		c := cands[i]
+		out = append(out, Pick{ConversationID: c.id, Agent: c.agent, Reason: ReasonCalibration, Strata: c.flags.names(), Calibration: true})
+	}
+	slices.SortFunc(out, func(a, b Pick) int { return cmp.Compare(a.ConversationID, b.ConversationID) })
+	return out
+}
+
+// assignReviewers gives each pick that is not for calibration one
+// reviewer, never the conversation's own agent: the one with the fewest
+// conversations so far, the first in reviewers' order on a tie, in packet
+// order, so every reviewer gets as many as the agents' exclusions allow.
+func assignReviewers(picks []Pick, reviewers []string) error {
+	if len(reviewers) == 0 {
+		return nil
+	}
+	load := make([]int, len(reviewers))
+	for i := range picks {
+		p := &picks[i]
+		if p.Calibration {
+			continue
+		}
+		best := -1
+		for j, r := range reviewers {
+			if r != p.Agent && (best < 0 || load[j] < load[best]) {
+				best = j
+			}
+		}
+		if best < 0 {
+			return fmt.Errorf("qa: conversation %q is agent %s's, who is the only reviewer: add another reviewer", p.ConversationID, p.Agent)
+		}
+		p.Reviewer = reviewers[best]
+		load[best]++
+	}
+	return nil
 }
 
 // sortPicks puts the sample in packet order: by agent (conversations with no

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parley-cx/parley/internal/csvsafe"
 	"github.com/parley-cx/parley/reports"
 )
 
@@ -55,7 +56,7 @@ func EraseConversations(ctx context.Context, path string, drop func(conversation
 	if err != nil {
 		return Erased{}, true, fmt.Errorf("qa: erase: %w", err)
 	}
-	kept := slices.DeleteFunc(slices.Clone(led.rows), func(row []string) bool { return drop(row[2]) })
+	kept := slices.DeleteFunc(slices.Clone(led.rows), func(row []string) bool { return drop(row[colConversation]) })
 	var e Erased
 	if removed := len(led.rows) - len(kept); removed > 0 {
 		e = Erased{Files: []string{path}, Conversations: removed}
@@ -77,7 +78,7 @@ func isLedger(path string) bool {
 	}
 	defer f.Close()
 	head, err := csv.NewReader(io.LimitReader(f, 4<<10)).Read()
-	return err == nil && slices.Equal(head, ledgerHeader)
+	return err == nil && (slices.Equal(head, ledgerHeader) || slices.Equal(head, ledgerHeaderV1))
 }
 
 // erasePacket removes conversations from the packet folder dir, if it is one.
@@ -102,7 +103,7 @@ func erasePacket(ctx context.Context, dir string, drop func(string) bool, dryRun
 	for _, i := range gone {
 		e.Files = append(e.Files, filepath.Join(dir, filepath.FromSlash(rows[i].Page)))
 	}
-	for _, name := range []string{"index.html", "manifest.csv", "manifest.jsonl"} {
+	for _, name := range []string{"index.html", TemplateName, "manifest.csv", "manifest.jsonl"} {
 		e.Files = append(e.Files, filepath.Join(dir, name))
 	}
 	if dryRun {
@@ -134,6 +135,9 @@ func erasePacket(ctx context.Context, dir string, drop func(string) bool, dryRun
 	if err := dropIndexRows(dir, pages, len(kept)); err != nil {
 		return e, true, err
 	}
+	if err := dropTemplateRows(filepath.Join(dir, TemplateName), drop); err != nil {
+		return e, true, err
+	}
 	csvData, jsonl, err := encodeManifest(kept)
 	if err != nil {
 		return e, true, err
@@ -145,6 +149,39 @@ func erasePacket(ctx context.Context, dir string, drop func(string) bool, dryRun
 		return e, true, fmt.Errorf("qa: erase: %w", err)
 	}
 	return e, true, nil
+}
+
+// dropTemplateRows removes the rows of the dropped conversations from a
+// packet's scores template, if it has one (packets made before reviews
+// have none). The other rows, filled in or not, are written back as read.
+func dropTemplateRows(path string, drop func(string) bool) error {
+	raw, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("qa: erase: %w", err)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(raw)).ReadAll()
+	if err != nil || len(recs) == 0 {
+		return fmt.Errorf("qa: erase: %s is not a scores template (%v); not rewritten", path, err)
+	}
+	conv := slices.Index(recs[0], "conversation_id")
+	if conv < 0 {
+		return fmt.Errorf("qa: erase: %s has no conversation_id column; not rewritten", path)
+	}
+	kept := slices.DeleteFunc(recs[1:], func(rec []string) bool {
+		return conv < len(rec) && drop(csvsafe.Unescape(rec[conv]))
+	})
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	if err := w.WriteAll(append(recs[:1], kept...)); err != nil {
+		return fmt.Errorf("qa: erase: %w", err)
+	}
+	if err := reports.WriteFileAtomic(path, buf.Bytes()); err != nil {
+		return fmt.Errorf("qa: erase: %w", err)
+	}
+	return nil
 }
 
 // readManifestJSONL reads a packet's manifest.jsonl, the rows exactly as

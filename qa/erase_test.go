@@ -54,8 +54,8 @@ func TestEraseConversations(t *testing.T) {
 	}
 
 	e, ok, err := EraseConversations(ctx, res.Dir, drop, false, fixtureNow)
-	if !ok || err != nil || e.Conversations != 2 || len(e.Files) != 5 {
-		t.Fatalf("packet: %+v, %v, %v; want 2 conversations, 2 pages and 3 files rewritten", e, ok, err)
+	if !ok || err != nil || e.Conversations != 2 || len(e.Files) != 6 {
+		t.Fatalf("packet: %+v, %v, %v; want 2 conversations, 2 pages and 4 files rewritten (index, scores template, manifests)", e, ok, err)
 	}
 	var kept []manifestRow
 	var erasedPages []string

@@ -37,6 +37,10 @@ type manifestRow struct {
 	Transfers      int64    `json:"transfers"`
 	Messages       int64    `json:"messages"`
 	Page           string   `json:"page"`
+	// Reviewer is who scores it (--reviewers); "" for a calibration
+	// conversation, which every reviewer scores.
+	Reviewer    string `json:"reviewer"`
+	Calibration bool   `json:"calibration"`
 }
 
 // manifestHeader is the CSV header, in manifestRow's field order.
@@ -44,7 +48,7 @@ var manifestHeader = []string{
 	"n", "conversation_id", "agent_id", "attributed_by", "queue", "channel", "local_date",
 	"reason", "strata", "quota_note", "run", "seed", "csat", "friction_score",
 	"first_response_s", "resolution_s", "resolved", "sla_met", "reopens", "escalations",
-	"transfers", "messages", "page",
+	"transfers", "messages", "page", "reviewer", "calibration",
 }
 
 // csv is the row's CSV record. Text cells go through csvsafe.Escape, since
@@ -59,7 +63,7 @@ func (r manifestRow) csv() []string {
 		optInt(r.CSAT), optFloat(r.FrictionScore), optFloat(r.FirstResponseS), optFloat(r.ResolutionS),
 		strconv.FormatBool(r.Resolved), optBool(r.SLAMet), strconv.FormatInt(r.Reopens, 10),
 		strconv.FormatInt(r.Escalations, 10), strconv.FormatInt(r.Transfers, 10),
-		strconv.FormatInt(r.Messages, 10), text(r.Page),
+		strconv.FormatInt(r.Messages, 10), text(r.Page), text(r.Reviewer), strconv.FormatBool(r.Calibration),
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	_ "embed"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"path"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/redact"
 	"github.com/parley-cx/parley/internal/warehouse"
 	"github.com/parley-cx/parley/reports"
@@ -20,6 +22,10 @@ var (
 	//go:embed packet.tmpl
 	packetSource string
 	packetTmpl   = template.Must(template.New("packet").Parse(packetSource))
+	// reviewJS is the review form's script, the packet pages' own
+	// (reports.Page.Script): drafts in localStorage, "Download scores".
+	//go:embed review.js
+	reviewJS string
 )
 
 // transcriptDir holds the transcript pages inside a packet folder.
@@ -56,7 +62,12 @@ func writePacket(ctx context.Context, db *warehouse.DB, cfg Config, p plan, dir 
 		show = shown{text: asWritten, id: asWritten}
 	}
 
+	settings := cfg.Settings
+	if settings == nil {
+		settings = config.Default()
+	}
 	rows := make([]manifestRow, len(picks))
+	cards := make([]*config.Scorecard, len(picks))
 	width := len(strconv.Itoa(len(picks)))
 	for i, pk := range picks {
 		c, ok := convs[pk.ConversationID]
@@ -64,6 +75,7 @@ func writePacket(ctx context.Context, db *warehouse.DB, cfg Config, p plan, dir 
 			return fmt.Errorf("qa: sampled conversation %q vanished from the warehouse", pk.ConversationID)
 		}
 		rows[i] = newManifestRow(i+1, width, pk, c, cfg.AttributeTo, p)
+		cards[i] = settings.QA.ScorecardFor(c.LastQueue, c.Channel)
 	}
 
 	csvData, jsonl, err := encodeManifest(rows)
@@ -76,12 +88,19 @@ func writePacket(ctx context.Context, db *warehouse.DB, cfg Config, p plan, dir 
 	if err := reports.WriteFileAtomic(filepath.Join(dir, "manifest.jsonl"), jsonl); err != nil {
 		return fmt.Errorf("qa: %w", err)
 	}
+	tmpl, err := encodeTemplate(rows, cards, cfg.Reviewers)
+	if err != nil {
+		return err
+	}
+	if err := reports.WriteFileAtomic(filepath.Join(dir, TemplateName), tmpl); err != nil {
+		return fmt.Errorf("qa: %w", err)
+	}
 
 	for i, r := range rows {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("qa: write transcripts: %w", err)
 		}
-		page, err := transcriptPage(rows, i, convs[r.ConversationID], p, show)
+		page, err := transcriptPage(rows, i, convs[r.ConversationID], p, show, cards[i], cfg.Reviewers)
 		if err != nil {
 			return err
 		}
@@ -108,6 +127,7 @@ func newManifestRow(n, width int, pk Pick, c *conversation, attributeTo string, 
 		N: n, ConversationID: pk.ConversationID, Agent: pk.Agent, AttributedBy: attributeTo,
 		Queue: c.LastQueue, Channel: c.Channel, LocalDate: c.LocalDate,
 		Reason: pk.Reason, Strata: pk.Strata, Run: p.run, Seed: p.rules.seed,
+		Reviewer: pk.Reviewer, Calibration: pk.Calibration,
 		CSAT: c.CSAT, FrictionScore: c.Friction, FirstResponseS: c.FirstResponseS,
 		ResolutionS: c.ResolutionS, Resolved: c.Resolved, SLAMet: c.SLAMet,
 		Reopens: c.Reopens, Escalations: c.Escalations, Transfers: c.Transfers,
@@ -131,9 +151,21 @@ func indexPage(cfg Config, p plan, rows []manifestRow, short []Shortfall) (repor
 			{Label: "Channel"}, {Label: "Date"}, {Label: "Reason"}, {Label: "Strata"},
 			{Label: "CSAT", Numeric: true}, {Label: "Friction", Numeric: true, Title: "friction_score, 0..100"},
 			{Label: "First response", Numeric: true, Title: "first human reply, calendar time"},
+			{Label: "Reviewer", Title: "who scores it; calibration conversations are scored by every reviewer"},
+			{Label: "Review", Title: "reviews kept in this browser (filled in by the page)"},
 		},
 	}
-	for _, r := range rows {
+	type rowRef struct {
+		N    int    `json:"n"`
+		Page string `json:"page"`
+	}
+	refs := make([]rowRef, len(rows))
+	for i, r := range rows {
+		refs[i] = rowRef{N: r.N, Page: r.Page}
+		reviewer := r.Reviewer
+		if r.Calibration {
+			reviewer = "all (calibration)"
+		}
 		t.Rows = append(t.Rows, []reports.Cell{
 			{Text: strconv.Itoa(r.N)},
 			{Text: r.ConversationID, Href: r.Page},
@@ -144,6 +176,7 @@ func indexPage(cfg Config, p plan, rows []manifestRow, short []Shortfall) (repor
 			{Text: optInt(r.CSAT)},
 			{Text: fmtScore(r.FrictionScore), Sort: optFloat(r.FrictionScore)},
 			{Text: reports.Duration(r.FirstResponseS), Sort: optFloat(r.FirstResponseS)},
+			{Text: reviewer}, {},
 		})
 	}
 	table, err := t.HTML()
@@ -169,10 +202,21 @@ func indexPage(cfg Config, p plan, rows []manifestRow, short []Shortfall) (repor
 	if cfg.NoRedact {
 		redaction = "OFF (--no-redact): transcripts show personal data as written"
 	}
+	reviewers := "none assigned (reviewers enter their id on each page)"
+	if len(cfg.Reviewers) > 0 {
+		reviewers = strings.Join(cfg.Reviewers, ", ") + ", each conversation assigned to one, never to its own agent"
+	}
+	if p.rules.calibration > 0 {
+		reviewers += fmt.Sprintf("; %d calibration conversations scored by every reviewer", p.rules.calibration)
+	}
+	data, err := dataBlock(map[string]any{"page": "index", "run": p.run, "rows": refs})
+	if err != nil {
+		return reports.Page{}, err
+	}
 	body, err := reports.Fragment(packetTmpl.Lookup("index"), map[string]any{
 		"Run": p.run, "Seed": p.rules.seed, "Selection": selection, "Strata": strata, "Filters": filters,
 		"Candidates": p.candidates, "Skipped": p.skipped, "AttributeTo": cfg.AttributeTo,
-		"Redaction": redaction, "Short": short, "Table": table,
+		"Redaction": redaction, "Short": short, "Table": table, "Reviewers": reviewers, "Data": data,
 	})
 	if err != nil {
 		return reports.Page{}, fmt.Errorf("qa: %w", err)
@@ -185,7 +229,81 @@ func indexPage(cfg Config, p plan, rows []manifestRow, short []Shortfall) (repor
 		Freshness: "data to " + p.dataTo,
 		Nav:       []reports.Link{{Href: "index.html", Label: "Sample", Current: true}},
 		Body:      body,
-		Footer:    "Parley QA sample. Manifests: manifest.csv, manifest.jsonl.",
+		Footer:    "Parley QA sample. Manifests: manifest.csv, manifest.jsonl; spreadsheet scoring: " + TemplateName + ".",
+		Script:    reviewJS,
+	}, nil
+}
+
+// dataBlock encodes v for a page's JSON data block (<script
+// type="application/json">), which the page's script reads: encoding/json
+// escapes <, > and &, so no text can close the block.
+func dataBlock(v any) (template.JS, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", fmt.Errorf("qa: encode page data: %w", err)
+	}
+	return template.JS(b), nil
+}
+
+// formCategory is one category of a transcript page's review form.
+type formCategory struct {
+	config.Category
+	Values []formValue
+}
+
+type formValue struct {
+	Value int
+	Label string
+}
+
+// reviewForm is what a transcript page's review form needs: the scorecard,
+// who reviews, and the data block its script reads.
+func reviewForm(r manifestRow, sc *config.Scorecard, reviewers []string) (map[string]any, error) {
+	if sc == nil {
+		return nil, nil
+	}
+	type category struct {
+		Name        string  `json:"name"`
+		Description string  `json:"description"`
+		Scale       string  `json:"scale"`
+		Min         int     `json:"min"`
+		Max         int     `json:"max"`
+		AllowNA     bool    `json:"allow_na"`
+		Critical    bool    `json:"critical"`
+		Weight      float64 `json:"weight"`
+	}
+	var cats []category
+	var form []formCategory
+	for _, c := range sc.Categories {
+		lo, hi, _ := config.ScaleRange(c.Scale)
+		cats = append(cats, category{c.Name, c.Description, c.Scale, lo, hi, c.AllowNA, c.Critical, c.Weight})
+		fc := formCategory{Category: c}
+		for v := lo; v <= hi; v++ {
+			label := strconv.Itoa(v)
+			if c.Scale == config.ScaleBinary {
+				label = map[int]string{0: "No (0)", 1: "Yes (1)"}[v]
+			}
+			fc.Values = append(fc.Values, formValue{v, label})
+		}
+		form = append(form, fc)
+	}
+	data, err := dataBlock(map[string]any{
+		"page": "transcript", "run": r.Run, "n": r.N, "conversation_id": r.ConversationID,
+		"agent_id": r.Agent, "calibration": r.Calibration, "reviewer": r.Reviewer,
+		"scorecard": map[string]any{"name": sc.Name, "version": sc.Version(), "categories": cats},
+	})
+	if err != nil {
+		return nil, err
+	}
+	var suggest []string
+	if r.Calibration {
+		suggest = reviewers
+	} else if r.Reviewer != "" {
+		suggest = []string{r.Reviewer}
+	}
+	return map[string]any{
+		"Name": sc.Name, "Version": sc.Version(), "Calibration": r.Calibration, "Assigned": r.Reviewer,
+		"Reviewers": suggest, "Categories": form, "Data": data,
 	}, nil
 }
 
@@ -206,17 +324,21 @@ type metric struct{ Label, Value string }
 // order number.
 type shown struct{ text, id func(string) string }
 
-func transcriptPage(rows []manifestRow, i int, c *conversation, p plan, show shown) (reports.Page, error) {
+func transcriptPage(rows []manifestRow, i int, c *conversation, p plan, show shown, sc *config.Scorecard, reviewers []string) (reports.Page, error) {
 	r := rows[i]
 	var lines []line
 	for _, e := range c.Events {
 		lines = append(lines, transcriptLine(e, show))
 	}
+	form, err := reviewForm(r, sc, reviewers)
+	if err != nil {
+		return reports.Page{}, err
+	}
 	body, err := reports.Fragment(packetTmpl.Lookup("transcript"), map[string]any{
 		"Reason": r.Reason, "Strata": r.Strata, "QuotaNote": r.QuotaNote, "Agent": r.Agent,
 		"Customer": cmp.Or(show.id(c.CustomerID), "unknown"), "Channel": c.Channel, "Queue": c.LastQueue,
 		"Started": c.StartedLocal.Format("2006-01-02 15:04:05"),
-		"Lines":   lines, "Metrics": metrics(c),
+		"Lines":   lines, "Metrics": metrics(c), "Form": form,
 	})
 	if err != nil {
 		return reports.Page{}, fmt.Errorf("qa: transcript of %s: %w", r.ConversationID, err)
@@ -228,6 +350,7 @@ func transcriptPage(rows []manifestRow, i int, c *conversation, p plan, show sho
 		TimeZone: p.loc.String(),
 		Nav:      transcriptNav(rows, i),
 		Body:     body,
+		Script:   reviewJS,
 	}, nil
 }
 

@@ -4,7 +4,7 @@
 // a targeted share from strata such as low CSAT or high friction, either as
 // one total or as a quota per agent. The same warehouse, options and seed
 // give the same packet byte for byte; a ledger keeps later samples from
-// repeating conversations already reviewed.
+// repeating conversations already sampled.
 package qa
 
 import (
@@ -103,7 +103,16 @@ type Config struct {
 	NoRedact bool
 	// AttributeTo picks the agent a conversation counts for (default AttributeMostActive).
 	AttributeTo string
-	// Settings supplies the time zone when the warehouse does not record one.
+	// Reviewers, when set, share the sample: each conversation is assigned
+	// to one of them, balanced, never to the conversation's own agent.
+	Reviewers []string
+	// Calibration adds that many conversations that every reviewer scores
+	// (at least two Reviewers are needed): their agreement is measured in
+	// the warehouse's qa_calibration.
+	Calibration int
+	// Settings supplies the scorecards of the review forms (nil: the
+	// default scorecard), and the time zone when the warehouse does not
+	// record one.
 	Settings *config.Config
 	// Now is the run's time: its local date names the packet and it is the
 	// ledger's sampled_at. Zero means the wall clock.
@@ -144,6 +153,20 @@ func (c *Config) Validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("attribute-to: %q must be %s, %s or %s", c.AttributeTo, AttributeMostActive, AttributeFirst, AttributeLast))
 	}
+	for i, r := range c.Reviewers {
+		switch {
+		case strings.TrimSpace(r) == "" || r != strings.TrimSpace(r):
+			errs = append(errs, fmt.Errorf("reviewers: entry %d %q must be a reviewer id without surrounding spaces", i+1, r))
+		case slices.Contains(c.Reviewers[:i], r):
+			errs = append(errs, fmt.Errorf("reviewers: %q is listed twice", r))
+		}
+	}
+	switch {
+	case c.Calibration < 0:
+		errs = append(errs, fmt.Errorf("calibration: %d must be >= 0", c.Calibration))
+	case c.Calibration > 0 && len(c.Reviewers) < 2:
+		errs = append(errs, fmt.Errorf("calibration: %d conversations need at least two reviewers to compare (--reviewers)", c.Calibration))
+	}
 	if !c.From.IsZero() && !c.To.IsZero() && dateOf(c.From) > dateOf(c.To) {
 		errs = append(errs, fmt.Errorf("from: %s is after to: %s", dateOf(c.From), dateOf(c.To)))
 	}
@@ -165,7 +188,8 @@ type Result struct {
 	// Candidates is the number of conversations in the period after the
 	// queue and channel filters; Skipped of them were in the ledger.
 	Candidates, Skipped int
-	// Sampled lists the chosen conversations in packet order.
+	// Sampled lists the chosen conversations in packet order, the
+	// calibration conversations (Pick.Calibration) last.
 	Sampled []Pick
 	// Short lists the agents who had fewer conversations than PerAgent asked for.
 	Short []Shortfall
@@ -217,6 +241,10 @@ func Sample(ctx context.Context, cfg Config) (Result, error) {
 		seen = led.sampledBefore(p.run)
 	}
 	picks, short, skipped := draw(cands, seen, p.rules)
+	picks = append(picks, drawCalibration(cands, seen, picks, p.rules)...)
+	if err := assignReviewers(picks, cfg.Reviewers); err != nil {
+		return Result{}, err
+	}
 	p.candidates, p.skipped = len(cands), skipped
 	log.Info("qa: sample drawn", "sampled", len(picks), "skipped_in_ledger", skipped)
 
@@ -314,7 +342,7 @@ func newPlan(cfg Config, info warehouseInfo) plan {
 	p.dir = filepath.Join(cfg.Out, p.run)
 	p.rules = rules{
 		size: cfg.Size, perAgent: cfg.PerAgent, randomShare: cfg.RandomShare,
-		strata: cfg.Strata, seed: seed,
+		strata: cfg.Strata, seed: seed, reviewers: cfg.Reviewers, calibration: cfg.Calibration,
 	}
 	return p
 }

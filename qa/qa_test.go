@@ -558,6 +558,11 @@ func TestValidate(t *testing.T) {
 			c.From = time.Date(2026, 3, 5, 0, 0, 0, 0, time.UTC)
 			c.To = time.Date(2026, 3, 4, 0, 0, 0, 0, time.UTC)
 		}, "from: 2026-03-05 is after to: 2026-03-04"},
+		{"reviewers", func(c *Config) { c.Reviewers, c.Calibration = []string{"ana", "bo"}, 3 }, ""},
+		{"reviewer twice", func(c *Config) { c.Reviewers = []string{"ana", "bo", "ana"} }, `reviewers: "ana" is listed twice`},
+		{"empty reviewer", func(c *Config) { c.Reviewers = []string{"ana", ""} }, "reviewers: entry 2"},
+		{"calibration with one reviewer", func(c *Config) { c.Reviewers, c.Calibration = []string{"ana"}, 2 }, "calibration: 2 conversations need at least two reviewers"},
+		{"negative calibration", func(c *Config) { c.Calibration = -1 }, "calibration: -1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -56,6 +56,12 @@ type Page struct {
 	// followed by AlertDetails, one plain-text line each.
 	Alert        string
 	AlertDetails []string
+	// Script is the page's own script, run after the kit's boot script:
+	// the page's CSP allows it by its SHA-256, as it allows the kit's, and
+	// nothing else. Pages without one (most) carry exactly CSP. Like the
+	// kit's, it must attach its handlers itself: the CSP refuses inline
+	// handlers (onclick="...").
+	Script string
 }
 
 // Link is one entry of a page's navigation bar.
@@ -91,11 +97,26 @@ const chartMarker = `class="chart-option"`
 
 // CSP is the Content-Security-Policy every page carries: nothing may be
 // loaded from anywhere (default-src 'none'), images only as data: URLs, and
-// only the two known inline scripts may run, pinned by their SHA-256.
-var CSP = "default-src 'none'; " +
-	"script-src " + scriptHash(echartsJS) + " " + scriptHash(bootJS) + "; " +
-	"style-src 'unsafe-inline'; img-src data:; font-src data:; " +
-	"connect-src 'none'; base-uri 'none'; form-action 'none'"
+// only the two known inline scripts may run, pinned by their SHA-256. A
+// page with a Script of its own allows that one too (PageCSP).
+var CSP = cspFor()
+
+// PageCSP is the Content-Security-Policy of p: CSP, plus the hash of p's
+// own Script if it has one.
+func PageCSP(p Page) string {
+	if p.Script == "" {
+		return CSP
+	}
+	return cspFor(scriptHash(p.Script))
+}
+
+func cspFor(extra ...string) string {
+	scripts := append([]string{scriptHash(echartsJS), scriptHash(bootJS)}, extra...)
+	return "default-src 'none'; " +
+		"script-src " + strings.Join(scripts, " ") + "; " +
+		"style-src 'unsafe-inline'; img-src data:; font-src data:; " +
+		"connect-src 'none'; base-uri 'none'; form-action 'none'"
+}
 
 func scriptHash(src string) string {
 	sum := sha256.Sum256([]byte(src))
@@ -108,6 +129,7 @@ type pageData struct {
 	CSS     template.CSS
 	ECharts template.JS
 	Boot    template.JS
+	Own     template.JS
 	Charts  bool
 }
 
@@ -115,10 +137,11 @@ type pageData struct {
 func Render(w io.Writer, p Page) error {
 	d := pageData{
 		Page:    p,
-		CSP:     CSP,
+		CSP:     PageCSP(p),
 		CSS:     template.CSS(styleCSS),
 		ECharts: template.JS(echartsJS),
 		Boot:    template.JS(bootJS),
+		Own:     template.JS(p.Script),
 		Charts:  strings.Contains(string(p.Body), chartMarker),
 	}
 	if err := pageTmpl.Execute(w, d); err != nil {

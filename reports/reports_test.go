@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
+	"html"
 	htmltemplate "html/template"
 	"os"
 	"path/filepath"
@@ -141,5 +142,38 @@ func TestWritePageIsAtomic(t *testing.T) {
 	}
 	if !bytes.Contains(b, []byte("<title>second · Parley</title>")) {
 		t.Errorf("page not replaced")
+	}
+}
+
+// A page's own script runs only because its CSP names its hash; a page
+// without one keeps exactly the kit's CSP, and no other page allows it.
+func TestPageScriptPinnedByHash(t *testing.T) {
+	const own = "document.body.dataset.own = \"ran\";\n"
+	var buf bytes.Buffer
+	if err := Render(&buf, Page{Title: "form", Script: own}); err != nil {
+		t.Fatal(err)
+	}
+	page := buf.String()
+	csp := regexp.MustCompile(`http-equiv="Content-Security-Policy" content="([^"]*)"`).FindStringSubmatch(page)
+	if csp == nil {
+		t.Fatal("page has no CSP")
+	}
+	if got := html.UnescapeString(csp[1]); got != PageCSP(Page{Script: own}) {
+		t.Errorf("page CSP %q, want %q", got, PageCSP(Page{Script: own}))
+	}
+	sum := sha256.Sum256([]byte(own))
+	hash := "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+	if !strings.Contains(PageCSP(Page{Script: own}), hash) || strings.Contains(CSP, hash) {
+		t.Errorf("the page's script hash %s must be in its CSP and only there", hash)
+	}
+	var found bool
+	for _, m := range scriptRE.FindAllStringSubmatch(page, -1) {
+		found = found || m[2] == own
+	}
+	if !found {
+		t.Errorf("the page does not carry its script verbatim")
+	}
+	if PageCSP(Page{}) != CSP {
+		t.Errorf("a page without a script has CSP %q, want the kit's", PageCSP(Page{}))
 	}
 }

@@ -69,7 +69,13 @@ type Stats struct {
 	// GapsChanged says the gap records differ from those the warehouse was
 	// built with: an incremental run with no new files must still go on.
 	GapsChanged bool
-	Elapsed     time.Duration
+	// ReviewFiles is how many files the lake's QA reviews dataset holds
+	// (table qa_review_rows); ReviewsChanged says their rows differ from
+	// those the warehouse was built with, which, like new gap records,
+	// makes an incremental run with no new events files go on.
+	ReviewFiles    int
+	ReviewsChanged bool
+	Elapsed        time.Duration
 }
 
 // lakeFile is one complete lake file as the file system reports it now.
@@ -103,6 +109,10 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 	if err != nil {
 		return Stats{}, fmt.Errorf("transform: list gap records: %w", err)
 	}
+	reviews, err := filepath.Glob(lake.ReviewsGlob(cfg.Lake))
+	if err != nil {
+		return Stats{}, fmt.Errorf("transform: list reviews files: %w", err)
+	}
 	log.Info("transform: reading lake", "files", len(files), "lake", cfg.Lake, "incremental", cfg.Incremental)
 
 	db, err := warehouse.Open(settings.Build.DSN(cfg.DB), false)
@@ -114,7 +124,7 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 		return Stats{}, errors.Join(fmt.Errorf("transform: connect: %w", err), db.Close())
 	}
 	r := &runner{conn: conn, log: log, timeZone: settings.TimeZone, fingerprint: Fingerprint(settings), settings: settings.SemanticYAML()}
-	stats, runErr := r.run(ctx, files, gaps, cfg.Incremental)
+	stats, runErr := r.run(ctx, files, gaps, reviews, cfg.Incremental)
 	if err := conn.Close(); err != nil && runErr == nil {
 		runErr = fmt.Errorf("transform: close connection: %w", err)
 	}
@@ -210,13 +220,16 @@ func (r *runner) exec(ctx context.Context, name string, args ...any) error {
 	return parleysql.Exec(ctx, r.conn, r.log, "transform", name, args...)
 }
 
-func (r *runner) run(ctx context.Context, files []lakeFile, gaps []string, incremental bool) (Stats, error) {
-	s := Stats{Incremental: incremental, OffsetGaps: len(gaps)}
+func (r *runner) run(ctx context.Context, files []lakeFile, gaps, reviews []string, incremental bool) (Stats, error) {
+	s := Stats{Incremental: incremental, OffsetGaps: len(gaps), ReviewFiles: len(reviews)}
 	if err := r.exec(ctx, "build/100_tables.sql"); err != nil {
 		return s, err
 	}
 	var err error
 	if s.GapsChanged, err = r.loadGaps(ctx, gaps); err != nil {
+		return s, err
+	}
+	if s.ReviewsChanged, err = r.loadReviews(ctx, reviews); err != nil {
 		return s, err
 	}
 	newFiles := files
@@ -225,13 +238,14 @@ func (r *runner) run(ctx context.Context, files []lakeFile, gaps []string, incre
 			return s, err
 		}
 		if len(newFiles) == 0 {
-			if !s.GapsChanged {
+			if !s.GapsChanged && !s.ReviewsChanged {
 				r.log.Info("transform: no new lake files; the warehouse is up to date")
 				return s, r.count(ctx, &s)
 			}
-			// New gap records only: no conversation changes, but what
-			// reads the whole warehouse (warehouse_info) must be recomputed.
-			r.log.Info("transform: no new lake files, but new offset gap records", "gap_records", len(gaps))
+			// New gap records or reviews only: no conversation changes, but
+			// what reads the whole warehouse (warehouse_info, the QA tables)
+			// must be recomputed.
+			r.log.Info("transform: no new lake files, but new offset gap records or reviews", "gap_records", len(gaps), "reviews_changed", s.ReviewsChanged)
 			if err := r.exec(ctx, "build/stmt/clear_affected.sql"); err != nil {
 				return s, err
 			}
@@ -306,6 +320,37 @@ func (r *runner) loadGaps(ctx context.Context, gaps []string) (changed bool, err
 		return false, fmt.Errorf("transform: read ingest_gaps: %w", err)
 	}
 	return before != after, nil
+}
+
+// loadReviews replaces qa_review_rows with the lake's reviews dataset and
+// reports whether its rows differ from those the table held.
+func (r *runner) loadReviews(ctx context.Context, files []string) (changed bool, err error) {
+	if err := r.exec(ctx, "build/135_qa_review_rows.sql"); err != nil {
+		return false, err
+	}
+	var before, after string
+	digest := parleysql.File("build/stmt/qa_review_rows_digest.sql")
+	if err := r.conn.QueryRowContext(ctx, digest).Scan(&before); err != nil {
+		return false, fmt.Errorf("transform: read qa_review_rows: %w", err)
+	}
+	if err := r.exec(ctx, "build/stmt/clear_qa_review_rows.sql"); err != nil {
+		return false, err
+	}
+	if len(files) > 0 {
+		if err := r.exec(ctx, "build/stmt/load_qa_review_rows.sql", files); err != nil {
+			return false, err
+		}
+	}
+	if err := r.conn.QueryRowContext(ctx, digest).Scan(&after); err != nil {
+		return false, fmt.Errorf("transform: read qa_review_rows: %w", err)
+	}
+	return before != after, nil
+}
+
+// UpToDate says an incremental run found nothing to do: no new events
+// file, and the gap records and reviews the warehouse holds are the lake's.
+func (s Stats) UpToDate() bool {
+	return s.Incremental && s.NewFiles == 0 && !s.GapsChanged && !s.ReviewsChanged
 }
 
 // newFiles compares the lake with the files the warehouse was built from

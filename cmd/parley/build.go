@@ -41,6 +41,9 @@ builds the DuckDB warehouse:
   gaps       the lake's record of Kafka offsets deleted before ingest
              read them (DIR/_gaps)                          -> ingest_gaps,
              counted in warehouse_info and shown on every dashboard page
+  reviews    QA reviews, disputes and resolutions (DIR/reviews, written
+             by parley qa import, dispute and resolve)      -> qa_reviews,
+             qa_ratings, qa_agent_weekly, qa_calibration
 
 An event delivered twice with different content (another text, time or
 even conversation) keeps its first-ingested copy; the others are counted in
@@ -105,7 +108,7 @@ Example:
 			}
 			elapsed := time.Since(start).Round(time.Millisecond)
 			switch {
-			case stats.Incremental && stats.NewFiles == 0 && !stats.GapsChanged:
+			case stats.UpToDate():
 				fmt.Fprintf(cmd.OutOrStdout(), "%s is up to date: no new lake files among %d\n", dbPath, stats.Files)
 			case stats.Incremental:
 				fmt.Fprintf(cmd.OutOrStdout(), "updated %s: %d new files, %d conversations recomputed; now %d events (%d duplicates dropped) in %d conversations from %d files in %s\n",
@@ -198,7 +201,7 @@ func buildWarehouseWith(ctx context.Context, lakeDir, dbPath string, settings *c
 			if err = removeWarehouse(tmp); err != nil {
 				return stats, err
 			}
-		case err == nil && stats.NewFiles == 0 && !stats.GapsChanged:
+		case err == nil && stats.UpToDate():
 			return stats, removeWarehouse(tmp)
 		}
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -15,15 +16,24 @@ import (
 func newQACmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "qa",
-		Short: "QA review samples: fair, targeted, reproducible transcript packets",
-		Long: `Quality-assurance tools for support reviewers.
+		Short: "Quality management: review samples, scores, disputes",
+		Long: `Quality-assurance tools for support reviewers and QA leads. The loop:
 
-"parley qa sample" draws conversations from the warehouse for review and writes
-them as a self-contained, PII-redacted packet with a manifest for QA tools.`,
+  parley qa sample   draw conversations from the warehouse and write a
+                     PII-redacted packet whose transcript pages carry the
+                     scorecard as a form (and scores-template.csv)
+  parley qa import   store the scores reviewers downloaded (or the filled-in
+                     template) in the lake's reviews dataset
+  parley qa dispute  an agent disputes a review
+  parley qa resolve  a QA lead accepts (with the corrected review) or rejects it
+  parley build       qa_reviews, qa_ratings, qa_agent_weekly, qa_calibration
+  parley report      the Quality page
+
+Scorecards are set in parley.yaml under qa.scorecards (docs/qa.md).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newQASampleCmd())
+	cmd.AddCommand(newQASampleCmd(), newQAImportCmd(), newQADisputeCmd(), newQAResolveCmd())
 	return cmd
 }
 
@@ -32,7 +42,7 @@ func newQASampleCmd() *cobra.Command {
 		cfg                    qa.Config
 		from, to, date, strata string
 		share                  float64
-		configPath             string
+		configPath, reviewers  string
 	)
 	cmd := &cobra.Command{
 		Use:   "sample --db FILE --out DIR",
@@ -43,7 +53,21 @@ func newQASampleCmd() *cobra.Command {
   DIR/<date>-<seed>/transcripts/*.html one page per transcript, with its metrics
   DIR/<date>-<seed>/manifest.csv     one row per conversation, for import into a QA tool
   DIR/<date>-<seed>/manifest.jsonl   the same rows as JSON lines
+  DIR/<date>-<seed>/scores-template.csv  one row per conversation and category,
+                                     to score in a spreadsheet instead
   DIR/ledger.csv                     every conversation sampled so far (see --ledger)
+
+Each transcript page carries the scorecard that applies to the conversation
+(qa.scorecards in --config; the default scorecard without one) as a form. It
+works from file:// with no network: drafts stay in the browser, and "Download
+scores" on the index writes every complete review to one JSON-lines file for
+"parley qa import".
+
+--reviewers alice,bob,carol assigns each conversation to one reviewer,
+balanced, never to the conversation's own agent; --calibration N adds N
+conversations (complete, answered by an agent who is not a reviewer) that
+every reviewer scores, to measure their agreement (qa_calibration). The
+manifest's reviewer and calibration columns say who scores what.
 
 Each conversation counts for one agent (--attribute-to). The sample is either
 --size conversations in total or --per-agent conversations for every agent (an
@@ -78,7 +102,9 @@ Example:
   parley qa sample --db warehouse.duckdb --out qa --per-agent 5 \
       --strata low_csat,high_friction --seed 7
   parley qa sample --db warehouse.duckdb --out qa --size 50 \
-      --from 2026-03-01 --to 2026-03-31 --queue billing`,
+      --from 2026-03-01 --to 2026-03-31 --queue billing
+  parley qa sample --db warehouse.duckdb --out qa --size 30 --config parley.yaml \
+      --reviewers alice,bob,carol --calibration 5`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var err error
@@ -100,6 +126,11 @@ Example:
 			if cfg.Settings, err = loadSettings(cmd.ErrOrStderr(), configPath); err != nil {
 				return err
 			}
+			if reviewers != "" {
+				for _, r := range strings.Split(reviewers, ",") {
+					cfg.Reviewers = append(cfg.Reviewers, strings.TrimSpace(r))
+				}
+			}
 			if date != "" {
 				day, err := parseDateFlag("date", date)
 				if err != nil {
@@ -116,7 +147,7 @@ Example:
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "sampled %d of %d conversations (%s to %s, %d skipped as already reviewed)\npacket: %s\nledger: %s\n",
+			fmt.Fprintf(cmd.OutOrStdout(), "sampled %d of %d conversations (%s to %s, %d skipped as sampled before, see the ledger)\npacket: %s\nledger: %s\n",
 				len(res.Sampled), res.Candidates, res.From, res.To, res.Skipped, res.Dir, res.Ledger)
 			for _, s := range res.Short {
 				fmt.Fprintf(cmd.OutOrStdout(), "agent %s had %d of %d conversations: all included\n", s.Agent, s.Had, s.Wanted)
@@ -141,6 +172,181 @@ Example:
 	f.BoolVar(&cfg.AllowRepeat, "allow-repeat", false, "sample conversations even if the ledger has them")
 	f.BoolVar(&cfg.NoRedact, "no-redact", false, "keep personal data in transcripts (redacted by default)")
 	f.StringVar(&cfg.AttributeTo, "attribute-to", qa.AttributeMostActive, "agent a conversation counts for: most-active, first or last")
-	f.StringVar(&configPath, "config", "", "parley.yaml (its time zone is used when the warehouse records none)")
+	f.StringVar(&configPath, "config", "", "parley.yaml: the scorecards of the review forms (qa.scorecards), and the time zone when the warehouse records none")
+	f.StringVar(&reviewers, "reviewers", "", "comma-separated reviewer ids to assign the conversations to, e.g. alice,bob,carol")
+	f.IntVar(&cfg.Calibration, "calibration", 0, "add N conversations that every reviewer scores (needs two or more --reviewers)")
+	return cmd
+}
+
+// asFlags names the fields of a Validate error, one per line, as the flags
+// they come from: "review: required" becomes "--review: required".
+func asFlags(err error) error {
+	return errors.New("--" + strings.ReplaceAll(err.Error(), "\n", "\n--"))
+}
+
+func newQAImportCmd() *cobra.Command {
+	var (
+		cfg        qa.ImportConfig
+		configPath string
+	)
+	cmd := &cobra.Command{
+		Use:   "import --lake DIR FILE...",
+		Short: "Store reviewers' scores in the lake's reviews dataset",
+		Long: `Import reads scores files and stores the reviews in DIR/reviews/, the lake's
+reviews dataset, which "parley build" turns into qa_reviews and qa_ratings.
+
+A scores file is either the JSON lines "Download scores" writes on a packet's
+index page (one review per line), or a filled-in scores-template.csv (a file
+ending in .csv; its reviews are dated by the file's modification time).
+
+Every review is checked against its scorecard version (qa.scorecards in
+--config, or a version already in the lake): unknown scorecard or category,
+a rating outside the category's scale, N/A where the scorecard does not
+allow it, a category without a rating, a missing reviewer id. Each problem
+is reported with its file, line and field, and a file with any problem
+stops the whole import: nothing is written.
+
+The new reviews are written as one Parquet file, atomically. Importing the
+same files again changes nothing: a version already stored (same review id
+and reviewed_at) or scored exactly like the review's latest version is
+skipped. Of a review's versions the latest reviewed_at is final.
+
+With --ledger, the QA ledger's rows of the imported reviews' conversations
+are marked reviewed (status, reviews, last_reviewed_at).
+
+Example:
+  parley qa import --lake lake --config parley.yaml scores-2026-03-20-7.jsonl
+  parley qa import --lake lake --ledger qa/ledger.csv qa/2026-03-20-7/scores-template.csv
+  parley build --lake lake`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg.Files = args
+			if cfg.Lake == "" {
+				return usageErrorf("qa import: --lake is required")
+			}
+			if len(args) == 0 {
+				return usageErrorf("qa import: give at least one scores file")
+			}
+			settings, err := loadSettings(cmd.ErrOrStderr(), configPath)
+			if err != nil {
+				return usageErrorf("qa import: --config: %w", err)
+			}
+			cfg.Settings = settings
+			cfg.Log = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
+			if err := cfg.Validate(); err != nil {
+				return usageErrorf("qa import: %w", err)
+			}
+			res, err := qa.Import(cmd.Context(), cfg)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%d reviews read: %d stored, %d already in the lake, %d unchanged\n", res.Read, res.Stored, res.Known, res.Unchanged)
+			if res.File != "" {
+				fmt.Fprintf(cmd.OutOrStdout(), "written: %s\n", res.File)
+			}
+			if cfg.Ledger != "" {
+				fmt.Fprintf(cmd.OutOrStdout(), "ledger: %d rows reviewed\n", res.LedgerRows)
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&cfg.Lake, "lake", "", "lake folder to store the reviews in (required)")
+	f.StringVar(&configPath, "config", "", "parley.yaml with the scorecards (qa.scorecards; default: the default scorecard)")
+	f.StringVar(&cfg.Ledger, "ledger", "", "QA ledger CSV whose rows to mark reviewed, e.g. qa/ledger.csv")
+	return cmd
+}
+
+func newQADisputeCmd() *cobra.Command {
+	var cfg qa.DisputeConfig
+	cmd := &cobra.Command{
+		Use:   "dispute --lake DIR --review ID --by AGENT --reason TEXT",
+		Short: "Record an agent's dispute of a review",
+		Long: `Dispute records that a review is contested. Until "parley qa resolve"
+closes it, the review's status in qa_reviews is "disputed" and its score
+stands. A review has at most one open dispute. The review id is in the scores
+file and in qa_reviews.
+
+Example:
+  parley qa dispute --lake lake --review rv-1f3a9c0d5e6b7a81 --by ana \
+      --reason "the customer asked to close; closing is N/A"`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := cfg.Validate(); err != nil {
+				return usageErrorf("qa dispute: %w", asFlags(err))
+			}
+			cfg.Log = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
+			file, err := qa.Dispute(cmd.Context(), cfg)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "review %s disputed by %s\nwritten: %s\n", cfg.Review, cfg.By, file)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&cfg.Lake, "lake", "", "lake folder holding the review (required)")
+	f.StringVar(&cfg.Review, "review", "", "id of the review disputed (required)")
+	f.StringVar(&cfg.By, "by", "", "who disputes it, e.g. the agent's id (required)")
+	f.StringVar(&cfg.Reason, "reason", "", "why the review is wrong (required)")
+	return cmd
+}
+
+func newQAResolveCmd() *cobra.Command {
+	var (
+		cfg            qa.ResolveConfig
+		accept, reject bool
+		configPath     string
+	)
+	cmd := &cobra.Command{
+		Use:   "resolve --lake DIR --review ID --accept --rescore FILE --by LEAD | --reject --by LEAD",
+		Short: "Close a review's dispute: accept it with a rescore, or reject it",
+		Long: `Resolve closes the open dispute of a review.
+
+--accept upholds it: --rescore FILE holds the corrected review (a scores file
+with one review of the same id, checked like an import), which becomes the
+final version, dated now; the status becomes dispute_accepted and the agent's
+quality score uses the new score. --reject keeps the review as scored; the
+status becomes dispute_rejected.
+
+Example:
+  parley qa resolve --lake lake --review rv-1f3a9c0d5e6b7a81 --accept \
+      --rescore rescore.jsonl --by lead-maria
+  parley qa resolve --lake lake --review rv-1f3a9c0d5e6b7a81 --reject --by lead-maria`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if accept == reject {
+				return usageErrorf("qa resolve: give --accept or --reject")
+			}
+			cfg.Accept = accept
+			settings, err := loadSettings(cmd.ErrOrStderr(), configPath)
+			if err != nil {
+				return usageErrorf("qa resolve: --config: %w", err)
+			}
+			cfg.Settings = settings
+			if err := cfg.Validate(); err != nil {
+				return usageErrorf("qa resolve: %w", asFlags(err))
+			}
+			cfg.Log = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
+			file, err := qa.ResolveDispute(cmd.Context(), cfg)
+			if err != nil {
+				return err
+			}
+			verb := "rejected"
+			if accept {
+				verb = "accepted, rescored"
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "dispute of review %s %s by %s\nwritten: %s\n", cfg.Review, verb, cfg.By, file)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&cfg.Lake, "lake", "", "lake folder holding the review (required)")
+	f.StringVar(&cfg.Review, "review", "", "id of the disputed review (required)")
+	f.BoolVar(&accept, "accept", false, "uphold the dispute (with --rescore)")
+	f.BoolVar(&reject, "reject", false, "reject the dispute: the review stands")
+	f.StringVar(&cfg.Rescore, "rescore", "", "scores file with the corrected review, for --accept")
+	f.StringVar(&cfg.By, "by", "", "who resolves it, e.g. the QA lead's id (required)")
+	f.StringVar(&configPath, "config", "", "parley.yaml with the scorecards the rescore is checked against")
 	return cmd
 }

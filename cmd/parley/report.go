@@ -30,6 +30,10 @@ func newReportCmd() *cobra.Command {
   DIR/friction.html        friction distribution, components, top drivers and the
                            highest-friction conversations
   DIR/team.html            sortable tables per agent and per queue
+  DIR/quality.html         QA reviews (parley qa import): review scores by week,
+                           agents' quality scores with their n, categories that
+                           fail most, disputes, reviewer agreement (Krippendorff's
+                           alpha), and review scores beside CSAT and friction
 
 Every page is one file that opens offline (from a laptop, a share or an e-mail
 attachment): the chart library is inside it and its Content-Security-Policy

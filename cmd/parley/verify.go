@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/metrics/verify"
 )
 
@@ -82,7 +81,7 @@ Example:
 			if fi, err := os.Stat(lakeDir); err != nil || !fi.IsDir() {
 				return usageErrorf("verify: --lake %s: not a directory (give the lake the warehouse was built from)", lakeDir)
 			}
-			settings, err := config.Load(configPath)
+			settings, err := loadSettings(cmd.ErrOrStderr(), configPath)
 			if err != nil {
 				return usageErrorf("verify: --config: %w", err)
 			}

@@ -94,3 +94,42 @@ INSERT INTO warehouse_info VALUES
 CREATE TABLE ingest_gaps (
     topic VARCHAR, "partition" INTEGER, epoch INTEGER, from_offset BIGINT, to_offset BIGINT, messages BIGINT, detected_at TIMESTAMP
 );
+
+-- QA reviews (issue 18), scorecard: solution 1-5 weight 2, tone 1-3 weight 1, process binary
+-- weight 1 and critical. Scores worked out by hand: q1 (2·1 + 1 + 1)/4 = 100; q2
+-- (2·0.5 + 0.5 + 1)/4 = 62.5, rescored after an accepted dispute; q3 process failed: 0, dispute
+-- open; q4 tone N/A: (2·0.75 + 1)/3 = 83.333…, dispute rejected; q5 (0 + 0.5 + 1)/4 = 37.5, the
+-- hostile agent, reviewer and comment; q6 (2·0.75 + 1 + 1)/4 = 87.5; q7 of p1, before the period.
+-- Calibration run cal-1: c4 and c1 scored by rev-a, rev-b, rev-c.
+CREATE TABLE qa_reviews (
+    review_id VARCHAR, conversation_id VARCHAR, reviewer_id VARCHAR, agent_id VARCHAR, scorecard VARCHAR,
+    scorecard_version VARCHAR, score DOUBLE, critical_failed BOOLEAN, status VARCHAR, reviewed_at TIMESTAMP,
+    local_date DATE, run VARCHAR, calibration BOOLEAN, comment VARCHAR, conversation_found BOOLEAN
+);
+INSERT INTO qa_reviews VALUES
+    ('q1', 'c1', 'rev-a', 'ann', 'default', 'v1', 100, false, 'submitted', '2026-10-08 09:00', '2026-10-05', 'r1', false, NULL, true),
+    ('q2', 'c2', 'rev-b', 'ann', 'default', 'v1', 62.5, false, 'dispute_accepted', '2026-10-09 09:00', '2026-10-05', 'r1', false, NULL, true),
+    ('q3', 'c3', 'rev-a', 'bob', 'default', 'v1', 0, true, 'disputed', '2026-10-08 10:00', '2026-10-05', 'r1', false, NULL, true),
+    ('q4', 'c4', 'rev-b', 'bob', 'default', 'v1', 250.0 / 3, false, 'dispute_rejected', '2026-10-08 11:00', '2026-10-06', 'r1', false, NULL, true),
+    ('q5', 'c7"><script>window.pwned=3</script>', '<img src=x onerror=window.pwned=4>', '<script>window.pwned=1</script>', 'default', 'v1',
+     37.5, false, 'submitted', '2026-10-08 12:00', '2026-10-07', 'r1', false, '<script>window.pwned=5</script>', true),
+    ('q6', 'c8', 'rev-a', 'ann', 'default', 'v1', 87.5, false, 'submitted', '2026-10-08 13:00', '2026-10-07', 'r1', false, NULL, true),
+    ('q7', 'p1', 'rev-a', 'ann', 'default', 'v1', 100, false, 'submitted', '2026-10-04 13:00', '2026-10-03', 'r0', false, NULL, true),
+    ('k1', 'c4', 'rev-a', 'bob', 'default', 'v1', 75, false, 'submitted', '2026-10-08 14:00', '2026-10-06', 'cal-1', true, NULL, true),
+    ('k2', 'c4', 'rev-b', 'bob', 'default', 'v1', 87.5, false, 'submitted', '2026-10-08 14:00', '2026-10-06', 'cal-1', true, NULL, true),
+    ('k3', 'c4', 'rev-c', 'bob', 'default', 'v1', 0, true, 'submitted', '2026-10-08 14:00', '2026-10-06', 'cal-1', true, NULL, true),
+    ('k4', 'c1', 'rev-a', 'ann', 'default', 'v1', 100, false, 'submitted', '2026-10-08 14:00', '2026-10-05', 'cal-1', true, NULL, true),
+    ('k5', 'c1', 'rev-b', 'ann', 'default', 'v1', 100, false, 'submitted', '2026-10-08 14:00', '2026-10-05', 'cal-1', true, NULL, true),
+    ('k6', 'c1', 'rev-c', 'ann', 'default', 'v1', 100, false, 'submitted', '2026-10-08 14:00', '2026-10-05', 'cal-1', true, NULL, true);
+
+CREATE TABLE qa_ratings (
+    review_id VARCHAR, category VARCHAR, rating INTEGER, scale_min INTEGER, scale_max INTEGER, na BOOLEAN,
+    weight DOUBLE, critical BOOLEAN, comment VARCHAR
+);
+INSERT INTO qa_ratings
+SELECT id, category, rating, lo, hi, rating IS NULL, w, category = 'process', NULL
+FROM (VALUES
+    ('q1', 5, 3, 1), ('q2', 3, 2, 1), ('q3', 2, 1, 0), ('q4', 4, NULL, 1), ('q5', 1, 2, 1), ('q6', 4, 3, 1), ('q7', 5, 3, 1),
+    ('k1', 4, 2, 1), ('k2', 4, 3, 1), ('k3', 2, 3, 0), ('k4', 5, 3, 1), ('k5', 5, 3, 1), ('k6', 5, 3, 1)
+) AS r(id, solution, tone, process),
+LATERAL (VALUES ('solution', solution, 1, 5, 2.0), ('tone', tone, 1, 3, 1.0), ('process', process, 0, 1, 1.0)) AS c(category, rating, lo, hi, w);

@@ -8,6 +8,10 @@
 //	if browsertest.Eval[bool](t, p, "window.pwned === true") { ... }
 //	if !strings.Contains(p.Text(t), "<script>") { ... } // shown as text
 //
+// Pages can be used as a person would: p.Run(t, chromedp.Click("#qa-download"))
+// clicks and types, and after b.Downloads(t, dir) the files pages download
+// land in dir (b.Downloaded waits for one).
+//
 // The browser is PARLEY_CHROMIUM if set, else the first of Chromium or
 // Google Chrome found on PATH or in /Applications (macOS). Where there is
 // none, the test is skipped with a message saying how to install one, except
@@ -28,6 +32,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
@@ -50,6 +55,8 @@ type Browser struct {
 	// a working chart draws within milliseconds.
 	ChartWait time.Duration
 	ctx       context.Context
+	// downloads is the folder Downloads set, "" when downloads are refused.
+	downloads string
 }
 
 // chromiumNames and chromiumApps are where findChromium looks, in order.
@@ -117,6 +124,48 @@ func New(t testing.TB) *Browser {
 		t.Fatalf("browsertest: start %s: %v", bin, err)
 	}
 	return &Browser{ChartWait: 5 * time.Second, ctx: ctx}
+}
+
+// downloadWait bounds the wait for a download to land on disk.
+const downloadWait = 20 * time.Second
+
+// Downloads lets pages download files (a link with a download attribute,
+// as "Download scores" makes) into dir, under the names the pages suggest.
+// Headless Chromium refuses downloads until told where to put them.
+func (b *Browser) Downloads(t testing.TB, dir string) {
+	t.Helper()
+	_, err := chromedp.CallBrowser(b.ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+		Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir,
+	})
+	if err != nil {
+		t.Fatalf("browsertest: allow downloads into %s: %v", dir, err)
+	}
+	b.downloads = dir
+}
+
+// Downloaded waits for the file name to finish downloading into the
+// Downloads folder and returns its path.
+func (b *Browser) Downloaded(t testing.TB, name string) string {
+	t.Helper()
+	if b.downloads == "" {
+		t.Fatal("browsertest: Downloaded without Downloads")
+	}
+	path := filepath.Join(b.downloads, name)
+	for deadline := time.Now().Add(downloadWait); ; {
+		// Chromium writes <name>.crdownload and renames it when done.
+		if _, err := os.Stat(path); err == nil {
+			return path
+		}
+		if time.Now().After(deadline) {
+			entries, _ := os.ReadDir(b.downloads) //nolint:errcheck // only to say what did arrive
+			var names []string
+			for _, e := range entries {
+				names = append(names, e.Name())
+			}
+			t.Fatalf("browsertest: %s was not downloaded within %s (the folder holds %v)", name, downloadWait, names)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // Page is one loaded page and what happened while it loaded.
@@ -303,6 +352,17 @@ func Eval[T any](t testing.TB, p *Page, expr string) T {
 		t.Fatalf("browsertest: evaluate %q on %s: %v", expr, p.URL, err)
 	}
 	return v
+}
+
+// Run runs chromedp actions in the page (clicks, typing), failing the test
+// on the first error.
+func (p *Page) Run(t testing.TB, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, pageTimeout)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		t.Fatalf("browsertest: on %s: %v", p.URL, err)
+	}
 }
 
 // Text is the page's visible text (document.body.innerText).

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 
@@ -140,4 +141,28 @@ func TestMissingBrowser(t *testing.T) {
 			t.Errorf("CI=%q: want %q with the reason:\n%s", ci, want, out)
 		}
 	}
+}
+
+// TestDownloads: a page's blob download lands in the Downloads folder; it
+// sends nothing off the page.
+func TestDownloads(t *testing.T) {
+	b := New(t)
+	dir := t.TempDir()
+	b.Downloads(t, dir)
+	page := writeFile(t, "dl.html", `<button id="go">save</button><script>
+document.getElementById("go").addEventListener("click", function () {
+  var a = document.createElement("a");
+  a.href = URL.createObjectURL(new Blob(["hello\n"], {type: "text/plain"}));
+  a.download = "hello.txt";
+  document.body.appendChild(a);
+  a.click();
+});
+</script>`)
+	p := b.Open(t, page)
+	p.Run(t, chromedp.Click("#go"))
+	got, err := os.ReadFile(b.Downloaded(t, "hello.txt"))
+	if err != nil || string(got) != "hello\n" {
+		t.Errorf("downloaded %q, %v; want hello", got, err)
+	}
+	p.RequireClean(t)
 }

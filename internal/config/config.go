@@ -49,6 +49,8 @@ type Config struct {
 	// Staffing holds workforce-planning settings (staffing.go); it never
 	// changes what a build computes.
 	Staffing Staffing `yaml:"staffing"`
+	// QA holds the scorecards of quality reviews (see qa.go).
+	QA QA `yaml:"qa"`
 }
 
 // Build holds the DuckDB resource settings of `parley build`.
@@ -132,7 +134,7 @@ func (b Build) validate() []error {
 }
 
 // Fingerprint identifies the settings that decide what a build computes
-// (everything but Build and Staffing), so a warehouse built with other settings is
+// (everything but Build, Staffing and QA), so a warehouse built with other settings is
 // rebuilt in full rather than updated. It must only be called on a validated Config.
 func (c *Config) Fingerprint() string {
 	sum := sha256.Sum256([]byte(c.SemanticYAML()))
@@ -140,12 +142,15 @@ func (c *Config) Fingerprint() string {
 }
 
 // SemanticYAML is the YAML of the settings that decide what a build
-// computes (everything but Build and Staffing): what Fingerprint hashes, and what a
+// computes (everything but Build, Staffing and QA): what Fingerprint hashes, and what a
 // warehouse records so that the next build can say which settings changed.
 func (c *Config) SemanticYAML() string {
 	semantic := *c
 	semantic.Build = Build{}
 	semantic.Staffing = Staffing{}
+	// Reviews store the scale and weight of every rating, so a changed
+	// scorecard re-scores nothing the build computes.
+	semantic.QA = QA{}
 	return string(c.marshal(&semantic))
 }
 
@@ -400,6 +405,7 @@ func (c *Config) Validate() error {
 	}
 	errs = append(errs, c.Build.validate()...)
 	errs = append(errs, c.Staffing.validate()...)
+	errs = append(errs, c.QA.validate()...)
 	return errors.Join(errs...)
 }
 

@@ -70,9 +70,9 @@ type Swept struct {
 	InUse []string
 }
 
-// Sweep removes what interrupted lake commands left behind in events/ and
-// deadletter/: temporary files of ingest, import and erase inside the date
-// partitions, compact's staging directories (the whole old partition, if
+// Sweep removes what interrupted lake commands left behind in events/,
+// deadletter/ and reviews/: temporary files of ingest, import, qa import and
+// erase inside the date partitions, compact's staging directories (the whole old partition, if
 // compact died right after its swap) and partitions retention was
 // deleting. None of them is visible to readers, but they hold copies of
 // events, so erasure must not leave them.
@@ -89,7 +89,7 @@ func Sweep(root string, opt SweepOptions) (Swept, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := sweeper{root: root, opt: opt, log: log, synced: map[string]bool{}}
-	for _, top := range []string{EventsDir, DeadLetterDir} {
+	for _, top := range []string{EventsDir, DeadLetterDir, ReviewsDir} {
 		if err := s.top(filepath.Join(root, top)); err != nil {
 			return s.out, err
 		}
@@ -100,6 +100,18 @@ func Sweep(root string, opt SweepOptions) (Swept, error) {
 		}
 	}
 	return s.out, nil
+}
+
+// SweepLocked is Sweep under the lake's exclusive lock, taken for the
+// sweep alone: how a command that adds to the lake starts, so that a
+// crash's leftovers last until the next command at most.
+func SweepLocked(root string, opt SweepOptions) (Swept, error) {
+	unlock, err := Lock(root, true)
+	if err != nil {
+		return Swept{}, err
+	}
+	sw, err := Sweep(root, opt)
+	return sw, errors.Join(err, unlock())
 }
 
 type sweeper struct {

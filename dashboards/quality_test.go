@@ -1,0 +1,125 @@
+package dashboards
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"testing"
+)
+
+// pearson is Pearson's correlation coefficient, written out.
+func pearson(x, y []float64) float64 {
+	var mx, my float64
+	for i := range x {
+		mx, my = mx+x[i], my+y[i]
+	}
+	mx, my = mx/float64(len(x)), my/float64(len(y))
+	var sxy, sxx, syy float64
+	for i := range x {
+		sxy += (x[i] - mx) * (y[i] - my)
+		sxx += (x[i] - mx) * (x[i] - mx)
+		syy += (y[i] - my) * (y[i] - my)
+	}
+	return sxy / math.Sqrt(sxx*syy)
+}
+
+func round(v float64, places int) float64 {
+	p := math.Pow(10, float64(places))
+	return math.Round(v*p) / p
+}
+
+// TestQualityByHand checks every figure of the Quality page against the
+// fixture's reviews (testdata/fixture.sql), worked out by hand.
+func TestQualityByHand(t *testing.T) {
+	db := openRO(t, fixtureDB(t))
+	d, err := loadQuality(context.Background(), db.DB, fixturePeriod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := d.KPIs
+	// q1..q6: (100 + 62.5 + 0 + 83.33 + 37.5 + 87.5) / 6; q3 failed; one dispute open (q3),
+	// one accepted (q2), one rejected (q4); six calibration reviews.
+	if k.Reviews != 6 || k.Scored != 6 || *k.MeanScore != 61.8 || k.CriticalFails != 1 || *k.CriticalFailPct != 16.7 ||
+		k.CalibrationReviews != 6 || k.DisputesOpen != 1 || k.DisputesAccepted != 1 || k.DisputesRejected != 1 || *k.DisputesAcceptedPct != 50 {
+		t.Errorf("tiles %+v", k)
+	}
+	_, week := fixturePeriod.From.ISOWeek()
+	if len(d.Weekly) != 1 || d.Weekly[0].Week != fmt.Sprintf("2026-W%02d", week) || d.Weekly[0].Reviews != 6 || *d.Weekly[0].MeanScore != 61.8 || d.Weekly[0].CriticalFailPct != 16.7 {
+		t.Errorf("weekly %+v, want one week of 6 reviews, 61.8", d.Weekly)
+	}
+	type agent struct {
+		name        string
+		score       float64
+		reviews     int64
+		fails, open int64
+	}
+	var agents []agent
+	for _, a := range d.Agents {
+		agents = append(agents, agent{a.Agent, *a.MeanScore, a.Reviews, a.CriticalFails, a.DisputesOpen})
+	}
+	// ann: q1, q2, q6 = 250/3; bob: q3, q4 = (0 + 83.33)/2, q3 failed and disputed.
+	if want := []agent{{"ann", 83.3, 3, 0, 0}, {"bob", 41.7, 2, 1, 1}, {"<script>window.pwned=1</script>", 37.5, 1, 0, 0}}; !slices.Equal(agents, want) {
+		t.Errorf("agents %v, want %v", agents, want)
+	}
+	type category struct {
+		name       string
+		rated, na  int64
+		mean, fail float64
+	}
+	var cats []category
+	for _, c := range d.Categories {
+		cats = append(cats, category{c.Category, c.Rated, c.NA, *c.Mean, *c.FailPct})
+	}
+	// tone 3,2,1,N/A,2,3 → (1 + .5 + 0 + .5 + 1)/5, one fail in 5; process 1,1,0,1,1,1; solution
+	// 5,3,2,4,1,4 → (1 + .5 + .25 + .75 + 0 + .75)/6, one fail in 6.
+	if want := []category{{"tone", 5, 1, 60, 20}, {"process", 6, 0, 83.3, 16.7}, {"solution", 6, 0, 54.2, 16.7}}; !slices.Equal(cats, want) {
+		t.Errorf("categories %v, want %v", cats, want)
+	}
+	// cal-1 (c4: rev-a, rev-b, rev-c; c1: all top marks). solution, scaled: c4 .75 .75 .25, c1
+	// 1 1 1: within c4 (2·3·1.1875 - 2·1.75²)/2 = 0.5; all 6 values (S1 4.75, S2 4.1875):
+	// 2·6·4.1875 - 2·4.75² = 5.125; alpha = 1 - 5·0.5/5.125 = 21/41. process and tone: 0.
+	type cal struct {
+		category, level string
+		alpha, spread   float64
+	}
+	var cals []cal
+	for _, c := range d.Calibration {
+		if c.Run != "cal-1" || c.Reviewers != 3 || c.Items != 2 {
+			t.Errorf("calibration row %+v, want run cal-1, 3 reviewers, 2 items", c)
+		}
+		cals = append(cals, cal{c.Category, c.Level, *c.Alpha, *c.MeanSpread})
+	}
+	if want := []cal{{"process", "nominal", 0, 50}, {"solution", "interval", round(21.0/41, 3), 25}, {"tone", "interval", 0, 25}}; !slices.Equal(cals, want) {
+		t.Errorf("calibration %v, want %v", cals, want)
+	}
+	// Deviations from the others' mean, per category on c4 and c1 (0 on c1), ×100:
+	// rev-a solution +25/2, tone -50/2, process +50/2 → (12.5 - 25 + 25)/3.
+	type dev struct {
+		reviewer string
+		ratings  int64
+		mean     float64
+	}
+	var devs []dev
+	for _, r := range d.Reviewers {
+		devs = append(devs, dev{r.Reviewer, r.Ratings, *r.MeanDeviation})
+	}
+	if want := []dev{{"rev-a", 6, round(12.5/3, 1)}, {"rev-b", 6, round(50.0/3, 1)}, {"rev-c", 6, round(-62.5/3, 1)}}; !slices.Equal(devs, want) {
+		t.Errorf("reviewers %v, want %v", devs, want)
+	}
+	// CSAT pairs: c1 (100, 5), c2 (62.5, 2), c4 (83.33, 4), c7 (37.5, 1); friction: all six.
+	c := d.Correlation
+	wantCSAT := round(pearson([]float64{100, 62.5, 250.0 / 3, 37.5}, []float64{5, 2, 4, 1}), 3)
+	wantFriction := round(pearson([]float64{100, 62.5, 0, 250.0 / 3, 37.5, 87.5}, []float64{10, 55, 30, 25, 80, 45}), 3)
+	if c.CSATPairs != 4 || *c.CSATCorr != wantCSAT || c.FrictionPairs != 6 || *c.FrictionCorr != wantFriction {
+		t.Errorf("correlation %+v, want CSAT %v (n 4), friction %v (n 6)", c, wantCSAT, wantFriction)
+	}
+	if len(d.Customer) != 6 {
+		t.Errorf("%d scatter points, want 6", len(d.Customer))
+	}
+	for a, want := range map[float64]string{0.9: "reliable", 0.8: "reliable", 0.7: "tentative", 0.5: "not reliable"} {
+		if got := alphaReading(&a); got != want {
+			t.Errorf("alpha %v reads %q, want %q", a, got, want)
+		}
+	}
+}

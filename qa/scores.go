@@ -1,0 +1,338 @@
+package qa
+
+import (
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/parley-cx/parley/internal/config"
+	"github.com/parley-cx/parley/internal/lake"
+)
+
+// ImportConfig says which scores files to import into which lake.
+type ImportConfig struct {
+	// Lake is the lake root; the reviews go to its reviews/ dataset.
+	Lake string
+	// Files are scores files: JSON lines as the packet's "Download scores"
+	// writes them, or filled-in scores templates (names ending in .csv).
+	Files []string
+	// Settings supplies the scorecards reviews are checked against; nil
+	// means the defaults (the default scorecard).
+	Settings *config.Config
+	// Ledger, when set, is the QA ledger whose rows of the imported
+	// reviews' runs and conversations are marked reviewed.
+	Ledger string
+	// Now stamps the rows written; zero means the wall clock.
+	Now time.Time
+	// Log receives progress; nil discards it.
+	Log *slog.Logger
+}
+
+// Validate checks the configuration without changing it and returns every
+// problem found, each naming its field.
+func (c *ImportConfig) Validate() error {
+	var errs []error
+	if c.Lake == "" {
+		errs = append(errs, errors.New("lake: required"))
+	}
+	if len(c.Files) == 0 {
+		errs = append(errs, errors.New("files: at least one scores file is required"))
+	}
+	if c.Settings != nil {
+		if err := c.Settings.Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("settings: %w", err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// ImportResult counts what Import did.
+type ImportResult struct {
+	// Read is the number of reviews in the files.
+	Read int
+	// Stored of them were new versions and were written; Known were in the
+	// lake already (same review id and reviewed_at); Unchanged were scored
+	// exactly like their review's latest version and are not a new one.
+	Stored, Known, Unchanged int
+	// File is the lake file written, "" when nothing was new.
+	File string
+	// LedgerRows is the number of ledger rows marked reviewed.
+	LedgerRows int
+}
+
+// Import checks every review of the scores files against its scorecard
+// version and stores the new ones in the lake's reviews dataset, as one
+// Parquet file written atomically. A file with any problem stops the whole
+// import before anything is written (a *ScoresError lists every problem).
+// Importing the same files again stores nothing: a version already in the
+// lake (same review id and reviewed_at), or scored exactly like its
+// review's latest version, is skipped. Of a review's versions, the one
+// with the latest reviewed_at is final (see the warehouse's qa_reviews).
+func Import(ctx context.Context, cfg ImportConfig) (ImportResult, error) {
+	var res ImportResult
+	if err := cfg.Validate(); err != nil {
+		return res, fmt.Errorf("qa: import: %w", err)
+	}
+	settings, err := config.OrDefault(cfg.Settings)
+	if err != nil {
+		return res, fmt.Errorf("qa: import: %w", err)
+	}
+	now, log := orNow(cfg.Now), orDiscard(cfg.Log)
+	st, err := openReviews(ctx, cfg.Lake, log)
+	if err != nil {
+		return res, err
+	}
+	defer st.close()
+
+	scs := newScorecards(settings.QA.List(), st.rows)
+	var incoming []lake.ReviewRow
+	var probs []Problem
+	for _, path := range cfg.Files {
+		rows, p, err := readScores(scs, path)
+		if err != nil {
+			return res, err
+		}
+		incoming = append(incoming, rows...)
+		probs = append(probs, p...)
+	}
+	probs = append(probs, st.conflicts(incoming)...)
+	if len(probs) > 0 {
+		return res, &ScoresError{Problems: probs}
+	}
+	res.Read = len(incoming)
+
+	fresh := st.newVersions(incoming, &res)
+	if len(fresh) > 0 {
+		if res.File, err = st.publish(ctx, "import", fresh, now); err != nil {
+			return res, err
+		}
+	}
+	log.Info("qa: scores imported", "reviews", res.Read, "stored", res.Stored, "known", res.Known, "unchanged", res.Unchanged, "file", res.File)
+	if cfg.Ledger != "" {
+		if res.LedgerRows, err = markReviewed(cfg.Ledger, st.rows); err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
+
+// readScores reads one scores file by its kind (.csv: a scores template;
+// else JSON lines).
+func readScores(scs scorecards, path string) ([]lake.ReviewRow, []Problem, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("qa: import: %w", err)
+	}
+	defer f.Close()
+	source := filepath.Base(path)
+	if strings.EqualFold(filepath.Ext(path), ".csv") {
+		info, err := f.Stat()
+		if err != nil {
+			return nil, nil, fmt.Errorf("qa: import: %w", err)
+		}
+		rows, probs := scs.parseCSV(f, source, info.ModTime())
+		return rows, probs, nil
+	}
+	rows, probs := scs.parseJSONL(f, source)
+	return rows, probs, nil
+}
+
+// reviewStore is the lake's reviews dataset, read under the reviews lock,
+// which it holds until close.
+type reviewStore struct {
+	root   string
+	rows   []lake.ReviewRow
+	unlock func() error
+	log    *slog.Logger
+}
+
+// openReviews removes leftovers of interrupted lake commands, takes the
+// reviews lock and reads the dataset.
+func openReviews(ctx context.Context, root string, log *slog.Logger) (*reviewStore, error) {
+	if fi, err := os.Stat(root); err != nil || !fi.IsDir() {
+		return nil, fmt.Errorf("qa: lake %s: not a directory", root)
+	}
+	if _, err := lake.SweepLocked(root, lake.SweepOptions{Log: log}); err != nil {
+		// As ingest does: the leftovers are invisible to readers, and the next command retries.
+		log.Error("qa: could not remove the leftovers of interrupted commands; the next command tries again", "lake", root, "err", err)
+	}
+	unlock, err := lake.LockReviews(root)
+	if err != nil {
+		return nil, fmt.Errorf("qa: %w", err)
+	}
+	rows, err := lake.ReadReviews(ctx, root)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("qa: read reviews: %w", err), unlock())
+	}
+	return &reviewStore{root: root, rows: rows, unlock: unlock, log: log}, nil
+}
+
+func (s *reviewStore) close() {
+	if err := s.unlock(); err != nil {
+		s.log.Error("qa: release the reviews lock", "err", err)
+	}
+}
+
+// conflicts finds incoming versions that cannot be stored beside what the
+// lake and the other incoming lines hold: a review id that names another
+// conversation (the erased form of the same one is the same), or the same
+// review id and reviewed_at scored differently on two lines.
+func (s *reviewStore) conflicts(incoming []lake.ReviewRow) []Problem {
+	type seen struct {
+		row   lake.ReviewRow
+		where string
+	}
+	conv := map[string]seen{}
+	version := map[[2]string]seen{}
+	for _, r := range s.rows {
+		if r.Kind != lake.ReviewKindReview {
+			continue
+		}
+		conv[r.ReviewID] = seen{r, "the lake"}
+		version[versionKey(r)] = seen{r, "the lake"}
+	}
+	var probs []Problem
+	for _, r := range incoming {
+		here := fmt.Sprintf("line %d of %s", r.Line, r.Source)
+		bad := func(field, format string, args ...any) {
+			probs = append(probs, Problem{File: r.Source, Line: int(r.Line), Field: field, Msg: fmt.Sprintf(format, args...)})
+		}
+		// A review erased with its conversation names it by digest.
+		if c, ok := conv[r.ReviewID]; ok && c.row.ConversationID != r.ConversationID && c.row.ConversationID != lake.ErasedConversationID(r.ConversationID) {
+			bad("conversation_id", "review %s is of conversation %q in %s, not %q", r.ReviewID, c.row.ConversationID, c.where, r.ConversationID)
+			continue
+		}
+		if v, ok := version[versionKey(r)]; ok && content(v.row) != content(r) && v.where != "the lake" {
+			bad("reviewed_at", "review %s has another version with the same reviewed_at %s on %s", r.ReviewID, r.At.Format(time.RFC3339Nano), v.where)
+			continue
+		}
+		conv[r.ReviewID] = seen{r, here}
+		if _, ok := version[versionKey(r)]; !ok {
+			version[versionKey(r)] = seen{r, here}
+		}
+	}
+	return probs
+}
+
+func versionKey(r lake.ReviewRow) [2]string {
+	return [2]string{r.ReviewID, r.At.UTC().Format(time.RFC3339Nano)}
+}
+
+// newVersions returns the incoming versions worth storing, counting the
+// others in res: versions the lake holds (by review id and reviewed_at;
+// that the lake's copy may differ, after an erase cleared its comments,
+// keeps a re-import from bringing them back), and versions scored exactly
+// like their review's latest version.
+func (s *reviewStore) newVersions(incoming []lake.ReviewRow, res *ImportResult) []lake.ReviewRow {
+	have := map[[2]string]bool{}
+	latest := map[string]lake.ReviewRow{}
+	consider := func(r lake.ReviewRow) {
+		have[versionKey(r)] = true
+		if l, ok := latest[r.ReviewID]; !ok || r.At.After(l.At) {
+			latest[r.ReviewID] = r
+		}
+	}
+	for _, r := range s.rows {
+		if r.Kind == lake.ReviewKindReview {
+			consider(r)
+		}
+	}
+	// Oldest first, so that each version is compared with the one before it.
+	sorted := slices.Clone(incoming)
+	slices.SortStableFunc(sorted, func(a, b lake.ReviewRow) int { return a.At.Compare(b.At) })
+	var fresh []lake.ReviewRow
+	for _, r := range sorted {
+		switch l, ok := latest[r.ReviewID]; {
+		case have[versionKey(r)]:
+			res.Known++
+		case ok && scored(l) == scored(r):
+			res.Unchanged++
+		default:
+			res.Stored++
+			fresh = append(fresh, r)
+			consider(r)
+		}
+	}
+	return fresh
+}
+
+// publish writes rows as one new file of the reviews dataset, in today's
+// partition, named by its content, and adds them to s.rows.
+func (s *reviewStore) publish(ctx context.Context, kind string, rows []lake.ReviewRow, now time.Time) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", fmt.Errorf("qa: %w", err)
+	}
+	h := sha256.New()
+	for i := range rows {
+		rows[i].RecordedAt = now.UTC().Truncate(time.Microsecond)
+		b, err := json.Marshal(rows[i])
+		if err != nil {
+			return "", fmt.Errorf("qa: encode review: %w", err)
+		}
+		h.Write(b)
+	}
+	dir := lake.ReviewPartitionDir(s.root, now)
+	name := kind + "-" + hex.EncodeToString(h.Sum(nil))[:lake.ImportHashLen] + lake.ParquetExt
+	if err := lake.PublishParquet(s.root, dir, name, rows); err != nil {
+		return "", fmt.Errorf("qa: store reviews: %w", err)
+	}
+	s.rows = append(s.rows, rows...)
+	return filepath.Join(dir, name), nil
+}
+
+// history is one review's rows, each kind in the order it happened.
+type history struct {
+	versions, events []lake.ReviewRow // events: disputes and resolutions
+}
+
+func (s *reviewStore) history(id string) history {
+	var h history
+	for _, r := range s.rows {
+		if r.ReviewID != id {
+			continue
+		}
+		if r.Kind == lake.ReviewKindReview {
+			h.versions = append(h.versions, r)
+		} else {
+			h.events = append(h.events, r)
+		}
+	}
+	order := func(a, b lake.ReviewRow) int {
+		return cmp.Or(a.At.Compare(b.At), a.RecordedAt.Compare(b.RecordedAt))
+	}
+	slices.SortStableFunc(h.versions, order)
+	slices.SortStableFunc(h.events, order)
+	return h
+}
+
+// openDispute is the review's dispute not yet resolved, if any.
+func (h history) openDispute() (lake.ReviewRow, bool) {
+	if n := len(h.events); n > 0 && h.events[n-1].Kind == lake.ReviewKindDispute {
+		return h.events[n-1], true
+	}
+	return lake.ReviewRow{}, false
+}
+
+func orNow(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Now()
+	}
+	return t
+}
+
+func orDiscard(l *slog.Logger) *slog.Logger {
+	if l == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return l
+}

@@ -1,0 +1,424 @@
+package qa
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parley-cx/parley/internal/config"
+	"github.com/parley-cx/parley/internal/lake"
+)
+
+// testCard is the scorecard of the import tests: a 1-5 category, a 1-3 one
+// that allows N/A, and a critical yes/no one that does not.
+var testCard = config.Scorecard{Name: "support", Categories: []config.Category{
+	{Name: "solution", Weight: 3, Scale: config.Scale1to5},
+	{Name: "tone", Weight: 1, Scale: config.Scale1to3, AllowNA: true},
+	{Name: "process", Weight: 1, Scale: config.ScaleBinary, Critical: true},
+}}
+
+func testSettings() *config.Config {
+	s := config.Default()
+	s.QA.Scorecards = []config.Scorecard{testCard}
+	return s
+}
+
+// line is one scores-file review as the page writes it; edit changes it.
+func scoreLine(t *testing.T, edit func(m map[string]any)) string {
+	t.Helper()
+	m := map[string]any{
+		"review_id": "rv-0123456789abcdef", "run": "2026-03-20-7", "conversation_id": "c-1", "agent_id": "ana",
+		"reviewer_id": "bob", "calibration": false, "scorecard": "support", "scorecard_version": testCard.Version(),
+		"reviewed_at": "2026-03-21T09:30:00.123Z",
+		"ratings": []any{
+			map[string]any{"category": "solution", "rating": 4, "na": false, "comment": "good fix"},
+			map[string]any{"category": "tone", "rating": nil, "na": true, "comment": ""},
+			map[string]any{"category": "process", "rating": 1, "na": false, "comment": ""},
+		},
+		"comment": "fine",
+	}
+	if edit != nil {
+		edit(m)
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// rating returns the i-th rating of a scores-file review, to edit.
+func rating(m map[string]any, i int) map[string]any {
+	return m["ratings"].([]any)[i].(map[string]any)
+}
+
+func writeFile(t *testing.T, dir, name string, lines ...string) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func newLake(t *testing.T) string {
+	t.Helper()
+	root := filepath.Join(t.TempDir(), "lake")
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+func importFiles(t *testing.T, root string, files ...string) (ImportResult, error) {
+	t.Helper()
+	return Import(context.Background(), ImportConfig{Lake: root, Files: files, Settings: testSettings(), Now: fixtureNow})
+}
+
+func storedRows(t *testing.T, root string) []lake.ReviewRow {
+	t.Helper()
+	rows, err := lake.ReadReviews(context.Background(), root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+// TestImportRejectsBadFiles: every kind of bad review is refused with a
+// problem naming its file, line and field, and nothing of any file of the
+// import reaches the lake.
+func TestImportRejectsBadFiles(t *testing.T) {
+	good := scoreLine(t, nil)
+	tests := []struct {
+		name  string
+		file  string // file name; .csv is a spreadsheet
+		lines []string
+		want  Problem // File, Line, Field and a part of Msg
+	}{
+		{"unknown scorecard", "s.jsonl", []string{good, scoreLine(t, func(m map[string]any) { m["scorecard"] = "sales" })},
+			Problem{"s.jsonl", 2, "scorecard", `"sales" is not a scorecard`}},
+		{"unknown scorecard version", "s.jsonl", []string{scoreLine(t, func(m map[string]any) { m["scorecard_version"] = "000000000000" })},
+			Problem{"s.jsonl", 1, "scorecard_version", "the scorecard changed since the packet was made"}},
+		{"unknown category", "s.jsonl", []string{scoreLine(t, func(m map[string]any) { rating(m, 1)["category"] = "empathy" })},
+			Problem{"s.jsonl", 1, "ratings[1].category", `"empathy" is not a category of scorecard "support"`}},
+		{"rating above the scale", "s.jsonl", []string{scoreLine(t, func(m map[string]any) { rating(m, 0)["rating"] = 6 })},
+			Problem{"s.jsonl", 1, "ratings[0].rating", "6 is outside the scale 1-5"}},
+		{"rating below the scale", "s.jsonl", []string{scoreLine(t, func(m map[string]any) { rating(m, 0)["rating"] = 0 })},
+			Problem{"s.jsonl", 1, "ratings[0].rating", "0 is outside the scale 1-5"}},
+		{"binary rated 2", "s.jsonl", []string{scoreLine(t, func(m map[string]any) { rating(m, 2)["rating"] = 2 })},
+			Problem{"s.jsonl", 1, "ratings[2].rating", "2 is outside the scale 0-1"}},
+		{"fractional rating", "s.jsonl", []string{scoreLine(t, func(m map[string]any) { rating(m, 0)["rating"] = 2.5 })},
+			Problem{"s.jsonl", 1, "ratings[0].rating", "whole numbers only"}},
+		{"N/A not allowed", "s.jsonl", []string{scoreLine(t, func(m map[string]any) { rating(m, 2)["rating"], rating(m, 2)["na"] = nil, true })},
+			Problem{"s.jsonl", 1, "ratings[2].na", `category "process" does not allow N/A`}},
+		{"N/A and a rating", "s.jsonl", []string{scoreLine(t, func(m map[string]any) { rating(m, 1)["rating"] = 2 })},
+			Problem{"s.jsonl", 1, "ratings[1].rating", "given with N/A"}},
+		{"missing reviewer", "s.jsonl", []string{good, good, scoreLine(t, func(m map[string]any) { m["reviewer_id"] = " " })},
+			Problem{"s.jsonl", 3, "reviewer_id", "required"}},
+		{"category not rated", "s.jsonl", []string{scoreLine(t, func(m map[string]any) { rating(m, 0)["rating"] = nil })},
+			Problem{"s.jsonl", 1, "ratings[0].rating", `category "solution" has no rating`}},
+		{"category missing", "s.jsonl", []string{scoreLine(t, func(m map[string]any) { m["ratings"] = m["ratings"].([]any)[:2] })},
+			Problem{"s.jsonl", 1, "ratings", `category "process" has no rating`}},
+		{"category twice", "s.jsonl", []string{scoreLine(t, func(m map[string]any) { rating(m, 1)["category"] = "solution" })},
+			Problem{"s.jsonl", 1, "ratings[1].category", "rated twice"}},
+		{"unknown key", "s.jsonl", []string{scoreLine(t, func(m map[string]any) { m["ratng"] = 3 })},
+			Problem{"s.jsonl", 1, "", "unknown field"}},
+		{"not JSON", "s.jsonl", []string{good, "{not json"},
+			Problem{"s.jsonl", 2, "", "not a review"}},
+		{"bad time", "s.jsonl", []string{scoreLine(t, func(m map[string]any) { m["reviewed_at"] = "yesterday" })},
+			Problem{"s.jsonl", 1, "reviewed_at", "not an RFC 3339 time"}},
+		{"bad review id", "s.jsonl", []string{scoreLine(t, func(m map[string]any) { m["review_id"] = "../x" })},
+			Problem{"s.jsonl", 1, "review_id", "must be 1-128"}},
+		{"one id, two conversations", "s.jsonl", []string{good, scoreLine(t, func(m map[string]any) {
+			m["conversation_id"], m["reviewed_at"] = "c-2", "2026-03-22T00:00:00Z"
+		})}, Problem{"s.jsonl", 2, "conversation_id", `is of conversation "c-1" in line 1 of s.jsonl`}},
+		{"one version, two scorings", "s.jsonl", []string{good, scoreLine(t, func(m map[string]any) { rating(m, 0)["rating"] = 5 })},
+			Problem{"s.jsonl", 2, "reviewed_at", "has another version with the same reviewed_at"}},
+		{"spreadsheet: rating above the scale", "t.csv", sheet(t, "bob", "7", "NA", "1"),
+			Problem{"t.csv", 2, "rating", "7 is outside the scale 1-5"}},
+		{"spreadsheet: N/A not allowed", "t.csv", sheet(t, "bob", "3", "2", "n/a"),
+			Problem{"t.csv", 4, "na", `category "process" does not allow N/A`}},
+		{"spreadsheet: missing reviewer", "t.csv", sheet(t, "", "3", "2", "1"),
+			Problem{"t.csv", 2, "reviewer_id", "required"}},
+		{"spreadsheet: category not rated", "t.csv", sheet(t, "bob", "3", "", "1"),
+			Problem{"t.csv", 3, "rating", `category "tone" has no rating`}},
+		{"spreadsheet: not a template", "t.csv", []string{"a,b", "1,2"},
+			Problem{"t.csv", 1, "run", "column missing"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			root := newLake(t)
+			// A good file first: the bad one must stop it too.
+			first := writeFile(t, dir, "first.jsonl", scoreLine(t, func(m map[string]any) { m["review_id"] = "rv-first" }))
+			bad := writeFile(t, dir, tt.file, tt.lines...)
+			before := dataFiles(t, root)
+			_, err := importFiles(t, root, first, bad)
+			var se *ScoresError
+			if !errors.As(err, &se) {
+				t.Fatalf("import: %v, want a ScoresError", err)
+			}
+			found := false
+			for _, p := range se.Problems {
+				found = found || (p.File == tt.want.File && p.Line == tt.want.Line && p.Field == tt.want.Field && strings.Contains(p.Msg, tt.want.Msg))
+			}
+			if !found {
+				t.Errorf("problems %v\nwant one like %v", se.Problems, tt.want)
+			}
+			if !strings.Contains(err.Error(), "nothing was imported") {
+				t.Errorf("error %q does not say nothing was imported", err)
+			}
+			if after := dataFiles(t, root); !maps.Equal(after, before) {
+				t.Errorf("a refused import changed the lake: %v", slices.Collect(maps.Keys(after)))
+			}
+		})
+	}
+}
+
+// dataFiles is snapshotDir without the lake's lock files, which every
+// command creates, whether it writes anything or not.
+func dataFiles(t *testing.T, root string) map[string]string {
+	t.Helper()
+	files := snapshotDir(t, root)
+	maps.DeleteFunc(files, func(path, _ string) bool { return strings.HasSuffix(path, ".lock") })
+	return files
+}
+
+// sheet is a filled-in scores template of one review of testCard by
+// reviewer, with the three ratings as typed.
+func sheet(t *testing.T, reviewer, solution, tone, process string) []string {
+	t.Helper()
+	head := strings.Join(templateHeader, ",")
+	row := func(cat, scale, allowNA, rating string) string {
+		return strings.Join([]string{"2026-03-20-7", "1", "c-1", "ana", reviewer, "false", "support", testCard.Version(), cat, scale, allowNA, rating, "", ""}, ",")
+	}
+	return []string{head, row("solution", "1-5", "false", solution), row("tone", "1-3", "true", tone), row("process", "binary", "false", process)}
+}
+
+// TestImportIdempotentAndVersions: importing the same file twice changes
+// nothing; a later download that holds the same reviews plus a changed
+// one stores only the changed version; a version already stored is
+// skipped even when its file differs (an erase cleared its comments).
+func TestImportIdempotentAndVersions(t *testing.T) {
+	dir := t.TempDir()
+	root := newLake(t)
+	second := func(m map[string]any) { m["review_id"], m["conversation_id"] = "rv-2", "c-2" }
+	a := writeFile(t, dir, "a.jsonl", scoreLine(t, nil), scoreLine(t, second))
+	res, err := importFiles(t, root, a)
+	if err != nil || res.Read != 2 || res.Stored != 2 || res.File == "" {
+		t.Fatalf("first import: %+v, %v", res, err)
+	}
+	if !strings.HasPrefix(res.File, lake.ReviewPartitionDir(root, fixtureNow)) {
+		t.Errorf("written to %s, want the partition of %s", res.File, fixtureNow.Format(time.DateOnly))
+	}
+	before := snapshotDir(t, root)
+	res, err = importFiles(t, root, a)
+	if err != nil || res.Stored != 0 || res.Known != 2 || res.File != "" {
+		t.Errorf("second import of the same file: %+v, %v; want nothing stored", res, err)
+	}
+	if !maps.Equal(snapshotDir(t, root), before) {
+		t.Error("importing the same file twice changed the lake")
+	}
+
+	// The next download: rv-0… unchanged but saved again later (same scores),
+	// rv-2 rescored.
+	b := writeFile(t, dir, "b.jsonl",
+		scoreLine(t, func(m map[string]any) { m["reviewed_at"] = "2026-03-22T10:00:00Z" }),
+		scoreLine(t, func(m map[string]any) {
+			second(m)
+			m["reviewed_at"] = "2026-03-22T11:00:00Z"
+			rating(m, 0)["rating"] = 2
+		}))
+	res, err = importFiles(t, root, b)
+	if err != nil || res.Stored != 1 || res.Unchanged != 1 {
+		t.Errorf("import of a later download: %+v, %v; want 1 stored, 1 unchanged", res, err)
+	}
+	rows := storedRows(t, root)
+	if len(rows) != 3 {
+		t.Fatalf("%d rows stored, want 3 (two reviews, one of them in two versions)", len(rows))
+	}
+	for _, r := range rows {
+		if r.ReviewID == "rv-2" && r.At.Equal(time.Date(2026, 3, 22, 11, 0, 0, 0, time.UTC)) && *r.Ratings[0].Rating != 2 {
+			t.Errorf("rv-2's second version has solution %d, want 2", *r.Ratings[0].Rating)
+		}
+		if r.Ratings[2].Weight != 1 || !r.Ratings[2].Critical || r.Ratings[0].ScaleMax != 5 || !r.Ratings[1].NA || r.Ratings[1].Rating != nil {
+			t.Errorf("ratings do not carry their definition: %+v", r.Ratings)
+		}
+	}
+	// The same version with its comment cleared (as erase leaves it) is not a new one.
+	c := writeFile(t, dir, "c.jsonl", scoreLine(t, func(m map[string]any) { m["comment"] = "changed since" }))
+	if res, err := importFiles(t, root, c); err != nil || res.Known != 1 || res.Stored != 0 {
+		t.Errorf("import of a stored version with another comment: %+v, %v; want it known", res, err)
+	}
+}
+
+// TestImportSpreadsheet reads a filled-in template: reviews grouped by
+// reviewer, untouched blocks skipped, cells read back from their
+// spreadsheet-safe form, the review dated by the file's modification time.
+func TestImportSpreadsheet(t *testing.T) {
+	dir := t.TempDir()
+	root := newLake(t)
+	lines := sheet(t, "bob", "5", "NA", "0")
+	lines[1] = strings.Replace(lines[1], ",5,,", `,5,'=not a formula,'-great`, 1)
+	untouched := sheet(t, "carol", "", "", "")
+	path := writeFile(t, dir, "scores.csv", append(lines, untouched[1:]...)...)
+	saved := time.Date(2026, 3, 23, 14, 5, 6, 0, time.UTC)
+	if err := os.Chtimes(path, saved, saved); err != nil {
+		t.Fatal(err)
+	}
+	res, err := importFiles(t, root, path)
+	if err != nil || res.Stored != 1 {
+		t.Fatalf("import: %+v, %v; want carol's empty block skipped, bob's review stored", res, err)
+	}
+	r := storedRows(t, root)[0]
+	if r.ReviewID != sheetReviewID("2026-03-20-7", "c-1", "bob") || r.ReviewerID != "bob" || !r.At.Equal(saved) {
+		t.Errorf("review %s by %s at %s, want the sheet's id, bob, %s", r.ReviewID, r.ReviewerID, r.At, saved)
+	}
+	if r.Ratings[0].Comment != "=not a formula" || r.Comment != "-great" || *r.Ratings[2].Rating != 0 || !r.Ratings[1].NA {
+		t.Errorf("ratings %+v, comment %q", r.Ratings, r.Comment)
+	}
+}
+
+// TestDisputes: a dispute needs a stored review and no open dispute; a
+// resolution needs an open dispute; an accepted one needs the rescored
+// review, which becomes the latest version.
+func TestDisputes(t *testing.T) {
+	dir := t.TempDir()
+	root := newLake(t)
+	if _, err := importFiles(t, root, writeFile(t, dir, "a.jsonl", scoreLine(t, nil))); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	id := "rv-0123456789abcdef"
+	disputedAt := fixtureNow.Add(48 * time.Hour)
+	dispute := func(review string) error {
+		_, err := Dispute(ctx, DisputeConfig{Lake: root, Review: review, By: "ana", Reason: "tone was N/A", Now: disputedAt})
+		return err
+	}
+	resolve := func(accept bool, rescore string, now time.Time) error {
+		_, err := ResolveDispute(ctx, ResolveConfig{Lake: root, Review: id, Accept: accept, Rescore: rescore, By: "lead", Settings: testSettings(), Now: now})
+		return err
+	}
+	wantErr := func(label string, err error, want string) {
+		t.Helper()
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want an error saying %q", label, err, want)
+		}
+	}
+	wantErr("dispute of an unknown review", dispute("rv-nope"), "is not in the lake")
+	wantErr("resolve without a dispute", resolve(false, "", fixtureNow), "has no open dispute")
+	if err := dispute(id); err != nil {
+		t.Fatal(err)
+	}
+	wantErr("second dispute", dispute(id), "already disputed")
+	wantErr("accept without a rescore", resolve(true, "", fixtureNow), "rescore: an accepted dispute changes the review")
+	wantErr("reject with a rescore", resolve(false, "x.jsonl", fixtureNow), "rescore: a rejected dispute leaves the review as it is")
+	other := writeFile(t, dir, "other.jsonl", scoreLine(t, func(m map[string]any) { m["review_id"] = "rv-other" }))
+	wantErr("rescore of another review", resolve(true, other, fixtureNow.Add(72*time.Hour)), "holds 0 reviews with id")
+	bad := writeFile(t, dir, "bad.jsonl", scoreLine(t, func(m map[string]any) { rating(m, 0)["rating"] = 9 }))
+	var se *ScoresError
+	if err := resolve(true, bad, fixtureNow.Add(72*time.Hour)); !errors.As(err, &se) {
+		t.Errorf("a rescore out of scale: %v, want a ScoresError", err)
+	}
+	rescore := writeFile(t, dir, "rescore.jsonl", scoreLine(t, func(m map[string]any) { rating(m, 0)["rating"] = 5 }))
+	resolvedAt := fixtureNow.Add(72 * time.Hour)
+	if err := resolve(true, rescore, resolvedAt); err != nil {
+		t.Fatal(err)
+	}
+	wantErr("resolve twice", resolve(false, "", resolvedAt.Add(time.Hour)), "has no open dispute")
+
+	var kinds []string
+	var final lake.ReviewRow
+	for _, r := range storedRows(t, root) {
+		kinds = append(kinds, r.Kind)
+		if r.Kind == lake.ReviewKindReview && r.At.After(final.At) {
+			final = r
+		}
+		if r.Kind == lake.ReviewKindDispute && (r.By != "ana" || r.Reason != "tone was N/A" || r.ConversationID != "c-1" || r.AgentID != "ana") {
+			t.Errorf("dispute row %+v", r)
+		}
+		if r.Kind == lake.ReviewKindResolution && (r.Decision != lake.DecisionAccept || r.By != "lead") {
+			t.Errorf("resolution row %+v", r)
+		}
+	}
+	slices.Sort(kinds)
+	if want := []string{"dispute", "resolution", "review", "review"}; !slices.Equal(kinds, want) {
+		t.Errorf("rows %v, want %v", kinds, want)
+	}
+	if !final.At.Equal(resolvedAt) || *final.Ratings[0].Rating != 5 {
+		t.Errorf("final version at %s with solution %d, want the rescore dated at the resolution %s", final.At, *final.Ratings[0].Rating, resolvedAt)
+	}
+	// A second round, rejected.
+	disputedAt = resolvedAt.Add(48 * time.Hour)
+	if err := dispute(id); err != nil {
+		t.Fatalf("a new dispute after a resolution: %v", err)
+	}
+	if err := resolve(false, "", resolvedAt.Add(96*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestImportMarksLedger: with a ledger, the rows of the imported reviews'
+// conversations become reviewed, with their count of reviews.
+func TestImportMarksLedger(t *testing.T) {
+	dir := t.TempDir()
+	root := newLake(t)
+	ledgerPath := filepath.Join(dir, "ledger.csv")
+	// A ledger written before reviews existed: six columns.
+	old := "run,sampled_at,conversation_id,agent_id,reason,seed\n" +
+		"2026-03-20-7,2026-03-20T08:00:00Z,c-1,ana,random,7\n" +
+		"2026-03-20-7,2026-03-20T08:00:00Z,c-2,ana,random,7\n"
+	if err := os.WriteFile(ledgerPath, []byte(old), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	file := writeFile(t, dir, "a.jsonl", scoreLine(t, nil),
+		scoreLine(t, func(m map[string]any) { m["review_id"], m["reviewer_id"] = "rv-carol", "carol" }))
+	res, err := Import(context.Background(), ImportConfig{Lake: root, Files: []string{file}, Settings: testSettings(), Ledger: ledgerPath, Now: fixtureNow})
+	if err != nil || res.LedgerRows != 1 {
+		t.Fatalf("import: %+v, %v; want 1 ledger row reviewed", res, err)
+	}
+	rows := readLedgerRows(t, ledgerPath) // checks the header: all eleven columns now
+	if got := rows[0][8:]; !slices.Equal(got, []string{"reviewed", "2", "2026-03-21T09:30:00Z"}) {
+		t.Errorf("c-1: %v, want reviewed by 2 reviews", got)
+	}
+	if got := rows[1][8:]; !slices.Equal(got, []string{"sampled", "0", ""}) {
+		t.Errorf("c-2: %v, want sampled only", got)
+	}
+}
+
+// TestImportAfterErase: once parley erase --conversations has replaced a
+// review's conversation id by its digest and cleared its comments,
+// importing the old scores file again is no conflict and brings nothing back.
+func TestImportAfterErase(t *testing.T) {
+	dir := t.TempDir()
+	root := newLake(t)
+	file := writeFile(t, dir, "a.jsonl", scoreLine(t, nil))
+	res, err := importFiles(t, root, file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What the erase leaves, in place of the file the import wrote.
+	rows := storedRows(t, root)
+	rows[0].ConversationID, rows[0].Comment, rows[0].Ratings[0].Comment = lake.ErasedConversationID("c-1"), "", ""
+	if err := os.Remove(res.File); err != nil {
+		t.Fatal(err)
+	}
+	if err := lake.PublishParquet(root, filepath.Dir(res.File), "erased.parquet", rows); err != nil {
+		t.Fatal(err)
+	}
+	before := dataFiles(t, root)
+	res, err = importFiles(t, root, file)
+	if err != nil || res.Known != 1 || res.Stored != 0 {
+		t.Errorf("import after the erase: %+v, %v; want the review known, nothing stored", res, err)
+	}
+	if !maps.Equal(dataFiles(t, root), before) {
+		t.Error("the import changed the lake")
+	}
+}
