@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/parley-cx/parley/metrics"
 )
 
 // cli runs the CLI in-process with stdin and returns what it printed on
@@ -64,4 +66,17 @@ func mustParleyLog(t *testing.T, args ...string) (stdout, stderr string) {
 // metricsFixture is the path of a hand-made fixture of testdata/metrics.
 func metricsFixture(name string) string {
 	return filepath.Join("..", "..", "testdata", "metrics", name)
+}
+
+// TestHelpNamesEveryPublicObject: the help of sql and export lists every
+// public table and view (it once named 8 of 10).
+func TestHelpNamesEveryPublicObject(t *testing.T) {
+	for _, command := range []string{"sql", "export"} {
+		help := mustParley(t, command, "--help")
+		for _, name := range metrics.PublicObjects {
+			if !strings.Contains(help, name) {
+				t.Errorf("parley %s --help does not name %s", command, name)
+			}
+		}
+	}
 }

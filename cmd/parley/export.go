@@ -17,9 +17,9 @@ func newExportCmd() *cobra.Command {
 		Use:   "export --db FILE --out DIR",
 		Short: "Write every public warehouse table and view as Parquet",
 		Long: `Export opens the warehouse read-only and writes each public table and view
-(events, messages, episodes, conversations, escalations, kpi_daily,
-agent_daily, warehouse_info, ingest_gaps, duplicate_conflicts) to DIR/<name>.parquet, zstd-compressed, for
-Spark, Trino, pandas or any Parquet reader. Columns are documented in
+` + publicObjects() + `
+to DIR/<name>.parquet, zstd-compressed, for Spark, Trino, pandas or any
+Parquet reader. Columns are documented in
 docs/metrics.md. Existing files of the same name are replaced.
 
 Export takes no SQL, and opens the warehouse in the same sandbox as

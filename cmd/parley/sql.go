@@ -15,6 +15,30 @@ import (
 	"github.com/parley-cx/parley/metrics"
 )
 
+// publicObjects lists the warehouse's public tables and views for --help,
+// wrapped in lines of about 72 characters, so help never names fewer than
+// the warehouse has.
+func publicObjects() string {
+	var b strings.Builder
+	line := 0
+	for i, name := range metrics.PublicObjects {
+		word := name
+		if i < len(metrics.PublicObjects)-1 {
+			word += ","
+		}
+		if line > 0 && line+1+len(word) > 72 {
+			b.WriteString("\n")
+			line = 0
+		} else if line > 0 {
+			b.WriteString(" ")
+			line++
+		}
+		b.WriteString(word)
+		line += len(word)
+	}
+	return "(" + b.String() + ")"
+}
+
 func newSQLCmd() *cobra.Command {
 	var dbPath, file, format, out string
 	var allowRead, params []string
@@ -25,9 +49,9 @@ func newSQLCmd() *cobra.Command {
 an aligned table (default), CSV or a JSON array of objects. With --out the
 result is written to a file instead, as Parquet or CSV (--format parquet|csv).
 
-The public tables and views (events, messages, episodes, conversations,
-escalations, kpi_daily, agent_daily, duplicate_conflicts, warehouse_info) are documented in
-docs/metrics.md. Any other DuckDB client (duckdb CLI, Python, DBeaver) can
+The public tables and views
+` + publicObjects() + `
+are documented in docs/metrics.md. Any other DuckDB client (duckdb CLI, Python, DBeaver) can
 open the same file.
 
 The sandbox: only queries run (SELECT, WITH, FROM, VALUES, DESCRIBE, SHOW,
