@@ -73,6 +73,8 @@ var strict = []contractCase{
 	{"lower-case t", ev(`"occurred_at":"2026-03-29t01:30:00Z"`), ReasonBadTimestamp, "occurred_at"},
 	{"lower-case z", ev(`"occurred_at":"2026-03-29T01:30:00z"`), ReasonBadTimestamp, "occurred_at"},
 	{"space for T", ev(`"occurred_at":"2026-03-29 01:30:00Z"`), ReasonBadTimestamp, "occurred_at"},
+	{"comma before the fraction", ev(`"occurred_at":"2026-03-29T01:30:00,5Z"`), ReasonBadTimestamp, "occurred_at"},
+	{"dot without digits", ev(`"occurred_at":"2026-03-29T01:30:00.Z"`), ReasonBadTimestamp, "occurred_at"},
 	{"number for occurred_at", ev(`"occurred_at":1774747800`), ReasonWrongType, "occurred_at"},
 	{"object for occurred_at", ev(`"occurred_at":{"s":1}`), ReasonWrongType, "occurred_at"},
 	{"null occurred_at", ev(`"occurred_at":null`), ReasonWrongType, "occurred_at"},

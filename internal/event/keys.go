@@ -161,7 +161,13 @@ func (w *keyWalker) object(obj *object, path string, p *present) *InvalidError {
 			}
 			continue
 		}
+		start := w.i
 		w.skip()
+		if path == "" && k.name == "occurred_at" && !timestampShape(w.raw[start:w.i]) {
+			// Go's parser also takes a comma before the fraction and a
+			// lower-case t or z; RFC 3339 (and the schema) take neither.
+			return invalid(ReasonBadTimestamp, "occurred_at", "not an RFC 3339 timestamp (YYYY-MM-DDTHH:MM:SS[.fraction] with Z or ±HH:MM): %s", w.raw[start:w.i])
+		}
 	}
 	for _, name := range obj.required {
 		for j, k := range obj.keys {
@@ -279,4 +285,53 @@ func dotted(path, name string) string {
 		return name
 	}
 	return path + "." + name
+}
+
+// timestampShape reports whether the JSON string quoted is shaped as the
+// contract's timestamps are: YYYY-MM-DDTHH:MM:SS, an optional fraction after
+// a dot, then Z or ±HH:MM, with an upper-case T and Z. The values are checked
+// by the parser and Validate; this only refuses the spellings Go's parser
+// tolerates and RFC 3339 does not.
+func timestampShape(quoted []byte) bool {
+	var v string
+	if err := json.Unmarshal(quoted, &v); err != nil {
+		return false
+	}
+	const head = "dddd-dd-ddTdd:dd:dd"
+	if len(v) < len(head)+1 {
+		return false
+	}
+	for i := range len(head) {
+		c := v[i]
+		if head[i] == 'd' {
+			if c < '0' || c > '9' {
+				return false
+			}
+		} else if c != head[i] {
+			return false
+		}
+	}
+	rest := v[len(head):]
+	if rest[0] == '.' {
+		n := 1
+		for n < len(rest) && '0' <= rest[n] && rest[n] <= '9' {
+			n++
+		}
+		if n == 1 {
+			return false
+		}
+		rest = rest[n:]
+	}
+	switch {
+	case rest == "Z":
+		return true
+	case len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':':
+		for _, i := range []int{1, 2, 4, 5} {
+			if rest[i] < '0' || rest[i] > '9' {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
