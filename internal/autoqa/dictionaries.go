@@ -22,8 +22,8 @@ import (
 // hunspell-en-gb, hunspell-de-de, hunspell-fr, hunspell-es, … into
 // /usr/share/hunspell.
 type Dictionaries struct {
-	paths []string
-	mu    sync.Mutex
+	paths  []string
+	mu     sync.Mutex
 	byName map[string]*dictionary
 }
 

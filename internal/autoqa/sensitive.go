@@ -88,14 +88,14 @@ func (k *sensitiveData) Run(c *Conversation) (string, int64, string) {
 		for _, lang := range langs {
 			for _, re := range k.patterns[lang] {
 				if m := re.FindString(lower); m != "" {
-					return Fail, e.Seq, fmt.Sprintf("a %s reply asks for sensitive data (%q, %s patterns)", k.roles, strings.TrimSpace(m), lang)
+					return Fail, e.Seq, fmt.Sprintf("a reply (%s) asks for sensitive data (%q, %s patterns)", k.roles, strings.TrimSpace(m), lang)
 				}
 			}
 		}
 		if len(k.detectors) > 0 && digitCount(e.Text) >= 4 {
 			for _, f := range redact.Find(e.Text) {
 				if slices.Contains(k.detectors, f.Placeholder) {
-					return Fail, e.Seq, fmt.Sprintf("a %s reply contains a %s number", k.roles, strings.Trim(f.Placeholder, "[]"))
+					return Fail, e.Seq, fmt.Sprintf("a reply (%s) contains %s", k.roles, detectorNames[f.Placeholder])
 				}
 			}
 		}
@@ -105,6 +105,9 @@ func (k *sensitiveData) Run(c *Conversation) (string, int64, string) {
 	}
 	return Pass, 0, fmt.Sprintf("no %s reply asks for or holds sensitive data (%d read)", k.roles, replies)
 }
+
+// detectorNames name what each detector finds, for details.
+var detectorNames = map[string]string{redact.Card: "a card number", redact.IBAN: "an IBAN"}
 
 // digitCount counts the decimal digits in s (any script): a card needs 13,
 // an IBAN at least 4, so a text with fewer is not given to the detectors.

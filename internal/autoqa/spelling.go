@@ -16,9 +16,10 @@ import (
 // Hunspell dictionaries of the conversation's languages (its locale's and
 // the default language's; a word is right if any of them has it). Not
 // checked: words with digits or any of @ / : # _ . = + & % $ (addresses,
-// versions, ids), words of one letter, words in capitals (acronyms),
-// capitalised words that do not start a sentence (names), and the ignore
-// list. Evidence: the first reply with a misspelt word. N/A with fewer than
+// versions, ids), words of one letter, words in capitals (acronyms), and
+// the ignore list; a capitalised word that does not start a sentence counts
+// only when a dictionary has it (else it is taken for a name, so a
+// misspelt German noun goes unnoticed). Evidence: the first reply with a misspelt word. N/A with fewer than
 // min_words words, or when the conversation's own language has no
 // dictionary here.
 type spelling struct {
@@ -95,12 +96,16 @@ func (k *spelling) Run(c *Conversation) (string, int64, string) {
 		if !k.roles.reply(e) || e.Text == "" {
 			continue
 		}
-		eachWord(e.Text, func(w string) {
+		eachWord(e.Text, func(w string, name bool) {
 			if k.ignore[strings.ToLower(w)] {
 				return
 			}
+			ok := k.correct(w, langs)
+			if name && !ok {
+				return // a name, or a misspelt noun: not counted either way
+			}
 			checked++
-			if k.correct(w, langs) {
+			if ok {
 				return
 			}
 			wrong++
@@ -167,8 +172,10 @@ func (k *spelling) inLanguage(w, lang string) bool {
 }
 
 // eachWord calls fn with every word of text the spelling check reads (see
-// spelling), in order.
-func eachWord(text string, fn func(w string)) {
+// spelling), in order; name says it is capitalised but does not start a
+// sentence (a name, or a German noun), so that it counts only if a
+// dictionary has it.
+func eachWord(text string, fn func(w string, name bool)) {
 	start := true // the next word starts a sentence
 	for _, field := range strings.Fields(text) {
 		field = strings.ReplaceAll(field, "\u2019", "'")
@@ -179,14 +186,12 @@ func eachWord(text string, fn func(w string)) {
 		if len([]rune(w)) < 2 || strings.ContainsAny(w, "@/:#_.=+&%$") || strings.ContainsFunc(w, unicode.IsDigit) {
 			continue
 		}
-		first, _ := firstRune(w)
-		switch {
-		case strings.ToUpper(w) == w:
+		if strings.ToUpper(w) == w {
 			continue // an acronym
-		case unicode.IsUpper(first) && !atStart:
-			continue // a name
 		}
-		fn(w)
+		first, _ := firstRune(w)
+		// "I'm", "I've": the pronoun is written in capitals.
+		fn(w, unicode.IsUpper(first) && !atStart && !strings.HasPrefix(w, "I'"))
 	}
 }
 
