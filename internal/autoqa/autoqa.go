@@ -12,6 +12,9 @@
 package autoqa
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -68,7 +71,10 @@ type Conversation struct {
 	ID string
 	// Locale is the locale attribute of its first event that has one
 	// ("de-DE"); empty if none.
-	Locale    string
+	Locale string
+	// LocaleSeq is the seq of the event Locale came from, for readers
+	// that see the events out of order.
+	LocaleSeq int64
 	Channel   string
 	LastQueue string
 	Events    []Event
@@ -123,14 +129,41 @@ func register(name string, b builder) {
 	types[name] = b
 }
 
+// codeVersion changes whenever a check's logic or defaults change, so that
+// a warehouse recomputes auto_qa instead of mixing verdicts of two versions.
+const codeVersion = "autoqa-1"
+
 // Suite is the configured checks, ready to run.
 type Suite struct {
 	checks []configured
+	// config and dicts make Digest.
+	config []byte
+	dicts  *Dictionaries
+}
+
+// Digest identifies what the suite computes: the code version, the checks
+// in effect with their options, the default language and the content of
+// every dictionary they use. Verdicts computed under another digest may
+// differ, so a build recomputes them all.
+func (s *Suite) Digest() string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%s", codeVersion, s.config, s.dicts.Digest())
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Categories returns each check's name, type and scorecard category ("" for
+// none), in run order.
+func (s *Suite) Categories() (names, types, categories []string) {
+	for _, c := range s.checks {
+		names, types, categories = append(names, c.name), append(types, c.typ), append(categories, c.category)
+	}
+	return names, types, categories
 }
 
 // configured is one check with the settings every check shares.
 type configured struct {
-	name             string
+	name, typ        string
+	category         string
 	queues, channels []string
 	check            Check
 }
@@ -157,8 +190,16 @@ func New(auto config.AutoQA, env *Env) (*Suite, error) {
 	if env.Log == nil {
 		env.Log = slog.New(slog.DiscardHandler)
 	}
-	s := &Suite{}
-	for _, c := range auto.List() {
+	list := auto.List()
+	cfg, err := json.Marshal(struct {
+		Language string
+		Checks   []config.AutoCheck
+	}{env.DefaultLanguage, list})
+	if err != nil {
+		return nil, fmt.Errorf("autoqa: digest the configuration: %w", err)
+	}
+	s := &Suite{config: cfg, dicts: env.Dictionaries}
+	for _, c := range list {
 		b, ok := types[c.Type]
 		if !ok {
 			return nil, fmt.Errorf("autoqa: check %q: unknown type %q", c.Name, c.Type)
@@ -167,7 +208,7 @@ func New(auto config.AutoQA, env *Env) (*Suite, error) {
 		if err != nil {
 			return nil, fmt.Errorf("autoqa: check %q: %w", c.Name, err)
 		}
-		s.checks = append(s.checks, configured{name: c.Name, queues: c.Queues, channels: c.Channels, check: chk})
+		s.checks = append(s.checks, configured{name: c.Name, typ: c.Type, category: c.Category, queues: c.Queues, channels: c.Channels, check: chk})
 	}
 	return s, nil
 }

@@ -34,7 +34,10 @@ type dictionary struct {
 	digest   string // SHA-256 of the .aff and .dic files
 	err      error  // why it cannot be used
 	once     sync.Once
-	spell    *gospell.GoSpell
+	gs       *gospell.GoSpell
+	// mu serialises lookups: gospell expands a word's affixes into its
+	// own maps on first lookup, so it is not safe for concurrent use.
+	mu sync.Mutex
 }
 
 // NewDictionaries searches paths, or, when empty, $DICPATH,
@@ -80,7 +83,7 @@ func (d *Dictionaries) find(name string) *dictionary {
 }
 
 // load parses the dictionary once; later calls wait for the first.
-func (x *dictionary) load() (*gospell.GoSpell, error) {
+func (x *dictionary) load() error {
 	x.once.Do(func() {
 		if x.err != nil {
 			return
@@ -90,9 +93,20 @@ func (x *dictionary) load() (*gospell.GoSpell, error) {
 			x.err = fmt.Errorf("dictionary %s: load %s: %w", x.name, x.dic, err)
 			return
 		}
-		x.spell = gs
+		x.gs = gs
 	})
-	return x.spell, x.err
+	return x.err
+}
+
+// has reports whether the dictionary has word w (false when it cannot
+// be loaded).
+func (x *dictionary) has(w string) bool {
+	if x.load() != nil {
+		return false
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.gs.Spell(w)
 }
 
 // Digest identifies every dictionary found so far by name and content, so

@@ -35,11 +35,12 @@ const (
 var afinnTSV string
 
 // lexicon maps folded words and phrases (see fold, without the spaces at
-// the ends) to their AFINN-165 valence; longest is the most words an entry has.
-var lexicon, lexiconLongest = loadLexicon(afinnTSV)
+// the ends) to their AFINN-165 valence; lexiconFirst holds the first word
+// of every phrase, and lexiconLongest is the most words an entry has.
+var lexicon, lexiconFirst, lexiconLongest = loadLexicon(afinnTSV)
 
-func loadLexicon(tsv string) (map[string]int, int) {
-	out := map[string]int{}
+func loadLexicon(tsv string) (map[string]int, map[string]bool, int) {
+	out, first := map[string]int{}, map[string]bool{}
 	longest := 1
 	for i, line := range strings.Split(strings.TrimSpace(tsv), "\n") {
 		word, score, ok := strings.Cut(line, "\t")
@@ -51,9 +52,13 @@ func loadLexicon(tsv string) (map[string]int, int) {
 		if _, dup := out[key]; !dup {
 			out[key] = v
 		}
-		longest = max(longest, len(strings.Fields(key)))
+		words := strings.Fields(key)
+		if len(words) > 1 {
+			first[words[0]] = true
+		}
+		longest = max(longest, len(words))
 	}
-	return out, longest
+	return out, first, longest
 }
 
 // negations turn the valence of the words up to three after them (folded:
@@ -147,10 +152,13 @@ func Sentiment(text string) (int, []string) {
 
 // lookup finds the longest lexicon entry at the start of words.
 func lookup(words []string) (n, valence int, ok bool) {
-	for n = min(lexiconLongest, len(words)); n >= 1; n-- {
-		if v, ok := lexicon[strings.Join(words[:n], " ")]; ok {
-			return n, v, true
+	if lexiconFirst[words[0]] {
+		for n = min(lexiconLongest, len(words)); n >= 2; n-- {
+			if v, ok := lexicon[strings.Join(words[:n], " ")]; ok {
+				return n, v, true
+			}
 		}
 	}
-	return 0, 0, false
+	v, ok := lexicon[words[0]]
+	return 1, v, ok
 }

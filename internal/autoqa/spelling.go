@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/parley-cx/parley/internal/config"
 )
@@ -31,7 +32,8 @@ type spelling struct {
 	lang     string
 	// known caches each (language, word) verdict: a team's replies reuse
 	// their words, so most are looked up once.
-	known sync.Map
+	mu    sync.RWMutex
+	known map[string]bool
 }
 
 // Defaults of the spelling check.
@@ -47,7 +49,7 @@ var defaultDictionaries = map[string][]string{"en": {"en_US", "en_GB"}}
 
 func init() {
 	register("spelling", func(cfg config.AutoCheck, env *Env) (Check, error) {
-		k := &spelling{roles: newRoles(cfg.Roles), dicts: map[string][]*dictionary{}, ignore: map[string]bool{},
+		k := &spelling{roles: newRoles(cfg.Roles), dicts: map[string][]*dictionary{}, ignore: map[string]bool{}, known: map[string]bool{},
 			maxShare: cfg.MaxShare, minWords: cfg.MinWords, lang: env.DefaultLanguage}
 		if k.maxShare == 0 {
 			k.maxShare = defaultMaxShare
@@ -97,7 +99,7 @@ func (k *spelling) Run(c *Conversation) (string, int64, string) {
 			continue
 		}
 		eachWord(e.Text, func(w string, name bool) {
-			if k.ignore[strings.ToLower(w)] {
+			if len(k.ignore) > 0 && k.ignore[strings.ToLower(w)] {
 				return
 			}
 			ok := k.correct(w, langs)
@@ -135,15 +137,16 @@ func (k *spelling) Run(c *Conversation) (string, int64, string) {
 func (k *spelling) correct(w string, langs []string) bool {
 	for _, lang := range langs {
 		key := lang + "\x00" + w
-		if v, ok := k.known.Load(key); ok {
-			if v.(bool) {
-				return true
-			}
-			continue
+		k.mu.RLock()
+		v, seen := k.known[key]
+		k.mu.RUnlock()
+		if !seen {
+			v = k.inLanguage(w, lang)
+			k.mu.Lock()
+			k.known[key] = v
+			k.mu.Unlock()
 		}
-		ok := k.inLanguage(w, lang)
-		k.known.Store(key, ok)
-		if ok {
+		if v {
 			return true
 		}
 	}
@@ -154,16 +157,12 @@ func (k *spelling) correct(w string, langs []string) bool {
 // hyphenated word, each of its parts.
 func (k *spelling) inLanguage(w, lang string) bool {
 	for _, x := range k.dicts[lang] {
-		gs, err := x.load()
-		if err != nil {
-			continue
-		}
-		if gs.Spell(w) {
+		if x.has(w) {
 			return true
 		}
 		if strings.Contains(w, "-") {
 			parts := strings.FieldsFunc(w, func(r rune) bool { return r == '-' })
-			if len(parts) > 1 && !slices.ContainsFunc(parts, func(p string) bool { return len(p) > 1 && !gs.Spell(p) }) {
+			if len(parts) > 1 && !slices.ContainsFunc(parts, func(p string) bool { return len(p) > 1 && !x.has(p) }) {
 				return true
 			}
 		}
@@ -183,10 +182,10 @@ func eachWord(text string, fn func(w string, name bool)) {
 		atStart := start
 		end := strings.TrimRight(field, `"')]}»”`)
 		start = strings.HasSuffix(end, ".") || strings.HasSuffix(end, "!") || strings.HasSuffix(end, "?") || strings.HasSuffix(end, ":")
-		if len([]rune(w)) < 2 || strings.ContainsAny(w, "@/:#_.=+&%$") || strings.ContainsFunc(w, unicode.IsDigit) {
+		if utf8.RuneCountInString(w) < 2 || strings.ContainsAny(w, "@/:#_.=+&%$") || strings.ContainsFunc(w, unicode.IsDigit) {
 			continue
 		}
-		if strings.ToUpper(w) == w {
+		if !strings.ContainsFunc(w, unicode.IsLower) {
 			continue // an acronym
 		}
 		first, _ := firstRune(w)
