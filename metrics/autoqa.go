@@ -176,9 +176,9 @@ func (r *runner) appendVerdicts(convs []*autoqa.Conversation, verdicts [][]autoq
 // eventBatch is one Arrow batch of stmt/auto_qa_events.sql, by column.
 type eventBatch struct {
 	id, typ, role, text, queue, locale, channel, lastQueue warehouse.StringValues
-	seq, nudges, unanswered                                 interface{ Value(int) int64 }
-	private, automated, resolved, complete, slaMet          boolColumn
-	slaTarget, frtBusiness                                  floatColumn
+	seq, nudges, unanswered                                interface{ Value(int) int64 }
+	private, automated, resolved, complete, slaMet         boolColumn
+	slaTarget, frtBusiness                                 floatColumn
 }
 
 type boolColumn interface {

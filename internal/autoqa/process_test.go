@@ -17,8 +17,12 @@ func with(c *Conversation, set func(*Conversation)) *Conversation {
 func TestFRTSLA(t *testing.T) {
 	reply := func() *Conversation { return transcript("", "customer: hi", "bot: hello", "agent: Hi!", "resolved") }
 	check(t, config.AutoCheck{Name: "frt_sla"}, []verdictCase{
-		{"met", with(reply(), func(c *Conversation) { c.SLAMet, c.FirstResponseBusiness, c.SLATargetS = ptr(true), ptr(40.0), ptr(60.0) }), Pass, 3, "first response 40 s in business hours, target 60 s"},
-		{"missed", with(reply(), func(c *Conversation) { c.SLAMet, c.FirstResponseBusiness, c.SLATargetS = ptr(false), ptr(312.0), ptr(60.0) }), Fail, 3, "312 s"},
+		{"met", with(reply(), func(c *Conversation) {
+			c.SLAMet, c.FirstResponseBusiness, c.SLATargetS = ptr(true), ptr(40.0), ptr(60.0)
+		}), Pass, 3, "first response 40 s in business hours, target 60 s"},
+		{"missed", with(reply(), func(c *Conversation) {
+			c.SLAMet, c.FirstResponseBusiness, c.SLATargetS = ptr(false), ptr(312.0), ptr(60.0)
+		}), Fail, 3, "312 s"},
 		{"no target or no reply", reply(), NA, 0, "no SLA target"},
 	})
 }

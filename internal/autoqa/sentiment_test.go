@@ -11,14 +11,14 @@ func TestSentimentScore(t *testing.T) {
 		text  string
 		score int
 	}{
-		{"Thanks, that's all!", 2},               // thanks +2
-		{"This is ridiculous, I'm leaving.", -3}, // ridiculous −3
-		{"I am not happy", -3},                   // happy +3, negated
-		{"not bad at all", 3},                    // bad −3, negated
-		{"It does not work", -3},                 // the phrase, not "work" negated
+		{"Thanks, that's all!", 2},                   // thanks +2
+		{"This is ridiculous, I'm leaving.", -3},     // ridiculous −3
+		{"I am not happy", -3},                       // happy +3, negated
+		{"not bad at all", 3},                        // bad −3, negated
+		{"It does not work", -3},                     // the phrase, not "work" negated
 		{"I don't like it. Great service though", 1}, // "dont like" −2; great +3 in its own clause
-		{"never been so disappointed", 2},        // disappointed −2, negated
-		{"no help, awful", -3},                   // "no" negates help (+2 → −2); awful −3 in the next clause ... see below
+		{"never been so disappointed", 2},            // disappointed −2, negated
+		{"no help, awful", -3},                       // "no" negates help (+2 → −2); awful −3 in the next clause ... see below
 		{"ok", 0},
 	}
 	cases[7].score = -2 - 3
