@@ -62,6 +62,9 @@ type candidate struct {
 	flags    strataSet // strata known from the row alone; deciles are added later
 	friction float64
 	messages int64
+	// autoFails are the automatic checks it failed (auto_qa), read only
+	// when an auto_fail stratum is asked for.
+	autoFails []string
 }
 
 // loadCandidates runs the candidate query, one pass over conversations read
