@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 	"runtime"
@@ -14,7 +13,8 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/marcboeker/go-duckdb/v2"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/parley-cx/parley/internal/autoqa"
 	"github.com/parley-cx/parley/internal/warehouse"
@@ -84,42 +84,79 @@ func (r *runner) autoQA(ctx context.Context, incremental bool, chunks int) error
 
 // autoQAChunk runs the checks on the conversations of chunk k of n and
 // appends their verdicts to auto_qa. The events come in no order (sorting
-// them in DuckDB cost more than grouping them here) and are grouped by
-// conversation and put in seq order in Go; then one worker per core runs
-// the checks.
+// them in DuckDB cost more than grouping them here): a first pass over
+// their batches finds each row's conversation and counts them, so that
+// every conversation's events get one slice of the right size, filled by a
+// second pass and put in seq order; then one worker per core runs the
+// checks.
 func (r *runner) autoQAChunk(ctx context.Context, suite *autoqa.Suite, n, k int) (conversations, rows int64, err error) {
-	byID := map[string]*autoqa.Conversation{}
-	var convs []*autoqa.Conversation
-	// The events' strings point into the Arrow batches, which are kept
-	// until the verdicts are written: copying every text cost more (in the
-	// garbage collector) than the checks themselves.
-	var batches []arrow.Record
+	// The strings of conversations and events point into the Arrow
+	// batches, which are kept until the verdicts are built: copying every
+	// text cost more (in the garbage collector) than the checks themselves.
+	var kept []arrow.Record
 	defer func() {
-		for _, b := range batches {
+		for _, b := range kept {
 			b.Release()
 		}
 	}()
+	keep := func(rec arrow.Record) {
+		rec.Retain()
+		kept = append(kept, rec)
+	}
+	var convs []*autoqa.Conversation
+	byID := map[string]int32{}
+	err = warehouse.ConnArrow(ctx, r.conn, func(rec arrow.Record) error {
+		keep(rec)
+		return addConversations(rec, &convs, byID)
+	}, parleysql.File("build/stmt/auto_qa_conversations.sql"), n, k)
+	if err != nil {
+		return 0, 0, fmt.Errorf("metrics: read the conversations for the automatic checks: %w", err)
+	}
+
+	type batch struct {
+		*eventBatch
+		conv []int32 // each row's index in convs; -1 for a conversation out of scope
+	}
+	var batches []batch
+	counts := make([]int32, len(convs))
 	err = warehouse.ConnArrow(ctx, r.conn, func(rec arrow.Record) error {
 		b, err := newEventBatch(rec)
 		if err != nil {
 			return err
 		}
-		rec.Retain()
-		batches = append(batches, rec)
-		for i := range int(rec.NumRows()) {
-			c := byID[b.id.Value(i)]
-			if c == nil {
-				c = &autoqa.Conversation{ID: b.id.Value(i)}
-				byID[c.ID] = c
-				convs = append(convs, c)
+		keep(rec)
+		conv := make([]int32, rec.NumRows())
+		for i := range conv {
+			j, ok := byID[b.id.Value(i)]
+			if !ok {
+				j = -1
+			} else {
+				counts[j]++
 			}
-			b.addEvent(c, i)
+			conv[i] = j
 		}
+		batches = append(batches, batch{b, conv})
 		return nil
 	}, parleysql.File("build/stmt/auto_qa_events.sql"), n, k)
 	if err != nil {
 		return 0, 0, fmt.Errorf("metrics: read the events for the automatic checks: %w", err)
 	}
+	var total int
+	for _, c := range counts {
+		total += int(c)
+	}
+	events := make([]autoqa.Event, total)
+	for j, c := range convs {
+		c.Events, events = events[:0:counts[j]], events[counts[j]:]
+	}
+	for _, b := range batches {
+		for i, j := range b.conv {
+			if j >= 0 {
+				b.addEvent(convs[j], i)
+			}
+		}
+	}
+
 	verdicts := make([][]autoqa.Verdict, len(convs))
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -141,137 +178,157 @@ func (r *runner) autoQAChunk(ctx context.Context, suite *autoqa.Suite, n, k int)
 	if err := ctx.Err(); err != nil {
 		return 0, 0, fmt.Errorf("metrics: automatic checks: %w", err)
 	}
-	rows, err = r.appendVerdicts(convs, verdicts)
+	rows, err = r.appendVerdicts(ctx, convs, verdicts)
 	return int64(len(convs)), rows, err
 }
 
-// appendVerdicts writes the verdicts of the conversations ids to auto_qa.
-func (r *runner) appendVerdicts(convs []*autoqa.Conversation, verdicts [][]autoqa.Verdict) (int64, error) {
-	var rows int64
-	err := r.conn.Raw(func(raw any) error {
-		app, err := duckdb.NewAppenderFromConn(raw.(driver.Conn), "", "auto_qa")
-		if err != nil {
-			return err
+// addConversations adds the conversations of rec, a batch of
+// stmt/auto_qa_conversations.sql, to convs, and their indexes to byID.
+func addConversations(rec arrow.Record, convs *[]*autoqa.Conversation, byID map[string]int32) error {
+	r := warehouse.NewRecord(rec)
+	var errs []error
+	str := func(name string) warehouse.StringValues {
+		v, err := r.Strings(name)
+		errs = append(errs, err)
+		return v
+	}
+	boolean := func(name string) *array.Boolean {
+		v, err := r.Bools(name)
+		errs = append(errs, err)
+		return v
+	}
+	float := func(name string) *array.Float64 {
+		v, err := r.Floats(name)
+		errs = append(errs, err)
+		return v
+	}
+	integer := func(name string) *array.Int64 {
+		v, err := r.Ints(name)
+		errs = append(errs, err)
+		return v
+	}
+	id, channel, lastQueue := str("conversation_id"), str("channel"), str("last_queue")
+	resolved, complete, slaMet := boolean("resolved"), boolean("complete"), boolean("sla_met")
+	slaTarget, frtBusiness := float("sla_target_s"), float("first_response_business_s")
+	nudges, unanswered := integer("nudges"), integer("unanswered_bursts")
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	for i := range int(rec.NumRows()) {
+		c := &autoqa.Conversation{
+			ID: id.Value(i), Channel: channel.Value(i), LastQueue: lastQueue.Value(i),
+			Resolved: resolved.Value(i), Complete: complete.Value(i),
+			Nudges: nudges.Value(i), UnansweredBursts: unanswered.Value(i),
 		}
-		for i, vs := range verdicts {
-			for _, v := range vs {
-				var evidence any
-				if v.Evidence != 0 {
-					evidence = v.Evidence
-				}
-				if err := app.AppendRow(convs[i].ID, v.Check, v.Result, evidence, v.Detail); err != nil {
-					return errors.Join(err, app.Close())
-				}
-				rows++
+		if !slaMet.IsNull(i) {
+			v := slaMet.Value(i)
+			c.SLAMet = &v
+		}
+		if !slaTarget.IsNull(i) {
+			v := slaTarget.Value(i)
+			c.SLATargetS = &v
+		}
+		if !frtBusiness.IsNull(i) {
+			v := frtBusiness.Value(i)
+			c.FirstResponseBusiness = &v
+		}
+		byID[c.ID] = int32(len(*convs))
+		*convs = append(*convs, c)
+	}
+	return nil
+}
+
+// verdictSchema is auto_qa's columns, as appendVerdicts builds them.
+var verdictSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "conversation_id", Type: arrow.BinaryTypes.String},
+	{Name: "check", Type: arrow.BinaryTypes.String},
+	{Name: "result", Type: arrow.BinaryTypes.String},
+	{Name: "evidence_seq", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+	{Name: "detail", Type: arrow.BinaryTypes.String},
+}, nil)
+
+// appendVerdicts writes the verdicts of convs to auto_qa, as Arrow batches
+// of one DuckDB data chunk each (warehouse.AppendArrow): go-duckdb's
+// Appender, a cgo call per value, cost more than the checks.
+func (r *runner) appendVerdicts(ctx context.Context, convs []*autoqa.Conversation, verdicts [][]autoqa.Verdict) (int64, error) {
+	b := array.NewRecordBuilder(memory.DefaultAllocator, verdictSchema)
+	defer b.Release()
+	var (
+		id       = b.Field(0).(*array.StringBuilder)
+		check    = b.Field(1).(*array.StringBuilder)
+		result   = b.Field(2).(*array.StringBuilder)
+		evidence = b.Field(3).(*array.Int64Builder)
+		detail   = b.Field(4).(*array.StringBuilder)
+		batches  []arrow.Record
+		rows     int64
+	)
+	defer func() {
+		for _, rec := range batches {
+			rec.Release()
+		}
+	}()
+	per := warehouse.ChunkRows()
+	for i, vs := range verdicts {
+		for _, v := range vs {
+			id.Append(convs[i].ID)
+			check.Append(v.Check)
+			result.Append(v.Result)
+			if v.Evidence != 0 {
+				evidence.Append(v.Evidence)
+			} else {
+				evidence.AppendNull()
+			}
+			detail.Append(v.Detail)
+			if rows++; rows%int64(per) == 0 {
+				batches = append(batches, b.NewRecord())
 			}
 		}
-		return app.Close()
-	})
-	if err != nil {
-		return 0, fmt.Errorf("metrics: append to auto_qa: %w", err)
+	}
+	if rows%int64(per) != 0 {
+		batches = append(batches, b.NewRecord())
+	}
+	if err := warehouse.AppendArrow(ctx, r.conn, "auto_qa", batches); err != nil {
+		return 0, fmt.Errorf("metrics: %w", err)
 	}
 	return rows, nil
 }
 
 // eventBatch is one Arrow batch of stmt/auto_qa_events.sql, by column.
 type eventBatch struct {
-	id, typ, role, text, queue, locale, channel, lastQueue warehouse.StringValues
-	seq, nudges, unanswered                                interface{ Value(int) int64 }
-	private, automated, resolved, complete, slaMet         boolColumn
-	slaTarget, frtBusiness                                 floatColumn
-}
-
-type boolColumn interface {
-	Value(int) bool
-	IsNull(int) bool
-}
-
-type floatColumn interface {
-	Value(int) float64
-	IsNull(int) bool
+	id, typ, role, text, queue, locale warehouse.StringValues
+	seq                                *array.Int64
+	private, automated                 *array.Boolean
 }
 
 func newEventBatch(rec arrow.Record) (*eventBatch, error) {
 	r := warehouse.NewRecord(rec)
 	b := &eventBatch{}
 	var errs []error
-	str := func(dst *warehouse.StringValues, name string) {
+	str := func(name string) warehouse.StringValues {
 		v, err := r.Strings(name)
-		*dst = v
 		errs = append(errs, err)
+		return v
 	}
-	str(&b.id, "conversation_id")
-	str(&b.typ, "type")
-	str(&b.role, "actor_role")
-	str(&b.text, "text")
-	str(&b.queue, "queue")
-	str(&b.locale, "locale")
-	str(&b.channel, "channel")
-	str(&b.lastQueue, "last_queue")
-	for _, c := range []struct {
-		dst  *interface{ Value(int) int64 }
-		name string
-	}{{&b.seq, "seq"}, {&b.nudges, "nudges"}, {&b.unanswered, "unanswered_bursts"}} {
-		v, err := r.Ints(c.name)
-		if err == nil {
-			*c.dst = v
-		}
-		errs = append(errs, err)
-	}
-	for _, c := range []struct {
-		dst  *boolColumn
-		name string
-	}{{&b.private, "private"}, {&b.automated, "automated"}, {&b.resolved, "resolved"}, {&b.complete, "complete"}, {&b.slaMet, "sla_met"}} {
-		v, err := r.Bools(c.name)
-		if err == nil {
-			*c.dst = v
-		}
-		errs = append(errs, err)
-	}
-	for _, c := range []struct {
-		dst  *floatColumn
-		name string
-	}{{&b.slaTarget, "sla_target_s"}, {&b.frtBusiness, "first_response_business_s"}} {
-		v, err := r.Floats(c.name)
-		if err == nil {
-			*c.dst = v
-		}
-		errs = append(errs, err)
-	}
+	b.id, b.typ, b.role, b.text, b.queue, b.locale = str("conversation_id"), str("type"), str("actor_role"), str("text"), str("queue"), str("locale")
+	var err error
+	b.seq, err = r.Ints("seq")
+	errs = append(errs, err)
+	b.private, err = r.Bools("private")
+	errs = append(errs, err)
+	b.automated, err = r.Bools("automated")
+	errs = append(errs, err)
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	return b, nil
 }
 
-// addEvent adds row i to c: the event, the locale if c has none yet (the
-// first in seq order wins), and on the conversation's first event (seq 1)
-// the conversations columns.
+// addEvent adds row i to c: the event, and the locale if c has none yet
+// (the first in seq order wins).
 func (b *eventBatch) addEvent(c *autoqa.Conversation, i int) {
 	seq := b.seq.Value(i)
 	if !b.locale.IsNull(i) && (c.Locale == "" || seq < c.LocaleSeq) {
 		c.Locale, c.LocaleSeq = b.locale.Value(i), seq
-	}
-	if seq == 1 {
-		c.Channel = b.channel.Value(i)
-		c.LastQueue = b.lastQueue.Value(i)
-		c.Resolved = b.resolved.Value(i)
-		c.Complete = b.complete.Value(i)
-		c.Nudges = b.nudges.Value(i)
-		c.UnansweredBursts = b.unanswered.Value(i)
-		c.SLAMet, c.SLATargetS, c.FirstResponseBusiness = nil, nil, nil
-		if !b.slaMet.IsNull(i) {
-			v := b.slaMet.Value(i)
-			c.SLAMet = &v
-		}
-		if !b.slaTarget.IsNull(i) {
-			v := b.slaTarget.Value(i)
-			c.SLATargetS = &v
-		}
-		if !b.frtBusiness.IsNull(i) {
-			v := b.frtBusiness.Value(i)
-			c.FirstResponseBusiness = &v
-		}
 	}
 	c.Events = append(c.Events, autoqa.Event{
 		Seq:       seq,

@@ -16,9 +16,10 @@ import (
 
 // Dictionaries finds and loads Hunspell dictionaries (NAME.aff and
 // NAME.dic) through gospell, a pure-Go reader of Hunspell's format
-// (affixes, compounds, case rules): finding one is cheap and done first,
-// loading one (0.2-0.6 s) happens once, in the background, as soon as a
-// check asks for it. Debian ships the dictionaries as hunspell-en-us,
+// (affixes, compounds, case rules): finding one is cheap and done when a
+// check is built; loading one (0.2-0.6 s of CPU) happens once, when the
+// first word of its language is looked up, so a dictionary of a language no
+// conversation is in costs nothing. Debian ships the dictionaries as hunspell-en-us,
 // hunspell-en-gb, hunspell-de-de, hunspell-fr, hunspell-es, … into
 // /usr/share/hunspell.
 type Dictionaries struct {

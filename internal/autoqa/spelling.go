@@ -30,10 +30,10 @@ type spelling struct {
 	maxShare float64
 	minWords int
 	lang     string
-	// known caches each (language, word) verdict: a team's replies reuse
-	// their words, so most are looked up once.
+	// known caches each word's verdict per language: a team's replies
+	// reuse their words, so most are looked up once.
 	mu    sync.RWMutex
-	known map[string]bool
+	known map[string]map[string]bool
 }
 
 // Defaults of the spelling check.
@@ -49,7 +49,7 @@ var defaultDictionaries = map[string][]string{"en": {"en_US", "en_GB"}}
 
 func init() {
 	register("spelling", func(cfg config.AutoCheck, env *Env) (Check, error) {
-		k := &spelling{roles: newRoles(cfg.Roles), dicts: map[string][]*dictionary{}, ignore: map[string]bool{}, known: map[string]bool{},
+		k := &spelling{roles: newRoles(cfg.Roles), dicts: map[string][]*dictionary{}, ignore: map[string]bool{}, known: map[string]map[string]bool{},
 			maxShare: cfg.MaxShare, minWords: cfg.MinWords, lang: env.DefaultLanguage}
 		if k.maxShare == 0 {
 			k.maxShare = defaultMaxShare
@@ -72,7 +72,8 @@ func init() {
 						"check", cfg.Name, "language", lang, "err", x.err)
 					continue
 				}
-				go x.load() //nolint:errcheck // the error is read again where the dictionary is used
+				// Loaded on first use (x.has): only the languages of the
+				// conversations judged cost their parsing.
 				k.dicts[lang] = append(k.dicts[lang], x)
 			}
 		}
@@ -136,14 +137,17 @@ func (k *spelling) Run(c *Conversation) (string, int64, string) {
 // correct reports whether a dictionary of one of langs has w.
 func (k *spelling) correct(w string, langs []string) bool {
 	for _, lang := range langs {
-		key := lang + "\x00" + w
 		k.mu.RLock()
-		v, seen := k.known[key]
+		v, seen := k.known[lang][w]
 		k.mu.RUnlock()
 		if !seen {
 			v = k.inLanguage(w, lang)
 			k.mu.Lock()
-			k.known[key] = v
+			if k.known[lang] == nil {
+				k.known[lang] = map[string]bool{}
+			}
+			// A copy: w points into the event's text, which the cache outlives.
+			k.known[lang][strings.Clone(w)] = v
 			k.mu.Unlock()
 		}
 		if v {

@@ -61,3 +61,42 @@ func TestEachWord(t *testing.T) {
 		t.Errorf("words %q, want %q", got, want)
 	}
 }
+
+// TestDictionariesLoadedOnUse: a configured dictionary is parsed only when a
+// conversation of its language is spell-checked, so a language nobody
+// writes in costs nothing; the digest still covers it.
+func TestDictionariesLoadedOnUse(t *testing.T) {
+	dicttest.Need(t, "en_US", "de_DE")
+	dicts := NewDictionaries(nil)
+	s, err := New(config.AutoQA{Checks: []config.AutoCheck{{Name: "spelling", Dictionaries: map[string][]string{"en": {"en_US"}, "de": {"de_DE"}}}}},
+		&Env{Dictionaries: dicts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	loaded := func() (names []string) {
+		dicts.mu.Lock()
+		defer dicts.mu.Unlock()
+		for name, x := range dicts.byName {
+			if x.gs != nil {
+				names = append(names, name)
+			}
+		}
+		slices.Sort(names)
+		return names
+	}
+	if got := loaded(); len(got) != 0 {
+		t.Errorf("dictionaries %q loaded before any conversation", got)
+	}
+	digest := s.Digest()
+	s.Run(transcript("en-GB", "customer: hi", "agent: Thanks for waiting, I have checked your order and it arrives tomorrow."))
+	if got := loaded(); !slices.Equal(got, []string{"en_US"}) {
+		t.Errorf("after an English conversation, loaded %q, want only en_US", got)
+	}
+	s.Run(transcript("de-DE", "customer: hallo", "agent: Danke für Ihre Geduld, ich habe Ihre Bestellung geprüft und sie kommt morgen."))
+	if got := loaded(); !slices.Equal(got, []string{"de_DE", "en_US"}) {
+		t.Errorf("after a German conversation, loaded %q, want de_DE and en_US", got)
+	}
+	if s.Digest() != digest {
+		t.Errorf("loading changed the digest")
+	}
+}

@@ -5,8 +5,8 @@
 -- `auto_qa_agreement` (each mapped check against the human reviewers of qa_ratings).
 --
 -- The checks are Go, not SQL: metrics/autoqa.go runs them right after this file, reading
--- the events of the conversations in scope in order (stmt/auto_qa_events.sql) and
--- appending their verdicts; a full build writes every conversation's rows, an incremental
+-- the conversations in scope (stmt/auto_qa_conversations.sql) and their events
+-- (stmt/auto_qa_events.sql) and appending their verdicts; a full build writes every conversation's rows, an incremental
 -- one replaces those of build_affected_conversations (every conversation whose
 -- `conversations` row it recomputes), or all of them when the checks' digest
 -- (auto_qa_state: configuration, code version, dictionaries) changed. Columns: docs/metrics.md.
