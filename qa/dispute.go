@@ -158,8 +158,12 @@ func ResolveDispute(ctx context.Context, cfg ResolveConfig) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		// Dated at the resolution, so that it is the final version.
+		// Dated at the resolution, and after the version it corrects even
+		// if that one is dated later, so that it is the final version.
 		rescored.At = at
+		if !rescored.At.After(final.At) {
+			rescored.At = final.At.Add(time.Microsecond)
+		}
 		rows = append(rows, rescored)
 	}
 	return st.publish(ctx, "resolve", rows, now)

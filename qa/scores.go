@@ -111,6 +111,11 @@ func Import(ctx context.Context, cfg ImportConfig) (ImportResult, error) {
 	}
 	res.Read = len(incoming)
 
+	for _, p := range future(incoming, now) {
+		// A warning, not a refusal: the clock may be the importer's. A
+		// disputed review's accepted rescore still becomes final.
+		log.Warn("qa: a review is dated in the future; it outranks any version dated before it", "file", p.File, "line", p.Line, "problem", p.Msg)
+	}
 	fresh := st.newVersions(incoming, &res)
 	if len(fresh) > 0 {
 		if res.File, err = st.publish(ctx, "import", fresh, now); err != nil {
@@ -124,6 +129,24 @@ func Import(ctx context.Context, cfg ImportConfig) (ImportResult, error) {
 		}
 	}
 	return res, nil
+}
+
+// maxClockSkew is how far in the future a review's reviewed_at may lie: a
+// reviewer's clock a little ahead is tolerated, a review dated hours ahead
+// would outrank every later correction (the final version is the latest).
+const maxClockSkew = 10 * time.Minute
+
+// future names the reviews dated more than maxClockSkew after now, which
+// import warns of.
+func future(rows []lake.ReviewRow, now time.Time) []Problem {
+	var probs []Problem
+	for _, r := range rows {
+		if r.At.After(now.Add(maxClockSkew)) {
+			probs = append(probs, Problem{File: r.Source, Line: int(r.Line), Field: "reviewed_at",
+				Msg: fmt.Sprintf("%s is in the future (now %s): is the reviewer's clock right?", r.At.Format(time.RFC3339), now.UTC().Format(time.RFC3339))})
+		}
+	}
+	return probs
 }
 
 // readScores reads one scores file by its kind (.csv: a scores template;

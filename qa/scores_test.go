@@ -422,3 +422,33 @@ func TestImportAfterErase(t *testing.T) {
 		t.Error("the import changed the lake")
 	}
 }
+
+// TestAcceptedRescoreIsFinal: a review dated after the resolution (a
+// reviewer's clock ahead) must not outrank the rescore an accepted dispute
+// records: the rescore is dated after the version it corrects.
+func TestAcceptedRescoreIsFinal(t *testing.T) {
+	dir := t.TempDir()
+	root := newLake(t)
+	ahead := "2026-04-01T00:00:00Z" // after the dispute and resolution below
+	if _, err := importFiles(t, root, writeFile(t, dir, "a.jsonl", scoreLine(t, func(m map[string]any) { m["reviewed_at"] = ahead }))); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	id := "rv-0123456789abcdef"
+	if _, err := Dispute(ctx, DisputeConfig{Lake: root, Review: id, By: "ana", Reason: "unfair", Now: fixtureNow.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	rescore := writeFile(t, dir, "rescore.jsonl", scoreLine(t, func(m map[string]any) { rating(m, 0)["rating"] = 5 }))
+	if _, err := ResolveDispute(ctx, ResolveConfig{Lake: root, Review: id, Accept: true, Rescore: rescore, By: "lead", Settings: testSettings(), Now: fixtureNow.Add(2 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	var final lake.ReviewRow
+	for _, r := range storedRows(t, root) {
+		if r.Kind == lake.ReviewKindReview && r.At.After(final.At) {
+			final = r
+		}
+	}
+	if *final.Ratings[0].Rating != 5 {
+		t.Errorf("final version (at %s) rates %d, want the accepted rescore's 5", final.At, *final.Ratings[0].Rating)
+	}
+}
