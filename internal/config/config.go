@@ -294,14 +294,21 @@ func Default() *Config {
 // channel keeps the defaults of the others, and an empty or null map keeps
 // them all.
 func Load(path string) (*Config, error) {
-	cfg := Default()
 	if path == "" {
-		return cfg, nil
+		return Default(), nil
 	}
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("config: read %s: %w", path, err)
 	}
+	return Parse(path, raw)
+}
+
+// Parse reads raw, parley.yaml text from the source name (for messages),
+// over the defaults and validates the result, as Load does with a file.
+func Parse(name string, raw []byte) (*Config, error) {
+	cfg := Default()
+	path := name
 	dec := yaml.NewDecoder(bytes.NewReader(raw))
 	dec.KnownFields(true)
 	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
