@@ -63,6 +63,11 @@ var unknownFlagRE = regexp.MustCompile(`^unknown flag: --([^\s=]+)`)
 // flagError turns a flag parsing error into a usage error naming the
 // nearest flag the command has.
 func flagError(c *cobra.Command, err error) error {
+	// "parley biuld --lake x": the flags of an unknown subcommand fail on the
+	// command above it; the word before them is what went wrong.
+	if c.HasSubCommands() && len(c.Flags().Args()) > 0 {
+		return unknownSubcommand(c, c.Flags().Args())
+	}
 	hint := ""
 	if m := unknownFlagRE.FindStringSubmatch(err.Error()); m != nil {
 		var names []string

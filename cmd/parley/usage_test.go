@@ -17,6 +17,8 @@ func TestUsageErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"biuld"}, `unknown command "biuld" for "parley"; did you mean build? (see parley --help)`},
+		{[]string{"biuld", "--lake", "x"}, `unknown command "biuld" for "parley"; did you mean build? (see parley --help)`},
+		{[]string{"qa", "smaple", "--size", "3"}, `unknown command "smaple" for "parley qa"; did you mean sample? (see parley qa --help)`},
 		{[]string{"qa", "smaple"}, `unknown command "smaple" for "parley qa"; did you mean sample? (see parley qa --help)`},
 		{[]string{"nothing-like-it"}, `unknown command "nothing-like-it" for "parley" (see parley --help)`},
 		{[]string{"build", "--lkae", "x"}, "build: unknown flag: --lkae; did you mean --lake? (see parley build --help)"},
