@@ -309,6 +309,13 @@ func Load(path string) (*Config, error) {
 func Parse(name string, raw []byte) (*Config, error) {
 	cfg := Default()
 	path := name
+	var doc yaml.Node
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		return nil, fmt.Errorf("config: parse %s: %w", path, err)
+	}
+	if err := unknownKeys(&doc, cfg); err != nil {
+		return nil, fmt.Errorf("config: %s: %w", path, err)
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(raw))
 	dec.KnownFields(true)
 	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
