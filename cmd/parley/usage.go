@@ -104,4 +104,3 @@ func didYouMean(names []string, prefix string) string {
 	}
 	return "; did you mean " + strings.Join(quoted, " or ") + "?"
 }
-

@@ -3,11 +3,11 @@
 --
 -- A conversation's company is its first queue (the account that answered
 -- first); FRT is the contract's first_response_s, over the conversations
--- where a customer wrote and the company replied, companies with at least 15
--- of them. replies and per_reply_median_min are the company's replies that
+-- where a customer wrote and the company replied (docs/real-data.md shows the
+-- companies with at least 15). replies and per_reply_median_min are the company's replies that
 -- answer a burst of customer tweets (messages.reply_wait_s: burst start →
 -- reply), for comparison with published per-reply figures. Minutes, rounded
--- to 0.1. Quantiles are interpolated (quantile_cont), so the median of an
+-- to 0.1, and the FRT quantiles unrounded in seconds. Quantiles are interpolated (quantile_cont), so the median of an
 -- even count is the mean of the two middle values.
 WITH frt AS (
     SELECT
@@ -18,7 +18,6 @@ WITH frt AS (
     FROM conversations
     WHERE first_response_s IS NOT NULL
     GROUP BY first_queue
-    HAVING count(*) >= 15
 ),
 per_reply AS (
     SELECT
@@ -36,7 +35,9 @@ SELECT
     round(f.frt_median_s / 60, 1)   AS frt_median_min,
     round(f.frt_p90_s / 60, 1)      AS frt_p90_min,
     r.replies,
-    round(r.reply_median_s / 60, 1) AS per_reply_median_min
+    round(r.reply_median_s / 60, 1) AS per_reply_median_min,
+    f.frt_median_s,
+    f.frt_p90_s
 FROM frt f
 LEFT JOIN per_reply r USING (company)
 ORDER BY f.conversations DESC, f.company;
