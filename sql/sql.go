@@ -20,7 +20,7 @@ import (
 
 // FS holds every .sql file, by path relative to this folder.
 //
-//go:embed build reports qa forecast sandbox
+//go:embed build reports qa forecast sandbox run
 var FS embed.FS
 
 // File returns one embedded statement. A missing name is a programming error

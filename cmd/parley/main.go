@@ -70,6 +70,7 @@ with an embedded Kafka broker and needs nothing else.`,
 		newForecastCmd(),
 		newStaffingCmd(),
 		newScheduleCmd(),
+		newRunCmd(),
 		newVersionCmd(),
 	)
 	teachUsage(root)
