@@ -71,6 +71,7 @@ with an embedded Kafka broker and needs nothing else.`,
 		newStaffingCmd(),
 		newScheduleCmd(),
 		newRunCmd(),
+		newServeCmd(),
 		newVersionCmd(),
 	)
 	teachUsage(root)

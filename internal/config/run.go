@@ -159,8 +159,10 @@ type Serve struct {
 	Auth string `yaml:"auth"`
 	// ProxyHeader names the user (auth: proxy), e.g. X-Forwarded-User.
 	ProxyHeader string `yaml:"proxy_header"`
-	// TrustedProxies are the addresses (CIDRs) ProxyHeader is believed
-	// from; a request from anywhere else is refused.
+	// TrustedProxies are the addresses (CIDRs) of the reverse proxies in
+	// front: ProxyHeader (auth: proxy) and X-Forwarded-For (where a request
+	// came from, for the audit log and sign-in rate limits) are believed
+	// from them only. With auth: proxy a request from anywhere else is refused.
 	TrustedProxies []string `yaml:"trusted_proxies"`
 	// TLSCert and TLSKey serve HTTPS from PEM files.
 	TLSCert string `yaml:"tls_cert"`
@@ -228,7 +230,7 @@ func (s Serve) validate() []error {
 			add("serve.auth", "say how people sign in: %q (bcrypt password hashes of serve.users) or %q (serve.proxy_header from serve.trusted_proxies)", AuthPassword, AuthProxy)
 		}
 	case AuthPassword:
-		if s.ProxyHeader != "" || len(s.TrustedProxies) > 0 {
+		if s.ProxyHeader != "" {
 			add("serve.proxy_header", "set with auth: password; a proxy's header is never trusted beside passwords: use auth: proxy, or remove it")
 		}
 	case AuthProxy:
