@@ -50,8 +50,8 @@ var ErrNotAPage = errors.New("reports: not a page of the reports kit (no single 
 
 // Rewrite prepares a page of this kit for `parley serve`: its CSP meta tag
 // becomes s.CSP of the page's own policy, and extra (trusted markup the
-// server built: data blocks, and the scripts in s.Scripts) goes just before
-// </body>. It returns the page and its policy, which the server also sends
+// server built: data blocks, and the scripts in s.Scripts) goes at the end
+// of <main>, before the page's own scripts run, so they find it. It returns the page and its policy, which the server also sends
 // as the Content-Security-Policy header.
 func (s Served) Rewrite(page []byte, extra template.HTML) ([]byte, string, error) {
 	if bytes.Count(page, []byte(cspMeta)) != 1 {
@@ -59,7 +59,7 @@ func (s Served) Rewrite(page []byte, extra template.HTML) ([]byte, string, error
 	}
 	start := bytes.Index(page, []byte(cspMeta)) + len(cspMeta)
 	end := bytes.IndexByte(page[start:], '"')
-	body := bytes.LastIndex(page, []byte("</body>"))
+	body := bytes.LastIndex(page, []byte("</main>"))
 	if end < 0 || body < start {
 		return nil, "", ErrNotAPage
 	}

@@ -91,9 +91,10 @@ func sameToken(a, b string) bool {
 	return a != "" && subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
 }
 
-// limiter limits sign-in attempts per client address and per user name:
-// a burst of 5, then one every 12 seconds, so guessing a password takes
-// years while a person who mistypes twice notices nothing.
+// limiter limits failed sign-ins per user name (a burst of 5) and per
+// client address (20, for an office behind one address), each refilled by
+// one every 12 seconds: guessing a password takes years, while a person
+// who mistypes twice notices nothing. Successful sign-ins cost nothing.
 type limiter struct {
 	mu   sync.Mutex
 	keys map[string]*rate.Limiter
@@ -101,27 +102,48 @@ type limiter struct {
 
 func newLimiter() *limiter { return &limiter{keys: map[string]*rate.Limiter{}} }
 
-func (l *limiter) allow(keys ...string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+// limitKey is one bucket of failed sign-ins.
+type limitKey struct {
+	key   string
+	burst int
+}
+
+func (l *limiter) bucket(k limitKey) *rate.Limiter {
 	if len(l.keys) > 100_000 {
 		// Forget full buckets: they hold no information.
-		for k, b := range l.keys {
-			if b.Tokens() >= 5 {
-				delete(l.keys, k)
+		for key, b := range l.keys {
+			if b.Tokens() >= float64(b.Burst()) {
+				delete(l.keys, key)
 			}
 		}
 	}
-	ok := true
-	for _, k := range keys {
-		b := l.keys[k]
-		if b == nil {
-			b = rate.NewLimiter(rate.Every(12*time.Second), 5)
-			l.keys[k] = b
-		}
-		ok = b.Allow() && ok // every key pays, so neither can be spared by the other
+	b := l.keys[k.key]
+	if b == nil {
+		b = rate.NewLimiter(rate.Every(12*time.Second), k.burst)
+		l.keys[k.key] = b
 	}
-	return ok
+	return b
+}
+
+// blocked reports whether any of the keys has no failed attempt left.
+func (l *limiter) blocked(keys ...limitKey) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, k := range keys {
+		if l.bucket(k).Tokens() < 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// failed spends one attempt of every key.
+func (l *limiter) failed(keys ...limitKey) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, k := range keys {
+		l.bucket(k).Allow()
+	}
 }
 
 // identity is the signed-in person of a request.
@@ -256,7 +278,7 @@ func (s *Server) setCookie(w http.ResponseWriter, name, value string, maxAge int
 
 var signinTmpl = template.Must(template.New("signin").Parse(`<section class="signin">
 <h2>Sign in</h2>
-{{with .Error}}<p class="alert" role="alert">{{.}}</p>{{end}}
+{{with .Error}}<p class="alert" role="alert" id="message">{{.}}</p>{{end}}
 <form method="post" action="/signin">
 <input type="hidden" name="csrf" value="{{.CSRF}}">
 <input type="hidden" name="next" value="{{.Next}}">
@@ -301,7 +323,8 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) {
 		s.signinForm(w, r, http.StatusForbidden, signinData{Next: next, Name: name, Error: "The sign-in form expired. Try again."})
 		return
 	}
-	if !s.limits.allow("addr:"+s.remote(r).String(), "user:"+name) {
+	keys := []limitKey{{"addr:" + s.remote(r).String(), 20}, {"user:" + name, 5}}
+	if s.limits.blocked(keys...) {
 		s.audit(r, "signin-failed", name, map[string]string{"why": "too many attempts"})
 		s.signinForm(w, r, http.StatusTooManyRequests, signinData{Next: next, Name: name, Error: "Too many attempts. Wait a minute and try again."})
 		return
@@ -312,6 +335,7 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) {
 		hash = dummyHash // as slow as a real check, so timing does not tell who exists
 	}
 	if bcrypt.CompareHashAndPassword(hash, []byte(r.PostFormValue("password"))) != nil || !known {
+		s.limits.failed(keys...)
 		s.audit(r, "signin-failed", name, map[string]string{"why": "wrong name or password"})
 		s.signinForm(w, r, http.StatusUnauthorized, signinData{Next: next, Name: name, Error: "Wrong name or password."})
 		return

@@ -142,8 +142,14 @@ func (s *Server) Handler() http.Handler {
 	// at it (Sec-Fetch-Site, Origin); the forms' tokens are checked too.
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.audit(r, "denied", r.Header.Get(s.set.ProxyHeader), map[string]string{"path": r.URL.Path, "why": "cross-origin request"})
-		http.Error(w, "cross-origin request refused", http.StatusForbidden)
+		user := ""
+		if c, err := r.Cookie(sessionCookie); err == nil {
+			if se := s.sessions.get(c.Value); se != nil {
+				user = se.user.Name
+			}
+		}
+		s.audit(r, "denied", user, map[string]string{"path": r.URL.Path, "why": "cross-origin request"})
+		s.fail(w, r, http.StatusForbidden, "A form on another site tried to send this request; it was refused.")
 	}))
 	return s.headers(cop.Handler(mux))
 }
