@@ -250,7 +250,8 @@ run:
 // TestRunRetriesAFailingStage: the reports cannot be written (a folder
 // holds the name of the Now page), so the report stage fails; it is retried
 // and reported (/readyz 503 with the error, the error counters) while builds
-// go on; once the folder is gone the next retry writes the reports.
+// go on; once the folder is gone the next retry writes the reports. The
+// QA and retention stages run on their cron schedules meanwhile.
 func TestRunRetriesAFailingStage(t *testing.T) {
 	dir := t.TempDir()
 	lake := filepath.Join(dir, "lake")
@@ -259,7 +260,10 @@ func TestRunRetriesAFailingStage(t *testing.T) {
 	if err := os.MkdirAll(blocker, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	cfg := writeConfig(t, dir, "lake: "+lake+"\nrun: {build_every: 1s}\n")
+	// QA samples and retention every second (robfig's @every): wired to
+	// qa.Sample and governance.Retention, retried until the first build
+	// gives the sample a warehouse.
+	cfg := writeConfig(t, dir, "lake: "+lake+"\nrun: {build_every: 1s, qa: {schedule: '@every 1s', size: 2}, retention: {schedule: '@every 1s', keep: 36500d}}\n")
 	run := startCmd(t, "run", "--config", cfg, "--listen", "127.0.0.1:0")
 
 	eventually(t, "the reports to fail twice", func() bool { s, _ := runStatus(t, run.url, "report"); return s.Errors >= 2 })
@@ -284,6 +288,14 @@ func TestRunRetriesAFailingStage(t *testing.T) {
 	if fi, err := os.Stat(blocker); err != nil || !fi.Mode().IsRegular() {
 		t.Errorf("now.html after the retry: %v", err)
 	}
+	eventually(t, "a QA packet", func() bool {
+		packets, _ := filepath.Glob(filepath.Join(dir, "qa", "*", "manifest.jsonl")) //nolint:errcheck // a constant pattern
+		return len(packets) == 1
+	})
+	eventually(t, "a retention run in the audit log", func() bool {
+		audit, err := os.ReadFile(filepath.Join(lake, "_audit", "audit.jsonl"))
+		return err == nil && bytes.Contains(audit, []byte(`"action":"retention"`)) && bytes.Contains(audit, []byte(`"reason":"parley run: run.retention"`))
+	})
 	if err := run.stop(); err != nil {
 		t.Fatalf("parley run: %v\n%s", err, run.log)
 	}

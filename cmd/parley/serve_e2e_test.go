@@ -22,7 +22,8 @@ import (
 // person: each role opens what it may and gets 403 elsewhere (an agent
 // asking for another agent's review is refused and audited); a QA reviewer
 // scores a transcript in the packet's form, which posts to the server, and
-// the review is in qa_reviews after the next build; an agent disputes a
+// the review is in qa_reviews after the next build, and the open Now page
+// reloads once the reports of that build land; an agent disputes a
 // review; a forged CSRF token, a cross-origin form and path traversal are
 // refused. Passwords come from parley serve passwd.
 func TestServeInBrowser(t *testing.T) {
@@ -161,7 +162,14 @@ serve:
 	if !strings.Contains(alice.Text(t), "a1: already stored") {
 		t.Errorf("submitting the same review again: %q, want it already stored", alice.Text(t))
 	}
+	// The next build, and the reports after it: the Now page the leader
+	// has open reloads by itself (it asks the server whether its file changed).
+	browsertest.Eval[any](t, now, `window.shownBeforeTheBuild = true`)
 	mustParley(t, "build", "--lake", lakeDir, "--db", db, "--config", e2eCfg)
+	mustParley(t, "report", "--db", db, "--out", reportDir)
+	eventually(t, "the Now page to reload after the new build", func() bool {
+		return browsertest.Eval[bool](t, now, `window.shownBeforeTheBuild === undefined && document.getElementById("parley-refresh") !== null`)
+	})
 	// solution 4 of 1-5 (0.75, weight 2), tone N/A, process Yes (1, weight 1): (1.5 + 1) / 3.
 	got := mustParley(t, "sql", "--db", db, "--format", "csv", "SELECT round(score, 4) AS score, status FROM qa_reviews WHERE reviewer_id = 'alice' AND conversation_id = 'a1'")
 	if got != "score,status\n83.3333,submitted\n" {
