@@ -191,7 +191,7 @@ func (s *Server) packetFile(w http.ResponseWriter, r *http.Request) {
 	id := identityOf(r)
 	if len(parts) == 2 && parts[0] == "transcripts" {
 		conv := s.transcriptConversation(run, rest)
-		if !s.audit(r, "view-transcript", id.user.Name, map[string]string{"run": run, "page": rest, "conversation_id": conv}) {
+		if !s.audit(r, "view-transcript", id.user.Name, map[string]string{"run": run, "page": rest, "conversation_sha256": digest(conv)}) {
 			s.fail(w, r, http.StatusInternalServerError, "The audit log cannot be written, so the transcript is not shown.")
 			return
 		}

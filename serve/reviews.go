@@ -298,7 +298,7 @@ func (s *Server) submitReview(w http.ResponseWriter, r *http.Request) {
 	if res.Stored == 0 {
 		outcome = "already stored"
 	}
-	s.audit(r, "review", id.user.Name, map[string]string{"review_id": rv.ReviewID, "conversation_id": rv.ConversationID,
+	s.audit(r, "review", id.user.Name, map[string]string{"review_id": rv.ReviewID, "conversation_sha256": digest(rv.ConversationID),
 		"run": rv.Run, "result": outcome, "file": res.File})
 	s.page(w, r, http.StatusOK, "Review "+outcome, messageTmpl, message{
 		Text: fmt.Sprintf("Review %s of conversation %s: %s. It shows in the warehouse (qa_reviews) after the next build.", rv.ReviewID, rv.ConversationID, outcome),
@@ -326,7 +326,7 @@ func (s *Server) dispute(w http.ResponseWriter, r *http.Request) {
 		s.page(w, r, http.StatusConflict, "Dispute not filed", messageTmpl, message{Text: err.Error(), Alert: true, Back: "/reviews/" + rv.ID}, id)
 		return
 	}
-	s.audit(r, "dispute", id.user.Name, map[string]string{"review_id": rv.ID, "conversation_id": rv.Conversation, "file": file})
+	s.audit(r, "dispute", id.user.Name, map[string]string{"review_id": rv.ID, "conversation_sha256": digest(rv.Conversation), "file": file})
 	s.page(w, r, http.StatusOK, "Dispute filed", messageTmpl, message{
 		Text: "Your dispute of review " + rv.ID + " is filed; a QA lead resolves it. Its status shows after the next build.", Back: "/reviews/" + rv.ID}, id)
 }

@@ -188,6 +188,15 @@ func (s *Server) audit(r *http.Request, action, user string, params map[string]s
 	return true
 }
 
+// digest names a conversation in the audit log, as erase does (the log
+// holds no personal data); "" when the conversation is not known.
+func digest(conversationID string) string {
+	if conversationID == "" {
+		return ""
+	}
+	return lake.IDDigest(conversationID)
+}
+
 // remote is where the request came from: the client, or, from a trusted
 // proxy, the first address of X-Forwarded-For.
 func (s *Server) remote(r *http.Request) netip.Addr {

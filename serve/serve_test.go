@@ -394,3 +394,37 @@ func selfSigned(t *testing.T, dir string) (certFile, keyFile string) {
 	write(t, keyFile, string(pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER})))
 	return certFile, keyFile
 }
+
+// TestTranscriptNotShownUnaudited: a transcript is sent only once its view
+// is in the audit log; when the log cannot be written (here its file is a
+// folder, which stops root too) the page is refused, while a dashboard,
+// which holds no transcript, is still served.
+func TestTranscriptNotShownUnaudited(t *testing.T) {
+	f := newFixture(t)
+	srv := start(t, f, config.Serve{Auth: config.AuthPassword, Users: []config.User{
+		{Name: "root", PasswordHash: hashOf(t, "pw"), Roles: []string{config.RoleAdmin}}}})
+	c := client(t)
+	signIn(t, c, srv.URL, "root", "pw")
+	transcript := srv.URL + "/qa/2026-03-12-1/transcripts/1.html"
+	if resp, body := do(t, c, http.MethodGet, transcript, nil); resp.StatusCode != http.StatusOK || !strings.Contains(body, "Transcript") {
+		t.Fatalf("the transcript while the log is writable: %d", resp.StatusCode)
+	}
+	entries := auditActions(t, f.lake)
+	if last := entries[len(entries)-1]; last.Action != "view-transcript" || last.Params["conversation_sha256"] != lake.IDDigest("c-9") {
+		t.Errorf("last audit entry %+v, want the view of c-9 by its digest", last)
+	}
+	log := filepath.Join(f.lake, lake.AuditDir, lake.AuditFile)
+	if err := os.Rename(log, log+".moved"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(log, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	resp, body := do(t, c, http.MethodGet, transcript, nil)
+	if resp.StatusCode != http.StatusInternalServerError || strings.Contains(body, "<title>Transcript") {
+		t.Errorf("the transcript with the audit log unwritable: %d, want 500 and no transcript", resp.StatusCode)
+	}
+	if resp, _ := do(t, c, http.MethodGet, srv.URL+"/reports/index.html", nil); resp.StatusCode != http.StatusOK {
+		t.Errorf("a dashboard with the audit log unwritable: %d, want 200", resp.StatusCode)
+	}
+}
