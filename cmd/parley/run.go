@@ -202,7 +202,9 @@ func runAll(ctx context.Context, s *config.Config, p paths, listen string, log *
 			if err != nil {
 				return err
 			}
-			newest.Store(at.UnixNano())
+			if at.Valid {
+				newest.Store(at.Time.UnixNano())
+			}
 			return nil
 		}}),
 		r.Add(runner.Stage{Name: "report", After: "build", Ready: true, Run: func(ctx context.Context) error {
@@ -295,18 +297,19 @@ func runIngestConfig(in config.RunIngest, lake string, log *slog.Logger) (ingest
 	return cfg, nil
 }
 
-// newestEvent is the warehouse's newest event (warehouse_info.last_event_at).
-func newestEvent(ctx context.Context, db string) (time.Time, error) {
+// newestEvent is the warehouse's newest event (warehouse_info.last_event_at;
+// not valid for a warehouse without events).
+func newestEvent(ctx context.Context, db string) (sql.NullTime, error) {
+	var at sql.NullTime
 	w, err := warehouse.Open(db, true)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("run: %w", err)
+		return at, fmt.Errorf("run: %w", err)
 	}
 	defer w.Close()
-	var at sql.NullTime
 	if err := w.QueryRowContext(ctx, parleysql.File("run/newest_event.sql")).Scan(&at); err != nil {
-		return time.Time{}, fmt.Errorf("run: read warehouse_info: %w", err)
+		return at, fmt.Errorf("run: read warehouse_info: %w", err)
 	}
-	return at.Time, nil
+	return at, nil
 }
 
 func cmpDuration(d, def time.Duration) time.Duration {
