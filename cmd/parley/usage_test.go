@@ -30,6 +30,11 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"demo", "--days", "x"}, `demo: invalid argument "x" for "--days" flag`},
 		{[]string{"import", "--lake"}, "import: flag needs an argument: --lake"},
 		{[]string{"version", "now"}, "version: unexpected argument"},
+		{[]string{"run"}, "run: --config is required"},
+		{[]string{"run", "--config", "../../testdata/qa/e2e.yaml"}, "run: --lake, or the lake key of parley.yaml, is required"},
+		{[]string{"serve"}, "serve: --config is required"},
+		{[]string{"serve", "passwd", "--cost", "99"}, "serve passwd: --cost: 99 is outside"},
+		{[]string{"serve", "passwd"}, "serve passwd: no password on standard input"},
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
