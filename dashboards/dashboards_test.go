@@ -197,6 +197,7 @@ func TestChartDataGolden(t *testing.T) {
 		{"resolution", func() (any, error) { return loadResolution(ctx, db.DB, fixturePeriod) }},
 		{"friction", func() (any, error) { return loadFriction(ctx, db.DB, fixturePeriod) }},
 		{"team", func() (any, error) { return loadTeam(ctx, db.DB, fixturePeriod) }},
+		{"now", func() (any, error) { return loadNow(ctx, db.DB) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -369,7 +370,7 @@ func TestPagesInBrowser(t *testing.T) {
 		t.Fatalf("wrote %d files, want %d", len(res.Files), len(pages))
 	}
 	b := browsertest.New(t)
-	wantCharts := map[string]int{"index.html": 4, "responsiveness.html": 6, "resolution.html": 5, "friction.html": 2, "team.html": 0, "quality.html": 6}
+	wantCharts := map[string]int{"index.html": 4, "responsiveness.html": 6, "resolution.html": 5, "friction.html": 2, "team.html": 0, "quality.html": 6, "now.html": 0}
 	for _, file := range res.Files {
 		name := filepath.Base(file.Path)
 		t.Run(name, func(t *testing.T) {

@@ -22,16 +22,18 @@ import (
 type warehouseInfo struct {
 	loc       *time.Location
 	lastEvent time.Time
+	// lastDate is the local date of the last conversation (zero: none).
+	lastDate time.Time
 }
 
 // loadInfo reads warehouse_info. The warehouse's own time zone wins, since
 // its local dates were computed in it; settings only fill in when it has none.
 func loadInfo(ctx context.Context, db *warehouse.DB, settings *config.Config) (warehouseInfo, error) {
 	var (
-		tz          sql.NullString
-		first, last sql.NullTime
+		tz                    sql.NullString
+		first, last, lastDate sql.NullTime
 	)
-	err := db.QueryRowContext(ctx, parleysql.File("qa/01_period.sql")).Scan(&tz, &first, &last)
+	err := db.QueryRowContext(ctx, parleysql.File("qa/01_period.sql")).Scan(&tz, &first, &last, &lastDate)
 	if errors.Is(err, sql.ErrNoRows) {
 		return warehouseInfo{}, errors.New("qa: warehouse_info is empty (was the build interrupted?)")
 	}
@@ -51,7 +53,12 @@ func loadInfo(ctx context.Context, db *warehouse.DB, settings *config.Config) (w
 	if !last.Valid {
 		return warehouseInfo{}, errors.New("qa: the warehouse holds no events")
 	}
-	return warehouseInfo{loc: loc, lastEvent: last.Time}, nil
+	info := warehouseInfo{loc: loc, lastEvent: last.Time}
+	if lastDate.Valid {
+		d := lastDate.Time
+		info.lastDate = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
+	}
+	return info, nil
 }
 
 // candidate is one conversation that may be sampled.

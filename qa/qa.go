@@ -333,6 +333,9 @@ func newPlan(cfg Config, info warehouseInfo) plan {
 	last := info.lastEvent.In(info.loc)
 	p.dataTo = last.Format("2006-01-02 15:04")
 	to := last
+	if !info.lastDate.IsZero() {
+		to = info.lastDate
+	}
 	if !cfg.To.IsZero() {
 		to = cfg.To
 	}

@@ -117,6 +117,9 @@ Example:
 			log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
 			start := time.Now()
 			ctx := cmd.Context()
+			if err := checkSameLake(ctx, lakeDir, dbPath, full); err != nil {
+				return err
+			}
 			warnChangedSettings(ctx, cmd.OutOrStdout(), log, dbPath, settings)
 			stats, err := buildWarehouseWith(ctx, lakeDir, dbPath, settings, log, full)
 			if errors.Is(err, transform.ErrNoEvents) {
@@ -151,6 +154,24 @@ Example:
 	f.StringVar(&configPath, "config", "", "parley.yaml with time zone, business hours, SLAs, windows, friction weights and build resources (default: built-in defaults)")
 	f.BoolVar(&full, "full", false, "rebuild the whole warehouse instead of updating it with the new lake files")
 	return cmd
+}
+
+// checkSameLake refuses to build into a warehouse another lake was built
+// from (two lakes in one folder share the default --db): the build would
+// replace it without a word. --full says the replacement is meant.
+func checkSameLake(ctx context.Context, lakeDir, dbPath string, full bool) error {
+	state, ok, err := transform.BuiltWith(ctx, dbPath)
+	if err != nil || !ok || state.Lake == "" || full {
+		return nil //nolint:nilerr // an unreadable warehouse is rebuilt; the build says why
+	}
+	abs, err := filepath.Abs(lakeDir)
+	if err != nil {
+		return fmt.Errorf("build: --lake %s: %w", lakeDir, err)
+	}
+	if abs != state.Lake {
+		return usageErrorf("build: %s was built from the lake %s, not %s: give this lake its own warehouse with --db FILE, or --full to replace that one", dbPath, state.Lake, abs)
+	}
+	return nil
 }
 
 // warnChangedSettings prints a WARNING naming each setting that differs
