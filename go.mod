@@ -6,6 +6,7 @@ require (
 	github.com/apache/arrow-go/v18 v18.4.1
 	github.com/chromedp/cdproto v0.159.0
 	github.com/chromedp/chromedp v0.23.0
+	github.com/client9/gospell v0.9.2
 	github.com/go-echarts/go-echarts/v2 v2.6.7
 	github.com/goccy/go-json v0.10.5
 	github.com/klauspost/compress v1.20.3

@@ -69,6 +69,9 @@ type candidate struct {
 	flags    strataSet // strata known from the row alone; deciles are added later
 	friction float64
 	messages int64
+	// autoFails are the automatic checks it failed (auto_qa), read only
+	// when an auto_fail stratum is asked for.
+	autoFails []string
 }
 
 // loadCandidates runs the candidate query, one pass over conversations read
@@ -86,30 +89,30 @@ func loadCandidates(ctx context.Context, db *warehouse.DB, from, to, queue, chan
 	agents := map[string]string{}
 	var out []candidate
 	err := db.Arrow(ctx, func(rec arrow.Record) error {
-		r := newRecord(rec)
-		ids, err := r.strings("conversation_id")
+		r := warehouse.NewRecord(rec)
+		ids, err := r.Strings("conversation_id")
 		if err != nil {
 			return err
 		}
-		agentIDs, err := r.strings("agent_id")
+		agentIDs, err := r.Strings("agent_id")
 		if err != nil {
 			return err
 		}
-		complete, err := r.bools("complete")
+		complete, err := r.Bools("complete")
 		if err != nil {
 			return err
 		}
-		friction, err := r.floats("friction_score")
+		friction, err := r.Floats("friction_score")
 		if err != nil {
 			return err
 		}
-		messages, err := r.ints("messages")
+		messages, err := r.Ints("messages")
 		if err != nil {
 			return err
 		}
 		flags := make([]*array.Boolean, len(flagCols))
 		for i, f := range flagCols {
-			if flags[i], err = r.bools(f.col); err != nil {
+			if flags[i], err = r.Bools(f.col); err != nil {
 				return err
 			}
 		}

@@ -143,7 +143,7 @@ func (b Build) validate() []error {
 }
 
 // Fingerprint identifies the settings that decide what a build computes
-// (everything but Build, Staffing, QA, Lake, Run and Serve), so a warehouse built with other settings is
+// (everything but Build, Staffing, the QA scorecards, Lake, Run and Serve; qa.auto counts), so a warehouse built with other settings is
 // rebuilt in full rather than updated. It must only be called on a validated Config.
 func (c *Config) Fingerprint() string {
 	sum := sha256.Sum256([]byte(c.SemanticYAML()))
@@ -151,7 +151,8 @@ func (c *Config) Fingerprint() string {
 }
 
 // SemanticYAML is the YAML of the settings that decide what a build
-// computes (everything but Build, Staffing, QA, Lake, Run and Serve): what Fingerprint hashes, and what a
+// computes (everything but Build, Staffing, the QA scorecards, Lake, Run and Serve;
+// qa.auto counts, as it shapes auto_qa): what Fingerprint hashes, and what a
 // warehouse records so that the next build can say which settings changed.
 func (c *Config) SemanticYAML() string {
 	semantic := *c
@@ -159,7 +160,7 @@ func (c *Config) SemanticYAML() string {
 	semantic.Staffing = Staffing{}
 	// Reviews store the scale and weight of every rating, so a changed
 	// scorecard re-scores nothing the build computes.
-	semantic.QA = QA{}
+	semantic.QA = QA{Auto: c.QA.Auto}
 	// Where things are and how the long-running commands run change no figure.
 	semantic.Lake, semantic.Run, semantic.Serve = "", Run{}, Serve{}
 	return string(c.marshal(&semantic))
@@ -596,6 +597,8 @@ func (ch Change) Effect() string {
 		return "friction scores change"
 	case "reply_windows":
 		return "reply-window breaches change"
+	case "qa":
+		return "the automatic QA checks (auto_qa) run with other settings"
 	}
 	return "the metrics are computed differently"
 }
