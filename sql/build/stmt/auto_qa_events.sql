@@ -18,4 +18,5 @@ SELECT
     event_queue(type, to_queue, queue) AS queue,
     attributes['locale'] AS locale
 FROM auto_qa_events
-WHERE hash(conversation_id) % $1 = $2;
+-- UBIGINT like hash(): a BIGINT $1 made the modulo HUGEINT, a tenth of the step's CPU.
+WHERE hash(conversation_id) % CAST($1 AS UBIGINT) = CAST($2 AS UBIGINT);
