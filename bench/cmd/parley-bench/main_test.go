@@ -295,7 +295,7 @@ func TestMarkdownGrowthAndFloors(t *testing.T) {
 	r := report{Sizes: []sizeResult{
 		{Size: size{Name: "S"}, Stages: stage(2*time.Second, time.Second, 100<<20)},
 		{Size: size{Name: "M"}, Stages: stage(20*time.Second, 4*time.Second, 100<<20), Copy: 10 * time.Second,
-			NoChecks: measure{Wall: 16 * time.Second, CPU: 24 * time.Second}},
+			NoChecks: measure{Wall: 16 * time.Second, CPU: 24 * time.Second, RSS: 80 << 20}},
 		{Size: size{Name: "L"}, Stages: stage(250*time.Second, 50*time.Second, 300<<20)},
 	}}
 	build := r.Sizes[1].Stages[stBuild]
@@ -313,7 +313,7 @@ func TestMarkdownGrowthAndFloors(t *testing.T) {
 		"| S | 1,000 | 2.00 s | 500 | 100 MiB | 1.00 s | 2.00 |",
 		"| M | 1,000 | 20.00 s | 50 | 100 MiB | 4.00 s | 5.00 |",
 		"| M | 10.00 s | 2.50 | 2.00 |",
-		"| M | 20.00 s | 16.00 s | 1.25 | 30.00 s | 24.00 s | 1.25 |",
+		"| M | 20.00 s | 16.00 s | 1.25 | 30.00 s | 24.00 s | 1.25 | 100 MiB | 80 MiB | 1.25 |",
 		"| L | 1,000 | failed: Out of Memory Error: could not allocate block \\| spill | | 300 MiB | 50.00 s | |",
 	} {
 		if !strings.Contains(out, want) {
