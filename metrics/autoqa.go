@@ -71,8 +71,9 @@ func (r *runner) autoQA(ctx context.Context, incremental bool, chunks int) error
 		if err != nil {
 			return err
 		}
+		var events []autoqa.Event // reused from pass to pass
 		for k := range passes {
-			c, n, err := r.autoQAChunk(ctx, suite, passes, k)
+			c, n, err := r.autoQAChunk(ctx, suite, passes, k, &events)
 			if err != nil {
 				return err
 			}
@@ -104,14 +105,14 @@ func (r *runner) autoQAPasses(ctx context.Context, chunks int) (int, error) {
 	return max(chunks, 1, int((events+autoQAPassEvents-1)/autoQAPassEvents)), nil
 }
 
-// autoQAChunk runs the checks on the conversations of chunk k of n and
+// autoQAChunk runs the checks on the conversations of pass k of n and
 // appends their verdicts to auto_qa. The events come in no order (sorting
-// them in DuckDB cost more than grouping them here): a first pass over
+// them in DuckDB cost more than grouping them here): a first loop over
 // their batches finds each row's conversation and counts them, so that
-// every conversation's events get one slice of the right size, filled by a
-// second pass and put in seq order; then one worker per core runs the
-// checks.
-func (r *runner) autoQAChunk(ctx context.Context, suite *autoqa.Suite, n, k int) (conversations, rows int64, err error) {
+// every conversation's events get one slice of the right size (in *buf,
+// the previous pass's, grown as needed), filled by a second loop and put in
+// seq order; then one worker per core runs the checks.
+func (r *runner) autoQAChunk(ctx context.Context, suite *autoqa.Suite, n, k int, buf *[]autoqa.Event) (conversations, rows int64, err error) {
 	// The strings of conversations and events point into the Arrow
 	// batches, which are kept until the verdicts are built: copying every
 	// text cost more (in the garbage collector) than the checks themselves.
@@ -167,7 +168,10 @@ func (r *runner) autoQAChunk(ctx context.Context, suite *autoqa.Suite, n, k int)
 	for _, c := range counts {
 		total += int(c)
 	}
-	events := make([]autoqa.Event, total)
+	// The previous pass's events are done with (its verdicts are appended):
+	// their slice is refilled, every element overwritten by addEvent.
+	*buf = slices.Grow((*buf)[:0], total)
+	events := (*buf)[:total]
 	for j, c := range convs {
 		c.Events, events = events[:0:counts[j]], events[counts[j]:]
 	}
