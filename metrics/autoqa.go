@@ -142,6 +142,7 @@ func (r *runner) autoQAChunk(ctx context.Context, suite *autoqa.Suite, n, k int,
 	}
 	var batches []batch
 	counts := make([]int32, len(convs))
+	automated, bot := suite.ReadsTexts()
 	err = warehouse.ConnArrow(ctx, r.conn, func(rec arrow.Record) error {
 		b, err := newEventBatch(rec)
 		if err != nil {
@@ -160,7 +161,7 @@ func (r *runner) autoQAChunk(ctx context.Context, suite *autoqa.Suite, n, k int,
 		}
 		batches = append(batches, batch{b, conv})
 		return nil
-	}, parleysql.File("build/stmt/auto_qa_events.sql"), n, k)
+	}, parleysql.File("build/stmt/auto_qa_events.sql"), n, k, automated, bot)
 	if err != nil {
 		return 0, 0, fmt.Errorf("metrics: read the events for the automatic checks: %w", err)
 	}
