@@ -157,9 +157,10 @@ func describeWarehouse(ctx context.Context, dbPath string) (warehouseInfo, error
 			events            int64
 			first, last       sql.NullTime
 			conversationCount int64
+			gaps, gapMessages int64 // the dashboards' warning; not the bench's concern
 		)
 		if err := db.QueryRowContext(ctx, parleysql.File("reports/period.sql")).
-			Scan(&first, &last, &tz, &built, &lastEvent, &events, &conversationCount); err != nil {
+			Scan(&first, &last, &tz, &built, &lastEvent, &events, &conversationCount, &gaps, &gapMessages); err != nil {
 			return err
 		}
 		if !first.Valid || !last.Valid {

@@ -15,8 +15,11 @@ import (
 	"time"
 
 	"github.com/parley-cx/parley/ingest"
+	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/event"
 	"github.com/parley-cx/parley/internal/synth"
+	"github.com/parley-cx/parley/metrics"
+	"github.com/parley-cx/parley/transform"
 )
 
 // allocEnv makes the test binary, started as a child, hold this many MiB.
@@ -192,6 +195,33 @@ func TestScanLakeReadsEveryRow(t *testing.T) {
 	}
 	if elapsed <= 0 {
 		t.Errorf("scan took %v, want > 0", elapsed)
+	}
+}
+
+// TestDescribeWarehouse reads a real build's period and size with the
+// dashboards' period query, whatever columns that query gained since.
+func TestDescribeWarehouse(t *testing.T) {
+	cfg := synth.DefaultConfig()
+	cfg.Days, cfg.PerDay = 2, 30
+	lake, _ := importLake(t, func(emit func(*event.Event) error) error {
+		_, err := synth.Generate(context.Background(), cfg, emit)
+		return err
+	})
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "w.duckdb")
+	settings := config.Default()
+	if _, err := transform.Run(ctx, transform.Config{Lake: lake, DB: db, Settings: settings}); err != nil {
+		t.Fatal(err)
+	}
+	if err := metrics.Run(ctx, metrics.Config{DB: db, Settings: settings}); err != nil {
+		t.Fatal(err)
+	}
+	w, err := describeWarehouse(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.Conversations == 0 || w.First.IsZero() || w.Last.Before(w.First) {
+		t.Errorf("describeWarehouse = %+v, want the build's conversations and period", w)
 	}
 }
 
