@@ -214,11 +214,25 @@ type ingestRun struct {
 	peakRSS int64         // bytes
 }
 
-// ingestProcess runs ingest in a child process and measures it.
-func ingestProcess(b *testing.B, addr, group string) ingestRun {
+// baselineEnv, if set, names a test binary of this package built from
+// another commit (go test -c -o base.test ./bench/ingestbench). Each round
+// then also runs its ingest on the same topic, in alternating order with
+// this one's, and reports its figures beside them: a comparison that the
+// load of a shared machine disturbs far less than two separate runs.
+const baselineEnv = "PARLEY_INGESTBENCH_BASELINE"
+
+// ingestProcess runs ingest in a child process of the test binary bin and
+// measures it; only the binary under test (os.Args[0]) gets the profile.
+func ingestProcess(b *testing.B, bin, addr, group string) ingestRun {
 	b.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$", "-test.bench=^$")
-	cmd.Env = append(os.Environ(), helperEnv+"="+addr, helperEnv+"_GROUP="+group, helperEnv+"_LAKE="+b.TempDir())
+	cmd := exec.Command(bin, "-test.run=^$", "-test.bench=^$")
+	for _, kv := range os.Environ() {
+		if bin != os.Args[0] && strings.HasPrefix(kv, profileEnv+"=") {
+			continue
+		}
+		cmd.Env = append(cmd.Env, kv)
+	}
+	cmd.Env = append(cmd.Env, helperEnv+"="+addr, helperEnv+"_GROUP="+group, helperEnv+"_LAKE="+b.TempDir())
 	cmd.Stderr = os.Stderr
 	start := time.Now()
 	out, err := cmd.Output()
@@ -252,15 +266,26 @@ func BenchmarkIngest(b *testing.B) {
 		b.Run(fmt.Sprintf("events=%d", n), func(b *testing.B) {
 			br, size := loadedBroker(b, n)
 			b.SetBytes(size)
-			var raw, ing, cpu, rawCPU, brokerCPU time.Duration
-			var peak int64
+			baseline := os.Getenv(baselineEnv)
+			var raw, ing, cpu, rawCPU, brokerCPU, baseWall, baseCPU time.Duration
+			var peak, basePeak int64
 			for i := 0; b.Loop(); i++ {
 				before := selfCPU(b)
 				raw += rawConsume(b, br.Addr(), n)
 				mid := selfCPU(b)
-				run := ingestProcess(b, br.Addr(), fmt.Sprint("bench-", i))
+				// The baseline goes first in odd rounds, second in even ones.
+				if baseline != "" && i%2 == 1 {
+					base := ingestProcess(b, baseline, br.Addr(), fmt.Sprint("baseline-", i))
+					baseWall, baseCPU, basePeak = baseWall+base.elapsed, baseCPU+base.cpu, max(basePeak, base.peakRSS)
+					mid = selfCPU(b)
+				}
+				run := ingestProcess(b, os.Args[0], br.Addr(), fmt.Sprint("bench-", i))
 				rawCPU += mid - before
 				brokerCPU += selfCPU(b) - mid
+				if baseline != "" && i%2 == 0 {
+					base := ingestProcess(b, baseline, br.Addr(), fmt.Sprint("baseline-", i))
+					baseWall, baseCPU, basePeak = baseWall+base.elapsed, baseCPU+base.cpu, max(basePeak, base.peakRSS)
+				}
 				ing += run.elapsed
 				cpu += run.cpu
 				peak = max(peak, run.peakRSS)
@@ -286,6 +311,11 @@ func BenchmarkIngest(b *testing.B) {
 			b.ReportMetric(perEvent(brokerCPU), "broker-CPU-µs/event")
 			budget := float64(runtime.NumCPU())*perEvent(raw)/0.6 - perEvent(brokerCPU)
 			b.ReportMetric(budget, "ingest-CPU-budget-at-60%-µs/event")
+			if baseline != "" {
+				b.ReportMetric(float64(n*b.N)/baseWall.Seconds(), "baseline-events/s")
+				b.ReportMetric(perEvent(baseCPU), "baseline-CPU-µs/event")
+				b.ReportMetric(float64(basePeak)/(1<<20), "baseline-peak-RSS-MB")
+			}
 		})
 	}
 }
