@@ -9,9 +9,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"strings"
@@ -170,8 +172,30 @@ func helperMain(addr string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	fmt.Println(st.Events, hwm)
+	size, err := treeSize(os.Getenv(helperEnv + "_LAKE"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	fmt.Println(st.Events, hwm, size)
 	return 0
+}
+
+// treeSize is the bytes of the files under dir.
+func treeSize(dir string) (int64, error) {
+	var size int64
+	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := d.Info()
+		size += info.Size()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("lake size: %w", err)
+	}
+	return size, nil
 }
 
 // selfCPU is the user and system time this process has used so far: the
@@ -212,6 +236,7 @@ type ingestRun struct {
 	elapsed time.Duration // wall time less the idle wait
 	cpu     time.Duration // user + system, all threads
 	peakRSS int64         // bytes
+	lake    int64         // bytes written to the lake; 0 from a baseline that does not say
 }
 
 // baselineEnv, if set, names a test binary of this package built from
@@ -240,8 +265,8 @@ func ingestProcess(b *testing.B, bin, addr, group string) ingestRun {
 	if err != nil {
 		b.Fatalf("ingest process: %v", err)
 	}
-	var events, hwm int64
-	if _, err := fmt.Sscan(string(out), &events, &hwm); err != nil {
+	var events, hwm, size int64
+	if n, err := fmt.Sscan(string(out), &events, &hwm, &size); n < 2 {
 		b.Fatalf("ingest process printed %q: %v", out, err)
 	}
 	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
@@ -250,6 +275,7 @@ func ingestProcess(b *testing.B, bin, addr, group string) ingestRun {
 		elapsed: elapsed,
 		cpu:     time.Duration(ru.Utime.Nano() + ru.Stime.Nano()),
 		peakRSS: hwm,
+		lake:    size,
 	}
 }
 
@@ -268,7 +294,7 @@ func BenchmarkIngest(b *testing.B) {
 			b.SetBytes(size)
 			baseline := os.Getenv(baselineEnv)
 			var raw, ing, cpu, rawCPU, brokerCPU, baseWall, baseCPU time.Duration
-			var peak, basePeak int64
+			var peak, basePeak, lakeBytes int64
 			for i := 0; b.Loop(); i++ {
 				before := selfCPU(b)
 				raw += rawConsume(b, br.Addr(), n)
@@ -289,6 +315,7 @@ func BenchmarkIngest(b *testing.B) {
 				ing += run.elapsed
 				cpu += run.cpu
 				peak = max(peak, run.peakRSS)
+				lakeBytes = run.lake
 				if run.events != int64(n) {
 					b.Fatalf("ingested %d events, want %d", run.events, n)
 				}
@@ -299,6 +326,7 @@ func BenchmarkIngest(b *testing.B) {
 			b.ReportMetric(ingRate, "ingest-events/s")
 			b.ReportMetric(ingRate/rawRate, "ingest/raw")
 			b.ReportMetric(float64(peak)/(1<<20), "ingest-peak-RSS-MB")
+			b.ReportMetric(float64(lakeBytes)/float64(n), "lake-bytes/event")
 			// CPU time per event depends far less on the other load of a
 			// shared machine than the rates do.
 			perEvent := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e3 / float64(n*b.N) }
