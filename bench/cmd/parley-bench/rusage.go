@@ -10,7 +10,8 @@ import (
 )
 
 // rusageHelperEnv makes this binary run one command and report its wall
-// time and peak RSS on file descriptor 3, instead of running the ladder.
+// time, peak RSS and CPU time on file descriptor 3, instead of running the
+// ladder.
 //
 // Why a helper: Go starts children with vfork (CLONE_VM), and Linux carries
 // the parent's peak RSS over into the child's at execve. Started straight
@@ -19,7 +20,9 @@ import (
 // a stage reports its own peak.
 const rusageHelperEnv = "PARLEY_BENCH_RUSAGE_HELPER"
 
-// rusageHelper runs args, and writes "<wall ns> <peak RSS bytes>" to fd 3.
+// rusageHelper runs args, and writes "<wall ns> <peak RSS bytes> <CPU ns>"
+// to fd 3. The CPU time is user + system, of the command and of the
+// children it waited for (a database server's backends).
 // It returns the exit code for the process.
 func rusageHelper(args []string) int {
 	out := os.NewFile(3, "rusage")
@@ -44,7 +47,8 @@ func rusageHelper(args []string) int {
 		fmt.Fprintln(os.Stderr, "parley-bench: no rusage on this platform")
 		return 1
 	}
-	if _, err := fmt.Fprintf(out, "%d %d\n", wall.Nanoseconds(), peak); err != nil {
+	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	if _, err := fmt.Fprintf(out, "%d %d %d\n", wall.Nanoseconds(), peak, cpu.Nanoseconds()); err != nil {
 		fmt.Fprintln(os.Stderr, "parley-bench: report rusage:", err)
 		return 1
 	}
