@@ -5,6 +5,9 @@ SHELL   := /bin/bash
 BIN     := bin/parley
 DEMO_DIR ?= demo-out
 BENCH_SIZES ?= S,M
+# BENCH_PEERS=bento,postgres adds the peers: Bento against ingest, PostgreSQL
+# (and plain DuckDB) computing a core subset of the metrics against build.
+BENCH_PEERS ?=
 
 .PHONY: build demo test bench soak verify lint clean
 
@@ -21,14 +24,16 @@ demo: build
 test:
 	set -o pipefail; $(GO) test -count=1 -timeout 25m -json ./... | $(GO) run ./internal/testreport $(if $(CI),-fail-on-skip)
 
-# The ladder times every stage against its floor; the ingest benchmark adds
+# The ladder times every stage against its floor, and the build against the
+# same build without the automatic QA checks (wall and CPU ratios, target
+# <= 1.25); the ingest benchmark adds
 # ingest vs. raw consume at three topic sizes, with peak RSS for each; the
 # long-conversation benchmark builds 100k events held by one conversation
 # against the same events over 10k conversations (x-spread, target <= 2);
 # the Arrow benchmark reads 500k rows through Parley's tag-free Arrow path,
 # database/sql and go-duckdb's own Arrow API (which needs -tags duckdb_arrow).
 bench: build
-	$(GO) run ./bench/cmd/parley-bench --sizes $(BENCH_SIZES) --parley $(BIN)
+	$(GO) run ./bench/cmd/parley-bench --sizes $(BENCH_SIZES) --parley $(BIN) --peers '$(BENCH_PEERS)'
 	$(GO) test ./bench/ingestbench -run '^$$' -bench . -benchtime 1x
 	$(GO) test ./metrics -run '^$$' -bench '^BenchmarkLongConversation$$' -benchtime 1x
 	$(GO) test -tags duckdb_arrow ./internal/warehouse -run '^$$' -bench '^BenchmarkArrow$$' -benchtime 10x

@@ -51,6 +51,15 @@ type Config struct {
 	Staffing Staffing `yaml:"staffing"`
 	// QA holds the scorecards of quality reviews (see qa.go).
 	QA QA `yaml:"qa"`
+	// Lake is the lake's location, for the commands that take --lake and
+	// find none on the command line (`parley run`, `parley serve`); the
+	// flag wins when both are given.
+	Lake string `yaml:"lake,omitempty"`
+	// Run holds the settings of `parley run` (run.go); its paths are also
+	// where `parley serve` finds the warehouse, reports and packets.
+	Run Run `yaml:"run,omitempty"`
+	// Serve holds the settings of `parley serve` (run.go).
+	Serve Serve `yaml:"serve,omitempty"`
 }
 
 // Build holds the DuckDB resource settings of `parley build`.
@@ -134,7 +143,7 @@ func (b Build) validate() []error {
 }
 
 // Fingerprint identifies the settings that decide what a build computes
-// (everything but Build, Staffing and QA), so a warehouse built with other settings is
+// (everything but Build, Staffing, the QA scorecards, Lake, Run and Serve; qa.auto counts), so a warehouse built with other settings is
 // rebuilt in full rather than updated. It must only be called on a validated Config.
 func (c *Config) Fingerprint() string {
 	sum := sha256.Sum256([]byte(c.SemanticYAML()))
@@ -142,7 +151,8 @@ func (c *Config) Fingerprint() string {
 }
 
 // SemanticYAML is the YAML of the settings that decide what a build
-// computes (everything but Build, Staffing and QA): what Fingerprint hashes, and what a
+// computes (everything but Build, Staffing, the QA scorecards, Lake, Run and Serve;
+// qa.auto counts, as it shapes auto_qa): what Fingerprint hashes, and what a
 // warehouse records so that the next build can say which settings changed.
 func (c *Config) SemanticYAML() string {
 	semantic := *c
@@ -150,7 +160,9 @@ func (c *Config) SemanticYAML() string {
 	semantic.Staffing = Staffing{}
 	// Reviews store the scale and weight of every rating, so a changed
 	// scorecard re-scores nothing the build computes.
-	semantic.QA = QA{}
+	semantic.QA = QA{Auto: c.QA.Auto}
+	// Where things are and how the long-running commands run change no figure.
+	semantic.Lake, semantic.Run, semantic.Serve = "", Run{}, Serve{}
 	return string(c.marshal(&semantic))
 }
 
@@ -294,13 +306,27 @@ func Default() *Config {
 // channel keeps the defaults of the others, and an empty or null map keeps
 // them all.
 func Load(path string) (*Config, error) {
-	cfg := Default()
 	if path == "" {
-		return cfg, nil
+		return Default(), nil
 	}
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("config: read %s: %w", path, err)
+	}
+	return Parse(path, raw)
+}
+
+// Parse reads raw, parley.yaml text from the source name (for messages),
+// over the defaults and validates the result, as Load does with a file.
+func Parse(name string, raw []byte) (*Config, error) {
+	cfg := Default()
+	path := name
+	var doc yaml.Node
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		return nil, fmt.Errorf("config: parse %s: %w", path, err)
+	}
+	if err := unknownKeys(&doc, cfg); err != nil {
+		return nil, fmt.Errorf("config: %s: %w", path, err)
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(raw))
 	dec.KnownFields(true)
@@ -406,6 +432,8 @@ func (c *Config) Validate() error {
 	errs = append(errs, c.Build.validate()...)
 	errs = append(errs, c.Staffing.validate()...)
 	errs = append(errs, c.QA.validate()...)
+	errs = append(errs, c.Run.validate()...)
+	errs = append(errs, c.Serve.validate()...)
 	return errors.Join(errs...)
 }
 
@@ -569,6 +597,8 @@ func (ch Change) Effect() string {
 		return "friction scores change"
 	case "reply_windows":
 		return "reply-window breaches change"
+	case "qa":
+		return "the automatic QA checks (auto_qa) run with other settings"
 	}
 	return "the metrics are computed differently"
 }

@@ -68,8 +68,12 @@ type sizeResult struct {
 	Events        int64 // on the topic, duplicates included
 	// Copy is the lake copied into one DuckDB table (copy.sql): what any
 	// build that keeps the events writes at least.
-	Copy   time.Duration
-	Stages map[string]measure
+	Copy time.Duration
+	// NoChecks is the full build again with the automatic QA checks off
+	// (qa.auto.disabled), right after the build stage: what the checks
+	// add is the build's time over it.
+	NoChecks measure
+	Stages   map[string]measure
 	// Peers are the peer stages run (BENCH_PEERS), by name (see peers.go);
 	// CSVExport is the time DuckDB took to write the CSV PostgreSQL loads.
 	Peers     map[string]measure
@@ -189,6 +193,11 @@ func benchSize(ctx context.Context, o options, sz size, progress io.Writer) (siz
 	}
 	bld.Units, bld.Floor = scanned, scan
 	say(stBuild, bld)
+	if res.NoChecks, err = buildNoChecks(ctx, o, dir, lakeDir); err != nil {
+		return res, err
+	}
+	fmt.Fprintf(progress, "%s build without the automatic checks %s (CPU %s; with them %s, CPU %s)\n", sz.Name,
+		res.NoChecks.Wall.Round(time.Millisecond), res.NoChecks.CPU.Round(time.Millisecond), bld.Wall.Round(time.Millisecond), bld.CPU.Round(time.Millisecond))
 	if res.Copy, err = copyLake(ctx, glob, filepath.Join(dir, "copy.duckdb")); err != nil {
 		return res, err
 	}

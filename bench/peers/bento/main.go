@@ -10,9 +10,9 @@ import (
 
 	"github.com/warpstreamlabs/bento/public/service"
 
-	_ "github.com/warpstreamlabs/bento/public/components/io"             // file output
-	_ "github.com/warpstreamlabs/bento/public/components/kafka"          // kafka_franz input
-	_ "github.com/warpstreamlabs/bento/public/components/pure"           // mapping (Bloblang), batching
+	_ "github.com/warpstreamlabs/bento/public/components/io"            // file output
+	_ "github.com/warpstreamlabs/bento/public/components/kafka"         // kafka_franz input
+	_ "github.com/warpstreamlabs/bento/public/components/pure"          // mapping (Bloblang), batching
 	_ "github.com/warpstreamlabs/bento/public/components/pure/extended" // parquet_encode
 )
 
