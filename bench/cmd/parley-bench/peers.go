@@ -87,27 +87,36 @@ func buildBento(ctx context.Context, work string) (string, error) {
 	return bin, nil
 }
 
-// bentoConfig reads the topic from the start in a consumer group until it
-// has read every message (read_until's check: an idle timeout would also
-// fire while Bento is busy writing and reads nothing, and end it early),
-// maps each event to the lake's columns (timestamps as INT64 microseconds:
-// Bento's Parquet writer has no TIMESTAMP type; no extra column, which Bento
-// cannot compute) and writes one zstd Parquet file per batch of 100,000
-// messages, ingest's default batch per process, and the last, short batch
-// when the input closes.
+// bentoConfig reads the topic from the start in a consumer group, in
+// batches of up to 100,000 messages per partition (or what arrived in
+// half a second), until no message has come for untilIdle, as parley
+// ingest --until-idle does (the driver takes it off the wall time). It maps
+// each event to the lake's columns (timestamps as INT64 microseconds:
+// Bento's Parquet writer has no TIMESTAMP type; no extra column, which
+// Bento cannot compute) and writes each batch as one zstd Parquet file.
+//
+// Why not read_until's check: it tests the first message of each batch
+// only, so a count of messages cannot end the input; and
+// checkpoint_limit, raised here from 1,024, would otherwise stall a
+// partition on unacknowledged messages while a batch fills, which the idle
+// timeout would take for the topic's end.
 const bentoConfig = `logger:
   level: WARN
 http:
   enabled: false
 input:
   read_until:
-    check: count("bench_messages") >= %d
+    idle_timeout: %s
     input:
       kafka_franz:
         seed_brokers: [ %q ]
         topics: [ %q ]
         consumer_group: bento-bench
         start_from_oldest: true
+        checkpoint_limit: 1000000
+        batching:
+          count: 100000
+          period: 500ms
 pipeline:
   processors:
     - mapping: |
@@ -133,44 +142,39 @@ pipeline:
         root.partition = @kafka_partition.number()
         root.offset = @kafka_offset.number()
         root.ingested_at = now().ts_unix_micro()
+    - parquet_encode:
+        default_compression: zstd
+        schema:
+          - { name: event_id, type: UTF8 }
+          - { name: conversation_id, type: UTF8 }
+          - { name: type, type: UTF8 }
+          - { name: occurred_at, type: INT64 }
+          - { name: occurred_offset_s, type: INT32 }
+          - { name: channel, type: UTF8, optional: true }
+          - { name: actor_role, type: UTF8, optional: true }
+          - { name: actor_id, type: UTF8, optional: true }
+          - { name: queue, type: UTF8, optional: true }
+          - { name: message_text, type: UTF8, optional: true }
+          - { name: message_private, type: BOOLEAN, optional: true }
+          - { name: message_automated, type: BOOLEAN, optional: true }
+          - { name: to_role, type: UTF8, optional: true }
+          - { name: to_id, type: UTF8, optional: true }
+          - { name: to_queue, type: UTF8, optional: true }
+          - { name: csat_score, type: INT32, optional: true }
+          - name: attributes
+            type: MAP
+            optional: true
+            fields:
+              - { name: key, type: UTF8 }
+              - { name: value, type: UTF8 }
+          - { name: source, type: UTF8 }
+          - { name: partition, type: INT32 }
+          - { name: offset, type: INT64 }
+          - { name: ingested_at, type: INT64 }
 output:
-  broker:
-    outputs:
-      - file:
-          path: '%s/${! uuid_v4() }.parquet'
-          codec: all-bytes
-    batching:
-      count: 100000
-      processors:
-        - parquet_encode:
-            default_compression: zstd
-            schema:
-                  - { name: event_id, type: UTF8 }
-                  - { name: conversation_id, type: UTF8 }
-                  - { name: type, type: UTF8 }
-                  - { name: occurred_at, type: INT64 }
-                  - { name: occurred_offset_s, type: INT32 }
-                  - { name: channel, type: UTF8, optional: true }
-                  - { name: actor_role, type: UTF8, optional: true }
-                  - { name: actor_id, type: UTF8, optional: true }
-                  - { name: queue, type: UTF8, optional: true }
-                  - { name: message_text, type: UTF8, optional: true }
-                  - { name: message_private, type: BOOLEAN, optional: true }
-                  - { name: message_automated, type: BOOLEAN, optional: true }
-                  - { name: to_role, type: UTF8, optional: true }
-                  - { name: to_id, type: UTF8, optional: true }
-                  - { name: to_queue, type: UTF8, optional: true }
-                  - { name: csat_score, type: INT32, optional: true }
-                  - name: attributes
-                    type: MAP
-                    optional: true
-                    fields:
-                      - { name: key, type: UTF8 }
-                      - { name: value, type: UTF8 }
-                  - { name: source, type: UTF8 }
-                  - { name: partition, type: INT32 }
-                  - { name: offset, type: INT64 }
-                  - { name: ingested_at, type: INT64 }
+  file:
+    path: '%s/${! uuid_v4() }.parquet'
+    codec: all-bytes
 `
 
 // bentoIngest runs Bento over the topic into dir/bento and checks that it
@@ -181,13 +185,14 @@ func bentoIngest(ctx context.Context, bin, dir, addr string, events int64) (meas
 		return measure{}, fmt.Errorf("bento: %w", err)
 	}
 	cfg := filepath.Join(dir, "bento.yaml")
-	if err := os.WriteFile(cfg, fmt.Appendf(nil, bentoConfig, events, addr, topic, out), 0o644); err != nil {
+	if err := os.WriteFile(cfg, fmt.Appendf(nil, bentoConfig, untilIdle, addr, topic, out), 0o644); err != nil {
 		return measure{}, fmt.Errorf("bento: %w", err)
 	}
 	m, err := measured(ctx, "bento", nil, bin, "-c", cfg)
 	if err != nil {
 		return m, fmt.Errorf("bento: %w", err)
 	}
+	m.Wall -= untilIdle
 	db, err := inMemory()
 	if err != nil {
 		return m, fmt.Errorf("bento: %w", err)
