@@ -3,7 +3,7 @@
 -- so its load starts from this file; the export is timed apart from it.
 --
 -- Parameters: $1 the lake glob. The driver puts the CSV file's path in
--- place of __CSV__ (COPY takes no parameter for it).
+-- place of the marker in the TO clause (COPY takes no parameter for it).
 COPY (
     SELECT event_id, conversation_id, type, occurred_at, actor_role, message_private, message_automated,
            csat_score, source, "partition", "offset", ingested_at

@@ -26,6 +26,9 @@ func TestMain(m *testing.M) {
 	if os.Getenv(rusageHelperEnv) != "" {
 		os.Exit(rusageHelper(os.Args[1:]))
 	}
+	if glob := os.Getenv(coreDuckDBEnv); glob != "" {
+		os.Exit(coreDuckDBMain(glob, os.Getenv(coreOutEnv)))
+	}
 	if mib := os.Getenv(allocEnv); mib != "" {
 		n, err := strconv.Atoi(mib)
 		if err != nil {

@@ -453,7 +453,7 @@ func exportCore(ctx context.Context, glob, csv string) (time.Duration, error) {
 	}
 	defer db.Close()
 	start := time.Now()
-	q := strings.Replace(coreExportSQL, "__CSV__", strings.ReplaceAll(csv, "'", "''"), 1)
+	q := strings.Replace(coreExportSQL, "'__CSV__'", "'"+strings.ReplaceAll(csv, "'", "''")+"'", 1)
 	if _, err := db.ExecContext(ctx, q, glob); err != nil {
 		return 0, fmt.Errorf("postgres: export the lake to CSV: %w", err)
 	}

@@ -147,7 +147,7 @@ func (r *report) writePeers(w io.Writer) {
 			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", s.Size.Name, name,
 				formatDuration(m.Wall), formatDuration(m.CPU), formatBytes(m.RSS), st,
 				formatDuration(p.Wall), formatDuration(p.CPU), formatBytes(p.RSS),
-				factor(float64(p.Wall), float64(m.Wall)), factor(float64(p.CPU), float64(m.CPU)), factor(float64(p.RSS), float64(m.RSS)))
+				ratio(p.Wall, m.Wall), ratio(p.CPU, m.CPU), ratio(p.RSS, m.RSS))
 		}
 		if s.CSVExport > 0 {
 			fmt.Fprintf(w, "| %s | (CSV export for PostgreSQL, DuckDB) | %s | | | | | | | | | |\n", s.Size.Name, formatDuration(s.CSVExport))
@@ -198,7 +198,7 @@ func rate(units int64, d time.Duration) float64 {
 }
 
 // ratio is a stage's wall time over its floor's, or a dash without a floor.
-func ratio(d, floor time.Duration) string {
+func ratio[T ~int64](d, floor T) string {
 	if floor <= 0 {
 		return "–"
 	}
