@@ -25,6 +25,12 @@ type checkpoint struct {
 	// and the files named with this epoch belong together.
 	Epoch     int       `json:"epoch,omitempty"`
 	WrittenAt time.Time `json:"written_at"`
+	// Owner and Pending exist only in a lake on object storage (bucket.go):
+	// Owner is the token of the process that claimed the partition last,
+	// and Pending the batch this checkpoint committed whose objects may
+	// not all be copied into place yet.
+	Owner   string        `json:"owner,omitempty"`
+	Pending *pendingBatch `json:"pending,omitempty"`
 }
 
 func readCheckpoint(root, topic string, partition int32) (checkpoint, bool, error) {
@@ -36,14 +42,21 @@ func readCheckpoint(root, topic string, partition int32) (checkpoint, bool, erro
 	if err != nil {
 		return checkpoint{}, false, fmt.Errorf("ingest: read checkpoint %s: %w", path, err)
 	}
+	cp, err := decodeCheckpoint(raw, path, topic, partition)
+	return cp, err == nil, err
+}
+
+// decodeCheckpoint parses the checkpoint read from where and checks that it
+// is topic/partition's.
+func decodeCheckpoint(raw []byte, where, topic string, partition int32) (checkpoint, error) {
 	var cp checkpoint
 	if err := json.Unmarshal(raw, &cp); err != nil {
-		return checkpoint{}, false, fmt.Errorf("ingest: parse checkpoint %s: %w", path, err)
+		return checkpoint{}, fmt.Errorf("ingest: parse checkpoint %s: %w", where, err)
 	}
 	if cp.Topic != topic || cp.Partition != partition || cp.NextOffset < -1 || cp.Epoch < 0 {
-		return checkpoint{}, false, fmt.Errorf("ingest: checkpoint %s is for %s/%d at %d, not %s/%d", path, cp.Topic, cp.Partition, cp.NextOffset, topic, partition)
+		return checkpoint{}, fmt.Errorf("ingest: checkpoint %s is for %s/%d at %d, not %s/%d", where, cp.Topic, cp.Partition, cp.NextOffset, topic, partition)
 	}
-	return cp, true, nil
+	return cp, nil
 }
 
 func writeCheckpoint(root, topic string, partition int32, epoch int, next int64) error {
@@ -140,20 +153,7 @@ func recoverPartition(root, topic string, partition int32) (cp checkpoint, remov
 		return cp, 0, err
 	}
 	if !ok {
-		// No checkpoint but files: the checkpoint was deleted by hand. The
-		// files are the best record left; trust them, since a first batch
-		// always writes a -1 checkpoint before any file, and a reset its
-		// new epoch.
-		cp = checkpoint{Topic: topic, Partition: partition, NextOffset: -1}
-		for _, f := range files {
-			switch {
-			case f.temp:
-			case f.epoch > cp.Epoch:
-				cp.Epoch, cp.NextOffset = f.epoch, f.last+1
-			case f.epoch == cp.Epoch && f.last+1 > cp.NextOffset:
-				cp.NextOffset = f.last + 1
-			}
-		}
+		cp = checkpointFromFiles(topic, partition, files)
 	}
 	// A crash while the checkpoint itself was being replaced leaves its temporary file.
 	cpPath := lake.CheckpointPath(root, topic, partition)
@@ -187,6 +187,24 @@ func recoverPartition(root, topic string, partition int32) (cp checkpoint, remov
 		}
 	}
 	return cp, removed, nil
+}
+
+// checkpointFromFiles is the checkpoint of a partition whose checkpoint is
+// missing although it may have files: it was deleted by hand. The files are
+// the best record left; trust them, since a first batch always writes a -1
+// checkpoint before any file, and a reset its new epoch.
+func checkpointFromFiles(topic string, partition int32, files []partitionFile) checkpoint {
+	cp := checkpoint{Topic: topic, Partition: partition, NextOffset: -1}
+	for _, f := range files {
+		switch {
+		case f.temp:
+		case f.epoch > cp.Epoch:
+			cp.Epoch, cp.NextOffset = f.epoch, f.last+1
+		case f.epoch == cp.Epoch && f.last+1 > cp.NextOffset:
+			cp.NextOffset = f.last + 1
+		}
+	}
+	return cp
 }
 
 // errFenced reports that another owner moved a partition's checkpoint

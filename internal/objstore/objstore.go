@@ -15,6 +15,7 @@ import (
 	"path"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
@@ -60,6 +61,8 @@ type Info struct {
 	Size int64
 	// ETag is the object's entity tag, quotes included, as S3 sends it.
 	ETag string
+	// Modified is when the object was written (List only).
+	Modified time.Time
 }
 
 // Counts are the requests a Bucket made and the bytes it moved, for the
@@ -320,7 +323,7 @@ func (b *Bucket) List(ctx context.Context, prefix string) ([]Info, error) {
 			return nil, classify("list", prefix+"*", err)
 		}
 		for _, o := range page.Contents {
-			out = append(out, Info{Key: strings.TrimPrefix(aws.ToString(o.Key), b.prefix), Size: aws.ToInt64(o.Size), ETag: aws.ToString(o.ETag)})
+			out = append(out, Info{Key: strings.TrimPrefix(aws.ToString(o.Key), b.prefix), Size: aws.ToInt64(o.Size), ETag: aws.ToString(o.ETag), Modified: aws.ToTime(o.LastModified)})
 		}
 	}
 	return out, nil

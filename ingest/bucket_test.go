@@ -1,0 +1,130 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parley-cx/parley/internal/objstore"
+	"github.com/parley-cx/parley/internal/objstore/s3test"
+)
+
+// openTestBucket opens the bucket lake l as one process would.
+func openTestBucket(t *testing.T, l testLake) *objstore.Bucket {
+	t.Helper()
+	b, err := OpenBucket(context.Background(), l.Root, l.S3())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestBucketPublishFencesStaleOwner plays the zombie of a rebalance on a
+// bucket, with bucketLakes as the processes: the new owner's claim makes
+// the old owner's next commit fail (412 on the checkpoint's If-Match), the
+// old owner's staged objects are deleted, and a batch an owner committed
+// but did not copy into place is finished by the next owner's recovery.
+// Offsets 0-29 end in the lake exactly once.
+func TestBucketPublishFencesStaleOwner(t *testing.T) {
+	ctx := context.Background()
+	l := newTestLake(t, "bucket")
+	const topic = "t"
+	rng := rand.New(rand.NewPCG(1, 2))
+	batchOf := func(first, last, after int64) *batch {
+		b := newBatch(topic, 0)
+		for off := first; off <= last; off++ {
+			b.add(mustJSON(t, testEvent(rng, int(off), int(off%3))), nil, off, time.Now())
+		}
+		b.after = after
+		return b
+	}
+	owner := func() *bucketLake {
+		bl, err := newBucketLake(ctx, openTestBucket(t, l), topic, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { bl.close() })
+		return bl
+	}
+	old, cur, next := owner(), owner(), owner()
+	if cp, _, err := old.recover(ctx, 0); err != nil || cp.NextOffset != -1 {
+		t.Fatalf("first claim: %+v %v", cp, err)
+	}
+	if _, err := old.publish(ctx, batchOf(0, 9, -1)); err != nil {
+		t.Fatal(err)
+	}
+	if cp, _, err := cur.recover(ctx, 0); err != nil || cp.NextOffset != 10 {
+		t.Fatalf("new owner's claim: %+v %v", cp, err)
+	}
+	// The old owner still believes it owns the partition at 10.
+	if _, err := old.publish(ctx, batchOf(10, 19, 10)); !errors.Is(err, errFenced) {
+		t.Fatalf("stalled old owner's publish: %v, want fenced", err)
+	}
+	if _, err := cur.publish(ctx, batchOf(10, 14, 10)); err != nil {
+		t.Fatalf("new owner's publish: %v", err)
+	}
+	// The new owner commits 15-29 and "crashes" before copying it into place.
+	testHookCommitted = func() error { return errors.New("simulated crash after the commit") }
+	_, err := cur.publish(ctx, batchOf(15, 29, 15))
+	testHookCommitted = nil
+	if err == nil {
+		t.Fatal("the hook did not stop the publish")
+	}
+	cp, removed, err := next.recover(ctx, 0)
+	if err != nil || cp.NextOffset != 30 || cp.Pending != nil || removed != 0 {
+		t.Fatalf("third owner's claim: next %d, pending %v, removed %d, %v; want 30, none, 0", cp.NextOffset, cp.Pending, removed, err)
+	}
+	dir := l.Local(t) // also fails on anything left staged
+	db := openDuck(t)
+	if n, distinct := queryInt(t, db, "SELECT count(*) FROM "+lakeEvents(dir)),
+		queryInt(t, db, "SELECT count(DISTINCT \"offset\") FROM "+lakeEvents(dir)); n != 30 || distinct != 30 {
+		t.Errorf("lake holds %d rows with %d distinct offsets, want 30 and 30", n, distinct)
+	}
+}
+
+// TestRunOnBucket: Run into s3://bucket/prefix: every offset exactly once
+// (rows, dead letters), nothing left staged, the checkpoints settled; a
+// second run adds nothing.
+func TestRunOnBucket(t *testing.T) {
+	b := startBroker(t, 3)
+	msgs, _, _ := mixedMessages(t, 900)
+	produce(t, b.Addr(), msgs)
+	l := newTestLake(t, "bucket")
+	for run := range 2 {
+		st, err := runIngest(t, Config{Brokers: []string{b.Addr()}, Lake: l.Root, S3: l.S3(), FlushRows: 200})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := int64(len(msgs))
+		if run == 1 {
+			want = 0
+		}
+		if got := st.Events + st.DeadLetters; got != want {
+			t.Errorf("run %d wrote %d messages, want %d", run+1, got, want)
+		}
+	}
+	assertExactlyOnce(t, openDuck(t), l.Local(t), int64(len(msgs)))
+	bk := openTestBucket(t, l)
+	for p := range int32(3) {
+		bl := &bucketLake{b: bk, topic: testTopic}
+		cp, _, ok, err := bl.readCheckpoint(context.Background(), p)
+		if err != nil || !ok || cp.Pending != nil || cp.Owner == "" || cp.NextOffset <= 0 {
+			t.Errorf("partition %d checkpoint %+v (found %v, %v): want settled, claimed, advanced", p, cp, ok, err)
+		}
+	}
+}
+
+// TestRunRefusesBucketWithoutConditionalWrites: a store that ignores
+// If-None-Match and If-Match is refused before anything is read, by name.
+func TestRunRefusesBucketWithoutConditionalWrites(t *testing.T) {
+	b := startBroker(t, 1)
+	srv := s3test.Start(t, s3test.Options{IgnoreConditions: true})
+	srv.SetEnv(t)
+	_, err := Run(context.Background(), Config{Brokers: []string{b.Addr()}, Topic: testTopic, Lake: srv.LakeURL("x"), S3: objstore.Options{Endpoint: srv.Endpoint}})
+	if !errors.Is(err, objstore.ErrNoConditionalWrites) || !strings.Contains(err.Error(), "If-None-Match") {
+		t.Fatalf("Run on a store without conditional writes: %v, want ErrNoConditionalWrites naming the header", err)
+	}
+}
