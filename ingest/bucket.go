@@ -254,7 +254,7 @@ func (bl *bucketLake) publish(ctx context.Context, b *batch) (int, error) {
 		}
 		keys[i] = lake.Key(rel)
 		if _, err := bl.b.PutFile(ctx, staged+keys[i], fs.tmp[i], objstore.Condition{}); err != nil {
-			return 0, errors.Join(fmt.Errorf("ingest: stage %s: %w", keys[i], err), bl.unstage(staged, keys[:i+1]))
+			return 0, errors.Join(fmt.Errorf("ingest: stage %s: %w", keys[i], err), unstage(bl.b, staged, keys[:i+1]))
 		}
 	}
 	next := c.cp
@@ -263,7 +263,7 @@ func (bl *bucketLake) publish(ctx context.Context, b *batch) (int, error) {
 	etag, err := bl.writeCheckpoint(ctx, next, c.etag)
 	if errors.Is(err, objstore.ErrPrecondition) {
 		return 0, errors.Join(fmt.Errorf("ingest: %s/%d offsets %d-%d (epoch %d): the checkpoint is no longer the one this process wrote at %d: %w",
-			bl.topic, b.partition, b.first, b.last, b.epoch, c.cp.NextOffset, errFenced), bl.unstage(staged, keys))
+			bl.topic, b.partition, b.first, b.last, b.epoch, c.cp.NextOffset, errFenced), unstage(bl.b, staged, keys))
 	}
 	if err != nil {
 		// Unknown whether it was written: the staged objects stay, and the
@@ -302,11 +302,10 @@ func (bl *bucketLake) finish(ctx context.Context, partition int32, c *claim, sta
 
 // unstage deletes staged objects of a batch that will not be committed.
 // It runs even when the batch's context ended.
-func (bl *bucketLake) unstage(staged string, keys []string) error {
-	ctx := context.Background()
+func unstage(b *objstore.Bucket, staged string, keys []string) error {
 	var errs []error
 	for _, k := range keys {
-		if err := bl.b.Delete(ctx, staged+k); err != nil {
+		if err := b.Delete(context.Background(), staged+k); err != nil {
 			errs = append(errs, err)
 		}
 	}

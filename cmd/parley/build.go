@@ -13,6 +13,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/parley-cx/parley/internal/config"
+	"github.com/parley-cx/parley/internal/lake"
+	"github.com/parley-cx/parley/internal/objstore"
 	"github.com/parley-cx/parley/metrics"
 	"github.com/parley-cx/parley/transform"
 )
@@ -23,10 +25,11 @@ func defaultDB(lakeDir string) string {
 }
 
 func newBuildCmd() *cobra.Command {
-	var lakeDir, dbPath, configPath string
+	var dbPath, configPath, cacheDir string
+	var loc lakeFlags
 	var full bool
 	cmd := &cobra.Command{
-		Use:   "build --lake DIR [--db FILE] [--config parley.yaml] [--full]",
+		Use:   "build --lake DIR|s3://BUCKET/PREFIX [--db FILE] [--config parley.yaml] [--full]",
 		Short: "Build the DuckDB warehouse (events, conversations, KPIs) from the Parquet lake",
 		Long: `Build reads the complete events files of the lake
 (DIR/events/date=*/*.parquet; files still being written are ignored) and
@@ -71,6 +74,16 @@ when incremental) and renamed over FILE at the end, so readers never see a
 half-built one and a failed build leaves the previous one in place. Progress
 goes to stderr.
 
+With --lake s3://bucket/prefix, build first brings a local copy of the
+lake's events, gap records and reviews up to date (--cache, default
+lake-cache/ next to the warehouse; the warehouse defaults to
+./warehouse.duckdb): it lists the bucket and downloads only the objects
+whose ETag the copy does not hold, removes the files whose objects are
+gone, and skips the inputs a compaction has replaced (it follows the
+compaction journals). Then it builds from the copy, incrementally as above:
+a second build downloads nothing. It prints what the sync cost in requests
+and bytes.
+
 On a small machine set build.memory_limit: a full build then computes the
 metrics in passes over groups of conversations (about limit / 512 bytes
 events each), with the same result. DuckDB uses 0.6-1 GiB beyond the limit,
@@ -79,25 +92,44 @@ so on a 4 GiB machine set about 2.5GiB.
 Example:
   parley build --lake lake/ --config parley.yaml
   parley build --lake /data/lake --db /data/warehouse.duckdb --full
+  parley build --lake s3://acme-lake/parley --db /data/warehouse.duckdb --config parley.yaml
   parley sql --db warehouse.duckdb "SELECT local_date, sum(conversations) FROM kpi_daily GROUP BY 1 ORDER BY 1"`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if lakeDir == "" {
-				return usageErrorf("build: --lake is required (the folder holding events/)")
-			}
-			if fi, err := os.Stat(lakeDir); err != nil || !fi.IsDir() {
-				return usageErrorf("build: --lake %s: not a directory", lakeDir)
-			}
-			if dbPath == "" {
-				dbPath = defaultDB(lakeDir)
-			}
 			settings, err := loadSettings(cmd.ErrOrStderr(), configPath)
 			if err != nil {
 				return usageErrorf("build: --config: %w", err)
 			}
+			loc.fill(settings)
+			lakeDir := loc.lake
+			switch {
+			case lakeDir == "":
+				return usageErrorf("build: --lake is required (the folder holding events/, or s3://bucket/prefix)")
+			case !loc.bucket() && !loc.isDir():
+				return usageErrorf("build: --lake %s: not a directory", lakeDir)
+			case dbPath == "" && loc.bucket():
+				dbPath = "warehouse.duckdb"
+			case dbPath == "":
+				dbPath = defaultDB(lakeDir)
+			}
 			log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
 			start := time.Now()
 			ctx := cmd.Context()
+			if loc.bucket() {
+				if cacheDir == "" {
+					cacheDir = filepath.Join(filepath.Dir(dbPath), "lake-cache")
+				}
+				b, err := objstore.Open(ctx, loc.lake, loc.s3)
+				if err != nil {
+					return usageErrorf("build: --lake %s: %w", loc.lake, err)
+				}
+				st, err := lake.SyncCache(ctx, b, cacheDir, lake.BuildPrefixes, log)
+				if err != nil {
+					return fmt.Errorf("build: copy the lake %s to %s: %w", loc.lake, cacheDir, err)
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "synced %s to %s: %s\n", loc.lake, cacheDir, st)
+				lakeDir = cacheDir
+			}
 			warnChangedSettings(ctx, cmd.OutOrStdout(), log, dbPath, settings)
 			stats, err := buildWarehouseWith(ctx, lakeDir, dbPath, settings, log, full)
 			if errors.Is(err, transform.ErrNoEvents) {
@@ -127,8 +159,9 @@ Example:
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&lakeDir, "lake", "", "lake folder written by parley ingest or import (required)")
-	f.StringVar(&dbPath, "db", "", "warehouse file to write (default: warehouse.duckdb next to the lake folder)")
+	loc.add(f)
+	f.StringVar(&dbPath, "db", "", "warehouse file to write (default: warehouse.duckdb next to the lake folder; ./warehouse.duckdb for an s3:// lake)")
+	f.StringVar(&cacheDir, "cache", "", "local copy of an s3:// lake that build keeps up to date and reads (default: lake-cache/ next to the warehouse)")
 	f.StringVar(&configPath, "config", "", "parley.yaml with time zone, business hours, SLAs, windows, friction weights and build resources (default: built-in defaults)")
 	f.BoolVar(&full, "full", false, "rebuild the whole warehouse instead of updating it with the new lake files")
 	return cmd

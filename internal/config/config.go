@@ -51,6 +51,33 @@ type Config struct {
 	Staffing Staffing `yaml:"staffing"`
 	// QA holds the scorecards of quality reviews (see qa.go).
 	QA QA `yaml:"qa"`
+	// Lake says where the lake is, for the commands given no --lake; it
+	// never changes what a build computes.
+	Lake Lake `yaml:"lake,omitempty"`
+}
+
+// Lake is where the lake lives: a folder, or a bucket and prefix in
+// S3-compatible object storage (docs/ingest.md, "The lake on object storage").
+type Lake struct {
+	// Path is a folder or s3://bucket/prefix; --lake overrides it.
+	Path string `yaml:"path,omitempty"`
+	// S3 says how to reach the bucket of an s3:// Path.
+	S3 S3 `yaml:"s3,omitempty"`
+}
+
+// S3 holds the connection settings of a lake in object storage; the
+// credentials come from the standard AWS environment and files, never from
+// parley.yaml.
+type S3 struct {
+	// Endpoint is an S3-compatible service (http(s)://host:port), reached
+	// path-style; empty means AWS S3. --s3-endpoint overrides it.
+	Endpoint string `yaml:"endpoint,omitempty"`
+	// Region is the bucket's region; empty takes AWS_REGION or the AWS
+	// config file's, else us-east-1. --s3-region overrides it.
+	Region string `yaml:"region,omitempty"`
+	// CAFile is a PEM file of certificate authorities to trust for an
+	// https endpoint. --s3-ca overrides it.
+	CAFile string `yaml:"ca_file,omitempty"`
 }
 
 // Build holds the DuckDB resource settings of `parley build`.
@@ -151,6 +178,7 @@ func (c *Config) SemanticYAML() string {
 	// Reviews store the scale and weight of every rating, so a changed
 	// scorecard re-scores nothing the build computes.
 	semantic.QA = QA{}
+	semantic.Lake = Lake{}
 	return string(c.marshal(&semantic))
 }
 
@@ -353,6 +381,12 @@ func (c *Config) Validate() error {
 		add("timezone", "%v", err)
 	}
 	errs = append(errs, c.BusinessHours.validate("business_hours")...)
+	if e := c.Lake.S3.Endpoint; e != "" && !strings.HasPrefix(e, "http://") && !strings.HasPrefix(e, "https://") {
+		add("lake.s3.endpoint", "%q: want http://host:port or https://host:port", e)
+	}
+	if p := c.Lake.Path; strings.HasPrefix(p, "s3:") && !strings.HasPrefix(p, "s3://") {
+		add("lake.path", "%q: a bucket is written s3://bucket/prefix", p)
+	}
 	for _, name := range slices.Sorted(maps.Keys(c.Queues)) {
 		if name == "" {
 			add("queues", "queue name must not be empty")
