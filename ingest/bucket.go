@@ -100,15 +100,21 @@ func newToken() string {
 }
 
 func (bl *bucketLake) readCheckpoint(ctx context.Context, partition int32) (checkpoint, string, bool, error) {
-	key := checkpointKey(bl.topic, partition)
-	raw, etag, err := bl.b.Get(ctx, key)
+	return readBucketCheckpoint(ctx, bl.b, bl.topic, partition)
+}
+
+// readBucketCheckpoint reads topic/partition's checkpoint object and its
+// ETag; found is false if there is none.
+func readBucketCheckpoint(ctx context.Context, b *objstore.Bucket, topic string, partition int32) (cp checkpoint, etag string, found bool, err error) {
+	key := checkpointKey(topic, partition)
+	raw, etag, err := b.Get(ctx, key)
 	if errors.Is(err, objstore.ErrNotFound) {
 		return checkpoint{}, "", false, nil
 	}
 	if err != nil {
 		return checkpoint{}, "", false, fmt.Errorf("ingest: read checkpoint: %w", err)
 	}
-	cp, err := decodeCheckpoint(raw, bl.b.URL()+"/"+key, bl.topic, partition)
+	cp, err = decodeCheckpoint(raw, b.URL()+"/"+key, topic, partition)
 	return cp, etag, err == nil, err
 }
 
@@ -289,6 +295,11 @@ var testHookCommitted func() error
 // committed, and whoever claimed the partition finishes it too.
 func (bl *bucketLake) finish(ctx context.Context, partition int32, c *claim, staged string) error {
 	if err := lake.RollForward(ctx, bl.b, staged, c.cp.Pending.Files); err != nil {
+		// A process that stalled here may find its batch finished by the
+		// partition's next owner and compacted since: not its to redo.
+		if info, herr := bl.b.Head(ctx, checkpointKey(bl.topic, partition)); herr == nil && info.ETag != c.etag {
+			return fmt.Errorf("ingest: %s/%d: the batch committed at %d was finished by the partition's next owner: %w", bl.topic, partition, c.cp.NextOffset, errFenced)
+		}
 		return err
 	}
 	err := bl.settle(ctx, partition, c)

@@ -180,8 +180,8 @@ func SweepBucket(ctx context.Context, b *objstore.Bucket, opt SweepOptions) (Swe
 	byPrefix := map[string]*group{}
 	for _, o := range objs {
 		parts := strings.SplitN(strings.TrimPrefix(o.Key, StagingDir+"/"), "/", 4)
-		if len(parts) < 4 {
-			continue
+		if len(parts) < 4 || parts[0] == CompactStagingDir {
+			continue // a compaction's: see RecoverMaintenance
 		}
 		prefix := path.Join(StagingDir, parts[0], parts[1], parts[2]) + "/"
 		g := byPrefix[prefix]
