@@ -47,17 +47,12 @@ func openLake(ctx context.Context, cfg Config) (lakeStore, error) {
 	return newBucketLake(ctx, b, cfg.Topic, cfg.Log)
 }
 
-// OpenBucket opens the lake at an s3:// location and checks that the store
-// enforces the conditional writes every lake command on a bucket relies on
-// (objstore.ErrNoConditionalWrites if not): without them a fenced-out
-// writer could overwrite what the partition's new owner published.
+// OpenBucket opens the lake at an s3:// location (lake.OpenBucket): the
+// store must enforce conditional writes.
 func OpenBucket(ctx context.Context, lakeURL string, opt objstore.Options) (*objstore.Bucket, error) {
-	b, err := objstore.Open(ctx, lakeURL, opt)
+	b, err := lake.OpenBucket(ctx, lakeURL, opt)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
-	}
-	if err := b.CheckConditionalWrites(ctx); err != nil {
-		return nil, fmt.Errorf("ingest: refusing to use the lake %s: %w", lakeURL, err)
 	}
 	return b, nil
 }

@@ -342,3 +342,18 @@ func hiddenByJournals(ctx context.Context, b *objstore.Bucket) (map[string]bool,
 	}
 	return hidden, nil
 }
+
+// OpenBucket opens the lake at an s3:// location and checks that the store
+// enforces the conditional writes every lake command on a bucket relies on
+// (objstore.ErrNoConditionalWrites if not): without them a fenced-out
+// writer could overwrite what a partition's new owner published.
+func OpenBucket(ctx context.Context, lakeURL string, opt objstore.Options) (*objstore.Bucket, error) {
+	b, err := objstore.Open(ctx, lakeURL, opt)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.CheckConditionalWrites(ctx); err != nil {
+		return nil, fmt.Errorf("lake: refusing to use the lake %s: %w", lakeURL, err)
+	}
+	return b, nil
+}

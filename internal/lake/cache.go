@@ -34,6 +34,9 @@ type SyncStats struct {
 	Bytes               int64
 	// Requests is what the sync cost, listing included.
 	Requests objstore.Counts
+	// ETags are the mirrored objects' ETags, by key: the condition under
+	// which a command that rewrites a copy may upload it back.
+	ETags map[string]string
 }
 
 // String is a one-line summary.
@@ -118,6 +121,10 @@ func SyncCache(ctx context.Context, b *objstore.Bucket, dir string, prefixes []s
 		st.Removed++
 	}
 	st.Objects = len(listed)
+	st.ETags = make(map[string]string, len(index))
+	for key, e := range index {
+		st.ETags[key] = e.ETag
+	}
 	if err := saveIndex(indexPath, index); err != nil {
 		return st, err
 	}
