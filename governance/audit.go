@@ -57,7 +57,7 @@ type auditLog interface {
 // folderAudit is the audit log of the lake folder at its root.
 type folderAudit string
 
-func (r folderAudit) append(e Entry) error    { return lake.AppendAudit(string(r), e) }
+func (r folderAudit) append(e Entry) error   { return lake.AppendAudit(string(r), e) }
 func (r folderAudit) read() ([]Entry, error) { return lake.ReadAudit(string(r)) }
 
 // bucketAudit is the audit log of a lake in object storage.

@@ -53,6 +53,20 @@ func TestImportAndBuildOnBucket(t *testing.T) {
 		t.Errorf("build after a new import: want its files alone downloaded and an incremental update:\n%s", updated)
 	}
 
+	// The maintenance commands take the same flags.
+	if out := run(append([]string{"erase", "--customer", "cust-none", "--dry-run"}, s3flags...)...); !strings.HasPrefix(out, "would erase: 0 events") {
+		t.Errorf("erase --dry-run on the bucket: %s", out)
+	}
+	if out := run(append([]string{"retention", "--keep", "3650d", "--dry-run"}, s3flags...)...); !strings.Contains(out, "would have dropped 0 events") {
+		t.Errorf("retention --dry-run on the bucket: %s", out)
+	}
+	if out := run(append([]string{"compact"}, s3flags...)...); !strings.HasPrefix(out, "compacted: 0 files merged") {
+		t.Errorf("compact on the bucket (import files are never merged): %s", out)
+	}
+	if _, err := parley(t, "lake", "status", "--lake", lakeURL); err == nil || !strings.Contains(err.Error(), "reads a lake folder only") {
+		t.Errorf("lake status on a bucket: %v", err)
+	}
+
 	folder := filepath.Join(dir, "folder", "lake")
 	run("import", "--lake", folder, metricsFixture("basic.jsonl"))
 	run("import", "--lake", folder, metricsFixture("async.jsonl"))

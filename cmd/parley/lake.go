@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/parley-cx/parley/ingest"
+	"github.com/parley-cx/parley/internal/objstore"
 )
 
 func newLakeCmd() *cobra.Command {
@@ -51,6 +52,10 @@ is a normal lake: those lines say "none".`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if root == "" {
 				return usageErrorf("lake status: --lake is required (the folder holding events/)")
+			}
+			if objstore.IsURL(root) {
+				// Not built yet for buckets: say so rather than read a folder named s3:.
+				return usageErrorf("lake status: --lake %s: reads a lake folder only; for a lake in object storage, parley build --lake %s --cache DIR copies its events and gap records to DIR", root, root)
 			}
 			st, err := ingest.Status(cmd.Context(), root)
 			if err != nil {
