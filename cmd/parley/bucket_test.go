@@ -1,13 +1,16 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/parley-cx/parley/internal/objstore"
 	"github.com/parley-cx/parley/internal/objstore/s3test"
+	"github.com/parley-cx/parley/metrics"
 )
 
 // TestImportAndBuildOnBucket: import into s3://bucket/prefix and build
@@ -65,6 +68,19 @@ func TestImportAndBuildOnBucket(t *testing.T) {
 	}
 	if _, err := parley(t, "lake", "status", "--lake", lakeURL); err == nil || !strings.Contains(err.Error(), "reads a lake folder only") {
 		t.Errorf("lake status on a bucket: %v", err)
+	}
+
+	// Export writes the warehouse's views to a bucket too.
+	exported := srv.LakeURL("exports/2026-03")
+	if _, err := parleyCombined(t, "export", "--db", db, "--out", exported, "--s3-endpoint", srv.Endpoint); err != nil {
+		t.Fatalf("export to a bucket: %v", err)
+	}
+	eb, err := objstore.Open(context.Background(), exported, objstore.Options{Endpoint: srv.Endpoint})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if objs, err := eb.List(context.Background(), ""); err != nil || len(objs) != len(metrics.PublicObjects) {
+		t.Errorf("export wrote %d objects (%v), want one per public object (%d)", len(objs), err, len(metrics.PublicObjects))
 	}
 
 	folder := filepath.Join(dir, "folder", "lake")

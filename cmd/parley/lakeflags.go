@@ -23,9 +23,14 @@ const lakeFlagHelp = "lake root: a folder, or s3://bucket/prefix in S3-compatibl
 
 func (l *lakeFlags) add(f *pflag.FlagSet) {
 	f.StringVar(&l.lake, "lake", "", lakeFlagHelp)
-	f.StringVar(&l.s3.Endpoint, "s3-endpoint", "", "S3-compatible service for an s3:// lake, reached path-style, e.g. https://minio.internal:9000 (default: AWS S3, or lake.s3.endpoint of --config)")
-	f.StringVar(&l.s3.Region, "s3-region", "", "region of an s3:// lake's bucket (default: AWS_REGION, the AWS config file, lake.s3.region of --config, else us-east-1)")
-	f.StringVar(&l.s3.CAFile, "s3-ca", "", "PEM file of certificate authorities to trust for an https --s3-endpoint (AWS_CA_BUNDLE works too; default: lake.s3.ca_file of --config)")
+	addS3Flags(f, &l.s3)
+}
+
+// addS3Flags registers the flags that say how to reach a bucket.
+func addS3Flags(f *pflag.FlagSet, s3 *objstore.Options) {
+	f.StringVar(&s3.Endpoint, "s3-endpoint", "", "S3-compatible service for s3:// locations, reached path-style, e.g. https://minio.internal:9000 (default: AWS S3, or lake.s3.endpoint of --config)")
+	f.StringVar(&s3.Region, "s3-region", "", "region of the bucket of s3:// locations (default: AWS_REGION, the AWS config file, lake.s3.region of --config, else us-east-1)")
+	f.StringVar(&s3.CAFile, "s3-ca", "", "PEM file of certificate authorities to trust for an https --s3-endpoint (AWS_CA_BUNDLE works too; default: lake.s3.ca_file of --config)")
 }
 
 // fill takes what the flags left unset from parley.yaml's lake section.
