@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -126,5 +127,52 @@ func TestRunRefusesBucketWithoutConditionalWrites(t *testing.T) {
 	_, err := Run(context.Background(), Config{Brokers: []string{b.Addr()}, Topic: testTopic, Lake: srv.LakeURL("x"), S3: objstore.Options{Endpoint: srv.Endpoint}})
 	if !errors.Is(err, objstore.ErrNoConditionalWrites) || !strings.Contains(err.Error(), "If-None-Match") {
 		t.Fatalf("Run on a store without conditional writes: %v, want ErrNoConditionalWrites naming the header", err)
+	}
+}
+
+// TestImportOnBucket: an input imported into a bucket lands whole, with its
+// record and nothing left staged; importing it again writes nothing; four
+// imports of one new input at once publish it exactly once (the record is
+// created with If-None-Match: *, and the losers delete what they staged).
+func TestImportOnBucket(t *testing.T) {
+	ctx := context.Background()
+	l := newTestLake(t, "bucket")
+	data, bad := importInput(t, 500)
+	in := writeInput(t, t.TempDir(), "history.jsonl", data)
+	cfg := ImportConfig{Lake: l.Root, S3: l.S3(), Inputs: []string{in}}
+	st, err := Import(ctx, cfg)
+	if err != nil || st.Events != 501 || st.DeadLetters != int64(len(bad)) {
+		t.Fatalf("import: %+v %v, want 501 events (one repeated by the input) and %d dead letters", st, err, len(bad))
+	}
+	if again, err := Import(ctx, cfg); err != nil || again.AlreadyImported != 1 || again.Files != 0 {
+		t.Fatalf("second import: %+v %v, want the input recognised and nothing written", again, err)
+	}
+	other := writeInput(t, t.TempDir(), "other.jsonl", data[:len(data)/2])
+	var wg sync.WaitGroup
+	results := make([]ImportStats, 4)
+	for i := range results {
+		wg.Go(func() {
+			var err error
+			if results[i], err = Import(ctx, ImportConfig{Lake: l.Root, S3: l.S3(), Inputs: []string{other}}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	published := 0
+	for _, r := range results {
+		if r.AlreadyImported == 0 {
+			published++
+		}
+	}
+	if published != 1 {
+		t.Errorf("%d of 4 concurrent imports of one input published it, want 1: %+v", published, results)
+	}
+	dir := l.Local(t) // fails on anything left staged
+	db := openDuck(t)
+	rows := queryInt(t, db, "SELECT count(*) FROM "+lakeEvents(dir))
+	distinct := queryInt(t, db, `SELECT count(DISTINCT (source, "offset")) FROM `+lakeEvents(dir))
+	if rows != distinct || rows <= 500 {
+		t.Errorf("lake holds %d rows of %d distinct (source, line): an input landed twice", rows, distinct)
 	}
 }
