@@ -162,8 +162,8 @@ func (bl *bucketLake) recover(ctx context.Context, partition int32) (checkpoint,
 		prev := cp
 		cp.Owner = newToken()
 		etag, err = bl.writeCheckpoint(ctx, cp, etag)
-		if errors.Is(err, objstore.ErrPrecondition) && attempt < claimAttempts {
-			continue // moved between the read and the claim: read it again
+		if (errors.Is(err, objstore.ErrPrecondition) || errors.Is(err, objstore.ErrConflict)) && attempt < claimAttempts {
+			continue // moved, or being moved, between the read and the claim: read it again
 		}
 		if err != nil {
 			return cp, 0, fmt.Errorf("ingest: claim %s/%d: %w", bl.topic, partition, err)

@@ -39,6 +39,11 @@ var ErrNotFound = errors.New("object not found")
 // that someone else moved the object.
 var ErrPrecondition = errors.New("precondition failed (the object was created or changed by someone else)")
 
+// ErrConflict is AWS S3's 409 ConditionalRequestConflict: another
+// conditional write to the key was in flight. Nothing was written; the
+// caller reads the object again and retries.
+var ErrConflict = errors.New("conflicting conditional write in flight")
+
 // Options configures Open.
 type Options struct {
 	// Endpoint is the URL of an S3-compatible service (http:// or
@@ -189,6 +194,8 @@ func classify(op, key string, err error) error {
 		return fmt.Errorf("objstore: %s %s: %w", op, key, errors.Join(ErrNotFound, err))
 	case errors.As(err, &re) && re.HTTPStatusCode() == http.StatusPreconditionFailed:
 		return fmt.Errorf("objstore: %s %s: %w", op, key, errors.Join(ErrPrecondition, err))
+	case errors.As(err, &re) && re.HTTPStatusCode() == http.StatusConflict:
+		return fmt.Errorf("objstore: %s %s: %w", op, key, errors.Join(ErrConflict, err))
 	}
 	return fmt.Errorf("objstore: %s %s: %w", op, key, err)
 }
