@@ -160,4 +160,42 @@ func TestExampleFileLoads(t *testing.T) {
 	if got := cfg.ScheduleFor("night-desk").Weekly["mon"]; len(got) != 1 || got[0] != "22:00-06:00" {
 		t.Errorf("night-desk monday = %v", got)
 	}
+	if cfg.Lake.Path != "s3://acme-lake/parley" || cfg.Lake.S3.Endpoint != "https://minio.internal:9000" {
+		t.Errorf("lake = %+v", cfg.Lake)
+	}
+}
+
+// TestLakeSettings: the lake section is checked, and never changes what a
+// build computes (it is not in the fingerprint).
+func TestLakeSettings(t *testing.T) {
+	tests := []struct {
+		name, yaml, wantErr string
+	}{
+		{"bucket", "lake:\n  path: s3://b/p\n  s3: {endpoint: http://127.0.0.1:9000, region: eu-west-1}\n", ""},
+		{"folder", "lake:\n  path: /data/lake\n", ""},
+		{"endpoint without scheme", "lake:\n  s3: {endpoint: minio:9000}\n", "lake.s3.endpoint"},
+		{"misspelt scheme", "lake:\n  path: s3:/b/p\n", "lake.path"},
+		{"unknown key", "lake:\n  s3: {secret_key: x}\n", "secret_key"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "parley.yaml")
+			if err := os.WriteFile(p, []byte(tc.yaml), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			cfg, err := Load(p)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("Load: %v, want an error naming %s", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.Fingerprint() != Default().Fingerprint() {
+				t.Error("the lake section changed the build fingerprint")
+			}
+		})
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/parley-cx/parley/internal/objstore"
 )
@@ -19,6 +20,9 @@ import (
 // ETag and size of every object copied, so that the next sync downloads
 // only what is new or changed.
 const CacheIndex = ".parley-cache.json"
+
+// syncWorkers is how many objects SyncCache downloads at once.
+const syncWorkers = 8
 
 // BuildPrefixes are the datasets `parley build` reads: events, gap records
 // and QA reviews (dead letters are not part of the warehouse).
@@ -81,6 +85,7 @@ func SyncCache(ctx context.Context, b *objstore.Bucket, dir string, prefixes []s
 		return st, err
 	}
 	listed := map[string]bool{}
+	var want []objstore.Info
 	for _, prefix := range prefixes {
 		objs, err := b.List(ctx, prefix)
 		if err != nil {
@@ -91,24 +96,46 @@ func SyncCache(ctx context.Context, b *objstore.Bucket, dir string, prefixes []s
 				continue
 			}
 			listed[o.Key] = true
-			local := filepath.Join(dir, filepath.FromSlash(o.Key))
 			if e, ok := index[o.Key]; ok && e.ETag == o.ETag && e.Size == o.Size {
-				if fi, err := os.Stat(local); err == nil && fi.Size() == o.Size {
+				if fi, err := os.Stat(filepath.Join(dir, filepath.FromSlash(o.Key))); err == nil && fi.Size() == o.Size {
 					continue
 				}
 			}
-			n, err := download(ctx, b, o.Key, local)
-			if errors.Is(err, objstore.ErrNotFound) {
-				delete(listed, o.Key) // removed since the listing
-				continue
-			}
-			if err != nil {
-				return st, errors.Join(err, saveIndex(indexPath, index))
-			}
-			index[o.Key] = cacheEntry{ETag: o.ETag, Size: n}
-			st.Downloaded++
-			st.Bytes += n
+			want = append(want, o)
 		}
+	}
+	// Downloads run syncWorkers at a time: against a real store each GET
+	// waits tens of milliseconds before its first byte.
+	var mu sync.Mutex
+	var errs []error
+	work := make(chan objstore.Info)
+	var wg sync.WaitGroup
+	for range min(syncWorkers, len(want)) {
+		wg.Go(func() {
+			for o := range work {
+				n, err := download(ctx, b, o.Key, filepath.Join(dir, filepath.FromSlash(o.Key)))
+				mu.Lock()
+				switch {
+				case errors.Is(err, objstore.ErrNotFound):
+					delete(listed, o.Key) // removed since the listing
+				case err != nil:
+					errs = append(errs, err)
+				default:
+					index[o.Key] = cacheEntry{ETag: o.ETag, Size: n}
+					st.Downloaded++
+					st.Bytes += n
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	for _, o := range want {
+		work <- o
+	}
+	close(work)
+	wg.Wait()
+	if len(errs) > 0 {
+		return st, errors.Join(append(errs, saveIndex(indexPath, index))...)
 	}
 	for key := range index {
 		if listed[key] || !underAny(key, prefixes) {
