@@ -53,54 +53,6 @@ func holdLake(ctx context.Context, root string, opt objstore.Options, command st
 	return &heldLake{audit: bucketAudit{ctx: ctx, b: b}, bucket: b, lease: l, unlock: l.Release}, nil
 }
 
-// checkpointView is what erase reads of a bucket checkpoint: the batch it
-// committed that may not be copied into place yet, and whose staging holds it.
-type checkpointView struct {
-	Owner   string `json:"owner"`
-	Pending *struct {
-		Files []string `json:"files"`
-	} `json:"pending"`
-}
-
-// finishPending copies into place every batch a checkpoint committed and
-// its owner has not finished copying (it died, or is about to), so that
-// erase sees it. This is safe beside a live owner doing the same: the
-// staged copy is deleted before erase rewrites anything, so a late copy by
-// the owner finds it gone instead of overwriting the erased file.
-func finishPending(ctx context.Context, b *objstore.Bucket, log *slog.Logger) error {
-	objs, err := b.List(ctx, lake.OffsetsDir+"/")
-	if err != nil {
-		return fmt.Errorf("governance: list checkpoints: %w", err)
-	}
-	for _, o := range objs {
-		if !strings.HasSuffix(o.Key, ".json") {
-			continue
-		}
-		raw, _, err := b.Get(ctx, o.Key)
-		if errors.Is(err, objstore.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("governance: read checkpoint: %w", err)
-		}
-		var cp checkpointView
-		if err := json.Unmarshal(raw, &cp); err != nil {
-			return fmt.Errorf("governance: parse checkpoint %s: %w", o.Key, err)
-		}
-		if cp.Pending == nil {
-			continue
-		}
-		// _offsets/<topic>/<p>.json stages under _staging/<topic>/<p>/<owner>/.
-		rel := strings.TrimSuffix(strings.TrimPrefix(o.Key, lake.OffsetsDir+"/"), ".json")
-		staged := path.Join(lake.StagingDir, rel, cp.Owner) + "/"
-		if err := lake.RollForward(ctx, b, staged, cp.Pending.Files); err != nil {
-			return fmt.Errorf("governance: finish the batch committed in %s: %w", o.Key, err)
-		}
-		log.Info("erase: copied into place a committed batch its ingest had not finished publishing", "checkpoint", o.Key, "files", len(cp.Pending.Files))
-	}
-	return nil
-}
-
 // eraseBucket erases from a lake in object storage: it finishes committed
 // batches, removes leftovers, copies events, dead letters and reviews into
 // a scratch folder, runs the folder erase there, and uploads each file it
@@ -108,8 +60,15 @@ func finishPending(ctx context.Context, b *objstore.Bucket, log *slog.Logger) er
 func eraseBucket(ctx context.Context, cfg EraseConfig, h *heldLake, log *slog.Logger, st *EraseStats) (map[string]bool, error) {
 	b := h.bucket
 	if !cfg.DryRun {
-		if err := finishPending(ctx, b, log); err != nil {
-			return nil, err
+		// Safe beside a live owner doing the same: the staged copy is
+		// deleted before erase rewrites anything, so a late copy by the
+		// owner finds it gone instead of overwriting the erased file.
+		n, err := lake.FinishPending(ctx, b)
+		if err != nil {
+			return nil, fmt.Errorf("governance: erase: %w", err)
+		}
+		if n > 0 {
+			log.Info("erase: copied into place batches their ingest had committed but not finished publishing", "batches", n)
 		}
 	}
 	sw, err := lake.SweepBucket(ctx, b, lake.SweepOptions{DryRun: cfg.DryRun, Log: log})

@@ -330,9 +330,14 @@ func (bl *bucketLake) reset(ctx context.Context, partition int32, cp, next check
 	if c == nil || c.cp.NextOffset != cp.NextOffset || c.cp.Epoch != cp.Epoch {
 		return fmt.Errorf("the checkpoint is not the one this process claimed: %w", errFenced)
 	}
-	// The audit entry first: a reset whose record could be lost did not
-	// happen, as far as an auditor can tell. If the checkpoint write is
-	// then refused, the entry records a reset another process overtook.
+	// The checkpoint must still be this claim's before anything is
+	// recorded; then the audit entry, since a reset whose record could be
+	// lost did not happen, as far as an auditor can tell. A claim taken
+	// between the two (a moment) leaves an entry for a reset that the
+	// checkpoint write below then refuses.
+	if info, err := bl.b.Head(ctx, checkpointKey(bl.topic, partition)); err != nil || info.ETag != c.etag {
+		return errors.Join(fmt.Errorf("the checkpoint is no longer the one this process claimed: %w", errFenced), err)
+	}
 	if err := lake.AppendAuditBucket(ctx, bl.b, e); err != nil {
 		return err
 	}

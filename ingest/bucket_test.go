@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parley-cx/parley/internal/lake"
 	"github.com/parley-cx/parley/internal/objstore"
 	"github.com/parley-cx/parley/internal/objstore/s3test"
 )
@@ -174,5 +175,49 @@ func TestImportOnBucket(t *testing.T) {
 	distinct := queryInt(t, db, `SELECT count(DISTINCT (source, "offset")) FROM `+lakeEvents(dir))
 	if rows != distinct || rows <= 500 {
 		t.Errorf("lake holds %d rows of %d distinct (source, line): an input landed twice", rows, distinct)
+	}
+}
+
+// TestBucketReset: --reset-partition on a bucket appends its audit line to
+// the bucket's log and moves the checkpoint to the next epoch under the
+// claim; a process whose claim was taken over cannot reset.
+func TestBucketReset(t *testing.T) {
+	ctx := context.Background()
+	l := newTestLake(t, "bucket")
+	owner := func() *bucketLake {
+		bl, err := newBucketLake(ctx, openTestBucket(t, l), "t", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { bl.close() })
+		return bl
+	}
+	old, cur := owner(), owner()
+	cp, _, err := old.recover(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := cur.recover(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	next := checkpoint{Topic: "t", Partition: 0, NextOffset: -1, Epoch: 1, Owner: cp.Owner}
+	if err := old.reset(ctx, 0, cp, next, lake.NewAuditEntry("reset-partition", "", false, time.Now())); !errors.Is(err, errFenced) {
+		t.Fatalf("reset by a fenced owner: %v, want fenced", err)
+	}
+	cp, _, _, err = cur.readCheckpoint(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next.Owner = cp.Owner
+	if err := cur.reset(ctx, 0, cp, next, lake.NewAuditEntry("reset-partition", "", false, time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	got, _, _, err := cur.readCheckpoint(ctx, 0)
+	if err != nil || got.Epoch != 1 || got.NextOffset != -1 {
+		t.Fatalf("checkpoint after the reset: %+v %v", got, err)
+	}
+	entries, err := lake.ReadAuditBucket(ctx, openTestBucket(t, l))
+	if err != nil || len(entries) != 1 || entries[0].Action != "reset-partition" {
+		t.Fatalf("audit log %+v (%v): want one line, the reset that happened", entries, err)
 	}
 }

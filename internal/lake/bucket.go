@@ -139,9 +139,56 @@ func RollForward(ctx context.Context, b *objstore.Bucket, staged string, keys []
 // stagedRecord is what a sweep reads of a checkpoint or an import record:
 // who may still publish what is staged.
 type stagedRecord struct {
-	Owner  string   `json:"owner"`  // checkpoint: the partition's current claim
+	Owner string `json:"owner"` // checkpoint: the partition's current claim
+	// Pending is, in a checkpoint, the committed batch its owner may not
+	// have copied into place yet.
+	Pending *struct {
+		Files []string `json:"files"`
+	} `json:"pending"`
 	Staged string   `json:"staged"` // import record: the committed attempt not yet in place
 	Files  []string `json:"files"`  // import record: its final keys
+}
+
+// FinishPending copies into place every batch a checkpoint committed and
+// whose owner has not finished copying it (it died, or is about to), and
+// returns how many it finished. Ingest's own copies of the same batch may
+// run at the same moment: both copy the same staged bytes, and whichever
+// deletes the staged copy first makes the other's copy fail harmlessly
+// (the final key is there). Erase calls it so that it sees every
+// committed batch; because the staged copies are gone before it rewrites
+// anything, no late copy can overwrite an erased file.
+func FinishPending(ctx context.Context, b *objstore.Bucket) (int, error) {
+	objs, err := b.List(ctx, OffsetsDir+"/")
+	if err != nil {
+		return 0, fmt.Errorf("lake: list checkpoints: %w", err)
+	}
+	n := 0
+	for _, o := range objs {
+		if !strings.HasSuffix(o.Key, ".json") {
+			continue
+		}
+		raw, _, err := b.Get(ctx, o.Key)
+		if errors.Is(err, objstore.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return n, fmt.Errorf("lake: read checkpoint: %w", err)
+		}
+		var cp stagedRecord
+		if err := json.Unmarshal(raw, &cp); err != nil {
+			return n, fmt.Errorf("lake: parse checkpoint %s: %w", o.Key, err)
+		}
+		if cp.Pending == nil {
+			continue
+		}
+		// _offsets/<topic>/<p>.json stages under _staging/<topic>/<p>/<owner>/.
+		rel := strings.TrimSuffix(strings.TrimPrefix(o.Key, OffsetsDir+"/"), ".json")
+		if err := RollForward(ctx, b, path.Join(StagingDir, rel, cp.Owner)+"/", cp.Pending.Files); err != nil {
+			return n, fmt.Errorf("lake: finish the batch committed in %s: %w", o.Key, err)
+		}
+		n++
+	}
+	return n, nil
 }
 
 // SweepBucket removes what interrupted commands left in a lake on object
