@@ -82,16 +82,6 @@ func checkpointKey(topic string, partition int32) string {
 	return lake.Key(lake.CheckpointPath("", topic, partition))
 }
 
-// stagingPrefix is where the owner token of topic/partition stages its
-// batches; stagingPartition is the prefix of every owner's.
-func stagingPrefix(topic string, partition int32, owner string) string {
-	return stagingPartition(topic, partition) + owner + "/"
-}
-
-func stagingPartition(topic string, partition int32) string {
-	return path.Join(lake.StagingDir, topic, fmt.Sprint(partition)) + "/"
-}
-
 // newToken names one claim of a partition (or one import attempt).
 func newToken() string {
 	id := make([]byte, 8)
@@ -173,7 +163,7 @@ func (bl *bucketLake) recover(ctx context.Context, partition int32) (checkpoint,
 		bl.own[partition] = c
 		bl.mu.Unlock()
 		if p := prev.Pending; p != nil {
-			if err := lake.RollForward(ctx, bl.b, stagingPrefix(bl.topic, partition, prev.Owner), p.Files); err != nil {
+			if err := lake.RollForward(ctx, bl.b, lake.PartitionStaging(bl.topic, partition, prev.Owner), p.Files); err != nil {
 				return cp, 0, err
 			}
 			bl.log.Warn("finished publishing a batch its previous owner committed but did not copy into place",
@@ -182,7 +172,7 @@ func (bl *bucketLake) recover(ctx context.Context, partition int32) (checkpoint,
 				return cp, 0, err
 			}
 		}
-		removed, err := bl.removeStaged(ctx, stagingPartition(bl.topic, partition), cp.Owner)
+		removed, err := bl.removeStaged(ctx, lake.PartitionStaging(bl.topic, partition, ""), cp.Owner)
 		return c.cp, removed, err
 	}
 }
@@ -233,7 +223,7 @@ func (bl *bucketLake) publish(ctx context.Context, b *batch) (int, error) {
 	if c == nil {
 		return 0, fmt.Errorf("ingest: publish %s/%d: the partition was not recovered first", bl.topic, b.partition)
 	}
-	staged := stagingPrefix(bl.topic, b.partition, c.cp.Owner)
+	staged := lake.PartitionStaging(bl.topic, b.partition, c.cp.Owner)
 	if p := c.cp.Pending; p != nil && p.First == b.first && p.Last == b.last && c.cp.Epoch == b.epoch {
 		// Committed by an earlier attempt that failed while copying.
 		return len(p.Files), bl.finish(ctx, b.partition, c, staged)

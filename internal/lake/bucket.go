@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,6 +27,17 @@ import (
 // keys. No reader's glob matches it (events/date=*/*.parquet), and Spark,
 // Hive and Trino skip paths starting with "_".
 const StagingDir = "_staging"
+
+// PartitionStaging is the prefix under which the claim owner of a Kafka
+// partition stages its batches: _staging/<topic>/<partition>/<owner>/
+// (owner "" gives the prefix of every claim's).
+func PartitionStaging(topic string, partition int32, owner string) string {
+	p := path.Join(StagingDir, topic, strconv.Itoa(int(partition))) + "/"
+	if owner != "" {
+		p += owner + "/"
+	}
+	return p
+}
 
 // Key is the object key of the lake path rel (relative to the root, in the
 // platform's separators), as a bucket names it.
@@ -139,7 +151,11 @@ func RollForward(ctx context.Context, b *objstore.Bucket, staged string, keys []
 // stagedRecord is what a sweep reads of a checkpoint or an import record:
 // who may still publish what is staged.
 type stagedRecord struct {
-	Owner string `json:"owner"` // checkpoint: the partition's current claim
+	// Topic, Partition and Owner are a checkpoint's: whose partition, and
+	// its current claim.
+	Topic     string `json:"topic"`
+	Partition int32  `json:"partition"`
+	Owner     string `json:"owner"`
 	// Pending is, in a checkpoint, the committed batch its owner may not
 	// have copied into place yet.
 	Pending *struct {
@@ -181,9 +197,7 @@ func FinishPending(ctx context.Context, b *objstore.Bucket) (int, error) {
 		if cp.Pending == nil {
 			continue
 		}
-		// _offsets/<topic>/<p>.json stages under _staging/<topic>/<p>/<owner>/.
-		rel := strings.TrimSuffix(strings.TrimPrefix(o.Key, OffsetsDir+"/"), ".json")
-		if err := RollForward(ctx, b, path.Join(StagingDir, rel, cp.Owner)+"/", cp.Pending.Files); err != nil {
+		if err := RollForward(ctx, b, PartitionStaging(cp.Topic, cp.Partition, cp.Owner), cp.Pending.Files); err != nil {
 			return n, fmt.Errorf("lake: finish the batch committed in %s: %w", o.Key, err)
 		}
 		n++
