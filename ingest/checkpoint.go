@@ -60,11 +60,17 @@ func decodeCheckpoint(raw []byte, where, topic string, partition int32) (checkpo
 }
 
 func writeCheckpoint(root, topic string, partition int32, epoch int, next int64) error {
-	raw, err := json.Marshal(checkpoint{Topic: topic, Partition: partition, NextOffset: next, Epoch: epoch, WrittenAt: time.Now().UTC()})
+	return putCheckpoint(root, checkpoint{Topic: topic, Partition: partition, NextOffset: next, Epoch: epoch})
+}
+
+// putCheckpoint replaces cp's partition's checkpoint with cp, stamped now.
+func putCheckpoint(root string, cp checkpoint) error {
+	cp.WrittenAt = time.Now().UTC()
+	raw, err := json.Marshal(cp)
 	if err != nil {
 		return fmt.Errorf("ingest: encode checkpoint: %w", err)
 	}
-	return writeFileAtomic(lake.CheckpointPath(root, topic, partition), append(raw, '\n'))
+	return writeFileAtomic(lake.CheckpointPath(root, cp.Topic, cp.Partition), append(raw, '\n'))
 }
 
 // partitionFile is a data file or gap record of one partition found in the lake.
@@ -214,11 +220,13 @@ var errFenced = errors.New("the partition's checkpoint was moved by another owne
 
 // publishKafkaBatch writes b to the lake and advances its partition's
 // checkpoint past it, as one step for every other process: under the
-// partition lock it checks that the checkpoint still stands where b began,
-// and otherwise discards b's files and returns errFenced. This is what keeps
-// a process that stalled past its session timeout from duplicating offsets
-// the group has already given to someone else.
-func publishKafkaBatch(root, topic string, b *batch) (files int, err error) {
+// partition lock it checks that the checkpoint still stands where b began
+// and still names owner (the claim of the process that recovered the
+// partition; "" for none), and otherwise discards b's files and returns
+// errFenced. This is what keeps a process that stalled past its session
+// timeout from duplicating offsets the group has already given to someone
+// else, or from publishing under the new owner, which would then be fenced.
+func publishKafkaBatch(root, topic, owner string, b *batch) (files int, err error) {
 	fs := fileSet{root: root}
 	if files, err = b.writeTemp(root, &fs); err != nil {
 		return 0, errors.Join(err, fs.abort())
@@ -232,15 +240,15 @@ func publishKafkaBatch(root, topic string, b *batch) (files int, err error) {
 	if err != nil {
 		return 0, errors.Join(err, fs.abort())
 	}
-	if current := cp.NextOffset; !ok || current != b.after || cp.Epoch != b.epoch {
+	if current := cp.NextOffset; !ok || current != b.after || cp.Epoch != b.epoch || cp.Owner != owner {
 		if !ok {
 			current = -1
 		}
-		return 0, errors.Join(fmt.Errorf("ingest: %s/%d offsets %d-%d (epoch %d) continue checkpoint %d, but the lake is at %d (epoch %d): %w",
+		return 0, errors.Join(fmt.Errorf("ingest: %s/%d offsets %d-%d (epoch %d) continue checkpoint %d, but the lake is at %d (epoch %d) or another process claimed the partition: %w",
 			topic, b.partition, b.first, b.last, b.epoch, b.after, current, cp.Epoch, errFenced), fs.abort())
 	}
 	if err := fs.publish(); err != nil {
 		return 0, errors.Join(err, fs.abort())
 	}
-	return files, writeCheckpoint(root, topic, b.partition, b.epoch, b.last+1)
+	return files, putCheckpoint(root, checkpoint{Topic: topic, Partition: b.partition, NextOffset: b.last + 1, Epoch: b.epoch, Owner: owner})
 }

@@ -441,6 +441,9 @@ func (r *runner) consume(gctx, stopCtx context.Context, gen *kafka.Generation, p
 	}
 	for _, fb := range []*batch{writing, b} {
 		if fb != nil && !fb.empty() && !r.flush(final, gen, ps, fb, finalFlushAttempts) {
+			if ps.fenced.Load() {
+				return // taken over meanwhile: the new owner reads these offsets from its checkpoint
+			}
 			r.fail(fmt.Errorf("ingest: final flush of %s/%d offsets %d-%d failed; they will be read again on the next start", topic, partition, fb.first, next-1))
 			return
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 
 	"github.com/parley-cx/parley/internal/lake"
 	"github.com/parley-cx/parley/internal/objstore"
@@ -61,21 +62,49 @@ func OpenBucket(ctx context.Context, lakeURL string, opt objstore.Options) (*obj
 // the checkpoint under the partition's flock.
 type fsLake struct {
 	root, topic string
+
+	mu sync.Mutex
+	// owners are this process's claims, by partition: the token recovery
+	// wrote into the checkpoint, which every publish compares.
+	owners map[int32]string
 }
 
+// recover recovers the partition under its lock, so that recovery cannot
+// interleave with a publish by a previous owner, and claims it: the
+// checkpoint is rewritten with a new owner token, so that a previous owner
+// that wakes up with a batch continuing the same checkpoint (its files
+// just removed by this recovery) is fenced rather than publishing under
+// this process, whose own next publish would then be refused.
 func (l *fsLake) recover(_ context.Context, partition int32) (cp checkpoint, removed int, err error) {
-	// Under the partition lock, so recovery cannot interleave with a
-	// publish by a previous owner.
 	unlock, err := lake.LockPartition(l.root, l.topic, partition)
 	if err != nil {
 		return cp, 0, err
 	}
 	defer func() { err = errors.Join(err, unlock()) }()
-	return recoverPartition(l.root, l.topic, partition)
+	if cp, removed, err = recoverPartition(l.root, l.topic, partition); err != nil {
+		return cp, removed, err
+	}
+	cp.Owner = newToken()
+	if err := putCheckpoint(l.root, cp); err != nil {
+		return cp, removed, err
+	}
+	l.mu.Lock()
+	if l.owners == nil {
+		l.owners = make(map[int32]string)
+	}
+	l.owners[partition] = cp.Owner
+	l.mu.Unlock()
+	return cp, removed, nil
+}
+
+func (l *fsLake) owner(partition int32) string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.owners[partition]
 }
 
 func (l *fsLake) publish(_ context.Context, b *batch) (int, error) {
-	return publishKafkaBatch(l.root, l.topic, b)
+	return publishKafkaBatch(l.root, l.topic, l.owner(b.partition), b)
 }
 
 func (l *fsLake) reset(_ context.Context, partition int32, cp, next checkpoint, e lake.AuditEntry) (err error) {
@@ -88,13 +117,15 @@ func (l *fsLake) reset(_ context.Context, partition int32, cp, next checkpoint, 
 	if err != nil {
 		return err
 	}
-	if !ok || cur.NextOffset != cp.NextOffset || cur.Epoch != cp.Epoch {
+	owner := l.owner(partition)
+	if !ok || cur.NextOffset != cp.NextOffset || cur.Epoch != cp.Epoch || cur.Owner != owner {
 		return fmt.Errorf("the checkpoint moved while deciding (another process owns the partition now): %w", errFenced)
 	}
 	if err := lake.AppendAudit(l.root, e); err != nil {
 		return err
 	}
-	return writeCheckpoint(l.root, l.topic, partition, next.Epoch, next.NextOffset)
+	next.Owner = owner
+	return putCheckpoint(l.root, next)
 }
 
 func (l *fsLake) close() error { return nil }
