@@ -103,3 +103,25 @@ func TestBucketRefusedWithoutConditionalWrites(t *testing.T) {
 		t.Fatalf("import on a store without conditional writes: %v\n%s", err, out)
 	}
 }
+
+// TestBucketOverTLS: an https endpoint is trusted through --s3-ca (or
+// lake.s3.ca_file), and refused without it.
+func TestBucketOverTLS(t *testing.T) {
+	srv := s3test.Start(t, s3test.Options{TLS: true})
+	srv.SetEnv(t)
+	args := []string{"import", "--lake", srv.LakeURL("l"), "--s3-endpoint", srv.Endpoint, metricsFixture("basic.jsonl")}
+	if out, err := parleyCombined(t, args...); err == nil || !strings.Contains(err.Error(), "certificate") {
+		t.Fatalf("import over TLS without the CA: %v\n%s", err, out)
+	}
+	if out, err := parleyCombined(t, append(args, "--s3-ca", srv.CAFile)...); err != nil {
+		t.Fatalf("import over TLS with --s3-ca: %v\n%s", err, out)
+	}
+	cfg := filepath.Join(t.TempDir(), "parley.yaml")
+	yaml := "lake:\n  path: " + srv.LakeURL("l") + "\n  s3:\n    endpoint: " + srv.Endpoint + "\n    ca_file: " + srv.CAFile + "\n"
+	if err := os.WriteFile(cfg, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := parleyCombined(t, "build", "--config", cfg, "--db", filepath.Join(t.TempDir(), "w.duckdb")); err != nil || !strings.Contains(out, "built ") {
+		t.Fatalf("build over TLS with lake.s3.ca_file: %v\n%s", err, out)
+	}
+}
