@@ -28,6 +28,9 @@ type pendingBatch struct {
 	Last  int64 `json:"last"`
 	// Files are the final keys, relative to the lake root.
 	Files []string `json:"files"`
+	// Staged is the prefix the files wait under: the staging of the claim
+	// that committed them, which later claims of the partition do not change.
+	Staged string `json:"staged"`
 }
 
 // bucketLake publishes one topic's batches to a lake in object storage.
@@ -162,8 +165,13 @@ func (bl *bucketLake) recover(ctx context.Context, partition int32) (checkpoint,
 		bl.mu.Lock()
 		bl.own[partition] = c
 		bl.mu.Unlock()
+		if testHookClaimed != nil {
+			if err := testHookClaimed(); err != nil {
+				return cp, 0, err
+			}
+		}
 		if p := prev.Pending; p != nil {
-			if err := lake.RollForward(ctx, bl.b, lake.PartitionStaging(bl.topic, partition, prev.Owner), p.Files); err != nil {
+			if err := lake.RollForward(ctx, bl.b, p.Staged, p.Files); err != nil {
 				return cp, 0, err
 			}
 			bl.log.Warn("finished publishing a batch its previous owner committed but did not copy into place",
@@ -176,6 +184,10 @@ func (bl *bucketLake) recover(ctx context.Context, partition int32) (checkpoint,
 		return c.cp, removed, err
 	}
 }
+
+// testHookClaimed, when set by a test, runs right after a claim is
+// written; an error it returns stops recovery there, as a crash would.
+var testHookClaimed func() error
 
 // settle writes the claim's checkpoint without its pending batch, once
 // that batch is in place: compact and erase leave a partition's pending
@@ -226,7 +238,7 @@ func (bl *bucketLake) publish(ctx context.Context, b *batch) (int, error) {
 	staged := lake.PartitionStaging(bl.topic, b.partition, c.cp.Owner)
 	if p := c.cp.Pending; p != nil && p.First == b.first && p.Last == b.last && c.cp.Epoch == b.epoch {
 		// Committed by an earlier attempt that failed while copying.
-		return len(p.Files), bl.finish(ctx, b.partition, c, staged)
+		return len(p.Files), bl.finish(ctx, b.partition, c)
 	}
 	if c.cp.NextOffset != b.after || c.cp.Epoch != b.epoch || c.cp.Pending != nil {
 		return 0, fmt.Errorf("ingest: %s/%d offsets %d-%d (epoch %d) continue checkpoint %d, but this process last wrote %d (epoch %d): %w",
@@ -255,36 +267,59 @@ func (bl *bucketLake) publish(ctx context.Context, b *batch) (int, error) {
 	}
 	next := c.cp
 	next.NextOffset = b.last + 1
-	next.Pending = &pendingBatch{First: b.first, Last: b.last, Files: keys}
+	next.Pending = &pendingBatch{First: b.first, Last: b.last, Files: keys, Staged: staged}
 	etag, err := bl.writeCheckpoint(ctx, next, c.etag)
+	if err == nil && testHookCommitted != nil {
+		err = testHookCommitted()
+	}
 	if errors.Is(err, objstore.ErrPrecondition) {
-		return 0, errors.Join(fmt.Errorf("ingest: %s/%d offsets %d-%d (epoch %d): the checkpoint is no longer the one this process wrote at %d: %w",
-			bl.topic, b.partition, b.first, b.last, b.epoch, c.cp.NextOffset, errFenced), unstage(bl.b, staged, keys))
+		return bl.refused(ctx, b, c, next)
 	}
 	if err != nil {
-		// Unknown whether it was written: the staged objects stay, and the
-		// next attempt or the next owner's recovery sorts them out.
+		// Unknown whether it was written (an answer lost on the way): the
+		// staged objects stay. The next attempt's commit is refused if this
+		// one landed, and refused() then recognises it.
 		return 0, fmt.Errorf("ingest: commit %s/%d offsets %d-%d: %w", bl.topic, b.partition, b.first, b.last, err)
 	}
 	c.cp, c.etag = next, etag
-	if testHookCommitted != nil {
-		if err := testHookCommitted(); err != nil {
-			return 0, err
-		}
-	}
-	return files, bl.finish(ctx, b.partition, c, staged)
+	return files, bl.finish(ctx, b.partition, c)
 }
 
 // testHookCommitted, when set by a test, runs right after a batch's commit
-// on a bucket; an error it returns stops the publish there, as a crash
-// between the commit and the copies would.
+// is written; an error it returns stands for the commit's answer, as a
+// crash or a lost answer right after the write would.
 var testHookCommitted func() error
+
+// refused handles a commit the store refused (412). Either another process
+// claimed the partition (this batch is fenced: its staged objects go), or
+// an earlier attempt of this very commit landed and its answer was lost:
+// then the checkpoint names this batch, staged under this claim. If this
+// process still holds the claim it finishes the batch; if another claimed
+// the partition since, that owner finishes it, so nothing is deleted.
+func (bl *bucketLake) refused(ctx context.Context, b *batch, c *claim, mine checkpoint) (int, error) {
+	cur, etag, found, err := bl.readCheckpoint(ctx, b.partition)
+	if err != nil {
+		return 0, err
+	}
+	p := cur.Pending
+	landed := found && p != nil && p.Staged == mine.Pending.Staged && p.First == b.first && p.Last == b.last && cur.Epoch == b.epoch
+	switch {
+	case landed && cur.Owner == c.cp.Owner:
+		c.cp, c.etag = cur, etag
+		return len(p.Files), bl.finish(ctx, b.partition, c)
+	case landed:
+		return 0, fmt.Errorf("ingest: %s/%d offsets %d-%d are committed, and the partition's new owner copies them into place: %w",
+			bl.topic, b.partition, b.first, b.last, errFenced)
+	}
+	return 0, errors.Join(fmt.Errorf("ingest: %s/%d offsets %d-%d (epoch %d): the checkpoint is no longer the one this process wrote at %d: %w",
+		bl.topic, b.partition, b.first, b.last, b.epoch, c.cp.NextOffset, errFenced), unstage(bl.b, mine.Pending.Staged, mine.Pending.Files))
+}
 
 // finish copies the claim's pending batch into place and settles the
 // checkpoint. Losing the partition now costs nothing: the batch is
 // committed, and whoever claimed the partition finishes it too.
-func (bl *bucketLake) finish(ctx context.Context, partition int32, c *claim, staged string) error {
-	if err := lake.RollForward(ctx, bl.b, staged, c.cp.Pending.Files); err != nil {
+func (bl *bucketLake) finish(ctx context.Context, partition int32, c *claim) error {
+	if err := lake.RollForward(ctx, bl.b, c.cp.Pending.Staged, c.cp.Pending.Files); err != nil {
 		// A process that stalled here may find its batch finished by the
 		// partition's next owner and compacted since: not its to redo.
 		if info, herr := bl.b.Head(ctx, checkpointKey(bl.topic, partition)); herr == nil && info.ETag != c.etag {

@@ -221,3 +221,90 @@ func TestBucketReset(t *testing.T) {
 		t.Fatalf("audit log %+v (%v): want one line, the reset that happened", entries, err)
 	}
 }
+
+// TestBucketCommitAnswerLost: the commit lands but its answer is lost. The
+// retry's commit is refused (412) because the first one changed the
+// checkpoint; the process recognises its own batch there and finishes it,
+// instead of taking the refusal for a fence and deleting the staged files
+// a committed checkpoint names.
+func TestBucketCommitAnswerLost(t *testing.T) {
+	ctx := context.Background()
+	l := newTestLake(t, "bucket")
+	rng := rand.New(rand.NewPCG(5, 6))
+	b := newBatch("t", 0)
+	for off := range int64(10) {
+		b.add(mustJSON(t, testEvent(rng, int(off), 1)), nil, off, time.Now())
+	}
+	b.after = -1
+	bl, err := newBucketLake(ctx, openTestBucket(t, l), "t", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { bl.close() })
+	if _, _, err := bl.recover(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	testHookCommitted = func() error { return errors.New("connection reset (the answer was lost)") }
+	_, err = bl.publish(ctx, b)
+	testHookCommitted = nil
+	if err == nil {
+		t.Fatal("the hook did not fail the publish")
+	}
+	if _, err := bl.publish(ctx, b); err != nil {
+		t.Fatalf("retry after a lost answer: %v", err)
+	}
+	cp, _, _, err := bl.readCheckpoint(ctx, 0)
+	if err != nil || cp.NextOffset != 10 || cp.Pending != nil {
+		t.Fatalf("checkpoint %+v (%v), want 10, settled", cp, err)
+	}
+	if n := queryInt(t, openDuck(t), "SELECT count(*) FROM "+lakeEvents(l.Local(t))); n != 10 {
+		t.Errorf("lake holds %d rows, want 10", n)
+	}
+}
+
+// TestBucketClaimCrashKeepsPendingBatch: an owner commits a batch and dies
+// before copying it; the next owner claims the partition and dies before
+// finishing it; a process starting meanwhile sweeps the bucket. The third
+// owner still finds the batch where its committer staged it and puts it
+// in place: exactly once.
+func TestBucketClaimCrashKeepsPendingBatch(t *testing.T) {
+	ctx := context.Background()
+	l := newTestLake(t, "bucket")
+	rng := rand.New(rand.NewPCG(7, 8))
+	b := newBatch("t", 0)
+	for off := range int64(10) {
+		b.add(mustJSON(t, testEvent(rng, int(off), 1)), nil, off, time.Now())
+	}
+	b.after = -1
+	owner := func() *bucketLake {
+		bl, err := newBucketLake(ctx, openTestBucket(t, l), "t", nil) // sweeps the bucket, as every process start does
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { bl.close() })
+		return bl
+	}
+	first := owner()
+	if _, _, err := first.recover(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	testHookCommitted = func() error { return errors.New("crash after the commit") }
+	_, err := first.publish(ctx, b)
+	testHookCommitted = nil
+	if err == nil {
+		t.Fatal("the hook did not stop the publish")
+	}
+	testHookClaimed = func() error { return errors.New("crash after the claim") }
+	_, _, err = owner().recover(ctx, 0)
+	testHookClaimed = nil
+	if err == nil {
+		t.Fatal("the hook did not stop the claim")
+	}
+	cp, _, err := owner().recover(ctx, 0)
+	if err != nil || cp.NextOffset != 10 || cp.Pending != nil {
+		t.Fatalf("third owner's claim: %+v %v; want 10, finished", cp, err)
+	}
+	if n := queryInt(t, openDuck(t), "SELECT count(*) FROM "+lakeEvents(l.Local(t))); n != 10 {
+		t.Errorf("lake holds %d rows, want 10", n)
+	}
+}

@@ -159,7 +159,8 @@ type stagedRecord struct {
 	// Pending is, in a checkpoint, the committed batch its owner may not
 	// have copied into place yet.
 	Pending *struct {
-		Files []string `json:"files"`
+		Files  []string `json:"files"`
+		Staged string   `json:"staged"`
 	} `json:"pending"`
 	Staged string   `json:"staged"` // import record: the committed attempt not yet in place
 	Files  []string `json:"files"`  // import record: its final keys
@@ -197,7 +198,7 @@ func FinishPending(ctx context.Context, b *objstore.Bucket) (int, error) {
 		if cp.Pending == nil {
 			continue
 		}
-		if err := RollForward(ctx, b, PartitionStaging(cp.Topic, cp.Partition, cp.Owner), cp.Pending.Files); err != nil {
+		if err := RollForward(ctx, b, cp.Pending.Staged, cp.Pending.Files); err != nil {
 			return n, fmt.Errorf("lake: finish the batch committed in %s: %w", o.Key, err)
 		}
 		n++
@@ -288,7 +289,7 @@ func SweepBucket(ctx context.Context, b *objstore.Bucket, opt SweepOptions) (Swe
 				return out, err
 			}
 			log.Warn("lake: finished publishing an import that committed and stopped", "record", g.record, "files", len(rec.Files))
-		case !isImport && found && rec.Owner == g.token,
+		case !isImport && found && (rec.Owner == g.token || rec.Pending != nil && rec.Pending.Staged == g.prefix),
 			isImport && !found && time.Since(g.newest) < StaleStagingAfter:
 			out.InUse = append(out.InUse, g.prefix)
 			log.Info("lake: left staged objects alone", "prefix", g.prefix, "what", "a batch a live process may still commit")

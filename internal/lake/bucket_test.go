@@ -131,6 +131,10 @@ func TestSweepBucket(t *testing.T) {
 	ctx := context.Background()
 	b := testBucket(t)
 	put(t, b, "_offsets/t/0.json", `{"topic":"t","partition":0,"next_offset":10,"owner":"live"}`)
+	// Partition 2 was claimed by "claimer", which died before finishing the
+	// batch "committer" committed: that staging must stay for the next claim.
+	put(t, b, "_offsets/t/2.json", `{"topic":"t","partition":2,"next_offset":10,"owner":"claimer","pending":{"first":0,"last":9,"files":["events/date=2026-03-01/t-2-0-9.parquet"],"staged":"_staging/t/2/committer/"}}`)
+	put(t, b, "_staging/t/2/committer/events/date=2026-03-01/t-2-0-9.parquet", "committed, not yet in place")
 	put(t, b, "_staging/t/0/live/events/date=2026-03-01/t-0-10-19.parquet", "live batch")
 	put(t, b, "_staging/t/0/fenced/events/date=2026-03-01/t-0-10-14.parquet", "fenced batch")
 	put(t, b, "_staging/t/1/nobody/events/date=2026-03-01/t-1-0-9.parquet", "no checkpoint at all")
@@ -140,8 +144,8 @@ func TestSweepBucket(t *testing.T) {
 	put(t, b, "_staging/_imports/new-0123456789abcdef/running/events/date=2026-03-01/new-0123456789abcdef-1-9.parquet", "an import still uploading")
 
 	dry, err := lake.SweepBucket(ctx, b, lake.SweepOptions{DryRun: true})
-	if err != nil || len(dry.Removed) != 4 || len(dry.InUse) != 2 {
-		t.Fatalf("dry run %+v (%v), want 4 to remove and 2 in use", dry, err)
+	if err != nil || len(dry.Removed) != 4 || len(dry.InUse) != 3 {
+		t.Fatalf("dry run %+v (%v), want 4 to remove and 3 in use", dry, err)
 	}
 	if _, err := lake.SweepBucket(ctx, b, lake.SweepOptions{}); err != nil {
 		t.Fatal(err)
@@ -157,8 +161,10 @@ func TestSweepBucket(t *testing.T) {
 	want := []string{
 		"_imports/src-0123456789abcdef.json",
 		"_offsets/t/0.json",
+		"_offsets/t/2.json",
 		"_staging/_imports/new-0123456789abcdef/running/events/date=2026-03-01/new-0123456789abcdef-1-9.parquet",
 		"_staging/t/0/live/events/date=2026-03-01/t-0-10-19.parquet",
+		"_staging/t/2/committer/events/date=2026-03-01/t-2-0-9.parquet",
 		"events/date=2026-03-01/src-0123456789abcdef-1-9.parquet",
 	}
 	if strings.Join(left, "\n") != strings.Join(want, "\n") {
@@ -219,7 +225,7 @@ func TestFinishPending(t *testing.T) {
 	ctx := context.Background()
 	b := testBucket(t)
 	final := "events/date=2026-03-01/t-0-10-19.parquet"
-	put(t, b, "_offsets/t/0.json", `{"topic":"t","partition":0,"next_offset":20,"owner":"dead","pending":{"first":10,"last":19,"files":["`+final+`"]}}`)
+	put(t, b, "_offsets/t/0.json", `{"topic":"t","partition":0,"next_offset":20,"owner":"dead","pending":{"first":10,"last":19,"files":["`+final+`"],"staged":"_staging/t/0/dead/"}}`)
 	put(t, b, "_offsets/t/1.json", `{"topic":"t","partition":1,"next_offset":5,"owner":"other"}`)
 	put(t, b, "_staging/t/0/dead/"+final, "the committed batch")
 	n, err := lake.FinishPending(ctx, b)
