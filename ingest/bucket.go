@@ -189,6 +189,10 @@ func (bl *bucketLake) recover(ctx context.Context, partition int32) (checkpoint,
 // written; an error it returns stops recovery there, as a crash would.
 var testHookClaimed func() error
 
+// testHookSettled, when set by a test, runs right after a settle is
+// written; an error it returns stands for the write's answer.
+var testHookSettled func() error
+
 // settle writes the claim's checkpoint without its pending batch, once
 // that batch is in place: compact and erase leave a partition's pending
 // batch alone, so it should not stay pending longer than needed.
@@ -196,6 +200,9 @@ func (bl *bucketLake) settle(ctx context.Context, partition int32, c *claim) err
 	next := c.cp
 	next.Pending = nil
 	etag, err := bl.writeCheckpoint(ctx, next, c.etag)
+	if err == nil && testHookSettled != nil {
+		err = testHookSettled()
+	}
 	if err != nil {
 		return fmt.Errorf("ingest: %s/%d: record the published batch: %w", bl.topic, partition, err)
 	}
@@ -329,6 +336,15 @@ func (bl *bucketLake) finish(ctx context.Context, partition int32, c *claim) err
 	}
 	err := bl.settle(ctx, partition, c)
 	if errors.Is(err, objstore.ErrPrecondition) {
+		// Either an earlier settle of this batch landed and its answer was
+		// lost (the checkpoint is this claim's, settled: carry on from it),
+		// or another process claimed the partition (it resumes after the
+		// batch, and this process's next commit is refused).
+		cur, etag, found, rerr := bl.readCheckpoint(ctx, partition)
+		if rerr == nil && found && cur.Owner == c.cp.Owner && cur.Pending == nil && cur.NextOffset == c.cp.NextOffset && cur.Epoch == c.cp.Epoch {
+			c.cp, c.etag = cur, etag
+			return nil
+		}
 		bl.log.Info("ingest: partition claimed by another process after this batch was committed; the new owner resumes after it",
 			"topic", bl.topic, "partition", partition, "next_offset", c.cp.NextOffset)
 		return nil

@@ -222,20 +222,25 @@ func TestBucketReset(t *testing.T) {
 	}
 }
 
-// TestBucketCommitAnswerLost: the commit lands but its answer is lost. The
-// retry's commit is refused (412) because the first one changed the
-// checkpoint; the process recognises its own batch there and finishes it,
-// instead of taking the refusal for a fence and deleting the staged files
-// a committed checkpoint names.
-func TestBucketCommitAnswerLost(t *testing.T) {
+// TestBucketAnswerLost: a conditional write lands but its answer is lost,
+// so the retry's write is refused (412) because the first one changed the
+// checkpoint. For the commit, the process recognises its own batch there
+// and finishes it, instead of taking the refusal for a fence and deleting
+// the staged files a committed checkpoint names; for the settle, it
+// carries on from the settled checkpoint instead of fencing itself at the
+// next batch. Both batches end in the lake once.
+func TestBucketAnswerLost(t *testing.T) {
 	ctx := context.Background()
 	l := newTestLake(t, "bucket")
 	rng := rand.New(rand.NewPCG(5, 6))
-	b := newBatch("t", 0)
-	for off := range int64(10) {
-		b.add(mustJSON(t, testEvent(rng, int(off), 1)), nil, off, time.Now())
+	batchOf := func(first, last, after int64) *batch {
+		b := newBatch("t", 0)
+		for off := first; off <= last; off++ {
+			b.add(mustJSON(t, testEvent(rng, int(off), 1)), nil, off, time.Now())
+		}
+		b.after = after
+		return b
 	}
-	b.after = -1
 	bl, err := newBucketLake(ctx, openTestBucket(t, l), "t", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -244,21 +249,31 @@ func TestBucketCommitAnswerLost(t *testing.T) {
 	if _, _, err := bl.recover(ctx, 0); err != nil {
 		t.Fatal(err)
 	}
-	testHookCommitted = func() error { return errors.New("connection reset (the answer was lost)") }
-	_, err = bl.publish(ctx, b)
-	testHookCommitted = nil
-	if err == nil {
-		t.Fatal("the hook did not fail the publish")
+	lost := func() error { return errors.New("connection reset (the answer was lost)") }
+	for _, hook := range []*func() error{&testHookCommitted, &testHookSettled} {
+		b := batchOf(0, 9, -1)
+		if hook == &testHookSettled {
+			b = batchOf(10, 19, 10)
+		}
+		*hook = lost
+		_, err = bl.publish(ctx, b)
+		*hook = nil
+		if err == nil {
+			t.Fatal("the hook did not fail the publish")
+		}
+		if _, err := bl.publish(ctx, b); err != nil {
+			t.Fatalf("retry after a lost answer: %v", err)
+		}
 	}
-	if _, err := bl.publish(ctx, b); err != nil {
-		t.Fatalf("retry after a lost answer: %v", err)
+	if _, err := bl.publish(ctx, batchOf(20, 24, 20)); err != nil {
+		t.Fatalf("the next batch after a lost settle: %v", err)
 	}
 	cp, _, _, err := bl.readCheckpoint(ctx, 0)
-	if err != nil || cp.NextOffset != 10 || cp.Pending != nil {
-		t.Fatalf("checkpoint %+v (%v), want 10, settled", cp, err)
+	if err != nil || cp.NextOffset != 25 || cp.Pending != nil {
+		t.Fatalf("checkpoint %+v (%v), want 25, settled", cp, err)
 	}
-	if n := queryInt(t, openDuck(t), "SELECT count(*) FROM "+lakeEvents(l.Local(t))); n != 10 {
-		t.Errorf("lake holds %d rows, want 10", n)
+	if n := queryInt(t, openDuck(t), "SELECT count(*) FROM "+lakeEvents(l.Local(t))); n != 25 {
+		t.Errorf("lake holds %d rows, want 25", n)
 	}
 }
 
