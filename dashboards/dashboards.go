@@ -119,6 +119,7 @@ var pages = []page{
 	{"friction.html", "Friction", "Friction", "Where customers work hardest to get help.", (*run).friction},
 	{"team.html", "Agents & queues", "Agents and queues", "Per agent and per queue; click a heading to sort.", (*run).team},
 	{"quality.html", "Quality", "Quality", "Review scores, critical fails, disputes, reviewer agreement, and the rubric beside what customers say.", (*run).quality},
+	{"now.html", "Now", "Now", "The queue at this moment: who waits on whom, for how long, and what is about to breach.", (*run).now},
 }
 
 // run holds what every page of one Render needs.

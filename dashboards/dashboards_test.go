@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -40,8 +41,14 @@ func fixtureDB(tb testing.TB) string {
 	}
 	path := filepath.Join(tb.TempDir(), "warehouse.duckdb")
 	execScript(tb, path, string(script))
-	// The QA views, as the build defines them, over the fixture's qa_reviews and qa_ratings.
-	execScript(tb, path, parleysql.File("build/201_reference.sql")+parleysql.File("build/246_qa_quality.sql"))
+	// The QA views, as the build defines them, over the fixture's qa_reviews and qa_ratings,
+	// and the automatic checks' tables and views with the fixture's verdicts.
+	autoQA, err := os.ReadFile(filepath.Join("testdata", "fixture_auto_qa.sql"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	execScript(tb, path, parleysql.File("build/201_reference.sql")+parleysql.File("build/246_qa_quality.sql")+
+		parleysql.File("build/247_auto_qa.sql")+string(autoQA))
 	return path
 }
 
@@ -190,6 +197,7 @@ func TestChartDataGolden(t *testing.T) {
 		{"resolution", func() (any, error) { return loadResolution(ctx, db.DB, fixturePeriod) }},
 		{"friction", func() (any, error) { return loadFriction(ctx, db.DB, fixturePeriod) }},
 		{"team", func() (any, error) { return loadTeam(ctx, db.DB, fixturePeriod) }},
+		{"now", func() (any, error) { return loadNow(ctx, db.DB) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -362,7 +370,7 @@ func TestPagesInBrowser(t *testing.T) {
 		t.Fatalf("wrote %d files, want %d", len(res.Files), len(pages))
 	}
 	b := browsertest.New(t)
-	wantCharts := map[string]int{"index.html": 4, "responsiveness.html": 6, "resolution.html": 5, "friction.html": 2, "team.html": 0, "quality.html": 4}
+	wantCharts := map[string]int{"index.html": 4, "responsiveness.html": 6, "resolution.html": 5, "friction.html": 2, "team.html": 0, "quality.html": 6, "now.html": 0}
 	for _, file := range res.Files {
 		name := filepath.Base(file.Path)
 		t.Run(name, func(t *testing.T) {
@@ -410,6 +418,31 @@ func TestPagesInBrowser(t *testing.T) {
 				if !strings.Contains(text, `c7"><script>window.pwned=3</script>`) {
 					t.Errorf("hostile conversation ID not shown as text")
 				}
+			case "quality.html":
+				// The automatic checks: the tile, the per-agent matrix (a
+				// column per check, hostile names as text) and the agreement table.
+				for _, want := range []string{"Failed an automatic check\n50.0%\n4 of 8 conversations checked", "nudge<img src=x onerror=window.pwned=6>", "Agreement with the reviewers"} {
+					if !strings.Contains(text, want) {
+						t.Errorf("the Quality page lacks %q", want)
+					}
+				}
+				titles := browsertest.Eval[[]string](t, p, `[...document.querySelectorAll("div.chart")].map(el => echarts.getInstanceByDom(el).getOption().title[0].text)`)
+				for _, want := range []string{"Check fail rates by week", "Fail rate per check"} {
+					if !slices.Contains(titles, want) {
+						t.Errorf("the Quality page's charts %q lack %q", titles, want)
+					}
+				}
+				matrix := browsertest.Eval[[]string](t, p, `[...document.querySelectorAll("table")].filter(t => t.caption && t.caption.textContent === "Fail rate per agent")
+					.flatMap(t => [...t.rows].map(r => [...r.cells].map(c => c.textContent).join("|")))`)
+				if want := []string{"Agent|greeting|sensitive_data|nudge<img src=x onerror=window.pwned=6>", "<script>window.pwned=1</script>|100.0% (1)|100.0% (1)|100.0% (1)",
+					"ann|33.3% (3)|0.0% (3)|33.3% (3)", "bob|100.0% (2)|50.0% (2)|0.0% (2)"}; strings.Join(matrix, "\n") != strings.Join(want, "\n") {
+					t.Errorf("per-agent table %q, want %q", matrix, want)
+				}
+				agreement := browsertest.Eval[[]string](t, p, `[...document.querySelectorAll("table")].filter(t => t.caption && t.caption.textContent === "Agreement with the reviewers")
+					.flatMap(t => [...t.tBodies[0].rows].map(r => [...r.cells].map(c => c.textContent).join("|")))`)
+				if want := []string{"greeting|tone|12|1|6|0|5|0.500|0.143|1.000|0.122|slight", "sensitive_data|process|13|1|1|1|10|0.846|0.500|0.500|0.409|moderate"}; strings.Join(agreement, "\n") != strings.Join(want, "\n") {
+					t.Errorf("agreement table %q, want %q", agreement, want)
+				}
 			}
 		})
 	}
@@ -434,6 +467,9 @@ func TestEmptyPeriod(t *testing.T) {
 			}
 			if filepath.Base(file.Path) == "quality.html" && !strings.Contains(text, "No reviews of conversations of this period yet") {
 				t.Errorf("the Quality page does not say there are no reviews")
+			}
+			if filepath.Base(file.Path) == "quality.html" && !strings.Contains(text, "No automatic check judged a conversation of this period") {
+				t.Errorf("the Quality page does not say no automatic check judged a conversation")
 			}
 		})
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"html/template"
+	"slices"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -86,6 +87,65 @@ type customerCorrelation struct {
 	FrictionCorr  *float64 `json:"friction_corr"`
 }
 
+// The rows of sql/reports/quality_auto_*.sql, over the automatic checks'
+// auto_qa, auto_qa_checks and auto_qa_agreement.
+
+type autoKPIs struct {
+	Conversations          int64    `json:"conversations"`
+	ConversationsFailed    int64    `json:"conversations_failed"`
+	ConversationsFailedPct *float64 `json:"conversations_failed_pct"`
+	Failed                 int64    `json:"failed"`
+}
+
+type autoCheck struct {
+	Check         string   `json:"check"`
+	Type          string   `json:"type"`
+	Category      *string  `json:"category"`
+	Conversations int64    `json:"conversations"`
+	Checked       int64    `json:"checked"`
+	Failed        int64    `json:"failed"`
+	FailPct       *float64 `json:"fail_pct"`
+}
+
+type autoWeek struct {
+	Week    string  `json:"week"`
+	Check   string  `json:"check"`
+	Checked int64   `json:"checked"`
+	Failed  int64   `json:"failed"`
+	FailPct float64 `json:"fail_pct"`
+}
+
+type autoAgent struct {
+	Agent   string   `json:"agent"`
+	Check   string   `json:"check"`
+	Checked int64    `json:"checked"`
+	Failed  int64    `json:"failed"`
+	FailPct *float64 `json:"fail_pct"`
+}
+
+type autoAgreement struct {
+	Check     string   `json:"check"`
+	Category  string   `json:"category"`
+	N         int64    `json:"n"`
+	TP        int64    `json:"tp"`
+	FP        int64    `json:"fp"`
+	FN        int64    `json:"fn"`
+	TN        int64    `json:"tn"`
+	Agreement *float64 `json:"agreement"`
+	Precision *float64 `json:"precision"`
+	Recall    *float64 `json:"recall"`
+	Kappa     *float64 `json:"kappa"`
+}
+
+// autoQuality is the automatic checks' part of quality.html.
+type autoQuality struct {
+	KPIs      autoKPIs        `json:"kpis"`
+	Checks    []autoCheck     `json:"checks"`
+	Weekly    []autoWeek      `json:"weekly"`
+	Agents    []autoAgent     `json:"agents"`
+	Agreement []autoAgreement `json:"agreement"`
+}
+
 // qualityData is the data of quality.html.
 type qualityData struct {
 	KPIs        qualityKPIs          `json:"kpis"`
@@ -96,6 +156,7 @@ type qualityData struct {
 	Reviewers   []reviewerDeviation  `json:"reviewers"`
 	Customer    []scoredConversation `json:"customer"`
 	Correlation customerCorrelation  `json:"correlation"`
+	Auto        autoQuality          `json:"auto"`
 }
 
 func loadQuality(ctx context.Context, db *sql.DB, p Period) (d qualityData, err error) {
@@ -126,8 +187,53 @@ func loadQuality(ctx context.Context, db *sql.DB, p Period) (d qualityData, err 
 	if d.Reviewers, err = query[reviewerDeviation](ctx, db, "quality_reviewers", period(p)...); err != nil {
 		return d, err
 	}
-	d.Customer, err = query[scoredConversation](ctx, db, "quality_customer", period(p)...)
+	if d.Customer, err = query[scoredConversation](ctx, db, "quality_customer", period(p)...); err != nil {
+		return d, err
+	}
+	d.Auto, err = loadAutoQuality(ctx, db, p)
 	return d, err
+}
+
+func loadAutoQuality(ctx context.Context, db *sql.DB, p Period) (d autoQuality, err error) {
+	kpis, err := query[autoKPIs](ctx, db, "quality_auto_kpis", period(p)...)
+	if err != nil {
+		return d, err
+	}
+	if len(kpis) != 1 {
+		return d, fmt.Errorf("dashboards: quality_auto_kpis returned %d rows, want 1", len(kpis))
+	}
+	d.KPIs = kpis[0]
+	if d.Checks, err = query[autoCheck](ctx, db, "quality_auto_checks", period(p)...); err != nil {
+		return d, err
+	}
+	if d.Weekly, err = query[autoWeek](ctx, db, "quality_auto_weekly", period(p)...); err != nil {
+		return d, err
+	}
+	if d.Agents, err = query[autoAgent](ctx, db, "quality_auto_agents", period(p)...); err != nil {
+		return d, err
+	}
+	// Every review to date: the pairs of a period are too few to judge a check by.
+	d.Agreement, err = query[autoAgreement](ctx, db, "quality_auto_agreement")
+	return d, err
+}
+
+// kappaReading is Landis and Koch's (1977) reading of Cohen's kappa.
+func kappaReading(k *float64) string {
+	switch {
+	case k == nil:
+		return "not measurable"
+	case *k > 0.8:
+		return "almost perfect"
+	case *k > 0.6:
+		return "substantial"
+	case *k > 0.4:
+		return "moderate"
+	case *k > 0.2:
+		return "fair"
+	case *k >= 0:
+		return "slight"
+	}
+	return "worse than chance"
 }
 
 // alphaReading is the usual reading of Krippendorff's alpha (Krippendorff
@@ -162,6 +268,9 @@ func (r *run) quality(ctx context.Context) (template.HTML, error) {
 			Title: "Reviews disputed by their agent and not resolved yet"},
 		{Label: "Disputes accepted", Value: pct(k.DisputesAcceptedPct), Delta: fmt.Sprintf("of %s resolved", count(k.DisputesAccepted+k.DisputesRejected)),
 			Title: "Accepted over resolved disputes: a high rate means reviews are often wrong"},
+		{Label: "Failed an automatic check", Value: pct(d.Auto.KPIs.ConversationsFailedPct),
+			Delta: fmt.Sprintf("%s of %s conversations checked", count(d.Auto.KPIs.ConversationsFailed), count(d.Auto.KPIs.Conversations)),
+			Title: "Conversations of the period that failed at least one automatic check (auto_qa), of all the checks judged"},
 	})
 	if err != nil {
 		return "", err
@@ -199,6 +308,10 @@ func (r *run) quality(ctx context.Context) (template.HTML, error) {
 	if err != nil {
 		return "", err
 	}
+	auto, err := autoSection(d.Auto)
+	if err != nil {
+		return "", err
+	}
 	note := "Reviews count in the period of their conversation's local date; calibration reviews measure reviewers and are left out of agents' scores."
 	if k.Reviews == 0 && k.CalibrationReviews == 0 {
 		note = "No reviews of conversations of this period yet: reviewers score conversations in the forms of a QA packet (parley qa sample), " +
@@ -207,7 +320,7 @@ func (r *run) quality(ctx context.Context) (template.HTML, error) {
 	if k.UnknownConversations > 0 {
 		note += fmt.Sprintf(" %s reviews are of conversations the warehouse does not hold (qa_reviews.conversation_found = false).", count(k.UnknownConversations))
 	}
-	return render(
+	return render(append([]section{
 		section{Title: "Key figures", Note: note, Items: []template.HTML{tiles}, Wide: true},
 		section{Title: "Trend and categories", Items: trend},
 		section{Title: "Agents", Note: "An agent's quality score is the mean of their final review scores (after disputes); n is the number of reviews it rests on. By week: qa_agent_weekly.",
@@ -221,7 +334,161 @@ func (r *run) quality(ctx context.Context) (template.HTML, error) {
 			"A rubric that measures what customers feel correlates positively with CSAT and negatively with friction.",
 			decimal(d.Correlation.CSATCorr, 3), count(d.Correlation.CSATPairs), decimal(d.Correlation.FrictionCorr, 3), count(d.Correlation.FrictionPairs)),
 			Items: scatters},
-	)
+	}, auto...)...)
+}
+
+// autoSection is the automatic checks' part of the page: fail rates by
+// week and per check, per agent, and each mapped check's agreement with
+// the reviewers.
+func autoSection(d autoQuality) ([]section, error) {
+	trend, err := charted("320px", autoTrendChart(d.Weekly), autoChecksChart(d.Checks))
+	if err != nil {
+		return nil, err
+	}
+	checks, err := autoChecksTable(d.Checks)
+	if err != nil {
+		return nil, err
+	}
+	agents, err := autoAgentsTable(d.Checks, d.Agents)
+	if err != nil {
+		return nil, err
+	}
+	agreement, err := autoAgreementTable(d.Agreement)
+	if err != nil {
+		return nil, err
+	}
+	note := "Every conversation is judged by the automatic checks of qa.auto when the warehouse is built (auto_qa; docs/qa.md): pass, fail, or N/A where a check does not apply. " +
+		"A fail rate is over the conversations a check passed or failed. QA packets mark each failure on the transcript (parley qa sample --strata auto_fail)."
+	if d.KPIs.Conversations == 0 {
+		note = "No automatic check judged a conversation of this period: parley build runs them unless qa.auto.disabled is set in parley.yaml (docs/qa.md)."
+	}
+	return []section{
+		{Title: "Automatic checks", Note: note, Items: trend},
+		{Title: "Automatic checks per check and agent", Note: "Per agent: the conversations attributed to the agent (most active), each cell the fail rate with the conversations checked (n). Click a heading to sort.",
+			Items: []template.HTML{checks, agents}, Wide: true},
+		{Title: "Automatic checks against the reviewers", Note: "Each check mapped to a scorecard category (qa.auto category) against the reviewers' ratings of that category, " +
+			"on every conversation both judged, all reviews to date (auto_qa_agreement). The reviewer fails a category in the lower half of its scale. " +
+			"Precision: of the check's fails, the share reviewers failed too; recall: of the reviewers' fails, the share the check caught; " +
+			"Cohen's kappa corrects agreement for chance (Landis and Koch: above 0.6 substantial, above 0.8 almost perfect). " +
+			"A check with high recall points reviewers at the right conversations even when its precision is low.",
+			Items: []template.HTML{agreement}, Wide: true},
+	}, nil
+}
+
+// autoTrendChart draws each check's fail rate by week, one line per check.
+func autoTrendChart(weeks []autoWeek) *charts.Line {
+	var x, names []string
+	rates := map[string]map[string]float64{}
+	for _, w := range weeks {
+		if !slices.Contains(x, w.Week) {
+			x = append(x, w.Week)
+		}
+		if rates[w.Check] == nil {
+			names = append(names, w.Check)
+			rates[w.Check] = map[string]float64{}
+		}
+		rates[w.Check][w.Week] = w.FailPct
+	}
+	slices.Sort(x)
+	line := charts.NewLine()
+	line.SetGlobalOptions(common("Check fail rates by week", "ISO week of the conversations; % of the conversations each check passed or failed")...)
+	line.SetGlobalOptions(charts.WithYAxisOpts(axis{name: "fail rate", unit: " %", min: 0}.y()))
+	line.SetXAxis(x)
+	for _, name := range names {
+		data := make([]opts.LineData, len(x))
+		for i, w := range x {
+			if v, ok := rates[name][w]; ok {
+				data[i] = opts.LineData{Value: v}
+			} else {
+				data[i] = opts.LineData{Value: "-"}
+			}
+		}
+		line.AddSeries(name, data, charts.WithLineChartOpts(opts.LineChart{ConnectNulls: opts.Bool(false)}))
+	}
+	return line
+}
+
+func autoChecksChart(checks []autoCheck) *charts.Bar {
+	names := make([]string, len(checks))
+	fails := make([]any, len(checks))
+	for i, c := range checks {
+		names[i], fails[i] = c.Check, num(c.FailPct)
+	}
+	return groupedBar("Fail rate per check", "% of the conversations of the period each check passed or failed", names,
+		[]series{{name: "Fail rate (%)", values: fails, colour: colourBad}}, axis{name: "%", unit: " %", min: 0}, true, false)
+}
+
+func autoChecksTable(rows []autoCheck) (template.HTML, error) {
+	t := reports.Table{Caption: "Per check", Sortable: true, Columns: []reports.Column{
+		{Label: "Check"}, {Label: "Type"}, {Label: "Scorecard category", Title: "the category auto_qa_agreement compares it with"},
+		{Label: "Fail rate", Numeric: true}, {Label: "Failed", Numeric: true},
+		{Label: "Checked", Numeric: true, Title: "passed or failed"}, {Label: "N/A", Numeric: true, Title: "the check did not apply"},
+	}}
+	for _, c := range rows {
+		category := "none"
+		if c.Category != nil {
+			category = *c.Category
+		}
+		t.Rows = append(t.Rows, []reports.Cell{
+			{Text: c.Check}, {Text: c.Type}, {Text: category},
+			{Text: pct(c.FailPct), Sort: sortKey(c.FailPct)}, {Text: count(c.Failed), Sort: fmt.Sprint(c.Failed)},
+			{Text: count(c.Checked), Sort: fmt.Sprint(c.Checked)}, {Text: count(c.Conversations - c.Checked), Sort: fmt.Sprint(c.Conversations - c.Checked)},
+		})
+	}
+	return t.HTML()
+}
+
+// autoAgentsTable is one row per agent, one column per check (in the
+// checks' order): the agent's fail rate with its n.
+func autoAgentsTable(checks []autoCheck, rows []autoAgent) (template.HTML, error) {
+	t := reports.Table{Caption: "Fail rate per agent", Sortable: true, Columns: []reports.Column{{Label: "Agent"}}}
+	col := map[string]int{}
+	for i, c := range checks {
+		col[c.Check] = i + 1
+		t.Columns = append(t.Columns, reports.Column{Label: c.Check, Numeric: true, Title: "fail rate (conversations checked)"})
+	}
+	var agents []string
+	cells := map[string][]reports.Cell{}
+	for _, a := range rows {
+		r, ok := cells[a.Agent]
+		if !ok {
+			agents = append(agents, a.Agent)
+			r = make([]reports.Cell, len(t.Columns))
+			r[0] = reports.Cell{Text: a.Agent}
+			for i := 1; i < len(r); i++ {
+				r[i] = reports.Cell{Text: dash}
+			}
+			cells[a.Agent] = r
+		}
+		if i, ok := col[a.Check]; ok {
+			r[i] = reports.Cell{Text: fmt.Sprintf("%s (%s)", pct(a.FailPct), count(a.Checked)), Sort: sortKey(a.FailPct)}
+		}
+	}
+	for _, a := range agents {
+		t.Rows = append(t.Rows, cells[a])
+	}
+	return t.HTML()
+}
+
+func autoAgreementTable(rows []autoAgreement) (template.HTML, error) {
+	t := reports.Table{Caption: "Agreement with the reviewers", Sortable: true, Columns: []reports.Column{
+		{Label: "Check"}, {Label: "Category"}, {Label: "n", Numeric: true, Title: "conversation reviews both judged"},
+		{Label: "Both fail", Numeric: true, Title: "tp"}, {Label: "Only the check fails", Numeric: true, Title: "fp"},
+		{Label: "Only the reviewer fails", Numeric: true, Title: "fn"}, {Label: "Both pass", Numeric: true, Title: "tn"},
+		{Label: "Agreement", Numeric: true}, {Label: "Precision", Numeric: true}, {Label: "Recall", Numeric: true},
+		{Label: "Kappa", Numeric: true, Title: "Cohen's kappa"}, {Label: "Reading"},
+	}}
+	for _, a := range rows {
+		t.Rows = append(t.Rows, []reports.Cell{
+			{Text: a.Check}, {Text: a.Category}, {Text: count(a.N), Sort: fmt.Sprint(a.N)},
+			{Text: count(a.TP), Sort: fmt.Sprint(a.TP)}, {Text: count(a.FP), Sort: fmt.Sprint(a.FP)},
+			{Text: count(a.FN), Sort: fmt.Sprint(a.FN)}, {Text: count(a.TN), Sort: fmt.Sprint(a.TN)},
+			{Text: decimal(a.Agreement, 3), Sort: sortKey(a.Agreement)}, {Text: decimal(a.Precision, 3), Sort: sortKey(a.Precision)},
+			{Text: decimal(a.Recall, 3), Sort: sortKey(a.Recall)}, {Text: decimal(a.Kappa, 3), Sort: sortKey(a.Kappa)},
+			{Text: kappaReading(a.Kappa)},
+		})
+	}
+	return t.HTML()
 }
 
 func qualityTrendChart(weeks []qualityWeek) *charts.Bar {

@@ -123,3 +123,96 @@ func TestQualityByHand(t *testing.T) {
 		}
 	}
 }
+
+// TestAutoQualityByHand checks the automatic checks' figures of the Quality
+// page against the fixture's verdicts (testdata/fixture_auto_qa.sql) and
+// reviews, worked out by hand.
+func TestAutoQualityByHand(t *testing.T) {
+	const nudge = "nudge<img src=x onerror=window.pwned=6>"
+	db := openRO(t, fixtureDB(t))
+	d, err := loadAutoQuality(context.Background(), db.DB, fixturePeriod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// c1..c8: c2, c3, c4 and c7 failed a check (8 failed verdicts); c5, c6 all N/A still count.
+	if k := d.KPIs; k.Conversations != 8 || k.ConversationsFailed != 4 || *k.ConversationsFailedPct != 50 || k.Failed != 8 {
+		t.Errorf("tile %+v, want 4 of 8 conversations (50%%), 8 failed verdicts", k)
+	}
+	type check struct {
+		name                      string
+		conversations, checked, n int64
+		pct                       float64
+	}
+	var checks []check
+	for _, c := range d.Checks {
+		checks = append(checks, check{c.Check, c.Conversations, c.Checked, c.Failed, *c.FailPct})
+	}
+	// greeting fails c2, c3, c4, c7 of the six it judged; sensitive_data c3, c7; the nudge check c2, c7.
+	if want := []check{{"greeting", 8, 6, 4, 66.7}, {"sensitive_data", 8, 6, 2, 33.3}, {nudge, 8, 6, 2, 33.3}}; !slices.Equal(checks, want) {
+		t.Errorf("checks %v, want %v", checks, want)
+	}
+	type agent struct {
+		agent, check    string
+		checked, failed int64
+		pct             float64
+	}
+	var agents []agent
+	for _, a := range d.Agents {
+		agents = append(agents, agent{a.Agent, a.Check, a.Checked, a.Failed, *a.FailPct})
+	}
+	// ann: c1, c2, c8; bob: c3, c4; the hostile agent: c7; c5 and c6 have no agent.
+	want := []agent{
+		{"<script>window.pwned=1</script>", "greeting", 1, 1, 100}, {"<script>window.pwned=1</script>", nudge, 1, 1, 100}, {"<script>window.pwned=1</script>", "sensitive_data", 1, 1, 100},
+		{"ann", "greeting", 3, 1, 33.3}, {"ann", nudge, 3, 1, 33.3}, {"ann", "sensitive_data", 3, 0, 0},
+		{"bob", "greeting", 2, 2, 100}, {"bob", nudge, 2, 0, 0}, {"bob", "sensitive_data", 2, 1, 50},
+	}
+	if !slices.Equal(agents, want) {
+		t.Errorf("agents %v, want %v", agents, want)
+	}
+	// Every review to date, calibration included. greeting against tone (fails at 1 of 1-3):
+	// q3 (c3) both fail; q2, q5, q7, k1, k2, k3 only the check; q1, q6, k4-k6 both pass; q4 N/A.
+	// n 12, agreement 6/12, precision 1/7, recall 1, pe = (7·1 + 5·11)/144 = 62/144, kappa
+	// (72 - 62)/(144 - 62) = 5/41. sensitive_data against process (0 fails): q3 both, q5 only
+	// the check, k3 only the reviewer, ten both pass: pe = (2·2 + 11·11)/169, kappa 18/44.
+	type agreement struct {
+		check, category            string
+		n, tp, fp, fn, tn          int64
+		agree, prec, recall, kappa float64
+	}
+	var agreements []agreement
+	for _, a := range d.Agreement {
+		agreements = append(agreements, agreement{a.Check, a.Category, a.N, a.TP, a.FP, a.FN, a.TN, *a.Agreement, *a.Precision, *a.Recall, *a.Kappa})
+	}
+	if want := []agreement{
+		{"greeting", "tone", 12, 1, 6, 0, 5, 0.5, round(1.0/7, 3), 1, round(5.0/41, 3)},
+		{"sensitive_data", "process", 13, 1, 1, 1, 10, round(11.0/13, 3), 0.5, 0.5, round(18.0/44, 3)},
+	}; !slices.Equal(agreements, want) {
+		t.Errorf("agreement %v, want %v", agreements, want)
+	}
+	for k, want := range map[float64]string{0.9: "almost perfect", 0.7: "substantial", 0.5: "moderate", 0.3: "fair", 0.1: "slight", -0.2: "worse than chance"} {
+		if got := kappaReading(&k); got != want {
+			t.Errorf("kappa %v reads %q, want %q", k, got, want)
+		}
+	}
+
+	// Over time: with the week before, p1 (greeting fails) and p2 (the nudge check fails) add 2026-W40.
+	wide, err := loadAutoQuality(context.Background(), db.DB, Period{From: day("2026-10-01"), To: fixturePeriod.To})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type week struct {
+		week, check     string
+		checked, failed int64
+		pct             float64
+	}
+	var weeks []week
+	for _, w := range wide.Weekly {
+		weeks = append(weeks, week{w.Week, w.Check, w.Checked, w.Failed, w.FailPct})
+	}
+	if want := []week{
+		{"2026-W40", "greeting", 2, 1, 50}, {"2026-W40", nudge, 2, 1, 50}, {"2026-W40", "sensitive_data", 2, 0, 0},
+		{"2026-W41", "greeting", 6, 4, 66.7}, {"2026-W41", nudge, 6, 2, 33.3}, {"2026-W41", "sensitive_data", 6, 2, 33.3},
+	}; !slices.Equal(weeks, want) {
+		t.Errorf("weeks %v, want %v", weeks, want)
+	}
+}

@@ -4,7 +4,6 @@ package governance
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -39,11 +38,8 @@ const (
 	StatusInterrupted = "interrupted"
 )
 
-// CustomerDigest is how the audit log names a customer: hex SHA-256 of the ID.
-func CustomerDigest(id string) string {
-	sum := sha256.Sum256([]byte(id))
-	return hex.EncodeToString(sum[:])
-}
+// CustomerDigest is how the audit log names a customer: hex SHA-256 of the ID (lake.IDDigest).
+func CustomerDigest(id string) string { return lake.IDDigest(id) }
 
 // auditLog is the audit log a run writes to: the lake folder's
 // _audit/audit.jsonl, or the same object in a bucket.

@@ -47,6 +47,24 @@ builds the DuckDB warehouse:
   reviews    QA reviews, disputes and resolutions (DIR/reviews, written
              by parley qa import, dispute and resolve)      -> qa_reviews,
              qa_ratings, qa_agent_weekly, qa_calibration
+  autoqa     the automatic QA checks of qa.auto in --config (greeting,
+             closing, empathy, sensitive data, spelling, end sentiment,
+             FRT SLA, nudge, transfer loop, unanswered burst), one verdict
+             per conversation and check                    -> auto_qa,
+             auto_qa_summary, auto_qa_agreement
+
+The automatic checks run on every conversation, offline: spelling reads
+the Hunspell dictionaries in /usr/share/hunspell (Debian: apt install
+hunspell-en-us hunspell-en-gb; a missing one makes the check "na" for its
+language and is logged at WARN). Without a qa.auto section the ten default
+checks run; turn them off, or choose and tune them, in parley.yaml:
+  qa:
+    auto:
+      disabled: true           # auto_qa stays empty
+      # or: checks: [{name: greeting, category: greeting}, {name: spelling, ignore: [Acme]}]
+See docs/qa.md ("Automatic checks") for every check and option, and
+  parley sql --db FILE "SELECT * FROM auto_qa_agreement"
+for how far each check agrees with your reviewers.
 
 An event delivered twice with different content (another text, time or
 even conversation) keeps its first-ingested copy; the others are counted in
@@ -55,16 +73,17 @@ warehouse_info, logged at WARN and listed, with the fields that differ, by
 
 Every table and column is documented in docs/metrics.md; the SQL is in
 sql/build/. Settings (time zone, business hours, SLA targets, windows,
-friction weights, and the build's DuckDB memory_limit, temp_dir and threads)
-come from --config; see docs/config.md. Without --db the warehouse is
+friction weights, the automatic checks, and the build's DuckDB memory_limit,
+temp_dir and threads) come from --config; see docs/config.md. Without --db the warehouse is
 written next to the lake folder: --lake demo/lake writes
 demo/warehouse.duckdb.
 
 Builds are incremental: when FILE exists, build reads only the lake files
 added since it was built and recomputes the conversations they touch (late
 events for old dates and duplicates included), plus the conversations whose
-repeat contacts or completeness depend on them. The result is the same as a
-full rebuild. Build falls back to a full rebuild by itself, saying why, when
+repeat contacts or completeness depend on them, and reruns the automatic
+checks on those conversations (on all of them when a dictionary or parley's
+checks changed). The result is the same as a full rebuild. Build falls back to a full rebuild by itself, saying why, when
 FILE was built with other settings or another version of parley, or a lake
 file it was built from is gone or changed (compact, erase, retention);
 --full forces one.
@@ -115,6 +134,17 @@ Example:
 			log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
 			start := time.Now()
 			ctx := cmd.Context()
+			// The lake as the warehouse records it: a bucket's URL, not the
+			// cache folder the build reads (which another bucket would share).
+			source := lakeDir
+			if !loc.bucket() {
+				if source, err = filepath.Abs(lakeDir); err != nil {
+					return fmt.Errorf("build: --lake %s: %w", lakeDir, err)
+				}
+			}
+			if err := checkSameLake(ctx, source, dbPath, full); err != nil {
+				return err
+			}
 			if loc.bucket() {
 				if cacheDir == "" {
 					cacheDir = filepath.Join(filepath.Dir(dbPath), "lake-cache")
@@ -131,7 +161,7 @@ Example:
 				lakeDir = cacheDir
 			}
 			warnChangedSettings(ctx, cmd.OutOrStdout(), log, dbPath, settings)
-			stats, err := buildWarehouseWith(ctx, lakeDir, dbPath, settings, log, full)
+			stats, err := buildWarehouseWith(ctx, lakeDir, source, dbPath, settings, log, full)
 			if errors.Is(err, transform.ErrNoEvents) {
 				return usageErrorf("build: --lake %s: %w", lakeDir, err)
 			}
@@ -167,6 +197,22 @@ Example:
 	return cmd
 }
 
+// checkSameLake refuses to build into a warehouse another lake was built
+// from (two lakes in one folder share the default --db, two buckets the
+// default --db and cache): the build would replace it without a word.
+// source is the lake as the warehouse records it (an absolute folder, or
+// s3://bucket/prefix). --full says the replacement is meant.
+func checkSameLake(ctx context.Context, source, dbPath string, full bool) error {
+	state, ok, err := transform.BuiltWith(ctx, dbPath)
+	if err != nil || !ok || state.Lake == "" || full {
+		return nil //nolint:nilerr // an unreadable warehouse is rebuilt; the build says why
+	}
+	if source != state.Lake {
+		return usageErrorf("build: %s was built from the lake %s, not %s: give this lake its own warehouse with --db FILE (and --cache DIR for a bucket), or --full to replace that one", dbPath, state.Lake, source)
+	}
+	return nil
+}
+
 // warnChangedSettings prints a WARNING naming each setting that differs
 // from those dbPath was built with, and what the change does, before the
 // build recomputes the warehouse with the new ones. Settings the warehouse
@@ -198,15 +244,17 @@ func warnChangedSettings(ctx context.Context, w io.Writer, log *slog.Logger, dbP
 
 // buildWarehouse builds dbPath from the lake, incrementally when it exists.
 func buildWarehouse(ctx context.Context, lakeDir, dbPath string, settings *config.Config, log *slog.Logger) (transform.Stats, error) {
-	return buildWarehouseWith(ctx, lakeDir, dbPath, settings, log, false)
+	return buildWarehouseWith(ctx, lakeDir, "", dbPath, settings, log, false)
 }
 
 // buildWarehouseWith runs the transform and metric stages into dbPath:
 // as an update of a copy of the existing warehouse unless full is set or
 // the warehouse cannot be updated, else from scratch. Either way it builds
 // next to the target and renames at the end, so readers never see a
-// half-built warehouse and a failed build keeps the old one.
-func buildWarehouseWith(ctx context.Context, lakeDir, dbPath string, settings *config.Config, log *slog.Logger, full bool) (transform.Stats, error) {
+// half-built warehouse and a failed build keeps the old one. source is
+// the lake the warehouse records when lakeDir is a copy of it (a bucket's
+// cache); empty means lakeDir itself.
+func buildWarehouseWith(ctx context.Context, lakeDir, source, dbPath string, settings *config.Config, log *slog.Logger, full bool) (transform.Stats, error) {
 	tmp := dbPath + ".building"
 	if err := removeWarehouse(tmp); err != nil {
 		return transform.Stats{}, err
@@ -226,7 +274,7 @@ func buildWarehouseWith(ctx context.Context, lakeDir, dbPath string, settings *c
 		}
 	}
 	if incremental {
-		stats, err = transform.Run(ctx, transform.Config{Lake: lakeDir, DB: tmp, Settings: settings, Log: log, Incremental: true})
+		stats, err = transform.Run(ctx, transform.Config{Lake: lakeDir, Source: source, DB: tmp, Settings: settings, Log: log, Incremental: true})
 		switch {
 		case errors.Is(err, transform.ErrFullRebuild):
 			log.Info("build: rebuilding in full", "reason", err)
@@ -239,7 +287,7 @@ func buildWarehouseWith(ctx context.Context, lakeDir, dbPath string, settings *c
 		}
 	}
 	if !incremental && err == nil {
-		stats, err = transform.Run(ctx, transform.Config{Lake: lakeDir, DB: tmp, Settings: settings, Log: log})
+		stats, err = transform.Run(ctx, transform.Config{Lake: lakeDir, Source: source, DB: tmp, Settings: settings, Log: log})
 	}
 	if err == nil {
 		err = metrics.Run(ctx, metrics.Config{DB: tmp, Settings: settings, Incremental: incremental, Log: log})

@@ -34,6 +34,9 @@ func newReportCmd() *cobra.Command {
                            agents' quality scores with their n, categories that
                            fail most, disputes, reviewer agreement (Krippendorff's
                            alpha), and review scores beside CSAT and friction
+  DIR/now.html             Now: the live queue as of the newest event (view
+                           queue_now): who waits on whom, the oldest wait, waits
+                           past or near the SLA and the reply window, agents active
 
 Every page is one file that opens offline (from a laptop, a share or an e-mail
 attachment): the chart library is inside it and its Content-Security-Policy

@@ -51,9 +51,16 @@ type Config struct {
 	Staffing Staffing `yaml:"staffing"`
 	// QA holds the scorecards of quality reviews (see qa.go).
 	QA QA `yaml:"qa"`
-	// Lake says where the lake is, for the commands given no --lake; it
-	// never changes what a build computes.
+	// Lake says where the lake is, for the commands that take --lake and
+	// find none on the command line; the flag wins when both are given. It
+	// never changes what a build computes. Written either as the folder
+	// alone (lake: /var/lib/parley/lake) or as a section with path and s3.
 	Lake Lake `yaml:"lake,omitempty"`
+	// Run holds the settings of `parley run` (run.go); its paths are also
+	// where `parley serve` finds the warehouse, reports and packets.
+	Run Run `yaml:"run,omitempty"`
+	// Serve holds the settings of `parley serve` (run.go).
+	Serve Serve `yaml:"serve,omitempty"`
 }
 
 // Lake is where the lake lives: a folder, or a bucket and prefix in
@@ -64,6 +71,35 @@ type Lake struct {
 	// S3 says how to reach the bucket of an s3:// Path.
 	S3 S3 `yaml:"s3,omitempty"`
 }
+
+// UnmarshalYAML reads the section, or a plain string as its Path: the
+// "lake: FOLDER" form parley.yaml had before the s3 settings.
+func (l *Lake) UnmarshalYAML(n *yaml.Node) error {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		*l = Lake{}
+		return n.Decode(&l.Path)
+	case yaml.MappingNode:
+	default:
+		return fmt.Errorf("line %d: lake: want a folder, s3://bucket/prefix, or a section with path and s3", n.Line)
+	}
+	type fields Lake // without the method, so the section decodes field by field
+	return n.Decode((*fields)(l))
+}
+
+// MarshalYAML writes a lake with no s3 settings in the short form, as
+// UnmarshalYAML reads it.
+func (l Lake) MarshalYAML() (any, error) {
+	if l.S3 == (S3{}) {
+		return l.Path, nil
+	}
+	type fields Lake
+	return fields(l), nil
+}
+
+// mappingIsFields tells the unknown-key check that Lake's section form
+// holds exactly its fields, though Lake decodes itself.
+func (Lake) mappingIsFields() {}
 
 // S3 holds the connection settings of a lake in object storage; the
 // credentials come from the standard AWS environment and files, never from
@@ -161,7 +197,7 @@ func (b Build) validate() []error {
 }
 
 // Fingerprint identifies the settings that decide what a build computes
-// (everything but Build, Staffing and QA), so a warehouse built with other settings is
+// (everything but Build, Staffing, the QA scorecards, Lake, Run and Serve; qa.auto counts), so a warehouse built with other settings is
 // rebuilt in full rather than updated. It must only be called on a validated Config.
 func (c *Config) Fingerprint() string {
 	sum := sha256.Sum256([]byte(c.SemanticYAML()))
@@ -169,7 +205,8 @@ func (c *Config) Fingerprint() string {
 }
 
 // SemanticYAML is the YAML of the settings that decide what a build
-// computes (everything but Build, Staffing and QA): what Fingerprint hashes, and what a
+// computes (everything but Build, Staffing, the QA scorecards, Lake, Run and Serve;
+// qa.auto counts, as it shapes auto_qa): what Fingerprint hashes, and what a
 // warehouse records so that the next build can say which settings changed.
 func (c *Config) SemanticYAML() string {
 	semantic := *c
@@ -177,8 +214,9 @@ func (c *Config) SemanticYAML() string {
 	semantic.Staffing = Staffing{}
 	// Reviews store the scale and weight of every rating, so a changed
 	// scorecard re-scores nothing the build computes.
-	semantic.QA = QA{}
-	semantic.Lake = Lake{}
+	semantic.QA = QA{Auto: c.QA.Auto}
+	// Where things are and how the long-running commands run change no figure.
+	semantic.Lake, semantic.Run, semantic.Serve = Lake{}, Run{}, Serve{}
 	return string(c.marshal(&semantic))
 }
 
@@ -322,13 +360,27 @@ func Default() *Config {
 // channel keeps the defaults of the others, and an empty or null map keeps
 // them all.
 func Load(path string) (*Config, error) {
-	cfg := Default()
 	if path == "" {
-		return cfg, nil
+		return Default(), nil
 	}
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("config: read %s: %w", path, err)
+	}
+	return Parse(path, raw)
+}
+
+// Parse reads raw, parley.yaml text from the source name (for messages),
+// over the defaults and validates the result, as Load does with a file.
+func Parse(name string, raw []byte) (*Config, error) {
+	cfg := Default()
+	path := name
+	var doc yaml.Node
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		return nil, fmt.Errorf("config: parse %s: %w", path, err)
+	}
+	if err := unknownKeys(&doc, cfg); err != nil {
+		return nil, fmt.Errorf("config: %s: %w", path, err)
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(raw))
 	dec.KnownFields(true)
@@ -440,6 +492,8 @@ func (c *Config) Validate() error {
 	errs = append(errs, c.Build.validate()...)
 	errs = append(errs, c.Staffing.validate()...)
 	errs = append(errs, c.QA.validate()...)
+	errs = append(errs, c.Run.validate()...)
+	errs = append(errs, c.Serve.validate()...)
 	return errors.Join(errs...)
 }
 
@@ -603,6 +657,8 @@ func (ch Change) Effect() string {
 		return "friction scores change"
 	case "reply_windows":
 		return "reply-window breaches change"
+	case "qa":
+		return "the automatic QA checks (auto_qa) run with other settings"
 	}
 	return "the metrics are computed differently"
 }

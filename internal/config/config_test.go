@@ -160,7 +160,7 @@ func TestExampleFileLoads(t *testing.T) {
 	if got := cfg.ScheduleFor("night-desk").Weekly["mon"]; len(got) != 1 || got[0] != "22:00-06:00" {
 		t.Errorf("night-desk monday = %v", got)
 	}
-	if cfg.Lake.Path != "s3://acme-lake/parley" || cfg.Lake.S3.Endpoint != "https://minio.internal:9000" {
+	if cfg.Lake.Path != "/var/lib/parley/lake" || cfg.Lake.S3.Endpoint != "https://minio.internal:9000" {
 		t.Errorf("lake = %+v", cfg.Lake)
 	}
 }
@@ -170,12 +170,19 @@ func TestExampleFileLoads(t *testing.T) {
 func TestLakeSettings(t *testing.T) {
 	tests := []struct {
 		name, yaml, wantErr string
+		want                Lake
 	}{
-		{"bucket", "lake:\n  path: s3://b/p\n  s3: {endpoint: http://127.0.0.1:9000, region: eu-west-1}\n", ""},
-		{"folder", "lake:\n  path: /data/lake\n", ""},
-		{"endpoint without scheme", "lake:\n  s3: {endpoint: minio:9000}\n", "lake.s3.endpoint"},
-		{"misspelt scheme", "lake:\n  path: s3:/b/p\n", "lake.path"},
-		{"unknown key", "lake:\n  s3: {secret_key: x}\n", "secret_key"},
+		{name: "bucket", yaml: "lake:\n  path: s3://b/p\n  s3: {endpoint: http://127.0.0.1:9000, region: eu-west-1}\n",
+			want: Lake{Path: "s3://b/p", S3: S3{Endpoint: "http://127.0.0.1:9000", Region: "eu-west-1"}}},
+		{name: "folder", yaml: "lake:\n  path: /data/lake\n", want: Lake{Path: "/data/lake"}},
+		{name: "short form", yaml: "lake: /data/lake\n", want: Lake{Path: "/data/lake"}},
+		{name: "short form bucket", yaml: "lake: s3://b/p\n", want: Lake{Path: "s3://b/p"}},
+		{name: "endpoint without scheme", yaml: "lake:\n  s3: {endpoint: minio:9000}\n", wantErr: "lake.s3.endpoint"},
+		{name: "misspelt scheme", yaml: "lake:\n  path: s3:/b/p\n", wantErr: "lake.path"},
+		{name: "misspelt scheme, short form", yaml: "lake: s3:/b/p\n", wantErr: "lake.path"},
+		{name: "unknown key", yaml: "lake:\n  s3: {secret_key: x}\n", wantErr: "line 2: lake.s3.secret_key: unknown key in lake.s3"},
+		{name: "misspelt key", yaml: "lake:\n  pth: /data/lake\n", wantErr: "lake.pth: unknown key in lake; did you mean path?"},
+		{name: "a list", yaml: "lake: [/a, /b]\n", wantErr: "line 1: lake: want a folder, s3://bucket/prefix, or a section"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -193,9 +200,48 @@ func TestLakeSettings(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if cfg.Lake != tc.want {
+				t.Errorf("lake = %+v, want %+v", cfg.Lake, tc.want)
+			}
 			if cfg.Fingerprint() != Default().Fingerprint() {
 				t.Error("the lake section changed the build fingerprint")
 			}
+			// The YAML a warehouse or a test writes back reads the same.
+			again, err := Parse("again", cfg.YAML())
+			if err != nil {
+				t.Fatalf("reading back %s: %v", cfg.YAML(), err)
+			}
+			if again.Lake != tc.want {
+				t.Errorf("read back: lake = %+v, want %+v", again.Lake, tc.want)
+			}
 		})
+	}
+}
+
+// TestUnknownKeysAllAtOnce: every mistyped key is reported, each with its
+// line, its section and the keys it probably meant, not only the first in
+// the Go terms of the decoder.
+func TestUnknownKeysAllAtOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "parley.yaml")
+	yamlText := "timezon: UTC\nwindows:\n  repeat_contct: 7d\nsla:\n  webchat: {first_respons: 1m, goal: 0.8}\nfriction:\n  weights: {tme: 1}\n"
+	if err := os.WriteFile(path, []byte(yamlText), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(path)
+	if err == nil {
+		t.Fatal("Load accepted unknown keys")
+	}
+	for _, want := range []string{
+		"line 1: timezon: unknown key in parley.yaml; did you mean timezone?",
+		"line 3: windows.repeat_contct: unknown key in windows; did you mean repeat_contact?",
+		"line 5: sla.webchat.first_respons: unknown key in sla.webchat; did you mean first_response?",
+		"line 7: friction.weights.tme: unknown key in friction.weights; did you mean time?",
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+	if strings.Contains(err.Error(), "config.Config") {
+		t.Errorf("error names Go types: %v", err)
 	}
 }
