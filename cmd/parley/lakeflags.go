@@ -63,6 +63,19 @@ func (l *lakeFlags) fillFrom(w io.Writer, configPath string) error {
 	return nil
 }
 
+// bucketCommands names the commands that take a lake in object storage.
+const bucketCommands = "ingest, import, compact, erase, retention, build and export"
+
+// folderOnly refuses an s3:// lake for a command that reads or writes a
+// lake folder, rather than let it look for a folder named "s3:": it names
+// the commands that do take a bucket, and what to do instead.
+func folderOnly(command, lake, instead string) error {
+	if !objstore.IsURL(lake) {
+		return nil
+	}
+	return usageErrorf("%s: --lake %s: reads a lake folder only (a lake in object storage is taken by %s); %s", command, lake, bucketCommands, instead)
+}
+
 // bucket reports whether the lake is in object storage.
 func (l *lakeFlags) bucket() bool { return objstore.IsURL(l.lake) }
 

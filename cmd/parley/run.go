@@ -71,6 +71,11 @@ a systemd unit.
 The lake is --lake, else the lake key of parley.yaml. The warehouse, the
 reports and the QA packets default to warehouse.duckdb, report/ and qa/ next
 to the lake folder; "parley serve" with the same parley.yaml serves them.
+The lake must be a folder: --lake s3://acme-lake/parley is refused. With a
+lake in object storage, run ingest on each machine and build and report from
+a schedule instead:
+  parley ingest --brokers kafka:9092 --topic events --lake s3://acme-lake/parley
+  parley build --lake s3://acme-lake/parley --db /data/warehouse.duckdb && parley report --db /data/warehouse.duckdb --out /data/report
 
 Example:
   parley run --config /etc/parley/parley.yaml
