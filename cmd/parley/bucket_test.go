@@ -91,6 +91,13 @@ func TestImportAndBuildOnBucket(t *testing.T) {
 	if a, b := counts.FindString(updated), counts.FindString(full); a == "" || a != b {
 		t.Errorf("bucket build says %q, folder build %q", a, b)
 	}
+	// The automatic QA checks ran on every conversation of the bucket's
+	// build, incremental step included, as on the folder's.
+	verdicts := `SELECT "check", result, count(*) AS n, count(DISTINCT conversation_id) AS conversations FROM auto_qa GROUP BY ALL ORDER BY ALL`
+	fromBucket := run("sql", "--db", db, verdicts)
+	if fromFolder := run("sql", "--db", filepath.Join(dir, "folder", "warehouse.duckdb"), verdicts); fromBucket != fromFolder || !strings.Contains(fromBucket, "greeting") {
+		t.Errorf("auto_qa of the bucket's build:\n%s\nof the folder's:\n%s", fromBucket, fromFolder)
+	}
 }
 
 // TestBucketRefusedWithoutConditionalWrites: import names the missing
