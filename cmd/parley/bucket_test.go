@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/objstore"
 	"github.com/parley-cx/parley/internal/objstore/s3test"
 	"github.com/parley-cx/parley/metrics"
@@ -130,5 +132,76 @@ func TestBucketOverTLS(t *testing.T) {
 	}
 	if out, err := parleyCombined(t, "build", "--config", cfg, "--db", filepath.Join(t.TempDir(), "w.duckdb")); err != nil || !strings.Contains(out, "built ") {
 		t.Fatalf("build over TLS with lake.s3.ca_file: %v\n%s", err, out)
+	}
+}
+
+// TestReviewsCopiedToBucketAreBuilt: QA reviews are written to a lake
+// folder (qa import refuses s3://), and files of its reviews/ copied under
+// the bucket's reviews/ (aws s3 sync, as qa import's help says) reach
+// qa_reviews through a build from the bucket.
+func TestReviewsCopiedToBucketAreBuilt(t *testing.T) {
+	srv := s3test.Start(t, s3test.Options{})
+	srv.SetEnv(t)
+	dir := t.TempDir()
+	lakeURL := srv.LakeURL("acme/lake")
+	s3flags := []string{"--lake", lakeURL, "--s3-endpoint", srv.Endpoint}
+	mustParley(t, append([]string{"import"}, append(s3flags, metricsFixture("basic.jsonl"))...)...)
+
+	review, err := json.Marshal(map[string]any{
+		"review_id": "rv-0123456789abcdef", "run": "2026-03-20-7", "conversation_id": "c-bot-contained", "agent_id": "ana",
+		"reviewer_id": "bob", "calibration": false, "scorecard": "default", "scorecard_version": config.DefaultScorecard().Version(),
+		"reviewed_at": "2026-03-21T09:30:00Z",
+		"ratings": []any{
+			map[string]any{"category": "greeting", "rating": 3, "na": false, "comment": ""},
+			map[string]any{"category": "understanding", "rating": 4, "na": false, "comment": ""},
+			map[string]any{"category": "solution", "rating": 4, "na": false, "comment": ""},
+			map[string]any{"category": "tone", "rating": 5, "na": false, "comment": ""},
+			map[string]any{"category": "process", "rating": 1, "na": false, "comment": ""},
+			map[string]any{"category": "closing", "rating": nil, "na": true, "comment": ""},
+		},
+		"comment": "",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	scores := filepath.Join(dir, "scores.jsonl")
+	if err := os.WriteFile(scores, append(review, '\n'), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := parley(t, "qa", "import", "--lake", lakeURL, scores); err == nil {
+		t.Fatal("qa import wrote to a bucket")
+	}
+	folder := filepath.Join(dir, "reviews-lake")
+	if err := os.Mkdir(folder, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	mustParley(t, "qa", "import", "--lake", folder, scores)
+
+	// aws s3 sync folder/reviews s3://…/reviews: every file, same relative key.
+	ctx := context.Background()
+	b, err := objstore.Open(ctx, lakeURL, objstore.Options{Endpoint: srv.Endpoint})
+	if err != nil {
+		t.Fatal(err)
+	}
+	copied := 0
+	err = filepath.WalkDir(filepath.Join(folder, "reviews"), func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(folder, p)
+		if err != nil {
+			return err
+		}
+		copied++
+		_, err = b.PutFile(ctx, filepath.ToSlash(rel), p, objstore.Condition{})
+		return err
+	})
+	if err != nil || copied == 0 {
+		t.Fatalf("copy the reviews: %v (%d files)", err, copied)
+	}
+	db := filepath.Join(dir, "warehouse.duckdb")
+	mustParley(t, append([]string{"build", "--db", db}, s3flags...)...)
+	if out := mustParley(t, "sql", "--db", db, "SELECT review_id, reviewer_id, conversation_id FROM qa_reviews"); !strings.Contains(out, "rv-0123456789abcdef") || !strings.Contains(out, "c-bot-contained") {
+		t.Errorf("qa_reviews after a build from the bucket:\n%s", out)
 	}
 }
