@@ -136,22 +136,22 @@ Example:
 			ctx := cmd.Context()
 			// The lake as the warehouse records it: a bucket's URL, not the
 			// cache folder the build reads (which another bucket would share).
-			source := lakeDir
-			if !loc.bucket() {
-				if source, err = filepath.Abs(lakeDir); err != nil {
-					return fmt.Errorf("build: --lake %s: %w", lakeDir, err)
+			var source string
+			var b *objstore.Bucket
+			if loc.bucket() {
+				if b, err = objstore.Open(ctx, loc.lake, loc.s3); err != nil {
+					return usageErrorf("build: --lake %s: %w", loc.lake, err)
 				}
+				source = b.URL()
+			} else if source, err = filepath.Abs(lakeDir); err != nil {
+				return fmt.Errorf("build: --lake %s: %w", lakeDir, err)
 			}
 			if err := checkSameLake(ctx, source, dbPath, full); err != nil {
 				return err
 			}
-			if loc.bucket() {
+			if b != nil {
 				if cacheDir == "" {
 					cacheDir = filepath.Join(filepath.Dir(dbPath), "lake-cache")
-				}
-				b, err := objstore.Open(ctx, loc.lake, loc.s3)
-				if err != nil {
-					return usageErrorf("build: --lake %s: %w", loc.lake, err)
 				}
 				st, err := lake.SyncCache(ctx, b, cacheDir, lake.BuildPrefixes, log)
 				if err != nil {

@@ -284,7 +284,8 @@ func TestBuildRefusesAnotherLakesWarehouse(t *testing.T) {
 				t.Fatalf("build of another lake into the same warehouse: %v, want a usage error naming both lakes", err)
 			}
 			// Refused before the cache is touched: nothing to download again.
-			if out, err := run("build", "--lake", first); err != nil || !strings.Contains(out, "is up to date") || kind == "bucket" && !regexp.MustCompile(`: \d+ objects: 0 downloaded`).MatchString(out) {
+			// The same lake spelt with a trailing slash is the same lake.
+			if out, err := run("build", "--lake", first+"/"); err != nil || !strings.Contains(out, "is up to date") || kind == "bucket" && !regexp.MustCompile(`: \d+ objects: 0 downloaded`).MatchString(out) {
 				t.Errorf("the first lake's warehouse or cache changed: %v\n%s", err, out)
 			}
 			if out, err := run("build", "--lake", second, "--full"); err != nil || !regexp.MustCompile(`(?m)^built `).MatchString(out) {

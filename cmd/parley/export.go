@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -84,7 +83,7 @@ Example:
 				if _, err := bucket.PutFile(cmd.Context(), name, p, objstore.Condition{}); err != nil {
 					return fmt.Errorf("export: upload %s: %w", name, err)
 				}
-				fmt.Fprintln(cmd.ErrOrStderr(), "wrote", strings.TrimSuffix(bucket.URL(), "/")+"/"+name)
+				fmt.Fprintln(cmd.ErrOrStderr(), "wrote", bucket.URL()+"/"+name)
 			}
 			return nil
 		},

@@ -160,14 +160,17 @@ func Open(ctx context.Context, lakeURL string, opt Options) (*Bucket, error) {
 		o.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
 		o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
 	})
-	b := &Bucket{client: client, bucket: bucket, url: lakeURL}
+	b := &Bucket{client: client, bucket: bucket, url: Scheme + bucket}
 	if prefix != "" {
 		b.prefix = prefix + "/"
+		b.url += "/" + prefix
 	}
 	return b, nil
 }
 
-// URL is the lake location the bucket was opened with.
+// URL is the lake location the bucket was opened with, written one way
+// (s3://bucket/prefix, no trailing slash), so two spellings of one
+// location compare equal.
 func (b *Bucket) URL() string { return b.url }
 
 // Counts returns the requests and bytes so far.
