@@ -129,7 +129,7 @@ func Open(ctx context.Context, lakeURL string, opt Options) (*Bucket, error) {
 	if opt.CAFile != "" {
 		pem, err := os.ReadFile(opt.CAFile)
 		if err != nil {
-			return nil, fmt.Errorf("objstore: read --s3-ca: %w", err)
+			return nil, fmt.Errorf("objstore: read the certificate authorities (--s3-ca, lake.s3.ca_file): %w", err)
 		}
 		loads = append(loads, config.WithCustomCABundle(bytes.NewReader(pem)))
 	}

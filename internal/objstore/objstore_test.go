@@ -3,6 +3,7 @@ package objstore_test
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -101,6 +102,10 @@ func TestTLS(t *testing.T) {
 	trusted := open(t, srv, "p", objstore.Options{CAFile: srv.CAFile})
 	if _, err := trusted.PutBytes(ctx, "a", []byte("x"), objstore.Condition{}); err != nil {
 		t.Fatalf("with the CA: %v", err)
+	}
+	// A CA file from parley.yaml is named as such when it cannot be read.
+	if _, err := objstore.Open(ctx, srv.LakeURL("p"), objstore.Options{Endpoint: srv.Endpoint, CAFile: filepath.Join(t.TempDir(), "none.pem")}); err == nil || !strings.Contains(err.Error(), "--s3-ca, lake.s3.ca_file") {
+		t.Errorf("a missing CA file: %v", err)
 	}
 	untrusted := open(t, srv, "p", objstore.Options{})
 	if _, _, err := untrusted.Get(ctx, "a"); err == nil || !strings.Contains(err.Error(), "certificate") {
