@@ -224,7 +224,8 @@ type runner struct {
 	// settings is the SemanticYAML recorded beside the fingerprint, for
 	// BuiltWith to say which settings a later build changes.
 	settings string
-	// lake is the lake's absolute path, recorded for BuiltWith.
+	// lake is the lake's absolute path (or s3:// URL, Config.Source),
+	// recorded for BuiltWith.
 	lake string
 }
 
@@ -418,8 +419,9 @@ type BuildState struct {
 	// Settings is the settings' config.SemanticYAML; "" for a warehouse
 	// built before Parley recorded them.
 	Settings string
-	// Lake is the absolute path of the lake it was built from; "" for a
-	// warehouse built before Parley recorded it.
+	// Lake is the absolute path of the lake it was built from, or its
+	// s3://bucket/prefix (Config.Source); "" for a warehouse built before
+	// Parley recorded it.
 	Lake string
 }
 
