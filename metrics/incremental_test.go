@@ -344,9 +344,10 @@ func TestChunkedEqualsOnePass(t *testing.T) {
 	}
 }
 
-// TestIncrementalNeedsFullRebuild: the incremental run refuses to update a
-// warehouse built with other settings, or from a lake file since removed or
-// rewritten, and has nothing to do when no file is new.
+// TestIncrementalNeedsFullRebuild: the build does not update a warehouse
+// built with other settings, or from a lake file since removed or
+// rewritten, but rebuilds it in full (Stats.FullRebuild says why), and has
+// nothing to do when no file is new.
 func TestIncrementalNeedsFullRebuild(t *testing.T) {
 	evs := syntheticEvents(2_000)
 	cases := []struct {

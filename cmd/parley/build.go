@@ -69,7 +69,7 @@ warehouse_info, logged at WARN and listed, with the fields that differ, by
   parley sql --db FILE "SELECT * FROM duplicate_conflicts"
 
 Every table and column is documented in docs/metrics.md; the SQL is in
-sql/build/. Settings (time zone, business hours, SLA targets, windows,
+sql/build/, run in the order of its numbers as build/plan/plan.go lists it. Settings (time zone, business hours, SLA targets, windows,
 friction weights, the automatic checks, and the build's DuckDB memory_limit,
 temp_dir and threads) come from --config; see docs/config.md. Without --db the warehouse is
 written next to the lake folder: --lake demo/lake writes
