@@ -8,7 +8,7 @@
 -- impersonal, directness, effort).
 CREATE OR REPLACE TABLE build_settings AS
 SELECT
-    $timezone::VARCHAR             AS timezone,
+    $timezone::VARCHAR              AS timezone,
     $repeat_contact_s::DOUBLE       AS repeat_contact_s,
     $escalation_effective_s::DOUBLE AS escalation_effective_s,
     $reopen_s::DOUBLE               AS reopen_s,
