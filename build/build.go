@@ -28,6 +28,9 @@ var ErrNoEvents = transform.ErrNoEvents
 type Config struct {
 	// Lake is the lake root (the folder holding events/).
 	Lake string
+	// Source is the lake the warehouse records as built from when Lake is
+	// a local copy of it (an s3:// lake's cache): transform.Config.Source.
+	Source string
 	// DB is the warehouse file. When it exists (and Full is not set) Run
 	// updates a copy of it with the lake files it was not built from.
 	DB string
@@ -80,7 +83,7 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 			log.Info("build: copied the warehouse to update it", "to", tmp, "elapsed", time.Since(t).Round(time.Millisecond))
 		}
 	}
-	tcfg := transform.Config{Lake: cfg.Lake, DB: tmp, Settings: cfg.Settings, Log: log}
+	tcfg := transform.Config{Lake: cfg.Lake, Source: cfg.Source, DB: tmp, Settings: cfg.Settings, Log: log}
 	if incremental {
 		tcfg.Incremental = true
 		stats.Stats, err = transform.Run(ctx, tcfg)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -14,6 +13,8 @@ import (
 
 	"github.com/parley-cx/parley/build"
 	"github.com/parley-cx/parley/internal/config"
+	"github.com/parley-cx/parley/internal/lake"
+	"github.com/parley-cx/parley/internal/objstore"
 	"github.com/parley-cx/parley/transform"
 )
 
@@ -23,10 +24,11 @@ func defaultDB(lakeDir string) string {
 }
 
 func newBuildCmd() *cobra.Command {
-	var lakeDir, dbPath, configPath string
+	var dbPath, configPath, cacheDir string
+	var loc lakeFlags
 	var full bool
 	cmd := &cobra.Command{
-		Use:   "build --lake DIR [--db FILE] [--config parley.yaml] [--full]",
+		Use:   "build --lake DIR|s3://BUCKET/PREFIX [--db FILE] [--config parley.yaml] [--full]",
 		Short: "Build the DuckDB warehouse (events, conversations, KPIs) from the Parquet lake",
 		Long: `Build reads the complete events files of the lake
 (DIR/events/date=*/*.parquet; files still being written are ignored) and
@@ -90,6 +92,16 @@ when incremental) and renamed over FILE at the end, so readers never see a
 half-built one and a failed build leaves the previous one in place. Progress
 goes to stderr.
 
+With --lake s3://bucket/prefix, build first brings a local copy of the
+lake's events, gap records and reviews up to date (--cache, default
+lake-cache/ next to the warehouse; the warehouse defaults to
+./warehouse.duckdb): it lists the bucket and downloads only the objects
+whose ETag the copy does not hold, removes the files whose objects are
+gone, and skips the inputs a compaction has replaced (it follows the
+compaction journals). Then it builds from the copy, incrementally as above:
+a second build downloads nothing. It prints what the sync cost in requests
+and bytes.
+
 On a small machine set build.memory_limit: a full build then computes the
 metrics in passes over groups of conversations (about limit / 512 bytes
 events each), with the same result. DuckDB uses 0.6-1 GiB beyond the limit,
@@ -98,25 +110,57 @@ so on a 4 GiB machine set about 2.5GiB.
 Example:
   parley build --lake lake/ --config parley.yaml
   parley build --lake /data/lake --db /data/warehouse.duckdb --full
+  parley build --lake s3://acme-lake/parley --db /data/warehouse.duckdb --config parley.yaml
   parley sql --db warehouse.duckdb "SELECT local_date, sum(conversations) FROM kpi_daily GROUP BY 1 ORDER BY 1"`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			var err error
-			if dbPath, err = buildPaths(lakeDir, dbPath); err != nil {
-				return err
-			}
 			settings, err := loadSettings(cmd.ErrOrStderr(), configPath)
 			if err != nil {
 				return usageErrorf("build: --config: %w", err)
 			}
+			loc.fill(settings)
+			lakeDir := loc.lake
+			switch {
+			case lakeDir == "":
+				return usageErrorf("build: --lake is required (the folder holding events/, or s3://bucket/prefix)")
+			case !loc.bucket() && !loc.isDir():
+				return usageErrorf("build: --lake %s: not a directory", lakeDir)
+			case dbPath == "" && loc.bucket():
+				dbPath = "warehouse.duckdb"
+			case dbPath == "":
+				dbPath = defaultDB(lakeDir)
+			}
 			log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
 			start := time.Now()
 			ctx := cmd.Context()
-			if err := checkSameLake(ctx, lakeDir, dbPath, full); err != nil {
+			// The lake as the warehouse records it: a bucket's URL, not the
+			// cache folder the build reads (which another bucket would share).
+			var source string
+			var b *objstore.Bucket
+			if loc.bucket() {
+				if b, err = objstore.Open(ctx, loc.lake, loc.s3); err != nil {
+					return usageErrorf("build: --lake %s: %w", loc.lake, err)
+				}
+				source = b.URL()
+			} else if source, err = filepath.Abs(lakeDir); err != nil {
+				return fmt.Errorf("build: --lake %s: %w", lakeDir, err)
+			}
+			if err := checkSameLake(ctx, source, dbPath, full); err != nil {
 				return err
 			}
+			if b != nil {
+				if cacheDir == "" {
+					cacheDir = filepath.Join(filepath.Dir(dbPath), "lake-cache")
+				}
+				st, err := lake.SyncCache(ctx, b, cacheDir, lake.BuildPrefixes, log)
+				if err != nil {
+					return fmt.Errorf("build: copy the lake %s to %s: %w", loc.lake, cacheDir, err)
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "synced %s to %s: %s\n", loc.lake, cacheDir, st)
+				lakeDir = cacheDir
+			}
 			warnChangedSettings(ctx, cmd.OutOrStdout(), log, dbPath, settings)
-			stats, err := build.Run(ctx, build.Config{Lake: lakeDir, DB: dbPath, Settings: settings, Full: full, Log: log})
+			stats, err := build.Run(ctx, build.Config{Lake: lakeDir, Source: source, DB: dbPath, Settings: settings, Full: full, Log: log})
 			if errors.Is(err, build.ErrNoEvents) {
 				return usageErrorf("build: --lake %s: %w", lakeDir, err)
 			}
@@ -144,42 +188,26 @@ Example:
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&lakeDir, "lake", "", "lake folder written by parley ingest or import (required)")
-	f.StringVar(&dbPath, "db", "", "warehouse file to write (default: warehouse.duckdb next to the lake folder)")
+	loc.add(f)
+	f.StringVar(&dbPath, "db", "", "warehouse file to write (default: warehouse.duckdb next to the lake folder; ./warehouse.duckdb for an s3:// lake)")
+	f.StringVar(&cacheDir, "cache", "", "local copy of an s3:// lake that build keeps up to date and reads (default: lake-cache/ next to the warehouse)")
 	f.StringVar(&configPath, "config", "", "parley.yaml with time zone, business hours, SLAs, windows, friction weights and build resources (default: built-in defaults)")
 	f.BoolVar(&full, "full", false, "rebuild the whole warehouse instead of updating it with the new lake files")
 	return cmd
 }
 
-// buildPaths checks --lake and returns the warehouse to write: --db, or
-// warehouse.duckdb next to the lake folder.
-func buildPaths(lakeDir, dbPath string) (string, error) {
-	if lakeDir == "" {
-		return "", usageErrorf("build: --lake is required (the folder holding events/)")
-	}
-	if fi, err := os.Stat(lakeDir); err != nil || !fi.IsDir() {
-		return "", usageErrorf("build: --lake %s: not a directory", lakeDir)
-	}
-	if dbPath == "" {
-		return defaultDB(lakeDir), nil
-	}
-	return dbPath, nil
-}
-
 // checkSameLake refuses to build into a warehouse another lake was built
-// from (two lakes in one folder share the default --db): the build would
-// replace it without a word. --full says the replacement is meant.
-func checkSameLake(ctx context.Context, lakeDir, dbPath string, full bool) error {
+// from (two lakes in one folder share the default --db, two buckets the
+// default --db and cache): the build would replace it without a word.
+// source is the lake as the warehouse records it (an absolute folder, or
+// s3://bucket/prefix). --full says the replacement is meant.
+func checkSameLake(ctx context.Context, source, dbPath string, full bool) error {
 	state, ok, err := transform.BuiltWith(ctx, dbPath)
 	if err != nil || !ok || state.Lake == "" || full {
 		return nil //nolint:nilerr // an unreadable warehouse is rebuilt; the build says why
 	}
-	abs, err := filepath.Abs(lakeDir)
-	if err != nil {
-		return fmt.Errorf("build: --lake %s: %w", lakeDir, err)
-	}
-	if abs != state.Lake {
-		return usageErrorf("build: %s was built from the lake %s, not %s: give this lake its own warehouse with --db FILE, or --full to replace that one", dbPath, state.Lake, abs)
+	if source != state.Lake {
+		return usageErrorf("build: %s was built from the lake %s, not %s: give this lake its own warehouse with --db FILE (and --cache DIR for a bucket), or --full to replace that one", dbPath, state.Lake, source)
 	}
 	return nil
 }
