@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parley-cx/parley/internal/atomicfile"
 	"github.com/parley-cx/parley/internal/lake"
 )
 
@@ -172,7 +173,7 @@ func dropBefore(ctx context.Context, dir string, oldest time.Time, dryRun bool, 
 		log.Info("retention: dropped", "partition", path, "files", files, "bytes", bytes, "dry_run", dryRun)
 	}
 	if dropped {
-		return syncDir(dir)
+		return atomicfile.SyncDir(dir)
 	}
 	return nil
 }

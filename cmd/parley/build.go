@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/parley-cx/parley/internal/atomicfile"
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/metrics"
 	"github.com/parley-cx/parley/transform"
@@ -257,7 +258,7 @@ func buildWarehouseWith(ctx context.Context, lakeDir, dbPath string, settings *c
 		}
 		return stats, err
 	}
-	if err := os.Rename(tmp, dbPath); err != nil {
+	if err := atomicfile.Publish(tmp, dbPath); err != nil {
 		return stats, fmt.Errorf("build: replace %s: %w", dbPath, err)
 	}
 	return stats, nil

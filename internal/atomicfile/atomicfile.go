@@ -35,9 +35,9 @@ type Options struct {
 // the temporary file; Cleanup removes it unless it was renamed, so it is
 // safe to defer right after Create.
 type File struct {
-	f       *os.File
-	path    string
-	perm    fs.FileMode
+	f      *os.File
+	path   string
+	perm   fs.FileMode
 	sealed bool
 	done   bool // the temporary file is gone: renamed to path, or removed
 }
@@ -68,6 +68,11 @@ func (f *File) Name() string { return f.f.Name() }
 
 // Path is the file's final path.
 func (f *File) Path() string { return f.path }
+
+// SetName changes the name the file will get in its folder: for a writer
+// that can name its output only once it is complete (an import names its
+// files by the hash of the whole input).
+func (f *File) SetName(name string) { f.path = filepath.Join(filepath.Dir(f.path), name) }
 
 // Seal gives the temporary file its mode, fsyncs and closes it: its content
 // is then durable, under the temporary name. Seal twice is a no-op.
@@ -178,12 +183,7 @@ func Publish(tmp, path string) error {
 }
 
 // SyncDir makes the directory entries of dir (new names, renames) durable.
-func SyncDir(dir string) error {
-	if err := syncPath(dir); err != nil {
-		return fmt.Errorf("atomicfile: fsync directory: %w", err)
-	}
-	return nil
-}
+func SyncDir(dir string) error { return syncPath(dir) }
 
 // syncPath fsyncs the file or directory at path.
 func syncPath(path string) error {

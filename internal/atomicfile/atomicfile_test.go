@@ -148,6 +148,11 @@ func TestFileStages(t *testing.T) {
 	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("final path exists before Rename: %v", err)
 	}
+	f.SetName("renamed.parquet") // named once complete, as an import is
+	path = filepath.Join(dir, "renamed.parquet")
+	if f.Path() != path {
+		t.Errorf("Path after SetName = %s, want %s", f.Path(), path)
+	}
 	if err := f.Commit(); err != nil {
 		t.Fatal(err)
 	}
