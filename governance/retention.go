@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/parley-cx/parley/internal/atomicfile"
+	"github.com/parley-cx/parley/internal/fielderr"
 	"github.com/parley-cx/parley/internal/lake"
 )
 
@@ -36,10 +37,10 @@ type RetentionConfig struct {
 func (c *RetentionConfig) Validate() error {
 	var errs []error
 	if c.Lake == "" {
-		errs = append(errs, errors.New("lake: required"))
+		errs = append(errs, fielderr.New("lake", "required"))
 	}
 	if c.Keep < 24*time.Hour {
-		errs = append(errs, fmt.Errorf("keep: must be at least one day (1d), got %s", c.Keep))
+		errs = append(errs, fielderr.New("keep", "must be at least one day (1d), got %s", c.Keep))
 	}
 	return errors.Join(errs...)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/parley-cx/parley/internal/atomicfile"
+	"github.com/parley-cx/parley/internal/fielderr"
 	"github.com/parley-cx/parley/internal/lake"
 )
 
@@ -38,10 +39,10 @@ type CompactConfig struct {
 func (c *CompactConfig) Validate() error {
 	var errs []error
 	if c.Lake == "" {
-		errs = append(errs, errors.New("lake: required"))
+		errs = append(errs, fielderr.New("lake", "required"))
 	}
 	if c.SmallFileBytes < 0 {
-		errs = append(errs, errors.New("small_file_bytes: must not be negative"))
+		errs = append(errs, fielderr.New("small_file_bytes", "must not be negative"))
 	}
 	return errors.Join(errs...)
 }

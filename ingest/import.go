@@ -19,6 +19,7 @@ import (
 
 	"github.com/parley-cx/parley/importers"
 	"github.com/parley-cx/parley/internal/event"
+	"github.com/parley-cx/parley/internal/fielderr"
 	"github.com/parley-cx/parley/internal/lake"
 )
 
@@ -49,10 +50,10 @@ type ImportConfig struct {
 func (c *ImportConfig) Validate() error {
 	var errs []error
 	if c.Lake == "" {
-		errs = append(errs, errors.New("lake: required"))
+		errs = append(errs, fielderr.New("lake", "required"))
 	}
 	if len(c.Inputs) == 0 {
-		errs = append(errs, errors.New("inputs: at least one file (or - for stdin) required"))
+		errs = append(errs, fielderr.New("inputs", "at least one file (or - for stdin) required"))
 	}
 	return errors.Join(errs...)
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -176,12 +175,6 @@ Example:
 	f.StringVar(&reviewers, "reviewers", "", "comma-separated reviewer ids to assign the conversations to, e.g. alice,bob,carol")
 	f.IntVar(&cfg.Calibration, "calibration", 0, "add N conversations that every reviewer scores (needs two or more --reviewers)")
 	return cmd
-}
-
-// asFlags names the fields of a Validate error, one per line, as the flags
-// they come from: "review: required" becomes "--review: required".
-func asFlags(err error) error {
-	return errors.New("--" + strings.ReplaceAll(err.Error(), "\n", "\n--"))
 }
 
 func newQAImportCmd() *cobra.Command {

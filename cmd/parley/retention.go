@@ -49,7 +49,7 @@ Example:
 			}
 			cfg.Keep = d
 			if err := cfg.Validate(); err != nil {
-				return usageErrorf("retention: --%w", err)
+				return usageErrorf("retention: %w", asFlags(err))
 			}
 			if fi, err := os.Stat(cfg.Lake); err != nil || !fi.IsDir() {
 				return usageErrorf("retention: --lake %s: not a directory", cfg.Lake)

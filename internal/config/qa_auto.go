@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/parley-cx/parley/internal/fielderr"
 )
 
 // AutoQA configures the automatic QA checks (`qa.auto` in parley.yaml):
@@ -156,7 +158,7 @@ var dictionaryRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.@-]*$`)
 func (a AutoQA) validate() []error {
 	var errs []error
 	add := func(field, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%s: %s", field, fmt.Sprintf(format, args...)))
+		errs = append(errs, fielderr.New(field, format, args...))
 	}
 	if a.DefaultLanguage != "" && !languageRE.MatchString(a.DefaultLanguage) {
 		add("qa.auto.default_language", "%q must be a lower-case ISO 639 language code such as \"en\"", a.DefaultLanguage)
