@@ -76,7 +76,7 @@ Example:
 				}
 			}
 			if err := cfg.Validate(); err != nil {
-				return usageErrorf("erase: %w", err)
+				return usageErrorf("erase: %w", asFlags(err))
 			}
 			cfg.Log = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
 			cfg.OutputRewriters = []governance.OutputRewriter{qaOutputs(cfg.Now)}

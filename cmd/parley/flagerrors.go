@@ -24,10 +24,17 @@ var flagOf = map[string]string{
 	"reset_partition": "reset-partition",
 	"tls":             "tls", "tls_cert": "tls-cert", "tls_key": "tls-key",
 	"sasl_mechanism": "sasl-mechanism", "sasl_user": "sasl-user",
-	// qa.DisputeConfig and qa.ResolveConfig: parley qa dispute, qa resolve.
+	// qa.DisputeConfig and qa.ResolveConfig: parley qa dispute, qa resolve;
+	// qa.ImportConfig: parley qa import (its files are arguments, not a flag).
 	"review": "review", "by": "by", "reason": "reason", "rescore": "rescore", "settings": "config",
-	// governance.RetentionConfig: parley retention.
-	"keep": "keep",
+	// qa.Config: parley qa sample; dashboards.Config: parley report.
+	"db": "db", "out": "out", "from": "from", "to": "to", "size": "size", "per-agent": "per-agent",
+	"random-share": "random-share", "strata": "strata", "attribute-to": "attribute-to",
+	"reviewers": "reviewers", "calibration": "calibration", "qa-link": "qa-link",
+	// governance.RetentionConfig and EraseConfig: parley retention, erase.
+	"keep": "keep", "customer": "customer", "outputs": "also-outputs",
+	// ingest.CompactConfig: parley compact; ingest.ImportConfig: parley import (inputs are arguments).
+	"small_file_bytes": "small-file-bytes",
 	// staffing.Input: parley staffing.
 	"volume": "volume", "interval": "interval", "aht": "aht", "target": "target",
 	"max-occupancy": "max-occupancy", "shrinkage": "shrinkage", "concurrency": "concurrency", "patience": "patience",

@@ -5,7 +5,9 @@ import (
 	"io/fs"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/parley-cx/parley/dashboards"
 	"github.com/parley-cx/parley/governance"
 	"github.com/parley-cx/parley/ingest"
 	"github.com/parley-cx/parley/internal/fielderr"
@@ -66,6 +68,11 @@ func TestAsFlagsOnValidate(t *testing.T) {
 		{"qa dispute", (&qa.DisputeConfig{}).Validate(), []string{"qa", "dispute"}},
 		{"qa resolve", (&qa.ResolveConfig{Accept: true}).Validate(), []string{"qa", "resolve"}},
 		{"retention", (&governance.RetentionConfig{}).Validate(), []string{"retention"}},
+		{"erase", (&governance.EraseConfig{Lake: "/lake", Outputs: []string{"/lake/x"}}).Validate(), []string{"erase"}},
+		{"qa sample", (&qa.Config{Size: -1, PerAgent: -1, RandomShare: 2, Strata: []string{"x"}, AttributeTo: "x", Reviewers: []string{" a"}, Calibration: -1,
+			From: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)}).Validate(), []string{"qa", "sample"}},
+		{"report", dashboards.Config{QALink: "x", From: time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)}.Validate(), []string{"report"}},
+		{"compact", (&ingest.CompactConfig{SmallFileBytes: -1}).Validate(), []string{"compact"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

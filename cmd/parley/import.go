@@ -86,7 +86,7 @@ Example:
 			cfg.Stdin = cmd.InOrStdin()
 			cfg.Log = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
 			if err := cfg.Validate(); err != nil {
-				return usageErrorf("import: %w", err)
+				return usageErrorf("import: %w", asFlags(err))
 			}
 			st, err := ingest.Import(cmd.Context(), cfg)
 			if err != nil {

@@ -140,7 +140,7 @@ Example:
 			}
 			cfg.Log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 			if err := cfg.Validate(); err != nil {
-				return usageErrorf("qa sample: %w", err)
+				return usageErrorf("qa sample: %w", asFlags(err))
 			}
 			res, err := qa.Sample(cmd.Context(), cfg)
 			if err != nil {
@@ -227,7 +227,7 @@ Example:
 			cfg.Settings = settings
 			cfg.Log = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
 			if err := cfg.Validate(); err != nil {
-				return usageErrorf("qa import: %w", err)
+				return usageErrorf("qa import: %w", asFlags(err))
 			}
 			res, err := qa.Import(cmd.Context(), cfg)
 			if err != nil {

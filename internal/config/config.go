@@ -496,12 +496,12 @@ func (s Schedule) validate(field string) []error {
 	var errs []error
 	if s.TimeZone != "" {
 		if err := checkTimeZone(s.TimeZone); err != nil {
-			errs = append(errs, fielderr.New(fmt.Sprintf("%s.timezone", field), "%w", err))
+			errs = append(errs, fielderr.New(field+".timezone", "%w", err))
 		}
 	}
 	for _, day := range slices.Sorted(maps.Keys(s.Weekly)) {
 		if !slices.Contains(Weekdays, day) {
-			errs = append(errs, fielderr.New(fmt.Sprintf("%s.weekly.%s", field, day), "not a weekday (want one of %s)", strings.Join(Weekdays, ", ")))
+			errs = append(errs, fielderr.New(field+".weekly."+day, "not a weekday (want one of %s)", strings.Join(Weekdays, ", ")))
 			continue
 		}
 		for i, span := range s.Weekly[day] {
