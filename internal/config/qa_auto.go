@@ -214,7 +214,7 @@ func (a AutoQA) validate() []error {
 func (c AutoCheck) validateOptions(f, typ string, opts []string) []error {
 	var errs []error
 	add := func(field, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%s.%s: %s", f, field, fmt.Sprintf(format, args...)))
+		errs = append(errs, fielderr.New(f+"."+field, format, args...))
 	}
 	set := map[string]bool{
 		"roles": len(c.Roles) > 0, "phrases": len(c.Phrases) > 0, "triggers": len(c.Triggers) > 0,
