@@ -1,10 +1,10 @@
 // Package sql embeds every SQL statement Parley runs, so data teams read and reuse the same definitions the dashboards use.
 //
-// Each folder belongs to one stage: build/ makes the warehouse (files run in
-// name order), reports/ feeds the dashboards, qa/ the review samples,
-// forecast/ the arrival counts, sandbox/ locks down the warehouse for
-// parley sql and parley export, run/ and serve/ hold the lookups of parley
-// run and parley serve. Import it as parleysql to keep database/sql's name free.
+// Each folder belongs to one stage: build/ makes the warehouse (its files
+// run in the order build/plan declares, which is their numbers), reports/
+// feeds the dashboards, qa/ the review samples, forecast/ the arrival
+// counts, sandbox/ locks down the warehouse for parley sql and parley
+// export, run/ and serve/ hold the lookups of parley run and parley serve. Import it as parleysql to keep database/sql's name free.
 package sql
 
 import (
@@ -51,13 +51,15 @@ func Dir(dir string) ([]string, error) {
 }
 
 // Exec runs one embedded file on conn and logs how long it took as
-// "STAGE: ran FILE"; its error names the stage and the file. The build's
-// stages run their files through it.
+// "STAGE: ran FILE", wall time (elapsed) and the process's CPU time (cpu,
+// all threads: on a shared machine it varies far less than the wall time);
+// its error names the stage and the file. The build's stages run their
+// files through it.
 func Exec(ctx context.Context, conn *dsql.Conn, log *slog.Logger, stage, name string, args ...any) error {
-	t := time.Now()
+	t, cpu := time.Now(), processCPU()
 	if _, err := conn.ExecContext(ctx, File(name), args...); err != nil {
 		return fmt.Errorf("%s: run %s: %w", stage, name, err)
 	}
-	log.Info(stage+": ran "+path.Base(name), "elapsed", time.Since(t).Round(time.Millisecond))
+	log.Info(stage+": ran "+path.Base(name), "elapsed", time.Since(t).Round(time.Millisecond), "cpu", (processCPU() - cpu).Round(time.Millisecond))
 	return nil
 }

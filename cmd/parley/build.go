@@ -6,14 +6,15 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/parley-cx/parley/build"
 	"github.com/parley-cx/parley/internal/config"
-	"github.com/parley-cx/parley/metrics"
+	"github.com/parley-cx/parley/internal/lake"
+	"github.com/parley-cx/parley/internal/objstore"
 	"github.com/parley-cx/parley/transform"
 )
 
@@ -23,10 +24,11 @@ func defaultDB(lakeDir string) string {
 }
 
 func newBuildCmd() *cobra.Command {
-	var lakeDir, dbPath, configPath string
+	var dbPath, configPath, cacheDir string
+	var loc lakeFlags
 	var full bool
 	cmd := &cobra.Command{
-		Use:   "build --lake DIR [--db FILE] [--config parley.yaml] [--full]",
+		Use:   "build --lake DIR|s3://BUCKET/PREFIX [--db FILE] [--config parley.yaml] [--full]",
 		Short: "Build the DuckDB warehouse (events, conversations, KPIs) from the Parquet lake",
 		Long: `Build reads the complete events files of the lake
 (DIR/events/date=*/*.parquet; files still being written are ignored) and
@@ -69,7 +71,7 @@ warehouse_info, logged at WARN and listed, with the fields that differ, by
   parley sql --db FILE "SELECT * FROM duplicate_conflicts"
 
 Every table and column is documented in docs/metrics.md; the SQL is in
-sql/build/. Settings (time zone, business hours, SLA targets, windows,
+sql/build/, run in the order of its numbers as build/plan/plan.go lists it. Settings (time zone, business hours, SLA targets, windows,
 friction weights, the automatic checks, and the build's DuckDB memory_limit,
 temp_dir and threads) come from --config; see docs/config.md. Without --db the warehouse is
 written next to the lake folder: --lake demo/lake writes
@@ -90,6 +92,16 @@ when incremental) and renamed over FILE at the end, so readers never see a
 half-built one and a failed build leaves the previous one in place. Progress
 goes to stderr.
 
+With --lake s3://bucket/prefix, build first brings a local copy of the
+lake's events, gap records and reviews up to date (--cache, default
+lake-cache/ next to the warehouse; the warehouse defaults to
+./warehouse.duckdb): it lists the bucket and downloads only the objects
+whose ETag the copy does not hold, removes the files whose objects are
+gone, and skips the inputs a compaction has replaced (it follows the
+compaction journals). Then it builds from the copy, incrementally as above:
+a second build downloads nothing. It prints what the sync cost in requests
+and bytes.
+
 On a small machine set build.memory_limit: a full build then computes the
 metrics in passes over groups of conversations (about limit / 512 bytes
 events each), with the same result. DuckDB uses 0.6-1 GiB beyond the limit,
@@ -98,31 +110,58 @@ so on a 4 GiB machine set about 2.5GiB.
 Example:
   parley build --lake lake/ --config parley.yaml
   parley build --lake /data/lake --db /data/warehouse.duckdb --full
+  parley build --lake s3://acme-lake/parley --db /data/warehouse.duckdb --config parley.yaml
   parley sql --db warehouse.duckdb "SELECT local_date, sum(conversations) FROM kpi_daily GROUP BY 1 ORDER BY 1"`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if lakeDir == "" {
-				return usageErrorf("build: --lake is required (the folder holding events/)")
-			}
-			if fi, err := os.Stat(lakeDir); err != nil || !fi.IsDir() {
-				return usageErrorf("build: --lake %s: not a directory", lakeDir)
-			}
-			if dbPath == "" {
-				dbPath = defaultDB(lakeDir)
-			}
 			settings, err := loadSettings(cmd.ErrOrStderr(), configPath)
 			if err != nil {
 				return usageErrorf("build: --config: %w", err)
 			}
+			loc.fill(settings)
+			lakeDir := loc.lake
+			switch {
+			case lakeDir == "":
+				return usageErrorf("build: --lake is required (the folder holding events/, or s3://bucket/prefix)")
+			case !loc.bucket() && !loc.isDir():
+				return usageErrorf("build: --lake %s: not a directory", lakeDir)
+			case dbPath == "" && loc.bucket():
+				dbPath = "warehouse.duckdb"
+			case dbPath == "":
+				dbPath = defaultDB(lakeDir)
+			}
 			log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
 			start := time.Now()
 			ctx := cmd.Context()
-			if err := checkSameLake(ctx, lakeDir, dbPath, full); err != nil {
+			// The lake as the warehouse records it: a bucket's URL, not the
+			// cache folder the build reads (which another bucket would share).
+			var source string
+			var b *objstore.Bucket
+			if loc.bucket() {
+				if b, err = objstore.Open(ctx, loc.lake, loc.s3); err != nil {
+					return usageErrorf("build: --lake %s: %w", loc.lake, err)
+				}
+				source = b.URL()
+			} else if source, err = filepath.Abs(lakeDir); err != nil {
+				return fmt.Errorf("build: --lake %s: %w", lakeDir, err)
+			}
+			if err := checkSameLake(ctx, source, dbPath, full); err != nil {
 				return err
 			}
+			if b != nil {
+				if cacheDir == "" {
+					cacheDir = filepath.Join(filepath.Dir(dbPath), "lake-cache")
+				}
+				st, err := lake.SyncCache(ctx, b, cacheDir, lake.BuildPrefixes, log)
+				if err != nil {
+					return fmt.Errorf("build: copy the lake %s to %s: %w", loc.lake, cacheDir, err)
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "synced %s to %s: %s\n", loc.lake, cacheDir, st)
+				lakeDir = cacheDir
+			}
 			warnChangedSettings(ctx, cmd.OutOrStdout(), log, dbPath, settings)
-			stats, err := buildWarehouseWith(ctx, lakeDir, dbPath, settings, log, full)
-			if errors.Is(err, transform.ErrNoEvents) {
+			stats, err := build.Run(ctx, build.Config{Lake: lakeDir, Source: source, DB: dbPath, Settings: settings, Full: full, Log: log})
+			if errors.Is(err, build.ErrNoEvents) {
 				return usageErrorf("build: --lake %s: %w", lakeDir, err)
 			}
 			if err != nil {
@@ -149,27 +188,26 @@ Example:
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&lakeDir, "lake", "", "lake folder written by parley ingest or import (required)")
-	f.StringVar(&dbPath, "db", "", "warehouse file to write (default: warehouse.duckdb next to the lake folder)")
+	loc.add(f)
+	f.StringVar(&dbPath, "db", "", "warehouse file to write (default: warehouse.duckdb next to the lake folder; ./warehouse.duckdb for an s3:// lake)")
+	f.StringVar(&cacheDir, "cache", "", "local copy of an s3:// lake that build keeps up to date and reads (default: lake-cache/ next to the warehouse)")
 	f.StringVar(&configPath, "config", "", "parley.yaml with time zone, business hours, SLAs, windows, friction weights and build resources (default: built-in defaults)")
 	f.BoolVar(&full, "full", false, "rebuild the whole warehouse instead of updating it with the new lake files")
 	return cmd
 }
 
 // checkSameLake refuses to build into a warehouse another lake was built
-// from (two lakes in one folder share the default --db): the build would
-// replace it without a word. --full says the replacement is meant.
-func checkSameLake(ctx context.Context, lakeDir, dbPath string, full bool) error {
+// from (two lakes in one folder share the default --db, two buckets the
+// default --db and cache): the build would replace it without a word.
+// source is the lake as the warehouse records it (an absolute folder, or
+// s3://bucket/prefix). --full says the replacement is meant.
+func checkSameLake(ctx context.Context, source, dbPath string, full bool) error {
 	state, ok, err := transform.BuiltWith(ctx, dbPath)
 	if err != nil || !ok || state.Lake == "" || full {
 		return nil //nolint:nilerr // an unreadable warehouse is rebuilt; the build says why
 	}
-	abs, err := filepath.Abs(lakeDir)
-	if err != nil {
-		return fmt.Errorf("build: --lake %s: %w", lakeDir, err)
-	}
-	if abs != state.Lake {
-		return usageErrorf("build: %s was built from the lake %s, not %s: give this lake its own warehouse with --db FILE, or --full to replace that one", dbPath, state.Lake, abs)
+	if source != state.Lake {
+		return usageErrorf("build: %s was built from the lake %s, not %s: give this lake its own warehouse with --db FILE (and --cache DIR for a bucket), or --full to replace that one", dbPath, state.Lake, source)
 	}
 	return nil
 }
@@ -201,111 +239,4 @@ func warnChangedSettings(ctx context.Context, w io.Writer, log *slog.Logger, dbP
 		fmt.Fprintf(w, "WARNING:   %s\n", c)
 	}
 	fmt.Fprintln(w, "WARNING: to keep the earlier settings, pass the parley.yaml they came from with --config.")
-}
-
-// buildWarehouse builds dbPath from the lake, incrementally when it exists.
-func buildWarehouse(ctx context.Context, lakeDir, dbPath string, settings *config.Config, log *slog.Logger) (transform.Stats, error) {
-	return buildWarehouseWith(ctx, lakeDir, dbPath, settings, log, false)
-}
-
-// buildWarehouseWith runs the transform and metric stages into dbPath:
-// as an update of a copy of the existing warehouse unless full is set or
-// the warehouse cannot be updated, else from scratch. Either way it builds
-// next to the target and renames at the end, so readers never see a
-// half-built warehouse and a failed build keeps the old one.
-func buildWarehouseWith(ctx context.Context, lakeDir, dbPath string, settings *config.Config, log *slog.Logger, full bool) (transform.Stats, error) {
-	tmp := dbPath + ".building"
-	if err := removeWarehouse(tmp); err != nil {
-		return transform.Stats{}, err
-	}
-	var (
-		stats       transform.Stats
-		err         error
-		incremental bool
-	)
-	if !full {
-		t := time.Now()
-		if incremental, err = copyWarehouse(dbPath, tmp); err != nil {
-			return stats, err
-		}
-		if incremental {
-			log.Info("build: copied the warehouse to update it", "to", tmp, "elapsed", time.Since(t).Round(time.Millisecond))
-		}
-	}
-	if incremental {
-		stats, err = transform.Run(ctx, transform.Config{Lake: lakeDir, DB: tmp, Settings: settings, Log: log, Incremental: true})
-		switch {
-		case errors.Is(err, transform.ErrFullRebuild):
-			log.Info("build: rebuilding in full", "reason", err)
-			incremental = false
-			if err = removeWarehouse(tmp); err != nil {
-				return stats, err
-			}
-		case err == nil && stats.UpToDate():
-			return stats, removeWarehouse(tmp)
-		}
-	}
-	if !incremental && err == nil {
-		stats, err = transform.Run(ctx, transform.Config{Lake: lakeDir, DB: tmp, Settings: settings, Log: log})
-	}
-	if err == nil {
-		err = metrics.Run(ctx, metrics.Config{DB: tmp, Settings: settings, Incremental: incremental, Log: log})
-	}
-	if err != nil {
-		if rmErr := removeWarehouse(tmp); rmErr != nil {
-			log.Warn("build: could not remove the partial warehouse", "path", tmp, "err", rmErr)
-		}
-		return stats, err
-	}
-	if err := os.Rename(tmp, dbPath); err != nil {
-		return stats, fmt.Errorf("build: replace %s: %w", dbPath, err)
-	}
-	return stats, nil
-}
-
-// copyWarehouse copies the warehouse at from (and its write-ahead log, if
-// any) to to, and reports whether there was one to copy.
-func copyWarehouse(from, to string) (bool, error) {
-	if _, err := os.Stat(from); errors.Is(err, os.ErrNotExist) {
-		return false, nil
-	}
-	for _, suffix := range []string{"", ".wal"} {
-		if err := copyFile(from+suffix, to+suffix); err != nil {
-			if suffix != "" && errors.Is(err, os.ErrNotExist) {
-				continue
-			}
-			return false, err
-		}
-	}
-	return true, nil
-}
-
-func copyFile(from, to string) error {
-	src, err := os.Open(from)
-	if err != nil {
-		return fmt.Errorf("build: copy warehouse: %w", err)
-	}
-	defer src.Close()
-	dst, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return fmt.Errorf("build: copy warehouse: %w", err)
-	}
-	if _, err := io.Copy(dst, src); err != nil {
-		return errors.Join(fmt.Errorf("build: copy %s to %s: %w", from, to, err), dst.Close())
-	}
-	startWriteback(dst)
-	if err := dst.Close(); err != nil {
-		return fmt.Errorf("build: copy %s to %s: %w", from, to, err)
-	}
-	return nil
-}
-
-// removeWarehouse deletes a DuckDB file and its write-ahead log, if present.
-func removeWarehouse(path string) error {
-	for _, p := range []string{path, path + ".wal"} {
-		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("build: remove %s: %w", p, err)
-		}
-	}
-	return nil
 }

@@ -21,6 +21,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/parley-cx/parley/internal/event"
+	"github.com/parley-cx/parley/internal/fielderr"
 )
 
 // Config is the whole of parley.yaml. The zero value is not valid; start from Default.
@@ -51,15 +52,69 @@ type Config struct {
 	Staffing Staffing `yaml:"staffing"`
 	// QA holds the scorecards of quality reviews (see qa.go).
 	QA QA `yaml:"qa"`
-	// Lake is the lake's location, for the commands that take --lake and
-	// find none on the command line (`parley run`, `parley serve`); the
-	// flag wins when both are given.
-	Lake string `yaml:"lake,omitempty"`
+	// Lake says where the lake is, for the commands that take --lake and
+	// find none on the command line; the flag wins when both are given. It
+	// never changes what a build computes. Written either as the folder
+	// alone (lake: /var/lib/parley/lake) or as a section with path and s3.
+	Lake Lake `yaml:"lake,omitempty"`
 	// Run holds the settings of `parley run` (run.go); its paths are also
 	// where `parley serve` finds the warehouse, reports and packets.
 	Run Run `yaml:"run,omitempty"`
 	// Serve holds the settings of `parley serve` (run.go).
 	Serve Serve `yaml:"serve,omitempty"`
+}
+
+// Lake is where the lake lives: a folder, or a bucket and prefix in
+// S3-compatible object storage (docs/ingest.md, "The lake on object storage").
+type Lake struct {
+	// Path is a folder or s3://bucket/prefix; --lake overrides it.
+	Path string `yaml:"path,omitempty"`
+	// S3 says how to reach the bucket of an s3:// Path.
+	S3 S3 `yaml:"s3,omitempty"`
+}
+
+// UnmarshalYAML reads the section, or a plain string as its Path: the
+// "lake: FOLDER" form parley.yaml had before the s3 settings.
+func (l *Lake) UnmarshalYAML(n *yaml.Node) error {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		*l = Lake{}
+		return n.Decode(&l.Path)
+	case yaml.MappingNode:
+	default:
+		return fmt.Errorf("line %d: lake: want a folder, s3://bucket/prefix, or a section with path and s3", n.Line)
+	}
+	type fields Lake // without the method, so the section decodes field by field
+	return n.Decode((*fields)(l))
+}
+
+// MarshalYAML writes a lake with no s3 settings in the short form, as
+// UnmarshalYAML reads it.
+func (l Lake) MarshalYAML() (any, error) {
+	if l.S3 == (S3{}) {
+		return l.Path, nil
+	}
+	type fields Lake
+	return fields(l), nil
+}
+
+// mappingIsFields tells the unknown-key check that Lake's section form
+// holds exactly its fields, though Lake decodes itself.
+func (Lake) mappingIsFields() {}
+
+// S3 holds the connection settings of a lake in object storage; the
+// credentials come from the standard AWS environment and files, never from
+// parley.yaml.
+type S3 struct {
+	// Endpoint is an S3-compatible service (http(s)://host:port), reached
+	// path-style; empty means AWS S3. --s3-endpoint overrides it.
+	Endpoint string `yaml:"endpoint,omitempty"`
+	// Region is the bucket's region; empty takes AWS_REGION or the AWS
+	// config file's, else us-east-1. --s3-region overrides it.
+	Region string `yaml:"region,omitempty"`
+	// CAFile is a PEM file of certificate authorities to trust for an
+	// https endpoint. --s3-ca overrides it.
+	CAFile string `yaml:"ca_file,omitempty"`
 }
 
 // Build holds the DuckDB resource settings of `parley build`.
@@ -129,15 +184,15 @@ const MinMemoryLimit = 128 << 20
 func (b Build) validate() []error {
 	var errs []error
 	if b.MemoryLimit != "" && !memoryLimitRE.MatchString(strings.TrimSpace(b.MemoryLimit)) {
-		errs = append(errs, fmt.Errorf("build.memory_limit: %q is not a size like \"4GiB\" or \"512MB\"", b.MemoryLimit))
+		errs = append(errs, fielderr.New("build.memory_limit", "%q is not a size like \"4GiB\" or \"512MB\"", b.MemoryLimit))
 	} else if n, ok := b.MemoryLimitBytes(); ok && n < MinMemoryLimit {
-		errs = append(errs, fmt.Errorf("build.memory_limit: %q is below the minimum a build needs, 128MiB (DuckDB runs out of memory below it even on a small lake)", b.MemoryLimit))
+		errs = append(errs, fielderr.New("build.memory_limit", "%q is below the minimum a build needs, 128MiB (DuckDB runs out of memory below it even on a small lake)", b.MemoryLimit))
 	}
 	if b.Threads < 0 {
-		errs = append(errs, fmt.Errorf("build.threads: must be >= 0 (0 means one per core), got %d", b.Threads))
+		errs = append(errs, fielderr.New("build.threads", "must be >= 0 (0 means one per core), got %d", b.Threads))
 	}
 	if strings.ContainsAny(b.TempDir, "?#") {
-		errs = append(errs, fmt.Errorf("build.temp_dir: %q must not contain '?' or '#'", b.TempDir))
+		errs = append(errs, fielderr.New("build.temp_dir", "%q must not contain '?' or '#'", b.TempDir))
 	}
 	return errs
 }
@@ -162,7 +217,7 @@ func (c *Config) SemanticYAML() string {
 	// scorecard re-scores nothing the build computes.
 	semantic.QA = QA{Auto: c.QA.Auto}
 	// Where things are and how the long-running commands run change no figure.
-	semantic.Lake, semantic.Run, semantic.Serve = "", Run{}, Serve{}
+	semantic.Lake, semantic.Run, semantic.Serve = Lake{}, Run{}, Serve{}
 	return string(c.marshal(&semantic))
 }
 
@@ -373,12 +428,18 @@ func OrDefault(c *Config) (*Config, error) {
 func (c *Config) Validate() error {
 	var errs []error
 	add := func(field, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%s: %s", field, fmt.Sprintf(format, args...)))
+		errs = append(errs, fielderr.New(field, format, args...))
 	}
 	if err := checkTimeZone(c.TimeZone); err != nil {
 		add("timezone", "%v", err)
 	}
 	errs = append(errs, c.BusinessHours.validate("business_hours")...)
+	if e := c.Lake.S3.Endpoint; e != "" && !strings.HasPrefix(e, "http://") && !strings.HasPrefix(e, "https://") {
+		add("lake.s3.endpoint", "%q: want http://host:port or https://host:port", e)
+	}
+	if p := c.Lake.Path; strings.HasPrefix(p, "s3:") && !strings.HasPrefix(p, "s3://") {
+		add("lake.path", "%q: a bucket is written s3://bucket/prefix", p)
+	}
 	for _, name := range slices.Sorted(maps.Keys(c.Queues)) {
 		if name == "" {
 			add("queues", "queue name must not be empty")
@@ -495,23 +556,23 @@ func (s Schedule) validate(field string) []error {
 	var errs []error
 	if s.TimeZone != "" {
 		if err := checkTimeZone(s.TimeZone); err != nil {
-			errs = append(errs, fmt.Errorf("%s.timezone: %w", field, err))
+			errs = append(errs, fielderr.New(field+".timezone", "%w", err))
 		}
 	}
 	for _, day := range slices.Sorted(maps.Keys(s.Weekly)) {
 		if !slices.Contains(Weekdays, day) {
-			errs = append(errs, fmt.Errorf("%s.weekly.%s: not a weekday (want one of %s)", field, day, strings.Join(Weekdays, ", ")))
+			errs = append(errs, fielderr.New(field+".weekly."+day, "not a weekday (want one of %s)", strings.Join(Weekdays, ", ")))
 			continue
 		}
 		for i, span := range s.Weekly[day] {
 			if _, _, err := ParseSpan(span); err != nil {
-				errs = append(errs, fmt.Errorf("%s.weekly.%s[%d]: %w", field, day, i, err))
+				errs = append(errs, fielderr.New(fmt.Sprintf("%s.weekly.%s[%d]", field, day, i), "%w", err))
 			}
 		}
 	}
 	for i, h := range s.Holidays {
 		if _, err := time.Parse(time.DateOnly, h); err != nil {
-			errs = append(errs, fmt.Errorf("%s.holidays[%d]: %q is not a YYYY-MM-DD date", field, i, h))
+			errs = append(errs, fielderr.New(fmt.Sprintf("%s.holidays[%d]", field, i), "%q is not a YYYY-MM-DD date", h))
 		}
 	}
 	return errs

@@ -1,7 +1,6 @@
 package lake
 
 import (
-	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -11,6 +10,8 @@ import (
 	"os/user"
 	"path/filepath"
 	"time"
+
+	"github.com/parley-cx/parley/internal/atomicfile"
 )
 
 // AuditFile is the audit log inside AuditDir: one JSON object per line,
@@ -117,7 +118,7 @@ func AppendAudit(root string, e AuditEntry) error {
 		return fmt.Errorf("lake: append to audit log %s: %w", path, err)
 	}
 	if created {
-		return SyncDir(root)
+		return atomicfile.SyncDir(root)
 	}
 	return nil
 }
@@ -149,36 +150,5 @@ func ReadAudit(root string) ([]AuditEntry, error) {
 		return nil, fmt.Errorf("lake: open audit log: %w", err)
 	}
 	defer f.Close()
-	var out []AuditEntry
-	var bad []error
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), 16<<20)
-	for n := 1; sc.Scan(); n++ {
-		var e AuditEntry
-		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
-			bad = append(bad, fmt.Errorf("lake: audit log %s line %d: %w", path, n, err))
-			continue
-		}
-		out = append(out, e)
-	}
-	if err := sc.Err(); err != nil {
-		return out, fmt.Errorf("lake: read audit log %s: %w", path, err)
-	}
-	return out, errors.Join(bad...)
-}
-
-// SyncDir makes the directory entries of dir (new names, renames) durable.
-func SyncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("lake: open directory %s for fsync: %w", dir, err)
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("lake: fsync directory %s: %w", dir, err)
-	}
-	return nil
+	return decodeAudit(f, path)
 }

@@ -159,6 +159,8 @@ func describeWarehouse(ctx context.Context, dbPath string) (warehouseInfo, error
 			conversationCount int64
 			gaps, gapMessages int64 // the dashboards' warning; not the bench's concern
 		)
+		// Every column of the dashboards' header query, so that one more
+		// column fails here loudly rather than in a full ladder run.
 		if err := db.QueryRowContext(ctx, parleysql.File("reports/period.sql")).
 			Scan(&first, &last, &tz, &built, &lastEvent, &events, &conversationCount, &gaps, &gapMessages); err != nil {
 			return err

@@ -14,12 +14,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parley-cx/parley/build"
 	"github.com/parley-cx/parley/ingest"
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/event"
 	"github.com/parley-cx/parley/internal/synth"
-	"github.com/parley-cx/parley/metrics"
-	"github.com/parley-cx/parley/transform"
 )
 
 // allocEnv makes the test binary, started as a child, hold this many MiB.
@@ -28,6 +27,9 @@ const allocEnv = "PARLEY_BENCH_TEST_ALLOC_MIB"
 func TestMain(m *testing.M) {
 	if os.Getenv(rusageHelperEnv) != "" {
 		os.Exit(rusageHelper(os.Args[1:]))
+	}
+	if glob := os.Getenv(coreDuckDBEnv); glob != "" {
+		os.Exit(coreDuckDBMain(glob, os.Getenv(coreOutEnv)))
 	}
 	if mib := os.Getenv(allocEnv); mib != "" {
 		n, err := strconv.Atoi(mib)
@@ -200,31 +202,6 @@ func TestScanLakeReadsEveryRow(t *testing.T) {
 
 // TestDescribeWarehouse reads a real build's period and size with the
 // dashboards' period query, whatever columns that query gained since.
-func TestDescribeWarehouse(t *testing.T) {
-	cfg := synth.DefaultConfig()
-	cfg.Days, cfg.PerDay = 2, 30
-	lake, _ := importLake(t, func(emit func(*event.Event) error) error {
-		_, err := synth.Generate(context.Background(), cfg, emit)
-		return err
-	})
-	ctx := context.Background()
-	db := filepath.Join(t.TempDir(), "w.duckdb")
-	settings := config.Default()
-	if _, err := transform.Run(ctx, transform.Config{Lake: lake, DB: db, Settings: settings}); err != nil {
-		t.Fatal(err)
-	}
-	if err := metrics.Run(ctx, metrics.Config{DB: db, Settings: settings}); err != nil {
-		t.Fatal(err)
-	}
-	w, err := describeWarehouse(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if w.Conversations == 0 || w.First.IsZero() || w.Last.Before(w.First) {
-		t.Errorf("describeWarehouse = %+v, want the build's conversations and period", w)
-	}
-}
-
 func TestLastFullDayTakesTheLateDaysWithIt(t *testing.T) {
 	// Rows per day: three full days, then the late trickle a generated lake
 	// ends with (fewer than half the median day's rows).
@@ -357,5 +334,34 @@ func TestGroupDigits(t *testing.T) {
 		if got := groupDigits(n); got != want {
 			t.Errorf("groupDigits(%d) = %q, want %q", n, got, want)
 		}
+	}
+}
+
+// TestDescribeWarehouseReadsABuiltWarehouse builds a small generated lake
+// with the build's own packages and reads it back as the report and QA
+// stages do: the dashboards' period query gained columns once and the
+// ladder failed only after a full size's stages had run.
+func TestDescribeWarehouseReadsABuiltWarehouse(t *testing.T) {
+	ctx := context.Background()
+	cfg := synth.DefaultConfig()
+	cfg.Days, cfg.PerDay = 2, 30
+	lake, _ := importLake(t, func(emit func(*event.Event) error) error {
+		_, err := synth.Generate(ctx, cfg, emit)
+		return err
+	})
+	db := filepath.Join(t.TempDir(), "w.duckdb")
+	stats, err := build.Run(ctx, build.Config{Lake: lake, DB: db, Settings: config.Default()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := describeWarehouse(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.Conversations != stats.Conversations || w.Conversations == 0 {
+		t.Errorf("described %d conversations, the build made %d", w.Conversations, stats.Conversations)
+	}
+	if w.First.IsZero() || w.Last.Before(w.First) {
+		t.Errorf("period %v to %v, want a first date no later than the last", w.First, w.Last)
 	}
 }
