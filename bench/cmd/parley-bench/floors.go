@@ -157,7 +157,7 @@ func describeWarehouse(ctx context.Context, dbPath string) (warehouseInfo, error
 			events            int64
 			first, last       sql.NullTime
 			conversationCount int64
-			gaps, gapMessages int64
+			gaps, gapMessages int64 // the dashboards' warning; not the bench's concern
 		)
 		// Every column of the dashboards' header query, so that one more
 		// column fails here loudly rather than in a full ladder run.
