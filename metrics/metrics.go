@@ -1,4 +1,4 @@
-// Package metrics builds the warehouse's public metric tables and views (messages, episodes, escalations, conversations, daily rollups) from the events table, and serves the warehouse to people as query results and Parquet exports.
+// Package metrics builds the warehouse's public metric tables and views (messages, episodes, escalations, conversations, daily rollups) from the events table. Package query serves the built warehouse to people (parley sql, parley export).
 package metrics
 
 import (

@@ -1,4 +1,8 @@
-package metrics
+// Package query runs data teams' queries on the warehouse for `parley sql`
+// and `parley export`: one read-only statement at a time, written as a
+// table, CSV (neutralised for spreadsheets), JSON or Parquet, and the
+// public tables exported as Parquet files.
+package query
 
 import (
 	"context"
@@ -20,13 +24,14 @@ import (
 	"github.com/parley-cx/parley/internal/atomicfile"
 	"github.com/parley-cx/parley/internal/csvsafe"
 	"github.com/parley-cx/parley/internal/warehouse"
+	"github.com/parley-cx/parley/metrics"
 	parleysql "github.com/parley-cx/parley/sql"
 )
 
-// Format is an output format of Query.
+// Format is an output format of Write.
 type Format string
 
-// The formats of Query (table, csv, json) and QueryToFile (parquet, csv).
+// The formats of Write (table, csv, json) and WriteFile (parquet, csv).
 const (
 	FormatTable   Format = "table"
 	FormatCSV     Format = "csv"
@@ -38,14 +43,14 @@ const (
 // warehouse.ErrReadOnly, so errors.Is matches either name.
 var ErrReadOnly = warehouse.ErrReadOnly
 
-// Query runs query on db with args and writes its result to w in format
+// Write runs query on db with args and writes its result to w in format
 // (table, csv or json). query must be exactly one query
 // (warehouse.CheckQuery): a second statement or a statement that is not a
 // query is refused before anything runs. Its parameters ($name) are bound
 // from args, which must be sql.NamedArg values.
 // JSON is an array of objects in column order; NULL is null in JSON, empty in CSV
 // and "NULL" in a table. CSV text cells are neutralised for spreadsheets (csvsafe).
-func Query(ctx context.Context, db *warehouse.DB, query string, format Format, w io.Writer, args ...any) error {
+func Write(ctx context.Context, db *warehouse.DB, query string, format Format, w io.Writer, args ...any) error {
 	var out resultWriter
 	switch format {
 	case FormatTable:
@@ -66,13 +71,13 @@ func Query(ctx context.Context, db *warehouse.DB, query string, format Format, w
 	return out.close()
 }
 
-// QueryToFile runs query on db with args and writes its result to path, replacing it
-// only once the whole file is written: CSV with a header (as Query writes
+// WriteFile runs query on db with args and writes its result to path, replacing it
+// only once the whole file is written: CSV with a header (as Write writes
 // it), or Parquet (zstd) through DuckDB's COPY. query must be exactly one
-// query with named args, as for Query; a trailing semicolon is allowed. Parquet is written
+// query with named args, as for Write; a trailing semicolon is allowed. Parquet is written
 // into db's scratch folder, so db must come from warehouse.OpenSandbox with
 // WriteIn set to path's folder.
-func QueryToFile(ctx context.Context, db *warehouse.DB, query string, format Format, path string, args ...any) error {
+func WriteFile(ctx context.Context, db *warehouse.DB, query string, format Format, path string, args ...any) error {
 	if format != FormatParquet && format != FormatCSV {
 		return fmt.Errorf("query: format %q cannot be written to a file (want parquet or csv)", format)
 	}
@@ -129,7 +134,7 @@ func Export(ctx context.Context, db *warehouse.DB, dir string) ([]string, error)
 		return nil, fmt.Errorf("export: create %s: %w", dir, err)
 	}
 	var paths []string
-	for _, name := range PublicObjects {
+	for _, name := range metrics.PublicObjects {
 		tmp := filepath.Join(db.Scratch(), name+".parquet")
 		if _, err := db.ExecContext(ctx, parleysql.File("build/stmt/export_object.sql"), name, tmp); err != nil {
 			return paths, fmt.Errorf("export: %s: %w", name, err)
