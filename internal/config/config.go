@@ -51,6 +51,14 @@ type Config struct {
 	Staffing Staffing `yaml:"staffing"`
 	// QA holds the scorecards of quality reviews (see qa.go).
 	QA QA `yaml:"qa"`
+	// Dimensions are the event attributes that become conversation
+	// columns, by column name (dimensions.go).
+	Dimensions map[string]Dimension `yaml:"dimensions"`
+	// ContactReasons are the rules that give a contact reason to
+	// conversations without one in their attributes, in order (dimensions.go).
+	ContactReasons []ContactReason `yaml:"contact_reasons"`
+	// Cost holds the prices of conversations.cost (cost.go).
+	Cost Cost `yaml:"cost"`
 }
 
 // Build holds the DuckDB resource settings of `parley build`.
@@ -284,15 +292,18 @@ func Default() *Config {
 			"whatsapp":  Duration(24 * time.Hour),
 			"messenger": Duration(24 * time.Hour),
 		},
+		Dimensions:     DefaultDimensions(),
+		ContactReasons: DefaultContactReasons(),
 	}
 }
 
 // Load reads path over the defaults and validates the result. An empty
 // path returns the defaults. Unknown keys are errors, so typos surface, and
 // so is a second YAML document after "---". Maps in the file (sla,
-// reply_windows, queues) replace the defaults' maps key by key: listing one
-// channel keeps the defaults of the others, and an empty or null map keeps
-// them all.
+// reply_windows, queues, dimensions) replace the defaults' maps key by key:
+// listing one channel keeps the defaults of the others, and an empty or null
+// map keeps them all. The list contact_reasons replaces the default rules
+// whole; left empty (null) it keeps them, written [] it has none.
 func Load(path string) (*Config, error) {
 	cfg := Default()
 	if path == "" {
@@ -320,6 +331,13 @@ func Load(path string) (*Config, error) {
 	}
 	if cfg.ReplyWindows == nil {
 		cfg.ReplyWindows = def.ReplyWindows
+	}
+	if cfg.Dimensions == nil {
+		cfg.Dimensions = def.Dimensions
+	}
+	if cfg.ContactReasons == nil {
+		// "contact_reasons:" with no value keeps the default rules; [] has none.
+		cfg.ContactReasons = def.ContactReasons
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("config: %s: %w", path, err)
@@ -406,6 +424,9 @@ func (c *Config) Validate() error {
 	errs = append(errs, c.Build.validate()...)
 	errs = append(errs, c.Staffing.validate()...)
 	errs = append(errs, c.QA.validate()...)
+	errs = append(errs, validateDimensions(c.Dimensions)...)
+	errs = append(errs, validateContactReasons(c.ContactReasons)...)
+	errs = append(errs, c.Cost.validate()...)
 	return errors.Join(errs...)
 }
 
@@ -442,6 +463,7 @@ func (c *Config) Warnings() []string {
 	}{
 		{"sla", slices.Sorted(maps.Keys(c.SLA))},
 		{"reply_windows", slices.Sorted(maps.Keys(c.ReplyWindows))},
+		{"cost.channels", slices.Sorted(maps.Keys(c.Cost.Channels))},
 	} {
 		for _, ch := range m.channels {
 			if !slices.Contains(Channels, ch) {
@@ -569,6 +591,12 @@ func (ch Change) Effect() string {
 		return "friction scores change"
 	case "reply_windows":
 		return "reply-window breaches change"
+	case "dimensions":
+		return "contact_reason, market, tier and the dimensions map are read from other event attributes"
+	case "contact_reasons":
+		return "conversations without a contact_reason attribute are classified by other rules"
+	case "cost":
+		return "conversations.cost is computed with other prices"
 	}
 	return "the metrics are computed differently"
 }
