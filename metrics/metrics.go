@@ -99,10 +99,12 @@ var scopeBefore = map[string]string{
 // rows (and, for repeat contacts, the other conversations' starts), which a
 // chunked build therefore runs once per chunk.
 var perConversation = map[string]bool{
-	"210_messages.sql":      true,
-	"220_episodes.sql":      true,
-	"230_escalations.sql":   true,
-	"240_conversations.sql": true,
+	"210_messages.sql":                true,
+	"220_episodes.sql":                true,
+	"230_escalations.sql":             true,
+	"235_conversation_openings.sql":   true,
+	"236_conversation_dimensions.sql": true,
+	"240_conversations.sql":           true,
 }
 
 // runner runs the stage's files on one connection: the reference tables
@@ -140,7 +142,9 @@ func run(ctx context.Context, db *warehouse.DB, s *config.Config, cfg Config, lo
 			"260_warehouse_info.sql": {version.Get().Module, version.Get().Revision},
 		},
 		after: map[string]func(context.Context, *sql.Conn, *config.Config) error{
-			"201_reference.sql": fillReference,
+			"201_reference.sql":             fillReference,
+			"202_dimensions.sql":            fillDimensions,
+			"235_conversation_openings.sql": matchContactReasons,
 		},
 	}
 	// The files before the per-conversation ones set up what they read;
