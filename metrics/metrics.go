@@ -57,7 +57,7 @@ func chunksFor(rows, limit int64) int {
 }
 
 // PublicObjects lists the warehouse's public tables and views, the contract of docs/metrics.md.
-var PublicObjects = []string{"events", "messages", "episodes", "conversations", "escalations", "kpi_daily", "agent_daily", "escalation_effectiveness", "resolution_split", "warehouse_info", "ingest_gaps", "duplicate_conflicts", "qa_reviews", "qa_ratings", "qa_agent_weekly", "qa_calibration"}
+var PublicObjects = []string{"events", "messages", "episodes", "conversations", "escalations", "kpi_daily", "agent_daily", "escalation_effectiveness", "resolution_split", "warehouse_info", "ingest_gaps", "duplicate_conflicts", "qa_reviews", "qa_ratings", "qa_agent_weekly", "qa_calibration", "dimension_daily", "conversation_openings", "opening_terms", "customer_returns"}
 
 // stagePrefix selects this stage's files in sql/build.
 const stagePrefix = "2"
