@@ -2,7 +2,6 @@ package dashboards
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 )
 
@@ -48,11 +47,3 @@ func sortKey(v *float64) string {
 }
 
 func f(v float64) *float64 { return &v }
-
-// qaHref fills the QA link template with a conversation ID; "" when no template is set.
-func qaHref(tmpl, id string) string {
-	if tmpl == "" {
-		return ""
-	}
-	return strings.ReplaceAll(tmpl, "{id}", url.PathEscape(id))
-}

@@ -76,3 +76,18 @@ CREATE OR REPLACE MACRO in_slice(channel, queue, market, reason, want_channel, w
     AND (want_queue = '' OR coalesce(queue, '(none)') = want_queue)
     AND (want_market = '' OR coalesce(market, '(none)') = want_market)
     AND (want_reason = '' OR reason = want_reason);
+
+-- sum_micro(x): a sum of amounts (costs) a dashboard can reproduce bit for bit: each term rounded
+-- to a millionth and added as an integer, so the order of the terms does not matter (as
+-- sum_seconds does for durations, 201_reference.sql).
+CREATE OR REPLACE MACRO sum_micro(x) AS sum(round(x * 1e6)::BIGINT) / 1e6;
+
+-- nano(x): a score between 0 and 1 (a friction component) to a billionth, as the dashboards
+-- carry it to the browser; mean_nano(x): the mean of scores between 0 and 1 (friction components), each rounded to a
+-- billionth and added as an integer: exact, so it does not depend on the order of the rows.
+CREATE OR REPLACE MACRO nano(x) AS round(x * 1e9) / 1e9;
+CREATE OR REPLACE MACRO mean_nano(x) AS sum(round(x * 1e9)::BIGINT) / count(x) / 1e9;
+
+-- week_of(d, first): the first day of the 7-day block of the period starting on first that
+-- holds the date d (the dashboards' weekly trends count weeks from the period's first day).
+CREATE OR REPLACE MACRO week_of(d, first) AS first + (7 * ((d - first) // 7))::INTEGER;
