@@ -21,7 +21,7 @@ func BenchmarkRender(b *testing.B) {
 	var bytes int64
 	b.ResetTimer()
 	for b.Loop() {
-		res, err := Render(context.Background(), Config{DB: path, Out: out})
+		res, err := Render(context.Background(), Config{DB: path, Out: out, From: day("2026-03-09"), To: day("2026-04-05")})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -577,7 +577,10 @@ func (ch Change) String() string {
 
 // Effect says what the change does to a build: which metrics move.
 func (ch Change) Effect() string {
-	top, _, _ := strings.Cut(ch.Setting, ".")
+	top := ch.Setting
+	if i := strings.IndexAny(top, ".["); i >= 0 {
+		top = top[:i]
+	}
 	switch top {
 	case "timezone":
 		return fmt.Sprintf("local dates, daily rollups and hour-of-week heatmaps are counted in %s instead of %s", orUnset(ch.New), orUnset(ch.Old))
@@ -638,9 +641,10 @@ func (c *Config) ChangesFrom(prev string) ([]Change, error) {
 	return out, nil
 }
 
-// flatten records every leaf of the YAML value v under its dotted path;
-// a list is one leaf. Empty values are left out, so a map or list the file
-// leaves empty equals one it does not mention.
+// flatten records every leaf of the YAML value v under its dotted path; a
+// list of maps (contact_reasons) has its items as path[i], any other list is
+// one leaf. Empty values are left out, so a map or list the file leaves empty
+// equals one it does not mention.
 func flatten(path string, v any, into map[string]string) {
 	switch v := v.(type) {
 	case map[string]any:
@@ -653,9 +657,16 @@ func flatten(path string, v any, into map[string]string) {
 		}
 	case nil:
 	case []any:
-		if len(v) > 0 {
-			into[path] = fmt.Sprint(v)
+		if len(v) == 0 {
+			return
 		}
+		if _, ok := v[0].(map[string]any); ok {
+			for i, item := range v {
+				flatten(fmt.Sprintf("%s[%d]", path, i), item, into)
+			}
+			return
+		}
+		into[path] = fmt.Sprint(v)
 	default:
 		if s := fmt.Sprint(v); s != "" {
 			into[path] = s

@@ -63,15 +63,17 @@ func DefaultDimensions() map[string]Dimension {
 // DefaultContactReasons are common reasons customers write to support, in
 // English, for data without an intent label (TWCS, CSV exports); the share
 // of the real Twitter threads they classify is in docs/real-data.md.
-// The order matters: the first match wins, so narrower reasons come first.
+// The order matters: the first match wins, so narrower reasons come first
+// (a cancelled flight is a travel disruption; "charge" and "return" are left
+// out, as a battery charge and a return trip are not billing and refunds).
 func DefaultContactReasons() []ContactReason {
 	return []ContactReason{
 		{Name: "account_access", Keywords: []string{"password", "log in", "login", "logged out", "sign in", "signin", "locked out", "account locked", "hacked", "two factor", "2fa", "verification code", "username", "my account", "deactivated", "reactivate"}},
-		{Name: "cancellation", Keywords: []string{"cancel", "cancelled", "canceled", "cancelling", "canceling", "cancellation", "unsubscribe", "close my account"}},
-		{Name: "refund", Keywords: []string{"refund", "refunded", "refunding", "refunds", "money back", "reimburse", "reimbursed", "reimbursement", "compensation", "return", "returned", "returning"}},
-		{Name: "billing", Keywords: []string{"bill", "billed", "billing", "charge", "charged", "charges", "charging", "overcharged", "double charged", "invoice", "payment", "payments", "paid", "credit card", "debit card", "fee", "fees", "pricing", "price"}},
-		{Name: "delivery", Keywords: []string{"delivery", "deliver", "delivered", "delivering", "package", "parcel", "shipping", "shipment", "shipped", "tracking", "tracking number", "in transit", "courier", "not arrived", "never arrived", "hasn't arrived", "where is my order"}},
 		{Name: "travel_disruption", Keywords: []string{"flight", "flights", "delayed", "delay", "delays", "cancelled flight", "gate", "boarding", "luggage", "baggage", "bags", "layover", "connection missed", "missed my connection", "rebook", "rebooked", "airport", "seat", "seats"}},
+		{Name: "cancellation", Keywords: []string{"cancel", "cancelled", "canceled", "cancelling", "canceling", "cancellation", "unsubscribe", "close my account"}},
+		{Name: "refund", Keywords: []string{"refund", "refunded", "refunding", "refunds", "money back", "reimburse", "reimbursed", "reimbursement", "compensation", "return label", "send it back"}},
+		{Name: "billing", Keywords: []string{"bill", "billed", "billing", "charged", "overcharged", "double charged", "invoice", "payment", "payments", "paid", "credit card", "debit card", "fee", "fees", "pricing", "price"}},
+		{Name: "delivery", Keywords: []string{"delivery", "deliver", "delivered", "delivering", "package", "parcel", "shipping", "shipment", "shipped", "tracking", "tracking number", "in transit", "courier", "not arrived", "never arrived", "hasn't arrived", "where is my order"}},
 		{Name: "connectivity", Keywords: []string{"internet", "wifi", "wi-fi", "signal", "network", "outage", "no service", "connection", "disconnected", "disconnecting", "cable", "router", "modem", "lte", "4g", "5g", "coverage"}},
 		{Name: "technical_issue", Keywords: []string{"app", "bug", "bugs", "crash", "crashes", "crashing", "crashed", "freeze", "freezes", "freezing", "frozen", "error", "glitch", "not working", "doesn't work", "won't load", "won't turn on", "broken", "fix", "fixed", "issue", "issues", "problem", "problems", "update", "updated", "install", "download", "restart", "reset", "battery", "charger", "screen"},
 			Patterns: []string{`(?i)\bios ?\d+`}},

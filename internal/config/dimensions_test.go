@@ -119,6 +119,16 @@ func TestDimensionsShapeTheBuild(t *testing.T) {
 			t.Errorf("%s: changes %v, want one naming it with its effect", name, got)
 		}
 	}
+	// A changed rule is named by its place, not by the whole list.
+	c := Default()
+	c.ContactReasons[2].Keywords = []string{"refund"}
+	got, err := c.ChangesFrom(base.SemanticYAML())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Setting != "contact_reasons[2].keywords" || got[0].New != "[refund]" {
+		t.Errorf("changes %v, want contact_reasons[2].keywords only", got)
+	}
 }
 
 func TestKeywordWords(t *testing.T) {
