@@ -357,7 +357,7 @@ func (p *Page) WaitFor(t testing.TB, ready string) {
 	ctx, cancel := context.WithTimeout(p.ctx, pageTimeout)
 	defer cancel()
 	for {
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("Boolean(" + ready + ")"))
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("Boolean("+ready+")"))
 		if err != nil {
 			t.Fatalf("browsertest: wait for %q on %s: %v", ready, p.URL, err)
 		}

@@ -102,9 +102,9 @@ func TestDimensionExamples(t *testing.T) {
 			hc := handedOff.compute(prices, "").Conversation
 			contained := newConv(t, "d", "webchat").customer("09:00:00", "hi").bot("09:00:02").status("09:01:00", event.Resolved, event.RoleBot)
 			return map[string]any{"handle": hc.AgentHandleS, "handed off": f(hc.Cost),
-				"contained": f(contained.compute(prices, "").Conversation.Cost),
+				"contained":               f(contained.compute(prices, "").Conversation.Cost),
 				"contained, no bot price": f(contained.compute(noBotPrice, "").Conversation.Cost),
-				"no prices": f(contained.compute(nil, "").Conversation.Cost)}
+				"no prices":               f(contained.compute(nil, "").Conversation.Cost)}
 		}, map[string]any{"handle": 540.0, "handed off": 540.0/3600*52.5 + 0.40 + 0.0785, "contained": 0.40,
 			"contained, no bot price": nil, "no prices": nil}},
 	} {
