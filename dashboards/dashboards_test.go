@@ -533,6 +533,26 @@ func TestPagesInBrowser(t *testing.T) {
 			}
 		})
 	}
+	// A channel's colour is the same everywhere (WhatsApp green); a contact reason's too, on
+	// every view that shows it.
+	showView(t, p, "responsiveness", "")
+	const swatch = `(function (sel, name) { var td = Array.from(document.querySelectorAll(sel + " td")).filter(c => c.textContent === name && c.querySelector(".swatch"))[0];
+		return td ? td.querySelector(".swatch").style.background : "none"; })`
+	if got := browsertest.Eval[string](t, p, swatch+`("#view-responsiveness", "whatsapp")`); got != "rgb(22, 163, 74)" {
+		t.Errorf("WhatsApp's swatch on Responsiveness is %q, want rgb(22, 163, 74)", got)
+	}
+	showView(t, p, "reasons", "")
+	onReasons := browsertest.Eval[string](t, p, swatch+`("#view-reasons", "billing")`)
+	showView(t, p, "overview", "")
+	onOverview := browsertest.Eval[string](t, p, swatch+`("#view-overview", "billing")`)
+	if onReasons == "none" || onReasons != onOverview {
+		t.Errorf("the reason billing is %q on Contact reasons and %q on the Overview, want one colour", onReasons, onOverview)
+	}
+	// The Quality view is not sliced, and says so when a slice is chosen.
+	showView(t, p, "quality", "channel=chat")
+	if !browsertest.Eval[bool](t, p, `!document.getElementById("quality-slice-note").hidden`) {
+		t.Errorf("the Quality view does not say the filters do not apply to it")
+	}
 	// The filters list the hostile names as text too.
 	options := browsertest.Eval[string](t, p, `Array.from(document.querySelectorAll("#slice-bar option")).map(o => o.textContent).join("|")`)
 	for _, s := range []string{"<img src=x onerror=window.pwned=2> (1)", `"><script>window.pwned=6</script> (1)`} {

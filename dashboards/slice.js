@@ -827,6 +827,7 @@ function main(data) {
         G("overview_daily", 320, function (rows) {
           var x = rows.map(function (r) { return r.day; });
           var o = bars("Conversations and median first response", "per day", x, [{ name: "Conversations", values: rows.map(function (r) { return r.conversations; }) }], valueAxis("conversations"), false, false);
+          delete o.xAxis.axisLabel; // dates: let ECharts skip labels that would overlap
           o.yAxis = [valueAxis("conversations"), valueAxis("minutes", " min")];
           o.series.push({ type: "line", name: "Median first response (min)", yAxisIndex: 1, connectNulls: false, data: rows.map(function (r) { return r.frt_median_min === null ? "-" : r.frt_median_min; }) });
           return o;
@@ -856,11 +857,12 @@ function main(data) {
             data: rows.map(function (r) { return { name: r.channel, value: r.conversations, itemStyle: { color: colourFor("channel", r.channel) } }; }) }];
           return o;
         })] },
-      { title: "Cost", needs: "cost", missing: "No prices are set, so no conversation has a cost: set cost in parley.yaml (docs/config.md) and rebuild.",
+      { title: "Cost", needs: "cost", missing: "no prices are set, so no conversation has a cost: set cost in parley.yaml (docs/config.md) and rebuild.",
         note: "Cost per conversation is over conversations with a cost; per resolved conversation, all costs over the resolved ones (what each resolution cost the operation). What bot containment saved: each contained conversation at the mean cost of a human-handled one of the same contact reason.",
         items: [
           T("cost_summary", { key: ["dimension", "name"], n: "conversations", cols: [
-            { key: "dimension", label: "By" }, { key: "name", label: "Name" }, { key: "conversations", label: "Conversations", fmt: "count", better: "" },
+            { key: "dimension", label: "By" }, { key: "name", label: "Name", colour: function (r) { return { channel: "channel", queue: "queue", contact_reason: "reason" }[r.dimension]; } },
+            { key: "conversations", label: "Conversations", fmt: "count", better: "" },
             { key: "cost_total", label: "Total cost", fmt: "money", better: "" }, { key: "cost_per_conversation", label: "Per conversation", fmt: "money", better: "down" },
             { key: "cost_per_resolved", label: "Per resolved", fmt: "money", better: "down", needs: "resolved" }] }),
           T("cost_bot_savings", { key: ["contact_reason"], n: "contained", needs: "bot", cols: [
@@ -868,7 +870,7 @@ function main(data) {
             { key: "human_cost_mean", label: "Mean cost, human-handled", fmt: "money" }, { key: "saved", label: "Saved", fmt: "money", better: "up" },
             { key: "contained_cost", label: "Cost of the contained", fmt: "money" }] })
         ], wide: true },
-      { title: "Retention", needs: "customers", wide: true, missing: "The conversations carry no customer ids, so whether customers come back is not in this data.",
+      { title: "Retention", needs: "customers", wide: true, missing: "the conversations carry no customer ids, so whether customers come back cannot be told.",
         note: "Do high-friction or unhappy conversations bring customers back? Repeat contact: the customer came back within windows.repeat_contact after the resolution (over resolved conversations with a customer). Wrote again: the customer started another conversation within 30 days of this one's last event (over conversations where that is known: 30 days have passed, or they came back).",
         items: [
           G("retention", 300, function (rows) {
@@ -904,7 +906,7 @@ function main(data) {
           { key: "queue", label: "Queue" }, { key: "measured", label: "With a target", fmt: "count", better: "" }, { key: "met", label: "Met", fmt: "count" },
           { key: "sla_pct", label: "Within target", fmt: "pct", better: "up" }, { key: "frt_median_min", label: "Median FRT", fmt: "min", better: "down" }] })] },
       { title: "Reply windows", note: "WhatsApp and Messenger let the business answer freely for 24 hours after the customer writes; later, only paid templates. A conversation is breached when a customer waited longer than the channel's window for any reply.",
-        needs: "windows", missing: "No conversation is on a channel with a reply window (reply_windows in parley.yaml).", items: [
+        needs: "windows", missing: "no conversation is on a channel with a reply window (reply_windows in parley.yaml).", items: [
           G("responsiveness_windows", function (rows) { return barHeight(rows.filter(function (r) { return r.dimension === "channel"; }).length); }, function (rows) { return windowChart(rows, "channel", "Reply-window breaches per channel"); }),
           G("responsiveness_windows", function (rows) { return barHeight(rows.filter(function (r) { return r.dimension === "queue"; }).length); }, function (rows) { return windowChart(rows, "queue", "Reply-window breaches per queue"); })] },
       { title: "Who held the clock", needs: "resolved", note: "Calendar resolution time of resolved conversations: the customer waiting for the business, the business waiting for the customer, and neither (before the first message, or closed until a reopen).", items: [
@@ -931,7 +933,7 @@ function main(data) {
           { key: "resolution_pct", label: "Resolution rate", fmt: "pct", better: "up" }, { key: "fcr_pct", label: "First-contact resolution", fmt: "pct", better: "up" },
           { key: "reopen_pct", label: "Reopened", fmt: "pct", better: "down", needs: "reopened" }, { key: "repeat_pct", label: "Repeat contact", fmt: "pct", better: "down", needs: "customers" },
           { key: "resolution_median_h", label: "Median resolution", fmt: "hours", better: "down" }] })] },
-      { title: "Bot outcomes", needs: "bot", missing: "No bot took part in any conversation of this data.", items: [
+      { title: "Bot outcomes", needs: "bot", missing: "no bot took part in any conversation of this data.", items: [
         G("resolution_bot", function (rows) { return barHeight(rows.length); }, function (rows) {
           return bars("Bot outcomes", "% of bot-handled conversations (sums to 100%)", rows.map(function (r) { return r.channel; }),
             [{ name: "Contained", values: rows.map(function (r) { return r.contained_pct; }), colour: GOOD }, { name: "Handed off", values: rows.map(function (r) { return r.handed_off_pct; }), colour: NEUTRAL },
@@ -957,7 +959,7 @@ function main(data) {
           { key: "contact_reason", label: "Contact reason", colour: "reason" }, { key: "bot_handled", label: "Bot-handled", fmt: "count" },
           { key: "failed", label: "Not contained", fmt: "count" }, { key: "failed_pct", label: "Not contained %", fmt: "pct", better: "down", needs: "resolved" },
           { key: "handed_off", label: "Handed off", fmt: "count" }, { key: "abandoned", label: "Abandoned", fmt: "count" }] })] },
-      { title: "Escalations", needs: "escalations", missing: "The data holds no escalated events.", note: "An escalation is effective when the conversation is resolved within the configured window and not reopened soon after.", items: [
+      { title: "Escalations", needs: "escalations", missing: "the data holds no escalated events.", note: "An escalation is effective when the conversation is resolved within the configured window and not reopened soon after.", items: [
         G("resolution_escalations", function (rows) { return barHeight(rows.length); }, function (rows) {
           return bars("Escalation effectiveness per target", "% resolved within the window without a reopen", rows.map(function (r) { return r.target; }),
             [{ name: "Effective (%)", values: rows.map(function (r) { return r.effective_pct; }), colour: GOOD }], pctAxis, true, false);
@@ -986,7 +988,7 @@ function main(data) {
           }), valueAxis("mean (0–1)", "", 0, 1), false, false);
         })] },
       { title: "Top drivers", wide: true, note: "How often each event happens in the top 10% of conversations by friction, compared with the rest. Lift above 1 means it is over-represented among the worst.", items: [
-        T("friction_drivers", { key: ["driver"], n: null, cols: [
+        T("friction_drivers", { key: ["driver"], n: "slice", cols: [
           { key: "driver", label: "Driver" }, { key: "high_pct", label: "In the top 10%", fmt: "pct" }, { key: "rest_pct", label: "In the rest", fmt: "pct" }, { key: "lift", label: "Lift", fmt: "dec2", better: "down" }] })] },
       { title: function () { return "Highest-friction conversations (top " + data.worst_limit + ")"; }, wide: true, items: [
         T("friction_worst", { key: null, cols: [
@@ -1023,7 +1025,7 @@ function main(data) {
           { key: "bot_containment_pct", label: "Bot containment", fmt: "pct", better: "up", needs: "bot" },
           { key: "escalated_pct", label: "Escalated", fmt: "pct", better: "down", needs: "escalations" },
           { key: "csat_avg", label: "CSAT", fmt: "dec2", better: "up", needs: "csat" }, { key: "friction_median", label: "Median friction", fmt: "dec1", better: "down" }] })] },
-      { title: "Channel mix per market", needs: "markets", missing: "The conversations carry no market (the locale attribute by default): see dimensions in docs/config.md.",
+      { title: "Channel mix per market", needs: "markets", missing: "the conversations carry no market (the locale attribute by default): see dimensions in docs/config.md.",
         note: "Which channels each market prefers: each market's conversations by channel, as % of the market.", items: [
           G("markets_channels", function (rows) { return barHeight(uniq(rows, "market").length); }, function (rows) {
             var markets = uniq(rows, "market", true);
@@ -1032,7 +1034,7 @@ function main(data) {
           T("markets_channels", { key: ["market", "channel"], n: "conversations", cols: [
             { key: "market", label: "Market" }, { key: "channel", label: "Channel", colour: "channel" }, { key: "conversations", label: "Conversations", fmt: "count", better: "" },
             { key: "pct_of_market", label: "% of market", fmt: "pct", better: "" }] })] },
-      { title: "Reasons by market", needs: "markets", missing: "The conversations carry no market.", items: [
+      { title: "Reasons by market", needs: "markets", missing: "the conversations carry no market.", items: [
         G("markets_reasons", function (rows) { return barHeight(uniq(rows, "market").length); }, function (rows) {
           var markets = uniq(rows, "market", true);
           return bars("Contact reasons per market", "% of the market's conversations", markets, pivot(rows, "contact_reason", "market", "pct_of_market", markets, "reason", 0), pctAxis, true, true);
@@ -1152,6 +1154,13 @@ function main(data) {
     return head;
   }
   function missingNote(text) { return el("p", { "class": "missing" }, NOT_HERE + ": " + text); }
+  // What each capability is, for "the data holds no …".
+  var capNames = {
+    resolved: "resolved events", reopened: "reopened events", csat: "CSAT answers", escalations: "escalated events",
+    bot: "bot messages or routings to a bot", customers: "customer ids", cost: "prices", sla: "first-response target",
+    windows: "conversation on a channel with a reply window", markets: "market"
+  };
+  function holdsNo(cap) { return "the data holds no " + (capNames[cap] || cap) + "."; }
   function renderTiles(item) {
     var r = rowsOf(item.query), cur = r.current[0], prev = r.previous[0];
     var box = el("div", { "class": "figure", "data-query": item.query });
@@ -1188,7 +1197,7 @@ function main(data) {
     (r.previous || []).forEach(function (p) { prevByKey[keyOf(p, item.key)] = p; });
     var box = el("div", { "class": "figure", "data-query": item.query });
     box.appendChild(figureHead(item, item.caption));
-    if (item.needs && !caps[item.needs]) { box.appendChild(missingNote("the data holds no " + item.needs + ".")); return box; }
+    if (item.needs && !caps[item.needs]) { box.appendChild(missingNote(holdsNo(item.needs))); return box; }
     var wrap = el("div", { "class": "table-wrap" }), table = el("table", { "class": "data sortable", "data-query": item.query, "data-keycols": (item.key || []).join("|") });
     var thead = el("thead"), hr = el("tr");
     item.cols.forEach(function (c, ci) {
@@ -1209,7 +1218,8 @@ function main(data) {
         var numeric = c.fmt && c.fmt !== "text";
         if (numeric) { td.className = "num"; td.setAttribute("data-sort", v === null ? "" : String(v)); }
         if (c.needs && !caps[c.needs]) { td.textContent = NOT_HERE; td.classList.add("missing"); tr.appendChild(td); return; }
-        if (c.colour) { td.appendChild(el("span", { "class": "swatch", style: "background:" + colourFor(c.colour === "reason" ? "reason" : c.colour, v) })); }
+        var kind = typeof c.colour === "function" ? c.colour(row) : c.colour;
+        if (kind) { td.appendChild(el("span", { "class": "swatch", style: "background:" + colourFor(kind, v) })); }
         var text = formats[c.fmt || "text"](v);
         if (c.link && data.qa_link) {
           td.appendChild(el("a", { href: data.qa_link.split("{id}").join(encodeURIComponent(v)) }, text));
@@ -1217,7 +1227,9 @@ function main(data) {
           td.appendChild(document.createTextNode(text));
         }
         if (c.better !== undefined && item.key && sliceSets.previous.length) {
-          var nCur = item.n ? row[item.n] : MIN_N, nPrev = prev ? (item.n ? prev[item.n] : MIN_N) : 0;
+          // n: the row's own count, or for rows that are shares of the whole slice, the slice's.
+          var nCur = item.n === "slice" ? sliceSets.current.length : row[item.n];
+          var nPrev = !prev ? 0 : item.n === "slice" ? sliceSets.previous.length : prev[item.n];
           var ch = change(v, prev ? prev[c.key] : undefined, nCur, nPrev, c.fmt, c.better);
           td.appendChild(el("span", { "class": "delta " + ch.cls }, ch.text));
         }
@@ -1261,7 +1273,7 @@ function main(data) {
     var r = rowsOf(item.query), rows = r.current;
     var box = el("figure", { "class": "chart-box", "data-query": item.query });
     box.appendChild(figureHead(item, ""));
-    if (item.needs && !caps[item.needs]) { box.appendChild(missingNote("the data holds no " + item.needs + ".")); return box; }
+    if (item.needs && !caps[item.needs]) { box.appendChild(missingNote(holdsNo(item.needs))); return box; }
     var height = typeof item.height === "function" ? item.height(rows) : item.height;
     var div = el("div", { "class": "chart", style: "height:" + height + "px" });
     box.appendChild(div);
@@ -1286,7 +1298,7 @@ function main(data) {
       var note = typeof sec.note === "function" ? sec.note() : sec.note;
       if (note) { s.appendChild(el("p", { "class": "note" }, note)); }
       if (sec.needs && !caps[sec.needs]) {
-        s.appendChild(missingNote(sec.missing || "the data holds no " + sec.needs + "."));
+        s.appendChild(missingNote(sec.missing || holdsNo(sec.needs)));
         root.appendChild(s);
         return;
       }
