@@ -8,7 +8,10 @@
 -- everything the customer wrote until the first human reply or status event after their
 -- first message), joined by a line feed in seq order; a message without text counts as
 -- empty. Only conversations without a value of the contact_reason dimension's attribute
--- (first_dimension_values) need them, and only when there are rules.
+-- (first_dimension_values) need them, and only when there are rules. The bursts are
+-- messages.burst (210 defines them once); the texts are read from the events by
+-- (conversation_id, seq), because an incremental build's scope_conv_messages holds no texts
+-- (stmt/scope_affected_messages.sql). This is a lookup of a few rows, not a running count.
 --
 -- After this file the build matches each rule of contact_reason_rules against
 -- opening_text, one statement per rule (stmt/match_contact_reason.sql), and records
