@@ -21,7 +21,9 @@ demo: build
 test:
 	set -o pipefail; $(GO) test -count=1 -timeout 25m -json ./... | $(GO) run ./internal/testreport $(if $(CI),-fail-on-skip)
 
-# The ladder times every stage against its floor; the ingest benchmark adds
+# The ladder times every stage against its floor, and the build against the
+# same build without the automatic QA checks (wall and CPU ratios, target
+# <= 1.25); the ingest benchmark adds
 # ingest vs. raw consume at three topic sizes, with peak RSS for each; the
 # long-conversation benchmark builds 100k events held by one conversation
 # against the same events over 10k conversations (x-spread, target <= 2);

@@ -6,8 +6,9 @@ import (
 	"github.com/go-echarts/go-echarts/v2/types"
 )
 
-// palette is colour-blind-safe enough to tell up to eight series apart.
-var palette = opts.Colors{"#2563eb", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6", "#06b6d4", "#ec4899", "#64748b"}
+// palette tells up to ten series apart (the automatic checks' default
+// ten); the first eight are colour-blind-safe enough.
+var palette = opts.Colors{"#2563eb", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6", "#06b6d4", "#ec4899", "#64748b", "#84cc16", "#92400e"}
 
 // outcome colours: good, neutral, bad, for series whose meaning has a direction.
 const (

@@ -184,15 +184,16 @@ func Render(ctx context.Context, cfg Config) (Result, error) {
 	// The figures and the Quality page query independently, so they load
 	// concurrently (each query takes its own connection).
 	var (
-		d                  reportData
-		quality            template.HTML
-		dataErr, qualityEr error
-		wg                 sync.WaitGroup
+		d                         reportData
+		quality, now              template.HTML
+		dataErr, qualityEr, nowEr error
+		wg                        sync.WaitGroup
 	)
 	wg.Go(func() { d, dataErr = loadReportData(ctx, r) })
 	wg.Go(func() { quality, qualityEr = r.quality(ctx) })
+	wg.Go(func() { now, nowEr = r.now(ctx) })
 	wg.Wait()
-	if err := errors.Join(dataErr, qualityEr); err != nil {
+	if err := errors.Join(dataErr, qualityEr, nowEr); err != nil {
 		return Result{Period: p}, err
 	}
 	res := Result{Period: p, Conversations: d.current()}
@@ -205,7 +206,7 @@ func Render(ctx context.Context, cfg Config) (Result, error) {
 		empty += ": every figure below is empty. Pick another period with --from and --to; the data's conversations run from " + info.dateRange() + "."
 	}
 	err = reports.ReplaceEntries(cfg.Out, "report", func(stage string) error {
-		return writeReport(stage, header, d, quality, empty)
+		return writeReport(stage, header, d, quality, now, empty)
 	})
 	if err != nil {
 		return res, fmt.Errorf("dashboards: %w", err)

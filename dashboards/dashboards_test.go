@@ -12,6 +12,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -43,8 +44,15 @@ func fixtureDB(tb testing.TB) string {
 	}
 	path := filepath.Join(tb.TempDir(), "warehouse.duckdb")
 	execScript(tb, path, string(script))
-	// The QA views, as the build defines them, over the fixture's qa_reviews and qa_ratings.
-	execScript(tb, path, parleysql.File("build/201_reference.sql")+parleysql.File("build/246_qa_quality.sql")+parleysql.File("build/265_report_views.sql"))
+	// The QA views, as the build defines them, over the fixture's qa_reviews and qa_ratings,
+	// the automatic checks' tables and views with the fixture's verdicts, and the views and
+	// macros of the report's queries.
+	autoQA, err := os.ReadFile(filepath.Join("testdata", "fixture_auto_qa.sql"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	execScript(tb, path, parleysql.File("build/201_reference.sql")+parleysql.File("build/246_qa_quality.sql")+
+		parleysql.File("build/247_auto_qa.sql")+string(autoQA)+parleysql.File("build/265_report_views.sql"))
 	return path
 }
 
@@ -258,11 +266,22 @@ func TestChartDataGolden(t *testing.T) {
 		{"friction", []string{"friction_buckets", "friction_components", "friction_drivers", "friction_worst"}},
 		{"team", []string{"agents", "queues"}},
 		{"reasons", []string{"reasons_weekly", "reasons_summary", "markets_channels", "markets_reasons", "emerging_terms"}},
+		{"now", nil},
 	} {
 		t.Run(page.name, func(t *testing.T) {
-			data := map[string][]map[string]any{}
-			for _, q := range page.queries {
-				data[q] = reportRows(t, db.DB, q, fixturePeriod, Slice{})
+			var data any
+			if page.name == "now" {
+				// The Now page is drawn on the server, from these rows as they are scanned.
+				var err error
+				if data, err = loadNow(context.Background(), db.DB, Slice{}); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				rows := map[string][]map[string]any{}
+				for _, q := range page.queries {
+					rows[q] = reportRows(t, db.DB, q, fixturePeriod, Slice{})
+				}
+				data = rows
 			}
 			got, err := json.MarshalIndent(data, "", "  ")
 			if err != nil {
@@ -466,12 +485,12 @@ func TestPagesInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Files) != len(views) {
-		t.Fatalf("wrote %d files, want %d", len(res.Files), len(views))
+	if len(res.Files) != len(Files()) {
+		t.Fatalf("wrote %d files, want %d", len(res.Files), len(Files()))
 	}
 	b := browsertest.New(t)
 	p := openReport(t, b, out, "overview")
-	wantCharts := map[string]int{"overview": 7, "responsiveness": 6, "resolution": 6, "friction": 2, "team": 0, "reasons": 3, "quality": 4}
+	wantCharts := map[string]int{"overview": 7, "responsiveness": 6, "resolution": 6, "friction": 2, "team": 0, "reasons": 3, "quality": 6}
 	for _, v := range views {
 		t.Run(v.ID, func(t *testing.T) {
 			showView(t, p, v.ID, "")
@@ -530,6 +549,31 @@ func TestPagesInBrowser(t *testing.T) {
 						t.Errorf("hostile contact reason or market %q not shown as text", s)
 					}
 				}
+			case "quality":
+				// The automatic checks: the tile, the per-agent matrix (a
+				// column per check, hostile names as text) and the agreement table.
+				for _, want := range []string{"Failed an automatic check\n50.0%", "Conversations checked\n8", "Failed verdicts\n8", "nudge<img src=x onerror=window.pwned=6>", "Agreement with the reviewers"} {
+					if !strings.Contains(text, want) {
+						t.Errorf("the Quality page lacks %q", want)
+					}
+				}
+				titles := browsertest.Eval[[]string](t, p, `[...document.querySelectorAll("div.chart")].map(el => echarts.getInstanceByDom(el).getOption().title[0].text)`)
+				for _, want := range []string{"Check fail rates by week", "Fail rate per check"} {
+					if !slices.Contains(titles, want) {
+						t.Errorf("the Quality page's charts %q lack %q", titles, want)
+					}
+				}
+				matrix := browsertest.Eval[[]string](t, p, `[...document.querySelectorAll("table")].filter(t => t.caption && t.caption.textContent === "Fail rate per agent")
+					.flatMap(t => [...t.rows].map(r => [...r.cells].map(c => c.textContent).join("|")))`)
+				if want := []string{"Agent|greeting|sensitive_data|nudge<img src=x onerror=window.pwned=6>", "<script>window.pwned=1</script>|100.0% (1)|100.0% (1)|100.0% (1)",
+					"ann|33.3% (3)|0.0% (3)|33.3% (3)", "bob|100.0% (2)|50.0% (2)|0.0% (2)"}; strings.Join(matrix, "\n") != strings.Join(want, "\n") {
+					t.Errorf("per-agent table %q, want %q", matrix, want)
+				}
+				agreement := browsertest.Eval[[]string](t, p, `[...document.querySelectorAll("table")].filter(t => t.caption && t.caption.textContent === "Agreement with the reviewers")
+					.flatMap(t => [...t.tBodies[0].rows].map(r => [...r.cells].map(c => c.textContent).join("|")))`)
+				if want := []string{"greeting|tone|12|1|6|0|5|0.500|0.143|1.000|0.122|slight", "sensitive_data|process|13|1|1|1|10|0.846|0.500|0.500|0.409|moderate"}; strings.Join(agreement, "\n") != strings.Join(want, "\n") {
+					t.Errorf("agreement table %q, want %q", agreement, want)
+				}
 			}
 		})
 	}
@@ -548,10 +592,22 @@ func TestPagesInBrowser(t *testing.T) {
 	if onReasons == "none" || onReasons != onOverview {
 		t.Errorf("the reason billing is %q on Contact reasons and %q on the Overview, want one colour", onReasons, onOverview)
 	}
-	// The Quality view is not sliced, and says so when a slice is chosen.
+	// On the Quality view the filters apply to the automatic checks (chat: c1, c2, c7), not to
+	// the reviews, and the view says so.
 	showView(t, p, "quality", "channel=chat")
 	if !browsertest.Eval[bool](t, p, `!document.getElementById("quality-slice-note").hidden`) {
-		t.Errorf("the Quality view does not say the filters do not apply to it")
+		t.Errorf("the Quality view does not say which of its figures the filters do not apply to")
+	}
+	text := p.Text(t)
+	for _, want := range []string{"Failed an automatic check\n66.7%", "Conversations checked\n3", "Mean review score\n61.8 / 100"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the Quality view for chat lacks %q", want)
+		}
+	}
+	matrix := browsertest.Eval[[]string](t, p, `[...document.querySelectorAll("#view-quality table")].filter(t => t.caption && t.caption.textContent === "Fail rate per agent")
+		.flatMap(t => [...t.tBodies[0].rows].map(r => [...r.cells].map(c => c.textContent).join("|")))`)
+	if want := []string{"<script>window.pwned=1</script>|100.0% (1)|100.0% (1)|100.0% (1)", "ann|50.0% (2)|0.0% (2)|50.0% (2)"}; strings.Join(matrix, "\n") != strings.Join(want, "\n") {
+		t.Errorf("per-agent table for chat %q, want %q", matrix, want)
 	}
 	// The filters list the hostile names as text too.
 	options := browsertest.Eval[string](t, p, `Array.from(document.querySelectorAll("#slice-bar option")).map(o => o.textContent).join("|")`)
@@ -560,8 +616,8 @@ func TestPagesInBrowser(t *testing.T) {
 			t.Errorf("filter options %q lack %q", options, s)
 		}
 	}
-	// Every other file leads to its view.
-	for _, f := range res.Files[1:] {
+	// Every other view's file leads to its view.
+	for _, f := range res.Files[1:len(views)] {
 		b, err := os.ReadFile(f.Path)
 		if err != nil {
 			t.Fatal(err)
@@ -581,7 +637,7 @@ func TestEmptyPeriod(t *testing.T) {
 	if !errors.Is(err, ErrEmptyPeriod) {
 		t.Fatalf("err = %v, want ErrEmptyPeriod", err)
 	}
-	if len(res.Files) != len(views) {
+	if len(res.Files) != len(Files()) {
 		t.Fatalf("wrote %d files, want them all", len(res.Files))
 	}
 	b := browsertest.New(t)
@@ -598,6 +654,9 @@ func TestEmptyPeriod(t *testing.T) {
 			}
 			if v.ID == "quality" && !strings.Contains(text, "No reviews of conversations of this period yet") {
 				t.Errorf("the Quality page does not say there are no reviews")
+			}
+			if v.ID == "quality" && !strings.Contains(text, "No automatic check judged a conversation of this period") {
+				t.Errorf("the Quality page does not say no automatic check judged a conversation")
 			}
 		})
 	}

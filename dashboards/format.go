@@ -2,6 +2,7 @@ package dashboards
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 )
 
@@ -47,3 +48,11 @@ func sortKey(v *float64) string {
 }
 
 func f(v float64) *float64 { return &v }
+
+// qaHref is the --qa-link template with a conversation ID in it, escaped; "" without a template.
+func qaHref(tmpl, id string) string {
+	if tmpl == "" {
+		return ""
+	}
+	return strings.ReplaceAll(tmpl, "{id}", url.PathEscape(id))
+}

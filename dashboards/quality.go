@@ -86,6 +86,23 @@ type customerCorrelation struct {
 	FrictionCorr  *float64 `json:"friction_corr"`
 }
 
+// autoAgreement is a row of sql/reports/quality_auto_agreement.sql (auto_qa_agreement). The
+// automatic checks' other figures (quality_auto_kpis, _checks, _weekly, _agents) are computed
+// in the browser for any slice (slice.js), from report_conversations.sql's auto_qa column.
+type autoAgreement struct {
+	Check     string   `json:"check"`
+	Category  string   `json:"category"`
+	N         int64    `json:"n"`
+	TP        int64    `json:"tp"`
+	FP        int64    `json:"fp"`
+	FN        int64    `json:"fn"`
+	TN        int64    `json:"tn"`
+	Agreement *float64 `json:"agreement"`
+	Precision *float64 `json:"precision"`
+	Recall    *float64 `json:"recall"`
+	Kappa     *float64 `json:"kappa"`
+}
+
 // qualityData is the data of quality.html.
 type qualityData struct {
 	KPIs        qualityKPIs          `json:"kpis"`
@@ -96,6 +113,7 @@ type qualityData struct {
 	Reviewers   []reviewerDeviation  `json:"reviewers"`
 	Customer    []scoredConversation `json:"customer"`
 	Correlation customerCorrelation  `json:"correlation"`
+	Agreement   []autoAgreement      `json:"agreement"`
 }
 
 func loadQuality(ctx context.Context, db *sql.DB, p Period) (d qualityData, err error) {
@@ -126,8 +144,31 @@ func loadQuality(ctx context.Context, db *sql.DB, p Period) (d qualityData, err 
 	if d.Reviewers, err = query[reviewerDeviation](ctx, db, "quality_reviewers", period(p)...); err != nil {
 		return d, err
 	}
-	d.Customer, err = query[scoredConversation](ctx, db, "quality_customer", period(p)...)
+	if d.Customer, err = query[scoredConversation](ctx, db, "quality_customer", period(p)...); err != nil {
+		return d, err
+	}
+	// Every review to date: the pairs of a period are too few to judge a check by.
+	d.Agreement, err = query[autoAgreement](ctx, db, "quality_auto_agreement")
 	return d, err
+}
+
+// kappaReading is Landis and Koch's (1977) reading of Cohen's kappa.
+func kappaReading(k *float64) string {
+	switch {
+	case k == nil:
+		return "not measurable"
+	case *k > 0.8:
+		return "almost perfect"
+	case *k > 0.6:
+		return "substantial"
+	case *k > 0.4:
+		return "moderate"
+	case *k > 0.2:
+		return "fair"
+	case *k >= 0:
+		return "slight"
+	}
+	return "worse than chance"
 }
 
 // alphaReading is the usual reading of Krippendorff's alpha (Krippendorff
@@ -199,6 +240,10 @@ func (r *run) quality(ctx context.Context) (template.HTML, error) {
 	if err != nil {
 		return "", err
 	}
+	agreement, err := autoAgreementTable(d.Agreement)
+	if err != nil {
+		return "", err
+	}
 	note := "Reviews count in the period of their conversation's local date; calibration reviews measure reviewers and are left out of agents' scores."
 	if k.Reviews == 0 && k.CalibrationReviews == 0 {
 		note = "No reviews of conversations of this period yet: reviewers score conversations in the forms of a QA packet (parley qa sample), " +
@@ -207,7 +252,7 @@ func (r *run) quality(ctx context.Context) (template.HTML, error) {
 	if k.UnknownConversations > 0 {
 		note += fmt.Sprintf(" %s reviews are of conversations the warehouse does not hold (qa_reviews.conversation_found = false).", count(k.UnknownConversations))
 	}
-	return render(
+	reviews, err := render(
 		section{Title: "Key figures", Note: note, Items: []template.HTML{tiles}, Wide: true},
 		section{Title: "Trend and categories", Items: trend},
 		section{Title: "Agents", Note: "An agent's quality score is the mean of their final review scores (after disputes); n is the number of reviews it rests on. By week: qa_agent_weekly.",
@@ -222,6 +267,44 @@ func (r *run) quality(ctx context.Context) (template.HTML, error) {
 			decimal(d.Correlation.CSATCorr, 3), count(d.Correlation.CSATPairs), decimal(d.Correlation.FrictionCorr, 3), count(d.Correlation.FrictionPairs)),
 			Items: scatters},
 	)
+	if err != nil {
+		return "", err
+	}
+	// The automatic checks judge every conversation, so their figures are drawn by slice.js,
+	// for the slice chosen, where the placeholder is; their agreement with the reviewers
+	// rests on the reviews, which are not sliced.
+	agreementSec, err := render(section{Title: "Automatic checks against the reviewers", Note: "Each check mapped to a scorecard category (qa.auto category) against the reviewers' ratings of that category, " +
+		"on every conversation both judged, all reviews to date (auto_qa_agreement), whatever the period and the filters above: the pairs are few, and reviews are a sample " +
+		"drawn across the whole operation. The reviewer fails a category in the lower half of its scale. " +
+		"Precision: of the check's fails, the share reviewers failed too; recall: of the reviewers' fails, the share the check caught; " +
+		"Cohen's kappa corrects agreement for chance (Landis and Koch: above 0.6 substantial, above 0.8 almost perfect). " +
+		"A check with high recall points reviewers at the right conversations even when its precision is low.",
+		Items: []template.HTML{agreement}, Wide: true})
+	if err != nil {
+		return "", err
+	}
+	return reviews + template.HTML(`<div id="quality-auto" data-drawn></div>`) + agreementSec, nil
+}
+
+func autoAgreementTable(rows []autoAgreement) (template.HTML, error) {
+	t := reports.Table{Caption: "Agreement with the reviewers", Sortable: true, Columns: []reports.Column{
+		{Label: "Check"}, {Label: "Category"}, {Label: "n", Numeric: true, Title: "conversation reviews both judged"},
+		{Label: "Both fail", Numeric: true, Title: "tp"}, {Label: "Only the check fails", Numeric: true, Title: "fp"},
+		{Label: "Only the reviewer fails", Numeric: true, Title: "fn"}, {Label: "Both pass", Numeric: true, Title: "tn"},
+		{Label: "Agreement", Numeric: true}, {Label: "Precision", Numeric: true}, {Label: "Recall", Numeric: true},
+		{Label: "Kappa", Numeric: true, Title: "Cohen's kappa"}, {Label: "Reading"},
+	}}
+	for _, a := range rows {
+		t.Rows = append(t.Rows, []reports.Cell{
+			{Text: a.Check}, {Text: a.Category}, {Text: count(a.N), Sort: fmt.Sprint(a.N)},
+			{Text: count(a.TP), Sort: fmt.Sprint(a.TP)}, {Text: count(a.FP), Sort: fmt.Sprint(a.FP)},
+			{Text: count(a.FN), Sort: fmt.Sprint(a.FN)}, {Text: count(a.TN), Sort: fmt.Sprint(a.TN)},
+			{Text: decimal(a.Agreement, 3), Sort: sortKey(a.Agreement)}, {Text: decimal(a.Precision, 3), Sort: sortKey(a.Precision)},
+			{Text: decimal(a.Recall, 3), Sort: sortKey(a.Recall)}, {Text: decimal(a.Kappa, 3), Sort: sortKey(a.Kappa)},
+			{Text: kappaReading(a.Kappa)},
+		})
+	}
+	return t.HTML()
 }
 
 func qualityTrendChart(weeks []qualityWeek) *charts.Bar {

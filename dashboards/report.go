@@ -50,13 +50,18 @@ var views = []view{
 	{"quality", "quality.html", "Quality", "Quality", "Review scores, critical fails, disputes, reviewer agreement, and the rubric beside what customers say."},
 }
 
-// Files are the names a report writes in its folder: index.html and a page per other view.
+// nowPage is the live queue's page (now.go): a page of its own, not a view of index.html.
+var nowPage = view{ID: "now", File: "now.html", Label: "Now", Title: "Now",
+	Subtitle: "The queue at this moment: who waits on whom, for how long, and what is about to breach."}
+
+// Files are the names a report writes in its folder: index.html, a page per other view, and
+// the Now page.
 func Files() []string {
-	out := make([]string, len(views))
-	for i, v := range views {
-		out[i] = v.File
+	out := make([]string, 0, len(views)+1)
+	for _, v := range views {
+		out = append(out, v.File)
 	}
-	return out
+	return append(out, nowPage.File)
 }
 
 // reportData is what the page's script reads (the JSON block #parley-data).
@@ -81,6 +86,7 @@ type reportData struct {
 	MinTermCount  int               `json:"min_term_count"`
 	Conversations table             `json:"conversations"`
 	Escalations   table             `json:"escalations"`
+	AutoChecks    table             `json:"auto_checks"`
 	Terms         termPostings      `json:"terms"`
 }
 
@@ -116,6 +122,9 @@ func loadReportData(ctx context.Context, r *run) (reportData, error) {
 	if d.Escalations, err = queryTable(ctx, r.db, "report_escalations", args...); err != nil {
 		return d, err
 	}
+	if d.AutoChecks, err = queryTable(ctx, r.db, "report_auto_checks"); err != nil {
+		return d, err
+	}
 	d.Terms, err = loadTerms(ctx, r.db, append(args, namedInt("min", minTermCount)))
 	return d, err
 }
@@ -146,21 +155,22 @@ var stubTmpl = template.Must(template.New("stub").Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'">
+<meta http-equiv="Content-Security-Policy" content="{{.CSP}}">
 <meta http-equiv="refresh" content="0; url=index.html#{{.ID}}">
 <title>{{.Title}} · Parley</title>
 </head>
-<body><p>{{.Title}} is a page of this report: <a href="index.html#{{.ID}}">index.html#{{.ID}}</a>.</p></body>
+<body><main><p>{{.Title}} is a page of this report: <a href="index.html#{{.ID}}">index.html#{{.ID}}</a>.</p></main></body>
 </html>
 `))
 
 // qualityNote heads the Quality view while a slice is chosen.
-const qualityNote = `<p class="notice" id="quality-slice-note" hidden>The filters above do not apply to this page: it shows every review of the period. ` +
-	`Reviews are a sample drawn across the whole operation, a few per agent and week; a slice of queue, channel, market and reason would leave a handful ` +
+const qualityNote = `<p class="notice" id="quality-slice-note" hidden>The filters above apply to the automatic checks only. ` +
+	`The reviews (from the key figures to quality beside the customer) and the checks' agreement with the reviewers show every review: ` +
+	`reviews are a sample drawn across the whole operation, a few per agent and week, and a slice of queue, channel, market and reason would leave a handful ` +
 	`(docs/dashboards.md, "Slicing").</p>`
 
-// writeReport writes index.html and the page of every other view into dir.
-func writeReport(dir string, header reports.Page, d reportData, quality template.HTML, empty string) error {
+// writeReport writes index.html, the page of every other view and the Now page into dir.
+func writeReport(dir string, header reports.Page, d reportData, quality, now template.HTML, empty string) error {
 	raw, err := encodeData(d)
 	if err != nil {
 		return err
@@ -184,15 +194,32 @@ func writeReport(dir string, header reports.Page, d reportData, quality template
 	page := header
 	page.Title, page.Subtitle, page.Body = views[0].Title, views[0].Subtitle, body
 	page.Script, page.ECharts = sliceJS, true
+	// The views' links come first, in the order of views: the script keeps them pointing
+	// at the chosen slice.
 	for _, v := range views {
 		page.Nav = append(page.Nav, reports.Link{Href: "#" + v.ID, Label: v.Label, Current: v.ID == views[0].ID})
 	}
+	page.Nav = append(page.Nav, reports.Link{Href: nowPage.File, Label: nowPage.Label})
 	if err := reports.WritePage(filepath.Join(dir, views[0].File), page); err != nil {
+		return err
+	}
+	np := header
+	np.Title, np.Subtitle, np.Body = nowPage.Title, nowPage.Subtitle, now
+	for _, v := range views {
+		np.Nav = append(np.Nav, reports.Link{Href: views[0].File + "#" + v.ID, Label: v.Label})
+	}
+	np.Nav = append(np.Nav, reports.Link{Href: nowPage.File, Label: nowPage.Label, Current: true})
+	if err := reports.WritePage(filepath.Join(dir, nowPage.File), np); err != nil {
 		return err
 	}
 	for _, v := range views[1:] {
 		var buf bytes.Buffer
-		if err := stubTmpl.Execute(&buf, v); err != nil {
+		// The kit's policy and a <main>, so that parley serve serves it as a page of the kit
+		// (reports.Served.Rewrite).
+		if err := stubTmpl.Execute(&buf, struct {
+			view
+			CSP string
+		}{v, reports.CSP}); err != nil {
 			return fmt.Errorf("dashboards: render %s: %w", v.File, err)
 		}
 		if err := reports.WriteFileAtomic(filepath.Join(dir, v.File), buf.Bytes()); err != nil {

@@ -29,6 +29,9 @@
 function main(data) {
   var C = decode(data.conversations);
   var E = decode(data.escalations);
+  // The automatic checks in effect, in the order of the letters of C.auto_qa (report_auto_checks.sql).
+  var A = decode(data.auto_checks), autoChecks = [];
+  for (var ai = 0; ai < A.n; ai++) { autoChecks.push({ check: A.check[ai], type: A.type[ai], category: A.category[ai] }); }
   var per = data.period;
   var caps = data.caps;
   var MS_DAY = 86400000;
@@ -162,6 +165,13 @@ function main(data) {
   function weekOf(i, p) { return dayISO(p.first + 7 * Math.floor((C.day[i] - p.first) / 7)); }
   function isoDow(i) { return (new Date(prevFromMs + C.day[i] * MS_DAY).getUTCDay() + 6) % 7 + 1; }
   function pad2(n) { return n < 10 ? "0" + n : String(n); }
+  // isoWeek: strftime(date_trunc('week', local_date), '%G-W%V'), the ISO year and week of a day.
+  function isoWeek(i) {
+    var d = new Date(prevFromMs + C.day[i] * MS_DAY);
+    d.setUTCDate(d.getUTCDate() + 3 - (d.getUTCDay() + 6) % 7); // the Thursday of its week
+    var jan1 = Date.UTC(d.getUTCFullYear(), 0, 1);
+    return d.getUTCFullYear() + "-W" + pad2(1 + Math.floor((d.getTime() - jan1) / (7 * MS_DAY)));
+  }
 
   // ---------------------------------------------------------------- the figures: one per query
   var truthy = function (col) { return function (i) { return col[i] === true; }; };
@@ -592,6 +602,60 @@ function main(data) {
     return out.slice(0, 20).map(function (r) { delete r._rise; return r; });
   };
 
+  // The automatic checks (quality_auto_*.sql): C.auto_qa holds a conversation's verdict per
+  // check, one letter each (p pass, f fail, n N/A, - none), null when none judged it.
+  function autoJudged(S) { return S.filter(function (i) { return C.auto_qa[i] !== null; }); }
+  function autoCounts(g, k) {
+    var rows = 0, checked = 0, failed = 0;
+    g.forEach(function (i) {
+      var v = C.auto_qa[i].charAt(k);
+      if (v !== "-") { rows++; }
+      if (v === "p" || v === "f") { checked++; }
+      if (v === "f") { failed++; }
+    });
+    return { rows: rows, checked: checked, failed: failed, fail_pct: pct(failed, checked) };
+  }
+  Q.quality_auto_kpis = function (S) {
+    var g = autoJudged(S), failedConvs = 0, fails = 0;
+    g.forEach(function (i) {
+      var n = C.auto_qa[i].split("f").length - 1;
+      if (n > 0) { failedConvs++; }
+      fails += n;
+    });
+    return [{ conversations: g.length, conversations_failed: failedConvs, conversations_failed_pct: pct(failedConvs, g.length), failed: fails }];
+  };
+  Q.quality_auto_checks = function (S) {
+    var g = autoJudged(S);
+    return autoChecks.map(function (c, k) {
+      var n = autoCounts(g, k);
+      return { check: c.check, type: c.type, category: c.category, conversations: n.rows, checked: n.checked, failed: n.failed, fail_pct: n.fail_pct };
+    });
+  };
+  // Rows per group and check, for the checks that have a verdict in the group (GROUP BY ALL).
+  function autoGroups(g, key, name) {
+    var out = [];
+    groupBy(g, key).forEach(function (members, value) {
+      autoChecks.forEach(function (c, k) {
+        var n = autoCounts(members, k);
+        if (n.rows === 0) { return; }
+        var r = {};
+        r[name] = value;
+        r.check = c.check;
+        r.checked = n.checked;
+        r.failed = n.failed;
+        r.fail_pct = n.fail_pct;
+        out.push(r);
+      });
+    });
+    return out;
+  }
+  Q.quality_auto_weekly = function (S) {
+    return autoGroups(autoJudged(S), isoWeek, "week").filter(function (r) { return r.checked > 0; }).sort(order("week", "check"));
+  };
+  Q.quality_auto_agents = function (S) {
+    return autoGroups(autoJudged(S).filter(function (i) { return C.agent[i] !== null; }), function (i) { return C.agent[i]; }, "agent").sort(order("agent", "check"));
+  };
+
   // Column lists: the queries' result columns, in order, with their DuckDB types
   // (i integer, f double, s text, b boolean): CSV downloads print them as parley sql does.
   var columns = {
@@ -626,7 +690,11 @@ function main(data) {
     reasons_summary: "contact_reason:s conversations:i share_pct:f frt_median_min:f resolution_pct:f bot_handled:i bot_containment_pct:f escalated_pct:f csat_avg:f csat_responses:i friction_median:f",
     markets_channels: "market:s channel:s conversations:i pct_of_market:f",
     markets_reasons: "market:s contact_reason:s conversations:i pct_of_market:f",
-    emerging_terms: "term:s conversations:i share_pct:f previous_conversations:i previous_share_pct:f rise_pts:f"
+    emerging_terms: "term:s conversations:i share_pct:f previous_conversations:i previous_share_pct:f rise_pts:f",
+    quality_auto_kpis: "conversations:i conversations_failed:i conversations_failed_pct:f failed:i",
+    quality_auto_checks: "check:s type:s category:s conversations:i checked:i failed:i fail_pct:f",
+    quality_auto_weekly: "week:s check:s checked:i failed:i fail_pct:f",
+    quality_auto_agents: "agent:s check:s checked:i failed:i fail_pct:f"
   };
   Object.keys(columns).forEach(function (q) {
     columns[q] = columns[q].split(" ").map(function (c) { var p = c.split(":"); return { name: p[0], type: p[1] }; });
@@ -1049,6 +1117,37 @@ function main(data) {
           { key: "term", label: "Term" }, { key: "conversations", label: "Conversations", fmt: "count" }, { key: "share_pct", label: "Share", fmt: "pct" },
           { key: "previous_conversations", label: "Previous period", fmt: "count" }, { key: "previous_share_pct", label: "Previous share", fmt: "pct" },
           { key: "rise_pts", label: "Rise (pts)", fmt: "dec1" }] })] }
+    ],
+    // The Quality view: the automatic checks are drawn here, for the slice, where quality.go
+    // left their place (#quality-auto); the reviews around them are drawn on the server.
+    quality: [
+      { title: "Automatic checks", wide: true, note: function () {
+        if (!rowsOf("quality_auto_kpis").current[0].conversations) {
+          return "No automatic check judged a conversation of this period" + (sliceQuery() ? " and slice" : "") + ": parley build runs them unless qa.auto.disabled is set in parley.yaml (docs/qa.md).";
+        }
+        return "Every conversation is judged by the automatic checks of qa.auto when the warehouse is built (auto_qa; docs/qa.md): pass, fail, or N/A where a check does not apply. " +
+          "A fail rate is over the conversations a check passed or failed. The filters above apply to these figures. QA packets mark each failure on the transcript (parley qa sample --strata auto_fail).";
+      }, items: [{ type: "tiles", query: "quality_auto_kpis", specs: [
+        ["Failed an automatic check", "conversations_failed_pct", "pct", "down", "Conversations that failed at least one automatic check (auto_qa), of those the checks judged"],
+        ["Conversations checked", "conversations", "count", "", "Conversations of the period the checks judged (passed, failed or N/A)"],
+        ["Failed verdicts", "failed", "count", null, "Failed verdicts, every check counted"]] }] },
+      { title: "Fail rates", items: [
+        G("quality_auto_weekly", 320, function (rows) {
+          var weeks = uniq(rows, "week", true), names = autoChecks.map(function (c) { return c.check; }).filter(function (n) { return rows.some(function (r) { return r.check === n; }); });
+          return lines("Check fail rates by week", "ISO week of the conversations; % of the conversations each check passed or failed", weeks, names.map(function (n) {
+            return { name: n, values: weeks.map(function (w) { var r = rows.filter(function (x) { return x.check === n && x.week === w; })[0]; return r ? r.fail_pct : null; }) };
+          }), valueAxis("fail rate", " %", 0));
+        }),
+        G("quality_auto_checks", function (rows) { return barHeight(rows.length); }, function (rows) {
+          return bars("Fail rate per check", "% of the conversations of the period each check passed or failed", rows.map(function (r) { return r.check; }),
+            [{ name: "Fail rate (%)", values: rows.map(function (r) { return r.fail_pct; }), colour: BAD }], valueAxis("%", " %", 0), true, false);
+        })] },
+      { title: "Automatic checks per check and agent", wide: true, note: "Per agent: the conversations attributed to the agent (most active), each cell the fail rate with the conversations checked (n). Click a heading to sort.", items: [
+        T("quality_auto_checks", { key: ["check"], n: "checked", caption: "Per check", cols: [
+          { key: "check", label: "Check" }, { key: "type", label: "Type" }, { key: "category", label: "Scorecard category", title: "the category auto_qa_agreement compares it with" },
+          { key: "fail_pct", label: "Fail rate", fmt: "pct", better: "down" }, { key: "failed", label: "Failed", fmt: "count" },
+          { key: "checked", label: "Checked", fmt: "count", title: "passed or failed" }, { key: "conversations", label: "Judged", fmt: "count", title: "passed, failed or N/A" }] }),
+        { type: "matrix", query: "quality_auto_agents", caption: "Fail rate per agent" }] }
     ]
   };
   function barHeight(n) { return 130 + 32 * Math.max(n, 3); }
@@ -1166,7 +1265,7 @@ function main(data) {
     var box = el("div", { "class": "figure", "data-query": item.query });
     box.appendChild(figureHead(item, ""));
     var tiles = el("div", { "class": "tiles" });
-    var specs = [
+    var specs = item.specs || [
       ["Conversations", "conversations", "count", "", "Conversations started in the period"],
       ["Median first response", "frt_median_s", "sec", "down", "Median time to the first human reply (calendar time)"],
       ["P90 first response", "frt_p90_s", "sec", "down", "90% of first replies came faster than this"],
@@ -1185,6 +1284,7 @@ function main(data) {
       var value = missing ? NOT_HERE : formats[s[2]](cur[s[1]]) + (s[1] === "csat_avg" && cur[s[1]] !== null ? " / 5" : "");
       t.appendChild(el("div", { "class": "value" + (missing ? " missing" : "") }, value));
       var ch = missing ? { text: "", cls: "" } : change(cur[s[1]], prev[s[1]], cur.conversations, prev.conversations, s[2], s[3]);
+      if (s[3] === null) { ch = { text: "", cls: "" }; } // a figure shown without its change
       t.appendChild(el("div", { "class": "delta " + ch.cls }, ch.text));
       tiles.appendChild(t);
     });
@@ -1247,6 +1347,43 @@ function main(data) {
     box.appendChild(wrap);
     return box;
   }
+  // renderMatrix: one row per agent, one column per check (in the checks' order), each cell the
+  // fail rate with its n, from the rows of quality_auto_agents.
+  function renderMatrix(item) {
+    var rows = rowsOf(item.query).current, agents = uniq(rows, "agent");
+    var box = el("div", { "class": "figure", "data-query": item.query });
+    box.appendChild(figureHead(item, ""));
+    var wrap = el("div", { "class": "table-wrap" }), table = el("table", { "class": "data sortable" }), thead = el("thead"), hr = el("tr");
+    table.appendChild(el("caption", {}, item.caption));
+    ["Agent"].concat(autoChecks.map(function (c) { return c.check; })).forEach(function (label, ci) {
+      var th = el("th", { scope: "col" }, label);
+      if (ci > 0) { th.className = "num"; th.title = "fail rate (conversations checked)"; }
+      th.addEventListener("click", function () { sortTable(table, ci, th); });
+      hr.appendChild(th);
+    });
+    thead.appendChild(hr);
+    table.appendChild(thead);
+    var tbody = el("tbody");
+    agents.forEach(function (agent) {
+      var tr = el("tr");
+      tr.appendChild(el("td", {}, agent));
+      autoChecks.forEach(function (c) {
+        var r = rows.filter(function (x) { return x.agent === agent && x.check === c.check; })[0];
+        var td = el("td", { "class": "num", "data-sort": r && r.fail_pct !== null ? String(r.fail_pct) : "" }, r ? formats.pct(r.fail_pct) + " (" + fmtCount(r.checked) + ")" : DASH);
+        tr.appendChild(td);
+      });
+      tbody.appendChild(tr);
+    });
+    if (!agents.length) {
+      var tr = el("tr");
+      tr.appendChild(el("td", { "class": "empty", colspan: String(autoChecks.length + 1) }, "No conversation answered by an agent was judged in this period and slice."));
+      tbody.appendChild(tr);
+    }
+    table.appendChild(tbody);
+    wrap.appendChild(table);
+    box.appendChild(wrap);
+    return box;
+  }
   function sortTable(table, col, th) {
     var asc = th.getAttribute("aria-sort") !== "ascending";
     Array.prototype.forEach.call(table.tHead.rows[0].cells, function (h) { h.removeAttribute("aria-sort"); });
@@ -1280,17 +1417,17 @@ function main(data) {
     charts.push({ el: div, option: item.option(rows, periods.current) });
     return box;
   }
+  // drawRoot is where the script draws a view: the whole view, or in a view the server drew
+  // (Quality), the element it left for the script (data-drawn).
+  function drawRoot(id) { var v = document.getElementById("view-" + id); return v.querySelector("[data-drawn]") || v; }
   function renderView(id) {
-    var root = document.getElementById("view-" + id);
+    var root = drawRoot(id);
     charts.forEach(function (c) { var inst = echarts.getInstanceByDom(c.el); if (inst) { inst.dispose(); } });
     charts = [];
     // The other drawn views are emptied: each is drawn again, for the slice then chosen, when it shows.
-    Object.keys(views).forEach(function (v) { if (v !== id) { document.getElementById("view-" + v).textContent = ""; } });
-    if (!views[id]) {
-      // A page drawn on the server (Quality): only its charts need their size now it shows.
-      root.querySelectorAll("div.chart").forEach(function (c) { var inst = echarts.getInstanceByDom(c); if (inst) { inst.resize(); } });
-      return;
-    }
+    Object.keys(views).forEach(function (v) { if (v !== id) { drawRoot(v).textContent = ""; } });
+    // Charts the server drew (Quality's) need their size now their view shows.
+    document.getElementById("view-" + id).querySelectorAll("div.chart").forEach(function (c) { var inst = echarts.getInstanceByDom(c); if (inst) { inst.resize(); } });
     root.textContent = "";
     views[id].forEach(function (sec) {
       var s = el("section");
@@ -1304,7 +1441,7 @@ function main(data) {
       }
       var holder = el("div", { "class": sec.wide ? "wide" : "grid" });
       sec.items.forEach(function (item) {
-        holder.appendChild(item.type === "tiles" ? renderTiles(item) : item.type === "table" ? renderTable(item) : renderChart(item));
+        holder.appendChild(item.type === "tiles" ? renderTiles(item) : item.type === "table" ? renderTable(item) : item.type === "matrix" ? renderMatrix(item) : renderChart(item));
       });
       s.appendChild(holder);
       root.appendChild(s);
@@ -1366,6 +1503,8 @@ function main(data) {
     if (sub) { sub.textContent = v.subtitle; }
     document.title = v.title + " · Parley";
     document.querySelectorAll("nav.pages a").forEach(function (a, k) {
+      // The views' links come first; the Now page (now.html) is a page of its own.
+      if (k >= viewIDs.length) { return; }
       a.setAttribute("href", hashFor(viewIDs[k]));
       if (viewIDs[k] === state.view) { a.setAttribute("aria-current", "page"); } else { a.removeAttribute("aria-current"); }
     });

@@ -3,7 +3,6 @@ package governance
 
 import (
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -37,11 +36,8 @@ const (
 	StatusInterrupted = "interrupted"
 )
 
-// CustomerDigest is how the audit log names a customer: hex SHA-256 of the ID.
-func CustomerDigest(id string) string {
-	sum := sha256.Sum256([]byte(id))
-	return hex.EncodeToString(sum[:])
-}
+// CustomerDigest is how the audit log names a customer: hex SHA-256 of the ID (lake.IDDigest).
+func CustomerDigest(id string) string { return lake.IDDigest(id) }
 
 // appendAudit adds e to the lake's audit log and makes it durable.
 func appendAudit(root string, e Entry) error { return lake.AppendAudit(root, e) }

@@ -480,6 +480,8 @@ func parquetRows(ctx context.Context, path string, drop func([len(idColumns)]str
 	if !hasIDs {
 		return 0, false, nil
 	}
+	r := parquet.NewReader(pf)
+	defer r.Close()
 	var w *parquet.Writer
 	if out != nil {
 		w = parquet.NewWriter(out, append(lake.WriterOptions(), schema)...)
@@ -487,8 +489,6 @@ func parquetRows(ctx context.Context, path string, drop func([len(idColumns)]str
 			w.SetKeyValueMetadata(kv.Key, kv.Value)
 		}
 	}
-	r := parquet.NewReader(pf)
-	defer r.Close()
 	buf := make([]parquet.Row, lake.ReadChunk)
 	var removed int64
 	for {
@@ -510,7 +510,9 @@ func parquetRows(ctx context.Context, path string, drop func([len(idColumns)]str
 				removed++
 				continue
 			}
-			kept = append(kept, row)
+			// A copy: the reader reuses the rows' memory on its next read,
+			// and the writer may still hold what it was given.
+			kept = append(kept, row.Clone())
 		}
 		if w != nil && len(kept) > 0 {
 			if _, werr := w.WriteRows(kept); werr != nil {

@@ -2,10 +2,14 @@ package governance
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/parley-cx/parley/internal/lake"
+	"github.com/parley-cx/parley/internal/warehouse"
 )
 
 // TestFileHoldsWord: an ID is found in every form Parley writes it in, as a
@@ -105,5 +109,42 @@ func TestCSVRowsDropped(t *testing.T) {
 	}
 	if !o.convs["c-3"] {
 		t.Error("the conversation of the customer's own row was not learned")
+	}
+}
+
+// TestParquetRowsDroppedAcrossChunks: a DuckDB export (with a MAP column,
+// as events.parquet has) of several read chunks loses exactly the
+// customer's rows and keeps every other row intact. The rows of one chunk
+// used to be overwritten by the next read while the writer still held them,
+// which panicked in parquet-go.
+func TestParquetRowsDroppedAcrossChunks(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "events.parquet")
+	db, err := warehouse.Open("", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	const rows = 5*lake.ReadChunk + 17
+	_, err = db.Exec(fmt.Sprintf(`COPY (SELECT 'c-' || (i %% 50) AS conversation_id, 'cust-' || (i %% 50 %% 7) AS customer_id,
+		MAP {'k': 'v' || i} AS attributes, i AS n FROM range(%d) r(i)) TO '%s' (FORMAT parquet)`, rows, path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := outputEraser{cfg: EraseConfig{Customer: "cust-3"}, convs: map[string]bool{}, hashed: map[string]bool{}}
+	removed, hasIDs, err := o.table(t.Context(), path, true)
+	var want int64
+	for i := range int64(rows) {
+		if i%50%7 == 3 {
+			want++
+		}
+	}
+	if err != nil || !hasIDs || removed != want {
+		t.Fatalf("table: %d removed, ids %v, %v; want %d", removed, hasIDs, err, want)
+	}
+	var n, bad int64
+	err = db.QueryRow(fmt.Sprintf(`SELECT count(*), count(*) FILTER (WHERE customer_id = 'cust-3' OR attributes['k'] <> 'v' || n
+		OR conversation_id <> 'c-' || (n %% 50)) FROM read_parquet('%s')`, path)).Scan(&n, &bad)
+	if err != nil || n != rows-want || bad != 0 {
+		t.Errorf("rewritten file: %d rows (%d wrong), %v; want %d intact rows", n, bad, err, rows-want)
 	}
 }

@@ -41,6 +41,14 @@ type LakeStatus struct {
 	// TempFiles are the files still being written, or left by a crash
 	// (named _tmp-…), under events/ and deadletter/.
 	TempFiles int
+	// ReviewFiles is how many files the QA reviews dataset holds.
+	ReviewFiles int
+	// Audit is the audit log's entries; Interrupted the runs (erase,
+	// retention) that started and have no end line yet: killed part way,
+	// until the next erase or retention records them.
+	Audit       int
+	LastAudit   *lake.AuditEntry
+	Interrupted []lake.AuditEntry
 }
 
 // DatePartition is one events/date=YYYY-MM-DD directory.
@@ -89,7 +97,39 @@ func Status(ctx context.Context, root string) (LakeStatus, error) {
 	if err := st.readGaps(root); err != nil {
 		return st, err
 	}
-	return st, nil
+	reviews, err := filepath.Glob(lake.ReviewsGlob(root))
+	if err != nil {
+		return st, fmt.Errorf("ingest: lake status: %w", err)
+	}
+	st.ReviewFiles = len(reviews)
+	return st, st.readAudit(root)
+}
+
+// readAudit counts the audit log's entries and finds the runs with a
+// "started" line and no end line.
+func (st *LakeStatus) readAudit(root string) error {
+	entries, err := lake.ReadAudit(root)
+	if err != nil {
+		return fmt.Errorf("ingest: lake status: %w", err)
+	}
+	st.Audit = len(entries)
+	if len(entries) > 0 {
+		st.LastAudit = &entries[len(entries)-1]
+	}
+	open := map[string]int{}
+	for i, e := range entries {
+		switch {
+		case e.Run == "":
+		case e.Status == "started":
+			open[e.Run] = i
+		default:
+			delete(open, e.Run)
+		}
+	}
+	for _, i := range slices.Sorted(maps.Values(open)) {
+		st.Interrupted = append(st.Interrupted, entries[i])
+	}
+	return nil
 }
 
 func (st *LakeStatus) readEvents(ctx context.Context, root string) error {

@@ -57,7 +57,7 @@ func chunksFor(rows, limit int64) int {
 }
 
 // PublicObjects lists the warehouse's public tables and views, the contract of docs/metrics.md.
-var PublicObjects = []string{"events", "messages", "episodes", "conversations", "escalations", "kpi_daily", "agent_daily", "escalation_effectiveness", "resolution_split", "warehouse_info", "ingest_gaps", "duplicate_conflicts", "qa_reviews", "qa_ratings", "qa_agent_weekly", "qa_calibration", "dimension_daily", "conversation_openings", "opening_terms", "customer_returns"}
+var PublicObjects = []string{"events", "messages", "episodes", "conversations", "escalations", "kpi_daily", "agent_daily", "escalation_effectiveness", "resolution_split", "warehouse_info", "ingest_gaps", "duplicate_conflicts", "qa_reviews", "qa_ratings", "qa_agent_weekly", "qa_calibration", "dimension_daily", "conversation_openings", "opening_terms", "customer_returns", "auto_qa", "auto_qa_summary", "auto_qa_agreement", "queue_now"}
 
 // stagePrefix selects this stage's files in sql/build.
 const stagePrefix = "2"
@@ -167,6 +167,11 @@ func run(ctx context.Context, db *warehouse.DB, s *config.Config, cfg Config, lo
 	chunks, err := r.chunkCount(ctx, cfg)
 	if err != nil {
 		return err
+	}
+	// The automatic checks read events in as many passes as the
+	// per-conversation statements, for the same reason.
+	r.after["247_auto_qa.sql"] = func(ctx context.Context, _ *sql.Conn, _ *config.Config) error {
+		return r.autoQA(ctx, cfg.Incremental, chunks)
 	}
 	switch {
 	case cfg.Incremental:

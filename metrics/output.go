@@ -193,7 +193,11 @@ func (t *tableWriter) close() error {
 	if err := t.tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(t.w, "(%d rows)\n", t.rows)
+	noun := "rows"
+	if t.rows == 1 {
+		noun = "row"
+	}
+	_, err := fmt.Fprintf(t.w, "(%d %s)\n", t.rows, noun)
 	return err
 }
 

@@ -177,11 +177,11 @@ func TestQAReviews(t *testing.T) {
 		// org time zone): its local_date, ISO week 2026-W11. (0 + 0 + 1 + 0) / 7 × 100
 		review("r5", "gone", "ben", "carol", time.Date(2026, 3, 15, 23, 0, 0, 0, time.UTC), card(1, 1, 1, 1)...),
 		// The worked example of docs/qa.md ("Review score"), on the default scorecard:
-		// (1·1.0 + 2·0.75 + 3·0.5 + 1·1 + 1·0.5) / 8 × 100 = 68.75. No agent named, and the
+		// (1·1.0 + 2·1.0 + 3·0.5 + 2·0.75 + 1·1) / 9 × 100 = 77.78. No agent named, and the
 		// conversation unknown: no agent at all, so it is in no agent's figures.
 		review("r6", "docs-example", "", "dana", mon,
-			rate("greeting", 3, 1, 3, 1, false), rate("understanding", 4, 1, 5, 2, false), rate("solution", 3, 1, 5, 3, false),
-			rate("tone", -1, 1, 5, 2, false), rate("process", 1, 0, 1, 1, true), rate("closing", 2, 1, 3, 1, false)),
+			rate("greeting", 3, 1, 3, 1, false), rate("understanding", 5, 1, 5, 2, false), rate("solution", 3, 1, 5, 3, false),
+			rate("tone", 4, 1, 5, 2, false), rate("process", 1, 0, 1, 1, true), rate("closing", -1, 1, 3, 1, false)),
 	}
 	rows[0].Comment = "well done"
 	writeReviews(t, root, "import-1", mon.Add(72*time.Hour), rows)
@@ -214,7 +214,7 @@ func TestQAReviews(t *testing.T) {
 		{"review_id": "r3", "score": (1.5 + 0.5 + 1 + 2) / 7 * 100, "critical_failed": false, "status": "dispute_accepted", "reviewed_at": rfc(mon.Add(97 * time.Hour))},
 		{"review_id": "r4", "score": nil, "critical_failed": false, "status": "disputed", "agent_id": "ben"},
 		{"review_id": "r5", "score": 100.0 / 7, "critical_failed": false, "status": "submitted", "conversation_found": false, "conversation_id": "gone", "local_date": "2026-03-15"},
-		{"review_id": "r6", "score": 68.75, "critical_failed": false, "agent_id": nil, "conversation_found": false},
+		{"review_id": "r6", "score": 700.0 / 9, "critical_failed": false, "agent_id": nil, "conversation_found": false},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("qa_reviews has %d rows, want %d: %v", len(got), len(want), got)

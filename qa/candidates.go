@@ -22,16 +22,18 @@ import (
 type warehouseInfo struct {
 	loc       *time.Location
 	lastEvent time.Time
+	// lastDate is the local date of the last conversation (zero: none).
+	lastDate time.Time
 }
 
 // loadInfo reads warehouse_info. The warehouse's own time zone wins, since
 // its local dates were computed in it; settings only fill in when it has none.
 func loadInfo(ctx context.Context, db *warehouse.DB, settings *config.Config) (warehouseInfo, error) {
 	var (
-		tz          sql.NullString
-		first, last sql.NullTime
+		tz                    sql.NullString
+		first, last, lastDate sql.NullTime
 	)
-	err := db.QueryRowContext(ctx, parleysql.File("qa/01_period.sql")).Scan(&tz, &first, &last)
+	err := db.QueryRowContext(ctx, parleysql.File("qa/01_period.sql")).Scan(&tz, &first, &last, &lastDate)
 	if errors.Is(err, sql.ErrNoRows) {
 		return warehouseInfo{}, errors.New("qa: warehouse_info is empty (was the build interrupted?)")
 	}
@@ -51,7 +53,12 @@ func loadInfo(ctx context.Context, db *warehouse.DB, settings *config.Config) (w
 	if !last.Valid {
 		return warehouseInfo{}, errors.New("qa: the warehouse holds no events")
 	}
-	return warehouseInfo{loc: loc, lastEvent: last.Time}, nil
+	info := warehouseInfo{loc: loc, lastEvent: last.Time}
+	if lastDate.Valid {
+		d := lastDate.Time
+		info.lastDate = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
+	}
+	return info, nil
 }
 
 // candidate is one conversation that may be sampled.
@@ -62,6 +69,9 @@ type candidate struct {
 	flags    strataSet // strata known from the row alone; deciles are added later
 	friction float64
 	messages int64
+	// autoFails are the automatic checks it failed (auto_qa), read only
+	// when an auto_fail stratum is asked for.
+	autoFails []string
 }
 
 // loadCandidates runs the candidate query, one pass over conversations read
@@ -79,30 +89,30 @@ func loadCandidates(ctx context.Context, db *warehouse.DB, from, to, queue, chan
 	agents := map[string]string{}
 	var out []candidate
 	err := db.Arrow(ctx, func(rec arrow.Record) error {
-		r := newRecord(rec)
-		ids, err := r.strings("conversation_id")
+		r := warehouse.NewRecord(rec)
+		ids, err := r.Strings("conversation_id")
 		if err != nil {
 			return err
 		}
-		agentIDs, err := r.strings("agent_id")
+		agentIDs, err := r.Strings("agent_id")
 		if err != nil {
 			return err
 		}
-		complete, err := r.bools("complete")
+		complete, err := r.Bools("complete")
 		if err != nil {
 			return err
 		}
-		friction, err := r.floats("friction_score")
+		friction, err := r.Floats("friction_score")
 		if err != nil {
 			return err
 		}
-		messages, err := r.ints("messages")
+		messages, err := r.Ints("messages")
 		if err != nil {
 			return err
 		}
 		flags := make([]*array.Boolean, len(flagCols))
 		for i, f := range flagCols {
-			if flags[i], err = r.bools(f.col); err != nil {
+			if flags[i], err = r.Bools(f.col); err != nil {
 				return err
 			}
 		}

@@ -25,6 +25,18 @@ type conversation struct {
 	Friction, FrictionTime, FrictionImpersonal                *float64
 	FrictionDirectness, FrictionEffort                        *float64
 	Events                                                    []event
+	// AutoFails are the automatic checks it failed (auto_qa), in
+	// transcript order.
+	AutoFails []autoFail
+}
+
+// autoFail is one automatic check a sampled conversation failed.
+type autoFail struct {
+	Check string
+	// Seq is the evidence: the seq of the event that decided it; 0 when
+	// no single event did.
+	Seq    int64
+	Detail string
 }
 
 // event is one row of a transcript.
@@ -114,4 +126,41 @@ func deref[T any](p *T) T {
 		return zero
 	}
 	return *p
+}
+
+// loadAutoEvidence adds to convs the automatic checks each failed, with their
+// evidence. It reports false, reading nothing, when the warehouse has no
+// auto_qa (built by a parley before the automatic checks).
+func loadAutoEvidence(ctx context.Context, db *warehouse.DB, ids []string, convs map[string]*conversation) (bool, error) {
+	var has bool
+	if err := db.QueryRowContext(ctx, parleysql.File("qa/06_has_auto_qa.sql")).Scan(&has); err != nil {
+		return false, fmt.Errorf("qa: look for auto_qa: %w", err)
+	}
+	if !has {
+		return false, nil
+	}
+	rows, err := db.QueryContext(ctx, parleysql.File("qa/07_auto_evidence.sql"), ids)
+	if err != nil {
+		return false, fmt.Errorf("qa: query failed automatic checks: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			id     string
+			f      autoFail
+			seq    *int64
+			detail *string
+		)
+		if err := rows.Scan(&id, &f.Check, &seq, &detail); err != nil {
+			return false, fmt.Errorf("qa: read failed automatic check: %w", err)
+		}
+		f.Seq, f.Detail = deref(seq), deref(detail)
+		if c, ok := convs[id]; ok {
+			c.AutoFails = append(c.AutoFails, f)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return false, fmt.Errorf("qa: read failed automatic checks: %w", err)
+	}
+	return true, nil
 }

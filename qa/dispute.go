@@ -85,6 +85,9 @@ type ResolveConfig struct {
 	// Rescore is a scores file holding the corrected review (same review
 	// id): its version becomes the final one, dated at the resolution.
 	Rescore string
+	// RescoreInput is the corrected review as data, instead of Rescore
+	// (what `parley serve` receives from a QA lead).
+	RescoreInput *Input
 	// By is who resolves it (a QA lead).
 	By string
 	// Settings supplies the scorecards the rescore is checked against.
@@ -106,10 +109,13 @@ func (c *ResolveConfig) Validate() error {
 	if strings.TrimSpace(c.By) == "" {
 		errs = append(errs, errors.New("by: required (who resolves the dispute)"))
 	}
+	rescore := c.Rescore != "" || c.RescoreInput != nil
 	switch {
-	case c.Accept && c.Rescore == "":
+	case c.Rescore != "" && c.RescoreInput != nil:
+		errs = append(errs, errors.New("rescore: give the corrected review as a file or as data, not both"))
+	case c.Accept && !rescore:
 		errs = append(errs, errors.New("rescore: an accepted dispute changes the review: give the corrected review as a scores file"))
-	case !c.Accept && c.Rescore != "":
+	case !c.Accept && rescore:
 		errs = append(errs, errors.New("rescore: a rejected dispute leaves the review as it is; a rescore goes with accept"))
 	}
 	if c.Settings != nil {
@@ -154,23 +160,35 @@ func ResolveDispute(ctx context.Context, cfg ResolveConfig) (string, error) {
 	rows := []lake.ReviewRow{res}
 	if cfg.Accept {
 		rows[0].Decision = lake.DecisionAccept
-		rescored, err := readRescore(newScorecards(settings.QA.List(), st.rows), cfg.Rescore, final)
+		rescored, err := readRescore(newScorecards(settings.QA.List(), st.rows), cfg.Rescore, cfg.RescoreInput, final)
 		if err != nil {
 			return "", err
 		}
-		// Dated at the resolution, so that it is the final version.
+		// Dated at the resolution, and after the version it corrects even
+		// if that one is dated later, so that it is the final version.
 		rescored.At = at
+		if !rescored.At.After(final.At) {
+			rescored.At = final.At.Add(time.Microsecond)
+		}
 		rows = append(rows, rescored)
 	}
 	return st.publish(ctx, "resolve", rows, now)
 }
 
-// readRescore reads the corrected review of final from path: one review,
-// with final's id and conversation, valid against its scorecard.
-func readRescore(scs scorecards, path string, final lake.ReviewRow) (lake.ReviewRow, error) {
-	rows, probs, err := readScores(scs, path)
-	if err != nil {
-		return lake.ReviewRow{}, err
+// readRescore reads the corrected review of final from path (or from in,
+// when given): one review, with final's id and conversation, valid against
+// its scorecard.
+func readRescore(scs scorecards, path string, in *Input, final lake.ReviewRow) (lake.ReviewRow, error) {
+	var rows []lake.ReviewRow
+	var probs []Problem
+	if in != nil {
+		path = in.Name
+		rows, probs = in.read(scs)
+	} else {
+		var err error
+		if rows, probs, err = readScores(scs, path); err != nil {
+			return lake.ReviewRow{}, err
+		}
 	}
 	if len(probs) > 0 {
 		return lake.ReviewRow{}, &ScoresError{Problems: probs}

@@ -123,7 +123,7 @@ func draw(cands []candidate, seen map[string]bool, r rules) (picks []Pick, short
 func drawQuota(cands []candidate, pool []int, quota int, r rules, rng *rand.Rand) []Pick {
 	pick := func(i int, reason string) Pick {
 		c := cands[i]
-		return Pick{ConversationID: c.id, Agent: c.agent, Reason: reason, Strata: c.flags.names()}
+		return Pick{ConversationID: c.id, Agent: c.agent, Reason: reason, Strata: c.strataOf(r.strata)}
 	}
 	var out []Pick
 	if len(pool) <= quota {
@@ -143,7 +143,7 @@ func drawQuota(cands []candidate, pool []int, quota int, r rules, rng *rand.Rand
 	for k, s := range r.strata {
 		pickers[k] = &picker{}
 		for _, i := range pool {
-			if cands[i].flags.has(s) {
+			if cands[i].in(s) {
 				pickers[k].idx = append(pickers[k].idx, i)
 			}
 		}
@@ -240,7 +240,7 @@ func drawCalibration(cands []candidate, seen map[string]bool, picked []Pick, r r
 			break
 		}
 		c := cands[i]
-		out = append(out, Pick{ConversationID: c.id, Agent: c.agent, Reason: ReasonCalibration, Strata: c.flags.names(), Calibration: true})
+		out = append(out, Pick{ConversationID: c.id, Agent: c.agent, Reason: ReasonCalibration, Strata: c.strataOf(r.strata), Calibration: true})
 	}
 	slices.SortFunc(out, func(a, b Pick) int { return cmp.Compare(a.ConversationID, b.ConversationID) })
 	return out

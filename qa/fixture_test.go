@@ -37,6 +37,15 @@ type fconv struct {
 	// pairs in order, role customer, agent, bot or system.
 	dialogue [][2]string
 	customer string
+	// auto are its rows of auto_qa.
+	auto []autoRow
+}
+
+// autoRow is one verdict of an automatic check; seq 0 is no evidence.
+type autoRow struct {
+	check, result string
+	seq           int64
+	detail        string
 }
 
 var fixtureStart = time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
@@ -104,6 +113,24 @@ func buildWarehouse(path string, loc *time.Location, convs []fconv) error {
 			return err
 		}
 		if err := evApp.Close(); err != nil {
+			return err
+		}
+		autoApp, err := duckdb.NewAppenderFromConn(raw.(driver.Conn), "", "auto_qa")
+		if err != nil {
+			return err
+		}
+		for _, c := range convs {
+			for _, a := range c.auto {
+				var seq any
+				if a.seq != 0 {
+					seq = a.seq
+				}
+				if err := autoApp.AppendRow(c.id, a.check, a.result, seq, a.detail); err != nil {
+					return fmt.Errorf("auto_qa of %s: %w", c.id, err)
+				}
+			}
+		}
+		if err := autoApp.Close(); err != nil {
 			return err
 		}
 		info, err := duckdb.NewAppenderFromConn(raw.(driver.Conn), "", "warehouse_info")

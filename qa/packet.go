@@ -56,6 +56,13 @@ func writePacket(ctx context.Context, db *warehouse.DB, cfg Config, p plan, dir 
 	if err != nil {
 		return err
 	}
+	autoQA, err := loadAutoEvidence(ctx, db, ids, convs)
+	if err != nil {
+		return err
+	}
+	if !autoQA {
+		cfg.Log.Warn("qa: the warehouse has no auto_qa (built by a parley before the automatic checks): the transcripts carry no marks of failed checks; rebuild it with parley build")
+	}
 	show := shown{text: redact.Text, id: redact.ID}
 	if cfg.NoRedact {
 		asWritten := func(s string) string { return s }
@@ -100,7 +107,7 @@ func writePacket(ctx context.Context, db *warehouse.DB, cfg Config, p plan, dir 
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("qa: write transcripts: %w", err)
 		}
-		page, err := transcriptPage(rows, i, convs[r.ConversationID], p, show, cards[i], cfg.Reviewers)
+		page, err := transcriptPage(rows, i, convs[r.ConversationID], autoQA, p, show, cards[i], cfg.Reviewers)
 		if err != nil {
 			return err
 		}
@@ -313,6 +320,38 @@ type line struct {
 	When, Speaker, Class, Text string
 	Badges                     []string
 	Mark                       bool // escalations, transfers and reopens stand out
+	// Anchor is the line's element id when a failed automatic check names
+	// it as evidence (Fails), so the page's summary links to it.
+	Anchor string
+	Fails  []shownFail
+}
+
+// shownFail is a failed automatic check as a transcript page shows it: on
+// the line of its evidence, or in the summary (Href "" when no line is).
+type shownFail struct {
+	Check, Detail, Href string
+}
+
+// autoMarks puts each of c's failed checks on the line of its evidence
+// (lines[i] shows c.Events[i]) and returns them all for the page's summary.
+// Details pass through show.text: a check's detail may quote the
+// conversation (the misspelt words).
+func autoMarks(c *conversation, lines []line, show shown) []shownFail {
+	bySeq := make(map[int64]int, len(c.Events))
+	for i, e := range c.Events {
+		bySeq[e.Seq] = i
+	}
+	out := make([]shownFail, 0, len(c.AutoFails))
+	for _, f := range c.AutoFails {
+		sf := shownFail{Check: f.Check, Detail: show.text(f.Detail)}
+		if i, ok := bySeq[f.Seq]; ok && f.Seq != 0 {
+			lines[i].Anchor = fmt.Sprintf("seq-%d", f.Seq)
+			lines[i].Fails = append(lines[i].Fails, sf)
+			sf.Href = "#" + lines[i].Anchor
+		}
+		out = append(out, sf)
+	}
+	return out
 }
 
 type metric struct{ Label, Value string }
@@ -324,12 +363,15 @@ type metric struct{ Label, Value string }
 // order number.
 type shown struct{ text, id func(string) string }
 
-func transcriptPage(rows []manifestRow, i int, c *conversation, p plan, show shown, sc *config.Scorecard, reviewers []string) (reports.Page, error) {
+// transcriptPage renders conversation c, the packet's row i. autoQA says
+// whether the warehouse has automatic checks, whose failures it marks.
+func transcriptPage(rows []manifestRow, i int, c *conversation, autoQA bool, p plan, show shown, sc *config.Scorecard, reviewers []string) (reports.Page, error) {
 	r := rows[i]
 	var lines []line
 	for _, e := range c.Events {
 		lines = append(lines, transcriptLine(e, show))
 	}
+	fails := autoMarks(c, lines, show)
 	form, err := reviewForm(r, sc, reviewers)
 	if err != nil {
 		return reports.Page{}, err
@@ -339,6 +381,7 @@ func transcriptPage(rows []manifestRow, i int, c *conversation, p plan, show sho
 		"Customer": cmp.Or(show.id(c.CustomerID), "unknown"), "Channel": c.Channel, "Queue": c.LastQueue,
 		"Started": c.StartedLocal.Format("2006-01-02 15:04:05"),
 		"Lines":   lines, "Metrics": metrics(c), "Form": form,
+		"AutoQA": autoQA, "AutoFails": fails,
 	})
 	if err != nil {
 		return reports.Page{}, fmt.Errorf("qa: transcript of %s: %w", r.ConversationID, err)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/parley-cx/parley/internal/browsertest"
 	"github.com/parley-cx/parley/internal/realdata"
 	"github.com/parley-cx/parley/internal/redact"
+	"github.com/parley-cx/parley/internal/warehouse"
 	"github.com/parley-cx/parley/reports"
 )
 
@@ -295,5 +297,119 @@ func TestPacketRedactsCustomerIDs(t *testing.T) {
 		if want := "my SSN is [ssn], born on [dob], card [card], IP [ip], NI number [nino] 🙂"; !strings.Contains(page, want) {
 			t.Errorf("customer %q: page lacks %q", tt.id, want)
 		}
+	}
+}
+
+// TestPacketMarksFailedChecks: a transcript page marks the evidence
+// message of each failed automatic check with the check's name and detail,
+// lists every failed check in its summary (linking to the marked message,
+// or with the detail where no single message decided it), leaves passes
+// and N/A unmarked, and shows details as redacted text; a warehouse built
+// before the automatic checks gets pages that say so.
+func TestPacketMarksFailedChecks(t *testing.T) {
+	const hostile = `<script>window.pwned = true</script>`
+	failed := fconv{
+		id: "c-fail", agent: "ana", day: 10, complete: true,
+		dialogue: [][2]string{
+			{"customer", "my card was charged twice"},   // seq 2
+			{"agent", "ok let me chekc teh order"},      // seq 3: no greeting, misspelt
+			{"customer", "thanks"},                      // seq 4
+			{"agent", "Anything else I can help with?"}, // seq 5: closes
+		},
+		auto: []autoRow{
+			{"greeting", "fail", 3, "the first agent reply has no greeting (phrases: en)"},
+			{"closing", "pass", 5, "the last agent reply before the resolution closes"},
+			{"spelling", "fail", 3, "2 of 6 words misspelt: chekc, teh " + hostile + " ann@example.com"},
+			{"nudge", "fail", 0, "1 nudge sent"},
+			{"end_sentiment", "na", 0, "the customer wrote nothing"},
+			// Evidence no event of the transcript has: listed, never lost.
+			{"transfer_loop", "fail", 99, "moved back to queue billing"},
+		},
+	}
+	clean := fconv{
+		id: "c-clean", agent: "ana", day: 10, complete: true,
+		auto: []autoRow{{"greeting", "pass", 3, "greets: hello"}, {"nudge", "pass", 0, "no nudge"}},
+	}
+	tests := []struct {
+		name   string
+		conv   fconv
+		dropAQ bool // a warehouse built before auto_qa
+		// summary is what the summary's "Automatic checks" entry says.
+		summary []string
+		// marked is the text of each marked transcript line, in order.
+		marked []string
+		// links are the summary's links to marked lines.
+		links int
+	}{
+		{
+			name: "failed", conv: failed,
+			summary: []string{"4 failed:", "greeting", "spelling", "nudge", "1 nudge sent", "transfer_loop", "moved back to queue billing"},
+			marked: []string{"ok let me chekc teh order" +
+				"greeting the first agent reply has no greeting (phrases: en)" +
+				"spelling 2 of 6 words misspelt: chekc, teh " + hostile + " [email]"},
+			links: 2,
+		},
+		{name: "none failed", conv: clean, summary: []string{"none failed"}},
+		{name: "no auto_qa", conv: failed, dropAQ: true, summary: []string{"not in this warehouse", "run parley build"}},
+	}
+	b := browsertest.New(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := newWarehouse(t, []fconv{tt.conv})
+			if tt.dropAQ {
+				w, err := warehouse.Open(db, false)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := w.Exec("DROP TABLE auto_qa"); err != nil {
+					t.Fatal(err)
+				}
+				if err := w.Close(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			res, rows := runSample(t, Config{DB: db, Size: 1})
+			path := filepath.Join(res.Dir, filepath.FromSlash(rows[0].Page))
+			raw, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(string(raw), "ann@example.com") {
+				t.Errorf("a check's detail put an e-mail address in the page unredacted")
+			}
+			p := b.Open(t, path)
+			p.RequireClean(t)
+			if browsertest.Eval[bool](t, p, `window.pwned === true`) {
+				t.Errorf("a check's detail ran as script")
+			}
+			summary := browsertest.Eval[string](t, p, `document.querySelector("dd.auto-summary").textContent`)
+			for _, want := range tt.summary {
+				if !strings.Contains(summary, want) {
+					t.Errorf("summary %q lacks %q", summary, want)
+				}
+			}
+			marked := browsertest.Eval[[]string](t, p, `[...document.querySelectorAll("ol.transcript li.auto-fail")].map(li =>
+				li.querySelector(".text").textContent + [...li.querySelectorAll(".auto-qa p")].map(p => p.textContent).join(""))`)
+			if strings.Join(marked, "|") != strings.Join(tt.marked, "|") {
+				t.Errorf("marked lines %q, want %q", marked, tt.marked)
+			}
+			// Every summary link leads to a marked line; following it makes
+			// that line the page's target.
+			links := browsertest.Eval[[]string](t, p, `[...document.querySelectorAll("dd.auto-summary a")].map(a => a.getAttribute("href"))`)
+			if len(links) != tt.links {
+				t.Errorf("summary links %q, want %d", links, tt.links)
+			}
+			for _, href := range links {
+				if !browsertest.Eval[bool](t, p, `(function () { const e = document.getElementById(`+strconv.Quote(strings.TrimPrefix(href, "#"))+`); return e !== null && e.classList.contains("auto-fail"); })()`) {
+					t.Errorf("summary link %s leads to no marked line", href)
+				}
+			}
+			if len(links) > 0 {
+				target := browsertest.Eval[string](t, p, `(function () { document.querySelector("dd.auto-summary a").click(); const e = document.querySelector(":target"); return e ? e.id : ""; })()`)
+				if target != strings.TrimPrefix(links[0], "#") {
+					t.Errorf("following the summary link targets %q, want %s", target, links[0])
+				}
+			}
+		})
 	}
 }

@@ -144,8 +144,9 @@ func (c *Config) Validate() error {
 		errs = append(errs, fmt.Errorf("random-share: %v must be between 0 and 1", c.RandomShare))
 	}
 	for _, s := range c.Strata {
-		if !slices.Contains(AllStrata, s) && !(s == NoStrata && len(c.Strata) == 1) {
-			errs = append(errs, fmt.Errorf("strata: unknown stratum %q (known: %s, or %s alone)", s, strings.Join(AllStrata, ", "), NoStrata))
+		_, auto := autoStratum(s)
+		if !slices.Contains(AllStrata, s) && !auto && !(s == NoStrata && len(c.Strata) == 1) {
+			errs = append(errs, fmt.Errorf("strata: unknown stratum %q (known: %s, %s or %s:CHECK, or %s alone)", s, strings.Join(AllStrata, ", "), AutoFail, AutoFail, NoStrata))
 		}
 	}
 	switch c.AttributeTo {
@@ -227,6 +228,9 @@ func Sample(ctx context.Context, cfg Config) (Result, error) {
 	log.Info("qa: sampling", "period", p.from+" to "+p.to, "run", p.run, "queue", cfg.Queue, "channel", cfg.Channel)
 
 	cands, err := loadCandidates(ctx, db, p.from, p.to, cfg.Queue, cfg.Channel, cfg.AttributeTo)
+	if err == nil {
+		err = loadAutoFails(ctx, db, cands, cfg.Strata, p.from, p.to, cfg.Queue, cfg.Channel)
+	}
 	if err != nil {
 		return Result{}, err
 	}
@@ -329,6 +333,9 @@ func newPlan(cfg Config, info warehouseInfo) plan {
 	last := info.lastEvent.In(info.loc)
 	p.dataTo = last.Format("2006-01-02 15:04")
 	to := last
+	if !info.lastDate.IsZero() {
+		to = info.lastDate
+	}
 	if !cfg.To.IsZero() {
 		to = cfg.To
 	}

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/parley-cx/parley/internal/csvsafe"
+	"github.com/parley-cx/parley/internal/warehouse"
 )
 
 // runSample runs Sample with the fixture clock and returns its result and
@@ -534,6 +535,23 @@ func TestSampleDefaultPeriod(t *testing.T) {
 	}
 	if res.Seed != 20260320 {
 		t.Errorf("default seed %d, want the run date 20260320", res.Seed)
+	}
+
+	// Late events for old conversations push the last event five days past
+	// every conversation: the default period still ends on the last
+	// conversation's date, not on days that hold none.
+	w, err := warehouse.Open(db, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Exec("UPDATE warehouse_info SET last_event_at = last_event_at + INTERVAL 5 DAY"); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := runSample(t, Config{DB: db, Size: 1}); res.From != "2026-03-06" || res.To != "2026-03-12" {
+		t.Errorf("default period after late events %s to %s, want 2026-03-06 to 2026-03-12", res.From, res.To)
 	}
 }
 

@@ -5,11 +5,16 @@
 // conversations are reviewed and writes every complete review as one JSON
 // line of a "Download scores" file for `parley qa import` (docs/qa.md).
 // It is the page's own script, allowed by its hash in the page's CSP; it
-// sends nothing anywhere.
+// sends nothing anywhere, except where `parley serve` serves the page: the
+// server adds a "qa-server" data block (where to post, the form's CSRF
+// token, the signed-in reviewer), and the transcript page then also
+// submits the complete review to the server as an ordinary form post.
 (function () {
   var block = document.getElementById("qa-data");
   if (!block) { return; }
   var data = JSON.parse(block.textContent);
+  var serverBlock = document.getElementById("qa-server");
+  var server = serverBlock ? JSON.parse(serverBlock.textContent) : null;
   var PREFIX = "parley-qa/v1/";
   var REVIEWER = PREFIX + "reviewer";
   var DRAFTS = PREFIX + "draft/" + data.run + "/";
@@ -67,6 +72,11 @@
     }
     var draft = null;
     who.value = get(REVIEWER) || data.reviewer || "";
+    if (server) {
+      // Served: the reviewer is whoever signed in, and the server checks it.
+      who.value = server.reviewer;
+      who.readOnly = true;
+    }
     function key() { return DRAFTS + data.n + "/" + who.value.trim(); }
 
     function show(r) {
@@ -153,6 +163,35 @@
     draft = who.value.trim() ? get(key()) : null;
     show(draft);
     report();
+    if (server) { submitButton(); }
+
+    // submitButton adds "Submit review", which posts the complete draft to
+    // the server as a form (the server stores it as parley qa import does).
+    function submitButton() {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.id = "qa-submit";
+      button.textContent = "Submit review";
+      status.parentNode.insertBefore(button, status);
+      button.addEventListener("click", function () {
+        if (!complete(draft)) {
+          status.textContent = "Rate every category (or mark it N/A) before submitting.";
+          return;
+        }
+        var form = document.createElement("form");
+        form.method = "post";
+        form.action = server.submit;
+        [["csrf", server.csrf], ["review", JSON.stringify(draft)], ["page", window.location.pathname]].forEach(function (kv) {
+          var input = document.createElement("input");
+          input.type = "hidden";
+          input.name = kv[0];
+          input.value = kv[1];
+          form.appendChild(input);
+        });
+        document.body.appendChild(form);
+        form.submit();
+      });
+    }
   }
 
   function index() {

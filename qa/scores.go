@@ -1,6 +1,7 @@
 package qa
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"crypto/sha256"
@@ -26,6 +27,10 @@ type ImportConfig struct {
 	// Files are scores files: JSON lines as the packet's "Download scores"
 	// writes them, or filled-in scores templates (names ending in .csv).
 	Files []string
+	// Inputs are scores given as data rather than files, each JSON lines
+	// (what `parley serve` receives from a packet's review form); they are
+	// checked and stored exactly as Files are.
+	Inputs []Input
 	// Settings supplies the scorecards reviews are checked against; nil
 	// means the defaults (the default scorecard).
 	Settings *config.Config
@@ -45,7 +50,7 @@ func (c *ImportConfig) Validate() error {
 	if c.Lake == "" {
 		errs = append(errs, errors.New("lake: required"))
 	}
-	if len(c.Files) == 0 {
+	if len(c.Files) == 0 && len(c.Inputs) == 0 {
 		errs = append(errs, errors.New("files: at least one scores file is required"))
 	}
 	if c.Settings != nil {
@@ -105,12 +110,22 @@ func Import(ctx context.Context, cfg ImportConfig) (ImportResult, error) {
 		incoming = append(incoming, rows...)
 		probs = append(probs, p...)
 	}
+	for _, in := range cfg.Inputs {
+		rows, p := in.read(scs)
+		incoming = append(incoming, rows...)
+		probs = append(probs, p...)
+	}
 	probs = append(probs, st.conflicts(incoming)...)
 	if len(probs) > 0 {
 		return res, &ScoresError{Problems: probs}
 	}
 	res.Read = len(incoming)
 
+	for _, p := range future(incoming, now) {
+		// A warning, not a refusal: the clock may be the importer's. A
+		// disputed review's accepted rescore still becomes final.
+		log.Warn("qa: a review is dated in the future; it outranks any version dated before it", "file", p.File, "line", p.Line, "problem", p.Msg)
+	}
 	fresh := st.newVersions(incoming, &res)
 	if len(fresh) > 0 {
 		if res.File, err = st.publish(ctx, "import", fresh, now); err != nil {
@@ -124,6 +139,36 @@ func Import(ctx context.Context, cfg ImportConfig) (ImportResult, error) {
 		}
 	}
 	return res, nil
+}
+
+// maxClockSkew is how far in the future a review's reviewed_at may lie: a
+// reviewer's clock a little ahead is tolerated, a review dated hours ahead
+// would outrank every later correction (the final version is the latest).
+const maxClockSkew = 10 * time.Minute
+
+// future names the reviews dated more than maxClockSkew after now, which
+// import warns of.
+func future(rows []lake.ReviewRow, now time.Time) []Problem {
+	var probs []Problem
+	for _, r := range rows {
+		if r.At.After(now.Add(maxClockSkew)) {
+			probs = append(probs, Problem{File: r.Source, Line: int(r.Line), Field: "reviewed_at",
+				Msg: fmt.Sprintf("%s is in the future (now %s): is the reviewer's clock right?", r.At.Format(time.RFC3339), now.UTC().Format(time.RFC3339))})
+		}
+	}
+	return probs
+}
+
+// Input is scores as data: JSON lines, as a scores file holds them.
+type Input struct {
+	// Name says where the scores came from; problems and the stored rows'
+	// source name it ("web:alice").
+	Name string
+	Data []byte
+}
+
+func (in Input) read(scs scorecards) ([]lake.ReviewRow, []Problem) {
+	return scs.parseJSONL(bytes.NewReader(in.Data), in.Name)
 }
 
 // readScores reads one scores file by its kind (.csv: a scores template;

@@ -422,3 +422,83 @@ func TestImportAfterErase(t *testing.T) {
 		t.Error("the import changed the lake")
 	}
 }
+
+// TestAcceptedRescoreIsFinal: a review dated after the resolution (a
+// reviewer's clock ahead) must not outrank the rescore an accepted dispute
+// records: the rescore is dated after the version it corrects.
+func TestAcceptedRescoreIsFinal(t *testing.T) {
+	dir := t.TempDir()
+	root := newLake(t)
+	ahead := "2026-04-01T00:00:00Z" // after the dispute and resolution below
+	if _, err := importFiles(t, root, writeFile(t, dir, "a.jsonl", scoreLine(t, func(m map[string]any) { m["reviewed_at"] = ahead }))); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	id := "rv-0123456789abcdef"
+	if _, err := Dispute(ctx, DisputeConfig{Lake: root, Review: id, By: "ana", Reason: "unfair", Now: fixtureNow.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	rescore := writeFile(t, dir, "rescore.jsonl", scoreLine(t, func(m map[string]any) { rating(m, 0)["rating"] = 5 }))
+	if _, err := ResolveDispute(ctx, ResolveConfig{Lake: root, Review: id, Accept: true, Rescore: rescore, By: "lead", Settings: testSettings(), Now: fixtureNow.Add(2 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	var final lake.ReviewRow
+	for _, r := range storedRows(t, root) {
+		if r.Kind == lake.ReviewKindReview && r.At.After(final.At) {
+			final = r
+		}
+	}
+	if *final.Ratings[0].Rating != 5 {
+		t.Errorf("final version (at %s) rates %d, want the accepted rescore's 5", final.At, *final.Ratings[0].Rating)
+	}
+}
+
+// TestImportInputs: scores given as data (what parley serve receives from
+// the form) are checked and stored exactly as a file's are: the same
+// review from a file and then as data is known, a bad one is refused with
+// the input's name and nothing stored, and a rescore as data resolves a
+// dispute as a rescore file does.
+func TestImportInputs(t *testing.T) {
+	ctx := context.Background()
+	root := newLake(t)
+	line := scoreLine(t, nil)
+	in := func(data string) []Input { return []Input{{Name: "web:bob", Data: []byte(data)}} }
+	res, err := Import(ctx, ImportConfig{Lake: root, Inputs: in(line), Settings: testSettings(), Now: fixtureNow})
+	if err != nil || res.Stored != 1 {
+		t.Fatalf("import of data: %+v, %v", res, err)
+	}
+	if rows := storedRows(t, root); len(rows) != 1 || rows[0].Source != "web:bob" {
+		t.Errorf("stored %+v, want one row from web:bob", rows)
+	}
+	res, err = importFiles(t, root, writeFile(t, t.TempDir(), "a.jsonl", line))
+	if err != nil || res.Known != 1 || res.Stored != 0 {
+		t.Errorf("the same review from a file: %+v, %v; want it known", res, err)
+	}
+	bad := scoreLine(t, func(m map[string]any) { rating(m, 0)["rating"] = 9 })
+	_, err = Import(ctx, ImportConfig{Lake: root, Inputs: in(bad), Settings: testSettings(), Now: fixtureNow})
+	var se *ScoresError
+	if !errors.As(err, &se) || !strings.Contains(err.Error(), "web:bob line 1: ratings[0].rating") {
+		t.Errorf("bad data: %v, want a problem naming web:bob and the rating", err)
+	}
+	if rows := storedRows(t, root); len(rows) != 1 {
+		t.Errorf("%d rows after a refused import, want 1", len(rows))
+	}
+	if _, err := Dispute(ctx, DisputeConfig{Lake: root, Review: "rv-0123456789abcdef", By: "ana", Reason: "unfair", Now: fixtureNow}); err != nil {
+		t.Fatal(err)
+	}
+	rescore := scoreLine(t, func(m map[string]any) { rating(m, 0)["rating"] = 5 })
+	if _, err := ResolveDispute(ctx, ResolveConfig{Lake: root, Review: "rv-0123456789abcdef", Accept: true,
+		RescoreInput: &Input{Name: "web:lead", Data: []byte(rescore)}, By: "lead", Settings: testSettings(), Now: fixtureNow.Add(time.Hour)}); err != nil {
+		t.Fatalf("resolve with a rescore as data: %v", err)
+	}
+	// The final version is the latest: the rescore, dated after the version it corrects.
+	var final lake.ReviewRow
+	for _, r := range storedRows(t, root) {
+		if r.Kind == lake.ReviewKindReview && r.At.After(final.At) {
+			final = r
+		}
+	}
+	if final.Source != "web:lead" || *final.Ratings[0].Rating != 5 {
+		t.Errorf("final version from %s rates %d: the rescore given as data was not stored as the final version", final.Source, *final.Ratings[0].Rating)
+	}
+}

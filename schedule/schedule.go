@@ -183,7 +183,10 @@ type variable struct {
 	covers []int // interval indices its agents work (not on break)
 }
 
-// Solve schedules one requirement on the shift types.
+// Solve schedules one requirement on the shift types. A search that is not
+// done by the context's deadline, if it has one, returns the best plan found
+// with its proven gap (Optimal false) rather than an error; cancelling the
+// context stops it with the context's error.
 func Solve(ctx context.Context, req Requirement, s *Shifts) (Result, error) {
 	res := Result{Queue: req.Queue, Channel: req.Channel, TimeZone: req.TimeZone}
 	step := req.Step

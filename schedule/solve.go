@@ -96,7 +96,9 @@ func (p *cover) solve(ctx context.Context) (solution, error) {
 	best, bestObj := p.roundUp(root.x)
 	queue := &nodeQueue{root}
 	for queue.Len() > 0 && sol.nodes < maxNodes {
-		if err := ctx.Err(); err != nil {
+		if err := ctx.Err(); errors.Is(err, context.DeadlineExceeded) {
+			break // the time limit: the best plan so far, with its proven gap
+		} else if err != nil {
 			return solution{}, err
 		}
 		nd := heap.Pop(queue).(*node)

@@ -2,9 +2,11 @@ package schedule
 
 import (
 	"context"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"testing"
+	"time"
 )
 
 // The odd cycle: three intervals, a split shift covering the first and the
@@ -76,5 +78,25 @@ func TestCoverMatchesExhaustiveSearch(t *testing.T) {
 		if !sol.optimal || math.Abs(sol.objective-best) > 1e-9 || sol.lpBound > best+1e-9 {
 			t.Fatalf("trial %d: %+v, exhaustive optimum %v", trial, sol, best)
 		}
+	}
+}
+
+// TestSolveStopsAtTheDeadline: past its context's deadline the search keeps
+// the best plan found, not an error, and says it is not proven optimal.
+func TestSolveStopsAtTheDeadline(t *testing.T) {
+	p := &cover{cost: []float64{1, 1}, rows: [][]int{{0}, {0}}, req: []float64{1.5}, penalty: 10, step: 1}
+	ctx, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancel()
+	sol, err := p.solve(ctx)
+	if err != nil {
+		t.Fatalf("solve past its deadline: %v, want the best plan so far", err)
+	}
+	if sol.optimal || sol.x == nil {
+		t.Errorf("solution %+v: want a plan not proven optimal", sol)
+	}
+	cancelled, stop := context.WithCancel(context.Background())
+	stop()
+	if _, err := p.solve(cancelled); !errors.Is(err, context.Canceled) {
+		t.Errorf("solve after cancel: %v, want context.Canceled", err)
 	}
 }

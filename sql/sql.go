@@ -2,8 +2,9 @@
 //
 // Each folder belongs to one stage: build/ makes the warehouse (files run in
 // name order), reports/ feeds the dashboards, qa/ the review samples,
-// forecast/ the arrival counts and sandbox/ locks down the warehouse for
-// parley sql and parley export. Import it as parleysql to keep database/sql's name free.
+// forecast/ the arrival counts, sandbox/ locks down the warehouse for
+// parley sql and parley export, run/ and serve/ hold the lookups of parley
+// run and parley serve. Import it as parleysql to keep database/sql's name free.
 package sql
 
 import (
@@ -20,7 +21,7 @@ import (
 
 // FS holds every .sql file, by path relative to this folder.
 //
-//go:embed build reports qa forecast sandbox
+//go:embed build reports qa forecast sandbox run serve
 var FS embed.FS
 
 // File returns one embedded statement. A missing name is a programming error

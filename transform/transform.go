@@ -123,7 +123,11 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 	if err != nil {
 		return Stats{}, errors.Join(fmt.Errorf("transform: connect: %w", err), db.Close())
 	}
-	r := &runner{conn: conn, log: log, timeZone: settings.TimeZone, fingerprint: Fingerprint(settings), settings: settings.SemanticYAML()}
+	lakePath, err := filepath.Abs(cfg.Lake)
+	if err != nil {
+		return Stats{}, errors.Join(fmt.Errorf("transform: %w", err), conn.Close(), db.Close())
+	}
+	r := &runner{conn: conn, log: log, timeZone: settings.TimeZone, fingerprint: Fingerprint(settings), settings: settings.SemanticYAML(), lake: lakePath}
 	stats, runErr := r.run(ctx, files, gaps, reviews, cfg.Incremental)
 	if err := conn.Close(); err != nil && runErr == nil {
 		runErr = fmt.Errorf("transform: close connection: %w", err)
@@ -214,6 +218,8 @@ type runner struct {
 	// settings is the SemanticYAML recorded beside the fingerprint, for
 	// BuiltWith to say which settings a later build changes.
 	settings string
+	// lake is the lake's absolute path, recorded for BuiltWith.
+	lake string
 }
 
 func (r *runner) exec(ctx context.Context, name string, args ...any) error {
@@ -406,6 +412,9 @@ type BuildState struct {
 	// Settings is the settings' config.SemanticYAML; "" for a warehouse
 	// built before Parley recorded them.
 	Settings string
+	// Lake is the absolute path of the lake it was built from; "" for a
+	// warehouse built before Parley recorded it.
+	Lake string
 }
 
 // BuiltWith reads how the warehouse file db was built; ok is false when
@@ -419,14 +428,14 @@ func BuiltWith(ctx context.Context, db string) (state BuildState, ok bool, err e
 		return state, false, fmt.Errorf("transform: %w", err)
 	}
 	defer w.Close()
-	var settings sql.NullString
-	switch err := w.QueryRowContext(ctx, parleysql.File("build/stmt/built_with.sql")).Scan(&state.Fingerprint, &settings); {
+	var settings, lakePath sql.NullString
+	switch err := w.QueryRowContext(ctx, parleysql.File("build/stmt/built_with.sql")).Scan(&state.Fingerprint, &settings, &lakePath); {
 	case errors.Is(err, sql.ErrNoRows):
 		return state, false, nil
 	case err != nil:
 		return state, false, fmt.Errorf("transform: read how %s was built: %w", db, err)
 	}
-	state.Settings = settings.String
+	state.Settings, state.Lake = settings.String, lakePath.String
 	return state, true, nil
 }
 
@@ -449,7 +458,7 @@ func (r *runner) record(ctx context.Context, newFiles []lakeFile) error {
 	if _, err := tx.ExecContext(ctx, parleysql.File("build/stmt/record_files.sql"), paths(newFiles), sizes, modified); err != nil {
 		return fmt.Errorf("transform: record built files: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, parleysql.File("build/stmt/set_build_state.sql"), r.fingerprint, r.settings); err != nil {
+	if _, err := tx.ExecContext(ctx, parleysql.File("build/stmt/set_build_state.sql"), r.fingerprint, r.settings, r.lake); err != nil {
 		return fmt.Errorf("transform: record build state: %w", err)
 	}
 	if err := tx.Commit(); err != nil {

@@ -44,6 +44,24 @@ builds the DuckDB warehouse:
   reviews    QA reviews, disputes and resolutions (DIR/reviews, written
              by parley qa import, dispute and resolve)      -> qa_reviews,
              qa_ratings, qa_agent_weekly, qa_calibration
+  autoqa     the automatic QA checks of qa.auto in --config (greeting,
+             closing, empathy, sensitive data, spelling, end sentiment,
+             FRT SLA, nudge, transfer loop, unanswered burst), one verdict
+             per conversation and check                    -> auto_qa,
+             auto_qa_summary, auto_qa_agreement
+
+The automatic checks run on every conversation, offline: spelling reads
+the Hunspell dictionaries in /usr/share/hunspell (Debian: apt install
+hunspell-en-us hunspell-en-gb; a missing one makes the check "na" for its
+language and is logged at WARN). Without a qa.auto section the ten default
+checks run; turn them off, or choose and tune them, in parley.yaml:
+  qa:
+    auto:
+      disabled: true           # auto_qa stays empty
+      # or: checks: [{name: greeting, category: greeting}, {name: spelling, ignore: [Acme]}]
+See docs/qa.md ("Automatic checks") for every check and option, and
+  parley sql --db FILE "SELECT * FROM auto_qa_agreement"
+for how far each check agrees with your reviewers.
 
 An event delivered twice with different content (another text, time or
 even conversation) keeps its first-ingested copy; the others are counted in
@@ -52,17 +70,18 @@ warehouse_info, logged at WARN and listed, with the fields that differ, by
 
 Every table and column is documented in docs/metrics.md; the SQL is in
 sql/build/. Settings (time zone, business hours, SLA targets, windows,
-friction weights, dimensions, contact-reason rules, prices, and the build's
-DuckDB memory_limit, temp_dir and threads) come from --config; see
-docs/config.md. Without --db the warehouse is
+friction weights, dimensions, contact-reason rules, prices, the automatic
+checks, and the build's DuckDB memory_limit, temp_dir and threads) come from
+--config; see docs/config.md. Without --db the warehouse is
 written next to the lake folder: --lake demo/lake writes
 demo/warehouse.duckdb.
 
 Builds are incremental: when FILE exists, build reads only the lake files
 added since it was built and recomputes the conversations they touch (late
 events for old dates and duplicates included), plus the conversations whose
-repeat contacts or completeness depend on them. The result is the same as a
-full rebuild. Build falls back to a full rebuild by itself, saying why, when
+repeat contacts or completeness depend on them, and reruns the automatic
+checks on those conversations (on all of them when a dictionary or parley's
+checks changed). The result is the same as a full rebuild. Build falls back to a full rebuild by itself, saying why, when
 FILE was built with other settings or another version of parley, or a lake
 file it was built from is gone or changed (compact, erase, retention);
 --full forces one.
@@ -99,6 +118,9 @@ Example:
 			log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
 			start := time.Now()
 			ctx := cmd.Context()
+			if err := checkSameLake(ctx, lakeDir, dbPath, full); err != nil {
+				return err
+			}
 			warnChangedSettings(ctx, cmd.OutOrStdout(), log, dbPath, settings)
 			stats, err := buildWarehouseWith(ctx, lakeDir, dbPath, settings, log, full)
 			if errors.Is(err, transform.ErrNoEvents) {
@@ -133,6 +155,24 @@ Example:
 	f.StringVar(&configPath, "config", "", "parley.yaml with time zone, business hours, SLAs, windows, friction weights and build resources (default: built-in defaults)")
 	f.BoolVar(&full, "full", false, "rebuild the whole warehouse instead of updating it with the new lake files")
 	return cmd
+}
+
+// checkSameLake refuses to build into a warehouse another lake was built
+// from (two lakes in one folder share the default --db): the build would
+// replace it without a word. --full says the replacement is meant.
+func checkSameLake(ctx context.Context, lakeDir, dbPath string, full bool) error {
+	state, ok, err := transform.BuiltWith(ctx, dbPath)
+	if err != nil || !ok || state.Lake == "" || full {
+		return nil //nolint:nilerr // an unreadable warehouse is rebuilt; the build says why
+	}
+	abs, err := filepath.Abs(lakeDir)
+	if err != nil {
+		return fmt.Errorf("build: --lake %s: %w", lakeDir, err)
+	}
+	if abs != state.Lake {
+		return usageErrorf("build: %s was built from the lake %s, not %s: give this lake its own warehouse with --db FILE, or --full to replace that one", dbPath, state.Lake, abs)
+	}
+	return nil
 }
 
 // warnChangedSettings prints a WARNING naming each setting that differs

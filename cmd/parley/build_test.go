@@ -251,3 +251,25 @@ func TestBuildWarnsOnChangedSettings(t *testing.T) {
 		t.Errorf("a build with the same settings warns:\n%s", out)
 	}
 }
+
+// TestBuildRefusesAnotherLakesWarehouse: two lakes in one folder share the
+// default --db; a build of the second must not silently replace the first's
+// warehouse. --full says the replacement is meant.
+func TestBuildRefusesAnotherLakesWarehouse(t *testing.T) {
+	dir := t.TempDir()
+	first, second := filepath.Join(dir, "lake"), filepath.Join(dir, "lake2")
+	mustParley(t, "import", "--lake", first, metricsFixture("basic.jsonl"))
+	mustParley(t, "import", "--lake", second, metricsFixture("async.jsonl"))
+	mustParley(t, "build", "--lake", first)
+	_, err := parley(t, "build", "--lake", second)
+	var ue usageError
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "was built from the lake") || !strings.Contains(err.Error(), "--db FILE") {
+		t.Fatalf("build of another lake into the same warehouse: %v, want a usage error naming both lakes", err)
+	}
+	if out := mustParley(t, "build", "--lake", first); !strings.Contains(out, "is up to date") {
+		t.Errorf("the first lake's warehouse changed: %s", out)
+	}
+	if out := mustParley(t, "build", "--lake", second, "--full"); !strings.HasPrefix(out, "built ") {
+		t.Errorf("build --full of the other lake: %s", out)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -201,14 +202,24 @@ func writeDemoSettings(o demoOptions, settings *config.Config) (string, error) {
 
 // printDemoNext prints the commands that go on from the demo with its settings.
 func printDemoNext(w io.Writer, dir, lakeDir, dbPath, settingsPath string, settings *config.Config) error {
+	p := invokedAs()
 	_, err := fmt.Fprintf(w, `  settings          %s (time zone %s)
 
 Next, with the demo's settings:
-  parley build --lake %s --config %s
-  parley report --db %s --out %s --config %s
-  parley sql --db %s "SELECT local_date, sum(conversations) FROM kpi_daily GROUP BY 1 ORDER BY 1"
-`, settingsPath, settings.TimeZone, lakeDir, settingsPath, dbPath, filepath.Join(dir, "out"), settingsPath, dbPath)
+  %s build --lake %s --config %s
+  %s report --db %s --out %s --config %s
+  %s sql --db %s "SELECT local_date, sum(conversations) FROM kpi_daily GROUP BY 1 ORDER BY 1"
+`, settingsPath, settings.TimeZone, p, lakeDir, settingsPath, p, dbPath, filepath.Join(dir, "out"), settingsPath, p, dbPath)
 	return err
+}
+
+// invokedAs is how to call this binary again in printed advice: the path it
+// was run by (bin/parley after make demo, which is not on PATH), or parley.
+func invokedAs() string {
+	if self := os.Args[0]; filepath.Base(self) == "parley" && strings.ContainsRune(self, filepath.Separator) {
+		return self
+	}
+	return "parley"
 }
 
 // generateAndIngest is the synthetic demo's first half: an embedded broker,

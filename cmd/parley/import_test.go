@@ -125,7 +125,7 @@ func TestTWCSFirstResponseByCompany(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(rows[0], ","); got != "company,conversations,frt_median_min,frt_p90_min,frt_median_s,frt_p90_s" {
+	if got := strings.Join(rows[0], ","); got != "company,conversations,frt_median_min,frt_p90_min,replies,per_reply_median_min,frt_median_s,frt_p90_s" {
 		t.Fatalf("columns %s", got)
 	}
 	seen := map[string]bool{}
@@ -138,8 +138,8 @@ func TestTWCSFirstResponseByCompany(t *testing.T) {
 			continue
 		}
 		n, _ := strconv.Atoi(r[1])
-		med, _ := strconv.ParseFloat(r[4], 64)
-		p90, _ := strconv.ParseFloat(r[5], 64)
+		med, _ := strconv.ParseFloat(r[6], 64)
+		p90, _ := strconv.ParseFloat(r[7], 64)
 		wm, wp := quantile(w, 0.5), quantile(w, 0.9)
 		if n != len(w) || !near(med, wm) || !near(p90, wp) {
 			t.Errorf("%s: %d conversations, median %v s, p90 %v s; raw data gives %d, %v, %v", company, n, med, p90, len(w), wm, wp)

@@ -105,6 +105,15 @@ func printLakeStatus(out io.Writer, root string, st ingest.LakeStatus) error {
 		fmt.Fprintf(w, "  %s/%d\toffsets %d-%d (%d messages), epoch %d, detected %s\n", g.Topic, g.Partition, g.From, g.To, g.Messages(), g.Epoch, g.DetectedAt.UTC().Format(time.DateTime+" MST"))
 	}
 	fmt.Fprintf(w, "temporary\t%s\n", orNone(st.TempFiles, fmt.Sprintf("%d files being written or left by a crash (_tmp-*)", st.TempFiles)))
+	fmt.Fprintf(w, "QA reviews\t%s\n", orNone(st.ReviewFiles, fmt.Sprintf("%d files (reviews/)", st.ReviewFiles)))
+	if st.LastAudit == nil {
+		fmt.Fprintf(w, "audit log\tnone\n")
+	} else {
+		fmt.Fprintf(w, "audit log\t%d entries, the last %s %s %s\n", st.Audit, st.LastAudit.Action, st.LastAudit.Status, st.LastAudit.Time.UTC().Format(time.DateTime+" MST"))
+	}
+	for _, e := range st.Interrupted {
+		fmt.Fprintf(w, "  interrupted\t%s run %s started %s by %s has no end: run it again (the next erase or retention records it)\n", e.Action, e.Run, e.Time.UTC().Format(time.DateTime+" MST"), e.User)
+	}
 	return w.Flush()
 }
 

@@ -27,7 +27,7 @@ func TestLakeStatus(t *testing.T) {
 	lakeDir := filepath.Join(dir, "lake")
 	mustParley(t, "import", "--lake", lakeDir, filepath.Join("..", "..", "testdata", "metrics", "basic.jsonl"))
 	out := status(t, lakeDir)
-	for _, line := range []string{"dead letters", "checkpoints", "gap records", "temporary"} {
+	for _, line := range []string{"dead letters", "checkpoints", "gap records", "temporary", "QA reviews", "audit log"} {
 		if !strings.Contains(out, "\n"+line+" none\n") {
 			t.Errorf("status of an imports-only lake lacks %q none:\n%s", line, out)
 		}
@@ -76,8 +76,17 @@ func TestLakeStatus(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// An erase killed part way: a "started" line and no end.
+	killed := lake.NewAuditEntry("erase", "ticket-9", false, time.Date(2026, 3, 7, 8, 0, 0, 0, time.UTC))
+	killed.Run, killed.Status = "run-1", "started"
+	if err := lake.AppendAudit(lakeDir, killed); err != nil {
+		t.Fatal(err)
+	}
+
 	out = status(t, lakeDir)
 	for _, want := range []string{
+		"\naudit log 1 entries, the last erase started 2026-03-07 08:00:00 UTC\n",
+		" interrupted erase run run-1 started 2026-03-07 08:00:00 UTC by ",
 		"\ndead letters 5 in 2 files, by reason:\n malformed_json 3\n missing_field 2\n",
 		"\ncheckpoints 2 Kafka partitions\n",
 		"\ngap records 1: 50 Kafka offsets deleted before ingest read them\n",

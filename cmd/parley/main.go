@@ -70,6 +70,8 @@ with an embedded Kafka broker and needs nothing else.`,
 		newForecastCmd(),
 		newStaffingCmd(),
 		newScheduleCmd(),
+		newRunCmd(),
+		newServeCmd(),
 		newVersionCmd(),
 	)
 	teachUsage(root)

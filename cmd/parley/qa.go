@@ -163,7 +163,7 @@ Example:
 	f.IntVar(&cfg.Size, "size", 0, fmt.Sprintf("conversations in the sample (default %d; not with --per-agent)", qa.DefaultSize))
 	f.IntVar(&cfg.PerAgent, "per-agent", 0, "conversations per agent instead of --size")
 	f.Float64Var(&share, "random-share", qa.DefaultRandomShare, "share of each quota drawn uniformly at random, 0..1")
-	f.StringVar(&strata, "strata", strings.Join(qa.AllStrata, ","), `comma-separated strata for the targeted share, or "none"`)
+	f.StringVar(&strata, "strata", strings.Join(qa.AllStrata, ","), `comma-separated strata for the targeted share, or "none"; auto_fail (failed any automatic check in auto_qa) or auto_fail:CHECK (failed that check), e.g. --strata auto_fail:sensitive_data,low_csat`)
 	f.StringVar(&cfg.Queue, "queue", "", "only conversations whose last queue is this")
 	f.StringVar(&cfg.Channel, "channel", "", "only conversations on this channel")
 	f.Uint64Var(&cfg.Seed, "seed", 0, "random seed (default: the run date as YYYYMMDD)")

@@ -34,9 +34,14 @@ report that opens offline (from a laptop, a share or an e-mail attachment):
     Contact reasons & markets  volume, trend and service per contact reason, channel mix
                                per market, reasons by market, emerging reasons
     Quality                    QA reviews (parley qa import): scores, categories, disputes,
-                               reviewer agreement
+                               reviewer agreement; the automatic checks' fail rates by
+                               week, per check and per agent, and their agreement with
+                               the reviewers
   DIR/responsiveness.html, resolution.html, friction.html, team.html, reasons.html,
   quality.html: small pages that open their view of index.html
+  DIR/now.html      Now: the live queue as of the newest event (view queue_now), whatever
+                    the period: who waits on whom, the oldest wait, waits past or near the
+                    SLA and the reply window, agents active
 
 Every page can be filtered by queue, channel, market and contact reason (and any
 combination) in the browser, with exact figures for the slice: medians and p90s are

@@ -2,6 +2,10 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -14,6 +18,7 @@ func newScheduleCmd() *cobra.Command {
 	var (
 		plan, shifts, format, out string
 		pool                      bool
+		timeLimit                 time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "schedule",
@@ -26,6 +31,11 @@ requirement is covered at the least paid hours. It is solved as an integer
 program: branch and bound over gonum's simplex, so the plan is optimal (or,
 on a very large plan, within the gap it reports). Each queue/channel of the
 plan is scheduled on its own; --pool sums them for agents who work them all.
+
+Progress goes to stderr, one line per queue/channel. The search of each
+stops after --time-limit (default 1m) with the best plan found and how far
+above optimal it may be: a plan of many queues over two weeks at 30-minute
+intervals is a large program (a one-channel week takes about 20 s here).
 
 The output reports the chosen shifts, coverage per interval (required,
 scheduled, over, under), paid hours, and the gap to the linear-programming
@@ -61,11 +71,24 @@ Examples:
 				return usageErrorf("%w", err)
 			}
 			rep := &schedule.Report{Plan: plan, ShiftFile: shifts, Interval: forecast.FormatStep(reqs[0].Step)}
-			for _, r := range reqs {
-				res, err := schedule.Solve(cmd.Context(), r, st)
+			for i, r := range reqs {
+				name := strings.TrimSpace(r.Queue + " " + r.Channel)
+				if name == "" {
+					name = "the plan"
+				}
+				fmt.Fprintf(cmd.ErrOrStderr(), "schedule: %s (%d of %d): solving, at most %s...\n", name, i+1, len(reqs), timeLimit)
+				t := time.Now()
+				ctx, cancel := context.WithTimeout(cmd.Context(), timeLimit)
+				res, err := schedule.Solve(ctx, r, st)
+				cancel()
 				if err != nil {
 					return err
 				}
+				state := "optimal"
+				if !res.Optimal {
+					state = fmt.Sprintf("stopped at the time or node limit, at most %.1f%% above the best plan", 100*res.ProvenGap)
+				}
+				fmt.Fprintf(cmd.ErrOrStderr(), "schedule: %s: %.1f paid hours, %s (%d nodes, %s)\n", name, res.PaidHours, state, res.Nodes, time.Since(t).Round(time.Millisecond))
 				rep.Results = append(rep.Results, res)
 			}
 			var buf bytes.Buffer
@@ -85,5 +108,6 @@ Examples:
 	f.BoolVar(&pool, "pool", false, "schedule the plan's queues and channels together (agents who work them all)")
 	f.StringVar(&format, "format", "table", "output: table, csv (coverage per interval), json or html")
 	f.StringVar(&out, "out", "", "write the output to this file instead of stdout")
+	f.DurationVar(&timeLimit, "time-limit", time.Minute, "search each queue or channel for at most this long, then keep the best plan found and report how far from optimal it may be")
 	return cmd
 }

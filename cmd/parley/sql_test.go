@@ -218,10 +218,6 @@ func TestSQLSandboxReads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	invariants, err := filepath.Abs(filepath.Join("..", "..", "sql", "build", "checks", "invariants.sql"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	fx := newSandboxFixture(t)
 	frt := filepath.Join(fx.data, "frt.parquet")
 	if _, err := sqlRun("", "sql", "--db", fx.db, "--out", frt, "--format", "parquet", "SELECT conversation_id, first_response_s FROM conversations"); err != nil {
@@ -271,21 +267,8 @@ func TestSQLSandboxReads(t *testing.T) {
 			}
 		})
 	}
-	// The invariant checks run as one script, as their header says: one
-	// block per check, each a header and a 0.
-	out, err := sqlRun("", "sql", "--db", fx.db, "--format", "csv", "-f", invariants)
-	if err != nil {
-		t.Fatal(err)
-	}
-	blocks := strings.Split(strings.TrimSuffix(out, "\n"), "\n\n")
-	if len(blocks) < 10 {
-		t.Errorf("invariants.sql printed %d results:\n%s", len(blocks), out)
-	}
-	for _, b := range blocks {
-		if lines := strings.Split(b, "\n"); len(lines) != 2 || lines[1] != "0" {
-			t.Errorf("invariant result %q, want a header and 0", b)
-		}
-	}
+	// The invariant checks run as one script, as their header says.
+	checkInvariants(t, fx.db)
 	// A parameter without a --param is refused: go-duckdb would bind it to
 	// whatever value sits at its position.
 	_, err = sqlRun("", "sql", "--db", fx.db, "-f", kpis, "--param", "from=2026-03-01", "--param", "limit=3")
@@ -357,6 +340,29 @@ func TestExportSandbox(t *testing.T) {
 	for _, e := range entries {
 		if !strings.HasSuffix(e.Name(), ".parquet") || e.IsDir() {
 			t.Errorf("export folder holds %s", e.Name())
+		}
+	}
+}
+
+// invariantsSQL is sql/build/checks/invariants.sql, found before any test changes the working directory.
+var invariantsSQL, _ = filepath.Abs(filepath.Join("..", "..", "sql", "build", "checks", "invariants.sql"))
+
+// checkInvariants runs sql/build/checks/invariants.sql on the warehouse db
+// as one script, as its header says: one block per check, each a header
+// and a 0 on a consistent warehouse.
+func checkInvariants(t *testing.T, db string) {
+	t.Helper()
+	out, err := sqlRun("", "sql", "--db", db, "--format", "csv", "-f", invariantsSQL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := strings.Split(strings.TrimSuffix(out, "\n"), "\n\n")
+	if len(blocks) < 10 {
+		t.Errorf("invariants.sql printed %d results:\n%s", len(blocks), out)
+	}
+	for _, b := range blocks {
+		if lines := strings.Split(b, "\n"); len(lines) != 2 || lines[1] != "0" {
+			t.Errorf("invariant result %q, want a header and 0", b)
 		}
 	}
 }

@@ -7,6 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/parley-cx/parley/internal/suggest"
 )
 
 // How parley treats being called wrongly: an unknown subcommand, an unknown
@@ -63,11 +65,16 @@ var unknownFlagRE = regexp.MustCompile(`^unknown flag: --([^\s=]+)`)
 // flagError turns a flag parsing error into a usage error naming the
 // nearest flag the command has.
 func flagError(c *cobra.Command, err error) error {
+	// "parley biuld --lake x": the flags of an unknown subcommand fail on the
+	// command above it; the word before them is what went wrong.
+	if c.HasSubCommands() && len(c.Flags().Args()) > 0 {
+		return unknownSubcommand(c, c.Flags().Args())
+	}
 	hint := ""
 	if m := unknownFlagRE.FindStringSubmatch(err.Error()); m != nil {
 		var names []string
 		c.Flags().VisitAll(func(f *pflag.Flag) {
-			if !f.Hidden && closeTo(m[1], f.Name) {
+			if !f.Hidden && suggest.Close(m[1], f.Name) {
 				names = append(names, f.Name)
 			}
 		})
@@ -96,32 +103,4 @@ func didYouMean(names []string, prefix string) string {
 		quoted[i] = prefix + n
 	}
 	return "; did you mean " + strings.Join(quoted, " or ") + "?"
-}
-
-// closeTo says whether typed is probably a misspelling of name: at most two
-// edits apart, as cobra suggests subcommands, or a prefix of it.
-func closeTo(typed, name string) bool {
-	typed, name = strings.ToLower(typed), strings.ToLower(name)
-	return strings.HasPrefix(name, typed) || editDistance(typed, name) <= 2
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

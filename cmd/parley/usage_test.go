@@ -17,6 +17,8 @@ func TestUsageErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"biuld"}, `unknown command "biuld" for "parley"; did you mean build? (see parley --help)`},
+		{[]string{"biuld", "--lake", "x"}, `unknown command "biuld" for "parley"; did you mean build? (see parley --help)`},
+		{[]string{"qa", "smaple", "--size", "3"}, `unknown command "smaple" for "parley qa"; did you mean sample? (see parley qa --help)`},
 		{[]string{"qa", "smaple"}, `unknown command "smaple" for "parley qa"; did you mean sample? (see parley qa --help)`},
 		{[]string{"nothing-like-it"}, `unknown command "nothing-like-it" for "parley" (see parley --help)`},
 		{[]string{"build", "--lkae", "x"}, "build: unknown flag: --lkae; did you mean --lake? (see parley build --help)"},
@@ -28,6 +30,11 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"demo", "--days", "x"}, `demo: invalid argument "x" for "--days" flag`},
 		{[]string{"import", "--lake"}, "import: flag needs an argument: --lake"},
 		{[]string{"version", "now"}, "version: unexpected argument"},
+		{[]string{"run"}, "run: --config is required"},
+		{[]string{"run", "--config", "../../testdata/qa/e2e.yaml"}, "run: --lake, or the lake key of parley.yaml, is required"},
+		{[]string{"serve"}, "serve: --config is required"},
+		{[]string{"serve", "passwd", "--cost", "99"}, "serve passwd: --cost: 99 is outside"},
+		{[]string{"serve", "passwd"}, "serve passwd: no password on standard input"},
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {

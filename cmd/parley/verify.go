@@ -9,6 +9,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/parley-cx/parley/internal/config"
+	"github.com/parley-cx/parley/transform"
+
 	"github.com/parley-cx/parley/metrics/verify"
 )
 
@@ -75,15 +78,18 @@ Example:
 			if show < 0 {
 				return usageErrorf("verify: --show must be 0 or more, got %d", show)
 			}
+			if _, err := os.Stat(dbPath); err != nil {
+				return usageErrorf("verify: --db %s: no warehouse there (run parley build first)", dbPath)
+			}
 			if lakeDir == "" {
 				lakeDir = defaultLake(dbPath)
 			}
 			if fi, err := os.Stat(lakeDir); err != nil || !fi.IsDir() {
 				return usageErrorf("verify: --lake %s: not a directory (give the lake the warehouse was built from)", lakeDir)
 			}
-			settings, err := loadSettings(cmd.ErrOrStderr(), configPath)
+			settings, err := verifySettings(cmd, dbPath, configPath)
 			if err != nil {
-				return usageErrorf("verify: --config: %w", err)
+				return err
 			}
 			n := sample
 			if all {
@@ -117,10 +123,37 @@ Example:
 	f := cmd.Flags()
 	f.StringVar(&dbPath, "db", "", "warehouse file written by parley build (required)")
 	f.StringVar(&lakeDir, "lake", "", `lake folder the warehouse was built from (default: the folder "lake" next to --db)`)
-	f.StringVar(&configPath, "config", "", "the parley.yaml the warehouse was built with (default: built-in defaults)")
+	f.StringVar(&configPath, "config", "", "the parley.yaml the warehouse was built with (default: the settings the warehouse records)")
 	f.IntVar(&sample, "sample", 1000, "verify this many conversations, chosen by --seed")
 	f.BoolVar(&all, "all", false, "verify every conversation (and that the warehouse has none the lake lacks)")
 	f.Int64Var(&seed, "seed", 1, "seed of the sample: the same seed picks the same conversations of the same lake")
 	f.IntVar(&show, "show", 5, "detail up to this many disagreeing conversations (0: the column summary only)")
 	return cmd
+}
+
+// verifySettings is what verify checks the warehouse against: --config if
+// given (verify then refuses a warehouse built with other settings), else the
+// settings the warehouse records it was built with.
+func verifySettings(cmd *cobra.Command, dbPath, configPath string) (*config.Config, error) {
+	if configPath != "" {
+		settings, err := loadSettings(cmd.ErrOrStderr(), configPath)
+		if err != nil {
+			return nil, usageErrorf("verify: --config: %w", err)
+		}
+		return settings, nil
+	}
+	state, ok, err := transform.BuiltWith(cmd.Context(), dbPath)
+	if err != nil {
+		return nil, err
+	}
+	if !ok || state.Settings == "" {
+		// Built by a parley that did not record them: the defaults, which
+		// verify compares with the warehouse's reference tables.
+		return config.Default(), nil
+	}
+	settings, err := config.Parse(dbPath+" (its recorded settings)", []byte(state.Settings))
+	if err != nil {
+		return nil, fmt.Errorf("verify: %w", err)
+	}
+	return settings, nil
 }

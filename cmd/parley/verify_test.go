@@ -67,9 +67,9 @@ func TestVerifyCommand(t *testing.T) {
 	}{
 		{"no --db", []string{"verify"}, true, "--db is required"},
 		{"sample and all", []string{"verify", "--db", db, "--sample", "3", "--all"}, true, "not both"},
-		{"no lake", []string{"verify", "--db", filepath.Join(t.TempDir(), "w.duckdb")}, true, "not a directory"},
+		{"no lake", []string{"verify", "--db", db, "--lake", filepath.Join(t.TempDir(), "nope")}, true, "not a directory"},
 		{"other settings", []string{"verify", "--db", db, "--config", metricsFixture("europe.yaml")}, true, "timezone: warehouse UTC, --config Europe/Berlin"},
-		{"missing warehouse", []string{"verify", "--db", filepath.Join(dir, "nope.duckdb"), "--lake", lakeDir}, false, "does not exist"},
+		{"missing warehouse", []string{"verify", "--db", filepath.Join(dir, "nope.duckdb")}, true, "no warehouse there"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, _, err := run(c.args...)
@@ -80,6 +80,15 @@ func TestVerifyCommand(t *testing.T) {
 				t.Errorf("usage error = %v, want %v", got, c.usage)
 			}
 		})
+	}
+
+	// Without --config, verify checks a warehouse against the settings it
+	// records, not the defaults: one built with Europe/Berlin verifies.
+	euLake, euDB := filepath.Join(dir, "eu", "lake"), filepath.Join(dir, "eu", "warehouse.duckdb")
+	mustRun("import", "--lake", euLake, metricsFixture("europe.jsonl"))
+	mustRun("build", "--lake", euLake, "--config", metricsFixture("europe.yaml"))
+	if out, _, err := run("verify", "--db", euDB, "--all"); err != nil {
+		t.Errorf("verify without --config of a warehouse built with europe.yaml: %v\n%s", err, out)
 	}
 
 	// A lake file added after the build, then one removed: the warehouse is not the lake's.

@@ -184,3 +184,17 @@ INSERT INTO messages VALUES
     ('c1', 2, 'agent', 'Let me check the invoice', 0),
     ('c1', 3, 'customer', 'thanks, invoice fixed', 1),
     ('c4', 1, 'customer', 'Where is my parcel?', 0);
+
+-- The live queue (view queue_now in a real warehouse), as of the newest event 2026-10-07 16:00 UTC.
+-- Hand-made rows: billing/chat is past its SLA, the hostile queue (c7's) is past its reply window.
+CREATE TABLE queue_now (
+    as_of TIMESTAMP, queue VARCHAR, channel VARCHAR, open BIGINT, waiting_on_business BIGINT, waiting_on_customer BIGINT,
+    oldest_wait_s DOUBLE, oldest_wait_conversation_id VARCHAR, sla_breached BIGINT, sla_at_risk BIGINT,
+    window_at_risk BIGINT, window_breached BIGINT, agents_active BIGINT
+);
+
+INSERT INTO queue_now VALUES
+    ('2026-10-07 16:00', 'billing', 'chat', 3, 2, 1, 1500, 'c8', 1, 1, NULL, NULL, 2),
+    ('2026-10-07 16:00', 'tech', 'email', 1, 0, 1, NULL, NULL, 0, 0, NULL, NULL, 1),
+    ('2026-10-07 16:00', '<img src=x onerror=window.pwned=5>', 'whatsapp', 2, 1, 0, 90000, 'c7"><script>window.pwned=6</script>', 1, 0, 0, 1, 0),
+    ('2026-10-07 16:00', NULL, 'sms', 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, 1);

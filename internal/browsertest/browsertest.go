@@ -12,6 +12,11 @@
 // clicks and types, and after b.Downloads(t, dir) the files pages download
 // land in dir (b.Downloaded waits for one).
 //
+// Servers on 127.0.0.1 are opened the same way: b.Session(t) is a browser
+// context of its own (cookies, storage: one signed-in person), and
+// s.OpenURL(t, url) lets the page talk to its own origin and nothing else;
+// p.Status says the HTTP status of the document shown, p.Go navigates on.
+//
 // The browser is PARLEY_CHROMIUM if set, else the first of Chromium or
 // Google Chrome found on PATH or in /Applications (macOS). Where there is
 // none, the test is skipped with a message saying how to install one, except
@@ -85,7 +90,8 @@ func findChromium() string {
 
 // New starts Chromium with a fresh profile under t.TempDir(), no GPU, no
 // background networking, and every host name unresolvable and every proxy
-// dead, so nothing can reach the network even if a request escapes the
+// dead (127.0.0.1 alone is reached, for the tests' own servers), so
+// nothing can reach the network even if a request escapes the
 // interception in Open.
 func New(t testing.TB) *Browser {
 	t.Helper()
@@ -112,8 +118,11 @@ func New(t testing.TB) *Browser {
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.Flag("mute-audio", true),
 		chromedp.Flag("hide-scrollbars", true),
+		// Every host name is unresolvable and every proxy dead, but for the
+		// test's own servers on 127.0.0.1 (OpenURL), reached directly.
 		chromedp.Flag("proxy-server", "http://127.0.0.1:9"),
-		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND"),
+		chromedp.Flag("proxy-bypass-list", "127.0.0.1"),
+		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"),
 		chromedp.WindowSize(ViewportWidth, ViewportHeight),
 	}
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
@@ -168,10 +177,28 @@ func (b *Browser) Downloaded(t testing.TB, name string) string {
 	}
 }
 
+// Session is a browser context of its own in the same Chromium: its own
+// cookies and storage, as if another person used another browser. It
+// closes when the test ends.
+func (b *Browser) Session(t testing.TB) *Browser {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("browsertest: new browser context: %v", err)
+	}
+	return &Browser{ChartWait: b.ChartWait, ctx: ctx, downloads: b.downloads}
+}
+
 // Page is one loaded page and what happened while it loaded.
 type Page struct {
 	Path string
 	URL  string
+	// origins, for a page opened with OpenURL, are the schemes and hosts
+	// its requests may go to; file pages may request nothing but themselves.
+	origins []string
+	// status is the HTTP status of the last document loaded in the tab.
+	status int
 	// ConsoleErrors holds console.error calls, uncaught exceptions and
 	// browser log errors (CSP violations and failed loads land there).
 	ConsoleErrors []string
@@ -203,7 +230,33 @@ func (b *Browser) Open(t testing.TB, path string) *Page {
 		t.Fatalf("browsertest: %s: %v", path, err)
 	}
 	u := (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
-	p := &Page{Path: abs, URL: u}
+	return b.open(t, &Page{Path: abs, URL: u})
+}
+
+// OpenURL loads an http(s) page, of a server the test started on
+// 127.0.0.1, in a new tab of this browser (context). The page may make
+// requests to its own origin (links, forms, its scripts' fetches) and to
+// the origins of the also URLs (another server of the test); any other
+// request is recorded and refused.
+func (b *Browser) OpenURL(t testing.TB, rawURL string, also ...string) *Page {
+	t.Helper()
+	p := &Page{URL: rawURL}
+	for _, raw := range append([]string{rawURL}, also...) {
+		u, err := url.Parse(raw)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+			t.Fatalf("browsertest: %q is not an http(s) URL", raw)
+		}
+		if p.Path == "" {
+			p.Path = u.Path
+		}
+		p.origins = append(p.origins, u.Scheme+"://"+u.Host)
+	}
+	return b.open(t, p)
+}
+
+func (b *Browser) open(t testing.TB, p *Page) *Page {
+	t.Helper()
+	u := p.URL
 	// The listener runs in the tab's read loop, so every event that arrived
 	// before a command's reply is recorded when that command returns.
 	tab, cancel := chromedp.NewContext(b.ctx, chromedp.WithListener(p.listen))
@@ -220,7 +273,7 @@ func (b *Browser) Open(t testing.TB, path string) *Page {
 	}); err != nil {
 		t.Fatalf("browsertest: intercept requests: %v", err)
 	}
-	err = chromedp.Do(ctx,
+	err := chromedp.Do(ctx,
 		chromedp.EmulateViewport(ViewportWidth, ViewportHeight),
 		chromedp.Navigate(u),
 		chromedp.WaitReady("body"),
@@ -230,6 +283,20 @@ func (b *Browser) Open(t testing.TB, path string) *Page {
 	}
 	p.Charts = p.waitCharts(ctx, t, time.Now().Add(b.ChartWait))
 	return p
+}
+
+// Go navigates the page's tab to rawURL (on the page's origin) and waits
+// for it to load.
+func (p *Page) Go(t testing.TB, rawURL string) {
+	t.Helper()
+	p.Run(t, chromedp.Navigate(rawURL), chromedp.WaitReady("body"))
+}
+
+// Status is the HTTP status of the document the tab shows (0 for files).
+func (p *Page) Status() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.status
 }
 
 // gate answers every intercepted request: the page's own file goes
@@ -262,6 +329,12 @@ func (p *Page) listen(ev any) {
 		if !p.own(e.Request.URL) {
 			p.add(&p.Requests, e.Request.URL)
 		}
+	case *network.EventResponseReceived:
+		if e.Type == network.ResourceTypeDocument {
+			p.mu.Lock()
+			p.status = int(e.Response.Status)
+			p.mu.Unlock()
+		}
 	case *runtime.EventConsoleAPICalled:
 		if e.Type == runtime.ConsoleAPICalledTypeError || e.Type == runtime.ConsoleAPICalledTypeAssert {
 			var parts []string
@@ -288,12 +361,21 @@ func (p *Page) listen(ev any) {
 	}
 }
 
-// own reports whether u is the page itself, inline data or an object the page
-// made, which are not requests leaving the page.
+// own reports whether u is the page itself (or, for a served page, its
+// origin), inline data or an object the page made, which are not requests
+// leaving the page.
 func (p *Page) own(u string) bool {
 	// blob: URLs name what the page itself made (a download it builds).
 	if strings.HasPrefix(u, "data:") || strings.HasPrefix(u, "about:") || strings.HasPrefix(u, "blob:") {
 		return true
+	}
+	for _, o := range p.origins {
+		if u == o || strings.HasPrefix(u, o+"/") {
+			return true
+		}
+	}
+	if len(p.origins) > 0 {
+		return false
 	}
 	base, _, _ := strings.Cut(u, "#")
 	return base == p.URL

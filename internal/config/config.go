@@ -59,6 +59,15 @@ type Config struct {
 	ContactReasons []ContactReason `yaml:"contact_reasons"`
 	// Cost holds the prices of conversations.cost (cost.go).
 	Cost Cost `yaml:"cost"`
+	// Lake is the lake's location, for the commands that take --lake and
+	// find none on the command line (`parley run`, `parley serve`); the
+	// flag wins when both are given.
+	Lake string `yaml:"lake,omitempty"`
+	// Run holds the settings of `parley run` (run.go); its paths are also
+	// where `parley serve` finds the warehouse, reports and packets.
+	Run Run `yaml:"run,omitempty"`
+	// Serve holds the settings of `parley serve` (run.go).
+	Serve Serve `yaml:"serve,omitempty"`
 }
 
 // Build holds the DuckDB resource settings of `parley build`.
@@ -142,7 +151,7 @@ func (b Build) validate() []error {
 }
 
 // Fingerprint identifies the settings that decide what a build computes
-// (everything but Build, Staffing and QA), so a warehouse built with other settings is
+// (everything but Build, Staffing, the QA scorecards, Lake, Run and Serve; qa.auto counts), so a warehouse built with other settings is
 // rebuilt in full rather than updated. It must only be called on a validated Config.
 func (c *Config) Fingerprint() string {
 	sum := sha256.Sum256([]byte(c.SemanticYAML()))
@@ -150,7 +159,8 @@ func (c *Config) Fingerprint() string {
 }
 
 // SemanticYAML is the YAML of the settings that decide what a build
-// computes (everything but Build, Staffing and QA): what Fingerprint hashes, and what a
+// computes (everything but Build, Staffing, the QA scorecards, Lake, Run and Serve;
+// qa.auto counts, as it shapes auto_qa): what Fingerprint hashes, and what a
 // warehouse records so that the next build can say which settings changed.
 func (c *Config) SemanticYAML() string {
 	semantic := *c
@@ -158,7 +168,9 @@ func (c *Config) SemanticYAML() string {
 	semantic.Staffing = Staffing{}
 	// Reviews store the scale and weight of every rating, so a changed
 	// scorecard re-scores nothing the build computes.
-	semantic.QA = QA{}
+	semantic.QA = QA{Auto: c.QA.Auto}
+	// Where things are and how the long-running commands run change no figure.
+	semantic.Lake, semantic.Run, semantic.Serve = "", Run{}, Serve{}
 	return string(c.marshal(&semantic))
 }
 
@@ -305,13 +317,27 @@ func Default() *Config {
 // map keeps them all. The list contact_reasons replaces the default rules
 // whole; left empty (null) it keeps them, written [] it has none.
 func Load(path string) (*Config, error) {
-	cfg := Default()
 	if path == "" {
-		return cfg, nil
+		return Default(), nil
 	}
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("config: read %s: %w", path, err)
+	}
+	return Parse(path, raw)
+}
+
+// Parse reads raw, parley.yaml text from the source name (for messages),
+// over the defaults and validates the result, as Load does with a file.
+func Parse(name string, raw []byte) (*Config, error) {
+	cfg := Default()
+	path := name
+	var doc yaml.Node
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		return nil, fmt.Errorf("config: parse %s: %w", path, err)
+	}
+	if err := unknownKeys(&doc, cfg); err != nil {
+		return nil, fmt.Errorf("config: %s: %w", path, err)
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(raw))
 	dec.KnownFields(true)
@@ -427,6 +453,8 @@ func (c *Config) Validate() error {
 	errs = append(errs, validateDimensions(c.Dimensions)...)
 	errs = append(errs, validateContactReasons(c.ContactReasons)...)
 	errs = append(errs, c.Cost.validate()...)
+	errs = append(errs, c.Run.validate()...)
+	errs = append(errs, c.Serve.validate()...)
 	return errors.Join(errs...)
 }
 
@@ -600,6 +628,8 @@ func (ch Change) Effect() string {
 		return "conversations without a contact_reason attribute are classified by other rules"
 	case "cost":
 		return "conversations.cost is computed with other prices"
+	case "qa":
+		return "the automatic QA checks (auto_qa) run with other settings"
 	}
 	return "the metrics are computed differently"
 }
@@ -641,10 +671,11 @@ func (c *Config) ChangesFrom(prev string) ([]Change, error) {
 	return out, nil
 }
 
-// flatten records every leaf of the YAML value v under its dotted path; a
-// list of maps (contact_reasons) has its items as path[i], any other list is
-// one leaf. Empty values are left out, so a map or list the file leaves empty
-// equals one it does not mention.
+// flatten records every leaf of the YAML value v under its dotted path; the
+// list contact_reasons has its rules as path[i] (a changed rule is named by
+// its place), any other list is one leaf (qa.auto.checks: the checks change
+// together). Empty values are left out, so a map or list the file leaves
+// empty equals one it does not mention.
 func flatten(path string, v any, into map[string]string) {
 	switch v := v.(type) {
 	case map[string]any:
@@ -660,7 +691,7 @@ func flatten(path string, v any, into map[string]string) {
 		if len(v) == 0 {
 			return
 		}
-		if _, ok := v[0].(map[string]any); ok {
+		if _, ok := v[0].(map[string]any); ok && path == "contact_reasons" {
 			for i, item := range v {
 				flatten(fmt.Sprintf("%s[%d]", path, i), item, into)
 			}

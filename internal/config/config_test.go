@@ -161,3 +161,31 @@ func TestExampleFileLoads(t *testing.T) {
 		t.Errorf("night-desk monday = %v", got)
 	}
 }
+
+// TestUnknownKeysAllAtOnce: every mistyped key is reported, each with its
+// line, its section and the keys it probably meant, not only the first in
+// the Go terms of the decoder.
+func TestUnknownKeysAllAtOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "parley.yaml")
+	yamlText := "timezon: UTC\nwindows:\n  repeat_contct: 7d\nsla:\n  webchat: {first_respons: 1m, goal: 0.8}\nfriction:\n  weights: {tme: 1}\n"
+	if err := os.WriteFile(path, []byte(yamlText), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(path)
+	if err == nil {
+		t.Fatal("Load accepted unknown keys")
+	}
+	for _, want := range []string{
+		"line 1: timezon: unknown key in parley.yaml; did you mean timezone?",
+		"line 3: windows.repeat_contct: unknown key in windows; did you mean repeat_contact?",
+		"line 5: sla.webchat.first_respons: unknown key in sla.webchat; did you mean first_response?",
+		"line 7: friction.weights.tme: unknown key in friction.weights; did you mean time?",
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+	if strings.Contains(err.Error(), "config.Config") {
+		t.Errorf("error names Go types: %v", err)
+	}
+}

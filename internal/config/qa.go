@@ -18,6 +18,8 @@ type QA struct {
 	// Scorecards, in the order they are matched against a conversation
 	// (ScorecardFor). Empty means the one DefaultScorecard.
 	Scorecards []Scorecard `yaml:"scorecards"`
+	// Auto configures the automatic checks of every conversation (qa_auto.go).
+	Auto AutoQA `yaml:"auto"`
 }
 
 // Scorecard is a rubric: the categories a reviewer rates.
@@ -188,5 +190,5 @@ func (q QA) validate() []error {
 			}
 		}
 	}
-	return errs
+	return append(errs, q.Auto.validate()...)
 }

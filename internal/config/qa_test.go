@@ -49,7 +49,7 @@ qa:
 			`qa.scorecards[1].categories: at least one category is required`,
 			`qa.scorecards[2].name: "empty" is used by an earlier scorecard`,
 		}},
-		{name: "unknown key", yaml: "qa:\n  scorecards:\n    - name: x\n      categoris: []\n", want: []string{"field categoris not found"}},
+		{name: "unknown key", yaml: "qa:\n  scorecards:\n    - name: x\n      categoris: []\n", want: []string{"categoris: unknown key in qa.scorecards[0]; did you mean categories?"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,6 +2,8 @@ package lake
 
 import (
 	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -27,15 +29,23 @@ const AuditFile = "audit.jsonl"
 // between has no end line; the next erase or retention adds one for it with
 // Status "interrupted" (see governance).
 type AuditEntry struct {
-	Time   time.Time `json:"time"`
-	Action string    `json:"action"` // "erase", "retention" or "reset-partition"
+	Time time.Time `json:"time"`
+	// Action is "erase", "retention" or "reset-partition", or one of
+	// parley serve's: "signin", "signin-failed", "signout", "view-transcript",
+	// "review", "dispute", "resolve", "denied".
+	Action string `json:"action"`
 	// Run identifies one run; its lines share it. Empty in one-line entries
 	// (partition resets, and runs logged before runs had two lines).
 	Run string `json:"run,omitempty"`
 	// Status is "started", "completed", "failed" or "interrupted"; empty in one-line entries.
 	Status string `json:"status,omitempty"`
-	User   string `json:"user"`
-	Host   string `json:"host"`
+	// User is the OS user who ran the command, or the person signed in to
+	// parley serve (for a failed sign-in, the name given).
+	User string `json:"user"`
+	Host string `json:"host"`
+	// Remote is where a parley serve request came from (the client's
+	// address, or the one a trusted proxy names); empty for commands.
+	Remote string `json:"remote,omitempty"`
 	// Reason is the operator's reference for the run (a ticket, a request ID).
 	Reason string            `json:"reason,omitempty"`
 	DryRun bool              `json:"dry_run"`
@@ -43,6 +53,14 @@ type AuditEntry struct {
 	Counts map[string]int64  `json:"counts"`
 	// Error is set when the run failed part way; Counts then say what was done.
 	Error string `json:"error,omitempty"`
+}
+
+// IDDigest is how the audit log names a customer or a conversation: the
+// hex SHA-256 of the ID. The log holds no personal data, yet anyone who
+// knows the ID can find its entries (printf %s ID | sha256sum).
+func IDDigest(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return hex.EncodeToString(sum[:])
 }
 
 // NewAuditEntry starts an audit entry for action, naming the OS user and host.

@@ -2,8 +2,6 @@ package lake
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -105,8 +103,7 @@ type ReviewRating struct {
 // conversation (the audit log knows it by the same digest). An import
 // recognises a stored review of the conversation by it.
 func ErasedConversationID(id string) string {
-	sum := sha256.Sum256([]byte(id))
-	return "erased-" + hex.EncodeToString(sum[:])[:16]
+	return "erased-" + IDDigest(id)[:16]
 }
 
 // ReviewsLockFile, relative to the root, is held exclusively by the

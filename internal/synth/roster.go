@@ -21,6 +21,9 @@ type agent struct {
 	max     int // concurrent chats
 	load    int
 	onShift bool
+	// habits are drawn on first use (sim.habitsOf).
+	habits    habits
+	hasHabits bool
 }
 
 // shift is a daily working window in local hours.

@@ -134,6 +134,8 @@ type conv struct {
 	// lineSeed and custLines walk the customer's answers in a
 	// conversation-specific order, so that they do not repeat too soon.
 	lineSeed, custLines int
+	// greeted: an agent has replied already (only the first reply greets).
+	greeted bool
 }
 
 // waitQueue is a FIFO of conversations. Entries go stale instead of being
@@ -207,6 +209,9 @@ type sim struct {
 	buf       []byte
 	team      int8 // the queue {team} names in the template being rendered
 	pos       int  // {pos} in the template being rendered
+	// habits draws the agents' habits (habits.go), apart from rng so that
+	// they change no event of the simulation.
+	habits *rand.Rand
 
 	actorBot, actorRouter, actorSystem *event.Actor
 }
@@ -218,6 +223,7 @@ func newSim(cfg Config, emit func(*event.Event) error) *sim {
 		cfg:         cfg,
 		emitFn:      emit,
 		rng:         rand.New(rand.NewPCG(uint64(cfg.Seed), 0x73696d756c617465)), // "simulate"
+		habits:      rand.New(rand.NewPCG(uint64(cfg.Seed), 0x68616269747321)),   // "habits!"
 		loc:         cfg.TZ,
 		start:       start,
 		end:         start.AddDate(0, 0, cfg.Days).UnixMilli(),
@@ -831,11 +837,24 @@ func (s *sim) routeTarget(c *conv) int8 {
 
 // agentText renders an agent's public message, in e-mail form on e-mail.
 func (s *sim) agentText(c *conv, t tmpl) string {
-	text := s.render(t, c, c.agent)
+	return s.emailForm(c, s.render(t, c, c.agent))
+}
+
+// emailForm wraps text in a salutation and signature on e-mail.
+func (s *sim) emailForm(c *conv, text string) string {
 	if c.ch.pace == paceEmail {
 		text = "Hi " + c.cust.first() + ",\n\n" + text + "\n\n" + s.render(tEmailSign, c, c.agent)
 	}
 	return text
+}
+
+// replyText is an agent's reply: greeted if it is the conversation's first.
+func (s *sim) replyText(c *conv, t tmpl) string {
+	text := s.render(t, c, c.agent)
+	if !c.greeted {
+		text = s.greet(c, c.agent, text)
+	}
+	return s.emailForm(c, text)
 }
 
 func (s *sim) onAgentReply(c *conv) {
@@ -850,7 +869,7 @@ func (s *sim) onAgentReply(c *conv) {
 		if c.route == routeEscalate {
 			msg = tEscalate
 		}
-		s.message(c, a.actor, s.agentText(c, oneOf(s.rng, msg)), false, false)
+		s.message(c, a.actor, s.replyText(c, oneOf(s.rng, msg)), false, false)
 		if s.rng.Float64() < 0.6 {
 			s.after(between(s.rng, 2*second, 8*second), kAgentNote, c, noteRoute)
 		}
@@ -867,11 +886,14 @@ func (s *sim) onAgentReply(c *conv) {
 		if c.round > 1 {
 			t = it.ask[1+(c.lineSeed+c.round)%(len(it.ask)-1)]
 		}
-		s.message(c, a.actor, s.agentText(c, t), false, false)
+		if c.intent == iPaymentFailed && c.round == 1 && s.habits.Float64() < s.habitsOf(a).askCard {
+			t = tAskCard[s.habits.IntN(len(tAskCard))]
+		}
+		s.message(c, a.actor, s.replyText(c, t), false, false)
 		s.awaitCustomer(c)
 		return
 	}
-	s.message(c, a.actor, s.agentText(c, oneOf(s.rng, it.fix)), false, false)
+	s.message(c, a.actor, s.close(c, a, oneOf(s.rng, it.fix)), false, false)
 	// Live customers usually say thanks before the agent closes; on the
 	// slower channels the agent closes soon unless a quick reply comes.
 	switch {
@@ -989,6 +1011,7 @@ func (s *sim) onOutbound(c *conv) {
 	}
 	s.team = c.queue
 	text := s.render(itmpl[c.intent].proactive, c, c.agent)
+	c.greeted = true // the proactive message opens with "Hi NAME"
 	if c.agent != nil {
 		s.message(c, c.agent.actor, text, false, false)
 	} else {

@@ -16,6 +16,13 @@ package warehouse
 //     go-duckdb's own Arrow reader does, and the chunks are converted to
 //     Arrow instead of being scanned value by value.
 //
+// Rows go the other way the same way (AppendArrow): Go builds Arrow record
+// batches, DuckDB turns each into a data chunk in C
+// (duckdb_schema_from_arrow, duckdb_data_chunk_from_arrow) and a DuckDB
+// appender appends it, where go-duckdb's Appender crosses cgo once per value.
+// It takes the DuckDB connection out of go-duckdb's driver connection, as
+// resultOf takes the result out of its rows.
+//
 // This is the conversion go-duckdb's newer Arrow reader uses (duckdb/duckdb-go
 // arrow.go): same DuckDB code, same types. TestArrowMatchesGoDuckDB (built
 // with -tags duckdb_arrow) checks it record for record against go-duckdb's
@@ -74,11 +81,21 @@ duckdb_error_data duckdb_to_arrow_schema(duckdb_arrow_options arrow_options, duc
 	const char **names, idx_t column_count, struct ArrowSchema *out_schema);
 duckdb_error_data duckdb_data_chunk_to_arrow(duckdb_arrow_options arrow_options, duckdb_data_chunk chunk,
 	struct ArrowArray *out_arrow_array);
+
+// The other way, for AppendArrow.
+typedef struct _duckdb_connection { void *internal_ptr; } *duckdb_connection;
+typedef struct _duckdb_arrow_converted_schema { void *internal_ptr; } *duckdb_arrow_converted_schema;
+duckdb_error_data duckdb_schema_from_arrow(duckdb_connection connection, struct ArrowSchema *schema,
+	duckdb_arrow_converted_schema *out_types);
+duckdb_error_data duckdb_data_chunk_from_arrow(duckdb_connection connection, struct ArrowArray *arrow_array,
+	duckdb_arrow_converted_schema converted_schema, duckdb_data_chunk *out_chunk);
+void duckdb_destroy_arrow_converted_schema(duckdb_arrow_converted_schema *arrow_converted_schema);
 */
 import "C"
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
@@ -88,11 +105,13 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/cdata"
 	"github.com/marcboeker/go-duckdb/mapping"
+	"github.com/marcboeker/go-duckdb/v2"
 )
 
-// errDriverLayout means go-duckdb's driver rows no longer carry the DuckDB
-// result where this package looks for it: a go-duckdb upgrade changed them.
-var errDriverLayout = errors.New("go-duckdb's rows hold no DuckDB result in field res (go-duckdb was upgraded: adapt resultOf)")
+// errDriverLayout means go-duckdb's driver rows or connection no longer
+// carry the DuckDB result or connection where this package looks for them:
+// a go-duckdb upgrade changed them.
+var errDriverLayout = errors.New("go-duckdb's driver rows (field res) or connection (field conn) are not laid out as expected (go-duckdb was upgraded: adapt resultOf and connectionOf)")
 
 // queryArrow runs query on the driver connection conn and calls fn for each
 // chunk of the result as an Arrow record batch.
@@ -143,15 +162,7 @@ func namedArgs(conn driver.Conn, args []any) ([]driver.NamedValue, error) {
 // unexported field res, a mapping.Result). The field's type is checked, so a
 // go-duckdb that changes it fails with errDriverLayout, never reads memory wrongly.
 func resultOf(rows driver.Rows) (*mapping.Result, error) {
-	v := reflect.ValueOf(rows)
-	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
-		return nil, fmt.Errorf("warehouse: %T: %w", rows, errDriverLayout)
-	}
-	f := v.Elem().FieldByName("res")
-	if !f.IsValid() || f.Type() != reflect.TypeFor[mapping.Result]() {
-		return nil, fmt.Errorf("warehouse: %T: %w", rows, errDriverLayout)
-	}
-	return (*mapping.Result)(unsafe.Pointer(f.UnsafeAddr())), nil
+	return unexported[mapping.Result](rows, "res")
 }
 
 // readArrow converts every chunk of res to an Arrow record batch and calls fn
@@ -244,4 +255,119 @@ func duckError(ed C.duckdb_error_data) error {
 		return nil
 	}
 	return errors.New(mapping.ErrorDataMessage(data))
+}
+
+// unexported returns a pointer to the field name of type T in the struct v
+// points to, or errDriverLayout when v has no such field.
+func unexported[T any](v any, name string) (*T, error) {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.Elem().Kind() != reflect.Struct {
+		return nil, fmt.Errorf("warehouse: %T: %w", v, errDriverLayout)
+	}
+	f := rv.Elem().FieldByName(name)
+	if !f.IsValid() || f.Type() != reflect.TypeFor[T]() {
+		return nil, fmt.Errorf("warehouse: %T: %w", v, errDriverLayout)
+	}
+	return (*T)(unsafe.Pointer(f.UnsafeAddr())), nil
+}
+
+// ChunkRows is the most rows an Arrow batch given to AppendArrow may hold:
+// one DuckDB data chunk (DuckDB's vector size, 2048).
+func ChunkRows() int { return int(mapping.VectorSize()) }
+
+// AppendArrow appends the rows of recs, in order, to table (of the
+// connection's default schema) through one DuckDB appender, converting each
+// batch to a DuckDB data chunk in C rather than value by value. Every batch
+// has recs[0]'s schema, one column per column of the table in its order
+// (DuckDB casts where the types differ), and at most ChunkRows rows, or
+// nothing is appended. The rows are in the table when AppendArrow returns
+// without error; when DuckDB refuses a batch, the batches before it may have
+// been appended.
+func AppendArrow(ctx context.Context, conn *sql.Conn, table string, recs []arrow.Record) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	err := conn.Raw(func(raw any) error {
+		dc, ok := raw.(*duckdb.Conn)
+		if !ok {
+			return fmt.Errorf("warehouse: driver connection %T is not go-duckdb's", raw)
+		}
+		c, err := unexported[mapping.Connection](dc, "conn")
+		if err != nil {
+			return err
+		}
+		return appendArrow(ctx, *c, table, recs)
+	})
+	if err != nil {
+		return fmt.Errorf("warehouse: append to %s: %w", table, err)
+	}
+	return nil
+}
+
+func appendArrow(ctx context.Context, c mapping.Connection, table string, recs []arrow.Record) (err error) {
+	for i, rec := range recs {
+		if !rec.Schema().Equal(recs[0].Schema()) {
+			return fmt.Errorf("batch %d: schema %s differs from the first batch's %s", i, rec.Schema(), recs[0].Schema())
+		}
+		if n := rec.NumRows(); n > int64(ChunkRows()) {
+			return fmt.Errorf("batch %d: %d rows, more than a data chunk holds (%d)", i, n, ChunkRows())
+		}
+	}
+	conn := C.duckdb_connection(c.Ptr)
+	converted, err := convertedSchema(conn, recs[0].Schema())
+	if err != nil {
+		return err
+	}
+	defer C.duckdb_destroy_arrow_converted_schema(&converted)
+
+	var app mapping.Appender
+	if mapping.AppenderCreate(c, "", table, &app) == mapping.StateError {
+		err := errors.New(mapping.AppenderError(app))
+		mapping.AppenderDestroy(&app)
+		return fmt.Errorf("create appender: %w", err)
+	}
+	defer func() {
+		// Closing flushes what the appender still holds.
+		if mapping.AppenderClose(app) == mapping.StateError && err == nil {
+			err = fmt.Errorf("close appender: %s", mapping.AppenderError(app))
+		}
+		mapping.AppenderDestroy(&app)
+	}()
+
+	arr := (*C.struct_ArrowArray)(C.calloc(1, C.sizeof_struct_ArrowArray))
+	defer C.free(unsafe.Pointer(arr))
+	for i, rec := range recs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		cdata.ExportArrowRecordBatch(rec, (*cdata.CArrowArray)(unsafe.Pointer(arr)), nil)
+		var chunk C.duckdb_data_chunk
+		// The chunk takes over the batch's export, and releases it when destroyed.
+		if err := duckError(C.duckdb_data_chunk_from_arrow(conn, arr, converted, &chunk)); err != nil {
+			cdata.ReleaseCArrowArray((*cdata.CArrowArray)(unsafe.Pointer(arr)))
+			return fmt.Errorf("batch %d to a data chunk: %w", i, err)
+		}
+		dchunk := mapping.DataChunk{Ptr: unsafe.Pointer(chunk)}
+		state := mapping.AppendDataChunk(app, dchunk)
+		mapping.DestroyDataChunk(&dchunk)
+		if state == mapping.StateError {
+			return fmt.Errorf("append batch %d: %s", i, mapping.AppenderError(app))
+		}
+	}
+	return nil
+}
+
+// convertedSchema is DuckDB's reading of the Arrow schema s on conn.
+func convertedSchema(conn C.duckdb_connection, s *arrow.Schema) (C.duckdb_arrow_converted_schema, error) {
+	sc := (*C.struct_ArrowSchema)(C.calloc(1, C.sizeof_struct_ArrowSchema))
+	defer func() {
+		cdata.ReleaseCArrowSchema((*cdata.CArrowSchema)(unsafe.Pointer(sc)))
+		C.free(unsafe.Pointer(sc))
+	}()
+	cdata.ExportArrowSchema(s, (*cdata.CArrowSchema)(unsafe.Pointer(sc)))
+	var converted C.duckdb_arrow_converted_schema
+	if err := duckError(C.duckdb_schema_from_arrow(conn, sc, &converted)); err != nil {
+		return nil, fmt.Errorf("arrow schema %s: %w", s, err)
+	}
+	return converted, nil
 }

@@ -69,6 +69,12 @@ func (db *DB) Arrow(ctx context.Context, fn func(arrow.Record) error, query stri
 		return fmt.Errorf("warehouse: connect: %w", err)
 	}
 	defer conn.Close()
+	return ConnArrow(ctx, conn, fn, query, args...)
+}
+
+// ConnArrow is DB.Arrow on the connection conn, for a query that reads
+// the connection's own temporary tables and views (the build's scopes).
+func ConnArrow(ctx context.Context, conn *sql.Conn, fn func(arrow.Record) error, query string, args ...any) error {
 	return conn.Raw(func(raw any) error {
 		if len(args) > 0 && !slices.ContainsFunc(args, func(a any) bool { _, ok := a.(sql.NamedArg); return !ok }) {
 			var err error

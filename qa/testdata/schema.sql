@@ -27,3 +27,8 @@ CREATE TABLE events (
     attributes MAP(VARCHAR, VARCHAR), extra VARCHAR, source VARCHAR, "partition" INTEGER,
     "offset" BIGINT, ingested_at TIMESTAMP, seq BIGINT, episode INTEGER, occurred_local TIMESTAMP
 );
+-- The automatic checks' verdicts (docs/metrics.md, auto_qa).
+CREATE TABLE auto_qa (
+    conversation_id VARCHAR NOT NULL, "check" VARCHAR NOT NULL, result VARCHAR NOT NULL,
+    evidence_seq BIGINT, detail VARCHAR
+);

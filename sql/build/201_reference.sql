@@ -81,3 +81,13 @@ CREATE OR REPLACE MACRO is_status(type) AS type IN ('resolved', 'reopened');
 -- channel is optional in the event contract).
 CREATE OR REPLACE MACRO conversation_channel(first_channel) AS coalesce(first_channel, 'unknown');
 
+
+-- Who a clock event makes wait (docs/metrics.md, "Who holds the clock"): a
+-- customer message puts the business on the clock ('agent': the customer
+-- waits on the business), any reply hands it to the customer ('customer'),
+-- a status event stops it ('none'). Every other event is no clock event
+-- (NULL): private notes, system messages, routing events, CSAT.
+CREATE OR REPLACE MACRO clock_waits_on(type, actor_role, private) AS
+    CASE WHEN is_status(type) THEN 'none'
+         WHEN type = 'message' AND actor_role = 'customer' THEN 'agent'
+         WHEN is_any_reply(type, actor_role, private) THEN 'customer' END;

@@ -107,21 +107,17 @@ repeats AS (
     GROUP BY conversation_id
 ),
 clock_events AS (
-    -- The clock events: a customer message makes the customer wait on the
-    -- business ('agent'); any reply (a public agent or bot message, automated
-    -- or not) hands the wait to the customer ('customer'); resolved and
-    -- reopened stop the clock ('none'). Private notes, system messages,
-    -- routing events and CSAT change nothing.
+    -- The clock events (clock_waits_on, 201_reference.sql): a customer
+    -- message makes the customer wait on the business ('agent'); any reply (a
+    -- public agent or bot message, automated or not) hands the wait to the
+    -- customer ('customer'); resolved and reopened stop the clock ('none').
+    -- Private notes, system messages, routing events and CSAT change nothing.
     SELECT
         conversation_id, seq, occurred_at, actor_role, actor_id, type = 'resolved' AS is_resolved,
         is_human_reply(type, actor_role, message_private, message_automated) AS human_reply,
-        CASE WHEN type <> 'message' THEN 'none'
-             WHEN actor_role = 'customer' THEN 'agent'
-             ELSE 'customer' END AS waiting_on
+        clock_waits_on(type, actor_role, message_private) AS waiting_on
     FROM scope_conv_events
-    WHERE is_status(type)
-       OR (type = 'message' AND actor_role = 'customer')
-       OR is_any_reply(type, actor_role, message_private)
+    WHERE clock_waits_on(type, actor_role, message_private) IS NOT NULL
 ),
 clock AS (
     -- Each clock event holds the clock until the next one (the last until

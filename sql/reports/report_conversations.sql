@@ -7,6 +7,9 @@
 -- Rows are in (local_date, conversation_id) order: report_escalations.sql and
 -- report_terms.sql number them the same way. Friction components travel as whole billionths
 -- (mean_nano's units); conversation ids only for the period itself (the worst-friction list).
+-- auto_qa is the automatic checks' verdicts (auto_qa), one letter per check of
+-- report_auto_checks.sql in its order: p pass, f fail, n N/A, - no verdict; NULL when the
+-- checks judged nothing of the conversation (reads auto_qa, auto_qa_checks too).
 SELECT
     (c.local_date - CAST($from AS DATE))::INTEGER AS day,
     (hour(c.started_local) * 60 + minute(c.started_local))::INTEGER AS minute,
@@ -46,9 +49,18 @@ SELECT
     c.window_breaches,
     c.agent_messages,
     c.cost,
-    r.returned_30d
+    r.returned_30d,
+    q.auto_qa
 FROM conversations c
 JOIN customer_returns r USING (conversation_id)
+LEFT JOIN (
+    SELECT v.conversation_id,
+        string_agg(CASE a.result WHEN 'pass' THEN 'p' WHEN 'fail' THEN 'f' WHEN 'na' THEN 'n' ELSE '-' END, '' ORDER BY k.position) AS auto_qa
+    FROM (SELECT DISTINCT conversation_id FROM auto_qa) v
+    CROSS JOIN auto_qa_checks k
+    LEFT JOIN auto_qa a ON a.conversation_id = v.conversation_id AND a."check" = k."check"
+    GROUP BY v.conversation_id
+) q USING (conversation_id)
 WHERE c.local_date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
   AND in_slice(c.channel, c.last_queue, c.market, c.contact_reason, $channel, $queue, $market, $reason)
 ORDER BY c.local_date, c.conversation_id

@@ -42,6 +42,23 @@ func buildLimited(ctx context.Context, o options, dir, lakeDir string) (measure,
 	return m, os.Remove(db)
 }
 
+// buildNoChecks is the full build of the lake with the automatic QA checks
+// off (qa.auto.disabled: true), otherwise as the build stage runs it (the
+// default settings): the build stage's time over its time is what the
+// checks cost.
+func buildNoChecks(ctx context.Context, o options, dir, lakeDir string) (measure, error) {
+	cfg := filepath.Join(dir, "no-checks.yaml")
+	if err := os.WriteFile(cfg, []byte("qa:\n  auto:\n    disabled: true\n"), 0o644); err != nil {
+		return measure{}, fmt.Errorf("build without checks: write config: %w", err)
+	}
+	db := filepath.Join(dir, "no-checks.duckdb")
+	m, err := parley(ctx, o.parley, "build", "--lake", lakeDir, "--db", db, "--config", cfg)
+	if err != nil {
+		return m, err
+	}
+	return m, os.Remove(db)
+}
+
 // buildIncremental measures `parley build` over a warehouse of the lake less
 // its last full day once that day lands: the held-back date partitions are
 // moved out of the lake, the rest is built in full (not timed), the

@@ -108,6 +108,10 @@ func TestParleyMeasuresTheChildsOwnPeak(t *testing.T) {
 	if m.Wall <= 0 {
 		t.Errorf("wall time %v, want > 0", m.Wall)
 	}
+	// Touching 48 MiB page by page takes CPU; the child's own, not this process's.
+	if m.CPU <= 0 || m.CPU > m.Wall+time.Second {
+		t.Errorf("CPU time %v for a child that ran %v, want > 0", m.CPU, m.Wall)
+	}
 }
 
 func TestParleyReportsAFailedStage(t *testing.T) {
@@ -290,9 +294,13 @@ func TestMarkdownGrowthAndFloors(t *testing.T) {
 	}
 	r := report{Sizes: []sizeResult{
 		{Size: size{Name: "S"}, Stages: stage(2*time.Second, time.Second, 100<<20)},
-		{Size: size{Name: "M"}, Stages: stage(20*time.Second, 4*time.Second, 100<<20), Copy: 10 * time.Second},
+		{Size: size{Name: "M"}, Stages: stage(20*time.Second, 4*time.Second, 100<<20), Copy: 10 * time.Second,
+			NoChecks: measure{Wall: 16 * time.Second, CPU: 24 * time.Second}},
 		{Size: size{Name: "L"}, Stages: stage(250*time.Second, 50*time.Second, 300<<20)},
 	}}
+	build := r.Sizes[1].Stages[stBuild]
+	build.CPU = 30 * time.Second
+	r.Sizes[1].Stages[stBuild] = build
 	failed := r.Sizes[2].Stages[stLimited]
 	failed.Failed = "Out of Memory Error: could not allocate block | spill"
 	r.Sizes[2].Stages[stLimited] = failed
@@ -305,6 +313,7 @@ func TestMarkdownGrowthAndFloors(t *testing.T) {
 		"| S | 1,000 | 2.00 s | 500 | 100 MiB | 1.00 s | 2.00 |",
 		"| M | 1,000 | 20.00 s | 50 | 100 MiB | 4.00 s | 5.00 |",
 		"| M | 10.00 s | 2.50 | 2.00 |",
+		"| M | 20.00 s | 16.00 s | 1.25 | 30.00 s | 24.00 s | 1.25 |",
 		"| L | 1,000 | failed: Out of Memory Error: could not allocate block \\| spill | | 300 MiB | 50.00 s | |",
 	} {
 		if !strings.Contains(out, want) {

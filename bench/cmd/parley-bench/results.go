@@ -68,6 +68,7 @@ func (r *report) writeMarkdown(w io.Writer) {
 		fmt.Fprintln(w)
 		if st == stBuild {
 			r.writeCopy(w)
+			r.writeChecks(w)
 		}
 	}
 	fmt.Fprintf(w, "## forecast, one year of 30-minute history\n\n")
@@ -86,6 +87,21 @@ func (r *report) writeCopy(w io.Writer) {
 	for _, s := range r.Sizes {
 		b := s.Stages[stBuild]
 		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", s.Size.Name, formatDuration(s.Copy), ratio(s.Copy, b.Floor), ratio(b.Wall, s.Copy))
+	}
+	fmt.Fprintln(w)
+}
+
+// writeChecks prints what the automatic QA checks cost the build: the
+// build stage over the same build with them off, run right after it.
+func (r *report) writeChecks(w io.Writer) {
+	fmt.Fprintln(w, "The automatic QA checks (auto_qa, issue 19; target: at most 25 % more): the build stage over the same full build with `qa.auto.disabled: true`, run right after it (one run each; CPU is the process's user + system time, steadier than wall time on a busy machine).")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| size | build | without checks | ×wall | build CPU | without checks CPU | ×CPU |")
+	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|")
+	for _, s := range r.Sizes {
+		b, n := s.Stages[stBuild], s.NoChecks
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", s.Size.Name, formatDuration(b.Wall), formatDuration(n.Wall), ratio(b.Wall, n.Wall),
+			formatDuration(b.CPU), formatDuration(n.CPU), ratio(b.CPU, n.CPU))
 	}
 	fmt.Fprintln(w)
 }

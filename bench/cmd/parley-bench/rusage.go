@@ -19,8 +19,9 @@ import (
 // a stage reports its own peak.
 const rusageHelperEnv = "PARLEY_BENCH_RUSAGE_HELPER"
 
-// rusageHelper runs args, and writes "<wall ns> <peak RSS bytes>" to fd 3.
-// It returns the exit code for the process.
+// rusageHelper runs args, and writes "<wall ns> <peak RSS bytes> <CPU ns>"
+// to fd 3, CPU being the command's user and system time. It returns the
+// exit code for the process.
 func rusageHelper(args []string) int {
 	out := os.NewFile(3, "rusage")
 	if out == nil || len(args) == 0 {
@@ -44,7 +45,8 @@ func rusageHelper(args []string) int {
 		fmt.Fprintln(os.Stderr, "parley-bench: no rusage on this platform")
 		return 1
 	}
-	if _, err := fmt.Fprintf(out, "%d %d\n", wall.Nanoseconds(), peak); err != nil {
+	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	if _, err := fmt.Fprintf(out, "%d %d %d\n", wall.Nanoseconds(), peak, cpu.Nanoseconds()); err != nil {
 		fmt.Fprintln(os.Stderr, "parley-bench: report rusage:", err)
 		return 1
 	}

@@ -52,6 +52,7 @@ type measure struct {
 	Wall  time.Duration
 	Units int64         // events or rows the stage handled, see stageInfo
 	RSS   int64         // peak resident set of the stage's process, bytes
+	CPU   time.Duration // user and system time of the stage's process
 	Floor time.Duration // the floor's wall time in the same run; 0: none
 	// Failed is why the stage failed, for a stage whose failure is itself the
 	// finding (a build under a memory limit) rather than the end of the run.
@@ -66,8 +67,12 @@ type sizeResult struct {
 	Events        int64 // on the topic, duplicates included
 	// Copy is the lake copied into one DuckDB table (copy.sql): what any
 	// build that keeps the events writes at least.
-	Copy   time.Duration
-	Stages map[string]measure
+	Copy time.Duration
+	// NoChecks is the full build again with the automatic QA checks off
+	// (qa.auto.disabled), right after the build stage: what the checks
+	// add is the build's time over it.
+	NoChecks measure
+	Stages   map[string]measure
 }
 
 // perDay is the generator's --per-day that lands near sz.Conversations over days.
@@ -175,6 +180,11 @@ func benchSize(ctx context.Context, o options, sz size, progress io.Writer) (siz
 	}
 	bld.Units, bld.Floor = scanned, scan
 	say(stBuild, bld)
+	if res.NoChecks, err = buildNoChecks(ctx, o, dir, lakeDir); err != nil {
+		return res, err
+	}
+	fmt.Fprintf(progress, "%s build without the automatic checks %s (CPU %s; with them %s, CPU %s)\n", sz.Name,
+		res.NoChecks.Wall.Round(time.Millisecond), res.NoChecks.CPU.Round(time.Millisecond), bld.Wall.Round(time.Millisecond), bld.CPU.Round(time.Millisecond))
 	if res.Copy, err = copyLake(ctx, glob, filepath.Join(dir, "copy.duckdb")); err != nil {
 		return res, err
 	}
@@ -313,7 +323,7 @@ func parley(ctx context.Context, bin string, args ...string) (measure, error) {
 		return measure{}, fmt.Errorf("parley %s: read rusage: %w", args[0], readErr)
 	}
 	var m measure
-	if _, err := fmt.Sscan(string(report), &m.Wall, &m.RSS); err != nil {
+	if _, err := fmt.Sscan(string(report), &m.Wall, &m.RSS, &m.CPU); err != nil {
 		return measure{}, fmt.Errorf("parley %s: rusage helper said %q: %w", args[0], report, err)
 	}
 	return m, nil

@@ -1,4 +1,4 @@
--- How the warehouse was built: its fingerprint and recorded settings. Warehouses
--- built before the settings column existed give NULL settings (read through
+-- How the warehouse was built: its fingerprint, recorded settings and lake.
+-- Warehouses built before a column existed give NULL for it (read through
 -- to_json, which names only the columns there are).
-SELECT fingerprint, to_json(b) ->> 'settings' AS settings FROM build_state b;
+SELECT fingerprint, to_json(b) ->> 'settings' AS settings, to_json(b) ->> 'lake' AS lake FROM build_state b;

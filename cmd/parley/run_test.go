@@ -1,0 +1,377 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+
+	"github.com/parley-cx/parley/internal/broker"
+	"github.com/parley-cx/parley/internal/runner"
+)
+
+// generous bounds the waits of the run and serve tests: long enough for a
+// loaded machine, and no test depends on how fast anything happens.
+const generous = 3 * time.Minute
+
+// syncBuffer is a bytes.Buffer safe for the log of a command running in
+// another goroutine.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// runningCmd is parley run (or serve) running in-process until stop.
+type runningCmd struct {
+	log  *syncBuffer
+	url  string // the address it logged it serves at
+	stop func() error
+}
+
+// startCmd runs the CLI with args in-process and waits for it to log
+// the URL it serves at (url=http://...).
+func startCmd(t *testing.T, args ...string) *runningCmd {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	log := &syncBuffer{}
+	cmd := newRootCmd()
+	cmd.SetOut(log)
+	cmd.SetErr(log)
+	cmd.SetArgs(args)
+	done := make(chan error, 1)
+	go func() { done <- cmd.ExecuteContext(ctx) }()
+	rc := &runningCmd{log: log}
+	var once sync.Once
+	var result error
+	rc.stop = func() error {
+		once.Do(func() {
+			cancel()
+			select {
+			case result = <-done:
+			case <-time.After(generous):
+				result = fmt.Errorf("parley %s did not stop:\n%s", args[0], log.String())
+			}
+		})
+		return result
+	}
+	t.Cleanup(func() { rc.stop() }) //nolint:errcheck // the tests check it themselves
+	re := regexp.MustCompile(`url=(https?://[0-9.:]+)`)
+	eventually(t, "parley "+args[0]+" to listen", func() bool {
+		select {
+		case err := <-done:
+			t.Fatalf("parley %s ended: %v\n%s", args[0], err, log.String())
+		default:
+		}
+		if m := re.FindStringSubmatch(log.String()); m != nil {
+			rc.url = m[1]
+			return true
+		}
+		return false
+	})
+	return rc
+}
+
+// eventually waits, at most generous, for cond.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(generous); !cond(); {
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func httpGet(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(body)
+}
+
+// runStatus is a stage of parley run's /readyz.
+func runStatus(t *testing.T, url, stage string) (runner.StageStatus, bool) {
+	t.Helper()
+	_, body := httpGet(t, url+"/readyz")
+	var r struct {
+		Ready  bool                 `json:"ready"`
+		Stages []runner.StageStatus `json:"stages"`
+	}
+	if err := json.Unmarshal([]byte(body), &r); err != nil {
+		t.Fatalf("/readyz: %v: %s", err, body)
+	}
+	for _, s := range r.Stages {
+		if s.Name == stage {
+			return s, r.Ready
+		}
+	}
+	t.Fatalf("/readyz has no stage %s: %s", stage, body)
+	return runner.StageStatus{}, false
+}
+
+// builtOK is the number of builds that have succeeded.
+func builtOK(t *testing.T, url string) int64 {
+	s, _ := runStatus(t, url, "build")
+	n := s.Runs - s.Errors
+	if s.Running {
+		n--
+	}
+	return n
+}
+
+func writeConfig(t *testing.T, dir, body string) string {
+	t.Helper()
+	path := filepath.Join(dir, "parley.yaml")
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestRunKeepsTheNowPageFresh runs parley run against the in-process
+// broker while a producer writes a new conversation every 100 ms, each in
+// a queue of its own: each conversation shows in the Now page at most two
+// builds after it was produced (the build that was running may have missed
+// it; the next one has it). The metrics and readiness say so, and SIGTERM
+// (the context's end) stops everything cleanly.
+func TestRunKeepsTheNowPageFresh(t *testing.T) {
+	b, err := broker.Start(context.Background(), broker.Config{Partitions: 1, Topics: []string{"events"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.Close)
+	dir := t.TempDir()
+	lake := filepath.Join(dir, "lake")
+	if err := os.Mkdir(lake, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cfg := writeConfig(t, dir, fmt.Sprintf(`lake: %s
+run:
+  build_every: 2s
+  ingest: {brokers: [%s], topic: events, flush_interval: 100ms}
+`, lake, b.Addr()))
+	run := startCmd(t, "run", "--config", cfg, "--listen", "127.0.0.1:0")
+
+	w := &kafka.Writer{Addr: kafka.TCP(b.Addr()), Topic: "events", BatchTimeout: time.Millisecond}
+	t.Cleanup(func() { w.Close() })
+	var produced atomic.Int64
+	stopProducing := make(chan struct{})
+	producerDone := make(chan error, 1)
+	go func() {
+		for n := int64(1); ; n++ {
+			at := time.Now().UTC().Format(time.RFC3339Nano)
+			conv := fmt.Sprintf("live-%d", n)
+			msgs := []kafka.Message{
+				{Value: fmt.Appendf(nil, `{"event_id":"%s-1","conversation_id":"%s","type":"conversation_started","occurred_at":"%s","channel":"webchat","queue":"%s","actor":{"role":"customer","id":"cust-%d"}}`, conv, conv, at, conv, n)},
+				{Value: fmt.Appendf(nil, `{"event_id":"%s-2","conversation_id":"%s","type":"message","occurred_at":"%s","channel":"webchat","queue":"%s","actor":{"role":"customer","id":"cust-%d"},"message":{"text":"hello"}}`, conv, conv, at, conv, n)},
+			}
+			if err := w.WriteMessages(context.Background(), msgs...); err != nil {
+				producerDone <- err
+				return
+			}
+			produced.Store(n)
+			select {
+			case <-stopProducing:
+				producerDone <- nil
+				return
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+	}()
+
+	nowPage := filepath.Join(dir, "report", "now.html")
+	for range 3 {
+		eventually(t, "the producer", func() bool { return produced.Load() > 0 })
+		n, before := produced.Load(), builtOK(t, run.url)
+		queue := fmt.Sprintf(">live-%d<", n)
+		eventually(t, "live-"+fmt.Sprint(n)+" on the Now page", func() bool {
+			page, err := os.ReadFile(nowPage)
+			return err == nil && bytes.Contains(page, []byte(queue))
+		})
+		if builds := builtOK(t, run.url) - before; builds > 2 {
+			t.Errorf("live-%d reached the Now page after %d builds, want at most 2", n, builds)
+		}
+	}
+	close(stopProducing)
+	if err := <-producerDone; err != nil {
+		t.Fatal(err)
+	}
+	if _, ready := runStatus(t, run.url, "report"); !ready {
+		t.Error("/readyz is not ready after builds and reports succeeded")
+	}
+	code, metrics := httpGet(t, run.url+"/metrics")
+	for _, series := range []string{`parley_run_stage_last_success_timestamp_seconds{stage="build"}`, `parley_run_stage_last_duration_seconds{stage="report"}`,
+		`parley_run_stage_errors_total{stage="ingest"} 0`, "parley_run_data_freshness_seconds", "parley_ingest_events_total"} {
+		if code != http.StatusOK || !strings.Contains(metrics, series) {
+			t.Errorf("/metrics lacks %s", series)
+		}
+	}
+	if err := run.stop(); err != nil {
+		t.Fatalf("parley run: %v\n%s", err, run.log)
+	}
+	if !strings.Contains(run.log.String(), "run: stopped") {
+		t.Errorf("parley run did not log a clean stop:\n%s", run.log)
+	}
+}
+
+// TestRunRetriesAFailingStage: the reports cannot be written (a folder
+// holds the name of the Now page), so the report stage fails; it is retried
+// and reported (/readyz 503 with the error, the error counters) while builds
+// go on; once the folder is gone the next retry writes the reports. The
+// QA and retention stages run on their cron schedules meanwhile.
+func TestRunRetriesAFailingStage(t *testing.T) {
+	dir := t.TempDir()
+	lake := filepath.Join(dir, "lake")
+	mustParley(t, "import", "--lake", lake, metricsFixture("async.jsonl"))
+	blocker := filepath.Join(dir, "report", "now.html")
+	if err := os.MkdirAll(blocker, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// QA samples and retention every second (robfig's @every): wired to
+	// qa.Sample and governance.Retention, retried until the first build
+	// gives the sample a warehouse.
+	cfg := writeConfig(t, dir, "lake: "+lake+"\nrun: {build_every: 1s, qa: {schedule: '@every 1s', size: 2}, retention: {schedule: '@every 1s', keep: 36500d}}\n")
+	run := startCmd(t, "run", "--config", cfg, "--listen", "127.0.0.1:0")
+
+	eventually(t, "the reports to fail twice", func() bool { s, _ := runStatus(t, run.url, "report"); return s.Errors >= 2 })
+	s, ready := runStatus(t, run.url, "report")
+	if ready || !s.Failing || !strings.Contains(s.LastError, "now.html") {
+		t.Errorf("/readyz: ready %v, report %+v; want not ready, failing with an error naming now.html", ready, s)
+	}
+	_, metrics := httpGet(t, run.url+"/metrics")
+	if !strings.Contains(metrics, `parley_run_stage_failing{stage="report"} 1`) {
+		t.Errorf("/metrics does not show the report failing")
+	}
+	if !strings.Contains(run.log.String(), `level=ERROR msg="run: stage failed; retrying with backoff, the other stages go on" stage=report`) {
+		t.Errorf("the failure is not logged at ERROR:\n%s", run.log)
+	}
+	builds := builtOK(t, run.url)
+	eventually(t, "builds to go on meanwhile", func() bool { return builtOK(t, run.url) > builds })
+
+	if err := os.Remove(blocker); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the reports to be written", func() bool { s, ready := runStatus(t, run.url, "report"); return ready && !s.Failing })
+	if fi, err := os.Stat(blocker); err != nil || !fi.Mode().IsRegular() {
+		t.Errorf("now.html after the retry: %v", err)
+	}
+	eventually(t, "a QA packet", func() bool {
+		packets, _ := filepath.Glob(filepath.Join(dir, "qa", "*", "manifest.jsonl")) //nolint:errcheck // a constant pattern
+		return len(packets) == 1
+	})
+	eventually(t, "a retention run in the audit log", func() bool {
+		audit, err := os.ReadFile(filepath.Join(lake, "_audit", "audit.jsonl"))
+		return err == nil && bytes.Contains(audit, []byte(`"action":"retention"`)) && bytes.Contains(audit, []byte(`"reason":"parley run: run.retention"`))
+	})
+	if err := run.stop(); err != nil {
+		t.Fatalf("parley run: %v\n%s", err, run.log)
+	}
+}
+
+// TestRunStopsOnSIGTERMMidBuild runs parley run as a process of its own
+// (the test binary as the CLI), sends it SIGTERM while its first build
+// updates a warehouse, and checks that it exits 0 having abandoned the
+// build: no half-built file left, the previous warehouse intact (same
+// events, invariants hold), and a later build from the same lake complete.
+func TestRunStopsOnSIGTERMMidBuild(t *testing.T) {
+	dir := t.TempDir()
+	lake, db := filepath.Join(dir, "lake"), filepath.Join(dir, "warehouse.duckdb")
+	first, second := filepath.Join(dir, "a.jsonl"), filepath.Join(dir, "b.jsonl")
+	mustParley(t, "generate", "--days", "2", "--per-day", "500", "--start", "2026-03-01", "--out", first)
+	mustParley(t, "generate", "--days", "2", "--per-day", "2000", "--start", "2026-03-03", "--seed", "2", "--out", second)
+	mustParley(t, "import", "--lake", lake, first)
+	mustParley(t, "build", "--lake", lake)
+	before := warehouseCounts(t, db)
+	mustParley(t, "import", "--lake", lake, second)
+	cfg := writeConfig(t, dir, "lake: "+lake+"\nrun: {build_every: 1h}\n")
+
+	var log bytes.Buffer
+	cmd := exec.Command(os.Args[0], "run", "--config", cfg, "--listen", "127.0.0.1:0")
+	cmd.Env = append(os.Environ(), asCLIEnv+"=1")
+	cmd.Stdout, cmd.Stderr = &log, &log
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	building := db + ".building"
+	eventually(t, "the build to start updating a copy", func() bool {
+		_, err := os.Stat(building)
+		return err == nil
+	})
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("parley run exited with %v after SIGTERM, want 0:\n%s", err, log.String())
+		}
+	case <-time.After(generous):
+		cmd.Process.Kill() //nolint:errcheck // the test fails anyway
+		t.Fatalf("parley run did not exit after SIGTERM:\n%s", log.String())
+	}
+	out := log.String()
+	if !strings.Contains(out, `msg="run: stage abandoned on shutdown" stage=build`) || !strings.Contains(out, "run: stopped") {
+		t.Fatalf("the build was not abandoned mid-way, or the run did not stop cleanly:\n%s", out)
+	}
+	for _, leftover := range []string{building, building + ".wal"} {
+		if _, err := os.Stat(leftover); err == nil {
+			t.Errorf("%s left behind", leftover)
+		}
+	}
+	if after := warehouseCounts(t, db); after != before {
+		t.Errorf("the warehouse changed: %v, was %v", after, before)
+	}
+	checkInvariants(t, db)
+	mustParley(t, "build", "--lake", lake)
+	if after := warehouseCounts(t, db); after.events <= before.events {
+		t.Errorf("the next build holds %d events, no more than before (%d)", after.events, before.events)
+	}
+	checkInvariants(t, db)
+}
+
+type counts struct{ events, conversations int64 }
+
+func warehouseCounts(t *testing.T, db string) counts {
+	t.Helper()
+	out := mustParley(t, "sql", "--db", db, "--format", "csv", "SELECT events, conversations FROM warehouse_info")
+	var c counts
+	if _, err := fmt.Sscanf(strings.Split(strings.TrimSpace(out), "\n")[1], "%d,%d", &c.events, &c.conversations); err != nil {
+		t.Fatalf("warehouse_info: %v: %s", err, out)
+	}
+	return c
+}

@@ -1,0 +1,74 @@
+package dashboards
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parley-cx/parley/internal/browsertest"
+)
+
+// TestNowByHand checks the Now page's figures against the fixture's
+// queue_now rows (testdata/fixture.sql), summed by hand: tiles add every
+// row (the sms row's NULL SLA counts nowhere), the table puts the most
+// customers waiting on the business first.
+func TestNowByHand(t *testing.T) {
+	db := openRO(t, fixtureDB(t))
+	d, err := loadNow(context.Background(), db.DB, Slice{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tot := d.Totals
+	wantAsOf := time.Date(2026, 10, 7, 16, 0, 0, 0, time.UTC)
+	if tot.AsOf == nil || !tot.AsOf.Equal(wantAsOf) {
+		t.Errorf("as_of = %v, want %v", tot.AsOf, wantAsOf)
+	}
+	got := []int64{tot.Open, tot.Business, tot.Customer, tot.SLABreached, tot.SLAAtRisk, tot.WindowAtRisk, tot.WindowBreached}
+	want := []int64{3 + 1 + 2 + 0, 2 + 0 + 1 + 0, 1 + 1 + 0 + 0, 1 + 0 + 1, 1, 0, 1}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("totals = %v, want %v", got, want)
+			break
+		}
+	}
+	if tot.OldestWaitS == nil || *tot.OldestWaitS != 90000 {
+		t.Errorf("oldest wait = %v, want 90000", tot.OldestWaitS)
+	}
+	var order []string
+	for _, q := range d.Queues {
+		order = append(order, q.Queue+"/"+q.Channel)
+	}
+	if got, want := strings.Join(order, " "), "billing/chat <img src=x onerror=window.pwned=5>/whatsapp tech/email (none)/sms"; got != want {
+		t.Errorf("rows in order %q, want %q", got, want)
+	}
+}
+
+// TestNowPageInBrowser opens now.html: the as-of instant in the org time
+// zone (18:00 in Berlin for 16:00 UTC), dashes where a channel has no SLA or
+// reply window, and the hostile queue name and conversation id as text.
+func TestNowPageInBrowser(t *testing.T) {
+	out := t.TempDir()
+	if _, err := Render(context.Background(), Config{DB: fixtureDB(t), Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	b := browsertest.New(t)
+	p := b.Open(t, filepath.Join(out, "now.html"))
+	p.RequireClean(t)
+	text := p.Text(t)
+	for _, s := range []string{"The queue as of 2026-10-07 18:00:00", "Europe/Berlin", "1d 1h", "25m 00s",
+		"<img src=x onerror=window.pwned=5>", `c7"><script>window.pwned=6</script>`} {
+		if !strings.Contains(text, s) {
+			t.Errorf("the Now page does not show %q", s)
+		}
+	}
+	if v := browsertest.Eval[any](t, p, "window.pwned"); v != nil {
+		t.Errorf("hostile text ran as script: window.pwned = %v", v)
+	}
+	// The sms row: no SLA target and no reply window, so dashes, not zeros.
+	cells := browsertest.Eval[[]string](t, p, `Array.from(document.querySelectorAll("table.data tbody tr")).filter(r => r.cells[1].textContent === "sms")[0].cells.length ? Array.from(Array.from(document.querySelectorAll("table.data tbody tr")).filter(r => r.cells[1].textContent === "sms")[0].cells).map(c => c.textContent) : []`)
+	if got, want := strings.Join(cells, "|"), "(none)|sms|0|0|0|–||–|–|–|–|1"; got != want {
+		t.Errorf("sms row = %q, want %q", got, want)
+	}
+}

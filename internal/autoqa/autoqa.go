@@ -1,0 +1,334 @@
+// Package autoqa holds Parley's automatic QA checks: small, explainable
+// judgements of one conversation (did the first reply greet, did an agent
+// ask for a card number, is the customer's last word negative) that
+// `parley build` runs on every conversation into the warehouse's auto_qa
+// table. Each check is one file: a type registered with register, built
+// from its qa.auto entry (internal/config), and a pure function of a
+// Conversation that returns a Verdict naming the message that decided it.
+//
+// The checks read what the warehouse already holds: the conversation's
+// events in order, and for the process checks the conversations columns
+// (sla_met, nudges, unanswered_bursts, …), which they never recompute.
+package autoqa
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/parley-cx/parley/internal/config"
+)
+
+// Results a check gives a conversation.
+const (
+	Pass = "pass"
+	Fail = "fail"
+	NA   = "na" // the check does not apply (no reply, not resolved, out of scope, …)
+)
+
+// Event is one event of a conversation, as the warehouse's events table
+// holds it.
+type Event struct {
+	Seq  int64
+	Type string // event type: message, resolved, transferred, …
+	Role string // actor role: customer, agent, bot, system
+	// Private and Automated are the message's flags.
+	Private, Automated bool
+	// Text is the message text; empty on other events and private notes.
+	Text string
+	// Queue is the queue the event names (event_queue: a routing event's
+	// to.queue, else its own queue); empty if none.
+	Queue string
+
+	folded string // Text folded (see fold), made on first use
+}
+
+// Event types the checks look at (docs/events.md).
+const (
+	TypeMessage     = "message"
+	TypeResolved    = "resolved"
+	TypeReopened    = "reopened"
+	TypeAssigned    = "assigned"
+	TypeEscalated   = "escalated"
+	TypeTransferred = "transferred"
+)
+
+// Roles of actors.
+const (
+	RoleCustomer = "customer"
+	RoleAgent    = "agent"
+	RoleBot      = "bot"
+)
+
+// Conversation is what a check reads of one conversation: its events in
+// seq order and the conversations columns the process checks reuse.
+type Conversation struct {
+	ID string
+	// Locale is the locale attribute of its first event that has one
+	// ("de-DE"); empty if none.
+	Locale string
+	// LocaleSeq is the seq of the event Locale came from, for readers
+	// that see the events out of order.
+	LocaleSeq int64
+	Channel   string
+	LastQueue string
+	Events    []Event
+
+	// Columns of the conversations table (docs/metrics.md).
+	Resolved              bool
+	Complete              bool
+	SLAMet                *bool    // NULL: no target, or no human reply
+	SLATargetS            *float64 // sla_target_s
+	FirstResponseBusiness *float64 // first_response_business_s
+	Nudges                int64
+	UnansweredBursts      int64
+}
+
+// Verdict is a check's result on one conversation: a row of auto_qa.
+type Verdict struct {
+	Check  string
+	Result string // Pass, Fail or NA
+	// Evidence is the seq of the message or event that decided it; 0 when
+	// no single one did (auto_qa.evidence_seq is then NULL).
+	Evidence int64
+	// Detail says why, in a sentence a QA lead reads.
+	Detail string
+}
+
+// Check judges one conversation. Implementations are pure: the same
+// conversation always gets the same verdict, and they change nothing.
+type Check interface {
+	Run(c *Conversation) (result string, evidence int64, detail string)
+}
+
+// Env is what building a check may need beyond its own configuration.
+type Env struct {
+	// DefaultLanguage is qa.auto's default language.
+	DefaultLanguage string
+	// Dictionaries loads Hunspell dictionaries, each once.
+	Dictionaries *Dictionaries
+	// Log receives loud warnings (a dictionary that cannot be found).
+	Log *slog.Logger
+}
+
+// builder makes a check of one type from its configuration.
+type builder func(cfg config.AutoCheck, env *Env) (Check, error)
+
+// types holds every check type by name; each file registers its own.
+var types = map[string]builder{}
+
+func register(name string, b builder) {
+	if _, dup := types[name]; dup {
+		panic("autoqa: check type " + name + " registered twice")
+	}
+	types[name] = b
+}
+
+// codeVersion changes whenever a check's logic or defaults change, so that
+// a warehouse recomputes auto_qa instead of mixing verdicts of two versions.
+const codeVersion = "autoqa-1"
+
+// Suite is the configured checks, ready to run.
+type Suite struct {
+	checks []configured
+	// config and dicts make Digest.
+	config []byte
+	dicts  *Dictionaries
+}
+
+// Digest identifies what the suite computes: the code version, the checks
+// in effect with their options, the default language and the content of
+// every dictionary they use. Verdicts computed under another digest may
+// differ, so a build recomputes them all.
+func (s *Suite) Digest() string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%s", codeVersion, s.config, s.dicts.Digest())
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Categories returns each check's name, type and scorecard category ("" for
+// none), in run order.
+func (s *Suite) Categories() (names, types, categories []string) {
+	for _, c := range s.checks {
+		names, types, categories = append(names, c.name), append(types, c.typ), append(categories, c.category)
+	}
+	return names, types, categories
+}
+
+// configured is one check with the settings every check shares.
+type configured struct {
+	name, typ        string
+	category         string
+	queues, channels []string
+	check            Check
+}
+
+// Names lists the checks in run order.
+func (s *Suite) Names() []string {
+	out := make([]string, len(s.checks))
+	for i, c := range s.checks {
+		out[i] = c.name
+	}
+	return out
+}
+
+// New builds the checks qa.auto configures (auto.List()). A dictionary
+// that cannot be loaded does not fail it: the spelling check then says so
+// in every verdict ("na"), and env.Log warns once.
+func New(auto config.AutoQA, env *Env) (*Suite, error) {
+	if env.DefaultLanguage == "" {
+		env.DefaultLanguage = auto.Language()
+	}
+	if env.Dictionaries == nil {
+		env.Dictionaries = NewDictionaries(auto.DictionaryPaths)
+	}
+	if env.Log == nil {
+		env.Log = slog.New(slog.DiscardHandler)
+	}
+	list := auto.List()
+	cfg, err := json.Marshal(struct {
+		Language string
+		Checks   []config.AutoCheck
+	}{env.DefaultLanguage, list})
+	if err != nil {
+		return nil, fmt.Errorf("autoqa: digest the configuration: %w", err)
+	}
+	s := &Suite{config: cfg, dicts: env.Dictionaries}
+	for _, c := range list {
+		b, ok := types[c.Type]
+		if !ok {
+			return nil, fmt.Errorf("autoqa: check %q: unknown type %q", c.Name, c.Type)
+		}
+		chk, err := b(c, env)
+		if err != nil {
+			return nil, fmt.Errorf("autoqa: check %q: %w", c.Name, err)
+		}
+		s.checks = append(s.checks, configured{name: c.Name, typ: c.Type, category: c.Category, queues: c.Queues, channels: c.Channels, check: chk})
+	}
+	return s, nil
+}
+
+// Run judges c with every check, in order.
+func (s *Suite) Run(c *Conversation) []Verdict {
+	out := make([]Verdict, 0, len(s.checks))
+	for _, k := range s.checks {
+		v := Verdict{Check: k.name}
+		if (len(k.queues) > 0 && !slices.Contains(k.queues, c.LastQueue)) || (len(k.channels) > 0 && !slices.Contains(k.channels, c.Channel)) {
+			v.Result, v.Detail = NA, "out of the check's scope (queues or channels)"
+		} else {
+			v.Result, v.Evidence, v.Detail = k.check.Run(c)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// Language is the language of a locale: its primary subtag, lower case
+// ("de-DE" and "de_AT" are "de"); "" for none.
+func Language(locale string) string {
+	lang, _, _ := strings.Cut(locale, "-")
+	lang, _, _ = strings.Cut(lang, "_")
+	return strings.ToLower(strings.TrimSpace(lang))
+}
+
+// languages are the languages c is read in: its locale's, then def.
+func (c *Conversation) languages(def string) []string {
+	if l := Language(c.Locale); l != "" && l != def {
+		return []string{l, def}
+	}
+	return []string{def}
+}
+
+// folded is event i's text folded for phrase matching.
+func (c *Conversation) folded(i int) string {
+	e := &c.Events[i]
+	if e.folded == "" && e.Text != "" {
+		e.folded = fold(e.Text)
+	}
+	return e.folded
+}
+
+// roleSet says which messages a check of replies reads.
+type roleSet struct{ agent, automated, bot bool }
+
+func newRoles(roles []string) roleSet {
+	if len(roles) == 0 {
+		roles = []string{config.AutoRoleAgent}
+	}
+	return roleSet{
+		agent:     slices.Contains(roles, config.AutoRoleAgent),
+		automated: slices.Contains(roles, config.AutoRoleAutomated),
+		bot:       slices.Contains(roles, config.AutoRoleBot),
+	}
+}
+
+// reply reports whether e is a public message by one of the roles: a human
+// reply (agent), an automated agent message, a bot message.
+func (r roleSet) reply(e *Event) bool {
+	if e.Type != TypeMessage || e.Private {
+		return false
+	}
+	switch e.Role {
+	case RoleAgent:
+		if e.Automated {
+			return r.automated
+		}
+		return r.agent
+	case RoleBot:
+		return r.bot
+	}
+	return false
+}
+
+// String names the roles for details ("agent", "agent or bot").
+func (r roleSet) String() string {
+	var names []string
+	for _, x := range []struct {
+		on   bool
+		name string
+	}{{r.agent, "agent"}, {r.automated, "automated agent"}, {r.bot, "bot"}} {
+		if x.on {
+			names = append(names, x.name)
+		}
+	}
+	return strings.Join(names, " or ")
+}
+
+// isCustomerMessage reports whether e is a message the customer wrote.
+func isCustomerMessage(e *Event) bool {
+	return e.Type == TypeMessage && e.Role == RoleCustomer
+}
+
+// fold is the form phrases are matched in: letters and digits lower-cased
+// (Unicode), apostrophes dropped ("I'm" reads "im"), every other run of
+// characters one space, with a space at both ends. A phrase, folded the
+// same way, matches whole words: " hi " is in " hi anna " but not in
+// " this ".
+func fold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteByte(' ')
+	space := true
+	for _, r := range s {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
+			b.WriteRune(unicode.ToLower(r))
+			space = false
+		case r == '\'' || r == '\u2019' || r == '\u02bc':
+		default:
+			if !space {
+				b.WriteByte(' ')
+				space = true
+			}
+		}
+	}
+	if !space {
+		b.WriteByte(' ')
+	}
+	return b.String()
+}

@@ -1,0 +1,20 @@
+package autoqa
+
+import (
+	"testing"
+
+	"github.com/parley-cx/parley/internal/config"
+)
+
+func TestEmpathy(t *testing.T) {
+	check(t, config.AutoCheck{Name: "empathy"}, []verdictCase{
+		{"apologises", transcript("", "customer: My parcel arrived damaged.", "agent: I'm really sorry to hear that."), Pass, 2, `"damaged"`},
+		{"apology in a later reply", transcript("", "customer: The app keeps crashing!", "agent: Which version?", "customer: 4.2", "agent: Apologies for the trouble."), Pass, 4, `"apologi"`},
+		{"no empathy", transcript("", "customer: This is ridiculous, still waiting", "agent: Order number?", "agent: It ships Monday."), Fail, 2, "no apology or empathy"},
+		{"an apology before the complaint does not count", transcript("", "customer: hi", "agent: Sorry for the wait.", "customer: It's broken", "agent: Send a photo."), Fail, 4, ""},
+		{"no problem expressed", transcript("", "customer: How do I change my address?", "agent: Under Account."), NA, 0, "no problem"},
+		{"nobody answered the complaint", transcript("", "customer: wrong item again", "resolved"), NA, 0, "no agent reply after"},
+		{"German", transcript("de-DE", "customer: Die Lieferung ist kaputt angekommen.", "agent: Das tut mir leid!"), Pass, 2, `"tut mir leid"`},
+		{"Dutch without empathy", transcript("nl-NL", "customer: Mijn pakket is kapot.", "agent: Stuur een foto."), Fail, 2, ""},
+	})
+}

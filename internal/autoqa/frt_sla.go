@@ -1,0 +1,44 @@
+package autoqa
+
+import (
+	"fmt"
+
+	"github.com/parley-cx/parley/internal/config"
+)
+
+// frt_sla: the first response met the channel's SLA target
+// (conversations.sla_met, first_response_business_s, sla_target_s, as the
+// warehouse computed them). Evidence: the first human reply. N/A when
+// sla_met is NULL (no target for the channel, or no human reply yet).
+type frtSLA struct{}
+
+func init() {
+	register("frt_sla", func(config.AutoCheck, *Env) (Check, error) { return frtSLA{}, nil })
+}
+
+func (frtSLA) Run(c *Conversation) (string, int64, string) {
+	if c.SLAMet == nil {
+		return NA, 0, "no SLA target for the channel, or no human reply"
+	}
+	var evidence int64
+	human := newRoles(nil)
+	for i := range c.Events {
+		if human.reply(&c.Events[i]) {
+			evidence = c.Events[i].Seq
+			break
+		}
+	}
+	detail := fmt.Sprintf("first response %s in business hours, target %s", seconds(c.FirstResponseBusiness), seconds(c.SLATargetS))
+	if *c.SLAMet {
+		return Pass, evidence, detail
+	}
+	return Fail, evidence, detail
+}
+
+// seconds writes a nullable duration in seconds for a detail.
+func seconds(s *float64) string {
+	if s == nil {
+		return "unknown"
+	}
+	return fmt.Sprintf("%.0f s", *s)
+}

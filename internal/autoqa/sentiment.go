@@ -1,0 +1,164 @@
+package autoqa
+
+import (
+	_ "embed"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/parley-cx/parley/internal/config"
+)
+
+// end_sentiment: a signal, not a verdict: the customer's last messages
+// read as negative. Each of the last `messages` customer messages (default
+// 2) is scored with AFINN-165 (lexicon/README.md): the sum of the
+// valences of its words and phrases (−5 … +5), where a word within three
+// words after a negation ("not", "never", "don't", …) in the same clause
+// counts with the opposite sign ("not happy" is −3, "not bad" +3); a
+// phrase of the lexicon ("does not work" −3) is matched before its words
+// and never negated again. The check fails when the messages' total is at
+// or below the threshold (default −2). Evidence: the most negative of them.
+// N/A when the customer wrote nothing. The lexicon is English: it reads
+// every conversation, whatever its language.
+type endSentiment struct {
+	messages  int
+	threshold float64
+}
+
+// Defaults of end_sentiment.
+const (
+	defaultSentimentMessages  = 2
+	defaultSentimentThreshold = -2
+)
+
+//go:embed lexicon/afinn-165.tsv
+var afinnTSV string
+
+// lexicon maps folded words and phrases (see fold, without the spaces at
+// the ends) to their AFINN-165 valence; lexiconFirst holds the first word
+// of every phrase, and lexiconLongest is the most words an entry has.
+var lexicon, lexiconFirst, lexiconLongest = loadLexicon(afinnTSV)
+
+func loadLexicon(tsv string) (map[string]int, map[string]bool, int) {
+	out, first := map[string]int{}, map[string]bool{}
+	longest := 1
+	for i, line := range strings.Split(strings.TrimSpace(tsv), "\n") {
+		word, score, ok := strings.Cut(line, "\t")
+		v, err := strconv.Atoi(score)
+		if !ok || err != nil {
+			panic(fmt.Sprintf("autoqa: lexicon line %d: %q is not word<TAB>score", i+1, line))
+		}
+		key := strings.TrimSpace(fold(word))
+		if _, dup := out[key]; !dup {
+			out[key] = v
+		}
+		words := strings.Fields(key)
+		if len(words) > 1 {
+			first[words[0]] = true
+		}
+		longest = max(longest, len(words))
+	}
+	return out, first, longest
+}
+
+// negations turn the valence of the words up to three after them (folded:
+// "don't" reads "dont").
+var negations = map[string]bool{
+	"not": true, "no": true, "never": true, "nothing": true, "nobody": true, "none": true, "neither": true, "nor": true,
+	"without": true, "hardly": true, "cannot": true, "aint": true, "dont": true, "doesnt": true, "didnt": true, "isnt": true,
+	"arent": true, "wasnt": true, "werent": true, "cant": true, "couldnt": true, "wont": true, "wouldnt": true,
+	"shouldnt": true, "hasnt": true, "havent": true, "hadnt": true, "neednt": true,
+}
+
+// negationReach is how many words after a negation it turns.
+const negationReach = 3
+
+func init() {
+	register("end_sentiment", func(cfg config.AutoCheck, _ *Env) (Check, error) {
+		k := &endSentiment{messages: cfg.Messages, threshold: defaultSentimentThreshold}
+		if k.messages == 0 {
+			k.messages = defaultSentimentMessages
+		}
+		if cfg.Threshold != nil {
+			k.threshold = *cfg.Threshold
+		}
+		return k, nil
+	})
+}
+
+func (k *endSentiment) Run(c *Conversation) (string, int64, string) {
+	var total, worst int
+	var worstSeq int64
+	var hits []string
+	n := 0
+	for i := len(c.Events) - 1; i >= 0 && n < k.messages; i-- {
+		e := &c.Events[i]
+		if !isCustomerMessage(e) {
+			continue
+		}
+		n++
+		score, found := Sentiment(e.Text)
+		total += score
+		if worstSeq == 0 || score < worst {
+			worst, worstSeq = score, e.Seq
+		}
+		hits = append(found, hits...)
+	}
+	if n == 0 {
+		return NA, 0, "the customer wrote nothing"
+	}
+	detail := fmt.Sprintf("the customer's last %d message(s) score %+d (AFINN-165; fails at or below %+g)", n, total, k.threshold)
+	if len(hits) > 0 {
+		detail += ": " + strings.Join(hits[:min(len(hits), 6)], ", ")
+	}
+	if float64(total) <= k.threshold {
+		return Fail, worstSeq, detail
+	}
+	return Pass, worstSeq, detail
+}
+
+// Sentiment scores text with AFINN-165 and negation (see endSentiment),
+// and lists what it counted ("not happy −3").
+func Sentiment(text string) (int, []string) {
+	total := 0
+	var found []string
+	for _, clause := range strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(".,;:!?\n()\"", r) }) {
+		words := strings.Fields(fold(clause))
+		negatedUntil := -1 // words up to this index are negated
+		for i := 0; i < len(words); {
+			n, v, ok := lookup(words[i:])
+			if ok && n == 1 && negations[words[i]] {
+				ok = false // "no" is in the lexicon (−1), but here it negates
+			}
+			switch {
+			case ok:
+				phrase := strings.Join(words[i:i+n], " ")
+				if n == 1 && i <= negatedUntil {
+					v, phrase = -v, "negated "+phrase
+				}
+				total += v
+				found = append(found, fmt.Sprintf("%s %+d", phrase, v))
+				i += n
+			case negations[words[i]]:
+				negatedUntil = i + negationReach
+				i++
+			default:
+				i++
+			}
+		}
+	}
+	return total, found
+}
+
+// lookup finds the longest lexicon entry at the start of words.
+func lookup(words []string) (n, valence int, ok bool) {
+	if lexiconFirst[words[0]] {
+		for n = min(lexiconLongest, len(words)); n >= 2; n-- {
+			if v, ok := lexicon[strings.Join(words[:n], " ")]; ok {
+				return n, v, true
+			}
+		}
+	}
+	v, ok := lexicon[words[0]]
+	return 1, v, ok
+}

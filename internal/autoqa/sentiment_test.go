@@ -1,0 +1,45 @@
+package autoqa
+
+import (
+	"testing"
+
+	"github.com/parley-cx/parley/internal/config"
+)
+
+func TestSentimentScore(t *testing.T) {
+	cases := []struct {
+		text  string
+		score int
+	}{
+		{"Thanks, that's all!", 2},                   // thanks +2
+		{"This is ridiculous, I'm leaving.", -3},     // ridiculous −3
+		{"I am not happy", -3},                       // happy +3, negated
+		{"not bad at all", 3},                        // bad −3, negated
+		{"It does not work", -3},                     // the phrase, not "work" negated
+		{"I don't like it. Great service though", 1}, // "dont like" −2; great +3 in its own clause
+		{"never been so disappointed", 2},            // disappointed −2, negated
+		{"no help, awful", -3},                       // "no" negates help (+2 → −2); awful −3 in the next clause ... see below
+		{"ok", 0},
+	}
+	cases[7].score = -2 - 3
+	for _, c := range cases {
+		if got, found := Sentiment(c.text); got != c.score {
+			t.Errorf("Sentiment(%q) = %d (%v), want %d", c.text, got, found, c.score)
+		}
+	}
+}
+
+func TestEndSentiment(t *testing.T) {
+	check(t, config.AutoCheck{Name: "end_sentiment"}, []verdictCase{
+		{"positive end", transcript("", "customer: This is awful", "agent: Fixed!", "customer: Brilliant, thanks for your help"), Pass, 1, "score +5"},
+		{"negative end", transcript("", "customer: hi", "agent: Order number?", "customer: This is ridiculous, I'm leaving.", "customer: useless"), Fail, 3, "ridiculous -3"},
+		{"negation", transcript("", "customer: x", "agent: done", "customer: I'm not happy with this"), Fail, 3, "negated happy -3"},
+		{"a negated complaint is not negative", transcript("", "customer: x", "agent: done", "customer: not bad at all"), Pass, 1, "negated bad +3"},
+		{"only the last two messages count", transcript("", "customer: terrible awful horrible", "agent: fixed", "customer: ok", "customer: cheers"), Pass, 3, "score +2"},
+		{"the customer wrote nothing", transcript("", "agent: Hi! Your app crashed, update please."), NA, 0, "wrote nothing"},
+	})
+	th := -5.0
+	check(t, config.AutoCheck{Name: "end_sentiment", Messages: 1, Threshold: &th}, []verdictCase{
+		{"one message, lower threshold", transcript("", "customer: awful awful", "customer: ridiculous"), Pass, 2, "last 1 message"},
+	})
+}

@@ -1,0 +1,206 @@
+package autoqa
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/parley-cx/parley/internal/config"
+)
+
+// spelling: the share of misspelt words in the replies of the configured
+// roles stays at or below max_share. Words are checked against the
+// Hunspell dictionaries of the conversation's languages (its locale's and
+// the default language's; a word is right if any of them has it). Not
+// checked: words with digits or any of @ / : # _ . = + & % $ (addresses,
+// versions, ids), words of one letter, words in capitals (acronyms), and
+// the ignore list; a capitalised word that does not start a sentence counts
+// only when a dictionary has it (else it is taken for a name, so a
+// misspelt German noun goes unnoticed). Evidence: the first reply with a misspelt word. N/A with fewer than
+// min_words words, or when the conversation's own language has no
+// dictionary here.
+type spelling struct {
+	roles    roleSet
+	dicts    map[string][]*dictionary // by language
+	ignore   map[string]bool          // lower case
+	maxShare float64
+	minWords int
+	lang     string
+	// known caches each word's verdict per language: a team's replies
+	// reuse their words, so most are looked up once.
+	mu    sync.RWMutex
+	known map[string]map[string]bool
+}
+
+// Defaults of the spelling check.
+const (
+	defaultMaxShare = 0.03
+	defaultMinWords = 10
+)
+
+// defaultDictionaries: British and American English (Debian's
+// hunspell-en-gb and hunspell-en-us), a word in either being right. Other
+// languages are added in qa.auto (their Debian packages installed).
+var defaultDictionaries = map[string][]string{"en": {"en_US", "en_GB"}}
+
+func init() {
+	register("spelling", func(cfg config.AutoCheck, env *Env) (Check, error) {
+		k := &spelling{roles: newRoles(cfg.Roles), dicts: map[string][]*dictionary{}, ignore: map[string]bool{}, known: map[string]map[string]bool{},
+			maxShare: cfg.MaxShare, minWords: cfg.MinWords, lang: env.DefaultLanguage}
+		if k.maxShare == 0 {
+			k.maxShare = defaultMaxShare
+		}
+		if k.minWords == 0 {
+			k.minWords = defaultMinWords
+		}
+		for _, w := range cfg.Ignore {
+			k.ignore[strings.ToLower(w)] = true
+		}
+		src := cfg.Dictionaries
+		if len(src) == 0 {
+			src = defaultDictionaries
+		}
+		for _, lang := range slices.Sorted(maps.Keys(src)) {
+			for _, name := range src[lang] {
+				x := env.Dictionaries.find(name)
+				if x.err != nil {
+					env.Log.Warn("autoqa: the spelling check cannot use a dictionary; conversations in its language are not spell-checked (na) unless another of its dictionaries loads",
+						"check", cfg.Name, "language", lang, "err", x.err)
+					continue
+				}
+				// Loaded on first use (x.has): only the languages of the
+				// conversations judged cost their parsing.
+				k.dicts[lang] = append(k.dicts[lang], x)
+			}
+		}
+		return k, nil
+	})
+}
+
+func (k *spelling) Run(c *Conversation) (string, int64, string) {
+	var langs []string
+	for _, l := range c.languages(k.lang) {
+		if len(k.dicts[l]) > 0 {
+			langs = append(langs, l)
+		}
+	}
+	if own := c.languages(k.lang)[0]; len(langs) == 0 || langs[0] != own {
+		return NA, 0, fmt.Sprintf("no dictionary for the conversation's language (%s) is installed or configured", own)
+	}
+	var checked, wrong int
+	var evidence int64
+	var misspelt []string
+	for i := range c.Events {
+		e := &c.Events[i]
+		if !k.roles.reply(e) || e.Text == "" {
+			continue
+		}
+		eachWord(e.Text, func(w string, name bool) {
+			if len(k.ignore) > 0 && k.ignore[strings.ToLower(w)] {
+				return
+			}
+			ok := k.correct(w, langs)
+			if name && !ok {
+				return // a name, or a misspelt noun: not counted either way
+			}
+			checked++
+			if ok {
+				return
+			}
+			wrong++
+			if evidence == 0 {
+				evidence = e.Seq
+			}
+			if len(misspelt) < 5 && !slices.Contains(misspelt, w) {
+				misspelt = append(misspelt, w)
+			}
+		})
+	}
+	if checked < k.minWords {
+		return NA, 0, fmt.Sprintf("%d words to check in %s replies, fewer than %d", checked, k.roles, k.minWords)
+	}
+	share := float64(wrong) / float64(checked)
+	detail := fmt.Sprintf("%d of %d words misspelt (%.1f%%, at most %.1f%% allowed; %s)", wrong, checked, 100*share, 100*k.maxShare, langList(langs))
+	if len(misspelt) > 0 {
+		detail += ": " + strings.Join(misspelt, ", ")
+	}
+	if share > k.maxShare {
+		return Fail, evidence, detail
+	}
+	return Pass, evidence, detail
+}
+
+// correct reports whether a dictionary of one of langs has w.
+func (k *spelling) correct(w string, langs []string) bool {
+	for _, lang := range langs {
+		k.mu.RLock()
+		v, seen := k.known[lang][w]
+		k.mu.RUnlock()
+		if !seen {
+			v = k.inLanguage(w, lang)
+			k.mu.Lock()
+			if k.known[lang] == nil {
+				k.known[lang] = map[string]bool{}
+			}
+			// A copy: w points into the event's text, which the cache outlives.
+			k.known[lang][strings.Clone(w)] = v
+			k.mu.Unlock()
+		}
+		if v {
+			return true
+		}
+	}
+	return false
+}
+
+// inLanguage reports whether a dictionary of lang has w, or, for a
+// hyphenated word, each of its parts.
+func (k *spelling) inLanguage(w, lang string) bool {
+	for _, x := range k.dicts[lang] {
+		if x.has(w) {
+			return true
+		}
+		if strings.Contains(w, "-") {
+			parts := strings.FieldsFunc(w, func(r rune) bool { return r == '-' })
+			if len(parts) > 1 && !slices.ContainsFunc(parts, func(p string) bool { return len(p) > 1 && !x.has(p) }) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// eachWord calls fn with every word of text the spelling check reads (see
+// spelling), in order; name says it is capitalised but does not start a
+// sentence (a name, or a German noun), so that it counts only if a
+// dictionary has it.
+func eachWord(text string, fn func(w string, name bool)) {
+	start := true // the next word starts a sentence
+	for _, field := range strings.Fields(text) {
+		field = strings.ReplaceAll(field, "\u2019", "'")
+		w := strings.TrimFunc(field, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+		atStart := start
+		end := strings.TrimRight(field, `"')]}»”`)
+		start = strings.HasSuffix(end, ".") || strings.HasSuffix(end, "!") || strings.HasSuffix(end, "?") || strings.HasSuffix(end, ":")
+		if utf8.RuneCountInString(w) < 2 || strings.ContainsAny(w, "@/:#_.=+&%$") || strings.ContainsFunc(w, unicode.IsDigit) {
+			continue
+		}
+		if !strings.ContainsFunc(w, unicode.IsLower) {
+			continue // an acronym
+		}
+		first, _ := firstRune(w)
+		// "I'm", "I've": the pronoun is written in capitals.
+		fn(w, unicode.IsUpper(first) && !atStart && !strings.HasPrefix(w, "I'"))
+	}
+}
+
+func firstRune(s string) (rune, bool) {
+	for _, r := range s {
+		return r, true
+	}
+	return 0, false
+}

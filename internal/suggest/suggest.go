@@ -1,0 +1,44 @@
+// Package suggest finds the names a mistyped word probably meant, for the
+// "did you mean …?" of command-line and configuration errors.
+package suggest
+
+import "strings"
+
+// Close says whether typed is probably a misspelling of name: a prefix of
+// it, or at most two edits away, ignoring case.
+func Close(typed, name string) bool {
+	typed, name = strings.ToLower(typed), strings.ToLower(name)
+	return strings.HasPrefix(name, typed) || editDistance(typed, name) <= 2
+}
+
+// Among returns the names Close to typed, in the order given.
+func Among(typed string, names []string) []string {
+	var out []string
+	for _, n := range names {
+		if Close(typed, n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

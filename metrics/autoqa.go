@@ -1,0 +1,360 @@
+package metrics
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/parley-cx/parley/internal/autoqa"
+	"github.com/parley-cx/parley/internal/warehouse"
+	parleysql "github.com/parley-cx/parley/sql"
+)
+
+// autoQA runs the automatic QA checks (internal/autoqa, configured by
+// qa.auto) into auto_qa, after 247_auto_qa.sql created it: on every
+// conversation in a full build; in an incremental one on the conversations
+// whose conversations row it recomputed, or on all of them when the
+// checks' digest differs from the one the warehouse recorded (another
+// configuration, code version or dictionary). It reads the events in
+// chunks passes (as the per-conversation statements are chunked), runs
+// the checks on one worker per core, and appends the verdicts.
+func (r *runner) autoQA(ctx context.Context, incremental bool, chunks int) error {
+	start := time.Now()
+	suite, err := autoqa.New(r.settings.QA.Auto, &autoqa.Env{Log: r.log})
+	if err != nil {
+		return fmt.Errorf("metrics: %w", err)
+	}
+	names, types, categories := suite.Categories()
+	for i := range names {
+		var category any
+		if categories[i] != "" {
+			category = categories[i]
+		}
+		if err := r.exec(ctx, "build/stmt/auto_qa_check.sql", names[i], types[i], category, i+1); err != nil {
+			return err
+		}
+	}
+	digest := suite.Digest()
+	scope := "all"
+	if incremental {
+		var recorded string
+		switch err := r.conn.QueryRowContext(ctx, parleysql.File("build/stmt/auto_qa_state.sql")).Scan(&recorded); {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return fmt.Errorf("metrics: read auto_qa_state: %w", err)
+		}
+		if recorded == digest {
+			scope = "affected"
+		} else {
+			r.log.Info("metrics: the automatic checks changed since the last build (configuration, version or dictionaries); recomputing auto_qa for every conversation")
+			chunks = 1
+		}
+	}
+	if err := r.exec(ctx, "build/stmt/auto_qa_scope_"+scope+".sql"); err != nil {
+		return err
+	}
+	var conversations, rows int64
+	if len(names) > 0 {
+		for k := range max(chunks, 1) {
+			c, n, err := r.autoQAChunk(ctx, suite, max(chunks, 1), k)
+			if err != nil {
+				return err
+			}
+			conversations, rows = conversations+c, rows+n
+		}
+	}
+	if err := r.exec(ctx, "build/stmt/set_auto_qa_state.sql", digest); err != nil {
+		return err
+	}
+	r.log.Info("metrics: ran the automatic QA checks", "checks", len(names), "conversations", conversations, "verdicts", rows,
+		"scope", scope, "elapsed", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// autoQAChunk runs the checks on the conversations of chunk k of n and
+// appends their verdicts to auto_qa. The events come in no order (sorting
+// them in DuckDB cost more than grouping them here): a first pass over
+// their batches finds each row's conversation and counts them, so that
+// every conversation's events get one slice of the right size, filled by a
+// second pass and put in seq order; then one worker per core runs the
+// checks.
+func (r *runner) autoQAChunk(ctx context.Context, suite *autoqa.Suite, n, k int) (conversations, rows int64, err error) {
+	// The strings of conversations and events point into the Arrow
+	// batches, which are kept until the verdicts are built: copying every
+	// text cost more (in the garbage collector) than the checks themselves.
+	var kept []arrow.Record
+	defer func() {
+		for _, b := range kept {
+			b.Release()
+		}
+	}()
+	keep := func(rec arrow.Record) {
+		rec.Retain()
+		kept = append(kept, rec)
+	}
+	var convs []*autoqa.Conversation
+	byID := map[string]int32{}
+	err = warehouse.ConnArrow(ctx, r.conn, func(rec arrow.Record) error {
+		keep(rec)
+		return addConversations(rec, &convs, byID)
+	}, parleysql.File("build/stmt/auto_qa_conversations.sql"), n, k)
+	if err != nil {
+		return 0, 0, fmt.Errorf("metrics: read the conversations for the automatic checks: %w", err)
+	}
+
+	type batch struct {
+		*eventBatch
+		conv []int32 // each row's index in convs; -1 for a conversation out of scope
+	}
+	var batches []batch
+	counts := make([]int32, len(convs))
+	err = warehouse.ConnArrow(ctx, r.conn, func(rec arrow.Record) error {
+		b, err := newEventBatch(rec)
+		if err != nil {
+			return err
+		}
+		keep(rec)
+		conv := make([]int32, rec.NumRows())
+		for i := range conv {
+			j, ok := byID[b.id.Value(i)]
+			if !ok {
+				j = -1
+			} else {
+				counts[j]++
+			}
+			conv[i] = j
+		}
+		batches = append(batches, batch{b, conv})
+		return nil
+	}, parleysql.File("build/stmt/auto_qa_events.sql"), n, k)
+	if err != nil {
+		return 0, 0, fmt.Errorf("metrics: read the events for the automatic checks: %w", err)
+	}
+	var total int
+	for _, c := range counts {
+		total += int(c)
+	}
+	events := make([]autoqa.Event, total)
+	for j, c := range convs {
+		c.Events, events = events[:0:counts[j]], events[counts[j]:]
+	}
+	for _, b := range batches {
+		for i, j := range b.conv {
+			if j >= 0 {
+				b.addEvent(convs[j], i)
+			}
+		}
+	}
+
+	verdicts := make([][]autoqa.Verdict, len(convs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < len(convs); i = int(next.Add(1) - 1) {
+				if ctx.Err() != nil {
+					return
+				}
+				c := convs[i]
+				slices.SortFunc(c.Events, func(a, b autoqa.Event) int { return cmp.Compare(a.Seq, b.Seq) })
+				verdicts[i] = suite.Run(c)
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return 0, 0, fmt.Errorf("metrics: automatic checks: %w", err)
+	}
+	rows, err = r.appendVerdicts(ctx, convs, verdicts)
+	return int64(len(convs)), rows, err
+}
+
+// addConversations adds the conversations of rec, a batch of
+// stmt/auto_qa_conversations.sql, to convs, and their indexes to byID.
+func addConversations(rec arrow.Record, convs *[]*autoqa.Conversation, byID map[string]int32) error {
+	r := warehouse.NewRecord(rec)
+	var errs []error
+	str := func(name string) warehouse.StringValues {
+		v, err := r.Strings(name)
+		errs = append(errs, err)
+		return v
+	}
+	boolean := func(name string) *array.Boolean {
+		v, err := r.Bools(name)
+		errs = append(errs, err)
+		return v
+	}
+	float := func(name string) *array.Float64 {
+		v, err := r.Floats(name)
+		errs = append(errs, err)
+		return v
+	}
+	integer := func(name string) *array.Int64 {
+		v, err := r.Ints(name)
+		errs = append(errs, err)
+		return v
+	}
+	id, channel, lastQueue := str("conversation_id"), str("channel"), str("last_queue")
+	resolved, complete, slaMet := boolean("resolved"), boolean("complete"), boolean("sla_met")
+	slaTarget, frtBusiness := float("sla_target_s"), float("first_response_business_s")
+	nudges, unanswered := integer("nudges"), integer("unanswered_bursts")
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	for i := range int(rec.NumRows()) {
+		c := &autoqa.Conversation{
+			ID: id.Value(i), Channel: channel.Value(i), LastQueue: lastQueue.Value(i),
+			Resolved: resolved.Value(i), Complete: complete.Value(i),
+			Nudges: nudges.Value(i), UnansweredBursts: unanswered.Value(i),
+		}
+		if !slaMet.IsNull(i) {
+			v := slaMet.Value(i)
+			c.SLAMet = &v
+		}
+		if !slaTarget.IsNull(i) {
+			v := slaTarget.Value(i)
+			c.SLATargetS = &v
+		}
+		if !frtBusiness.IsNull(i) {
+			v := frtBusiness.Value(i)
+			c.FirstResponseBusiness = &v
+		}
+		byID[c.ID] = int32(len(*convs))
+		*convs = append(*convs, c)
+	}
+	return nil
+}
+
+// verdictSchema is auto_qa's columns, as appendVerdicts builds them.
+var verdictSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "conversation_id", Type: arrow.BinaryTypes.String},
+	{Name: "check", Type: arrow.BinaryTypes.String},
+	{Name: "result", Type: arrow.BinaryTypes.String},
+	{Name: "evidence_seq", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+	{Name: "detail", Type: arrow.BinaryTypes.String},
+}, nil)
+
+// appendVerdicts writes the verdicts of convs to auto_qa, as Arrow batches
+// of one DuckDB data chunk each (warehouse.AppendArrow): go-duckdb's
+// Appender, a cgo call per value, cost more than the checks.
+func (r *runner) appendVerdicts(ctx context.Context, convs []*autoqa.Conversation, verdicts [][]autoqa.Verdict) (int64, error) {
+	b := array.NewRecordBuilder(memory.DefaultAllocator, verdictSchema)
+	defer b.Release()
+	var (
+		id       = b.Field(0).(*array.StringBuilder)
+		check    = b.Field(1).(*array.StringBuilder)
+		result   = b.Field(2).(*array.StringBuilder)
+		evidence = b.Field(3).(*array.Int64Builder)
+		detail   = b.Field(4).(*array.StringBuilder)
+		batches  []arrow.Record
+		rows     int64
+	)
+	defer func() {
+		for _, rec := range batches {
+			rec.Release()
+		}
+	}()
+	per := warehouse.ChunkRows()
+	for i, vs := range verdicts {
+		for _, v := range vs {
+			id.Append(convs[i].ID)
+			check.Append(v.Check)
+			result.Append(v.Result)
+			if v.Evidence != 0 {
+				evidence.Append(v.Evidence)
+			} else {
+				evidence.AppendNull()
+			}
+			detail.Append(v.Detail)
+			if rows++; rows%int64(per) == 0 {
+				batches = append(batches, b.NewRecord())
+			}
+		}
+	}
+	if rows%int64(per) != 0 {
+		batches = append(batches, b.NewRecord())
+	}
+	if err := warehouse.AppendArrow(ctx, r.conn, "auto_qa", batches); err != nil {
+		return 0, fmt.Errorf("metrics: %w", err)
+	}
+	return rows, nil
+}
+
+// eventBatch is one Arrow batch of stmt/auto_qa_events.sql, by column.
+type eventBatch struct {
+	id, typ, role, text, queue, locale warehouse.StringValues
+	seq                                *array.Int64
+	private, automated                 *array.Boolean
+}
+
+func newEventBatch(rec arrow.Record) (*eventBatch, error) {
+	r := warehouse.NewRecord(rec)
+	b := &eventBatch{}
+	var errs []error
+	str := func(name string) warehouse.StringValues {
+		v, err := r.Strings(name)
+		errs = append(errs, err)
+		return v
+	}
+	b.id, b.typ, b.role, b.text, b.queue, b.locale = str("conversation_id"), str("type"), str("actor_role"), str("text"), str("queue"), str("locale")
+	var err error
+	b.seq, err = r.Ints("seq")
+	errs = append(errs, err)
+	b.private, err = r.Bools("private")
+	errs = append(errs, err)
+	b.automated, err = r.Bools("automated")
+	errs = append(errs, err)
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// addEvent adds row i to c: the event, and the locale if c has none yet
+// (the first in seq order wins).
+func (b *eventBatch) addEvent(c *autoqa.Conversation, i int) {
+	seq := b.seq.Value(i)
+	if !b.locale.IsNull(i) && (c.Locale == "" || seq < c.LocaleSeq) {
+		c.Locale, c.LocaleSeq = b.locale.Value(i), seq
+	}
+	c.Events = append(c.Events, autoqa.Event{
+		Seq:       seq,
+		Type:      intern(b.typ.Value(i)),
+		Role:      intern(b.role.Value(i)),
+		Private:   b.private.Value(i),
+		Automated: b.automated.Value(i),
+		Text:      b.text.Value(i),
+		Queue:     b.queue.Value(i),
+	})
+}
+
+// intern returns the constant of the few event types and roles, so the
+// checks compare them without reaching into the batch.
+func intern(s string) string {
+	switch s {
+	case autoqa.TypeMessage:
+		return autoqa.TypeMessage
+	case autoqa.TypeResolved:
+		return autoqa.TypeResolved
+	case autoqa.RoleCustomer:
+		return autoqa.RoleCustomer
+	case autoqa.RoleAgent:
+		return autoqa.RoleAgent
+	case autoqa.RoleBot:
+		return autoqa.RoleBot
+	}
+	return s
+}

@@ -1,0 +1,81 @@
+package qa
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/parley-cx/parley/internal/warehouse"
+	parleysql "github.com/parley-cx/parley/sql"
+)
+
+// AutoFail is the stratum of conversations that failed an automatic check
+// (auto_qa); AutoFail + ":" + CHECK holds those that failed that check.
+const AutoFail = "auto_fail"
+
+// autoStratum reports whether s is auto_fail or auto_fail:CHECK, and the check ("" for any).
+func autoStratum(s string) (check string, ok bool) {
+	if s == AutoFail {
+		return "", true
+	}
+	check, ok = strings.CutPrefix(s, AutoFail+":")
+	return check, ok && check != ""
+}
+
+// in reports whether c belongs to stratum s: a fixed stratum's flag, or
+// for auto_fail[:CHECK] a failed check (complete conversations only, as
+// every stratum).
+func (c candidate) in(s string) bool {
+	check, auto := autoStratum(s)
+	if !auto {
+		return c.flags.has(s)
+	}
+	if !c.complete || len(c.autoFails) == 0 {
+		return false
+	}
+	return check == "" || slices.Contains(c.autoFails, check)
+}
+
+// strataOf lists the strata c belongs to: the fixed ones, then the
+// auto_fail strata of requested that it is in.
+func (c candidate) strataOf(requested []string) []string {
+	out := c.flags.names()
+	for _, s := range requested {
+		if _, auto := autoStratum(s); auto && c.in(s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// loadAutoFails marks, on cands (sorted by id), the automatic checks each
+// failed, when strata asks for an auto_fail stratum.
+func loadAutoFails(ctx context.Context, db *warehouse.DB, cands []candidate, strata []string, from, to, queue, channel string) error {
+	if !slices.ContainsFunc(strata, func(s string) bool { _, ok := autoStratum(s); return ok }) {
+		return nil
+	}
+	rows, err := db.QueryContext(ctx, parleysql.File("qa/05_auto_fails.sql"), from, to, queue, channel)
+	if err != nil {
+		return fmt.Errorf("qa: read auto_qa (does the warehouse predate automatic checks? run parley build): %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var checks []any
+		if err := rows.Scan(&id, &checks); err != nil {
+			return fmt.Errorf("qa: read auto_qa: %w", err)
+		}
+		i, found := slices.BinarySearchFunc(cands, id, func(c candidate, id string) int { return strings.Compare(c.id, id) })
+		if !found {
+			continue
+		}
+		for _, ch := range checks {
+			cands[i].autoFails = append(cands[i].autoFails, fmt.Sprint(ch))
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("qa: read auto_qa: %w", err)
+	}
+	return nil
+}
