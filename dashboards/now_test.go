@@ -2,6 +2,7 @@ package dashboards
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -70,5 +71,63 @@ func TestNowPageInBrowser(t *testing.T) {
 	cells := browsertest.Eval[[]string](t, p, `Array.from(document.querySelectorAll("table.data tbody tr")).filter(r => r.cells[1].textContent === "sms")[0].cells.length ? Array.from(Array.from(document.querySelectorAll("table.data tbody tr")).filter(r => r.cells[1].textContent === "sms")[0].cells).map(c => c.textContent) : []`)
 	if got, want := strings.Join(cells, "|"), "(none)|sms|0|0|0|–||–|–|–|–|1"; got != want {
 		t.Errorf("sms row = %q, want %q", got, want)
+	}
+}
+
+// TestNowSliced: a report of one queue or channel shows only its rows of the live queue, summed
+// again; one of a market or contact reason, which queue_now does not hold, shows none of it and
+// says why (the report is to be shared, so the other queues must not be in it).
+func TestNowSliced(t *testing.T) {
+	path := fixtureDB(t)
+	db := openRO(t, path)
+	tests := []struct {
+		name        string
+		slice       Slice
+		rows        string
+		open, wait  int64
+		slaBreached int64
+	}{
+		{"queue", Slice{Queue: "billing"}, "billing/chat", 3, 2, 1},
+		{"channel", Slice{Channel: "email"}, "tech/email", 1, 0, 0},
+		{"no queue", Slice{Queue: "(none)"}, "(none)/sms", 0, 0, 0},
+		{"queue and channel", Slice{Queue: "billing", Channel: "email"}, "", 0, 0, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := loadNow(context.Background(), db.DB, tc.slice)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var rows []string
+			for _, q := range d.Queues {
+				rows = append(rows, q.Queue+"/"+q.Channel)
+			}
+			if got := strings.Join(rows, " "); got != tc.rows {
+				t.Errorf("rows %q, want %q", got, tc.rows)
+			}
+			if tot := d.Totals; tot.Open != tc.open || tot.Business != tc.wait || tot.SLABreached != tc.slaBreached || tot.AsOf == nil {
+				t.Errorf("totals %+v, want open %d, waiting on us %d, past SLA %d, as of the newest event", tot, tc.open, tc.wait, tc.slaBreached)
+			}
+		})
+	}
+	for _, s := range []Slice{{Market: "DE"}, {Reason: "billing", Queue: "billing"}} {
+		t.Run(s.String(), func(t *testing.T) {
+			out := t.TempDir()
+			if _, err := Render(context.Background(), Config{DB: path, Out: out, From: fixturePeriod.From, To: fixturePeriod.To, Slice: s}); err != nil {
+				t.Fatal(err)
+			}
+			page, err := os.ReadFile(filepath.Join(out, "now.html"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(page), "The live queue is not in this report") {
+				t.Errorf("now.html of %s does not say the live queue is left out", s)
+			}
+			for _, other := range []string{"tech", "sms", "Waiting on us"} {
+				if strings.Contains(string(page), other) {
+					t.Errorf("now.html of %s holds %q", s, other)
+				}
+			}
+		})
 	}
 }
