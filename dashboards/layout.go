@@ -12,6 +12,8 @@ type section struct {
 	Note  string
 	Items []template.HTML
 	Wide  bool // one item per row (tables)
+	// CSV are the downloads of the queries the section shows.
+	CSV []csvLink
 }
 
 var sectionsTmpl = template.Must(template.New("sections").Parse(`{{range .}}
@@ -19,6 +21,9 @@ var sectionsTmpl = template.Must(template.New("sections").Parse(`{{range .}}
 <h2>{{.Title}}</h2>
 {{- with .Note}}
 <p class="note">{{.}}</p>
+{{- end}}
+{{- with .CSV}}
+<p class="downloads">{{range .}}<a class="csv" data-query="{{.Query}}" download="{{.File}}" href="{{.Href}}" title="The rows parley sql -f sql/reports/{{.Query}}.sql prints for this page">CSV: {{.Query}}</a> {{end}}</p>
 {{- end}}
 {{- if .Wide}}
 {{range .Items}}{{.}}

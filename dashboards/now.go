@@ -136,12 +136,16 @@ func (r *run) now(ctx context.Context) (template.HTML, error) {
 	if tot.AsOf != nil {
 		asOf = tot.AsOf.In(r.loc).Format("2006-01-02 15:04:05")
 	}
+	links, err := r.csvLinks(ctx, "", []string{"now_totals", "now_queues"}, namedString("queue", s.Queue), namedString("channel", s.Channel))
+	if err != nil {
+		return "", err
+	}
 	return render(
-		section{Title: "The queue as of " + asOf,
+		section{Title: "The queue as of " + asOf, CSV: links[:1],
 			Note: "As of the newest event in the warehouse (" + r.loc.String() + "), whatever the period above; each build moves it. " +
 				"A wait is the time since the customer's first unanswered message; the SLA counts the queue's business hours (view queue_now, docs/metrics.md). " + shown,
 			Items: []template.HTML{tiles}, Wide: true},
-		section{Title: "By queue and channel", Note: "Each open conversation counts in its current queue. Click a heading to sort.", Items: []template.HTML{tt}, Wide: true},
+		section{Title: "By queue and channel", Note: "Each open conversation counts in its current queue. Click a heading to sort.", Items: []template.HTML{tt}, Wide: true, CSV: links[1:]},
 	)
 }
 

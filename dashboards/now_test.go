@@ -2,6 +2,7 @@ package dashboards
 
 import (
 	"context"
+	"encoding/base64"
 	"os"
 	"path/filepath"
 	"strings"
@@ -128,6 +129,71 @@ func TestNowSliced(t *testing.T) {
 					t.Errorf("now.html of %s holds %q", s, other)
 				}
 			}
+		})
+	}
+}
+
+// TestServerDrawnCSV: every figure drawn on the server — the Quality view's reviews and
+// agreement, the Now page — has its CSV download, and each is byte for byte what parley sql
+// prints for the same query and parameters (the same metrics.Query); a click downloads it.
+func TestServerDrawnCSV(t *testing.T) {
+	path := fixtureDB(t)
+	out := t.TempDir()
+	if _, err := Render(context.Background(), Config{DB: path, Out: out, From: fixturePeriod.From, To: fixturePeriod.To}); err != nil {
+		t.Fatal(err)
+	}
+	db := openRO(t, path)
+	b := browsertest.New(t)
+	downloads := t.TempDir()
+	b.Downloads(t, downloads)
+	type link struct {
+		Query string `json:"query"`
+		File  string `json:"file"`
+		Href  string `json:"href"`
+	}
+	const links = `Array.from(document.querySelectorAll("a.csv[data-query]")).filter(a => a.offsetParent !== null || document.getElementById("view-quality") === null)
+		.map(a => ({query: a.getAttribute("data-query"), file: a.getAttribute("download"), href: a.getAttribute("href")}))`
+	for _, tc := range []struct {
+		name, view string
+		want       []string
+	}{
+		{"quality", "quality", []string{"quality_kpis", "quality_weekly", "quality_categories", "quality_agents", "quality_categories",
+			"quality_calibration", "quality_reviewers", "quality_customer", "quality_customer_corr", "quality_auto_agreement"}},
+		{"now", "", []string{"now_totals", "now_queues"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var p *browsertest.Page
+			if tc.view != "" {
+				p = openReport(t, b, out, "overview")
+				showView(t, p, tc.view, "")
+			} else {
+				p = b.Open(t, filepath.Join(out, "now.html"))
+			}
+			got := browsertest.Eval[[]link](t, p, links)
+			var queries []string
+			for _, l := range got {
+				queries = append(queries, l.Query)
+				data, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(l.Href, "data:text/csv;charset=utf-8;base64,"))
+				if err != nil {
+					t.Fatalf("%s: %v", l.Query, err)
+				}
+				if want := sqlCSV(t, db, l.Query, fixturePeriod, Slice{}); string(data) != want {
+					t.Errorf("%s: the download differs from parley sql's:\n%s", l.Query, diff(want, string(data)))
+				}
+			}
+			if strings.Join(queries, " ") != strings.Join(tc.want, " ") {
+				t.Errorf("downloads %v, want %v", queries, tc.want)
+			}
+			// A real click: the first link's file lands in the downloads folder.
+			browsertest.Eval[bool](t, p, `(Array.from(document.querySelectorAll("a.csv[data-query]")).filter(a => a.offsetParent !== null)[0].click(), true)`)
+			data, err := os.ReadFile(b.Downloaded(t, got[0].File))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := sqlCSV(t, db, got[0].Query, fixturePeriod, Slice{}); string(data) != want {
+				t.Errorf("downloaded %s differs from parley sql's", got[0].File)
+			}
+			p.RequireClean(t)
 		})
 	}
 }

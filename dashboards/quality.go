@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"html/template"
+	"time"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -252,20 +253,36 @@ func (r *run) quality(ctx context.Context) (template.HTML, error) {
 	if k.UnknownConversations > 0 {
 		note += fmt.Sprintf(" %s reviews are of conversations the warehouse does not hold (qa_reviews.conversation_found = false).", count(k.UnknownConversations))
 	}
+	// Each section's downloads, in the order of its sections (the reviews' queries take the
+	// period; the agreement counts every review to date).
+	suffix := "_" + r.period.From.Format(time.DateOnly) + "_" + r.period.To.Format(time.DateOnly)
+	var csv [][]csvLink
+	for _, qs := range [][]string{{"quality_kpis"}, {"quality_weekly", "quality_categories"}, {"quality_agents"}, {"quality_categories"},
+		{"quality_calibration", "quality_reviewers"}, {"quality_customer", "quality_customer_corr"}} {
+		links, err := r.csvLinks(ctx, suffix, qs, period(r.period)...)
+		if err != nil {
+			return "", err
+		}
+		csv = append(csv, links)
+	}
+	agreementCSV, err := r.csvLinks(ctx, "", []string{"quality_auto_agreement"})
+	if err != nil {
+		return "", err
+	}
 	reviews, err := render(
-		section{Title: "Key figures", Note: note, Items: []template.HTML{tiles}, Wide: true},
-		section{Title: "Trend and categories", Items: trend},
+		section{Title: "Key figures", Note: note, Items: []template.HTML{tiles}, Wide: true, CSV: csv[0]},
+		section{Title: "Trend and categories", Items: trend, CSV: csv[1]},
 		section{Title: "Agents", Note: "An agent's quality score is the mean of their final review scores (after disputes); n is the number of reviews it rests on. By week: qa_agent_weekly.",
-			Items: []template.HTML{agents}, Wide: true},
+			Items: []template.HTML{agents}, Wide: true, CSV: csv[2]},
 		section{Title: "Categories", Note: "Fails are ratings at the lowest point of the category's scale; a failed critical category makes the review 0. Means are scaled to 0–100.",
-			Items: []template.HTML{categories}, Wide: true},
+			Items: []template.HTML{categories}, Wide: true, CSV: csv[3]},
 		section{Title: "Calibration", Note: "Conversations every reviewer scored. Krippendorff's alpha per category (interval for scales, nominal for yes/no): 0.8 or more is reliable, " +
 			"0.667 to 0.8 tentative, below 0.667 not reliable. Spread is the mean gap between the highest and lowest rating of a conversation, on 0–100.",
-			Items: []template.HTML{calibration, reviewers}, Wide: true},
+			Items: []template.HTML{calibration, reviewers}, Wide: true, CSV: csv[4]},
 		section{Title: "Quality beside the customer", Note: fmt.Sprintf("Each point is a scored review of a conversation with that figure. Pearson correlation with CSAT: %s (n = %s); with friction: %s (n = %s). "+
 			"A rubric that measures what customers feel correlates positively with CSAT and negatively with friction.",
 			decimal(d.Correlation.CSATCorr, 3), count(d.Correlation.CSATPairs), decimal(d.Correlation.FrictionCorr, 3), count(d.Correlation.FrictionPairs)),
-			Items: scatters},
+			Items: scatters, CSV: csv[5]},
 	)
 	if err != nil {
 		return "", err
@@ -279,7 +296,7 @@ func (r *run) quality(ctx context.Context) (template.HTML, error) {
 		"Precision: of the check's fails, the share reviewers failed too; recall: of the reviewers' fails, the share the check caught; " +
 		"Cohen's kappa corrects agreement for chance (Landis and Koch: above 0.6 substantial, above 0.8 almost perfect). " +
 		"A check with high recall points reviewers at the right conversations even when its precision is low.",
-		Items: []template.HTML{agreement}, Wide: true})
+		Items: []template.HTML{agreement}, Wide: true, CSV: agreementCSV})
 	if err != nil {
 		return "", err
 	}
