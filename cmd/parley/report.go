@@ -49,7 +49,10 @@ computed from the slice's conversations, which the report carries. Every table a
 downloads as CSV: the rows "parley sql -f sql/reports/<query>.sql" prints for the same
 period and slice, for the period and the one before it. --queue, --channel, --market and
 --reason write a report of that slice only, to share it: the others' conversations are not
-in the files.
+in the files (the Now page keeps the live queue of that queue or channel, and leaves it out
+for a market or contact reason, which the live queue does not hold). On the Quality page
+the filters apply to the automatic checks; the reviews and the checks' agreement with the
+reviewers show every review, and say so.
 
 The chart library is inside the page and its Content-Security-Policy forbids any network
 request. The header shows the period, the time zone and how fresh the data is.
