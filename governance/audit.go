@@ -2,6 +2,7 @@
 package governance
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/parley-cx/parley/internal/lake"
+	"github.com/parley-cx/parley/internal/objstore"
 )
 
 // AuditFile is the audit log inside the lake's audit directory: one JSON
@@ -39,8 +41,32 @@ const (
 // CustomerDigest is how the audit log names a customer: hex SHA-256 of the ID (lake.IDDigest).
 func CustomerDigest(id string) string { return lake.IDDigest(id) }
 
-// appendAudit adds e to the lake's audit log and makes it durable.
-func appendAudit(root string, e Entry) error { return lake.AppendAudit(root, e) }
+// auditLog is the audit log a run writes to: the lake folder's
+// _audit/audit.jsonl, or the same object in a bucket.
+type auditLog interface {
+	// append adds e and makes it durable.
+	append(e Entry) error
+	// read returns every entry, oldest first (see ReadAudit).
+	read() ([]Entry, error)
+}
+
+// folderAudit is the audit log of the lake folder at its root.
+type folderAudit string
+
+func (r folderAudit) append(e Entry) error   { return lake.AppendAudit(string(r), e) }
+func (r folderAudit) read() ([]Entry, error) { return lake.ReadAudit(string(r)) }
+
+// bucketAudit is the audit log of a lake in object storage.
+type bucketAudit struct {
+	ctx context.Context
+	b   *objstore.Bucket
+}
+
+func (a bucketAudit) append(e Entry) error {
+	// An audit line is written even when the run's context ended.
+	return lake.AppendAuditBucket(context.WithoutCancel(a.ctx), a.b, e)
+}
+func (a bucketAudit) read() ([]Entry, error) { return lake.ReadAuditBucket(a.ctx, a.b) }
 
 // ReadAudit returns every entry of the lake's audit log, oldest first.
 func ReadAudit(root string) ([]Entry, error) { return lake.ReadAudit(root) }
@@ -59,18 +85,18 @@ func syncDir(dir string) error { return lake.SyncDir(dir) }
 // interrupted, every earlier run that started and never ended, and notes
 // in e which of them this run repeats. The caller holds the lake's
 // exclusive lock, so a run without an end line is not still going.
-func auditedRun(root string, e Entry, log *slog.Logger, do func(e *Entry) error) error {
+func auditedRun(audit auditLog, e Entry, log *slog.Logger, do func(e *Entry) error) error {
 	id := make([]byte, 8)
 	if _, err := rand.Read(id); err != nil {
 		return fmt.Errorf("governance: run ID: %w", err)
 	}
 	e.Run = hex.EncodeToString(id)
-	if err := endInterrupted(root, &e, log); err != nil {
+	if err := endInterrupted(audit, &e, log); err != nil {
 		return err
 	}
 	start := e
 	start.Status, start.Counts = StatusStarted, map[string]int64{}
-	if err := appendAudit(root, start); err != nil {
+	if err := audit.append(start); err != nil {
 		return fmt.Errorf("governance: %s: record the start of the run (nothing was changed): %w", e.Action, err)
 	}
 	runErr := do(&e)
@@ -78,14 +104,14 @@ func auditedRun(root string, e Entry, log *slog.Logger, do func(e *Entry) error)
 	if runErr != nil {
 		e.Status, e.Error = StatusFailed, runErr.Error()
 	}
-	return errors.Join(runErr, appendAudit(root, e))
+	return errors.Join(runErr, audit.append(e))
 }
 
 // endInterrupted appends an "interrupted" line for every run that started
 // and never ended, and records in e.Params["retry_of"] those that were the
 // same request (same action; for erase, the same customer).
-func endInterrupted(root string, e *Entry, log *slog.Logger) error {
-	entries, err := ReadAudit(root)
+func endInterrupted(audit auditLog, e *Entry, log *slog.Logger) error {
+	entries, err := audit.read()
 	if err != nil {
 		// Half a line cannot hide a whole run; the rest is still read.
 		log.Error("governance: audit log has lines that do not decode", "err", err)
@@ -117,7 +143,7 @@ func endInterrupted(root string, e *Entry, log *slog.Logger) error {
 		end.Params["ended_by_run"] = e.Run
 		end.Counts = map[string]int64{}
 		end.Error = "the run stopped without recording its end (killed, crashed or lost power): what it changed is not counted here; the run that recorded this removed its leftovers"
-		if err := appendAudit(root, end); err != nil {
+		if err := audit.append(end); err != nil {
 			return fmt.Errorf("governance: record interrupted run %s: %w", run, err)
 		}
 		log.Warn("governance: an earlier run was interrupted; recorded in the audit log", "action", old.Action, "run", run, "started", old.Time)

@@ -14,12 +14,15 @@ import (
 
 	"github.com/parley-cx/parley/internal/event"
 	"github.com/parley-cx/parley/internal/lake"
+	"github.com/parley-cx/parley/internal/objstore"
 )
 
 // EraseConfig configures Erase.
 type EraseConfig struct {
-	// Lake is the lake root directory.
+	// Lake is the lake root: a directory, or s3://bucket/prefix.
 	Lake string
+	// S3 says how to reach the bucket of an s3:// Lake.
+	S3 objstore.Options
 	// Customer is the actor ID of the customer to erase.
 	Customer string
 	// Conversations also erases every event, of any actor, of each
@@ -161,11 +164,15 @@ func Erase(ctx context.Context, cfg EraseConfig) (EraseStats, error) {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	unlock, err := lake.Lock(cfg.Lake, true)
+	h, err := holdLake(ctx, cfg.Lake, cfg.S3, "erase", log)
 	if err != nil {
 		return st, fmt.Errorf("governance: erase: %w", err)
 	}
-	defer unlock() //nolint:errcheck // closing the lock file releases the lock either way
+	defer func() {
+		if uerr := h.unlock(); uerr != nil {
+			log.Warn("erase: could not release the lake", "err", uerr)
+		}
+	}()
 
 	e := newEntry("erase", cfg.Reason, cfg.DryRun, now)
 	e.Params["customer_sha256"] = CustomerDigest(cfg.Customer)
@@ -173,8 +180,8 @@ func Erase(ctx context.Context, cfg EraseConfig) (EraseStats, error) {
 	if len(cfg.Outputs) > 0 {
 		e.Params["outputs"] = strings.Join(cfg.Outputs, ",")
 	}
-	err = auditedRun(cfg.Lake, e, log, func(e *Entry) error {
-		convs, runErr := erase(ctx, cfg, log, &st)
+	err = auditedRun(h.audit, e, log, func(e *Entry) error {
+		convs, runErr := erase(ctx, cfg, h, log, &st)
 		// By digest only, like the customer: a later run with --also-outputs
 		// recognises these conversations once the lake no longer holds them.
 		if len(convs) > 0 {
@@ -201,12 +208,18 @@ func Erase(ctx context.Context, cfg EraseConfig) (EraseStats, error) {
 }
 
 // erase does the work of Erase and returns the customer's conversations.
-func erase(ctx context.Context, cfg EraseConfig, log *slog.Logger, st *EraseStats) (map[string]bool, error) {
-	convs, err := eraseLake(ctx, cfg, log, st)
+func erase(ctx context.Context, cfg EraseConfig, h *heldLake, log *slog.Logger, st *EraseStats) (map[string]bool, error) {
+	var convs map[string]bool
+	var err error
+	if h.bucket != nil {
+		convs, err = eraseBucket(ctx, cfg, h, log, st)
+	} else {
+		convs, err = eraseFolder(ctx, cfg, h.audit, log, st)
+	}
 	if err != nil || len(cfg.Outputs) == 0 {
 		return convs, err
 	}
-	o := outputEraser{cfg: cfg, log: log, convs: convs, hashed: conversationDigests(cfg.Lake, cfg.Customer), st: &st.Outputs}
+	o := outputEraser{cfg: cfg, log: log, convs: convs, hashed: conversationDigests(h.audit, cfg.Customer), st: &st.Outputs}
 	if len(convs) == 0 && len(o.hashed) == 0 {
 		log.Warn("erase: neither the lake nor the audit log knows a conversation of the customer; outputs are checked for the customer's ID and customer_id/actor_id columns only")
 	}
@@ -236,19 +249,32 @@ func (e *OutputsStillHoldError) Error() string {
 		len(e.Files), verb, strings.Join(e.Files, "\n  "))
 }
 
-func eraseLake(ctx context.Context, cfg EraseConfig, log *slog.Logger, st *EraseStats) (map[string]bool, error) {
-	// Leftovers of interrupted commands hold copies of events no reader
-	// sees, and so no rewrite below would reach: they go first.
+// eraseFolder erases from a lake folder, after removing what interrupted
+// commands left: leftovers hold copies of events no reader sees, and so no
+// rewrite would reach.
+func eraseFolder(ctx context.Context, cfg EraseConfig, audit auditLog, log *slog.Logger, st *EraseStats) (map[string]bool, error) {
 	sw, err := lake.Sweep(cfg.Lake, lake.SweepOptions{DryRun: cfg.DryRun, Log: log})
 	st.Leftovers, st.LeftoversInUse = len(sw.Removed), len(sw.InUse)
 	if err != nil {
 		return nil, fmt.Errorf("governance: erase: %w", err)
 	}
-	if len(sw.InUse) > 0 {
+	warnInUse(log, sw.InUse)
+	return eraseLake(ctx, cfg, audit, log, st, nil)
+}
+
+// warnInUse says which temporary entries of live processes an erase
+// cannot reach.
+func warnInUse(log *slog.Logger, inUse []string) {
+	if len(inUse) > 0 {
 		log.Warn("erase: live processes are writing temporary files this erase cannot reach: an ingest or import batch not yet published "+
 			"(new input, published after this erase: erase again once it is in) or a compact's merge (refused at its swap if it read a file this erase rewrites)",
-			"entries", sw.InUse)
+			"entries", inUse)
 	}
+}
+
+// eraseLake erases the customer from the lake folder cfg.Lake's files;
+// rewritten, if set, is called with each file once it is rewritten.
+func eraseLake(ctx context.Context, cfg EraseConfig, audit auditLog, log *slog.Logger, st *EraseStats, rewritten func(path string) error) (map[string]bool, error) {
 	events, err := lakeFiles(cfg.Lake, lake.EventsGlob(cfg.Lake))
 	if err != nil {
 		return nil, err
@@ -284,7 +310,7 @@ func eraseLake(ctx context.Context, cfg EraseConfig, log *slog.Logger, st *Erase
 		return !(cfg.Conversations && convs[r.ConversationID]), false
 	}
 	for _, path := range events {
-		n, err := apply(ctx, path, dropEvent, cfg.DryRun, log)
+		n, err := apply(ctx, path, dropEvent, cfg.DryRun, log, rewritten)
 		st.FilesScanned++
 		if n.removed > 0 {
 			st.FilesRewritten++
@@ -318,7 +344,7 @@ func eraseLake(ctx context.Context, cfg EraseConfig, log *slog.Logger, st *Erase
 		return true, true
 	}
 	for _, path := range dead {
-		n, err := apply(ctx, path, scrub, cfg.DryRun, log)
+		n, err := apply(ctx, path, scrub, cfg.DryRun, log, rewritten)
 		st.FilesScanned++
 		if n.changed > 0 {
 			st.FilesRewritten++
@@ -334,7 +360,7 @@ func eraseLake(ctx context.Context, cfg EraseConfig, log *slog.Logger, st *Erase
 			"Inspect them (source/partition/offset) and scrub by hand if they are the customer's",
 			"count", len(unknown), "dead_letters", slices.Sorted(maps.Keys(unknown)))
 	}
-	if err := eraseReviews(ctx, cfg, convs, log, st); err != nil {
+	if err := eraseReviews(ctx, cfg, audit, convs, log, st, rewritten); err != nil {
 		return nil, err
 	}
 	return convs, nil
@@ -350,12 +376,12 @@ func eraseLake(ctx context.Context, cfg EraseConfig, log *slog.Logger, st *Erase
 // conversations are those the lake holds, and those an earlier erase of
 // the same customer recorded by digest in the audit log (a scores file
 // imported after that erase).
-func eraseReviews(ctx context.Context, cfg EraseConfig, convs map[string]bool, log *slog.Logger, st *EraseStats) error {
+func eraseReviews(ctx context.Context, cfg EraseConfig, audit auditLog, convs map[string]bool, log *slog.Logger, st *EraseStats, rewritten func(string) error) error {
 	files, err := lakeFiles(cfg.Lake, lake.ReviewsGlob(cfg.Lake))
 	if err != nil || len(files) == 0 {
 		return err
 	}
-	hashed := conversationDigests(cfg.Lake, cfg.Customer)
+	hashed := conversationDigests(audit, cfg.Customer)
 	theirs := func(id string) bool { return convs[id] || hashed[CustomerDigest(id)] }
 	scrub := func(r *lake.ReviewRow) (keep, changed bool) {
 		if !theirs(r.ConversationID) {
@@ -375,7 +401,7 @@ func eraseReviews(ctx context.Context, cfg EraseConfig, convs map[string]bool, l
 		return true, changed
 	}
 	for _, path := range files {
-		n, err := apply(ctx, path, scrub, cfg.DryRun, log)
+		n, err := apply(ctx, path, scrub, cfg.DryRun, log, rewritten)
 		st.FilesScanned++
 		if n.changed > 0 {
 			st.FilesRewritten++
@@ -388,13 +414,17 @@ func eraseReviews(ctx context.Context, cfg EraseConfig, convs map[string]bool, l
 	return nil
 }
 
-// apply scans the file and, unless dryRun, rewrites it if ed changes anything.
-func apply[T any](ctx context.Context, path string, ed edit[T], dryRun bool, log *slog.Logger) (rewriteResult, error) {
+// apply scans the file and, unless dryRun, rewrites it if ed changes
+// anything, then calls rewritten (if set) with it.
+func apply[T any](ctx context.Context, path string, ed edit[T], dryRun bool, log *slog.Logger, rewritten func(string) error) (rewriteResult, error) {
 	n, err := scanFile(ctx, path, ed)
 	if err != nil || dryRun || n.removed+n.changed == 0 {
 		return n, err
 	}
 	n, err = rewriteFile(ctx, path, ed)
+	if err == nil && rewritten != nil {
+		err = rewritten(path)
+	}
 	if err == nil {
 		log.Info("erase: rewrote", "file", path, "rows", n.rows, "removed", n.removed, "scrubbed", n.changed)
 	}

@@ -575,8 +575,8 @@ func parquetHolds(path string, match func([]byte) bool) (holds, isParquet bool, 
 // conversationDigests are the conversations earlier erase runs of the
 // customer recorded in the audit log (by SHA-256, like the customer). A
 // line of the log that does not decode was reported when the run started.
-func conversationDigests(root, customer string) map[string]bool {
-	entries, _ := ReadAudit(root) //nolint:errcheck // see above; every whole line is returned
+func conversationDigests(audit auditLog, customer string) map[string]bool {
+	entries, _ := audit.read() //nolint:errcheck // see above; every whole line is returned
 	digests := make(map[string]bool)
 	want := CustomerDigest(customer)
 	for _, e := range entries {

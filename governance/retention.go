@@ -12,12 +12,15 @@ import (
 	"time"
 
 	"github.com/parley-cx/parley/internal/lake"
+	"github.com/parley-cx/parley/internal/objstore"
 )
 
 // RetentionConfig configures Retention.
 type RetentionConfig struct {
-	// Lake is the lake root directory.
+	// Lake is the lake root: a directory, or s3://bucket/prefix.
 	Lake string
+	// S3 says how to reach the bucket of an s3:// Lake.
+	S3 objstore.Options
 	// Keep is the retention window: a date partition goes once its whole day
 	// lies before Now - Keep.
 	Keep time.Duration
@@ -93,17 +96,26 @@ func Retention(ctx context.Context, cfg RetentionConfig) (RetentionStats, error)
 	// it is the oldest day kept; every day before it lies wholly outside.
 	edge := now.UTC().Add(-cfg.Keep)
 	st.Oldest = time.Date(edge.Year(), edge.Month(), edge.Day(), 0, 0, 0, 0, time.UTC)
-	unlock, err := lake.Lock(cfg.Lake, true)
+	h, err := holdLake(ctx, cfg.Lake, cfg.S3, "retention", log)
 	if err != nil {
 		return st, fmt.Errorf("governance: retention: %w", err)
 	}
-	defer unlock() //nolint:errcheck // closing the lock file releases the lock either way
+	defer func() {
+		if uerr := h.unlock(); uerr != nil {
+			log.Warn("retention: could not release the lake", "err", uerr)
+		}
+	}()
 
 	e := newEntry("retention", cfg.Reason, cfg.DryRun, now)
 	e.Params["keep"] = cfg.Keep.String()
 	e.Params["oldest_kept"] = st.Oldest.Format(time.DateOnly)
-	err = auditedRun(cfg.Lake, e, log, func(e *Entry) error {
-		runErr := retain(ctx, cfg, &st, log)
+	err = auditedRun(h.audit, e, log, func(e *Entry) error {
+		var runErr error
+		if h.bucket != nil {
+			runErr = retainBucket(ctx, cfg, h, &st, log)
+		} else {
+			runErr = retain(ctx, cfg, &st, log)
+		}
 		e.Counts["event_partitions"] = int64(st.EventPartitions)
 		e.Counts["dead_letter_partitions"] = int64(st.DeadLetterPartitions)
 		e.Counts["review_partitions"] = int64(st.ReviewPartitions)

@@ -25,6 +25,12 @@ type checkpoint struct {
 	// and the files named with this epoch belong together.
 	Epoch     int       `json:"epoch,omitempty"`
 	WrittenAt time.Time `json:"written_at"`
+	// Owner and Pending exist only in a lake on object storage (bucket.go):
+	// Owner is the token of the process that claimed the partition last,
+	// and Pending the batch this checkpoint committed whose objects may
+	// not all be copied into place yet.
+	Owner   string        `json:"owner,omitempty"`
+	Pending *pendingBatch `json:"pending,omitempty"`
 }
 
 func readCheckpoint(root, topic string, partition int32) (checkpoint, bool, error) {
@@ -36,22 +42,35 @@ func readCheckpoint(root, topic string, partition int32) (checkpoint, bool, erro
 	if err != nil {
 		return checkpoint{}, false, fmt.Errorf("ingest: read checkpoint %s: %w", path, err)
 	}
+	cp, err := decodeCheckpoint(raw, path, topic, partition)
+	return cp, err == nil, err
+}
+
+// decodeCheckpoint parses the checkpoint read from where and checks that it
+// is topic/partition's.
+func decodeCheckpoint(raw []byte, where, topic string, partition int32) (checkpoint, error) {
 	var cp checkpoint
 	if err := json.Unmarshal(raw, &cp); err != nil {
-		return checkpoint{}, false, fmt.Errorf("ingest: parse checkpoint %s: %w", path, err)
+		return checkpoint{}, fmt.Errorf("ingest: parse checkpoint %s: %w", where, err)
 	}
 	if cp.Topic != topic || cp.Partition != partition || cp.NextOffset < -1 || cp.Epoch < 0 {
-		return checkpoint{}, false, fmt.Errorf("ingest: checkpoint %s is for %s/%d at %d, not %s/%d", path, cp.Topic, cp.Partition, cp.NextOffset, topic, partition)
+		return checkpoint{}, fmt.Errorf("ingest: checkpoint %s is for %s/%d at %d, not %s/%d", where, cp.Topic, cp.Partition, cp.NextOffset, topic, partition)
 	}
-	return cp, true, nil
+	return cp, nil
 }
 
 func writeCheckpoint(root, topic string, partition int32, epoch int, next int64) error {
-	raw, err := json.Marshal(checkpoint{Topic: topic, Partition: partition, NextOffset: next, Epoch: epoch, WrittenAt: time.Now().UTC()})
+	return putCheckpoint(root, checkpoint{Topic: topic, Partition: partition, NextOffset: next, Epoch: epoch})
+}
+
+// putCheckpoint replaces cp's partition's checkpoint with cp, stamped now.
+func putCheckpoint(root string, cp checkpoint) error {
+	cp.WrittenAt = time.Now().UTC()
+	raw, err := json.Marshal(cp)
 	if err != nil {
 		return fmt.Errorf("ingest: encode checkpoint: %w", err)
 	}
-	return writeFileAtomic(lake.CheckpointPath(root, topic, partition), append(raw, '\n'))
+	return writeFileAtomic(lake.CheckpointPath(root, cp.Topic, cp.Partition), append(raw, '\n'))
 }
 
 // partitionFile is a data file or gap record of one partition found in the lake.
@@ -140,20 +159,7 @@ func recoverPartition(root, topic string, partition int32) (cp checkpoint, remov
 		return cp, 0, err
 	}
 	if !ok {
-		// No checkpoint but files: the checkpoint was deleted by hand. The
-		// files are the best record left; trust them, since a first batch
-		// always writes a -1 checkpoint before any file, and a reset its
-		// new epoch.
-		cp = checkpoint{Topic: topic, Partition: partition, NextOffset: -1}
-		for _, f := range files {
-			switch {
-			case f.temp:
-			case f.epoch > cp.Epoch:
-				cp.Epoch, cp.NextOffset = f.epoch, f.last+1
-			case f.epoch == cp.Epoch && f.last+1 > cp.NextOffset:
-				cp.NextOffset = f.last + 1
-			}
-		}
+		cp = checkpointFromFiles(topic, partition, files)
 	}
 	// A crash while the checkpoint itself was being replaced leaves its temporary file.
 	cpPath := lake.CheckpointPath(root, topic, partition)
@@ -189,6 +195,24 @@ func recoverPartition(root, topic string, partition int32) (cp checkpoint, remov
 	return cp, removed, nil
 }
 
+// checkpointFromFiles is the checkpoint of a partition whose checkpoint is
+// missing although it may have files: it was deleted by hand. The files are
+// the best record left; trust them, since a first batch always writes a -1
+// checkpoint before any file, and a reset its new epoch.
+func checkpointFromFiles(topic string, partition int32, files []partitionFile) checkpoint {
+	cp := checkpoint{Topic: topic, Partition: partition, NextOffset: -1}
+	for _, f := range files {
+		switch {
+		case f.temp:
+		case f.epoch > cp.Epoch:
+			cp.Epoch, cp.NextOffset = f.epoch, f.last+1
+		case f.epoch == cp.Epoch && f.last+1 > cp.NextOffset:
+			cp.NextOffset = f.last + 1
+		}
+	}
+	return cp
+}
+
 // errFenced reports that another owner moved a partition's checkpoint
 // since a batch began: the partition was reassigned, and the new owner is
 // (re)writing those offsets, so this batch must not be published.
@@ -196,11 +220,13 @@ var errFenced = errors.New("the partition's checkpoint was moved by another owne
 
 // publishKafkaBatch writes b to the lake and advances its partition's
 // checkpoint past it, as one step for every other process: under the
-// partition lock it checks that the checkpoint still stands where b began,
-// and otherwise discards b's files and returns errFenced. This is what keeps
-// a process that stalled past its session timeout from duplicating offsets
-// the group has already given to someone else.
-func publishKafkaBatch(root, topic string, b *batch) (files int, err error) {
+// partition lock it checks that the checkpoint still stands where b began
+// and still names owner (the claim of the process that recovered the
+// partition; "" for none), and otherwise discards b's files and returns
+// errFenced. This is what keeps a process that stalled past its session
+// timeout from duplicating offsets the group has already given to someone
+// else, or from publishing under the new owner, which would then be fenced.
+func publishKafkaBatch(root, topic, owner string, b *batch) (files int, err error) {
 	fs := fileSet{root: root}
 	if files, err = b.writeTemp(root, &fs); err != nil {
 		return 0, errors.Join(err, fs.abort())
@@ -214,15 +240,15 @@ func publishKafkaBatch(root, topic string, b *batch) (files int, err error) {
 	if err != nil {
 		return 0, errors.Join(err, fs.abort())
 	}
-	if current := cp.NextOffset; !ok || current != b.after || cp.Epoch != b.epoch {
+	if current := cp.NextOffset; !ok || current != b.after || cp.Epoch != b.epoch || cp.Owner != owner {
 		if !ok {
 			current = -1
 		}
-		return 0, errors.Join(fmt.Errorf("ingest: %s/%d offsets %d-%d (epoch %d) continue checkpoint %d, but the lake is at %d (epoch %d): %w",
+		return 0, errors.Join(fmt.Errorf("ingest: %s/%d offsets %d-%d (epoch %d) continue checkpoint %d, but the lake is at %d (epoch %d) or another process claimed the partition: %w",
 			topic, b.partition, b.first, b.last, b.epoch, b.after, current, cp.Epoch, errFenced), fs.abort())
 	}
 	if err := fs.publish(); err != nil {
 		return 0, errors.Join(err, fs.abort())
 	}
-	return files, writeCheckpoint(root, topic, b.partition, b.epoch, b.last+1)
+	return files, putCheckpoint(root, checkpoint{Topic: topic, Partition: b.partition, NextOffset: b.last + 1, Epoch: b.epoch, Owner: owner})
 }

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"context"
 	"errors"
 	"math/rand/v2"
 	"os"
@@ -171,7 +172,7 @@ func TestPublishFencesStaleOwner(t *testing.T) {
 		{"old owner's second batch is stale too", batchOf(15, 24, 15), true, 20},
 	}
 	for _, s := range steps {
-		_, err := publishKafkaBatch(root, topic, s.b)
+		_, err := publishKafkaBatch(root, topic, "", s.b)
 		if got := errors.Is(err, errFenced); got != s.wantFenced || (err != nil && !got) {
 			t.Fatalf("%s: err = %v, want fenced %v", s.name, err, s.wantFenced)
 		}
@@ -199,6 +200,48 @@ func TestPublishFencesStaleOwner(t *testing.T) {
 		if ranges[i][0] <= ranges[i-1][1] && ranges[i] != ranges[i-1] {
 			t.Errorf("overlapping files %v and %v: an offset was published twice", ranges[i-1], ranges[i])
 		}
+	}
+	db := openDuck(t)
+	if n, distinct := queryInt(t, db, "SELECT count(*) FROM "+lakeEvents(root)),
+		queryInt(t, db, "SELECT count(DISTINCT \"offset\") FROM "+lakeEvents(root)); n != 20 || distinct != 20 {
+		t.Errorf("lake holds %d rows with %d distinct offsets, want 20 and 20", n, distinct)
+	}
+}
+
+// TestFolderClaimFencesPreviousOwner: recovery claims the partition by
+// rewriting its checkpoint with a new owner, so a previous owner that wakes
+// with a batch continuing the very checkpoint the new owner recovered from
+// is fenced, instead of publishing it and making the new owner's own batch
+// of those offsets the one refused (which stopped the new owner's
+// partition). Offsets 0-19 end in the lake once, published by the new owner.
+func TestFolderClaimFencesPreviousOwner(t *testing.T) {
+	ctx := context.Background()
+	root := t.TempDir()
+	const topic = "t"
+	rng := rand.New(rand.NewPCG(3, 4))
+	batchOf := func(first, last, after int64) *batch {
+		b := newBatch(topic, 0)
+		for off := first; off <= last; off++ {
+			b.add(mustJSON(t, testEvent(rng, int(off), int(off%3))), nil, off, time.Now())
+		}
+		b.after = after
+		return b
+	}
+	old, cur := &fsLake{root: root, topic: topic}, &fsLake{root: root, topic: topic}
+	if _, _, err := old.recover(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := old.publish(ctx, batchOf(0, 9, -1)); err != nil {
+		t.Fatal(err)
+	}
+	if cp, _, err := cur.recover(ctx, 0); err != nil || cp.NextOffset != 10 {
+		t.Fatalf("new owner's recovery: %+v %v", cp, err)
+	}
+	if _, err := old.publish(ctx, batchOf(10, 19, 10)); !errors.Is(err, errFenced) {
+		t.Fatalf("previous owner's batch continuing the recovered checkpoint: %v, want fenced", err)
+	}
+	if _, err := cur.publish(ctx, batchOf(10, 19, 10)); err != nil {
+		t.Fatalf("new owner's batch: %v", err)
 	}
 	db := openDuck(t)
 	if n, distinct := queryInt(t, db, "SELECT count(*) FROM "+lakeEvents(root)),

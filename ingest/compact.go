@@ -16,6 +16,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/parley-cx/parley/internal/lake"
+	"github.com/parley-cx/parley/internal/objstore"
 )
 
 // DefaultSmallFileBytes is the size under which compact considers a file small.
@@ -23,8 +24,10 @@ const DefaultSmallFileBytes = 64 << 20
 
 // CompactConfig configures Compact.
 type CompactConfig struct {
-	// Lake is the lake root directory.
+	// Lake is the lake root: a directory, or s3://bucket/prefix.
 	Lake string
+	// S3 says how to reach the bucket of an s3:// Lake.
+	S3 objstore.Options
 	// SmallFileBytes: files below it are merged (default DefaultSmallFileBytes).
 	SmallFileBytes int64
 	// DryRun reports what would be merged without changing anything.
@@ -114,6 +117,9 @@ func Compact(ctx context.Context, cfg CompactConfig) (CompactStats, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	if objstore.IsURL(cfg.Lake) {
+		return compactBucket(ctx, cfg, log)
+	}
 	if _, err := os.Stat(cfg.Lake); errors.Is(err, os.ErrNotExist) {
 		return st, nil // no lake, nothing to compact
 	}
@@ -170,7 +176,7 @@ func mergeGroups(cfg CompactConfig, day string, checkpoints map[string]checkpoin
 	if err != nil {
 		return nil, fmt.Errorf("ingest: compact: list %s: %w", day, err)
 	}
-	byPart := make(map[string][]kafkaFile)
+	var files []kafkaFile
 	for _, e := range entries {
 		f, ok := parseAnyKafkaName(e.Name())
 		if !ok {
@@ -180,18 +186,38 @@ func mergeGroups(cfg CompactConfig, day string, checkpoints map[string]checkpoin
 		if err != nil {
 			return nil, fmt.Errorf("ingest: compact: stat %s: %w", e.Name(), err)
 		}
-		if f.size = info.Size(); f.size >= cfg.SmallFileBytes {
+		f.size = info.Size()
+		files = append(files, f)
+	}
+	return selectGroups(files, cfg.SmallFileBytes, checkpoints, func(topic string, partition int32) (checkpoint, bool, error) {
+		return readCheckpoint(cfg.Lake, topic, partition)
+	})
+}
+
+// selectGroups groups the small committed files of one date partition by
+// Kafka partition and epoch, in offset order; groups of fewer than two
+// files are left out. Checkpoints are read through read, once each.
+func selectGroups(files []kafkaFile, small int64, checkpoints map[string]checkpoint, read func(string, int32) (checkpoint, bool, error)) ([][]kafkaFile, error) {
+	byPart := make(map[string][]kafkaFile)
+	for _, f := range files {
+		if f.size >= small {
 			continue
 		}
 		cpKey := f.topic + "/" + strconv.Itoa(int(f.partition))
 		cp, seen := checkpoints[cpKey]
 		if !seen {
 			var ok bool
-			if cp, ok, err = readCheckpoint(cfg.Lake, f.topic, f.partition); err != nil {
+			var err error
+			if cp, ok, err = read(f.topic, f.partition); err != nil {
 				return nil, err
 			}
 			if !ok {
 				cp.NextOffset = -1
+			}
+			if cp.Pending != nil {
+				// A batch still being copied into place (in a bucket) is
+				// left alone until its checkpoint settles.
+				cp.NextOffset = cp.Pending.First
 			}
 			checkpoints[cpKey] = cp
 		}

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/segmentio/kafka-go"
+
+	"github.com/parley-cx/parley/internal/objstore"
 )
 
 // Defaults for the zero values of Config.
@@ -30,8 +32,13 @@ type Config struct {
 	Topic string
 	// Group is the consumer group; processes sharing it split the partitions.
 	Group string
-	// Lake is the lake root directory.
+	// Lake is the lake root: a directory, or s3://bucket/prefix for a lake
+	// in object storage (docs/ingest.md, "The lake on object storage").
 	Lake string
+	// S3 says how to reach the bucket of an s3:// Lake (endpoint, region,
+	// certificate authorities); credentials come from the standard AWS
+	// environment and files.
+	S3 objstore.Options
 	// FlushRows and FlushBytes bound the messages a process holds before
 	// writing them, split evenly across the partitions it owns;
 	// FlushInterval bounds a batch's age.

@@ -70,12 +70,18 @@ func TestTwoProcessesRebalance(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs two processes for several seconds")
 	}
+	for _, kind := range lakeKinds {
+		t.Run(kind, func(t *testing.T) { twoProcessesRebalance(t, kind) })
+	}
+}
+
+func twoProcessesRebalance(t *testing.T, kind string) {
 	b := startBroker(t, 4)
 	msgs, _, _ := mixedMessages(t, 3000)
-	lakeDir := t.TempDir()
+	l := newTestLake(t, kind)
 	var logs1, logs2 bytes.Buffer
 	chunks := 0
-	p1 := ingestProcess(t, b.Addr(), lakeDir, 90, 0, &logs1)
+	p1 := ingestProcess(t, b.Addr(), l, 90, 0, &logs1)
 	var p2 *exec.Cmd
 	for chunk := range slicesChunk(msgs, 200) {
 		produce(t, b.Addr(), chunk)
@@ -83,7 +89,7 @@ func TestTwoProcessesRebalance(t *testing.T) {
 		chunks++
 		switch chunks {
 		case 4:
-			p2 = ingestProcess(t, b.Addr(), lakeDir, 70, 2*time.Second, &logs2)
+			p2 = ingestProcess(t, b.Addr(), l, 70, 2*time.Second, &logs2)
 		case 12:
 			if err := p1.Process.Signal(syscall.SIGTERM); err != nil {
 				t.Fatal(err)
@@ -101,6 +107,7 @@ func TestTwoProcessesRebalance(t *testing.T) {
 			t.Errorf("process %d saw %d assignments, want a rebalance (at least 2)", i+1, n)
 		}
 	}
+	lakeDir := l.Local(t)
 	assertExactlyOnce(t, openDuck(t), lakeDir, int64(len(msgs)))
 	assertNoTempFiles(t, lakeDir)
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/parley-cx/parley/importers"
 	"github.com/parley-cx/parley/internal/event"
 	"github.com/parley-cx/parley/internal/lake"
+	"github.com/parley-cx/parley/internal/objstore"
 )
 
 // Import chunking is fixed rather than configurable so that the same input
@@ -32,8 +33,10 @@ const (
 
 // ImportConfig configures Import.
 type ImportConfig struct {
-	// Lake is the lake root directory.
+	// Lake is the lake root: a directory, or s3://bucket/prefix.
 	Lake string
+	// S3 says how to reach the bucket of an s3:// Lake.
+	S3 objstore.Options
 	// Inputs are JSON-lines files; "-" reads Stdin.
 	Inputs []string
 	// Stdin is read for "-"; nil means os.Stdin.
@@ -137,9 +140,13 @@ func Import(ctx context.Context, cfg ImportConfig) (ImportStats, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	sweepLake(cfg.Lake, false, log)
+	target, err := openImportTarget(ctx, cfg, log)
+	if err != nil {
+		return total, err
+	}
+	defer target.close() //nolint:errcheck // removes a scratch folder of temporary copies
 	for _, in := range cfg.Inputs {
-		st, err := importOne(ctx, cfg, in, log)
+		st, err := importOne(ctx, cfg, target, in, log)
 		total.merge(st)
 		if err != nil {
 			total.Elapsed = time.Since(start)
@@ -153,7 +160,7 @@ func Import(ctx context.Context, cfg ImportConfig) (ImportStats, error) {
 	return total, nil
 }
 
-func importOne(ctx context.Context, cfg ImportConfig, input string, log *slog.Logger) (ImportStats, error) {
+func importOne(ctx context.Context, cfg ImportConfig, target importTarget, input string, log *slog.Logger) (ImportStats, error) {
 	r, sum, closeInput, err := openInput(cfg, input)
 	if err != nil {
 		return ImportStats{}, err
@@ -163,7 +170,7 @@ func importOne(ctx context.Context, cfg ImportConfig, input string, log *slog.Lo
 	if sum.done {
 		// A file is hashed before it is read, so an input the lake already
 		// holds costs one read of its bytes, not a conversion.
-		rec, found, err := readImportRecord(cfg.Lake, source, sum.hex())
+		rec, found, err := target.record(ctx, source, sum.hex())
 		if err != nil {
 			return ImportStats{}, err
 		}
@@ -172,7 +179,7 @@ func importOne(ctx context.Context, cfg ImportConfig, input string, log *slog.Lo
 		}
 	}
 	var st ImportStats
-	imp := importer{cfg: cfg, input: input, log: log, st: &st, b: newBatch(source, -1), fs: fileSet{root: cfg.Lake}}
+	imp := importer{cfg: cfg, root: target.root(), input: input, log: log, st: &st, b: newBatch(source, -1), fs: fileSet{root: target.lockRoot()}}
 	if cfg.Format == nil {
 		err = imp.jsonLines(ctx, r)
 	} else {
@@ -189,7 +196,7 @@ func importOne(ctx context.Context, cfg ImportConfig, input string, log *slog.Lo
 		found bool
 	)
 	if err == nil {
-		rec, found, err = imp.publish(sum.hex())
+		rec, found, err = target.publish(ctx, &imp, sum.hex())
 	}
 	if err != nil || found {
 		// Nothing of this input is published (or, after a failed rename,
@@ -303,6 +310,10 @@ type importRecord struct {
 	Skipped     int64     `json:"skipped"`
 	Files       []string  `json:"files"` // relative to the lake root
 	ImportedAt  time.Time `json:"imported_at"`
+	// Staged, in a lake on object storage, is the token of the import
+	// whose staged files this record committed while they are being
+	// copied into place (lake.SweepBucket finishes an interrupted copy).
+	Staged string `json:"staged,omitempty"`
 }
 
 func readImportRecord(root, source, sum string) (importRecord, bool, error) {
@@ -324,7 +335,10 @@ func readImportRecord(root, source, sum string) (importRecord, bool, error) {
 // importer feeds one input's records to batches of fixed size, whose files
 // it keeps under temporary names until the whole input has been read.
 type importer struct {
-	cfg   ImportConfig
+	cfg ImportConfig
+	// root is where batches are written: the lake folder, or a scratch
+	// folder whose files are uploaded to a bucket.
+	root  string
 	input string
 	log   *slog.Logger
 	st    *ImportStats
@@ -340,7 +354,7 @@ func (imp *importer) flush() error {
 	if b.empty() {
 		return nil
 	}
-	files, err := b.writeTemp(imp.cfg.Lake, &imp.fs)
+	files, err := b.writeTemp(imp.root, &imp.fs)
 	if err != nil {
 		return fmt.Errorf("ingest: import %s lines %d-%d: %w", imp.input, b.first, b.last, err)
 	}

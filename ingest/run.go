@@ -49,10 +49,16 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 	if err := cfg.Validate(); err != nil {
 		return Stats{}, fmt.Errorf("ingest: config: %w", err)
 	}
-	sweepLake(cfg.Lake, false, cfg.Log)
-	r := &runner{cfg: cfg, log: cfg.Log, start: start, parts: make(map[int32]*partitionState), stopped: make(map[int32]error)}
+	store, err := openLake(ctx, cfg)
+	if err != nil {
+		return Stats{}, err
+	}
+	r := &runner{cfg: cfg, log: cfg.Log, lake: store, start: start, parts: make(map[int32]*partitionState), stopped: make(map[int32]error)}
 	st, err := r.run(ctx)
 	st.Elapsed = time.Since(start)
+	if cerr := store.close(); cerr != nil {
+		err = errors.Join(err, cerr)
+	}
 	return st, err
 }
 
@@ -60,6 +66,7 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 type runner struct {
 	cfg   Config
 	log   *slog.Logger
+	lake  lakeStore
 	start time.Time // when Run began: the summary's elapsed time
 
 	client *partitionClient
@@ -276,7 +283,7 @@ func (r *runner) consume(gctx, stopCtx context.Context, gen *kafka.Generation, p
 	defer unwatch()
 
 	topic := r.cfg.Topic
-	cp, removed, err := r.recover(partition)
+	cp, removed, err := r.lake.recover(ctx, partition)
 	if err != nil {
 		r.fail(fmt.Errorf("ingest: recover %s/%d: %w", topic, partition, err))
 		return
@@ -434,6 +441,9 @@ func (r *runner) consume(gctx, stopCtx context.Context, gen *kafka.Generation, p
 	}
 	for _, fb := range []*batch{writing, b} {
 		if fb != nil && !fb.empty() && !r.flush(final, gen, ps, fb, finalFlushAttempts) {
+			if ps.fenced.Load() {
+				return // taken over meanwhile: the new owner reads these offsets from its checkpoint
+			}
 			r.fail(fmt.Errorf("ingest: final flush of %s/%d offsets %d-%d failed; they will be read again on the next start", topic, partition, fb.first, next-1))
 			return
 		}
@@ -462,29 +472,17 @@ func (r *runner) checkEnd(ctx context.Context, partition int32, cp checkpoint) (
 	if !ok {
 		return cp, end, above
 	}
-	cp, err = r.reset(partition, cp, first, end, mode)
+	cp, err = r.reset(ctx, partition, cp, first, end, mode)
 	return cp, end, err
 }
 
 // reset starts a new epoch of the partition, at its earliest offset or at
 // its end: the audit log records it first, then the checkpoint moves, both
-// under the partition's lock and only if no other owner moved the
-// checkpoint meanwhile. Files of the old epoch stay as they are.
-func (r *runner) reset(partition int32, cp checkpoint, first, end int64, mode ResetMode) (_ checkpoint, err error) {
+// only if no other owner moved the checkpoint meanwhile. Files of the old
+// epoch stay as they are.
+func (r *runner) reset(ctx context.Context, partition int32, cp checkpoint, first, end int64, mode ResetMode) (checkpoint, error) {
 	topic := r.cfg.Topic
-	unlock, err := lake.LockPartition(r.cfg.Lake, topic, partition)
-	if err != nil {
-		return cp, fmt.Errorf("ingest: reset %s/%d: %w", topic, partition, err)
-	}
-	defer func() { err = errors.Join(err, unlock()) }()
-	cur, ok, err := readCheckpoint(r.cfg.Lake, topic, partition)
-	if err != nil {
-		return cp, fmt.Errorf("ingest: reset %s/%d: %w", topic, partition, err)
-	}
-	if !ok || cur.NextOffset != cp.NextOffset || cur.Epoch != cp.Epoch {
-		return cp, fmt.Errorf("ingest: reset %s/%d: the checkpoint moved while deciding (another process owns the partition now): %w", topic, partition, errFenced)
-	}
-	reset := checkpoint{Topic: topic, Partition: partition, NextOffset: -1, Epoch: cp.Epoch + 1}
+	reset := checkpoint{Topic: topic, Partition: partition, NextOffset: -1, Epoch: cp.Epoch + 1, Owner: cp.Owner}
 	skipped := int64(0)
 	if mode == ResetLatest {
 		reset.NextOffset, skipped = end, end-first
@@ -496,27 +494,13 @@ func (r *runner) reset(partition int32, cp checkpoint, first, end int64, mode Re
 		"new_next_offset": reset.NextOffset, "new_epoch": int64(reset.Epoch),
 		"earliest_offset": first, "high_watermark": end, "offsets_skipped": skipped,
 	}
-	if err := lake.AppendAudit(r.cfg.Lake, e); err != nil {
-		return cp, fmt.Errorf("ingest: reset %s/%d: %w", topic, partition, err)
-	}
-	if err := writeCheckpoint(r.cfg.Lake, topic, partition, reset.Epoch, reset.NextOffset); err != nil {
+	if err := r.lake.reset(ctx, partition, cp, reset, e); err != nil {
 		return cp, fmt.Errorf("ingest: reset %s/%d: %w", topic, partition, err)
 	}
 	r.log.Warn("ingest: partition reset: its checkpoint stood above its end; a new epoch starts (recorded in the audit log)",
 		"topic", topic, "partition", partition, "mode", mode, "old_next_offset", cp.NextOffset, "high_watermark", end,
 		"earliest_offset", first, "offsets_skipped", skipped, "epoch", reset.Epoch)
 	return reset, nil
-}
-
-// recover makes the partition's files agree with its checkpoint, under the
-// partition lock, so it cannot interleave with a publish by a previous owner.
-func (r *runner) recover(partition int32) (cp checkpoint, removed int, err error) {
-	unlock, err := lake.LockPartition(r.cfg.Lake, r.cfg.Topic, partition)
-	if err != nil {
-		return cp, 0, err
-	}
-	defer func() { err = errors.Join(err, unlock()) }()
-	return recoverPartition(r.cfg.Lake, r.cfg.Topic, partition)
 }
 
 // flush makes the batch durable, then advances the lake checkpoint, then
@@ -529,7 +513,7 @@ func (r *runner) flush(ctx context.Context, gen *kafka.Generation, ps *partition
 	backoff := 100 * time.Millisecond
 	for attempt := 1; ; attempt++ {
 		began := time.Now()
-		files, err := publishKafkaBatch(r.cfg.Lake, topic, b)
+		files, err := r.lake.publish(ctx, b)
 		if errors.Is(err, errFenced) {
 			r.log.Warn("ingest: partition taken over by another process; dropping this batch, which the new owner reads again", "err", err)
 			ps.fenced.Store(true)

@@ -276,7 +276,7 @@ func (st *LakeStatus) readCheckpoints(root string) error {
 			return err
 		}
 		if ok {
-			st.Checkpoints = append(st.Checkpoints, Checkpoint(cp))
+			st.Checkpoints = append(st.Checkpoints, Checkpoint{Topic: cp.Topic, Partition: cp.Partition, NextOffset: cp.NextOffset, Epoch: cp.Epoch, WrittenAt: cp.WrittenAt})
 		}
 	}
 	slices.SortFunc(st.Checkpoints, func(a, b Checkpoint) int {

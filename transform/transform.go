@@ -34,6 +34,10 @@ var ErrFullRebuild = errors.New("the warehouse needs a full rebuild")
 type Config struct {
 	// Lake is the lake root (the folder holding events/).
 	Lake string
+	// Source is the lake the warehouse records as built from
+	// (build_state.lake) when Lake is a local copy of it: an s3:// lake's
+	// cache folder. Empty means Lake's absolute path.
+	Source string
 	// DB is the warehouse file. A full run expects a new, empty file; an
 	// incremental run updates the warehouse a previous run wrote there.
 	DB string
@@ -123,9 +127,11 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 	if err != nil {
 		return Stats{}, errors.Join(fmt.Errorf("transform: connect: %w", err), db.Close())
 	}
-	lakePath, err := filepath.Abs(cfg.Lake)
-	if err != nil {
-		return Stats{}, errors.Join(fmt.Errorf("transform: %w", err), conn.Close(), db.Close())
+	lakePath := cfg.Source
+	if lakePath == "" {
+		if lakePath, err = filepath.Abs(cfg.Lake); err != nil {
+			return Stats{}, errors.Join(fmt.Errorf("transform: %w", err), conn.Close(), db.Close())
+		}
 	}
 	r := &runner{conn: conn, log: log, timeZone: settings.TimeZone, fingerprint: Fingerprint(settings), settings: settings.SemanticYAML(), lake: lakePath}
 	stats, runErr := r.run(ctx, files, gaps, reviews, cfg.Incremental)
@@ -218,7 +224,8 @@ type runner struct {
 	// settings is the SemanticYAML recorded beside the fingerprint, for
 	// BuiltWith to say which settings a later build changes.
 	settings string
-	// lake is the lake's absolute path, recorded for BuiltWith.
+	// lake is the lake's absolute path (or s3:// URL, Config.Source),
+	// recorded for BuiltWith.
 	lake string
 }
 
@@ -412,8 +419,9 @@ type BuildState struct {
 	// Settings is the settings' config.SemanticYAML; "" for a warehouse
 	// built before Parley recorded them.
 	Settings string
-	// Lake is the absolute path of the lake it was built from; "" for a
-	// warehouse built before Parley recorded it.
+	// Lake is the absolute path of the lake it was built from, or its
+	// s3://bucket/prefix (Config.Source); "" for a warehouse built before
+	// Parley recorded it.
 	Lake string
 }
 

@@ -13,6 +13,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/parley-cx/parley/internal/config"
+	"github.com/parley-cx/parley/internal/lake"
+	"github.com/parley-cx/parley/internal/objstore"
 	"github.com/parley-cx/parley/metrics"
 	"github.com/parley-cx/parley/transform"
 )
@@ -23,10 +25,11 @@ func defaultDB(lakeDir string) string {
 }
 
 func newBuildCmd() *cobra.Command {
-	var lakeDir, dbPath, configPath string
+	var dbPath, configPath, cacheDir string
+	var loc lakeFlags
 	var full bool
 	cmd := &cobra.Command{
-		Use:   "build --lake DIR [--db FILE] [--config parley.yaml] [--full]",
+		Use:   "build --lake DIR|s3://BUCKET/PREFIX [--db FILE] [--config parley.yaml] [--full]",
 		Short: "Build the DuckDB warehouse (events, conversations, KPIs) from the Parquet lake",
 		Long: `Build reads the complete events files of the lake
 (DIR/events/date=*/*.parquet; files still being written are ignored) and
@@ -91,6 +94,16 @@ when incremental) and renamed over FILE at the end, so readers never see a
 half-built one and a failed build leaves the previous one in place. Progress
 goes to stderr.
 
+With --lake s3://bucket/prefix, build first brings a local copy of the
+lake's events, gap records and reviews up to date (--cache, default
+lake-cache/ next to the warehouse; the warehouse defaults to
+./warehouse.duckdb): it lists the bucket and downloads only the objects
+whose ETag the copy does not hold, removes the files whose objects are
+gone, and skips the inputs a compaction has replaced (it follows the
+compaction journals). Then it builds from the copy, incrementally as above:
+a second build downloads nothing. It prints what the sync cost in requests
+and bytes.
+
 On a small machine set build.memory_limit: a full build then computes the
 metrics in passes over groups of conversations (about limit / 512 bytes
 events each), with the same result. DuckDB uses 0.6-1 GiB beyond the limit,
@@ -99,30 +112,57 @@ so on a 4 GiB machine set about 2.5GiB.
 Example:
   parley build --lake lake/ --config parley.yaml
   parley build --lake /data/lake --db /data/warehouse.duckdb --full
+  parley build --lake s3://acme-lake/parley --db /data/warehouse.duckdb --config parley.yaml
   parley sql --db warehouse.duckdb "SELECT local_date, sum(conversations) FROM kpi_daily GROUP BY 1 ORDER BY 1"`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if lakeDir == "" {
-				return usageErrorf("build: --lake is required (the folder holding events/)")
-			}
-			if fi, err := os.Stat(lakeDir); err != nil || !fi.IsDir() {
-				return usageErrorf("build: --lake %s: not a directory", lakeDir)
-			}
-			if dbPath == "" {
-				dbPath = defaultDB(lakeDir)
-			}
 			settings, err := loadSettings(cmd.ErrOrStderr(), configPath)
 			if err != nil {
 				return usageErrorf("build: --config: %w", err)
 			}
+			loc.fill(settings)
+			lakeDir := loc.lake
+			switch {
+			case lakeDir == "":
+				return usageErrorf("build: --lake is required (the folder holding events/, or s3://bucket/prefix)")
+			case !loc.bucket() && !loc.isDir():
+				return usageErrorf("build: --lake %s: not a directory", lakeDir)
+			case dbPath == "" && loc.bucket():
+				dbPath = "warehouse.duckdb"
+			case dbPath == "":
+				dbPath = defaultDB(lakeDir)
+			}
 			log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
 			start := time.Now()
 			ctx := cmd.Context()
-			if err := checkSameLake(ctx, lakeDir, dbPath, full); err != nil {
+			// The lake as the warehouse records it: a bucket's URL, not the
+			// cache folder the build reads (which another bucket would share).
+			var source string
+			var b *objstore.Bucket
+			if loc.bucket() {
+				if b, err = objstore.Open(ctx, loc.lake, loc.s3); err != nil {
+					return usageErrorf("build: --lake %s: %w", loc.lake, err)
+				}
+				source = b.URL()
+			} else if source, err = filepath.Abs(lakeDir); err != nil {
+				return fmt.Errorf("build: --lake %s: %w", lakeDir, err)
+			}
+			if err := checkSameLake(ctx, source, dbPath, full); err != nil {
 				return err
 			}
+			if b != nil {
+				if cacheDir == "" {
+					cacheDir = filepath.Join(filepath.Dir(dbPath), "lake-cache")
+				}
+				st, err := lake.SyncCache(ctx, b, cacheDir, lake.BuildPrefixes, log)
+				if err != nil {
+					return fmt.Errorf("build: copy the lake %s to %s: %w", loc.lake, cacheDir, err)
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "synced %s to %s: %s\n", loc.lake, cacheDir, st)
+				lakeDir = cacheDir
+			}
 			warnChangedSettings(ctx, cmd.OutOrStdout(), log, dbPath, settings)
-			stats, err := buildWarehouseWith(ctx, lakeDir, dbPath, settings, log, full)
+			stats, err := buildWarehouseWith(ctx, lakeDir, source, dbPath, settings, log, full)
 			if errors.Is(err, transform.ErrNoEvents) {
 				return usageErrorf("build: --lake %s: %w", lakeDir, err)
 			}
@@ -150,27 +190,26 @@ Example:
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&lakeDir, "lake", "", "lake folder written by parley ingest or import (required)")
-	f.StringVar(&dbPath, "db", "", "warehouse file to write (default: warehouse.duckdb next to the lake folder)")
+	loc.add(f)
+	f.StringVar(&dbPath, "db", "", "warehouse file to write (default: warehouse.duckdb next to the lake folder; ./warehouse.duckdb for an s3:// lake)")
+	f.StringVar(&cacheDir, "cache", "", "local copy of an s3:// lake that build keeps up to date and reads (default: lake-cache/ next to the warehouse)")
 	f.StringVar(&configPath, "config", "", "parley.yaml with time zone, business hours, SLAs, windows, friction weights and build resources (default: built-in defaults)")
 	f.BoolVar(&full, "full", false, "rebuild the whole warehouse instead of updating it with the new lake files")
 	return cmd
 }
 
 // checkSameLake refuses to build into a warehouse another lake was built
-// from (two lakes in one folder share the default --db): the build would
-// replace it without a word. --full says the replacement is meant.
-func checkSameLake(ctx context.Context, lakeDir, dbPath string, full bool) error {
+// from (two lakes in one folder share the default --db, two buckets the
+// default --db and cache): the build would replace it without a word.
+// source is the lake as the warehouse records it (an absolute folder, or
+// s3://bucket/prefix). --full says the replacement is meant.
+func checkSameLake(ctx context.Context, source, dbPath string, full bool) error {
 	state, ok, err := transform.BuiltWith(ctx, dbPath)
 	if err != nil || !ok || state.Lake == "" || full {
 		return nil //nolint:nilerr // an unreadable warehouse is rebuilt; the build says why
 	}
-	abs, err := filepath.Abs(lakeDir)
-	if err != nil {
-		return fmt.Errorf("build: --lake %s: %w", lakeDir, err)
-	}
-	if abs != state.Lake {
-		return usageErrorf("build: %s was built from the lake %s, not %s: give this lake its own warehouse with --db FILE, or --full to replace that one", dbPath, state.Lake, abs)
+	if source != state.Lake {
+		return usageErrorf("build: %s was built from the lake %s, not %s: give this lake its own warehouse with --db FILE (and --cache DIR for a bucket), or --full to replace that one", dbPath, state.Lake, source)
 	}
 	return nil
 }
@@ -206,15 +245,17 @@ func warnChangedSettings(ctx context.Context, w io.Writer, log *slog.Logger, dbP
 
 // buildWarehouse builds dbPath from the lake, incrementally when it exists.
 func buildWarehouse(ctx context.Context, lakeDir, dbPath string, settings *config.Config, log *slog.Logger) (transform.Stats, error) {
-	return buildWarehouseWith(ctx, lakeDir, dbPath, settings, log, false)
+	return buildWarehouseWith(ctx, lakeDir, "", dbPath, settings, log, false)
 }
 
 // buildWarehouseWith runs the transform and metric stages into dbPath:
 // as an update of a copy of the existing warehouse unless full is set or
 // the warehouse cannot be updated, else from scratch. Either way it builds
 // next to the target and renames at the end, so readers never see a
-// half-built warehouse and a failed build keeps the old one.
-func buildWarehouseWith(ctx context.Context, lakeDir, dbPath string, settings *config.Config, log *slog.Logger, full bool) (transform.Stats, error) {
+// half-built warehouse and a failed build keeps the old one. source is
+// the lake the warehouse records when lakeDir is a copy of it (a bucket's
+// cache); empty means lakeDir itself.
+func buildWarehouseWith(ctx context.Context, lakeDir, source, dbPath string, settings *config.Config, log *slog.Logger, full bool) (transform.Stats, error) {
 	tmp := dbPath + ".building"
 	if err := removeWarehouse(tmp); err != nil {
 		return transform.Stats{}, err
@@ -234,7 +275,7 @@ func buildWarehouseWith(ctx context.Context, lakeDir, dbPath string, settings *c
 		}
 	}
 	if incremental {
-		stats, err = transform.Run(ctx, transform.Config{Lake: lakeDir, DB: tmp, Settings: settings, Log: log, Incremental: true})
+		stats, err = transform.Run(ctx, transform.Config{Lake: lakeDir, Source: source, DB: tmp, Settings: settings, Log: log, Incremental: true})
 		switch {
 		case errors.Is(err, transform.ErrFullRebuild):
 			log.Info("build: rebuilding in full", "reason", err)
@@ -247,7 +288,7 @@ func buildWarehouseWith(ctx context.Context, lakeDir, dbPath string, settings *c
 		}
 	}
 	if !incremental && err == nil {
-		stats, err = transform.Run(ctx, transform.Config{Lake: lakeDir, DB: tmp, Settings: settings, Log: log})
+		stats, err = transform.Run(ctx, transform.Config{Lake: lakeDir, Source: source, DB: tmp, Settings: settings, Log: log})
 	}
 	if err == nil {
 		err = metrics.Run(ctx, metrics.Config{DB: tmp, Settings: settings, Incremental: incremental, Log: log})

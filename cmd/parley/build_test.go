@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/parley-cx/parley/internal/lake"
+	"github.com/parley-cx/parley/internal/objstore/s3test"
 )
 
 // TestBuildSQLExportCommands drives build, sql and export through the CLI
@@ -253,23 +254,43 @@ func TestBuildWarnsOnChangedSettings(t *testing.T) {
 }
 
 // TestBuildRefusesAnotherLakesWarehouse: two lakes in one folder share the
-// default --db; a build of the second must not silently replace the first's
-// warehouse. --full says the replacement is meant.
+// default --db, two buckets the default --db and cache; a build of the
+// second must not silently replace the first's warehouse (nor its cache).
+// --full says the replacement is meant.
 func TestBuildRefusesAnotherLakesWarehouse(t *testing.T) {
-	dir := t.TempDir()
-	first, second := filepath.Join(dir, "lake"), filepath.Join(dir, "lake2")
-	mustParley(t, "import", "--lake", first, metricsFixture("basic.jsonl"))
-	mustParley(t, "import", "--lake", second, metricsFixture("async.jsonl"))
-	mustParley(t, "build", "--lake", first)
-	_, err := parley(t, "build", "--lake", second)
-	var ue usageError
-	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "was built from the lake") || !strings.Contains(err.Error(), "--db FILE") {
-		t.Fatalf("build of another lake into the same warehouse: %v, want a usage error naming both lakes", err)
-	}
-	if out := mustParley(t, "build", "--lake", first); !strings.Contains(out, "is up to date") {
-		t.Errorf("the first lake's warehouse changed: %s", out)
-	}
-	if out := mustParley(t, "build", "--lake", second, "--full"); !strings.HasPrefix(out, "built ") {
-		t.Errorf("build --full of the other lake: %s", out)
+	for _, kind := range []string{"folder", "bucket"} {
+		t.Run(kind, func(t *testing.T) {
+			dir := t.TempDir()
+			first, second := filepath.Join(dir, "lake"), filepath.Join(dir, "lake2")
+			var flags []string
+			if kind == "bucket" {
+				srv := s3test.Start(t, s3test.Options{})
+				srv.SetEnv(t)
+				first, second = srv.LakeURL("acme/lake"), srv.LakeURL("acme/lake2")
+				flags = []string{"--s3-endpoint", srv.Endpoint, "--db", filepath.Join(dir, "warehouse.duckdb")}
+			}
+			run := func(args ...string) (string, error) { return parley(t, append(args, flags...)...) }
+			for lake, input := range map[string]string{first: "basic.jsonl", second: "async.jsonl"} {
+				if out, err := parley(t, append([]string{"import", "--lake", lake, metricsFixture(input)}, flags[:min(len(flags), 2)]...)...); err != nil {
+					t.Fatalf("import: %v\n%s", err, out)
+				}
+			}
+			if out, err := run("build", "--lake", first); err != nil {
+				t.Fatalf("build: %v\n%s", err, out)
+			}
+			_, err := run("build", "--lake", second)
+			var ue usageError
+			if !errors.As(err, &ue) || !strings.Contains(err.Error(), "was built from the lake "+strings.TrimSuffix(first, "/")) || !strings.Contains(err.Error(), "--db FILE") {
+				t.Fatalf("build of another lake into the same warehouse: %v, want a usage error naming both lakes", err)
+			}
+			// Refused before the cache is touched: nothing to download again.
+			// The same lake spelt with a trailing slash is the same lake.
+			if out, err := run("build", "--lake", first+"/"); err != nil || !strings.Contains(out, "is up to date") || kind == "bucket" && !regexp.MustCompile(`: \d+ objects: 0 downloaded`).MatchString(out) {
+				t.Errorf("the first lake's warehouse or cache changed: %v\n%s", err, out)
+			}
+			if out, err := run("build", "--lake", second, "--full"); err != nil || !regexp.MustCompile(`(?m)^built `).MatchString(out) {
+				t.Errorf("build --full of the other lake: %v\n%s", err, out)
+			}
+		})
 	}
 }

@@ -11,8 +11,10 @@ import (
 
 func newCompactCmd() *cobra.Command {
 	var cfg ingest.CompactConfig
+	var loc lakeFlags
+	var configPath string
 	cmd := &cobra.Command{
-		Use:   "compact --lake DIR",
+		Use:   "compact --lake DIR|s3://BUCKET/PREFIX",
 		Short: "Merge the small Parquet files of each date partition, atomically",
 		Long: `Compact merges, in every date partition of DIR/events, the small files each
 Kafka partition left (frequent flushes, late events) into one file per Kafka
@@ -31,11 +33,25 @@ and logs each removal; as ingest, import, erase and retention do.
 Files written by "parley import" are left alone (each input's record in
 _imports/ lists its files by name). Dead letters are not compacted.
 
+On a lake in object storage (--lake s3://bucket/prefix) there is no
+directory swap: compact holds the lake's maintenance lease (one compact,
+erase or retention at a time), merges locally, copies the merged files in
+beside their inputs under a journal (_journal/compact-date=....json), and
+switches the journal to committed with one conditional write, then deletes
+the inputs. Parley's own readers (build) follow the journal and never see
+both; a reader listing the objects directly sees both for the moments
+between the copy and the deletes (docs/ingest.md).
+
 Example:
   parley compact --lake /data/lake --dry-run
-  parley compact --lake /data/lake`,
+  parley compact --lake /data/lake
+  parley compact --lake s3://acme-lake/parley --s3-endpoint https://minio.internal:9000`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := loc.fillFrom(cmd.ErrOrStderr(), configPath); err != nil {
+				return usageErrorf("%s: --config: %w", cmd.Name(), err)
+			}
+			cfg.Lake, cfg.S3 = loc.lake, loc.s3
 			if cfg.Lake == "" {
 				return usageErrorf("compact: --lake is required")
 			}
@@ -55,7 +71,8 @@ Example:
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&cfg.Lake, "lake", "", "lake root directory (required)")
+	loc.add(cmd.Flags())
+	cmd.Flags().StringVar(&configPath, "config", "", "parley.yaml whose lake section (path, s3) applies when --lake and the --s3-* flags are not given")
 	cmd.Flags().Int64Var(&cfg.SmallFileBytes, "small-file-bytes", ingest.DefaultSmallFileBytes, "files smaller than this are merged")
 	cmd.Flags().BoolVar(&cfg.DryRun, "dry-run", false, "report what would be merged, change nothing")
 	return cmd

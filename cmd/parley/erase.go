@@ -15,8 +15,10 @@ import (
 
 func newEraseCmd() *cobra.Command {
 	var cfg governance.EraseConfig
+	var loc lakeFlags
+	var configPath string
 	cmd := &cobra.Command{
-		Use:   "erase --lake DIR --customer ID [--conversations] [--dry-run] [--also-outputs DIR]...",
+		Use:   "erase --lake DIR|s3://BUCKET/PREFIX --customer ID [--conversations] [--dry-run] [--also-outputs DIR]...",
 		Short: "Erase a customer's events from the lake (right to erasure), audited",
 		Long: `Erase removes every event whose actor is the customer ID from every Parquet
 file of the lake, and scrubs the raw bytes of the customer's dead letters
@@ -58,16 +60,27 @@ Example:
   parley erase --lake /data/lake --customer cust-1842 --dry-run
   parley erase --lake /data/lake --customer cust-1842 --conversations --reason DSR-2026-117 \
       --also-outputs /data/out/qa --also-outputs /data/export
-  parley build --lake /data/lake`,
+  parley build --lake /data/lake
+  parley erase --lake s3://acme-lake/parley --customer cust-1842 --reason DSR-2026-117
+
+On a lake in object storage (--lake s3://bucket/prefix) erase holds the
+lake's maintenance lease (one compact, erase or retention at a time),
+copies events, dead letters and reviews to a scratch folder, erases there,
+and replaces each changed object with If-Match on the ETag it copied;
+the audit log is _audit/audit.jsonl in the bucket.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := loc.fillFrom(cmd.ErrOrStderr(), configPath); err != nil {
+				return usageErrorf("%s: --config: %w", cmd.Name(), err)
+			}
+			cfg.Lake, cfg.S3 = loc.lake, loc.s3
 			if cfg.Lake == "" {
 				return usageErrorf("erase: --lake is required")
 			}
 			if cfg.Customer == "" {
 				return usageErrorf("erase: --customer is required (the customer's actor ID)")
 			}
-			if fi, err := os.Stat(cfg.Lake); err != nil || !fi.IsDir() {
+			if !loc.bucket() && !loc.isDir() {
 				return usageErrorf("erase: --lake %s: not a directory", cfg.Lake)
 			}
 			for _, out := range cfg.Outputs {
@@ -94,7 +107,8 @@ Example:
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&cfg.Lake, "lake", "", "lake root directory (required)")
+	loc.add(cmd.Flags())
+	cmd.Flags().StringVar(&configPath, "config", "", "parley.yaml whose lake section (path, s3) applies when --lake and the --s3-* flags are not given")
 	cmd.Flags().StringVar(&cfg.Customer, "customer", "", "actor ID of the customer to erase (required)")
 	cmd.Flags().BoolVar(&cfg.Conversations, "conversations", false, "also erase every event of the conversations the customer took part in")
 	cmd.Flags().BoolVar(&cfg.DryRun, "dry-run", false, "count what would be erased, change nothing (still audited)")

@@ -4,17 +4,20 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
+	"github.com/parley-cx/parley/internal/objstore"
 	"github.com/parley-cx/parley/internal/warehouse"
 	"github.com/parley-cx/parley/metrics"
 )
 
 func newExportCmd() *cobra.Command {
 	var dbPath, outDir string
+	var s3 objstore.Options
 	cmd := &cobra.Command{
-		Use:   "export --db FILE --out DIR",
+		Use:   "export --db FILE --out DIR|s3://BUCKET/PREFIX",
 		Short: "Write every public warehouse table and view as Parquet",
 		Long: `Export opens the warehouse read-only and writes each public table and view
 ` + publicObjects() + `
@@ -29,8 +32,13 @@ into the export. DuckDB writes each file into a private scratch folder
 inside DIR (_tmp-parley-*), the only place it may write, and parley renames
 it into DIR when it is complete; the scratch folder is removed at the end.
 
+--out s3://bucket/prefix writes the files to a local scratch folder first
+and uploads each to <prefix>/<name>.parquet in the bucket (credentials and
+--s3-* flags as for --lake, see parley ingest --help).
+
 Example:
   parley export --db warehouse.duckdb --out export/
+  parley export --db warehouse.duckdb --out s3://acme-analytics/parley/2026-03
   python -c "import pandas; print(pandas.read_parquet('export/conversations.parquet').head())"`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -39,6 +47,19 @@ Example:
 			}
 			if outDir == "" {
 				return usageErrorf("export: --out is required (the folder to write the Parquet files to)")
+			}
+			var bucket *objstore.Bucket
+			if objstore.IsURL(outDir) {
+				b, err := objstore.Open(cmd.Context(), outDir, s3)
+				if err != nil {
+					return usageErrorf("export: --out %s: %w", outDir, err)
+				}
+				scratch, err := os.MkdirTemp("", "parley-export-")
+				if err != nil {
+					return fmt.Errorf("export: %w", err)
+				}
+				defer os.RemoveAll(scratch)
+				bucket, outDir = b, scratch
 			}
 			if err := os.MkdirAll(outDir, 0o755); err != nil {
 				return fmt.Errorf("export: %w", err)
@@ -51,13 +72,24 @@ Example:
 				return fmt.Errorf("export: %w", err)
 			}
 			paths, err := metrics.Export(cmd.Context(), db, outDir)
-			for _, p := range paths {
-				fmt.Fprintln(cmd.ErrOrStderr(), "wrote", p)
+			if err = errors.Join(err, db.Close()); bucket == nil || err != nil {
+				for _, p := range paths {
+					fmt.Fprintln(cmd.ErrOrStderr(), "wrote", p)
+				}
+				return err
 			}
-			return errors.Join(err, db.Close())
+			for _, p := range paths {
+				name := filepath.Base(p)
+				if _, err := bucket.PutFile(cmd.Context(), name, p, objstore.Condition{}); err != nil {
+					return fmt.Errorf("export: upload %s: %w", name, err)
+				}
+				fmt.Fprintln(cmd.ErrOrStderr(), "wrote", bucket.URL()+"/"+name)
+			}
+			return nil
 		},
 	}
 	cmd.Flags().StringVar(&dbPath, "db", "", "warehouse file written by parley build (required)")
-	cmd.Flags().StringVar(&outDir, "out", "", "folder to write <name>.parquet files to (required)")
+	cmd.Flags().StringVar(&outDir, "out", "", "folder, or s3://bucket/prefix, to write <name>.parquet files to (required)")
+	addS3Flags(cmd.Flags(), &s3)
 	return cmd
 }

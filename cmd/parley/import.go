@@ -14,7 +14,8 @@ import (
 
 func newImportCmd() *cobra.Command {
 	cfg := ingest.ImportConfig{}
-	var format, mapping string
+	var format, mapping, configPath string
+	var loc lakeFlags
 	cmd := &cobra.Command{
 		Use:   "import [--format jsonl|csv|twcs] [--mapping FILE.yaml] --lake DIR FILE...",
 		Short: "Load history (JSON-lines events, a mapped CSV export, Twitter support data) into the Parquet lake",
@@ -54,12 +55,21 @@ Example:
   parley import --lake lake/ exports/2026-03.jsonl
   zcat old.jsonl.gz | parley import --lake lake/ -
   parley import --lake lake/ --format csv --mapping docs/mappings/helpdesk.yaml helpdesk_event_log.csv
-  parley import --lake lake/ --format twcs twcs.csv`,
+  parley import --lake lake/ --format twcs twcs.csv
+  parley import --lake s3://acme-lake/parley --s3-endpoint http://127.0.0.1:9000 exports/2026-03.jsonl
+
+With --lake s3://bucket/prefix the input's files are uploaded to a staging
+prefix, committed by creating its record with If-None-Match: * (so two
+imports of one input at once publish it once), then copied into place
+(docs/ingest.md, "The lake on object storage").`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usageErrorf("import: give at least one FILE (or - for stdin)")
 			}
-			if cfg.Lake == "" {
+			if err := loc.fillFrom(cmd.ErrOrStderr(), configPath); err != nil {
+				return usageErrorf("import: --config: %w", err)
+			}
+			if cfg.Lake, cfg.S3 = loc.lake, loc.s3; cfg.Lake == "" {
 				return usageErrorf("import: --lake is required")
 			}
 			switch format {
@@ -99,7 +109,8 @@ Example:
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&cfg.Lake, "lake", "", "lake root directory (required)")
+	loc.add(cmd.Flags())
+	cmd.Flags().StringVar(&configPath, "config", "", "parley.yaml whose lake section (path, s3) applies when --lake and the --s3-* flags are not given")
 	cmd.Flags().StringVar(&format, "format", "jsonl", "input layout: jsonl, csv (with --mapping) or twcs")
 	cmd.Flags().StringVar(&mapping, "mapping", "", "YAML file mapping CSV columns to event fields (--format csv)")
 	return cmd

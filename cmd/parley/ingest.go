@@ -30,9 +30,11 @@ func newIngestCmd() *cobra.Command {
 		sec         kafkaconn.Options
 		metricsAddr string
 		resets      []string
+		loc         lakeFlags
+		configPath  string
 	)
 	cmd := &cobra.Command{
-		Use:   "ingest --brokers HOST:PORT[,...] --topic T --lake DIR",
+		Use:   "ingest --brokers HOST:PORT[,...] --topic T --lake DIR|s3://BUCKET/PREFIX",
 		Short: "Consume conversation events from Kafka into the Parquet lake, exactly once",
 		Long: `Ingest consumes a Kafka topic as a member of a consumer group and writes every
 message to the lake exactly once: valid events to
@@ -66,13 +68,24 @@ transaction markers are skipped. Nothing is skipped silently otherwise:
       new epoch (files named ...-<first>-<last>.r<epoch>.parquet, the old files
       stay) and is recorded in DIR/_audit/audit.jsonl.
 
+--lake s3://bucket/prefix writes the same layout to S3-compatible object
+storage, so processes on machines that share no file system can split a
+topic. Partitions are fenced by conditional writes of their checkpoint
+objects (If-Match, If-None-Match: *) instead of flock; a store that does
+not enforce them is refused by name. Batches are encoded in $TMPDIR first.
+Credentials come from the standard AWS environment and files
+(AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_PROFILE, ~/.aws);
+--s3-endpoint names an S3-compatible service. See docs/ingest.md.
+
 Example:
   parley ingest --brokers kafka1:9092,kafka2:9092 --topic conversation-events \
       --lake /data/lake --metrics-addr :9464
   PARLEY_SASL_PASSWORD=secret parley ingest --brokers kafka:9093 --topic events \
       --lake lake/ --tls --tls-ca ca.pem --sasl-mechanism SCRAM-SHA-512 --sasl-user parley
   parley ingest --brokers 127.0.0.1:9092 --topic events --lake lake/ --until-idle 5s
-  parley ingest --brokers kafka:9092 --topic events --lake lake/ --reset-partition 3 --reset-partition 5=latest`,
+  parley ingest --brokers kafka:9092 --topic events --lake lake/ --reset-partition 3 --reset-partition 5=latest
+  parley ingest --brokers kafka:9092 --topic events --lake s3://acme-lake/parley \
+      --s3-endpoint https://minio.internal:9000 --s3-ca minio-ca.pem`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			for _, b := range strings.Split(brokers, ",") {
@@ -80,6 +93,10 @@ Example:
 					cfg.Brokers = append(cfg.Brokers, b)
 				}
 			}
+			if err := loc.fillFrom(cmd.ErrOrStderr(), configPath); err != nil {
+				return usageErrorf("ingest: --config: %w", err)
+			}
+			cfg.Lake, cfg.S3 = loc.lake, loc.s3
 			if sec.Password == "" {
 				sec.Password = os.Getenv(saslPasswordEnv)
 			}
@@ -119,7 +136,8 @@ Example:
 	f.StringVar(&brokers, "brokers", "", "bootstrap brokers, comma-separated host:port (required)")
 	f.StringVar(&cfg.Topic, "topic", "", "topic to consume (required)")
 	f.StringVar(&cfg.Group, "group", ingest.DefaultGroup, "consumer group; processes sharing it split the partitions")
-	f.StringVar(&cfg.Lake, "lake", "", "lake root directory (required)")
+	loc.add(f)
+	f.StringVar(&configPath, "config", "", "parley.yaml whose lake section (path, s3) applies when --lake and the --s3-* flags are not given")
 	f.IntVar(&cfg.FlushRows, "flush-rows", ingest.DefaultFlushRows, "messages held in memory before writing, per process (split across its partitions)")
 	f.Int64Var(&cfg.FlushBytes, "flush-bytes", ingest.DefaultFlushBytes, "raw bytes held in memory before writing, per process (split across its partitions)")
 	f.DurationVar(&cfg.FlushInterval, "flush-interval", ingest.DefaultFlushInterval, "flush a partition's batch when its first message is this old")

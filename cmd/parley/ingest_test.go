@@ -12,9 +12,18 @@ import (
 	"github.com/segmentio/kafka-go"
 
 	"github.com/parley-cx/parley/internal/broker"
+	"github.com/parley-cx/parley/internal/objstore/s3test"
 )
 
+// TestIngestAndCompactCommands runs ingest then compact through the CLI,
+// on a lake folder and on a bucket (--lake s3://, --s3-endpoint).
 func TestIngestAndCompactCommands(t *testing.T) {
+	for _, kind := range []string{"folder", "bucket"} {
+		t.Run(kind, func(t *testing.T) { ingestAndCompact(t, kind) })
+	}
+}
+
+func ingestAndCompact(t *testing.T, kind string) {
 	b, err := broker.Start(context.Background(), broker.Config{Partitions: 2, Topics: []string{"events"}})
 	if err != nil {
 		t.Fatal(err)
@@ -33,22 +42,40 @@ func TestIngestAndCompactCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	lakeDir := t.TempDir()
-	run := func(args ...string) (string, error) { return parleyCombined(t, args...) }
-	out, err := run("ingest", "--brokers", b.Addr(), "--topic", "events", "--lake", lakeDir, "--flush-rows", "10", "--until-idle", "1s", "--metrics-addr", "127.0.0.1:0")
+	lakeArgs := []string{"--lake", lakeDir}
+	// files lists the complete events files: in the folder, or in a fresh
+	// copy of the bucket made as build makes it.
+	files := func() []string {
+		m, _ := filepath.Glob(filepath.Join(lakeDir, "events", "date=*", "*.parquet"))
+		return m
+	}
+	if kind == "bucket" {
+		srv := s3test.Start(t, s3test.Options{})
+		srv.SetEnv(t)
+		lakeArgs = []string{"--lake", srv.LakeURL("lake"), "--s3-endpoint", srv.Endpoint}
+		files = func() []string {
+			cache := t.TempDir()
+			mustParley(t, append([]string{"build", "--db", filepath.Join(cache, "w.duckdb"), "--cache", cache}, lakeArgs...)...)
+			m, _ := filepath.Glob(filepath.Join(cache, "events", "date=*", "*.parquet"))
+			return m
+		}
+	}
+	run := func(args ...string) (string, error) { return parleyCombined(t, append(args, lakeArgs...)...) }
+	out, err := run("ingest", "--brokers", b.Addr(), "--topic", "events", "--flush-rows", "10", "--until-idle", "1s", "--metrics-addr", "127.0.0.1:0")
 	if err != nil {
 		t.Fatalf("ingest: %v\n%s", err, out)
 	}
 	if !strings.Contains(out, "ingested 50 events, 1 dead letters") {
 		t.Errorf("ingest output does not report 50 events and 1 dead letter:\n%s", out)
 	}
-	files, _ := filepath.Glob(filepath.Join(lakeDir, "events", "date=*", "*.parquet"))
-	out, err = run("compact", "--lake", lakeDir)
+	before := files()
+	out, err = run("compact")
 	if err != nil {
 		t.Fatalf("compact: %v\n%s", err, out)
 	}
-	after, _ := filepath.Glob(filepath.Join(lakeDir, "events", "date=*", "*.parquet"))
-	if len(after) >= len(files) || len(after) > 6 {
-		t.Errorf("compact left %d of %d files, want at most one per partition and date (6)", len(after), len(files))
+	after := files()
+	if len(after) >= len(before) || len(after) > 6 {
+		t.Errorf("compact left %d of %d files, want at most one per partition and date (6)", len(after), len(before))
 	}
 }
 

@@ -44,13 +44,22 @@ func newLakeStatusCmd() *cobra.Command {
   temporary     files still being written, or left behind by a crash (_tmp-*)
 
 A lake with no dead letters, no checkpoints (imports only) or no gap records
-is a normal lake: those lines say "none".`,
+is a normal lake: those lines say "none".
+
+Status reads a lake folder only. For a lake in object storage, build keeps
+a local copy of its events, gap records and reviews, which status reads
+(its checkpoints and dead letters stay in the bucket):
+  parley build --lake s3://acme-lake/parley --cache lake-cache
+  parley lake status --lake lake-cache`,
 		Example: `  parley lake status --lake demo-out/lake
   parley lake status --lake /data/lake | grep -A20 'dead letters'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if root == "" {
 				return usageErrorf("lake status: --lake is required (the folder holding events/)")
+			}
+			if err := folderOnly("lake status", root, "parley build --lake "+root+" --cache DIR copies its events and gap records to DIR, which lake status reads"); err != nil {
+				return err
 			}
 			st, err := ingest.Status(cmd.Context(), root)
 			if err != nil {

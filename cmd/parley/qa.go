@@ -214,6 +214,11 @@ skipped. Of a review's versions the latest reviewed_at is final.
 With --ledger, the QA ledger's rows of the imported reviews' conversations
 are marked reviewed (status, reviews, last_reviewed_at).
 
+The lake must be a folder (s3://bucket/prefix is refused); parley build
+reads a bucket's reviews/ prefix, so with a lake in object storage keep the
+reviews in a folder and copy them there:
+  aws s3 sync lake/reviews s3://acme-lake/parley/reviews
+
 Example:
   parley qa import --lake lake --config parley.yaml scores-2026-03-20-7.jsonl
   parley qa import --lake lake --ledger qa/ledger.csv qa/2026-03-20-7/scores-template.csv
@@ -223,6 +228,9 @@ Example:
 			cfg.Files = args
 			if cfg.Lake == "" {
 				return usageErrorf("qa import: --lake is required")
+			}
+			if err := folderOnly("qa import", cfg.Lake, qaFolderOnly); err != nil {
+				return err
 			}
 			if len(args) == 0 {
 				return usageErrorf("qa import: give at least one scores file")
@@ -257,6 +265,9 @@ Example:
 	return cmd
 }
 
+// qaFolderOnly is what the review commands say to an s3:// lake.
+const qaFolderOnly = "reviews, disputes and resolutions are written to a lake folder; parley build reads a bucket's reviews/ prefix, so a folder's reviews/ copied there (aws s3 sync DIR/reviews s3://BUCKET/PREFIX/reviews) are built"
+
 func newQADisputeCmd() *cobra.Command {
 	var cfg qa.DisputeConfig
 	cmd := &cobra.Command{
@@ -267,11 +278,19 @@ closes it, the review's status in qa_reviews is "disputed" and its score
 stands. A review has at most one open dispute. The review id is in the scores
 file and in qa_reviews.
 
+The lake must be a folder (s3://bucket/prefix is refused); parley build
+reads a bucket's reviews/ prefix, so with a lake in object storage keep the
+reviews in a folder and copy them there:
+  aws s3 sync lake/reviews s3://acme-lake/parley/reviews
+
 Example:
   parley qa dispute --lake lake --review rv-1f3a9c0d5e6b7a81 --by ana \
       --reason "the customer asked to close; closing is N/A"`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := folderOnly("qa dispute", cfg.Lake, qaFolderOnly); err != nil {
+				return err
+			}
 			if err := cfg.Validate(); err != nil {
 				return usageErrorf("qa dispute: %w", asFlags(err))
 			}
@@ -309,6 +328,11 @@ final version, dated now; the status becomes dispute_accepted and the agent's
 quality score uses the new score. --reject keeps the review as scored; the
 status becomes dispute_rejected.
 
+The lake must be a folder (s3://bucket/prefix is refused); parley build
+reads a bucket's reviews/ prefix, so with a lake in object storage keep the
+reviews in a folder and copy them there:
+  aws s3 sync lake/reviews s3://acme-lake/parley/reviews
+
 Example:
   parley qa resolve --lake lake --review rv-1f3a9c0d5e6b7a81 --accept \
       --rescore rescore.jsonl --by lead-maria
@@ -324,6 +348,9 @@ Example:
 				return usageErrorf("qa resolve: --config: %w", err)
 			}
 			cfg.Settings = settings
+			if err := folderOnly("qa resolve", cfg.Lake, qaFolderOnly); err != nil {
+				return err
+			}
 			if err := cfg.Validate(); err != nil {
 				return usageErrorf("qa resolve: %w", asFlags(err))
 			}

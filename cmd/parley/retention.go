@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"log/slog"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -15,9 +14,12 @@ func newRetentionCmd() *cobra.Command {
 	var (
 		cfg  governance.RetentionConfig
 		keep string
+		loc  lakeFlags
+
+		configPath string
 	)
 	cmd := &cobra.Command{
-		Use:   "retention --lake DIR --keep 400d [--dry-run]",
+		Use:   "retention --lake DIR|s3://BUCKET/PREFIX --keep 400d [--dry-run]",
 		Short: "Drop lake date partitions older than the retention window, audited",
 		Long: `Retention deletes every date partition of the lake, events and dead letters,
 whose whole UTC day lies before now minus --keep. The day holding the
@@ -34,9 +36,20 @@ DIR/_audit/audit.jsonl. Rebuild the warehouse afterwards ("parley build").
 
 Example:
   parley retention --lake /data/lake --keep 400d --dry-run
-  parley retention --lake /data/lake --keep 400d --reason "policy RP-7"`,
+  parley retention --lake /data/lake --keep 400d --reason "policy RP-7"
+  parley retention --lake s3://acme-lake/parley --keep 400d
+
+On a lake in object storage (--lake s3://bucket/prefix) retention holds
+the lake's maintenance lease, writes a journal naming every object it
+drops (readers that follow journals, such as build, stop seeing them at
+once), then deletes them; a reader listing objects directly sees the
+partitions shrink object by object (docs/ingest.md).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := loc.fillFrom(cmd.ErrOrStderr(), configPath); err != nil {
+				return usageErrorf("%s: --config: %w", cmd.Name(), err)
+			}
+			cfg.Lake, cfg.S3 = loc.lake, loc.s3
 			if cfg.Lake == "" {
 				return usageErrorf("retention: --lake is required")
 			}
@@ -51,7 +64,7 @@ Example:
 			if err := cfg.Validate(); err != nil {
 				return usageErrorf("retention: --%w", err)
 			}
-			if fi, err := os.Stat(cfg.Lake); err != nil || !fi.IsDir() {
+			if !loc.bucket() && !loc.isDir() {
 				return usageErrorf("retention: --lake %s: not a directory", cfg.Lake)
 			}
 			cfg.Log = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
@@ -67,7 +80,8 @@ Example:
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&cfg.Lake, "lake", "", "lake root directory (required)")
+	loc.add(cmd.Flags())
+	cmd.Flags().StringVar(&configPath, "config", "", "parley.yaml whose lake section (path, s3) applies when --lake and the --s3-* flags are not given")
 	cmd.Flags().StringVar(&keep, "keep", "", "retention window, e.g. 400d (required)")
 	cmd.Flags().BoolVar(&cfg.DryRun, "dry-run", false, "list what would be dropped, change nothing (still audited)")
 	cmd.Flags().StringVar(&cfg.Reason, "reason", "", "reference recorded in the audit log, e.g. the policy ID")

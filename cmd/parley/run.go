@@ -24,6 +24,7 @@ import (
 	"github.com/parley-cx/parley/ingest"
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/kafkaconn"
+	"github.com/parley-cx/parley/internal/objstore"
 	"github.com/parley-cx/parley/internal/runner"
 	"github.com/parley-cx/parley/internal/warehouse"
 	"github.com/parley-cx/parley/qa"
@@ -70,6 +71,11 @@ a systemd unit.
 The lake is --lake, else the lake key of parley.yaml. The warehouse, the
 reports and the QA packets default to warehouse.duckdb, report/ and qa/ next
 to the lake folder; "parley serve" with the same parley.yaml serves them.
+The lake must be a folder: --lake s3://acme-lake/parley is refused. With a
+lake in object storage, run ingest on each machine and build and report from
+a schedule instead:
+  parley ingest --brokers kafka:9092 --topic events --lake s3://acme-lake/parley
+  parley build --lake s3://acme-lake/parley --db /data/warehouse.duckdb && parley report --db /data/warehouse.duckdb --out /data/report
 
 Example:
   parley run --config /etc/parley/parley.yaml
@@ -110,9 +116,15 @@ type paths struct {
 // and the warehouse, reports and packets from the run section, else next
 // to the lake folder, as "parley build" puts the warehouse.
 func resolvePaths(lakeFlag string, s *config.Config) (paths, error) {
-	lake := firstOf(lakeFlag, s.Lake)
+	lake := firstOf(lakeFlag, s.Lake.Path)
 	if lake == "" {
 		return paths{}, errors.New("--lake, or the lake key of parley.yaml, is required (the folder holding events/)")
+	}
+	if objstore.IsURL(lake) {
+		// serve writes reviews and the audit log into a folder (qa.Import,
+		// lake.AppendAudit), and run's stages are not wired to a bucket's
+		// cache and lease: say so rather than stat a folder named s3:.
+		return paths{}, fmt.Errorf("lake %s: parley run and parley serve need a lake folder; a lake in object storage is taken by ingest, import, compact, erase, retention, build and export: run parley ingest --lake %s on each machine, and parley build --lake %s --db FILE then parley report from a schedule", lake, lake, lake)
 	}
 	if fi, err := os.Stat(lake); err != nil || !fi.IsDir() {
 		return paths{}, fmt.Errorf("lake %s: not a directory", lake)

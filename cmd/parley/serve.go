@@ -50,7 +50,11 @@ serve.tls_cert and serve.tls_key, or from a reverse proxy in front
 
 The lake is --lake, else the lake key of parley.yaml; the warehouse,
 reports and packets are where parley run writes them (run.db, run.reports,
-run.qa.out, or next to the lake folder).
+run.qa.out, or next to the lake folder). The lake must be a folder: serve
+writes reviews and the audit log into it; a lake in object storage is
+refused (ingest, import, compact, erase, retention, build and export take
+one), as in
+  parley serve --config parley.yaml --lake s3://acme-lake/parley   # refused
 
 Example:
   parley serve passwd < password.txt          # prints a bcrypt hash for parley.yaml

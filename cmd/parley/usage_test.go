@@ -5,8 +5,11 @@ import (
 	"context"
 	"errors"
 	"io"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/spf13/cobra"
 )
 
 // TestUsageErrors: a wrong call is a usage error (main exits 2 on it) whose
@@ -32,7 +35,14 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"version", "now"}, "version: unexpected argument"},
 		{[]string{"run"}, "run: --config is required"},
 		{[]string{"run", "--config", "../../testdata/qa/e2e.yaml"}, "run: --lake, or the lake key of parley.yaml, is required"},
+		{[]string{"run", "--config", "../../testdata/qa/e2e.yaml", "--lake", "s3://acme/lake"}, "run: lake s3://acme/lake: parley run and parley serve need a lake folder; a lake in object storage is taken by ingest, import, compact, erase, retention, build and export"},
 		{[]string{"serve"}, "serve: --config is required"},
+		{[]string{"verify", "--db", "none.duckdb", "--lake", "s3://acme/lake"}, "verify: --lake s3://acme/lake: reads a lake folder only (a lake in object storage is taken by ingest, import, compact, erase, retention, build and export); give the local copy parley build keeps"},
+		{[]string{"serve", "--config", "../../testdata/qa/e2e.yaml", "--lake", "s3://acme/lake"}, "serve: lake s3://acme/lake: parley run and parley serve need a lake folder"},
+		{[]string{"lake", "status", "--lake", "s3://acme/lake"}, "lake status: --lake s3://acme/lake: reads a lake folder only (a lake in object storage is taken by ingest, import, compact, erase, retention, build and export); parley build --lake s3://acme/lake --cache DIR"},
+		{[]string{"qa", "import", "--lake", "s3://acme/lake", "scores.csv"}, "qa import: --lake s3://acme/lake: reads a lake folder only"},
+		{[]string{"qa", "dispute", "--lake", "s3://acme/lake", "--review", "rv-1", "--by", "ana", "--reason", "x"}, "qa dispute: --lake s3://acme/lake: reads a lake folder only"},
+		{[]string{"qa", "resolve", "--lake", "s3://acme/lake", "--review", "rv-1", "--by", "lead", "--reject"}, "qa resolve: --lake s3://acme/lake: reads a lake folder only"},
 		{[]string{"serve", "passwd", "--cost", "99"}, "serve passwd: --cost: 99 is outside"},
 		{[]string{"serve", "passwd"}, "serve passwd: no password on standard input"},
 	}
@@ -65,5 +75,34 @@ func TestNoArgumentsPrintsHelp(t *testing.T) {
 		if err := cmd.ExecuteContext(context.Background()); err != nil || !strings.Contains(out.String(), "Usage:") {
 			t.Errorf("parley %v: %v\n%s", args, err, out.String())
 		}
+	}
+}
+
+// TestLakeHelpMentionsBuckets: the help of every command taking --lake says
+// what it does with s3://bucket/prefix (takes it, or refuses it and says
+// what to do instead), with an example.
+func TestLakeHelpMentionsBuckets(t *testing.T) {
+	var walk func(c *cobra.Command)
+	seen := 0
+	walk = func(c *cobra.Command) {
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+		if c.Flags().Lookup("lake") == nil {
+			return
+		}
+		seen++
+		var out bytes.Buffer
+		c.SetOut(&out)
+		if err := c.Help(); err != nil {
+			t.Fatal(err)
+		}
+		if !regexp.MustCompile(`(?m)^\s+(parley|aws) .*s3://\S+`).MatchString(out.String()) {
+			t.Errorf("%s --help has no example line with s3://:\n%s", c.CommandPath(), out.String())
+		}
+	}
+	walk(newRootCmd())
+	if seen < 10 {
+		t.Errorf("only %d commands take --lake", seen)
 	}
 }

@@ -57,7 +57,12 @@ has files the build did not read: run parley build first) with the same
 settings: give the --config the build was given; verify stops, naming each
 difference, if the warehouse records other settings. Without --lake it reads
 the folder "lake" next to the warehouse, where parley build's default puts
-the warehouse: --db demo/warehouse.duckdb reads demo/lake.
+the warehouse: --db demo/warehouse.duckdb reads demo/lake. A warehouse built
+from a lake in object storage is verified against the local copy build
+keeps (s3:// is not read here): after
+  parley build --lake s3://acme-lake/parley --db /data/warehouse.duckdb
+run
+  parley verify --db /data/warehouse.duckdb --lake /data/lake-cache
 
 Run it after an upgrade, or before trusting a number.
 
@@ -77,6 +82,9 @@ Example:
 			}
 			if show < 0 {
 				return usageErrorf("verify: --show must be 0 or more, got %d", show)
+			}
+			if err := folderOnly("verify", lakeDir, "give the local copy parley build keeps of it (--lake lake-cache next to the warehouse, or build's --cache DIR)"); err != nil {
+				return err
 			}
 			if _, err := os.Stat(dbPath); err != nil {
 				return usageErrorf("verify: --db %s: no warehouse there (run parley build first)", dbPath)

@@ -59,15 +59,69 @@ type Config struct {
 	ContactReasons []ContactReason `yaml:"contact_reasons"`
 	// Cost holds the prices of conversations.cost (cost.go).
 	Cost Cost `yaml:"cost"`
-	// Lake is the lake's location, for the commands that take --lake and
-	// find none on the command line (`parley run`, `parley serve`); the
-	// flag wins when both are given.
-	Lake string `yaml:"lake,omitempty"`
+	// Lake says where the lake is, for the commands that take --lake and
+	// find none on the command line; the flag wins when both are given. It
+	// never changes what a build computes. Written either as the folder
+	// alone (lake: /var/lib/parley/lake) or as a section with path and s3.
+	Lake Lake `yaml:"lake,omitempty"`
 	// Run holds the settings of `parley run` (run.go); its paths are also
 	// where `parley serve` finds the warehouse, reports and packets.
 	Run Run `yaml:"run,omitempty"`
 	// Serve holds the settings of `parley serve` (run.go).
 	Serve Serve `yaml:"serve,omitempty"`
+}
+
+// Lake is where the lake lives: a folder, or a bucket and prefix in
+// S3-compatible object storage (docs/ingest.md, "The lake on object storage").
+type Lake struct {
+	// Path is a folder or s3://bucket/prefix; --lake overrides it.
+	Path string `yaml:"path,omitempty"`
+	// S3 says how to reach the bucket of an s3:// Path.
+	S3 S3 `yaml:"s3,omitempty"`
+}
+
+// UnmarshalYAML reads the section, or a plain string as its Path: the
+// "lake: FOLDER" form parley.yaml had before the s3 settings.
+func (l *Lake) UnmarshalYAML(n *yaml.Node) error {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		*l = Lake{}
+		return n.Decode(&l.Path)
+	case yaml.MappingNode:
+	default:
+		return fmt.Errorf("line %d: lake: want a folder, s3://bucket/prefix, or a section with path and s3", n.Line)
+	}
+	type fields Lake // without the method, so the section decodes field by field
+	return n.Decode((*fields)(l))
+}
+
+// MarshalYAML writes a lake with no s3 settings in the short form, as
+// UnmarshalYAML reads it.
+func (l Lake) MarshalYAML() (any, error) {
+	if l.S3 == (S3{}) {
+		return l.Path, nil
+	}
+	type fields Lake
+	return fields(l), nil
+}
+
+// mappingIsFields tells the unknown-key check that Lake's section form
+// holds exactly its fields, though Lake decodes itself.
+func (Lake) mappingIsFields() {}
+
+// S3 holds the connection settings of a lake in object storage; the
+// credentials come from the standard AWS environment and files, never from
+// parley.yaml.
+type S3 struct {
+	// Endpoint is an S3-compatible service (http(s)://host:port), reached
+	// path-style; empty means AWS S3. --s3-endpoint overrides it.
+	Endpoint string `yaml:"endpoint,omitempty"`
+	// Region is the bucket's region; empty takes AWS_REGION or the AWS
+	// config file's, else us-east-1. --s3-region overrides it.
+	Region string `yaml:"region,omitempty"`
+	// CAFile is a PEM file of certificate authorities to trust for an
+	// https endpoint. --s3-ca overrides it.
+	CAFile string `yaml:"ca_file,omitempty"`
 }
 
 // Build holds the DuckDB resource settings of `parley build`.
@@ -170,7 +224,7 @@ func (c *Config) SemanticYAML() string {
 	// scorecard re-scores nothing the build computes.
 	semantic.QA = QA{Auto: c.QA.Auto}
 	// Where things are and how the long-running commands run change no figure.
-	semantic.Lake, semantic.Run, semantic.Serve = "", Run{}, Serve{}
+	semantic.Lake, semantic.Run, semantic.Serve = Lake{}, Run{}, Serve{}
 	return string(c.marshal(&semantic))
 }
 
@@ -397,6 +451,12 @@ func (c *Config) Validate() error {
 		add("timezone", "%v", err)
 	}
 	errs = append(errs, c.BusinessHours.validate("business_hours")...)
+	if e := c.Lake.S3.Endpoint; e != "" && !strings.HasPrefix(e, "http://") && !strings.HasPrefix(e, "https://") {
+		add("lake.s3.endpoint", "%q: want http://host:port or https://host:port", e)
+	}
+	if p := c.Lake.Path; strings.HasPrefix(p, "s3:") && !strings.HasPrefix(p, "s3://") {
+		add("lake.path", "%q: a bucket is written s3://bucket/prefix", p)
+	}
 	for _, name := range slices.Sorted(maps.Keys(c.Queues)) {
 		if name == "" {
 			add("queues", "queue name must not be empty")

@@ -160,6 +160,62 @@ func TestExampleFileLoads(t *testing.T) {
 	if got := cfg.ScheduleFor("night-desk").Weekly["mon"]; len(got) != 1 || got[0] != "22:00-06:00" {
 		t.Errorf("night-desk monday = %v", got)
 	}
+	if cfg.Lake.Path != "/var/lib/parley/lake" || cfg.Lake.S3.Endpoint != "https://minio.internal:9000" {
+		t.Errorf("lake = %+v", cfg.Lake)
+	}
+}
+
+// TestLakeSettings: the lake section is checked, and never changes what a
+// build computes (it is not in the fingerprint).
+func TestLakeSettings(t *testing.T) {
+	tests := []struct {
+		name, yaml, wantErr string
+		want                Lake
+	}{
+		{name: "bucket", yaml: "lake:\n  path: s3://b/p\n  s3: {endpoint: http://127.0.0.1:9000, region: eu-west-1}\n",
+			want: Lake{Path: "s3://b/p", S3: S3{Endpoint: "http://127.0.0.1:9000", Region: "eu-west-1"}}},
+		{name: "folder", yaml: "lake:\n  path: /data/lake\n", want: Lake{Path: "/data/lake"}},
+		{name: "short form", yaml: "lake: /data/lake\n", want: Lake{Path: "/data/lake"}},
+		{name: "short form bucket", yaml: "lake: s3://b/p\n", want: Lake{Path: "s3://b/p"}},
+		{name: "endpoint without scheme", yaml: "lake:\n  s3: {endpoint: minio:9000}\n", wantErr: "lake.s3.endpoint"},
+		{name: "misspelt scheme", yaml: "lake:\n  path: s3:/b/p\n", wantErr: "lake.path"},
+		{name: "misspelt scheme, short form", yaml: "lake: s3:/b/p\n", wantErr: "lake.path"},
+		{name: "unknown key", yaml: "lake:\n  s3: {secret_key: x}\n", wantErr: "line 2: lake.s3.secret_key: unknown key in lake.s3"},
+		{name: "misspelt key", yaml: "lake:\n  pth: /data/lake\n", wantErr: "lake.pth: unknown key in lake; did you mean path?"},
+		{name: "a list", yaml: "lake: [/a, /b]\n", wantErr: "line 1: lake: want a folder, s3://bucket/prefix, or a section"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "parley.yaml")
+			if err := os.WriteFile(p, []byte(tc.yaml), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			cfg, err := Load(p)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("Load: %v, want an error naming %s", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.Lake != tc.want {
+				t.Errorf("lake = %+v, want %+v", cfg.Lake, tc.want)
+			}
+			if cfg.Fingerprint() != Default().Fingerprint() {
+				t.Error("the lake section changed the build fingerprint")
+			}
+			// The YAML a warehouse or a test writes back reads the same.
+			again, err := Parse("again", cfg.YAML())
+			if err != nil {
+				t.Fatalf("reading back %s: %v", cfg.YAML(), err)
+			}
+			if again.Lake != tc.want {
+				t.Errorf("read back: lake = %+v, want %+v", again.Lake, tc.want)
+			}
+		})
+	}
 }
 
 // TestUnknownKeysAllAtOnce: every mistyped key is reported, each with its

@@ -33,8 +33,11 @@ func walkKeys(n *yaml.Node, t reflect.Type, path string, errs *[]error) {
 	}
 	switch t.Kind() {
 	case reflect.Struct:
-		if n.Kind != yaml.MappingNode || reflect.PointerTo(t).Implements(reflect.TypeFor[yaml.Unmarshaler]()) {
+		if n.Kind != yaml.MappingNode {
 			return // a scalar where a section belongs is the decoder's type error
+		}
+		if reflect.PointerTo(t).Implements(reflect.TypeFor[yaml.Unmarshaler]()) && !t.Implements(reflect.TypeFor[fieldsSection]()) {
+			return // it reads its own mapping, with keys of its own
 		}
 		fields := map[string]reflect.Type{}
 		var names []string
@@ -83,6 +86,11 @@ func walkKeys(n *yaml.Node, t reflect.Type, path string, errs *[]error) {
 		}
 	}
 }
+
+// fieldsSection is a struct that decodes itself (it has another, shorter
+// form) but whose mapping form holds exactly its fields, checked as any
+// section's.
+type fieldsSection interface{ mappingIsFields() }
 
 func join(path, key string) string {
 	if path == "" {

@@ -71,7 +71,7 @@ run:
 func TestFingerprintIgnoresRunAndServe(t *testing.T) {
 	base := Default().Fingerprint()
 	c := Default()
-	c.Lake = "/data/lake"
+	c.Lake = Lake{Path: "/data/lake", S3: S3{Region: "eu-west-1"}}
 	c.Run.BuildEvery = Duration(60e9)
 	c.Serve.Auth = AuthPassword
 	c.Serve.Users = []User{{Name: "a", Roles: []string{RoleQA}}}

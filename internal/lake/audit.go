@@ -1,7 +1,6 @@
 package lake
 
 import (
-	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -149,22 +148,7 @@ func ReadAudit(root string) ([]AuditEntry, error) {
 		return nil, fmt.Errorf("lake: open audit log: %w", err)
 	}
 	defer f.Close()
-	var out []AuditEntry
-	var bad []error
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), 16<<20)
-	for n := 1; sc.Scan(); n++ {
-		var e AuditEntry
-		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
-			bad = append(bad, fmt.Errorf("lake: audit log %s line %d: %w", path, n, err))
-			continue
-		}
-		out = append(out, e)
-	}
-	if err := sc.Err(); err != nil {
-		return out, fmt.Errorf("lake: read audit log %s: %w", path, err)
-	}
-	return out, errors.Join(bad...)
+	return decodeAudit(f, path)
 }
 
 // SyncDir makes the directory entries of dir (new names, renames) durable.

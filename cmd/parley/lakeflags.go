@@ -1,0 +1,86 @@
+package main
+
+import (
+	"io"
+	"os"
+
+	"github.com/spf13/pflag"
+
+	"github.com/parley-cx/parley/internal/config"
+	"github.com/parley-cx/parley/internal/objstore"
+)
+
+// lakeFlags are the flags that say where the lake is: a folder, or a
+// bucket and prefix in S3-compatible object storage, with how to reach it.
+// Unset, they take parley.yaml's lake section (--config).
+type lakeFlags struct {
+	lake string
+	s3   objstore.Options
+}
+
+// lakeFlagHelp is the --lake help of the commands that take a bucket.
+const lakeFlagHelp = "lake root: a folder, or s3://bucket/prefix in S3-compatible object storage (credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE and ~/.aws; default: lake.path of --config)"
+
+func (l *lakeFlags) add(f *pflag.FlagSet) {
+	f.StringVar(&l.lake, "lake", "", lakeFlagHelp)
+	addS3Flags(f, &l.s3)
+}
+
+// addS3Flags registers the flags that say how to reach a bucket.
+func addS3Flags(f *pflag.FlagSet, s3 *objstore.Options) {
+	f.StringVar(&s3.Endpoint, "s3-endpoint", "", "S3-compatible service for s3:// locations, reached path-style, e.g. https://minio.internal:9000 (default: AWS S3, or lake.s3.endpoint of --config)")
+	f.StringVar(&s3.Region, "s3-region", "", "region of the bucket of s3:// locations (default: AWS_REGION, the AWS config file, lake.s3.region of --config, else us-east-1)")
+	f.StringVar(&s3.CAFile, "s3-ca", "", "PEM file of certificate authorities to trust for an https --s3-endpoint (AWS_CA_BUNDLE works too; default: lake.s3.ca_file of --config)")
+}
+
+// fill takes what the flags left unset from parley.yaml's lake section.
+func (l *lakeFlags) fill(settings *config.Config) {
+	if l.lake == "" {
+		l.lake = settings.Lake.Path
+	}
+	s := settings.Lake.S3
+	if l.s3.Endpoint == "" {
+		l.s3.Endpoint = s.Endpoint
+	}
+	if l.s3.Region == "" {
+		l.s3.Region = s.Region
+	}
+	if l.s3.CAFile == "" {
+		l.s3.CAFile = s.CAFile
+	}
+}
+
+// fillFrom loads --config (if given) for its lake section.
+func (l *lakeFlags) fillFrom(w io.Writer, configPath string) error {
+	if configPath == "" {
+		return nil
+	}
+	settings, err := loadSettings(w, configPath)
+	if err != nil {
+		return err
+	}
+	l.fill(settings)
+	return nil
+}
+
+// bucketCommands names the commands that take a lake in object storage.
+const bucketCommands = "ingest, import, compact, erase, retention, build and export"
+
+// folderOnly refuses an s3:// lake for a command that reads or writes a
+// lake folder, rather than let it look for a folder named "s3:": it names
+// the commands that do take a bucket, and what to do instead.
+func folderOnly(command, lake, instead string) error {
+	if !objstore.IsURL(lake) {
+		return nil
+	}
+	return usageErrorf("%s: --lake %s: reads a lake folder only (a lake in object storage is taken by %s); %s", command, lake, bucketCommands, instead)
+}
+
+// bucket reports whether the lake is in object storage.
+func (l *lakeFlags) bucket() bool { return objstore.IsURL(l.lake) }
+
+// isDir reports whether the lake is an existing folder.
+func (l *lakeFlags) isDir() bool {
+	fi, err := os.Stat(l.lake)
+	return err == nil && fi.IsDir()
+}
