@@ -10,14 +10,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parley-cx/parley/build"
 	"github.com/parley-cx/parley/ingest"
 	"github.com/parley-cx/parley/internal/browsertest"
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/event"
 	"github.com/parley-cx/parley/internal/synth"
 	"github.com/parley-cx/parley/internal/warehouse"
-	"github.com/parley-cx/parley/metrics"
-	"github.com/parley-cx/parley/transform"
 )
 
 // buildWarehouse runs the real pipeline through files, as the stages do:
@@ -56,10 +55,7 @@ func buildWarehouse(t *testing.T, days int, perDay float64, adjust ...func(*conf
 		t.Fatal(err)
 	}
 	db := filepath.Join(dir, "warehouse.duckdb")
-	if _, err := transform.Run(ctx, transform.Config{Lake: lake, DB: db, Settings: settings}); err != nil {
-		t.Fatal(err)
-	}
-	if err := metrics.Run(ctx, metrics.Config{DB: db, Settings: settings}); err != nil {
+	if _, err := build.Run(ctx, build.Config{Lake: lake, DB: db, Settings: settings}); err != nil {
 		t.Fatal(err)
 	}
 	return db, settings

@@ -11,10 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parley-cx/parley/build"
 	"github.com/parley-cx/parley/ingest"
 	"github.com/parley-cx/parley/internal/warehouse"
-	"github.com/parley-cx/parley/metrics"
-	"github.com/parley-cx/parley/transform"
 )
 
 // line is one input line of a test lake: an event, or anything else.
@@ -63,16 +62,12 @@ func importLake(t *testing.T, name string, lines []line) string {
 	return root
 }
 
-// build runs transform and metrics on the lake into a fresh warehouse file.
-func build(t *testing.T, root string) string {
+// buildNew builds the lake into a fresh warehouse file, as parley build does.
+func buildNew(t *testing.T, root string) string {
 	t.Helper()
 	db := filepath.Join(t.TempDir(), "warehouse.duckdb")
-	ctx := context.Background()
-	if _, err := transform.Run(ctx, transform.Config{Lake: root, DB: db}); err != nil {
-		t.Fatalf("transform: %v", err)
-	}
-	if err := metrics.Run(ctx, metrics.Config{DB: db}); err != nil {
-		t.Fatalf("metrics: %v", err)
+	if _, err := build.Run(context.Background(), build.Config{Lake: root, DB: db}); err != nil {
+		t.Fatalf("build: %v", err)
 	}
 	return db
 }

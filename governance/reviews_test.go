@@ -121,7 +121,7 @@ func TestEraseReviews(t *testing.T) {
 
 	// The warehouse keeps the review, scored, flagged as of a conversation it does not hold.
 	db := openDuck(t)
-	wh := build(t, root)
+	wh := buildNew(t, root)
 	if _, err := db.Exec("ATTACH '" + wh + "' AS w (READ_ONLY)"); err != nil {
 		t.Fatal(err)
 	}

@@ -9,10 +9,9 @@ import (
 	"testing"
 	"time"
 
+	parleybuild "github.com/parley-cx/parley/build"
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/event"
-	"github.com/parley-cx/parley/metrics"
-	"github.com/parley-cx/parley/transform"
 )
 
 // syntheticEvents makes about n events of varied conversations over 60 days, from a fixed seed.
@@ -53,10 +52,7 @@ func BenchmarkBuild(b *testing.B) {
 	b.ResetTimer()
 	for i := range b.N {
 		db := filepath.Join(b.TempDir(), fmt.Sprintf("w%d.duckdb", i))
-		if _, err := transform.Run(ctx, transform.Config{Lake: root, DB: db, Settings: settings}); err != nil {
-			b.Fatal(err)
-		}
-		if err := metrics.Run(ctx, metrics.Config{DB: db, Settings: settings}); err != nil {
+		if _, err := parleybuild.Run(ctx, parleybuild.Config{Lake: root, DB: db, Settings: settings}); err != nil {
 			b.Fatal(err)
 		}
 	}

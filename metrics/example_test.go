@@ -7,14 +7,14 @@ import (
 	"path/filepath"
 	"time"
 
+	parleybuild "github.com/parley-cx/parley/build"
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/event"
 	"github.com/parley-cx/parley/internal/warehouse"
 	"github.com/parley-cx/parley/metrics"
-	"github.com/parley-cx/parley/transform"
 )
 
-func ExampleRun() {
+func ExampleQuery() {
 	dir, err := os.MkdirTemp("", "parley-example-")
 	if err != nil {
 		fmt.Println(err)
@@ -36,11 +36,7 @@ func ExampleRun() {
 	settings.TimeZone = "America/New_York"
 	ctx := context.Background()
 	dbPath := filepath.Join(dir, "warehouse.duckdb")
-	if _, err := transform.Run(ctx, transform.Config{Lake: filepath.Join(dir, "lake"), DB: dbPath, Settings: settings}); err != nil {
-		fmt.Println(err)
-		return
-	}
-	if err := metrics.Run(ctx, metrics.Config{DB: dbPath, Settings: settings}); err != nil {
+	if _, err := parleybuild.Run(ctx, parleybuild.Config{Lake: filepath.Join(dir, "lake"), DB: dbPath, Settings: settings}); err != nil {
 		fmt.Println(err)
 		return
 	}

@@ -13,12 +13,11 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
+	parleybuild "github.com/parley-cx/parley/build"
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/event"
 	"github.com/parley-cx/parley/internal/lake"
 	"github.com/parley-cx/parley/internal/warehouse"
-	"github.com/parley-cx/parley/metrics"
-	"github.com/parley-cx/parley/transform"
 )
 
 // readFixture decodes a JSON-lines fixture from testdata/metrics.
@@ -103,11 +102,7 @@ func buildLake(t *testing.T, root string, settings *config.Config) *warehouse.DB
 func buildLakeFile(t *testing.T, root string, settings *config.Config) string {
 	t.Helper()
 	dbPath := filepath.Join(t.TempDir(), "warehouse.duckdb")
-	ctx := context.Background()
-	if _, err := transform.Run(ctx, transform.Config{Lake: root, DB: dbPath, Settings: settings}); err != nil {
-		t.Fatal(err)
-	}
-	if err := metrics.Run(ctx, metrics.Config{DB: dbPath, Settings: settings}); err != nil {
+	if _, err := parleybuild.Run(context.Background(), parleybuild.Config{Lake: root, DB: dbPath, Settings: settings}); err != nil {
 		t.Fatal(err)
 	}
 	return dbPath

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -15,12 +14,12 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
+	parleybuild "github.com/parley-cx/parley/build"
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/event"
 	"github.com/parley-cx/parley/internal/lake"
 	"github.com/parley-cx/parley/internal/warehouse"
 	"github.com/parley-cx/parley/metrics"
-	"github.com/parley-cx/parley/transform"
 )
 
 // writeBatch writes evs as one delivery: one lake file per UTC date, named
@@ -110,36 +109,32 @@ func conflictingCopies(evs []event.Event) []event.Event {
 }
 
 // fullBuild builds dbPath from scratch.
-func fullBuild(t testing.TB, root, dbPath string, settings *config.Config) transform.Stats {
+func fullBuild(t testing.TB, root, dbPath string, settings *config.Config) parleybuild.Stats {
 	t.Helper()
 	return chunkedBuild(t, root, dbPath, settings, 0)
 }
 
 // chunkedBuild builds dbPath from scratch with the metric statements run in
 // chunks passes (0: as build.memory_limit says).
-func chunkedBuild(t testing.TB, root, dbPath string, settings *config.Config, chunks int) transform.Stats {
+func chunkedBuild(t testing.TB, root, dbPath string, settings *config.Config, chunks int) parleybuild.Stats {
 	t.Helper()
-	ctx := context.Background()
-	stats, err := transform.Run(ctx, transform.Config{Lake: root, DB: dbPath, Settings: settings})
+	stats, err := parleybuild.Run(context.Background(), parleybuild.Config{Lake: root, DB: dbPath, Settings: settings, Full: true, Chunks: chunks})
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := metrics.Run(ctx, metrics.Config{DB: dbPath, Settings: settings, Chunks: chunks}); err != nil {
 		t.Fatal(err)
 	}
 	return stats
 }
 
-// incrementalBuild updates dbPath with the lake files added since it was built.
-func incrementalBuild(t testing.TB, root, dbPath string, settings *config.Config) transform.Stats {
+// incrementalBuild updates dbPath with the lake files added since it was
+// built, as parley build does; a fall back to a full rebuild fails the test.
+func incrementalBuild(t testing.TB, root, dbPath string, settings *config.Config) parleybuild.Stats {
 	t.Helper()
-	ctx := context.Background()
-	stats, err := transform.Run(ctx, transform.Config{Lake: root, DB: dbPath, Settings: settings, Incremental: true})
+	stats, err := parleybuild.Run(context.Background(), parleybuild.Config{Lake: root, DB: dbPath, Settings: settings})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := metrics.Run(ctx, metrics.Config{DB: dbPath, Settings: settings, Incremental: true}); err != nil {
-		t.Fatal(err)
+	if !stats.Incremental || stats.FullRebuild != "" {
+		t.Fatalf("the build did not update the warehouse: incremental %v, full rebuild because %q", stats.Incremental, stats.FullRebuild)
 	}
 	return stats
 }
@@ -358,9 +353,10 @@ func TestChunkedEqualsOnePass(t *testing.T) {
 	}
 }
 
-// TestIncrementalNeedsFullRebuild: the incremental run refuses to update a
-// warehouse built with other settings, or from a lake file since removed or
-// rewritten, and has nothing to do when no file is new.
+// TestIncrementalNeedsFullRebuild: the build does not update a warehouse
+// built with other settings, or from a lake file since removed or
+// rewritten, but rebuilds it in full (Stats.FullRebuild says why), and has
+// nothing to do when no file is new.
 func TestIncrementalNeedsFullRebuild(t *testing.T) {
 	evs := syntheticEvents(2_000)
 	cases := []struct {
@@ -403,11 +399,14 @@ func TestIncrementalNeedsFullRebuild(t *testing.T) {
 			settings := config.Default()
 			fullBuild(t, root, dbPath, settings)
 			tc.change(t, root, settings)
-			stats, err := transform.Run(context.Background(), transform.Config{Lake: root, DB: dbPath, Settings: settings, Incremental: true})
-			if got := errors.Is(err, transform.ErrFullRebuild); got != tc.wantFull {
-				t.Fatalf("full rebuild needed: %v (err %v), want %v", got, err, tc.wantFull)
+			stats, err := parleybuild.Run(context.Background(), parleybuild.Config{Lake: root, DB: dbPath, Settings: settings})
+			if err != nil {
+				t.Fatal(err)
 			}
-			if err == nil && (stats.NewFiles != 0 || stats.Affected != 0 || stats.Events == 0) {
+			if got := stats.FullRebuild != ""; got != tc.wantFull {
+				t.Fatalf("rebuilt in full: %v (%q), want %v", got, stats.FullRebuild, tc.wantFull)
+			}
+			if !tc.wantFull && (stats.NewFiles != 0 || stats.Affected != 0 || stats.Events == 0) {
 				t.Errorf("stats %+v: want no new files, no conversations recomputed, the old events kept", stats)
 			}
 		})
@@ -468,8 +467,8 @@ func TestIncrementalPicksUpNewGapRecords(t *testing.T) {
 		t.Errorf("ingest_gaps.detected_at = %v (%v), want %v in UTC", got, err, detected.UTC())
 	}
 
-	stats, err = transform.Run(context.Background(), transform.Config{Lake: root, DB: incr, Settings: settings, Incremental: true})
-	if err != nil || stats.NewFiles != 0 || stats.GapsChanged {
+	stats, err = parleybuild.Run(context.Background(), parleybuild.Config{Lake: root, DB: incr, Settings: settings})
+	if err != nil || stats.NewFiles != 0 || stats.GapsChanged || !stats.UpToDate() {
 		t.Errorf("a build with nothing new: %+v, %v; want up to date", stats, err)
 	}
 }

@@ -9,10 +9,9 @@ import (
 	"testing"
 	"time"
 
+	parleybuild "github.com/parley-cx/parley/build"
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/event"
-	"github.com/parley-cx/parley/metrics"
-	"github.com/parley-cx/parley/transform"
 )
 
 // cycleEvents is one round of a busy support thread, repeated to make
@@ -95,10 +94,7 @@ func BenchmarkLongConversation(b *testing.B) {
 		for i := range 3 {
 			db := filepath.Join(b.TempDir(), fmt.Sprintf("w%d.duckdb", i))
 			t := time.Now()
-			if _, err := transform.Run(ctx, transform.Config{Lake: root, DB: db, Settings: settings, Log: log}); err != nil {
-				b.Fatal(err)
-			}
-			if err := metrics.Run(ctx, metrics.Config{DB: db, Settings: settings, Log: log}); err != nil {
+			if _, err := parleybuild.Run(ctx, parleybuild.Config{Lake: root, DB: db, Settings: settings, Log: log}); err != nil {
 				b.Fatal(err)
 			}
 			if d := time.Since(t); i == 0 || d < best {

@@ -7,13 +7,11 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
-	"path"
 	"slices"
-	"strings"
 	"time"
 
+	"github.com/parley-cx/parley/build/plan"
 	"github.com/parley-cx/parley/internal/config"
-	"github.com/parley-cx/parley/internal/version"
 	"github.com/parley-cx/parley/internal/warehouse"
 	parleysql "github.com/parley-cx/parley/sql"
 )
@@ -59,9 +57,6 @@ func chunksFor(rows, limit int64) int {
 // PublicObjects lists the warehouse's public tables and views, the contract of docs/metrics.md.
 var PublicObjects = []string{"events", "messages", "episodes", "conversations", "escalations", "kpi_daily", "agent_daily", "escalation_effectiveness", "resolution_split", "warehouse_info", "ingest_gaps", "duplicate_conflicts", "qa_reviews", "qa_ratings", "qa_agent_weekly", "qa_calibration", "dimension_daily", "conversation_openings", "opening_terms", "customer_returns", "auto_qa", "auto_qa_summary", "auto_qa_agreement", "queue_now"}
 
-// stagePrefix selects this stage's files in sql/build.
-const stagePrefix = "2"
-
 // Run creates, or with cfg.Incremental updates, every public metric table and view in cfg.DB.
 func Run(ctx context.Context, cfg Config) error {
 	log := cfg.Log
@@ -86,135 +81,106 @@ func Run(ctx context.Context, cfg Config) error {
 	return runErr
 }
 
-// scopeBefore names, by the file they precede, the statements that say
-// which conversations the following files compute (stmt/scope_<mode>_<name>.sql):
-// each defines views over a table the previous files have just written.
-var scopeBefore = map[string]string{
-	"210_messages.sql":      "events",
-	"220_episodes.sql":      "messages",
-	"240_conversations.sql": "escalations",
-}
-
-// perConversation are the files that compute each conversation from its own
-// rows (and, for repeat contacts, the other conversations' starts), which a
-// chunked build therefore runs once per chunk.
-var perConversation = map[string]bool{
-	"210_messages.sql":                true,
-	"220_episodes.sql":                true,
-	"230_escalations.sql":             true,
-	"235_conversation_openings.sql":   true,
-	"236_conversation_dimensions.sql": true,
-	"240_conversations.sql":           true,
-}
-
 // runner runs the stage's files on one connection: the reference tables
 // are filled in a transaction on it, and the scopes live in its temp tables.
 type runner struct {
 	conn     *sql.Conn
 	settings *config.Config
 	log      *slog.Logger
-	// args are the parameters of the files that take some; after fills in
-	// from Go what a file created.
-	args  map[string][]any
-	after map[string]func(context.Context, *sql.Conn, *config.Config) error
+	params   map[string]any // the steps' named parameters (plan.Params)
+	cfg      Config
+	chunks   int // the passes of the per-conversation steps (and of the automatic checks)
 }
 
+// run walks the metric steps of the build plan (build/plan): those before
+// the per-conversation ones set up what they read; the per-conversation
+// ones run once (full), once over the affected conversations
+// (incremental) or once per chunk; those after (QA, rollups,
+// warehouse_info) read the finished tables.
 func run(ctx context.Context, db *warehouse.DB, s *config.Config, cfg Config, log *slog.Logger) error {
-	names, err := parleysql.Dir("build")
-	if err != nil {
-		return fmt.Errorf("metrics: %w", err)
-	}
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("metrics: connect: %w", err)
 	}
 	defer conn.Close()
-	r := &runner{
-		conn: conn, settings: s, log: log,
-		args: map[string][]any{
-			"200_settings.sql": {
-				s.TimeZone,
-				s.Windows.RepeatContact.Seconds(), s.Windows.EscalationEffective.Seconds(),
-				s.Windows.Reopen.Seconds(), s.Windows.IdleComplete.Seconds(),
-				s.Friction.Weights.Time, s.Friction.Weights.Impersonal,
-				s.Friction.Weights.Directness, s.Friction.Weights.Effort,
-			},
-			"260_warehouse_info.sql": {version.Get().Module, version.Get().Revision},
-		},
-		after: map[string]func(context.Context, *sql.Conn, *config.Config) error{
-			"201_reference.sql":             fillReference,
-			"202_dimensions.sql":            fillDimensions,
-			"235_conversation_openings.sql": matchContactReasons,
-		},
-	}
-	// The files before the per-conversation ones set up what they read;
-	// those after (rollup views, warehouse_info) read the finished tables.
-	var before, each, rest []string
-	for _, name := range names {
-		switch base := path.Base(name); {
-		case !strings.HasPrefix(base, stagePrefix): // the transform's
-		case perConversation[base]:
-			each = append(each, name)
+	r := &runner{conn: conn, settings: s, log: log, params: plan.Params(s), cfg: cfg}
+	var before, each, rest []plan.Step
+	for _, step := range plan.Of(plan.Metrics) {
+		switch {
+		case step.PerConversation:
+			each = append(each, step)
 		case len(each) == 0:
-			before = append(before, name)
+			before = append(before, step)
 		default:
-			rest = append(rest, name)
+			rest = append(rest, step)
 		}
 	}
-	if err := r.files(ctx, before, "all"); err != nil {
+	if err := r.steps(ctx, before, "all"); err != nil {
 		return err
 	}
-	chunks, err := r.chunkCount(ctx, cfg)
-	if err != nil {
+	if r.chunks, err = r.chunkCount(ctx, cfg); err != nil {
 		return err
-	}
-	// The automatic checks read events in as many passes as the
-	// per-conversation statements, for the same reason.
-	r.after["247_auto_qa.sql"] = func(ctx context.Context, _ *sql.Conn, _ *config.Config) error {
-		return r.autoQA(ctx, cfg.Incremental, chunks)
 	}
 	switch {
 	case cfg.Incremental:
 		if err = r.exec(ctx, "build/stmt/ranges.sql"); err == nil {
-			err = r.files(ctx, each, "affected")
+			err = r.steps(ctx, each, "affected")
 		}
-	case chunks <= 1:
-		err = r.files(ctx, each, "all")
+	case r.chunks <= 1:
+		err = r.steps(ctx, each, "all")
 	default:
-		err = r.chunks(ctx, each, chunks)
+		err = r.chunked(ctx, each, r.chunks)
 	}
 	if err != nil {
 		return err
 	}
-	return r.files(ctx, rest, "all")
+	return r.steps(ctx, rest, "all")
 }
 
 func (r *runner) exec(ctx context.Context, name string, args ...any) error {
 	return parleysql.Exec(ctx, r.conn, r.log, "metrics", name, args...)
 }
 
-// files runs the build files in order, each after the scope statement of
-// mode (all, affected or chunk) it needs, if any.
-func (r *runner) files(ctx context.Context, files []string, mode string) error {
-	for _, name := range files {
-		base := path.Base(name)
-		if scope, ok := scopeBefore[base]; ok {
-			if err := r.exec(ctx, "build/stmt/scope_"+mode+"_"+scope+".sql"); err != nil {
+// steps runs the steps in order, each after the scope statement of mode
+// (all, affected or chunk) it needs, if any, and before its hook.
+func (r *runner) steps(ctx context.Context, steps []plan.Step, mode string) error {
+	for _, step := range steps {
+		if step.Scope != "" {
+			if err := r.exec(ctx, "build/stmt/scope_"+mode+"_"+step.Scope+".sql"); err != nil {
 				return err
 			}
 		}
-		if err := r.exec(ctx, name, r.args[base]...); err != nil {
+		if err := r.exec(ctx, step.Path(), step.Args(r.params)...); err != nil {
 			return err
 		}
-		if fill := r.after[base]; fill != nil {
-			t := time.Now()
-			if err := fill(ctx, r.conn, r.settings); err != nil {
-				return err
-			}
-			r.log.Info("metrics: filled the tables of "+base, "elapsed", time.Since(t).Round(time.Millisecond))
+		if step.Then == plan.NoHook {
+			continue
 		}
+		t := time.Now()
+		if err := r.hook(ctx, step.Then); err != nil {
+			return err
+		}
+		r.log.Info("metrics: filled the tables of "+step.File, "elapsed", time.Since(t).Round(time.Millisecond))
 	}
 	return nil
+}
+
+// hook runs the Go a metric step names.
+func (r *runner) hook(ctx context.Context, h plan.Hook) error {
+	switch h {
+	case plan.FillReference:
+		return fillReference(ctx, r.conn, r.settings)
+	case plan.FillDimensions:
+		return fillDimensions(ctx, r.conn, r.settings)
+	case plan.MatchContactReasons:
+		return matchContactReasons(ctx, r.conn, r.settings)
+	case plan.AutoQA:
+		// The automatic checks read events in as many passes as the
+		// per-conversation statements, for the same reason.
+		return r.autoQA(ctx, r.cfg.Incremental, r.chunks)
+	default:
+		return fmt.Errorf("metrics: the build plan names hook %d, which is not the metrics'", h)
+	}
 }
 
 // chunkCount is cfg.Chunks, or the passes build.memory_limit calls for.
@@ -233,8 +199,8 @@ func (r *runner) chunkCount(ctx context.Context, cfg Config) (int, error) {
 	return chunksFor(rows, limit), nil
 }
 
-// chunks runs the per-conversation files once per chunk of conversations.
-func (r *runner) chunks(ctx context.Context, files []string, n int) error {
+// chunked runs the per-conversation steps once per chunk of conversations.
+func (r *runner) chunked(ctx context.Context, steps []plan.Step, n int) error {
 	if err := r.exec(ctx, "build/stmt/chunk_starts.sql"); err != nil {
 		return err
 	}
@@ -246,7 +212,7 @@ func (r *runner) chunks(ctx context.Context, files []string, n int) error {
 		if err := r.exec(ctx, "build/stmt/set_chunk.sql", k, n); err != nil {
 			return err
 		}
-		if err := r.files(ctx, files, "chunk"); err != nil {
+		if err := r.steps(ctx, steps, "chunk"); err != nil {
 			return fmt.Errorf("%w (chunk %d of %d)", err, k+1, n)
 		}
 	}

@@ -12,10 +12,10 @@ import (
 
 	"github.com/marcboeker/go-duckdb/v2"
 
+	parleybuild "github.com/parley-cx/parley/build"
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/event"
 	"github.com/parley-cx/parley/internal/lake"
-	"github.com/parley-cx/parley/transform"
 )
 
 // writeReviews publishes rows as one file of the lake's reviews dataset,
@@ -133,7 +133,7 @@ func TestIncrementalPicksUpNewReviews(t *testing.T) {
 	fullBuild(t, root, full, settings)
 	assertSameWarehouse(t, incr, full)
 
-	stats, err := transform.Run(context.Background(), transform.Config{Lake: root, DB: incr, Settings: settings, Incremental: true})
+	stats, err := parleybuild.Run(context.Background(), parleybuild.Config{Lake: root, DB: incr, Settings: settings})
 	if err != nil || !stats.UpToDate() {
 		t.Errorf("a build with nothing new: %+v, %v; want up to date", stats, err)
 	}

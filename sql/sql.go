@@ -1,10 +1,10 @@
 // Package sql embeds every SQL statement Parley runs, so data teams read and reuse the same definitions the dashboards use.
 //
-// Each folder belongs to one stage: build/ makes the warehouse (files run in
-// name order), reports/ feeds the dashboards, qa/ the review samples,
-// forecast/ the arrival counts, sandbox/ locks down the warehouse for
-// parley sql and parley export, run/ and serve/ hold the lookups of parley
-// run and parley serve. Import it as parleysql to keep database/sql's name free.
+// Each folder belongs to one stage: build/ makes the warehouse (its files
+// run in the order build/plan declares, which is their numbers), reports/
+// feeds the dashboards, qa/ the review samples, forecast/ the arrival
+// counts, sandbox/ locks down the warehouse for parley sql and parley
+// export, run/ and serve/ hold the lookups of parley run and parley serve. Import it as parleysql to keep database/sql's name free.
 package sql
 
 import (

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/parley-cx/parley/build/plan"
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/lake"
 	"github.com/parley-cx/parley/internal/warehouse"
@@ -133,8 +134,12 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 			return Stats{}, errors.Join(fmt.Errorf("transform: %w", err), conn.Close(), db.Close())
 		}
 	}
-	r := &runner{conn: conn, log: log, timeZone: settings.TimeZone, fingerprint: Fingerprint(settings), settings: settings.SemanticYAML(), lake: lakePath}
-	stats, runErr := r.run(ctx, files, gaps, reviews, cfg.Incremental)
+	r := &runner{
+		conn: conn, log: log, params: plan.Params(settings), fingerprint: Fingerprint(settings),
+		settings: settings.SemanticYAML(), lake: lakePath,
+		incremental: cfg.Incremental, files: files, gaps: gaps, reviews: reviews,
+	}
+	stats, runErr := r.run(ctx)
 	if err := conn.Close(); err != nil && runErr == nil {
 		runErr = fmt.Errorf("transform: close connection: %w", err)
 	}
@@ -219,7 +224,7 @@ func listFiles(glob string) ([]lakeFile, error) {
 type runner struct {
 	conn        *sql.Conn
 	log         *slog.Logger
-	timeZone    string
+	params      map[string]any
 	fingerprint string
 	// settings is the SemanticYAML recorded beside the fingerprint, for
 	// BuiltWith to say which settings a later build changes.
@@ -227,94 +232,129 @@ type runner struct {
 	// lake is the lake's absolute path (or s3:// URL, Config.Source),
 	// recorded for BuiltWith.
 	lake string
+
+	// What this run reads, and what it found: the hooks fill them in.
+	incremental   bool
+	files         []lakeFile // every complete events file of the lake
+	newFiles      []lakeFile // those not built yet (all of them in a full run)
+	gaps, reviews []string   // the lake's gap records and reviews files
+	stats         Stats
 }
 
 func (r *runner) exec(ctx context.Context, name string, args ...any) error {
 	return parleysql.Exec(ctx, r.conn, r.log, "transform", name, args...)
 }
 
-func (r *runner) run(ctx context.Context, files []lakeFile, gaps, reviews []string, incremental bool) (Stats, error) {
-	s := Stats{Incremental: incremental, OffsetGaps: len(gaps), ReviewFiles: len(reviews)}
-	if err := r.exec(ctx, "build/100_tables.sql"); err != nil {
-		return s, err
+// run walks the transform's steps of the build plan (build/plan): each
+// step's scope, its file, then its hook.
+func (r *runner) run(ctx context.Context) (Stats, error) {
+	r.stats = Stats{Incremental: r.incremental, OffsetGaps: len(r.gaps), ReviewFiles: len(r.reviews)}
+	r.newFiles = r.files
+	mode := "all"
+	if r.incremental {
+		mode = "affected"
 	}
-	var err error
-	if s.GapsChanged, err = r.loadGaps(ctx, gaps); err != nil {
-		return s, err
-	}
-	if s.ReviewsChanged, err = r.loadReviews(ctx, reviews); err != nil {
-		return s, err
-	}
-	newFiles := files
-	if incremental {
-		if newFiles, err = r.newFiles(ctx, files); err != nil {
-			return s, err
-		}
-		if len(newFiles) == 0 {
-			if !s.GapsChanged && !s.ReviewsChanged {
-				r.log.Info("transform: no new lake files; the warehouse is up to date")
-				return s, r.count(ctx, &s)
+	for _, step := range plan.Of(plan.Transform) {
+		switch step.Only {
+		case plan.NewFiles:
+			if len(r.newFiles) == 0 {
+				continue
 			}
-			// New gap records or reviews only: no conversation changes, but
-			// what reads the whole warehouse (warehouse_info, the QA tables)
-			// must be recomputed.
-			r.log.Info("transform: no new lake files, but new offset gap records or reviews", "gap_records", len(gaps), "reviews_changed", s.ReviewsChanged)
-			if err := r.exec(ctx, "build/stmt/clear_affected.sql"); err != nil {
-				return s, err
-			}
-			return s, r.count(ctx, &s)
-		}
-	}
-	if err := r.exec(ctx, "build/stmt/lake_files.sql", paths(newFiles)); err != nil {
-		return s, err
-	}
-	scope := "build/stmt/lake_scope_all.sql"
-	if incremental {
-		if err := r.exec(ctx, "build/110_affected.sql"); err != nil {
-			return s, err
-		}
-		if err := r.conn.QueryRowContext(ctx, parleysql.File("build/stmt/affected_count.sql")).Scan(&s.Affected); err != nil {
-			return s, fmt.Errorf("transform: count affected conversations: %w", err)
-		}
-		r.log.Info("transform: incremental", "new_files", len(newFiles), "conversations", s.Affected)
-		for _, name := range []string{"build/stmt/ranges.sql", "build/stmt/old_events.sql"} {
-			if err := r.exec(ctx, name); err != nil {
-				return s, err
+		case plan.IncrementalWithNewFiles:
+			if !r.incremental || len(r.newFiles) == 0 {
+				continue
 			}
 		}
-		scope = "build/stmt/lake_scope_affected.sql"
-	}
-	s.NewFiles = len(newFiles)
-	if err := r.exec(ctx, scope); err != nil {
-		return s, err
-	}
-	if err := r.exec(ctx, "build/120_events.sql", r.timeZone); err != nil {
-		return s, err
-	}
-	if incremental {
-		var lost int64
-		if err := r.conn.QueryRowContext(ctx, parleysql.File("build/stmt/lost_kept.sql")).Scan(&lost); err != nil {
-			return s, fmt.Errorf("transform: check kept copies: %w", err)
+		if step.Scope != "" {
+			if err := r.exec(ctx, "build/stmt/scope_"+mode+"_"+step.Scope+".sql"); err != nil {
+				return r.stats, err
+			}
 		}
-		if lost > 0 {
-			return s, fmt.Errorf("transform: %w: new lake files hold %d copies of events built before that were ingested before the copies kept", ErrFullRebuild, lost)
+		if err := r.exec(ctx, step.Path(), step.Args(r.params)...); err != nil {
+			return r.stats, err
+		}
+		if err := r.hook(ctx, step.Then); err != nil {
+			return r.stats, err
 		}
 	}
-	if err := r.exec(ctx, "build/125_duplicate_conflicts.sql"); err != nil {
-		return s, err
+	if len(r.newFiles) == 0 {
+		if r.stats.UpToDate() {
+			r.log.Info("transform: no new lake files; the warehouse is up to date")
+			return r.stats, r.count(ctx, &r.stats)
+		}
+		// New gap records or reviews only: no conversation changes, but
+		// what reads the whole warehouse (warehouse_info, the QA tables)
+		// must be recomputed.
+		r.log.Info("transform: no new lake files, but new offset gap records or reviews", "gap_records", len(r.gaps), "reviews_changed", r.stats.ReviewsChanged)
+		if err := r.exec(ctx, "build/stmt/clear_affected.sql"); err != nil {
+			return r.stats, err
+		}
+		return r.stats, r.count(ctx, &r.stats)
 	}
-	if err := r.record(ctx, newFiles); err != nil {
-		return s, err
+	if err := r.record(ctx, r.newFiles); err != nil {
+		return r.stats, err
 	}
-	return s, r.count(ctx, &s)
+	return r.stats, r.count(ctx, &r.stats)
 }
 
-// loadGaps replaces ingest_gaps with the lake's gap records and reports
-// whether they differ from those the table held.
-func (r *runner) loadGaps(ctx context.Context, gaps []string) (changed bool, err error) {
-	if err := r.exec(ctx, "build/130_ingest_gaps.sql"); err != nil {
-		return false, err
+// hook runs the Go a transform step names.
+func (r *runner) hook(ctx context.Context, h plan.Hook) error {
+	var err error
+	switch h {
+	case plan.NoHook:
+	case plan.ListNewFiles:
+		if r.incremental {
+			if r.newFiles, err = r.listNewFiles(ctx, r.files); err != nil {
+				return err
+			}
+		}
+		r.stats.NewFiles = len(r.newFiles)
+		if len(r.newFiles) > 0 {
+			err = r.exec(ctx, "build/stmt/lake_files.sql", paths(r.newFiles))
+		}
+	case plan.ReadAffected:
+		if err := r.conn.QueryRowContext(ctx, parleysql.File("build/stmt/affected_count.sql")).Scan(&r.stats.Affected); err != nil {
+			return fmt.Errorf("transform: count affected conversations: %w", err)
+		}
+		r.log.Info("transform: incremental", "new_files", len(r.newFiles), "conversations", r.stats.Affected)
+		for _, name := range []string{"build/stmt/ranges.sql", "build/stmt/old_events.sql"} {
+			if err := r.exec(ctx, name); err != nil {
+				return err
+			}
+		}
+	case plan.CheckKeptCopies:
+		if r.incremental {
+			err = r.checkKeptCopies(ctx)
+		}
+	case plan.LoadGaps:
+		if r.stats.GapsChanged, err = r.loadGaps(ctx, r.gaps); err == nil && len(r.gaps) > 0 {
+			r.log.Warn("transform: the lake records offset gaps: Kafka messages deleted before ingest read them (table ingest_gaps)", "gap_records", len(r.gaps))
+		}
+	case plan.LoadReviews:
+		r.stats.ReviewsChanged, err = r.loadReviews(ctx, r.reviews)
+	default:
+		return fmt.Errorf("transform: the build plan names hook %d, which is not the transform's", h)
 	}
+	return err
+}
+
+// checkKeptCopies forces a full rebuild when a new lake file holds a copy
+// of an event built before that was ingested before the copy kept: the
+// kept copy would change, and with it rows this update does not recompute.
+func (r *runner) checkKeptCopies(ctx context.Context) error {
+	var lost int64
+	if err := r.conn.QueryRowContext(ctx, parleysql.File("build/stmt/lost_kept.sql")).Scan(&lost); err != nil {
+		return fmt.Errorf("transform: check kept copies: %w", err)
+	}
+	if lost > 0 {
+		return fmt.Errorf("transform: %w: new lake files hold %d copies of events built before that were ingested before the copies kept", ErrFullRebuild, lost)
+	}
+	return nil
+}
+
+// loadGaps replaces ingest_gaps (created by 130_ingest_gaps.sql) with the
+// lake's gap records and reports whether they differ from those the table held.
+func (r *runner) loadGaps(ctx context.Context, gaps []string) (changed bool, err error) {
 	var before, after string
 	digest := parleysql.File("build/stmt/ingest_gaps_digest.sql")
 	if err := r.conn.QueryRowContext(ctx, digest).Scan(&before); err != nil {
@@ -327,7 +367,6 @@ func (r *runner) loadGaps(ctx context.Context, gaps []string) (changed bool, err
 		if err := r.exec(ctx, "build/stmt/load_ingest_gaps.sql", gaps); err != nil {
 			return false, err
 		}
-		r.log.Warn("transform: the lake records offset gaps: Kafka messages deleted before ingest read them (table ingest_gaps)", "gap_records", len(gaps))
 	}
 	if err := r.conn.QueryRowContext(ctx, digest).Scan(&after); err != nil {
 		return false, fmt.Errorf("transform: read ingest_gaps: %w", err)
@@ -335,12 +374,10 @@ func (r *runner) loadGaps(ctx context.Context, gaps []string) (changed bool, err
 	return before != after, nil
 }
 
-// loadReviews replaces qa_review_rows with the lake's reviews dataset and
-// reports whether its rows differ from those the table held.
+// loadReviews replaces qa_review_rows (created by 135_qa_review_rows.sql)
+// with the lake's reviews dataset and reports whether its rows differ from
+// those the table held.
 func (r *runner) loadReviews(ctx context.Context, files []string) (changed bool, err error) {
-	if err := r.exec(ctx, "build/135_qa_review_rows.sql"); err != nil {
-		return false, err
-	}
 	var before, after string
 	digest := parleysql.File("build/stmt/qa_review_rows_digest.sql")
 	if err := r.conn.QueryRowContext(ctx, digest).Scan(&before); err != nil {
@@ -366,9 +403,9 @@ func (s Stats) UpToDate() bool {
 	return s.Incremental && s.NewFiles == 0 && !s.GapsChanged && !s.ReviewsChanged
 }
 
-// newFiles compares the lake with the files the warehouse was built from
-// and returns the ones not built yet, or ErrFullRebuild.
-func (r *runner) newFiles(ctx context.Context, files []lakeFile) ([]lakeFile, error) {
+// listNewFiles compares the lake with the files the warehouse was built
+// from and returns the ones not built yet, or ErrFullRebuild.
+func (r *runner) listNewFiles(ctx context.Context, files []lakeFile) ([]lakeFile, error) {
 	var fp string
 	switch err := r.conn.QueryRowContext(ctx, parleysql.File("build/stmt/build_state.sql")).Scan(&fp); {
 	case errors.Is(err, sql.ErrNoRows):

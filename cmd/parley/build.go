@@ -6,16 +6,15 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/parley-cx/parley/build"
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/lake"
 	"github.com/parley-cx/parley/internal/objstore"
-	"github.com/parley-cx/parley/metrics"
 	"github.com/parley-cx/parley/transform"
 )
 
@@ -72,7 +71,7 @@ warehouse_info, logged at WARN and listed, with the fields that differ, by
   parley sql --db FILE "SELECT * FROM duplicate_conflicts"
 
 Every table and column is documented in docs/metrics.md; the SQL is in
-sql/build/. Settings (time zone, business hours, SLA targets, windows,
+sql/build/, run in the order of its numbers as build/plan/plan.go lists it. Settings (time zone, business hours, SLA targets, windows,
 friction weights, dimensions, contact-reason rules, prices, the automatic
 checks, and the build's DuckDB memory_limit, temp_dir and threads) come from
 --config; see docs/config.md. Without --db the warehouse is
@@ -162,8 +161,8 @@ Example:
 				lakeDir = cacheDir
 			}
 			warnChangedSettings(ctx, cmd.OutOrStdout(), log, dbPath, settings)
-			stats, err := buildWarehouseWith(ctx, lakeDir, source, dbPath, settings, log, full)
-			if errors.Is(err, transform.ErrNoEvents) {
+			stats, err := build.Run(ctx, build.Config{Lake: lakeDir, Source: source, DB: dbPath, Settings: settings, Full: full, Log: log})
+			if errors.Is(err, build.ErrNoEvents) {
 				return usageErrorf("build: --lake %s: %w", lakeDir, err)
 			}
 			if err != nil {
@@ -241,113 +240,4 @@ func warnChangedSettings(ctx context.Context, w io.Writer, log *slog.Logger, dbP
 		fmt.Fprintf(w, "WARNING:   %s\n", c)
 	}
 	fmt.Fprintln(w, "WARNING: to keep the earlier settings, pass the parley.yaml they came from with --config.")
-}
-
-// buildWarehouse builds dbPath from the lake, incrementally when it exists.
-func buildWarehouse(ctx context.Context, lakeDir, dbPath string, settings *config.Config, log *slog.Logger) (transform.Stats, error) {
-	return buildWarehouseWith(ctx, lakeDir, "", dbPath, settings, log, false)
-}
-
-// buildWarehouseWith runs the transform and metric stages into dbPath:
-// as an update of a copy of the existing warehouse unless full is set or
-// the warehouse cannot be updated, else from scratch. Either way it builds
-// next to the target and renames at the end, so readers never see a
-// half-built warehouse and a failed build keeps the old one. source is
-// the lake the warehouse records when lakeDir is a copy of it (a bucket's
-// cache); empty means lakeDir itself.
-func buildWarehouseWith(ctx context.Context, lakeDir, source, dbPath string, settings *config.Config, log *slog.Logger, full bool) (transform.Stats, error) {
-	tmp := dbPath + ".building"
-	if err := removeWarehouse(tmp); err != nil {
-		return transform.Stats{}, err
-	}
-	var (
-		stats       transform.Stats
-		err         error
-		incremental bool
-	)
-	if !full {
-		t := time.Now()
-		if incremental, err = copyWarehouse(dbPath, tmp); err != nil {
-			return stats, err
-		}
-		if incremental {
-			log.Info("build: copied the warehouse to update it", "to", tmp, "elapsed", time.Since(t).Round(time.Millisecond))
-		}
-	}
-	if incremental {
-		stats, err = transform.Run(ctx, transform.Config{Lake: lakeDir, Source: source, DB: tmp, Settings: settings, Log: log, Incremental: true})
-		switch {
-		case errors.Is(err, transform.ErrFullRebuild):
-			log.Info("build: rebuilding in full", "reason", err)
-			incremental = false
-			if err = removeWarehouse(tmp); err != nil {
-				return stats, err
-			}
-		case err == nil && stats.UpToDate():
-			return stats, removeWarehouse(tmp)
-		}
-	}
-	if !incremental && err == nil {
-		stats, err = transform.Run(ctx, transform.Config{Lake: lakeDir, Source: source, DB: tmp, Settings: settings, Log: log})
-	}
-	if err == nil {
-		err = metrics.Run(ctx, metrics.Config{DB: tmp, Settings: settings, Incremental: incremental, Log: log})
-	}
-	if err != nil {
-		if rmErr := removeWarehouse(tmp); rmErr != nil {
-			log.Warn("build: could not remove the partial warehouse", "path", tmp, "err", rmErr)
-		}
-		return stats, err
-	}
-	if err := os.Rename(tmp, dbPath); err != nil {
-		return stats, fmt.Errorf("build: replace %s: %w", dbPath, err)
-	}
-	return stats, nil
-}
-
-// copyWarehouse copies the warehouse at from (and its write-ahead log, if
-// any) to to, and reports whether there was one to copy.
-func copyWarehouse(from, to string) (bool, error) {
-	if _, err := os.Stat(from); errors.Is(err, os.ErrNotExist) {
-		return false, nil
-	}
-	for _, suffix := range []string{"", ".wal"} {
-		if err := copyFile(from+suffix, to+suffix); err != nil {
-			if suffix != "" && errors.Is(err, os.ErrNotExist) {
-				continue
-			}
-			return false, err
-		}
-	}
-	return true, nil
-}
-
-func copyFile(from, to string) error {
-	src, err := os.Open(from)
-	if err != nil {
-		return fmt.Errorf("build: copy warehouse: %w", err)
-	}
-	defer src.Close()
-	dst, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return fmt.Errorf("build: copy warehouse: %w", err)
-	}
-	if _, err := io.Copy(dst, src); err != nil {
-		return errors.Join(fmt.Errorf("build: copy %s to %s: %w", from, to, err), dst.Close())
-	}
-	startWriteback(dst)
-	if err := dst.Close(); err != nil {
-		return fmt.Errorf("build: copy %s to %s: %w", from, to, err)
-	}
-	return nil
-}
-
-// removeWarehouse deletes a DuckDB file and its write-ahead log, if present.
-func removeWarehouse(path string) error {
-	for _, p := range []string{path, path + ".wal"} {
-		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("build: remove %s: %w", p, err)
-		}
-	}
-	return nil
 }

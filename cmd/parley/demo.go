@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/parley-cx/parley/build"
 	"github.com/parley-cx/parley/dashboards"
 	"github.com/parley-cx/parley/importers"
 	"github.com/parley-cx/parley/ingest"
@@ -153,7 +154,7 @@ twcs.csv of the public "Customer Support on Twitter" data set (docs/real-data.md
 	}
 
 	step.start("building the warehouse")
-	built, err := buildWarehouse(ctx, lakeDir, dbPath, settings, log)
+	built, err := build.Run(ctx, build.Config{Lake: lakeDir, DB: dbPath, Settings: settings, Log: log})
 	if err != nil {
 		return err
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/spf13/cobra"
 
+	"github.com/parley-cx/parley/build"
 	"github.com/parley-cx/parley/dashboards"
 	"github.com/parley-cx/parley/governance"
 	"github.com/parley-cx/parley/ingest"
@@ -203,7 +204,7 @@ func runAll(ctx context.Context, s *config.Config, p paths, listen string, log *
 		r.Add(runner.Stage{Name: "build", Every: buildEvery, Ready: true, Run: func(ctx context.Context) error {
 			lakeWork.Lock()
 			defer lakeWork.Unlock()
-			stats, err := buildWarehouse(ctx, p.Lake, p.DB, s, log)
+			stats, err := build.Run(ctx, build.Config{Lake: p.Lake, DB: p.DB, Settings: s, Log: log})
 			if err != nil {
 				return err
 			}

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parley-cx/parley/build"
 	"github.com/parley-cx/parley/ingest"
 	"github.com/parley-cx/parley/internal/broker"
 	"github.com/parley-cx/parley/internal/event"
@@ -20,7 +21,6 @@ import (
 	"github.com/parley-cx/parley/internal/synth"
 	"github.com/parley-cx/parley/internal/warehouse"
 	"github.com/parley-cx/parley/metrics"
-	"github.com/parley-cx/parley/transform"
 )
 
 // synthEvents generates a small operation's events, duplicates and late
@@ -42,15 +42,11 @@ func synthEvents(t *testing.T, days int, perDay float64) ([]*event.Event, int64)
 	return evs, int64(len(ids))
 }
 
-// buildInto runs the whole build (transform, then metrics) into db, as
-// `parley build` does: from scratch into a new file, or incrementally over
-// the warehouse an earlier build left there.
-func buildInto(ctx context.Context, root, db string, incremental bool) (transform.Stats, error) {
-	st, err := transform.Run(ctx, transform.Config{Lake: root, DB: db, Incremental: incremental})
-	if err != nil {
-		return st, err
-	}
-	return st, metrics.Run(ctx, metrics.Config{DB: db, Incremental: incremental})
+// buildInto builds the lake into db as `parley build` does: from scratch
+// into a new file, or as an update of the warehouse an earlier build left
+// there (a copy of it, renamed over it at the end).
+func buildInto(ctx context.Context, root, db string, incremental bool) (build.Stats, error) {
+	return build.Run(ctx, build.Config{Lake: root, DB: db, Full: !incremental})
 }
 
 // fingerprint is, per public table, its row count and a hash of its rows
@@ -171,7 +167,7 @@ func TestBuildDuringIngest(t *testing.T) {
 		default:
 		}
 		st, err := buildInto(ctx, root, db, len(counts) > 0)
-		if errors.Is(err, transform.ErrNoEvents) {
+		if errors.Is(err, build.ErrNoEvents) {
 			time.Sleep(20 * time.Millisecond)
 			continue
 		}

@@ -20,6 +20,7 @@ import (
 	"github.com/segmentio/kafka-go"
 	"github.com/twmb/franz-go/pkg/kfake"
 
+	"github.com/parley-cx/parley/build"
 	"github.com/parley-cx/parley/dashboards"
 	"github.com/parley-cx/parley/ingest"
 	"github.com/parley-cx/parley/internal/event"
@@ -27,7 +28,6 @@ import (
 	"github.com/parley-cx/parley/internal/warehouse"
 	"github.com/parley-cx/parley/metrics"
 	"github.com/parley-cx/parley/qa"
-	"github.com/parley-cx/parley/transform"
 )
 
 const corpusDir = "../../testdata/hostile"
@@ -276,11 +276,8 @@ func TestHostileImport(t *testing.T) {
 	if err := os.MkdirAll(filepath.Dir(wh), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := transform.Run(ctx, transform.Config{Lake: root, DB: wh}); err != nil {
-		t.Fatalf("build (transform): %v", err)
-	}
-	if err := metrics.Run(ctx, metrics.Config{DB: wh}); err != nil {
-		t.Fatalf("build (metrics): %v", err)
+	if _, err := build.Run(ctx, build.Config{Lake: root, DB: wh}); err != nil {
+		t.Fatal(err)
 	}
 	db, err := warehouse.Open(wh, true)
 	if err != nil {

@@ -10,12 +10,11 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
+	parleybuild "github.com/parley-cx/parley/build"
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/event"
 	"github.com/parley-cx/parley/internal/lake"
-	"github.com/parley-cx/parley/metrics"
 	"github.com/parley-cx/parley/metrics/verify"
-	"github.com/parley-cx/parley/transform"
 )
 
 // longRun is set by `make verify`: more seeds, larger generated operations.
@@ -68,10 +67,7 @@ func build(t testing.TB, rows []lake.Row, settings *config.Config) (lakeDir, db 
 	lakeDir, db = filepath.Join(dir, "lake"), filepath.Join(dir, "warehouse.duckdb")
 	writeLake(t, lakeDir, rows)
 	ctx := context.Background()
-	if _, err := transform.Run(ctx, transform.Config{Lake: lakeDir, DB: db, Settings: settings}); err != nil {
-		t.Fatal(err)
-	}
-	if err := metrics.Run(ctx, metrics.Config{DB: db, Settings: settings}); err != nil {
+	if _, err := parleybuild.Run(ctx, parleybuild.Config{Lake: lakeDir, DB: db, Settings: settings}); err != nil {
 		t.Fatal(err)
 	}
 	return lakeDir, db

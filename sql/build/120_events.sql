@@ -20,7 +20,7 @@
 -- `reopened` that is the conversation's first event, which is episode 1's start.
 --
 -- Reads the variable build_lake_files (stmt/lake_files.sql).
--- Parameters: $1 the organisation's IANA time zone.
+-- Parameters: $timezone, the organisation's IANA time zone.
 
 -- lake_events(files): lake_scope's rows in the shape of `events` (without
 -- seq, episode and occurred_local), plus occurred_instant (occurred_at as
@@ -130,6 +130,6 @@ SELECT
     r.* EXCLUDE (occurred_instant, file_index, file_row_number),
     o.seq,
     o.episode,
-    timezone($1, r.occurred_instant) AS occurred_local
+    timezone($timezone, r.occurred_instant) AS occurred_local
 FROM lake_events(getvariable('build_lake_files')) r
 JOIN ordered o ON o.lake_file = r.file_index AND o.lake_row = r.file_row_number;

@@ -2,19 +2,18 @@
 --
 -- One row, written from the validated configuration as bound parameters so
 -- that the files after this one can join to it instead of hard-coding values.
--- Durations are seconds.
---
--- Parameters: $1 timezone, $2 windows.repeat_contact, $3 windows.escalation_effective,
--- $4 windows.reopen, $5 windows.idle_complete, $6..$9 friction.weights
--- (time, impersonal, directness, effort).
+-- Each parameter is named after its column (build/plan.Params gives the
+-- values): timezone, and windows.repeat_contact, windows.escalation_effective,
+-- windows.reopen, windows.idle_complete (seconds), friction.weights (time,
+-- impersonal, directness, effort).
 CREATE OR REPLACE TABLE build_settings AS
 SELECT
-    $1::VARCHAR AS timezone,
-    $2::DOUBLE  AS repeat_contact_s,
-    $3::DOUBLE  AS escalation_effective_s,
-    $4::DOUBLE  AS reopen_s,
-    $5::DOUBLE  AS idle_complete_s,
-    $6::DOUBLE  AS weight_time,
-    $7::DOUBLE  AS weight_impersonal,
-    $8::DOUBLE  AS weight_directness,
-    $9::DOUBLE  AS weight_effort;
+    $timezone::VARCHAR              AS timezone,
+    $repeat_contact_s::DOUBLE       AS repeat_contact_s,
+    $escalation_effective_s::DOUBLE AS escalation_effective_s,
+    $reopen_s::DOUBLE               AS reopen_s,
+    $idle_complete_s::DOUBLE        AS idle_complete_s,
+    $weight_time::DOUBLE            AS weight_time,
+    $weight_impersonal::DOUBLE      AS weight_impersonal,
+    $weight_directness::DOUBLE      AS weight_directness,
+    $weight_effort::DOUBLE          AS weight_effort;

@@ -5,7 +5,7 @@
 -- compared with the old kept copy, which is no longer kept, so the build
 -- falls back to a full rebuild rather than compare them again from the lake.
 -- An old event is in 120's scope with file_index one past the last new file
--- (stmt/lake_scope_affected.sql).
+-- (stmt/scope_affected_lake.sql).
 SELECT count(*)
 FROM build_copies
 WHERE copy > 1 AND lake_file = len(getvariable('build_lake_files'));

@@ -2,7 +2,7 @@
 -- conversations in build_affected into the temporary table
 -- build_old_events (with their rowid as event_row), and deletes them from
 -- `events`. 120_events.sql ranks them together with the new lake rows
--- (stmt/lake_scope_affected.sql), as a full rebuild ranks every copy: the
+-- (stmt/scope_affected_lake.sql), as a full rebuild ranks every copy: the
 -- copy kept before is the first ingested of the old copies, so the first
 -- ingested of it and the new copies is the first of all.
 --

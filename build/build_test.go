@@ -1,0 +1,213 @@
+package build_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/parley-cx/parley/build"
+	"github.com/parley-cx/parley/internal/event"
+	"github.com/parley-cx/parley/internal/lake"
+	"github.com/parley-cx/parley/internal/synth"
+	"github.com/parley-cx/parley/internal/whdiff"
+)
+
+// generated is a few days of the synthetic operation, split in two: the
+// lake's first files and the files that land later.
+func generated(t *testing.T) (first, later []event.Event) {
+	t.Helper()
+	cfg := synth.DefaultConfig()
+	cfg.Days, cfg.PerDay = 3, 20
+	var evs []event.Event
+	if _, err := synth.Generate(context.Background(), cfg, func(e *event.Event) error {
+		evs = append(evs, *e)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// By time, so that the later files hold the later conversations' events
+	// and the ends of some conversations begun before.
+	cut := evs[0].OccurredAt.Add(48 * time.Hour)
+	for _, e := range evs {
+		if e.OccurredAt.Before(cut) {
+			first = append(first, e)
+		} else {
+			later = append(later, e)
+		}
+	}
+	if len(first) == 0 || len(later) == 0 {
+		t.Fatalf("the generated events do not split: %d before %v, %d after", len(first), cut, len(later))
+	}
+	return first, later
+}
+
+// writeFiles writes evs into the lake as source's files, one per UTC date,
+// as ingest does, and returns their paths.
+func writeFiles(t *testing.T, root, source string, evs []event.Event) []string {
+	t.Helper()
+	ingested := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	byDate := map[string][]lake.Row{}
+	for i := range evs {
+		row, err := lake.FromEvent(&evs[i], source, -1, int64(i+1), ingested)
+		if err != nil {
+			t.Fatal(err)
+		}
+		day := evs[i].OccurredAt.UTC().Format(time.DateOnly)
+		byDate[day] = append(byDate[day], row)
+	}
+	var paths []string
+	for _, rows := range byDate {
+		dir := lake.PartitionDir(root, rows[0].OccurredAt)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, fmt.Sprintf("%s-%d-%d.parquet", source, rows[0].Offset, rows[len(rows)-1].Offset))
+		if err := parquet.WriteFile(p, rows); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	return paths
+}
+
+func digest(t *testing.T, path string) [32]byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sha256.Sum256(b)
+}
+
+// sameAsFullBuild checks that db holds what a full build of the lake makes,
+// all but the record of the conversations the last update recomputed.
+func sameAsFullBuild(t *testing.T, root, db string) {
+	t.Helper()
+	full := filepath.Join(t.TempDir(), "full.duckdb")
+	if _, err := build.Run(context.Background(), build.Config{Lake: root, DB: full, Full: true}); err != nil {
+		t.Fatal(err)
+	}
+	objs, err := whdiff.Check(context.Background(), db, full,
+		"warehouse_info.built_at", "build_affected", "build_affected_conversations")
+	if err != nil {
+		for _, o := range objs {
+			t.Log(o)
+		}
+		t.Error(err)
+	}
+}
+
+// TestRun: what `parley build` does with the warehouse it finds. Each case
+// starts from a warehouse built from the first files, changes the lake and
+// builds again.
+func TestRun(t *testing.T) {
+	first, later := generated(t)
+	cases := []struct {
+		name   string
+		change func(t *testing.T, root string, firstFiles []string)
+		full   bool // --full
+		// want: an update (not a full build), a fall back to a full build,
+		// nothing to do (the warehouse file untouched).
+		wantIncremental, wantFallback, wantUpToDate bool
+	}{
+		{name: "new files are added to a copy", wantIncremental: true,
+			change: func(t *testing.T, root string, _ []string) { writeFiles(t, root, "later", later) }},
+		{name: "nothing new leaves the warehouse as it is", wantIncremental: true, wantUpToDate: true,
+			change: func(*testing.T, string, []string) {}},
+		{name: "a file built from is gone: rebuilt in full", wantFallback: true,
+			change: func(t *testing.T, root string, firstFiles []string) {
+				writeFiles(t, root, "later", later)
+				if err := os.Remove(firstFiles[0]); err != nil {
+					t.Fatal(err)
+				}
+			}},
+		{name: "--full rebuilds", full: true,
+			change: func(t *testing.T, root string, _ []string) { writeFiles(t, root, "later", later) }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			dir := t.TempDir()
+			root, db := filepath.Join(dir, "lake"), filepath.Join(dir, "warehouse.duckdb")
+			firstFiles := writeFiles(t, root, "first", first)
+			stats, err := build.Run(ctx, build.Config{Lake: root, DB: db})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if stats.Incremental || stats.FullRebuild != "" || stats.NewFiles != len(firstFiles) {
+				t.Fatalf("first build: %+v; want a full build of %d files", stats, len(firstFiles))
+			}
+			before := digest(t, db)
+			tc.change(t, root, firstFiles)
+			stats, err = build.Run(ctx, build.Config{Lake: root, DB: db, Full: tc.full})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if stats.Incremental != tc.wantIncremental || (stats.FullRebuild != "") != tc.wantFallback || stats.UpToDate() != tc.wantUpToDate {
+				t.Errorf("stats %+v: want incremental %v, fallback %v, up to date %v", stats, tc.wantIncremental, tc.wantFallback, tc.wantUpToDate)
+			}
+			if untouched := digest(t, db) == before; untouched != tc.wantUpToDate {
+				t.Errorf("warehouse file untouched: %v, want %v", untouched, tc.wantUpToDate)
+			}
+			if _, err := os.Stat(db + ".building"); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("%s.building left behind: %v", db, err)
+			}
+			sameAsFullBuild(t, root, db)
+		})
+	}
+}
+
+// TestRunFailureKeepsWarehouse: a build that fails (here on a corrupt lake
+// file) leaves the warehouse it would have replaced as it was, and no
+// partial one.
+func TestRunFailureKeepsWarehouse(t *testing.T) {
+	first, later := generated(t)
+	for _, full := range []bool{false, true} {
+		t.Run(fmt.Sprintf("full=%v", full), func(t *testing.T) {
+			ctx := context.Background()
+			dir := t.TempDir()
+			root, db := filepath.Join(dir, "lake"), filepath.Join(dir, "warehouse.duckdb")
+			writeFiles(t, root, "first", first)
+			if _, err := build.Run(ctx, build.Config{Lake: root, DB: db}); err != nil {
+				t.Fatal(err)
+			}
+			before := digest(t, db)
+			paths := writeFiles(t, root, "later", later)
+			if err := os.WriteFile(paths[0], []byte("not parquet"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := build.Run(ctx, build.Config{Lake: root, DB: db, Full: full}); err == nil {
+				t.Fatal("a build over a corrupt lake file succeeded")
+			}
+			if digest(t, db) != before {
+				t.Error("the failed build changed the warehouse")
+			}
+			if _, err := os.Stat(db + ".building"); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("%s.building left behind: %v", db, err)
+			}
+		})
+	}
+}
+
+// TestRunNoEvents: a lake without complete events files is ErrNoEvents,
+// and no warehouse is written.
+func TestRunNoEvents(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "warehouse.duckdb")
+	_, err := build.Run(context.Background(), build.Config{Lake: filepath.Join(dir, "lake"), DB: db})
+	if !errors.Is(err, build.ErrNoEvents) {
+		t.Fatalf("err %v, want ErrNoEvents", err)
+	}
+	for _, p := range []string{db, db + ".building"} {
+		if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s exists: %v", p, err)
+		}
+	}
+}
