@@ -5,6 +5,9 @@ SHELL   := /bin/bash
 BIN     := bin/parley
 DEMO_DIR ?= demo-out
 BENCH_SIZES ?= S,M
+# BENCH_PEERS=bento,postgres adds the peers: Bento against ingest, PostgreSQL
+# (and plain DuckDB) computing a core subset of the metrics against build.
+BENCH_PEERS ?=
 
 .PHONY: build demo test bench soak verify lint clean
 
@@ -30,7 +33,7 @@ test:
 # the Arrow benchmark reads 500k rows through Parley's tag-free Arrow path,
 # database/sql and go-duckdb's own Arrow API (which needs -tags duckdb_arrow).
 bench: build
-	$(GO) run ./bench/cmd/parley-bench --sizes $(BENCH_SIZES) --parley $(BIN)
+	$(GO) run ./bench/cmd/parley-bench --sizes $(BENCH_SIZES) --parley $(BIN) --peers '$(BENCH_PEERS)'
 	$(GO) test ./bench/ingestbench -run '^$$' -bench . -benchtime 1x
 	$(GO) test ./metrics -run '^$$' -bench '^BenchmarkLongConversation$$' -benchtime 1x
 	$(GO) test -tags duckdb_arrow ./internal/warehouse -run '^$$' -bench '^BenchmarkArrow$$' -benchtime 10x

@@ -16,6 +16,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/parley-cx/parley/internal/atomicfile"
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/metrics"
 	"github.com/parley-cx/parley/transform"
@@ -111,7 +112,7 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 		}
 		return stats, err
 	}
-	if err := os.Rename(tmp, cfg.DB); err != nil {
+	if err := atomicfile.Publish(tmp, cfg.DB); err != nil {
 		return stats, fmt.Errorf("build: replace %s: %w", cfg.DB, err)
 	}
 	return stats, nil

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/parley-cx/parley/internal/config"
+	"github.com/parley-cx/parley/internal/fielderr"
 	"github.com/parley-cx/parley/internal/warehouse"
 	"github.com/parley-cx/parley/reports"
 	parleysql "github.com/parley-cx/parley/sql"
@@ -56,16 +57,16 @@ type Config struct {
 func (c Config) Validate() error {
 	var errs []error
 	if c.DB == "" {
-		errs = append(errs, errors.New("db: required (the warehouse file written by parley build)"))
+		errs = append(errs, fielderr.New("db", "required (the warehouse file written by parley build)"))
 	}
 	if c.Out == "" {
-		errs = append(errs, errors.New("out: required (the folder to write the pages to)"))
+		errs = append(errs, fielderr.New("out", "required (the folder to write the pages to)"))
 	}
 	if !c.From.IsZero() && !c.To.IsZero() && c.To.Before(c.From) {
-		errs = append(errs, fmt.Errorf("to: %s is before from %s", c.To.Format(time.DateOnly), c.From.Format(time.DateOnly)))
+		errs = append(errs, fielderr.New("to", "%s is before from %s", c.To.Format(time.DateOnly), c.From.Format(time.DateOnly)))
 	}
 	if c.QALink != "" && !strings.Contains(c.QALink, "{id}") {
-		errs = append(errs, fmt.Errorf("qa-link: %q must contain {id}, where the conversation ID goes", c.QALink))
+		errs = append(errs, fielderr.New("qa-link", "%q must contain {id}, where the conversation ID goes", c.QALink))
 	}
 	return errors.Join(errs...)
 }

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parley-cx/parley/internal/atomicfile"
 	"github.com/parley-cx/parley/reports"
 )
 
@@ -222,7 +223,7 @@ func writeReport(dir string, header reports.Page, d reportData, quality, now tem
 		}{v, reports.CSP}); err != nil {
 			return fmt.Errorf("dashboards: render %s: %w", v.File, err)
 		}
-		if err := reports.WriteFileAtomic(filepath.Join(dir, v.File), buf.Bytes()); err != nil {
+		if err := atomicfile.WriteFile(filepath.Join(dir, v.File), buf.Bytes()); err != nil {
 			return err
 		}
 	}

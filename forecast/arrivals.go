@@ -64,7 +64,7 @@ func (c *layoutCache) parse(v string, layouts ...[]string) (time.Time, bool, err
 // timestamps to wall-clock time in loc. Rows with an empty time are skipped and counted.
 func ReadCSV(src CSVSource, step time.Duration, loc *time.Location) (Series, int, error) {
 	if err := validStep(step); err != nil {
-		return Series{}, 0, fmt.Errorf("forecast: %w", err)
+		return Series{}, 0, fmt.Errorf("forecast: interval: %w", err)
 	}
 	f, err := os.Open(src.Path)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/parley-cx/parley/internal/config"
+	"github.com/parley-cx/parley/internal/fielderr"
 	"github.com/parley-cx/parley/internal/warehouse"
 	parleysql "github.com/parley-cx/parley/sql"
 	"github.com/parley-cx/parley/staffing"
@@ -90,55 +91,56 @@ type Explicit struct {
 
 // Validate checks the configuration without changing it and returns every problem, each naming its flag.
 func (c Config) Validate() error {
+	// The fields are named as the flags of parley forecast, which this Config mirrors.
 	var errs []error
-	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	bad := func(field, format string, args ...any) { errs = append(errs, fielderr.New(field, format, args...)) }
 	switch {
 	case c.DB == "" && c.CSV == nil:
-		bad("--db or --arrivals: one is required")
+		bad("--db or --arrivals", "one is required")
 	case c.DB != "" && c.CSV != nil:
-		bad("--db and --arrivals: give only one")
+		bad("--db and --arrivals", "give only one")
 	}
 	if c.CSV != nil && c.CSV.TimeCol == "" {
-		bad("--time-col: required with --arrivals")
+		bad("--time-col", "required with --arrivals")
 	}
 	if c.CSV != nil && (c.Filter.Queue != "" || c.Filter.Channel != "") {
-		bad("--queue/--channel: only apply to --db (filter the arrivals file beforehand)")
+		bad("--queue/--channel", "only apply to --db (filter the arrivals file beforehand)")
 	}
 	if c.CSV != nil && (c.ByQueue || c.ByChannel) {
-		bad("--by: only applies to --db (an arrivals file has no queues or channels)")
+		bad("--by", "only applies to --db (an arrivals file has no queues or channels)")
 	}
 	if err := validStep(c.Interval); err != nil {
-		bad("--%w", err)
+		bad("--interval", "%w", err)
 	}
 	if c.HorizonDays < 1 {
-		bad("--horizon: must be at least 1 day, got %d days", c.HorizonDays)
+		bad("--horizon", "must be at least 1 day, got %d days", c.HorizonDays)
 	}
 	if c.HistoryDays < 7 {
-		bad("--history: must be at least 1 week, got %d days", c.HistoryDays)
+		bad("--history", "must be at least 1 week, got %d days", c.HistoryDays)
 	}
 	if c.BaselineWeeks < 1 {
-		bad("--baseline-weeks: must be >= 1, got %d", c.BaselineWeeks)
+		bad("--baseline-weeks", "must be >= 1, got %d", c.BaselineWeeks)
 	}
 	if c.BacktestWeeks < 0 {
-		bad("--backtest: must be >= 0 weeks, got %d", c.BacktestWeeks)
+		bad("--backtest", "must be >= 0 weeks, got %d", c.BacktestWeeks)
 	}
 	if c.Rolling && c.BacktestWeeks == 0 {
-		bad("--rolling: give --backtest W, the number of weeks to re-forecast")
+		bad("--rolling", "give --backtest W, the number of weeks to re-forecast")
 	}
 	if c.BacktestWeeks > 0 && (c.ByQueue || c.ByChannel) {
-		bad("--by: a backtest scores one series; use --queue/--channel instead")
+		bad("--by", "a backtest scores one series; use --queue/--channel instead")
 	}
 	if c.BacktestWeeks > 0 && !c.Start.IsZero() {
-		bad("--start: a backtest's origins are its held-out weeks; drop --start or --backtest")
+		bad("--start", "a backtest's origins are its held-out weeks; drop --start or --backtest")
 	}
 	switch c.Format {
 	case FormatTable, FormatCSV, FormatJSON, FormatHTML:
 	default:
-		bad("--format: want table, csv, json or html, got %q", c.Format)
+		bad("--format", "want table, csv, json or html, got %q", c.Format)
 	}
 	if s := c.Staffing; s != nil {
 		if s.AutoAHT && c.DB == "" {
-			bad("--aht auto: needs --db (the handle time comes from the warehouse)")
+			bad("--aht auto", "needs --db (the handle time comes from the warehouse)")
 		}
 		in := s.Input
 		in.Volume, in.Interval = 0, c.Interval
@@ -146,20 +148,20 @@ func (c Config) Validate() error {
 			in.AHT = time.Second // checked once read
 		}
 		if err := in.Validate(); err != nil {
-			bad("staffing: %w", err)
+			bad("staffing", "%w", err)
 		}
 		if !(c.HoursPerFTE > 0 && c.HoursPerFTE <= 168) {
-			bad("--hours-per-fte: must be in (0, 168] hours a week, got %g", c.HoursPerFTE)
+			bad("--hours-per-fte", "must be in (0, 168] hours a week, got %g", c.HoursPerFTE)
 		}
 	}
 	if c.Staffing != nil && c.BacktestWeeks > 0 {
-		bad("--staffing: a backtest scores arrivals only; drop --staffing or --backtest")
+		bad("--staffing", "a backtest scores arrivals only; drop --staffing or --backtest")
 	}
 	if c.Daily != nil && c.Staffing == nil {
-		bad("--daily: the daily table is of a staffed forecast; add --staffing")
+		bad("--daily", "the daily table is of a staffed forecast; add --staffing")
 	}
 	if c.Out == nil {
-		bad("output: no writer")
+		bad("output", "no writer")
 	}
 	return errors.Join(errs...)
 }

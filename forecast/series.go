@@ -46,7 +46,7 @@ func (s Series) Total() float64 {
 // validStep reports whether step can tile a day: a whole number of minutes that divides 24h.
 func validStep(step time.Duration) error {
 	if step <= 0 || step%time.Minute != 0 || (24*time.Hour)%step != 0 {
-		return fmt.Errorf("interval: %v must be a whole number of minutes that divides 24h (e.g. 15m, 30m, 1h)", step)
+		return fmt.Errorf("%v must be a whole number of minutes that divides 24h (e.g. 15m, 30m, 1h)", step)
 	}
 	return nil
 }
@@ -62,7 +62,7 @@ type Bucketer struct {
 // NewBucketer counts arrivals into intervals of step.
 func NewBucketer(step time.Duration) (*Bucketer, error) {
 	if err := validStep(step); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("interval: %w", err)
 	}
 	return &Bucketer{step: step, counts: map[time.Time][]float64{}}, nil
 }

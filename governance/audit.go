@@ -76,9 +76,6 @@ func newEntry(action, reason string, dryRun bool, now time.Time) Entry {
 	return lake.NewAuditEntry(action, reason, dryRun, now)
 }
 
-// syncDir makes the directory entries of dir (new names, renames) durable.
-func syncDir(dir string) error { return lake.SyncDir(dir) }
-
 // auditedRun runs do between the two lines of a run in the audit log: the
 // "started" line, written (and fsynced) before do may change anything, and
 // the end line with what do recorded in e. Before starting it ends, as

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/parley-cx/parley/internal/event"
+	"github.com/parley-cx/parley/internal/fielderr"
 	"github.com/parley-cx/parley/internal/lake"
 	"github.com/parley-cx/parley/internal/objstore"
 )
@@ -53,14 +54,14 @@ type EraseConfig struct {
 func (c *EraseConfig) Validate() error {
 	var errs []error
 	if c.Lake == "" {
-		errs = append(errs, errors.New("lake: required"))
+		errs = append(errs, fielderr.New("lake", "required"))
 	}
 	if c.Customer == "" {
-		errs = append(errs, errors.New("customer: required"))
+		errs = append(errs, fielderr.New("customer", "required"))
 	}
 	for _, out := range c.Outputs {
 		if err := outsideLake(c.Lake, out); err != nil {
-			errs = append(errs, fmt.Errorf("outputs: %w", err))
+			errs = append(errs, fielderr.New("outputs", "%w", err))
 		}
 	}
 	return errors.Join(errs...)

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parley-cx/parley/internal/atomicfile"
+	"github.com/parley-cx/parley/internal/fielderr"
 	"github.com/parley-cx/parley/internal/lake"
 	"github.com/parley-cx/parley/internal/objstore"
 )
@@ -38,10 +40,10 @@ type RetentionConfig struct {
 func (c *RetentionConfig) Validate() error {
 	var errs []error
 	if c.Lake == "" {
-		errs = append(errs, errors.New("lake: required"))
+		errs = append(errs, fielderr.New("lake", "required"))
 	}
 	if c.Keep < 24*time.Hour {
-		errs = append(errs, fmt.Errorf("keep: must be at least one day (1d), got %s", c.Keep))
+		errs = append(errs, fielderr.New("keep", "must be at least one day (1d), got %s", c.Keep))
 	}
 	return errors.Join(errs...)
 }
@@ -184,7 +186,7 @@ func dropBefore(ctx context.Context, dir string, oldest time.Time, dryRun bool, 
 		log.Info("retention: dropped", "partition", path, "files", files, "bytes", bytes, "dry_run", dryRun)
 	}
 	if dropped {
-		return syncDir(dir)
+		return atomicfile.SyncDir(dir)
 	}
 	return nil
 }

@@ -6,12 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/parley-cx/parley/internal/atomicfile"
 	"github.com/parley-cx/parley/internal/lake"
 )
 
@@ -87,16 +87,13 @@ func replaceFile(path string, write func(w io.Writer) error) (err error) {
 	if err != nil {
 		return fmt.Errorf("governance: rewrite %s: %w", path, err)
 	}
-	dir, name := filepath.Split(path)
-	tmp, err := os.CreateTemp(dir, lake.TempPrefix+name+".*.erase")
+	tmp, err := atomicfile.Create(path, atomicfile.Options{Pattern: lake.TempPrefix + filepath.Base(path) + ".*.erase", Perm: info.Mode().Perm()})
 	if err != nil {
-		return fmt.Errorf("governance: create temporary file for %s: %w", path, err)
+		return fmt.Errorf("governance: %w", err)
 	}
 	defer func() {
 		if err != nil {
-			if rmErr := os.Remove(tmp.Name()); rmErr != nil && !errors.Is(rmErr, fs.ErrNotExist) {
-				err = errors.Join(err, fmt.Errorf("governance: remove %s: %w", tmp.Name(), rmErr))
-			}
+			err = errors.Join(err, tmp.Cleanup())
 		}
 	}()
 	bw := bufio.NewWriterSize(tmp, 1<<20)
@@ -105,14 +102,7 @@ func replaceFile(path string, write func(w io.Writer) error) (err error) {
 		err = bw.Flush()
 	}
 	if err == nil {
-		err = tmp.Chmod(info.Mode().Perm())
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	// A Close error on a file we wrote is a write error.
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
+		err = tmp.Seal()
 	}
 	if err != nil {
 		return fmt.Errorf("governance: rewrite %s: %w", path, err)
@@ -120,10 +110,10 @@ func replaceFile(path string, write func(w io.Writer) error) (err error) {
 	if testHookBeforeReplace != nil {
 		testHookBeforeReplace()
 	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
+	if err = tmp.Commit(); err != nil {
 		return fmt.Errorf("governance: replace %s: %w", path, err)
 	}
-	return syncDir(dir)
+	return nil
 }
 
 // lakeFiles lists the complete Parquet files matching glob under root.

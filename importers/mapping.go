@@ -15,6 +15,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/parley-cx/parley/internal/event"
+	"github.com/parley-cx/parley/internal/fielderr"
 )
 
 // Value says where one event field comes from: a fixed Value, or a Column
@@ -110,7 +111,7 @@ func ParseMapping(b []byte) (*Mapping, error) {
 func (m *Mapping) Validate() error {
 	var errs []error
 	bad := func(field, format string, args ...any) {
-		errs = append(errs, fmt.Errorf(field+": "+format, args...))
+		errs = append(errs, fielderr.New(field, format, args...))
 	}
 	if _, err := m.delimiter(); err != nil {
 		bad("delimiter", "%v", err)

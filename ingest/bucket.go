@@ -261,14 +261,14 @@ func (bl *bucketLake) publish(ctx context.Context, b *batch) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	keys := make([]string, len(fs.final))
-	for i, final := range fs.final {
-		rel, err := filepath.Rel(dir, final)
+	keys := make([]string, len(fs.files))
+	for i, f := range fs.files {
+		rel, err := filepath.Rel(dir, f.Path())
 		if err != nil {
 			return 0, fmt.Errorf("ingest: %w", err)
 		}
 		keys[i] = lake.Key(rel)
-		if _, err := bl.b.PutFile(ctx, staged+keys[i], fs.tmp[i], objstore.Condition{}); err != nil {
+		if _, err := bl.b.PutFile(ctx, staged+keys[i], f.Name(), objstore.Condition{}); err != nil {
 			return 0, errors.Join(fmt.Errorf("ingest: stage %s: %w", keys[i], err), unstage(bl.b, staged, keys[:i+1]))
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parley-cx/parley/internal/atomicfile"
 	"github.com/parley-cx/parley/internal/lake"
 )
 
@@ -181,8 +182,8 @@ func recoverPartition(root, topic string, partition int32) (cp checkpoint, remov
 		}
 	}
 	for d := range dirs {
-		if err := syncDir(d); err != nil {
-			return cp, removed, err
+		if err := atomicfile.SyncDir(d); err != nil {
+			return cp, removed, fmt.Errorf("ingest: %w", err)
 		}
 	}
 	if !ok {

@@ -15,6 +15,8 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/parley-cx/parley/internal/atomicfile"
+	"github.com/parley-cx/parley/internal/fielderr"
 	"github.com/parley-cx/parley/internal/lake"
 	"github.com/parley-cx/parley/internal/objstore"
 )
@@ -40,10 +42,10 @@ type CompactConfig struct {
 func (c *CompactConfig) Validate() error {
 	var errs []error
 	if c.Lake == "" {
-		errs = append(errs, errors.New("lake: required"))
+		errs = append(errs, fielderr.New("lake", "required"))
 	}
 	if c.SmallFileBytes < 0 {
-		errs = append(errs, errors.New("small_file_bytes: must not be negative"))
+		errs = append(errs, fielderr.New("small_file_bytes", "must not be negative"))
 	}
 	return errors.Join(errs...)
 }
@@ -306,8 +308,8 @@ func compactDay(ctx context.Context, root, day string, groups [][]kafkaFile) (in
 	if present != len(merged) {
 		return rows, fmt.Errorf("ingest: compact: files of %s were rewritten or removed while merging (erase or retention ran); nothing swapped, run compact again", day)
 	}
-	if err := syncDir(stage); err != nil {
-		return rows, err
+	if err := atomicfile.SyncDir(stage); err != nil {
+		return rows, fmt.Errorf("ingest: compact: %w", err)
 	}
 	if err := lake.SwapDirs(day, stage); err != nil {
 		return rows, fmt.Errorf("ingest: compact: %w", err)
@@ -315,8 +317,8 @@ func compactDay(ctx context.Context, root, day string, groups [][]kafkaFile) (in
 	if testHookAfterSwap != nil {
 		testHookAfterSwap()
 	}
-	if err := syncDir(filepath.Dir(day)); err != nil {
-		return rows, err
+	if err := atomicfile.SyncDir(filepath.Dir(day)); err != nil {
+		return rows, fmt.Errorf("ingest: compact: %w", err)
 	}
 	// The old files go before the lock is released, so no erase can run
 	// while a copy of what it removes still sits in the lake.

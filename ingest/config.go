@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parley-cx/parley/internal/fielderr"
 	"github.com/segmentio/kafka-go"
 
 	"github.com/parley-cx/parley/internal/objstore"
@@ -93,14 +94,14 @@ func ParseReset(s string) (partition int32, mode ResetMode, err error) {
 		mode = ResetMode(m)
 	}
 	if mode != ResetEarliest && mode != ResetLatest {
-		return 0, "", fmt.Errorf("reset_partition: %q: the mode after = must be earliest or latest", s)
+		return 0, "", fielderr.New("reset_partition", "%q: the mode after = must be earliest or latest", s)
 	}
 	if p == "all" {
 		return AllPartitions, mode, nil
 	}
 	n, err := strconv.ParseInt(p, 10, 32)
 	if err != nil || n < 0 {
-		return 0, "", fmt.Errorf("reset_partition: %q: want a partition number or all, optionally =earliest or =latest (e.g. 3, 3=latest, all)", s)
+		return 0, "", fielderr.New("reset_partition", "%q: want a partition number or all, optionally =earliest or =latest (e.g. 3, 3=latest, all)", s)
 	}
 	return int32(n), mode, nil
 }
@@ -122,18 +123,18 @@ var topicName = regexp.MustCompile(`^[A-Za-z0-9._-]{1,249}$`)
 func (c *Config) Validate() error {
 	var errs []error
 	if len(c.Brokers) == 0 {
-		errs = append(errs, errors.New("brokers: at least one host:port required"))
+		errs = append(errs, fielderr.New("brokers", "at least one host:port required"))
 	}
 	for i, b := range c.Brokers {
 		if b == "" {
-			errs = append(errs, fmt.Errorf("brokers[%d]: empty", i))
+			errs = append(errs, fielderr.New(fmt.Sprintf("brokers[%d]", i), "empty"))
 		}
 	}
 	if !topicName.MatchString(c.Topic) || c.Topic == "." || c.Topic == ".." {
-		errs = append(errs, fmt.Errorf("topic: %q is not a Kafka topic name (1-249 of A-Z a-z 0-9 . _ -)", c.Topic))
+		errs = append(errs, fielderr.New("topic", "%q is not a Kafka topic name (1-249 of A-Z a-z 0-9 . _ -)", c.Topic))
 	}
 	if c.Lake == "" {
-		errs = append(errs, errors.New("lake: required"))
+		errs = append(errs, fielderr.New("lake", "required"))
 	}
 	for _, f := range []struct {
 		name string
@@ -147,16 +148,16 @@ func (c *Config) Validate() error {
 		{"progress_every", c.ProgressEvery < 0},
 	} {
 		if f.bad {
-			errs = append(errs, fmt.Errorf("%s: must not be negative", f.name))
+			errs = append(errs, fielderr.New(f.name, "must not be negative"))
 		}
 	}
 	for p, m := range c.Resets {
 		if p < AllPartitions || (m != ResetEarliest && m != ResetLatest) {
-			errs = append(errs, fmt.Errorf("reset_partition: partition %d mode %q: want a partition >= 0 (or all) and earliest or latest", p, m))
+			errs = append(errs, fielderr.New("reset_partition", "partition %d mode %q: want a partition >= 0 (or all) and earliest or latest", p, m))
 		}
 	}
 	if c.SessionTimeout > 0 && c.SessionTimeout < time.Second {
-		errs = append(errs, fmt.Errorf("session_timeout: must be at least 1s, got %s", c.SessionTimeout))
+		errs = append(errs, fielderr.New("session_timeout", "must be at least 1s, got %s", c.SessionTimeout))
 	}
 	return errors.Join(errs...)
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/parley-cx/parley/importers"
 	"github.com/parley-cx/parley/internal/event"
+	"github.com/parley-cx/parley/internal/fielderr"
 	"github.com/parley-cx/parley/internal/lake"
 	"github.com/parley-cx/parley/internal/objstore"
 )
@@ -52,10 +53,10 @@ type ImportConfig struct {
 func (c *ImportConfig) Validate() error {
 	var errs []error
 	if c.Lake == "" {
-		errs = append(errs, errors.New("lake: required"))
+		errs = append(errs, fielderr.New("lake", "required"))
 	}
 	if len(c.Inputs) == 0 {
-		errs = append(errs, errors.New("inputs: at least one file (or - for stdin) required"))
+		errs = append(errs, fielderr.New("inputs", "at least one file (or - for stdin) required"))
 	}
 	return errors.Join(errs...)
 }
@@ -344,7 +345,7 @@ type importer struct {
 	st    *ImportStats
 	b     *batch
 	// fs holds the temporary files of every batch so far; ranges[i] is the
-	// line range of fs.final[i], which names it once the input's hash is known.
+	// line range of fs.files[i], which names it once the input's hash is known.
 	fs     fileSet
 	ranges [][2]int64
 }
@@ -403,12 +404,11 @@ func (imp *importer) publish(sum string) (rec importRecord, found bool, err erro
 	rec = importRecord{
 		Source: source, Input: imp.input, SHA256: sum,
 		Read: imp.st.Read, Events: imp.st.Events, DeadLetters: imp.st.DeadLetters, Skipped: imp.st.Skipped,
-		Files: make([]string, len(imp.fs.final)), ImportedAt: time.Now().UTC(),
+		Files: make([]string, len(imp.fs.files)), ImportedAt: time.Now().UTC(),
 	}
-	for i, final := range imp.fs.final {
-		dir := filepath.Dir(final)
-		imp.fs.final[i] = filepath.Join(dir, lake.ImportFileName(source, sum, imp.ranges[i][0], imp.ranges[i][1]))
-		if rec.Files[i], err = filepath.Rel(root, imp.fs.final[i]); err != nil {
+	for i, f := range imp.fs.files {
+		f.SetName(lake.ImportFileName(source, sum, imp.ranges[i][0], imp.ranges[i][1]))
+		if rec.Files[i], err = filepath.Rel(root, f.Path()); err != nil {
 			return rec, false, fmt.Errorf("ingest: import: %w", err)
 		}
 	}

@@ -138,15 +138,15 @@ func (bi *bucketImport) publish(ctx context.Context, imp *importer, sum string) 
 	rec := importRecord{
 		Source: source, Input: imp.input, SHA256: sum,
 		Read: imp.st.Read, Events: imp.st.Events, DeadLetters: imp.st.DeadLetters, Skipped: imp.st.Skipped,
-		Files: make([]string, len(imp.fs.final)), ImportedAt: time.Now().UTC(), Staged: token,
+		Files: make([]string, len(imp.fs.files)), ImportedAt: time.Now().UTC(), Staged: token,
 	}
-	for i, final := range imp.fs.final {
-		rel, err := filepath.Rel(bi.scratch, filepath.Join(filepath.Dir(final), lake.ImportFileName(source, sum, imp.ranges[i][0], imp.ranges[i][1])))
+	for i, f := range imp.fs.files {
+		rel, err := filepath.Rel(bi.scratch, filepath.Join(filepath.Dir(f.Path()), lake.ImportFileName(source, sum, imp.ranges[i][0], imp.ranges[i][1])))
 		if err != nil {
 			return rec, false, fmt.Errorf("ingest: import: %w", err)
 		}
 		rec.Files[i] = lake.Key(rel)
-		if _, err := bi.b.PutFile(ctx, staged+rec.Files[i], imp.fs.tmp[i], objstore.Condition{}); err != nil {
+		if _, err := bi.b.PutFile(ctx, staged+rec.Files[i], f.Name(), objstore.Condition{}); err != nil {
 			return rec, false, errors.Join(fmt.Errorf("ingest: import %s: stage %s: %w", imp.input, rec.Files[i], err), unstage(bi.b, staged, rec.Files[:i+1]))
 		}
 	}

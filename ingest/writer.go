@@ -12,6 +12,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 	parquetzstd "github.com/parquet-go/parquet-go/compress/zstd"
 
+	"github.com/parley-cx/parley/internal/atomicfile"
 	"github.com/parley-cx/parley/internal/lake"
 )
 
@@ -91,8 +92,8 @@ func tempPattern(name string) string {
 type fileSet struct {
 	// root, if set, is the lake whose lock is held while creating and
 	// publishing files, and whose sweep must leave these files alone.
-	root       string
-	tmp, final []string
+	root  string
+	files []*atomicfile.File
 	// release lets go of the temporary files held against the lake's sweep.
 	release []func() error
 	// dirs to fsync after the renames: every target directory, plus the
@@ -157,14 +158,11 @@ func writeParquetWith[T any](fs *fileSet, dir, name string, fill func(w *parquet
 		err = bw.Flush()
 	}
 	if err == nil {
-		err = f.Sync()
-	}
-	// A Close error on a file we wrote is a write error, so it is never dropped.
-	if cerr := f.Close(); err == nil {
-		err = cerr
+		err = f.Seal()
 	}
 	if err != nil {
-		return fmt.Errorf("ingest: write %s: %w", f.Name(), err)
+		// Closed and removed now; the set's abort has nothing left to do for it.
+		return errors.Join(fmt.Errorf("ingest: write %s: %w", f.Name(), err), f.Cleanup())
 	}
 	return nil
 }
@@ -173,7 +171,7 @@ func writeParquetWith[T any](fs *fileSet, dir, name string, fill func(w *parquet
 // In a lake, it is created and held under the shared lock, so that a sweep
 // (which runs under the exclusive lock) never takes it for the leftover of
 // a process that died.
-func (fs *fileSet) createTemp(dir, name string) (_ *os.File, err error) {
+func (fs *fileSet) createTemp(dir, name string) (_ *atomicfile.File, err error) {
 	if fs.root != "" {
 		unlock, err := lake.Lock(fs.root, false)
 		if err != nil {
@@ -181,16 +179,15 @@ func (fs *fileSet) createTemp(dir, name string) (_ *os.File, err error) {
 		}
 		defer func() { err = errors.Join(err, unlock()) }()
 	}
-	f, err := os.CreateTemp(dir, tempPattern(name))
+	f, err := atomicfile.Create(filepath.Join(dir, name), atomicfile.Options{Pattern: tempPattern(name), Perm: lake.FilePerm})
 	if err != nil {
-		return nil, fmt.Errorf("ingest: create temporary file for %s: %w", name, err)
+		return nil, fmt.Errorf("ingest: %w", err)
 	}
-	fs.tmp = append(fs.tmp, f.Name())
-	fs.final = append(fs.final, filepath.Join(dir, name))
+	fs.files = append(fs.files, f)
 	if fs.root != "" {
 		release, err := lake.HoldTemp(f.Name())
 		if err != nil {
-			return nil, errors.Join(err, f.Close())
+			return nil, err // abort removes f
 		}
 		fs.release = append(fs.release, release)
 	}
@@ -219,18 +216,18 @@ func (fs *fileSet) publish() (err error) {
 		}
 		defer func() { err = errors.Join(err, unlock()) }()
 	}
-	for i, tmp := range fs.tmp {
-		if err := os.Rename(tmp, fs.final[i]); err != nil {
-			return fmt.Errorf("ingest: publish %s: %w", fs.final[i], err)
+	for _, f := range fs.files {
+		if err := f.Rename(); err != nil {
+			return fmt.Errorf("ingest: publish %s: %w", f.Path(), err)
 		}
 	}
-	fs.tmp, fs.final = nil, nil
+	fs.files = nil
 	if err := fs.letGo(); err != nil {
 		return fmt.Errorf("ingest: release published files: %w", err)
 	}
 	for dir := range fs.dirs {
-		if err := syncDir(dir); err != nil {
-			return err
+		if err := atomicfile.SyncDir(dir); err != nil {
+			return fmt.Errorf("ingest: %w", err)
 		}
 	}
 	return nil
@@ -239,29 +236,13 @@ func (fs *fileSet) publish() (err error) {
 // abort removes the temporary files of a batch that will not be published.
 func (fs *fileSet) abort() error {
 	var errs []error
-	for _, tmp := range fs.tmp {
-		if err := os.Remove(tmp); err != nil && !errors.Is(err, os.ErrNotExist) {
-			errs = append(errs, fmt.Errorf("ingest: remove temporary file %s: %w", tmp, err))
+	for _, f := range fs.files {
+		if err := f.Cleanup(); err != nil {
+			errs = append(errs, fmt.Errorf("ingest: remove temporary file: %w", err))
 		}
 	}
-	fs.tmp, fs.final = nil, nil
+	fs.files = nil
 	return errors.Join(append(errs, fs.letGo())...)
-}
-
-// syncDir makes the directory entries of dir (new names, renames) durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("ingest: open directory %s for fsync: %w", dir, err)
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("ingest: fsync directory %s: %w", dir, err)
-	}
-	return nil
 }
 
 // writeTempFile writes data to a temporary file in dir, synced, that
@@ -276,13 +257,11 @@ func writeTempFile(fs *fileSet, dir, name string, data []byte) error {
 	}
 	_, err = f.Write(data)
 	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
+		err = f.Seal()
 	}
 	if err != nil {
-		return fmt.Errorf("ingest: write %s: %w", f.Name(), err)
+		// Closed and removed now; the set's abort has nothing left to do for it.
+		return errors.Join(fmt.Errorf("ingest: write %s: %w", f.Name(), err), f.Cleanup())
 	}
 	return nil
 }

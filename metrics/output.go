@@ -17,9 +17,9 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 
+	"github.com/parley-cx/parley/internal/atomicfile"
 	"github.com/parley-cx/parley/internal/csvsafe"
 	"github.com/parley-cx/parley/internal/warehouse"
-	"github.com/parley-cx/parley/reports"
 	parleysql "github.com/parley-cx/parley/sql"
 )
 
@@ -80,7 +80,7 @@ func QueryToFile(ctx context.Context, db *warehouse.DB, query string, format For
 		return queryError(err)
 	}
 	if format == FormatCSV {
-		err := reports.WriteAtomic(path, func(w io.Writer) error {
+		err := atomicfile.Write(path, atomicfile.Options{}, func(w io.Writer) error {
 			out := &csvWriter{w: csv.NewWriter(w)}
 			if err := db.Arrow(ctx, out.write, query, args...); err != nil {
 				return queryError(err)
@@ -108,7 +108,7 @@ func QueryToFile(ctx context.Context, db *warehouse.DB, query string, format For
 	if _, err := db.ExecContext(ctx, stmt, slices.Concat(args, []any{sql.Named("parley_out", tmp)})...); err != nil {
 		return fmt.Errorf("query: write %s: %w", path, queryError(err))
 	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := atomicfile.Publish(tmp, path); err != nil {
 		return fmt.Errorf("query: %w", err)
 	}
 	return nil
@@ -120,7 +120,7 @@ const queryMarker = "/*query*/"
 // Export writes every public table and view of db as dir/<name>.parquet and
 // returns the paths written, in PublicObjects order. Each file is written
 // in db's scratch folder and renamed into dir, so a reader never sees half
-// a file; db must come from warehouse.OpenSandbox with WriteIn set to dir.
+// a file, and fsynced; db must come from warehouse.OpenSandbox with WriteIn set to dir.
 func Export(ctx context.Context, db *warehouse.DB, dir string) ([]string, error) {
 	if db.Scratch() == "" {
 		return nil, errors.New("export: needs the warehouse opened by warehouse.OpenSandbox with WriteIn set to the output folder")
@@ -135,7 +135,7 @@ func Export(ctx context.Context, db *warehouse.DB, dir string) ([]string, error)
 			return paths, fmt.Errorf("export: %s: %w", name, err)
 		}
 		path := filepath.Join(dir, name+".parquet")
-		if err := os.Rename(tmp, path); err != nil {
+		if err := atomicfile.Publish(tmp, path); err != nil {
 			return paths, fmt.Errorf("export: %s: %w", name, err)
 		}
 		paths = append(paths, path)

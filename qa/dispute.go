@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/parley-cx/parley/internal/config"
+	"github.com/parley-cx/parley/internal/fielderr"
 	"github.com/parley-cx/parley/internal/lake"
 )
 
@@ -32,16 +33,16 @@ type DisputeConfig struct {
 func (c *DisputeConfig) Validate() error {
 	var errs []error
 	if c.Lake == "" {
-		errs = append(errs, errors.New("lake: required"))
+		errs = append(errs, fielderr.New("lake", "required"))
 	}
 	if c.Review == "" {
-		errs = append(errs, errors.New("review: required (the review's id)"))
+		errs = append(errs, fielderr.New("review", "required (the review's id)"))
 	}
 	if strings.TrimSpace(c.By) == "" {
-		errs = append(errs, errors.New("by: required (who disputes the review)"))
+		errs = append(errs, fielderr.New("by", "required (who disputes the review)"))
 	}
 	if strings.TrimSpace(c.Reason) == "" {
-		errs = append(errs, errors.New("reason: required (why the review is disputed)"))
+		errs = append(errs, fielderr.New("reason", "required (why the review is disputed)"))
 	}
 	return errors.Join(errs...)
 }
@@ -101,26 +102,26 @@ type ResolveConfig struct {
 func (c *ResolveConfig) Validate() error {
 	var errs []error
 	if c.Lake == "" {
-		errs = append(errs, errors.New("lake: required"))
+		errs = append(errs, fielderr.New("lake", "required"))
 	}
 	if c.Review == "" {
-		errs = append(errs, errors.New("review: required (the review's id)"))
+		errs = append(errs, fielderr.New("review", "required (the review's id)"))
 	}
 	if strings.TrimSpace(c.By) == "" {
-		errs = append(errs, errors.New("by: required (who resolves the dispute)"))
+		errs = append(errs, fielderr.New("by", "required (who resolves the dispute)"))
 	}
 	rescore := c.Rescore != "" || c.RescoreInput != nil
 	switch {
 	case c.Rescore != "" && c.RescoreInput != nil:
-		errs = append(errs, errors.New("rescore: give the corrected review as a file or as data, not both"))
+		errs = append(errs, fielderr.New("rescore", "give the corrected review as a file or as data, not both"))
 	case c.Accept && !rescore:
-		errs = append(errs, errors.New("rescore: an accepted dispute changes the review: give the corrected review as a scores file"))
+		errs = append(errs, fielderr.New("rescore", "an accepted dispute changes the review: give the corrected review as a scores file"))
 	case !c.Accept && rescore:
-		errs = append(errs, errors.New("rescore: a rejected dispute leaves the review as it is; a rescore goes with accept"))
+		errs = append(errs, fielderr.New("rescore", "a rejected dispute leaves the review as it is; a rescore goes with accept"))
 	}
 	if c.Settings != nil {
 		if err := c.Settings.Validate(); err != nil {
-			errs = append(errs, fmt.Errorf("settings: %w", err))
+			errs = append(errs, fielderr.New("settings", "%w", err))
 		}
 	}
 	return errors.Join(errs...)

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parley-cx/parley/internal/atomicfile"
 	"github.com/parley-cx/parley/internal/csvsafe"
 	"github.com/parley-cx/parley/reports"
 )
@@ -142,10 +143,10 @@ func erasePacket(ctx context.Context, dir string, drop func(string) bool, dryRun
 	if err != nil {
 		return e, true, err
 	}
-	if err := reports.WriteFileAtomic(filepath.Join(dir, "manifest.csv"), csvData); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(dir, "manifest.csv"), csvData); err != nil {
 		return e, true, fmt.Errorf("qa: erase: %w", err)
 	}
-	if err := reports.WriteFileAtomic(filepath.Join(dir, "manifest.jsonl"), jsonl); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(dir, "manifest.jsonl"), jsonl); err != nil {
 		return e, true, fmt.Errorf("qa: erase: %w", err)
 	}
 	return e, true, nil
@@ -178,7 +179,7 @@ func dropTemplateRows(path string, drop func(string) bool) error {
 	if err := w.WriteAll(append(recs[:1], kept...)); err != nil {
 		return fmt.Errorf("qa: erase: %w", err)
 	}
-	if err := reports.WriteFileAtomic(path, buf.Bytes()); err != nil {
+	if err := atomicfile.WriteFile(path, buf.Bytes()); err != nil {
 		return fmt.Errorf("qa: erase: %w", err)
 	}
 	return nil
@@ -267,7 +268,7 @@ func dropIndexRows(dir string, pages []string, kept int) error {
 	}
 	caption := fmt.Sprintf("<caption>%d conversations (%d removed by parley erase)</caption>", kept, drawn-kept)
 	page = indexCaption.ReplaceAllLiteral(page, []byte(caption))
-	if err := reports.WriteFileAtomic(path, page); err != nil {
+	if err := atomicfile.WriteFile(path, page); err != nil {
 		return fmt.Errorf("qa: erase: %w", err)
 	}
 	return nil

@@ -11,9 +11,9 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/parley-cx/parley/internal/atomicfile"
 	"github.com/parley-cx/parley/internal/csvsafe"
 	"github.com/parley-cx/parley/internal/lake"
-	"github.com/parley-cx/parley/reports"
 )
 
 // ledgerHeader is the ledger's CSV header, a public format: QA leads open it
@@ -163,7 +163,7 @@ func writeLedger(path string, rows [][]string) error {
 	if err := w.Error(); err != nil {
 		return fmt.Errorf("qa: write ledger: %w", err)
 	}
-	if err := reports.WriteFileAtomic(path, buf.Bytes()); err != nil {
+	if err := atomicfile.WriteFile(path, buf.Bytes()); err != nil {
 		return fmt.Errorf("qa: ledger: %w", err)
 	}
 	return nil

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/parley-cx/parley/internal/atomicfile"
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/redact"
 	"github.com/parley-cx/parley/internal/warehouse"
@@ -89,17 +90,17 @@ func writePacket(ctx context.Context, db *warehouse.DB, cfg Config, p plan, dir 
 	if err != nil {
 		return err
 	}
-	if err := reports.WriteFileAtomic(filepath.Join(dir, "manifest.csv"), csvData); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(dir, "manifest.csv"), csvData); err != nil {
 		return fmt.Errorf("qa: %w", err)
 	}
-	if err := reports.WriteFileAtomic(filepath.Join(dir, "manifest.jsonl"), jsonl); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(dir, "manifest.jsonl"), jsonl); err != nil {
 		return fmt.Errorf("qa: %w", err)
 	}
 	tmpl, err := encodeTemplate(rows, cards, cfg.Reviewers)
 	if err != nil {
 		return err
 	}
-	if err := reports.WriteFileAtomic(filepath.Join(dir, TemplateName), tmpl); err != nil {
+	if err := atomicfile.WriteFile(filepath.Join(dir, TemplateName), tmpl); err != nil {
 		return fmt.Errorf("qa: %w", err)
 	}
 

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/parley-cx/parley/internal/config"
+	"github.com/parley-cx/parley/internal/fielderr"
 	"github.com/parley-cx/parley/internal/warehouse"
 )
 
@@ -126,54 +127,54 @@ type Config struct {
 func (c *Config) Validate() error {
 	var errs []error
 	if c.DB == "" {
-		errs = append(errs, errors.New("db: the warehouse file is required"))
+		errs = append(errs, fielderr.New("db", "the warehouse file is required"))
 	}
 	if c.Out == "" {
-		errs = append(errs, errors.New("out: the output folder is required"))
+		errs = append(errs, fielderr.New("out", "the output folder is required"))
 	}
 	if c.Size < 0 {
-		errs = append(errs, fmt.Errorf("size: %d must be > 0", c.Size))
+		errs = append(errs, fielderr.New("size", "%d must be > 0", c.Size))
 	}
 	if c.PerAgent < 0 {
-		errs = append(errs, fmt.Errorf("per-agent: %d must be > 0", c.PerAgent))
+		errs = append(errs, fielderr.New("per-agent", "%d must be > 0", c.PerAgent))
 	}
 	if c.Size > 0 && c.PerAgent > 0 {
-		errs = append(errs, errors.New("size, per-agent: set one or the other, not both"))
+		errs = append(errs, fielderr.New("size, per-agent", "set one or the other, not both"))
 	}
 	if c.RandomShare != TargetedOnly && (c.RandomShare < 0 || c.RandomShare > 1 || math.IsNaN(c.RandomShare)) {
-		errs = append(errs, fmt.Errorf("random-share: %v must be between 0 and 1", c.RandomShare))
+		errs = append(errs, fielderr.New("random-share", "%v must be between 0 and 1", c.RandomShare))
 	}
 	for _, s := range c.Strata {
 		_, auto := autoStratum(s)
 		if !slices.Contains(AllStrata, s) && !auto && !(s == NoStrata && len(c.Strata) == 1) {
-			errs = append(errs, fmt.Errorf("strata: unknown stratum %q (known: %s, %s or %s:CHECK, or %s alone)", s, strings.Join(AllStrata, ", "), AutoFail, AutoFail, NoStrata))
+			errs = append(errs, fielderr.New("strata", "unknown stratum %q (known: %s, %s or %s:CHECK, or %s alone)", s, strings.Join(AllStrata, ", "), AutoFail, AutoFail, NoStrata))
 		}
 	}
 	switch c.AttributeTo {
 	case "", AttributeMostActive, AttributeFirst, AttributeLast:
 	default:
-		errs = append(errs, fmt.Errorf("attribute-to: %q must be %s, %s or %s", c.AttributeTo, AttributeMostActive, AttributeFirst, AttributeLast))
+		errs = append(errs, fielderr.New("attribute-to", "%q must be %s, %s or %s", c.AttributeTo, AttributeMostActive, AttributeFirst, AttributeLast))
 	}
 	for i, r := range c.Reviewers {
 		switch {
 		case strings.TrimSpace(r) == "" || r != strings.TrimSpace(r):
-			errs = append(errs, fmt.Errorf("reviewers: entry %d %q must be a reviewer id without surrounding spaces", i+1, r))
+			errs = append(errs, fielderr.New("reviewers", "entry %d %q must be a reviewer id without surrounding spaces", i+1, r))
 		case slices.Contains(c.Reviewers[:i], r):
-			errs = append(errs, fmt.Errorf("reviewers: %q is listed twice", r))
+			errs = append(errs, fielderr.New("reviewers", "%q is listed twice", r))
 		}
 	}
 	switch {
 	case c.Calibration < 0:
-		errs = append(errs, fmt.Errorf("calibration: %d must be >= 0", c.Calibration))
+		errs = append(errs, fielderr.New("calibration", "%d must be >= 0", c.Calibration))
 	case c.Calibration > 0 && len(c.Reviewers) < 2:
-		errs = append(errs, fmt.Errorf("calibration: %d conversations need at least two reviewers to compare (--reviewers)", c.Calibration))
+		errs = append(errs, fielderr.New("calibration", "%d conversations need at least two reviewers to compare (--reviewers)", c.Calibration))
 	}
 	if !c.From.IsZero() && !c.To.IsZero() && dateOf(c.From) > dateOf(c.To) {
-		errs = append(errs, fmt.Errorf("from: %s is after to: %s", dateOf(c.From), dateOf(c.To)))
+		errs = append(errs, fielderr.New("from", "%s is after to: %s", dateOf(c.From), dateOf(c.To)))
 	}
 	if c.Settings != nil {
 		if err := c.Settings.Validate(); err != nil {
-			errs = append(errs, fmt.Errorf("settings: %w", err))
+			errs = append(errs, fielderr.New("settings", "%w", err))
 		}
 	}
 	return errors.Join(errs...)

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/parley-cx/parley/internal/config"
+	"github.com/parley-cx/parley/internal/fielderr"
 	"github.com/parley-cx/parley/internal/lake"
 )
 
@@ -48,14 +49,14 @@ type ImportConfig struct {
 func (c *ImportConfig) Validate() error {
 	var errs []error
 	if c.Lake == "" {
-		errs = append(errs, errors.New("lake: required"))
+		errs = append(errs, fielderr.New("lake", "required"))
 	}
 	if len(c.Files) == 0 && len(c.Inputs) == 0 {
-		errs = append(errs, errors.New("files: at least one scores file is required"))
+		errs = append(errs, fielderr.New("files", "at least one scores file is required"))
 	}
 	if c.Settings != nil {
 		if err := c.Settings.Validate(); err != nil {
-			errs = append(errs, fmt.Errorf("settings: %w", err))
+			errs = append(errs, fielderr.New("settings", "%w", err))
 		}
 	}
 	return errors.Join(errs...)

@@ -8,13 +8,14 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/parley-cx/parley/internal/atomicfile"
 	"github.com/parley-cx/parley/internal/lake"
 )
 
 // TempPrefix starts the name of every file and folder this kit writes
-// before it is complete (WriteFileAtomic, ReplaceEntries), as it does for
-// every temporary file Parley writes.
-const TempPrefix = "_tmp-"
+// before it is complete (WritePage, ReplaceEntries), as it does for every
+// temporary file Parley writes (atomicfile.TempPrefix).
+const TempPrefix = atomicfile.TempPrefix
 
 // ReplaceEntries writes a set of outputs (pages, a packet folder) into dir
 // so that a failure never leaves some of them new and others old or gone.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/parley-cx/parley/internal/atomicfile"
 	"github.com/parley-cx/parley/internal/lake"
 )
 
@@ -79,7 +80,7 @@ func TestReplaceEntries(t *testing.T) {
 			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 				return err
 			}
-			if err := WriteFileAtomic(p, []byte(content)); err != nil {
+			if err := atomicfile.WriteFile(p, []byte(content)); err != nil {
 				return err
 			}
 		}
@@ -105,7 +106,7 @@ func TestReplaceEntries(t *testing.T) {
 				return err
 			}
 			// A real write error: a page inside what is a file.
-			return WriteFileAtomic(filepath.Join(stage, "index.html", "friction.html"), []byte("x"))
+			return atomicfile.WriteFile(filepath.Join(stage, "index.html", "friction.html"), []byte("x"))
 		}, before, "not a directory"},
 		{"a page where the folder holds a folder", func(t *testing.T, dir string) {
 			if err := os.Remove(filepath.Join(dir, "team.html")); err != nil {
@@ -116,7 +117,7 @@ func TestReplaceEntries(t *testing.T) {
 			if err := newOutputs(stage); err != nil {
 				return err
 			}
-			return WriteFileAtomic(filepath.Join(stage, "team.html"), []byte("new team"))
+			return atomicfile.WriteFile(filepath.Join(stage, "team.html"), []byte("new team"))
 		}, nil, "cannot replace"},
 		{"a folder where the folder holds a file", func(t *testing.T, dir string) {
 			writeTree(t, dir, map[string]string{"qa": "a file of the user's"})
@@ -124,7 +125,7 @@ func TestReplaceEntries(t *testing.T) {
 			if err := newOutputs(stage); err != nil {
 				return err
 			}
-			return WriteFileAtomic(filepath.Join(stage, "qa", "index.html"), []byte("x"))
+			return atomicfile.WriteFile(filepath.Join(stage, "qa", "index.html"), []byte("x"))
 		}, nil, "cannot replace"},
 	}
 	for _, tc := range tests {
@@ -168,7 +169,7 @@ func TestReplaceEntriesLeavesLiveStage(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := ReplaceEntries(dir, "report", func(stage string) error {
-		return WriteFileAtomic(filepath.Join(stage, "index.html"), []byte("new"))
+		return atomicfile.WriteFile(filepath.Join(stage, "index.html"), []byte("new"))
 	}); err != nil {
 		t.Fatal(err)
 	}

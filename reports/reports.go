@@ -32,9 +32,9 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
+
+	"github.com/parley-cx/parley/internal/atomicfile"
 )
 
 // Page is one self-contained HTML page. Title, Period, TimeZone and
@@ -161,49 +161,7 @@ func WritePage(path string, p Page) error {
 	if err := Render(&buf, p); err != nil {
 		return err
 	}
-	return WriteFileAtomic(path, buf.Bytes())
-}
-
-// WriteFileAtomic writes data to path through a temporary file and a rename.
-// QA and forecast outputs that are not pages (CSV, JSON) use it too.
-func WriteFileAtomic(path string, data []byte) error {
-	return WriteAtomic(path, func(w io.Writer) error {
-		_, err := w.Write(data)
-		return err
-	})
-}
-
-// WriteAtomic is WriteFileAtomic for output too large to hold in memory:
-// write streams the content into a temporary file in path's folder, which
-// is renamed to path only if write and the close succeed.
-func WriteAtomic(path string, write func(io.Writer) error) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("reports: create folder %s: %w", dir, err)
-	}
-	f, err := os.CreateTemp(dir, TempPrefix+filepath.Base(path)+"-*")
-	if err != nil {
-		return fmt.Errorf("reports: create temp file for %s: %w", path, err)
-	}
-	tmp := f.Name()
-	if err := write(f); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return fmt.Errorf("reports: write %s: %w", tmp, err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("reports: close %s: %w", tmp, err)
-	}
-	if err := os.Chmod(tmp, 0o644); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("reports: chmod %s: %w", tmp, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("reports: rename %s to %s: %w", tmp, path, err)
-	}
-	return nil
+	return atomicfile.WriteFile(path, buf.Bytes())
 }
 
 // Fragment executes an html/template into markup for Page.Body, so every

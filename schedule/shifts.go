@@ -15,6 +15,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/parley-cx/parley/internal/config"
+	"github.com/parley-cx/parley/internal/fielderr"
 )
 
 // Shifts is a shifts.yaml: the shift types agents may be started on and the break rule.
@@ -68,7 +69,7 @@ func LoadShifts(path string) (*Shifts, error) {
 func (s *Shifts) Validate() error {
 	var errs []error
 	add := func(field, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%s: %s", field, fmt.Sprintf(format, args...)))
+		errs = append(errs, fielderr.New(field, format, args...))
 	}
 	b := s.Breaks
 	if b != (BreakRule{}) {

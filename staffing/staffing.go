@@ -33,6 +33,8 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/parley-cx/parley/internal/fielderr"
 )
 
 // Input describes one interval's workload and the target to staff for.
@@ -88,7 +90,7 @@ const MaxAgents = 1_000_000
 func (in Input) Validate() error {
 	var errs []error
 	bad := func(field, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%s: %s", field, fmt.Sprintf(format, args...)))
+		errs = append(errs, fielderr.New(field, format, args...))
 	}
 	if in.Volume < 0 || math.IsNaN(in.Volume) || math.IsInf(in.Volume, 0) {
 		bad("volume", "must be a finite number >= 0, got %v", in.Volume)

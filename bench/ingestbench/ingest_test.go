@@ -9,9 +9,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"strings"
@@ -170,8 +172,30 @@ func helperMain(addr string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	fmt.Println(st.Events, hwm)
+	size, err := treeSize(os.Getenv(helperEnv + "_LAKE"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	fmt.Println(st.Events, hwm, size)
 	return 0
+}
+
+// treeSize is the bytes of the files under dir.
+func treeSize(dir string) (int64, error) {
+	var size int64
+	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := d.Info()
+		size += info.Size()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("lake size: %w", err)
+	}
+	return size, nil
 }
 
 // selfCPU is the user and system time this process has used so far: the
@@ -212,13 +236,28 @@ type ingestRun struct {
 	elapsed time.Duration // wall time less the idle wait
 	cpu     time.Duration // user + system, all threads
 	peakRSS int64         // bytes
+	lake    int64         // bytes written to the lake; 0 from a baseline that does not say
 }
 
-// ingestProcess runs ingest in a child process and measures it.
-func ingestProcess(b *testing.B, addr, group string) ingestRun {
+// baselineEnv, if set, names a test binary of this package built from
+// another commit (go test -c -o base.test ./bench/ingestbench). Each round
+// then also runs its ingest on the same topic, in alternating order with
+// this one's, and reports its figures beside them: a comparison that the
+// load of a shared machine disturbs far less than two separate runs.
+const baselineEnv = "PARLEY_INGESTBENCH_BASELINE"
+
+// ingestProcess runs ingest in a child process of the test binary bin and
+// measures it; only the binary under test (os.Args[0]) gets the profile.
+func ingestProcess(b *testing.B, bin, addr, group string) ingestRun {
 	b.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$", "-test.bench=^$")
-	cmd.Env = append(os.Environ(), helperEnv+"="+addr, helperEnv+"_GROUP="+group, helperEnv+"_LAKE="+b.TempDir())
+	cmd := exec.Command(bin, "-test.run=^$", "-test.bench=^$")
+	for _, kv := range os.Environ() {
+		if bin != os.Args[0] && strings.HasPrefix(kv, profileEnv+"=") {
+			continue
+		}
+		cmd.Env = append(cmd.Env, kv)
+	}
+	cmd.Env = append(cmd.Env, helperEnv+"="+addr, helperEnv+"_GROUP="+group, helperEnv+"_LAKE="+b.TempDir())
 	cmd.Stderr = os.Stderr
 	start := time.Now()
 	out, err := cmd.Output()
@@ -226,8 +265,8 @@ func ingestProcess(b *testing.B, addr, group string) ingestRun {
 	if err != nil {
 		b.Fatalf("ingest process: %v", err)
 	}
-	var events, hwm int64
-	if _, err := fmt.Sscan(string(out), &events, &hwm); err != nil {
+	var events, hwm, size int64
+	if n, err := fmt.Sscan(string(out), &events, &hwm, &size); n < 2 {
 		b.Fatalf("ingest process printed %q: %v", out, err)
 	}
 	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
@@ -236,6 +275,7 @@ func ingestProcess(b *testing.B, addr, group string) ingestRun {
 		elapsed: elapsed,
 		cpu:     time.Duration(ru.Utime.Nano() + ru.Stime.Nano()),
 		peakRSS: hwm,
+		lake:    size,
 	}
 }
 
@@ -252,18 +292,30 @@ func BenchmarkIngest(b *testing.B) {
 		b.Run(fmt.Sprintf("events=%d", n), func(b *testing.B) {
 			br, size := loadedBroker(b, n)
 			b.SetBytes(size)
-			var raw, ing, cpu, rawCPU, brokerCPU time.Duration
-			var peak int64
+			baseline := os.Getenv(baselineEnv)
+			var raw, ing, cpu, rawCPU, brokerCPU, baseWall, baseCPU time.Duration
+			var peak, basePeak, lakeBytes int64
 			for i := 0; b.Loop(); i++ {
 				before := selfCPU(b)
 				raw += rawConsume(b, br.Addr(), n)
 				mid := selfCPU(b)
-				run := ingestProcess(b, br.Addr(), fmt.Sprint("bench-", i))
+				// The baseline goes first in odd rounds, second in even ones.
+				if baseline != "" && i%2 == 1 {
+					base := ingestProcess(b, baseline, br.Addr(), fmt.Sprint("baseline-", i))
+					baseWall, baseCPU, basePeak = baseWall+base.elapsed, baseCPU+base.cpu, max(basePeak, base.peakRSS)
+					mid = selfCPU(b)
+				}
+				run := ingestProcess(b, os.Args[0], br.Addr(), fmt.Sprint("bench-", i))
 				rawCPU += mid - before
 				brokerCPU += selfCPU(b) - mid
+				if baseline != "" && i%2 == 0 {
+					base := ingestProcess(b, baseline, br.Addr(), fmt.Sprint("baseline-", i))
+					baseWall, baseCPU, basePeak = baseWall+base.elapsed, baseCPU+base.cpu, max(basePeak, base.peakRSS)
+				}
 				ing += run.elapsed
 				cpu += run.cpu
 				peak = max(peak, run.peakRSS)
+				lakeBytes = run.lake
 				if run.events != int64(n) {
 					b.Fatalf("ingested %d events, want %d", run.events, n)
 				}
@@ -274,6 +326,7 @@ func BenchmarkIngest(b *testing.B) {
 			b.ReportMetric(ingRate, "ingest-events/s")
 			b.ReportMetric(ingRate/rawRate, "ingest/raw")
 			b.ReportMetric(float64(peak)/(1<<20), "ingest-peak-RSS-MB")
+			b.ReportMetric(float64(lakeBytes)/float64(n), "lake-bytes/event")
 			// CPU time per event depends far less on the other load of a
 			// shared machine than the rates do.
 			perEvent := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e3 / float64(n*b.N) }
@@ -286,6 +339,11 @@ func BenchmarkIngest(b *testing.B) {
 			b.ReportMetric(perEvent(brokerCPU), "broker-CPU-µs/event")
 			budget := float64(runtime.NumCPU())*perEvent(raw)/0.6 - perEvent(brokerCPU)
 			b.ReportMetric(budget, "ingest-CPU-budget-at-60%-µs/event")
+			if baseline != "" {
+				b.ReportMetric(float64(n*b.N)/baseWall.Seconds(), "baseline-events/s")
+				b.ReportMetric(perEvent(baseCPU), "baseline-CPU-µs/event")
+				b.ReportMetric(float64(basePeak)/(1<<20), "baseline-peak-RSS-MB")
+			}
 		})
 	}
 }

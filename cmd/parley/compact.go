@@ -56,7 +56,7 @@ Example:
 				return usageErrorf("compact: --lake is required")
 			}
 			if err := cfg.Validate(); err != nil {
-				return usageErrorf("compact: %w", err)
+				return usageErrorf("compact: %w", asFlags(err))
 			}
 			cfg.Log = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
 			st, err := ingest.Compact(cmd.Context(), cfg)

@@ -16,12 +16,12 @@ import (
 	"github.com/parley-cx/parley/dashboards"
 	"github.com/parley-cx/parley/importers"
 	"github.com/parley-cx/parley/ingest"
+	"github.com/parley-cx/parley/internal/atomicfile"
 	"github.com/parley-cx/parley/internal/broker"
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/produce"
 	"github.com/parley-cx/parley/internal/synth"
 	"github.com/parley-cx/parley/qa"
-	"github.com/parley-cx/parley/reports"
 )
 
 const demoTopic = "conversation-events"
@@ -195,7 +195,7 @@ func writeDemoSettings(o demoOptions, settings *config.Config) (string, error) {
 # with --config %s, or a build recomputes the warehouse with the defaults (UTC).
 # Every setting is explained in docs/config.md.
 `, o.dir, path)
-	if err := reports.WriteFileAtomic(path, append([]byte(header), settings.YAML()...)); err != nil {
+	if err := atomicfile.WriteFile(path, append([]byte(header), settings.YAML()...)); err != nil {
 		return "", fmt.Errorf("demo: write %s: %w", path, err)
 	}
 	return path, nil

@@ -89,7 +89,7 @@ the audit log is _audit/audit.jsonl in the bucket.`,
 				}
 			}
 			if err := cfg.Validate(); err != nil {
-				return usageErrorf("erase: %w", err)
+				return usageErrorf("erase: %w", asFlags(err))
 			}
 			cfg.Log = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
 			cfg.OutputRewriters = []governance.OutputRewriter{qaOutputs(cfg.Now)}

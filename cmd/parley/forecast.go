@@ -9,7 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/parley-cx/parley/forecast"
-	"github.com/parley-cx/parley/reports"
+	"github.com/parley-cx/parley/internal/atomicfile"
 	"github.com/parley-cx/parley/staffing"
 )
 
@@ -179,7 +179,7 @@ Examples:
 				return err
 			}
 			if daily != "" {
-				if err := reports.WriteFileAtomic(daily, days.Bytes()); err != nil {
+				if err := atomicfile.WriteFile(daily, days.Bytes()); err != nil {
 					return err
 				}
 			}
@@ -187,7 +187,7 @@ Examples:
 				_, err = cmd.OutOrStdout().Write(buf.Bytes())
 				return err
 			}
-			return reports.WriteFileAtomic(out, buf.Bytes())
+			return atomicfile.WriteFile(out, buf.Bytes())
 		},
 	}
 	f := cmd.Flags()

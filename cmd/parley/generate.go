@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -78,7 +77,7 @@ Examples:
 				cfg.Start = day
 			}
 			if err := cfg.Validate(); err != nil {
-				return usageErrorf("generate: %w", generateFlagNames(err))
+				return usageErrorf("generate: %w", asFlags(err))
 			}
 			var list []string
 			for _, b := range strings.Split(brokers, ",") {
@@ -114,18 +113,6 @@ Examples:
 	f.StringVar(&brokers, "brokers", "", "produce to Kafka instead: bootstrap brokers HOST:PORT,...")
 	f.StringVar(&topic, "topic", "", "Kafka topic to produce to (with --brokers)")
 	return cmd
-}
-
-// generateFlagNames rewrites synth.Config field names into the flags that set them.
-func generateFlagNames(err error) error {
-	msg := err.Error()
-	for _, r := range [][2]string{
-		{"per_day:", "--per-day:"}, {"duplicate_rate:", "--duplicate-rate:"}, {"late_rate:", "--late-rate:"},
-		{"days:", "--days:"}, {"start:", "--start:"}, {"staffing:", "--staffing:"}, {"tz:", "--tz:"},
-	} {
-		msg = strings.ReplaceAll(msg, r[0], r[1])
-	}
-	return errors.New(msg)
 }
 
 func generateToFile(ctx context.Context, cfg synth.Config, path string, stdout io.Writer, p *progress) error {

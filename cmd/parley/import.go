@@ -96,7 +96,7 @@ imports of one input at once publish it once), then copied into place
 			cfg.Stdin = cmd.InOrStdin()
 			cfg.Log = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
 			if err := cfg.Validate(); err != nil {
-				return usageErrorf("import: %w", err)
+				return usageErrorf("import: %w", asFlags(err))
 			}
 			st, err := ingest.Import(cmd.Context(), cfg)
 			if err != nil {

@@ -103,7 +103,7 @@ Example:
 			for _, v := range resets {
 				p, mode, err := ingest.ParseReset(v)
 				if err != nil {
-					return usageErrorf("ingest: %w", ingestFlagNames(err))
+					return usageErrorf("ingest: %w", asFlags(err))
 				}
 				if cfg.Resets == nil {
 					cfg.Resets = make(map[int32]ingest.ResetMode)
@@ -111,7 +111,7 @@ Example:
 				cfg.Resets[p] = mode
 			}
 			if err := errors.Join(cfg.Validate(), sec.Validate()); err != nil {
-				return usageErrorf("ingest: %w", ingestFlagNames(err))
+				return usageErrorf("ingest: %w", asFlags(err))
 			}
 			dialer, err := sec.Dialer()
 			if err != nil {
@@ -155,17 +155,6 @@ Example:
 	f.StringVar(&sec.Username, "sasl-user", "", "SASL user name")
 	f.StringVar(&sec.Password, "sasl-password", "", "SASL password (better: set "+saslPasswordEnv+")")
 	return cmd
-}
-
-// ingestFlagNames rewrites the field names in Validate errors into the flag names
-// the user typed (flush_rows: → --flush-rows:).
-func ingestFlagNames(err error) error {
-	msg := err.Error()
-	for _, field := range []string{"brokers", "topic", "lake", "flush_rows", "flush_bytes", "flush_interval", "until_idle", "session_timeout", "progress_every", "reset_partition", "tls_cert", "tls_key", "tls", "sasl_mechanism", "sasl_user"} {
-		msg = strings.ReplaceAll(msg, field+":", "--"+strings.ReplaceAll(field, "_", "-")+":")
-		msg = strings.ReplaceAll(msg, field+"[", "--"+strings.ReplaceAll(field, "_", "-")+"[")
-	}
-	return errors.New(msg)
 }
 
 // serveMetrics serves Prometheus metrics at addr until the returned stop is called.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -141,7 +140,7 @@ Example:
 			}
 			cfg.Log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 			if err := cfg.Validate(); err != nil {
-				return usageErrorf("qa sample: %w", err)
+				return usageErrorf("qa sample: %w", asFlags(err))
 			}
 			res, err := qa.Sample(cmd.Context(), cfg)
 			if err != nil {
@@ -176,12 +175,6 @@ Example:
 	f.StringVar(&reviewers, "reviewers", "", "comma-separated reviewer ids to assign the conversations to, e.g. alice,bob,carol")
 	f.IntVar(&cfg.Calibration, "calibration", 0, "add N conversations that every reviewer scores (needs two or more --reviewers)")
 	return cmd
-}
-
-// asFlags names the fields of a Validate error, one per line, as the flags
-// they come from: "review: required" becomes "--review: required".
-func asFlags(err error) error {
-	return errors.New("--" + strings.ReplaceAll(err.Error(), "\n", "\n--"))
 }
 
 func newQAImportCmd() *cobra.Command {
@@ -242,7 +235,7 @@ Example:
 			cfg.Settings = settings
 			cfg.Log = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
 			if err := cfg.Validate(); err != nil {
-				return usageErrorf("qa import: %w", err)
+				return usageErrorf("qa import: %w", asFlags(err))
 			}
 			res, err := qa.Import(cmd.Context(), cfg)
 			if err != nil {

@@ -84,9 +84,8 @@ Example:
 			if cfg.To, err = parseDateFlag("to", to); err != nil {
 				return err
 			}
-			// Field names in Validate's messages are the flags' names.
 			if err := cfg.Validate(); err != nil {
-				return usageErrorf("report: %w", err)
+				return usageErrorf("report: %w", asFlags(err))
 			}
 			if conf != "" {
 				if cfg.Settings, err = loadSettings(cmd.ErrOrStderr(), conf); err != nil {

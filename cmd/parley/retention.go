@@ -62,7 +62,7 @@ partitions shrink object by object (docs/ingest.md).`,
 			}
 			cfg.Keep = d
 			if err := cfg.Validate(); err != nil {
-				return usageErrorf("retention: --%w", err)
+				return usageErrorf("retention: %w", asFlags(err))
 			}
 			if !loc.bucket() && !loc.isDir() {
 				return usageErrorf("retention: --lake %s: not a directory", cfg.Lake)

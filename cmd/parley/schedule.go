@@ -10,7 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/parley-cx/parley/forecast"
-	"github.com/parley-cx/parley/reports"
+	"github.com/parley-cx/parley/internal/atomicfile"
 	"github.com/parley-cx/parley/schedule"
 )
 
@@ -99,7 +99,7 @@ Examples:
 				_, err = cmd.OutOrStdout().Write(buf.Bytes())
 				return err
 			}
-			return reports.WriteFileAtomic(out, buf.Bytes())
+			return atomicfile.WriteFile(out, buf.Bytes())
 		},
 	}
 	f := cmd.Flags()

@@ -73,7 +73,8 @@ Example:
 				return usageErrorf("--format: want table or json, got %q", format)
 			}
 			if err := in.Validate(); err != nil {
-				return usageErrorf("%s", flagNames(err))
+				// One line, the problems separated by "; ".
+				return usageErrorf("%s", strings.ReplaceAll(asFlags(err).Error(), "\n", "; "))
 			}
 			r, err := staffing.Required(in)
 			if err != nil {
@@ -98,15 +99,6 @@ Example:
 	f.StringVar(&patient, "patience", "", "mean time before a waiting customer abandons (enables Erlang A)")
 	f.StringVar(&format, "format", "table", "output format: table or json")
 	return cmd
-}
-
-// flagNames turns the staffing package's field names into flag names ("aht:" → "--aht:").
-func flagNames(err error) string {
-	lines := strings.Split(err.Error(), "\n")
-	for i, l := range lines {
-		lines[i] = "--" + l
-	}
-	return strings.Join(lines, "; ")
 }
 
 // parseDurationFlag reads a Go duration or a plain number of seconds.

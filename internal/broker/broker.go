@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/parley-cx/parley/internal/fielderr"
 	"github.com/twmb/franz-go/pkg/kfake"
 )
 
@@ -50,25 +51,25 @@ type Config struct {
 func (c *Config) Validate() error {
 	var errs []error
 	if c.Partitions < 0 {
-		errs = append(errs, fmt.Errorf("partitions: must be >= 0, got %d", c.Partitions))
+		errs = append(errs, fielderr.New("partitions", "must be >= 0, got %d", c.Partitions))
 	}
 	if c.Nodes < 0 {
-		errs = append(errs, fmt.Errorf("nodes: must be >= 0, got %d", c.Nodes))
+		errs = append(errs, fielderr.New("nodes", "must be >= 0, got %d", c.Nodes))
 	}
 	if c.Nodes > 1 && c.Port != 0 {
-		errs = append(errs, errors.New("port: only a single-node broker can be given a fixed port"))
+		errs = append(errs, fielderr.New("port", "only a single-node broker can be given a fixed port"))
 	}
 	if c.Port < 0 || c.Port > 65535 {
-		errs = append(errs, fmt.Errorf("port: must be 0..65535, got %d", c.Port))
+		errs = append(errs, fielderr.New("port", "must be 0..65535, got %d", c.Port))
 	}
 	for i, u := range c.Users {
 		switch u.Mechanism {
 		case Plain, ScramSHA256, ScramSHA512:
 		default:
-			errs = append(errs, fmt.Errorf("users[%d].mechanism: must be %s, %s or %s, got %q", i, Plain, ScramSHA256, ScramSHA512, u.Mechanism))
+			errs = append(errs, fielderr.New(fmt.Sprintf("users[%d].mechanism", i), "must be %s, %s or %s, got %q", Plain, ScramSHA256, ScramSHA512, u.Mechanism))
 		}
 		if u.Name == "" {
-			errs = append(errs, fmt.Errorf("users[%d].name: required", i))
+			errs = append(errs, fielderr.New(fmt.Sprintf("users[%d].name", i), "required"))
 		}
 	}
 	return errors.Join(errs...)

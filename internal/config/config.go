@@ -21,6 +21,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/parley-cx/parley/internal/event"
+	"github.com/parley-cx/parley/internal/fielderr"
 )
 
 // Config is the whole of parley.yaml. The zero value is not valid; start from Default.
@@ -191,15 +192,15 @@ const MinMemoryLimit = 128 << 20
 func (b Build) validate() []error {
 	var errs []error
 	if b.MemoryLimit != "" && !memoryLimitRE.MatchString(strings.TrimSpace(b.MemoryLimit)) {
-		errs = append(errs, fmt.Errorf("build.memory_limit: %q is not a size like \"4GiB\" or \"512MB\"", b.MemoryLimit))
+		errs = append(errs, fielderr.New("build.memory_limit", "%q is not a size like \"4GiB\" or \"512MB\"", b.MemoryLimit))
 	} else if n, ok := b.MemoryLimitBytes(); ok && n < MinMemoryLimit {
-		errs = append(errs, fmt.Errorf("build.memory_limit: %q is below the minimum a build needs, 128MiB (DuckDB runs out of memory below it even on a small lake)", b.MemoryLimit))
+		errs = append(errs, fielderr.New("build.memory_limit", "%q is below the minimum a build needs, 128MiB (DuckDB runs out of memory below it even on a small lake)", b.MemoryLimit))
 	}
 	if b.Threads < 0 {
-		errs = append(errs, fmt.Errorf("build.threads: must be >= 0 (0 means one per core), got %d", b.Threads))
+		errs = append(errs, fielderr.New("build.threads", "must be >= 0 (0 means one per core), got %d", b.Threads))
 	}
 	if strings.ContainsAny(b.TempDir, "?#") {
-		errs = append(errs, fmt.Errorf("build.temp_dir: %q must not contain '?' or '#'", b.TempDir))
+		errs = append(errs, fielderr.New("build.temp_dir", "%q must not contain '?' or '#'", b.TempDir))
 	}
 	return errs
 }
@@ -445,7 +446,7 @@ func OrDefault(c *Config) (*Config, error) {
 func (c *Config) Validate() error {
 	var errs []error
 	add := func(field, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%s: %s", field, fmt.Sprintf(format, args...)))
+		errs = append(errs, fielderr.New(field, format, args...))
 	}
 	if err := checkTimeZone(c.TimeZone); err != nil {
 		add("timezone", "%v", err)
@@ -577,23 +578,23 @@ func (s Schedule) validate(field string) []error {
 	var errs []error
 	if s.TimeZone != "" {
 		if err := checkTimeZone(s.TimeZone); err != nil {
-			errs = append(errs, fmt.Errorf("%s.timezone: %w", field, err))
+			errs = append(errs, fielderr.New(field+".timezone", "%w", err))
 		}
 	}
 	for _, day := range slices.Sorted(maps.Keys(s.Weekly)) {
 		if !slices.Contains(Weekdays, day) {
-			errs = append(errs, fmt.Errorf("%s.weekly.%s: not a weekday (want one of %s)", field, day, strings.Join(Weekdays, ", ")))
+			errs = append(errs, fielderr.New(field+".weekly."+day, "not a weekday (want one of %s)", strings.Join(Weekdays, ", ")))
 			continue
 		}
 		for i, span := range s.Weekly[day] {
 			if _, _, err := ParseSpan(span); err != nil {
-				errs = append(errs, fmt.Errorf("%s.weekly.%s[%d]: %w", field, day, i, err))
+				errs = append(errs, fielderr.New(fmt.Sprintf("%s.weekly.%s[%d]", field, day, i), "%w", err))
 			}
 		}
 	}
 	for i, h := range s.Holidays {
 		if _, err := time.Parse(time.DateOnly, h); err != nil {
-			errs = append(errs, fmt.Errorf("%s.holidays[%d]: %q is not a YYYY-MM-DD date", field, i, h))
+			errs = append(errs, fielderr.New(fmt.Sprintf("%s.holidays[%d]", field, i), "%q is not a YYYY-MM-DD date", h))
 		}
 	}
 	return errs

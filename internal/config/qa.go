@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/parley-cx/parley/internal/fielderr"
 )
 
 // QA holds the quality-management settings: the scorecards reviewers
@@ -147,7 +149,7 @@ var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
 func (q QA) validate() []error {
 	var errs []error
 	add := func(field, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%s: %s", field, fmt.Sprintf(format, args...)))
+		errs = append(errs, fielderr.New(field, format, args...))
 	}
 	seen := map[string]bool{}
 	for i, s := range q.Scorecards {

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/parley-cx/parley/internal/fielderr"
 )
 
 // AutoQA configures the automatic QA checks (`qa.auto` in parley.yaml):
@@ -156,7 +158,7 @@ var dictionaryRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.@-]*$`)
 func (a AutoQA) validate() []error {
 	var errs []error
 	add := func(field, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%s: %s", field, fmt.Sprintf(format, args...)))
+		errs = append(errs, fielderr.New(field, format, args...))
 	}
 	if a.DefaultLanguage != "" && !languageRE.MatchString(a.DefaultLanguage) {
 		add("qa.auto.default_language", "%q must be a lower-case ISO 639 language code such as \"en\"", a.DefaultLanguage)
@@ -212,7 +214,7 @@ func (a AutoQA) validate() []error {
 func (c AutoCheck) validateOptions(f, typ string, opts []string) []error {
 	var errs []error
 	add := func(field, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%s.%s: %s", f, field, fmt.Sprintf(format, args...)))
+		errs = append(errs, fielderr.New(f+"."+field, format, args...))
 	}
 	set := map[string]bool{
 		"roles": len(c.Roles) > 0, "phrases": len(c.Phrases) > 0, "triggers": len(c.Triggers) > 0,

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parley-cx/parley/internal/fielderr"
 	"github.com/robfig/cron/v3"
 	"golang.org/x/crypto/bcrypt"
 )
@@ -102,7 +103,7 @@ func ParseSchedule(spec string) (cron.Schedule, error) {
 func (r Run) validate() []error {
 	var errs []error
 	add := func(field, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%s: %s", field, fmt.Sprintf(format, args...)))
+		errs = append(errs, fielderr.New(field, format, args...))
 	}
 	if r.BuildEvery < 0 {
 		add("run.build_every", "must be > 0")
@@ -222,7 +223,7 @@ func (u User) Agent() string {
 func (s Serve) validate() []error {
 	var errs []error
 	add := func(field, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%s: %s", field, fmt.Sprintf(format, args...)))
+		errs = append(errs, fielderr.New(field, format, args...))
 	}
 	switch s.Auth {
 	case "":

@@ -5,6 +5,8 @@ import (
 	"maps"
 	"slices"
 	"time"
+
+	"github.com/parley-cx/parley/internal/fielderr"
 )
 
 // Staffing holds the workforce-planning settings of `parley forecast
@@ -63,7 +65,7 @@ func (s Staffing) validate() []error {
 	var errs []error
 	for i, h := range s.Holidays {
 		if _, err := time.Parse(time.DateOnly, h); err != nil {
-			errs = append(errs, fmt.Errorf("staffing.holidays[%d]: %q is not a YYYY-MM-DD date", i, h))
+			errs = append(errs, fielderr.New(fmt.Sprintf("staffing.holidays[%d]", i), "%q is not a YYYY-MM-DD date", h))
 		}
 	}
 	for _, kind := range []struct {
@@ -80,7 +82,7 @@ func (s Staffing) validate() []error {
 func (g StaffingGroup) validate(field string) []error {
 	var errs []error
 	add := func(key, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%s.%s: %s", field, key, fmt.Sprintf(format, args...)))
+		errs = append(errs, fielderr.New(field+"."+key, format, args...))
 	}
 	if g.AHT < 0 {
 		add("aht", "must be > 0 (or omitted for --aht), got %v", time.Duration(g.AHT))

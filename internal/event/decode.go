@@ -73,9 +73,18 @@ func Decode(raw []byte) (Event, error) {
 	if !utf8.Valid(raw) {
 		return ev, invalid(ReasonInvalidUTF8, "", "event is not valid UTF-8")
 	}
-	// Most events carry only contract fields: one strict pass decodes them.
-	// Only when it meets an unknown field is the event parsed a second time
-	// to keep those fields.
+	if decodeFast(raw, &ev) && ev.Validate() == nil {
+		return ev, nil
+	}
+	return decodeGeneral(raw)
+}
+
+// decodeGeneral decodes and validates any event, and is the one that
+// says why an event is rejected. Most events carry only contract fields:
+// one strict pass decodes them. Only when it meets an unknown field is
+// the event parsed a second time to keep those fields.
+func decodeGeneral(raw []byte) (Event, error) {
+	var ev Event
 	dec := fastjson.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	switch err := dec.Decode(&ev); {

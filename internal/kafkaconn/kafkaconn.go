@@ -9,6 +9,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/parley-cx/parley/internal/fielderr"
 	"github.com/segmentio/kafka-go"
 	"github.com/segmentio/kafka-go/sasl"
 	"github.com/segmentio/kafka-go/sasl/plain"
@@ -40,22 +41,22 @@ type Options struct {
 func (o *Options) Validate() error {
 	var errs []error
 	if !o.TLS && (o.CAFile != "" || o.CertFile != "" || o.KeyFile != "" || o.InsecureSkipVerify) {
-		errs = append(errs, errors.New("tls: CA, certificate, key and skip-verify options need TLS turned on"))
+		errs = append(errs, fielderr.New("tls", "CA, certificate, key and skip-verify options need TLS turned on"))
 	}
 	if (o.CertFile == "") != (o.KeyFile == "") {
-		errs = append(errs, errors.New("tls_cert, tls_key: give both or neither"))
+		errs = append(errs, fielderr.New("tls_cert, tls_key", "give both or neither"))
 	}
 	switch o.SASLMechanism {
 	case "":
 		if o.Username != "" || o.Password != "" {
-			errs = append(errs, errors.New("sasl_mechanism: required when a SASL user or password is given"))
+			errs = append(errs, fielderr.New("sasl_mechanism", "required when a SASL user or password is given"))
 		}
 	case Plain, ScramSHA256, ScramSHA512:
 		if o.Username == "" {
-			errs = append(errs, fmt.Errorf("sasl_user: required for %s", o.SASLMechanism))
+			errs = append(errs, fielderr.New("sasl_user", "required for %s", o.SASLMechanism))
 		}
 	default:
-		errs = append(errs, fmt.Errorf("sasl_mechanism: must be %s, %s or %s, got %q", Plain, ScramSHA256, ScramSHA512, o.SASLMechanism))
+		errs = append(errs, fielderr.New("sasl_mechanism", "must be %s, %s or %s, got %q", Plain, ScramSHA256, ScramSHA512, o.SASLMechanism))
 	}
 	return errors.Join(errs...)
 }

@@ -10,6 +10,8 @@ import (
 	"os/user"
 	"path/filepath"
 	"time"
+
+	"github.com/parley-cx/parley/internal/atomicfile"
 )
 
 // AuditFile is the audit log inside AuditDir: one JSON object per line,
@@ -116,7 +118,7 @@ func AppendAudit(root string, e AuditEntry) error {
 		return fmt.Errorf("lake: append to audit log %s: %w", path, err)
 	}
 	if created {
-		return SyncDir(root)
+		return atomicfile.SyncDir(root)
 	}
 	return nil
 }
@@ -149,20 +151,4 @@ func ReadAudit(root string) ([]AuditEntry, error) {
 	}
 	defer f.Close()
 	return decodeAudit(f, path)
-}
-
-// SyncDir makes the directory entries of dir (new names, renames) durable.
-func SyncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("lake: open directory %s for fsync: %w", dir, err)
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("lake: fsync directory %s: %w", dir, err)
-	}
-	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress/zstd"
 
+	"github.com/parley-cx/parley/internal/atomicfile"
 	"github.com/parley-cx/parley/internal/event"
 	"github.com/parley-cx/parley/internal/version"
 )
@@ -24,8 +25,13 @@ const (
 	AuditDir      = "_audit"     // append-only log of erase and retention runs
 	// TempPrefix starts the name of every file still being written; readers
 	// (and the build's glob) ignore it, so a half-written file is never seen.
-	TempPrefix = "_tmp-"
+	TempPrefix = atomicfile.TempPrefix
 )
+
+// FilePerm is the mode of the files Parley writes into the lake: readable
+// by the user running it only, as os.CreateTemp makes them, since they hold
+// customers' messages.
+const FilePerm = 0o600
 
 // EventsGlob is the pattern that matches every complete events file under root.
 func EventsGlob(root string) string {

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/parley-cx/parley/internal/atomicfile"
 	"github.com/parquet-go/parquet-go"
 )
 
@@ -164,29 +165,23 @@ func PublishParquet[T any](root, dir, name string, rows []T) (err error) {
 	if err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(dir, TempPrefix+name+".*.part")
+	f, err := atomicfile.Create(final, atomicfile.Options{Pattern: TempPrefix + name + ".*.part", Perm: FilePerm})
 	if err != nil {
-		return errors.Join(fmt.Errorf("lake: create temporary file for %s: %w", final, err), unlock())
+		return errors.Join(fmt.Errorf("lake: %w", err), unlock())
 	}
 	release, err := HoldTemp(f.Name())
 	if err = errors.Join(err, unlock()); err != nil {
-		return errors.Join(err, f.Close(), os.Remove(f.Name()))
+		return errors.Join(err, f.Cleanup())
 	}
 	defer func() {
 		err = errors.Join(err, release())
 		if err != nil {
-			if rmErr := os.Remove(f.Name()); rmErr != nil && !errors.Is(rmErr, fs.ErrNotExist) {
-				err = errors.Join(err, rmErr)
-			}
+			err = errors.Join(err, f.Cleanup())
 		}
 	}()
 	err = writeRows(f, rows)
 	if err == nil {
-		err = f.Sync()
-	}
-	// A Close error on a file we wrote is a write error.
-	if cerr := f.Close(); err == nil {
-		err = cerr
+		err = f.Seal()
 	}
 	if err != nil {
 		return fmt.Errorf("lake: write %s: %w", f.Name(), err)
@@ -194,15 +189,15 @@ func PublishParquet[T any](root, dir, name string, rows []T) (err error) {
 	if unlock, err = Lock(root, false); err != nil {
 		return err
 	}
-	if err := os.Rename(f.Name(), final); err != nil {
+	if err := f.Rename(); err != nil {
 		return errors.Join(fmt.Errorf("lake: publish %s: %w", final, err), unlock())
 	}
 	if err := unlock(); err != nil {
 		return err
 	}
 	for _, d := range append([]string{dir}, created...) {
-		if err := SyncDir(d); err != nil {
-			return err
+		if err := atomicfile.SyncDir(d); err != nil {
+			return fmt.Errorf("lake: %w", err)
 		}
 	}
 	return nil

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/parley-cx/parley/internal/atomicfile"
 )
 
 // The directory swap behind `parley compact`: a compacted copy of a date
@@ -85,7 +87,7 @@ func writeJournal(path, live, stage string) error {
 	if err != nil {
 		return err
 	}
-	return SyncDir(filepath.Dir(path))
+	return atomicfile.SyncDir(filepath.Dir(path))
 }
 
 // swapPending reports whether dir holds the journal of an unfinished swap.
@@ -133,7 +135,7 @@ func RecoverSwap(dir string) error {
 	if err := os.Remove(journal); err != nil {
 		return fmt.Errorf("lake: remove swap journal: %w", err)
 	}
-	return SyncDir(dir)
+	return atomicfile.SyncDir(dir)
 }
 
 // validSwapName rejects a journal line that is not a plain sibling name.

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/parley-cx/parley/internal/atomicfile"
 )
 
 // Names of the temporary entries lake commands make, beside the files
@@ -95,7 +97,7 @@ func Sweep(root string, opt SweepOptions) (Swept, error) {
 		}
 	}
 	for dir := range s.synced {
-		if err := SyncDir(dir); err != nil {
+		if err := atomicfile.SyncDir(dir); err != nil {
 			return s.out, err
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/segmentio/kafka-go"
 
 	"github.com/parley-cx/parley/internal/event"
+	"github.com/parley-cx/parley/internal/fielderr"
 )
 
 // Config says where to produce.
@@ -29,15 +30,15 @@ type Config struct {
 func (c Config) Validate() error {
 	var errs []error
 	if len(c.Brokers) == 0 {
-		errs = append(errs, errors.New("brokers: at least one HOST:PORT is required"))
+		errs = append(errs, fielderr.New("brokers", "at least one HOST:PORT is required"))
 	}
 	for i, b := range c.Brokers {
 		if b == "" {
-			errs = append(errs, fmt.Errorf("brokers[%d]: empty address", i))
+			errs = append(errs, fielderr.New(fmt.Sprintf("brokers[%d]", i), "empty address"))
 		}
 	}
 	if c.Topic == "" {
-		errs = append(errs, errors.New("topic: required"))
+		errs = append(errs, fielderr.New("topic", "required"))
 	}
 	return errors.Join(errs...)
 }

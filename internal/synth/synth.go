@@ -16,6 +16,7 @@ import (
 	_ "time/tzdata" // DefaultConfig's zone must load on machines without /usr/share/zoneinfo
 
 	"github.com/parley-cx/parley/internal/event"
+	"github.com/parley-cx/parley/internal/fielderr"
 )
 
 // Config says what to simulate. Start from DefaultConfig; the same Config
@@ -78,27 +79,27 @@ const (
 func (c Config) Validate() error {
 	var errs []error
 	if c.TZ == nil {
-		errs = append(errs, errors.New("tz: required"))
+		errs = append(errs, fielderr.New("tz", "required"))
 	}
 	if c.Start.IsZero() {
-		errs = append(errs, errors.New("start: required"))
+		errs = append(errs, fielderr.New("start", "required"))
 	} else if y := c.Start.Year(); y < 1971 || y > 2190 {
-		errs = append(errs, fmt.Errorf("start: year %d is outside 1971-2190", y))
+		errs = append(errs, fielderr.New("start", "year %d is outside 1971-2190", y))
 	}
 	if c.Days < 1 || c.Days > maxDays {
-		errs = append(errs, fmt.Errorf("days: must be 1..%d, got %d", maxDays, c.Days))
+		errs = append(errs, fielderr.New("days", "must be 1..%d, got %d", maxDays, c.Days))
 	}
 	if !(c.PerDay > 0 && c.PerDay <= maxPerDay) {
-		errs = append(errs, fmt.Errorf("per_day: must be > 0 and <= %g, got %g", float64(maxPerDay), c.PerDay))
+		errs = append(errs, fielderr.New("per_day", "must be > 0 and <= %g, got %g", float64(maxPerDay), c.PerDay))
 	}
 	if !(c.DuplicateRate >= 0 && c.DuplicateRate <= 0.5) {
-		errs = append(errs, fmt.Errorf("duplicate_rate: must be 0..0.5, got %g", c.DuplicateRate))
+		errs = append(errs, fielderr.New("duplicate_rate", "must be 0..0.5, got %g", c.DuplicateRate))
 	}
 	if !(c.LateRate >= 0 && c.LateRate <= 0.5) {
-		errs = append(errs, fmt.Errorf("late_rate: must be 0..0.5, got %g", c.LateRate))
+		errs = append(errs, fielderr.New("late_rate", "must be 0..0.5, got %g", c.LateRate))
 	}
 	if !(c.Staffing >= 0 && c.Staffing <= 100) {
-		errs = append(errs, fmt.Errorf("staffing: must be 0..100 (0 means 1), got %g", c.Staffing))
+		errs = append(errs, fielderr.New("staffing", "must be 0..100 (0 means 1), got %g", c.Staffing))
 	}
 	return errors.Join(errs...)
 }

@@ -157,9 +157,12 @@ func describeWarehouse(ctx context.Context, dbPath string) (warehouseInfo, error
 			events            int64
 			first, last       sql.NullTime
 			conversationCount int64
+			gaps, gapMessages int64
 		)
+		// Every column of the dashboards' header query, so that one more
+		// column fails here loudly rather than in a full ladder run.
 		if err := db.QueryRowContext(ctx, parleysql.File("reports/period.sql")).
-			Scan(&first, &last, &tz, &built, &lastEvent, &events, &conversationCount); err != nil {
+			Scan(&first, &last, &tz, &built, &lastEvent, &events, &conversationCount, &gaps, &gapMessages); err != nil {
 			return err
 		}
 		if !first.Valid || !last.Valid {

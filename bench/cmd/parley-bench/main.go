@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -57,11 +58,18 @@ type options struct {
 	partitions int32
 	// memoryLimit is build.memory_limit for the memory-limited build stage.
 	memoryLimit string
+	// peers are the peer stages to run (peers.go); bento is the Bento
+	// binary when they include bento.
+	peers []string
+	bento string
 }
 
 func main() {
 	if os.Getenv(rusageHelperEnv) != "" {
 		os.Exit(rusageHelper(os.Args[1:]))
+	}
+	if glob := os.Getenv(coreDuckDBEnv); glob != "" {
+		os.Exit(coreDuckDBMain(glob, os.Getenv(coreOutEnv)))
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -83,6 +91,7 @@ writes the tables to stdout and to RESULTS/<date>.md.
 Example:
   make build && go run ./bench/cmd/parley-bench --sizes S,M --parley bin/parley
   BENCH_SIZES=S,M,L make bench
+  BENCH_PEERS=bento,postgres make bench   # also Bento against ingest, PostgreSQL against build
 
 Flags:
 `)
@@ -95,6 +104,7 @@ Flags:
 	fs.StringVar(&o.results, "results", "bench/results", "folder for the dated results file")
 	partitions := fs.Int("partitions", 6, "partitions of the benchmark topic")
 	fs.StringVar(&o.memoryLimit, "memory-limit", "2.5GiB", "build.memory_limit of the memory-limited build stage; DuckDB runs up to ≈ 0.6 GiB past it while reading the lake, so 2.5GiB keeps L under 4 GiB")
+	peers := fs.String("peers", "", "comma-separated peers to run beside Parley: bento (against ingest; built from bench/peers/bento, so run from the repository root), postgres (core.sql against build; needs PostgreSQL's server programs, Debian: apt-get install postgresql)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -105,6 +115,14 @@ Flags:
 	if o.sizes, err = parseSizes(*sizes); err != nil {
 		return err
 	}
+	if o.peers, err = parsePeers(*peers); err != nil {
+		return err
+	}
+	if slices.Contains(o.peers, peerPostgres) {
+		if _, err := postgresBin(); err != nil {
+			return err
+		}
+	}
 	if *partitions < 1 {
 		return fmt.Errorf("--partitions: must be positive, got %d", *partitions)
 	}
@@ -114,6 +132,13 @@ Flags:
 	}
 	if _, err := os.Stat(o.parley); err != nil {
 		return fmt.Errorf("--parley: %w (run make build first)", err)
+	}
+
+	if slices.Contains(o.peers, peerBento) {
+		fmt.Fprintln(stderr, "building Bento from", bentoModule)
+		if o.bento, err = buildBento(ctx, o.work); err != nil {
+			return err
+		}
 	}
 
 	rep := report{Started: time.Now().UTC(), Machine: describeMachine(ctx)}

@@ -17,6 +17,8 @@ import (
 	"github.com/parley-cx/parley/ingest"
 	"github.com/parley-cx/parley/internal/event"
 	"github.com/parley-cx/parley/internal/synth"
+	"github.com/parley-cx/parley/metrics"
+	"github.com/parley-cx/parley/transform"
 )
 
 // allocEnv makes the test binary, started as a child, hold this many MiB.
@@ -25,6 +27,9 @@ const allocEnv = "PARLEY_BENCH_TEST_ALLOC_MIB"
 func TestMain(m *testing.M) {
 	if os.Getenv(rusageHelperEnv) != "" {
 		os.Exit(rusageHelper(os.Args[1:]))
+	}
+	if glob := os.Getenv(coreDuckDBEnv); glob != "" {
+		os.Exit(coreDuckDBMain(glob, os.Getenv(coreOutEnv)))
 	}
 	if mib := os.Getenv(allocEnv); mib != "" {
 		n, err := strconv.Atoi(mib)
@@ -327,5 +332,37 @@ func TestGroupDigits(t *testing.T) {
 		if got := groupDigits(n); got != want {
 			t.Errorf("groupDigits(%d) = %q, want %q", n, got, want)
 		}
+	}
+}
+
+// TestDescribeWarehouseReadsABuiltWarehouse builds a small generated lake
+// with the build's own packages and reads it back as the report and QA
+// stages do: the dashboards' period query gained columns once and the
+// ladder failed only after a full size's stages had run.
+func TestDescribeWarehouseReadsABuiltWarehouse(t *testing.T) {
+	ctx := context.Background()
+	cfg := synth.DefaultConfig()
+	cfg.Days, cfg.PerDay = 2, 30
+	lake, _ := importLake(t, func(emit func(*event.Event) error) error {
+		_, err := synth.Generate(ctx, cfg, emit)
+		return err
+	})
+	db := filepath.Join(t.TempDir(), "w.duckdb")
+	stats, err := transform.Run(ctx, transform.Config{Lake: lake, DB: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := metrics.Run(ctx, metrics.Config{DB: db}); err != nil {
+		t.Fatal(err)
+	}
+	w, err := describeWarehouse(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.Conversations != stats.Conversations || w.Conversations == 0 {
+		t.Errorf("described %d conversations, the build made %d", w.Conversations, stats.Conversations)
+	}
+	if w.First.IsZero() || w.Last.Before(w.First) {
+		t.Errorf("period %v to %v, want a first date no later than the last", w.First, w.Last)
 	}
 }

@@ -71,6 +71,7 @@ func (r *report) writeMarkdown(w io.Writer) {
 			r.writeChecks(w)
 		}
 	}
+	r.writePeers(w)
 	fmt.Fprintf(w, "## forecast, one year of 30-minute history\n\n")
 	fmt.Fprintf(w, "`parley forecast --arrivals` on %s intervals (a generated CSV), 14 days ahead: %s, peak RSS %s.\n\n",
 		groupDigits(r.Year.Units), formatDuration(r.Year.Wall), formatBytes(r.Year.RSS))
@@ -102,6 +103,55 @@ func (r *report) writeChecks(w io.Writer) {
 		b, n := s.Stages[stBuild], s.NoChecks
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", s.Size.Name, formatDuration(b.Wall), formatDuration(n.Wall), ratio(b.Wall, n.Wall),
 			formatDuration(b.CPU), formatDuration(n.CPU), ratio(b.CPU, n.CPU))
+	}
+	fmt.Fprintln(w)
+}
+
+// peerAgainst is the Parley stage each peer is read against, and what the
+// comparison leaves out.
+var peerAgainst = map[string]struct{ stage, caveat string }{
+	peerBento:    {stIngest, "Bento v1.20.0 (bench/peers/bento): kafka_franz → mapping to the lake's columns → parquet_encode (zstd) → files. At-least-once (no checkpoint written with the files), validates nothing, no dead letters, no date partitions, no `extra` column"},
+	peerPostgres: {stBuild, "PostgreSQL (Debian's package, fsync off, unlogged load, wal_level minimal): COPY of the lake's 12 columns core.sql reads, from a CSV DuckDB exported (timed apart below), then core.sql: a fraction of the build's metrics (bench/cmd/parley-bench/core.sql says which)"},
+	peerDuckDB:   {stBuild, "core.sql on plain DuckDB (in memory), loading the same 12 columns straight from the lake"},
+}
+
+// writePeers prints each peer next to the Parley stage it is read against:
+// Parley ÷ peer for wall time, CPU time and peak RSS (below 1: Parley
+// spends less).
+func (r *report) writePeers(w io.Writer) {
+	var any bool
+	for _, s := range r.Sizes {
+		any = any || len(s.Peers) > 0
+	}
+	if !any {
+		return
+	}
+	fmt.Fprintln(w, "## peers")
+	fmt.Fprintln(w)
+	for _, name := range []string{peerBento, peerPostgres, peerDuckDB} {
+		fmt.Fprintf(w, "- **%s** against `parley %s`: %s.\n", name, peerAgainst[name].stage, peerAgainst[name].caveat)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Parley ÷ peer: below 1, Parley spends less. CPU is user + system time of the process and the children it waited for (PostgreSQL's backends and psql together).")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| size | peer | peer wall | peer CPU | peer peak RSS | Parley stage | Parley wall | Parley CPU | Parley peak RSS | ÷ wall | ÷ CPU | ÷ RSS |")
+	fmt.Fprintln(w, "|---|---|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|")
+	for _, s := range r.Sizes {
+		for _, name := range []string{peerBento, peerPostgres, peerDuckDB} {
+			m, ok := s.Peers[name]
+			if !ok {
+				continue
+			}
+			st := peerAgainst[name].stage
+			p := s.Stages[st]
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", s.Size.Name, name,
+				formatDuration(m.Wall), formatDuration(m.CPU), formatBytes(m.RSS), st,
+				formatDuration(p.Wall), formatDuration(p.CPU), formatBytes(p.RSS),
+				ratio(p.Wall, m.Wall), ratio(p.CPU, m.CPU), ratio(p.RSS, m.RSS))
+		}
+		if s.CSVExport > 0 {
+			fmt.Fprintf(w, "| %s | (CSV export for PostgreSQL, DuckDB) | %s | | | | | | | | | |\n", s.Size.Name, formatDuration(s.CSVExport))
+		}
 	}
 	fmt.Fprintln(w)
 }
@@ -148,7 +198,7 @@ func rate(units int64, d time.Duration) float64 {
 }
 
 // ratio is a stage's wall time over its floor's, or a dash without a floor.
-func ratio(d, floor time.Duration) string {
+func ratio[T ~int64](d, floor T) string {
 	if floor <= 0 {
 		return "–"
 	}

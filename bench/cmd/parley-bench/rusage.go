@@ -10,7 +10,8 @@ import (
 )
 
 // rusageHelperEnv makes this binary run one command and report its wall
-// time and peak RSS on file descriptor 3, instead of running the ladder.
+// time, peak RSS and CPU time on file descriptor 3, instead of running the
+// ladder.
 //
 // Why a helper: Go starts children with vfork (CLONE_VM), and Linux carries
 // the parent's peak RSS over into the child's at execve. Started straight
@@ -20,8 +21,9 @@ import (
 const rusageHelperEnv = "PARLEY_BENCH_RUSAGE_HELPER"
 
 // rusageHelper runs args, and writes "<wall ns> <peak RSS bytes> <CPU ns>"
-// to fd 3, CPU being the command's user and system time. It returns the
-// exit code for the process.
+// to fd 3. The CPU time is user + system, of the command and of the
+// children it waited for (a database server's backends).
+// It returns the exit code for the process.
 func rusageHelper(args []string) int {
 	out := os.NewFile(3, "rusage")
 	if out == nil || len(args) == 0 {

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -52,7 +53,7 @@ type measure struct {
 	Wall  time.Duration
 	Units int64         // events or rows the stage handled, see stageInfo
 	RSS   int64         // peak resident set of the stage's process, bytes
-	CPU   time.Duration // user and system time of the stage's process
+	CPU   time.Duration // user + system time of the stage's process and its children
 	Floor time.Duration // the floor's wall time in the same run; 0: none
 	// Failed is why the stage failed, for a stage whose failure is itself the
 	// finding (a build under a memory limit) rather than the end of the run.
@@ -73,6 +74,10 @@ type sizeResult struct {
 	// add is the build's time over it.
 	NoChecks measure
 	Stages   map[string]measure
+	// Peers are the peer stages run (BENCH_PEERS), by name (see peers.go);
+	// CSVExport is the time DuckDB took to write the CSV PostgreSQL loads.
+	Peers     map[string]measure
+	CSVExport time.Duration
 }
 
 // perDay is the generator's --per-day that lands near sz.Conversations over days.
@@ -82,7 +87,7 @@ func perDay(sz size) float64 {
 
 // benchSize runs every stage at one size in a fresh work folder.
 func benchSize(ctx context.Context, o options, sz size, progress io.Writer) (sizeResult, error) {
-	res := sizeResult{Size: sz, PerDay: perDay(sz), Stages: map[string]measure{}}
+	res := sizeResult{Size: sz, PerDay: perDay(sz), Stages: map[string]measure{}, Peers: map[string]measure{}}
 	dir, err := filepath.Abs(filepath.Join(o.work, sz.Name))
 	if err != nil {
 		return res, fmt.Errorf("work folder: %w", err)
@@ -155,6 +160,14 @@ func benchSize(ctx context.Context, o options, sz size, progress io.Writer) (siz
 	ing.Wall -= untilIdle
 	ing.Units, ing.Floor = res.Events, raw
 	say(stIngest, ing)
+	if o.bento != "" {
+		m, err := bentoIngest(ctx, o.bento, dir, b.Addr(), res.Events)
+		if err != nil {
+			return res, err
+		}
+		res.Peers[peerBento] = m
+		sayPeer(progress, sz, peerBento, m)
+	}
 	// The broker held the whole topic (≈ 10 GiB at L); give it back to the
 	// system before the builds, which need the memory and whose peak RSS
 	// must not compete with this process's.
@@ -189,6 +202,11 @@ func benchSize(ctx context.Context, o options, sz size, progress io.Writer) (siz
 		return res, err
 	}
 	fmt.Fprintf(progress, "%s copy of the lake into DuckDB %s\n", sz.Name, res.Copy.Round(time.Millisecond))
+	if slices.Contains(o.peers, peerPostgres) {
+		if err := runCorePeers(ctx, &res, dir, glob, progress); err != nil {
+			return res, err
+		}
+	}
 
 	// the same full build under build.memory_limit, spilling to disk.
 	lim, err := buildLimited(ctx, o, dir, lakeDir)
@@ -296,35 +314,42 @@ func fastestTime(fn func() (time.Duration, error)) (time.Duration, error) {
 // parley runs one parley subcommand to completion through the rusage
 // helper (see rusage.go) and measures it.
 func parley(ctx context.Context, bin string, args ...string) (measure, error) {
+	return measured(ctx, "parley "+args[0], nil, bin, args...)
+}
+
+// measured runs the command name args (with env added to the
+// environment) to completion through the rusage helper and measures it;
+// what names it in errors.
+func measured(ctx context.Context, what string, env []string, name string, args ...string) (measure, error) {
 	self, err := os.Executable()
 	if err != nil {
-		return measure{}, fmt.Errorf("parley %s: find own binary for the rusage helper: %w", args[0], err)
+		return measure{}, fmt.Errorf("%s: find own binary for the rusage helper: %w", what, err)
 	}
 	r, w, err := os.Pipe()
 	if err != nil {
-		return measure{}, fmt.Errorf("parley %s: %w", args[0], err)
+		return measure{}, fmt.Errorf("%s: %w", what, err)
 	}
 	defer r.Close()
-	cmd := exec.CommandContext(ctx, self, append([]string{bin}, args...)...)
-	cmd.Env = append(os.Environ(), rusageHelperEnv+"=1")
+	cmd := exec.CommandContext(ctx, self, append([]string{name}, args...)...)
+	cmd.Env = append(append(os.Environ(), env...), rusageHelperEnv+"=1")
 	cmd.ExtraFiles = []*os.File{w}
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	err = cmd.Start()
 	w.Close() // the helper holds its own copy; EOF comes when it exits
 	if err != nil {
-		return measure{}, fmt.Errorf("parley %s: start rusage helper: %w", args[0], err)
+		return measure{}, fmt.Errorf("%s: start rusage helper: %w", what, err)
 	}
 	report, readErr := io.ReadAll(r)
 	if err := cmd.Wait(); err != nil {
-		return measure{}, fmt.Errorf("parley %s: %w\n%s", args[0], err, lastLines(stderr.Bytes(), 10))
+		return measure{}, fmt.Errorf("%s: %w\n%s", what, err, lastLines(stderr.Bytes(), 10))
 	}
 	if readErr != nil {
-		return measure{}, fmt.Errorf("parley %s: read rusage: %w", args[0], readErr)
+		return measure{}, fmt.Errorf("%s: read rusage: %w", what, readErr)
 	}
 	var m measure
 	if _, err := fmt.Sscan(string(report), &m.Wall, &m.RSS, &m.CPU); err != nil {
-		return measure{}, fmt.Errorf("parley %s: rusage helper said %q: %w", args[0], report, err)
+		return measure{}, fmt.Errorf("%s: rusage helper said %q: %w", what, report, err)
 	}
 	return m, nil
 }
@@ -373,4 +398,30 @@ func countLines(path string) (int64, error) {
 			return 0, fmt.Errorf("count events in %s: %w", path, err)
 		}
 	}
+}
+
+// runCorePeers runs core.sql on PostgreSQL and on plain DuckDB, which must
+// agree on what they computed.
+func runCorePeers(ctx context.Context, res *sizeResult, dir, glob string, progress io.Writer) error {
+	pg, export, pgCounts, err := postgresCore(ctx, dir, glob)
+	if err != nil {
+		return err
+	}
+	res.Peers[peerPostgres] = pg
+	res.CSVExport = export
+	sayPeer(progress, res.Size, peerPostgres, pg)
+	dd, ddCounts, err := coreDuckDB(ctx, dir, glob)
+	if err != nil {
+		return err
+	}
+	res.Peers[peerDuckDB] = dd
+	sayPeer(progress, res.Size, peerDuckDB, dd)
+	if pgCounts != ddCounts {
+		return fmt.Errorf("core subset: PostgreSQL computed %s, DuckDB %s", pgCounts, ddCounts)
+	}
+	return nil
+}
+
+func sayPeer(progress io.Writer, sz size, name string, m measure) {
+	fmt.Fprintf(progress, "%s peer %-11s %8s  CPU %s  peak RSS %s\n", sz.Name, name, m.Wall.Round(time.Millisecond), m.CPU.Round(time.Millisecond), formatBytes(m.RSS))
 }
