@@ -249,6 +249,15 @@ func TestIncrementalEqualsFull(t *testing.T) {
 		// (build_affected.since), and conversations that started days
 		// before their late events must still be read whole.
 		{"late events from the last day", config.Default, cut.Add(-24 * time.Hour)},
+		// Contact reasons from the rules (the generated intents read from an attribute no
+		// event has), so updated conversations' first messages are read again, and prices.
+		{"contact-reason rules and prices", func() *config.Config {
+			s := config.Default()
+			s.Dimensions[config.DimContactReason] = config.Dimension{Attribute: "no_such_label"}
+			hour, bot := 36.0, 0.4
+			s.Cost = config.Cost{AgentHour: &hour, BotConversation: &bot, Channels: map[string]float64{"whatsapp": 0.0785}}
+			return s
+		}, time.Time{}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

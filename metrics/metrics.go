@@ -55,7 +55,7 @@ func chunksFor(rows, limit int64) int {
 }
 
 // PublicObjects lists the warehouse's public tables and views, the contract of docs/metrics.md.
-var PublicObjects = []string{"events", "messages", "episodes", "conversations", "escalations", "kpi_daily", "agent_daily", "escalation_effectiveness", "resolution_split", "warehouse_info", "ingest_gaps", "duplicate_conflicts", "qa_reviews", "qa_ratings", "qa_agent_weekly", "qa_calibration", "auto_qa", "auto_qa_summary", "auto_qa_agreement", "queue_now"}
+var PublicObjects = []string{"events", "messages", "episodes", "conversations", "escalations", "kpi_daily", "agent_daily", "escalation_effectiveness", "resolution_split", "warehouse_info", "ingest_gaps", "duplicate_conflicts", "qa_reviews", "qa_ratings", "qa_agent_weekly", "qa_calibration", "dimension_daily", "conversation_openings", "opening_terms", "customer_returns", "auto_qa", "auto_qa_summary", "auto_qa_agreement", "queue_now"}
 
 // Run creates, or with cfg.Incremental updates, every public metric table and view in cfg.DB.
 func Run(ctx context.Context, cfg Config) error {
@@ -170,6 +170,10 @@ func (r *runner) hook(ctx context.Context, h plan.Hook) error {
 	switch h {
 	case plan.FillReference:
 		return fillReference(ctx, r.conn, r.settings)
+	case plan.FillDimensions:
+		return fillDimensions(ctx, r.conn, r.settings)
+	case plan.MatchContactReasons:
+		return matchContactReasons(ctx, r.conn, r.settings)
 	case plan.AutoQA:
 		// The automatic checks read events in as many passes as the
 		// per-conversation statements, for the same reason.

@@ -62,6 +62,9 @@ type Page struct {
 	// kit's, it must attach its handlers itself: the CSP refuses inline
 	// handlers (onclick="...").
 	Script string
+	// ECharts includes the chart library even when Body holds no chart
+	// block: for a page whose own Script draws its charts.
+	ECharts bool
 }
 
 // Link is one entry of a page's navigation bar.
@@ -142,7 +145,7 @@ func Render(w io.Writer, p Page) error {
 		ECharts: template.JS(echartsJS),
 		Boot:    template.JS(bootJS),
 		Own:     template.JS(p.Script),
-		Charts:  strings.Contains(string(p.Body), chartMarker),
+		Charts:  p.ECharts || strings.Contains(string(p.Body), chartMarker),
 	}
 	if err := pageTmpl.Execute(w, d); err != nil {
 		return fmt.Errorf("reports: render page %q: %w", p.Title, err)

@@ -71,7 +71,8 @@ configuration is locked, so no statement can undo any of it.
 
 --param NAME=VALUE binds the query's named parameter $NAME to VALUE, a
 string the query casts as it needs (CAST($from AS DATE)): the way to run the
-dashboards' own queries in sql/reports/ for a period (docs/dashboards.md).
+dashboards' own queries in sql/reports/ for a period and a slice (--param queue=
+for any queue; docs/dashboards.md).
 A parameter the query uses without a --param is an error.
 
 --allow-read DIR lets queries read the files in DIR and below it
@@ -89,7 +90,8 @@ Example:
   parley sql --db warehouse.duckdb --format csv -f weekly.sql > weekly.csv
   parley sql --db warehouse.duckdb -f - < weekly.sql
   parley sql --db warehouse.duckdb -f sql/reports/overview_kpis.sql \
-      --param from=2026-03-01 --param to=2026-03-31
+      --param from=2026-03-01 --param to=2026-03-31 \
+      --param queue= --param channel=whatsapp --param market= --param reason=
   parley sql --db warehouse.duckdb --out frt.parquet --format parquet \
       "SELECT conversation_id, first_response_s FROM conversations"
   parley sql --db warehouse.duckdb --allow-read targets/ \

@@ -1,5 +1,5 @@
 -- agents.sql — one row per human agent (the conversation's most active agent, as in agent_daily).
--- Reads: conversations. Params: $from, $to (local dates, inclusive).
+-- Reads: conversations. Params: $from, $to (local dates, inclusive); the slice $channel, $queue, $market, $reason ('' = any).
 SELECT most_active_agent_id AS agent,
     count(*) AS conversations,
     sum(agent_messages)::BIGINT AS agent_messages,
@@ -10,6 +10,7 @@ SELECT most_active_agent_id AS agent,
     count(csat) AS csat_responses,
     round(median(friction_score), 1)::DOUBLE AS friction_median
 FROM conversations
-WHERE local_date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE) AND most_active_agent_id IS NOT NULL
+WHERE local_date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
+      AND in_slice(channel, last_queue, market, contact_reason, $channel, $queue, $market, $reason) AND most_active_agent_id IS NOT NULL
 GROUP BY most_active_agent_id
 ORDER BY conversations DESC, agent

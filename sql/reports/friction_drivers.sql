@@ -1,9 +1,10 @@
 -- friction_drivers.sql — what the highest-friction conversations (the top decile of the period's
 -- friction score) have in common: for each event, its share among them, among the rest, and the lift.
--- Reads: conversations. Params: $from, $to (local dates, inclusive).
+-- Reads: conversations. Params: $from, $to (local dates, inclusive); the slice $channel, $queue, $market, $reason ('' = any).
 WITH c AS (
     SELECT * FROM conversations
-    WHERE local_date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE) AND friction_score IS NOT NULL
+    WHERE local_date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
+      AND in_slice(channel, last_queue, market, contact_reason, $channel, $queue, $market, $reason) AND friction_score IS NOT NULL
 ), cut AS (
     SELECT quantile_cont(friction_score, 0.9) AS p90 FROM c
 ), flags AS (

@@ -1,6 +1,6 @@
 -- overview_daily.sql — daily trends on the Overview page: one row per local date of the period,
 -- days without conversations included (as zero volume and empty rates).
--- Reads: conversations. Params: $from, $to (local dates, inclusive).
+-- Reads: conversations. Params: $from, $to (local dates, inclusive); the slice $channel, $queue, $market, $reason ('' = any).
 WITH days AS (
     SELECT CAST(d AS DATE) AS day
     FROM range(CAST($from AS DATE), CAST($to AS DATE) + INTERVAL 1 DAY, INTERVAL 1 DAY) AS t(d)
@@ -13,6 +13,7 @@ WITH days AS (
         round(avg(csat), 2)::DOUBLE AS csat_avg
     FROM conversations
     WHERE local_date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
+      AND in_slice(channel, last_queue, market, contact_reason, $channel, $queue, $market, $reason)
     GROUP BY local_date
 )
 SELECT strftime(days.day, '%Y-%m-%d') AS day,

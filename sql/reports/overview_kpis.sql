@@ -1,16 +1,19 @@
 -- overview_kpis.sql — the KPI tiles of the Overview page, for one period.
--- Reads: conversations, escalations. Params: $from, $to (local dates, inclusive).
+-- Reads: conversations, escalations. Params: $from, $to (local dates, inclusive); the slice $channel, $queue, $market, $reason ('' = any).
 -- The dashboard runs it twice: for the period, and for the same number of days before it.
 -- Rates are percentages of their natural base: SLA over conversations with a target and a
 -- first response, first-contact resolution over resolved ones, bot containment over bot-handled
--- ones, escalation effectiveness over escalations raised in the period.
+-- ones, escalation effectiveness over the escalations of the period's conversations (an escalation's
+-- local_date is its conversation's).
 WITH c AS (
     SELECT * FROM conversations
     WHERE local_date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
+      AND in_slice(channel, last_queue, market, contact_reason, $channel, $queue, $market, $reason)
 ), e AS (
+    -- An escalation's local_date is its conversation's: those of the conversations above.
     SELECT count(*) AS escalations, count(*) FILTER (WHERE effective) AS effective
     FROM escalations
-    WHERE local_date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
+    WHERE conversation_id IN (SELECT conversation_id FROM c)
 )
 SELECT
     count(*) AS conversations,

@@ -3,6 +3,8 @@
 -- and the fail rate over those checked (N/A left out), in the checks' configured order. Reads:
 -- auto_qa, auto_qa_checks (the checks in effect), conversations. Params: $from, $to (local
 -- dates, inclusive).
+-- The slice: $channel, $queue, $market, $reason ('' = any), as report_conversations.sql; the
+-- Quality view computes the same rows in the browser for any slice (dashboards/slice.js).
 SELECT
     k."check",
     k.type,
@@ -17,6 +19,7 @@ LEFT JOIN (
     SELECT a.* FROM auto_qa AS a
     JOIN conversations AS c USING (conversation_id)
     WHERE c.local_date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
+      AND in_slice(c.channel, c.last_queue, c.market, c.contact_reason, $channel, $queue, $market, $reason)
 ) AS a USING ("check")
 GROUP BY k."check", k.type, k.category, k.position
 ORDER BY k.position

@@ -1,5 +1,5 @@
 -- queues.sql — one row per queue (the conversation's last queue, as in kpi_daily).
--- Reads: conversations. Params: $from, $to (local dates, inclusive).
+-- Reads: conversations. Params: $from, $to (local dates, inclusive); the slice $channel, $queue, $market, $reason ('' = any).
 SELECT coalesce(last_queue, '(none)') AS queue,
     count(*) AS conversations,
     round(median(first_response_s) / 60, 1)::DOUBLE AS frt_median_min,
@@ -11,5 +11,6 @@ SELECT coalesce(last_queue, '(none)') AS queue,
     round(median(friction_score), 1)::DOUBLE AS friction_median
 FROM conversations
 WHERE local_date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
+      AND in_slice(channel, last_queue, market, contact_reason, $channel, $queue, $market, $reason)
 GROUP BY ALL
 ORDER BY conversations DESC, queue

@@ -1,5 +1,5 @@
 -- resolution_channels.sql — resolution, first-contact resolution, reopen and repeat-contact rates per channel.
--- Reads: conversations. Params: $from, $to (local dates, inclusive).
+-- Reads: conversations. Params: $from, $to (local dates, inclusive); the slice $channel, $queue, $market, $reason ('' = any).
 -- resolution_pct is over all conversations; fcr, reopen and repeat rates are over resolved ones.
 SELECT channel,
     count(*) AS conversations,
@@ -11,5 +11,6 @@ SELECT channel,
     round(median(resolution_s) / 3600, 1)::DOUBLE AS resolution_median_h
 FROM conversations
 WHERE local_date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
+      AND in_slice(channel, last_queue, market, contact_reason, $channel, $queue, $market, $reason)
 GROUP BY channel
 ORDER BY conversations DESC, channel

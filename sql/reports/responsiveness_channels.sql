@@ -1,5 +1,5 @@
 -- responsiveness_channels.sql — first response per channel: calendar vs business time, SLA.
--- Reads: conversations. Params: $from, $to (local dates, inclusive).
+-- Reads: conversations. Params: $from, $to (local dates, inclusive); the slice $channel, $queue, $market, $reason ('' = any).
 SELECT channel,
     count(*) AS conversations,
     count(first_response_s) AS responded,
@@ -11,5 +11,6 @@ SELECT channel,
     round(100 * count(*) FILTER (WHERE sla_met) / nullif(count(sla_met), 0), 1)::DOUBLE AS sla_pct
 FROM conversations
 WHERE local_date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
+      AND in_slice(channel, last_queue, market, contact_reason, $channel, $queue, $market, $reason)
 GROUP BY channel
 ORDER BY conversations DESC, channel

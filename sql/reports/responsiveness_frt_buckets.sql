@@ -1,12 +1,13 @@
 -- responsiveness_frt_buckets.sql — first-response-time distribution per channel, in calendar
 -- time (first_response_s) and in business time (first_response_business_s).
--- Reads: conversations. Params: $from, $to (local dates, inclusive).
+-- Reads: conversations. Params: $from, $to (local dates, inclusive); the slice $channel, $queue, $market, $reason ('' = any).
 -- pct is the share of the channel's conversations with a first response; every bucket is listed.
 WITH buckets(idx, label) AS (
     VALUES (1, '0–1 min'), (2, '1–5 min'), (3, '5–15 min'), (4, '15–60 min'), (5, '1–4 h'), (6, '4–24 h'), (7, '24 h+')
 ), c AS (
     SELECT channel, first_response_s, first_response_business_s FROM conversations
     WHERE local_date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
+      AND in_slice(channel, last_queue, market, contact_reason, $channel, $queue, $market, $reason)
 ), m AS (
     SELECT 'calendar' AS basis, channel, first_response_s AS s FROM c WHERE first_response_s IS NOT NULL
     UNION ALL

@@ -2,17 +2,18 @@
 -- splits between the business (the customer waited for a reply), the customer (the business
 -- waited for them) and neither (before the first message, or closed between a resolution and
 -- a reopen), per channel: the resolution_split view, summed. Percentages are of the channel's
--- total resolution time.
--- Reads: conversations. Params: $from, $to (local dates, inclusive).
+-- total resolution time. Sums are exact (sum_seconds), so the page's own arithmetic gives the same digits.
+-- Reads: conversations. Params: $from, $to (local dates, inclusive); the slice $channel, $queue, $market, $reason ('' = any).
 WITH c AS (
     SELECT coalesce(channel, '(none)') AS channel, resolution_s,
         resolution_waiting_on_agent_s AS business_s,
         resolution_waiting_on_customer_s AS customer_s
     FROM conversations
-    WHERE local_date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE) AND resolved
+    WHERE local_date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
+      AND in_slice(channel, last_queue, market, contact_reason, $channel, $queue, $market, $reason) AND resolved
 ), s AS (
-    SELECT channel, count(*) AS resolved, sum(resolution_s) AS total_s,
-        sum(business_s) AS business_s, sum(customer_s) AS customer_s
+    SELECT channel, count(*) AS resolved, sum_seconds(resolution_s) AS total_s,
+        sum_seconds(business_s) AS business_s, sum_seconds(customer_s) AS customer_s
     FROM c
     GROUP BY channel
 )

@@ -3,10 +3,11 @@
 -- window (conversations.window_breaches is NULL elsewhere). breached_pct is the share of
 -- those conversations with at least one wait answered after the window, the
 -- kpi_daily.window_breach_rate of the period; breaches counts the late waits.
--- Reads: conversations. Params: $from, $to (local dates, inclusive).
+-- Reads: conversations. Params: $from, $to (local dates, inclusive); the slice $channel, $queue, $market, $reason ('' = any).
 WITH c AS (
     SELECT channel, last_queue, window_breaches FROM conversations
     WHERE local_date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
+      AND in_slice(channel, last_queue, market, contact_reason, $channel, $queue, $market, $reason)
       AND window_breaches IS NOT NULL
 ), per AS (
     SELECT 'channel' AS dimension, coalesce(channel, '(none)') AS name, window_breaches FROM c

@@ -199,6 +199,18 @@ func reportQueries(ctx context.Context, dbPath string, w warehouseInfo) (time.Du
 			if strings.Contains(q, "$limit") {
 				args = append(args, sql.Named("limit", 25))
 			}
+			// The slice (every conversation) and the report queries' own parameters.
+			for _, p := range []string{"queue", "channel", "market", "reason"} {
+				if strings.Contains(q, "$"+p) {
+					args = append(args, sql.Named(p, ""))
+				}
+			}
+			if strings.Contains(q, "$start") {
+				args = append(args, sql.Named("start", w.First.Format(time.DateOnly)))
+			}
+			if strings.Contains(q, "$min") {
+				args = append(args, sql.Named("min", 10))
+			}
 			if err := query(ctx, db, q, args...); err != nil {
 				return fmt.Errorf("%s: %w", name, err)
 			}
