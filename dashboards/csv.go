@@ -7,11 +7,11 @@ import (
 	"html/template"
 
 	parleyquery "github.com/parley-cx/parley/query"
-	parleysql "github.com/parley-cx/parley/sql"
+	sqlfiles "github.com/parley-cx/parley/sql"
 )
 
 // csvLink is the CSV download of one query a page drew on the server (the Quality view's
-// reviews, the Now page): the bytes `parley sql --format csv -f sql/reports/<Query>.sql` prints
+// reviews, the Now page): the bytes `parley sql --format csv -f sql/dashboards/<Query>.sql` prints
 // with the same parameters, written by the same function, in a data: URL, so the download needs
 // neither a script nor the network.
 type csvLink struct {
@@ -24,7 +24,7 @@ func (r *run) csvLinks(ctx context.Context, suffix string, queries []string, arg
 	out := make([]csvLink, len(queries))
 	for i, q := range queries {
 		var buf bytes.Buffer
-		if err := parleyquery.Write(ctx, r.db, parleysql.File("reports/"+q+".sql"), parleyquery.FormatCSV, &buf, args...); err != nil {
+		if err := parleyquery.Write(ctx, r.db, sqlfiles.File("dashboards/"+q+".sql"), parleyquery.FormatCSV, &buf, args...); err != nil {
 			return nil, err
 		}
 		out[i] = csvLink{Query: q, File: q + suffix + ".csv",

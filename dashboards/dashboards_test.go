@@ -19,7 +19,7 @@ import (
 
 	"github.com/parley-cx/parley/internal/browsertest"
 	"github.com/parley-cx/parley/internal/warehouse"
-	parleysql "github.com/parley-cx/parley/sql"
+	sqlfiles "github.com/parley-cx/parley/sql"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -51,8 +51,8 @@ func fixtureDB(tb testing.TB) string {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	execScript(tb, path, parleysql.File("build/201_reference.sql")+parleysql.File("build/246_qa_quality.sql")+
-		parleysql.File("build/247_auto_qa.sql")+string(autoQA)+parleysql.File("build/265_report_views.sql"))
+	execScript(tb, path, sqlfiles.File("build/201_reference.sql")+sqlfiles.File("build/246_qa_quality.sql")+
+		sqlfiles.File("build/247_auto_qa.sql")+string(autoQA)+sqlfiles.File("build/265_report_views.sql"))
 	return path
 }
 
@@ -81,13 +81,13 @@ func openRO(t *testing.T, path string) *warehouse.DB {
 	return db
 }
 
-// reportRows runs one of the report's queries, sql/reports/<name>.sql, for the period and
+// reportRows runs one of the report's queries, sql/dashboards/<name>.sql, for the period and
 // slice, as parley sql would, and returns its rows by column name: int64, float64, string,
 // bool or nil.
 func reportRows(t testing.TB, db *sql.DB, name string, p Period, s Slice) []map[string]any {
 	t.Helper()
 	args := append(s.args(), namedDate("from", p.From), namedDate("to", p.To), namedInt("limit", worstLimit))
-	rows, err := db.Query(parleysql.File("reports/"+name+".sql"), usedArgs(t, db, name, args)...)
+	rows, err := db.Query(sqlfiles.File("dashboards/"+name+".sql"), usedArgs(t, db, name, args)...)
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
@@ -121,7 +121,7 @@ func reportRows(t testing.TB, db *sql.DB, name string, p Period, s Slice) []map[
 // usedArgs keeps the named args the query refers to: database/sql refuses the others.
 func usedArgs(t testing.TB, db *sql.DB, name string, args []any) []any {
 	t.Helper()
-	text := parleysql.File("reports/" + name + ".sql")
+	text := sqlfiles.File("dashboards/" + name + ".sql")
 	var out []any
 	for _, a := range args {
 		if strings.Contains(text, "$"+a.(sql.NamedArg).Name) {

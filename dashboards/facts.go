@@ -12,7 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/parley-cx/parley/internal/warehouse"
-	parleysql "github.com/parley-cx/parley/sql"
+	sqlfiles "github.com/parley-cx/parley/sql"
 )
 
 // table is the rows of one query as the page's script reads them: one JSON value per column.
@@ -41,9 +41,9 @@ type rawColumn struct {
 	values []any // string, bool, int64, float64 or nil
 }
 
-// queryTable runs sql/reports/<name>.sql through the Arrow path and encodes its columns.
+// queryTable runs sql/dashboards/<name>.sql through the Arrow path and encodes its columns.
 func queryTable(ctx context.Context, db *warehouse.DB, name string, args ...any) (table, error) {
-	file := "reports/" + name + ".sql"
+	file := "dashboards/" + name + ".sql"
 	var cols []*rawColumn
 	err := db.Arrow(ctx, func(rec arrow.Record) error {
 		if cols == nil {
@@ -61,7 +61,7 @@ func queryTable(ctx context.Context, db *warehouse.DB, name string, args ...any)
 			}
 		}
 		return nil
-	}, parleysql.File(file), args...)
+	}, sqlfiles.File(file), args...)
 	if err != nil {
 		return table{}, fmt.Errorf("dashboards: run %s: %w", file, err)
 	}

@@ -3,7 +3,7 @@ package dashboards
 import (
 	"html/template"
 
-	"github.com/parley-cx/parley/reports"
+	"github.com/parley-cx/parley/internal/htmlpage"
 )
 
 // section is one titled block of a page: charts side by side, or one wide table.
@@ -23,7 +23,7 @@ var sectionsTmpl = template.Must(template.New("sections").Parse(`{{range .}}
 <p class="note">{{.}}</p>
 {{- end}}
 {{- with .CSV}}
-<p class="downloads">{{range .}}<a class="csv" data-query="{{.Query}}" download="{{.File}}" href="{{.Href}}" title="The rows parley sql -f sql/reports/{{.Query}}.sql prints for this page">CSV: {{.Query}}</a> {{end}}</p>
+<p class="downloads">{{range .}}<a class="csv" data-query="{{.Query}}" download="{{.File}}" href="{{.Href}}" title="The rows parley sql -f sql/dashboards/{{.Query}}.sql prints for this page">CSV: {{.Query}}</a> {{end}}</p>
 {{- end}}
 {{- if .Wide}}
 {{range .Items}}{{.}}
@@ -37,7 +37,7 @@ var sectionsTmpl = template.Must(template.New("sections").Parse(`{{range .}}
 {{- end}}`))
 
 func render(secs ...section) (template.HTML, error) {
-	return reports.Fragment(sectionsTmpl, secs)
+	return htmlpage.Fragment(sectionsTmpl, secs)
 }
 
 // tile is one KPI on the Overview page with its change against the previous period.

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/parley-cx/parley/reports"
+	"github.com/parley-cx/parley/internal/htmlpage"
 )
 
 // The Now page (now.html): the live queue of the warehouse's view
@@ -92,11 +92,11 @@ func (r *run) now(ctx context.Context) (template.HTML, error) {
 	}
 	n := func(v int64) string { return count(v) }
 	tot := d.Totals
-	tiles, err := reports.Fragment(tilesTmpl, []tile{
+	tiles, err := htmlpage.Fragment(tilesTmpl, []tile{
 		{Label: "Open", Value: n(tot.Open), Title: "Conversations neither resolved nor idle past windows.idle_complete"},
 		{Label: "Waiting on us", Value: n(tot.Business), Title: "Open conversations whose customer wrote last: the business holds the clock"},
 		{Label: "Waiting on customers", Value: n(tot.Customer), Title: "Open conversations an agent or bot answered last"},
-		{Label: "Oldest wait", Value: reports.Duration(tot.OldestWaitS), Title: "The longest current wait of a customer on the business (calendar time)"},
+		{Label: "Oldest wait", Value: htmlpage.Duration(tot.OldestWaitS), Title: "The longest current wait of a customer on the business (calendar time)"},
 		{Label: "Past SLA", Value: n(tot.SLABreached), Class: alarm(tot.SLABreached), Title: "Current waits longer than the channel's first-response target, in the queue's business hours"},
 		{Label: "SLA at risk", Value: n(tot.SLAAtRisk), Class: alarm(tot.SLAAtRisk), Title: "Current waits within 20 % of the target"},
 		{Label: "Reply window at risk", Value: n(tot.WindowAtRisk), Class: alarm(tot.WindowAtRisk), Title: "WhatsApp and Messenger waits within 20 % of the reply window (reply_windows): answer them before the channel restricts messages"},
@@ -105,7 +105,7 @@ func (r *run) now(ctx context.Context) (template.HTML, error) {
 	if err != nil {
 		return "", err
 	}
-	table := reports.Table{Sortable: true, Columns: []reports.Column{
+	table := htmlpage.Table{Sortable: true, Columns: []htmlpage.Column{
 		{Label: "Queue"}, {Label: "Channel"},
 		{Label: "Open", Numeric: true},
 		{Label: "Waiting on us", Numeric: true}, {Label: "Waiting on customer", Numeric: true},
@@ -116,14 +116,14 @@ func (r *run) now(ctx context.Context) (template.HTML, error) {
 		{Label: "Agents active", Numeric: true, Title: "Agents with a human reply in this queue and channel in the last 15 minutes"},
 	}}
 	for _, q := range d.Queues {
-		oldest := reports.Cell{}
+		oldest := htmlpage.Cell{}
 		if q.OldestWaitID != nil {
-			oldest = reports.Cell{Text: *q.OldestWaitID, Href: qaHref(r.cfg.QALink, *q.OldestWaitID)}
+			oldest = htmlpage.Cell{Text: *q.OldestWaitID, Href: qaHref(r.cfg.QALink, *q.OldestWaitID)}
 		}
-		table.Rows = append(table.Rows, []reports.Cell{
+		table.Rows = append(table.Rows, []htmlpage.Cell{
 			{Text: q.Queue}, {Text: q.Channel},
 			intCell(&q.Open), intCell(&q.Business), intCell(&q.Customer),
-			{Text: reports.Duration(q.OldestWaitS), Sort: sortKey(q.OldestWaitS)}, oldest,
+			{Text: htmlpage.Duration(q.OldestWaitS), Sort: sortKey(q.OldestWaitS)}, oldest,
 			intCell(q.SLABreached), intCell(q.SLAAtRisk), intCell(q.WindowAtRisk), intCell(q.WindowBreached),
 			intCell(&q.AgentsActive),
 		})
@@ -158,9 +158,9 @@ func alarm(n int64) string {
 }
 
 // intCell shows a count, or a dash where the figure does not apply.
-func intCell(v *int64) reports.Cell {
+func intCell(v *int64) htmlpage.Cell {
 	if v == nil {
-		return reports.Cell{Text: dash}
+		return htmlpage.Cell{Text: dash}
 	}
-	return reports.Cell{Text: count(*v), Sort: strconv.FormatInt(*v, 10)}
+	return htmlpage.Cell{Text: count(*v), Sort: strconv.FormatInt(*v, 10)}
 }

@@ -10,10 +10,10 @@ import (
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 
-	"github.com/parley-cx/parley/reports"
+	"github.com/parley-cx/parley/internal/htmlpage"
 )
 
-// The rows of the sql/reports/quality_*.sql queries, over the warehouse's
+// The rows of the sql/dashboards/quality_*.sql queries, over the warehouse's
 // QA tables and views (qa_reviews, qa_ratings, qa_calibration).
 
 type qualityKPIs struct {
@@ -87,7 +87,7 @@ type customerCorrelation struct {
 	FrictionCorr  *float64 `json:"friction_corr"`
 }
 
-// autoAgreement is a row of sql/reports/quality_auto_agreement.sql (auto_qa_agreement). The
+// autoAgreement is a row of sql/dashboards/quality_auto_agreement.sql (auto_qa_agreement). The
 // automatic checks' other figures (quality_auto_kpis, _checks, _weekly, _agents) are computed
 // in the browser for any slice (slice.js), from report_conversations.sql's auto_qa column.
 type autoAgreement struct {
@@ -193,7 +193,7 @@ func (r *run) quality(ctx context.Context) (template.HTML, error) {
 		return "", err
 	}
 	k := d.KPIs
-	tiles, err := reports.Fragment(tilesTmpl, []tile{
+	tiles, err := htmlpage.Fragment(tilesTmpl, []tile{
 		{Label: "Reviews", Value: count(k.Reviews), Delta: fmt.Sprintf("%s scored; %s calibration reviews besides", count(k.Scored), count(k.CalibrationReviews)),
 			Title: "Final reviews of conversations of the period, calibration reviews left out"},
 		{Label: "Mean review score", Value: decimal(k.MeanScore, 1) + " / 100", Delta: fmt.Sprintf("n = %s", count(k.Scored)),
@@ -304,7 +304,7 @@ func (r *run) quality(ctx context.Context) (template.HTML, error) {
 }
 
 func autoAgreementTable(rows []autoAgreement) (template.HTML, error) {
-	t := reports.Table{Caption: "Agreement with the reviewers", Sortable: true, Columns: []reports.Column{
+	t := htmlpage.Table{Caption: "Agreement with the reviewers", Sortable: true, Columns: []htmlpage.Column{
 		{Label: "Check"}, {Label: "Category"}, {Label: "n", Numeric: true, Title: "conversation reviews both judged"},
 		{Label: "Both fail", Numeric: true, Title: "tp"}, {Label: "Only the check fails", Numeric: true, Title: "fp"},
 		{Label: "Only the reviewer fails", Numeric: true, Title: "fn"}, {Label: "Both pass", Numeric: true, Title: "tn"},
@@ -312,7 +312,7 @@ func autoAgreementTable(rows []autoAgreement) (template.HTML, error) {
 		{Label: "Kappa", Numeric: true, Title: "Cohen's kappa"}, {Label: "Reading"},
 	}}
 	for _, a := range rows {
-		t.Rows = append(t.Rows, []reports.Cell{
+		t.Rows = append(t.Rows, []htmlpage.Cell{
 			{Text: a.Check}, {Text: a.Category}, {Text: count(a.N), Sort: fmt.Sprint(a.N)},
 			{Text: count(a.TP), Sort: fmt.Sprint(a.TP)}, {Text: count(a.FP), Sort: fmt.Sprint(a.FP)},
 			{Text: count(a.FN), Sort: fmt.Sprint(a.FN)}, {Text: count(a.TN), Sort: fmt.Sprint(a.TN)},
@@ -374,13 +374,13 @@ func scatterChart(title string, corr *float64, pairs int64, yName string, points
 }
 
 func qualityAgentsTable(rows []qualityAgent) (template.HTML, error) {
-	t := reports.Table{Sortable: true, Columns: []reports.Column{
+	t := htmlpage.Table{Sortable: true, Columns: []htmlpage.Column{
 		{Label: "Agent"}, {Label: "Quality score", Numeric: true, Title: "mean of the final review scores, 0–100"},
 		{Label: "n", Numeric: true, Title: "reviews with a score"}, {Label: "Reviews", Numeric: true},
 		{Label: "Critical fails", Numeric: true}, {Label: "Open disputes", Numeric: true},
 	}}
 	for _, a := range rows {
-		t.Rows = append(t.Rows, []reports.Cell{
+		t.Rows = append(t.Rows, []htmlpage.Cell{
 			{Text: a.Agent}, {Text: decimal(a.MeanScore, 1), Sort: sortKey(a.MeanScore)}, {Text: count(a.Scored), Sort: fmt.Sprint(a.Scored)},
 			{Text: count(a.Reviews), Sort: fmt.Sprint(a.Reviews)}, {Text: count(a.CriticalFails), Sort: fmt.Sprint(a.CriticalFails)},
 			{Text: count(a.DisputesOpen), Sort: fmt.Sprint(a.DisputesOpen)},
@@ -390,7 +390,7 @@ func qualityAgentsTable(rows []qualityAgent) (template.HTML, error) {
 }
 
 func qualityCategoriesTable(rows []qualityCategory) (template.HTML, error) {
-	t := reports.Table{Sortable: true, Columns: []reports.Column{
+	t := htmlpage.Table{Sortable: true, Columns: []htmlpage.Column{
 		{Label: "Category"}, {Label: "Fails", Numeric: true}, {Label: "Fail rate", Numeric: true},
 		{Label: "Mean (0–100)", Numeric: true}, {Label: "Rated", Numeric: true}, {Label: "N/A", Numeric: true},
 	}}
@@ -399,7 +399,7 @@ func qualityCategoriesTable(rows []qualityCategory) (template.HTML, error) {
 		if c.Critical {
 			name += " (critical)"
 		}
-		t.Rows = append(t.Rows, []reports.Cell{
+		t.Rows = append(t.Rows, []htmlpage.Cell{
 			{Text: name}, {Text: count(c.Fails), Sort: fmt.Sprint(c.Fails)}, {Text: pct(c.FailPct), Sort: sortKey(c.FailPct)},
 			{Text: decimal(c.Mean, 1), Sort: sortKey(c.Mean)}, {Text: count(c.Rated), Sort: fmt.Sprint(c.Rated)}, {Text: count(c.NA), Sort: fmt.Sprint(c.NA)},
 		})
@@ -408,13 +408,13 @@ func qualityCategoriesTable(rows []qualityCategory) (template.HTML, error) {
 }
 
 func calibrationTable(rows []calibrationRow) (template.HTML, error) {
-	t := reports.Table{Caption: "Agreement per category", Sortable: true, Columns: []reports.Column{
+	t := htmlpage.Table{Caption: "Agreement per category", Sortable: true, Columns: []htmlpage.Column{
 		{Label: "Run"}, {Label: "Scorecard"}, {Label: "Category"}, {Label: "Level"},
 		{Label: "Reviewers", Numeric: true}, {Label: "Items", Numeric: true, Title: "calibration conversations with two or more ratings"},
 		{Label: "Alpha", Numeric: true, Title: "Krippendorff's alpha"}, {Label: "Reading"}, {Label: "Spread", Numeric: true},
 	}}
 	for _, c := range rows {
-		t.Rows = append(t.Rows, []reports.Cell{
+		t.Rows = append(t.Rows, []htmlpage.Cell{
 			{Text: c.Run}, {Text: c.Scorecard}, {Text: c.Category}, {Text: c.Level},
 			{Text: count(c.Reviewers), Sort: fmt.Sprint(c.Reviewers)}, {Text: count(c.Items), Sort: fmt.Sprint(c.Items)},
 			{Text: decimal(c.Alpha, 3), Sort: sortKey(c.Alpha)}, {Text: alphaReading(c.Alpha)}, {Text: decimal(c.MeanSpread, 1), Sort: sortKey(c.MeanSpread)},
@@ -424,12 +424,12 @@ func calibrationTable(rows []calibrationRow) (template.HTML, error) {
 }
 
 func reviewersTable(rows []reviewerDeviation) (template.HTML, error) {
-	t := reports.Table{Caption: "Reviewers against the others' consensus", Sortable: true, Columns: []reports.Column{
+	t := htmlpage.Table{Caption: "Reviewers against the others' consensus", Sortable: true, Columns: []htmlpage.Column{
 		{Label: "Run"}, {Label: "Reviewer"}, {Label: "Ratings compared", Numeric: true},
 		{Label: "Mean deviation", Numeric: true, Title: "points of 0–100; above 0: more lenient than the other reviewers"},
 	}}
 	for _, r := range rows {
-		t.Rows = append(t.Rows, []reports.Cell{
+		t.Rows = append(t.Rows, []htmlpage.Cell{
 			{Text: r.Run}, {Text: r.Reviewer}, {Text: count(r.Ratings), Sort: fmt.Sprint(r.Ratings)},
 			{Text: decimal(r.MeanDeviation, 1), Sort: sortKey(r.MeanDeviation)},
 		})

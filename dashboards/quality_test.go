@@ -125,7 +125,7 @@ func TestQualityByHand(t *testing.T) {
 	}
 }
 
-// The rows of sql/reports/quality_auto_*.sql, as the tests read them (the page computes them
+// The rows of sql/dashboards/quality_auto_*.sql, as the tests read them (the page computes them
 // in the browser; TestSliceMatchesSQL holds its rows to these queries').
 type autoKPIs struct {
 	Conversations          int64    `json:"conversations"`

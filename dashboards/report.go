@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/parley-cx/parley/internal/atomicfile"
-	"github.com/parley-cx/parley/reports"
+	"github.com/parley-cx/parley/internal/htmlpage"
 )
 
 // The report is one page, index.html, holding every view: ECharts, the figures and the
@@ -171,7 +171,7 @@ const qualityNote = `<p class="notice" id="quality-slice-note" hidden>The filter
 	`(docs/dashboards.md, "Slicing").</p>`
 
 // writeReport writes index.html, the page of every other view and the Now page into dir.
-func writeReport(dir string, header reports.Page, d reportData, quality, now template.HTML, empty string) error {
+func writeReport(dir string, header htmlpage.Page, d reportData, quality, now template.HTML, empty string) error {
 	raw, err := encodeData(d)
 	if err != nil {
 		return err
@@ -182,7 +182,7 @@ func writeReport(dir string, header reports.Page, d reportData, quality, now tem
 			bodies[i] = template.HTML(qualityNote) + quality
 		}
 	}
-	body, err := reports.Fragment(bodyTmpl, struct {
+	body, err := htmlpage.Fragment(bodyTmpl, struct {
 		CSS    template.CSS
 		Empty  string
 		Views  []view
@@ -198,29 +198,29 @@ func writeReport(dir string, header reports.Page, d reportData, quality, now tem
 	// The views' links come first, in the order of views: the script keeps them pointing
 	// at the chosen slice.
 	for _, v := range views {
-		page.Nav = append(page.Nav, reports.Link{Href: "#" + v.ID, Label: v.Label, Current: v.ID == views[0].ID})
+		page.Nav = append(page.Nav, htmlpage.Link{Href: "#" + v.ID, Label: v.Label, Current: v.ID == views[0].ID})
 	}
-	page.Nav = append(page.Nav, reports.Link{Href: nowPage.File, Label: nowPage.Label})
-	if err := reports.WritePage(filepath.Join(dir, views[0].File), page); err != nil {
+	page.Nav = append(page.Nav, htmlpage.Link{Href: nowPage.File, Label: nowPage.Label})
+	if err := htmlpage.WritePage(filepath.Join(dir, views[0].File), page); err != nil {
 		return err
 	}
 	np := header
 	np.Title, np.Subtitle, np.Body = nowPage.Title, nowPage.Subtitle, now
 	for _, v := range views {
-		np.Nav = append(np.Nav, reports.Link{Href: views[0].File + "#" + v.ID, Label: v.Label})
+		np.Nav = append(np.Nav, htmlpage.Link{Href: views[0].File + "#" + v.ID, Label: v.Label})
 	}
-	np.Nav = append(np.Nav, reports.Link{Href: nowPage.File, Label: nowPage.Label, Current: true})
-	if err := reports.WritePage(filepath.Join(dir, nowPage.File), np); err != nil {
+	np.Nav = append(np.Nav, htmlpage.Link{Href: nowPage.File, Label: nowPage.Label, Current: true})
+	if err := htmlpage.WritePage(filepath.Join(dir, nowPage.File), np); err != nil {
 		return err
 	}
 	for _, v := range views[1:] {
 		var buf bytes.Buffer
 		// The kit's policy and a <main>, so that parley serve serves it as a page of the kit
-		// (reports.Served.Rewrite).
+		// (htmlpage.Served.Rewrite).
 		if err := stubTmpl.Execute(&buf, struct {
 			view
 			CSP string
-		}{v, reports.CSP}); err != nil {
+		}{v, htmlpage.CSP}); err != nil {
 			return fmt.Errorf("dashboards: render %s: %w", v.File, err)
 		}
 		if err := atomicfile.WriteFile(filepath.Join(dir, v.File), buf.Bytes()); err != nil {

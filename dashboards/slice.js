@@ -1,8 +1,8 @@
 "use strict";
 // Parley report: every chart, table and tile of the CX pages, computed in the browser from the
-// per-conversation figures the report carries (sql/reports/report_*.sql), for whatever slice the
-// reader picks. Each figure is the twin of one query in sql/reports/ and gives the same rows, to
-// the digit, as `parley sql -f sql/reports/<query>.sql` with the same period and slice
+// per-conversation figures the report carries (sql/dashboards/report_*.sql), for whatever slice the
+// reader picks. Each figure is the twin of one query in sql/dashboards/ and gives the same rows, to
+// the digit, as `parley sql -f sql/dashboards/<query>.sql` with the same period and slice
 // (docs/dashboards.md, "Slicing"; checked in headless Chromium by dashboards/slice_test.go).
 // Customer-supplied text reaches the page only through textContent and ECharts' own escaping:
 // no markup is ever built from strings.
@@ -1240,7 +1240,7 @@ function main(data) {
   }
   function sqlCommand(query) {
     var slice = dims.map(function (d) { return " --param " + d.key + "=" + (data.slice[d.key] || state[d.key]); }).join("");
-    return "parley sql --db warehouse.duckdb --format csv -f sql/reports/" + query + ".sql --param from=" + per.from + " --param to=" + per.to + slice;
+    return "parley sql --db warehouse.duckdb --format csv -f sql/dashboards/" + query + ".sql --param from=" + per.from + " --param to=" + per.to + slice;
   }
 
   // ---------------------------------------------------------------- rendering

@@ -14,16 +14,16 @@ import (
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/warehouse"
 	parleyquery "github.com/parley-cx/parley/query"
-	parleysql "github.com/parley-cx/parley/sql"
+	sqlfiles "github.com/parley-cx/parley/sql"
 )
 
-// sqlCSV is what `parley sql --format csv -f sql/reports/<query>.sql` prints for the period
+// sqlCSV is what `parley sql --format csv -f sql/dashboards/<query>.sql` prints for the period
 // and slice: the same function (parleyquery.Write) on the same warehouse.
 func sqlCSV(t *testing.T, db *warehouse.DB, query string, p Period, s Slice) string {
 	t.Helper()
 	args := append(s.args(), namedDate("from", p.From), namedDate("to", p.To), namedInt("limit", worstLimit))
 	var buf bytes.Buffer
-	if err := parleyquery.Write(context.Background(), db, parleysql.File("reports/"+query+".sql"), parleyquery.FormatCSV, &buf, usedArgs(t, db.DB, query, args)...); err != nil {
+	if err := parleyquery.Write(context.Background(), db, sqlfiles.File("dashboards/"+query+".sql"), parleyquery.FormatCSV, &buf, usedArgs(t, db.DB, query, args)...); err != nil {
 		t.Fatalf("%s: %v", query, err)
 	}
 	return buf.String()

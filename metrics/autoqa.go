@@ -18,7 +18,7 @@ import (
 
 	"github.com/parley-cx/parley/internal/autoqa"
 	"github.com/parley-cx/parley/internal/warehouse"
-	parleysql "github.com/parley-cx/parley/sql"
+	sqlfiles "github.com/parley-cx/parley/sql"
 )
 
 // autoQA runs the automatic QA checks (internal/autoqa, configured by
@@ -50,7 +50,7 @@ func (r *runner) autoQA(ctx context.Context, incremental bool, chunks int) error
 	scope := "all"
 	if incremental {
 		var recorded string
-		switch err := r.conn.QueryRowContext(ctx, parleysql.File("build/stmt/auto_qa_state.sql")).Scan(&recorded); {
+		switch err := r.conn.QueryRowContext(ctx, sqlfiles.File("build/stmt/auto_qa_state.sql")).Scan(&recorded); {
 		case errors.Is(err, sql.ErrNoRows):
 		case err != nil:
 			return fmt.Errorf("metrics: read auto_qa_state: %w", err)
@@ -99,7 +99,7 @@ const autoQAPassEvents = 500_000
 // pass holds about autoQAPassEvents events at most.
 func (r *runner) autoQAPasses(ctx context.Context, chunks int) (int, error) {
 	var events int64
-	if err := r.conn.QueryRowContext(ctx, parleysql.File("build/stmt/auto_qa_event_count.sql")).Scan(&events); err != nil {
+	if err := r.conn.QueryRowContext(ctx, sqlfiles.File("build/stmt/auto_qa_event_count.sql")).Scan(&events); err != nil {
 		return 0, fmt.Errorf("metrics: count the events for the automatic checks: %w", err)
 	}
 	return max(chunks, 1, int((events+autoQAPassEvents-1)/autoQAPassEvents)), nil
@@ -131,7 +131,7 @@ func (r *runner) autoQAChunk(ctx context.Context, suite *autoqa.Suite, n, k int,
 	err = warehouse.ConnArrow(ctx, r.conn, func(rec arrow.Record) error {
 		keep(rec)
 		return addConversations(rec, &convs, byID)
-	}, parleysql.File("build/stmt/auto_qa_conversations.sql"), n, k)
+	}, sqlfiles.File("build/stmt/auto_qa_conversations.sql"), n, k)
 	if err != nil {
 		return 0, 0, fmt.Errorf("metrics: read the conversations for the automatic checks: %w", err)
 	}
@@ -161,7 +161,7 @@ func (r *runner) autoQAChunk(ctx context.Context, suite *autoqa.Suite, n, k int,
 		}
 		batches = append(batches, batch{b, conv})
 		return nil
-	}, parleysql.File("build/stmt/auto_qa_events.sql"), n, k, automated, bot)
+	}, sqlfiles.File("build/stmt/auto_qa_events.sql"), n, k, automated, bot)
 	if err != nil {
 		return 0, 0, fmt.Errorf("metrics: read the events for the automatic checks: %w", err)
 	}

@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/parley-cx/parley/internal/config"
-	parleysql "github.com/parley-cx/parley/sql"
+	sqlfiles "github.com/parley-cx/parley/sql"
 )
 
 // fillDimensions writes the dimensions, contact-reason rules and prices of
@@ -22,7 +22,7 @@ func fillDimensions(ctx context.Context, conn *sql.Conn, s *config.Config) error
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit; Commit's error is the one that counts
 	exec := func(what, file string, args ...any) error {
-		if _, err := tx.ExecContext(ctx, parleysql.File("build/stmt/"+file), args...); err != nil {
+		if _, err := tx.ExecContext(ctx, sqlfiles.File("build/stmt/"+file), args...); err != nil {
 			return fmt.Errorf("metrics: insert %s: %w", what, err)
 		}
 		return nil
@@ -93,7 +93,7 @@ func RulePattern(r config.ContactReason) string {
 // the first messages 235_conversation_openings.sql collected, one statement
 // per rule so that DuckDB compiles each pattern once.
 func matchContactReasons(ctx context.Context, conn *sql.Conn, _ *config.Config) error {
-	rows, err := conn.QueryContext(ctx, parleysql.File("build/stmt/contact_reason_ranks.sql"))
+	rows, err := conn.QueryContext(ctx, sqlfiles.File("build/stmt/contact_reason_ranks.sql"))
 	if err != nil {
 		return fmt.Errorf("metrics: list contact-reason rules: %w", err)
 	}
@@ -111,7 +111,7 @@ func matchContactReasons(ctx context.Context, conn *sql.Conn, _ *config.Config) 
 	}
 	for _, r := range ranks {
 		for _, file := range []string{"set_contact_reason_pattern.sql", "match_contact_reason.sql"} {
-			if _, err := conn.ExecContext(ctx, parleysql.File("build/stmt/"+file), r); err != nil {
+			if _, err := conn.ExecContext(ctx, sqlfiles.File("build/stmt/"+file), r); err != nil {
 				return fmt.Errorf("metrics: match contact-reason rule %d (%s): %w", r, file, err)
 			}
 		}

@@ -25,7 +25,7 @@ import (
 	"github.com/parley-cx/parley/internal/csvsafe"
 	"github.com/parley-cx/parley/internal/warehouse"
 	"github.com/parley-cx/parley/metrics"
-	parleysql "github.com/parley-cx/parley/sql"
+	sqlfiles "github.com/parley-cx/parley/sql"
 )
 
 // Format is an output format of Write.
@@ -105,7 +105,7 @@ func WriteFile(ctx context.Context, db *warehouse.DB, query string, format Forma
 	// named and positional ones. The query was checked to be one query, and
 	// the spliced text must still be one statement.
 	query = strings.TrimRight(strings.TrimSpace(query), "; \t\n")
-	stmt := strings.Replace(parleysql.File("build/stmt/copy_parquet.sql"), queryMarker, query, 1)
+	stmt := strings.Replace(sqlfiles.File("build/stmt/copy_parquet.sql"), queryMarker, query, 1)
 	if stmts, err := warehouse.SplitStatements(stmt); err != nil || len(stmts) != 1 {
 		return fmt.Errorf("query: the query does not fit in COPY (...) TO as one statement: %v", err)
 	}
@@ -136,7 +136,7 @@ func Export(ctx context.Context, db *warehouse.DB, dir string) ([]string, error)
 	var paths []string
 	for _, name := range metrics.PublicObjects {
 		tmp := filepath.Join(db.Scratch(), name+".parquet")
-		if _, err := db.ExecContext(ctx, parleysql.File("build/stmt/export_object.sql"), name, tmp); err != nil {
+		if _, err := db.ExecContext(ctx, sqlfiles.File("build/stmt/export_object.sql"), name, tmp); err != nil {
 			return paths, fmt.Errorf("export: %s: %w", name, err)
 		}
 		path := filepath.Join(dir, name+".parquet")

@@ -379,7 +379,7 @@ func TestQAReviewLoopEndToEnd(t *testing.T) {
 		fromSQL = append(fromSQL, []string{f[0], f[3], f[2], f[1], f[4], f[5]})
 	}
 	if !slices.EqualFunc(fromSQL, wantAgents, slices.Equal) {
-		t.Errorf("parley sql -f sql/reports/quality_agents.sql gives %v, the page %v", fromSQL, wantAgents)
+		t.Errorf("parley sql -f sql/dashboards/quality_agents.sql gives %v, the page %v", fromSQL, wantAgents)
 	}
 	if !strings.Contains(text, "0.727") || !strings.Contains(text, "tentative") {
 		t.Errorf("the calibration table lacks alpha 0.727 (tentative)")

@@ -46,7 +46,7 @@ report that opens offline (from a laptop, a share or an e-mail attachment):
 Every page can be filtered by queue, channel, market and contact reason (and any
 combination) in the browser, with exact figures for the slice: medians and p90s are
 computed from the slice's conversations, which the report carries. Every table and chart
-downloads as CSV: the rows "parley sql -f sql/reports/<query>.sql" prints for the same
+downloads as CSV: the rows "parley sql -f sql/dashboards/<query>.sql" prints for the same
 period and slice, for the period and the one before it. --queue, --channel, --market and
 --reason write a report of that slice only, to share it: the others' conversations are not
 in the files (the Now page keeps the live queue of that queue or channel, and leaves it out

@@ -29,7 +29,7 @@ import (
 	"github.com/parley-cx/parley/internal/runner"
 	"github.com/parley-cx/parley/internal/warehouse"
 	"github.com/parley-cx/parley/qa"
-	parleysql "github.com/parley-cx/parley/sql"
+	sqlfiles "github.com/parley-cx/parley/sql"
 )
 
 func newRunCmd() *cobra.Command {
@@ -325,7 +325,7 @@ func newestEvent(ctx context.Context, db string) (sql.NullTime, error) {
 		return at, fmt.Errorf("run: %w", err)
 	}
 	defer w.Close()
-	if err := w.QueryRowContext(ctx, parleysql.File("run/newest_event.sql")).Scan(&at); err != nil {
+	if err := w.QueryRowContext(ctx, sqlfiles.File("run/newest_event.sql")).Scan(&at); err != nil {
 		return at, fmt.Errorf("run: read warehouse_info: %w", err)
 	}
 	return at, nil

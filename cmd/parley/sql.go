@@ -71,7 +71,7 @@ configuration is locked, so no statement can undo any of it.
 
 --param NAME=VALUE binds the query's named parameter $NAME to VALUE, a
 string the query casts as it needs (CAST($from AS DATE)): the way to run the
-dashboards' own queries in sql/reports/ for a period and a slice (--param queue=
+dashboards' own queries in sql/dashboards/ for a period and a slice (--param queue=
 for any queue; docs/dashboards.md).
 A parameter the query uses without a --param is an error.
 
@@ -89,7 +89,7 @@ Example:
   parley sql --db warehouse.duckdb "SELECT channel, count(*) FROM conversations GROUP BY 1"
   parley sql --db warehouse.duckdb --format csv -f weekly.sql > weekly.csv
   parley sql --db warehouse.duckdb -f - < weekly.sql
-  parley sql --db warehouse.duckdb -f sql/reports/overview_kpis.sql \
+  parley sql --db warehouse.duckdb -f sql/dashboards/overview_kpis.sql \
       --param from=2026-03-01 --param to=2026-03-31 \
       --param queue= --param channel=whatsapp --param market= --param reason=
   parley sql --db warehouse.duckdb --out frt.parquet --format parquet \

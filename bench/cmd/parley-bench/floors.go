@@ -18,7 +18,7 @@ import (
 
 	"github.com/parley-cx/parley/ingest"
 	"github.com/parley-cx/parley/internal/warehouse"
-	parleysql "github.com/parley-cx/parley/sql"
+	sqlfiles "github.com/parley-cx/parley/sql"
 )
 
 // scanSQL is the build's floor; see its header.
@@ -161,7 +161,7 @@ func describeWarehouse(ctx context.Context, dbPath string) (warehouseInfo, error
 		)
 		// Every column of the dashboards' header query, so that one more
 		// column fails here loudly rather than in a full ladder run.
-		if err := db.QueryRowContext(ctx, parleysql.File("reports/period.sql")).
+		if err := db.QueryRowContext(ctx, sqlfiles.File("dashboards/period.sql")).
 			Scan(&first, &last, &tz, &built, &lastEvent, &events, &conversationCount, &gaps, &gapMessages); err != nil {
 			return err
 		}
@@ -180,7 +180,7 @@ func describeWarehouse(ctx context.Context, dbPath string) (warehouseInfo, error
 // reportQueries runs every query behind the dashboards once over the whole
 // period, reading every row, and returns their total wall time.
 func reportQueries(ctx context.Context, dbPath string, w warehouseInfo) (time.Duration, error) {
-	names, err := parleysql.Dir("reports")
+	names, err := sqlfiles.Dir("reports")
 	if err != nil {
 		return 0, err
 	}
@@ -191,7 +191,7 @@ func reportQueries(ctx context.Context, dbPath string, w warehouseInfo) (time.Du
 			if path.Base(name) == "demo_summary.sql" { // parley demo's, not the dashboards'
 				continue
 			}
-			q := parleysql.File(name)
+			q := sqlfiles.File(name)
 			var args []any
 			if strings.Contains(q, "$from") {
 				args = append(args, sql.Named("from", w.First.Format(time.DateOnly)), sql.Named("to", w.Last.Format(time.DateOnly)))
@@ -230,7 +230,7 @@ func qaQueries(ctx context.Context, dbPath string, w warehouseInfo) (time.Durati
 	var elapsed time.Duration
 	err := withWarehouse(dbPath, func(db *warehouse.DB) error {
 		start := time.Now()
-		if err := query(ctx, db, parleysql.File("qa/01_period.sql")); err != nil {
+		if err := query(ctx, db, sqlfiles.File("qa/01_period.sql")); err != nil {
 			return err
 		}
 		var ids []string
@@ -243,12 +243,12 @@ func qaQueries(ctx context.Context, dbPath string, w warehouseInfo) (time.Durati
 				ids = append(ids, strings.Clone(col.Value(i))) // the batch is released after fn
 			}
 			return nil
-		}, parleysql.File("qa/02_candidates.sql"), w.First.Format(time.DateOnly), w.Last.Format(time.DateOnly), "", "", "most-active")
+		}, sqlfiles.File("qa/02_candidates.sql"), w.First.Format(time.DateOnly), w.Last.Format(time.DateOnly), "", "", "most-active")
 		if err != nil {
 			return fmt.Errorf("candidates: %w", err)
 		}
 		for _, name := range []string{"qa/03_details.sql", "qa/04_transcripts.sql"} {
-			if err := query(ctx, db, parleysql.File(name), ids); err != nil {
+			if err := query(ctx, db, sqlfiles.File(name), ids); err != nil {
 				return fmt.Errorf("%s: %w", name, err)
 			}
 		}
@@ -267,7 +267,7 @@ func arrivalsQuery(ctx context.Context, dbPath string) (time.Duration, error) {
 	var elapsed time.Duration
 	err := withWarehouse(dbPath, func(db *warehouse.DB) error {
 		start := time.Now()
-		if err := query(ctx, db, parleysql.File("forecast/01_arrivals.sql"), int64(1800), "", ""); err != nil {
+		if err := query(ctx, db, sqlfiles.File("forecast/01_arrivals.sql"), int64(1800), "", ""); err != nil {
 			return err
 		}
 		elapsed = time.Since(start)

@@ -21,7 +21,7 @@ var stageInfo = map[string]struct{ unit, floor string }{
 	stBuild:    {"lake rows", "one DuckDB scan of every lake column the build reads, aggregated (bench/cmd/parley-bench/scan.sql)"},
 	stLimited:  {"lake rows", "the same scan floor as build; the build runs with build.memory_limit (--memory-limit) and spills to a temp folder"},
 	stIncr:     {"rows landed", "not a floor: the full rebuild of the whole lake (the build stage), so ×floor is the incremental build's share of a full rebuild. The lake's last full day and the late rows after it are held back, the rest is built, the day lands and `parley build` updates the warehouse; its tables must equal the full build's (bench/cmd/parley-bench/fingerprint.sql)"},
-	stReport:   {"conversations", "the dashboards' queries (sql/reports/) alone over the same period, every row read"},
+	stReport:   {"conversations", "the dashboards' queries (sql/dashboards/) alone over the same period, every row read"},
 	stQA:       {"conversations", "the sampler's queries (sql/qa/) alone: period, candidates (Arrow), details and transcripts of 200 ids"},
 	stForecast: {"conversations", "the arrivals query (sql/forecast/01_arrivals.sql) alone"},
 }

@@ -1,4 +1,4 @@
-package reports
+package htmlpage
 
 import (
 	"encoding/json"

@@ -1,19 +1,19 @@
-// Package reports is the shared kit for Parley's self-contained HTML pages: one page shell, one stylesheet, a strict Content-Security-Policy and the embedded ECharts library.
+// Package htmlpage is the shared kit for Parley's self-contained HTML pages: one page shell, one stylesheet, a strict Content-Security-Policy and the embedded ECharts library.
 //
 // Every HTML output of Parley (dashboards, QA packets, forecast charts) is a
 // single file that opens from file://, an intranet share or an e-mail
 // attachment with no network. A page is built like this:
 //
 //	bar := charts.NewBar() // any go-echarts chart, configured as usual
-//	chart, err := reports.Chart(bar, "360px")
-//	body, err := reports.Fragment(myTemplate, data) // html/template: text is escaped
-//	table, err := reports.Table{Columns: cols, Rows: rows, Sortable: true}.HTML()
-//	err = reports.WritePage(filepath.Join(out, "index.html"), reports.Page{
+//	chart, err := htmlpage.Chart(bar, "360px")
+//	body, err := htmlpage.Fragment(myTemplate, data) // html/template: text is escaped
+//	table, err := htmlpage.Table{Columns: cols, Rows: rows, Sortable: true}.HTML()
+//	err = htmlpage.WritePage(filepath.Join(out, "index.html"), htmlpage.Page{
 //		Title:     "Overview",
 //		Period:    "2026-10-01 to 2026-10-31",
 //		TimeZone:  "Europe/Berlin",
 //		Freshness: "data to 2026-10-31 23:58, built 2026-11-01 06:00",
-//		Nav:       []reports.Link{{Href: "index.html", Label: "Overview", Current: true}},
+//		Nav:       []htmlpage.Link{{Href: "index.html", Label: "Overview", Current: true}},
 //		Body:      body,
 //	})
 //
@@ -22,7 +22,7 @@
 // escaped), and the page's CSP allows exactly two scripts by hash (ECharts
 // and the kit's small boot script), so even markup that slipped through
 // escaping could neither run a script nor fetch anything from the network.
-package reports
+package htmlpage
 
 import (
 	"bytes"
