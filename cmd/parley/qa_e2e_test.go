@@ -372,7 +372,7 @@ func TestQAReviewLoopEndToEnd(t *testing.T) {
 		t.Errorf("agents table %v, want %v", agents, wantAgents)
 	}
 	var fromSQL [][]string
-	csvOut := run("sql", "--db", db, "--format", "csv", "-f", filepath.Join("..", "..", "sql", "reports", "quality_agents.sql"),
+	csvOut := run("sql", "--db", db, "--format", "csv", "-f", filepath.Join("..", "..", "sql", "dashboards", "quality_agents.sql"),
 		"--param", "from=2026-03-05", "--param", "to=2026-03-11")
 	for _, line := range strings.Split(strings.TrimSpace(csvOut), "\n")[1:] {
 		f := strings.Split(line, ",") // agent, reviews, scored, mean_score, critical_fails, disputes_open

@@ -214,7 +214,7 @@ func TestSQLSandboxRefusesEscapes(t *testing.T) {
 // the views, time zones (ICU is built in), DESCRIBE and friends, scripts
 // from a file or stdin, --out, and files inside an --allow-read folder.
 func TestSQLSandboxReads(t *testing.T) {
-	kpis, err := filepath.Abs(filepath.Join("..", "..", "sql", "reports", "overview_kpis.sql"))
+	kpis, err := filepath.Abs(filepath.Join("..", "..", "sql", "dashboards", "overview_kpis.sql"))
 	if err != nil {
 		t.Fatal(err)
 	}

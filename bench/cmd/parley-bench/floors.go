@@ -180,7 +180,7 @@ func describeWarehouse(ctx context.Context, dbPath string) (warehouseInfo, error
 // reportQueries runs every query behind the dashboards once over the whole
 // period, reading every row, and returns their total wall time.
 func reportQueries(ctx context.Context, dbPath string, w warehouseInfo) (time.Duration, error) {
-	names, err := sqlfiles.Dir("reports")
+	names, err := sqlfiles.Dir("dashboards")
 	if err != nil {
 		return 0, err
 	}
