@@ -2,7 +2,7 @@
 //
 // Every number comes from one query in sql/dashboards/ over the public views,
 // with the period bound as $from and $to, so it can be reproduced with
-// `parley sql`. The pages use the reports kit: they open offline, carry a
+// `parley sql`. The pages use the page kit (internal/htmlpage): they open offline, carry a
 // CSP that forbids any request, and escape every value that came from
 // events (conversation IDs, agent IDs, queue and channel names).
 package dashboards

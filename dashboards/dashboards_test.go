@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/parley-cx/parley/internal/browsertest"
+	"github.com/parley-cx/parley/internal/buildtest"
 	"github.com/parley-cx/parley/internal/warehouse"
 	sqlfiles "github.com/parley-cx/parley/sql"
 )
@@ -69,16 +70,6 @@ func execScript(tb testing.TB, path, script string) {
 	if err := db.Close(); err != nil {
 		tb.Fatal(err)
 	}
-}
-
-func openRO(t *testing.T, path string) *warehouse.DB {
-	t.Helper()
-	db, err := warehouse.Open(path, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
 }
 
 // reportRows runs one of the report's queries, sql/dashboards/<name>.sql, for the period and
@@ -159,7 +150,7 @@ func sameFigures(t *testing.T, got map[string]*float64, want map[string]*float64
 }
 
 func TestOverviewKPIsByHand(t *testing.T) {
-	db := openRO(t, fixtureDB(t))
+	db := buildtest.Open(t, fixtureDB(t))
 	cur := reportRows(t, db.DB, "overview_kpis", fixturePeriod, Slice{})[0]
 	prev := reportRows(t, db.DB, "overview_kpis", fixturePeriod.Previous(), Slice{})[0]
 	// Worked out from fixture.sql: see the comments for each figure.
@@ -206,7 +197,7 @@ func TestOverviewKPIsByHand(t *testing.T) {
 // TestResponsivenessAsync checks the reply-window and wait-split figures
 // against the fixture's rows, worked out by hand.
 func TestResponsivenessAsync(t *testing.T) {
-	db := openRO(t, fixtureDB(t))
+	db := buildtest.Open(t, fixtureDB(t))
 	// Only whatsapp has a window: c4 (tech), c5 and c6 (general); c6 breached once.
 	wantWindows := `[{"breached":1,"breached_pct":33.3,"breaches":1,"dimension":"channel","measured":3,"name":"whatsapp"},` +
 		`{"breached":1,"breached_pct":50,"breaches":1,"dimension":"queue","measured":2,"name":"general"},` +
@@ -235,7 +226,7 @@ func asJSON(t *testing.T, v any) string {
 }
 
 func TestBotOutcomesPartition(t *testing.T) {
-	db := openRO(t, fixtureDB(t))
+	db := buildtest.Open(t, fixtureDB(t))
 	bot := reportRows(t, db.DB, "resolution_bot", fixturePeriod, Slice{})
 	if len(bot) == 0 || bot[0]["channel"] != "All channels" || bot[0]["bot_handled"] != int64(3) {
 		t.Fatalf("bot outcomes %v, want an All channels row with 3 bot-handled", bot)
@@ -255,7 +246,7 @@ func TestBotOutcomesPartition(t *testing.T) {
 // `go test ./dashboards -run Golden -update` after an intended change and review the diff of
 // testdata/golden.
 func TestChartDataGolden(t *testing.T) {
-	db := openRO(t, fixtureDB(t))
+	db := buildtest.Open(t, fixtureDB(t))
 	for _, page := range []struct {
 		name    string
 		queries []string

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/parley-cx/parley/internal/browsertest"
+	"github.com/parley-cx/parley/internal/buildtest"
 )
 
 // TestNowByHand checks the Now page's figures against the fixture's
@@ -17,7 +18,7 @@ import (
 // row (the sms row's NULL SLA counts nowhere), the table puts the most
 // customers waiting on the business first.
 func TestNowByHand(t *testing.T) {
-	db := openRO(t, fixtureDB(t))
+	db := buildtest.Open(t, fixtureDB(t))
 	d, err := loadNow(context.Background(), db.DB, Slice{})
 	if err != nil {
 		t.Fatal(err)
@@ -80,7 +81,7 @@ func TestNowPageInBrowser(t *testing.T) {
 // says why (the report is to be shared, so the other queues must not be in it).
 func TestNowSliced(t *testing.T) {
 	path := fixtureDB(t)
-	db := openRO(t, path)
+	db := buildtest.Open(t, path)
 	tests := []struct {
 		name        string
 		slice       Slice
@@ -142,7 +143,7 @@ func TestServerDrawnCSV(t *testing.T) {
 	if _, err := Render(context.Background(), Config{DB: path, Out: out, From: fixturePeriod.From, To: fixturePeriod.To}); err != nil {
 		t.Fatal(err)
 	}
-	db := openRO(t, path)
+	db := buildtest.Open(t, path)
 	b := browsertest.New(t)
 	downloads := t.TempDir()
 	b.Downloads(t, downloads)

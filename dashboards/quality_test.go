@@ -7,6 +7,8 @@ import (
 	"math"
 	"slices"
 	"testing"
+
+	"github.com/parley-cx/parley/internal/buildtest"
 )
 
 // pearson is Pearson's correlation coefficient, written out.
@@ -33,7 +35,7 @@ func round(v float64, places int) float64 {
 // TestQualityByHand checks every figure of the Quality page against the
 // fixture's reviews (testdata/fixture.sql), worked out by hand.
 func TestQualityByHand(t *testing.T) {
-	db := openRO(t, fixtureDB(t))
+	db := buildtest.Open(t, fixtureDB(t))
 	d, err := loadQuality(context.Background(), db.DB, fixturePeriod)
 	if err != nil {
 		t.Fatal(err)
@@ -175,7 +177,7 @@ func autoRows[T any](t *testing.T, db *sql.DB, name string, p Period, s Slice) [
 // reviews, worked out by hand, for the whole period and for one channel.
 func TestAutoQualityByHand(t *testing.T) {
 	const nudge = "nudge<img src=x onerror=window.pwned=6>"
-	db := openRO(t, fixtureDB(t))
+	db := buildtest.Open(t, fixtureDB(t))
 	type check struct {
 		name                      string
 		conversations, checked, n int64

@@ -46,7 +46,7 @@ func writeLakeFiles(root string, evs []event.Event) error {
 // build runs transform and metrics over evs with settings and opens the result read-only.
 func build(t *testing.T, evs []event.Event, settings *config.Config) *warehouse.DB {
 	t.Helper()
-	return openBuilt(t, buildFile(t, evs, settings))
+	return buildtest.Open(t, buildFile(t, evs, settings))
 }
 
 // buildFile runs transform and metrics over evs with settings and returns the warehouse's path.
@@ -60,7 +60,7 @@ func buildFile(t *testing.T, evs []event.Event, settings *config.Config) string 
 // buildLake runs transform and metrics over the lake at root and opens the result read-only.
 func buildLake(t *testing.T, root string, settings *config.Config) *warehouse.DB {
 	t.Helper()
-	return openBuilt(t, buildLakeFile(t, root, settings))
+	return buildtest.Open(t, buildLakeFile(t, root, settings))
 }
 
 // buildLakeFile runs transform and metrics over the lake at root and returns the warehouse's path.
@@ -69,17 +69,6 @@ func buildLake(t *testing.T, root string, settings *config.Config) *warehouse.DB
 func buildLakeFile(t *testing.T, root string, settings *config.Config) string {
 	t.Helper()
 	return buildtest.Build(t, root, settings)
-}
-
-// openBuilt opens a built warehouse read-only for the rest of the test.
-func openBuilt(t *testing.T, path string) *warehouse.DB {
-	t.Helper()
-	db, err := warehouse.Open(path, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
 }
 
 func loadConfig(t *testing.T, name string) *config.Config {

@@ -18,7 +18,7 @@ import (
 )
 
 func TestQueryFormats(t *testing.T) {
-	db := openBuilt(t, basicWarehouse(t))
+	db := buildtest.Open(t, basicWarehouse(t))
 	ctx := context.Background()
 	const q = "SELECT conversation_id, first_response_s, csat, started_at FROM conversations WHERE conversation_id IN ('c-bot-handoff', 'c-open') ORDER BY 1"
 	cases := []struct {
@@ -57,7 +57,7 @@ func TestQueryFormats(t *testing.T) {
 }
 
 func TestQueryErrors(t *testing.T) {
-	db := openBuilt(t, basicWarehouse(t))
+	db := buildtest.Open(t, basicWarehouse(t))
 	ctx := context.Background()
 	var buf bytes.Buffer
 	err := query.Write(ctx, db, "DROP TABLE conversations", query.FormatTable, &buf)
@@ -145,15 +145,4 @@ func basicWarehouse(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return buildtest.Build(t, root, config.Default())
-}
-
-// openBuilt opens a built warehouse read-only for the rest of the test.
-func openBuilt(t *testing.T, path string) *warehouse.DB {
-	t.Helper()
-	db, err := warehouse.Open(path, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
 }

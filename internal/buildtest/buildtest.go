@@ -19,6 +19,7 @@ import (
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/event"
 	"github.com/parley-cx/parley/internal/lake"
+	"github.com/parley-cx/parley/internal/warehouse"
 )
 
 // ReadEvents decodes a JSON-lines file of events; an undecodable line is an
@@ -82,4 +83,15 @@ func Build(t testing.TB, root string, settings *config.Config) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// Open opens the warehouse at path read-only for the rest of t.
+func Open(t testing.TB, path string) *warehouse.DB {
+	t.Helper()
+	db, err := warehouse.Open(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }
