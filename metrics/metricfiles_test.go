@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parley-cx/parley/internal/buildtest"
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/event"
 	"github.com/parley-cx/parley/internal/warehouse"
@@ -218,7 +219,7 @@ func runMetricFile(t *testing.T, path string) {
 			t.Fatalf("%s:%d: query %q before any events directive", filepath.Base(path), s.line, s.name)
 		}
 		t.Run(s.name, func(t *testing.T) {
-			cols, got := queryTable(t, db, s.sql)
+			cols, got := buildtest.Rows(t, db.DB, s.sql)
 			if runCase(t, mf, s, cols, got) {
 				changed = true
 			}
