@@ -78,33 +78,14 @@ func execScript(tb testing.TB, path, script string) {
 func reportRows(t testing.TB, db *sql.DB, name string, p Period, s Slice) []map[string]any {
 	t.Helper()
 	args := append(s.args(), namedDate("from", p.From), namedDate("to", p.To), namedInt("limit", worstLimit))
-	rows, err := db.Query(sqlfiles.File("dashboards/"+name+".sql"), usedArgs(t, db, name, args)...)
-	if err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cols, vals := buildtest.Rows(t, db, sqlfiles.File("dashboards/"+name+".sql"), usedArgs(t, db, name, args)...)
 	var out []map[string]any
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
+	for _, v := range vals {
 		row := map[string]any{}
 		for i, c := range cols {
-			row[c] = vals[i]
+			row[c] = v[i]
 		}
 		out = append(out, row)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
 	}
 	return out
 }

@@ -86,7 +86,7 @@ type row map[string]any
 // queryRows runs query and returns its rows by column name.
 func queryRows(t *testing.T, db *warehouse.DB, query string, args ...any) []row {
 	t.Helper()
-	cols, rows := queryTable(t, db, query, args...)
+	cols, rows := buildtest.Rows(t, db.DB, query, args...)
 	out := make([]row, len(rows))
 	for r, vals := range rows {
 		out[r] = row{}
@@ -95,36 +95,6 @@ func queryRows(t *testing.T, db *warehouse.DB, query string, args ...any) []row 
 		}
 	}
 	return out
-}
-
-// queryTable runs query and returns its column names and rows.
-func queryTable(t *testing.T, db *warehouse.DB, query string, args ...any) ([]string, [][]any) {
-	t.Helper()
-	rows, err := db.Query(query, args...)
-	if err != nil {
-		t.Fatalf("%s: %v", query, err)
-	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out [][]any
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, vals)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return cols, out
 }
 
 // checkRow compares the columns named in want with got, and reports each mismatch.

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parley-cx/parley/internal/buildtest"
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/event"
 	"github.com/parley-cx/parley/internal/warehouse"
@@ -49,6 +50,9 @@ type metricFile struct {
 	path  string
 	lines []string
 	steps []step
+	// fixtures are the file's own events, by name: a fixture block's JSON
+	// lines, which an events directive names instead of a .jsonl file.
+	fixtures map[string][]event.Event
 }
 
 // step is an events directive (build a warehouse) or a query case.
@@ -74,7 +78,7 @@ type wantCell struct {
 	comment string // a trailing "# ..." kept by -update
 }
 
-var directiveRE = regexp.MustCompile(`^(events|query)\s+(.*)$`)
+var directiveRE = regexp.MustCompile(`^(fixture|events|query)\s+(.*)$`)
 
 func parseMetricFile(t *testing.T, path string) *metricFile {
 	t.Helper()
@@ -82,7 +86,7 @@ func parseMetricFile(t *testing.T, path string) *metricFile {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mf := &metricFile{path: path, lines: strings.Split(strings.TrimSuffix(string(raw), "\n"), "\n")}
+	mf := &metricFile{path: path, lines: strings.Split(strings.TrimSuffix(string(raw), "\n"), "\n"), fixtures: map[string][]event.Event{}}
 	fail := func(i int, format string, args ...any) {
 		t.Fatalf("%s:%d: %s", filepath.Base(path), i+1, fmt.Sprintf(format, args...))
 	}
@@ -93,10 +97,26 @@ func parseMetricFile(t *testing.T, path string) *metricFile {
 		}
 		m := directiveRE.FindStringSubmatch(l)
 		if m == nil {
-			fail(i, "want an events or query directive, got %q", l)
+			fail(i, "want a fixture, events or query directive, got %q", l)
 		}
 		s := step{line: i + 1}
 		switch m[1] {
+		case "fixture":
+			// The events, one JSON object per line, up to a blank line.
+			name := m[2]
+			if _, dup := mf.fixtures[name]; dup {
+				fail(i, "fixture %q defined twice", name)
+			}
+			var evs []event.Event
+			for i++; i < len(mf.lines) && strings.TrimSpace(mf.lines[i]) != ""; i++ {
+				ev, err := event.Decode([]byte(mf.lines[i]))
+				if err != nil {
+					fail(i, "fixture %s: %v", name, err)
+				}
+				evs = append(evs, ev)
+			}
+			mf.fixtures[name] = evs
+			continue
 		case "events":
 			fields := strings.Fields(m[2])
 			s.events = fields[0]
@@ -185,7 +205,10 @@ func runMetricFile(t *testing.T, path string) {
 			if s.config != "" {
 				settings = loadConfig(t, s.config)
 			}
-			evs := readFixture(t, s.events)
+			evs, inline := mf.fixtures[s.events]
+			if !inline {
+				evs = readFixture(t, s.events)
+			}
 			if !s.until.IsZero() {
 				evs = asOf(evs, s.until)
 			}
@@ -196,7 +219,7 @@ func runMetricFile(t *testing.T, path string) {
 			t.Fatalf("%s:%d: query %q before any events directive", filepath.Base(path), s.line, s.name)
 		}
 		t.Run(s.name, func(t *testing.T) {
-			cols, got := queryTable(t, db, s.sql)
+			cols, got := buildtest.Rows(t, db.DB, s.sql)
 			if runCase(t, mf, s, cols, got) {
 				changed = true
 			}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"log/slog"
 
 	"github.com/spf13/cobra"
@@ -63,16 +62,11 @@ Example:
 			if err != nil {
 				return err
 			}
-			verb := "compacted"
-			if cfg.DryRun {
-				verb = "would compact"
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: %s\n", verb, st)
+			printOutcome(cmd.OutOrStdout(), cfg.DryRun, "compacted", "would compact", st)
 			return nil
 		},
 	}
-	loc.add(cmd.Flags())
-	cmd.Flags().StringVar(&configPath, "config", "", "parley.yaml whose lake section (path, s3) applies when --lake and the --s3-* flags are not given")
+	loc.addWithConfig(cmd.Flags(), &configPath)
 	cmd.Flags().Int64Var(&cfg.SmallFileBytes, "small-file-bytes", ingest.DefaultSmallFileBytes, "files smaller than this are merged")
 	cmd.Flags().BoolVar(&cfg.DryRun, "dry-run", false, "report what would be merged, change nothing")
 	return cmd

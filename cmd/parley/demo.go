@@ -179,6 +179,22 @@ twcs.csv of the public "Customer Support on Twitter" data set (docs/real-data.md
 	return printDemoNext(stdout, o.dir, lakeDir, dbPath, settingsPath, settings)
 }
 
+// demoPrices are parley.example.yaml's prices: an agent hour, a bot-handled
+// conversation and WhatsApp's per-conversation fee, in made-up euros.
+func demoPrices() config.Cost {
+	agentHour, bot := 36.0, 0.40
+	return config.Cost{Currency: "EUR", AgentHour: &agentHour, BotConversation: &bot, Channels: map[string]float64{"whatsapp": 0.0785}}
+}
+
+// pricesNote says in the demo's parley.yaml that its prices are made up,
+// when the demo set them (no --config).
+func pricesNote(o demoOptions) string {
+	if o.configPath != "" {
+		return ""
+	}
+	return "\n# The cost prices are made-up examples for the demo's cost figures; set your own."
+}
+
 // writeDemoSettings writes the settings the demo runs with to
 // DIR/parley.yaml, so that later commands can be given the same ones, and
 // returns its path. A --config that is that very file is left as it is.
@@ -193,8 +209,8 @@ func writeDemoSettings(o demoOptions, settings *config.Config) (string, error) {
 	}
 	header := fmt.Sprintf(`# The settings "parley demo" used for %s. Give them to the next commands
 # with --config %s, or a build recomputes the warehouse with the defaults (UTC).
-# Every setting is explained in docs/config.md.
-`, o.dir, path)
+# Every setting is explained in docs/config.md.%s
+`, o.dir, path, pricesNote(o))
 	if err := atomicfile.WriteFile(path, append([]byte(header), settings.YAML()...)); err != nil {
 		return "", fmt.Errorf("demo: write %s: %w", path, err)
 	}
@@ -243,6 +259,9 @@ func generateAndIngest(ctx context.Context, o demoOptions, settings *config.Conf
 	if o.configPath == "" {
 		// The generated operation lives in the generator's zone; report it there.
 		settings.TimeZone = genCfg.TZ.String()
+		// Example prices, so the Overview's cost section has figures to show
+		// (without prices every cost is NULL); parley.yaml says they are made up.
+		settings.Cost = demoPrices()
 	}
 
 	step.start("starting embedded Kafka broker")

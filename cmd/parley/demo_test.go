@@ -86,6 +86,17 @@ func TestDemoEndToEnd(t *testing.T) {
 	if settings.TimeZone != cfg.TZ.String() {
 		t.Errorf("parley.yaml has time zone %s, the generated data %s", settings.TimeZone, cfg.TZ)
 	}
+	// The demo sets example prices, so the Overview's cost section has figures.
+	if !settings.Cost.Set() {
+		t.Error("the demo's parley.yaml sets no cost prices")
+	}
+	var costed int
+	if err := db.QueryRow(`SELECT count(cost) FROM conversations`).Scan(&costed); err != nil || costed == 0 {
+		t.Errorf("conversations with a cost: %d (%v), want some", costed, err)
+	}
+	if raw, err := os.ReadFile(settingsPath); err != nil || !strings.Contains(string(raw), "made-up examples") {
+		t.Errorf("the demo's parley.yaml does not say its prices are examples: %v", err)
+	}
 	lakeDir := filepath.Join(o.dir, "lake")
 	next := "parley build --lake " + lakeDir + " --config " + settingsPath + "\n"
 	if !strings.Contains(stdout.String(), next) {

@@ -99,16 +99,11 @@ the audit log is _audit/audit.jsonl in the bucket.`,
 				fmt.Fprintf(cmd.OutOrStdout(), "erase stopped: %s\n", st)
 				return err
 			}
-			verb := "erased"
-			if cfg.DryRun {
-				verb = "would erase"
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: %s\n", verb, st)
+			printOutcome(cmd.OutOrStdout(), cfg.DryRun, "erased", "would erase", st)
 			return nil
 		},
 	}
-	loc.add(cmd.Flags())
-	cmd.Flags().StringVar(&configPath, "config", "", "parley.yaml whose lake section (path, s3) applies when --lake and the --s3-* flags are not given")
+	loc.addWithConfig(cmd.Flags(), &configPath)
 	cmd.Flags().StringVar(&cfg.Customer, "customer", "", "actor ID of the customer to erase (required)")
 	cmd.Flags().BoolVar(&cfg.Conversations, "conversations", false, "also erase every event of the conversations the customer took part in")
 	cmd.Flags().BoolVar(&cfg.DryRun, "dry-run", false, "count what would be erased, change nothing (still audited)")

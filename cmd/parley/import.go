@@ -109,8 +109,7 @@ imports of one input at once publish it once), then copied into place
 			return nil
 		},
 	}
-	loc.add(cmd.Flags())
-	cmd.Flags().StringVar(&configPath, "config", "", "parley.yaml whose lake section (path, s3) applies when --lake and the --s3-* flags are not given")
+	loc.addWithConfig(cmd.Flags(), &configPath)
 	cmd.Flags().StringVar(&format, "format", "jsonl", "input layout: jsonl, csv (with --mapping) or twcs")
 	cmd.Flags().StringVar(&mapping, "mapping", "", "YAML file mapping CSV columns to event fields (--format csv)")
 	return cmd

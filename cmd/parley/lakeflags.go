@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"os"
 
@@ -24,6 +25,23 @@ const lakeFlagHelp = "lake root: a folder, or s3://bucket/prefix in S3-compatibl
 func (l *lakeFlags) add(f *pflag.FlagSet) {
 	f.StringVar(&l.lake, "lake", "", lakeFlagHelp)
 	addS3Flags(f, &l.s3)
+}
+
+// addWithConfig registers the lake flags and --config, whose lake section
+// fills what they leave unset (fill).
+func (l *lakeFlags) addWithConfig(f *pflag.FlagSet, configPath *string) {
+	l.add(f)
+	f.StringVar(configPath, "config", "", "parley.yaml whose lake section (path, s3) applies when --lake and the --s3-* flags are not given")
+}
+
+// printOutcome prints a maintenance command's counts after the verb of
+// what it did, or of what it would do on a dry run.
+func printOutcome(w io.Writer, dryRun bool, did, would string, st fmt.Stringer) {
+	verb := did
+	if dryRun {
+		verb = would
+	}
+	fmt.Fprintf(w, "%s: %s\n", verb, st)
 }
 
 // addS3Flags registers the flags that say how to reach a bucket.

@@ -80,8 +80,7 @@ partitions shrink object by object (docs/ingest.md).`,
 			return nil
 		},
 	}
-	loc.add(cmd.Flags())
-	cmd.Flags().StringVar(&configPath, "config", "", "parley.yaml whose lake section (path, s3) applies when --lake and the --s3-* flags are not given")
+	loc.addWithConfig(cmd.Flags(), &configPath)
 	cmd.Flags().StringVar(&keep, "keep", "", "retention window, e.g. 400d (required)")
 	cmd.Flags().BoolVar(&cfg.DryRun, "dry-run", false, "list what would be dropped, change nothing (still audited)")
 	cmd.Flags().StringVar(&cfg.Reason, "reason", "", "reference recorded in the audit log, e.g. the policy ID")

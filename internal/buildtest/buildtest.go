@@ -7,6 +7,7 @@ package buildtest
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -94,4 +95,35 @@ func Open(t testing.TB, path string) *warehouse.DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
+}
+
+// Rows runs query on db and returns its column names and every row's
+// values as database/sql scans them into an any.
+func Rows(t testing.TB, db *sql.DB, query string, args ...any) ([]string, [][]any) {
+	t.Helper()
+	rows, err := db.Query(query, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][]any
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, vals)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return cols, out
 }
