@@ -10,11 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parquet-go/parquet-go"
-
 	"github.com/parley-cx/parley/build"
+	"github.com/parley-cx/parley/internal/buildtest"
 	"github.com/parley-cx/parley/internal/event"
-	"github.com/parley-cx/parley/internal/lake"
 	"github.com/parley-cx/parley/internal/synth"
 	"github.com/parley-cx/parley/internal/whdiff"
 )
@@ -52,27 +50,9 @@ func generated(t *testing.T) (first, later []event.Event) {
 // as ingest does, and returns their paths.
 func writeFiles(t *testing.T, root, source string, evs []event.Event) []string {
 	t.Helper()
-	ingested := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
-	byDate := map[string][]lake.Row{}
-	for i := range evs {
-		row, err := lake.FromEvent(&evs[i], source, -1, int64(i+1), ingested)
-		if err != nil {
-			t.Fatal(err)
-		}
-		day := evs[i].OccurredAt.UTC().Format(time.DateOnly)
-		byDate[day] = append(byDate[day], row)
-	}
-	var paths []string
-	for _, rows := range byDate {
-		dir := lake.PartitionDir(root, rows[0].OccurredAt)
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		p := filepath.Join(dir, fmt.Sprintf("%s-%d-%d.parquet", source, rows[0].Offset, rows[len(rows)-1].Offset))
-		if err := parquet.WriteFile(p, rows); err != nil {
-			t.Fatal(err)
-		}
-		paths = append(paths, p)
+	paths, err := buildtest.WriteBatch(root, source, time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC), evs)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return paths
 }

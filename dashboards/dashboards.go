@@ -1,8 +1,8 @@
 // Package dashboards renders the CX dashboards of `parley report`: linked, self-contained HTML pages built from the warehouse's public views.
 //
-// Every number comes from one query in sql/reports/ over the public views,
+// Every number comes from one query in sql/dashboards/ over the public views,
 // with the period bound as $from and $to, so it can be reproduced with
-// `parley sql`. The pages use the reports kit: they open offline, carry a
+// `parley sql`. The pages use the page kit (internal/htmlpage): they open offline, carry a
 // CSP that forbids any request, and escape every value that came from
 // events (conversation IDs, agent IDs, queue and channel names).
 package dashboards
@@ -22,8 +22,9 @@ import (
 
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/fielderr"
+	"github.com/parley-cx/parley/internal/htmlpage"
 	"github.com/parley-cx/parley/internal/warehouse"
-	"github.com/parley-cx/parley/reports"
+	sqlfiles "github.com/parley-cx/parley/sql"
 )
 
 // Config says which warehouse to read, where to write and which period to show.
@@ -33,9 +34,13 @@ type Config struct {
 	// Out is the folder the pages are written to (created if needed).
 	Out string
 	// From and To are the first and last local dates of the period, in the
-	// org time zone; only their dates count. Zero means the data's first
-	// (or last) date.
+	// org time zone; only their dates count. Zero To means the last complete
+	// local day before the data's last event that is not in the future
+	// relative to the build; zero From, 28 days up to To.
 	From, To time.Time
+	// Slice restricts the report to one queue, channel, market or contact
+	// reason: only their conversations are read and written.
+	Slice Slice
 	// Settings is the organisation's parley.yaml; nil means the defaults.
 	// Its time zone must match the warehouse's (a mismatch is logged).
 	Settings *config.Config
@@ -70,6 +75,9 @@ func (c Config) Validate() error {
 type Result struct {
 	Period Period
 	Files  []File
+	// Conversations counts those of the period (in the slice); with none,
+	// Render writes the pages, which say so, and returns ErrEmptyPeriod.
+	Conversations int
 	// Elapsed is the time taken to query and render everything.
 	Elapsed time.Duration
 }
@@ -104,24 +112,15 @@ func (p Period) String() string {
 	return fmt.Sprintf("%s to %s (%d %s)", p.From.Format(time.DateOnly), p.To.Format(time.DateOnly), p.Days(), days)
 }
 
-// ErrNoData is returned when the warehouse holds no conversations and no period was given.
+// ErrNoData is returned when the warehouse holds no event that is not in the future and no period was given.
 var ErrNoData = errors.New("the warehouse holds no conversations")
 
-// page is one dashboard page: its file, its nav label, and how its body is built.
-type page struct {
-	file, label, title, subtitle string
-	body                         func(*run, context.Context) (template.HTML, error)
-}
+// ErrEmptyPeriod is returned, after the pages are written, when the period holds no
+// conversation (of the slice): the pages say so, and the caller should too.
+var ErrEmptyPeriod = errors.New("the period holds no conversations")
 
-var pages = []page{
-	{"index.html", "Overview", "Overview", "Volume, speed, resolution and satisfaction at a glance.", (*run).overview},
-	{"responsiveness.html", "Responsiveness", "Responsiveness", "How fast customers get a first human answer, how often within the target, and whether messaging channels answer within their reply window.", (*run).responsiveness},
-	{"resolution.html", "Resolution & escalation", "Resolution and escalation", "How conversations end: resolution, reopens, repeat contacts, bot outcomes and escalations.", (*run).resolution},
-	{"friction.html", "Friction", "Friction", "Where customers work hardest to get help.", (*run).friction},
-	{"team.html", "Agents & queues", "Agents and queues", "Per agent and per queue; click a heading to sort.", (*run).team},
-	{"quality.html", "Quality", "Quality", "Review scores, critical fails, disputes, reviewer agreement, and the rubric beside what customers say.", (*run).quality},
-	{"now.html", "Now", "Now", "The queue at this moment: who waits on whom, for how long, and what is about to breach.", (*run).now},
-}
+// defaultDays is the length of the default period: the last 28 complete local days.
+const defaultDays = 28
 
 // run holds what every page of one Render needs.
 type run struct {
@@ -133,7 +132,7 @@ type run struct {
 
 // Render reads the warehouse and writes Out/index.html and the other pages.
 // The pages are written into a temporary folder in Out and moved into place
-// only once all are written (reports.ReplaceEntries): a failure leaves the
+// only once all are written (htmlpage.ReplaceEntries): a failure leaves the
 // previous report whole, and other files in Out are never touched.
 func Render(ctx context.Context, cfg Config) (Result, error) {
 	start := time.Now()
@@ -166,53 +165,55 @@ func Render(ctx context.Context, cfg Config) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	if err := checkSliceColumns(ctx, db); err != nil {
+		return Result{}, err
+	}
 	r := &run{cfg: cfg, db: db, period: p, loc: loc}
-	header := reports.Page{
+	header := htmlpage.Page{
 		Period:    p.String(),
 		TimeZone:  info.TimeZone,
 		Freshness: info.freshness(loc),
-		Footer: "Every number is a query in sql/reports/ over the warehouse's public views, with $from and $to bound to the period " +
-			"(see docs/dashboards.md). Generated by parley report.",
+		Footer: "Every number is computed in this page from the conversations of the period, exactly as the query of sql/dashboards/ named on its CSV button " +
+			"computes it over the warehouse's public views (see docs/dashboards.md). Generated by parley report.",
+	}
+	if slice := cfg.Slice.String(); slice != "" {
+		header.Period += "; only " + slice
 	}
 	if header.Alert, header.AlertDetails, err = gapAlert(ctx, db, info, loc); err != nil {
 		return Result{}, err
 	}
-	// Pages query independently, so they build concurrently (each query
-	// takes its own connection); they are written in order afterwards.
-	bodies := make([]template.HTML, len(pages))
-	errs := make([]error, len(pages))
-	var wg sync.WaitGroup
-	for i, pg := range pages {
-		wg.Go(func() {
-			bodies[i], errs[i] = pg.body(r, ctx)
-			if errs[i] != nil {
-				errs[i] = fmt.Errorf("dashboards: page %s: %w", pg.file, errs[i])
-			}
-		})
-	}
+	// The figures and the Quality page query independently, so they load
+	// concurrently (each query takes its own connection).
+	var (
+		d                         reportData
+		quality, now              template.HTML
+		dataErr, qualityEr, nowEr error
+		wg                        sync.WaitGroup
+	)
+	wg.Go(func() { d, dataErr = loadReportData(ctx, r) })
+	wg.Go(func() { quality, qualityEr = r.quality(ctx) })
+	wg.Go(func() { now, nowEr = r.now(ctx) })
 	wg.Wait()
-	res := Result{Period: p}
-	if err := errors.Join(errs...); err != nil {
-		return res, err
+	if err := errors.Join(dataErr, qualityEr, nowEr); err != nil {
+		return Result{Period: p}, err
 	}
-	// Every page is written before any replaces the previous report's, so
-	// a failure (a full disk) leaves that report whole.
-	err = reports.ReplaceEntries(cfg.Out, "report", func(stage string) error {
-		for i, pg := range pages {
-			hp := header
-			hp.Title, hp.Subtitle, hp.Body = pg.title, pg.subtitle, bodies[i]
-			hp.Nav = nav(pg.file)
-			if err := reports.WritePage(filepath.Join(stage, pg.file), hp); err != nil {
-				return err
-			}
+	res := Result{Period: p, Conversations: d.current()}
+	empty := ""
+	if res.Conversations == 0 {
+		empty = fmt.Sprintf("No conversations in this period (%s)", p)
+		if s := cfg.Slice.String(); s != "" {
+			empty += " for " + s
 		}
-		return nil
+		empty += ": every figure below is empty. Pick another period with --from and --to; the data's conversations run from " + info.dateRange() + "."
+	}
+	err = htmlpage.ReplaceEntries(cfg.Out, "report", func(stage string) error {
+		return writeReport(stage, header, d, quality, now, empty)
 	})
 	if err != nil {
 		return res, fmt.Errorf("dashboards: %w", err)
 	}
-	for _, pg := range pages {
-		path := filepath.Join(cfg.Out, pg.file)
+	for _, name := range Files() {
+		path := filepath.Join(cfg.Out, name)
 		st, err := os.Stat(path)
 		if err != nil {
 			return res, fmt.Errorf("dashboards: %w", err)
@@ -221,21 +222,19 @@ func Render(ctx context.Context, cfg Config) (Result, error) {
 		log.Info("wrote page", "file", path, "bytes", st.Size())
 	}
 	res.Elapsed = time.Since(start)
-	return res, nil
-}
-
-func nav(current string) []reports.Link {
-	links := make([]reports.Link, len(pages))
-	for i, pg := range pages {
-		links[i] = reports.Link{Href: pg.file, Label: pg.label, Current: pg.file == current}
+	if res.Conversations == 0 {
+		return res, fmt.Errorf("dashboards: %w: %s", ErrEmptyPeriod, empty)
 	}
-	return links
+	return res, nil
 }
 
 // warehouseInfo is the row of period.sql.
 type warehouseInfo struct {
-	FirstDate     *time.Time `json:"first_date"`
-	LastDate      *time.Time `json:"last_date"`
+	FirstDate *time.Time `json:"first_date"`
+	LastDate  *time.Time `json:"last_date"`
+	// LastKnownDate is the local date of the last event that is not in the
+	// future relative to the build.
+	LastKnownDate *time.Time `json:"last_known_date"`
 	TimeZone      string     `json:"timezone"`
 	BuiltAt       time.Time  `json:"built_at"`
 	LastEventAt   *time.Time `json:"last_event_at"`
@@ -309,24 +308,53 @@ func (i warehouseInfo) freshness(loc *time.Location) string {
 	return fmt.Sprintf("events to %s; built %s", i.LastEventAt.In(loc).Format(layout), built)
 }
 
+// dateRange says which local dates the data's conversations start on.
+func (i warehouseInfo) dateRange() string {
+	if i.FirstDate == nil || i.LastDate == nil {
+		return "nowhere: the warehouse holds none"
+	}
+	return i.FirstDate.Format(time.DateOnly) + " to " + i.LastDate.Format(time.DateOnly)
+}
+
+// resolvePeriod is the period of from and to, each defaulting: to is the last complete
+// local day before the data's last event that is not in the future relative to the build
+// (its day is not over, as far as the data knows), from is 28 days up to to. An event dated
+// years ahead can neither stretch nor move the period.
 func resolvePeriod(from, to time.Time, info warehouseInfo) (Period, error) {
 	date := func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
-	if (from.IsZero() || to.IsZero()) && (info.FirstDate == nil || info.LastDate == nil) {
-		return Period{}, fmt.Errorf("dashboards: %w; give a period or build from a lake with events", ErrNoData)
-	}
 	p := Period{}
+	switch {
+	case !to.IsZero():
+		p.To = date(to)
+	case info.LastKnownDate != nil:
+		p.To = date(*info.LastKnownDate).AddDate(0, 0, -1)
+	default:
+		return Period{}, fmt.Errorf("dashboards: %w (none before the build); give a period with --from and --to, or build from a lake with events", ErrNoData)
+	}
 	if from.IsZero() {
-		p.From = date(*info.FirstDate)
+		p.From = p.To.AddDate(0, 0, -(defaultDays - 1))
 	} else {
 		p.From = date(from)
-	}
-	if to.IsZero() {
-		p.To = date(*info.LastDate)
-	} else {
-		p.To = date(to)
 	}
 	if p.To.Before(p.From) {
 		return Period{}, fmt.Errorf("dashboards: period ends (%s) before it starts (%s)", p.To.Format(time.DateOnly), p.From.Format(time.DateOnly))
 	}
 	return p, nil
 }
+
+// checkSliceColumns fails with a clear message on a warehouse built before conversations had
+// dimensions: the report's queries read them.
+func checkSliceColumns(ctx context.Context, db *warehouse.DB) error {
+	var n int
+	if err := db.QueryRowContext(ctx, sqlfiles.File("dashboards/slice_columns.sql")).Scan(&n); err != nil {
+		return fmt.Errorf("dashboards: check the warehouse's columns: %w", err)
+	}
+	if n == 0 {
+		return fmt.Errorf("dashboards: %w", ErrOldWarehouse)
+	}
+	return nil
+}
+
+// ErrOldWarehouse is returned for a warehouse built by a parley without conversation
+// dimensions: the next parley build rebuilds it.
+var ErrOldWarehouse = errors.New("the warehouse was built by an older parley (conversations has no contact_reason): run parley build again first")

@@ -2,7 +2,10 @@ package dashboards
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"strconv"
+
 	"errors"
 	"flag"
 	"fmt"
@@ -15,8 +18,9 @@ import (
 	"time"
 
 	"github.com/parley-cx/parley/internal/browsertest"
+	"github.com/parley-cx/parley/internal/buildtest"
 	"github.com/parley-cx/parley/internal/warehouse"
-	parleysql "github.com/parley-cx/parley/sql"
+	sqlfiles "github.com/parley-cx/parley/sql"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -42,13 +46,14 @@ func fixtureDB(tb testing.TB) string {
 	path := filepath.Join(tb.TempDir(), "warehouse.duckdb")
 	execScript(tb, path, string(script))
 	// The QA views, as the build defines them, over the fixture's qa_reviews and qa_ratings,
-	// and the automatic checks' tables and views with the fixture's verdicts.
+	// the automatic checks' tables and views with the fixture's verdicts, and the views and
+	// macros of the report's queries.
 	autoQA, err := os.ReadFile(filepath.Join("testdata", "fixture_auto_qa.sql"))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	execScript(tb, path, parleysql.File("build/201_reference.sql")+parleysql.File("build/246_qa_quality.sql")+
-		parleysql.File("build/247_auto_qa.sql")+string(autoQA))
+	execScript(tb, path, sqlfiles.File("build/201_reference.sql")+sqlfiles.File("build/246_qa_quality.sql")+
+		sqlfiles.File("build/247_auto_qa.sql")+string(autoQA)+sqlfiles.File("build/265_report_views.sql"))
 	return path
 }
 
@@ -67,89 +72,146 @@ func execScript(tb testing.TB, path, script string) {
 	}
 }
 
-func openRO(t *testing.T, path string) *warehouse.DB {
+// reportRows runs one of the report's queries, sql/dashboards/<name>.sql, for the period and
+// slice, as parley sql would, and returns its rows by column name: int64, float64, string,
+// bool or nil.
+func reportRows(t testing.TB, db *sql.DB, name string, p Period, s Slice) []map[string]any {
 	t.Helper()
-	db, err := warehouse.Open(path, true)
+	args := append(s.args(), namedDate("from", p.From), namedDate("to", p.To), namedInt("limit", worstLimit))
+	rows, err := db.Query(sqlfiles.File("dashboards/"+name+".sql"), usedArgs(t, db, name, args)...)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	var out []map[string]any
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		row := map[string]any{}
+		for i, c := range cols {
+			row[c] = vals[i]
+		}
+		out = append(out, row)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// usedArgs keeps the named args the query refers to: database/sql refuses the others.
+func usedArgs(t testing.TB, db *sql.DB, name string, args []any) []any {
+	t.Helper()
+	text := sqlfiles.File("dashboards/" + name + ".sql")
+	var out []any
+	for _, a := range args {
+		if strings.Contains(text, "$"+a.(sql.NamedArg).Name) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// figure is a row's numeric column as a nullable float, for comparing with hand-computed figures.
+func figure(row map[string]any, col string) *float64 {
+	switch v := row[col].(type) {
+	case float64:
+		return &v
+	case int64:
+		return f(float64(v))
+	}
+	return nil
+}
+
+// sameFigures compares named figures with their expected values (nil: NULL).
+func sameFigures(t *testing.T, got map[string]*float64, want map[string]*float64) {
+	t.Helper()
+	for name, w := range want {
+		g := got[name]
+		switch {
+		case w == nil && g != nil:
+			t.Errorf("%s: got %v, want NULL", name, *g)
+		case w != nil && g == nil:
+			t.Errorf("%s: got NULL, want %v", name, *w)
+		case w != nil && math.Abs(*g-*w) > 1e-9:
+			t.Errorf("%s: got %v, want %v", name, *g, *w)
+		}
+	}
 }
 
 func TestOverviewKPIsByHand(t *testing.T) {
-	db := openRO(t, fixtureDB(t))
-	d, err := loadOverview(context.Background(), db.DB, fixturePeriod)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := buildtest.Open(t, fixtureDB(t))
+	cur := reportRows(t, db.DB, "overview_kpis", fixturePeriod, Slice{})[0]
+	prev := reportRows(t, db.DB, "overview_kpis", fixturePeriod.Previous(), Slice{})[0]
 	// Worked out from fixture.sql: see the comments for each figure.
-	tests := []struct {
-		name string
-		got  *float64
-		want *float64
-	}{
-		{"conversations", f(float64(d.KPIs.Conversations)), f(8)},
+	sameFigures(t, map[string]*float64{
+		"conversations": figure(cur, "conversations"), "frt median": figure(cur, "frt_median_s"), "frt p90": figure(cur, "frt_p90_s"),
+		"sla": figure(cur, "sla_pct"), "resolution": figure(cur, "resolution_pct"), "fcr": figure(cur, "fcr_pct"),
+		"bot containment": figure(cur, "bot_containment_pct"), "escalation effectiveness": figure(cur, "escalation_effective_pct"),
+		"csat": figure(cur, "csat_avg"), "csat responses": figure(cur, "csat_responses"), "friction median": figure(cur, "friction_median"),
+		"previous conversations": figure(prev, "conversations"), "previous frt median": figure(prev, "frt_median_s"),
+		"previous escalation effectiveness": figure(prev, "escalation_effective_pct"),
+	}, map[string]*float64{
+		"conversations": f(8),
 		// FRTs 30, 90, 120, 400, 5000, 20000: median (120+400)/2.
-		{"frt median", d.KPIs.FRTMedianS, f(260)},
+		"frt median": f(260),
 		// p90 by linear interpolation at rank 4.5: 5000 + 0.5 * 15000.
-		{"frt p90", d.KPIs.FRTP90S, f(12500)},
+		"frt p90": f(12500),
 		// SLA measured on c1 c2 c3 c4 c7 c8, met by c1 c3 c4 c7.
-		{"sla", d.KPIs.SLAPct, f(66.7)},
-		{"resolution", d.KPIs.ResolutionPct, f(75)},                          // 6 of 8
-		{"fcr", d.KPIs.FCRPct, f(66.7)},                                      // c1 c3 c4 c5 of 6 resolved
-		{"bot containment", d.KPIs.BotContainmentPct, f(33.3)},               // c5 of c4 c5 c6
-		{"escalation effectiveness", d.KPIs.EscalationEffectivePct, f(66.7)}, // e1 e3 of 3
-		{"csat", d.KPIs.CSATAvg, f(3.4)},                                     // (5+2+4+5+1)/5
-		{"csat responses", f(float64(d.KPIs.CSATResponses)), f(5)},
-		{"friction median", d.KPIs.FrictionMedian, f(37.5)}, // (30+45)/2
-		{"previous conversations", f(float64(d.Previous.Conversations)), f(2)},
-		{"previous frt median", d.Previous.FRTMedianS, f(3030)}, // (60+6000)/2
-		{"previous escalation effectiveness", d.Previous.EscalationEffectivePct, nil},
+		"sla":                               f(66.7),
+		"resolution":                        f(75),   // 6 of 8
+		"fcr":                               f(66.7), // c1 c3 c4 c5 of 6 resolved
+		"bot containment":                   f(33.3), // c5 of c4 c5 c6
+		"escalation effectiveness":          f(66.7), // e1 e3 of 3
+		"csat":                              f(3.4),  // (5+2+4+5+1)/5
+		"csat responses":                    f(5),
+		"friction median":                   f(37.5), // (30+45)/2
+		"previous conversations":            f(2),
+		"previous frt median":               f(3030), // (60+6000)/2
+		"previous escalation effectiveness": nil,
+	})
+	daily := reportRows(t, db.DB, "overview_daily", fixturePeriod, Slice{})
+	if len(daily) != 3 || daily[0]["day"] != "2026-10-05" || daily[0]["conversations"] != int64(3) {
+		t.Errorf("daily rows %v, want 3 days starting 2026-10-05 with 3 conversations", daily)
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			switch {
-			case tt.want == nil && tt.got != nil:
-				t.Errorf("got %v, want NULL", *tt.got)
-			case tt.want != nil && tt.got == nil:
-				t.Errorf("got NULL, want %v", *tt.want)
-			case tt.want != nil && math.Abs(*tt.got-*tt.want) > 1e-9:
-				t.Errorf("got %v, want %v", *tt.got, *tt.want)
-			}
-		})
-	}
-	if len(d.Daily) != 3 || d.Daily[0].Day != "2026-10-05" || d.Daily[0].Conversations != 3 {
-		t.Errorf("daily rows %+v, want 3 days starting 2026-10-05 with 3 conversations", d.Daily)
-	}
+	// The slice: billing (c1 c2) in DE; and a slice nobody is in.
+	billing := reportRows(t, db.DB, "overview_kpis", fixturePeriod, Slice{Reason: "billing", Market: "DE"})[0]
+	sameFigures(t, map[string]*float64{"conversations": figure(billing, "conversations"), "frt median": figure(billing, "frt_median_s"),
+		"escalation effectiveness": figure(billing, "escalation_effective_pct")},
+		map[string]*float64{"conversations": f(2), "frt median": f(215), "escalation effectiveness": f(100)}) // (30+400)/2; e3 of c2
+	none := reportRows(t, db.DB, "overview_kpis", fixturePeriod, Slice{Queue: "nowhere"})[0]
+	sameFigures(t, map[string]*float64{"conversations": figure(none, "conversations"), "frt median": figure(none, "frt_median_s")},
+		map[string]*float64{"conversations": f(0), "frt median": nil})
 }
 
 // TestResponsivenessAsync checks the reply-window and wait-split figures
 // against the fixture's rows, worked out by hand.
 func TestResponsivenessAsync(t *testing.T) {
-	db := openRO(t, fixtureDB(t))
-	d, err := loadResponsiveness(context.Background(), db.DB, fixturePeriod)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := buildtest.Open(t, fixtureDB(t))
 	// Only whatsapp has a window: c4 (tech), c5 and c6 (general); c6 breached once.
-	wantWindows := []windowBreaches{
-		{Dimension: "channel", Name: "whatsapp", Measured: 3, Breached: 1, Breaches: 1, BreachedPct: f(33.3)},
-		{Dimension: "queue", Name: "general", Measured: 2, Breached: 1, Breaches: 1, BreachedPct: f(50)},
-		{Dimension: "queue", Name: "tech", Measured: 1, Breached: 0, Breaches: 0, BreachedPct: f(0)},
-	}
-	if got, want := asJSON(t, d.Windows), asJSON(t, wantWindows); got != want {
-		t.Errorf("windows\n got %s\nwant %s", got, want)
+	wantWindows := `[{"breached":1,"breached_pct":33.3,"breaches":1,"dimension":"channel","measured":3,"name":"whatsapp"},` +
+		`{"breached":1,"breached_pct":50,"breaches":1,"dimension":"queue","measured":2,"name":"general"},` +
+		`{"breached":0,"breached_pct":0,"breaches":0,"dimension":"queue","measured":1,"name":"tech"}]`
+	if got := asJSON(t, reportRows(t, db.DB, "responsiveness_windows", fixturePeriod, Slice{})); got != wantWindows {
+		t.Errorf("windows\n got %s\nwant %s", got, wantWindows)
 	}
 	// Resolved chat c1 c2 c7: 15600 s, of which the business 600+1800+2000 and the
 	// customer 2400+5000+3000; whatsapp c4 c5: 2400 s, 310 and 2090; email c3: 90000 s, 30000 and 60000.
-	wantSplit := []waitSplit{
-		{Channel: "chat", Resolved: 3, ResolutionH: 4.3, BusinessPct: f(28.2), CustomerPct: f(66.7), OtherPct: f(5.1)},
-		{Channel: "whatsapp", Resolved: 2, ResolutionH: 0.7, BusinessPct: f(12.9), CustomerPct: f(87.1), OtherPct: f(0)},
-		{Channel: "email", Resolved: 1, ResolutionH: 25, BusinessPct: f(33.3), CustomerPct: f(66.7), OtherPct: f(0)},
-	}
-	if got, want := asJSON(t, d.WaitSplit), asJSON(t, wantSplit); got != want {
-		t.Errorf("wait split\n got %s\nwant %s", got, want)
+	wantSplit := `[{"business_pct":28.2,"channel":"chat","customer_pct":66.7,"other_pct":5.1,"resolution_h":4.3,"resolved":3},` +
+		`{"business_pct":12.9,"channel":"whatsapp","customer_pct":87.1,"other_pct":0,"resolution_h":0.7,"resolved":2},` +
+		`{"business_pct":33.3,"channel":"email","customer_pct":66.7,"other_pct":0,"resolution_h":25,"resolved":1}]`
+	if got := asJSON(t, reportRows(t, db.DB, "responsiveness_wait_split", fixturePeriod, Slice{})); got != wantSplit {
+		t.Errorf("wait split\n got %s\nwant %s", got, wantSplit)
 	}
 }
 
@@ -164,53 +226,60 @@ func asJSON(t *testing.T, v any) string {
 }
 
 func TestBotOutcomesPartition(t *testing.T) {
-	db := openRO(t, fixtureDB(t))
-	d, err := loadResolution(context.Background(), db.DB, fixturePeriod)
-	if err != nil {
-		t.Fatal(err)
+	db := buildtest.Open(t, fixtureDB(t))
+	bot := reportRows(t, db.DB, "resolution_bot", fixturePeriod, Slice{})
+	if len(bot) == 0 || bot[0]["channel"] != "All channels" || bot[0]["bot_handled"] != int64(3) {
+		t.Fatalf("bot outcomes %v, want an All channels row with 3 bot-handled", bot)
 	}
-	if len(d.Bot) == 0 || d.Bot[0].Channel != "All channels" || d.Bot[0].BotHandled != 3 {
-		t.Fatalf("bot outcomes %+v, want an All channels row with 3 bot-handled", d.Bot)
-	}
-	for _, b := range d.Bot {
-		if b.Contained+b.HandedOff+b.Abandoned != b.BotHandled {
-			t.Errorf("%s: %d + %d + %d != %d bot-handled", b.Channel, b.Contained, b.HandedOff, b.Abandoned, b.BotHandled)
+	for _, b := range bot {
+		if b["contained"].(int64)+b["handed_off"].(int64)+b["abandoned"].(int64) != b["bot_handled"].(int64) {
+			t.Errorf("%v: the outcomes do not add up to bot_handled", b)
 		}
-		if sum := b.ContainedPct + b.HandedOffPct + b.AbandonedPct; math.Abs(sum-100) > 1e-9 {
-			t.Errorf("%s: shares sum to %v, want 100", b.Channel, sum)
+		if sum := b["contained_pct"].(float64) + b["handed_off_pct"].(float64) + b["abandoned_pct"].(float64); math.Abs(sum-100) > 1e-9 {
+			t.Errorf("%s: shares sum to %v, want 100", b["channel"], sum)
 		}
 	}
 }
 
-// TestChartDataGolden pins the data every chart and table receives.
-// Run `go test ./dashboards -run Golden -update` after an intended change
-// and review the diff of testdata/golden.
+// TestChartDataGolden pins the rows of every query the pages show, for the fixture's period
+// (the browser tests prove the pages show exactly these rows). Run
+// `go test ./dashboards -run Golden -update` after an intended change and review the diff of
+// testdata/golden.
 func TestChartDataGolden(t *testing.T) {
-	db := openRO(t, fixtureDB(t))
-	ctx := context.Background()
-	tests := []struct {
-		name string
-		load func() (any, error)
+	db := buildtest.Open(t, fixtureDB(t))
+	for _, page := range []struct {
+		name    string
+		queries []string
 	}{
-		{"overview", func() (any, error) { return loadOverview(ctx, db.DB, fixturePeriod) }},
-		{"responsiveness", func() (any, error) { return loadResponsiveness(ctx, db.DB, fixturePeriod) }},
-		{"resolution", func() (any, error) { return loadResolution(ctx, db.DB, fixturePeriod) }},
-		{"friction", func() (any, error) { return loadFriction(ctx, db.DB, fixturePeriod) }},
-		{"team", func() (any, error) { return loadTeam(ctx, db.DB, fixturePeriod) }},
-		{"now", func() (any, error) { return loadNow(ctx, db.DB) }},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			data, err := tt.load()
-			if err != nil {
-				t.Fatal(err)
+		{"overview", []string{"overview_kpis", "overview_daily", "overview_heatmap", "overview_channels", "overview_weekly", "cost_summary", "cost_bot_savings", "retention"}},
+		{"responsiveness", []string{"responsiveness_frt_buckets", "responsiveness_channels", "responsiveness_sla_queues", "responsiveness_windows", "responsiveness_wait_split"}},
+		{"resolution", []string{"resolution_buckets", "resolution_channels", "resolution_bot", "resolution_escalations", "resolution_handoff", "bot_weekly", "bot_csat", "bot_failures"}},
+		{"friction", []string{"friction_buckets", "friction_components", "friction_drivers", "friction_worst"}},
+		{"team", []string{"agents", "queues"}},
+		{"reasons", []string{"reasons_weekly", "reasons_summary", "markets_channels", "markets_reasons", "emerging_terms"}},
+		{"now", nil},
+	} {
+		t.Run(page.name, func(t *testing.T) {
+			var data any
+			if page.name == "now" {
+				// The Now page is drawn on the server, from these rows as they are scanned.
+				var err error
+				if data, err = loadNow(context.Background(), db.DB, Slice{}); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				rows := map[string][]map[string]any{}
+				for _, q := range page.queries {
+					rows[q] = reportRows(t, db.DB, q, fixturePeriod, Slice{})
+				}
+				data = rows
 			}
 			got, err := json.MarshalIndent(data, "", "  ")
 			if err != nil {
 				t.Fatal(err)
 			}
 			got = append(got, '\n')
-			path := filepath.Join("testdata", "golden", tt.name+".json")
+			path := filepath.Join("testdata", "golden", page.name+".json")
 			if *update {
 				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 					t.Fatal(err)
@@ -269,8 +338,8 @@ func diff(want, got string) string {
 }
 
 func TestResolvePeriod(t *testing.T) {
-	first, last := day("2026-09-01"), day("2026-09-30")
-	info := warehouseInfo{FirstDate: &first, LastDate: &last}
+	first, last, known := day("2026-09-01"), day("2026-09-30"), day("2026-10-02")
+	info := warehouseInfo{FirstDate: &first, LastDate: &last, LastKnownDate: &known}
 	tests := []struct {
 		name     string
 		from, to time.Time
@@ -278,11 +347,14 @@ func TestResolvePeriod(t *testing.T) {
 		want     Period
 		wantErr  bool
 	}{
-		{name: "whole data", info: info, want: Period{first, last}},
-		{name: "from only", from: day("2026-09-10"), info: info, want: Period{day("2026-09-10"), last}},
+		// The last event not in the future is on 10-02: 10-01 is the last complete day.
+		{name: "default: 28 complete days", info: info, want: Period{day("2026-09-04"), day("2026-10-01")}},
+		{name: "from only", from: day("2026-09-10"), info: info, want: Period{day("2026-09-10"), day("2026-10-01")}},
+		{name: "to only", to: day("2026-09-15"), info: info, want: Period{day("2026-08-19"), day("2026-09-15")}},
 		{name: "both, beyond the data", from: day("2026-08-01"), to: day("2026-10-31"), info: info, want: Period{day("2026-08-01"), day("2026-10-31")}},
 		{name: "time of day ignored", from: time.Date(2026, 9, 2, 23, 59, 0, 0, time.UTC), to: day("2026-09-03"), info: info, want: Period{day("2026-09-02"), day("2026-09-03")}},
 		{name: "reversed", from: day("2026-09-10"), to: day("2026-09-09"), info: info, wantErr: true},
+		{name: "from after the last complete day", from: day("2026-10-05"), info: info, wantErr: true},
 		{name: "empty warehouse", wantErr: true},
 		{name: "empty warehouse with a period", from: day("2026-09-01"), to: day("2026-09-02"), want: Period{day("2026-09-01"), day("2026-09-02")}},
 	}
@@ -299,6 +371,19 @@ func TestResolvePeriod(t *testing.T) {
 	}
 	if p := (Period{day("2026-10-05"), day("2026-10-07")}).Previous(); !p.From.Equal(day("2026-10-02")) || !p.To.Equal(day("2026-10-04")) {
 		t.Errorf("previous of 2026-10-05..07 = %v, want 2026-10-02..04", p)
+	}
+}
+
+// TestDefaultPeriodIgnoresTheFuture: the fixture holds an event dated 2199; the default
+// period is still the 28 days before the last event that is not after the build (10-07,
+// built 10-08 04:00), so it ends on 10-06.
+func TestDefaultPeriodIgnoresTheFuture(t *testing.T) {
+	res, err := Render(context.Background(), Config{DB: fixtureDB(t), Out: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (Period{day("2026-09-09"), day("2026-10-06")}); !res.Period.From.Equal(want.From) || !res.Period.To.Equal(want.To) {
+		t.Errorf("default period %v, want %v", res.Period, want)
 	}
 }
 
@@ -341,6 +426,7 @@ func TestRenderNeedsAWarehouse(t *testing.T) {
 const tooltipSweep = `(function () {
   var shown = 0;
   document.querySelectorAll("div.chart").forEach(function (el) {
+    if (!el.getClientRects().length) { return; } // in a view not shown
     var chart = echarts.getInstanceByDom(el);
     var series = chart.getOption().series;
     series.forEach(function (s, si) {
@@ -356,9 +442,33 @@ const tooltipSweep = `(function () {
   return shown;
 })()`
 
-// TestPagesInBrowser renders the fixture and opens every page in headless
-// Chromium with the network refused: no console error, no request out,
-// every chart drawn, and the hostile text in c7 shown as text, never run.
+// openReport opens the report's index.html in Chromium, at a view, and waits until its
+// script has drawn it.
+func openReport(t *testing.T, b *browsertest.Browser, dir, view string) *browsertest.Page {
+	t.Helper()
+	p := b.Open(t, filepath.Join(dir, "index.html"))
+	p.WaitFor(t, `document.body.getAttribute("data-ready") === "true"`)
+	showView(t, p, view, "")
+	return p
+}
+
+// showView moves the open report to a view and slice (the URL fragment the page's own links
+// use), as a reader's click does, and waits for it to be drawn.
+func showView(t *testing.T, p *browsertest.Page, view, slice string) {
+	t.Helper()
+	hash := "#" + view
+	if slice != "" {
+		hash += "?" + slice
+	}
+	browsertest.Eval[string](t, p, `location.hash = `+strconv.Quote(hash))
+	p.WaitFor(t, `!document.getElementById("view-`+view+`").hidden && decodeURIComponent(location.hash) === `+strconv.Quote(hash)+
+		` && (document.getElementById("view-`+view+`").children.length > 0)`)
+}
+
+// TestPagesInBrowser renders the fixture and opens every view in headless Chromium with the
+// network refused: no console error, no request out, every chart drawn, tooltips shown, and
+// the hostile text in c7 (its ID, agent, queue, contact reason and market) shown as text in
+// tables, filters and tooltips, never run.
 func TestPagesInBrowser(t *testing.T) {
 	out := t.TempDir()
 	res, err := Render(context.Background(), Config{DB: fixtureDB(t), Out: out, From: fixturePeriod.From, To: fixturePeriod.To,
@@ -366,25 +476,24 @@ func TestPagesInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Files) != len(pages) {
-		t.Fatalf("wrote %d files, want %d", len(res.Files), len(pages))
+	if len(res.Files) != len(Files()) {
+		t.Fatalf("wrote %d files, want %d", len(res.Files), len(Files()))
 	}
 	b := browsertest.New(t)
-	wantCharts := map[string]int{"index.html": 4, "responsiveness.html": 6, "resolution.html": 5, "friction.html": 2, "team.html": 0, "quality.html": 6, "now.html": 0}
-	for _, file := range res.Files {
-		name := filepath.Base(file.Path)
-		t.Run(name, func(t *testing.T) {
-			t.Logf("%s: %d bytes", name, file.Bytes)
-			p := b.Open(t, file.Path)
+	p := openReport(t, b, out, "overview")
+	wantCharts := map[string]int{"overview": 7, "responsiveness": 6, "resolution": 6, "friction": 2, "team": 0, "reasons": 3, "quality": 6}
+	for _, v := range views {
+		t.Run(v.ID, func(t *testing.T) {
+			showView(t, p, v.ID, "")
 			// Hover every data point of every chart: tooltips are HTML built
 			// from category and series names, some of them hostile here.
 			shown := browsertest.Eval[int](t, p, tooltipSweep)
-			if wantCharts[name] > 0 && shown == 0 {
+			if wantCharts[v.ID] > 0 && shown == 0 {
 				t.Errorf("no tooltip was shown")
 			}
 			p.RequireClean(t)
-			if len(p.Charts) != wantCharts[name] {
-				t.Errorf("%d charts, want %d", len(p.Charts), wantCharts[name])
+			if len(p.Charts) != wantCharts[v.ID] {
+				t.Errorf("%d charts, want %d", len(p.Charts), wantCharts[v.ID])
 			}
 			if v := browsertest.Eval[any](t, p, "window.pwned"); v != nil {
 				t.Errorf("hostile text ran as script: window.pwned = %v", v)
@@ -393,8 +502,11 @@ func TestPagesInBrowser(t *testing.T) {
 			if !strings.Contains(text, "Europe/Berlin") || !strings.Contains(text, "2026-10-05 to 2026-10-07") {
 				t.Errorf("header lacks the time zone or the period")
 			}
-			switch name {
-			case "team.html":
+			if h1 := browsertest.Eval[string](t, p, `document.querySelector("header h1").textContent`); h1 != v.Title {
+				t.Errorf("the header says %q, want the view's title %q", h1, v.Title)
+			}
+			switch v.ID {
+			case "team":
 				for _, s := range []string{"<script>window.pwned=1</script>", "<img src=x onerror=window.pwned=2>"} {
 					if !strings.Contains(text, s) {
 						t.Errorf("hostile agent or queue name %q not shown as text", s)
@@ -403,8 +515,8 @@ func TestPagesInBrowser(t *testing.T) {
 				// Clicking a heading sorts by its values: Median FRT sorts by minutes, not by the shown text.
 				sorted := func() string {
 					return browsertest.Eval[string](t, p, `(function () {
-						document.querySelector("table.sortable th:nth-child(4)").click();
-						return Array.from(document.querySelectorAll("table.sortable")[0].tBodies[0].rows).map(r => r.cells[0].textContent).join("|");
+						document.querySelector("#view-team table.sortable th:nth-child(4)").click();
+						return Array.from(document.querySelectorAll("#view-team table.sortable")[0].tBodies[0].rows).map(r => r.cells[0].firstChild.textContent).join("|");
 					})()`)
 				}
 				// Median FRT: ann 6m 42s, bob 42m 42s, the hostile agent 1m 30s.
@@ -414,14 +526,24 @@ func TestPagesInBrowser(t *testing.T) {
 				if got, want := sorted(), "bob|ann|<script>window.pwned=1</script>"; got != want {
 					t.Errorf("descending by median FRT: %q, want %q", got, want)
 				}
-			case "friction.html":
+			case "friction":
 				if !strings.Contains(text, `c7"><script>window.pwned=3</script>`) {
 					t.Errorf("hostile conversation ID not shown as text")
 				}
-			case "quality.html":
+				href := browsertest.Eval[string](t, p, `document.querySelector("#view-friction table a").getAttribute("href")`)
+				if !strings.HasPrefix(href, "https://qa.example/conversations/") || strings.ContainsAny(href, "<>\" ") {
+					t.Errorf("QA link %q: want the template with the ID escaped", href)
+				}
+			case "reasons":
+				for _, s := range []string{"<b onmouseover=window.pwned=7>reason</b>", `"><script>window.pwned=6</script>`} {
+					if !strings.Contains(text, s) {
+						t.Errorf("hostile contact reason or market %q not shown as text", s)
+					}
+				}
+			case "quality":
 				// The automatic checks: the tile, the per-agent matrix (a
 				// column per check, hostile names as text) and the agreement table.
-				for _, want := range []string{"Failed an automatic check\n50.0%\n4 of 8 conversations checked", "nudge<img src=x onerror=window.pwned=6>", "Agreement with the reviewers"} {
+				for _, want := range []string{"Failed an automatic check\n50.0%", "Conversations checked\n8", "Failed verdicts\n8", "nudge<img src=x onerror=window.pwned=6>", "Agreement with the reviewers"} {
 					if !strings.Contains(text, want) {
 						t.Errorf("the Quality page lacks %q", want)
 					}
@@ -446,29 +568,85 @@ func TestPagesInBrowser(t *testing.T) {
 			}
 		})
 	}
+	// A channel's colour is the same everywhere (WhatsApp green); a contact reason's too, on
+	// every view that shows it.
+	showView(t, p, "responsiveness", "")
+	const swatch = `(function (sel, name) { var td = Array.from(document.querySelectorAll(sel + " td")).filter(c => c.textContent === name && c.querySelector(".swatch"))[0];
+		return td ? td.querySelector(".swatch").style.background : "none"; })`
+	if got := browsertest.Eval[string](t, p, swatch+`("#view-responsiveness", "whatsapp")`); got != "rgb(22, 163, 74)" {
+		t.Errorf("WhatsApp's swatch on Responsiveness is %q, want rgb(22, 163, 74)", got)
+	}
+	showView(t, p, "reasons", "")
+	onReasons := browsertest.Eval[string](t, p, swatch+`("#view-reasons", "billing")`)
+	showView(t, p, "overview", "")
+	onOverview := browsertest.Eval[string](t, p, swatch+`("#view-overview", "billing")`)
+	if onReasons == "none" || onReasons != onOverview {
+		t.Errorf("the reason billing is %q on Contact reasons and %q on the Overview, want one colour", onReasons, onOverview)
+	}
+	// On the Quality view the filters apply to the automatic checks (chat: c1, c2, c7), not to
+	// the reviews, and the view says so.
+	showView(t, p, "quality", "channel=chat")
+	if !browsertest.Eval[bool](t, p, `!document.getElementById("quality-slice-note").hidden`) {
+		t.Errorf("the Quality view does not say which of its figures the filters do not apply to")
+	}
+	text := p.Text(t)
+	for _, want := range []string{"Failed an automatic check\n66.7%", "Conversations checked\n3", "Mean review score\n61.8 / 100"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the Quality view for chat lacks %q", want)
+		}
+	}
+	matrix := browsertest.Eval[[]string](t, p, `[...document.querySelectorAll("#view-quality table")].filter(t => t.caption && t.caption.textContent === "Fail rate per agent")
+		.flatMap(t => [...t.tBodies[0].rows].map(r => [...r.cells].map(c => c.textContent).join("|")))`)
+	if want := []string{"<script>window.pwned=1</script>|100.0% (1)|100.0% (1)|100.0% (1)", "ann|50.0% (2)|0.0% (2)|50.0% (2)"}; strings.Join(matrix, "\n") != strings.Join(want, "\n") {
+		t.Errorf("per-agent table for chat %q, want %q", matrix, want)
+	}
+	// The filters list the hostile names as text too.
+	options := browsertest.Eval[string](t, p, `Array.from(document.querySelectorAll("#slice-bar option")).map(o => o.textContent).join("|")`)
+	for _, s := range []string{"<img src=x onerror=window.pwned=2> (1)", `"><script>window.pwned=6</script> (1)`} {
+		if !strings.Contains(options, s) {
+			t.Errorf("filter options %q lack %q", options, s)
+		}
+	}
+	// Every other view's file leads to its view.
+	for _, f := range res.Files[1:len(views)] {
+		b, err := os.ReadFile(f.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), `url=index.html#`) {
+			t.Errorf("%s does not send the reader to its view:\n%s", f.Path, b)
+		}
+	}
 }
 
-// TestEmptyPeriod renders a period with no conversations: the pages must
-// still be written and open cleanly, with dashes and "No data" instead of numbers.
+// TestEmptyPeriod renders a period with no conversations: the pages are still written and
+// open cleanly, saying so, with dashes and "No conversations" instead of numbers, and Render
+// reports ErrEmptyPeriod.
 func TestEmptyPeriod(t *testing.T) {
 	out := t.TempDir()
 	res, err := Render(context.Background(), Config{DB: fixtureDB(t), Out: out, From: day("2030-01-01"), To: day("2030-01-07")})
-	if err != nil {
-		t.Fatal(err)
+	if !errors.Is(err, ErrEmptyPeriod) {
+		t.Fatalf("err = %v, want ErrEmptyPeriod", err)
+	}
+	if len(res.Files) != len(Files()) {
+		t.Fatalf("wrote %d files, want them all", len(res.Files))
 	}
 	b := browsertest.New(t)
-	for _, file := range res.Files {
-		t.Run(filepath.Base(file.Path), func(t *testing.T) {
-			p := b.Open(t, file.Path)
+	p := openReport(t, b, out, "overview")
+	for _, v := range views {
+		t.Run(v.ID, func(t *testing.T) {
+			showView(t, p, v.ID, "")
 			p.RequireClean(t)
 			text := p.Text(t)
-			if !strings.Contains(text, "2030-01-01 to 2030-01-07 (7 days)") {
-				t.Errorf("header lacks the empty period")
+			for _, want := range []string{"2030-01-01 to 2030-01-07 (7 days)", "No conversations in this period"} {
+				if !strings.Contains(text, want) {
+					t.Errorf("the page lacks %q", want)
+				}
 			}
-			if filepath.Base(file.Path) == "quality.html" && !strings.Contains(text, "No reviews of conversations of this period yet") {
+			if v.ID == "quality" && !strings.Contains(text, "No reviews of conversations of this period yet") {
 				t.Errorf("the Quality page does not say there are no reviews")
 			}
-			if filepath.Base(file.Path) == "quality.html" && !strings.Contains(text, "No automatic check judged a conversation of this period") {
+			if v.ID == "quality" && !strings.Contains(text, "No automatic check judged a conversation of this period") {
 				t.Errorf("the Quality page does not say no automatic check judged a conversation")
 			}
 		})
@@ -499,16 +677,17 @@ func TestGapWarningOnEveryPage(t *testing.T) {
 					FROM range(`+fmt.Sprint(tc.gaps)+`) t(i);
 					UPDATE warehouse_info SET offset_gaps = (SELECT count(*) FROM ingest_gaps), offset_gap_messages = (SELECT sum(messages) FROM ingest_gaps);`)
 			}
-			res, err := Render(context.Background(), Config{DB: path, Out: t.TempDir(), From: fixturePeriod.From, To: fixturePeriod.To})
-			if err != nil {
+			out := t.TempDir()
+			if _, err := Render(context.Background(), Config{DB: path, Out: out, From: fixturePeriod.From, To: fixturePeriod.To}); err != nil {
 				t.Fatal(err)
 			}
-			for _, file := range res.Files {
-				name := filepath.Base(file.Path)
-				t.Run(name, func(t *testing.T) {
-					p := b.Open(t, file.Path)
+			p := openReport(t, b, out, "overview")
+			for _, v := range views {
+				t.Run(v.ID, func(t *testing.T) {
+					showView(t, p, v.ID, "")
 					p.RequireClean(t)
 					// The banner must be visible without scrolling.
+					browsertest.Eval[bool](t, p, `(window.scrollTo(0, 0), true)`)
 					inView := browsertest.Eval[int](t, p, `Array.from(document.querySelectorAll(".alert")).filter(e => {
 						const r = e.getBoundingClientRect(); return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight; }).length`)
 					footer := browsertest.Eval[string](t, p, `(document.querySelector("footer .alert") || {innerText: ""}).innerText`)

@@ -1,9 +1,8 @@
-package dashboards_test
+package dashboards
 
 import (
 	"bufio"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -12,7 +11,6 @@ import (
 	"time"
 
 	"github.com/parley-cx/parley/build"
-	"github.com/parley-cx/parley/dashboards"
 	"github.com/parley-cx/parley/ingest"
 	"github.com/parley-cx/parley/internal/browsertest"
 	"github.com/parley-cx/parley/internal/config"
@@ -22,8 +20,9 @@ import (
 )
 
 // buildWarehouse runs the real pipeline through files, as the stages do:
-// generated events → JSON lines → lake (import) → warehouse (transform, metrics).
-func buildWarehouse(t *testing.T, days int, perDay float64) (string, *config.Config) {
+// generated events → JSON lines → lake (import) → warehouse (transform, metrics),
+// with the default settings in the generator's time zone, as adjust changes them.
+func buildWarehouse(t *testing.T, days int, perDay float64, adjust ...func(*config.Config)) (string, *config.Config) {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -31,6 +30,9 @@ func buildWarehouse(t *testing.T, days int, perDay float64) (string, *config.Con
 	gen.Days, gen.PerDay = days, perDay
 	settings := config.Default()
 	settings.TimeZone = gen.TZ.String()
+	for _, a := range adjust {
+		a(settings)
+	}
 
 	events := filepath.Join(dir, "events.jsonl")
 	f, err := os.Create(events)
@@ -68,7 +70,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 	db, settings := buildWarehouse(t, 4, 300)
 	out := t.TempDir()
-	res, err := dashboards.Render(context.Background(), dashboards.Config{DB: db, Out: out, Settings: settings})
+	res, err := Render(context.Background(), Config{DB: db, Out: out, Settings: settings})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +98,7 @@ func TestEndToEnd(t *testing.T) {
 	if convs == 0 || convs != rollup {
 		t.Errorf("conversations in the period %d, kpi_daily sums to %d", convs, rollup)
 	}
-	kpis := reportRows(t, w.DB, "overview_kpis", from, to)[0]
+	kpis := reportRows(t, w.DB, "overview_kpis", res.Period, Slice{})[0]
 	if kpis["conversations"] != convs {
 		t.Errorf("overview shows %v conversations, the view holds %d", kpis["conversations"], convs)
 	}
@@ -122,7 +124,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	matched := 0
-	for _, r := range reportRows(t, w.DB, "resolution_escalations", "2000-01-01", "2100-12-31") {
+	for _, r := range reportRows(t, w.DB, "resolution_escalations", Period{day("2000-01-01"), day("2100-12-31")}, Slice{}) {
 		want, ok := perQueue[r["target"].(string)]
 		if !ok {
 			continue // a target named by role only
@@ -138,48 +140,11 @@ func TestEndToEnd(t *testing.T) {
 	}
 
 	b := browsertest.New(t)
-	for _, f := range res.Files {
-		t.Run(filepath.Base(f.Path), func(t *testing.T) {
-			b.Open(t, f.Path).RequireClean(t)
+	p := openReport(t, b, out, "overview")
+	for _, v := range views {
+		t.Run(v.ID, func(t *testing.T) {
+			showView(t, p, v.ID, "")
+			p.RequireClean(t)
 		})
 	}
-}
-
-// reportRows runs one of the dashboards' own queries, as a data team would
-// with parley sql, and returns its rows by column name.
-func reportRows(t *testing.T, db *sql.DB, name, from, to string) []map[string]any {
-	t.Helper()
-	q, err := os.ReadFile(filepath.Join("..", "sql", "reports", name+".sql"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := db.Query(string(q), sql.Named("from", from), sql.Named("to", to))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []map[string]any
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		row := map[string]any{}
-		for i, c := range cols {
-			row[c] = vals[i]
-		}
-		out = append(out, row)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
 }

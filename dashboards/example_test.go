@@ -8,8 +8,9 @@ import (
 	"github.com/parley-cx/parley/dashboards"
 )
 
-// Render writes Out/index.html and the other pages from a warehouse built
-// by `parley build`; zero From/To mean the whole data.
+// Render writes Out/index.html (the whole report) and the small pages that
+// lead to its views, from a warehouse built by `parley build`; zero From/To
+// mean the last 28 complete days of the data.
 func ExampleRender() {
 	res, err := dashboards.Render(context.Background(), dashboards.Config{
 		DB:   "warehouse.duckdb",

@@ -49,7 +49,7 @@ func sortKey(v *float64) string {
 
 func f(v float64) *float64 { return &v }
 
-// qaHref fills the QA link template with a conversation ID; "" when no template is set.
+// qaHref is the --qa-link template with a conversation ID in it, escaped; "" without a template.
 func qaHref(tmpl, id string) string {
 	if tmpl == "" {
 		return ""

@@ -8,13 +8,19 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/parley-cx/parley/reports"
+	"github.com/parley-cx/parley/internal/htmlpage"
 )
 
 // The Now page (now.html): the live queue of the warehouse's view
 // queue_now, as of its newest event, whatever the report's period. Every
 // build moves it; `parley run` renders it after each build and `parley
 // serve` reloads it when it changes.
+//
+// It is a page of its own, beside index.html: it is as of now, not of the period, and a
+// screen left on it reloads a small file after every build rather than the whole report.
+// queue_now holds a current queue and channel but no market or contact reason, so a report of
+// one queue or channel (parley report --queue, --channel) shows only theirs, one of a market
+// or contact reason shows none of it, and the filters of index.html do not reach it.
 
 // nowRow is a row of now_queues.sql: one current queue and channel.
 type nowRow struct {
@@ -51,8 +57,10 @@ type nowData struct {
 	Queues []nowRow  `json:"queues"`
 }
 
-func loadNow(ctx context.Context, db *sql.DB) (d nowData, err error) {
-	totals, err := query[nowTotals](ctx, db, "now_totals")
+// loadNow reads the live queue of the slice's queue and channel.
+func loadNow(ctx context.Context, db *sql.DB, s Slice) (d nowData, err error) {
+	args := []any{namedString("queue", s.Queue), namedString("channel", s.Channel)}
+	totals, err := query[nowTotals](ctx, db, "now_totals", args...)
 	if err != nil {
 		return d, err
 	}
@@ -60,22 +68,35 @@ func loadNow(ctx context.Context, db *sql.DB) (d nowData, err error) {
 		return d, fmt.Errorf("dashboards: now_totals returned %d rows, want 1", len(totals))
 	}
 	d.Totals = totals[0]
-	d.Queues, err = query[nowRow](ctx, db, "now_queues")
+	d.Queues, err = query[nowRow](ctx, db, "now_queues", args...)
 	return d, err
 }
 
+// nowNote says which slice the Now page shows.
+const nowNote = "Every queue and channel: the filters of the report's other pages do not apply to the live queue."
+
 func (r *run) now(ctx context.Context) (template.HTML, error) {
-	d, err := loadNow(ctx, r.db.DB)
+	s := r.cfg.Slice
+	if s.Market != "" || s.Reason != "" {
+		return render(section{Title: "The live queue is not in this report",
+			Note: "This report holds only " + s.String() + ", and the live queue (view queue_now) has no market or contact reason to " +
+				"keep only theirs: see the Now page of the whole report.", Wide: true})
+	}
+	shown := nowNote
+	if sl := s.String(); sl != "" {
+		shown = "Only " + sl + ", as this report holds."
+	}
+	d, err := loadNow(ctx, r.db.DB, s)
 	if err != nil {
 		return "", err
 	}
 	n := func(v int64) string { return count(v) }
 	tot := d.Totals
-	tiles, err := reports.Fragment(tilesTmpl, []tile{
+	tiles, err := htmlpage.Fragment(tilesTmpl, []tile{
 		{Label: "Open", Value: n(tot.Open), Title: "Conversations neither resolved nor idle past windows.idle_complete"},
 		{Label: "Waiting on us", Value: n(tot.Business), Title: "Open conversations whose customer wrote last: the business holds the clock"},
 		{Label: "Waiting on customers", Value: n(tot.Customer), Title: "Open conversations an agent or bot answered last"},
-		{Label: "Oldest wait", Value: reports.Duration(tot.OldestWaitS), Title: "The longest current wait of a customer on the business (calendar time)"},
+		{Label: "Oldest wait", Value: htmlpage.Duration(tot.OldestWaitS), Title: "The longest current wait of a customer on the business (calendar time)"},
 		{Label: "Past SLA", Value: n(tot.SLABreached), Class: alarm(tot.SLABreached), Title: "Current waits longer than the channel's first-response target, in the queue's business hours"},
 		{Label: "SLA at risk", Value: n(tot.SLAAtRisk), Class: alarm(tot.SLAAtRisk), Title: "Current waits within 20 % of the target"},
 		{Label: "Reply window at risk", Value: n(tot.WindowAtRisk), Class: alarm(tot.WindowAtRisk), Title: "WhatsApp and Messenger waits within 20 % of the reply window (reply_windows): answer them before the channel restricts messages"},
@@ -84,7 +105,7 @@ func (r *run) now(ctx context.Context) (template.HTML, error) {
 	if err != nil {
 		return "", err
 	}
-	table := reports.Table{Sortable: true, Columns: []reports.Column{
+	table := htmlpage.Table{Sortable: true, Columns: []htmlpage.Column{
 		{Label: "Queue"}, {Label: "Channel"},
 		{Label: "Open", Numeric: true},
 		{Label: "Waiting on us", Numeric: true}, {Label: "Waiting on customer", Numeric: true},
@@ -95,14 +116,14 @@ func (r *run) now(ctx context.Context) (template.HTML, error) {
 		{Label: "Agents active", Numeric: true, Title: "Agents with a human reply in this queue and channel in the last 15 minutes"},
 	}}
 	for _, q := range d.Queues {
-		oldest := reports.Cell{}
+		oldest := htmlpage.Cell{}
 		if q.OldestWaitID != nil {
-			oldest = reports.Cell{Text: *q.OldestWaitID, Href: qaHref(r.cfg.QALink, *q.OldestWaitID)}
+			oldest = htmlpage.Cell{Text: *q.OldestWaitID, Href: qaHref(r.cfg.QALink, *q.OldestWaitID)}
 		}
-		table.Rows = append(table.Rows, []reports.Cell{
+		table.Rows = append(table.Rows, []htmlpage.Cell{
 			{Text: q.Queue}, {Text: q.Channel},
 			intCell(&q.Open), intCell(&q.Business), intCell(&q.Customer),
-			{Text: reports.Duration(q.OldestWaitS), Sort: sortKey(q.OldestWaitS)}, oldest,
+			{Text: htmlpage.Duration(q.OldestWaitS), Sort: sortKey(q.OldestWaitS)}, oldest,
 			intCell(q.SLABreached), intCell(q.SLAAtRisk), intCell(q.WindowAtRisk), intCell(q.WindowBreached),
 			intCell(&q.AgentsActive),
 		})
@@ -115,12 +136,16 @@ func (r *run) now(ctx context.Context) (template.HTML, error) {
 	if tot.AsOf != nil {
 		asOf = tot.AsOf.In(r.loc).Format("2006-01-02 15:04:05")
 	}
+	links, err := r.csvLinks(ctx, "", []string{"now_totals", "now_queues"}, namedString("queue", s.Queue), namedString("channel", s.Channel))
+	if err != nil {
+		return "", err
+	}
 	return render(
-		section{Title: "The queue as of " + asOf,
+		section{Title: "The queue as of " + asOf, CSV: links[:1],
 			Note: "As of the newest event in the warehouse (" + r.loc.String() + "), whatever the period above; each build moves it. " +
-				"A wait is the time since the customer's first unanswered message; the SLA counts the queue's business hours (view queue_now, docs/metrics.md).",
+				"A wait is the time since the customer's first unanswered message; the SLA counts the queue's business hours (view queue_now, docs/metrics.md). " + shown,
 			Items: []template.HTML{tiles}, Wide: true},
-		section{Title: "By queue and channel", Note: "Each open conversation counts in its current queue. Click a heading to sort.", Items: []template.HTML{tt}, Wide: true},
+		section{Title: "By queue and channel", Note: "Each open conversation counts in its current queue. Click a heading to sort.", Items: []template.HTML{tt}, Wide: true, CSV: links[1:]},
 	)
 }
 
@@ -133,9 +158,9 @@ func alarm(n int64) string {
 }
 
 // intCell shows a count, or a dash where the figure does not apply.
-func intCell(v *int64) reports.Cell {
+func intCell(v *int64) htmlpage.Cell {
 	if v == nil {
-		return reports.Cell{Text: dash}
+		return htmlpage.Cell{Text: dash}
 	}
-	return reports.Cell{Text: count(*v), Sort: strconv.FormatInt(*v, 10)}
+	return htmlpage.Cell{Text: count(*v), Sort: strconv.FormatInt(*v, 10)}
 }

@@ -5,15 +5,15 @@ import (
 	"database/sql"
 	"fmt"
 	"html/template"
-	"slices"
+	"time"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 
-	"github.com/parley-cx/parley/reports"
+	"github.com/parley-cx/parley/internal/htmlpage"
 )
 
-// The rows of the sql/reports/quality_*.sql queries, over the warehouse's
+// The rows of the sql/dashboards/quality_*.sql queries, over the warehouse's
 // QA tables and views (qa_reviews, qa_ratings, qa_calibration).
 
 type qualityKPIs struct {
@@ -87,42 +87,9 @@ type customerCorrelation struct {
 	FrictionCorr  *float64 `json:"friction_corr"`
 }
 
-// The rows of sql/reports/quality_auto_*.sql, over the automatic checks'
-// auto_qa, auto_qa_checks and auto_qa_agreement.
-
-type autoKPIs struct {
-	Conversations          int64    `json:"conversations"`
-	ConversationsFailed    int64    `json:"conversations_failed"`
-	ConversationsFailedPct *float64 `json:"conversations_failed_pct"`
-	Failed                 int64    `json:"failed"`
-}
-
-type autoCheck struct {
-	Check         string   `json:"check"`
-	Type          string   `json:"type"`
-	Category      *string  `json:"category"`
-	Conversations int64    `json:"conversations"`
-	Checked       int64    `json:"checked"`
-	Failed        int64    `json:"failed"`
-	FailPct       *float64 `json:"fail_pct"`
-}
-
-type autoWeek struct {
-	Week    string  `json:"week"`
-	Check   string  `json:"check"`
-	Checked int64   `json:"checked"`
-	Failed  int64   `json:"failed"`
-	FailPct float64 `json:"fail_pct"`
-}
-
-type autoAgent struct {
-	Agent   string   `json:"agent"`
-	Check   string   `json:"check"`
-	Checked int64    `json:"checked"`
-	Failed  int64    `json:"failed"`
-	FailPct *float64 `json:"fail_pct"`
-}
-
+// autoAgreement is a row of sql/dashboards/quality_auto_agreement.sql (auto_qa_agreement). The
+// automatic checks' other figures (quality_auto_kpis, _checks, _weekly, _agents) are computed
+// in the browser for any slice (slice.js), from report_conversations.sql's auto_qa column.
 type autoAgreement struct {
 	Check     string   `json:"check"`
 	Category  string   `json:"category"`
@@ -137,15 +104,6 @@ type autoAgreement struct {
 	Kappa     *float64 `json:"kappa"`
 }
 
-// autoQuality is the automatic checks' part of quality.html.
-type autoQuality struct {
-	KPIs      autoKPIs        `json:"kpis"`
-	Checks    []autoCheck     `json:"checks"`
-	Weekly    []autoWeek      `json:"weekly"`
-	Agents    []autoAgent     `json:"agents"`
-	Agreement []autoAgreement `json:"agreement"`
-}
-
 // qualityData is the data of quality.html.
 type qualityData struct {
 	KPIs        qualityKPIs          `json:"kpis"`
@@ -156,7 +114,7 @@ type qualityData struct {
 	Reviewers   []reviewerDeviation  `json:"reviewers"`
 	Customer    []scoredConversation `json:"customer"`
 	Correlation customerCorrelation  `json:"correlation"`
-	Auto        autoQuality          `json:"auto"`
+	Agreement   []autoAgreement      `json:"agreement"`
 }
 
 func loadQuality(ctx context.Context, db *sql.DB, p Period) (d qualityData, err error) {
@@ -188,28 +146,6 @@ func loadQuality(ctx context.Context, db *sql.DB, p Period) (d qualityData, err 
 		return d, err
 	}
 	if d.Customer, err = query[scoredConversation](ctx, db, "quality_customer", period(p)...); err != nil {
-		return d, err
-	}
-	d.Auto, err = loadAutoQuality(ctx, db, p)
-	return d, err
-}
-
-func loadAutoQuality(ctx context.Context, db *sql.DB, p Period) (d autoQuality, err error) {
-	kpis, err := query[autoKPIs](ctx, db, "quality_auto_kpis", period(p)...)
-	if err != nil {
-		return d, err
-	}
-	if len(kpis) != 1 {
-		return d, fmt.Errorf("dashboards: quality_auto_kpis returned %d rows, want 1", len(kpis))
-	}
-	d.KPIs = kpis[0]
-	if d.Checks, err = query[autoCheck](ctx, db, "quality_auto_checks", period(p)...); err != nil {
-		return d, err
-	}
-	if d.Weekly, err = query[autoWeek](ctx, db, "quality_auto_weekly", period(p)...); err != nil {
-		return d, err
-	}
-	if d.Agents, err = query[autoAgent](ctx, db, "quality_auto_agents", period(p)...); err != nil {
 		return d, err
 	}
 	// Every review to date: the pairs of a period are too few to judge a check by.
@@ -257,7 +193,7 @@ func (r *run) quality(ctx context.Context) (template.HTML, error) {
 		return "", err
 	}
 	k := d.KPIs
-	tiles, err := reports.Fragment(tilesTmpl, []tile{
+	tiles, err := htmlpage.Fragment(tilesTmpl, []tile{
 		{Label: "Reviews", Value: count(k.Reviews), Delta: fmt.Sprintf("%s scored; %s calibration reviews besides", count(k.Scored), count(k.CalibrationReviews)),
 			Title: "Final reviews of conversations of the period, calibration reviews left out"},
 		{Label: "Mean review score", Value: decimal(k.MeanScore, 1) + " / 100", Delta: fmt.Sprintf("n = %s", count(k.Scored)),
@@ -268,9 +204,6 @@ func (r *run) quality(ctx context.Context) (template.HTML, error) {
 			Title: "Reviews disputed by their agent and not resolved yet"},
 		{Label: "Disputes accepted", Value: pct(k.DisputesAcceptedPct), Delta: fmt.Sprintf("of %s resolved", count(k.DisputesAccepted+k.DisputesRejected)),
 			Title: "Accepted over resolved disputes: a high rate means reviews are often wrong"},
-		{Label: "Failed an automatic check", Value: pct(d.Auto.KPIs.ConversationsFailedPct),
-			Delta: fmt.Sprintf("%s of %s conversations checked", count(d.Auto.KPIs.ConversationsFailed), count(d.Auto.KPIs.Conversations)),
-			Title: "Conversations of the period that failed at least one automatic check (auto_qa), of all the checks judged"},
 	})
 	if err != nil {
 		return "", err
@@ -308,7 +241,7 @@ func (r *run) quality(ctx context.Context) (template.HTML, error) {
 	if err != nil {
 		return "", err
 	}
-	auto, err := autoSection(d.Auto)
+	agreement, err := autoAgreementTable(d.Agreement)
 	if err != nil {
 		return "", err
 	}
@@ -320,158 +253,58 @@ func (r *run) quality(ctx context.Context) (template.HTML, error) {
 	if k.UnknownConversations > 0 {
 		note += fmt.Sprintf(" %s reviews are of conversations the warehouse does not hold (qa_reviews.conversation_found = false).", count(k.UnknownConversations))
 	}
-	return render(append([]section{
-		section{Title: "Key figures", Note: note, Items: []template.HTML{tiles}, Wide: true},
-		section{Title: "Trend and categories", Items: trend},
+	// Each section's downloads, in the order of its sections (the reviews' queries take the
+	// period; the agreement counts every review to date).
+	suffix := "_" + r.period.From.Format(time.DateOnly) + "_" + r.period.To.Format(time.DateOnly)
+	var csv [][]csvLink
+	for _, qs := range [][]string{{"quality_kpis"}, {"quality_weekly", "quality_categories"}, {"quality_agents"}, {"quality_categories"},
+		{"quality_calibration", "quality_reviewers"}, {"quality_customer", "quality_customer_corr"}} {
+		links, err := r.csvLinks(ctx, suffix, qs, period(r.period)...)
+		if err != nil {
+			return "", err
+		}
+		csv = append(csv, links)
+	}
+	agreementCSV, err := r.csvLinks(ctx, "", []string{"quality_auto_agreement"})
+	if err != nil {
+		return "", err
+	}
+	reviews, err := render(
+		section{Title: "Key figures", Note: note, Items: []template.HTML{tiles}, Wide: true, CSV: csv[0]},
+		section{Title: "Trend and categories", Items: trend, CSV: csv[1]},
 		section{Title: "Agents", Note: "An agent's quality score is the mean of their final review scores (after disputes); n is the number of reviews it rests on. By week: qa_agent_weekly.",
-			Items: []template.HTML{agents}, Wide: true},
+			Items: []template.HTML{agents}, Wide: true, CSV: csv[2]},
 		section{Title: "Categories", Note: "Fails are ratings at the lowest point of the category's scale; a failed critical category makes the review 0. Means are scaled to 0–100.",
-			Items: []template.HTML{categories}, Wide: true},
+			Items: []template.HTML{categories}, Wide: true, CSV: csv[3]},
 		section{Title: "Calibration", Note: "Conversations every reviewer scored. Krippendorff's alpha per category (interval for scales, nominal for yes/no): 0.8 or more is reliable, " +
 			"0.667 to 0.8 tentative, below 0.667 not reliable. Spread is the mean gap between the highest and lowest rating of a conversation, on 0–100.",
-			Items: []template.HTML{calibration, reviewers}, Wide: true},
+			Items: []template.HTML{calibration, reviewers}, Wide: true, CSV: csv[4]},
 		section{Title: "Quality beside the customer", Note: fmt.Sprintf("Each point is a scored review of a conversation with that figure. Pearson correlation with CSAT: %s (n = %s); with friction: %s (n = %s). "+
 			"A rubric that measures what customers feel correlates positively with CSAT and negatively with friction.",
 			decimal(d.Correlation.CSATCorr, 3), count(d.Correlation.CSATPairs), decimal(d.Correlation.FrictionCorr, 3), count(d.Correlation.FrictionPairs)),
-			Items: scatters},
-	}, auto...)...)
-}
-
-// autoSection is the automatic checks' part of the page: fail rates by
-// week and per check, per agent, and each mapped check's agreement with
-// the reviewers.
-func autoSection(d autoQuality) ([]section, error) {
-	trend, err := charted("320px", autoTrendChart(d.Weekly), autoChecksChart(d.Checks))
+			Items: scatters, CSV: csv[5]},
+	)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
-	checks, err := autoChecksTable(d.Checks)
+	// The automatic checks judge every conversation, so their figures are drawn by slice.js,
+	// for the slice chosen, where the placeholder is; their agreement with the reviewers
+	// rests on the reviews, which are not sliced.
+	agreementSec, err := render(section{Title: "Automatic checks against the reviewers", Note: "Each check mapped to a scorecard category (qa.auto category) against the reviewers' ratings of that category, " +
+		"on every conversation both judged, all reviews to date (auto_qa_agreement), whatever the period and the filters above: the pairs are few, and reviews are a sample " +
+		"drawn across the whole operation. The reviewer fails a category in the lower half of its scale. " +
+		"Precision: of the check's fails, the share reviewers failed too; recall: of the reviewers' fails, the share the check caught; " +
+		"Cohen's kappa corrects agreement for chance (Landis and Koch: above 0.6 substantial, above 0.8 almost perfect). " +
+		"A check with high recall points reviewers at the right conversations even when its precision is low.",
+		Items: []template.HTML{agreement}, Wide: true, CSV: agreementCSV})
 	if err != nil {
-		return nil, err
+		return "", err
 	}
-	agents, err := autoAgentsTable(d.Checks, d.Agents)
-	if err != nil {
-		return nil, err
-	}
-	agreement, err := autoAgreementTable(d.Agreement)
-	if err != nil {
-		return nil, err
-	}
-	note := "Every conversation is judged by the automatic checks of qa.auto when the warehouse is built (auto_qa; docs/qa.md): pass, fail, or N/A where a check does not apply. " +
-		"A fail rate is over the conversations a check passed or failed. QA packets mark each failure on the transcript (parley qa sample --strata auto_fail)."
-	if d.KPIs.Conversations == 0 {
-		note = "No automatic check judged a conversation of this period: parley build runs them unless qa.auto.disabled is set in parley.yaml (docs/qa.md)."
-	}
-	return []section{
-		{Title: "Automatic checks", Note: note, Items: trend},
-		{Title: "Automatic checks per check and agent", Note: "Per agent: the conversations attributed to the agent (most active), each cell the fail rate with the conversations checked (n). Click a heading to sort.",
-			Items: []template.HTML{checks, agents}, Wide: true},
-		{Title: "Automatic checks against the reviewers", Note: "Each check mapped to a scorecard category (qa.auto category) against the reviewers' ratings of that category, " +
-			"on every conversation both judged, all reviews to date (auto_qa_agreement). The reviewer fails a category in the lower half of its scale. " +
-			"Precision: of the check's fails, the share reviewers failed too; recall: of the reviewers' fails, the share the check caught; " +
-			"Cohen's kappa corrects agreement for chance (Landis and Koch: above 0.6 substantial, above 0.8 almost perfect). " +
-			"A check with high recall points reviewers at the right conversations even when its precision is low.",
-			Items: []template.HTML{agreement}, Wide: true},
-	}, nil
-}
-
-// autoTrendChart draws each check's fail rate by week, one line per check.
-func autoTrendChart(weeks []autoWeek) *charts.Line {
-	var x, names []string
-	rates := map[string]map[string]float64{}
-	for _, w := range weeks {
-		if !slices.Contains(x, w.Week) {
-			x = append(x, w.Week)
-		}
-		if rates[w.Check] == nil {
-			names = append(names, w.Check)
-			rates[w.Check] = map[string]float64{}
-		}
-		rates[w.Check][w.Week] = w.FailPct
-	}
-	slices.Sort(x)
-	line := charts.NewLine()
-	line.SetGlobalOptions(common("Check fail rates by week", "ISO week of the conversations; % of the conversations each check passed or failed")...)
-	line.SetGlobalOptions(charts.WithYAxisOpts(axis{name: "fail rate", unit: " %", min: 0}.y()))
-	line.SetXAxis(x)
-	for _, name := range names {
-		data := make([]opts.LineData, len(x))
-		for i, w := range x {
-			if v, ok := rates[name][w]; ok {
-				data[i] = opts.LineData{Value: v}
-			} else {
-				data[i] = opts.LineData{Value: "-"}
-			}
-		}
-		line.AddSeries(name, data, charts.WithLineChartOpts(opts.LineChart{ConnectNulls: opts.Bool(false)}))
-	}
-	return line
-}
-
-func autoChecksChart(checks []autoCheck) *charts.Bar {
-	names := make([]string, len(checks))
-	fails := make([]any, len(checks))
-	for i, c := range checks {
-		names[i], fails[i] = c.Check, num(c.FailPct)
-	}
-	return groupedBar("Fail rate per check", "% of the conversations of the period each check passed or failed", names,
-		[]series{{name: "Fail rate (%)", values: fails, colour: colourBad}}, axis{name: "%", unit: " %", min: 0}, true, false)
-}
-
-func autoChecksTable(rows []autoCheck) (template.HTML, error) {
-	t := reports.Table{Caption: "Per check", Sortable: true, Columns: []reports.Column{
-		{Label: "Check"}, {Label: "Type"}, {Label: "Scorecard category", Title: "the category auto_qa_agreement compares it with"},
-		{Label: "Fail rate", Numeric: true}, {Label: "Failed", Numeric: true},
-		{Label: "Checked", Numeric: true, Title: "passed or failed"}, {Label: "N/A", Numeric: true, Title: "the check did not apply"},
-	}}
-	for _, c := range rows {
-		category := "none"
-		if c.Category != nil {
-			category = *c.Category
-		}
-		t.Rows = append(t.Rows, []reports.Cell{
-			{Text: c.Check}, {Text: c.Type}, {Text: category},
-			{Text: pct(c.FailPct), Sort: sortKey(c.FailPct)}, {Text: count(c.Failed), Sort: fmt.Sprint(c.Failed)},
-			{Text: count(c.Checked), Sort: fmt.Sprint(c.Checked)}, {Text: count(c.Conversations - c.Checked), Sort: fmt.Sprint(c.Conversations - c.Checked)},
-		})
-	}
-	return t.HTML()
-}
-
-// autoAgentsTable is one row per agent, one column per check (in the
-// checks' order): the agent's fail rate with its n.
-func autoAgentsTable(checks []autoCheck, rows []autoAgent) (template.HTML, error) {
-	t := reports.Table{Caption: "Fail rate per agent", Sortable: true, Columns: []reports.Column{{Label: "Agent"}}}
-	col := map[string]int{}
-	for i, c := range checks {
-		col[c.Check] = i + 1
-		t.Columns = append(t.Columns, reports.Column{Label: c.Check, Numeric: true, Title: "fail rate (conversations checked)"})
-	}
-	var agents []string
-	cells := map[string][]reports.Cell{}
-	for _, a := range rows {
-		r, ok := cells[a.Agent]
-		if !ok {
-			agents = append(agents, a.Agent)
-			r = make([]reports.Cell, len(t.Columns))
-			r[0] = reports.Cell{Text: a.Agent}
-			for i := 1; i < len(r); i++ {
-				r[i] = reports.Cell{Text: dash}
-			}
-			cells[a.Agent] = r
-		}
-		if i, ok := col[a.Check]; ok {
-			r[i] = reports.Cell{Text: fmt.Sprintf("%s (%s)", pct(a.FailPct), count(a.Checked)), Sort: sortKey(a.FailPct)}
-		}
-	}
-	for _, a := range agents {
-		t.Rows = append(t.Rows, cells[a])
-	}
-	return t.HTML()
+	return reviews + template.HTML(`<div id="quality-auto" data-drawn></div>`) + agreementSec, nil
 }
 
 func autoAgreementTable(rows []autoAgreement) (template.HTML, error) {
-	t := reports.Table{Caption: "Agreement with the reviewers", Sortable: true, Columns: []reports.Column{
+	t := htmlpage.Table{Caption: "Agreement with the reviewers", Sortable: true, Columns: []htmlpage.Column{
 		{Label: "Check"}, {Label: "Category"}, {Label: "n", Numeric: true, Title: "conversation reviews both judged"},
 		{Label: "Both fail", Numeric: true, Title: "tp"}, {Label: "Only the check fails", Numeric: true, Title: "fp"},
 		{Label: "Only the reviewer fails", Numeric: true, Title: "fn"}, {Label: "Both pass", Numeric: true, Title: "tn"},
@@ -479,7 +312,7 @@ func autoAgreementTable(rows []autoAgreement) (template.HTML, error) {
 		{Label: "Kappa", Numeric: true, Title: "Cohen's kappa"}, {Label: "Reading"},
 	}}
 	for _, a := range rows {
-		t.Rows = append(t.Rows, []reports.Cell{
+		t.Rows = append(t.Rows, []htmlpage.Cell{
 			{Text: a.Check}, {Text: a.Category}, {Text: count(a.N), Sort: fmt.Sprint(a.N)},
 			{Text: count(a.TP), Sort: fmt.Sprint(a.TP)}, {Text: count(a.FP), Sort: fmt.Sprint(a.FP)},
 			{Text: count(a.FN), Sort: fmt.Sprint(a.FN)}, {Text: count(a.TN), Sort: fmt.Sprint(a.TN)},
@@ -541,13 +374,13 @@ func scatterChart(title string, corr *float64, pairs int64, yName string, points
 }
 
 func qualityAgentsTable(rows []qualityAgent) (template.HTML, error) {
-	t := reports.Table{Sortable: true, Columns: []reports.Column{
+	t := htmlpage.Table{Sortable: true, Columns: []htmlpage.Column{
 		{Label: "Agent"}, {Label: "Quality score", Numeric: true, Title: "mean of the final review scores, 0–100"},
 		{Label: "n", Numeric: true, Title: "reviews with a score"}, {Label: "Reviews", Numeric: true},
 		{Label: "Critical fails", Numeric: true}, {Label: "Open disputes", Numeric: true},
 	}}
 	for _, a := range rows {
-		t.Rows = append(t.Rows, []reports.Cell{
+		t.Rows = append(t.Rows, []htmlpage.Cell{
 			{Text: a.Agent}, {Text: decimal(a.MeanScore, 1), Sort: sortKey(a.MeanScore)}, {Text: count(a.Scored), Sort: fmt.Sprint(a.Scored)},
 			{Text: count(a.Reviews), Sort: fmt.Sprint(a.Reviews)}, {Text: count(a.CriticalFails), Sort: fmt.Sprint(a.CriticalFails)},
 			{Text: count(a.DisputesOpen), Sort: fmt.Sprint(a.DisputesOpen)},
@@ -557,7 +390,7 @@ func qualityAgentsTable(rows []qualityAgent) (template.HTML, error) {
 }
 
 func qualityCategoriesTable(rows []qualityCategory) (template.HTML, error) {
-	t := reports.Table{Sortable: true, Columns: []reports.Column{
+	t := htmlpage.Table{Sortable: true, Columns: []htmlpage.Column{
 		{Label: "Category"}, {Label: "Fails", Numeric: true}, {Label: "Fail rate", Numeric: true},
 		{Label: "Mean (0–100)", Numeric: true}, {Label: "Rated", Numeric: true}, {Label: "N/A", Numeric: true},
 	}}
@@ -566,7 +399,7 @@ func qualityCategoriesTable(rows []qualityCategory) (template.HTML, error) {
 		if c.Critical {
 			name += " (critical)"
 		}
-		t.Rows = append(t.Rows, []reports.Cell{
+		t.Rows = append(t.Rows, []htmlpage.Cell{
 			{Text: name}, {Text: count(c.Fails), Sort: fmt.Sprint(c.Fails)}, {Text: pct(c.FailPct), Sort: sortKey(c.FailPct)},
 			{Text: decimal(c.Mean, 1), Sort: sortKey(c.Mean)}, {Text: count(c.Rated), Sort: fmt.Sprint(c.Rated)}, {Text: count(c.NA), Sort: fmt.Sprint(c.NA)},
 		})
@@ -575,13 +408,13 @@ func qualityCategoriesTable(rows []qualityCategory) (template.HTML, error) {
 }
 
 func calibrationTable(rows []calibrationRow) (template.HTML, error) {
-	t := reports.Table{Caption: "Agreement per category", Sortable: true, Columns: []reports.Column{
+	t := htmlpage.Table{Caption: "Agreement per category", Sortable: true, Columns: []htmlpage.Column{
 		{Label: "Run"}, {Label: "Scorecard"}, {Label: "Category"}, {Label: "Level"},
 		{Label: "Reviewers", Numeric: true}, {Label: "Items", Numeric: true, Title: "calibration conversations with two or more ratings"},
 		{Label: "Alpha", Numeric: true, Title: "Krippendorff's alpha"}, {Label: "Reading"}, {Label: "Spread", Numeric: true},
 	}}
 	for _, c := range rows {
-		t.Rows = append(t.Rows, []reports.Cell{
+		t.Rows = append(t.Rows, []htmlpage.Cell{
 			{Text: c.Run}, {Text: c.Scorecard}, {Text: c.Category}, {Text: c.Level},
 			{Text: count(c.Reviewers), Sort: fmt.Sprint(c.Reviewers)}, {Text: count(c.Items), Sort: fmt.Sprint(c.Items)},
 			{Text: decimal(c.Alpha, 3), Sort: sortKey(c.Alpha)}, {Text: alphaReading(c.Alpha)}, {Text: decimal(c.MeanSpread, 1), Sort: sortKey(c.MeanSpread)},
@@ -591,12 +424,12 @@ func calibrationTable(rows []calibrationRow) (template.HTML, error) {
 }
 
 func reviewersTable(rows []reviewerDeviation) (template.HTML, error) {
-	t := reports.Table{Caption: "Reviewers against the others' consensus", Sortable: true, Columns: []reports.Column{
+	t := htmlpage.Table{Caption: "Reviewers against the others' consensus", Sortable: true, Columns: []htmlpage.Column{
 		{Label: "Run"}, {Label: "Reviewer"}, {Label: "Ratings compared", Numeric: true},
 		{Label: "Mean deviation", Numeric: true, Title: "points of 0–100; above 0: more lenient than the other reviewers"},
 	}}
 	for _, r := range rows {
-		t.Rows = append(t.Rows, []reports.Cell{
+		t.Rows = append(t.Rows, []htmlpage.Cell{
 			{Text: r.Run}, {Text: r.Reviewer}, {Text: count(r.Ratings), Sort: fmt.Sprint(r.Ratings)},
 			{Text: decimal(r.MeanDeviation, 1), Sort: sortKey(r.MeanDeviation)},
 		})

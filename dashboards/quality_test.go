@@ -2,10 +2,13 @@ package dashboards
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
 	"slices"
 	"testing"
+
+	"github.com/parley-cx/parley/internal/buildtest"
 )
 
 // pearson is Pearson's correlation coefficient, written out.
@@ -32,7 +35,7 @@ func round(v float64, places int) float64 {
 // TestQualityByHand checks every figure of the Quality page against the
 // fixture's reviews (testdata/fixture.sql), worked out by hand.
 func TestQualityByHand(t *testing.T) {
-	db := openRO(t, fixtureDB(t))
+	db := buildtest.Open(t, fixtureDB(t))
 	d, err := loadQuality(context.Background(), db.DB, fixturePeriod)
 	if err != nil {
 		t.Fatal(err)
@@ -124,56 +127,129 @@ func TestQualityByHand(t *testing.T) {
 	}
 }
 
-// TestAutoQualityByHand checks the automatic checks' figures of the Quality
-// page against the fixture's verdicts (testdata/fixture_auto_qa.sql) and
-// reviews, worked out by hand.
-func TestAutoQualityByHand(t *testing.T) {
-	const nudge = "nudge<img src=x onerror=window.pwned=6>"
-	db := openRO(t, fixtureDB(t))
-	d, err := loadAutoQuality(context.Background(), db.DB, fixturePeriod)
+// The rows of sql/dashboards/quality_auto_*.sql, as the tests read them (the page computes them
+// in the browser; TestSliceMatchesSQL holds its rows to these queries').
+type autoKPIs struct {
+	Conversations          int64    `json:"conversations"`
+	ConversationsFailed    int64    `json:"conversations_failed"`
+	ConversationsFailedPct *float64 `json:"conversations_failed_pct"`
+	Failed                 int64    `json:"failed"`
+}
+
+type autoCheck struct {
+	Check         string   `json:"check"`
+	Type          string   `json:"type"`
+	Category      *string  `json:"category"`
+	Conversations int64    `json:"conversations"`
+	Checked       int64    `json:"checked"`
+	Failed        int64    `json:"failed"`
+	FailPct       *float64 `json:"fail_pct"`
+}
+
+type autoWeek struct {
+	Week    string  `json:"week"`
+	Check   string  `json:"check"`
+	Checked int64   `json:"checked"`
+	Failed  int64   `json:"failed"`
+	FailPct float64 `json:"fail_pct"`
+}
+
+type autoAgent struct {
+	Agent   string   `json:"agent"`
+	Check   string   `json:"check"`
+	Checked int64    `json:"checked"`
+	Failed  int64    `json:"failed"`
+	FailPct *float64 `json:"fail_pct"`
+}
+
+// autoRows runs a quality_auto_*.sql query for the period and slice.
+func autoRows[T any](t *testing.T, db *sql.DB, name string, p Period, s Slice) []T {
+	t.Helper()
+	rows, err := query[T](context.Background(), db, name, append(s.args(), period(p)...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// c1..c8: c2, c3, c4 and c7 failed a check (8 failed verdicts); c5, c6 all N/A still count.
-	if k := d.KPIs; k.Conversations != 8 || k.ConversationsFailed != 4 || *k.ConversationsFailedPct != 50 || k.Failed != 8 {
-		t.Errorf("tile %+v, want 4 of 8 conversations (50%%), 8 failed verdicts", k)
-	}
+	return rows
+}
+
+// TestAutoQualityByHand checks the automatic checks' figures of the Quality
+// page against the fixture's verdicts (testdata/fixture_auto_qa.sql) and
+// reviews, worked out by hand, for the whole period and for one channel.
+func TestAutoQualityByHand(t *testing.T) {
+	const nudge = "nudge<img src=x onerror=window.pwned=6>"
+	db := buildtest.Open(t, fixtureDB(t))
 	type check struct {
 		name                      string
 		conversations, checked, n int64
 		pct                       float64
-	}
-	var checks []check
-	for _, c := range d.Checks {
-		checks = append(checks, check{c.Check, c.Conversations, c.Checked, c.Failed, *c.FailPct})
-	}
-	// greeting fails c2, c3, c4, c7 of the six it judged; sensitive_data c3, c7; the nudge check c2, c7.
-	if want := []check{{"greeting", 8, 6, 4, 66.7}, {"sensitive_data", 8, 6, 2, 33.3}, {nudge, 8, 6, 2, 33.3}}; !slices.Equal(checks, want) {
-		t.Errorf("checks %v, want %v", checks, want)
 	}
 	type agent struct {
 		agent, check    string
 		checked, failed int64
 		pct             float64
 	}
-	var agents []agent
-	for _, a := range d.Agents {
-		agents = append(agents, agent{a.Agent, a.Check, a.Checked, a.Failed, *a.FailPct})
+	tests := []struct {
+		name                      string
+		slice                     Slice
+		convs, failedConvs, fails int64
+		failedPct                 float64
+		checks                    []check
+		agents                    []agent
+	}{
+		// c1..c8: c2, c3, c4 and c7 failed a check (8 failed verdicts); c5, c6 all N/A still
+		// count. greeting fails c2, c3, c4, c7 of the six it judged; sensitive_data c3, c7; the
+		// nudge check c2, c7. ann: c1, c2, c8; bob: c3, c4; the hostile agent: c7; c5 and c6
+		// have no agent.
+		{"the period", Slice{}, 8, 4, 8, 50,
+			[]check{{"greeting", 8, 6, 4, 66.7}, {"sensitive_data", 8, 6, 2, 33.3}, {nudge, 8, 6, 2, 33.3}},
+			[]agent{
+				{"<script>window.pwned=1</script>", "greeting", 1, 1, 100}, {"<script>window.pwned=1</script>", nudge, 1, 1, 100}, {"<script>window.pwned=1</script>", "sensitive_data", 1, 1, 100},
+				{"ann", "greeting", 3, 1, 33.3}, {"ann", nudge, 3, 1, 33.3}, {"ann", "sensitive_data", 3, 0, 0},
+				{"bob", "greeting", 2, 2, 100}, {"bob", nudge, 2, 0, 0}, {"bob", "sensitive_data", 2, 1, 50},
+			}},
+		// chat: c1 (pass pass pass), c2 (fail pass fail), c7 (fail fail fail).
+		{"chat", Slice{Channel: "chat"}, 3, 2, 5, 66.7,
+			[]check{{"greeting", 3, 3, 2, 66.7}, {"sensitive_data", 3, 3, 1, 33.3}, {nudge, 3, 3, 2, 66.7}},
+			[]agent{
+				{"<script>window.pwned=1</script>", "greeting", 1, 1, 100}, {"<script>window.pwned=1</script>", nudge, 1, 1, 100}, {"<script>window.pwned=1</script>", "sensitive_data", 1, 1, 100},
+				{"ann", "greeting", 2, 1, 50}, {"ann", nudge, 2, 1, 50}, {"ann", "sensitive_data", 2, 0, 0},
+			}},
 	}
-	// ann: c1, c2, c8; bob: c3, c4; the hostile agent: c7; c5 and c6 have no agent.
-	want := []agent{
-		{"<script>window.pwned=1</script>", "greeting", 1, 1, 100}, {"<script>window.pwned=1</script>", nudge, 1, 1, 100}, {"<script>window.pwned=1</script>", "sensitive_data", 1, 1, 100},
-		{"ann", "greeting", 3, 1, 33.3}, {"ann", nudge, 3, 1, 33.3}, {"ann", "sensitive_data", 3, 0, 0},
-		{"bob", "greeting", 2, 2, 100}, {"bob", nudge, 2, 0, 0}, {"bob", "sensitive_data", 2, 1, 50},
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			kpis := autoRows[autoKPIs](t, db.DB, "quality_auto_kpis", fixturePeriod, tc.slice)
+			if len(kpis) != 1 {
+				t.Fatalf("%d tile rows", len(kpis))
+			}
+			if k := kpis[0]; k.Conversations != tc.convs || k.ConversationsFailed != tc.failedConvs || *k.ConversationsFailedPct != tc.failedPct || k.Failed != tc.fails {
+				t.Errorf("tile %+v, want %d of %d conversations (%v%%), %d failed verdicts", k, tc.failedConvs, tc.convs, tc.failedPct, tc.fails)
+			}
+			var checks []check
+			for _, c := range autoRows[autoCheck](t, db.DB, "quality_auto_checks", fixturePeriod, tc.slice) {
+				checks = append(checks, check{c.Check, c.Conversations, c.Checked, c.Failed, *c.FailPct})
+			}
+			if !slices.Equal(checks, tc.checks) {
+				t.Errorf("checks %v, want %v", checks, tc.checks)
+			}
+			var agents []agent
+			for _, a := range autoRows[autoAgent](t, db.DB, "quality_auto_agents", fixturePeriod, tc.slice) {
+				agents = append(agents, agent{a.Agent, a.Check, a.Checked, a.Failed, *a.FailPct})
+			}
+			if !slices.Equal(agents, tc.agents) {
+				t.Errorf("agents %v, want %v", agents, tc.agents)
+			}
+		})
 	}
-	if !slices.Equal(agents, want) {
-		t.Errorf("agents %v, want %v", agents, want)
-	}
+
 	// Every review to date, calibration included. greeting against tone (fails at 1 of 1-3):
 	// q3 (c3) both fail; q2, q5, q7, k1, k2, k3 only the check; q1, q6, k4-k6 both pass; q4 N/A.
 	// n 12, agreement 6/12, precision 1/7, recall 1, pe = (7·1 + 5·11)/144 = 62/144, kappa
 	// (72 - 62)/(144 - 62) = 5/41. sensitive_data against process (0 fails): q3 both, q5 only
 	// the check, k3 only the reviewer, ten both pass: pe = (2·2 + 11·11)/169, kappa 18/44.
+	d, err := loadQuality(context.Background(), db.DB, fixturePeriod)
+	if err != nil {
+		t.Fatal(err)
+	}
 	type agreement struct {
 		check, category            string
 		n, tp, fp, fn, tn          int64
@@ -196,17 +272,13 @@ func TestAutoQualityByHand(t *testing.T) {
 	}
 
 	// Over time: with the week before, p1 (greeting fails) and p2 (the nudge check fails) add 2026-W40.
-	wide, err := loadAutoQuality(context.Background(), db.DB, Period{From: day("2026-10-01"), To: fixturePeriod.To})
-	if err != nil {
-		t.Fatal(err)
-	}
 	type week struct {
 		week, check     string
 		checked, failed int64
 		pct             float64
 	}
 	var weeks []week
-	for _, w := range wide.Weekly {
+	for _, w := range autoRows[autoWeek](t, db.DB, "quality_auto_weekly", Period{From: day("2026-10-01"), To: fixturePeriod.To}, Slice{}) {
 		weeks = append(weeks, week{w.Week, w.Check, w.Checked, w.Failed, w.FailPct})
 	}
 	if want := []week{

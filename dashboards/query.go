@@ -7,16 +7,16 @@ import (
 	"reflect"
 	"strings"
 
-	parleysql "github.com/parley-cx/parley/sql"
+	sqlfiles "github.com/parley-cx/parley/sql"
 )
 
-// query runs the embedded file sql/reports/<name>.sql with args and scans
+// query runs the embedded file sql/dashboards/<name>.sql with args and scans
 // each row into a T, matching result columns to T's json tags, so the
 // golden files and the SQL speak the same names. Every column must have a
 // field and every field a column: a renamed column fails loudly.
 func query[T any](ctx context.Context, db *sql.DB, name string, args ...any) ([]T, error) {
-	file := "reports/" + name + ".sql"
-	rows, err := db.QueryContext(ctx, parleysql.File(file), args...)
+	file := "dashboards/" + name + ".sql"
+	rows, err := db.QueryContext(ctx, sqlfiles.File(file), args...)
 	if err != nil {
 		return nil, fmt.Errorf("dashboards: run %s: %w", file, err)
 	}

@@ -33,7 +33,7 @@ func folderContents(t *testing.T, dir string) map[string]string {
 
 // TestRenderReplacesWholeReportOrNothing: a report written into a folder
 // that also holds another report, a QA packet and the user's notes replaces
-// its five pages and touches nothing else; when a page cannot be put in
+// its pages and touches nothing else; when a page cannot be put in
 // place (the user made resolution.html a folder), no page changes, and no
 // temporary folder is left either way.
 func TestRenderReplacesWholeReportOrNothing(t *testing.T) {
@@ -65,11 +65,14 @@ func TestRenderReplacesWholeReportOrNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := folderContents(t, out)
-	for _, pg := range pages {
-		if !strings.Contains(got[pg.file], fixturePeriod.String()) {
-			t.Errorf("%s does not show the new period %s", pg.file, fixturePeriod)
+	if !strings.Contains(got["index.html"], fixturePeriod.String()) {
+		t.Errorf("index.html does not show the new period %s", fixturePeriod)
+	}
+	for _, name := range Files() {
+		if name != "index.html" && !strings.Contains(got[name], "index.html#") {
+			t.Errorf("%s does not lead to its view of index.html:\n%s", name, got[name])
 		}
-		delete(got, pg.file)
+		delete(got, name)
 	}
 	if !maps.Equal(got, others) {
 		t.Errorf("besides the pages the folder holds\n%v\nwant\n%v", slices.Sorted(maps.Keys(got)), slices.Sorted(maps.Keys(others)))

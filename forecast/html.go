@@ -11,7 +11,7 @@ import (
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 
-	"github.com/parley-cx/parley/reports"
+	"github.com/parley-cx/parley/internal/htmlpage"
 )
 
 // shownHistoryDays is how much history the chart draws before the forecast:
@@ -66,7 +66,7 @@ func writeHTML(w io.Writer, rep *Report) error {
 	if err != nil {
 		return err
 	}
-	return reports.Render(w, reports.Page{
+	return htmlpage.Render(w, htmlpage.Page{
 		Title:     title,
 		Subtitle:  fmt.Sprintf("Arrivals per %s interval from %s%s", rep.Interval, rep.Source, Filter{rep.Queue, rep.Channel}.describe()),
 		Period:    period,
@@ -158,17 +158,17 @@ func forecastBody(rep *Report) (template.HTML, error) {
 		line.ExtendYAxis(opts.YAxis{Name: "agents", Min: 0, Position: "right"})
 		line.AddSeries("agents with shrinkage", series(total, histLen, func(k int) float64 { return float64(*rows[k].AgentsWithShrinkage) }, len(rows)), lineOpts(colourAgents, 1, "")...)
 	}
-	chart, err := reports.Chart(line, "440px")
+	chart, err := htmlpage.Chart(line, "440px")
 	if err != nil {
 		return "", err
 	}
 
 	// Daily summary: what a planner reads first.
-	cols := []reports.Column{{Label: "day"}, {Label: "forecast", Numeric: true}, {Label: "seasonal naive", Numeric: true}, {Label: "weekly mean", Numeric: true}, {Label: "busiest interval"}}
+	cols := []htmlpage.Column{{Label: "day"}, {Label: "forecast", Numeric: true}, {Label: "seasonal naive", Numeric: true}, {Label: "weekly mean", Numeric: true}, {Label: "busiest interval"}}
 	if staffed {
-		cols = append(cols, reports.Column{Label: "peak agents with shrinkage", Numeric: true, Title: "the most agents any interval of the day needs, shrinkage included"})
+		cols = append(cols, htmlpage.Column{Label: "peak agents with shrinkage", Numeric: true, Title: "the most agents any interval of the day needs, shrinkage included"})
 	}
-	var cells [][]reports.Cell
+	var cells [][]htmlpage.Cell
 	for d := 0; d*per < len(rows); d++ {
 		var f, sn, wm float64
 		peak, busiest := 0, rows[d*per]
@@ -185,7 +185,7 @@ func forecastBody(rep *Report) (template.HTML, error) {
 		if busiest.Forecast > 0 {
 			busy = fmt.Sprintf("%s (%.0f)", busiest.Start.Format("15:04"), busiest.Forecast)
 		}
-		row := []reports.Cell{
+		row := []htmlpage.Cell{
 			{Text: rows[d*per].Start.Format("Mon 2006-01-02")},
 			{Text: strconv.FormatFloat(f, 'f', 0, 64)},
 			{Text: strconv.FormatFloat(sn, 'f', 0, 64)},
@@ -193,7 +193,7 @@ func forecastBody(rep *Report) (template.HTML, error) {
 			{Text: busy},
 		}
 		if staffed {
-			row = append(row, reports.Cell{Text: strconv.Itoa(peak)})
+			row = append(row, htmlpage.Cell{Text: strconv.Itoa(peak)})
 		}
 		cells = append(cells, row)
 	}
@@ -201,7 +201,7 @@ func forecastBody(rep *Report) (template.HTML, error) {
 	if staffed {
 		caption += fmt.Sprintf(" — staffing for %s, %.0fs of agent work per conversation (%s), %.0fs slot time", rep.Target, *rep.AHTS, rep.AHTSource, *rep.SlotTimeS)
 	}
-	table, err := reports.Table{Caption: caption, Columns: cols, Rows: cells, Sortable: true}.HTML()
+	table, err := htmlpage.Table{Caption: caption, Columns: cols, Rows: cells, Sortable: true}.HTML()
 	if err != nil {
 		return "", err
 	}
@@ -225,7 +225,7 @@ func backtestBody(rep *Report) (template.HTML, error) {
 	line.AddSeries("model", series(total, histLen, func(k int) float64 { return pts[k].Forecast }, len(pts)), lineOpts(colourForecast, 0, "")...)
 	line.AddSeries("seasonal naive", series(total, histLen, func(k int) float64 { return pts[k].SeasonalNaive }, len(pts)), lineOpts(colourNaive, 0, "")...)
 	line.AddSeries("weekly mean", series(total, histLen, func(k int) float64 { return pts[k].WeeklyMean }, len(pts)), lineOpts(colourMean, 0, "")...)
-	chart, err := reports.Chart(line, "440px")
+	chart, err := htmlpage.Chart(line, "440px")
 	if err != nil {
 		return "", err
 	}
@@ -238,20 +238,20 @@ func backtestBody(rep *Report) (template.HTML, error) {
 
 // scoreTable is the accuracy table of a backtest page.
 func scoreTable(caption string, scores []Score) (template.HTML, error) {
-	var cells [][]reports.Cell
+	var cells [][]htmlpage.Cell
 	for _, s := range scores {
-		row := []reports.Cell{{Text: s.Method}}
+		row := []htmlpage.Cell{{Text: s.Method}}
 		for _, v := range scoreCells(s) {
 			if v == "" {
 				v = "—"
 			}
-			row = append(row, reports.Cell{Text: v})
+			row = append(row, htmlpage.Cell{Text: v})
 		}
 		cells = append(cells, row)
 	}
-	return reports.Table{
+	return htmlpage.Table{
 		Caption: caption,
-		Columns: []reports.Column{
+		Columns: []htmlpage.Column{
 			{Label: "method"},
 			{Label: "MAE", Numeric: true, Title: "mean absolute error per interval"},
 			{Label: "MAPE %", Numeric: true, Title: "mean absolute percentage error over intervals with arrivals"},
@@ -278,7 +278,7 @@ func rollingBody(rep *Report) (template.HTML, error) {
 		maes = append(maes, opts.BarData{Value: round1(o.ModelMAE)})
 	}
 	bar.SetXAxis(labels).AddSeries("model MAE per origin", maes, charts.WithItemStyleOpts(opts.ItemStyle{Color: colourForecast}))
-	chart, err := reports.Chart(bar, "300px")
+	chart, err := htmlpage.Chart(bar, "300px")
 	if err != nil {
 		return "", err
 	}
@@ -286,13 +286,13 @@ func rollingBody(rep *Report) (template.HTML, error) {
 	if err != nil {
 		return "", err
 	}
-	var cells [][]reports.Cell
+	var cells [][]htmlpage.Cell
 	for _, o := range r.Origins {
-		cells = append(cells, []reports.Cell{{Text: o.Date}, {Text: o.TrainFrom}, {Text: strconv.Itoa(o.Scored)}, {Text: fnum(o.ModelMAE, 2)}, {Text: o.Model.String()}})
+		cells = append(cells, []htmlpage.Cell{{Text: o.Date}, {Text: o.TrainFrom}, {Text: strconv.Itoa(o.Scored)}, {Text: fnum(o.ModelMAE, 2)}, {Text: o.Model.String()}})
 	}
-	origins, err := reports.Table{
+	origins, err := htmlpage.Table{
 		Caption: "Per origin: the model's form, chosen on the history before it",
-		Columns: []reports.Column{{Label: "origin"}, {Label: "learned from"}, {Label: "intervals", Numeric: true}, {Label: "model MAE", Numeric: true}, {Label: "form"}},
+		Columns: []htmlpage.Column{{Label: "origin"}, {Label: "learned from"}, {Label: "intervals", Numeric: true}, {Label: "model MAE", Numeric: true}, {Label: "form"}},
 		Rows:    cells,
 	}.HTML()
 	if err != nil {
@@ -321,7 +321,7 @@ func groupsBody(rep *Report) (template.HTML, error) {
 		arrivals.AddSeries(names[k], series(len(labels), 0, func(i int) float64 { return g.rows[i].Forecast }, len(labels)),
 			charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}))
 	}
-	body, err := reports.Chart(arrivals, "380px")
+	body, err := htmlpage.Chart(arrivals, "380px")
 	if err != nil {
 		return "", err
 	}
@@ -333,29 +333,29 @@ func groupsBody(rep *Report) (template.HTML, error) {
 				charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false), Stack: "agents"}),
 				charts.WithAreaStyleOpts(opts.AreaStyle{Opacity: opts.Float(0.5)}))
 		}
-		chart, err := reports.Chart(agents, "380px")
+		chart, err := htmlpage.Chart(agents, "380px")
 		if err != nil {
 			return "", err
 		}
 		body += chart
 	}
-	cols := []reports.Column{{Label: "queue"}, {Label: "channel"}, {Label: "history arrivals", Numeric: true}, {Label: "model form"}}
+	cols := []htmlpage.Column{{Label: "queue"}, {Label: "channel"}, {Label: "history arrivals", Numeric: true}, {Label: "model form"}}
 	if staffed {
-		cols = append(cols, reports.Column{Label: "target"}, reports.Column{Label: "agent work per conversation", Numeric: true},
-			reports.Column{Label: "concurrency", Numeric: true}, reports.Column{Label: "slot time", Numeric: true},
-			reports.Column{Label: "agent-hours with shrinkage", Numeric: true}, reports.Column{Label: "FTE", Numeric: true, Title: fmt.Sprintf("at %g paid hours a week", *rep.HoursPerFTE)})
+		cols = append(cols, htmlpage.Column{Label: "target"}, htmlpage.Column{Label: "agent work per conversation", Numeric: true},
+			htmlpage.Column{Label: "concurrency", Numeric: true}, htmlpage.Column{Label: "slot time", Numeric: true},
+			htmlpage.Column{Label: "agent-hours with shrinkage", Numeric: true}, htmlpage.Column{Label: "FTE", Numeric: true, Title: fmt.Sprintf("at %g paid hours a week", *rep.HoursPerFTE)})
 	}
-	var cells [][]reports.Cell
+	var cells [][]htmlpage.Cell
 	for _, g := range rep.Groups {
-		row := []reports.Cell{{Text: g.Queue}, {Text: g.Channel}, {Text: fnum(g.HistoryArrivals, 0)}, {Text: g.Model.String()}}
+		row := []htmlpage.Cell{{Text: g.Queue}, {Text: g.Channel}, {Text: fnum(g.HistoryArrivals, 0)}, {Text: g.Model.String()}}
 		if staffed {
-			row = append(row, reports.Cell{Text: g.Target + " (" + g.TargetSource + ")"}, reports.Cell{Text: fnum(*g.AHTS, 0) + " s (" + g.AHTSource + ")"},
-				reports.Cell{Text: strconv.Itoa(g.Concurrency)}, reports.Cell{Text: fnum(*g.SlotTimeS, 0) + " s"},
-				reports.Cell{Text: fnum(*g.AgentHoursWithShrinkage, 1)}, reports.Cell{Text: fnum(*g.FTE, 1)})
+			row = append(row, htmlpage.Cell{Text: g.Target + " (" + g.TargetSource + ")"}, htmlpage.Cell{Text: fnum(*g.AHTS, 0) + " s (" + g.AHTSource + ")"},
+				htmlpage.Cell{Text: strconv.Itoa(g.Concurrency)}, htmlpage.Cell{Text: fnum(*g.SlotTimeS, 0) + " s"},
+				htmlpage.Cell{Text: fnum(*g.AgentHoursWithShrinkage, 1)}, htmlpage.Cell{Text: fnum(*g.FTE, 1)})
 		}
 		cells = append(cells, row)
 	}
-	groups, err := reports.Table{Caption: "Queues and channels", Columns: cols, Rows: cells, Sortable: true}.HTML()
+	groups, err := htmlpage.Table{Caption: "Queues and channels", Columns: cols, Rows: cells, Sortable: true}.HTML()
 	if err != nil {
 		return "", err
 	}
@@ -365,12 +365,12 @@ func groupsBody(rep *Report) (template.HTML, error) {
 	}
 	cells = nil
 	for _, d := range rep.Days {
-		cells = append(cells, []reports.Cell{{Text: d.Queue}, {Text: d.Channel}, {Text: d.Date}, {Text: fnum(d.Forecast, 0)},
+		cells = append(cells, []htmlpage.Cell{{Text: d.Queue}, {Text: d.Channel}, {Text: d.Date}, {Text: fnum(d.Forecast, 0)},
 			{Text: fnum(d.AgentHours, 1)}, {Text: fnum(d.AgentHoursWithShrinkage, 1)}, {Text: fnum(d.FTE, 1)}, {Text: strconv.Itoa(d.PeakAgentsWithShrinkage)}})
 	}
-	days, err := reports.Table{
+	days, err := htmlpage.Table{
 		Caption: "Per day",
-		Columns: []reports.Column{{Label: "queue"}, {Label: "channel"}, {Label: "day"}, {Label: "forecast", Numeric: true},
+		Columns: []htmlpage.Column{{Label: "queue"}, {Label: "channel"}, {Label: "day"}, {Label: "forecast", Numeric: true},
 			{Label: "agent-hours", Numeric: true}, {Label: "with shrinkage", Numeric: true},
 			{Label: "FTE", Numeric: true, Title: "agent-hours with shrinkage × 7 ÷ paid hours a week: full-time agents if every day were like this one"},
 			{Label: "peak agents with shrinkage", Numeric: true}},

@@ -12,7 +12,7 @@ import (
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/fielderr"
 	"github.com/parley-cx/parley/internal/warehouse"
-	parleysql "github.com/parley-cx/parley/sql"
+	sqlfiles "github.com/parley-cx/parley/sql"
 	"github.com/parley-cx/parley/staffing"
 )
 
@@ -294,7 +294,7 @@ func Run(ctx context.Context, c Config) error {
 			return fmt.Errorf("forecast: %w", err)
 		}
 		defer db.Close()
-		if err := db.QueryRowContext(ctx, parleysql.File("forecast/05_timezone.sql")).Scan(&rep.TimeZone); err != nil {
+		if err := db.QueryRowContext(ctx, sqlfiles.File("forecast/05_timezone.sql")).Scan(&rep.TimeZone); err != nil {
 			return fmt.Errorf("forecast: read warehouse time zone: %w", err)
 		}
 		if groups, err = ReadWarehouseGroups(ctx, db.DB, c.Interval, c.Filter, c.ByQueue, c.ByChannel); err != nil {

@@ -10,7 +10,7 @@ import (
 	"slices"
 	"time"
 
-	parleysql "github.com/parley-cx/parley/sql"
+	sqlfiles "github.com/parley-cx/parley/sql"
 )
 
 // Filter narrows warehouse arrivals and handle times to one queue and/or channel; empty keeps all.
@@ -64,7 +64,7 @@ func readWarehouse(ctx context.Context, db *sql.DB, step time.Duration, f Filter
 	}
 	byGroup := map[Filter]*Bucketer{}
 	perChannel := map[Filter]map[string]float64{}
-	rows, err := db.QueryContext(ctx, parleysql.File("forecast/01_arrivals.sql"), int64(step/time.Second), f.Queue, f.Channel)
+	rows, err := db.QueryContext(ctx, sqlfiles.File("forecast/01_arrivals.sql"), int64(step/time.Second), f.Queue, f.Channel)
 	if err != nil {
 		return nil, fmt.Errorf("forecast: count arrivals: %w", err)
 	}
@@ -142,14 +142,14 @@ var ErrNoHandleTime = errors.New("the warehouse has no conversations.agent_handl
 // (docs/metrics.md, "Agent handle time").
 func ReadHandleTime(ctx context.Context, db *sql.DB, since time.Time, f Filter) (HandleTime, error) {
 	var has bool
-	if err := db.QueryRowContext(ctx, parleysql.File("forecast/02_has_agent_handle.sql")).Scan(&has); err != nil {
+	if err := db.QueryRowContext(ctx, sqlfiles.File("forecast/02_has_agent_handle.sql")).Scan(&has); err != nil {
 		return HandleTime{}, fmt.Errorf("forecast: look for agent_handle_s: %w", err)
 	}
 	if !has {
 		return HandleTime{}, fmt.Errorf("forecast: --aht auto: %w", ErrNoHandleTime)
 	}
 	h := HandleTime{Source: "agent_handle_s"}
-	query, args := parleysql.File("forecast/03_aht_agent_handle.sql"), []any{since, f.Queue, f.Channel}
+	query, args := sqlfiles.File("forecast/03_aht_agent_handle.sql"), []any{since, f.Queue, f.Channel}
 	var avg sql.NullFloat64
 	if err := db.QueryRowContext(ctx, query, args...).Scan(&avg, &h.Conversations); err != nil {
 		return HandleTime{}, fmt.Errorf("forecast: average handle time from %s: %w", h.Source, err)

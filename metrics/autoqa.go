@@ -14,11 +14,11 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/arrow/memory/mallocator"
 
 	"github.com/parley-cx/parley/internal/autoqa"
 	"github.com/parley-cx/parley/internal/warehouse"
-	parleysql "github.com/parley-cx/parley/sql"
+	sqlfiles "github.com/parley-cx/parley/sql"
 )
 
 // autoQA runs the automatic QA checks (internal/autoqa, configured by
@@ -27,8 +27,9 @@ import (
 // whose conversations row it recomputed, or on all of them when the
 // checks' digest differs from the one the warehouse recorded (another
 // configuration, code version or dictionary). It reads the events in
-// chunks passes (as the per-conversation statements are chunked), runs
-// the checks on one worker per core, and appends the verdicts.
+// passes (autoQAPasses: at least as many as the per-conversation
+// statements' chunks), runs each pass's checks on one worker per core, and
+// appends its verdicts before reading the next.
 func (r *runner) autoQA(ctx context.Context, incremental bool, chunks int) error {
 	start := time.Now()
 	suite, err := autoqa.New(r.settings.QA.Auto, &autoqa.Env{Log: r.log})
@@ -49,7 +50,7 @@ func (r *runner) autoQA(ctx context.Context, incremental bool, chunks int) error
 	scope := "all"
 	if incremental {
 		var recorded string
-		switch err := r.conn.QueryRowContext(ctx, parleysql.File("build/stmt/auto_qa_state.sql")).Scan(&recorded); {
+		switch err := r.conn.QueryRowContext(ctx, sqlfiles.File("build/stmt/auto_qa_state.sql")).Scan(&recorded); {
 		case errors.Is(err, sql.ErrNoRows):
 		case err != nil:
 			return fmt.Errorf("metrics: read auto_qa_state: %w", err)
@@ -66,8 +67,13 @@ func (r *runner) autoQA(ctx context.Context, incremental bool, chunks int) error
 	}
 	var conversations, rows int64
 	if len(names) > 0 {
-		for k := range max(chunks, 1) {
-			c, n, err := r.autoQAChunk(ctx, suite, max(chunks, 1), k)
+		passes, err := r.autoQAPasses(ctx, chunks)
+		if err != nil {
+			return err
+		}
+		var events []autoqa.Event // reused from pass to pass
+		for k := range passes {
+			c, n, err := r.autoQAChunk(ctx, suite, passes, k, &events)
 			if err != nil {
 				return err
 			}
@@ -82,14 +88,31 @@ func (r *runner) autoQA(ctx context.Context, incremental bool, chunks int) error
 	return nil
 }
 
-// autoQAChunk runs the checks on the conversations of chunk k of n and
+// autoQAPassEvents is about the most events a pass of the automatic checks
+// holds: a pass's events, its query result in DuckDB, the same in Arrow and
+// its verdicts stay in memory until its verdicts are appended, which in one
+// pass over the demo's 914k events doubled the build's peak memory.
+const autoQAPassEvents = 500_000
+
+// autoQAPasses is how many passes the automatic checks read the events in:
+// as many as the per-conversation statements (chunks), or more, so that a
+// pass holds about autoQAPassEvents events at most.
+func (r *runner) autoQAPasses(ctx context.Context, chunks int) (int, error) {
+	var events int64
+	if err := r.conn.QueryRowContext(ctx, sqlfiles.File("build/stmt/auto_qa_event_count.sql")).Scan(&events); err != nil {
+		return 0, fmt.Errorf("metrics: count the events for the automatic checks: %w", err)
+	}
+	return max(chunks, 1, int((events+autoQAPassEvents-1)/autoQAPassEvents)), nil
+}
+
+// autoQAChunk runs the checks on the conversations of pass k of n and
 // appends their verdicts to auto_qa. The events come in no order (sorting
-// them in DuckDB cost more than grouping them here): a first pass over
+// them in DuckDB cost more than grouping them here): a first loop over
 // their batches finds each row's conversation and counts them, so that
-// every conversation's events get one slice of the right size, filled by a
-// second pass and put in seq order; then one worker per core runs the
-// checks.
-func (r *runner) autoQAChunk(ctx context.Context, suite *autoqa.Suite, n, k int) (conversations, rows int64, err error) {
+// every conversation's events get one slice of the right size (in *buf,
+// the previous pass's, grown as needed), filled by a second loop and put in
+// seq order; then one worker per core runs the checks.
+func (r *runner) autoQAChunk(ctx context.Context, suite *autoqa.Suite, n, k int, buf *[]autoqa.Event) (conversations, rows int64, err error) {
 	// The strings of conversations and events point into the Arrow
 	// batches, which are kept until the verdicts are built: copying every
 	// text cost more (in the garbage collector) than the checks themselves.
@@ -108,7 +131,7 @@ func (r *runner) autoQAChunk(ctx context.Context, suite *autoqa.Suite, n, k int)
 	err = warehouse.ConnArrow(ctx, r.conn, func(rec arrow.Record) error {
 		keep(rec)
 		return addConversations(rec, &convs, byID)
-	}, parleysql.File("build/stmt/auto_qa_conversations.sql"), n, k)
+	}, sqlfiles.File("build/stmt/auto_qa_conversations.sql"), n, k)
 	if err != nil {
 		return 0, 0, fmt.Errorf("metrics: read the conversations for the automatic checks: %w", err)
 	}
@@ -119,6 +142,7 @@ func (r *runner) autoQAChunk(ctx context.Context, suite *autoqa.Suite, n, k int)
 	}
 	var batches []batch
 	counts := make([]int32, len(convs))
+	automated, bot := suite.ReadsTexts()
 	err = warehouse.ConnArrow(ctx, r.conn, func(rec arrow.Record) error {
 		b, err := newEventBatch(rec)
 		if err != nil {
@@ -137,7 +161,7 @@ func (r *runner) autoQAChunk(ctx context.Context, suite *autoqa.Suite, n, k int)
 		}
 		batches = append(batches, batch{b, conv})
 		return nil
-	}, parleysql.File("build/stmt/auto_qa_events.sql"), n, k)
+	}, sqlfiles.File("build/stmt/auto_qa_events.sql"), n, k, automated, bot)
 	if err != nil {
 		return 0, 0, fmt.Errorf("metrics: read the events for the automatic checks: %w", err)
 	}
@@ -145,7 +169,10 @@ func (r *runner) autoQAChunk(ctx context.Context, suite *autoqa.Suite, n, k int)
 	for _, c := range counts {
 		total += int(c)
 	}
-	events := make([]autoqa.Event, total)
+	// The previous pass's events are done with (its verdicts are appended):
+	// their slice is refilled, every element overwritten by addEvent.
+	*buf = slices.Grow((*buf)[:0], total)
+	events := (*buf)[:total]
 	for j, c := range convs {
 		c.Events, events = events[:0:counts[j]], events[counts[j]:]
 	}
@@ -249,9 +276,12 @@ var verdictSchema = arrow.NewSchema([]arrow.Field{
 
 // appendVerdicts writes the verdicts of convs to auto_qa, as Arrow batches
 // of one DuckDB data chunk each (warehouse.AppendArrow): go-duckdb's
-// Appender, a cgo call per value, cost more than the checks.
+// Appender, a cgo call per value, cost more than the checks. The batches
+// live in C memory (released at the end): in Go's, their buffers, grown
+// by doubling batch after batch, were a third of the step's allocations
+// and kept the garbage collector busy.
 func (r *runner) appendVerdicts(ctx context.Context, convs []*autoqa.Conversation, verdicts [][]autoqa.Verdict) (int64, error) {
-	b := array.NewRecordBuilder(memory.DefaultAllocator, verdictSchema)
+	b := array.NewRecordBuilder(mallocator.NewMallocator(), verdictSchema)
 	defer b.Release()
 	var (
 		id       = b.Field(0).(*array.StringBuilder)

@@ -89,3 +89,44 @@ func TestAutoQAAgreement(t *testing.T) {
 	}
 	checkRow(t, "summary", sum[0], map[string]any{"conversations": int64(50), "checked": int64(50), "failed": int64(25), "fail_rate": 0.5})
 }
+
+// TestAutoQAReadsTextsOfConfiguredRoles: the build reads the texts of bot
+// and automated agent messages only when a check's roles name them, so a
+// greeting check on bots must still see the bot's greeting, and one on
+// automated messages the template's, while the default check (human
+// replies) judges the human's reply, which does not greet.
+func TestAutoQAReadsTextsOfConfiguredRoles(t *testing.T) {
+	at := time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
+	cust := &event.Actor{Role: event.RoleCustomer, ID: "cus-1"}
+	msg := func(n int, actor *event.Actor, automated bool, text string) event.Event {
+		return event.Event{EventID: fmt.Sprintf("e%d", n), ConversationID: "c1", Type: event.MessageSent, OccurredAt: at.Add(time.Duration(n) * time.Minute),
+			Channel: event.Webchat, Queue: "support", Actor: actor, Message: &event.Message{Text: text, Automated: automated}}
+	}
+	evs := []event.Event{
+		{EventID: "e0", ConversationID: "c1", Type: event.ConversationStarted, OccurredAt: at, Channel: event.Webchat, Queue: "support", Actor: cust},
+		msg(1, cust, false, "where is my order?"),
+		msg(2, &event.Actor{Role: event.RoleBot, ID: "bot"}, false, "Hello, I am the assistant."),
+		msg(3, &event.Actor{Role: event.RoleAgent, ID: "ana"}, true, "Good morning! Your ticket is open."),
+		msg(4, &event.Actor{Role: event.RoleAgent, ID: "ana"}, false, "Let me check your order."),
+	}
+	root := filepath.Join(t.TempDir(), "lake")
+	writeLake(t, root, evs)
+	settings := config.Default()
+	settings.QA.Auto.Checks = []config.AutoCheck{
+		{Name: "greeting"},
+		{Name: "bot_greeting", Type: "greeting", Roles: []string{config.AutoRoleBot}},
+		{Name: "template_greeting", Type: "greeting", Roles: []string{config.AutoRoleAutomated}},
+	}
+	db := buildLake(t, root, settings)
+	for check, want := range map[string]map[string]any{
+		"greeting":          {"result": "fail", "evidence_seq": int64(5)},
+		"bot_greeting":      {"result": "pass", "evidence_seq": int64(3)},
+		"template_greeting": {"result": "pass", "evidence_seq": int64(4)},
+	} {
+		rows := queryRows(t, db, `SELECT result, evidence_seq FROM auto_qa WHERE conversation_id = 'c1' AND "check" = ?`, check)
+		if len(rows) != 1 {
+			t.Fatalf("%s: auto_qa rows %v", check, rows)
+		}
+		checkRow(t, check, rows[0], want)
+	}
+}

@@ -11,10 +11,10 @@ import (
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/event"
 	"github.com/parley-cx/parley/internal/warehouse"
-	"github.com/parley-cx/parley/metrics"
+	"github.com/parley-cx/parley/query"
 )
 
-func ExampleQuery() {
+func Example_firstResponse() {
 	dir, err := os.MkdirTemp("", "parley-example-")
 	if err != nil {
 		fmt.Println(err)
@@ -46,7 +46,7 @@ func ExampleQuery() {
 		return
 	}
 	defer db.Close()
-	if err := metrics.Query(ctx, db, "SELECT local_date, first_response_s, first_response_any_s, bot_handled FROM conversations", metrics.FormatCSV, os.Stdout); err != nil {
+	if err := query.Write(ctx, db, "SELECT local_date, first_response_s, first_response_any_s, bot_handled FROM conversations", query.FormatCSV, os.Stdout); err != nil {
 		fmt.Println(err)
 	}
 	// Output:

@@ -1,9 +1,6 @@
 package metrics_test
 
 import (
-	"bufio"
-	"context"
-	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -11,9 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parquet-go/parquet-go"
-
-	parleybuild "github.com/parley-cx/parley/build"
+	"github.com/parley-cx/parley/internal/buildtest"
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/event"
 	"github.com/parley-cx/parley/internal/lake"
@@ -23,21 +18,8 @@ import (
 // readFixture decodes a JSON-lines fixture from testdata/metrics.
 func readFixture(t *testing.T, name string) []event.Event {
 	t.Helper()
-	f, err := os.Open(filepath.Join("..", "testdata", "metrics", name))
+	evs, err := buildtest.ReadEvents(filepath.Join("..", "testdata", "metrics", name))
 	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { f.Close() })
-	var evs []event.Event
-	sc := bufio.NewScanner(f)
-	for line := 1; sc.Scan(); line++ {
-		ev, err := event.Decode(sc.Bytes())
-		if err != nil {
-			t.Fatalf("%s:%d: %v", name, line, err)
-		}
-		evs = append(evs, ev)
-	}
-	if err := sc.Err(); err != nil {
 		t.Fatal(err)
 	}
 	return evs
@@ -54,25 +36,8 @@ func writeLake(t testing.TB, root string, evs []event.Event) {
 }
 
 func writeLakeFiles(root string, evs []event.Event) error {
-	ingested := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
-	byDate := map[string][]lake.Row{}
-	for i := range evs {
-		row, err := lake.FromEvent(&evs[i], "fixture", -1, int64(i+1), ingested)
-		if err != nil {
-			return err
-		}
-		day := evs[i].OccurredAt.UTC().Format(time.DateOnly)
-		byDate[day] = append(byDate[day], row)
-	}
-	for _, rows := range byDate {
-		dir := lake.PartitionDir(root, rows[0].OccurredAt)
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
-		name := fmt.Sprintf("fixture-%d-%d.parquet", rows[0].Offset, rows[len(rows)-1].Offset)
-		if err := parquet.WriteFile(filepath.Join(dir, name), rows); err != nil {
-			return err
-		}
+	if _, err := buildtest.WriteBatch(root, "fixture", time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC), evs); err != nil {
+		return err
 	}
 	tmp := filepath.Join(lake.PartitionDir(root, evs[0].OccurredAt), lake.TempPrefix+"half-written")
 	return os.WriteFile(tmp, []byte("not parquet"), 0o644)
@@ -81,7 +46,7 @@ func writeLakeFiles(root string, evs []event.Event) error {
 // build runs transform and metrics over evs with settings and opens the result read-only.
 func build(t *testing.T, evs []event.Event, settings *config.Config) *warehouse.DB {
 	t.Helper()
-	return openBuilt(t, buildFile(t, evs, settings))
+	return buildtest.Open(t, buildFile(t, evs, settings))
 }
 
 // buildFile runs transform and metrics over evs with settings and returns the warehouse's path.
@@ -95,7 +60,7 @@ func buildFile(t *testing.T, evs []event.Event, settings *config.Config) string 
 // buildLake runs transform and metrics over the lake at root and opens the result read-only.
 func buildLake(t *testing.T, root string, settings *config.Config) *warehouse.DB {
 	t.Helper()
-	return openBuilt(t, buildLakeFile(t, root, settings))
+	return buildtest.Open(t, buildLakeFile(t, root, settings))
 }
 
 // buildLakeFile runs transform and metrics over the lake at root and returns the warehouse's path.
@@ -103,22 +68,7 @@ func buildLake(t *testing.T, root string, settings *config.Config) *warehouse.DB
 // files (TestMetricFiles): a change to how a warehouse is built is made here.
 func buildLakeFile(t *testing.T, root string, settings *config.Config) string {
 	t.Helper()
-	dbPath := filepath.Join(t.TempDir(), "warehouse.duckdb")
-	if _, err := parleybuild.Run(context.Background(), parleybuild.Config{Lake: root, DB: dbPath, Settings: settings}); err != nil {
-		t.Fatal(err)
-	}
-	return dbPath
-}
-
-// openBuilt opens a built warehouse read-only for the rest of the test.
-func openBuilt(t *testing.T, path string) *warehouse.DB {
-	t.Helper()
-	db, err := warehouse.Open(path, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	return buildtest.Build(t, root, settings)
 }
 
 func loadConfig(t *testing.T, name string) *config.Config {

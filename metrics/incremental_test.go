@@ -12,9 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parquet-go/parquet-go"
-
 	parleybuild "github.com/parley-cx/parley/build"
+	"github.com/parley-cx/parley/internal/buildtest"
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/event"
 	"github.com/parley-cx/parley/internal/lake"
@@ -26,24 +25,8 @@ import (
 // after source, every row ingested at the given instant.
 func writeBatch(t testing.TB, root, source string, ingested time.Time, evs []event.Event) {
 	t.Helper()
-	byDate := map[string][]lake.Row{}
-	for i := range evs {
-		row, err := lake.FromEvent(&evs[i], source, -1, int64(i+1), ingested)
-		if err != nil {
-			t.Fatal(err)
-		}
-		day := evs[i].OccurredAt.UTC().Format(time.DateOnly)
-		byDate[day] = append(byDate[day], row)
-	}
-	for _, rows := range byDate {
-		dir := lake.PartitionDir(root, rows[0].OccurredAt)
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		name := fmt.Sprintf("%s-%d-%d.parquet", source, rows[0].Offset, rows[len(rows)-1].Offset)
-		if err := parquet.WriteFile(filepath.Join(dir, name), rows); err != nil {
-			t.Fatal(err)
-		}
+	if _, err := buildtest.WriteBatch(root, source, ingested, evs); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -266,6 +249,15 @@ func TestIncrementalEqualsFull(t *testing.T) {
 		// (build_affected.since), and conversations that started days
 		// before their late events must still be read whole.
 		{"late events from the last day", config.Default, cut.Add(-24 * time.Hour)},
+		// Contact reasons from the rules (the generated intents read from an attribute no
+		// event has), so updated conversations' first messages are read again, and prices.
+		{"contact-reason rules and prices", func() *config.Config {
+			s := config.Default()
+			s.Dimensions[config.DimContactReason] = config.Dimension{Attribute: "no_such_label"}
+			hour, bot := 36.0, 0.4
+			s.Cost = config.Cost{AgentHour: &hour, BotConversation: &bot, Channels: map[string]float64{"whatsapp": 0.0785}}
+			return s
+		}, time.Time{}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

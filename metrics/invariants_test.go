@@ -10,7 +10,7 @@ import (
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/event"
 	"github.com/parley-cx/parley/internal/synth"
-	parleysql "github.com/parley-cx/parley/sql"
+	sqlfiles "github.com/parley-cx/parley/sql"
 )
 
 // TestInvariantsOnSimulatedOperation builds ten days of the generator's
@@ -32,7 +32,7 @@ func TestInvariantsOnSimulatedOperation(t *testing.T) {
 	settings.TimeZone = "Europe/London"
 	db := build(t, evs, settings)
 
-	checks, err := parseChecks(parleysql.File("build/checks/invariants.sql"))
+	checks, err := parseChecks(sqlfiles.File("build/checks/invariants.sql"))
 	if err != nil {
 		t.Fatal(err)
 	}

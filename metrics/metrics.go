@@ -1,4 +1,4 @@
-// Package metrics builds the warehouse's public metric tables and views (messages, episodes, escalations, conversations, daily rollups) from the events table, and serves the warehouse to people as query results and Parquet exports.
+// Package metrics builds the warehouse's public metric tables and views (messages, episodes, escalations, conversations, daily rollups) from the events table. Package query serves the built warehouse to people (parley sql, parley export).
 package metrics
 
 import (
@@ -13,7 +13,7 @@ import (
 	"github.com/parley-cx/parley/build/plan"
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/warehouse"
-	parleysql "github.com/parley-cx/parley/sql"
+	sqlfiles "github.com/parley-cx/parley/sql"
 )
 
 // Config says which warehouse to build and with which settings.
@@ -55,7 +55,7 @@ func chunksFor(rows, limit int64) int {
 }
 
 // PublicObjects lists the warehouse's public tables and views, the contract of docs/metrics.md.
-var PublicObjects = []string{"events", "messages", "episodes", "conversations", "escalations", "kpi_daily", "agent_daily", "escalation_effectiveness", "resolution_split", "warehouse_info", "ingest_gaps", "duplicate_conflicts", "qa_reviews", "qa_ratings", "qa_agent_weekly", "qa_calibration", "auto_qa", "auto_qa_summary", "auto_qa_agreement", "queue_now"}
+var PublicObjects = []string{"events", "messages", "episodes", "conversations", "escalations", "kpi_daily", "agent_daily", "escalation_effectiveness", "resolution_split", "warehouse_info", "ingest_gaps", "duplicate_conflicts", "qa_reviews", "qa_ratings", "qa_agent_weekly", "qa_calibration", "dimension_daily", "conversation_openings", "opening_terms", "customer_returns", "auto_qa", "auto_qa_summary", "auto_qa_agreement", "queue_now"}
 
 // Run creates, or with cfg.Incremental updates, every public metric table and view in cfg.DB.
 func Run(ctx context.Context, cfg Config) error {
@@ -138,7 +138,7 @@ func run(ctx context.Context, db *warehouse.DB, s *config.Config, cfg Config, lo
 }
 
 func (r *runner) exec(ctx context.Context, name string, args ...any) error {
-	return parleysql.Exec(ctx, r.conn, r.log, "metrics", name, args...)
+	return sqlfiles.Exec(ctx, r.conn, r.log, "metrics", name, args...)
 }
 
 // steps runs the steps in order, each after the scope statement of mode
@@ -170,6 +170,10 @@ func (r *runner) hook(ctx context.Context, h plan.Hook) error {
 	switch h {
 	case plan.FillReference:
 		return fillReference(ctx, r.conn, r.settings)
+	case plan.FillDimensions:
+		return fillDimensions(ctx, r.conn, r.settings)
+	case plan.MatchContactReasons:
+		return matchContactReasons(ctx, r.conn, r.settings)
 	case plan.AutoQA:
 		// The automatic checks read events in as many passes as the
 		// per-conversation statements, for the same reason.
@@ -189,7 +193,7 @@ func (r *runner) chunkCount(ctx context.Context, cfg Config) (int, error) {
 		return 1, nil
 	}
 	var rows int64
-	if err := r.conn.QueryRowContext(ctx, parleysql.File("build/stmt/event_total.sql")).Scan(&rows); err != nil {
+	if err := r.conn.QueryRowContext(ctx, sqlfiles.File("build/stmt/event_total.sql")).Scan(&rows); err != nil {
 		return 0, fmt.Errorf("metrics: count events: %w", err)
 	}
 	return chunksFor(rows, limit), nil
@@ -219,11 +223,11 @@ func (r *runner) chunked(ctx context.Context, steps []plan.Step, n int) error {
 // intervals of the configuration into the tables 201_reference.sql created.
 func fillReference(ctx context.Context, conn *sql.Conn, s *config.Config) error {
 	var first, last sql.NullTime
-	if err := conn.QueryRowContext(ctx, parleysql.File("build/stmt/event_range.sql")).Scan(&first, &last); err != nil {
+	if err := conn.QueryRowContext(ctx, sqlfiles.File("build/stmt/event_range.sql")).Scan(&first, &last); err != nil {
 		return fmt.Errorf("metrics: event range: %w", err)
 	}
 	var queues []string
-	rows, err := conn.QueryContext(ctx, parleysql.File("build/stmt/queues.sql"))
+	rows, err := conn.QueryContext(ctx, sqlfiles.File("build/stmt/queues.sql"))
 	if err != nil {
 		return fmt.Errorf("metrics: list queues: %w", err)
 	}
@@ -246,19 +250,19 @@ func fillReference(ctx context.Context, conn *sql.Conn, s *config.Config) error 
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit; Commit's error is the one that counts
 	for _, ch := range slices.Sorted(maps.Keys(s.SLA)) {
 		t := s.SLA[ch]
-		if _, err := tx.ExecContext(ctx, parleysql.File("build/stmt/sla_target.sql"), ch, t.FirstResponse.Seconds(), t.Goal); err != nil {
+		if _, err := tx.ExecContext(ctx, sqlfiles.File("build/stmt/sla_target.sql"), ch, t.FirstResponse.Seconds(), t.Goal); err != nil {
 			return fmt.Errorf("metrics: insert sla target %s: %w", ch, err)
 		}
 	}
 	for _, ch := range slices.Sorted(maps.Keys(s.ReplyWindows)) {
-		if _, err := tx.ExecContext(ctx, parleysql.File("build/stmt/reply_window.sql"), ch, s.ReplyWindows[ch].Seconds()); err != nil {
+		if _, err := tx.ExecContext(ctx, sqlfiles.File("build/stmt/reply_window.sql"), ch, s.ReplyWindows[ch].Seconds()); err != nil {
 			return fmt.Errorf("metrics: insert reply window %s: %w", ch, err)
 		}
 	}
 	if first.Valid {
 		// Two days of margin: every measured span lies between two events.
 		from, to := first.Time.Add(-48*time.Hour), last.Time.Add(48*time.Hour)
-		stmt, err := tx.PrepareContext(ctx, parleysql.File("build/stmt/business_open.sql"))
+		stmt, err := tx.PrepareContext(ctx, sqlfiles.File("build/stmt/business_open.sql"))
 		if err != nil {
 			return fmt.Errorf("metrics: prepare business hours insert: %w", err)
 		}
@@ -273,7 +277,7 @@ func fillReference(ctx context.Context, conn *sql.Conn, s *config.Config) error 
 				}
 			}
 			alwaysOpen := len(sched.Weekly) == 0 && len(sched.Holidays) == 0
-			if _, err := tx.ExecContext(ctx, parleysql.File("build/stmt/queue_hours.sql"), q, alwaysOpen); err != nil {
+			if _, err := tx.ExecContext(ctx, sqlfiles.File("build/stmt/queue_hours.sql"), q, alwaysOpen); err != nil {
 				return fmt.Errorf("metrics: insert hours of queue %q: %w", q, err)
 			}
 			var before int64 // microseconds, so that sums stay exact

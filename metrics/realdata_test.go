@@ -12,7 +12,7 @@ import (
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/event"
 	"github.com/parley-cx/parley/internal/realdata"
-	parleysql "github.com/parley-cx/parley/sql"
+	sqlfiles "github.com/parley-cx/parley/sql"
 )
 
 // twcsEvents turns the tweets into conversations: each reply chain is one
@@ -147,7 +147,7 @@ func TestRealTwitterSupportThreads(t *testing.T) {
 	if answered < 100 {
 		t.Errorf("only %d threads with a response: the conversion is wrong", answered)
 	}
-	checks, err := parseChecks(parleysql.File("build/checks/invariants.sql"))
+	checks, err := parseChecks(sqlfiles.File("build/checks/invariants.sql"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/parley-cx/parley/internal/warehouse"
-	parleysql "github.com/parley-cx/parley/sql"
+	sqlfiles "github.com/parley-cx/parley/sql"
 )
 
 // AutoFail is the stratum of conversations that failed an automatic check
@@ -55,7 +55,7 @@ func loadAutoFails(ctx context.Context, db *warehouse.DB, cands []candidate, str
 	if !slices.ContainsFunc(strata, func(s string) bool { _, ok := autoStratum(s); return ok }) {
 		return nil
 	}
-	rows, err := db.QueryContext(ctx, parleysql.File("qa/05_auto_fails.sql"), from, to, queue, channel)
+	rows, err := db.QueryContext(ctx, sqlfiles.File("qa/05_auto_fails.sql"), from, to, queue, channel)
 	if err != nil {
 		return fmt.Errorf("qa: read auto_qa (does the warehouse predate automatic checks? run parley build): %w", err)
 	}

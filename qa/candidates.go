@@ -15,7 +15,7 @@ import (
 
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/warehouse"
-	parleysql "github.com/parley-cx/parley/sql"
+	sqlfiles "github.com/parley-cx/parley/sql"
 )
 
 // warehouseInfo is what the run needs to know about the warehouse as a whole.
@@ -33,7 +33,7 @@ func loadInfo(ctx context.Context, db *warehouse.DB, settings *config.Config) (w
 		tz                    sql.NullString
 		first, last, lastDate sql.NullTime
 	)
-	err := db.QueryRowContext(ctx, parleysql.File("qa/01_period.sql")).Scan(&tz, &first, &last, &lastDate)
+	err := db.QueryRowContext(ctx, sqlfiles.File("qa/01_period.sql")).Scan(&tz, &first, &last, &lastDate)
 	if errors.Is(err, sql.ErrNoRows) {
 		return warehouseInfo{}, errors.New("qa: warehouse_info is empty (was the build interrupted?)")
 	}
@@ -139,7 +139,7 @@ func loadCandidates(ctx context.Context, db *warehouse.DB, from, to, queue, chan
 			out = append(out, c)
 		}
 		return nil
-	}, parleysql.File("qa/02_candidates.sql"), from, to, queue, channel, attributeTo)
+	}, sqlfiles.File("qa/02_candidates.sql"), from, to, queue, channel, attributeTo)
 	if err != nil {
 		return nil, fmt.Errorf("qa: load candidates: %w", err)
 	}

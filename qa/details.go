@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/parley-cx/parley/internal/warehouse"
-	parleysql "github.com/parley-cx/parley/sql"
+	sqlfiles "github.com/parley-cx/parley/sql"
 )
 
 // conversation is one sampled conversation's metrics and events.
@@ -55,7 +55,7 @@ type event struct {
 // conversations: two queries, however many conversations were sampled.
 func loadConversations(ctx context.Context, db *warehouse.DB, ids []string) (map[string]*conversation, error) {
 	out := make(map[string]*conversation, len(ids))
-	rows, err := db.QueryContext(ctx, parleysql.File("qa/03_details.sql"), ids)
+	rows, err := db.QueryContext(ctx, sqlfiles.File("qa/03_details.sql"), ids)
 	if err != nil {
 		return nil, fmt.Errorf("qa: query sampled conversations: %w", err)
 	}
@@ -89,7 +89,7 @@ func loadConversations(ctx context.Context, db *warehouse.DB, ids []string) (map
 		return nil, fmt.Errorf("qa: read sampled conversations: %w", err)
 	}
 
-	evRows, err := db.QueryContext(ctx, parleysql.File("qa/04_transcripts.sql"), ids)
+	evRows, err := db.QueryContext(ctx, sqlfiles.File("qa/04_transcripts.sql"), ids)
 	if err != nil {
 		return nil, fmt.Errorf("qa: query transcripts: %w", err)
 	}
@@ -133,13 +133,13 @@ func deref[T any](p *T) T {
 // auto_qa (built by a parley before the automatic checks).
 func loadAutoEvidence(ctx context.Context, db *warehouse.DB, ids []string, convs map[string]*conversation) (bool, error) {
 	var has bool
-	if err := db.QueryRowContext(ctx, parleysql.File("qa/06_has_auto_qa.sql")).Scan(&has); err != nil {
+	if err := db.QueryRowContext(ctx, sqlfiles.File("qa/06_has_auto_qa.sql")).Scan(&has); err != nil {
 		return false, fmt.Errorf("qa: look for auto_qa: %w", err)
 	}
 	if !has {
 		return false, nil
 	}
-	rows, err := db.QueryContext(ctx, parleysql.File("qa/07_auto_evidence.sql"), ids)
+	rows, err := db.QueryContext(ctx, sqlfiles.File("qa/07_auto_evidence.sql"), ids)
 	if err != nil {
 		return false, fmt.Errorf("qa: query failed automatic checks: %w", err)
 	}

@@ -20,7 +20,7 @@ import (
 
 	"github.com/parley-cx/parley/internal/atomicfile"
 	"github.com/parley-cx/parley/internal/csvsafe"
-	"github.com/parley-cx/parley/reports"
+	"github.com/parley-cx/parley/internal/htmlpage"
 )
 
 // Erased is what EraseConversations removed from one QA output.
@@ -124,7 +124,7 @@ func erasePacket(ctx context.Context, dir string, drop func(string) bool, dryRun
 		if err != nil {
 			return e, true, err
 		}
-		if err := reports.WritePage(filepath.Join(dir, filepath.FromSlash(page)), erased); err != nil {
+		if err := htmlpage.WritePage(filepath.Join(dir, filepath.FromSlash(page)), erased); err != nil {
 			return e, true, fmt.Errorf("qa: erase: %w", err)
 		}
 		pages = append(pages, page)
@@ -213,12 +213,12 @@ var erasedTmpl = template.Must(template.New("erased").Parse(
 	`<p>This conversation was removed from the sample by <code>parley erase</code> on {{.}}, at the request of a customer who took part in it. Its transcript, metrics and manifest row are gone.</p>`))
 
 // erasedPage takes the place of transcript i: no ID, no text, same links.
-func erasedPage(rows []manifestRow, i int, now time.Time) (reports.Page, error) {
-	body, err := reports.Fragment(erasedTmpl, now.UTC().Format(time.DateOnly))
+func erasedPage(rows []manifestRow, i int, now time.Time) (htmlpage.Page, error) {
+	body, err := htmlpage.Fragment(erasedTmpl, now.UTC().Format(time.DateOnly))
 	if err != nil {
-		return reports.Page{}, fmt.Errorf("qa: erase: %w", err)
+		return htmlpage.Page{}, fmt.Errorf("qa: erase: %w", err)
 	}
-	return reports.Page{
+	return htmlpage.Page{
 		Title:    "Conversation removed",
 		Subtitle: fmt.Sprintf("QA sample %s, #%d", rows[i].Run, rows[i].N),
 		Nav:      transcriptNav(rows, i),
@@ -262,7 +262,7 @@ func dropIndexRows(dir string, pages []string, kept int) error {
 	}
 	drawn := 0
 	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".html") && !strings.HasPrefix(e.Name(), reports.TempPrefix) {
+		if strings.HasSuffix(e.Name(), ".html") && !strings.HasPrefix(e.Name(), htmlpage.TempPrefix) {
 			drawn++
 		}
 	}

@@ -14,9 +14,9 @@ import (
 
 	"github.com/parley-cx/parley/internal/atomicfile"
 	"github.com/parley-cx/parley/internal/config"
+	"github.com/parley-cx/parley/internal/htmlpage"
 	"github.com/parley-cx/parley/internal/redact"
 	"github.com/parley-cx/parley/internal/warehouse"
-	"github.com/parley-cx/parley/reports"
 )
 
 var (
@@ -24,7 +24,7 @@ var (
 	packetSource string
 	packetTmpl   = template.Must(template.New("packet").Parse(packetSource))
 	// reviewJS is the review form's script, the packet pages' own
-	// (reports.Page.Script): drafts in localStorage, "Download scores".
+	// (htmlpage.Page.Script): drafts in localStorage, "Download scores".
 	//go:embed review.js
 	reviewJS string
 )
@@ -34,10 +34,10 @@ const transcriptDir = "transcripts"
 
 // replacePacket writes the packet into a temporary folder in cfg.Out and
 // then swaps it in place of any earlier attempt of the same run
-// (reports.ReplaceEntries), so a rerun leaves no stale pages behind, and a
+// (htmlpage.ReplaceEntries), so a rerun leaves no stale pages behind, and a
 // reader, or a failure part-way, never leaves half a packet.
 func replacePacket(ctx context.Context, db *warehouse.DB, cfg Config, p plan, picks []Pick, short []Shortfall) error {
-	err := reports.ReplaceEntries(cfg.Out, "packet", func(stage string) error {
+	err := htmlpage.ReplaceEntries(cfg.Out, "packet", func(stage string) error {
 		return writePacket(ctx, db, cfg, p, filepath.Join(stage, p.run), picks, short)
 	})
 	if err != nil {
@@ -112,7 +112,7 @@ func writePacket(ctx context.Context, db *warehouse.DB, cfg Config, p plan, dir 
 		if err != nil {
 			return err
 		}
-		if err := reports.WritePage(filepath.Join(dir, filepath.FromSlash(r.Page)), page); err != nil {
+		if err := htmlpage.WritePage(filepath.Join(dir, filepath.FromSlash(r.Page)), page); err != nil {
 			return fmt.Errorf("qa: %w", err)
 		}
 		if (i+1)%100 == 0 {
@@ -124,7 +124,7 @@ func writePacket(ctx context.Context, db *warehouse.DB, cfg Config, p plan, dir 
 	if err != nil {
 		return err
 	}
-	if err := reports.WritePage(filepath.Join(dir, "index.html"), page); err != nil {
+	if err := htmlpage.WritePage(filepath.Join(dir, "index.html"), page); err != nil {
 		return fmt.Errorf("qa: %w", err)
 	}
 	return nil
@@ -150,11 +150,11 @@ func newManifestRow(n, width int, pk Pick, c *conversation, attributeTo string, 
 	return r
 }
 
-func indexPage(cfg Config, p plan, rows []manifestRow, short []Shortfall) (reports.Page, error) {
-	t := reports.Table{
+func indexPage(cfg Config, p plan, rows []manifestRow, short []Shortfall) (htmlpage.Page, error) {
+	t := htmlpage.Table{
 		Caption:  fmt.Sprintf("%d conversations", len(rows)),
 		Sortable: true,
-		Columns: []reports.Column{
+		Columns: []htmlpage.Column{
 			{Label: "#", Numeric: true}, {Label: "Conversation"}, {Label: "Agent"}, {Label: "Queue"},
 			{Label: "Channel"}, {Label: "Date"}, {Label: "Reason"}, {Label: "Strata"},
 			{Label: "CSAT", Numeric: true}, {Label: "Friction", Numeric: true, Title: "friction_score, 0..100"},
@@ -174,7 +174,7 @@ func indexPage(cfg Config, p plan, rows []manifestRow, short []Shortfall) (repor
 		if r.Calibration {
 			reviewer = "all (calibration)"
 		}
-		t.Rows = append(t.Rows, []reports.Cell{
+		t.Rows = append(t.Rows, []htmlpage.Cell{
 			{Text: strconv.Itoa(r.N)},
 			{Text: r.ConversationID, Href: r.Page},
 			{Text: cmp.Or(r.Agent, "no human agent")},
@@ -183,13 +183,13 @@ func indexPage(cfg Config, p plan, rows []manifestRow, short []Shortfall) (repor
 			{Text: strings.Join(r.Strata, ", ")},
 			{Text: optInt(r.CSAT)},
 			{Text: fmtScore(r.FrictionScore), Sort: optFloat(r.FrictionScore)},
-			{Text: reports.Duration(r.FirstResponseS), Sort: optFloat(r.FirstResponseS)},
+			{Text: htmlpage.Duration(r.FirstResponseS), Sort: optFloat(r.FirstResponseS)},
 			{Text: reviewer}, {},
 		})
 	}
 	table, err := t.HTML()
 	if err != nil {
-		return reports.Page{}, fmt.Errorf("qa: index table: %w", err)
+		return htmlpage.Page{}, fmt.Errorf("qa: index table: %w", err)
 	}
 	selection := fmt.Sprintf("%d conversations", p.rules.size)
 	if p.rules.perAgent > 0 {
@@ -219,23 +219,23 @@ func indexPage(cfg Config, p plan, rows []manifestRow, short []Shortfall) (repor
 	}
 	data, err := dataBlock(map[string]any{"page": "index", "run": p.run, "rows": refs})
 	if err != nil {
-		return reports.Page{}, err
+		return htmlpage.Page{}, err
 	}
-	body, err := reports.Fragment(packetTmpl.Lookup("index"), map[string]any{
+	body, err := htmlpage.Fragment(packetTmpl.Lookup("index"), map[string]any{
 		"Run": p.run, "Seed": p.rules.seed, "Selection": selection, "Strata": strata, "Filters": filters,
 		"Candidates": p.candidates, "Skipped": p.skipped, "AttributeTo": cfg.AttributeTo,
 		"Redaction": redaction, "Short": short, "Table": table, "Reviewers": reviewers, "Data": data,
 	})
 	if err != nil {
-		return reports.Page{}, fmt.Errorf("qa: %w", err)
+		return htmlpage.Page{}, fmt.Errorf("qa: %w", err)
 	}
-	return reports.Page{
+	return htmlpage.Page{
 		Title:     "QA review sample",
 		Subtitle:  "Run " + p.run,
 		Period:    p.from + " to " + p.to,
 		TimeZone:  p.loc.String(),
 		Freshness: "data to " + p.dataTo,
-		Nav:       []reports.Link{{Href: "index.html", Label: "Sample", Current: true}},
+		Nav:       []htmlpage.Link{{Href: "index.html", Label: "Sample", Current: true}},
 		Body:      body,
 		Footer:    "Parley QA sample. Manifests: manifest.csv, manifest.jsonl; spreadsheet scoring: " + TemplateName + ".",
 		Script:    reviewJS,
@@ -366,7 +366,7 @@ type shown struct{ text, id func(string) string }
 
 // transcriptPage renders conversation c, the packet's row i. autoQA says
 // whether the warehouse has automatic checks, whose failures it marks.
-func transcriptPage(rows []manifestRow, i int, c *conversation, autoQA bool, p plan, show shown, sc *config.Scorecard, reviewers []string) (reports.Page, error) {
+func transcriptPage(rows []manifestRow, i int, c *conversation, autoQA bool, p plan, show shown, sc *config.Scorecard, reviewers []string) (htmlpage.Page, error) {
 	r := rows[i]
 	var lines []line
 	for _, e := range c.Events {
@@ -375,9 +375,9 @@ func transcriptPage(rows []manifestRow, i int, c *conversation, autoQA bool, p p
 	fails := autoMarks(c, lines, show)
 	form, err := reviewForm(r, sc, reviewers)
 	if err != nil {
-		return reports.Page{}, err
+		return htmlpage.Page{}, err
 	}
-	body, err := reports.Fragment(packetTmpl.Lookup("transcript"), map[string]any{
+	body, err := htmlpage.Fragment(packetTmpl.Lookup("transcript"), map[string]any{
 		"Reason": r.Reason, "Strata": r.Strata, "QuotaNote": r.QuotaNote, "Agent": r.Agent,
 		"Customer": cmp.Or(show.id(c.CustomerID), "unknown"), "Channel": c.Channel, "Queue": c.LastQueue,
 		"Started": c.StartedLocal.Format("2006-01-02 15:04:05"),
@@ -385,9 +385,9 @@ func transcriptPage(rows []manifestRow, i int, c *conversation, autoQA bool, p p
 		"AutoQA": autoQA, "AutoFails": fails,
 	})
 	if err != nil {
-		return reports.Page{}, fmt.Errorf("qa: transcript of %s: %w", r.ConversationID, err)
+		return htmlpage.Page{}, fmt.Errorf("qa: transcript of %s: %w", r.ConversationID, err)
 	}
-	return reports.Page{
+	return htmlpage.Page{
 		Title:    "Conversation " + r.ConversationID,
 		Subtitle: fmt.Sprintf("QA sample %s, #%d", p.run, r.N),
 		Period:   c.LocalDate,
@@ -400,15 +400,15 @@ func transcriptPage(rows []manifestRow, i int, c *conversation, autoQA bool, p p
 
 // transcriptNav links transcript i to the sample and to its neighbours.
 // Links are relative to the transcripts folder.
-func transcriptNav(rows []manifestRow, i int) []reports.Link {
+func transcriptNav(rows []manifestRow, i int) []htmlpage.Link {
 	r := rows[i]
-	nav := []reports.Link{{Href: "../index.html", Label: "← Sample"}}
+	nav := []htmlpage.Link{{Href: "../index.html", Label: "← Sample"}}
 	if i > 0 {
-		nav = append(nav, reports.Link{Href: path.Base(rows[i-1].Page), Label: "Previous"})
+		nav = append(nav, htmlpage.Link{Href: path.Base(rows[i-1].Page), Label: "Previous"})
 	}
-	nav = append(nav, reports.Link{Href: path.Base(r.Page), Label: fmt.Sprintf("%d of %d", r.N, len(rows)), Current: true})
+	nav = append(nav, htmlpage.Link{Href: path.Base(r.Page), Label: fmt.Sprintf("%d of %d", r.N, len(rows)), Current: true})
 	if i+1 < len(rows) {
-		nav = append(nav, reports.Link{Href: path.Base(rows[i+1].Page), Label: "Next"})
+		nav = append(nav, htmlpage.Link{Href: path.Base(rows[i+1].Page), Label: "Next"})
 	}
 	return nav
 }
@@ -506,12 +506,12 @@ func metrics(c *conversation) []metric {
 		sla = map[bool]string{true: "met", false: "missed"}[*c.SLAMet]
 	}
 	return []metric{
-		{"First response", reports.Duration(c.FirstResponseS)},
-		{"First response, business hours", reports.Duration(c.FirstResponseBusinessS)},
-		{"SLA target", reports.Duration(c.SLATargetS)},
+		{"First response", htmlpage.Duration(c.FirstResponseS)},
+		{"First response, business hours", htmlpage.Duration(c.FirstResponseBusinessS)},
+		{"SLA target", htmlpage.Duration(c.SLATargetS)},
 		{"SLA", sla},
 		{"Resolved", yesNo(c.Resolved)},
-		{"Resolution time", reports.Duration(c.ResolutionS)},
+		{"Resolution time", htmlpage.Duration(c.ResolutionS)},
 		{"Reopens", strconv.FormatInt(c.Reopens, 10)},
 		{"Escalations", strconv.FormatInt(c.Escalations, 10)},
 		{"Transfers", strconv.FormatInt(c.Transfers, 10)},

@@ -11,10 +11,10 @@ import (
 	"time"
 
 	"github.com/parley-cx/parley/internal/browsertest"
+	"github.com/parley-cx/parley/internal/htmlpage"
 	"github.com/parley-cx/parley/internal/realdata"
 	"github.com/parley-cx/parley/internal/redact"
 	"github.com/parley-cx/parley/internal/warehouse"
-	"github.com/parley-cx/parley/reports"
 )
 
 // hostileFixture is one conversation whose customer writes markup and
@@ -73,7 +73,7 @@ func TestPacketRedactsAndEscapes(t *testing.T) {
 			p := b.Open(t, page)
 			p.RequireClean(t)
 			csp := browsertest.Eval[string](t, p, `document.querySelector('meta[http-equiv="Content-Security-Policy"]').content`)
-			if want := reports.PageCSP(reports.Page{Script: reviewJS}); csp != want {
+			if want := htmlpage.PageCSP(htmlpage.Page{Script: reviewJS}); csp != want {
 				t.Errorf("transcript page CSP %q, want the kit's with the review form's script %q", csp, want)
 			}
 			text := p.Text(t)

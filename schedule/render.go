@@ -13,7 +13,7 @@ import (
 	"github.com/go-echarts/go-echarts/v2/opts"
 
 	"github.com/parley-cx/parley/internal/csvsafe"
-	"github.com/parley-cx/parley/reports"
+	"github.com/parley-cx/parley/internal/htmlpage"
 )
 
 // Output formats.
@@ -151,7 +151,7 @@ func writeHTML(w io.Writer, rep *Report) error {
 	if len(rep.Results) > 0 {
 		tz = rep.Results[0].TimeZone
 	}
-	return reports.Render(w, reports.Page{
+	return htmlpage.Render(w, htmlpage.Page{
 		Title:    "Shift schedule",
 		Subtitle: fmt.Sprintf("Agents per %s interval from %s, shifts from %s", rep.Interval, rep.Plan, rep.ShiftFile),
 		Period:   period,
@@ -190,35 +190,35 @@ func resultHTML(r Result) (template.HTML, error) {
 		AddSeries("required", req, style(colourRequired)...).
 		AddSeries("scheduled", sched, append(style(colourScheduled), charts.WithAreaStyleOpts(opts.AreaStyle{Color: colourScheduled, Opacity: opts.Float(0.2)}))...).
 		AddSeries("under", under, style(colourUnder)...)
-	chart, err := reports.Chart(line, "380px")
+	chart, err := htmlpage.Chart(line, "380px")
 	if err != nil {
 		return "", err
 	}
-	var shifts [][]reports.Cell
+	var shifts [][]htmlpage.Cell
 	for _, s := range r.Shifts {
-		shifts = append(shifts, []reports.Cell{{Text: s.Name}, {Text: s.Start.Format("Mon 2006-01-02 15:04"), Sort: s.StartText}, {Text: s.End.Format("Mon 15:04"), Sort: s.EndText},
+		shifts = append(shifts, []htmlpage.Cell{{Text: s.Name}, {Text: s.Start.Format("Mon 2006-01-02 15:04"), Sort: s.StartText}, {Text: s.End.Format("Mon 15:04"), Sort: s.EndText},
 			{Text: strconv.Itoa(s.Agents)}, {Text: strconv.FormatFloat(s.PaidHours*float64(s.Agents), 'f', 1, 64)}})
 	}
-	shiftTable, err := reports.Table{
+	shiftTable, err := htmlpage.Table{
 		Caption:  "Chosen shifts — " + r.name(),
-		Columns:  []reports.Column{{Label: "shift"}, {Label: "start"}, {Label: "end"}, {Label: "agents", Numeric: true}, {Label: "paid hours", Numeric: true}},
+		Columns:  []htmlpage.Column{{Label: "shift"}, {Label: "start"}, {Label: "end"}, {Label: "agents", Numeric: true}, {Label: "paid hours", Numeric: true}},
 		Rows:     shifts,
 		Sortable: true,
 	}.HTML()
 	if err != nil {
 		return "", err
 	}
-	var cov [][]reports.Cell
+	var cov [][]htmlpage.Cell
 	for _, iv := range r.Coverage {
 		if iv.Required == 0 && iv.Scheduled == 0 {
 			continue
 		}
-		cov = append(cov, []reports.Cell{{Text: iv.Start.Format("Mon 2006-01-02 15:04"), Sort: iv.StartText}, {Text: strconv.Itoa(iv.Required)},
+		cov = append(cov, []htmlpage.Cell{{Text: iv.Start.Format("Mon 2006-01-02 15:04"), Sort: iv.StartText}, {Text: strconv.Itoa(iv.Required)},
 			{Text: strconv.Itoa(iv.Scheduled)}, {Text: strconv.Itoa(iv.Over)}, {Text: strconv.Itoa(iv.Under)}})
 	}
-	covTable, err := reports.Table{
+	covTable, err := htmlpage.Table{
 		Caption: "Coverage per interval — " + r.name(),
-		Columns: []reports.Column{{Label: "interval"}, {Label: "required", Numeric: true, Title: "agents_with_shrinkage of the plan"},
+		Columns: []htmlpage.Column{{Label: "interval"}, {Label: "required", Numeric: true, Title: "agents_with_shrinkage of the plan"},
 			{Label: "scheduled", Numeric: true, Title: "agents on shift and not on break"}, {Label: "over", Numeric: true}, {Label: "under", Numeric: true}},
 		Rows:     cov,
 		Sortable: true,
@@ -230,13 +230,13 @@ func resultHTML(r Result) (template.HTML, error) {
 	if !r.Optimal {
 		status = fmt.Sprintf("search stopped after %d nodes, at most %.1f%% above the optimum", r.Nodes, 100*r.ProvenGap)
 	}
-	h := func(v float64) reports.Cell { return reports.Cell{Text: strconv.FormatFloat(v, 'f', 1, 64)} }
-	summary, err := reports.Table{
+	h := func(v float64) htmlpage.Cell { return htmlpage.Cell{Text: strconv.FormatFloat(v, 'f', 1, 64)} }
+	summary, err := htmlpage.Table{
 		Caption: "Summary — " + r.name(),
-		Columns: []reports.Column{{Label: "paid hours", Numeric: true}, {Label: "required agent-hours", Numeric: true}, {Label: "over", Numeric: true},
+		Columns: []htmlpage.Column{{Label: "paid hours", Numeric: true}, {Label: "required agent-hours", Numeric: true}, {Label: "over", Numeric: true},
 			{Label: "under", Numeric: true}, {Label: "LP lower bound", Numeric: true, Title: "the linear relaxation's optimum: no plan pays fewer hours"},
 			{Label: "gap to LP bound", Numeric: true}, {Label: "status"}},
-		Rows: [][]reports.Cell{{h(r.PaidHours), h(r.RequiredHours), h(r.OverHours), h(r.UnderHours), h(r.LPBound),
+		Rows: [][]htmlpage.Cell{{h(r.PaidHours), h(r.RequiredHours), h(r.OverHours), h(r.UnderHours), h(r.LPBound),
 			{Text: strconv.FormatFloat(100*r.Gap, 'f', 1, 64) + "%"}, {Text: status}}},
 	}.HTML()
 	if err != nil {

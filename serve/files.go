@@ -20,7 +20,7 @@ import (
 	"time"
 
 	"github.com/parley-cx/parley/internal/config"
-	"github.com/parley-cx/parley/reports"
+	"github.com/parley-cx/parley/internal/htmlpage"
 )
 
 //go:embed refresh.js
@@ -31,7 +31,7 @@ var refreshJS string
 // characters. Together with os.Root, which refuses to leave its folder even
 // through a symbolic link, it makes path traversal impossible.
 func safeName(name string) bool {
-	if name == "" || name == "." || name == ".." || strings.HasPrefix(name, ".") || strings.HasPrefix(name, reports.TempPrefix) {
+	if name == "" || name == "." || name == ".." || strings.HasPrefix(name, ".") || strings.HasPrefix(name, htmlpage.TempPrefix) {
 		return false
 	}
 	for _, r := range name {
@@ -103,7 +103,7 @@ func (s *Server) reportFile(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r, err)
 		return
 	}
-	s.servePage(w, r, data, reports.Served{Connect: true, Scripts: []string{refreshJS}}, block+reports.ScriptTag(refreshJS))
+	s.servePage(w, r, data, htmlpage.Served{Connect: true, Scripts: []string{refreshJS}}, block+htmlpage.ScriptTag(refreshJS))
 }
 
 // version answers the current version of a page of the reports folder, so
@@ -124,7 +124,7 @@ func (s *Server) version(w http.ResponseWriter, r *http.Request) {
 }
 
 // servePage sends a page of the reports kit, rewritten for the server.
-func (s *Server) servePage(w http.ResponseWriter, r *http.Request, data []byte, served reports.Served, extra template.HTML) {
+func (s *Server) servePage(w http.ResponseWriter, r *http.Request, data []byte, served htmlpage.Served, extra template.HTML) {
 	out, csp, err := served.Rewrite(data, extra)
 	if err != nil {
 		s.log.Warn("serve: not a page of the reports kit; not served", "path", r.URL.Path, "err", err)
@@ -201,7 +201,7 @@ func (s *Server) packetFile(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r, err)
 		return
 	}
-	s.servePage(w, r, data, reports.Served{Forms: true}, block)
+	s.servePage(w, r, data, htmlpage.Served{Forms: true}, block)
 }
 
 // transcriptConversation is the conversation of a packet's transcript

@@ -8,7 +8,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/parley-cx/parley/reports"
+	"github.com/parley-cx/parley/internal/htmlpage"
 )
 
 // pageCSP finishes a page's policy for the header: no framing, which only
@@ -25,7 +25,7 @@ var chromeTmpl = template.Must(template.New("chrome").Parse(`{{if .Name}}<form m
 // strict policy with forms allowed to post here, the navigation of what
 // the person may open, and body executed from tmpl with data.
 func (s *Server) page(w http.ResponseWriter, r *http.Request, status int, title string, tmpl *template.Template, data any, id identity) {
-	body, err := reports.Fragment(tmpl, data)
+	body, err := htmlpage.Fragment(tmpl, data)
 	if err != nil {
 		s.log.Error("serve: render page", "title", title, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
@@ -38,13 +38,13 @@ func (s *Server) page(w http.ResponseWriter, r *http.Request, status int, title 
 	if id.session != nil {
 		d.CSRF = id.session.csrf
 	}
-	if body, err = reports.Fragment(chromeTmpl, d); err == nil {
+	if body, err = htmlpage.Fragment(chromeTmpl, d); err == nil {
 		var buf bytes.Buffer
-		if err = reports.Render(&buf, reports.Page{Title: title, Nav: s.nav(id, r.URL.Path), Body: body,
+		if err = htmlpage.Render(&buf, htmlpage.Page{Title: title, Nav: s.nav(id, r.URL.Path), Body: body,
 			Footer: "Parley · every transcript view, review, dispute and sign-in is recorded in the audit log."}); err == nil {
 			var out []byte
 			var csp string
-			if out, csp, err = (reports.Served{Forms: true}).Rewrite(buf.Bytes(), ""); err == nil {
+			if out, csp, err = (htmlpage.Served{Forms: true}).Rewrite(buf.Bytes(), ""); err == nil {
 				w.Header().Set("Content-Security-Policy", pageCSP(csp))
 				w.Header().Set("Content-Type", "text/html; charset=utf-8")
 				w.WriteHeader(status)
@@ -74,19 +74,19 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, status int, text s
 }
 
 // nav links what id may open.
-func (s *Server) nav(id identity, current string) []reports.Link {
+func (s *Server) nav(id identity, current string) []htmlpage.Link {
 	if id.user.Name == "" {
 		return nil
 	}
-	links := []reports.Link{{Href: "/", Label: "Home"}}
+	links := []htmlpage.Link{{Href: "/", Label: "Home"}}
 	if id.can(permDashboards) {
-		links = append(links, reports.Link{Href: "/reports/index.html", Label: "Dashboards"}, reports.Link{Href: "/reports/now.html", Label: "Now"})
+		links = append(links, htmlpage.Link{Href: "/reports/index.html", Label: "Dashboards"}, htmlpage.Link{Href: "/reports/now.html", Label: "Now"})
 	}
 	if id.can(permPackets) {
-		links = append(links, reports.Link{Href: "/qa/", Label: "QA packets"})
+		links = append(links, htmlpage.Link{Href: "/qa/", Label: "QA packets"})
 	}
 	if id.can(permReviewsAll) || id.can(permReviewsOwn) {
-		links = append(links, reports.Link{Href: "/reviews", Label: "Reviews"})
+		links = append(links, htmlpage.Link{Href: "/reviews", Label: "Reviews"})
 	}
 	for i := range links {
 		links[i].Current = links[i].Href == current

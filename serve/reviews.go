@@ -13,10 +13,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parley-cx/parley/internal/htmlpage"
 	"github.com/parley-cx/parley/internal/warehouse"
 	"github.com/parley-cx/parley/qa"
-	"github.com/parley-cx/parley/reports"
-	parleysql "github.com/parley-cx/parley/sql"
+	sqlfiles "github.com/parley-cx/parley/sql"
 )
 
 // reviewRow is a row of sql/serve/reviews.sql and review.sql.
@@ -60,7 +60,7 @@ func (s *Server) findReview(ctx context.Context, id string) (*reviewRow, []ratin
 	var rv *reviewRow
 	var ratings []ratingRow
 	err := s.warehouseQuery(ctx, func(db *sql.DB) error {
-		row := db.QueryRowContext(ctx, parleysql.File("serve/review.sql"), sql.Named("id", id))
+		row := db.QueryRowContext(ctx, sqlfiles.File("serve/review.sql"), sql.Named("id", id))
 		var r reviewRow
 		var comment sql.NullString
 		switch err := row.Scan(&r.ID, &r.Conversation, &r.Agent, &r.Reviewer, &r.Scorecard, &r.Version, &r.Score, &r.CriticalFailed,
@@ -72,7 +72,7 @@ func (s *Server) findReview(ctx context.Context, id string) (*reviewRow, []ratin
 		}
 		r.Comment = comment.String
 		rv = &r
-		rows, err := db.QueryContext(ctx, parleysql.File("serve/review_ratings.sql"), sql.Named("id", id))
+		rows, err := db.QueryContext(ctx, sqlfiles.File("serve/review_ratings.sql"), sql.Named("id", id))
 		if err != nil {
 			return fmt.Errorf("serve: read ratings: %w", err)
 		}
@@ -109,10 +109,10 @@ func (s *Server) reviewList(w http.ResponseWriter, r *http.Request) {
 		s.deny(w, r, "role does not allow it", nil)
 		return
 	}
-	table := reports.Table{Sortable: true, Columns: []reports.Column{{Label: "Review"}, {Label: "Conversation"}, {Label: "Agent"},
+	table := htmlpage.Table{Sortable: true, Columns: []htmlpage.Column{{Label: "Review"}, {Label: "Conversation"}, {Label: "Agent"},
 		{Label: "Reviewer"}, {Label: "Score", Numeric: true}, {Label: "Status"}, {Label: "Reviewed (UTC)"}}}
 	err := s.warehouseQuery(r.Context(), func(db *sql.DB) error {
-		rows, err := db.QueryContext(r.Context(), parleysql.File("serve/reviews.sql"), sql.Named("agent", agent))
+		rows, err := db.QueryContext(r.Context(), sqlfiles.File("serve/reviews.sql"), sql.Named("agent", agent))
 		if err != nil {
 			return fmt.Errorf("serve: list reviews: %w", err)
 		}
@@ -123,7 +123,7 @@ func (s *Server) reviewList(w http.ResponseWriter, r *http.Request) {
 				&v.Status, &v.ReviewedAt, &v.Run, &v.Calibration); err != nil {
 				return fmt.Errorf("serve: list reviews: %w", err)
 			}
-			table.Rows = append(table.Rows, []reports.Cell{{Text: v.ID, Href: "/reviews/" + v.ID}, {Text: v.Conversation}, {Text: v.Agent},
+			table.Rows = append(table.Rows, []htmlpage.Cell{{Text: v.ID, Href: "/reviews/" + v.ID}, {Text: v.Conversation}, {Text: v.Agent},
 				{Text: v.Reviewer}, {Text: score(v.Score)}, {Text: v.Status}, {Text: v.ReviewedAt.Format("2006-01-02 15:04")}})
 		}
 		return rows.Err()
@@ -151,7 +151,7 @@ func (s *Server) warehouseError(w http.ResponseWriter, r *http.Request, err erro
 
 func score(v *float64) string {
 	if v == nil {
-		return reports.Missing
+		return htmlpage.Missing
 	}
 	return fmt.Sprintf("%.1f", *v)
 }
@@ -184,7 +184,7 @@ func (s *Server) reviewPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	table := reports.Table{Columns: []reports.Column{{Label: "Category"}, {Label: "Rating", Numeric: true}, {Label: "Scale"},
+	table := htmlpage.Table{Columns: []htmlpage.Column{{Label: "Category"}, {Label: "Rating", Numeric: true}, {Label: "Scale"},
 		{Label: "Weight", Numeric: true}, {Label: "Comment"}}}
 	for _, g := range ratings {
 		rating := "N/A"
@@ -195,7 +195,7 @@ func (s *Server) reviewPage(w http.ResponseWriter, r *http.Request) {
 		if g.Critical {
 			name += " (critical)"
 		}
-		table.Rows = append(table.Rows, []reports.Cell{{Text: name}, {Text: rating}, {Text: fmt.Sprintf("%d-%d", g.Min, g.Max)},
+		table.Rows = append(table.Rows, []htmlpage.Cell{{Text: name}, {Text: rating}, {Text: fmt.Sprintf("%d-%d", g.Min, g.Max)},
 			{Text: fmt.Sprint(g.Weight)}, {Text: g.CommentOrEmpty}})
 	}
 	t, err := table.HTML()

@@ -28,8 +28,8 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/parley-cx/parley/internal/config"
+	"github.com/parley-cx/parley/internal/htmlpage"
 	"github.com/parley-cx/parley/internal/lake"
-	"github.com/parley-cx/parley/reports"
 )
 
 // fixture is a lake, a reports folder with one page and a secret beside
@@ -48,7 +48,7 @@ func newFixture(t *testing.T) fixture {
 		}
 	}
 	page := func(path, title string) {
-		if err := reports.WritePage(path, reports.Page{Title: title}); err != nil {
+		if err := htmlpage.WritePage(path, htmlpage.Page{Title: title}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -1,6 +1,6 @@
 //go:build windows
 
-package sql
+package sqlfiles
 
 import (
 	"time"

@@ -1,11 +1,15 @@
-// Package sql embeds every SQL statement Parley runs, so data teams read and reuse the same definitions the dashboards use.
+// Package sqlfiles (folder sql/) embeds every SQL statement Parley runs, so
+// data teams read and reuse the same definitions the dashboards use. It is
+// not named sql so that database/sql keeps its name in the files that use
+// both.
 //
 // Each folder belongs to one stage: build/ makes the warehouse (its files
-// run in the order build/plan declares, which is their numbers), reports/
-// feeds the dashboards, qa/ the review samples, forecast/ the arrival
-// counts, sandbox/ locks down the warehouse for parley sql and parley
-// export, run/ and serve/ hold the lookups of parley run and parley serve. Import it as parleysql to keep database/sql's name free.
-package sql
+// run in the order build/plan declares, which is their numbers),
+// dashboards/ feeds the dashboards, qa/ the review samples, forecast/ the
+// arrival counts, sandbox/ locks down the warehouse for parley sql and
+// parley export, run/ and serve/ hold the lookups of parley run and parley
+// serve.
+package sqlfiles
 
 import (
 	"context"
@@ -21,7 +25,7 @@ import (
 
 // FS holds every .sql file, by path relative to this folder.
 //
-//go:embed build reports qa forecast sandbox run serve
+//go:embed build dashboards qa forecast sandbox run serve
 var FS embed.FS
 
 // File returns one embedded statement. A missing name is a programming error

@@ -7,7 +7,7 @@ import (
 	"testing/fstest"
 
 	"github.com/parley-cx/parley/internal/config"
-	parleysql "github.com/parley-cx/parley/sql"
+	sqlfiles "github.com/parley-cx/parley/sql"
 )
 
 // TestFingerprintCoversEveryBuildFile changes each embedded build SQL file
@@ -17,11 +17,11 @@ import (
 func TestFingerprintCoversEveryBuildFile(t *testing.T) {
 	files := fstest.MapFS{}
 	var build []string
-	err := fs.WalkDir(parleysql.FS, ".", func(name string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(sqlfiles.FS, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		b, err := fs.ReadFile(parleysql.FS, name)
+		b, err := fs.ReadFile(sqlfiles.FS, name)
 		if err != nil {
 			return err
 		}
@@ -62,7 +62,7 @@ func TestFingerprintCoversEveryBuildFile(t *testing.T) {
 		t.Fatalf("only %d build files (%d in build/stmt): the walk misses files", len(build), stmt)
 	}
 	// A file outside build/ (a report query) does not change what a build computes.
-	files["reports/period.sql"] = &fstest.MapFile{Data: []byte("SELECT 1")}
+	files["dashboards/period.sql"] = &fstest.MapFile{Data: []byte("SELECT 1")}
 	if got, _ := fingerprint(files, settings); got != base {
 		t.Error("a report query changed the build fingerprint")
 	}

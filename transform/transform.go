@@ -19,7 +19,7 @@ import (
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/lake"
 	"github.com/parley-cx/parley/internal/warehouse"
-	parleysql "github.com/parley-cx/parley/sql"
+	sqlfiles "github.com/parley-cx/parley/sql"
 )
 
 // ErrNoEvents is returned when the lake holds no complete events file.
@@ -168,7 +168,7 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 // the statements Go runs with parameters included). Warehouses with
 // different fingerprints are never updated into one another.
 func Fingerprint(settings *config.Config) string {
-	sum, err := fingerprint(parleysql.FS, settings)
+	sum, err := fingerprint(sqlfiles.FS, settings)
 	if err != nil {
 		// The files are compiled in; an unreadable folder is a programming error.
 		panic(fmt.Sprintf("transform: fingerprint the build SQL: %v", err))
@@ -242,7 +242,7 @@ type runner struct {
 }
 
 func (r *runner) exec(ctx context.Context, name string, args ...any) error {
-	return parleysql.Exec(ctx, r.conn, r.log, "transform", name, args...)
+	return sqlfiles.Exec(ctx, r.conn, r.log, "transform", name, args...)
 }
 
 // run walks the transform's steps of the build plan (build/plan): each
@@ -313,7 +313,7 @@ func (r *runner) hook(ctx context.Context, h plan.Hook) error {
 			err = r.exec(ctx, "build/stmt/lake_files.sql", paths(r.newFiles))
 		}
 	case plan.ReadAffected:
-		if err := r.conn.QueryRowContext(ctx, parleysql.File("build/stmt/affected_count.sql")).Scan(&r.stats.Affected); err != nil {
+		if err := r.conn.QueryRowContext(ctx, sqlfiles.File("build/stmt/affected_count.sql")).Scan(&r.stats.Affected); err != nil {
 			return fmt.Errorf("transform: count affected conversations: %w", err)
 		}
 		r.log.Info("transform: incremental", "new_files", len(r.newFiles), "conversations", r.stats.Affected)
@@ -343,7 +343,7 @@ func (r *runner) hook(ctx context.Context, h plan.Hook) error {
 // kept copy would change, and with it rows this update does not recompute.
 func (r *runner) checkKeptCopies(ctx context.Context) error {
 	var lost int64
-	if err := r.conn.QueryRowContext(ctx, parleysql.File("build/stmt/lost_kept.sql")).Scan(&lost); err != nil {
+	if err := r.conn.QueryRowContext(ctx, sqlfiles.File("build/stmt/lost_kept.sql")).Scan(&lost); err != nil {
 		return fmt.Errorf("transform: check kept copies: %w", err)
 	}
 	if lost > 0 {
@@ -356,7 +356,7 @@ func (r *runner) checkKeptCopies(ctx context.Context) error {
 // lake's gap records and reports whether they differ from those the table held.
 func (r *runner) loadGaps(ctx context.Context, gaps []string) (changed bool, err error) {
 	var before, after string
-	digest := parleysql.File("build/stmt/ingest_gaps_digest.sql")
+	digest := sqlfiles.File("build/stmt/ingest_gaps_digest.sql")
 	if err := r.conn.QueryRowContext(ctx, digest).Scan(&before); err != nil {
 		return false, fmt.Errorf("transform: read ingest_gaps: %w", err)
 	}
@@ -379,7 +379,7 @@ func (r *runner) loadGaps(ctx context.Context, gaps []string) (changed bool, err
 // those the table held.
 func (r *runner) loadReviews(ctx context.Context, files []string) (changed bool, err error) {
 	var before, after string
-	digest := parleysql.File("build/stmt/qa_review_rows_digest.sql")
+	digest := sqlfiles.File("build/stmt/qa_review_rows_digest.sql")
 	if err := r.conn.QueryRowContext(ctx, digest).Scan(&before); err != nil {
 		return false, fmt.Errorf("transform: read qa_review_rows: %w", err)
 	}
@@ -407,7 +407,7 @@ func (s Stats) UpToDate() bool {
 // from and returns the ones not built yet, or ErrFullRebuild.
 func (r *runner) listNewFiles(ctx context.Context, files []lakeFile) ([]lakeFile, error) {
 	var fp string
-	switch err := r.conn.QueryRowContext(ctx, parleysql.File("build/stmt/build_state.sql")).Scan(&fp); {
+	switch err := r.conn.QueryRowContext(ctx, sqlfiles.File("build/stmt/build_state.sql")).Scan(&fp); {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil, fmt.Errorf("transform: %w: the warehouse does not record how it was built", ErrFullRebuild)
 	case err != nil:
@@ -415,7 +415,7 @@ func (r *runner) listNewFiles(ctx context.Context, files []lakeFile) ([]lakeFile
 	case fp != r.fingerprint:
 		return nil, fmt.Errorf("transform: %w: it was built with other settings or by another version of the build SQL", ErrFullRebuild)
 	}
-	rows, err := r.conn.QueryContext(ctx, parleysql.File("build/stmt/build_files.sql"))
+	rows, err := r.conn.QueryContext(ctx, sqlfiles.File("build/stmt/build_files.sql"))
 	if err != nil {
 		return nil, fmt.Errorf("transform: read built files: %w", err)
 	}
@@ -474,7 +474,7 @@ func BuiltWith(ctx context.Context, db string) (state BuildState, ok bool, err e
 	}
 	defer w.Close()
 	var settings, lakePath sql.NullString
-	switch err := w.QueryRowContext(ctx, parleysql.File("build/stmt/built_with.sql")).Scan(&state.Fingerprint, &settings, &lakePath); {
+	switch err := w.QueryRowContext(ctx, sqlfiles.File("build/stmt/built_with.sql")).Scan(&state.Fingerprint, &settings, &lakePath); {
 	case errors.Is(err, sql.ErrNoRows):
 		return state, false, nil
 	case err != nil:
@@ -500,10 +500,10 @@ func (r *runner) record(ctx context.Context, newFiles []lakeFile) error {
 	for i, f := range newFiles {
 		sizes[i], modified[i] = f.size, f.modified
 	}
-	if _, err := tx.ExecContext(ctx, parleysql.File("build/stmt/record_files.sql"), paths(newFiles), sizes, modified); err != nil {
+	if _, err := tx.ExecContext(ctx, sqlfiles.File("build/stmt/record_files.sql"), paths(newFiles), sizes, modified); err != nil {
 		return fmt.Errorf("transform: record built files: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, parleysql.File("build/stmt/set_build_state.sql"), r.fingerprint, r.settings, r.lake); err != nil {
+	if _, err := tx.ExecContext(ctx, sqlfiles.File("build/stmt/set_build_state.sql"), r.fingerprint, r.settings, r.lake); err != nil {
 		return fmt.Errorf("transform: record build state: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -515,10 +515,10 @@ func (r *runner) record(ctx context.Context, newFiles []lakeFile) error {
 func (r *runner) count(ctx context.Context, s *Stats) error {
 	t := time.Now()
 	defer func() { r.log.Info("transform: counted rows", "elapsed", time.Since(t).Round(time.Millisecond)) }()
-	if err := r.conn.QueryRowContext(ctx, parleysql.File("build/stmt/raw_rows.sql")).Scan(&s.RawRows); err != nil {
+	if err := r.conn.QueryRowContext(ctx, sqlfiles.File("build/stmt/raw_rows.sql")).Scan(&s.RawRows); err != nil {
 		return fmt.Errorf("transform: count lake rows: %w", err)
 	}
-	if err := r.conn.QueryRowContext(ctx, parleysql.File("build/stmt/event_counts.sql")).Scan(&s.Events, &s.Conversations, &s.Conflicts); err != nil {
+	if err := r.conn.QueryRowContext(ctx, sqlfiles.File("build/stmt/event_counts.sql")).Scan(&s.Events, &s.Conversations, &s.Conflicts); err != nil {
 		return fmt.Errorf("transform: count events: %w", err)
 	}
 	s.Duplicates = s.RawRows - s.Events

@@ -30,16 +30,21 @@ var Steps = []Step{
 	{File: "135_qa_review_rows.sql", Stage: Transform, Then: LoadReviews},
 	{File: "200_settings.sql", Stage: Metrics, Params: SettingNames},
 	{File: "201_reference.sql", Stage: Metrics, Then: FillReference},
+	{File: "202_dimensions.sql", Stage: Metrics, Then: FillDimensions},
 	{File: "210_messages.sql", Stage: Metrics, Scope: "events", PerConversation: true},
 	{File: "220_episodes.sql", Stage: Metrics, Scope: "messages", PerConversation: true},
 	{File: "230_escalations.sql", Stage: Metrics, PerConversation: true},
+	{File: "235_conversation_openings.sql", Stage: Metrics, PerConversation: true, Then: MatchContactReasons},
+	{File: "236_conversation_dimensions.sql", Stage: Metrics, PerConversation: true},
 	{File: "240_conversations.sql", Stage: Metrics, Scope: "escalations", PerConversation: true},
 	{File: "245_qa_reviews.sql", Stage: Metrics},
 	{File: "246_qa_quality.sql", Stage: Metrics},
 	{File: "247_auto_qa.sql", Stage: Metrics, Then: AutoQA},
 	{File: "250_rollups.sql", Stage: Metrics},
+	{File: "251_dimension_rollups.sql", Stage: Metrics},
 	{File: "255_queue_now.sql", Stage: Metrics},
 	{File: "260_warehouse_info.sql", Stage: Metrics, Params: []string{"parley_version", "parley_revision"}},
+	{File: "265_report_views.sql", Stage: Metrics},
 }
 
 // SettingNames are the parameters of 200_settings.sql, which writes them
@@ -154,6 +159,12 @@ const (
 	FillReference
 	// AutoQA (metrics): runs the automatic QA checks into auto_qa.
 	AutoQA
+	// FillDimensions (metrics): the dimensions, contact-reason rules and
+	// prices of parley.yaml (metrics/dimensions.go).
+	FillDimensions
+	// MatchContactReasons (metrics): matches each contact-reason rule, one
+	// statement per rule, against the customer's first messages.
+	MatchContactReasons
 )
 
 // Of is the steps of one stage, in order.

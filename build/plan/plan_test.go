@@ -11,7 +11,7 @@ import (
 
 	"github.com/parley-cx/parley/build/plan"
 	"github.com/parley-cx/parley/internal/config"
-	parleysql "github.com/parley-cx/parley/sql"
+	sqlfiles "github.com/parley-cx/parley/sql"
 )
 
 // number is the leading number of a build file's name ("210_messages.sql": 210).
@@ -30,7 +30,7 @@ func number(t *testing.T, file string) int {
 // the transform's before the metrics'. A new file left out of the plan, or
 // put in the wrong place, fails here.
 func TestPlanCoversEveryFileInOrder(t *testing.T) {
-	entries, err := fs.ReadDir(parleysql.FS, "build")
+	entries, err := fs.ReadDir(sqlfiles.FS, "build")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func TestPlanShape(t *testing.T) {
 		}
 		for _, mode := range modes {
 			name := "build/stmt/scope_" + mode + "_" + s.Scope + ".sql"
-			if _, err := fs.Stat(parleysql.FS, name); err != nil {
+			if _, err := fs.Stat(sqlfiles.FS, name); err != nil {
 				t.Errorf("%s: scope %q: %v", s.File, s.Scope, err)
 			}
 		}
@@ -116,7 +116,7 @@ var (
 func TestPlanParamsAreTheFilesNamedParameters(t *testing.T) {
 	values := plan.Params(config.Default())
 	for _, s := range plan.Steps {
-		text := comment.ReplaceAllString(parleysql.File(s.Path()), "")
+		text := comment.ReplaceAllString(sqlfiles.File(s.Path()), "")
 		var used []string
 		for _, m := range parameter.FindAllStringSubmatch(text, -1) {
 			if _, err := strconv.Atoi(m[1]); err == nil {

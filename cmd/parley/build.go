@@ -72,8 +72,9 @@ warehouse_info, logged at WARN and listed, with the fields that differ, by
 
 Every table and column is documented in docs/metrics.md; the SQL is in
 sql/build/, run in the order of its numbers as build/plan/plan.go lists it. Settings (time zone, business hours, SLA targets, windows,
-friction weights, the automatic checks, and the build's DuckDB memory_limit,
-temp_dir and threads) come from --config; see docs/config.md. Without --db the warehouse is
+friction weights, dimensions, contact-reason rules, prices, the automatic
+checks, and the build's DuckDB memory_limit, temp_dir and threads) come from
+--config; see docs/config.md. Without --db the warehouse is
 written next to the lake folder: --lake demo/lake writes
 demo/warehouse.duckdb.
 

@@ -118,12 +118,18 @@ func runDemo(ctx context.Context, o demoOptions, stdout, stderr io.Writer) error
 		}
 	}
 	step := newStepper(stderr)
-	var from time.Time
+	var from, to time.Time
 	switch o.data {
 	case demoSynthetic:
-		if err := generateAndIngest(ctx, o, settings, lakeDir, step, stderr, log); err != nil {
+		start, err := generateAndIngest(ctx, o, settings, lakeDir, step, stderr, log)
+		if err != nil {
 			return err
 		}
+		// The report shows the generated days: the default period would end on the
+		// last complete day before the last event, which for a generated history
+		// lies days after its last arrival (late resolutions and reopens).
+		from = time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, time.UTC)
+		to = from.AddDate(0, 0, o.days-1)
 	case demoTWCS:
 		if _, err := os.Stat(o.dataFile); err != nil {
 			return usageErrorf(`demo: --data twcs reads the "Customer Support on Twitter" sample, and %w.
@@ -155,7 +161,7 @@ twcs.csv of the public "Customer Support on Twitter" data set (docs/real-data.md
 	step.done(fmt.Sprintf("%d events (%d duplicates dropped), %d conversations", built.Events, built.Duplicates, built.Conversations))
 
 	step.start("rendering dashboards")
-	if _, err := dashboards.Render(ctx, dashboards.Config{DB: dbPath, Out: outDir, From: from, Settings: settings, Log: log}); err != nil {
+	if _, err := dashboards.Render(ctx, dashboards.Config{DB: dbPath, Out: outDir, From: from, To: to, Settings: settings, Log: log}); err != nil {
 		return err
 	}
 	step.done(filepath.Join(outDir, "index.html"))
@@ -219,18 +225,20 @@ func invokedAs() string {
 
 // generateAndIngest is the synthetic demo's first half: an embedded broker,
 // the generator producing into it, and ingest draining it into the lake.
-func generateAndIngest(ctx context.Context, o demoOptions, settings *config.Config, lakeDir string, step *stepper, stderr io.Writer, log *slog.Logger) error {
+// generateAndIngest generates the demo's operation into Kafka and ingests it into lakeDir;
+// it returns the first generated day, in the generator's time zone.
+func generateAndIngest(ctx context.Context, o demoOptions, settings *config.Config, lakeDir string, step *stepper, stderr io.Writer, log *slog.Logger) (time.Time, error) {
 	genCfg := synth.DefaultConfig()
 	genCfg.Seed, genCfg.Days, genCfg.PerDay = o.seed, o.days, o.perDay
 	if o.start != "" {
 		day, err := time.ParseInLocation(time.DateOnly, o.start, genCfg.TZ)
 		if err != nil {
-			return usageErrorf("demo: --start %q: want YYYY-MM-DD", o.start)
+			return time.Time{}, usageErrorf("demo: --start %q: want YYYY-MM-DD", o.start)
 		}
 		genCfg.Start = day
 	}
 	if err := genCfg.Validate(); err != nil {
-		return usageErrorf("demo: %v", err)
+		return time.Time{}, usageErrorf("demo: %v", err)
 	}
 	if o.configPath == "" {
 		// The generated operation lives in the generator's zone; report it there.
@@ -240,14 +248,14 @@ func generateAndIngest(ctx context.Context, o demoOptions, settings *config.Conf
 	step.start("starting embedded Kafka broker")
 	b, err := broker.Start(ctx, broker.Config{Partitions: o.partitions, Topics: []string{demoTopic}})
 	if err != nil {
-		return err
+		return time.Time{}, err
 	}
 	defer b.Close()
 	step.done(b.Addr())
 
 	step.start("generating and producing events")
 	if err := generateToKafka(ctx, genCfg, produce.Config{Brokers: []string{b.Addr()}, Topic: demoTopic}, newProgress(stderr)); err != nil {
-		return err
+		return time.Time{}, err
 	}
 	step.done("topic " + demoTopic)
 
@@ -257,8 +265,8 @@ func generateAndIngest(ctx context.Context, o demoOptions, settings *config.Conf
 		UntilIdle: time.Second, Log: log,
 	})
 	if err != nil {
-		return err
+		return time.Time{}, err
 	}
 	step.done(fmt.Sprintf("%d events, %d dead letters, %d files", ing.Events, ing.DeadLetters, ing.Files))
-	return nil
+	return genCfg.Start, nil
 }

@@ -7,9 +7,9 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/parley-cx/parley/internal/htmlpage"
 	"github.com/parley-cx/parley/internal/warehouse"
-	"github.com/parley-cx/parley/reports"
-	parleysql "github.com/parley-cx/parley/sql"
+	sqlfiles "github.com/parley-cx/parley/sql"
 )
 
 // stepper prints one progress line per pipeline stage with its duration.
@@ -45,14 +45,14 @@ func printDemoSummary(ctx context.Context, w io.Writer, dbPath, dir, qaDir strin
 		events, conversations int64
 		medianFRT, resolved   *float64
 	)
-	row := db.QueryRowContext(ctx, parleysql.File("reports/demo_summary.sql"))
+	row := db.QueryRowContext(ctx, sqlfiles.File("dashboards/demo_summary.sql"))
 	if err := row.Scan(&events, &conversations, &medianFRT, &resolved); err != nil {
 		return fmt.Errorf("demo: summary query: %w", err)
 	}
 	fmt.Fprintf(w, "\nParley demo finished in %.1fs\n", took.Seconds())
 	fmt.Fprintf(w, "  events            %d\n", events)
 	fmt.Fprintf(w, "  conversations     %d\n", conversations)
-	fmt.Fprintf(w, "  median first response  %s\n", reports.Duration(medianFRT))
+	fmt.Fprintf(w, "  median first response  %s\n", htmlpage.Duration(medianFRT))
 	fmt.Fprintf(w, "  resolution rate   %s\n", formatPercent(resolved))
 	fmt.Fprintf(w, "  lake              %s\n", filepath.Join(dir, "lake"))
 	fmt.Fprintf(w, "  warehouse         %s\n", dbPath)
@@ -63,7 +63,7 @@ func printDemoSummary(ctx context.Context, w io.Writer, dbPath, dir, qaDir strin
 
 func formatPercent(share *float64) string {
 	if share == nil {
-		return reports.Missing
+		return htmlpage.Missing
 	}
 	return fmt.Sprintf("%.1f%%", 100**share)
 }

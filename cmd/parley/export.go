@@ -10,7 +10,7 @@ import (
 
 	"github.com/parley-cx/parley/internal/objstore"
 	"github.com/parley-cx/parley/internal/warehouse"
-	"github.com/parley-cx/parley/metrics"
+	"github.com/parley-cx/parley/query"
 )
 
 func newExportCmd() *cobra.Command {
@@ -71,7 +71,7 @@ Example:
 				}
 				return fmt.Errorf("export: %w", err)
 			}
-			paths, err := metrics.Export(cmd.Context(), db, outDir)
+			paths, err := query.Export(cmd.Context(), db, outDir)
 			if err = errors.Join(err, db.Close()); bucket == nil || err != nil {
 				for _, p := range paths {
 					fmt.Fprintln(cmd.ErrOrStderr(), "wrote", p)

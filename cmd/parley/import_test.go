@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -291,5 +292,40 @@ func TestImportRejectsBadFlags(t *testing.T) {
 				t.Errorf("error = %v (usage error: %v), want %q (usage error: %v)", err, errors.As(err, &ue), tc.want, tc.usage)
 			}
 		})
+	}
+}
+
+// TestTWCSContactReasons: the default contact-reason rules on the real Twitter threads, which
+// carry no intent label, give the counts docs/real-data.md reports
+// (docs/real-data/twcs_contact_reasons.sql), and parley verify, the executable specification
+// written from docs/metrics.md, gives the same reason as the build to every conversation.
+func TestTWCSContactReasons(t *testing.T) {
+	input := realData(t, "twcs_sample_5000.csv")
+	dir := t.TempDir()
+	lakeDir := filepath.Join(dir, "lake")
+	mustParley(t, "import", "--lake", lakeDir, "--format", "twcs", input)
+	mustParley(t, "build", "--lake", lakeDir)
+	db := filepath.Join(dir, "warehouse.duckdb")
+	out := mustParley(t, "sql", "--db", db, "--format", "csv", "-f", filepath.Join("..", "..", "docs", "real-data", "twcs_contact_reasons.sql"))
+	want := `contact_reason,conversations,pct
+other,552,42.1
+technical_issue,172,13.1
+travel_disruption,116,8.8
+praise,88,6.7
+complaint,69,5.3
+connectivity,69,5.3
+delivery,65,5
+order_issue,57,4.3
+account_access,40,3
+billing,40,3
+refund,24,1.8
+cancellation,20,1.5
+`
+	if out != want {
+		t.Errorf("contact reasons of the Twitter threads:\n%s\nwant (docs/real-data.md):\n%s", out, want)
+	}
+	if out := mustParley(t, "verify", "--db", db, "--lake", lakeDir, "--all"); !regexp.MustCompile(`all \d+ columns agree on every row`).MatchString(out) ||
+		!strings.Contains(out, "conversations.contact_reason") {
+		t.Errorf("verify on the Twitter threads:\n%s", out)
 	}
 }

@@ -350,9 +350,13 @@ func TestQAReviewLoopEndToEnd(t *testing.T) {
 
 	// The Quality page shows the same figures, and each is the query behind it.
 	run("report", "--db", db, "--out", reportDir, "--from", "2026-03-05", "--to", "2026-03-11")
-	q := b.Open(t, filepath.Join(reportDir, "quality.html"))
+	// The Quality page is a view of the report's index.html (quality.html leads there).
+	q := b.Open(t, filepath.Join(reportDir, "index.html"))
+	q.WaitFor(t, `document.body.getAttribute("data-ready") === "true"`)
+	browsertest.Eval[string](t, q, `location.hash = "#quality"`)
+	q.WaitFor(t, `!document.getElementById("view-quality").hidden`)
 	q.RequireClean(t)
-	text := q.Text(t)
+	text := browsertest.Eval[string](t, q, `document.getElementById("view-quality").innerText`)
 	csat := pearson([]float64{100, 200.0 / 3, 75, 0, 37.5, 87.5}, []float64{5, 3, 4, 1, 2, 1})
 	for _, s := range []string{
 		"Reviews\n6", "61.1 / 100", "16.7%", "Open disputes\n1", "Disputes accepted\n50.0%",
@@ -362,20 +366,20 @@ func TestQAReviewLoopEndToEnd(t *testing.T) {
 			t.Errorf("the Quality page lacks %q", s)
 		}
 	}
-	agents := browsertest.Eval[[][]string](t, q, `Array.from(document.querySelectorAll("table.data")[0].tBodies[0].rows).map(r => Array.from(r.cells).map(c => c.textContent))`)
+	agents := browsertest.Eval[[][]string](t, q, `Array.from(document.querySelectorAll("#view-quality table.data")[0].tBodies[0].rows).map(r => Array.from(r.cells).map(c => c.textContent))`)
 	wantAgents := [][]string{{"ana", "83.3", "2", "2", "0", "1"}, {"cy", "62.5", "2", "2", "0", "0"}, {"bob", "37.5", "2", "2", "1", "0"}}
 	if !slices.EqualFunc(agents, wantAgents, slices.Equal) {
 		t.Errorf("agents table %v, want %v", agents, wantAgents)
 	}
 	var fromSQL [][]string
-	csvOut := run("sql", "--db", db, "--format", "csv", "-f", filepath.Join("..", "..", "sql", "reports", "quality_agents.sql"),
+	csvOut := run("sql", "--db", db, "--format", "csv", "-f", filepath.Join("..", "..", "sql", "dashboards", "quality_agents.sql"),
 		"--param", "from=2026-03-05", "--param", "to=2026-03-11")
 	for _, line := range strings.Split(strings.TrimSpace(csvOut), "\n")[1:] {
 		f := strings.Split(line, ",") // agent, reviews, scored, mean_score, critical_fails, disputes_open
 		fromSQL = append(fromSQL, []string{f[0], f[3], f[2], f[1], f[4], f[5]})
 	}
 	if !slices.EqualFunc(fromSQL, wantAgents, slices.Equal) {
-		t.Errorf("parley sql -f sql/reports/quality_agents.sql gives %v, the page %v", fromSQL, wantAgents)
+		t.Errorf("parley sql -f sql/dashboards/quality_agents.sql gives %v, the page %v", fromSQL, wantAgents)
 	}
 	if !strings.Contains(text, "0.727") || !strings.Contains(text, "tentative") {
 		t.Errorf("the calibration table lacks alpha 0.727 (tentative)")

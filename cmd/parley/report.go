@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -19,46 +20,61 @@ func newReportCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "report --db FILE --out DIR",
 		Short: "Write the CX dashboards: linked, self-contained HTML pages",
-		Long: `Write the CX dashboards from a warehouse built by "parley build":
+		Long: `Write the CX dashboards from a warehouse built by "parley build", as one
+report that opens offline (from a laptop, a share or an e-mail attachment):
 
-  DIR/index.html           Overview: KPI tiles with the change against the previous
-                           period, daily trends, hour-of-week heatmap, channel mix
-  DIR/responsiveness.html  first-response distribution per channel (calendar and
-                           business time), SLA attainment per queue
-  DIR/resolution.html      resolution time and quality, bot outcomes, escalation
-                           effectiveness per target, handoff wait
-  DIR/friction.html        friction distribution, components, top drivers and the
-                           highest-friction conversations
-  DIR/team.html            sortable tables per agent and per queue
-  DIR/quality.html         QA reviews (parley qa import): review scores by week,
-                           agents' quality scores with their n, categories that
-                           fail most, disputes, reviewer agreement (Krippendorff's
-                           alpha), and review scores beside CSAT and friction
-  DIR/now.html             Now: the live queue as of the newest event (view
-                           queue_now): who waits on whom, the oldest wait, waits
-                           past or near the SLA and the reply window, agents active
+  DIR/index.html    the whole report; its pages are views of it (index.html#resolution):
+    Overview                   KPI tiles with the change against the previous period, daily
+                               and weekly trends per channel and queue, hour-of-week heatmap,
+                               channel mix, cost (when parley.yaml prices it), retention
+    Responsiveness             first response per channel and queue, SLA, reply windows
+    Resolution & escalation    resolution, bot outcomes and the bot over time, escalations
+    Friction                   friction distribution, drivers, the worst conversations
+    Agents & queues            sortable tables per agent and per queue
+    Contact reasons & markets  volume, trend and service per contact reason, channel mix
+                               per market, reasons by market, emerging reasons
+    Quality                    QA reviews (parley qa import): scores, categories, disputes,
+                               reviewer agreement; the automatic checks' fail rates by
+                               week, per check and per agent, and their agreement with
+                               the reviewers
+  DIR/responsiveness.html, resolution.html, friction.html, team.html, reasons.html,
+  quality.html: small pages that open their view of index.html
+  DIR/now.html      Now: the live queue as of the newest event (view queue_now), whatever
+                    the period: who waits on whom, the oldest wait, waits past or near the
+                    SLA and the reply window, agents active
 
-Every page is one file that opens offline (from a laptop, a share or an e-mail
-attachment): the chart library is inside it and its Content-Security-Policy
-forbids any network request. The header shows the period, the time zone and how
-fresh the data is.
+Every page can be filtered by queue, channel, market and contact reason (and any
+combination) in the browser, with exact figures for the slice: medians and p90s are
+computed from the slice's conversations, which the report carries. Every table and chart
+downloads as CSV: the rows "parley sql -f sql/dashboards/<query>.sql" prints for the same
+period and slice, for the period and the one before it. --queue, --channel, --market and
+--reason write a report of that slice only, to share it: the others' conversations are not
+in the files (the Now page keeps the live queue of that queue or channel, and leaves it out
+for a market or contact reason, which the live queue does not hold). On the Quality page
+the filters apply to the automatic checks; the reviews and the checks' agreement with the
+reviewers show every review, and say so.
 
-The pages are written into a temporary folder in DIR and moved into place
-only when all are written: a failure (a full disk) leaves the previous report
-as it was. Other files and folders in DIR (another report, QA packets, your
-own files) are never touched; if a folder holds the name of a page, report
-stops before replacing anything.
+The chart library is inside the page and its Content-Security-Policy forbids any network
+request. The header shows the period, the time zone and how fresh the data is.
 
-The period is a range of local dates in the org time zone, both ends included;
-by default the whole data. Each number is a query in sql/reports/ over the
-warehouse's public views with the period bound as $from and $to, so it can be
-reproduced with "parley sql" (see docs/dashboards.md).
+The files are written into a temporary folder in DIR and moved into place only when all
+are written: a failure (a full disk) leaves the previous report as it was. Other files and
+folders in DIR (another report, QA packets, your own files) are never touched; if a folder
+holds the name of a page, report stops before replacing anything.
+
+The period is a range of local dates in the org time zone, both ends included. By default
+it is the last 28 complete local days before the data's last event that is not in the future
+relative to the build (so an event misdated years ahead moves nothing). A period without a
+conversation (of the slice) still writes the pages, which say so, and report says so on
+stderr and exits with status 1.
 
 Example:
   parley report --db warehouse.duckdb --out report
   parley report --db warehouse.duckdb --out report/march \
       --from 2026-03-01 --to 2026-03-31 \
-      --qa-link 'https://qa.example.com/conversations/{id}'`,
+      --qa-link 'https://qa.example.com/conversations/{id}'
+  parley report --db warehouse.duckdb --out report/de-refunds --market DE --reason refund
+`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var err error
@@ -78,6 +94,10 @@ Example:
 			}
 			cfg.Log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 			res, err := dashboards.Render(cmd.Context(), cfg)
+			if errors.Is(err, dashboards.ErrEmptyPeriod) {
+				// The pages are written and say so; the exit status says it to scripts.
+				return fmt.Errorf("report: %w; the pages are written: open %s", err, filepath.Join(cfg.Out, "index.html"))
+			}
 			if err != nil {
 				return err
 			}
@@ -85,16 +105,20 @@ Example:
 			for _, f := range res.Files {
 				total += f.Bytes
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "wrote %d pages (%.1f MB) for %s in %s\nopen %s\n",
-				len(res.Files), float64(total)/1e6, res.Period, res.Elapsed.Round(1e6), filepath.Join(cfg.Out, "index.html"))
+			fmt.Fprintf(cmd.OutOrStdout(), "wrote %d pages (%.1f MB) for %s, %d conversations, in %s\nopen %s\n",
+				len(res.Files), float64(total)/1e6, res.Period, res.Conversations, res.Elapsed.Round(1e6), filepath.Join(cfg.Out, "index.html"))
 			return nil
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&cfg.DB, "db", "", "warehouse file written by parley build (required)")
 	f.StringVar(&cfg.Out, "out", "", "folder to write the pages to, created if needed (required)")
-	f.StringVar(&from, "from", "", "first local date of the period, YYYY-MM-DD (default: the first date in the data)")
-	f.StringVar(&to, "to", "", "last local date of the period, YYYY-MM-DD (default: the last date in the data)")
+	f.StringVar(&from, "from", "", "first local date of the period, YYYY-MM-DD (default: 28 days up to --to)")
+	f.StringVar(&to, "to", "", "last local date of the period, YYYY-MM-DD (default: the last complete day before the data's last event that is not in the future)")
+	f.StringVar(&cfg.Slice.Queue, "queue", "", "only the conversations whose last queue is this, e.g. --queue billing ((none): those without one)")
+	f.StringVar(&cfg.Slice.Channel, "channel", "", "only the conversations of this channel, e.g. --channel whatsapp")
+	f.StringVar(&cfg.Slice.Market, "market", "", "only the conversations of this market, e.g. --market DE ((none): those without one)")
+	f.StringVar(&cfg.Slice.Reason, "reason", "", "only the conversations of this contact reason, e.g. --reason refund")
 	f.StringVar(&conf, "config", "", "parley.yaml; its time zone is checked against the warehouse's")
 	f.StringVar(&cfg.QALink, "qa-link", "", "URL template that turns conversation IDs into links; {id} is replaced")
 	return cmd

@@ -1,15 +1,77 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
 
+// reportData reads back the figures a report carries (the gzipped JSON in index.html's data
+// block): what the page's script computes every chart and table from.
+func reportData(t *testing.T, dir string) map[string]any {
+	t.Helper()
+	page, err := os.ReadFile(filepath.Join(dir, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`<script type="application/json" id="parley-data">("[^"]*")</script>`).FindSubmatch(page)
+	if m == nil {
+		t.Fatal("index.html holds no data block")
+	}
+	var b64 string
+	if err := json.Unmarshal(m[1], &b64); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d map[string]any
+	if err := json.Unmarshal(text, &d); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// column is one text column of the report's conversations, decoded.
+func column(t *testing.T, d map[string]any, name string) []string {
+	t.Helper()
+	col := d["conversations"].(map[string]any)["cols"].(map[string]any)[name]
+	var out []string
+	switch c := col.(type) {
+	case map[string]any:
+		dict := c["dict"].([]any)
+		for _, k := range c["codes"].([]any) {
+			out = append(out, dict[int(k.(float64))].(string))
+		}
+	case []any:
+		for _, v := range c {
+			out = append(out, v.(string))
+		}
+	}
+	return out
+}
+
 // TestReportWithoutChannel: the channel is optional in the event contract,
-// so a conversation whose events name none must reach every page, counted
-// under "unknown", instead of failing the report (it used to: NULL channel
+// so a conversation whose events name none must reach the report, counted
+// under "unknown", instead of failing it (it used to: NULL channel
 // scanned into a string).
 func TestReportWithoutChannel(t *testing.T) {
 	dir := t.TempDir()
@@ -22,13 +84,58 @@ func TestReportWithoutChannel(t *testing.T) {
 	}
 	out := filepath.Join(dir, "report")
 	mustParley(t, "report", "--db", db, "--out", out, "--from", "2026-07-06", "--to", "2026-07-20")
-	for _, page := range []string{"index.html", "responsiveness.html", "resolution.html", "friction.html", "team.html"} {
-		b, err := os.ReadFile(filepath.Join(out, page))
-		if err != nil {
-			t.Fatal(err)
+	if !slices.Contains(column(t, reportData(t, out), "channel"), "unknown") {
+		t.Errorf("the report does not carry the channel-less conversation as unknown")
+	}
+}
+
+// TestReportSliceAndEmptyPeriod: --queue (and the other slice flags) write a report of that
+// slice only, whose files carry no other queue's conversation; a period without conversations
+// writes the pages, which say so, and fails with the reason, so the exit status is 1.
+func TestReportSliceAndEmptyPeriod(t *testing.T) {
+	dir := t.TempDir()
+	lakeDir := filepath.Join(dir, "lake")
+	mustParley(t, "import", "--lake", lakeDir, metricsFixture("rules.jsonl"))
+	mustParley(t, "build", "--lake", lakeDir)
+	db := filepath.Join(dir, "warehouse.duckdb")
+	counts := mustParley(t, "sql", "--db", db, "--format", "csv",
+		"SELECT coalesce(last_queue, '(none)') AS q, count(*) AS n FROM conversations GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1")
+	queue := strings.Split(strings.Split(counts, "\n")[1], ",")[0]
+
+	sliced := filepath.Join(dir, "sliced")
+	stdout, stderr := mustParleyLog(t, "report", "--db", db, "--out", sliced, "--from", "2026-07-06", "--to", "2026-07-20", "--queue", queue)
+	d := reportData(t, sliced)
+	queues := column(t, d, "queue")
+	if len(queues) == 0 {
+		t.Fatalf("the --queue %s report carries no conversation:\n%s%s", queue, stdout, stderr)
+	}
+	for _, q := range queues {
+		if q != queue {
+			t.Errorf("the --queue %s report carries a conversation of queue %q", queue, q)
 		}
-		if page != "team.html" && !strings.Contains(string(b), "unknown") {
-			t.Errorf("%s does not show the channel-less conversation as unknown", page)
-		}
+	}
+	if got := d["slice"].(map[string]any)["queue"]; got != queue {
+		t.Errorf("the report's fixed slice is %v, want queue %s", got, queue)
+	}
+	page, err := os.ReadFile(filepath.Join(sliced, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(page), "only queue "+queue) {
+		t.Errorf("the header does not say the report holds only queue %s", queue)
+	}
+
+	empty := filepath.Join(dir, "empty")
+	_, errOut, err := cli(strings.NewReader(""), "report", "--db", db, "--out", empty, "--from", "2030-01-01", "--to", "2030-01-07")
+	var ue usageError
+	if err == nil || errors.As(err, &ue) || !strings.Contains(err.Error(), "no conversations") || !strings.Contains(err.Error(), "the pages are written") {
+		t.Fatalf("report of an empty period: err %v (stderr %q), want a failure (exit 1) saying so", err, errOut)
+	}
+	page, err = os.ReadFile(filepath.Join(empty, "index.html"))
+	if err != nil {
+		t.Fatalf("the empty period's pages were not written: %v", err)
+	}
+	if !strings.Contains(string(page), "No conversations in this period") {
+		t.Errorf("the empty period's page does not say it is empty")
 	}
 }

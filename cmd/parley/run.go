@@ -29,7 +29,7 @@ import (
 	"github.com/parley-cx/parley/internal/runner"
 	"github.com/parley-cx/parley/internal/warehouse"
 	"github.com/parley-cx/parley/qa"
-	parleysql "github.com/parley-cx/parley/sql"
+	sqlfiles "github.com/parley-cx/parley/sql"
 )
 
 func newRunCmd() *cobra.Command {
@@ -225,7 +225,13 @@ func runAll(ctx context.Context, s *config.Config, p paths, listen string, log *
 				return nil // the warehouse did not change since the reports were written
 			}
 			res, err := dashboards.Render(ctx, dashboards.Config{DB: p.DB, Out: p.Reports, Settings: s, Log: log})
-			if err != nil {
+			switch {
+			case errors.Is(err, dashboards.ErrEmptyPeriod):
+				// The pages are written and say so; the Now page is current. A new operation
+				// (or one whose events all fall on today, which is not complete) has no
+				// conversation in the default period yet: that is no failure to retry.
+				log.Warn("run: the reports' period holds no conversations; the pages say so", "err", err)
+			case err != nil:
 				return err
 			}
 			pending.Store(false)
@@ -319,7 +325,7 @@ func newestEvent(ctx context.Context, db string) (sql.NullTime, error) {
 		return at, fmt.Errorf("run: %w", err)
 	}
 	defer w.Close()
-	if err := w.QueryRowContext(ctx, parleysql.File("run/newest_event.sql")).Scan(&at); err != nil {
+	if err := w.QueryRowContext(ctx, sqlfiles.File("run/newest_event.sql")).Scan(&at); err != nil {
 		return at, fmt.Errorf("run: read warehouse_info: %w", err)
 	}
 	return at, nil

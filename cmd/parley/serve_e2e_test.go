@@ -145,6 +145,20 @@ serve:
 		t.Errorf("the Now page is not served with its reload block")
 	}
 
+	// The report served: a view's leading page opens its view of the one page, which draws
+	// itself under the server's policy (its figures inflated in the page, nothing requested
+	// beyond the origin), the Quality view's automatic checks included.
+	report := people["root"]
+	report.Go(t, srv.url+"/reports/quality.html")
+	report.WaitFor(t, `location.pathname === "/reports/index.html" && document.body.getAttribute("data-ready") === "true"`)
+	if got := browsertest.Eval[string](t, report, `location.hash + "|" + !document.getElementById("view-quality").hidden + "|" + (document.getElementById("parley-refresh") !== null)`); got != "#quality|true|true" {
+		t.Errorf("quality.html served leads to %q, want the Quality view of index.html with the reload block", got)
+	}
+	if text := report.Text(t); !strings.Contains(text, "Failed an automatic check") || !strings.Contains(text, "Automatic checks against the reviewers") {
+		t.Errorf("the served Quality view lacks the automatic checks:\n%s", text)
+	}
+	report.RequireClean(t)
+
 	// alice scores a1 (assigned to her) in the form, which posts to the server.
 	alice := people["alice"]
 	alice.Go(t, srv.url+"/qa/2026-03-12-1/")

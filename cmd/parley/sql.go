@@ -13,6 +13,7 @@ import (
 
 	"github.com/parley-cx/parley/internal/warehouse"
 	"github.com/parley-cx/parley/metrics"
+	"github.com/parley-cx/parley/query"
 )
 
 // publicObjects lists the warehouse's public tables and views for --help,
@@ -70,7 +71,8 @@ configuration is locked, so no statement can undo any of it.
 
 --param NAME=VALUE binds the query's named parameter $NAME to VALUE, a
 string the query casts as it needs (CAST($from AS DATE)): the way to run the
-dashboards' own queries in sql/reports/ for a period (docs/dashboards.md).
+dashboards' own queries in sql/dashboards/ for a period and a slice (--param queue=
+for any queue; docs/dashboards.md).
 A parameter the query uses without a --param is an error.
 
 --allow-read DIR lets queries read the files in DIR and below it
@@ -87,8 +89,9 @@ Example:
   parley sql --db warehouse.duckdb "SELECT channel, count(*) FROM conversations GROUP BY 1"
   parley sql --db warehouse.duckdb --format csv -f weekly.sql > weekly.csv
   parley sql --db warehouse.duckdb -f - < weekly.sql
-  parley sql --db warehouse.duckdb -f sql/reports/overview_kpis.sql \
-      --param from=2026-03-01 --param to=2026-03-31
+  parley sql --db warehouse.duckdb -f sql/dashboards/overview_kpis.sql \
+      --param from=2026-03-01 --param to=2026-03-31 \
+      --param queue= --param channel=whatsapp --param market= --param reason=
   parley sql --db warehouse.duckdb --out frt.parquet --format parquet \
       "SELECT conversation_id, first_response_s FROM conversations"
   parley sql --db warehouse.duckdb --allow-read targets/ \
@@ -98,7 +101,7 @@ Example:
 			if dbPath == "" {
 				return usageErrorf("sql: --db is required (the warehouse written by parley build)")
 			}
-			var query string
+			var text string
 			switch {
 			case file != "" && len(args) > 0:
 				return usageErrorf("sql: give the query as an argument or with -f, not both")
@@ -107,24 +110,24 @@ Example:
 				if err != nil {
 					return usageErrorf("sql: -f -: read standard input: %w", err)
 				}
-				query = string(b)
+				text = string(b)
 			case file != "":
 				b, err := os.ReadFile(file)
 				if err != nil {
 					return usageErrorf("sql: -f: %w", err)
 				}
-				query = string(b)
+				text = string(b)
 			case len(args) == 1:
-				query = args[0]
+				text = args[0]
 			}
-			if strings.TrimSpace(query) == "" {
+			if strings.TrimSpace(text) == "" {
 				return usageErrorf(`sql: no query (give one as an argument, e.g. "SELECT * FROM warehouse_info", or with -f FILE)`)
 			}
-			f := metrics.Format(format)
-			if out == "" && f != metrics.FormatTable && f != metrics.FormatCSV && f != metrics.FormatJSON {
+			f := query.Format(format)
+			if out == "" && f != query.FormatTable && f != query.FormatCSV && f != query.FormatJSON {
 				return usageErrorf("sql: --format %q: want table, csv or json (or parquet|csv with --out)", format)
 			}
-			if out != "" && f != metrics.FormatParquet && f != metrics.FormatCSV {
+			if out != "" && f != query.FormatParquet && f != query.FormatCSV {
 				return usageErrorf("sql: --format %q cannot be written with --out: want parquet or csv", format)
 			}
 			var bind []any
@@ -135,7 +138,7 @@ Example:
 				}
 				bind = append(bind, sql.Named(name, value))
 			}
-			stmts, err := warehouse.SplitStatements(query)
+			stmts, err := warehouse.SplitStatements(text)
 			if err != nil {
 				return fmt.Errorf("sql: %w", err)
 			}
@@ -146,7 +149,7 @@ Example:
 				return usageErrorf("sql: --out writes one result, and the script holds %d statements", len(stmts))
 			}
 			sb := warehouse.Sandbox{AllowRead: allowRead}
-			if out != "" && f == metrics.FormatParquet {
+			if out != "" && f == query.FormatParquet {
 				sb.WriteIn = filepath.Dir(out) // DuckDB writes the file there, in a private scratch folder
 			}
 			db, err := warehouse.OpenSandbox(dbPath, sb)
@@ -169,7 +172,7 @@ Example:
 				}
 			}
 			if out != "" {
-				if err := metrics.QueryToFile(cmd.Context(), db, stmts[0], f, out, bind...); err != nil {
+				if err := query.WriteFile(cmd.Context(), db, stmts[0], f, out, bind...); err != nil {
 					return fmt.Errorf("sql: %w", err)
 				}
 				fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s\n", out)
@@ -177,10 +180,10 @@ Example:
 			}
 			w := cmd.OutOrStdout()
 			for i, s := range stmts {
-				if i > 0 && f != metrics.FormatJSON { // JSON: one array per statement, a stream jq reads
+				if i > 0 && f != query.FormatJSON { // JSON: one array per statement, a stream jq reads
 					fmt.Fprintln(w)
 				}
-				if err := metrics.Query(cmd.Context(), db, s, f, w, bind...); err != nil {
+				if err := query.Write(cmd.Context(), db, s, f, w, bind...); err != nil {
 					return fmt.Errorf("sql: %s%w", statementLabel(i, len(stmts)), err)
 				}
 			}

@@ -214,7 +214,7 @@ func TestSQLSandboxRefusesEscapes(t *testing.T) {
 // the views, time zones (ICU is built in), DESCRIBE and friends, scripts
 // from a file or stdin, --out, and files inside an --allow-read folder.
 func TestSQLSandboxReads(t *testing.T) {
-	kpis, err := filepath.Abs(filepath.Join("..", "..", "sql", "reports", "overview_kpis.sql"))
+	kpis, err := filepath.Abs(filepath.Join("..", "..", "sql", "dashboards", "overview_kpis.sql"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,7 +246,8 @@ func TestSQLSandboxReads(t *testing.T) {
 		{"allowed CSV by absolute path", "", []string{"--allow-read", "data", "SELECT count(*) AS n FROM read_csv('" + filepath.Join(fx.data, "in.csv") + "')"}, "n\n2\n"},
 		{"allowed glob", "", []string{"--allow-read", fx.data, "SELECT count(*) AS n FROM read_csv('" + fx.data + "/**/*.csv')"}, "n\n3\n"},
 		{"allowed Parquet joined with a view", "", []string{"--allow-read", "data", "SELECT count(*) AS n FROM read_parquet('data/frt.parquet') JOIN conversations USING (conversation_id)"}, "n\n14\n"},
-		{"a dashboard query with --param", "", []string{"-f", kpis, "--param", "from=2026-03-01", "--param", "to=2026-03-31"}, "~\n14,"},
+		{"a dashboard query with --param", "", []string{"-f", kpis, "--param", "from=2026-03-01", "--param", "to=2026-03-31",
+			"--param", "queue=", "--param", "channel=", "--param", "market=", "--param", "reason="}, "~\n14,"},
 		{"--param in a script", "SELECT conversation_id, first_response_s FROM conversations WHERE conversation_id = $id;\nSELECT 1 AS one;\n",
 			[]string{"-f", "-", "--param", "id=c-notes"}, "conversation_id,first_response_s\nc-notes,240\n\none\n1\n"},
 		{"two allowed folders", "", []string{"--allow-read", "data", "--allow-read", "lake", "SELECT count(*) > 0 AS ok FROM read_parquet('lake/events/*/*.parquet')"}, "ok\ntrue\n"},

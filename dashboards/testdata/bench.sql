@@ -45,3 +45,12 @@ SELECT conversation_id, 'be' || conversation_id, started_local, local_date, chan
     resolved AND reopens = 0, first_response_s
 FROM conversations
 WHERE escalated AND conversation_id LIKE 'b%';
+
+-- Dimensions, cost and customers: 12 contact reasons, 7 markets, a cost each, 20,000 customers.
+UPDATE conversations SET
+    contact_reason = 'reason' || (h(CAST(substr(conversation_id, 2) AS BIGINT), 21) % 12),
+    market = ['GB', 'US', 'DE', 'FR', 'ES', 'NL', 'IE'][1 + h(CAST(substr(conversation_id, 2) AS BIGINT), 22) % 7],
+    cost = (h(CAST(substr(conversation_id, 2) AS BIGINT), 23) % 1000) / 100.0,
+    customer_id = 'u' || (h(CAST(substr(conversation_id, 2) AS BIGINT), 24) % 20000),
+    started_at = started_local, ended_at = started_local + INTERVAL 1 HOUR, dimensions = MAP {}
+WHERE conversation_id LIKE 'b%';

@@ -134,6 +134,57 @@ FROM (VALUES
 ) AS r(id, solution, tone, process),
 LATERAL (VALUES ('solution', solution, 1, 5, 2.0), ('tone', tone, 1, 3, 1.0), ('process', process, 0, 1, 1.0)) AS c(category, rating, lo, hi, w);
 
+-- Dimensions, cost and customers (issue 26). Contact reasons: billing c1 c2 p1, technical c3 p2,
+-- delivery c4 c5, refund c6, a hostile one c7, other c8. Markets: DE c1 c2 c6 p1, GB c3 c4 c8 p2,
+-- none c5, a hostile one c7. Costs as listed (c3 has none). Customers: u1 wrote c1 (ends
+-- 10-05 09:10 UTC + 3000 s) and came back with c3 (10-05 14:00 local); u3 wrote c4 then c5; u2
+-- wrote c2 and c8. started_at is the local time less the two hours of Berlin summer time;
+-- ended_at is started_at + resolution_s, or + 1 h when unresolved.
+ALTER TABLE conversations ADD COLUMN contact_reason VARCHAR;
+ALTER TABLE conversations ADD COLUMN market VARCHAR;
+ALTER TABLE conversations ADD COLUMN tier VARCHAR;
+ALTER TABLE conversations ADD COLUMN dimensions MAP(VARCHAR, VARCHAR);
+ALTER TABLE conversations ADD COLUMN cost DOUBLE;
+UPDATE conversations SET contact_reason = v.r, market = v.m, cost = v.k, customer_id = v.u,
+    started_at = started_local - INTERVAL 2 HOUR,
+    ended_at = started_local - INTERVAL 2 HOUR + to_seconds(coalesce(resolution_s, 3600)::BIGINT),
+    dimensions = MAP {}
+FROM (VALUES
+    ('c1', 'billing', 'DE', 1.5, 'u1'),
+    ('c2', 'billing', 'DE', 3.25, 'u2'),
+    ('c3', 'technical', 'GB', NULL, 'u1'),
+    ('c4', 'delivery', 'GB', 2.0, 'u3'),
+    ('c5', 'delivery', NULL, 0.4, 'u3'),
+    ('c6', 'refund', 'DE', 0.4, 'u4'),
+    ('c7"><script>window.pwned=3</script>', '<b onmouseover=window.pwned=7>reason</b>', '"><script>window.pwned=6</script>', 4.1, 'u5'),
+    ('c8', 'other', 'GB', 1.25, 'u2'),
+    ('p1', 'billing', 'DE', 1.0, 'u1'),
+    ('p2', 'technical', 'GB', 2.0, 'u6')
+) AS v(id, r, m, k, u)
+WHERE conversation_id = v.id;
+
+-- The events the capabilities and the default period read: every kind the pages need is
+-- there (resolved, reopened, csat, escalated, a bot), and the last event not after the build
+-- (warehouse_info.built_at 2026-10-08 04:00) is on 10-07; one event dated 2199 is ignored.
+CREATE TABLE events (
+    conversation_id VARCHAR, type VARCHAR, occurred_at TIMESTAMP, occurred_local TIMESTAMP, actor_role VARCHAR, to_role VARCHAR
+);
+INSERT INTO events VALUES
+    ('c1', 'resolved', '2026-10-05 08:00', '2026-10-05 10:00', 'agent', NULL),
+    ('c2', 'reopened', '2026-10-05 09:00', '2026-10-05 11:00', 'system', NULL),
+    ('c2', 'csat', '2026-10-05 09:30', '2026-10-05 11:30', 'customer', NULL),
+    ('c4', 'escalated', '2026-10-06 08:07', '2026-10-06 10:07', 'bot', 'agent'),
+    ('c8', 'message', '2026-10-07 16:00', '2026-10-07 18:00', 'customer', NULL),
+    ('c8', 'message', '2199-01-01 00:00', '2199-01-01 01:00', 'customer', NULL);
+
+-- Customers' first messages, for emerging terms.
+CREATE TABLE messages (conversation_id VARCHAR, seq BIGINT, sender_role VARCHAR, text VARCHAR, burst INTEGER);
+INSERT INTO messages VALUES
+    ('c1', 1, 'customer', 'My invoice is wrong', 0),
+    ('c1', 2, 'agent', 'Let me check the invoice', 0),
+    ('c1', 3, 'customer', 'thanks, invoice fixed', 1),
+    ('c4', 1, 'customer', 'Where is my parcel?', 0);
+
 -- The live queue (view queue_now in a real warehouse), as of the newest event 2026-10-07 16:00 UTC.
 -- Hand-made rows: billing/chat is past its SLA, the hostile queue (c7's) is past its reply window.
 CREATE TABLE queue_now (

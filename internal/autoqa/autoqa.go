@@ -39,7 +39,9 @@ type Event struct {
 	Role string // actor role: customer, agent, bot, system
 	// Private and Automated are the message's flags.
 	Private, Automated bool
-	// Text is the message text; empty on other events and private notes.
+	// Text is the message text; empty on other events and private notes,
+	// and in a build on the messages of roles no check reads (see
+	// Suite.ReadsTexts).
 	Text string
 	// Queue is the queue the event names (event_queue: a routing event's
 	// to.queue, else its own queue); empty if none.
@@ -165,7 +167,20 @@ type configured struct {
 	name, typ        string
 	category         string
 	queues, channels []string
+	roles            roleSet // the roles it is configured with, read or not
 	check            Check
+}
+
+// ReadsTexts reports whether a check reads the texts of automated agent
+// messages and of bot messages (its roles name them): a build reads the
+// texts of those only when one does. Every check reads the customer's and
+// the human replies' texts.
+func (s *Suite) ReadsTexts() (automated, bot bool) {
+	for _, c := range s.checks {
+		automated = automated || c.roles.automated
+		bot = bot || c.roles.bot
+	}
+	return automated, bot
 }
 
 // Names lists the checks in run order.
@@ -208,7 +223,7 @@ func New(auto config.AutoQA, env *Env) (*Suite, error) {
 		if err != nil {
 			return nil, fmt.Errorf("autoqa: check %q: %w", c.Name, err)
 		}
-		s.checks = append(s.checks, configured{name: c.Name, typ: c.Type, category: c.Category, queues: c.Queues, channels: c.Channels, check: chk})
+		s.checks = append(s.checks, configured{name: c.Name, typ: c.Type, category: c.Category, queues: c.Queues, channels: c.Channels, roles: newRoles(c.Roles), check: chk})
 	}
 	return s, nil
 }

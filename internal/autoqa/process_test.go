@@ -88,3 +88,27 @@ func TestDefaultSuite(t *testing.T) {
 		t.Errorf("disabled: checks %v", s.Names())
 	}
 }
+
+// TestReadsTexts: the texts of automated agent and bot messages are read
+// only for a check whose roles name them.
+func TestReadsTexts(t *testing.T) {
+	for _, c := range []struct {
+		name           string
+		checks         []config.AutoCheck
+		automated, bot bool
+	}{
+		{"defaults read human replies only", nil, false, false},
+		{"a greeting for bots", []config.AutoCheck{{Name: "greeting"}, {Name: "bots", Type: "greeting", Roles: []string{config.AutoRoleBot}}}, false, true},
+		{"spelling of templates", []config.AutoCheck{{Name: "spelling", Roles: []string{config.AutoRoleAgent, config.AutoRoleAutomated}}}, true, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := New(config.AutoQA{Checks: c.checks}, &Env{Dictionaries: NewDictionaries([]string{t.TempDir()})})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if automated, bot := s.ReadsTexts(); automated != c.automated || bot != c.bot {
+				t.Errorf("ReadsTexts() = %v, %v; want %v, %v", automated, bot, c.automated, c.bot)
+			}
+		})
+	}
+}

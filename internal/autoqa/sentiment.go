@@ -3,6 +3,7 @@ package autoqa
 import (
 	_ "embed"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -89,7 +90,7 @@ func init() {
 func (k *endSentiment) Run(c *Conversation) (string, int64, string) {
 	var total, worst int
 	var worstSeq int64
-	var hits []string
+	var hits [][]hit // per message read, last message first
 	n := 0
 	for i := len(c.Events) - 1; i >= 0 && n < k.messages; i-- {
 		e := &c.Events[i]
@@ -97,19 +98,27 @@ func (k *endSentiment) Run(c *Conversation) (string, int64, string) {
 			continue
 		}
 		n++
-		score, found := Sentiment(e.Text)
+		score, found := sentiment(e.Text)
 		total += score
 		if worstSeq == 0 || score < worst {
 			worst, worstSeq = score, e.Seq
 		}
-		hits = append(found, hits...)
+		hits = append(hits, found)
 	}
 	if n == 0 {
 		return NA, 0, "the customer wrote nothing"
 	}
 	detail := fmt.Sprintf("the customer's last %d message(s) score %+d (AFINN-165; fails at or below %+g)", n, total, k.threshold)
-	if len(hits) > 0 {
-		detail += ": " + strings.Join(hits[:min(len(hits), 6)], ", ")
+	// The first six hits in the order the customer wrote them, formatted
+	// only here: formatting every hit cost more than finding it.
+	var shown []string
+	for m := len(hits) - 1; m >= 0 && len(shown) < 6; m-- {
+		for _, h := range hits[m][:min(len(hits[m]), 6-len(shown))] {
+			shown = append(shown, h.String())
+		}
+	}
+	if len(shown) > 0 {
+		detail += ": " + strings.Join(shown, ", ")
 	}
 	if float64(total) <= k.threshold {
 		return Fail, worstSeq, detail
@@ -120,10 +129,36 @@ func (k *endSentiment) Run(c *Conversation) (string, int64, string) {
 // Sentiment scores text with AFINN-165 and negation (see endSentiment),
 // and lists what it counted ("not happy −3").
 func Sentiment(text string) (int, []string) {
-	total := 0
+	total, hits := sentiment(text)
 	var found []string
-	for _, clause := range strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(".,;:!?\n()\"", r) }) {
-		words := strings.Fields(fold(clause))
+	for _, h := range hits {
+		found = append(found, h.String())
+	}
+	return total, found
+}
+
+// hit is a lexicon entry sentiment counted.
+type hit struct {
+	phrase  string
+	valence int // as counted: negated if negated
+	negated bool
+}
+
+// String is the hit as details show it: "happy +3", "negated happy -3".
+func (h hit) String() string {
+	if h.negated {
+		return fmt.Sprintf("negated %s %+d", h.phrase, h.valence)
+	}
+	return fmt.Sprintf("%s %+d", h.phrase, h.valence)
+}
+
+// sentiment is Sentiment with the hits unformatted.
+func sentiment(text string) (int, []hit) {
+	total := 0
+	var found []hit
+	var words []string // reused from clause to clause
+	for clause := range strings.FieldsFuncSeq(text, func(r rune) bool { return strings.ContainsRune(".,;:!?\n()\"", r) }) {
+		words = slices.AppendSeq(words[:0], strings.FieldsSeq(fold(clause)))
 		negatedUntil := -1 // words up to this index are negated
 		for i := 0; i < len(words); {
 			n, v, ok := lookup(words[i:])
@@ -132,12 +167,12 @@ func Sentiment(text string) (int, []string) {
 			}
 			switch {
 			case ok:
-				phrase := strings.Join(words[i:i+n], " ")
+				h := hit{phrase: strings.Join(words[i:i+n], " "), valence: v}
 				if n == 1 && i <= negatedUntil {
-					v, phrase = -v, "negated "+phrase
+					h.valence, h.negated = -v, true
 				}
-				total += v
-				found = append(found, fmt.Sprintf("%s %+d", phrase, v))
+				total += h.valence
+				found = append(found, h)
 				i += n
 			case negations[words[i]]:
 				negatedUntil = i + negationReach

@@ -180,7 +180,7 @@ func (k *spelling) inLanguage(w, lang string) bool {
 // dictionary has it.
 func eachWord(text string, fn func(w string, name bool)) {
 	start := true // the next word starts a sentence
-	for _, field := range strings.Fields(text) {
+	for field := range strings.FieldsSeq(text) {
 		field = strings.ReplaceAll(field, "\u2019", "'")
 		w := strings.TrimFunc(field, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 		atStart := start

@@ -362,9 +362,11 @@ func (p *Page) listen(ev any) {
 }
 
 // own reports whether u is the page itself (or, for a served page, its
-// origin) or inline data, which are not requests leaving the page.
+// origin), inline data or an object the page made, which are not requests
+// leaving the page.
 func (p *Page) own(u string) bool {
-	if strings.HasPrefix(u, "data:") || strings.HasPrefix(u, "about:") {
+	// blob: URLs name what the page itself made (a download it builds).
+	if strings.HasPrefix(u, "data:") || strings.HasPrefix(u, "about:") || strings.HasPrefix(u, "blob:") {
 		return true
 	}
 	for _, o := range p.origins {
@@ -390,8 +392,12 @@ func (p *Page) add(list *[]string, s string) {
 	*list = append(*list, s)
 }
 
-// chartCensus counts, for every chart, its canvases and the pixels drawn on them.
-const chartCensus = `Array.from(document.querySelectorAll("div.chart")).map(function (el) {
+// chartCensus counts, for every chart the reader can see, its canvases and the
+// pixels drawn on them. A chart in a hidden part of a page (a view of a report
+// not shown) is drawn when it shows, and is not counted until then.
+const chartCensus = `Array.from(document.querySelectorAll("div.chart")).filter(function (el) {
+  return el.getClientRects().length > 0;
+}).map(function (el) {
   var r = {canvases: 0, width: 0, height: 0, painted: 0};
   el.querySelectorAll("canvas").forEach(function (c) {
     if (r.canvases === 0) { r.width = c.width; r.height = c.height; }
@@ -423,6 +429,26 @@ func (p *Page) waitCharts(ctx context.Context, t testing.TB, deadline time.Time)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// WaitFor polls the JavaScript expression ready until it is true, for a page
+// that draws itself after loading (the dashboards inflate their data first),
+// then takes the chart census again. It fails the test after pageTimeout.
+func (p *Page) WaitFor(t testing.TB, ready string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, pageTimeout)
+	defer cancel()
+	for {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("Boolean("+ready+")"))
+		if err != nil {
+			t.Fatalf("browsertest: wait for %q on %s: %v", ready, p.URL, err)
+		}
+		if ok {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	p.Charts = p.waitCharts(ctx, t, time.Now().Add(5*time.Second))
 }
 
 // Eval evaluates a JavaScript expression in the page and returns its value

@@ -12,7 +12,7 @@ import (
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 
-	"github.com/parley-cx/parley/reports"
+	"github.com/parley-cx/parley/internal/htmlpage"
 )
 
 func writeFile(t *testing.T, name, content string) string {
@@ -32,12 +32,12 @@ func TestHarnessSeesWhatItMust(t *testing.T) {
 
 	bar := charts.NewBar()
 	bar.SetXAxis([]string{"a", "b"}).AddSeries("n", []opts.BarData{{Value: 3}, {Value: 5}})
-	chart, err := reports.Chart(bar, "240px")
+	chart, err := htmlpage.Chart(bar, "240px")
 	if err != nil {
 		t.Fatal(err)
 	}
 	kitPage := filepath.Join(t.TempDir(), "kit.html")
-	if err := reports.WritePage(kitPage, reports.Page{Title: "kit", Body: chart}); err != nil {
+	if err := htmlpage.WritePage(kitPage, htmlpage.Page{Title: "kit", Body: chart}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -103,12 +103,12 @@ func TestHarnessSeesWhatItMust(t *testing.T) {
 
 func TestScriptTextStaysText(t *testing.T) {
 	const msg = `<script>window.pwned = true</script><img src=x onerror="window.pwned = true">`
-	table, err := reports.Table{Columns: []reports.Column{{Label: "message"}}, Rows: [][]reports.Cell{{{Text: msg}}}}.HTML()
+	table, err := htmlpage.Table{Columns: []htmlpage.Column{{Label: "message"}}, Rows: [][]htmlpage.Cell{{{Text: msg}}}}.HTML()
 	if err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "xss.html")
-	if err := reports.WritePage(path, reports.Page{Title: msg, Body: table}); err != nil {
+	if err := htmlpage.WritePage(path, htmlpage.Page{Title: msg, Body: table}); err != nil {
 		t.Fatal(err)
 	}
 	p := New(t).Open(t, path)

@@ -52,6 +52,14 @@ type Config struct {
 	Staffing Staffing `yaml:"staffing"`
 	// QA holds the scorecards of quality reviews (see qa.go).
 	QA QA `yaml:"qa"`
+	// Dimensions are the event attributes that become conversation
+	// columns, by column name (dimensions.go).
+	Dimensions map[string]Dimension `yaml:"dimensions"`
+	// ContactReasons are the rules that give a contact reason to
+	// conversations without one in their attributes, in order (dimensions.go).
+	ContactReasons []ContactReason `yaml:"contact_reasons"`
+	// Cost holds the prices of conversations.cost (cost.go).
+	Cost Cost `yaml:"cost"`
 	// Lake says where the lake is, for the commands that take --lake and
 	// find none on the command line; the flag wins when both are given. It
 	// never changes what a build computes. Written either as the folder
@@ -351,15 +359,18 @@ func Default() *Config {
 			"whatsapp":  Duration(24 * time.Hour),
 			"messenger": Duration(24 * time.Hour),
 		},
+		Dimensions:     DefaultDimensions(),
+		ContactReasons: DefaultContactReasons(),
 	}
 }
 
 // Load reads path over the defaults and validates the result. An empty
 // path returns the defaults. Unknown keys are errors, so typos surface, and
 // so is a second YAML document after "---". Maps in the file (sla,
-// reply_windows, queues) replace the defaults' maps key by key: listing one
-// channel keeps the defaults of the others, and an empty or null map keeps
-// them all.
+// reply_windows, queues, dimensions) replace the defaults' maps key by key:
+// listing one channel keeps the defaults of the others, and an empty or null
+// map keeps them all. The list contact_reasons replaces the default rules
+// whole; left empty (null) it keeps them, written [] it has none.
 func Load(path string) (*Config, error) {
 	if path == "" {
 		return Default(), nil
@@ -401,6 +412,13 @@ func Parse(name string, raw []byte) (*Config, error) {
 	}
 	if cfg.ReplyWindows == nil {
 		cfg.ReplyWindows = def.ReplyWindows
+	}
+	if cfg.Dimensions == nil {
+		cfg.Dimensions = def.Dimensions
+	}
+	if cfg.ContactReasons == nil {
+		// "contact_reasons:" with no value keeps the default rules; [] has none.
+		cfg.ContactReasons = def.ContactReasons
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("config: %s: %w", path, err)
@@ -493,6 +511,9 @@ func (c *Config) Validate() error {
 	errs = append(errs, c.Build.validate()...)
 	errs = append(errs, c.Staffing.validate()...)
 	errs = append(errs, c.QA.validate()...)
+	errs = append(errs, validateDimensions(c.Dimensions)...)
+	errs = append(errs, validateContactReasons(c.ContactReasons)...)
+	errs = append(errs, c.Cost.validate()...)
 	errs = append(errs, c.Run.validate()...)
 	errs = append(errs, c.Serve.validate()...)
 	return errors.Join(errs...)
@@ -531,6 +552,7 @@ func (c *Config) Warnings() []string {
 	}{
 		{"sla", slices.Sorted(maps.Keys(c.SLA))},
 		{"reply_windows", slices.Sorted(maps.Keys(c.ReplyWindows))},
+		{"cost.channels", slices.Sorted(maps.Keys(c.Cost.Channels))},
 	} {
 		for _, ch := range m.channels {
 			if !slices.Contains(Channels, ch) {
@@ -644,7 +666,10 @@ func (ch Change) String() string {
 
 // Effect says what the change does to a build: which metrics move.
 func (ch Change) Effect() string {
-	top, _, _ := strings.Cut(ch.Setting, ".")
+	top := ch.Setting
+	if i := strings.IndexAny(top, ".["); i >= 0 {
+		top = top[:i]
+	}
 	switch top {
 	case "timezone":
 		return fmt.Sprintf("local dates, daily rollups and hour-of-week heatmaps are counted in %s instead of %s", orUnset(ch.New), orUnset(ch.Old))
@@ -658,6 +683,12 @@ func (ch Change) Effect() string {
 		return "friction scores change"
 	case "reply_windows":
 		return "reply-window breaches change"
+	case "dimensions":
+		return "contact_reason, market, tier and the dimensions map are read from other event attributes"
+	case "contact_reasons":
+		return "conversations without a contact_reason attribute are classified by other rules"
+	case "cost":
+		return "conversations.cost is computed with other prices"
 	case "qa":
 		return "the automatic QA checks (auto_qa) run with other settings"
 	}
@@ -701,9 +732,11 @@ func (c *Config) ChangesFrom(prev string) ([]Change, error) {
 	return out, nil
 }
 
-// flatten records every leaf of the YAML value v under its dotted path;
-// a list is one leaf. Empty values are left out, so a map or list the file
-// leaves empty equals one it does not mention.
+// flatten records every leaf of the YAML value v under its dotted path; the
+// list contact_reasons has its rules as path[i] (a changed rule is named by
+// its place), any other list is one leaf (qa.auto.checks: the checks change
+// together). Empty values are left out, so a map or list the file leaves
+// empty equals one it does not mention.
 func flatten(path string, v any, into map[string]string) {
 	switch v := v.(type) {
 	case map[string]any:
@@ -716,9 +749,16 @@ func flatten(path string, v any, into map[string]string) {
 		}
 	case nil:
 	case []any:
-		if len(v) > 0 {
-			into[path] = fmt.Sprint(v)
+		if len(v) == 0 {
+			return
 		}
+		if _, ok := v[0].(map[string]any); ok && path == "contact_reasons" {
+			for i, item := range v {
+				flatten(fmt.Sprintf("%s[%d]", path, i), item, into)
+			}
+			return
+		}
+		into[path] = fmt.Sprint(v)
 	default:
 		if s := fmt.Sprint(v); s != "" {
 			into[path] = s

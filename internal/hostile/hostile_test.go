@@ -26,8 +26,8 @@ import (
 	"github.com/parley-cx/parley/internal/event"
 	"github.com/parley-cx/parley/internal/lake"
 	"github.com/parley-cx/parley/internal/warehouse"
-	"github.com/parley-cx/parley/metrics"
 	"github.com/parley-cx/parley/qa"
+	"github.com/parley-cx/parley/query"
 )
 
 const corpusDir = "../../testdata/hostile"
@@ -294,7 +294,7 @@ func TestHostileImport(t *testing.T) {
 		t.Errorf("warehouse_info.duplicate_conflicts = %d (%v), want %d", n, err, conflictingCopies)
 	}
 	var sqlCSV bytes.Buffer // what parley sql --format csv prints
-	if err := metrics.Query(ctx, db, "SELECT conversation_id, last_queue, most_active_agent_id, customer_id, first_response_s FROM conversations ORDER BY 1", metrics.FormatCSV, &sqlCSV); err != nil {
+	if err := query.Write(ctx, db, "SELECT conversation_id, last_queue, most_active_agent_id, customer_id, first_response_s FROM conversations ORDER BY 1", query.FormatCSV, &sqlCSV); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(work, "out", "conversations.csv"), sqlCSV.Bytes(), 0o644); err != nil {

@@ -12,7 +12,7 @@ import (
 
 	"github.com/marcboeker/go-duckdb/v2"
 
-	parleysql "github.com/parley-cx/parley/sql"
+	sqlfiles "github.com/parley-cx/parley/sql"
 )
 
 // ErrReadFolder is returned when a folder given in Sandbox.AllowRead cannot
@@ -96,10 +96,10 @@ func (db *DB) lock(allowed []string) error {
 	if allowed == nil {
 		allowed = []string{}
 	}
-	if _, err := conn.ExecContext(ctx, parleysql.File("sandbox/allow.sql"), allowed); err != nil {
+	if _, err := conn.ExecContext(ctx, sqlfiles.File("sandbox/allow.sql"), allowed); err != nil {
 		return fmt.Errorf("allow folders: %w", err)
 	}
-	if _, err := conn.ExecContext(ctx, parleysql.File("sandbox/lock.sql")); err != nil {
+	if _, err := conn.ExecContext(ctx, sqlfiles.File("sandbox/lock.sql")); err != nil {
 		return fmt.Errorf("lock: %w", err)
 	}
 	return nil

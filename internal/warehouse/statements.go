@@ -13,7 +13,7 @@ import (
 	"github.com/marcboeker/go-duckdb/mapping"
 	"github.com/marcboeker/go-duckdb/v2"
 
-	parleysql "github.com/parley-cx/parley/sql"
+	sqlfiles "github.com/parley-cx/parley/sql"
 )
 
 // ErrReadOnly is returned by CheckQuery for a statement that is not a
@@ -210,7 +210,7 @@ func (in inspection) refused() []string {
 // them, and returns one inspection per text, in order.
 func (db *DB) inspect(ctx context.Context, texts []string) ([]inspection, error) {
 	out := make([]inspection, len(texts))
-	rows, err := db.QueryContext(ctx, parleysql.File("sandbox/inspect.sql"), texts)
+	rows, err := db.QueryContext(ctx, sqlfiles.File("sandbox/inspect.sql"), texts)
 	if err != nil {
 		return nil, fmt.Errorf("warehouse: inspect SQL: %w", err)
 	}
@@ -240,7 +240,7 @@ func (db *DB) inspect(ctx context.Context, texts []string) ([]inspection, error)
 // can also sit inside a quoted name, so every text after one is inspected
 // and a refused function in any of them refuses the warehouse.
 func (db *DB) checkDefinitions(ctx context.Context) error {
-	rows, err := db.QueryContext(ctx, parleysql.File("sandbox/definitions.sql"))
+	rows, err := db.QueryContext(ctx, sqlfiles.File("sandbox/definitions.sql"))
 	if err != nil {
 		return fmt.Errorf("warehouse: list views and macros: %w", err)
 	}

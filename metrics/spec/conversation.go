@@ -71,6 +71,8 @@ func conversationRow(evs []Event, episodes []EpisodeRow, escalations []Escalatio
 	r.UnansweredBursts = unansweredBursts(evs, r.Resolved)
 	r.HumanWaitS = humanWait(evs, r.Resolved)
 	friction(&r, evs, c)
+	dimensions(&r, evs, c.Settings)
+	r.Cost = cost(r, c.Settings.Cost)
 	return r, nil
 }
 

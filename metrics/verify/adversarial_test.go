@@ -49,7 +49,25 @@ var (
 		"١٢٣", "123", "hello", "Hello!", "Ⅻ", "x²", "İstanbul", "istanbul", "thanks", "thanks!!", "Ωμέγα", "ωμέγα",
 		"\u00a0", "a\tb\nc", "Ñandú", "ñandu",
 	}
+	// advLocales are locale tags with and without a region, in every spelling the region rule reads.
+	advLocales = []string{"de-DE", "en_gb.UTF-8", "zh-Hant-TW", "es-419", "en", "x", "12-DE", "de-Latn", "", "EN-us",
+		"sr_Latn_RS@latin", "de--DE", "ÄÖ-DE", "de-DE-1996", "fr-4190", "de.DE"}
+	advTopics = []string{"", "billing", "Where is my order?", "café"}
+	advTiers  = []string{"", "gold", "plus"}
 )
+
+// attributes are random event attributes for the dimensions: a locale, sometimes a topic (the
+// contact reason's attribute in advGen.settings) and a tier, some empty.
+func (g *advGen) attributes() map[string]string {
+	a := map[string]string{"locale": advLocales[g.r.IntN(len(advLocales))]}
+	if g.r.IntN(2) == 0 {
+		a["topic"] = advTopics[g.r.IntN(len(advTopics))]
+	}
+	if g.r.IntN(2) == 0 {
+		a["tier"] = advTiers[g.r.IntN(len(advTiers))]
+	}
+	return a
+}
 
 // adversarial generates conversations conversations from seed, as lake rows in ingest order
 // (duplicates included, some copies differing), with the settings to build them with.
@@ -89,9 +107,27 @@ func (g *advGen) conversation(k int) *advConv {
 }
 
 // settings varies by seed: the defaults, night business hours across the DST change in Berlin
-// with a holiday, or windows short enough that every case crosses them.
+// with a holiday, or windows short enough that every case crosses them; with prices for a
+// third of the seeds, some missing. Every seed reads the contact reason from the attribute
+// "topic" and gives the others one by rules whose keywords meet the texts' case-folding traps.
 func (g *advGen) settings() *config.Config {
 	s := config.Default()
+	s.Dimensions[config.DimContactReason] = config.Dimension{Attribute: "topic"}
+	s.Dimensions[config.DimTier] = config.Dimension{Attribute: "tier"}
+	s.Dimensions["lang"] = config.Dimension{Attribute: "locale"}
+	s.ContactReasons = []config.ContactReason{
+		{Name: "where", Keywords: []string{"where is", "ORDER"}},
+		{Name: "café", Keywords: []string{"CAFÉ", "straße", "İstanbul", "ΩΜΈΓΑ", "ñandú", "x2"}},
+		{Name: "digits", Patterns: []string{`\d{3}`, `(?i)hello\b`}},
+		{Name: "emoji", Patterns: []string{"🙂"}, Keywords: []string{"a b c"}},
+	}
+	hour, bot, q := 30.0, 0.25, 45.5
+	switch g.seed % 3 {
+	case 1:
+		s.Cost = config.Cost{AgentHour: &hour, Queues: map[string]config.QueueCost{"tier2": {AgentHour: &q}}, Channels: map[string]float64{"whatsapp": 0.0785}}
+	case 2:
+		s.Cost = config.Cost{AgentHour: &hour, BotConversation: &bot, Channels: map[string]float64{"sms": 0.01, "": 3}}
+	}
 	switch g.seed % 3 {
 	case 1:
 		s.TimeZone = "Europe/Berlin"
@@ -191,6 +227,10 @@ func (c *advConv) emit(typ event.Type, actor *event.Actor) *event.Event {
 	}
 	if c.g.r.Float64() < c.dropQueue {
 		ev.Queue = ""
+	}
+	if c.g.r.IntN(4) == 0 {
+		// Any event may carry attributes; the first that holds one decides a dimension.
+		ev.Attributes = c.g.attributes()
 	}
 	c.g.events = append(c.g.events, ev)
 	return &c.g.events[len(c.g.events)-1]

@@ -85,6 +85,16 @@ func generatedCases() []struct {
 			s.Friction.Weights = config.FrictionWeights{Time: 1, Impersonal: 0, Directness: 2.5, Effort: 0.3}
 			s.SLA = map[string]config.SLA{"email": {FirstResponse: config.Duration(4 * time.Hour), Goal: 0.8}}
 		}},
+		{"rules-cost-no-intent", func(c *synth.Config) {}, func(s *config.Config) {
+			// The generator labels every conversation with an intent; read the reason from an
+			// attribute it never sets, so the default rules classify its texts.
+			s.Dimensions[config.DimContactReason] = config.Dimension{Attribute: "reason_label"}
+			s.Dimensions["language"] = config.Dimension{Attribute: "locale"}
+			hour, bot, tier2 := 36.0, 0.4, 52.5
+			s.Cost = config.Cost{AgentHour: &hour, BotConversation: &bot,
+				Queues:   map[string]config.QueueCost{"billing_tier2": {AgentHour: &tier2}, "tech_support_tier2": {AgentHour: &tier2}},
+				Channels: map[string]float64{"whatsapp": 0.0785, "sms": 0.0075}}
+		}},
 		{"utc-holidays-only", func(c *synth.Config) {
 			c.TZ = time.UTC
 			c.Staffing = 0.5 // long waits, abandonment

@@ -2,7 +2,8 @@
 --
 -- From `events`, `messages`, `episodes`, `escalations` (of the conversations
 -- in scope: scope_conv_events, scope_conv_messages, scope_conv_episodes,
--- scope_conv_escalations; see stmt/scope_*_events.sql), other_conversation_starts
+-- scope_conv_escalations; see stmt/scope_*_events.sql), their dimensions
+-- (conversation_dimensions_delta, 236) and cost prices (202), other_conversation_starts
 -- (the conversations kept from the previous build, for repeat contacts),
 -- build_settings, sla_targets, reply_windows and business_open. `complete`
 -- and reply-window breaches compare with the last event of all of `events`.
@@ -410,8 +411,15 @@ SELECT
     window_breaches,
     coalesce(nudges, 0) AS nudges,
     CASE WHEN resolved THEN coalesce(resolution_waiting_on_agent_s, 0) END AS resolution_waiting_on_agent_s,
-    CASE WHEN resolved THEN coalesce(resolution_waiting_on_customer_s, 0) END AS resolution_waiting_on_customer_s
-FROM friction;
+    CASE WHEN resolved THEN coalesce(resolution_waiting_on_customer_s, 0) END AS resolution_waiting_on_customer_s,
+    -- dimensions (236_conversation_dimensions.sql) and cost (202_dimensions.sql)
+    dm.contact_reason,
+    dm.market,
+    dm.tier,
+    dm.dimensions,
+    conversation_cost(coalesce(agent_handle_s, 0), bot_handled, channel, last_queue) AS cost
+FROM friction
+LEFT JOIN conversation_dimensions_delta dm USING (conversation_id);
 
 -- Add the rows of the conversations in scope: a full build starts empty, an
 -- incremental one deleted their old rows first (end of stmt/scope_affected_events.sql).

@@ -18,7 +18,7 @@ import (
 
 	"github.com/parley-cx/parley/ingest"
 	"github.com/parley-cx/parley/internal/warehouse"
-	parleysql "github.com/parley-cx/parley/sql"
+	sqlfiles "github.com/parley-cx/parley/sql"
 )
 
 // scanSQL is the build's floor; see its header.
@@ -156,13 +156,14 @@ func describeWarehouse(ctx context.Context, dbPath string) (warehouseInfo, error
 			built, lastEvent  sql.NullTime
 			events            int64
 			first, last       sql.NullTime
+			lastKnown         sql.NullTime // the report's default period; not the bench's concern
 			conversationCount int64
-			gaps, gapMessages int64
+			gaps, gapMessages int64 // the dashboards' warning; not the bench's concern
 		)
 		// Every column of the dashboards' header query, so that one more
 		// column fails here loudly rather than in a full ladder run.
-		if err := db.QueryRowContext(ctx, parleysql.File("reports/period.sql")).
-			Scan(&first, &last, &tz, &built, &lastEvent, &events, &conversationCount, &gaps, &gapMessages); err != nil {
+		if err := db.QueryRowContext(ctx, sqlfiles.File("dashboards/period.sql")).
+			Scan(&first, &last, &lastKnown, &tz, &built, &lastEvent, &events, &conversationCount, &gaps, &gapMessages); err != nil {
 			return err
 		}
 		if !first.Valid || !last.Valid {
@@ -180,7 +181,7 @@ func describeWarehouse(ctx context.Context, dbPath string) (warehouseInfo, error
 // reportQueries runs every query behind the dashboards once over the whole
 // period, reading every row, and returns their total wall time.
 func reportQueries(ctx context.Context, dbPath string, w warehouseInfo) (time.Duration, error) {
-	names, err := parleysql.Dir("reports")
+	names, err := sqlfiles.Dir("dashboards")
 	if err != nil {
 		return 0, err
 	}
@@ -191,13 +192,25 @@ func reportQueries(ctx context.Context, dbPath string, w warehouseInfo) (time.Du
 			if path.Base(name) == "demo_summary.sql" { // parley demo's, not the dashboards'
 				continue
 			}
-			q := parleysql.File(name)
+			q := sqlfiles.File(name)
 			var args []any
 			if strings.Contains(q, "$from") {
 				args = append(args, sql.Named("from", w.First.Format(time.DateOnly)), sql.Named("to", w.Last.Format(time.DateOnly)))
 			}
 			if strings.Contains(q, "$limit") {
 				args = append(args, sql.Named("limit", 25))
+			}
+			// The slice (every conversation) and the report queries' own parameters.
+			for _, p := range []string{"queue", "channel", "market", "reason"} {
+				if strings.Contains(q, "$"+p) {
+					args = append(args, sql.Named(p, ""))
+				}
+			}
+			if strings.Contains(q, "$start") {
+				args = append(args, sql.Named("start", w.First.Format(time.DateOnly)))
+			}
+			if strings.Contains(q, "$min") {
+				args = append(args, sql.Named("min", 10))
 			}
 			if err := query(ctx, db, q, args...); err != nil {
 				return fmt.Errorf("%s: %w", name, err)
@@ -218,7 +231,7 @@ func qaQueries(ctx context.Context, dbPath string, w warehouseInfo) (time.Durati
 	var elapsed time.Duration
 	err := withWarehouse(dbPath, func(db *warehouse.DB) error {
 		start := time.Now()
-		if err := query(ctx, db, parleysql.File("qa/01_period.sql")); err != nil {
+		if err := query(ctx, db, sqlfiles.File("qa/01_period.sql")); err != nil {
 			return err
 		}
 		var ids []string
@@ -231,12 +244,12 @@ func qaQueries(ctx context.Context, dbPath string, w warehouseInfo) (time.Durati
 				ids = append(ids, strings.Clone(col.Value(i))) // the batch is released after fn
 			}
 			return nil
-		}, parleysql.File("qa/02_candidates.sql"), w.First.Format(time.DateOnly), w.Last.Format(time.DateOnly), "", "", "most-active")
+		}, sqlfiles.File("qa/02_candidates.sql"), w.First.Format(time.DateOnly), w.Last.Format(time.DateOnly), "", "", "most-active")
 		if err != nil {
 			return fmt.Errorf("candidates: %w", err)
 		}
 		for _, name := range []string{"qa/03_details.sql", "qa/04_transcripts.sql"} {
-			if err := query(ctx, db, parleysql.File(name), ids); err != nil {
+			if err := query(ctx, db, sqlfiles.File(name), ids); err != nil {
 				return fmt.Errorf("%s: %w", name, err)
 			}
 		}
@@ -255,7 +268,7 @@ func arrivalsQuery(ctx context.Context, dbPath string) (time.Duration, error) {
 	var elapsed time.Duration
 	err := withWarehouse(dbPath, func(db *warehouse.DB) error {
 		start := time.Now()
-		if err := query(ctx, db, parleysql.File("forecast/01_arrivals.sql"), int64(1800), "", ""); err != nil {
+		if err := query(ctx, db, sqlfiles.File("forecast/01_arrivals.sql"), int64(1800), "", ""); err != nil {
 			return err
 		}
 		elapsed = time.Since(start)

@@ -14,11 +14,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parley-cx/parley/build"
 	"github.com/parley-cx/parley/ingest"
+	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/event"
 	"github.com/parley-cx/parley/internal/synth"
-	"github.com/parley-cx/parley/metrics"
-	"github.com/parley-cx/parley/transform"
 )
 
 // allocEnv makes the test binary, started as a child, hold this many MiB.
@@ -200,6 +200,8 @@ func TestScanLakeReadsEveryRow(t *testing.T) {
 	}
 }
 
+// TestDescribeWarehouse reads a real build's period and size with the
+// dashboards' period query, whatever columns that query gained since.
 func TestLastFullDayTakesTheLateDaysWithIt(t *testing.T) {
 	// Rows per day: three full days, then the late trickle a generated lake
 	// ends with (fewer than half the median day's rows).
@@ -300,7 +302,7 @@ func TestMarkdownGrowthAndFloors(t *testing.T) {
 	r := report{Sizes: []sizeResult{
 		{Size: size{Name: "S"}, Stages: stage(2*time.Second, time.Second, 100<<20)},
 		{Size: size{Name: "M"}, Stages: stage(20*time.Second, 4*time.Second, 100<<20), Copy: 10 * time.Second,
-			NoChecks: measure{Wall: 16 * time.Second, CPU: 24 * time.Second}},
+			NoChecks: measure{Wall: 16 * time.Second, CPU: 24 * time.Second, RSS: 80 << 20}},
 		{Size: size{Name: "L"}, Stages: stage(250*time.Second, 50*time.Second, 300<<20)},
 	}}
 	build := r.Sizes[1].Stages[stBuild]
@@ -318,7 +320,7 @@ func TestMarkdownGrowthAndFloors(t *testing.T) {
 		"| S | 1,000 | 2.00 s | 500 | 100 MiB | 1.00 s | 2.00 |",
 		"| M | 1,000 | 20.00 s | 50 | 100 MiB | 4.00 s | 5.00 |",
 		"| M | 10.00 s | 2.50 | 2.00 |",
-		"| M | 20.00 s | 16.00 s | 1.25 | 30.00 s | 24.00 s | 1.25 |",
+		"| M | 20.00 s | 16.00 s | 1.25 | 30.00 s | 24.00 s | 1.25 | 100 MiB | 80 MiB | 1.25 |",
 		"| L | 1,000 | failed: Out of Memory Error: could not allocate block \\| spill | | 300 MiB | 50.00 s | |",
 	} {
 		if !strings.Contains(out, want) {
@@ -348,11 +350,8 @@ func TestDescribeWarehouseReadsABuiltWarehouse(t *testing.T) {
 		return err
 	})
 	db := filepath.Join(t.TempDir(), "w.duckdb")
-	stats, err := transform.Run(ctx, transform.Config{Lake: lake, DB: db})
+	stats, err := build.Run(ctx, build.Config{Lake: lake, DB: db, Settings: config.Default()})
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := metrics.Run(ctx, metrics.Config{DB: db}); err != nil {
 		t.Fatal(err)
 	}
 	w, err := describeWarehouse(ctx, db)

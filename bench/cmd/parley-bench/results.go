@@ -21,7 +21,7 @@ var stageInfo = map[string]struct{ unit, floor string }{
 	stBuild:    {"lake rows", "one DuckDB scan of every lake column the build reads, aggregated (bench/cmd/parley-bench/scan.sql)"},
 	stLimited:  {"lake rows", "the same scan floor as build; the build runs with build.memory_limit (--memory-limit) and spills to a temp folder"},
 	stIncr:     {"rows landed", "not a floor: the full rebuild of the whole lake (the build stage), so ×floor is the incremental build's share of a full rebuild. The lake's last full day and the late rows after it are held back, the rest is built, the day lands and `parley build` updates the warehouse; its tables must equal the full build's (bench/cmd/parley-bench/fingerprint.sql)"},
-	stReport:   {"conversations", "the dashboards' queries (sql/reports/) alone over the same period, every row read"},
+	stReport:   {"conversations", "the dashboards' queries (sql/dashboards/) alone over the same period, every row read"},
 	stQA:       {"conversations", "the sampler's queries (sql/qa/) alone: period, candidates (Arrow), details and transcripts of 200 ids"},
 	stForecast: {"conversations", "the arrivals query (sql/forecast/01_arrivals.sql) alone"},
 }
@@ -95,14 +95,15 @@ func (r *report) writeCopy(w io.Writer) {
 // writeChecks prints what the automatic QA checks cost the build: the
 // build stage over the same build with them off, run right after it.
 func (r *report) writeChecks(w io.Writer) {
-	fmt.Fprintln(w, "The automatic QA checks (auto_qa, issue 19; target: at most 25 % more): the build stage over the same full build with `qa.auto.disabled: true`, run right after it (one run each; CPU is the process's user + system time, steadier than wall time on a busy machine).")
+	fmt.Fprintln(w, "The automatic QA checks (auto_qa, issue 19; target: at most 25 % more): the build stage over the same full build with `qa.auto.disabled: true`, run right after it (one run each; CPU is the process's user + system time, steadier than wall time on a busy machine; RSS the peak resident memory).")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| size | build | without checks | ×wall | build CPU | without checks CPU | ×CPU |")
-	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|")
+	fmt.Fprintln(w, "| size | build | without checks | ×wall | build CPU | without checks CPU | ×CPU | build RSS | without checks RSS | ×RSS |")
+	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
 	for _, s := range r.Sizes {
 		b, n := s.Stages[stBuild], s.NoChecks
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s |\n", s.Size.Name, formatDuration(b.Wall), formatDuration(n.Wall), ratio(b.Wall, n.Wall),
-			formatDuration(b.CPU), formatDuration(n.CPU), ratio(b.CPU, n.CPU))
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", s.Size.Name, formatDuration(b.Wall), formatDuration(n.Wall), ratio(b.Wall, n.Wall),
+			formatDuration(b.CPU), formatDuration(n.CPU), ratio(b.CPU, n.CPU),
+			formatBytes(b.RSS), formatBytes(n.RSS), ratio(b.RSS, n.RSS))
 	}
 	fmt.Fprintln(w)
 }
@@ -197,7 +198,8 @@ func rate(units int64, d time.Duration) float64 {
 	return float64(units) / d.Seconds()
 }
 
-// ratio is a stage's wall time over its floor's, or a dash without a floor.
+// ratio is a stage's wall time over its floor's (or any measure over
+// another: CPU, peak RSS), or a dash without a floor.
 func ratio[T ~int64](d, floor T) string {
 	if floor <= 0 {
 		return "–"

@@ -1,0 +1,308 @@
+package dashboards
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parley-cx/parley/internal/browsertest"
+	"github.com/parley-cx/parley/internal/config"
+	"github.com/parley-cx/parley/internal/warehouse"
+	parleyquery "github.com/parley-cx/parley/query"
+	sqlfiles "github.com/parley-cx/parley/sql"
+)
+
+// sqlCSV is what `parley sql --format csv -f sql/dashboards/<query>.sql` prints for the period
+// and slice: the same function (parleyquery.Write) on the same warehouse.
+func sqlCSV(t *testing.T, db *warehouse.DB, query string, p Period, s Slice) string {
+	t.Helper()
+	args := append(s.args(), namedDate("from", p.From), namedDate("to", p.To), namedInt("limit", worstLimit))
+	var buf bytes.Buffer
+	if err := parleyquery.Write(context.Background(), db, sqlfiles.File("dashboards/"+query+".sql"), parleyquery.FormatCSV, &buf, usedArgs(t, db.DB, query, args)...); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return buf.String()
+}
+
+// pageCSV is what a query's CSV button downloads, as the page builds it for its slice.
+func pageCSV(t *testing.T, p *browsertest.Page, query string) string {
+	t.Helper()
+	return browsertest.Eval[string](t, p, "window.parleyReport.csv("+strconv.Quote(query)+")")
+}
+
+// periodOnly are the queries the page runs for the period only (slice.js says why).
+var periodOnly = map[string]bool{"emerging_terms": true, "friction_worst": true}
+
+// headers remembers each query's CSV header: parley sql prints nothing at all for a result
+// without rows, where the download keeps its header line.
+var headers = map[string]string{}
+
+// expectedCSV is the download the SQL predicts: the period's rows, then the previous
+// period's, each behind its period's name (queries that compare the two are run once).
+func expectedCSV(t *testing.T, db *warehouse.DB, query string, p Period, s Slice) string {
+	t.Helper()
+	cur := sqlCSV(t, db, query, p, s)
+	prev := ""
+	if !periodOnly[query] {
+		prev = sqlCSV(t, db, query, p.Previous(), s)
+	}
+	for _, out := range []string{cur, prev} {
+		if head, _, ok := strings.Cut(out, "\n"); ok {
+			headers[query] = head
+		}
+	}
+	head, ok := headers[query]
+	if !ok {
+		t.Fatalf("%s: no header known (no slice gave rows yet)", query)
+	}
+	_, curRows, _ := strings.Cut(cur, "\n")
+	_, prevRows, _ := strings.Cut(prev, "\n")
+	if periodOnly[query] {
+		return head + "\n" + curRows
+	}
+	var b strings.Builder
+	b.WriteString("period," + head + "\n")
+	for _, run := range []struct{ name, rows string }{{"current", curRows}, {"previous", prevRows}} {
+		for _, line := range strings.SplitAfter(run.rows, "\n") {
+			if line != "" {
+				b.WriteString(run.name + "," + line)
+			}
+		}
+	}
+	return b.String()
+}
+
+// TestSliceMatchesSQL is the proof of the slicing: on a warehouse built by the real pipeline
+// from eight days of generated conversations (the period is the last four, the previous
+// period the first four), for several slices — none, one queue, a channel and a market, three
+// dimensions at once, one that holds nothing — chosen in headless Chromium as a reader does,
+// every query of every view (the Quality view's automatic checks included) gives in the browser exactly the rows `parley sql` gives for the
+// same period and slice (its CSV download, byte for byte, for both periods), the tiles and
+// every table cell show those rows, a CSV button downloads them, and nothing is requested
+// from the network.
+func TestSliceMatchesSQL(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a warehouse from generated data; skipped with -short")
+	}
+	hour, bot := 36.0, 0.4
+	path, settings := buildWarehouse(t, 8, 220, func(s *config.Config) {
+		s.Cost = config.Cost{Currency: "EUR", AgentHour: &hour, BotConversation: &bot, Channels: map[string]float64{"whatsapp": 0.0785}}
+	})
+	db, err := warehouse.Open(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	var first time.Time
+	if err := db.QueryRow(`SELECT min(local_date) FROM conversations`).Scan(&first); err != nil {
+		t.Fatal(err)
+	}
+	period := Period{From: first.AddDate(0, 0, 4), To: first.AddDate(0, 0, 7)}
+	mostCommon := func(col string) string {
+		var v string
+		q := `SELECT ` + col + ` FROM conversations WHERE local_date BETWEEN $1 AND $2 GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`
+		if err := db.QueryRow(q, period.From, period.To).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	queue, reason := mostCommon("last_queue"), mostCommon("contact_reason")
+	// The build ran the automatic checks: the Quality view's figures of them have data to slice.
+	var verdicts int
+	if err := db.QueryRow(`SELECT count(*) FILTER (WHERE result = 'fail') FROM auto_qa`).Scan(&verdicts); err != nil || verdicts == 0 {
+		t.Fatalf("auto_qa holds %d failed verdicts (%v), want some", verdicts, err)
+	}
+
+	out := t.TempDir()
+	res, err := Render(context.Background(), Config{DB: path, Out: out, From: period.From, To: period.To, Settings: settings})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("period %s, %d conversations; slices by queue %q, reason %q", res.Period, res.Conversations, queue, reason)
+
+	b := browsertest.New(t)
+	downloads := t.TempDir()
+	b.Downloads(t, downloads)
+	p := openReport(t, b, out, "overview")
+	queries := browsertest.Eval[[]string](t, p, "window.parleyReport.queries")
+	if len(queries) < 30 {
+		t.Fatalf("the page knows %d queries: %v", len(queries), queries)
+	}
+
+	slices := []struct {
+		name  string
+		slice Slice
+		byUI  bool // chosen in the filter bar's selects, as a reader does
+	}{
+		{"everything", Slice{}, false},
+		{"one queue", Slice{Queue: queue}, true},
+		{"channel and market", Slice{Channel: "whatsapp", Market: "DE"}, false},
+		{"three dimensions", Slice{Queue: queue, Market: "GB", Reason: reason}, false},
+		{"nothing", Slice{Market: "ZZ"}, false},
+	}
+	for _, sc := range slices {
+		t.Run(sc.name, func(t *testing.T) {
+			if !sc.byUI {
+				showView(t, p, "overview", sliceHash(sc.slice))
+			}
+			if sc.byUI {
+				showView(t, p, "overview", "")
+				for dim, v := range sc.slice.params() {
+					if v == "" {
+						continue
+					}
+					browsertest.Eval[bool](t, p, fmt.Sprintf(`(function () { var s = document.querySelector('#slice-bar select[name=%q]');
+						s.value = %q; s.dispatchEvent(new Event("change")); return true; })()`, dim, v))
+				}
+				p.WaitFor(t, `decodeURIComponent(location.hash) === `+strconv.Quote("#overview?"+sliceHash(sc.slice)))
+			}
+			for _, q := range queries {
+				if got, want := pageCSV(t, p, q), expectedCSV(t, db, q, period, sc.slice); got != want {
+					t.Errorf("%s: the page's CSV differs from parley sql's:\n%s\n%q\n%q", q, diff(want, got), want, got)
+				}
+			}
+			for _, v := range views {
+				showView(t, p, v.ID, sliceHash(sc.slice))
+				checkShown(t, p, db, v.ID, period, sc.slice)
+			}
+			p.RequireClean(t)
+		})
+	}
+
+	// A real download: the button of the Responsiveness page's channel table, for the last slice chosen.
+	showView(t, p, "responsiveness", "channel=whatsapp")
+	browsertest.Eval[bool](t, p, `(document.querySelector('#view-responsiveness button.csv[data-query="responsiveness_channels"]').click(), true)`)
+	name := "responsiveness_channels_" + period.From.Format(time.DateOnly) + "_" + period.To.Format(time.DateOnly) + "_channel-whatsapp.csv"
+	got, err := os.ReadFile(b.Downloaded(t, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := expectedCSV(t, db, "responsiveness_channels", period, Slice{Channel: "whatsapp"}); string(got) != want {
+		t.Errorf("downloaded %s differs from parley sql's:\n%s", name, diff(want, string(got)))
+	}
+	p.RequireClean(t)
+}
+
+// sliceHash is a slice as the page's URL fragment writes it.
+func sliceHash(s Slice) string {
+	var parts []string
+	for _, d := range []struct{ k, v string }{{"channel", s.Channel}, {"queue", s.Queue}, {"market", s.Market}, {"reason", s.Reason}} {
+		if d.v != "" {
+			parts = append(parts, d.k+"="+d.v)
+		}
+	}
+	return strings.Join(parts, "&")
+}
+
+// shownTable is one table of a view as the reader sees it: its query, key columns and, per
+// row, the key and each cell's column, value (numbers: data-sort) and text.
+type shownTable struct {
+	Query   string `json:"query"`
+	KeyCols string `json:"keycols"`
+	Rows    []struct {
+		Key   string `json:"key"`
+		Cells []struct {
+			Col   string  `json:"col"`
+			Value *string `json:"value"`
+			Text  string  `json:"text"`
+		} `json:"cells"`
+	} `json:"rows"`
+}
+
+const shownTables = `Array.from(document.querySelectorAll(".view:not([hidden]) table[data-query]")).map(function (t) {
+  return {query: t.getAttribute("data-query"), keycols: t.getAttribute("data-keycols"),
+    rows: Array.from(t.tBodies[0].rows).filter(function (r) { return r.hasAttribute("data-key"); }).map(function (r) {
+      return {key: r.getAttribute("data-key"), cells: Array.from(r.cells).filter(function (c) { return c.hasAttribute("data-col"); }).map(function (c) {
+        var first = Array.from(c.childNodes).filter(function (n) { return n.nodeType === 3 || n.tagName === "A"; })[0];
+        return {col: c.getAttribute("data-col"), value: c.getAttribute("data-sort"), text: first ? first.textContent : c.textContent};
+      })};
+    })};
+})`
+
+// checkShown compares what a view shows with the SQL: each tile's value, and every cell of
+// every table (numbers by the value they sort by, text as shown), row by row.
+func checkShown(t *testing.T, p *browsertest.Page, db *warehouse.DB, view string, period Period, s Slice) {
+	t.Helper()
+	if view == "overview" {
+		kpis := reportRows(t, db.DB, "overview_kpis", period, s)[0]
+		tiles := browsertest.Eval[map[string]string](t, p, `Object.fromEntries(Array.from(document.querySelectorAll("#view-overview .tile")).map(e => [e.getAttribute("data-key"), e.getAttribute("data-value")]))`)
+		if len(tiles) != 10 {
+			t.Errorf("%d tiles, want 10", len(tiles))
+		}
+		for k, v := range tiles {
+			if want := sqlValue(kpis[k]); v != want {
+				t.Errorf("tile %s shows %q, parley sql gives %q", k, v, want)
+			}
+		}
+	}
+	tables := browsertest.Eval[[]shownTable](t, p, shownTables)
+	for _, tb := range tables {
+		rows := reportRows(t, db.DB, tb.Query, period, s)
+		keys := strings.Split(tb.KeyCols, "|")
+		byKey := map[string]map[string]any{}
+		for _, r := range rows {
+			var k []string
+			for _, c := range keys {
+				k = append(k, fmt.Sprint(r[c]))
+			}
+			byKey[strings.Join(k, "|")] = r
+		}
+		if len(tb.Rows) != len(rows) && tb.KeyCols != "" {
+			t.Errorf("%s: %d rows shown, parley sql gives %d", tb.Query, len(tb.Rows), len(rows))
+		}
+		for _, r := range tb.Rows {
+			want, ok := byKey[r.Key]
+			if !ok {
+				t.Errorf("%s: row %q shown, not in parley sql's rows", tb.Query, r.Key)
+				continue
+			}
+			for _, c := range r.Cells {
+				if c.Text == "not in this data" {
+					continue
+				}
+				switch v := want[c.Col].(type) {
+				case nil:
+					if c.Value != nil && *c.Value != "" || c.Value == nil && c.Text != dash {
+						t.Errorf("%s %q: %s shows %q, parley sql gives NULL", tb.Query, r.Key, c.Col, c.Text)
+					}
+				case string:
+					if c.Text != v {
+						t.Errorf("%s %q: %s shows %q, parley sql gives %q", tb.Query, r.Key, c.Col, c.Text, v)
+					}
+				default:
+					if c.Value == nil || *c.Value != sqlValue(v) {
+						shown := "no value"
+						if c.Value != nil {
+							shown = strconv.Quote(*c.Value)
+						}
+						t.Errorf("%s %q: %s is %s, parley sql gives %q", tb.Query, r.Key, c.Col, shown, sqlValue(v))
+					}
+				}
+			}
+		}
+	}
+}
+
+// sqlValue is a number as the page writes it in data-value and data-sort (JavaScript's
+// String(number)), "" for NULL.
+func sqlValue(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case float64:
+		if x == float64(int64(x)) {
+			return strconv.FormatInt(int64(x), 10)
+		}
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(x)
+	}
+	return fmt.Sprint(v)
+}

@@ -1,0 +1,32 @@
+-- retention.sql — whether customers come back, by friction band and by CSAT: the repeat-contact
+-- rate (repeat_contact over resolved conversations with a customer_id: back within
+-- windows.repeat_contact after the resolution) and the share who wrote again within 30 days
+-- (customer_returns.returned_30d over the conversations where it is known).
+-- Reads: conversations, customer_returns.
+-- Params: $from, $to (local dates, inclusive); the slice $channel, $queue, $market, $reason ('' = any).
+WITH c AS (
+    SELECT c.friction_score, c.csat, c.resolved, c.repeat_contact, c.customer_id IS NOT NULL AS known_customer, r.returned_30d
+    FROM conversations c
+    JOIN customer_returns r USING (conversation_id)
+    WHERE c.local_date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
+      AND in_slice(c.channel, c.last_queue, c.market, c.contact_reason, $channel, $queue, $market, $reason)
+), per AS (
+    SELECT 'friction' AS grouping,
+        CASE WHEN friction_score < 20 THEN '0–20' WHEN friction_score < 40 THEN '20–40' WHEN friction_score < 60 THEN '40–60'
+             WHEN friction_score < 80 THEN '60–80' ELSE '80–100' END AS band,
+        resolved, repeat_contact, known_customer, returned_30d
+    FROM c
+    UNION ALL
+    SELECT 'csat', coalesce(CAST(csat AS VARCHAR), 'no answer'), resolved, repeat_contact, known_customer, returned_30d FROM c
+)
+SELECT grouping, band,
+    count(*) AS conversations,
+    count(*) FILTER (WHERE resolved AND known_customer) AS repeat_measured,
+    count(*) FILTER (WHERE repeat_contact) AS repeat_contacts,
+    round(100 * count(*) FILTER (WHERE repeat_contact) / nullif(count(*) FILTER (WHERE resolved AND known_customer), 0), 1)::DOUBLE AS repeat_pct,
+    count(returned_30d) AS returned_measured,
+    count(*) FILTER (WHERE returned_30d) AS returned,
+    round(100 * count(*) FILTER (WHERE returned_30d) / nullif(count(returned_30d), 0), 1)::DOUBLE AS returned_pct
+FROM per
+GROUP BY ALL
+ORDER BY grouping DESC, band
