@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -131,7 +132,7 @@ func (l testLake) Local(t *testing.T) string {
 // ingestProcess starts the test binary as an ingest process on l; its log
 // goes to logs. Each process runs in a working and temporary folder of its
 // own, so that processes on a bucket share nothing but the bucket.
-func ingestProcess(t *testing.T, broker string, l testLake, flushRows int, untilIdle time.Duration, logs *bytes.Buffer) *exec.Cmd {
+func ingestProcess(t *testing.T, broker string, l testLake, flushRows int, untilIdle time.Duration, logs io.Writer) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	home := t.TempDir()

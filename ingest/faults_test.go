@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net"
 	"os/exec"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -79,7 +80,7 @@ func twoProcessesRebalance(t *testing.T, kind string) {
 	b := startBroker(t, 4)
 	msgs, _, _ := mixedMessages(t, 3000)
 	l := newTestLake(t, kind)
-	var logs1, logs2 bytes.Buffer
+	var logs1, logs2 lockedBuffer
 	chunks := 0
 	p1 := ingestProcess(t, b.Addr(), l, 90, 0, &logs1)
 	var p2 *exec.Cmd
@@ -91,6 +92,12 @@ func twoProcessesRebalance(t *testing.T, kind string) {
 		case 4:
 			p2 = ingestProcess(t, b.Addr(), l, 70, 2*time.Second, &logs2)
 		case 12:
+			// Stop the first process only once the second has joined and
+			// the first has been assigned again: on a loaded machine the
+			// second process can take longer to start than the chunks so far.
+			waitFor(t, "the second process to join and the first to be reassigned", func() bool {
+				return logs2.count("partitions assigned") >= 1 && logs1.count("partitions assigned") >= 2
+			})
 			if err := p1.Process.Signal(syscall.SIGTERM); err != nil {
 				t.Fatal(err)
 			}
@@ -102,14 +109,39 @@ func twoProcessesRebalance(t *testing.T, kind string) {
 	if err := p2.Wait(); err != nil {
 		t.Fatalf("second process: %v\n%s", err, logs2.String())
 	}
-	for i, logs := range []*bytes.Buffer{&logs1, &logs2} {
-		if n := bytes.Count(logs.Bytes(), []byte("partitions assigned")); n < 2 {
+	for i, logs := range []*lockedBuffer{&logs1, &logs2} {
+		if n := logs.count("partitions assigned"); n < 2 {
 			t.Errorf("process %d saw %d assignments, want a rebalance (at least 2)", i+1, n)
 		}
 	}
 	lakeDir := l.Local(t)
 	assertExactlyOnce(t, openDuck(t), lakeDir, int64(len(msgs)))
 	assertNoTempFiles(t, lakeDir)
+}
+
+// lockedBuffer is a process's log, read while the process writes it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// count is how many times s occurs in the log so far.
+func (b *lockedBuffer) count(s string) int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return bytes.Count(b.buf.Bytes(), []byte(s))
 }
 
 // TestRunFollowsLeaderAndCoordinatorMoves moves partition leaders and the
