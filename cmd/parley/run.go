@@ -125,7 +125,7 @@ func resolvePaths(lakeFlag string, s *config.Config) (paths, error) {
 		// serve writes reviews and the audit log into a folder (qa.Import,
 		// lake.AppendAudit), and run's stages are not wired to a bucket's
 		// cache and lease: say so rather than stat a folder named s3:.
-		return paths{}, fmt.Errorf("lake %s: parley run and parley serve need a lake folder; a lake in object storage is taken by ingest, import, compact, erase, retention, build and export: run parley ingest --lake %s on each machine, and parley build --lake %s --db FILE then parley report from a schedule", lake, lake, lake)
+		return paths{}, fmt.Errorf("lake %s: parley run and parley serve need a lake folder; a lake in object storage is taken by %s: run parley ingest --lake %s on each machine, and parley build --lake %s --db FILE then parley report from a schedule", lake, bucketCommands, lake, lake)
 	}
 	if fi, err := os.Stat(lake); err != nil || !fi.IsDir() {
 		return paths{}, fmt.Errorf("lake %s: not a directory", lake)

@@ -22,6 +22,7 @@ import (
 	"unicode"
 
 	"github.com/parley-cx/parley/internal/config"
+	"github.com/parley-cx/parley/internal/event"
 )
 
 // Results a check gives a conversation.
@@ -50,21 +51,20 @@ type Event struct {
 	folded string // Text folded (see fold), made on first use
 }
 
-// Event types the checks look at (docs/events.md).
+// Event types and roles the checks look at: the contract's own
+// (internal/event), as plain strings because the checks read them from the
+// warehouse's columns.
 const (
-	TypeMessage     = "message"
-	TypeResolved    = "resolved"
-	TypeReopened    = "reopened"
-	TypeAssigned    = "assigned"
-	TypeEscalated   = "escalated"
-	TypeTransferred = "transferred"
-)
+	TypeMessage     = string(event.MessageSent)
+	TypeResolved    = string(event.Resolved)
+	TypeReopened    = string(event.Reopened)
+	TypeAssigned    = string(event.Assigned)
+	TypeEscalated   = string(event.Escalated)
+	TypeTransferred = string(event.Transferred)
 
-// Roles of actors.
-const (
-	RoleCustomer = "customer"
-	RoleAgent    = "agent"
-	RoleBot      = "bot"
+	RoleCustomer = event.RoleCustomer
+	RoleAgent    = event.RoleAgent
+	RoleBot      = event.RoleBot
 )
 
 // Conversation is what a check reads of one conversation: its events in

@@ -14,7 +14,6 @@ import (
 	"encoding/pem"
 	"io"
 	"net"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -111,9 +110,6 @@ func (s *Server) SetEnv(t testing.TB) {
 		}
 	}
 }
-
-// Client is an HTTP client that trusts the server (for tests that talk to it directly).
-func (s *Server) Client() *http.Client { return s.srv.Client() }
 
 // ignoreConditions drops the conditions of every PutObject.
 type ignoreConditions struct{ *s3mem.Backend }
