@@ -55,6 +55,9 @@ func loadAutoFails(ctx context.Context, db *warehouse.DB, cands []candidate, str
 	if !slices.ContainsFunc(strata, func(s string) bool { _, ok := autoStratum(s); return ok }) {
 		return nil
 	}
+	if err := checkAutoStrata(ctx, db, strata); err != nil {
+		return err
+	}
 	rows, err := db.QueryContext(ctx, sqlfiles.File("qa/05_auto_fails.sql"), from, to, queue, channel)
 	if err != nil {
 		return fmt.Errorf("qa: read auto_qa (does the warehouse predate automatic checks? run parley build): %w", err)
@@ -76,6 +79,34 @@ func loadAutoFails(ctx context.Context, db *warehouse.DB, cands []candidate, str
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("qa: read auto_qa: %w", err)
+	}
+	return nil
+}
+
+// checkAutoStrata refuses an auto_fail:CHECK stratum whose check has no
+// verdicts in the warehouse (a misspelt name would otherwise draw that
+// share at random without a word), naming the checks it has.
+func checkAutoStrata(ctx context.Context, db *warehouse.DB, strata []string) error {
+	rows, err := db.QueryContext(ctx, sqlfiles.File("qa/08_auto_checks.sql"))
+	if err != nil {
+		return fmt.Errorf("qa: read auto_qa (does the warehouse predate automatic checks? run parley build): %w", err)
+	}
+	defer rows.Close()
+	var known []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return fmt.Errorf("qa: read the automatic checks: %w", err)
+		}
+		known = append(known, name)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("qa: read the automatic checks: %w", err)
+	}
+	for _, s := range strata {
+		if check, ok := autoStratum(s); ok && check != "" && !slices.Contains(known, check) {
+			return fmt.Errorf("qa: --strata %s: no automatic check %q in the warehouse (checks: %s)", s, check, strings.Join(known, ", "))
+		}
 	}
 	return nil
 }

@@ -1,7 +1,9 @@
 package qa
 
 import (
+	"context"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -36,5 +38,32 @@ func TestAutoFailStrata(t *testing.T) {
 	}
 	if err := (&Config{DB: "w", Out: "o", Strata: []string{"auto_fail:"}}).Validate(); err == nil {
 		t.Error("auto_fail: with no check was accepted")
+	}
+}
+
+// TestAutoFailUnknownCheck: an auto_fail:CHECK naming a check the
+// warehouse has no verdicts of (a misspelling) is refused with the checks
+// it has, instead of drawing that share at random.
+func TestAutoFailUnknownCheck(t *testing.T) {
+	db := newWarehouse(t, []fconv{{
+		id: "c-fail", agent: "ana", day: 10, complete: true,
+		auto: []autoRow{{"greeting", "fail", 0, "no greeting"}, {"closing", "pass", 0, "closes"}},
+	}})
+	for _, tt := range []struct {
+		strata string
+		err    string // "" when accepted
+	}{
+		{"auto_fail:greeting", ""},
+		{"auto_fail", ""},
+		{"auto_fail:greting", `no automatic check "greting" in the warehouse (checks: closing, greeting)`},
+		{"auto_fail:GREETING", `no automatic check "GREETING"`},
+	} {
+		_, err := Sample(context.Background(), Config{DB: db, Out: t.TempDir(), Size: 1, Strata: []string{tt.strata}, Now: fixtureNow})
+		switch {
+		case tt.err == "" && err != nil:
+			t.Errorf("%s: %v", tt.strata, err)
+		case tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)):
+			t.Errorf("%s: error %v, want %q", tt.strata, err, tt.err)
+		}
 	}
 }

@@ -82,6 +82,9 @@ conversations, and a stratum that runs dry is topped up at random:
   long           top tenth of message count in the period
   abandoned      the customer wrote and no human replied
   sla_breach     first response missed the channel's SLA target
+  auto_fail      failed an automatic check (auto_qa; not in the default list)
+  auto_fail:CHECK  failed that check, e.g. auto_fail:greeting (a check the
+                 warehouse has no verdicts of is refused, naming those it has)
 
 The same warehouse, options, --date and --seed give the same packet, byte for
 byte. Conversations in the ledger are skipped unless --allow-repeat; rerunning
