@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/parquet-go/parquet-go"
+	parquetzstd "github.com/parquet-go/parquet-go/compress/zstd"
 	"github.com/parquet-go/parquet-go/encoding/thrift"
 	"github.com/parquet-go/parquet-go/format"
 
@@ -101,10 +102,10 @@ func TestLakePageStatistics(t *testing.T) {
 }
 
 // TestLakeFilesDuckDBDifferential: an events file as ingest writes it and
-// the same rows written with page statistics in the data page headers (as
-// before) read the same in DuckDB: schema, column chunks (physical types,
-// compression, encodings, dictionary pages), row-group statistics, and the
-// rows in their order.
+// the same rows written with page statistics in the data page headers and
+// parquet-go's own zstd codec (as before) read the same in DuckDB: schema,
+// column chunks (physical types, compression, encodings, dictionary pages),
+// row-group statistics, and the rows in their order.
 func TestLakeFilesDuckDBDifferential(t *testing.T) {
 	db := openDuck(t)
 	for _, n := range []int{1, 20_000, 100_000} { // 100,000: ingest's default --flush-rows
@@ -124,7 +125,7 @@ func TestLakeFilesDuckDBDifferential(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			w := parquet.NewGenericWriter[lake.Row](out, append(parquetOptions(), parquet.DataPageStatistics(true))...)
+			w := parquet.NewGenericWriter[lake.Row](out, append(parquetOptions(), parquet.DataPageStatistics(true), parquet.Compression(&parquetzstd.Codec{Level: parquetzstd.SpeedFastest}))...)
 			if _, err := w.Write(rows); err != nil {
 				t.Fatal(err)
 			}
