@@ -62,8 +62,8 @@ func (c *windowedZstd) Encode(dst, src []byte) ([]byte, error) {
 			// bytes. A page of random IDs (UUIDs in hex, written by
 			// parquet-go back to back without length prefixes) is such a
 			// block: event_id was stored uncompressed, a third of a
-			// synthetic lake file. Entropy coding makes the lake about 30 %
-			// smaller for no measurable CPU (docs/performance.md).
+			// synthetic lake file. Entropy coding makes a synthetic lake
+			// 29 % smaller for no measurable CPU (docs/performance.md).
 			zstd.WithAllLitEntropyCompression(true),
 		)
 		if err != nil {
