@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -67,6 +68,7 @@ func (r *runner) autoQA(ctx context.Context, incremental bool, chunks int) error
 	}
 	var conversations, rows int64
 	if len(names) > 0 {
+		defer debug.SetGCPercent(debug.SetGCPercent(autoQAGCPercent))
 		passes, err := r.autoQAPasses(ctx, chunks)
 		if err != nil {
 			return err
@@ -87,6 +89,9 @@ func (r *runner) autoQA(ctx context.Context, incremental bool, chunks int) error
 		"scope", scope, "elapsed", time.Since(start).Round(time.Millisecond))
 	return nil
 }
+
+// autoQAGCPercent is the garbage collector's GOGC while the checks run.
+var autoQAGCPercent = 400
 
 // autoQAPassEvents is about the most events a pass of the automatic checks
 // holds: a pass's events, its query result in DuckDB, the same in Arrow and

@@ -34,6 +34,9 @@ type spelling struct {
 	// reuse their words, so most are looked up once.
 	mu    sync.RWMutex
 	known map[string]map[string]bool
+	// loading starts, once per language, the parsing of all its
+	// dictionaries at once (see loadLanguage).
+	loading map[string]*sync.Once
 }
 
 // Defaults of the spelling check.
@@ -50,7 +53,7 @@ var defaultDictionaries = map[string][]string{"en": {"en_US", "en_GB"}}
 func init() {
 	register("spelling", func(cfg config.AutoCheck, env *Env) (Check, error) {
 		k := &spelling{roles: newRoles(cfg.Roles), dicts: map[string][]*dictionary{}, ignore: map[string]bool{}, known: map[string]map[string]bool{},
-			maxShare: cfg.MaxShare, minWords: cfg.MinWords, lang: env.DefaultLanguage}
+			loading: map[string]*sync.Once{}, maxShare: cfg.MaxShare, minWords: cfg.MinWords, lang: env.DefaultLanguage}
 		if k.maxShare == 0 {
 			k.maxShare = defaultMaxShare
 		}
@@ -76,6 +79,7 @@ func init() {
 				// conversations judged cost their parsing.
 				k.dicts[lang] = append(k.dicts[lang], x)
 			}
+			k.loading[lang] = new(sync.Once)
 		}
 		return k, nil
 	})
@@ -160,6 +164,7 @@ func (k *spelling) correct(w string, langs []string) bool {
 // inLanguage reports whether a dictionary of lang has w, or, for a
 // hyphenated word, each of its parts.
 func (k *spelling) inLanguage(w, lang string) bool {
+	k.loadLanguage(lang)
 	for _, x := range k.dicts[lang] {
 		if x.has(w) {
 			return true
@@ -172,6 +177,19 @@ func (k *spelling) inLanguage(w, lang string) bool {
 		}
 	}
 	return false
+}
+
+// loadLanguage starts parsing lang's dictionaries after the first on
+// goroutines of their own, the first time lang is looked up: the first
+// word that one dictionary lacks (a misspelling, in every team's
+// replies) needs the next one, and parsing them one after the other, each
+// while the other workers wait for it, kept a core idle for half a second.
+func (k *spelling) loadLanguage(lang string) {
+	k.loading[lang].Do(func() {
+		for _, x := range k.dicts[lang][1:] {
+			go x.load() // its error stays in x.err, which has reports
+		}
+	})
 }
 
 // eachWord calls fn with every word of text the spelling check reads (see
