@@ -32,7 +32,7 @@ import (
 // statements' chunks), runs each pass's checks on one worker per core, and
 // appends its verdicts before reading the next.
 func (r *runner) autoQA(ctx context.Context, incremental bool, chunks int) error {
-	start := time.Now()
+	start, cpu := time.Now(), sqlfiles.ProcessCPU()
 	suite, err := autoqa.New(r.settings.QA.Auto, &autoqa.Env{Log: r.log})
 	if err != nil {
 		return fmt.Errorf("metrics: %w", err)
@@ -86,7 +86,7 @@ func (r *runner) autoQA(ctx context.Context, incremental bool, chunks int) error
 		return err
 	}
 	r.log.Info("metrics: ran the automatic QA checks", "checks", len(names), "conversations", conversations, "verdicts", rows,
-		"scope", scope, "elapsed", time.Since(start).Round(time.Millisecond))
+		"scope", scope, "elapsed", time.Since(start).Round(time.Millisecond), "cpu", (sqlfiles.ProcessCPU()-cpu).Round(time.Millisecond))
 	return nil
 }
 
