@@ -86,7 +86,7 @@ func (r *runner) autoQA(ctx context.Context, incremental bool, chunks int) error
 		return err
 	}
 	r.log.Info("metrics: ran the automatic QA checks", "checks", len(names), "conversations", conversations, "verdicts", rows,
-		"scope", scope, "elapsed", time.Since(start).Round(time.Millisecond), "cpu", (sqlfiles.ProcessCPU()-cpu).Round(time.Millisecond))
+		"scope", scope, "elapsed", time.Since(start).Round(time.Millisecond), "cpu", (sqlfiles.ProcessCPU() - cpu).Round(time.Millisecond))
 	return nil
 }
 
