@@ -202,18 +202,55 @@ func eachWord(text string, fn func(w string, name bool)) {
 		field = strings.ReplaceAll(field, "\u2019", "'")
 		w := strings.TrimFunc(field, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 		atStart := start
-		end := strings.TrimRight(field, `"')]}»”`)
-		start = strings.HasSuffix(end, ".") || strings.HasSuffix(end, "!") || strings.HasSuffix(end, "?") || strings.HasSuffix(end, ":")
-		if utf8.RuneCountInString(w) < 2 || strings.ContainsAny(w, "@/:#_.=+&%$") || strings.ContainsFunc(w, unicode.IsDigit) {
+		start = endsSentence(field)
+		if !checkable(w) {
 			continue
-		}
-		if !strings.ContainsFunc(w, unicode.IsLower) {
-			continue // an acronym
 		}
 		first, _ := firstRune(w)
 		// "I'm", "I've": the pronoun is written in capitals.
 		fn(w, unicode.IsUpper(first) && !atStart && !strings.HasPrefix(w, "I'"))
 	}
+}
+
+// endsSentence reports whether field ends in . ! ? or :, closing quotes
+// and brackets after it aside.
+func endsSentence(field string) bool {
+	for field != "" {
+		r, size := utf8.DecodeLastRuneInString(field)
+		if !strings.ContainsRune(`"')]}»”`, r) {
+			break
+		}
+		field = field[:len(field)-size]
+	}
+	return field != "" && strings.IndexByte(".!?:", field[len(field)-1]) >= 0
+}
+
+// notInWords are the characters that make a word not checked (addresses,
+// versions, ids): @ / : # _ . = + & % $.
+var notInWords = [utf8.RuneSelf]bool{'@': true, '/': true, ':': true, '#': true, '_': true, '.': true, '=': true, '+': true, '&': true, '%': true, '$': true}
+
+// checkable reports whether the spelling check reads w: two letters or
+// more, no digit nor any of notInWords, a lower-case letter (else an
+// acronym). One pass over w, instead of one per condition.
+func checkable(w string) bool {
+	runes, lower := 0, false
+	for _, r := range w {
+		runes++
+		if r < utf8.RuneSelf {
+			switch c := byte(r); {
+			case '0' <= c && c <= '9', notInWords[c]:
+				return false
+			case 'a' <= c && c <= 'z':
+				lower = true
+			}
+			continue
+		}
+		if unicode.IsDigit(r) {
+			return false
+		}
+		lower = lower || unicode.IsLower(r)
+	}
+	return runes >= 2 && lower
 }
 
 func firstRune(s string) (rune, bool) {
