@@ -93,8 +93,8 @@ func (r *runner) autoQA(ctx context.Context, incremental bool, chunks int) error
 // autoQAGCPercent is the garbage collector's GOGC while the checks run
 // (unless GOGC is set higher or off). Their live heap (the dictionaries
 // and a pass's events, ~200 MB on the demo) was marked on each of about
-// eleven cycles at the default 100; at 400 the step ran 0.3-0.5 s of CPU
-// faster on the demo with the same peak RSS (docs/performance.md).
+// eleven cycles at the default 100; at 400 the step alone took 0.2-0.7 s
+// less CPU on the demo with the same peak RSS (docs/performance.md).
 const autoQAGCPercent = 400
 
 // gcRaise counts the autoQA steps running (a server may build several
