@@ -186,8 +186,10 @@ func (k *spelling) inLanguage(w, lang string) bool {
 // while the other workers wait for it, kept a core idle for half a second.
 func (k *spelling) loadLanguage(lang string) {
 	k.loading[lang].Do(func() {
-		for _, x := range k.dicts[lang][1:] {
-			go x.load() // its error stays in x.err, which has reports
+		for i, x := range k.dicts[lang] {
+			if i > 0 {
+				go x.load() // its error stays in x.err, which has reports
+			}
 		}
 	})
 }
