@@ -94,7 +94,8 @@ func (r *runner) autoQA(ctx context.Context, incremental bool, chunks int) error
 // (unless GOGC is set higher or off). Their live heap (the dictionaries
 // and a pass's events, ~200 MB on the demo) was marked on each of about
 // eleven cycles at the default 100; at 400 the step alone took 0.2-0.7 s
-// less CPU on the demo with the same peak RSS (docs/performance.md).
+// less CPU on the demo, and a build's peak RSS stayed well under twice
+// the build's without the checks (docs/performance.md).
 const autoQAGCPercent = 400
 
 // gcRaise counts the autoQA steps running (a server may build several
@@ -232,7 +233,7 @@ const autoQABlock = 256
 // runAndAppend runs the checks on convs, one worker per core taking blocks
 // of autoQABlock conversations, and appends the verdicts to auto_qa in
 // the order of convs while the workers go on: appending (a single DuckDB
-// appender, ~0.7 s on the demo) no longer waits for the last check, nor
+// appender, ~0.6 s on the demo) no longer waits for the last check, nor
 // do the verdicts of a whole pass wait in memory for it.
 func (r *runner) runAndAppend(ctx context.Context, suite *autoqa.Suite, convs []*autoqa.Conversation) (int64, error) {
 	ctx, cancel := context.WithCancel(ctx)
