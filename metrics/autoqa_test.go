@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"runtime/debug"
 	"testing"
 	"time"
 
@@ -128,5 +129,19 @@ func TestAutoQAReadsTextsOfConfiguredRoles(t *testing.T) {
 			t.Fatalf("%s: auto_qa rows %v", check, rows)
 		}
 		checkRow(t, check, rows[0], want)
+	}
+}
+
+// TestAutoQABuildRestoresGCPercent: a build puts back the GOGC the
+// process had after the checks' step raised it (raiseGCPercent's own test
+// is in autoqa_gc_test.go).
+func TestAutoQABuildRestoresGCPercent(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "lake")
+	writeLake(t, root, []event.Event{{EventID: "e0", ConversationID: "c1", Type: event.ConversationStarted,
+		OccurredAt: time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC), Channel: event.Webchat, Queue: "support", Actor: &event.Actor{Role: event.RoleCustomer, ID: "cus-1"}}})
+	defer debug.SetGCPercent(debug.SetGCPercent(60))
+	buildLake(t, root, config.Default())
+	if after := debug.SetGCPercent(60); after != 60 {
+		t.Errorf("GOGC after a build: %d, want the 60 it had", after)
 	}
 }

@@ -7,9 +7,9 @@ import (
 	"time"
 )
 
-// processCPU is the user + system CPU time this process (every thread,
+// ProcessCPU is the user + system CPU time this process (every thread,
 // DuckDB's included) has used so far; 0 if it cannot be read.
-func processCPU() time.Duration {
+func ProcessCPU() time.Duration {
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
 		return 0

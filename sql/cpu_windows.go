@@ -8,9 +8,9 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-// processCPU is the user + system CPU time this process (every thread,
+// ProcessCPU is the user + system CPU time this process (every thread,
 // DuckDB's included) has used so far; 0 if it cannot be read.
-func processCPU() time.Duration {
+func ProcessCPU() time.Duration {
 	var creation, exit, kernel, user windows.Filetime
 	if windows.GetProcessTimes(windows.CurrentProcess(), &creation, &exit, &kernel, &user) != nil {
 		return 0

@@ -60,10 +60,10 @@ func Dir(dir string) ([]string, error) {
 // its error names the stage and the file. The build's stages run their
 // files through it.
 func Exec(ctx context.Context, conn *dsql.Conn, log *slog.Logger, stage, name string, args ...any) error {
-	t, cpu := time.Now(), processCPU()
+	t, cpu := time.Now(), ProcessCPU()
 	if _, err := conn.ExecContext(ctx, File(name), args...); err != nil {
 		return fmt.Errorf("%s: run %s: %w", stage, name, err)
 	}
-	log.Info(stage+": ran "+path.Base(name), "elapsed", time.Since(t).Round(time.Millisecond), "cpu", (processCPU() - cpu).Round(time.Millisecond))
+	log.Info(stage+": ran "+path.Base(name), "elapsed", time.Since(t).Round(time.Millisecond), "cpu", (ProcessCPU() - cpu).Round(time.Millisecond))
 	return nil
 }

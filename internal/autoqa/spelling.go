@@ -34,6 +34,9 @@ type spelling struct {
 	// reuse their words, so most are looked up once.
 	mu    sync.RWMutex
 	known map[string]map[string]bool
+	// loading starts, once per language, the parsing of all its
+	// dictionaries at once (see loadLanguage).
+	loading map[string]*sync.Once
 }
 
 // Defaults of the spelling check.
@@ -50,7 +53,7 @@ var defaultDictionaries = map[string][]string{"en": {"en_US", "en_GB"}}
 func init() {
 	register("spelling", func(cfg config.AutoCheck, env *Env) (Check, error) {
 		k := &spelling{roles: newRoles(cfg.Roles), dicts: map[string][]*dictionary{}, ignore: map[string]bool{}, known: map[string]map[string]bool{},
-			maxShare: cfg.MaxShare, minWords: cfg.MinWords, lang: env.DefaultLanguage}
+			loading: map[string]*sync.Once{}, maxShare: cfg.MaxShare, minWords: cfg.MinWords, lang: env.DefaultLanguage}
 		if k.maxShare == 0 {
 			k.maxShare = defaultMaxShare
 		}
@@ -76,6 +79,7 @@ func init() {
 				// conversations judged cost their parsing.
 				k.dicts[lang] = append(k.dicts[lang], x)
 			}
+			k.loading[lang] = new(sync.Once)
 		}
 		return k, nil
 	})
@@ -160,6 +164,7 @@ func (k *spelling) correct(w string, langs []string) bool {
 // inLanguage reports whether a dictionary of lang has w, or, for a
 // hyphenated word, each of its parts.
 func (k *spelling) inLanguage(w, lang string) bool {
+	k.loadLanguage(lang)
 	for _, x := range k.dicts[lang] {
 		if x.has(w) {
 			return true
@@ -174,6 +179,21 @@ func (k *spelling) inLanguage(w, lang string) bool {
 	return false
 }
 
+// loadLanguage starts parsing lang's dictionaries after the first on
+// goroutines of their own, the first time lang is looked up: the first
+// word that one dictionary lacks (a misspelling, in every team's
+// replies) needs the next one, and parsing them one after the other, each
+// while the other workers wait for it, kept a core idle for half a second.
+func (k *spelling) loadLanguage(lang string) {
+	k.loading[lang].Do(func() {
+		for i, x := range k.dicts[lang] {
+			if i > 0 {
+				go x.load() // its error stays in x.err, which has reports
+			}
+		}
+	})
+}
+
 // eachWord calls fn with every word of text the spelling check reads (see
 // spelling), in order; name says it is capitalised but does not start a
 // sentence (a name, or a German noun), so that it counts only if a
@@ -184,18 +204,55 @@ func eachWord(text string, fn func(w string, name bool)) {
 		field = strings.ReplaceAll(field, "\u2019", "'")
 		w := strings.TrimFunc(field, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 		atStart := start
-		end := strings.TrimRight(field, `"')]}»”`)
-		start = strings.HasSuffix(end, ".") || strings.HasSuffix(end, "!") || strings.HasSuffix(end, "?") || strings.HasSuffix(end, ":")
-		if utf8.RuneCountInString(w) < 2 || strings.ContainsAny(w, "@/:#_.=+&%$") || strings.ContainsFunc(w, unicode.IsDigit) {
+		start = endsSentence(field)
+		if !checkable(w) {
 			continue
-		}
-		if !strings.ContainsFunc(w, unicode.IsLower) {
-			continue // an acronym
 		}
 		first, _ := firstRune(w)
 		// "I'm", "I've": the pronoun is written in capitals.
 		fn(w, unicode.IsUpper(first) && !atStart && !strings.HasPrefix(w, "I'"))
 	}
+}
+
+// endsSentence reports whether field ends in . ! ? or :, closing quotes
+// and brackets after it aside.
+func endsSentence(field string) bool {
+	for field != "" {
+		r, size := utf8.DecodeLastRuneInString(field)
+		if !strings.ContainsRune(`"')]}»”`, r) {
+			break
+		}
+		field = field[:len(field)-size]
+	}
+	return field != "" && strings.IndexByte(".!?:", field[len(field)-1]) >= 0
+}
+
+// notInWords are the characters that make a word not checked (addresses,
+// versions, ids): @ / : # _ . = + & % $.
+var notInWords = [utf8.RuneSelf]bool{'@': true, '/': true, ':': true, '#': true, '_': true, '.': true, '=': true, '+': true, '&': true, '%': true, '$': true}
+
+// checkable reports whether the spelling check reads w: two letters or
+// more, no digit nor any of notInWords, a lower-case letter (else an
+// acronym). One pass over w, instead of one per condition.
+func checkable(w string) bool {
+	runes, lower := 0, false
+	for _, r := range w {
+		runes++
+		if r < utf8.RuneSelf {
+			switch c := byte(r); {
+			case '0' <= c && c <= '9', notInWords[c]:
+				return false
+			case 'a' <= c && c <= 'z':
+				lower = true
+			}
+			continue
+		}
+		if unicode.IsDigit(r) {
+			return false
+		}
+		lower = lower || unicode.IsLower(r)
+	}
+	return runes >= 2 && lower
 }
 
 func firstRune(s string) (rune, bool) {

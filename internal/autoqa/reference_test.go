@@ -1,0 +1,113 @@
+package autoqa
+
+import (
+	"encoding/csv"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/parley-cx/parley/internal/realdata"
+)
+
+// foldReference is fold as its comment defines it, rune by rune through the
+// Unicode tables, without fold's ASCII shortcut: the oracle fold must match.
+func foldReference(s string) string {
+	var b strings.Builder
+	b.WriteByte(' ')
+	space := true
+	for _, r := range s {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
+			b.WriteRune(unicode.ToLower(r))
+			space = false
+		case r == '\'' || r == '\u2019' || r == '\u02bc':
+		default:
+			if !space {
+				b.WriteByte(' ')
+				space = true
+			}
+		}
+	}
+	if !space {
+		b.WriteByte(' ')
+	}
+	return b.String()
+}
+
+// eachWordReference is eachWord as it was before its one-pass checkable and
+// endsSentence: the oracle eachWord must match.
+func eachWordReference(text string, fn func(w string, name bool)) {
+	start := true
+	for field := range strings.FieldsSeq(text) {
+		field = strings.ReplaceAll(field, "\u2019", "'")
+		w := strings.TrimFunc(field, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+		atStart := start
+		end := strings.TrimRight(field, `"')]}»”`)
+		start = strings.HasSuffix(end, ".") || strings.HasSuffix(end, "!") || strings.HasSuffix(end, "?") || strings.HasSuffix(end, ":")
+		if utf8.RuneCountInString(w) < 2 || strings.ContainsAny(w, "@/:#_.=+&%$") || strings.ContainsFunc(w, unicode.IsDigit) {
+			continue
+		}
+		if !strings.ContainsFunc(w, unicode.IsLower) {
+			continue
+		}
+		first, _ := firstRune(w)
+		fn(w, unicode.IsUpper(first) && !atStart && !strings.HasPrefix(w, "I'"))
+	}
+}
+
+// referenceTexts are texts to hold a fast path to its definition with:
+// every ASCII character alone and between letters, edge cases of Unicode
+// (accents, digits of other scripts, curly quotes, broken UTF-8), and 5,000
+// real customer-service tweets.
+func referenceTexts(t *testing.T) []string {
+	texts := []string{"", "Hi Anna, I'm Tom!", "DON'T  stop—ÉTÉ Straße 42 ʼokina İstanbul ǅemal ﬁne ⑫ ١٢", "e\u0301t\u00e9 café",
+		"\x00\x7f\xff broken \xc3", "“Great.” (he said!) «Ça va?» Yes: done.\" »Ok»” it’s e’mail x’’ ’’", "Über ÜBER über-all foo-Bar ǅx ab١ a\u00b2b", "She said “Stop.” Then Anna said »Go!» Then ‘Yes:’ Then"}
+	for c := range 128 {
+		texts = append(texts, string(rune(c)), "ab"+string(rune(c))+"CD", "Ab "+string(rune(c))+" 9z", "end"+string(rune(c))+" Next")
+	}
+	f, err := os.Open(realdata.Path(t, "twcs_sample_5000.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range rows[1:] {
+		texts = append(texts, row[5])
+	}
+	return texts
+}
+
+// TestFoldMatchesReference: fold's ASCII shortcut folds every reference
+// text exactly as the Unicode definition does.
+func TestFoldMatchesReference(t *testing.T) {
+	for _, s := range referenceTexts(t) {
+		if got, want := fold(s), foldReference(s); got != want {
+			t.Errorf("fold(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// TestEachWordMatchesReference: eachWord yields the same words, each
+// with the same name flag, as the condition-by-condition definition.
+func TestEachWordMatchesReference(t *testing.T) {
+	type word struct {
+		w    string
+		name bool
+	}
+	collect := func(each func(string, func(string, bool)), s string) []word {
+		var out []word
+		each(s, func(w string, name bool) { out = append(out, word{w, name}) })
+		return out
+	}
+	for _, s := range referenceTexts(t) {
+		if got, want := collect(eachWord, s), collect(eachWordReference, s); !slices.Equal(got, want) {
+			t.Errorf("eachWord(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
