@@ -168,6 +168,11 @@ func Render(ctx context.Context, cfg Config) (Result, error) {
 	if err := checkSliceColumns(ctx, db); err != nil {
 		return Result{}, err
 	}
+	// A slice value no conversation has (a misspelling, a channel the data does not carry)
+	// would write pages with nothing in them: refuse it, naming the values that exist.
+	if err := db.CheckFilters(ctx, cfg.Slice.filters()...); err != nil {
+		return Result{}, fmt.Errorf("dashboards: %w", err)
+	}
 	r := &run{cfg: cfg, db: db, period: p, loc: loc}
 	header := htmlpage.Page{
 		Period:    p.String(),
@@ -198,13 +203,14 @@ func Render(ctx context.Context, cfg Config) (Result, error) {
 		return Result{Period: p}, err
 	}
 	res := Result{Period: p, Conversations: d.current()}
-	empty := ""
+	// The pages' notice and the caller's error say the same thing, each in its own words.
+	empty, of := "", ""
+	if s := cfg.Slice.String(); s != "" {
+		of = " of " + s
+	}
 	if res.Conversations == 0 {
-		empty = fmt.Sprintf("No conversations in this period (%s)", p)
-		if s := cfg.Slice.String(); s != "" {
-			empty += " for " + s
-		}
-		empty += ": every figure below is empty. Pick another period with --from and --to; the data's conversations run from " + info.dateRange() + "."
+		empty = fmt.Sprintf("No conversations%s in this period (%s): every figure below is empty. "+
+			"Pick another period with --from and --to; the data's conversations run from %s.", of, p, info.dateRange())
 	}
 	err = htmlpage.ReplaceEntries(cfg.Out, "report", func(stage string) error {
 		return writeReport(stage, header, d, quality, now, empty)
@@ -223,7 +229,8 @@ func Render(ctx context.Context, cfg Config) (Result, error) {
 	}
 	res.Elapsed = time.Since(start)
 	if res.Conversations == 0 {
-		return res, fmt.Errorf("dashboards: %w: %s", ErrEmptyPeriod, empty)
+		return res, fmt.Errorf("dashboards: %w%s in %s; the data's conversations run from %s: pick another period with --from and --to",
+			ErrEmptyPeriod, of, p, info.dateRange())
 	}
 	return res, nil
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/parley-cx/parley/internal/atomicfile"
 	"github.com/parley-cx/parley/internal/htmlpage"
+	"github.com/parley-cx/parley/internal/warehouse"
 )
 
 // The report is one page, index.html, holding every view: ECharts, the figures and the
@@ -246,6 +247,16 @@ func (s Slice) params() map[string]string {
 // args binds the slice to the queries' $queue, $channel, $market and $reason.
 func (s Slice) args() []any {
 	return []any{namedString("queue", s.Queue), namedString("channel", s.Channel), namedString("market", s.Market), namedString("reason", s.Reason)}
+}
+
+// filters are the slice's values for warehouse.CheckFilters, each named as its flag's field.
+func (s Slice) filters() []warehouse.Filter {
+	return []warehouse.Filter{
+		{Flag: "queue", Dimension: "queue", Value: s.Queue, None: "(none)"},
+		{Flag: "channel", Dimension: "channel", Value: s.Channel},
+		{Flag: "market", Dimension: "market", Value: s.Market, None: "(none)"},
+		{Flag: "reason", Dimension: "reason", Value: s.Reason},
+	}
 }
 
 // String names the slice for headers and messages: "queue billing, market DE"; "" for none.

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/parley-cx/parley/dashboards"
+	"github.com/parley-cx/parley/internal/warehouse"
 )
 
 func newReportCmd() *cobra.Command {
@@ -94,9 +95,12 @@ Example:
 			}
 			cfg.Log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 			res, err := dashboards.Render(cmd.Context(), cfg)
+			if errors.Is(err, warehouse.ErrUnknownFilterValue) {
+				return usageErrorf("report: %w", asFlags(errors.Unwrap(err)))
+			}
 			if errors.Is(err, dashboards.ErrEmptyPeriod) {
 				// The pages are written and say so; the exit status says it to scripts.
-				return fmt.Errorf("report: %w; the pages are written: open %s", err, filepath.Join(cfg.Out, "index.html"))
+				return fmt.Errorf("report: %w; the pages are written and say so: %s", err, filepath.Join(cfg.Out, "index.html"))
 			}
 			if err != nil {
 				return err

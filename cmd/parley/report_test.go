@@ -139,3 +139,67 @@ func TestReportSliceAndEmptyPeriod(t *testing.T) {
 		t.Errorf("the empty period's page does not say it is empty")
 	}
 }
+
+// TestReportUnknownSliceValue: a --queue, --channel, --market or --reason value no
+// conversation has is refused as a usage error naming the flag, the value and the values
+// that exist, and no page is written (it used to write empty pages and blame the period,
+// with the pages' own prose, "every figure below", in the terminal message). A value that
+// exists but has no conversation in the period still writes the pages that say so, and its
+// message is the terminal's own.
+func TestReportUnknownSliceValue(t *testing.T) {
+	dir := t.TempDir()
+	lakeDir := filepath.Join(dir, "lake")
+	mustParley(t, "import", "--lake", lakeDir, metricsFixture("rules.jsonl"))
+	mustParley(t, "build", "--lake", lakeDir)
+	db := filepath.Join(dir, "warehouse.duckdb")
+	first := func(q string) string {
+		out := mustParley(t, "sql", "--db", db, "--format", "csv", q)
+		return strings.Split(out, "\n")[1]
+	}
+	channel := first("SELECT channel FROM conversations WHERE channel <> 'unknown' GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
+	for _, tc := range []struct {
+		flag, value, exists string
+	}{
+		{"--channel", "telegram", channel},
+		{"--queue", "no-such-queue", first("SELECT last_queue FROM conversations WHERE last_queue IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")},
+		{"--market", "Atlantis", "(none)"},
+		{"--reason", "no-such-reason", first("SELECT contact_reason FROM conversations GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")},
+	} {
+		t.Run(tc.flag, func(t *testing.T) {
+			out := filepath.Join(dir, "report"+tc.flag)
+			_, errOut, err := cli(strings.NewReader(""), "report", "--db", db, "--out", out, "--from", "2026-07-06", "--to", "2026-07-20", tc.flag, tc.value)
+			var ue usageError
+			if err == nil || !errors.As(err, &ue) {
+				t.Fatalf("report %s %s: err %v (stderr %q), want a usage error (exit 2)", tc.flag, tc.value, err, errOut)
+			}
+			for _, want := range []string{tc.flag + `: "` + tc.value + `"`, "not in the warehouse", tc.exists} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("report %s %s: error %q does not say %q", tc.flag, tc.value, err, want)
+				}
+			}
+			if strings.Contains(err.Error(), "period") {
+				t.Errorf("report %s %s: error %q blames the period", tc.flag, tc.value, err)
+			}
+			if _, err := os.Stat(filepath.Join(out, "index.html")); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("report %s %s wrote pages (stat: %v)", tc.flag, tc.value, err)
+			}
+		})
+	}
+
+	// A near miss is suggested.
+	_, _, err := cli(strings.NewReader(""), "report", "--db", db, "--out", filepath.Join(dir, "near"), "--channel", channel[:len(channel)-1])
+	if err == nil || !strings.Contains(err.Error(), "did you mean "+channel+"?") {
+		t.Errorf("report --channel %s: %v, want a suggestion of %s", channel[:len(channel)-1], err, channel)
+	}
+
+	// A value that exists, in a period without its conversations: the pages say so, the
+	// terminal says it in its own words.
+	empty := filepath.Join(dir, "empty")
+	_, _, err = cli(strings.NewReader(""), "report", "--db", db, "--out", empty, "--from", "2030-01-01", "--to", "2030-01-07", "--channel", channel)
+	if err == nil || !strings.Contains(err.Error(), "no conversations of channel "+channel) || !strings.Contains(err.Error(), "pick another period with --from and --to") {
+		t.Fatalf("report of an empty period of channel %s: %v, want a failure saying so", channel, err)
+	}
+	if strings.Contains(err.Error(), "below") || strings.Contains(err.Error(), "No conversations") {
+		t.Errorf("the terminal message carries the pages' prose: %v", err)
+	}
+}
