@@ -225,6 +225,13 @@ func Sample(ctx context.Context, cfg Config) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	// A --queue or --channel value no conversation has would draw an empty packet: refuse it,
+	// naming the values that exist.
+	if err := db.CheckFilters(ctx,
+		warehouse.Filter{Flag: "queue", Dimension: "queue", Value: cfg.Queue},
+		warehouse.Filter{Flag: "channel", Dimension: "channel", Value: cfg.Channel}); err != nil {
+		return Result{}, fmt.Errorf("qa: %w", err)
+	}
 	p := newPlan(cfg, info)
 	log.Info("qa: sampling", "period", p.from+" to "+p.to, "run", p.run, "queue", cfg.Queue, "channel", cfg.Channel)
 
@@ -236,6 +243,15 @@ func Sample(ctx context.Context, cfg Config) (Result, error) {
 		return Result{}, err
 	}
 	log.Info("qa: candidates loaded", "conversations", len(cands))
+	if len(cands) == 0 {
+		// Nothing is written: an empty packet (and a ledger run with no rows) would pass for a sample.
+		last := "the warehouse holds none"
+		if !info.lastDate.IsZero() {
+			last = "the last one started on " + dateOf(info.lastDate)
+		}
+		return Result{}, fmt.Errorf("qa: %w%s from %s to %s (%s): pick another period with --from and --to",
+			ErrNoConversations, filterText(cfg), p.from, p.to, last)
+	}
 
 	led, err := readLedger(cfg.Ledger)
 	if err != nil {
@@ -264,6 +280,25 @@ func Sample(ctx context.Context, cfg Config) (Result, error) {
 		Run: p.run, Dir: p.dir, Seed: p.rules.seed, From: p.from, To: p.to,
 		Candidates: len(cands), Skipped: skipped, Sampled: picks, Short: short, Ledger: cfg.Ledger,
 	}, nil
+}
+
+// ErrNoConversations is returned, before anything is written, when no conversation of the
+// filters starts in the period.
+var ErrNoConversations = errors.New("no conversations to sample")
+
+// filterText names the filters for messages: " of queue billing, channel email"; "" for none.
+func filterText(cfg Config) string {
+	var parts []string
+	if cfg.Queue != "" {
+		parts = append(parts, "queue "+cfg.Queue)
+	}
+	if cfg.Channel != "" {
+		parts = append(parts, "channel "+cfg.Channel)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " of " + strings.Join(parts, ", ")
 }
 
 // withDefaults fills the zero-valued fields of a validated Config.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/parley-cx/parley/internal/warehouse"
 	"github.com/parley-cx/parley/qa"
 )
 
@@ -146,6 +148,9 @@ Example:
 				return usageErrorf("qa sample: %w", asFlags(err))
 			}
 			res, err := qa.Sample(cmd.Context(), cfg)
+			if errors.Is(err, warehouse.ErrUnknownFilterValue) {
+				return usageErrorf("qa sample: %w", asFlags(errors.Unwrap(err)))
+			}
 			if err != nil {
 				return err
 			}

@@ -13,7 +13,7 @@ import (
 )
 
 // Filter is one filter a command was given: keep only the conversations whose Dimension
-// (queue, channel, market or reason, as sql/filters/values.sql names them) is Value. Flag is
+// (queue, channel, market or reason: the files of sql/filters/) is Value. Flag is
 // the flag that set it, for the message.
 type Filter struct {
 	Flag, Dimension, Value string
@@ -35,40 +35,18 @@ var ErrUnknownFilterValue = errors.New("not in the warehouse")
 // warehouse has (wrapping ErrUnknownFilterValue), naming the values that exist, the most
 // frequent first, and the near misses. Filters with an empty Value (any) are not checked.
 func (db *DB) CheckFilters(ctx context.Context, filters ...Filter) error {
-	var set []Filter
-	for _, f := range filters {
-		if f.Value != "" {
-			set = append(set, f)
-		}
-	}
-	if len(set) == 0 {
-		return nil
-	}
-	rows, err := db.QueryContext(ctx, sqlfiles.File("filters/values.sql"))
-	if err != nil {
-		return fmt.Errorf("warehouse: list the filter values: %w", err)
-	}
-	defer rows.Close()
-	values := map[string][]sql.NullString{}
-	for rows.Next() {
-		var (
-			dim string
-			v   sql.NullString
-			n   int64
-		)
-		if err := rows.Scan(&dim, &v, &n); err != nil {
-			return fmt.Errorf("warehouse: read the filter values: %w", err)
-		}
-		values[dim] = append(values[dim], v)
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("warehouse: read the filter values: %w", err)
-	}
 	var errs []error
-	for _, f := range set {
+	for _, f := range filters {
+		if f.Value == "" {
+			continue
+		}
+		values, err := db.filterValues(ctx, f.Dimension)
+		if err != nil {
+			return err
+		}
 		var names []string
 		found := false
-		for _, v := range values[f.Dimension] {
+		for _, v := range values {
 			name := v.String
 			if !v.Valid {
 				if f.None == "" {
@@ -85,6 +63,31 @@ func (db *DB) CheckFilters(ctx context.Context, filters ...Filter) error {
 		errs = append(errs, fielderr.New(f.Flag, "%q: %w (no conversation has it); %s", f.Value, ErrUnknownFilterValue, describeValues(f, names)))
 	}
 	return errors.Join(errs...)
+}
+
+// filterValues runs sql/filters/<dimension>.sql: the values, the most frequent first.
+func (db *DB) filterValues(ctx context.Context, dimension string) ([]sql.NullString, error) {
+	file := "filters/" + dimension + ".sql"
+	rows, err := db.QueryContext(ctx, sqlfiles.File(file))
+	if err != nil {
+		return nil, fmt.Errorf("warehouse: list the %s: %w", plural[dimension], err)
+	}
+	defer rows.Close()
+	var values []sql.NullString
+	for rows.Next() {
+		var (
+			v sql.NullString
+			n int64
+		)
+		if err := rows.Scan(&v, &n); err != nil {
+			return nil, fmt.Errorf("warehouse: read %s: %w", file, err)
+		}
+		values = append(values, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("warehouse: read %s: %w", file, err)
+	}
+	return values, nil
 }
 
 // plural names each dimension's values in messages.
