@@ -35,7 +35,8 @@ type Config struct {
 	Out string
 	// From and To are the first and last local dates of the period, in the
 	// org time zone; only their dates count. Zero To means the last complete
-	// local day before the data's last event that is not in the future
+	// local day with conversations started: the last conversation's date
+	// before the day of the data's last event that is not in the future
 	// relative to the build; zero From, 28 days up to To.
 	From, To time.Time
 	// Slice restricts the report to one queue, channel, market or contact
@@ -242,11 +243,14 @@ type warehouseInfo struct {
 	// LastKnownDate is the local date of the last event that is not in the
 	// future relative to the build.
 	LastKnownDate *time.Time `json:"last_known_date"`
-	TimeZone      string     `json:"timezone"`
-	BuiltAt       time.Time  `json:"built_at"`
-	LastEventAt   *time.Time `json:"last_event_at"`
-	Events        int64      `json:"events"`
-	Conversations int64      `json:"conversations"`
+	// LastCompleteDate is the last local date before LastKnownDate on which
+	// a conversation started: the default period ends on it.
+	LastCompleteDate *time.Time `json:"last_complete_date"`
+	TimeZone         string     `json:"timezone"`
+	BuiltAt          time.Time  `json:"built_at"`
+	LastEventAt      *time.Time `json:"last_event_at"`
+	Events           int64      `json:"events"`
+	Conversations    int64      `json:"conversations"`
 	// OffsetGaps and OffsetGapMessages count the Kafka offsets lost before
 	// ingest read them (warehouse_info; table ingest_gaps).
 	OffsetGaps        int64 `json:"offset_gaps"`
@@ -324,15 +328,20 @@ func (i warehouseInfo) dateRange() string {
 }
 
 // resolvePeriod is the period of from and to, each defaulting: to is the last complete
-// local day before the data's last event that is not in the future relative to the build
-// (its day is not over, as far as the data knows), from is 28 days up to to. An event dated
-// years ahead can neither stretch nor move the period.
+// local day with conversations started, the last conversation's date before the day of the
+// data's last event that is not in the future relative to the build (that day is not over,
+// as far as the data knows); without one, the day before that event's. from is 28 days up
+// to to. Late events for old conversations (resolutions, CSAT answers days later) do not
+// move the period onto days without conversations, and an event dated years ahead can
+// neither stretch nor move it. parley qa sample's default period ends on the same day.
 func resolvePeriod(from, to time.Time, info warehouseInfo) (Period, error) {
 	date := func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
 	p := Period{}
 	switch {
 	case !to.IsZero():
 		p.To = date(to)
+	case info.LastCompleteDate != nil:
+		p.To = date(*info.LastCompleteDate)
 	case info.LastKnownDate != nil:
 		p.To = date(*info.LastKnownDate).AddDate(0, 0, -1)
 	default:

@@ -338,6 +338,10 @@ func TestResolvePeriod(t *testing.T) {
 		{name: "from after the last complete day", from: day("2026-10-05"), info: info, wantErr: true},
 		{name: "empty warehouse", wantErr: true},
 		{name: "empty warehouse with a period", from: day("2026-09-01"), to: day("2026-09-02"), want: Period{day("2026-09-01"), day("2026-09-02")}},
+		// Late events (resolutions, CSAT answers) run to 10-02, the last conversation started
+		// on 09-27: the default ends on 09-27, not on four days without conversations.
+		{name: "default: the last complete day with conversations", info: withComplete(info, day("2026-09-27")), want: Period{day("2026-08-31"), day("2026-09-27")}},
+		{name: "from only, trailing late events", from: day("2026-09-10"), info: withComplete(info, day("2026-09-27")), want: Period{day("2026-09-10"), day("2026-09-27")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -353,6 +357,12 @@ func TestResolvePeriod(t *testing.T) {
 	if p := (Period{day("2026-10-05"), day("2026-10-07")}).Previous(); !p.From.Equal(day("2026-10-02")) || !p.To.Equal(day("2026-10-04")) {
 		t.Errorf("previous of 2026-10-05..07 = %v, want 2026-10-02..04", p)
 	}
+}
+
+// withComplete is info whose last complete day with conversations is d.
+func withComplete(info warehouseInfo, d time.Time) warehouseInfo {
+	info.LastCompleteDate = &d
+	return info
 }
 
 // TestDefaultPeriodIgnoresTheFuture: the fixture holds an event dated 2199; the default

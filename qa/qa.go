@@ -60,7 +60,7 @@ const (
 	DefaultSize        = 50
 	DefaultRandomShare = 0.5
 	// DefaultPeriodDays is the length of the default period, which ends on
-	// the local date of the warehouse's last event.
+	// the last complete local day with conversations started (as the report's).
 	DefaultPeriodDays = 7
 	// DefaultLedgerName is the ledger's file name inside Config.Out.
 	DefaultLedgerName = "ledger.csv"
@@ -78,8 +78,10 @@ type Config struct {
 	Out string
 	// From and To bound the period by the conversations' local start date
 	// (inclusive; only the calendar date of each is used). Zero To means
-	// the local date of the warehouse's last event; zero From means
-	// DefaultPeriodDays days up to To.
+	// the last complete local day with conversations started: the last
+	// conversation's local date before the day of the last event that is not
+	// in the future relative to the build (as parley report's); zero From
+	// means DefaultPeriodDays days up to To.
 	From, To time.Time
 	// Size is the number of conversations in the sample (default
 	// DefaultSize); PerAgent instead samples that many per agent. Set at most one.
@@ -246,8 +248,8 @@ func Sample(ctx context.Context, cfg Config) (Result, error) {
 	if len(cands) == 0 {
 		// Nothing is written: an empty packet (and a ledger run with no rows) would pass for a sample.
 		last := "the warehouse holds none"
-		if !info.lastDate.IsZero() {
-			last = "the last one started on " + dateOf(info.lastDate)
+		if !info.lastComplete.IsZero() {
+			last = "the last complete day with conversations is " + dateOf(info.lastComplete)
 		}
 		return Result{}, fmt.Errorf("qa: %w%s from %s to %s (%s): pick another period with --from and --to",
 			ErrNoConversations, filterText(cfg), p.from, p.to, last)
@@ -368,12 +370,16 @@ func newPlan(cfg Config, info warehouseInfo) plan {
 	}
 	last := info.lastEvent.In(info.loc)
 	p.dataTo = last.Format("2006-01-02 15:04")
+	// The default end is the report's (docs/dashboards.md, "The period"): the last complete
+	// local day with conversations started; without one, the day before the last known event's.
 	to := last
-	if !info.lastDate.IsZero() {
-		to = info.lastDate
-	}
-	if !cfg.To.IsZero() {
+	switch {
+	case !cfg.To.IsZero():
 		to = cfg.To
+	case !info.lastComplete.IsZero():
+		to = info.lastComplete
+	case !info.lastKnown.IsZero():
+		to = info.lastKnown.AddDate(0, 0, -1)
 	}
 	p.to = dateOf(to)
 	if cfg.From.IsZero() {

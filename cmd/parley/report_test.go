@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -201,5 +202,59 @@ func TestReportUnknownSliceValue(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "below") || strings.Contains(err.Error(), "No conversations") {
 		t.Errorf("the terminal message carries the pages' prose: %v", err)
+	}
+}
+
+// TestDefaultPeriodsAgree: report and qa sample end their default periods on the same day,
+// the last complete local day with conversations started. Conversations start on 03-02,
+// 03-03 and 03-04, and on 03-09, the day of the last event, which is not over; the 03-04
+// conversation is resolved on 03-09. The report used to end on 03-08 (the day before the
+// last event: four days without a conversation), qa sample on 03-09 (a day not over).
+func TestDefaultPeriodsAgree(t *testing.T) {
+	dir := t.TempDir()
+	var events strings.Builder
+	n := 0
+	add := func(conv, typ, at, role, text string) {
+		n++
+		msg := ""
+		if text != "" {
+			msg = `,"message":{"text":"` + text + `"}`
+		}
+		fmt.Fprintf(&events, `{"event_id":"e-%d","conversation_id":"%s","type":"%s","occurred_at":"%s","channel":"email","queue":"billing","actor":{"role":"%s","id":"%s-1"}%s}`+"\n",
+			n, conv, typ, at, role, role, msg)
+	}
+	for _, c := range []struct{ id, day, resolved string }{
+		{"c-1", "2026-03-02", "2026-03-02"}, {"c-2", "2026-03-03", "2026-03-03"},
+		{"c-3", "2026-03-04", "2026-03-09"}, {"c-4", "2026-03-09", ""},
+	} {
+		add(c.id, "conversation_started", c.day+"T09:00:00Z", "customer", "")
+		add(c.id, "message", c.day+"T09:00:00Z", "customer", "My invoice is wrong")
+		add(c.id, "message", c.day+"T09:05:00Z", "agent", "Let me check")
+		if c.resolved != "" {
+			add(c.id, "resolved", c.resolved+"T10:00:00Z", "agent", "")
+		}
+	}
+	input := filepath.Join(dir, "events.jsonl")
+	if err := os.WriteFile(input, []byte(events.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lakeDir, db := filepath.Join(dir, "lake"), filepath.Join(dir, "warehouse.duckdb")
+	mustParley(t, "import", "--lake", lakeDir, input)
+	mustParley(t, "build", "--lake", lakeDir, "--db", db)
+
+	report := mustParley(t, "report", "--db", db, "--out", filepath.Join(dir, "report"))
+	if want := "for 2026-02-05 to 2026-03-04 (28 days)"; !strings.Contains(report, want) {
+		t.Errorf("report's default period: %s, want %s", report, want)
+	}
+	sample := mustParley(t, "qa", "sample", "--db", db, "--out", filepath.Join(dir, "qa"), "--date", "2026-03-10")
+	if want := "(2026-02-26 to 2026-03-04,"; !strings.Contains(sample, want) {
+		t.Errorf("qa sample's default period: %s, want %s", sample, want)
+	}
+	// Both --help texts state the rule, in the same words.
+	for _, command := range [][]string{{"report"}, {"qa", "sample"}} {
+		help := strings.Join(strings.Fields(mustParley(t, append(command, "--help")...)), " ")
+		if !strings.Contains(help, "the last complete day with conversations started") {
+			t.Errorf("parley %s --help does not state the default period's rule", strings.Join(command, " "))
+		}
 	}
 }
