@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -17,6 +16,7 @@ func newReportCmd() *cobra.Command {
 	var (
 		cfg            dashboards.Config
 		from, to, conf string
+		verbose        bool
 	)
 	cmd := &cobra.Command{
 		Use:   "report --db FILE --out DIR",
@@ -73,6 +73,9 @@ without a conversation (of the slice) still writes the pages, which say so, and 
 so on stderr and exits with status 1. A --queue, --channel, --market or --reason value no
 conversation has is refused (status 2), naming the values the warehouse has.
 
+It prints where the report is, its period, size and conversations on stdout; stderr
+holds warnings and errors, and with -v each page written.
+
 Example:
   parley report --db warehouse.duckdb --out report
   parley report --db warehouse.duckdb --out report/march \
@@ -97,7 +100,12 @@ Example:
 					return err
 				}
 			}
-			cfg.Log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+			// stdout says what was written; stderr holds warnings, and the steps with -v.
+			level := slog.LevelWarn
+			if verbose {
+				level = slog.LevelInfo
+			}
+			cfg.Log = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: level}))
 			res, err := dashboards.Render(cmd.Context(), cfg)
 			if errors.Is(err, warehouse.ErrUnknownFilterValue) {
 				return usageErrorf("report: %w", asFlags(errors.Unwrap(err)))
@@ -129,5 +137,6 @@ Example:
 	f.StringVar(&cfg.Slice.Reason, "reason", "", "only the conversations of this contact reason, e.g. --reason refund")
 	f.StringVar(&conf, "config", "", "parley.yaml; its time zone is checked against the warehouse's")
 	f.StringVar(&cfg.QALink, "qa-link", "", "URL template that turns conversation IDs into links; {id} is replaced")
+	f.BoolVarP(&verbose, "verbose", "v", false, "also log each page written, with its size, on stderr (by default stderr holds warnings and errors only)")
 	return cmd
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -255,6 +256,37 @@ func TestDefaultPeriodsAgree(t *testing.T) {
 		help := strings.Join(strings.Fields(mustParley(t, append(command, "--help")...)), " ")
 		if !strings.Contains(help, "the last complete day with conversations started") {
 			t.Errorf("parley %s --help does not state the default period's rule", strings.Join(command, " "))
+		}
+	}
+}
+
+// TestReportQuietUnlessVerbose runs report as a process of its own: stderr is empty and
+// stdout says where the report is, its period and size (it used to log one INFO line per
+// page on stderr); -v logs the pages written.
+func TestReportQuietUnlessVerbose(t *testing.T) {
+	dir := t.TempDir()
+	lakeDir, db := filepath.Join(dir, "lake"), filepath.Join(dir, "warehouse.duckdb")
+	mustParley(t, "import", "--lake", lakeDir, metricsFixture("rules.jsonl"))
+	mustParley(t, "build", "--lake", lakeDir, "--db", db)
+	out := filepath.Join(dir, "report")
+	for _, verbose := range []bool{false, true} {
+		args := []string{"report", "--db", db, "--out", out, "--from", "2026-07-06", "--to", "2026-07-20"}
+		if verbose {
+			args = append(args, "-v")
+		}
+		var stdout, stderr bytes.Buffer
+		cmd := exec.Command(os.Args[0], args...)
+		cmd.Env = append(os.Environ(), asCLIEnv+"=1")
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("parley %v: %v\n%s%s", args, err, stdout.String(), stderr.String())
+		}
+		summary := regexp.MustCompile(`^wrote 8 pages \(\d+\.\d MB\) for 2026-07-06 to 2026-07-20 \(15 days\), \d+ conversations, in \S+\nopen ` + regexp.QuoteMeta(filepath.Join(out, "index.html")) + "\n$")
+		if !summary.MatchString(stdout.String()) {
+			t.Errorf("parley %v: stdout %q, want the summary: where, period, size", args, stdout.String())
+		}
+		if pages := strings.Count(stderr.String(), `msg="wrote page"`); verbose != (pages == 8) || !verbose && stderr.Len() > 0 {
+			t.Errorf("parley %v: stderr %q, want it empty, or with -v the 8 pages written", args, stderr.String())
 		}
 	}
 }
