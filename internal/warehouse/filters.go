@@ -106,7 +106,14 @@ func describeValues(f Filter, names []string) string {
 	}
 	// Short names (markets: DE, FR) are all within two edits of each other: a suggestion
 	// of most of the list says nothing.
-	if near := suggest.Among(f.Value, names); len(near) > 0 && len(near) <= nearMissesListed {
+	near := suggest.Among(f.Value, names)
+	for _, n := range names {
+		if strings.EqualFold(n, f.Value) { // de for DE: the one to suggest, however many are near
+			near = []string{n}
+			break
+		}
+	}
+	if len(near) > 0 && len(near) <= nearMissesListed {
 		fmt.Fprintf(&b, "; did you mean %s?", strings.Join(near, " or "))
 	}
 	return b.String()
