@@ -162,10 +162,13 @@ var (
 func (k keyLines) explainDecode(err error) error {
 	var msgs []string
 	var te *yaml.TypeError
-	if errors.As(err, &te) {
+	switch {
+	case errors.As(err, &te):
 		msgs = te.Errors
-	} else {
+	case decodeLine.MatchString(err.Error()):
 		msgs = []string{err.Error()}
+	default:
+		return err // no line to place (a syntax error says its own)
 	}
 	var errs []error
 	for _, m := range msgs {
