@@ -35,8 +35,7 @@ type Config struct {
 	Out string
 	// From and To are the first and last local dates of the period, in the
 	// org time zone; only their dates count. Zero To means the last complete
-	// local day with conversations started: the last conversation's date
-	// before the day of the data's last event that is not in the future
+	// local day before the data's last event that is not in the future
 	// relative to the build; zero From, 28 days up to To.
 	From, To time.Time
 	// Slice restricts the report to one queue, channel, market or contact
@@ -213,8 +212,9 @@ func Render(ctx context.Context, cfg Config) (Result, error) {
 		empty = fmt.Sprintf("No conversations%s in this period (%s): every figure below is empty. "+
 			"Pick another period with --from and --to; the data's conversations run from %s.", of, p, info.dateRange())
 	}
+	notices := reportNotices{Empty: empty, LateEvents: lateEventsNotice(cfg.To, p, info)}
 	err = htmlpage.ReplaceEntries(cfg.Out, "report", func(stage string) error {
-		return writeReport(stage, header, d, quality, now, empty)
+		return writeReport(stage, header, d, quality, now, notices)
 	})
 	if err != nil {
 		return res, fmt.Errorf("dashboards: %w", err)
@@ -244,7 +244,9 @@ type warehouseInfo struct {
 	// future relative to the build.
 	LastKnownDate *time.Time `json:"last_known_date"`
 	// LastCompleteDate is the last local date before LastKnownDate on which
-	// a conversation started: the default period ends on it.
+	// a conversation started: when the default period ends after it, the
+	// report page says its last days hold only later events (lateEventsNotice).
+	// (parley qa sample's default period ends on it.)
 	LastCompleteDate *time.Time `json:"last_complete_date"`
 	TimeZone         string     `json:"timezone"`
 	BuiltAt          time.Time  `json:"built_at"`
@@ -328,20 +330,17 @@ func (i warehouseInfo) dateRange() string {
 }
 
 // resolvePeriod is the period of from and to, each defaulting: to is the last complete
-// local day with conversations started, the last conversation's date before the day of the
-// data's last event that is not in the future relative to the build (that day is not over,
-// as far as the data knows); without one, the day before that event's. from is 28 days up
-// to to. Late events for old conversations (resolutions, CSAT answers days later) do not
-// move the period onto days without conversations, and an event dated years ahead can
-// neither stretch nor move it. parley qa sample's default period ends on the same day.
+// local day before the data's last event that is not in the future relative to the build
+// (its day is not over, as far as the data knows), from is 28 days up to to. An event dated
+// years ahead can neither stretch nor move the period. (Issue 26 wrote this rule down; the
+// report covers activity, and the days after the last conversation started still hold
+// resolutions and CSAT answers: lateEventsNotice says so on the page.)
 func resolvePeriod(from, to time.Time, info warehouseInfo) (Period, error) {
 	date := func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
 	p := Period{}
 	switch {
 	case !to.IsZero():
 		p.To = date(to)
-	case info.LastCompleteDate != nil:
-		p.To = date(*info.LastCompleteDate)
 	case info.LastKnownDate != nil:
 		p.To = date(*info.LastKnownDate).AddDate(0, 0, -1)
 	default:
@@ -356,6 +355,27 @@ func resolvePeriod(from, to time.Time, info warehouseInfo) (Period, error) {
 		return Period{}, fmt.Errorf("dashboards: period ends (%s) before it starts (%s)", p.To.Format(time.DateOnly), p.From.Format(time.DateOnly))
 	}
 	return p, nil
+}
+
+// lateEventsNotice is the report page's notice when the default period's last days hold no
+// conversation started, only later events of earlier conversations (resolutions, CSAT answers
+// days after): the period ends on the last complete day of events (resolvePeriod), and a
+// reader would otherwise take the empty days for a collapse in volume. "" when to was given
+// (the reader chose those days), when a conversation started on the period's last day, or
+// when none started in the period at all (the empty-period notice says that).
+func lateEventsNotice(to time.Time, p Period, info warehouseInfo) string {
+	if !to.IsZero() || info.LastCompleteDate == nil {
+		return ""
+	}
+	last := *info.LastCompleteDate
+	last = time.Date(last.Year(), last.Month(), last.Day(), 0, 0, 0, 0, time.UTC)
+	if !last.Before(p.To) || last.Before(p.From) {
+		return ""
+	}
+	tail := Period{From: last.AddDate(0, 0, 1), To: p.To}
+	return fmt.Sprintf("No conversation started after %s: the period's last days, %s, hold only later events of earlier conversations "+
+		"(resolutions, CSAT answers), so they show no volume. The default period ends on the last complete day of events; "+
+		"--to %s ends it on the last day with conversations started.", last.Format(time.DateOnly), tail, last.Format(time.DateOnly))
 }
 
 // checkSliceColumns fails with a clear message on a warehouse built before conversations had

@@ -1,13 +1,13 @@
 -- period.sql — the header of every dashboard page: the data's date range, time zone and freshness.
 -- Reads: conversations, events, warehouse_info. Params: none.
 -- first_date/last_date are the local dates of the first and last conversations;
--- last_known_date is the local date of the last event that is not in the future relative to the
--- build (occurred_at at or before built_at), whose day is not over as far as the data knows;
--- last_complete_date is the last local date before it on which a conversation started. The
--- default period is the 28 days up to last_complete_date (or, without one, the day before
--- last_known_date): late events for old conversations (resolutions, CSAT answers) move neither,
--- and one event dated years ahead cannot stretch the period. sql/qa/01_period.sql ends the QA
--- sample's default period on the same day (docs/dashboards.md, "The period").
+-- last_known_date is the local date of the last event that is not in the future relative to
+-- the build (occurred_at at or before built_at): the default period is the 28 complete local
+-- days before it, so one event dated years ahead cannot stretch the period.
+-- last_complete_date is the last local date before last_known_date on which a conversation
+-- started: when it is before the default period's last day, the days after it hold only later
+-- events of earlier conversations (resolutions, CSAT answers), and the report page says so.
+-- (sql/qa/01_period.sql ends the QA sample's default period on it: docs/dashboards.md, "The period".)
 -- offset_gaps/offset_gap_messages, when not 0, put a warning on every page (ingest_gaps.sql).
 WITH known AS (
     SELECT CAST(max(e.occurred_local) AS DATE) AS day

@@ -157,7 +157,7 @@ func describeWarehouse(ctx context.Context, dbPath string) (warehouseInfo, error
 			events            int64
 			first, last       sql.NullTime
 			lastKnown         sql.NullTime // the report's default period; not the bench's concern
-			lastComplete      sql.NullTime // likewise
+			lastComplete      sql.NullTime // the report page's notice on its last days; likewise
 			conversationCount int64
 			gaps, gapMessages int64 // the dashboards' warning; not the bench's concern
 		)
