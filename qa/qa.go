@@ -60,7 +60,7 @@ const (
 	DefaultSize        = 50
 	DefaultRandomShare = 0.5
 	// DefaultPeriodDays is the length of the default period, which ends on
-	// the last complete local day with conversations started (as the report's).
+	// the last complete local day with conversations started.
 	DefaultPeriodDays = 7
 	// DefaultLedgerName is the ledger's file name inside Config.Out.
 	DefaultLedgerName = "ledger.csv"
@@ -80,8 +80,9 @@ type Config struct {
 	// (inclusive; only the calendar date of each is used). Zero To means
 	// the last complete local day with conversations started: the last
 	// conversation's local date before the day of the last event that is not
-	// in the future relative to the build (as parley report's); zero From
-	// means DefaultPeriodDays days up to To.
+	// in the future relative to the build (the report's ends on the day
+	// before that event's: it covers later events too); zero From means
+	// DefaultPeriodDays days up to To.
 	From, To time.Time
 	// Size is the number of conversations in the sample (default
 	// DefaultSize); PerAgent instead samples that many per agent. Set at most one.
@@ -370,8 +371,9 @@ func newPlan(cfg Config, info warehouseInfo) plan {
 	}
 	last := info.lastEvent.In(info.loc)
 	p.dataTo = last.Format("2006-01-02 15:04")
-	// The default end is the report's (docs/dashboards.md, "The period"): the last complete
-	// local day with conversations started; without one, the day before the last known event's.
+	// The default end is the last complete local day with conversations started (conversations
+	// are sampled by the day they started); without one, the day before the last known event's,
+	// where the report's default period ends (docs/dashboards.md, "The period").
 	to := last
 	switch {
 	case !cfg.To.IsZero():

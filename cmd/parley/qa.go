@@ -74,7 +74,10 @@ The period is a range of local dates in the org time zone, both ends included; a
 conversation belongs to the date it started. By default it is the 7 days up to the
 last complete day with conversations started: the last date a conversation started on
 before the day of the data's last event that is not in the future relative to the
-build, the day "parley report" ends its default period on. A --queue or --channel
+build (that day is not over; conversations are sampled by the day they started, and
+the days after the last one hold only later events of earlier conversations).
+"parley report" covers activity, those later events included, so its default period
+ends on the last complete day of events instead, and can end later. A --queue or --channel
 value no conversation has is refused (exit status 2), naming the values the warehouse
 has; a period with no conversation of the filters is an error (status 1). Neither
 writes a packet.
@@ -175,7 +178,7 @@ Example:
 	f.StringVar(&cfg.DB, "db", "", "warehouse file written by parley build (required)")
 	f.StringVar(&cfg.Out, "out", "", "folder for the packet and the default ledger (required)")
 	f.StringVar(&from, "from", "", "first local date of the period, YYYY-MM-DD (default: 6 days before --to)")
-	f.StringVar(&to, "to", "", "last local date of the period, YYYY-MM-DD, e.g. --to 2026-03-31 (default: the last complete day with conversations started, as parley report's)")
+	f.StringVar(&to, "to", "", "last local date of the period, YYYY-MM-DD, e.g. --to 2026-03-31 (default: the last complete day with conversations started)")
 	f.IntVar(&cfg.Size, "size", 0, fmt.Sprintf("conversations in the sample (default %d; not with --per-agent)", qa.DefaultSize))
 	f.IntVar(&cfg.PerAgent, "per-agent", 0, "conversations per agent instead of --size")
 	f.Float64Var(&share, "random-share", qa.DefaultRandomShare, "share of each quota drawn uniformly at random, 0..1")

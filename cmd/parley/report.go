@@ -64,11 +64,12 @@ folders in DIR (another report, QA packets, your own files) are never touched; i
 holds the name of a page, report stops before replacing anything.
 
 The period is a range of local dates in the org time zone, both ends included. By default
-it is the 28 days up to the last complete day with conversations started: the last date a
-conversation started on before the day of the data's last event that is not in the future
-relative to the build (that day is not over as far as the data knows; the days after the
-last conversation hold only late resolutions and CSAT answers; an event misdated years ahead
-moves nothing). "parley qa sample" ends its default period on the same day. A period
+it is the last 28 complete local days before the data's last event that is not in the future
+relative to the build (so an event misdated years ahead moves nothing). The report covers
+activity: resolutions and CSAT answers arrive days after their conversation started, so the
+period's last days may hold no conversation started, only those later events; the page then
+says so ("parley qa sample", which samples conversations by the day they started, ends its
+default period on the last complete day with conversations started instead). A period
 without a conversation (of the slice) still writes the pages, which say so, and report says
 so on stderr and exits with status 1. A --queue, --channel, --market or --reason value no
 conversation has is refused (status 2), naming the values the warehouse has.
@@ -130,7 +131,7 @@ Example:
 	f.StringVar(&cfg.DB, "db", "", "warehouse file written by parley build (required)")
 	f.StringVar(&cfg.Out, "out", "", "folder to write the pages to, created if needed (required)")
 	f.StringVar(&from, "from", "", "first local date of the period, YYYY-MM-DD (default: 28 days up to --to)")
-	f.StringVar(&to, "to", "", "last local date of the period, YYYY-MM-DD, e.g. --to 2026-03-31 (default: the last complete day with conversations started, before the day of the data's last event that is not in the future)")
+	f.StringVar(&to, "to", "", "last local date of the period, YYYY-MM-DD, e.g. --to 2026-03-31 (default: the last complete day before the data's last event that is not in the future)")
 	f.StringVar(&cfg.Slice.Queue, "queue", "", "only the conversations whose last queue is this, e.g. --queue billing ((none): those without one)")
 	f.StringVar(&cfg.Slice.Channel, "channel", "", "only the conversations of this channel, e.g. --channel whatsapp")
 	f.StringVar(&cfg.Slice.Market, "market", "", "only the conversations of this market, e.g. --market DE ((none): those without one)")

@@ -208,35 +208,40 @@ func TestReportUnknownSliceValue(t *testing.T) {
 	}
 }
 
-// TestDefaultPeriodsAgree: report and qa sample end their default periods on the same day,
-// the last complete local day with conversations started. Conversations start on 03-02,
-// 03-03 and 03-04, and on 03-09, the day of the last event, which is not over; the 03-04
-// conversation is resolved on 03-09. The report used to end on 03-08 (the day before the
-// last event: four days without a conversation), qa sample on 03-09 (a day not over).
-func TestDefaultPeriodsAgree(t *testing.T) {
+// TestDefaultPeriodRules: report and qa sample follow different default periods, each its own
+// rule, on a warehouse where the two differ as on the demo's: conversations start on 03-02,
+// 03-03 and 03-04, whose resolutions and CSAT answers come up to 03-08, and on 03-09, the day
+// of the last event not in the future (one is dated 2199), which is not over.
+//   - report (issue 26): the last 28 complete local days before the last event that is not in
+//     the future relative to the build: 02-09 to 03-08. It covers activity, and 03-05 to 03-08
+//     hold the late events; the page says they hold no conversation started.
+//   - qa sample: the 7 days up to the last complete local day with conversations started (the
+//     last start date before 03-09): 02-26 to 03-04. It samples conversations by the day they
+//     started, and 03-09 is not over.
+func TestDefaultPeriodRules(t *testing.T) {
 	dir := t.TempDir()
 	var events strings.Builder
 	n := 0
-	add := func(conv, typ, at, role, text string) {
+	add := func(conv, typ, at, role, extra string) {
 		n++
-		msg := ""
-		if text != "" {
-			msg = `,"message":{"text":"` + text + `"}`
-		}
 		fmt.Fprintf(&events, `{"event_id":"e-%d","conversation_id":"%s","type":"%s","occurred_at":"%s","channel":"email","queue":"billing","actor":{"role":"%s","id":"%s-1"}%s}`+"\n",
-			n, conv, typ, at, role, role, msg)
+			n, conv, typ, at, role, role, extra)
 	}
-	for _, c := range []struct{ id, day, resolved string }{
-		{"c-1", "2026-03-02", "2026-03-02"}, {"c-2", "2026-03-03", "2026-03-03"},
-		{"c-3", "2026-03-04", "2026-03-09"}, {"c-4", "2026-03-09", ""},
+	for _, c := range []struct{ id, day, resolved, csat string }{
+		{"c-1", "2026-03-02", "2026-03-02", ""}, {"c-2", "2026-03-03", "2026-03-03", "2026-03-08"},
+		{"c-3", "2026-03-04", "2026-03-07", ""}, {"c-4", "2026-03-09", "", ""},
 	} {
 		add(c.id, "conversation_started", c.day+"T09:00:00Z", "customer", "")
-		add(c.id, "message", c.day+"T09:00:00Z", "customer", "My invoice is wrong")
-		add(c.id, "message", c.day+"T09:05:00Z", "agent", "Let me check")
+		add(c.id, "message", c.day+"T09:00:00Z", "customer", `,"message":{"text":"My invoice is wrong"}`)
+		add(c.id, "message", c.day+"T09:05:00Z", "agent", `,"message":{"text":"Let me check"}`)
 		if c.resolved != "" {
 			add(c.id, "resolved", c.resolved+"T10:00:00Z", "agent", "")
 		}
+		if c.csat != "" {
+			add(c.id, "csat", c.csat+"T10:00:00Z", "customer", `,"csat":{"score":4}`)
+		}
 	}
+	add("c-1", "message", "2199-01-01T09:00:00Z", "customer", `,"message":{"text":"misdated"}`)
 	input := filepath.Join(dir, "events.jsonl")
 	if err := os.WriteFile(input, []byte(events.String()), 0o644); err != nil {
 		t.Fatal(err)
@@ -245,19 +250,33 @@ func TestDefaultPeriodsAgree(t *testing.T) {
 	mustParley(t, "import", "--lake", lakeDir, input)
 	mustParley(t, "build", "--lake", lakeDir, "--db", db)
 
-	report := mustParley(t, "report", "--db", db, "--out", filepath.Join(dir, "report"))
-	if want := "for 2026-02-05 to 2026-03-04 (28 days)"; !strings.Contains(report, want) {
+	out := filepath.Join(dir, "report")
+	report := mustParley(t, "report", "--db", db, "--out", out)
+	if want := "for 2026-02-09 to 2026-03-08 (28 days)"; !strings.Contains(report, want) {
 		t.Errorf("report's default period: %s, want %s", report, want)
+	}
+	page, err := os.ReadFile(filepath.Join(out, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "No conversation started after 2026-03-04: the period&#39;s last days, 2026-03-05 to 2026-03-08 (4 days), hold only later events"; !strings.Contains(string(page), want) {
+		t.Errorf("the report page does not say its last days hold no conversation started (%q)", want)
 	}
 	sample := mustParley(t, "qa", "sample", "--db", db, "--out", filepath.Join(dir, "qa"), "--date", "2026-03-10")
 	if want := "(2026-02-26 to 2026-03-04,"; !strings.Contains(sample, want) {
 		t.Errorf("qa sample's default period: %s, want %s", sample, want)
 	}
-	// Both --help texts state the rule, in the same words.
-	for _, command := range [][]string{{"report"}, {"qa", "sample"}} {
-		help := strings.Join(strings.Fields(mustParley(t, append(command, "--help")...)), " ")
-		if !strings.Contains(help, "the last complete day with conversations started") {
-			t.Errorf("parley %s --help does not state the default period's rule", strings.Join(command, " "))
+	// Each --help states its own rule.
+	for _, tt := range []struct {
+		command []string
+		rule    string
+	}{
+		{[]string{"report"}, "By default it is the last 28 complete local days before the data's last event that is not in the future relative to the build"},
+		{[]string{"qa", "sample"}, "By default it is the 7 days up to the last complete day with conversations started"},
+	} {
+		help := strings.Join(strings.Fields(mustParley(t, append(tt.command, "--help")...)), " ")
+		if !strings.Contains(help, tt.rule) {
+			t.Errorf("parley %s --help does not state its default period's rule (%q)", strings.Join(tt.command, " "), tt.rule)
 		}
 	}
 }

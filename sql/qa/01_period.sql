@@ -4,10 +4,10 @@
 -- the day of the last event that is not in the future relative to the build,
 -- which is not over as far as the data knows. Late events for old
 -- conversations move the last event, not the period (a period ending on the
--- last event could hold days without a conversation). The same day ends the
--- report's default period (sql/dashboards/period.sql, docs/dashboards.md);
--- without such a date, the day before last_known_date does. The last event
--- says how fresh the data is.
+-- last event could hold days without a conversation); without such a date,
+-- the day before last_known_date ends it. The report's default period ends
+-- on that day always (sql/dashboards/period.sql): it covers those late events
+-- (docs/dashboards.md, "The period"). The last event says how fresh the data is.
 WITH known AS (
     SELECT CAST(max(e.occurred_local) AS DATE) AS day
     FROM events AS e, warehouse_info AS w
