@@ -259,6 +259,9 @@ func TestDefaultPeriodRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !strings.Contains(string(page), "events to 2199-01-01") {
+		t.Errorf("the warehouse does not hold the event dated 2199 (the page's header says how fresh the data is)")
+	}
 	if want := "No conversation started after 2026-03-04: the period&#39;s last days, 2026-03-05 to 2026-03-08 (4 days), hold only later events"; !strings.Contains(string(page), want) {
 		t.Errorf("the report page does not say its last days hold no conversation started (%q)", want)
 	}
