@@ -374,8 +374,8 @@ func lateEventsNotice(to time.Time, p Period, info warehouseInfo) string {
 	}
 	tail := Period{From: last.AddDate(0, 0, 1), To: p.To}
 	return fmt.Sprintf("No conversation started after %s: the period's last days, %s, hold only later events of earlier conversations "+
-		"(resolutions, CSAT answers), so they show no volume. The default period ends on the last complete day of events; "+
-		"--to %s ends it on the last day with conversations started.", last.Format(time.DateOnly), tail, last.Format(time.DateOnly))
+		"(resolutions, CSAT answers, counted with their conversations), so those days show no conversations. The default period ends on "+
+		"the last complete day of events; --to %s ends it on the last day conversations started.", last.Format(time.DateOnly), tail, last.Format(time.DateOnly))
 }
 
 // checkSliceColumns fails with a clear message on a warehouse built before conversations had

@@ -76,11 +76,11 @@ last complete day with conversations started: the last date a conversation start
 before the day of the data's last event that is not in the future relative to the
 build (that day is not over; conversations are sampled by the day they started, and
 the days after the last one hold only later events of earlier conversations).
-"parley report" covers activity, those later events included, so its default period
-ends on the last complete day of events instead, and can end later. A --queue or --channel
-value no conversation has is refused (exit status 2), naming the values the warehouse
-has; a period with no conversation of the filters is an error (status 1). Neither
-writes a packet.
+"parley report" follows the events (those later events count in its figures), so its
+default period ends on the last complete day of events instead, and can end later. A
+--queue or --channel value no conversation has is refused (exit status 2), naming the
+values the warehouse has; a period with no conversation of the filters is an error
+(status 1). Neither writes a packet.
 
 Each conversation counts for one agent (--attribute-to). The sample is either
 --size conversations in total or --per-agent conversations for every agent (an

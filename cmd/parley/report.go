@@ -65,14 +65,14 @@ holds the name of a page, report stops before replacing anything.
 
 The period is a range of local dates in the org time zone, both ends included. By default
 it is the last 28 complete local days before the data's last event that is not in the future
-relative to the build (so an event misdated years ahead moves nothing). The report covers
-activity: resolutions and CSAT answers arrive days after their conversation started, so the
-period's last days may hold no conversation started, only those later events; the page then
-says so ("parley qa sample", which samples conversations by the day they started, ends its
-default period on the last complete day with conversations started instead). A period
-without a conversation (of the slice) still writes the pages, which say so, and report says
-so on stderr and exits with status 1. A --queue, --channel, --market or --reason value no
-conversation has is refused (status 2), naming the values the warehouse has.
+relative to the build (so an event misdated years ahead moves nothing). The period follows
+the events: resolutions and CSAT answers arrive days after their conversation started, so its
+last days may hold no conversation started, only those later events (counted with their
+conversations); the page then says so. "parley qa sample", which samples conversations by the
+day they started, ends its default period on the last complete day with conversations started
+instead. A period without a conversation (of the slice) still writes the pages, which say so,
+and report says so on stderr and exits with status 1. A --queue, --channel, --market or
+--reason value no conversation has is refused (status 2), naming the values the warehouse has.
 
 It prints where the report is, its period, size and conversations on stdout; stderr
 holds warnings and errors, and with -v each page written.
