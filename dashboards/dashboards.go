@@ -358,9 +358,9 @@ func resolvePeriod(from, to time.Time, info warehouseInfo) (Period, error) {
 }
 
 // lateEventsNotice is the report page's notice when the default period's last days hold no
-// conversation started, only later events of earlier conversations (resolutions, CSAT answers
-// days after): the period ends on the last complete day of events (resolvePeriod), and a
-// reader would otherwise take the empty days for a collapse in volume. "" when to was given
+// conversation started, only later events of earlier conversations (replies, resolutions,
+// CSAT answers days after): the period ends on the last complete day of events
+// (resolvePeriod), and a reader would otherwise take the empty days for a collapse in volume. "" when to was given
 // (the reader chose those days), when a conversation started on the period's last day, or
 // when none started in the period at all (the empty-period notice says that).
 func lateEventsNotice(to time.Time, p Period, info warehouseInfo) string {
@@ -374,7 +374,7 @@ func lateEventsNotice(to time.Time, p Period, info warehouseInfo) string {
 	}
 	tail := Period{From: last.AddDate(0, 0, 1), To: p.To}
 	return fmt.Sprintf("No conversation started after %s: the period's last days, %s, hold only later events of earlier conversations "+
-		"(resolutions, CSAT answers, counted with their conversations), so those days show no conversations. The default period ends on "+
+		"(messages, resolutions, CSAT answers, counted with their conversations), so those days show no conversations. The default period ends on "+
 		"the last complete day of events; --to %s ends it on the last day conversations started.", last.Format(time.DateOnly), tail, last.Format(time.DateOnly))
 }
 

@@ -388,7 +388,7 @@ func TestLateEventsNotice(t *testing.T) {
 	const lateEvent = `INSERT INTO events VALUES ('c1', 'csat', '2026-10-10 08:00', '2026-10-10 10:00', 'customer', NULL);
 		UPDATE warehouse_info SET built_at = '2026-10-11 04:00', last_event_at = '2026-10-10 08:00';`
 	const notice = `<p class="notice late-events" role="note">No conversation started after 2026-10-07: the period&#39;s last days, ` +
-		`2026-10-08 to 2026-10-09 (2 days), hold only later events of earlier conversations (resolutions, CSAT answers, counted with their conversations), ` +
+		`2026-10-08 to 2026-10-09 (2 days), hold only later events of earlier conversations (messages, resolutions, CSAT answers, counted with their conversations), ` +
 		`so those days show no conversations. The default period ends on the last complete day of events; --to 2026-10-07 ends it on the last day conversations started.</p>`
 	tests := []struct {
 		name     string

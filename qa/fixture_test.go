@@ -111,7 +111,7 @@ func buildWarehouse(path string, loc *time.Location, convs []fconv) error {
 		}
 		// The data runs on past its last conversation's day, as a real warehouse's late
 		// events do (resolutions, CSAT answers), so that day is complete and the default
-		// period ends on it (docs/dashboards.md, "The period"). The event belongs to no
+		// period ends on it (docs/qa.md, "How the sample is drawn"). The event belongs to no
 		// conversation: no transcript shows it.
 		if len(convs) > 0 {
 			at := last.Add(24 * time.Hour)
