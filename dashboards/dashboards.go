@@ -168,6 +168,11 @@ func Render(ctx context.Context, cfg Config) (Result, error) {
 	if err := checkSliceColumns(ctx, db); err != nil {
 		return Result{}, err
 	}
+	// A slice value no conversation has (a misspelling, a channel the data does not carry)
+	// would write pages with nothing in them: refuse it, naming the values that exist.
+	if err := db.CheckFilters(ctx, cfg.Slice.filters()...); err != nil {
+		return Result{}, fmt.Errorf("dashboards: %w", err)
+	}
 	r := &run{cfg: cfg, db: db, period: p, loc: loc}
 	header := htmlpage.Page{
 		Period:    p.String(),
@@ -198,16 +203,18 @@ func Render(ctx context.Context, cfg Config) (Result, error) {
 		return Result{Period: p}, err
 	}
 	res := Result{Period: p, Conversations: d.current()}
-	empty := ""
-	if res.Conversations == 0 {
-		empty = fmt.Sprintf("No conversations in this period (%s)", p)
-		if s := cfg.Slice.String(); s != "" {
-			empty += " for " + s
-		}
-		empty += ": every figure below is empty. Pick another period with --from and --to; the data's conversations run from " + info.dateRange() + "."
+	// The pages' notice and the caller's error say the same thing, each in its own words.
+	empty, of := "", ""
+	if s := cfg.Slice.String(); s != "" {
+		of = " of " + s
 	}
+	if res.Conversations == 0 {
+		empty = fmt.Sprintf("No conversations%s in this period (%s): every figure below is empty. "+
+			"Pick another period with --from and --to; the data's conversations run from %s.", of, p, info.dateRange())
+	}
+	notices := reportNotices{Empty: empty, LateEvents: lateEventsNotice(cfg.To, p, info)}
 	err = htmlpage.ReplaceEntries(cfg.Out, "report", func(stage string) error {
-		return writeReport(stage, header, d, quality, now, empty)
+		return writeReport(stage, header, d, quality, now, notices)
 	})
 	if err != nil {
 		return res, fmt.Errorf("dashboards: %w", err)
@@ -223,7 +230,8 @@ func Render(ctx context.Context, cfg Config) (Result, error) {
 	}
 	res.Elapsed = time.Since(start)
 	if res.Conversations == 0 {
-		return res, fmt.Errorf("dashboards: %w: %s", ErrEmptyPeriod, empty)
+		return res, fmt.Errorf("dashboards: %w%s in %s; the data's conversations run from %s: pick another period with --from and --to",
+			ErrEmptyPeriod, of, p, info.dateRange())
 	}
 	return res, nil
 }
@@ -235,11 +243,16 @@ type warehouseInfo struct {
 	// LastKnownDate is the local date of the last event that is not in the
 	// future relative to the build.
 	LastKnownDate *time.Time `json:"last_known_date"`
-	TimeZone      string     `json:"timezone"`
-	BuiltAt       time.Time  `json:"built_at"`
-	LastEventAt   *time.Time `json:"last_event_at"`
-	Events        int64      `json:"events"`
-	Conversations int64      `json:"conversations"`
+	// LastCompleteDate is the last local date before LastKnownDate on which
+	// a conversation started: when the default period ends after it, the
+	// report page says its last days hold only later events (lateEventsNotice).
+	// (parley qa sample's default period ends on it.)
+	LastCompleteDate *time.Time `json:"last_complete_date"`
+	TimeZone         string     `json:"timezone"`
+	BuiltAt          time.Time  `json:"built_at"`
+	LastEventAt      *time.Time `json:"last_event_at"`
+	Events           int64      `json:"events"`
+	Conversations    int64      `json:"conversations"`
 	// OffsetGaps and OffsetGapMessages count the Kafka offsets lost before
 	// ingest read them (warehouse_info; table ingest_gaps).
 	OffsetGaps        int64 `json:"offset_gaps"`
@@ -319,7 +332,9 @@ func (i warehouseInfo) dateRange() string {
 // resolvePeriod is the period of from and to, each defaulting: to is the last complete
 // local day before the data's last event that is not in the future relative to the build
 // (its day is not over, as far as the data knows), from is 28 days up to to. An event dated
-// years ahead can neither stretch nor move the period.
+// years ahead can neither stretch nor move the period. (Issue 26 wrote this rule down; the
+// report covers activity, and the days after the last conversation started still hold
+// resolutions and CSAT answers: lateEventsNotice says so on the page.)
 func resolvePeriod(from, to time.Time, info warehouseInfo) (Period, error) {
 	date := func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
 	p := Period{}
@@ -340,6 +355,27 @@ func resolvePeriod(from, to time.Time, info warehouseInfo) (Period, error) {
 		return Period{}, fmt.Errorf("dashboards: period ends (%s) before it starts (%s)", p.To.Format(time.DateOnly), p.From.Format(time.DateOnly))
 	}
 	return p, nil
+}
+
+// lateEventsNotice is the report page's notice when the default period's last days hold no
+// conversation started, only later events of earlier conversations (replies, resolutions,
+// CSAT answers days after): the period ends on the last complete day of events
+// (resolvePeriod), and a reader would otherwise take the empty days for a collapse in volume. "" when to was given
+// (the reader chose those days), when a conversation started on the period's last day, or
+// when none started in the period at all (the empty-period notice says that).
+func lateEventsNotice(to time.Time, p Period, info warehouseInfo) string {
+	if !to.IsZero() || info.LastCompleteDate == nil {
+		return ""
+	}
+	last := *info.LastCompleteDate
+	last = time.Date(last.Year(), last.Month(), last.Day(), 0, 0, 0, 0, time.UTC)
+	if !last.Before(p.To) || last.Before(p.From) {
+		return ""
+	}
+	tail := Period{From: last.AddDate(0, 0, 1), To: p.To}
+	return fmt.Sprintf("No conversation started after %s: the period's last days, %s, hold only later events of earlier conversations "+
+		"(messages, resolutions, CSAT answers, counted with their conversations), so those days show no conversations. The default period ends on "+
+		"the last complete day of events; --to %s ends it on the last day conversations started.", last.Format(time.DateOnly), tail, last.Format(time.DateOnly))
 }
 
 // checkSliceColumns fails with a clear message on a warehouse built before conversations had

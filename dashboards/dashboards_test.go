@@ -338,6 +338,11 @@ func TestResolvePeriod(t *testing.T) {
 		{name: "from after the last complete day", from: day("2026-10-05"), info: info, wantErr: true},
 		{name: "empty warehouse", wantErr: true},
 		{name: "empty warehouse with a period", from: day("2026-09-01"), to: day("2026-09-02"), want: Period{day("2026-09-01"), day("2026-09-02")}},
+		// Late events (resolutions, CSAT answers) run to 10-02, the last conversation started
+		// on 09-27: the default is still the 28 complete days before 10-02 (issue 26's rule;
+		// the page says the last days hold only late events, TestLateEventsNotice).
+		{name: "default: trailing late events move nothing", info: withComplete(info, day("2026-09-27")), want: Period{day("2026-09-04"), day("2026-10-01")}},
+		{name: "from only, trailing late events", from: day("2026-09-10"), info: withComplete(info, day("2026-09-27")), want: Period{day("2026-09-10"), day("2026-10-01")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -355,6 +360,12 @@ func TestResolvePeriod(t *testing.T) {
 	}
 }
 
+// withComplete is info whose last complete day with conversations is d.
+func withComplete(info warehouseInfo, d time.Time) warehouseInfo {
+	info.LastCompleteDate = &d
+	return info
+}
+
 // TestDefaultPeriodIgnoresTheFuture: the fixture holds an event dated 2199; the default
 // period is still the 28 days before the last event that is not after the build (10-07,
 // built 10-08 04:00), so it ends on 10-06.
@@ -365,6 +376,60 @@ func TestDefaultPeriodIgnoresTheFuture(t *testing.T) {
 	}
 	if want := (Period{day("2026-09-09"), day("2026-10-06")}); !res.Period.From.Equal(want.From) || !res.Period.To.Equal(want.To) {
 		t.Errorf("default period %v, want %v", res.Period, want)
+	}
+}
+
+// TestLateEventsNotice: when the default period's last days hold no conversation started, only
+// later events of earlier conversations, the report page says so at the top, in its own
+// notice. The fixture's conversations start from 10-05 to 10-07; "late" adds a CSAT answer on
+// 10-10 and builds on 10-11, so the default period runs to 10-09 and its last two days hold
+// no conversation.
+func TestLateEventsNotice(t *testing.T) {
+	const lateEvent = `INSERT INTO events VALUES ('c1', 'csat', '2026-10-10 08:00', '2026-10-10 10:00', 'customer', NULL);
+		UPDATE warehouse_info SET built_at = '2026-10-11 04:00', last_event_at = '2026-10-10 08:00';`
+	const notice = `<p class="notice late-events" role="note">No conversation started after 2026-10-07: the period&#39;s last days, ` +
+		`2026-10-08 to 2026-10-09 (2 days), hold only later events of earlier conversations (messages, resolutions, CSAT answers, counted with their conversations), ` +
+		`so those days show no conversations. The default period ends on the last complete day of events; --to 2026-10-07 ends it on the last day conversations started.</p>`
+	tests := []struct {
+		name     string
+		late     bool
+		from, to time.Time
+		period   Period
+		want     bool
+	}{
+		{name: "a conversation on the last day", period: Period{day("2026-09-09"), day("2026-10-06")}},
+		{name: "late events after the last conversation", late: true, period: Period{day("2026-09-12"), day("2026-10-09")}, want: true},
+		{name: "from only", late: true, from: day("2026-10-06"), period: Period{day("2026-10-06"), day("2026-10-09")}, want: true},
+		// The reader chose the days: no notice.
+		{name: "to given", late: true, to: day("2026-10-09"), period: Period{day("2026-09-12"), day("2026-10-09")}},
+		// No conversation in the period at all: the empty period's notice says it.
+		{name: "no conversation in the period", late: true, from: day("2026-10-08"), period: Period{day("2026-10-08"), day("2026-10-09")}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := fixtureDB(t)
+			if tt.late {
+				execScript(t, db, lateEvent)
+			}
+			out := t.TempDir()
+			res, err := Render(context.Background(), Config{DB: db, Out: out, From: tt.from, To: tt.to})
+			if err != nil && !errors.Is(err, ErrEmptyPeriod) {
+				t.Fatal(err)
+			}
+			if !res.Period.From.Equal(tt.period.From) || !res.Period.To.Equal(tt.period.To) {
+				t.Fatalf("period %v, want %v", res.Period, tt.period)
+			}
+			page, err := os.ReadFile(filepath.Join(out, "index.html"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			html := string(page)
+			if got := strings.Count(html, `class="notice late-events"`); tt.want && (got != 1 || !strings.Contains(html, notice)) {
+				t.Errorf("the page has %d late-events notices, want one, escaped, reading\n%s", got, notice)
+			} else if !tt.want && got != 0 {
+				t.Errorf("the page has %d late-events notices, want none", got)
+			}
+		})
 	}
 }
 

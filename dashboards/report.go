@@ -17,6 +17,7 @@ import (
 
 	"github.com/parley-cx/parley/internal/atomicfile"
 	"github.com/parley-cx/parley/internal/htmlpage"
+	"github.com/parley-cx/parley/internal/warehouse"
 )
 
 // The report is one page, index.html, holding every view: ECharts, the figures and the
@@ -145,8 +146,11 @@ func (d reportData) current() int {
 var bodyTmpl = template.Must(template.New("body").Parse(`<style>{{.CSS}}</style>
 <div class="slicebar" id="slice-bar" role="group" aria-label="Slice: filter every page"></div>
 <noscript><p class="notice">This report draws its pages with its own script (no network needed): allow scripts for this file to see them.</p></noscript>
-{{- with .Empty}}
+{{- with .Notices.Empty}}
 <p class="notice empty-period" role="status">{{.}}</p>
+{{- end}}
+{{- with .Notices.LateEvents}}
+<p class="notice late-events" role="note">{{.}}</p>
 {{- end}}
 <p class="notice" id="slice-notice" role="status" hidden></p>
 {{range $i, $v := .Views}}<div class="view" id="view-{{$v.ID}}"{{if $i}} hidden{{end}}>{{index $.Bodies $i}}</div>
@@ -170,8 +174,15 @@ const qualityNote = `<p class="notice" id="quality-slice-note" hidden>The filter
 	`reviews are a sample drawn across the whole operation, a few per agent and week, and a slice of queue, channel, market and reason would leave a handful ` +
 	`(docs/dashboards.md, "Slicing").</p>`
 
+// reportNotices are the plain-text notices at the top of every view of the report page
+// ("" for none): Empty for a period without conversations (of the slice), LateEvents for a
+// default period whose last days hold no conversation started (lateEventsNotice).
+type reportNotices struct {
+	Empty, LateEvents string
+}
+
 // writeReport writes index.html, the page of every other view and the Now page into dir.
-func writeReport(dir string, header htmlpage.Page, d reportData, quality, now template.HTML, empty string) error {
+func writeReport(dir string, header htmlpage.Page, d reportData, quality, now template.HTML, notices reportNotices) error {
 	raw, err := encodeData(d)
 	if err != nil {
 		return err
@@ -183,12 +194,12 @@ func writeReport(dir string, header htmlpage.Page, d reportData, quality, now te
 		}
 	}
 	body, err := htmlpage.Fragment(bodyTmpl, struct {
-		CSS    template.CSS
-		Empty  string
-		Views  []view
-		Bodies []template.HTML
-		Data   template.JS
-	}{template.CSS(reportCSS), empty, views, bodies, template.JS(strconv.Quote(raw))})
+		CSS     template.CSS
+		Notices reportNotices
+		Views   []view
+		Bodies  []template.HTML
+		Data    template.JS
+	}{template.CSS(reportCSS), notices, views, bodies, template.JS(strconv.Quote(raw))})
 	if err != nil {
 		return err
 	}
@@ -246,6 +257,16 @@ func (s Slice) params() map[string]string {
 // args binds the slice to the queries' $queue, $channel, $market and $reason.
 func (s Slice) args() []any {
 	return []any{namedString("queue", s.Queue), namedString("channel", s.Channel), namedString("market", s.Market), namedString("reason", s.Reason)}
+}
+
+// filters are the slice's values for warehouse.CheckFilters, each named as its flag's field.
+func (s Slice) filters() []warehouse.Filter {
+	return []warehouse.Filter{
+		{Flag: "queue", Dimension: "queue", Value: s.Queue, None: "(none)"},
+		{Flag: "channel", Dimension: "channel", Value: s.Channel},
+		{Flag: "market", Dimension: "market", Value: s.Market, None: "(none)"},
+		{Flag: "reason", Dimension: "reason", Value: s.Reason},
+	}
 }
 
 // String names the slice for headers and messages: "queue billing, market DE"; "" for none.

@@ -22,18 +22,20 @@ import (
 type warehouseInfo struct {
 	loc       *time.Location
 	lastEvent time.Time
-	// lastDate is the local date of the last conversation (zero: none).
-	lastDate time.Time
+	// lastKnown is the local date of the last event not in the future relative to the build
+	// (zero: none); lastComplete, the last local date before it on which a conversation
+	// started (zero: none), which ends the default period.
+	lastKnown, lastComplete time.Time
 }
 
 // loadInfo reads warehouse_info. The warehouse's own time zone wins, since
 // its local dates were computed in it; settings only fill in when it has none.
 func loadInfo(ctx context.Context, db *warehouse.DB, settings *config.Config) (warehouseInfo, error) {
 	var (
-		tz                    sql.NullString
-		first, last, lastDate sql.NullTime
+		tz                                   sql.NullString
+		first, last, lastKnown, lastComplete sql.NullTime
 	)
-	err := db.QueryRowContext(ctx, sqlfiles.File("qa/01_period.sql")).Scan(&tz, &first, &last, &lastDate)
+	err := db.QueryRowContext(ctx, sqlfiles.File("qa/01_period.sql")).Scan(&tz, &first, &last, &lastKnown, &lastComplete)
 	if errors.Is(err, sql.ErrNoRows) {
 		return warehouseInfo{}, errors.New("qa: warehouse_info is empty (was the build interrupted?)")
 	}
@@ -54,10 +56,13 @@ func loadInfo(ctx context.Context, db *warehouse.DB, settings *config.Config) (w
 		return warehouseInfo{}, errors.New("qa: the warehouse holds no events")
 	}
 	info := warehouseInfo{loc: loc, lastEvent: last.Time}
-	if lastDate.Valid {
-		d := lastDate.Time
-		info.lastDate = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
+	date := func(d sql.NullTime) time.Time {
+		if !d.Valid {
+			return time.Time{}
+		}
+		return time.Date(d.Time.Year(), d.Time.Month(), d.Time.Day(), 0, 0, 0, 0, loc)
 	}
+	info.lastKnown, info.lastComplete = date(lastKnown), date(lastComplete)
 	return info, nil
 }
 

@@ -109,6 +109,19 @@ func buildWarehouse(path string, loc *time.Location, convs []fconv) error {
 				}
 			}
 		}
+		// The data runs on past its last conversation's day, as a real warehouse's late
+		// events do (resolutions, CSAT answers), so that day is complete and the default
+		// period ends on it (docs/qa.md, "How the sample is drawn"). The event belongs to no
+		// conversation: no transcript shows it.
+		if len(convs) > 0 {
+			at := last.Add(24 * time.Hour)
+			l := at.In(loc)
+			wall := time.Date(l.Year(), l.Month(), l.Day(), l.Hour(), l.Minute(), l.Second(), l.Nanosecond(), time.UTC)
+			if err := evApp.AppendRow("late-e1", "late", "csat", at, int32(0), "webchat", "customer", "late-customer", nil,
+				nil, false, false, nil, nil, nil, int32(5), nil, nil, "fixture", int32(-1), int64(1), at, int64(1), int32(1), wall); err != nil {
+				return fmt.Errorf("late event: %w", err)
+			}
+		}
 		if err := convApp.Close(); err != nil {
 			return err
 		}

@@ -60,7 +60,7 @@ const (
 	DefaultSize        = 50
 	DefaultRandomShare = 0.5
 	// DefaultPeriodDays is the length of the default period, which ends on
-	// the local date of the warehouse's last event.
+	// the last complete local day with conversations started.
 	DefaultPeriodDays = 7
 	// DefaultLedgerName is the ledger's file name inside Config.Out.
 	DefaultLedgerName = "ledger.csv"
@@ -78,7 +78,10 @@ type Config struct {
 	Out string
 	// From and To bound the period by the conversations' local start date
 	// (inclusive; only the calendar date of each is used). Zero To means
-	// the local date of the warehouse's last event; zero From means
+	// the last complete local day with conversations started: the last
+	// conversation's local date before the day of the last event that is not
+	// in the future relative to the build (the report's ends on the day
+	// before that event's: it covers later events too); zero From means
 	// DefaultPeriodDays days up to To.
 	From, To time.Time
 	// Size is the number of conversations in the sample (default
@@ -225,6 +228,13 @@ func Sample(ctx context.Context, cfg Config) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	// A --queue or --channel value no conversation has would draw an empty packet: refuse it,
+	// naming the values that exist.
+	if err := db.CheckFilters(ctx,
+		warehouse.Filter{Flag: "queue", Dimension: "queue", Value: cfg.Queue},
+		warehouse.Filter{Flag: "channel", Dimension: "channel", Value: cfg.Channel}); err != nil {
+		return Result{}, fmt.Errorf("qa: %w", err)
+	}
 	p := newPlan(cfg, info)
 	log.Info("qa: sampling", "period", p.from+" to "+p.to, "run", p.run, "queue", cfg.Queue, "channel", cfg.Channel)
 
@@ -236,6 +246,15 @@ func Sample(ctx context.Context, cfg Config) (Result, error) {
 		return Result{}, err
 	}
 	log.Info("qa: candidates loaded", "conversations", len(cands))
+	if len(cands) == 0 {
+		// Nothing is written: an empty packet (and a ledger run with no rows) would pass for a sample.
+		last := "the warehouse holds none"
+		if !info.lastComplete.IsZero() {
+			last = "the last complete day with conversations is " + dateOf(info.lastComplete)
+		}
+		return Result{}, fmt.Errorf("qa: %w%s from %s to %s (%s): pick another period with --from and --to",
+			ErrNoConversations, filterText(cfg), p.from, p.to, last)
+	}
 
 	led, err := readLedger(cfg.Ledger)
 	if err != nil {
@@ -264,6 +283,25 @@ func Sample(ctx context.Context, cfg Config) (Result, error) {
 		Run: p.run, Dir: p.dir, Seed: p.rules.seed, From: p.from, To: p.to,
 		Candidates: len(cands), Skipped: skipped, Sampled: picks, Short: short, Ledger: cfg.Ledger,
 	}, nil
+}
+
+// ErrNoConversations is returned, before anything is written, when no conversation of the
+// filters starts in the period.
+var ErrNoConversations = errors.New("no conversations to sample")
+
+// filterText names the filters for messages: " of queue billing, channel email"; "" for none.
+func filterText(cfg Config) string {
+	var parts []string
+	if cfg.Queue != "" {
+		parts = append(parts, "queue "+cfg.Queue)
+	}
+	if cfg.Channel != "" {
+		parts = append(parts, "channel "+cfg.Channel)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " of " + strings.Join(parts, ", ")
 }
 
 // withDefaults fills the zero-valued fields of a validated Config.
@@ -333,12 +371,17 @@ func newPlan(cfg Config, info warehouseInfo) plan {
 	}
 	last := info.lastEvent.In(info.loc)
 	p.dataTo = last.Format("2006-01-02 15:04")
+	// The default end is the last complete local day with conversations started (conversations
+	// are sampled by the day they started); without one, the day before the last known event's,
+	// where the report's default period ends (docs/dashboards.md, "The period").
 	to := last
-	if !info.lastDate.IsZero() {
-		to = info.lastDate
-	}
-	if !cfg.To.IsZero() {
+	switch {
+	case !cfg.To.IsZero():
 		to = cfg.To
+	case !info.lastComplete.IsZero():
+		to = info.lastComplete
+	case !info.lastKnown.IsZero():
+		to = info.lastKnown.AddDate(0, 0, -1)
 	}
 	p.to = dateOf(to)
 	if cfg.From.IsZero() {

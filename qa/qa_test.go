@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -499,8 +500,9 @@ func TestSampleFilters(t *testing.T) {
 		{"queue", "billing", "", "", "", 30},
 		{"queue and channel", "tech", "email", "", "", 10},
 		{"one day", "", "", "2026-03-06", "2026-03-06", 9}, // day 4: i%7 == 0
-		{"injection in queue", "billing' OR '1'='1", "", "", "", 0},
-		{"injection in channel", "", "x'); DROP TABLE conversations; --", "", "", 0},
+		// Values no conversation has: refused, naming the values that exist.
+		{"injection in queue", "billing' OR '1'='1", "", "", "", -1},
+		{"injection in channel", "", "x'); DROP TABLE conversations; --", "", "", -1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -508,6 +510,13 @@ func TestSampleFilters(t *testing.T) {
 			if tt.from != "" {
 				cfg.From, _ = time.Parse(time.DateOnly, tt.from)
 				cfg.To, _ = time.Parse(time.DateOnly, tt.to)
+			}
+			if tt.want < 0 {
+				cfg.Out, cfg.Now = t.TempDir(), fixtureNow
+				if _, err := Sample(context.Background(), cfg); !errors.Is(err, warehouse.ErrUnknownFilterValue) || !strings.Contains(err.Error(), "most conversations first: ") {
+					t.Errorf("Sample: %v, want the value refused, naming the values that exist", err)
+				}
+				return
 			}
 			res, rows := runSample(t, cfg)
 			if res.Candidates != tt.want || len(rows) != tt.want {

@@ -8,7 +8,8 @@
 // dashboards/ feeds the dashboards, qa/ the review samples, forecast/ the
 // arrival counts, sandbox/ locks down the warehouse for parley sql and
 // parley export, run/ and serve/ hold the lookups of parley run and parley
-// serve.
+// serve, filters/ the values parley report and parley qa sample check their
+// filters against.
 package sqlfiles
 
 import (
@@ -25,7 +26,7 @@ import (
 
 // FS holds every .sql file, by path relative to this folder.
 //
-//go:embed build dashboards qa forecast sandbox run serve
+//go:embed build dashboards qa forecast sandbox run serve filters
 var FS embed.FS
 
 // File returns one embedded statement. A missing name is a programming error

@@ -1,12 +1,18 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/parley-cx/parley/internal/config"
@@ -203,5 +209,84 @@ func TestReviewsCopiedToBucketAreBuilt(t *testing.T) {
 	mustParley(t, append([]string{"build", "--db", db}, s3flags...)...)
 	if out := mustParley(t, "sql", "--db", db, "SELECT review_id, reviewer_id, conversation_id FROM qa_reviews"); !strings.Contains(out, "rv-0123456789abcdef") || !strings.Contains(out, "c-bot-contained") {
 		t.Errorf("qa_reviews after a build from the bucket:\n%s", out)
+	}
+}
+
+// TestBucketWithoutCredentials: with no AWS credentials anywhere (no variables, no profile,
+// no instance role), a command on a bucket fails before its first request with one error that
+// says so and how to give them, not the SDK's chain of provider failures, and build leaves no
+// empty lake-cache folder behind.
+func TestBucketWithoutCredentials(t *testing.T) {
+	srv := s3test.Start(t, s3test.Options{})
+	srv.SetEnv(t)
+	for _, name := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
+		"AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI"} {
+		t.Setenv(name, "")
+	}
+	// SetEnv has disabled the instance metadata service: the test reaches no address but the
+	// server's, and the instance role is as absent as on a laptop.
+	dir := t.TempDir()
+	lakeURL := srv.LakeURL("acme/lake")
+	for _, args := range [][]string{
+		{"build", "--lake", lakeURL, "--s3-endpoint", srv.Endpoint, "--db", filepath.Join(dir, "warehouse.duckdb")},
+		{"import", "--lake", lakeURL, "--s3-endpoint", srv.Endpoint, metricsFixture("basic.jsonl")},
+	} {
+		out, err := parleyCombined(t, args...)
+		if err == nil {
+			t.Fatalf("parley %v without credentials: no error\n%s", args, out)
+		}
+		msg := err.Error()
+		for _, want := range []string{"no AWS credentials found", "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY", "AWS_PROFILE", "--s3-endpoint"} {
+			if !strings.Contains(msg, want) {
+				t.Errorf("parley %s: %q does not say %q", args[0], msg, want)
+			}
+		}
+		for _, noise := range []string{"IMDS", "ec2imds", "failed to refresh cached credentials", "operation error"} {
+			if strings.Contains(msg+out, noise) {
+				t.Errorf("parley %s: the SDK's %q leaks into the output:\n%s\n%s", args[0], noise, msg, out)
+			}
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "lake-cache")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("build without credentials left lake-cache behind (stat: %v)", err)
+	}
+}
+
+// TestBucketWithoutCredentialsIsQuiet runs build as a process of its own, with the instance
+// metadata service a local server that refuses tokens (403, as proxies and container hosts
+// answer) and knows no role: stderr is the one error, without the SDK's "WARN falling back
+// to IMDSv1" before it.
+func TestBucketWithoutCredentialsIsQuiet(t *testing.T) {
+	srv := s3test.Start(t, s3test.Options{})
+	var asked atomic.Int64
+	imds := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asked.Add(1)
+		if r.Method == http.MethodPut { // the IMDSv2 token
+			http.Error(w, "forbidden", http.StatusForbidden)
+			return
+		}
+		http.NotFound(w, r)
+	}))
+	t.Cleanup(imds.Close)
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "build", "--lake", srv.LakeURL("acme/lake"), "--s3-endpoint", srv.Endpoint, "--db", filepath.Join(dir, "warehouse.duckdb"))
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "AWS_") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, asCLIEnv+"=1", "AWS_REGION=us-east-1", "AWS_CONFIG_FILE="+os.DevNull, "AWS_SHARED_CREDENTIALS_FILE="+os.DevNull,
+		"AWS_EC2_METADATA_SERVICE_ENDPOINT="+imds.URL)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err == nil {
+		t.Fatalf("build without credentials succeeded:\n%s", stdout.String())
+	}
+	if asked.Load() == 0 {
+		t.Fatal("the instance metadata service was not asked: the test proves nothing")
+	}
+	lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+	if len(lines) != 1 || !strings.Contains(lines[0], "no AWS credentials found") {
+		t.Errorf("stderr %q, want the one error", stderr.String())
 	}
 }

@@ -31,6 +31,7 @@ var flagOf = map[string]string{
 	"db": "db", "out": "out", "from": "from", "to": "to", "size": "size", "per-agent": "per-agent",
 	"random-share": "random-share", "strata": "strata", "attribute-to": "attribute-to",
 	"reviewers": "reviewers", "calibration": "calibration", "qa-link": "qa-link",
+	"queue": "queue", "channel": "channel", "market": "market",
 	// governance.RetentionConfig and EraseConfig: parley retention, erase.
 	"keep": "keep", "customer": "customer", "outputs": "also-outputs",
 	// ingest.CompactConfig: parley compact; ingest.ImportConfig: parley import (inputs are arguments).

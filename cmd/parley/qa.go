@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/parley-cx/parley/internal/warehouse"
 	"github.com/parley-cx/parley/qa"
 )
 
@@ -67,6 +69,18 @@ balanced, never to the conversation's own agent; --calibration N adds N
 conversations (complete, answered by an agent who is not a reviewer) that
 every reviewer scores, to measure their agreement (qa_calibration). The
 manifest's reviewer and calibration columns say who scores what.
+
+The period is a range of local dates in the org time zone, both ends included; a
+conversation belongs to the date it started. By default it is the 7 days up to the
+last complete day with conversations started: the last date a conversation started on
+before the day of the data's last event that is not in the future relative to the
+build (that day is not over; conversations are sampled by the day they started, and
+the days after the last one hold only later events of earlier conversations).
+"parley report" follows the events (those later events count in its figures), so its
+default period ends on the last complete day of events instead, and can end later. A
+--queue or --channel value no conversation has is refused (exit status 2), naming the
+values the warehouse has; a period with no conversation of the filters is an error
+(status 1). Neither writes a packet.
 
 Each conversation counts for one agent (--attribute-to). The sample is either
 --size conversations in total or --per-agent conversations for every agent (an
@@ -146,6 +160,9 @@ Example:
 				return usageErrorf("qa sample: %w", asFlags(err))
 			}
 			res, err := qa.Sample(cmd.Context(), cfg)
+			if errors.Is(err, warehouse.ErrUnknownFilterValue) {
+				return usageErrorf("qa sample: %w", asFlags(errors.Unwrap(err)))
+			}
 			if err != nil {
 				return err
 			}
@@ -161,13 +178,13 @@ Example:
 	f.StringVar(&cfg.DB, "db", "", "warehouse file written by parley build (required)")
 	f.StringVar(&cfg.Out, "out", "", "folder for the packet and the default ledger (required)")
 	f.StringVar(&from, "from", "", "first local date of the period, YYYY-MM-DD (default: 6 days before --to)")
-	f.StringVar(&to, "to", "", "last local date of the period, YYYY-MM-DD (default: the date of the last event)")
+	f.StringVar(&to, "to", "", "last local date of the period, YYYY-MM-DD, e.g. --to 2026-03-31 (default: the last complete day with conversations started)")
 	f.IntVar(&cfg.Size, "size", 0, fmt.Sprintf("conversations in the sample (default %d; not with --per-agent)", qa.DefaultSize))
 	f.IntVar(&cfg.PerAgent, "per-agent", 0, "conversations per agent instead of --size")
 	f.Float64Var(&share, "random-share", qa.DefaultRandomShare, "share of each quota drawn uniformly at random, 0..1")
 	f.StringVar(&strata, "strata", strings.Join(qa.AllStrata, ","), `comma-separated strata for the targeted share, or "none"; auto_fail (failed any automatic check in auto_qa) or auto_fail:CHECK (failed that check), e.g. --strata auto_fail:sensitive_data,low_csat`)
-	f.StringVar(&cfg.Queue, "queue", "", "only conversations whose last queue is this")
-	f.StringVar(&cfg.Channel, "channel", "", "only conversations on this channel")
+	f.StringVar(&cfg.Queue, "queue", "", "only conversations whose last queue is this, e.g. --queue billing")
+	f.StringVar(&cfg.Channel, "channel", "", "only conversations on this channel, e.g. --channel whatsapp")
 	f.Uint64Var(&cfg.Seed, "seed", 0, "random seed (default: the run date as YYYYMMDD)")
 	f.StringVar(&date, "date", "", "run date that names the packet, YYYY-MM-DD (default: today in the org time zone)")
 	f.StringVar(&cfg.Ledger, "ledger", "", "ledger CSV of conversations already sampled (default DIR/"+qa.DefaultLedgerName+")")

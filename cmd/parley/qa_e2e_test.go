@@ -489,3 +489,48 @@ func TestQACommandUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestQASampleNothingToSample: qa sample with a --queue or --channel value no conversation
+// has is a usage error naming the values that exist, and a period without conversations of
+// the filters is an error too; neither leaves a packet or a ledger behind (both used to write
+// an empty packet and exit 0, where report fails).
+func TestQASampleNothingToSample(t *testing.T) {
+	dir := t.TempDir()
+	lakeDir, db := filepath.Join(dir, "lake"), filepath.Join(dir, "warehouse.duckdb")
+	mustParley(t, "import", "--lake", lakeDir, metricsFixture("rules.jsonl"))
+	mustParley(t, "build", "--lake", lakeDir, "--db", db)
+	out := mustParley(t, "sql", "--db", db, "--format", "csv",
+		"SELECT channel FROM conversations WHERE channel <> 'unknown' GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
+	channel := strings.Split(out, "\n")[1]
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		usage bool
+		want  []string
+	}{
+		{"unknown channel", []string{"--channel", "telegram"}, true, []string{`--channel: "telegram": not in the warehouse`, channel}},
+		{"unknown queue", []string{"--queue", "no-such-queue"}, true, []string{`--queue: "no-such-queue": not in the warehouse`}},
+		{"empty period", []string{"--channel", channel, "--from", "2030-01-01", "--to", "2030-01-07"}, false,
+			[]string{"no conversations to sample of channel " + channel + " from 2030-01-01 to 2030-01-07", "pick another period"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			qaDir := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "-"))
+			_, errOut, err := cli(strings.NewReader(""), append([]string{"qa", "sample", "--db", db, "--out", qaDir, "--date", "2026-08-01"}, tc.args...)...)
+			var ue usageError
+			if err == nil || errors.As(err, &ue) != tc.usage {
+				t.Fatalf("qa sample %v: err %v (stderr %q), want an error (usage error: %v)", tc.args, err, errOut, tc.usage)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("qa sample %v: %v, want it to say %q", tc.args, err, w)
+				}
+			}
+			if _, err := os.Stat(qaDir); errors.Is(err, os.ErrNotExist) {
+				return
+			}
+			if left := treeOf(t, qaDir); len(left) > 0 {
+				t.Errorf("qa sample %v left files behind: %v", tc.args, slices.Sorted(maps.Keys(left)))
+			}
+		})
+	}
+}

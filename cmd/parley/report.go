@@ -4,18 +4,19 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/parley-cx/parley/dashboards"
+	"github.com/parley-cx/parley/internal/warehouse"
 )
 
 func newReportCmd() *cobra.Command {
 	var (
 		cfg            dashboards.Config
 		from, to, conf string
+		verbose        bool
 	)
 	cmd := &cobra.Command{
 		Use:   "report --db FILE --out DIR",
@@ -64,9 +65,17 @@ holds the name of a page, report stops before replacing anything.
 
 The period is a range of local dates in the org time zone, both ends included. By default
 it is the last 28 complete local days before the data's last event that is not in the future
-relative to the build (so an event misdated years ahead moves nothing). A period without a
-conversation (of the slice) still writes the pages, which say so, and report says so on
-stderr and exits with status 1.
+relative to the build (so an event misdated years ahead moves nothing). The period follows
+the events: resolutions and CSAT answers arrive days after their conversation started, so its
+last days may hold no conversation started, only those later events (counted with their
+conversations); the page then says so. "parley qa sample", which samples conversations by the
+day they started, ends its default period on the last complete day with conversations started
+instead. A period without a conversation (of the slice) still writes the pages, which say so,
+and report says so on stderr and exits with status 1. A --queue, --channel, --market or
+--reason value no conversation has is refused (status 2), naming the values the warehouse has.
+
+It prints where the report is, its period, size and conversations on stdout; stderr
+holds warnings and errors, and with -v each page written.
 
 Example:
   parley report --db warehouse.duckdb --out report
@@ -92,11 +101,19 @@ Example:
 					return err
 				}
 			}
-			cfg.Log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+			// stdout says what was written; stderr holds warnings, and the steps with -v.
+			level := slog.LevelWarn
+			if verbose {
+				level = slog.LevelInfo
+			}
+			cfg.Log = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: level}))
 			res, err := dashboards.Render(cmd.Context(), cfg)
+			if errors.Is(err, warehouse.ErrUnknownFilterValue) {
+				return usageErrorf("report: %w", asFlags(errors.Unwrap(err)))
+			}
 			if errors.Is(err, dashboards.ErrEmptyPeriod) {
 				// The pages are written and say so; the exit status says it to scripts.
-				return fmt.Errorf("report: %w; the pages are written: open %s", err, filepath.Join(cfg.Out, "index.html"))
+				return fmt.Errorf("report: %w; the pages are written and say so: %s", err, filepath.Join(cfg.Out, "index.html"))
 			}
 			if err != nil {
 				return err
@@ -114,12 +131,13 @@ Example:
 	f.StringVar(&cfg.DB, "db", "", "warehouse file written by parley build (required)")
 	f.StringVar(&cfg.Out, "out", "", "folder to write the pages to, created if needed (required)")
 	f.StringVar(&from, "from", "", "first local date of the period, YYYY-MM-DD (default: 28 days up to --to)")
-	f.StringVar(&to, "to", "", "last local date of the period, YYYY-MM-DD (default: the last complete day before the data's last event that is not in the future)")
+	f.StringVar(&to, "to", "", "last local date of the period, YYYY-MM-DD, e.g. --to 2026-03-31 (default: the last complete day before the data's last event that is not in the future)")
 	f.StringVar(&cfg.Slice.Queue, "queue", "", "only the conversations whose last queue is this, e.g. --queue billing ((none): those without one)")
 	f.StringVar(&cfg.Slice.Channel, "channel", "", "only the conversations of this channel, e.g. --channel whatsapp")
 	f.StringVar(&cfg.Slice.Market, "market", "", "only the conversations of this market, e.g. --market DE ((none): those without one)")
 	f.StringVar(&cfg.Slice.Reason, "reason", "", "only the conversations of this contact reason, e.g. --reason refund")
 	f.StringVar(&conf, "config", "", "parley.yaml; its time zone is checked against the warehouse's")
 	f.StringVar(&cfg.QALink, "qa-link", "", "URL template that turns conversation IDs into links; {id} is replaced")
+	f.BoolVarP(&verbose, "verbose", "v", false, "also log each page written, with its size, on stderr (by default stderr holds warnings and errors only)")
 	return cmd
 }

@@ -6,8 +6,10 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -137,5 +139,178 @@ func TestReportSliceAndEmptyPeriod(t *testing.T) {
 	}
 	if !strings.Contains(string(page), "No conversations in this period") {
 		t.Errorf("the empty period's page does not say it is empty")
+	}
+}
+
+// TestReportUnknownSliceValue: a --queue, --channel, --market or --reason value no
+// conversation has is refused as a usage error naming the flag, the value and the values
+// that exist, and no page is written (it used to write empty pages and blame the period,
+// with the pages' own prose, "every figure below", in the terminal message). A value that
+// exists but has no conversation in the period still writes the pages that say so, and its
+// message is the terminal's own.
+func TestReportUnknownSliceValue(t *testing.T) {
+	dir := t.TempDir()
+	lakeDir := filepath.Join(dir, "lake")
+	mustParley(t, "import", "--lake", lakeDir, metricsFixture("rules.jsonl"))
+	mustParley(t, "build", "--lake", lakeDir)
+	db := filepath.Join(dir, "warehouse.duckdb")
+	first := func(q string) string {
+		out := mustParley(t, "sql", "--db", db, "--format", "csv", q)
+		return strings.Split(out, "\n")[1]
+	}
+	channel := first("SELECT channel FROM conversations WHERE channel <> 'unknown' GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
+	for _, tc := range []struct {
+		flag, value, exists string
+	}{
+		{"--channel", "telegram", channel},
+		{"--queue", "no-such-queue", first("SELECT last_queue FROM conversations WHERE last_queue IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")},
+		{"--market", "Atlantis", "(none)"},
+		{"--reason", "no-such-reason", first("SELECT contact_reason FROM conversations GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")},
+	} {
+		t.Run(tc.flag, func(t *testing.T) {
+			out := filepath.Join(dir, "report"+tc.flag)
+			_, errOut, err := cli(strings.NewReader(""), "report", "--db", db, "--out", out, "--from", "2026-07-06", "--to", "2026-07-20", tc.flag, tc.value)
+			var ue usageError
+			if err == nil || !errors.As(err, &ue) {
+				t.Fatalf("report %s %s: err %v (stderr %q), want a usage error (exit 2)", tc.flag, tc.value, err, errOut)
+			}
+			for _, want := range []string{tc.flag + `: "` + tc.value + `"`, "not in the warehouse", tc.exists} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("report %s %s: error %q does not say %q", tc.flag, tc.value, err, want)
+				}
+			}
+			if strings.Contains(err.Error(), "period") {
+				t.Errorf("report %s %s: error %q blames the period", tc.flag, tc.value, err)
+			}
+			if _, err := os.Stat(filepath.Join(out, "index.html")); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("report %s %s wrote pages (stat: %v)", tc.flag, tc.value, err)
+			}
+		})
+	}
+
+	// A near miss is suggested; a value that differs only by case, whatever else is near.
+	for _, typed := range []string{channel[:len(channel)-1], strings.ToUpper(channel)} {
+		_, _, err := cli(strings.NewReader(""), "report", "--db", db, "--out", filepath.Join(dir, "near"), "--channel", typed)
+		if err == nil || !strings.Contains(err.Error(), "did you mean "+channel+"?") {
+			t.Errorf("report --channel %s: %v, want a suggestion of %s", typed, err, channel)
+		}
+	}
+
+	// A value that exists, in a period without its conversations: the pages say so, the
+	// terminal says it in its own words.
+	empty := filepath.Join(dir, "empty")
+	_, _, err := cli(strings.NewReader(""), "report", "--db", db, "--out", empty, "--from", "2030-01-01", "--to", "2030-01-07", "--channel", channel)
+	if err == nil || !strings.Contains(err.Error(), "no conversations of channel "+channel) || !strings.Contains(err.Error(), "pick another period with --from and --to") {
+		t.Fatalf("report of an empty period of channel %s: %v, want a failure saying so", channel, err)
+	}
+	if strings.Contains(err.Error(), "below") || strings.Contains(err.Error(), "No conversations") {
+		t.Errorf("the terminal message carries the pages' prose: %v", err)
+	}
+}
+
+// TestDefaultPeriodRules: report and qa sample follow different default periods, each its own
+// rule, on a warehouse where the two differ as on the demo's: conversations start on 03-02,
+// 03-03 and 03-04, whose resolutions and CSAT answers come up to 03-08, and on 03-09, the day
+// of the last event not in the future (one is dated 2199), which is not over.
+//   - report (issue 26): the last 28 complete local days before the last event that is not in
+//     the future relative to the build: 02-09 to 03-08. It covers activity, and 03-05 to 03-08
+//     hold the late events; the page says they hold no conversation started.
+//   - qa sample: the 7 days up to the last complete local day with conversations started (the
+//     last start date before 03-09): 02-26 to 03-04. It samples conversations by the day they
+//     started, and 03-09 is not over.
+func TestDefaultPeriodRules(t *testing.T) {
+	dir := t.TempDir()
+	var events strings.Builder
+	n := 0
+	add := func(conv, typ, at, role, extra string) {
+		n++
+		fmt.Fprintf(&events, `{"event_id":"e-%d","conversation_id":"%s","type":"%s","occurred_at":"%s","channel":"email","queue":"billing","actor":{"role":"%s","id":"%s-1"}%s}`+"\n",
+			n, conv, typ, at, role, role, extra)
+	}
+	for _, c := range []struct{ id, day, resolved, csat string }{
+		{"c-1", "2026-03-02", "2026-03-02", ""}, {"c-2", "2026-03-03", "2026-03-03", "2026-03-08"},
+		{"c-3", "2026-03-04", "2026-03-07", ""}, {"c-4", "2026-03-09", "", ""},
+	} {
+		add(c.id, "conversation_started", c.day+"T09:00:00Z", "customer", "")
+		add(c.id, "message", c.day+"T09:00:00Z", "customer", `,"message":{"text":"My invoice is wrong"}`)
+		add(c.id, "message", c.day+"T09:05:00Z", "agent", `,"message":{"text":"Let me check"}`)
+		if c.resolved != "" {
+			add(c.id, "resolved", c.resolved+"T10:00:00Z", "agent", "")
+		}
+		if c.csat != "" {
+			add(c.id, "csat", c.csat+"T10:00:00Z", "customer", `,"csat":{"score":4}`)
+		}
+	}
+	add("c-1", "message", "2199-01-01T09:00:00Z", "customer", `,"message":{"text":"misdated"}`)
+	input := filepath.Join(dir, "events.jsonl")
+	if err := os.WriteFile(input, []byte(events.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lakeDir, db := filepath.Join(dir, "lake"), filepath.Join(dir, "warehouse.duckdb")
+	mustParley(t, "import", "--lake", lakeDir, input)
+	mustParley(t, "build", "--lake", lakeDir, "--db", db)
+
+	out := filepath.Join(dir, "report")
+	report := mustParley(t, "report", "--db", db, "--out", out)
+	if want := "for 2026-02-09 to 2026-03-08 (28 days)"; !strings.Contains(report, want) {
+		t.Errorf("report's default period: %s, want %s", report, want)
+	}
+	page, err := os.ReadFile(filepath.Join(out, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(page), "events to 2199-01-01") {
+		t.Errorf("the warehouse does not hold the event dated 2199 (the page's header says how fresh the data is)")
+	}
+	if want := "No conversation started after 2026-03-04: the period&#39;s last days, 2026-03-05 to 2026-03-08 (4 days), hold only later events"; !strings.Contains(string(page), want) {
+		t.Errorf("the report page does not say its last days hold no conversation started (%q)", want)
+	}
+	sample := mustParley(t, "qa", "sample", "--db", db, "--out", filepath.Join(dir, "qa"), "--date", "2026-03-10")
+	if want := "(2026-02-26 to 2026-03-04,"; !strings.Contains(sample, want) {
+		t.Errorf("qa sample's default period: %s, want %s", sample, want)
+	}
+	// Each --help states its own rule.
+	for _, tt := range []struct {
+		command []string
+		rule    string
+	}{
+		{[]string{"report"}, "By default it is the last 28 complete local days before the data's last event that is not in the future relative to the build"},
+		{[]string{"qa", "sample"}, "By default it is the 7 days up to the last complete day with conversations started"},
+	} {
+		help := strings.Join(strings.Fields(mustParley(t, append(tt.command, "--help")...)), " ")
+		if !strings.Contains(help, tt.rule) {
+			t.Errorf("parley %s --help does not state its default period's rule (%q)", strings.Join(tt.command, " "), tt.rule)
+		}
+	}
+}
+
+// TestReportQuietUnlessVerbose runs report as a process of its own: stderr is empty and
+// stdout says where the report is, its period and size (it used to log one INFO line per
+// page on stderr); -v logs the pages written.
+func TestReportQuietUnlessVerbose(t *testing.T) {
+	dir := t.TempDir()
+	lakeDir, db := filepath.Join(dir, "lake"), filepath.Join(dir, "warehouse.duckdb")
+	mustParley(t, "import", "--lake", lakeDir, metricsFixture("rules.jsonl"))
+	mustParley(t, "build", "--lake", lakeDir, "--db", db)
+	out := filepath.Join(dir, "report")
+	for _, verbose := range []bool{false, true} {
+		args := []string{"report", "--db", db, "--out", out, "--from", "2026-07-06", "--to", "2026-07-20"}
+		if verbose {
+			args = append(args, "-v")
+		}
+		var stdout, stderr bytes.Buffer
+		cmd := exec.Command(os.Args[0], args...)
+		cmd.Env = append(os.Environ(), asCLIEnv+"=1")
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("parley %v: %v\n%s%s", args, err, stdout.String(), stderr.String())
+		}
+		summary := regexp.MustCompile(`^wrote 8 pages \(\d+\.\d MB\) for 2026-07-06 to 2026-07-20 \(15 days\), \d+ conversations, in \S+\nopen ` + regexp.QuoteMeta(filepath.Join(out, "index.html")) + "\n$")
+		if !summary.MatchString(stdout.String()) {
+			t.Errorf("parley %v: stdout %q, want the summary: where, period, size", args, stdout.String())
+		}
+		if pages := strings.Count(stderr.String(), `msg="wrote page"`); verbose != (pages == 8) || !verbose && stderr.Len() > 0 {
+			t.Errorf("parley %v: stderr %q, want it empty, or with -v the 8 pages written", args, stderr.String())
+		}
 	}
 }

@@ -250,6 +250,12 @@ func runAll(ctx context.Context, s *config.Config, p paths, listen string, log *
 		if err := r.Add(runner.Stage{Name: "qa", Schedule: sched, Location: s.Location(), Run: func(ctx context.Context) error {
 			res, err := qa.Sample(ctx, qa.Config{DB: p.DB, Out: p.QA, Size: q.Size, PerAgent: q.PerAgent,
 				Reviewers: q.Reviewers, Calibration: q.Calibration, Settings: s, Log: log})
+			if errors.Is(err, qa.ErrNoConversations) {
+				// Nothing to review yet (a new operation, or conversations all of today, which
+				// is not complete): no packet is written, and no failure to retry.
+				log.Warn("run: no QA sample: the period holds no conversations", "err", err)
+				return nil
+			}
 			if err != nil {
 				return err
 			}

@@ -375,3 +375,31 @@ func warehouseCounts(t *testing.T, db string) counts {
 	}
 	return c
 }
+
+// TestRunQAWithNothingToSample: a QA schedule on data whose only conversations start on the
+// day of the last event (not over, so outside the default period) writes no packet and logs
+// a WARN, and the qa stage is not failing (qa.Sample's error would be retried as a failure).
+func TestRunQAWithNothingToSample(t *testing.T) {
+	dir := t.TempDir()
+	lake := filepath.Join(dir, "lake")
+	input := filepath.Join(dir, "today.jsonl")
+	if err := os.WriteFile(input, []byte(`{"event_id":"t-1","conversation_id":"c-today","type":"conversation_started","occurred_at":"2026-05-04T09:00:00Z","channel":"webchat","queue":"support","actor":{"role":"customer","id":"cust-1"}}
+{"event_id":"t-2","conversation_id":"c-today","type":"message","occurred_at":"2026-05-04T09:00:00Z","channel":"webchat","queue":"support","actor":{"role":"customer","id":"cust-1"},"message":{"text":"hello"}}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustParley(t, "import", "--lake", lake, input)
+	cfg := writeConfig(t, dir, "lake: "+lake+"\nrun: {build_every: 1s, qa: {schedule: '@every 1s', size: 2}}\n")
+	run := startCmd(t, "run", "--config", cfg, "--listen", "127.0.0.1:0")
+	eventually(t, "the QA stage to run after a build", func() bool {
+		return strings.Contains(run.log.String(), "run: no QA sample: the period holds no conversations")
+	})
+	// (It fails, and is retried, until the first build gives it a warehouse.)
+	eventually(t, "the qa stage to succeed", func() bool { s, _ := runStatus(t, run.url, "qa"); return !s.Failing && !s.LastSuccess.IsZero() })
+	if packets, _ := filepath.Glob(filepath.Join(dir, "qa", "*")); len(packets) > 0 { //nolint:errcheck // a constant pattern
+		t.Errorf("packets written: %v", packets)
+	}
+	if err := run.stop(); err != nil {
+		t.Fatalf("parley run: %v\n%s", err, run.log)
+	}
+}

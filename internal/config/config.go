@@ -394,10 +394,11 @@ func Parse(name string, raw []byte) (*Config, error) {
 	if err := unknownKeys(&doc, cfg); err != nil {
 		return nil, fmt.Errorf("config: %s: %w", path, err)
 	}
+	lines := newKeyLines(&doc)
 	dec := yaml.NewDecoder(bytes.NewReader(raw))
 	dec.KnownFields(true)
 	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("config: parse %s: %w", path, err)
+		return nil, fmt.Errorf("config: parse %s: %w", path, lines.explainDecode(err))
 	}
 	var second yaml.Node
 	if err := dec.Decode(&second); !errors.Is(err, io.EOF) {
@@ -421,7 +422,7 @@ func Parse(name string, raw []byte) (*Config, error) {
 		cfg.ContactReasons = def.ContactReasons
 	}
 	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("config: %s: %w", path, err)
+		return nil, fmt.Errorf("config: %s: %w", path, lines.withLines(err))
 	}
 	return cfg, nil
 }
@@ -552,7 +553,6 @@ func (c *Config) Warnings() []string {
 	}{
 		{"sla", slices.Sorted(maps.Keys(c.SLA))},
 		{"reply_windows", slices.Sorted(maps.Keys(c.ReplyWindows))},
-		{"cost.channels", slices.Sorted(maps.Keys(c.Cost.Channels))},
 	} {
 		for _, ch := range m.channels {
 			if !slices.Contains(Channels, ch) {

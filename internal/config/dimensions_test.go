@@ -149,11 +149,17 @@ func TestKeywordWords(t *testing.T) {
 	}
 }
 
-func TestCostChannelWarning(t *testing.T) {
+// TestCostChannelRefused: a fee for a channel no event carries (a misspelling) is a
+// validation error naming the near miss; it was a warning, easy to miss, while the fee meant
+// charged nothing.
+func TestCostChannelRefused(t *testing.T) {
 	c := Default()
 	c.Cost.Channels = map[string]float64{"whatsap": 0.07}
-	w := c.Warnings()
-	if len(w) != 1 || !strings.Contains(w[0], `cost.channels.whatsap: no event has channel "whatsap"`) {
-		t.Errorf("warnings %q, want one about the misspelt channel", w)
+	err := c.Validate()
+	if err == nil || !strings.Contains(err.Error(), `cost.channels.whatsap: no event has channel "whatsap"`) || !strings.Contains(err.Error(), "did you mean whatsapp?") {
+		t.Errorf("Validate: %v, want the misspelt channel refused with its near miss", err)
+	}
+	if w := c.Warnings(); len(w) != 0 {
+		t.Errorf("warnings %q besides the error", w)
 	}
 }

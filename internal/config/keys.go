@@ -4,10 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/parley-cx/parley/internal/fielderr"
 	"github.com/parley-cx/parley/internal/suggest"
 )
 
@@ -97,4 +100,179 @@ func join(path, key string) string {
 		return key
 	}
 	return path + "." + key
+}
+
+// keyLines maps the line of every key and value in the YAML document to the settings
+// written on it, and every key path ("cost.agent_hour", "business_hours.weekly.mon[0]") to
+// its line: what decoder and Validate errors lack to say which setting they mean.
+type keyLines struct {
+	byLine map[int][]lineKey
+	byPath map[string]int
+}
+
+// lineKey is a setting on a line: its key path and its value.
+type lineKey struct {
+	path string
+	val  *yaml.Node
+}
+
+func newKeyLines(doc *yaml.Node) keyLines {
+	k := keyLines{byLine: map[int][]lineKey{}, byPath: map[string]int{}}
+	var walk func(n *yaml.Node, path string)
+	walk = func(n *yaml.Node, path string) {
+		switch n.Kind {
+		case yaml.DocumentNode:
+			for _, c := range n.Content {
+				walk(c, path)
+			}
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				key, val := n.Content[i], n.Content[i+1]
+				p := join(path, key.Value)
+				k.byPath[p] = key.Line
+				k.byLine[key.Line] = append(k.byLine[key.Line], lineKey{p, val})
+				if val.Line != key.Line {
+					k.byLine[val.Line] = append(k.byLine[val.Line], lineKey{p, val})
+				}
+				walk(val, p)
+			}
+		case yaml.SequenceNode:
+			for i, c := range n.Content {
+				p := fmt.Sprintf("%s[%d]", path, i)
+				k.byPath[p] = c.Line
+				k.byLine[c.Line] = append(k.byLine[c.Line], lineKey{p, c})
+				walk(c, p)
+			}
+		}
+	}
+	walk(doc, "")
+	return k
+}
+
+// decodeLine is one line of a decoder error: "line 3: cannot unmarshal !!str `lots` into
+// float64", or a custom decoder's "line 5: time: invalid duration".
+var (
+	decodeLine   = regexp.MustCompile(`^\s*line (\d+): (.*)$`)
+	unmarshalMsg = regexp.MustCompile("^cannot unmarshal (!!\\w+)(?: `(.*)`)? into (\\S+)$")
+)
+
+// explainDecode rewrites the decoder's error so that each problem names its key path, what
+// was written and what is wanted, in the file's words rather than YAML's and Go's types:
+// "line 3: cost.agent_hour: `lots` is text, want a number". Lines it cannot place are kept.
+func (k keyLines) explainDecode(err error) error {
+	var msgs []string
+	var te *yaml.TypeError
+	switch {
+	case errors.As(err, &te):
+		msgs = te.Errors
+	case decodeLine.MatchString(err.Error()):
+		msgs = []string{err.Error()}
+	default:
+		return err // no line to place (a syntax error says its own)
+	}
+	var errs []error
+	for _, m := range msgs {
+		sub := decodeLine.FindStringSubmatch(m)
+		if sub == nil {
+			errs = append(errs, errors.New(m))
+			continue
+		}
+		line, _ := strconv.Atoi(sub[1]) //nolint:errcheck // the pattern holds digits only
+		rest := sub[2]
+		path := k.pathAt(line, "", "")
+		if u := unmarshalMsg.FindStringSubmatch(rest); u != nil {
+			path = k.pathAt(line, u[1], u[2])
+			got := yamlKind[u[1]]
+			if got == "" {
+				got = u[1]
+			}
+			if u[2] != "" {
+				got = "`" + u[2] + "` is " + got
+			} else {
+				got = "got " + got
+			}
+			rest = got + ", want " + wantOf(u[3])
+		}
+		if path != "" && !k.named(line, rest) {
+			rest = path + ": " + rest
+		}
+		errs = append(errs, fmt.Errorf("line %d: %s", line, rest))
+	}
+	return errors.Join(errs...)
+}
+
+// pathAt is the key path of the value on line that the decoder refused: of several (a
+// flow mapping or list, or a section's first key), the one whose value has the tag and text
+// it named; the innermost when none matches; "" when the line holds none.
+func (k keyLines) pathAt(line int, tag, value string) string {
+	keys := k.byLine[line]
+	if len(keys) == 0 {
+		return ""
+	}
+	for _, lk := range keys {
+		v := lk.val
+		if v.Line == line && v.ShortTag() == tag && (v.Kind != yaml.ScalarNode || v.Value == value) {
+			return lk.path
+		}
+	}
+	return keys[len(keys)-1].path
+}
+
+// named reports whether msg starts with a key path of line: a custom decoder's error may
+// name its setting already.
+func (k keyLines) named(line int, msg string) bool {
+	for _, lk := range k.byLine[line] {
+		if strings.HasPrefix(msg, lk.path+":") {
+			return true
+		}
+	}
+	return false
+}
+
+// yamlKind names the YAML tags a wrong value can carry.
+var yamlKind = map[string]string{
+	"!!str": "text", "!!int": "a whole number", "!!float": "a number", "!!bool": "true or false",
+	"!!seq": "a list", "!!map": "a mapping", "!!null": "empty", "!!timestamp": "a date",
+}
+
+// wantOf says what a Go type the decoder named takes, in the file's words.
+func wantOf(goType string) string {
+	switch {
+	case strings.HasPrefix(goType, "float"):
+		return "a number"
+	case strings.HasPrefix(goType, "int"), strings.HasPrefix(goType, "uint"):
+		return "a whole number"
+	case goType == "bool":
+		return "true or false"
+	case goType == "string":
+		return "text"
+	case strings.HasPrefix(goType, "[]"):
+		return "a list"
+	default: // a map or a section (config.Cost)
+		return "a mapping (key: value lines)"
+	}
+}
+
+// withLines prefixes each field error of a Validate error with the line its key is on.
+func (k keyLines) withLines(err error) error {
+	joined, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		return k.withLine(err)
+	}
+	var errs []error
+	for _, e := range joined.Unwrap() {
+		errs = append(errs, k.withLine(e))
+	}
+	return errors.Join(errs...)
+}
+
+func (k keyLines) withLine(err error) error {
+	var fe *fielderr.Error
+	if !errors.As(err, &fe) {
+		return err
+	}
+	if line, ok := k.byPath[fe.Field]; ok {
+		return fmt.Errorf("line %d: %w", line, err)
+	}
+	return err
 }

@@ -132,3 +132,55 @@ func TestYAMLRoundTrips(t *testing.T) {
 		t.Errorf("written and read back:\n%s\ndiffers from\n%s", back.YAML(), cfg.YAML())
 	}
 }
+
+// TestLoadNamesKeyLineAndFix: a misspelt channel under cost.channels and a value of the wrong
+// type are errors that name the key path, the line, and what would be right (a misspelt
+// channel used to be a warning without a line, easy to miss; a type error named the line and
+// a Go type, not the key).
+func TestLoadNamesKeyLineAndFix(t *testing.T) {
+	cases := []struct {
+		name, body string
+		want       []string
+	}{
+		{"misspelt channel", "timezone: UTC\ncost:\n  agent_hour: 30\n  channels:\n    whatsap: 0.05\n",
+			[]string{"line 5: cost.channels.whatsap:", `no event has channel "whatsap"`, "did you mean whatsapp?"}},
+		{"channel of no event", "cost:\n  channels:\n    telegram: 0.05\n",
+			[]string{"line 3: cost.channels.telegram:", "webchat, sms, whatsapp"}},
+		{"text for an amount", "timezone: UTC\ncost:\n  agent_hour: lots\n",
+			[]string{"line 3: cost.agent_hour:", "`lots`", "want a number"}},
+		{"text for a fee", "cost:\n  channels:\n    whatsapp: cheap\n",
+			[]string{"line 3: cost.channels.whatsapp:", "want a number"}},
+		{"text for a whole number", "build:\n  threads: many\n",
+			[]string{"line 2: build.threads:", "want a whole number"}},
+		{"list for an amount", "cost:\n  bot_conversation: [1, 2]\n",
+			[]string{"line 2: cost.bot_conversation:", "want a number"}},
+		{"scalar for a section", "cost: 12\n",
+			[]string{"line 1: cost:", "want a mapping"}},
+		{"a duration that is none", "windows:\n  reopen: lots\n",
+			[]string{"line 2: windows.reopen:", `invalid duration "lots"`}},
+		{"a value on the next line", "cost:\n  agent_hour:\n    lots\n",
+			[]string{"line 3: cost.agent_hour:", "want a number"}},
+		{"two type errors at once", "cost:\n  agent_hour: lots\n  bot_conversation: few\n",
+			[]string{"line 2: cost.agent_hour:", "line 3: cost.bot_conversation:"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Load(writeFile(t, c.body))
+			if err == nil {
+				t.Fatal("Load: no error")
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("Load: %v\nwant it to say %q", err, w)
+				}
+			}
+			if strings.Contains(err.Error(), "float64") || strings.Contains(err.Error(), "!!str") {
+				t.Errorf("Load: %v\nnames Go or YAML types", err)
+			}
+		})
+	}
+	// Each contract channel (and unknown, conversations without one) is accepted.
+	if _, err := Load(writeFile(t, "cost:\n  channels:\n    whatsapp: 0.05\n    sms: 0.01\n    unknown: 0\n")); err != nil {
+		t.Errorf("Load of real channels: %v", err)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -20,8 +21,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials/ec2rolecreds"
+	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go/logging"
 )
 
 // Scheme starts a lake location in object storage: s3://bucket/prefix.
@@ -119,7 +123,9 @@ func ParseURL(s string) (bucket, prefix string, err error) {
 // the standard AWS credential chain: AWS_ACCESS_KEY_ID and
 // AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN), AWS_PROFILE with
 // ~/.aws/credentials and ~/.aws/config (SSO and assumed roles included),
-// then the instance or container role. It sends no request.
+// then the instance or container role. It sends no request to the store;
+// when the chain comes down to the instance role, it asks the instance
+// metadata service for it, and without one fails with ErrNoCredentials.
 func Open(ctx context.Context, lakeURL string, opt Options) (*Bucket, error) {
 	bucket, prefix, err := ParseURL(lakeURL)
 	if err != nil {
@@ -139,6 +145,9 @@ func Open(ctx context.Context, lakeURL string, opt Options) (*Bucket, error) {
 	cfg, err := config.LoadDefaultConfig(ctx, loads...)
 	if err != nil {
 		return nil, fmt.Errorf("objstore: load AWS configuration: %w", err)
+	}
+	if err := checkCredentials(ctx, &cfg); err != nil {
+		return nil, fmt.Errorf("objstore: %s: %w", lakeURL, err)
 	}
 	if cfg.Region == "" {
 		cfg.Region = "us-east-1"
@@ -166,6 +175,46 @@ func Open(ctx context.Context, lakeURL string, opt Options) (*Bucket, error) {
 		b.url += "/" + prefix
 	}
 	return b, nil
+}
+
+// ErrNoCredentials is returned by Open when the AWS credential chain finds no credentials:
+// none in the environment or a profile, and no instance or container role.
+var ErrNoCredentials = errors.New("no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY " +
+	"(for MinIO or another S3-compatible store, its access key and secret, with --s3-endpoint or lake.s3.endpoint), " +
+	"or AWS_PROFILE naming a profile of ~/.aws/credentials or ~/.aws/config, or run where an instance or container role gives them")
+
+// noCredentials is ErrNoCredentials with the SDK's account of the chain, kept for errors.As
+// and debugging but out of the message: a chain of provider failures and metadata-service
+// retries that says less than ErrNoCredentials does.
+type noCredentials struct{ cause error }
+
+func (e noCredentials) Error() string   { return ErrNoCredentials.Error() }
+func (e noCredentials) Unwrap() []error { return []error{ErrNoCredentials, e.cause} }
+
+// checkCredentials fails with ErrNoCredentials when the chain has come down to the instance
+// role (no variables, no profile) and the instance metadata service gives none: the first
+// request would otherwise fail with the SDK's chain of errors, after a command has begun
+// (build had made its cache folder). Other sources (keys, profiles, SSO) are left to fail
+// on use with their own, more telling errors.
+//
+// The instance role is then asked through a metadata client that logs nothing: the SDK's own
+// writes "WARN falling back to IMDSv1" on stderr wherever the metadata address answers 403
+// (a proxy, a container host), before the error that says what matters.
+func checkCredentials(ctx context.Context, cfg *aws.Config) error {
+	src, ok := cfg.Credentials.(aws.CredentialProviderSource)
+	if !ok || !slices.Contains(src.ProviderSources(), aws.CredentialSourceIMDS) {
+		return nil
+	}
+	quiet := cfg.Copy()
+	quiet.Logger = logging.Nop{}
+	cfg.Credentials = aws.NewCredentialsCache(ec2rolecreds.New(func(o *ec2rolecreds.Options) {
+		o.Client = imds.NewFromConfig(quiet)
+		o.CredentialSources = src.ProviderSources()
+	}))
+	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+		return noCredentials{cause: err}
+	}
+	return nil
 }
 
 // URL is the lake location the bucket was opened with, written one way

@@ -157,13 +157,14 @@ func describeWarehouse(ctx context.Context, dbPath string) (warehouseInfo, error
 			events            int64
 			first, last       sql.NullTime
 			lastKnown         sql.NullTime // the report's default period; not the bench's concern
+			lastComplete      sql.NullTime // the report page's notice on its last days; likewise
 			conversationCount int64
 			gaps, gapMessages int64 // the dashboards' warning; not the bench's concern
 		)
 		// Every column of the dashboards' header query, so that one more
 		// column fails here loudly rather than in a full ladder run.
 		if err := db.QueryRowContext(ctx, sqlfiles.File("dashboards/period.sql")).
-			Scan(&first, &last, &lastKnown, &tz, &built, &lastEvent, &events, &conversationCount, &gaps, &gapMessages); err != nil {
+			Scan(&first, &last, &lastKnown, &lastComplete, &tz, &built, &lastEvent, &events, &conversationCount, &gaps, &gapMessages); err != nil {
 			return err
 		}
 		if !first.Valid || !last.Valid {

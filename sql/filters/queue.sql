@@ -1,0 +1,7 @@
+-- queue.sql — the queues conversations have (last_queue, as kpi_daily buckets queues), for the --queue filter of parley report and parley qa sample: a value
+-- none has is refused with these (internal/warehouse.CheckFilters).
+-- Reads: conversations. Params: none. NULL stands for conversations without one; the most frequent first.
+SELECT last_queue AS value, count(*) AS conversations
+FROM conversations
+GROUP BY ALL
+ORDER BY conversations DESC, value NULLS LAST
