@@ -350,20 +350,28 @@ func fold(s string) string {
 			}
 			continue
 		}
-		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
-			b.WriteRune(unicode.ToLower(r))
-			space = false
-		case r == '\'' || r == '\u2019' || r == '\u02bc':
-		default:
-			if !space {
-				b.WriteByte(' ')
-				space = true
-			}
-		}
+		space = foldRune(&b, r, space)
 	}
 	if !space {
 		b.WriteByte(' ')
 	}
 	return b.String()
+}
+
+// foldRune writes r folded through the Unicode tables, as fold defines it,
+// after a space when space is true, and returns whether b now ends in a
+// space.
+func foldRune(b *strings.Builder, r rune, space bool) bool {
+	switch {
+	case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
+		b.WriteRune(unicode.ToLower(r))
+		return false
+	case r == '\'' || r == '\u2019' || r == '\u02bc':
+		return space
+	default:
+		if !space {
+			b.WriteByte(' ')
+		}
+		return true
+	}
 }

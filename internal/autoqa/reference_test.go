@@ -19,17 +19,7 @@ func foldReference(s string) string {
 	b.WriteByte(' ')
 	space := true
 	for _, r := range s {
-		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
-			b.WriteRune(unicode.ToLower(r))
-			space = false
-		case r == '\'' || r == '\u2019' || r == '\u02bc':
-		default:
-			if !space {
-				b.WriteByte(' ')
-				space = true
-			}
-		}
+		space = foldRune(&b, r, space)
 	}
 	if !space {
 		b.WriteByte(' ')
