@@ -48,20 +48,29 @@ func synthRows(t *testing.T, n int) []lake.Row {
 	return rows[:n]
 }
 
-// TestLakePageStatistics: the events files ingest writes carry each page's
-// bounds once, in the column index, and each row group's statistics in the
-// footer, but none in the data page headers (parquetOptions says why).
-func TestLakePageStatistics(t *testing.T) {
-	rows := synthRows(t, 20_000)
+// writeSynthFile writes n synthetic rows to a published events file in a
+// new temporary folder the way ingest does, and returns the rows and the
+// file's path.
+func writeSynthFile(t *testing.T, n int) ([]lake.Row, string) {
+	t.Helper()
+	rows := synthRows(t, n)
 	dir := t.TempDir()
 	var fs fileSet
-	if err := writeParquet(&fs, dir, "a.parquet", rows); err != nil {
+	if err := writeParquet(&fs, dir, "now.parquet", rows); err != nil {
 		t.Fatal(err)
 	}
 	if err := fs.publish(); err != nil {
 		t.Fatal(err)
 	}
-	data, err := os.ReadFile(filepath.Join(dir, "a.parquet"))
+	return rows, filepath.Join(dir, "now.parquet")
+}
+
+// TestLakePageStatistics: the events files ingest writes carry each page's
+// bounds once, in the column index, and each row group's statistics in the
+// footer, but none in the data page headers (parquetOptions says why).
+func TestLakePageStatistics(t *testing.T) {
+	_, path := writeSynthFile(t, 20_000)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,17 +119,8 @@ func TestLakeFilesDuckDBDifferential(t *testing.T) {
 	db := openDuck(t)
 	for _, n := range []int{1, 20_000, 100_000} { // 100,000: ingest's default --flush-rows
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
-			rows := synthRows(t, n)
-			dir := t.TempDir()
-			var fs fileSet
-			if err := writeParquet(&fs, dir, "now.parquet", rows); err != nil {
-				t.Fatal(err)
-			}
-			if err := fs.publish(); err != nil {
-				t.Fatal(err)
-			}
-			now := filepath.Join(dir, "now.parquet")
-			before := filepath.Join(dir, "before.parquet")
+			rows, now := writeSynthFile(t, n)
+			before := filepath.Join(filepath.Dir(now), "before.parquet")
 			out, err := os.Create(before)
 			if err != nil {
 				t.Fatal(err)
@@ -196,18 +196,10 @@ func queryRows(t *testing.T, db *sql.DB, q string) []string {
 // sequence, was stored as it is (pageCodec says why); hex digits carry 4
 // bits in 8, so coded they take little over half their bytes.
 func TestLakeRandomIDsCompressed(t *testing.T) {
-	rows := synthRows(t, 20_000) // random UUIDs as event IDs
-	dir := t.TempDir()
-	var fs fileSet
-	if err := writeParquet(&fs, dir, "a.parquet", rows); err != nil {
-		t.Fatal(err)
-	}
-	if err := fs.publish(); err != nil {
-		t.Fatal(err)
-	}
+	_, path := writeSynthFile(t, 20_000) // random UUIDs as event IDs
 	db := openDuck(t)
 	var compressed, uncompressed int64
-	q := fmt.Sprintf(`SELECT sum(total_compressed_size), sum(total_uncompressed_size) FROM parquet_metadata('%s') WHERE path_in_schema = 'event_id'`, filepath.Join(dir, "a.parquet"))
+	q := fmt.Sprintf(`SELECT sum(total_compressed_size), sum(total_uncompressed_size) FROM parquet_metadata('%s') WHERE path_in_schema = 'event_id'`, path)
 	if err := db.QueryRow(q).Scan(&compressed, &uncompressed); err != nil {
 		t.Fatal(err)
 	}
