@@ -68,6 +68,18 @@ func metricsFixture(name string) string {
 	return filepath.Join("..", "..", "testdata", "metrics", name)
 }
 
+// importAndBuild imports a file into a lake in a new temporary folder with
+// parley import (importArgs are its flags and input), builds it with
+// parley build, and returns the folder and the warehouse's path.
+func importAndBuild(t *testing.T, importArgs ...string) (dir, db string) {
+	t.Helper()
+	dir = t.TempDir()
+	lakeDir := filepath.Join(dir, "lake")
+	mustParley(t, append([]string{"import", "--lake", lakeDir}, importArgs...)...)
+	mustParley(t, "build", "--lake", lakeDir)
+	return dir, filepath.Join(dir, "warehouse.duckdb")
+}
+
 // TestHelpNamesEveryPublicObject: the help of sql and export lists every
 // public table and view (it once named 8 of 10).
 func TestHelpNamesEveryPublicObject(t *testing.T) {

@@ -301,11 +301,7 @@ func TestImportRejectsBadFlags(t *testing.T) {
 // written from docs/metrics.md, gives the same reason as the build to every conversation.
 func TestTWCSContactReasons(t *testing.T) {
 	input := realData(t, "twcs_sample_5000.csv")
-	dir := t.TempDir()
-	lakeDir := filepath.Join(dir, "lake")
-	mustParley(t, "import", "--lake", lakeDir, "--format", "twcs", input)
-	mustParley(t, "build", "--lake", lakeDir)
-	db := filepath.Join(dir, "warehouse.duckdb")
+	dir, db := importAndBuild(t, "--format", "twcs", input)
 	out := mustParley(t, "sql", "--db", db, "--format", "csv", "-f", filepath.Join("..", "..", "docs", "real-data", "twcs_contact_reasons.sql"))
 	want := `contact_reason,conversations,pct
 other,552,42.1
@@ -324,7 +320,7 @@ cancellation,20,1.5
 	if out != want {
 		t.Errorf("contact reasons of the Twitter threads:\n%s\nwant (docs/real-data.md):\n%s", out, want)
 	}
-	if out := mustParley(t, "verify", "--db", db, "--lake", lakeDir, "--all"); !regexp.MustCompile(`all \d+ columns agree on every row`).MatchString(out) ||
+	if out := mustParley(t, "verify", "--db", db, "--lake", filepath.Join(dir, "lake"), "--all"); !regexp.MustCompile(`all \d+ columns agree on every row`).MatchString(out) ||
 		!strings.Contains(out, "conversations.contact_reason") {
 		t.Errorf("verify on the Twitter threads:\n%s", out)
 	}

@@ -76,11 +76,7 @@ func column(t *testing.T, d map[string]any, name string) []string {
 // under "unknown", instead of failing it (it used to: NULL channel
 // scanned into a string).
 func TestReportWithoutChannel(t *testing.T) {
-	dir := t.TempDir()
-	lakeDir := filepath.Join(dir, "lake")
-	mustParley(t, "import", "--lake", lakeDir, metricsFixture("rules.jsonl"))
-	mustParley(t, "build", "--lake", lakeDir)
-	db := filepath.Join(dir, "warehouse.duckdb")
+	dir, db := importAndBuild(t, metricsFixture("rules.jsonl"))
 	if out := mustParley(t, "sql", "--db", db, "--format", "csv", "SELECT count(*) AS n FROM conversations WHERE channel = 'unknown'"); out != "n\n1\n" {
 		t.Fatalf("conversations without a channel: %q, want one counted as unknown", out)
 	}
@@ -95,11 +91,7 @@ func TestReportWithoutChannel(t *testing.T) {
 // slice only, whose files carry no other queue's conversation; a period without conversations
 // writes the pages, which say so, and fails with the reason, so the exit status is 1.
 func TestReportSliceAndEmptyPeriod(t *testing.T) {
-	dir := t.TempDir()
-	lakeDir := filepath.Join(dir, "lake")
-	mustParley(t, "import", "--lake", lakeDir, metricsFixture("rules.jsonl"))
-	mustParley(t, "build", "--lake", lakeDir)
-	db := filepath.Join(dir, "warehouse.duckdb")
+	dir, db := importAndBuild(t, metricsFixture("rules.jsonl"))
 	counts := mustParley(t, "sql", "--db", db, "--format", "csv",
 		"SELECT coalesce(last_queue, '(none)') AS q, count(*) AS n FROM conversations GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1")
 	queue := strings.Split(strings.Split(counts, "\n")[1], ",")[0]
@@ -149,11 +141,7 @@ func TestReportSliceAndEmptyPeriod(t *testing.T) {
 // exists but has no conversation in the period still writes the pages that say so, and its
 // message is the terminal's own.
 func TestReportUnknownSliceValue(t *testing.T) {
-	dir := t.TempDir()
-	lakeDir := filepath.Join(dir, "lake")
-	mustParley(t, "import", "--lake", lakeDir, metricsFixture("rules.jsonl"))
-	mustParley(t, "build", "--lake", lakeDir)
-	db := filepath.Join(dir, "warehouse.duckdb")
+	dir, db := importAndBuild(t, metricsFixture("rules.jsonl"))
 	first := func(q string) string {
 		out := mustParley(t, "sql", "--db", db, "--format", "csv", q)
 		return strings.Split(out, "\n")[1]
@@ -288,10 +276,7 @@ func TestDefaultPeriodRules(t *testing.T) {
 // stdout says where the report is, its period and size (it used to log one INFO line per
 // page on stderr); -v logs the pages written.
 func TestReportQuietUnlessVerbose(t *testing.T) {
-	dir := t.TempDir()
-	lakeDir, db := filepath.Join(dir, "lake"), filepath.Join(dir, "warehouse.duckdb")
-	mustParley(t, "import", "--lake", lakeDir, metricsFixture("rules.jsonl"))
-	mustParley(t, "build", "--lake", lakeDir, "--db", db)
+	dir, db := importAndBuild(t, metricsFixture("rules.jsonl"))
 	out := filepath.Join(dir, "report")
 	for _, verbose := range []bool{false, true} {
 		args := []string{"report", "--db", db, "--out", out, "--from", "2026-07-06", "--to", "2026-07-20"}
