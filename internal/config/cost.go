@@ -78,7 +78,8 @@ func (c Cost) validate() []error {
 		// would charge no conversation, and the channel meant none either.
 		if !slices.Contains(Channels, ch) {
 			hint := ""
-			if near := suggest.Among(ch, Channels); len(near) > 0 {
+			// An empty name is near every short name: no suggestion then.
+			if near := suggest.Among(ch, Channels); ch != "" && len(near) > 0 {
 				hint = "did you mean " + strings.Join(near, " or ") + "? "
 			}
 			errs = append(errs, fielderr.New("cost.channels."+ch, "no event has channel %q, so this fee would charge nothing; %sthe channels: %s",

@@ -153,13 +153,21 @@ func TestKeywordWords(t *testing.T) {
 // validation error naming the near miss; it was a warning, easy to miss, while the fee meant
 // charged nothing.
 func TestCostChannelRefused(t *testing.T) {
-	c := Default()
-	c.Cost.Channels = map[string]float64{"whatsap": 0.07}
-	err := c.Validate()
-	if err == nil || !strings.Contains(err.Error(), `cost.channels.whatsap: no event has channel "whatsap"`) || !strings.Contains(err.Error(), "did you mean whatsapp?") {
-		t.Errorf("Validate: %v, want the misspelt channel refused with its near miss", err)
-	}
-	if w := c.Warnings(); len(w) != 0 {
-		t.Errorf("warnings %q besides the error", w)
+	for _, tt := range []struct {
+		channel, want, unwanted string
+	}{
+		{"whatsap", `cost.channels.whatsap: no event has channel "whatsap", so this fee would charge nothing; did you mean whatsapp?`, ""},
+		// An empty name is near every short name; a list of them all is no suggestion.
+		{"", `cost.channels.: no event has channel "", so this fee would charge nothing; the channels:`, "did you mean"},
+	} {
+		c := Default()
+		c.Cost.Channels = map[string]float64{tt.channel: 0.07}
+		err := c.Validate()
+		if err == nil || !strings.Contains(err.Error(), tt.want) || tt.unwanted != "" && strings.Contains(err.Error(), tt.unwanted) {
+			t.Errorf("%q: Validate: %v, want the channel refused: %q", tt.channel, err, tt.want)
+		}
+		if w := c.Warnings(); len(w) != 0 {
+			t.Errorf("%q: warnings %q besides the error", tt.channel, w)
+		}
 	}
 }

@@ -126,7 +126,7 @@ func (g *advGen) settings() *config.Config {
 	case 1:
 		s.Cost = config.Cost{AgentHour: &hour, Queues: map[string]config.QueueCost{"tier2": {AgentHour: &q}}, Channels: map[string]float64{"whatsapp": 0.0785}}
 	case 2:
-		s.Cost = config.Cost{AgentHour: &hour, BotConversation: &bot, Channels: map[string]float64{"sms": 0.01, "": 3}}
+		s.Cost = config.Cost{AgentHour: &hour, BotConversation: &bot, Channels: map[string]float64{"sms": 0.01, "unknown": 3, "line": 2}} // "unknown": conversations without a channel; line: none in these events
 	}
 	switch g.seed % 3 {
 	case 1:
