@@ -115,7 +115,7 @@ Example:
   parley sql --db warehouse.duckdb "SELECT local_date, sum(conversations) FROM kpi_daily GROUP BY 1 ORDER BY 1"`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			settings, err := loadSettings(cmd.ErrOrStderr(), configPath)
+			settings, err := config.Load(configPath)
 			if err != nil {
 				return usageErrorf("build: --config: %w", err)
 			}

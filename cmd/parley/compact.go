@@ -47,7 +47,7 @@ Example:
   parley compact --lake s3://acme-lake/parley --s3-endpoint https://minio.internal:9000`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := loc.fillFrom(cmd.ErrOrStderr(), configPath); err != nil {
+			if err := loc.fillFrom(configPath); err != nil {
 				return usageErrorf("%s: --config: %w", cmd.Name(), err)
 			}
 			cfg.Lake, cfg.S3 = loc.lake, loc.s3

@@ -104,7 +104,7 @@ func runDemo(ctx context.Context, o demoOptions, stdout, stderr io.Writer) error
 	if o.days < 1 || o.perDay <= 0 || o.partitions < 1 {
 		return usageErrorf("demo: --days, --per-day and --partitions must be positive")
 	}
-	settings, err := loadSettings(stderr, o.configPath)
+	settings, err := config.Load(o.configPath)
 	if err != nil {
 		return err
 	}

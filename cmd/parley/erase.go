@@ -70,7 +70,7 @@ and replaces each changed object with If-Match on the ETag it copied;
 the audit log is _audit/audit.jsonl in the bucket.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := loc.fillFrom(cmd.ErrOrStderr(), configPath); err != nil {
+			if err := loc.fillFrom(configPath); err != nil {
 				return usageErrorf("%s: --config: %w", cmd.Name(), err)
 			}
 			cfg.Lake, cfg.S3 = loc.lake, loc.s3

@@ -10,6 +10,7 @@ import (
 
 	"github.com/parley-cx/parley/forecast"
 	"github.com/parley-cx/parley/internal/atomicfile"
+	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/staffing"
 )
 
@@ -127,7 +128,7 @@ Examples:
 				}
 				c.CSV = &src
 			}
-			cfg, err := loadSettings(cmd.ErrOrStderr(), configPath)
+			cfg, err := config.Load(configPath)
 			if err != nil {
 				return err
 			}

@@ -66,7 +66,7 @@ imports of one input at once publish it once), then copied into place
 			if len(args) == 0 {
 				return usageErrorf("import: give at least one FILE (or - for stdin)")
 			}
-			if err := loc.fillFrom(cmd.ErrOrStderr(), configPath); err != nil {
+			if err := loc.fillFrom(configPath); err != nil {
 				return usageErrorf("import: --config: %w", err)
 			}
 			if cfg.Lake, cfg.S3 = loc.lake, loc.s3; cfg.Lake == "" {

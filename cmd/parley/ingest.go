@@ -93,7 +93,7 @@ Example:
 					cfg.Brokers = append(cfg.Brokers, b)
 				}
 			}
-			if err := loc.fillFrom(cmd.ErrOrStderr(), configPath); err != nil {
+			if err := loc.fillFrom(configPath); err != nil {
 				return usageErrorf("ingest: --config: %w", err)
 			}
 			cfg.Lake, cfg.S3 = loc.lake, loc.s3

@@ -69,11 +69,11 @@ func (l *lakeFlags) fill(settings *config.Config) {
 }
 
 // fillFrom loads --config (if given) for its lake section.
-func (l *lakeFlags) fillFrom(w io.Writer, configPath string) error {
+func (l *lakeFlags) fillFrom(configPath string) error {
 	if configPath == "" {
 		return nil
 	}
-	settings, err := loadSettings(w, configPath)
+	settings, err := config.Load(configPath)
 	if err != nil {
 		return err
 	}

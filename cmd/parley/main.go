@@ -5,15 +5,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
-
-	"github.com/parley-cx/parley/internal/config"
 
 	_ "time/tzdata" // time zones work on machines without /usr/share/zoneinfo
 )
@@ -76,20 +73,6 @@ with an embedded Kafka broker and needs nothing else.`,
 	)
 	teachUsage(root)
 	return root
-}
-
-// loadSettings loads parley.yaml from path (the defaults when path is
-// empty) and prints a WARNING to w for each setting that is valid but
-// probably a mistake (config.Warnings).
-func loadSettings(w io.Writer, path string) (*config.Config, error) {
-	cfg, err := config.Load(path)
-	if err != nil {
-		return nil, err
-	}
-	for _, warning := range cfg.Warnings() {
-		fmt.Fprintf(w, "WARNING: %s: %s\n", path, warning)
-	}
-	return cfg, nil
 }
 
 // usageError marks errors caused by how the command was called; main exits 2 on them.

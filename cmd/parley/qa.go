@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/warehouse"
 	"github.com/parley-cx/parley/qa"
 )
@@ -139,7 +140,7 @@ Example:
 			if cmd.Flags().Changed("random-share") && share == 0 {
 				cfg.RandomShare = qa.TargetedOnly
 			}
-			if cfg.Settings, err = loadSettings(cmd.ErrOrStderr(), configPath); err != nil {
+			if cfg.Settings, err = config.Load(configPath); err != nil {
 				return err
 			}
 			if reviewers != "" {
@@ -248,7 +249,7 @@ Example:
 			if len(args) == 0 {
 				return usageErrorf("qa import: give at least one scores file")
 			}
-			settings, err := loadSettings(cmd.ErrOrStderr(), configPath)
+			settings, err := config.Load(configPath)
 			if err != nil {
 				return usageErrorf("qa import: --config: %w", err)
 			}
@@ -356,7 +357,7 @@ Example:
 				return usageErrorf("qa resolve: give --accept or --reject")
 			}
 			cfg.Accept = accept
-			settings, err := loadSettings(cmd.ErrOrStderr(), configPath)
+			settings, err := config.Load(configPath)
 			if err != nil {
 				return usageErrorf("qa resolve: --config: %w", err)
 			}

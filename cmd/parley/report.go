@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/parley-cx/parley/dashboards"
+	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/warehouse"
 )
 
@@ -97,7 +98,7 @@ Example:
 				return usageErrorf("report: %w", asFlags(err))
 			}
 			if conf != "" {
-				if cfg.Settings, err = loadSettings(cmd.ErrOrStderr(), conf); err != nil {
+				if cfg.Settings, err = config.Load(conf); err != nil {
 					return err
 				}
 			}

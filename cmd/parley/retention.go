@@ -46,7 +46,7 @@ once), then deletes them; a reader listing objects directly sees the
 partitions shrink object by object (docs/ingest.md).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := loc.fillFrom(cmd.ErrOrStderr(), configPath); err != nil {
+			if err := loc.fillFrom(configPath); err != nil {
 				return usageErrorf("%s: --config: %w", cmd.Name(), err)
 			}
 			cfg.Lake, cfg.S3 = loc.lake, loc.s3

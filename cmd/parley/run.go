@@ -86,7 +86,7 @@ Example:
 			if configPath == "" {
 				return usageErrorf("run: --config is required: parley run takes its stages and schedules from parley.yaml (see docs/operations.md)")
 			}
-			settings, err := loadSettings(cmd.ErrOrStderr(), configPath)
+			settings, err := config.Load(configPath)
 			if err != nil {
 				return usageErrorf("run: --config: %w", err)
 			}

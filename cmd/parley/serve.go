@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/serve"
 )
 
@@ -65,7 +66,7 @@ Example:
 			if configPath == "" {
 				return usageErrorf("serve: --config is required: the users and how they sign in are in parley.yaml's serve section")
 			}
-			settings, err := loadSettings(cmd.ErrOrStderr(), configPath)
+			settings, err := config.Load(configPath)
 			if err != nil {
 				return usageErrorf("serve: --config: %w", err)
 			}

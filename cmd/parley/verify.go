@@ -144,7 +144,7 @@ Example:
 // settings the warehouse records it was built with.
 func verifySettings(cmd *cobra.Command, dbPath, configPath string) (*config.Config, error) {
 	if configPath != "" {
-		settings, err := loadSettings(cmd.ErrOrStderr(), configPath)
+		settings, err := config.Load(configPath)
 		if err != nil {
 			return nil, usageErrorf("verify: --config: %w", err)
 		}

@@ -22,6 +22,7 @@ import (
 
 	"github.com/parley-cx/parley/internal/event"
 	"github.com/parley-cx/parley/internal/fielderr"
+	"github.com/parley-cx/parley/internal/suggest"
 )
 
 // Config is the whole of parley.yaml. The zero value is not valid; start from Default.
@@ -466,6 +467,9 @@ func (c *Config) Validate() error {
 		errs = append(errs, c.Queues[name].Hours.validate("queues."+name+".hours")...)
 	}
 	for _, ch := range slices.Sorted(maps.Keys(c.SLA)) {
+		if err := checkChannel("sla."+ch, ch, "this target would apply to nothing (the channel meant keeps its default)"); err != nil {
+			errs = append(errs, err)
+		}
 		s := c.SLA[ch]
 		if s.FirstResponse <= 0 {
 			add("sla."+ch+".first_response", "must be > 0")
@@ -505,6 +509,9 @@ func (c *Config) Validate() error {
 		add("friction.weights", "at least one weight must be > 0")
 	}
 	for _, ch := range slices.Sorted(maps.Keys(c.ReplyWindows)) {
+		if err := checkChannel("reply_windows."+ch, ch, "this window would apply to nothing (the channel meant keeps its default)"); err != nil {
+			errs = append(errs, err)
+		}
 		if c.ReplyWindows[ch] <= 0 {
 			add("reply_windows."+ch, "must be > 0")
 		}
@@ -540,28 +547,23 @@ func checkTimeZone(name string) error {
 	return nil
 }
 
-// Warnings are the settings that are valid but probably not what was
-// meant: sla and reply_windows entries for channels no event can carry (the
-// contract's channels and "unknown", the channel of conversations without
-// one). They apply to nothing, so a typo would otherwise pass unnoticed.
-// It must only be called on a validated Config.
-func (c *Config) Warnings() []string {
-	var out []string
-	for _, m := range []struct {
-		field    string
-		channels []string
-	}{
-		{"sla", slices.Sorted(maps.Keys(c.SLA))},
-		{"reply_windows", slices.Sorted(maps.Keys(c.ReplyWindows))},
-	} {
-		for _, ch := range m.channels {
-			if !slices.Contains(Channels, ch) {
-				out = append(out, fmt.Sprintf("%s.%s: no event has channel %q, so this setting applies to nothing (channels: %s)",
-					m.field, ch, ch, strings.Join(Channels, ", ")))
-			}
-		}
+// checkChannel refuses ch, a channel name field is keyed by, when no event
+// can carry it (the contract's channels and "unknown", the channel of
+// conversations without one): the setting would apply to nothing, so a
+// misspelling would pass unnoticed while the channel meant kept its default.
+// what says what the setting would then do ("this fee would charge
+// nothing"). The error names the near miss and the channels.
+func checkChannel(field, ch, what string) error {
+	if slices.Contains(Channels, ch) {
+		return nil
 	}
-	return out
+	hint := ""
+	// An empty name is near every short name: no suggestion then.
+	if near := suggest.Among(ch, Channels); ch != "" && len(near) > 0 {
+		hint = "did you mean " + strings.Join(near, " or ") + "? "
+	}
+	return fielderr.New(field, "no event has channel %q, so %s; %sthe channels: %s",
+		ch, what, hint, strings.Join(Channels, ", "))
 }
 
 // Channels are the channel names a conversation can have in the warehouse:

@@ -165,6 +165,16 @@ func TestExampleFileLoads(t *testing.T) {
 	}
 }
 
+// TestRepoSettingsFilesLoad keeps the other parley.yaml files of the repository valid as the
+// checks tighten (testdata/metrics/queue_now.yaml keys sla by channel).
+func TestRepoSettingsFilesLoad(t *testing.T) {
+	for _, path := range []string{filepath.Join("..", "..", "testdata", "metrics", "queue_now.yaml")} {
+		if _, err := Load(path); err != nil {
+			t.Errorf("Load(%s): %v", path, err)
+		}
+	}
+}
+
 // TestLakeSettings: the lake section is checked, and never changes what a
 // build computes (it is not in the fingerprint).
 func TestLakeSettings(t *testing.T) {

@@ -6,9 +6,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-
-	"github.com/parley-cx/parley/internal/fielderr"
-	"github.com/parley-cx/parley/internal/suggest"
 )
 
 // Cost holds the prices conversations.cost is computed from
@@ -74,16 +71,8 @@ func (c Cost) validate() []error {
 	for _, ch := range slices.Sorted(maps.Keys(c.Channels)) {
 		v := c.Channels[ch]
 		price("cost.channels."+ch, &v)
-		// Channels are the contract's closed list: a fee for any other (a misspelling)
-		// would charge no conversation, and the channel meant none either.
-		if !slices.Contains(Channels, ch) {
-			hint := ""
-			// An empty name is near every short name: no suggestion then.
-			if near := suggest.Among(ch, Channels); ch != "" && len(near) > 0 {
-				hint = "did you mean " + strings.Join(near, " or ") + "? "
-			}
-			errs = append(errs, fielderr.New("cost.channels."+ch, "no event has channel %q, so this fee would charge nothing; %sthe channels: %s",
-				ch, hint, strings.Join(Channels, ", ")))
+		if err := checkChannel("cost.channels."+ch, ch, "this fee would charge nothing"); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	return errs

@@ -169,6 +169,8 @@ func (q QA) validate() []error {
 		for j, v := range s.Channels {
 			if strings.TrimSpace(v) == "" {
 				add(fmt.Sprintf("%s.channels[%d]", f, j), "must not be empty")
+			} else if err := checkChannel(fmt.Sprintf("%s.channels[%d]", f, j), v, "this scorecard would never apply to it"); err != nil {
+				errs = append(errs, err)
 			}
 		}
 		if len(s.Categories) == 0 {

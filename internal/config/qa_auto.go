@@ -202,6 +202,8 @@ func (a AutoQA) validate() []error {
 		for j, v := range c.Channels {
 			if strings.TrimSpace(v) == "" {
 				add(fmt.Sprintf("%s.channels[%d]", f, j), "must not be empty")
+			} else if err := checkChannel(fmt.Sprintf("%s.channels[%d]", f, j), v, "this check would never apply to it"); err != nil {
+				errs = append(errs, err)
 			}
 		}
 		errs = append(errs, c.validateOptions(f, typ, opts)...)

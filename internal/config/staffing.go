@@ -73,6 +73,11 @@ func (s Staffing) validate() []error {
 		groups map[string]StaffingGroup
 	}{{"staffing.queues", s.Queues}, {"staffing.channels", s.Channels}} {
 		for _, name := range slices.Sorted(maps.Keys(kind.groups)) {
+			if kind.field == "staffing.channels" {
+				if err := checkChannel(kind.field+"."+name, name, "these settings would staff nothing"); err != nil {
+					errs = append(errs, err)
+				}
+			}
 			errs = append(errs, kind.groups[name].validate(kind.field+"."+name)...)
 		}
 	}
