@@ -271,8 +271,12 @@ func (k keyLines) withLine(err error) error {
 	if !errors.As(err, &fe) {
 		return err
 	}
-	if line, ok := k.byPath[fe.Field]; ok {
-		return fmt.Errorf("line %d: %w", line, err)
+	// A setting the file leaves out (a required field) is on the line of the
+	// nearest section that is written: sla.webchat for sla.webchat.first_response.
+	for p := fe.Field; p != ""; p = p[:max(strings.LastIndexAny(p, ".["), 0)] {
+		if line, ok := k.byPath[p]; ok {
+			return fmt.Errorf("line %d: %w", line, err)
+		}
 	}
 	return err
 }

@@ -92,6 +92,31 @@ func TestChannelKeysRefused(t *testing.T) {
 	}
 }
 
+// TestSLAGoalDefaults: an sla entry or staffing target without goal takes DefaultGoal, as
+// docs/config.md's table says (it was refused as "got 0"), and one without first_response is
+// refused on the line of its entry, saying what to write.
+func TestSLAGoalDefaults(t *testing.T) {
+	cfg, err := Load(writeFile(t, "sla:\n  webchat: {first_response: 2m}\nstaffing:\n  channels:\n    sms: {target: {first_response: 30s}}\n"))
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	if g := cfg.SLA["webchat"].Goal; g != DefaultGoal {
+		t.Errorf("sla.webchat.goal = %g, want the default %g", g, DefaultGoal)
+	}
+	if g := cfg.Staffing.Channels["sms"].Target.Goal; g != DefaultGoal {
+		t.Errorf("staffing.channels.sms.target.goal = %g, want the default %g", g, DefaultGoal)
+	}
+	for _, c := range []struct{ body, want string }{
+		{"sla:\n  webchat: {first_response: 2m, goal: 0}\n", "line 2: sla.webchat.goal: must be in (0, 1], got 0"},
+		{"timezone: UTC\nsla:\n  webchat:\n    goal: 0.9\n", "line 3: sla.webchat.first_response: required: a duration > 0, such as 60s"},
+		{"sla:\n  webchat: {first_respons: 2m}\n", "line 2: sla.webchat.first_respons: unknown key in sla.webchat; did you mean first_response?"},
+	} {
+		if _, err := Load(writeFile(t, c.body)); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Load(%q): %v\nwant %q", c.body, err, c.want)
+		}
+	}
+}
+
 // TestChangesFrom names every setting that differs from the recorded ones,
 // and nothing for the same settings or for build resources.
 func TestChangesFrom(t *testing.T) {
