@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"math"
 	"net/url"
@@ -322,7 +323,7 @@ type Duration time.Duration
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	var s string
 	if err := n.Decode(&s); err != nil {
-		return fmt.Errorf("line %d: duration must be a string like \"24h\" or \"7d\"", n.Line)
+		return fmt.Errorf("line %d: duration must be a string: %s", n.Line, durationForm)
 	}
 	v, err := ParseDuration(s)
 	if err != nil {
@@ -343,7 +344,7 @@ func ParseDuration(s string) (time.Duration, error) {
 	if days, ok := strings.CutSuffix(s, "d"); ok {
 		n, err := strconv.Atoi(days)
 		if err != nil {
-			return 0, fmt.Errorf("invalid duration %q", s)
+			return 0, fmt.Errorf("invalid duration %q: %s", s, durationForm)
 		}
 		const maxDays = int(math.MaxInt64 / int64(24*time.Hour))
 		if n > maxDays || n < -maxDays {
@@ -353,10 +354,14 @@ func ParseDuration(s string) (time.Duration, error) {
 	}
 	v, err := time.ParseDuration(s)
 	if err != nil {
-		return 0, fmt.Errorf("invalid duration %q", s)
+		return 0, fmt.Errorf("invalid duration %q: %s", s, durationForm)
 	}
 	return v, nil
 }
+
+// durationForm says what ParseDuration accepts, for its errors: a bare
+// number ("60") has no unit to read it in.
+const durationForm = "want a number with its unit, such as 60s, 1m, 1h30m or 7d"
 
 // Default is the configuration used when no parley.yaml is given.
 func Default() *Config {
@@ -564,7 +569,41 @@ func checkTimeZone(name string) error {
 		return fmt.Errorf("%q is %s; name the IANA time zone, such as \"Europe/London\" or \"UTC\"", name, why)
 	}
 	if _, err := time.LoadLocation(name); err != nil || name == "" {
-		return fmt.Errorf("%q is not an IANA time zone", name)
+		hint := " (such as \"Europe/London\" or \"UTC\")"
+		// An empty name is a prefix of every zone: no suggestion then.
+		if near := suggest.Among(name, zoneNames()); name != "" && len(near) > 0 {
+			hint = "; did you mean " + strings.Join(near[:min(len(near), 3)], " or ") + "?"
+		}
+		return fmt.Errorf("%q is not an IANA time zone%s", name, hint)
+	}
+	return nil
+}
+
+// zoneNames lists the time zones of the machine's zoneinfo database (the
+// folders Go's time package reads), for suggestions only: none when the
+// machine has none, since the copy linked into parley (time/tzdata) cannot
+// be listed; a folder that cannot be read is skipped for the same reason.
+func zoneNames() []string {
+	for _, root := range []string{os.Getenv("ZONEINFO"), "/usr/share/zoneinfo", "/usr/share/lib/zoneinfo", "/usr/lib/locale/TZ", "/etc/zoneinfo"} {
+		if root == "" {
+			continue
+		}
+		var names []string
+		//nolint:errcheck // the walk's errors only leave names out of a suggestion
+		fs.WalkDir(os.DirFS(root), ".", func(p string, d fs.DirEntry, err error) error {
+			switch {
+			case err != nil:
+				return nil
+			case d.IsDir() && (p == "posix" || p == "right"):
+				return fs.SkipDir // copies of the zones under other rules
+			case !d.IsDir() && p[0] >= 'A' && p[0] <= 'Z' && !strings.Contains(p, "."):
+				names = append(names, p) // zone files; the database's own files are lower-case or have a dot
+			}
+			return nil
+		})
+		if len(names) > 0 {
+			return names
+		}
 	}
 	return nil
 }
@@ -629,18 +668,49 @@ func (s Schedule) validate(field string) []error {
 func ParseSpan(s string) (start, end int, err error) {
 	a, b, ok := strings.Cut(s, "-")
 	if !ok {
-		return 0, 0, fmt.Errorf("%q is not HH:MM-HH:MM", s)
+		return 0, 0, fmt.Errorf("%q is not HH:MM-HH:MM; %s", s, spanForm(s))
 	}
 	if start, err = parseClock(strings.TrimSpace(a)); err != nil || start == 24*60 {
-		return 0, 0, fmt.Errorf("%q: bad start time", s)
+		return 0, 0, fmt.Errorf("%q: bad start time %q; %s", s, a, spanForm(s))
 	}
 	if end, err = parseClock(strings.TrimSpace(b)); err != nil {
-		return 0, 0, fmt.Errorf("%q: bad end time", s)
+		return 0, 0, fmt.Errorf("%q: bad end time %q; %s", s, b, spanForm(s))
 	}
 	if start == end {
 		return 0, 0, fmt.Errorf("%q: empty span (use 00:00-24:00 for a whole day)", s)
 	}
 	return start, end, nil
+}
+
+// spanForm says how a span is written, with the span s probably meant
+// when its times lack only the zeros of HH:MM ("8-18" is 08:00-18:00).
+func spanForm(s string) string {
+	const form = "write HH:MM-HH:MM, such as \"09:00-17:30\" (24:00 ends a day; \"22:00-06:00\" crosses midnight)"
+	a, b, _ := strings.Cut(s, "-")
+	pa, okA := padClock(a)
+	pb, okB := padClock(b)
+	if okA && okB && pa != pb && pa+"-"+pb != s {
+		start, errA := parseClock(pa)
+		_, errB := parseClock(pb)
+		if errA == nil && errB == nil && start != 24*60 {
+			return fmt.Sprintf("did you mean \"%s-%s\"? %s", pa, pb, form)
+		}
+	}
+	return form
+}
+
+// padClock writes an hour ("8") or H:MM ("8:30") as HH:MM.
+func padClock(s string) (string, bool) {
+	h, m, hasMin := strings.Cut(strings.TrimSpace(s), ":")
+	if !hasMin {
+		m = "00"
+	}
+	hh, err1 := strconv.Atoi(h)
+	_, err2 := strconv.Atoi(m)
+	if err1 != nil || err2 != nil || len(h) > 2 || len(m) != 2 {
+		return "", false
+	}
+	return fmt.Sprintf("%02d:%s", hh, m), true
 }
 
 func parseClock(s string) (int, error) {

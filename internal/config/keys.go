@@ -60,13 +60,15 @@ func walkKeys(n *yaml.Node, t reflect.Type, path string, errs *[]error) {
 			}
 			ft, ok := fields[key.Value]
 			if !ok {
-				hint := ""
-				if near := suggest.Among(key.Value, names); len(near) > 0 {
-					hint = "; did you mean " + strings.Join(near, " or ") + "?"
-				}
 				section := "parley.yaml"
 				if path != "" {
 					section = path
+				}
+				// The near keys, else all of them: a key far from every
+				// right one (business_hours for hours) still learns them.
+				hint := "; its keys: " + strings.Join(names, ", ")
+				if near := suggest.Among(key.Value, names); len(near) > 0 {
+					hint = "; did you mean " + strings.Join(near, " or ") + "?"
 				}
 				*errs = append(*errs, fmt.Errorf("line %d: %s: unknown key in %s%s", key.Line, join(path, key.Value), section, hint))
 				continue

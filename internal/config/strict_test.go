@@ -1,6 +1,7 @@
 package config
 
 import (
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -114,6 +115,44 @@ func TestSLAGoalDefaults(t *testing.T) {
 		if _, err := Load(writeFile(t, c.body)); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("Load(%q): %v\nwant %q", c.body, err, c.want)
 		}
+	}
+}
+
+// TestMessagesTeach: a mistake's message says what is accepted, with an example or the near
+// miss (they said only "invalid duration", "not an IANA time zone", "bad start time", or
+// "unknown key in queues.biling").
+func TestMessagesTeach(t *testing.T) {
+	cases := []struct {
+		name, body string
+		want       []string
+	}{
+		{"a duration without unit", "sla:\n  webchat:\n    first_response: 60\n",
+			[]string{"line 3: sla.webchat.first_response:", `invalid duration "60": want a number with its unit, such as 60s, 1m, 1h30m or 7d`}},
+		{"a misspelt time zone", "timezone: Europe/Londn\n",
+			[]string{"line 1: timezone:", `"Europe/Londn" is not an IANA time zone; did you mean Europe/London?`}},
+		{"a queue's misspelt time zone", "queues:\n  billing:\n    hours:\n      timezone: europe/berlin\n",
+			[]string{"line 4: queues.billing.hours.timezone:", "did you mean Europe/Berlin?"}},
+		{"hours without minutes", "business_hours:\n  weekly:\n    mon: [\"8-18\"]\n",
+			[]string{"line 3: business_hours.weekly.mon[0]:", `"8-18": bad start time "8"; did you mean "08:00-18:00"? write HH:MM-HH:MM, such as "09:00-17:30"`}},
+		{"a span of nonsense", "business_hours:\n  weekly:\n    tue: [\"morning\"]\n",
+			[]string{"line 3: business_hours.weekly.tue[0]:", `"morning" is not HH:MM-HH:MM; write HH:MM-HH:MM, such as "09:00-17:30"`}},
+		{"a key far from every right one", "queues:\n  biling:\n    business_hours:\n      weekly: {}\n",
+			[]string{"line 3: queues.biling.business_hours: unknown key in queues.biling; its keys: hours"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if c.name == "a misspelt time zone" || c.name == "a queue's misspelt time zone" {
+				if _, err := os.Stat("/usr/share/zoneinfo/Europe/London"); err != nil {
+					t.Skip("no zoneinfo database on this machine to suggest from")
+				}
+			}
+			_, err := Load(writeFile(t, c.body))
+			for _, w := range c.want {
+				if err == nil || !strings.Contains(err.Error(), w) {
+					t.Errorf("Load: %v\nwant it to say %q", err, w)
+				}
+			}
+		})
 	}
 }
 
