@@ -134,6 +134,34 @@ func TestShiftsErrorsNameTheirField(t *testing.T) {
 	}
 }
 
+// TestShiftsErrorsLikeParleyYAML: a shifts file's mistakes are told as parley.yaml's are
+// (line, key path, the near key, the value wanted), not as Go's decoder says them ("field start
+// not found in type schedule.ShiftType").
+func TestShiftsErrorsLikeParleyYAML(t *testing.T) {
+	dir := t.TempDir()
+	cases := []struct{ name, yaml, want string }{
+		{"misspelt key", "shifts:\n  - name: early\n    start: [\"07:00\"]\n    length: 8h\n",
+			"line 3: shifts[0].start: unknown key in shifts[0]; did you mean starts?"},
+		{"a duration without unit", "shifts:\n  - name: early\n    starts: [\"07:00\"]\n    length: 8\n",
+			`line 4: shifts[0].length: invalid duration "8": want a number with its unit`},
+		{"text for true or false", "breaks: {min_shift: 6h, after: 3h, length: 30m, paid: sometimes}\nshifts: [{name: a, starts: [\"07:00\"], length: 8h}]\n",
+			"line 1: breaks.paid: `sometimes` is text, want true or false"},
+		{"a bad value", "shifts:\n  - name: early\n    starts: [\"7:00\"]\n    length: 8h\n",
+			`line 3: shifts[0].starts[0]: "7:00" is not HH:MM`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := LoadShifts(writeFile(t, dir, "s.yaml", tc.yaml))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("LoadShifts: %v\nwant %q", err, tc.want)
+			}
+			if err != nil && strings.Contains(err.Error(), "schedule.ShiftType") {
+				t.Errorf("LoadShifts: %v\nnames a Go type", err)
+			}
+		})
+	}
+}
+
 // The schedule page shows requirements, the chosen shifts and coverage per
 // interval, self-contained and clean in headless Chromium; a queue name
 // with markup arrives as text.

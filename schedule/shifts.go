@@ -5,14 +5,11 @@
 package schedule
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
 	"slices"
 	"time"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/fielderr"
@@ -46,21 +43,21 @@ type ShiftType struct {
 	Days []string `yaml:"days"`
 }
 
-// LoadShifts reads and validates a shifts.yaml. Unknown keys are errors and
-// every problem is reported at once, each naming its field.
+// LoadShifts reads and validates a shifts.yaml as parley.yaml is read
+// (config.DecodeStrict): unknown keys are errors with the near key, and every
+// problem is reported at once, each naming its line and field.
 func LoadShifts(path string) (*Shifts, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("schedule: read %s: %w", path, err)
 	}
 	var s Shifts
-	dec := yaml.NewDecoder(bytes.NewReader(raw))
-	dec.KnownFields(true)
-	if err := dec.Decode(&s); err != nil {
+	place, err := config.DecodeStrict(raw, &s)
+	if err != nil {
 		return nil, fmt.Errorf("schedule: parse %s: %w", path, err)
 	}
 	if err := s.Validate(); err != nil {
-		return nil, fmt.Errorf("schedule: %s: %w", path, err)
+		return nil, fmt.Errorf("schedule: %s: %w", path, place(err))
 	}
 	return &s, nil
 }

@@ -2,12 +2,10 @@
 package config
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"maps"
 	"math"
@@ -415,23 +413,9 @@ func Load(path string) (*Config, error) {
 func Parse(name string, raw []byte) (*Config, error) {
 	cfg := Default()
 	path := name
-	var doc yaml.Node
-	if err := yaml.Unmarshal(raw, &doc); err != nil {
+	place, err := DecodeStrict(raw, cfg)
+	if err != nil {
 		return nil, fmt.Errorf("config: parse %s: %w", path, err)
-	}
-	if err := unknownKeys(&doc, cfg); err != nil {
-		return nil, fmt.Errorf("config: %s: %w", path, err)
-	}
-	lines := newKeyLines(&doc)
-	dec := yaml.NewDecoder(bytes.NewReader(raw))
-	dec.KnownFields(true)
-	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("config: parse %s: %w", path, lines.explainDecode(err))
-	}
-	var second yaml.Node
-	if err := dec.Decode(&second); !errors.Is(err, io.EOF) {
-		// Read with one Decode, a second document would be ignored silently.
-		return nil, fmt.Errorf("config: parse %s: a second YAML document (after \"---\", line %d) is not allowed: parley.yaml holds one", path, second.Line)
 	}
 	// "sla:" with no value decodes to a nil map; it means "nothing to
 	// change", as an empty map does, not "no targets at all".
@@ -450,7 +434,7 @@ func Parse(name string, raw []byte) (*Config, error) {
 		cfg.ContactReasons = def.ContactReasons
 	}
 	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("config: %s: %w", path, lines.withLines(err))
+		return nil, fmt.Errorf("config: %s: %w", path, place(err))
 	}
 	return cfg, nil
 }

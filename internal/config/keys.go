@@ -1,8 +1,10 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -13,6 +15,36 @@ import (
 	"github.com/parley-cx/parley/internal/fielderr"
 	"github.com/parley-cx/parley/internal/suggest"
 )
+
+// DecodeStrict decodes raw, which must hold one YAML document, into v (a
+// pointer to a struct, already holding its defaults) as parley.yaml is read,
+// so that every YAML file of parley says its mistakes alike: each key no
+// field takes is an error naming its line, key path and the near keys ("did
+// you mean starts?"), all at once; a value of the wrong type names its key,
+// line, what was written and what is wanted; a second document after "---"
+// is refused rather than ignored. The returned place prefixes each field
+// error (fielderr) of a later validation with the line its key is on.
+func DecodeStrict(raw []byte, v any) (place func(error) error, err error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		return nil, err
+	}
+	if err := unknownKeys(&doc, v); err != nil {
+		return nil, err
+	}
+	lines := newKeyLines(&doc)
+	dec := yaml.NewDecoder(bytes.NewReader(raw))
+	dec.KnownFields(true)
+	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
+		return nil, lines.explainDecode(err)
+	}
+	var second yaml.Node
+	if err := dec.Decode(&second); !errors.Is(err, io.EOF) {
+		// Read with one Decode, a second document would be ignored silently.
+		return nil, fmt.Errorf("a second YAML document (after \"---\", line %d) is not allowed: the file holds one", second.Line)
+	}
+	return lines.withLines, nil
+}
 
 // unknownKeys walks the YAML document against the shape of v (a pointer to
 // a struct) and returns one error per key no field takes, each with its line
