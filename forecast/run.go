@@ -297,6 +297,13 @@ func Run(ctx context.Context, c Config) error {
 		if err := db.QueryRowContext(ctx, sqlfiles.File("forecast/05_timezone.sql")).Scan(&rep.TimeZone); err != nil {
 			return fmt.Errorf("forecast: read warehouse time zone: %w", err)
 		}
+		// A --queue or --channel no conversation arrived in would forecast nothing: refuse
+		// it, naming those that exist, as report and qa sample do.
+		if err := db.CheckFilters(ctx,
+			warehouse.Filter{Flag: "queue", Dimension: "arrival_queue", Value: c.Filter.Queue},
+			warehouse.Filter{Flag: "channel", Dimension: "arrival_channel", Value: c.Filter.Channel}); err != nil {
+			return fmt.Errorf("forecast: %w", err)
+		}
 		if groups, err = ReadWarehouseGroups(ctx, db.DB, c.Interval, c.Filter, c.ByQueue, c.ByChannel); err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/parley-cx/parley/forecast"
 	"github.com/parley-cx/parley/internal/atomicfile"
 	"github.com/parley-cx/parley/internal/config"
+	"github.com/parley-cx/parley/internal/warehouse"
 	"github.com/parley-cx/parley/staffing"
 )
 
@@ -177,6 +179,9 @@ Examples:
 				return usageErrorf("%w", err)
 			}
 			if err := forecast.Run(cmd.Context(), c); err != nil {
+				if errors.Is(err, warehouse.ErrUnknownFilterValue) {
+					return usageErrorf("forecast: %w", asFlags(errors.Unwrap(err)))
+				}
 				return err
 			}
 			if daily != "" {
@@ -200,8 +205,8 @@ Examples:
 	f.StringVar(&sep, "sep", "auto", "--arrivals field separator: auto, comma, tab, semicolon or one character")
 	f.StringVar(&configPath, "config", "", "parley.yaml (org time zone, holidays, sla and staffing targets per queue/channel)")
 	f.StringVar(&tz, "timezone", "", "time zone for --arrivals timestamps with a zone (default: the config's)")
-	f.StringVar(&queue, "queue", "", "with --db: only conversations whose first customer message was in this queue")
-	f.StringVar(&channel, "channel", "", "with --db: only conversations on this channel")
+	f.StringVar(&queue, "queue", "", "with --db: only conversations whose first customer message was in this queue (--queue billing); one no conversation has is refused, naming those that exist")
+	f.StringVar(&channel, "channel", "", "with --db: only conversations whose first customer message was on this channel")
 	f.StringSliceVar(&by, "by", nil, "with --db: one forecast per queue, per channel, or per pair (--by queue,channel)")
 	f.StringVar(&interval, "interval", "30m", "interval length; must divide a day")
 	f.StringVar(&horizon, "horizon", "14d", "how far ahead to forecast (days: 14d, or weeks: 2w); 7d with --rolling")

@@ -196,6 +196,35 @@ func TestReportUnknownSliceValue(t *testing.T) {
 	}
 }
 
+// TestForecastUnknownFilterValue: forecast's --queue and --channel are checked as report's
+// are: a value no conversation arrives in is a usage error (exit 2) naming the values that
+// exist and the near miss (it said "the warehouse has no customer messages in queue" and
+// exited 1, as if the warehouse were empty).
+func TestForecastUnknownFilterValue(t *testing.T) {
+	_, db := importAndBuild(t, metricsFixture("rules.jsonl"))
+	first := func(q string) string {
+		out := mustParley(t, "sql", "--db", db, "--format", "csv", q)
+		return strings.Split(out, "\n")[1]
+	}
+	arrival := func(col string) string {
+		return first("SELECT arg_min(" + col + ", seq) AS v FROM messages WHERE sender_role = 'customer' GROUP BY conversation_id HAVING v IS NOT NULL ORDER BY count(*) OVER (PARTITION BY v) DESC, v LIMIT 1")
+	}
+	for _, flag := range []string{"queue", "channel"} {
+		exists := arrival(flag)
+		typed := exists[:len(exists)-1]
+		_, errOut, err := cli(strings.NewReader(""), "forecast", "--db", db, "--"+flag, typed)
+		var ue usageError
+		if err == nil || !errors.As(err, &ue) {
+			t.Fatalf("forecast --%s %s: err %v (stderr %q), want a usage error (exit 2)", flag, typed, err, errOut)
+		}
+		for _, want := range []string{"--" + flag + `: "` + typed + `"`, "not in the warehouse", "did you mean " + exists + "?"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("forecast --%s %s: error %q does not say %q", flag, typed, err, want)
+			}
+		}
+	}
+}
+
 // TestDefaultPeriodRules: report and qa sample follow different default periods, each its own
 // rule, on a warehouse where the two differ as on the demo's: conversations start on 03-02,
 // 03-03 and 03-04, whose resolutions and CSAT answers come up to 03-08, and on 03-09, the day

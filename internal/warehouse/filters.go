@@ -13,7 +13,8 @@ import (
 )
 
 // Filter is one filter a command was given: keep only the conversations whose Dimension
-// (queue, channel, market or reason: the files of sql/filters/) is Value. Flag is
+// (queue, channel, market, reason, or arrival_queue and arrival_channel, those of their
+// first customer message: the files of sql/filters/) is Value. Flag is
 // the flag that set it, for the message.
 type Filter struct {
 	Flag, Dimension, Value string
@@ -91,7 +92,8 @@ func (db *DB) filterValues(ctx context.Context, dimension string) ([]sql.NullStr
 }
 
 // plural names each dimension's values in messages.
-var plural = map[string]string{"queue": "queues", "channel": "channels", "market": "markets", "reason": "contact reasons"}
+var plural = map[string]string{"queue": "queues", "channel": "channels", "market": "markets", "reason": "contact reasons",
+	"arrival_queue": "queues", "arrival_channel": "channels"}
 
 // describeValues names the values that exist, the near misses of f.Value first.
 func describeValues(f Filter, names []string) string {
