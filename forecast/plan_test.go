@@ -76,7 +76,7 @@ func TestPlanByQueueUsesEachQueuesTarget(t *testing.T) {
 	path := withHandleTime(t)
 	cfg := config.Default()
 	shrink := 0.2
-	cfg.SLA["chat"] = config.SLA{FirstResponse: config.Duration(5 * time.Minute), Goal: 0.7}
+	cfg.SLA["webchat"] = config.SLA{FirstResponse: config.Duration(5 * time.Minute), Goal: 0.7}
 	cfg.Staffing.Queues = map[string]config.StaffingGroup{
 		"billing": {Target: &config.SLA{FirstResponse: config.Duration(20 * time.Second), Goal: 0.9}, Concurrency: 2, Shrinkage: &shrink},
 	}
@@ -95,7 +95,7 @@ func TestPlanByQueueUsesEachQueuesTarget(t *testing.T) {
 		in             staffing.Input
 	}{
 		"billing":         {"90% in 20s", "staffing.queues.billing.target", staffing.Input{AHT: 600 * time.Second, TargetLevel: 0.9, TargetTime: 20 * time.Second, Concurrency: 2, Shrinkage: 0.2, MaxOccupancy: 1}},
-		"O'Brien's queue": {"70% in 5m", "sla.chat", staffing.Input{AHT: 300 * time.Second, TargetLevel: 0.7, TargetTime: 5 * time.Minute, Concurrency: 1, MaxOccupancy: 1}},
+		"O'Brien's queue": {"70% in 5m", "sla.webchat", staffing.Input{AHT: 300 * time.Second, TargetLevel: 0.7, TargetTime: 5 * time.Minute, Concurrency: 1, MaxOccupancy: 1}},
 	}
 	for _, g := range rep.Groups {
 		w := want[g.Queue]
@@ -193,8 +193,8 @@ func TestPlanCSVColumns(t *testing.T) {
 		t.Errorf("%d rows, want one per hour of 7 days for 2 queue/channel pairs", len(recs)-1)
 	}
 	for _, r := range recs[1:] {
-		if r[1] != "chat" || r[2] != "America/New_York" || (r[10] != "0" && r[15] == "") {
-			t.Fatalf("row %v: want channel chat, New York, an abandon rate where staffed", r)
+		if r[1] != "webchat" || r[2] != "America/New_York" || (r[10] != "0" && r[15] == "") {
+			t.Fatalf("row %v: want channel webchat, New York, an abandon rate where staffed", r)
 		}
 	}
 	drecs, err := csv.NewReader(&days).ReadAll()

@@ -282,13 +282,13 @@ func fixtureWarehouse(t *testing.T) string {
 			id := fmt.Sprintf("c-%02d-%02d", d, h)
 			queue := []string{"billing", "O'Brien's queue"}[h%2]
 			if _, err := tx.Exec(`INSERT INTO conversations (conversation_id, channel, first_queue, started_local) VALUES (?, ?, ?, ?)`,
-				id, "chat", queue, WallClock(arrive.Add(-time.Minute), ny)); err != nil {
+				id, "webchat", queue, WallClock(arrive.Add(-time.Minute), ny)); err != nil {
 				t.Fatal(err)
 			}
 			for seq, m := range script {
 				at := arrive.Add(m.offset)
 				if _, err := tx.Exec(`INSERT INTO messages (conversation_id, seq, occurred_at, occurred_local, sender_role, private, automated, queue, channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-					id, seq+1, at.UTC(), WallClock(at, ny), m.role, m.private, m.auto, queue, "chat"); err != nil {
+					id, seq+1, at.UTC(), WallClock(at, ny), m.role, m.private, m.auto, queue, "webchat"); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -315,7 +315,7 @@ func TestWarehouseArrivalsAndHandleTime(t *testing.T) {
 	}{
 		{Filter{}, []int{9, 10, 11, 12, 13, 14, 15, 16}},
 		{Filter{Queue: "billing"}, []int{10, 12, 14, 16}},
-		{Filter{Queue: "O'Brien's queue", Channel: "chat"}, []int{9, 11, 13, 15}},
+		{Filter{Queue: "O'Brien's queue", Channel: "webchat"}, []int{9, 11, 13, 15}},
 	}
 	for _, tc := range tests {
 		s, err := ReadWarehouse(ctx, db.DB, time.Hour, tc.filter)
