@@ -165,10 +165,15 @@ func TestExampleFileLoads(t *testing.T) {
 	}
 }
 
-// TestRepoSettingsFilesLoad keeps the other parley.yaml files of the repository valid as the
-// checks tighten (testdata/metrics/queue_now.yaml keys sla by channel).
+// TestRepoSettingsFilesLoad keeps the other parley.yaml files of the repository (the fixtures'
+// settings) valid as the checks tighten. (docs/mappings/*.yaml are import mappings, not settings.)
 func TestRepoSettingsFilesLoad(t *testing.T) {
-	for _, path := range []string{filepath.Join("..", "..", "testdata", "metrics", "queue_now.yaml")} {
+	for _, path := range []string{
+		filepath.Join("..", "..", "testdata", "metrics", "queue_now.yaml"),
+		filepath.Join("..", "..", "testdata", "metrics", "america.yaml"),
+		filepath.Join("..", "..", "testdata", "metrics", "europe.yaml"),
+		filepath.Join("..", "..", "testdata", "qa", "e2e.yaml"),
+	} {
 		if _, err := Load(path); err != nil {
 			t.Errorf("Load(%s): %v", path, err)
 		}
