@@ -111,6 +111,9 @@ func TestSLAGoalDefaults(t *testing.T) {
 		{"sla:\n  webchat: {first_response: 2m, goal: 0}\n", "line 2: sla.webchat.goal: must be in (0, 1], got 0"},
 		{"timezone: UTC\nsla:\n  webchat:\n    goal: 0.9\n", "line 3: sla.webchat.first_response: required: a duration > 0, such as 60s"},
 		{"sla:\n  webchat: {first_respons: 2m}\n", "line 2: sla.webchat.first_respons: unknown key in sla.webchat; did you mean first_response?"},
+		// SLA decodes itself now: its type errors still name key, line and what is wanted.
+		{"sla:\n  webchat: 5m\n", "line 2: sla.webchat: `5m` is text, want a mapping"},
+		{"sla:\n  sms: {first_response: 1m, goal: high}\n", "line 2: sla.sms.goal: `high` is text, want a number"},
 	} {
 		if _, err := Load(writeFile(t, c.body)); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("Load(%q): %v\nwant %q", c.body, err, c.want)
