@@ -312,7 +312,11 @@ func TestDisputes(t *testing.T) {
 			t.Errorf("%s: %v, want an error saying %q", label, err, want)
 		}
 	}
-	wantErr("dispute of an unknown review", dispute("rv-nope"), "is not in the lake")
+	// "in the lake at PATH": a lake folder named lake read "is not in the lake lake".
+	wantErr("dispute of an unknown review", dispute("rv-nope"), "is not in the lake at "+root)
+	if _, err := ResolveDispute(ctx, ResolveConfig{Lake: root, Review: "rv-nope", By: "lead", Settings: testSettings(), Now: fixtureNow}); err == nil || !strings.Contains(err.Error(), "is not in the lake at "+root) {
+		t.Errorf("resolve of an unknown review: %v, want it to name the lake at %s", err, root)
+	}
 	wantErr("resolve without a dispute", resolve(false, "", fixtureNow), "has no open dispute")
 	if err := dispute(id); err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/parley-cx/parley/internal/fielderr"
 	"github.com/parley-cx/parley/internal/warehouse"
 	"github.com/parley-cx/parley/qa"
 )
@@ -156,7 +157,15 @@ Example:
 				cfg.Now = day.Add(12 * time.Hour)
 			}
 			cfg.Log = slog.New(slog.NewTextHandler(os.Stderr, nil))
-			if err := cfg.Validate(); err != nil {
+			// Zero in Config means "the default"; given on the command line it is a mistake
+			// (it used to sample DefaultSize conversations without a word).
+			var zero []error
+			for _, name := range []string{"size", "per-agent"} {
+				if cmd.Flags().Changed(name) && cmd.Flags().Lookup(name).Value.String() == "0" {
+					zero = append(zero, fielderr.New(name, "0 must be > 0 (leave --%s out for the default)", name))
+				}
+			}
+			if err := errors.Join(append(zero, cfg.Validate())...); err != nil {
 				return usageErrorf("qa sample: %w", asFlags(err))
 			}
 			res, err := qa.Sample(cmd.Context(), cfg)
@@ -179,8 +188,8 @@ Example:
 	f.StringVar(&cfg.Out, "out", "", "folder for the packet and the default ledger (required)")
 	f.StringVar(&from, "from", "", "first local date of the period, YYYY-MM-DD (default: 6 days before --to)")
 	f.StringVar(&to, "to", "", "last local date of the period, YYYY-MM-DD, e.g. --to 2026-03-31 (default: the last complete day with conversations started)")
-	f.IntVar(&cfg.Size, "size", 0, fmt.Sprintf("conversations in the sample (default %d; not with --per-agent)", qa.DefaultSize))
-	f.IntVar(&cfg.PerAgent, "per-agent", 0, "conversations per agent instead of --size")
+	f.IntVar(&cfg.Size, "size", 0, fmt.Sprintf("conversations in the sample, > 0, e.g. --size 30 (default %d; not with --per-agent)", qa.DefaultSize))
+	f.IntVar(&cfg.PerAgent, "per-agent", 0, "conversations per agent instead of --size, > 0, e.g. --per-agent 5")
 	f.Float64Var(&share, "random-share", qa.DefaultRandomShare, "share of each quota drawn uniformly at random, 0..1")
 	f.StringVar(&strata, "strata", strings.Join(qa.AllStrata, ","), `comma-separated strata for the targeted share, or "none"; auto_fail (failed any automatic check in auto_qa) or auto_fail:CHECK (failed that check), e.g. --strata auto_fail:sensitive_data,low_csat`)
 	f.StringVar(&cfg.Queue, "queue", "", "only conversations whose last queue is this, e.g. --queue billing")
