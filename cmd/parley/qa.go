@@ -103,7 +103,11 @@ conversations, and a stratum that runs dry is topped up at random:
 
 The same warehouse, options, --date and --seed give the same packet, byte for
 byte. Conversations in the ledger are skipped unless --allow-repeat; rerunning
-the same date and seed reproduces that run rather than skipping its own picks.
+the same date, seed and options reproduces that run rather than skipping its own
+picks. A run whose <date>-<seed> folder holds a packet sampled with other
+options (another --channel, --size, period, ...) is refused, naming them, and
+the packet and its ledger rows are kept: give it its own --seed, e.g. --seed 2,
+or another --out.
 The packet is written into a temporary folder in DIR and swapped in place of
 that run's earlier packet only when complete, so a failure part-way leaves the
 earlier packet as it was; nothing else in DIR is touched.
