@@ -187,7 +187,7 @@ func readRescore(scs scorecards, path string, in *Input, final lake.ReviewRow) (
 		rows, probs = in.read(scs)
 	} else {
 		var err error
-		if rows, probs, err = readScores(scs, path); err != nil {
+		if rows, _, probs, err = readScores(scs, path); err != nil {
 			return lake.ReviewRow{}, err
 		}
 	}

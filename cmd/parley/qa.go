@@ -230,7 +230,11 @@ Every review is checked against its scorecard version (qa.scorecards in
 a rating outside the category's scale, N/A where the scorecard does not
 allow it, a category without a rating, a missing reviewer id. Each problem
 is reported with its file, line and field, and a file with any problem
-stops the whole import: nothing is written.
+stops the whole import: nothing is written. Files that hold no review at
+all (an empty file, a scores template with no rating filled in) are an
+error too (status 1, nothing written), naming them; one such file among
+others that hold reviews is a warning on stderr. A template's reviews not
+filled in yet are skipped and counted.
 
 The new reviews are written as one Parquet file, atomically. Importing the
 same files again changes nothing: a version already stored (same review id
@@ -275,6 +279,9 @@ Example:
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%d reviews read: %d stored, %d already in the lake, %d unchanged\n", res.Read, res.Stored, res.Known, res.Unchanged)
+			if res.Unfilled > 0 {
+				fmt.Fprintf(cmd.OutOrStdout(), "%d reviews of the scores templates not filled in yet: skipped\n", res.Unfilled)
+			}
 			if res.File != "" {
 				fmt.Fprintf(cmd.OutOrStdout(), "written: %s\n", res.File)
 			}
