@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/parley-cx/parley/internal/fielderr"
 	"github.com/parley-cx/parley/internal/warehouse"
 	sqlfiles "github.com/parley-cx/parley/sql"
 )
@@ -105,7 +106,9 @@ func checkAutoStrata(ctx context.Context, db *warehouse.DB, strata []string) err
 	}
 	for _, s := range strata {
 		if check, ok := autoStratum(s); ok && check != "" && !slices.Contains(known, check) {
-			return fmt.Errorf("qa: --strata %s: no automatic check %q in the warehouse (checks: %s)", s, check, strings.Join(known, ", "))
+			// Wrapping ErrUnknownFilterValue makes it a usage error, like an unknown --channel.
+			return fmt.Errorf("qa: %w", fielderr.New("strata", "%s: no automatic check %q in the warehouse (checks: %s): %w",
+				s, check, strings.Join(known, ", "), warehouse.ErrUnknownFilterValue))
 		}
 	}
 	return nil

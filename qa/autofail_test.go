@@ -2,9 +2,12 @@ package qa
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/parley-cx/parley/internal/warehouse"
 )
 
 // TestAutoFailStrata: auto_fail holds complete conversations that failed
@@ -64,6 +67,8 @@ func TestAutoFailUnknownCheck(t *testing.T) {
 			t.Errorf("%s: %v", tt.strata, err)
 		case tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)):
 			t.Errorf("%s: error %v, want %q", tt.strata, err, tt.err)
+		case tt.err != "" && !errors.Is(err, warehouse.ErrUnknownFilterValue):
+			t.Errorf("%s: error %v does not wrap warehouse.ErrUnknownFilterValue (the command's usage error)", tt.strata, err)
 		}
 	}
 }

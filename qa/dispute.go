@@ -62,7 +62,7 @@ func Dispute(ctx context.Context, cfg DisputeConfig) (string, error) {
 	defer st.close()
 	h := st.history(cfg.Review)
 	if len(h.versions) == 0 {
-		return "", fmt.Errorf("qa: dispute: review %q is not in the lake %s", cfg.Review, cfg.Lake)
+		return "", fmt.Errorf("qa: dispute: review %q is not in the lake at %s", cfg.Review, cfg.Lake)
 	}
 	if d, open := h.openDispute(); open {
 		return "", fmt.Errorf("qa: dispute: review %q is already disputed (by %s on %s); resolve that dispute first", cfg.Review, d.By, d.At.Format(time.DateOnly))
@@ -146,7 +146,7 @@ func ResolveDispute(ctx context.Context, cfg ResolveConfig) (string, error) {
 	defer st.close()
 	h := st.history(cfg.Review)
 	if len(h.versions) == 0 {
-		return "", fmt.Errorf("qa: resolve: review %q is not in the lake %s", cfg.Review, cfg.Lake)
+		return "", fmt.Errorf("qa: resolve: review %q is not in the lake at %s", cfg.Review, cfg.Lake)
 	}
 	if _, open := h.openDispute(); !open {
 		return "", fmt.Errorf("qa: resolve: review %q has no open dispute", cfg.Review)
@@ -187,7 +187,7 @@ func readRescore(scs scorecards, path string, in *Input, final lake.ReviewRow) (
 		rows, probs = in.read(scs)
 	} else {
 		var err error
-		if rows, probs, err = readScores(scs, path); err != nil {
+		if rows, _, probs, err = readScores(scs, path); err != nil {
 			return lake.ReviewRow{}, err
 		}
 	}

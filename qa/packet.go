@@ -86,6 +86,9 @@ func writePacket(ctx context.Context, db *warehouse.DB, cfg Config, p plan, dir 
 		cards[i] = settings.QA.ScorecardFor(c.LastQueue, c.Channel)
 	}
 
+	if err := writeOptions(dir, optionsOf(cfg, p)); err != nil {
+		return err
+	}
 	csvData, jsonl, err := encodeManifest(rows)
 	if err != nil {
 		return err

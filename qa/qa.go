@@ -209,8 +209,10 @@ type Shortfall struct {
 }
 
 // Sample draws a sample from the warehouse, writes the packet folder
-// Out/<date>-<seed>/ (index.html, one page per transcript, manifest.csv and
-// manifest.jsonl) and records the sample in the ledger.
+// Out/<date>-<seed>/ (index.html, one page per transcript, manifest.csv,
+// manifest.jsonl and OptionsName) and records the sample in the ledger. If
+// that folder holds a packet sampled with other options, it returns an
+// error wrapping ErrOtherOptions and writes nothing.
 func Sample(ctx context.Context, cfg Config) (Result, error) {
 	if err := cfg.Validate(); err != nil {
 		return Result{}, fmt.Errorf("qa: %w", err)
@@ -236,6 +238,9 @@ func Sample(ctx context.Context, cfg Config) (Result, error) {
 		return Result{}, fmt.Errorf("qa: %w", err)
 	}
 	p := newPlan(cfg, info)
+	if err := checkRerun(cfg, p); err != nil {
+		return Result{}, err
+	}
 	log.Info("qa: sampling", "period", p.from+" to "+p.to, "run", p.run, "queue", cfg.Queue, "channel", cfg.Channel)
 
 	cands, err := loadCandidates(ctx, db, p.from, p.to, cfg.Queue, cfg.Channel, cfg.AttributeTo)

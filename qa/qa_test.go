@@ -415,12 +415,16 @@ func TestSampleLedger(t *testing.T) {
 	}
 }
 
-// A rerun of the same run replaces its packet: no page of the earlier
-// attempt is left behind, and no temporary folder either.
+// A rerun of the same run (same options) replaces its packet: no page of
+// the earlier attempt is left behind, and no temporary folder either.
 func TestSampleRerunReplacesPacket(t *testing.T) {
 	db := newWarehouse(t, varied(40))
 	out := t.TempDir()
-	runSample(t, Config{DB: db, Out: out, Size: 12, Seed: 5})
+	first, _ := runSample(t, Config{DB: db, Out: out, Size: 3, Seed: 5})
+	stale := filepath.Join(first.Dir, transcriptDir, "99.html")
+	if err := os.WriteFile(stale, []byte("left by an earlier attempt"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	res, rows := runSample(t, Config{DB: db, Out: out, Size: 3, Seed: 5})
 	pages, err := os.ReadDir(filepath.Join(res.Dir, transcriptDir))
 	if err != nil {
@@ -439,6 +443,71 @@ func TestSampleRerunReplacesPacket(t *testing.T) {
 	}
 	if want := []string{res.Run, DefaultLedgerName}; !slices.Equal(names, want) {
 		t.Errorf("output folder holds %v, want %v", names, want)
+	}
+}
+
+// TestSampleOtherOptionsKeepPacket: a run with the same run id (date and
+// seed) as an existing packet but other options is refused, naming the
+// options that differ, and leaves the packet and the ledger as they were
+// (it used to replace the packet and drop its picks from the ledger, so
+// they could be sampled again). A packet that does not record its options
+// is kept too.
+func TestSampleOtherOptionsKeepPacket(t *testing.T) {
+	db := newWarehouse(t, varied(40))
+	first := Config{DB: db, Size: 5, Channel: "email", Now: fixtureNow}
+	tests := []struct {
+		name   string
+		change func(*Config)
+		legacy bool // the packet's options file removed, as an earlier parley wrote it
+		want   []string
+	}{
+		{"no channel", func(c *Config) { c.Channel = "" }, false, []string{`--channel "email" there, "" now`}},
+		{"size and strata", func(c *Config) { c.Size, c.Strata = 10, []string{LowCSAT} }, false,
+			[]string{"--size 5 there, 10 now", `--strata "low_csat,high_friction,`, `there, "low_csat" now`}},
+		{"period", func(c *Config) { c.From, c.To = c.Now.AddDate(0, 0, -15), c.Now.AddDate(0, 0, -14) }, false, []string{"--from ", "--to "}},
+		{"same options, no record", func(*Config) {}, true, []string{"no " + OptionsName, "remove that folder"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := t.TempDir()
+			cfg := first
+			cfg.Out = out
+			res, _ := runSample(t, cfg)
+			if tt.legacy {
+				if err := os.Remove(filepath.Join(res.Dir, OptionsName)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			before := readTree(t, out)
+			tt.change(&cfg)
+			_, err := Sample(context.Background(), cfg)
+			if !errors.Is(err, ErrOtherOptions) {
+				t.Fatalf("Sample with other options: %v, want ErrOtherOptions", err)
+			}
+			for _, w := range append(tt.want, res.Dir, "--seed", "--out") {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not say %q", err, w)
+				}
+			}
+			if after := readTree(t, out); !maps.EqualFunc(before, after, bytes.Equal) {
+				t.Errorf("the refused run changed %s: files %v, were %v", out, slices.Sorted(maps.Keys(after)), slices.Sorted(maps.Keys(before)))
+			}
+			// Its own seed keeps both, and the ledger both runs' picks.
+			cfg.Seed = 99
+			if _, err := Sample(context.Background(), cfg); err != nil {
+				t.Fatalf("with its own seed: %v", err)
+			}
+			if _, err := os.Stat(filepath.Join(res.Dir, "index.html")); err != nil {
+				t.Errorf("the first packet is gone: %v", err)
+			}
+			runs := map[string]int{}
+			for _, row := range readLedgerRows(t, filepath.Join(out, DefaultLedgerName)) {
+				runs[row[colRun]]++
+			}
+			if runs[res.Run] != len(res.Sampled) {
+				t.Errorf("ledger holds %d rows of %s, want its %d picks (runs: %v)", runs[res.Run], res.Run, len(res.Sampled), runs)
+			}
+		})
 	}
 }
 

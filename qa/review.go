@@ -82,7 +82,11 @@ const maxProblems = 50
 
 func (e *ScoresError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "qa: %d problems in the scores; nothing was imported:", len(e.Problems))
+	noun := "problems"
+	if len(e.Problems) == 1 {
+		noun = "problem"
+	}
+	fmt.Fprintf(&b, "qa: %d %s in the scores; nothing was imported:", len(e.Problems), noun)
 	for i, p := range e.Problems {
 		if i == maxProblems {
 			fmt.Fprintf(&b, "\n  and %d more", len(e.Problems)-maxProblems)

@@ -70,6 +70,9 @@ type ImportResult struct {
 	// lake already (same review id and reviewed_at); Unchanged were scored
 	// exactly like their review's latest version and are not a new one.
 	Stored, Known, Unchanged int
+	// Unfilled counts the scores templates' reviews not made yet (no
+	// rating or comment on any of their rows), which are skipped.
+	Unfilled int
 	// File is the lake file written, "" when nothing was new.
 	File string
 	// LedgerRows is the number of ledger rows marked reviewed.
@@ -103,16 +106,24 @@ func Import(ctx context.Context, cfg ImportConfig) (ImportResult, error) {
 	scs := newScorecards(settings.QA.List(), st.rows)
 	var incoming []lake.ReviewRow
 	var probs []Problem
+	var empty []string
 	for _, path := range cfg.Files {
-		rows, p, err := readScores(scs, path)
+		rows, unfilled, p, err := readScores(scs, path)
 		if err != nil {
 			return res, err
 		}
+		if len(rows) == 0 && len(p) == 0 {
+			empty = append(empty, emptyFile(filepath.Base(path), unfilled))
+		}
+		res.Unfilled += unfilled
 		incoming = append(incoming, rows...)
 		probs = append(probs, p...)
 	}
 	for _, in := range cfg.Inputs {
 		rows, p := in.read(scs)
+		if len(rows) == 0 && len(p) == 0 {
+			empty = append(empty, emptyFile(in.Name, 0))
+		}
 		incoming = append(incoming, rows...)
 		probs = append(probs, p...)
 	}
@@ -121,6 +132,14 @@ func Import(ctx context.Context, cfg ImportConfig) (ImportResult, error) {
 		return res, &ScoresError{Problems: probs}
 	}
 	res.Read = len(incoming)
+	if res.Read == 0 {
+		return res, fmt.Errorf("qa: import: %w; nothing was imported: %s (fill in the rating of each category, save the file, and import it again)",
+			ErrNoReviews, strings.Join(empty, "; "))
+	}
+	for _, e := range empty {
+		// The other files' reviews are stored; this one may be the wrong file.
+		log.Warn("qa: import: " + e)
+	}
 
 	for _, p := range future(incoming, now) {
 		// A warning, not a refusal: the clock may be the importer's. A
@@ -173,24 +192,38 @@ func (in Input) read(scs scorecards) ([]lake.ReviewRow, []Problem) {
 }
 
 // readScores reads one scores file by its kind (.csv: a scores template;
-// else JSON lines).
-func readScores(scs scorecards, path string) ([]lake.ReviewRow, []Problem, error) {
+// else JSON lines). unfilled counts a template's reviews not made yet.
+func readScores(scs scorecards, path string) (rows []lake.ReviewRow, unfilled int, probs []Problem, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("qa: import: %w", err)
+		return nil, 0, nil, fmt.Errorf("qa: import: %w", err)
 	}
 	defer f.Close()
 	source := filepath.Base(path)
 	if strings.EqualFold(filepath.Ext(path), ".csv") {
 		info, err := f.Stat()
 		if err != nil {
-			return nil, nil, fmt.Errorf("qa: import: %w", err)
+			return nil, 0, nil, fmt.Errorf("qa: import: %w", err)
 		}
-		rows, probs := scs.parseCSV(f, source, info.ModTime())
-		return rows, probs, nil
+		rows, unfilled, probs := scs.parseCSV(f, source, info.ModTime())
+		return rows, unfilled, probs, nil
 	}
-	rows, probs := scs.parseJSONL(f, source)
-	return rows, probs, nil
+	rows, probs = scs.parseJSONL(f, source)
+	return rows, 0, probs, nil
+}
+
+// ErrNoReviews is wrapped by Import's error when the files hold no review
+// at all (an empty file, a scores template nobody filled in): nothing is
+// written, and the exit status tells a script that nothing was imported.
+var ErrNoReviews = errors.New("no reviews in the scores")
+
+// emptyFile describes a scores file (or input) that holds no review, for
+// Import's error and warnings; unfilled is its template reviews not made yet.
+func emptyFile(name string, unfilled int) string {
+	if unfilled == 0 {
+		return name + " holds no review"
+	}
+	return fmt.Sprintf("%s holds no review: none of its %d reviews (the rows of one conversation and reviewer) has a rating or comment filled in", name, unfilled)
 }
 
 // reviewStore is the lake's reviews dataset, read under the reviews lock,

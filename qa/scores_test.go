@@ -286,6 +286,76 @@ func TestImportSpreadsheet(t *testing.T) {
 	}
 }
 
+// TestImportNoReviews: scores files that hold no review at all (an empty
+// file, a template nobody filled in) are an error wrapping ErrNoReviews
+// that names each file and its unfilled reviews, and nothing is written
+// (it said "0 reviews read" and succeeded); such a file among others that
+// hold reviews is skipped, and a template's unfilled reviews are counted.
+func TestImportNoReviews(t *testing.T) {
+	dir := t.TempDir()
+	untouched := sheet(t, "carol", "", "", "")
+	template := writeFile(t, dir, "scores-template.csv", append(untouched, sheet(t, "dan", "", "", "")[1:]...)...)
+	emptyCSV := filepath.Join(dir, "empty.csv")
+	emptyJSONL := filepath.Join(dir, "empty.jsonl")
+	for _, p := range []string{emptyCSV, emptyJSONL} {
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	headerOnly := writeFile(t, dir, "header.csv", untouched[0])
+	good := writeFile(t, dir, "good.jsonl", scoreLine(t, nil))
+	tests := []struct {
+		name     string
+		files    []string
+		want     []string // "" : imported; else the error says these
+		unfilled int
+	}{
+		{"untouched template", []string{template}, []string{"scores-template.csv holds no review: none of its 2 reviews", "rating"}, 2},
+		{"empty jsonl", []string{emptyJSONL}, []string{"empty.jsonl holds no review"}, 0},
+		{"empty csv", []string{emptyCSV}, []string{"empty.csv holds no review"}, 0},
+		{"template header only", []string{headerOnly}, []string{"header.csv holds no review"}, 0},
+		{"two empty files", []string{emptyJSONL, template}, []string{"empty.jsonl holds no review; scores-template.csv holds no review"}, 2},
+		{"with a file of reviews", []string{good, template}, nil, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := newLake(t)
+			before := dataFiles(t, root)
+			res, err := importFiles(t, root, tt.files...)
+			if res.Unfilled != tt.unfilled {
+				t.Errorf("Unfilled = %d, want %d", res.Unfilled, tt.unfilled)
+			}
+			if tt.want == nil {
+				if err != nil || res.Stored != 1 {
+					t.Errorf("import: %+v, %v; want the review stored, the template skipped", res, err)
+				}
+				return
+			}
+			if !errors.Is(err, ErrNoReviews) {
+				t.Fatalf("import: %+v, %v; want ErrNoReviews", res, err)
+			}
+			for _, w := range append(tt.want, "nothing was imported") {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not say %q", err, w)
+				}
+			}
+			if after := dataFiles(t, root); !maps.Equal(after, before) {
+				t.Errorf("an import of no reviews changed the lake: %v", slices.Collect(maps.Keys(after)))
+			}
+		})
+	}
+}
+
+// TestScoresErrorCount: the problem count agrees with its noun.
+func TestScoresErrorCount(t *testing.T) {
+	for n, want := range map[int]string{1: "qa: 1 problem in the scores;", 2: "qa: 2 problems in the scores;"} {
+		e := &ScoresError{Problems: make([]Problem, n)}
+		if got := e.Error(); !strings.HasPrefix(got, want) {
+			t.Errorf("%d problems: %q, want it to start %q", n, got, want)
+		}
+	}
+}
+
 // TestDisputes: a dispute needs a stored review and no open dispute; a
 // resolution needs an open dispute; an accepted one needs the rescored
 // review, which becomes the latest version.
@@ -312,7 +382,11 @@ func TestDisputes(t *testing.T) {
 			t.Errorf("%s: %v, want an error saying %q", label, err, want)
 		}
 	}
-	wantErr("dispute of an unknown review", dispute("rv-nope"), "is not in the lake")
+	// "in the lake at PATH": a lake folder named lake read "is not in the lake lake".
+	wantErr("dispute of an unknown review", dispute("rv-nope"), "is not in the lake at "+root)
+	if _, err := ResolveDispute(ctx, ResolveConfig{Lake: root, Review: "rv-nope", By: "lead", Settings: testSettings(), Now: fixtureNow}); err == nil || !strings.Contains(err.Error(), "is not in the lake at "+root) {
+		t.Errorf("resolve of an unknown review: %v, want it to name the lake at %s", err, root)
+	}
 	wantErr("resolve without a dispute", resolve(false, "", fixtureNow), "has no open dispute")
 	if err := dispute(id); err != nil {
 		t.Fatal(err)

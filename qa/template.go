@@ -91,28 +91,28 @@ func sheetReviewID(run, conversationID, reviewer string) string {
 // comment is a review not made yet and is skipped. Every cell is read
 // through csvsafe.Unescape, as the template wrote it. reviewedAt dates the
 // reviews (the file's modification time: when the sheet was last saved).
-func (s scorecards) parseCSV(r io.Reader, source string, reviewedAt time.Time) ([]lake.ReviewRow, []Problem) {
+// unfilled counts the reviews skipped as not made yet.
+func (s scorecards) parseCSV(r io.Reader, source string, reviewedAt time.Time) (rows []lake.ReviewRow, unfilled int, probs []Problem) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	head, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, nil
+		return nil, 0, nil
 	}
 	if err != nil {
-		return nil, []Problem{{File: source, Line: 1, Msg: "not a CSV file: " + err.Error()}}
+		return nil, 0, []Problem{{File: source, Line: 1, Msg: "not a CSV file: " + err.Error()}}
 	}
 	col := map[string]int{}
 	for i, h := range head {
 		col[strings.TrimSpace(csvsafe.Unescape(h))] = i
 	}
-	var probs []Problem
 	for _, name := range templateRequired {
 		if _, ok := col[name]; !ok {
 			probs = append(probs, Problem{File: source, Line: 1, Field: name, Msg: "column missing (is it a scores template from parley qa sample?)"})
 		}
 	}
 	if len(probs) > 0 {
-		return nil, probs
+		return nil, 0, probs
 	}
 	type group struct {
 		key   [3]string
@@ -152,13 +152,13 @@ func (s scorecards) parseCSV(r io.Reader, source string, reviewedAt time.Time) (
 		g.cells = append(g.cells, cells)
 		g.lines = append(g.lines, line)
 	}
-	var rows []lake.ReviewRow
 	for _, g := range order {
 		filled := false
 		for _, c := range g.cells {
 			filled = filled || c["rating"] != "" || c["comment"] != "" || c["review_comment"] != ""
 		}
 		if !filled {
+			unfilled++
 			continue
 		}
 		rv, p := sheetReview(g.cells, g.lines, source, reviewedAt)
@@ -172,7 +172,7 @@ func (s scorecards) parseCSV(r io.Reader, source string, reviewedAt time.Time) (
 			rows = append(rows, row)
 		}
 	}
-	return rows, probs
+	return rows, unfilled, probs
 }
 
 // sheetReview assembles the rows of one reviewer's review of one

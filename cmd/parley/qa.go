@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/parley-cx/parley/internal/config"
+	"github.com/parley-cx/parley/internal/fielderr"
 	"github.com/parley-cx/parley/internal/warehouse"
 	"github.com/parley-cx/parley/qa"
 )
@@ -103,7 +104,11 @@ conversations, and a stratum that runs dry is topped up at random:
 
 The same warehouse, options, --date and --seed give the same packet, byte for
 byte. Conversations in the ledger are skipped unless --allow-repeat; rerunning
-the same date and seed reproduces that run rather than skipping its own picks.
+the same date, seed and options reproduces that run rather than skipping its own
+picks. A run whose <date>-<seed> folder holds a packet sampled with other
+options (another --channel, --size, period, ...) is refused, naming them, and
+the packet and its ledger rows are kept: give it its own --seed, e.g. --seed 2,
+or another --out.
 The packet is written into a temporary folder in DIR and swapped in place of
 that run's earlier packet only when complete, so a failure part-way leaves the
 earlier packet as it was; nothing else in DIR is touched.
@@ -157,7 +162,15 @@ Example:
 				cfg.Now = day.Add(12 * time.Hour)
 			}
 			cfg.Log = slog.New(slog.NewTextHandler(os.Stderr, nil))
-			if err := cfg.Validate(); err != nil {
+			// Zero in Config means "the default"; given on the command line it is a mistake
+			// (it used to sample DefaultSize conversations without a word).
+			var zero []error
+			for _, name := range []string{"size", "per-agent"} {
+				if cmd.Flags().Changed(name) && cmd.Flags().Lookup(name).Value.String() == "0" {
+					zero = append(zero, fielderr.New(name, "0 must be > 0 (leave --%s out for the default)", name))
+				}
+			}
+			if err := errors.Join(append(zero, cfg.Validate())...); err != nil {
 				return usageErrorf("qa sample: %w", asFlags(err))
 			}
 			res, err := qa.Sample(cmd.Context(), cfg)
@@ -180,8 +193,8 @@ Example:
 	f.StringVar(&cfg.Out, "out", "", "folder for the packet and the default ledger (required)")
 	f.StringVar(&from, "from", "", "first local date of the period, YYYY-MM-DD (default: 6 days before --to)")
 	f.StringVar(&to, "to", "", "last local date of the period, YYYY-MM-DD, e.g. --to 2026-03-31 (default: the last complete day with conversations started)")
-	f.IntVar(&cfg.Size, "size", 0, fmt.Sprintf("conversations in the sample (default %d; not with --per-agent)", qa.DefaultSize))
-	f.IntVar(&cfg.PerAgent, "per-agent", 0, "conversations per agent instead of --size")
+	f.IntVar(&cfg.Size, "size", 0, fmt.Sprintf("conversations in the sample, > 0, e.g. --size 30 (default %d; not with --per-agent)", qa.DefaultSize))
+	f.IntVar(&cfg.PerAgent, "per-agent", 0, "conversations per agent instead of --size, > 0, e.g. --per-agent 5")
 	f.Float64Var(&share, "random-share", qa.DefaultRandomShare, "share of each quota drawn uniformly at random, 0..1")
 	f.StringVar(&strata, "strata", strings.Join(qa.AllStrata, ","), `comma-separated strata for the targeted share, or "none"; auto_fail (failed any automatic check in auto_qa) or auto_fail:CHECK (failed that check), e.g. --strata auto_fail:sensitive_data,low_csat`)
 	f.StringVar(&cfg.Queue, "queue", "", "only conversations whose last queue is this, e.g. --queue billing")
@@ -218,7 +231,11 @@ Every review is checked against its scorecard version (qa.scorecards in
 a rating outside the category's scale, N/A where the scorecard does not
 allow it, a category without a rating, a missing reviewer id. Each problem
 is reported with its file, line and field, and a file with any problem
-stops the whole import: nothing is written.
+stops the whole import: nothing is written. Files that hold no review at
+all (an empty file, a scores template with no rating filled in) are an
+error too (status 1, nothing written), naming them; one such file among
+others that hold reviews is a warning on stderr. A template's reviews not
+filled in yet are skipped and counted.
 
 The new reviews are written as one Parquet file, atomically. Importing the
 same files again changes nothing: a version already stored (same review id
@@ -263,6 +280,9 @@ Example:
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%d reviews read: %d stored, %d already in the lake, %d unchanged\n", res.Read, res.Stored, res.Known, res.Unchanged)
+			if res.Unfilled > 0 {
+				fmt.Fprintf(cmd.OutOrStdout(), "%d reviews of the scores templates not filled in yet: skipped\n", res.Unfilled)
+			}
 			if res.File != "" {
 				fmt.Fprintf(cmd.OutOrStdout(), "written: %s\n", res.File)
 			}

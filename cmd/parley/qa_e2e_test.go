@@ -470,6 +470,9 @@ func TestQACommandUsage(t *testing.T) {
 		{[]string{"qa", "resolve", "--lake", lakeDir, "--review", "rv-1", "--by", "lead"}, []string{"give --accept or --reject"}},
 		{[]string{"qa", "resolve", "--lake", lakeDir, "--review", "rv-1", "--by", "lead", "--accept"}, []string{"--rescore: an accepted dispute changes the review"}},
 		{[]string{"qa", "sample", "--db", "w.duckdb", "--out", lakeDir, "--reviewers", "ana", "--calibration", "2"}, []string{"calibration: 2 conversations need at least two reviewers"}},
+		// Zero used to mean the default: --size 0 sampled 50 conversations.
+		{[]string{"qa", "sample", "--db", "w.duckdb", "--out", lakeDir, "--size", "0"}, []string{"--size: 0 must be > 0"}},
+		{[]string{"qa", "sample", "--db", "w.duckdb", "--out", lakeDir, "--per-agent", "0"}, []string{"--per-agent: 0 must be > 0"}},
 	}
 	for _, tt := range tests {
 		cmd := newRootCmd()
@@ -510,6 +513,8 @@ func TestQASampleNothingToSample(t *testing.T) {
 	}{
 		{"unknown channel", []string{"--channel", "telegram"}, true, []string{`--channel: "telegram": not in the warehouse`, channel}},
 		{"unknown queue", []string{"--queue", "no-such-queue"}, true, []string{`--queue: "no-such-queue": not in the warehouse`}},
+		// A misspelt check is a usage error like a misspelt stratum (it exited 1, low_csa 2).
+		{"unknown check", []string{"--strata", "auto_fail:greting"}, true, []string{`--strata: auto_fail:greting: no automatic check "greting"`, "greeting"}},
 		{"empty period", []string{"--channel", channel, "--from", "2030-01-01", "--to", "2030-01-07"}, false,
 			[]string{"no conversations to sample of channel " + channel + " from 2030-01-01 to 2030-01-07", "pick another period"}},
 	} {

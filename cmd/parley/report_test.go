@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +16,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/parley-cx/parley/dashboards"
 )
 
 // reportData reads back the figures a report carries (the gzipped JSON in index.html's data
@@ -325,6 +328,45 @@ func TestReportQuietUnlessVerbose(t *testing.T) {
 		}
 		if pages := strings.Count(stderr.String(), `msg="wrote page"`); verbose != (pages == 8) || !verbose && stderr.Len() > 0 {
 			t.Errorf("parley %v: stderr %q, want it empty, or with -v the 8 pages written", args, stderr.String())
+		}
+	}
+}
+
+// TestReportKeepsOthersPages: report refuses an --out holding, at a page's name, a file it
+// did not write (it replaced a QA packet's index.html, with its "Download scores", although
+// its help promises QA packets are never touched), naming the file, and writes nothing; an
+// earlier report in the folder is replaced as before.
+func TestReportKeepsOthersPages(t *testing.T) {
+	dir, db := importAndBuild(t, metricsFixture("rules.jsonl"))
+	mustParley(t, "qa", "sample", "--db", db, "--out", filepath.Join(dir, "qa"), "--date", "2026-08-01", "--size", "3")
+	packet := filepath.Join(dir, "qa", "2026-08-01-20260801")
+	own := filepath.Join(dir, "own")
+	if err := os.MkdirAll(own, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(own, "index.html"), []byte("<!doctype html><meta name=\"generator\" content=\"Parley\"><p>my notes</p>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, out := range []string{packet, own} {
+		before := treeOf(t, out)
+		_, _, err := cli(strings.NewReader(""), "report", "--db", db, "--out", out)
+		var ue usageError
+		if !errors.As(err, &ue) || !strings.Contains(err.Error(), filepath.Join(out, "index.html")+" was not written by parley report") ||
+			!strings.Contains(err.Error(), "--out report") {
+			t.Errorf("report --out %s: %v, want a usage error naming its index.html and suggesting another --out", out, err)
+		}
+		if after := treeOf(t, out); !maps.Equal(before, after) {
+			t.Errorf("report --out %s changed it: files %v, were %v", out, slices.Sorted(maps.Keys(after)), slices.Sorted(maps.Keys(before)))
+		}
+	}
+	report := filepath.Join(dir, "report")
+	for range 2 {
+		mustParley(t, "report", "--db", db, "--out", report, "--from", "2026-07-06", "--to", "2026-07-20")
+	}
+	for _, name := range dashboards.Files() {
+		b, err := os.ReadFile(filepath.Join(report, name))
+		if err != nil || !slices.ContainsFunc(reportMarkers, func(m []byte) bool { return bytes.Contains(b, m) }) {
+			t.Errorf("%s: %v; want a page carrying one of %q, by which report knows its own", name, err, reportMarkers)
 		}
 	}
 }
