@@ -782,8 +782,13 @@ function main(data) {
   };
   // MIN_N: below it in either period, a change is not shown (docs/dashboards.md, "Sound statistics").
   var MIN_N = 30;
+  // PREV_PARTIAL: the previous period starts before the data's first day, so its figures cover
+  // only its last days and no change against it is shown (docs/dashboards.md, "Sound statistics").
+  var PREV_PARTIAL = per.data_from !== "" && per.prev_from < per.data_from;
+  var PARTIAL_TEXT = "previous period only partly in the data, no comparison";
   function change(cur, prev, nCur, nPrev, fmt, better) {
     if (!sliceSets.previous.length) { return { text: "no conversations in the previous period", cls: "" }; }
+    if (PREV_PARTIAL) { return { text: PARTIAL_TEXT, cls: "" }; }
     if (prev === undefined) { return { text: "new vs previous", cls: "" }; }
     if (nCur < MIN_N || nPrev < MIN_N) { return { text: "n < " + MIN_N + ", no comparison", cls: "" }; }
     if (cur === null || prev === null) { return { text: "no previous figure", cls: "" }; }
@@ -889,7 +894,8 @@ function main(data) {
 
   var views = {
     overview: [
-      { title: "Key figures", note: function () { return "Changes compare with the previous " + per.days + " days (" + per.prev_from + " to " + per.prev_to + "); none is shown when either period has fewer than " + MIN_N + " conversations."; },
+      { title: "Key figures", note: function () { return "Changes compare with the previous " + per.days + " days (" + per.prev_from + " to " + per.prev_to + "); none is shown when either period has fewer than " + MIN_N + " conversations" +
+        (PREV_PARTIAL ? ", nor now: the data starts on " + per.data_from + ", so the previous period is only partly in it." : "."); },
         items: [{ type: "tiles", query: "overview_kpis" }], wide: true },
       { title: "Daily trends", items: [
         G("overview_daily", 320, function (rows) {

@@ -306,3 +306,72 @@ func sqlValue(v any) string {
 	}
 	return fmt.Sprint(v)
 }
+
+// TestPartialPreviousPeriod: when the previous period starts before the data's first
+// conversation, no tile or table anywhere shows a change against it (its figures cover only
+// its last days, so every count would read as growth); when it lies wholly in the data, the
+// changes are shown.
+func TestPartialPreviousPeriod(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a warehouse from generated data; skipped with -short")
+	}
+	path, settings := buildWarehouse(t, 6, 60)
+	db, err := warehouse.Open(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first time.Time
+	if err := db.QueryRow(`SELECT min(local_date) FROM conversations`).Scan(&first); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	const partial = "previous period only partly in the data, no comparison"
+	b := browsertest.New(t)
+	for _, tc := range []struct {
+		name    string
+		period  Period
+		partial bool
+	}{
+		{"previous starts two days before the data", Period{From: first.AddDate(0, 0, 2), To: first.AddDate(0, 0, 5)}, true},
+		{"previous starts on the data's first day", Period{From: first.AddDate(0, 0, 3), To: first.AddDate(0, 0, 5)}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := t.TempDir()
+			if _, err := Render(context.Background(), Config{DB: path, Out: out, From: tc.period.From, To: tc.period.To, Settings: settings}); err != nil {
+				t.Fatal(err)
+			}
+			p := openReport(t, b, out, "overview")
+			var deltas []string // the changes against the previous period (other .delta lines say "of 0 resolved" and the like)
+			for _, v := range views {
+				showView(t, p, v.ID, "")
+				deltas = append(deltas, browsertest.Eval[[]string](t, p, `Array.from(document.querySelectorAll(".view:not([hidden]) .delta")).map(e => e.textContent).filter(s => /previous|no comparison/.test(s))`)...)
+			}
+			if len(deltas) < 10 {
+				t.Fatalf("%d changes shown, want the tiles' and the tables': %q", len(deltas), deltas)
+			}
+			compared := 0
+			for _, d := range deltas {
+				if tc.partial && d != partial {
+					t.Errorf("a change reads %q, want %q", d, partial)
+				}
+				if !tc.partial && d == partial {
+					t.Errorf("a change reads %q with the previous period wholly in the data", d)
+				}
+				if strings.HasSuffix(d, "vs previous") || d == "= previous" {
+					compared++
+				}
+			}
+			if !tc.partial && compared == 0 {
+				t.Errorf("no change against the previous period shown: %q", deltas)
+			}
+			showView(t, p, "overview", "")
+			note := strings.Contains(p.Text(t), "the data starts on "+first.Format(time.DateOnly))
+			if note != tc.partial {
+				t.Errorf("the key figures' note names the data's first day: %v, want %v", note, tc.partial)
+			}
+			p.RequireClean(t)
+		})
+	}
+}
