@@ -35,6 +35,9 @@ function main(data) {
   var per = data.period;
   var caps = data.caps;
   var MS_DAY = 86400000;
+  // MIN_N: below it in either period, a change is not shown (docs/dashboards.md, "Sound
+  // statistics"); below it, the share who wrote again reads "not known yet" (retention.sql).
+  var MIN_N = 30;
   var prevFromMs = Date.parse(per.prev_from + "T00:00:00Z");
 
   // ---------------------------------------------------------------- data
@@ -284,7 +287,8 @@ function main(data) {
         var known = vals(g, C.returned_30d), returned = count(g, truthy(C.returned_30d));
         out.push({
           grouping: gr[0], band: band, conversations: g.length, repeat_measured: measured, repeat_contacts: repeats,
-          repeat_pct: pct(repeats, measured), returned_measured: known.length, returned: returned, returned_pct: pct(returned, known.length)
+          repeat_pct: pct(repeats, measured), returned_measured: known.length, returned: returned,
+          returned_pct: known.length >= MIN_N ? pct(returned, known.length) : null
         });
       });
     });
@@ -780,8 +784,6 @@ function main(data) {
     dec3: function (d) { return Math.abs(d).toFixed(3); },
     money: function (d) { return Math.abs(d).toFixed(2); }
   };
-  // MIN_N: below it in either period, a change is not shown (docs/dashboards.md, "Sound statistics").
-  var MIN_N = 30;
   // PREV_PARTIAL: the previous period starts before the data's first day, so its figures cover
   // only its last days and no change against it is shown (docs/dashboards.md, "Sound statistics").
   var PREV_PARTIAL = per.data_from !== "" && per.prev_from < per.data_from;
@@ -945,7 +947,7 @@ function main(data) {
             { key: "contained_cost", label: "Cost of the contained", fmt: "money" }] })
         ], wide: true },
       { title: "Retention", needs: "customers", wide: true, missing: "the conversations carry no customer ids, so whether customers come back cannot be told.",
-        note: "Do high-friction or unhappy conversations bring customers back? Repeat contact: the customer came back within windows.repeat_contact after the resolution (over resolved conversations with a customer). Wrote again: the customer started another conversation within 30 days of this one's last event (over conversations where that is known: 30 days have passed, or they came back).",
+        note: "Do high-friction or unhappy conversations bring customers back? Repeat contact: the customer came back within windows.repeat_contact after the resolution (over resolved conversations with a customer). Wrote again: the customer started another conversation within 30 days of this one's last event, over the conversations whose 30 days have all passed within the data (Known); a conversation still inside them counts in neither, and the rate reads not known yet while fewer than " + MIN_N + " are known.",
         items: [
           G("retention", 300, function (rows) {
             var f = rows.filter(function (r) { return r.grouping === "friction"; }), x = f.map(function (r) { return r.band; });
@@ -956,7 +958,8 @@ function main(data) {
           T("retention", { key: ["grouping", "band"], n: "conversations", cols: [
             { key: "grouping", label: "By" }, { key: "band", label: "Band" }, { key: "conversations", label: "Conversations", fmt: "count" },
             { key: "repeat_pct", label: "Repeat contact", fmt: "pct", better: "down", needs: "resolved" },
-            { key: "returned_pct", label: "Wrote again in 30 days", fmt: "pct", better: "down" }, { key: "returned_measured", label: "Known", fmt: "count" }] })
+            { key: "returned_pct", label: "Wrote again in 30 days", fmt: "pct", better: "down", none: "not known yet" },
+            { key: "returned_measured", label: "Known", fmt: "count", title: "conversations with a customer whose 30 days have all passed within the data" }] })
         ] }
     ],
     responsiveness: [
@@ -1326,7 +1329,7 @@ function main(data) {
         if (c.needs && !caps[c.needs]) { td.textContent = NOT_HERE; td.classList.add("missing"); tr.appendChild(td); return; }
         var kind = typeof c.colour === "function" ? c.colour(row) : c.colour;
         if (kind) { td.appendChild(el("span", { "class": "swatch", style: "background:" + colourFor(kind, v) })); }
-        var text = formats[c.fmt || "text"](v);
+        var text = v === null && c.none ? c.none : formats[c.fmt || "text"](v);
         if (c.link && data.qa_link) {
           td.appendChild(el("a", { href: data.qa_link.split("{id}").join(encodeURIComponent(v)) }, text));
         } else {

@@ -375,3 +375,71 @@ func TestPartialPreviousPeriod(t *testing.T) {
 		})
 	}
 }
+
+// returnsScript adds to the fixture (whose last event not in the future is on 2026-10-07)
+// customers whose 30 days after a conversation have passed and some whose have not: r1..r40
+// write on 08-10 and r1..r10 again on 08-20 (b1..b10, back within 30 days; b's own 30 days
+// closed on 09-19, none came back); l1..l5 write on 09-20 and l1..l3 again on 10-01, before
+// their 30 days are over. Each is a copy of p1 with its own id, customer and times.
+const returnsScript = `
+INSERT INTO conversations SELECT x.* REPLACE (p || i AS conversation_id, c || i AS customer_id,
+    CAST(d AS TIMESTAMP) + INTERVAL 8 HOUR AS started_at, CAST(d AS TIMESTAMP) + INTERVAL 10 HOUR AS started_local,
+    d AS local_date, CAST(d AS TIMESTAMP) + INTERVAL 9 HOUR AS ended_at)
+FROM conversations AS x, (VALUES ('r', 'r', 40, DATE '2026-08-10'), ('b', 'r', 10, DATE '2026-08-20'),
+    ('l', 'l', 5, DATE '2026-09-20'), ('lb', 'l', 3, DATE '2026-10-01')) AS v(p, c, n, d), range(1, 41) AS t(i)
+WHERE conversation_id = 'p1' AND i <= n;`
+
+// TestRetentionOnlyClosedWindows: "wrote again in 30 days" counts only conversations whose 30
+// days have all passed within the data, and reads "not known yet" below 30 of them, in the SQL
+// and on the page alike. (Counting every conversation whose answer is known already would
+// count the early returners of a recent period and none of the others: 100 %.)
+func TestRetentionOnlyClosedWindows(t *testing.T) {
+	path := fixtureDB(t)
+	execScript(t, path, returnsScript)
+	db, err := warehouse.Open(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	b := browsertest.New(t)
+	for _, tc := range []struct {
+		name             string
+		period           Period
+		measured, backed int64
+		pct              *float64
+		shown            string
+	}{
+		// 50 closed (r1..r40, b1..b10), 10 back; l1..l5 still open (l1..l3 back already).
+		{"closed and open windows", Period{From: day("2026-08-01"), To: day("2026-09-30")}, 50, 10, f(20), "20.0%"},
+		// b1..b10: closed, none back, but fewer than 30.
+		{"fewer than 30 closed", Period{From: day("2026-08-20"), To: day("2026-08-20")}, 10, 0, nil, "not known yet"},
+		// l1..l5: none closed, three back already.
+		{"no window closed", Period{From: day("2026-09-20"), To: day("2026-09-20")}, 0, 0, nil, "not known yet"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rows := reportRows(t, db.DB, "retention", tc.period, Slice{})
+			if len(rows) != 2 {
+				t.Fatalf("%d rows, want one friction band and one CSAT answer: %v", len(rows), rows)
+			}
+			for _, r := range rows {
+				if r["returned_measured"] != tc.measured || r["returned"] != tc.backed {
+					t.Errorf("%v %v: %v known, %v back; want %d, %d", r["grouping"], r["band"], r["returned_measured"], r["returned"], tc.measured, tc.backed)
+				}
+				sameFigures(t, map[string]*float64{"returned_pct": figure(r, "returned_pct")}, map[string]*float64{"returned_pct": tc.pct})
+			}
+			out := t.TempDir()
+			if _, err := Render(context.Background(), Config{DB: path, Out: out, From: tc.period.From, To: tc.period.To}); err != nil {
+				t.Fatal(err)
+			}
+			p := openReport(t, b, out, "overview")
+			if got, want := pageCSV(t, p, "retention"), expectedCSV(t, db, "retention", tc.period, Slice{}); got != want {
+				t.Errorf("the page's CSV differs from parley sql's:\n%s", diff(want, got))
+			}
+			cells := browsertest.Eval[[]string](t, p, `Array.from(document.querySelectorAll('table[data-query="retention"] td[data-col="returned_pct"]')).map(c => c.firstChild.textContent)`)
+			if len(cells) != 2 || cells[0] != tc.shown || cells[1] != tc.shown {
+				t.Errorf("wrote again in 30 days shows %q, want %q in both rows", cells, tc.shown)
+			}
+			p.RequireClean(t)
+		})
+	}
+}
