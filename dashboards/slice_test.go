@@ -443,3 +443,44 @@ func TestRetentionOnlyClosedWindows(t *testing.T) {
 		})
 	}
 }
+
+// TestExactMedianTimes: the tables show a median time to the second, as the Overview's tiles
+// do, not the 0.1 min or 0.1 h the CSV's *_min and *_h columns round it to (a true 7m 30s read
+// 6m 00s). The fixture's chat conversations c1, c2, c7 get first responses of 30, 100 and 110 s
+// and resolutions of 300, 450 and 600 s; ann's are c1, c2 and c8 (20000 s, unresolved).
+func TestExactMedianTimes(t *testing.T) {
+	path := fixtureDB(t)
+	execScript(t, path, `UPDATE conversations SET first_response_s = v.frt, resolution_s = v.res
+		FROM (VALUES ('c1', 30, 300), ('c2', 100, 450), ('c7"><script>window.pwned=3</script>', 110, 600)) AS v(id, frt, res)
+		WHERE conversation_id = v.id`)
+	out := t.TempDir()
+	if _, err := Render(context.Background(), Config{DB: path, Out: out, From: fixturePeriod.From, To: fixturePeriod.To}); err != nil {
+		t.Fatal(err)
+	}
+	p := openReport(t, browsertest.New(t), out, "overview")
+	for _, tc := range []struct {
+		view, query, row, column, want string
+	}{
+		{"resolution", "resolution_channels", "chat", "Median resolution", "7m 30s"},  // 0.1 h: 6m 00s
+		{"responsiveness", "responsiveness_channels", "chat", "Median FRT", "1m 40s"}, // 0.1 min: 1m 42s
+		{"team", "agents", "ann", "Median FRT", "1m 40s"},
+		{"team", "agents", "ann", "Median resolution", "6m 15s"}, // 0.1 h: 6m 00s
+		{"team", "queues", "billing", "Median FRT", "1m 40s"},
+		{"reasons", "reasons_summary", "billing", "Median FRT", "1m 05s"}, // c1, c2: 65 s; 0.1 min: 1m 06s
+	} {
+		t.Run(tc.query+" "+tc.column, func(t *testing.T) {
+			showView(t, p, tc.view, "")
+			got := browsertest.Eval[string](t, p, fmt.Sprintf(`(function (query, row, column) {
+				var table = document.querySelector('#view-%s table[data-query="' + query + '"]');
+				if (!table) { return "no table"; }
+				var col = Array.from(table.tHead.rows[0].cells).findIndex(c => c.textContent === column);
+				var tr = Array.from(table.tBodies[0].rows).find(r => r.cells[0].textContent === row);
+				return col < 0 || !tr ? "no cell" : tr.cells[col].firstChild.textContent;
+			})(%q, %q, %q)`, tc.view, tc.query, tc.row, tc.column))
+			if got != tc.want {
+				t.Errorf("%s shows %q, want %q", tc.column, got, tc.want)
+			}
+		})
+	}
+	p.RequireClean(t)
+}
