@@ -898,10 +898,15 @@ function main(data) {
   function G(query, height, option, needs) { return { type: "chart", query: query, height: height, option: option, needs: needs }; }
   var resolvedNote = "resolved";
 
+  // REPEAT_NOTE: a repeat contact can only be seen once its window has passed, so the latest
+  // conversations of the data read as first-contact resolutions (docs/metrics.md, "Repeat contact
+  // near the data's end").
+  var REPEAT_NOTE = "First-contact resolution and repeat contact read high for conversations resolved in the data's last days " +
+    "(windows.repeat_contact, 7 days by default): their customers have not had the time to come back yet.";
   var views = {
     overview: [
       { title: "Key figures", note: function () { return "Changes compare with the previous " + per.days + " days (" + per.prev_from + " to " + per.prev_to + "); none is shown when either period has fewer than " + MIN_N + " conversations" +
-        (PREV_PARTIAL ? ", nor now: the data starts on " + per.data_from + ", so the previous period is only partly in it." : "."); },
+        (PREV_PARTIAL ? ", nor now: the data starts on " + per.data_from + ", so the previous period is only partly in it." : ".") + " " + REPEAT_NOTE; },
         items: [{ type: "tiles", query: "overview_kpis" }], wide: true },
       { title: "Daily trends", items: [
         G("overview_daily", 320, function (rows) {
@@ -999,7 +1004,7 @@ function main(data) {
         })] }
     ],
     resolution: [
-      { title: "Resolution", needs: "resolved", items: [
+      { title: "Resolution", needs: "resolved", note: REPEAT_NOTE, items: [
         G("resolution_buckets", 320, function (rows) {
           return bars("Time to resolution", "resolved conversations, calendar time", rows.map(function (r) { return r.label; }), [{ name: "Conversations", values: rows.map(function (r) { return r.conversations; }) }], valueAxis("conversations"), false, false);
         }),

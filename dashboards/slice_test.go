@@ -484,3 +484,22 @@ func TestExactMedianTimes(t *testing.T) {
 	}
 	p.RequireClean(t)
 }
+
+// TestRepeatContactNotice: the key figures and the Resolution page say that first-contact
+// resolution and repeat contact read high near the data's end (a repeat contact cannot be seen
+// before its window has passed).
+func TestRepeatContactNotice(t *testing.T) {
+	out := t.TempDir()
+	if _, err := Render(context.Background(), Config{DB: fixtureDB(t), Out: out, From: fixturePeriod.From, To: fixturePeriod.To}); err != nil {
+		t.Fatal(err)
+	}
+	p := openReport(t, browsertest.New(t), out, "overview")
+	for _, view := range []string{"overview", "resolution"} {
+		showView(t, p, view, "")
+		text := browsertest.Eval[string](t, p, `document.getElementById("view-`+view+`").innerText`)
+		if !strings.Contains(text, "First-contact resolution and repeat contact read high for conversations resolved in the data's last days") {
+			t.Errorf("the %s view does not say that recent conversations cannot show a repeat contact yet", view)
+		}
+	}
+	p.RequireClean(t)
+}
