@@ -128,6 +128,8 @@ type run struct {
 	db     *warehouse.DB
 	period Period
 	loc    *time.Location
+	// first is the local date of the data's first conversation (nil: none).
+	first *time.Time
 }
 
 // Render reads the warehouse and writes Out/index.html and the other pages.
@@ -173,7 +175,7 @@ func Render(ctx context.Context, cfg Config) (Result, error) {
 	if err := db.CheckFilters(ctx, cfg.Slice.filters()...); err != nil {
 		return Result{}, fmt.Errorf("dashboards: %w", err)
 	}
-	r := &run{cfg: cfg, db: db, period: p, loc: loc}
+	r := &run{cfg: cfg, db: db, period: p, loc: loc, first: info.FirstDate}
 	header := htmlpage.Page{
 		Period:    p.String(),
 		TimeZone:  info.TimeZone,

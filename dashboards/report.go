@@ -78,6 +78,10 @@ type reportData struct {
 		// Start is the day number of From, counting the previous period's first day as 0:
 		// conversations' day column counts the same way.
 		Start int `json:"start"`
+		// DataFrom is the local date of the data's first conversation ("" for none): a
+		// previous period that starts before it is only partly in the data, and the page
+		// shows no change against it (docs/dashboards.md, "Sound statistics").
+		DataFrom string `json:"data_from"`
 	} `json:"period"`
 	TimeZone      string            `json:"timezone"`
 	Slice         map[string]string `json:"slice"`
@@ -107,6 +111,9 @@ func loadReportData(ctx context.Context, r *run) (reportData, error) {
 	p, prev := r.period, r.period.Previous()
 	d.Period.From, d.Period.To, d.Period.Days = p.From.Format(time.DateOnly), p.To.Format(time.DateOnly), p.Days()
 	d.Period.PrevFrom, d.Period.PrevTo, d.Period.Start = prev.From.Format(time.DateOnly), prev.To.Format(time.DateOnly), prev.Days()
+	if r.first != nil {
+		d.Period.DataFrom = r.first.Format(time.DateOnly)
+	}
 	d.TimeZone = r.loc.String()
 	d.Slice = r.cfg.Slice.params()
 	d.QALink, d.WorstLimit, d.MinTermCount = r.cfg.QALink, worstLimit, minTermCount

@@ -35,6 +35,9 @@ function main(data) {
   var per = data.period;
   var caps = data.caps;
   var MS_DAY = 86400000;
+  // MIN_N: below it in either period, a change is not shown (docs/dashboards.md, "Sound
+  // statistics"); below it, the share who wrote again reads "not known yet" (retention.sql).
+  var MIN_N = 30;
   var prevFromMs = Date.parse(per.prev_from + "T00:00:00Z");
 
   // ---------------------------------------------------------------- data
@@ -284,7 +287,8 @@ function main(data) {
         var known = vals(g, C.returned_30d), returned = count(g, truthy(C.returned_30d));
         out.push({
           grouping: gr[0], band: band, conversations: g.length, repeat_measured: measured, repeat_contacts: repeats,
-          repeat_pct: pct(repeats, measured), returned_measured: known.length, returned: returned, returned_pct: pct(returned, known.length)
+          repeat_pct: pct(repeats, measured), returned_measured: known.length, returned: returned,
+          returned_pct: known.length >= MIN_N ? pct(returned, known.length) : null
         });
       });
     });
@@ -318,6 +322,9 @@ function main(data) {
         frt_business_median_min: rnd(over(median(vals(g, C.frt_business)), 60), 1),
         frt_any_median_min: rnd(over(median(vals(g, C.frt_any)), 60), 1),
         sla_target_min: targets.length ? rnd(Math.min.apply(null, targets) / 60, 1) : null,
+        frt_median_s: rnd(median(frt), 0), frt_p90_s: rnd(quantile(frt, 0.9), 0),
+        frt_business_median_s: rnd(median(vals(g, C.frt_business)), 0), frt_any_median_s: rnd(median(vals(g, C.frt_any)), 0),
+        sla_target_s: targets.length ? rnd(Math.min.apply(null, targets), 0) : null,
         sla_pct: pct(count(g, truthy(C.sla_met)), vals(g, C.sla_met).length)
       });
     });
@@ -329,7 +336,8 @@ function main(data) {
       var measured = vals(g, C.sla_met).length;
       if (!measured) { return; }
       var met = count(g, truthy(C.sla_met));
-      out.push({ queue: q, measured: measured, met: met, sla_pct: pct(met, measured), frt_median_min: rnd(over(median(vals(g, C.frt)), 60), 1) });
+      out.push({ queue: q, measured: measured, met: met, sla_pct: pct(met, measured), frt_median_min: rnd(over(median(vals(g, C.frt)), 60), 1),
+        frt_median_s: rnd(median(vals(g, C.frt)), 0) });
     });
     return out.sort(order("-measured", "queue"));
   };
@@ -379,7 +387,8 @@ function main(data) {
         fcr_pct: pct(count(g, truthy(C.fcr)), resolved),
         reopen_pct: pct(count(g, function (i) { return C.resolved[i] && C.reopened[i]; }), resolved),
         repeat_pct: pct(count(g, function (i) { return C.resolved[i] && C.repeat_contact[i]; }), resolved),
-        resolution_median_h: rnd(over(median(vals(g, C.resolution_s)), 3600), 1)
+        resolution_median_h: rnd(over(median(vals(g, C.resolution_s)), 3600), 1),
+        resolution_median_s: rnd(median(vals(g, C.resolution_s)), 0)
       });
     });
     return out.sort(order("-conversations", "channel"));
@@ -409,7 +418,8 @@ function main(data) {
       out.push({
         target: target, escalations: g.length, effective: eff, effective_pct: rnd(100 * eff / g.length, 1),
         from_bot: count(g, function (e) { return E.source[e] === "bot"; }),
-        handoff_wait_median_min: rnd(over(median(vals(g, E.handoff_wait_s)), 60), 1)
+        handoff_wait_median_min: rnd(over(median(vals(g, E.handoff_wait_s)), 60), 1),
+        handoff_wait_median_s: rnd(median(vals(g, E.handoff_wait_s)), 0)
       });
     });
     return out.sort(order("-escalations", "target"));
@@ -525,7 +535,8 @@ function main(data) {
       out.push({
         agent: agent, conversations: g.length, agent_messages: msgs, frt_median_min: rnd(over(median(vals(g, C.frt)), 60), 1),
         resolution_pct: pct(count(g, truthy(C.resolved)), g.length), resolution_median_h: rnd(over(median(vals(g, C.resolution_s)), 3600), 1),
-        csat_avg: rnd(avg(csat), 2), csat_responses: csat.length, friction_median: rnd(median(vals(g, C.friction)), 1)
+        csat_avg: rnd(avg(csat), 2), csat_responses: csat.length, friction_median: rnd(median(vals(g, C.friction)), 1),
+        frt_median_s: rnd(median(vals(g, C.frt)), 0), resolution_median_s: rnd(median(vals(g, C.resolution_s)), 0)
       });
     });
     return out.sort(order("-conversations", "agent"));
@@ -538,7 +549,8 @@ function main(data) {
         queue: q, conversations: g.length, frt_median_min: rnd(over(median(vals(g, C.frt)), 60), 1),
         sla_pct: pct(count(g, truthy(C.sla_met)), vals(g, C.sla_met).length),
         resolution_pct: pct(count(g, truthy(C.resolved)), g.length), escalated_pct: pct(count(g, truthy(C.escalated)), g.length),
-        csat_avg: rnd(avg(csat), 2), csat_responses: csat.length, friction_median: rnd(median(vals(g, C.friction)), 1)
+        csat_avg: rnd(avg(csat), 2), csat_responses: csat.length, friction_median: rnd(median(vals(g, C.friction)), 1),
+        frt_median_s: rnd(median(vals(g, C.frt)), 0)
       });
     });
     return out.sort(order("-conversations", "queue"));
@@ -561,7 +573,7 @@ function main(data) {
         frt_median_min: rnd(over(median(vals(g, C.frt)), 60), 1), resolution_pct: pct(count(g, truthy(C.resolved)), g.length),
         bot_handled: handled, bot_containment_pct: pct(count(g, truthy(C.bot_contained)), handled),
         escalated_pct: pct(count(g, truthy(C.escalated)), g.length), csat_avg: rnd(avg(csat), 2), csat_responses: csat.length,
-        friction_median: rnd(median(vals(g, C.friction)), 1)
+        friction_median: rnd(median(vals(g, C.friction)), 1), frt_median_s: rnd(median(vals(g, C.frt)), 0)
       });
     });
     return out.sort(order("-conversations", "contact_reason"));
@@ -668,14 +680,14 @@ function main(data) {
     cost_bot_savings: "contact_reason:s contained:i human_costed:i human_cost_mean:f saved:f contained_cost:f",
     retention: "grouping:s band:s conversations:i repeat_measured:i repeat_contacts:i repeat_pct:f returned_measured:i returned:i returned_pct:f",
     responsiveness_frt_buckets: "basis:s channel:s idx:i label:s conversations:i pct:f",
-    responsiveness_channels: "channel:s conversations:i responded:i frt_median_min:f frt_p90_min:f frt_business_median_min:f frt_any_median_min:f sla_target_min:f sla_pct:f",
-    responsiveness_sla_queues: "queue:s measured:i met:i sla_pct:f frt_median_min:f",
+    responsiveness_channels: "channel:s conversations:i responded:i frt_median_min:f frt_p90_min:f frt_business_median_min:f frt_any_median_min:f sla_target_min:f sla_pct:f frt_median_s:f frt_p90_s:f frt_business_median_s:f frt_any_median_s:f sla_target_s:f",
+    responsiveness_sla_queues: "queue:s measured:i met:i sla_pct:f frt_median_min:f frt_median_s:f",
     responsiveness_windows: "dimension:s name:s measured:i breached:i breaches:i breached_pct:f",
     responsiveness_wait_split: "channel:s resolved:i resolution_h:f business_pct:f customer_pct:f other_pct:f",
     resolution_buckets: "idx:i label:s conversations:i pct:f",
-    resolution_channels: "channel:s conversations:i resolved:i resolution_pct:f fcr_pct:f reopen_pct:f repeat_pct:f resolution_median_h:f",
+    resolution_channels: "channel:s conversations:i resolved:i resolution_pct:f fcr_pct:f reopen_pct:f repeat_pct:f resolution_median_h:f resolution_median_s:f",
     resolution_bot: "channel:s bot_handled:i contained:i handed_off:i abandoned:i contained_pct:f handed_off_pct:f abandoned_pct:f",
-    resolution_escalations: "target:s escalations:i effective:i effective_pct:f from_bot:i handoff_wait_median_min:f",
+    resolution_escalations: "target:s escalations:i effective:i effective_pct:f from_bot:i handoff_wait_median_min:f handoff_wait_median_s:f",
     resolution_handoff: "source:s idx:i label:s escalations:i",
     bot_weekly: "week:s bot_handled:i contained_pct:f handed_off_pct:f abandoned_pct:f",
     bot_csat: "outcome:s conversations:i csat_responses:i csat_avg:f",
@@ -684,10 +696,10 @@ function main(data) {
     friction_components: "channel:s conversations:i time:f impersonal:f directness:f effort:f",
     friction_drivers: "driver:s high_pct:f rest_pct:f lift:f",
     friction_worst: "conversation_id:s started_local:s channel:s queue:s agent:s friction_score:f time:f impersonal:f directness:f effort:f csat:i",
-    agents: "agent:s conversations:i agent_messages:i frt_median_min:f resolution_pct:f resolution_median_h:f csat_avg:f csat_responses:i friction_median:f",
-    queues: "queue:s conversations:i frt_median_min:f sla_pct:f resolution_pct:f escalated_pct:f csat_avg:f csat_responses:i friction_median:f",
+    agents: "agent:s conversations:i agent_messages:i frt_median_min:f resolution_pct:f resolution_median_h:f csat_avg:f csat_responses:i friction_median:f frt_median_s:f resolution_median_s:f",
+    queues: "queue:s conversations:i frt_median_min:f sla_pct:f resolution_pct:f escalated_pct:f csat_avg:f csat_responses:i friction_median:f frt_median_s:f",
     reasons_weekly: "contact_reason:s week:s conversations:i",
-    reasons_summary: "contact_reason:s conversations:i share_pct:f frt_median_min:f resolution_pct:f bot_handled:i bot_containment_pct:f escalated_pct:f csat_avg:f csat_responses:i friction_median:f",
+    reasons_summary: "contact_reason:s conversations:i share_pct:f frt_median_min:f resolution_pct:f bot_handled:i bot_containment_pct:f escalated_pct:f csat_avg:f csat_responses:i friction_median:f frt_median_s:f",
     markets_channels: "market:s channel:s conversations:i pct_of_market:f",
     markets_reasons: "market:s contact_reason:s conversations:i pct_of_market:f",
     emerging_terms: "term:s conversations:i share_pct:f previous_conversations:i previous_share_pct:f rise_pts:f",
@@ -760,9 +772,7 @@ function main(data) {
     text: function (v) { return v === null ? DASH : String(v); },
     count: function (v) { return v === null ? DASH : fmtCount(v); },
     pct: function (v) { return v === null ? DASH : v.toFixed(1) + "%"; },
-    min: function (v) { return v === null ? DASH : fmtDuration(v * 60); },
     sec: function (v) { return v === null ? DASH : fmtDuration(v); },
-    hours: function (v) { return v === null ? DASH : fmtDuration(v * 3600); },
     dec1: function (v) { return v === null ? DASH : v.toFixed(1); },
     dec2: function (v) { return v === null ? DASH : v.toFixed(2); },
     dec3: function (v) { return v === null ? DASH : v.toFixed(3); },
@@ -772,18 +782,19 @@ function main(data) {
   var changes = {
     count: function (d, prev) { return prev ? Math.round(100 * Math.abs(d) / prev) + "%" : fmtCount(Math.abs(d)); },
     pct: function (d) { return Math.abs(d).toFixed(1) + " pts"; },
-    min: function (d) { return fmtDuration(Math.abs(d) * 60); },
     sec: function (d) { return fmtDuration(Math.abs(d)); },
-    hours: function (d) { return fmtDuration(Math.abs(d) * 3600); },
     dec1: function (d) { return Math.abs(d).toFixed(1); },
     dec2: function (d) { return Math.abs(d).toFixed(2); },
     dec3: function (d) { return Math.abs(d).toFixed(3); },
     money: function (d) { return Math.abs(d).toFixed(2); }
   };
-  // MIN_N: below it in either period, a change is not shown (docs/dashboards.md, "Sound statistics").
-  var MIN_N = 30;
+  // PREV_PARTIAL: the previous period starts before the data's first day, so its figures cover
+  // only its last days and no change against it is shown (docs/dashboards.md, "Sound statistics").
+  var PREV_PARTIAL = per.data_from !== "" && per.prev_from < per.data_from;
+  var PARTIAL_TEXT = "previous period only partly in the data, no comparison";
   function change(cur, prev, nCur, nPrev, fmt, better) {
     if (!sliceSets.previous.length) { return { text: "no conversations in the previous period", cls: "" }; }
+    if (PREV_PARTIAL) { return { text: PARTIAL_TEXT, cls: "" }; }
     if (prev === undefined) { return { text: "new vs previous", cls: "" }; }
     if (nCur < MIN_N || nPrev < MIN_N) { return { text: "n < " + MIN_N + ", no comparison", cls: "" }; }
     if (cur === null || prev === null) { return { text: "no previous figure", cls: "" }; }
@@ -887,9 +898,15 @@ function main(data) {
   function G(query, height, option, needs) { return { type: "chart", query: query, height: height, option: option, needs: needs }; }
   var resolvedNote = "resolved";
 
+  // REPEAT_NOTE: a repeat contact can only be seen once its window has passed, so the latest
+  // conversations of the data read as first-contact resolutions (docs/metrics.md, "Repeat contact
+  // near the data's end").
+  var REPEAT_NOTE = "First-contact resolution and repeat contact read high for conversations resolved in the data's last days " +
+    "(windows.repeat_contact, 7 days by default): their customers have not had the time to come back yet.";
   var views = {
     overview: [
-      { title: "Key figures", note: function () { return "Changes compare with the previous " + per.days + " days (" + per.prev_from + " to " + per.prev_to + "); none is shown when either period has fewer than " + MIN_N + " conversations."; },
+      { title: "Key figures", note: function () { return "Changes compare with the previous " + per.days + " days (" + per.prev_from + " to " + per.prev_to + "); none is shown when either period has fewer than " + MIN_N + " conversations" +
+        (PREV_PARTIAL ? ", nor now: the data starts on " + per.data_from + ", so the previous period is only partly in it." : ".") + " " + REPEAT_NOTE; },
         items: [{ type: "tiles", query: "overview_kpis" }], wide: true },
       { title: "Daily trends", items: [
         G("overview_daily", 320, function (rows) {
@@ -939,7 +956,7 @@ function main(data) {
             { key: "contained_cost", label: "Cost of the contained", fmt: "money" }] })
         ], wide: true },
       { title: "Retention", needs: "customers", wide: true, missing: "the conversations carry no customer ids, so whether customers come back cannot be told.",
-        note: "Do high-friction or unhappy conversations bring customers back? Repeat contact: the customer came back within windows.repeat_contact after the resolution (over resolved conversations with a customer). Wrote again: the customer started another conversation within 30 days of this one's last event (over conversations where that is known: 30 days have passed, or they came back).",
+        note: "Do high-friction or unhappy conversations bring customers back? Repeat contact: the customer came back within windows.repeat_contact after the resolution (over resolved conversations with a customer). Wrote again: the customer started another conversation within 30 days of this one's last event, over the conversations whose 30 days have all passed within the data (Known); a conversation still inside them counts in neither, and the rate reads not known yet while fewer than " + MIN_N + " are known.",
         items: [
           G("retention", 300, function (rows) {
             var f = rows.filter(function (r) { return r.grouping === "friction"; }), x = f.map(function (r) { return r.band; });
@@ -950,7 +967,8 @@ function main(data) {
           T("retention", { key: ["grouping", "band"], n: "conversations", cols: [
             { key: "grouping", label: "By" }, { key: "band", label: "Band" }, { key: "conversations", label: "Conversations", fmt: "count" },
             { key: "repeat_pct", label: "Repeat contact", fmt: "pct", better: "down", needs: "resolved" },
-            { key: "returned_pct", label: "Wrote again in 30 days", fmt: "pct", better: "down" }, { key: "returned_measured", label: "Known", fmt: "count" }] })
+            { key: "returned_pct", label: "Wrote again in 30 days", fmt: "pct", better: "down", none: "not known yet" },
+            { key: "returned_measured", label: "Known", fmt: "count", title: "conversations with a customer whose 30 days have all passed within the data" }] })
         ] }
     ],
     responsiveness: [
@@ -960,9 +978,9 @@ function main(data) {
       { title: "Per channel", wide: true, items: [
         T("responsiveness_channels", { key: ["channel"], n: "conversations", cols: [
           { key: "channel", label: "Channel", colour: "channel" }, { key: "conversations", label: "Conversations", fmt: "count", better: "" }, { key: "responded", label: "Responded", fmt: "count" },
-          { key: "frt_median_min", label: "Median FRT", fmt: "min", better: "down", title: "calendar time" }, { key: "frt_p90_min", label: "P90 FRT", fmt: "min", better: "down", title: "calendar time" },
-          { key: "frt_business_median_min", label: "Median FRT, business", fmt: "min", title: "only the queue's opening hours count" },
-          { key: "frt_any_median_min", label: "Median first reply incl. bot", fmt: "min" }, { key: "sla_target_min", label: "SLA target", fmt: "min" },
+          { key: "frt_median_s", label: "Median FRT", fmt: "sec", better: "down", title: "calendar time" }, { key: "frt_p90_s", label: "P90 FRT", fmt: "sec", better: "down", title: "calendar time" },
+          { key: "frt_business_median_s", label: "Median FRT, business", fmt: "sec", title: "only the queue's opening hours count" },
+          { key: "frt_any_median_s", label: "Median first reply incl. bot", fmt: "sec" }, { key: "sla_target_s", label: "SLA target", fmt: "sec" },
           { key: "sla_pct", label: "Within target", fmt: "pct", better: "up" }] })] },
       { title: "SLA attainment per queue", items: [
         G("responsiveness_sla_queues", function (rows) { return barHeight(rows.length); }, function (rows) {
@@ -972,7 +990,7 @@ function main(data) {
       { title: "Per queue", wide: true, items: [
         T("responsiveness_sla_queues", { key: ["queue"], n: "measured", cols: [
           { key: "queue", label: "Queue" }, { key: "measured", label: "With a target", fmt: "count", better: "" }, { key: "met", label: "Met", fmt: "count" },
-          { key: "sla_pct", label: "Within target", fmt: "pct", better: "up" }, { key: "frt_median_min", label: "Median FRT", fmt: "min", better: "down" }] })] },
+          { key: "sla_pct", label: "Within target", fmt: "pct", better: "up" }, { key: "frt_median_s", label: "Median FRT", fmt: "sec", better: "down" }] })] },
       { title: "Reply windows", note: "WhatsApp and Messenger let the business answer freely for 24 hours after the customer writes; later, only paid templates. A conversation is breached when a customer waited longer than the channel's window for any reply.",
         needs: "windows", missing: "no conversation is on a channel with a reply window (reply_windows in parley.yaml).", items: [
           G("responsiveness_windows", function (rows) { return barHeight(rows.filter(function (r) { return r.dimension === "channel"; }).length); }, function (rows) { return windowChart(rows, "channel", "Reply-window breaches per channel"); }),
@@ -986,7 +1004,7 @@ function main(data) {
         })] }
     ],
     resolution: [
-      { title: "Resolution", needs: "resolved", items: [
+      { title: "Resolution", needs: "resolved", note: REPEAT_NOTE, items: [
         G("resolution_buckets", 320, function (rows) {
           return bars("Time to resolution", "resolved conversations, calendar time", rows.map(function (r) { return r.label; }), [{ name: "Conversations", values: rows.map(function (r) { return r.conversations; }) }], valueAxis("conversations"), false, false);
         }),
@@ -1000,7 +1018,7 @@ function main(data) {
           { key: "channel", label: "Channel", colour: "channel" }, { key: "conversations", label: "Conversations", fmt: "count", better: "" }, { key: "resolved", label: "Resolved", fmt: "count" },
           { key: "resolution_pct", label: "Resolution rate", fmt: "pct", better: "up" }, { key: "fcr_pct", label: "First-contact resolution", fmt: "pct", better: "up" },
           { key: "reopen_pct", label: "Reopened", fmt: "pct", better: "down", needs: "reopened" }, { key: "repeat_pct", label: "Repeat contact", fmt: "pct", better: "down", needs: "customers" },
-          { key: "resolution_median_h", label: "Median resolution", fmt: "hours", better: "down" }] })] },
+          { key: "resolution_median_s", label: "Median resolution", fmt: "sec", better: "down" }] })] },
       { title: "Bot outcomes", needs: "bot", missing: "no bot took part in any conversation of this data.", items: [
         G("resolution_bot", function (rows) { return barHeight(rows.length); }, function (rows) {
           return bars("Bot outcomes", "% of bot-handled conversations (sums to 100%)", rows.map(function (r) { return r.channel; }),
@@ -1042,7 +1060,7 @@ function main(data) {
         T("resolution_escalations", { key: ["target"], n: "escalations", cols: [
           { key: "target", label: "Target" }, { key: "escalations", label: "Escalations", fmt: "count", better: "" }, { key: "from_bot", label: "From the bot", fmt: "count" },
           { key: "effective", label: "Effective", fmt: "count" }, { key: "effective_pct", label: "Effective %", fmt: "pct", better: "up", needs: "resolved" },
-          { key: "handoff_wait_median_min", label: "Median handoff wait", fmt: "min", better: "down" }] })] }
+          { key: "handoff_wait_median_s", label: "Median handoff wait", fmt: "sec", better: "down" }] })] }
     ],
     friction: [
       { title: "Distribution and components", items: [
@@ -1069,12 +1087,12 @@ function main(data) {
       { title: "Agents", wide: true, note: "Each conversation counts for its most active human agent.", items: [
         T("agents", { key: ["agent"], n: "conversations", cols: [
           { key: "agent", label: "Agent" }, { key: "conversations", label: "Conversations", fmt: "count", better: "" }, { key: "agent_messages", label: "Messages sent", fmt: "count" },
-          { key: "frt_median_min", label: "Median FRT", fmt: "min", better: "down" }, { key: "resolution_pct", label: "Resolved", fmt: "pct", better: "up", needs: "resolved" },
-          { key: "resolution_median_h", label: "Median resolution", fmt: "hours", better: "down", needs: "resolved" }, { key: "csat_avg", label: "CSAT", fmt: "dec2", better: "up", needs: "csat" },
+          { key: "frt_median_s", label: "Median FRT", fmt: "sec", better: "down" }, { key: "resolution_pct", label: "Resolved", fmt: "pct", better: "up", needs: "resolved" },
+          { key: "resolution_median_s", label: "Median resolution", fmt: "sec", better: "down", needs: "resolved" }, { key: "csat_avg", label: "CSAT", fmt: "dec2", better: "up", needs: "csat" },
           { key: "csat_responses", label: "CSAT answers", fmt: "count" }, { key: "friction_median", label: "Median friction", fmt: "dec1", better: "down" }] })] },
       { title: "Queues", wide: true, note: "Each conversation counts for the queue it ended in.", items: [
         T("queues", { key: ["queue"], n: "conversations", cols: [
-          { key: "queue", label: "Queue" }, { key: "conversations", label: "Conversations", fmt: "count", better: "" }, { key: "frt_median_min", label: "Median FRT", fmt: "min", better: "down" },
+          { key: "queue", label: "Queue" }, { key: "conversations", label: "Conversations", fmt: "count", better: "" }, { key: "frt_median_s", label: "Median FRT", fmt: "sec", better: "down" },
           { key: "sla_pct", label: "Within SLA", fmt: "pct", better: "up" }, { key: "resolution_pct", label: "Resolved", fmt: "pct", better: "up", needs: "resolved" },
           { key: "escalated_pct", label: "Escalated", fmt: "pct", better: "down", needs: "escalations" }, { key: "csat_avg", label: "CSAT", fmt: "dec2", better: "up", needs: "csat" },
           { key: "csat_responses", label: "CSAT answers", fmt: "count" }, { key: "friction_median", label: "Median friction", fmt: "dec1", better: "down" }] })] }
@@ -1088,7 +1106,7 @@ function main(data) {
       { title: "Per contact reason", wide: true, note: "Bot containment is over bot-handled conversations; escalation over all. Contact reasons come from the conversation's intent attribute, or from the contact_reasons rules over the customer's first messages (docs/metrics.md).", items: [
         T("reasons_summary", { key: ["contact_reason"], n: "conversations", cols: [
           { key: "contact_reason", label: "Contact reason", colour: "reason" }, { key: "conversations", label: "Conversations", fmt: "count", better: "" },
-          { key: "share_pct", label: "Share", fmt: "pct", better: "" }, { key: "frt_median_min", label: "Median FRT", fmt: "min", better: "down" },
+          { key: "share_pct", label: "Share", fmt: "pct", better: "" }, { key: "frt_median_s", label: "Median FRT", fmt: "sec", better: "down" },
           { key: "resolution_pct", label: "Resolved", fmt: "pct", better: "up", needs: "resolved" },
           { key: "bot_containment_pct", label: "Bot containment", fmt: "pct", better: "up", needs: "bot" },
           { key: "escalated_pct", label: "Escalated", fmt: "pct", better: "down", needs: "escalations" },
@@ -1320,7 +1338,7 @@ function main(data) {
         if (c.needs && !caps[c.needs]) { td.textContent = NOT_HERE; td.classList.add("missing"); tr.appendChild(td); return; }
         var kind = typeof c.colour === "function" ? c.colour(row) : c.colour;
         if (kind) { td.appendChild(el("span", { "class": "swatch", style: "background:" + colourFor(kind, v) })); }
-        var text = formats[c.fmt || "text"](v);
+        var text = v === null && c.none ? c.none : formats[c.fmt || "text"](v);
         if (c.link && data.qa_link) {
           td.appendChild(el("a", { href: data.qa_link.split("{id}").join(encodeURIComponent(v)) }, text));
         } else {

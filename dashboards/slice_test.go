@@ -306,3 +306,200 @@ func sqlValue(v any) string {
 	}
 	return fmt.Sprint(v)
 }
+
+// TestPartialPreviousPeriod: when the previous period starts before the data's first
+// conversation, no tile or table anywhere shows a change against it (its figures cover only
+// its last days, so every count would read as growth); when it lies wholly in the data, the
+// changes are shown.
+func TestPartialPreviousPeriod(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a warehouse from generated data; skipped with -short")
+	}
+	path, settings := buildWarehouse(t, 6, 60)
+	db, err := warehouse.Open(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first time.Time
+	if err := db.QueryRow(`SELECT min(local_date) FROM conversations`).Scan(&first); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	const partial = "previous period only partly in the data, no comparison"
+	b := browsertest.New(t)
+	for _, tc := range []struct {
+		name    string
+		period  Period
+		partial bool
+	}{
+		{"previous starts two days before the data", Period{From: first.AddDate(0, 0, 2), To: first.AddDate(0, 0, 5)}, true},
+		{"previous starts on the data's first day", Period{From: first.AddDate(0, 0, 3), To: first.AddDate(0, 0, 5)}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := t.TempDir()
+			if _, err := Render(context.Background(), Config{DB: path, Out: out, From: tc.period.From, To: tc.period.To, Settings: settings}); err != nil {
+				t.Fatal(err)
+			}
+			p := openReport(t, b, out, "overview")
+			var deltas []string // the changes against the previous period (other .delta lines say "of 0 resolved" and the like)
+			for _, v := range views {
+				showView(t, p, v.ID, "")
+				deltas = append(deltas, browsertest.Eval[[]string](t, p, `Array.from(document.querySelectorAll(".view:not([hidden]) .delta")).map(e => e.textContent).filter(s => /previous|no comparison/.test(s))`)...)
+			}
+			if len(deltas) < 10 {
+				t.Fatalf("%d changes shown, want the tiles' and the tables': %q", len(deltas), deltas)
+			}
+			compared := 0
+			for _, d := range deltas {
+				if tc.partial && d != partial {
+					t.Errorf("a change reads %q, want %q", d, partial)
+				}
+				if !tc.partial && d == partial {
+					t.Errorf("a change reads %q with the previous period wholly in the data", d)
+				}
+				if strings.HasSuffix(d, "vs previous") || d == "= previous" {
+					compared++
+				}
+			}
+			if !tc.partial && compared == 0 {
+				t.Errorf("no change against the previous period shown: %q", deltas)
+			}
+			showView(t, p, "overview", "")
+			note := strings.Contains(p.Text(t), "the data starts on "+first.Format(time.DateOnly))
+			if note != tc.partial {
+				t.Errorf("the key figures' note names the data's first day: %v, want %v", note, tc.partial)
+			}
+			p.RequireClean(t)
+		})
+	}
+}
+
+// returnsScript adds to the fixture (whose last event not in the future is on 2026-10-07)
+// customers whose 30 days after a conversation have passed and some whose have not: r1..r40
+// write on 08-10 and r1..r10 again on 08-20 (b1..b10, back within 30 days; b's own 30 days
+// closed on 09-19, none came back); l1..l5 write on 09-20 and l1..l3 again on 10-01, before
+// their 30 days are over. Each is a copy of p1 with its own id, customer and times.
+const returnsScript = `
+INSERT INTO conversations SELECT x.* REPLACE (p || i AS conversation_id, c || i AS customer_id,
+    CAST(d AS TIMESTAMP) + INTERVAL 8 HOUR AS started_at, CAST(d AS TIMESTAMP) + INTERVAL 10 HOUR AS started_local,
+    d AS local_date, CAST(d AS TIMESTAMP) + INTERVAL 9 HOUR AS ended_at)
+FROM conversations AS x, (VALUES ('r', 'r', 40, DATE '2026-08-10'), ('b', 'r', 10, DATE '2026-08-20'),
+    ('l', 'l', 5, DATE '2026-09-20'), ('lb', 'l', 3, DATE '2026-10-01')) AS v(p, c, n, d), range(1, 41) AS t(i)
+WHERE conversation_id = 'p1' AND i <= n;`
+
+// TestRetentionOnlyClosedWindows: "wrote again in 30 days" counts only conversations whose 30
+// days have all passed within the data, and reads "not known yet" below 30 of them, in the SQL
+// and on the page alike. (Counting every conversation whose answer is known already would
+// count the early returners of a recent period and none of the others: 100 %.)
+func TestRetentionOnlyClosedWindows(t *testing.T) {
+	path := fixtureDB(t)
+	execScript(t, path, returnsScript)
+	db, err := warehouse.Open(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	b := browsertest.New(t)
+	for _, tc := range []struct {
+		name             string
+		period           Period
+		measured, backed int64
+		pct              *float64
+		shown            string
+	}{
+		// 50 closed (r1..r40, b1..b10), 10 back; l1..l5 still open (l1..l3 back already).
+		{"closed and open windows", Period{From: day("2026-08-01"), To: day("2026-09-30")}, 50, 10, f(20), "20.0%"},
+		// b1..b10: closed, none back, but fewer than 30.
+		{"fewer than 30 closed", Period{From: day("2026-08-20"), To: day("2026-08-20")}, 10, 0, nil, "not known yet"},
+		// l1..l5: none closed, three back already.
+		{"no window closed", Period{From: day("2026-09-20"), To: day("2026-09-20")}, 0, 0, nil, "not known yet"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rows := reportRows(t, db.DB, "retention", tc.period, Slice{})
+			if len(rows) != 2 {
+				t.Fatalf("%d rows, want one friction band and one CSAT answer: %v", len(rows), rows)
+			}
+			for _, r := range rows {
+				if r["returned_measured"] != tc.measured || r["returned"] != tc.backed {
+					t.Errorf("%v %v: %v known, %v back; want %d, %d", r["grouping"], r["band"], r["returned_measured"], r["returned"], tc.measured, tc.backed)
+				}
+				sameFigures(t, map[string]*float64{"returned_pct": figure(r, "returned_pct")}, map[string]*float64{"returned_pct": tc.pct})
+			}
+			out := t.TempDir()
+			if _, err := Render(context.Background(), Config{DB: path, Out: out, From: tc.period.From, To: tc.period.To}); err != nil {
+				t.Fatal(err)
+			}
+			p := openReport(t, b, out, "overview")
+			if got, want := pageCSV(t, p, "retention"), expectedCSV(t, db, "retention", tc.period, Slice{}); got != want {
+				t.Errorf("the page's CSV differs from parley sql's:\n%s", diff(want, got))
+			}
+			cells := browsertest.Eval[[]string](t, p, `Array.from(document.querySelectorAll('table[data-query="retention"] td[data-col="returned_pct"]')).map(c => c.firstChild.textContent)`)
+			if len(cells) != 2 || cells[0] != tc.shown || cells[1] != tc.shown {
+				t.Errorf("wrote again in 30 days shows %q, want %q in both rows", cells, tc.shown)
+			}
+			p.RequireClean(t)
+		})
+	}
+}
+
+// TestExactMedianTimes: the tables show a median time to the second, as the Overview's tiles
+// do, not the 0.1 min or 0.1 h the CSV's *_min and *_h columns round it to (a true 7m 30s read
+// 6m 00s). The fixture's chat conversations c1, c2, c7 get first responses of 30, 100 and 110 s
+// and resolutions of 300, 450 and 600 s; ann's are c1, c2 and c8 (20000 s, unresolved).
+func TestExactMedianTimes(t *testing.T) {
+	path := fixtureDB(t)
+	execScript(t, path, `UPDATE conversations SET first_response_s = v.frt, resolution_s = v.res
+		FROM (VALUES ('c1', 30, 300), ('c2', 100, 450), ('c7"><script>window.pwned=3</script>', 110, 600)) AS v(id, frt, res)
+		WHERE conversation_id = v.id`)
+	out := t.TempDir()
+	if _, err := Render(context.Background(), Config{DB: path, Out: out, From: fixturePeriod.From, To: fixturePeriod.To}); err != nil {
+		t.Fatal(err)
+	}
+	p := openReport(t, browsertest.New(t), out, "overview")
+	for _, tc := range []struct {
+		view, query, row, column, want string
+	}{
+		{"resolution", "resolution_channels", "chat", "Median resolution", "7m 30s"},  // 0.1 h: 6m 00s
+		{"responsiveness", "responsiveness_channels", "chat", "Median FRT", "1m 40s"}, // 0.1 min: 1m 42s
+		{"team", "agents", "ann", "Median FRT", "1m 40s"},
+		{"team", "agents", "ann", "Median resolution", "6m 15s"}, // 0.1 h: 6m 00s
+		{"team", "queues", "billing", "Median FRT", "1m 40s"},
+		{"reasons", "reasons_summary", "billing", "Median FRT", "1m 05s"}, // c1, c2: 65 s; 0.1 min: 1m 06s
+	} {
+		t.Run(tc.query+" "+tc.column, func(t *testing.T) {
+			showView(t, p, tc.view, "")
+			got := browsertest.Eval[string](t, p, fmt.Sprintf(`(function (query, row, column) {
+				var table = document.querySelector('#view-%s table[data-query="' + query + '"]');
+				if (!table) { return "no table"; }
+				var col = Array.from(table.tHead.rows[0].cells).findIndex(c => c.textContent === column);
+				var tr = Array.from(table.tBodies[0].rows).find(r => r.cells[0].textContent === row);
+				return col < 0 || !tr ? "no cell" : tr.cells[col].firstChild.textContent;
+			})(%q, %q, %q)`, tc.view, tc.query, tc.row, tc.column))
+			if got != tc.want {
+				t.Errorf("%s shows %q, want %q", tc.column, got, tc.want)
+			}
+		})
+	}
+	p.RequireClean(t)
+}
+
+// TestRepeatContactNotice: the key figures and the Resolution page say that first-contact
+// resolution and repeat contact read high near the data's end (a repeat contact cannot be seen
+// before its window has passed).
+func TestRepeatContactNotice(t *testing.T) {
+	out := t.TempDir()
+	if _, err := Render(context.Background(), Config{DB: fixtureDB(t), Out: out, From: fixturePeriod.From, To: fixturePeriod.To}); err != nil {
+		t.Fatal(err)
+	}
+	p := openReport(t, browsertest.New(t), out, "overview")
+	for _, view := range []string{"overview", "resolution"} {
+		showView(t, p, view, "")
+		text := browsertest.Eval[string](t, p, `document.getElementById("view-`+view+`").innerText`)
+		if !strings.Contains(text, "First-contact resolution and repeat contact read high for conversations resolved in the data's last days") {
+			t.Errorf("the %s view does not say that recent conversations cannot show a repeat contact yet", view)
+		}
+	}
+	p.RequireClean(t)
+}

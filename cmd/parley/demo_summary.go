@@ -44,16 +44,21 @@ func printDemoSummary(ctx context.Context, w io.Writer, dbPath, dir, qaDir strin
 	var (
 		events, conversations int64
 		medianFRT, resolved   *float64
+		hasResolved           bool
 	)
 	row := db.QueryRowContext(ctx, sqlfiles.File("dashboards/demo_summary.sql"))
-	if err := row.Scan(&events, &conversations, &medianFRT, &resolved); err != nil {
+	if err := row.Scan(&events, &conversations, &medianFRT, &resolved, &hasResolved); err != nil {
 		return fmt.Errorf("demo: summary query: %w", err)
 	}
 	fmt.Fprintf(w, "\nParley demo finished in %.1fs\n", took.Seconds())
 	fmt.Fprintf(w, "  events            %d\n", events)
 	fmt.Fprintf(w, "  conversations     %d\n", conversations)
 	fmt.Fprintf(w, "  median first response  %s\n", htmlpage.Duration(medianFRT))
-	fmt.Fprintf(w, "  resolution rate   %s\n", formatPercent(resolved))
+	resolution := htmlpage.NotHere
+	if hasResolved {
+		resolution = formatPercent(resolved)
+	}
+	fmt.Fprintf(w, "  resolution rate   %s\n", resolution)
 	fmt.Fprintf(w, "  lake              %s\n", filepath.Join(dir, "lake"))
 	fmt.Fprintf(w, "  warehouse         %s\n", dbPath)
 	fmt.Fprintf(w, "  dashboards        %s\n", filepath.Join(dir, "out", "index.html"))

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -76,6 +77,10 @@ func TestDemoEndToEnd(t *testing.T) {
 			t.Errorf("summary lacks %q:\n%s", want, stdout.String())
 		}
 	}
+	// The generated data resolves conversations: the rate is a number.
+	if !regexp.MustCompile(`resolution rate   \d+\.\d%\n`).MatchString(stdout.String()) {
+		t.Errorf("the summary's resolution rate is not a percentage:\n%s", stdout.String())
+	}
 
 	// The demo's settings are in DIR/parley.yaml, and the summary says to pass them on.
 	settingsPath := filepath.Join(o.dir, "parley.yaml")
@@ -136,6 +141,10 @@ func TestDemoTWCS(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(o.dir, "out", "index.html")); err != nil {
 		t.Error(err)
+	}
+	// The threads hold no resolved event: the summary says so, as the report does, not 0.0%.
+	if want := "resolution rate   not in this data\n"; !strings.Contains(stdout.String(), want) {
+		t.Errorf("the summary lacks %q:\n%s", want, stdout.String())
 	}
 }
 

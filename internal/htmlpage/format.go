@@ -9,6 +9,11 @@ import (
 // answers, a metric that is NULL for this conversation.
 const Missing = "–"
 
+// NotHere stands in for a rate whose events the data lacks altogether (no
+// resolved event in the Twitter threads): not 0 %. The report's pages say the
+// same (dashboards/slice.js; docs/dashboards.md, "Not in this data").
+const NotHere = "not in this data"
+
 // Duration shows seconds the way people read them: "45s", "4m 10s",
 // "2h 05m", "3d 4h"; Missing for NULL or NaN. Every HTML output and the
 // CLI summaries use it, so one figure reads the same everywhere.

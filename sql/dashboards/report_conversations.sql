@@ -1,7 +1,9 @@
 -- report_conversations.sql — the per-conversation figures the dashboards compute every chart
 -- and table from in the browser, for any slice (docs/dashboards.md, "Slicing"): one row per
 -- conversation of the period and the one before it, in the report's own slice.
--- Reads: conversations, customer_returns. Params: $from, $to (the previous period's first day
+-- returned_30d is customer_returns.returned_30d only where the conversation's 30 days have all
+-- passed within the data (NULL while they have not: retention.sql says why).
+-- Reads: conversations, customer_returns, events, warehouse_info. Params: $from, $to (the previous period's first day
 -- and the period's last), $start (the period's first day); the slice $channel, $queue,
 -- $market, $reason ('' = any) of parley report --channel, --queue, --market, --reason.
 -- Rows are in (local_date, conversation_id) order: report_escalations.sql and
@@ -49,10 +51,15 @@ SELECT
     c.window_breaches,
     c.agent_messages,
     c.cost,
-    r.returned_30d,
+    CASE WHEN k.until >= r.ended_at + INTERVAL 30 DAY THEN r.returned_30d END AS returned_30d,
     q.auto_qa
 FROM conversations c
 JOIN customer_returns r USING (conversation_id)
+CROSS JOIN (
+    SELECT max(occurred_at) AS until
+    FROM events
+    WHERE occurred_at <= (SELECT built_at FROM warehouse_info)
+) k
 LEFT JOIN (
     SELECT v.conversation_id,
         string_agg(CASE a.result WHEN 'pass' THEN 'p' WHEN 'fail' THEN 'f' WHEN 'na' THEN 'n' ELSE '-' END, '' ORDER BY k.position) AS auto_qa
