@@ -69,6 +69,12 @@ func TestDimensionsByHand(t *testing.T) {
 			t.Errorf("%s: cost = %v, want %v", id, r["cost"], w.cost)
 		}
 	}
+	// The map's entries are in name order (236 sorts them), whatever order the attributes came in.
+	for _, r := range queryRows(t, db, `SELECT conversation_id, map_keys(dimensions)::VARCHAR AS got, list_sort(map_keys(dimensions))::VARCHAR AS sorted FROM conversations`) {
+		if r["got"] != r["sorted"] {
+			t.Errorf("%s: dimensions keys %v, want them in name order %v", r["conversation_id"], r["got"], r["sorted"])
+		}
+	}
 	// Without prices, no conversation has a cost; without rules, the unlabelled ones are other.
 	plain := config.Default()
 	plain.ContactReasons = nil

@@ -145,6 +145,11 @@ func TestMain(m *testing.M) {
 // -test.cpuprofile would profile the broker and the raw floor instead).
 const profileEnv = "PARLEY_INGESTBENCH_CPUPROFILE"
 
+// memProfileEnv, likewise, names a file that receives the ingest process's
+// allocation profile (go tool pprof -sample_index=alloc_space), written
+// when ingest returns.
+const memProfileEnv = "PARLEY_INGESTBENCH_MEMPROFILE"
+
 func helperMain(addr string) int {
 	if path := os.Getenv(profileEnv); path != "" {
 		f, err := os.Create(path)
@@ -158,6 +163,13 @@ func helperMain(addr string) int {
 			return 1
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if path := os.Getenv(memProfileEnv); path != "" {
+		defer func() {
+			if err := writeHeapProfile(path); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+			}
+		}()
 	}
 	st, err := ingest.Run(context.Background(), ingest.Config{
 		Brokers: []string{addr}, Topic: topic, Group: os.Getenv(helperEnv + "_GROUP"),
@@ -179,6 +191,15 @@ func helperMain(addr string) int {
 	}
 	fmt.Println(st.Events, hwm, size)
 	return 0
+}
+
+// writeHeapProfile writes the allocations made so far to path.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("memory profile: %w", err)
+	}
+	return errors.Join(pprof.Lookup("allocs").WriteTo(f, 0), f.Close())
 }
 
 // treeSize is the bytes of the files under dir.
@@ -247,12 +268,12 @@ type ingestRun struct {
 const baselineEnv = "PARLEY_INGESTBENCH_BASELINE"
 
 // ingestProcess runs ingest in a child process of the test binary bin and
-// measures it; only the binary under test (os.Args[0]) gets the profile.
+// measures it; only the binary under test (os.Args[0]) gets the profiles.
 func ingestProcess(b *testing.B, bin, addr, group string) ingestRun {
 	b.Helper()
 	cmd := exec.Command(bin, "-test.run=^$", "-test.bench=^$")
 	for _, kv := range os.Environ() {
-		if bin != os.Args[0] && strings.HasPrefix(kv, profileEnv+"=") {
+		if bin != os.Args[0] && (strings.HasPrefix(kv, profileEnv+"=") || strings.HasPrefix(kv, memProfileEnv+"=")) {
 			continue
 		}
 		cmd.Env = append(cmd.Env, kv)

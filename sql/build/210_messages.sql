@@ -40,17 +40,26 @@ ctx AS (
         upto AS (PARTITION BY conversation_id ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
         whole AS (PARTITION BY conversation_id ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING),
         before AS (PARTITION BY conversation_id ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+),
+burst_starts AS (
+    -- When each burst's first customer message came. A grouping joined back,
+    -- not a window over (conversation_id, burst): that window sorted every
+    -- message again with all its columns, texts included (on the demo this
+    -- file took 2.2-2.5 CPU-s this way against 2.5-2.8).
+    SELECT conversation_id, burst, min(occurred_at) FILTER (WHERE actor_role = 'customer') AS burst_start_at
+    FROM ctx
+    WHERE type = 'message'
+    GROUP BY conversation_id, burst
 )
 SELECT
     conversation_id, event_id, seq, episode, occurred_at, occurred_local,
     actor_role AS sender_role, actor_id AS sender_id, message_text AS text,
     coalesce(message_private, false) AS private, coalesce(message_automated, false) AS automated,
     queue, channel,
-    CASE WHEN human_reply THEN secs(
-        min(occurred_at) FILTER (WHERE actor_role = 'customer') OVER (PARTITION BY conversation_id, burst),
-        occurred_at) END AS reply_wait_s,
+    CASE WHEN human_reply THEN secs(b.burst_start_at, occurred_at) END AS reply_wait_s,
     human_reply, burst
 FROM ctx
+LEFT JOIN burst_starts b USING (conversation_id, burst)
 WHERE type = 'message';
 
 -- Add the rows of the conversations in scope: a full build starts empty, an

@@ -62,6 +62,11 @@ ahead AS (
             OVER after AS next_resolution,
         min(CASE WHEN human_reply THEN occurred_at END) OVER after AS next_human_reply_at
     FROM running
+    -- Only the rows these windows read (resolutions, human replies) and the
+    -- escalations they are read for: the other events add nothing to them,
+    -- and this second sort then holds about a third of the rows (on the
+    -- demo: 1.10 CPU-s for this file instead of 1.40).
+    WHERE type IN ('escalated', 'resolved') OR human_reply
     WINDOW after AS (PARTITION BY conversation_id ORDER BY seq ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)
 )
 SELECT

@@ -18,7 +18,10 @@ WITH found AS (
 dims AS (
     SELECT
         conversation_id,
-        map_from_entries(list({'key': name, 'value': value} ORDER BY name) FILTER (WHERE value IS NOT NULL)) AS dimensions
+        -- Entries in name order. list_sort of the structs, not list(... ORDER BY name): an
+        -- ordered aggregate sorts each group apart, 0.4 of this file's 0.6 CPU-s on the demo;
+        -- a conversation has each name once, so the structs sort by name alone.
+        map_from_entries(list_sort(list({'key': name, 'value': value}) FILTER (WHERE value IS NOT NULL))) AS dimensions
     FROM found
     GROUP BY conversation_id
 ),
