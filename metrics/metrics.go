@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/parley-cx/parley/build/plan"
+	"github.com/parley-cx/parley/internal/autoqa"
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/warehouse"
 	sqlfiles "github.com/parley-cx/parley/sql"
@@ -93,6 +94,7 @@ type runner struct {
 	params   map[string]any // the steps' named parameters (plan.Params)
 	cfg      Config
 	chunks   int // the passes of the per-conversation steps (and of the automatic checks)
+	suite    *autoqa.Suite // the automatic checks, built when the stage starts
 }
 
 // run walks the metric steps of the build plan (build/plan): those before
@@ -106,7 +108,14 @@ func run(ctx context.Context, db *warehouse.DB, s *config.Config, cfg Config, lo
 		return fmt.Errorf("metrics: connect: %w", err)
 	}
 	defer conn.Close()
-	r := &runner{db: db, conn: conn, settings: s, log: log, params: plan.Params(s), cfg: cfg}
+	// The checks are built now so that the dictionaries nearly every build
+	// reads parse beside the SQL of the steps before the checks.
+	suite, err := autoqa.New(s.QA.Auto, &autoqa.Env{Log: log})
+	if err != nil {
+		return fmt.Errorf("metrics: %w", err)
+	}
+	suite.Preload()
+	r := &runner{db: db, conn: conn, settings: s, log: log, params: plan.Params(s), cfg: cfg, suite: suite}
 	var before, each, rest []plan.Step
 	for _, step := range plan.Of(plan.Metrics) {
 		switch {
@@ -259,7 +268,7 @@ func (r *runner) hook(ctx context.Context, h plan.Hook) error {
 	case plan.AutoQA:
 		// The automatic checks read events in as many passes as the
 		// per-conversation statements, for the same reason.
-		return r.autoQA(ctx, r.cfg.Incremental, r.chunks)
+		return r.autoQA(ctx, r.suite, r.cfg.Incremental, r.chunks)
 	default:
 		return fmt.Errorf("metrics: the build plan names hook %d, which is not the metrics'", h)
 	}
