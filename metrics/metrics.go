@@ -93,7 +93,7 @@ type runner struct {
 	log      *slog.Logger
 	params   map[string]any // the steps' named parameters (plan.Params)
 	cfg      Config
-	chunks   int // the passes of the per-conversation steps (and of the automatic checks)
+	chunks   int           // the passes of the per-conversation steps (and of the automatic checks)
 	suite    *autoqa.Suite // the automatic checks, built when the stage starts
 }
 
