@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/parley-cx/parley/internal/buildtest"
 	"github.com/parley-cx/parley/internal/event"
 	"github.com/parley-cx/parley/internal/synth"
+	"github.com/parley-cx/parley/internal/warehouse"
 	"github.com/parley-cx/parley/internal/whdiff"
 )
 
@@ -189,5 +191,76 @@ func TestRunNoEvents(t *testing.T) {
 		if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("%s exists: %v", p, err)
 		}
+	}
+}
+
+// TestRunBesideFailureKeepsWarehouse: the automatic checks run on a
+// connection of their own beside the steps after 247_auto_qa.sql (the
+// plan's Beside). When either side fails (here on a warehouse tampered
+// with before an update, a real DuckDB error), the build fails with that
+// side's error, after waiting for the other, and leaves the warehouse it
+// would have replaced as it was, and no partial one.
+func TestRunBesideFailureKeepsWarehouse(t *testing.T) {
+	first, later := generated(t)
+	for _, tc := range []struct {
+		name   string
+		tamper string // run on the warehouse before the update
+		want   []string
+		not    string
+	}{
+		{
+			name: "the checks fail",
+			// The checks' na verdicts have no evidence: their append fails.
+			tamper: `CREATE OR REPLACE TABLE auto_qa (conversation_id VARCHAR NOT NULL, "check" VARCHAR NOT NULL,
+				result VARCHAR NOT NULL, evidence_seq BIGINT NOT NULL, detail VARCHAR)`,
+			want: []string{"247_auto_qa.sql, run beside the steps after it", "NOT NULL"},
+		},
+		{
+			name: "a step beside them fails",
+			// 265_report_views.sql cannot replace a table by a view.
+			tamper: `DROP VIEW customer_returns; CREATE TABLE customer_returns (x INTEGER)`,
+			want:   []string{"265_report_views.sql", "customer_returns"},
+			not:    "run beside",
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			dir := t.TempDir()
+			root, db := filepath.Join(dir, "lake"), filepath.Join(dir, "warehouse.duckdb")
+			writeFiles(t, root, "first", first)
+			if _, err := build.Run(ctx, build.Config{Lake: root, DB: db}); err != nil {
+				t.Fatal(err)
+			}
+			wh, err := warehouse.Open(db, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := wh.ExecContext(ctx, tc.tamper); err != nil {
+				t.Fatal(err)
+			}
+			if err := wh.Close(); err != nil {
+				t.Fatal(err)
+			}
+			before := digest(t, db)
+			writeFiles(t, root, "later", later)
+			_, err = build.Run(ctx, build.Config{Lake: root, DB: db})
+			if err == nil {
+				t.Fatal("the update succeeded")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q: want it to say %q", err, w)
+				}
+			}
+			if tc.not != "" && strings.Contains(err.Error(), tc.not) {
+				t.Errorf("error %q: want the step's error, not the checks'", err)
+			}
+			if digest(t, db) != before {
+				t.Error("the failed build changed the warehouse")
+			}
+			if _, err := os.Stat(db + ".building"); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("%s.building left behind: %v", db, err)
+			}
+		})
 	}
 }

@@ -31,12 +31,8 @@ import (
 // passes (autoQAPasses: at least as many as the per-conversation
 // statements' chunks), runs each pass's checks on one worker per core, and
 // appends its verdicts before reading the next.
-func (r *runner) autoQA(ctx context.Context, incremental bool, chunks int) error {
+func (r *runner) autoQA(ctx context.Context, suite *autoqa.Suite, incremental bool, chunks int) error {
 	start, cpu := time.Now(), sqlfiles.ProcessCPU()
-	suite, err := autoqa.New(r.settings.QA.Auto, &autoqa.Env{Log: r.log})
-	if err != nil {
-		return fmt.Errorf("metrics: %w", err)
-	}
 	names, types, categories := suite.Categories()
 	for i := range names {
 		var category any

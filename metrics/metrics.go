@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/parley-cx/parley/build/plan"
+	"github.com/parley-cx/parley/internal/autoqa"
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/warehouse"
 	sqlfiles "github.com/parley-cx/parley/sql"
@@ -83,13 +84,17 @@ func Run(ctx context.Context, cfg Config) error {
 
 // runner runs the stage's files on one connection: the reference tables
 // are filled in a transaction on it, and the scopes live in its temp tables.
+// A hook the plan lets run beside the next steps (plan.Step.Beside) gets a
+// runner of its own, on another connection of db.
 type runner struct {
+	db       *warehouse.DB
 	conn     *sql.Conn
 	settings *config.Config
 	log      *slog.Logger
 	params   map[string]any // the steps' named parameters (plan.Params)
 	cfg      Config
-	chunks   int // the passes of the per-conversation steps (and of the automatic checks)
+	chunks   int           // the passes of the per-conversation steps (and of the automatic checks)
+	suite    *autoqa.Suite // the automatic checks, built when the stage starts
 }
 
 // run walks the metric steps of the build plan (build/plan): those before
@@ -103,7 +108,14 @@ func run(ctx context.Context, db *warehouse.DB, s *config.Config, cfg Config, lo
 		return fmt.Errorf("metrics: connect: %w", err)
 	}
 	defer conn.Close()
-	r := &runner{conn: conn, settings: s, log: log, params: plan.Params(s), cfg: cfg}
+	// The checks are built now so that the dictionaries nearly every build
+	// reads parse beside the SQL of the steps before the checks.
+	suite, err := autoqa.New(s.QA.Auto, &autoqa.Env{Log: log})
+	if err != nil {
+		return fmt.Errorf("metrics: %w", err)
+	}
+	suite.Preload()
+	r := &runner{db: db, conn: conn, settings: s, log: log, params: plan.Params(s), cfg: cfg, suite: suite}
 	var before, each, rest []plan.Step
 	for _, step := range plan.Of(plan.Metrics) {
 		switch {
@@ -142,9 +154,38 @@ func (r *runner) exec(ctx context.Context, name string, args ...any) error {
 }
 
 // steps runs the steps in order, each after the scope statement of mode
-// (all, affected or chunk) it needs, if any, and before its hook.
+// (all, affected or chunk) it needs, if any, and before its hook. A hook
+// the plan lets run beside the next steps (plan.Step.Beside) starts on a
+// connection of its own and is waited for before the step the plan names,
+// or before steps returns. An error on either side cancels the other
+// (through ctx), and steps returns the first.
 func (r *runner) steps(ctx context.Context, steps []plan.Step, mode string) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var running []*besideHook
+	err := r.stepsWith(ctx, cancel, steps, mode, &running)
+	if err != nil {
+		cancel(err)
+	}
+	for _, b := range running {
+		if hookErr := b.wait(); hookErr != nil && (err == nil || context.Cause(ctx) == hookErr) {
+			err = hookErr
+		}
+	}
+	return err
+}
+
+// stepsWith is steps' loop: it appends the hooks it starts beside the next
+// steps to running, and cancels ctx with a hook's error when one fails.
+func (r *runner) stepsWith(ctx context.Context, cancel context.CancelCauseFunc, steps []plan.Step, mode string, running *[]*besideHook) error {
 	for _, step := range steps {
+		for _, b := range *running {
+			if b.until == step.File {
+				if err := b.wait(); err != nil {
+					return err
+				}
+			}
+		}
 		if step.Scope != "" {
 			if err := r.exec(ctx, "build/stmt/scope_"+mode+"_"+step.Scope+".sql"); err != nil {
 				return err
@@ -156,6 +197,14 @@ func (r *runner) steps(ctx context.Context, steps []plan.Step, mode string) erro
 		if step.Then == plan.NoHook {
 			continue
 		}
+		if step.Beside != "" {
+			b, err := r.startBeside(ctx, cancel, step)
+			if err != nil {
+				return err
+			}
+			*running = append(*running, b)
+			continue
+		}
 		t := time.Now()
 		if err := r.hook(ctx, step.Then); err != nil {
 			return err
@@ -163,6 +212,48 @@ func (r *runner) steps(ctx context.Context, steps []plan.Step, mode string) erro
 		r.log.Info("metrics: filled the tables of "+step.File, "elapsed", time.Since(t).Round(time.Millisecond))
 	}
 	return nil
+}
+
+// besideHook is a step's hook running beside the steps after it.
+type besideHook struct {
+	until string        // the step that waits for it (plan.Step.Beside)
+	done  chan struct{} // closed when it has returned
+	err   error         // its error, once done is closed
+}
+
+// wait waits for the hook to return and returns its error.
+func (b *besideHook) wait() error {
+	<-b.done
+	return b.err
+}
+
+// startBeside runs step's hook on a new connection of r.db beside the
+// steps after it; if the hook fails, it cancels ctx with the hook's error,
+// so that the step running on r.conn is interrupted.
+func (r *runner) startBeside(ctx context.Context, cancel context.CancelCauseFunc, step plan.Step) (*besideHook, error) {
+	conn, err := r.db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("metrics: connect for the hook of %s: %w", step.File, err)
+	}
+	side := *r
+	side.conn = conn
+	b := &besideHook{until: step.Beside, done: make(chan struct{})}
+	r.log.Info("metrics: running the hook of "+step.File+" beside the next steps", "until", step.Beside)
+	go func() {
+		defer close(b.done)
+		t := time.Now()
+		err := side.hook(ctx, step.Then)
+		if cerr := conn.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("metrics: close the connection of the hook of %s: %w", step.File, cerr)
+		}
+		if err != nil {
+			b.err = fmt.Errorf("metrics: %s, run beside the steps after it: %w", step.File, err)
+			cancel(b.err)
+			return
+		}
+		r.log.Info("metrics: filled the tables of "+step.File, "elapsed", time.Since(t).Round(time.Millisecond))
+	}()
+	return b, nil
 }
 
 // hook runs the Go a metric step names.
@@ -177,7 +268,7 @@ func (r *runner) hook(ctx context.Context, h plan.Hook) error {
 	case plan.AutoQA:
 		// The automatic checks read events in as many passes as the
 		// per-conversation statements, for the same reason.
-		return r.autoQA(ctx, r.cfg.Incremental, r.chunks)
+		return r.autoQA(ctx, r.suite, r.cfg.Incremental, r.chunks)
 	default:
 		return fmt.Errorf("metrics: the build plan names hook %d, which is not the metrics'", h)
 	}

@@ -139,3 +139,67 @@ func TestPlanParamsAreTheFilesNamedParameters(t *testing.T) {
 		}
 	}
 }
+
+var (
+	// created captures the object a CREATE statement makes.
+	created = regexp.MustCompile(`(?i)\bCREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP(?:ORARY)?\s+)?(?:TABLE|VIEW|MACRO)\s+(?:IF\s+NOT\s+EXISTS\s+)?([A-Za-z_][A-Za-z_0-9]*)`)
+	// written captures the object a statement creates, fills, changes or drops.
+	written = regexp.MustCompile(`(?i)\b(?:CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP(?:ORARY)?\s+)?(?:TABLE|VIEW|MACRO)\s+(?:IF\s+NOT\s+EXISTS\s+)?|INSERT\s+(?:OR\s+[A-Za-z]+\s+)?INTO\s+|DELETE\s+FROM\s+|UPDATE\s+|ALTER\s+TABLE\s+|DROP\s+(?:TABLE|VIEW|MACRO)\s+(?:IF\s+EXISTS\s+)?)([A-Za-z_][A-Za-z_0-9]*)`)
+)
+
+// objects is the first group of re's matches in file, comments left out.
+func objects(re *regexp.Regexp, file string) []string {
+	var out []string
+	for _, m := range re.FindAllStringSubmatch(comment.ReplaceAllString(sqlfiles.File(file), ""), -1) {
+		out = append(out, strings.ToLower(m[1]))
+	}
+	return out
+}
+
+// TestBesideStepsLeaveTheHooksTables: a hook that runs beside the steps
+// after its own (Step.Beside) joins before a later step of its stage or at
+// its end, and the steps it runs beside neither name what its step's file
+// creates (the hook fills those) nor write anything created by a step up to
+// its own (what the hook may read): on another connection, either would be
+// a race or a DuckDB write-write conflict.
+func TestBesideStepsLeaveTheHooksTables(t *testing.T) {
+	besides := 0
+	for i, s := range plan.Steps {
+		if s.Beside == "" {
+			continue
+		}
+		besides++
+		if s.Then == plan.NoHook {
+			t.Errorf("%s: Beside without a hook to run beside", s.File)
+		}
+		var readable []string // what the hook may read
+		for _, before := range plan.Steps[:i+1] {
+			readable = append(readable, objects(created, before.Path())...)
+		}
+		own := objects(created, s.Path())
+		joined := s.Beside == plan.EndOfStage
+		for _, after := range plan.Steps[i+1:] {
+			if after.Stage != s.Stage || after.File == s.Beside {
+				joined = true
+				break
+			}
+			text := strings.ToLower(comment.ReplaceAllString(sqlfiles.File(after.Path()), ""))
+			for _, name := range own {
+				if regexp.MustCompile(`\b` + name + `\b`).MatchString(text) {
+					t.Errorf("%s runs beside the hook of %s but names %s, which that hook fills", after.File, s.File, name)
+				}
+			}
+			for _, name := range objects(written, after.Path()) {
+				if slices.Contains(readable, name) {
+					t.Errorf("%s runs beside the hook of %s but writes %s, which that hook may read", after.File, s.File, name)
+				}
+			}
+		}
+		if !joined {
+			t.Errorf("%s: Beside %q is no later step of its stage", s.File, s.Beside)
+		}
+	}
+	if besides == 0 {
+		t.Error("no step runs its hook beside the next ones: this test checks nothing")
+	}
+}

@@ -19,7 +19,8 @@ import (
 // (affixes, compounds, case rules): finding one is cheap and done when a
 // check is built; loading one (0.2-0.6 s of CPU) happens once, when the
 // first word of its language is looked up, so a dictionary of a language no
-// conversation is in costs nothing. Debian ships the dictionaries as hunspell-en-us,
+// conversation is in costs nothing, the default language's aside: a build
+// starts parsing those early, beside its SQL (Suite.Preload). Debian ships the dictionaries as hunspell-en-us,
 // hunspell-en-gb, hunspell-de-de, hunspell-fr, hunspell-es, … into
 // /usr/share/hunspell.
 type Dictionaries struct {

@@ -75,8 +75,9 @@ func init() {
 						"check", cfg.Name, "language", lang, "err", x.err)
 					continue
 				}
-				// Loaded on first use (x.has): only the languages of the
-				// conversations judged cost their parsing.
+				// Loaded on first use (x.has), or before for the default
+				// language (preload): only the default language and the
+				// languages of the conversations judged cost their parsing.
 				k.dicts[lang] = append(k.dicts[lang], x)
 			}
 			k.loading[lang] = new(sync.Once)
@@ -193,6 +194,10 @@ func (k *spelling) loadLanguage(lang string) {
 		}
 	})
 }
+
+// preload is the default language's dictionaries, which nearly every build
+// reads (Suite.Preload).
+func (k *spelling) preload() []*dictionary { return k.dicts[k.lang] }
 
 // eachWord calls fn with every word of text the spelling check reads (see
 // spelling), in order; name says it is capitalised but does not start a
