@@ -37,6 +37,7 @@ type dictionary struct {
 	err      error  // why it cannot be used
 	once     sync.Once
 	gs       *gospell.GoSpell
+	warned   sync.Once // a parse error is warned of once (spelling.usable)
 	// mu serialises lookups: gospell expands a word's affixes into its
 	// own maps on first lookup, so it is not safe for concurrent use.
 	mu sync.Mutex

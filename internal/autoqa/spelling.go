@@ -2,6 +2,7 @@ package autoqa
 
 import (
 	"fmt"
+	"log/slog"
 	"maps"
 	"slices"
 	"strings"
@@ -37,6 +38,8 @@ type spelling struct {
 	// loading starts, once per language, the parsing of all its
 	// dictionaries at once (see loadLanguage).
 	loading map[string]*sync.Once
+	name    string       // the check's, for warnings
+	log     *slog.Logger // warns once of a dictionary that does not parse
 }
 
 // Defaults of the spelling check.
@@ -53,7 +56,8 @@ var defaultDictionaries = map[string][]string{"en": {"en_US", "en_GB"}}
 func init() {
 	register("spelling", func(cfg config.AutoCheck, env *Env) (Check, error) {
 		k := &spelling{roles: newRoles(cfg.Roles), dicts: map[string][]*dictionary{}, ignore: map[string]bool{}, known: map[string]map[string]bool{},
-			loading: map[string]*sync.Once{}, maxShare: cfg.MaxShare, minWords: cfg.MinWords, lang: env.DefaultLanguage}
+			loading: map[string]*sync.Once{}, maxShare: cfg.MaxShare, minWords: cfg.MinWords, lang: env.DefaultLanguage,
+			name: cfg.Name, log: env.Log}
 		if k.maxShare == 0 {
 			k.maxShare = defaultMaxShare
 		}
@@ -89,12 +93,12 @@ func init() {
 func (k *spelling) Run(c *Conversation) (string, int64, string) {
 	var langs []string
 	for _, l := range c.languages(k.lang) {
-		if len(k.dicts[l]) > 0 {
+		if k.usable(l) {
 			langs = append(langs, l)
 		}
 	}
 	if own := c.languages(k.lang)[0]; len(langs) == 0 || langs[0] != own {
-		return NA, 0, fmt.Sprintf("no dictionary for the conversation's language (%s) is installed or configured", own)
+		return NA, 0, fmt.Sprintf("no dictionary for the conversation's language (%s) is installed, configured and parses", own)
 	}
 	var checked, wrong int
 	var evidence int64
@@ -160,6 +164,23 @@ func (k *spelling) correct(w string, langs []string) bool {
 		}
 	}
 	return false
+}
+
+// usable reports whether one of lang's dictionaries parses (parsing the
+// first, which its first word would need anyway). A dictionary that is
+// found but does not parse would have every word misspelt: it is warned of
+// once and left out, and a language with no other dictionary is N/A.
+func (k *spelling) usable(lang string) bool {
+	return slices.ContainsFunc(k.dicts[lang], func(x *dictionary) bool {
+		err := x.load()
+		if err != nil {
+			x.warned.Do(func() {
+				k.log.Warn("autoqa: a dictionary of the spelling check does not parse; conversations in its language are not spell-checked (na) unless another of its dictionaries parses",
+					"check", k.name, "language", lang, "err", err)
+			})
+		}
+		return err == nil
+	})
 }
 
 // inLanguage reports whether a dictionary of lang has w, or, for a

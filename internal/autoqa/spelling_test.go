@@ -1,7 +1,12 @@
 package autoqa
 
 import (
+	"bytes"
+	"log/slog"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/parley-cx/parley/internal/autoqa/dicttest"
@@ -45,6 +50,47 @@ func TestSpellingMissingDictionary(t *testing.T) {
 		transcript("", "customer: hi", "agent: one two three four five six seven eight nine ten eleven"))
 	if v.Result != NA {
 		t.Errorf("got %+v, want na", v)
+	}
+}
+
+// TestSpellingDictionaryDoesNotParse: a dictionary that is found but does
+// not parse leaves its language N/A with one warning, however many
+// conversations ask (it had every word misspelt, so every reply failed,
+// without a word), and a language with another dictionary that parses is
+// still checked with that one.
+func TestSpellingDictionaryDoesNotParse(t *testing.T) {
+	dicttest.Need(t, "en_US")
+	broken := t.TempDir()
+	for name, body := range map[string]string{"en_XX.aff": "SET UTF-8\nSFX A Y notanumber\n", "en_XX.dic": "x\n"} {
+		if err := os.WriteFile(filepath.Join(broken, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	reply := "agent: Thanks for waiting. I have checked your order and the courier says the parcel will arrive tomorrow morning."
+	for _, tc := range []struct {
+		name  string
+		dicts []string
+		want  string
+	}{
+		{"the only dictionary", []string{"en_XX"}, NA},
+		{"beside one that parses", []string{"en_XX", "en_US"}, Pass},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var log bytes.Buffer
+			s, err := New(config.AutoQA{Checks: []config.AutoCheck{{Name: "spelling", Dictionaries: map[string][]string{"en": tc.dicts}}}},
+				&Env{Dictionaries: NewDictionaries([]string{broken, dicttest.Dir}), Log: slog.New(slog.NewTextHandler(&log, nil))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for range 3 {
+				if v := s.Run(transcript("", "customer: hi", reply))[0]; v.Result != tc.want {
+					t.Errorf("got %+v, want %s", v, tc.want)
+				}
+			}
+			if n := strings.Count(log.String(), "does not parse"); n != 1 {
+				t.Errorf("%d warnings of the dictionary that does not parse, want 1:\n%s", n, log.String())
+			}
+		})
 	}
 }
 
