@@ -18,7 +18,8 @@ import (
 // per event only in an hour holding a change, so the instants straddle
 // changes on an hour boundary (London, Lord Howe in April) and inside an
 // hour (Lord Howe's half-hour shift in October, St John's at 05:30 UTC),
-// including each hour's last microsecond and the change's own instant. Every
+// and before 1970, whose hours must be found by rounding down, not towards
+// zero, including each hour's last microsecond and the change's own instant. Every
 // value must equal the wall clock Go's time zone data gives, and
 // timezone() of the same instant.
 func TestOccurredLocal(t *testing.T) {
@@ -32,6 +33,7 @@ func TestOccurredLocal(t *testing.T) {
 		{"Australia/Lord_Howe", time.Date(2026, 10, 3, 15, 30, 0, 0, time.UTC)},
 		{"America/St_Johns", time.Date(2026, 3, 8, 5, 30, 0, 0, time.UTC)},
 		{"Asia/Kathmandu", time.Date(2026, 3, 8, 5, 30, 0, 0, time.UTC)}, // no change: +05:45 throughout
+		{"Europe/London", time.Date(1968, 2, 18, 2, 0, 0, 0, time.UTC)},  // before 1970: negative epoch microseconds
 	}
 	for _, tc := range tests {
 		t.Run(fmt.Sprintf("%s %s", tc.zone, tc.change.Format(time.DateOnly)), func(t *testing.T) {

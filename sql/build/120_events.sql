@@ -108,7 +108,9 @@ ordered AS MATERIALIZED (
     SELECT
         lake_file,
         lake_row,
-        epoch_us(occurred_at) // 3600000000 AS utc_hour,
+        -- The UTC hour as a TIMESTAMP (occurred_at here is the lake's
+        -- TIMESTAMP WITH TIME ZONE); date_trunc rounds down, also before 1970.
+        date_trunc('hour', make_timestamp(epoch_us(occurred_at))) AS utc_hour,
         row_number() OVER conversation_order AS seq,
         -- A reopen that is the conversation's first event (its earlier events
         -- lie outside the data) opens no new episode: episode 1 starts with it.
@@ -146,11 +148,10 @@ local_offsets AS (
     FROM (
         SELECT
             utc_hour,
-            epoch_us(timezone($timezone, timezone('UTC', make_timestamp(utc_hour * 3600000000))))
-                - utc_hour * 3600000000 AS first_offset,
-            epoch_us(timezone($timezone, timezone('UTC', make_timestamp(utc_hour * 3600000000 + 3599999999))))
-                - (utc_hour * 3600000000 + 3599999999) AS last_offset
-        FROM (SELECT DISTINCT utc_hour FROM ordered WHERE utc_hour IS NOT NULL)
+            epoch_us(timezone($timezone, timezone('UTC', utc_hour))) - epoch_us(utc_hour) AS first_offset,
+            epoch_us(timezone($timezone, timezone('UTC', utc_hour + to_microseconds(3599999999))))
+                - (epoch_us(utc_hour) + 3599999999) AS last_offset
+        FROM (SELECT DISTINCT utc_hour FROM ordered WHERE isfinite(utc_hour))
     )
 )
 SELECT
