@@ -48,6 +48,19 @@ func generated(t *testing.T) (first, later []event.Event) {
 	return first, later
 }
 
+// builtFirst writes rows as the lake's "first" files in a new temporary
+// folder, builds them, and returns the lake's and the warehouse's paths.
+func builtFirst(t *testing.T, rows []event.Event) (root, db string) {
+	t.Helper()
+	dir := t.TempDir()
+	root, db = filepath.Join(dir, "lake"), filepath.Join(dir, "warehouse.duckdb")
+	writeFiles(t, root, "first", rows)
+	if _, err := build.Run(context.Background(), build.Config{Lake: root, DB: db}); err != nil {
+		t.Fatal(err)
+	}
+	return root, db
+}
+
 // writeFiles writes evs into the lake as source's files, one per UTC date,
 // as ingest does, and returns their paths.
 func writeFiles(t *testing.T, root, source string, evs []event.Event) []string {
@@ -154,12 +167,7 @@ func TestRunFailureKeepsWarehouse(t *testing.T) {
 	for _, full := range []bool{false, true} {
 		t.Run(fmt.Sprintf("full=%v", full), func(t *testing.T) {
 			ctx := context.Background()
-			dir := t.TempDir()
-			root, db := filepath.Join(dir, "lake"), filepath.Join(dir, "warehouse.duckdb")
-			writeFiles(t, root, "first", first)
-			if _, err := build.Run(ctx, build.Config{Lake: root, DB: db}); err != nil {
-				t.Fatal(err)
-			}
+			root, db := builtFirst(t, first)
 			before := digest(t, db)
 			paths := writeFiles(t, root, "later", later)
 			if err := os.WriteFile(paths[0], []byte("not parquet"), 0o644); err != nil {
@@ -225,12 +233,7 @@ func TestRunBesideFailureKeepsWarehouse(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()
-			dir := t.TempDir()
-			root, db := filepath.Join(dir, "lake"), filepath.Join(dir, "warehouse.duckdb")
-			writeFiles(t, root, "first", first)
-			if _, err := build.Run(ctx, build.Config{Lake: root, DB: db}); err != nil {
-				t.Fatal(err)
-			}
+			root, db := builtFirst(t, first)
 			wh, err := warehouse.Open(db, false)
 			if err != nil {
 				t.Fatal(err)
