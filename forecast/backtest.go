@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 )
 
@@ -120,14 +121,16 @@ func (s *scorer) score() Score {
 
 // Backtest is the result of holding out the last weeks of a series.
 type Backtest struct {
-	Weeks        int       `json:"weeks"`
-	TrainFrom    string    `json:"train_from"`
-	TestFrom     string    `json:"test_from"`
-	TestTo       string    `json:"test_to"`
-	Intervals    int       `json:"intervals"`
-	ActualTotal  float64   `json:"actual_total"`
-	Model        Spec      `json:"model"`
-	Scores       []Score   `json:"scores"`
+	Weeks       int     `json:"weeks"`
+	TrainFrom   string  `json:"train_from"`
+	TestFrom    string  `json:"test_from"`
+	TestTo      string  `json:"test_to"`
+	Intervals   int     `json:"intervals"`
+	ActualTotal float64 `json:"actual_total"`
+	Model       Spec    `json:"model"`
+	Scores      []Score `json:"scores"`
+	// Notes say why a score is n/a (MASE on too short or too flat a history).
+	Notes        []string  `json:"notes,omitempty"`
 	Points       []Point   `json:"-"`
 	Actuals      []float64 `json:"-"`
 	TrainHistory Series    `json:"-"`
@@ -177,6 +180,9 @@ func RunBacktest(s Series, weeks, historyDays, baselineWeeks int, opt Options) (
 		mean.add(p.WeeklyMean, 0, 0, y, scale)
 	}
 	bt.Scores = []Score{model.score(), naive.score(), mean.score()}
+	if note := maseNote([]Series{train}); note != "" {
+		bt.Notes = append(bt.Notes, note)
+	}
 	return bt, nil
 }
 
@@ -189,15 +195,23 @@ type Rolling struct {
 	HistoryDays int     `json:"history_days"`
 	Intervals   int     `json:"intervals"`
 	ActualTotal float64 `json:"actual_total"`
-	// Scores: the model, the seasonal naive and the calendar mean for each k of RollingBaselineWeeks.
-	Scores  []Score  `json:"scores"`
+	// Scores: the model, the seasonal naive and the calendar mean for each k
+	// of RollingBaselineWeeks up to the longest history of any origin (a
+	// longer k would repeat that row: the weeks it names do not exist).
+	Scores []Score `json:"scores"`
+	// Notes say why a score is n/a and which calendar means had fewer weeks
+	// than they name at some origins.
+	Notes   []string `json:"notes,omitempty"`
 	Origins []Origin `json:"origins"`
 }
 
 // Origin is one forecast of a rolling evaluation.
 type Origin struct {
-	Date      string  `json:"origin"`
-	TrainFrom string  `json:"train_from"`
+	Date      string `json:"origin"`
+	TrainFrom string `json:"train_from"`
+	// TrainDays is how many days of history the origin's forecast was made
+	// from: up to the history limit, fewer near the series' start.
+	TrainDays int     `json:"train_days"`
 	Scored    int     `json:"intervals"`
 	Model     Spec    `json:"model"`
 	ModelMAE  float64 `json:"model_mae"`
@@ -234,6 +248,7 @@ func RunRolling(ctx context.Context, s Series, weeks, horizonDays, historyDays i
 		scorers = append(scorers, &scorer{method: MethodCalendarMean(k)})
 	}
 	per := s.SlotsPerDay()
+	var trains []Series
 	for o := first; o <= last; o += 7 {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -246,7 +261,8 @@ func RunRolling(ctx context.Context, s Series, weeks, horizonDays, historyDays i
 		days := min(horizonDays, n-o)
 		pts := m.Predict(days, 1)
 		scale := seasonalScale(train)
-		org := Origin{Date: s.Date(o).Format(time.DateOnly), TrainFrom: train.First.Format(time.DateOnly), Model: m.Spec()}
+		trains = append(trains, train)
+		org := Origin{Date: s.Date(o).Format(time.DateOnly), TrainFrom: train.First.Format(time.DateOnly), TrainDays: len(train.Days), Model: m.Spec()}
 		var modelAbs float64
 		for k, p := range pts {
 			h, j := k/per, k%per
@@ -265,10 +281,59 @@ func RunRolling(ctx context.Context, s Series, weeks, horizonDays, historyDays i
 		r.Intervals += len(pts)
 		r.Origins = append(r.Origins, org)
 	}
-	for _, sc := range scorers {
-		r.Scores = append(r.Scores, sc.score())
+	if note := maseNote(trains); note != "" {
+		r.Notes = append(r.Notes, note)
+	}
+	longest := 0 // most weeks any origin's history reaches back, a partial week counted
+	for _, tr := range trains {
+		longest = max(longest, (len(tr.Days)+6)/7)
+	}
+	r.Scores = append(r.Scores, scorers[0].score(), scorers[1].score())
+	for b, k := range RollingBaselineWeeks {
+		if k > longest {
+			break // every origin used all the weeks it had: the same row as k = longest
+		}
+		r.Scores = append(r.Scores, scorers[2+b].score())
+		short := 0
+		for _, tr := range trains {
+			if len(tr.Days) < 7*k {
+				short++
+			}
+		}
+		if short > 0 {
+			r.Notes = append(r.Notes, fmt.Sprintf("%s: %d of %d origins had fewer than %d weeks of history (the mean of the weeks they had)", MethodCalendarMean(k), short, len(trains), k))
+		}
 	}
 	return r, nil
+}
+
+// maseNote says why MASE is n/a over forecasts made from the histories
+// trains, or "" if it is defined: its scale, seasonalScale, compares each
+// day with the same weekday a week before, which needs more than a week of
+// history that changes from week to week. One history without a scale
+// makes the score n/a for every method.
+func maseNote(trains []Series) string {
+	short, flat, fewest := 0, 0, math.MaxInt
+	for _, tr := range trains {
+		switch {
+		case len(tr.Days) < 8:
+			short++
+			fewest = min(fewest, len(tr.Days))
+		case math.IsNaN(seasonalScale(tr)):
+			flat++
+		}
+	}
+	var why []string
+	if short > 0 {
+		why = append(why, fmt.Sprintf("it needs at least 8 days of history before every origin (a week to compare with the week before); %d of %d origins had fewer (%d)", short, len(trains), fewest))
+	}
+	if flat > 0 {
+		why = append(why, fmt.Sprintf("%d of %d origins' history repeats exactly week to week, so the seasonal naive's in-sample error it divides by is 0", flat, len(trains)))
+	}
+	if len(why) == 0 {
+		return ""
+	}
+	return "MASE n/a: " + strings.Join(why, "; ")
 }
 
 // seasonalScale is the mean absolute one-week-ago difference within s: the MASE denominator.

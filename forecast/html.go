@@ -229,7 +229,7 @@ func backtestBody(rep *Report) (template.HTML, error) {
 	if err != nil {
 		return "", err
 	}
-	table, err := scoreTable(fmt.Sprintf("Accuracy over the last %d held-out weeks (%d intervals, %.0f arrivals); model: %s", bt.Weeks, bt.Intervals, bt.ActualTotal, bt.Model), bt.Scores)
+	table, err := scoreTable(fmt.Sprintf("Accuracy over the last %d held-out weeks (%d intervals, %.0f arrivals); model: %s", bt.Weeks, bt.Intervals, bt.ActualTotal, bt.Model), bt.Scores, bt.Notes)
 	if err != nil {
 		return "", err
 	}
@@ -237,7 +237,12 @@ func backtestBody(rep *Report) (template.HTML, error) {
 }
 
 // scoreTable is the accuracy table of a backtest page.
-func scoreTable(caption string, scores []Score) (template.HTML, error) {
+// scoreTable is the accuracy table; notes (why a score is n/a, which rows
+// had fewer weeks than named) end its caption, next to the figures they explain.
+func scoreTable(caption string, scores []Score, notes []string) (template.HTML, error) {
+	for _, n := range notes {
+		caption += ". " + n
+	}
 	var cells [][]htmlpage.Cell
 	for _, s := range scores {
 		row := []htmlpage.Cell{{Text: s.Method}}
@@ -282,17 +287,17 @@ func rollingBody(rep *Report) (template.HTML, error) {
 	if err != nil {
 		return "", err
 	}
-	scores, err := scoreTable(fmt.Sprintf("Accuracy over %d weekly origins, each forecasting %d days from the history before it (%d intervals, %.0f arrivals)", len(r.Origins), r.HorizonDays, r.Intervals, r.ActualTotal), r.Scores)
+	scores, err := scoreTable(fmt.Sprintf("Accuracy over %d weekly origins, each forecasting %d days from the history before it (%d intervals, %.0f arrivals)", len(r.Origins), r.HorizonDays, r.Intervals, r.ActualTotal), r.Scores, r.Notes)
 	if err != nil {
 		return "", err
 	}
 	var cells [][]htmlpage.Cell
 	for _, o := range r.Origins {
-		cells = append(cells, []htmlpage.Cell{{Text: o.Date}, {Text: o.TrainFrom}, {Text: strconv.Itoa(o.Scored)}, {Text: fnum(o.ModelMAE, 2)}, {Text: o.Model.String()}})
+		cells = append(cells, []htmlpage.Cell{{Text: o.Date}, {Text: o.TrainFrom}, {Text: strconv.Itoa(o.TrainDays)}, {Text: strconv.Itoa(o.Scored)}, {Text: fnum(o.ModelMAE, 2)}, {Text: o.Model.String()}})
 	}
 	origins, err := htmlpage.Table{
 		Caption: "Per origin: the model's form, chosen on the history before it",
-		Columns: []htmlpage.Column{{Label: "origin"}, {Label: "learned from"}, {Label: "intervals", Numeric: true}, {Label: "model MAE", Numeric: true}, {Label: "form"}},
+		Columns: []htmlpage.Column{{Label: "origin"}, {Label: "learned from"}, {Label: "history days", Numeric: true}, {Label: "intervals", Numeric: true}, {Label: "model MAE", Numeric: true}, {Label: "form"}},
 		Rows:    cells,
 	}.HTML()
 	if err != nil {

@@ -67,7 +67,7 @@ func scoreCells(s Score) []string {
 
 var scoreHeader = "method\tMAE\tMAPE %\tMASE\tbias\t80% coverage\t80% width\t"
 
-func writeScores(w io.Writer, scores []Score) error {
+func writeScores(w io.Writer, scores []Score, notes []string) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, scoreHeader)
 	for _, s := range scores {
@@ -76,29 +76,44 @@ func writeScores(w io.Writer, scores []Score) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintln(w, "\nMAPE over intervals with arrivals; MASE scales each error by the one-week seasonal naive's in-sample MAE (below 1 beats it);\nbias is forecast minus actual per interval; width is the 80% interval's mean width over the mean forecast.")
-	return err
+	if _, err := fmt.Fprintln(w, "\nMAPE over intervals with arrivals; MASE scales each error by the one-week seasonal naive's in-sample MAE (below 1 beats it);\nbias is forecast minus actual per interval; width is the 80% interval's mean width over the mean forecast."); err != nil {
+		return err
+	}
+	for _, n := range notes {
+		if _, err := fmt.Fprintln(w, n); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func writeBacktestTable(w io.Writer, rep *Report) error {
 	bt := rep.Backtest
 	fmt.Fprintf(w, "Backtest: trained on %s to %s (%.0f arrivals), held out %s to %s (%d intervals of %s, %.0f arrivals); model %s\n\n",
 		rep.HistoryFrom, rep.HistoryTo, rep.HistoryArrivals, bt.TestFrom, bt.TestTo, bt.Intervals, rep.Interval, bt.ActualTotal, bt.Model)
-	return writeScores(w, bt.Scores)
+	return writeScores(w, bt.Scores, bt.Notes)
 }
 
 func writeRollingTable(w io.Writer, rep *Report) error {
 	r := rep.Rolling
-	fmt.Fprintf(w, "Rolling-origin backtest: %d weekly origins from %s to %s, each forecasting %d days from up to the %d days before it\n(%d intervals of %s, %.0f arrivals)\n\n",
-		len(r.Origins), r.Origins[0].Date, r.Origins[len(r.Origins)-1].Date, r.HorizonDays, r.HistoryDays, r.Intervals, rep.Interval, r.ActualTotal)
-	if err := writeScores(w, r.Scores); err != nil {
+	fewest, most := r.Origins[0].TrainDays, r.Origins[0].TrainDays
+	for _, o := range r.Origins {
+		fewest, most = min(fewest, o.TrainDays), max(most, o.TrainDays)
+	}
+	used := fmt.Sprintf("the %d days", most) // the days there were, not the --history limit
+	if fewest != most {
+		used = fmt.Sprintf("the %d to %d days", fewest, most)
+	}
+	fmt.Fprintf(w, "Rolling-origin backtest: %d weekly origins from %s to %s, each forecasting %d days from %s before it\n(%d intervals of %s, %.0f arrivals)\n\n",
+		len(r.Origins), r.Origins[0].Date, r.Origins[len(r.Origins)-1].Date, r.HorizonDays, used, r.Intervals, rep.Interval, r.ActualTotal)
+	if err := writeScores(w, r.Scores, r.Notes); err != nil {
 		return err
 	}
 	fmt.Fprintln(w, "\nPer origin (the model's form is chosen on the history before each):")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "origin\tintervals\tmodel MAE\tform\t")
+	fmt.Fprintln(tw, "origin\thistory days\tintervals\tmodel MAE\tform\t")
 	for _, o := range r.Origins {
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t\n", o.Date, o.Scored, fnum(o.ModelMAE, 2), o.Model)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t\n", o.Date, o.TrainDays, o.Scored, fnum(o.ModelMAE, 2), o.Model)
 	}
 	return tw.Flush()
 }

@@ -193,3 +193,42 @@ func containsAll(s string, parts ...string) bool {
 	}
 	return true
 }
+
+// On a short history (origins with 7, 14 and 21 days before them) the
+// rolling table says how many days each origin learnt from, why MASE is
+// n/a, leaves out calendar means longer than any origin's history (they
+// repeated the 3-week row) and marks those some origins could not fill.
+func TestRollingOnShortHistorySaysWhatItHad(t *testing.T) {
+	g := newSynthetic()
+	g.first = time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC) // a Monday
+	s := g.series(28)
+	r, err := RunRolling(context.Background(), s, 3, 7, 364, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var methods []string
+	for _, sc := range r.Scores {
+		methods = append(methods, sc.Method)
+	}
+	if want := []string{MethodModel, MethodSeasonalNaive, MethodCalendarMean(2), MethodCalendarMean(3)}; !slices.Equal(methods, want) {
+		t.Errorf("methods %q, want %q", methods, want)
+	}
+	var b strings.Builder
+	if err := writeRollingTable(&b, &Report{Rolling: r, Interval: "1h"}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, tc := range []struct{ what, want string }{
+		{"days learnt from", "from the 7 to 21 days before it"},
+		{"MASE's reason", "MASE n/a: it needs at least 8 days of history before every origin (a week to compare with the week before); 1 of 3 origins had fewer (7)"},
+		{"2w marked", "calendar mean 2w: 1 of 3 origins had fewer than 2 weeks of history"},
+		{"3w marked", "calendar mean 3w: 2 of 3 origins had fewer than 3 weeks of history"},
+	} {
+		if !strings.Contains(out, tc.want) {
+			t.Errorf("%s: the table lacks %q:\n%s", tc.what, tc.want, out)
+		}
+	}
+	if strings.Contains(out, "364") {
+		t.Errorf("the table names the 364-day limit as if it were the history:\n%s", out)
+	}
+}

@@ -68,14 +68,23 @@ func (r Result) name() string {
 	return "all queues and channels"
 }
 
-// summary is the one-line verdict of a result.
-func (r Result) summary() string {
-	proof := "proven optimal"
-	if !r.Optimal {
-		proof = fmt.Sprintf("search stopped after %d nodes, at most %.1f%% above the optimum", r.Nodes, 100*r.ProvenGap)
+// Status says whether the plan is proven optimal and, if not, how far above
+// the optimum it may be (ProvenGap). It is the one place that gap is
+// computed into words, so the command's progress line, the table and the
+// HTML page cannot state two different figures for it.
+func (r Result) Status() string {
+	if r.Optimal {
+		return "proven optimal"
 	}
-	return fmt.Sprintf("%.1f paid hours for %.1f required agent-hours (%.1f over, %.1f under); LP lower bound %.1f h, gap %.1f%%; %s",
-		r.PaidHours, r.RequiredHours, r.OverHours, r.UnderHours, r.LPBound, 100*r.Gap, proof)
+	return fmt.Sprintf("search stopped after %d nodes, at most %.1f%% above the optimum", r.Nodes, 100*r.ProvenGap)
+}
+
+// summary is the one-line verdict of a result. The LP bound is given in
+// hours only: its relative gap (Result.Gap, in the JSON) is a weaker bound
+// than ProvenGap, and printing both as percentages read as a contradiction.
+func (r Result) summary() string {
+	return fmt.Sprintf("%.1f paid hours for %.1f required agent-hours (%.1f over, %.1f under); LP lower bound %.1f h; %s",
+		r.PaidHours, r.RequiredHours, r.OverHours, r.UnderHours, r.LPBound, r.Status())
 }
 
 func writeTable(w io.Writer, rep *Report) error {
@@ -226,18 +235,13 @@ func resultHTML(r Result) (template.HTML, error) {
 	if err != nil {
 		return "", err
 	}
-	status := "proven optimal"
-	if !r.Optimal {
-		status = fmt.Sprintf("search stopped after %d nodes, at most %.1f%% above the optimum", r.Nodes, 100*r.ProvenGap)
-	}
 	h := func(v float64) htmlpage.Cell { return htmlpage.Cell{Text: strconv.FormatFloat(v, 'f', 1, 64)} }
 	summary, err := htmlpage.Table{
 		Caption: "Summary — " + r.name(),
 		Columns: []htmlpage.Column{{Label: "paid hours", Numeric: true}, {Label: "required agent-hours", Numeric: true}, {Label: "over", Numeric: true},
 			{Label: "under", Numeric: true}, {Label: "LP lower bound", Numeric: true, Title: "the linear relaxation's optimum: no plan pays fewer hours"},
-			{Label: "gap to LP bound", Numeric: true}, {Label: "status"}},
-		Rows: [][]htmlpage.Cell{{h(r.PaidHours), h(r.RequiredHours), h(r.OverHours), h(r.UnderHours), h(r.LPBound),
-			{Text: strconv.FormatFloat(100*r.Gap, 'f', 1, 64) + "%"}, {Text: status}}},
+			{Label: "status"}},
+		Rows: [][]htmlpage.Cell{{h(r.PaidHours), h(r.RequiredHours), h(r.OverHours), h(r.UnderHours), h(r.LPBound), {Text: r.Status()}}},
 	}.HTML()
 	if err != nil {
 		return "", err

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -265,5 +266,28 @@ func TestScheduleReadsTheForecastPlan(t *testing.T) {
 	}
 	if res.UnderHours != 0 || res.PaidHours < res.RequiredHours || res.PaidHours < res.LPBound-1e-9 {
 		t.Errorf("schedule of the forecast plan: %s", res.summary())
+	}
+}
+
+// A plan the search stopped on states one gap: the proven one, in the same
+// words and rounding in the table, the HTML page and (through Status) the
+// command's progress line. The LP relaxation's own gap (3.7% here) is
+// larger and used to be printed beside it as "gap 3.7%".
+func TestScheduleStatesOneGap(t *testing.T) {
+	r := Result{Queue: "billing", PaidHours: 100, LPBound: 96.3, Gap: 0.037, ProvenGap: 0.0362, Nodes: 20000, RequiredHours: 90}
+	pct := regexp.MustCompile(`\d+\.\d+%`) // one decimal: the page's CSS has whole percentages
+	for _, format := range []string{FormatTable, FormatHTML} {
+		var b bytes.Buffer
+		if err := Write(&b, format, &Report{Results: []Result{r}}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), r.Status()) {
+			t.Errorf("%s: the status %q is missing", format, r.Status())
+		}
+		for _, p := range pct.FindAllString(b.String(), -1) {
+			if p != "3.6%" {
+				t.Errorf("%s: states a gap of %s beside the proven 3.6%%", format, p)
+			}
+		}
 	}
 }

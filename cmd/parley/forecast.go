@@ -64,7 +64,12 @@ the days before it.
 --backtest W holds out the last W weeks and scores the model and baselines
 (MAE, MAPE, MASE, bias, 80% coverage and width). With --rolling, each of the
 last W weeks is re-forecast from the history before its Monday (--horizon,
-default 7d) and the k-week calendar means for k = 2..6 are scored too.
+default 7d) and the k-week calendar means for k = 2..6 are scored too. The
+output says how many days of history each origin actually had (--history is
+only the limit); a k longer than any origin's history is left out (it would
+repeat the shorter row), and a k some origins could not fill is noted. MASE
+needs at least 8 days before every origin (a week to compare with the week
+before) that change week to week; where it is n/a the output says why.
 
 --staffing adds agents per interval (Erlang C, or Erlang A with --patience;
 see "parley staffing --help") for every queue or channel, each with its own

@@ -84,11 +84,7 @@ Examples:
 				if err != nil {
 					return err
 				}
-				state := "optimal"
-				if !res.Optimal {
-					state = fmt.Sprintf("stopped at the time or node limit, at most %.1f%% above the best plan", 100*res.ProvenGap)
-				}
-				fmt.Fprintf(cmd.ErrOrStderr(), "schedule: %s: %.1f paid hours, %s (%d nodes, %s)\n", name, res.PaidHours, state, res.Nodes, time.Since(t).Round(time.Millisecond))
+				fmt.Fprintf(cmd.ErrOrStderr(), "schedule: %s: %.1f paid hours, %s (%s)\n", name, res.PaidHours, res.Status(), time.Since(t).Round(time.Millisecond))
 				rep.Results = append(rep.Results, res)
 			}
 			var buf bytes.Buffer

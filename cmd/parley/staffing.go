@@ -43,6 +43,8 @@ agents_with_shrinkage = ceil(agents / (1 - shrinkage)) is what to schedule.
 Durations take Go syntax (30m, 180s, 1h30m) or plain seconds. The target is
 PERCENT/TIME: 80/20s means 80% answered within 20 seconds.
 
+--volume 0 (a quiet interval) needs 0 agents; a negative volume is refused.
+
 Example:
   parley staffing --volume 100 --interval 30m --aht 180s --target 80/20s \
       --max-occupancy 0.85 --shrinkage 0.3
@@ -51,8 +53,10 @@ Example:
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var err error
-			if volume <= 0 {
-				return usageErrorf("--volume: must be > 0 contacts per interval, got %v", volume)
+			// 0 is a quiet interval (no agents needed), so "not given" is
+			// told apart by the flag, not the value; Validate refuses < 0.
+			if !cmd.Flags().Changed("volume") {
+				return usageErrorf("--volume: required (contacts arriving in the interval, e.g. --volume 100; 0 for a quiet interval)")
 			}
 			in.Volume = volume
 			if in.Interval, err = parseDurationFlag("interval", interval); err != nil {
@@ -89,7 +93,7 @@ Example:
 		},
 	}
 	f := cmd.Flags()
-	f.Float64Var(&volume, "volume", 0, "contacts arriving in the interval (required)")
+	f.Float64Var(&volume, "volume", 0, "contacts arriving in the interval, >= 0 (required; 0 = a quiet interval, 0 agents)")
 	f.StringVar(&interval, "interval", "30m", "length of the interval the volume arrives in")
 	f.StringVar(&aht, "aht", "", "agent working time per contact, e.g. 180s (required; see --concurrency)")
 	f.StringVar(&target, "target", "80/20s", "service-level target PERCENT/TIME")
@@ -158,6 +162,12 @@ func writeStaffingTable(w io.Writer, aht time.Duration, r staffing.Result) error
 	fmt.Fprintf(tw, "handle time\t%.0f s working time, %.0f s slot time\n", aht.Seconds(), r.SlotTimeS)
 	fmt.Fprintf(tw, "agents\t%d\n", r.Agents)
 	fmt.Fprintf(tw, "agents with shrinkage\t%d\n", r.AgentsWithShrinkage)
+	if r.TrafficErlangs == 0 {
+		// Service level and the rest are ratios over contacts: with none
+		// there is nothing to print but that nobody is needed.
+		fmt.Fprintln(tw, "no contacts\tno agents needed; service level, speed of answer and occupancy do not apply")
+		return tw.Flush()
+	}
 	fmt.Fprintf(tw, "service level\t%.1f%%\n", r.ServiceLevel*100)
 	fmt.Fprintf(tw, "average speed of answer\t%.1f s\n", r.ASAS)
 	fmt.Fprintf(tw, "occupancy\t%.1f%%\n", r.Occupancy*100)

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"encoding/json"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/parley-cx/parley/staffing"
+)
+
+// A quiet interval is normal: --volume 0 needs nobody, with no NaN in
+// either format; a negative volume, or none given, is still refused.
+func TestStaffingVolume(t *testing.T) {
+	base := []string{"staffing", "--interval", "30m", "--aht", "180s", "--target", "80/20s", "--shrinkage", "0.3"}
+	for _, tc := range []struct {
+		name    string
+		args    []string
+		wantOut []string // patterns stdout must match
+		wantErr string   // substring of the error; "" for success
+	}{
+		{"zero, table", []string{"--volume", "0"}, []string{`(?m)^agents +0$`, `(?m)^agents with shrinkage +0$`, `(?m)^no contacts +no agents needed`}, ""},
+		{"zero, Erlang A", []string{"--volume", "0", "--patience", "2m"}, []string{`(?m)^agents +0$`, `(?m)^no contacts +no agents needed`}, ""},
+		{"negative", []string{"--volume", "-1"}, nil, "--volume"},
+		{"not given", nil, nil, "--volume: required"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := parley(t, append(append([]string{}, base...), tc.args...)...)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err %v, want one containing %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tc.wantOut {
+				if !regexp.MustCompile(w).MatchString(out) {
+					t.Errorf("output lacks %q:\n%s", w, out)
+				}
+			}
+			if strings.Contains(strings.ToLower(out), "nan") {
+				t.Errorf("NaN in the output:\n%s", out)
+			}
+		})
+	}
+	out, err := parley(t, append(append([]string{}, base...), "--volume", "0", "--patience", "2m", "--format", "json")...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r staffing.Result
+	if err := json.Unmarshal([]byte(out), &r); err != nil { // encoding/json refuses NaN, so this also checks for it
+		t.Fatalf("%v:\n%s", err, out)
+	}
+	if r.Agents != 0 || r.AgentsWithShrinkage != 0 {
+		t.Errorf("zero volume, JSON: %+v", r)
+	}
+}
