@@ -482,7 +482,15 @@ func BuiltWith(ctx context.Context, db string) (state BuildState, ok bool, err e
 
 // ReadBuildState is BuiltWith on a warehouse already open (a reader that
 // holds it open, such as parley report, cannot open it a second time).
+// A warehouse without the table build_state records nothing: ok is false.
 func ReadBuildState(ctx context.Context, w *warehouse.DB) (state BuildState, ok bool, err error) {
+	var has bool
+	if err := w.QueryRowContext(ctx, sqlfiles.File("build/stmt/has_build_state.sql")).Scan(&has); err != nil {
+		return state, false, fmt.Errorf("transform: look for the build state: %w", err)
+	}
+	if !has {
+		return state, false, nil
+	}
 	var settings, lakePath sql.NullString
 	switch err := w.QueryRowContext(ctx, sqlfiles.File("build/stmt/built_with.sql")).Scan(&state.Fingerprint, &settings, &lakePath); {
 	case errors.Is(err, sql.ErrNoRows):
