@@ -25,6 +25,8 @@ import (
 	"github.com/parley-cx/parley/internal/htmlpage"
 	"github.com/parley-cx/parley/internal/warehouse"
 	sqlfiles "github.com/parley-cx/parley/sql"
+	"github.com/parley-cx/parley/transform"
+	"gopkg.in/yaml.v3"
 )
 
 // Config says which warehouse to read, where to write and which period to show.
@@ -42,7 +44,9 @@ type Config struct {
 	// reason: only their conversations are read and written.
 	Slice Slice
 	// Settings is the organisation's parley.yaml; nil means the defaults.
-	// Its time zone must match the warehouse's (a mismatch is logged).
+	// Its time zone and cost settings should be the warehouse's: both are
+	// applied at build time, so the pages show the warehouse's (the
+	// amounts labelled with its currency) and a difference is logged once.
 	Settings *config.Config
 	// QALink, when set, turns conversation IDs into links: "{id}" in it is
 	// replaced by the (URL-escaped) conversation ID, e.g.
@@ -130,6 +134,8 @@ type run struct {
 	loc    *time.Location
 	// first is the local date of the data's first conversation (nil: none).
 	first *time.Time
+	// currency labels the amounts (see currency).
+	currency string
 }
 
 // Render reads the warehouse and writes Out/index.html and the other pages.
@@ -159,10 +165,11 @@ func Render(ctx context.Context, cfg Config) (Result, error) {
 	if err != nil {
 		return Result{}, fmt.Errorf("dashboards: warehouse time zone %q: %w", info.TimeZone, err)
 	}
-	if cfg.Settings != nil && cfg.Settings.TimeZone != info.TimeZone {
-		log.Warn("config time zone differs from the warehouse's; showing the warehouse's (rebuild to change it)",
-			"config", cfg.Settings.TimeZone, "warehouse", info.TimeZone)
+	built, err := builtSettings(ctx, db)
+	if err != nil {
+		return Result{}, err
 	}
+	warnBuildSettings(log, cfg.Settings, info.TimeZone, built)
 	p, err := resolvePeriod(cfg.From, cfg.To, info)
 	if err != nil {
 		return Result{}, err
@@ -175,7 +182,7 @@ func Render(ctx context.Context, cfg Config) (Result, error) {
 	if err := db.CheckFilters(ctx, cfg.Slice.filters()...); err != nil {
 		return Result{}, fmt.Errorf("dashboards: %w", err)
 	}
-	r := &run{cfg: cfg, db: db, period: p, loc: loc, first: info.FirstDate}
+	r := &run{cfg: cfg, db: db, period: p, loc: loc, first: info.FirstDate, currency: currency(log, cfg.Settings, built)}
 	header := htmlpage.Page{
 		Period:    p.String(),
 		TimeZone:  info.TimeZone,
@@ -311,6 +318,69 @@ func loadInfo(ctx context.Context, db *warehouse.DB) (warehouseInfo, error) {
 		return warehouseInfo{}, fmt.Errorf("dashboards: warehouse_info has %d rows, want 1", len(rows))
 	}
 	return rows[0], nil
+}
+
+// builtSettings reads the settings the warehouse was built with (their
+// SemanticYAML); "" when it records none (built by an earlier parley).
+func builtSettings(ctx context.Context, db *warehouse.DB) (string, error) {
+	state, _, err := transform.ReadBuildState(ctx, db)
+	if err != nil {
+		return "", fmt.Errorf("dashboards: %w", err)
+	}
+	return state.Settings, nil
+}
+
+// warnBuildSettings logs once, naming each, the settings of --config that
+// differ from the warehouse's and that a report cannot apply: local dates
+// and conversations.cost are computed at build time, so the pages show the
+// warehouse's time zone and amounts until it is rebuilt. tz is the
+// warehouse's time zone, built its recorded settings ("" when it records
+// none: then only the time zone is compared).
+func warnBuildSettings(log *slog.Logger, settings *config.Config, tz, built string) {
+	if settings == nil {
+		return
+	}
+	var changes []string
+	if settings.TimeZone != tz {
+		changes = append(changes, config.Change{Setting: "timezone", Old: tz, New: settings.TimeZone}.String())
+	}
+	if built != "" {
+		all, err := settings.ChangesFrom(built)
+		if err != nil {
+			log.Warn("cannot compare --config with the settings the warehouse was built with", "err", err)
+		}
+		for _, c := range all {
+			if c.Setting == "cost" || strings.HasPrefix(c.Setting, "cost.") {
+				changes = append(changes, c.String())
+			}
+		}
+	}
+	if len(changes) > 0 {
+		log.Warn("config differs from the settings the warehouse was built with; showing the warehouse's: the time zone and costs are computed at build time (rebuild to apply)",
+			"changes", strings.Join(changes, "; "))
+	}
+}
+
+// currency labels the amounts: the warehouse's own, since they were
+// computed with its prices; settings' when the warehouse records none (or
+// its record does not parse, which is logged).
+func currency(log *slog.Logger, settings *config.Config, built string) string {
+	if built != "" {
+		var recorded struct {
+			Cost struct {
+				Currency string `yaml:"currency"`
+			} `yaml:"cost"`
+		}
+		err := yaml.Unmarshal([]byte(built), &recorded)
+		if err == nil {
+			return recorded.Cost.Currency
+		}
+		log.Warn("cannot read the currency the warehouse was built with; labelling the amounts with --config's", "err", err)
+	}
+	if settings != nil {
+		return settings.Cost.Currency
+	}
+	return ""
 }
 
 // freshness says how recent the data is, in the org time zone.

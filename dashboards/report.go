@@ -117,9 +117,7 @@ func loadReportData(ctx context.Context, r *run) (reportData, error) {
 	d.TimeZone = r.loc.String()
 	d.Slice = r.cfg.Slice.params()
 	d.QALink, d.WorstLimit, d.MinTermCount = r.cfg.QALink, worstLimit, minTermCount
-	if r.cfg.Settings != nil {
-		d.Currency = r.cfg.Settings.Cost.Currency
-	}
+	d.Currency = r.currency
 	args := append(r.cfg.Slice.args(), namedDate("from", prev.From), namedDate("to", p.To), namedDate("start", p.From))
 	var err error
 	if d.Caps, err = loadCapabilities(ctx, r.db.DB); err != nil {

@@ -473,12 +473,30 @@ func BuiltWith(ctx context.Context, db string) (state BuildState, ok bool, err e
 		return state, false, fmt.Errorf("transform: %w", err)
 	}
 	defer w.Close()
+	state, ok, err = ReadBuildState(ctx, w)
+	if err != nil {
+		return state, false, fmt.Errorf("%w (%s)", err, db)
+	}
+	return state, ok, nil
+}
+
+// ReadBuildState is BuiltWith on a warehouse already open (a reader that
+// holds it open, such as parley report, cannot open it a second time).
+// A warehouse without the table build_state records nothing: ok is false.
+func ReadBuildState(ctx context.Context, w *warehouse.DB) (state BuildState, ok bool, err error) {
+	var has bool
+	if err := w.QueryRowContext(ctx, sqlfiles.File("build/stmt/has_build_state.sql")).Scan(&has); err != nil {
+		return state, false, fmt.Errorf("transform: look for the build state: %w", err)
+	}
+	if !has {
+		return state, false, nil
+	}
 	var settings, lakePath sql.NullString
 	switch err := w.QueryRowContext(ctx, sqlfiles.File("build/stmt/built_with.sql")).Scan(&state.Fingerprint, &settings, &lakePath); {
 	case errors.Is(err, sql.ErrNoRows):
 		return state, false, nil
 	case err != nil:
-		return state, false, fmt.Errorf("transform: read how %s was built: %w", db, err)
+		return state, false, fmt.Errorf("transform: read how the warehouse was built: %w", err)
 	}
 	state.Settings, state.Lake = settings.String, lakePath.String
 	return state, true, nil

@@ -146,7 +146,7 @@ Example:
 	f.StringVar(&cfg.Slice.Channel, "channel", "", "only the conversations of this channel, e.g. --channel whatsapp")
 	f.StringVar(&cfg.Slice.Market, "market", "", "only the conversations of this market, e.g. --market DE ((none): those without one)")
 	f.StringVar(&cfg.Slice.Reason, "reason", "", "only the conversations of this contact reason, e.g. --reason refund")
-	f.StringVar(&conf, "config", "", "parley.yaml; its time zone is checked against the warehouse's")
+	f.StringVar(&conf, "config", "", "parley.yaml the warehouse was built with, e.g. --config parley.yaml; its time zone and cost section are checked against the warehouse's (a difference is warned of once: both are applied at build time, so rebuild to apply them)")
 	f.StringVar(&cfg.QALink, "qa-link", "", "URL template that turns conversation IDs into links; {id} is replaced")
 	f.BoolVarP(&verbose, "verbose", "v", false, "also log each page written, with its size, on stderr (by default stderr holds warnings and errors only)")
 	return cmd
