@@ -169,7 +169,7 @@ var stubTmpl = template.Must(template.New("stub").Parse(`<!DOCTYPE html>
 <meta http-equiv="refresh" content="0; url=index.html#{{.ID}}">
 <title>{{.Title}} · Parley</title>
 </head>
-<body><main><p>{{.Title}} is a page of this report: <a href="index.html#{{.ID}}">index.html#{{.ID}}</a>.</p></main></body>
+<body><main><p>{{.Title}}` + stubMark + `<a href="index.html#{{.ID}}">index.html#{{.ID}}</a>.</p></main></body>
 </html>
 `))
 
