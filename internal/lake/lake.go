@@ -276,13 +276,15 @@ type DeadLetter struct {
 	Source    string `parquet:"source,dict"`
 	Partition int32  `parquet:"partition"`
 	// Offset is the Kafka offset, or the line number for imports.
-	Offset int64  `parquet:"offset"`
-	Key    []byte `parquet:"key,optional"`
-	Raw    []byte `parquet:"raw"`
+	Offset int64 `parquet:"offset"`
+	// Key and Field are pointers, nil for NULL, for the reason lake.Row's
+	// optional columns are.
+	Key *[]byte `parquet:"key,optional"`
+	Raw []byte  `parquet:"raw"`
 	// RawSize is the size received; larger than len(Raw) when Raw was cut.
 	RawSize    int64     `parquet:"raw_size"`
 	Reason     string    `parquet:"reason,dict"`
-	Field      string    `parquet:"field,optional,dict"`
+	Field      *string   `parquet:"field,optional,dict"`
 	Detail     string    `parquet:"detail"`
 	ReceivedAt time.Time `parquet:"received_at,timestamp(microsecond)"`
 	// ConversationID and ActorID are the conversation_id and actor.id the
