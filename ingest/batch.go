@@ -114,8 +114,8 @@ func (b *batch) addDead(raw []byte, size int64, ids event.IDs, key []byte, pos i
 		k := bytes.Clone(key)
 		d.Key = &k
 	}
-	if inv.Field != "" { // a whole-event problem: NULL
-		d.Field = &inv.Field
+	if f := inv.Field; f != "" { // a whole-event problem: NULL
+		d.Field = &f
 	}
 	b.dead = append(b.dead, d)
 	b.reasons[inv.Reason]++

@@ -53,7 +53,10 @@ func PartitionDir(root string, day time.Time) string {
 // by exactly y values and then only NULLs had those last NULLs written as
 // empty strings (62 to_id values of 100,000 synthetic rows;
 // docs/performance.md). Pointers take another path, row by row, without
-// that search (TestLakeOptionalNulls).
+// that search (TestLakeOptionalNulls). Attributes is still a map, so some
+// of its NULLs are written as empty maps: through a pointer, parquet-go's
+// map writer allocates anew for every row, 1.05-1.21x ingest's CPU where
+// every event has attributes (docs/performance.md).
 type Row struct {
 	EventID        string    `parquet:"event_id"`
 	ConversationID string    `parquet:"conversation_id"`
@@ -85,7 +88,8 @@ type Row struct {
 
 // Text is the value of an optional string column: "" for NULL. Files
 // written before the columns were pointers (docs/performance.md) may hold
-// ” for some NULLs; Text reads both the same, as the build does.
+// the empty string for some NULLs; Text reads both the same, as the build
+// does.
 func Text(s *string) string {
 	if s == nil {
 		return ""
@@ -95,8 +99,9 @@ func Text(s *string) string {
 
 // rowValues holds a row's optional strings, which its columns point to, in
 // one allocation per row. They are copied rather than pointed to in the
-// event: a pointer into the event would move every decoded event to the
-// heap, which costs more (docs/performance.md).
+// event: a pointer into the event would move every decoded event, not only
+// these strings, to the heap, and tie the row to an event its caller may
+// reuse.
 type rowValues struct {
 	texts [8]string
 }
@@ -123,12 +128,12 @@ func FromEvent(ev *event.Event, source string, partition int32, offset int64, in
 		OccurredOffsetS: int32(off),
 		Channel:         v.text(0, string(ev.Channel)),
 		Queue:           v.text(1, ev.Queue),
+		Attributes:      ev.Attributes,
 		Source:          source,
 		Partition:       partition,
 		Offset:          offset,
 		IngestedAt:      ingestedAt.UTC(),
 	}
-	r.Attributes = ev.Attributes
 	if a := ev.Actor; a != nil {
 		r.ActorRole, r.ActorID = v.text(2, a.Role), v.text(3, a.ID)
 	}
