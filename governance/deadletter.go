@@ -40,7 +40,7 @@ func (m deadLetterMatcher) matches(d *lake.DeadLetter) bool {
 	if d.ConversationID != nil && m.convs[*d.ConversationID] {
 		return true
 	}
-	if bytes.Equal(d.Key, []byte(m.customer)) || m.convs[string(d.Key)] {
+	if d.Key != nil && (bytes.Equal(*d.Key, []byte(m.customer)) || m.convs[string(*d.Key)]) {
 		return true
 	}
 	if containsWord(d.Raw, []byte(m.customer)) {

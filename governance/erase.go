@@ -285,7 +285,7 @@ func eraseLake(ctx context.Context, cfg EraseConfig, audit auditLog, log *slog.L
 		return nil, err
 	}
 	isCustomer := func(r *lake.Row) bool {
-		return r.ActorRole == event.RoleCustomer && r.ActorID == cfg.Customer
+		return lake.Text(r.ActorRole) == event.RoleCustomer && lake.Text(r.ActorID) == cfg.Customer
 	}
 	// The customer's conversations: counted either way, and needed up front
 	// (one extra pass over the lake) only to erase them whole.

@@ -97,21 +97,27 @@ func (b *batch) addDead(raw []byte, size int64, ids event.IDs, key []byte, pos i
 	if len(raw) > event.MaxEventBytes {
 		raw = raw[:event.MaxEventBytes]
 	}
-	b.dead = append(b.dead, lake.DeadLetter{
+	d := lake.DeadLetter{
 		Source:     b.source,
 		Partition:  b.partition,
 		Offset:     pos,
-		Key:        bytes.Clone(key),
 		Raw:        bytes.Clone(raw),
 		RawSize:    size,
 		Reason:     string(inv.Reason),
-		Field:      inv.Field,
 		Detail:     inv.Detail,
 		ReceivedAt: now.UTC(),
 		// Read from all of raw, not only the part kept.
 		ConversationID: &ids.ConversationID,
 		ActorID:        &ids.ActorID,
-	})
+	}
+	if key != nil { // a record without a key: NULL, not an empty key
+		k := bytes.Clone(key)
+		d.Key = &k
+	}
+	if f := inv.Field; f != "" { // a whole-event problem: NULL
+		d.Field = &f
+	}
+	b.dead = append(b.dead, d)
 	b.reasons[inv.Reason]++
 }
 

@@ -28,7 +28,8 @@ import (
 func synthRows(t *testing.T, n int) []lake.Row {
 	t.Helper()
 	cfg := synth.DefaultConfig()
-	cfg.Days, cfg.PerDay = 7, 1000
+	// A day of 1,000 conversations is about 15,000 rows; a week at least.
+	cfg.Days, cfg.PerDay = max(7, n/15_000+1), 1000
 	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
 	var rows []lake.Row
 	_, err := synth.Generate(context.Background(), cfg, func(ev *event.Event) error {
@@ -205,5 +206,283 @@ func TestLakeRandomIDsCompressed(t *testing.T) {
 	}
 	if ratio := float64(compressed) / float64(uncompressed); ratio > 0.7 {
 		t.Errorf("event_id: %d bytes compressed of %d (%.2f), want at most 0.7 of them", compressed, uncompressed, ratio)
+	}
+}
+
+// optionalColumns are the lake's optional flat columns, each with its
+// value in a lake.Row as text: nil for NULL.
+var optionalColumns = []struct {
+	name  string
+	value func(r *lake.Row) *string
+}{
+	{"channel", func(r *lake.Row) *string { return r.Channel }},
+	{"actor_role", func(r *lake.Row) *string { return r.ActorRole }},
+	{"actor_id", func(r *lake.Row) *string { return r.ActorID }},
+	{"queue", func(r *lake.Row) *string { return r.Queue }},
+	{"message_text", func(r *lake.Row) *string { return r.MessageText }},
+	{"message_private", func(r *lake.Row) *string { return formatNil(r.MessagePrivate) }},
+	{"message_automated", func(r *lake.Row) *string { return formatNil(r.MessageAutomated) }},
+	{"to_role", func(r *lake.Row) *string { return r.ToRole }},
+	{"to_id", func(r *lake.Row) *string { return r.ToID }},
+	{"to_queue", func(r *lake.Row) *string { return r.ToQueue }},
+	{"csat_score", func(r *lake.Row) *string { return formatNil(r.CSATScore) }},
+	{"extra", func(r *lake.Row) *string { return r.Extra }},
+}
+
+func formatNil[T any](p *T) *string {
+	if p == nil {
+		return nil
+	}
+	s := fmt.Sprint(*p)
+	return &s
+}
+
+// TestLakeOptionalNulls: every optional column of an events file written
+// the way ingest writes it is NULL exactly where the row holds no value, and
+// holds the row's value everywhere else, read by DuckDB and by parquet-go.
+// When lake.Row held optional strings as Go strings, parquet-go v0.32's
+// writer stored the empty string for some of their nulls: where, within a
+// 64-row chunk, a run of nulls ending at row y was followed by exactly y
+// values and then only nulls, those last nulls were written as values
+// (lake.Row, docs/performance.md).
+func TestLakeOptionalNulls(t *testing.T) {
+	// runs holds that pattern for every y it can take, one 64-row chunk
+	// each: y rows without a target, y with one, the rest without.
+	var runs []lake.Row
+	base := synthRows(t, 64)
+	for y := 1; y < 32; y++ {
+		word := slices.Clone(base)
+		for i := range word {
+			r := &word[i]
+			r.ToRole, r.ToID, r.ToQueue = nil, nil, nil
+			if i >= y && i < 2*y {
+				role, id, queue := "agent", "agent-7", "tier2"
+				r.ToRole, r.ToID, r.ToQueue = &role, &id, &queue
+			}
+		}
+		runs = append(runs, word...)
+	}
+	for _, tt := range []struct {
+		name string
+		rows []lake.Row
+	}{
+		{"runs", runs},
+		{"synthetic", synthRows(t, 100_000)}, // ingest's default --flush-rows
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			var fs fileSet
+			if err := writeParquet(&fs, dir, "now.parquet", tt.rows); err != nil {
+				t.Fatal(err)
+			}
+			if err := fs.publish(); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(dir, "now.parquet")
+			checkOptionalDuckDB(t, path, tt.rows)
+			checkOptionalParquet(t, path, tt.rows)
+		})
+	}
+}
+
+// checkOptionalDuckDB reads every optional column of path in DuckDB and
+// compares it, row by row, with rows.
+func checkOptionalDuckDB(t *testing.T, path string, rows []lake.Row) {
+	t.Helper()
+	db := openDuck(t)
+	cols := make([]string, 0, len(optionalColumns))
+	for _, c := range optionalColumns {
+		cols = append(cols, fmt.Sprintf("CAST(%q AS VARCHAR)", c.name))
+	}
+	rs, err := db.Query(fmt.Sprintf(`SELECT %s FROM read_parquet('%s', file_row_number=true) ORDER BY file_row_number`, strings.Join(cols, ", "), path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Close()
+	got := make([]sql.NullString, len(optionalColumns))
+	dest := make([]any, 0, len(got))
+	for i := range got {
+		dest = append(dest, &got[i])
+	}
+	wrong := map[string]int{}
+	n := 0
+	for ; rs.Next(); n++ {
+		if err := rs.Scan(dest...); err != nil {
+			t.Fatal(err)
+		}
+		if n >= len(rows) {
+			continue
+		}
+		r := &rows[n]
+		for i, c := range optionalColumns {
+			want := c.value(r)
+			if (want == nil) != !got[i].Valid || want != nil && *want != got[i].String {
+				if wrong[c.name]++; wrong[c.name] == 1 {
+					t.Errorf("DuckDB: row %d: %s is %s, want %s", n, c.name, showNull(got[i]), showPtr(want))
+				}
+			}
+		}
+	}
+	if err := rs.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if n != len(rows) {
+		t.Errorf("DuckDB read %d rows, want %d", n, len(rows))
+	}
+	for name, k := range wrong {
+		t.Errorf("DuckDB: %s wrong in %d of %d rows", name, k, len(rows))
+	}
+}
+
+// checkOptionalParquet reads every optional flat column of path with
+// parquet-go, value by value (one per row, NULL by its definition level),
+// and compares it with rows.
+func checkOptionalParquet(t *testing.T, path string, rows []lake.Row) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pf, err := parquet.OpenFile(f, st.Size())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range optionalColumns {
+		leaf, ok := pf.Schema().Lookup(c.name)
+		if !ok {
+			t.Fatalf("no column %s", c.name)
+		}
+		n, wrong := 0, 0
+		buf := make([]parquet.Value, 1024)
+		for _, rg := range pf.RowGroups() {
+			pages := rg.ColumnChunks()[leaf.ColumnIndex].Pages()
+			for {
+				p, err := pages.ReadPage()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					t.Fatalf("%s: %v", c.name, err)
+				}
+				vr := p.Values()
+				for {
+					k, err := vr.ReadValues(buf)
+					for _, v := range buf[:k] {
+						if n < len(rows) {
+							want := c.value(&rows[n])
+							if v.IsNull() != (want == nil) || want != nil && v.String() != *want {
+								if wrong++; wrong == 1 {
+									t.Errorf("parquet-go: row %d: %s is %s, want %s", n, c.name, showValue(v), showPtr(want))
+								}
+							}
+						}
+						n++
+					}
+					if err == io.EOF {
+						break
+					}
+					if err != nil {
+						t.Fatalf("%s: %v", c.name, err)
+					}
+				}
+				parquet.Release(p)
+			}
+			if err := pages.Close(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n != len(rows) {
+			t.Errorf("parquet-go: %s has %d values, want %d", c.name, n, len(rows))
+		}
+		if wrong > 0 {
+			t.Errorf("parquet-go: %s wrong in %d of %d rows", c.name, wrong, len(rows))
+		}
+	}
+}
+
+func showNull(s sql.NullString) string {
+	if !s.Valid {
+		return "NULL"
+	}
+	return fmt.Sprintf("%q", s.String)
+}
+
+func showPtr(s *string) string {
+	if s == nil {
+		return "NULL"
+	}
+	return fmt.Sprintf("%q", *s)
+}
+
+func showValue(v parquet.Value) string {
+	if v.IsNull() {
+		return "NULL"
+	}
+	return fmt.Sprintf("%q", v.String())
+}
+
+// TestDeadLetterOptionalNulls: a dead letter's field and key are NULL in
+// its file exactly where it has none (a whole-event problem, a Kafka record
+// without a key), read by DuckDB. Held as a Go string and byte slice, some
+// of those NULLs were written as empty values by the defect
+// TestLakeOptionalNulls describes: here one chunk of the pattern for every
+// y from 1 to 31, the field's and the key's.
+func TestDeadLetterOptionalNulls(t *testing.T) {
+	var rows []lake.DeadLetter
+	for y := 1; y < 32; y++ {
+		for i := range 64 {
+			d := lake.DeadLetter{Source: "topic", Offset: int64(len(rows)), Raw: []byte("{"), Reason: string(event.ReasonMalformed)}
+			if i >= y && i < 2*y {
+				field, key := "type", []byte("k")
+				d.Reason, d.Field, d.Key = string(event.ReasonBadValue), &field, &key
+			}
+			rows = append(rows, d)
+		}
+	}
+	dir := t.TempDir()
+	var fs fileSet
+	if err := writeParquet(&fs, dir, "dead.parquet", rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := fs.publish(); err != nil {
+		t.Fatal(err)
+	}
+	db := openDuck(t)
+	rs, err := db.Query(fmt.Sprintf(`SELECT field, key IS NULL FROM read_parquet('%s', file_row_number=true) ORDER BY file_row_number`, filepath.Join(dir, "dead.parquet")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Close()
+	n, wrongField, wrongKey := 0, 0, 0
+	for ; rs.Next(); n++ {
+		var field sql.NullString
+		var keyNull bool
+		if err := rs.Scan(&field, &keyNull); err != nil {
+			t.Fatal(err)
+		}
+		if n >= len(rows) {
+			continue
+		}
+		if want := rows[n].Field; field.Valid != (want != nil) || want != nil && field.String != *want {
+			if wrongField++; wrongField == 1 {
+				t.Errorf("row %d: field is %s, want %s", n, showNull(field), showPtr(want))
+			}
+		}
+		if want := rows[n].Key == nil; keyNull != want {
+			if wrongKey++; wrongKey == 1 {
+				t.Errorf("row %d: key IS NULL is %v, want %v", n, keyNull, want)
+			}
+		}
+	}
+	if err := rs.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if n != len(rows) || wrongField > 0 || wrongKey > 0 {
+		t.Errorf("%d rows read of %d; field wrong in %d, key in %d", n, len(rows), wrongField, wrongKey)
 	}
 }

@@ -45,6 +45,18 @@ func PartitionDir(root string, day time.Time) string {
 
 // Row is one event as stored in the lake: the contract flattened into
 // columns, so that SQL users need no nested types, plus where it came from.
+//
+// Every optional string column is a pointer, nil for NULL. parquet-go
+// v0.32 writes an optional Go string as NULL when it is empty, but its
+// batch writer finds the runs of NULLs with a bitmap search that misses
+// some: within a chunk of 64 rows, a run of NULLs ending at row y followed
+// by exactly y values and then only NULLs had those last NULLs written as
+// empty strings (62 to_id values of 100,000 synthetic rows;
+// docs/performance.md). Pointers take another path, row by row, without
+// that search (TestLakeOptionalNulls). Attributes is still a map, so some
+// of its NULLs are written as empty maps: through a pointer, parquet-go's
+// map writer allocates anew for every row, 1.05-1.21x ingest's CPU where
+// every event has attributes (docs/performance.md).
 type Row struct {
 	EventID        string    `parquet:"event_id"`
 	ConversationID string    `parquet:"conversation_id"`
@@ -52,20 +64,20 @@ type Row struct {
 	OccurredAt     time.Time `parquet:"occurred_at,timestamp(microsecond)"`
 	// OccurredOffsetS keeps the producer's UTC offset, which an instant alone loses.
 	OccurredOffsetS  int32             `parquet:"occurred_offset_s"`
-	Channel          string            `parquet:"channel,optional,dict"`
-	ActorRole        string            `parquet:"actor_role,optional,dict"`
-	ActorID          string            `parquet:"actor_id,optional,dict"`
-	Queue            string            `parquet:"queue,optional,dict"`
+	Channel          *string           `parquet:"channel,optional,dict"`
+	ActorRole        *string           `parquet:"actor_role,optional,dict"`
+	ActorID          *string           `parquet:"actor_id,optional,dict"`
+	Queue            *string           `parquet:"queue,optional,dict"`
 	MessageText      *string           `parquet:"message_text,optional"`
 	MessagePrivate   *bool             `parquet:"message_private,optional"`
 	MessageAutomated *bool             `parquet:"message_automated,optional"`
-	ToRole           string            `parquet:"to_role,optional,dict"`
-	ToID             string            `parquet:"to_id,optional,dict"`
-	ToQueue          string            `parquet:"to_queue,optional,dict"`
+	ToRole           *string           `parquet:"to_role,optional,dict"`
+	ToID             *string           `parquet:"to_id,optional,dict"`
+	ToQueue          *string           `parquet:"to_queue,optional,dict"`
 	CSATScore        *int32            `parquet:"csat_score,optional"`
 	Attributes       map[string]string `parquet:"attributes,optional"`
 	// Extra is the JSON object of fields the contract does not name.
-	Extra string `parquet:"extra,optional"`
+	Extra *string `parquet:"extra,optional"`
 	// Source is the Kafka topic, or the import's source name.
 	Source string `parquet:"source,dict"`
 	// Partition and Offset locate the event in its source (for imports: -1 and the line number).
@@ -74,31 +86,62 @@ type Row struct {
 	IngestedAt time.Time `parquet:"ingested_at,timestamp(microsecond)"`
 }
 
+// Text is the value of an optional string column: "" for NULL. Files
+// written before the columns were pointers (docs/performance.md) may hold
+// the empty string for some NULLs; Text reads both the same, as the build
+// does.
+func Text(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// rowValues holds a row's optional strings, which its columns point to, in
+// one allocation per row. They are copied rather than pointed to in the
+// event: a pointer into the event would move every decoded event, not only
+// these strings, to the heap, and tie the row to an event its caller may
+// reuse.
+type rowValues struct {
+	texts [8]string
+}
+
+// text stores s as the row's i-th optional string and points to it, or is
+// nil (NULL) for "": the contract's "field left out" (docs/events.md).
+func (v *rowValues) text(i int, s string) *string {
+	if s == "" {
+		return nil
+	}
+	v.texts[i] = s
+	return &v.texts[i]
+}
+
 // FromEvent flattens a validated event into a lake row.
 func FromEvent(ev *event.Event, source string, partition int32, offset int64, ingestedAt time.Time) (Row, error) {
 	_, off := ev.OccurredAt.Zone()
+	v := new(rowValues)
 	r := Row{
 		EventID:         ev.EventID,
 		ConversationID:  ev.ConversationID,
 		Type:            string(ev.Type),
 		OccurredAt:      ev.OccurredAt.UTC(),
 		OccurredOffsetS: int32(off),
-		Channel:         string(ev.Channel),
-		Queue:           ev.Queue,
+		Channel:         v.text(0, string(ev.Channel)),
+		Queue:           v.text(1, ev.Queue),
 		Attributes:      ev.Attributes,
 		Source:          source,
 		Partition:       partition,
 		Offset:          offset,
 		IngestedAt:      ingestedAt.UTC(),
 	}
-	if ev.Actor != nil {
-		r.ActorRole, r.ActorID = ev.Actor.Role, ev.Actor.ID
+	if a := ev.Actor; a != nil {
+		r.ActorRole, r.ActorID = v.text(2, a.Role), v.text(3, a.ID)
 	}
 	if m := ev.Message; m != nil {
 		r.MessageText, r.MessagePrivate, r.MessageAutomated = &m.Text, &m.Private, &m.Automated
 	}
 	if t := ev.To; t != nil {
-		r.ToRole, r.ToID, r.ToQueue = t.Role, t.ID, t.Queue
+		r.ToRole, r.ToID, r.ToQueue = v.text(4, t.Role), v.text(5, t.ID), v.text(6, t.Queue)
 	}
 	if c := ev.CSAT; c != nil {
 		s := int32(c.Score)
@@ -109,7 +152,7 @@ func FromEvent(ev *event.Event, source string, partition int32, offset int64, in
 		if err != nil {
 			return Row{}, fmt.Errorf("lake: encode extra fields of event %s: %w", ev.EventID, err)
 		}
-		r.Extra = string(b)
+		r.Extra = v.text(7, string(b))
 	}
 	return r, nil
 }
@@ -238,13 +281,15 @@ type DeadLetter struct {
 	Source    string `parquet:"source,dict"`
 	Partition int32  `parquet:"partition"`
 	// Offset is the Kafka offset, or the line number for imports.
-	Offset int64  `parquet:"offset"`
-	Key    []byte `parquet:"key,optional"`
-	Raw    []byte `parquet:"raw"`
+	Offset int64 `parquet:"offset"`
+	// Key and Field are pointers, nil for NULL, for the reason lake.Row's
+	// optional columns are.
+	Key *[]byte `parquet:"key,optional"`
+	Raw []byte  `parquet:"raw"`
 	// RawSize is the size received; larger than len(Raw) when Raw was cut.
 	RawSize    int64     `parquet:"raw_size"`
 	Reason     string    `parquet:"reason,dict"`
-	Field      string    `parquet:"field,optional,dict"`
+	Field      *string   `parquet:"field,optional,dict"`
 	Detail     string    `parquet:"detail"`
 	ReceivedAt time.Time `parquet:"received_at,timestamp(microsecond)"`
 	// ConversationID and ActorID are the conversation_id and actor.id the

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/parley-cx/parley/internal/event"
+	"github.com/parley-cx/parley/internal/lake"
 )
 
 // conversationRow computes the `conversations` row of conversation-ordered events, given its
@@ -91,8 +92,8 @@ func count(evs []Event, match func(Event) bool) int64 {
 // without an id is skipped)". Any event type counts, not only messages.
 func customerID(evs []Event) string {
 	for _, e := range evs {
-		if e.ActorRole == event.RoleCustomer && e.ActorID != "" {
-			return e.ActorID
+		if lake.Text(e.ActorRole) == event.RoleCustomer && lake.Text(e.ActorID) != "" {
+			return lake.Text(e.ActorID)
 		}
 	}
 	return ""
@@ -106,8 +107,8 @@ const unknownChannel = "unknown"
 // channel shows this one."
 func channelOf(evs []Event) string {
 	for _, e := range evs {
-		if e.Channel != "" {
-			return e.Channel
+		if lake.Text(e.Channel) != "" {
+			return lake.Text(e.Channel)
 		}
 	}
 	return unknownChannel
@@ -145,17 +146,17 @@ func agents(evs []Event) (mostActive, first, last *string) {
 	replies := map[string]int{}
 	var order []string // agents by their first human reply
 	for _, e := range evs {
-		if !isHumanReply(e) || e.ActorID == "" {
+		if !isHumanReply(e) || lake.Text(e.ActorID) == "" {
 			continue
 		}
 		if first == nil {
-			first = optString(e.ActorID)
+			first = optString(lake.Text(e.ActorID))
 		}
-		last = optString(e.ActorID)
-		if replies[e.ActorID] == 0 {
-			order = append(order, e.ActorID)
+		last = optString(lake.Text(e.ActorID))
+		if replies[lake.Text(e.ActorID)] == 0 {
+			order = append(order, lake.Text(e.ActorID))
 		}
-		replies[e.ActorID]++
+		replies[lake.Text(e.ActorID)]++
 	}
 	best := ""
 	for _, id := range order {
@@ -261,7 +262,7 @@ func botOutcome(evs []Event, resolved bool) (handled, contained, handedOff, aban
 		if isHumanReply(e) {
 			break
 		}
-		if isBotReply(e) || (isRouting(e) && e.ToRole == event.RoleBot) {
+		if isBotReply(e) || (isRouting(e) && lake.Text(e.ToRole) == event.RoleBot) {
 			botStart = i
 			break
 		}
@@ -270,7 +271,7 @@ func botOutcome(evs []Event, resolved bool) (handled, contained, handedOff, aban
 		return false, false, false, false
 	}
 	for _, e := range evs[botStart+1:] {
-		if isHumanReply(e) || (isRouting(e) && e.ToRole == event.RoleAgent) {
+		if isHumanReply(e) || (isRouting(e) && lake.Text(e.ToRole) == event.RoleAgent) {
 			handedOff = true
 		}
 	}
@@ -360,14 +361,14 @@ func nudges(evs []Event) int64 {
 			clear(lastReply)
 			continue
 		}
-		if !isMessage(e) || e.ActorRole != event.RoleAgent || isPrivate(e) || e.ActorID == "" {
+		if !isMessage(e) || lake.Text(e.ActorRole) != event.RoleAgent || isPrivate(e) || lake.Text(e.ActorID) == "" {
 			continue
 		}
-		if t, ok := lastReply[e.ActorID]; ok && e.OccurredAt.Sub(t) >= after {
+		if t, ok := lastReply[lake.Text(e.ActorID)]; ok && e.OccurredAt.Sub(t) >= after {
 			n++
 		}
 		if isHumanReply(e) {
-			lastReply[e.ActorID] = e.OccurredAt
+			lastReply[lake.Text(e.ActorID)] = e.OccurredAt
 		}
 	}
 	return n

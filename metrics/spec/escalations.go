@@ -5,6 +5,7 @@ import (
 
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/event"
+	"github.com/parley-cx/parley/internal/lake"
 )
 
 // The values of escalations.source.
@@ -25,8 +26,8 @@ func escalationRows(evs []Event, settings *config.Config) []EscalationRow {
 		}
 		from := queueBefore(evs, i)
 		to := from
-		if e.ToQueue != "" {
-			to = e.ToQueue // "to_queue: to.queue (or from_queue if none)"
+		if lake.Text(e.ToQueue) != "" {
+			to = lake.Text(e.ToQueue) // "to_queue: to.queue (or from_queue if none)"
 		}
 		out = append(out, EscalationRow{
 			ConversationID: e.ConversationID,
@@ -37,7 +38,7 @@ func escalationRows(evs []Event, settings *config.Config) []EscalationRow {
 			Source:         escalationSource(evs, i),
 			FromQueue:      optString(from),
 			ToQueue:        optString(to),
-			ToRole:         optString(e.ToRole),
+			ToRole:         optString(lake.Text(e.ToRole)),
 			Effective:      effective(evs, i, settings.Windows),
 			HandoffWaitS:   nextHumanReplyWait(evs, i),
 		})
@@ -56,7 +57,7 @@ func queueBefore(evs []Event, i int) string {
 			return q
 		}
 	}
-	return evs[i].Queue
+	return lake.Text(evs[i].Queue)
 }
 
 // escalationSource is bot or tier.
@@ -66,7 +67,7 @@ func queueBefore(evs []Event, i int) string {
 // escalated event is a bot escalation (source='bot') when a bot actor made it (actor.role=bot),
 // or when the conversation was with the bot at it; all others are tier escalations."
 func escalationSource(evs []Event, i int) string {
-	if evs[i].ActorRole == event.RoleBot || withBot(evs[:i]) {
+	if lake.Text(evs[i].ActorRole) == event.RoleBot || withBot(evs[:i]) {
 		return sourceBot
 	}
 	return sourceTier
@@ -76,7 +77,7 @@ func escalationSource(evs []Event, i int) string {
 func withBot(before []Event) bool {
 	for j := len(before) - 1; j >= 0; j-- {
 		if isRouting(before[j]) {
-			return before[j].ToRole == event.RoleBot
+			return lake.Text(before[j].ToRole) == event.RoleBot
 		}
 	}
 	botReplied := count(before, isBotReply) > 0

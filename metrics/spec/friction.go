@@ -5,6 +5,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/parley-cx/parley/internal/lake"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -88,8 +89,8 @@ func botMessagesBeforeHuman(evs []Event) int {
 func agentChanges(evs []Event) int {
 	ids := map[string]bool{}
 	for _, e := range evs {
-		if isHumanReply(e) && e.ActorID != "" {
-			ids[e.ActorID] = true
+		if isHumanReply(e) && lake.Text(e.ActorID) != "" {
+			ids[lake.Text(e.ActorID)] = true
 		}
 	}
 	return max(len(ids)-1, 0)

@@ -1,5 +1,7 @@
 package spec
 
+import "github.com/parley-cx/parley/internal/lake"
+
 // burst is one customer burst: its customer messages and what ended it.
 type burst struct {
 	messages []int // indexes into the conversation's events, in order
@@ -64,8 +66,8 @@ func messageRows(evs []Event, channel string) []MessageRow {
 			Episode:        e.Episode,
 			OccurredAt:     e.OccurredAt,
 			OccurredLocal:  e.OccurredLocal,
-			SenderRole:     optString(e.ActorRole),
-			SenderID:       optString(e.ActorID),
+			SenderRole:     optString(lake.Text(e.ActorRole)),
+			SenderID:       optString(lake.Text(e.ActorID)),
 			Text:           e.MessageText,
 			Private:        e.MessagePrivate,
 			Automated:      e.MessageAutomated,

@@ -1,6 +1,9 @@
 package spec
 
-import "github.com/parley-cx/parley/internal/event"
+import (
+	"github.com/parley-cx/parley/internal/event"
+	"github.com/parley-cx/parley/internal/lake"
+)
 
 // The words of docs/metrics.md, "Roles and words used below", one predicate each.
 
@@ -11,21 +14,23 @@ func isPrivate(e Event) bool   { return e.MessagePrivate != nil && *e.MessagePri
 func isAutomated(e Event) bool { return e.MessageAutomated != nil && *e.MessageAutomated }
 
 // isCustomerMessage: "Customer message: type=message, actor.role=customer."
-func isCustomerMessage(e Event) bool { return isMessage(e) && e.ActorRole == event.RoleCustomer }
+func isCustomerMessage(e Event) bool {
+	return isMessage(e) && lake.Text(e.ActorRole) == event.RoleCustomer
+}
 
 // isHumanReply: "Human reply: type=message, actor.role=agent, private=false, automated=false.
 // Private notes and automated agent messages (templates, auto-replies) are never human replies."
 func isHumanReply(e Event) bool {
-	return isMessage(e) && e.ActorRole == event.RoleAgent && !isPrivate(e) && !isAutomated(e)
+	return isMessage(e) && lake.Text(e.ActorRole) == event.RoleAgent && !isPrivate(e) && !isAutomated(e)
 }
 
 // isAnyReply: "Any reply: a public (private=false) message by an agent or a bot, automated or not."
 func isAnyReply(e Event) bool {
-	return isMessage(e) && (e.ActorRole == event.RoleAgent || e.ActorRole == event.RoleBot) && !isPrivate(e)
+	return isMessage(e) && (lake.Text(e.ActorRole) == event.RoleAgent || lake.Text(e.ActorRole) == event.RoleBot) && !isPrivate(e)
 }
 
 // isBotMessage is a message by a bot (bot_messages: "message counts by role").
-func isBotMessage(e Event) bool { return isMessage(e) && e.ActorRole == event.RoleBot }
+func isBotMessage(e Event) bool { return isMessage(e) && lake.Text(e.ActorRole) == event.RoleBot }
 
 // isBotReply is a bot's "any reply": a public bot message ("a bot replied").
 func isBotReply(e Event) bool { return isBotMessage(e) && !isPrivate(e) }
@@ -53,10 +58,10 @@ func isTransferred(e Event) bool { return e.Type == string(event.Transferred) }
 // currentQueue: "Current queue of an event: to.queue for routing events that carry one, else the
 // event's queue." Empty means the event names no queue.
 func currentQueue(e Event) string {
-	if isRouting(e) && e.ToQueue != "" {
-		return e.ToQueue
+	if isRouting(e) && lake.Text(e.ToQueue) != "" {
+		return lake.Text(e.ToQueue)
 	}
-	return e.Queue
+	return lake.Text(e.Queue)
 }
 
 // queueAt is the conversation's queue at each event, that event included: the current queue of

@@ -15,10 +15,11 @@ import (
 // keyRow is what the first pass keeps of every lake row: enough to deduplicate, to order a
 // conversation, and to find its customer and start.
 type keyRow struct {
-	eventID, conversationID, typ, actorRole, actorID, source string
-	occurredAt, ingestedAt                                   time.Time
-	partition                                                int32
-	offset                                                   int64
+	eventID, conversationID, typ, source string
+	actorRole, actorID                   *string
+	occurredAt, ingestedAt               time.Time
+	partition                            int32
+	offset                               int64
 }
 
 func keyOf(r *lake.Row) keyRow {
