@@ -146,3 +146,61 @@ func TestPatternFindMatchesRegexp(t *testing.T) {
 		t.Errorf("only %d matches: the comparison proves little", matched)
 	}
 }
+
+// sentimentReference is sentiment as its definition reads: the text split
+// into clauses, each folded and split into words.
+func sentimentReference(text string) (int, []hit) {
+	total := 0
+	var found []hit
+	for clause := range strings.FieldsFuncSeq(text, func(r rune) bool { return strings.ContainsRune(".,;:!?\n()\"", r) }) {
+		words := strings.Fields(fold(clause))
+		negatedUntil := -1
+		for i := 0; i < len(words); {
+			n, v, ok := lookup(words[i:])
+			if ok && n == 1 && negations[words[i]] {
+				ok = false
+			}
+			switch {
+			case ok:
+				h := hit{phrase: strings.Join(words[i:i+n], " "), valence: v}
+				if n == 1 && i <= negatedUntil {
+					h.valence, h.negated = -v, true
+				}
+				total += h.valence
+				found = append(found, h)
+				i += n
+			case negations[words[i]]:
+				negatedUntil = i + negationReach
+				i++
+			default:
+				i++
+			}
+		}
+	}
+	return total, found
+}
+
+// TestSentimentMatchesReference: sentiment, which folds the whole text in
+// one pass, scores every reference text, and texts built to cross clause
+// breaks with negations and phrases, as the clause-by-clause definition.
+func TestSentimentMatchesReference(t *testing.T) {
+	texts := referenceTexts(t)
+	for _, s := range []string{"not happy. happy", "I don't think it's good, great!", "doesn't work;not bad (not) bad", "no\nfun", "never \"good\" never good",
+		"it does not work", "does, not work", "Not. Happy", "can't stand it :( not   amazing!!", "’ok’ isn’t great", "ÉPOUVANTABLE pas bien"} {
+		texts = append(texts, s)
+	}
+	scored := 0
+	for _, s := range texts {
+		got, gotHits := sentiment(s)
+		want, wantHits := sentimentReference(s)
+		if got != want || !slices.Equal(gotHits, wantHits) {
+			t.Errorf("sentiment(%q) = %d %v, want %d %v", s, got, gotHits, want, wantHits)
+		}
+		if len(wantHits) > 0 {
+			scored++
+		}
+	}
+	if scored < 1000 {
+		t.Errorf("only %d texts have a lexicon word: the comparison proves little", scored)
+	}
+}

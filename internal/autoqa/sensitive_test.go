@@ -31,7 +31,7 @@ func TestRequiredWords(t *testing.T) {
 		pattern string
 		want    []string
 	}{
-		{`\b(send|give)\b.{0,30}\b(card|credit card|debit card)\s*(number|no\b)`, []string{"card"}}, // "credit card" holds "card"
+		{`\b(send|give)\b.{0,30}\b(card|credit card|debit card)\s*(number|no\b)`, []string{"card"}},  // "credit card" holds "card"
 		{`\b(send|give)\b.{0,30}\b(cvv|cvc|security code)`, []string{"cvc", "cvv", "security code"}}, // the parser factors cv(c|v)
 		{`\b(tell|need)\b.{0,30}\b(pin|password)`, []string{"pin", "password"}},
 		{`\b(send|give)\b.{0,30}\b(cvv|cvv2|cvc2|cvc)`, []string{"cvv", "cvc"}},

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/parley-cx/parley/internal/config"
 )
@@ -152,13 +153,24 @@ func (h hit) String() string {
 	return fmt.Sprintf("%s %+d", h.phrase, h.valence)
 }
 
-// sentiment is Sentiment with the hits unformatted.
+// clauseBreaks end a clause: a negation reaches no word after one.
+var clauseBreaks = func() *[utf8.RuneSelf]bool {
+	var b [utf8.RuneSelf]bool
+	for _, c := range ".,;:!?\n()\"" {
+		b[c] = true
+	}
+	return &b
+}()
+
+// sentiment is Sentiment with the hits unformatted. The text is folded
+// once, each clause on a line of its own: the words of a line are those of
+// fold(clause).
 func sentiment(text string) (int, []hit) {
 	total := 0
 	var found []hit
 	var words []string // reused from clause to clause
-	for clause := range strings.FieldsFuncSeq(text, func(r rune) bool { return strings.ContainsRune(".,;:!?\n()\"", r) }) {
-		words = slices.AppendSeq(words[:0], strings.FieldsSeq(fold(clause)))
+	for clause := range strings.SplitSeq(foldBreaking(text, clauseBreaks), "\n") {
+		words = slices.AppendSeq(words[:0], strings.FieldsSeq(clause))
 		negatedUntil := -1 // words up to this index are negated
 		for i := 0; i < len(words); {
 			n, v, ok := lookup(words[i:])
