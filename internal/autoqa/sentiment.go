@@ -171,27 +171,34 @@ func sentiment(text string) (int, []hit) {
 	var words []string // reused from clause to clause
 	for clause := range strings.SplitSeq(foldBreaking(text, clauseBreaks), "\n") {
 		words = slices.AppendSeq(words[:0], strings.FieldsSeq(clause))
-		negatedUntil := -1 // words up to this index are negated
-		for i := 0; i < len(words); {
-			n, v, ok := lookup(words[i:])
-			if ok && n == 1 && negations[words[i]] {
-				ok = false // "no" is in the lexicon (−1), but here it negates
+		total, found = scoreClause(words, total, found)
+	}
+	return total, found
+}
+
+// scoreClause adds the valences of a clause's words (folded) to total and
+// their hits to found.
+func scoreClause(words []string, total int, found []hit) (int, []hit) {
+	negatedUntil := -1 // words up to this index are negated
+	for i := 0; i < len(words); {
+		n, v, ok := lookup(words[i:])
+		if ok && n == 1 && negations[words[i]] {
+			ok = false // "no" is in the lexicon (−1), but here it negates
+		}
+		switch {
+		case ok:
+			h := hit{phrase: strings.Join(words[i:i+n], " "), valence: v}
+			if n == 1 && i <= negatedUntil {
+				h.valence, h.negated = -v, true
 			}
-			switch {
-			case ok:
-				h := hit{phrase: strings.Join(words[i:i+n], " "), valence: v}
-				if n == 1 && i <= negatedUntil {
-					h.valence, h.negated = -v, true
-				}
-				total += h.valence
-				found = append(found, h)
-				i += n
-			case negations[words[i]]:
-				negatedUntil = i + negationReach
-				i++
-			default:
-				i++
-			}
+			total += h.valence
+			found = append(found, h)
+			i += n
+		case negations[words[i]]:
+			negatedUntil = i + negationReach
+			i++
+		default:
+			i++
 		}
 	}
 	return total, found
