@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"strings"
 	"time"
 
@@ -46,6 +45,7 @@ func newQASampleCmd() *cobra.Command {
 		from, to, date, strata string
 		share                  float64
 		configPath, reviewers  string
+		verbose                bool
 	)
 	cmd := &cobra.Command{
 		Use:   "sample --db FILE --out DIR",
@@ -161,7 +161,7 @@ Example:
 				// Noon UTC is the same date in every time zone from UTC-12 to UTC+11.
 				cfg.Now = day.Add(12 * time.Hour)
 			}
-			cfg.Log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+			cfg.Log = commandLog(cmd, verbose)
 			// Zero in Config means "the default"; given on the command line it is a mistake
 			// (it used to sample DefaultSize conversations without a word).
 			var zero []error
@@ -208,6 +208,7 @@ Example:
 	f.StringVar(&configPath, "config", "", "parley.yaml: the scorecards of the review forms (qa.scorecards), and the time zone when the warehouse records none")
 	f.StringVar(&reviewers, "reviewers", "", "comma-separated reviewer ids to assign the conversations to, e.g. alice,bob,carol")
 	f.IntVar(&cfg.Calibration, "calibration", 0, "add N conversations that every reviewer scores (needs two or more --reviewers)")
+	verboseFlag(f, &verbose, "the sampling's steps (period, candidates, draw, packet)")
 	return cmd
 }
 

@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"log/slog"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -105,12 +104,7 @@ Example:
 					return err
 				}
 			}
-			// stdout says what was written; stderr holds warnings, and the steps with -v.
-			level := slog.LevelWarn
-			if verbose {
-				level = slog.LevelInfo
-			}
-			cfg.Log = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: level}))
+			cfg.Log = commandLog(cmd, verbose)
 			res, err := dashboards.Render(cmd.Context(), cfg)
 			if errors.Is(err, dashboards.ErrForeignPage) {
 				return usageErrorf("report: %w", err)
@@ -145,6 +139,6 @@ Example:
 	f.StringVar(&cfg.Slice.Reason, "reason", "", "only the conversations of this contact reason, e.g. --reason refund")
 	f.StringVar(&conf, "config", "", "parley.yaml the warehouse was built with, e.g. --config parley.yaml; its time zone and cost section are checked against the warehouse's (a difference is warned of once: both are applied at build time, so rebuild to apply them)")
 	f.StringVar(&cfg.QALink, "qa-link", "", "URL template that turns conversation IDs into links; {id} is replaced")
-	f.BoolVarP(&verbose, "verbose", "v", false, "also log each page written, with its size, on stderr (by default stderr holds warnings and errors only)")
+	verboseFlag(f, &verbose, "each page written, with its size")
 	return cmd
 }

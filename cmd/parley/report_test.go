@@ -304,30 +304,46 @@ func TestDefaultPeriodRules(t *testing.T) {
 	}
 }
 
-// TestReportQuietUnlessVerbose runs report as a process of its own: stderr is empty and
-// stdout says where the report is, its period and size (it used to log one INFO line per
-// page on stderr); -v logs the pages written.
-func TestReportQuietUnlessVerbose(t *testing.T) {
+// TestQuietUnlessVerbose runs report and qa sample, each as a process of its own: stderr
+// is empty and stdout says what was written (report used to log one INFO line per page on
+// stderr, qa sample four per run); -v logs the steps.
+func TestQuietUnlessVerbose(t *testing.T) {
 	dir, db := importAndBuild(t, metricsFixture("rules.jsonl"))
-	out := filepath.Join(dir, "report")
-	for _, verbose := range []bool{false, true} {
-		args := []string{"report", "--db", db, "--out", out, "--from", "2026-07-06", "--to", "2026-07-20"}
-		if verbose {
-			args = append(args, "-v")
-		}
-		var stdout, stderr bytes.Buffer
-		cmd := exec.Command(os.Args[0], args...)
-		cmd.Env = append(os.Environ(), asCLIEnv+"=1")
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		if err := cmd.Run(); err != nil {
-			t.Fatalf("parley %v: %v\n%s%s", args, err, stdout.String(), stderr.String())
-		}
-		summary := regexp.MustCompile(`^wrote 8 pages \(\d+\.\d MB\) for 2026-07-06 to 2026-07-20 \(15 days\), \d+ conversations, in \S+\nopen ` + regexp.QuoteMeta(filepath.Join(out, "index.html")) + "\n$")
-		if !summary.MatchString(stdout.String()) {
-			t.Errorf("parley %v: stdout %q, want the summary: where, period, size", args, stdout.String())
-		}
-		if pages := strings.Count(stderr.String(), `msg="wrote page"`); verbose != (pages == 8) || !verbose && stderr.Len() > 0 {
-			t.Errorf("parley %v: stderr %q, want it empty, or with -v the 8 pages written", args, stderr.String())
+	for _, tc := range []struct {
+		args   []string
+		stdout *regexp.Regexp
+		step   string // a message -v logs
+		steps  int    // how many times
+	}{
+		{
+			[]string{"report", "--db", db, "--out", filepath.Join(dir, "report"), "--from", "2026-07-06", "--to", "2026-07-20"},
+			regexp.MustCompile(`^wrote 8 pages \(\d+\.\d MB\) for 2026-07-06 to 2026-07-20 \(15 days\), \d+ conversations, in \S+\nopen ` + regexp.QuoteMeta(filepath.Join(dir, "report", "index.html")) + "\n$"),
+			`msg="wrote page"`, 8,
+		},
+		{
+			[]string{"qa", "sample", "--db", db, "--out", filepath.Join(dir, "qa"), "--from", "2026-07-06", "--to", "2026-07-20", "--date", "2026-07-21", "--allow-repeat"},
+			regexp.MustCompile(`^sampled \d+ of \d+ conversations \(2026-07-06 to 2026-07-20, .*\npacket: .*\nledger: .*\n`),
+			`msg="qa: packet written"`, 1,
+		},
+	} {
+		for _, verbose := range []bool{false, true} {
+			args := tc.args
+			if verbose {
+				args = append(slices.Clone(args), "-v")
+			}
+			var stdout, stderr bytes.Buffer
+			cmd := exec.Command(os.Args[0], args...)
+			cmd.Env = append(os.Environ(), asCLIEnv+"=1")
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Run(); err != nil {
+				t.Fatalf("parley %v: %v\n%s%s", args, err, stdout.String(), stderr.String())
+			}
+			if !tc.stdout.MatchString(stdout.String()) {
+				t.Errorf("parley %v: stdout %q, want it to say what was written", args, stdout.String())
+			}
+			if n := strings.Count(stderr.String(), tc.step); verbose != (n == tc.steps) || !verbose && stderr.Len() > 0 {
+				t.Errorf("parley %v: stderr %q, want it empty, or with -v %d× %s", args, stderr.String(), tc.steps, tc.step)
+			}
 		}
 	}
 }

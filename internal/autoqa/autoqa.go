@@ -303,17 +303,35 @@ func (c *Conversation) folded(i int) string {
 }
 
 // roleSet says which messages a check of replies reads.
-type roleSet struct{ agent, automated, bot bool }
+type roleSet struct {
+	agent, automated, bot bool
+	name                  string // for details: "agent", "agent or bot"
+}
+
+// humanReplies are the messages the process checks count as a human reply.
+var humanReplies = newRoles(nil)
 
 func newRoles(roles []string) roleSet {
 	if len(roles) == 0 {
 		roles = []string{config.AutoRoleAgent}
 	}
-	return roleSet{
+	r := roleSet{
 		agent:     slices.Contains(roles, config.AutoRoleAgent),
 		automated: slices.Contains(roles, config.AutoRoleAutomated),
 		bot:       slices.Contains(roles, config.AutoRoleBot),
 	}
+	var names []string
+	for _, x := range []struct {
+		on   bool
+		name string
+	}{{r.agent, "agent"}, {r.automated, "automated agent"}, {r.bot, "bot"}} {
+		if x.on {
+			names = append(names, x.name)
+		}
+	}
+	// Made once: a detail names the roles in nearly every verdict.
+	r.name = strings.Join(names, " or ")
+	return r
 }
 
 // reply reports whether e is a public message by one of the roles: a human
@@ -335,18 +353,7 @@ func (r roleSet) reply(e *Event) bool {
 }
 
 // String names the roles for details ("agent", "agent or bot").
-func (r roleSet) String() string {
-	var names []string
-	for _, x := range []struct {
-		on   bool
-		name string
-	}{{r.agent, "agent"}, {r.automated, "automated agent"}, {r.bot, "bot"}} {
-		if x.on {
-			names = append(names, x.name)
-		}
-	}
-	return strings.Join(names, " or ")
-}
+func (r roleSet) String() string { return r.name }
 
 // isCustomerMessage reports whether e is a message the customer wrote.
 func isCustomerMessage(e *Event) bool {
@@ -358,7 +365,12 @@ func isCustomerMessage(e *Event) bool {
 // characters one space, with a space at both ends. A phrase, folded the
 // same way, matches whole words: " hi " is in " hi anna " but not in
 // " this ".
-func fold(s string) string {
+func fold(s string) string { return foldBreaking(s, nil) }
+
+// foldBreaking is fold, but each character of s that breaks marks is
+// written as a newline (after the space that ends the word before it), so
+// that the text's clauses can be told apart in one pass (sentiment).
+func foldBreaking(s string, breaks *[utf8.RuneSelf]bool) string {
 	var b strings.Builder
 	b.Grow(len(s) + 2)
 	b.WriteByte(' ')
@@ -368,6 +380,12 @@ func fold(s string) string {
 			// ASCII, most of any text, without the Unicode tables: the
 			// same result, in a third of the time.
 			switch c := byte(r); {
+			case breaks != nil && breaks[c]:
+				if !space {
+					b.WriteByte(' ')
+				}
+				b.WriteByte('\n')
+				space = true
 			case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
 				b.WriteByte(c)
 				space = false

@@ -2,6 +2,7 @@ package autoqa
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/parley-cx/parley/internal/config"
 )
@@ -21,9 +22,8 @@ func (frtSLA) Run(c *Conversation) (string, int64, string) {
 		return NA, 0, "no SLA target for the channel, or no human reply"
 	}
 	var evidence int64
-	human := newRoles(nil)
 	for i := range c.Events {
-		if human.reply(&c.Events[i]) {
+		if humanReplies.reply(&c.Events[i]) {
 			evidence = c.Events[i].Seq
 			break
 		}
@@ -40,5 +40,5 @@ func seconds(s *float64) string {
 	if s == nil {
 		return "unknown"
 	}
-	return fmt.Sprintf("%.0f s", *s)
+	return strconv.FormatFloat(*s, 'f', 0, 64) + " s" // as %.0f, without fmt's cost in every verdict
 }

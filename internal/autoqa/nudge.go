@@ -17,10 +17,9 @@ func init() {
 }
 
 func (nudge) Run(c *Conversation) (string, int64, string) {
-	human := newRoles(nil)
 	replied := false
 	for i := range c.Events {
-		if human.reply(&c.Events[i]) {
+		if humanReplies.reply(&c.Events[i]) {
 			replied = true
 			break
 		}

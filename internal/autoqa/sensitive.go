@@ -102,10 +102,8 @@ func (k *sensitiveData) Run(c *Conversation) (string, int64, string) {
 			}
 		}
 		if len(k.detectors) > 0 && digitCount(e.Text) >= k.minDigits {
-			for _, f := range redact.Find(e.Text) {
-				if slices.Contains(k.detectors, f.Placeholder) {
-					return Fail, e.Seq, fmt.Sprintf("a reply (%s) contains %s", k.roles, detectorNames[f.Placeholder])
-				}
+			if kind, ok := redact.First(e.Text, k.detectors...); ok {
+				return Fail, e.Seq, fmt.Sprintf("a reply (%s) contains %s", k.roles, detectorNames[kind])
 			}
 		}
 	}
@@ -136,6 +134,11 @@ func digitCount(s string) int {
 type pattern struct {
 	re       *regexp.Regexp
 	required []string // lower case; none: always search
+	// also are more such lists, from the other elements of the pattern:
+	// a message must hold a word of each too. Most messages that name a
+	// card name no verb of asking before it, and the search, which tries
+	// every position, cost 17 µs a message on the demo.
+	also [][]string
 }
 
 func compilePattern(p string) (pattern, error) {
@@ -147,14 +150,40 @@ func compilePattern(p string) (pattern, error) {
 	if err != nil {
 		return pattern{}, err
 	}
-	return pattern{re: re, required: requiredWords(tree.Simplify())}, nil
+	required, also := requiredWords(tree.Simplify())
+	pt := pattern{re: re, required: minimalWords(required)}
+	for _, a := range also {
+		pt.also = append(pt.also, minimalWords(a))
+	}
+	return pt, nil
+}
+
+// minimalWords drops from words each that holds another of them ("credit
+// card" holds "card"): a text with the longer one has the shorter, so
+// looking for both only reads the text twice.
+func minimalWords(words []string) []string {
+	var out []string
+	for i, w := range words {
+		if !slices.ContainsFunc(words, func(v string) bool { return v != w && strings.Contains(w, v) }) && !slices.Contains(words[:i], w) {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // find returns the first match in lower that no negation just before it
 // turns into a warning ("please don't share full card numbers here").
 func (p pattern) find(lower string) string {
-	if len(p.required) > 0 && !slices.ContainsFunc(p.required, func(w string) bool { return strings.Contains(lower, w) }) {
+	holds := func(words []string) bool {
+		return slices.ContainsFunc(words, func(w string) bool { return strings.Contains(lower, w) })
+	}
+	if len(p.required) > 0 && !holds(p.required) {
 		return ""
+	}
+	for _, words := range p.also {
+		if !holds(words) {
+			return ""
+		}
 	}
 	for _, loc := range p.re.FindAllStringIndex(lower, -1) {
 		if !negatedBefore(lower, loc[0]) {
@@ -182,8 +211,9 @@ func negatedBefore(lower string, i int) bool {
 // Of the elements whose strings are all 3 bytes or longer the last wins
 // (the nouns, "card" or "pin", follow the verbs); else the one whose
 // shortest string is longest, if 2 or more. Nil when no element has any,
-// and the pattern is then always searched.
-func requiredWords(re *syntax.Regexp) []string {
+// and the pattern is then always searched. also lists the strings of the
+// other elements whose strings are all 3 bytes or longer, in order.
+func requiredWords(re *syntax.Regexp) (best []string, also [][]string) {
 	for re.Op == syntax.OpCapture {
 		re = re.Sub[0]
 	}
@@ -191,15 +221,21 @@ func requiredWords(re *syntax.Regexp) []string {
 	if re.Op == syntax.OpConcat {
 		subs = re.Sub
 	}
-	var best []string
-	bestLen := 1 // a single character filters nothing
-	for _, sub := range subs {
+	bestLen, bestAt := 1, -1 // a single character filters nothing
+	var lists [][]string
+	for i, sub := range subs {
 		p, _ := prefixes(sub)
+		lists = append(lists, p)
 		if n := shortest(p); n >= 3 || n > bestLen && bestLen < 3 {
-			best, bestLen = p, n
+			best, bestLen, bestAt = p, n, i
 		}
 	}
-	return best
+	for i, p := range lists {
+		if i != bestAt && shortest(p) >= 3 {
+			also = append(also, p)
+		}
+	}
+	return best, also
 }
 
 // maxPrefixes bounds the strings prefixes expands an element into.

@@ -30,20 +30,23 @@ func TestRequiredWords(t *testing.T) {
 	for _, c := range []struct {
 		pattern string
 		want    []string
+		also    [][]string
 	}{
-		{`\b(send|give)\b.{0,30}\b(card|credit card|debit card)\s*(number|no\b)`, []string{"card", "credit card", "debit card"}},
-		{`\b(send|give)\b.{0,30}\b(cvv|cvc|security code)`, []string{"cvc", "cvv", "security code"}}, // the parser factors cv(c|v)
-		{`\b(tell|need)\b.{0,30}\b(pin|password)`, []string{"pin", "password"}},
-		{`full card number`, []string{"full card number"}},
-		{`(?i)password`, nil},
-		{`\d{16}`, nil},
+		{`\b(send|give)\b.{0,30}\b(card|credit card|debit card)\s*(number|no\b)`, []string{"card"}, [][]string{{"send", "give"}}},  // "credit card" holds "card"; "no" is too short
+		{`\b(send|give)\b.{0,30}\b(cvv|cvc|security code)`, []string{"cvc", "cvv", "security code"}, [][]string{{"send", "give"}}}, // the parser factors cv(c|v)
+		{`\b(tell|need)\b.{0,30}\b(pin|password)`, []string{"pin", "password"}, [][]string{{"tell", "need"}}},
+		{`\b(send|give)\b.{0,30}\b(cvv|cvv2|cvc2|cvc)`, []string{"cvv", "cvc"}, [][]string{{"send", "give"}}},
+		{`full card number`, []string{"full card number"}, nil},
+		{`\b(send|give|sends)\b \b(your|the)\b (pin|password)`, []string{"pin", "password"}, [][]string{{"send", "give"}, {"your", "the"}}},
+		{`(?i)password`, nil, nil},
+		{`\d{16}`, nil, nil},
 	} {
 		pt, err := compilePattern(c.pattern)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !slices.Equal(pt.required, c.want) {
-			t.Errorf("%s: required %q, want %q", c.pattern, pt.required, c.want)
+		if !slices.Equal(pt.required, c.want) || !slices.EqualFunc(pt.also, c.also, slices.Equal) {
+			t.Errorf("%s: required %q and %q, want %q and %q", c.pattern, pt.required, pt.also, c.want, c.also)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/parley-cx/parley/internal/config"
 )
@@ -152,34 +153,52 @@ func (h hit) String() string {
 	return fmt.Sprintf("%s %+d", h.phrase, h.valence)
 }
 
-// sentiment is Sentiment with the hits unformatted.
+// clauseBreaks end a clause: a negation reaches no word after one.
+var clauseBreaks = func() *[utf8.RuneSelf]bool {
+	var b [utf8.RuneSelf]bool
+	for _, c := range ".,;:!?\n()\"" {
+		b[c] = true
+	}
+	return &b
+}()
+
+// sentiment is Sentiment with the hits unformatted. The text is folded
+// once, each clause on a line of its own: the words of a line are those of
+// fold(clause).
 func sentiment(text string) (int, []hit) {
 	total := 0
 	var found []hit
 	var words []string // reused from clause to clause
-	for clause := range strings.FieldsFuncSeq(text, func(r rune) bool { return strings.ContainsRune(".,;:!?\n()\"", r) }) {
-		words = slices.AppendSeq(words[:0], strings.FieldsSeq(fold(clause)))
-		negatedUntil := -1 // words up to this index are negated
-		for i := 0; i < len(words); {
-			n, v, ok := lookup(words[i:])
-			if ok && n == 1 && negations[words[i]] {
-				ok = false // "no" is in the lexicon (−1), but here it negates
+	for clause := range strings.SplitSeq(foldBreaking(text, clauseBreaks), "\n") {
+		words = slices.AppendSeq(words[:0], strings.FieldsSeq(clause))
+		total, found = scoreClause(words, total, found)
+	}
+	return total, found
+}
+
+// scoreClause adds the valences of a clause's words (folded) to total and
+// their hits to found.
+func scoreClause(words []string, total int, found []hit) (int, []hit) {
+	negatedUntil := -1 // words up to this index are negated
+	for i := 0; i < len(words); {
+		n, v, ok := lookup(words[i:])
+		if ok && n == 1 && negations[words[i]] {
+			ok = false // "no" is in the lexicon (−1), but here it negates
+		}
+		switch {
+		case ok:
+			h := hit{phrase: strings.Join(words[i:i+n], " "), valence: v}
+			if n == 1 && i <= negatedUntil {
+				h.valence, h.negated = -v, true
 			}
-			switch {
-			case ok:
-				h := hit{phrase: strings.Join(words[i:i+n], " "), valence: v}
-				if n == 1 && i <= negatedUntil {
-					h.valence, h.negated = -v, true
-				}
-				total += h.valence
-				found = append(found, h)
-				i += n
-			case negations[words[i]]:
-				negatedUntil = i + negationReach
-				i++
-			default:
-				i++
-			}
+			total += h.valence
+			found = append(found, h)
+			i += n
+		case negations[words[i]]:
+			negatedUntil = i + negationReach
+			i++
+		default:
+			i++
 		}
 	}
 	return total, found

@@ -348,17 +348,7 @@ type Found struct {
 // changing the text: automatic QA uses it to tell that an agent's message
 // holds a card number or IBAN.
 func Find(s string) []Found {
-	n := normalize(s)
-	sc := &scan{text: n.text, digits: len(digits(n.text))}
-	var spans []span
-	for _, r := range rules {
-		if r.skips(sc) {
-			continue
-		}
-		found := r.apply(sc)
-		sc.mask(found)
-		spans = append(spans, found...)
-	}
+	n, spans := find(s, len(rules))
 	if len(spans) == 0 {
 		return nil
 	}
@@ -376,6 +366,50 @@ func Find(s string) []Found {
 		last = to
 	}
 	return out
+}
+
+// find runs the first upTo rules over s normalised, each seeing the spans
+// of the rules before it masked, and returns the normalised text with the
+// spans they matched, in rule order.
+func find(s string, upTo int) (normalized, []span) {
+	n := normalize(s)
+	sc := &scan{text: n.text, digits: len(digits(n.text))}
+	var spans []span
+	for _, r := range rules[:upTo] {
+		if r.skips(sc) {
+			continue
+		}
+		found := r.apply(sc)
+		sc.mask(found)
+		spans = append(spans, found...)
+	}
+	return n, spans
+}
+
+// First returns the kind (placeholder) of the first piece of personal data
+// of one of kinds in s, as Find lists them, and whether there is one. It
+// runs no rule after the last of those kinds': a rule only sees the spans
+// of the rules before it, so those of later rules cannot change the
+// answer. Automatic QA asks it whether an agent's message holds a card
+// number or an IBAN (two of the first five rules).
+func First(s string, kinds ...string) (string, bool) {
+	upTo := 0
+	for i, r := range rules {
+		if slices.Contains(kinds, r.placeholder) {
+			upTo = i + 1
+		}
+	}
+	_, spans := find(s, upTo)
+	first := -1
+	for i, sp := range spans {
+		if slices.Contains(kinds, sp.placeholder) && (first < 0 || sp.start < spans[first].start) {
+			first = i
+		}
+	}
+	if first < 0 {
+		return "", false
+	}
+	return spans[first].placeholder, true
 }
 
 // scan is the normalised copy of a text being redacted, with the spans

@@ -172,6 +172,12 @@ func FuzzText(f *testing.F) {
 	placeholders := regexp.MustCompile(`\[(?:email|phone|card|iban|ssn|nino|dni|passport|dob|ip)\]`)
 	f.Fuzz(func(t *testing.T, s string) {
 		out := Text(s)
+		for _, kinds := range firstKinds {
+			got, ok := First(s, kinds...)
+			if want, wantOK := firstReference(s, kinds...); got != want || ok != wantOK {
+				t.Errorf("First(%q, %v) = %q, %v; Find says %q, %v", s, kinds, got, ok, want, wantOK)
+			}
+		}
 		// Every kind needs an '@', the letters "at" (an address spelled
 		// out) or at least two digits once normalised; without them the
 		// text must come back untouched.
