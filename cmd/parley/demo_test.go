@@ -82,6 +82,26 @@ func TestDemoEndToEnd(t *testing.T) {
 		t.Errorf("the summary's resolution rate is not a percentage:\n%s", stdout.String())
 	}
 
+	// The slices report --help shows as examples are ones the demo has.
+	// Examples are the command lines, and what follows a flag's "e.g.".
+	var filters []warehouse.Filter
+	for line := range strings.Lines(mustParley(t, "report", "--help")) {
+		if _, eg, ok := strings.Cut(line, "e.g. "); ok {
+			line = eg
+		} else if !strings.HasPrefix(strings.TrimSpace(line), "parley report ") {
+			continue
+		}
+		for _, m := range regexp.MustCompile(`--(queue|channel|market|reason) ([\w-]+)`).FindAllStringSubmatch(line, -1) {
+			filters = append(filters, warehouse.Filter{Dimension: m[1], Value: m[2], Flag: "--" + m[1]})
+		}
+	}
+	if len(filters) == 0 {
+		t.Error("report --help shows no slice as an example")
+	}
+	if err := db.CheckFilters(context.Background(), filters...); err != nil {
+		t.Errorf("report --help's examples name slices the demo does not have: %v", err)
+	}
+
 	// The demo's settings are in DIR/parley.yaml, and the summary says to pass them on.
 	settingsPath := filepath.Join(o.dir, "parley.yaml")
 	settings, err := config.Load(settingsPath)

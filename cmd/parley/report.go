@@ -85,7 +85,7 @@ Example:
   parley report --db warehouse.duckdb --out report/march \
       --from 2026-03-01 --to 2026-03-31 \
       --qa-link 'https://qa.example.com/conversations/{id}'
-  parley report --db warehouse.duckdb --out report/de-refunds --market DE --reason refund
+  parley report --db warehouse.duckdb --out report/de-refunds --market DE --reason return_refund
 `,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -136,7 +136,7 @@ Example:
 	f.StringVar(&cfg.Slice.Queue, "queue", "", "only the conversations whose last queue is this, e.g. --queue billing ((none): those without one)")
 	f.StringVar(&cfg.Slice.Channel, "channel", "", "only the conversations of this channel, e.g. --channel whatsapp")
 	f.StringVar(&cfg.Slice.Market, "market", "", "only the conversations of this market, e.g. --market DE ((none): those without one)")
-	f.StringVar(&cfg.Slice.Reason, "reason", "", "only the conversations of this contact reason, e.g. --reason refund")
+	f.StringVar(&cfg.Slice.Reason, "reason", "", "only the conversations of this contact reason, e.g. --reason return_refund")
 	f.StringVar(&conf, "config", "", "parley.yaml the warehouse was built with, e.g. --config parley.yaml; its time zone and cost section are checked against the warehouse's (a difference is warned of once: both are applied at build time, so rebuild to apply them)")
 	f.StringVar(&cfg.QALink, "qa-link", "", "URL template that turns conversation IDs into links; {id} is replaced")
 	verboseFlag(f, &verbose, "each page written, with its size")
