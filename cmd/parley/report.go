@@ -139,6 +139,6 @@ Example:
 	f.StringVar(&cfg.Slice.Reason, "reason", "", "only the conversations of this contact reason, e.g. --reason return_refund")
 	f.StringVar(&conf, "config", "", "parley.yaml the warehouse was built with, e.g. --config parley.yaml; its time zone and cost section are checked against the warehouse's (a difference is warned of once: both are applied at build time, so rebuild to apply them)")
 	f.StringVar(&cfg.QALink, "qa-link", "", "URL template that turns conversation IDs into links; {id} is replaced")
-	verboseFlag(f, &verbose, "each page written, with its size")
+	verboseFlag(f, &verbose, "each page written and its size")
 	return cmd
 }
