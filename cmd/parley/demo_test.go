@@ -84,6 +84,7 @@ func TestDemoEndToEnd(t *testing.T) {
 
 	// The slices report --help shows as examples are ones the demo has.
 	// Examples are the command lines, and what follows a flag's "e.g.".
+	slice := regexp.MustCompile(`--(queue|channel|market|reason) ([\w-]+)`)
 	var filters []warehouse.Filter
 	for line := range strings.Lines(mustParley(t, "report", "--help")) {
 		if _, eg, ok := strings.Cut(line, "e.g. "); ok {
@@ -91,7 +92,7 @@ func TestDemoEndToEnd(t *testing.T) {
 		} else if !strings.HasPrefix(strings.TrimSpace(line), "parley report ") {
 			continue
 		}
-		for _, m := range regexp.MustCompile(`--(queue|channel|market|reason) ([\w-]+)`).FindAllStringSubmatch(line, -1) {
+		for _, m := range slice.FindAllStringSubmatch(line, -1) {
 			filters = append(filters, warehouse.Filter{Dimension: m[1], Value: m[2], Flag: "--" + m[1]})
 		}
 	}
