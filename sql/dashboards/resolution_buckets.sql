@@ -11,7 +11,11 @@ WITH buckets(idx, label) AS (
       AND in_slice(channel, last_queue, market, contact_reason, $channel, $queue, $market, $reason) AND resolved AND resolution_s IS NOT NULL
     GROUP BY ALL
 )
+-- The total is a subquery, not sum(...) OVER (): DuckDB 1.4's window operator sometimes fails
+-- ("Attempted to access index 0 within vector of size 0") on this outer join when binned is
+-- empty and the result is read as Arrow, and the failure invalidates the database
+-- (TestSliceMatchesSQL, "nothing, repeatedly").
 SELECT b.idx, b.label, coalesce(binned.conversations, 0) AS conversations,
-    round(100 * coalesce(binned.conversations, 0) / nullif(sum(coalesce(binned.conversations, 0)) OVER (), 0), 1)::DOUBLE AS pct
+    round(100 * coalesce(binned.conversations, 0) / nullif((SELECT sum(conversations) FROM binned), 0), 1)::DOUBLE AS pct
 FROM buckets AS b LEFT JOIN binned ON binned.idx = b.idx
 ORDER BY b.idx
