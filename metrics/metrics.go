@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"maps"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/parley-cx/parley/build/plan"
@@ -114,7 +115,13 @@ func run(ctx context.Context, db *warehouse.DB, s *config.Config, cfg Config, lo
 	if err != nil {
 		return fmt.Errorf("metrics: %w", err)
 	}
-	suite.Preload()
+	// The parse makes two million small objects (about 170 MB for English's two
+	// dictionaries); at the checks' GOGC it took 0.54 CPU-s instead of 0.69.
+	// GOGC goes back when the parse ends, or with the build at the latest.
+	restoreGC := sync.OnceFunc(raiseGCPercent())
+	defer restoreGC()
+	parsed := suite.Preload()
+	go func() { <-parsed; restoreGC() }()
 	r := &runner{db: db, conn: conn, settings: s, log: log, params: plan.Params(s), cfg: cfg, suite: suite}
 	var before, each, rest []plan.Step
 	for _, step := range plan.Of(plan.Metrics) {

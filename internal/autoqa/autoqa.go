@@ -19,6 +19,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -240,11 +241,16 @@ func New(auto config.AutoQA, env *Env) (*Suite, error) {
 // dictionaries of other languages still parse on first use only. A build
 // that reads no word of the default language (every conversation in
 // another language, its words all in that language's dictionaries) pays
-// for the parse all the same (docs/qa.md).
-func (s *Suite) Preload() {
+// for the parse all the same (docs/qa.md). The channel returned is closed
+// when every parse it started has ended (at once when there is none).
+func (s *Suite) Preload() <-chan struct{} {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
 	for _, x := range s.preloaded() {
-		go x.load() // its error stays in x.err, which has reports
+		wg.Go(func() { x.load() }) // its error stays in x.err, which has reports
 	}
+	go func() { wg.Wait(); close(done) }()
+	return done
 }
 
 // preloaded is what Preload parses.

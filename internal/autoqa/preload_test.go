@@ -43,6 +43,14 @@ func TestPreloadedDictionaries(t *testing.T) {
 			if !slices.Equal(got, tc.want) {
 				t.Errorf("preloads %v, want %v", got, tc.want)
 			}
+			// Its channel closes once those parses have ended (the build
+			// keeps GOGC raised until then).
+			<-s.Preload()
+			for _, x := range s.preloaded() {
+				if x.gs == nil || x.err != nil {
+					t.Errorf("%s: Preload's channel closed before its parse ended (%v)", x.name, x.err)
+				}
+			}
 		})
 	}
 }
