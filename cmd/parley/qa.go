@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"log/slog"
 	"strings"
 	"time"
 
@@ -216,6 +215,7 @@ func newQAImportCmd() *cobra.Command {
 	var (
 		cfg        qa.ImportConfig
 		configPath string
+		verbose    bool
 	)
 	cmd := &cobra.Command{
 		Use:   "import --lake DIR FILE...",
@@ -272,7 +272,7 @@ Example:
 				return usageErrorf("qa import: --config: %w", err)
 			}
 			cfg.Settings = settings
-			cfg.Log = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
+			cfg.Log = commandLog(cmd, verbose)
 			if err := cfg.Validate(); err != nil {
 				return usageErrorf("qa import: %w", asFlags(err))
 			}
@@ -297,6 +297,7 @@ Example:
 	f.StringVar(&cfg.Lake, "lake", "", "lake folder to store the reviews in (required)")
 	f.StringVar(&configPath, "config", "", "parley.yaml with the scorecards (qa.scorecards; default: the default scorecard)")
 	f.StringVar(&cfg.Ledger, "ledger", "", "QA ledger CSV whose rows to mark reviewed, e.g. qa/ledger.csv")
+	verboseFlag(f, &verbose, "the import's steps")
 	return cmd
 }
 
@@ -304,7 +305,10 @@ Example:
 const qaFolderOnly = "reviews, disputes and resolutions are written to a lake folder; parley build reads a bucket's reviews/ prefix, so a folder's reviews/ copied there (aws s3 sync DIR/reviews s3://BUCKET/PREFIX/reviews) are built"
 
 func newQADisputeCmd() *cobra.Command {
-	var cfg qa.DisputeConfig
+	var (
+		cfg     qa.DisputeConfig
+		verbose bool
+	)
 	cmd := &cobra.Command{
 		Use:   "dispute --lake DIR --review ID --by AGENT --reason TEXT",
 		Short: "Record an agent's dispute of a review",
@@ -329,7 +333,7 @@ Example:
 			if err := cfg.Validate(); err != nil {
 				return usageErrorf("qa dispute: %w", asFlags(err))
 			}
-			cfg.Log = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
+			cfg.Log = commandLog(cmd, verbose)
 			file, err := qa.Dispute(cmd.Context(), cfg)
 			if err != nil {
 				return err
@@ -343,6 +347,7 @@ Example:
 	f.StringVar(&cfg.Review, "review", "", "id of the review disputed (required)")
 	f.StringVar(&cfg.By, "by", "", "who disputes it, e.g. the agent's id (required)")
 	f.StringVar(&cfg.Reason, "reason", "", "why the review is wrong (required)")
+	verboseFlag(f, &verbose, "the steps")
 	return cmd
 }
 
@@ -351,6 +356,7 @@ func newQAResolveCmd() *cobra.Command {
 		cfg            qa.ResolveConfig
 		accept, reject bool
 		configPath     string
+		verbose        bool
 	)
 	cmd := &cobra.Command{
 		Use:   "resolve --lake DIR --review ID --accept --rescore FILE --by LEAD | --reject --by LEAD",
@@ -389,7 +395,7 @@ Example:
 			if err := cfg.Validate(); err != nil {
 				return usageErrorf("qa resolve: %w", asFlags(err))
 			}
-			cfg.Log = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
+			cfg.Log = commandLog(cmd, verbose)
 			file, err := qa.ResolveDispute(cmd.Context(), cfg)
 			if err != nil {
 				return err
@@ -410,5 +416,6 @@ Example:
 	f.StringVar(&cfg.Rescore, "rescore", "", "scores file with the corrected review, for --accept")
 	f.StringVar(&cfg.By, "by", "", "who resolves it, e.g. the QA lead's id (required)")
 	f.StringVar(&configPath, "config", "", "parley.yaml with the scorecards the rescore is checked against")
+	verboseFlag(f, &verbose, "the steps")
 	return cmd
 }

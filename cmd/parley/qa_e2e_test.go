@@ -67,6 +67,7 @@ func TestQAReviewLoopEndToEnd(t *testing.T) {
 	lakeDir, db := filepath.Join(dir, "lake"), filepath.Join(dir, "warehouse.duckdb")
 	qaDir, reportDir := filepath.Join(dir, "qa"), filepath.Join(dir, "report")
 	cfg := filepath.Join("..", "..", "testdata", "qa", "e2e.yaml")
+	var stderr string // the last command's
 	exec := func(args ...string) (string, error) {
 		t.Helper()
 		cmd := newRootCmd()
@@ -75,13 +76,19 @@ func TestQAReviewLoopEndToEnd(t *testing.T) {
 		cmd.SetErr(&errOut)
 		cmd.SetArgs(args)
 		err := cmd.ExecuteContext(context.Background())
+		stderr = errOut.String()
 		return out.String(), err
 	}
+	// run runs a command that must succeed. The review commands (qa ...)
+	// say on stdout what they did; their stderr stays empty unless -v.
 	run := func(args ...string) string {
 		t.Helper()
 		out, err := exec(args...)
 		if err != nil {
 			t.Fatalf("parley %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		if args[0] == "qa" && (stderr == "") == slices.Contains(args, "-v") {
+			t.Errorf("parley %s: stderr %q, want it empty, and the steps with -v", strings.Join(args, " "), stderr)
 		}
 		return out
 	}
@@ -230,7 +237,7 @@ func TestQAReviewLoopEndToEnd(t *testing.T) {
 		t.Errorf("import: %s", out)
 	}
 	lakeBefore := treeOf(t, filepath.Join(lakeDir, "reviews"))
-	if out := run("qa", "import", "--lake", lakeDir, "--config", cfg, scores); !strings.Contains(out, "10 reviews read: 0 stored, 10 already in the lake") {
+	if out := run("qa", "import", "--lake", lakeDir, "--config", cfg, "-v", scores); !strings.Contains(out, "10 reviews read: 0 stored, 10 already in the lake") || !strings.Contains(stderr, `msg="qa: scores imported"`) {
 		t.Errorf("second import: %s", out)
 	}
 	if !maps.Equal(treeOf(t, filepath.Join(lakeDir, "reviews")), lakeBefore) {
