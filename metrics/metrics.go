@@ -8,12 +8,14 @@ import (
 	"log/slog"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/parley-cx/parley/build/plan"
 	"github.com/parley-cx/parley/internal/autoqa"
 	"github.com/parley-cx/parley/internal/config"
+	"github.com/parley-cx/parley/internal/suggest"
 	"github.com/parley-cx/parley/internal/warehouse"
 	sqlfiles "github.com/parley-cx/parley/sql"
 )
@@ -267,7 +269,7 @@ func (r *runner) startBeside(ctx context.Context, cancel context.CancelCauseFunc
 func (r *runner) hook(ctx context.Context, h plan.Hook) error {
 	switch h {
 	case plan.FillReference:
-		return fillReference(ctx, r.conn, r.settings)
+		return fillReference(ctx, r.conn, r.settings, r.log)
 	case plan.FillDimensions:
 		return fillDimensions(ctx, r.conn, r.settings)
 	case plan.MatchContactReasons:
@@ -318,8 +320,9 @@ func (r *runner) chunked(ctx context.Context, steps []plan.Step, n int) error {
 }
 
 // fillReference writes the SLA targets, reply windows and business-hours
-// intervals of the configuration into the tables 201_reference.sql created.
-func fillReference(ctx context.Context, conn *sql.Conn, s *config.Config) error {
+// intervals of the configuration into the tables 201_reference.sql created,
+// and warns of the queues the settings name that no event does.
+func fillReference(ctx context.Context, conn *sql.Conn, s *config.Config, log *slog.Logger) error {
 	var first, last sql.NullTime
 	if err := conn.QueryRowContext(ctx, sqlfiles.File("build/stmt/event_range.sql")).Scan(&first, &last); err != nil {
 		return fmt.Errorf("metrics: event range: %w", err)
@@ -340,6 +343,7 @@ func fillReference(ctx context.Context, conn *sql.Conn, s *config.Config) error 
 	if err := rows.Close(); err != nil {
 		return fmt.Errorf("metrics: list queues: %w", err)
 	}
+	warnUnknownQueues(log, s, queues)
 
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
@@ -391,4 +395,26 @@ func fillReference(ctx context.Context, conn *sql.Conn, s *config.Config) error 
 		return fmt.Errorf("metrics: commit reference tables: %w", err)
 	}
 	return nil
+}
+
+// warnUnknownQueues warns of each queue a setting names that no event of
+// the warehouse does (queues: the events' queue names, '' for none): its
+// settings apply to no conversation, which a misspelt name in parley.yaml
+// would otherwise leave unnoticed. A queue not open yet is warned of too;
+// the warning says which it may be.
+func warnUnknownQueues(log *slog.Logger, s *config.Config, queues []string) {
+	named := slices.DeleteFunc(slices.Clone(queues), func(q string) bool { return q == "" }) // '' is no queue
+	if len(named) == 0 {
+		return // no event names a queue: every queue is unknown, and that says nothing
+	}
+	for _, ref := range s.QueueRefs() {
+		if slices.Contains(named, ref.Queue) {
+			continue
+		}
+		args := []any{"setting", ref.Path, "queue", ref.Queue}
+		if near := suggest.Among(ref.Queue, named); len(near) > 0 {
+			args = append(args, "did_you_mean", strings.Join(near, ", "))
+		}
+		log.Warn("metrics: a queue named in the settings is in no event, so its settings apply to no conversation (misspelt, or not open yet?)", args...)
+	}
 }
