@@ -398,12 +398,12 @@ func fillReference(ctx context.Context, conn *sql.Conn, s *config.Config, log *s
 }
 
 // warnUnknownQueues warns of each queue a setting names that no event of
-// the warehouse does (queues: the events' queue names, '' for none): its
+// the warehouse does (queues: the events' queue names, "" for none): its
 // settings apply to no conversation, which a misspelt name in parley.yaml
 // would otherwise leave unnoticed. A queue not open yet is warned of too;
 // the warning says which it may be.
 func warnUnknownQueues(log *slog.Logger, s *config.Config, queues []string) {
-	named := slices.DeleteFunc(slices.Clone(queues), func(q string) bool { return q == "" }) // '' is no queue
+	named := slices.DeleteFunc(slices.Clone(queues), func(q string) bool { return q == "" }) // "" is no queue
 	if len(named) == 0 {
 		return // no event names a queue: every queue is unknown, and that says nothing
 	}
