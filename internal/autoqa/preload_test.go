@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -47,7 +49,7 @@ func TestPreloadedDictionaries(t *testing.T) {
 			// keeps GOGC raised until then).
 			<-s.Preload()
 			for _, x := range s.preloaded() {
-				if x.gs == nil || x.err != nil {
+				if x.parse == nil || x.err != nil {
 					t.Errorf("%s: Preload's channel closed before its parse ended (%v)", x.name, x.err)
 				}
 			}
@@ -113,5 +115,48 @@ func TestPreloadSameVerdicts(t *testing.T) {
 				t.Error("en_XX parses: the test checks nothing")
 			}
 		})
+	}
+}
+
+// TestParsedOncePerProcess: a second build of the process (a new
+// Dictionaries, as parley run makes every cycle) reuses the parse of a
+// dictionary whose files did not change, and parses them again when their
+// content did; the earlier build keeps its own parse.
+func TestParsedOncePerProcess(t *testing.T) {
+	dir := t.TempDir()
+	write := func(words ...string) {
+		t.Helper()
+		dic := strconv.Itoa(len(words)) + "\n" + strings.Join(words, "\n") + "\n"
+		for name, text := range map[string]string{"en_ZZ.aff": "SET UTF-8\n", "en_ZZ.dic": dic} {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	build := func() *dictionary {
+		x := NewDictionaries([]string{dir}).find("en_ZZ")
+		if err := x.load(); err != nil {
+			t.Fatal(err)
+		}
+		return x
+	}
+	write("hello", "world")
+	first, second := build(), build()
+	if first.parse != second.parse {
+		t.Error("the second build parsed the same files again")
+	}
+	write("hello", "parley")
+	third := build()
+	if third.parse == first.parse {
+		t.Fatal("the third build reused the parse of files that have changed since")
+	}
+	for _, tc := range []struct {
+		x    *dictionary
+		word string
+		want bool
+	}{{first, "world", true}, {first, "parley", false}, {third, "parley", true}, {third, "world", false}} {
+		if got := tc.x.has(tc.word); got != tc.want {
+			t.Errorf("has(%q) = %v, want %v", tc.word, got, tc.want)
+		}
 	}
 }

@@ -123,7 +123,7 @@ func TestDictionariesLoadedOnUse(t *testing.T) {
 		dicts.mu.Lock()
 		defer dicts.mu.Unlock()
 		for name, x := range dicts.byName {
-			if x.gs != nil {
+			if x.parse != nil {
 				names = append(names, name)
 			}
 		}
