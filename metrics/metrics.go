@@ -155,7 +155,26 @@ func run(ctx context.Context, db *warehouse.DB, s *config.Config, cfg Config, lo
 	if err != nil {
 		return err
 	}
-	return r.steps(ctx, rest, "all")
+	if err := r.steps(ctx, rest, "all"); err != nil {
+		return err
+	}
+	return r.warnReviewAgents(ctx)
+}
+
+// warnReviewAgents warns of the QA reviews whose agent took no part in the
+// conversation reviewed: a scores file's agent_id is an editable column,
+// and a typo or a bad sort there credits the review to another agent.
+func (r *runner) warnReviewAgents(ctx context.Context) error {
+	var n int64
+	var first string
+	if err := r.conn.QueryRowContext(ctx, sqlfiles.File("build/stmt/qa_review_agent_mismatches.sql")).Scan(&n, &first); err != nil {
+		return fmt.Errorf("metrics: check the reviews' agents: %w", err)
+	}
+	if n > 0 {
+		r.log.Warn("metrics: a QA review names an agent who took no part in its conversation; it counts for that agent as the scores file says (qa_reviews.agent_in_conversation)",
+			"reviews", n, "first", first)
+	}
+	return nil
 }
 
 func (r *runner) exec(ctx context.Context, name string, args ...any) error {

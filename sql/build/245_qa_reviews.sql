@@ -40,8 +40,19 @@ ORDER BY review_id, category;
 -- of numerator and denominator; 0 when a critical category got the lowest rating of its scale
 -- (critical_failed); NULL when every category is N/A. A review of a conversation the warehouse
 -- does not hold is kept, with conversation_found false and the local date of reviewed_at.
+-- agent_in_conversation: the reviewed agent wrote in the conversation or was assigned it; a
+-- scores file can name any agent (an edited agent_id column), and the build warns of each
+-- review whose agent took no part (metrics: warnReviewAgents).
 CREATE OR REPLACE TABLE qa_reviews AS
-WITH scored AS (
+WITH took_part AS (
+    SELECT DISTINCT conversation_id, agent_id
+    FROM (
+        SELECT conversation_id, actor_id AS agent_id FROM events WHERE actor_role = 'agent'
+        UNION ALL
+        SELECT conversation_id, to_id FROM events WHERE to_role = 'agent'
+    )
+    WHERE agent_id IS NOT NULL AND conversation_id IN (SELECT conversation_id FROM qa_final)
+), scored AS (
     SELECT
         review_id,
         sum_exact(CASE WHEN NOT na THEN weight * (rating - scale_min) / (scale_max - scale_min) END) AS num,
@@ -78,12 +89,15 @@ SELECT
     f.run,
     f.calibration,
     f.comment,
-    c.conversation_id IS NOT NULL AS conversation_found
+    c.conversation_id IS NOT NULL AS conversation_found,
+    CASE WHEN c.conversation_id IS NOT NULL AND coalesce(f.agent_id, c.most_active_agent_id) IS NOT NULL
+         THEN t.agent_id IS NOT NULL END AS agent_in_conversation
 FROM qa_final AS f
 CROSS JOIN build_settings AS b
 LEFT JOIN scored AS s USING (review_id)
 LEFT JOIN lifecycle AS l USING (review_id)
 LEFT JOIN conversations AS c ON c.conversation_id = f.conversation_id
+LEFT JOIN took_part AS t ON t.conversation_id = f.conversation_id AND t.agent_id = coalesce(f.agent_id, c.most_active_agent_id)
 ORDER BY f.review_id;
 
 DROP TABLE qa_final;
