@@ -2,13 +2,19 @@
 // "did you mean …?" of command-line and configuration errors.
 package suggest
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
-// Close says whether typed is probably a misspelling of name: a prefix of
-// it, or at most two edits away, ignoring case.
+// Close says whether typed is probably a misspelling of name, ignoring
+// case: a prefix of it, at most two edits away, or, typed of 4 letters or
+// more, at most one edit away from a part of name (a word of a longer
+// name: "suport" for tech_support, "refunds" for return_refund).
 func Close(typed, name string) bool {
 	typed, name = strings.ToLower(typed), strings.ToLower(name)
-	return strings.HasPrefix(name, typed) || editDistance(typed, name) <= 2
+	return strings.HasPrefix(name, typed) || editDistance(typed, name) <= 2 ||
+		len(typed) >= 4 && partDistance(typed, name) <= 1
 }
 
 // Among returns the names Close to typed, in the order given.
@@ -41,4 +47,23 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// partDistance is the fewest edits that turn a into a part (substring)
+// of b: the edit distance with b's start and end free.
+func partDistance(a, b string) int {
+	prev := make([]int, len(b)+1) // row 0: a part may start anywhere in b
+	cur := make([]int, len(b)+1)
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return slices.Min(prev) // and end anywhere
 }
