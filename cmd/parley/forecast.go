@@ -12,6 +12,7 @@ import (
 	"github.com/parley-cx/parley/forecast"
 	"github.com/parley-cx/parley/internal/atomicfile"
 	"github.com/parley-cx/parley/internal/config"
+	"github.com/parley-cx/parley/internal/suggest"
 	"github.com/parley-cx/parley/internal/warehouse"
 	"github.com/parley-cx/parley/staffing"
 )
@@ -115,7 +116,7 @@ Examples:
 				case "channel":
 					c.ByChannel = true
 				default:
-					return usageErrorf("--by: %q: want queue, channel, or both (--by queue,channel)", b)
+					return usageErrorf("--by: %q: want queue, channel, or both (--by queue,channel)%s", b, didYouMean(suggest.Among(b, []string{"queue", "channel"}), ""))
 				}
 			}
 			if start != "" {

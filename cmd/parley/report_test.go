@@ -226,6 +226,12 @@ func TestForecastUnknownFilterValue(t *testing.T) {
 			}
 		}
 	}
+	// --by names a dimension, checked the same way.
+	_, _, err := cli(strings.NewReader(""), "forecast", "--db", db, "--by", "queu")
+	var ue usageError
+	if err == nil || !errors.As(err, &ue) || !strings.Contains(err.Error(), `--by: "queu"`) || !strings.Contains(err.Error(), "did you mean queue?") {
+		t.Errorf("forecast --by queu: %v, want a usage error suggesting queue", err)
+	}
 }
 
 // TestDefaultPeriodRules: report and qa sample follow different default periods, each its own
