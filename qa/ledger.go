@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/parley-cx/parley/internal/atomicfile"
@@ -106,46 +107,126 @@ func writeRow(w *csv.Writer, row []string) error {
 	return w.Write(cells)
 }
 
-// sampledBefore returns the ids sampled by runs other than run. A rerun of
-// the same run (same date and seed) does not exclude its own earlier picks,
-// so it reproduces the same packet.
+// sampledBefore returns the ids sampled by the runs before run: those whose
+// rows come before run's first row (record keeps every run's rows where its
+// first attempt put them, so the ledger lists runs in the order they were
+// first sampled), or every row when run is not in the ledger yet. A rerun
+// thus skips what its first attempt skipped: not its own picks, nor those of
+// later runs (which skipped its picks), so it reproduces the same packet.
 func (l ledger) sampledBefore(run string) map[string]bool {
 	seen := map[string]bool{}
 	for _, row := range l.rows {
-		if row[colRun] != run {
-			seen[row[colConversation]] = true
+		if row[colRun] == run {
+			break
 		}
+		seen[row[colConversation]] = true
 	}
 	return seen
 }
 
-// record rewrites the ledger at path with run's picks replacing any rows an
-// earlier attempt of the same run left (keeping what those rows knew of
-// reviews), atomically, so an interrupted write never loses the history.
-// An empty run replaces nothing: the ledger's rows are written back as
-// they are, followed by picks.
+// ErrRerunDiffers is wrapped by Sample's error, before anything is written,
+// when a rerun draws other conversations than the ledger holds of its run
+// (the warehouse, or the ledger's rows of earlier runs, changed since it was
+// sampled) and replacing the run would drop a reviewed row or sample a
+// conversation a later run holds.
+var ErrRerunDiffers = errors.New("this rerun does not reproduce the run's sample")
+
+// maxListed bounds the conversations an error lists.
+const maxListed = 5
+
+// checkReplace returns an error wrapping ErrRerunDiffers when recording picks
+// as run would lose something: a reviewed row of run whose conversation (and
+// reviewer) picks no longer hold, its review then naming a run the ledger
+// no longer lists it in and the conversation sampleable again; or a pick,
+// new to run, that a later run holds, which would be sampled twice (that run
+// skipped run's picks, not this one). A run not in the ledger has nothing to
+// lose; a rerun that differs otherwise replaces the run's rows.
+func (l ledger) checkReplace(run string, picks []Pick) error {
+	drawn, drawnConv := map[[2]string]bool{}, map[string]bool{}
+	for _, p := range picks {
+		drawn[[2]string{p.ConversationID, p.Reviewer}] = true
+		drawnConv[p.ConversationID] = true
+	}
+	own := map[string]bool{}
+	var dropped []string
+	var later [][2]string // conversation, run
+	for _, row := range l.rows {
+		conv := row[colConversation]
+		switch {
+		case row[colRun] == run:
+			own[conv] = true
+			if row[colStatus] == StatusReviewed && !drawn[[2]string{conv, row[colReviewer]}] {
+				dropped = append(dropped, conv)
+			}
+		case len(own) > 0 && drawnConv[conv]:
+			later = append(later, [2]string{conv, row[colRun]})
+		}
+	}
+	var twice []string
+	for _, cr := range later {
+		if !own[cr[0]] {
+			twice = append(twice, fmt.Sprintf("%s (sampled by the later run %s)", cr[0], cr[1]))
+		}
+	}
+	var why []string
+	if len(dropped) > 0 {
+		why = append(why, "it would drop the ledger's reviewed rows of "+listSome(dropped))
+	}
+	if len(twice) > 0 {
+		why = append(why, "it would draw "+listSome(twice))
+	}
+	if len(why) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%w (the warehouse, or the ledger's rows of earlier runs, changed since run %s was sampled): %s",
+		ErrRerunDiffers, run, strings.Join(why, "; "))
+}
+
+// listSome joins the first maxListed of items, saying how many more there are.
+func listSome(items []string) string {
+	s := strings.Join(items[:min(len(items), maxListed)], ", ")
+	if more := len(items) - maxListed; more > 0 {
+		s += fmt.Sprintf(" and %d more", more)
+	}
+	return s
+}
+
+// record rewrites the ledger at path with run's picks in place of any rows
+// an earlier attempt of the same run left (keeping what those rows knew of
+// reviews, and their place, so runs stay in the order sampledBefore relies
+// on), or after every row for a new run, atomically, so an interrupted write
+// never loses the history. An empty run replaces nothing: the ledger's rows
+// are written back as they are, followed by picks.
 func (l ledger) record(path, run string, now time.Time, seed uint64, picks []Pick) error {
 	reviewed := map[string][]string{}
 	var keep [][]string
+	at := -1 // where run's rows go
 	for _, row := range l.rows {
 		if run != "" && row[colRun] == run {
+			if at < 0 {
+				at = len(keep)
+			}
 			reviewed[row[colConversation]+"\x00"+row[colReviewer]] = row[colStatus:]
 			continue
 		}
 		keep = append(keep, row)
 	}
-	at := now.UTC().Format(time.RFC3339)
+	if at < 0 {
+		at = len(keep)
+	}
+	ts := now.UTC().Format(time.RFC3339)
 	s := strconv.FormatUint(seed, 10)
+	var rows [][]string
 	for _, p := range picks {
-		row := []string{run, at, p.ConversationID, p.Agent, p.Reason, s, p.Reviewer, strconv.FormatBool(p.Calibration)}
+		row := []string{run, ts, p.ConversationID, p.Agent, p.Reason, s, p.Reviewer, strconv.FormatBool(p.Calibration)}
 		if old, ok := reviewed[p.ConversationID+"\x00"+p.Reviewer]; ok {
 			row = append(row, old...)
 		} else {
 			row = append(row, StatusSampled, "0", "")
 		}
-		keep = append(keep, row)
+		rows = append(rows, row)
 	}
-	return writeLedger(path, keep)
+	return writeLedger(path, slices.Insert(keep, at, rows...))
 }
 
 func writeLedger(path string, rows [][]string) error {

@@ -212,7 +212,11 @@ type Shortfall struct {
 // Out/<date>-<seed>/ (index.html, one page per transcript, manifest.csv,
 // manifest.jsonl and OptionsName) and records the sample in the ledger. If
 // that folder holds a packet sampled with other options, it returns an
-// error wrapping ErrOtherOptions and writes nothing.
+// error wrapping ErrOtherOptions and writes nothing. A rerun (the run is in
+// the ledger) skips only what the ledger's earlier runs sampled, so it
+// reproduces the run; one that does not, and would drop a reviewed ledger
+// row or draw a later run's conversation, returns an error wrapping
+// ErrRerunDiffers and writes nothing.
 func Sample(ctx context.Context, cfg Config) (Result, error) {
 	if err := cfg.Validate(); err != nil {
 		return Result{}, fmt.Errorf("qa: %w", err)
@@ -276,6 +280,10 @@ func Sample(ctx context.Context, cfg Config) (Result, error) {
 	}
 	p.candidates, p.skipped = len(cands), skipped
 	log.Info("qa: sample drawn", "sampled", len(picks), "skipped_in_ledger", skipped)
+	if err := led.checkReplace(p.run, picks); err != nil {
+		return Result{}, fmt.Errorf("qa: %s: %w; the packet and the ledger are kept: give a new sample its own --seed (another number than %d) or another --out (to replace run %s anyway, remove its rows from %s)",
+			p.dir, err, p.rules.seed, p.run, cfg.Ledger)
+	}
 
 	if err := replacePacket(ctx, db, cfg, p, picks, short); err != nil {
 		return Result{}, err

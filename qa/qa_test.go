@@ -765,3 +765,124 @@ func TestLedgerAndManifestAreSpreadsheetSafe(t *testing.T) {
 		}
 	}
 }
+
+// TestSampleRerunAfterLaterRun: rerunning a run after a later run of the
+// same ledger reproduces its packet byte for byte, keeping its reviewed
+// ledger rows where they were: it skips only what the runs before it
+// sampled, not its own picks nor the later run's (which skipped its picks).
+// It used to skip the later run's picks too, so it drew other
+// conversations, replaced the packet and dropped the reviewed rows: those
+// conversations became sampleable again though their reviews name the run.
+// A rerun that cannot reproduce the run (the warehouse changed) is refused,
+// writing nothing, when it would drop a reviewed row or draw a conversation
+// a later run holds.
+func TestSampleRerunAfterLaterRun(t *testing.T) {
+	convs := varied(40)
+	from, to := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 15, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name string
+		// laterSize is the later run's size; review imports reviews of the
+		// first run's picks; without drops the rerun is on the first
+		// warehouse, else on one without the first run's first pick.
+		laterSize    int
+		review, drop bool
+		wantErr      []string // nil: the rerun reproduces the run
+	}{
+		{name: "reviewed, later run", laterSize: 20, review: true},
+		{name: "reviewed, later run took every other", laterSize: 40, review: true},
+		{name: "not reviewed, later run", laterSize: 20},
+		{name: "warehouse lost a reviewed conversation", laterSize: 20, review: true, drop: true,
+			wantErr: []string{"would drop the ledger's reviewed rows of", "conv-"}},
+		{name: "warehouse lost a conversation, later run took every other", laterSize: 40, drop: true,
+			wantErr: []string{"would draw", "sampled by the later run 2026-03-20-2"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := newWarehouse(t, convs)
+			out := t.TempDir()
+			ledgerPath := filepath.Join(out, DefaultLedgerName)
+			first := Config{DB: db, Out: out, Size: 5, Seed: 1, From: from, To: to, Now: fixtureNow, Strata: []string{Escalated, LowCSAT}, RandomShare: TargetedOnly}
+			res1, rows1 := runSample(t, first)
+			packet1 := readTree(t, res1.Dir)
+			if tt.review {
+				var lines []string
+				for i, r := range rows1 {
+					lines = append(lines, scoreLine(t, func(m map[string]any) {
+						m["review_id"], m["run"], m["conversation_id"], m["agent_id"] = fmt.Sprintf("rv-first-%d", i), res1.Run, r.ConversationID, r.Agent
+					}))
+				}
+				imp, err := Import(context.Background(), ImportConfig{Lake: newLake(t), Files: []string{writeFile(t, t.TempDir(), "scores.jsonl", lines...)},
+					Settings: testSettings(), Ledger: ledgerPath, Now: fixtureNow})
+				if err != nil || imp.LedgerRows != len(rows1) {
+					t.Fatalf("import: %+v, %v; want %d ledger rows reviewed", imp, err, len(rows1))
+				}
+			}
+			later := first
+			later.Seed, later.Size = 2, tt.laterSize
+			_, rows2 := runSample(t, later)
+			if overlap := intersect(ids(rows1), ids(rows2)); len(overlap) > 0 {
+				t.Fatalf("the later run repeated %v", overlap)
+			}
+			ledgerBefore, err := os.ReadFile(ledgerPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+
+			rerun := first
+			if tt.drop {
+				rerun.DB = newWarehouse(t, slices.DeleteFunc(slices.Clone(convs), func(c fconv) bool { return c.id == rows1[0].ConversationID }))
+			}
+			res3, err := Sample(context.Background(), rerun)
+			if tt.wantErr != nil {
+				if !errors.Is(err, ErrRerunDiffers) {
+					t.Fatalf("rerun: %v, want ErrRerunDiffers", err)
+				}
+				for _, w := range tt.wantErr {
+					if !strings.Contains(err.Error(), w) {
+						t.Errorf("error %q does not say %q", err, w)
+					}
+				}
+			} else if err != nil {
+				t.Fatalf("rerun: %v", err)
+			} else if res3.Skipped != res1.Skipped {
+				t.Errorf("rerun skipped %d as sampled before, first time %d", res3.Skipped, res1.Skipped)
+			}
+			// Reproduced or refused, the packet is the first run's, byte for byte.
+			packet3 := readTree(t, res1.Dir)
+			if !slices.Equal(slices.Sorted(maps.Keys(packet1)), slices.Sorted(maps.Keys(packet3))) {
+				t.Fatalf("packet files %v, first time %v", slices.Sorted(maps.Keys(packet3)), slices.Sorted(maps.Keys(packet1)))
+			}
+			for name, data := range packet1 {
+				if !bytes.Equal(data, packet3[name]) {
+					t.Errorf("%s differs from the first run's", name)
+				}
+			}
+			// The ledger: the first run's rows first, still reviewed, then the later run's.
+			ledgerAfter, err := os.ReadFile(ledgerPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.wantErr != nil && !bytes.Equal(ledgerAfter, ledgerBefore) {
+				t.Errorf("the refused rerun changed the ledger")
+			}
+			led := readLedgerRows(t, ledgerPath)
+			if len(led) != len(rows1)+len(rows2) {
+				t.Fatalf("ledger has %d rows, want %d+%d", len(led), len(rows1), len(rows2))
+			}
+			wantStatus := StatusSampled
+			if tt.review {
+				wantStatus = StatusReviewed
+			}
+			for i, row := range led {
+				switch {
+				case i < len(rows1):
+					if row[colRun] != res1.Run || row[colConversation] != rows1[i].ConversationID || row[colStatus] != wantStatus {
+						t.Errorf("ledger row %d: %v, want %s of run %s, %s", i, row, rows1[i].ConversationID, res1.Run, wantStatus)
+					}
+				case row[colRun] != "2026-03-20-2" || row[colStatus] != StatusSampled:
+					t.Errorf("ledger row %d: %v, want a sampled row of the later run", i, row)
+				}
+			}
+		})
+	}
+}

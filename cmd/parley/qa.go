@@ -103,8 +103,11 @@ conversations, and a stratum that runs dry is topped up at random:
 
 The same warehouse, options, --date and --seed give the same packet, byte for
 byte. Conversations in the ledger are skipped unless --allow-repeat; rerunning
-the same date, seed and options reproduces that run rather than skipping its own
-picks. A run whose <date>-<seed> folder holds a packet sampled with other
+the same date, seed and options reproduces that run, even after later runs: it
+skips only what the runs before it sampled, not its own picks nor later runs'.
+A rerun that draws otherwise (the warehouse changed) and would drop a reviewed
+ledger row or draw a later run's conversation is refused; nothing is written.
+A run whose <date>-<seed> folder holds a packet sampled with other
 options (another --channel, --size, period, ...) is refused, naming them, and
 the packet and its ledger rows are kept: give it its own --seed, e.g. --seed 2,
 or another --out.
