@@ -96,6 +96,12 @@ func Import(ctx context.Context, cfg ImportConfig) (ImportResult, error) {
 	if err != nil {
 		return res, fmt.Errorf("qa: import: %w", err)
 	}
+	var led ledger
+	if cfg.Ledger != "" {
+		if led, err = ledgerToMark(cfg.Ledger); err != nil {
+			return res, fmt.Errorf("qa: import: %w", fielderr.New("ledger", "%w; nothing was imported", err))
+		}
+	}
 	now, log := orNow(cfg.Now), orDiscard(cfg.Log)
 	st, err := openReviews(ctx, cfg.Lake, log)
 	if err != nil {
@@ -157,7 +163,7 @@ func Import(ctx context.Context, cfg ImportConfig) (ImportResult, error) {
 	}
 	log.Info("qa: scores imported", "reviews", res.Read, "stored", res.Stored, "known", res.Known, "unchanged", res.Unchanged, "file", res.File)
 	if cfg.Ledger != "" {
-		if res.LedgerRows, err = markReviewed(cfg.Ledger, st.rows); err != nil {
+		if res.LedgerRows, err = markReviewed(cfg.Ledger, led, st.rows); err != nil {
 			return res, err
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/parley-cx/parley/internal/config"
+	"github.com/parley-cx/parley/internal/fielderr"
 	"github.com/parley-cx/parley/internal/lake"
 )
 
@@ -464,6 +465,38 @@ func TestImportMarksLedger(t *testing.T) {
 	}
 	if got := rows[1][8:]; !slices.Equal(got, []string{"sampled", "0", ""}) {
 		t.Errorf("c-2: %v, want sampled only", got)
+	}
+}
+
+// TestImportBadLedgerWritesNothing: a --ledger that is missing, not a
+// file or not a ledger is an error naming the ledger field, found before
+// anything is written (the review was stored, and then the ledger failed).
+func TestImportBadLedgerWritesNothing(t *testing.T) {
+	dir := t.TempDir()
+	notLedger := writeFile(t, dir, "notes.csv", "a,b", "1,2")
+	tests := []struct {
+		name, ledger, want string
+	}{
+		{"missing", filepath.Join(dir, "nonexistent.csv"), "nonexistent.csv does not exist"},
+		{"a folder", dir, "is a folder: give the ledger file in it"},
+		{"not a ledger", notLedger, "is it a Parley ledger?"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := newLake(t)
+			file := writeFile(t, t.TempDir(), "a.jsonl", scoreLine(t, nil))
+			_, err := Import(context.Background(), ImportConfig{Lake: root, Files: []string{file}, Settings: testSettings(), Ledger: tt.ledger, Now: fixtureNow})
+			var fe *fielderr.Error
+			if !errors.As(err, &fe) || fe.Field != "ledger" || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "nothing was imported") {
+				t.Errorf("import with --ledger %s: %v; want a ledger field error saying %q and that nothing was imported", tt.ledger, err, tt.want)
+			}
+			if rows := storedRows(t, root); len(rows) != 0 {
+				t.Errorf("%d reviews stored although the ledger is unusable, want none", len(rows))
+			}
+		})
+	}
+	if b, err := os.ReadFile(notLedger); err != nil || string(b) != "a,b\n1,2\n" {
+		t.Errorf("the file that is not a ledger now holds %q (%v)", b, err)
 	}
 }
 
