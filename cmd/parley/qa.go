@@ -277,10 +277,14 @@ Example:
 				return usageErrorf("qa import: %w", asFlags(err))
 			}
 			res, err := qa.Import(cmd.Context(), cfg)
+			if fe := (*fielderr.Error)(nil); errors.As(err, &fe) {
+				// A --ledger that is missing or not a ledger, found before anything is written.
+				return usageErrorf("qa import: %w", asFlags(fe))
+			}
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%d reviews read: %d stored, %d already in the lake, %d unchanged\n", res.Read, res.Stored, res.Known, res.Unchanged)
+			fmt.Fprintf(cmd.OutOrStdout(), "%s read: %d stored, %d already in the lake, %d unchanged\n", counted(res.Read, "review"), res.Stored, res.Known, res.Unchanged)
 			if res.Unfilled > 0 {
 				fmt.Fprintf(cmd.OutOrStdout(), "%d reviews of the scores templates not filled in yet: skipped\n", res.Unfilled)
 			}
@@ -288,7 +292,7 @@ Example:
 				fmt.Fprintf(cmd.OutOrStdout(), "written: %s\n", res.File)
 			}
 			if cfg.Ledger != "" {
-				fmt.Fprintf(cmd.OutOrStdout(), "ledger: %d rows reviewed\n", res.LedgerRows)
+				fmt.Fprintf(cmd.OutOrStdout(), "ledger: %s reviewed\n", counted(res.LedgerRows, "row"))
 			}
 			return nil
 		},
@@ -299,6 +303,14 @@ Example:
 	f.StringVar(&cfg.Ledger, "ledger", "", "QA ledger CSV whose rows to mark reviewed, e.g. qa/ledger.csv")
 	verboseFlag(f, &verbose, "the import's steps")
 	return cmd
+}
+
+// counted is n and noun, plural unless n is 1: "1 row", "3 rows".
+func counted(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // qaFolderOnly is what the review commands say to an s3:// lake.
