@@ -68,7 +68,9 @@ type ImportResult struct {
 	Read int
 	// Stored of them were new versions and were written; Known were in the
 	// lake already (same review id and reviewed_at); Unchanged were scored
-	// exactly like their review's latest version and are not a new one.
+	// exactly like their review's latest version (or, for a review whose
+	// dispute was accepted, like any version the lake holds of it) and are
+	// not a new one.
 	Stored, Known, Unchanged int
 	// Unfilled counts the scores templates' reviews not made yet (no
 	// rating or comment on any of their rows), which are skipped.
@@ -87,6 +89,11 @@ type ImportResult struct {
 // lake (same review id and reviewed_at), or scored exactly like its
 // review's latest version, is skipped. Of a review's versions, the one
 // with the latest reviewed_at is final (see the warehouse's qa_reviews).
+// A review whose dispute was accepted keeps its rescore: a version dated
+// after the resolution is skipped if scored like any version the lake
+// holds, and a problem otherwise (it changes by another dispute). A
+// ledger (cfg.Ledger) that is missing or not a ledger is a
+// *fielderr.Error of field "ledger", found before anything is written.
 func Import(ctx context.Context, cfg ImportConfig) (ImportResult, error) {
 	var res ImportResult
 	if err := cfg.Validate(); err != nil {

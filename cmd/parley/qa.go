@@ -243,8 +243,16 @@ same files again changes nothing: a version already stored (same review id
 and reviewed_at) or scored exactly like the review's latest version is
 skipped. Of a review's versions the latest reviewed_at is final.
 
+A review whose dispute was accepted keeps the rescore as final: a sheet
+saved again later (its rows still as first imported, or as any version
+stored) is skipped as unchanged; an edit of that review is refused with
+the rest of the import: dispute it again and resolve with the edit as the
+rescore.
+
 With --ledger, the QA ledger's rows of the imported reviews' conversations
-are marked reviewed (status, reviews, last_reviewed_at).
+are marked reviewed (status, reviews, last_reviewed_at). The ledger must
+exist and be a ledger: it is checked before anything is stored, and a bad
+one is a usage error (status 2), nothing imported.
 
 The lake must be a folder (s3://bucket/prefix is refused); parley build
 reads a bucket's reviews/ prefix, so with a lake in object storage keep the
