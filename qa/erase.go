@@ -55,7 +55,7 @@ func EraseConversations(ctx context.Context, path string, drop func(conversation
 	}
 	led, err := readLedger(path)
 	if err != nil {
-		return Erased{}, true, fmt.Errorf("qa: erase: %w", err)
+		return Erased{}, true, fmt.Errorf("qa: erase: ledger: %w", err)
 	}
 	kept := slices.DeleteFunc(slices.Clone(led.rows), func(row []string) bool { return drop(row[colConversation]) })
 	var e Erased

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -59,13 +60,14 @@ type ledger struct {
 }
 
 // readLedger reads the ledger at path; a missing file is an empty ledger.
+// Its errors name the file, not the ledger: callers say what it is for.
 func readLedger(path string) (ledger, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return ledger{}, nil
 	}
 	if err != nil {
-		return ledger{}, fmt.Errorf("qa: open ledger: %w", err)
+		return ledger{}, err
 	}
 	defer f.Close()
 	r := csv.NewReader(f)
@@ -74,15 +76,15 @@ func readLedger(path string) (ledger, error) {
 		return ledger{}, nil
 	}
 	if err != nil {
-		return ledger{}, fmt.Errorf("qa: read ledger %s: %w", path, err)
+		return ledger{}, fmt.Errorf("%s: %w", path, err)
 	}
 	if !slices.Equal(head, ledgerHeader) && !slices.Equal(head, ledgerHeaderV1) {
-		return ledger{}, fmt.Errorf("qa: ledger %s: header %v, want %v (is it a Parley ledger?)", path, head, ledgerHeader)
+		return ledger{}, fmt.Errorf("%s: header %v, want %v (is it a Parley ledger?)", path, head, ledgerHeader)
 	}
 	r.FieldsPerRecord = len(head)
 	rows, err := r.ReadAll()
 	if err != nil {
-		return ledger{}, fmt.Errorf("qa: read ledger %s: %w", path, err)
+		return ledger{}, fmt.Errorf("%s: %w", path, err)
 	}
 	for i, row := range rows {
 		for j := range row {
@@ -250,19 +252,29 @@ func writeLedger(path string, rows [][]string) error {
 	return nil
 }
 
-// markReviewed sets the review columns of the ledger at path from the
+// ledgerToMark reads the ledger an import marks, before the import writes
+// anything: unlike the ledger a sample starts, it must exist and be a
+// ledger, or a mistyped --ledger would fail only after the reviews were
+// stored.
+func ledgerToMark(path string) (ledger, error) {
+	info, err := os.Stat(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return ledger{}, fmt.Errorf("%s does not exist: give the ledger parley qa sample wrote, e.g. qa/ledger.csv", path)
+	case err != nil:
+		return ledger{}, err
+	case info.IsDir():
+		return ledger{}, fmt.Errorf("%s is a folder: give the ledger file in it, e.g. %s", path, filepath.Join(path, DefaultLedgerName))
+	}
+	return readLedger(path)
+}
+
+// markReviewed sets the review columns of l, the ledger at path, from the
 // reviews dataset's rows: a row is reviewed when the lake holds a review
 // of its conversation from its run (by any reviewer for a calibration
 // row), with the number of reviews and the latest reviewed_at. It returns
 // how many rows are reviewed, and rewrites the ledger only if a row changed.
-func markReviewed(path string, reviews []lake.ReviewRow) (int, error) {
-	if _, err := os.Stat(path); err != nil {
-		return 0, fmt.Errorf("qa: ledger: %w", err)
-	}
-	l, err := readLedger(path)
-	if err != nil {
-		return 0, err
-	}
+func markReviewed(path string, l ledger, reviews []lake.ReviewRow) (int, error) {
 	type tally struct {
 		ids  map[string]bool
 		last time.Time

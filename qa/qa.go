@@ -267,7 +267,7 @@ func Sample(ctx context.Context, cfg Config) (Result, error) {
 
 	led, err := readLedger(cfg.Ledger)
 	if err != nil {
-		return Result{}, err
+		return Result{}, fmt.Errorf("qa: ledger: %w", err)
 	}
 	var seen map[string]bool
 	if !cfg.AllowRepeat {

@@ -68,7 +68,9 @@ type ImportResult struct {
 	Read int
 	// Stored of them were new versions and were written; Known were in the
 	// lake already (same review id and reviewed_at); Unchanged were scored
-	// exactly like their review's latest version and are not a new one.
+	// exactly like their review's latest version (or, for a review whose
+	// dispute was accepted, like any version the lake holds of it) and are
+	// not a new one.
 	Stored, Known, Unchanged int
 	// Unfilled counts the scores templates' reviews not made yet (no
 	// rating or comment on any of their rows), which are skipped.
@@ -87,6 +89,11 @@ type ImportResult struct {
 // lake (same review id and reviewed_at), or scored exactly like its
 // review's latest version, is skipped. Of a review's versions, the one
 // with the latest reviewed_at is final (see the warehouse's qa_reviews).
+// A review whose dispute was accepted keeps its rescore: a version dated
+// after the resolution is skipped if scored like any version the lake
+// holds, and a problem otherwise (it changes by another dispute). A
+// ledger (cfg.Ledger) that is missing or not a ledger is a
+// *fielderr.Error of field "ledger", found before anything is written.
 func Import(ctx context.Context, cfg ImportConfig) (ImportResult, error) {
 	var res ImportResult
 	if err := cfg.Validate(); err != nil {
@@ -95,6 +102,12 @@ func Import(ctx context.Context, cfg ImportConfig) (ImportResult, error) {
 	settings, err := config.OrDefault(cfg.Settings)
 	if err != nil {
 		return res, fmt.Errorf("qa: import: %w", err)
+	}
+	var led ledger
+	if cfg.Ledger != "" {
+		if led, err = ledgerToMark(cfg.Ledger); err != nil {
+			return res, fmt.Errorf("qa: import: %w", fielderr.New("ledger", "%w; nothing was imported", err))
+		}
 	}
 	now, log := orNow(cfg.Now), orDiscard(cfg.Log)
 	st, err := openReviews(ctx, cfg.Lake, log)
@@ -141,12 +154,15 @@ func Import(ctx context.Context, cfg ImportConfig) (ImportResult, error) {
 		log.Warn("qa: import: " + e)
 	}
 
+	fresh, probs := st.newVersions(incoming, &res)
+	if len(probs) > 0 {
+		return ImportResult{}, &ScoresError{Problems: probs}
+	}
 	for _, p := range future(incoming, now) {
 		// A warning, not a refusal: the clock may be the importer's. A
 		// disputed review's accepted rescore still becomes final.
 		log.Warn("qa: a review is dated in the future; it outranks any version dated before it", "file", p.File, "line", p.Line, "problem", p.Msg)
 	}
-	fresh := st.newVersions(incoming, &res)
 	if len(fresh) > 0 {
 		if res.File, err = st.publish(ctx, "import", fresh, now); err != nil {
 			return res, err
@@ -154,7 +170,7 @@ func Import(ctx context.Context, cfg ImportConfig) (ImportResult, error) {
 	}
 	log.Info("qa: scores imported", "reviews", res.Read, "stored", res.Stored, "known", res.Known, "unchanged", res.Unchanged, "file", res.File)
 	if cfg.Ledger != "" {
-		if res.LedgerRows, err = markReviewed(cfg.Ledger, st.rows); err != nil {
+		if res.LedgerRows, err = markReviewed(cfg.Ledger, led, st.rows); err != nil {
 			return res, err
 		}
 	}
@@ -311,29 +327,56 @@ func versionKey(r lake.ReviewRow) [2]string {
 // others in res: versions the lake holds (by review id and reviewed_at;
 // that the lake's copy may differ, after an erase cleared its comments,
 // keeps a re-import from bringing them back), and versions scored exactly
-// like their review's latest version.
-func (s *reviewStore) newVersions(incoming []lake.ReviewRow, res *ImportResult) []lake.ReviewRow {
+// like their review's latest version. A review whose dispute was accepted
+// changes only by another dispute: an incoming version dated at or after
+// that resolution would outrank its rescore, so it is unchanged if scored
+// like any version the lake holds of the review (a sheet saved again: its
+// rows still hold the scoring first imported, not the rescore), and a
+// problem otherwise.
+func (s *reviewStore) newVersions(incoming []lake.ReviewRow, res *ImportResult) ([]lake.ReviewRow, []Problem) {
 	have := map[[2]string]bool{}
 	latest := map[string]lake.ReviewRow{}
+	scorings := map[string]map[string]bool{} // review id: scored() of each version
 	consider := func(r lake.ReviewRow) {
 		have[versionKey(r)] = true
 		if l, ok := latest[r.ReviewID]; !ok || r.At.After(l.At) {
 			latest[r.ReviewID] = r
 		}
+		if scorings[r.ReviewID] == nil {
+			scorings[r.ReviewID] = map[string]bool{}
+		}
+		scorings[r.ReviewID][scored(r)] = true
 	}
+	accepted := map[string]lake.ReviewRow{} // review id: its latest accepted resolution
 	for _, r := range s.rows {
-		if r.Kind == lake.ReviewKindReview {
+		switch {
+		case r.Kind == lake.ReviewKindReview:
 			consider(r)
+		case r.Kind == lake.ReviewKindResolution && r.Decision == lake.DecisionAccept:
+			if a, ok := accepted[r.ReviewID]; !ok || r.At.After(a.At) {
+				accepted[r.ReviewID] = r
+			}
 		}
 	}
 	// Oldest first, so that each version is compared with the one before it.
 	sorted := slices.Clone(incoming)
 	slices.SortStableFunc(sorted, func(a, b lake.ReviewRow) int { return a.At.Compare(b.At) })
 	var fresh []lake.ReviewRow
+	var probs []Problem
 	for _, r := range sorted {
+		a, resolved := accepted[r.ReviewID]
+		resolved = resolved && !r.At.Before(a.At)
 		switch l, ok := latest[r.ReviewID]; {
 		case have[versionKey(r)]:
 			res.Known++
+		case resolved && scorings[r.ReviewID][scored(r)]:
+			res.Unchanged++
+		case resolved:
+			probs = append(probs, Problem{File: r.Source, Line: int(r.Line), Msg: fmt.Sprintf(
+				"review %s (conversation %s) was rescored when its dispute was accepted by %s on %s, and the rescore is final; "+
+					"this version, dated %s, is scored like none the lake holds of the review and would replace the rescore: "+
+					"put its ratings and comments back as they were, or to change the review, dispute it again and resolve it with this version as the rescore",
+				r.ReviewID, r.ConversationID, a.By, a.At.Format(time.DateOnly), r.At.Format(time.RFC3339))})
 		case ok && scored(l) == scored(r):
 			res.Unchanged++
 		default:
@@ -342,7 +385,7 @@ func (s *reviewStore) newVersions(incoming []lake.ReviewRow, res *ImportResult) 
 			consider(r)
 		}
 	}
-	return fresh
+	return fresh, probs
 }
 
 // publish writes rows as one new file of the reviews dataset, in today's

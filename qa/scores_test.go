@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/parley-cx/parley/internal/config"
+	"github.com/parley-cx/parley/internal/fielderr"
 	"github.com/parley-cx/parley/internal/lake"
 )
 
@@ -467,6 +468,38 @@ func TestImportMarksLedger(t *testing.T) {
 	}
 }
 
+// TestImportBadLedgerWritesNothing: a --ledger that is missing, not a
+// file or not a ledger is an error naming the ledger field, found before
+// anything is written (the review was stored, and then the ledger failed).
+func TestImportBadLedgerWritesNothing(t *testing.T) {
+	dir := t.TempDir()
+	notLedger := writeFile(t, dir, "notes.csv", "a,b", "1,2")
+	tests := []struct {
+		name, ledger, want string
+	}{
+		{"missing", filepath.Join(dir, "nonexistent.csv"), "nonexistent.csv does not exist"},
+		{"a folder", dir, "is a folder: give the ledger file in it"},
+		{"not a ledger", notLedger, "is it a Parley ledger?"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := newLake(t)
+			file := writeFile(t, t.TempDir(), "a.jsonl", scoreLine(t, nil))
+			_, err := Import(context.Background(), ImportConfig{Lake: root, Files: []string{file}, Settings: testSettings(), Ledger: tt.ledger, Now: fixtureNow})
+			var fe *fielderr.Error
+			if !errors.As(err, &fe) || fe.Field != "ledger" || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "nothing was imported") {
+				t.Errorf("import with --ledger %s: %v; want a ledger field error saying %q and that nothing was imported", tt.ledger, err, tt.want)
+			}
+			if rows := storedRows(t, root); len(rows) != 0 {
+				t.Errorf("%d reviews stored although the ledger is unusable, want none", len(rows))
+			}
+		})
+	}
+	if b, err := os.ReadFile(notLedger); err != nil || string(b) != "a,b\n1,2\n" {
+		t.Errorf("the file that is not a ledger now holds %q (%v)", b, err)
+	}
+}
+
 // TestImportAfterErase: once parley erase --conversations has replaced a
 // review's conversation id by its digest and cleared its comments,
 // importing the old scores file again is no conflict and brings nothing back.
@@ -575,4 +608,98 @@ func TestImportInputs(t *testing.T) {
 	if final.Source != "web:lead" || *final.Ratings[0].Rating != 5 {
 		t.Errorf("final version from %s rates %d: the rescore given as data was not stored as the final version", final.Source, *final.Ratings[0].Rating)
 	}
+}
+
+// TestReimportAfterAcceptedDispute: once a dispute of a review has been
+// accepted with a rescore, the reviewer's sheet saved again (to rate one
+// more conversation) must not bring the disputed score back: its unchanged
+// rows match the version first imported, not the rescore, and, dated by
+// the file's new modification time, were stored as a version newer than
+// the rescore (score 0 again, status still dispute_accepted). An edit of
+// the resolved review in the sheet is refused, nothing of the import
+// stored; without an accepted dispute the sheet's latest save still wins,
+// even when it puts back an earlier scoring.
+func TestReimportAfterAcceptedDispute(t *testing.T) {
+	ctx := context.Background()
+	bobID := sheetReviewID("2026-03-20-7", "c-1", "bob")
+	// save writes the sheet's reviews (each three lines of sheet's, after its header) saved at.
+	save := func(t *testing.T, path string, at time.Time, reviews ...[]string) {
+		t.Helper()
+		lines := []string{reviews[0][0]}
+		for _, r := range reviews {
+			lines = append(lines, r[1:]...)
+		}
+		writeFile(t, filepath.Dir(path), filepath.Base(path), lines...)
+		if err := os.Chtimes(path, at, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	final := func(t *testing.T, root, id string) lake.ReviewRow {
+		t.Helper()
+		var f lake.ReviewRow
+		for _, r := range storedRows(t, root) {
+			if r.Kind == lake.ReviewKindReview && r.ReviewID == id && r.At.After(f.At) {
+				f = r
+			}
+		}
+		return f
+	}
+	saved := func(h int) time.Time { return fixtureNow.Add(time.Duration(h) * time.Hour) }
+
+	t.Run("accepted rescore stays final", func(t *testing.T) {
+		dir, root := t.TempDir(), newLake(t)
+		path := filepath.Join(dir, "scores.csv")
+		save(t, path, saved(1), sheet(t, "bob", "1", "NA", "0")) // process 0: a critical fail
+		if res, err := importFiles(t, root, path); err != nil || res.Stored != 1 {
+			t.Fatalf("first import: %+v, %v", res, err)
+		}
+		if _, err := Dispute(ctx, DisputeConfig{Lake: root, Review: bobID, By: "ana", Reason: "process was followed", Now: saved(2)}); err != nil {
+			t.Fatal(err)
+		}
+		fixed := filepath.Join(dir, "fixed.csv")
+		save(t, fixed, saved(3), sheet(t, "bob", "5", "NA", "1"))
+		if _, err := ResolveDispute(ctx, ResolveConfig{Lake: root, Review: bobID, Accept: true, Rescore: fixed, By: "lead", Settings: testSettings(), Now: saved(3)}); err != nil {
+			t.Fatal(err)
+		}
+
+		// The reviewer rates one more conversation in the same sheet and saves it.
+		save(t, path, saved(4), sheet(t, "bob", "1", "NA", "0"), sheet(t, "carol", "4", "2", "1"))
+		res, err := importFiles(t, root, path)
+		if err != nil || res.Read != 2 || res.Stored != 1 || res.Unchanged != 1 {
+			t.Fatalf("import of the sheet saved again: %+v, %v; want carol's review stored and bob's unchanged", res, err)
+		}
+		if f := final(t, root, bobID); *f.Ratings[2].Rating != 1 || !f.At.Equal(saved(3)) {
+			t.Errorf("bob's final version at %s rates process %d: want the accepted rescore (1, at %s)", f.At, *f.Ratings[2].Rating, saved(3))
+		}
+
+		// The reviewer edits the resolved review in the sheet: refused, with the reason and the way.
+		before := dataFiles(t, root)
+		save(t, path, saved(5), sheet(t, "bob", "2", "NA", "0"), sheet(t, "carol", "3", "2", "1"))
+		_, err = importFiles(t, root, path)
+		var se *ScoresError
+		if !errors.As(err, &se) || len(se.Problems) != 1 || !strings.Contains(err.Error(), "scores.csv line 2: review "+bobID) ||
+			!strings.Contains(err.Error(), "its dispute was accepted") || !strings.Contains(err.Error(), "dispute it again") {
+			t.Errorf("import of an edit of the rescored review: %v; want one problem naming it, its accepted dispute and how to change it", err)
+		}
+		if !maps.Equal(dataFiles(t, root), before) {
+			t.Error("a refused import changed the lake (carol's edit must wait too)")
+		}
+		if f := final(t, root, bobID); *f.Ratings[2].Rating != 1 {
+			t.Errorf("bob's final version rates process %d after a refused edit, want the rescore's 1", *f.Ratings[2].Rating)
+		}
+	})
+
+	t.Run("without an accepted dispute the latest save wins", func(t *testing.T) {
+		dir, root := t.TempDir(), newLake(t)
+		path := filepath.Join(dir, "scores.csv")
+		for i, process := range []string{"0", "1", "0"} { // the last save puts the first scoring back
+			save(t, path, saved(1+i), sheet(t, "bob", "3", "NA", process))
+			if res, err := importFiles(t, root, path); err != nil || res.Stored != 1 {
+				t.Fatalf("save %d (process %s): %+v, %v; want a new version", i+1, process, res, err)
+			}
+		}
+		if f := final(t, root, bobID); *f.Ratings[2].Rating != 0 || !f.At.Equal(saved(3)) {
+			t.Errorf("final version at %s rates process %d, want the last save's 0 at %s", f.At, *f.Ratings[2].Rating, saved(3))
+		}
+	})
 }

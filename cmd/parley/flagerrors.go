@@ -26,7 +26,7 @@ var flagOf = map[string]string{
 	"sasl_mechanism": "sasl-mechanism", "sasl_user": "sasl-user",
 	// qa.DisputeConfig and qa.ResolveConfig: parley qa dispute, qa resolve;
 	// qa.ImportConfig: parley qa import (its files are arguments, not a flag).
-	"review": "review", "by": "by", "reason": "reason", "rescore": "rescore", "settings": "config",
+	"review": "review", "by": "by", "reason": "reason", "rescore": "rescore", "settings": "config", "ledger": "ledger",
 	// qa.Config: parley qa sample; dashboards.Config: parley report.
 	"db": "db", "out": "out", "from": "from", "to": "to", "size": "size", "per-agent": "per-agent",
 	"random-share": "random-share", "strata": "strata", "attribute-to": "attribute-to",

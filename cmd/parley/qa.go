@@ -246,8 +246,16 @@ same files again changes nothing: a version already stored (same review id
 and reviewed_at) or scored exactly like the review's latest version is
 skipped. Of a review's versions the latest reviewed_at is final.
 
+A review whose dispute was accepted keeps the rescore as final: a sheet
+saved again later (its rows still as first imported, or as any version
+stored) is skipped as unchanged; an edit of that review is refused with
+the rest of the import: dispute it again and resolve with the edit as the
+rescore.
+
 With --ledger, the QA ledger's rows of the imported reviews' conversations
-are marked reviewed (status, reviews, last_reviewed_at).
+are marked reviewed (status, reviews, last_reviewed_at). The ledger must
+exist and be a ledger: it is checked before anything is stored, and a bad
+one is a usage error (status 2), nothing imported.
 
 The lake must be a folder (s3://bucket/prefix is refused); parley build
 reads a bucket's reviews/ prefix, so with a lake in object storage keep the
@@ -280,10 +288,14 @@ Example:
 				return usageErrorf("qa import: %w", asFlags(err))
 			}
 			res, err := qa.Import(cmd.Context(), cfg)
+			if fe := (*fielderr.Error)(nil); errors.As(err, &fe) {
+				// A --ledger that is missing or not a ledger, found before anything is written.
+				return usageErrorf("qa import: %w", asFlags(fe))
+			}
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%d reviews read: %d stored, %d already in the lake, %d unchanged\n", res.Read, res.Stored, res.Known, res.Unchanged)
+			fmt.Fprintf(cmd.OutOrStdout(), "%s read: %d stored, %d already in the lake, %d unchanged\n", counted(res.Read, "review"), res.Stored, res.Known, res.Unchanged)
 			if res.Unfilled > 0 {
 				fmt.Fprintf(cmd.OutOrStdout(), "%d reviews of the scores templates not filled in yet: skipped\n", res.Unfilled)
 			}
@@ -291,7 +303,7 @@ Example:
 				fmt.Fprintf(cmd.OutOrStdout(), "written: %s\n", res.File)
 			}
 			if cfg.Ledger != "" {
-				fmt.Fprintf(cmd.OutOrStdout(), "ledger: %d rows reviewed\n", res.LedgerRows)
+				fmt.Fprintf(cmd.OutOrStdout(), "ledger: %s reviewed\n", counted(res.LedgerRows, "row"))
 			}
 			return nil
 		},
@@ -302,6 +314,14 @@ Example:
 	f.StringVar(&cfg.Ledger, "ledger", "", "QA ledger CSV whose rows to mark reviewed, e.g. qa/ledger.csv")
 	verboseFlag(f, &verbose, "the import's steps")
 	return cmd
+}
+
+// counted is n and noun, plural unless n is 1: "1 row", "3 rows".
+func counted(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // qaFolderOnly is what the review commands say to an s3:// lake.

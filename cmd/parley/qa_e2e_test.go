@@ -20,6 +20,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/parley-cx/parley/internal/browsertest"
+	"github.com/parley-cx/parley/internal/config"
+	"github.com/parley-cx/parley/qa"
 )
 
 // review is what a reviewer enters on one transcript page: the radio
@@ -544,5 +546,53 @@ func TestQASampleNothingToSample(t *testing.T) {
 				t.Errorf("qa sample %v left files behind: %v", tc.args, slices.Sorted(maps.Keys(left)))
 			}
 		})
+	}
+}
+
+// TestQAImportLedgerFlag: a --ledger that does not exist is a usage error
+// naming the flag, and nothing is written to the lake (the review was
+// stored, then "qa: ledger: stat ...: no such file or directory", exit 1);
+// a good ledger's one reviewed row is counted in the singular.
+func TestQAImportLedgerFlag(t *testing.T) {
+	dir := t.TempDir()
+	lakeDir := filepath.Join(dir, "lake")
+	if err := os.Mkdir(lakeDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	card := config.DefaultScorecard()
+	review := qa.Review{ReviewID: "rv-0123456789abcdef", Run: "2026-03-20-7", ConversationID: "c-1", AgentID: "ana", ReviewerID: "bob",
+		Scorecard: card.Name, ScorecardVersion: card.Version(), ReviewedAt: "2026-03-21T09:30:00Z"}
+	for _, c := range card.Categories {
+		lo, _, _ := config.ScaleRange(c.Scale)
+		n := json.Number(fmt.Sprint(lo))
+		review.Ratings = append(review.Ratings, qa.Rating{Category: c.Name, Rating: &n})
+	}
+	line, err := json.Marshal(review)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scores := filepath.Join(dir, "new.jsonl")
+	if err := os.WriteFile(scores, append(line, '\n'), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	missing := filepath.Join(dir, "nonexistent.csv")
+	_, _, err = cli(strings.NewReader(""), "qa", "import", "--lake", lakeDir, "--ledger", missing, scores)
+	var ue usageError
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "qa import: --ledger: "+missing+" does not exist") || !strings.Contains(err.Error(), "nothing was imported") {
+		t.Errorf("qa import --ledger %s: %v; want a usage error naming --ledger, saying nothing was imported", missing, err)
+	}
+	for path := range treeOf(t, lakeDir) {
+		if !strings.HasSuffix(path, ".lock") {
+			t.Errorf("the refused import wrote %s", path)
+		}
+	}
+
+	ledger := filepath.Join(dir, "ledger.csv")
+	if err := os.WriteFile(ledger, []byte("run,sampled_at,conversation_id,agent_id,reason,seed\n2026-03-20-7,2026-03-20T08:00:00Z,c-1,ana,random,7\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out := mustParley(t, "qa", "import", "--lake", lakeDir, "--ledger", ledger, scores); !strings.Contains(out, "1 review read: 1 stored") || !strings.Contains(out, "ledger: 1 row reviewed\n") {
+		t.Errorf("qa import with a good ledger printed %q, want \"1 review read: 1 stored\" and \"ledger: 1 row reviewed\"", out)
 	}
 }
