@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/parley-cx/parley/internal/fielderr"
+	"github.com/parley-cx/parley/internal/suggest"
 	"github.com/parley-cx/parley/internal/warehouse"
 	sqlfiles "github.com/parley-cx/parley/sql"
 )
@@ -107,8 +108,8 @@ func checkAutoStrata(ctx context.Context, db *warehouse.DB, strata []string) err
 	for _, s := range strata {
 		if check, ok := autoStratum(s); ok && check != "" && !slices.Contains(known, check) {
 			// Wrapping ErrUnknownFilterValue makes it a usage error, like an unknown --channel.
-			return fmt.Errorf("qa: %w", fielderr.New("strata", "%s: no automatic check %q in the warehouse (checks: %s): %w",
-				s, check, strings.Join(known, ", "), warehouse.ErrUnknownFilterValue))
+			return fmt.Errorf("qa: %w", fielderr.New("strata", "%s: automatic check %q: %w (its checks: %s)%s",
+				s, check, warehouse.ErrUnknownFilterValue, strings.Join(known, ", "), suggest.Hint(check, known)))
 		}
 	}
 	return nil

@@ -58,8 +58,8 @@ func TestAutoFailUnknownCheck(t *testing.T) {
 	}{
 		{"auto_fail:greeting", ""},
 		{"auto_fail", ""},
-		{"auto_fail:greting", `no automatic check "greting" in the warehouse (checks: closing, greeting)`},
-		{"auto_fail:GREETING", `no automatic check "GREETING"`},
+		{"auto_fail:greting", `automatic check "greting": not in the warehouse (its checks: closing, greeting); did you mean greeting?`},
+		{"auto_fail:GREETING", `automatic check "GREETING": not in the warehouse`},
 	} {
 		_, err := Sample(context.Background(), Config{DB: db, Out: t.TempDir(), Size: 1, Strata: []string{tt.strata}, Now: fixtureNow})
 		switch {

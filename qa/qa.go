@@ -21,6 +21,7 @@ import (
 
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/fielderr"
+	"github.com/parley-cx/parley/internal/suggest"
 	"github.com/parley-cx/parley/internal/warehouse"
 )
 
@@ -150,13 +151,15 @@ func (c *Config) Validate() error {
 	for _, s := range c.Strata {
 		_, auto := autoStratum(s)
 		if !slices.Contains(AllStrata, s) && !auto && !(s == NoStrata && len(c.Strata) == 1) {
-			errs = append(errs, fielderr.New("strata", "unknown stratum %q (known: %s, %s or %s:CHECK, or %s alone)", s, strings.Join(AllStrata, ", "), AutoFail, AutoFail, NoStrata))
+			errs = append(errs, fielderr.New("strata", "unknown stratum %q (known: %s, %s or %s:CHECK, or %s alone)%s",
+				s, strings.Join(AllStrata, ", "), AutoFail, AutoFail, NoStrata, suggest.Hint(s, append(slices.Clone(AllStrata), AutoFail))))
 		}
 	}
 	switch c.AttributeTo {
 	case "", AttributeMostActive, AttributeFirst, AttributeLast:
 	default:
-		errs = append(errs, fielderr.New("attribute-to", "%q must be %s, %s or %s", c.AttributeTo, AttributeMostActive, AttributeFirst, AttributeLast))
+		errs = append(errs, fielderr.New("attribute-to", "%q must be %s, %s or %s%s", c.AttributeTo, AttributeMostActive, AttributeFirst, AttributeLast,
+			suggest.Hint(c.AttributeTo, []string{AttributeMostActive, AttributeFirst, AttributeLast})))
 	}
 	for i, r := range c.Reviewers {
 		switch {

@@ -648,6 +648,9 @@ func TestValidate(t *testing.T) {
 		{"share above one", func(c *Config) { c.RandomShare = 1.5 }, "random-share:"},
 		{"targeted only", func(c *Config) { c.RandomShare = TargetedOnly }, ""},
 		{"unknown stratum", func(c *Config) { c.Strata = []string{"low_csat", "angry"} }, `strata: unknown stratum "angry"`},
+		{"misspelt stratum", func(c *Config) { c.Strata = []string{"low_cast"} }, `strata: unknown stratum "low_cast" (known: low_csat, `},
+		{"misspelt stratum, suggested", func(c *Config) { c.Strata = []string{"low_cast"} }, `; did you mean low_csat?`},
+		{"misspelt attribution, suggested", func(c *Config) { c.AttributeTo = "most_active" }, `"most_active" must be most-active, first or last; did you mean most-active?`},
 		{"none with others", func(c *Config) { c.Strata = []string{"none", "long"} }, `unknown stratum "none"`},
 		{"attribute", func(c *Config) { c.AttributeTo = "busiest" }, "attribute-to:"},
 		{"from after to", func(c *Config) {

@@ -116,7 +116,7 @@ Examples:
 				case "channel":
 					c.ByChannel = true
 				default:
-					return usageErrorf("--by: %q: want queue, channel, or both (--by queue,channel)%s", b, didYouMean(suggest.Among(b, []string{"queue", "channel"}), ""))
+					return usageErrorf("--by: %q: want queue, channel, or both (--by queue,channel)%s", b, suggest.Hint(b, []string{"queue", "channel"}))
 				}
 			}
 			if start != "" {

@@ -523,7 +523,7 @@ func TestQASampleNothingToSample(t *testing.T) {
 		{"unknown channel", []string{"--channel", "telegram"}, true, []string{`--channel: "telegram": not in the warehouse`, channel}},
 		{"unknown queue", []string{"--queue", "no-such-queue"}, true, []string{`--queue: "no-such-queue": not in the warehouse`}},
 		// A misspelt check is a usage error like a misspelt stratum (it exited 1, low_csa 2).
-		{"unknown check", []string{"--strata", "auto_fail:greting"}, true, []string{`--strata: auto_fail:greting: no automatic check "greting"`, "greeting"}},
+		{"unknown check", []string{"--strata", "auto_fail:greting"}, true, []string{`--strata: auto_fail:greting: automatic check "greting": not in the warehouse`, "did you mean greeting?"}},
 		{"empty period", []string{"--channel", channel, "--from", "2030-01-01", "--to", "2030-01-07"}, false,
 			[]string{"no conversations to sample of channel " + channel + " from 2030-01-01 to 2030-01-07", "pick another period"}},
 	} {

@@ -28,6 +28,16 @@ func Among(typed string, names []string) []string {
 	return out
 }
 
+// Hint is "; did you mean a or b?" for the names Close to typed, or "" when
+// none is: the tail of an error that lists or states what is allowed.
+func Hint(typed string, names []string) string {
+	near := Among(typed, names)
+	if len(near) == 0 {
+		return ""
+	}
+	return "; did you mean " + strings.Join(near, " or ") + "?"
+}
+
 // editDistance is the Levenshtein distance between a and b, in bytes.
 func editDistance(a, b string) int {
 	prev := make([]int, len(b)+1)
