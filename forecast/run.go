@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -307,6 +308,11 @@ func Run(ctx context.Context, c Config) error {
 		if groups, err = ReadWarehouseGroups(ctx, db.DB, c.Interval, c.Filter, c.ByQueue, c.ByChannel); err != nil {
 			return err
 		}
+		if c.Staffing != nil && c.ByQueue && c.Settings != nil {
+			for _, q := range unstaffedQueues(c.Settings.Staffing.Queues, groups) {
+				fmt.Fprintf(progress, "forecast: warning: staffing.queues.%s applies to no series: no conversation arrives in %s (arrivals count in the queue of their first customer message, not one they are transferred to)\n", q, q)
+			}
+		}
 	}
 	span := groups[0].Series
 	fmt.Fprintf(progress, "forecast: %d series over %d days, %s to %s\n", len(groups), len(span.Days), span.First.Format(time.DateOnly), span.Date(len(span.Days)-1).Format(time.DateOnly))
@@ -521,6 +527,19 @@ func dailyRows(rep *Report, c Config) []DayRow {
 			}
 			day.FTE = day.AgentHoursWithShrinkage * 7 / c.HoursPerFTE
 			out = append(out, day)
+		}
+	}
+	return out
+}
+
+// unstaffedQueues are the queues staffing.queues configures that no group
+// is (sorted): their settings staff nothing, which a queue conversations
+// are only transferred to (a tier 2) would otherwise leave unnoticed.
+func unstaffedQueues(configured map[string]config.StaffingGroup, groups []Group) []string {
+	var out []string
+	for _, q := range slices.Sorted(maps.Keys(configured)) {
+		if !slices.ContainsFunc(groups, func(g Group) bool { return g.Queue == q }) {
+			out = append(out, q)
 		}
 	}
 	return out

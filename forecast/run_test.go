@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/parley-cx/parley/internal/browsertest"
+	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/warehouse"
 	"github.com/parley-cx/parley/staffing"
 )
@@ -427,5 +428,31 @@ func TestRunStart(t *testing.T) {
 	}
 	if monday := later.Rows[22]; monday.Forecast < 20 {
 		t.Errorf("Monday 11:00 forecast %v: the Monday profile was not used", monday.Forecast)
+	}
+}
+
+// TestUnstaffedQueues: the staffing.queues entries no forecast series is
+// (a queue conversations are only transferred to) are named, sorted; the
+// others staff their series.
+func TestUnstaffedQueues(t *testing.T) {
+	groups := []Group{{Filter: Filter{Queue: "billing"}}, {Filter: Filter{Queue: "orders"}}}
+	for _, tc := range []struct {
+		name       string
+		configured []string
+		want       []string
+	}{
+		{"none configured", nil, nil},
+		{"all arrive", []string{"orders", "billing"}, nil},
+		{"tier 2s", []string{"tech_tier2", "billing", "billing_tier2"}, []string{"billing_tier2", "tech_tier2"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			configured := map[string]config.StaffingGroup{}
+			for _, q := range tc.configured {
+				configured[q] = config.StaffingGroup{}
+			}
+			if got := unstaffedQueues(configured, groups); !slices.Equal(got, tc.want) {
+				t.Errorf("unstaffedQueues = %q, want %q", got, tc.want)
+			}
+		})
 	}
 }

@@ -226,6 +226,13 @@ func TestForecastUnknownFilterValue(t *testing.T) {
 			}
 		}
 	}
+	// A queue conversations are transferred to but never arrive in: the message says why it
+	// is not one to forecast (it said "no conversation has it", of a queue many have).
+	if transferred := first("SELECT to_queue FROM events WHERE to_queue IS NOT NULL AND to_queue NOT IN (SELECT arg_min(queue, seq) FROM messages WHERE sender_role = 'customer' AND queue IS NOT NULL GROUP BY conversation_id) ORDER BY 1 LIMIT 1"); transferred == "" {
+		t.Error("the fixture has no queue conversations are only transferred to")
+	} else if _, _, err := cli(strings.NewReader(""), "forecast", "--db", db, "--queue", transferred); err == nil || !strings.Contains(err.Error(), "no conversation arrives in it: arrivals count in the queue of their first customer message") {
+		t.Errorf("forecast --queue %s: %v, want it to say no conversation arrives in it", transferred, err)
+	}
 	// --by names a dimension, checked the same way.
 	_, _, err := cli(strings.NewReader(""), "forecast", "--db", db, "--by", "queu")
 	var ue usageError

@@ -61,7 +61,11 @@ func (db *DB) CheckFilters(ctx context.Context, filters ...Filter) error {
 		if found {
 			continue
 		}
-		errs = append(errs, fielderr.New(f.Flag, "%q: %w (no conversation has it); %s", f.Value, ErrUnknownFilterValue, describeValues(f, names)))
+		why, ok := absent[f.Dimension]
+		if !ok {
+			why = "no conversation has it"
+		}
+		errs = append(errs, fielderr.New(f.Flag, "%q: %w (%s); %s", f.Value, ErrUnknownFilterValue, why, describeValues(f, names)))
 	}
 	return errors.Join(errs...)
 }
@@ -89,6 +93,14 @@ func (db *DB) filterValues(ctx context.Context, dimension string) ([]sql.NullStr
 		return nil, fmt.Errorf("warehouse: read %s: %w", file, err)
 	}
 	return values, nil
+}
+
+// absent says what a value CheckFilters does not find means, where it is
+// not "no conversation has it": a queue conversations are transferred to
+// but never arrive in (billing_tier2) is one conversations have.
+var absent = map[string]string{
+	"arrival_queue":   "no conversation arrives in it: arrivals count in the queue of their first customer message, not one they are transferred to",
+	"arrival_channel": "no conversation's first customer message came on it",
 }
 
 // plural names each dimension's values in messages.
