@@ -337,8 +337,10 @@ func newQADisputeCmd() *cobra.Command {
 		Short: "Record an agent's dispute of a review",
 		Long: `Dispute records that a review is contested. Until "parley qa resolve"
 closes it, the review's status in qa_reviews is "disputed" and its score
-stands. A review has at most one open dispute. The review id is in the scores
-file and in qa_reviews.
+stands. A review has at most one open dispute. The review id is the
+review_id of a JSON-lines scores file; a spreadsheet's reviews get theirs
+at import (sheet-...). After a build, qa_reviews lists them all:
+  parley sql --db warehouse.duckdb "SELECT review_id, conversation_id, agent_id, score FROM qa_reviews WHERE agent_id = 'ana'"
 
 The lake must be a folder (s3://bucket/prefix is refused); parley build
 reads a bucket's reviews/ prefix, so with a lake in object storage keep the
