@@ -191,18 +191,8 @@ func Solve(ctx context.Context, req Requirement, s *Shifts) (Result, error) {
 	res := Result{Queue: req.Queue, Channel: req.Channel, TimeZone: req.TimeZone}
 	step := req.Step
 	// Every shift length, break and start must sit on the plan's interval grid.
-	for i, st := range s.Shifts {
-		if time.Duration(st.Length)%step != 0 {
-			return res, fmt.Errorf("schedule: shifts[%d].length %v is not a whole number of the plan's %v intervals", i, time.Duration(st.Length), step)
-		}
-		for k, start := range st.Starts {
-			if c, _ := clock(start); c%step != 0 {
-				return res, fmt.Errorf("schedule: shifts[%d].starts[%d] %s is not on the plan's %v grid", i, k, start, step)
-			}
-		}
-	}
-	if b := s.Breaks; time.Duration(b.After)%step != 0 || time.Duration(b.Length)%step != 0 {
-		return res, fmt.Errorf("schedule: breaks.after and breaks.length must be whole numbers of the plan's %v intervals", step)
+	if err := s.CheckGrid(step); err != nil {
+		return res, fmt.Errorf("schedule: %w", err)
 	}
 	n := len(req.Agents)
 	var vars []variable

@@ -291,3 +291,29 @@ func TestScheduleStatesOneGap(t *testing.T) {
 		}
 	}
 }
+
+// TestShiftsEveryMistakeAtOnce: one run names every mistake of a shifts
+// file: an unknown key does not hide a wrong value, and every shift time off
+// the plan's grid is named with its line before anything is solved.
+func TestShiftsEveryMistakeAtOnce(t *testing.T) {
+	dir := t.TempDir()
+	_, err := LoadShifts(writeFile(t, dir, "keys.yaml", "shifts:\n  - name: early\n    start: [\"07:00\"]\n    length: 8h\n    days: [mon, tues]\n"))
+	for _, want := range []string{"line 3: shifts[0].start: unknown key in shifts[0]; did you mean starts?", `line 5: shifts[0].days[1]: "tues" is not a weekday`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("LoadShifts: %v\nwant it to say %q", err, want)
+		}
+	}
+	st, err := LoadShifts(writeFile(t, dir, "grid.yaml", "breaks: {min_shift: 6h, after: 3h10m, length: 30m}\nshifts:\n  - name: early\n    starts: [\"07:00\", \"07:10\"]\n    length: 8h\n  - name: late\n    starts: [\"14:00\"]\n    length: 7h45m\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = st.CheckGrid(30 * time.Minute)
+	for _, want := range []string{"line 4: shifts[0].starts[1]: 07:10 is not on the plan's 30m0s grid", "line 8: shifts[1].length: 7h45m0s is not a whole number", "line 1: breaks.after: 3h10m0s is not a whole number"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("CheckGrid: %v\nwant it to say %q", err, want)
+		}
+	}
+	if err := st.CheckGrid(5 * time.Minute); err != nil {
+		t.Errorf("CheckGrid on a 5-minute grid: %v", err)
+	}
+}

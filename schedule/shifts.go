@@ -21,6 +21,9 @@ type Shifts struct {
 	Breaks BreakRule `yaml:"breaks"`
 	// Shifts are the shift types.
 	Shifts []ShiftType `yaml:"shifts"`
+	// place prefixes a field error with its line in the file read
+	// (LoadShifts); nil for shifts made in code.
+	place func(error) error
 }
 
 // BreakRule gives every shift at least MinShift long one break of Length,
@@ -52,13 +55,11 @@ func LoadShifts(path string) (*Shifts, error) {
 		return nil, fmt.Errorf("schedule: read %s: %w", path, err)
 	}
 	var s Shifts
-	place, err := config.DecodeStrict(raw, &s)
-	if err != nil {
-		return nil, fmt.Errorf("schedule: parse %s: %w", path, err)
+	place, decoded := config.DecodeStrict(raw, &s)
+	if err := config.ValidateDecoded(path, place, decoded, s.Validate); err != nil {
+		return nil, fmt.Errorf("schedule: %w", err)
 	}
-	if err := s.Validate(); err != nil {
-		return nil, fmt.Errorf("schedule: %s: %w", path, place(err))
-	}
+	s.place = place
 	return &s, nil
 }
 
@@ -115,6 +116,36 @@ func (s *Shifts) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// CheckGrid returns every shift length, start and break time that is not a
+// whole number of the plan's intervals (step), each naming its field (and,
+// for shifts read by LoadShifts, its line): Solve cannot place them.
+func (s *Shifts) CheckGrid(step time.Duration) error {
+	var errs []error
+	for i, st := range s.Shifts {
+		if time.Duration(st.Length)%step != 0 {
+			errs = append(errs, fielderr.New(fmt.Sprintf("shifts[%d].length", i), "%v is not a whole number of the plan's %v intervals", time.Duration(st.Length), step))
+		}
+		for k, start := range st.Starts {
+			if c, _ := clock(start); c%step != 0 {
+				errs = append(errs, fielderr.New(fmt.Sprintf("shifts[%d].starts[%d]", i, k), "%s is not on the plan's %v grid", start, step))
+			}
+		}
+	}
+	for _, f := range []struct {
+		name string
+		d    config.Duration
+	}{{"breaks.after", s.Breaks.After}, {"breaks.length", s.Breaks.Length}} {
+		if time.Duration(f.d)%step != 0 {
+			errs = append(errs, fielderr.New(f.name, "%v is not a whole number of the plan's %v intervals", time.Duration(f.d), step))
+		}
+	}
+	err := errors.Join(errs...)
+	if err != nil && s.place != nil {
+		err = s.place(err)
+	}
+	return err
 }
 
 // clock parses HH:MM into the time after midnight.

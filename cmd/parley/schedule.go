@@ -70,6 +70,10 @@ Examples:
 			if err != nil {
 				return usageErrorf("%w", err)
 			}
+			// Checked before any solving starts: the plan's interval is known only now.
+			if err := st.CheckGrid(reqs[0].Step); err != nil {
+				return usageErrorf("--shifts: %s: %w", shifts, err)
+			}
 			rep := &schedule.Report{Plan: plan, ShiftFile: shifts, Interval: forecast.FormatStep(reqs[0].Step)}
 			for i, r := range reqs {
 				name := strings.TrimSpace(r.Queue + " " + r.Channel)

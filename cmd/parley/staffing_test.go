@@ -2,6 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -55,5 +59,30 @@ func TestStaffingVolume(t *testing.T) {
 	}
 	if r.Agents != 0 || r.AgentsWithShrinkage != 0 {
 		t.Errorf("zero volume, JSON: %+v", r)
+	}
+}
+
+// TestScheduleShiftsOffGrid: a shift time off the plan's interval grid is a
+// usage error naming its line, before any solving starts (it was found only
+// after "solving..." was printed, without a line).
+func TestScheduleShiftsOffGrid(t *testing.T) {
+	dir := t.TempDir()
+	plan := "queue,channel,time_zone,interval_start,forecast,agents_with_shrinkage\n"
+	for h := range 24 {
+		plan += fmt.Sprintf("billing,chat,Europe/Berlin,2026-03-02T%02d:00,1,1\n", h)
+	}
+	files := map[string]string{"plan.csv": plan, "shifts.yaml": "shifts:\n  - {name: early, starts: [\"07:00\", \"07:10\"], length: 2h}\n"}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, errOut, err := cli(strings.NewReader(""), "schedule", "--plan", filepath.Join(dir, "plan.csv"), "--shifts", filepath.Join(dir, "shifts.yaml"))
+	var ue usageError
+	if err == nil || !errors.As(err, &ue) || !strings.Contains(err.Error(), "line 2: shifts[0].starts[1]: 07:10 is not on the plan's 1h0m0s grid") {
+		t.Errorf("schedule with a start off the grid: %v, want a usage error naming line 2", err)
+	}
+	if strings.Contains(errOut, "solving") {
+		t.Errorf("stderr %q: solving started before the shifts were checked", errOut)
 	}
 }

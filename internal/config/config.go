@@ -413,9 +413,9 @@ func Load(path string) (*Config, error) {
 func Parse(name string, raw []byte) (*Config, error) {
 	cfg := Default()
 	path := name
-	place, err := DecodeStrict(raw, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("config: parse %s: %w", path, err)
+	place, decoded := DecodeStrict(raw, cfg)
+	if place == nil {
+		return nil, fmt.Errorf("config: %w", ValidateDecoded(path, place, decoded, nil))
 	}
 	// "sla:" with no value decodes to a nil map; it means "nothing to
 	// change", as an empty map does, not "no targets at all".
@@ -433,8 +433,8 @@ func Parse(name string, raw []byte) (*Config, error) {
 		// "contact_reasons:" with no value keeps the default rules; [] has none.
 		cfg.ContactReasons = def.ContactReasons
 	}
-	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("config: %s: %w", path, place(err))
+	if err := ValidateDecoded(path, place, decoded, cfg.Validate); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
 	}
 	return cfg, nil
 }

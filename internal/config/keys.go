@@ -24,26 +24,51 @@ import (
 // line, what was written and what is wanted; a second document after "---"
 // is refused rather than ignored. The returned place prefixes each field
 // error (fielderr) of a later validation with the line its key is on.
+//
+// With place nil, err says why v could not be decoded. With place and err
+// both set, err lists the unknown keys, and v holds the rest of the file:
+// the caller validates it too and reports both (ValidateDecoded), so that
+// one run names every mistake, not the keys first and the values on the
+// next run.
 func DecodeStrict(raw []byte, v any) (place func(error) error, err error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(raw, &doc); err != nil {
 		return nil, err
 	}
-	if err := unknownKeys(&doc, v); err != nil {
-		return nil, err
-	}
+	keyErr := unknownKeys(&doc, v)
 	lines := newKeyLines(&doc)
 	dec := yaml.NewDecoder(bytes.NewReader(raw))
-	dec.KnownFields(true)
+	// Each unknown key is reported above with its line and near miss; the
+	// decoder's own strict mode would stop at the first.
+	dec.KnownFields(keyErr == nil)
 	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
-		return nil, lines.explainDecode(err)
+		return nil, errors.Join(keyErr, lines.explainDecode(err))
 	}
 	var second yaml.Node
 	if err := dec.Decode(&second); !errors.Is(err, io.EOF) {
 		// Read with one Decode, a second document would be ignored silently.
 		return nil, fmt.Errorf("a second YAML document (after \"---\", line %d) is not allowed: the file holds one", second.Line)
 	}
-	return lines.withLines, nil
+	return lines.withLines, keyErr
+}
+
+// ValidateDecoded is how a file read with DecodeStrict is checked: decoded
+// is DecodeStrict's error (unknown keys, or why nothing could be decoded)
+// and validate the validation of what was decoded, run only when something
+// was. The error names every mistake, prefixed "parse NAME: " when keys are
+// among them (as a file that cannot be read is), "NAME: " otherwise.
+func ValidateDecoded(name string, place func(error) error, decoded error, validate func() error) error {
+	if place == nil {
+		return fmt.Errorf("parse %s: %w", name, decoded)
+	}
+	verr := validate()
+	switch {
+	case decoded != nil:
+		return fmt.Errorf("parse %s: %w", name, errors.Join(decoded, place(verr)))
+	case verr != nil:
+		return fmt.Errorf("%s: %w", name, place(verr))
+	}
+	return nil
 }
 
 // unknownKeys walks the YAML document against the shape of v (a pointer to

@@ -243,6 +243,10 @@ func TestLoadNamesKeyLineAndFix(t *testing.T) {
 			[]string{"line 3: cost.agent_hour:", "want a number"}},
 		{"two type errors at once", "cost:\n  agent_hour: lots\n  bot_conversation: few\n",
 			[]string{"line 2: cost.agent_hour:", "line 3: cost.bot_conversation:"}},
+		// Every mistake in one run: an unknown key does not hide a wrong value elsewhere.
+		{"an unknown key and a wrong value", "timezone: Europe/Londn\nsla:\n  webchat: {first_respons: 2m}\n",
+			[]string{"line 3: sla.webchat.first_respons: unknown key in sla.webchat; did you mean first_response?",
+				`line 1: timezone: "Europe/Londn" is not an IANA time zone; did you mean Europe/London?`}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
