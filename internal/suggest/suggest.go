@@ -39,31 +39,23 @@ func Hint(typed string, names []string) string {
 }
 
 // editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
+func editDistance(a, b string) int { return distance(a, b, false) }
 
 // partDistance is the fewest edits that turn a into a part (substring)
 // of b: the edit distance with b's start and end free.
-func partDistance(a, b string) int {
-	prev := make([]int, len(b)+1) // row 0: a part may start anywhere in b
+func partDistance(a, b string) int { return distance(a, b, true) }
+
+// distance is the Levenshtein distance between a and b, or, with part,
+// between a and the part of b nearest it (a part may start and end
+// anywhere in b).
+func distance(a, b string, part bool) int {
+	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
+	if !part {
+		for j := range prev {
+			prev[j] = j
+		}
+	}
 	for i := 1; i <= len(a); i++ {
 		cur[0] = i
 		for j := 1; j <= len(b); j++ {
@@ -75,5 +67,8 @@ func partDistance(a, b string) int {
 		}
 		prev, cur = cur, prev
 	}
-	return slices.Min(prev) // and end anywhere
+	if part {
+		return slices.Min(prev)
+	}
+	return prev[len(b)]
 }
