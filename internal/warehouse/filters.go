@@ -62,7 +62,11 @@ func (db *DB) CheckFilters(ctx context.Context, filters ...Filter) error {
 			continue
 		}
 		why, ok := absent[f.Dimension]
-		if !ok {
+		switch {
+		case f.Value == f.None:
+			// "(none)" offered by --help, where every conversation has one.
+			why = "every conversation has a " + strings.TrimSuffix(plural[f.Dimension], "s")
+		case !ok:
 			why = "no conversation has it"
 		}
 		errs = append(errs, fielderr.New(f.Flag, "%q: %w (%s); %s", f.Value, ErrUnknownFilterValue, why, describeValues(f, names)))

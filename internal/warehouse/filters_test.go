@@ -1,6 +1,9 @@
 package warehouse
 
 import (
+	"context"
+	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -21,5 +24,31 @@ func TestDescribeValues(t *testing.T) {
 		if !strings.Contains(got, tc.want) || (tc.not != "" && strings.Contains(got, tc.not)) {
 			t.Errorf("--market %s: %q, want %q and not %q", tc.value, got, tc.want, tc.not)
 		}
+	}
+}
+
+// TestCheckFiltersNone: "(none)", which selects the conversations without a
+// market, is refused saying every conversation has one where that is so, and
+// accepted where one has none.
+func TestCheckFiltersNone(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "w.duckdb")
+	db, err := Open(path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`CREATE TABLE conversations AS SELECT * FROM (VALUES ('DE'), ('DE'), ('FR')) AS t(market)`); err != nil {
+		t.Fatal(err)
+	}
+	none := Filter{Flag: "market", Dimension: "market", Value: "(none)", None: "(none)"}
+	err = db.CheckFilters(context.Background(), none)
+	if !errors.Is(err, ErrUnknownFilterValue) || !strings.Contains(err.Error(), `"(none)": not in the warehouse (every conversation has a market); its markets, most conversations first: DE, FR`) {
+		t.Errorf("CheckFilters: %v, want it to say every conversation has a market", err)
+	}
+	if _, err := db.Exec(`INSERT INTO conversations VALUES (NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CheckFilters(context.Background(), none); err != nil {
+		t.Errorf("CheckFilters with a conversation without a market: %v", err)
 	}
 }
