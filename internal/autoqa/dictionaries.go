@@ -48,9 +48,10 @@ type dictionary struct {
 // what the checks cost an incremental build (0.6-0.8 CPU-s and 170 MB of
 // allocation for English's two, to check a few conversations).
 type parse struct {
-	once sync.Once
-	gs   *gospell.GoSpell
-	err  error
+	digest string // of the files parsed
+	once   sync.Once
+	gs     *gospell.GoSpell
+	err    error
 	// mu serialises lookups: gospell expands a word's affixes into its
 	// own maps on first lookup, so it is not safe for concurrent use.
 	mu sync.Mutex
@@ -62,8 +63,7 @@ type parse struct {
 var parses = struct {
 	sync.Mutex
 	byFiles map[string]*parse
-	digest  map[string]string // of the parse in byFiles
-}{byFiles: map[string]*parse{}, digest: map[string]string{}}
+}{byFiles: map[string]*parse{}}
 
 // parseOf returns the process's parse of x's files, parsing them if no
 // build of the process has, or if their content changed since.
@@ -71,9 +71,9 @@ func parseOf(x *dictionary) *parse {
 	files := x.aff + "\x00" + x.dic
 	parses.Lock()
 	p, ok := parses.byFiles[files]
-	if !ok || parses.digest[files] != x.digest {
-		p = &parse{}
-		parses.byFiles[files], parses.digest[files] = p, x.digest
+	if !ok || p.digest != x.digest {
+		p = &parse{digest: x.digest}
+		parses.byFiles[files] = p
 	}
 	parses.Unlock()
 	p.once.Do(func() { p.gs, p.err = gospell.NewGoSpell(x.aff, x.dic) })

@@ -123,9 +123,9 @@ func walkKeys(n *yaml.Node, t reflect.Type, path string, errs *[]error) {
 				}
 				// The near keys, else all of them: a key far from every
 				// right one (business_hours for hours) still learns them.
-				hint := "; its keys: " + strings.Join(names, ", ")
-				if near := suggest.Among(key.Value, names); len(near) > 0 {
-					hint = "; did you mean " + strings.Join(near, " or ") + "?"
+				hint := suggest.Hint(key.Value, names)
+				if hint == "" {
+					hint = "; its keys: " + strings.Join(names, ", ")
 				}
 				*errs = append(*errs, fmt.Errorf("line %d: %s: unknown key in %s%s", key.Line, join(path, key.Value), section, hint))
 				continue

@@ -61,13 +61,13 @@ func (db *DB) CheckFilters(ctx context.Context, filters ...Filter) error {
 		if found {
 			continue
 		}
-		why, ok := absent[f.Dimension]
+		why := "no conversation has it"
 		switch {
 		case f.Value == f.None:
 			// "(none)" offered by --help, where every conversation has one.
 			why = "every conversation has a " + strings.TrimSuffix(plural[f.Dimension], "s")
-		case !ok:
-			why = "no conversation has it"
+		case absent[f.Dimension] != "":
+			why = absent[f.Dimension]
 		}
 		errs = append(errs, fielderr.New(f.Flag, "%q: %w (%s); %s", f.Value, ErrUnknownFilterValue, why, describeValues(f, names)))
 	}

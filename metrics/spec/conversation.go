@@ -146,17 +146,18 @@ func agents(evs []Event) (mostActive, first, last *string) {
 	replies := map[string]int{}
 	var order []string // agents by their first human reply
 	for _, e := range evs {
-		if !isHumanReply(e) || lake.Text(e.ActorID) == "" {
+		id := lake.Text(e.ActorID)
+		if !isHumanReply(e) || id == "" {
 			continue
 		}
 		if first == nil {
-			first = optString(lake.Text(e.ActorID))
+			first = optString(id)
 		}
-		last = optString(lake.Text(e.ActorID))
-		if replies[lake.Text(e.ActorID)] == 0 {
-			order = append(order, lake.Text(e.ActorID))
+		last = optString(id)
+		if replies[id] == 0 {
+			order = append(order, id)
 		}
-		replies[lake.Text(e.ActorID)]++
+		replies[id]++
 	}
 	best := ""
 	for _, id := range order {
@@ -361,14 +362,15 @@ func nudges(evs []Event) int64 {
 			clear(lastReply)
 			continue
 		}
-		if !isMessage(e) || lake.Text(e.ActorRole) != event.RoleAgent || isPrivate(e) || lake.Text(e.ActorID) == "" {
+		id := lake.Text(e.ActorID)
+		if !isMessage(e) || lake.Text(e.ActorRole) != event.RoleAgent || isPrivate(e) || id == "" {
 			continue
 		}
-		if t, ok := lastReply[lake.Text(e.ActorID)]; ok && e.OccurredAt.Sub(t) >= after {
+		if t, ok := lastReply[id]; ok && e.OccurredAt.Sub(t) >= after {
 			n++
 		}
 		if isHumanReply(e) {
-			lastReply[lake.Text(e.ActorID)] = e.OccurredAt
+			lastReply[id] = e.OccurredAt
 		}
 	}
 	return n
