@@ -12,6 +12,7 @@ import (
 
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/fielderr"
+	"github.com/parley-cx/parley/internal/suggest"
 	"github.com/parley-cx/parley/internal/warehouse"
 	sqlfiles "github.com/parley-cx/parley/sql"
 	"github.com/parley-cx/parley/staffing"
@@ -309,8 +310,12 @@ func Run(ctx context.Context, c Config) error {
 			return err
 		}
 		if c.Staffing != nil && c.ByQueue && c.Settings != nil {
+			var series []string
+			for _, g := range groups {
+				series = append(series, g.Queue)
+			}
 			for _, q := range unstaffedQueues(c.Settings.Staffing.Queues, groups) {
-				fmt.Fprintf(progress, "forecast: warning: staffing.queues.%s applies to no series: no conversation arrives in %s (arrivals count in the queue of their first customer message, not one they are transferred to)\n", q, q)
+				fmt.Fprintf(progress, "forecast: warning: staffing.queues.%s applies to no series: no conversation arrives in %s (arrivals count in the queue of their first customer message, not one they are transferred to)%s\n", q, q, suggest.Hint(q, series))
 			}
 		}
 	}

@@ -61,7 +61,7 @@ shifts:
   - {name: split, starts: ["08:00"], length: 3h}
   - {name: short, starts: ["08:00", "09:00"], length: 2h}
 `)
-	st, err := LoadShifts(shifts)
+	st, err := LoadShifts(shifts, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +127,7 @@ func TestShiftsErrorsNameTheirField(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.field, func(t *testing.T) {
-			_, err := LoadShifts(writeFile(t, dir, "s.yaml", tc.yaml))
+			_, err := LoadShifts(writeFile(t, dir, "s.yaml", tc.yaml), 0)
 			if err == nil || !strings.Contains(err.Error(), tc.field) {
 				t.Errorf("LoadShifts: %v, want an error naming %s", err, tc.field)
 			}
@@ -152,7 +152,7 @@ func TestShiftsErrorsLikeParleyYAML(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := LoadShifts(writeFile(t, dir, "s.yaml", tc.yaml))
+			_, err := LoadShifts(writeFile(t, dir, "s.yaml", tc.yaml), 0)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("LoadShifts: %v\nwant %q", err, tc.want)
 			}
@@ -297,13 +297,14 @@ func TestScheduleStatesOneGap(t *testing.T) {
 // the plan's grid is named with its line before anything is solved.
 func TestShiftsEveryMistakeAtOnce(t *testing.T) {
 	dir := t.TempDir()
-	_, err := LoadShifts(writeFile(t, dir, "keys.yaml", "shifts:\n  - name: early\n    start: [\"07:00\"]\n    length: 8h\n    days: [mon, tues]\n"))
+	_, err := LoadShifts(writeFile(t, dir, "keys.yaml", "shifts:\n  - name: early\n    start: [\"07:00\"]\n    length: 8h\n    days: [mon, tues]\n"), 0)
 	for _, want := range []string{"line 3: shifts[0].start: unknown key in shifts[0]; did you mean starts?", `line 5: shifts[0].days[1]: "tues" is not a weekday`} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("LoadShifts: %v\nwant it to say %q", err, want)
 		}
 	}
-	st, err := LoadShifts(writeFile(t, dir, "grid.yaml", "breaks: {min_shift: 6h, after: 3h10m, length: 30m}\nshifts:\n  - name: early\n    starts: [\"07:00\", \"07:10\"]\n    length: 8h\n  - name: late\n    starts: [\"14:00\"]\n    length: 7h45m\n"))
+	grid := writeFile(t, dir, "grid.yaml", "breaks: {min_shift: 6h, after: 3h10m, length: 30m}\nshifts:\n  - name: early\n    starts: [\"07:00\", \"07:10\"]\n    length: 8h\n  - name: late\n    starts: [\"14:00\"]\n    length: 7h45m\n")
+	st, err := LoadShifts(grid, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -315,5 +316,13 @@ func TestShiftsEveryMistakeAtOnce(t *testing.T) {
 	}
 	if err := st.CheckGrid(5 * time.Minute); err != nil {
 		t.Errorf("CheckGrid on a 5-minute grid: %v", err)
+	}
+	// Read with the plan's interval, a wrong value and a time off the grid in one run.
+	_, err = LoadShifts(writeFile(t, dir, "both.yaml", "shifts:\n  - {name: late, starts: [\"13:15\"], length: 8h, days: [mon, tuesday]}\n"), 30*time.Minute)
+	for _, want := range []string{`line 2: shifts[0].days[1]: "tuesday" is not a weekday (want one of mon, tue, wed, thu, fri, sat, sun); did you mean tue?`,
+		"line 2: shifts[0].starts[0]: 13:15 is not on the plan's 30m0s grid"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("LoadShifts with the plan's interval: %v\nwant it to say %q", err, want)
+		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/fielderr"
+	"github.com/parley-cx/parley/internal/suggest"
 )
 
 // Shifts is a shifts.yaml: the shift types agents may be started on and the break rule.
@@ -48,15 +49,22 @@ type ShiftType struct {
 
 // LoadShifts reads and validates a shifts.yaml as parley.yaml is read
 // (config.DecodeStrict): unknown keys are errors with the near key, and every
-// problem is reported at once, each naming its line and field.
-func LoadShifts(path string) (*Shifts, error) {
+// problem is reported at once, each naming its line and field, those of
+// CheckGrid too when step, the plan's interval, is known (not 0).
+func LoadShifts(path string, step time.Duration) (*Shifts, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("schedule: read %s: %w", path, err)
 	}
 	var s Shifts
 	place, decoded := config.DecodeStrict(raw, &s)
-	if err := config.ValidateDecoded(path, place, decoded, s.Validate); err != nil {
+	validate := func() error {
+		if step == 0 {
+			return s.Validate()
+		}
+		return errors.Join(s.Validate(), s.gridErrors(step))
+	}
+	if err := config.ValidateDecoded(path, place, decoded, validate); err != nil {
 		return nil, fmt.Errorf("schedule: %w", err)
 	}
 	s.place = place
@@ -111,7 +119,7 @@ func (s *Shifts) Validate() error {
 		}
 		for k, d := range st.Days {
 			if !slices.Contains(config.Weekdays, d) {
-				add(fmt.Sprintf("%s.days[%d]", field, k), "%q is not a weekday (want one of mon, tue, wed, thu, fri, sat, sun)", d)
+				add(fmt.Sprintf("%s.days[%d]", field, k), "%q is not a weekday (want one of mon, tue, wed, thu, fri, sat, sun)%s", d, suggest.Hint(d, config.Weekdays))
 			}
 		}
 	}
@@ -122,6 +130,15 @@ func (s *Shifts) Validate() error {
 // whole number of the plan's intervals (step), each naming its field (and,
 // for shifts read by LoadShifts, its line): Solve cannot place them.
 func (s *Shifts) CheckGrid(step time.Duration) error {
+	err := s.gridErrors(step)
+	if err != nil && s.place != nil {
+		err = s.place(err)
+	}
+	return err
+}
+
+// gridErrors is CheckGrid without the lines.
+func (s *Shifts) gridErrors(step time.Duration) error {
 	var errs []error
 	for i, st := range s.Shifts {
 		if time.Duration(st.Length)%step != 0 {
@@ -141,11 +158,7 @@ func (s *Shifts) CheckGrid(step time.Duration) error {
 			errs = append(errs, fielderr.New(f.name, "%v is not a whole number of the plan's %v intervals", time.Duration(f.d), step))
 		}
 	}
-	err := errors.Join(errs...)
-	if err != nil && s.place != nil {
-		err = s.place(err)
-	}
-	return err
+	return errors.Join(errs...)
 }
 
 // clock parses HH:MM into the time after midnight.

@@ -233,6 +233,16 @@ func TestForecastUnknownFilterValue(t *testing.T) {
 	} else if _, _, err := cli(strings.NewReader(""), "forecast", "--db", db, "--queue", transferred); err == nil || !strings.Contains(err.Error(), "no conversation arrives in it: arrivals count in the queue of their first customer message") {
 		t.Errorf("forecast --queue %s: %v, want it to say no conversation arrives in it", transferred, err)
 	}
+	// A staffing.queues entry no --by queue series is: a warning, with the near miss.
+	queue := arrival("queue")
+	cfg := filepath.Join(t.TempDir(), "parley.yaml")
+	if err := os.WriteFile(cfg, []byte("staffing:\n  queues:\n    "+queue+"x: {aht: 10m}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, errOut, err := cli(strings.NewReader(""), "forecast", "--db", db, "--by", "queue", "--staffing", "--config", cfg); err != nil ||
+		!strings.Contains(errOut, "forecast: warning: staffing.queues."+queue+"x applies to no series") || !strings.Contains(errOut, "did you mean "+queue+"?") {
+		t.Errorf("forecast --by queue --staffing with staffing.queues.%sx: %v\n%s\nwant a warning suggesting %s", queue, err, errOut, queue)
+	}
 	// --by names a dimension, checked the same way.
 	_, _, err := cli(strings.NewReader(""), "forecast", "--db", db, "--by", "queu")
 	var ue usageError

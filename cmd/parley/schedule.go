@@ -62,17 +62,14 @@ Examples:
 			default:
 				return usageErrorf("--format: want table, csv, json or html, got %q", format)
 			}
-			st, err := schedule.LoadShifts(shifts)
-			if err != nil {
-				return usageErrorf("--shifts: %w", err)
-			}
 			reqs, err := schedule.ReadPlan(plan, pool)
 			if err != nil {
 				return usageErrorf("%w", err)
 			}
-			// Checked before any solving starts: the plan's interval is known only now.
-			if err := st.CheckGrid(reqs[0].Step); err != nil {
-				return usageErrorf("--shifts: %s: %w", shifts, err)
+			// With the plan's interval: shift times off its grid are among the file's mistakes.
+			st, err := schedule.LoadShifts(shifts, reqs[0].Step)
+			if err != nil {
+				return usageErrorf("--shifts: %w", err)
 			}
 			rep := &schedule.Report{Plan: plan, ShiftFile: shifts, Interval: forecast.FormatStep(reqs[0].Step)}
 			for i, r := range reqs {

@@ -8,12 +8,13 @@ import (
 )
 
 // Close says whether typed is probably a misspelling of name, ignoring
-// case: a prefix of it, at most two edits away, or, typed of 4 letters or
-// more, at most one edit away from a part of name (a word of a longer
-// name: "suport" for tech_support, "refunds" for return_refund).
+// case: a prefix of it, name written out (typed starts with name, of 3
+// letters or more: "tuesday" for tue), at most two edits away, or, typed of
+// 4 letters or more, at most one edit away from a part of name (a word of a
+// longer name: "suport" for tech_support, "refunds" for return_refund).
 func Close(typed, name string) bool {
 	typed, name = strings.ToLower(typed), strings.ToLower(name)
-	return strings.HasPrefix(name, typed) || editDistance(typed, name) <= 2 ||
+	return strings.HasPrefix(name, typed) || len(name) >= 3 && strings.HasPrefix(typed, name) || editDistance(typed, name) <= 2 ||
 		len(typed) >= 4 && partDistance(typed, name) <= 1
 }
 

@@ -19,6 +19,8 @@ func TestAmong(t *testing.T) {
 		{"suport", queues, []string{"tech_support", "tech_support_tier2"}},        // a word of the name, misspelt
 		{"refunds", reasons, []string{"return_refund"}},                           // a word of the name, plural
 		{"payment", reasons, []string{"payment_issue"}},                           // a word of the name
+		{"tuesday", []string{"mon", "tue", "wed"}, []string{"tue"}},               // the name written out
+		{"DEU", []string{"DE", "FR"}, []string{"DE"}},                             // one edit (two letters: not as a prefix)
 		{"sales", queues, nil},                                                    // nothing near
 		{"abc", queues, nil},                                                      // too short for a run
 		{"export", queues, nil},                                                   // "port": 4 of 6 letters is too few
