@@ -44,6 +44,12 @@ type Config struct {
 	Chunks int
 	// Log receives progress; nil discards it.
 	Log *slog.Logger
+	// Progress, when set, receives a few lines for a person watching the
+	// build (Log has the details): why an update is rebuilt in full, and
+	// the end of the transform, of the metric tables and of the automatic
+	// checks. It is never called from two goroutines at once, but may be
+	// called from another than Run's.
+	Progress func(line string)
 }
 
 // Stats describes one build.
@@ -65,6 +71,10 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 	log := cfg.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
+	}
+	progress := cfg.Progress
+	if progress == nil {
+		progress = func(string) {}
 	}
 	tmp := cfg.DB + ".building"
 	if err := removeWarehouse(tmp); err != nil {
@@ -91,6 +101,7 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 		switch {
 		case errors.Is(err, transform.ErrFullRebuild):
 			log.Info("build: rebuilding in full", "reason", err)
+			progress(err.Error()) // says it needs a full rebuild, and why
 			stats.FullRebuild = err.Error()
 			incremental, tcfg.Incremental = false, false
 			if err = removeWarehouse(tmp); err != nil {
@@ -104,7 +115,8 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 		stats.Stats, err = transform.Run(ctx, tcfg)
 	}
 	if err == nil {
-		err = metrics.Run(ctx, metrics.Config{DB: tmp, Settings: cfg.Settings, Incremental: incremental, Chunks: cfg.Chunks, Log: log})
+		progress(transformDone(stats.Stats))
+		err = metrics.Run(ctx, metrics.Config{DB: tmp, Settings: cfg.Settings, Incremental: incremental, Chunks: cfg.Chunks, Log: log, Progress: cfg.Progress})
 	}
 	if err != nil {
 		if rmErr := removeWarehouse(tmp); rmErr != nil {
@@ -116,6 +128,16 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 		return stats, fmt.Errorf("build: replace %s: %w", cfg.DB, err)
 	}
 	return stats, nil
+}
+
+// transformDone is the progress line of a finished transform.
+func transformDone(s transform.Stats) string {
+	line := fmt.Sprintf("transform done in %s: %d events (%d duplicates dropped) in %d conversations from %d files",
+		s.Elapsed.Round(time.Millisecond), s.Events, s.Duplicates, s.Conversations, s.Files)
+	if s.Incremental {
+		line += fmt.Sprintf("; %d new files, %d conversations to recompute", s.NewFiles, s.Affected)
+	}
+	return line
 }
 
 // copyWarehouse copies the warehouse at from (and its write-ahead log, if

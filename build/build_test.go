@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -266,4 +268,89 @@ func TestRunBesideFailureKeepsWarehouse(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRunProgress: Config.Progress gets a few lines a person can follow a
+// long build by (parley build prints them on stderr by default): why an
+// update is rebuilt in full; the end of the transform, of each pass of a
+// chunked build's metric tables, of the metric tables and of the automatic
+// checks, with the counts the warehouse holds; nothing for a build with
+// nothing to do.
+func TestRunProgress(t *testing.T) {
+	first, later := generated(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	root, db := filepath.Join(dir, "lake"), filepath.Join(dir, "warehouse.duckdb")
+	firstFiles := writeFiles(t, root, "first", first)
+	run := func(cfg build.Config) (build.Stats, []string) {
+		t.Helper()
+		var lines []string
+		cfg.Lake, cfg.DB, cfg.Progress = root, db, func(line string) { lines = append(lines, line) }
+		stats, err := build.Run(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return stats, lines
+	}
+	const (
+		ms      = `(?:\d+m)?\d+(?:\.\d+)?m?s` // a time.Duration to the millisecond
+		tables  = `^metric tables done in ` + ms + `: messages, episodes, escalations, conversations$`
+		checked = `^automatic QA checks done in ` + ms + `: (\d+) verdicts \((\d+) checks on (\d+) conversations\)$`
+	)
+	transformed := func(s build.Stats) string {
+		return fmt.Sprintf(`^transform done in %s: %d events \(%d duplicates dropped\) in %d conversations from %d files`,
+			ms, s.Events, s.Duplicates, s.Conversations, s.Files)
+	}
+	// verdicts is what auto_qa holds: the checks' rows, checks and conversations.
+	verdicts := func() []string {
+		t.Helper()
+		wh, err := warehouse.Open(db, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer wh.Close()
+		got := make([]string, 3)
+		if err := wh.QueryRowContext(ctx, `SELECT count(*), count(DISTINCT "check"), count(DISTINCT conversation_id) FROM auto_qa`).Scan(&got[0], &got[1], &got[2]); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	check := func(name string, lines, want []string) {
+		t.Helper()
+		if len(lines) != len(want) {
+			t.Fatalf("%s: progress %q, want %d lines matching %q", name, lines, len(want), want)
+		}
+		for i, w := range want {
+			if !regexp.MustCompile(w).MatchString(lines[i]) {
+				t.Errorf("%s: progress line %d %q, want it to match %q", name, i+1, lines[i], w)
+			}
+		}
+	}
+
+	stats, lines := run(build.Config{Chunks: 3})
+	check("a full build in 3 passes", lines, []string{transformed(stats) + "$",
+		`^metric tables: pass 1 of 3 done in ` + ms + `$`, `^metric tables: pass 2 of 3 done in ` + ms + `$`, `^metric tables: pass 3 of 3 done in ` + ms + `$`,
+		tables, checked})
+	if m := regexp.MustCompile(checked).FindStringSubmatch(lines[len(lines)-1]); m != nil && !slices.Equal(m[1:], verdicts()) {
+		t.Errorf("%q: auto_qa holds %v verdicts, checks, conversations", lines[len(lines)-1], verdicts())
+	}
+
+	if _, lines = run(build.Config{}); len(lines) > 0 {
+		t.Errorf("a build with nothing to do: progress %q, want none", lines)
+	}
+
+	writeFiles(t, root, "later", later)
+	stats, lines = run(build.Config{})
+	check("an update", lines, []string{
+		transformed(stats) + fmt.Sprintf(`; %d new files, %d conversations to recompute$`, stats.NewFiles, stats.Affected), tables, checked})
+	if !stats.Incremental || stats.NewFiles == 0 || stats.Affected == 0 {
+		t.Errorf("stats %+v, want an update with new files", stats)
+	}
+
+	if err := os.Remove(firstFiles[0]); err != nil {
+		t.Fatal(err)
+	}
+	stats, lines = run(build.Config{})
+	check("an update rebuilt in full", lines, []string{`^transform: the warehouse needs a full rebuild: lake file .* is gone since the last build$`,
+		transformed(stats) + "$", tables, checked})
 }

@@ -101,6 +101,9 @@ func (r *runner) autoQA(ctx context.Context, suite *autoqa.Suite, incremental bo
 	committed = true
 	r.log.Info("metrics: ran the automatic QA checks", "checks", len(names), "conversations", conversations, "verdicts", rows,
 		"scope", scope, "elapsed", time.Since(start).Round(time.Millisecond), "cpu", (sqlfiles.ProcessCPU() - cpu).Round(time.Millisecond))
+	if len(names) > 0 {
+		r.progress("automatic QA checks done in %s: %d verdicts (%d checks on %d conversations)", time.Since(start).Round(time.Millisecond), rows, len(names), conversations)
+	}
 	return nil
 }
 

@@ -40,6 +40,11 @@ type Config struct {
 	Chunks int
 	// Log receives progress; nil discards it.
 	Log *slog.Logger
+	// Progress, when set, receives a line for a person watching the build
+	// as each long part of the stage ends: the per-conversation tables (and
+	// each pass of a chunked build), the automatic checks. Log has the
+	// details. It is never called from two goroutines at once.
+	Progress func(line string)
 }
 
 // chunkRowBytes is the memory a pass of a chunked build may count on per
@@ -106,6 +111,7 @@ type runner struct {
 // (incremental) or once per chunk; those after (QA, rollups,
 // warehouse_info) read the finished tables.
 func run(ctx context.Context, db *warehouse.DB, s *config.Config, cfg Config, log *slog.Logger) error {
+	start := time.Now()
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("metrics: connect: %w", err)
@@ -155,6 +161,7 @@ func run(ctx context.Context, db *warehouse.DB, s *config.Config, cfg Config, lo
 	if err != nil {
 		return err
 	}
+	r.progress("metric tables done in %s: messages, episodes, escalations, conversations", time.Since(start).Round(time.Millisecond))
 	if err := r.steps(ctx, rest, "all"); err != nil {
 		return err
 	}
@@ -175,6 +182,13 @@ func (r *runner) warnReviewAgents(ctx context.Context) error {
 			"reviews", n, "first", first)
 	}
 	return nil
+}
+
+// progress gives cfg.Progress, if any, a line.
+func (r *runner) progress(format string, args ...any) {
+	if r.cfg.Progress != nil {
+		r.cfg.Progress(fmt.Sprintf(format, args...))
+	}
 }
 
 func (r *runner) exec(ctx context.Context, name string, args ...any) error {
@@ -327,6 +341,7 @@ func (r *runner) chunked(ctx context.Context, steps []plan.Step, n int) error {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("metrics: %w", err)
 		}
+		t := time.Now()
 		r.log.Info("metrics: chunk", "chunk", k+1, "of", n)
 		if err := r.exec(ctx, "build/stmt/set_chunk.sql", k, n); err != nil {
 			return err
@@ -334,6 +349,7 @@ func (r *runner) chunked(ctx context.Context, steps []plan.Step, n int) error {
 		if err := r.steps(ctx, steps, "chunk"); err != nil {
 			return fmt.Errorf("%w (chunk %d of %d)", err, k+1, n)
 		}
+		r.progress("metric tables: pass %d of %d done in %s", k+1, n, time.Since(t).Round(time.Millisecond))
 	}
 	return nil
 }

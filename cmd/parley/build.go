@@ -26,9 +26,9 @@ func defaultDB(lakeDir string) string {
 func newBuildCmd() *cobra.Command {
 	var dbPath, configPath, cacheDir string
 	var loc lakeFlags
-	var full bool
+	var full, verbose bool
 	cmd := &cobra.Command{
-		Use:   "build --lake DIR|s3://BUCKET/PREFIX [--db FILE] [--config parley.yaml] [--full]",
+		Use:   "build --lake DIR|s3://BUCKET/PREFIX [--db FILE] [--config parley.yaml] [--full] [-v]",
 		Short: "Build the DuckDB warehouse (events, conversations, KPIs) from the Parquet lake",
 		Long: `Build reads the complete events files of the lake
 (DIR/events/date=*/*.parquet; files still being written are ignored) and
@@ -90,8 +90,14 @@ file it was built from is gone or changed (compact, erase, retention);
 
 Either way the new warehouse is written as FILE.building (a copy of FILE
 when incremental) and renamed over FILE at the end, so readers never see a
-half-built one and a failed build leaves the previous one in place. Progress
-goes to stderr.
+half-built one and a failed build leaves the previous one in place.
+
+Stdout is the summary ("built FILE: N events ..."). Stderr holds the
+warnings and errors, and a few lines of progress: why an update is rebuilt
+in full, then one line as each part ends (the transform, with its events,
+duplicates and files; the metric tables, or each of their passes; the
+automatic checks, with their verdicts), each with its time. -v also logs
+every step: each SQL file run, with its wall and CPU time.
 
 With --lake s3://bucket/prefix, build first brings a local copy of the
 lake's events, gap records and reviews up to date (--cache, default
@@ -131,7 +137,7 @@ Example:
 			case dbPath == "":
 				dbPath = defaultDB(lakeDir)
 			}
-			log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
+			log, progress := progressLog(cmd, verbose)
 			start := time.Now()
 			ctx := cmd.Context()
 			// The lake as the warehouse records it: a bucket's URL, not the
@@ -161,7 +167,7 @@ Example:
 				lakeDir = cacheDir
 			}
 			warnChangedSettings(ctx, cmd.OutOrStdout(), log, dbPath, settings)
-			stats, err := build.Run(ctx, build.Config{Lake: lakeDir, Source: source, DB: dbPath, Settings: settings, Full: full, Log: log})
+			stats, err := build.Run(ctx, build.Config{Lake: lakeDir, Source: source, DB: dbPath, Settings: settings, Full: full, Log: log, Progress: progress})
 			if errors.Is(err, build.ErrNoEvents) {
 				return usageErrorf("build: --lake %s: %w", lakeDir, err)
 			}
@@ -194,6 +200,7 @@ Example:
 	f.StringVar(&cacheDir, "cache", "", "local copy of an s3:// lake that build keeps up to date and reads (default: lake-cache/ next to the warehouse)")
 	f.StringVar(&configPath, "config", "", "parley.yaml with time zone, business hours, SLAs, windows, friction weights and build resources (default: built-in defaults)")
 	f.BoolVar(&full, "full", false, "rebuild the whole warehouse instead of updating it with the new lake files")
+	verboseFlagOver(f, &verbose, "each SQL file run and its wall and CPU time", "warnings, errors and a line as each part of the build ends")
 	return cmd
 }
 

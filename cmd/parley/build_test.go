@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -292,5 +293,80 @@ func TestBuildRefusesAnotherLakesWarehouse(t *testing.T) {
 				t.Errorf("build --full of the other lake: %v\n%s", err, out)
 			}
 		})
+	}
+}
+
+// TestBuildStderr runs build as a process of its own. By default stderr
+// holds the warnings (here of a queue parley.yaml names that no event
+// does) and a line as each part of the build ends, and no INFO log (it
+// held about 50 lines, one per SQL file); -v logs every step as before;
+// stdout is the same summary either way. An update with nothing to do
+// writes nothing on stderr; one rebuilt in full says why there. --help
+// says so.
+func TestBuildStderr(t *testing.T) {
+	dir := t.TempDir()
+	lakeDir := filepath.Join(dir, "lake")
+	mustParley(t, "import", "--lake", lakeDir, metricsFixture("basic.jsonl")) // queues billing, sales, support
+	cfg := filepath.Join(dir, "parley.yaml")
+	if err := os.WriteFile(cfg, []byte("queues:\n  suport: {hours: {weekly: {mon: [\"08:00-18:00\"]}}}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const warning = `level=WARN msg="metrics: a queue named in the settings is in no event`
+	progress := []string{"transform done in ", "metric tables done in ", "automatic QA checks done in "}
+	// count is how many lines of stderr start with prefix, or hold it at
+	// all (in).
+	count := func(stderr, prefix string, in bool) int {
+		n := 0
+		for _, line := range strings.Split(stderr, "\n") {
+			if in && strings.Contains(line, prefix) || strings.HasPrefix(line, prefix) {
+				n++
+			}
+		}
+		return n
+	}
+	help := strings.Join(strings.Fields(mustParley(t, "build", "--help")), " ")
+	for _, says := range []string{"-v, --verbose also log each SQL file run", "Stderr holds the warnings and errors, and a few lines of progress"} {
+		if !strings.Contains(help, says) {
+			t.Errorf("build --help does not say %q", says)
+		}
+	}
+	var db string
+	for _, verbose := range []bool{false, true} {
+		db = filepath.Join(dir, fmt.Sprintf("verbose-%v.duckdb", verbose))
+		args := []string{"build", "--lake", lakeDir, "--db", db, "--config", cfg}
+		if verbose {
+			args = append(args, "-v")
+		}
+		stdout, stderr := parleyProcess(t, args...)
+		if want := regexp.MustCompile(`^built ` + regexp.QuoteMeta(db) + `: 77 events \(2 duplicates dropped\) in 14 conversations from \d+ files in \S+\n$`); !want.MatchString(stdout) {
+			t.Errorf("parley %v: stdout %q, want the summary line", args, stdout)
+		}
+		if count(stderr, warning, true) != 1 || !strings.Contains(stderr, "setting=queues.suport queue=suport did_you_mean=support") {
+			t.Errorf("parley %v: stderr %q, want the warning of queues.suport", args, stderr)
+		}
+		for _, p := range progress {
+			if count(stderr, p, false) != 1 {
+				t.Errorf("parley %v: stderr %q, want one line starting %q", args, stderr, p)
+			}
+		}
+		if info := count(stderr, "level=INFO", true); verbose != (info > 0) {
+			t.Errorf("parley %v: stderr has %d INFO lines, want them only with -v:\n%s", args, info, stderr)
+		}
+		if lines := strings.Count(stderr, "\n"); !verbose && lines != 1+len(progress) {
+			t.Errorf("parley %v: stderr has %d lines, want the warning and %d of progress:\n%s", args, lines, len(progress), stderr)
+		}
+		if verbose && !strings.Contains(stderr, `level=INFO msg="metrics: ran 210_messages.sql"`) {
+			t.Errorf("parley %v -v: stderr %q, want the log of each SQL file", args, stderr)
+		}
+	}
+
+	if stdout, stderr := parleyProcess(t, "build", "--lake", lakeDir, "--db", db, "--config", cfg); !strings.Contains(stdout, "is up to date") || stderr != "" {
+		t.Errorf("a build with nothing to do: stdout %q, stderr %q; want it up to date and stderr empty", stdout, stderr)
+	}
+	// The default settings name no queue, and differ from cfg's.
+	stdout, stderr := parleyProcess(t, "build", "--lake", lakeDir, "--db", db)
+	if !strings.HasPrefix(stderr, "transform: the warehouse needs a full rebuild: it was built with other settings") ||
+		count(stderr, "level=", true) > 0 || strings.Count(stderr, "\n") != 1+len(progress) || !strings.Contains(stdout, "built "+db) {
+		t.Errorf("an update rebuilt in full: stdout %q, stderr %q; want stderr to say why, then the progress", stdout, stderr)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -61,6 +63,21 @@ func mustParleyLog(t *testing.T, args ...string) (stdout, stderr string) {
 		t.Fatalf("parley %s: %v\n%s\n%s", strings.Join(args, " "), err, out, errOut)
 	}
 	return out, errOut
+}
+
+// parleyProcess runs the CLI as a process of its own (the test binary as
+// parley, asCLIEnv), so that whatever writes to the real stdout and stderr
+// is caught, fails the test with both on an error, and returns them.
+func parleyProcess(t *testing.T, args ...string) (stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), asCLIEnv+"=1")
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("parley %s: %v\n%s%s", strings.Join(args, " "), err, out.String(), errOut.String())
+	}
+	return out.String(), errOut.String()
 }
 
 // metricsFixture is the path of a hand-made fixture of testdata/metrics.

@@ -10,7 +10,6 @@ import (
 	"io"
 	"maps"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -354,18 +353,12 @@ func TestQuietUnlessVerbose(t *testing.T) {
 			if verbose {
 				args = append(slices.Clone(args), "-v")
 			}
-			var stdout, stderr bytes.Buffer
-			cmd := exec.Command(os.Args[0], args...)
-			cmd.Env = append(os.Environ(), asCLIEnv+"=1")
-			cmd.Stdout, cmd.Stderr = &stdout, &stderr
-			if err := cmd.Run(); err != nil {
-				t.Fatalf("parley %v: %v\n%s%s", args, err, stdout.String(), stderr.String())
+			stdout, stderr := parleyProcess(t, args...)
+			if !tc.stdout.MatchString(stdout) {
+				t.Errorf("parley %v: stdout %q, want it to say what was written", args, stdout)
 			}
-			if !tc.stdout.MatchString(stdout.String()) {
-				t.Errorf("parley %v: stdout %q, want it to say what was written", args, stdout.String())
-			}
-			if n := strings.Count(stderr.String(), tc.step); verbose != (n == tc.steps) || !verbose && stderr.Len() > 0 {
-				t.Errorf("parley %v: stderr %q, want it empty, or with -v %d× %s", args, stderr.String(), tc.steps, tc.step)
+			if n := strings.Count(stderr, tc.step); verbose != (n == tc.steps) || !verbose && stderr != "" {
+				t.Errorf("parley %v: stderr %q, want it empty, or with -v %d× %s", args, stderr, tc.steps, tc.step)
 			}
 		}
 	}
