@@ -90,7 +90,8 @@ func (l *Lake) UnmarshalYAML(n *yaml.Node) error {
 		return n.Decode(&l.Path)
 	case yaml.MappingNode:
 	default:
-		return fmt.Errorf("line %d: lake: want a folder, s3://bucket/prefix, or a section with path and s3", n.Line)
+		// A TypeError, for the decoder to go on to the rest of the file (DecodeStrict).
+		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: lake: want a folder, s3://bucket/prefix, or a section with path and s3", n.Line)}}
 	}
 	type fields Lake // without the method, so the section decodes field by field
 	return n.Decode((*fields)(l))
@@ -318,14 +319,16 @@ type FrictionWeights struct {
 type Duration time.Duration
 
 // UnmarshalYAML accepts Go duration strings plus a whole-day suffix "d".
+// Its errors are TypeErrors, for the decoder to go on to the rest of the
+// file and report every mistake at once (DecodeStrict).
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	var s string
 	if err := n.Decode(&s); err != nil {
-		return fmt.Errorf("line %d: duration must be a string: %s", n.Line, durationForm)
+		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: duration must be a string: %s", n.Line, durationForm)}}
 	}
 	v, err := ParseDuration(s)
 	if err != nil {
-		return fmt.Errorf("line %d: %w", n.Line, err)
+		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: %v", n.Line, err)}}
 	}
 	*d = Duration(v)
 	return nil

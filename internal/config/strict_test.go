@@ -269,3 +269,46 @@ func TestLoadNamesKeyLineAndFix(t *testing.T) {
 		t.Errorf("Load of real channels: %v", err)
 	}
 }
+
+// TestRefusedValueHidesNoOtherMistake: a value the decoder refuses (a duration that is none,
+// text for a number, a list for the lake) is reported with every other mistake of the file,
+// the unknown keys and the values Validate refuses, those of the same section too (a bad
+// duration used to stop the load there, so each run showed one more mistake). The refused
+// setting is named once, by its own error, not again as missing.
+func TestRefusedValueHidesNoOtherMistake(t *testing.T) {
+	cases := []struct {
+		name, body string
+		want       []string
+	}{
+		{"the trial's file", "timezon: UTC\nsla:\n  webchat:\n    first_response: 1 minute\n    goal: 80\n  whatsap:\n    first_response: 5m\nwindows:\n  repeat_contact: -1h\n",
+			[]string{
+				"line 1: timezon: unknown key in parley.yaml; did you mean timezone?",
+				`line 4: sla.webchat.first_response: invalid duration "1 minute"`,
+				"line 5: sla.webchat.goal: must be in (0, 1], got 80",
+				`line 6: sla.whatsap: no event has channel "whatsap"`,
+				"line 9: windows.repeat_contact: must be > 0",
+			}},
+		{"in a flow mapping", "sla:\n  sms: {first_response: 60, goal: 2}\n",
+			[]string{`line 2: sla.sms.first_response: invalid duration "60"`, "line 2: sla.sms.goal: must be in (0, 1], got 2"}},
+		{"text for a number", "cost:\n  agent_hour: lots\nbuild:\n  threads: -2\n",
+			[]string{"line 2: cost.agent_hour: `lots` is text, want a number", "line 4: build.threads: must be >= 0"}},
+		{"a list for the lake", "lake: [a]\nfriction:\n  weights: {time: -1}\n",
+			[]string{"line 1: lake: want a folder", "line 3: friction.weights.time: must be a finite number >= 0, got -1"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Load(writeFile(t, c.body))
+			if err == nil {
+				t.Fatal("Load: no error")
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("Load: %v\nwant it to say %q", err, w)
+				}
+			}
+			if strings.Contains(err.Error(), "required") {
+				t.Errorf("Load: %v\nnames a refused value again as missing", err)
+			}
+		})
+	}
+}
