@@ -813,6 +813,36 @@ func (c *Config) ChangesFrom(prev string) ([]Change, error) {
 	return out, nil
 }
 
+// BuildChanges lists, in order, the settings among those named (each with
+// the settings under it: "timezone", "cost") whose value in c differs from
+// the one a warehouse was built with: its time zone tz and its recorded
+// settings built (SemanticYAML; "" when it records none, and then only the
+// time zone is compared). The build computes with them, so a command that
+// only reads the warehouse (report, forecast) shows the warehouse's and
+// warns of these, naming each, rather than ignoring --config silently. An
+// error (built does not parse) comes with the time zone's change, if any.
+func (c *Config) BuildChanges(tz, built string, settings ...string) ([]Change, error) {
+	var out []Change
+	if slices.Contains(settings, "timezone") && c.TimeZone != tz {
+		out = append(out, Change{Setting: "timezone", Old: tz, New: c.TimeZone})
+	}
+	if built == "" {
+		return out, nil
+	}
+	all, err := c.ChangesFrom(built)
+	for _, ch := range all {
+		if ch.Setting == "timezone" {
+			continue // compared with tz, what the warehouse's local times are in
+		}
+		if slices.ContainsFunc(settings, func(s string) bool {
+			return ch.Setting == s || strings.HasPrefix(ch.Setting, s+".") || strings.HasPrefix(ch.Setting, s+"[")
+		}) {
+			out = append(out, ch)
+		}
+	}
+	return out, err
+}
+
 // flatten records every leaf of the YAML value v under its dotted path; the
 // list contact_reasons has its rules as path[i] (a changed rule is named by
 // its place), any other list is one leaf (qa.auto.checks: the checks change

@@ -312,3 +312,46 @@ func TestRefusedValueHidesNoOtherMistake(t *testing.T) {
 		})
 	}
 }
+
+// TestBuildChanges: of the settings a warehouse was built with, only those named (with what is
+// under them) are compared; the time zone with the warehouse's own, even when it records no
+// settings (a warehouse of an earlier parley).
+func TestBuildChanges(t *testing.T) {
+	built := Default()
+	built.TimeZone = "Europe/London"
+	built.Cost.Currency = "EUR"
+	recorded := built.SemanticYAML()
+	c := Default()
+	c.TimeZone = "America/New_York"
+	c.Cost.Currency = "USD"
+	c.Windows.Reopen = Duration(time.Hour)
+	cases := []struct {
+		name     string
+		recorded string
+		settings []string
+		want     []string
+	}{
+		{"time zone and cost", recorded, []string{"timezone", "cost"}, []string{"timezone: Europe/London -> America/New_York", "cost.currency: EUR -> USD"}},
+		{"time zone only", recorded, []string{"timezone"}, []string{"timezone: Europe/London -> America/New_York"}},
+		{"windows", recorded, []string{"windows"}, []string{"windows.reopen: 168h0m0s -> 1h0m0s"}},
+		{"no recorded settings", "", []string{"timezone", "cost"}, []string{"timezone: Europe/London -> America/New_York"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			changes, err := c.BuildChanges("Europe/London", tc.recorded, tc.settings...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, ch := range changes {
+				got = append(got, ch.Setting+": "+orUnset(ch.Old)+" -> "+orUnset(ch.New))
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("BuildChanges(%v) = %q, want %q", tc.settings, got, tc.want)
+			}
+		})
+	}
+	if changes, err := built.BuildChanges("Europe/London", recorded, "timezone", "cost"); err != nil || len(changes) != 0 {
+		t.Errorf("the build's own settings: %v, %v; want no change", changes, err)
+	}
+}
