@@ -343,20 +343,13 @@ func warnBuildSettings(log *slog.Logger, settings *config.Config, tz, built stri
 	if settings == nil {
 		return
 	}
-	var changes []string
-	if settings.TimeZone != tz {
-		changes = append(changes, config.Change{Setting: "timezone", Old: tz, New: settings.TimeZone}.String())
+	all, err := settings.BuildChanges(tz, built, "timezone", "cost")
+	if err != nil {
+		log.Warn("cannot compare --config with the settings the warehouse was built with", "err", err)
 	}
-	if built != "" {
-		all, err := settings.ChangesFrom(built)
-		if err != nil {
-			log.Warn("cannot compare --config with the settings the warehouse was built with", "err", err)
-		}
-		for _, c := range all {
-			if c.Setting == "cost" || strings.HasPrefix(c.Setting, "cost.") {
-				changes = append(changes, c.String())
-			}
-		}
+	var changes []string
+	for _, c := range all {
+		changes = append(changes, c.String())
 	}
 	if len(changes) > 0 {
 		log.Warn("config differs from the settings the warehouse was built with; showing the warehouse's: the time zone and costs are computed at build time (rebuild to apply)",

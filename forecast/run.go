@@ -59,6 +59,11 @@ type Config struct {
 	// Settings is parley.yaml: known holidays, and the sla and staffing
 	// targets of each queue and channel. Nil means none.
 	Settings *config.Config
+	// SettingsFile is the file Settings were read from (--config), "" for
+	// settings of no file (the defaults). A --db forecast counts arrivals in
+	// the time zone the warehouse was built in; the file's, when another, is
+	// warned of (Progress), naming the file.
+	SettingsFile string
 	// Staffing, when set, adds the agents each forecast interval needs.
 	Staffing *Staffing
 	// HoursPerFTE is the weekly paid hours of one full-time agent, for the
@@ -299,6 +304,9 @@ func Run(ctx context.Context, c Config) error {
 		if err := db.QueryRowContext(ctx, sqlfiles.File("forecast/05_timezone.sql")).Scan(&rep.TimeZone); err != nil {
 			return fmt.Errorf("forecast: read warehouse time zone: %w", err)
 		}
+		if err := warnTimeZone(progress, c, rep.TimeZone); err != nil {
+			return fmt.Errorf("forecast: %w", err)
+		}
 		// A --queue or --channel no conversation arrived in would forecast nothing: refuse
 		// it, naming those that exist, as report and qa sample do.
 		if err := db.CheckFilters(ctx,
@@ -404,6 +412,21 @@ func Run(ctx context.Context, c Config) error {
 		}
 	}
 	return write(c, rep)
+}
+
+// warnTimeZone warns (progress) when the time zone of c's settings file is not tz, the
+// one the warehouse was built in: its local times, and so the arrivals of
+// each interval, were computed by the build, and the forecast counts them as
+// they are (rebuild the warehouse to count them in the file's time zone).
+func warnTimeZone(progress io.Writer, c Config, tz string) error {
+	if c.Settings == nil || c.SettingsFile == "" {
+		return nil
+	}
+	changes, err := c.Settings.BuildChanges(tz, "", "timezone")
+	for _, ch := range changes {
+		fmt.Fprintf(progress, "forecast: warning: %s differs from the settings the warehouse was built with; forecasting in the warehouse's time zone, %s: local times are computed at build time (rebuild to apply): %s\n", c.SettingsFile, tz, ch)
+	}
+	return err
 }
 
 // holidays are the known holidays of a forecast of queue ("" for all):

@@ -326,3 +326,29 @@ func TestShiftsEveryMistakeAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestShiftsEveryErrorNamesItsLine: read with the plan's interval (as parley schedule reads
+// it), each of several mistakes names its line, not only the first (the checks' errors are
+// joined twice, Validate's and the grid's, and only the first of each had its line).
+func TestShiftsEveryErrorNamesItsLine(t *testing.T) {
+	dir := t.TempDir()
+	body := "shifts:\n  - {name: early, starts: [\"08:00\"], length: 8h}\n  - {name: long, starts: [\"09:00\", \"09:10\"], length: 25h, days: [mon, tues]}\n"
+	for _, step := range []time.Duration{0, 30 * time.Minute} {
+		_, err := LoadShifts(writeFile(t, dir, "shifts.yaml", body), step)
+		if err == nil {
+			t.Fatalf("LoadShifts(step %v): no error", step)
+		}
+		want := []string{"line 3: shifts[1].length: must be in (0, 24h], got 25h0m0s", `line 3: shifts[1].days[1]: "tues" is not a weekday`}
+		if step != 0 {
+			want = append(want, "line 3: shifts[1].starts[1]: 09:10 is not on the plan's 30m0s grid")
+		}
+		for _, w := range want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("LoadShifts(step %v): %v\nwant it to say %q", step, err, w)
+			}
+		}
+		if n := strings.Count(err.Error(), "\n") + 1; n != len(want) {
+			t.Errorf("LoadShifts(step %v): %d errors, want %d: %v", step, n, len(want), err)
+		}
+	}
+}

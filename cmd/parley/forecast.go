@@ -140,7 +140,7 @@ Examples:
 			if err != nil {
 				return err
 			}
-			c.Settings = cfg
+			c.Settings, c.SettingsFile = cfg, configPath
 			if tz == "" {
 				tz = cfg.TimeZone
 			}
@@ -209,7 +209,7 @@ Examples:
 	f.StringVar(&src.CountCol, "count-col", "", "--arrivals column with a count per row (default: one arrival per row)")
 	f.StringVar(&src.DateCol, "date-col", "", "--arrivals column with the date when --time-col holds only the time of day")
 	f.StringVar(&sep, "sep", "auto", "--arrivals field separator: auto, comma, tab, semicolon or one character")
-	f.StringVar(&configPath, "config", "", "parley.yaml (org time zone, holidays, sla and staffing targets per queue/channel)")
+	f.StringVar(&configPath, "config", "", "parley.yaml (org time zone of --arrivals, holidays, sla and staffing targets per queue/channel; a --db warehouse keeps the time zone it was built in, and another one here is warned of)")
 	f.StringVar(&tz, "timezone", "", "time zone for --arrivals timestamps with a zone (default: the config's)")
 	f.StringVar(&queue, "queue", "", "with --db: only conversations whose first customer message was in this queue (--queue billing); one no conversation has is refused, naming those that exist")
 	f.StringVar(&channel, "channel", "", "with --db: only conversations whose first customer message was on this channel")

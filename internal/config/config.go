@@ -90,7 +90,8 @@ func (l *Lake) UnmarshalYAML(n *yaml.Node) error {
 		return n.Decode(&l.Path)
 	case yaml.MappingNode:
 	default:
-		return fmt.Errorf("line %d: lake: want a folder, s3://bucket/prefix, or a section with path and s3", n.Line)
+		// A TypeError, for the decoder to go on to the rest of the file (DecodeStrict).
+		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: lake: want a folder, s3://bucket/prefix, or a section with path and s3", n.Line)}}
 	}
 	type fields Lake // without the method, so the section decodes field by field
 	return n.Decode((*fields)(l))
@@ -318,14 +319,16 @@ type FrictionWeights struct {
 type Duration time.Duration
 
 // UnmarshalYAML accepts Go duration strings plus a whole-day suffix "d".
+// Its errors are TypeErrors, for the decoder to go on to the rest of the
+// file and report every mistake at once (DecodeStrict).
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	var s string
 	if err := n.Decode(&s); err != nil {
-		return fmt.Errorf("line %d: duration must be a string: %s", n.Line, durationForm)
+		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: duration must be a string: %s", n.Line, durationForm)}}
 	}
 	v, err := ParseDuration(s)
 	if err != nil {
-		return fmt.Errorf("line %d: %w", n.Line, err)
+		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: %v", n.Line, err)}}
 	}
 	*d = Duration(v)
 	return nil
@@ -808,6 +811,36 @@ func (c *Config) ChangesFrom(prev string) ([]Change, error) {
 		}
 	}
 	return out, nil
+}
+
+// BuildChanges lists, in order, the settings among those named (each with
+// the settings under it: "timezone", "cost") whose value in c differs from
+// the one a warehouse was built with: its time zone tz and its recorded
+// settings built (SemanticYAML; "" when it records none, and then only the
+// time zone is compared). The build computes with them, so a command that
+// only reads the warehouse (report, forecast) shows the warehouse's and
+// warns of these, naming each, rather than ignoring --config silently. An
+// error (built does not parse) comes with the time zone's change, if any.
+func (c *Config) BuildChanges(tz, built string, settings ...string) ([]Change, error) {
+	var out []Change
+	if slices.Contains(settings, "timezone") && c.TimeZone != tz {
+		out = append(out, Change{Setting: "timezone", Old: tz, New: c.TimeZone})
+	}
+	if built == "" {
+		return out, nil
+	}
+	all, err := c.ChangesFrom(built)
+	for _, ch := range all {
+		if ch.Setting == "timezone" {
+			continue // compared with tz, what the warehouse's local times are in
+		}
+		if slices.ContainsFunc(settings, func(s string) bool {
+			return ch.Setting == s || strings.HasPrefix(ch.Setting, s+".") || strings.HasPrefix(ch.Setting, s+"[")
+		}) {
+			out = append(out, ch)
+		}
+	}
+	return out, err
 }
 
 // flatten records every leaf of the YAML value v under its dotted path; the

@@ -23,13 +23,18 @@ import (
 // you mean starts?"), all at once; a value of the wrong type names its key,
 // line, what was written and what is wanted; a second document after "---"
 // is refused rather than ignored. The returned place prefixes each field
-// error (fielderr) of a later validation with the line its key is on.
+// error (fielderr) of a later validation with the line its key is on, and
+// drops those of the values the decoder refused: they are reported already,
+// and the field holds no value of the file's to check.
 //
-// With place nil, err says why v could not be decoded. With place and err
-// both set, err lists the unknown keys, and v holds the rest of the file:
-// the caller validates it too and reports both (ValidateDecoded), so that
-// one run names every mistake, not the keys first and the values on the
-// next run.
+// With place nil, err says why v could not be decoded (the file is no YAML,
+// or holds two documents). With place and err both set, err lists the
+// unknown keys and the values of the wrong type or form, and v holds the
+// rest of the file: the caller validates it too and reports both
+// (ValidateDecoded), so that one run names every mistake, not the keys or a
+// bad duration first and the other values on the next run. A custom
+// decoder (yaml.Unmarshaler) of a value says what is wrong with it as a
+// *yaml.TypeError ("line N: ..."), as Duration does, for decoding to go on.
 func DecodeStrict(raw []byte, v any) (place func(error) error, err error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(raw, &doc); err != nil {
@@ -41,32 +46,47 @@ func DecodeStrict(raw []byte, v any) (place func(error) error, err error) {
 	// Each unknown key is reported above with its line and near miss; the
 	// decoder's own strict mode would stop at the first.
 	dec.KnownFields(keyErr == nil)
+	var valueErr error
 	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
-		return nil, errors.Join(keyErr, lines.explainDecode(err))
+		var te *yaml.TypeError
+		if !errors.As(err, &te) {
+			return nil, errors.Join(keyErr, lines.explainDecode(err))
+		}
+		// The decoder went on past the values it refused, but a section that
+		// decodes itself (SLA) is left out whole for one refused value in it:
+		// decoded again without the refused values, v holds every other one.
+		valueErr = lines.explainDecode(err)
+		lines.nullRefused()
+		if err := doc.Decode(v); err != nil {
+			// A refused value that could not be placed: what did decode is
+			// not all the file says, so it is not validated.
+			return nil, errors.Join(keyErr, valueErr)
+		}
 	}
 	var second yaml.Node
 	if err := dec.Decode(&second); !errors.Is(err, io.EOF) {
 		// Read with one Decode, a second document would be ignored silently.
 		return nil, fmt.Errorf("a second YAML document (after \"---\", line %d) is not allowed: the file holds one", second.Line)
 	}
-	return lines.withLines, keyErr
+	return lines.withLines, errors.Join(keyErr, valueErr)
 }
 
 // ValidateDecoded is how a file read with DecodeStrict is checked: decoded
-// is DecodeStrict's error (unknown keys, or why nothing could be decoded)
-// and validate the validation of what was decoded, run only when something
-// was. The error names every mistake, prefixed "parse NAME: " when keys are
-// among them (as a file that cannot be read is), "NAME: " otherwise.
+// is DecodeStrict's error (unknown keys and refused values, or why nothing
+// could be decoded) and validate the validation of what was decoded, run
+// only when something was. The error names every mistake, prefixed
+// "parse NAME: " when keys or refused values are among them (as a file that
+// cannot be read is), "NAME: " otherwise.
 func ValidateDecoded(name string, place func(error) error, decoded error, validate func() error) error {
 	if place == nil {
 		return fmt.Errorf("parse %s: %w", name, decoded)
 	}
-	verr := validate()
+	verr := place(validate())
 	switch {
 	case decoded != nil:
-		return fmt.Errorf("parse %s: %w", name, errors.Join(decoded, place(verr)))
+		return fmt.Errorf("parse %s: %w", name, errors.Join(decoded, verr))
 	case verr != nil:
-		return fmt.Errorf("%s: %w", name, place(verr))
+		return fmt.Errorf("%s: %w", name, verr)
 	}
 	return nil
 }
@@ -163,10 +183,12 @@ func join(path, key string) string {
 
 // keyLines maps the line of every key and value in the YAML document to the settings
 // written on it, and every key path ("cost.agent_hour", "business_hours.weekly.mon[0]") to
-// its line: what decoder and Validate errors lack to say which setting they mean.
+// its line: what decoder and Validate errors lack to say which setting they mean. refused
+// holds the key paths of the values explainDecode reported.
 type keyLines struct {
-	byLine map[int][]lineKey
-	byPath map[string]int
+	byLine  map[int][]lineKey
+	byPath  map[string]int
+	refused map[string]bool
 }
 
 // lineKey is a setting on a line: its key path and its value.
@@ -176,7 +198,7 @@ type lineKey struct {
 }
 
 func newKeyLines(doc *yaml.Node) keyLines {
-	k := keyLines{byLine: map[int][]lineKey{}, byPath: map[string]int{}}
+	k := keyLines{byLine: map[int][]lineKey{}, byPath: map[string]int{}, refused: map[string]bool{}}
 	var walk func(n *yaml.Node, path string)
 	walk = func(n *yaml.Node, path string) {
 		switch n.Kind {
@@ -238,9 +260,15 @@ func (k keyLines) explainDecode(err error) error {
 		}
 		line, _ := strconv.Atoi(sub[1]) //nolint:errcheck // the pattern holds digits only
 		rest := sub[2]
-		path := k.pathAt(line, "", "")
+		// A custom decoder's error quotes the value it refused (Duration's
+		// `invalid duration "1 minute"`), else the innermost key is meant.
+		path := k.pathAt(line, func(v *yaml.Node) bool {
+			return v.Kind == yaml.ScalarNode && strings.Contains(rest, strconv.Quote(v.Value))
+		})
 		if u := unmarshalMsg.FindStringSubmatch(rest); u != nil {
-			path = k.pathAt(line, u[1], u[2])
+			path = k.pathAt(line, func(v *yaml.Node) bool {
+				return v.ShortTag() == u[1] && (v.Kind != yaml.ScalarNode || v.Value == u[2])
+			})
 			got := yamlKind[u[1]]
 			if got == "" {
 				got = u[1]
@@ -252,7 +280,10 @@ func (k keyLines) explainDecode(err error) error {
 			}
 			rest = got + ", want " + wantOf(u[3])
 		}
-		if path != "" && !k.named(line, rest) {
+		if named := k.named(line, rest); named != "" {
+			k.refused[named] = true
+		} else if path != "" {
+			k.refused[path] = true
 			rest = path + ": " + rest
 		}
 		errs = append(errs, fmt.Errorf("line %d: %s", line, rest))
@@ -261,31 +292,30 @@ func (k keyLines) explainDecode(err error) error {
 }
 
 // pathAt is the key path of the value on line that the decoder refused: of several (a
-// flow mapping or list, or a section's first key), the one whose value has the tag and text
-// it named; the innermost when none matches; "" when the line holds none.
-func (k keyLines) pathAt(line int, tag, value string) string {
+// flow mapping or list, or a section's first key), the first whose value is the one named
+// (its tag and text); the innermost when none is; "" when the line holds none.
+func (k keyLines) pathAt(line int, named func(*yaml.Node) bool) string {
 	keys := k.byLine[line]
 	if len(keys) == 0 {
 		return ""
 	}
 	for _, lk := range keys {
-		v := lk.val
-		if v.Line == line && v.ShortTag() == tag && (v.Kind != yaml.ScalarNode || v.Value == value) {
+		if lk.val.Line == line && named(lk.val) {
 			return lk.path
 		}
 	}
 	return keys[len(keys)-1].path
 }
 
-// named reports whether msg starts with a key path of line: a custom decoder's error may
-// name its setting already.
-func (k keyLines) named(line int, msg string) bool {
+// named is the key path of line that msg starts with, "" when none: a custom decoder's
+// error may name its setting already.
+func (k keyLines) named(line int, msg string) string {
 	for _, lk := range k.byLine[line] {
 		if strings.HasPrefix(msg, lk.path+":") {
-			return true
+			return lk.path
 		}
 	}
-	return false
+	return ""
 }
 
 // yamlKind names the YAML tags a wrong value can carry.
@@ -312,17 +342,62 @@ func wantOf(goType string) string {
 	}
 }
 
-// withLines prefixes each field error of a Validate error with the line its key is on.
+// withLines prefixes each field error of a Validate error with the line its key is on,
+// those of joined errors within it too (a validation made of others, errors.Join(a(), b())),
+// and leaves out those of settings whose value the decoder refused: the field then holds
+// no value of the file's (a default, or zero), and its own error says what is wrong.
 func (k keyLines) withLines(err error) error {
-	joined, ok := err.(interface{ Unwrap() []error })
-	if !ok {
-		return k.withLine(err)
-	}
 	var errs []error
-	for _, e := range joined.Unwrap() {
-		errs = append(errs, k.withLine(e))
+	for _, e := range leaves(err) {
+		if !k.ofRefused(e) {
+			errs = append(errs, k.withLine(e))
+		}
 	}
 	return errors.Join(errs...)
+}
+
+// nullRefused makes each value explainDecode reported null in the document, as if the
+// file left it empty: the field then keeps its default (or zero), and its siblings decode.
+func (k keyLines) nullRefused() {
+	for _, keys := range k.byLine {
+		for _, lk := range keys {
+			if k.refused[lk.path] {
+				*lk.val = yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Line: lk.val.Line, Column: lk.val.Column}
+			}
+		}
+	}
+}
+
+// leaves lists the errors joined in err, those joined within them too; err alone when it
+// joins none.
+func leaves(err error) []error {
+	joined, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		if err == nil {
+			return nil
+		}
+		return []error{err}
+	}
+	var out []error
+	for _, e := range joined.Unwrap() {
+		out = append(out, leaves(e)...)
+	}
+	return out
+}
+
+// ofRefused reports whether err is the field error of a setting whose value, or a section
+// holding it, the decoder refused.
+func (k keyLines) ofRefused(err error) bool {
+	var fe *fielderr.Error
+	if !errors.As(err, &fe) {
+		return false
+	}
+	for p := fe.Field; p != ""; p = p[:max(strings.LastIndexAny(p, ".["), 0)] {
+		if k.refused[p] {
+			return true
+		}
+	}
+	return false
 }
 
 func (k keyLines) withLine(err error) error {

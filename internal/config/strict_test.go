@@ -269,3 +269,89 @@ func TestLoadNamesKeyLineAndFix(t *testing.T) {
 		t.Errorf("Load of real channels: %v", err)
 	}
 }
+
+// TestRefusedValueHidesNoOtherMistake: a value the decoder refuses (a duration that is none,
+// text for a number, a list for the lake) is reported with every other mistake of the file,
+// the unknown keys and the values Validate refuses, those of the same section too (a bad
+// duration used to stop the load there, so each run showed one more mistake). The refused
+// setting is named once, by its own error, not again as missing.
+func TestRefusedValueHidesNoOtherMistake(t *testing.T) {
+	cases := []struct {
+		name, body string
+		want       []string
+	}{
+		{"the trial's file", "timezon: UTC\nsla:\n  webchat:\n    first_response: 1 minute\n    goal: 80\n  whatsap:\n    first_response: 5m\nwindows:\n  repeat_contact: -1h\n",
+			[]string{
+				"line 1: timezon: unknown key in parley.yaml; did you mean timezone?",
+				`line 4: sla.webchat.first_response: invalid duration "1 minute"`,
+				"line 5: sla.webchat.goal: must be in (0, 1], got 80",
+				`line 6: sla.whatsap: no event has channel "whatsap"`,
+				"line 9: windows.repeat_contact: must be > 0",
+			}},
+		{"in a flow mapping", "sla:\n  sms: {first_response: 60, goal: 2}\n",
+			[]string{`line 2: sla.sms.first_response: invalid duration "60"`, "line 2: sla.sms.goal: must be in (0, 1], got 2"}},
+		{"text for a number", "cost:\n  agent_hour: lots\nbuild:\n  threads: -2\n",
+			[]string{"line 2: cost.agent_hour: `lots` is text, want a number", "line 4: build.threads: must be >= 0"}},
+		{"a list for the lake", "lake: [a]\nfriction:\n  weights: {time: -1}\n",
+			[]string{"line 1: lake: want a folder", "line 3: friction.weights.time: must be a finite number >= 0, got -1"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Load(writeFile(t, c.body))
+			if err == nil {
+				t.Fatal("Load: no error")
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("Load: %v\nwant it to say %q", err, w)
+				}
+			}
+			if strings.Contains(err.Error(), "required") {
+				t.Errorf("Load: %v\nnames a refused value again as missing", err)
+			}
+		})
+	}
+}
+
+// TestBuildChanges: of the settings a warehouse was built with, only those named (with what is
+// under them) are compared; the time zone with the warehouse's own, even when it records no
+// settings (a warehouse of an earlier parley).
+func TestBuildChanges(t *testing.T) {
+	built := Default()
+	built.TimeZone = "Europe/London"
+	built.Cost.Currency = "EUR"
+	recorded := built.SemanticYAML()
+	c := Default()
+	c.TimeZone = "America/New_York"
+	c.Cost.Currency = "USD"
+	c.Windows.Reopen = Duration(time.Hour)
+	cases := []struct {
+		name     string
+		recorded string
+		settings []string
+		want     []string
+	}{
+		{"time zone and cost", recorded, []string{"timezone", "cost"}, []string{"timezone: Europe/London -> America/New_York", "cost.currency: EUR -> USD"}},
+		{"time zone only", recorded, []string{"timezone"}, []string{"timezone: Europe/London -> America/New_York"}},
+		{"windows", recorded, []string{"windows"}, []string{"windows.reopen: 168h0m0s -> 1h0m0s"}},
+		{"no recorded settings", "", []string{"timezone", "cost"}, []string{"timezone: Europe/London -> America/New_York"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			changes, err := c.BuildChanges("Europe/London", tc.recorded, tc.settings...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, ch := range changes {
+				got = append(got, ch.Setting+": "+orUnset(ch.Old)+" -> "+orUnset(ch.New))
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("BuildChanges(%v) = %q, want %q", tc.settings, got, tc.want)
+			}
+		})
+	}
+	if changes, err := built.BuildChanges("Europe/London", recorded, "timezone", "cost"); err != nil || len(changes) != 0 {
+		t.Errorf("the build's own settings: %v, %v; want no change", changes, err)
+	}
+}
