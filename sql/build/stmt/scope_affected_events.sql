@@ -18,6 +18,12 @@
 --     conversations that ended within the longer of windows.idle_complete
 --     and the longest reply window before the earlier of the two last
 --     events, unless they are resolved.
+--   - `repeat_window_closed`, which compares a conversation's last resolution
+--     with the last event of the warehouse too: if that moved, the
+--     conversations with a resolution that ended less than windows.repeat_contact
+--     before the earlier of the two last events (the last resolution is no
+--     later than the end, so every conversation whose window closes or
+--     opens between the two is among them).
 --
 -- Lookups in `events` are bounded in time (stmt/ranges.sql): the events of
 -- build_affected lie within the spans of their old `episodes` rows or of
@@ -80,7 +86,13 @@ WHERE ends.old_last IS DISTINCT FROM ends.new_last
   -- A resolved conversation is complete whatever the last event, and its
   -- waits all ended by a reply or a status event, except those that began
   -- after its final resolution, which are never breaches.
-  AND NOT c.resolved;
+  AND NOT c.resolved
+UNION
+SELECT c.conversation_id
+FROM conversations c, ends, build_settings s
+WHERE ends.old_last IS DISTINCT FROM ends.new_last
+  AND c.first_resolution_s IS NOT NULL
+  AND secs(c.ended_at, least(ends.old_last, ends.new_last)) < s.repeat_contact_s;
 
 -- Widen the ranges to the added conversations' episodes (the intervals of
 -- build_affected stay in), then read `events` once: build_affected is part
