@@ -178,13 +178,14 @@ function main(data) {
 
   // ---------------------------------------------------------------- the figures: one per query
   var truthy = function (col) { return function (i) { return col[i] === true; }; };
-  // closedRate: first-contact resolution or repeat contact over the resolved conversations whose
-  // repeat window has closed (docs/metrics.md, "Repeat contact near the data's end"), the part
-  // of them for which yes(i); null (not known yet) below MIN_N of them.
+  // repeatKnown: resolved, with its repeat window closed: the conversations first-contact
+  // resolution and repeat contact are rates over (docs/metrics.md, "Repeat contact near the
+  // data's end"). closedRate is the part of them for which yes(i); null (not known yet) below
+  // MIN_N of them.
+  function repeatKnown(i) { return C.resolved[i] && C.repeat_window_closed[i]; }
   function closedRate(S, yes) {
-    var known = function (i) { return C.resolved[i] && C.repeat_window_closed[i]; };
-    var n = count(S, known);
-    return { measured: n, pct: n >= MIN_N ? pct(count(S, function (i) { return known(i) && yes(i); }), n) : null };
+    var n = count(S, repeatKnown);
+    return { measured: n, pct: n >= MIN_N ? pct(count(S, function (i) { return repeatKnown(i) && yes(i); }), n) : null };
   }
   var Q = {};
 
@@ -291,13 +292,13 @@ function main(data) {
     var out = [];
     [["friction", frictionBand], ["csat", function (i) { return C.csat[i] === null ? "no answer" : String(C.csat[i]); }]].forEach(function (gr) {
       groupBy(S, gr[1]).forEach(function (g, band) {
-        var repeatKnown = function (i) { return C.resolved[i] && C.repeat_window_closed[i]; };
-        var measured = count(g, function (i) { return repeatKnown(i) && C.known_customer[i]; });
+        // over those with a customer: only they can come back
+        var repeat = closedRate(g.filter(function (i) { return C.known_customer[i]; }), truthy(C.repeat_contact));
         var repeats = count(g, function (i) { return repeatKnown(i) && C.repeat_contact[i]; });
         var known = vals(g, C.returned_30d), returned = count(g, truthy(C.returned_30d));
         out.push({
-          grouping: gr[0], band: band, conversations: g.length, repeat_measured: measured, repeat_contacts: repeats,
-          repeat_pct: measured >= MIN_N ? pct(repeats, measured) : null, returned_measured: known.length, returned: returned,
+          grouping: gr[0], band: band, conversations: g.length, repeat_measured: repeat.measured, repeat_contacts: repeats,
+          repeat_pct: repeat.pct, returned_measured: known.length, returned: returned,
           returned_pct: known.length >= MIN_N ? pct(returned, known.length) : null
         });
       });
