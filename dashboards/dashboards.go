@@ -447,7 +447,7 @@ func lateEventsNotice(to time.Time, p Period, info warehouseInfo) string {
 }
 
 // checkSliceColumns fails with a clear message on a warehouse built before conversations had
-// dimensions: the report's queries read them.
+// dimensions and repeat_window_closed: the report's queries read them.
 func checkSliceColumns(ctx context.Context, db *warehouse.DB) error {
 	var n int
 	if err := db.QueryRowContext(ctx, sqlfiles.File("dashboards/slice_columns.sql")).Scan(&n); err != nil {
@@ -460,5 +460,5 @@ func checkSliceColumns(ctx context.Context, db *warehouse.DB) error {
 }
 
 // ErrOldWarehouse is returned for a warehouse built by a parley without conversation
-// dimensions: the next parley build rebuilds it.
-var ErrOldWarehouse = errors.New("the warehouse was built by an older parley (conversations has no contact_reason): run parley build again first")
+// dimensions or repeat_window_closed: the next parley build rebuilds it.
+var ErrOldWarehouse = errors.New("the warehouse was built by an older parley (conversations has no contact_reason or no repeat_window_closed): run parley build again first")

@@ -149,9 +149,11 @@ func TestOverviewKPIsByHand(t *testing.T) {
 		// p90 by linear interpolation at rank 4.5: 5000 + 0.5 * 15000.
 		"frt p90": f(12500),
 		// SLA measured on c1 c2 c3 c4 c7 c8, met by c1 c3 c4 c7.
-		"sla":                               f(66.7),
-		"resolution":                        f(75),   // 6 of 8
-		"fcr":                               f(66.7), // c1 c3 c4 c5 of 6 resolved
+		"sla":        f(66.7),
+		"resolution": f(75), // 6 of 8
+		// c1 c3 c4 c5 are fcr among 6 resolved, but none of the 6 has its repeat window closed:
+		// not known yet (TestFCROnlyClosedWindows has closed ones).
+		"fcr":                               nil,
 		"bot containment":                   f(33.3), // c5 of c4 c5 c6
 		"escalation effectiveness":          f(66.7), // e1 e3 of 3
 		"csat":                              f(3.4),  // (5+2+4+5+1)/5

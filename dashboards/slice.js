@@ -178,25 +178,35 @@ function main(data) {
 
   // ---------------------------------------------------------------- the figures: one per query
   var truthy = function (col) { return function (i) { return col[i] === true; }; };
+  // repeatKnown: resolved, with its repeat window closed: the conversations first-contact
+  // resolution and repeat contact are rates over (docs/metrics.md, "Repeat contact near the
+  // data's end"). closedRate is the part of them for which yes(i); null (not known yet) below
+  // MIN_N of them.
+  function repeatKnown(i) { return C.resolved[i] && C.repeat_window_closed[i]; }
+  function closedRate(S, yes) {
+    var n = count(S, repeatKnown);
+    return { measured: n, pct: n >= MIN_N ? pct(count(S, function (i) { return repeatKnown(i) && yes(i); }), n) : null };
+  }
   var Q = {};
 
   Q.overview_kpis = function (S) {
     var handled = count(S, truthy(C.bot_handled)), resolved = count(S, truthy(C.resolved));
     var esc = 0, eff = 0;
     S.forEach(function (i) { (escOf[i] || []).forEach(function (e) { esc++; if (E.effective[e]) { eff++; } }); });
-    var csat = vals(S, C.csat);
+    var csat = vals(S, C.csat), fcr = closedRate(S, truthy(C.fcr));
     return [{
       conversations: S.length,
       frt_median_s: rnd(median(vals(S, C.frt)), 0),
       frt_p90_s: rnd(quantile(vals(S, C.frt), 0.9), 0),
       sla_pct: pct(count(S, truthy(C.sla_met)), vals(S, C.sla_met).length),
       resolution_pct: pct(resolved, S.length),
-      fcr_pct: pct(count(S, truthy(C.fcr)), resolved),
+      fcr_pct: fcr.pct,
       bot_containment_pct: pct(count(S, truthy(C.bot_contained)), handled),
       escalation_effective_pct: pct(eff, esc),
       csat_avg: rnd(avg(csat), 2),
       csat_responses: csat.length,
-      friction_median: rnd(median(vals(S, C.friction)), 1)
+      friction_median: rnd(median(vals(S, C.friction)), 1),
+      fcr_measured: fcr.measured
     }];
   };
   Q.overview_daily = function (S, p) {
@@ -282,12 +292,13 @@ function main(data) {
     var out = [];
     [["friction", frictionBand], ["csat", function (i) { return C.csat[i] === null ? "no answer" : String(C.csat[i]); }]].forEach(function (gr) {
       groupBy(S, gr[1]).forEach(function (g, band) {
-        var measured = count(g, function (i) { return C.resolved[i] && C.known_customer[i]; });
-        var repeats = count(g, truthy(C.repeat_contact));
+        // over those with a customer: only they can come back
+        var repeat = closedRate(g.filter(function (i) { return C.known_customer[i]; }), truthy(C.repeat_contact));
+        var repeats = count(g, function (i) { return repeatKnown(i) && C.repeat_contact[i]; });
         var known = vals(g, C.returned_30d), returned = count(g, truthy(C.returned_30d));
         out.push({
-          grouping: gr[0], band: band, conversations: g.length, repeat_measured: measured, repeat_contacts: repeats,
-          repeat_pct: pct(repeats, measured), returned_measured: known.length, returned: returned,
+          grouping: gr[0], band: band, conversations: g.length, repeat_measured: repeat.measured, repeat_contacts: repeats,
+          repeat_pct: repeat.pct, returned_measured: known.length, returned: returned,
           returned_pct: known.length >= MIN_N ? pct(returned, known.length) : null
         });
       });
@@ -381,14 +392,15 @@ function main(data) {
   Q.resolution_channels = function (S) {
     var out = [];
     groupBy(S, function (i) { return C.channel[i]; }).forEach(function (g, ch) {
-      var resolved = count(g, truthy(C.resolved));
+      var resolved = count(g, truthy(C.resolved)), fcr = closedRate(g, truthy(C.fcr));
       out.push({
         channel: ch, conversations: g.length, resolved: resolved, resolution_pct: pct(resolved, g.length),
-        fcr_pct: pct(count(g, truthy(C.fcr)), resolved),
+        fcr_pct: fcr.pct,
         reopen_pct: pct(count(g, function (i) { return C.resolved[i] && C.reopened[i]; }), resolved),
-        repeat_pct: pct(count(g, function (i) { return C.resolved[i] && C.repeat_contact[i]; }), resolved),
+        repeat_pct: closedRate(g, truthy(C.repeat_contact)).pct,
         resolution_median_h: rnd(over(median(vals(g, C.resolution_s)), 3600), 1),
-        resolution_median_s: rnd(median(vals(g, C.resolution_s)), 0)
+        resolution_median_s: rnd(median(vals(g, C.resolution_s)), 0),
+        fcr_measured: fcr.measured
       });
     });
     return out.sort(order("-conversations", "channel"));
@@ -671,7 +683,7 @@ function main(data) {
   // Column lists: the queries' result columns, in order, with their DuckDB types
   // (i integer, f double, s text, b boolean): CSV downloads print them as parley sql does.
   var columns = {
-    overview_kpis: "conversations:i frt_median_s:f frt_p90_s:f sla_pct:f resolution_pct:f fcr_pct:f bot_containment_pct:f escalation_effective_pct:f csat_avg:f csat_responses:i friction_median:f",
+    overview_kpis: "conversations:i frt_median_s:f frt_p90_s:f sla_pct:f resolution_pct:f fcr_pct:f bot_containment_pct:f escalation_effective_pct:f csat_avg:f csat_responses:i friction_median:f fcr_measured:i",
     overview_daily: "day:s conversations:i frt_median_min:f sla_pct:f resolution_pct:f csat_avg:f",
     overview_heatmap: "dow:i hour:i conversations:i",
     overview_channels: "channel:s conversations:i pct:f",
@@ -685,7 +697,7 @@ function main(data) {
     responsiveness_windows: "dimension:s name:s measured:i breached:i breaches:i breached_pct:f",
     responsiveness_wait_split: "channel:s resolved:i resolution_h:f business_pct:f customer_pct:f other_pct:f",
     resolution_buckets: "idx:i label:s conversations:i pct:f",
-    resolution_channels: "channel:s conversations:i resolved:i resolution_pct:f fcr_pct:f reopen_pct:f repeat_pct:f resolution_median_h:f resolution_median_s:f",
+    resolution_channels: "channel:s conversations:i resolved:i resolution_pct:f fcr_pct:f reopen_pct:f repeat_pct:f resolution_median_h:f resolution_median_s:f fcr_measured:i",
     resolution_bot: "channel:s bot_handled:i contained:i handed_off:i abandoned:i contained_pct:f handed_off_pct:f abandoned_pct:f",
     resolution_escalations: "target:s escalations:i effective:i effective_pct:f from_bot:i handoff_wait_median_min:f handoff_wait_median_s:f",
     resolution_handoff: "source:s idx:i label:s escalations:i",
@@ -898,11 +910,12 @@ function main(data) {
   function G(query, height, option, needs) { return { type: "chart", query: query, height: height, option: option, needs: needs }; }
   var resolvedNote = "resolved";
 
-  // REPEAT_NOTE: a repeat contact can only be seen once its window has passed, so the latest
-  // conversations of the data read as first-contact resolutions (docs/metrics.md, "Repeat contact
-  // near the data's end").
-  var REPEAT_NOTE = "First-contact resolution and repeat contact read high for conversations resolved in the data's last days " +
-    "(windows.repeat_contact, 7 days by default): their customers have not had the time to come back yet.";
+  // REPEAT_NOTE: a repeat contact can only be seen once its window has passed, so the rates count
+  // only the conversations whose window has (docs/metrics.md, "Repeat contact near the data's end").
+  var NOT_YET = "not known yet";
+  var REPEAT_NOTE = "First-contact resolution and repeat contact count only the resolved conversations whose repeat window has closed: " +
+    "resolved windows.repeat_contact (7 days by default) or more before the data's last event. Those resolved later count in neither part, " +
+    "as their customers have not had the time to come back yet; the rates read " + NOT_YET + " while fewer than " + MIN_N + " are known.";
   var views = {
     overview: [
       { title: "Key figures", note: function () { return "Changes compare with the previous " + per.days + " days (" + per.prev_from + " to " + per.prev_to + "); none is shown when either period has fewer than " + MIN_N + " conversations" +
@@ -956,7 +969,7 @@ function main(data) {
             { key: "contained_cost", label: "Cost of the contained", fmt: "money" }] })
         ], wide: true },
       { title: "Retention", needs: "customers", wide: true, missing: "the conversations carry no customer ids, so whether customers come back cannot be told.",
-        note: "Do high-friction or unhappy conversations bring customers back? Repeat contact: the customer came back within windows.repeat_contact after the resolution (over resolved conversations with a customer). Wrote again: the customer started another conversation within 30 days of this one's last event, over the conversations whose 30 days have all passed within the data (Known); a conversation still inside them counts in neither, and the rate reads not known yet while fewer than " + MIN_N + " are known.",
+        note: "Do high-friction or unhappy conversations bring customers back? Repeat contact: the customer came back within windows.repeat_contact after the resolution, over the resolved conversations with a customer whose repeat window has closed; not known yet while fewer than " + MIN_N + " are. Wrote again: the customer started another conversation within 30 days of this one's last event, over the conversations whose 30 days have all passed within the data (Known); a conversation still inside them counts in neither, and the rate reads not known yet while fewer than " + MIN_N + " are known.",
         items: [
           G("retention", 300, function (rows) {
             var f = rows.filter(function (r) { return r.grouping === "friction"; }), x = f.map(function (r) { return r.band; });
@@ -966,8 +979,8 @@ function main(data) {
           }),
           T("retention", { key: ["grouping", "band"], n: "conversations", cols: [
             { key: "grouping", label: "By" }, { key: "band", label: "Band" }, { key: "conversations", label: "Conversations", fmt: "count" },
-            { key: "repeat_pct", label: "Repeat contact", fmt: "pct", better: "down", needs: "resolved" },
-            { key: "returned_pct", label: "Wrote again in 30 days", fmt: "pct", better: "down", none: "not known yet" },
+            { key: "repeat_pct", label: "Repeat contact", fmt: "pct", better: "down", needs: "resolved", none: NOT_YET },
+            { key: "returned_pct", label: "Wrote again in 30 days", fmt: "pct", better: "down", none: NOT_YET },
             { key: "returned_measured", label: "Known", fmt: "count", title: "conversations with a customer whose 30 days have all passed within the data" }] })
         ] }
     ],
@@ -1016,8 +1029,8 @@ function main(data) {
       { title: "Per channel", wide: true, needs: "resolved", items: [
         T("resolution_channels", { key: ["channel"], n: "conversations", cols: [
           { key: "channel", label: "Channel", colour: "channel" }, { key: "conversations", label: "Conversations", fmt: "count", better: "" }, { key: "resolved", label: "Resolved", fmt: "count" },
-          { key: "resolution_pct", label: "Resolution rate", fmt: "pct", better: "up" }, { key: "fcr_pct", label: "First-contact resolution", fmt: "pct", better: "up" },
-          { key: "reopen_pct", label: "Reopened", fmt: "pct", better: "down", needs: "reopened" }, { key: "repeat_pct", label: "Repeat contact", fmt: "pct", better: "down", needs: "customers" },
+          { key: "resolution_pct", label: "Resolution rate", fmt: "pct", better: "up" }, { key: "fcr_pct", label: "First-contact resolution", fmt: "pct", better: "up", none: NOT_YET, title: "over resolved conversations whose repeat window has closed" },
+          { key: "reopen_pct", label: "Reopened", fmt: "pct", better: "down", needs: "reopened" }, { key: "repeat_pct", label: "Repeat contact", fmt: "pct", better: "down", needs: "customers", none: NOT_YET, title: "over resolved conversations whose repeat window has closed" },
           { key: "resolution_median_s", label: "Median resolution", fmt: "sec", better: "down" }] })] },
       { title: "Bot outcomes", needs: "bot", missing: "no bot took part in any conversation of this data.", items: [
         G("resolution_bot", function (rows) { return barHeight(rows.length); }, function (rows) {
@@ -1278,6 +1291,9 @@ function main(data) {
     windows: "conversation on a channel with a reply window", markets: "market"
   };
   function holdsNo(cap) { return "the data holds no " + (capNames[cap] || cap) + "."; }
+  // tileMeasured: a tile whose rate is over fewer than the conversations names the count it is
+  // over: its change needs MIN_N of them in both periods, and below MIN_N it reads NOT_YET.
+  var tileMeasured = { fcr_pct: "fcr_measured" };
   function renderTiles(item) {
     var r = rowsOf(item.query), cur = r.current[0], prev = r.previous[0];
     var box = el("div", { "class": "figure", "data-query": item.query });
@@ -1289,7 +1305,7 @@ function main(data) {
       ["P90 first response", "frt_p90_s", "sec", "down", "90% of first replies came faster than this"],
       ["Within SLA target", "sla_pct", "pct", "up", "Share of conversations with a target whose first response met it", "sla"],
       ["Resolution rate", "resolution_pct", "pct", "up", "Resolved conversations over all conversations", "resolved"],
-      ["First-contact resolution", "fcr_pct", "pct", "up", "Resolved with no reopen and no repeat contact, over resolved", "resolved"],
+      ["First-contact resolution", "fcr_pct", "pct", "up", "Resolved with no reopen and no repeat contact, over resolved conversations whose repeat window has closed", "resolved"],
       ["Bot containment", "bot_containment_pct", "pct", "up", "Bot-handled conversations the bot resolved without a human", "bot", "resolved"],
       ["Escalation effectiveness", "escalation_effective_pct", "pct", "up", "Escalations resolved within the window without a reopen", "escalations", "resolved"],
       ["CSAT", "csat_avg", "dec2", "up", "Mean of the last CSAT answer (1–5), " + cur.csat_responses + " responses", "csat"],
@@ -1299,9 +1315,11 @@ function main(data) {
       var t = el("div", { "class": "tile", title: s[4], "data-key": s[1], "data-value": cur[s[1]] === null ? "" : String(cur[s[1]]) });
       t.appendChild(el("div", { "class": "label" }, s[0]));
       var missing = s.slice(5).filter(function (c) { return !caps[c]; }).length > 0;
-      var value = missing ? NOT_HERE : formats[s[2]](cur[s[1]]) + (s[1] === "csat_avg" && cur[s[1]] !== null ? " / 5" : "");
+      var n = tileMeasured[s[1]] || "conversations";
+      var value = missing ? NOT_HERE : cur[s[1]] === null && tileMeasured[s[1]] ? NOT_YET :
+        formats[s[2]](cur[s[1]]) + (s[1] === "csat_avg" && cur[s[1]] !== null ? " / 5" : "");
       t.appendChild(el("div", { "class": "value" + (missing ? " missing" : "") }, value));
-      var ch = missing ? { text: "", cls: "" } : change(cur[s[1]], prev[s[1]], cur.conversations, prev.conversations, s[2], s[3]);
+      var ch = missing ? { text: "", cls: "" } : change(cur[s[1]], prev[s[1]], cur[n], prev[n], s[2], s[3]);
       if (s[3] === null) { ch = { text: "", cls: "" }; } // a figure shown without its change
       t.appendChild(el("div", { "class": "delta " + ch.cls }, ch.text));
       tiles.appendChild(t);

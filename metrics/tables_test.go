@@ -16,6 +16,8 @@ func TestRollupsReconcile(t *testing.T) {
 		{"sla_met", "SELECT sum(sla_met) FROM kpi_daily", "SELECT count(*) FILTER (WHERE sla_met) FROM conversations"},
 		{"resolved", "SELECT sum(resolved) FROM kpi_daily", "SELECT count(*) FILTER (WHERE resolved) FROM conversations"},
 		{"fcr", "SELECT sum(fcr) FROM kpi_daily", "SELECT count(*) FILTER (WHERE fcr) FROM conversations"},
+		{"fcr_measured", "SELECT sum(fcr_measured) FROM kpi_daily", "SELECT count(*) FILTER (WHERE resolved AND repeat_window_closed) FROM conversations"},
+		{"fcr_closed", "SELECT sum(fcr_closed) FROM kpi_daily", "SELECT count(*) FILTER (WHERE fcr AND repeat_window_closed) FROM conversations"},
 		{"bot outcomes partition bot_handled", "SELECT sum(bot_contained + bot_handed_off + bot_abandoned) FROM kpi_daily", "SELECT count(*) FILTER (WHERE bot_handled) FROM conversations"},
 		{"escalations", "SELECT sum(escalations) FROM kpi_daily", "SELECT count(*) FROM escalations"},
 		{"effective escalations", "SELECT sum(escalations_effective) FROM kpi_daily", "SELECT count(*) FILTER (WHERE effective) FROM escalations"},

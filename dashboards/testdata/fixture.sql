@@ -71,6 +71,11 @@ FROM (VALUES
 ) AS v(id, a, c, h, b, n)
 WHERE conversation_id = v.id;
 
+-- repeat_window_closed: every conversation here was resolved less than windows.repeat_contact
+-- (7 days) before the data's last event (2026-10-07), so none is known for first-contact
+-- resolution yet (docs/metrics.md, "Repeat contact near the data's end").
+ALTER TABLE conversations ADD COLUMN repeat_window_closed BOOLEAN DEFAULT false;
+
 CREATE TABLE escalations (
     conversation_id VARCHAR, event_id VARCHAR, escalated_at TIMESTAMP, local_date DATE, channel VARCHAR,
     source VARCHAR, from_queue VARCHAR, to_queue VARCHAR, to_role VARCHAR, effective BOOLEAN, handoff_wait_s DOUBLE

@@ -53,6 +53,7 @@ func conversationRow(evs []Event, episodes []EpisodeRow, escalations []Escalatio
 	r.RepeatContact = repeatContact(evs, c)
 	// docs/metrics.md: "fcr: first-contact resolution: resolved and reopens = 0 and not repeat_contact"
 	r.FCR = r.Resolved && r.Reopens == 0 && !r.RepeatContact
+	r.RepeatWindowClosed = repeatWindowClosed(evs, c)
 
 	// Who holds the clock.
 	r.WaitingOnAgentS = waitingSeconds(evs, business, time.Time{})
@@ -310,6 +311,18 @@ func repeatContact(evs []Event, c Context) bool {
 		}
 	}
 	return false
+}
+
+// repeatWindowClosed: "repeat_window_closed: the repeat-contact window of the conversation's
+// last resolved event has closed within the data: that event lies windows.repeat_contact or more
+// before the last event in the whole warehouse ...; false if it was never resolved". Exactly the
+// window before counts as closed.
+func repeatWindowClosed(evs []Event, c Context) bool {
+	if _, ok := firstResolved(evs); !ok {
+		return false
+	}
+	window := time.Duration(c.Settings.Windows.RepeatContact)
+	return c.LastEventAt.Sub(lastResolved(evs).OccurredAt) >= window
 }
 
 // lastCSAT: "csat: the last CSAT answer, 1..5, or NULL".

@@ -10,7 +10,7 @@
 // and why, so a disagreement with the warehouse can be settled by reading one function.
 //
 // Everything a conversation's figures need from outside the conversation comes in through
-// Context: the settings, the instant of the warehouse's last event (for complete and for reply
-// windows still open at the end) and the starts of every conversation by customer (for
+// Context: the settings, the instant of the warehouse's last event (for complete, for reply
+// windows still open at the end and for repeat_window_closed) and the starts of every conversation by customer (for
 // repeat_contact).
 package spec

@@ -275,6 +275,16 @@ func TestWorkedExamples(t *testing.T) {
 			return map[string]any{"exactly": c.compute(nil, "2026-06-02 09:00:00").Conversation.Complete,
 				"a second less": c.compute(nil, "2026-06-02 08:59:59").Conversation.Complete}
 		}, map[string]any{"exactly": true, "a second less": false}},
+
+		// docs/metrics.md, "Repeat contact near the data's end": r-window-closed and r-window-open.
+		{"reading: resolved exactly windows.repeat_contact before the last event closes the repeat window", func(t *testing.T) map[string]any {
+			c := newConv(t, "c", "webchat").customer("2026-07-13 00:00:00", "q").agent("2026-07-13 00:01:00", "ana").resolve("2026-07-13 00:02:00")
+			closed := c.compute(nil, "2026-07-20 00:02:00").Conversation
+			open := c.compute(nil, "2026-07-20 00:01:59").Conversation
+			never := newConv(t, "d", "webchat").customer("2026-07-01 00:00:00", "q").compute(nil, "2026-07-20 00:02:00").Conversation
+			return map[string]any{"exactly": closed.RepeatWindowClosed, "a second less": open.RepeatWindowClosed,
+				"fcr either way": closed.FCR && open.FCR, "never resolved": never.RepeatWindowClosed}
+		}, map[string]any{"exactly": true, "a second less": false, "fcr either way": true, "never resolved": false}},
 	} {
 		t.Run(tc.name, func(t *testing.T) { check(t, tc.run(t), tc.want) })
 	}

@@ -125,6 +125,7 @@ type ConversationRow struct {
 	Abandoned                    bool              `col:"abandoned"`
 	RepeatContact                bool              `col:"repeat_contact"`
 	FCR                          bool              `col:"fcr"`
+	RepeatWindowClosed           bool              `col:"repeat_window_closed"`
 	CSAT                         *int32            `col:"csat"`
 	Complete                     bool              `col:"complete"`
 	FrictionScore                float64           `col:"friction_score"`

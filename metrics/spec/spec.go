@@ -13,7 +13,8 @@ type Context struct {
 	// Settings are the ones the warehouse was built with (validated).
 	Settings *config.Config
 	// LastEventAt is the instant of the last event in the whole warehouse
-	// (warehouse_info.last_event_at): complete and reply windows still open at the end use it.
+	// (warehouse_info.last_event_at): complete, reply windows still open at the end and
+	// repeat_window_closed use it.
 	LastEventAt time.Time
 	// Starts lists every conversation's start by customer_id, for repeat_contact. A
 	// conversation's own start may be among them.

@@ -5,8 +5,9 @@
 -- scope_conv_escalations; see stmt/scope_*_events.sql), their dimensions
 -- (conversation_dimensions_delta, 236) and cost prices (202), other_conversation_starts
 -- (the conversations kept from the previous build, for repeat contacts),
--- build_settings, sla_targets, reply_windows and business_open. `complete`
--- and reply-window breaches compare with the last event of all of `events`.
+-- build_settings, sla_targets, reply_windows and business_open. `complete`,
+-- `repeat_window_closed` and reply-window breaches compare with the last event
+-- of all of `events`.
 -- Each column is defined in docs/metrics.md; the CTEs below follow the same
 -- order: event facts, message facts, who holds the clock, agents, business
 -- time, repeat contacts, then the friction score. The words they share
@@ -328,6 +329,9 @@ measured AS (
         secs(b.started_at, b.first_resolved_at) AS first_resolution_s,
         CASE WHEN b.resolved THEN secs(b.started_at, b.last_resolved_at) END AS resolution_s,
         coalesce(secs(b.last_resolved_at, n.next_started_at) <= s.repeat_contact_s, false) AS repeat_contact,
+        -- The repeat window of the last resolution has closed by the warehouse's
+        -- last event (the one `complete` reads): repeat_contact is no longer censored.
+        coalesce(secs(b.last_resolved_at, (SELECT max(occurred_at) FROM events)) >= s.repeat_contact_s, false) AS repeat_window_closed,
         b.resolved OR secs(b.ended_at, (SELECT max(occurred_at) FROM events)) >= s.idle_complete_s AS complete,
         sla.first_response_s AS sla_target_s,
         b.agent_spans_s + CASE WHEN b.last_waiting_on = 'agent' THEN secs(b.last_clock_at, b.ended_at) ELSE 0 END AS waiting_on_agent_s,
@@ -400,6 +404,7 @@ SELECT
     complete AND NOT resolved AND coalesce(customer_messages, 0) > 0 AND coalesce(agent_messages, 0) = 0 AS abandoned,
     repeat_contact,
     resolved AND reopens = 0 AND NOT repeat_contact AS fcr,
+    repeat_window_closed,
     csat::INTEGER AS csat,
     complete,
     100 * (weight_time * friction_time + weight_impersonal * friction_impersonal

@@ -33,6 +33,11 @@ SELECT
     count(*) FILTER (WHERE c.reopens > 0) AS reopened,
     count(*) FILTER (WHERE c.repeat_contact) AS repeat_contacts,
     count(*) FILTER (WHERE c.abandoned) AS abandoned,
+    -- FCR and repeat-contact rates count only closed repeat windows (docs/metrics.md,
+    -- "Repeat contact near the data's end"): fcr_closed / fcr_measured.
+    count(*) FILTER (WHERE c.resolved AND c.repeat_window_closed) AS fcr_measured,
+    count(*) FILTER (WHERE c.fcr AND c.repeat_window_closed) AS fcr_closed,
+    count(*) FILTER (WHERE c.resolved AND c.repeat_contact AND c.repeat_window_closed) AS repeat_contacts_closed,
     count(*) FILTER (WHERE c.bot_handled) AS bot_handled,
     count(*) FILTER (WHERE c.bot_contained) AS bot_contained,
     count(*) FILTER (WHERE c.bot_handed_off) AS bot_handed_off,

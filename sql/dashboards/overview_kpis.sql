@@ -2,9 +2,12 @@
 -- Reads: conversations, escalations. Params: $from, $to (local dates, inclusive); the slice $channel, $queue, $market, $reason ('' = any).
 -- The dashboard runs it twice: for the period, and for the same number of days before it.
 -- Rates are percentages of their natural base: SLA over conversations with a target and a
--- first response, first-contact resolution over resolved ones, bot containment over bot-handled
--- ones, escalation effectiveness over the escalations of the period's conversations (an escalation's
--- local_date is its conversation's).
+-- first response, first-contact resolution over resolved ones whose repeat window has closed
+-- (fcr_measured: repeat_window_closed, docs/metrics.md "Repeat contact near the data's end"; a
+-- conversation resolved in the data's last windows.repeat_contact counts in neither part, and
+-- fcr_pct is NULL, "not known yet" on the page, below 30 of them), bot containment over
+-- bot-handled ones, escalation effectiveness over the escalations of the period's conversations
+-- (an escalation's local_date is its conversation's).
 WITH c AS (
     SELECT * FROM conversations
     WHERE local_date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
@@ -21,10 +24,13 @@ SELECT
     round(quantile_cont(first_response_s, 0.9))::DOUBLE AS frt_p90_s,
     round(100 * count(*) FILTER (WHERE sla_met) / nullif(count(sla_met), 0), 1)::DOUBLE AS sla_pct,
     round(100 * count(*) FILTER (WHERE resolved) / nullif(count(*), 0), 1)::DOUBLE AS resolution_pct,
-    round(100 * count(*) FILTER (WHERE fcr) / nullif(count(*) FILTER (WHERE resolved), 0), 1)::DOUBLE AS fcr_pct,
+    CASE WHEN count(*) FILTER (WHERE resolved AND repeat_window_closed) >= 30
+         THEN round(100 * count(*) FILTER (WHERE fcr AND repeat_window_closed)
+                    / count(*) FILTER (WHERE resolved AND repeat_window_closed), 1)::DOUBLE END AS fcr_pct,
     round(100 * count(*) FILTER (WHERE bot_contained) / nullif(count(*) FILTER (WHERE bot_handled), 0), 1)::DOUBLE AS bot_containment_pct,
     (SELECT round(100 * effective / nullif(escalations, 0), 1)::DOUBLE FROM e) AS escalation_effective_pct,
     round(avg(csat), 2)::DOUBLE AS csat_avg,
     count(csat) AS csat_responses,
-    round(median(friction_score), 1)::DOUBLE AS friction_median
+    round(median(friction_score), 1)::DOUBLE AS friction_median,
+    count(*) FILTER (WHERE resolved AND repeat_window_closed) AS fcr_measured
 FROM c

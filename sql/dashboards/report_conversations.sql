@@ -2,7 +2,8 @@
 -- and table from in the browser, for any slice (docs/dashboards.md, "Slicing"): one row per
 -- conversation of the period and the one before it, in the report's own slice.
 -- returned_30d is customer_returns.returned_30d only where the conversation's 30 days have all
--- passed within the data (NULL while they have not: retention.sql says why).
+-- passed within the data (NULL while they have not: retention.sql says why); the FCR and
+-- repeat-contact rates count only the conversations with repeat_window_closed.
 -- Reads: conversations, customer_returns, events, warehouse_info. Params: $from, $to (the previous period's first day
 -- and the period's last), $start (the period's first day); the slice $channel, $queue,
 -- $market, $reason ('' = any) of parley report --channel, --queue, --market, --reason.
@@ -30,6 +31,7 @@ SELECT
     c.fcr,
     c.reopens > 0 AS reopened,
     c.repeat_contact,
+    c.repeat_window_closed,
     c.abandoned,
     c.bot_handled,
     c.bot_contained,

@@ -18,6 +18,14 @@
 --     conversations that ended within the longer of windows.idle_complete
 --     and the longest reply window before the earlier of the two last
 --     events, unless they are resolved.
+--   - `repeat_window_closed`, which compares a conversation's last resolution
+--     with the last event of the warehouse too: if that moved later, the
+--     conversations with a resolution whose window was still open and whose
+--     first resolution lies windows.repeat_contact or more before the new last
+--     event (the last resolution is no earlier than the first, so every window
+--     that closes between the two last events is among them: about the
+--     resolutions of the time between the two, not a whole window's); if it
+--     moved back, those closed whose end lies less than the window before it.
 --
 -- Lookups in `events` are bounded in time (stmt/ranges.sql): the events of
 -- build_affected lie within the spans of their old `episodes` rows or of
@@ -80,7 +88,19 @@ WHERE ends.old_last IS DISTINCT FROM ends.new_last
   -- A resolved conversation is complete whatever the last event, and its
   -- waits all ended by a reply or a status event, except those that began
   -- after its final resolution, which are never breaches.
-  AND NOT c.resolved;
+  AND NOT c.resolved
+UNION
+SELECT c.conversation_id
+FROM conversations c, ends, build_settings s
+WHERE ends.old_last IS DISTINCT FROM ends.new_last
+  AND c.first_resolution_s IS NOT NULL
+  AND CASE WHEN ends.new_last > ends.old_last
+           -- first resolution = started_at + first_resolution_s, to the microsecond;
+           -- a second's margin keeps the rounding of that sum on the safe side
+           THEN NOT c.repeat_window_closed
+                AND secs(c.started_at, ends.new_last) - c.first_resolution_s >= s.repeat_contact_s - 1
+           ELSE c.repeat_window_closed AND secs(c.ended_at, ends.new_last) < s.repeat_contact_s
+      END;
 
 -- Widen the ranges to the added conversations' episodes (the intervals of
 -- build_affected stay in), then read `events` once: build_affected is part
