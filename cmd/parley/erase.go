@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -97,6 +98,11 @@ the audit log is _audit/audit.jsonl in the bucket.`,
 			if err != nil {
 				// The counts say how far it got, outputs checked included.
 				fmt.Fprintf(cmd.OutOrStdout(), "erase stopped: %s\n", st)
+				// An ID no event has is a value not in the data, like an unknown --queue.
+				var nf *governance.CustomerNotFoundError
+				if errors.As(err, &nf) {
+					return usageError{fmt.Errorf("erase: --customer: %w", err)}
+				}
 				return err
 			}
 			printOutcome(cmd.OutOrStdout(), cfg.DryRun, "erased", "would erase", st)

@@ -97,6 +97,8 @@ func TestEraseAlsoOutputs(t *testing.T) {
 	must("qa", "sample", "--db", db, "--out", qaDir, "--from", "2026-03-01", "--to", "2026-03-10", "--size", "14", "--date", "2026-03-20")
 	must("export", "--db", db, "--out", exportDir)
 	must("sql", "--db", db, "--out", filepath.Join(exportDir, "convs.csv"), "--format", "csv", "SELECT conversation_id, customer_id, channel FROM conversations ORDER BY 1")
+	reportDir := filepath.Join(dir, "report")
+	must("report", "--db", db, "--out", reportDir)
 	if err := os.CopyFS(later, os.DirFS(qaDir)); err != nil {
 		t.Fatal(err)
 	}
@@ -181,6 +183,22 @@ func TestEraseAlsoOutputs(t *testing.T) {
 		}
 		return m
 	}
+	// The report's figures are embedded gzipped: its bytes never show the
+	// conversations, yet its pages do. Erase finds them decoded, and lists
+	// the page (a dashboard is made again, not rewritten).
+	if hits := filesHolding(t, reportDir, "c-rep-a"); len(hits) > 0 {
+		t.Fatalf("control: the report's bytes show c-rep-a in %v; the test wants it embedded compressed", hits)
+	}
+	reportStillHolds := func(stage string) {
+		t.Helper()
+		out, err := run("erase", "--lake", lakeDir, "--customer", "cust-10", "--dry-run", "--also-outputs", reportDir)
+		var still *governance.OutputsStillHoldError
+		if !errors.As(err, &still) || !slices.Equal(still.Files, []string{filepath.Join(reportDir, "index.html")}) {
+			t.Errorf("%s: erase over a report holding the customer's conversations: %v\n%s", stage, err, out)
+		}
+	}
+	reportStillHolds("the lake holds the customer")
+
 	before := tree()
 	out := must("erase", "--lake", lakeDir, "--customer", "cust-10", "--dry-run", "--also-outputs", qaDir, "--also-outputs", exportDir)
 	if !strings.Contains(out, "0 still holding the customer") || !maps.Equal(tree(), before) {
@@ -240,6 +258,8 @@ func TestEraseAlsoOutputs(t *testing.T) {
 	if !errors.As(err, &still) || !slices.Equal(still.Files, []string{notes}) || !strings.Contains(err.Error(), notes) {
 		t.Errorf("erase over a file it cannot rewrite: %v\n%s", err, out)
 	}
+
+	reportStillHolds("known from the audit log only")
 
 	// The copy made before the erase: the lake no longer holds cust-10, the
 	// audit log's digests still find their conversations.
