@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/parley-cx/parley/governance"
+	"github.com/parley-cx/parley/internal/lake"
 	"github.com/parley-cx/parley/internal/warehouse"
 )
 
@@ -29,6 +30,9 @@ func TestEraseRetentionCommands(t *testing.T) {
 		{[]string{"erase", "--customer", "cust-1"}, "--lake is required"},
 		{[]string{"erase", "--lake", lakeDir}, "--customer is required"},
 		{[]string{"erase", "--lake", filepath.Join(lakeDir, "nope"), "--customer", "x"}, "not a directory"},
+		// A customer ID no event has: a mistyped data-subject request must not look done.
+		{[]string{"erase", "--lake", lakeDir, "--customer", "cust-100", "--conversations"}, `no event, dead letter or QA review in the lake has the customer ID "cust-100"`},
+		{[]string{"erase", "--lake", lakeDir, "--customer", "cust-100"}, "did you mean cust-1 or cust-10 or cust-11 or cust-12?"},
 		{[]string{"retention", "--lake", lakeDir}, "--keep is required"},
 		{[]string{"retention", "--lake", lakeDir, "--keep", "forever"}, "--keep: invalid duration"},
 		{[]string{"retention", "--lake", lakeDir, "--keep", "2h"}, "--keep: must be at least one day"},
@@ -48,7 +52,9 @@ func TestEraseRetentionCommands(t *testing.T) {
 	}{
 		{[]string{"erase", "--lake", lakeDir, "--customer", "cust-1", "--conversations", "--dry-run"}, "would erase: 4 events of 1 conversations removed"},
 		{[]string{"erase", "--lake", lakeDir, "--customer", "cust-1", "--conversations", "--reason", "DSR-1"}, "erased: 4 events of 1 conversations removed"},
+		// Repeated: nothing left, and it says why that is fine.
 		{[]string{"erase", "--lake", lakeDir, "--customer", "cust-1"}, "erased: 0 events of 0 conversations removed"},
+		{[]string{"erase", "--lake", lakeDir, "--customer", "cust-1"}, "the lake holds nothing of the customer: already erased by run "},
 		{[]string{"retention", "--lake", lakeDir, "--keep", "4000d", "--dry-run"}, "dry run, would have dropped 0 events"},
 	}
 	for _, s := range steps {
@@ -64,11 +70,16 @@ func TestEraseRetentionCommands(t *testing.T) {
 	var actions []string
 	for _, e := range entries {
 		if e.Status != governance.StatusStarted { // each run's end line
-			actions = append(actions, e.Action)
+			actions = append(actions, e.Action+" "+e.Status)
 		}
 	}
-	if got := strings.Join(actions, ","); got != "erase,erase,erase,retention" {
+	if got := strings.Join(actions, ","); got != "erase failed,erase failed,erase completed,erase completed,erase completed,erase completed,retention completed" {
 		t.Errorf("audit actions = %s", got)
+	}
+	// The failed runs' errors name no customer: the log knows them by digest only.
+	audit, err := os.ReadFile(filepath.Join(lakeDir, lake.AuditDir, governance.AuditFile))
+	if err != nil || strings.Contains(string(audit), "cust-") {
+		t.Errorf("the audit log names a customer (%v):\n%s", err, audit)
 	}
 }
 
