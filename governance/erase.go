@@ -47,7 +47,8 @@ type EraseConfig struct {
 	// OutputRewriters rewrite the kinds of output whose layout this package
 	// does not own; cmd/parley passes QA's (packets and ledgers). Tables
 	// (CSV with a header, Parquet) with conversation_id, customer_id or
-	// actor_id columns are rewritten here.
+	// actor_id columns are rewritten here, and those with a review_id of a
+	// review another table ties to a conversation (qa_ratings).
 	OutputRewriters []OutputRewriter
 }
 

@@ -57,8 +57,10 @@ type OutputStats struct {
 }
 
 // idColumns are the columns by which a row of an output names a
-// conversation or a customer: those of the warehouse's views.
-var idColumns = [...]string{"conversation_id", "customer_id", "actor_id"}
+// conversation or a customer: those of the warehouse's views. A row with a
+// review_id and no conversation_id (qa_ratings) belongs to the review's
+// conversation, as a table with both columns (qa_reviews) says.
+var idColumns = [...]string{"conversation_id", "customer_id", "actor_id", "review_id"}
 
 // outputEraser removes the customer's conversations from the outputs.
 type outputEraser struct {
@@ -73,6 +75,8 @@ type outputEraser struct {
 	remaining []string
 	// rewritten are the files rewritten (in a dry run: that would be).
 	rewritten map[string]bool
+	// reviews are the conversations of the reviews met in the outputs, by review ID.
+	reviews map[string]string
 }
 
 // drop reports whether conversation id is the customer's, learning it when
@@ -92,8 +96,19 @@ func (o *outputEraser) drop(id string) bool {
 }
 
 // dropRow reports whether a row with these ID columns ("" when absent) goes.
+// Its review, if it names one, is learnt: a row naming only the review
+// goes with the review's conversation.
 func (o *outputEraser) dropRow(ids [len(idColumns)]string) bool {
-	conv, customer, actor := ids[0], ids[1], ids[2]
+	conv, customer, actor, review := ids[0], ids[1], ids[2], ids[3]
+	switch {
+	case review != "" && conv == "":
+		conv = o.reviews[review]
+	case review != "":
+		if o.reviews == nil {
+			o.reviews = make(map[string]string)
+		}
+		o.reviews[review] = conv
+	}
 	if customer == o.cfg.Customer || actor == o.cfg.Customer {
 		if conv != "" {
 			o.convs[conv] = true
@@ -108,8 +123,9 @@ func (o *outputEraser) dropRow(ids [len(idColumns)]string) bool {
 // goes from them entirely, with --conversations or without.
 func (o *outputEraser) run(ctx context.Context) error {
 	// First learn the customer's conversations from outputs that say whose
-	// they are (an exported conversations view), so that every output,
-	// whatever order it is met in, loses all of them.
+	// they are (an exported conversations view), and the reviews'
+	// conversations (qa_reviews), so that every output, whatever order it
+	// is met in, loses all of them.
 	err := o.walk(func(path string, d fs.DirEntry) error {
 		if d.IsDir() || !isTable(path) {
 			return nil
@@ -587,9 +603,10 @@ func parquetRows(ctx context.Context, path string, drop func([len(idColumns)]str
 		return 0, false, nil //nolint:nilerr // not Parquet after all: only the byte check applies
 	}
 	schema := pf.Schema()
-	cols := [len(idColumns)]int{-1, -1, -1}
+	var cols [len(idColumns)]int
 	hasIDs := false
 	for i, name := range idColumns {
+		cols[i] = -1
 		if leaf, ok := schema.Lookup(name); ok && leaf.MaxRepetitionLevel == 0 && leaf.Node.Type().Kind() == parquet.ByteArray {
 			cols[i], hasIDs = leaf.ColumnIndex, true
 		}

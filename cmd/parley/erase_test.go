@@ -1,7 +1,9 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -10,8 +12,10 @@ import (
 	"testing"
 
 	"github.com/parley-cx/parley/governance"
+	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/lake"
 	"github.com/parley-cx/parley/internal/warehouse"
+	"github.com/parley-cx/parley/qa"
 )
 
 // TestEraseRetentionCommands drives erase and retention through the CLI on
@@ -104,6 +108,9 @@ func TestEraseAlsoOutputs(t *testing.T) {
 		return out
 	}
 	must("import", "--lake", lakeDir, metricsFixture("basic.jsonl"))
+	// A review of cust-10's conversation whose category comments quote them.
+	review := importReview(t, lakeDir, "rv-00000000000000a1", "c-rep-a", "2026-03-21T09:30:00Z", "the customer said their password is hunter2")
+	importReview(t, lakeDir, "rv-00000000000000a2", "c-bot-contained", "2026-03-21T09:40:00Z", "fine")
 	must("build", "--lake", lakeDir, "--db", db)
 	must("qa", "sample", "--db", db, "--out", qaDir, "--from", "2026-03-01", "--to", "2026-03-10", "--size", "14", "--date", "2026-03-20")
 	must("export", "--db", db, "--out", exportDir)
@@ -150,6 +157,8 @@ func TestEraseAlsoOutputs(t *testing.T) {
 		q := `SELECT count(*) || ':' || coalesce(sum(hash(t::VARCHAR)), 0) FROM read_parquet(?) t`
 		if duck(`SELECT count(*) FROM parquet_schema(?) WHERE name = 'conversation_id'`, f) > 0 {
 			q += ` WHERE conversation_id IS NULL OR conversation_id NOT IN ('c-rep-a', 'c-rep-b')`
+		} else if duck(`SELECT count(*) FROM parquet_schema(?) WHERE name = 'review_id'`, f) > 0 {
+			q += ` WHERE review_id <> '` + review + `'`
 		}
 		if err := conn.QueryRow(q, f).Scan(&rows); err != nil {
 			t.Fatal(err)
@@ -168,6 +177,13 @@ func TestEraseAlsoOutputs(t *testing.T) {
 	}
 	if withTarget < 3 {
 		t.Fatalf("control: only %d exported files hold the target's conversations", withTarget)
+	}
+	ratings := filepath.Join(exportDir, "qa_ratings.parquet")
+	reviewRatings := func() int64 {
+		return duck(`SELECT count(*) FROM read_parquet(?) WHERE review_id = ?`, ratings, review)
+	}
+	if reviewRatings() == 0 || duck(`SELECT count(*) FROM read_parquet(?) WHERE comment LIKE '%hunter2%'`, ratings) == 0 {
+		t.Fatalf("control: %s does not hold the review's commented ratings", ratings)
 	}
 	packet := filepath.Join(qaDir, "2026-03-20-20260320")
 	for _, f := range []string{filepath.Join(packet, "manifest.csv"), filepath.Join(qaDir, "ledger.csv"), filepath.Join(exportDir, "convs.csv")} {
@@ -233,6 +249,10 @@ func TestEraseAlsoOutputs(t *testing.T) {
 		if n := duck(`SELECT count(*) FROM read_parquet(?) WHERE conversation_id = 'c-bot-contained'`, f); rowsBefore[f] > 0 && n == 0 && strings.Contains(f, "conversations") {
 			t.Errorf("%s lost cust-1's conversation", f)
 		}
+	}
+	// qa_ratings names only the review: its rows go with the review's conversation.
+	if n := reviewRatings(); n != 0 {
+		t.Errorf("%s keeps %d ratings of the review of the target's conversation", ratings, n)
 	}
 	if n := duck(`SELECT count(*) FROM read_parquet(?)`, filepath.Join(exportDir, "conversations.parquet")); n != rowsBefore[filepath.Join(exportDir, "conversations.parquet")]-2 {
 		t.Errorf("conversations.parquet has %d rows, want 2 fewer than %d", n, rowsBefore[filepath.Join(exportDir, "conversations.parquet")])
@@ -316,4 +336,31 @@ func filesHolding(t *testing.T, root, s string) []string {
 		t.Fatal(err)
 	}
 	return hits
+}
+
+// importReview imports with parley qa import one review, of the default
+// scorecard, of conversation conv by reviewer bob of agent ag-1, every
+// category at the bottom of its scale and commented; it returns its ID.
+func importReview(t *testing.T, lakeDir, id, conv, reviewedAt, comment string) string {
+	t.Helper()
+	card := config.DefaultScorecard()
+	review := qa.Review{ReviewID: id, Run: "2026-03-20-7", ConversationID: conv, AgentID: "ag-1", ReviewerID: "bob",
+		Scorecard: card.Name, ScorecardVersion: card.Version(), ReviewedAt: reviewedAt, Comment: comment}
+	for _, c := range card.Categories {
+		lo, _, _ := config.ScaleRange(c.Scale)
+		n := json.Number(fmt.Sprint(lo))
+		review.Ratings = append(review.Ratings, qa.Rating{Category: c.Name, Rating: &n, Comment: comment})
+	}
+	line, err := json.Marshal(review)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scores := filepath.Join(t.TempDir(), "scores.jsonl")
+	if err := os.WriteFile(scores, append(line, '\n'), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := parleyCombined(t, "qa", "import", "--lake", lakeDir, scores); err != nil {
+		t.Fatalf("qa import: %v\n%s", err, out)
+	}
+	return id
 }
