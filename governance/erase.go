@@ -383,12 +383,19 @@ func eraseLake(ctx context.Context, cfg EraseConfig, audit auditLog, log *slog.L
 			}
 		}
 	}
+	// The earliest erased event of each conversation: its reviews keep the
+	// conversation's date (eraseReviews).
+	starts := make(map[string]time.Time)
 	dropEvent := func(r *lake.Row) (keep, changed bool) {
 		if isCustomer(r) {
 			convs[r.ConversationID] = true
-			return false, false
+		} else if !(cfg.Conversations && convs[r.ConversationID]) {
+			return true, false
 		}
-		return !(cfg.Conversations && convs[r.ConversationID]), false
+		if start, ok := starts[r.ConversationID]; !ok || r.OccurredAt.Before(start) {
+			starts[r.ConversationID] = r.OccurredAt
+		}
+		return false, false
 	}
 	for _, path := range events {
 		n, err := apply(ctx, path, dropEvent, cfg.DryRun, log, rewritten)
@@ -441,7 +448,7 @@ func eraseLake(ctx context.Context, cfg EraseConfig, audit auditLog, log *slog.L
 			"Inspect them (source/partition/offset) and scrub by hand if they are the customer's",
 			"count", len(unknown), "dead_letters", slices.Sorted(maps.Keys(unknown)))
 	}
-	if err := eraseReviews(ctx, cfg, audit, convs, log, st, rewritten); err != nil {
+	if err := eraseReviews(ctx, cfg, audit, convs, starts, log, st, rewritten); err != nil {
 		return lakeErased{}, err
 	}
 	found := lakeErased{convs: convs}
@@ -482,11 +489,16 @@ func nearCustomers(ctx context.Context, events []string, id string) ([]string, e
 // and times stay; what could quote or point at the customer goes: the
 // review's and every rating's comment and a dispute's reason are cleared,
 // and with Conversations (the conversation is gone from the lake) its
-// conversation ID becomes lake.ErasedConversationID. The customer's
+// conversation ID becomes lake.ErasedConversationID. Its
+// ConversationStartedAt becomes the earliest erased event of the
+// conversation (from starts) if that is earlier than what it holds: with
+// the events the lake keeps, the conversation's start as it was, so that
+// the review keeps the conversation's date and the agent's figures of that
+// period do not change. The customer's
 // conversations are those the lake holds, and those an earlier erase of
 // the same customer recorded by digest in the audit log (a scores file
-// imported after that erase).
-func eraseReviews(ctx context.Context, cfg EraseConfig, audit auditLog, convs map[string]bool, log *slog.Logger, st *EraseStats, rewritten func(string) error) error {
+// imported after that erase: its conversation's start is no longer known).
+func eraseReviews(ctx context.Context, cfg EraseConfig, audit auditLog, convs map[string]bool, starts map[string]time.Time, log *slog.Logger, st *EraseStats, rewritten func(string) error) error {
 	files, err := lakeFiles(cfg.Lake, lake.ReviewsGlob(cfg.Lake))
 	if err != nil || len(files) == 0 {
 		return err
@@ -504,6 +516,9 @@ func eraseReviews(ctx context.Context, cfg EraseConfig, audit auditLog, convs ma
 			if r.Ratings[i].Comment != "" {
 				r.Ratings[i].Comment, changed = "", true
 			}
+		}
+		if start, ok := starts[r.ConversationID]; ok && (r.ConversationStartedAt.IsZero() || start.Before(r.ConversationStartedAt)) {
+			r.ConversationStartedAt, changed = start, true
 		}
 		if cfg.Conversations {
 			r.ConversationID, changed = lake.ErasedConversationID(r.ConversationID), true
