@@ -99,9 +99,19 @@ func auditedRun(audit auditLog, e Entry, log *slog.Logger, do func(e *Entry) err
 	runErr := do(&e)
 	e.Status = StatusCompleted
 	if runErr != nil {
-		e.Status, e.Error = StatusFailed, runErr.Error()
+		e.Status, e.Error = StatusFailed, auditText(runErr)
 	}
 	return errors.Join(runErr, audit.append(e))
+}
+
+// auditText is how the audit log records err: an error whose text names
+// people (as CustomerNotFoundError's does) gives an AuditText without them.
+func auditText(err error) string {
+	var a interface{ AuditText() string }
+	if errors.As(err, &a) {
+		return a.AuditText()
+	}
+	return err.Error()
 }
 
 // endInterrupted appends an "interrupted" line for every run that started

@@ -57,7 +57,7 @@ func holdLake(ctx context.Context, root string, opt objstore.Options, command st
 // batches, removes leftovers, copies events, dead letters and reviews into
 // a scratch folder, runs the folder erase there, and uploads each file it
 // rewrites over its object, conditional on the ETag copied (If-Match).
-func eraseBucket(ctx context.Context, cfg EraseConfig, h *heldLake, log *slog.Logger, st *EraseStats) (map[string]bool, error) {
+func eraseBucket(ctx context.Context, cfg EraseConfig, h *heldLake, log *slog.Logger, st *EraseStats) (lakeErased, error) {
 	b := h.bucket
 	if !cfg.DryRun {
 		// Safe beside a live owner doing the same: the staged copy is
@@ -65,7 +65,7 @@ func eraseBucket(ctx context.Context, cfg EraseConfig, h *heldLake, log *slog.Lo
 		// owner finds it gone instead of overwriting the erased file.
 		n, err := lake.FinishPending(ctx, b)
 		if err != nil {
-			return nil, fmt.Errorf("governance: erase: %w", err)
+			return lakeErased{}, fmt.Errorf("governance: erase: %w", err)
 		}
 		if n > 0 {
 			log.Info("erase: copied into place batches their ingest had committed but not finished publishing", "batches", n)
@@ -74,17 +74,17 @@ func eraseBucket(ctx context.Context, cfg EraseConfig, h *heldLake, log *slog.Lo
 	sw, err := lake.SweepBucket(ctx, b, lake.SweepOptions{DryRun: cfg.DryRun, Log: log})
 	st.Leftovers, st.LeftoversInUse = len(sw.Removed), len(sw.InUse)
 	if err != nil {
-		return nil, fmt.Errorf("governance: erase: %w", err)
+		return lakeErased{}, fmt.Errorf("governance: erase: %w", err)
 	}
 	warnInUse(log, sw.InUse)
 	scratch, err := os.MkdirTemp("", "parley-erase-")
 	if err != nil {
-		return nil, fmt.Errorf("governance: erase: scratch folder: %w", err)
+		return lakeErased{}, fmt.Errorf("governance: erase: scratch folder: %w", err)
 	}
 	defer os.RemoveAll(scratch) // copies of the lake, the customer's included
 	synced, err := lake.SyncCache(ctx, b, scratch, []string{lake.EventsDir + "/", lake.DeadLetterDir + "/", lake.ReviewsDir + "/"}, log)
 	if err != nil {
-		return nil, fmt.Errorf("governance: erase: copy the lake: %w", err)
+		return lakeErased{}, fmt.Errorf("governance: erase: copy the lake: %w", err)
 	}
 	local := cfg
 	local.Lake = scratch

@@ -16,6 +16,7 @@ import (
 	"github.com/parley-cx/parley/internal/fielderr"
 	"github.com/parley-cx/parley/internal/lake"
 	"github.com/parley-cx/parley/internal/objstore"
+	"github.com/parley-cx/parley/internal/suggest"
 )
 
 // EraseConfig configures Erase.
@@ -46,7 +47,8 @@ type EraseConfig struct {
 	// OutputRewriters rewrite the kinds of output whose layout this package
 	// does not own; cmd/parley passes QA's (packets and ledgers). Tables
 	// (CSV with a header, Parquet) with conversation_id, customer_id or
-	// actor_id columns are rewritten here.
+	// actor_id columns are rewritten here, and those with a review_id of a
+	// review another table ties to a conversation (qa_ratings).
 	OutputRewriters []OutputRewriter
 }
 
@@ -109,6 +111,16 @@ type EraseStats struct {
 	Leftovers, LeftoversInUse int
 	// Outputs is what erasing from EraseConfig.Outputs did.
 	Outputs OutputStats
+	// AlreadyErased is the end line of the latest earlier erase of the
+	// customer that completed (not a dry run), when this run found nothing of
+	// theirs left in the lake: a repeated request, not a mistyped ID.
+	AlreadyErased *Entry
+}
+
+// found reports whether the run found anything of the customer: in the
+// lake, or in the outputs.
+func (s EraseStats) found() bool {
+	return s.Events+s.DeadLetters+s.Reviews+s.Outputs.Removed > 0 || s.Outputs.StillHolding > 0
 }
 
 // String is a one-line summary for the CLI.
@@ -128,7 +140,33 @@ func (s EraseStats) String() string {
 		out += fmt.Sprintf("; outputs: %d rows and pages removed, %d of %d files rewritten, %d still holding the customer",
 			o.Removed, o.FilesRewritten, o.FilesChecked, o.StillHolding)
 	}
+	if a := s.AlreadyErased; a != nil {
+		out += fmt.Sprintf("; the lake holds nothing of the customer: already erased by run %s on %s (%d events removed then)",
+			a.Run, a.Time.UTC().Format(time.RFC3339), a.Counts["events"])
+	}
 	return out
+}
+
+// CustomerNotFoundError is Erase's error when neither the lake (events,
+// dead letters, QA reviews) nor the outputs hold anything of the customer
+// and the audit log records no earlier erase of them: most likely a
+// mistyped ID, which must not look like a request carried out. Nothing was
+// changed. Near lists customer IDs of the lake close to the one given.
+type CustomerNotFoundError struct {
+	Customer string
+	Near     []string
+}
+
+func (e *CustomerNotFoundError) Error() string {
+	return fmt.Sprintf("governance: erase: no event, dead letter or QA review in the lake has the customer ID %q, and no earlier erase of it is recorded; nothing was erased%s",
+		e.Customer, suggest.Hint(e.Customer, e.Near))
+}
+
+// AuditText is the error as the audit log records it: the audit log names
+// customers by digest only, so neither the ID given nor those of Near
+// (other customers') appear.
+func (e *CustomerNotFoundError) AuditText() string {
+	return "governance: erase: no event, dead letter or QA review in the lake has this customer ID, and no earlier erase of it is recorded; nothing was erased"
 }
 
 // erasedDetail replaces a scrubbed dead letter's detail, which may quote the input.
@@ -208,28 +246,70 @@ func Erase(ctx context.Context, cfg EraseConfig) (EraseStats, error) {
 	return st, err
 }
 
+// lakeErased is what erasing from the lake found.
+type lakeErased struct {
+	// convs are the customer's conversations.
+	convs map[string]bool
+	// near are customer IDs of the lake close to the one asked for, looked
+	// for only when the lake holds nothing of the customer and no erase of
+	// them is recorded (the "did you mean" of CustomerNotFoundError).
+	near []string
+}
+
 // erase does the work of Erase and returns the customer's conversations.
 func erase(ctx context.Context, cfg EraseConfig, h *heldLake, log *slog.Logger, st *EraseStats) (map[string]bool, error) {
-	var convs map[string]bool
+	var found lakeErased
 	var err error
 	if h.bucket != nil {
-		convs, err = eraseBucket(ctx, cfg, h, log, st)
+		found, err = eraseBucket(ctx, cfg, h, log, st)
 	} else {
-		convs, err = eraseFolder(ctx, cfg, h.audit, log, st)
+		found, err = eraseFolder(ctx, cfg, h.audit, log, st)
 	}
-	if err != nil || len(cfg.Outputs) == 0 {
+	convs := found.convs
+	if err != nil {
 		return convs, err
 	}
+	if st.Events+st.DeadLetters+st.Reviews == 0 {
+		st.AlreadyErased = earlierErase(h.audit, cfg.Customer)
+	}
+	if len(cfg.Outputs) > 0 {
+		err = eraseOutputs(ctx, cfg, h, log, st, convs)
+	}
+	if err == nil && !st.found() && st.AlreadyErased == nil {
+		err = &CustomerNotFoundError{Customer: cfg.Customer, Near: found.near}
+	}
+	return convs, err
+}
+
+// eraseOutputs removes the customer's conversations from cfg.Outputs.
+func eraseOutputs(ctx context.Context, cfg EraseConfig, h *heldLake, log *slog.Logger, st *EraseStats, convs map[string]bool) error {
 	o := outputEraser{cfg: cfg, log: log, convs: convs, hashed: conversationDigests(h.audit, cfg.Customer), st: &st.Outputs}
 	if len(convs) == 0 && len(o.hashed) == 0 {
 		log.Warn("erase: neither the lake nor the audit log knows a conversation of the customer; outputs are checked for the customer's ID and customer_id/actor_id columns only")
 	}
-	err = o.run(ctx)
+	err := o.run(ctx)
 	st.Outputs.StillHolding = len(o.remaining)
 	if err == nil && len(o.remaining) > 0 {
 		err = &OutputsStillHoldError{Files: o.remaining, DryRun: cfg.DryRun}
 	}
-	return convs, err
+	return err
+}
+
+// earlierErase is the end line of the latest erase of customer recorded in
+// the audit log as completed, not a dry run, that found something of
+// theirs; nil if none. A line of the log
+// that does not decode was reported when the run started.
+func earlierErase(audit auditLog, customer string) *Entry {
+	entries, _ := audit.read() //nolint:errcheck // see above; every whole line is returned
+	want := CustomerDigest(customer)
+	for i := len(entries) - 1; i >= 0; i-- {
+		e := entries[i]
+		found := e.Counts["events"] + e.Counts["dead_letters"] + e.Counts["reviews"] + e.Counts["outputs_removed"]
+		if e.Action == "erase" && e.Status == StatusCompleted && !e.DryRun && e.Params["customer_sha256"] == want && found > 0 {
+			return &e
+		}
+	}
+	return nil
 }
 
 // OutputsStillHoldError lists the files under the outputs that still name
@@ -253,11 +333,11 @@ func (e *OutputsStillHoldError) Error() string {
 // eraseFolder erases from a lake folder, after removing what interrupted
 // commands left: leftovers hold copies of events no reader sees, and so no
 // rewrite would reach.
-func eraseFolder(ctx context.Context, cfg EraseConfig, audit auditLog, log *slog.Logger, st *EraseStats) (map[string]bool, error) {
+func eraseFolder(ctx context.Context, cfg EraseConfig, audit auditLog, log *slog.Logger, st *EraseStats) (lakeErased, error) {
 	sw, err := lake.Sweep(cfg.Lake, lake.SweepOptions{DryRun: cfg.DryRun, Log: log})
 	st.Leftovers, st.LeftoversInUse = len(sw.Removed), len(sw.InUse)
 	if err != nil {
-		return nil, fmt.Errorf("governance: erase: %w", err)
+		return lakeErased{}, fmt.Errorf("governance: erase: %w", err)
 	}
 	warnInUse(log, sw.InUse)
 	return eraseLake(ctx, cfg, audit, log, st, nil)
@@ -275,14 +355,14 @@ func warnInUse(log *slog.Logger, inUse []string) {
 
 // eraseLake erases the customer from the lake folder cfg.Lake's files;
 // rewritten, if set, is called with each file once it is rewritten.
-func eraseLake(ctx context.Context, cfg EraseConfig, audit auditLog, log *slog.Logger, st *EraseStats, rewritten func(path string) error) (map[string]bool, error) {
+func eraseLake(ctx context.Context, cfg EraseConfig, audit auditLog, log *slog.Logger, st *EraseStats, rewritten func(path string) error) (lakeErased, error) {
 	events, err := lakeFiles(cfg.Lake, lake.EventsGlob(cfg.Lake))
 	if err != nil {
-		return nil, err
+		return lakeErased{}, err
 	}
 	dead, err := lakeFiles(cfg.Lake, lake.DeadLetterGlob(cfg.Lake))
 	if err != nil {
-		return nil, err
+		return lakeErased{}, err
 	}
 	isCustomer := func(r *lake.Row) bool {
 		return lake.Text(r.ActorRole) == event.RoleCustomer && lake.Text(r.ActorID) == cfg.Customer
@@ -299,16 +379,23 @@ func eraseLake(ctx context.Context, cfg EraseConfig, audit auditLog, log *slog.L
 				return nil
 			})
 			if err != nil {
-				return nil, err
+				return lakeErased{}, err
 			}
 		}
 	}
+	// The earliest erased event of each conversation: its reviews keep the
+	// conversation's date (eraseReviews).
+	starts := make(map[string]time.Time)
 	dropEvent := func(r *lake.Row) (keep, changed bool) {
 		if isCustomer(r) {
 			convs[r.ConversationID] = true
-			return false, false
+		} else if !(cfg.Conversations && convs[r.ConversationID]) {
+			return true, false
 		}
-		return !(cfg.Conversations && convs[r.ConversationID]), false
+		if start, ok := starts[r.ConversationID]; !ok || r.OccurredAt.Before(start) {
+			starts[r.ConversationID] = r.OccurredAt
+		}
+		return false, false
 	}
 	for _, path := range events {
 		n, err := apply(ctx, path, dropEvent, cfg.DryRun, log, rewritten)
@@ -319,7 +406,7 @@ func eraseLake(ctx context.Context, cfg EraseConfig, audit auditLog, log *slog.L
 		st.Events += n.removed
 		st.Conversations = int64(len(convs))
 		if err != nil {
-			return nil, err
+			return lakeErased{}, err
 		}
 	}
 
@@ -352,7 +439,7 @@ func eraseLake(ctx context.Context, cfg EraseConfig, audit auditLog, log *slog.L
 		}
 		st.DeadLetters += n.changed
 		if err != nil {
-			return nil, err
+			return lakeErased{}, err
 		}
 	}
 	st.DeadLettersUnverifiable = int64(len(unknown))
@@ -361,10 +448,39 @@ func eraseLake(ctx context.Context, cfg EraseConfig, audit auditLog, log *slog.L
 			"Inspect them (source/partition/offset) and scrub by hand if they are the customer's",
 			"count", len(unknown), "dead_letters", slices.Sorted(maps.Keys(unknown)))
 	}
-	if err := eraseReviews(ctx, cfg, audit, convs, log, st, rewritten); err != nil {
-		return nil, err
+	if err := eraseReviews(ctx, cfg, audit, convs, starts, log, st, rewritten); err != nil {
+		return lakeErased{}, err
 	}
-	return convs, nil
+	found := lakeErased{convs: convs}
+	if st.Events+st.DeadLetters+st.Reviews == 0 && earlierErase(audit, cfg.Customer) == nil {
+		// Most likely a mistyped ID: the error names the customers it may have meant.
+		if found.near, err = nearCustomers(ctx, events, cfg.Customer); err != nil {
+			return lakeErased{}, err
+		}
+	}
+	return found, nil
+}
+
+// maxNearMisses bounds the IDs a "did you mean" offers.
+const maxNearMisses = 5
+
+// nearCustomers are the customer IDs of the events files close to id
+// (suggest.Close), sorted, at most maxNearMisses of them.
+func nearCustomers(ctx context.Context, events []string, id string) ([]string, error) {
+	near := make(map[string]bool)
+	for _, path := range events {
+		err := lake.EachRow(ctx, path, func(r *lake.Row) error {
+			if actor := lake.Text(r.ActorID); lake.Text(r.ActorRole) == event.RoleCustomer && !near[actor] && suggest.Close(id, actor) {
+				near[actor] = true
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	out := slices.Sorted(maps.Keys(near))
+	return out[:min(len(out), maxNearMisses)], nil
 }
 
 // eraseReviews scrubs the customer's conversations from the QA reviews
@@ -373,11 +489,16 @@ func eraseLake(ctx context.Context, cfg EraseConfig, audit auditLog, log *slog.L
 // and times stay; what could quote or point at the customer goes: the
 // review's and every rating's comment and a dispute's reason are cleared,
 // and with Conversations (the conversation is gone from the lake) its
-// conversation ID becomes lake.ErasedConversationID. The customer's
+// conversation ID becomes lake.ErasedConversationID. Its
+// ConversationStartedAt becomes the earliest erased event of the
+// conversation (from starts) if that is earlier than what it holds: with
+// the events the lake keeps, the conversation's start as it was, so that
+// the review keeps the conversation's date and the agent's figures of that
+// period do not change. The customer's
 // conversations are those the lake holds, and those an earlier erase of
 // the same customer recorded by digest in the audit log (a scores file
-// imported after that erase).
-func eraseReviews(ctx context.Context, cfg EraseConfig, audit auditLog, convs map[string]bool, log *slog.Logger, st *EraseStats, rewritten func(string) error) error {
+// imported after that erase: its conversation's start is no longer known).
+func eraseReviews(ctx context.Context, cfg EraseConfig, audit auditLog, convs map[string]bool, starts map[string]time.Time, log *slog.Logger, st *EraseStats, rewritten func(string) error) error {
 	files, err := lakeFiles(cfg.Lake, lake.ReviewsGlob(cfg.Lake))
 	if err != nil || len(files) == 0 {
 		return err
@@ -395,6 +516,9 @@ func eraseReviews(ctx context.Context, cfg EraseConfig, audit auditLog, convs ma
 			if r.Ratings[i].Comment != "" {
 				r.Ratings[i].Comment, changed = "", true
 			}
+		}
+		if start, ok := starts[r.ConversationID]; ok && (r.ConversationStartedAt.IsZero() || start.Before(r.ConversationStartedAt)) {
+			r.ConversationStartedAt, changed = start, true
 		}
 		if cfg.Conversations {
 			r.ConversationID, changed = lake.ErasedConversationID(r.ConversationID), true

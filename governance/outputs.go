@@ -3,7 +3,9 @@ package governance
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
+	"encoding/base64"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -55,8 +57,10 @@ type OutputStats struct {
 }
 
 // idColumns are the columns by which a row of an output names a
-// conversation or a customer: those of the warehouse's views.
-var idColumns = [...]string{"conversation_id", "customer_id", "actor_id"}
+// conversation or a customer: those of the warehouse's views. A row with a
+// review_id and no conversation_id (qa_ratings) belongs to the review's
+// conversation, as a table with both columns (qa_reviews) says.
+var idColumns = [...]string{"conversation_id", "customer_id", "actor_id", "review_id"}
 
 // outputEraser removes the customer's conversations from the outputs.
 type outputEraser struct {
@@ -71,6 +75,8 @@ type outputEraser struct {
 	remaining []string
 	// rewritten are the files rewritten (in a dry run: that would be).
 	rewritten map[string]bool
+	// reviews are the conversations of the reviews met in the outputs, by review ID.
+	reviews map[string]string
 }
 
 // drop reports whether conversation id is the customer's, learning it when
@@ -90,8 +96,19 @@ func (o *outputEraser) drop(id string) bool {
 }
 
 // dropRow reports whether a row with these ID columns ("" when absent) goes.
+// Its review, if it names one, is learnt: a row naming only the review
+// goes with the review's conversation.
 func (o *outputEraser) dropRow(ids [len(idColumns)]string) bool {
-	conv, customer, actor := ids[0], ids[1], ids[2]
+	conv, customer, actor, review := ids[0], ids[1], ids[2], ids[3]
+	switch {
+	case review != "" && conv == "":
+		conv = o.reviews[review]
+	case review != "":
+		if o.reviews == nil {
+			o.reviews = make(map[string]string)
+		}
+		o.reviews[review] = conv
+	}
 	if customer == o.cfg.Customer || actor == o.cfg.Customer {
 		if conv != "" {
 			o.convs[conv] = true
@@ -106,8 +123,9 @@ func (o *outputEraser) dropRow(ids [len(idColumns)]string) bool {
 // goes from them entirely, with --conversations or without.
 func (o *outputEraser) run(ctx context.Context) error {
 	// First learn the customer's conversations from outputs that say whose
-	// they are (an exported conversations view), so that every output,
-	// whatever order it is met in, loses all of them.
+	// they are (an exported conversations view), and the reviews'
+	// conversations (qa_reviews), so that every output, whatever order it
+	// is met in, loses all of them.
 	err := o.walk(func(path string, d fs.DirEntry) error {
 		if d.IsDir() || !isTable(path) {
 			return nil
@@ -234,10 +252,13 @@ func (o *outputEraser) check(ctx context.Context) error {
 				holds, isParquet, err = parquetHolds(path, func(v []byte) bool { return string(v) == o.cfg.Customer || o.drop(string(v)) })
 			}
 			if err == nil && !isParquet {
-				holds, err = fileHoldsWord(path, words)
+				holds, err = textHolds(path, openFile(path), words, unresolved)
 			}
-			if err == nil && !holds && !isParquet && len(unresolved) > 0 {
-				holds, err = fileHoldsToken(path, func(tok []byte) bool { return unresolved[CustomerDigest(string(tok))] })
+			if err == nil && !holds && !isParquet {
+				// A page's figures are embedded compressed: decoded, they are text again.
+				holds, err = embeddedHolds(path, func(name string, open opener) (bool, error) {
+					return textHolds(name, open, words, unresolved)
+				})
 			}
 			if err != nil {
 				return err
@@ -274,12 +295,123 @@ func encodings(id string) []string {
 	return slices.DeleteFunc(forms, func(s string) bool { return s == "" })
 }
 
-// fileHoldsWord reports whether any of words occurs in the file as a whole
-// word (containsWord), reading it in pieces whatever its size.
-func fileHoldsWord(path string, words [][]byte) (bool, error) {
+// opener opens a fresh reader of one text to check (a file, or data a
+// file embeds), so that it can be read more than once.
+type opener func() (io.ReadCloser, error)
+
+// openFile opens the file at path.
+func openFile(path string) opener {
+	return func() (io.ReadCloser, error) { return os.Open(path) }
+}
+
+// textHolds reports whether the text open reads (name says what it is, for
+// errors) holds one of words as a whole word, or a token whose digest is
+// one of unresolved.
+func textHolds(name string, open opener, words [][]byte, unresolved map[string]bool) (bool, error) {
+	holds, err := holdsWord(name, open, words)
+	if err == nil && !holds && len(unresolved) > 0 {
+		holds, err = holdsToken(name, open, func(tok []byte) bool { return unresolved[CustomerDigest(string(tok))] })
+	}
+	return holds, err
+}
+
+// minEmbedded is the shortest run of base64 embeddedHolds decodes: shorter
+// ones are words and IDs, not embedded data.
+const minEmbedded = 64
+
+// embeddedHolds reports whether data the file at path embeds in base64
+// holds what holds looks for, once decoded and, if it is gzip, inflated:
+// a report page's figures (gzipped JSON, dashboards' encodeData), a CSV
+// download in a data: URL. Base64 in a JSON or JavaScript string may
+// escape "/" as \/ and "+" or "=" as \u002b, \u003d; those read as the
+// characters. Runs are decoded one level deep: Parley embeds nothing in
+// what it embeds.
+func embeddedHolds(path string, holds func(name string, open opener) (bool, error)) (bool, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return false, fmt.Errorf("governance: check %s: %w", path, err)
+	}
+	defer f.Close()
+	r := bufio.NewReaderSize(f, 1<<20)
+	var run []byte
+	for {
+		b, err := r.ReadByte()
+		eof := errors.Is(err, io.EOF)
+		if err != nil && !eof {
+			return false, fmt.Errorf("governance: check %s: %w", path, err)
+		}
+		if !eof && b == '\\' {
+			b = unescapeBase64(r)
+		}
+		if !eof && isBase64(b) {
+			run = append(run, b)
+			continue
+		}
+		if len(run) >= minEmbedded {
+			if data, ok := decodeEmbedded(run); ok {
+				name := fmt.Sprintf("%s (data embedded in base64)", path)
+				if h, err := holds(name, data); h || err != nil {
+					return h, err
+				}
+			}
+		}
+		run = run[:0]
+		if eof {
+			return false, nil
+		}
+	}
+}
+
+// unescapeBase64 reads what follows a backslash: the base64 character a
+// JSON or JavaScript escape stands for, or 0 (no base64 character) when it
+// is not one.
+func unescapeBase64(r *bufio.Reader) byte {
+	next, err := r.Peek(1)
+	if err != nil {
+		return 0
+	}
+	if next[0] == '/' {
+		_, _ = r.ReadByte() //nolint:errcheck // peeked
+		return '/'
+	}
+	esc, err := r.Peek(5)
+	if err != nil || esc[0] != 'u' {
+		return 0
+	}
+	c := map[string]byte{"002b": '+', "002f": '/', "003d": '='}[strings.ToLower(string(esc[1:]))]
+	if c != 0 {
+		_, _ = r.Discard(5) //nolint:errcheck // peeked
+	}
+	return c
+}
+
+// isBase64 says whether b is of the standard base64 alphabet or its padding.
+func isBase64(b byte) bool {
+	return 'A' <= b && b <= 'Z' || 'a' <= b && b <= 'z' || '0' <= b && b <= '9' || b == '+' || b == '/' || b == '='
+}
+
+// decodeEmbedded decodes a run of base64 and, if that is gzip, opens it
+// inflated; ok is false when the run is not base64 after all.
+func decodeEmbedded(run []byte) (opener, bool) {
+	data, err := base64.StdEncoding.DecodeString(string(run))
+	if err != nil {
+		if data, err = base64.RawStdEncoding.DecodeString(strings.TrimRight(string(run), "=")); err != nil {
+			return nil, false
+		}
+	}
+	if len(data) < 2 || data[0] != 0x1f || data[1] != 0x8b { // not gzip
+		return func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }, true
+	}
+	return func() (io.ReadCloser, error) { return gzip.NewReader(bytes.NewReader(data)) }, true
+}
+
+// holdsWord reports whether any of words occurs as a whole word
+// (containsWord) in what open reads, reading it in pieces whatever its
+// size; name says what it is, for errors.
+func holdsWord(name string, open opener, words [][]byte) (bool, error) {
+	f, err := open()
+	if err != nil {
+		return false, fmt.Errorf("governance: check %s: %w", name, err)
 	}
 	defer f.Close()
 	longest := 0
@@ -294,7 +426,7 @@ func fileHoldsWord(path string, words [][]byte) (bool, error) {
 		buf = buf[:len(buf)+n]
 		eof := errors.Is(err, io.EOF)
 		if err != nil && !eof {
-			return false, fmt.Errorf("governance: check %s: %w", path, err)
+			return false, fmt.Errorf("governance: check %s: %w", name, err)
 		}
 		for _, w := range words {
 			// Short of the end, a word touching the piece's end waits for the next piece.
@@ -310,15 +442,16 @@ func fileHoldsWord(path string, words [][]byte) (bool, error) {
 	}
 }
 
-// maxToken bounds the tokens fileHoldsToken considers: longer ones are no ID.
+// maxToken bounds the tokens holdsToken considers: longer ones are no ID.
 const maxToken = 1 << 10
 
-// fileHoldsToken reports whether match accepts any token of the file: a run
-// of bytes between white space and the delimiters of CSV, HTML and JSON.
-func fileHoldsToken(path string, match func([]byte) bool) (bool, error) {
-	f, err := os.Open(path)
+// holdsToken reports whether match accepts any token of what open reads: a
+// run of bytes between white space and the delimiters of CSV, HTML and
+// JSON; name says what it is, for errors.
+func holdsToken(name string, open opener, match func([]byte) bool) (bool, error) {
+	f, err := open()
 	if err != nil {
-		return false, fmt.Errorf("governance: check %s: %w", path, err)
+		return false, fmt.Errorf("governance: check %s: %w", name, err)
 	}
 	defer f.Close()
 	r := bufio.NewReaderSize(f, 1<<20)
@@ -328,7 +461,7 @@ func fileHoldsToken(path string, match func([]byte) bool) (bool, error) {
 		b, err := r.ReadByte()
 		eof := errors.Is(err, io.EOF)
 		if err != nil && !eof {
-			return false, fmt.Errorf("governance: check %s: %w", path, err)
+			return false, fmt.Errorf("governance: check %s: %w", name, err)
 		}
 		if eof || strings.IndexByte(" \t\r\n\"',;<>&=()[]{}", b) >= 0 {
 			if !long && len(tok) > 0 && match(tok) {
@@ -470,9 +603,10 @@ func parquetRows(ctx context.Context, path string, drop func([len(idColumns)]str
 		return 0, false, nil //nolint:nilerr // not Parquet after all: only the byte check applies
 	}
 	schema := pf.Schema()
-	cols := [len(idColumns)]int{-1, -1, -1}
+	var cols [len(idColumns)]int
 	hasIDs := false
 	for i, name := range idColumns {
+		cols[i] = -1
 		if leaf, ok := schema.Lookup(name); ok && leaf.MaxRepetitionLevel == 0 && leaf.Node.Type().Kind() == parquet.ByteArray {
 			cols[i], hasIDs = leaf.ColumnIndex, true
 		}

@@ -2,6 +2,8 @@ package governance
 
 import (
 	"bytes"
+	"compress/gzip"
+	"encoding/base64"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,7 +18,7 @@ import (
 // whole word only, wherever it falls relative to the pieces a large file is
 // read in.
 func TestFileHoldsWord(t *testing.T) {
-	const piece = 1 << 20 // what fileHoldsWord reads at a time
+	const piece = 1 << 20 // what holdsWord reads at a time
 	pad := func(n int) string { return strings.Repeat(" ", n) }
 	tests := []struct {
 		name, id, text string
@@ -42,12 +44,12 @@ func TestFileHoldsWord(t *testing.T) {
 			for _, w := range encodings(tt.id) {
 				words = append(words, []byte(w))
 			}
-			got, err := fileHoldsWord(path, words)
+			got, err := holdsWord(path, openFile(path), words)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if got != tt.want {
-				t.Errorf("fileHoldsWord(%q) = %v, want %v", tt.id, got, tt.want)
+				t.Errorf("holdsWord(%q) = %v, want %v", tt.id, got, tt.want)
 			}
 		})
 	}
@@ -146,5 +148,67 @@ func TestParquetRowsDroppedAcrossChunks(t *testing.T) {
 		OR conversation_id <> 'c-' || (n %% 50)) FROM read_parquet('%s')`, path)).Scan(&n, &bad)
 	if err != nil || n != rows-want || bad != 0 {
 		t.Errorf("rewritten file: %d rows (%d wrong), %v; want %d intact rows", n, bad, err, rows-want)
+	}
+}
+
+// TestEmbeddedHolds: an ID inside data a page embeds in base64 (gzipped
+// JSON, a CSV data: URL) is found once decoded, also when a JSON or
+// JavaScript string escapes the base64's "/", "+" and "=".
+func TestEmbeddedHolds(t *testing.T) {
+	gz := func(s string) []byte {
+		var b bytes.Buffer
+		zw := gzip.NewWriter(&b)
+		if _, err := zw.Write([]byte(s)); err != nil {
+			t.Fatal(err)
+		}
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	// Enough figures that the base64 holds "/", "+" and "=" to escape.
+	var figures strings.Builder
+	for i := range 400 {
+		fmt.Fprintf(&figures, `{"n":%d,"v":%d},`, i, i*7919%1000)
+	}
+	report := base64.StdEncoding.EncodeToString(gz(`{"worst":[{"conversation_id":"c-rep-a"}],"figures":[` + figures.String() + `{}]}`))
+	if !strings.ContainsAny(report, "/+") || !strings.HasSuffix(report, "=") {
+		t.Fatalf("control: the base64 %q… has nothing to escape", report[:40])
+	}
+	escaped := strings.NewReplacer("/", `\/`, "+", `\u002B`, "=", `\u003d`).Replace(report)
+	csv := base64.StdEncoding.EncodeToString([]byte("conversation_id,friction_score\nc-rep-a,95.3\nc-other,12.0\n"))
+	tests := []struct {
+		name, page, id string
+		want           bool
+	}{
+		{"gzipped JSON in a JSON string", `<script type="application/json">"` + report + `"</script>`, "c-rep-a", true},
+		{"the same, escaped", `<script>const d = "` + escaped + `";</script>`, "c-rep-a", true},
+		{"CSV in a data: URL", `<a href="data:text/csv;charset=utf-8;base64,` + csv + `">CSV</a>`, "c-rep-a", true},
+		{"another conversation", `<script type="application/json">"` + report + `"</script>`, "c-rep-b", false},
+		{"a prefix of an ID embedded", `<a href="data:text/csv;base64,` + csv + `">`, "c-rep", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "index.html")
+			if err := os.WriteFile(path, []byte(tt.page), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			var words [][]byte
+			for _, w := range encodings(tt.id) {
+				words = append(words, []byte(w))
+			}
+			if direct, err := holdsWord(path, openFile(path), words); err != nil || direct {
+				t.Fatalf("control: the page's bytes hold %s as they are (%v)", tt.id, err)
+			}
+			got, err := embeddedHolds(path, func(name string, open opener) (bool, error) {
+				return textHolds(name, open, words, nil)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Errorf("embeddedHolds(%q) = %v, want %v", tt.id, got, tt.want)
+			}
+		})
 	}
 }

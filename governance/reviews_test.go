@@ -4,10 +4,12 @@ import (
 	"context"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/parley-cx/parley/internal/lake"
+	"github.com/parley-cx/parley/internal/warehouse"
 )
 
 // reviewRows are QA reviews of the test lake's conversations, as parley qa
@@ -63,6 +65,29 @@ func TestEraseReviews(t *testing.T) {
 	at := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
 	writeReviewRows(t, root, "import-1", reviewRows(at))
 	ctx := context.Background()
+	// The agents' quality figures, as a build of the lake has them: reviews
+	// (dated by their conversation, 2026-03-02, not by review, 2026-03-10)
+	// and weekly means.
+	quality := func() string {
+		t.Helper()
+		wh, err := warehouse.Open(buildNew(t, root), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer wh.Close()
+		var reviews, weekly string
+		if err := wh.QueryRow(`SELECT string_agg(concat_ws(' ', review_id, agent_id, local_date, score, status), '; ' ORDER BY review_id) FROM qa_reviews`).Scan(&reviews); err != nil {
+			t.Fatal(err)
+		}
+		if err := wh.QueryRow(`SELECT string_agg(concat_ws(' ', agent_id, week, reviews, mean_score), '; ' ORDER BY agent_id, week) FROM qa_agent_weekly`).Scan(&weekly); err != nil {
+			t.Fatal(err)
+		}
+		return reviews + " | " + weekly
+	}
+	figures := quality()
+	if !strings.Contains(figures, "rv-1 agent-1 2026-03-02") {
+		t.Fatalf("control: rv-1 is not dated by its conversation: %s", figures)
+	}
 
 	st, err := Erase(ctx, EraseConfig{Lake: root, Customer: target, DryRun: true})
 	if err != nil || st.Reviews != 2 {
@@ -105,6 +130,14 @@ func TestEraseReviews(t *testing.T) {
 	}
 	if st, err := Erase(ctx, EraseConfig{Lake: root, Customer: target, Conversations: true}); err != nil || st.Reviews != 0 {
 		t.Errorf("a second erase: %+v, %v; want nothing to scrub", st, err)
+	}
+	// The review keeps its conversation's start, the customer's first event,
+	// erased by the first run; so the agents' figures do not change.
+	if got, want := rows["rv-1/review"].ConversationStartedAt, day1.Add(time.Minute); !got.Equal(want) {
+		t.Errorf("rv-1 records the conversation's start as %v, want %v", got, want)
+	}
+	if got := quality(); got != figures {
+		t.Errorf("the erase changed the quality figures:\n got %s\nwant %s", got, figures)
 	}
 
 	// A scores file imported after the erase: the lake no longer knows the

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/event"
 	"github.com/parley-cx/parley/internal/lake"
+	"github.com/parley-cx/parley/internal/warehouse"
 )
 
 // writeReviews publishes rows as one file of the lake's reviews dataset,
@@ -183,6 +185,12 @@ func TestQAReviews(t *testing.T) {
 			rate("greeting", 3, 1, 3, 1, false), rate("understanding", 5, 1, 5, 2, false), rate("solution", 3, 1, 5, 3, false),
 			rate("tone", 4, 1, 5, 2, false), rate("process", 1, 0, 1, 1, true), rate("closing", -1, 1, 3, 1, false)),
 	}
+	// A review of a conversation parley erase --conversations erased: reviewed on Monday
+	// 2026-03-16 (W12), it keeps the date of the conversation's start that erase recorded,
+	// Tuesday 2026-03-03 (W10). (0 + 0 + 1 + 0) / 7 × 100, for agent cleo.
+	erased := review("r7", lake.ErasedConversationID("c-erased"), "cleo", "carol", time.Date(2026, 3, 16, 10, 0, 0, 0, time.UTC), card(1, 1, 1, 1)...)
+	erased.ConversationStartedAt = time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC)
+	rows = append(rows, erased)
 	rows[0].Comment = "well done"
 	writeReviews(t, root, "import-1", mon.Add(72*time.Hour), rows)
 	// r1 disputed and rejected; r3 disputed and accepted with a rescore
@@ -215,6 +223,7 @@ func TestQAReviews(t *testing.T) {
 		{"review_id": "r4", "score": nil, "critical_failed": false, "status": "disputed", "agent_id": "ben"},
 		{"review_id": "r5", "score": 100.0 / 7, "critical_failed": false, "status": "submitted", "conversation_found": false, "conversation_id": "gone", "local_date": "2026-03-15"},
 		{"review_id": "r6", "score": 700.0 / 9, "critical_failed": false, "agent_id": nil, "conversation_found": false},
+		{"review_id": "r7", "score": 100.0 / 7, "conversation_found": false, "agent_in_conversation": nil, "reviewed_at": "2026-03-16T10:00:00Z", "local_date": "2026-03-03"},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("qa_reviews has %d rows, want %d: %v", len(got), len(want), got)
@@ -232,8 +241,8 @@ func TestQAReviews(t *testing.T) {
 	// solution (75 + 100 + 50) / 3 = 75, tone (100 + 50) / 2 = 75 (r2 N/A),
 	// process 100, closing (100/3 + 100 + 100) / 3 = 77.777…
 	weekly := queryRows(t, db, "SELECT * FROM qa_agent_weekly ORDER BY agent_id, week")
-	if len(weekly) != 3 {
-		t.Fatalf("qa_agent_weekly has %d rows, want 3 (ana; ben in W10 and W11): %v", len(weekly), weekly)
+	if len(weekly) != 4 {
+		t.Fatalf("qa_agent_weekly has %d rows, want 4 (ana; ben in W10 and W11; cleo): %v", len(weekly), weekly)
 	}
 	r1 := (2.25 + 1 + 1 + 2.0/3) / 7 * 100
 	r3 := (1.5 + 0.5 + 1 + 2) / 7 * 100
@@ -250,6 +259,8 @@ func TestQAReviews(t *testing.T) {
 	// ben: r4 (no score) in W10, r5 in W11.
 	checkRow(t, "qa_agent_weekly ben W10", weekly[1], map[string]any{"agent_id": "ben", "reviews": int64(1), "iso_week": "2026-W10", "mean_score": nil, "critical_fails": int64(0)})
 	checkRow(t, "qa_agent_weekly ben W11", weekly[2], map[string]any{"agent_id": "ben", "reviews": int64(1), "week": "2026-03-09", "iso_week": "2026-W11", "mean_score": 100.0 / 7})
+	// cleo: r7 in its erased conversation's week, W10, not its review's, W12.
+	checkRow(t, "qa_agent_weekly cleo", weekly[3], map[string]any{"agent_id": "cleo", "reviews": int64(1), "week": "2026-03-02", "iso_week": "2026-W10", "mean_score": 100.0 / 7})
 }
 
 // mapValue reads key from a MAP value as the driver returns it.
@@ -262,4 +273,49 @@ func mapValue(t *testing.T, m any, key string) float64 {
 	}
 	t.Fatalf("category_means %#v has no %s", m, key)
 	return 0
+}
+
+// TestReviewsFileWithoutConversationStart: reviews files written before
+// erase recorded conversation_started_at lack the column; a lake of only
+// such files still builds, their reviews dated as before (the
+// conversation's date, else the review's).
+func TestReviewsFileWithoutConversationStart(t *testing.T) {
+	evs := readFixture(t, "basic.jsonl")
+	root := filepath.Join(t.TempDir(), "lake")
+	writeLake(t, root, evs)
+	recorded := time.Date(2026, 3, 20, 8, 0, 0, 0, time.UTC)
+	writeReviews(t, root, "import-1", recorded, []lake.ReviewRow{
+		review("r1", evs[0].ConversationID, "ana", "bob", time.Date(2026, 3, 16, 10, 0, 0, 0, time.UTC), rate("solution", 4, 1, 5, 1, false)),
+		review("r2", "gone", "ana", "bob", time.Date(2026, 3, 16, 10, 0, 0, 0, time.UTC), rate("solution", 4, 1, 5, 1, false)),
+	})
+	// Rewrite the file as an older parley wrote it: without the column.
+	file := filepath.Join(lake.ReviewPartitionDir(root, recorded), "import-1"+lake.ParquetExt)
+	old := filepath.Join(t.TempDir(), "old.parquet")
+	conn, err := warehouse.Open("", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.Exec(fmt.Sprintf(`COPY (SELECT * EXCLUDE (conversation_started_at) FROM read_parquet('%s')) TO '%s' (FORMAT parquet)`, file, old)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(old, file); err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	if err := conn.QueryRow(`SELECT count(*) FROM parquet_schema(?) WHERE name = 'conversation_started_at'`, file).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("control: the old file has the column (%d, %v)", n, err)
+	}
+
+	db := buildLake(t, root, config.Default())
+	var convDate time.Time
+	if err := db.QueryRow("SELECT local_date FROM conversations WHERE conversation_id = ?", evs[0].ConversationID).Scan(&convDate); err != nil {
+		t.Fatal(err)
+	}
+	got := queryRows(t, db, "SELECT review_id, local_date FROM qa_reviews ORDER BY review_id")
+	if len(got) != 2 {
+		t.Fatalf("qa_reviews = %v, want r1 and r2", got)
+	}
+	checkRow(t, "qa_reviews r1", got[0], map[string]any{"local_date": convDate.Format(time.DateOnly)})
+	checkRow(t, "qa_reviews r2", got[1], map[string]any{"local_date": "2026-03-16"})
 }

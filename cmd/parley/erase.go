@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -43,10 +44,16 @@ transcript pages become a page saying they were erased; ledger.csv files
 lose their rows; Parquet and CSV files with conversation_id, customer_id or
 actor_id columns (parley export, parley sql --out) lose their rows. Then
 every file under DIR is checked for the customer's ID and their
-conversation IDs: any still holding them (a dashboard, a spreadsheet, a
+conversation IDs, also inside data a file embeds in base64 (a report
+page's gzipped figures): any still holding them (a dashboard, a spreadsheet, a
 link) is listed and erase exits non-zero. Conversations are known from the
 lake, or from the audit log of an earlier erase of the same customer, so a
 later run still finds them once the lake no longer does.
+
+A customer ID that no event, dead letter or QA review of the lake holds,
+and that no earlier erase recorded, is refused (exit 2, with the lake's
+customer IDs close to it): a mistyped request must not look done. Erasing
+a customer again is fine: erase says when they were already erased.
 
 Every run, dry or not, appends to DIR/_audit/audit.jsonl a line when it
 starts and one when it ends: who, when, the SHA-256 of the customer ID
@@ -97,6 +104,11 @@ the audit log is _audit/audit.jsonl in the bucket.`,
 			if err != nil {
 				// The counts say how far it got, outputs checked included.
 				fmt.Fprintf(cmd.OutOrStdout(), "erase stopped: %s\n", st)
+				// An ID no event has is a value not in the data, like an unknown --queue.
+				var nf *governance.CustomerNotFoundError
+				if errors.As(err, &nf) {
+					return usageError{fmt.Errorf("erase: --customer: %w", err)}
+				}
 				return err
 			}
 			printOutcome(cmd.OutOrStdout(), cfg.DryRun, "erased", "would erase", st)

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -10,7 +12,10 @@ import (
 	"testing"
 
 	"github.com/parley-cx/parley/governance"
+	"github.com/parley-cx/parley/internal/config"
+	"github.com/parley-cx/parley/internal/lake"
 	"github.com/parley-cx/parley/internal/warehouse"
+	"github.com/parley-cx/parley/qa"
 )
 
 // TestEraseRetentionCommands drives erase and retention through the CLI on
@@ -29,6 +34,9 @@ func TestEraseRetentionCommands(t *testing.T) {
 		{[]string{"erase", "--customer", "cust-1"}, "--lake is required"},
 		{[]string{"erase", "--lake", lakeDir}, "--customer is required"},
 		{[]string{"erase", "--lake", filepath.Join(lakeDir, "nope"), "--customer", "x"}, "not a directory"},
+		// A customer ID no event has: a mistyped data-subject request must not look done.
+		{[]string{"erase", "--lake", lakeDir, "--customer", "cust-100", "--conversations"}, `no event, dead letter or QA review in the lake has the customer ID "cust-100"`},
+		{[]string{"erase", "--lake", lakeDir, "--customer", "cust-100"}, "did you mean cust-1 or cust-10 or cust-11 or cust-12?"},
 		{[]string{"retention", "--lake", lakeDir}, "--keep is required"},
 		{[]string{"retention", "--lake", lakeDir, "--keep", "forever"}, "--keep: invalid duration"},
 		{[]string{"retention", "--lake", lakeDir, "--keep", "2h"}, "--keep: must be at least one day"},
@@ -48,7 +56,9 @@ func TestEraseRetentionCommands(t *testing.T) {
 	}{
 		{[]string{"erase", "--lake", lakeDir, "--customer", "cust-1", "--conversations", "--dry-run"}, "would erase: 4 events of 1 conversations removed"},
 		{[]string{"erase", "--lake", lakeDir, "--customer", "cust-1", "--conversations", "--reason", "DSR-1"}, "erased: 4 events of 1 conversations removed"},
+		// Repeated: nothing left, and it says why that is fine.
 		{[]string{"erase", "--lake", lakeDir, "--customer", "cust-1"}, "erased: 0 events of 0 conversations removed"},
+		{[]string{"erase", "--lake", lakeDir, "--customer", "cust-1"}, "the lake holds nothing of the customer: already erased by run "},
 		{[]string{"retention", "--lake", lakeDir, "--keep", "4000d", "--dry-run"}, "dry run, would have dropped 0 events"},
 	}
 	for _, s := range steps {
@@ -64,11 +74,16 @@ func TestEraseRetentionCommands(t *testing.T) {
 	var actions []string
 	for _, e := range entries {
 		if e.Status != governance.StatusStarted { // each run's end line
-			actions = append(actions, e.Action)
+			actions = append(actions, e.Action+" "+e.Status)
 		}
 	}
-	if got := strings.Join(actions, ","); got != "erase,erase,erase,retention" {
+	if got := strings.Join(actions, ","); got != "erase failed,erase failed,erase completed,erase completed,erase completed,erase completed,retention completed" {
 		t.Errorf("audit actions = %s", got)
+	}
+	// The failed runs' errors name no customer: the log knows them by digest only.
+	audit, err := os.ReadFile(filepath.Join(lakeDir, lake.AuditDir, governance.AuditFile))
+	if err != nil || strings.Contains(string(audit), "cust-") {
+		t.Errorf("the audit log names a customer (%v):\n%s", err, audit)
 	}
 }
 
@@ -93,10 +108,15 @@ func TestEraseAlsoOutputs(t *testing.T) {
 		return out
 	}
 	must("import", "--lake", lakeDir, metricsFixture("basic.jsonl"))
+	// A review of cust-10's conversation whose category comments quote them.
+	review := importReview(t, lakeDir, "rv-00000000000000a1", "c-rep-a", "2026-03-21T09:30:00Z", "the customer said their password is hunter2")
+	importReview(t, lakeDir, "rv-00000000000000a2", "c-bot-contained", "2026-03-21T09:40:00Z", "fine")
 	must("build", "--lake", lakeDir, "--db", db)
 	must("qa", "sample", "--db", db, "--out", qaDir, "--from", "2026-03-01", "--to", "2026-03-10", "--size", "14", "--date", "2026-03-20")
 	must("export", "--db", db, "--out", exportDir)
 	must("sql", "--db", db, "--out", filepath.Join(exportDir, "convs.csv"), "--format", "csv", "SELECT conversation_id, customer_id, channel FROM conversations ORDER BY 1")
+	reportDir := filepath.Join(dir, "report")
+	must("report", "--db", db, "--out", reportDir)
 	if err := os.CopyFS(later, os.DirFS(qaDir)); err != nil {
 		t.Fatal(err)
 	}
@@ -137,6 +157,8 @@ func TestEraseAlsoOutputs(t *testing.T) {
 		q := `SELECT count(*) || ':' || coalesce(sum(hash(t::VARCHAR)), 0) FROM read_parquet(?) t`
 		if duck(`SELECT count(*) FROM parquet_schema(?) WHERE name = 'conversation_id'`, f) > 0 {
 			q += ` WHERE conversation_id IS NULL OR conversation_id NOT IN ('c-rep-a', 'c-rep-b')`
+		} else if duck(`SELECT count(*) FROM parquet_schema(?) WHERE name = 'review_id'`, f) > 0 {
+			q += ` WHERE review_id <> '` + review + `'`
 		}
 		if err := conn.QueryRow(q, f).Scan(&rows); err != nil {
 			t.Fatal(err)
@@ -155,6 +177,13 @@ func TestEraseAlsoOutputs(t *testing.T) {
 	}
 	if withTarget < 3 {
 		t.Fatalf("control: only %d exported files hold the target's conversations", withTarget)
+	}
+	ratings := filepath.Join(exportDir, "qa_ratings.parquet")
+	reviewRatings := func() int64 {
+		return duck(`SELECT count(*) FROM read_parquet(?) WHERE review_id = ?`, ratings, review)
+	}
+	if reviewRatings() == 0 || duck(`SELECT count(*) FROM read_parquet(?) WHERE comment LIKE '%hunter2%'`, ratings) == 0 {
+		t.Fatalf("control: %s does not hold the review's commented ratings", ratings)
 	}
 	packet := filepath.Join(qaDir, "2026-03-20-20260320")
 	for _, f := range []string{filepath.Join(packet, "manifest.csv"), filepath.Join(qaDir, "ledger.csv"), filepath.Join(exportDir, "convs.csv")} {
@@ -181,6 +210,22 @@ func TestEraseAlsoOutputs(t *testing.T) {
 		}
 		return m
 	}
+	// The report's figures are embedded gzipped: its bytes never show the
+	// conversations, yet its pages do. Erase finds them decoded, and lists
+	// the page (a dashboard is made again, not rewritten).
+	if hits := filesHolding(t, reportDir, "c-rep-a"); len(hits) > 0 {
+		t.Fatalf("control: the report's bytes show c-rep-a in %v; the test wants it embedded compressed", hits)
+	}
+	reportStillHolds := func(stage string) {
+		t.Helper()
+		out, err := run("erase", "--lake", lakeDir, "--customer", "cust-10", "--dry-run", "--also-outputs", reportDir)
+		var still *governance.OutputsStillHoldError
+		if !errors.As(err, &still) || !slices.Equal(still.Files, []string{filepath.Join(reportDir, "index.html")}) {
+			t.Errorf("%s: erase over a report holding the customer's conversations: %v\n%s", stage, err, out)
+		}
+	}
+	reportStillHolds("the lake holds the customer")
+
 	before := tree()
 	out := must("erase", "--lake", lakeDir, "--customer", "cust-10", "--dry-run", "--also-outputs", qaDir, "--also-outputs", exportDir)
 	if !strings.Contains(out, "0 still holding the customer") || !maps.Equal(tree(), before) {
@@ -204,6 +249,10 @@ func TestEraseAlsoOutputs(t *testing.T) {
 		if n := duck(`SELECT count(*) FROM read_parquet(?) WHERE conversation_id = 'c-bot-contained'`, f); rowsBefore[f] > 0 && n == 0 && strings.Contains(f, "conversations") {
 			t.Errorf("%s lost cust-1's conversation", f)
 		}
+	}
+	// qa_ratings names only the review: its rows go with the review's conversation.
+	if n := reviewRatings(); n != 0 {
+		t.Errorf("%s keeps %d ratings of the review of the target's conversation", ratings, n)
 	}
 	if n := duck(`SELECT count(*) FROM read_parquet(?)`, filepath.Join(exportDir, "conversations.parquet")); n != rowsBefore[filepath.Join(exportDir, "conversations.parquet")]-2 {
 		t.Errorf("conversations.parquet has %d rows, want 2 fewer than %d", n, rowsBefore[filepath.Join(exportDir, "conversations.parquet")])
@@ -240,6 +289,8 @@ func TestEraseAlsoOutputs(t *testing.T) {
 	if !errors.As(err, &still) || !slices.Equal(still.Files, []string{notes}) || !strings.Contains(err.Error(), notes) {
 		t.Errorf("erase over a file it cannot rewrite: %v\n%s", err, out)
 	}
+
+	reportStillHolds("known from the audit log only")
 
 	// The copy made before the erase: the lake no longer holds cust-10, the
 	// audit log's digests still find their conversations.
@@ -285,4 +336,31 @@ func filesHolding(t *testing.T, root, s string) []string {
 		t.Fatal(err)
 	}
 	return hits
+}
+
+// importReview imports with parley qa import one review, of the default
+// scorecard, of conversation conv by reviewer bob of agent ag-1, every
+// category at the bottom of its scale and commented; it returns its ID.
+func importReview(t *testing.T, lakeDir, id, conv, reviewedAt, comment string) string {
+	t.Helper()
+	card := config.DefaultScorecard()
+	review := qa.Review{ReviewID: id, Run: "2026-03-20-7", ConversationID: conv, AgentID: "ag-1", ReviewerID: "bob",
+		Scorecard: card.Name, ScorecardVersion: card.Version(), ReviewedAt: reviewedAt, Comment: comment}
+	for _, c := range card.Categories {
+		lo, _, _ := config.ScaleRange(c.Scale)
+		n := json.Number(fmt.Sprint(lo))
+		review.Ratings = append(review.Ratings, qa.Rating{Category: c.Name, Rating: &n, Comment: comment})
+	}
+	line, err := json.Marshal(review)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scores := filepath.Join(t.TempDir(), "scores.jsonl")
+	if err := os.WriteFile(scores, append(line, '\n'), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := parleyCombined(t, "qa", "import", "--lake", lakeDir, scores); err != nil {
+		t.Fatalf("qa import: %v\n%s", err, out)
+	}
+	return id
 }

@@ -79,6 +79,12 @@ type ReviewRow struct {
 	// command that recorded it; Line its line in that file (0 if none).
 	Source string `parquet:"source,dict"`
 	Line   int64  `parquet:"line"`
+	// ConversationStartedAt is the earliest event of the conversation
+	// `parley erase` removed (zero, stored as null, if none): with the
+	// events the lake keeps, the conversation's start before the erase, so
+	// that the review keeps the conversation's date (qa_reviews.local_date)
+	// and the agent's figures of that period do not change.
+	ConversationStartedAt time.Time `parquet:"conversation_started_at,optional,timestamp(microsecond)"`
 }
 
 // ReviewRating is one category of a review version, with the definition

@@ -29,5 +29,7 @@ CREATE TABLE IF NOT EXISTS qa_review_rows (
     reason            VARCHAR,
     decision          VARCHAR,
     source            VARCHAR   NOT NULL,
-    line              BIGINT    NOT NULL
+    line              BIGINT    NOT NULL,
+    -- set by parley erase --conversations: when the erased conversation started
+    conversation_started_at TIMESTAMP
 );

@@ -38,8 +38,11 @@ ORDER BY review_id, category;
 -- qa_reviews: one row per review, its final version scored. score = 100 × the weighted mean
 -- of the ratings scaled to 0-1 ((rating - scale_min) / (scale_max - scale_min)), N/A left out
 -- of numerator and denominator; 0 when a critical category got the lowest rating of its scale
--- (critical_failed); NULL when every category is N/A. A review of a conversation the warehouse
--- does not hold is kept, with conversation_found false and the local date of reviewed_at.
+-- (critical_failed); NULL when every category is N/A. local_date is the conversation's; when
+-- parley erase removed events of it, the earliest it removed (conversation_started_at) counts as
+-- the conversation's start if earlier than what is left, so an erase moves no review. A review of
+-- a conversation the warehouse does not hold is kept, with conversation_found false and, failing
+-- conversation_started_at, the local date of reviewed_at.
 -- agent_in_conversation: the reviewed agent wrote in the conversation or was assigned it; a
 -- scores file can name any agent (an edited agent_id column), and the build warns of each
 -- review whose agent took no part (metrics: warnReviewAgents).
@@ -85,7 +88,9 @@ SELECT
     coalesce(s.critical_failed, false) AS critical_failed,
     coalesce(l.status, 'submitted') AS status,
     f."at" AS reviewed_at,
-    coalesce(c.local_date, CAST(timezone(b.timezone, timezone('UTC', f."at")) AS DATE)) AS local_date,
+    CASE WHEN f.conversation_started_at < c.started_at OR c.conversation_id IS NULL
+         THEN CAST(timezone(b.timezone, timezone('UTC', coalesce(f.conversation_started_at, f."at"))) AS DATE)
+         ELSE c.local_date END AS local_date,
     f.run,
     f.calibration,
     f.comment,

@@ -21,5 +21,12 @@ SELECT
     nullif(reason, ''),
     nullif(decision, ''),
     source,
-    line
-FROM read_parquet($1::VARCHAR[], hive_partitioning = false, union_by_name = true);
+    line,
+    make_timestamp(epoch_us(conversation_started_at))
+-- Files written before conversation_started_at existed lack it: the union by name with an
+-- empty relation that has it makes it NULL there, even when no file has it.
+FROM (
+    SELECT * FROM read_parquet($1::VARCHAR[], hive_partitioning = false, union_by_name = true)
+    UNION ALL BY NAME
+    SELECT NULL::TIMESTAMP AS conversation_started_at WHERE false
+);
