@@ -53,14 +53,14 @@ func (c candidate) strataOf(requested []string) []string {
 
 // loadAutoFails marks, on cands (sorted by id), the automatic checks each
 // failed, when strata asks for an auto_fail stratum.
-func loadAutoFails(ctx context.Context, db *warehouse.DB, cands []candidate, strata []string, from, to, queue, channel string) error {
+func loadAutoFails(ctx context.Context, db *warehouse.DB, cands []candidate, strata []string, from, to string, sl slice) error {
 	if !slices.ContainsFunc(strata, func(s string) bool { _, ok := autoStratum(s); return ok }) {
 		return nil
 	}
 	if err := checkAutoStrata(ctx, db, strata); err != nil {
 		return err
 	}
-	rows, err := db.QueryContext(ctx, sqlfiles.File("qa/05_auto_fails.sql"), from, to, queue, channel)
+	rows, err := db.QueryContext(ctx, sqlfiles.File("qa/05_auto_fails.sql"), sl.args(from, to)...)
 	if err != nil {
 		return fmt.Errorf("qa: read auto_qa (does the warehouse predate automatic checks? run parley build): %w", err)
 	}

@@ -79,10 +79,10 @@ type candidate struct {
 	autoFails []string
 }
 
-// loadCandidates runs the candidate query, one pass over conversations read
-// as Arrow batches, sorts the candidates by id and marks each one's strata,
+// loadCandidates runs the candidate query, one pass over the conversations of
+// the slice read as Arrow batches, sorts the candidates by id and marks each one's strata,
 // including the decile strata ranked over the complete candidates of the period.
-func loadCandidates(ctx context.Context, db *warehouse.DB, from, to, queue, channel, attributeTo string) ([]candidate, error) {
+func loadCandidates(ctx context.Context, db *warehouse.DB, from, to string, sl slice, attributeTo string) ([]candidate, error) {
 	flagCols := []struct {
 		col     string
 		stratum string
@@ -144,7 +144,7 @@ func loadCandidates(ctx context.Context, db *warehouse.DB, from, to, queue, chan
 			out = append(out, c)
 		}
 		return nil
-	}, sqlfiles.File("qa/02_candidates.sql"), from, to, queue, channel, attributeTo)
+	}, sqlfiles.File("qa/02_candidates.sql"), append(sl.args(from, to), attributeTo)...)
 	if err != nil {
 		return nil, fmt.Errorf("qa: load candidates: %w", err)
 	}

@@ -1,6 +1,7 @@
 package qa
 
 import (
+	"cmp"
 	"context"
 	"database/sql/driver"
 	"fmt"
@@ -32,6 +33,8 @@ type fconv struct {
 	messages    int    // customer messages (plus one agent reply when agent is set)
 	queue       string
 	channel     string
+	market      string   // "": none (NULL)
+	reason      string   // contact_reason; default "other", as the build's never NULL
 	texts       []string // customer message texts; default "hello"
 	// dialogue, when set, replaces texts and the agent's reply: (role, text)
 	// pairs in order, role customer, agent, bot or system.
@@ -256,6 +259,7 @@ func (c fconv) rows(loc *time.Location) ([]driver.Value, [][]driver.Value) {
 		false, false, false, false,
 		c.abandoned, false, resolved && c.reopens == 0, csat, c.complete,
 		c.friction, c.friction / 100, 0.0, 0.0, 0.0,
+		cmp.Or(c.reason, "other"), nilIfEmpty(c.market),
 	}
 	return row, evs
 }

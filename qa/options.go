@@ -37,6 +37,10 @@ type packetOptions struct {
 	Strata      []string `json:"strata"`
 	Queue       string   `json:"queue"`
 	Channel     string   `json:"channel"`
+	// Market and Reason came later: a packet written before them has neither key, which
+	// reads as "" and so compares equal to a run without --market and --reason.
+	Market      string   `json:"market"`
+	Reason      string   `json:"reason"`
 	AttributeTo string   `json:"attribute-to"`
 	Reviewers   []string `json:"reviewers"`
 	Calibration int      `json:"calibration"`
@@ -48,7 +52,7 @@ type packetOptions struct {
 func optionsOf(cfg Config, p plan) packetOptions {
 	return packetOptions{
 		From: p.from, To: p.to, Size: cfg.Size, PerAgent: cfg.PerAgent, RandomShare: cfg.RandomShare,
-		Strata: nonNil(cfg.Strata), Queue: cfg.Queue, Channel: cfg.Channel, AttributeTo: cfg.AttributeTo,
+		Strata: nonNil(cfg.Strata), Queue: cfg.Queue, Channel: cfg.Channel, Market: cfg.Market, Reason: cfg.Reason, AttributeTo: cfg.AttributeTo,
 		Reviewers: nonNil(cfg.Reviewers), Calibration: cfg.Calibration, AllowRepeat: cfg.AllowRepeat, NoRedact: cfg.NoRedact,
 	}
 }

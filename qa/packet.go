@@ -203,10 +203,7 @@ func indexPage(cfg Config, p plan, rows []manifestRow, short []Shortfall) (htmlp
 	if strata == "" {
 		strata = "none (random only)"
 	}
-	filters := "all queues and channels"
-	if cfg.Queue != "" || cfg.Channel != "" {
-		filters = "queue " + cmp.Or(cfg.Queue, "any") + ", channel " + cmp.Or(cfg.Channel, "any")
-	}
+	filters := cmp.Or(cfg.slice().String(), "all queues, channels, markets and contact reasons")
 	redaction := "e-mail addresses, phone numbers (customer ids included), card numbers, IBANs, SSNs, " +
 		"National Insurance, DNI/NIE and passport numbers, dates of birth and IP addresses are replaced by " +
 		"placeholders such as " + redact.Email

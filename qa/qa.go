@@ -97,6 +97,10 @@ type Config struct {
 	// Queue and Channel, when set, keep only conversations whose last queue
 	// or channel is that value.
 	Queue, Channel string
+	// Market and Reason, when set, keep only conversations of that market or
+	// contact reason, as parley report --market and --reason do: Market
+	// NoneValue keeps the conversations without a market.
+	Market, Reason string
 	// Seed makes the sample reproducible; zero means the run date as the
 	// number YYYYMMDD, so each day's default sample differs.
 	Seed uint64
@@ -194,7 +198,7 @@ type Result struct {
 	// From and To are the period's first and last local dates (YYYY-MM-DD).
 	From, To string
 	// Candidates is the number of conversations in the period after the
-	// queue and channel filters; Skipped of them were in the ledger.
+	// queue, channel, market and reason filters; Skipped of them were in the ledger.
 	Candidates, Skipped int
 	// Sampled lists the chosen conversations in packet order, the
 	// calibration conversations (Pick.Calibration) last.
@@ -237,22 +241,22 @@ func Sample(ctx context.Context, cfg Config) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	// A --queue or --channel value no conversation has would draw an empty packet: refuse it,
-	// naming the values that exist.
-	if err := db.CheckFilters(ctx,
-		warehouse.Filter{Flag: "queue", Dimension: "queue", Value: cfg.Queue},
-		warehouse.Filter{Flag: "channel", Dimension: "channel", Value: cfg.Channel}); err != nil {
+	// A --queue, --channel, --market or --reason value no conversation has would draw an
+	// empty packet: refuse it, naming the values that exist.
+	sl := cfg.slice()
+	if err := db.CheckFilters(ctx, sl.filters()...); err != nil {
 		return Result{}, fmt.Errorf("qa: %w", err)
 	}
 	p := newPlan(cfg, info)
 	if err := checkRerun(cfg, p); err != nil {
 		return Result{}, err
 	}
-	log.Info("qa: sampling", "period", p.from+" to "+p.to, "run", p.run, "queue", cfg.Queue, "channel", cfg.Channel)
+	log.Info("qa: sampling", "period", p.from+" to "+p.to, "run", p.run,
+		"queue", cfg.Queue, "channel", cfg.Channel, "market", cfg.Market, "reason", cfg.Reason)
 
-	cands, err := loadCandidates(ctx, db, p.from, p.to, cfg.Queue, cfg.Channel, cfg.AttributeTo)
+	cands, err := loadCandidates(ctx, db, p.from, p.to, sl, cfg.AttributeTo)
 	if err == nil {
-		err = loadAutoFails(ctx, db, cands, cfg.Strata, p.from, p.to, cfg.Queue, cfg.Channel)
+		err = loadAutoFails(ctx, db, cands, cfg.Strata, p.from, p.to, sl)
 	}
 	if err != nil {
 		return Result{}, err
@@ -265,7 +269,7 @@ func Sample(ctx context.Context, cfg Config) (Result, error) {
 			last = "the last complete day with conversations is " + dateOf(info.lastComplete)
 		}
 		return Result{}, fmt.Errorf("qa: %w%s from %s to %s (%s): pick another period with --from and --to",
-			ErrNoConversations, filterText(cfg), p.from, p.to, last)
+			ErrNoConversations, sl.of(), p.from, p.to, last)
 	}
 
 	led, err := readLedger(cfg.Ledger)
@@ -305,19 +309,51 @@ func Sample(ctx context.Context, cfg Config) (Result, error) {
 // filters starts in the period.
 var ErrNoConversations = errors.New("no conversations to sample")
 
-// filterText names the filters for messages: " of queue billing, channel email"; "" for none.
-func filterText(cfg Config) string {
+// NoneValue as Config.Market selects the conversations without a market, as parley report's
+// --market (none) does.
+const NoneValue = "(none)"
+
+// slice is the filters of a sample besides its period: the conversations whose last queue,
+// channel, market and contact reason are these; "" is any.
+type slice struct{ queue, channel, market, reason string }
+
+func (c Config) slice() slice { return slice{c.Queue, c.Channel, c.Market, c.Reason} }
+
+// filters are the slice's values for warehouse.CheckFilters, each named as its flag. Market
+// accepts NoneValue where conversations lack one, as report's does (dashboards.Slice); queue
+// and channel are checked as they always were.
+func (s slice) filters() []warehouse.Filter {
+	return []warehouse.Filter{
+		{Flag: "queue", Dimension: "queue", Value: s.queue},
+		{Flag: "channel", Dimension: "channel", Value: s.channel},
+		{Flag: "market", Dimension: "market", Value: s.market, None: NoneValue},
+		{Flag: "reason", Dimension: "reason", Value: s.reason},
+	}
+}
+
+// args binds the period (local dates) and the slice to the queries' $1 from, $2 to, $3 queue,
+// $4 channel, $5 market and $6 contact reason (sql/qa/02_candidates.sql, 05_auto_fails.sql).
+func (s slice) args(from, to string) []any {
+	return []any{from, to, s.queue, s.channel, s.market, s.reason}
+}
+
+// String names the slice for pages and messages: "queue billing, market DE"; "" for none.
+func (s slice) String() string {
 	var parts []string
-	if cfg.Queue != "" {
-		parts = append(parts, "queue "+cfg.Queue)
+	for _, f := range []struct{ name, v string }{{"queue", s.queue}, {"channel", s.channel}, {"market", s.market}, {"contact reason", s.reason}} {
+		if f.v != "" {
+			parts = append(parts, f.name+" "+f.v)
+		}
 	}
-	if cfg.Channel != "" {
-		parts = append(parts, "channel "+cfg.Channel)
+	return strings.Join(parts, ", ")
+}
+
+// of is the slice for the tail of a message: " of queue billing, channel email"; "" for none.
+func (s slice) of() string {
+	if str := s.String(); str != "" {
+		return " of " + str
 	}
-	if len(parts) == 0 {
-		return ""
-	}
-	return " of " + strings.Join(parts, ", ")
+	return ""
 }
 
 // withDefaults fills the zero-valued fields of a validated Config.

@@ -453,7 +453,7 @@ func TestSampleRerunReplacesPacket(t *testing.T) {
 // they could be sampled again). A packet that does not record its options
 // is kept too.
 func TestSampleOtherOptionsKeepPacket(t *testing.T) {
-	db := newWarehouse(t, varied(40))
+	db := newWarehouse(t, sliced(40))
 	first := Config{DB: db, Size: 5, Channel: "email", Now: fixtureNow}
 	tests := []struct {
 		name   string
@@ -462,6 +462,8 @@ func TestSampleOtherOptionsKeepPacket(t *testing.T) {
 		want   []string
 	}{
 		{"no channel", func(c *Config) { c.Channel = "" }, false, []string{`--channel "email" there, "" now`}},
+		{"market", func(c *Config) { c.Market = "DE" }, false, []string{`--market "" there, "DE" now`}},
+		{"reason", func(c *Config) { c.Reason = "refund" }, false, []string{`--reason "" there, "refund" now`}},
 		{"size and strata", func(c *Config) { c.Size, c.Strata = 10, []string{LowCSAT} }, false,
 			[]string{"--size 5 there, 10 now", `--strata "low_csat,high_friction,`, `there, "low_csat" now`}},
 		{"period", func(c *Config) { c.From, c.To = c.Now.AddDate(0, 0, -15), c.Now.AddDate(0, 0, -14) }, false, []string{"--from ", "--to "}},
@@ -602,6 +604,146 @@ func TestSampleFilters(t *testing.T) {
 	res, _ := runSample(t, Config{DB: db, Size: 1})
 	if res.Candidates != 60 {
 		t.Errorf("after the injection attempts the period has %d conversations, want 60", res.Candidates)
+	}
+}
+
+// sliced is varied(n) with markets and contact reasons that cut across its queues and
+// channels: DE, DE, FR, none, none by i%5; refund, delivery, other by (i/2)%3.
+func sliced(n int) []fconv {
+	cs := varied(n)
+	for i := range cs {
+		cs[i].market = []string{"DE", "DE", "FR", "", ""}[i%5]
+		cs[i].reason = []string{"refund", "delivery", "other"}[i/2%3]
+	}
+	return cs
+}
+
+// TestSampleMarketAndReason: Market and Reason (qa sample --market, --reason) draw only the
+// conversations of their slice, alone, together and with Queue, as parley report's filters
+// keep them: market "(none)" is the conversations without one. The packet's index names the
+// slice. (There were no such options: a QA lead could not sample the slice of the report.)
+func TestSampleMarketAndReason(t *testing.T) {
+	convs := sliced(60)
+	db := newWarehouse(t, convs)
+	byID := map[string]fconv{}
+	for _, c := range convs {
+		byID[c.id] = c
+	}
+	for _, tt := range []struct {
+		name, queue, market, reason, index string
+	}{
+		{"market", "", "DE", "", "market DE"},
+		{"no market", "", "(none)", "", "market (none)"},
+		{"reason", "", "", "refund", "contact reason refund"},
+		{"market and reason", "", "FR", "delivery", "market FR, contact reason delivery"},
+		{"queue and market", "billing", "DE", "", "queue billing, market DE"},
+		{"queue and reason", "tech", "", "other", "queue tech, contact reason other"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			in := func(c fconv) bool {
+				return (tt.queue == "" || c.queue == tt.queue) && (tt.reason == "" || c.reason == tt.reason) &&
+					(tt.market == "" || c.market == tt.market || c.market == "" && tt.market == "(none)")
+			}
+			want := 0
+			for _, c := range convs {
+				if in(c) {
+					want++
+				}
+			}
+			if want == 0 || want == len(convs) {
+				t.Fatalf("fixture: %d of %d conversations in the slice, want some but not all", want, len(convs))
+			}
+			res, rows := runSample(t, Config{DB: db, Queue: tt.queue, Market: tt.market, Reason: tt.reason, Size: 100, AllowRepeat: true})
+			if res.Candidates != want || len(rows) != want {
+				t.Errorf("candidates %d, sampled %d, want the slice's %d", res.Candidates, len(rows), want)
+			}
+			for _, r := range rows {
+				if c := byID[r.ConversationID]; !in(c) {
+					t.Errorf("%s (queue %s, market %q, reason %s) is not in the slice", c.id, c.queue, c.market, c.reason)
+				}
+			}
+			index, err := os.ReadFile(filepath.Join(res.Dir, "index.html"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(index), tt.index) {
+				t.Errorf("the index page does not name the slice %q", tt.index)
+			}
+		})
+	}
+}
+
+// TestSampleUnknownMarketOrReason: a Market or Reason no conversation has is refused as
+// report's are (warehouse.ErrUnknownFilterValue, a usage error on the command line), naming
+// the values that exist and the near miss; nothing is written.
+func TestSampleUnknownMarketOrReason(t *testing.T) {
+	db := newWarehouse(t, sliced(20))
+	for _, tt := range []struct {
+		name           string
+		market, reason string
+		want           []string
+	}{
+		{"market", "de", "", []string{`market: "de": not in the warehouse`, "DE", "FR", "(none)", "did you mean DE?"}},
+		{"reason", "", "refnd", []string{`reason: "refnd": not in the warehouse`, "refund", "delivery", "other", "did you mean refund?"}},
+		{"reason in another case", "", "Delivery", []string{`reason: "Delivery"`, "did you mean delivery?"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			out := t.TempDir()
+			_, err := Sample(context.Background(), Config{DB: db, Out: out, Queue: "billing", Market: tt.market, Reason: tt.reason, Now: fixtureNow})
+			if !errors.Is(err, warehouse.ErrUnknownFilterValue) {
+				t.Fatalf("Sample: %v, want ErrUnknownFilterValue", err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not say %q", err, w)
+				}
+			}
+			if left := readTree(t, out); len(left) > 0 {
+				t.Errorf("the refused sample wrote %v", slices.Sorted(maps.Keys(left)))
+			}
+		})
+	}
+}
+
+// TestSampleRerunOfPacketBeforeMarket: a packet whose options.json was written before
+// --market and --reason existed (neither key) is rerun by the same options without them,
+// byte for byte; with --market it is another sample, refused.
+func TestSampleRerunOfPacketBeforeMarket(t *testing.T) {
+	db := newWarehouse(t, sliced(40))
+	cfg := Config{DB: db, Out: t.TempDir(), Size: 5, Channel: "email", Now: fixtureNow}
+	res, _ := runSample(t, cfg)
+	path := filepath.Join(res.Dir, OptionsName)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var opts map[string]any
+	if err := json.Unmarshal(b, &opts); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"market", "reason"} {
+		if v, ok := opts[key]; !ok || v != "" {
+			t.Errorf("%s: %s is %v (present: %v), want \"\"", OptionsName, key, v, ok)
+		}
+		delete(opts, key)
+	}
+	if b, err = json.Marshal(opts); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := readTree(t, res.Dir)
+	runSample(t, cfg)
+	after := readTree(t, res.Dir)
+	delete(before, OptionsName)
+	delete(after, OptionsName) // rewritten with both keys
+	if !maps.EqualFunc(before, after, bytes.Equal) {
+		t.Errorf("the rerun did not reproduce the packet")
+	}
+	cfg.Market = "DE"
+	if _, err := Sample(context.Background(), cfg); !errors.Is(err, ErrOtherOptions) || !strings.Contains(err.Error(), `--market "" there, "DE" now`) {
+		t.Errorf("Sample with --market DE over the packet: %v, want ErrOtherOptions naming --market", err)
 	}
 }
 

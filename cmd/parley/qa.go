@@ -78,10 +78,14 @@ before the day of the data's last event that is not in the future relative to th
 build (that day is not over; conversations are sampled by the day they started, and
 the days after the last one hold only later events of earlier conversations).
 "parley report" follows the events (those later events count in its figures), so its
-default period ends on the last complete day of events instead, and can end later. A
---queue or --channel value no conversation has is refused (exit status 2), naming the
-values the warehouse has; a period with no conversation of the filters is an error
-(status 1). Neither writes a packet.
+default period ends on the last complete day of events instead, and can end later.
+
+--queue, --channel, --market and --reason sample one slice only, as "parley report"
+filters its pages: --queue matches a conversation's last queue, --market its market
+("(none)": those without one), --reason its contact reason; given together, a
+conversation must match each. A value no conversation has is refused (exit status 2),
+naming the values the warehouse has and the near misses; a period with no conversation
+of the filters is an error (status 1). Neither writes a packet.
 
 Each conversation counts for one agent (--attribute-to). The sample is either
 --size conversations in total or --per-agent conversations for every agent (an
@@ -108,7 +112,7 @@ skips only what the runs before it sampled, not its own picks nor later runs'.
 A rerun that draws otherwise (the warehouse changed) and would drop a reviewed
 ledger row or draw a later run's conversation is refused; nothing is written.
 A run whose <date>-<seed> folder holds a packet sampled with other
-options (another --channel, --size, period, ...) is refused, naming them, and
+options (another --channel, --market, --size, period, ...) is refused, naming them, and
 the packet and its ledger rows are kept: give it its own --seed, e.g. --seed 2,
 or another --out.
 The packet is written into a temporary folder in DIR and swapped in place of
@@ -127,6 +131,8 @@ Example:
       --strata low_csat,high_friction --seed 7
   parley qa sample --db warehouse.duckdb --out qa --size 50 \
       --from 2026-03-01 --to 2026-03-31 --queue billing
+  parley qa sample --db warehouse.duckdb --out qa --size 20 \
+      --market DE --reason return_refund
   parley qa sample --db warehouse.duckdb --out qa --size 30 --config parley.yaml \
       --reviewers alice,bob,carol --calibration 5`,
 		Args: cobra.NoArgs,
@@ -201,6 +207,8 @@ Example:
 	f.StringVar(&strata, "strata", strings.Join(qa.AllStrata, ","), `comma-separated strata for the targeted share, or "none"; auto_fail (failed any automatic check in auto_qa) or auto_fail:CHECK (failed that check), e.g. --strata auto_fail:sensitive_data,low_csat`)
 	f.StringVar(&cfg.Queue, "queue", "", "only conversations whose last queue is this, e.g. --queue billing")
 	f.StringVar(&cfg.Channel, "channel", "", "only conversations on this channel, e.g. --channel whatsapp")
+	f.StringVar(&cfg.Market, "market", "", "only conversations of this market, e.g. --market DE ("+qa.NoneValue+": those without one)")
+	f.StringVar(&cfg.Reason, "reason", "", "only conversations of this contact reason, e.g. --reason return_refund")
 	f.Uint64Var(&cfg.Seed, "seed", 0, "random seed (default: the run date as YYYYMMDD)")
 	f.StringVar(&date, "date", "", "run date that names the packet, YYYY-MM-DD (default: today in the org time zone)")
 	f.StringVar(&cfg.Ledger, "ledger", "", "ledger CSV of conversations already sampled (default DIR/"+qa.DefaultLedgerName+")")

@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -514,6 +515,8 @@ func TestQASampleNothingToSample(t *testing.T) {
 	out := mustParley(t, "sql", "--db", db, "--format", "csv",
 		"SELECT channel FROM conversations WHERE channel <> 'unknown' GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
 	channel := strings.Split(out, "\n")[1]
+	out = mustParley(t, "sql", "--db", db, "--format", "csv", "SELECT contact_reason FROM conversations GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
+	reason := strings.Split(out, "\n")[1]
 	for _, tc := range []struct {
 		name  string
 		args  []string
@@ -522,6 +525,11 @@ func TestQASampleNothingToSample(t *testing.T) {
 	}{
 		{"unknown channel", []string{"--channel", "telegram"}, true, []string{`--channel: "telegram": not in the warehouse`, channel}},
 		{"unknown queue", []string{"--queue", "no-such-queue"}, true, []string{`--queue: "no-such-queue": not in the warehouse`}},
+		// --market and --reason are checked as report's are: the values that exist, "(none)"
+		// for the conversations without a market, and the near miss.
+		{"unknown market", []string{"--market", "Atlantis"}, true, []string{`--market: "Atlantis": not in the warehouse`, "(none)"}},
+		{"unknown reason", []string{"--reason", reason[:len(reason)-1]}, true,
+			[]string{`--reason: "` + reason[:len(reason)-1] + `": not in the warehouse`, "did you mean " + reason + "?"}},
 		// A misspelt check is a usage error like a misspelt stratum (it exited 1, low_csa 2).
 		{"unknown check", []string{"--strata", "auto_fail:greting"}, true, []string{`--strata: auto_fail:greting: automatic check "greting": not in the warehouse`, "did you mean greeting?"}},
 		{"empty period", []string{"--channel", channel, "--from", "2030-01-01", "--to", "2030-01-07"}, false,
@@ -594,5 +602,71 @@ func TestQAImportLedgerFlag(t *testing.T) {
 	}
 	if out := mustParley(t, "qa", "import", "--lake", lakeDir, "--ledger", ledger, scores); !strings.Contains(out, "1 review read: 1 stored") || !strings.Contains(out, "ledger: 1 row reviewed\n") {
 		t.Errorf("qa import with a good ledger printed %q, want \"1 review read: 1 stored\" and \"ledger: 1 row reviewed\"", out)
+	}
+}
+
+// TestQASampleSlice: qa sample --market, --reason and --queue sample the slice parley report
+// shows with the same flags: exactly the period's conversations of that market, contact reason
+// and last queue (it said "unknown flag: --market"). A rerun of the run with another --market
+// is refused and keeps the packet.
+func TestQASampleSlice(t *testing.T) {
+	dir := t.TempDir()
+	events := filepath.Join(dir, "events.jsonl")
+	mustParley(t, "generate", "--days", "3", "--per-day", "300", "--start", "2026-03-02", "--out", events)
+	_, db := importAndBuild(t, events)
+	first := func(q string) string {
+		t.Helper()
+		rows := strings.Split(strings.TrimSpace(mustParley(t, "sql", "--db", db, "--format", "csv", q)), "\n")
+		if len(rows) < 2 || rows[1] == "" {
+			t.Fatalf("%s: no value", q)
+		}
+		return rows[1]
+	}
+	const period = "local_date BETWEEN DATE '2026-03-02' AND DATE '2026-03-04'"
+	market := first("SELECT market FROM conversations WHERE market IS NOT NULL AND " + period + " GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
+	queue := first("SELECT last_queue FROM conversations WHERE last_queue IS NOT NULL AND market = '" + market + "' AND " + period + " GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
+	reason := first("SELECT contact_reason FROM conversations WHERE last_queue = '" + queue + "' AND market = '" + market + "' AND " + period + " GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
+	for _, tc := range []struct {
+		name, where string
+		args        []string
+	}{
+		{"market", "market = '" + market + "'", []string{"--market", market}},
+		{"reason", "contact_reason = '" + reason + "'", []string{"--reason", reason}},
+		{"queue, market and reason", "last_queue = '" + queue + "' AND market = '" + market + "' AND contact_reason = '" + reason + "'",
+			[]string{"--queue", queue, "--market", market, "--reason", reason}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rows := strings.Split(strings.TrimSpace(mustParley(t, "sql", "--db", db, "--format", "csv",
+				"SELECT conversation_id FROM conversations WHERE "+tc.where+" AND "+period+" ORDER BY 1")), "\n")[1:]
+			total := strings.Split(strings.TrimSpace(mustParley(t, "sql", "--db", db, "--format", "csv",
+				"SELECT count(*) FROM conversations WHERE "+period)), "\n")[1]
+			if len(rows) == 0 || strconv.Itoa(len(rows)) == total {
+				t.Fatalf("the slice %s holds %d of the period's %s conversations, want some but not all", tc.where, len(rows), total)
+			}
+			qaDir := filepath.Join(dir, "qa-"+strings.ReplaceAll(tc.name, " ", ""))
+			mustParley(t, append([]string{"qa", "sample", "--db", db, "--out", qaDir, "--date", "2026-03-20", "--seed", "1",
+				"--from", "2026-03-02", "--to", "2026-03-04", "--size", "5000"}, tc.args...)...)
+			packet := filepath.Join(qaDir, "2026-03-20-1")
+			var sampled []string
+			for _, r := range readJSONLines(t, filepath.Join(packet, "manifest.jsonl")) {
+				sampled = append(sampled, r["conversation_id"].(string))
+			}
+			slices.Sort(sampled)
+			if !slices.Equal(sampled, rows) {
+				t.Errorf("sampled %d conversations, want the slice's %d (%s)", len(sampled), len(rows), tc.where)
+			}
+		})
+	}
+	// The packet of --market is another sample than one of another market.
+	other := first("SELECT market FROM conversations WHERE market <> '" + market + "' GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
+	qaDir := filepath.Join(dir, "qa-market")
+	before := treeOf(t, qaDir)
+	_, _, err := cli(strings.NewReader(""), "qa", "sample", "--db", db, "--out", qaDir, "--date", "2026-03-20", "--seed", "1",
+		"--from", "2026-03-02", "--to", "2026-03-04", "--size", "5000", "--market", other)
+	if err == nil || !strings.Contains(err.Error(), `--market "`+market+`" there, "`+other+`" now`) {
+		t.Errorf("qa sample --market %s over the --market %s packet: %v, want it refused naming --market", other, market, err)
+	}
+	if after := treeOf(t, qaDir); !maps.Equal(before, after) {
+		t.Errorf("the refused run changed %s", qaDir)
 	}
 }

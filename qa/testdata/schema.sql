@@ -17,7 +17,8 @@ CREATE TABLE conversations (
     bot_handled BOOLEAN, bot_contained BOOLEAN, bot_handed_off BOOLEAN, bot_abandoned BOOLEAN,
     abandoned BOOLEAN, repeat_contact BOOLEAN, fcr BOOLEAN, csat INTEGER, complete BOOLEAN,
     friction_score DOUBLE, friction_time DOUBLE, friction_impersonal DOUBLE,
-    friction_directness DOUBLE, friction_effort DOUBLE
+    friction_directness DOUBLE, friction_effort DOUBLE,
+    contact_reason VARCHAR, market VARCHAR
 );
 CREATE TABLE events (
     event_id VARCHAR, conversation_id VARCHAR, type VARCHAR, occurred_at TIMESTAMP,

@@ -1,5 +1,5 @@
--- market.sql — the markets conversations have (market), for the --market filter of parley report: a value
--- none has is refused with these (internal/warehouse.CheckFilters).
+-- market.sql — the markets conversations have (market), for the --market filter of parley report and parley qa sample: a
+-- value none has is refused with these (internal/warehouse.CheckFilters).
 -- Reads: conversations. Params: none. NULL stands for conversations without one; the most frequent first.
 SELECT market AS value, count(*) AS conversations
 FROM conversations

@@ -1,5 +1,5 @@
--- reason.sql — the reasons conversations have (contact_reason), for the --reason filter of parley report: a value
--- none has is refused with these (internal/warehouse.CheckFilters).
+-- reason.sql — the reasons conversations have (contact_reason), for the --reason filter of parley report and parley qa sample: a
+-- value none has is refused with these (internal/warehouse.CheckFilters).
 -- Reads: conversations. Params: none. NULL stands for conversations without one; the most frequent first.
 SELECT contact_reason AS value, count(*) AS conversations
 FROM conversations
