@@ -157,8 +157,6 @@ Example:
 			}
 			db, err := warehouse.OpenSandbox(dbPath, sb)
 			switch {
-			case errors.Is(err, warehouse.ErrNoWarehouse):
-				return usageErrorf("sql: --db %s: %w", dbPath, warehouse.ErrNoWarehouse)
 			case errors.Is(err, warehouse.ErrReadFolder):
 				return usageErrorf("sql: --allow-read: %w", err)
 			case err != nil:
