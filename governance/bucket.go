@@ -140,7 +140,7 @@ func retainBucket(ctx context.Context, cfg RetentionConfig, h *heldLake, st *Ret
 			if !seen[part] {
 				seen[part] = true
 				*top.count++
-				log.Info("retention: dropped", "partition", top.dir+"/"+part, "dry_run", cfg.DryRun)
+				log.Info(didOrWould(cfg.DryRun, "retention: dropped", "retention: would drop"), "partition", top.dir+"/"+part, "dry_run", cfg.DryRun)
 			}
 			st.Files++
 			st.Bytes += o.Size

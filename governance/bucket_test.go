@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -131,7 +133,17 @@ func TestRetentionBucket(t *testing.T) {
 	ctx := context.Background()
 	root, opt, b := bucketLake(t, testLines())
 	now := time.Date(2026, 4, 3, 12, 0, 0, 0, time.UTC)
-	st, err := Retention(ctx, RetentionConfig{Lake: root, S3: opt, Keep: 31*24*time.Hour + 12*time.Hour, Now: now})
+	cfg := RetentionConfig{Lake: root, S3: opt, Keep: 31*24*time.Hour + 12*time.Hour, Now: now, DryRun: true}
+	var logs strings.Builder
+	cfg.Log = slog.New(slog.NewTextHandler(&logs, nil))
+	if _, err := Retention(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logs.String(), `msg="retention: would drop"`) || strings.Contains(logs.String(), "retention: dropped") {
+		t.Errorf("dry run log does not say it only would drop:\n%s", logs.String())
+	}
+	cfg.DryRun = false
+	st, err := Retention(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +157,7 @@ func TestRetentionBucket(t *testing.T) {
 		t.Errorf("journals left: %v %v", js, err)
 	}
 	entries, err := lake.ReadAuditBucket(ctx, b)
-	if err != nil || len(entries) != 2 || entries[1].Action != "retention" || entries[1].Status != StatusCompleted {
-		t.Errorf("audit log %+v (%v), want the run's two lines", entries, err)
+	if err != nil || len(entries) != 4 || entries[3].Action != "retention" || entries[3].Status != StatusCompleted || entries[3].DryRun {
+		t.Errorf("audit log %+v (%v), want the two lines of the dry run and of the run", entries, err)
 	}
 }

@@ -80,5 +80,5 @@ func ExampleRetention() {
 	}
 	fmt.Println(st)
 	// Output:
-	// dropped 1 events, 0 dead-letter and 0 QA review date partitions before 2025-01-27 (0 files, 0.0 MB)
+	// dropped 1 event date partitions, 0 dead-letter and 0 QA review date partitions before 2025-01-27 (0 files, 0.0 MB)
 }

@@ -179,7 +179,7 @@ func (o *outputEraser) count(files []string, removed int) {
 	o.st.FilesRewritten += len(files)
 	o.st.Removed += int64(removed)
 	if len(files) > 0 {
-		o.log.Info("erase: output rewritten", "files", files, "removed", removed, "dry_run", o.cfg.DryRun)
+		o.log.Info(didOrWould(o.cfg.DryRun, "erase: output rewritten", "erase: would rewrite output"), "files", files, "removed", removed, "dry_run", o.cfg.DryRun)
 	}
 }
 

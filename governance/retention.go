@@ -64,7 +64,7 @@ type RetentionStats struct {
 
 // String is a one-line summary for the CLI.
 func (s RetentionStats) String() string {
-	out := fmt.Sprintf("dropped %d events, %d dead-letter and %d QA review date partitions before %s (%d files, %.1f MB)",
+	out := fmt.Sprintf("dropped %d event date partitions, %d dead-letter and %d QA review date partitions before %s (%d files, %.1f MB)",
 		s.EventPartitions, s.DeadLetterPartitions, s.ReviewPartitions, s.Oldest.Format(time.DateOnly), s.Files, float64(s.Bytes)/1e6)
 	if s.Leftovers > 0 {
 		out += fmt.Sprintf(", %d leftovers of interrupted commands removed", s.Leftovers)
@@ -183,7 +183,7 @@ func dropBefore(ctx context.Context, dir string, oldest time.Time, dryRun bool, 
 		*count++
 		st.Files += files
 		st.Bytes += bytes
-		log.Info("retention: dropped", "partition", path, "files", files, "bytes", bytes, "dry_run", dryRun)
+		log.Info(didOrWould(dryRun, "retention: dropped", "retention: would drop"), "partition", path, "files", files, "bytes", bytes, "dry_run", dryRun)
 	}
 	if dropped {
 		return atomicfile.SyncDir(dir)
@@ -227,4 +227,13 @@ func dropDir(path string) error {
 		return fmt.Errorf("governance: retention: delete %s: %w", gone, err)
 	}
 	return nil
+}
+
+// didOrWould is the log message for a change: what was done, or in a dry
+// run what would have been, so a dry run's log never claims a change.
+func didOrWould(dryRun bool, did, would string) string {
+	if dryRun {
+		return would
+	}
+	return did
 }

@@ -2,6 +2,7 @@ package governance
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -52,9 +53,19 @@ func TestRetention(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			root := importLake(t, "ret", testLines())
 			deadBefore := datedDirs(t, root, lake.DeadLetterDir)
-			st, err := Retention(context.Background(), RetentionConfig{Lake: root, Keep: tt.keep, Now: now, DryRun: tt.dryRun})
+			var logs strings.Builder
+			st, err := Retention(context.Background(), RetentionConfig{Lake: root, Keep: tt.keep, Now: now, DryRun: tt.dryRun,
+				Log: slog.New(slog.NewTextHandler(&logs, nil))})
 			if err != nil {
 				t.Fatal(err)
+			}
+			// One line per partition, which a dry run only would drop.
+			did, would := strings.Count(logs.String(), `msg="retention: dropped"`), strings.Count(logs.String(), `msg="retention: would drop"`)
+			if tt.dryRun {
+				did, would = would, did
+			}
+			if did != tt.wantStats.EventPartitions || would != 0 {
+				t.Errorf("log (dry run %v) does not say what it did:\n%s", tt.dryRun, logs.String())
 			}
 			if got := st.Oldest.Format(time.DateOnly); got != tt.wantOldest {
 				t.Errorf("oldest kept = %s, want %s", got, tt.wantOldest)

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"regexp"
 	"slices"
 	"strconv"
@@ -229,15 +230,23 @@ func (s scorecards) check(r Review, w where) (lake.ReviewRow, []Problem) {
 		case rt.NA && rt.Rating != nil:
 			badRating(i, "rating", "%s given with N/A; give one or the other", rt.Rating)
 		case rt.NA && !c.AllowNA:
-			badRating(i, "na", "category %q does not allow N/A; rate it %d-%d", c.Category, c.ScaleMin, c.ScaleMax)
+			badRating(i, "na", "category %q does not allow N/A; rate it on the scale %s", c.Category, scaleText(c))
 		case rt.NA:
 			out.NA = true
 		case rt.Rating == nil:
-			badRating(i, "rating", "category %q has no rating (rate it %d-%d%s)", c.Category, c.ScaleMin, c.ScaleMax, naHint(c.AllowNA))
+			badRating(i, "rating", "category %q has no rating (rate it on the scale %s%s)", c.Category, scaleText(c), naHint(c.AllowNA))
 		default:
-			v, err := strconv.ParseInt(rt.Rating.String(), 10, 32)
-			if err != nil || v < int64(c.ScaleMin) || v > int64(c.ScaleMax) {
-				badRating(i, "rating", "%s is outside the scale %d-%d of category %q (whole numbers only)", rt.Rating, c.ScaleMin, c.ScaleMax, c.Category)
+			// A spreadsheet cell may hold any text; "5.0" is the whole number 5.
+			v, err := strconv.ParseFloat(rt.Rating.String(), 64)
+			switch {
+			case err != nil:
+				badRating(i, "rating", "%q is not a number; rate category %q on the scale %s", rt.Rating, c.Category, scaleText(c))
+				continue
+			case v != math.Trunc(v):
+				badRating(i, "rating", "%s is not a whole number; category %q is rated in whole numbers on the scale %s", rt.Rating, c.Category, scaleText(c))
+				continue
+			case v < float64(c.ScaleMin) || v > float64(c.ScaleMax):
+				badRating(i, "rating", "%s is outside the scale %s of category %q", rt.Rating, scaleText(c), c.Category)
 				continue
 			}
 			n := int32(v)
@@ -251,10 +260,20 @@ func (s scorecards) check(r Review, w where) (lake.ReviewRow, []Problem) {
 	}
 	for _, c := range def.categories {
 		if !rated[c.Category] {
-			bad(missing, "category %q has no rating (rate it %d-%d%s)", c.Category, c.ScaleMin, c.ScaleMax, naHint(c.AllowNA))
+			bad(missing, "category %q has no rating (rate it on the scale %s%s)", c.Category, scaleText(&c), naHint(c.AllowNA))
 		}
 	}
 	return row, probs
+}
+
+// scaleText names a category's scale in messages as parley.yaml and the
+// scores template name it: "1-5", or "binary" with the ratings it takes,
+// which its name does not say.
+func scaleText(c *lake.ReviewRating) string {
+	if lo, hi, _ := config.ScaleRange(config.ScaleBinary); int32(lo) == c.ScaleMin && int32(hi) == c.ScaleMax {
+		return fmt.Sprintf("%s (%d or %d)", config.ScaleBinary, lo, hi)
+	}
+	return fmt.Sprintf("%d-%d", c.ScaleMin, c.ScaleMax) // the other scales' names
 }
 
 func naHint(allowNA bool) string {

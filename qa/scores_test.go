@@ -1,9 +1,12 @@
 package qa
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
@@ -114,9 +117,9 @@ func TestImportRejectsBadFiles(t *testing.T) {
 		{"rating below the scale", "s.jsonl", []string{scoreLine(t, func(m map[string]any) { rating(m, 0)["rating"] = 0 })},
 			Problem{"s.jsonl", 1, "ratings[0].rating", "0 is outside the scale 1-5"}},
 		{"binary rated 2", "s.jsonl", []string{scoreLine(t, func(m map[string]any) { rating(m, 2)["rating"] = 2 })},
-			Problem{"s.jsonl", 1, "ratings[2].rating", "2 is outside the scale 0-1"}},
+			Problem{"s.jsonl", 1, "ratings[2].rating", `2 is outside the scale binary (0 or 1) of category "process"`}},
 		{"fractional rating", "s.jsonl", []string{scoreLine(t, func(m map[string]any) { rating(m, 0)["rating"] = 2.5 })},
-			Problem{"s.jsonl", 1, "ratings[0].rating", "whole numbers only"}},
+			Problem{"s.jsonl", 1, "ratings[0].rating", `2.5 is not a whole number; category "solution" is rated in whole numbers on the scale 1-5`}},
 		{"N/A not allowed", "s.jsonl", []string{scoreLine(t, func(m map[string]any) { rating(m, 2)["rating"], rating(m, 2)["na"] = nil, true })},
 			Problem{"s.jsonl", 1, "ratings[2].na", `category "process" does not allow N/A`}},
 		{"N/A and a rating", "s.jsonl", []string{scoreLine(t, func(m map[string]any) { rating(m, 1)["rating"] = 2 })},
@@ -145,7 +148,11 @@ func TestImportRejectsBadFiles(t *testing.T) {
 		{"spreadsheet: rating above the scale", "t.csv", sheet(t, "bob", "7", "NA", "1"),
 			Problem{"t.csv", 2, "rating", "7 is outside the scale 1-5"}},
 		{"spreadsheet: N/A not allowed", "t.csv", sheet(t, "bob", "3", "2", "n/a"),
-			Problem{"t.csv", 4, "na", `category "process" does not allow N/A`}},
+			Problem{"t.csv", 4, "na", `category "process" does not allow N/A; rate it on the scale binary (0 or 1)`}},
+		{"spreadsheet: fractional rating", "t.csv", sheet(t, "bob", "4.5", "2", "1"),
+			Problem{"t.csv", 2, "rating", "4.5 is not a whole number"}},
+		{"spreadsheet: decimal comma", "t.csv", sheet(t, "bob", `"4,5"`, "2", "1"),
+			Problem{"t.csv", 2, "rating", `"4,5" is not a number; rate category "solution" on the scale 1-5`}},
 		{"spreadsheet: missing reviewer", "t.csv", sheet(t, "", "3", "2", "1"),
 			Problem{"t.csv", 2, "reviewer_id", "required"}},
 		{"spreadsheet: category not rated", "t.csv", sheet(t, "bob", "3", "", "1"),
@@ -180,6 +187,61 @@ func TestImportRejectsBadFiles(t *testing.T) {
 				t.Errorf("a refused import changed the lake: %v", slices.Collect(maps.Keys(after)))
 			}
 		})
+	}
+}
+
+// TestRatingProblemsNameScalesAsTheTemplate: a rating off its scale is
+// refused with the scale named as the scores template's scale column names
+// it (the template once said "binary" where the error said "0-1").
+func TestRatingProblemsNameScalesAsTheTemplate(t *testing.T) {
+	tmpl, err := encodeTemplate([]manifestRow{{Run: "2026-03-20-7", N: 1, ConversationID: "c-1", Agent: "ana", Reviewer: "bob"}},
+		[]*config.Scorecard{&testCard}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(tmpl)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	if len(rows) != 1+len(testCard.Categories) {
+		t.Fatalf("template rows %v, want one per category", rows)
+	}
+	want := map[int]string{} // line → the message's scale
+	for i, r := range rows[1:] {
+		r[col["rating"]] = "9" // off every scale
+		want[i+2] = fmt.Sprintf("9 is outside the scale %s", r[col["scale"]])
+	}
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	if err := w.WriteAll(rows); err != nil {
+		t.Fatal(err)
+	}
+	_, err = importFiles(t, newLake(t), writeFile(t, t.TempDir(), "t.csv", strings.TrimSuffix(buf.String(), "\n")))
+	var se *ScoresError
+	if !errors.As(err, &se) || len(se.Problems) != len(want) {
+		t.Fatalf("import: %v, want a problem per category", err)
+	}
+	for _, p := range se.Problems {
+		if !strings.HasPrefix(p.Msg, want[p.Line]) {
+			t.Errorf("line %d: %q, want it to start %q", p.Line, p.Msg, want[p.Line])
+		}
+	}
+}
+
+// TestWholeRatingWrittenAsDecimal: "5.0" in a spreadsheet is the whole
+// number 5, on the scale.
+func TestWholeRatingWrittenAsDecimal(t *testing.T) {
+	root := newLake(t)
+	if _, err := importFiles(t, root, writeFile(t, t.TempDir(), "t.csv", sheet(t, "bob", "5.0", "NA", "1")...)); err != nil {
+		t.Fatal(err)
+	}
+	rows := storedRows(t, root)
+	if len(rows) != 1 || rows[0].Ratings[0].Category != "solution" || rows[0].Ratings[0].Rating == nil || *rows[0].Ratings[0].Rating != 5 {
+		t.Errorf("stored %+v, want solution rated 5", rows)
 	}
 }
 

@@ -59,7 +59,7 @@ func TestEraseRetentionCommands(t *testing.T) {
 		// Repeated: nothing left, and it says why that is fine.
 		{[]string{"erase", "--lake", lakeDir, "--customer", "cust-1"}, "erased: 0 events of 0 conversations removed"},
 		{[]string{"erase", "--lake", lakeDir, "--customer", "cust-1"}, "the lake holds nothing of the customer: already erased by run "},
-		{[]string{"retention", "--lake", lakeDir, "--keep", "4000d", "--dry-run"}, "dry run, would have dropped 0 events"},
+		{[]string{"retention", "--lake", lakeDir, "--keep", "4000d", "--dry-run"}, "dry run, would have dropped 0 event date partitions, 0 dead-letter"},
 	}
 	for _, s := range steps {
 		out, err := run(s.args...)
@@ -230,6 +230,9 @@ func TestEraseAlsoOutputs(t *testing.T) {
 	out := must("erase", "--lake", lakeDir, "--customer", "cust-10", "--dry-run", "--also-outputs", qaDir, "--also-outputs", exportDir)
 	if !strings.Contains(out, "0 still holding the customer") || !maps.Equal(tree(), before) {
 		t.Errorf("dry run changed outputs, or found files it could not rewrite:\n%s", out)
+	}
+	if strings.Contains(out, "output rewritten") || !strings.Contains(out, `msg="erase: would rewrite output"`) {
+		t.Errorf("dry run log does not say it only would rewrite outputs:\n%s", out)
 	}
 
 	out = must("erase", "--lake", lakeDir, "--customer", "cust-10", "--reason", "DSR-9", "--also-outputs", qaDir, "--also-outputs", exportDir)

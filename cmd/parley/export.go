@@ -48,6 +48,9 @@ Example:
 			if outDir == "" {
 				return usageErrorf("export: --out is required (the folder to write the Parquet files to)")
 			}
+			if err := needWarehouse(dbPath); err != nil { // before --out is created
+				return err
+			}
 			var bucket *objstore.Bucket
 			if objstore.IsURL(outDir) {
 				b, err := objstore.Open(cmd.Context(), outDir, s3)
@@ -66,9 +69,6 @@ Example:
 			}
 			db, err := warehouse.OpenSandbox(dbPath, warehouse.Sandbox{WriteIn: outDir})
 			if err != nil {
-				if errors.Is(err, warehouse.ErrNoWarehouse) {
-					return usageErrorf("export: --db %s: %w", dbPath, warehouse.ErrNoWarehouse)
-				}
 				return fmt.Errorf("export: %w", err)
 			}
 			paths, err := query.Export(cmd.Context(), db, outDir)

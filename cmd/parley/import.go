@@ -1,9 +1,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"maps"
+	"os"
 	"slices"
 
 	"github.com/spf13/cobra"
@@ -91,6 +94,11 @@ imports of one input at once publish it once), then copied into place
 				cfg.Format = m
 			default:
 				return usageErrorf("import: --format %q: want jsonl, csv or twcs", format)
+			}
+			for _, in := range args {
+				if _, err := os.Stat(in); in != "-" && errors.Is(err, fs.ErrNotExist) {
+					return usageErrorf("import: %s does not exist", in)
+				}
 			}
 			cfg.Inputs = args
 			cfg.Stdin = cmd.InOrStdin()

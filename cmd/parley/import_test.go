@@ -282,6 +282,7 @@ func TestImportRejectsBadFlags(t *testing.T) {
 		{"mapping for jsonl", []string{"import", "--lake", dir, "--mapping", badMapping, "x.jsonl"}, true, "--mapping is only for --format csv"},
 		{"missing mapping file", []string{"import", "--lake", dir, "--format", "csv", "--mapping", filepath.Join(dir, "nope.yaml"), "x.csv"}, true, "--mapping: importers: read mapping"},
 		{"bad mapping field", []string{"import", "--lake", dir, "--format", "csv", "--mapping", badMapping, "x.csv"}, true, `type.value: "mesage" is not one of`},
+		{"missing input", []string{"import", "--lake", dir, filepath.Join(dir, "nope.jsonl")}, true, "import: " + filepath.Join(dir, "nope.jsonl") + " does not exist"},
 		{"not a TWCS file", []string{"import", "--lake", dir, "--format", "twcs", noTweets}, false, `twcs: no column "tweet_id"`},
 	}
 	for _, tc := range tests {

@@ -61,6 +61,9 @@ a local copy of its events, gap records and reviews, which status reads
 			if err := folderOnly("lake status", root, "parley build --lake "+root+" --cache DIR copies its events and gap records to DIR, which lake status reads"); err != nil {
 				return err
 			}
+			if err := lakeFolder(root); err != nil {
+				return err
+			}
 			st, err := ingest.Status(cmd.Context(), root)
 			if err != nil {
 				return err

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -131,4 +132,41 @@ func lakeRows(t *testing.T, dir, glob string) int64 {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// TestLakeFolderErrors: lake status and retention say when --lake does not
+// exist, is a file, or is the folder above the lake (did you mean …?),
+// as usage errors; an empty folder is an empty lake.
+func TestLakeFolderErrors(t *testing.T) {
+	dir := t.TempDir()
+	lakeDir := filepath.Join(dir, "lake")
+	mustParley(t, "import", "--lake", lakeDir, metricsFixture("basic.jsonl"))
+	file := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(dir, "nolake")
+	cases := []struct {
+		root, want string
+	}{
+		{missing, "--lake " + missing + " does not exist"},
+		{file, "--lake " + file + " is not a directory"},
+		{dir, "--lake " + dir + " holds no lake, but " + lakeDir + " does: did you mean --lake " + lakeDir + "?"},
+	}
+	for _, command := range [][]string{{"lake", "status"}, {"retention", "--keep", "400d", "--dry-run"}} {
+		for _, c := range cases {
+			_, err := parley(t, append(command, "--lake", c.root)...)
+			want := command[0] + " " + command[1] + ": " + c.want
+			if command[0] == "retention" {
+				want = "retention: " + c.want
+			}
+			var ue usageError
+			if !errors.As(err, &ue) || err.Error() != want {
+				t.Errorf("%v --lake %s: err = %v, want a usage error %q", command, c.root, err, want)
+			}
+		}
+	}
+	if out := status(t, t.TempDir()); !strings.Contains(out, "\nevents none\n") {
+		t.Errorf("status of an empty folder:\n%s", out)
+	}
 }

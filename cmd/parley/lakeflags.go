@@ -1,13 +1,17 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 
 	"github.com/spf13/pflag"
 
 	"github.com/parley-cx/parley/internal/config"
+	"github.com/parley-cx/parley/internal/lake"
 	"github.com/parley-cx/parley/internal/objstore"
 )
 
@@ -101,4 +105,47 @@ func (l *lakeFlags) bucket() bool { return objstore.IsURL(l.lake) }
 func (l *lakeFlags) isDir() bool {
 	fi, err := os.Stat(l.lake)
 	return err == nil && fi.IsDir()
+}
+
+// lakeEntries are the folders a lake holds at its top, one or more of them
+// once anything was written to it.
+var lakeEntries = []string{lake.EventsDir, lake.DeadLetterDir, lake.OffsetsDir, lake.GapsDir, lake.ReviewsDir, lake.AuditDir, lake.ImportsDir}
+
+// lakeFolder checks that --lake names an existing folder. A folder that
+// holds no lake while a folder in it does (--lake demo-out for
+// demo-out/lake) is refused with the one meant: read as an empty lake, it
+// would say "none" for everything. Its errors name the flag; callErrors
+// adds the command.
+func lakeFolder(root string) error {
+	fi, err := os.Stat(root)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return usageErrorf("--lake %s does not exist", root)
+	case err != nil:
+		return usageErrorf("--lake: %w", err)
+	case !fi.IsDir():
+		return usageErrorf("--lake %s is not a directory", root)
+	case holdsLake(root):
+		return nil
+	}
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		return usageErrorf("--lake: %w", err)
+	}
+	for _, e := range entries {
+		if child := filepath.Join(root, e.Name()); e.IsDir() && holdsLake(child) {
+			return usageErrorf("--lake %s holds no lake, but %s does: did you mean --lake %s?", root, child, child)
+		}
+	}
+	return nil
+}
+
+// holdsLake reports whether dir has one of a lake's top folders.
+func holdsLake(dir string) bool {
+	for _, name := range lakeEntries {
+		if fi, err := os.Stat(filepath.Join(dir, name)); err == nil && fi.IsDir() {
+			return true
+		}
+	}
+	return false
 }

@@ -84,7 +84,8 @@ func usageErrorf(format string, args ...any) error {
 	return usageError{fmt.Errorf(format, args...)}
 }
 
-// parseDateFlag parses an optional YYYY-MM-DD flag value; "" is the zero time.
+// parseDateFlag parses an optional YYYY-MM-DD flag value; "" is the zero
+// time. Its error names the flag; callErrors adds the command.
 func parseDateFlag(name, v string) (time.Time, error) {
 	if v == "" {
 		return time.Time{}, nil

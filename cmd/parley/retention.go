@@ -64,8 +64,10 @@ partitions shrink object by object (docs/ingest.md).`,
 			if err := cfg.Validate(); err != nil {
 				return usageErrorf("retention: %w", asFlags(err))
 			}
-			if !loc.bucket() && !loc.isDir() {
-				return usageErrorf("retention: --lake %s: not a directory", cfg.Lake)
+			if !loc.bucket() {
+				if err := lakeFolder(cfg.Lake); err != nil {
+					return err
+				}
 			}
 			cfg.Log = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
 			st, err := governance.Retention(cmd.Context(), cfg)

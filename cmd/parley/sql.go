@@ -48,7 +48,8 @@ func newSQLCmd() *cobra.Command {
 		Short: "Run read-only SQL queries on the warehouse, in a sandbox",
 		Long: `Sql opens the warehouse in a sandbox and prints the result of one query, as
 an aligned table (default), CSV or a JSON array of objects. With --out the
-result is written to a file instead, as Parquet or CSV (--format parquet|csv).
+result is written to a file instead, as Parquet or CSV: the file's extension
+(.parquet, .csv) says which, or --format parquet|csv for another name.
 
 The public tables and views
 ` + publicObjects() + `
@@ -92,7 +93,7 @@ Example:
   parley sql --db warehouse.duckdb -f sql/dashboards/overview_kpis.sql \
       --param from=2026-03-01 --param to=2026-03-31 \
       --param queue= --param channel=whatsapp --param market= --param reason=
-  parley sql --db warehouse.duckdb --out frt.parquet --format parquet \
+  parley sql --db warehouse.duckdb --out frt.parquet \
       "SELECT conversation_id, first_response_s FROM conversations"
   parley sql --db warehouse.duckdb --allow-read targets/ \
       "SELECT channel, k.frt_median_s, t.target_s FROM kpi_daily k JOIN read_csv('targets/frt.csv') t USING (channel)"`,
@@ -124,11 +125,13 @@ Example:
 				return usageErrorf(`sql: no query (give one as an argument, e.g. "SELECT * FROM warehouse_info", or with -f FILE)`)
 			}
 			f := query.Format(format)
-			if out == "" && f != query.FormatTable && f != query.FormatCSV && f != query.FormatJSON {
+			if out != "" {
+				var err error
+				if f, err = outFormat(out, format, cmd.Flags().Changed("format")); err != nil {
+					return err
+				}
+			} else if f != query.FormatTable && f != query.FormatCSV && f != query.FormatJSON {
 				return usageErrorf("sql: --format %q: want table, csv or json (or parquet|csv with --out)", format)
-			}
-			if out != "" && f != query.FormatParquet && f != query.FormatCSV {
-				return usageErrorf("sql: --format %q cannot be written with --out: want parquet or csv", format)
 			}
 			var bind []any
 			for _, p := range params {
@@ -154,8 +157,6 @@ Example:
 			}
 			db, err := warehouse.OpenSandbox(dbPath, sb)
 			switch {
-			case errors.Is(err, warehouse.ErrNoWarehouse):
-				return usageErrorf("sql: --db %s: %w", dbPath, warehouse.ErrNoWarehouse)
 			case errors.Is(err, warehouse.ErrReadFolder):
 				return usageErrorf("sql: --allow-read: %w", err)
 			case err != nil:
@@ -193,11 +194,35 @@ Example:
 	fl := cmd.Flags()
 	fl.StringVar(&dbPath, "db", "", "warehouse file written by parley build (required)")
 	fl.StringVarP(&file, "file", "f", "", "read the query, or a script of queries, from this file (- for standard input)")
-	fl.StringVar(&format, "format", "table", "output format: table, csv or json; with --out: parquet or csv")
+	fl.StringVar(&format, "format", "table", "output format: table, csv or json; with --out: parquet or csv (default: the --out file's extension)")
 	fl.StringVar(&out, "out", "", "write the result to this file instead of printing it")
 	fl.StringArrayVar(&params, "param", nil, "bind the query's parameter $NAME, as NAME=VALUE, e.g. --param from=2026-03-01 (repeatable)")
 	fl.StringArrayVar(&allowRead, "allow-read", nil, "let queries read the files in this folder, e.g. --allow-read targets/ (repeatable; read-only)")
 	return cmd
+}
+
+// outFormats are the formats --out writes, by the file extension that
+// names each.
+var outFormats = map[string]query.Format{".parquet": query.FormatParquet, ".csv": query.FormatCSV}
+
+// outFormat is the format of the --out file: --format if given, else the
+// one its extension names. A given --format must agree with an extension
+// that names a format.
+func outFormat(out, format string, given bool) (query.Format, error) {
+	ext := strings.ToLower(filepath.Ext(out))
+	named, known := outFormats[ext]
+	f := query.Format(format)
+	switch {
+	case !given && !known:
+		return "", usageErrorf("sql: --out %s: cannot tell the format from the extension %q: name the file .parquet or .csv, or give --format parquet|csv", out, ext)
+	case !given:
+		return named, nil
+	case f != query.FormatParquet && f != query.FormatCSV:
+		return "", usageErrorf("sql: --format %q cannot be written with --out: want parquet or csv", format)
+	case known && f != named:
+		return "", usageErrorf("sql: --format %s contradicts --out %s, a %s file: give one or the other", format, out, named)
+	}
+	return f, nil
 }
 
 // statementLabel names statement i of a script in an error, and nothing for a single statement.

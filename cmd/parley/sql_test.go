@@ -366,3 +366,53 @@ func checkInvariants(t *testing.T, db string) {
 		}
 	}
 }
+
+// TestSQLOutFormat: --out writes the format its extension names when
+// --format is not given; a --format that contradicts the extension, or an
+// extension naming no format without --format, is a usage error.
+func TestSQLOutFormat(t *testing.T) {
+	dir, db := importAndBuild(t, metricsFixture("basic.jsonl"))
+	const q = "SELECT count(*) AS n FROM conversations"
+	cases := []struct {
+		name   string
+		out    string
+		format []string // the --format flag, if given
+		want   string   // "parquet", "csv", or a part of the usage error
+	}{
+		{"parquet by extension", "a.parquet", nil, "parquet"},
+		{"csv by extension", "a.csv", nil, "csv"},
+		{"extension in capitals", "b.CSV", nil, "csv"},
+		{"agreeing --format", "c.parquet", []string{"--format", "parquet"}, "parquet"},
+		{"--format for another name", "d.txt", []string{"--format", "csv"}, "csv"},
+		{"contradicting --format", "e.parquet", []string{"--format", "csv"}, "--format csv contradicts --out " + filepath.Join(dir, "e.parquet") + ", a parquet file"},
+		{"no format known", "f.json", nil, `cannot tell the format from the extension ".json"`},
+		{"--format table", "g.csv", []string{"--format", "table"}, `--format "table" cannot be written with --out`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out := filepath.Join(dir, c.out)
+			_, err := parley(t, append(append([]string{"sql", "--db", db, "--out", out}, c.format...), q)...)
+			if c.want != "parquet" && c.want != "csv" {
+				var ue usageError
+				if !errors.As(err, &ue) || !strings.Contains(err.Error(), c.want) {
+					t.Errorf("err = %v, want a usage error saying %q", err, c.want)
+				}
+				if _, serr := os.Stat(out); !errors.Is(serr, os.ErrNotExist) {
+					t.Errorf("a refused --out wrote %s", out)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			isParquet := bytes.HasPrefix(b, []byte("PAR1"))
+			if isParquet != (c.want == "parquet") || (c.want == "csv" && string(b) != "n\n14\n") {
+				t.Errorf("wrote %q, want %s", b, c.want)
+			}
+		})
+	}
+}

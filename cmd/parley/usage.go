@@ -1,7 +1,10 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"regexp"
 	"strings"
 
@@ -9,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/parley-cx/parley/internal/suggest"
+	"github.com/parley-cx/parley/internal/warehouse"
 )
 
 // How parley treats being called wrongly: an unknown subcommand, an unknown
@@ -44,9 +48,32 @@ func teachUsage(c *cobra.Command) {
 			return usageError{fmt.Errorf("%s%w (see %s --help)", prefix(c), err, c.CommandPath())}
 		}
 	}
+	if run := c.RunE; run != nil {
+		c.RunE = func(c *cobra.Command, args []string) error { return callErrors(c, run(c, args)) }
+	}
 	for _, sub := range c.Commands() {
 		teachUsage(sub)
 	}
+}
+
+// callErrors gives the errors of a wrong call one shape in every command,
+// "COMMAND: --FLAG ..." with exit status 2: a usage error that names only
+// its flag gets the command's name, and a --db naming no warehouse file,
+// which a command finds out only when it opens it, becomes a usage error.
+func callErrors(c *cobra.Command, err error) error {
+	var ue usageError
+	switch {
+	case errors.As(err, &ue):
+		if strings.HasPrefix(err.Error(), "--") {
+			return usageError{fmt.Errorf("%s%w", prefix(c), err)}
+		}
+	case errors.Is(err, warehouse.ErrNoWarehouse):
+		// Not a command's own default: the file the user named.
+		if db := c.Flags().Lookup("db"); db != nil && db.Changed {
+			return usageErrorf("%s--db %s: %w", prefix(c), db.Value, warehouse.ErrNoWarehouse)
+		}
+	}
+	return err
 }
 
 // unknownSubcommand accepts no arguments for a command that groups
@@ -103,4 +130,17 @@ func didYouMean(names []string, prefix string) string {
 		quoted[i] = prefix + n
 	}
 	return "; did you mean " + strings.Join(quoted, " or ") + "?"
+}
+
+// needWarehouse fails with warehouse.ErrNoWarehouse, which callErrors
+// reports under --db, when no file is at path: for commands that would
+// otherwise create their output before opening the warehouse.
+func needWarehouse(path string) error {
+	switch _, err := os.Stat(path); {
+	case errors.Is(err, fs.ErrNotExist):
+		return warehouse.ErrNoWarehouse
+	case err != nil:
+		return usageErrorf("--db: %w", err)
+	}
+	return nil
 }

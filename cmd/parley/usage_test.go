@@ -5,7 +5,10 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -104,5 +107,58 @@ func TestLakeHelpMentionsBuckets(t *testing.T) {
 	walk(newRootCmd())
 	if seen < 10 {
 		t.Errorf("only %d commands take --lake", seen)
+	}
+}
+
+// TestMissingWarehouse: a --db naming no file is a usage error of one shape
+// in every command that reads the warehouse, and creates no output.
+func TestMissingWarehouse(t *testing.T) {
+	dir := t.TempDir()
+	db, out := filepath.Join(dir, "none.duckdb"), filepath.Join(dir, "out")
+	period := []string{"--from", "2026-03-01", "--to", "2026-03-31"}
+	for _, args := range [][]string{
+		append([]string{"report", "--db", db, "--out", out}, period...),
+		append([]string{"qa", "sample", "--db", db, "--out", out}, period...),
+		{"forecast", "--db", db},
+		{"sql", "--db", db, "SELECT 1"},
+		{"export", "--db", db, "--out", out},
+		{"verify", "--db", db},
+	} {
+		name := strings.Join(args[:slices.Index(args, "--db")], " ")
+		t.Run(name, func(t *testing.T) {
+			_, err := parley(t, args...)
+			want := name + ": --db " + db + ": warehouse file does not exist (run `parley build` first)"
+			var ue usageError
+			if !errors.As(err, &ue) || err.Error() != want {
+				t.Errorf("err = %v, want a usage error %q", err, want)
+			}
+			if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("%s was created", out)
+			}
+		})
+	}
+}
+
+// TestFlagErrorsNameTheCommand: a usage error about a flag says
+// "COMMAND: --FLAG", as the errors of every other command do.
+func TestFlagErrorsNameTheCommand(t *testing.T) {
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"report", "--db", "w.duckdb", "--from", "2026-13-01"}, `report: --from: "2026-13-01" is not a date like 2026-03-31`},
+		{[]string{"qa", "sample", "--db", "w.duckdb", "--from", "2026-03-01", "--to", "31.3.2026"}, `qa sample: --to: "31.3.2026" is not a date`},
+		{[]string{"forecast", "--by", "market"}, `forecast: --by: "market": want queue, channel`},
+		{[]string{"staffing", "--volume", "10", "--aht", "3 minutes"}, `staffing: --aht: "3 minutes" is not a duration`},
+		{[]string{"schedule", "--plan", "p.csv"}, "schedule: --plan and --shifts: both are required"},
+	}
+	for _, c := range cases {
+		t.Run(strings.Join(c.args[:1], " "), func(t *testing.T) {
+			_, err := parley(t, c.args...)
+			var ue usageError
+			if !errors.As(err, &ue) || !strings.HasPrefix(err.Error(), c.want) {
+				t.Errorf("err = %v, want a usage error starting %q", err, c.want)
+			}
+		})
 	}
 }

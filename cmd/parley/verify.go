@@ -86,8 +86,8 @@ Example:
 			if err := folderOnly("verify", lakeDir, "give the local copy parley build keeps of it (--lake lake-cache next to the warehouse, or build's --cache DIR)"); err != nil {
 				return err
 			}
-			if _, err := os.Stat(dbPath); err != nil {
-				return usageErrorf("verify: --db %s: no warehouse there (run parley build first)", dbPath)
+			if err := needWarehouse(dbPath); err != nil {
+				return err
 			}
 			if lakeDir == "" {
 				lakeDir = defaultLake(dbPath)

@@ -69,7 +69,7 @@ func TestVerifyCommand(t *testing.T) {
 		{"sample and all", []string{"verify", "--db", db, "--sample", "3", "--all"}, true, "not both"},
 		{"no lake", []string{"verify", "--db", db, "--lake", filepath.Join(t.TempDir(), "nope")}, true, "not a directory"},
 		{"other settings", []string{"verify", "--db", db, "--config", metricsFixture("europe.yaml")}, true, "timezone: warehouse UTC, --config Europe/Berlin"},
-		{"missing warehouse", []string{"verify", "--db", filepath.Join(dir, "nope.duckdb")}, true, "no warehouse there"},
+		{"missing warehouse", []string{"verify", "--db", filepath.Join(dir, "nope.duckdb")}, true, "warehouse file does not exist"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, _, err := run(c.args...)
