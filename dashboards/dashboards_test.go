@@ -58,6 +58,20 @@ func fixtureDB(tb testing.TB) string {
 }
 
 // execScript runs SQL statements against the warehouse file at path (created if missing).
+// fixtureWith writes the fixture with script run over it, and opens it
+// read-only.
+func fixtureWith(t *testing.T, script string) (string, *warehouse.DB) {
+	t.Helper()
+	path := fixtureDB(t)
+	execScript(t, path, script)
+	db, err := warehouse.Open(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return path, db
+}
+
 func execScript(tb testing.TB, path, script string) {
 	tb.Helper()
 	db, err := warehouse.Open(path, false)

@@ -416,13 +416,7 @@ WHERE conversation_id = 'p1' AND i <= n;`
 // and on the page alike. (Counting every conversation whose answer is known already would
 // count the early returners of a recent period and none of the others: 100 %.)
 func TestRetentionOnlyClosedWindows(t *testing.T) {
-	path := fixtureDB(t)
-	execScript(t, path, returnsScript)
-	db, err := warehouse.Open(path, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	path, db := fixtureWith(t, returnsScript)
 	b := browsertest.New(t)
 	for _, tc := range []struct {
 		name             string
@@ -548,13 +542,7 @@ WHERE conversation_id = 'c1' AND i <= n;`
 // end"). Counting the censored ones too, 08-01..10-07 would read 63 of 78 = 80.8 % (f11..f40,
 // g4..g30 and the fixture's c1 c3 c4 c5 p1 p2 over 40 + 30 + 8 resolved), not 30 of 40.
 func TestFCROnlyClosedWindows(t *testing.T) {
-	path := fixtureDB(t)
-	execScript(t, path, censoredScript)
-	db, err := warehouse.Open(path, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	path, db := fixtureWith(t, censoredScript)
 	b := browsertest.New(t)
 	for _, tc := range []struct {
 		name     string

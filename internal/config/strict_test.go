@@ -250,15 +250,7 @@ func TestLoadNamesKeyLineAndFix(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := Load(writeFile(t, c.body))
-			if err == nil {
-				t.Fatal("Load: no error")
-			}
-			for _, w := range c.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("Load: %v\nwant it to say %q", err, w)
-				}
-			}
+			err := loadSays(t, c.body, c.want)
 			if strings.Contains(err.Error(), "float64") || strings.Contains(err.Error(), "!!str") {
 				t.Errorf("Load: %v\nnames Go or YAML types", err)
 			}
@@ -268,6 +260,22 @@ func TestLoadNamesKeyLineAndFix(t *testing.T) {
 	if _, err := Load(writeFile(t, "cost:\n  channels:\n    whatsapp: 0.05\n    sms: 0.01\n    unknown: 0\n")); err != nil {
 		t.Errorf("Load of real channels: %v", err)
 	}
+}
+
+// loadSays loads a parley.yaml of body, which must fail saying each of
+// want, and returns the error.
+func loadSays(t *testing.T, body string, want []string) error {
+	t.Helper()
+	_, err := Load(writeFile(t, body))
+	if err == nil {
+		t.Fatal("Load: no error")
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("Load: %v\nwant it to say %q", err, w)
+		}
+	}
+	return err
 }
 
 // TestRefusedValueHidesNoOtherMistake: a value the decoder refuses (a duration that is none,
@@ -297,15 +305,7 @@ func TestRefusedValueHidesNoOtherMistake(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := Load(writeFile(t, c.body))
-			if err == nil {
-				t.Fatal("Load: no error")
-			}
-			for _, w := range c.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("Load: %v\nwant it to say %q", err, w)
-				}
-			}
+			err := loadSays(t, c.body, c.want)
 			if strings.Contains(err.Error(), "required") {
 				t.Errorf("Load: %v\nnames a refused value again as missing", err)
 			}
