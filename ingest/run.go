@@ -128,9 +128,20 @@ func (r *runner) run(ctx context.Context) (Stats, error) {
 		wg.Go(func() { r.watchIdle(stopCtx) })
 	}
 	r.log.Info("ingest starting", "topic", r.cfg.Topic, "group", r.cfg.Group, "brokers", strings.Join(r.cfg.Brokers, ","), "lake", r.cfg.Lake)
+	// waiting is since when the run has been trying to join the group (zero
+	// while it is a member); lastErr is the last join failure since then.
+	waiting := time.Now()
+	var lastErr error
 	for {
-		gen, err := cg.Next(stopCtx)
+		gen, err := r.nextGeneration(stopCtx, cg, waiting)
 		if stopCtx.Err() != nil {
+			break
+		}
+		if errors.Is(err, ErrJoinTimeout) {
+			if lastErr != nil {
+				err = fmt.Errorf("%w; the last failure: %w", err, lastErr)
+			}
+			r.fail(err)
 			break
 		}
 		if err != nil {
@@ -139,10 +150,21 @@ func (r *runner) run(ctx context.Context) (Stats, error) {
 				break
 			}
 			// kafka-go has already backed off; a join error is usually a
-			// broker or coordinator moving, so keep trying but say so.
-			r.log.Warn("ingest: join consumer group failed, retrying", "group", r.cfg.Group, "err", err)
+			// broker or coordinator moving, so keep trying but say so,
+			// louder once it has lasted longer than a join may take.
+			if waiting.IsZero() {
+				waiting = time.Now()
+			}
+			lastErr = err
+			level, failing := slog.LevelWarn, time.Since(waiting)
+			if failing > r.cfg.joinPatience() {
+				level = slog.LevelError
+			}
+			r.log.Log(stopCtx, level, "ingest: join consumer group failed, retrying", "group", r.cfg.Group,
+				"brokers", strings.Join(r.cfg.Brokers, ","), "failing_for", failing.Round(time.Second), "err", err)
 			continue
 		}
+		waiting, lastErr = time.Time{}, nil
 		assigned := gen.Assignments[r.cfg.Topic]
 		ids := make([]int32, 0, len(assigned))
 		for _, pa := range assigned {
@@ -181,6 +203,31 @@ func (r *runner) run(ctx context.Context) (Stats, error) {
 		r.err = ctx.Err()
 	}
 	return r.stats, r.err
+}
+
+// ErrJoinTimeout is Run's error when it could not join its consumer group
+// within Config.JoinTimeout.
+var ErrJoinTimeout = errors.New("could not join the consumer group")
+
+// nextGeneration waits for the group's next generation, for at most
+// JoinTimeout from waiting while the run is not a member (waiting is not
+// zero): a member waits as long as its generation lasts.
+func (r *runner) nextGeneration(ctx context.Context, cg *kafka.ConsumerGroup, waiting time.Time) (*kafka.Generation, error) {
+	if r.cfg.JoinTimeout == 0 || waiting.IsZero() {
+		return cg.Next(ctx)
+	}
+	deadline := waiting.Add(r.cfg.JoinTimeout)
+	nextCtx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+	gen, err := cg.Next(nextCtx)
+	if err != nil && ctx.Err() == nil && errors.Is(nextCtx.Err(), context.DeadlineExceeded) {
+		hint := "check --brokers and that they are up"
+		if r.cfg.UntilIdle > 0 {
+			hint += "; a batch run (--until-idle) gives up after --join-timeout"
+		}
+		return nil, fmt.Errorf("ingest: %w %s at %s in %s (%s)", ErrJoinTimeout, r.cfg.Group, strings.Join(r.cfg.Brokers, ","), r.cfg.JoinTimeout, hint)
+	}
+	return gen, err
 }
 
 // fail records a fatal error and stops the run.
