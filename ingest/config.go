@@ -55,8 +55,8 @@ type Config struct {
 	// member (such as a killed process) before giving its partitions away.
 	SessionTimeout time.Duration
 	// JoinTimeout bounds how long Run keeps trying to join (or rejoin) its
-	// consumer group, when the brokers cannot be reached say, before it
-	// fails with ErrJoinTimeout. 0 means: with UntilIdle (a batch run, which
+	// consumer group once attempts fail (the brokers cannot be reached, say),
+	// counted from the first failure, before it fails with ErrJoinTimeout. 0 means: with UntilIdle (a batch run, which
 	// must end) the longer of UntilIdle and twice SessionTimeout, since a
 	// join may wait out a dead member's session; without UntilIdle (a
 	// service) forever, every failure logged, at ERROR once failures have

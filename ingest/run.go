@@ -128,20 +128,21 @@ func (r *runner) run(ctx context.Context) (Stats, error) {
 		wg.Go(func() { r.watchIdle(stopCtx) })
 	}
 	r.log.Info("ingest starting", "topic", r.cfg.Topic, "group", r.cfg.Group, "brokers", strings.Join(r.cfg.Brokers, ","), "lake", r.cfg.Lake)
-	// waiting is since when the run has been trying to join the group (zero
-	// while it is a member); lastErr is the last join failure since then.
-	waiting := time.Now()
-	var lastErr error
+	// waiting is since when attempts to join the group have been failing
+	// (zero while none has failed since the last join); lastErr is the last
+	// failure. A join that is slow without failing (the coordinator waiting
+	// for a dead member's session to end) is not bounded: it is progress.
+	var (
+		waiting time.Time
+		lastErr error
+	)
 	for {
 		gen, err := r.nextGeneration(stopCtx, cg, waiting)
 		if stopCtx.Err() != nil {
 			break
 		}
 		if errors.Is(err, ErrJoinTimeout) {
-			if lastErr != nil {
-				err = fmt.Errorf("%w; the last failure: %w", err, lastErr)
-			}
-			r.fail(err)
+			r.fail(fmt.Errorf("%w; the last failure: %w", err, lastErr))
 			break
 		}
 		if err != nil {
@@ -210,8 +211,9 @@ func (r *runner) run(ctx context.Context) (Stats, error) {
 var ErrJoinTimeout = errors.New("could not join the consumer group")
 
 // nextGeneration waits for the group's next generation, for at most
-// JoinTimeout from waiting while the run is not a member (waiting is not
-// zero): a member waits as long as its generation lasts.
+// JoinTimeout from waiting once attempts to join have failed (waiting is
+// not zero); otherwise as long as it takes (a member's generation lasts
+// until the next rebalance).
 func (r *runner) nextGeneration(ctx context.Context, cg *kafka.ConsumerGroup, waiting time.Time) (*kafka.Generation, error) {
 	if r.cfg.JoinTimeout == 0 || waiting.IsZero() {
 		return cg.Next(ctx)
@@ -225,7 +227,7 @@ func (r *runner) nextGeneration(ctx context.Context, cg *kafka.ConsumerGroup, wa
 		if r.cfg.UntilIdle > 0 {
 			hint += "; a batch run (--until-idle) gives up after --join-timeout"
 		}
-		return nil, fmt.Errorf("ingest: %w %s at %s in %s (%s)", ErrJoinTimeout, r.cfg.Group, strings.Join(r.cfg.Brokers, ","), r.cfg.JoinTimeout, hint)
+		return nil, fmt.Errorf("ingest: %w %s at %s: attempts failed for %s (%s)", ErrJoinTimeout, r.cfg.Group, strings.Join(r.cfg.Brokers, ","), r.cfg.JoinTimeout, hint)
 	}
 	return gen, err
 }
