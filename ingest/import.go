@@ -37,8 +37,9 @@ const (
 // An input is refused early, after refuseAfter records, when none of them
 // was valid and its first line (among its first sniffBytes) looks like
 // another layout than the one it is read as: a file given the wrong
-// --format is rejected line after line, and reading on would only fill the
-// dead-letter store with copies of a file that is not lost anyway.
+// --format is rejected line after line, and since an input with no valid
+// record is refused whole (NothingImportedError), reading on would only
+// take time, for gigabytes perhaps.
 const (
 	refuseAfter = 1000
 	sniffBytes  = 64 << 10
