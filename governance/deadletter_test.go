@@ -110,12 +110,15 @@ func TestEraseDeadLetters(t *testing.T) {
 	}
 }
 
-// importRaw imports lines exactly as written into a new lake.
+// importRaw imports lines exactly as written, and one valid event, into a new lake.
 func importRaw(t *testing.T, lines []string) string {
 	t.Helper()
 	dir := t.TempDir()
 	in := filepath.Join(dir, "raw.jsonl")
-	if err := os.WriteFile(in, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+	// One valid event of nobody the tests erase: an input with no valid
+	// line is refused whole.
+	valid := `{"event_id":"ok1","conversation_id":"c-ok","type":"conversation_started","occurred_at":"2026-03-02T09:00:00Z","actor":{"role":"customer","id":"cust-ok"}}`
+	if err := os.WriteFile(in, []byte(strings.Join(append(lines, valid), "\n")+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	root := filepath.Join(dir, "lake")

@@ -54,6 +54,14 @@ type Config struct {
 	// SessionTimeout is how long the group coordinator waits for a silent
 	// member (such as a killed process) before giving its partitions away.
 	SessionTimeout time.Duration
+	// JoinTimeout bounds how long Run keeps trying to join (or rejoin) its
+	// consumer group once attempts fail (the brokers cannot be reached, say),
+	// counted from the first failure, before it fails with ErrJoinTimeout. 0 means: with UntilIdle (a batch run, which
+	// must end) the longer of UntilIdle and twice SessionTimeout, since a
+	// join may wait out a dead member's session; without UntilIdle (a
+	// service) forever, every failure logged, at ERROR once failures have
+	// lasted that long.
+	JoinTimeout time.Duration
 	// Dialer connects to the brokers (TLS, SASL); nil means plain TCP.
 	Dialer *kafka.Dialer
 	// Log receives progress and problems; nil discards them.
@@ -145,6 +153,7 @@ func (c *Config) Validate() error {
 		{"flush_interval", c.FlushInterval < 0},
 		{"until_idle", c.UntilIdle < 0},
 		{"session_timeout", c.SessionTimeout < 0},
+		{"join_timeout", c.JoinTimeout < 0},
 		{"progress_every", c.ProgressEvery < 0},
 	} {
 		if f.bad {
@@ -161,6 +170,11 @@ func (c *Config) Validate() error {
 	}
 	return errors.Join(errs...)
 }
+
+// joinPatience is how long failing to join the group is normal: the
+// default JoinTimeout of a batch run, and when a service's log of join
+// failures turns from WARN to ERROR.
+func (c Config) joinPatience() time.Duration { return max(c.UntilIdle, 2*c.SessionTimeout) }
 
 // withDefaults returns c with zero values replaced by the defaults.
 func (c Config) withDefaults() Config {
@@ -181,6 +195,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.SessionTimeout == 0 {
 		c.SessionTimeout = DefaultSessionTimeout
+	}
+	if c.JoinTimeout == 0 && c.UntilIdle > 0 {
+		c.JoinTimeout = c.joinPatience()
 	}
 	if c.Log == nil {
 		c.Log = slog.New(slog.DiscardHandler)

@@ -52,8 +52,10 @@ func TestDeadLettersRecordIDs(t *testing.T) {
 			for _, c := range cases {
 				lines = append(lines, c.raw)
 			}
+			// One valid event after them: an input with none is refused whole.
+			data := append([]byte(strings.Join(lines, "\n")+"\n"), eventLines(t, 1, 1)...)
 			in := filepath.Join(t.TempDir(), "dead.jsonl")
-			if err := os.WriteFile(in, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+			if err := os.WriteFile(in, data, 0o644); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := Import(context.Background(), ImportConfig{Lake: root, Inputs: []string{in}}); err != nil {

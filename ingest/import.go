@@ -12,8 +12,10 @@ import (
 	"hash"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -30,6 +32,17 @@ import (
 const (
 	importChunkLines = 100_000
 	importChunkBytes = 64 << 20
+)
+
+// An input is refused early, after refuseAfter records, when none of them
+// was valid and its first line (among its first sniffBytes) looks like
+// another layout than the one it is read as: a file given the wrong
+// --format is rejected line after line, and since an input with no valid
+// record is refused whole (NothingImportedError), reading on would only
+// take time, for gigabytes perhaps.
+const (
+	refuseAfter = 1000
+	sniffBytes  = 64 << 10
 )
 
 // ImportConfig configures Import.
@@ -98,6 +111,10 @@ type ImportStats struct {
 	// name, same bytes, same format): nothing of them was written, and
 	// nothing of them is counted above.
 	AlreadyImported int64
+	// Refused counts the inputs in which no record was valid (see
+	// NothingImportedError): nothing of them was written, and nothing of
+	// them is counted above.
+	Refused int64
 }
 
 // String is a one-line summary for logs and the CLI.
@@ -109,6 +126,9 @@ func (s ImportStats) String() string {
 	if s.AlreadyImported != 0 {
 		out += fmt.Sprintf("; %d input(s) already in the lake, not imported again", s.AlreadyImported)
 	}
+	if s.Refused != 0 {
+		out += fmt.Sprintf("; %d input(s) REFUSED, nothing of them imported: no record in them was valid", s.Refused)
+	}
 	return out
 }
 
@@ -117,6 +137,93 @@ func (s *ImportStats) merge(other ImportStats) {
 	s.Read += other.Read
 	s.Skipped += other.Skipped
 	s.AlreadyImported += other.AlreadyImported
+	s.Refused += other.Refused
+}
+
+// NothingImportedError is Import's error for an input in which no record
+// was valid. Nothing of such an input is written, neither events nor dead
+// letters: most often it was read in the wrong layout (--format), and
+// thousands of dead letters would be noise to clean up, while the input
+// itself is still where it was. Import goes on with its other inputs and
+// returns these errors at the end.
+type NothingImportedError struct {
+	// Input is the path given to import ("-" for stdin).
+	Input string
+	// Read counts the records read, Rejected those of them rejected (the
+	// rest were rows a mapping skips), by reason in Reasons.
+	Read, Rejected int64
+	Reasons        map[event.Reason]int64
+	// FirstLine is the line of the first rejected record, FirstReason and
+	// FirstDetail why it was rejected.
+	FirstLine   int64
+	FirstReason event.Reason
+	FirstDetail string
+	// Stopped is set when reading stopped after the first records because
+	// the input looks like another layout (so Read is less than the input holds).
+	Stopped bool
+	// Format is the layout the input was read as, LooksLike the layout its
+	// first line suggests (importers.Sniff; "" for no guess).
+	Format, LooksLike string
+}
+
+func (e *NothingImportedError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "ingest: import %s: NOTHING IMPORTED (no events, no dead letters written): ", e.Input)
+	if e.Stopped {
+		fmt.Fprintf(&b, "none of its first %d records was valid, so reading stopped there", e.Read)
+	} else {
+		fmt.Fprintf(&b, "none of its %d records was valid", e.Read)
+	}
+	reasons := make([]string, 0, len(e.Reasons))
+	for _, r := range slices.Sorted(maps.Keys(e.Reasons)) {
+		reasons = append(reasons, fmt.Sprintf("%s: %d", r, e.Reasons[r]))
+	}
+	fmt.Fprintf(&b, " (%d rejected, %s", e.Rejected, strings.Join(reasons, ", "))
+	if skipped := e.Read - e.Rejected; skipped > 0 {
+		fmt.Fprintf(&b, "; %d skipped by the mapping", skipped)
+	}
+	detail := e.FirstDetail
+	if r := []rune(detail); len(r) > 200 {
+		detail = string(r[:200]) + "…"
+	}
+	fmt.Fprintf(&b, "); the first, line %d: %s: %s", e.FirstLine, e.FirstReason, detail)
+	if hint := formatHint(e.Format, e.LooksLike); hint != "" {
+		b.WriteString("; " + hint)
+	}
+	return b.String()
+}
+
+// formatHint says what to do about an input read as format that looks like
+// another layout; "" when it does not, or nothing is known.
+func formatHint(format, looks string) string {
+	if format == "" || looks == format {
+		return ""
+	}
+	switch looks {
+	case importers.LayoutTWCS:
+		return "this looks like the Twitter support data (its header has the TWCS columns): did you mean --format twcs?"
+	case importers.LayoutCSV:
+		return "this looks like CSV: did you mean --format csv (with --mapping) or --format twcs?"
+	case importers.LayoutJSONLines:
+		return "this looks like JSON lines: did you mean --format jsonl (the default)?"
+	case importers.LayoutJSONDocument:
+		return "this looks like one JSON document, not one event per line: write one event per line (for a JSON array: jq -c '.[]') and import that"
+	}
+	return ""
+}
+
+// layoutOf names the layout a Format reads, in importers.Sniff's terms;
+// "" for a Format this package does not know.
+func layoutOf(f importers.Format) string {
+	switch f.(type) {
+	case nil:
+		return importers.LayoutJSONLines
+	case importers.TWCS, *importers.TWCS:
+		return importers.LayoutTWCS
+	case *importers.Mapping:
+		return importers.LayoutCSV
+	}
+	return ""
 }
 
 // Import reads JSON lines of contract v1 (or, with a Format, another layout
@@ -131,6 +238,10 @@ func (s *ImportStats) merge(other ImportStats) {
 // written to lake.ImportsDir after them. An input whose record exists is
 // not imported again, so repeating an import adds nothing and leaves the
 // earlier files, and their ingested_at, as they were.
+//
+// An input in which no record is valid is refused: nothing of it is
+// written, the other inputs are imported, and the returned error joins a
+// *NothingImportedError for each refused input.
 func Import(ctx context.Context, cfg ImportConfig) (ImportStats, error) {
 	start := time.Now()
 	var total ImportStats
@@ -146,9 +257,17 @@ func Import(ctx context.Context, cfg ImportConfig) (ImportStats, error) {
 		return total, err
 	}
 	defer target.close() //nolint:errcheck // removes a scratch folder of temporary copies
+	var refused []error
 	for _, in := range cfg.Inputs {
 		st, err := importOne(ctx, cfg, target, in, log)
 		total.merge(st)
+		if nothing := (*NothingImportedError)(nil); errors.As(err, &nothing) {
+			// A verdict on this input, not a failure of the import:
+			// the next inputs may well be fine.
+			total.Refused++
+			refused = append(refused, err)
+			continue
+		}
 		if err != nil {
 			total.Elapsed = time.Since(start)
 			return total, err
@@ -158,7 +277,7 @@ func Import(ctx context.Context, cfg ImportConfig) (ImportStats, error) {
 		}
 	}
 	total.Elapsed = time.Since(start)
-	return total, nil
+	return total, errors.Join(refused...)
 }
 
 func importOne(ctx context.Context, cfg ImportConfig, target importTarget, input string, log *slog.Logger) (ImportStats, error) {
@@ -180,7 +299,7 @@ func importOne(ctx context.Context, cfg ImportConfig, target importTarget, input
 		}
 	}
 	var st ImportStats
-	imp := importer{cfg: cfg, root: target.root(), input: input, log: log, st: &st, b: newBatch(source, -1), fs: fileSet{root: target.lockRoot()}}
+	imp := importer{cfg: cfg, root: target.root(), input: input, log: log, st: &st, b: newBatch(source, -1), fs: fileSet{root: target.lockRoot()}, sum: sum}
 	if cfg.Format == nil {
 		err = imp.jsonLines(ctx, r)
 	} else {
@@ -188,6 +307,9 @@ func importOne(ctx context.Context, cfg ImportConfig, target importTarget, input
 	}
 	if err == nil {
 		err = imp.flush()
+	}
+	if err == nil {
+		err = imp.refusal()
 	}
 	if err == nil && !sum.done {
 		err = sum.finish(r)
@@ -248,7 +370,7 @@ func openInput(cfg ImportConfig, input string) (io.Reader, *inputSum, func(), er
 	// stdin left part-read by the caller is hashed as it streams.
 	if s, ok := r.(io.ReadSeeker); ok {
 		if pos, err := s.Seek(0, io.SeekCurrent); err == nil && pos == 0 {
-			if _, err := io.Copy(sum.h, s); err != nil {
+			if _, err := io.Copy(sum, s); err != nil {
 				closeInput()
 				return nil, nil, nil, fmt.Errorf("ingest: import: hash %s: %w", input, err)
 			}
@@ -260,7 +382,7 @@ func openInput(cfg ImportConfig, input string) (io.Reader, *inputSum, func(), er
 			return r, sum, closeInput, nil
 		}
 	}
-	return io.TeeReader(r, sum.h), sum, closeInput, nil
+	return io.TeeReader(r, sum), sum, closeInput, nil
 }
 
 // inputSum is the SHA-256 that names an import input: of its bytes, preceded
@@ -270,6 +392,17 @@ func openInput(cfg ImportConfig, input string) (io.Reader, *inputSum, func(), er
 type inputSum struct {
 	h    hash.Hash
 	done bool // every byte of the input is in h
+	// head is the input's first sniffBytes bytes, to guess its layout
+	// (importers.Sniff) when nothing in it is valid.
+	head []byte
+}
+
+// Write adds input bytes, in order, to the sum and to the head.
+func (s *inputSum) Write(p []byte) (int, error) {
+	if room := sniffBytes - len(s.head); room > 0 {
+		s.head = append(s.head, p[:min(room, len(p))]...)
+	}
+	return s.h.Write(p)
 }
 
 func newInputSum(f importers.Format) (*inputSum, error) {
@@ -282,7 +415,7 @@ func newInputSum(f importers.Format) (*inputSum, error) {
 		if err != nil {
 			return nil, fmt.Errorf("ingest: import: describe the format %T: %w", f, err)
 		}
-		fmt.Fprintf(s.h, "%T %s\n", f, b)
+		fmt.Fprintf(s.h, "%T %s\n", f, b) // not the input's bytes: not in head
 	}
 	return s, nil
 }
@@ -290,7 +423,7 @@ func newInputSum(f importers.Format) (*inputSum, error) {
 // finish hashes what is left of a streamed input after the import stopped
 // reading it, so the sum covers every byte.
 func (s *inputSum) finish(r io.Reader) error {
-	if _, err := io.Copy(io.Discard, r); err != nil {
+	if _, err := io.Copy(io.Discard, r); err != nil { // r tees into s
 		return fmt.Errorf("ingest: import: hash the rest of the input: %w", err)
 	}
 	s.done = true
@@ -348,12 +481,23 @@ type importer struct {
 	// line range of fs.files[i], which names it once the input's hash is known.
 	fs     fileSet
 	ranges [][2]int64
+	// sum is the input's hash, and its first bytes.
+	sum *inputSum
+	// first is the input's first dead letter (its raw bytes left out),
+	// stopped is set when reading stopped early (wrongLayout).
+	first   *lake.DeadLetter
+	stopped bool
 }
 
 func (imp *importer) flush() error {
 	b := imp.b
 	if b.empty() {
 		return nil
+	}
+	if imp.first == nil && len(b.dead) > 0 {
+		d := b.dead[0]
+		d.Raw = nil
+		imp.first = &d
 	}
 	files, err := b.writeTemp(imp.root, &imp.fs)
 	if err != nil {
@@ -365,6 +509,36 @@ func (imp *importer) flush() error {
 	imp.st.add(b, files)
 	b.reset()
 	return nil
+}
+
+// looksLike is importers.Sniff's guess at the input's layout.
+func (imp *importer) looksLike() string { return importers.Sniff(imp.input, imp.sum.head) }
+
+// wrongLayout reports, once refuseAfter records are read, whether none of
+// them was valid, some were rejected, and the input looks like another
+// layout than the one it is read as; if so, reading stops there.
+func (imp *importer) wrongLayout() bool {
+	b := imp.b
+	if imp.st.Read != refuseAfter || imp.st.Events+int64(len(b.rows)) > 0 || imp.st.DeadLetters+int64(len(b.dead)) == 0 ||
+		formatHint(layoutOf(imp.cfg.Format), imp.looksLike()) == "" {
+		return false
+	}
+	imp.stopped = true
+	return true
+}
+
+// refusal returns a *NothingImportedError when the input, read and
+// flushed, held rejected records and no valid one.
+func (imp *importer) refusal() error {
+	st := imp.st
+	if st.Events > 0 || st.DeadLetters == 0 {
+		return nil
+	}
+	return &NothingImportedError{
+		Input: imp.input, Read: st.Read, Rejected: st.DeadLetters, Reasons: maps.Clone(st.Reasons),
+		FirstLine: imp.first.Offset, FirstReason: event.Reason(imp.first.Reason), FirstDetail: imp.first.Detail,
+		Stopped: imp.stopped, Format: layoutOf(imp.cfg.Format), LooksLike: imp.looksLike(),
+	}
 }
 
 // publish gives the input's temporary files their final names and renames
@@ -468,6 +642,9 @@ func (imp *importer) jsonLines(ctx context.Context, r io.Reader) error {
 			imp.st.Read++
 			b.add(line, nil, lineNo, now)
 		}
+		if imp.wrongLayout() {
+			return nil
+		}
 		if err := imp.flushIfFull(); err != nil {
 			return err
 		}
@@ -523,6 +700,9 @@ func (imp *importer) records(ctx context.Context, r io.Reader) (err error) {
 			} else {
 				b.add(raw, nil, rec.Line, now)
 			}
+		}
+		if imp.wrongLayout() {
+			return nil
 		}
 		if err := imp.flushIfFull(); err != nil {
 			return err

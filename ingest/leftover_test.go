@@ -67,7 +67,7 @@ func TestCompactCrashLeftoverRemovedByNextCommand(t *testing.T) {
 		}},
 		{"import", func(t *testing.T, root string, log *slog.Logger) {
 			in := filepath.Join(t.TempDir(), "later.jsonl")
-			if err := os.WriteFile(in, []byte(`{"not":"an event"}`+"\n"), 0o644); err != nil {
+			if err := os.WriteFile(in, eventLines(t, 1, 1), 0o644); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := Import(context.Background(), ImportConfig{Lake: root, Inputs: []string{in}, Log: log}); err != nil {

@@ -128,9 +128,21 @@ func (r *runner) run(ctx context.Context) (Stats, error) {
 		wg.Go(func() { r.watchIdle(stopCtx) })
 	}
 	r.log.Info("ingest starting", "topic", r.cfg.Topic, "group", r.cfg.Group, "brokers", strings.Join(r.cfg.Brokers, ","), "lake", r.cfg.Lake)
+	// waiting is since when attempts to join the group have been failing
+	// (zero while none has failed since the last join); lastErr is the last
+	// failure. A join that is slow without failing (the coordinator waiting
+	// for a dead member's session to end) is not bounded: it is progress.
+	var (
+		waiting time.Time
+		lastErr error
+	)
 	for {
-		gen, err := cg.Next(stopCtx)
+		gen, err := r.nextGeneration(stopCtx, cg, waiting)
 		if stopCtx.Err() != nil {
+			break
+		}
+		if errors.Is(err, ErrJoinTimeout) {
+			r.fail(fmt.Errorf("%w; the last failure: %w", err, lastErr))
 			break
 		}
 		if err != nil {
@@ -139,10 +151,21 @@ func (r *runner) run(ctx context.Context) (Stats, error) {
 				break
 			}
 			// kafka-go has already backed off; a join error is usually a
-			// broker or coordinator moving, so keep trying but say so.
-			r.log.Warn("ingest: join consumer group failed, retrying", "group", r.cfg.Group, "err", err)
+			// broker or coordinator moving, so keep trying but say so,
+			// louder once it has lasted longer than a join may take.
+			if waiting.IsZero() {
+				waiting = time.Now()
+			}
+			lastErr = err
+			level, failing := slog.LevelWarn, time.Since(waiting)
+			if failing > r.cfg.joinPatience() {
+				level = slog.LevelError
+			}
+			r.log.Log(stopCtx, level, "ingest: join consumer group failed, retrying", "group", r.cfg.Group,
+				"brokers", strings.Join(r.cfg.Brokers, ","), "failing_for", failing.Round(time.Second), "err", err)
 			continue
 		}
+		waiting, lastErr = time.Time{}, nil
 		assigned := gen.Assignments[r.cfg.Topic]
 		ids := make([]int32, 0, len(assigned))
 		for _, pa := range assigned {
@@ -181,6 +204,32 @@ func (r *runner) run(ctx context.Context) (Stats, error) {
 		r.err = ctx.Err()
 	}
 	return r.stats, r.err
+}
+
+// ErrJoinTimeout is Run's error when it could not join its consumer group
+// within Config.JoinTimeout.
+var ErrJoinTimeout = errors.New("could not join the consumer group")
+
+// nextGeneration waits for the group's next generation, for at most
+// JoinTimeout from waiting once attempts to join have failed (waiting is
+// not zero); otherwise as long as it takes (a member's generation lasts
+// until the next rebalance).
+func (r *runner) nextGeneration(ctx context.Context, cg *kafka.ConsumerGroup, waiting time.Time) (*kafka.Generation, error) {
+	if r.cfg.JoinTimeout == 0 || waiting.IsZero() {
+		return cg.Next(ctx)
+	}
+	deadline := waiting.Add(r.cfg.JoinTimeout)
+	nextCtx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+	gen, err := cg.Next(nextCtx)
+	if err != nil && ctx.Err() == nil && errors.Is(nextCtx.Err(), context.DeadlineExceeded) {
+		hint := "check --brokers and that they are up"
+		if r.cfg.UntilIdle > 0 {
+			hint += "; a batch run (--until-idle) gives up after --join-timeout"
+		}
+		return nil, fmt.Errorf("ingest: %w %s at %s: attempts failed for %s (%s)", ErrJoinTimeout, r.cfg.Group, strings.Join(r.cfg.Brokers, ","), r.cfg.JoinTimeout, hint)
+	}
+	return gen, err
 }
 
 // fail records a fatal error and stops the run.

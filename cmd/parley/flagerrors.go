@@ -21,6 +21,7 @@ var flagOf = map[string]string{
 	"brokers": "brokers", "topic": "topic", "lake": "lake",
 	"flush_rows": "flush-rows", "flush_bytes": "flush-bytes", "flush_interval": "flush-interval",
 	"until_idle": "until-idle", "session_timeout": "session-timeout", "progress_every": "progress-every",
+	"join_timeout":    "join-timeout",
 	"reset_partition": "reset-partition",
 	"tls":             "tls", "tls_cert": "tls-cert", "tls_key": "tls-key",
 	"sasl_mechanism": "sasl-mechanism", "sasl_user": "sasl-user",

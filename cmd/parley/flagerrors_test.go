@@ -63,7 +63,7 @@ func TestAsFlagsOnValidate(t *testing.T) {
 	}{
 		{"generate", synth.Config{Days: -1, PerDay: -1, DuplicateRate: 2, LateRate: 2, Staffing: -1}.Validate(), []string{"generate"}},
 		{"ingest security", (&kafkaconn.Options{CertFile: "c", SASLMechanism: "X"}).Validate(), []string{"ingest"}},
-		{"ingest", (&ingest.Config{Brokers: []string{""}, FlushRows: -1, FlushBytes: -1, FlushInterval: -1, UntilIdle: -1, SessionTimeout: -1, ProgressEvery: -1, Resets: map[int32]ingest.ResetMode{-5: "x"}}).Validate(), []string{"ingest"}},
+		{"ingest", (&ingest.Config{Brokers: []string{""}, FlushRows: -1, FlushBytes: -1, FlushInterval: -1, UntilIdle: -1, SessionTimeout: -1, JoinTimeout: -1, ProgressEvery: -1, Resets: map[int32]ingest.ResetMode{-5: "x"}}).Validate(), []string{"ingest"}},
 		{"staffing", staffing.Input{Volume: -1, MaxOccupancy: 2, Shrinkage: 2, Patience: -1}.Validate(), []string{"staffing"}},
 		{"qa dispute", (&qa.DisputeConfig{}).Validate(), []string{"qa", "dispute"}},
 		{"qa resolve", (&qa.ResolveConfig{Accept: true}).Validate(), []string{"qa", "resolve"}},

@@ -54,6 +54,16 @@ keeps the first copy of each repeated event. csv and twcs derive event ids
 from the source rows, so re-importing with another mapping gives the same ids
 with other content, which parley build reports as duplicate_conflicts.
 
+Rejected rows of an input that has valid ones go to DIR/deadletter/ and are
+counted by reason; the import succeeds (exit 0). An input with NO valid
+record is refused whole: nothing of it is written (no events, no dead
+letters, no record, so importing it again fails again), the other inputs
+are imported, and import exits 1 with an error counting the rejections and
+naming the format the file looks like ("this looks like CSV: did you mean
+--format csv (with --mapping) or --format twcs?"). If none of an input's
+first 1000 records is valid and its first line looks like another format,
+reading stops there.
+
 Example:
   parley import --lake lake/ exports/2026-03.jsonl
   zcat old.jsonl.gz | parley import --lake lake/ -
@@ -107,14 +117,16 @@ imports of one input at once publish it once), then copied into place
 				return usageErrorf("import: %w", asFlags(err))
 			}
 			st, err := ingest.Import(cmd.Context(), cfg)
-			if err != nil {
+			// A refused input ends the run with an error, after the other
+			// inputs were imported: say what they gave.
+			if nothing := (*ingest.NothingImportedError)(nil); err != nil && !errors.As(err, &nothing) {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "imported %s\n", st)
 			for _, reason := range slices.Sorted(maps.Keys(st.Reasons)) {
 				fmt.Fprintf(cmd.OutOrStdout(), "  dead letters, %s: %d\n", reason, st.Reasons[reason])
 			}
-			return nil
+			return err
 		},
 	}
 	loc.addWithConfig(cmd.Flags(), &configPath)

@@ -326,3 +326,42 @@ cancellation,20,1.5
 		t.Errorf("verify on the Twitter threads:\n%s", out)
 	}
 }
+
+// TestImportWrongFormatFails: a file given the wrong --format (a CSV read as
+// the default JSON lines) used to put every line in the dead-letter store
+// and exit 0. It fails (exit status 1, not a usage error), says nothing was
+// imported and which --format the file looks like, and leaves the lake
+// without a file of it; the format it names imports it.
+func TestImportWrongFormatFails(t *testing.T) {
+	dir := t.TempDir()
+	tweets := filepath.Join(dir, "tweets.csv")
+	if err := os.WriteFile(tweets, []byte("tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n"+
+		"1,cust1,True,Tue Oct 31 22:10:47 +0000 2017,@acme my order?,2,\n"+
+		"2,acme,False,Tue Oct 31 22:12:47 +0000 2017,@cust1 on its way,,1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	export := filepath.Join(dir, "export.csv")
+	if err := os.WriteFile(export, []byte("ticket,at,body\nT-1,2026-03-02 10:00,hi\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lakeDir := filepath.Join(dir, "lake")
+	for _, tc := range []struct{ file, want string }{
+		{tweets, "did you mean --format twcs?"},
+		{export, "this looks like CSV: did you mean --format csv (with --mapping) or --format twcs?"},
+	} {
+		out, err := parley(t, "import", "--lake", lakeDir, tc.file)
+		var ue usageError
+		if err == nil || errors.As(err, &ue) || !strings.Contains(err.Error(), "NOTHING IMPORTED") || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("import %s: error %v, want exit status 1 saying NOTHING IMPORTED and %q", tc.file, err, tc.want)
+		}
+		if !strings.Contains(out, "1 input(s) REFUSED") {
+			t.Errorf("import %s printed %q, want the refusal counted", tc.file, out)
+		}
+	}
+	if files := lakeFiles(t, lakeDir); len(files) != 0 {
+		t.Errorf("the refused imports left %v in the lake", files)
+	}
+	if out := mustParley(t, "import", "--lake", lakeDir, "--format", "twcs", tweets); !strings.HasPrefix(out, "imported 2 read: 2 events, 0 dead letters") {
+		t.Errorf("import --format twcs: %s", out)
+	}
+}

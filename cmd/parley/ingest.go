@@ -53,6 +53,14 @@ Run several processes with the same --group to split the partitions between
 them. Without --until-idle, ingest runs until SIGINT/SIGTERM, then flushes,
 commits and exits 0. Progress is logged to stderr every --progress-every.
 
+When the brokers cannot be reached (or the group cannot be joined), every
+failed attempt is logged, at ERROR once failures have lasted twice
+--session-timeout. A batch run (--until-idle) gives up and exits 1 once
+attempts have failed for --join-timeout, by default the longer of
+--until-idle and twice --session-timeout (20s with the defaults), so a cron
+job never hangs; a service (no --until-idle) keeps retrying unless
+--join-timeout is given.
+
 Transactions are read committed: records of aborted transactions and the
 transaction markers are skipped. Nothing is skipped silently otherwise:
 
@@ -142,6 +150,7 @@ Example:
 	f.DurationVar(&cfg.FlushInterval, "flush-interval", ingest.DefaultFlushInterval, "flush a partition's batch when its first message is this old")
 	f.DurationVar(&cfg.UntilIdle, "until-idle", 0, "exit 0 after this long without a new message (0: run until SIGINT/SIGTERM)")
 	f.DurationVar(&cfg.SessionTimeout, "session-timeout", ingest.DefaultSessionTimeout, "how long the group waits for a silent member before moving its partitions")
+	f.DurationVar(&cfg.JoinTimeout, "join-timeout", 0, "fail (exit 1) when attempts to join the consumer group have failed for this long, e.g. the brokers are unreachable (0: with --until-idle the longer of it and twice --session-timeout; without, retry forever)")
 	f.DurationVar(&cfg.ProgressEvery, "progress-every", ingest.DefaultProgressEvery, "interval of the progress log line")
 	f.StringVar(&metricsAddr, "metrics-addr", "", "serve Prometheus metrics at http://ADDR/metrics (e.g. :9464)")
 	f.StringArrayVar(&resets, "reset-partition", nil, "P[=earliest|latest] or all[=...]: when partition P's checkpoint stands above its end (topic recreated), start it again at its earliest offset (default) or its end; repeatable, recorded in the audit log (e.g. --reset-partition 3=latest)")

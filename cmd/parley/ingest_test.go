@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -148,5 +149,42 @@ func TestIngestCommandStopsAtRecreatedTopic(t *testing.T) {
 	out, err = run(append(ingestArgs, "--reset-partition", "all")...)
 	if err != nil || !strings.Contains(out, "ingested 3 events") {
 		t.Fatalf("ingest --reset-partition all: %v, want the 3 new events\n%s", err, out)
+	}
+}
+
+// TestIngestUntilIdleFailsWithoutBroker: a batch run (--until-idle) against
+// an address where no broker listens used to retry joining the group until
+// killed, so a cron job hung. It exits 1 (not a usage error) after
+// --join-timeout, by default the longer of --until-idle and twice
+// --session-timeout, with an error naming the brokers.
+func TestIngestUntilIdleFailsWithoutBroker(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	if err := ln.Close(); err != nil {
+		t.Fatal(err)
+	}
+	lakeDir := t.TempDir()
+	type result struct {
+		out string
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		out, err := parleyCombined(t, "ingest", "--brokers", addr, "--topic", "t", "--lake", lakeDir, "--until-idle", "1s", "--session-timeout", "1s")
+		done <- result{out, err}
+	}()
+	var r result
+	select {
+	case r = <-done:
+	case <-time.After(time.Minute): // only so that a run that never ends fails the test
+		t.Fatal("ingest --until-idle without a broker still running after a minute")
+	}
+	out, err := r.out, r.err
+	var ue usageError
+	if err == nil || errors.As(err, &ue) || !strings.Contains(err.Error(), "could not join the consumer group parley-ingest at "+addr) {
+		t.Errorf("ingest without a broker: %v, want exit status 1 saying the group could not be joined at %s\n%s", err, addr, out)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -238,7 +239,8 @@ func sameOutcome(a, b outcome) bool {
 
 // TestHostileImport imports every hostile file, checks each line landed
 // where expected and that counts reconcile three ways (expectation, the
-// import's counters, the files read back), then builds the warehouse,
+// import's counters, the files read back; a file with no valid line is
+// refused whole, its rejections counted in the error), then builds the warehouse,
 // renders the dashboards and draws a QA sample from it, and checks that
 // no hostile string reaches an HTML page unescaped.
 func TestHostileImport(t *testing.T) {
@@ -256,6 +258,18 @@ func TestHostileImport(t *testing.T) {
 	var total outcome
 	for _, in := range corpus(t, gen, longConv) {
 		st, err := ingest.Import(ctx, ingest.ImportConfig{Lake: root, Inputs: []string{in.path}})
+		if in.want.Events == 0 {
+			// An input with no valid line is refused whole: the error
+			// counts what was rejected, the lake gets nothing of it.
+			var nothing *ingest.NothingImportedError
+			if !errors.As(err, &nothing) {
+				t.Fatalf("import %s: %v (%s), want it refused: none of its lines is valid", in.path, err, st)
+			}
+			if got := (outcome{Dead: reasons(nothing.Reasons)}); !sameOutcome(got, in.want) || nothing.Read != in.want.received() || st.Refused != 1 || st.Read != 0 {
+				t.Errorf("%s: refused after rejecting %+v of %d lines (%s), want %+v of %d", filepath.Base(in.path), got, nothing.Read, st, in.want, in.want.received())
+			}
+			continue
+		}
 		if err != nil {
 			t.Fatalf("import %s: %v", in.path, err)
 		}
