@@ -1,48 +1,24 @@
 package ingest
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
-	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/parley-cx/parley/internal/broker"
 )
 
-// closedPort is an address on 127.0.0.1 where nothing listens: connecting
-// to it is refused at once.
+// closedPort is an address on 127.0.0.1 where nothing listens.
 func closedPort(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := broker.ClosedAddr()
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := ln.Addr().String()
-	if err := ln.Close(); err != nil {
-		t.Fatal(err)
-	}
 	return addr
-}
-
-// syncBuffer is a log sink a test reads while Run writes to it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // TestRunFailsWhenGroupCannotBeJoined: with no broker at the address, a
@@ -74,7 +50,7 @@ func TestRunFailsWhenGroupCannotBeJoined(t *testing.T) {
 // its log turns from WARN to ERROR once failures last longer than twice
 // the session timeout; it ends cleanly when told to stop.
 func TestRunServiceKeepsJoiningLoudly(t *testing.T) {
-	var logs syncBuffer
+	var logs lockedBuffer
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan error, 1)

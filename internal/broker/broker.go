@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"net"
 	"sync"
 	"time"
 
@@ -146,4 +147,19 @@ func (b *Broker) Close() {
 		// be collected while the Broker itself is still referenced.
 		b.cluster = nil
 	})
+}
+
+// ClosedAddr returns an address on 127.0.0.1 where nothing listens (a port
+// taken and let go): connecting to it is refused at once, which is how a
+// client meets a broker that is down.
+func ClosedAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("broker: find a closed port: %w", err)
+	}
+	addr := ln.Addr().String()
+	if err := ln.Close(); err != nil {
+		return "", fmt.Errorf("broker: find a closed port: %w", err)
+	}
+	return addr, nil
 }
