@@ -378,7 +378,15 @@ func unescapeBase64(r *bufio.Reader) byte {
 	if err != nil || esc[0] != 'u' {
 		return 0
 	}
-	c := map[string]byte{"002b": '+', "002f": '/', "003d": '='}[strings.ToLower(string(esc[1:]))]
+	var c byte
+	switch strings.ToLower(string(esc[1:])) {
+	case "002b":
+		c = '+'
+	case "002f":
+		c = '/'
+	case "003d":
+		c = '='
+	}
 	if c != 0 {
 		_, _ = r.Discard(5) //nolint:errcheck // peeked
 	}

@@ -107,10 +107,6 @@ func (l *lakeFlags) isDir() bool {
 	return err == nil && fi.IsDir()
 }
 
-// lakeEntries are the folders a lake holds at its top, one or more of them
-// once anything was written to it.
-var lakeEntries = []string{lake.EventsDir, lake.DeadLetterDir, lake.OffsetsDir, lake.GapsDir, lake.ReviewsDir, lake.AuditDir, lake.ImportsDir}
-
 // lakeFolder checks that --lake names an existing folder. A folder that
 // holds no lake while a folder in it does (--lake demo-out for
 // demo-out/lake) is refused with the one meant: read as an empty lake, it
@@ -125,7 +121,7 @@ func lakeFolder(root string) error {
 		return usageErrorf("--lake: %w", err)
 	case !fi.IsDir():
 		return usageErrorf("--lake %s is not a directory", root)
-	case holdsLake(root):
+	case lake.Holds(root):
 		return nil
 	}
 	entries, err := os.ReadDir(root)
@@ -133,19 +129,9 @@ func lakeFolder(root string) error {
 		return usageErrorf("--lake: %w", err)
 	}
 	for _, e := range entries {
-		if child := filepath.Join(root, e.Name()); e.IsDir() && holdsLake(child) {
+		if child := filepath.Join(root, e.Name()); e.IsDir() && lake.Holds(child) {
 			return usageErrorf("--lake %s holds no lake, but %s does: did you mean --lake %s?", root, child, child)
 		}
 	}
 	return nil
-}
-
-// holdsLake reports whether dir has one of a lake's top folders.
-func holdsLake(dir string) bool {
-	for _, name := range lakeEntries {
-		if fi, err := os.Stat(filepath.Join(dir, name)); err == nil && fi.IsDir() {
-			return true
-		}
-	}
-	return false
 }

@@ -4,6 +4,7 @@ package lake
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -27,6 +28,22 @@ const (
 	// (and the build's glob) ignore it, so a half-written file is never seen.
 	TempPrefix = atomicfile.TempPrefix
 )
+
+// topDirs are the folders a lake holds at its root, one or more of them
+// once anything was written to it.
+var topDirs = []string{EventsDir, DeadLetterDir, OffsetsDir, GapsDir, ReviewsDir, AuditDir, ImportsDir}
+
+// Holds reports whether dir is a lake root something was written to: it
+// has one of a lake's top folders. An empty folder is a lake nothing was
+// written to yet, and Holds says false.
+func Holds(dir string) bool {
+	for _, name := range topDirs {
+		if fi, err := os.Stat(filepath.Join(dir, name)); err == nil && fi.IsDir() {
+			return true
+		}
+	}
+	return false
+}
 
 // FilePerm is the mode of the files Parley writes into the lake: readable
 // by the user running it only, as os.CreateTemp makes them, since they hold
