@@ -105,7 +105,7 @@ func (p *cover) solve(ctx context.Context) (solution, error) {
 			"of %d shift starts over %d intervals was still being solved (allow a longer --time-limit, or offer fewer shift starts): %w",
 			n, len(p.req), err)
 	} else if err != nil {
-		return solution{}, p.failed(err)
+		return solution{}, searchError(err)
 	}
 	sol := solution{lpBound: root.bound}
 	best, bestObj := p.roundUp(root.x)
@@ -115,7 +115,7 @@ search:
 		if err := ctx.Err(); errors.Is(err, context.DeadlineExceeded) {
 			break // the time limit: the best plan so far, with its proven gap
 		} else if err != nil {
-			return solution{}, p.failed(err)
+			return solution{}, searchError(err)
 		}
 		nd := heap.Pop(queue).(*node)
 		sol.nodes++
@@ -150,7 +150,7 @@ search:
 				heap.Push(queue, nd)
 				break search
 			} else if err != nil {
-				return solution{}, p.failed(err)
+				return solution{}, searchError(err)
 			}
 			if x, obj := p.roundUp(child.x); obj < bestObj {
 				best, bestObj = x, obj
@@ -183,9 +183,9 @@ func (p *cover) root() *node {
 	return nd
 }
 
-// failed wraps an error that ends the search: a cancelled context (the
+// searchError wraps an error that ends the search: a cancelled context (the
 // caller stopped it, e.g. Ctrl-C) or a relaxation the simplex could not solve.
-func (p *cover) failed(err error) error {
+func searchError(err error) error {
 	if errors.Is(err, context.Canceled) {
 		return fmt.Errorf("schedule: search stopped: %w", err)
 	}
