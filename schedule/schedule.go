@@ -185,8 +185,11 @@ type variable struct {
 
 // Solve schedules one requirement on the shift types. A search that is not
 // done by the context's deadline, if it has one, returns the best plan found
-// with its proven gap (Optimal false) rather than an error; cancelling the
-// context stops it with the context's error.
+// with its proven gap (Optimal false) rather than an error, or, when the
+// deadline comes before the first linear relaxation is solved and there is
+// no plan yet, an error saying so that wraps context.DeadlineExceeded;
+// cancelling the context stops it with the context's error. Both are
+// honoured inside a relaxation, within a pivot or two of the simplex.
 func Solve(ctx context.Context, req Requirement, s *Shifts) (Result, error) {
 	res := Result{Queue: req.Queue, Channel: req.Channel, TimeZone: req.TimeZone}
 	step := req.Step

@@ -31,6 +31,10 @@ type cover struct {
 	// step is the granularity of every objective value (the gcd of the
 	// costs): a node whose bound rounds up to the incumbent cannot improve it.
 	step float64
+	// reads counts the matrix entries the simplex has read over every
+	// relaxation: the search's work, by which a test sees how far a
+	// cancelled search went without timing it.
+	reads int
 }
 
 // solution is the outcome of solving a cover.
@@ -54,6 +58,12 @@ const maxNodes = 20000
 
 // errNoShift is returned for a plan that no shift can cover any of.
 var errNoShift = errors.New("no allowed shift works in any interval with a requirement")
+
+// checkEvery is how many matrix reads the simplex makes between looks at
+// the context: a pivot reads a column (one entry per interval), so a large
+// program is looked at every pivot or two, and a look (ctx.Err) costs
+// nothing beside the pivot's dense solves.
+const checkEvery = 1024
 
 // lpTol is the reduced-cost tolerance of the simplex and the integrality tolerance of the search.
 const lpTol = 1e-9
@@ -79,27 +89,33 @@ func (q *nodeQueue) Pop() any {
 }
 
 // solve finds a least-cost integer plan by best-first branch and bound,
-// each node's linear relaxation solved by gonum's simplex.
+// each node's linear relaxation solved by gonum's simplex. The context is
+// looked at between nodes and inside each relaxation (checked): past its
+// deadline the search returns the best plan found with its proven gap, or,
+// while the root relaxation is unsolved and there is no plan yet, an error
+// saying so; cancelled, it returns the context's error.
 func (p *cover) solve(ctx context.Context) (solution, error) {
 	n := len(p.cost)
 	if n == 0 {
 		return solution{}, errNoShift
 	}
-	root := &node{lb: make([]float64, n), ub: make([]float64, n)}
-	for j := range root.ub {
-		root.ub[j] = math.Inf(1)
-	}
-	if err := p.relax(root); err != nil {
-		return solution{}, fmt.Errorf("schedule: linear relaxation: %w", err)
+	root := p.root()
+	if err := p.relax(ctx, root); errors.Is(err, context.DeadlineExceeded) {
+		return solution{}, fmt.Errorf("schedule: the time limit ran out before any plan: the linear relaxation "+
+			"of %d shift starts over %d intervals was still being solved (allow a longer --time-limit, or offer fewer shift starts): %w",
+			n, len(p.req), err)
+	} else if err != nil {
+		return solution{}, searchError(err)
 	}
 	sol := solution{lpBound: root.bound}
 	best, bestObj := p.roundUp(root.x)
 	queue := &nodeQueue{root}
+search:
 	for queue.Len() > 0 && sol.nodes < maxNodes {
 		if err := ctx.Err(); errors.Is(err, context.DeadlineExceeded) {
 			break // the time limit: the best plan so far, with its proven gap
 		} else if err != nil {
-			return solution{}, err
+			return solution{}, searchError(err)
 		}
 		nd := heap.Pop(queue).(*node)
 		sol.nodes++
@@ -126,11 +142,15 @@ func (p *cover) solve(ctx context.Context) (solution, error) {
 			} else {
 				child.ub[j] = math.Floor(nd.x[j])
 			}
-			if err := p.relax(child); err != nil {
-				if errors.Is(err, lp.ErrInfeasible) {
-					continue
-				}
-				return solution{}, fmt.Errorf("schedule: linear relaxation: %w", err)
+			if err := p.relax(ctx, child); errors.Is(err, lp.ErrInfeasible) {
+				continue
+			} else if errors.Is(err, context.DeadlineExceeded) {
+				// The time limit inside a branch: the node stays open, so
+				// its bound still counts in the proven gap.
+				heap.Push(queue, nd)
+				break search
+			} else if err != nil {
+				return solution{}, searchError(err)
 			}
 			if x, obj := p.roundUp(child.x); obj < bestObj {
 				best, bestObj = x, obj
@@ -152,6 +172,24 @@ func (p *cover) solve(ctx context.Context) (solution, error) {
 		sol.bound = math.Min(bestObj, p.ceil(open))
 	}
 	return sol, nil
+}
+
+// root is the search's first node: every start count from 0 up, unbounded.
+func (p *cover) root() *node {
+	nd := &node{lb: make([]float64, len(p.cost)), ub: make([]float64, len(p.cost))}
+	for j := range nd.ub {
+		nd.ub[j] = math.Inf(1)
+	}
+	return nd
+}
+
+// searchError wraps an error that ends the search: a cancelled context (the
+// caller stopped it, e.g. Ctrl-C) or a relaxation the simplex could not solve.
+func searchError(err error) error {
+	if errors.Is(err, context.Canceled) {
+		return fmt.Errorf("schedule: search stopped: %w", err)
+	}
+	return fmt.Errorf("schedule: linear relaxation: %w", err)
 }
 
 // ceil rounds an objective bound up to the cost granularity.
@@ -194,11 +232,16 @@ func (p *cover) objective(x []int) float64 {
 // bounds become rows x' + s = ub − lb, and a variable fixed by its bounds
 // leaves the program. Every row has a column that starts it feasible (u_k
 // for a requirement still to cover, e_k for one already exceeded, s_j for a
-// bound), so no phase one is needed.
-func (p *cover) relax(nd *node) (err error) {
+// bound), so no phase one is needed. Once ctx is done it stops with ctx's
+// error (checked).
+func (p *cover) relax(ctx context.Context, nd *node) (err error) {
 	defer func() {
-		if r := recover(); r != nil { // gonum panics on numerically singular bases
-			err = fmt.Errorf("simplex failed: %v", r)
+		if r := recover(); r != nil {
+			if stop, ok := r.(stopped); ok {
+				err = stop.err
+				return
+			}
+			err = fmt.Errorf("simplex failed: %v", r) // gonum panics on numerically singular bases
 		}
 	}()
 	m, n := len(p.req), len(p.cost)
@@ -258,7 +301,7 @@ func (p *cover) relax(nd *node) (err error) {
 		b[m+r] = nd.ub[j] - nd.lb[j]
 		basic[m+r] = sCol + r
 	}
-	obj, x, err := lp.Simplex(c, a, b, lpTol, basic)
+	obj, x, err := lp.Simplex(c, &checked{a: a, ctx: ctx, reads: &p.reads}, b, lpTol, basic)
 	if err != nil {
 		return err
 	}
@@ -269,3 +312,32 @@ func (p *cover) relax(nd *node) (err error) {
 	nd.bound = base + obj
 	return nil
 }
+
+// checked is the program's matrix as relax hands it to gonum's simplex,
+// which takes no context and can run for minutes on one relaxation of a
+// large plan: it reads a column of the matrix at every pivot, so every
+// checkEvery reads checked looks at ctx and, once it is done, stops the
+// simplex with a panic of stopped, which relax recovers. It must not embed
+// *mat.Dense: gonum would then copy columns from the raw data, not call At.
+type checked struct {
+	a     *mat.Dense
+	ctx   context.Context
+	reads *int
+}
+
+// stopped is the panic by which checked stops the simplex: ctx's error.
+type stopped struct{ err error }
+
+func (m *checked) Dims() (int, int) { return m.a.Dims() }
+
+func (m *checked) At(i, j int) float64 {
+	*m.reads++
+	if *m.reads%checkEvery == 0 {
+		if err := m.ctx.Err(); err != nil {
+			panic(stopped{err})
+		}
+	}
+	return m.a.At(i, j)
+}
+
+func (m *checked) T() mat.Matrix { return mat.Transpose{Matrix: m} }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 )
@@ -82,7 +83,9 @@ func TestCoverMatchesExhaustiveSearch(t *testing.T) {
 }
 
 // TestSolveStopsAtTheDeadline: past its context's deadline the search keeps
-// the best plan found, not an error, and says it is not proven optimal.
+// the best plan found, not an error, and says it is not proven optimal. The
+// root relaxation of this cover reads fewer than checkEvery matrix entries,
+// so it is solved before the deadline is looked at.
 func TestSolveStopsAtTheDeadline(t *testing.T) {
 	p := &cover{cost: []float64{1, 1}, rows: [][]int{{0}, {0}}, req: []float64{1.5}, penalty: 10, step: 1}
 	ctx, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
@@ -98,5 +101,108 @@ func TestSolveStopsAtTheDeadline(t *testing.T) {
 	stop()
 	if _, err := p.solve(cancelled); !errors.Is(err, context.Canceled) {
 		t.Errorf("solve after cancel: %v, want context.Canceled", err)
+	}
+}
+
+// shiftCover is the cover of days of half-hour intervals with 8h30m shifts
+// (an unpaid half-hour break after 4h) starting every interval and 4h
+// part-time shifts every hour: breaks make its relaxation fractional, and
+// its root relaxation reads many times checkEvery matrix entries.
+func shiftCover(days int) *cover {
+	p := &cover{penalty: 12, step: 4}
+	n := days * 48
+	for k := range n {
+		p.req = append(p.req, float64(1+(k%48)/8+(k*k)%5))
+	}
+	add := func(start, length, breakAt int, cost float64) {
+		var rows []int
+		for k := start; k < min(start+length, n); k++ {
+			if k-start != breakAt {
+				rows = append(rows, k)
+			}
+		}
+		p.rows = append(p.rows, rows)
+		p.cost = append(p.cost, cost)
+	}
+	for k := range n {
+		add(k, 17, 8, 8)
+		if k%2 == 0 {
+			add(k, 8, -1, 4)
+		}
+	}
+	return p
+}
+
+// A context that is done before the search starts stops it inside the
+// root relaxation, at the simplex's first look (checkEvery reads), not after
+// the relaxation is solved: cancelled, with the context's error; past its
+// deadline, with an error saying no plan was found yet and what to try.
+func TestSolveStopsInsideTheRootRelaxation(t *testing.T) {
+	cancelled, stop := context.WithCancel(context.Background())
+	stop()
+	expired, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancel()
+	for _, tc := range []struct {
+		name string
+		ctx  context.Context
+		want error
+	}{{"cancelled", cancelled, context.Canceled}, {"past its deadline", expired, context.DeadlineExceeded}} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := shiftCover(1)
+			sol, err := p.solve(tc.ctx)
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("solve: %+v, %v; want %v", sol, err, tc.want)
+			}
+			if p.reads > checkEvery {
+				t.Errorf("the simplex read %d matrix entries after the context was done, want at most %d", p.reads, checkEvery)
+			}
+			if msg := err.Error(); tc.want == context.DeadlineExceeded && (!strings.Contains(msg, "before any plan") || !strings.Contains(msg, "--time-limit")) {
+				t.Errorf("error %q: want it to say the limit came before any plan and to suggest --time-limit", err)
+			}
+		})
+	}
+}
+
+// readsDeadline is a context whose deadline passes once the cover's
+// simplex has read more than limit matrix entries: it puts the deadline
+// at a chosen point of the search, where a clock could not.
+type readsDeadline struct {
+	context.Context
+	p     *cover
+	limit int
+}
+
+func (c readsDeadline) Err() error {
+	if c.p.reads > c.limit {
+		return context.DeadlineExceeded
+	}
+	return nil
+}
+
+// A deadline that passes inside a branch's relaxation keeps the best plan
+// found, and the branched node stays open: the plan is not claimed optimal
+// and the proven bound is the root's.
+func TestSolveDeadlineInsideABranch(t *testing.T) {
+	p := shiftCover(1)
+	root := p.root()
+	if err := p.relax(context.Background(), root); err != nil {
+		t.Fatal(err)
+	}
+	rootReads := p.reads
+	p.reads = 0
+	// Past the root's reads: the loop's look before the first node passes,
+	// the first branch's relaxation is stopped.
+	sol, err := p.solve(readsDeadline{Context: context.Background(), p: p, limit: rootReads})
+	if err != nil {
+		t.Fatalf("solve: %v, want the best plan so far", err)
+	}
+	if sol.optimal || sol.nodes != 1 || sol.x == nil {
+		t.Errorf("solution after %d nodes, optimal %v, plan %v: want a plan after one node, not proven optimal", sol.nodes, sol.optimal, sol.x != nil)
+	}
+	if want := math.Min(sol.objective, p.ceil(root.bound)); sol.bound != want {
+		t.Errorf("proven bound %v, want the open root's %v", sol.bound, want)
+	}
+	if p.reads > rootReads+checkEvery {
+		t.Errorf("the simplex read %d matrix entries, want it stopped within %d of the root's %d", p.reads, checkEvery, rootReads)
 	}
 }

@@ -36,6 +36,11 @@ Progress goes to stderr, one line per queue/channel. The search of each
 stops after --time-limit (default 1m) with the best plan found and how far
 above optimal it may be: a plan of many queues over two weeks at 30-minute
 intervals is a large program (a one-channel week takes about 20 s here).
+The limit and Ctrl-C are honoured within a pivot or two of the simplex,
+inside a relaxation too. The first plan comes from the first relaxation (of
+every shift start at once), which on a large program can take minutes: a
+limit that ends before it is solved is an error saying there is no plan yet;
+allow a longer --time-limit, or offer fewer start times or a shorter plan.
 
 The output reports the chosen shifts, coverage per interval (required,
 scheduled, over, under), paid hours, and the gap to the linear-programming
@@ -105,6 +110,6 @@ Examples:
 	f.BoolVar(&pool, "pool", false, "schedule the plan's queues and channels together (agents who work them all)")
 	f.StringVar(&format, "format", "table", "output: table, csv (coverage per interval), json or html")
 	f.StringVar(&out, "out", "", "write the output to this file instead of stdout")
-	f.DurationVar(&timeLimit, "time-limit", time.Minute, "search each queue or channel for at most this long, then keep the best plan found and report how far from optimal it may be")
+	f.DurationVar(&timeLimit, "time-limit", time.Minute, "search each queue or channel for at most this long, then keep the best plan found and report how far from optimal it may be (an error if the limit ends before the first plan)")
 	return cmd
 }
