@@ -61,7 +61,10 @@ type ReviewRow struct {
 	RecordedAt     time.Time `parquet:"recorded_at,timestamp(microsecond)"`
 	Run            string    `parquet:"run,optional,dict"`
 	ConversationID string    `parquet:"conversation_id"`
-	// AgentID is the reviewed agent (the reviewee).
+	// AgentID is the reviewed agent (the reviewee); "" (null) when the
+	// scores file named none: the build then takes the conversation's most
+	// active agent, which `parley erase` records here when it removes the
+	// conversation's events.
 	AgentID          string         `parquet:"agent_id,optional,dict"`
 	ReviewerID       string         `parquet:"reviewer_id,optional,dict"`
 	Scorecard        string         `parquet:"scorecard,optional,dict"`
