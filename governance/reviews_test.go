@@ -208,7 +208,7 @@ func TestEraseKeepsReviewAgent(t *testing.T) {
 	msg := func(conv string, min int, id, role, actor string, private, automated bool) line {
 		return line{"event_id": conv + "-" + id, "conversation_id": conv, "type": "message",
 			"occurred_at": day2.Add(time.Duration(min) * time.Minute).Format(time.RFC3339),
-			"channel": "webchat", "queue": "support", "actor": line{"role": role, "id": actor},
+			"channel":     "webchat", "queue": "support", "actor": line{"role": role, "id": actor},
 			"message": line{"text": "text " + strconv.Itoa(min), "private": private, "automated": automated}}
 	}
 	lines := append(testLines(),
@@ -230,7 +230,7 @@ func TestEraseKeepsReviewAgent(t *testing.T) {
 			Ratings: []lake.ReviewRating{{Category: "solution", Rating: &four, ScaleMin: 1, ScaleMax: 5, Weight: 1}}}
 	}
 	writeReviewRows(t, root, "import-1", []lake.ReviewRow{
-		review("rv-none", "c-target-3", ""),     // no agent: the conversation's
+		review("rv-none", "c-target-3", ""),    // no agent: the conversation's
 		review("rv-named", "c-target-3", "bo"), // an agent named by the file stays
 		review("rv-other", "c-target-1", ""),
 		review("rv-tie", "c-target-4", ""),
