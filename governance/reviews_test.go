@@ -206,9 +206,9 @@ func TestRetentionDropsReviews(t *testing.T) {
 // event ID. (The review used to lose its agent: qa_reviews.agent_id NULL.)
 func TestEraseKeepsReviewAgent(t *testing.T) {
 	msg := func(conv string, min int, id, role, actor string, private, automated bool) line {
-		return line{"event_id": conv + "-" + id, "conversation_id": conv, "type": "message",
-			"occurred_at": day2.Add(time.Duration(min) * time.Minute).Format(time.RFC3339),
-			"channel":     "webchat", "queue": "support", "actor": line{"role": role, "id": actor},
+		at := day2.Add(time.Duration(min) * time.Minute).Format(time.RFC3339)
+		return line{"event_id": conv + "-" + id, "conversation_id": conv, "type": "message", "occurred_at": at,
+			"channel": "webchat", "queue": "support", "actor": line{"role": role, "id": actor},
 			"message": line{"text": "text " + strconv.Itoa(min), "private": private, "automated": automated}}
 	}
 	lines := append(testLines(),
