@@ -86,7 +86,9 @@ type ReviewRow struct {
 	// `parley erase` removed (zero, stored as null, if none): with the
 	// events the lake keeps, the conversation's start before the erase, so
 	// that the review keeps the conversation's date (qa_reviews.local_date)
-	// and the agent's figures of that period do not change.
+	// and the agent's figures of that period do not change. Rows stored
+	// later of the same conversation (qa import, dispute, resolve) get it
+	// from the stored ones.
 	ConversationStartedAt time.Time `parquet:"conversation_started_at,optional,timestamp(microsecond)"`
 }
 
