@@ -563,7 +563,8 @@ func (g removed) mostActive(conversationID string) string {
 // removed events. The customer's
 // conversations are those the lake holds, and those an earlier erase of
 // the same customer recorded by digest in the audit log (a scores file
-// imported after that erase: its conversation's start is no longer known).
+// imported after that erase, whose rows hold the start and agent the import
+// took from the stored rows of the conversation, if any: qa's keepErased).
 func eraseReviews(ctx context.Context, cfg EraseConfig, audit auditLog, convs map[string]bool, gone removed, log *slog.Logger, st *EraseStats, rewritten func(string) error) error {
 	files, err := lakeFiles(cfg.Lake, lake.ReviewsGlob(cfg.Lake))
 	if err != nil || len(files) == 0 {
