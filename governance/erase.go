@@ -383,18 +383,16 @@ func eraseLake(ctx context.Context, cfg EraseConfig, audit auditLog, log *slog.L
 			}
 		}
 	}
-	// The earliest erased event of each conversation: its reviews keep the
-	// conversation's date (eraseReviews).
-	starts := make(map[string]time.Time)
+	// What the erased events said of their conversations, which the reviews of them keep
+	// (eraseReviews).
+	gone := newRemoved()
 	dropEvent := func(r *lake.Row) (keep, changed bool) {
 		if isCustomer(r) {
 			convs[r.ConversationID] = true
 		} else if !(cfg.Conversations && convs[r.ConversationID]) {
 			return true, false
 		}
-		if start, ok := starts[r.ConversationID]; !ok || r.OccurredAt.Before(start) {
-			starts[r.ConversationID] = r.OccurredAt
-		}
+		gone.add(r)
 		return false, false
 	}
 	for _, path := range events {
@@ -448,7 +446,7 @@ func eraseLake(ctx context.Context, cfg EraseConfig, audit auditLog, log *slog.L
 			"Inspect them (source/partition/offset) and scrub by hand if they are the customer's",
 			"count", len(unknown), "dead_letters", slices.Sorted(maps.Keys(unknown)))
 	}
-	if err := eraseReviews(ctx, cfg, audit, convs, starts, log, st, rewritten); err != nil {
+	if err := eraseReviews(ctx, cfg, audit, convs, gone, log, st, rewritten); err != nil {
 		return lakeErased{}, err
 	}
 	found := lakeErased{convs: convs}
@@ -483,22 +481,91 @@ func nearCustomers(ctx context.Context, events []string, id string) ([]string, e
 	return out[:min(len(out), maxNearMisses)], nil
 }
 
+// removed is what the events erase removes said of their conversations, which the reviews of
+// those conversations keep (eraseReviews): the earliest event of each, and its human replies.
+type removed struct {
+	starts map[string]time.Time
+	// replies holds each conversation's human replies by event ID: apply reads a file twice
+	// (scan, rewrite), and the lake may hold copies of an event, which the build counts once.
+	replies map[string]map[string]reply
+}
+
+// reply is one human reply: who wrote it and where it falls in the conversation's order
+// (occurred_at, then event_id, as the build's seq orders two messages).
+type reply struct {
+	agent, eventID string
+	at             time.Time
+}
+
+func (a reply) before(b reply) bool {
+	return a.at.Before(b.at) || a.at.Equal(b.at) && a.eventID < b.eventID
+}
+
+func newRemoved() removed {
+	return removed{starts: map[string]time.Time{}, replies: map[string]map[string]reply{}}
+}
+
+// add records an event erase removes.
+func (g removed) add(r *lake.Row) {
+	if start, ok := g.starts[r.ConversationID]; !ok || r.OccurredAt.Before(start) {
+		g.starts[r.ConversationID] = r.OccurredAt
+	}
+	// A human reply (docs/metrics.md; is_human_reply, sql/build/201_reference.sql): a public,
+	// not automated message by an agent, counted for the agent's id when it has one.
+	agent := lake.Text(r.ActorID)
+	if event.Type(r.Type) != event.MessageSent || lake.Text(r.ActorRole) != event.RoleAgent || agent == "" ||
+		(r.MessagePrivate != nil && *r.MessagePrivate) || (r.MessageAutomated != nil && *r.MessageAutomated) {
+		return
+	}
+	if g.replies[r.ConversationID] == nil {
+		g.replies[r.ConversationID] = map[string]reply{}
+	}
+	if _, seen := g.replies[r.ConversationID][r.EventID]; !seen {
+		g.replies[r.ConversationID][r.EventID] = reply{agent: agent, eventID: r.EventID, at: r.OccurredAt}
+	}
+}
+
+// mostActive is the conversation's most_active_agent_id as the build derived it from the removed
+// events (docs/metrics.md: the agent with the most human replies; tie: the one who replied
+// first); "" when none of them is a human reply.
+func (g removed) mostActive(conversationID string) string {
+	count := map[string]int{}
+	first := map[string]reply{}
+	for _, r := range g.replies[conversationID] {
+		count[r.agent]++
+		if f, ok := first[r.agent]; !ok || r.before(f) {
+			first[r.agent] = r
+		}
+	}
+	best := ""
+	for agent, n := range count {
+		if best == "" || n > count[best] || n == count[best] && first[agent].before(first[best]) {
+			best = agent
+		}
+	}
+	return best
+}
+
 // eraseReviews scrubs the customer's conversations from the QA reviews
 // dataset. A review is the reviewed agent's record and the reviewer's
 // work, not the customer's data, so its scores, agent, reviewer, scorecard
 // and times stay; what could quote or point at the customer goes: the
 // review's and every rating's comment and a dispute's reason are cleared,
 // and with Conversations (the conversation is gone from the lake) its
-// conversation ID becomes lake.ErasedConversationID. Its
-// ConversationStartedAt becomes the earliest erased event of the
-// conversation (from starts) if that is earlier than what it holds: with
-// the events the lake keeps, the conversation's start as it was, so that
-// the review keeps the conversation's date and the agent's figures of that
-// period do not change. The customer's
+// conversation ID becomes lake.ErasedConversationID. What the build reads
+// of the conversation for the review is recorded on it, from the removed
+// events, so that the review keeps the conversation's date and agent and
+// the agents' figures do not change: its ConversationStartedAt becomes the
+// earliest erased event of the conversation if that is earlier than what it
+// holds (with the events the lake keeps, the conversation's start as it
+// was), and a review that names no agent (the build gives it the
+// conversation's most_active_agent_id) gets the most active agent of the
+// removed events. The customer's
 // conversations are those the lake holds, and those an earlier erase of
 // the same customer recorded by digest in the audit log (a scores file
-// imported after that erase: its conversation's start is no longer known).
-func eraseReviews(ctx context.Context, cfg EraseConfig, audit auditLog, convs map[string]bool, starts map[string]time.Time, log *slog.Logger, st *EraseStats, rewritten func(string) error) error {
+// imported after that erase, whose rows hold the start and agent the import
+// took from the stored rows of the conversation, if any: qa's keepErased).
+func eraseReviews(ctx context.Context, cfg EraseConfig, audit auditLog, convs map[string]bool, gone removed, log *slog.Logger, st *EraseStats, rewritten func(string) error) error {
 	files, err := lakeFiles(cfg.Lake, lake.ReviewsGlob(cfg.Lake))
 	if err != nil || len(files) == 0 {
 		return err
@@ -517,8 +584,11 @@ func eraseReviews(ctx context.Context, cfg EraseConfig, audit auditLog, convs ma
 				r.Ratings[i].Comment, changed = "", true
 			}
 		}
-		if start, ok := starts[r.ConversationID]; ok && (r.ConversationStartedAt.IsZero() || start.Before(r.ConversationStartedAt)) {
+		if start, ok := gone.starts[r.ConversationID]; ok && (r.ConversationStartedAt.IsZero() || start.Before(r.ConversationStartedAt)) {
 			r.ConversationStartedAt, changed = start, true
+		}
+		if agent := gone.mostActive(r.ConversationID); r.AgentID == "" && agent != "" {
+			r.AgentID, changed = agent, true
 		}
 		if cfg.Conversations {
 			r.ConversationID, changed = lake.ErasedConversationID(r.ConversationID), true

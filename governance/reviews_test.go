@@ -2,8 +2,10 @@ package governance
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -192,5 +194,83 @@ func TestRetentionDropsReviews(t *testing.T) {
 	}
 	if e := entries[len(entries)-1]; e.Counts["review_partitions"] != 1 {
 		t.Errorf("audit entry %+v, want review_partitions 1", e)
+	}
+}
+
+// TestEraseKeepsReviewAgent: a review whose scores file names no agent counts for its
+// conversation's most active agent (qa_reviews.agent_id); once erase --conversations removed the
+// conversation, it still does: erase records that agent on the review's rows, from the events it
+// removes, so the agents' figures do not change. c-target-3's agents are chosen so that a count
+// of every agent message (a private note, an automated one), or the first replier, would name
+// another agent; c-target-4's two agents reply once each, the first to reply having the later
+// event ID. (The review used to lose its agent: qa_reviews.agent_id NULL.)
+func TestEraseKeepsReviewAgent(t *testing.T) {
+	msg := func(conv string, min int, id, role, actor string, private, automated bool) line {
+		at := day2.Add(time.Duration(min) * time.Minute).Format(time.RFC3339)
+		return line{"event_id": conv + "-" + id, "conversation_id": conv, "type": "message", "occurred_at": at,
+			"channel": "webchat", "queue": "support", "actor": line{"role": role, "id": actor},
+			"message": line{"text": "text " + strconv.Itoa(min), "private": private, "automated": automated}}
+	}
+	lines := append(testLines(),
+		msg("c-target-3", 1, "1", "customer", target, false, false),
+		msg("c-target-3", 2, "2", "agent", "agent-1", false, false),
+		msg("c-target-3", 3, "3", "agent", "agent-1", true, false), // an internal note
+		msg("c-target-3", 4, "4", "agent", "agent-1", false, true), // an automated message
+		msg("c-target-3", 5, "5", "agent", "agent-2", false, false),
+		msg("c-target-3", 6, "6", "agent", "agent-2", false, false),
+		msg("c-target-4", 1, "1", "customer", target, false, false),
+		msg("c-target-4", 2, "9", "agent", "agent-4", false, false),
+		msg("c-target-4", 3, "2", "agent", "agent-3", false, false),
+	)
+	root := importLake(t, "reviews", lines)
+	four := int32(4)
+	review := func(id, conv, agent string) lake.ReviewRow {
+		return lake.ReviewRow{Kind: lake.ReviewKindReview, ReviewID: id, At: day2.Add(48 * time.Hour), ConversationID: conv, AgentID: agent,
+			ReviewerID: "alice", Scorecard: "default", ScorecardVersion: "v1", Source: "scores.jsonl",
+			Ratings: []lake.ReviewRating{{Category: "solution", Rating: &four, ScaleMin: 1, ScaleMax: 5, Weight: 1}}}
+	}
+	writeReviewRows(t, root, "import-1", []lake.ReviewRow{
+		review("rv-none", "c-target-3", ""),    // no agent: the conversation's
+		review("rv-named", "c-target-3", "bo"), // an agent named by the file stays
+		review("rv-other", "c-target-1", ""),
+		review("rv-tie", "c-target-4", ""),
+	})
+	agents := func() (string, string) {
+		t.Helper()
+		wh, err := warehouse.Open(buildNew(t, root), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer wh.Close()
+		var reviews, mostActive string
+		if err := wh.QueryRow(`SELECT string_agg(concat_ws(' ', review_id, coalesce(agent_id, 'NULL')), '; ' ORDER BY review_id) FROM qa_reviews`).Scan(&reviews); err != nil {
+			t.Fatal(err)
+		}
+		var found sql.NullString // no conversation of the target after the erase
+		if err := wh.QueryRow(`SELECT string_agg(concat_ws(' ', conversation_id, most_active_agent_id), '; ' ORDER BY conversation_id) FROM conversations WHERE conversation_id LIKE 'c-target-%'`).Scan(&found); err != nil {
+			t.Fatal(err)
+		}
+		mostActive = found.String
+		return reviews, mostActive
+	}
+	before, mostActive := agents()
+	if !strings.Contains(mostActive, "c-target-3 agent-2; c-target-4 agent-4") || !strings.Contains(before, "rv-none agent-2") {
+		t.Fatalf("control: the build attributes c-target-3 (%s) and its review without an agent (%s) otherwise than the test expects", mostActive, before)
+	}
+	if _, err := Erase(context.Background(), EraseConfig{Lake: root, Customer: target, Conversations: true}); err != nil {
+		t.Fatal(err)
+	}
+	rows := readReviewRows(t, root)
+	if got := rows["rv-none/review"].AgentID; got != "agent-2" {
+		t.Errorf("rv-none records the agent %q, want the conversation's most active, agent-2", got)
+	}
+	if got := rows["rv-tie/review"].AgentID; got != "agent-4" {
+		t.Errorf("rv-tie records the agent %q, want the first of two to reply once, agent-4", got)
+	}
+	if got := rows["rv-named/review"].AgentID; got != "bo" {
+		t.Errorf("rv-named records the agent %q, want the file's, bo", got)
+	}
+	if after, _ := agents(); after != before {
+		t.Errorf("the erase changed the reviews' agents:\n got %s\nwant %s", after, before)
 	}
 }

@@ -177,8 +177,9 @@ func ResolveDispute(ctx context.Context, cfg ResolveConfig) (string, error) {
 }
 
 // readRescore reads the corrected review of final from path (or from in,
-// when given): one review, with final's id and conversation, valid against
-// its scorecard.
+// when given): one review, with final's id and conversation (or the
+// conversation final names by digest after an erase), valid against its
+// scorecard.
 func readRescore(scs scorecards, path string, in *Input, final lake.ReviewRow) (lake.ReviewRow, error) {
 	var rows []lake.ReviewRow
 	var probs []Problem
@@ -203,7 +204,9 @@ func readRescore(scs scorecards, path string, in *Input, final lake.ReviewRow) (
 	if len(match) != 1 {
 		return lake.ReviewRow{}, fmt.Errorf("qa: resolve: --rescore %s holds %d reviews with id %s, want exactly one", path, len(match), final.ReviewID)
 	}
-	if match[0].ConversationID != final.ConversationID {
+	// A review erased with its conversation names it by digest (lake.ErasedConversationID);
+	// the reviewer's file still names it.
+	if c := match[0].ConversationID; c != final.ConversationID && lake.ErasedConversationID(c) != final.ConversationID {
 		return lake.ReviewRow{}, fmt.Errorf("qa: resolve: --rescore %s: review %s is of conversation %q, the review disputed of %q",
 			path, final.ReviewID, match[0].ConversationID, final.ConversationID)
 	}

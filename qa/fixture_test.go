@@ -31,7 +31,7 @@ type fconv struct {
 	abandoned   bool
 	sla         string // "met", "missed" or "" (no target)
 	messages    int    // customer messages (plus one agent reply when agent is set)
-	queue       string
+	queue       string // "": general; NoneValue: none (NULL), as a conversation no queue held
 	channel     string
 	market      string   // "": none (NULL)
 	reason      string   // contact_reason; default "other", as the build's never NULL
@@ -172,9 +172,12 @@ func (c fconv) rows(loc *time.Location) ([]driver.Value, [][]driver.Value) {
 		return time.Date(l.Year(), l.Month(), l.Day(), l.Hour(), l.Minute(), l.Second(), l.Nanosecond(), time.UTC)
 	}
 	start := fixtureStart.AddDate(0, 0, c.day).Add(9 * time.Hour)
-	queue, channel, customer := c.queue, c.channel, c.customer
-	if queue == "" {
+	queue, channel, customer := any(c.queue), c.channel, c.customer
+	switch c.queue {
+	case "":
 		queue = "general"
+	case NoneValue:
+		queue = nil
 	}
 	if channel == "" {
 		channel = "webchat"
@@ -262,6 +265,24 @@ func (c fconv) rows(loc *time.Location) ([]driver.Value, [][]driver.Value) {
 		cmp.Or(c.reason, "other"), nilIfEmpty(c.market),
 	}
 	return row, evs
+}
+
+// execOn runs statements on the fixture warehouse at path, as a warehouse built by another
+// parley would differ from it.
+func execOn(t testing.TB, path string, stmts ...string) {
+	t.Helper()
+	w, err := warehouse.Open(path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range stmts {
+		if _, err := w.Exec(s); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func nilIfEmpty(s string) any {

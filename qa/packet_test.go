@@ -14,7 +14,6 @@ import (
 	"github.com/parley-cx/parley/internal/htmlpage"
 	"github.com/parley-cx/parley/internal/realdata"
 	"github.com/parley-cx/parley/internal/redact"
-	"github.com/parley-cx/parley/internal/warehouse"
 )
 
 // hostileFixture is one conversation whose customer writes markup and
@@ -357,16 +356,7 @@ func TestPacketMarksFailedChecks(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			db := newWarehouse(t, []fconv{tt.conv})
 			if tt.dropAQ {
-				w, err := warehouse.Open(db, false)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if _, err := w.Exec("DROP TABLE auto_qa"); err != nil {
-					t.Fatal(err)
-				}
-				if err := w.Close(); err != nil {
-					t.Fatal(err)
-				}
+				execOn(t, db, "DROP TABLE auto_qa")
 			}
 			res, rows := runSample(t, Config{DB: db, Size: 1})
 			path := filepath.Join(res.Dir, filepath.FromSlash(rows[0].Page))

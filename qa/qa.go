@@ -95,11 +95,14 @@ type Config struct {
 	// AllStrata; []string{NoStrata} for none).
 	Strata []string
 	// Queue and Channel, when set, keep only conversations whose last queue
-	// or channel is that value.
+	// or channel is that value: Queue NoneValue keeps the conversations
+	// without a queue, as parley report --queue does.
 	Queue, Channel string
 	// Market and Reason, when set, keep only conversations of that market or
 	// contact reason, as parley report --market and --reason do: Market
-	// NoneValue keeps the conversations without a market.
+	// NoneValue keeps the conversations without a market. Every
+	// conversation has a channel and a contact reason ("other" when no rule
+	// matched), so those have no NoneValue.
 	Market, Reason string
 	// Seed makes the sample reproducible; zero means the run date as the
 	// number YYYYMMDD, so each day's default sample differs.
@@ -241,9 +244,13 @@ func Sample(ctx context.Context, cfg Config) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	// A --queue, --channel, --market or --reason value no conversation has would draw an
-	// empty packet: refuse it, naming the values that exist.
+	// The candidates query reads market and contact_reason, which a warehouse built before
+	// them lacks; and a --queue, --channel, --market or --reason value no conversation has
+	// would draw an empty packet: refuse it, naming the values that exist.
 	sl := cfg.slice()
+	if err := db.CheckFilterColumns(ctx); err != nil {
+		return Result{}, fmt.Errorf("qa: %w", err)
+	}
 	if err := db.CheckFilters(ctx, sl.filters()...); err != nil {
 		return Result{}, fmt.Errorf("qa: %w", err)
 	}
@@ -309,8 +316,8 @@ func Sample(ctx context.Context, cfg Config) (Result, error) {
 // filters starts in the period.
 var ErrNoConversations = errors.New("no conversations to sample")
 
-// NoneValue as Config.Market selects the conversations without a market, as parley report's
-// --market (none) does.
+// NoneValue as Config.Queue or Config.Market selects the conversations without a last queue or a
+// market, as parley report's --queue and --market (none) do and as its pages label them.
 const NoneValue = "(none)"
 
 // slice is the filters of a sample besides its period: the conversations whose last queue,
@@ -319,12 +326,11 @@ type slice struct{ queue, channel, market, reason string }
 
 func (c Config) slice() slice { return slice{c.Queue, c.Channel, c.Market, c.Reason} }
 
-// filters are the slice's values for warehouse.CheckFilters, each named as its flag. Market
-// accepts NoneValue where conversations lack one, as report's does (dashboards.Slice); queue
-// and channel are checked as they always were.
+// filters are the slice's values for warehouse.CheckFilters, each named as its flag. Queue and
+// market accept NoneValue where conversations lack one, as report's do (dashboards.Slice).
 func (s slice) filters() []warehouse.Filter {
 	return []warehouse.Filter{
-		{Flag: "queue", Dimension: "queue", Value: s.queue},
+		{Flag: "queue", Dimension: "queue", Value: s.queue, None: NoneValue},
 		{Flag: "channel", Dimension: "channel", Value: s.channel},
 		{Flag: "market", Dimension: "market", Value: s.market, None: NoneValue},
 		{Flag: "reason", Dimension: "reason", Value: s.reason},

@@ -705,6 +705,68 @@ func TestSampleUnknownMarketOrReason(t *testing.T) {
 	}
 }
 
+// TestSampleNoQueue: Queue NoneValue (qa sample --queue '(none)', the label parley report's
+// pages give conversations without a last queue) draws those conversations, in the random share
+// and in the auto_fail stratum alike (sql/qa/02_candidates.sql, 05_auto_fails.sql), as report's
+// --queue '(none)' keeps them. It used to be refused as a queue no conversation has. A warehouse
+// where every conversation has a queue refuses it, saying so.
+func TestSampleNoQueue(t *testing.T) {
+	convs := varied(40)
+	none := map[string]bool{}
+	for i := range convs {
+		if i%4 == 3 {
+			convs[i].queue, convs[i].complete = NoneValue, true
+			none[convs[i].id] = true
+		}
+		convs[i].auto = []autoRow{{check: "greeting", result: "fail"}}
+	}
+	db := newWarehouse(t, convs)
+	res, rows := runSample(t, Config{DB: db, Queue: NoneValue, Size: 100, Strata: []string{AutoFail}, RandomShare: TargetedOnly})
+	if res.Candidates != len(none) || len(rows) != len(none) {
+		t.Errorf("candidates %d, sampled %d, want the %d conversations without a queue", res.Candidates, len(rows), len(none))
+	}
+	for _, r := range rows {
+		if !none[r.ConversationID] || r.Queue != "" {
+			t.Errorf("%s (queue %q) has a queue", r.ConversationID, r.Queue)
+		}
+		if !slices.Contains(r.Strata, AutoFail) {
+			t.Errorf("%s is in the strata %v, want %s: its failed check was not read", r.ConversationID, r.Strata, AutoFail)
+		}
+	}
+
+	_, err := Sample(context.Background(), Config{DB: newWarehouse(t, varied(10)), Out: t.TempDir(), Queue: NoneValue, Now: fixtureNow})
+	if !errors.Is(err, warehouse.ErrUnknownFilterValue) || !strings.Contains(err.Error(), "every conversation has a queue") {
+		t.Errorf("--queue (none) where every conversation has a queue: %v, want it refused saying so", err)
+	}
+}
+
+// TestSampleOldWarehouse: a warehouse built before conversations had markets and contact
+// reasons is refused in one line, wrapping warehouse.ErrOldWarehouse, that says so and how to
+// rebuild it, whether or not a --market or --reason is given; nothing is written. (It failed
+// with DuckDB's binder error on market.)
+func TestSampleOldWarehouse(t *testing.T) {
+	db := newWarehouse(t, sliced(20))
+	execOn(t, db, "ALTER TABLE conversations DROP COLUMN market", "ALTER TABLE conversations DROP COLUMN contact_reason")
+	for _, cfg := range []Config{{}, {Market: "DE"}, {Reason: "refund"}} {
+		cfg.DB, cfg.Out, cfg.Now = db, t.TempDir(), fixtureNow
+		_, err := Sample(context.Background(), cfg)
+		if !errors.Is(err, warehouse.ErrOldWarehouse) {
+			t.Fatalf("Sample (market %q, reason %q) of an old warehouse: %v, want ErrOldWarehouse", cfg.Market, cfg.Reason, err)
+		}
+		for _, want := range []string{"predates conversation markets and contact reasons", "no market, no contact_reason", "parley build --full"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("error %q does not say %q", err, want)
+			}
+		}
+		if strings.Contains(err.Error(), "\n") {
+			t.Errorf("error %q is more than one line", err)
+		}
+		if left := readTree(t, cfg.Out); len(left) > 0 {
+			t.Errorf("the refused sample wrote %v", slices.Sorted(maps.Keys(left)))
+		}
+	}
+}
+
 // TestSampleRerunOfPacketBeforeMarket: a packet whose options.json was written before
 // --market and --reason existed (neither key) is rerun by the same options without them,
 // byte for byte; with --market it is another sample, refused.
@@ -760,16 +822,7 @@ func TestSampleDefaultPeriod(t *testing.T) {
 	// Late events for old conversations push the last event five days past
 	// every conversation: the default period still ends on the last
 	// conversation's date, not on days that hold none.
-	w, err := warehouse.Open(db, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.Exec("UPDATE warehouse_info SET last_event_at = last_event_at + INTERVAL 5 DAY"); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	execOn(t, db, "UPDATE warehouse_info SET last_event_at = last_event_at + INTERVAL 5 DAY")
 	if res, _ := runSample(t, Config{DB: db, Size: 1}); res.From != "2026-03-06" || res.To != "2026-03-12" {
 		t.Errorf("default period after late events %s to %s, want 2026-03-06 to 2026-03-12", res.From, res.To)
 	}

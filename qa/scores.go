@@ -389,11 +389,13 @@ func (s *reviewStore) newVersions(incoming []lake.ReviewRow, res *ImportResult) 
 }
 
 // publish writes rows as one new file of the reviews dataset, in today's
-// partition, named by its content, and adds them to s.rows.
+// partition, named by its content, and adds them to s.rows. Each row first
+// gets what an erase recorded of its conversation (keepErased).
 func (s *reviewStore) publish(ctx context.Context, kind string, rows []lake.ReviewRow, now time.Time) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", fmt.Errorf("qa: %w", err)
 	}
+	s.keepErased(rows)
 	h := sha256.New()
 	for i := range rows {
 		rows[i].RecordedAt = now.UTC().Truncate(time.Microsecond)
@@ -410,6 +412,40 @@ func (s *reviewStore) publish(ctx context.Context, kind string, rows []lake.Revi
 	}
 	s.rows = append(s.rows, rows...)
 	return filepath.Join(dir, name), nil
+}
+
+// keepErased gives rows what `parley erase` recorded on the stored rows of their conversation,
+// which the scores files do not hold, so that a version imported or rescored after the erase
+// keeps the review's date and agent in qa_reviews once the conversation is gone: the
+// conversation's start (the earliest conversation_started_at of the stored rows naming the
+// conversation as it is or in its erased form, lake.ErasedConversationID), and, for a row that
+// names no agent, the agent its review's stored versions name (erase records the conversation's
+// most active agent there). A conversation no stored row dates keeps none: its review is dated
+// by its own time (docs/qa.md, "Erasure and retention of reviews").
+func (s *reviewStore) keepErased(rows []lake.ReviewRow) {
+	starts := map[string]time.Time{}
+	agents := map[string]lake.ReviewRow{} // review id: its latest stored version naming an agent
+	for _, r := range s.rows {
+		if at := r.ConversationStartedAt; !at.IsZero() {
+			if start, ok := starts[r.ConversationID]; !ok || at.Before(start) {
+				starts[r.ConversationID] = at
+			}
+		}
+		if a, ok := agents[r.ReviewID]; r.Kind == lake.ReviewKindReview && r.AgentID != "" && (!ok || r.At.After(a.At)) {
+			agents[r.ReviewID] = r
+		}
+	}
+	for i := range rows {
+		r := &rows[i]
+		for _, id := range []string{r.ConversationID, lake.ErasedConversationID(r.ConversationID)} {
+			if start, ok := starts[id]; ok && (r.ConversationStartedAt.IsZero() || start.Before(r.ConversationStartedAt)) {
+				r.ConversationStartedAt = start
+			}
+		}
+		if r.AgentID == "" {
+			r.AgentID = agents[r.ReviewID].AgentID
+		}
+	}
 }
 
 // history is one review's rows, each kind in the order it happened.

@@ -592,6 +592,68 @@ func TestImportAfterErase(t *testing.T) {
 	}
 }
 
+// TestVersionsAfterErase: erase records on a review's rows the start of the conversation it
+// removes and, for a review whose file named no agent, the conversation's most active agent,
+// which qa_reviews then date and attribute it by. A review version stored after the erase keeps
+// them, though the reviewer's file holds neither: a new version imported, a new review of the
+// same conversation (its start), and a dispute accepted with a rescore, which is also no longer
+// refused for naming the conversation the review names by digest. (They lacked the date, so
+// qa_reviews moved the review to the day it was scored, and the agent; the rescore was refused.)
+func TestVersionsAfterErase(t *testing.T) {
+	dir := t.TempDir()
+	root := newLake(t)
+	noAgent := func(m map[string]any) { m["agent_id"] = "" }
+	second := func(m map[string]any) { noAgent(m); m["review_id"], m["reviewer_id"] = "rv-second", "dan" }
+	res, err := importFiles(t, root, writeFile(t, dir, "a.jsonl", scoreLine(t, noAgent), scoreLine(t, second)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What erase --conversations leaves, in place of the file the import wrote.
+	start := time.Date(2026, 3, 3, 8, 15, 0, 0, time.UTC)
+	rows := storedRows(t, root)
+	for i := range rows {
+		rows[i].ConversationID, rows[i].Comment, rows[i].Ratings[0].Comment = lake.ErasedConversationID("c-1"), "", ""
+		rows[i].ConversationStartedAt, rows[i].AgentID = start, "ana"
+	}
+	if err := os.Remove(res.File); err != nil {
+		t.Fatal(err)
+	}
+	if err := lake.PublishParquet(root, filepath.Dir(res.File), "erased.parquet", rows); err != nil {
+		t.Fatal(err)
+	}
+
+	edited := scoreLine(t, func(m map[string]any) {
+		second(m)
+		m["reviewed_at"] = "2026-03-22T10:00:00Z"
+		rating(m, 0)["rating"] = 3
+	})
+	another := scoreLine(t, func(m map[string]any) {
+		m["review_id"], m["reviewer_id"], m["agent_id"] = "rv-another", "carol", "bo"
+	})
+	if res, err := importFiles(t, root, writeFile(t, dir, "b.jsonl", edited, another)); err != nil || res.Stored != 2 {
+		t.Fatalf("import after the erase: %+v, %v; want both stored", res, err)
+	}
+	ctx := context.Background()
+	id := "rv-0123456789abcdef"
+	if _, err := Dispute(ctx, DisputeConfig{Lake: root, Review: id, By: "ana", Reason: "unfair", Now: fixtureNow.Add(48 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	rescore := writeFile(t, dir, "rescore.jsonl", scoreLine(t, func(m map[string]any) { noAgent(m); rating(m, 0)["rating"] = 5 }))
+	if _, err := ResolveDispute(ctx, ResolveConfig{Lake: root, Review: id, Accept: true, Rescore: rescore, By: "lead", Settings: testSettings(), Now: fixtureNow.Add(72 * time.Hour)}); err != nil {
+		t.Fatalf("rescore of a review of an erased conversation: %v", err)
+	}
+
+	for _, r := range storedRows(t, root) {
+		if !r.ConversationStartedAt.Equal(start) {
+			t.Errorf("%s %s (at %s) records the conversation's start %v, want the erase's %v", r.Kind, r.ReviewID, r.At, r.ConversationStartedAt, start)
+		}
+		want := map[string]string{id: "ana", "rv-second": "ana", "rv-another": "bo"}[r.ReviewID]
+		if r.AgentID != want {
+			t.Errorf("%s %s (at %s) names the agent %q, want %q", r.Kind, r.ReviewID, r.At, r.AgentID, want)
+		}
+	}
+}
+
 // TestAcceptedRescoreIsFinal: a review dated after the resolution (a
 // reviewer's clock ahead) must not outrank the rescore an accepted dispute
 // records: the rescore is dated after the version it corrects.

@@ -82,10 +82,13 @@ default period ends on the last complete day of events instead, and can end late
 
 --queue, --channel, --market and --reason sample one slice only, as "parley report"
 filters its pages: --queue matches a conversation's last queue, --market its market
-("(none)": those without one), --reason its contact reason; given together, a
-conversation must match each. A value no conversation has is refused (exit status 2),
-naming the values the warehouse has and the near misses; a period with no conversation
-of the filters is an error (status 1). Neither writes a packet.
+(for both, "(none)" selects those without one, as the report's pages label them),
+--reason its contact reason (every conversation has one: "other" when no rule
+matched); given together, a conversation must match each. A value no conversation
+has is refused (exit status 2), naming the values the warehouse has and the near
+misses; a period with no conversation of the filters is an error (status 1). Neither
+writes a packet. A warehouse built before conversations had markets and contact
+reasons is refused (status 1): rebuild it with parley build --full.
 
 Each conversation counts for one agent (--attribute-to). The sample is either
 --size conversations in total or --per-agent conversations for every agent (an
@@ -205,7 +208,7 @@ Example:
 	f.IntVar(&cfg.PerAgent, "per-agent", 0, "conversations per agent instead of --size, > 0, e.g. --per-agent 5")
 	f.Float64Var(&share, "random-share", qa.DefaultRandomShare, "share of each quota drawn uniformly at random, 0..1")
 	f.StringVar(&strata, "strata", strings.Join(qa.AllStrata, ","), `comma-separated strata for the targeted share, or "none"; auto_fail (failed any automatic check in auto_qa) or auto_fail:CHECK (failed that check), e.g. --strata auto_fail:sensitive_data,low_csat`)
-	f.StringVar(&cfg.Queue, "queue", "", "only conversations whose last queue is this, e.g. --queue billing")
+	f.StringVar(&cfg.Queue, "queue", "", "only conversations whose last queue is this, e.g. --queue billing ("+qa.NoneValue+": those without one)")
 	f.StringVar(&cfg.Channel, "channel", "", "only conversations on this channel, e.g. --channel whatsapp")
 	f.StringVar(&cfg.Market, "market", "", "only conversations of this market, e.g. --market DE ("+qa.NoneValue+": those without one)")
 	f.StringVar(&cfg.Reason, "reason", "", "only conversations of this contact reason, e.g. --reason return_refund")

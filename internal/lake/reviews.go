@@ -61,7 +61,10 @@ type ReviewRow struct {
 	RecordedAt     time.Time `parquet:"recorded_at,timestamp(microsecond)"`
 	Run            string    `parquet:"run,optional,dict"`
 	ConversationID string    `parquet:"conversation_id"`
-	// AgentID is the reviewed agent (the reviewee).
+	// AgentID is the reviewed agent (the reviewee); "" (null) when the
+	// scores file named none: the build then takes the conversation's most
+	// active agent, which `parley erase` records here when it removes the
+	// conversation's events.
 	AgentID          string         `parquet:"agent_id,optional,dict"`
 	ReviewerID       string         `parquet:"reviewer_id,optional,dict"`
 	Scorecard        string         `parquet:"scorecard,optional,dict"`
@@ -83,7 +86,9 @@ type ReviewRow struct {
 	// `parley erase` removed (zero, stored as null, if none): with the
 	// events the lake keeps, the conversation's start before the erase, so
 	// that the review keeps the conversation's date (qa_reviews.local_date)
-	// and the agent's figures of that period do not change.
+	// and the agent's figures of that period do not change. Rows stored
+	// later of the same conversation (qa import, dispute, resolve) get it
+	// from the stored ones.
 	ConversationStartedAt time.Time `parquet:"conversation_started_at,optional,timestamp(microsecond)"`
 }
 

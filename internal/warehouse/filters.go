@@ -74,6 +74,40 @@ func (db *DB) CheckFilters(ctx context.Context, filters ...Filter) error {
 	return errors.Join(errs...)
 }
 
+// ErrOldWarehouse is wrapped by CheckFilterColumns' error: the warehouse was built by a parley
+// before conversations had the columns the filters read (market, contact_reason), and only a
+// full build adds them.
+var ErrOldWarehouse = errors.New("the warehouse predates conversation markets and contact reasons")
+
+// CheckFilterColumns returns an error wrapping ErrOldWarehouse, in one line naming the missing
+// columns and the command that rebuilds the warehouse, when conversations lacks a column the
+// filters read (sql/filters/columns.sql). Queries of such a warehouse would fail with DuckDB's
+// binder error, which says nothing of the cause; the check runs whether or not a filter is given,
+// since the queries read the columns either way.
+func (db *DB) CheckFilterColumns(ctx context.Context) error {
+	rows, err := db.QueryContext(ctx, sqlfiles.File("filters/columns.sql"))
+	if err != nil {
+		return fmt.Errorf("warehouse: look for the columns of conversations: %w", err)
+	}
+	defer rows.Close()
+	var missing []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return fmt.Errorf("warehouse: read filters/columns.sql: %w", err)
+		}
+		missing = append(missing, name)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("warehouse: read filters/columns.sql: %w", err)
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("%w (conversations has no %s): rebuild it with parley build --full --lake LAKE --db FILE",
+			ErrOldWarehouse, strings.Join(missing, ", no "))
+	}
+	return nil
+}
+
 // filterValues runs sql/filters/<dimension>.sql: the values, the most frequent first.
 func (db *DB) filterValues(ctx context.Context, dimension string) ([]sql.NullString, error) {
 	file := "filters/" + dimension + ".sql"

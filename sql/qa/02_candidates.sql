@@ -5,7 +5,8 @@
 -- The decile strata (high_friction, long) are ranked in Go over these rows.
 --
 -- Parameters: $1 first local date, $2 last local date (inclusive),
--- $3 queue ('' = any; matches last_queue, as kpi_daily does), $4 channel ('' = any),
+-- $3 queue ('' = any; matches last_queue, as kpi_daily does; '(none)': the conversations
+-- without one, as in parley report), $4 channel ('' = any),
 -- $5 market ('' = any; '(none)': the conversations without one, as in parley report),
 -- $6 contact reason ('' = any),
 -- $7 who a conversation counts for: 'most-active', 'first' or 'last' (replying agent).
@@ -29,7 +30,7 @@ SELECT
         + coalesce(bot_messages, 0) AS BIGINT)              AS messages
 FROM conversations
 WHERE local_date BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)
-  AND ($3 = '' OR last_queue = $3)
+  AND ($3 = '' OR coalesce(last_queue, '(none)') = $3)
   AND ($4 = '' OR channel = $4)
   AND ($5 = '' OR coalesce(market, '(none)') = $5)
   AND ($6 = '' OR contact_reason = $6)
