@@ -26,6 +26,10 @@ const (
 	FormatHTML  = "html"
 )
 
+// ErrTimeZone is returned when a --db forecast is asked for a time zone
+// other than the one its warehouse was built in.
+var ErrTimeZone = errors.New("not the time zone the warehouse was built in")
+
 // Config is one `parley forecast` run. Exactly one of DB and CSV is set.
 type Config struct {
 	// DB is the warehouse file to count arrivals in.
@@ -34,7 +38,12 @@ type Config struct {
 	CSV *CSVSource
 	// Location interprets zoned timestamps of CSV input; warehouse input is already local.
 	Location *time.Location
-	Filter   Filter
+	// LocationGiven says Location was asked for (--timezone), not defaulted
+	// from Settings: a --db forecast, whose local times the build computed,
+	// refuses one other than the warehouse's (ErrTimeZone) rather than
+	// forecast in a zone it was not asked for.
+	LocationGiven bool
+	Filter        Filter
 	// ByQueue and ByChannel split a --db forecast into one per queue, per
 	// channel, or (both) per queue and channel pair (`--by`).
 	ByQueue, ByChannel bool
@@ -303,6 +312,9 @@ func Run(ctx context.Context, c Config) error {
 		defer db.Close()
 		if err := db.QueryRowContext(ctx, sqlfiles.File("forecast/05_timezone.sql")).Scan(&rep.TimeZone); err != nil {
 			return fmt.Errorf("forecast: read warehouse time zone: %w", err)
+		}
+		if c.LocationGiven && c.Location.String() != rep.TimeZone {
+			return fmt.Errorf("forecast: %w", fielderr.New("--timezone", "%s: %w (%s): a --db forecast counts arrivals at the local times the build computed; to forecast in %s, rebuild the warehouse with timezone: %s in parley.yaml (parley build --config), or drop --timezone", c.Location, ErrTimeZone, rep.TimeZone, c.Location, c.Location))
 		}
 		if err := warnTimeZone(progress, c, rep.TimeZone); err != nil {
 			return fmt.Errorf("forecast: %w", err)

@@ -48,7 +48,10 @@ one run. With --arrivals, each row is one arrival at --time-col, or, with
 file keeps the date and the time of day in two columns, name the date with
 --date-col. Timestamps with a zone are converted to --timezone; others are
 taken as wall-clock time there already. The separator is detected (tab, ';'
-or ',') unless --sep says.
+or ',') unless --sep says. A --db forecast is in the time zone the warehouse
+was built in (its local times are computed by parley build): --timezone with
+--db is refused unless it names that zone; rebuild with another timezone in
+parley.yaml to forecast in it.
 
 Model: a recent daily level times a weekday index, with calendar effects
 (first/last business days of a month, the day after a closure or holiday)
@@ -107,7 +110,8 @@ Examples:
 			if c.HistoryDays, err = parseDays("history", history); err != nil {
 				return err
 			}
-			c.BacktestWeeks, c.Rolling, c.BaselineWeeks, c.Format = backtest, rolling, baselineWeeks, format
+			c.BacktestWeeks, c.Rolling, c.BaselineWeeks = backtest, rolling, baselineWeeks
+			c.Format = formatOrExt(format, flags.Changed("format"), out, forecastOutFormats)
 			c.Filter = forecast.Filter{Queue: queue, Channel: channel}
 			for _, b := range by {
 				switch b {
@@ -141,7 +145,7 @@ Examples:
 				return err
 			}
 			c.Settings, c.SettingsFile = cfg, configPath
-			if tz == "" {
+			if c.LocationGiven = tz != ""; !c.LocationGiven {
 				tz = cfg.TimeZone
 			}
 			if c.Location, err = time.LoadLocation(tz); err != nil {
@@ -188,6 +192,9 @@ Examples:
 				if errors.Is(err, warehouse.ErrUnknownFilterValue) {
 					return usageErrorf("forecast: %w", asFlags(errors.Unwrap(err)))
 				}
+				if errors.Is(err, forecast.ErrTimeZone) {
+					return usageErrorf("%w", err)
+				}
 				return err
 			}
 			if daily != "" {
@@ -210,7 +217,7 @@ Examples:
 	f.StringVar(&src.DateCol, "date-col", "", "--arrivals column with the date when --time-col holds only the time of day")
 	f.StringVar(&sep, "sep", "auto", "--arrivals field separator: auto, comma, tab, semicolon or one character")
 	f.StringVar(&configPath, "config", "", "parley.yaml (org time zone of --arrivals, holidays, sla and staffing targets per queue/channel; a --db warehouse keeps the time zone it was built in, and another one here is warned of)")
-	f.StringVar(&tz, "timezone", "", "time zone for --arrivals timestamps with a zone (default: the config's)")
+	f.StringVar(&tz, "timezone", "", "time zone for --arrivals timestamps with a zone (default: the config's); with --db only the warehouse's own is accepted (its local times are computed at build time: rebuild to change it)")
 	f.StringVar(&queue, "queue", "", "with --db: only conversations whose first customer message was in this queue (--queue billing); one no conversation has is refused, naming those that exist")
 	f.StringVar(&channel, "channel", "", "with --db: only conversations whose first customer message was on this channel")
 	f.StringSliceVar(&by, "by", nil, "with --db: one forecast per queue, per channel, or per pair (--by queue,channel)")
@@ -231,10 +238,14 @@ Examples:
 	f.StringVar(&patience, "patience", "", "with --staffing: mean time before a waiting customer abandons (Erlang A)")
 	f.Float64Var(&c.HoursPerFTE, "hours-per-fte", 40, "with --staffing: paid hours of one full-time agent a week (for FTE)")
 	f.StringVar(&daily, "daily", "", "with --staffing: also write agent-hours and FTE per day and queue/channel to this CSV file")
-	f.StringVar(&format, "format", "table", "output: table, csv, json or html")
-	f.StringVar(&out, "out", "", "write the output to this file instead of stdout")
+	f.StringVar(&format, "format", "table", "output: table, csv, json or html (default with --out: the file's extension, .csv, .json or .html, else table)")
+	f.StringVar(&out, "out", "", "write the output to this file instead of stdout (plan.csv is written as CSV unless --format says otherwise)")
 	return cmd
 }
+
+// forecastOutFormats are the formats an --out file's extension chooses
+// when --format is not given.
+var forecastOutFormats = map[string]string{".csv": forecast.FormatCSV, ".json": forecast.FormatJSON, ".html": forecast.FormatHTML}
 
 // parseDays reads a span in days: 14d, 2w, or a plain number of days.
 func parseDays(flag, s string) (int, error) {
