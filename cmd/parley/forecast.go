@@ -43,7 +43,12 @@ days, from the warehouse (--db) or from any CSV/TSV of arrival history
 Arrivals: with --db, a conversation arrives at its first customer message,
 counted in the org time zone; --queue and --channel narrow it, and --by queue,
 --by channel or --by queue,channel forecasts every queue, channel or pair in
-one run. With --arrivals, each row is one arrival at --time-col, or, with
+one run. A queue conversations only reach by transfer or escalation (a tier 2)
+has no arrivals of its own: --routed-in (with --by queue or --queue) also
+counts a conversation in each queue a routing event (transferred, escalated,
+assigned) moves it into after it arrived, at that event's time, so those
+queues get a forecast and agents. Its handle time is then given per queue
+(--aht, staffing.queues.<queue>.aht): the warehouse's is per conversation. With --arrivals, each row is one arrival at --time-col, or, with
 --count-col, a count of arrivals at that time (per-interval exports). If the
 file keeps the date and the time of day in two columns, name the date with
 --date-col. Timestamps with a zone are converted to --timezone; others are
@@ -92,6 +97,7 @@ The CSV is the --plan of "parley schedule".
 Examples:
   parley forecast --db warehouse.duckdb --config parley.yaml --by channel --staffing --format csv --out plan.csv --daily days.csv
   parley forecast --db warehouse.duckdb --horizon 14d --staffing --aht 4m --target 80/60s --concurrency 3 --shrinkage 0.3
+  parley forecast --db warehouse.duckdb --config parley.yaml --by queue --routed-in --staffing --out plan.csv
   parley forecast --arrivals calls.csv --time-col DateTime --count-col Calls --backtest 21 --rolling
   parley forecast --arrivals feb.tsv --time-col vru_entry --date-col date --start 1999-03-01 --format html --out forecast.html`,
 		Args: cobra.NoArgs,
@@ -192,7 +198,7 @@ Examples:
 				if errors.Is(err, warehouse.ErrUnknownFilterValue) {
 					return usageErrorf("forecast: %w", asFlags(errors.Unwrap(err)))
 				}
-				if errors.Is(err, forecast.ErrTimeZone) {
+				if errors.Is(err, forecast.ErrTimeZone) || errors.Is(err, forecast.ErrRoutedInAHT) {
 					return usageErrorf("%w", err)
 				}
 				return err
@@ -221,6 +227,7 @@ Examples:
 	f.StringVar(&queue, "queue", "", "with --db: only conversations whose first customer message was in this queue (--queue billing); one no conversation has is refused, naming those that exist")
 	f.StringVar(&channel, "channel", "", "with --db: only conversations whose first customer message was on this channel")
 	f.StringSliceVar(&by, "by", nil, "with --db: one forecast per queue, per channel, or per pair (--by queue,channel)")
+	f.BoolVar(&c.RoutedIn, "routed-in", false, "with --db and --by queue or --queue: a conversation moved into another queue after it arrived (transferred, escalated, assigned) arrives in that queue too, at that time, so tier-2 queues are forecast and staffed (give their --aht or staffing.queues.<q>.aht)")
 	f.StringVar(&interval, "interval", "30m", "interval length; must divide a day")
 	f.StringVar(&horizon, "horizon", "14d", "how far ahead to forecast (days: 14d, or weeks: 2w); 7d with --rolling")
 	f.StringVar(&history, "history", "52w", "how much recent history the model learns from (calendar effects need months)")
