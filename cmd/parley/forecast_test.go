@@ -214,6 +214,9 @@ func TestForecastRoutedIn(t *testing.T) {
 	if r := forecast("--queue", "billing_tier2", "--routed-in"); !maps.Equal(byQueue(r), map[string]float64{"billing_tier2": float64(escalated)}) {
 		t.Errorf("forecast --queue billing_tier2 --routed-in: arrivals %v, want %d", byQueue(r), escalated)
 	}
+	if table := mustParley(t, "forecast", "--db", db, "--horizon", "1d", "--by", "queue", "--routed-in"); !strings.Contains(table, "conversations routed into a queue arrive there too (--routed-in)") {
+		t.Errorf("forecast --routed-in as a table does not say that routed-in conversations count:\n%.400s", table)
+	}
 	for _, c := range []struct {
 		args []string
 		want string
