@@ -97,7 +97,7 @@ The CSV is the --plan of "parley schedule".
 Examples:
   parley forecast --db warehouse.duckdb --config parley.yaml --by channel --staffing --format csv --out plan.csv --daily days.csv
   parley forecast --db warehouse.duckdb --horizon 14d --staffing --aht 4m --target 80/60s --concurrency 3 --shrinkage 0.3
-  parley forecast --db warehouse.duckdb --config parley.yaml --by queue --routed-in --staffing --out plan.csv
+  parley forecast --db warehouse.duckdb --by queue --routed-in --staffing --aht 6m --out plan.csv
   parley forecast --arrivals calls.csv --time-col DateTime --count-col Calls --backtest 21 --rolling
   parley forecast --arrivals feb.tsv --time-col vru_entry --date-col date --start 1999-03-01 --format html --out forecast.html`,
 		Args: cobra.NoArgs,
