@@ -216,6 +216,9 @@ func writeDaysCSV(w io.Writer, days []DayRow) error {
 func writeRowsTable(w io.Writer, rep *Report) error {
 	fmt.Fprintf(w, "Forecast per %s interval (%s), learned from %s to %s (%.0f arrivals)",
 		rep.Interval, rep.TimeZone, rep.HistoryFrom, rep.HistoryTo, rep.HistoryArrivals)
+	if rep.RoutedIn {
+		fmt.Fprint(w, "; conversations routed into a queue arrive there too (--routed-in)")
+	}
 	if rep.AHTS != nil {
 		fmt.Fprintf(w, "; staffing for %s with %.0fs of agent work per conversation (%s), %.0fs slot time", rep.Target, *rep.AHTS, rep.AHTSource, *rep.SlotTimeS)
 	}

@@ -26,6 +26,14 @@ const (
 	FormatHTML  = "html"
 )
 
+// ErrRoutedInAHT is returned for --routed-in with --aht auto: the
+// warehouse's handle time is per conversation, not per queue it passes through.
+var ErrRoutedInAHT = errors.New("--aht auto: with --routed-in a conversation's work is shared by the queues it passes through, and the warehouse's handle time (conversations.agent_handle_s) is per conversation, not per queue")
+
+// ErrTimeZone is returned when a --db forecast is asked for a time zone
+// other than the one its warehouse was built in.
+var ErrTimeZone = errors.New("not the time zone the warehouse was built in")
+
 // Config is one `parley forecast` run. Exactly one of DB and CSV is set.
 type Config struct {
 	// DB is the warehouse file to count arrivals in.
@@ -34,11 +42,21 @@ type Config struct {
 	CSV *CSVSource
 	// Location interprets zoned timestamps of CSV input; warehouse input is already local.
 	Location *time.Location
-	Filter   Filter
+	// LocationGiven says Location was asked for (--timezone), not defaulted
+	// from Settings: a --db forecast, whose local times the build computed,
+	// refuses one other than the warehouse's (ErrTimeZone) rather than
+	// forecast in a zone it was not asked for.
+	LocationGiven bool
+	Filter        Filter
 	// ByQueue and ByChannel split a --db forecast into one per queue, per
 	// channel, or (both) per queue and channel pair (`--by`).
 	ByQueue, ByChannel bool
-	Interval           time.Duration
+	// RoutedIn also counts a conversation as an arrival of each queue a
+	// routing event moves it into after it arrived, at that event's time
+	// (`--routed-in`, sql/forecast/04_routed_in.sql), so that queues reached
+	// only by transfer or escalation (tier 2s) are forecast and staffed.
+	RoutedIn bool
+	Interval time.Duration
 	// HorizonDays is how many days to forecast.
 	HorizonDays int
 	// HistoryDays is how many of the most recent days the model learns from.
@@ -115,6 +133,13 @@ func (c Config) Validate() error {
 	}
 	if c.CSV != nil && (c.ByQueue || c.ByChannel) {
 		bad("--by", "only applies to --db (an arrivals file has no queues or channels)")
+	}
+	switch {
+	case c.RoutedIn && c.CSV != nil:
+		bad("--routed-in", "only applies to --db (an arrivals file has no routing)")
+	case c.RoutedIn && !c.ByQueue && c.Filter.Queue == "":
+		// Summed over queues, a conversation routed twice would count three times.
+		bad("--routed-in", "counts a conversation in every queue it enters, so it needs --by queue or --queue")
 	}
 	if err := validStep(c.Interval); err != nil {
 		bad("--interval", "%w", err)
@@ -241,18 +266,20 @@ type GroupReport struct {
 
 // Report is everything one run produced.
 type Report struct {
-	Source          string   `json:"source"`
-	Queue           string   `json:"queue,omitempty"`
-	Channel         string   `json:"channel,omitempty"`
-	TimeZone        string   `json:"time_zone"`
-	Interval        string   `json:"interval"`
-	HistoryFrom     string   `json:"history_from"`
-	HistoryTo       string   `json:"history_to"`
-	HistoryArrivals float64  `json:"history_arrivals"`
-	AHTS            *float64 `json:"aht_s,omitempty"`
-	AHTSource       string   `json:"aht_source,omitempty"`
-	SlotTimeS       *float64 `json:"slot_time_s,omitempty"`
-	HoursPerFTE     *float64 `json:"hours_per_fte,omitempty"`
+	Source          string  `json:"source"`
+	Queue           string  `json:"queue,omitempty"`
+	Channel         string  `json:"channel,omitempty"`
+	TimeZone        string  `json:"time_zone"`
+	Interval        string  `json:"interval"`
+	HistoryFrom     string  `json:"history_from"`
+	HistoryTo       string  `json:"history_to"`
+	HistoryArrivals float64 `json:"history_arrivals"`
+	// RoutedIn: arrivals include conversations routed into each queue (--routed-in).
+	RoutedIn    bool     `json:"routed_in,omitempty"`
+	AHTS        *float64 `json:"aht_s,omitempty"`
+	AHTSource   string   `json:"aht_source,omitempty"`
+	SlotTimeS   *float64 `json:"slot_time_s,omitempty"`
+	HoursPerFTE *float64 `json:"hours_per_fte,omitempty"`
 	// Groups has one entry per queue/channel forecast (one without --by).
 	Groups   []GroupReport `json:"groups,omitempty"`
 	Rows     []Row         `json:"intervals,omitempty"`
@@ -278,7 +305,7 @@ func Run(ctx context.Context, c Config) error {
 	if progress == nil {
 		progress = io.Discard
 	}
-	rep := &Report{Interval: FormatStep(c.Interval), grouped: c.ByQueue || c.ByChannel}
+	rep := &Report{Interval: FormatStep(c.Interval), RoutedIn: c.RoutedIn, grouped: c.ByQueue || c.ByChannel}
 	var (
 		groups []Group
 		db     *warehouse.DB
@@ -304,17 +331,24 @@ func Run(ctx context.Context, c Config) error {
 		if err := db.QueryRowContext(ctx, sqlfiles.File("forecast/05_timezone.sql")).Scan(&rep.TimeZone); err != nil {
 			return fmt.Errorf("forecast: read warehouse time zone: %w", err)
 		}
+		if c.LocationGiven && c.Location.String() != rep.TimeZone {
+			return fmt.Errorf("forecast: %w", fielderr.New("--timezone", "%s: %w (%s): a --db forecast counts arrivals at the local times the build computed; to forecast in %s, rebuild the warehouse with timezone: %s in parley.yaml (parley build --config), or drop --timezone", c.Location, ErrTimeZone, rep.TimeZone, c.Location, c.Location))
+		}
 		if err := warnTimeZone(progress, c, rep.TimeZone); err != nil {
 			return fmt.Errorf("forecast: %w", err)
 		}
 		// A --queue or --channel no conversation arrived in would forecast nothing: refuse
 		// it, naming those that exist, as report and qa sample do.
+		queues := "arrival_queue"
+		if c.RoutedIn {
+			queues = "routed_queue"
+		}
 		if err := db.CheckFilters(ctx,
-			warehouse.Filter{Flag: "queue", Dimension: "arrival_queue", Value: c.Filter.Queue},
+			warehouse.Filter{Flag: "queue", Dimension: queues, Value: c.Filter.Queue},
 			warehouse.Filter{Flag: "channel", Dimension: "arrival_channel", Value: c.Filter.Channel}); err != nil {
 			return fmt.Errorf("forecast: %w", err)
 		}
-		if groups, err = ReadWarehouseGroups(ctx, db.DB, c.Interval, c.Filter, c.ByQueue, c.ByChannel); err != nil {
+		if groups, err = ReadWarehouseGroups(ctx, db.DB, c.Interval, c.Filter, c.ByQueue, c.ByChannel, c.RoutedIn); err != nil {
 			return err
 		}
 		if c.Staffing != nil && c.ByQueue && c.Settings != nil {
@@ -323,7 +357,7 @@ func Run(ctx context.Context, c Config) error {
 				series = append(series, g.Queue)
 			}
 			for _, q := range unstaffedQueues(c.Settings.Staffing.Queues, groups) {
-				fmt.Fprintf(progress, "forecast: warning: staffing.queues.%s applies to no series: no conversation arrives in %s (arrivals count in the queue of their first customer message, not one they are transferred to)%s\n", q, q, suggest.Hint(q, series))
+				fmt.Fprintf(progress, "forecast: warning: staffing.queues.%s applies to no series: no conversation arrives in %s (arrivals count in the queue of their first customer message, not one they are transferred to; --routed-in counts those too)%s\n", q, q, suggest.Hint(q, series))
 			}
 		}
 	}
@@ -501,6 +535,9 @@ func addStaffing(ctx context.Context, c Config, db *warehouse.DB, g Group, gr *G
 	in, auto, ahtSource, targetSource := c.groupInput(g)
 	in.Interval = c.Interval
 	gr.AHTSource = ahtSource
+	if auto && c.RoutedIn {
+		return fmt.Errorf("forecast%s: %w: give --aht, or staffing.queues.%s.aht in parley.yaml, the working time per conversation in the queue", g.describe(), ErrRoutedInAHT, g.Queue)
+	}
 	if auto {
 		h, err := ReadHandleTime(ctx, db.DB, gr.history.First, g.Filter)
 		if err != nil {

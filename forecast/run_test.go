@@ -173,6 +173,8 @@ func TestConfigValidate(t *testing.T) {
 		{"start in a backtest", func(c *Config) { c.Start = time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC); c.BacktestWeeks = 3 }, "--start"},
 		{"daily without staffing", func(c *Config) { c.Daily = &bytes.Buffer{} }, "--daily"},
 		{"no hours per FTE", func(c *Config) { c.Staffing = staffed(); c.HoursPerFTE = 0 }, "--hours-per-fte"},
+		{"routed in on a file", func(c *Config) { c.RoutedIn = true }, "--routed-in: only applies to --db"},
+		{"routed in summed over queues", func(c *Config) { c.CSV = nil; c.DB = "w.duckdb"; c.RoutedIn, c.ByChannel = true, true }, "--routed-in: counts a conversation in every queue"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

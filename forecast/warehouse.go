@@ -22,7 +22,7 @@ type Filter struct {
 // view: a conversation arrives at its first customer message, at its
 // wall-clock time in the org time zone (see sql/forecast/01_arrivals.sql).
 func ReadWarehouse(ctx context.Context, db *sql.DB, step time.Duration, f Filter) (Series, error) {
-	groups, err := readWarehouse(ctx, db, step, f, func(string, string) Filter { return f })
+	groups, err := readWarehouse(ctx, db, step, f, false, func(string, string) Filter { return f })
 	if err != nil {
 		return Series{}, err
 	}
@@ -43,9 +43,12 @@ type Group struct {
 // into one series per queue (byQueue), per channel (byChannel) or per
 // (queue, channel) pair (both), in name order. Every series spans the same
 // days, from the first to the last day with any arrival, so that all groups
-// are forecast from the same start.
-func ReadWarehouseGroups(ctx context.Context, db *sql.DB, step time.Duration, f Filter, byQueue, byChannel bool) ([]Group, error) {
-	return readWarehouse(ctx, db, step, f, func(queue, channel string) Filter {
+// are forecast from the same start. With routedIn, a conversation a routing
+// event moves into another queue after it arrived arrives in that queue too,
+// at the event's time (sql/forecast/04_routed_in.sql): what a queue reached
+// only by transfer or escalation (a tier 2) is asked to handle.
+func ReadWarehouseGroups(ctx context.Context, db *sql.DB, step time.Duration, f Filter, byQueue, byChannel, routedIn bool) ([]Group, error) {
+	return readWarehouse(ctx, db, step, f, routedIn, func(queue, channel string) Filter {
 		g := f
 		if byQueue {
 			g.Queue = queue
@@ -57,41 +60,56 @@ func ReadWarehouseGroups(ctx context.Context, db *sql.DB, step time.Duration, f 
 	})
 }
 
-func readWarehouse(ctx context.Context, db *sql.DB, step time.Duration, f Filter, key func(queue, channel string) Filter) ([]Group, error) {
+func readWarehouse(ctx context.Context, db *sql.DB, step time.Duration, f Filter, routedIn bool, key func(queue, channel string) Filter) ([]Group, error) {
 	all, err := NewBucketer(step)
 	if err != nil {
 		return nil, err
 	}
 	byGroup := map[Filter]*Bucketer{}
 	perChannel := map[Filter]map[string]float64{}
-	rows, err := db.QueryContext(ctx, sqlfiles.File("forecast/01_arrivals.sql"), int64(step/time.Second), f.Queue, f.Channel)
-	if err != nil {
-		return nil, fmt.Errorf("forecast: count arrivals: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var at time.Time
-		var queue, channel string
-		var n int64
-		if err := rows.Scan(&at, &queue, &channel, &n); err != nil {
-			return nil, fmt.Errorf("forecast: read arrivals: %w", err)
+	// count adds the arrivals one query of sql/forecast gives, per interval, queue and channel.
+	count := func(file, what string) error {
+		rows, err := db.QueryContext(ctx, sqlfiles.File(file), int64(step/time.Second), f.Queue, f.Channel)
+		if err != nil {
+			return fmt.Errorf("forecast: count %s: %w", what, err)
 		}
-		k := key(queue, channel)
-		b, ok := byGroup[k]
-		if !ok {
-			b, _ = NewBucketer(step) // step was checked above
-			byGroup[k] = b
-			perChannel[k] = map[string]float64{}
+		defer rows.Close()
+		for rows.Next() {
+			var at time.Time
+			var queue, channel string
+			var n int64
+			if err := rows.Scan(&at, &queue, &channel, &n); err != nil {
+				return fmt.Errorf("forecast: read %s: %w", what, err)
+			}
+			k := key(queue, channel)
+			b, ok := byGroup[k]
+			if !ok {
+				b, _ = NewBucketer(step) // step was checked above
+				byGroup[k] = b
+				perChannel[k] = map[string]float64{}
+			}
+			b.Add(at, float64(n))
+			all.Add(at, float64(n))
+			perChannel[k][channel] += float64(n)
 		}
-		b.Add(at, float64(n))
-		all.Add(at, float64(n))
-		perChannel[k][channel] += float64(n)
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("forecast: read %s: %w", what, err)
+		}
+		return nil
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("forecast: read arrivals: %w", err)
+	if err := count("forecast/01_arrivals.sql", "arrivals"); err != nil {
+		return nil, err
+	}
+	if routedIn {
+		if err := count("forecast/04_routed_in.sql", "routed-in arrivals"); err != nil {
+			return nil, err
+		}
 	}
 	span := all.Series()
 	if len(span.Days) == 0 {
+		if routedIn {
+			return nil, fmt.Errorf("forecast: no conversation arrives%s, at its first customer message or routed in", f.describe())
+		}
 		return nil, fmt.Errorf("forecast: the warehouse has no customer messages%s", f.describe())
 	}
 	last := span.Date(len(span.Days) - 1)

@@ -43,12 +43,20 @@ days, from the warehouse (--db) or from any CSV/TSV of arrival history
 Arrivals: with --db, a conversation arrives at its first customer message,
 counted in the org time zone; --queue and --channel narrow it, and --by queue,
 --by channel or --by queue,channel forecasts every queue, channel or pair in
-one run. With --arrivals, each row is one arrival at --time-col, or, with
+one run. A queue conversations only reach by transfer or escalation (a tier 2)
+has no arrivals of its own: --routed-in (with --by queue or --queue) also
+counts a conversation in each queue a routing event (transferred, escalated,
+assigned) moves it into after it arrived, at that event's time, so those
+queues get a forecast and agents. Its handle time is then given per queue
+(--aht, staffing.queues.<queue>.aht): the warehouse's is per conversation. With --arrivals, each row is one arrival at --time-col, or, with
 --count-col, a count of arrivals at that time (per-interval exports). If the
 file keeps the date and the time of day in two columns, name the date with
 --date-col. Timestamps with a zone are converted to --timezone; others are
 taken as wall-clock time there already. The separator is detected (tab, ';'
-or ',') unless --sep says.
+or ',') unless --sep says. A --db forecast is in the time zone the warehouse
+was built in (its local times are computed by parley build): --timezone with
+--db is refused unless it names that zone; rebuild with another timezone in
+parley.yaml to forecast in it.
 
 Model: a recent daily level times a weekday index, with calendar effects
 (first/last business days of a month, the day after a closure or holiday)
@@ -89,6 +97,7 @@ The CSV is the --plan of "parley schedule".
 Examples:
   parley forecast --db warehouse.duckdb --config parley.yaml --by channel --staffing --format csv --out plan.csv --daily days.csv
   parley forecast --db warehouse.duckdb --horizon 14d --staffing --aht 4m --target 80/60s --concurrency 3 --shrinkage 0.3
+  parley forecast --db warehouse.duckdb --by queue --routed-in --staffing --aht 6m --out plan.csv
   parley forecast --arrivals calls.csv --time-col DateTime --count-col Calls --backtest 21 --rolling
   parley forecast --arrivals feb.tsv --time-col vru_entry --date-col date --start 1999-03-01 --format html --out forecast.html`,
 		Args: cobra.NoArgs,
@@ -107,7 +116,8 @@ Examples:
 			if c.HistoryDays, err = parseDays("history", history); err != nil {
 				return err
 			}
-			c.BacktestWeeks, c.Rolling, c.BaselineWeeks, c.Format = backtest, rolling, baselineWeeks, format
+			c.BacktestWeeks, c.Rolling, c.BaselineWeeks = backtest, rolling, baselineWeeks
+			c.Format = formatOrExt(format, flags.Changed("format"), out, forecastOutFormats)
 			c.Filter = forecast.Filter{Queue: queue, Channel: channel}
 			for _, b := range by {
 				switch b {
@@ -141,7 +151,7 @@ Examples:
 				return err
 			}
 			c.Settings, c.SettingsFile = cfg, configPath
-			if tz == "" {
+			if c.LocationGiven = tz != ""; !c.LocationGiven {
 				tz = cfg.TimeZone
 			}
 			if c.Location, err = time.LoadLocation(tz); err != nil {
@@ -188,6 +198,9 @@ Examples:
 				if errors.Is(err, warehouse.ErrUnknownFilterValue) {
 					return usageErrorf("forecast: %w", asFlags(errors.Unwrap(err)))
 				}
+				if errors.Is(err, forecast.ErrTimeZone) || errors.Is(err, forecast.ErrRoutedInAHT) {
+					return usageErrorf("%w", err)
+				}
 				return err
 			}
 			if daily != "" {
@@ -210,10 +223,11 @@ Examples:
 	f.StringVar(&src.DateCol, "date-col", "", "--arrivals column with the date when --time-col holds only the time of day")
 	f.StringVar(&sep, "sep", "auto", "--arrivals field separator: auto, comma, tab, semicolon or one character")
 	f.StringVar(&configPath, "config", "", "parley.yaml (org time zone of --arrivals, holidays, sla and staffing targets per queue/channel; a --db warehouse keeps the time zone it was built in, and another one here is warned of)")
-	f.StringVar(&tz, "timezone", "", "time zone for --arrivals timestamps with a zone (default: the config's)")
+	f.StringVar(&tz, "timezone", "", "time zone for --arrivals timestamps with a zone (default: the config's); with --db only the warehouse's own is accepted (its local times are computed at build time: rebuild to change it)")
 	f.StringVar(&queue, "queue", "", "with --db: only conversations whose first customer message was in this queue (--queue billing); one no conversation has is refused, naming those that exist")
 	f.StringVar(&channel, "channel", "", "with --db: only conversations whose first customer message was on this channel")
 	f.StringSliceVar(&by, "by", nil, "with --db: one forecast per queue, per channel, or per pair (--by queue,channel)")
+	f.BoolVar(&c.RoutedIn, "routed-in", false, "with --db and --by queue or --queue: a conversation moved into another queue after it arrived (transferred, escalated, assigned) arrives in that queue too, at that time, so tier-2 queues are forecast and staffed (give their --aht or staffing.queues.<q>.aht)")
 	f.StringVar(&interval, "interval", "30m", "interval length; must divide a day")
 	f.StringVar(&horizon, "horizon", "14d", "how far ahead to forecast (days: 14d, or weeks: 2w); 7d with --rolling")
 	f.StringVar(&history, "history", "52w", "how much recent history the model learns from (calendar effects need months)")
@@ -231,10 +245,14 @@ Examples:
 	f.StringVar(&patience, "patience", "", "with --staffing: mean time before a waiting customer abandons (Erlang A)")
 	f.Float64Var(&c.HoursPerFTE, "hours-per-fte", 40, "with --staffing: paid hours of one full-time agent a week (for FTE)")
 	f.StringVar(&daily, "daily", "", "with --staffing: also write agent-hours and FTE per day and queue/channel to this CSV file")
-	f.StringVar(&format, "format", "table", "output: table, csv, json or html")
-	f.StringVar(&out, "out", "", "write the output to this file instead of stdout")
+	f.StringVar(&format, "format", "table", "output: table, csv, json or html (default with --out: the file's extension, .csv, .json or .html, else table)")
+	f.StringVar(&out, "out", "", "write the output to this file instead of stdout (plan.csv is written as CSV unless --format says otherwise)")
 	return cmd
 }
+
+// forecastOutFormats are the formats an --out file's extension chooses
+// when --format is not given.
+var forecastOutFormats = map[string]string{".csv": forecast.FormatCSV, ".json": forecast.FormatJSON, ".html": forecast.FormatHTML}
 
 // parseDays reads a span in days: 14d, 2w, or a plain number of days.
 func parseDays(flag, s string) (int, error) {

@@ -1,8 +1,13 @@
 package main
 
 import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -51,5 +56,180 @@ func TestForecastWarnsOfConfigTimeZone(t *testing.T) {
 	}
 	if got != same || got != none {
 		t.Errorf("the forecast changed with the --config's time zone:\n%s\nwant the warehouse's:\n%s", got, same)
+	}
+}
+
+// TestOutFormatFromExtension: forecast and schedule write an --out file in
+// the format its extension names when --format is not given (plan.csv was
+// written as the table, which schedule --plan cannot read); a given
+// --format wins, and an extension that names no format keeps the table.
+// Each file must equal what the command prints to stdout in that format.
+func TestOutFormatFromExtension(t *testing.T) {
+	dir := t.TempDir()
+	arrivals := filepath.Join(dir, "calls.csv")
+	rows := "time\n"
+	for d := range 21 {
+		for h := 8; h < 18; h++ {
+			for range 1 + (d+h)%3 {
+				rows += fmt.Sprintf("2026-03-%02dT%02d:15:00\n", d+1, h)
+			}
+		}
+	}
+	plan := "queue,channel,time_zone,interval_start,forecast,agents_with_shrinkage\n"
+	for h := range 24 {
+		plan += fmt.Sprintf("billing,chat,Europe/Berlin,2026-03-02T%02d:00,1,%d\n", h, 1+h%3)
+	}
+	for name, body := range map[string]string{"calls.csv": rows, "plan.csv": plan, "shifts.yaml": "shifts:\n  - {name: day, starts: [\"00:00\", \"04:00\", \"08:00\", \"12:00\", \"16:00\", \"20:00\"], length: 4h}\n"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	commands := map[string][]string{
+		"forecast": {"forecast", "--arrivals", arrivals, "--time-col", "time", "--interval", "1h", "--horizon", "2d"},
+		"schedule": {"schedule", "--plan", filepath.Join(dir, "plan.csv"), "--shifts", filepath.Join(dir, "shifts.yaml")},
+	}
+	cases := []struct {
+		out    string
+		format []string // --format given, if any
+		want   string   // the format the file must be in
+	}{
+		{"out.csv", nil, "csv"},
+		{"out.JSON", nil, "json"},
+		{"out.html", nil, "html"},
+		{"out.csv", []string{"--format", "json"}, "json"},
+		{"out.txt", nil, "table"},
+	}
+	for name, args := range commands {
+		printed := map[string]string{}
+		for _, c := range cases {
+			if _, ok := printed[c.want]; !ok {
+				printed[c.want], _ = mustParleyLog(t, append(slices.Clone(args), "--format", c.want)...)
+			}
+			out := filepath.Join(t.TempDir(), c.out)
+			mustParleyLog(t, append(append(slices.Clone(args), "--out", out), c.format...)...)
+			got, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != printed[c.want] {
+				t.Errorf("%s --out %s %v wrote:\n%.300s\nwant the %s output:\n%.300s", name, c.out, c.format, got, c.want, printed[c.want])
+			}
+		}
+	}
+}
+
+// TestForecastTimeZoneWithDB: --timezone with --db was ignored without a
+// word (the forecast stayed in the warehouse's zone); a zone other than the
+// warehouse's is now a usage error that names both and the rebuild, and the
+// warehouse's own zone is accepted, forecasting as without the flag.
+func TestForecastTimeZoneWithDB(t *testing.T) {
+	_, db := importAndBuild(t, metricsFixture("rules.jsonl"))
+	built := strings.TrimSpace(strings.Split(mustParley(t, "sql", "--db", db, "--format", "csv", "SELECT timezone FROM warehouse_info"), "\n")[1])
+	other := "America/New_York"
+	if built == other {
+		other = "Asia/Tokyo"
+	}
+	args := []string{"forecast", "--db", db, "--horizon", "1d", "--format", "csv"}
+	_, _, err := cli(strings.NewReader(""), append(slices.Clone(args), "--timezone", other)...)
+	var ue usageError
+	if !errors.As(err, &ue) {
+		t.Fatalf("forecast --db --timezone %s: %v, want a usage error", other, err)
+	}
+	for _, want := range []string{"--timezone: " + other + ": not the time zone the warehouse was built in (" + built + ")", "rebuild the warehouse with timezone: " + other} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("forecast --db --timezone %s: %v\nwant it to say %q", other, err, want)
+		}
+	}
+	if same, without := mustParley(t, append(slices.Clone(args), "--timezone", built)...), mustParley(t, args...); same != without {
+		t.Errorf("forecast --timezone %s (the warehouse's):\n%s\nwant as without it:\n%s", built, same, without)
+	}
+}
+
+// TestForecastRoutedIn: a queue conversations reach only by escalation (a
+// tier 2) had no forecast and so no agents; --by queue --routed-in forecasts
+// and staffs it from the conversations escalated into it, and leaves the
+// default output as it was. The fixture escalates every second conversation
+// of 14 days (8 a day, 09:00–16:00) from billing to billing_tier2, so billing
+// has 112 arrivals and billing_tier2 56.
+func TestForecastRoutedIn(t *testing.T) {
+	var events strings.Builder
+	n := 0
+	event := func(conv, typ, at, extra string) {
+		n++
+		fmt.Fprintf(&events, `{"event_id": "e%d", "conversation_id": %q, "type": %q, "occurred_at": %q, "channel": "webchat", "queue": "billing"%s}`+"\n", n, conv, typ, at, extra)
+	}
+	escalated := 0
+	for d := range 14 {
+		for h := 9; h <= 16; h++ {
+			conv, at := fmt.Sprintf("c%02d%02d", d, h), func(m int) string { return fmt.Sprintf("2026-03-%02dT%02d:%02d:00Z", 2+d, h, m) }
+			event(conv, "message", at(0), `, "actor": {"role": "customer", "id": "`+conv+`"}, "message": {"text": "help"}`)
+			event(conv, "message", at(2), `, "actor": {"role": "agent", "id": "a1"}, "message": {"text": "hi"}`)
+			if h%2 == 0 {
+				event(conv, "escalated", at(20), `, "actor": {"role": "agent", "id": "a1"}, "to": {"role": "agent", "queue": "billing_tier2"}`)
+				event(conv, "message", at(25), `, "actor": {"role": "agent", "id": "a2"}, "message": {"text": "tier 2 here"}`)
+				escalated++
+			}
+			event(conv, "resolved", at(30), `, "actor": {"role": "agent", "id": "a1"}`)
+		}
+	}
+	dir := t.TempDir()
+	input := filepath.Join(dir, "events.jsonl")
+	if err := os.WriteFile(input, []byte(events.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, db := importAndBuild(t, input)
+	type report struct {
+		RoutedIn *bool `json:"routed_in"`
+		Groups   []struct {
+			Queue           string   `json:"queue"`
+			HistoryArrivals float64  `json:"history_arrivals"`
+			AgentHours      *float64 `json:"agent_hours"`
+		} `json:"groups"`
+	}
+	forecast := func(args ...string) report {
+		t.Helper()
+		var r report
+		if err := json.Unmarshal([]byte(mustParley(t, append([]string{"forecast", "--db", db, "--horizon", "1d", "--format", "json"}, args...)...)), &r); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	byQueue := func(r report) map[string]float64 {
+		out := map[string]float64{}
+		for _, g := range r.Groups {
+			out[g.Queue] = g.HistoryArrivals
+			if g.AgentHours != nil && *g.AgentHours <= 0 {
+				t.Errorf("%s: %v agent-hours, want some", g.Queue, *g.AgentHours)
+			}
+		}
+		return out
+	}
+	if r := forecast("--by", "queue"); r.RoutedIn != nil || !maps.Equal(byQueue(r), map[string]float64{"billing": 14 * 8}) {
+		t.Errorf("forecast --by queue: routed_in given %v, arrivals %v; want no routed_in and billing alone, as before", r.RoutedIn != nil, byQueue(r))
+	}
+	want := map[string]float64{"billing": 14 * 8, "billing_tier2": float64(escalated)}
+	if r := forecast("--by", "queue", "--routed-in", "--staffing", "--aht", "5m"); r.RoutedIn == nil || !*r.RoutedIn || !maps.Equal(byQueue(r), want) {
+		t.Errorf("forecast --by queue --routed-in --staffing: routed_in %v, arrivals %v; want routed_in true, %v", r.RoutedIn != nil && *r.RoutedIn, byQueue(r), want)
+	}
+	if r := forecast("--queue", "billing_tier2", "--routed-in"); !maps.Equal(byQueue(r), map[string]float64{"billing_tier2": float64(escalated)}) {
+		t.Errorf("forecast --queue billing_tier2 --routed-in: arrivals %v, want %d", byQueue(r), escalated)
+	}
+	if table := mustParley(t, "forecast", "--db", db, "--horizon", "1d", "--by", "queue", "--routed-in"); !strings.Contains(table, "conversations routed into a queue arrive there too (--routed-in)") {
+		t.Errorf("forecast --routed-in as a table does not say that routed-in conversations count:\n%.400s", table)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--queue", "billing_tier2"}, "not one they are transferred to (--routed-in counts those too)"},
+		{[]string{"--routed-in"}, "--routed-in: counts a conversation in every queue it enters, so it needs --by queue or --queue"},
+		{[]string{"--by", "queue", "--routed-in", "--staffing"}, "give --aht, or staffing.queues.billing.aht"},
+		{[]string{"--queue", "billing_tier3", "--routed-in"}, "(no event puts a conversation in it); its queues, most conversations first: billing, billing_tier2"},
+	} {
+		_, _, err := cli(strings.NewReader(""), append([]string{"forecast", "--db", db, "--horizon", "1d"}, c.args...)...)
+		var ue usageError
+		if !errors.As(err, &ue) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("forecast %v: %v, want a usage error saying %q", c.args, err, c.want)
+		}
 	}
 }

@@ -62,6 +62,7 @@ Examples:
 			if plan == "" || shifts == "" {
 				return usageErrorf("--plan and --shifts: both are required")
 			}
+			format = formatOrExt(format, cmd.Flags().Changed("format"), out, scheduleOutFormats)
 			switch format {
 			case schedule.FormatTable, schedule.FormatCSV, schedule.FormatJSON, schedule.FormatHTML:
 			default:
@@ -108,8 +109,12 @@ Examples:
 	f.StringVar(&plan, "plan", "", "staffing plan CSV from parley forecast --staffing --format csv (required)")
 	f.StringVar(&shifts, "shifts", "", "shifts.yaml: allowed shift types and the break rule (required)")
 	f.BoolVar(&pool, "pool", false, "schedule the plan's queues and channels together (agents who work them all)")
-	f.StringVar(&format, "format", "table", "output: table, csv (coverage per interval), json or html")
-	f.StringVar(&out, "out", "", "write the output to this file instead of stdout")
+	f.StringVar(&format, "format", "table", "output: table, csv (coverage per interval), json or html (default with --out: the file's extension, .csv, .json or .html, else table)")
+	f.StringVar(&out, "out", "", "write the output to this file instead of stdout (schedule.html is written as HTML unless --format says otherwise)")
 	f.DurationVar(&timeLimit, "time-limit", time.Minute, "search each queue or channel for at most this long, then keep the best plan found and report how far from optimal it may be (an error if the limit ends before the first plan)")
 	return cmd
 }
+
+// scheduleOutFormats are the formats an --out file's extension chooses
+// when --format is not given.
+var scheduleOutFormats = map[string]string{".csv": schedule.FormatCSV, ".json": schedule.FormatJSON, ".html": schedule.FormatHTML}

@@ -209,8 +209,8 @@ var outFormats = map[string]query.Format{".parquet": query.FormatParquet, ".csv"
 // one its extension names. A given --format must agree with an extension
 // that names a format.
 func outFormat(out, format string, given bool) (query.Format, error) {
+	named, known := extFormat(out, outFormats)
 	ext := strings.ToLower(filepath.Ext(out))
-	named, known := outFormats[ext]
 	f := query.Format(format)
 	switch {
 	case !given && !known:

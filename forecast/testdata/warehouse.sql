@@ -8,3 +8,5 @@ CREATE TABLE messages (conversation_id VARCHAR, event_id VARCHAR, seq INTEGER, e
                        reply_wait_s DOUBLE);
 CREATE TABLE conversations (conversation_id VARCHAR, customer_id VARCHAR, channel VARCHAR, first_queue VARCHAR,
                             last_queue VARCHAR, started_at TIMESTAMP, started_local TIMESTAMP, local_date DATE);
+CREATE TABLE events (conversation_id VARCHAR, event_id VARCHAR, seq INTEGER, type VARCHAR, occurred_at TIMESTAMP,
+                     occurred_local TIMESTAMP, actor_role VARCHAR, queue VARCHAR, to_queue VARCHAR, channel VARCHAR);

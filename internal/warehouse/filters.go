@@ -14,7 +14,8 @@ import (
 
 // Filter is one filter a command was given: keep only the conversations whose Dimension
 // (queue, channel, market, reason, or arrival_queue and arrival_channel, those of their
-// first customer message: the files of sql/filters/) is Value. Flag is
+// first customer message, or routed_queue, any queue an event puts them in: the files of
+// sql/filters/) is Value. Flag is
 // the flag that set it, for the message.
 type Filter struct {
 	Flag, Dimension, Value string
@@ -137,13 +138,14 @@ func (db *DB) filterValues(ctx context.Context, dimension string) ([]sql.NullStr
 // not "no conversation has it": a queue conversations are transferred to
 // but never arrive in (billing_tier2) is one conversations have.
 var absent = map[string]string{
-	"arrival_queue":   "no conversation arrives in it: arrivals count in the queue of their first customer message, not one they are transferred to",
+	"arrival_queue":   "no conversation arrives in it: arrivals count in the queue of their first customer message, not one they are transferred to (--routed-in counts those too)",
 	"arrival_channel": "no conversation's first customer message came on it",
+	"routed_queue":    "no event puts a conversation in it",
 }
 
 // plural names each dimension's values in messages.
 var plural = map[string]string{"queue": "queues", "channel": "channels", "market": "markets", "reason": "contact reasons",
-	"arrival_queue": "queues", "arrival_channel": "channels"}
+	"arrival_queue": "queues", "arrival_channel": "channels", "routed_queue": "queues"}
 
 // describeValues names the values that exist, the near misses of f.Value first.
 func describeValues(f Filter, names []string) string {

@@ -3,7 +3,7 @@
 -- has is refused with these (internal/warehouse.CheckFilters).
 -- Reads: messages. Params: none. NULL stands for conversations without one; the most frequent first.
 WITH first_customer AS (
-    SELECT conversation_id, arg_min(channel, seq) AS channel
+    SELECT conversation_id, arg_min_null(channel, seq) AS channel
     FROM messages
     WHERE sender_role = 'customer'
     GROUP BY conversation_id

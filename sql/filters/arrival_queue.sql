@@ -3,7 +3,7 @@
 -- refused with these (internal/warehouse.CheckFilters).
 -- Reads: messages. Params: none. NULL stands for conversations without one; the most frequent first.
 WITH first_customer AS (
-    SELECT conversation_id, arg_min(queue, seq) AS queue
+    SELECT conversation_id, arg_min_null(queue, seq) AS queue
     FROM messages
     WHERE sender_role = 'customer'
     GROUP BY conversation_id

@@ -7,11 +7,13 @@
 -- Parameters: $1 interval length in seconds (divides 24 h, so buckets start at midnight);
 --             $2 queue, $3 channel: '' keeps all, otherwise only arrivals whose first
 --             customer message was in that queue / on that channel.
+-- arg_min_null, not arg_min: arg_min skips NULL values, so a first customer message in no queue
+-- took the queue of a later one.
 WITH first_customer AS (
     SELECT conversation_id,
            arg_min(occurred_local, seq) AS arrived_local,
-           arg_min(queue, seq)          AS queue,
-           arg_min(channel, seq)        AS channel
+           arg_min_null(queue, seq)     AS queue,
+           arg_min_null(channel, seq)   AS channel
     FROM messages
     WHERE sender_role = 'customer'
     GROUP BY conversation_id
