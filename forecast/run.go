@@ -328,12 +328,12 @@ func Run(ctx context.Context, c Config) error {
 		}
 	}
 	span := groups[0].Series
-	fmt.Fprintf(progress, "forecast: %d series over %d days, %s to %s\n", len(groups), len(span.Days), span.First.Format(time.DateOnly), span.Date(len(span.Days)-1).Format(time.DateOnly))
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 
 	if c.BacktestWeeks > 0 {
+		fmt.Fprintf(progress, "forecast: %d series over %d days, %s\n", len(groups), len(span.Days), span.describeDays())
 		s, opt := groups[0].Series, Options{Holidays: c.holidays(groups[0].Queue)}
 		if c.Rolling {
 			r, err := RunRolling(ctx, s, c.BacktestWeeks, c.HorizonDays, c.HistoryDays, opt)
@@ -359,12 +359,18 @@ func Run(ctx context.Context, c Config) error {
 	if start.IsZero() {
 		start = span.Date(len(span.Days))
 	}
+	// Every group spans the same days, so this is every group's history.
+	used := span.history(start, c.HistoryDays)
+	fmt.Fprintf(progress, "forecast: %d series, history of %d days, %s, forecast from %s\n", len(groups), len(used.Days), used.describeDays(), start.Format(time.DateOnly))
+	if gap := int(start.Sub(span.Date(len(span.Days))).Hours() / 24); gap > staleStartDays {
+		fmt.Fprintf(progress, "forecast: warning: --start %s is %d days after the history ends (%s): the forecast carries on the level and weekly pattern of back then, whatever changed since\n",
+			start.Format(time.DateOnly), gap, span.Date(len(span.Days)-1).Format(time.DateOnly))
+	}
 	for _, g := range groups {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		hist := g.Series.Before(start)
-		hist = hist.Slice(max(0, len(hist.Days)-c.HistoryDays), len(hist.Days))
+		hist := g.Series.history(start, c.HistoryDays)
 		gr := GroupReport{Queue: g.Queue, Channel: g.Channel, HistoryArrivals: hist.Total(), history: hist}
 		m, err := Fit(hist, Options{Holidays: c.holidays(g.Queue)})
 		if err != nil {
@@ -413,6 +419,12 @@ func Run(ctx context.Context, c Config) error {
 	}
 	return write(c, rep)
 }
+
+// staleStartDays is how many days may lie between the end of the history and
+// --start before a forecast is warned of: four weeks, the level window the
+// model starts from, and longer than any re-forecasting cycle. Beyond it the
+// level and profiles describe a past the forecast no longer starts from.
+const staleStartDays = 28
 
 // warnTimeZone warns (progress) when the time zone of c's settings file is not tz, the
 // one the warehouse was built in: its local times, and so the arrivals of
@@ -502,7 +514,7 @@ func addStaffing(ctx context.Context, c Config, db *warehouse.DB, g Group, gr *G
 	in.Interval = c.Interval
 	gr.AHTSource = ahtSource
 	if auto {
-		h, err := ReadHandleTime(ctx, db.DB, gr.history.First, g.Filter)
+		h, err := ReadHandleTime(ctx, db.DB, gr.history.First, gr.history.Date(len(gr.history.Days)), g.Filter)
 		if err != nil {
 			return err
 		}

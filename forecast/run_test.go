@@ -344,7 +344,7 @@ func TestWarehouseArrivalsAndHandleTime(t *testing.T) {
 
 	// Without agent_handle_s (a warehouse built before it existed) there is
 	// no second handle-time rule to fall back on: the error says to rebuild.
-	if _, err := ReadHandleTime(ctx, db.DB, time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), Filter{Queue: "billing"}); !errors.Is(err, ErrNoHandleTime) {
+	if _, err := ReadHandleTime(ctx, db.DB, time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 16, 0, 0, 0, 0, time.UTC), Filter{Queue: "billing"}); !errors.Is(err, ErrNoHandleTime) {
 		t.Errorf("handle time without agent_handle_s: %v, want ErrNoHandleTime", err)
 	}
 }
@@ -371,22 +371,7 @@ func TestRunFromWarehouse(t *testing.T) {
 		}
 		return rep
 	}
-	// The fixture predates agent_handle_s; add it as a build would.
-	db, err := warehouse.Open(path, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, stmt := range []string{
-		`ALTER TABLE conversations ADD COLUMN agent_handle_s DOUBLE`,
-		`UPDATE conversations SET agent_handle_s = CASE WHEN first_queue = 'billing' THEN 600 ELSE 300 END`,
-	} {
-		if _, err := db.Exec(stmt); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
+	addHandleTime(t, path, `UPDATE conversations SET agent_handle_s = CASE WHEN first_queue = 'billing' THEN 600 ELSE 300 END`)
 	if rep := run(t, 1); rep.TimeZone != "America/New_York" || rep.Arrivals != 14*4 || rep.AHTSource != "agent_handle_s" || rep.AHT != 300 || rep.SlotTime != 300 {
 		t.Errorf("report %+v; want New York, 56 arrivals, 300 s from agent_handle_s", rep)
 	}
@@ -395,6 +380,72 @@ func TestRunFromWarehouse(t *testing.T) {
 	if rep := run(t, 2); rep.AHT != 300 || rep.SlotTime != 2*300 {
 		t.Errorf("concurrency 2: %+v, want 300 s of work and 600 s slot time", rep)
 	}
+}
+
+// addHandleTime adds conversations.agent_handle_s to the fixture (which
+// predates it) as a build would, then runs stmts on it.
+func addHandleTime(t *testing.T, path string, stmts ...string) {
+	t.Helper()
+	db, err := warehouse.Open(path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range append([]string{`ALTER TABLE conversations ADD COLUMN agent_handle_s DOUBLE`}, stmts...) {
+		if _, err := db.Exec(stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestHandleTimeIsTheHistorysArrivals: --aht auto averages the handle time
+// of the conversations the history counts as arrivals, and no others. A
+// forecast "as of" Monday 9 March learns from 2–8 March only, handle time
+// included (it read every later conversation too); a conversation with no
+// customer message (an outbound opener nobody answered) is no arrival, and
+// one whose first_queue is not the queue it arrived in counts where it
+// arrived (both were averaged by first_queue). The progress line names the
+// history used, not the whole warehouse.
+func TestHandleTimeIsTheHistorysArrivals(t *testing.T) {
+	path := fixtureWarehouse(t)
+	addHandleTime(t, path,
+		// O'Brien's queue: 300 s before the start, 900 s from it on.
+		`UPDATE conversations SET agent_handle_s = CASE WHEN started_local < TIMESTAMP '2026-03-09' THEN 300 ELSE 900 END`,
+		// A billing arrival whose conversation record says O'Brien's queue first.
+		`UPDATE conversations SET first_queue = 'O''Brien''s queue', agent_handle_s = 5000 WHERE conversation_id = 'c-02-10'`,
+		// An outbound conversation in O'Brien's queue that no customer answered.
+		`INSERT INTO conversations (conversation_id, channel, first_queue, started_local, agent_handle_s) VALUES ('out-1', 'webchat', 'O''Brien''s queue', TIMESTAMP '2026-03-04 12:00', 7000)`,
+		`INSERT INTO messages (conversation_id, seq, occurred_local, sender_role, queue, channel) VALUES ('out-1', 1, TIMESTAMP '2026-03-04 12:00', 'agent', 'O''Brien''s queue', 'webchat')`)
+	var out, progress bytes.Buffer
+	c := Config{DB: path, Filter: Filter{Queue: "O'Brien's queue"}, Interval: time.Hour, HorizonDays: 7, HistoryDays: 84, BaselineWeeks: 4, HoursPerFTE: 40,
+		Start: time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC), Format: FormatJSON, Out: &out, Progress: &progress}
+	c.Staffing = staffed()
+	c.Staffing.AutoAHT = true
+	if err := Run(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+	var rep Report
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatal(err)
+	}
+	// 7 days × 4 arrivals (09, 11, 13, 15 h), each 300 s.
+	if rep.HistoryTo != "2026-03-08" || rep.AHTS == nil || *rep.AHTS != 300 {
+		t.Errorf("history to %s, aht_s %v; want 2026-03-08 and 300 s", rep.HistoryTo, ptrString(rep.AHTS))
+	}
+	for _, want := range []string{"history of 7 days, 2026-03-02 to 2026-03-08, forecast from 2026-03-09", "handle time 300s of agent work from agent_handle_s over 28 conversations"} {
+		if !strings.Contains(progress.String(), want) {
+			t.Errorf("progress:\n%s\nwant it to say %q", progress.String(), want)
+		}
+	}
+}
+
+func ptrString(p *float64) string {
+	if p == nil {
+		return "absent"
+	}
+	return fmt.Sprint(*p)
 }
 
 // --start forecasts from a given date: data on and after it is ignored, and
