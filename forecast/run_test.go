@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -432,7 +433,7 @@ func TestHandleTimeIsTheHistorysArrivals(t *testing.T) {
 	}
 	// 7 days × 4 arrivals (09, 11, 13, 15 h), each 300 s.
 	if rep.HistoryTo != "2026-03-08" || rep.AHTS == nil || *rep.AHTS != 300 {
-		t.Errorf("history to %s, aht_s %v; want 2026-03-08 and 300 s", rep.HistoryTo, ptrString(rep.AHTS))
+		t.Errorf("history to %s, aht_s %v; want 2026-03-08 and 300 s", rep.HistoryTo, show(rep.AHTS))
 	}
 	for _, want := range []string{"history of 7 days, 2026-03-02 to 2026-03-08, forecast from 2026-03-09", "handle time 300s of agent work from agent_handle_s over 28 conversations"} {
 		if !strings.Contains(progress.String(), want) {
@@ -441,7 +442,8 @@ func TestHandleTimeIsTheHistorysArrivals(t *testing.T) {
 	}
 }
 
-func ptrString(p *float64) string {
+// show prints an optional figure of a Row or Report.
+func show[T any](p *T) string {
 	if p == nil {
 		return "absent"
 	}
@@ -503,6 +505,74 @@ func TestUnstaffedQueues(t *testing.T) {
 			}
 			if got := unstaffedQueues(configured, groups); !slices.Equal(got, tc.want) {
 				t.Errorf("unstaffedQueues = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestClockChanges: on the wall clock of Europe/London, 29 March 2026 has no
+// 01:00–02:00 and 25 October 2026 has it twice. An organisation taking 4
+// arrivals in every half-hour, day and night, is forecast 0 arrivals and
+// no agents in the skipped hour (it had 3.7 arrivals and 2 agents there),
+// twice a half-hour's arrivals in each half of the repeated hour (whose
+// slots count both hours' arrivals), staffed for an hour-long interval:
+// the same agents as every other half-hour, for twice as long. A day's
+// agent-hours are those agents over 23 and 25 hours.
+func TestClockChanges(t *testing.T) {
+	london, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const perSlot = 4.0
+	perHalfHour, err := staffing.Required(staffing.Input{Volume: perSlot, Interval: 30 * time.Minute, AHT: 4 * time.Minute,
+		TargetLevel: 0.8, TargetTime: 60 * time.Second, Concurrency: 1, MaxOccupancy: 1, Shrinkage: 0.25})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name          string
+		start, change time.Time
+		slot          float64 // the forecast of 01:00 and 01:30 on the day of the change, in half-hours' arrivals
+		hours         float64 // the day's length
+	}{
+		{"spring", time.Date(2026, 3, 23, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 29, 0, 0, 0, 0, time.UTC), 0, 23},
+		{"autumn", time.Date(2026, 10, 19, 0, 0, 0, 0, time.UTC), time.Date(2026, 10, 25, 0, 0, 0, 0, time.UTC), 2, 25},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			hist := Series{Step: 30 * time.Minute, First: tc.start.AddDate(0, 0, -42)}
+			for range 42 {
+				hist.Days = append(hist.Days, slices.Repeat([]float64{perSlot}, 48))
+			}
+			var out bytes.Buffer
+			c := csvConfig(countsCSV(t, t.TempDir(), "counts.csv", hist), FormatJSON, &out)
+			c.Location, c.Start, c.Staffing = london, tc.start, staffed()
+			if err := Run(context.Background(), c); err != nil {
+				t.Fatal(err)
+			}
+			var rep Report
+			if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range rep.Rows {
+				want, agents := perSlot, perHalfHour.AgentsWithShrinkage
+				if at, _ := time.Parse("2006-01-02T15:04", r.IntervalStart); at.Sub(tc.change) == time.Hour || at.Sub(tc.change) == 90*time.Minute {
+					want = perSlot * tc.slot
+					if tc.slot == 0 {
+						agents = 0
+					}
+				}
+				if math.Abs(r.Forecast-want) > 1e-6 || r.AgentsWithShrinkage == nil || *r.AgentsWithShrinkage != agents {
+					t.Errorf("%s: forecast %v, %s agents with shrinkage; want %v and %d", r.IntervalStart, r.Forecast, show(r.AgentsWithShrinkage), want, agents)
+				}
+			}
+			for _, d := range rep.Days {
+				hours := 24.0
+				if d.Date == tc.change.Format(time.DateOnly) {
+					hours = tc.hours
+				}
+				if want := float64(perHalfHour.AgentsWithShrinkage) * hours; math.Abs(d.AgentHoursWithShrinkage-want) > 1e-9 {
+					t.Errorf("%s: %v agent-hours with shrinkage, want %v", d.Date, d.AgentHoursWithShrinkage, want)
+				}
 			}
 		})
 	}
