@@ -577,3 +577,31 @@ func TestClockChanges(t *testing.T) {
 		})
 	}
 }
+
+// TestRunWarnsOfADistantStart: a --start more than 28 days after the last
+// day of history is warned of (the forecast carries on a level of months
+// ago) and still made; 28 days is not.
+func TestRunWarnsOfADistantStart(t *testing.T) {
+	path := countsCSV(t, t.TempDir(), "history.csv", newSynthetic().series(42)) // last day with rows: Saturday 2026-02-14
+	for _, tc := range []struct {
+		start time.Time
+		warn  string
+	}{
+		{time.Date(2026, 3, 14, 0, 0, 0, 0, time.UTC), ""},
+		{time.Date(2026, 3, 15, 0, 0, 0, 0, time.UTC), "forecast: warning: --start 2026-03-15 is 29 days after the last day of history (2026-02-14)"},
+		{time.Date(2026, 9, 14, 0, 0, 0, 0, time.UTC), "forecast: warning: --start 2026-09-14 is 212 days after the last day of history (2026-02-14)"},
+	} {
+		var out, progress bytes.Buffer
+		c := csvConfig(path, FormatCSV, &out)
+		c.Start, c.Progress = tc.start, &progress
+		if err := Run(context.Background(), c); err != nil {
+			t.Fatal(err)
+		}
+		if tc.warn == "" && strings.Contains(progress.String(), "warning") || !strings.Contains(progress.String(), tc.warn) {
+			t.Errorf("--start %s: stderr\n%s\nwant warning %q", tc.start.Format(time.DateOnly), progress.String(), tc.warn)
+		}
+		if rows := strings.Count(out.String(), "\n"); rows != 1+7*48 {
+			t.Errorf("--start %s: %d lines of forecast, want a header and 7 days of 48 intervals", tc.start.Format(time.DateOnly), rows)
+		}
+	}
+}
