@@ -176,8 +176,15 @@ func Fit(hist Series, opt Options) (*Model, error) {
 	return m, nil
 }
 
-// Spec is the form Fit chose for this history.
-func (m *Model) Spec() Spec { return m.day.spec.export() }
+// Spec is the form Fit chose for this history. A level window longer than
+// the history is reported as the weeks the history spans, all of which the
+// level used: three weeks of data are "level over 3w", not the 4w a
+// history too short to choose on starts from.
+func (m *Model) Spec() Spec {
+	s := m.day.spec.export()
+	s.LevelWeeks = min(s.LevelWeeks, (len(m.hist.Days)+6)/7)
+	return s
+}
 
 // dailyFit is the daily-total part of the model.
 type dailyFit struct {
