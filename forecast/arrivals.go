@@ -130,19 +130,26 @@ func readCSV(r io.Reader, src CSVSource, step time.Duration, loc *time.Location)
 	var tCache, dCache layoutCache
 	skipped := 0
 	grid := 0 // gcd of the count rows' seconds after midnight: the file's own interval
-	for line := 2; ; line++ {
+	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			return Series{}, 0, fmt.Errorf("line %d: %w", line, err)
+			return Series{}, 0, err // a *csv.ParseError names its line
 		}
 		field := func(i int) string {
 			if i < len(rec) {
 				return strings.TrimSpace(rec[i])
 			}
 			return ""
+		}
+		// line is the file line field i starts on, which is not the row
+		// number: blank lines are skipped and a quoted field may span lines.
+		// A field the row lacks is named at the row's last line.
+		line := func(i int) int {
+			l, _ := cr.FieldPos(min(i, len(rec)-1))
+			return l
 		}
 		tv := field(tc)
 		if tv == "" {
@@ -153,17 +160,17 @@ func readCSV(r io.Reader, src CSVSource, step time.Duration, loc *time.Location)
 		if dc >= 0 {
 			d, _, err := dCache.parse(field(dc), dateLayouts)
 			if err != nil {
-				return Series{}, 0, fmt.Errorf("line %d, --date-col %s: %w", line, src.DateCol, err)
+				return Series{}, 0, fmt.Errorf("line %d, --date-col %s: %w", line(dc), src.DateCol, err)
 			}
 			c, _, err := tCache.parse(tv, clockLayouts)
 			if err != nil {
-				return Series{}, 0, fmt.Errorf("line %d, --time-col %s: %w", line, src.TimeCol, err)
+				return Series{}, 0, fmt.Errorf("line %d, --time-col %s: %w", line(tc), src.TimeCol, err)
 			}
 			at = d.Add(time.Duration(c.Hour())*time.Hour + time.Duration(c.Minute())*time.Minute + time.Duration(c.Second())*time.Second)
 		} else {
 			t, zoned, err := tCache.parse(tv, zonedLayouts, localLayouts)
 			if err != nil {
-				return Series{}, 0, fmt.Errorf("line %d, --time-col %s: %w", line, src.TimeCol, err)
+				return Series{}, 0, fmt.Errorf("line %d, --time-col %s: %w", line(tc), src.TimeCol, err)
 			}
 			at = t
 			if zoned {
@@ -175,7 +182,7 @@ func readCSV(r io.Reader, src CSVSource, step time.Duration, loc *time.Location)
 			grid = gcd(grid, int(at.Sub(at.Truncate(24*time.Hour))/time.Second))
 			n, err = strconv.ParseFloat(field(cc), 64)
 			if err != nil || n < 0 {
-				return Series{}, 0, fmt.Errorf("line %d, --count-col %s: %q is not a count >= 0", line, src.CountCol, field(cc))
+				return Series{}, 0, fmt.Errorf("line %d, --count-col %s: %q is not a count >= 0", line(cc), src.CountCol, field(cc))
 			}
 		}
 		b.Add(at, n)

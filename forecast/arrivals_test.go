@@ -108,6 +108,12 @@ func TestReadCSVErrors(t *testing.T) {
 		{"unparseable time", "when\n2026-01-01 10:00\nyesterday\n", CSVSource{TimeCol: "when"}, `line 3, --time-col when: "yesterday" is not a recognised date/time`, 0},
 		{"negative count", "when,n\n2026-01-01 10:00,-3\n", CSVSource{TimeCol: "when", CountCol: "n"}, `line 2, --count-col n: "-3" is not a count >= 0`, 0},
 		{"bad date column", "d,t\n1999-13-45,10:00\n", CSVSource{TimeCol: "t", DateCol: "d"}, `line 2, --date-col d`, 0},
+		// Errors name the file line, not the row: blank lines are skipped, a quoted field spans lines.
+		{"after blank lines", "ts\n2026-01-05 09:00\n\n\n\n05/01/2026 10:00\n", CSVSource{TimeCol: "ts"}, `line 6, --time-col ts: "05/01/2026 10:00"`, 0},
+		{"after a multi-line field", "note,ts\n\"called\ntwice\nabout it\",2026-01-05 09:00\nok,5 Jan\n", CSVSource{TimeCol: "ts"}, `line 5, --time-col ts: "5 Jan"`, 0},
+		{"count after a multi-line field", "ts,note,n\n2026-01-05 09:00,\"a\nb\",x\n", CSVSource{TimeCol: "ts", CountCol: "n"}, `line 3, --count-col n: "x"`, 0},
+		{"date column missing from the row", "t,d\n\n10:00\n", CSVSource{TimeCol: "t", DateCol: "d"}, `line 3, --date-col d`, 0},
+		{"malformed quote", "ts\n2026-01-05 09:00\n\n\"2026-01-05 10:00\"x\n", CSVSource{TimeCol: "ts"}, `in.csv: parse error on line 4`, 0},
 		{"no rows", "when\n", CSVSource{TimeCol: "when"}, "no arrivals in the file", 0},
 		{"hourly counts into half-hours", "when,n\n2026-01-01 10:00,3\n2026-01-01 11:00,4\n2026-01-02 09:00,1\n", CSVSource{TimeCol: "when", CountCol: "n"}, "--interval 30m is finer than the counts in the file, which are 1h apart", 0},
 		{"five-minute counts into two-minute intervals", "when,n\n2026-01-01 10:00,3\n2026-01-01 10:05,4\n", CSVSource{TimeCol: "when", CountCol: "n"}, "which are 5m apart: use --interval 5m or a multiple of it", 2 * time.Minute},

@@ -272,7 +272,8 @@ func RunRolling(ctx context.Context, s Series, weeks, horizonDays, historyDays i
 			scorers[0].add(p.Forecast, p.Lower, p.Upper, y, scale)
 			scorers[1].add(p.SeasonalNaive, 0, 0, y, scale)
 			for b, kw := range RollingBaselineWeeks {
-				scorers[2+b].add(calendarMean(train, i, j, kw), 0, 0, y, scale)
+				// Scaled by the interval's real length, as the model's and the seasonal naive's are.
+				scorers[2+b].add(calendarMean(train, i, j, kw)*float64(p.Length)/float64(s.Step), 0, 0, y, scale)
 			}
 			modelAbs += math.Abs(p.Forecast - y)
 		}

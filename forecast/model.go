@@ -63,6 +63,11 @@ type Options struct {
 	// known holiday is forecast as the holidays in the history ran (closed,
 	// if the history holds none), and the day after one may run high.
 	Holidays []time.Time
+	// Location is the time zone of the series' wall clock; nil for one
+	// without clock changes. On a day the clock changes, an interval's
+	// forecast is scaled by how long it really lasts: the skipped spring
+	// hour gets none, the repeated autumn hour two hours' worth.
+	Location *time.Location
 }
 
 // Spec is the form of a fitted model: which calendar effects it applies,
@@ -141,6 +146,7 @@ func (s spec) export() Spec {
 // 80% of them, so the band is as wide as the model's real misses.
 type Model struct {
 	hist  Series
+	loc   *time.Location // Options.Location
 	cal   *calendar
 	day   dailyFit
 	prof  [7][]float64
@@ -163,15 +169,22 @@ func Fit(hist Series, opt Options) (*Model, error) {
 		return nil, errors.New("forecast: the history holds no arrivals")
 	}
 	sp := selectSpec(hist, opt.Holidays)
-	m := &Model{hist: hist, cal: cal}
+	m := &Model{hist: hist, loc: opt.Location, cal: cal}
 	m.day = fitDaily(cal, sp)
 	m.prof = fitProfiles(hist, cal)
 	m.fitVariance(opt.Holidays)
 	return m, nil
 }
 
-// Spec is the form Fit chose for this history.
-func (m *Model) Spec() Spec { return m.day.spec.export() }
+// Spec is the form Fit chose for this history. A level window longer than
+// the history is reported as the weeks the history spans, all of which the
+// level used: three weeks of data are "level over 3w", not the 4w a
+// history too short to choose on starts from.
+func (m *Model) Spec() Spec {
+	s := m.day.spec.export()
+	s.LevelWeeks = min(s.LevelWeeks, (len(m.hist.Days)+6)/7)
+	return s
+}
 
 // dailyFit is the daily-total part of the model.
 type dailyFit struct {
@@ -673,6 +686,10 @@ type Point struct {
 	Lower, Upper  float64 // 80% prediction interval
 	SeasonalNaive float64 // same interval in the last week of history
 	WeeklyMean    float64 // mean of the same interval over the last K weeks of history
+	// Length is how long the interval really lasts: the step, except on a
+	// day the clock changes (0 in the skipped spring hour, twice the step
+	// in the repeated autumn hour). Every figure above is scaled by it.
+	Length time.Duration
 }
 
 // Predict forecasts the days that follow the history, every interval of
@@ -693,16 +710,23 @@ func (m *Model) PredictFrom(start time.Time, days, baselineWeeks int) []Point {
 	for i := first; i < first+days; i++ {
 		total := m.day.total(i)
 		prof := m.prof[m.cal.weekday(i)]
+		lengths := slotLengths(m.hist.Date(i), m.hist.Step, m.loc)
 		for j := range per {
-			f := total * prof[j]
+			length := m.hist.Step
+			if lengths != nil {
+				length = lengths[j]
+			}
+			share := float64(length) / float64(m.hist.Step)
+			f := total * prof[j] * share
 			half := m.z * math.Sqrt(m.phi*f+m.kappa*f*f)
 			out = append(out, Point{
 				Start:         m.hist.Start(i, j),
 				Forecast:      f,
 				Lower:         math.Max(0, f-half),
 				Upper:         f + half,
-				SeasonalNaive: calendarMean(m.hist, i, j, 1),
-				WeeklyMean:    calendarMean(m.hist, i, j, baselineWeeks),
+				SeasonalNaive: calendarMean(m.hist, i, j, 1) * share,
+				WeeklyMean:    calendarMean(m.hist, i, j, baselineWeeks) * share,
+				Length:        length,
 			})
 		}
 	}

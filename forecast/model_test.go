@@ -288,3 +288,31 @@ func BenchmarkStaffedForecast(b *testing.B) {
 		}
 	}
 }
+
+// TestSpecNamesTheWeeksTheLevelHad: the form printed names the weeks the
+// level was taken over. A history of three weeks (the Israeli bank's
+// February with its last week held out) is "level over 3w"; it said 4w, the
+// window a history too short to choose on starts from. Thirty days (too few
+// to choose on) keep the 4w window: the level had all it asked for.
+func TestSpecNamesTheWeeksTheLevelHad(t *testing.T) {
+	for _, tc := range []struct {
+		days  int
+		weeks int
+	}{{7, 1}, {10, 2}, {21, 3}, {30, 4}} {
+		m, err := Fit(newSynthetic().series(tc.days), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sp := m.Spec()
+		if want := fmt.Sprintf("level over %dw,", tc.weeks); sp.LevelWeeks != tc.weeks || !strings.HasPrefix(sp.String(), want) {
+			t.Errorf("%d days: form %q (level_weeks %d), want %q…", tc.days, sp, sp.LevelWeeks, want)
+		}
+	}
+	bt, err := RunBacktest(newSynthetic().series(28), 1, 364, 4, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bt.Model.LevelWeeks != 3 {
+		t.Errorf("backtest of the last of 4 weeks: level over %dw, want 3w", bt.Model.LevelWeeks)
+	}
+}

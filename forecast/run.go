@@ -224,6 +224,8 @@ type Row struct {
 	Occupancy           *float64 `json:"occupancy,omitempty"`
 	// AbandonRate is Erlang A's share of contacts that abandon; set only with a patience.
 	AbandonRate *float64 `json:"abandon_rate,omitempty"`
+
+	length time.Duration // how long the interval really lasts (Point.Length)
 }
 
 // DayRow is one day of one queue or channel of a staffed forecast.
@@ -309,6 +311,7 @@ func Run(ctx context.Context, c Config) error {
 	var (
 		groups []Group
 		db     *warehouse.DB
+		loc    = c.Location // the wall clock the arrivals are counted on
 		err    error
 	)
 	if c.CSV != nil {
@@ -333,6 +336,9 @@ func Run(ctx context.Context, c Config) error {
 		}
 		if c.LocationGiven && c.Location.String() != rep.TimeZone {
 			return fmt.Errorf("forecast: %w", fielderr.New("--timezone", "%s: %w (%s): a --db forecast counts arrivals at the local times the build computed; to forecast in %s, rebuild the warehouse with timezone: %s in parley.yaml (parley build --config), or drop --timezone", c.Location, ErrTimeZone, rep.TimeZone, c.Location, c.Location))
+		}
+		if loc, err = time.LoadLocation(rep.TimeZone); err != nil {
+			return fmt.Errorf("forecast: the warehouse's time zone: %w", err)
 		}
 		if err := warnTimeZone(progress, c, rep.TimeZone); err != nil {
 			return fmt.Errorf("forecast: %w", err)
@@ -362,13 +368,13 @@ func Run(ctx context.Context, c Config) error {
 		}
 	}
 	span := groups[0].Series
-	fmt.Fprintf(progress, "forecast: %d series over %d days, %s to %s\n", len(groups), len(span.Days), span.First.Format(time.DateOnly), span.Date(len(span.Days)-1).Format(time.DateOnly))
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 
 	if c.BacktestWeeks > 0 {
-		s, opt := groups[0].Series, Options{Holidays: c.holidays(groups[0].Queue)}
+		fmt.Fprintf(progress, "forecast: %d series over %d days, %s\n", len(groups), len(span.Days), span.describeDays())
+		s, opt := groups[0].Series, Options{Holidays: c.holidays(groups[0].Queue), Location: loc}
 		if c.Rolling {
 			r, err := RunRolling(ctx, s, c.BacktestWeeks, c.HorizonDays, c.HistoryDays, opt)
 			if err != nil {
@@ -393,14 +399,20 @@ func Run(ctx context.Context, c Config) error {
 	if start.IsZero() {
 		start = span.Date(len(span.Days))
 	}
+	// Every group spans the same days, so this is every group's history.
+	used := span.history(start, c.HistoryDays)
+	fmt.Fprintf(progress, "forecast: %d series, history of %d days, %s, forecast from %s\n", len(groups), len(used.Days), used.describeDays(), start.Format(time.DateOnly))
+	if last := span.Date(len(span.Days) - 1); start.Sub(last) > staleStartDays*24*time.Hour {
+		fmt.Fprintf(progress, "forecast: warning: --start %s is %d days after the last day of history (%s): the forecast carries on the level and weekly pattern of back then, whatever changed since\n",
+			start.Format(time.DateOnly), int(start.Sub(last).Hours()/24), last.Format(time.DateOnly))
+	}
 	for _, g := range groups {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		hist := g.Series.Before(start)
-		hist = hist.Slice(max(0, len(hist.Days)-c.HistoryDays), len(hist.Days))
+		hist := g.Series.history(start, c.HistoryDays)
 		gr := GroupReport{Queue: g.Queue, Channel: g.Channel, HistoryArrivals: hist.Total(), history: hist}
-		m, err := Fit(hist, Options{Holidays: c.holidays(g.Queue)})
+		m, err := Fit(hist, Options{Holidays: c.holidays(g.Queue), Location: loc})
 		if err != nil {
 			if rep.grouped && hist.Total() == 0 && len(hist.Days) >= 7 {
 				// A queue or channel without arrivals in the history window has nothing to forecast.
@@ -414,7 +426,7 @@ func Run(ctx context.Context, c Config) error {
 			r := Row{
 				Start: p.Start, IntervalStart: p.Start.Format("2006-01-02T15:04"),
 				Forecast: p.Forecast, Lower80: p.Lower, Upper80: p.Upper,
-				SeasonalNaive: p.SeasonalNaive, WeeklyMean: p.WeeklyMean,
+				SeasonalNaive: p.SeasonalNaive, WeeklyMean: p.WeeklyMean, length: p.Length,
 			}
 			if rep.grouped || c.Staffing != nil {
 				r.Queue, r.Channel, r.TimeZone = g.Queue, g.Channel, rep.TimeZone
@@ -447,6 +459,12 @@ func Run(ctx context.Context, c Config) error {
 	}
 	return write(c, rep)
 }
+
+// staleStartDays is how many days after the last day of history --start may
+// be before a forecast is warned of: four weeks, the level window the
+// model starts from, and longer than any re-forecasting cycle. Beyond it the
+// level and profiles describe a past the forecast no longer starts from.
+const staleStartDays = 28
 
 // warnTimeZone warns (progress) when the time zone of c's settings file is not tz, the
 // one the warehouse was built in: its local times, and so the arrivals of
@@ -539,7 +557,7 @@ func addStaffing(ctx context.Context, c Config, db *warehouse.DB, g Group, gr *G
 		return fmt.Errorf("forecast%s: %w: give --aht, or staffing.queues.%s.aht in parley.yaml, the working time per conversation in the queue", g.describe(), ErrRoutedInAHT, g.Queue)
 	}
 	if auto {
-		h, err := ReadHandleTime(ctx, db.DB, gr.history.First, g.Filter)
+		h, err := ReadHandleTime(ctx, db.DB, gr.history.First, gr.history.Date(len(gr.history.Days)), g.Filter)
 		if err != nil {
 			return err
 		}
@@ -554,10 +572,17 @@ func addStaffing(ctx context.Context, c Config, db *warehouse.DB, g Group, gr *G
 	gr.AHTS, gr.SlotTimeS, gr.Concurrency = &aht, &slot, in.Concurrency
 	gr.Target, gr.TargetSource = fmt.Sprintf("%g%% in %s", in.TargetLevel*100, FormatStep(in.TargetTime)), targetSource
 	var hours, shrunk float64
-	step := c.Interval.Hours()
 	for i := range gr.rows {
 		r := &gr.rows[i]
-		in.Volume = r.Forecast
+		// Staff each interval for as long as it really lasts: the hour the
+		// clock repeats in autumn holds two hours' arrivals and work. The
+		// hour it skips in spring has no arrivals (volume 0: no agents) and
+		// lasts 0, which the calculator refuses, so it is staffed as any
+		// quiet interval.
+		in.Volume, in.Interval = r.Forecast, r.length
+		if r.length == 0 {
+			in.Interval = c.Interval
+		}
 		res, err := staffing.Required(in)
 		if err != nil {
 			return fmt.Errorf("forecast: staff%s %s: %w", g.describe(), r.IntervalStart, err)
@@ -568,8 +593,8 @@ func addStaffing(ctx context.Context, c Config, db *warehouse.DB, g Group, gr *G
 		if res.Agents > 0 { // a closed interval has no service level to speak of
 			r.ServiceLevel, r.ASAS, r.Occupancy, r.AbandonRate = &res.ServiceLevel, &res.ASAS, &res.Occupancy, res.ProbAbandon
 		}
-		hours += float64(res.Agents) * step
-		shrunk += float64(res.AgentsWithShrinkage) * step
+		hours += float64(res.Agents) * r.length.Hours()
+		shrunk += float64(res.AgentsWithShrinkage) * r.length.Hours()
 	}
 	fte := shrunk * 7 / (c.HoursPerFTE * float64(c.HorizonDays))
 	gr.AgentHours, gr.AgentHoursWithShrinkage, gr.FTE = &hours, &shrunk, &fte
@@ -579,15 +604,14 @@ func addStaffing(ctx context.Context, c Config, db *warehouse.DB, g Group, gr *G
 // dailyRows sums each group's staffed intervals per day.
 func dailyRows(rep *Report, c Config) []DayRow {
 	var out []DayRow
-	step := c.Interval.Hours()
 	for _, g := range rep.Groups {
 		per := len(g.rows) / c.HorizonDays
 		for d := range c.HorizonDays {
 			day := DayRow{Queue: g.Queue, Channel: g.Channel, Date: g.rows[d*per].Start.Format(time.DateOnly)}
 			for _, r := range g.rows[d*per : (d+1)*per] {
 				day.Forecast += r.Forecast
-				day.AgentHours += float64(*r.Agents) * step
-				day.AgentHoursWithShrinkage += float64(*r.AgentsWithShrinkage) * step
+				day.AgentHours += float64(*r.Agents) * r.length.Hours()
+				day.AgentHoursWithShrinkage += float64(*r.AgentsWithShrinkage) * r.length.Hours()
 				day.PeakAgentsWithShrinkage = max(day.PeakAgentsWithShrinkage, *r.AgentsWithShrinkage)
 			}
 			day.FTE = day.AgentHoursWithShrinkage * 7 / c.HoursPerFTE

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -346,7 +347,7 @@ func TestWarehouseArrivalsAndHandleTime(t *testing.T) {
 
 	// Without agent_handle_s (a warehouse built before it existed) there is
 	// no second handle-time rule to fall back on: the error says to rebuild.
-	if _, err := ReadHandleTime(ctx, db.DB, time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), Filter{Queue: "billing"}); !errors.Is(err, ErrNoHandleTime) {
+	if _, err := ReadHandleTime(ctx, db.DB, time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 16, 0, 0, 0, 0, time.UTC), Filter{Queue: "billing"}); !errors.Is(err, ErrNoHandleTime) {
 		t.Errorf("handle time without agent_handle_s: %v, want ErrNoHandleTime", err)
 	}
 }
@@ -373,22 +374,7 @@ func TestRunFromWarehouse(t *testing.T) {
 		}
 		return rep
 	}
-	// The fixture predates agent_handle_s; add it as a build would.
-	db, err := warehouse.Open(path, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, stmt := range []string{
-		`ALTER TABLE conversations ADD COLUMN agent_handle_s DOUBLE`,
-		`UPDATE conversations SET agent_handle_s = CASE WHEN first_queue = 'billing' THEN 600 ELSE 300 END`,
-	} {
-		if _, err := db.Exec(stmt); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
+	addHandleTime(t, path, `UPDATE conversations SET agent_handle_s = CASE WHEN first_queue = 'billing' THEN 600 ELSE 300 END`)
 	if rep := run(t, 1); rep.TimeZone != "America/New_York" || rep.Arrivals != 14*4 || rep.AHTSource != "agent_handle_s" || rep.AHT != 300 || rep.SlotTime != 300 {
 		t.Errorf("report %+v; want New York, 56 arrivals, 300 s from agent_handle_s", rep)
 	}
@@ -397,6 +383,73 @@ func TestRunFromWarehouse(t *testing.T) {
 	if rep := run(t, 2); rep.AHT != 300 || rep.SlotTime != 2*300 {
 		t.Errorf("concurrency 2: %+v, want 300 s of work and 600 s slot time", rep)
 	}
+}
+
+// addHandleTime adds conversations.agent_handle_s to the fixture (which
+// predates it) as a build would, then runs stmts on it.
+func addHandleTime(t *testing.T, path string, stmts ...string) {
+	t.Helper()
+	db, err := warehouse.Open(path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range append([]string{`ALTER TABLE conversations ADD COLUMN agent_handle_s DOUBLE`}, stmts...) {
+		if _, err := db.Exec(stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestHandleTimeIsTheHistorysArrivals: --aht auto averages the handle time
+// of the conversations the history counts as arrivals, and no others. A
+// forecast "as of" Monday 9 March learns from 2–8 March only, handle time
+// included (it read every later conversation too); a conversation with no
+// customer message (an outbound opener nobody answered) is no arrival, and
+// one whose first_queue is not the queue it arrived in counts where it
+// arrived (both were averaged by first_queue). The progress line names the
+// history used, not the whole warehouse.
+func TestHandleTimeIsTheHistorysArrivals(t *testing.T) {
+	path := fixtureWarehouse(t)
+	addHandleTime(t, path,
+		// O'Brien's queue: 300 s before the start, 900 s from it on.
+		`UPDATE conversations SET agent_handle_s = CASE WHEN started_local < TIMESTAMP '2026-03-09' THEN 300 ELSE 900 END`,
+		// A billing arrival whose conversation record says O'Brien's queue first.
+		`UPDATE conversations SET first_queue = 'O''Brien''s queue', agent_handle_s = 5000 WHERE conversation_id = 'c-02-10'`,
+		// An outbound conversation in O'Brien's queue that no customer answered.
+		`INSERT INTO conversations (conversation_id, channel, first_queue, started_local, agent_handle_s) VALUES ('out-1', 'webchat', 'O''Brien''s queue', TIMESTAMP '2026-03-04 12:00', 7000)`,
+		`INSERT INTO messages (conversation_id, seq, occurred_local, sender_role, queue, channel) VALUES ('out-1', 1, TIMESTAMP '2026-03-04 12:00', 'agent', 'O''Brien''s queue', 'webchat')`)
+	var out, progress bytes.Buffer
+	c := Config{DB: path, Filter: Filter{Queue: "O'Brien's queue"}, Interval: time.Hour, HorizonDays: 7, HistoryDays: 84, BaselineWeeks: 4, HoursPerFTE: 40,
+		Start: time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC), Format: FormatJSON, Out: &out, Progress: &progress}
+	c.Staffing = staffed()
+	c.Staffing.AutoAHT = true
+	if err := Run(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+	var rep Report
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatal(err)
+	}
+	// 7 days × 4 arrivals (09, 11, 13, 15 h), each 300 s.
+	if rep.HistoryTo != "2026-03-08" || rep.AHTS == nil || *rep.AHTS != 300 {
+		t.Errorf("history to %s, aht_s %v; want 2026-03-08 and 300 s", rep.HistoryTo, show(rep.AHTS))
+	}
+	for _, want := range []string{"history of 7 days, 2026-03-02 to 2026-03-08, forecast from 2026-03-09", "handle time 300s of agent work from agent_handle_s over 28 conversations"} {
+		if !strings.Contains(progress.String(), want) {
+			t.Errorf("progress:\n%s\nwant it to say %q", progress.String(), want)
+		}
+	}
+}
+
+// show prints an optional figure of a Row or Report.
+func show[T any](p *T) string {
+	if p == nil {
+		return "absent"
+	}
+	return fmt.Sprint(*p)
 }
 
 // --start forecasts from a given date: data on and after it is ignored, and
@@ -456,5 +509,101 @@ func TestUnstaffedQueues(t *testing.T) {
 				t.Errorf("unstaffedQueues = %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestClockChanges: on the wall clock of Europe/London, 29 March 2026 has no
+// 01:00–02:00 and 25 October 2026 has it twice. An organisation taking 4
+// arrivals in every half-hour, day and night, is forecast 0 arrivals and
+// no agents in the skipped hour (it had 3.7 arrivals and 2 agents there),
+// twice a half-hour's arrivals in each half of the repeated hour (whose
+// slots count both hours' arrivals), staffed for an hour-long interval:
+// the same agents as every other half-hour, for twice as long. A day's
+// agent-hours are those agents over 23 and 25 hours.
+func TestClockChanges(t *testing.T) {
+	london, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const perSlot = 4.0
+	perHalfHour, err := staffing.Required(staffing.Input{Volume: perSlot, Interval: 30 * time.Minute, AHT: 4 * time.Minute,
+		TargetLevel: 0.8, TargetTime: 60 * time.Second, Concurrency: 1, MaxOccupancy: 1, Shrinkage: 0.25})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name          string
+		start, change time.Time
+		slot          float64 // the forecast of 01:00 and 01:30 on the day of the change, in half-hours' arrivals
+		hours         float64 // the day's length
+	}{
+		{"spring", time.Date(2026, 3, 23, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 29, 0, 0, 0, 0, time.UTC), 0, 23},
+		{"autumn", time.Date(2026, 10, 19, 0, 0, 0, 0, time.UTC), time.Date(2026, 10, 25, 0, 0, 0, 0, time.UTC), 2, 25},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			hist := Series{Step: 30 * time.Minute, First: tc.start.AddDate(0, 0, -42)}
+			for range 42 {
+				hist.Days = append(hist.Days, slices.Repeat([]float64{perSlot}, 48))
+			}
+			var out bytes.Buffer
+			c := csvConfig(countsCSV(t, t.TempDir(), "counts.csv", hist), FormatJSON, &out)
+			c.Location, c.Start, c.Staffing = london, tc.start, staffed()
+			if err := Run(context.Background(), c); err != nil {
+				t.Fatal(err)
+			}
+			var rep Report
+			if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range rep.Rows {
+				want, agents := perSlot, perHalfHour.AgentsWithShrinkage
+				if at, _ := time.Parse("2006-01-02T15:04", r.IntervalStart); at.Sub(tc.change) == time.Hour || at.Sub(tc.change) == 90*time.Minute {
+					want = perSlot * tc.slot
+					if tc.slot == 0 {
+						agents = 0
+					}
+				}
+				if math.Abs(r.Forecast-want) > 1e-6 || r.AgentsWithShrinkage == nil || *r.AgentsWithShrinkage != agents {
+					t.Errorf("%s: forecast %v, %s agents with shrinkage; want %v and %d", r.IntervalStart, r.Forecast, show(r.AgentsWithShrinkage), want, agents)
+				}
+			}
+			for _, d := range rep.Days {
+				hours := 24.0
+				if d.Date == tc.change.Format(time.DateOnly) {
+					hours = tc.hours
+				}
+				if want := float64(perHalfHour.AgentsWithShrinkage) * hours; math.Abs(d.AgentHoursWithShrinkage-want) > 1e-9 {
+					t.Errorf("%s: %v agent-hours with shrinkage, want %v", d.Date, d.AgentHoursWithShrinkage, want)
+				}
+			}
+		})
+	}
+}
+
+// TestRunWarnsOfADistantStart: a --start more than 28 days after the last
+// day of history is warned of (the forecast carries on a level of months
+// ago) and still made; 28 days is not.
+func TestRunWarnsOfADistantStart(t *testing.T) {
+	path := countsCSV(t, t.TempDir(), "history.csv", newSynthetic().series(42)) // last day with rows: Saturday 2026-02-14
+	for _, tc := range []struct {
+		start time.Time
+		warn  string
+	}{
+		{time.Date(2026, 3, 14, 0, 0, 0, 0, time.UTC), ""},
+		{time.Date(2026, 3, 15, 0, 0, 0, 0, time.UTC), "forecast: warning: --start 2026-03-15 is 29 days after the last day of history (2026-02-14)"},
+		{time.Date(2026, 9, 14, 0, 0, 0, 0, time.UTC), "forecast: warning: --start 2026-09-14 is 212 days after the last day of history (2026-02-14)"},
+	} {
+		var out, progress bytes.Buffer
+		c := csvConfig(path, FormatCSV, &out)
+		c.Start, c.Progress = tc.start, &progress
+		if err := Run(context.Background(), c); err != nil {
+			t.Fatal(err)
+		}
+		if tc.warn == "" && strings.Contains(progress.String(), "warning") || !strings.Contains(progress.String(), tc.warn) {
+			t.Errorf("--start %s: stderr\n%s\nwant warning %q", tc.start.Format(time.DateOnly), progress.String(), tc.warn)
+		}
+		if rows := strings.Count(out.String(), "\n"); rows != 1+7*48 {
+			t.Errorf("--start %s: %d lines of forecast, want a header and 7 days of 48 intervals", tc.start.Format(time.DateOnly), rows)
+		}
 	}
 }

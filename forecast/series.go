@@ -119,6 +119,21 @@ func (s Series) Before(date time.Time) Series {
 	return s.Slice(0, min(max(n, 0), len(s.Days)))
 }
 
+// history is what a forecast starting on date learns from: at most the last
+// days days before it.
+func (s Series) history(date time.Time, days int) Series {
+	h := s.Before(date)
+	return h.Slice(max(0, len(h.Days)-days), len(h.Days))
+}
+
+// describeDays names the series' first and last days: "2026-03-09 to 2026-03-29".
+func (s Series) describeDays() string {
+	if len(s.Days) == 0 {
+		return "no days"
+	}
+	return s.First.Format(time.DateOnly) + " to " + s.Date(len(s.Days)-1).Format(time.DateOnly)
+}
+
 // WallClock re-expresses an instant as the wall clock in loc, carried in UTC fields.
 func WallClock(t time.Time, loc *time.Location) time.Time {
 	l := t.In(loc)

@@ -154,11 +154,12 @@ type HandleTime struct {
 // conversations.agent_handle_s existed: rebuilding it adds the column.
 var ErrNoHandleTime = errors.New("the warehouse has no conversations.agent_handle_s (built by an older parley): rebuild it with `parley build`, or give --aht explicitly")
 
-// ReadHandleTime derives the average handle time of conversations that
-// started on or after since (wall clock): the mean of
-// conversations.agent_handle_s, the one handle-time rule of the build
-// (docs/metrics.md, "Agent handle time").
-func ReadHandleTime(ctx context.Context, db *sql.DB, since time.Time, f Filter) (HandleTime, error) {
+// ReadHandleTime derives the average handle time of the conversations that
+// arrive (at their first customer message, in f's queue and channel) in
+// [from, to) on the wall clock: the history a forecast learns from, and
+// nothing after it. It is the mean of conversations.agent_handle_s, the one
+// handle-time rule of the build (docs/metrics.md, "Agent handle time").
+func ReadHandleTime(ctx context.Context, db *sql.DB, from, to time.Time, f Filter) (HandleTime, error) {
 	var has bool
 	if err := db.QueryRowContext(ctx, sqlfiles.File("forecast/02_has_agent_handle.sql")).Scan(&has); err != nil {
 		return HandleTime{}, fmt.Errorf("forecast: look for agent_handle_s: %w", err)
@@ -167,7 +168,7 @@ func ReadHandleTime(ctx context.Context, db *sql.DB, since time.Time, f Filter) 
 		return HandleTime{}, fmt.Errorf("forecast: --aht auto: %w", ErrNoHandleTime)
 	}
 	h := HandleTime{Source: "agent_handle_s"}
-	query, args := sqlfiles.File("forecast/03_aht_agent_handle.sql"), []any{since, f.Queue, f.Channel}
+	query, args := sqlfiles.File("forecast/03_aht_agent_handle.sql"), []any{from, to, f.Queue, f.Channel}
 	var avg sql.NullFloat64
 	if err := db.QueryRowContext(ctx, query, args...).Scan(&avg, &h.Conversations); err != nil {
 		return HandleTime{}, fmt.Errorf("forecast: average handle time from %s: %w", h.Source, err)

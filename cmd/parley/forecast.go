@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -186,6 +187,10 @@ Examples:
 					}
 				}
 			}
+			if daily != "" && out != "" && filepath.Clean(daily) == filepath.Clean(out) {
+				// The daily table would silently replace the plan (or the reverse).
+				return usageErrorf("--daily %s: the same file as --out; give each its own file", daily)
+			}
 			var buf, days bytes.Buffer
 			c.Out, c.Progress = &buf, cmd.ErrOrStderr()
 			if daily != "" {
@@ -238,7 +243,7 @@ Examples:
 	f.BoolVar(&rolling, "rolling", false, "with --backtest W: re-forecast each of the last W weeks from the history before it")
 	f.BoolVar(&staff, "staffing", false, "add agents needed per interval")
 	f.StringVar(&aht, "aht", "auto", "with --staffing: agent working time per conversation (e.g. 6m), or auto from the warehouse")
-	f.StringVar(&target, "target", "80/60s", "with --staffing: service-level target PERCENT/TIME (default for groups parley.yaml does not set)")
+	f.StringVar(&target, "target", "80/60s", "with --staffing: service-level target PERCENT/TIME for groups parley.yaml does not set; the default is the default sla.webchat target (chat), while parley staffing defaults to 80/20s (the voice convention)")
 	f.IntVar(&concurrency, "concurrency", 1, "with --staffing: conversations one agent handles at once")
 	f.Float64Var(&shrinkage, "shrinkage", 0, "with --staffing: share of paid time agents are unavailable, in [0,1)")
 	f.Float64Var(&maxOccupancy, "max-occupancy", 1, "with --staffing: highest allowed agent occupancy, in (0,1]")

@@ -233,3 +233,59 @@ func TestForecastRoutedIn(t *testing.T) {
 		}
 	}
 }
+
+// TestForecastRefusesOneFileForOutAndDaily: --out and --daily naming the
+// same file (after cleaning the paths) would write the plan and replace it
+// with the daily table, exiting 0; it is a usage error that writes nothing.
+// Two files are written as asked.
+func TestForecastRefusesOneFileForOutAndDaily(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("ts,n\n")
+	for d := range 14 {
+		for h := 9; h < 17; h++ {
+			fmt.Fprintf(&b, "2026-03-%02d %02d:00,5\n", 2+d, h)
+		}
+	}
+	arrivals := filepath.Join(dir, "arrivals.csv")
+	if err := os.WriteFile(arrivals, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	forecast := func(out, daily string) error {
+		_, _, err := cli(strings.NewReader(""), "forecast", "--arrivals", arrivals, "--time-col", "ts", "--count-col", "n", "--interval", "1h", "--horizon", "1d",
+			"--staffing", "--aht", "4m", "--format", "csv", "--out", out, "--daily", daily)
+		return err
+	}
+	same := filepath.Join(dir, "plan.csv")
+	err := forecast(same, filepath.Join(dir, ".", "sub", "..", "plan.csv"))
+	var ue usageError
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "the same file as --out") {
+		t.Errorf("--out and --daily on one file: %v, want a usage error saying so", err)
+	}
+	if _, err := os.Stat(same); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the refused run wrote %s: %v", same, err)
+	}
+	if err := forecast(same, filepath.Join(dir, "days.csv")); err != nil {
+		t.Fatal(err)
+	}
+	for name, header := range map[string]string{"plan.csv": "queue,channel,time_zone,interval_start,", "days.csv": "queue,channel,date,forecast,agent_hours,"} {
+		if got, err := os.ReadFile(filepath.Join(dir, name)); err != nil || !strings.HasPrefix(string(got), header) {
+			t.Errorf("%s: %v, starts %.60q; want %q", name, err, got, header)
+		}
+	}
+}
+
+// TestTargetDefaultsExplained: forecast --staffing (80/60s, chat) and
+// staffing (80/20s, voice) default --target differently on purpose; each
+// --help says so, naming the other's default.
+func TestTargetDefaultsExplained(t *testing.T) {
+	for cmd, want := range map[string]string{"forecast": "parley staffing defaults to 80/20s", "staffing": "parley forecast --staffing defaults to 80/60s"} {
+		out, _, err := cli(strings.NewReader(""), cmd, "--help")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out, want) {
+			t.Errorf("parley %s --help does not say %q:\n%s", cmd, want, out)
+		}
+	}
+}

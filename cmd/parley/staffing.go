@@ -96,7 +96,7 @@ Example:
 	f.Float64Var(&volume, "volume", 0, "contacts arriving in the interval, >= 0 (required; 0 = a quiet interval, 0 agents)")
 	f.StringVar(&interval, "interval", "30m", "length of the interval the volume arrives in")
 	f.StringVar(&aht, "aht", "", "agent working time per contact, e.g. 180s (required; see --concurrency)")
-	f.StringVar(&target, "target", "80/20s", "service-level target PERCENT/TIME")
+	f.StringVar(&target, "target", "80/20s", "service-level target PERCENT/TIME; the default is the call-centre convention for voice, while parley forecast --staffing defaults to 80/60s (the default sla.webchat target, for chat)")
 	f.Float64Var(&in.MaxOccupancy, "max-occupancy", 1, "highest allowed share of time agents are busy, in (0,1]")
 	f.Float64Var(&in.Shrinkage, "shrinkage", 0, "share of paid time agents are unavailable, in [0,1)")
 	f.IntVar(&in.Concurrency, "concurrency", 1, "conversations one agent handles at once")
