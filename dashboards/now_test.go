@@ -60,7 +60,7 @@ func TestNowPageInBrowser(t *testing.T) {
 	p := b.Open(t, filepath.Join(out, "now.html"))
 	p.RequireClean(t)
 	text := p.Text(t)
-	for _, s := range []string{"The queue as of 2026-10-07 18:00:00", "Europe/Berlin", "1d 1h", "25m 00s",
+	for _, s := range []string{"The queue as of 2026-10-07 18:00:00", "Europe/Berlin", "1d 01h 00m 00s", "25m 00s",
 		"<img src=x onerror=window.pwned=5>", `c7"><script>window.pwned=6</script>`} {
 		if !strings.Contains(text, s) {
 			t.Errorf("the Now page does not show %q", s)

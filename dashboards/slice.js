@@ -768,17 +768,20 @@ function main(data) {
     return lines.join("\n") + "\n";
   }
 
-  // ---------------------------------------------------------------- formatting (as dashboards/format.go)
+  // ---------------------------------------------------------------- formatting (as dashboards/format.go and htmlpage.Duration)
   var DASH = "–", NOT_HERE = "not in this data";
   function fmtCount(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, "\u202f"); }
   function fmtDuration(s) {
     if (s === null || s === undefined || isNaN(s)) { return DASH; }
     var sec = Math.round(s), sign = "";
     if (sec < 0) { sign = "-"; sec = -sec; }
-    if (sec < 60) { return sign + sec + "s"; }
-    if (sec < 3600) { return sign + Math.floor(sec / 60) + "m " + pad2(sec % 60) + "s"; }
-    if (sec < 86400) { return sign + Math.floor(sec / 3600) + "h " + pad2(Math.floor(sec % 3600 / 60)) + "m"; }
-    return sign + Math.floor(sec / 86400) + "d " + Math.floor(sec % 86400 / 3600) + "h";
+    var d = Math.floor(sec / 86400), h = Math.floor(sec % 86400 / 3600), m = Math.floor(sec % 3600 / 60);
+    sec %= 60;
+    // To the second, whatever the largest unit (docs/dashboards.md, "Times to the second").
+    if (d > 0) { return sign + d + "d " + pad2(h) + "h " + pad2(m) + "m " + pad2(sec) + "s"; }
+    if (h > 0) { return sign + h + "h " + pad2(m) + "m " + pad2(sec) + "s"; }
+    if (m > 0) { return sign + m + "m " + pad2(sec) + "s"; }
+    return sign + sec + "s";
   }
   var formats = {
     text: function (v) { return v === null ? DASH : String(v); },

@@ -462,12 +462,15 @@ func TestRetentionOnlyClosedWindows(t *testing.T) {
 
 // TestExactMedianTimes: the tables show a median time to the second, as the Overview's tiles
 // do, not the 0.1 min or 0.1 h the CSV's *_min and *_h columns round it to (a true 7m 30s read
-// 6m 00s). The fixture's chat conversations c1, c2, c7 get first responses of 30, 100 and 110 s
-// and resolutions of 300, 450 and 600 s; ann's are c1, c2 and c8 (20000 s, unresolved).
+// 6m 00s), and an hour or a day keeps its minutes and seconds (4197 s read "1h 09m"). The
+// fixture's chat conversations c1, c2, c7 get first responses of 30, 100 and 110 s and
+// resolutions of 300, 450 and 600 s; ann's are c1, c2 and c8 (20000 s, unresolved); bob's are
+// c3 (180001 s, 6594 s) and c4 (120 s, 1800 s).
 func TestExactMedianTimes(t *testing.T) {
 	path := fixtureDB(t)
 	execScript(t, path, `UPDATE conversations SET first_response_s = v.frt, resolution_s = v.res
-		FROM (VALUES ('c1', 30, 300), ('c2', 100, 450), ('c7"><script>window.pwned=3</script>', 110, 600)) AS v(id, frt, res)
+		FROM (VALUES ('c1', 30, 300), ('c2', 100, 450), ('c7"><script>window.pwned=3</script>', 110, 600),
+			('c3', 180001, 6594), ('c4', 120, 1800)) AS v(id, frt, res)
 		WHERE conversation_id = v.id`)
 	out := t.TempDir()
 	if _, err := Render(context.Background(), Config{DB: path, Out: out, From: fixturePeriod.From, To: fixturePeriod.To}); err != nil {
@@ -480,7 +483,9 @@ func TestExactMedianTimes(t *testing.T) {
 		{"resolution", "resolution_channels", "chat", "Median resolution", "7m 30s"},  // 0.1 h: 6m 00s
 		{"responsiveness", "responsiveness_channels", "chat", "Median FRT", "1m 40s"}, // 0.1 min: 1m 42s
 		{"team", "agents", "ann", "Median FRT", "1m 40s"},
-		{"team", "agents", "ann", "Median resolution", "6m 15s"}, // 0.1 h: 6m 00s
+		{"team", "agents", "ann", "Median resolution", "6m 15s"},     // 0.1 h: 6m 00s
+		{"team", "agents", "bob", "Median resolution", "1h 09m 57s"}, // 4197 s
+		{"team", "agents", "bob", "Median FRT", "1d 01h 01m 01s"},    // 90060.5 s, rounded half away from zero
 		{"team", "queues", "billing", "Median FRT", "1m 40s"},
 		{"reasons", "reasons_summary", "billing", "Median FRT", "1m 05s"}, // c1, c2: 65 s; 0.1 min: 1m 06s
 	} {
