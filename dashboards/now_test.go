@@ -134,6 +134,32 @@ func TestNowSliced(t *testing.T) {
 	}
 }
 
+// TestNowPageSaysWhatItShows: the Now page's footer and its empty table speak of the live
+// queue as of the newest event, not of the period, which its figures do not depend on (the
+// report's footer and tables said "from the conversations of the period", "No data in this
+// period"). The fixture's live queue holds nothing for billing on email.
+func TestNowPageSaysWhatItShows(t *testing.T) {
+	out := t.TempDir()
+	if _, err := Render(context.Background(), Config{DB: fixtureDB(t), Out: out, From: fixturePeriod.From, To: fixturePeriod.To,
+		Slice: Slice{Queue: "billing", Channel: "email"}}); err != nil {
+		t.Fatal(err)
+	}
+	page, err := os.ReadFile(filepath.Join(out, "now.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<p>" + nowFooter + "</p>", `<td class="empty" colspan="12">No open conversation in the live queue.</td>`} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("now.html does not hold %q", want)
+		}
+	}
+	for _, wrong := range []string{"period.</td>", "from the conversations of the period"} {
+		if strings.Contains(string(page), wrong) {
+			t.Errorf("now.html says %q, but its figures do not depend on the period", wrong)
+		}
+	}
+}
+
 // TestServerDrawnCSV: every figure drawn on the server — the Quality view's reviews and
 // agreement, the Now page — has its CSV download, and each is byte for byte what parley sql
 // prints for the same query and parameters (the same query.Write); a click downloads it.
