@@ -1226,15 +1226,17 @@ function main(data) {
   var cache = {};
   var sliceSets = null;
 
+  // The URL fragment is #<view>?<key>=<value>&...: split first, then decode each key and value
+  // (URLSearchParams: percent-escapes, and "+" for a space as query strings write it), so a
+  // value holding "&", "=", "?", "%", "#" or "+" reads back whole. Decoding the whole fragment
+  // first cut "orders & returns" at its "&".
   function readHash() {
-    var h = decodeURIComponent(location.hash.replace(/^#/, "")), parts = h.split("?");
-    state.view = viewIDs.indexOf(parts[0]) >= 0 ? parts[0] : viewIDs[0];
-    dims.forEach(function (d) { state[d.key] = ""; });
-    (parts[1] || "").split("&").forEach(function (kv) {
-      var i = kv.indexOf("=");
-      if (i > 0 && dims.some(function (d) { return d.key === kv.slice(0, i); })) { state[kv.slice(0, i)] = kv.slice(i + 1); }
-    });
+    var h = location.hash.replace(/^#/, ""), q = h.indexOf("?");
+    var view = q < 0 ? h : h.slice(0, q), params = new URLSearchParams(q < 0 ? "" : h.slice(q + 1));
+    state.view = viewIDs.indexOf(view) >= 0 ? view : viewIDs[0];
+    dims.forEach(function (d) { state[d.key] = params.get(d.key) || ""; });
   }
+  // sliceQuery is the slice as the fragment writes it, each value escaped (readHash's inverse).
   function sliceQuery() {
     return dims.filter(function (d) { return state[d.key] !== ""; }).map(function (d) { return d.key + "=" + encodeURIComponent(state[d.key]); }).join("&");
   }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -622,4 +623,50 @@ func TestOldWarehouseWithoutRepeatWindow(t *testing.T) {
 	if !errors.Is(err, ErrOldWarehouse) {
 		t.Fatalf("report of a warehouse without repeat_window_closed: %v, want ErrOldWarehouse", err)
 	}
+}
+
+// TestSliceValuesInURL: a slice value holding "&", "=", "?", "#", "+", "%" or non-ASCII
+// letters reads back whole from the URL fragment, whether a link wrote it (percent-escaped as
+// a query string writes it, "+" for a space) or the reader chose it in the filter bar (the page
+// writes the fragment itself), and the links between views carry it. The page decoded the whole
+// fragment before splitting it, so "orders & returns" became "orders " and showed nothing.
+// The conversations shown are those parley sql counts for that queue.
+func TestSliceValuesInURL(t *testing.T) {
+	// The fixture's queues billing, tech and general, renamed; "x%26y" would read "x&y" if a
+	// value were decoded twice.
+	values := []string{"orders & returns", "a=b?c #1+1 100% Zürich €", "x%26y"}
+	path, db := fixtureWith(t, `UPDATE conversations SET last_queue = CASE last_queue
+		WHEN 'billing' THEN '`+values[0]+`' WHEN 'tech' THEN '`+values[1]+`' ELSE '`+values[2]+`' END
+		WHERE last_queue IN ('billing', 'tech', 'general')`)
+	out := t.TempDir()
+	if _, err := Render(context.Background(), Config{DB: path, Out: out, From: fixturePeriod.From, To: fixturePeriod.To}); err != nil {
+		t.Fatal(err)
+	}
+	p := openReport(t, browsertest.New(t), out, "overview")
+	// shows waits until the Overview's conversations tile reads want, with the queue's select
+	// on v and every view's link carrying it; then follows the Agents & queues link.
+	shows := func(t *testing.T, v string, want int64) {
+		t.Helper()
+		p.WaitFor(t, fmt.Sprintf(`document.querySelector('#view-overview .tile[data-key="conversations"]').getAttribute("data-value") === %q
+			&& document.querySelector('select[data-dim="queue"]').value === %q`, strconv.FormatInt(want, 10), v))
+		browsertest.Eval[bool](t, p, `(document.querySelector('nav.pages a[href^="#team"]').click(), true)`)
+		p.WaitFor(t, fmt.Sprintf(`!document.getElementById("view-team").hidden && document.querySelector('select[data-dim="queue"]').value === %q`, v))
+		browsertest.Eval[bool](t, p, `(location.hash = "#overview", true)`)
+		p.WaitFor(t, `!document.getElementById("view-overview").hidden && document.querySelector('select[data-dim="queue"]').value === ""`)
+	}
+	for _, v := range values {
+		want := reportRows(t, db.DB, "overview_kpis", fixturePeriod, Slice{Queue: v})[0]["conversations"].(int64)
+		if want == 0 {
+			t.Fatalf("queue %q: no conversation in the period, nothing to show", v)
+		}
+		t.Run(v+" by link", func(t *testing.T) {
+			browsertest.Eval[bool](t, p, `(location.hash = `+strconv.Quote("#overview?queue="+url.QueryEscape(v))+`, true)`)
+			shows(t, v, want)
+		})
+		t.Run(v+" chosen", func(t *testing.T) {
+			browsertest.Eval[bool](t, p, fmt.Sprintf(`(function (s) { s.value = %q; s.dispatchEvent(new Event("change")); return true; })(document.querySelector('select[data-dim="queue"]'))`, v))
+			shows(t, v, want)
+		})
+	}
+	p.RequireClean(t)
 }
