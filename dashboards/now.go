@@ -72,6 +72,13 @@ func loadNow(ctx context.Context, db *sql.DB, s Slice) (d nowData, err error) {
 	return d, err
 }
 
+// nowFooter is the Now page's footer. The report's footer (Render's header) says its numbers
+// are computed in the page from the conversations of the period; this page's are drawn when
+// the report is written, from queue_now as of the newest event, whatever the period.
+const nowFooter = "Every number on this page was drawn when the report was written, from the live queue (view queue_now) as of the newest event " +
+	"in the warehouse, whatever the period: exactly what sql/dashboards/now_totals.sql and now_queues.sql, named on its CSV links, " +
+	"give (see docs/dashboards.md). " + footerMark
+
 // nowNote says which slice the Now page shows.
 const nowNote = "Every queue and channel: the filters of the report's other pages do not apply to the live queue."
 
@@ -105,7 +112,7 @@ func (r *run) now(ctx context.Context) (template.HTML, error) {
 	if err != nil {
 		return "", err
 	}
-	table := htmlpage.Table{Sortable: true, Columns: []htmlpage.Column{
+	table := htmlpage.Table{Sortable: true, Empty: "No open conversation in the live queue.", Columns: []htmlpage.Column{
 		{Label: "Queue"}, {Label: "Channel"},
 		{Label: "Open", Numeric: true},
 		{Label: "Waiting on us", Numeric: true}, {Label: "Waiting on customer", Numeric: true},

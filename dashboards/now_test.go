@@ -60,7 +60,7 @@ func TestNowPageInBrowser(t *testing.T) {
 	p := b.Open(t, filepath.Join(out, "now.html"))
 	p.RequireClean(t)
 	text := p.Text(t)
-	for _, s := range []string{"The queue as of 2026-10-07 18:00:00", "Europe/Berlin", "1d 1h", "25m 00s",
+	for _, s := range []string{"The queue as of 2026-10-07 18:00:00", "Europe/Berlin", "1d 01h 00m 00s", "25m 00s",
 		"<img src=x onerror=window.pwned=5>", `c7"><script>window.pwned=6</script>`} {
 		if !strings.Contains(text, s) {
 			t.Errorf("the Now page does not show %q", s)
@@ -131,6 +131,32 @@ func TestNowSliced(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestNowPageSaysWhatItShows: the Now page's footer and its empty table speak of the live
+// queue as of the newest event, not of the period, which its figures do not depend on (the
+// report's footer and tables said "from the conversations of the period", "No data in this
+// period"). The fixture's live queue holds nothing for billing on email.
+func TestNowPageSaysWhatItShows(t *testing.T) {
+	out := t.TempDir()
+	if _, err := Render(context.Background(), Config{DB: fixtureDB(t), Out: out, From: fixturePeriod.From, To: fixturePeriod.To,
+		Slice: Slice{Queue: "billing", Channel: "email"}}); err != nil {
+		t.Fatal(err)
+	}
+	page, err := os.ReadFile(filepath.Join(out, "now.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<p>" + nowFooter + "</p>", `<td class="empty" colspan="12">No open conversation in the live queue.</td>`} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("now.html does not hold %q", want)
+		}
+	}
+	for _, wrong := range []string{"period.</td>", "from the conversations of the period"} {
+		if strings.Contains(string(page), wrong) {
+			t.Errorf("now.html says %q, but its figures do not depend on the period", wrong)
+		}
 	}
 }
 

@@ -222,6 +222,7 @@ func writeReport(dir string, header htmlpage.Page, d reportData, quality, now te
 	}
 	np := header
 	np.Title, np.Subtitle, np.Body = nowPage.Title, nowPage.Subtitle, now
+	np.Footer = nowFooter
 	for _, v := range views {
 		np.Nav = append(np.Nav, htmlpage.Link{Href: views[0].File + "#" + v.ID, Label: v.Label})
 	}

@@ -768,17 +768,20 @@ function main(data) {
     return lines.join("\n") + "\n";
   }
 
-  // ---------------------------------------------------------------- formatting (as dashboards/format.go)
+  // ---------------------------------------------------------------- formatting (as dashboards/format.go and htmlpage.Duration)
   var DASH = "–", NOT_HERE = "not in this data";
   function fmtCount(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, "\u202f"); }
   function fmtDuration(s) {
     if (s === null || s === undefined || isNaN(s)) { return DASH; }
     var sec = Math.round(s), sign = "";
     if (sec < 0) { sign = "-"; sec = -sec; }
-    if (sec < 60) { return sign + sec + "s"; }
-    if (sec < 3600) { return sign + Math.floor(sec / 60) + "m " + pad2(sec % 60) + "s"; }
-    if (sec < 86400) { return sign + Math.floor(sec / 3600) + "h " + pad2(Math.floor(sec % 3600 / 60)) + "m"; }
-    return sign + Math.floor(sec / 86400) + "d " + Math.floor(sec % 86400 / 3600) + "h";
+    var d = Math.floor(sec / 86400), h = Math.floor(sec % 86400 / 3600), m = Math.floor(sec % 3600 / 60);
+    sec %= 60;
+    // To the second, whatever the largest unit (docs/dashboards.md, "Times to the second").
+    if (d > 0) { return sign + d + "d " + pad2(h) + "h " + pad2(m) + "m " + pad2(sec) + "s"; }
+    if (h > 0) { return sign + h + "h " + pad2(m) + "m " + pad2(sec) + "s"; }
+    if (m > 0) { return sign + m + "m " + pad2(sec) + "s"; }
+    return sign + sec + "s";
   }
   var formats = {
     text: function (v) { return v === null ? DASH : String(v); },
@@ -1223,15 +1226,17 @@ function main(data) {
   var cache = {};
   var sliceSets = null;
 
+  // The URL fragment is #<view>?<key>=<value>&...: split first, then decode each key and value
+  // (URLSearchParams: percent-escapes, and "+" for a space as query strings write it), so a
+  // value holding "&", "=", "?", "%", "#" or "+" reads back whole. Decoding the whole fragment
+  // first cut "orders & returns" at its "&".
   function readHash() {
-    var h = decodeURIComponent(location.hash.replace(/^#/, "")), parts = h.split("?");
-    state.view = viewIDs.indexOf(parts[0]) >= 0 ? parts[0] : viewIDs[0];
-    dims.forEach(function (d) { state[d.key] = ""; });
-    (parts[1] || "").split("&").forEach(function (kv) {
-      var i = kv.indexOf("=");
-      if (i > 0 && dims.some(function (d) { return d.key === kv.slice(0, i); })) { state[kv.slice(0, i)] = kv.slice(i + 1); }
-    });
+    var h = location.hash.replace(/^#/, ""), q = h.indexOf("?");
+    var view = q < 0 ? h : h.slice(0, q), params = new URLSearchParams(q < 0 ? "" : h.slice(q + 1));
+    state.view = viewIDs.indexOf(view) >= 0 ? view : viewIDs[0];
+    dims.forEach(function (d) { state[d.key] = params.get(d.key) || ""; });
   }
+  // sliceQuery is the slice as the fragment writes it, each value escaped (readHash's inverse).
   function sliceQuery() {
     return dims.filter(function (d) { return state[d.key] !== ""; }).map(function (d) { return d.key + "=" + encodeURIComponent(state[d.key]); }).join("&");
   }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -462,12 +463,15 @@ func TestRetentionOnlyClosedWindows(t *testing.T) {
 
 // TestExactMedianTimes: the tables show a median time to the second, as the Overview's tiles
 // do, not the 0.1 min or 0.1 h the CSV's *_min and *_h columns round it to (a true 7m 30s read
-// 6m 00s). The fixture's chat conversations c1, c2, c7 get first responses of 30, 100 and 110 s
-// and resolutions of 300, 450 and 600 s; ann's are c1, c2 and c8 (20000 s, unresolved).
+// 6m 00s), and an hour or a day keeps its minutes and seconds (4197 s read "1h 09m"). The
+// fixture's chat conversations c1, c2, c7 get first responses of 30, 100 and 110 s and
+// resolutions of 300, 450 and 600 s; ann's are c1, c2 and c8 (20000 s, unresolved); bob's are
+// c3 (180001 s, 6594 s) and c4 (120 s, 1800 s).
 func TestExactMedianTimes(t *testing.T) {
 	path := fixtureDB(t)
 	execScript(t, path, `UPDATE conversations SET first_response_s = v.frt, resolution_s = v.res
-		FROM (VALUES ('c1', 30, 300), ('c2', 100, 450), ('c7"><script>window.pwned=3</script>', 110, 600)) AS v(id, frt, res)
+		FROM (VALUES ('c1', 30, 300), ('c2', 100, 450), ('c7"><script>window.pwned=3</script>', 110, 600),
+			('c3', 180001, 6594), ('c4', 120, 1800)) AS v(id, frt, res)
 		WHERE conversation_id = v.id`)
 	out := t.TempDir()
 	if _, err := Render(context.Background(), Config{DB: path, Out: out, From: fixturePeriod.From, To: fixturePeriod.To}); err != nil {
@@ -480,7 +484,9 @@ func TestExactMedianTimes(t *testing.T) {
 		{"resolution", "resolution_channels", "chat", "Median resolution", "7m 30s"},  // 0.1 h: 6m 00s
 		{"responsiveness", "responsiveness_channels", "chat", "Median FRT", "1m 40s"}, // 0.1 min: 1m 42s
 		{"team", "agents", "ann", "Median FRT", "1m 40s"},
-		{"team", "agents", "ann", "Median resolution", "6m 15s"}, // 0.1 h: 6m 00s
+		{"team", "agents", "ann", "Median resolution", "6m 15s"},     // 0.1 h: 6m 00s
+		{"team", "agents", "bob", "Median resolution", "1h 09m 57s"}, // 4197 s
+		{"team", "agents", "bob", "Median FRT", "1d 01h 01m 01s"},    // 90060.5 s, rounded half away from zero
 		{"team", "queues", "billing", "Median FRT", "1m 40s"},
 		{"reasons", "reasons_summary", "billing", "Median FRT", "1m 05s"}, // c1, c2: 65 s; 0.1 min: 1m 06s
 	} {
@@ -617,4 +623,50 @@ func TestOldWarehouseWithoutRepeatWindow(t *testing.T) {
 	if !errors.Is(err, ErrOldWarehouse) {
 		t.Fatalf("report of a warehouse without repeat_window_closed: %v, want ErrOldWarehouse", err)
 	}
+}
+
+// TestSliceValuesInURL: a slice value holding "&", "=", "?", "#", "+", "%" or non-ASCII
+// letters reads back whole from the URL fragment, whether a link wrote it (percent-escaped as
+// a query string writes it, "+" for a space) or the reader chose it in the filter bar (the page
+// writes the fragment itself), and the links between views carry it. The page decoded the whole
+// fragment before splitting it, so "orders & returns" became "orders " and showed nothing.
+// The conversations shown are those parley sql counts for that queue.
+func TestSliceValuesInURL(t *testing.T) {
+	// The fixture's queues billing, tech and general, renamed; "x%26y" would read "x&y" if a
+	// value were decoded twice.
+	values := []string{"orders & returns", "a=b?c #1+1 100% Zürich €", "x%26y"}
+	path, db := fixtureWith(t, `UPDATE conversations SET last_queue = CASE last_queue
+		WHEN 'billing' THEN '`+values[0]+`' WHEN 'tech' THEN '`+values[1]+`' ELSE '`+values[2]+`' END
+		WHERE last_queue IN ('billing', 'tech', 'general')`)
+	out := t.TempDir()
+	if _, err := Render(context.Background(), Config{DB: path, Out: out, From: fixturePeriod.From, To: fixturePeriod.To}); err != nil {
+		t.Fatal(err)
+	}
+	p := openReport(t, browsertest.New(t), out, "overview")
+	// shows waits until the Overview's conversations tile reads want, with the queue's select
+	// on v and every view's link carrying it; then follows the Agents & queues link.
+	shows := func(t *testing.T, v string, want int64) {
+		t.Helper()
+		p.WaitFor(t, fmt.Sprintf(`document.querySelector('#view-overview .tile[data-key="conversations"]').getAttribute("data-value") === %q
+			&& document.querySelector('select[data-dim="queue"]').value === %q`, strconv.FormatInt(want, 10), v))
+		browsertest.Eval[bool](t, p, `(document.querySelector('nav.pages a[href^="#team"]').click(), true)`)
+		p.WaitFor(t, fmt.Sprintf(`!document.getElementById("view-team").hidden && document.querySelector('select[data-dim="queue"]').value === %q`, v))
+		browsertest.Eval[bool](t, p, `(location.hash = "#overview", true)`)
+		p.WaitFor(t, `!document.getElementById("view-overview").hidden && document.querySelector('select[data-dim="queue"]').value === ""`)
+	}
+	for _, v := range values {
+		want := reportRows(t, db.DB, "overview_kpis", fixturePeriod, Slice{Queue: v})[0]["conversations"].(int64)
+		if want == 0 {
+			t.Fatalf("queue %q: no conversation in the period, nothing to show", v)
+		}
+		t.Run(v+" by link", func(t *testing.T) {
+			browsertest.Eval[bool](t, p, `(location.hash = `+strconv.Quote("#overview?queue="+url.QueryEscape(v))+`, true)`)
+			shows(t, v, want)
+		})
+		t.Run(v+" chosen", func(t *testing.T) {
+			browsertest.Eval[bool](t, p, fmt.Sprintf(`(function (s) { s.value = %q; s.dispatchEvent(new Event("change")); return true; })(document.querySelector('select[data-dim="queue"]'))`, v))
+			shows(t, v, want)
+		})
+	}
+	p.RequireClean(t)
 }

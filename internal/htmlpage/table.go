@@ -12,6 +12,9 @@ type Table struct {
 	Columns  []Column
 	Rows     [][]Cell
 	Sortable bool
+	// Empty is the text of a table without rows; "" means "No data in this period.", right
+	// for tables of a period but not for one drawn as of an instant (the live queue).
+	Empty string
 }
 
 // Column is one table heading. Numeric columns are right-aligned and sort
@@ -37,7 +40,7 @@ var tableTmpl = template.Must(template.New("table").Parse(`<div class="table-wra
 {{- range .Rows}}
 <tr>{{range $i, $c := .}}<td{{if (index $.Columns $i).Numeric}} class="num"{{end}}{{with $c.Sort}} data-sort="{{.}}"{{end}}>{{if $c.Href}}<a href="{{$c.Href}}">{{$c.Text}}</a>{{else}}{{$c.Text}}{{end}}</td>{{end}}</tr>
 {{- else}}
-<tr><td class="empty" colspan="{{len .Columns}}">No data in this period.</td></tr>
+<tr><td class="empty" colspan="{{len .Columns}}">{{or .Empty "No data in this period."}}</td></tr>
 {{- end}}
 </tbody></table></div>`))
 
