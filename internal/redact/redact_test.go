@@ -112,6 +112,8 @@ func TestID(t *testing.T) {
 		{"whatsapp:447700900123", "whatsapp:[phone]"},
 		{"whatsapp:+447700900123", "whatsapp:[phone]"},
 		{"４４７７００９００１２３", "[phone]"},
+		{"٤٤٧٧٠٠٩٠٠١٢٣", "[phone]"},
+		{"whatsapp:+९१९८७६५४३२१०", "whatsapp:[phone]"},
 		{"WhatsApp:+44 7700 900123", "WhatsApp:[phone]"},
 		{"ann@example.com", "[email]"},
 		{"cus_1a2b3c4d", "cus_1a2b3c4d"},
