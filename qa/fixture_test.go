@@ -27,6 +27,7 @@ type fconv struct {
 	csat        int // 0: no answer
 	friction    float64
 	escalated   bool
+	assigned    bool // a router assigns it to agent first
 	reopens     int
 	abandoned   bool
 	sla         string // "met", "missed" or "" (no target)
@@ -201,6 +202,9 @@ func (c fconv) rows(loc *time.Location) ([]driver.Value, [][]driver.Value) {
 		at = at.Add(time.Minute)
 	}
 	ev("conversation_started", "customer", customer, nil, false, "", "", "", nil)
+	if c.assigned {
+		ev("assigned", "system", "router", nil, false, "agent", c.agent, "", nil)
+	}
 	var agentMsgs int64
 	var frt any
 	for _, d := range c.dialogue {

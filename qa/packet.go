@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -22,7 +23,7 @@ import (
 var (
 	//go:embed packet.tmpl
 	packetSource string
-	packetTmpl   = template.Must(template.New("packet").Parse(packetSource))
+	packetTmpl   = template.Must(template.New("packet").Funcs(template.FuncMap{"inline": inline}).Parse(packetSource))
 	// reviewJS is the review form's script, the packet pages' own
 	// (htmlpage.Page.Script): drafts in localStorage, "Download scores".
 	//go:embed review.js
@@ -315,12 +316,13 @@ func reviewForm(r manifestRow, sc *config.Scorecard, reviewers []string) (map[st
 	}, nil
 }
 
-// line is one row of a rendered transcript: a message (Speaker set) or an
-// event such as a transfer (Speaker empty).
+// line is one row of a rendered transcript: a message (Speaker and Text
+// set) or an event such as a transfer (Event set).
 type line struct {
-	When, Speaker, Class, Text string
-	Badges                     []string
-	Mark                       bool // escalations, transfers and reopens stand out
+	When, Class, Text string
+	Speaker, Event    phrase
+	Badges            []string
+	Mark              bool // escalations, transfers and reopens stand out
 	// Anchor is the line's element id when a failed automatic check names
 	// it as evidence (Fails), so the page's summary links to it.
 	Anchor string
@@ -353,6 +355,69 @@ func autoMarks(c *conversation, lines []line, show shown) []shownFail {
 		out = append(out, sf)
 	}
 	return out
+}
+
+// phrase is a piece of page text with values from the events in it (ids,
+// queues): the page isolates each value (<bdi>, see the "value" template),
+// so a right-to-left override in one cannot reorder the text around it.
+type phrase []part
+
+// part is page text, or a value from the events when Value is set.
+type part struct {
+	Text  string
+	Value bool
+}
+
+func words(s string) part  { return part{Text: s} }
+func value(s string) part  { return part{Text: s, Value: true} }
+func says(s string) phrase { return phrase{words(s)} }
+
+// inline returns s, a value the page shows isolated (<bdi>) inside a line
+// of its own text, without what would end that isolation early: browsers
+// (Chromium) close an element's isolate at an unmatched PDI (U+2069) in
+// its text, and every isolate at a paragraph separator (bidi class B: a new
+// line, U+2029, …), after which an override in s (U+202E) would reorder
+// the page's own text that follows. An unmatched PDI is invisible, so it
+// is dropped; a paragraph separator becomes a space. Overrides and
+// isolates s leaves open end with the element.
+func inline(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return r == pdi || paragraphSeparator(r) }) {
+		return s
+	}
+	var b strings.Builder
+	open := 0 // isolates s opened and has not closed
+	for _, r := range s {
+		switch {
+		case r == lri || r == rli || r == fsi:
+			open++
+		case r == pdi && open == 0:
+			continue
+		case r == pdi:
+			open--
+		case paragraphSeparator(r):
+			r = ' '
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// The directional isolates of Unicode's bidirectional algorithm (UAX #9).
+const (
+	lri = '\u2066'
+	rli = '\u2067'
+	fsi = '\u2068'
+	pdi = '\u2069'
+)
+
+// paragraphSeparator reports whether r is of bidi class B (UAX #9), which
+// ends a bidi paragraph.
+func paragraphSeparator(r rune) bool {
+	switch r {
+	case '\n', '\r', '\x1c', '\x1d', '\x1e', '\u0085', '\u2029':
+		return true
+	}
+	return false
 }
 
 type metric struct{ Label, Value string }
@@ -434,57 +499,81 @@ func transcriptLine(e event, show shown) line {
 	to := target(e.ToRole, e.ToID, e.ToQueue, show)
 	switch e.Type {
 	case "conversation_started":
-		l.Text = "Conversation started by " + by + queueSuffix(e.Queue)
+		l.Event = slices.Concat(says("Conversation started by "), by, queueSuffix(e.Queue))
 	case "assigned":
-		l.Text = "Assigned to " + to
+		l.Event = slices.Concat(says("Assigned to "), to)
 	case "escalated":
-		l.Text, l.Mark = "Escalated by "+by+" to "+to, true
+		l.Event, l.Mark = slices.Concat(says("Escalated by "), by, says(" to "), to), true
 	case "transferred":
-		l.Text, l.Mark = "Transferred by "+by+" to "+to, true
+		l.Event, l.Mark = slices.Concat(says("Transferred by "), by, says(" to "), to), true
 	case "resolved":
-		l.Text = "Resolved by " + by
+		l.Event = slices.Concat(says("Resolved by "), by)
 	case "reopened":
-		l.Text, l.Mark = fmt.Sprintf("Reopened by %s (episode %d)", by, e.Episode), true
+		l.Event, l.Mark = slices.Concat(says("Reopened by "), by, says(fmt.Sprintf(" (episode %d)", e.Episode))), true
 	case "csat":
-		l.Text = "CSAT answer: " + optInt(e.CSAT) + " of 5"
+		l.Event = says("CSAT answer: " + optInt(e.CSAT) + " of 5")
 	default:
-		l.Text = e.Type + " by " + by
+		l.Event = slices.Concat(phrase{value(e.Type)}, says(" by "), by)
 	}
 	return l
 }
 
-func speaker(role, id string, show shown) string {
+// speaker names who did something. Agent and bot ids are the team's own
+// identifiers, which reviewers score agents by: they are shown as written,
+// here as in the Agent field, the manifests and the index (docs/qa.md, PII
+// redaction). Other ids pass through show.id.
+func speaker(role, id string, show shown) phrase {
 	switch role {
 	case "customer":
-		return "Customer"
+		return phrase{words("Customer")}
 	case "agent":
-		return "Agent " + cmp.Or(id, "(unknown)")
+		if id == "" {
+			return phrase{words("Agent (unknown)")}
+		}
+		return phrase{words("Agent "), value(id)}
 	case "bot":
-		return strings.TrimSpace("Bot " + id)
+		if id == "" {
+			return phrase{words("Bot")}
+		}
+		return phrase{words("Bot "), value(id)}
 	case "system":
-		return "System"
+		return phrase{words("System")}
 	case "":
-		return "unknown"
+		return phrase{words("unknown")}
 	}
-	return strings.TrimSpace(show.text(role) + " " + show.id(id))
+	return phrase{value(strings.TrimSpace(show.text(role) + " " + show.id(id)))}
 }
 
-func target(role, id, queue string, show shown) string {
-	var parts []string
-	if role != "" || id != "" {
-		parts = append(parts, strings.TrimSpace(show.text(role)+" "+show.id(id)))
+// target names where an assignment, escalation or transfer went: an agent
+// or bot (the only roles events.md allows there), named as speaker names
+// them ("agent" alone when the event names no one), and a queue.
+func target(role, id, queue string, show shown) phrase {
+	var p phrase
+	switch {
+	case (role == "agent" || role == "bot") && id == "":
+		p = says(role)
+	case role == "agent" || role == "bot":
+		p = speaker(role, id, show)
+	case role != "" || id != "":
+		p = phrase{value(strings.TrimSpace(show.text(role) + " " + show.id(id)))}
 	}
 	if queue != "" {
-		parts = append(parts, "queue "+queue)
+		if p != nil {
+			p = append(p, words(", "))
+		}
+		p = append(p, words("queue "), value(queue))
 	}
-	return cmp.Or(strings.Join(parts, ", "), "unknown")
+	if p == nil {
+		return phrase{words("unknown")}
+	}
+	return p
 }
 
-func queueSuffix(q string) string {
+func queueSuffix(q string) phrase {
 	if q == "" {
-		return ""
+		return nil
 	}
-	return " in queue " + q
+	return phrase{words(" in queue "), value(q)}
 }
 
 func quotaSuffix(note string) string {

@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/bidi"
 
 	"github.com/parley-cx/parley/internal/browsertest"
 	"github.com/parley-cx/parley/internal/htmlpage"
@@ -238,7 +241,7 @@ func TestPacketRealDialogues(t *testing.T) {
 	if orderIDs == 0 {
 		t.Errorf("no order id survived; order ids are not personal data")
 	}
-	for _, want := range []string{"Customer", "Agent agent-1", "I&#39;m a bronze"} {
+	for _, want := range []string{"Customer", "Agent <bdi>agent-1</bdi>", "I&#39;m a bronze"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("transcripts lack %q", want)
 		}
@@ -401,5 +404,141 @@ func TestPacketMarksFailedChecks(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Agent ids are the team's own identifiers, which reviewers score agents
+// by, and queue names come from its routing: a packet shows both as
+// written, the same everywhere (docs/qa.md, PII redaction), even when an
+// agent id is an e-mail address, and HTML-escaped.
+func TestPacketShowsAgentIDsAndQueuesAsWritten(t *testing.T) {
+	const agent, queue = "alice.smith@corp.example.com", "vip-john.doe@example.com <b>x</b>"
+	db := newWarehouse(t, []fconv{{id: "c-1", agent: agent, queue: queue, day: 10, complete: true, assigned: true, escalated: true}})
+	res, rows := runSample(t, Config{DB: db, Size: 1})
+	if rows[0].Agent != agent || rows[0].Queue != queue {
+		t.Errorf("manifest agent %q, queue %q; want %q, %q", rows[0].Agent, rows[0].Queue, agent, queue)
+	}
+	files := readTree(t, filepath.Dir(res.Dir))
+	transcript := string(files[filepath.Join(res.Run, filepath.FromSlash(rows[0].Page))])
+	escaped := "vip-john.doe@example.com &lt;b&gt;x&lt;/b&gt;"
+	for _, want := range []string{
+		"<dt>Agent</dt><dd>" + agent + "</dd>",
+		"Assigned to Agent <bdi>" + agent + "</bdi>",
+		"Escalated by Agent <bdi>" + agent + "</bdi> to agent, queue <bdi>tier2</bdi>",
+		`<span class="who">Agent <bdi>` + agent + "</bdi></span>",
+		"in queue <bdi>" + escaped + "</bdi>",
+		"<bdi>webchat</bdi>, <bdi>" + escaped + "</bdi>",
+	} {
+		if !strings.Contains(transcript, want) {
+			t.Errorf("transcript lacks %q", want)
+		}
+	}
+	if strings.Contains(transcript, redact.Email) || strings.Contains(transcript, "<b>x</b>") {
+		t.Errorf("transcript redacts the agent id or queue somewhere, or holds the queue's markup unescaped")
+	}
+	for _, name := range []string{"manifest.csv", "manifest.jsonl", TemplateName} {
+		f := string(files[filepath.Join(res.Run, name)])
+		if !strings.Contains(f, agent) || strings.Contains(f, redact.Email) {
+			t.Errorf("%s does not show the agent id %q as written", name, agent)
+		}
+	}
+	index := string(files[filepath.Join(res.Run, "index.html")])
+	if !strings.Contains(index, "<td>"+agent+"</td><td>"+escaped+"</td>") {
+		t.Errorf("index.html does not show the agent id and queue as written, escaped")
+	}
+	if ledger := string(files[DefaultLedgerName]); !strings.Contains(ledger, agent) {
+		t.Errorf("ledger does not show the agent id %q as written", agent)
+	}
+}
+
+// Values from the events sit in the page's own text (speaker labels, event
+// lines, the summary) in <bdi>, and message texts in containers of their
+// own direction, so a right-to-left override in them reorders nothing
+// around them in a browser, even one that first closes the isolate with a
+// stray PDI (U+2069) or ends the paragraph (U+2029).
+func TestPacketIsolatesBidiControls(t *testing.T) {
+	const (
+		rlo, pdi   = "\u202e", "\u2069"
+		agent      = "ana" + pdi + rlo
+		channel    = "web" + "\u2029" + rlo + "chat"
+		spoofed    = "invoice" + rlo + "gpj.exe"
+		queueValue = "billing" + pdi + pdi + rlo
+	)
+	db := newWarehouse(t, []fconv{{id: "c-1", agent: agent, channel: channel, queue: queueValue, day: 10, complete: true,
+		escalated: true, texts: []string{spoofed}}})
+	res, rows := runSample(t, Config{DB: db, Size: 1})
+	path := filepath.Join(res.Dir, filepath.FromSlash(rows[0].Page))
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`<div class="text" dir="auto">` + spoofed + "</div>",
+		"Escalated by Agent <bdi>ana" + rlo + "</bdi> to agent, queue <bdi>tier2</bdi>",
+		"<bdi>web " + rlo + "chat</bdi>, <bdi>billing" + rlo + "</bdi>",
+	} {
+		if !strings.Contains(string(raw), want) {
+			t.Errorf("transcript lacks %q", want)
+		}
+	}
+
+	b := browsertest.New(t)
+	p := b.Open(t, path)
+	p.RequireClean(t)
+	// left returns the x at which the browser lays out the first
+	// occurrence of text in el's text (without crossing text nodes). An
+	// override reverses the text after it: its later words come first.
+	const left = `function left(el, text) {
+		const w = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+		for (let n = w.nextNode(); n; n = w.nextNode()) {
+			const i = n.data.indexOf(text);
+			if (i >= 0) { const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + text.length); return r.getBoundingClientRect().left; }
+		}
+		throw new Error("no " + text + " in " + el.outerHTML);
+	}`
+	checks := []struct{ name, js string }{
+		{"the escalation line after the agent id", `(() => {
+			const li = [...document.querySelectorAll("ol.transcript li.event")].find(li => li.textContent.includes("Escalated"));
+			return left(li, "Escalated") < left(li, " to ") && left(li, " to ") < left(li, "queue") && left(li, "queue") < left(li, "tier2");
+		})()`},
+		{"the time after an agent's label", `(() => {
+			const when = [...document.querySelectorAll("ol.transcript li.agent .when")].pop();
+			return left(when, "2026") < left(when, "-03-") && left(when, "-03-") < left(when, ":");
+		})()`},
+		{"the queue after the channel", `(() => {
+			const dd = [...document.querySelectorAll("dl.qa-summary dd")].find(dd => dd.textContent.includes("billing"));
+			return left(dd, "web") < left(dd, "chat") && left(dd, "chat") < left(dd, "billing");
+		})()`},
+	}
+	for _, c := range checks {
+		if !browsertest.Eval[bool](t, p, "(() => { "+left+"; return "+c.js+"; })()") {
+			t.Errorf("%s: reordered by an override in a value", c.name)
+		}
+	}
+}
+
+// inline keeps what a value means and drops only what would end its
+// isolation: stray PDIs and paragraph separators.
+func TestInline(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"billing", "billing"},
+		{"ann\u202e", "ann\u202e"},
+		{"a\u2069\u202eb", "a\u202eb"},
+		{"a\u2067b\u2069\u2069c", "a\u2067b\u2069c"},
+		{"a\u2066\u2068b\u2069", "a\u2066\u2068b\u2069"},
+		{"a\nb\r\u2029\u0085\x1cc", "a b   \x20c"},
+	}
+	for _, tt := range tests {
+		if got := inline(tt.in); got != tt.want {
+			t.Errorf("inline(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	// paragraphSeparator is bidi class B, as golang.org/x/text reads the
+	// Unicode tables.
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		p, _ := bidi.LookupRune(r)
+		if want := p.Class() == bidi.B; paragraphSeparator(r) != want {
+			t.Errorf("paragraphSeparator(%U) = %v, want %v", r, !want, want)
+		}
 	}
 }

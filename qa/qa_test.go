@@ -293,7 +293,7 @@ func TestSamplePerAgent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(index), "bo: 3 of 5 available") {
+	if !strings.Contains(string(index), "<bdi>bo</bdi>: 3 of 5 available") {
 		t.Errorf("index.html does not report bo's short quota")
 	}
 }

@@ -135,7 +135,7 @@ func TestFormScorecardPerQueue(t *testing.T) {
 		}
 		m := formData.FindSubmatch(page)
 		if r.ConversationID == "s1" {
-			if m != nil || !strings.Contains(string(page), "No scorecard in parley.yaml applies to this conversation (queue sales") {
+			if m != nil || !strings.Contains(string(page), "No scorecard in parley.yaml applies to this conversation (queue <bdi>sales</bdi>") {
 				t.Errorf("s1: a form, or no note saying no scorecard applies")
 			}
 			continue

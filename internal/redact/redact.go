@@ -12,8 +12,8 @@
 // the words that announce them ("passport no.", "born on", "DOB").
 //
 // Matching runs on a normalised copy of the text (see normalized), so
-// full-width digits, no-break spaces, zero-width spaces and en-dashes hide
-// nothing; the placeholder then replaces the original bytes, and the rest
+// full-width or Arabic-Indic digits, no-break spaces, zero-width spaces,
+// en-dashes and a URL-encoded '@' hide nothing; the placeholder then replaces the original bytes, and the rest
 // of the text (accents, emoji, spacing) comes back unchanged.
 package redact
 
@@ -128,6 +128,7 @@ var fillers = map[string]bool{
 	"the": true, "in": true, "number": true, "no.": true, "no": true, "nr.": true, "nr": true, "n°": true,
 	"num": true, "id": true, "am": true, "ist": true, "der": true, "den": true, "le": true, "la": true,
 	"est": true, "el": true, "es": true, "de": true, "il": true, "è": true, "op": true,
+	"nummer": true, "numéro": true, "numero": true, "número": true,
 }
 
 // before reports whether one of the words ends close enough before
@@ -230,6 +231,11 @@ var (
 		"address", "correo", "courriel", "adresse"}}
 	// A messaging scheme glued to the number: whatsapp:447700900123.
 	schemes = &keywords{words: []string{"whatsapp:", "wa:", "tel:", "sms:", "viber:", "signal:", "telegram:", "callto:"}}
+	// The labels of a phone number: "Phone#: 7703743799", "mobile 4155550132".
+	phoneWords = &keywords{maxGap: 16, words: []string{"phone", "telephone", "tel", "tel.", "mobile", "mob", "mob.",
+		"cell", "cellphone", "whatsapp", "telefon", "telefonnummer", "handy", "handynummer", "mobil", "mobilnummer",
+		"rufnummer", "téléphone", "tél", "tél.", "portable", "teléfono", "telefono", "móvil", "movil", "celular",
+		"cellulare", "telefoon", "telefoonnummer", "mobiel"}}
 )
 
 // Order matters: e-mail addresses may hold digits that look like phone
@@ -280,9 +286,16 @@ var rules = compile([]rule{
 		`|0[1-9](?: [0-9]{2}){4}|0[1-9](?:\.[0-9]{2}){4}|0[1-9](?:-[0-9]{2}){4}` +
 		`|0[0-9]{2,4}[ \-]?[0-9]{3,4}[ \-]?[0-9]{3,4}`,
 		first: phoneStart, standalone: true, spaceGlues: unprefixed, check: validPhone, minDigits: 8},
-	// Any digits right after a messaging scheme are a phone number.
-	{placeholder: Phone, pattern: `\+?[0-9]{8,15}`, first: phoneStart, standalone: true, after: schemes, minDigits: 8},
+	// Any digits right after a messaging scheme or a phone label are a
+	// phone number: a bare run ("Phone#: 7703743799") without one is more
+	// often an order number.
+	{placeholder: Phone, pattern: bareDigits, first: phoneStart, standalone: true, after: schemes, minDigits: 8},
+	{placeholder: Phone, pattern: bareDigits, first: phoneStart, standalone: true, after: phoneWords, minDigits: 8},
 })
+
+// bareDigits is a phone number written without separators, as many digits
+// as E.164 allows.
+const bareDigits = `\+?[0-9]{8,15}`
 
 // nino is the shape of a UK National Insurance number.
 const nino = `(?i)[A-Z]{2} ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D]`

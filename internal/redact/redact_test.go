@@ -112,6 +112,8 @@ func TestID(t *testing.T) {
 		{"whatsapp:447700900123", "whatsapp:[phone]"},
 		{"whatsapp:+447700900123", "whatsapp:[phone]"},
 		{"４４７７００９００１２３", "[phone]"},
+		{"٤٤٧٧٠٠٩٠٠١٢٣", "[phone]"},
+		{"whatsapp:+९१९८७६५४३२१०", "whatsapp:[phone]"},
 		{"WhatsApp:+44 7700 900123", "WhatsApp:[phone]"},
 		{"ann@example.com", "[email]"},
 		{"cus_1a2b3c4d", "cus_1a2b3c4d"},
@@ -166,7 +168,8 @@ func TestTextLongInputIsLinear(t *testing.T) {
 func FuzzText(f *testing.F) {
 	for _, s := range []string{"call +44 20 7946 0958", "4111 1111 1111 1111", "a@b.co", "DE89370400440532013000", "#123", "\xff0207946095",
 		"４１１１\u00a0１１１１ 1111–1111", "j o h n @ example . com", "john (at) example (dot) com", "DOB: 14 March 1985",
-		"2001:db8::1 [192.168.1.23]", "whatsapp:447700900123", "NI QQ 12 34 56 C, DNI 12.345.678-Z", "e\u0301\u200b@x.de"} {
+		"2001:db8::1 [192.168.1.23]", "whatsapp:447700900123", "NI QQ 12 34 56 C, DNI 12.345.678-Z", "e\u0301\u200b@x.de",
+		"٤١١١ ١١١١ ١١١١ ١١١١", "reset?email=ann%40x.com", "Phone#: 7703743799"} {
 		f.Add(s)
 	}
 	placeholders := regexp.MustCompile(`\[(?:email|phone|card|iban|ssn|nino|dni|passport|dob|ip)\]`)
