@@ -127,11 +127,14 @@ Example:
 			}
 			loc.fill(settings)
 			lakeDir := loc.lake
+			if lakeDir != "" && !loc.bucket() {
+				if err := lakeFolder(lakeDir); err != nil {
+					return err
+				}
+			}
 			switch {
 			case lakeDir == "":
 				return usageErrorf("build: --lake is required (the folder holding events/, or s3://bucket/prefix)")
-			case !loc.bucket() && !loc.isDir():
-				return usageErrorf("build: --lake %s: not a directory", lakeDir)
 			case dbPath == "" && loc.bucket():
 				dbPath = "warehouse.duckdb"
 			case dbPath == "":

@@ -85,6 +85,9 @@ imports of one input at once publish it once), then copied into place
 			if cfg.Lake, cfg.S3 = loc.lake, loc.s3; cfg.Lake == "" {
 				return usageErrorf("import: --lake is required")
 			}
+			if err := lakeTarget(cfg.Lake); err != nil {
+				return err
+			}
 			switch format {
 			case "jsonl", "twcs":
 				if mapping != "" {

@@ -271,19 +271,20 @@ func TestImportRejectsBadFlags(t *testing.T) {
 	if err := os.WriteFile(noTweets, []byte("id,text\n1,hello\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	lakeDir := filepath.Join(dir, "lake")
 	tests := []struct {
 		name  string
 		args  []string
 		usage bool
 		want  string
 	}{
-		{"unknown format", []string{"import", "--lake", dir, "--format", "xml", "x.xml"}, true, `--format "xml": want jsonl, csv or twcs`},
-		{"csv without mapping", []string{"import", "--lake", dir, "--format", "csv", "x.csv"}, true, "--format csv needs --mapping"},
-		{"mapping for jsonl", []string{"import", "--lake", dir, "--mapping", badMapping, "x.jsonl"}, true, "--mapping is only for --format csv"},
-		{"missing mapping file", []string{"import", "--lake", dir, "--format", "csv", "--mapping", filepath.Join(dir, "nope.yaml"), "x.csv"}, true, "--mapping: importers: read mapping"},
-		{"bad mapping field", []string{"import", "--lake", dir, "--format", "csv", "--mapping", badMapping, "x.csv"}, true, `type.value: "mesage" is not one of`},
-		{"missing input", []string{"import", "--lake", dir, filepath.Join(dir, "nope.jsonl")}, true, "import: " + filepath.Join(dir, "nope.jsonl") + " does not exist"},
-		{"not a TWCS file", []string{"import", "--lake", dir, "--format", "twcs", noTweets}, false, `twcs: no column "tweet_id"`},
+		{"unknown format", []string{"import", "--lake", lakeDir, "--format", "xml", "x.xml"}, true, `--format "xml": want jsonl, csv or twcs`},
+		{"csv without mapping", []string{"import", "--lake", lakeDir, "--format", "csv", "x.csv"}, true, "--format csv needs --mapping"},
+		{"mapping for jsonl", []string{"import", "--lake", lakeDir, "--mapping", badMapping, "x.jsonl"}, true, "--mapping is only for --format csv"},
+		{"missing mapping file", []string{"import", "--lake", lakeDir, "--format", "csv", "--mapping", filepath.Join(dir, "nope.yaml"), "x.csv"}, true, "--mapping: importers: read mapping"},
+		{"bad mapping field", []string{"import", "--lake", lakeDir, "--format", "csv", "--mapping", badMapping, "x.csv"}, true, `type.value: "mesage" is not one of`},
+		{"missing input", []string{"import", "--lake", lakeDir, filepath.Join(dir, "nope.jsonl")}, true, "import: " + filepath.Join(dir, "nope.jsonl") + " does not exist"},
+		{"not a TWCS file", []string{"import", "--lake", lakeDir, "--format", "twcs", noTweets}, false, `twcs: no column "tweet_id"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -105,6 +105,9 @@ Example:
 				return usageErrorf("ingest: --config: %w", err)
 			}
 			cfg.Lake, cfg.S3 = loc.lake, loc.s3
+			if err := lakeTarget(cfg.Lake); err != nil {
+				return err
+			}
 			if sec.Password == "" {
 				sec.Password = os.Getenv(saslPasswordEnv)
 			}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -146,19 +147,22 @@ func TestLakeFolderErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	missing := filepath.Join(dir, "nolake")
+	events := filepath.Join(lakeDir, "events")
 	cases := []struct {
 		root, want string
 	}{
 		{missing, "--lake " + missing + " does not exist"},
 		{file, "--lake " + file + " is not a directory"},
 		{dir, "--lake " + dir + " holds no lake, but " + lakeDir + " does: did you mean --lake " + lakeDir + "?"},
+		{events, "--lake " + events + " is inside the lake " + lakeDir + ": did you mean --lake " + lakeDir + "?"},
 	}
-	for _, command := range [][]string{{"lake", "status"}, {"retention", "--keep", "400d", "--dry-run"}} {
+	db := filepath.Join(t.TempDir(), "w.duckdb")
+	for _, command := range [][]string{{"lake", "status"}, {"retention", "--keep", "400d", "--dry-run"}, {"build", "--db", db}} {
 		for _, c := range cases {
 			_, err := parley(t, append(command, "--lake", c.root)...)
 			want := command[0] + " " + command[1] + ": " + c.want
-			if command[0] == "retention" {
-				want = "retention: " + c.want
+			if command[0] != "lake" {
+				want = command[0] + ": " + c.want
 			}
 			var ue usageError
 			if !errors.As(err, &ue) || err.Error() != want {
@@ -168,5 +172,53 @@ func TestLakeFolderErrors(t *testing.T) {
 	}
 	if out := status(t, t.TempDir()); !strings.Contains(out, "\nevents none\n") {
 		t.Errorf("status of an empty folder:\n%s", out)
+	}
+}
+
+// TestLakeTargetErrors: import and ingest, which create --lake when it
+// does not exist, refuse the folder above a lake, a folder inside one and
+// a folder holding other things, before reading any input or broker; a
+// new folder, an empty one, or one holding only a lake's own entries is
+// taken.
+func TestLakeTargetErrors(t *testing.T) {
+	dir := t.TempDir()
+	lakeDir := filepath.Join(dir, "lake")
+	mustParley(t, "import", "--lake", lakeDir, metricsFixture("basic.jsonl"))
+	other := filepath.Join(t.TempDir(), "docs")
+	if err := os.MkdirAll(other, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(other, "notes.txt"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	events := filepath.Join(lakeDir, "events")
+	cases := []struct {
+		root, want string
+	}{
+		{dir, "--lake " + dir + " holds no lake, but " + lakeDir + " does: did you mean --lake " + lakeDir + "?"},
+		{events, "--lake " + events + " is inside the lake " + lakeDir + ": did you mean --lake " + lakeDir + "?"},
+		{filepath.Join(events, "new"), "--lake " + filepath.Join(events, "new") + " is inside the lake " + lakeDir + ": did you mean --lake " + lakeDir + "?"},
+		{other, "--lake " + other + " holds other things (notes.txt) and no lake: give a new or empty folder, or an existing lake"},
+	}
+	for _, command := range [][]string{{"import", metricsFixture("basic.jsonl")}, {"ingest", "--brokers", "127.0.0.1:1", "--topic", "t", "--until-idle", "1s"}} {
+		for _, c := range cases {
+			_, err := parley(t, append(command, "--lake", c.root)...)
+			want := command[0] + ": " + c.want
+			var ue usageError
+			if !errors.As(err, &ue) || err.Error() != want {
+				t.Errorf("%s --lake %s: err = %v, want a usage error %q", command[0], c.root, err, want)
+			}
+		}
+	}
+	if _, err := os.Stat(filepath.Join(other, lake.EventsDir)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a refused import wrote into %s: %v", other, err)
+	}
+	// Taken: a new folder, an empty one, one holding only a lock file.
+	empty, locked := t.TempDir(), t.TempDir()
+	if err := os.WriteFile(filepath.Join(locked, lake.LockFile), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, root := range []string{filepath.Join(t.TempDir(), "new"), empty, locked} {
+		mustParley(t, "import", "--lake", root, metricsFixture("basic.jsonl"))
 	}
 }

@@ -113,6 +113,9 @@ func (l *lakeFlags) isDir() bool {
 // would say "none" for everything. Its errors name the flag; callErrors
 // adds the command.
 func lakeFolder(root string) error {
+	if err := insideLake(root); err != nil {
+		return err
+	}
 	fi, err := os.Stat(root)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -128,9 +131,73 @@ func lakeFolder(root string) error {
 	if err != nil {
 		return usageErrorf("--lake: %w", err)
 	}
+	return lakeBelow(root, entries)
+}
+
+// lakeBelow refuses root, a folder that holds no lake, if a folder in it
+// (one of entries) does, naming that one.
+func lakeBelow(root string, entries []os.DirEntry) error {
 	for _, e := range entries {
 		if child := filepath.Join(root, e.Name()); e.IsDir() && lake.Holds(child) {
 			return usageErrorf("--lake %s holds no lake, but %s does: did you mean --lake %s?", root, child, child)
+		}
+	}
+	return nil
+}
+
+// insideLake refuses a --lake folder inside a lake (demo-out/lake/events
+// for demo-out/lake), naming the lake: a command would read it as an
+// empty lake, or write a second lake inside the first.
+func insideLake(root string) error {
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return usageErrorf("--lake: %w", err)
+	}
+	for dir := filepath.Dir(abs); ; dir = filepath.Dir(dir) {
+		if lake.Holds(dir) {
+			return usageErrorf("--lake %s is inside the lake %s: did you mean --lake %s?", root, dir, dir)
+		}
+		if filepath.Dir(dir) == dir {
+			return nil
+		}
+	}
+}
+
+// lakeTarget checks --lake of a command that writes events into a lake
+// folder (import, ingest, run), which creates the folder if it does not
+// exist. It refuses a folder that holds other things and no lake (the
+// folder above the lake, or one like /usr/share/doc) and a folder inside
+// a lake: the events would land where no build of the real lake reads
+// them, and an ingest there would read its topic again from the start.
+// Its errors name the flag; callErrors adds the command.
+func lakeTarget(root string) error {
+	if objstore.IsURL(root) {
+		return nil
+	}
+	if err := insideLake(root); err != nil {
+		return err
+	}
+	fi, err := os.Stat(root)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return usageErrorf("--lake: %w", err)
+	case !fi.IsDir():
+		return usageErrorf("--lake %s is not a directory", root)
+	case lake.Holds(root):
+		return nil
+	}
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		return usageErrorf("--lake: %w", err)
+	}
+	if err := lakeBelow(root, entries); err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if !lake.Own(e.Name()) {
+			return usageErrorf("--lake %s holds other things (%s) and no lake: give a new or empty folder, or an existing lake", root, e.Name())
 		}
 	}
 	return nil

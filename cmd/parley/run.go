@@ -127,8 +127,11 @@ func resolvePaths(lakeFlag string, s *config.Config) (paths, error) {
 		// cache and lease: say so rather than stat a folder named s3:.
 		return paths{}, fmt.Errorf("lake %s: parley run and parley serve need a lake folder; a lake in object storage is taken by %s: run parley ingest --lake %s on each machine, and parley build --lake %s --db FILE then parley report from a schedule", lake, bucketCommands, lake, lake)
 	}
+	if err := lakeTarget(lake); err != nil {
+		return paths{}, err
+	}
 	if fi, err := os.Stat(lake); err != nil || !fi.IsDir() {
-		return paths{}, fmt.Errorf("lake %s: not a directory", lake)
+		return paths{}, fmt.Errorf("lake %s does not exist: parley ingest and parley import create it, or make the folder", lake)
 	}
 	beside := filepath.Dir(filepath.Clean(lake))
 	return paths{

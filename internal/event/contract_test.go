@@ -3,6 +3,7 @@ package event
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"regexp"
 	"strings"
@@ -97,6 +98,23 @@ var strict = []contractCase{
 	{"string event", `"e1"`, ReasonWrongType, ""},
 	{"private as string", strings.Replace(valid, `"private":false`, `"private":"false"`, 1), ReasonWrongType, "message.private"},
 	{"attribute value number", ev(`"attributes":{"tier":1}`), ReasonWrongType, "attributes"},
+	// A key given twice would keep only its last value: rejected wherever it is.
+	{"type twice", twice(ev(), `"type":"reopened"`), ReasonBadValue, "type"},
+	{"type twice, escaped", twice(ev(), `"\u0074ype":"reopened"`), ReasonBadValue, "type"},
+	{"actor role twice", ev(`"actor":{"role":"agent","role":"customer"}`), ReasonBadValue, "actor.role"},
+	{"csat twice", twice(ev(`"type":"csat"`, `"csat":{"score":5}`), `"csat":{"score":1}`), ReasonBadValue, "csat"},
+	{"extra field twice", twice(ev(`"crm_ref":"X-9"`), `"crm_ref":"X-10"`), ReasonBadValue, "crm_ref"},
+	{"attribute twice", ev(`"attributes":{"tier":"gold","tier":"silver"}`), ReasonBadValue, "attributes.tier"},
+	{"key twice deep in an extra field", ev(`"crm":{"refs":[{"id":1},{"id":2,"id":3}]}`), ReasonBadValue, "crm.refs.id"},
+	{"unknown key twice in actor", ev(`"actor":{"role":"agent","team":"a","team":"b"}`), ReasonBadValue, "actor.team"},
+	{"one key in two objects", ev(`"crm":{"id":1}`, `"attributes":{"id":"2"}`, `"x":[{"id":1},{"id":1}]`), "", ""},
+	{"unknown key in actor", ev(`"actor":{"role":"agent","team":"tier 2"}`), "", ""},
+	{"unknown key in actor and a dotted extra key", ev(`"actor":{"role":"agent","team":"a"}`, `"actor.team":"b"`), "", ""},
+}
+
+// twice adds the "key": value pair kv to the end of the event object raw.
+func twice(raw, kv string) string {
+	return strings.TrimSuffix(raw, "}") + "," + kv + "}"
 }
 
 func TestDecodeStrict(t *testing.T) {
@@ -164,11 +182,68 @@ func validateDocument(schema *jsonschema.Schema, raw string) error {
 	if !utf8.ValidString(raw) || !json.Valid([]byte(raw)) {
 		return errors.New("not one JSON document in UTF-8")
 	}
+	if name, ok := repeatedName(raw); ok {
+		// I-JSON (RFC 7493, 2.3): an object's names MUST be unique. A
+		// schema cannot say it: a validator sees the decoded object.
+		return fmt.Errorf("the name %q appears twice in one object", name)
+	}
 	inst, err := jsonschema.UnmarshalJSON(strings.NewReader(raw))
 	if err != nil {
 		return err
 	}
 	return schema.Validate(inst)
+}
+
+// repeatedName finds a name that an object of the JSON document raw gives
+// twice, with encoding/json's tokenizer: a reading of I-JSON's rule apart
+// from the decoder's own walk.
+func repeatedName(raw string) (string, bool) {
+	dec := json.NewDecoder(strings.NewReader(raw))
+	type level struct {
+		object bool
+		names  map[string]bool
+		key    bool // the next token is a name
+	}
+	var stack []*level
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+		var top *level
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		if top != nil && top.object && top.key {
+			if d, ok := tok.(json.Delim); ok && d == '}' {
+				stack = stack[:len(stack)-1]
+				if len(stack) > 0 {
+					stack[len(stack)-1].key = stack[len(stack)-1].object
+				}
+				continue
+			}
+			name := tok.(string)
+			if top.names[name] {
+				return name, true
+			}
+			top.names[name] = true
+			top.key = false
+			continue
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, &level{object: true, names: map[string]bool{}, key: true})
+			continue
+		case json.Delim('['):
+			stack = append(stack, &level{})
+			continue
+		case json.Delim(']'):
+			stack = stack[:len(stack)-1]
+		}
+		if len(stack) > 0 {
+			stack[len(stack)-1].key = stack[len(stack)-1].object
+		}
+	}
 }
 
 func orValid(err error) any {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -141,19 +142,47 @@ func classify(raw []byte, fastErr error) *InvalidError {
 	return invalid(ReasonMalformed, "", "%v", err)
 }
 
+// captureExtra keeps the fields of raw that the contract does not name in
+// e.Extra, verbatim, for the lake's extra column.
 func (e *Event) captureExtra(raw []byte) *InvalidError {
 	var all map[string]json.RawMessage
 	if err := fastjson.Unmarshal(raw, &all); err != nil {
 		return classify(raw, err)
 	}
-	for k, v := range all {
-		if slices.Contains(knownFields, k) {
-			continue
-		}
+	keep := func(k string, v json.RawMessage) {
 		if e.Extra == nil {
 			e.Extra = make(map[string]json.RawMessage)
 		}
 		e.Extra[k] = bytes.Clone(v)
+	}
+	for k, v := range all {
+		if !slices.Contains(knownFields, k) {
+			keep(k, v)
+		}
+	}
+	// Unknown keys inside a contract object (actor.display_name) are kept
+	// too, under the object's name ({"actor": {"display_name": …}}), which
+	// no top-level extra field can have: the struct has no place for them,
+	// and dropping them would lose what the producer sent without a word.
+	for _, k := range eventObject.keys {
+		v := all[k.name]
+		if k.obj == nil || len(v) == 0 || v[0] != '{' {
+			continue
+		}
+		var inner map[string]json.RawMessage
+		if err := fastjson.Unmarshal(v, &inner); err != nil {
+			return classify(raw, err)
+		}
+		maps.DeleteFunc(inner, func(name string, _ json.RawMessage) bool {
+			return slices.ContainsFunc(k.obj.keys, func(c key) bool { return c.name == name })
+		})
+		if len(inner) > 0 {
+			b, err := json.Marshal(inner)
+			if err != nil {
+				return invalid(ReasonMalformed, k.name, "%v", err)
+			}
+			keep(k.name, b)
+		}
 	}
 	return nil
 }
@@ -236,8 +265,24 @@ func (e Event) MarshalJSON() ([]byte, error) {
 		return nil, err
 	}
 	for k, v := range e.Extra {
-		if _, clash := merged[k]; !clash {
+		in, clash := merged[k]
+		if !clash {
 			merged[k] = v
+			continue
+		}
+		// The unknown keys of a contract object (captureExtra) go back
+		// inside it.
+		var obj, more map[string]json.RawMessage
+		if json.Unmarshal(in, &obj) != nil || json.Unmarshal(v, &more) != nil {
+			continue
+		}
+		for ik, iv := range more {
+			if _, known := obj[ik]; !known {
+				obj[ik] = iv
+			}
+		}
+		if merged[k], err = json.Marshal(obj); err != nil {
+			return nil, err
 		}
 	}
 	return json.Marshal(merged)

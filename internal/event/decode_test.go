@@ -3,6 +3,7 @@ package event
 import (
 	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -48,6 +49,55 @@ func TestDecodeKeepsUnknownFields(t *testing.T) {
 	}
 	if string(again.Extra["sentiment"]) != `{"score":-0.4}` || !again.OccurredAt.Equal(ev.OccurredAt) || again.Message.Text != ev.Message.Text {
 		t.Errorf("round trip lost data:\n in: %s\nout: %s", raw, out)
+	}
+}
+
+// TestDecodeKeepsUnknownNestedKeys: a key the contract does not name inside
+// actor, message, to or csat is kept in Extra under the object's name (no
+// top-level extra field can have it), fast path or not, and goes back
+// inside its object when the event is written again.
+func TestDecodeKeepsUnknownNestedKeys(t *testing.T) {
+	head := `{"event_id":"e1","conversation_id":"c1","occurred_at":"2026-03-29T01:30:00Z",`
+	for _, c := range []struct{ name, raw, extra string }{
+		{"none", head + `"type":"message","actor":{"role":"agent","id":"a1"},"message":{"text":"hi"}}`, `null`},
+		{"actor", head + `"type":"message","actor":{"role":"agent","team":"tier 2"},"message":{"text":"hi"}}`, `{"actor":{"team":"tier 2"}}`},
+		{"message, nested value", head + `"type":"message","actor":{"role":"agent"},"message":{"lang":"en","text":"hi","meta":{"a":[1, 2]}}}`, `{"message":{"lang":"en","meta":{"a":[1, 2]}}}`},
+		{"to and csat", head + `"type":"transferred","to":{"role":"agent","queue":"q","why":"skill"},"csat":{"score":4,"survey":"s1"}}`, `{"csat":{"survey":"s1"},"to":{"why":"skill"}}`},
+		{"beside a dotted top-level key", head + `"type":"resolved","actor":{"role":"agent","team":"a"},"actor.team":"b"}`, `{"actor":{"team":"a"},"actor.team":"b"}`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ev, err := Decode([]byte(c.raw))
+			if err != nil {
+				t.Fatalf("Decode: %v\n%s", err, c.raw)
+			}
+			var got, want any
+			b, _ := json.Marshal(ev.Extra)
+			if err := json.Unmarshal(b, &got); err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal([]byte(c.extra), &want); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("extra = %s, want %s", b, c.extra)
+			}
+			// Written again and read back, the event is the one read.
+			out, err := json.Marshal(ev)
+			if err != nil {
+				t.Fatal(err)
+			}
+			again, err := Decode(out)
+			if err != nil {
+				t.Fatalf("read back: %v\n%s", err, out)
+			}
+			if !again.OccurredAt.Equal(ev.OccurredAt) {
+				t.Errorf("occurred_at read back %v, want %v", again.OccurredAt, ev.OccurredAt)
+			}
+			again.OccurredAt = ev.OccurredAt
+			if !reflect.DeepEqual(again, ev) {
+				t.Errorf("written again and read back:\n got %+v\nwant %+v\n%s", again, ev, out)
+			}
+		})
 	}
 }
 

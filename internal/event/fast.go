@@ -304,8 +304,8 @@ func (s *fastScanner) csatKey(key []byte) bool {
 	return string(key) == "score" && s.once(seenScore) && s.integer(&s.score)
 }
 
-// attributes reads an object of string values (its keys are free; a
-// repeated key keeps its last value, as the general decoder does).
+// attributes reads an object of string values (its keys are free, each
+// given once: a key given twice is the general path's to reject).
 func (s *fastScanner) attributes() bool {
 	if !s.eat('{') {
 		return false
@@ -324,6 +324,11 @@ func (s *fastScanner) attributes() bool {
 		v, ok := s.str()
 		if !ok {
 			return false
+		}
+		for _, a := range s.attrs {
+			if string(s.buf[a.key.start:a.key.end]) == string(s.buf[k.start:k.end]) {
+				return false
+			}
 		}
 		s.attrs = append(s.attrs, pair{k, v})
 		s.space()
@@ -345,13 +350,24 @@ func (s *fastScanner) extra(key []byte) bool {
 			return false
 		}
 	}
+	for _, x := range s.extras {
+		if string(s.buf[x.key.start:x.key.end]) == string(key) {
+			return false // given twice: the general path rejects it
+		}
+	}
 	start := len(s.buf)
 	s.buf = append(s.buf, key...)
 	from := s.i
 	if !s.skip(0) {
 		return false
 	}
-	s.extras = append(s.extras, extra{key: span{int32(start), int32(len(s.buf))}, value: s.raw[from:s.i]})
+	value := s.raw[from:s.i]
+	if value[0] == '{' || value[0] == '[' {
+		if _, twice := duplicateKey(value); twice {
+			return false
+		}
+	}
+	s.extras = append(s.extras, extra{key: span{int32(start), int32(len(s.buf))}, value: value})
 	return true
 }
 

@@ -3,6 +3,7 @@ package event
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strings"
 )
 
@@ -119,6 +120,7 @@ func (w *keyWalker) space() {
 func (w *keyWalker) object(obj *object, path string, p *present) *InvalidError {
 	w.i++ // {
 	var seen uint16
+	var others [][]byte // the keys outside the contract, to find one given twice
 	for {
 		w.space()
 		if w.raw[w.i] == '}' {
@@ -147,16 +149,31 @@ func (w *keyWalker) object(obj *object, path string, p *present) *InvalidError {
 					return invalid(ReasonBadValue, dotted(path, string(name)), "key differs from the contract's %q only by case", k.name)
 				}
 			}
-			w.skip()
+			if slices.ContainsFunc(others, func(o []byte) bool { return bytes.Equal(o, name) }) {
+				return givenTwice(path, string(name))
+			}
+			others = append(others, name)
+			if err := w.value(dotted(path, string(name))); err != nil {
+				return err
+			}
 			continue
 		}
 		k := obj.keys[idx]
+		if seen&(1<<idx) != 0 {
+			return givenTwice(path, k.name)
+		}
 		seen |= 1 << idx
 		if got := w.kind(); got != k.kind {
 			return invalid(ReasonWrongType, dotted(path, k.name), "got JSON %s, want %s", jsonName(w.raw[w.i]), k.kind)
 		}
 		if k.obj != nil {
 			if err := w.object(k.obj, dotted(path, k.name), nil); err != nil {
+				return err
+			}
+			continue
+		}
+		if k.kind == kindObject { // attributes: free keys, each once
+			if err := w.value(dotted(path, k.name)); err != nil {
 				return err
 			}
 			continue
@@ -278,6 +295,74 @@ func (w *keyWalker) skip() {
 			w.i++
 		}
 	}
+}
+
+// value moves past the value at w.i, as skip does, and fails if an object
+// in it (at any depth) gives a key twice: JSON decoders keep the last of
+// them, so the first value would be lost without a word. path names the
+// value in the error.
+func (w *keyWalker) value(path string) *InvalidError {
+	switch w.raw[w.i] {
+	case '{':
+		w.i++
+		var names [][]byte
+		for {
+			w.space()
+			switch w.raw[w.i] {
+			case '}':
+				w.i++
+				return nil
+			case ',':
+				w.i++
+				w.space()
+			}
+			name := w.key()
+			if slices.ContainsFunc(names, func(o []byte) bool { return bytes.Equal(o, name) }) {
+				return givenTwice(path, string(name))
+			}
+			names = append(names, name)
+			w.space()
+			w.i++ // :
+			w.space()
+			if err := w.value(dotted(path, string(name))); err != nil {
+				return err
+			}
+		}
+	case '[':
+		w.i++
+		for {
+			w.space()
+			switch w.raw[w.i] {
+			case ']':
+				w.i++
+				return nil
+			case ',':
+				w.i++
+				w.space()
+			}
+			if err := w.value(path); err != nil {
+				return err
+			}
+		}
+	}
+	w.skip()
+	return nil
+}
+
+// duplicateKey reports the dotted path of the first key that an object in
+// the JSON value raw (which must be valid JSON) gives twice, and whether
+// there is one.
+func duplicateKey(raw []byte) (string, bool) {
+	w := keyWalker{raw: raw}
+	w.space()
+	if err := w.value(""); err != nil {
+		return err.Field, true
+	}
+	return "", false
+}
+
+func givenTwice(path, name string) *InvalidError {
+	return invalid(ReasonBadValue, dotted(path, name), "key given twice in one object: a JSON decoder keeps only the last value, so the first would be lost")
 }
 
 func dotted(path, name string) string {

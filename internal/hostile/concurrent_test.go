@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -130,42 +129,47 @@ func TestBuildDuringIngest(t *testing.T) {
 
 	work := t.TempDir()
 	root := filepath.Join(work, "lake")
+	ingestCtx, stopIngest := context.WithCancel(ctx)
+	defer stopIngest()
 	ingestDone := make(chan struct{})
 	var ingestErr error
 	go func() {
 		defer close(ingestDone)
 		// Small, frequent flushes: many files appear while the builds read.
-		_, ingestErr = ingest.Run(ctx, ingest.Config{Brokers: []string{b.Addr()}, Topic: topic, Group: "g", Lake: root,
-			FlushRows: 300, FlushInterval: 20 * time.Millisecond, UntilIdle: 3 * time.Second})
+		// It runs until stopped: an idle timeout would end it while a slow
+		// build (a busy machine) holds back the next wave.
+		_, ingestErr = ingest.Run(ingestCtx, ingest.Config{Brokers: []string{b.Addr()}, Topic: topic, Group: "g", Lake: root,
+			FlushRows: 300, FlushInterval: 20 * time.Millisecond})
 	}()
 
-	var wg sync.WaitGroup
-	wg.Add(1)
+	// Waves, each written once a build has finished since the one before:
+	// however fast or slow the machine, builds and writes interleave, and
+	// the first build that succeeds has seen the first wave at most.
+	built := make(chan struct{}, 1)
+	produced := make(chan struct{})
 	var produceErr error
 	go func() {
-		defer wg.Done()
+		defer close(produced)
 		w := produce.New(produce.Config{Brokers: []string{b.Addr()}, Topic: topic})
 		defer func() { produceErr = errors.Join(produceErr, w.Close()) }()
-		// Waves, so that ingest keeps publishing for a few seconds.
-		const waves = 20
+		const waves = 4
 		for i := range waves {
 			chunk := evs[i*len(evs)/waves : (i+1)*len(evs)/waves]
 			if produceErr = w.WriteEvents(ctx, chunk); produceErr != nil {
 				return
 			}
-			time.Sleep(100 * time.Millisecond)
+			select {
+			case <-built:
+			case <-ctx.Done():
+				produceErr = ctx.Err()
+				return
+			}
 		}
 	}()
 
 	db := filepath.Join(work, "warehouse.duckdb")
 	var counts []int64
 	for done := false; !done; {
-		select {
-		case <-ingestDone:
-			done = true
-			continue
-		default:
-		}
 		st, err := buildInto(ctx, root, db, len(counts) > 0)
 		if errors.Is(err, build.ErrNoEvents) {
 			time.Sleep(20 * time.Millisecond)
@@ -175,8 +179,19 @@ func TestBuildDuringIngest(t *testing.T) {
 			t.Fatalf("build %d while ingest writes: %v", len(counts)+1, err)
 		}
 		counts = append(counts, st.Events)
+		select {
+		case built <- struct{}{}:
+		default:
+		}
+		select {
+		case <-produced:
+			// Every wave is written; stop once a build has seen them all.
+			done = st.Events == distinct || produceErr != nil
+		default:
+		}
 	}
-	wg.Wait()
+	stopIngest()
+	<-ingestDone
 	if produceErr != nil || ingestErr != nil {
 		t.Fatalf("produce: %v; ingest: %v", produceErr, ingestErr)
 	}

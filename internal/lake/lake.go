@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -43,6 +44,12 @@ func Holds(dir string) bool {
 		}
 	}
 	return false
+}
+
+// Own reports whether name, an entry of a lake's root, is one Parley
+// writes there: a top folder or the lock file.
+func Own(name string) bool {
+	return name == LockFile || slices.Contains(topDirs, name)
 }
 
 // FilePerm is the mode of the files Parley writes into the lake: readable
