@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -74,21 +72,8 @@ func oracleArrivals(convs []routedConversation, routedIn bool) map[arrivalKey]fl
 // and one conversations row each.
 func routedWarehouse(t *testing.T, convs []routedConversation) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "warehouse.duckdb")
-	db, err := warehouse.Open(path, false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, path := emptyWarehouse(t, sqlfiles.File("build/201_reference.sql"), `INSERT INTO warehouse_info (timezone) VALUES ('UTC')`)
 	defer db.Close()
-	ddl, err := os.ReadFile(filepath.Join("testdata", "warehouse.sql"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, script := range []string{string(ddl), sqlfiles.File("build/201_reference.sql"), `INSERT INTO warehouse_info (timezone) VALUES ('UTC')`} {
-		if _, err := db.Exec(script); err != nil {
-			t.Fatal(err)
-		}
-	}
 	tx, err := db.Begin()
 	if err != nil {
 		t.Fatal(err)

@@ -240,6 +240,30 @@ func TestHTMLInBrowser(t *testing.T) {
 	}
 }
 
+// emptyWarehouse creates a warehouse with the tables of
+// testdata/warehouse.sql, and the scripts run after them; the caller closes
+// it.
+func emptyWarehouse(t *testing.T, scripts ...string) (*warehouse.DB, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "warehouse.duckdb")
+	db, err := warehouse.Open(path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ddl, err := os.ReadFile(filepath.Join("testdata", "warehouse.sql"))
+	if err != nil {
+		db.Close()
+		t.Fatal(err)
+	}
+	for _, script := range append([]string{string(ddl)}, scripts...) {
+		if _, err := db.Exec(script); err != nil {
+			db.Close()
+			t.Fatal(err)
+		}
+	}
+	return db, path
+}
+
 // fixtureWarehouse builds a warehouse with the contract's columns and known
 // traffic: over 14 days from Monday 2026-03-02 (New York time), a
 // conversation arrives at every hour from 09:00 to 16:00, alternating
@@ -249,19 +273,8 @@ func TestHTMLInBrowser(t *testing.T) {
 // min (10 min later: capped at 5) and a private note follows.
 func fixtureWarehouse(t *testing.T) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "warehouse.duckdb")
-	db, err := warehouse.Open(path, false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, path := emptyWarehouse(t)
 	defer db.Close()
-	ddl, err := os.ReadFile(filepath.Join("testdata", "warehouse.sql"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Exec(string(ddl)); err != nil {
-		t.Fatal(err)
-	}
 	ny, err := time.LoadLocation("America/New_York")
 	if err != nil {
 		t.Fatal(err)

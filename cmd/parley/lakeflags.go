@@ -113,11 +113,32 @@ func (l *lakeFlags) isDir() bool {
 // would say "none" for everything. Its errors name the flag; callErrors
 // adds the command.
 func lakeFolder(root string) error {
+	return checkLake(root, false)
+}
+
+// lakeTarget checks --lake of a command that writes events into a lake
+// folder (import, ingest, run), which creates the folder if it does not
+// exist. It refuses a folder that holds other things and no lake (the
+// folder above the lake, or one like /usr/share/doc) and a folder inside
+// a lake: the events would land where no build of the real lake reads
+// them, and an ingest there would read its topic again from the start.
+// Its errors name the flag; callErrors adds the command.
+func lakeTarget(root string) error {
+	if objstore.IsURL(root) {
+		return nil
+	}
+	return checkLake(root, true)
+}
+
+// checkLake is lakeFolder, and with writes lakeTarget, for a folder.
+func checkLake(root string, writes bool) error {
 	if err := insideLake(root); err != nil {
 		return err
 	}
 	fi, err := os.Stat(root)
 	switch {
+	case errors.Is(err, fs.ErrNotExist) && writes:
+		return nil
 	case errors.Is(err, fs.ErrNotExist):
 		return usageErrorf("--lake %s does not exist", root)
 	case err != nil:
@@ -131,15 +152,14 @@ func lakeFolder(root string) error {
 	if err != nil {
 		return usageErrorf("--lake: %w", err)
 	}
-	return lakeBelow(root, entries)
-}
-
-// lakeBelow refuses root, a folder that holds no lake, if a folder in it
-// (one of entries) does, naming that one.
-func lakeBelow(root string, entries []os.DirEntry) error {
 	for _, e := range entries {
 		if child := filepath.Join(root, e.Name()); e.IsDir() && lake.Holds(child) {
 			return usageErrorf("--lake %s holds no lake, but %s does: did you mean --lake %s?", root, child, child)
+		}
+	}
+	for _, e := range entries {
+		if writes && !lake.Own(e.Name()) {
+			return usageErrorf("--lake %s holds other things (%s) and no lake: give a new or empty folder, or an existing lake", root, e.Name())
 		}
 	}
 	return nil
@@ -161,44 +181,4 @@ func insideLake(root string) error {
 			return nil
 		}
 	}
-}
-
-// lakeTarget checks --lake of a command that writes events into a lake
-// folder (import, ingest, run), which creates the folder if it does not
-// exist. It refuses a folder that holds other things and no lake (the
-// folder above the lake, or one like /usr/share/doc) and a folder inside
-// a lake: the events would land where no build of the real lake reads
-// them, and an ingest there would read its topic again from the start.
-// Its errors name the flag; callErrors adds the command.
-func lakeTarget(root string) error {
-	if objstore.IsURL(root) {
-		return nil
-	}
-	if err := insideLake(root); err != nil {
-		return err
-	}
-	fi, err := os.Stat(root)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return nil
-	case err != nil:
-		return usageErrorf("--lake: %w", err)
-	case !fi.IsDir():
-		return usageErrorf("--lake %s is not a directory", root)
-	case lake.Holds(root):
-		return nil
-	}
-	entries, err := os.ReadDir(root)
-	if err != nil {
-		return usageErrorf("--lake: %w", err)
-	}
-	if err := lakeBelow(root, entries); err != nil {
-		return err
-	}
-	for _, e := range entries {
-		if !lake.Own(e.Name()) {
-			return usageErrorf("--lake %s holds other things (%s) and no lake: give a new or empty folder, or an existing lake", root, e.Name())
-		}
-	}
-	return nil
 }
