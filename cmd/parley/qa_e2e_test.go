@@ -478,6 +478,7 @@ func TestQACommandUsage(t *testing.T) {
 		{[]string{"qa", "import", "--lake", lakeDir}, []string{"give at least one scores file"}},
 		{[]string{"qa", "dispute", "--lake", lakeDir}, []string{"--review: required", "--by: required", "--reason: required"}},
 		{[]string{"qa", "resolve", "--lake", lakeDir, "--review", "rv-1", "--by", "lead"}, []string{"give --accept or --reject"}},
+		{[]string{"qa", "resolve", "--lake", lakeDir, "--review", "rv-1", "--by", "lead", "--accept", "--reject"}, []string{"give --accept or --reject, not both"}},
 		{[]string{"qa", "resolve", "--lake", lakeDir, "--review", "rv-1", "--by", "lead", "--accept"}, []string{"--rescore: an accepted dispute changes the review"}},
 		{[]string{"qa", "sample", "--db", "w.duckdb", "--out", lakeDir, "--reviewers", "ana", "--calibration", "2"}, []string{"calibration: 2 conversations need at least two reviewers"}},
 		// Zero used to mean the default: --size 0 sampled 50 conversations.
