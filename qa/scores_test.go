@@ -10,6 +10,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -346,6 +347,76 @@ func TestImportSpreadsheet(t *testing.T) {
 	}
 	if r.Ratings[0].Comment != "=not a formula" || r.Comment != "-great" || *r.Ratings[2].Rating != 0 || !r.Ratings[1].NA {
 		t.Errorf("ratings %+v, comment %q", r.Ratings, r.Comment)
+	}
+}
+
+// TestImportSpreadsheetSaves: a template saved by a spreadsheet with a UTF-8
+// byte order mark (Excel's "CSV UTF-8"), or with semicolons or tabs between
+// cells (Excel where the comma is the decimal mark), imports as the comma
+// file does; both used to be refused with "column missing" on every column.
+func TestImportSpreadsheetSaves(t *testing.T) {
+	// A comment holding every separator, so each save quotes it its own way.
+	lines := sheet(t, "bob", "5", "NA", "0")
+	lines[1] = strings.Replace(lines[1], ",5,,", `,5,"fixed it; quickly, well",`, 1)
+	var records [][]string
+	for _, l := range lines {
+		rec, err := csv.NewReader(strings.NewReader(l)).Read()
+		if err != nil {
+			t.Fatal(err)
+		}
+		records = append(records, rec)
+	}
+	save := func(bom string, comma rune) []byte {
+		var buf bytes.Buffer
+		buf.WriteString(bom)
+		w := csv.NewWriter(&buf)
+		w.Comma = comma
+		if err := w.WriteAll(records); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	stored := func(data []byte) ([]lake.ReviewRow, error) {
+		path := filepath.Join(t.TempDir(), "scores.csv")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		saved := time.Date(2026, 3, 23, 14, 5, 6, 0, time.UTC)
+		if err := os.Chtimes(path, saved, saved); err != nil {
+			t.Fatal(err)
+		}
+		root := newLake(t)
+		if _, err := importFiles(t, root, path); err != nil {
+			return nil, err
+		}
+		rows := storedRows(t, root)
+		for i := range rows {
+			rows[i].Source, rows[i].RecordedAt = "", time.Time{}
+		}
+		return rows, nil
+	}
+	want, err := stored(save("", ','))
+	if err != nil || len(want) != 1 || want[0].Ratings[0].Comment != "fixed it; quickly, well" {
+		t.Fatalf("the comma file: %+v, %v", want, err)
+	}
+	for _, tt := range []struct {
+		name  string
+		bom   string
+		comma rune
+	}{
+		{"byte order mark", "\ufeff", ','},
+		{"semicolons", "", ';'},
+		{"byte order mark and semicolons", "\ufeff", ';'},
+		{"tabs", "", '\t'},
+	} {
+		got, err := stored(save(tt.bom, tt.comma))
+		if err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+			continue
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: stored %+v, want %+v as from the comma file", tt.name, got, want)
+		}
 	}
 }
 
