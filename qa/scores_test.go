@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"maps"
 	"os"
 	"path/filepath"
@@ -598,6 +599,57 @@ func TestImportMarksLedger(t *testing.T) {
 	}
 	if got := rows[1][8:]; !slices.Equal(got, []string{"sampled", "0", ""}) {
 		t.Errorf("c-2: %v, want sampled only", got)
+	}
+}
+
+// TestImportLedgerMustMatch: a ledger that sampled none of the reviews'
+// conversations in their runs (another packet folder's, or the ledger of
+// another lake's packets) is an error naming the ledger field, and nothing
+// is written; it used to store every review and mark "0 rows reviewed".
+// Reviews some of which the ledger sampled are stored, with a warning
+// naming how many it did not.
+func TestImportLedgerMustMatch(t *testing.T) {
+	dir := t.TempDir()
+	head := "run,sampled_at,conversation_id,agent_id,reason,seed\n"
+	file := writeFile(t, dir, "a.jsonl", scoreLine(t, nil),
+		scoreLine(t, func(m map[string]any) { m["review_id"], m["conversation_id"] = "rv-2", "c-2" }))
+	for _, tt := range []struct {
+		name, ledger, want string
+	}{
+		{"another run", head + "2026-03-21-7,2026-03-21T08:00:00Z,c-1,ana,random,7\n", "2026-03-20-7 (not in the ledger)"},
+		{"the run's other conversations", head + "2026-03-20-7,2026-03-20T08:00:00Z,c-9,ana,random,7\n", "(their runs: 2026-03-20-7)"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			root := newLake(t)
+			path := filepath.Join(t.TempDir(), "ledger.csv")
+			if err := os.WriteFile(path, []byte(tt.ledger), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := Import(context.Background(), ImportConfig{Lake: root, Files: []string{file}, Settings: testSettings(), Ledger: path, Now: fixtureNow})
+			var fe *fielderr.Error
+			if !errors.As(err, &fe) || fe.Field != "ledger" || !strings.Contains(err.Error(), "sampled none of the conversations of the 2 reviews") ||
+				!strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "nothing was imported") {
+				t.Errorf("import: %v; want a ledger field error saying it sampled none of them, %q, and that nothing was imported", err, tt.want)
+			}
+			if rows := storedRows(t, root); len(rows) != 0 {
+				t.Errorf("%d reviews stored, want none", len(rows))
+			}
+			if b, err := os.ReadFile(path); err != nil || string(b) != tt.ledger {
+				t.Errorf("the ledger now holds %q (%v)", b, err)
+			}
+		})
+	}
+
+	root := newLake(t)
+	path := writeFile(t, dir, "ledger.csv", strings.TrimSuffix(head, "\n"), "2026-03-20-7,2026-03-20T08:00:00Z,c-1,ana,random,7")
+	var logged bytes.Buffer
+	res, err := Import(context.Background(), ImportConfig{Lake: root, Files: []string{file}, Settings: testSettings(), Ledger: path, Now: fixtureNow,
+		Log: slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	if err != nil || res.Stored != 2 || res.LedgerRows != 1 {
+		t.Fatalf("import with one of two conversations in the ledger: %+v, %v; want both stored, one row reviewed", res, err)
+	}
+	if !strings.Contains(logged.String(), "level=WARN") || !strings.Contains(logged.String(), "reviews=1 of=2") || !strings.Contains(logged.String(), `first="a.jsonl line 2"`) {
+		t.Errorf("log %q, want a warning that 1 of 2 reviews is not in the ledger, naming its line", logged.String())
 	}
 }
 

@@ -597,6 +597,21 @@ func TestQAImportLedgerFlag(t *testing.T) {
 		}
 	}
 
+	// Another packet folder's ledger: not one of the reviews' conversations is in it.
+	other := filepath.Join(dir, "other-ledger.csv")
+	if err := os.WriteFile(other, []byte("run,sampled_at,conversation_id,agent_id,reason,seed\n2026-03-20-9,2026-03-20T08:00:00Z,c-7,ana,random,9\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = cli(strings.NewReader(""), "qa", "import", "--lake", lakeDir, "--ledger", other, scores)
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "qa import: --ledger: "+other+" sampled none of the conversations") || !strings.Contains(err.Error(), "nothing was imported") {
+		t.Errorf("qa import --ledger %s: %v; want a usage error naming --ledger, saying it sampled none of them and nothing was imported", other, err)
+	}
+	for path := range treeOf(t, lakeDir) {
+		if !strings.HasSuffix(path, ".lock") {
+			t.Errorf("the import into another ledger wrote %s", path)
+		}
+	}
+
 	ledger := filepath.Join(dir, "ledger.csv")
 	if err := os.WriteFile(ledger, []byte("run,sampled_at,conversation_id,agent_id,reason,seed\n2026-03-20-7,2026-03-20T08:00:00Z,c-1,ana,random,7\n"), 0o644); err != nil {
 		t.Fatal(err)
