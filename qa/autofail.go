@@ -87,7 +87,8 @@ func loadAutoFails(ctx context.Context, db *warehouse.DB, cands []candidate, str
 
 // checkAutoStrata refuses an auto_fail:CHECK stratum whose check has no
 // verdicts in the warehouse (a misspelt name would otherwise draw that
-// share at random without a word), naming the checks it has.
+// share at random without a word), naming the checks it has, and any
+// auto_fail stratum when the warehouse has no verdicts at all.
 func checkAutoStrata(ctx context.Context, db *warehouse.DB, strata []string) error {
 	rows, err := db.QueryContext(ctx, sqlfiles.File("qa/08_auto_checks.sql"))
 	if err != nil {
@@ -106,7 +107,14 @@ func checkAutoStrata(ctx context.Context, db *warehouse.DB, strata []string) err
 		return fmt.Errorf("qa: read the automatic checks: %w", err)
 	}
 	for _, s := range strata {
-		if check, ok := autoStratum(s); ok && check != "" && !slices.Contains(known, check) {
+		check, ok := autoStratum(s)
+		if ok && len(known) == 0 {
+			// Without verdicts the stratum is empty and its share would be drawn at
+			// random without a word, as for a misspelt check.
+			return fmt.Errorf("qa: %w", fielderr.New("strata", "%s: the warehouse holds no verdicts of automatic checks (%w: it was built with qa.auto.disabled: true, or every check disabled); "+
+				"enable them under qa.auto in parley.yaml and run parley build, or sample without %s", s, warehouse.ErrUnknownFilterValue, s))
+		}
+		if ok && check != "" && !slices.Contains(known, check) {
 			// Wrapping ErrUnknownFilterValue makes it a usage error, like an unknown --channel.
 			return fmt.Errorf("qa: %w", fielderr.New("strata", "%s: automatic check %q: %w (its checks: %s)%s",
 				s, check, warehouse.ErrUnknownFilterValue, strings.Join(known, ", "), suggest.Hint(check, known)))

@@ -3,6 +3,7 @@ package qa
 import (
 	"context"
 	"errors"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -69,6 +70,31 @@ func TestAutoFailUnknownCheck(t *testing.T) {
 			t.Errorf("%s: error %v, want %q", tt.strata, err, tt.err)
 		case tt.err != "" && !errors.Is(err, warehouse.ErrUnknownFilterValue):
 			t.Errorf("%s: error %v does not wrap warehouse.ErrUnknownFilterValue (the command's usage error)", tt.strata, err)
+		}
+	}
+}
+
+// TestAutoFailWithoutChecks: on a warehouse built with the automatic checks
+// turned off (qa.auto.disabled: auto_qa is empty) auto_fail is refused like
+// auto_fail:CHECK, saying how to turn them on; it used to be accepted and
+// draw its whole share at random.
+func TestAutoFailWithoutChecks(t *testing.T) {
+	db := newWarehouse(t, []fconv{
+		{id: "c-1", agent: "ana", day: 10, complete: true},
+		{id: "c-2", agent: "ana", day: 10, complete: true},
+	})
+	for _, strata := range []string{"auto_fail", "auto_fail:greeting"} {
+		out := t.TempDir()
+		_, err := Sample(context.Background(), Config{DB: db, Out: out, Size: 1, Strata: []string{strata}, Now: fixtureNow})
+		want := strata + ": the warehouse holds no verdicts of automatic checks"
+		switch {
+		case err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "qa.auto"):
+			t.Errorf("%s: error %v, want %q and how to enable the checks", strata, err, want)
+		case !errors.Is(err, warehouse.ErrUnknownFilterValue):
+			t.Errorf("%s: error %v does not wrap warehouse.ErrUnknownFilterValue (the command's usage error)", strata, err)
+		}
+		if entries, _ := os.ReadDir(out); len(entries) > 0 { //nolint:errcheck // a missing folder is empty
+			t.Errorf("%s: wrote %d entries into --out", strata, len(entries))
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -267,6 +268,50 @@ func ledgerToMark(path string) (ledger, error) {
 		return ledger{}, fmt.Errorf("%s is a folder: give the ledger file in it, e.g. %s", path, filepath.Join(path, DefaultLedgerName))
 	}
 	return readLedger(path)
+}
+
+// matches checks that l, the ledger at path given to mark the reviews of
+// incoming, sampled at least one of their conversations in its run. None
+// is an error: the ledger (or the lake, with the ledger of its packets)
+// is not the one the reviews belong to, and the import would store them
+// and mark nothing. Some not in it is a warning: files of packets of
+// several folders may be imported together with one folder's ledger.
+func (l ledger) matches(path string, incoming []lake.ReviewRow, log *slog.Logger) error {
+	sampled := map[[2]string]bool{}
+	runs := map[string]bool{}
+	for _, row := range l.rows {
+		sampled[[2]string{row[colRun], row[colConversation]}] = true
+		runs[row[colRun]] = true
+	}
+	var outside []lake.ReviewRow
+	for _, r := range incoming {
+		if !sampled[[2]string{r.Run, r.ConversationID}] {
+			outside = append(outside, r)
+		}
+	}
+	if len(outside) == 0 {
+		return nil
+	}
+	var theirs []string // the runs of the reviews outside, and whether the ledger has them
+	for _, r := range outside {
+		desc := r.Run
+		if !runs[r.Run] {
+			desc += " (not in the ledger)"
+		}
+		if !slices.Contains(theirs, desc) {
+			theirs = append(theirs, desc)
+		}
+	}
+	if len(outside) == len(incoming) {
+		return fmt.Errorf("%s sampled none of the conversations of the %d reviews in the scores (their runs: %s): "+
+			"give the ledger of the packets the reviews come from (and the lake those packets were sampled from), "+
+			"or leave out --ledger to store reviews of conversations no packet of it sampled",
+			path, len(incoming), strings.Join(theirs, ", "))
+	}
+	log.Warn("qa: import: reviews of conversations the ledger did not sample in their run; stored, and no ledger row marked for them",
+		"ledger", path, "reviews", len(outside), "of", len(incoming), "runs", strings.Join(theirs, ", "),
+		"first", outside[0].Source+" line "+strconv.Itoa(int(outside[0].Line)))
+	return nil
 }
 
 // markReviewed sets the review columns of l, the ledger at path, from the

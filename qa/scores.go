@@ -92,8 +92,10 @@ type ImportResult struct {
 // A review whose dispute was accepted keeps its rescore: a version dated
 // after the resolution is skipped if scored like any version the lake
 // holds, and a problem otherwise (it changes by another dispute). A
-// ledger (cfg.Ledger) that is missing or not a ledger is a
-// *fielderr.Error of field "ledger", found before anything is written.
+// ledger (cfg.Ledger) that is missing or not a ledger, or that sampled
+// none of the reviews' conversations (the wrong ledger, or files of another
+// lake's packets), is a *fielderr.Error of field "ledger", found before
+// anything is written.
 func Import(ctx context.Context, cfg ImportConfig) (ImportResult, error) {
 	var res ImportResult
 	if err := cfg.Validate(); err != nil {
@@ -148,6 +150,11 @@ func Import(ctx context.Context, cfg ImportConfig) (ImportResult, error) {
 	if res.Read == 0 {
 		return res, fmt.Errorf("qa: import: %w; nothing was imported: %s (fill in the rating of each category, save the file, and import it again)",
 			ErrNoReviews, strings.Join(empty, "; "))
+	}
+	if cfg.Ledger != "" {
+		if err := led.matches(cfg.Ledger, incoming, log); err != nil {
+			return res, fmt.Errorf("qa: import: %w", fielderr.New("ledger", "%w; nothing was imported", err))
+		}
 	}
 	for _, e := range empty {
 		// The other files' reviews are stored; this one may be the wrong file.

@@ -7,9 +7,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -349,6 +351,76 @@ func TestImportSpreadsheet(t *testing.T) {
 	}
 }
 
+// TestImportSpreadsheetSaves: a template saved by a spreadsheet with a UTF-8
+// byte order mark (Excel's "CSV UTF-8"), or with semicolons or tabs between
+// cells (Excel where the comma is the decimal mark), imports as the comma
+// file does; both used to be refused with "column missing" on every column.
+func TestImportSpreadsheetSaves(t *testing.T) {
+	// A comment holding every separator, so each save quotes it its own way.
+	lines := sheet(t, "bob", "5", "NA", "0")
+	lines[1] = strings.Replace(lines[1], ",5,,", `,5,"fixed it; quickly, well",`, 1)
+	var records [][]string
+	for _, l := range lines {
+		rec, err := csv.NewReader(strings.NewReader(l)).Read()
+		if err != nil {
+			t.Fatal(err)
+		}
+		records = append(records, rec)
+	}
+	save := func(bom string, comma rune) []byte {
+		var buf bytes.Buffer
+		buf.WriteString(bom)
+		w := csv.NewWriter(&buf)
+		w.Comma = comma
+		if err := w.WriteAll(records); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	stored := func(data []byte) ([]lake.ReviewRow, error) {
+		path := filepath.Join(t.TempDir(), "scores.csv")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		saved := time.Date(2026, 3, 23, 14, 5, 6, 0, time.UTC)
+		if err := os.Chtimes(path, saved, saved); err != nil {
+			t.Fatal(err)
+		}
+		root := newLake(t)
+		if _, err := importFiles(t, root, path); err != nil {
+			return nil, err
+		}
+		rows := storedRows(t, root)
+		for i := range rows {
+			rows[i].Source, rows[i].RecordedAt = "", time.Time{}
+		}
+		return rows, nil
+	}
+	want, err := stored(save("", ','))
+	if err != nil || len(want) != 1 || want[0].Ratings[0].Comment != "fixed it; quickly, well" {
+		t.Fatalf("the comma file: %+v, %v", want, err)
+	}
+	for _, tt := range []struct {
+		name  string
+		bom   string
+		comma rune
+	}{
+		{"byte order mark", "\ufeff", ','},
+		{"semicolons", "", ';'},
+		{"byte order mark and semicolons", "\ufeff", ';'},
+		{"tabs", "", '\t'},
+	} {
+		got, err := stored(save(tt.bom, tt.comma))
+		if err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+			continue
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: stored %+v, want %+v as from the comma file", tt.name, got, want)
+		}
+	}
+}
+
 // TestImportNoReviews: scores files that hold no review at all (an empty
 // file, a template nobody filled in) are an error wrapping ErrNoReviews
 // that names each file and its unfilled reviews, and nothing is written
@@ -527,6 +599,57 @@ func TestImportMarksLedger(t *testing.T) {
 	}
 	if got := rows[1][8:]; !slices.Equal(got, []string{"sampled", "0", ""}) {
 		t.Errorf("c-2: %v, want sampled only", got)
+	}
+}
+
+// TestImportLedgerMustMatch: a ledger that sampled none of the reviews'
+// conversations in their runs (another packet folder's, or the ledger of
+// another lake's packets) is an error naming the ledger field, and nothing
+// is written; it used to store every review and mark "0 rows reviewed".
+// Reviews some of which the ledger sampled are stored, with a warning
+// naming how many it did not.
+func TestImportLedgerMustMatch(t *testing.T) {
+	dir := t.TempDir()
+	head := "run,sampled_at,conversation_id,agent_id,reason,seed\n"
+	file := writeFile(t, dir, "a.jsonl", scoreLine(t, nil),
+		scoreLine(t, func(m map[string]any) { m["review_id"], m["conversation_id"] = "rv-2", "c-2" }))
+	for _, tt := range []struct {
+		name, ledger, want string
+	}{
+		{"another run", head + "2026-03-21-7,2026-03-21T08:00:00Z,c-1,ana,random,7\n", "2026-03-20-7 (not in the ledger)"},
+		{"the run's other conversations", head + "2026-03-20-7,2026-03-20T08:00:00Z,c-9,ana,random,7\n", "(their runs: 2026-03-20-7)"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			root := newLake(t)
+			path := filepath.Join(t.TempDir(), "ledger.csv")
+			if err := os.WriteFile(path, []byte(tt.ledger), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := Import(context.Background(), ImportConfig{Lake: root, Files: []string{file}, Settings: testSettings(), Ledger: path, Now: fixtureNow})
+			var fe *fielderr.Error
+			if !errors.As(err, &fe) || fe.Field != "ledger" || !strings.Contains(err.Error(), "sampled none of the conversations of the 2 reviews") ||
+				!strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "nothing was imported") {
+				t.Errorf("import: %v; want a ledger field error saying it sampled none of them, %q, and that nothing was imported", err, tt.want)
+			}
+			if rows := storedRows(t, root); len(rows) != 0 {
+				t.Errorf("%d reviews stored, want none", len(rows))
+			}
+			if b, err := os.ReadFile(path); err != nil || string(b) != tt.ledger {
+				t.Errorf("the ledger now holds %q (%v)", b, err)
+			}
+		})
+	}
+
+	root := newLake(t)
+	path := writeFile(t, dir, "ledger.csv", strings.TrimSuffix(head, "\n"), "2026-03-20-7,2026-03-20T08:00:00Z,c-1,ana,random,7")
+	var logged bytes.Buffer
+	res, err := Import(context.Background(), ImportConfig{Lake: root, Files: []string{file}, Settings: testSettings(), Ledger: path, Now: fixtureNow,
+		Log: slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	if err != nil || res.Stored != 2 || res.LedgerRows != 1 {
+		t.Fatalf("import with one of two conversations in the ledger: %+v, %v; want both stored, one row reviewed", res, err)
+	}
+	if !strings.Contains(logged.String(), "level=WARN") || !strings.Contains(logged.String(), "reviews=1 of=2") || !strings.Contains(logged.String(), `first="a.jsonl line 2"`) {
+		t.Errorf("log %q, want a warning that 1 of 2 reviews is not in the ledger, naming its line", logged.String())
 	}
 }
 

@@ -1,6 +1,7 @@
 package qa
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/csv"
@@ -86,14 +87,28 @@ func sheetReviewID(run, conversationID, reviewer string) string {
 	return "sheet-" + hex.EncodeToString(sum[:8])
 }
 
-// parseCSV reads a filled-in scores template. Rows are grouped into
+// parseCSV reads a filled-in scores template, with or without a UTF-8 byte
+// order mark, its cells separated as its header says (templateComma). Rows are grouped into
 // reviews by run, conversation and reviewer; a group with no rating and no
 // comment is a review not made yet and is skipped. Every cell is read
 // through csvsafe.Unescape, as the template wrote it. reviewedAt dates the
 // reviews (the file's modification time: when the sheet was last saved).
 // unfilled counts the reviews skipped as not made yet.
 func (s scorecards) parseCSV(r io.Reader, source string, reviewedAt time.Time) (rows []lake.ReviewRow, unfilled int, probs []Problem) {
-	cr := csv.NewReader(r)
+	br := bufio.NewReader(r)
+	// Excel's "CSV UTF-8" starts the file with a byte order mark, as the
+	// event importers accept it.
+	if bom, _ := br.Peek(len(utf8BOM)); string(bom) == utf8BOM {
+		if _, err := br.Discard(len(utf8BOM)); err != nil {
+			return nil, 0, []Problem{{File: source, Line: 1, Msg: "read: " + err.Error()}}
+		}
+	}
+	first, err := br.ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, 0, []Problem{{File: source, Line: 1, Msg: "read: " + err.Error()}}
+	}
+	cr := csv.NewReader(io.MultiReader(strings.NewReader(first), br))
+	cr.Comma = templateComma(first)
 	cr.FieldsPerRecord = -1
 	head, err := cr.Read()
 	if errors.Is(err, io.EOF) {
@@ -104,7 +119,7 @@ func (s scorecards) parseCSV(r io.Reader, source string, reviewedAt time.Time) (
 	}
 	col := map[string]int{}
 	for i, h := range head {
-		col[strings.TrimSpace(csvsafe.Unescape(h))] = i
+		col[columnName(h)] = i
 	}
 	for _, name := range templateRequired {
 		if _, ok := col[name]; !ok {
@@ -173,6 +188,37 @@ func (s scorecards) parseCSV(r io.Reader, source string, reviewedAt time.Time) (
 		}
 	}
 	return rows, unfilled, probs
+}
+
+// utf8BOM is the byte order mark spreadsheets start a "CSV UTF-8" file with.
+const utf8BOM = "\ufeff"
+
+// templateComma is the cell separator of a scores template whose header
+// line is header: a comma, or the semicolon or tab a spreadsheet saves CSV
+// with where the comma is the decimal mark (Excel in most European
+// locales), when the line holds the template's columns separated by it. No
+// column name holds either, so the header tells the separator unambiguously.
+func templateComma(header string) rune {
+	for _, sep := range []rune{',', ';', '\t'} {
+		cr := csv.NewReader(strings.NewReader(header))
+		cr.Comma = sep
+		names, err := cr.Read()
+		if err != nil {
+			continue
+		}
+		for i, n := range names {
+			names[i] = columnName(n)
+		}
+		if !slices.ContainsFunc(templateRequired, func(c string) bool { return !slices.Contains(names, c) }) {
+			return sep
+		}
+	}
+	return ','
+}
+
+// columnName is a template header cell as the column's name.
+func columnName(cell string) string {
+	return strings.TrimSpace(csvsafe.Unescape(cell))
 }
 
 // sheetReview assembles the rows of one reviewer's review of one

@@ -416,7 +416,10 @@ Example:
   parley qa resolve --lake lake --review rv-1f3a9c0d5e6b7a81 --reject --by lead-maria`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if accept == reject {
+			switch {
+			case accept && reject:
+				return usageErrorf("qa resolve: give --accept or --reject, not both")
+			case !accept && !reject:
 				return usageErrorf("qa resolve: give --accept or --reject")
 			}
 			cfg.Accept = accept

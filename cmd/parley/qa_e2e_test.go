@@ -478,6 +478,7 @@ func TestQACommandUsage(t *testing.T) {
 		{[]string{"qa", "import", "--lake", lakeDir}, []string{"give at least one scores file"}},
 		{[]string{"qa", "dispute", "--lake", lakeDir}, []string{"--review: required", "--by: required", "--reason: required"}},
 		{[]string{"qa", "resolve", "--lake", lakeDir, "--review", "rv-1", "--by", "lead"}, []string{"give --accept or --reject"}},
+		{[]string{"qa", "resolve", "--lake", lakeDir, "--review", "rv-1", "--by", "lead", "--accept", "--reject"}, []string{"give --accept or --reject, not both"}},
 		{[]string{"qa", "resolve", "--lake", lakeDir, "--review", "rv-1", "--by", "lead", "--accept"}, []string{"--rescore: an accepted dispute changes the review"}},
 		{[]string{"qa", "sample", "--db", "w.duckdb", "--out", lakeDir, "--reviewers", "ana", "--calibration", "2"}, []string{"calibration: 2 conversations need at least two reviewers"}},
 		// Zero used to mean the default: --size 0 sampled 50 conversations.
@@ -593,6 +594,21 @@ func TestQAImportLedgerFlag(t *testing.T) {
 	for path := range treeOf(t, lakeDir) {
 		if !strings.HasSuffix(path, ".lock") {
 			t.Errorf("the refused import wrote %s", path)
+		}
+	}
+
+	// Another packet folder's ledger: not one of the reviews' conversations is in it.
+	other := filepath.Join(dir, "other-ledger.csv")
+	if err := os.WriteFile(other, []byte("run,sampled_at,conversation_id,agent_id,reason,seed\n2026-03-20-9,2026-03-20T08:00:00Z,c-7,ana,random,9\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = cli(strings.NewReader(""), "qa", "import", "--lake", lakeDir, "--ledger", other, scores)
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "qa import: --ledger: "+other+" sampled none of the conversations") || !strings.Contains(err.Error(), "nothing was imported") {
+		t.Errorf("qa import --ledger %s: %v; want a usage error naming --ledger, saying it sampled none of them and nothing was imported", other, err)
+	}
+	for path := range treeOf(t, lakeDir) {
+		if !strings.HasSuffix(path, ".lock") {
+			t.Errorf("the import into another ledger wrote %s", path)
 		}
 	}
 

@@ -251,8 +251,11 @@ func runAll(ctx context.Context, s *config.Config, p paths, listen string, log *
 			return usageErrorf("run: run.qa.schedule: %w", err)
 		}
 		if err := r.Add(runner.Stage{Name: "qa", Schedule: sched, Location: s.Location(), Run: func(ctx context.Context) error {
+			// Each firing samples its own run, named by the time it was due (a Schedule
+			// stage's context always holds it; a retry gets the same one and redoes that run).
+			at, _ := runner.ScheduledAt(ctx)
 			res, err := qa.Sample(ctx, qa.Config{DB: p.DB, Out: p.QA, Size: q.Size, PerAgent: q.PerAgent,
-				Reviewers: q.Reviewers, Calibration: q.Calibration, Settings: s, Log: log})
+				Reviewers: q.Reviewers, Calibration: q.Calibration, Seed: firingSeed(at), Now: at, Settings: s, Log: log})
 			if errors.Is(err, qa.ErrNoConversations) {
 				// Nothing to review yet (a new operation, or conversations all of today, which
 				// is not complete): no packet is written, and no failure to retry.
@@ -345,4 +348,18 @@ func cmpDuration(d, def time.Duration) time.Duration {
 		return d
 	}
 	return def
+}
+
+// firingSeed is the seed of the QA sample of a run.qa.schedule firing due
+// at at: its local time as the number YYYYMMDDHHMMSS (2026-03-20 06:00 is
+// 20260320060000). With qa sample's default seed, the run date, every
+// firing of a day would be the same run (<date>-<seed>): the second one a
+// rerun of the first, refused as soon as the data changed its period or
+// picks (qa.ErrOtherOptions, qa.ErrRerunDiffers) and retried all day. Its
+// own seed makes each firing its own sample, skipping what the earlier ones
+// sampled, and reproducible from its folder name (--date and --seed).
+func firingSeed(at time.Time) uint64 {
+	y, mo, d := at.Date()
+	h, mi, sec := at.Clock()
+	return uint64(y)*1e10 + uint64(mo)*1e8 + uint64(d)*1e6 + uint64(h)*1e4 + uint64(mi)*1e2 + uint64(sec)
 }

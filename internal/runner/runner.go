@@ -187,17 +187,35 @@ func (r *Runner) Run(ctx context.Context) error {
 	return nil
 }
 
+// scheduledKey is the context key of ScheduledAt.
+type scheduledKey struct{}
+
+// ScheduledAt returns, in the context a Schedule stage's Run is called
+// with, the time the schedule named for this run, in the stage's Location;
+// the retries of a failed run get the same time, so a stage can name what
+// it makes after it and a retry redoes the same run. ok is false in the
+// context of other stages.
+func ScheduledAt(ctx context.Context) (at time.Time, ok bool) {
+	at, ok = ctx.Value(scheduledKey{}).(time.Time)
+	return at, ok
+}
+
 // loop runs one stage on its schedule until ctx ends.
 func (r *Runner) loop(ctx context.Context, st *stage) {
 	first := true
 	for {
-		if !r.wait(ctx, st, first) {
+		due, ok := r.wait(ctx, st, first)
+		if !ok {
 			return
 		}
 		first = false
+		runCtx := ctx
+		if st.Schedule != nil {
+			runCtx = context.WithValue(ctx, scheduledKey{}, due)
+		}
 		// A failed run is tried again after a backoff until it succeeds,
 		// whatever its schedule; a continuous stage is started again.
-		for !r.once(ctx, st) || st.Continuous {
+		for !r.once(runCtx, st) || st.Continuous {
 			if !sleep(ctx, r.backoff(st)) {
 				return
 			}
@@ -205,32 +223,34 @@ func (r *Runner) loop(ctx context.Context, st *stage) {
 	}
 }
 
-// wait blocks until the stage is due, and reports false when ctx ended first.
-func (r *Runner) wait(ctx context.Context, st *stage, first bool) bool {
+// wait blocks until the stage is due, and reports false when ctx ended
+// first; due is the time a Schedule stage's schedule named.
+func (r *Runner) wait(ctx context.Context, st *stage, first bool) (due time.Time, ok bool) {
 	switch {
 	case st.Continuous:
-		return ctx.Err() == nil
+		return due, ctx.Err() == nil
 	case st.Every > 0:
 		if first {
-			return ctx.Err() == nil
+			return due, ctx.Err() == nil
 		}
 		r.mu.Lock()
 		started := st.lastOK.Add(-st.lastDur)
 		r.mu.Unlock()
-		return sleep(ctx, started.Add(st.Every).Sub(r.cfg.Now()))
+		return due, sleep(ctx, started.Add(st.Every).Sub(r.cfg.Now()))
 	case st.Schedule != nil:
 		loc := st.Location
 		if loc == nil {
 			loc = time.UTC
 		}
 		now := r.cfg.Now()
-		return sleep(ctx, st.Schedule.Next(now.In(loc)).Sub(now))
+		due = st.Schedule.Next(now.In(loc))
+		return due, sleep(ctx, due.Sub(now))
 	default:
 		select {
 		case <-st.trigger:
-			return true
+			return due, true
 		case <-ctx.Done():
-			return false
+			return due, false
 		}
 	}
 }

@@ -6,7 +6,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -200,6 +202,72 @@ func TestAfterAndSchedule(t *testing.T) {
 	if n := reports.Load(); n < 1 || n > 3 {
 		t.Errorf("%d reports after 3 successful builds, want 1 to 3", n)
 	}
+}
+
+// TestScheduledAt: a Schedule stage's Run learns the time its schedule
+// named, and the retry of a failed run the same time (so it redoes that
+// run); other stages' contexts have none.
+func TestScheduledAt(t *testing.T) {
+	r, _ := newRunner(t)
+	tokyo := time.FixedZone("JST", 9*3600)
+	sched := &recordingSchedule{}
+	var mu sync.Mutex
+	var got []time.Time
+	var everyOK atomic.Bool
+	everyOK.Store(true)
+	must(t, r.Add(Stage{Name: "qa", Schedule: sched, Location: tokyo, Run: func(ctx context.Context) error {
+		at, ok := ScheduledAt(ctx)
+		mu.Lock()
+		defer mu.Unlock()
+		if !ok {
+			return errors.New("no scheduled time")
+		}
+		got = append(got, at)
+		if len(got)%2 == 1 {
+			return errors.New("every first attempt fails")
+		}
+		return nil
+	}}))
+	must(t, r.Add(Stage{Name: "build", Every: time.Millisecond, Run: func(ctx context.Context) error {
+		if _, ok := ScheduledAt(ctx); ok {
+			everyOK.Store(false)
+		}
+		return nil
+	}}))
+	stop := start(t, r)
+	eventually(t, "two scheduled runs, each retried once", func() bool { mu.Lock(); defer mu.Unlock(); return len(got) >= 4 })
+	must(t, stop())
+	mu.Lock()
+	defer mu.Unlock()
+	named := sched.named()
+	for i, at := range got[:4] {
+		if want := named[i/2]; !at.Equal(want) || at.Location() != tokyo {
+			t.Errorf("call %d: scheduled at %s, want %s (the schedule's time for run %d) in %s", i, at, want, i/2+1, tokyo)
+		}
+	}
+	if !everyOK.Load() {
+		t.Error("an Every stage's context has a scheduled time")
+	}
+}
+
+// recordingSchedule fires every millisecond and records the times it named.
+type recordingSchedule struct {
+	mu    sync.Mutex
+	times []time.Time
+}
+
+func (s *recordingSchedule) Next(t time.Time) time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	next := t.Add(time.Millisecond)
+	s.times = append(s.times, next)
+	return next
+}
+
+func (s *recordingSchedule) named() []time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.times)
 }
 
 // TestContinuousStageRestarted: a continuous stage that stops (with or
