@@ -87,8 +87,10 @@ the audit log is _audit/audit.jsonl in the bucket.`,
 			if cfg.Customer == "" {
 				return usageErrorf("erase: --customer is required (the customer's actor ID)")
 			}
-			if !loc.bucket() && !loc.isDir() {
-				return usageErrorf("erase: --lake %s: not a directory", cfg.Lake)
+			if !loc.bucket() {
+				if err := lakeFolder(cfg.Lake); err != nil {
+					return err
+				}
 			}
 			for _, out := range cfg.Outputs {
 				if _, err := os.Stat(out); err != nil {

@@ -33,7 +33,7 @@ func TestEraseRetentionCommands(t *testing.T) {
 	}{
 		{[]string{"erase", "--customer", "cust-1"}, "--lake is required"},
 		{[]string{"erase", "--lake", lakeDir}, "--customer is required"},
-		{[]string{"erase", "--lake", filepath.Join(lakeDir, "nope"), "--customer", "x"}, "not a directory"},
+		{[]string{"erase", "--lake", filepath.Join(lakeDir, "nope"), "--customer", "x"}, "does not exist"},
 		// A customer ID no event has: a mistyped data-subject request must not look done.
 		{[]string{"erase", "--lake", lakeDir, "--customer", "cust-100", "--conversations"}, `no event, dead letter or QA review in the lake has the customer ID "cust-100"`},
 		{[]string{"erase", "--lake", lakeDir, "--customer", "cust-100"}, "did you mean cust-1 or cust-10 or cust-11 or cust-12?"},

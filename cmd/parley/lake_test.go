@@ -134,9 +134,11 @@ func lakeRows(t *testing.T, dir, glob string) int64 {
 	return n
 }
 
-// TestLakeFolderErrors: lake status and retention say when --lake does not
-// exist, is a file, or is the folder above the lake (did you mean …?),
-// as usage errors; an empty folder is an empty lake.
+// TestLakeFolderErrors: lake status, retention and erase say when --lake
+// does not exist, is a file, or is the folder above the lake (did you mean
+// …?), as usage errors; an empty folder is an empty lake. (Erase said "not
+// a directory" of a folder that does not exist, and erased nothing from the
+// folder above the lake without a word.)
 func TestLakeFolderErrors(t *testing.T) {
 	dir := t.TempDir()
 	lakeDir := filepath.Join(dir, "lake")
@@ -153,12 +155,12 @@ func TestLakeFolderErrors(t *testing.T) {
 		{file, "--lake " + file + " is not a directory"},
 		{dir, "--lake " + dir + " holds no lake, but " + lakeDir + " does: did you mean --lake " + lakeDir + "?"},
 	}
-	for _, command := range [][]string{{"lake", "status"}, {"retention", "--keep", "400d", "--dry-run"}} {
+	for _, command := range [][]string{{"lake", "status"}, {"retention", "--keep", "400d", "--dry-run"}, {"erase", "--customer", "cust-1", "--dry-run"}} {
 		for _, c := range cases {
 			_, err := parley(t, append(command, "--lake", c.root)...)
-			want := command[0] + " " + command[1] + ": " + c.want
-			if command[0] == "retention" {
-				want = "retention: " + c.want
+			want := command[0] + ": " + c.want
+			if command[0] == "lake" {
+				want = "lake status: " + c.want
 			}
 			var ue usageError
 			if !errors.As(err, &ue) || err.Error() != want {
