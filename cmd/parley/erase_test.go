@@ -227,7 +227,7 @@ func TestEraseAlsoOutputs(t *testing.T) {
 	reportStillHolds("the lake holds the customer")
 
 	before := tree()
-	out := must("erase", "--lake", lakeDir, "--customer", "cust-10", "--dry-run", "--also-outputs", qaDir, "--also-outputs", exportDir)
+	out := must("erase", "--lake", lakeDir, "--customer", "cust-10", "--dry-run", "--also-outputs", qaDir, "--also-outputs", exportDir, "-v")
 	if !strings.Contains(out, "0 still holding the customer") || !maps.Equal(tree(), before) {
 		t.Errorf("dry run changed outputs, or found files it could not rewrite:\n%s", out)
 	}
