@@ -113,7 +113,7 @@ Example:
 	f.StringVar(&configPath, "config", "", "parley.yaml with the run section (required)")
 	f.StringVar(&lakeFlag, "lake", "", "lake folder (default: the lake key of parley.yaml)")
 	f.StringVar(&listen, "listen", "", "address of /healthz, /readyz and /metrics (default: run.listen, else "+config.DefaultRunListen+"); e.g. 127.0.0.1:9464")
-	verboseFlag(f, &verbose, "every stage started and done, and what it wrote")
+	verboseFlag(f, &verbose, "each stage's start, end and output")
 	return cmd
 }
 
