@@ -55,7 +55,8 @@ type runningCmd struct {
 }
 
 // startCmd runs the CLI with args in-process and waits for it to say the
-// URL it serves at (run: "at http://...", serve's log: url=http://...).
+// URL it serves at (run's "serving health and metrics at http://...",
+// serve's log url=http://...).
 func startCmd(t *testing.T, args ...string) *runningCmd {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -81,7 +82,10 @@ func startCmd(t *testing.T, args ...string) *runningCmd {
 		return result
 	}
 	t.Cleanup(func() { rc.stop() }) //nolint:errcheck // the tests check it themselves
-	re := regexp.MustCompile(`(?:url=| at )(https?://[0-9.:]+)`)
+	re := regexp.MustCompile(`url=(https?://[0-9.:]+)`)
+	if args[0] == "run" {
+		re = regexp.MustCompile(`(?m)^serving health and metrics at (http://[0-9.:]+);`)
+	}
 	eventually(t, "parley "+args[0]+" to listen", func() bool {
 		select {
 		case err := <-done:
