@@ -64,10 +64,14 @@ type Config struct {
 	JoinTimeout time.Duration
 	// Dialer connects to the brokers (TLS, SASL); nil means plain TCP.
 	Dialer *kafka.Dialer
-	// Log receives progress and problems; nil discards them.
+	// Log receives each step and problems; nil discards them.
 	Log *slog.Logger
-	// ProgressEvery is the interval of the progress log line.
+	// ProgressEvery is the interval of the progress line.
 	ProgressEvery time.Duration
+	// Progress, when set, receives the progress line (read rate, lag per
+	// partition, totals) for a person watching, in words, instead of Log
+	// at INFO. It may be called from another goroutine than Run's.
+	Progress func(line string)
 	// Metrics, if set, is updated as Run goes (see NewMetrics).
 	Metrics *Metrics
 	// Resets says what to do with a partition whose lake checkpoint stands

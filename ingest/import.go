@@ -168,7 +168,7 @@ type NothingImportedError struct {
 
 func (e *NothingImportedError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "ingest: import %s: NOTHING IMPORTED (no events, no dead letters written): ", e.Input)
+	fmt.Fprintf(&b, "import %s: NOTHING IMPORTED (no events, no dead letters written): ", e.Input)
 	if e.Stopped {
 		fmt.Fprintf(&b, "none of its first %d records was valid, so reading stopped there", e.Read)
 	} else {
@@ -246,7 +246,7 @@ func Import(ctx context.Context, cfg ImportConfig) (ImportStats, error) {
 	start := time.Now()
 	var total ImportStats
 	if err := cfg.Validate(); err != nil {
-		return total, fmt.Errorf("ingest: import config: %w", err)
+		return total, fmt.Errorf("import: config: %w", err)
 	}
 	log := cfg.Log
 	if log == nil {
@@ -361,7 +361,7 @@ func openInput(cfg ImportConfig, input string) (io.Reader, *inputSum, func(), er
 	} else {
 		f, err := os.Open(input)
 		if err != nil {
-			return nil, nil, nil, fmt.Errorf("ingest: import: %w", err) // os.Open names the file
+			return nil, nil, nil, fmt.Errorf("import: %w", err) // os.Open names the file
 		}
 		r, closeInput = f, func() { f.Close() } //nolint:errcheck // only read from
 
@@ -372,11 +372,11 @@ func openInput(cfg ImportConfig, input string) (io.Reader, *inputSum, func(), er
 		if pos, err := s.Seek(0, io.SeekCurrent); err == nil && pos == 0 {
 			if _, err := io.Copy(sum, s); err != nil {
 				closeInput()
-				return nil, nil, nil, fmt.Errorf("ingest: import: hash %s: %w", input, err)
+				return nil, nil, nil, fmt.Errorf("import: hash %s: %w", input, err)
 			}
 			if _, err := s.Seek(0, io.SeekStart); err != nil {
 				closeInput()
-				return nil, nil, nil, fmt.Errorf("ingest: import: rewind %s: %w", input, err)
+				return nil, nil, nil, fmt.Errorf("import: rewind %s: %w", input, err)
 			}
 			sum.done = true
 			return r, sum, closeInput, nil
@@ -413,7 +413,7 @@ func newInputSum(f importers.Format) (*inputSum, error) {
 		// however its YAML was laid out.
 		b, err := json.Marshal(f)
 		if err != nil {
-			return nil, fmt.Errorf("ingest: import: describe the format %T: %w", f, err)
+			return nil, fmt.Errorf("import: describe the format %T: %w", f, err)
 		}
 		fmt.Fprintf(s.h, "%T %s\n", f, b) // not the input's bytes: not in head
 	}
@@ -424,7 +424,7 @@ func newInputSum(f importers.Format) (*inputSum, error) {
 // reading it, so the sum covers every byte.
 func (s *inputSum) finish(r io.Reader) error {
 	if _, err := io.Copy(io.Discard, r); err != nil { // r tees into s
-		return fmt.Errorf("ingest: import: hash the rest of the input: %w", err)
+		return fmt.Errorf("import: hash the rest of the input: %w", err)
 	}
 	s.done = true
 	return nil
@@ -461,7 +461,7 @@ func readImportRecord(root, source, sum string) (importRecord, bool, error) {
 		err = json.Unmarshal(b, &rec)
 	}
 	if err != nil {
-		return rec, false, fmt.Errorf("ingest: import: read record %s: %w", path, err)
+		return rec, false, fmt.Errorf("import: read record %s: %w", path, err)
 	}
 	return rec, true, nil
 }
@@ -501,7 +501,7 @@ func (imp *importer) flush() error {
 	}
 	files, err := b.writeTemp(imp.root, &imp.fs)
 	if err != nil {
-		return fmt.Errorf("ingest: import %s lines %d-%d: %w", imp.input, b.first, b.last, err)
+		return fmt.Errorf("import %s lines %d-%d: %w", imp.input, b.first, b.last, err)
 	}
 	for range files {
 		imp.ranges = append(imp.ranges, [2]int64{b.first, b.last})
@@ -563,13 +563,13 @@ func (imp *importer) publish(sum string) (rec importRecord, found bool, err erro
 	for _, top := range []string{lake.EventsDir, lake.DeadLetterDir} {
 		m, err := filepath.Glob(filepath.Join(root, top, "date=*", prefix+"*"+lake.ParquetExt))
 		if err != nil {
-			return rec, false, fmt.Errorf("ingest: import: list earlier files of %s: %w", imp.input, err)
+			return rec, false, fmt.Errorf("import: list earlier files of %s: %w", imp.input, err)
 		}
 		stale = append(stale, m...)
 	}
 	for _, p := range stale {
 		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return rec, false, fmt.Errorf("ingest: import: remove %s, left by an unfinished import of %s: %w", p, imp.input, err)
+			return rec, false, fmt.Errorf("import: remove %s, left by an unfinished import of %s: %w", p, imp.input, err)
 		}
 	}
 	if len(stale) > 0 {
@@ -583,18 +583,18 @@ func (imp *importer) publish(sum string) (rec importRecord, found bool, err erro
 	for i, f := range imp.fs.files {
 		f.SetName(lake.ImportFileName(source, sum, imp.ranges[i][0], imp.ranges[i][1]))
 		if rec.Files[i], err = filepath.Rel(root, f.Path()); err != nil {
-			return rec, false, fmt.Errorf("ingest: import: %w", err)
+			return rec, false, fmt.Errorf("import: %w", err)
 		}
 	}
 	if err := imp.fs.publish(); err != nil {
-		return rec, false, fmt.Errorf("ingest: import %s: %w", imp.input, err)
+		return rec, false, fmt.Errorf("import %s: %w", imp.input, err)
 	}
 	b, err := json.MarshalIndent(rec, "", "  ")
 	if err != nil {
-		return rec, false, fmt.Errorf("ingest: import: encode record: %w", err)
+		return rec, false, fmt.Errorf("import: encode record: %w", err)
 	}
 	if err := writeFileAtomic(lake.ImportRecordPath(root, source, sum), append(b, '\n')); err != nil {
-		return rec, false, fmt.Errorf("ingest: import %s: its files are published but its record is not, so the next import of it replaces them: %w", imp.input, err)
+		return rec, false, fmt.Errorf("import %s: its files are published but its record is not, so the next import of it replaces them: %w", imp.input, err)
 	}
 	return rec, false, nil
 }
@@ -618,14 +618,14 @@ func (imp *importer) jsonLines(ctx context.Context, r io.Reader) error {
 	lr := lineReader{r: bufio.NewReaderSize(r, 1<<20)}
 	for lineNo := int64(1); ; lineNo++ {
 		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("ingest: import %s: %w", imp.input, err)
+			return fmt.Errorf("import %s: %w", imp.input, err)
 		}
 		line, size, err := lr.next()
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("ingest: import: read %s line %d: %w", imp.input, lineNo, err)
+			return fmt.Errorf("import: read %s line %d: %w", imp.input, lineNo, err)
 		}
 		now := time.Now()
 		switch {
@@ -658,24 +658,24 @@ func (imp *importer) jsonLines(ctx context.Context, r io.Reader) error {
 func (imp *importer) records(ctx context.Context, r io.Reader) (err error) {
 	rd, err := imp.cfg.Format.Open(r)
 	if err != nil {
-		return fmt.Errorf("ingest: import %s: %w", imp.input, err)
+		return fmt.Errorf("import %s: %w", imp.input, err)
 	}
 	defer func() {
 		if cerr := rd.Close(); cerr != nil && err == nil {
-			err = fmt.Errorf("ingest: import %s: %w", imp.input, cerr)
+			err = fmt.Errorf("import %s: %w", imp.input, cerr)
 		}
 	}()
 	b := imp.b
 	for {
 		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("ingest: import %s: %w", imp.input, err)
+			return fmt.Errorf("import %s: %w", imp.input, err)
 		}
 		rec, err := rd.Next()
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("ingest: import %s: %w", imp.input, err)
+			return fmt.Errorf("import %s: %w", imp.input, err)
 		}
 		imp.st.Read++
 		now := time.Now()

@@ -47,7 +47,7 @@ func openImportTarget(ctx context.Context, cfg ImportConfig, log *slog.Logger) (
 	}
 	scratch, err := os.MkdirTemp("", "parley-import-")
 	if err != nil {
-		return nil, fmt.Errorf("ingest: import: scratch folder: %w", err)
+		return nil, fmt.Errorf("import: scratch folder: %w", err)
 	}
 	return &bucketImport{b: b, scratch: scratch, log: log}, nil
 }
@@ -102,7 +102,7 @@ func (bi *bucketImport) record(ctx context.Context, source, sum string) (importR
 		err = json.Unmarshal(raw, &rec)
 	}
 	if err != nil {
-		return rec, false, fmt.Errorf("ingest: import: read record %s: %w", key, err)
+		return rec, false, fmt.Errorf("import: read record %s: %w", key, err)
 	}
 	if rec.Staged != "" {
 		if err := bi.finish(ctx, source, sum, rec, etag); err != nil {
@@ -114,16 +114,16 @@ func (bi *bucketImport) record(ctx context.Context, source, sum string) (importR
 
 func (bi *bucketImport) finish(ctx context.Context, source, sum string, rec importRecord, etag string) error {
 	if err := lake.RollForward(ctx, bi.b, importStaging(source, sum, rec.Staged), rec.Files); err != nil {
-		return fmt.Errorf("ingest: import: %w", err)
+		return fmt.Errorf("import: %w", err)
 	}
 	rec.Staged = ""
 	raw, err := json.MarshalIndent(rec, "", "  ")
 	if err != nil {
-		return fmt.Errorf("ingest: import: encode record: %w", err)
+		return fmt.Errorf("import: encode record: %w", err)
 	}
 	_, err = bi.b.PutBytes(ctx, importRecordKey(source, sum), append(raw, '\n'), objstore.Condition{IfMatch: etag})
 	if err != nil && !errors.Is(err, objstore.ErrPrecondition) { // settled by another import meanwhile: fine
-		return fmt.Errorf("ingest: import: settle record: %w", err)
+		return fmt.Errorf("import: settle record: %w", err)
 	}
 	return nil
 }
@@ -143,16 +143,16 @@ func (bi *bucketImport) publish(ctx context.Context, imp *importer, sum string) 
 	for i, f := range imp.fs.files {
 		rel, err := filepath.Rel(bi.scratch, filepath.Join(filepath.Dir(f.Path()), lake.ImportFileName(source, sum, imp.ranges[i][0], imp.ranges[i][1])))
 		if err != nil {
-			return rec, false, fmt.Errorf("ingest: import: %w", err)
+			return rec, false, fmt.Errorf("import: %w", err)
 		}
 		rec.Files[i] = lake.Key(rel)
 		if _, err := bi.b.PutFile(ctx, staged+rec.Files[i], f.Name(), objstore.Condition{}); err != nil {
-			return rec, false, errors.Join(fmt.Errorf("ingest: import %s: stage %s: %w", imp.input, rec.Files[i], err), unstage(bi.b, staged, rec.Files[:i+1]))
+			return rec, false, errors.Join(fmt.Errorf("import %s: stage %s: %w", imp.input, rec.Files[i], err), unstage(bi.b, staged, rec.Files[:i+1]))
 		}
 	}
 	raw, err := json.MarshalIndent(rec, "", "  ")
 	if err != nil {
-		return rec, false, fmt.Errorf("ingest: import: encode record: %w", err)
+		return rec, false, fmt.Errorf("import: encode record: %w", err)
 	}
 	etag, err := bi.b.PutBytes(ctx, importRecordKey(source, sum), append(raw, '\n'), objstore.Condition{IfAbsent: true})
 	if errors.Is(err, objstore.ErrPrecondition) {
@@ -163,10 +163,10 @@ func (bi *bucketImport) publish(ctx context.Context, imp *importer, sum string) 
 		return bi.record(ctx, source, sum)
 	}
 	if err != nil {
-		return rec, false, fmt.Errorf("ingest: import %s: commit its record: %w", imp.input, err)
+		return rec, false, fmt.Errorf("import %s: commit its record: %w", imp.input, err)
 	}
 	if err := bi.finish(ctx, source, sum, rec, etag); err != nil {
-		return rec, false, fmt.Errorf("ingest: import %s: its record is committed; the next import of it or any lake command finishes the copies: %w", imp.input, err)
+		return rec, false, fmt.Errorf("import %s: its record is committed; the next import of it or any lake command finishes the copies: %w", imp.input, err)
 	}
 	rec.Staged = ""
 	return rec, false, nil

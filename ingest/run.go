@@ -296,7 +296,8 @@ func (r *runner) caughtUp() bool {
 	return true
 }
 
-// progress logs a line every ProgressEvery: rate, lag per partition, totals.
+// progress says every ProgressEvery the rate, the lag per partition and
+// the totals: to Config.Progress if set, else to the log.
 func (r *runner) progress(ctx context.Context) {
 	t := time.NewTicker(r.cfg.ProgressEvery)
 	defer t.Stop()
@@ -315,9 +316,17 @@ func (r *runner) progress(ctx context.Context) {
 				lags = append(lags, fmt.Sprintf("%d:%d", p, max(0, ps.hwm.Load()-ps.next.Load())))
 			}
 			r.mu.Unlock()
+			if len(lags) == 0 {
+				lags = []string{"(none assigned yet)"}
+			}
 			read := r.consumed.Load()
 			rate := float64(read-prevRead) / now.Sub(prev).Seconds()
 			prevRead, prev = read, now
+			if r.cfg.Progress != nil {
+				r.cfg.Progress(fmt.Sprintf("read %d messages/s, lag by partition %s; %d read, %d events written, %d dead letters, %d files",
+					int64(rate), strings.Join(lags, " "), read, st.Events, st.DeadLetters, st.Files))
+				continue
+			}
 			r.log.Info("progress", "read_per_s", int64(rate), "lag", strings.Join(lags, " "), "read", read, "events_written", st.Events, "dead_letters", st.DeadLetters, "files", st.Files)
 		}
 	}

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"log/slog"
-
 	"github.com/spf13/cobra"
 
 	"github.com/parley-cx/parley/ingest"
@@ -12,8 +10,9 @@ func newCompactCmd() *cobra.Command {
 	var cfg ingest.CompactConfig
 	var loc lakeFlags
 	var configPath string
+	var verbose bool
 	cmd := &cobra.Command{
-		Use:   "compact --lake DIR|s3://BUCKET/PREFIX",
+		Use:   "compact --lake DIR|s3://BUCKET/PREFIX [--dry-run] [-v]",
 		Short: "Merge the small Parquet files of each date partition, atomically",
 		Long: `Compact merges, in every date partition of DIR/events, the small files each
 Kafka partition left (frequent flushes, late events) into one file per Kafka
@@ -41,6 +40,10 @@ the inputs. Parley's own readers (build) follow the journal and never see
 both; a reader listing the objects directly sees both for the moments
 between the copy and the deletes (docs/ingest.md).
 
+Stdout is the summary: files merged, into how many, in how many date
+partitions. Stderr holds the warnings (each leftover removed) and errors;
+-v also logs each merge.
+
 Example:
   parley compact --lake /data/lake --dry-run
   parley compact --lake /data/lake
@@ -57,7 +60,7 @@ Example:
 			if err := cfg.Validate(); err != nil {
 				return usageErrorf("compact: %w", asFlags(err))
 			}
-			cfg.Log = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
+			cfg.Log = commandLog(cmd, verbose)
 			st, err := ingest.Compact(cmd.Context(), cfg)
 			if err != nil {
 				return err
@@ -69,5 +72,6 @@ Example:
 	loc.addWithConfig(cmd.Flags(), &configPath)
 	cmd.Flags().Int64Var(&cfg.SmallFileBytes, "small-file-bytes", ingest.DefaultSmallFileBytes, "files smaller than this are merged")
 	cmd.Flags().BoolVar(&cfg.DryRun, "dry-run", false, "report what would be merged, change nothing")
+	verboseFlag(cmd.Flags(), &verbose, "each merge")
 	return cmd
 }

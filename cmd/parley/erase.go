@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"os"
 	"time"
 
@@ -18,8 +17,9 @@ func newEraseCmd() *cobra.Command {
 	var cfg governance.EraseConfig
 	var loc lakeFlags
 	var configPath string
+	var verbose bool
 	cmd := &cobra.Command{
-		Use:   "erase --lake DIR|s3://BUCKET/PREFIX --customer ID [--conversations] [--dry-run] [--also-outputs DIR]...",
+		Use:   "erase --lake DIR|s3://BUCKET/PREFIX --customer ID [--conversations] [--dry-run] [--also-outputs DIR]... [-v]",
 		Short: "Erase a customer's events from the lake (right to erasure), audited",
 		Long: `Erase removes every event whose actor is the customer ID from every Parquet
 file of the lake, and scrubs the raw bytes of the customer's dead letters
@@ -63,6 +63,10 @@ next. Run "parley build" afterwards: the warehouse is rebuilt from the
 lake, so it no longer holds the customer either. See docs/operations.md
 for what erasure does not reach (backups, re-imported source files).
 
+Stdout is the summary: events removed, conversations, dead letters
+scrubbed, files rewritten, outputs changed. Stderr holds the warnings and
+errors; -v also logs each file rewritten and each output changed.
+
 Example:
   parley erase --lake /data/lake --customer cust-1842 --dry-run
   parley erase --lake /data/lake --customer cust-1842 --conversations --reason DSR-2026-117 \
@@ -87,8 +91,10 @@ the audit log is _audit/audit.jsonl in the bucket.`,
 			if cfg.Customer == "" {
 				return usageErrorf("erase: --customer is required (the customer's actor ID)")
 			}
-			if !loc.bucket() && !loc.isDir() {
-				return usageErrorf("erase: --lake %s: not a directory", cfg.Lake)
+			if !loc.bucket() {
+				if err := lakeFolder(cfg.Lake); err != nil {
+					return err
+				}
 			}
 			for _, out := range cfg.Outputs {
 				if _, err := os.Stat(out); err != nil {
@@ -98,7 +104,7 @@ the audit log is _audit/audit.jsonl in the bucket.`,
 			if err := cfg.Validate(); err != nil {
 				return usageErrorf("erase: %w", asFlags(err))
 			}
-			cfg.Log = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
+			cfg.Log = commandLog(cmd, verbose)
 			cfg.OutputRewriters = []governance.OutputRewriter{qaOutputs(cfg.Now)}
 			st, err := governance.Erase(cmd.Context(), cfg)
 			if err != nil {
@@ -120,6 +126,7 @@ the audit log is _audit/audit.jsonl in the bucket.`,
 	cmd.Flags().BoolVar(&cfg.Conversations, "conversations", false, "also erase every event of the conversations the customer took part in")
 	cmd.Flags().BoolVar(&cfg.DryRun, "dry-run", false, "count what would be erased, change nothing (still audited)")
 	cmd.Flags().StringVar(&cfg.Reason, "reason", "", "reference recorded in the audit log, e.g. the request or ticket ID")
+	verboseFlag(cmd.Flags(), &verbose, "each file rewritten and each output changed")
 	cmd.Flags().StringSliceVar(&cfg.Outputs, "also-outputs", nil, "folder of outputs (QA packets and ledgers, parley export or sql --out files) to remove the customer's conversations from too, e.g. --also-outputs out/qa --also-outputs export/")
 	return cmd
 }

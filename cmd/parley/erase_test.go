@@ -33,7 +33,8 @@ func TestEraseRetentionCommands(t *testing.T) {
 	}{
 		{[]string{"erase", "--customer", "cust-1"}, "--lake is required"},
 		{[]string{"erase", "--lake", lakeDir}, "--customer is required"},
-		{[]string{"erase", "--lake", filepath.Join(lakeDir, "nope"), "--customer", "x"}, "not a directory"},
+		{[]string{"erase", "--lake", filepath.Join(filepath.Dir(lakeDir), "nope"), "--customer", "x"}, "does not exist"},
+		{[]string{"erase", "--lake", filepath.Join(lakeDir, "nope"), "--customer", "x"}, "is inside the lake " + lakeDir},
 		// A customer ID no event has: a mistyped data-subject request must not look done.
 		{[]string{"erase", "--lake", lakeDir, "--customer", "cust-100", "--conversations"}, `no event, dead letter or QA review in the lake has the customer ID "cust-100"`},
 		{[]string{"erase", "--lake", lakeDir, "--customer", "cust-100"}, "did you mean cust-1 or cust-10 or cust-11 or cust-12?"},
@@ -227,7 +228,7 @@ func TestEraseAlsoOutputs(t *testing.T) {
 	reportStillHolds("the lake holds the customer")
 
 	before := tree()
-	out := must("erase", "--lake", lakeDir, "--customer", "cust-10", "--dry-run", "--also-outputs", qaDir, "--also-outputs", exportDir)
+	out := must("erase", "--lake", lakeDir, "--customer", "cust-10", "--dry-run", "--also-outputs", qaDir, "--also-outputs", exportDir, "-v")
 	if !strings.Contains(out, "0 still holding the customer") || !maps.Equal(tree(), before) {
 		t.Errorf("dry run changed outputs, or found files it could not rewrite:\n%s", out)
 	}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"log/slog"
 	"maps"
 	"os"
 	"slices"
@@ -19,8 +18,9 @@ func newImportCmd() *cobra.Command {
 	cfg := ingest.ImportConfig{}
 	var format, mapping, configPath string
 	var loc lakeFlags
+	var verbose bool
 	cmd := &cobra.Command{
-		Use:   "import [--format jsonl|csv|twcs] [--mapping FILE.yaml] --lake DIR FILE...",
+		Use:   "import [--format jsonl|csv|twcs] [--mapping FILE.yaml] --lake DIR FILE... [-v]",
 		Short: "Load history (JSON-lines events, a mapped CSV export, Twitter support data) into the Parquet lake",
 		Long: `Import is the offline twin of "parley ingest", for backfills and for history
 exported from another tool. Every row becomes one event of contract v1 and is
@@ -63,6 +63,11 @@ naming the format the file looks like ("this looks like CSV: did you mean
 --format csv (with --mapping) or --format twcs?"). If none of an input's
 first 1000 records is valid and its first line looks like another format,
 reading stops there.
+
+Stdout is the summary: rows read, events, dead letters (by reason), files
+and inputs already in the lake or refused. Stderr holds the warnings (an
+input already imported, rejected rows sent to the dead-letter store) and
+errors; -v also logs each input imported and the import's progress.
 
 Example:
   parley import --lake lake/ exports/2026-03.jsonl
@@ -115,7 +120,7 @@ imports of one input at once publish it once), then copied into place
 			}
 			cfg.Inputs = args
 			cfg.Stdin = cmd.InOrStdin()
-			cfg.Log = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
+			cfg.Log = commandLog(cmd, verbose)
 			if err := cfg.Validate(); err != nil {
 				return usageErrorf("import: %w", asFlags(err))
 			}
@@ -135,5 +140,6 @@ imports of one input at once publish it once), then copied into place
 	loc.addWithConfig(cmd.Flags(), &configPath)
 	cmd.Flags().StringVar(&format, "format", "jsonl", "input layout: jsonl, csv (with --mapping) or twcs")
 	cmd.Flags().StringVar(&mapping, "mapping", "", "YAML file mapping CSV columns to event fields (--format csv)")
+	verboseFlag(cmd.Flags(), &verbose, "each input imported and the import's progress")
 	return cmd
 }

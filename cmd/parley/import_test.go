@@ -261,6 +261,9 @@ func twcsFRTByCompany(t *testing.T, path string) (map[string][]float64, int) {
 	return frt, len(threads)
 }
 
+// TestImportRejectsBadFlags: each wrong call or unreadable input says what
+// is wrong, and every error starts with what the user ran, "import" (those
+// of the import itself used to start "ingest: import").
 func TestImportRejectsBadFlags(t *testing.T) {
 	dir := t.TempDir()
 	badMapping := filepath.Join(dir, "bad.yaml")
@@ -285,13 +288,14 @@ func TestImportRejectsBadFlags(t *testing.T) {
 		{"bad mapping field", []string{"import", "--lake", lakeDir, "--format", "csv", "--mapping", badMapping, "x.csv"}, true, `type.value: "mesage" is not one of`},
 		{"missing input", []string{"import", "--lake", lakeDir, filepath.Join(dir, "nope.jsonl")}, true, "import: " + filepath.Join(dir, "nope.jsonl") + " does not exist"},
 		{"not a TWCS file", []string{"import", "--lake", lakeDir, "--format", "twcs", noTweets}, false, `twcs: no column "tweet_id"`},
+		{"a folder as input", []string{"import", "--lake", filepath.Join(dir, "lake"), dir}, false, "read " + dir + ": is a directory"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := parley(t, tc.args...)
 			var ue usageError
-			if err == nil || !strings.Contains(err.Error(), tc.want) || errors.As(err, &ue) != tc.usage {
-				t.Errorf("error = %v (usage error: %v), want %q (usage error: %v)", err, errors.As(err, &ue), tc.want, tc.usage)
+			if err == nil || !strings.HasPrefix(err.Error(), "import") || !strings.Contains(err.Error(), tc.want) || errors.As(err, &ue) != tc.usage {
+				t.Errorf("error = %v (usage error: %v), want it to start with import and say %q (usage error: %v)", err, errors.As(err, &ue), tc.want, tc.usage)
 			}
 		})
 	}
@@ -352,8 +356,8 @@ func TestImportWrongFormatFails(t *testing.T) {
 	} {
 		out, err := parley(t, "import", "--lake", lakeDir, tc.file)
 		var ue usageError
-		if err == nil || errors.As(err, &ue) || !strings.Contains(err.Error(), "NOTHING IMPORTED") || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("import %s: error %v, want exit status 1 saying NOTHING IMPORTED and %q", tc.file, err, tc.want)
+		if err == nil || errors.As(err, &ue) || !strings.HasPrefix(err.Error(), "import "+tc.file+": NOTHING IMPORTED") || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("import %s: error %v, want exit status 1 saying import %s: NOTHING IMPORTED and %q", tc.file, err, tc.file, tc.want)
 		}
 		if !strings.Contains(out, "1 input(s) REFUSED") {
 			t.Errorf("import %s printed %q, want the refusal counted", tc.file, out)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -32,9 +31,10 @@ func newIngestCmd() *cobra.Command {
 		resets      []string
 		loc         lakeFlags
 		configPath  string
+		verbose     bool
 	)
 	cmd := &cobra.Command{
-		Use:   "ingest --brokers HOST:PORT[,...] --topic T --lake DIR|s3://BUCKET/PREFIX",
+		Use:   "ingest --brokers HOST:PORT[,...] --topic T --lake DIR|s3://BUCKET/PREFIX [-v]",
 		Short: "Consume conversation events from Kafka into the Parquet lake, exactly once",
 		Long: `Ingest consumes a Kafka topic as a member of a consumer group and writes every
 message to the lake exactly once: valid events to
@@ -51,7 +51,13 @@ checkpoint, so nothing is lost or written twice.
 
 Run several processes with the same --group to split the partitions between
 them. Without --until-idle, ingest runs until SIGINT/SIGTERM, then flushes,
-commits and exits 0. Progress is logged to stderr every --progress-every.
+commits and exits 0.
+
+Stdout is the summary when ingest stops (events, dead letters, files).
+Stderr holds the warnings and errors, where --metrics-addr serves, and a
+line of progress every --progress-every (messages read per second, lag per
+partition, totals); -v also logs each step (start, partitions assigned,
+idle, stop).
 
 When the brokers cannot be reached (or the group cannot be joined), every
 failed attempt is logged, at ERROR once failures have lasted twice
@@ -129,7 +135,7 @@ Example:
 				return err
 			}
 			cfg.Dialer = dialer
-			cfg.Log = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
+			cfg.Log, cfg.Progress = progressLog(cmd, verbose)
 			ctx := cmd.Context()
 			if metricsAddr != "" {
 				stop, err := serveMetrics(ctx, metricsAddr, &cfg)
@@ -154,7 +160,7 @@ Example:
 	f.DurationVar(&cfg.UntilIdle, "until-idle", 0, "exit 0 after this long without a new message (0: run until SIGINT/SIGTERM)")
 	f.DurationVar(&cfg.SessionTimeout, "session-timeout", ingest.DefaultSessionTimeout, "how long the group waits for a silent member before moving its partitions")
 	f.DurationVar(&cfg.JoinTimeout, "join-timeout", 0, "fail (exit 1) when attempts to join the consumer group have failed for this long, e.g. the brokers are unreachable (0: with --until-idle the longer of it and twice --session-timeout; without, retry forever)")
-	f.DurationVar(&cfg.ProgressEvery, "progress-every", ingest.DefaultProgressEvery, "interval of the progress log line")
+	f.DurationVar(&cfg.ProgressEvery, "progress-every", ingest.DefaultProgressEvery, "interval of the progress line on stderr")
 	f.StringVar(&metricsAddr, "metrics-addr", "", "serve Prometheus metrics at http://ADDR/metrics (e.g. :9464)")
 	f.StringArrayVar(&resets, "reset-partition", nil, "P[=earliest|latest] or all[=...]: when partition P's checkpoint stands above its end (topic recreated), start it again at its earliest offset (default) or its end; repeatable, recorded in the audit log (e.g. --reset-partition 3=latest)")
 	f.BoolVar(&sec.TLS, "tls", false, "connect with TLS")
@@ -165,10 +171,12 @@ Example:
 	f.StringVar(&sec.SASLMechanism, "sasl-mechanism", "", "SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512")
 	f.StringVar(&sec.Username, "sasl-user", "", "SASL user name")
 	f.StringVar(&sec.Password, "sasl-password", "", "SASL password (better: set "+saslPasswordEnv+")")
+	verboseFlagOver(f, &verbose, "each step (start, partitions assigned, idle, stop)", "warnings, errors and a line of progress every --progress-every")
 	return cmd
 }
 
-// serveMetrics serves Prometheus metrics at addr until the returned stop is called.
+// serveMetrics serves Prometheus metrics at addr until the returned stop
+// is called; it says where on cfg.Progress.
 func serveMetrics(ctx context.Context, addr string, cfg *ingest.Config) (stop func(), err error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -183,7 +191,7 @@ func serveMetrics(ctx context.Context, addr string, cfg *ingest.Config) (stop fu
 	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln) //nolint:errcheck // returns ErrServerClosed on shutdown
-	cfg.Log.Info("serving metrics", "url", "http://"+ln.Addr().String()+"/metrics")
+	cfg.Progress("serving metrics at http://" + ln.Addr().String() + "/metrics")
 	return func() {
 		shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
 		defer cancel()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -61,17 +62,34 @@ func ingestAndCompact(t *testing.T, kind string) {
 		}
 	}
 	run := func(args ...string) (string, error) { return parleyCombined(t, append(args, lakeArgs...)...) }
-	out, err := run("ingest", "--brokers", b.Addr(), "--topic", "events", "--flush-rows", "10", "--until-idle", "1s", "--metrics-addr", "127.0.0.1:0")
+	// The run lasts at least --until-idle, so the progress line comes at least once.
+	out, err := run("ingest", "--brokers", b.Addr(), "--topic", "events", "--flush-rows", "10", "--until-idle", "1s", "--metrics-addr", "127.0.0.1:0", "--progress-every", "100ms")
 	if err != nil {
 		t.Fatalf("ingest: %v\n%s", err, out)
 	}
 	if !strings.Contains(out, "ingested 50 events, 1 dead letters") {
 		t.Errorf("ingest output does not report 50 events and 1 dead letter:\n%s", out)
 	}
+	// Without -v: where the metrics are and the progress, in words; no INFO log.
+	if !regexp.MustCompile(`(?m)^serving metrics at http://127\.0\.0\.1:\d+/metrics$`).MatchString(out) ||
+		!regexp.MustCompile(`(?m)^read \d+ messages/s, lag by partition .+; \d+ read, \d+ events written, \d+ dead letters, \d+ files$`).MatchString(out) ||
+		strings.Contains(out, "level=INFO") {
+		t.Errorf("ingest printed:\n%s\nwant where it serves metrics and its progress in words, and no INFO log", out)
+	}
+	if out, err := run("ingest", "--brokers", b.Addr(), "--topic", "events", "--until-idle", "1s", "-v"); err != nil || !strings.Contains(out, `level=INFO msg="partitions assigned"`) {
+		t.Errorf("ingest -v: %v\n%s\nwant its steps logged", err, out)
+	}
+	// compact logs each merge with -v only; by default it prints the summary alone.
+	if out, err := run("compact", "--dry-run", "-v"); err != nil || !strings.Contains(out, "level=INFO msg=merge ") {
+		t.Errorf("compact --dry-run -v: %v\n%s\nwant each merge logged", err, out)
+	}
 	before := files()
 	out, err = run("compact")
 	if err != nil {
 		t.Fatalf("compact: %v\n%s", err, out)
+	}
+	if !strings.HasPrefix(out, "compacted: ") || strings.Count(out, "\n") != 1 {
+		t.Errorf("compact printed:\n%s\nwant the summary line alone", out)
 	}
 	after := files()
 	if len(after) >= len(before) || len(after) > 6 {

@@ -135,9 +135,11 @@ func lakeRows(t *testing.T, dir, glob string) int64 {
 	return n
 }
 
-// TestLakeFolderErrors: lake status and retention say when --lake does not
-// exist, is a file, or is the folder above the lake (did you mean …?),
-// as usage errors; an empty folder is an empty lake.
+// TestLakeFolderErrors: lake status, retention and erase say when --lake
+// does not exist, is a file, or is the folder above the lake (did you mean
+// …?), as usage errors; an empty folder is an empty lake. (Erase said "not
+// a directory" of a folder that does not exist, and erased nothing from the
+// folder above the lake without a word.)
 func TestLakeFolderErrors(t *testing.T) {
 	dir := t.TempDir()
 	lakeDir := filepath.Join(dir, "lake")
@@ -157,12 +159,12 @@ func TestLakeFolderErrors(t *testing.T) {
 		{events, "--lake " + events + " is inside the lake " + lakeDir + ": did you mean --lake " + lakeDir + "?"},
 	}
 	db := filepath.Join(t.TempDir(), "w.duckdb")
-	for _, command := range [][]string{{"lake", "status"}, {"retention", "--keep", "400d", "--dry-run"}, {"build", "--db", db}} {
+	for _, command := range [][]string{{"lake", "status"}, {"retention", "--keep", "400d", "--dry-run"}, {"build", "--db", db}, {"erase", "--customer", "cust-1", "--dry-run"}} {
 		for _, c := range cases {
 			_, err := parley(t, append(command, "--lake", c.root)...)
-			want := command[0] + " " + command[1] + ": " + c.want
-			if command[0] != "lake" {
-				want = command[0] + ": " + c.want
+			want := command[0] + ": " + c.want
+			if command[0] == "lake" {
+				want = "lake status: " + c.want
 			}
 			var ue usageError
 			if !errors.As(err, &ue) || err.Error() != want {

@@ -326,40 +326,101 @@ func TestDefaultPeriodRules(t *testing.T) {
 	}
 }
 
-// TestQuietUnlessVerbose runs report and qa sample, each as a process of its own: stderr
-// is empty and stdout says what was written (report used to log one INFO line per page on
-// stderr, qa sample four per run); -v logs the steps.
+// TestQuietUnlessVerbose runs report, qa sample, import, erase, retention and verify, each
+// as a process of its own: stdout says what was done, and stderr is empty (verify: a line
+// of progress as the lake is indexed and each batch compared). Report used to log one INFO
+// line per page on stderr, qa sample four per run, import one per input, erase one per file
+// rewritten, retention one per partition, verify one per lake file. -v logs the steps, and
+// each command's --help says so.
 func TestQuietUnlessVerbose(t *testing.T) {
 	dir, db := importAndBuild(t, metricsFixture("rules.jsonl"))
+	lakeDir := filepath.Join(dir, "lake")
+	partitions, err := filepath.Glob(filepath.Join(lakeDir, "*", "date=*"))
+	if err != nil || len(partitions) == 0 {
+		t.Fatalf("the lake's date partitions: %v, %v", partitions, err)
+	}
+	// One customer in two conversations on two days: import writes a file per day.
+	twoDays := `{"event_id":"q-1","conversation_id":"q-a","type":"conversation_started","occurred_at":"2026-05-04T09:00:00Z","channel":"webchat","queue":"support","actor":{"role":"customer","id":"cust-q"}}
+{"event_id":"q-2","conversation_id":"q-a","type":"message","occurred_at":"2026-05-04T09:01:00Z","channel":"webchat","queue":"support","actor":{"role":"customer","id":"cust-q"},"message":{"text":"hello"}}
+{"event_id":"q-3","conversation_id":"q-b","type":"conversation_started","occurred_at":"2026-05-05T09:00:00Z","channel":"webchat","queue":"support","actor":{"role":"customer","id":"cust-q"}}
+`
 	for _, tc := range []struct {
-		args   []string
-		stdout *regexp.Regexp
-		step   string // a message -v logs
-		steps  int    // how many times
+		args     func(t *testing.T, fresh string) []string // fresh: a new folder for each run
+		stdout   *regexp.Regexp
+		progress *regexp.Regexp // all stderr holds without -v (nil: nothing)
+		step     string         // a message -v logs
+		steps    int            // how many times
 	}{
 		{
-			[]string{"report", "--db", db, "--out", filepath.Join(dir, "report"), "--from", "2026-07-06", "--to", "2026-07-20"},
+			func(*testing.T, string) []string {
+				return []string{"report", "--db", db, "--out", filepath.Join(dir, "report"), "--from", "2026-07-06", "--to", "2026-07-20"}
+			},
 			regexp.MustCompile(`^wrote 8 pages \(\d+\.\d MB\) for 2026-07-06 to 2026-07-20 \(15 days\), \d+ conversations, in \S+\nopen ` + regexp.QuoteMeta(filepath.Join(dir, "report", "index.html")) + "\n$"),
-			`msg="wrote page"`, 8,
+			nil, `msg="wrote page"`, 8,
 		},
 		{
-			[]string{"qa", "sample", "--db", db, "--out", filepath.Join(dir, "qa"), "--from", "2026-07-06", "--to", "2026-07-20", "--date", "2026-07-21", "--allow-repeat"},
+			func(*testing.T, string) []string {
+				return []string{"qa", "sample", "--db", db, "--out", filepath.Join(dir, "qa"), "--from", "2026-07-06", "--to", "2026-07-20", "--date", "2026-07-21", "--allow-repeat"}
+			},
 			regexp.MustCompile(`^sampled \d+ of \d+ conversations \(2026-07-06 to 2026-07-20, .*\npacket: .*\nledger: .*\n`),
-			`msg="qa: packet written"`, 1,
+			nil, `msg="qa: packet written"`, 1,
+		},
+		{
+			func(_ *testing.T, fresh string) []string {
+				return []string{"import", "--lake", filepath.Join(fresh, "lake"), metricsFixture("rules.jsonl")}
+			},
+			regexp.MustCompile(`^imported 86 read: 86 events, 0 dead letters, \d+ files, \d+\.\d MB in \S+\n$`),
+			nil, `msg=imported input=`, 1,
+		},
+		{
+			func(t *testing.T, fresh string) []string {
+				input, lake := filepath.Join(fresh, "two-days.jsonl"), filepath.Join(fresh, "lake")
+				if err := os.WriteFile(input, []byte(twoDays), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				mustParley(t, "import", "--lake", lake, input)
+				return []string{"erase", "--lake", lake, "--customer", "cust-q"}
+			},
+			regexp.MustCompile(`^erased: 3 events of 2 conversations removed, .* 2 of 2 files rewritten\n$`),
+			nil, `msg="erase: rewrote"`, 2,
+		},
+		{
+			func(*testing.T, string) []string {
+				return []string{"retention", "--lake", lakeDir, "--keep", "1d", "--dry-run"}
+			},
+			regexp.MustCompile(`^dry run, would have dropped \d+ event date partitions, .*\n$`),
+			nil, `msg="retention: would drop"`, len(partitions),
+		},
+		{
+			func(*testing.T, string) []string {
+				return []string{"verify", "--db", db, "--sample", "5"}
+			},
+			regexp.MustCompile(`(?s)^verified a sample of 5 of \d+ conversations .*\nall \d+ columns agree on every row\n$`),
+			regexp.MustCompile(`^indexed the lake in \S+: 86 rows, \d+ conversations; verifying 5\ncompared 5 of 5 conversations in \S+: 0 disagree\n$`),
+			`msg="verify: compared"`, 1,
 		},
 	} {
 		for _, verbose := range []bool{false, true} {
-			args := tc.args
+			args := tc.args(t, t.TempDir())
 			if verbose {
-				args = append(slices.Clone(args), "-v")
+				args = append(args, "-v")
 			}
 			stdout, stderr := parleyProcess(t, args...)
 			if !tc.stdout.MatchString(stdout) {
-				t.Errorf("parley %v: stdout %q, want it to say what was written", args, stdout)
+				t.Errorf("parley %v: stdout %q, want it to say what was done", args, stdout)
 			}
-			if n := strings.Count(stderr, tc.step); verbose != (n == tc.steps) || !verbose && stderr != "" {
-				t.Errorf("parley %v: stderr %q, want it empty, or with -v %d× %s", args, stderr, tc.steps, tc.step)
+			quiet := stderr == ""
+			if tc.progress != nil {
+				quiet = tc.progress.MatchString(stderr)
 			}
+			if n := strings.Count(stderr, tc.step); verbose != (n == tc.steps) || !verbose && !quiet {
+				t.Errorf("parley %v: stderr %q, want it empty (or progress only), or with -v %d× %s", args, stderr, tc.steps, tc.step)
+			}
+		}
+		args := tc.args(t, t.TempDir())
+		command := args[:slices.IndexFunc(args, func(a string) bool { return strings.HasPrefix(a, "-") })]
+		if help := mustParley(t, append(command, "--help")...); !regexp.MustCompile(`-v, --verbose +also log`).MatchString(help) {
+			t.Errorf("parley %s --help does not document -v", strings.Join(command, " "))
 		}
 	}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"log/slog"
 
 	"github.com/spf13/cobra"
 
@@ -17,9 +16,10 @@ func newRetentionCmd() *cobra.Command {
 		loc  lakeFlags
 
 		configPath string
+		verbose    bool
 	)
 	cmd := &cobra.Command{
-		Use:   "retention --lake DIR|s3://BUCKET/PREFIX --keep 400d [--dry-run]",
+		Use:   "retention --lake DIR|s3://BUCKET/PREFIX --keep 400d [--dry-run] [-v]",
 		Short: "Drop lake date partitions older than the retention window, audited",
 		Long: `Retention deletes every date partition of the lake, events and dead letters,
 whose whole UTC day lies before now minus --keep. The day holding the
@@ -33,6 +33,10 @@ touching what it points to. Every run, dry or not, appends an entry to
 DIR/_audit/audit.jsonl. Rebuild the warehouse afterwards ("parley build").
 
 --keep takes days ("400d") or a Go duration of at least 24h.
+
+Stdout is the summary: partitions dropped (or, with --dry-run, that would
+be), files and bytes. Stderr holds the warnings and errors; -v also logs
+each partition dropped.
 
 Example:
   parley retention --lake /data/lake --keep 400d --dry-run
@@ -69,7 +73,7 @@ partitions shrink object by object (docs/ingest.md).`,
 					return err
 				}
 			}
-			cfg.Log = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
+			cfg.Log = commandLog(cmd, verbose)
 			st, err := governance.Retention(cmd.Context(), cfg)
 			if err != nil {
 				return err
@@ -86,5 +90,6 @@ partitions shrink object by object (docs/ingest.md).`,
 	cmd.Flags().StringVar(&keep, "keep", "", "retention window, e.g. 400d (required)")
 	cmd.Flags().BoolVar(&cfg.DryRun, "dry-run", false, "list what would be dropped, change nothing (still audited)")
 	cmd.Flags().StringVar(&cfg.Reason, "reason", "", "reference recorded in the audit log, e.g. the policy ID")
+	verboseFlag(cmd.Flags(), &verbose, "each partition dropped")
 	return cmd
 }

@@ -5,12 +5,14 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"math"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -34,8 +36,9 @@ import (
 
 func newRunCmd() *cobra.Command {
 	var configPath, lakeFlag, listen string
+	var verbose bool
 	cmd := &cobra.Command{
-		Use:   "run --config parley.yaml [--lake DIR] [--listen ADDR]",
+		Use:   "run --config parley.yaml [--lake DIR] [--listen ADDR] [-v]",
 		Short: "Keep everything fresh: ingest continuously, build and report every few minutes, QA samples and retention on schedules",
 		Long: `Run is the one long-running process of a Parley installation, configured by
 the run section of parley.yaml (docs/config.md, docs/operations.md):
@@ -69,6 +72,12 @@ and packets are replaced whole or not at all. Run exits 0 once all have
 stopped (at most run.shutdown_timeout, default 30s). docs/operations.md has
 a systemd unit.
 
+Stdout says where run serves /healthz and /metrics and which lake,
+warehouse and reports it keeps fresh, and when it stops, how many times
+each stage ran and failed. Stderr holds the warnings and errors (a stage
+that fails, at ERROR, each time); -v also logs every stage started and
+done, and what it wrote.
+
 The lake is --lake, else the lake key of parley.yaml. The warehouse, the
 reports and the QA packets default to warehouse.duckdb, report/ and qa/ next
 to the lake folder; "parley serve" with the same parley.yaml serves them.
@@ -97,14 +106,14 @@ Example:
 			if listen == "" {
 				listen = firstOf(settings.Run.Listen, config.DefaultRunListen)
 			}
-			log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
-			return runAll(cmd.Context(), settings, p, listen, log)
+			return runAll(cmd.Context(), settings, p, listen, cmd.OutOrStdout(), commandLog(cmd, verbose))
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&configPath, "config", "", "parley.yaml with the run section (required)")
 	f.StringVar(&lakeFlag, "lake", "", "lake folder (default: the lake key of parley.yaml)")
 	f.StringVar(&listen, "listen", "", "address of /healthz, /readyz and /metrics (default: run.listen, else "+config.DefaultRunListen+"); e.g. 127.0.0.1:9464")
+	verboseFlag(f, &verbose, "each stage's start, end and output")
 	return cmd
 }
 
@@ -152,8 +161,9 @@ func firstOf(vals ...string) string {
 	return ""
 }
 
-// runAll wires the stages of parley run and runs them until ctx ends.
-func runAll(ctx context.Context, s *config.Config, p paths, listen string, log *slog.Logger) error {
+// runAll wires the stages of parley run and runs them until ctx ends. out
+// gets a line when it serves and one when it stops; log the rest.
+func runAll(ctx context.Context, s *config.Config, p paths, listen string, out io.Writer, log *slog.Logger) error {
 	buildEvery := time.Duration(s.Run.BuildEvery)
 	if buildEvery == 0 {
 		buildEvery = config.DefaultBuildEvery
@@ -297,9 +307,15 @@ func runAll(ctx context.Context, s *config.Config, p paths, listen string, log *
 	}
 	srv := &http.Server{Handler: r.Handler(reg), ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln) //nolint:errcheck // returns ErrServerClosed on shutdown
-	log.Info("run: serving health and metrics", "url", "http://"+ln.Addr().String(), "lake", p.Lake, "db", p.DB,
-		"reports", p.Reports, "build_every", buildEvery)
+	fmt.Fprintf(out, "serving health and metrics at http://%s; lake %s, warehouse %s, reports %s, built every %s\n",
+		ln.Addr(), p.Lake, p.DB, p.Reports, buildEvery)
 	runErr := r.Run(ctx)
+	stages, _ := r.Status()
+	ran := make([]string, len(stages))
+	for i, st := range stages {
+		ran[i] = fmt.Sprintf("%s %d runs (%d failed)", st.Name, st.Runs, st.Errors)
+	}
+	fmt.Fprintf(out, "stopped: %s\n", strings.Join(ran, ", "))
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {

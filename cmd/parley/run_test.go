@@ -50,12 +50,13 @@ func (s *syncBuffer) String() string {
 // runningCmd is parley run (or serve) running in-process until stop.
 type runningCmd struct {
 	log  *syncBuffer
-	url  string // the address it logged it serves at
+	url  string // the address it said it serves at
 	stop func() error
 }
 
-// startCmd runs the CLI with args in-process and waits for it to log
-// the URL it serves at (url=http://...).
+// startCmd runs the CLI with args in-process and waits for it to say the
+// URL it serves at (run's "serving health and metrics at http://...",
+// serve's log url=http://...).
 func startCmd(t *testing.T, args ...string) *runningCmd {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -82,6 +83,9 @@ func startCmd(t *testing.T, args ...string) *runningCmd {
 	}
 	t.Cleanup(func() { rc.stop() }) //nolint:errcheck // the tests check it themselves
 	re := regexp.MustCompile(`url=(https?://[0-9.:]+)`)
+	if args[0] == "run" {
+		re = regexp.MustCompile(`(?m)^serving health and metrics at (http://[0-9.:]+);`)
+	}
 	eventually(t, "parley "+args[0]+" to listen", func() bool {
 		select {
 		case err := <-done:
@@ -166,7 +170,10 @@ func writeConfig(t *testing.T, dir, body string) string {
 // a queue of its own: each conversation shows in the Now page at most two
 // builds after it was produced (the build that was running may have missed
 // it; the next one has it). The metrics and readiness say so, and SIGTERM
-// (the context's end) stops everything cleanly.
+// (the context's end) stops everything cleanly. Without -v, run says
+// where it serves and what it keeps fresh, and when it stops how often
+// each stage ran, and logs no INFO line (it logged each stage's every
+// start and end).
 func TestRunKeepsTheNowPageFresh(t *testing.T) {
 	b, err := broker.Start(context.Background(), broker.Config{Partitions: 1, Topics: []string{"events"}})
 	if err != nil {
@@ -242,8 +249,11 @@ run:
 	if err := run.stop(); err != nil {
 		t.Fatalf("parley run: %v\n%s", err, run.log)
 	}
-	if !strings.Contains(run.log.String(), "run: stopped") {
-		t.Errorf("parley run did not log a clean stop:\n%s", run.log)
+	said := regexp.MustCompile(`^serving health and metrics at ` + regexp.QuoteMeta(run.url) + `; lake ` + regexp.QuoteMeta(lake) +
+		`, warehouse ` + regexp.QuoteMeta(filepath.Join(dir, "warehouse.duckdb")) + `, reports ` + regexp.QuoteMeta(filepath.Join(dir, "report")) + `, built every 2s\n` +
+		`(?s:.*)stopped: ingest 1 runs \(0 failed\), build [1-9]\d* runs \(\d+ failed\), report [1-9]\d* runs \(\d+ failed\)\n$`)
+	if out := run.log.String(); !said.MatchString(out) || strings.Contains(out, "level=INFO") {
+		t.Errorf("parley run said:\n%s\nwant where it serves, then how often each stage ran when it stopped, and no INFO log", out)
 	}
 }
 
@@ -319,7 +329,7 @@ func TestRunStopsOnSIGTERMMidBuild(t *testing.T) {
 	cfg := writeConfig(t, dir, "lake: "+lake+"\nrun: {build_every: 1h}\n")
 
 	var log bytes.Buffer
-	cmd := exec.Command(os.Args[0], "run", "--config", cfg, "--listen", "127.0.0.1:0")
+	cmd := exec.Command(os.Args[0], "run", "--config", cfg, "--listen", "127.0.0.1:0", "-v")
 	cmd.Env = append(os.Environ(), asCLIEnv+"=1")
 	cmd.Stdout, cmd.Stderr = &log, &log
 	if err := cmd.Start(); err != nil {

@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"log/slog"
 	"os"
 	"path/filepath"
 
@@ -24,10 +23,10 @@ func defaultLake(dbPath string) string {
 func newVerifyCmd() *cobra.Command {
 	var dbPath, lakeDir, configPath string
 	var sample, show int
-	var all bool
+	var all, verbose bool
 	var seed int64
 	cmd := &cobra.Command{
-		Use:   "verify --db FILE [--lake DIR] [--config parley.yaml] [--sample N | --all] [--seed S] [--show N]",
+		Use:   "verify --db FILE [--lake DIR] [--config parley.yaml] [--sample N | --all] [--seed S] [--show N] [-v]",
 		Short: "Recompute conversations from the lake with the metric specification and compare them with the warehouse",
 		Long: `Verify proves the warehouse's numbers. It reads the lake the warehouse was
 built from, recomputes conversations with Parley's executable specification
@@ -50,7 +49,10 @@ completeness look beyond one conversation, so verify first reads the whole
 lake to index every conversation (its customer, its start, the last event),
 then reads it again for each batch of 10,000 conversations it verifies.
 Memory grows with the lake: about 600 MB for 213,000 events with --all.
-Progress goes to stderr.
+
+Stdout is the report above. Stderr holds the warnings and errors, and a
+line of progress when the lake is indexed and as each batch is compared;
+-v also logs every lake file indexed and every part of a batch compared.
 
 The warehouse must have been built from this lake (verify stops if the lake
 has files the build did not read: run parley build first) with the same
@@ -103,9 +105,10 @@ Example:
 			if all {
 				n = 0
 			}
+			log, progress := progressLog(cmd, verbose)
 			rep, err := verify.Run(cmd.Context(), verify.Config{
 				DB: dbPath, Lake: lakeDir, Settings: settings, Sample: n, Seed: seed, Show: max(show, 1),
-				Log: slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil)),
+				Log: log, Progress: progress,
 			})
 			if errors.Is(err, verify.ErrSettings) {
 				return usageErrorf("%w\n(give the --config the warehouse was built with)", err)
@@ -136,6 +139,7 @@ Example:
 	f.BoolVar(&all, "all", false, "verify every conversation (and that the warehouse has none the lake lacks)")
 	f.Int64Var(&seed, "seed", 1, "seed of the sample: the same seed picks the same conversations of the same lake")
 	f.IntVar(&show, "show", 5, "detail up to this many disagreeing conversations (0: the column summary only)")
+	verboseFlagOver(f, &verbose, "every lake file indexed and every part of a batch compared", "warnings, errors and a line of progress as each batch is compared")
 	return cmd
 }
 

@@ -32,7 +32,7 @@ func TestVerifyCommand(t *testing.T) {
 			t.Errorf("verify --all output lacks %q:\n%s", want, out)
 		}
 	}
-	if !strings.Contains(progress, "verify: compared") {
+	if !strings.Contains(progress, "compared 14 of 14 conversations") {
 		t.Errorf("no progress on stderr:\n%s", progress)
 	}
 

@@ -221,7 +221,7 @@ func soakConversation(n int) []kafka.Message {
 	return msgs
 }
 
-var metricsURLRe = regexp.MustCompile(`url=(http://\S+/metrics)`)
+var metricsURLRe = regexp.MustCompile(`serving metrics at (http://\S+/metrics)`)
 
 // waitForMetricsURL reads the address ingest's metrics server took from its log.
 func waitForMetricsURL(t *testing.T, logPath string, done <-chan error) string {

@@ -34,8 +34,12 @@ type Config struct {
 	// Batch is how many conversations are verified at a time (default 10000): each batch reads
 	// the lake once more and holds its conversations' events in memory.
 	Batch int
-	// Log receives progress; nil discards it.
+	// Log receives each step (every lake file indexed, every part of a
+	// batch compared); nil discards it.
 	Log *slog.Logger
+	// Progress, when set, receives a few lines for a person watching the
+	// verification: the lake indexed, then each batch compared.
+	Progress func(line string)
 }
 
 // Report is what a verification found.
@@ -87,6 +91,10 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	progress := cfg.Progress
+	if progress == nil {
+		progress = func(string) {}
+	}
 	settings, err := config.OrDefault(cfg.Settings)
 	if err != nil {
 		return nil, fmt.Errorf("verify: settings: %w", err)
@@ -118,6 +126,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	rep := &Report{LakeRows: idx.rows, LakeConversations: len(idx.conversations), All: len(ids) == len(idx.conversations)}
 	log.Info("verify: indexed the lake", "rows", idx.rows, "conversations", len(idx.conversations),
 		"verifying", len(ids), "elapsed", time.Since(start).Round(time.Millisecond))
+	progress(fmt.Sprintf("indexed the lake in %s: %d rows, %d conversations; verifying %d",
+		time.Since(start).Round(time.Millisecond), idx.rows, len(idx.conversations), len(ids)))
 	if rep.All {
 		if rep.OnlyInWarehouse, err = onlyInWarehouse(ctx, db, idx.conversations); err != nil {
 			return nil, err
@@ -154,6 +164,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			log.Info("verify: compared", "conversations", fmt.Sprintf("%d/%d", rep.Verified, len(ids)),
 				"disagreeing", rep.Disagreeing, "elapsed", time.Since(start).Round(time.Millisecond))
 		}
+		progress(fmt.Sprintf("compared %d of %d conversations in %s: %d disagree",
+			rep.Verified, len(ids), time.Since(start).Round(time.Millisecond), rep.Disagreeing))
 	}
 	rep.Columns = t.columns()
 	rep.Mismatches = t.examples(cfg.Show)
