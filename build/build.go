@@ -22,7 +22,7 @@ import (
 	"github.com/parley-cx/parley/transform"
 )
 
-// ErrNoEvents is returned when the lake holds no complete events file.
+// ErrNoEvents is returned when Lake is no lake (transform.ErrNoEvents).
 var ErrNoEvents = transform.ErrNoEvents
 
 // Config says which lake to build into which warehouse, and how.
@@ -66,7 +66,8 @@ type Stats struct {
 // else from scratch. Either way it builds next to the target (DB.building)
 // and renames at the end, so readers never see a half-built warehouse and
 // a failed build keeps the old one. An update that finds nothing new
-// leaves DB untouched (Stats.UpToDate).
+// leaves DB untouched (Stats.UpToDate). One build of a DB runs at a time:
+// while another holds DB.lock, Run returns a *RunningError at once.
 func Run(ctx context.Context, cfg Config) (Stats, error) {
 	log := cfg.Log
 	if log == nil {
@@ -76,13 +77,23 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 	if progress == nil {
 		progress = func(string) {}
 	}
+	// Two builds of one warehouse would share DB.building: the second
+	// refuses at once instead (parley run retries its build next time).
+	unlock, err := lockWarehouse(cfg.DB)
+	if err != nil {
+		return Stats{}, err
+	}
+	defer func() {
+		if uerr := unlock(); uerr != nil {
+			log.Warn("build: could not release the build lock", "db", cfg.DB, "err", uerr)
+		}
+	}()
 	tmp := cfg.DB + ".building"
 	if err := removeWarehouse(tmp); err != nil {
 		return Stats{}, err
 	}
 	var (
 		stats       Stats
-		err         error
 		incremental bool
 	)
 	if !cfg.Full {

@@ -188,8 +188,8 @@ func TestRunFailureKeepsWarehouse(t *testing.T) {
 	}
 }
 
-// TestRunNoEvents: a lake without complete events files is ErrNoEvents,
-// and no warehouse is written.
+// TestRunNoEvents: a folder that is no lake (none of a lake's folders,
+// no events file) is ErrNoEvents, and no warehouse is written.
 func TestRunNoEvents(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "warehouse.duckdb")
@@ -200,6 +200,42 @@ func TestRunNoEvents(t *testing.T) {
 	for _, p := range []string{db, db + ".building"} {
 		if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("%s exists: %v", p, err)
+		}
+	}
+}
+
+// TestRunEmptiedLake: a lake that held events and holds none any more
+// (retention dropped every date partition) gives an empty warehouse, not
+// an error that leaves the old warehouse, expired conversations and all,
+// in place.
+func TestRunEmptiedLake(t *testing.T) {
+	first, _ := generated(t)
+	root, db := builtFirst(t, first)
+	parts, err := filepath.Glob(filepath.Join(root, "events", "date=*"))
+	if err != nil || len(parts) == 0 {
+		t.Fatalf("the lake's date partitions: %v (%v)", parts, err)
+	}
+	for _, p := range parts {
+		if err := os.RemoveAll(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stats, err := build.Run(context.Background(), build.Config{Lake: root, DB: db})
+	if err != nil {
+		t.Fatalf("build of the emptied lake: %v", err)
+	}
+	if stats.FullRebuild == "" || stats.Files != 0 || stats.Events != 0 {
+		t.Errorf("stats %+v, want a full rebuild of no files", stats)
+	}
+	wh, err := warehouse.Open(db, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wh.Close()
+	for _, table := range []string{"events", "messages", "conversations", "kpi_daily", "agent_daily", "auto_qa"} {
+		var n int64
+		if err := wh.QueryRow(`SELECT count(*) FROM ` + table).Scan(&n); err != nil || n != 0 {
+			t.Errorf("%s holds %d rows (%v), want none", table, n, err)
 		}
 	}
 }
@@ -353,4 +389,54 @@ func TestRunProgress(t *testing.T) {
 	stats, lines = run(build.Config{})
 	check("an update rebuilt in full", lines, []string{`^transform: the warehouse needs a full rebuild: lake file .* is gone since the last build$`,
 		transformed(stats) + "$", tables, checked})
+}
+
+// TestRunRefusesSecondBuild: two real builds of one warehouse at once. The
+// first is held inside its build (in its first progress line, so holding
+// the lock) while the second runs: the second fails at once with a
+// RunningError naming the warehouse and this process, and changes nothing;
+// the first then completes, and once it has, a build runs again.
+func TestRunRefusesSecondBuild(t *testing.T) {
+	first, later := generated(t)
+	ctx := context.Background()
+	root, db := builtFirst(t, first)
+	writeFiles(t, root, "later", later)
+	before := digest(t, db)
+
+	inside, release := make(chan struct{}), make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		var once bool
+		_, err := build.Run(ctx, build.Config{Lake: root, DB: db, Full: true, Progress: func(string) {
+			if !once {
+				once = true
+				close(inside)
+				<-release
+			}
+		}})
+		done <- err
+	}()
+	select {
+	case <-inside:
+	case err := <-done:
+		t.Fatalf("the first build ended before it reported progress: %v", err)
+	}
+
+	_, err := build.Run(ctx, build.Config{Lake: root, DB: db, Full: true})
+	var running *build.RunningError
+	if !errors.As(err, &running) || !errors.Is(err, build.ErrBuildRunning) || running.PID != os.Getpid() ||
+		!strings.Contains(err.Error(), "another build of "+db+" is running (pid "+fmt.Sprint(os.Getpid())+")") {
+		t.Errorf("second build while the first runs: %v; want a RunningError naming %s and pid %d", err, db, os.Getpid())
+	}
+	if digest(t, db) != before {
+		t.Error("the refused build changed the warehouse")
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatalf("the first build failed: %v", err)
+	}
+	sameAsFullBuild(t, root, db)
+	if _, err := build.Run(ctx, build.Config{Lake: root, DB: db}); err != nil {
+		t.Errorf("a build after the first ended: %v", err)
+	}
 }

@@ -112,8 +112,10 @@ type EraseStats struct {
 	// Outputs is what erasing from EraseConfig.Outputs did.
 	Outputs OutputStats
 	// AlreadyErased is the end line of the latest earlier erase of the
-	// customer that completed (not a dry run), when this run found nothing of
-	// theirs left in the lake: a repeated request, not a mistyped ID.
+	// customer (not a dry run) that erased the lake, when this run found
+	// nothing of theirs left in the lake: a repeated request, not a
+	// mistyped ID. That run may have failed afterwards, on outputs still
+	// holding the customer (its Status says so).
 	AlreadyErased *Entry
 }
 
@@ -141,8 +143,12 @@ func (s EraseStats) String() string {
 			o.Removed, o.FilesRewritten, o.FilesChecked, o.StillHolding)
 	}
 	if a := s.AlreadyErased; a != nil {
-		out += fmt.Sprintf("; the lake holds nothing of the customer: already erased by run %s on %s (%d events removed then)",
+		out += fmt.Sprintf("; the lake holds nothing of the customer: already erased by run %s on %s (%d events removed then",
 			a.Run, a.Time.UTC().Format(time.RFC3339), a.Counts["events"])
+		if a.Status == StatusFailed {
+			out += "; its outputs check failed"
+		}
+		out += ")"
 	}
 	return out
 }
@@ -220,7 +226,14 @@ func Erase(ctx context.Context, cfg EraseConfig) (EraseStats, error) {
 		e.Params["outputs"] = strings.Join(cfg.Outputs, ",")
 	}
 	err = auditedRun(h.audit, e, log, func(e *Entry) error {
-		convs, runErr := erase(ctx, cfg, h, log, &st)
+		convs, lakeDone, runErr := erase(ctx, cfg, h, log, &st)
+		// The lake part's own outcome, beside the run's status: a run that
+		// erased the lake and then failed its outputs check still erased
+		// the customer, and a repeated run must know it (earlierErase).
+		e.Params["lake_status"] = StatusFailed
+		if lakeDone {
+			e.Params["lake_status"] = StatusCompleted
+		}
 		// By digest only, like the customer: a later run with --also-outputs
 		// recognises these conversations once the lake no longer holds them.
 		if len(convs) > 0 {
@@ -256,8 +269,10 @@ type lakeErased struct {
 	near []string
 }
 
-// erase does the work of Erase and returns the customer's conversations.
-func erase(ctx context.Context, cfg EraseConfig, h *heldLake, log *slog.Logger, st *EraseStats) (map[string]bool, error) {
+// erase does the work of Erase and returns the customer's conversations,
+// and whether erasing from the lake completed (whatever the outputs then
+// showed).
+func erase(ctx context.Context, cfg EraseConfig, h *heldLake, log *slog.Logger, st *EraseStats) (map[string]bool, bool, error) {
 	var found lakeErased
 	var err error
 	if h.bucket != nil {
@@ -267,7 +282,7 @@ func erase(ctx context.Context, cfg EraseConfig, h *heldLake, log *slog.Logger, 
 	}
 	convs := found.convs
 	if err != nil {
-		return convs, err
+		return convs, false, err
 	}
 	if st.Events+st.DeadLetters+st.Reviews == 0 {
 		st.AlreadyErased = earlierErase(h.audit, cfg.Customer)
@@ -278,7 +293,7 @@ func erase(ctx context.Context, cfg EraseConfig, h *heldLake, log *slog.Logger, 
 	if err == nil && !st.found() && st.AlreadyErased == nil {
 		err = &CustomerNotFoundError{Customer: cfg.Customer, Near: found.near}
 	}
-	return convs, err
+	return convs, true, err
 }
 
 // eraseOutputs removes the customer's conversations from cfg.Outputs.
@@ -295,9 +310,10 @@ func eraseOutputs(ctx context.Context, cfg EraseConfig, h *heldLake, log *slog.L
 	return err
 }
 
-// earlierErase is the end line of the latest erase of customer recorded in
-// the audit log as completed, not a dry run, that found something of
-// theirs; nil if none. A line of the log
+// earlierErase is the end line of the latest erase of customer, not a dry
+// run, that found something of theirs and erased the lake: recorded as
+// completed, or as failed after its lake part completed (params.lake_status:
+// its outputs still held the customer); nil if none. A line of the log
 // that does not decode was reported when the run started.
 func earlierErase(audit auditLog, customer string) *Entry {
 	entries, _ := audit.read() //nolint:errcheck // see above; every whole line is returned
@@ -305,7 +321,8 @@ func earlierErase(audit auditLog, customer string) *Entry {
 	for i := len(entries) - 1; i >= 0; i-- {
 		e := entries[i]
 		found := e.Counts["events"] + e.Counts["dead_letters"] + e.Counts["reviews"] + e.Counts["outputs_removed"]
-		if e.Action == "erase" && e.Status == StatusCompleted && !e.DryRun && e.Params["customer_sha256"] == want && found > 0 {
+		lakeErased := e.Status == StatusCompleted || (e.Status == StatusFailed && e.Params["lake_status"] == StatusCompleted)
+		if e.Action == "erase" && lakeErased && !e.DryRun && e.Params["customer_sha256"] == want && found > 0 {
 			return &e
 		}
 	}

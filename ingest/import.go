@@ -111,6 +111,10 @@ type ImportStats struct {
 	// name, same bytes, same format): nothing of them was written, and
 	// nothing of them is counted above.
 	AlreadyImported int64
+	// Dropped counts those of AlreadyImported whose every date partition
+	// is gone from the lake since (parley retention dropped them): their
+	// record still keeps them from being imported again.
+	Dropped int64
 	// Refused counts the inputs in which no record was valid (see
 	// NothingImportedError): nothing of them was written, and nothing of
 	// them is counted above.
@@ -123,8 +127,11 @@ func (s ImportStats) String() string {
 	if s.Skipped != 0 {
 		out = fmt.Sprintf("%d read, %d skipped by the mapping: %s", s.Read, s.Skipped, s.Stats)
 	}
-	if s.AlreadyImported != 0 {
-		out += fmt.Sprintf("; %d input(s) already in the lake, not imported again", s.AlreadyImported)
+	if n := s.AlreadyImported - s.Dropped; n != 0 {
+		out += fmt.Sprintf("; %d input(s) already in the lake, not imported again", n)
+	}
+	if s.Dropped != 0 {
+		out += fmt.Sprintf("; %d input(s) imported before and since dropped by retention, not imported again (their records in %s/ keep them out)", s.Dropped, lake.ImportsDir)
 	}
 	if s.Refused != 0 {
 		out += fmt.Sprintf("; %d input(s) REFUSED, nothing of them imported: no record in them was valid", s.Refused)
@@ -137,6 +144,7 @@ func (s *ImportStats) merge(other ImportStats) {
 	s.Read += other.Read
 	s.Skipped += other.Skipped
 	s.AlreadyImported += other.AlreadyImported
+	s.Dropped += other.Dropped
 	s.Refused += other.Refused
 }
 
@@ -295,7 +303,7 @@ func importOne(ctx context.Context, cfg ImportConfig, target importTarget, input
 			return ImportStats{}, err
 		}
 		if found {
-			return alreadyImported(log, input, rec), nil
+			return alreadyImported(ctx, target, log, input, rec)
 		}
 	}
 	var st ImportStats
@@ -328,7 +336,7 @@ func importOne(ctx context.Context, cfg ImportConfig, target importTarget, input
 		if aerr := imp.fs.abort(); aerr != nil || err != nil {
 			return ImportStats{}, errors.Join(err, aerr)
 		}
-		return alreadyImported(log, input, rec), nil
+		return alreadyImported(ctx, target, log, input, rec)
 	}
 	if st.DeadLetters > 0 {
 		log.Warn("rejected input went to the dead-letter store", "input", input, "dead_letters", st.DeadLetters)
@@ -336,11 +344,24 @@ func importOne(ctx context.Context, cfg ImportConfig, target importTarget, input
 	return st, nil
 }
 
-// alreadyImported is importOne's result for an input whose record was found.
-func alreadyImported(log *slog.Logger, input string, rec importRecord) ImportStats {
-	log.Warn("input already in the lake: not imported again", "input", input, "source", rec.Source,
-		"imported_at", rec.ImportedAt, "as", rec.Input, "events", rec.Events, "dead_letters", rec.DeadLetters)
-	return ImportStats{AlreadyImported: 1}
+// alreadyImported is importOne's result for an input whose record was
+// found. When none of the date partitions it was written to is left, the
+// lake no longer shows it (lake status: no such source), so the warning
+// says where it went: retention dropped it, and its record keeps it out
+// as docs/ingest.md promises.
+func alreadyImported(ctx context.Context, target importTarget, log *slog.Logger, input string, rec importRecord) (ImportStats, error) {
+	gone, err := target.partitionsGone(ctx, rec.Files)
+	if err != nil {
+		return ImportStats{}, err
+	}
+	attrs := []any{"input", input, "source", rec.Source, "imported_at", rec.ImportedAt, "as", rec.Input, "events", rec.Events, "dead_letters", rec.DeadLetters}
+	if gone {
+		log.Warn("input imported before and since dropped by retention (none of its date partitions is left): not imported again, "+
+			"so that expired data stays dropped; to import it anyway, delete its record", append(attrs, "record", lake.ImportRecordPath("", rec.Source, rec.SHA256))...)
+		return ImportStats{AlreadyImported: 1, Dropped: 1}, nil
+	}
+	log.Warn("input already in the lake: not imported again", attrs...)
+	return ImportStats{AlreadyImported: 1}, nil
 }
 
 // openInput opens input (a file, or stdin for "-") and starts its hash.

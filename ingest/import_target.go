@@ -30,7 +30,25 @@ type importTarget interface {
 	// or returns the record another import of the same input published
 	// first (found), leaving imp's temporary files to the caller.
 	publish(ctx context.Context, imp *importer, sum string) (importRecord, bool, error)
+	// partitionsGone reports whether none of the date partitions that
+	// files (an input's record's, relative to the lake root) were written
+	// to is left: retention dropped them all. False for no files.
+	partitionsGone(ctx context.Context, files []string) (bool, error)
 	close() error
+}
+
+// partitionDirs are the distinct date partitions (relative folders) of
+// files, in the order first named.
+func partitionDirs(files []string) []string {
+	var dirs []string
+	seen := map[string]bool{}
+	for _, f := range files {
+		if d := filepath.Dir(f); !seen[d] {
+			seen[d] = true
+			dirs = append(dirs, d)
+		}
+	}
+	return dirs
 }
 
 func openImportTarget(ctx context.Context, cfg ImportConfig, log *slog.Logger) (importTarget, error) {
@@ -63,6 +81,17 @@ func (f folderImport) publish(_ context.Context, imp *importer, sum string) (imp
 	return imp.publish(sum)
 }
 func (f folderImport) close() error { return nil }
+func (f folderImport) partitionsGone(_ context.Context, files []string) (bool, error) {
+	for _, d := range partitionDirs(files) {
+		switch _, err := os.Stat(filepath.Join(f.lake, d)); {
+		case err == nil:
+			return false, nil
+		case !errors.Is(err, os.ErrNotExist):
+			return false, fmt.Errorf("ingest: import: %w", err)
+		}
+	}
+	return len(files) > 0, nil
+}
 
 // bucketImport publishes inputs to a lake in object storage. An input's
 // files are uploaded under _staging/_imports/<source>-<hash>/<token>/, then
@@ -78,6 +107,21 @@ type bucketImport struct {
 func (bi *bucketImport) root() string     { return bi.scratch }
 func (bi *bucketImport) lockRoot() string { return "" }
 func (bi *bucketImport) close() error     { return os.RemoveAll(bi.scratch) }
+
+// partitionsGone lists each partition's prefix: a bucket has no folders,
+// only objects, and retention deletes them all.
+func (bi *bucketImport) partitionsGone(ctx context.Context, files []string) (bool, error) {
+	for _, d := range partitionDirs(files) {
+		objs, err := bi.b.List(ctx, lake.Key(d)+"/")
+		if err != nil {
+			return false, fmt.Errorf("ingest: import: %w", err)
+		}
+		if len(objs) > 0 {
+			return false, nil
+		}
+	}
+	return len(files) > 0, nil
+}
 
 func importRecordKey(source, sum string) string {
 	return lake.Key(lake.ImportRecordPath("", source, sum))

@@ -22,7 +22,10 @@ import (
 	sqlfiles "github.com/parley-cx/parley/sql"
 )
 
-// ErrNoEvents is returned when the lake holds no complete events file.
+// ErrNoEvents is returned when Lake holds no complete events file and is
+// no lake at all (none of a lake's folders: a mistyped path). A lake whose
+// events are all gone (retention dropped every partition) builds an empty
+// warehouse instead: keeping the old one would keep the expired data.
 var ErrNoEvents = errors.New("no complete events files in the lake")
 
 // ErrFullRebuild is returned by an incremental run when the warehouse
@@ -107,7 +110,7 @@ func Run(ctx context.Context, cfg Config) (Stats, error) {
 	if err != nil {
 		return Stats{}, err
 	}
-	if len(files) == 0 {
+	if len(files) == 0 && !lake.Holds(cfg.Lake) {
 		return Stats{}, fmt.Errorf("transform: %s: %w", glob, ErrNoEvents)
 	}
 	gaps, err := filepath.Glob(lake.GapsGlob(cfg.Lake))

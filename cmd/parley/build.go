@@ -91,6 +91,10 @@ file it was built from is gone or changed (compact, erase, retention);
 Either way the new warehouse is written as FILE.building (a copy of FILE
 when incremental) and renamed over FILE at the end, so readers never see a
 half-built one and a failed build leaves the previous one in place.
+One build of FILE runs at a time: it holds a lock on FILE.lock, and a
+second build of FILE meanwhile exits 1 at once, naming the first's PID.
+A lake whose events are all gone (retention dropped every partition)
+builds an empty warehouse, so expired conversations leave it.
 
 Stdout is the summary ("built FILE: N events ..."). Stderr holds the
 warnings and errors, and a few lines of progress: why an update is rebuilt

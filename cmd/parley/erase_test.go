@@ -321,6 +321,63 @@ func TestEraseAlsoOutputs(t *testing.T) {
 	}
 }
 
+// TestEraseAgainAfterOutputsCheckFailed is the operator's sequence: an
+// erase over a report made before it erases the lake but fails, since the
+// report still holds the customer; the report is made again from the
+// rebuilt warehouse and the same erase is run again. The second run must
+// recognise the first (its lake part completed, as its audit line says)
+// and exit 0, not refuse the ID as unknown.
+func TestEraseAgainAfterOutputsCheckFailed(t *testing.T) {
+	dir := t.TempDir()
+	lakeDir, db, reportDir := filepath.Join(dir, "lake"), filepath.Join(dir, "warehouse.duckdb"), filepath.Join(dir, "report")
+	must := func(args ...string) string {
+		t.Helper()
+		out, err := parleyCombined(t, args...)
+		if err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, out)
+		}
+		return out
+	}
+	must("import", "--lake", lakeDir, metricsFixture("basic.jsonl"))
+	must("build", "--lake", lakeDir, "--db", db)
+	must("report", "--db", db, "--out", reportDir)
+	erase := []string{"erase", "--lake", lakeDir, "--customer", "cust-10", "--conversations", "--also-outputs", reportDir}
+
+	out, err := parleyCombined(t, erase...)
+	var still *governance.OutputsStillHoldError
+	var ue usageError
+	if !errors.As(err, &still) || errors.As(err, &ue) {
+		t.Fatalf("first erase, over the report made before it: %v (want outputs still holding the customer, exit 1)\n%s", err, out)
+	}
+	entries, err := governance.ReadAudit(lakeDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := entries[len(entries)-1]
+	if first.Status != governance.StatusFailed || first.Params["lake_status"] != governance.StatusCompleted ||
+		first.Counts["events"] == 0 || first.Params["conversations_sha256"] == "" {
+		t.Errorf("first erase's end line: %+v; want failed, its lake part completed, events counted, conversations by digest", first)
+	}
+
+	must("build", "--lake", lakeDir, "--db", db)
+	if err := os.RemoveAll(reportDir); err != nil {
+		t.Fatal(err)
+	}
+	must("report", "--db", db, "--out", reportDir)
+	if out, err = parleyCombined(t, erase...); err != nil {
+		t.Fatalf("second erase, over the report made again: %v\n%s", err, out)
+	}
+	if want := "already erased by run " + first.Run; !strings.Contains(out, want) || !strings.Contains(out, "its outputs check failed") {
+		t.Errorf("second erase: want it to say %q and that that run's outputs check failed:\n%s", want, out)
+	}
+	if entries, err = governance.ReadAudit(lakeDir); err != nil {
+		t.Fatal(err)
+	}
+	if end := entries[len(entries)-1]; end.Status != governance.StatusCompleted || end.Params["lake_status"] != governance.StatusCompleted {
+		t.Errorf("second erase's end line: %+v, want completed", end)
+	}
+}
+
 // filesHolding lists the files under root whose bytes contain s (Parquet
 // files are checked decoded by the caller; their bytes are compressed).
 func filesHolding(t *testing.T, root, s string) []string {

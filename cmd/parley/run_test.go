@@ -20,6 +20,7 @@ import (
 
 	"github.com/segmentio/kafka-go"
 
+	"github.com/parley-cx/parley/build"
 	"github.com/parley-cx/parley/internal/broker"
 	"github.com/parley-cx/parley/internal/runner"
 )
@@ -452,6 +453,56 @@ func TestRunQAWithNothingToSample(t *testing.T) {
 	if packets, _ := filepath.Glob(filepath.Join(dir, "qa", "*")); len(packets) > 0 { //nolint:errcheck // a constant pattern
 		t.Errorf("packets written: %v", packets)
 	}
+	if err := run.stop(); err != nil {
+		t.Fatalf("parley run: %v\n%s", err, run.log)
+	}
+}
+
+// TestRunBuildWhileManualBuildRuns: a build by hand holds the warehouse
+// (held inside its build, in its first progress line) while parley run
+// comes to build the same warehouse. Run's build fails at once with the
+// message naming the other build, logged at ERROR, and is retried; once
+// the manual build has ended, run's next build succeeds.
+func TestRunBuildWhileManualBuildRuns(t *testing.T) {
+	dir := t.TempDir()
+	lake, db := filepath.Join(dir, "lake"), filepath.Join(dir, "warehouse.duckdb")
+	mustParley(t, "import", "--lake", lake, metricsFixture("async.jsonl"))
+
+	inside, release := make(chan struct{}), make(chan struct{})
+	manual := make(chan error, 1)
+	go func() {
+		var once bool
+		_, err := build.Run(context.Background(), build.Config{Lake: lake, DB: db, Progress: func(string) {
+			if !once {
+				once = true
+				close(inside)
+				<-release
+			}
+		}})
+		manual <- err
+	}()
+	select {
+	case <-inside:
+	case err := <-manual:
+		t.Fatalf("the manual build ended before it reported progress: %v", err)
+	}
+
+	cfg := writeConfig(t, dir, "lake: "+lake+"\nrun: {build_every: 1s}\n")
+	run := startCmd(t, "run", "--config", cfg, "--listen", "127.0.0.1:0")
+	eventually(t, "run's build to fail twice", func() bool { s, _ := runStatus(t, run.url, "build"); return s.Errors >= 2 })
+	want := fmt.Sprintf("another build of %s is running (pid %d)", db, os.Getpid())
+	if s, ready := runStatus(t, run.url, "build"); ready || !s.Failing || !strings.Contains(s.LastError, want) {
+		t.Errorf("/readyz: ready %v, build %+v; want failing with %q", ready, s, want)
+	}
+	if log := run.log.String(); !strings.Contains(log, `level=ERROR msg="run: stage failed; retrying with backoff, the other stages go on" stage=build`) || !strings.Contains(log, want) {
+		t.Errorf("the refused build is not logged at ERROR with %q:\n%s", want, log)
+	}
+
+	close(release)
+	if err := <-manual; err != nil {
+		t.Fatalf("the manual build: %v", err)
+	}
+	eventually(t, "run's build to succeed", func() bool { s, _ := runStatus(t, run.url, "build"); return builtOK(t, run.url) > 0 && !s.Failing })
 	if err := run.stop(); err != nil {
 		t.Fatalf("parley run: %v\n%s", err, run.log)
 	}
