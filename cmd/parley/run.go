@@ -19,6 +19,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/robfig/cron/v3"
 	"github.com/spf13/cobra"
 
 	"github.com/parley-cx/parley/build"
@@ -262,10 +263,11 @@ func runAll(ctx context.Context, s *config.Config, p paths, listen string, out i
 		}
 		if err := r.Add(runner.Stage{Name: "qa", Schedule: sched, Location: s.Location(), Run: func(ctx context.Context) error {
 			// Each firing samples its own run, named by the time it was due (a Schedule
-			// stage's context always holds it; a retry gets the same one and redoes that run).
+			// stage's context always holds it; a retry gets the same one and redoes that run);
+			// the first of a day keeps the name a daily schedule's packets always had.
 			at, _ := runner.ScheduledAt(ctx)
 			res, err := qa.Sample(ctx, qa.Config{DB: p.DB, Out: p.QA, Size: q.Size, PerAgent: q.PerAgent,
-				Reviewers: q.Reviewers, Calibration: q.Calibration, Seed: firingSeed(at), Now: at, Settings: s, Log: log})
+				Reviewers: q.Reviewers, Calibration: q.Calibration, Seed: firingSeed(sched, at), Now: at, Settings: s, Log: log})
 			if errors.Is(err, qa.ErrNoConversations) {
 				// Nothing to review yet (a new operation, or conversations all of today, which
 				// is not complete): no packet is written, and no failure to retry.
@@ -367,15 +369,22 @@ func cmpDuration(d, def time.Duration) time.Duration {
 }
 
 // firingSeed is the seed of the QA sample of a run.qa.schedule firing due
-// at at: its local time as the number YYYYMMDDHHMMSS (2026-03-20 06:00 is
-// 20260320060000). With qa sample's default seed, the run date, every
-// firing of a day would be the same run (<date>-<seed>): the second one a
-// rerun of the first, refused as soon as the data changed its period or
-// picks (qa.ErrOtherOptions, qa.ErrRerunDiffers) and retried all day. Its
-// own seed makes each firing its own sample, skipping what the earlier ones
-// sampled, and reproducible from its folder name (--date and --seed).
-func firingSeed(at time.Time) uint64 {
+// at at. The first firing of a local day takes qa sample's default seed,
+// the date as YYYYMMDD, so a daily schedule's packets keep the folder name
+// they always had (<date>-<date>). A later firing of the same day takes
+// its local time as YYYYMMDDHHMMSS (2026-03-20 18:00 is 20260320180000):
+// with the date it would be the same run as the first, a rerun refused as
+// soon as the data changed its period or picks (qa.ErrOtherOptions,
+// qa.ErrRerunDiffers) and retried all day. Its own seed makes it its own
+// sample, skipping what the earlier ones sampled, and reproducible from
+// its folder name (--date and --seed).
+func firingSeed(sched cron.Schedule, at time.Time) uint64 {
 	y, mo, d := at.Date()
+	date := uint64(y)*1e4 + uint64(mo)*1e2 + uint64(d)
+	midnight := time.Date(y, mo, d, 0, 0, 0, 0, at.Location())
+	if !sched.Next(midnight.Add(-time.Nanosecond)).Before(at) {
+		return date
+	}
 	h, mi, sec := at.Clock()
-	return uint64(y)*1e10 + uint64(mo)*1e8 + uint64(d)*1e6 + uint64(h)*1e4 + uint64(mi)*1e2 + uint64(sec)
+	return date*1e6 + uint64(h)*1e4 + uint64(mi)*1e2 + uint64(sec)
 }

@@ -22,6 +22,7 @@ import (
 
 	"github.com/parley-cx/parley/build"
 	"github.com/parley-cx/parley/internal/broker"
+	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/runner"
 )
 
@@ -387,6 +388,36 @@ func warehouseCounts(t *testing.T, db string) counts {
 	return c
 }
 
+// TestFiringSeed: the first firing of a local day keeps qa sample's default seed, the date
+// (a daily schedule's packets keep their folder names, <date>-<date>); a later one of the same
+// day takes its local time, YYYYMMDDHHMMSS.
+func TestFiringSeed(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		schedule string
+		at       time.Time
+		want     uint64
+	}{
+		{"0 6 * * *", time.Date(2026, 3, 20, 6, 0, 0, 0, berlin), 20260320},
+		{"0 6,18 * * *", time.Date(2026, 3, 20, 6, 0, 0, 0, berlin), 20260320},
+		{"0 6,18 * * *", time.Date(2026, 3, 20, 18, 0, 0, 0, berlin), 20260320180000},
+		{"0 0 * * *", time.Date(2026, 3, 29, 0, 0, 0, 0, berlin), 20260329},
+		{"*/30 * * * *", time.Date(2026, 3, 29, 0, 30, 0, 0, berlin), 20260329003000},
+		{"*/30 * * * *", time.Date(2026, 3, 29, 0, 0, 0, 0, berlin), 20260329},
+	} {
+		sched, err := config.ParseSchedule(c.schedule)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := firingSeed(sched, c.at); got != c.want {
+			t.Errorf("firingSeed(%q, %s) = %d, want %d", c.schedule, c.at, got, c.want)
+		}
+	}
+}
+
 // TestRunQAEachFiringItsOwnSample: every firing of run.qa.schedule samples its own run, named
 // by the time it was due (<date>-<YYYYMMDDHHMMSS>), skipping what the earlier firings sampled.
 // The firings of a day used to share the default seed, the run date: the second one was a
@@ -405,7 +436,7 @@ func TestRunQAEachFiringItsOwnSample(t *testing.T) {
 	if err := run.stop(); err != nil {
 		t.Fatalf("parley run: %v\n%s", err, run.log)
 	}
-	name := regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})-(\d{14})$`)
+	name := regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})-(\d{8}|\d{14})$`)
 	var sampled []string
 	for _, p := range packets[:2] {
 		run := filepath.Base(filepath.Dir(p))
