@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/lake"
 	"github.com/parley-cx/parley/internal/objstore"
+	"github.com/parley-cx/parley/internal/warehouse"
 	"github.com/parley-cx/parley/transform"
 )
 
@@ -136,6 +138,9 @@ Example:
 				dbPath = "warehouse.duckdb"
 			case dbPath == "":
 				dbPath = defaultDB(lakeDir)
+			}
+			if fi, err := os.Stat(dbPath); err == nil && fi.IsDir() {
+				return fmt.Errorf("build: %s: %w", dbPath, warehouse.ErrIsDirectory) // callErrors names --db
 			}
 			log, progress := progressLog(cmd, verbose)
 			start := time.Now()
