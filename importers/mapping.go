@@ -271,7 +271,7 @@ func (m *Mapping) Open(r io.Reader) (Reader, error) {
 	}
 	if len(errs) > 0 && !found {
 		if hint := delimiterHint(names, comma, mapped); hint != "" {
-			errs = append(errs, errors.New(hint))
+			errs = append([]error{errors.New(hint)}, errs...) // first: it is what to do
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
