@@ -226,7 +226,11 @@ func (m *Mapping) Open(r io.Reader) (Reader, error) {
 		return nil, fmt.Errorf("importers: csv: %w", err)
 	}
 	c := &csvReader{m: m, clock: clock, rows: rr, header: names, ids: newRowID("csv-")}
-	var errs []error
+	var (
+		errs   []error
+		mapped []string // the columns the mapping names
+		found  bool     // one of them is in the header
+	)
 	index := func(field string, v *Value) column {
 		if !v.set() {
 			return column{}
@@ -234,7 +238,9 @@ func (m *Mapping) Open(r io.Reader) (Reader, error) {
 		if v.Value != "" {
 			return column{v: v, i: -1}
 		}
+		mapped = append(mapped, v.Column)
 		i, ok := cols[v.Column]
+		found = found || ok
 		if !ok {
 			errs = append(errs, missingColumn(field+".column", v.Column, names))
 		}
@@ -263,10 +269,44 @@ func (m *Mapping) Open(r io.Reader) (Reader, error) {
 	for _, name := range attrNames {
 		c.attrs = append(c.attrs, attrColumn{name: name, col: index("attributes."+name, &Value{Column: m.Attributes[name]})})
 	}
+	if len(errs) > 0 && !found {
+		if hint := delimiterHint(names, comma, mapped); hint != "" {
+			errs = append([]error{errors.New(hint)}, errs...) // first: it is what to do
+		}
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("importers: csv: %w", err)
 	}
 	return c, nil
+}
+
+// delimiterHint says which delimiter the file seems to use when the header,
+// read with comma, holds none of the mapped columns but its text split on
+// another common delimiter holds them all: a tab-separated export read with
+// the default "," is one long column, and listing it says nothing of why.
+// "" when no other delimiter explains the header.
+func delimiterHint(names []string, comma rune, mapped []string) string {
+	line := strings.Join(names, string(comma))
+	for _, d := range []struct {
+		sep       rune
+		name, set string
+	}{
+		{'\t', "tab", "set delimiter: tab in the mapping"},
+		{';', "semicolon", `set delimiter: ";" in the mapping`},
+		{',', "comma", "remove delimiter from the mapping (the default is \",\")"},
+	} {
+		if d.sep == comma {
+			continue
+		}
+		fields := strings.Split(line, string(d.sep))
+		for i, f := range fields {
+			fields[i] = strings.TrimSpace(f)
+		}
+		if !slices.ContainsFunc(mapped, func(col string) bool { return !slices.Contains(fields, col) }) {
+			return fmt.Sprintf("the file looks %s-separated: %s", d.name, d.set)
+		}
+	}
+	return ""
 }
 
 // column is a mapped field resolved against the header: i is the column's

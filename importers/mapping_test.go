@@ -256,3 +256,38 @@ func TestTimestampFormats(t *testing.T) {
 		})
 	}
 }
+
+// TestMappingOpenSaysTheDelimiter: a header that holds none of the mapped
+// columns, but does once split on another delimiter, says which one to set;
+// a header that is simply missing columns gets no such guess.
+func TestMappingOpenSaysTheDelimiter(t *testing.T) {
+	m := loadMapping(t, "../docs/mappings/chat_export.yaml")
+	cols := []string{"ticket", "sent_at", "direction", "agent", "body", "channel", "team"}
+	semi := loadMapping(t, "../docs/mappings/chat_export.yaml")
+	semi.Delimiter = ";"
+	tests := []struct {
+		name   string
+		m      *Mapping
+		header string
+		want   string
+	}{
+		{"tab-separated read as CSV", m, strings.Join(cols, "\t"), "the file looks tab-separated: set delimiter: tab in the mapping"},
+		{"semicolon-separated read as CSV", m, strings.Join(cols, ";"), `the file looks semicolon-separated: set delimiter: ";" in the mapping`},
+		{"comma-separated read with ;", semi, strings.Join(cols, ","), "the file looks comma-separated: remove delimiter from the mapping"},
+		{"columns missing", m, "ticket\tsent_at\tdirection", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := tc.m.Open(strings.NewReader(tc.header + "\n"))
+			if err == nil || !strings.Contains(err.Error(), "no column") {
+				t.Fatalf("Open = %v; want it to name the missing columns", err)
+			}
+			if tc.want == "" && strings.Contains(err.Error(), "looks") {
+				t.Errorf("error %q guesses a delimiter for a header that only lacks columns", err)
+			}
+			if tc.want != "" && !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %q; want it to say %q", err, tc.want)
+			}
+		})
+	}
+}

@@ -123,9 +123,16 @@ type ImportStats struct {
 
 // String is a one-line summary for logs and the CLI.
 func (s ImportStats) String() string {
-	out := fmt.Sprintf("%d read: %s", s.Read, s.Stats)
-	if s.Skipped != 0 {
+	var out string
+	switch {
+	case s.Read == 0 && s.Files == 0 && s.AlreadyImported+s.Refused != 0:
+		// Every input was refused or in the lake already: "0 read: 0
+		// events, …" would say their records were not read.
+		out = "nothing"
+	case s.Skipped != 0:
 		out = fmt.Sprintf("%d read, %d skipped by the mapping: %s", s.Read, s.Skipped, s.Stats)
+	default:
+		out = fmt.Sprintf("%d read: %s", s.Read, s.Stats)
 	}
 	if n := s.AlreadyImported - s.Dropped; n != 0 {
 		out += fmt.Sprintf("; %d input(s) already in the lake, not imported again", n)
@@ -162,9 +169,11 @@ type NothingImportedError struct {
 	Read, Rejected int64
 	Reasons        map[event.Reason]int64
 	// FirstLine is the line of the first rejected record, FirstReason and
-	// FirstDetail why it was rejected.
+	// FirstDetail why it was rejected, FirstField the field at fault ("" for
+	// a whole-record problem such as malformed JSON).
 	FirstLine   int64
 	FirstReason event.Reason
+	FirstField  string
 	FirstDetail string
 	// Stopped is set when reading stopped after the first records because
 	// the input looks like another layout (so Read is less than the input holds).
@@ -194,7 +203,12 @@ func (e *NothingImportedError) Error() string {
 	if r := []rune(detail); len(r) > 200 {
 		detail = string(r[:200]) + "…"
 	}
-	fmt.Fprintf(&b, "); the first, line %d: %s: %s", e.FirstLine, e.FirstReason, detail)
+	fmt.Fprintf(&b, "); the first, line %d: %s: ", e.FirstLine, e.FirstReason)
+	if e.FirstField != "" {
+		// Without it "required (empty or only white space)" does not say what is.
+		fmt.Fprintf(&b, "%s: ", e.FirstField)
+	}
+	b.WriteString(detail)
 	if hint := formatHint(e.Format, e.LooksLike); hint != "" {
 		b.WriteString("; " + hint)
 	}
@@ -260,6 +274,14 @@ func Import(ctx context.Context, cfg ImportConfig) (ImportStats, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	if _, err := os.Stat(cfg.Lake); errors.Is(err, os.ErrNotExist) && !objstore.IsURL(cfg.Lake) {
+		// A lake folder this import creates goes again if nothing is
+		// published into it: a refused import leaves no trace.
+		defer removeIfBare(cfg.Lake, true, log)
+	} else if _, err := os.Stat(filepath.Join(cfg.Lake, lake.LockFile)); errors.Is(err, os.ErrNotExist) && !objstore.IsURL(cfg.Lake) {
+		// An empty folder given as the lake keeps nothing but itself.
+		defer removeIfBare(cfg.Lake, false, log)
+	}
 	target, err := openImportTarget(ctx, cfg, log)
 	if err != nil {
 		return total, err
@@ -286,6 +308,14 @@ func Import(ctx context.Context, cfg ImportConfig) (ImportStats, error) {
 	}
 	total.Elapsed = time.Since(start)
 	return total, errors.Join(refused...)
+}
+
+// removeIfBare is lake.RemoveIfBare for Import, which warns if it fails:
+// the inputs were dealt with whatever the folder holds.
+func removeIfBare(root string, folderToo bool, log *slog.Logger) {
+	if err := lake.RemoveIfBare(root, folderToo); err != nil {
+		log.Warn("could not remove the lock file or lake folder this import created and wrote nothing into", "lake", root, "err", err)
+	}
 }
 
 func importOne(ctx context.Context, cfg ImportConfig, target importTarget, input string, log *slog.Logger) (ImportStats, error) {
@@ -333,7 +363,8 @@ func importOne(ctx context.Context, cfg ImportConfig, target importTarget, input
 		// Nothing of this input is published (or, after a failed rename,
 		// not all of it and without its record, which the next import of
 		// it replaces): its temporary files go.
-		if aerr := imp.fs.abort(); aerr != nil || err != nil {
+		aerr := errors.Join(imp.fs.abort(), imp.fs.removeNewDirs())
+		if aerr != nil || err != nil {
 			return ImportStats{}, errors.Join(err, aerr)
 		}
 		return alreadyImported(ctx, target, log, input, rec)
@@ -555,8 +586,12 @@ func (imp *importer) refusal() error {
 	if st.Events > 0 || st.DeadLetters == 0 {
 		return nil
 	}
+	var field string
+	if imp.first.Field != nil {
+		field = *imp.first.Field
+	}
 	return &NothingImportedError{
-		Input: imp.input, Read: st.Read, Rejected: st.DeadLetters, Reasons: maps.Clone(st.Reasons),
+		Input: imp.input, Read: st.Read, Rejected: st.DeadLetters, Reasons: maps.Clone(st.Reasons), FirstField: field,
 		FirstLine: imp.first.Offset, FirstReason: event.Reason(imp.first.Reason), FirstDetail: imp.first.Detail,
 		Stopped: imp.stopped, Format: layoutOf(imp.cfg.Format), LooksLike: imp.looksLike(),
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -145,5 +146,63 @@ func TestImportKeepsDeadLettersOfMostlyValidInput(t *testing.T) {
 	db := openDuck(t)
 	if n := queryInt(t, db, `SELECT count(*) FROM `+lakeDeadLetters(root)+` WHERE reason = 'malformed_json'`); n != 4 {
 		t.Errorf("dead-letter store holds %d malformed_json rows, want 4", n)
+	}
+}
+
+// lakeEntries lists every file and folder under root (relative), or nil if root does not exist.
+func lakeEntries(t *testing.T, root string) []string {
+	t.Helper()
+	var out []string
+	err := filepath.WalkDir(root, func(p string, _ os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(root, p)
+		out = append(out, rel)
+		return err
+	})
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestRefusedImportLeavesNoTrace: a refused input leaves the lake as it
+// was, to the folder: no empty deadletter/date=… folder its temporary
+// dead letters were written in, and no lake folder or lock file the
+// import created for it. Its error names the field at fault (what the
+// dead letter's field column records), and the summary says nothing was
+// imported rather than "0 read".
+func TestRefusedImportLeavesNoTrace(t *testing.T) {
+	bad := writeInput(t, t.TempDir(), "one.jsonl", []byte(`{"event_id":"e1","type":"message"}`+"\n"))
+	existing := t.TempDir()
+	if _, err := Import(context.Background(), ImportConfig{Lake: existing, Inputs: []string{writeInput(t, t.TempDir(), "good.jsonl", eventLines(t, 1, 5))}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ name, root string }{
+		{"no lake folder yet", filepath.Join(t.TempDir(), "lake")},
+		{"an empty folder", t.TempDir()},
+		{"a lake with events", existing},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := lakeEntries(t, tc.root)
+			st, err := Import(context.Background(), ImportConfig{Lake: tc.root, Inputs: []string{bad}})
+			var nothing *NothingImportedError
+			if !errors.As(err, &nothing) {
+				t.Fatalf("Import = %s, %v; want a *NothingImportedError", st, err)
+			}
+			if nothing.FirstField != "conversation_id" || !strings.Contains(err.Error(), "line 1: missing_field: conversation_id: required") {
+				t.Errorf("error %q (field %q) does not name the missing field conversation_id", err, nothing.FirstField)
+			}
+			if !strings.HasPrefix(st.String(), "nothing; 1 input(s) REFUSED") {
+				t.Errorf("summary %q; want it to start %q", st, "nothing; 1 input(s) REFUSED")
+			}
+			if after := lakeEntries(t, tc.root); !slices.Equal(before, after) {
+				t.Errorf("the refused import changed the lake folder:\nbefore %q\nafter  %q", before, after)
+			}
+		})
 	}
 }

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
+	"syscall"
 
 	"github.com/klauspost/compress/zstd"
 	"github.com/parquet-go/parquet-go"
@@ -116,6 +118,9 @@ type fileSet struct {
 	// dirs to fsync after the renames: every target directory, plus the
 	// parents of any directory this batch created.
 	dirs map[string]struct{}
+	// created lists the directories this set created, parents first, for
+	// removeNewDirs to take back when nothing is published into them.
+	created []string
 }
 
 // ensureDir creates dir if needed and remembers which directories must be
@@ -130,7 +135,9 @@ func (fs *fileSet) ensureDir(dir string) error {
 	}
 	// Walk up to the first existing ancestor: each created level needs its
 	// parent fsynced, or the new directory entry can vanish in a crash.
+	var levels []string
 	for d := dir; ; d = filepath.Dir(d) {
+		levels = append(levels, d)
 		parent := filepath.Dir(d)
 		fs.dirs[parent] = struct{}{}
 		if _, err := os.Stat(parent); err == nil || parent == d {
@@ -140,7 +147,38 @@ func (fs *fileSet) ensureDir(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("ingest: create directory %s: %w", dir, err)
 	}
+	slices.Reverse(levels)
+	fs.created = append(fs.created, levels...)
 	return nil
+}
+
+// removeNewDirs removes the directories the set created that are still
+// empty (nothing was published into them, no other writer used them), so
+// that an input refused whole leaves no empty date=… folder behind. It
+// runs under the lake's exclusive lock, and temporary files are created
+// under the shared one after their directory is made (createTemp), so no
+// writer ever finds its directory gone. Call it after abort.
+func (fs *fileSet) removeNewDirs() (err error) {
+	if fs.root == "" || len(fs.created) == 0 {
+		return nil
+	}
+	unlock, err := lake.Lock(fs.root, true)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, unlock()) }()
+	for _, dir := range slices.Backward(fs.created) { // children first
+		if err := os.Remove(dir); err != nil && !errors.Is(err, os.ErrNotExist) && !isNotEmpty(err) {
+			return fmt.Errorf("ingest: remove empty directory %s: %w", dir, err)
+		}
+	}
+	fs.created = nil
+	return nil
+}
+
+// isNotEmpty reports whether err is rmdir's refusal of a directory that holds entries.
+func isNotEmpty(err error) bool {
+	return errors.Is(err, syscall.ENOTEMPTY) || errors.Is(err, syscall.EEXIST)
 }
 
 // writeParquet writes rows to a temporary file in dir that becomes name on publish.
@@ -153,9 +191,6 @@ func writeParquet[T any](fs *fileSet, dir, name string, rows []T) error {
 
 // writeParquetWith is writeParquet for callers that stream their rows into w.
 func writeParquetWith[T any](fs *fileSet, dir, name string, fill func(w *parquet.GenericWriter[T]) error) error {
-	if err := fs.ensureDir(dir); err != nil {
-		return err
-	}
 	f, err := fs.createTemp(dir, name)
 	if err != nil {
 		return err
@@ -188,6 +223,9 @@ func writeParquetWith[T any](fs *fileSet, dir, name string, fill func(w *parquet
 // In a lake, it is created and held under the shared lock, so that a sweep
 // (which runs under the exclusive lock) never takes it for the leftover of
 // a process that died.
+//
+// The directory is made under that lock too, so that removeNewDirs (under
+// the exclusive lock) never removes it between its making and the file's.
 func (fs *fileSet) createTemp(dir, name string) (_ *atomicfile.File, err error) {
 	if fs.root != "" {
 		unlock, err := lake.Lock(fs.root, false)
@@ -195,6 +233,9 @@ func (fs *fileSet) createTemp(dir, name string) (_ *atomicfile.File, err error) 
 			return nil, err
 		}
 		defer func() { err = errors.Join(err, unlock()) }()
+	}
+	if err := fs.ensureDir(dir); err != nil {
+		return nil, err
 	}
 	f, err := atomicfile.Create(filepath.Join(dir, name), atomicfile.Options{Pattern: tempPattern(name), Perm: lake.FilePerm})
 	if err != nil {
@@ -265,9 +306,6 @@ func (fs *fileSet) abort() error {
 // writeTempFile writes data to a temporary file in dir, synced, that
 // becomes name when fs is published.
 func writeTempFile(fs *fileSet, dir, name string, data []byte) error {
-	if err := fs.ensureDir(dir); err != nil {
-		return err
-	}
 	f, err := fs.createTemp(dir, name)
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/parley-cx/parley/internal/config"
 	"github.com/parley-cx/parley/internal/lake"
 	"github.com/parley-cx/parley/internal/objstore"
+	"github.com/parley-cx/parley/internal/warehouse"
 	"github.com/parley-cx/parley/transform"
 )
 
@@ -144,6 +146,9 @@ Example:
 			case dbPath == "":
 				dbPath = defaultDB(lakeDir)
 			}
+			if fi, err := os.Stat(dbPath); err == nil && fi.IsDir() {
+				return fmt.Errorf("build: %s: %w", dbPath, warehouse.ErrIsDirectory) // callErrors names --db
+			}
 			log, progress := progressLog(cmd, verbose)
 			start := time.Now()
 			ctx := cmd.Context()
@@ -159,8 +164,11 @@ Example:
 			} else if source, err = filepath.Abs(lakeDir); err != nil {
 				return fmt.Errorf("build: --lake %s: %w", lakeDir, err)
 			}
-			if err := checkSameLake(ctx, source, dbPath, full); err != nil {
-				return err
+			// Two lakes in one folder share the default --db, two buckets the
+			// default --db and cache: the build would replace the other's
+			// warehouse without a word. --full says the replacement is meant.
+			if other := otherLake(ctx, source, dbPath); other != "" && !full {
+				return otherLakeError("build", dbPath, other, source, "give this lake its own warehouse with --db FILE (and --cache DIR for a bucket), or --full to replace that one")
 			}
 			if b != nil {
 				if cacheDir == "" {
@@ -211,20 +219,22 @@ Example:
 	return cmd
 }
 
-// checkSameLake refuses to build into a warehouse another lake was built
-// from (two lakes in one folder share the default --db, two buckets the
-// default --db and cache): the build would replace it without a word.
-// source is the lake as the warehouse records it (an absolute folder, or
-// s3://bucket/prefix). --full says the replacement is meant.
-func checkSameLake(ctx context.Context, source, dbPath string, full bool) error {
+// otherLake returns the lake dbPath records it was built from when that is
+// not source (the lake as a warehouse records it: an absolute folder, or
+// s3://bucket/prefix), and "" when it is, or dbPath records none (no
+// warehouse there yet, or one built by an earlier parley).
+func otherLake(ctx context.Context, source, dbPath string) string {
 	state, ok, err := transform.BuiltWith(ctx, dbPath)
-	if err != nil || !ok || state.Lake == "" || full {
-		return nil //nolint:nilerr // an unreadable warehouse is rebuilt; the build says why
+	if err != nil || !ok || state.Lake == source {
+		return "" // an unreadable warehouse is rebuilt, or not verified; the command says why
 	}
-	if source != state.Lake {
-		return usageErrorf("build: %s was built from the lake %s, not %s: give this lake its own warehouse with --db FILE (and --cache DIR for a bucket), or --full to replace that one", dbPath, state.Lake, source)
-	}
-	return nil
+	return state.Lake
+}
+
+// otherLakeError is the usage error of command given a warehouse built from
+// another lake than source, ending in what to do instead.
+func otherLakeError(command, dbPath, builtFrom, source, advice string) error {
+	return usageErrorf("%s: %s was built from the lake %s, not %s: %s", command, dbPath, builtFrom, source, advice)
 }
 
 // warnChangedSettings prints a WARNING naming each setting that differs

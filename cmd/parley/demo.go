@@ -161,10 +161,11 @@ twcs.csv of the public "Customer Support on Twitter" data set (docs/real-data.md
 	step.done(fmt.Sprintf("%d events (%d duplicates dropped), %d conversations", built.Events, built.Duplicates, built.Conversations))
 
 	step.start("rendering dashboards")
-	if _, err := dashboards.Render(ctx, dashboards.Config{DB: dbPath, Out: outDir, From: from, To: to, Settings: settings, Log: log}); err != nil {
+	rendered, err := dashboards.Render(ctx, dashboards.Config{DB: dbPath, Out: outDir, From: from, To: to, Settings: settings, Log: log})
+	if err != nil {
 		return err
 	}
-	step.done(filepath.Join(outDir, "index.html"))
+	step.done(fmt.Sprintf("%s for %s, %d conversations", filepath.Join(outDir, "index.html"), rendered.Period, rendered.Conversations))
 
 	step.start("drawing a QA sample")
 	sample, err := qa.Sample(ctx, qa.Config{DB: dbPath, Out: filepath.Join(outDir, "qa"), Size: 50, Seed: uint64(o.seed), Settings: settings, Log: log})
@@ -176,7 +177,7 @@ twcs.csv of the public "Customer Support on Twitter" data set (docs/real-data.md
 	if err := printDemoSummary(ctx, stdout, dbPath, o.dir, sample.Dir, step.total()); err != nil {
 		return err
 	}
-	return printDemoNext(stdout, o.dir, lakeDir, dbPath, settingsPath, settings)
+	return printDemoNext(stdout, o.dir, lakeDir, dbPath, settingsPath, settings, rendered.Period)
 }
 
 // demoPrices are parley.example.yaml's prices: an agent hour, a bot-handled
@@ -217,16 +218,20 @@ func writeDemoSettings(o demoOptions, settings *config.Config) (string, error) {
 	return path, nil
 }
 
-// printDemoNext prints the commands that go on from the demo with its settings.
-func printDemoNext(w io.Writer, dir, lakeDir, dbPath, settingsPath string, settings *config.Config) error {
+// printDemoNext prints the commands that go on from the demo with its
+// settings. The report command gives the period the demo rendered: the
+// report's default (28 days up to the data's last complete day) is another
+// one, and would replace the demo's pages in DIR/out with other numbers.
+func printDemoNext(w io.Writer, dir, lakeDir, dbPath, settingsPath string, settings *config.Config, period dashboards.Period) error {
 	p := invokedAs()
 	_, err := fmt.Fprintf(w, `  settings          %s (time zone %s)
 
 Next, with the demo's settings:
   %s build --lake %s --config %s
-  %s report --db %s --out %s --config %s
+  %s report --db %s --out %s --config %s --from %s --to %s
   %s sql --db %s "SELECT local_date, sum(conversations) FROM kpi_daily GROUP BY 1 ORDER BY 1"
-`, settingsPath, settings.TimeZone, p, lakeDir, settingsPath, p, dbPath, filepath.Join(dir, "out"), settingsPath, p, dbPath)
+`, settingsPath, settings.TimeZone, p, lakeDir, settingsPath, p, dbPath, filepath.Join(dir, "out"), settingsPath,
+		period.From.Format(time.DateOnly), period.To.Format(time.DateOnly), p, dbPath)
 	return err
 }
 

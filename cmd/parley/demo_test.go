@@ -128,6 +128,7 @@ func TestDemoEndToEnd(t *testing.T) {
 	if !strings.Contains(stdout.String(), next) {
 		t.Errorf("summary does not say %q:\n%s", next, stdout.String())
 	}
+	assertNextReportReproduces(t, stdout.String(), stderr.String())
 	// Built again with them, the warehouse is up to date; without them,
 	// the build says it recomputes everything in UTC.
 	if out := mustParley(t, "build", "--lake", lakeDir, "--config", settingsPath); !strings.Contains(out, "is up to date") {
@@ -166,6 +167,36 @@ func TestDemoTWCS(t *testing.T) {
 	// The threads hold no resolved event: the summary says so, as the report does, not 0.0%.
 	if want := "resolution rate   not in this data\n"; !strings.Contains(stdout.String(), want) {
 		t.Errorf("the summary lacks %q:\n%s", want, stdout.String())
+	}
+	assertNextReportReproduces(t, stdout.String(), stderr.String())
+}
+
+// renderedRE finds the period and conversation count of a report, as the
+// demo's "rendering dashboards" step and parley report print them.
+var renderedRE = regexp.MustCompile(` for (\d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d \(\d+ days?\)), (\d+) conversations`)
+
+// assertNextReportReproduces runs the report command the demo printed
+// under "Next" and checks that it renders the period and conversations
+// the demo's own dashboards show, into the same folder.
+func assertNextReportReproduces(t *testing.T, stdout, stderr string) {
+	t.Helper()
+	demo := renderedRE.FindStringSubmatch(stderr)
+	if demo == nil {
+		t.Fatalf("the demo does not say which period it rendered:\n%s", stderr)
+	}
+	var next []string
+	for line := range strings.Lines(stdout) {
+		if f := strings.Fields(line); len(f) > 1 && f[0] == "parley" && f[1] == "report" {
+			next = f[1:]
+		}
+	}
+	if next == nil {
+		t.Fatalf("the demo prints no report command:\n%s", stdout)
+	}
+	out := mustParley(t, next...)
+	got := renderedRE.FindStringSubmatch(out)
+	if got == nil || got[1] != demo[1] || got[2] != demo[2] {
+		t.Errorf("the printed %q rendered\n%s\nthe demo rendered %s, %s conversations", strings.Join(next, " "), out, demo[1], demo[2])
 	}
 }
 

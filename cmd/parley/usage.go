@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -72,8 +73,24 @@ func callErrors(c *cobra.Command, err error) error {
 		if db := c.Flags().Lookup("db"); db != nil && db.Changed {
 			return usageErrorf("%s--db %s: %w", prefix(c), db.Value, warehouse.ErrNoWarehouse)
 		}
+	case errors.Is(err, warehouse.ErrIsDirectory):
+		if db := c.Flags().Lookup("db"); db != nil && db.Changed {
+			return usageErrorf("%s--db %s %w%s", prefix(c), db.Value, warehouse.ErrIsDirectory, warehouseNear(db.Value.String()))
+		}
 	}
 	return err
+}
+
+// warehouseNear is ": did you mean FILE?" for a warehouse file in the
+// directory dir that --db named, or beside it (--db demo-out/lake, whose
+// warehouse is demo-out/warehouse.duckdb), or "".
+func warehouseNear(dir string) string {
+	for _, p := range []string{filepath.Join(dir, "warehouse.duckdb"), filepath.Join(filepath.Dir(filepath.Clean(dir)), "warehouse.duckdb")} {
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+			return ": did you mean " + p + "?"
+		}
+	}
+	return ""
 }
 
 // unknownSubcommand accepts no arguments for a command that groups
@@ -136,9 +153,11 @@ func didYouMean(names []string, prefix string) string {
 // reports under --db, when no file is at path: for commands that would
 // otherwise create their output before opening the warehouse.
 func needWarehouse(path string) error {
-	switch _, err := os.Stat(path); {
+	switch fi, err := os.Stat(path); {
 	case errors.Is(err, fs.ErrNotExist):
 		return warehouse.ErrNoWarehouse
+	case err == nil && fi.IsDir():
+		return warehouse.ErrIsDirectory
 	case err != nil:
 		return usageErrorf("--db: %w", err)
 	}

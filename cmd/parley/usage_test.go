@@ -139,6 +139,49 @@ func TestMissingWarehouse(t *testing.T) {
 	}
 }
 
+// TestWarehouseIsADirectory: a --db naming a directory (the lake folder,
+// say) is a usage error of the missing file's shape in every command that
+// takes --db, not DuckDB's "Could not read from file", and points at the
+// warehouse beside it when there is one.
+func TestWarehouseIsADirectory(t *testing.T) {
+	dir := t.TempDir()
+	lakeDir, out := filepath.Join(dir, "lake"), filepath.Join(dir, "out")
+	if err := os.Mkdir(lakeDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	period := []string{"--from", "2026-03-01", "--to", "2026-03-31"}
+	commands := [][]string{
+		append([]string{"report", "--db", lakeDir, "--out", out}, period...),
+		append([]string{"qa", "sample", "--db", lakeDir, "--out", out}, period...),
+		{"forecast", "--db", lakeDir},
+		{"sql", "--db", lakeDir, "SELECT 1"},
+		{"export", "--db", lakeDir, "--out", out},
+		{"verify", "--db", lakeDir},
+		{"build", "--lake", lakeDir, "--db", lakeDir},
+	}
+	check := func(t *testing.T, args []string, hint string) {
+		t.Helper()
+		name := strings.Join(args[:slices.IndexFunc(args, func(a string) bool { return strings.HasPrefix(a, "--") })], " ")
+		_, err := parley(t, args...)
+		want := name + ": --db " + lakeDir + " is a directory, not a warehouse file" + hint
+		var ue usageError
+		if !errors.As(err, &ue) || err.Error() != want {
+			t.Errorf("err = %v, want a usage error %q", err, want)
+		}
+		if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s was created", out)
+		}
+	}
+	t.Run("no warehouse beside it", func(t *testing.T) { check(t, commands[3], "") })
+	beside := filepath.Join(dir, "warehouse.duckdb")
+	if err := os.WriteFile(beside, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range commands {
+		t.Run(args[0], func(t *testing.T) { check(t, args, ": did you mean "+beside+"?") })
+	}
+}
+
 // TestFlagErrorsNameTheCommand: a usage error about a flag says
 // "COMMAND: --FLAG", as the errors of every other command do.
 func TestFlagErrorsNameTheCommand(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/parley-cx/parley/internal/config"
+	"github.com/parley-cx/parley/internal/objstore"
 	"github.com/parley-cx/parley/transform"
 
 	"github.com/parley-cx/parley/metrics/verify"
@@ -54,8 +55,9 @@ Stdout is the report above. Stderr holds the warnings and errors, and a
 line of progress when the lake is indexed and as each batch is compared;
 -v also logs every lake file indexed and every part of a batch compared.
 
-The warehouse must have been built from this lake (verify stops if the lake
-has files the build did not read: run parley build first) with the same
+The warehouse must have been built from this lake (verify stops, naming the
+lake it was built from, if that is another one, and if the lake has files
+the build did not read: run parley build first) with the same
 settings: give the --config the build was given; verify stops, naming each
 difference, if the warehouse records other settings. Without --lake it reads
 the folder "lake" next to the warehouse, where parley build's default puts
@@ -96,6 +98,16 @@ Example:
 			}
 			if fi, err := os.Stat(lakeDir); err != nil || !fi.IsDir() {
 				return usageErrorf("verify: --lake %s: not a directory (give the lake the warehouse was built from)", lakeDir)
+			}
+			source, err := filepath.Abs(lakeDir)
+			if err != nil {
+				return fmt.Errorf("verify: --lake %s: %w", lakeDir, err)
+			}
+			// Another lake's warehouse is not "older" than this one: say
+			// whose it is, as build does. One built from a bucket is
+			// verified against build's local copy, which it does not record.
+			if other := otherLake(cmd.Context(), source, dbPath); other != "" && !objstore.IsURL(other) {
+				return otherLakeError("verify", dbPath, other, source, fmt.Sprintf("give --lake %s, or build this lake's own warehouse (parley build --lake %s --db FILE) and verify that", other, lakeDir))
 			}
 			settings, err := verifySettings(cmd, dbPath, configPath)
 			if err != nil {

@@ -90,6 +90,12 @@ func TestVerifyCommand(t *testing.T) {
 	if out, _, err := run("verify", "--db", euDB, "--all"); err != nil {
 		t.Errorf("verify without --config of a warehouse built with europe.yaml: %v\n%s", err, out)
 	}
+	// A warehouse built from another lake is not "older than the lake":
+	// verify names the lake it was built from, as build does.
+	_, _, err = run("verify", "--db", euDB, "--lake", lakeDir)
+	if want := "verify: " + euDB + " was built from the lake " + euLake + ", not " + lakeDir + ": give --lake " + euLake; err == nil || !errors.As(err, &ue) || !strings.Contains(err.Error(), want) {
+		t.Errorf("verify of another lake's warehouse: %v; want a usage error saying %q", err, want)
+	}
 
 	// A lake file added after the build, then one removed: the warehouse is not the lake's.
 	mustRun("import", "--lake", lakeDir, metricsFixture("edge.jsonl"))

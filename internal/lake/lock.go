@@ -53,6 +53,35 @@ func Lock(root string, exclusive bool) (unlock func() error, err error) {
 	}
 }
 
+// RemoveIfBare removes the lock file of root, and with folderToo root
+// itself, if root holds nothing but its lock file: the trace of a command
+// that created the lake (or the lock in an empty folder) and then wrote
+// nothing into it (an import whose every input was refused). It works under the
+// exclusive lock, so it never takes the folder from a writer that is
+// publishing into it; one that opened the lock file and waits on it finds
+// the folder gone and makes it again.
+func RemoveIfBare(root string, folderToo bool) (err error) {
+	unlock, err := Lock(root, true)
+	if err != nil {
+		return err
+	}
+	entries, err := os.ReadDir(root)
+	if err != nil || len(entries) != 1 || entries[0].Name() != LockFile {
+		return errors.Join(err, unlock())
+	}
+	err = os.Remove(filepath.Join(root, LockFile))
+	if err = errors.Join(err, unlock()); err != nil {
+		return fmt.Errorf("lake: remove the unused lake %s: %w", root, err)
+	}
+	if !folderToo {
+		return nil
+	}
+	if err := os.Remove(root); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("lake: remove the unused lake %s: %w", root, err)
+	}
+	return nil
+}
+
 // LockPartition takes the exclusive lock of one Kafka partition's
 // checkpoint. Whoever holds it may compare the checkpoint with what it
 // expects and move it: that compare-and-move is what fences off a process

@@ -47,8 +47,8 @@ type Sandbox struct {
 // sandbox is open, opening the same file again in this process fails
 // (its configuration is locked, or differs) rather than sharing it.
 func OpenSandbox(path string, sb Sandbox) (*DB, error) {
-	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("warehouse: open %s: %w", path, ErrNoWarehouse)
+	if err := checkPath(path, true); err != nil {
+		return nil, err
 	}
 	allowed, err := readFolders(sb.AllowRead)
 	if err != nil {

@@ -18,6 +18,23 @@ import (
 // ErrNoWarehouse is returned when a read-only open names a file that does not exist.
 var ErrNoWarehouse = errors.New("warehouse file does not exist (run `parley build` first)")
 
+// ErrIsDirectory is returned when an open names a directory (a lake folder,
+// say): DuckDB's own "Could not read from file …: Is a directory" says
+// nothing of what was meant.
+var ErrIsDirectory = errors.New("is a directory, not a warehouse file")
+
+// checkPath fails with ErrIsDirectory if path is a directory and, when
+// mustExist, with ErrNoWarehouse if nothing is there.
+func checkPath(path string, mustExist bool) error {
+	switch fi, err := os.Stat(path); {
+	case errors.Is(err, os.ErrNotExist) && mustExist:
+		return fmt.Errorf("warehouse: open %s: %w", path, ErrNoWarehouse)
+	case err == nil && fi.IsDir():
+		return fmt.Errorf("warehouse: open %s: %w", path, ErrIsDirectory)
+	}
+	return nil
+}
+
 // DB is an open warehouse.
 type DB struct {
 	*sql.DB
@@ -27,12 +44,13 @@ type DB struct {
 
 // Open opens the warehouse at path. Read-only opens fail with ErrNoWarehouse
 // rather than creating an empty file, and reject writes at the DuckDB level.
+// A directory at path fails with ErrIsDirectory.
 func Open(path string, readOnly bool) (*DB, error) {
+	if err := checkPath(path, readOnly); err != nil {
+		return nil, err
+	}
 	dsn := path
 	if readOnly {
-		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("warehouse: open %s: %w", path, ErrNoWarehouse)
-		}
 		dsn += "?access_mode=read_only"
 	}
 	c, err := duckdb.NewConnector(dsn, nil)
