@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/marcboeker/go-duckdb/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/parley-cx/parley/internal/warehouse"
@@ -169,12 +170,12 @@ Example:
 					if errors.Is(err, warehouse.ErrMissingParam) {
 						return usageErrorf("sql: %s%w (give each with --param NAME=VALUE)", statementLabel(i, len(stmts)), err)
 					}
-					return fmt.Errorf("sql: %s%w", statementLabel(i, len(stmts)), err)
+					return fmt.Errorf("sql: %s%w", statementLabel(i, len(stmts)), readRefused(err))
 				}
 			}
 			if out != "" {
 				if err := query.WriteFile(cmd.Context(), db, stmts[0], f, out, bind...); err != nil {
-					return fmt.Errorf("sql: %w", err)
+					return fmt.Errorf("sql: %w", readRefused(err))
 				}
 				fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s\n", out)
 				return nil
@@ -185,7 +186,7 @@ Example:
 					fmt.Fprintln(w)
 				}
 				if err := query.Write(cmd.Context(), db, s, f, w, bind...); err != nil {
-					return fmt.Errorf("sql: %s%w", statementLabel(i, len(stmts)), err)
+					return fmt.Errorf("sql: %s%w", statementLabel(i, len(stmts)), readRefused(err))
 				}
 			}
 			return nil
@@ -223,6 +224,20 @@ func outFormat(out, format string, given bool) (query.Format, error) {
 		return "", usageErrorf("sql: --format %s contradicts --out %s, a %s file: give one or the other", format, out, named)
 	}
 	return f, nil
+}
+
+// readRefusedHint follows a Permission Error of the sandbox.
+const readRefusedHint = "reading files is off in parley sql's sandbox outside the folders given with --allow-read: give --allow-read DIR for the folder of the file"
+
+// readRefused adds the way out to DuckDB's refusal to open a file in the
+// sandbox ("Permission Error: Cannot access file … file system operations
+// are disabled by configuration"), which does not name the flag that allows it.
+func readRefused(err error) error {
+	var de *duckdb.Error
+	if errors.As(err, &de) && de.Type == duckdb.ErrorTypePermission {
+		return usageErrorf("%w\n%s", err, readRefusedHint)
+	}
+	return err
 }
 
 // statementLabel names statement i of a script in an error, and nothing for a single statement.
