@@ -87,6 +87,11 @@ CSV output is spreadsheet-safe: a text cell starting with =, +, -, @, tab,
 carriage return or ' gets a leading ' (docs/qa.md, "Spreadsheet safety");
 numeric columns are written as they are.
 
+The table escapes control characters in the data (ESC, newlines, tabs: \x1b,
+\n, \t), so a value cannot drive the terminal or break a row. CSV and JSON
+keep every value as it is: send the CSV of untrusted data to a file or a
+program rather than to a terminal.
+
 Example:
   parley sql --db warehouse.duckdb "SELECT channel, count(*) FROM conversations GROUP BY 1"
   parley sql --db warehouse.duckdb --format csv -f weekly.sql > weekly.csv
