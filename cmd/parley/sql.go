@@ -240,7 +240,7 @@ const readRefusedHint = "reading files is off in parley sql's sandbox outside th
 func readRefused(err error) error {
 	var de *duckdb.Error
 	if errors.As(err, &de) && de.Type == duckdb.ErrorTypePermission {
-		return usageErrorf("%w\n%s", err, readRefusedHint)
+		return fmt.Errorf("%w\n%s", err, readRefusedHint)
 	}
 	return err
 }
