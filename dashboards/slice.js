@@ -1274,9 +1274,15 @@ function main(data) {
     a.click();
     setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 0);
   }
+  // shellQuote quotes one argument for a POSIX shell, so a copied command passes a value with
+  // spaces, quotes or | as one argument: inside single quotes only ' itself needs care ('\'').
+  function shellQuote(arg) {
+    return /^[A-Za-z0-9_.,:\/=@%+-]+$/.test(arg) ? arg : "'" + String(arg).replace(/'/g, "'\\''") + "'";
+  }
   function sqlCommand(query) {
-    var slice = dims.map(function (d) { return " --param " + d.key + "=" + (data.slice[d.key] || state[d.key]); }).join("");
-    return "parley sql --db warehouse.duckdb --format csv -f sql/dashboards/" + query + ".sql --param from=" + per.from + " --param to=" + per.to + slice;
+    var slice = dims.map(function (d) { return " --param " + shellQuote(d.key + "=" + (data.slice[d.key] || state[d.key])); }).join("");
+    return "parley sql --db warehouse.duckdb --format csv -f " + shellQuote("sql/dashboards/" + query + ".sql") +
+      " --param " + shellQuote("from=" + per.from) + " --param " + shellQuote("to=" + per.to) + slice;
   }
 
   // ---------------------------------------------------------------- rendering
@@ -1565,6 +1571,7 @@ function main(data) {
   window.parleyReport = {
     csv: function (query) { return csv(query, runsOf(query)); },
     rows: function (query) { return rowsOf(query); },
+    shellQuote: shellQuote,
     queries: Object.keys(Q)
   };
   document.body.setAttribute("data-ready", "true");

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -208,7 +209,35 @@ func TestSliceMatchesSQL(t *testing.T) {
 	if want := expectedCSV(t, db, "responsiveness_channels", period, Slice{Channel: "whatsapp"}); string(got) != want {
 		t.Errorf("downloaded %s differs from parley sql's:\n%s", name, diff(want, string(got)))
 	}
+
+	// That button's tooltip gives the parley sql command, which a POSIX shell splits into the
+	// arguments meant, a value with quotes, spaces or | among them included.
+	for _, v := range []string{"queue==cmd|' /C calc'!A0", "it's 'a' test", "a b\tc;d", "$(touch x)`id`", "plain", ""} {
+		quoted := browsertest.Eval[string](t, p, "window.parleyReport.shellQuote("+strconv.Quote(v)+")")
+		if got := shellWords(t, quoted); len(got) != 1 || got[0] != v {
+			t.Errorf("shellQuote(%q) = %s, which sh reads as %q", v, quoted, got)
+		}
+	}
+	title := browsertest.Eval[string](t, p, `document.querySelector('#view-responsiveness button.csv[data-query="responsiveness_channels"]').title`)
+	_, command, _ := strings.Cut(title, "the same as ")
+	command, _, _ = strings.Cut(command, " (and the same")
+	args := shellWords(t, command)
+	wantArgs := []string{"parley", "sql", "--db", "warehouse.duckdb", "--format", "csv", "-f", "sql/dashboards/responsiveness_channels.sql",
+		"--param", "from=" + period.From.Format(time.DateOnly), "--param", "to=" + period.To.Format(time.DateOnly)}
+	if len(args) < len(wantArgs) || fmt.Sprintf("%q", args[:len(wantArgs)]) != fmt.Sprintf("%q", wantArgs) || !strings.Contains(fmt.Sprintf("%q", args), `"channel=whatsapp"`) {
+		t.Errorf("the CSV button's command %s reads as %q, want %q and channel=whatsapp", command, args, wantArgs)
+	}
 	p.RequireClean(t)
+}
+
+// shellWords is the arguments a POSIX shell makes of words.
+func shellWords(t *testing.T, words string) []string {
+	t.Helper()
+	out, err := exec.Command("sh", "-c", `printf '%s\0' `+words).Output()
+	if err != nil {
+		t.Fatalf("sh -c %q: %v", words, err)
+	}
+	return strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00")
 }
 
 // sliceHash is a slice as the page's URL fragment writes it.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/parley-cx/parley/internal/fielderr"
 	"github.com/parley-cx/parley/internal/suggest"
+	"github.com/parley-cx/parley/internal/termsafe"
 	"github.com/parley-cx/parley/internal/warehouse"
 	sqlfiles "github.com/parley-cx/parley/sql"
 )
@@ -117,7 +118,7 @@ func checkAutoStrata(ctx context.Context, db *warehouse.DB, strata []string) err
 		if ok && check != "" && !slices.Contains(known, check) {
 			// Wrapping ErrUnknownFilterValue makes it a usage error, like an unknown --channel.
 			return fmt.Errorf("qa: %w", fielderr.New("strata", "%s: automatic check %q: %w (its checks: %s)%s",
-				s, check, warehouse.ErrUnknownFilterValue, strings.Join(known, ", "), suggest.Hint(check, known)))
+				s, check, warehouse.ErrUnknownFilterValue, termsafe.Join(known, ", "), suggest.Hint(check, known)))
 		}
 	}
 	return nil

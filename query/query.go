@@ -23,6 +23,7 @@ import (
 
 	"github.com/parley-cx/parley/internal/atomicfile"
 	"github.com/parley-cx/parley/internal/csvsafe"
+	"github.com/parley-cx/parley/internal/termsafe"
 	"github.com/parley-cx/parley/internal/warehouse"
 	"github.com/parley-cx/parley/metrics"
 	sqlfiles "github.com/parley-cx/parley/sql"
@@ -50,6 +51,9 @@ var ErrReadOnly = warehouse.ErrReadOnly
 // from args, which must be sql.NamedArg values.
 // JSON is an array of objects in column order; NULL is null in JSON, empty in CSV
 // and "NULL" in a table. CSV text cells are neutralised for spreadsheets (csvsafe).
+// A table escapes control characters, newlines and tabs as \x1b, \n, \t
+// (termsafe); CSV keeps them, as data (quoted as CSV needs), and JSON writes
+// them as JSON escapes.
 func Write(ctx context.Context, db *warehouse.DB, query string, format Format, w io.Writer, args ...any) error {
 	var out resultWriter
 	switch format {
@@ -162,6 +166,10 @@ type resultWriter interface {
 	close() error
 }
 
+// tableWriter writes an aligned table for a terminal. Every cell and column
+// name is escaped (termsafe): a control character from the data would
+// otherwise reach the terminal (ESC sequences set its title or erase
+// lines), and a newline or tab would break the row or its alignment.
 type tableWriter struct {
 	w    io.Writer
 	tw   *tabwriter.Writer
@@ -173,8 +181,9 @@ func (t *tableWriter) write(rec arrow.Record) error {
 		t.tw = tabwriter.NewWriter(t.w, 0, 0, 2, ' ', 0)
 		var head, rule []string
 		for _, f := range rec.Schema().Fields() {
-			head = append(head, f.Name)
-			rule = append(rule, strings.Repeat("-", len(f.Name)))
+			name := termsafe.Escape(f.Name)
+			head = append(head, name)
+			rule = append(rule, strings.Repeat("-", len(name)))
 		}
 		fmt.Fprintln(t.tw, strings.Join(head, "\t"))
 		fmt.Fprintln(t.tw, strings.Join(rule, "\t"))
@@ -182,7 +191,7 @@ func (t *tableWriter) write(rec arrow.Record) error {
 	cells := make([]string, rec.NumCols())
 	for r := range int(rec.NumRows()) {
 		for c := range cells {
-			cells[c] = cellString(rec.Column(c), r, "NULL")
+			cells[c] = termsafe.Escape(cellString(rec.Column(c), r, "NULL"))
 		}
 		fmt.Fprintln(t.tw, strings.Join(cells, "\t"))
 		t.rows++

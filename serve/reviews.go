@@ -25,6 +25,14 @@ type reviewRow struct {
 	Score                                                                       *float64
 	CriticalFailed, Calibration                                                 bool
 	ReviewedAt                                                                  time.Time
+	// Dispute is the open dispute (sql/serve/dispute.sql), while Status is "disputed".
+	Dispute *disputeRow
+}
+
+// disputeRow is the row of sql/serve/dispute.sql: why the agent disputes the review.
+type disputeRow struct {
+	Reason, FiledBy string
+	At              time.Time
 }
 
 // ratingRow is a row of sql/serve/review_ratings.sql.
@@ -72,6 +80,13 @@ func (s *Server) findReview(ctx context.Context, id string) (*reviewRow, []ratin
 		}
 		r.Comment = comment.String
 		rv = &r
+		if r.Status == "disputed" {
+			var d disputeRow
+			if err := db.QueryRowContext(ctx, sqlfiles.File("serve/dispute.sql"), sql.Named("id", id)).Scan(&d.Reason, &d.FiledBy, &d.At); err != nil {
+				return fmt.Errorf("serve: read the dispute: %w", err)
+			}
+			r.Dispute = &d
+		}
 		rows, err := db.QueryContext(ctx, sqlfiles.File("serve/review_ratings.sql"), sql.Named("id", id))
 		if err != nil {
 			return fmt.Errorf("serve: read ratings: %w", err)
@@ -168,6 +183,9 @@ var reviewTmpl = template.Must(template.New("review").Parse(`<section><h2>Review
 <input type="hidden" name="csrf" value="{{.CSRF}}">
 <p><label>Why is the review wrong? <textarea name="reason" id="reason" rows="4" required></textarea></label></p>
 <p><button type="submit" id="dispute-submit">File the dispute</button></p></form>{{end}}
+{{with .R.Dispute}}<h2>The dispute</h2>
+<p class="note">Filed by {{.FiledBy}} on {{.At.Format "2006-01-02 15:04"}} UTC.</p>
+<blockquote class="text" id="dispute-reason">{{.Reason}}</blockquote>{{end}}
 {{if .Resolve}}<h2>Resolve the dispute</h2>
 <form method="post" action="/reviews/{{.R.ID}}/resolve" id="resolve">
 <input type="hidden" name="csrf" value="{{.CSRF}}">

@@ -12,6 +12,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/parley-cx/parley/internal/termsafe"
+
 	_ "time/tzdata" // time zones work on machines without /usr/share/zoneinfo
 )
 
@@ -20,7 +22,7 @@ func main() {
 	err := newRootCmd().ExecuteContext(ctx)
 	stop()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "parley:", err)
+		fmt.Fprintln(os.Stderr, errorLine(err))
 		var ue usageError
 		if errors.As(err, &ue) {
 			os.Exit(2)
@@ -28,6 +30,11 @@ func main() {
 		os.Exit(1)
 	}
 }
+
+// errorLine is how main prints a command's error. Errors quote values from
+// the data (queue names, file names): their control characters are
+// escaped, keeping the lines of a list of problems.
+func errorLine(err error) string { return "parley: " + termsafe.Lines(err.Error()) }
 
 func newRootCmd() *cobra.Command {
 	root := &cobra.Command{

@@ -193,7 +193,8 @@ serve:
 	// ana disputes the review of her conversation.
 	ana := people["ana"]
 	ana.Go(t, srv.url+"/reviews/rv-ana")
-	ana.Run(t, chromedp.SendKeys("#reason", "The customer had already been refunded."),
+	const reason = `The customer had <b>already</b> been refunded & "told so".`
+	ana.Run(t, chromedp.SendKeys("#reason", reason),
 		chromedp.Click("#dispute-submit"), chromedp.WaitReady("#message"))
 	if ana.Status() != http.StatusOK || !strings.Contains(ana.Text(t), "Your dispute of review rv-ana is filed") {
 		t.Errorf("the dispute: %d %q", ana.Status(), ana.Text(t))
@@ -240,6 +241,18 @@ serve:
 	}
 	if disputes() != 1 {
 		t.Errorf("%d disputes in the lake after the forged requests, want still 1", disputes())
+	}
+
+	// After the next build the QA lead sees why ana disputes, as text, above the resolve form.
+	mustParley(t, "build", "--lake", lakeDir, "--db", db, "--config", e2eCfg)
+	alice.Go(t, srv.url+"/reviews/rv-ana")
+	if got := browsertest.Eval[string](t, alice, `document.getElementById("status").textContent + "|" +
+		document.getElementById("dispute-reason").textContent + "|" + document.querySelectorAll("#dispute-reason *").length + "|" +
+		!!(document.getElementById("dispute-reason").compareDocumentPosition(document.getElementById("resolve")) & Node.DOCUMENT_POSITION_FOLLOWING)`); got != "disputed|"+reason+"|0|true" {
+		t.Errorf("the disputed review shows %q, want status|the reason as text|no elements in it|before the resolve form", got)
+	}
+	if text := alice.Text(t); !strings.Contains(text, "Filed by ana") {
+		t.Errorf("the disputed review does not say who filed the dispute:\n%s", text)
 	}
 
 	// Path traversal and folder listings, as a browser sends them.

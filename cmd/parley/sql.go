@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/marcboeker/go-duckdb/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/parley-cx/parley/internal/warehouse"
@@ -85,6 +86,11 @@ link that leads out of it. Repeat the flag for several folders.
 CSV output is spreadsheet-safe: a text cell starting with =, +, -, @, tab,
 carriage return or ' gets a leading ' (docs/qa.md, "Spreadsheet safety");
 numeric columns are written as they are.
+
+The table escapes control characters in the data (ESC, newlines, tabs: \x1b,
+\n, \t), so a value cannot drive the terminal or break a row. CSV and JSON
+keep every value as it is: send the CSV of untrusted data to a file or a
+program rather than to a terminal.
 
 Example:
   parley sql --db warehouse.duckdb "SELECT channel, count(*) FROM conversations GROUP BY 1"
@@ -169,12 +175,12 @@ Example:
 					if errors.Is(err, warehouse.ErrMissingParam) {
 						return usageErrorf("sql: %s%w (give each with --param NAME=VALUE)", statementLabel(i, len(stmts)), err)
 					}
-					return fmt.Errorf("sql: %s%w", statementLabel(i, len(stmts)), err)
+					return fmt.Errorf("sql: %s%w", statementLabel(i, len(stmts)), readRefused(err))
 				}
 			}
 			if out != "" {
 				if err := query.WriteFile(cmd.Context(), db, stmts[0], f, out, bind...); err != nil {
-					return fmt.Errorf("sql: %w", err)
+					return fmt.Errorf("sql: %w", readRefused(err))
 				}
 				fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s\n", out)
 				return nil
@@ -185,7 +191,7 @@ Example:
 					fmt.Fprintln(w)
 				}
 				if err := query.Write(cmd.Context(), db, s, f, w, bind...); err != nil {
-					return fmt.Errorf("sql: %s%w", statementLabel(i, len(stmts)), err)
+					return fmt.Errorf("sql: %s%w", statementLabel(i, len(stmts)), readRefused(err))
 				}
 			}
 			return nil
@@ -223,6 +229,20 @@ func outFormat(out, format string, given bool) (query.Format, error) {
 		return "", usageErrorf("sql: --format %s contradicts --out %s, a %s file: give one or the other", format, out, named)
 	}
 	return f, nil
+}
+
+// readRefusedHint follows a Permission Error of the sandbox.
+const readRefusedHint = "reading files is off in parley sql's sandbox outside the folders given with --allow-read: give --allow-read DIR for the folder of the file"
+
+// readRefused adds the way out to DuckDB's refusal to open a file in the
+// sandbox ("Permission Error: Cannot access file … file system operations
+// are disabled by configuration"), which does not name the flag that allows it.
+func readRefused(err error) error {
+	var de *duckdb.Error
+	if errors.As(err, &de) && de.Type == duckdb.ErrorTypePermission {
+		return fmt.Errorf("%w\n%s", err, readRefusedHint)
+	}
+	return err
 }
 
 // statementLabel names statement i of a script in an error, and nothing for a single statement.

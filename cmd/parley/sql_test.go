@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -414,5 +415,39 @@ func TestSQLOutFormat(t *testing.T) {
 				t.Errorf("wrote %q, want %s", b, c.want)
 			}
 		})
+	}
+}
+
+// TestOperationsDeadLetterQuery runs the parley sql command docs/operations.md
+// gives for reading the dead letters, as a shell splits it, on a lake with one.
+func TestOperationsDeadLetterQuery(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "operations.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, command, ok := strings.Cut(string(doc), "\n    parley sql ")
+	command, _, _ = strings.Cut(command, "\n\n")
+	if !ok || !strings.Contains(command, "deadletter") {
+		t.Fatalf("operations.md gives no indented parley sql command reading the dead letters")
+	}
+	events, err := os.ReadFile(filepath.Join("..", "..", "testdata", "metrics", "basic.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	t.Chdir(dir)
+	if err := os.WriteFile("events.jsonl", append(events, "not json\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustParley(t, "import", "--lake", "lake", "events.jsonl")
+	mustParley(t, "build", "--lake", "lake", "--db", "warehouse.duckdb")
+	out, err := exec.Command("sh", "-c", `printf '%s\0' `+strings.ReplaceAll(command, "DIR", "lake")).Output()
+	if err != nil {
+		t.Fatalf("sh: %v", err)
+	}
+	args := strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00")
+	got, err := parley(t, append([]string{"sql"}, args...)...)
+	if err != nil || !strings.Contains(got, "malformed_json") || !strings.Contains(got, "(1 row)") {
+		t.Errorf("parley sql %q: %v\n%s", args, err, got)
 	}
 }

@@ -5,6 +5,8 @@ package suggest
 import (
 	"slices"
 	"strings"
+
+	"github.com/parley-cx/parley/internal/termsafe"
 )
 
 // Close says whether typed is probably a misspelling of name, ignoring
@@ -30,13 +32,15 @@ func Among(typed string, names []string) []string {
 }
 
 // Hint is "; did you mean a or b?" for the names Close to typed, or "" when
-// none is: the tail of an error that lists or states what is allowed.
+// none is: the tail of an error that lists or states what is allowed. The
+// names may come from data, so their control characters are escaped
+// (termsafe) before a terminal shows them.
 func Hint(typed string, names []string) string {
 	near := Among(typed, names)
 	if len(near) == 0 {
 		return ""
 	}
-	return "; did you mean " + strings.Join(near, " or ") + "?"
+	return "; did you mean " + termsafe.Join(near, " or ") + "?"
 }
 
 // editDistance is the Levenshtein distance between a and b, in bytes.

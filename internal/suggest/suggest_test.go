@@ -42,3 +42,11 @@ func TestPartDistance(t *testing.T) {
 		}
 	}
 }
+
+// TestHintEscapes: the names Hint suggests may come from data; their
+// control characters reach the message escaped.
+func TestHintEscapes(t *testing.T) {
+	if got, want := Hint("bill", []string{"bill\x1b]0;PWNED\x07ing"}), `; did you mean bill\x1b]0;PWNED\x07ing?`; got != want {
+		t.Errorf("Hint = %q, want %q", got, want)
+	}
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/parley-cx/parley/internal/fielderr"
 	"github.com/parley-cx/parley/internal/suggest"
+	"github.com/parley-cx/parley/internal/termsafe"
 	sqlfiles "github.com/parley-cx/parley/sql"
 )
 
@@ -154,7 +155,7 @@ func describeValues(f Filter, names []string) string {
 	}
 	var b strings.Builder
 	listed := names[:min(len(names), filterValuesListed)]
-	fmt.Fprintf(&b, "its %s, most conversations first: %s", plural[f.Dimension], strings.Join(listed, ", "))
+	fmt.Fprintf(&b, "its %s, most conversations first: %s", plural[f.Dimension], termsafe.Join(listed, ", "))
 	if more := len(names) - len(listed); more > 0 {
 		fmt.Fprintf(&b, " and %d more", more)
 	}
@@ -168,7 +169,7 @@ func describeValues(f Filter, names []string) string {
 		}
 	}
 	if len(near) > 0 && len(near) <= nearMissesListed {
-		fmt.Fprintf(&b, "; did you mean %s?", strings.Join(near, " or "))
+		fmt.Fprintf(&b, "; did you mean %s?", termsafe.Join(near, " or "))
 	}
 	return b.String()
 }
