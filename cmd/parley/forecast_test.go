@@ -12,18 +12,26 @@ import (
 	"testing"
 )
 
+// zonedWarehouse builds the rules fixture and returns its folder, the
+// warehouse, the time zone it was built in and another zone.
+func zonedWarehouse(t *testing.T) (dir, db, built, other string) {
+	t.Helper()
+	dir, db = importAndBuild(t, metricsFixture("rules.jsonl"))
+	built = strings.TrimSpace(strings.Split(mustParley(t, "sql", "--db", db, "--format", "csv", "SELECT timezone FROM warehouse_info"), "\n")[1])
+	other = "America/New_York"
+	if built == other {
+		other = "Asia/Tokyo"
+	}
+	return dir, db, built, other
+}
+
 // TestForecastWarnsOfConfigTimeZone: a --db forecast counts arrivals in the local times the
 // warehouse was built with, so a --config whose time zone is another is warned of, as report
 // warns, naming the file, both zones and that a rebuild applies it (it was ignored silently,
 // though --help said --config gives the org time zone); the forecast is the warehouse's
 // either way. A --config in the warehouse's zone, or none, is not warned of.
 func TestForecastWarnsOfConfigTimeZone(t *testing.T) {
-	dir, db := importAndBuild(t, metricsFixture("rules.jsonl"))
-	built := strings.TrimSpace(strings.Split(mustParley(t, "sql", "--db", db, "--format", "csv", "SELECT timezone FROM warehouse_info"), "\n")[1])
-	other := "America/New_York"
-	if built == other {
-		other = "Asia/Tokyo"
-	}
+	dir, db, built, other := zonedWarehouse(t)
 	config := func(name, zone string) string {
 		path := filepath.Join(dir, name)
 		if err := os.WriteFile(path, []byte("timezone: "+zone+"\n"), 0o644); err != nil {
@@ -123,12 +131,7 @@ func TestOutFormatFromExtension(t *testing.T) {
 // warehouse's is now a usage error that names both and the rebuild, and the
 // warehouse's own zone is accepted, forecasting as without the flag.
 func TestForecastTimeZoneWithDB(t *testing.T) {
-	_, db := importAndBuild(t, metricsFixture("rules.jsonl"))
-	built := strings.TrimSpace(strings.Split(mustParley(t, "sql", "--db", db, "--format", "csv", "SELECT timezone FROM warehouse_info"), "\n")[1])
-	other := "America/New_York"
-	if built == other {
-		other = "Asia/Tokyo"
-	}
+	_, db, built, other := zonedWarehouse(t)
 	args := []string{"forecast", "--db", db, "--horizon", "1d", "--format", "csv"}
 	_, _, err := cli(strings.NewReader(""), append(slices.Clone(args), "--timezone", other)...)
 	var ue usageError
