@@ -101,12 +101,6 @@ func folderOnly(command, lake, instead string) error {
 // bucket reports whether the lake is in object storage.
 func (l *lakeFlags) bucket() bool { return objstore.IsURL(l.lake) }
 
-// isDir reports whether the lake is an existing folder.
-func (l *lakeFlags) isDir() bool {
-	fi, err := os.Stat(l.lake)
-	return err == nil && fi.IsDir()
-}
-
 // lakeFolder checks that --lake names an existing folder. A folder that
 // holds no lake while a folder in it does (--lake demo-out for
 // demo-out/lake) is refused with the one meant: read as an empty lake, it
