@@ -563,7 +563,7 @@ func addStaffing(ctx context.Context, c Config, db *warehouse.DB, g Group, gr *G
 		}
 		in.AHT = h.AHT
 		gr.AHTSource = h.Source
-		fmt.Fprintf(progress, "forecast: %s: handle time %.0fs of agent work from %s over %d conversations\n", g.describeGroup(), h.AHT.Seconds(), h.Source, h.Conversations)
+		fmt.Fprintf(progress, "forecast: %s: handle time %.0fs of agent work from %s over %d conversations, %d with agent work\n", g.describeGroup(), h.AHT.Seconds(), h.Source, h.Conversations, h.WithAgentWork)
 	}
 	if err := in.Validate(); err != nil {
 		return fmt.Errorf("forecast: staffing%s (target from %s): %w", g.describe(), targetSource, err)

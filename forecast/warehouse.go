@@ -144,8 +144,11 @@ func (f Filter) describe() string {
 
 // HandleTime is an average handle time read from the warehouse, with how it was obtained.
 type HandleTime struct {
-	AHT           time.Duration
-	Conversations int64
+	// AHT is the mean over every arrival, one without agent work counting 0.
+	AHT time.Duration
+	// Conversations is how many arrivals were averaged, WithAgentWork how
+	// many of them had any handle time.
+	Conversations, WithAgentWork int64
 	// Source is the column the figure comes from: "agent_handle_s".
 	Source string
 }
@@ -158,7 +161,10 @@ var ErrNoHandleTime = errors.New("the warehouse has no conversations.agent_handl
 // arrive (at their first customer message, in f's queue and channel) in
 // [from, to) on the wall clock: the history a forecast learns from, and
 // nothing after it. It is the mean of conversations.agent_handle_s, the one
-// handle-time rule of the build (docs/metrics.md, "Agent handle time").
+// handle-time rule of the build (docs/metrics.md, "Agent handle time"), over
+// all of them, those without agent work (bot-contained, abandoned) counting
+// 0: the volume it is multiplied by counts them too, so volume × AHT is the
+// agent work the history had.
 func ReadHandleTime(ctx context.Context, db *sql.DB, from, to time.Time, f Filter) (HandleTime, error) {
 	var has bool
 	if err := db.QueryRowContext(ctx, sqlfiles.File("forecast/02_has_agent_handle.sql")).Scan(&has); err != nil {
@@ -170,7 +176,7 @@ func ReadHandleTime(ctx context.Context, db *sql.DB, from, to time.Time, f Filte
 	h := HandleTime{Source: "agent_handle_s"}
 	query, args := sqlfiles.File("forecast/03_aht_agent_handle.sql"), []any{from, to, f.Queue, f.Channel}
 	var avg sql.NullFloat64
-	if err := db.QueryRowContext(ctx, query, args...).Scan(&avg, &h.Conversations); err != nil {
+	if err := db.QueryRowContext(ctx, query, args...).Scan(&avg, &h.Conversations, &h.WithAgentWork); err != nil {
 		return HandleTime{}, fmt.Errorf("forecast: average handle time from %s: %w", h.Source, err)
 	}
 	if !avg.Valid || avg.Float64 <= 0 {

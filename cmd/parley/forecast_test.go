@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // zonedWarehouse builds the rules fixture and returns its folder, the
@@ -289,6 +291,80 @@ func TestTargetDefaultsExplained(t *testing.T) {
 		}
 		if !strings.Contains(out, want) {
 			t.Errorf("parley %s --help does not say %q:\n%s", cmd, want, out)
+		}
+	}
+}
+
+// TestForecastWorkloadIsTheHistorysAgentWork: with --staffing --aht auto the
+// workload is volume × AHT, and the volume counts every arrival, bot-contained
+// and abandoned conversations included, so the handle time must average over
+// those same arrivals (no agent work counting 0): summed over the history,
+// arrivals × aht_s is the agent work the history had, here computed from the
+// events the test writes. It averaged over the conversations with agent work
+// only, charging each arrival the mean of those (180 s on webchat) and doubling
+// the workload.
+func TestForecastWorkloadIsTheHistorysAgentWork(t *testing.T) {
+	var events strings.Builder
+	n := 0
+	event := func(conv, channel, typ string, at time.Time, extra string) {
+		n++
+		fmt.Fprintf(&events, `{"event_id": "e%d", "conversation_id": %q, "type": %q, "occurred_at": %q, "channel": %q, "queue": "support"%s}`+"\n",
+			n, conv, typ, at.Format(time.RFC3339), channel, extra)
+	}
+	work := map[string]float64{}     // agent seconds per channel: each agent reply's gap since the customer wrote (at most the 5-minute cap)
+	arrivals := map[string]float64{} // conversations per channel
+	for d := range 14 {
+		for h := 9; h <= 16; h++ {
+			conv, channel := fmt.Sprintf("c%02d%02d", d, h), "webchat"
+			if h >= 13 {
+				channel = "email"
+			}
+			at := time.Date(2026, 3, 2+d, h, 0, 0, 0, time.UTC)
+			event(conv, channel, "message", at, `, "actor": {"role": "customer", "id": "`+conv+`"}, "message": {"text": "help"}`)
+			arrivals[channel]++
+			switch h % 4 {
+			case 0, 3: // an agent answers after 2 or 4 minutes
+				gap := time.Duration(2+h%4/3*2) * time.Minute
+				if channel == "email" {
+					gap += time.Minute
+				}
+				event(conv, channel, "message", at.Add(gap), `, "actor": {"role": "agent", "id": "a1"}, "message": {"text": "hi"}`)
+				event(conv, channel, "resolved", at.Add(gap+time.Minute), `, "actor": {"role": "agent", "id": "a1"}`)
+				work[channel] += gap.Seconds()
+			case 1: // the bot answers and resolves: no agent work
+				event(conv, channel, "message", at.Add(10*time.Second), `, "actor": {"role": "bot", "id": "b1"}, "message": {"text": "done"}`)
+				event(conv, channel, "resolved", at.Add(20*time.Second), `, "actor": {"role": "bot", "id": "b1"}`)
+			case 2: // the customer gives up before anyone answers: no agent work
+			}
+		}
+	}
+	dir := t.TempDir()
+	input := filepath.Join(dir, "events.jsonl")
+	if err := os.WriteFile(input, []byte(events.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, db := importAndBuild(t, input)
+	var r struct {
+		Groups []struct {
+			Channel         string   `json:"channel"`
+			HistoryArrivals float64  `json:"history_arrivals"`
+			AHTS            *float64 `json:"aht_s"`
+		} `json:"groups"`
+	}
+	out := mustParley(t, "forecast", "--db", db, "--by", "channel", "--staffing", "--horizon", "1d", "--format", "json")
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Groups) != len(work) {
+		t.Fatalf("%d groups, want one per channel of %v:\n%.600s", len(r.Groups), work, out)
+	}
+	for _, g := range r.Groups {
+		if g.HistoryArrivals != arrivals[g.Channel] || g.AHTS == nil {
+			t.Fatalf("%s: %v arrivals, aht_s %v; want the %v written, with a handle time", g.Channel, g.HistoryArrivals, g.AHTS, arrivals[g.Channel])
+		}
+		if got := g.HistoryArrivals * *g.AHTS; math.Abs(got-work[g.Channel]) > 1e-6*work[g.Channel] {
+			t.Errorf("%s: %v arrivals × %.3f s = %.0f s of workload over the history, want the %.0f s of agent work it had",
+				g.Channel, g.HistoryArrivals, *g.AHTS, got, work[g.Channel])
 		}
 	}
 }
