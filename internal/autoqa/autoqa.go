@@ -135,7 +135,7 @@ func register(name string, b builder) {
 
 // codeVersion changes whenever a check's logic or defaults change, so that
 // a warehouse recomputes auto_qa instead of mixing verdicts of two versions.
-const codeVersion = "autoqa-1"
+const codeVersion = "autoqa-2"
 
 // Suite is the configured checks, ready to run.
 type Suite struct {

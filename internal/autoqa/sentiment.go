@@ -20,12 +20,18 @@ import (
 // phrase of the lexicon ("does not work" −3) is matched before its words
 // and never negated again. The check fails when the messages' total is at
 // or below the threshold (default −2). Evidence: the most negative of them.
-// N/A when the customer wrote nothing. The lexicon is English: it reads
-// every conversation, whatever its language.
+// N/A when the customer wrote nothing, or when the conversation's language
+// (its locale's, else the default language) has no lexicon: AFINN-165 is
+// English, and read on German or French text its words score by accident
+// ("die" −3, "retard" −2), as spelling is N/A without a dictionary.
 type endSentiment struct {
 	messages  int
 	threshold float64
+	lang      string // qa.auto's default language
 }
+
+// lexiconLanguage is the language of the lexicon.
+const lexiconLanguage = "en"
 
 // Defaults of end_sentiment.
 const (
@@ -76,8 +82,8 @@ var negations = map[string]bool{
 const negationReach = 3
 
 func init() {
-	register("end_sentiment", func(cfg config.AutoCheck, _ *Env) (Check, error) {
-		k := &endSentiment{messages: cfg.Messages, threshold: defaultSentimentThreshold}
+	register("end_sentiment", func(cfg config.AutoCheck, env *Env) (Check, error) {
+		k := &endSentiment{messages: cfg.Messages, threshold: defaultSentimentThreshold, lang: env.DefaultLanguage}
 		if k.messages == 0 {
 			k.messages = defaultSentimentMessages
 		}
@@ -89,6 +95,9 @@ func init() {
 }
 
 func (k *endSentiment) Run(c *Conversation) (string, int64, string) {
+	if own := c.languages(k.lang)[0]; own != lexiconLanguage {
+		return NA, 0, fmt.Sprintf("no sentiment lexicon for the conversation's language (%s): AFINN-165 is %s only", own, lexiconLanguage)
+	}
 	var total, worst int
 	var worstSeq int64
 	var hits [][]hit // per message read, last message first

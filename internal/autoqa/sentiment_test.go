@@ -37,6 +37,12 @@ func TestEndSentiment(t *testing.T) {
 		{"a negated complaint is not negative", transcript("", "customer: x", "agent: done", "customer: not bad at all"), Pass, 1, "negated bad +3"},
 		{"only the last two messages count", transcript("", "customer: terrible awful horrible", "agent: fixed", "customer: ok", "customer: cheers"), Pass, 3, "score +2"},
 		{"the customer wrote nothing", transcript("", "agent: Hi! Your app crashed, update please."), NA, 0, "wrote nothing"},
+		{"German has no lexicon", transcript("de-DE", "customer: Super, die Lieferung ist angekommen"), NA, 0, "no sentiment lexicon for the conversation's language (de)"},
+		{"French has no lexicon", transcript("fr-FR", "customer: Merci, le retard est réglé"), NA, 0, "(fr)"},
+		{"an English locale is read", transcript("en-GB", "customer: x", "customer: useless, awful"), Fail, 2, "useless -2"},
+	})
+	checkIn(t, "de", config.AutoCheck{Name: "end_sentiment"}, []verdictCase{
+		{"a conversation without a locale is in the default language", transcript("", "customer: Super, die Lieferung ist angekommen"), NA, 0, "(de)"},
 	})
 	th := -5.0
 	check(t, config.AutoCheck{Name: "end_sentiment", Messages: 1, Threshold: &th}, []verdictCase{
