@@ -27,7 +27,7 @@ func init() {
 // empathyPhrases are apologies and expressions of empathy, by language.
 var empathyPhrases = map[string][]string{
 	"en": {"sorry", "apologi*", "apologise", "apologize", "i understand", "i completely understand", "i can understand", "i can imagine", "i can see how",
-		"frustrating", "must be annoying", "that s not good", "not what you expected", "not the experience", "thanks for your patience",
+		"frustrating", "must be annoying", "that's not good", "not what you expected", "not the experience", "thanks for your patience",
 		"thank you for your patience", "bear with", "i appreciate", "unfortunately", "my bad", "our mistake", "our fault"},
 	"de": {"entschuldig*", "tut mir leid", "tut uns leid", "bedaure*", "verstehe", "ärgerlich", "danke für ihre geduld", "danke für deine geduld"},
 	"fr": {"désolé", "désolée", "excus*", "je comprends", "nous comprenons", "navré", "navrée", "merci de votre patience", "merci pour votre patience"},

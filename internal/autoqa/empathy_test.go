@@ -15,6 +15,8 @@ func TestEmpathy(t *testing.T) {
 		{"no problem expressed", transcript("", "customer: How do I change my address?", "agent: Under Account."), NA, 0, "no problem"},
 		{"nobody answered the complaint", transcript("", "customer: wrong item again", "resolved"), NA, 0, "no agent reply after"},
 		{"German", transcript("de-DE", "customer: Die Lieferung ist kaputt angekommen.", "agent: Das tut mir leid!"), Pass, 2, `"tut mir leid"`},
+		{"an apostrophe in a default phrase", transcript("", "customer: My card was charged twice.", "agent: Oh, that's not good! Let me look."), Pass, 2, `"thats not good"`},
+		{"a typographic apostrophe", transcript("", "customer: My card was charged twice.", "agent: Oh, that’s not good! Let me look."), Pass, 2, `"thats not good"`},
 		{"Dutch without empathy", transcript("nl-NL", "customer: Mijn pakket is kapot.", "agent: Stuur een foto."), Fail, 2, ""},
 	})
 }
