@@ -18,7 +18,9 @@ import (
 // words after a negation ("not", "never", "don't", …) in the same clause
 // counts with the opposite sign ("not happy" is −3, "not bad" +3); a
 // phrase of the lexicon ("does not work" −3) is matched before its words
-// and never negated again. The check fails when the messages' total is at
+// and never negated again. Words are read with their contractions apart
+// ("I'll" is "i ll", not "ill" −2), but for "n't" ("don't" reads "dont",
+// a negation); "no thanks" is neutral (lexiconAdditions). The check fails when the messages' total is at
 // or below the threshold (default −2). Evidence: the most negative of them.
 // N/A when the customer wrote nothing, or when the conversation's language
 // (its locale's, else the default language) has no lexicon: AFINN-165 is
@@ -45,7 +47,12 @@ var afinnTSV string
 // lexicon maps folded words and phrases (see fold, without the spaces at
 // the ends) to their AFINN-165 valence; lexiconFirst holds the first word
 // of every phrase, and lexiconLongest is the most words an entry has.
-var lexicon, lexiconFirst, lexiconLongest = loadLexicon(afinnTSV)
+var lexicon, lexiconFirst, lexiconLongest = loadLexicon(afinnTSV + lexiconAdditions)
+
+// lexiconAdditions are Parley's entries beside AFINN-165's, in its format:
+// "no thanks" declines, it does not negate thanks (without them "no
+// thanks" and "no thanks needed" read "negated thanks -2").
+const lexiconAdditions = "no thanks\t0\nno thank you\t0\n"
 
 func loadLexicon(tsv string) (map[string]int, map[string]bool, int) {
 	out, first := map[string]int{}, map[string]bool{}
@@ -178,7 +185,7 @@ func sentiment(text string) (int, []hit) {
 	total := 0
 	var found []hit
 	var words []string // reused from clause to clause
-	for clause := range strings.SplitSeq(foldBreaking(text, clauseBreaks), "\n") {
+	for clause := range strings.SplitSeq(foldBreaking(text, clauseBreaks, true), "\n") {
 		words = slices.AppendSeq(words[:0], strings.FieldsSeq(clause))
 		total, found = scoreClause(words, total, found)
 	}

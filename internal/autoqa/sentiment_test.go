@@ -20,6 +20,16 @@ func TestSentimentScore(t *testing.T) {
 		{"never been so disappointed", 2},            // disappointed −2, negated
 		{"no help, awful", -3},                       // "no" negates help (+2 → −2); awful −3 in the next clause ... see below
 		{"ok", 0},
+		{"I'll check tomorrow", 0},            // "i ll", not ill −2
+		{"I\u2019ll check tomorrow", 0},       // the typographic apostrophe too
+		{"he'll call you back", 0},            // "he ll", not hell −4
+		{"We'll be fine", 2},                  // fine +2
+		{"I can\u2019t stand it", -3},         // "cant stand" −3: n't keeps its word
+		{"She\u02bcs not happy", -3},          // "she s not": happy +3, negated
+		{"I'm ill", -2},                       // ill −2 as a word
+		{"No thanks", 0},                      // declines, no negated thanks
+		{"no thanks needed, glad to help", 5}, // glad +3, help +2
+		{"no thank you", 0},
 	}
 	cases[7].score = -2 - 3
 	for _, c := range cases {
