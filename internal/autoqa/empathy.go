@@ -7,7 +7,8 @@ import (
 )
 
 // empathy: where the customer expressed a problem or frustration (a
-// trigger phrase), a later reply of the configured roles apologises or
+// trigger phrase that no negation turns, as end_sentiment reads negation:
+// "no problem" and "without issue" express none), a later reply of the configured roles apologises or
 // shows empathy. Evidence: the reply that did, or on a fail the first reply
 // after the customer's complaint. N/A when the customer expressed no
 // problem, or nobody replied after it.
@@ -58,7 +59,7 @@ func (k *empathy) Run(c *Conversation) (string, int64, string) {
 	trigger, triggerAt := "", -1
 	for i := range c.Events {
 		if isCustomerMessage(&c.Events[i]) {
-			if p, ok := k.triggers.find(c.folded(i), langs); ok {
+			if p, ok := k.triggers.findAffirmed(c.Events[i].Text, langs); ok {
 				trigger, triggerAt = p, i
 				break
 			}

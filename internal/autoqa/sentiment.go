@@ -178,37 +178,72 @@ var clauseBreaks = func() *[utf8.RuneSelf]bool {
 	return &b
 }()
 
-// sentiment is Sentiment with the hits unformatted. The text is folded
-// once, each clause on a line of its own: the words of a line are those of
-// fold(clause).
+// sentiment is Sentiment with the hits unformatted.
 func sentiment(text string) (int, []hit) {
 	total := 0
 	var found []hit
-	var words []string // reused from clause to clause
-	for clause := range strings.SplitSeq(foldBreaking(text, clauseBreaks, true), "\n") {
-		words = slices.AppendSeq(words[:0], strings.FieldsSeq(clause))
+	eachClause(text, true, func(words []string) bool {
 		total, found = scoreClause(words, total, found)
-	}
+		return true
+	})
 	return total, found
 }
 
 // scoreClause adds the valences of a clause's words (folded) to total and
 // their hits to found.
 func scoreClause(words []string, total int, found []hit) (int, []hit) {
+	walkClause(words, lexiconMatch, func(i, n int, negated bool) bool {
+		_, v, _ := lookup(words[i:])
+		h := hit{phrase: strings.Join(words[i:i+n], " "), valence: v}
+		if negated {
+			h.valence, h.negated = -v, true
+		}
+		total += h.valence
+		found = append(found, h)
+		return true
+	})
+	return total, found
+}
+
+// eachClause calls fn with the words of each clause of text, in order,
+// until fn returns false. The text is folded once (with contractions
+// apart or not, see foldBreaking), each clause on a line of its own: the
+// words of a line are those of the clause folded. words is reused from
+// clause to clause.
+func eachClause(text string, contractions bool, fn func(words []string) bool) {
+	var words []string
+	for clause := range strings.SplitSeq(foldBreaking(text, clauseBreaks, contractions), "\n") {
+		words = slices.AppendSeq(words[:0], strings.FieldsSeq(clause))
+		if !fn(words) {
+			return
+		}
+	}
+}
+
+// lexiconMatch is the lexicon entry at the start of words, for
+// walkClause: a one-word negation is none ("no" is in the lexicon, −1, but
+// here it negates).
+func lexiconMatch(words []string) (int, bool) {
+	n, _, ok := lookup(words)
+	return n, ok && !(n == 1 && negations[words[0]])
+}
+
+// walkClause reads the words of a clause (folded) as sentiment does, for
+// every reader of negation (sentiment, empathy's triggers): at each word
+// the longest entry match finds there (n words) is taken whole, and
+// found is told whether a negation turns it: one of the negationReach
+// words before it is a negation, and it is one word (a phrase, "does not
+// work", is never negated again). A negation that is not inside an entry
+// turns the words after it. found returns false to stop.
+func walkClause(words []string, match func(words []string) (n int, ok bool), found func(i, n int, negated bool) bool) {
 	negatedUntil := -1 // words up to this index are negated
 	for i := 0; i < len(words); {
-		n, v, ok := lookup(words[i:])
-		if ok && n == 1 && negations[words[i]] {
-			ok = false // "no" is in the lexicon (−1), but here it negates
-		}
+		n, ok := match(words[i:])
 		switch {
 		case ok:
-			h := hit{phrase: strings.Join(words[i:i+n], " "), valence: v}
-			if n == 1 && i <= negatedUntil {
-				h.valence, h.negated = -v, true
+			if !found(i, n, n == 1 && i <= negatedUntil) {
+				return
 			}
-			total += h.valence
-			found = append(found, h)
 			i += n
 		case negations[words[i]]:
 			negatedUntil = i + negationReach
@@ -217,7 +252,6 @@ func scoreClause(words []string, total int, found []hit) (int, []hit) {
 			i++
 		}
 	}
-	return total, found
 }
 
 // lookup finds the longest lexicon entry at the start of words.
