@@ -135,7 +135,7 @@ func register(name string, b builder) {
 
 // codeVersion changes whenever a check's logic or defaults change, so that
 // a warehouse recomputes auto_qa instead of mixing verdicts of two versions.
-const codeVersion = "autoqa-1"
+const codeVersion = "autoqa-2"
 
 // Suite is the configured checks, ready to run.
 type Suite struct {
@@ -371,17 +371,20 @@ func isCustomerMessage(e *Event) bool {
 // characters one space, with a space at both ends. A phrase, folded the
 // same way, matches whole words: " hi " is in " hi anna " but not in
 // " this ".
-func fold(s string) string { return foldBreaking(s, nil) }
+func fold(s string) string { return foldBreaking(s, nil, false) }
 
 // foldBreaking is fold, but each character of s that breaks marks is
 // written as a newline (after the space that ends the word before it), so
-// that the text's clauses can be told apart in one pass (sentiment).
-func foldBreaking(s string, breaks *[utf8.RuneSelf]bool) string {
+// that the text's clauses can be told apart in one pass (sentiment). With
+// contractions, an apostrophe (' ’ ʼ) that no "t" follows separates words
+// instead of vanishing: "I'll" reads "i ll", not the word "ill", and
+// "he'll" not "hell", while "don't" still reads "dont" (sentiment).
+func foldBreaking(s string, breaks *[utf8.RuneSelf]bool, contractions bool) string {
 	var b strings.Builder
 	b.Grow(len(s) + 2)
 	b.WriteByte(' ')
 	space := true
-	for _, r := range s {
+	for i, r := range s {
 		if r < utf8.RuneSelf {
 			// ASCII, most of any text, without the Unicode tables: the
 			// same result, in a third of the time.
@@ -398,12 +401,19 @@ func foldBreaking(s string, breaks *[utf8.RuneSelf]bool) string {
 			case 'A' <= c && c <= 'Z':
 				b.WriteByte(c + 'a' - 'A')
 				space = false
-			case c == '\'':
+			case c == '\'' && !(contractions && separates(s[i+1:])):
 			default:
 				if !space {
 					b.WriteByte(' ')
 					space = true
 				}
+			}
+			continue
+		}
+		if contractions && (r == '\u2019' || r == '\u02bc') && separates(s[i+utf8.RuneLen(r):]) {
+			if !space {
+				b.WriteByte(' ')
+				space = true
 			}
 			continue
 		}
@@ -413,6 +423,13 @@ func foldBreaking(s string, breaks *[utf8.RuneSelf]bool) string {
 		b.WriteByte(' ')
 	}
 	return b.String()
+}
+
+// separates reports whether an apostrophe followed by rest separates the
+// words of a contraction ("I'll", "we're", "it's"): it does unless a "t"
+// follows, the "n't" that negations are read in ("dont", "cant").
+func separates(rest string) bool {
+	return rest == "" || rest[0] != 't' && rest[0] != 'T'
 }
 
 // foldRune writes r folded through the Unicode tables, as fold defines it,

@@ -32,7 +32,7 @@ var closingPhrases = map[string][]string{
 		"thanks for getting in touch", "have a great", "have a good", "have a nice", "have a lovely", "enjoy your", "take care", "all the best", "kind regards", "best regards"},
 	"de": {"noch etwas", "sonst noch", "weitere fragen", "melden sie sich", "melde dich", "gerne wieder", "gern geschehen", "vielen dank", "danke für",
 		"schönen tag", "schönes wochenende", "einen guten tag", "viele grüße", "freundliche grüße", "alles gute"},
-	"fr": {"autre chose", "autre question", "d autres questions", "n hésitez pas", "à votre disposition", "merci pour", "merci de", "bonne journée",
+	"fr": {"autre chose", "autre question", "d'autres questions", "n'hésitez pas", "à votre disposition", "merci pour", "merci de", "bonne journée",
 		"bonne soirée", "bon week end", "cordialement", "à bientôt"},
 	"es": {"algo más", "alguna otra", "otra pregunta", "no dude", "no dudes", "estamos aquí", "gracias por", "que tenga un buen", "que tengas un buen",
 		"buen día", "saludos", "hasta pronto"},

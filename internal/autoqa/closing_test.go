@@ -17,6 +17,8 @@ func TestClosing(t *testing.T) {
 		{"reopened and open", transcript("", "customer: x", "agent: Anything else?", "resolved", "reopened"), NA, 0, "not resolved"},
 		{"resolved without a reply", transcript("", "customer: x", "bot: Anything else?", "resolved"), NA, 0, "no agent reply before"},
 		{"Spanish", transcript("es-ES", "customer: x", "agent: Listo. ¿Hay algo más en lo que pueda ayudarle?", "resolved"), Pass, 2, `"algo más"`},
+		{"French elision", transcript("fr-FR", "customer: x", "agent: C'est réglé. N'hésitez pas à nous recontacter.", "resolved"), Pass, 2, `"nhésitez pas"`},
+		{"French elision, typographic apostrophe", transcript("fr-FR", "customer: x", "agent: C’est réglé. Avez-vous d’autres questions ?", "resolved"), Pass, 2, `"dautres questions"`},
 		{"Spanish without closing", transcript("es-ES", "customer: x", "agent: Listo.", "resolved"), Fail, 2, "es, en"},
 	})
 }

@@ -7,7 +7,8 @@ import (
 )
 
 // empathy: where the customer expressed a problem or frustration (a
-// trigger phrase), a later reply of the configured roles apologises or
+// trigger phrase that no negation turns, as end_sentiment reads negation:
+// "no problem" and "without issue" express none), a later reply of the configured roles apologises or
 // shows empathy. Evidence: the reply that did, or on a fail the first reply
 // after the customer's complaint. N/A when the customer expressed no
 // problem, or nobody replied after it.
@@ -27,7 +28,7 @@ func init() {
 // empathyPhrases are apologies and expressions of empathy, by language.
 var empathyPhrases = map[string][]string{
 	"en": {"sorry", "apologi*", "apologise", "apologize", "i understand", "i completely understand", "i can understand", "i can imagine", "i can see how",
-		"frustrating", "must be annoying", "that s not good", "not what you expected", "not the experience", "thanks for your patience",
+		"frustrating", "must be annoying", "that's not good", "not what you expected", "not the experience", "thanks for your patience",
 		"thank you for your patience", "bear with", "i appreciate", "unfortunately", "my bad", "our mistake", "our fault"},
 	"de": {"entschuldig*", "tut mir leid", "tut uns leid", "bedaure*", "verstehe", "ärgerlich", "danke für ihre geduld", "danke für deine geduld"},
 	"fr": {"désolé", "désolée", "excus*", "je comprends", "nous comprenons", "navré", "navrée", "merci de votre patience", "merci pour votre patience"},
@@ -58,7 +59,7 @@ func (k *empathy) Run(c *Conversation) (string, int64, string) {
 	trigger, triggerAt := "", -1
 	for i := range c.Events {
 		if isCustomerMessage(&c.Events[i]) {
-			if p, ok := k.triggers.find(c.folded(i), langs); ok {
+			if p, ok := k.triggers.findAffirmed(c.Events[i].Text, langs); ok {
 				trigger, triggerAt = p, i
 				break
 			}

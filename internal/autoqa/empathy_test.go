@@ -15,6 +15,13 @@ func TestEmpathy(t *testing.T) {
 		{"no problem expressed", transcript("", "customer: How do I change my address?", "agent: Under Account."), NA, 0, "no problem"},
 		{"nobody answered the complaint", transcript("", "customer: wrong item again", "resolved"), NA, 0, "no agent reply after"},
 		{"German", transcript("de-DE", "customer: Die Lieferung ist kaputt angekommen.", "agent: Das tut mir leid!"), Pass, 2, `"tut mir leid"`},
+		{"an apostrophe in a default phrase", transcript("", "customer: My card was charged twice.", "agent: Oh, that's not good! Let me look."), Pass, 2, `"thats not good"`},
+		{"a typographic apostrophe", transcript("", "customer: My card was charged twice.", "agent: Oh, that’s not good! Let me look."), Pass, 2, `"thats not good"`},
+		{"a negated trigger is no problem", transcript("", "customer: No problem, it's 5 Long Road.", "agent: Thanks, updated."), NA, 0, "no problem"},
+		{"without issue", transcript("", "customer: No worries, the payment went through without issue", "agent: Great."), NA, 0, "no problem"},
+		{"a trigger outside the negation's clause counts", transcript("", "customer: No problem with the app, but the parcel is damaged", "agent: Send a photo."), Fail, 2, `"damaged"`},
+		{"a trigger holding its negation counts", transcript("", "customer: The app is not working", "agent: Sorry about that!"), Pass, 2, `"not working"`},
+		{"a trigger that is a negation counts", transcript("", "customer: I can't log in", "agent: Sorry about that!"), Pass, 2, `"cant"`},
 		{"Dutch without empathy", transcript("nl-NL", "customer: Mijn pakket is kapot.", "agent: Stuur een foto."), Fail, 2, ""},
 	})
 }

@@ -49,10 +49,11 @@ func transcript(locale string, lines ...string) *Conversation {
 	return c
 }
 
-// run builds the check cfg (type: its name unless set) and runs it on c.
-func run(t *testing.T, cfg config.AutoCheck, c *Conversation) Verdict {
+// run builds the check cfg (type: its name unless set), with the default
+// language lang ("": qa.auto's default), and runs it on c.
+func run(t *testing.T, cfg config.AutoCheck, c *Conversation, lang string) Verdict {
 	t.Helper()
-	s, err := New(config.AutoQA{Checks: []config.AutoCheck{cfg}}, &Env{Dictionaries: testDictionaries, Log: slog.New(slog.NewTextHandler(testWriter{t}, nil))})
+	s, err := New(config.AutoQA{Checks: []config.AutoCheck{cfg}}, &Env{DefaultLanguage: lang, Dictionaries: testDictionaries, Log: slog.New(slog.NewTextHandler(testWriter{t}, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,9 +83,15 @@ type verdictCase struct {
 // check runs every case through cfg.
 func check(t *testing.T, cfg config.AutoCheck, cases []verdictCase) {
 	t.Helper()
+	checkIn(t, "", cfg, cases)
+}
+
+// checkIn is check with the default language lang.
+func checkIn(t *testing.T, lang string, cfg config.AutoCheck, cases []verdictCase) {
+	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			v := run(t, cfg, tc.c)
+			v := run(t, cfg, tc.c, lang)
 			if v.Result != tc.result || v.Evidence != tc.evidence || !strings.Contains(v.Detail, tc.detail) {
 				t.Errorf("got %s, evidence %d, %q; want %s, evidence %d, detail containing %q",
 					v.Result, v.Evidence, v.Detail, tc.result, tc.evidence, tc.detail)

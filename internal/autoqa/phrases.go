@@ -1,6 +1,9 @@
 package autoqa
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // phrases are phrase lists by language, folded (see fold). A phrase that
 // ends in "*" matches any word that starts with its last word
@@ -87,3 +90,67 @@ func (p phrases) find(folded string, langs []string) (string, bool) {
 
 // langList names langs for a detail: "en" or "de, en".
 func langList(langs []string) string { return strings.Join(langs, ", ") }
+
+// findAffirmed is find for a message's text, read as sentiment reads it
+// (clauses, walkClause) but with apostrophes dropped as phrases are
+// (fold), skipping the phrases a negation turns: "no problem" and
+// "without issue" say there is none.
+// Phrases holding their own negation ("not working") are taken whole and
+// count. The negations are sentiment's (English, with "no", "nor" shared
+// by other languages).
+func (p phrases) findAffirmed(text string, langs []string) (string, bool) {
+	for _, lang := range langs {
+		ix := p[lang]
+		if ix == nil {
+			continue
+		}
+		var phrase string
+		eachClause(text, false, func(words []string) bool {
+			walkClause(words, ix.match, func(i, n int, negated bool) bool {
+				if negated {
+					return true
+				}
+				phrase, _ = ix.longest(words[i:])
+				return false
+			})
+			return phrase == ""
+		})
+		if phrase != "" {
+			return phrase, true
+		}
+	}
+	return "", false
+}
+
+// match is the number of words of the longest phrase at the start of
+// words (folded), for walkClause.
+func (ix *phraseIndex) match(words []string) (int, bool) {
+	_, n := ix.longest(words)
+	return n, n > 0
+}
+
+// longest is the longest phrase at the start of words, trimmed, and its
+// number of words; 0 if none.
+func (ix *phraseIndex) longest(words []string) (string, int) {
+	best, bestN := "", 0
+	try := func(ph string, prefix bool) {
+		pw := strings.Fields(ph)
+		if len(pw) <= bestN || len(pw) > len(words) {
+			return
+		}
+		last := len(pw) - 1
+		if !slices.Equal(pw[:last], words[:last]) {
+			return
+		}
+		if pw[last] == words[last] || prefix && strings.HasPrefix(words[last], pw[last]) {
+			best, bestN = strings.TrimSpace(ph), len(pw)
+		}
+	}
+	for _, ph := range ix.byFirst[words[0]] {
+		try(ph, false)
+	}
+	for _, ph := range ix.prefix {
+		try(ph, true)
+	}
+	return best, bestN
+}

@@ -37,9 +37,14 @@ func TestNudge(t *testing.T) {
 
 func TestTransferLoop(t *testing.T) {
 	check(t, config.AutoCheck{Name: "transfer_loop"}, []verdictCase{
-		{"straight line", transcript("", "queue=billing", "customer: x", "transferred>tech", "escalated>tech-t2"), Pass, 0, "no queue visited twice"},
+		{"straight line", transcript("", "queue=billing", "customer: x", "transferred>tech", "escalated>tech-t2"), Pass, 0, "no transfer back"},
 		{"back to billing", transcript("", "queue=billing", "customer: x", "transferred>tech", "agent: not ours", "transferred>billing"), Fail, 5, `back to queue "billing"`},
 		{"assigned within the same queue is no loop", transcript("", "queue=billing", "assigned>billing", "assigned>billing"), Pass, 0, ""},
+		{"a reopen in a queue left is no loop", transcript("", "queue=billing", "transferred>tech", "resolved", "reopened>billing", "customer: again"), Pass, 0, "no transfer back"},
+		{"a reopen then a transfer to the queue it reopened from", transcript("", "queue=billing", "transferred>tech", "resolved", "reopened>billing", "transferred>tech"), Pass, 0, ""},
+		{"a transfer back after a reopen", transcript("", "queue=billing", "transferred>tech", "resolved", "reopened>tech", "transferred>billing"), Fail, 5, `back to queue "billing" by a transfer`},
+		{"an event naming another queue is no transfer", transcript("", "queue=billing", "transferred>tech", "queue=billing"), Pass, 0, ""},
+		{"routing while resolved is no transfer", transcript("", "queue=billing", "transferred>tech", "resolved", "assigned>billing"), Pass, 0, ""},
 		{"never routed", transcript("", "queue=billing", "customer: x"), NA, 0, "never routed"},
 	})
 }

@@ -18,14 +18,22 @@ import (
 // words after a negation ("not", "never", "don't", …) in the same clause
 // counts with the opposite sign ("not happy" is −3, "not bad" +3); a
 // phrase of the lexicon ("does not work" −3) is matched before its words
-// and never negated again. The check fails when the messages' total is at
+// and never negated again. Words are read with their contractions apart
+// ("I'll" is "i ll", not "ill" −2), but for "n't" ("don't" reads "dont",
+// a negation); "no thanks" is neutral (lexiconAdditions). The check fails when the messages' total is at
 // or below the threshold (default −2). Evidence: the most negative of them.
-// N/A when the customer wrote nothing. The lexicon is English: it reads
-// every conversation, whatever its language.
+// N/A when the customer wrote nothing, or when the conversation's language
+// (its locale's, else the default language) has no lexicon: AFINN-165 is
+// English, and read on German or French text its words score by accident
+// ("die" −3, "retard" −2), as spelling is N/A without a dictionary.
 type endSentiment struct {
 	messages  int
 	threshold float64
+	lang      string // qa.auto's default language
 }
+
+// lexiconLanguage is the language of the lexicon.
+const lexiconLanguage = "en"
 
 // Defaults of end_sentiment.
 const (
@@ -39,7 +47,12 @@ var afinnTSV string
 // lexicon maps folded words and phrases (see fold, without the spaces at
 // the ends) to their AFINN-165 valence; lexiconFirst holds the first word
 // of every phrase, and lexiconLongest is the most words an entry has.
-var lexicon, lexiconFirst, lexiconLongest = loadLexicon(afinnTSV)
+var lexicon, lexiconFirst, lexiconLongest = loadLexicon(afinnTSV + lexiconAdditions)
+
+// lexiconAdditions are Parley's entries beside AFINN-165's, in its format:
+// "no thanks" declines, it does not negate thanks (without them "no
+// thanks" and "no thanks needed" read "negated thanks -2").
+const lexiconAdditions = "no thanks\t0\nno thank you\t0\n"
 
 func loadLexicon(tsv string) (map[string]int, map[string]bool, int) {
 	out, first := map[string]int{}, map[string]bool{}
@@ -76,8 +89,8 @@ var negations = map[string]bool{
 const negationReach = 3
 
 func init() {
-	register("end_sentiment", func(cfg config.AutoCheck, _ *Env) (Check, error) {
-		k := &endSentiment{messages: cfg.Messages, threshold: defaultSentimentThreshold}
+	register("end_sentiment", func(cfg config.AutoCheck, env *Env) (Check, error) {
+		k := &endSentiment{messages: cfg.Messages, threshold: defaultSentimentThreshold, lang: env.DefaultLanguage}
 		if k.messages == 0 {
 			k.messages = defaultSentimentMessages
 		}
@@ -89,6 +102,9 @@ func init() {
 }
 
 func (k *endSentiment) Run(c *Conversation) (string, int64, string) {
+	if own := c.languages(k.lang)[0]; own != lexiconLanguage {
+		return NA, 0, fmt.Sprintf("no sentiment lexicon for the conversation's language (%s): AFINN-165 is %s only", own, lexiconLanguage)
+	}
 	var total, worst int
 	var worstSeq int64
 	var hits [][]hit // per message read, last message first
@@ -162,37 +178,72 @@ var clauseBreaks = func() *[utf8.RuneSelf]bool {
 	return &b
 }()
 
-// sentiment is Sentiment with the hits unformatted. The text is folded
-// once, each clause on a line of its own: the words of a line are those of
-// fold(clause).
+// sentiment is Sentiment with the hits unformatted.
 func sentiment(text string) (int, []hit) {
 	total := 0
 	var found []hit
-	var words []string // reused from clause to clause
-	for clause := range strings.SplitSeq(foldBreaking(text, clauseBreaks), "\n") {
-		words = slices.AppendSeq(words[:0], strings.FieldsSeq(clause))
+	eachClause(text, true, func(words []string) bool {
 		total, found = scoreClause(words, total, found)
-	}
+		return true
+	})
 	return total, found
 }
 
 // scoreClause adds the valences of a clause's words (folded) to total and
 // their hits to found.
 func scoreClause(words []string, total int, found []hit) (int, []hit) {
+	walkClause(words, lexiconMatch, func(i, n int, negated bool) bool {
+		_, v, _ := lookup(words[i:])
+		h := hit{phrase: strings.Join(words[i:i+n], " "), valence: v}
+		if negated {
+			h.valence, h.negated = -v, true
+		}
+		total += h.valence
+		found = append(found, h)
+		return true
+	})
+	return total, found
+}
+
+// eachClause calls fn with the words of each clause of text, in order,
+// until fn returns false. The text is folded once (with contractions
+// apart or not, see foldBreaking), each clause on a line of its own: the
+// words of a line are those of the clause folded. words is reused from
+// clause to clause.
+func eachClause(text string, contractions bool, fn func(words []string) bool) {
+	var words []string
+	for clause := range strings.SplitSeq(foldBreaking(text, clauseBreaks, contractions), "\n") {
+		words = slices.AppendSeq(words[:0], strings.FieldsSeq(clause))
+		if !fn(words) {
+			return
+		}
+	}
+}
+
+// lexiconMatch is the lexicon entry at the start of words, for
+// walkClause: a one-word negation is none ("no" is in the lexicon, −1, but
+// here it negates).
+func lexiconMatch(words []string) (int, bool) {
+	n, _, ok := lookup(words)
+	return n, ok && !(n == 1 && negations[words[0]])
+}
+
+// walkClause reads the words of a clause (folded) as sentiment does, for
+// every reader of negation (sentiment, empathy's triggers): at each word
+// the longest entry match finds there (n words) is taken whole, and
+// found is told whether a negation turns it: one of the negationReach
+// words before it is a negation, and it is one word (a phrase, "does not
+// work", is never negated again). A negation that is not inside an entry
+// turns the words after it. found returns false to stop.
+func walkClause(words []string, match func(words []string) (n int, ok bool), found func(i, n int, negated bool) bool) {
 	negatedUntil := -1 // words up to this index are negated
 	for i := 0; i < len(words); {
-		n, v, ok := lookup(words[i:])
-		if ok && n == 1 && negations[words[i]] {
-			ok = false // "no" is in the lexicon (−1), but here it negates
-		}
+		n, ok := match(words[i:])
 		switch {
 		case ok:
-			h := hit{phrase: strings.Join(words[i:i+n], " "), valence: v}
-			if n == 1 && i <= negatedUntil {
-				h.valence, h.negated = -v, true
+			if !found(i, n, n == 1 && i <= negatedUntil) {
+				return
 			}
-			total += h.valence
-			found = append(found, h)
 			i += n
 		case negations[words[i]]:
 			negatedUntil = i + negationReach
@@ -201,7 +252,6 @@ func scoreClause(words []string, total int, found []hit) (int, []hit) {
 			i++
 		}
 	}
-	return total, found
 }
 
 // lookup finds the longest lexicon entry at the start of words.

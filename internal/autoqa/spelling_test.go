@@ -47,7 +47,7 @@ func TestSpelling(t *testing.T) {
 // makes the check N/A, saying which package to install, and a warning.
 func TestSpellingMissingDictionary(t *testing.T) {
 	v := run(t, config.AutoCheck{Name: "spelling", Dictionaries: map[string][]string{"en": {"xx_NOPE"}}},
-		transcript("", "customer: hi", "agent: one two three four five six seven eight nine ten eleven"))
+		transcript("", "customer: hi", "agent: one two three four five six seven eight nine ten eleven"), "")
 	if v.Result != NA {
 		t.Errorf("got %+v, want na", v)
 	}
