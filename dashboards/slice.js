@@ -916,6 +916,9 @@ function main(data) {
   // REPEAT_NOTE: a repeat contact can only be seen once its window has passed, so the rates count
   // only the conversations whose window has (docs/metrics.md, "Repeat contact near the data's end").
   var NOT_YET = "not known yet";
+  // FCR_NEEDS: first-contact resolution is resolved with no reopen and no repeat contact
+  // (docs/metrics.md), so data without reopens or customer ids cannot tell it.
+  var FCR_NEEDS = ["resolved", "reopened", "customers"];
   var REPEAT_NOTE = "First-contact resolution and repeat contact count only the resolved conversations whose repeat window has closed: " +
     "resolved windows.repeat_contact (7 days by default) or more before the data's last event. Those resolved later count in neither part, " +
     "as their customers have not had the time to come back yet; the rates read " + NOT_YET + " while fewer than " + MIN_N + " are known.";
@@ -1026,13 +1029,13 @@ function main(data) {
         }),
         G("resolution_channels", 320, function (rows) {
           return bars("Resolution quality per channel", "resolution over all conversations; the rest over resolved ones", rows.map(function (r) { return r.channel; }),
-            [{ name: "Resolved (%)", values: rows.map(function (r) { return r.resolution_pct; }) }, { name: "First-contact resolution (%)", values: rows.map(function (r) { return r.fcr_pct; }) },
-             { name: "Reopened (%)", values: rows.map(function (r) { return r.reopen_pct; }) }, { name: "Repeat contact (%)", values: rows.map(function (r) { return r.repeat_pct; }) }], pctAxis, false, false);
+            [{ name: "Resolved (%)", values: rows.map(function (r) { return r.resolution_pct; }) }, { name: "First-contact resolution (%)", values: lacks(FCR_NEEDS) ? [] : rows.map(function (r) { return r.fcr_pct; }) },
+             { name: "Reopened (%)", values: caps.reopened ? rows.map(function (r) { return r.reopen_pct; }) : [] }, { name: "Repeat contact (%)", values: caps.customers ? rows.map(function (r) { return r.repeat_pct; }) : [] }], pctAxis, false, false);
         })] },
       { title: "Per channel", wide: true, needs: "resolved", items: [
         T("resolution_channels", { key: ["channel"], n: "conversations", cols: [
           { key: "channel", label: "Channel", colour: "channel" }, { key: "conversations", label: "Conversations", fmt: "count", better: "" }, { key: "resolved", label: "Resolved", fmt: "count" },
-          { key: "resolution_pct", label: "Resolution rate", fmt: "pct", better: "up" }, { key: "fcr_pct", label: "First-contact resolution", fmt: "pct", better: "up", none: NOT_YET, title: "over resolved conversations whose repeat window has closed" },
+          { key: "resolution_pct", label: "Resolution rate", fmt: "pct", better: "up" }, { key: "fcr_pct", label: "First-contact resolution", fmt: "pct", better: "up", needs: FCR_NEEDS, none: NOT_YET, title: "over resolved conversations whose repeat window has closed" },
           { key: "reopen_pct", label: "Reopened", fmt: "pct", better: "down", needs: "reopened" }, { key: "repeat_pct", label: "Repeat contact", fmt: "pct", better: "down", needs: "customers", none: NOT_YET, title: "over resolved conversations whose repeat window has closed" },
           { key: "resolution_median_s", label: "Median resolution", fmt: "sec", better: "down" }] })] },
       { title: "Bot outcomes", needs: "bot", missing: "no bot took part in any conversation of this data.", items: [
@@ -1301,6 +1304,9 @@ function main(data) {
     bot: "bot messages or routings to a bot", customers: "customer ids", cost: "prices", sla: "first-response target",
     windows: "conversation on a channel with a reply window", markets: "market"
   };
+  // lacks: a column's needs is one capability or a list of them (a rate built from several
+  // kinds of event, such as FCR from resolutions, reopens and repeat contacts).
+  function lacks(needs) { return [].concat(needs).some(function (c) { return !caps[c]; }); }
   function holdsNo(cap) { return "the data holds no " + (capNames[cap] || cap) + "."; }
   // tileMeasured: a tile whose rate is over fewer than the conversations names the count it is
   // over: its change needs MIN_N of them in both periods, and below MIN_N it reads NOT_YET.
@@ -1316,7 +1322,7 @@ function main(data) {
       ["P90 first response", "frt_p90_s", "sec", "down", "90% of first replies came faster than this"],
       ["Within SLA target", "sla_pct", "pct", "up", "Share of conversations with a target whose first response met it", "sla"],
       ["Resolution rate", "resolution_pct", "pct", "up", "Resolved conversations over all conversations", "resolved"],
-      ["First-contact resolution", "fcr_pct", "pct", "up", "Resolved with no reopen and no repeat contact, over resolved conversations whose repeat window has closed", "resolved"],
+      ["First-contact resolution", "fcr_pct", "pct", "up", "Resolved with no reopen and no repeat contact, over resolved conversations whose repeat window has closed"].concat(FCR_NEEDS),
       ["Bot containment", "bot_containment_pct", "pct", "up", "Bot-handled conversations the bot resolved without a human", "bot", "resolved"],
       ["Escalation effectiveness", "escalation_effective_pct", "pct", "up", "Escalations resolved within the window without a reopen", "escalations", "resolved"],
       ["CSAT", "csat_avg", "dec2", "up", "Mean of the last CSAT answer (1–5), " + cur.csat_responses + " responses", "csat"],
@@ -1364,7 +1370,7 @@ function main(data) {
         var v = row[c.key], td = el("td", { "data-col": c.key });
         var numeric = c.fmt && c.fmt !== "text";
         if (numeric) { td.className = "num"; td.setAttribute("data-sort", v === null ? "" : String(v)); }
-        if (c.needs && !caps[c.needs]) { td.textContent = NOT_HERE; td.classList.add("missing"); tr.appendChild(td); return; }
+        if (c.needs && lacks(c.needs)) { td.textContent = NOT_HERE; td.classList.add("missing"); tr.appendChild(td); return; }
         var kind = typeof c.colour === "function" ? c.colour(row) : c.colour;
         if (kind) { td.appendChild(el("span", { "class": "swatch", style: "background:" + colourFor(kind, v) })); }
         var text = v === null && c.none ? c.none : formats[c.fmt || "text"](v);

@@ -699,3 +699,38 @@ func TestSliceValuesInURL(t *testing.T) {
 	}
 	p.RequireClean(t)
 }
+
+// TestFCRNeedsReopensAndCustomers: first-contact resolution is resolved with no reopen and no
+// repeat contact, so in data that holds no reopened event, or no customer ids (a help desk's
+// event log), it reads "not in this data" like the reopen and repeat figures, not 100 %.
+func TestFCRNeedsReopensAndCustomers(t *testing.T) {
+	b := browsertest.New(t)
+	for _, tc := range []struct{ name, script string }{
+		{"no reopened event", "DELETE FROM events WHERE type = 'reopened';"},
+		{"no customer ids", "UPDATE conversations SET customer_id = NULL;"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path, _ := fixtureWith(t, tc.script)
+			out := t.TempDir()
+			if _, err := Render(context.Background(), Config{DB: path, Out: out, From: fixturePeriod.From, To: fixturePeriod.To}); err != nil {
+				t.Fatal(err)
+			}
+			p := openReport(t, b, out, "overview")
+			tile := browsertest.Eval[string](t, p, `document.querySelector('#view-overview .tile[data-key="fcr_pct"] .value').textContent`)
+			if tile != "not in this data" {
+				t.Errorf("the first-contact resolution tile shows %q, want %q", tile, "not in this data")
+			}
+			showView(t, p, "resolution", "")
+			cells := browsertest.Eval[[]string](t, p, `Array.from(document.querySelectorAll('table[data-query="resolution_channels"] td[data-col="fcr_pct"]')).map(c => c.firstChild.textContent)`)
+			if len(cells) == 0 {
+				t.Fatal("no first-contact resolution cells")
+			}
+			for _, c := range cells {
+				if c != "not in this data" {
+					t.Errorf("a channel's first-contact resolution shows %q, want %q", c, "not in this data")
+				}
+			}
+			p.RequireClean(t)
+		})
+	}
+}

@@ -143,11 +143,16 @@ func (rr *rowReader) header() (map[string]int, []string, error) {
 
 // missingColumn explains a mapped column the header lacks, listing what it has.
 func missingColumn(field, col string, names []string) error {
+	return fmt.Errorf("%s: no column %q in the header (columns: %s)", field, col, quoteAll(names))
+}
+
+// quoteAll lists column names quoted (a name may hold spaces or commas).
+func quoteAll(names []string) string {
 	quoted := make([]string, len(names))
 	for i, n := range names {
 		quoted[i] = fmt.Sprintf("%q", n)
 	}
-	return fmt.Errorf("%s: no column %q in the header (columns: %s)", field, col, strings.Join(quoted, ", "))
+	return strings.Join(quoted, ", ")
 }
 
 // rowID derives an event id from a row's bytes: importing the same row again

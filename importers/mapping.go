@@ -65,18 +65,24 @@ type Mapping struct {
 	Delimiter string `yaml:"delimiter"`
 	// EventID is the column of a stable unique id per row, if the export has
 	// one; otherwise ids are derived from each row's bytes.
-	EventID        *Value            `yaml:"event_id"`
-	ConversationID *Value            `yaml:"conversation_id"`
-	Timestamp      Timestamp         `yaml:"timestamp"`
-	Type           *Value            `yaml:"type"`
-	Role           *Value            `yaml:"role"`
-	ActorID        *Value            `yaml:"actor_id"`
-	Text           *Value            `yaml:"text"`
-	Channel        *Value            `yaml:"channel"`
-	Queue          *Value            `yaml:"queue"`
-	To             *Target           `yaml:"to"`
-	CSAT           *Value            `yaml:"csat"`
-	Attributes     map[string]string `yaml:"attributes"` // attribute name → column
+	EventID        *Value    `yaml:"event_id"`
+	ConversationID *Value    `yaml:"conversation_id"`
+	Timestamp      Timestamp `yaml:"timestamp"`
+	Type           *Value    `yaml:"type"`
+	Role           *Value    `yaml:"role"`
+	ActorID        *Value    `yaml:"actor_id"`
+	Text           *Value    `yaml:"text"`
+	Channel        *Value    `yaml:"channel"`
+	Queue          *Value    `yaml:"queue"`
+	To             *Target   `yaml:"to"`
+	CSAT           *Value    `yaml:"csat"`
+	// Private and Automated set the message flags of message rows ("true" or
+	// "false"): an internal note or an auto-reply in a row per message export
+	// is told apart only by a column's value, and neither may stop the
+	// first-response clock (docs/metrics.md).
+	Private    *Value            `yaml:"private"`
+	Automated  *Value            `yaml:"automated"`
+	Attributes map[string]string `yaml:"attributes"` // attribute name → column
 }
 
 // LoadMapping reads and validates a mapping file.
@@ -159,6 +165,9 @@ func (m *Mapping) Validate() error {
 	check("channel", m.Channel, false, channels)
 	check("queue", m.Queue, false, nil)
 	check("csat", m.CSAT, false, nil)
+	flags := []string{"true", "false"}
+	check("private", m.Private, false, flags)
+	check("automated", m.Automated, false, flags)
 	if m.To != nil {
 		check("to.role", m.To.Role, true, []string{event.RoleAgent, event.RoleBot})
 		check("to.id", m.To.ID, false, nil)
@@ -255,6 +264,8 @@ func (m *Mapping) Open(r io.Reader) (Reader, error) {
 	c.channel = index("channel", m.Channel)
 	c.queue = index("queue", m.Queue)
 	c.csat = index("csat", m.CSAT)
+	c.private = index("private", m.Private)
+	c.automated = index("automated", m.Automated)
 	c.at = index("timestamp", &Value{Column: m.Timestamp.Column})
 	if m.To != nil {
 		c.toRole = index("to.role", m.To.Role)
@@ -352,6 +363,7 @@ type csvReader struct {
 
 	eventID, conv, typ, role, actor, text, channel, queue, csat, at column
 	toRole, toID, toQueue                                           column
+	private, automated                                              column
 	attrs                                                           []attrColumn
 }
 
@@ -409,7 +421,7 @@ func (c *csvReader) mapRow(fields []string, raw []byte) (event.Event, bool, erro
 	if c.typ.v != nil && ev.Type == event.MessageSent {
 		s, ok := c.text.get(fields) // text keeps its spaces
 		short = short || !ok
-		ev.Message = &event.Message{Text: s}
+		ev.Message = &event.Message{Text: s, Private: get(c.private) == "true", Automated: get(c.automated) == "true"}
 	}
 	if c.toRole.v != nil && (ev.Type == event.Assigned || ev.Type == event.Escalated || ev.Type == event.Transferred) {
 		ev.To = &event.Target{Role: get(c.toRole), ID: get(c.toID), Queue: get(c.toQueue)}

@@ -66,6 +66,7 @@ func TestParseMappingErrors(t *testing.T) {
 		{"bad strftime", "conversation_id: t\ntype: {value: resolved}\ntimestamp: {column: at, format: '%Y-%Q'}\n", []string{"unsupported directive: %Q"}},
 		{"not a layout", "conversation_id: t\ntype: {value: resolved}\ntimestamp: {column: at, format: 'day month year'}\n", []string{"neither a strftime pattern nor a Go layout"}},
 		{"bad delimiter", base + "type: {value: resolved}\ndelimiter: ';;'\n", []string{"delimiter: want one character"}},
+		{"private not a flag", base + "type: {value: message}\nrole: {value: agent}\nprivate: {column: direction, values: {note: yes}}\n", []string{`private.values: "note" maps to "yes"`}},
 		{"attribute without column", base + "type: {value: resolved}\nattributes: {tier: ''}\n", []string{"attributes: entry \"tier\""}},
 	}
 	for _, tc := range tests {
@@ -132,6 +133,7 @@ func TestChatExportMapping(t *testing.T) {
 		text    string
 		channel event.Channel
 		queue   string
+		private bool
 		reason  event.Reason // a rejected row
 	}
 	wants := []want{
@@ -147,7 +149,7 @@ func TestChatExportMapping(t *testing.T) {
 		{line: 11, conv: "T-1003", typ: "shout", at: utc("2026-03-01 09:00:00"), role: "shout", channel: event.Webchat, queue: "billing"},
 		{line: 12, reason: ReasonShortRow},
 		{line: 13, reason: ReasonMalformedRow},
-		{line: 14, conv: "T-1006", typ: event.MessageSent, at: utc("2026-03-01 12:00:00"), role: "agent", actor: "carl", text: "internal note", channel: event.Email},
+		{line: 14, conv: "T-1006", typ: event.MessageSent, at: utc("2026-03-01 12:00:00"), role: "agent", actor: "carl", text: "internal note", channel: event.Email, private: true},
 		{line: 15, conv: "", typ: event.MessageSent, at: utc("2026-03-01 13:00:00"), role: "customer", text: "no ticket", channel: event.Webchat, queue: "billing"},
 	}
 	if len(recs) != len(wants) {
@@ -182,6 +184,9 @@ func TestChatExportMapping(t *testing.T) {
 		if ev.ConversationID != w.conv || ev.Type != w.typ || !ev.OccurredAt.Equal(w.at) || ev.Actor == nil ||
 			ev.Actor.Role != w.role || ev.Actor.ID != w.actor || text != w.text || ev.Channel != w.channel || ev.Queue != w.queue {
 			t.Errorf("line %d: got %+v (actor %+v, message %+v)", w.line, ev, ev.Actor, ev.Message)
+		}
+		if ev.Message != nil && (ev.Message.Private != w.private || ev.Message.Automated) {
+			t.Errorf("line %d: message flags %+v, want private %v", w.line, ev.Message, w.private)
 		}
 		if (ev.Message != nil) != (w.typ == event.MessageSent) {
 			t.Errorf("line %d: message %+v for type %s", w.line, ev.Message, w.typ)

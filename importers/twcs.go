@@ -115,16 +115,18 @@ func (t *twcsReader) firstPass(r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	var errs []error
+	// One error for every missing column: a file that is not a TWCS export
+	// lacks most of them, and its header is worth reading once, not per column.
+	var missing []string
 	for i, name := range twcsColumns {
 		c, ok := cols[name]
 		if !ok {
-			errs = append(errs, missingColumn("twcs", name, names))
+			missing = append(missing, name)
 		}
 		t.cols[i] = c
 	}
-	if err := errors.Join(errs...); err != nil {
-		return err
+	if len(missing) > 0 {
+		return fmt.Errorf("not the Twitter customer-support layout: the header lacks %s (columns: %s)", quoteAll(missing), quoteAll(names))
 	}
 	t.header = names
 	t.tweets = make(map[string]tweetLink)

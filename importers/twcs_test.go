@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -105,7 +106,7 @@ func (o onlyReader) Read(p []byte) (int, error) { return o.r.Read(p) }
 func TestTWCSOpenErrors(t *testing.T) {
 	tests := []struct{ name, input, want string }{
 		{"empty", "", "no header row"},
-		{"missing columns", "tweet_id,author_id,inbound,created_at,text\n", `twcs: no column "response_tweet_id"`},
+		{"missing columns", "tweet_id,author_id,inbound,created_at,text\n", `the header lacks "response_tweet_id", "in_response_to_tweet_id"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -113,6 +114,25 @@ func TestTWCSOpenErrors(t *testing.T) {
 				t.Errorf("error %v, want %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestTWCSNotTwitter: a file of another layout gets one line naming every column it lacks and
+// its header once, with the importer named once (not "twcs: twcs:" per missing column).
+func TestTWCSNotTwitter(t *testing.T) {
+	header := "ticket,sent_at,direction,agent,body,channel,team"
+	_, err := (TWCS{}).Open(strings.NewReader(header + "\nT-1,01/03/2026 09:00:00,in,,hi,Chat,billing\n"))
+	if err == nil {
+		t.Fatal("no error")
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "\n") || strings.Count(msg, "twcs:") != 1 || strings.Count(msg, `"sent_at"`) != 1 {
+		t.Errorf("want one line, the importer and the header once: %q", msg)
+	}
+	for _, col := range twcsColumns {
+		if !strings.Contains(msg, strconv.Quote(col)) {
+			t.Errorf("error does not name the missing column %q: %q", col, msg)
+		}
 	}
 }
 

@@ -287,7 +287,7 @@ func TestImportRejectsBadFlags(t *testing.T) {
 		{"missing mapping file", []string{"import", "--lake", lakeDir, "--format", "csv", "--mapping", filepath.Join(dir, "nope.yaml"), "x.csv"}, true, "--mapping: importers: read mapping"},
 		{"bad mapping field", []string{"import", "--lake", lakeDir, "--format", "csv", "--mapping", badMapping, "x.csv"}, true, `type.value: "mesage" is not one of`},
 		{"missing input", []string{"import", "--lake", lakeDir, filepath.Join(dir, "nope.jsonl")}, true, "import: " + filepath.Join(dir, "nope.jsonl") + " does not exist"},
-		{"not a TWCS file", []string{"import", "--lake", lakeDir, "--format", "twcs", noTweets}, false, `twcs: no column "tweet_id"`},
+		{"not a TWCS file", []string{"import", "--lake", lakeDir, "--format", "twcs", noTweets}, false, `twcs: not the Twitter customer-support layout: the header lacks "tweet_id"`},
 		{"a folder as input", []string{"import", "--lake", filepath.Join(dir, "lake"), dir}, false, "read " + dir + ": is a directory"},
 	}
 	for _, tc := range tests {

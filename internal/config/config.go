@@ -642,6 +642,12 @@ func (s Schedule) validate(field string) []error {
 			}
 		}
 	}
+	// An empty weekly means open around the clock; weekdays listed with no
+	// interval at all would mean never open, so every conversation would
+	// meet its SLA with a business-hours response time of 0.
+	if len(s.Weekly) > 0 && !slices.ContainsFunc(slices.Collect(maps.Values(s.Weekly)), func(spans []string) bool { return len(spans) > 0 }) {
+		errs = append(errs, fielderr.New(field+".weekly", "lists days but no opening interval, so it is never open; give each open day its intervals (\"09:00-17:00\"), or leave weekly out (or {}) for 24/7"))
+	}
 	for i, h := range s.Holidays {
 		if _, err := time.Parse(time.DateOnly, h); err != nil {
 			errs = append(errs, fielderr.New(fmt.Sprintf("%s.holidays[%d]", field, i), "%q is not a YYYY-MM-DD date", h))

@@ -105,6 +105,8 @@ func TestLoadRejectsUnknownKeysAndBadDurations(t *testing.T) {
 		{"NaN weight", "friction:\n  weights:\n    time: .nan\n", "friction.weights.time: must be a finite number >= 0"},
 		{"infinite weight", "friction:\n  weights:\n    effort: .inf\n", "friction.weights.effort: must be a finite number >= 0"},
 		{"NaN SLA goal", "sla:\n  webchat:\n    goal: .nan\n", "sla.webchat"},
+		{"never open", "business_hours:\n  weekly: {mon: []}\n", "business_hours.weekly: lists days but no opening interval"},
+		{"queue never open", "queues:\n  night:\n    hours:\n      weekly: {mon: [], tue: []}\n", "queues.night.hours.weekly: lists days but no opening interval"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -258,5 +260,17 @@ func TestUnknownKeysAllAtOnce(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "config.Config") {
 		t.Errorf("error names Go types: %v", err)
+	}
+}
+
+// TestEmptyWeeklyIsAroundTheClock: weekly: {} lists no day, which means open 24/7, and stays
+// valid next to the never-open schedules TestLoadRejectsUnknownKeysAndBadDurations refuses.
+func TestEmptyWeeklyIsAroundTheClock(t *testing.T) {
+	cfg, err := Load(writeFile(t, "business_hours:\n  weekly: {}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.BusinessHours.Weekly) != 0 {
+		t.Errorf("weekly %v, want none", cfg.BusinessHours.Weekly)
 	}
 }
