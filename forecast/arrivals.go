@@ -143,7 +143,10 @@ func readCSV(r io.Reader, src CSVSource, step time.Duration, loc *time.Location)
 	// time (a file appended to itself) or a row between interval starts
 	// would otherwise be summed into an interval without a word.
 	seen := map[time.Time]int{} // count row time → its line
-	offGrid, offGridLine := time.Time{}, 0
+	// Finer counts (5m into 30m) are summed into intervals as asked, and
+	// some of their rows fall on interval starts; when none does, the
+	// file's intervals are shifted against --interval's (30m stamped :15/:45).
+	offGrid, offGridLine, onGrid := time.Time{}, 0, false
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -203,7 +206,10 @@ func readCSV(r io.Reader, src CSVSource, step time.Duration, loc *time.Location)
 				return Series{}, 0, fmt.Errorf("line %d, --time-col %s: %s repeats line %d: a counts file has one row per interval (was the file appended twice?)", line(tc), src.TimeCol, at.Format("2006-01-02 15:04:05"), first)
 			}
 			seen[at] = line(tc)
-			if offGridLine == 0 && at.Sub(at.Truncate(step)) != 0 {
+			switch {
+			case at.Sub(at.Truncate(step)) == 0:
+				onGrid = true
+			case offGridLine == 0:
 				offGrid, offGridLine = at, line(tc)
 			}
 		}
@@ -223,8 +229,8 @@ func readCSV(r io.Reader, src CSVSource, step time.Duration, loc *time.Location)
 	}
 	// Checked after the spacing above, which gives the better advice when
 	// the file is coarser than --interval.
-	if offGridLine > 0 {
-		return Series{}, 0, fmt.Errorf("line %d, --time-col %s: %s is not on the --interval %s grid (intervals start at %s, %s, ...), so its count would be put into the interval before: use a finer --interval such as %s", offGridLine, src.TimeCol, offGrid.Format("15:04:05"), FormatStep(step), "00:00", time.Time{}.Add(step).Format("15:04"), FormatStep(time.Duration(grid)*time.Second))
+	if offGridLine > 0 && !onGrid {
+		return Series{}, 0, fmt.Errorf("line %d, --time-col %s: %s is not on the --interval %s grid (intervals start at %s, %s, ...) and no row is, so each count would be put into the interval before: use a finer --interval such as %s", offGridLine, src.TimeCol, offGrid.Format("15:04:05"), FormatStep(step), "00:00", time.Time{}.Add(step).Format("15:04"), FormatStep(time.Duration(grid)*time.Second))
 	}
 	return s, skipped, nil
 }
