@@ -86,3 +86,19 @@ func TestScheduleShiftsOffGrid(t *testing.T) {
 		t.Errorf("stderr %q: solving started before the shifts were checked", errOut)
 	}
 }
+
+// TestTargetRefusesFraction: --target 0.8/20s is parley.yaml's fraction
+// written where a percent belongs; staffing for 0.8 % would be silently
+// wrong, so both commands refuse it and suggest 80/20s.
+func TestTargetRefusesFraction(t *testing.T) {
+	for _, args := range [][]string{
+		{"staffing", "--volume", "100", "--aht", "4m", "--target", "0.8/20s"},
+		{"forecast", "--arrivals", "unused.csv", "--time-col", "ts", "--staffing", "--aht", "4m", "--target", "0.8/20s"},
+	} {
+		_, _, err := cli(strings.NewReader(""), args...)
+		var ue usageError
+		if !errors.As(err, &ue) || !strings.Contains(err.Error(), "e.g. 80/20s for 80 %") || !strings.Contains(err.Error(), "sla goal is a fraction") {
+			t.Errorf("parley %s: %v, want a usage error suggesting 80/20s", args[0], err)
+		}
+	}
+}
