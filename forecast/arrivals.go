@@ -187,6 +187,12 @@ func readCSV(r io.Reader, src CSVSource, step time.Duration, loc *time.Location)
 		} else {
 			t, zoned, err := tCache.parse(tv, zonedLayouts, localLayouts)
 			if err != nil {
+				// The generic message lists 7:02:47 among the accepted
+				// forms; alone it needs the date from another column.
+				var clock layoutCache
+				if _, _, cerr := clock.parse(tv, clockLayouts); cerr == nil {
+					return Series{}, 0, fmt.Errorf("line %d, --time-col %s: %q is a time of day without a date: name the column holding the date with --date-col", line(tc), src.TimeCol, tv)
+				}
 				return Series{}, 0, fmt.Errorf("line %d, --time-col %s: %w", line(tc), src.TimeCol, err)
 			}
 			at = t
