@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"slices"
 	"strconv"
@@ -60,6 +61,14 @@ func (c *layoutCache) parse(v string, layouts ...[]string) (time.Time, bool, err
 	return time.Time{}, false, fmt.Errorf("%q is not a recognised date/time (e.g. 2026-03-02T09:15:00Z, 2026-03-02 09:15, 990201, 7:02:47)", v)
 }
 
+// InputError marks a file ReadCSV refuses for what is in it (a bad value,
+// a repeated or off-grid interval, a missing column) rather than for failing
+// to open it: the caller asked for the wrong file or flags, so the CLI exits 2.
+type InputError struct{ error }
+
+// Unwrap returns the reason the file was refused.
+func (e InputError) Unwrap() error { return e.error }
+
 // ReadCSV reads src into a Series with intervals of step, converting zoned
 // timestamps to wall-clock time in loc. Rows with an empty time are skipped and counted.
 func ReadCSV(src CSVSource, step time.Duration, loc *time.Location) (Series, int, error) {
@@ -73,7 +82,7 @@ func ReadCSV(src CSVSource, step time.Duration, loc *time.Location) (Series, int
 	defer f.Close()
 	s, skipped, err := readCSV(f, src, step, loc)
 	if err != nil {
-		return Series{}, 0, fmt.Errorf("forecast: arrivals %s: %w", src.Path, err)
+		return Series{}, 0, fmt.Errorf("forecast: arrivals %s: %w", src.Path, InputError{err})
 	}
 	return s, skipped, nil
 }
@@ -130,6 +139,14 @@ func readCSV(r io.Reader, src CSVSource, step time.Duration, loc *time.Location)
 	var tCache, dCache layoutCache
 	skipped := 0
 	grid := 0 // gcd of the count rows' seconds after midnight: the file's own interval
+	// A counts file has one row per interval: a second row for the same
+	// time (a file appended to itself) or a row between interval starts
+	// would otherwise be summed into an interval without a word.
+	seen := map[time.Time]int{} // count row time → its line
+	// Finer counts (5m into 30m) are summed into intervals as asked, and
+	// some of their rows fall on interval starts; when none does, the
+	// file's intervals are shifted against --interval's (30m stamped :15/:45).
+	offGrid, offGridLine, onGrid := time.Time{}, 0, false
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -170,6 +187,12 @@ func readCSV(r io.Reader, src CSVSource, step time.Duration, loc *time.Location)
 		} else {
 			t, zoned, err := tCache.parse(tv, zonedLayouts, localLayouts)
 			if err != nil {
+				// The generic message lists 7:02:47 among the accepted
+				// forms; alone it needs the date from another column.
+				var clock layoutCache
+				if _, _, cerr := clock.parse(tv, clockLayouts); cerr == nil {
+					return Series{}, 0, fmt.Errorf("line %d, --time-col %s: %q is a time of day without a date: name the column holding the date with --date-col", line(tc), src.TimeCol, tv)
+				}
 				return Series{}, 0, fmt.Errorf("line %d, --time-col %s: %w", line(tc), src.TimeCol, err)
 			}
 			at = t
@@ -181,8 +204,19 @@ func readCSV(r io.Reader, src CSVSource, step time.Duration, loc *time.Location)
 		if cc >= 0 {
 			grid = gcd(grid, int(at.Sub(at.Truncate(24*time.Hour))/time.Second))
 			n, err = strconv.ParseFloat(field(cc), 64)
-			if err != nil || n < 0 {
+			// NaN compares false with everything, so test it by name.
+			if err != nil || n < 0 || math.IsNaN(n) || math.IsInf(n, 0) {
 				return Series{}, 0, fmt.Errorf("line %d, --count-col %s: %q is not a count >= 0", line(cc), src.CountCol, field(cc))
+			}
+			if first, dup := seen[at]; dup {
+				return Series{}, 0, fmt.Errorf("line %d, --time-col %s: %s repeats line %d: a counts file has one row per interval (was the file appended twice?)", line(tc), src.TimeCol, at.Format("2006-01-02 15:04:05"), first)
+			}
+			seen[at] = line(tc)
+			switch {
+			case at.Sub(at.Truncate(step)) == 0:
+				onGrid = true
+			case offGridLine == 0:
+				offGrid, offGridLine = at, line(tc)
 			}
 		}
 		b.Add(at, n)
@@ -198,6 +232,11 @@ func readCSV(r io.Reader, src CSVSource, step time.Duration, loc *time.Location)
 			fileStep = 24 * time.Hour
 		}
 		return Series{}, 0, fmt.Errorf("--interval %s is finer than the counts in the file, which are %s apart: use --interval %s or a multiple of it", FormatStep(step), FormatStep(fileStep), FormatStep(fileStep))
+	}
+	// Checked after the spacing above, which gives the better advice when
+	// the file is coarser than --interval.
+	if offGridLine > 0 && !onGrid {
+		return Series{}, 0, fmt.Errorf("line %d, --time-col %s: %s is not on the --interval %s grid (intervals start at %s, %s, ...) and no row is, so each count would be put into the interval before: use a finer --interval such as %s", offGridLine, src.TimeCol, offGrid.Format("15:04:05"), FormatStep(step), "00:00", time.Time{}.Add(step).Format("15:04"), FormatStep(time.Duration(grid)*time.Second))
 	}
 	return s, skipped, nil
 }

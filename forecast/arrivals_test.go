@@ -117,6 +117,13 @@ func TestReadCSVErrors(t *testing.T) {
 		{"no rows", "when\n", CSVSource{TimeCol: "when"}, "no arrivals in the file", 0},
 		{"hourly counts into half-hours", "when,n\n2026-01-01 10:00,3\n2026-01-01 11:00,4\n2026-01-02 09:00,1\n", CSVSource{TimeCol: "when", CountCol: "n"}, "--interval 30m is finer than the counts in the file, which are 1h apart", 0},
 		{"five-minute counts into two-minute intervals", "when,n\n2026-01-01 10:00,3\n2026-01-01 10:05,4\n", CSVSource{TimeCol: "when", CountCol: "n"}, "which are 5m apart: use --interval 5m or a multiple of it", 2 * time.Minute},
+		// A counts file appended to itself would double every interval.
+		{"duplicate interval", "when,n\n2026-01-01 10:00,3\n2026-01-01 10:30,4\n\n2026-01-01 10:00,3\n", CSVSource{TimeCol: "when", CountCol: "n"}, "line 5, --time-col when: 2026-01-01 10:00:00 repeats line 2", 0},
+		// Half-hourly counts stamped :15/:45 would move into the half-hour before.
+		{"counts off the interval grid", "when,n\n2026-01-01 10:15,3\n2026-01-01 10:45,4\n2026-01-01 11:15,1\n", CSVSource{TimeCol: "when", CountCol: "n"}, "line 2, --time-col when: 10:15:00 is not on the --interval 30m grid (intervals start at 00:00, 00:30, ...) and no row is, so each count would be put into the interval before: use a finer --interval such as 15m", 0},
+		{"NaN count", "when,n\n2026-01-01 10:00,3\n2026-01-01 10:30,NaN\n", CSVSource{TimeCol: "when", CountCol: "n"}, `line 3, --count-col n: "NaN" is not a count >= 0`, 0},
+		{"infinite count", "when,n\n2026-01-01 10:00,+Inf\n", CSVSource{TimeCol: "when", CountCol: "n"}, `line 2, --count-col n: "+Inf" is not a count >= 0`, 0},
+		{"time of day without --date-col", "date,time\n990201,7:02:47\n", CSVSource{TimeCol: "time"}, `line 2, --time-col time: "7:02:47" is a time of day without a date: name the column holding the date with --date-col`, 0},
 		{"daily counts into half-hours", "when,n\n2026-01-01,3\n2026-01-02,4\n", CSVSource{TimeCol: "when", CountCol: "n"}, "which are 24h apart", 0},
 	}
 	for _, tc := range tests {

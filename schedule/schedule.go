@@ -25,6 +25,10 @@ type Requirement struct {
 	First          time.Time // wall clock of the first interval (UTC fields)
 	Step           time.Duration
 	Agents         []int
+	// Missing are the intervals between the plan's first and last that
+	// have no row for this queue/channel: Agents counts them as 0, which
+	// is only right if the plan meant closed.
+	Missing []time.Time
 }
 
 // Start is the wall-clock start of interval k.
@@ -66,6 +70,13 @@ func ReadPlan(path string, pool bool) ([]Requirement, error) {
 		needs map[time.Time]int
 	}
 	groups := map[key]*group{}
+	// A row repeated (a plan concatenated twice) would be summed into
+	// double the agents; pooling sums different queues, never one twice.
+	type row struct {
+		key
+		at time.Time
+	}
+	lines := map[row]int{}
 	var times []time.Time
 	for line := 2; ; line++ {
 		rec, err := cr.Read()
@@ -84,6 +95,10 @@ func ReadPlan(path string, pool bool) ([]Requirement, error) {
 			return nil, fmt.Errorf("schedule: --plan %s:%d: agents_with_shrinkage %q is not a whole number >= 0", path, line, get(rec, "agents_with_shrinkage"))
 		}
 		k := key{csvsafe.Unescape(get(rec, "queue")), csvsafe.Unescape(get(rec, "channel"))}
+		if first, ok := lines[row{k, at}]; ok {
+			return nil, fmt.Errorf("schedule: --plan %s:%d: queue %q, channel %q, interval_start %s repeats line %d (was the plan appended twice?)", path, line, k.queue, k.channel, at.Format("2006-01-02T15:04"), first)
+		}
+		lines[row{k, at}] = line
 		if pool {
 			k = key{}
 		}
@@ -123,6 +138,11 @@ func ReadPlan(path string, pool bool) ([]Requirement, error) {
 		r := Requirement{Queue: k.queue, Channel: k.channel, TimeZone: groups[k].tz, First: times[0], Step: step, Agents: make([]int, span)}
 		for at, n := range groups[k].needs {
 			r.Agents[int(at.Sub(times[0])/step)] = n
+		}
+		for i := range span {
+			if _, ok := groups[k].needs[r.Start(i)]; !ok {
+				r.Missing = append(r.Missing, r.Start(i))
+			}
 		}
 		out = append(out, r)
 	}

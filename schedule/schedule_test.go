@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -350,5 +351,50 @@ func TestShiftsEveryErrorNamesItsLine(t *testing.T) {
 		if n := strings.Count(err.Error(), "\n") + 1; n != len(want) {
 			t.Errorf("LoadShifts(step %v): %d errors, want %d: %v", step, n, len(want), err)
 		}
+	}
+}
+
+// TestReadPlanRefusesRepeatedRows: a plan concatenated with itself would
+// double every interval's agents; the repeat is refused naming both lines.
+// Pooling still sums rows of different queues.
+func TestReadPlanRefusesRepeatedRows(t *testing.T) {
+	dir := t.TempDir()
+	head := "queue,channel,time_zone,interval_start,forecast,agents_with_shrinkage\n"
+	rows := "billing,chat,Europe/Berlin,2026-03-02T09:00,1,2\nbilling,chat,Europe/Berlin,2026-03-02T10:00,1,3\n"
+	for _, pool := range []bool{false, true} {
+		_, err := ReadPlan(writeFile(t, dir, "twice.csv", head+rows+rows), pool)
+		want := `twice.csv:4: queue "billing", channel "chat", interval_start 2026-03-02T09:00 repeats line 2`
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("pool %v: %v, want %q", pool, err, want)
+		}
+	}
+	other := strings.ReplaceAll(rows, "billing", "sales")
+	reqs, err := ReadPlan(writeFile(t, dir, "two.csv", head+rows+other), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := reqs[0].Agents; !slices.Equal(got, []int{4, 6}) {
+		t.Errorf("pooled agents %v, want billing's 2,3 plus sales' 2,3", got)
+	}
+}
+
+// TestReadPlanNamesMissingIntervals: intervals with no row inside the
+// plan's span are counted as 0 agents; ReadPlan lists them so the CLI can
+// warn.
+func TestReadPlanNamesMissingIntervals(t *testing.T) {
+	plan := "queue,channel,time_zone,interval_start,forecast,agents_with_shrinkage\n" +
+		"billing,chat,Europe/Berlin,2026-03-02T09:00,1,2\n" +
+		"billing,chat,Europe/Berlin,2026-03-02T12:00,1,3\n" +
+		"sales,chat,Europe/Berlin,2026-03-02T09:00,1,1\n" +
+		"sales,chat,Europe/Berlin,2026-03-02T10:00,1,1\n" +
+		"sales,chat,Europe/Berlin,2026-03-02T11:00,1,1\n" +
+		"sales,chat,Europe/Berlin,2026-03-02T12:00,1,1\n"
+	reqs, err := ReadPlan(writeFile(t, t.TempDir(), "plan.csv", plan), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := func(h int) time.Time { return time.Date(2026, 3, 2, h, 0, 0, 0, time.UTC) }
+	if len(reqs) != 2 || !slices.Equal(reqs[0].Missing, []time.Time{at(10), at(11)}) || len(reqs[1].Missing) != 0 {
+		t.Errorf("missing: %+v, want billing 10:00 and 11:00, sales none", reqs)
 	}
 }

@@ -80,8 +80,10 @@ type Result struct {
 	ProbAbandon *float64 `json:"prob_abandon,omitempty"`
 }
 
-// ErrUnreachable is returned when no staffing level up to MaxAgents meets the target.
-var ErrUnreachable = errors.New("staffing: target not reachable")
+// ErrUnreachable is returned when no staffing level up to MaxAgents meets
+// the target. Any target below 100 % is met by enough agents, so it is
+// always the cap that stops the search, and the message says so.
+var ErrUnreachable = errors.New("staffing: over the agent cap")
 
 // MaxAgents bounds the search for the required number of agents.
 const MaxAgents = 1_000_000
@@ -158,7 +160,7 @@ func Required(in Input) (Result, error) {
 			return r, nil
 		}
 	}
-	return Result{}, fmt.Errorf("%w: %.4g Erlangs need more than %d agents", ErrUnreachable, a, MaxAgents)
+	return Result{}, fmt.Errorf("%w: %.4g Erlangs need more agents than the cap of %d this calculation goes up to (split the volume, e.g. per queue)", ErrUnreachable, a, MaxAgents)
 }
 
 // Evaluate returns the performance of the interval staffed with the given

@@ -1,6 +1,7 @@
 package staffing
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -306,6 +307,18 @@ func TestZeroVolumeNeedsNobody(t *testing.T) {
 	}
 	if r.Agents != 0 || r.AgentsWithShrinkage != 0 {
 		t.Errorf("zero volume: %+v", r)
+	}
+}
+
+// TestOverTheCapSaysSo: traffic needing more than MaxAgents is stopped by
+// the cap, not by the target; the error names the cap (it said "target not
+// reachable").
+func TestOverTheCapSaysSo(t *testing.T) {
+	in := classic()
+	in.Volume = 1e7
+	_, err := Required(in)
+	if want := fmt.Sprintf("more agents than the cap of %d", MaxAgents); !errors.Is(err, ErrUnreachable) || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "target not reachable") {
+		t.Errorf("volume 1e7: %v, want ErrUnreachable saying %q", err, want)
 	}
 }
 

@@ -203,7 +203,7 @@ Examples:
 				if errors.Is(err, warehouse.ErrUnknownFilterValue) {
 					return usageErrorf("forecast: %w", asFlags(errors.Unwrap(err)))
 				}
-				if errors.Is(err, forecast.ErrTimeZone) || errors.Is(err, forecast.ErrRoutedInAHT) {
+				if errors.Is(err, forecast.ErrTimeZone) || errors.Is(err, forecast.ErrRoutedInAHT) || errors.As(err, new(forecast.InputError)) {
 					return usageErrorf("%w", err)
 				}
 				return err

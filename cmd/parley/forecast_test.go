@@ -368,3 +368,26 @@ func TestForecastWorkloadIsTheHistorysAgentWork(t *testing.T) {
 		}
 	}
 }
+
+// TestForecastRefusesRepeatedIntervals: a counts file with its last rows
+// appended again would double those intervals; the CLI refuses it as a
+// usage error (exit 2) naming both lines.
+func TestForecastRefusesRepeatedIntervals(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("ts,n\n")
+	for d := range 14 {
+		for h := 9; h < 17; h++ {
+			fmt.Fprintf(&b, "2026-03-%02d %02d:00,5\n", 2+d, h)
+		}
+	}
+	b.WriteString("2026-03-15 16:00,5\n") // line 114 repeats the last row, line 113
+	arrivals := filepath.Join(t.TempDir(), "arrivals.csv")
+	if err := os.WriteFile(arrivals, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := cli(strings.NewReader(""), "forecast", "--arrivals", arrivals, "--time-col", "ts", "--count-col", "n", "--interval", "1h", "--horizon", "1d")
+	var ue usageError
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "line 114, --time-col ts: 2026-03-15 16:00:00 repeats line 113") {
+		t.Errorf("repeated interval: %v, want a usage error naming lines 114 and 113", err)
+	}
+}

@@ -83,6 +83,9 @@ Examples:
 				if name == "" {
 					name = "the plan"
 				}
+				if len(r.Missing) > 0 {
+					fmt.Fprintf(cmd.ErrOrStderr(), "schedule: WARNING: %s: --plan has no row for %d of its %s intervals (first %s); they are scheduled as needing 0 agents\n", name, len(r.Missing), forecast.FormatStep(r.Step), r.Missing[0].Format("2006-01-02T15:04"))
+				}
 				fmt.Fprintf(cmd.ErrOrStderr(), "schedule: %s (%d of %d): solving, at most %s...\n", name, i+1, len(reqs), timeLimit)
 				t := time.Now()
 				ctx, cancel := context.WithTimeout(cmd.Context(), timeLimit)

@@ -146,6 +146,11 @@ func parseTarget(s string) (float64, time.Duration, error) {
 	if p <= 0 || p >= 100 {
 		return 0, 0, usageErrorf("--target: %q: percent must be above 0 and below 100", s)
 	}
+	// Service-level goals below 1 % are not staffed for; 0.8 is someone
+	// writing parley.yaml's fraction where the flag wants a percent.
+	if p < 1 {
+		return 0, 0, usageErrorf("--target: %q: %s %% is below 1 %%: the flag takes a percent (e.g. %s/%s for %s %%); parley.yaml's sla goal is a fraction, the flag is not", s, strings.TrimSpace(pct), strconv.FormatFloat(p*100, 'f', -1, 64), strings.TrimSpace(tm), strconv.FormatFloat(p*100, 'f', -1, 64))
+	}
 	d, err := parseDurationFlag("target", strings.TrimSpace(tm))
 	if err != nil {
 		return 0, 0, err

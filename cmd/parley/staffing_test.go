@@ -86,3 +86,42 @@ func TestScheduleShiftsOffGrid(t *testing.T) {
 		t.Errorf("stderr %q: solving started before the shifts were checked", errOut)
 	}
 }
+
+// TestTargetRefusesFraction: --target 0.8/20s is parley.yaml's fraction
+// written where a percent belongs; staffing for 0.8 % would be silently
+// wrong, so both commands refuse it and suggest 80/20s.
+func TestTargetRefusesFraction(t *testing.T) {
+	for _, args := range [][]string{
+		{"staffing", "--volume", "100", "--aht", "4m", "--target", "0.8/20s"},
+		{"forecast", "--arrivals", "unused.csv", "--time-col", "ts", "--staffing", "--aht", "4m", "--target", "0.8/20s"},
+	} {
+		_, _, err := cli(strings.NewReader(""), args...)
+		var ue usageError
+		if !errors.As(err, &ue) || !strings.Contains(err.Error(), "e.g. 80/20s for 80 %") || !strings.Contains(err.Error(), "sla goal is a fraction") {
+			t.Errorf("parley %s: %v, want a usage error suggesting 80/20s", args[0], err)
+		}
+	}
+}
+
+// TestScheduleWarnsOfPlanHoles: a plan with intervals missing inside its
+// span is scheduled as needing nobody then; stderr says so.
+func TestScheduleWarnsOfPlanHoles(t *testing.T) {
+	dir := t.TempDir()
+	plan := "queue,channel,time_zone,interval_start,forecast,agents_with_shrinkage\n"
+	for _, h := range []int{8, 9, 12, 13} {
+		plan += fmt.Sprintf("billing,chat,Europe/Berlin,2026-03-02T%02d:00,1,1\n", h)
+	}
+	files := map[string]string{"plan.csv": plan, "shifts.yaml": "shifts:\n  - {name: early, starts: [\"08:00\", \"12:00\"], length: 2h}\n"}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, errOut, err := cli(strings.NewReader(""), "schedule", "--plan", filepath.Join(dir, "plan.csv"), "--shifts", filepath.Join(dir, "shifts.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "schedule: WARNING: billing chat: --plan has no row for 2 of its 1h intervals (first 2026-03-02T10:00)"; !strings.Contains(errOut, want) {
+		t.Errorf("stderr %q, want %q", errOut, want)
+	}
+}
