@@ -72,6 +72,12 @@ type Config struct {
 	// partition, totals) for a person watching, in words, instead of Log
 	// at INFO. It may be called from another goroutine than Run's.
 	Progress func(line string)
+	// Health, when set, hears how reading fares while Run retries: the
+	// error of each failed attempt to join the group or to fetch, and nil
+	// after each one that worked. Run keeps retrying such failures (a
+	// broker may come back), so a service learns of an outage from Health,
+	// not from Run's return. It may be called from several goroutines.
+	Health func(err error)
 	// Metrics, if set, is updated as Run goes (see NewMetrics).
 	Metrics *Metrics
 	// Resets says what to do with a partition whose lake checkpoint stands

@@ -83,6 +83,8 @@ type partitionClient struct {
 	addr      net.Addr
 	topic     string
 	log       *slog.Logger
+	// health hears each attempt's outcome (runner.health: Config.Health).
+	health func(err error)
 }
 
 // newPartitionClient connects like dialer (TLS, SASL); nil means plain TCP.
@@ -102,7 +104,7 @@ func newPartitionClient(ctx context.Context, brokers []string, topic string, dia
 			t.DialTimeout = dialer.Timeout
 		}
 	}
-	return &partitionClient{transport: t, addr: kafka.TCP(brokers...), topic: topic, log: log}
+	return &partitionClient{transport: t, addr: kafka.TCP(brokers...), topic: topic, log: log, health: func(error) {}}
 }
 
 // offsets returns the partition's earliest offset and its high watermark.
@@ -135,11 +137,15 @@ func (c *partitionClient) retry(ctx context.Context, partition int32, what strin
 		var above *errAboveEnd
 		switch {
 		case err == nil:
+			c.health(nil)
 			return nil
 		case ctx.Err() != nil:
 			return ctx.Err()
 		case permanent(err) || errors.As(err, &above):
 			return err
+		}
+		c.health(err)
+		switch {
 		case attempt == fetchWarnAfter:
 			c.log.Warn("ingest: "+what+" keeps failing, retrying", "topic", c.topic, "partition", partition, "attempts", attempt, "err", err)
 		default:

@@ -106,6 +106,7 @@ func (r *runner) run(ctx context.Context) (Stats, error) {
 	clientCtx, closeClient := context.WithCancel(context.WithoutCancel(ctx))
 	defer closeClient()
 	r.client = newPartitionClient(clientCtx, r.cfg.Brokers, r.cfg.Topic, r.cfg.Dialer, r.log)
+	r.client.health = r.health
 	defer r.client.transport.CloseIdleConnections()
 	cg, err := kafka.NewConsumerGroup(kafka.ConsumerGroupConfig{
 		ID:                r.cfg.Group,
@@ -157,6 +158,7 @@ func (r *runner) run(ctx context.Context) (Stats, error) {
 				waiting = time.Now()
 			}
 			lastErr = err
+			r.health(err)
 			level, failing := slog.LevelWarn, time.Since(waiting)
 			if failing > r.cfg.joinPatience() {
 				level = slog.LevelError
@@ -166,6 +168,7 @@ func (r *runner) run(ctx context.Context) (Stats, error) {
 			continue
 		}
 		waiting, lastErr = time.Time{}, nil
+		r.health(nil)
 		assigned := gen.Assignments[r.cfg.Topic]
 		ids := make([]int32, 0, len(assigned))
 		for _, pa := range assigned {
@@ -230,6 +233,13 @@ func (r *runner) nextGeneration(ctx context.Context, cg *kafka.ConsumerGroup, wa
 		return nil, fmt.Errorf("ingest: %w %s at %s: attempts failed for %s (%s)", ErrJoinTimeout, r.cfg.Group, strings.Join(r.cfg.Brokers, ","), r.cfg.JoinTimeout, hint)
 	}
 	return gen, err
+}
+
+// health tells Config.Health, if set, how the last join or fetch went.
+func (r *runner) health(err error) {
+	if r.cfg.Health != nil {
+		r.cfg.Health(err)
+	}
 }
 
 // fail records a fatal error and stops the run.

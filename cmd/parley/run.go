@@ -200,7 +200,11 @@ func runAll(ctx context.Context, s *config.Config, p paths, listen string, out i
 			return err
 		}
 		if err := r.Add(runner.Stage{Name: "ingest", Continuous: true, Run: func(ctx context.Context) error {
-			st, err := ingest.Run(ctx, icfg)
+			cfg := icfg
+			// Ingest retries an unreachable broker for ever: without its
+			// reports the stage would look healthy through an outage.
+			cfg.Health = func(err error) { runner.Report(ctx, err) }
+			st, err := ingest.Run(ctx, cfg)
 			log.Info("run: ingest stopped", "ingested", st.String())
 			return err
 		}}); err != nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -534,6 +535,56 @@ func TestRunBuildWhileManualBuildRuns(t *testing.T) {
 		t.Fatalf("the manual build: %v", err)
 	}
 	eventually(t, "run's build to succeed", func() bool { s, _ := runStatus(t, run.url, "build"); return builtOK(t, run.url) > 0 && !s.Failing })
+	if err := run.stop(); err != nil {
+		t.Fatalf("parley run: %v\n%s", err, run.log)
+	}
+}
+
+// TestRunReportsAnIngestOutage: with run.ingest at a port nobody listens
+// on, ingest keeps retrying inside one run, so only its own reports tell
+// of the outage: the stage is failing (/readyz 503, the failing series,
+// errors counted) with no last success, though builds and reports go on;
+// once a broker listens there, ingest joins and the stage recovers.
+func TestRunReportsAnIngestOutage(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	lake := filepath.Join(dir, "lake")
+	mustParley(t, "import", "--lake", lake, metricsFixture("async.jsonl"))
+	cfg := writeConfig(t, dir, fmt.Sprintf("lake: %s\nrun:\n  build_every: 1s\n  ingest: {brokers: ['127.0.0.1:%d'], topic: events}\n", lake, port))
+	run := startCmd(t, "run", "--config", cfg, "--listen", "127.0.0.1:0")
+
+	eventually(t, "a build and the reports", func() bool { s, _ := runStatus(t, run.url, "report"); return !s.LastSuccess.IsZero() })
+	eventually(t, "ingest to report failures", func() bool { s, _ := runStatus(t, run.url, "ingest"); return s.Errors >= 2 })
+	s, ready := runStatus(t, run.url, "ingest")
+	if ready || !s.Failing || s.LastError == "" || !s.LastSuccess.IsZero() {
+		t.Errorf("/readyz during the outage: ready %v, ingest %+v; want not ready, ingest failing with its error and no last success", ready, s)
+	}
+	_, metrics := httpGet(t, run.url+"/metrics")
+	for _, series := range []string{`parley_run_stage_failing{stage="ingest"} 1`, `parley_run_stage_last_success_timestamp_seconds{stage="ingest"} 0`} {
+		if !strings.Contains(metrics, series) {
+			t.Errorf("/metrics during the outage lacks %s", series)
+		}
+	}
+	if strings.Contains(metrics, `parley_run_stage_errors_total{stage="ingest"} 0`) {
+		t.Error("/metrics counts no ingest errors during the outage")
+	}
+
+	b, err := broker.Start(context.Background(), broker.Config{Partitions: 1, Topics: []string{"events"}, Port: port})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.Close)
+	eventually(t, "ingest to recover", func() bool {
+		s, ready := runStatus(t, run.url, "ingest")
+		return ready && !s.Failing && !s.LastSuccess.IsZero()
+	})
 	if err := run.stop(); err != nil {
 		t.Fatalf("parley run: %v\n%s", err, run.log)
 	}

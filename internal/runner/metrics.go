@@ -13,13 +13,13 @@ var (
 	descRuns = prometheus.NewDesc("parley_run_stage_runs_total",
 		"Times the stage was started (retries included).", []string{"stage"}, nil)
 	descErrors = prometheus.NewDesc("parley_run_stage_errors_total",
-		"Runs of the stage that failed (each is retried with backoff).", []string{"stage"}, nil)
+		"Runs of the stage that failed (each is retried with backoff); for a continuous stage (ingest), also each failure it reports while running (a join or fetch that failed).", []string{"stage"}, nil)
 	descLastSuccess = prometheus.NewDesc("parley_run_stage_last_success_timestamp_seconds",
-		"When the stage last succeeded (Unix time; 0 before its first success). A continuous stage (ingest) counts as succeeding while it runs.", []string{"stage"}, nil)
+		"When the stage last succeeded (Unix time; 0 before its first success). A continuous stage (ingest) succeeds each time it reports progress (joined its group, fetched, flushed).", []string{"stage"}, nil)
 	descDuration = prometheus.NewDesc("parley_run_stage_last_duration_seconds",
 		"How long the stage's last run took, failed or not.", []string{"stage"}, nil)
 	descFailing = prometheus.NewDesc("parley_run_stage_failing",
-		"1 while the stage's last run failed and it waits to be tried again.", []string{"stage"}, nil)
+		"1 while the stage's last run failed and it waits to be tried again, or while a continuous stage (ingest) reports failures (cannot join or fetch).", []string{"stage"}, nil)
 	descRunning = prometheus.NewDesc("parley_run_stage_running",
 		"1 while the stage runs.", []string{"stage"}, nil)
 )
@@ -35,7 +35,6 @@ func (c collector) Describe(ch chan<- *prometheus.Desc) {
 
 func (c collector) Collect(ch chan<- prometheus.Metric) {
 	r := c.r
-	now := r.cfg.Now()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	flag := func(b bool) float64 {
@@ -48,9 +47,6 @@ func (c collector) Collect(ch chan<- prometheus.Metric) {
 		last := 0.0
 		if !st.lastOK.IsZero() {
 			last = float64(st.lastOK.UnixNano()) / 1e9
-		}
-		if st.Continuous && st.running {
-			last = float64(now.UnixNano()) / 1e9
 		}
 		ch <- prometheus.MustNewConstMetric(descRuns, prometheus.CounterValue, float64(st.runs), st.Name)
 		ch <- prometheus.MustNewConstMetric(descErrors, prometheus.CounterValue, float64(st.errs), st.Name)

@@ -34,7 +34,10 @@ type Stage struct {
 	// finished or abandoned its work safely.
 	Run func(ctx context.Context) error
 	// Continuous stages run until ctx ends; a return before that is a
-	// failure, and the stage is started again after a backoff.
+	// failure, and the stage is started again after a backoff. While it
+	// runs, such a stage says how it fares with Report: a stage that keeps
+	// running while it cannot do its work (ingest retrying an unreachable
+	// broker) would otherwise look healthy.
 	Continuous bool
 	// Every runs the stage at start and then every Every (measured from
 	// the start of the previous run; at once if a run took longer).
@@ -268,7 +271,7 @@ func (r *Runner) once(ctx context.Context, st *stage) bool {
 	r.mu.Unlock()
 	start := r.cfg.Now()
 	r.log.Info("run: stage started", "stage", st.Name)
-	err := call(ctx, st)
+	err := call(context.WithValue(ctx, stageKey{}, stageRef{r, st}), st)
 	if err == nil && st.Continuous && ctx.Err() == nil {
 		err = errors.New("returned while the runner is running")
 	}
@@ -312,6 +315,41 @@ func (r *Runner) once(ctx context.Context, st *stage) bool {
 		}
 	}
 	return true
+}
+
+// stageKey is the context key of the stage a Run was called for.
+type stageKey struct{}
+
+// stageRef names the stage a Run was called for, for Report.
+type stageRef struct {
+	r  *Runner
+	st *stage
+}
+
+// Report records how a running stage fares, called with (a context
+// derived from) the context its Run was given: a non-nil err marks the
+// stage failing, counted among its errors and /readyz not ready, while
+// Run goes on retrying; nil records progress as its last success and ends
+// the failing. Outside a stage's Run it does nothing, so code shared with
+// the other commands may call it freely.
+func Report(ctx context.Context, err error) {
+	ref, ok := ctx.Value(stageKey{}).(stageRef)
+	if !ok {
+		return
+	}
+	r, st := ref.r, ref.st
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err != nil {
+		st.errs++
+		st.failing = true
+		st.lastErr = err.Error()
+		return
+	}
+	st.failing = false
+	st.lastErr = ""
+	st.attempts = 0
+	st.lastOK = r.cfg.Now()
 }
 
 // call runs the stage's function, turning a panic into an error so that a
@@ -371,7 +409,9 @@ type StageStatus struct {
 }
 
 // Status reports every stage, in the order they were added, and whether
-// the runner is ready: not stopping, and every Ready stage succeeded once.
+// the runner is ready: not stopping, every Ready stage succeeded once, and
+// no continuous stage failing (it fails while it runs, so it is the
+// running process that is not doing its work).
 func (r *Runner) Status() (stages []StageStatus, ready bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -381,7 +421,7 @@ func (r *Runner) Status() (stages []StageStatus, ready bool) {
 			Name: st.Name, Runs: st.runs, Errors: st.errs, Running: st.running, Failing: st.failing,
 			LastSuccess: st.lastOK, LastError: st.lastErr,
 		})
-		if st.Ready && st.lastOK.IsZero() {
+		if st.Ready && st.lastOK.IsZero() || st.Continuous && st.failing {
 			ready = false
 		}
 	}

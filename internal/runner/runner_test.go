@@ -271,10 +271,13 @@ func (s *recordingSchedule) named() []time.Time {
 }
 
 // TestContinuousStageRestarted: a continuous stage that stops (with or
-// without an error) is started again; while it runs it counts as succeeding.
+// without an error) is started again; while it runs, what it reports says
+// how it fares: a failure marks it failing (counted, not ready), progress
+// is its last success.
 func TestContinuousStageRestarted(t *testing.T) {
 	r, reg := newRunner(t)
 	var starts atomic.Int64
+	step := make(chan error)
 	must(t, r.Add(Stage{Name: "ingest", Continuous: true, Run: func(ctx context.Context) error {
 		switch starts.Add(1) {
 		case 1:
@@ -282,19 +285,35 @@ func TestContinuousStageRestarted(t *testing.T) {
 		case 2:
 			return nil // stopped by itself: also a failure
 		}
-		<-ctx.Done()
-		return nil
+		for {
+			select {
+			case err := <-step:
+				Report(ctx, err)
+			case <-ctx.Done():
+				return nil
+			}
+		}
 	}}))
 	stop := start(t, r)
 	eventually(t, "the third start", func() bool { return status(r, "ingest").Running && starts.Load() == 3 })
 	if st := status(r, "ingest"); st.Errors != 2 {
 		t.Errorf("ingest errors = %d, want 2", st.Errors)
 	}
-	if got := testutil.ToFloat64(mustCollect(t, reg, "parley_run_stage_last_success_timestamp_seconds", "ingest")); got == 0 {
-		t.Error("a running continuous stage has no last success")
+	lastSuccess := func() float64 {
+		return testutil.ToFloat64(mustCollect(t, reg, "parley_run_stage_last_success_timestamp_seconds", "ingest"))
+	}
+	step <- errors.New("join failed")
+	eventually(t, "the failure reported", func() bool { return status(r, "ingest").Errors == 3 })
+	if st, ready := r.Status(); ready || !st[0].Failing || st[0].Errors != 3 || st[0].LastError != "join failed" || lastSuccess() != 0 {
+		t.Errorf("after a reported failure: ready %v, %+v, last success %v; want not ready, failing, 3 errors, no success", ready, st[0], lastSuccess())
+	}
+	step <- nil
+	eventually(t, "the progress reported", func() bool { return !status(r, "ingest").Failing })
+	if st, ready := r.Status(); !ready || st[0].Failing || st[0].LastError != "" || lastSuccess() == 0 {
+		t.Errorf("after reported progress: ready %v, %+v, last success %v; want ready, not failing, a last success", ready, st[0], lastSuccess())
 	}
 	must(t, stop())
-	if st := status(r, "ingest"); st.Errors != 2 {
+	if st := status(r, "ingest"); st.Errors != 3 {
 		t.Errorf("the shutdown counted as a failure: %+v", st)
 	}
 }

@@ -173,3 +173,51 @@ func describeValues(f Filter, names []string) string {
 	}
 	return b.String()
 }
+
+// Need names what a reader of the warehouse needs: a table or view, and
+// one of its columns (or none: the object alone).
+type Need struct {
+	Object, Column string
+}
+
+// ErrBuiltByOlder is wrapped by CheckBuilt's error: the warehouse lacks a table or column a
+// later parley added, and only a build adds it.
+var ErrBuiltByOlder = errors.New("the warehouse was built by an older parley")
+
+// CheckBuilt returns an error wrapping ErrBuiltByOlder, in one line naming what is missing and
+// the command that rebuilds the warehouse, when the warehouse lacks one of needs: it was built by
+// an older parley, before those tables or columns existed. A reader calls it before it writes
+// anything, since DuckDB's binder or catalog error would come half-way and say nothing of the
+// cause.
+func (db *DB) CheckBuilt(ctx context.Context, needs ...Need) error {
+	rows, err := db.QueryContext(ctx, sqlfiles.File("warehouse/columns.sql"))
+	if err != nil {
+		return fmt.Errorf("warehouse: look for the warehouse's columns: %w", err)
+	}
+	defer rows.Close()
+	have := map[Need]bool{}
+	for rows.Next() {
+		var n Need
+		if err := rows.Scan(&n.Object, &n.Column); err != nil {
+			return fmt.Errorf("warehouse: read warehouse/columns.sql: %w", err)
+		}
+		have[n], have[Need{Object: n.Object}] = true, true
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("warehouse: read warehouse/columns.sql: %w", err)
+	}
+	var missing []string
+	for _, n := range needs {
+		switch {
+		case have[n]:
+		case n.Column == "":
+			missing = append(missing, "no "+n.Object)
+		default:
+			missing = append(missing, fmt.Sprintf("no %s.%s", n.Object, n.Column))
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("%w (%s): rebuild it with parley build --full --lake LAKE --db FILE", ErrBuiltByOlder, strings.Join(missing, ", "))
+	}
+	return nil
+}
