@@ -24,7 +24,6 @@ import (
 	"github.com/parley-cx/parley/internal/fielderr"
 	"github.com/parley-cx/parley/internal/htmlpage"
 	"github.com/parley-cx/parley/internal/warehouse"
-	"github.com/parley-cx/parley/metrics"
 	sqlfiles "github.com/parley-cx/parley/sql"
 	"github.com/parley-cx/parley/transform"
 	"gopkg.in/yaml.v3"
@@ -160,11 +159,6 @@ func Render(ctx context.Context, cfg Config) (Result, error) {
 		return Result{}, fmt.Errorf("dashboards: %w", err)
 	}
 	defer db.Close()
-	// Before anything is read or written: an older warehouse would fail
-	// half-way with DuckDB's binder error.
-	if err := db.CheckBuilt(ctx, metrics.GapNeeds...); err != nil {
-		return Result{}, fmt.Errorf("dashboards: %w", err)
-	}
 
 	info, err := loadInfo(ctx, db)
 	if err != nil {

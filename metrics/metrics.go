@@ -453,20 +453,3 @@ func warnUnknownQueues(log *slog.Logger, s *config.Config, queues []string) {
 		log.Warn("metrics: a queue named in the settings is in no event, so its settings apply to no conversation (misspelt, or not open yet?)", args...)
 	}
 }
-
-// PublicNeeds is what a reader of every public object needs of the warehouse, for
-// warehouse.CheckBuilt: each of PublicObjects, and the columns of warehouse_info a later parley
-// added (a warehouse built before has the table without them).
-func PublicNeeds() []warehouse.Need {
-	needs := make([]warehouse.Need, 0, len(PublicObjects)+len(GapNeeds))
-	for _, o := range PublicObjects {
-		needs = append(needs, warehouse.Need{Object: o})
-	}
-	return append(needs, GapNeeds...)
-}
-
-// GapNeeds is what a reader of the offset gaps needs (parley report's notice of them):
-// warehouse_info's columns and ingest_gaps, added after the first warehouses were built.
-var GapNeeds = []warehouse.Need{
-	{Object: "warehouse_info", Column: "offset_gaps"}, {Object: "warehouse_info", Column: "offset_gap_messages"}, {Object: "ingest_gaps"},
-}

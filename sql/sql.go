@@ -26,7 +26,7 @@ import (
 
 // FS holds every .sql file, by path relative to this folder.
 //
-//go:embed build dashboards qa forecast sandbox run serve filters warehouse
+//go:embed build dashboards qa forecast sandbox run serve filters
 var FS embed.FS
 
 // File returns one embedded statement. A missing name is a programming error
