@@ -58,7 +58,13 @@ func (k *empathy) Run(c *Conversation) (string, int64, string) {
 	langs := c.languages(k.lang)
 	trigger, triggerAt := "", -1
 	for i := range c.Events {
-		if isCustomerMessage(&c.Events[i]) {
+		if !isCustomerMessage(&c.Events[i]) {
+			continue
+		}
+		// find on the folded text the other phrase checks share is the
+		// cheap test: only a message holding a trigger at all (a few of
+		// them) is read clause by clause for negation.
+		if _, ok := k.triggers.find(c.folded(i), langs); ok {
 			if p, ok := k.triggers.findAffirmed(c.Events[i].Text, langs); ok {
 				trigger, triggerAt = p, i
 				break

@@ -16,6 +16,9 @@ type phrases map[string]*phraseIndex
 type phraseIndex struct {
 	byFirst map[string][]string // first word → phrases starting with it (" good morning ")
 	prefix  []string            // phrases ending in a word prefix (" apologi")
+	// words holds each phrase's words, split once here: longest compares
+	// them at every word of every customer message.
+	words map[string][]string
 }
 
 // compilePhrases folds the configured lists, or the defaults where the
@@ -27,9 +30,12 @@ func compilePhrases(configured, defaults map[string][]string) phrases {
 	}
 	out := phrases{}
 	for lang, list := range src {
-		ix := &phraseIndex{byFirst: map[string][]string{}}
+		ix := &phraseIndex{byFirst: map[string][]string{}, words: map[string][]string{}}
 		for _, p := range list {
 			f, prefix := foldPhrase(p)
+			if f != "" {
+				ix.words[f] = strings.Fields(f)
+			}
 			switch {
 			case f == "":
 			case prefix:
@@ -134,7 +140,7 @@ func (ix *phraseIndex) match(words []string) (int, bool) {
 func (ix *phraseIndex) longest(words []string) (string, int) {
 	best, bestN := "", 0
 	try := func(ph string, prefix bool) {
-		pw := strings.Fields(ph)
+		pw := ix.words[ph]
 		if len(pw) <= bestN || len(pw) > len(words) {
 			return
 		}
